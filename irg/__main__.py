@@ -1,0 +1,206 @@
+"""Command line: one prompt with live output, or a resumable batch over a JSONL file.
+
+    python -m irg "prompt" --model bundled --strategy irg_hybrid --max-iters 4 --budget 2000
+    python -m irg batch --in prompts.jsonl --out results.jsonl --strategy irg_hybrid
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import fields
+
+from irg.config import ConfigError, RunConfig, STRATEGIES
+from irg.events import CritiqueDone, DraftDone, DraftToken, Final, IterationDone, PlanDone, RunStarted, Stopped
+
+HELP = {
+    "strategy": f"one of: {', '.join(STRATEGIES)}", "planner": "template or model",
+    "max_iters": "IRG iterations, or candidates for best_of_n / self_consistency",
+    "budget": "token budget for the whole run (0 = none)", "time_limit": "seconds for the whole run (0 = none)",
+    "final": "best (best-so-far, default) or last", "temperature": "0 = greedy",
+}
+
+
+def add_config_flags(p: argparse.ArgumentParser) -> None:
+    """One flag per RunConfig field, so the CLI and the dataclass never drift apart."""
+    for f in fields(RunConfig):
+        flag = "--" + f.name.replace("_", "-")
+        if f.type in ("bool", bool):
+            p.add_argument(flag, action=argparse.BooleanOptionalAction, default=f.default, help=HELP.get(f.name))
+        else:
+            typ = {"int": int, "float": float, "str": str}.get(str(f.type), str)
+            p.add_argument(flag, type=typ, default=f.default, help=HELP.get(f.name))
+
+
+def config_from(args: argparse.Namespace) -> RunConfig:
+    return RunConfig(**{f.name: getattr(args, f.name) for f in fields(RunConfig)})
+
+
+def print_events(events, out=None) -> None:
+    """Human-readable live view of a run."""
+    out = out or sys.stdout
+    streaming = False  # inside a draft whose tokens are being printed
+
+    def w(s=""):
+        out.write(s)
+        out.flush()
+    for ev in events:
+        if isinstance(ev, RunStarted):
+            w(f"model {ev.model} · strategy {ev.strategy}\n")
+            for n in ev.notices:
+                w(f"note: {n}\n")
+            if ev.constraints:
+                w("constraints found in the prompt: " + ", ".join(c["kind"] for c in ev.constraints) + "\n")
+        elif isinstance(ev, DraftToken):
+            if not streaming:
+                w(f"\n── draft {ev.iteration} ──\n")
+                streaming = True
+            w(ev.text)
+        elif isinstance(ev, DraftDone):
+            if not streaming:  # a batched candidate: no tokens were streamed
+                w(f"\n── draft {ev.iteration} ──\n{ev.text}")
+            streaming = False
+            w(f"\n   [{ev.prompt_tokens} prompt + {ev.completion_tokens} generated tokens, {ev.seconds:.1f}s, {ev.finish_reason}]\n")
+        elif isinstance(ev, CritiqueDone):
+            r = ev.report
+            w(f"── critique {ev.iteration}: score {r['score']:.2f}" + (f", {ev.tokens} tokens" if ev.tokens else "") + "\n")
+            for f in r["findings"]:
+                w(f"   [{f['severity']}/{f['source']}] {f['kind']}: {f['message']}" + (f" ({f['where']})" if f["where"] else "") + "\n")
+            if not r["findings"]:
+                w("   no findings\n")
+        elif isinstance(ev, PlanDone):
+            w(f"── plan {ev.iteration} ({ev.plan['source']}" + (f", {ev.tokens} tokens" if ev.tokens else "") + ")\n")
+            for i in ev.plan["instructions"]:
+                w(f"   - {i}\n")
+            for c in ev.plan["constraints_text"]:
+                w(f"   decoding: {c}\n")
+        elif isinstance(ev, IterationDone):
+            w(f"── iteration {ev.iteration} done: score {ev.score:.2f}, {ev.tokens_cum} tokens so far, {ev.seconds_cum:.1f}s\n")
+        elif isinstance(ev, Stopped):
+            w(f"\nstopped: {ev.reason}" + (f" ({ev.detail})" if ev.detail else "") + "\n")
+        elif isinstance(ev, Final):
+            w(f"\n══ final answer ({ev.mode}: iteration {ev.best_iteration if ev.mode == 'best' else 'last'}, "
+              f"score {ev.best_score if ev.mode == 'best' else ev.last_score:.2f}, {ev.tokens_total} tokens, {ev.seconds:.1f}s) ══\n")
+            w(ev.answer + "\n")
+
+
+def read_jsonl(path: str, err=None):
+    """(id, item) for every usable line; bad lines are reported with their number and skipped."""
+    err = err or sys.stderr
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as e:
+                err.write(f"{path}:{n}: not valid JSON ({e.msg}); line skipped\n")
+                continue
+            if not isinstance(item, dict) or not isinstance(item.get("prompt"), str) or not item["prompt"].strip():
+                err.write(f"{path}:{n}: needs a non-empty \"prompt\" string; line skipped\n")
+                continue
+            yield str(item.get("id", f"line-{n}")), item
+
+
+def done_ids(path: str) -> set[str]:
+    ids = set()
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    ids.add(str(json.loads(line)["id"]))
+                except (json.JSONDecodeError, KeyError, TypeError):
+                    pass  # a line cut short by an interrupted run: that prompt is simply run again
+    return ids
+
+
+def run_batch(args, backend, config: RunConfig, err=None) -> int:
+    from irg.constraints import from_dict
+    from irg.loop import InputError
+    from irg.record import Recorder
+    from irg.strategies import run
+
+    err = err or sys.stderr
+    done = done_ids(args.out)
+    todo = [(i, item) for i, item in read_jsonl(args.inp, err) if i not in done]
+    err.write(f"{len(done)} already in {args.out}; {len(todo)} to run with {config.strategy}\n")
+    lock = threading.Lock()
+    counter = {"n": 0}
+
+    def one(job):
+        rid, item = job
+        rec = Recorder(rid)
+        try:
+            gt = [from_dict(c) for c in item["constraints"]] if isinstance(item.get("constraints"), list) else None
+            for _ in rec.wrap(run(item["prompt"], backend, config, constraints=gt, task=item.get("task"))):
+                pass
+        except (InputError, ValueError) as e:
+            err.write(f"{rid}: {e}; skipped\n")
+            return
+        with lock:
+            with open(args.out, "a", encoding="utf-8") as fh:
+                fh.write(json.dumps(rec.record, ensure_ascii=False) + "\n")
+            counter["n"] += 1
+            err.write(f"[{counter['n']}/{len(todo)}] {rid}: score {rec.record['iterations'][-1]['score'] if rec.record['iterations'] else 0:.2f}, "
+                      f"{rec.record['tokens_total']} tokens, {rec.record['seconds']:.1f}s, {rec.record['stop_reason']}\n")
+
+    with ThreadPoolExecutor(max_workers=max(1, args.n_jobs)) as pool:
+        list(pool.map(one, todo))
+    return 0
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    batch = bool(argv) and argv[0] == "batch"
+    p = argparse.ArgumentParser(prog="python -m irg" + (" batch" if batch else ""),
+                                description="Iterative Reflexive Generation with small language models.")
+    if batch:
+        argv = argv[1:]
+        p.add_argument("--in", dest="inp", required=True, help='JSONL: {"id": ..., "prompt": ...} per line')
+        p.add_argument("--out", required=True, help="JSONL results; ids already there are skipped (resumable)")
+        p.add_argument("--n-jobs", type=int, default=1, help="prompts run at once (they share one model)")
+    else:
+        p.add_argument("prompt", help="the request (use quotes)")
+        p.add_argument("--json", action="store_true", help="print events as JSON lines instead of text")
+    p.add_argument("--model", default="bundled", help="'bundled', a Hugging Face id, or a local path")
+    add_config_flags(p)
+    args = p.parse_args(argv)
+    try:
+        config = config_from(args)
+        if not batch and not args.prompt.strip():
+            raise ConfigError("The prompt is empty: give a request in quotes.")
+        if batch and not os.path.isfile(args.inp):
+            raise ConfigError(f"No such input file: {args.inp}")
+        from irg.loop import InputError
+        from irg.models import ModelError, get_backend
+        from irg.strategies import run
+
+        backend = get_backend(args.model)
+        if batch:
+            return run_batch(args, backend, config)
+        events = run(args.prompt, backend, config)
+        if args.json:
+            for ev in events:
+                print(json.dumps(ev.to_dict(), ensure_ascii=False), flush=True)
+        else:
+            print_events(events)
+        return 0
+    except KeyboardInterrupt:
+        sys.stderr.write("\ninterrupted\n")
+        return 130
+    except Exception as e:  # every expected failure has a sentence for the user; no traceback
+        from irg.backends import BackendError
+        from irg.loop import InputError
+        from irg.models import ModelError
+
+        if isinstance(e, (ConfigError, ModelError, InputError, BackendError, OSError)):
+            sys.stderr.write(f"error: {e}\n")
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

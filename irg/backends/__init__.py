@@ -1,0 +1,111 @@
+"""One small interface for every inference engine, so the loop never knows which one runs.
+
+A backend turns a chat request into text, either streamed (`stream`) or whole
+(`generate`, `generate_batch`), and reports exact token counts. Cancellation is
+a `threading.Event` the caller sets; the backend must stop promptly when it is set.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+from irg.decoding import DecodingConstraints
+
+
+@dataclass
+class GenRequest:
+    messages: list[dict]  # [{"role": "system"|"user"|"assistant", "content": str}]
+    max_new_tokens: int = 256
+    temperature: float = 0.0  # 0 = greedy
+    top_p: float = 0.95
+    seed: int | None = None
+    constraints: DecodingConstraints = field(default_factory=DecodingConstraints)
+
+    def sampling_key(self) -> tuple:
+        """Requests with equal keys can share one batched call."""
+        return (self.max_new_tokens, self.temperature, self.top_p, self.seed, repr(self.constraints))
+
+
+@dataclass
+class Generation:
+    text: str  # the answer, forced prefix included
+    prompt_tokens: int  # tokens fed to the model (chat template and forced prefix included)
+    completion_tokens: int  # tokens the model generated (end-of-text included)
+    finish_reason: str  # stop | length | stop_string | cancelled
+    seconds: float
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+class GenerationStream:
+    """Iterate to receive text pieces as they are generated; `.result` is set when done.
+
+    Leaving the loop early (break, exception, generator closed) cancels the
+    generation, so an abandoned stream never keeps the model busy.
+    """
+
+    def __init__(self, pieces: Callable[[], Iterator[str]], cancel: threading.Event):
+        self._pieces = pieces
+        self.cancel = cancel
+        self.result: Generation | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        done = False
+        try:
+            yield from self._pieces()
+            done = True
+        finally:
+            if not done:
+                self.cancel.set()
+
+    def finish(self) -> Generation:
+        """Consume what is left and return the result."""
+        for _ in self:
+            pass
+        assert self.result is not None
+        return self.result
+
+
+class BackendError(RuntimeError):
+    """A generation failed; the message is meant for the user."""
+
+
+class Backend(ABC):
+    """Base class: engines implement `stream`, `count_tokens`, `count_prompt_tokens`, `truncate`."""
+
+    name = "base"
+    model_id = ""
+    context_length = 2048
+
+    @abstractmethod
+    def stream(self, req: GenRequest, cancel: threading.Event | None = None) -> GenerationStream:
+        ...
+
+    @abstractmethod
+    def count_tokens(self, text: str) -> int:
+        ...
+
+    @abstractmethod
+    def count_prompt_tokens(self, req: GenRequest) -> int:
+        ...
+
+    def generate(self, req: GenRequest, cancel: threading.Event | None = None) -> Generation:
+        return self.stream(req, cancel).finish()
+
+    def generate_batch(self, reqs: list[GenRequest], cancel: threading.Event | None = None) -> list[Generation]:
+        """Several requests; engines with real batching override this."""
+        return [self.generate(r, cancel) for r in reqs]
+
+    @abstractmethod
+    def truncate(self, text: str, max_tokens: int) -> str:
+        """Cut `text` to at most `max_tokens` tokens (keeps the beginning)."""
+        ...
+
+
+def elapsed(t0: float) -> float:
+    return round(time.perf_counter() - t0, 4)

@@ -1,0 +1,273 @@
+"""The transformers backend: any HF causal LM, with hooks, adapters and logits processors.
+
+Generation runs in a worker thread (transformers' `TextIteratorStreamer` pattern);
+a lock per model serialises calls so one shared instance serves many threads.
+"""
+from __future__ import annotations
+
+import queue
+import threading
+import time
+
+import torch
+from transformers import LogitsProcessor, LogitsProcessorList, StoppingCriteria, StoppingCriteriaList
+from transformers import TextIteratorStreamer
+
+from irg.backends import Backend, BackendError, GenerationStream, GenRequest, Generation, elapsed
+from irg.decoding import DecodingConstraints
+
+STREAM_POLL_SECONDS = 0.25  # how often a waiting consumer checks that the worker is alive
+
+
+class CancelCriteria(StoppingCriteria):
+    """Stops every row as soon as the event is set (checked once per generated token)."""
+
+    def __init__(self, event: threading.Event):
+        self.event = event
+
+    def __call__(self, input_ids, scores, **kwargs):
+        return torch.full((input_ids.shape[0],), self.event.is_set(), dtype=torch.bool, device=input_ids.device)
+
+
+class TokenMaskProcessor(LogitsProcessor):
+    """Sets the score of every masked token to -inf (banned characters, letter case)."""
+
+    def __init__(self, mask: torch.Tensor):
+        self.mask = mask
+
+    def __call__(self, input_ids, scores):
+        n = min(scores.shape[-1], self.mask.shape[0])
+        mask = self.mask[:n].to(scores.device)
+        scores = scores.clone()
+        scores[:, :n] = scores[:, :n].masked_fill(mask, float("-inf"))
+        return scores
+
+
+class TransformersBackend(Backend):
+    name = "transformers"
+
+    def __init__(self, model, tokenizer, model_id: str = "model"):
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.model_id = model_id
+        self.lock = threading.RLock()
+        self.context_length = int(getattr(model.config, "max_position_embeddings", 2048) or 2048)
+        if tokenizer.pad_token_id is None:
+            tokenizer.pad_token = tokenizer.eos_token
+        self.eos_ids = self._eos_ids()
+        self._vocab: list[str] | None = None
+        self._mask_cache: dict[tuple, torch.Tensor] = {}
+
+    # ---- prompts and counting -------------------------------------------------
+    def _eos_ids(self) -> set[int]:
+        ids = set()
+        for src in (self.model.generation_config.eos_token_id, self.tokenizer.eos_token_id):
+            if isinstance(src, int):
+                ids.add(src)
+            elif src:
+                ids.update(src)
+        return ids
+
+    def prompt_text(self, req: GenRequest) -> str:
+        if getattr(self.tokenizer, "chat_template", None):
+            text = self.tokenizer.apply_chat_template(req.messages, add_generation_prompt=True, tokenize=False)
+        else:  # a base model without a chat template: a plain transcript
+            text = "".join(f"{m['role'].capitalize()}: {m['content']}\n" for m in req.messages) + "Assistant:"
+        return text + (req.constraints.forced_prefix or "")
+
+    def prompt_ids(self, req: GenRequest) -> list[int]:
+        return self.tokenizer(self.prompt_text(req), add_special_tokens=False)["input_ids"]
+
+    def count_prompt_tokens(self, req: GenRequest) -> int:
+        return len(self.prompt_ids(req))
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def truncate(self, text: str, max_tokens: int) -> str:
+        ids = self.tokenizer(text, add_special_tokens=False)["input_ids"]
+        return text if len(ids) <= max_tokens else self.tokenizer.decode(ids[:max_tokens])
+
+    # ---- decoding constraints -------------------------------------------------
+    def vocab_strings(self) -> list[str]:
+        """Each token id decoded alone; computed once (about a second for 49k tokens)."""
+        if self._vocab is None:
+            n = max(len(self.tokenizer), self.model.get_output_embeddings().weight.shape[0])
+            self._vocab = [self.tokenizer.decode([i]) if i < len(self.tokenizer) else "" for i in range(n)]
+        return self._vocab
+
+    def token_mask(self, c: DecodingConstraints) -> torch.Tensor | None:
+        key = (tuple(c.banned_chars), c.lowercase_only, c.uppercase_only)
+        if key == ((), False, False):
+            return None
+        if key not in self._mask_cache:
+            special = set(self.tokenizer.all_special_ids)
+            chars = set(c.banned_chars)
+            mask = []
+            for i, s in enumerate(self.vocab_strings()):
+                banned = i not in special and (
+                    any(ch in s for ch in chars)
+                    or (c.lowercase_only and any(ch.isupper() for ch in s))
+                    or (c.uppercase_only and any(ch.islower() for ch in s))
+                )
+                mask.append(banned)
+            self._mask_cache[key] = torch.tensor(mask, dtype=torch.bool)
+        return self._mask_cache[key]
+
+    def bad_words_ids(self, words: list[str]) -> list[list[int]]:
+        seqs = set()
+        for w in words:
+            for v in {w, w.lower(), w.capitalize(), w.upper()}:
+                for form in (v, " " + v):
+                    ids = self.tokenizer(form, add_special_tokens=False)["input_ids"]
+                    if ids:
+                        seqs.add(tuple(ids))
+        return [list(s) for s in sorted(seqs)]
+
+    def _generate_kwargs(self, req: GenRequest, cancel: threading.Event, n_prompt: int) -> dict:
+        c = req.constraints
+        max_new = min(req.max_new_tokens, c.max_new_tokens or req.max_new_tokens)
+        max_new = max(1, min(max_new, self.context_length - n_prompt))
+        kw: dict = dict(
+            max_new_tokens=max_new,
+            pad_token_id=self.tokenizer.pad_token_id,
+            eos_token_id=sorted(self.eos_ids) or None,
+            stopping_criteria=StoppingCriteriaList([CancelCriteria(cancel)]),
+        )
+        if req.temperature > 0:
+            kw.update(do_sample=True, temperature=req.temperature, top_p=req.top_p, top_k=0)
+        else:
+            kw.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+        processors = LogitsProcessorList()
+        mask = self.token_mask(c)
+        if mask is not None:
+            processors.append(TokenMaskProcessor(mask))
+        if processors:
+            kw["logits_processor"] = processors
+        if c.banned_words:
+            kw["bad_words_ids"] = self.bad_words_ids(c.banned_words)
+        if c.min_new_tokens:
+            kw["min_new_tokens"] = min(c.min_new_tokens, max_new)
+        if c.stop_strings:
+            kw.update(stop_strings=list(c.stop_strings), tokenizer=self.tokenizer)
+        if c.no_repeat_ngram:
+            kw["no_repeat_ngram_size"] = c.no_repeat_ngram
+        return kw
+
+    # ---- generation -----------------------------------------------------------
+    def _finish_reason(self, gen_ids: list[int], max_new: int, cancel: threading.Event, c: DecodingConstraints, text: str) -> str:
+        if cancel.is_set():
+            return "cancelled"
+        if gen_ids and gen_ids[-1] in self.eos_ids:
+            return "stop"
+        if c.stop_strings and any(text.endswith(s) or s in text[-max(map(len, c.stop_strings)) * 2:] for s in c.stop_strings):
+            return "stop_string"
+        return "length" if len(gen_ids) >= max_new else "stop"
+
+    def _count_generated(self, row: list[int]) -> list[int]:
+        """Generated ids up to and including the first end-of-text (the rest is padding)."""
+        for j, t in enumerate(row):
+            if t in self.eos_ids:
+                return row[: j + 1]
+        return row
+
+    def stream(self, req: GenRequest, cancel: threading.Event | None = None) -> GenerationStream:
+        cancel = cancel or threading.Event()
+        stream = GenerationStream(lambda: self._pieces(req, cancel, stream), cancel)
+        return stream
+
+    def _pieces(self, req: GenRequest, cancel: threading.Event, stream: GenerationStream):
+        t0 = time.perf_counter()
+        ids = self.prompt_ids(req)
+        if len(ids) >= self.context_length:
+            raise BackendError(f"The prompt is {len(ids)} tokens; this model's context holds {self.context_length}.")
+        kw = self._generate_kwargs(req, cancel, len(ids))
+        streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=STREAM_POLL_SECONDS)
+        box: dict = {}
+
+        def work():
+            try:
+                with self.lock:
+                    if req.seed is not None:
+                        torch.manual_seed(req.seed)
+                    inp = torch.tensor([ids], device=self.model.device)
+                    with torch.inference_mode():
+                        box["out"] = self.model.generate(
+                            input_ids=inp, attention_mask=torch.ones_like(inp), streamer=streamer, **kw
+                        )
+            except Exception as e:  # surfaced to the consumer below
+                box["error"] = e
+                streamer.end()
+
+        worker = threading.Thread(target=work, name="irg-generate", daemon=True)
+        worker.start()
+        prefix = req.constraints.forced_prefix
+        if prefix:
+            yield prefix
+        pieces = []
+        finished = False
+        try:
+            while True:
+                try:
+                    piece = next(streamer)
+                except StopIteration:
+                    break
+                except queue.Empty:
+                    if not worker.is_alive():
+                        break
+                    continue
+                if piece:
+                    pieces.append(piece)
+                    yield piece
+            finished = True
+        finally:
+            if not finished:  # the consumer left early: stop the worker before waiting for it
+                cancel.set()
+            worker.join()
+        if "error" in box:
+            raise BackendError(f"Generation failed: {box['error']}") from box["error"]
+        gen_ids = self._count_generated(box["out"][0, len(ids):].tolist())
+        text = prefix + self.tokenizer.decode(gen_ids, skip_special_tokens=True)
+        stream.result = Generation(
+            text=text,
+            prompt_tokens=len(ids),
+            completion_tokens=len(gen_ids),
+            finish_reason=self._finish_reason(gen_ids, kw["max_new_tokens"], cancel, req.constraints, text),
+            seconds=elapsed(t0),
+        )
+
+    def generate_batch(self, reqs: list[GenRequest], cancel: threading.Event | None = None) -> list[Generation]:
+        """Left-padded batches of requests that share sampling settings and constraints."""
+        cancel = cancel or threading.Event()
+        results: list[Generation | None] = [None] * len(reqs)
+        groups: dict[tuple, list[int]] = {}
+        for i, r in enumerate(reqs):
+            groups.setdefault(r.sampling_key(), []).append(i)
+        for idx in groups.values():
+            t0 = time.perf_counter()
+            rows = [self.prompt_ids(reqs[i]) for i in idx]
+            width = max(map(len, rows))
+            if width >= self.context_length:
+                raise BackendError(f"A prompt is {width} tokens; this model's context holds {self.context_length}.")
+            pad = self.tokenizer.pad_token_id
+            inp = torch.tensor([[pad] * (width - len(r)) + r for r in rows], device=self.model.device)
+            att = torch.tensor([[0] * (width - len(r)) + [1] * len(r) for r in rows], device=self.model.device)
+            req = reqs[idx[0]]
+            kw = self._generate_kwargs(req, cancel, width)
+            with self.lock:
+                if req.seed is not None:
+                    torch.manual_seed(req.seed)
+                with torch.inference_mode():
+                    out = self.model.generate(input_ids=inp, attention_mask=att, **kw)
+            secs = elapsed(t0)
+            for k, i in enumerate(idx):
+                gen_ids = self._count_generated(out[k, width:].tolist())
+                text = req.constraints.forced_prefix + self.tokenizer.decode(gen_ids, skip_special_tokens=True)
+                results[i] = Generation(
+                    text=text,
+                    prompt_tokens=len(rows[k]),
+                    completion_tokens=len(gen_ids),
+                    finish_reason=self._finish_reason(gen_ids, kw["max_new_tokens"], cancel, req.constraints, text),
+                    seconds=secs,
+                )
+        return results  # type: ignore[return-value]

@@ -1,0 +1,60 @@
+"""Run settings as one validated dataclass, shared by the CLI flags and the UI controls."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+STRATEGIES = ("single_pass", "irg_internal", "irg_external", "irg_hybrid", "best_of_n", "self_consistency")
+PLANNERS = ("template", "model")
+FINAL_MODES = ("best", "last")
+
+
+class ConfigError(ValueError):
+    """An invalid setting; the message is meant for the user as is."""
+
+
+@dataclass
+class RunConfig:
+    strategy: str = "irg_hybrid"
+    planner: str = "template"
+    max_iters: int = 4  # IRG iterations (drafts); for best_of_n / self_consistency: candidates
+    budget: int = 0  # token budget for the whole run (prompt + generated, every call); 0 = none
+    time_limit: float = 0.0  # seconds of wall clock for the whole run; 0 = none
+    final: str = "best"  # best-so-far by score, or the last draft (as in the paper)
+    temperature: float = 0.0  # drafts: 0 = greedy; best_of_n / self_consistency sample at >= 0.7
+    top_p: float = 0.95
+    max_new_tokens: int = 256  # per draft
+    critic_max_new_tokens: int = 96
+    planner_max_new_tokens: int = 64
+    seed: int = 0
+    include_previous_draft: bool = True  # revision prompt shows the previous draft
+
+    def __post_init__(self) -> None:
+        if self.strategy not in STRATEGIES:
+            raise ConfigError(f"Unknown strategy '{self.strategy}': choose one of {', '.join(STRATEGIES)}.")
+        if self.planner not in PLANNERS:
+            raise ConfigError(f"Unknown planner '{self.planner}': choose 'template' or 'model'.")
+        if self.final not in FINAL_MODES:
+            raise ConfigError("The final answer must be 'best' (best-so-far) or 'last'.")
+        for name in ("max_iters", "max_new_tokens", "critic_max_new_tokens", "planner_max_new_tokens"):
+            if int(getattr(self, name)) < 1:
+                raise ConfigError(f"{name.replace('_', ' ')} must be at least 1 (got {getattr(self, name)}).")
+            setattr(self, name, int(getattr(self, name)))
+        if self.max_iters > 50:
+            raise ConfigError(f"max iters must be at most 50 (got {self.max_iters}).")
+        if self.budget < 0:
+            raise ConfigError(f"The token budget cannot be negative (got {self.budget}); use 0 for no budget.")
+        if self.time_limit < 0:
+            raise ConfigError(f"The time limit cannot be negative (got {self.time_limit}); use 0 for none.")
+        if not 0.0 <= self.temperature <= 2.0:
+            raise ConfigError(f"Temperature must be between 0 and 2 (got {self.temperature}).")
+        if not 0.0 < self.top_p <= 1.0:
+            raise ConfigError(f"top_p must be in (0, 1] (got {self.top_p}).")
+        self.budget = int(self.budget)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "RunConfig":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})

@@ -1,0 +1,894 @@
+"""Constraint types: read from the prompt's own words, checked deterministically.
+
+Each type is a small registered class with
+  - `extract(prompt)`: the instances the prompt asks for (handles negations and
+    numbers written as words),
+  - `check(text)`: findings saying what is wrong and where (empty = satisfied),
+  - `instruction()`: how the planner phrases it for the next draft,
+  - `decoding()`: the decoding constraint that enforces it, where one exists.
+Rules decide what they can check: small models are poor judges of their own work.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field, fields
+from typing import ClassVar
+
+from irg.decoding import DecodingConstraints
+from irg.report import Finding
+
+# ---- numbers written as words ---------------------------------------------------
+_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_SCALES = {"hundred": 100, "thousand": 1000}
+_NUMWORD = "|".join([*_UNITS, *_TENS, *_SCALES, "a dozen", "dozen", "once", "twice", "thrice"])
+_NUMRUN = re.compile(rf"\b(?:{_NUMWORD})(?:[\s-]+(?:and[\s-]+)?(?:{_NUMWORD}))*\b", re.I)
+
+
+def _words_value(run: str) -> int | None:
+    words = [w for w in re.split(r"[\s-]+", run.lower()) if w and w != "and"]
+    special = {"once": 1, "twice": 2, "thrice": 3, "dozen": 12}
+    if len(words) == 1 and words[0] in special:
+        return special[words[0]]
+    if words[:2] == ["a", "dozen"]:
+        return 12
+    total, current = 0, 0
+    for w in words:
+        if w in _UNITS:
+            current += _UNITS[w]
+        elif w in _TENS:
+            current += _TENS[w]
+        elif w == "hundred":
+            current = max(current, 1) * 100
+        elif w == "thousand":
+            total += max(current, 1) * 1000
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def normalize_numbers(text: str) -> str:
+    """'at least three hundred words' -> 'at least 300 words'; 'twice' -> '2 times'."""
+    def sub(m: re.Match) -> str:
+        v = _words_value(m.group(0))
+        if v is None:
+            return m.group(0)
+        return f"{v} times" if m.group(0).lower() in ("once", "twice", "thrice") else str(v)
+    return _NUMRUN.sub(sub, text)
+
+
+# ---- shared helpers --------------------------------------------------------------
+_NEG = re.compile(r"\b(not|n't|never|no|without|avoid|refrain|don't|dont|nor)\b", re.I)
+_REL = (r"(?P<rel>at least|no less than|not less than|a minimum of|minimum of|more than|over|greater than|"
+        r"at most|no more than|not more than|a maximum of|maximum of|up to|less than|fewer than|under|below|"
+        r"exactly|precisely|just)")
+_REL_MAP = {
+    "at least": "at_least", "no less than": "at_least", "not less than": "at_least", "a minimum of": "at_least",
+    "minimum of": "at_least", "more than": "more_than", "over": "more_than", "greater than": "more_than",
+    "at most": "at_most", "no more than": "at_most", "not more than": "at_most", "a maximum of": "at_most",
+    "maximum of": "at_most", "up to": "at_most", "less than": "less_than", "fewer than": "less_than",
+    "under": "less_than", "below": "less_than", "exactly": "exactly", "precisely": "exactly", "just": "exactly",
+}
+_REL_TEXT = {"at_least": "at least", "more_than": "more than", "at_most": "at most", "less_than": "fewer than", "exactly": "exactly"}
+
+
+def compare(count: int, rel: str, n: int) -> bool:
+    return {"at_least": count >= n, "more_than": count > n, "at_most": count <= n,
+            "less_than": count < n, "exactly": count == n}[rel]
+
+
+def negated_before(text: str, start: int, window: int = 30) -> bool:
+    """Is the match at `start` governed by a negation in the same clause just before it?"""
+    before = re.split(r"[.;:!?\n]", text[max(0, start - window):start])[-1]
+    return bool(_NEG.search(before))
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-zÀ-ÿ0-9]+(?:['’-][A-Za-zÀ-ÿ0-9]+)*", text)
+
+
+def sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[.!?])\s+|\n+", text.strip())
+    return [p for p in parts if words(p)]
+
+
+def _clean_phrase(s: str) -> str:
+    return s.strip().strip("\"'“”‘’`").strip()
+
+
+def _quoted_or_word(s: str) -> str:
+    """The first quoted string, else the first word, of `s`."""
+    m = re.match(r"\s*[\"'“‘`]([^\"'”’`]+)[\"'”’`]", s)
+    if m:
+        return m.group(1).strip()
+    m = re.match(r"\s*([\w'-]+)", s)
+    return m.group(1) if m else ""
+
+
+def _split_list(s: str) -> list[str]:
+    """'"ocean", "sky" and "sand"' or 'ocean, sky, and sand' -> ['ocean', 'sky', 'sand']."""
+    quoted = re.findall(r"[\"“‘`']([^\"”’`']+)[\"”’`']", s)
+    if quoted:
+        return [q.strip() for q in quoted if q.strip()]
+    s = re.split(r"[.;:!?\n]|\b(?:in your|in the|when|while|to describe|somewhere)\b", s)[0]
+    items = re.split(r",\s*(?:and|or)?\s*|\s+(?:and|or)\s+", s)
+    return [i.strip() for i in items if i.strip() and len(i.split()) <= 3]
+
+
+def _find(pattern: str, text: str) -> list[re.Match]:
+    return [m for m in re.finditer(pattern, text, re.I)]
+
+
+# ---- the registry -------------------------------------------------------------------
+REGISTRY: dict[str, type["Constraint"]] = {}
+
+
+def register(cls: type["Constraint"]) -> type["Constraint"]:
+    REGISTRY[cls.kind] = cls
+    return cls
+
+
+@dataclass
+class Constraint:
+    kind: ClassVar[str] = ""
+    severity: ClassVar[str] = "critical"  # a requirement the prompt states outright
+
+    @classmethod
+    def extract(cls, prompt: str) -> list["Constraint"]:
+        return []
+
+    def check(self, text: str) -> list[Finding]:
+        return []
+
+    def instruction(self) -> str:
+        return ""
+
+    def decoding(self) -> DecodingConstraints | None:
+        return None
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, **asdict(self)}
+
+    def finding(self, message: str, where: str = "", fix: str = "") -> Finding:
+        return Finding(kind=self.kind, severity=self.severity, message=message, where=where,
+                       fix=fix or self.instruction(), source="rule", constraint=self.to_dict())
+
+
+def from_dict(d: dict) -> Constraint:
+    d = dict(d)
+    kind = d.pop("kind", None)
+    if kind not in REGISTRY:
+        raise ValueError(f"unknown constraint kind {kind!r}")
+    cls = REGISTRY[kind]
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in d.items() if k in names})
+
+
+def extract_all(prompt: str) -> list[Constraint]:
+    """Every constraint the prompt's words ask for, without duplicates."""
+    text = normalize_numbers(prompt)
+    out: list[Constraint] = []
+    for cls in REGISTRY.values():
+        for c in cls.extract(text):
+            if c not in out:
+                out.append(c)
+    # "all caps" wins over a stray lowercase match and vice versa only if both are negated; keep both otherwise
+    return out
+
+
+def check_all(constraints: list[Constraint], text: str) -> list[Finding]:
+    return [f for c in constraints for f in c.check(text)]
+
+
+# ---- case ------------------------------------------------------------------------------
+@register
+@dataclass
+class Lowercase(Constraint):
+    kind: ClassVar[str] = "lowercase"
+
+    @classmethod
+    def extract(cls, p):
+        pats = [r"\b(?:all|only|entirely|entire|completely)\b[^.\n]{0,40}?\blower[\s-]?case\b",
+                r"\blower[\s-]?case\b[^.\n]{0,20}?\b(?:only|letters)\b",
+                r"\bin lower[\s-]?case\b",
+                r"\b(?:no|without|not use any|do not use|don't use|avoid)\s+(?:any\s+)?(?:capital|upper[\s-]?case)\s+letters\b",
+                r"\bno capitali[sz]ation\b"]
+        for pat in pats:
+            for m in _find(pat, p):
+                if "capital" in m.group(0).lower() or "upper" in m.group(0).lower() or "capitali" in m.group(0).lower():
+                    return [cls()]
+                if not negated_before(p, m.start()):
+                    return [cls()]
+        return []
+
+    def check(self, text):
+        caps = [(m.start(), m.group(0)) for m in re.finditer(r"[A-ZÀ-Þ]", text)]
+        if caps:
+            pos, ch = caps[0]
+            return [self.finding(f"{len(caps)} capital letter(s), the first '{ch}' at char {pos}.", f"char {pos}")]
+        return []
+
+    def instruction(self):
+        return "Write the whole answer in lowercase letters only, with no capital letters at all."
+
+    def decoding(self):
+        return DecodingConstraints(lowercase_only=True)
+
+
+@register
+@dataclass
+class Uppercase(Constraint):
+    kind: ClassVar[str] = "uppercase"
+
+    @classmethod
+    def extract(cls, p):
+        pats = [r"\b(?:all|only|entirely|entire|completely)\b[^.\n]{0,30}?\b(?:capital letters|upper[\s-]?case|caps)\b",
+                r"\bin (?:all )?(?:caps|capitals|capital letters|upper[\s-]?case)\b",
+                r"\b(?:capital letters|upper[\s-]?case|caps) only\b"]
+        for pat in pats:
+            for m in _find(pat, p):
+                if re.search(r"\bwords?\s+(?:with|in)\s+$", p[max(0, m.start() - 12):m.start()], re.I):
+                    continue  # "words with all capital letters ... N times" is capital_word_frequency
+                if not negated_before(p, m.start(), 20) and not re.search(r"\bno\b|\bwithout\b", m.group(0), re.I):
+                    return [cls()]
+        return []
+
+    def check(self, text):
+        low = [(m.start(), m.group(0)) for m in re.finditer(r"[a-zß-ÿ]", text)]
+        if low:
+            pos, ch = low[0]
+            return [self.finding(f"{len(low)} lowercase letter(s), the first '{ch}' at char {pos}.", f"char {pos}")]
+        return []
+
+    def instruction(self):
+        return "Write the whole answer in CAPITAL LETTERS only."
+
+    def decoding(self):
+        return DecodingConstraints(uppercase_only=True)
+
+
+@register
+@dataclass
+class CapitalWordFrequency(Constraint):
+    kind: ClassVar[str] = "capital_word_frequency"
+    rel: str = "at_least"
+    n: int = 1
+
+    @classmethod
+    def extract(cls, p):
+        m = re.search(r"\bwords? (?:with|in) all capital letters\b[^.\n]*?" + _REL + r"\s+(\d+)\s+times", p, re.I)
+        return [cls(_REL_MAP[m.group("rel").lower()], int(m.group(2)))] if m else []
+
+    def check(self, text):
+        count = sum(1 for w in words(text) if len(w) > 1 and w.isupper())
+        if not compare(count, self.rel, self.n):
+            return [self.finding(f"{count} all-capital words; needs {_REL_TEXT[self.rel]} {self.n}.")]
+        return []
+
+    def instruction(self):
+        return f"Use {_REL_TEXT[self.rel]} {self.n} words written in ALL CAPITAL letters."
+
+
+# ---- punctuation and characters ------------------------------------------------------
+@register
+@dataclass
+class NoCommas(Constraint):
+    kind: ClassVar[str] = "no_commas"
+
+    @classmethod
+    def extract(cls, p):
+        pat = (r"\b(?:no|without(?: using)?(?: any)?|avoid(?: using)?(?: any)?|refrain from using(?: any)?|"
+               r"(?:do not|don't|dont|never|must not|should not) (?:use|include|put|add)(?: any)?)\s+commas?\b")
+        if re.search(pat, p, re.I) or re.search(r"\bcommas? (?:are|is) not allowed\b|\bcomma-free\b", p, re.I):
+            return [cls()]
+        return []
+
+    def check(self, text):
+        pos = [i for i, ch in enumerate(text) if ch == ","]
+        if pos:
+            return [self.finding(f"{len(pos)} comma(s), the first at char {pos[0]}.", f"char {pos[0]}")]
+        return []
+
+    def instruction(self):
+        return "Do not use any commas; use short sentences or other punctuation instead."
+
+    def decoding(self):
+        return DecodingConstraints(banned_chars=[","])
+
+
+@register
+@dataclass
+class LetterFrequency(Constraint):
+    kind: ClassVar[str] = "letter_frequency"
+    letter: str = "q"
+    rel: str = "at_least"
+    n: int = 1
+
+    @classmethod
+    def extract(cls, p):
+        out = []
+        for m in re.finditer(r"\bletter\s+[\"'“‘]?([a-z])[\"'”’]?\b[^.\n]{0,60}?" + _REL + r"\s+(\d+)\s+times", p, re.I):
+            out.append(cls(m.group(1).lower(), _REL_MAP[m.group("rel").lower()], int(m.group(3))))
+        return out
+
+    def check(self, text):
+        count = text.lower().count(self.letter)
+        if not compare(count, self.rel, self.n):
+            return [self.finding(f"The letter '{self.letter}' appears {count} times; needs {_REL_TEXT[self.rel]} {self.n}.")]
+        return []
+
+    def instruction(self):
+        return f"Use the letter '{self.letter}' {_REL_TEXT[self.rel]} {self.n} times."
+
+    def decoding(self):
+        if self.rel in ("at_most", "less_than") and self.n <= 0 or (self.rel == "less_than" and self.n == 1):
+            return DecodingConstraints(banned_chars=[self.letter, self.letter.upper()])
+        return None
+
+
+# ---- length --------------------------------------------------------------------------
+TOKENS_PER_WORD = 1.4  # SmolLM2's tokenizer on English prose, roughly
+
+
+@register
+@dataclass
+class WordCount(Constraint):
+    kind: ClassVar[str] = "word_count"
+    rel: str = "at_least"
+    n: int = 100
+
+    @classmethod
+    def extract(cls, p):
+        out = []
+        for m in re.finditer(_REL + r"\s+(\d+)\s+words\b", p, re.I):
+            out.append(cls(_REL_MAP[m.group("rel").lower()], int(m.group(2))))
+        for m in re.finditer(r"\b(?:in|within|using) (\d+) words or (less|fewer|more)\b", p, re.I):
+            out.append(cls("at_most" if m.group(2).lower() in ("less", "fewer") else "at_least", int(m.group(1))))
+        return out
+
+    def check(self, text):
+        count = len(words(text))
+        if not compare(count, self.rel, self.n):
+            return [self.finding(f"{count} words; needs {_REL_TEXT[self.rel]} {self.n}.", "whole answer")]
+        return []
+
+    def instruction(self):
+        return f"Write {_REL_TEXT[self.rel]} {self.n} words."
+
+    def decoding(self):
+        if self.rel in ("at_least", "more_than"):
+            return DecodingConstraints(min_new_tokens=int((self.n + 1) * TOKENS_PER_WORD))
+        if self.rel in ("at_most", "less_than"):
+            return DecodingConstraints(max_new_tokens=max(8, int(self.n * 1.1)))
+        return None
+
+
+@register
+@dataclass
+class SentenceCount(Constraint):
+    kind: ClassVar[str] = "sentence_count"
+    rel: str = "at_least"
+    n: int = 3
+
+    @classmethod
+    def extract(cls, p):
+        return [cls(_REL_MAP[m.group("rel").lower()], int(m.group(2)))
+                for m in re.finditer(_REL + r"\s+(\d+)\s+sentences?\b", p, re.I)]
+
+    def check(self, text):
+        count = len(sentences(text))
+        if not compare(count, self.rel, self.n):
+            return [self.finding(f"{count} sentences; needs {_REL_TEXT[self.rel]} {self.n}.")]
+        return []
+
+    def instruction(self):
+        return f"Write {_REL_TEXT[self.rel]} {self.n} sentences."
+
+    def decoding(self):
+        if self.rel in ("at_least", "more_than"):
+            return DecodingConstraints(min_new_tokens=8 * self.n)
+        return None
+
+
+@register
+@dataclass
+class ParagraphCount(Constraint):
+    kind: ClassVar[str] = "paragraph_count"
+    n: int = 2
+    separator: str = "***"  # "" = blank lines
+
+    @classmethod
+    def extract(cls, p):
+        m = re.search(r"\b(?:exactly\s+)?(\d+)\s+paragraphs?\b", p, re.I)
+        if not m or negated_before(p, m.start()):
+            return []
+        sep = "***" if re.search(r"\*\*\*|markdown divider", p) else ""
+        return [cls(int(m.group(1)), sep)]
+
+    def paragraphs(self, text: str) -> list[str]:
+        parts = text.split(self.separator) if self.separator else re.split(r"\n\s*\n", text)
+        return [x for x in parts if x.strip()]
+
+    def check(self, text):
+        count = len(self.paragraphs(text))
+        if count != self.n:
+            how = f"separated by {self.separator}" if self.separator else "separated by blank lines"
+            return [self.finding(f"{count} paragraphs {how}; needs exactly {self.n}.")]
+        return []
+
+    def instruction(self):
+        how = f"separated by a line with only {self.separator}" if self.separator else "separated by blank lines"
+        return f"Write exactly {self.n} paragraphs, {how}."
+
+
+@register
+@dataclass
+class BulletCount(Constraint):
+    kind: ClassVar[str] = "bullet_count"
+    rel: str = "exactly"
+    n: int = 3
+
+    @classmethod
+    def extract(cls, p):
+        out = []
+        for m in re.finditer(r"(?:" + _REL + r"\s+)?(\d+)\s+bullet(?:\s+points?|s)?\b", p, re.I):
+            rel = _REL_MAP[m.group("rel").lower()] if m.group("rel") else "exactly"
+            out.append(cls(rel, int(m.group(2))))
+        return out[:1]
+
+    def check(self, text):
+        count = len(re.findall(r"(?m)^\s*[*\-•]\s+\S", text))
+        if not compare(count, self.rel, self.n):
+            return [self.finding(f"{count} bullet points (lines starting with '* ' or '- '); needs {_REL_TEXT[self.rel]} {self.n}.")]
+        return []
+
+    def instruction(self):
+        return f"Use {_REL_TEXT[self.rel]} {self.n} bullet points, each on its own line starting with '* '."
+
+    def decoding(self):
+        return DecodingConstraints(forced_prefix="* ")
+
+
+@register
+@dataclass
+class Sections(Constraint):
+    kind: ClassVar[str] = "sections"
+    n: int = 2
+    marker: str = "SECTION"
+
+    @classmethod
+    def extract(cls, p):
+        m = re.search(r"\b(\d+)\s+sections?\b", p, re.I)
+        if not m or negated_before(p, m.start()) or re.search(r"highlight", p[max(0, m.start() - 30):m.start()], re.I):
+            return []
+        mk = re.search(r"\b(?:mark|begin|start|label)\w*\b[^.\n]{0,40}?\bwith\s+[\"']?([A-Za-z]+)\s+(?:X|N|\d|\{)", p)
+        return [cls(int(m.group(1)), mk.group(1) if mk else "SECTION")]
+
+    def check(self, text):
+        count = len(re.findall(rf"\b{re.escape(self.marker)}\s+\d+", text))
+        if count != self.n:
+            return [self.finding(f"{count} sections marked '{self.marker} <number>'; needs exactly {self.n}.")]
+        return []
+
+    def instruction(self):
+        return f"Write exactly {self.n} sections; start each with '{self.marker} 1', '{self.marker} 2' and so on."
+
+    def decoding(self):
+        return DecodingConstraints(forced_prefix=f"{self.marker} 1\n")
+
+
+@register
+@dataclass
+class HighlightedSections(Constraint):
+    kind: ClassVar[str] = "highlighted_sections"
+    n: int = 1
+
+    @classmethod
+    def extract(cls, p):
+        m = re.search(r"\bhighlight\w*\s+(?:" + _REL + r"\s+)?(\d+)\s+(?:sections?|parts?|phrases?)", p, re.I)
+        return [cls(int(m.group(2)))] if m else []
+
+    def check(self, text):
+        count = len(re.findall(r"\*[^\n*]+\*", text))
+        if count < self.n:
+            return [self.finding(f"{count} highlighted sections like *this*; needs at least {self.n}.")]
+        return []
+
+    def instruction(self):
+        return f"Highlight at least {self.n} sections with markdown, like *highlighted section*."
+
+
+@register
+@dataclass
+class Placeholders(Constraint):
+    kind: ClassVar[str] = "placeholders"
+    n: int = 1
+
+    @classmethod
+    def extract(cls, p):
+        m = re.search(r"(?:" + _REL + r"\s+)?(\d+)\s+placeholders?", p, re.I)
+        return [cls(int(m.group(2)))] if m else []
+
+    def check(self, text):
+        count = len(re.findall(r"\[[^\[\]\n]+\]", text))
+        if count < self.n:
+            return [self.finding(f"{count} placeholders in square brackets like [name]; needs at least {self.n}.")]
+        return []
+
+    def instruction(self):
+        return f"Include at least {self.n} placeholders in square brackets, such as [name] or [address]."
+
+
+# ---- format ---------------------------------------------------------------------------
+def strip_fences(text: str) -> str:
+    m = re.search(r"```(?:json|JSON)?\s*\n?(.*?)```", text, re.S)
+    return (m.group(1) if m else text).strip()
+
+
+@register
+@dataclass
+class JsonFormat(Constraint):
+    kind: ClassVar[str] = "json_format"
+
+    @classmethod
+    def extract(cls, p):
+        for m in _find(r"\b(?:in|as|using|wrap\w*[^.\n]{0,40}?in)\s+(?:valid\s+)?json\b|\bjson format\b|\bvalid json\b", p):
+            if not negated_before(p, m.start()):
+                return [cls()]
+        return []
+
+    def check(self, text):
+        try:
+            json.loads(strip_fences(text))
+        except ValueError as e:
+            return [self.finding(f"The answer is not valid JSON ({e.__class__.__name__}: {str(e).split(':')[0]}).",
+                                 f"char {getattr(e, 'pos', 0)}")]
+        return []
+
+    def instruction(self):
+        return "Answer with one valid JSON object only, with no text before or after it."
+
+    def decoding(self):
+        return DecodingConstraints(forced_prefix="{")
+
+
+@register
+@dataclass
+class Quotation(Constraint):
+    kind: ClassVar[str] = "quotation"
+
+    @classmethod
+    def extract(cls, p):
+        m = re.search(r"\b(?:wrap|enclose|put|surround)\w*\b[^.\n]{0,50}?\b(?:in|with|inside|within)\s+double\s+quot", p, re.I)
+        return [cls()] if m and not negated_before(p, m.start()) else []
+
+    def check(self, text):
+        t = text.strip()
+        if not (len(t) >= 2 and t[0] in "\"“" and t[-1] in "\"”"):
+            return [self.finding("The whole answer is not wrapped in double quotation marks.", "start/end")]
+        return []
+
+    def instruction(self):
+        return 'Wrap the entire answer in double quotation marks: start with " and end with ".'
+
+    def decoding(self):
+        return DecodingConstraints(forced_prefix='"')
+
+
+@register
+@dataclass
+class Title(Constraint):
+    kind: ClassVar[str] = "title"
+
+    @classmethod
+    def extract(cls, p):
+        return [cls()] if re.search(r"double angular brackets|<<[^<>]+>>", p, re.I) else []
+
+    def check(self, text):
+        if not re.search(r"<<[^<>\n]+>>", text):
+            return [self.finding("No title wrapped in double angular brackets like <<title>>.", "start")]
+        return []
+
+    def instruction(self):
+        return "Start with a title wrapped in double angular brackets, like <<my title>>."
+
+    def decoding(self):
+        return DecodingConstraints(forced_prefix="<<")
+
+
+@register
+@dataclass
+class Postscript(Constraint):
+    kind: ClassVar[str] = "postscript"
+    marker: str = "P.S."
+
+    @classmethod
+    def extract(cls, p):
+        m = re.search(r"\b(?:postscript|p\.\s?p\.\s?s|p\.\s?s)\b", p, re.I)
+        if not m or negated_before(p, m.start()):
+            return []
+        return [cls("P.P.S" if re.match(r"p\.\s?p", m.group(0), re.I) else "P.S.")]
+
+    def check(self, text):
+        core = re.escape(self.marker.rstrip(".")).replace(r"\.", r"\.?\s?")
+        if not re.search(rf"(?im)^\s*{core}\.?", text):
+            return [self.finding(f"No postscript: a final line starting with {self.marker}.", "end")]
+        return []
+
+    def instruction(self):
+        return f"End with a postscript on its own line starting with {self.marker}"
+
+
+@register
+@dataclass
+class TwoResponses(Constraint):
+    kind: ClassVar[str] = "two_responses"
+
+    @classmethod
+    def extract(cls, p):
+        m = re.search(r"\b(?:2|two) (?:different )?(?:responses|answers|versions)\b", p, re.I)
+        return [cls()] if m and "******" in p or m and re.search(r"\b6 asterisk", p) else []
+
+    def check(self, text):
+        parts = [x.strip() for x in text.split("******")]
+        if len(parts) != 2 or not all(parts) or parts[0] == parts[1]:
+            return [self.finding(f"{len([x for x in parts if x])} non-empty responses separated by ******; needs 2 different ones.")]
+        return []
+
+    def instruction(self):
+        return "Give two different responses, separated by a line with only ******."
+
+
+# ---- content -------------------------------------------------------------------------
+@register
+@dataclass
+class IncludeKeywords(Constraint):
+    kind: ClassVar[str] = "include_keywords"
+    keywords: list[str] = field(default_factory=list)
+
+    @classmethod
+    def extract(cls, p):
+        pat = (r"\b(?:include|including|use|using|mention|contain|containing)\s+(?:the\s+)?(?:following\s+)?"
+               r"(?:key\s?words?|words?|terms?|phrases?)\s*:?\s+(.+?)(?:[.;!?\n]|$)")
+        kws: list[str] = []
+        for m in re.finditer(pat, p, re.I):
+            if negated_before(p, m.start(), 25):
+                continue
+            if re.match(r"\s*(?:at least|at most|exactly|\d)", m.group(1), re.I):
+                continue  # "use the word X at least N times" is keyword_frequency
+            kws += [k for k in _split_list(m.group(1)) if k.lower() not in ("in", "your", "the")]
+        return [cls(list(dict.fromkeys(kws)))] if kws else []
+
+    def check(self, text):
+        missing = [k for k in self.keywords if not re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text, re.I)]
+        if missing:
+            return [self.finding("Missing keyword(s): " + ", ".join(missing) + ".", "whole answer",
+                                 "Use these words: " + ", ".join(missing) + ".")]
+        return []
+
+    def instruction(self):
+        return "Use these exact words in the answer: " + ", ".join(self.keywords) + "."
+
+
+@register
+@dataclass
+class ForbiddenWords(Constraint):
+    kind: ClassVar[str] = "forbidden_words"
+    words: list[str] = field(default_factory=list)
+
+    @classmethod
+    def extract(cls, p):
+        pat = (r"\b(?:do not|don't|dont|never|must not|should not|without|avoid|refrain from)\s+(?:use|using|say|saying|"
+               r"include|including|mention|mentioning|write|writing)?\s*(?:the\s+|any\s+of\s+the\s+)?(?:following\s+)?"
+               r"(?:key\s?words?|words?|terms?)\s*:?\s+(.+?)(?:[.;!?\n]|$)")
+        ws: list[str] = []
+        for m in re.finditer(pat, p, re.I):
+            ws += _split_list(m.group(1))
+        return [cls(list(dict.fromkeys(ws)))] if ws else []
+
+    def check(self, text):
+        found = []
+        for w in self.words:
+            m = re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.I)
+            if m:
+                found.append((w, m.start()))
+        if found:
+            return [self.finding("Forbidden word(s) used: " + ", ".join(f"'{w}' at char {i}" for w, i in found) + ".",
+                                 f"char {found[0][1]}")]
+        return []
+
+    def instruction(self):
+        return "Do not use these words at all: " + ", ".join(self.words) + "."
+
+    def decoding(self):
+        return DecodingConstraints(banned_words=list(self.words))
+
+
+@register
+@dataclass
+class KeywordFrequency(Constraint):
+    kind: ClassVar[str] = "keyword_frequency"
+    word: str = ""
+    rel: str = "at_least"
+    n: int = 1
+
+    @classmethod
+    def extract(cls, p):
+        out = []
+        pat = r"\b(?:the )?(?:word|keyword|term)\s+([\"'“‘]?[\w'-]+[\"'”’]?)[^.\n]{0,40}?" + _REL + r"\s+(\d+)\s+times"
+        for m in re.finditer(pat, p, re.I):
+            if m.group(1).lower().strip("\"'“”‘’") == "letter":
+                continue
+            out.append(cls(_clean_phrase(m.group(1)), _REL_MAP[m.group("rel").lower()], int(m.group(3))))
+        return out
+
+    def check(self, text):
+        count = len(re.findall(rf"(?<!\w){re.escape(self.word)}(?!\w)", text, re.I))
+        if not compare(count, self.rel, self.n):
+            return [self.finding(f"'{self.word}' appears {count} times; needs {_REL_TEXT[self.rel]} {self.n}.")]
+        return []
+
+    def instruction(self):
+        return f"Use the word '{self.word}' {_REL_TEXT[self.rel]} {self.n} times."
+
+
+@register
+@dataclass
+class StartPhrase(Constraint):
+    kind: ClassVar[str] = "start_phrase"
+    phrase: str = ""
+
+    @classmethod
+    def extract(cls, p):
+        m = re.search(r"\b(?:start|begin)\w*\s+(?:your\s+(?:response|answer|reply)\s+|it\s+)?with\s+(?:the\s+)?"
+                      r"(?:exact\s+)?(?:word|phrase|sentence)s?\s*:?\s+(.+?)(?:[.;!?\n](?:\s|$)|$)", p, re.I)
+        if not m or negated_before(p, m.start()):
+            return []
+        phrase = _quoted_or_word(m.group(1)) if re.match(r"\s*[\"'“‘`]", m.group(1)) else m.group(1).strip()
+        return [cls(phrase)] if phrase else []
+
+    def check(self, text):
+        if not text.strip().lower().startswith(self.phrase.lower()):
+            return [self.finding(f"The answer does not start with '{self.phrase}'.", "start")]
+        return []
+
+    def instruction(self):
+        return f"Start the answer with exactly: {self.phrase}"
+
+    def decoding(self):
+        return DecodingConstraints(forced_prefix=self.phrase)
+
+
+@register
+@dataclass
+class EndPhrase(Constraint):
+    kind: ClassVar[str] = "end_phrase"
+    phrase: str = ""
+
+    @classmethod
+    def extract(cls, p):
+        m = re.search(r"\b(?:end|finish|conclude|close)\w*\s+(?:your\s+(?:response|answer|reply|email|letter|story)\s+|it\s+)?"
+                      r"with\s+(?:the\s+|this\s+)?(?:exact\s+)?(?:phrase|sentence|words?)\s*:?\s+(.+?)\s*$", p, re.I | re.M)
+        if not m or negated_before(p, m.start()):
+            return []
+        raw = m.group(1)
+        phrase = _quoted_or_word(raw) if re.match(r"\s*[\"'“‘`]", raw) else re.split(r"\.\s|\n", raw)[0].rstrip(".")
+        phrase = phrase.strip()
+        return [cls(phrase)] if phrase else []
+
+    def check(self, text):
+        def norm(s):
+            return re.sub(r"\s+", " ", s.strip().lower()).rstrip(" .!?\"'")
+        if not norm(text).endswith(norm(self.phrase)):
+            return [self.finding(f"The answer does not end with '{self.phrase}'.", "end")]
+        return []
+
+    def instruction(self):
+        return f"End the answer with exactly this phrase, with nothing after it: {self.phrase}"
+
+    def decoding(self):
+        return DecodingConstraints(stop_strings=[self.phrase])
+
+
+@register
+@dataclass
+class RepeatRequest(Constraint):
+    kind: ClassVar[str] = "repeat_request"
+    request: str = ""
+
+    @classmethod
+    def extract(cls, p):
+        m = re.search(r"(?:first\s+)?repeat the (?:request|question|prompt)[^.\n]*(?:\([^)]*\))?[^.\n]*\.?", p, re.I)
+        if not m or negated_before(p, m.start()):
+            return []
+        request = (p[:m.start()] + p[m.end():]).strip()
+        return [cls(request)] if request else []
+
+    def check(self, text):
+        if not re.sub(r"\s+", " ", text.strip().lower()).startswith(re.sub(r"\s+", " ", self.request.lower())):
+            return [self.finding("The answer does not start by repeating the request word for word.", "start")]
+        return []
+
+    def instruction(self):
+        return "First repeat the request word for word, then give your answer."
+
+    def decoding(self):
+        return DecodingConstraints(forced_prefix=self.request + "\n")
+
+
+@register
+@dataclass
+class ChooseFrom(Constraint):
+    kind: ClassVar[str] = "choose_from"
+    options: list[str] = field(default_factory=list)
+
+    @classmethod
+    def extract(cls, p):
+        m = re.search(r"\b(?:answer|respond|reply)\w*\s+with\s+(?:only\s+)?(?:one|1) of\s*(?:the\s+)?(?:following\s+)?(?:options)?\s*:?\s*(.+)$",
+                      p, re.I | re.S)
+        if not m:
+            return []
+        opts = re.findall(r"[\"“']([^\"”']+)[\"”']", m.group(1))
+        if not opts:
+            opts = [o.strip(" .") for o in re.split(r",\s*(?:or\s+)?|\s+or\s+|/", m.group(1).split("\n")[0]) if o.strip(" .")]
+        return [cls(opts)] if len(opts) >= 2 else []
+
+    def check(self, text):
+        t = text.strip().lower()
+        hits = [o for o in self.options if o.lower() in t]
+        if len(hits) != 1 or not t.startswith(hits[0].lower().rstrip(".")[:max(1, len(hits[0]) // 2)]):
+            return [self.finding("The answer must be exactly one of: " + " / ".join(self.options) + ".", "whole answer")]
+        return []
+
+    def instruction(self):
+        return "Answer with exactly one of these options and nothing else: " + " / ".join(self.options)
+
+
+# A few common function words per language: enough to tell languages apart in a paragraph.
+LANG_WORDS = {
+    "english": "the and is are of to in that it with for this you was on be not have".split(),
+    "french": "le la les et est sont de des un une que qui dans pour pas avec ce vous nous".split(),
+    "spanish": "el la los las y es son de del un una que en para por con no se muy".split(),
+    "german": "der die das und ist sind ein eine nicht mit zu den dem ich sie es auf für".split(),
+    "italian": "il lo la gli le e è sono di un una che per non con del della sono".split(),
+    "portuguese": "o a os as e é são de do da um uma que em para não com por".split(),
+    "dutch": "de het een en is zijn van niet met voor op dat die ik je".split(),
+}
+
+
+def detect_language(text: str) -> str | None:
+    ws = [w.lower() for w in words(text)]
+    if len(ws) < 3:
+        return None
+    scores = {lang: sum(w in vocab for w in ws) for lang, vocab in LANG_WORDS.items()}
+    best = max(scores, key=scores.get)
+    return best if scores[best] > 0 else None
+
+
+@register
+@dataclass
+class Language(Constraint):
+    kind: ClassVar[str] = "language"
+    language: str = "english"
+
+    @classmethod
+    def extract(cls, p):
+        langs = "|".join(LANG_WORDS)
+        m = re.search(rf"\b(?:respond|answer|reply|write|written|response|answer should be)\w*\b[^.\n]{{0,40}}?\bin\s+(?:the\s+)?({langs})\b"
+                      rf"|\b(?:only|entirely|all)\s+(?:in\s+)?({langs})\b|\b({langs})\s+language\b", p, re.I)
+        if not m or negated_before(p, m.start()):
+            return []
+        return [cls(next(g for g in m.groups() if g).lower())]
+
+    def check(self, text):
+        got = detect_language(text)
+        if got != self.language:
+            return [self.finding(f"The answer reads as {got or 'no clear language'}, not {self.language.capitalize()}.")]
+        return []
+
+    def instruction(self):
+        return f"Write the whole answer in {self.language.capitalize()} only."

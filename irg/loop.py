@@ -1,0 +1,228 @@
+"""The IRG loop as a generator of typed events.
+
+draft -> analyse -> (stop?) -> plan -> draft ... Every view consumes the events;
+nothing here prints or knows about a UI. Stops: no critical finding, max
+iterations, wall-clock limit, token budget (every prompt and generated token of
+drafts, critiques and plans), or the caller's cancel event.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from irg.analyze import MATH_HINT, AnalysisInput, RuleAnalyzer, detect_task, make_analyzer
+from irg.backends import Backend, GenRequest, Generation
+from irg.config import RunConfig
+from irg.constraints import Constraint, extract_all
+from irg.decoding import DecodingConstraints
+from irg.events import CritiqueDone, DraftDone, DraftToken, Event, Final, IterationDone, PlanDone, RunStarted, Stopped
+from irg.plan import Plan, make_planner
+from irg.report import Report
+
+MIN_DRAFT_TOKENS = 16  # a draft with less room than this is not worth starting
+SYSTEM_PROMPT = "You are a helpful assistant."
+PROMPT_HEADROOM = 600  # context kept free for revision instructions and the previous draft
+
+
+class InputError(ValueError):
+    """Bad input from the user; the message says what to do."""
+
+
+def draft_messages(prompt: str, task: str, plan: Plan | None = None, previous: str | None = None,
+                   include_previous: bool = True) -> list[dict]:
+    user = prompt + (f"\n\n{MATH_HINT}" if task == "math" else "")
+    if plan is not None:
+        shown = f"\n\nA previous answer was:\n\"\"\"\n{previous}\n\"\"\"" if include_previous and previous else ""
+        steps = "\n".join(f"- {i}" for i in plan.instructions) or "- Improve the answer."
+        user += f"{shown}\n\nWrite a new, improved answer to the request. Follow these instructions:\n{steps}\nReply with the answer only."
+    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
+
+
+@dataclass
+class Iteration:
+    index: int
+    draft: str
+    report: Report
+    plan: Plan | None
+    tokens: int
+    seconds: float
+
+    def to_dict(self) -> dict:
+        return {"iteration": self.index, "draft": self.draft, "findings": [f.to_dict() for f in self.report.findings],
+                "plan": self.plan.to_dict() if self.plan else None, "score": self.report.score,
+                "tokens": self.tokens, "seconds": self.seconds}
+
+
+@dataclass
+class RunContext:
+    """Everything one run needs, plus its running totals."""
+
+    prompt: str
+    backend: Backend
+    config: RunConfig
+    cancel: threading.Event = field(default_factory=threading.Event)
+    constraints: list[Constraint] | None = None  # None = extract from the prompt
+    task: str | None = None  # None = detect
+    tokens: int = 0
+    notices: list[str] = field(default_factory=list)
+    timed_out: bool = False
+    iterations: list[Iteration] = field(default_factory=list)
+    last_generation: Generation | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.prompt, str) or not self.prompt.strip():
+            raise InputError("The prompt is empty: type a request first.")
+        self.prompt = self.prompt.strip()
+        limit = self.backend.context_length - self.config.max_new_tokens - PROMPT_HEADROOM
+        if limit < 32:
+            raise InputError(f"max new tokens ({self.config.max_new_tokens}) leaves no room for a prompt in this model's "
+                             f"context of {self.backend.context_length} tokens.")
+        n = self.backend.count_tokens(self.prompt)
+        if n > limit:
+            self.prompt = self.backend.truncate(self.prompt, limit)
+            self.notices.append(f"The prompt was {n} tokens; it was cut to the first {limit} to fit the model's context.")
+        if self.constraints is None:
+            self.constraints = extract_all(self.prompt)
+        if self.task is None:
+            self.task = detect_task(self.prompt)
+        self.t0 = time.perf_counter()
+        self._timer = None
+        if self.config.time_limit:
+            self._timer = threading.Timer(self.config.time_limit, self._time_up)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _time_up(self) -> None:
+        self.timed_out = True
+        self.cancel.set()  # halts the generation in progress
+
+    def close(self) -> None:
+        if self._timer:
+            self._timer.cancel()
+
+    # ---- limits -----------------------------------------------------------------
+    @property
+    def seconds(self) -> float:
+        return round(time.perf_counter() - self.t0, 3)
+
+    def budget_left(self) -> int | None:
+        return None if not self.config.budget else self.config.budget - self.tokens
+
+    def halted(self) -> str | None:
+        """The reason to stop now, if any."""
+        if self.timed_out:
+            return "time_limit"
+        if self.cancel.is_set():
+            return "cancelled"
+        left = self.budget_left()
+        if left is not None and left < MIN_DRAFT_TOKENS:
+            return "budget"
+        return None
+
+    # ---- modules ----------------------------------------------------------------
+    def draft_request(self, messages: list[dict], constraints: DecodingConstraints | None = None,
+                      temperature: float | None = None, seed: int | None = None) -> GenRequest | None:
+        """A draft request sized to the remaining budget, or None if the budget cannot pay for one."""
+        req = GenRequest(messages, max_new_tokens=self.config.max_new_tokens,
+                         temperature=self.config.temperature if temperature is None else temperature,
+                         top_p=self.config.top_p, seed=seed, constraints=constraints or DecodingConstraints())
+        left = self.budget_left()
+        if left is not None:
+            room = left - self.backend.count_prompt_tokens(req)
+            if room < MIN_DRAFT_TOKENS:
+                return None
+            req.max_new_tokens = min(req.max_new_tokens, room)
+        return req
+
+    def stream_draft(self, req: GenRequest, iteration: int) -> Iterator[Event]:
+        """Yields DraftToken events, then DraftDone; the Generation is in self.last_generation."""
+        stream = self.backend.stream(req, self.cancel)
+        for piece in stream:
+            yield DraftToken(iteration, piece)
+        gen: Generation = stream.result
+        self.tokens += gen.total_tokens
+        self.last_generation = gen
+        yield DraftDone(iteration, gen.text, gen.prompt_tokens, gen.completion_tokens, gen.seconds, gen.finish_reason)
+
+    def analysis_input(self, text: str, finish_reason: str) -> AnalysisInput:
+        return AnalysisInput(self.prompt, text, list(self.constraints or []), self.task or "general", finish_reason,
+                             self.budget_left(), self.cancel)
+
+    def started(self, strategy: str) -> RunStarted:
+        return RunStarted(self.prompt, strategy, self.backend.model_id, self.config.to_dict(),
+                          [c.to_dict() for c in self.constraints or []], list(self.notices))
+
+    def finish(self, reason: str, detail: str = "", eligible: list[Iteration] | None = None) -> Iterator[Event]:
+        """Stopped + Final from the recorded iterations (or only the eligible ones, e.g. a majority)."""
+        yield Stopped(reason, detail)
+        its = eligible or self.iterations
+        if not its:
+            yield Final("", "", "", 0, 0.0, 0.0, self.tokens, self.seconds, reason, self.config.final)
+            return
+        best = max(its, key=lambda it: it.report.score)  # earliest of the best: later ties add nothing
+        last = its[-1]
+        answer = best.draft if self.config.final == "best" else last.draft
+        yield Final(answer, last.draft, best.draft, best.index, best.report.score, last.report.score,
+                    self.tokens, self.seconds, reason, self.config.final)
+
+
+def irg_loop(ctx: RunContext, analyzer_kind: str, strategy: str) -> Iterator[Event]:
+    analyzer = make_analyzer(analyzer_kind, ctx.backend, ctx.config.critic_max_new_tokens)
+    planner = make_planner(ctx.config.planner, ctx.backend, ctx.config.planner_max_new_tokens)
+    yield ctx.started(strategy)
+    plan: Plan | None = None
+    previous: str | None = None
+    reason = "max_iters"
+    for i in range(1, ctx.config.max_iters + 1):
+        if (halt := ctx.halted()) is not None:
+            reason = halt
+            break
+        t_it, tok_it = time.perf_counter(), ctx.tokens
+        msgs = draft_messages(ctx.prompt, ctx.task, plan, previous, ctx.config.include_previous_draft)
+        req = ctx.draft_request(msgs, plan.constraints if plan else None)
+        if req is None:
+            reason = "budget"
+            break
+        yield from ctx.stream_draft(req, i)
+        gen = ctx.last_generation
+        if gen.finish_reason == "cancelled":
+            reason = "time_limit" if ctx.timed_out else "cancelled"
+            if not gen.text.strip():
+                break  # nothing worth analysing
+        t = time.perf_counter()
+        report = analyzer.analyze(ctx.analysis_input(gen.text, gen.finish_reason))
+        ctx.tokens += report.tokens
+        yield CritiqueDone(i, report.to_dict(), report.tokens, round(time.perf_counter() - t, 4))
+        it = Iteration(i, gen.text, report, None, 0, 0.0)
+        ctx.iterations.append(it)
+        stop = None
+        if gen.finish_reason == "cancelled":
+            stop = reason
+        elif not report.has_critical:
+            stop = "no_critical"
+        elif i == ctx.config.max_iters:
+            stop = "max_iters"
+        else:
+            stop = ctx.halted()
+        if stop is None:
+            t = time.perf_counter()
+            left = ctx.budget_left()
+            plan = planner.plan(ctx.prompt, report, [x.to_dict() for x in ctx.iterations], plan,
+                                None if left is None else left - MIN_DRAFT_TOKENS, ctx.cancel)
+            ctx.tokens += plan.tokens
+            it.plan = plan
+            yield PlanDone(i, plan.to_dict(), plan.tokens, round(time.perf_counter() - t, 4))
+            previous = gen.text
+        it.tokens, it.seconds = ctx.tokens - tok_it, round(time.perf_counter() - t_it, 3)
+        yield IterationDone(i, report.score, ctx.tokens, ctx.seconds, gen.text, it.tokens, it.seconds)
+        if stop is not None:
+            reason = stop
+            break
+    yield from ctx.finish(reason)
+
+
+def rules_report(ctx: RunContext, text: str, finish_reason: str) -> Report:
+    """Scoring by rules alone: free, so every strategy is measured the same way."""
+    return RuleAnalyzer().analyze(ctx.analysis_input(text, finish_reason))

