@@ -152,8 +152,33 @@ def run_batch(args, backend, config: RunConfig, err=None) -> int:
     return 0
 
 
+def summarize_cmd(argv: list[str]) -> int:
+    """python -m irg summarize --in prompts.jsonl results.jsonl [...]: scores against "gold_constraints"."""
+    from irg.metrics import summarize
+
+    p = argparse.ArgumentParser(prog="python -m irg summarize")
+    p.add_argument("--in", dest="inp", required=True, help='prompts JSONL with "gold_constraints" per line')
+    p.add_argument("results", nargs="+", help="batch output files")
+    args = p.parse_args(argv)
+    gold = {i: item["gold_constraints"] for i, item in read_jsonl(args.inp) if isinstance(item.get("gold_constraints"), list)}
+    cols = ["strategy", "n", "prompt_level", "constraint_level", "first_draft_prompt_level", "mean_tokens", "mean_seconds",
+            "mean_iterations", "extraction_exact"]
+    print("| " + " | ".join(cols) + " |\n|" + "---|" * len(cols))
+    for path in args.results:
+        with open(path, encoding="utf-8") as fh:
+            s = summarize([json.loads(line) for line in fh if line.strip()], gold)
+        print("| " + " | ".join(f"{s.get(c, ''):.3f}" if isinstance(s.get(c), float) else str(s.get(c, "")) for c in cols) + " |")
+    return 0
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "summarize":
+        try:
+            return summarize_cmd(argv[1:])
+        except (OSError, ValueError, KeyError) as e:
+            sys.stderr.write(f"error: {e}\n")
+            return 2
     batch = bool(argv) and argv[0] == "batch"
     p = argparse.ArgumentParser(prog="python -m irg" + (" batch" if batch else ""),
                                 description="Iterative Reflexive Generation with small language models.")

@@ -652,7 +652,7 @@ class IncludeKeywords(Constraint):
 
     @classmethod
     def extract(cls, p):
-        pat = (r"\b(?:include|including|use|using|mention|contain|containing)\s+(?:the\s+)?(?:following\s+)?"
+        pat = (r"\b(?:includ(?:e|es|ing)|us(?:e|es|ing)|mention(?:s|ing)?|contain(?:s|ing)?|featur(?:e|es|ing))\s+(?:the\s+)?(?:following\s+)?"
                r"(?:key\s?words?|words?|terms?|phrases?)\s*:?\s+(.+?)(?:[.;!?\n]|$)")
         kws: list[str] = []
         for m in re.finditer(pat, p, re.I):

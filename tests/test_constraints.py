@@ -24,6 +24,8 @@ EXTRACT = [
     ("Wrap your entire output in JSON format.", [{"kind": "json_format"}]),
     ("Do not answer in JSON.", []),
     ("Write a blog post. Include the keywords 'ocean' and 'sky'.", [{"kind": "include_keywords", "keywords": ["ocean", "sky"]}]),
+    ("Write a paragraph that includes the keywords 'leaves' and 'harvest'.",
+     [{"kind": "include_keywords", "keywords": ["leaves", "harvest"]}]),
     ("Write about trains, including the words speed, steam and rail.",
      [{"kind": "include_keywords", "keywords": ["speed", "steam", "rail"]}]),
     ("Write a note. Do not use the word 'very' in your response.", [{"kind": "forbidden_words", "words": ["very"]}]),
