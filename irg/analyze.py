@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 
@@ -70,9 +71,14 @@ def check_truncated(text: str, finish_reason: str = "", **_) -> list[Finding]:
 
 
 def check_repetition(text: str, **_) -> list[Finding]:
-    """Degeneration: the same 4-word sequences again and again, or the same line repeated."""
+    """Degeneration: a short pattern repeated, the same 4-word sequences again and again, or the same line repeated."""
     ws = re.findall(r"\w+", text.lower())
     out: list[Finding] = []
+    raw = text.strip().encode()
+    # Compression sees repetition that word counts miss (emoji runs, "!!!!", "ha ha ha").
+    if len(raw) >= 80 and len(zlib.compress(raw)) / len(raw) < 0.2 or (len(raw) >= 20 and not ws):
+        return [Finding("repetition", "critical", "The answer is one short pattern repeated, not real text.", "whole answer",
+                        "Write real sentences; do not repeat symbols or phrases.")]
     if len(ws) >= 20:
         grams = [tuple(ws[i:i + 4]) for i in range(len(ws) - 3)]
         ratio = 1 - len(set(grams)) / len(grams)

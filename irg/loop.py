@@ -32,12 +32,20 @@ class InputError(ValueError):
 
 def draft_messages(prompt: str, task: str, plan: Plan | None = None, previous: str | None = None,
                    include_previous: bool = True) -> list[dict]:
+    """The draft module's chat. A revision shows the previous draft as the model's own earlier turn
+    (quoting it inside the request made small models copy the quotes) and the plan as the user's reply."""
     user = prompt + (f"\n\n{MATH_HINT}" if task == "math" else "")
-    if plan is not None:
-        shown = f"\n\nA previous answer was:\n\"\"\"\n{previous}\n\"\"\"" if include_previous and previous else ""
-        steps = "\n".join(f"- {i}" for i in plan.instructions) or "- Improve the answer."
-        user += f"{shown}\n\nWrite a new, improved answer to the request. Follow these instructions:\n{steps}\nReply with the answer only."
-    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
+    msgs = [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
+    if plan is None:
+        return msgs
+    steps = "\n".join(f"- {i}" for i in plan.instructions) or "- Improve the answer."
+    if include_previous and previous:
+        msgs += [{"role": "assistant", "content": previous},
+                 {"role": "user", "content": f"Rewrite your answer to my request. Follow these instructions:\n{steps}\n"
+                                             "Reply with the new answer only."}]
+    else:
+        msgs[1]["content"] += f"\n\nFollow these instructions:\n{steps}\nReply with the answer only."
+    return msgs
 
 
 @dataclass
@@ -192,7 +200,10 @@ def irg_loop(ctx: RunContext, analyzer_kind: str, strategy: str) -> Iterator[Eve
             if not gen.text.strip():
                 break  # nothing worth analysing
         t = time.perf_counter()
-        report = analyzer.analyze(ctx.analysis_input(gen.text, gen.finish_reason))
+        if gen.finish_reason == "cancelled":  # the run is ending: score what we have, for free
+            report = rules_report(ctx, gen.text, gen.finish_reason)
+        else:
+            report = analyzer.analyze(ctx.analysis_input(gen.text, gen.finish_reason))
         ctx.tokens += report.tokens
         yield CritiqueDone(i, report.to_dict(), report.tokens, round(time.perf_counter() - t, 4))
         it = Iteration(i, gen.text, report, None, 0, 0.0)

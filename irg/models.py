@@ -140,6 +140,23 @@ def _hub_error(spec: ModelSpec, err: Exception) -> ModelError:
     )
 
 
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """Can we open a connection to the Hub at all? Saves a minute of download retries when offline."""
+    import socket
+    from urllib.parse import urlparse
+
+    from huggingface_hub import constants
+
+    if constants.HF_HUB_OFFLINE:
+        return False
+    url = urlparse(constants.ENDPOINT)
+    try:
+        socket.create_connection((url.hostname, url.port or (443 if url.scheme == "https" else 80)), timeout=timeout).close()
+        return True
+    except OSError:
+        return False
+
+
 def load_hf(name: str, use_cache: bool = True):
     """Load (model, tokenizer) with transformers; the model is in eval mode on the best device."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -166,6 +183,8 @@ def load_hf(name: str, use_cache: bool = True):
                 kw = {"local_files_only": True}
         except Exception:
             pass
+        if not kw and not hub_reachable():
+            raise _hub_error(spec, ConnectionError("offline"))
     try:
         tok = AutoTokenizer.from_pretrained(src, **kw)
         model = AutoModelForCausalLM.from_pretrained(src, dtype=dtype, **kw)

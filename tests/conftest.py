@@ -87,6 +87,15 @@ def comma_backend(tokenizer):
     return TransformersBackend(favour_tokens(build_model(tokenizer), ids), tokenizer, model_id="tiny-comma")
 
 
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory, tokenizer):
+    """The tiny model saved as a local folder, for code paths that load models by name."""
+    d = tmp_path_factory.mktemp("models") / "tiny"
+    build_model(tokenizer).save_pretrained(d)
+    tokenizer.save_pretrained(d)
+    return str(d)
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "bundled" in item.keywords and os.environ.get("IRG_SKIP_BUNDLED") == "1":

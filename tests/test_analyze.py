@@ -105,3 +105,20 @@ def test_internal_analyzer_spends_tokens_and_respects_allowance(backend):
     assert rep.tokens == 0 and "skipped" in rep.critic_text
     rep = InternalAnalyzer(backend, 12).analyze(AnalysisInput("Say hi.", "hi", []))
     assert rep.tokens > 0 and 0.0 <= rep.score <= 1.0
+
+
+@pytest.mark.parametrize("text", ["🎵" * 60, "!!!! " * 40, "ha " * 60])
+def test_degenerate_patterns_are_critical(text):
+    (f,) = check_repetition(text)
+    assert f.severity == "critical"
+
+
+def test_revision_shows_previous_draft_as_assistant_turn():
+    from irg.loop import draft_messages
+    from irg.plan import Plan
+
+    msgs = draft_messages("Write a poem.", "general", Plan(["Use no commas."]), "old, draft")
+    assert [m["role"] for m in msgs] == ["system", "user", "assistant", "user"]
+    assert msgs[2]["content"] == "old, draft" and "Use no commas." in msgs[3]["content"]
+    msgs = draft_messages("Write a poem.", "general", Plan(["Use no commas."]), "old", include_previous=False)
+    assert len(msgs) == 2 and "Use no commas." in msgs[1]["content"] and "old" not in msgs[1]["content"]

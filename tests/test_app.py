@@ -7,16 +7,6 @@ from irg import ui
 from irg.config import RunConfig
 from irg.strategies import run
 
-from conftest import build_model
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory, tokenizer):
-    d = tmp_path_factory.mktemp("app") / "tiny"
-    build_model(tokenizer).save_pretrained(d)
-    tokenizer.save_pretrained(d)
-    return str(d)
-
 
 SETTINGS = dict(strategy="irg_external", max_iters=2, max_new_tokens=6)
 

@@ -7,16 +7,6 @@ import pytest
 
 from irg.__main__ import main
 
-from conftest import build_model
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory, tokenizer):
-    d = tmp_path_factory.mktemp("m") / "tiny"
-    build_model(tokenizer).save_pretrained(d)
-    tokenizer.save_pretrained(d)
-    return str(d)
-
 
 def test_single_prompt_prints_every_module(model_dir, capsys):
     code = main(["Write about zebras. Include the keyword 'zebra'.", "--model", model_dir, "--strategy", "irg_external",
