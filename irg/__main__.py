@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 
 from irg.config import ConfigError, RunConfig, STRATEGIES
+from irg.models import BACKENDS, DEFAULT_BACKEND
 from irg.events import CritiqueDone, DraftDone, DraftToken, Final, IterationDone, PlanDone, RunStarted, Stopped
 
 HELP = {
@@ -190,7 +191,9 @@ def main(argv=None) -> int:
     else:
         p.add_argument("prompt", help="the request (use quotes)")
         p.add_argument("--json", action="store_true", help="print events as JSON lines instead of text")
-    p.add_argument("--model", default="bundled", help="'bundled', a Hugging Face id, or a local path")
+    p.add_argument("--model", default="bundled", help="'bundled', a Hugging Face id, a local path, or an OpenAI-compatible server URL")
+    p.add_argument("--backend", default=DEFAULT_BACKEND, choices=BACKENDS,
+                   help="auto = llama.cpp for GGUF models (fast), transformers otherwise")
     add_config_flags(p)
     args = p.parse_args(argv)
     try:
@@ -203,7 +206,7 @@ def main(argv=None) -> int:
         from irg.models import ModelError, get_backend
         from irg.strategies import run
 
-        backend = get_backend(args.model)
+        backend = get_backend(args.model, args.backend)
         if batch:
             return run_batch(args, backend, config)
         events = run(args.prompt, backend, config)

@@ -81,3 +81,32 @@ class DecodingConstraints:
         if self.no_repeat_ngram:
             out.append(f"no repeated {self.no_repeat_ngram}-grams")
         return out
+
+
+def banned_token_ids(vocab: list[str], special_ids: set[int], c: DecodingConstraints) -> list[int]:
+    """Ids of tokens that must never be sampled under `c` (case and character bans).
+
+    `vocab[i]` is token i decoded alone. Special tokens (end-of-text…) are never banned.
+    Shared by every backend so that they ban exactly the same tokens.
+    """
+    chars = set(c.banned_chars)
+    if not (chars or c.lowercase_only or c.uppercase_only):
+        return []
+    out = []
+    for i, s in enumerate(vocab):
+        if i in special_ids:
+            continue
+        if (any(ch in s for ch in chars)
+                or (c.lowercase_only and any(ch.isupper() for ch in s))
+                or (c.uppercase_only and any(ch.islower() for ch in s))):
+            out.append(i)
+    return out
+
+
+def word_forms(words: list[str]) -> list[str]:
+    """The surface forms a banned word takes: casings, with and without a leading space."""
+    forms = []
+    for w in words:
+        for v in dict.fromkeys([w, w.lower(), w.capitalize(), w.upper()]):
+            forms += [v, " " + v]
+    return list(dict.fromkeys(forms))

@@ -51,7 +51,10 @@ def bundled_gguf() -> Path:
 def resolve(name: str) -> ModelSpec:
     name = (name or "").strip()
     if not name:
-        raise ModelError("No model given: use 'bundled', a Hugging Face model id such as org/name, or a local path.")
+        raise ModelError("No model given: use 'bundled', a Hugging Face model id such as org/name, a local path, "
+                         "or the URL of an OpenAI-compatible server.")
+    if name.startswith(("http://", "https://")):  # an OpenAI-compatible server; "#model" picks one of its models
+        return ModelSpec(name, "remote", name)
     if name == BUNDLED:
         f = bundled_gguf()
         return ModelSpec(name, "bundled", str(f.parent), f.name)
@@ -90,11 +93,15 @@ def gguf_cache_dir(spec: ModelSpec) -> Path:
 
 
 def device_and_dtype():
+    """The best device, and its dtype ($IRG_DTYPE = float32 | bfloat16 | float16 overrides it)."""
     import torch
 
+    forced = os.environ.get("IRG_DTYPE")
+    if forced and forced not in ("float32", "bfloat16", "float16"):
+        raise ModelError(f"IRG_DTYPE must be float32, bfloat16 or float16, not '{forced}'.")
     if torch.cuda.is_available():  # e.g. a Space with a GPU
-        return "cuda", (torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16)
-    return "cpu", torch.float32
+        return "cuda", getattr(torch, forced) if forced else (torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16)
+    return "cpu", getattr(torch, forced or "float32")
 
 
 def _convert_gguf(spec: ModelSpec, target: Path) -> None:
@@ -195,24 +202,85 @@ def load_hf(name: str, use_cache: bool = True):
     return model.to(device).eval(), tok
 
 
+def gguf_tokenizer_dir(spec: ModelSpec) -> Path:
+    """A tokenizer folder for a GGUF model: the converted model's if there is one, else converted alone once."""
+    full = gguf_cache_dir(spec)
+    if _is_cached(full):
+        return full
+    target = full.parent.parent / "tokenizers" / full.name
+    if not (target / "tokenizer.json").exists():
+        from transformers import AutoTokenizer
+
+        tok = AutoTokenizer.from_pretrained(spec.path, gguf_file=spec.gguf_file)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".tmp-"))
+        try:
+            tok.save_pretrained(tmp)
+            tmp.rename(target)
+        except OSError:
+            if not (target / "tokenizer.json").exists():
+                raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+BACKENDS = ("auto", "transformers", "llama.cpp")
+DEFAULT_BACKEND = "auto"  # llama.cpp for GGUF models when installed, transformers otherwise
+
+
+def has_llamacpp() -> bool:
+    return importlib.util.find_spec("xllamacpp") is not None
+
+
+def pick_backend(spec: ModelSpec, backend: str) -> str:
+    """'auto' means llama.cpp for GGUF files (much faster on a CPU) when it is installed, else transformers."""
+    if backend not in BACKENDS:
+        raise ModelError(f"Unknown backend '{backend}': choose one of {', '.join(BACKENDS)}.")
+    if spec.kind == "remote":
+        return "remote"
+    if backend == "auto":
+        return "llama.cpp" if spec.gguf_file and has_llamacpp() else "transformers"
+    if backend == "llama.cpp":
+        if not spec.gguf_file:
+            raise ModelError(f"The llama.cpp backend needs a GGUF model; '{spec.name}' is not one (use the transformers backend).")
+        if not has_llamacpp():
+            raise ModelError("The llama.cpp backend needs the xllamacpp package: pip install xllamacpp.")
+    return backend
+
+
 # ---- one shared instance per (model, backend) ----------------------------------
 _instances: dict[tuple[str, str], object] = {}
 _locks: dict[tuple[str, str], threading.Lock] = {}
 _registry_lock = threading.Lock()
 
 
-def get_backend(name: str = BUNDLED, backend: str = "transformers"):
+def get_backend(name: str = BUNDLED, backend: str = DEFAULT_BACKEND):
     """The shared backend for this model: loaded once, then reused by every caller and thread."""
     spec = resolve(name)
-    key = (spec.path + "/" + (spec.gguf_file or ""), backend)
+    kind = pick_backend(spec, backend)
+    key = (spec.path + "/" + (spec.gguf_file or ""), kind)
     with _registry_lock:
         lock = _locks.setdefault(key, threading.Lock())
     with lock:  # a second caller waits for the first load instead of loading again
         if key not in _instances:
-            if backend != "transformers":
-                raise ModelError(f"Unknown backend '{backend}': this build has 'transformers'.")
-            from irg.backends.hf import TransformersBackend
+            if kind == "remote":
+                from irg.backends import BackendError
+                from irg.backends.remote import RemoteBackend
 
-            model, tok = load_hf(name)
-            _instances[key] = TransformersBackend(model, tok, model_id=spec.name)
+                url, _, model = spec.path.partition("#")
+                try:
+                    _instances[key] = RemoteBackend(url, model or None, os.environ.get("IRG_API_KEY") or None)
+                except BackendError as e:
+                    raise ModelError(str(e)) from e
+            elif kind == "llama.cpp":
+                from irg.backends.llamacpp import ChatTokenizer, LlamaCppBackend
+
+                tok = ChatTokenizer(gguf_tokenizer_dir(spec))
+                _instances[key] = LlamaCppBackend(Path(spec.path) / spec.gguf_file, tok, model_id=spec.name)
+            else:
+                from irg.backends.hf import TransformersBackend
+
+                model, tok = load_hf(name)
+                _instances[key] = TransformersBackend(model, tok, model_id=spec.name)
         return _instances[key]

@@ -13,7 +13,7 @@ PROMPTS = ["Write a haiku about the sea.", "What is the capital of France?", "Gi
 
 
 def test_cached_and_fresh_loads_give_identical_greedy_output():
-    cached = get_backend("bundled")  # converts on first use, then loads the cached safetensors
+    cached = get_backend("bundled", backend="transformers")  # converts on first use, then loads the cached safetensors
     assert (gguf_cache_dir(resolve("bundled")) / "config.json").exists()
     model, tok = load_hf("bundled", use_cache=False)  # straight from the GGUF, dequantised now
     fresh = TransformersBackend(model, tok, "bundled-fresh")
@@ -24,7 +24,7 @@ def test_cached_and_fresh_loads_give_identical_greedy_output():
 
 
 def test_irg_hybrid_on_the_bundled_model():
-    b = get_backend("bundled")
+    b = get_backend("bundled", backend="transformers")
     prompt = "Write two sentences about the moon in all lowercase letters and without any commas."
     evs = list(run(prompt, b, RunConfig(strategy="irg_hybrid", max_iters=3, max_new_tokens=64)))
     assert any(isinstance(e, DraftToken) for e in evs)

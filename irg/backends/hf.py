@@ -14,7 +14,7 @@ from transformers import LogitsProcessor, LogitsProcessorList, StoppingCriteria,
 from transformers import TextIteratorStreamer
 
 from irg.backends import Backend, BackendError, GenerationStream, GenRequest, Generation, elapsed
-from irg.decoding import DecodingConstraints
+from irg.decoding import DecodingConstraints, banned_token_ids, word_forms
 
 STREAM_POLL_SECONDS = 0.25  # how often a waiting consumer checks that the worker is alive
 
@@ -101,28 +101,15 @@ class TransformersBackend(Backend):
         if key == ((), False, False):
             return None
         if key not in self._mask_cache:
-            special = set(self.tokenizer.all_special_ids)
-            chars = set(c.banned_chars)
-            mask = []
-            for i, s in enumerate(self.vocab_strings()):
-                banned = i not in special and (
-                    any(ch in s for ch in chars)
-                    or (c.lowercase_only and any(ch.isupper() for ch in s))
-                    or (c.uppercase_only and any(ch.islower() for ch in s))
-                )
-                mask.append(banned)
-            self._mask_cache[key] = torch.tensor(mask, dtype=torch.bool)
+            vocab = self.vocab_strings()
+            mask = torch.zeros(len(vocab), dtype=torch.bool)
+            mask[banned_token_ids(vocab, set(self.tokenizer.all_special_ids), c)] = True
+            self._mask_cache[key] = mask
         return self._mask_cache[key]
 
     def bad_words_ids(self, words: list[str]) -> list[list[int]]:
-        seqs = set()
-        for w in words:
-            for v in {w, w.lower(), w.capitalize(), w.upper()}:
-                for form in (v, " " + v):
-                    ids = self.tokenizer(form, add_special_tokens=False)["input_ids"]
-                    if ids:
-                        seqs.add(tuple(ids))
-        return [list(s) for s in sorted(seqs)]
+        seqs = {tuple(self.tokenizer(f, add_special_tokens=False)["input_ids"]) for f in word_forms(words)}
+        return [list(s) for s in sorted(seqs) if s]
 
     def _generate_kwargs(self, req: GenRequest, cancel: threading.Event, n_prompt: int) -> dict:
         c = req.constraints

@@ -1,0 +1,195 @@
+"""Benchmarks. `python -m irg.bench speed [--backend B ...] [--runs N]` prints one table per backend.
+
+Each backend is measured in its own fresh process (so start-up time and peak RSS
+are its own): process start -> model ready (first ever, with an empty cache, and
+cached), time to first token, single-stream tokens/s (greedy, 256 new tokens),
+aggregate tokens/s with 8 concurrent requests, and a 4-iteration `irg_hybrid`
+run with the share of its time spent outside token generation. Medians of
+`--runs` repetitions on fixed prompts.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+PROMPTS = ["Explain how rain forms.", "Write a story about a lighthouse keeper.", "Describe how a bicycle works.",
+           "Give advice to a new student.", "Describe the water cycle."]
+IRG_PROMPT = "Write a short poem about the sea. The letter q should appear at least 20 times."  # stays critical: 4 iterations
+NEW_TOKENS = 256
+
+
+class Timed:
+    """Wraps a backend and adds up the seconds spent inside its generation calls."""
+
+    def __init__(self, backend):
+        self.b, self.gen_seconds = backend, 0.0
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name):
+        return getattr(self.b, name)
+
+    def stream(self, req, cancel=None):
+        s = self.b.stream(req, cancel)
+        inner = s._pieces
+
+        def pieces():
+            t0 = time.perf_counter()
+            yield from inner()
+            with self._lock:
+                self.gen_seconds += time.perf_counter() - t0
+        s._pieces = pieces
+        return s
+
+    def generate(self, req, cancel=None):
+        return self.stream(req, cancel).finish()
+
+
+def ready_seconds(backend: str, cache_dir: str) -> float:
+    """Wall time from spawning a Python process to a loaded, usable model."""
+    code = ("from irg.models import get_backend; import sys; get_backend('bundled', backend=sys.argv[1]); print('READY', flush=True)")
+    env = {**os.environ, "IRG_CACHE_DIR": cache_dir}
+    t0 = time.perf_counter()
+    p = subprocess.Popen([sys.executable, "-c", code, backend], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
+    for line in p.stdout:
+        if line.startswith("READY"):
+            dt = time.perf_counter() - t0
+            break
+    else:
+        raise RuntimeError(f"{backend}: the model did not load")
+    p.wait()
+    return dt
+
+
+def measure(backend: str, runs: int) -> dict:
+    """Runs inside the measuring subprocess."""
+    import resource
+
+    from irg.backends import GenRequest
+    from irg.config import RunConfig
+    from irg.decoding import DecodingConstraints
+    from irg.events import IterationDone
+    from irg.models import get_backend
+    from irg.strategies import run
+
+    b = get_backend("bundled", backend=backend)
+    fixed = DecodingConstraints(min_new_tokens=NEW_TOKENS)  # every request generates exactly NEW_TOKENS
+
+    def req(p):
+        return GenRequest([{"role": "user", "content": p}], max_new_tokens=NEW_TOKENS, constraints=fixed)
+
+    b.generate(GenRequest([{"role": "user", "content": "Hi"}], max_new_tokens=8))  # warm-up
+    ttft, tps = [], []
+    for i in range(runs):
+        r = req(PROMPTS[i % len(PROMPTS)])
+        t0 = time.perf_counter()
+        s = b.stream(r)
+        first = None
+        for _ in s:
+            first = first or time.perf_counter() - t0
+        ttft.append(first)
+        tps.append(s.result.completion_tokens / (time.perf_counter() - t0))
+    agg = []
+    for i in range(max(1, runs // 2)):
+        reqs = [req(PROMPTS[(i + k) % len(PROMPTS)]) for k in range(8)]
+        t0 = time.perf_counter()
+        gens = b.generate_batch(reqs)
+        agg.append(sum(g.completion_tokens for g in gens) / (time.perf_counter() - t0))
+    irg, outside, iters = [], [], []
+    for _ in range(max(1, runs // 2)):
+        tb = Timed(b)
+        t0 = time.perf_counter()
+        evs = list(run(IRG_PROMPT, tb, RunConfig(strategy="irg_hybrid", max_iters=4)))
+        total = time.perf_counter() - t0
+        irg.append(total)
+        outside.append(1 - tb.gen_seconds / total)
+        iters.append(sum(isinstance(e, IterationDone) for e in evs))
+    return {"backend": backend, "ttft_s": statistics.median(ttft), "single_tok_s": statistics.median(tps),
+            "agg8_tok_s": statistics.median(agg), "irg4_s": statistics.median(irg),
+            "irg4_outside_share": statistics.median(outside), "irg4_iterations": statistics.median(iters),
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def speed(backends: list[str], runs: int) -> list[dict]:
+    rows = []
+    for backend in backends:
+        with tempfile.TemporaryDirectory() as empty:
+            first = ready_seconds(backend, empty)  # converts into the empty cache
+            cached = statistics.median(ready_seconds(backend, empty) for _ in range(3))
+        out = subprocess.run([sys.executable, "-m", "irg.bench", "_measure", backend, str(runs)], capture_output=True,
+                             text=True, check=True)
+        row = json.loads(out.stdout.strip().splitlines()[-1])
+        row.update(ready_first_s=first, ready_cached_s=cached)
+        rows.append(row)
+        print_table(row)
+    return rows
+
+
+def print_table(r: dict) -> None:
+    print(f"\n### {r['backend']}\n\n| measure | value |\n|---|---|")
+    lines = [("process start → model ready, first ever", f"{r['ready_first_s']:.2f} s"),
+             ("process start → model ready, cached", f"{r['ready_cached_s']:.2f} s"),
+             ("time to first token", f"{r['ttft_s'] * 1000:.0f} ms"),
+             (f"single stream, greedy, {NEW_TOKENS} new tokens", f"{r['single_tok_s']:.1f} tok/s"),
+             ("8 concurrent requests, aggregate", f"{r['agg8_tok_s']:.1f} tok/s"),
+             (f"irg_hybrid run ({r['irg4_iterations']:.0f} iterations)", f"{r['irg4_s']:.1f} s"),
+             ("… share outside token generation", f"{r['irg4_outside_share']:.1%}"),
+             ("peak RSS", f"{r['peak_rss_mb']:.0f} MB")]
+    for k, v in lines:
+        print(f"| {k} | {v} |")
+    sys.stdout.flush()
+
+
+def agree(prompts: list[str], new_tokens: int = 64) -> dict:
+    """Greedy outputs of llama.cpp and transformers on the same GGUF weights, compared token by token."""
+    from irg.backends import GenRequest
+    from irg.models import get_backend
+
+    hf, lc = get_backend("bundled", backend="transformers"), get_backend("bundled", backend="llama.cpp")
+    shared, exact = [], 0
+    for p in prompts:
+        r = GenRequest([{"role": "user", "content": p}], max_new_tokens=new_tokens)
+        a, b = (hf.tokenizer(x.text, add_special_tokens=False)["input_ids"] for x in (hf.generate(r), lc.generate(r)))
+        n = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+        shared.append(n / max(len(a), len(b), 1))  # share of tokens before the first difference
+        exact += a == b
+    return {"prompts": len(prompts), "new_tokens": new_tokens, "identical": exact / len(prompts),
+            "mean_shared_prefix": statistics.mean(shared), "median_shared_prefix": statistics.median(shared)}
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["_measure"]:
+        print(json.dumps(measure(argv[1], int(argv[2]))))
+        return 0
+    p = argparse.ArgumentParser(prog="python -m irg.bench")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("speed", help="speed of each backend on the bundled model")
+    s.add_argument("--backend", action="append", choices=["llama.cpp", "transformers"],
+                   help="repeat to measure several (default: both)")
+    s.add_argument("--runs", type=int, default=5)
+    s.add_argument("--out", help="also write the rows as JSON here")
+    a = sub.add_parser("agree", help="greedy agreement of llama.cpp and transformers on fixed prompts")
+    a.add_argument("--prompts", default="assets/prompts/constraints_30.jsonl", help="JSONL with a prompt per line")
+    a.add_argument("--new-tokens", type=int, default=64)
+    args = p.parse_args(argv)
+    if args.cmd == "agree":
+        with open(args.prompts, encoding="utf-8") as fh:
+            prompts = [json.loads(line)["prompt"] for line in fh if line.strip()] + PROMPTS
+        print(json.dumps(agree(prompts, args.new_tokens), indent=1))
+        return 0
+    rows = speed(args.backend or ["llama.cpp", "transformers"], args.runs)
+    if args.out:
+        with open(args.out, "w") as fh:
+            json.dump(rows, fh, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
