@@ -84,11 +84,11 @@ def cache_root() -> Path:
 
 def gguf_cache_dir(spec: ModelSpec) -> Path:
     """A directory named after the GGUF file's identity and the transformers version that converted it."""
-    import transformers
+    from importlib.metadata import version  # not `import transformers`: that alone takes 0.75 s
 
     f = Path(spec.path) / (spec.gguf_file or "")
     st = f.stat()
-    key = f"{f.resolve()}|{st.st_size}|{int(st.st_mtime)}|{transformers.__version__}"
+    key = f"{f.resolve()}|{st.st_size}|{int(st.st_mtime)}|{version('transformers')}"
     return cache_root() / "converted" / f"{f.stem}-{hashlib.sha1(key.encode()).hexdigest()[:12]}"
 
 
@@ -101,7 +101,12 @@ def device_and_dtype():
         raise ModelError(f"IRG_DTYPE must be float32, bfloat16 or float16, not '{forced}'.")
     if torch.cuda.is_available():  # e.g. a Space with a GPU
         return "cuda", getattr(torch, forced) if forced else (torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16)
-    return "cpu", getattr(torch, forced or "float32")
+    if forced:
+        return "cpu", getattr(torch, forced)
+    # Decoding a small model on a CPU is memory-bound: bf16 halves the bytes read per token
+    # (measured here: 17.4 -> 24.6 tok/s), but only where the CPU has native bf16 instructions.
+    native_bf16 = getattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", lambda: False)()
+    return "cpu", torch.bfloat16 if native_bf16 else torch.float32
 
 
 def _convert_gguf(spec: ModelSpec, target: Path) -> None:

@@ -30,6 +30,7 @@ def server_url():
     p.kv_unified = True
     p.warmup = False
     p.hostnames = ["127.0.0.1"]
+    p.verbosity = 0
     p.port = free_port()
     server = xlc.Server(p)  # listens on the port while this object lives
     yield f"http://127.0.0.1:{p.port}"

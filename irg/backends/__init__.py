@@ -35,7 +35,8 @@ class Generation:
     prompt_tokens: int  # tokens fed to the model (chat template and forced prefix included)
     completion_tokens: int  # tokens the model generated (end-of-text included)
     finish_reason: str  # stop | length | stop_string | cancelled
-    seconds: float
+    seconds: float  # wall time of the whole call
+    engine_seconds: float = 0.0  # of which inside the inference engine (prefill + decoding)
 
     @property
     def total_tokens(self) -> int:

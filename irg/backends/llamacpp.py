@@ -16,6 +16,7 @@ Decoding constraints map to what llama.cpp offers:
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import queue
@@ -64,7 +65,11 @@ class ChatTokenizer:
                                      eos_token=self.eos_token or "")
 
     def encode(self, text: str) -> list[int]:
-        return self.tok.encode(text, add_special_tokens=False).ids
+        return list(self._encode(text))
+
+    @functools.lru_cache(maxsize=64)  # a prompt is counted for the budget, then sent: tokenise it once
+    def _encode(self, text: str) -> tuple[int, ...]:
+        return tuple(self.tok.encode(text, add_special_tokens=False).ids)
 
     def decode(self, ids: list[int]) -> str:
         return self.tok.decode(ids, skip_special_tokens=True)
@@ -156,7 +161,7 @@ class LlamaCppBackend(Backend):
             raise BackendError(f"The prompt is {n_prompt} tokens; this model's context holds {self.context_length}.")
         max_new = min(req.max_new_tokens, c.max_new_tokens or req.max_new_tokens, self.context_length - n_prompt)
         q: queue.Queue = queue.Queue()
-        state = {"text": "", "tokens": 0, "finish": None, "stopped_on": None, "error": None}
+        state = {"text": "", "tokens": 0, "finish": None, "stopped_on": None, "error": None, "engine": 0.0}
 
         def on_chunk(chunk: dict) -> bool:
             if "error" in chunk or chunk.get("code"):
@@ -176,15 +181,20 @@ class LlamaCppBackend(Backend):
                             return True
             return cancel.is_set()
 
+        def complete(body: dict) -> None:
+            t = time.perf_counter()
+            self.server.handle_completions(body, on_chunk)
+            state["engine"] += time.perf_counter() - t
+
         def work():
             try:
                 first = min(c.min_new_tokens, max_new)
                 if first:  # end-of-text is not allowed yet: generate the first part with it ignored
-                    self.server.handle_completions(self._body(req, prompt, first, ignore_eos=True), on_chunk)
+                    complete(self._body(req, prompt, first, ignore_eos=True))
                 rest = max_new - state["tokens"]
                 if rest > 0 and not cancel.is_set() and not state["stopped_on"] and not state["error"]:
                     state["finish"] = None
-                    self.server.handle_completions(self._body(req, prompt + state["text"], rest), on_chunk)
+                    complete(self._body(req, prompt + state["text"], rest))
             except Exception as e:  # surfaced to the consumer below
                 state["error"] = e
             finally:
@@ -223,7 +233,8 @@ class LlamaCppBackend(Backend):
             reason = "stop"
         # llama.cpp does not stream the end-of-text token; count it as transformers does.
         completion = state["tokens"] + (1 if reason == "stop" else 0)
-        stream.result = Generation(c.forced_prefix + state["text"], n_prompt, completion, reason, elapsed(t0))
+        stream.result = Generation(c.forced_prefix + state["text"], n_prompt, completion, reason, elapsed(t0),
+                                   round(state["engine"], 4))
 
     def generate_batch(self, reqs: list[GenRequest], cancel: threading.Event | None = None) -> list[Generation]:
         """Concurrent requests: the server's slots decode them in shared batches."""

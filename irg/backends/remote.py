@@ -155,7 +155,8 @@ class RemoteBackend(Backend):
         reason = "cancelled" if cancel.is_set() else {"length": "length"}.get(state["finish"], "stop")
         prompt_tokens = usage.get("prompt_tokens") or self.count_prompt_tokens(req)
         completion = usage.get("completion_tokens") or state["chunks"]
-        stream.result = Generation(prefix + state["text"], prompt_tokens, completion, reason, elapsed(t0))
+        secs = elapsed(t0)  # the server's work and the network, as seen from here
+        stream.result = Generation(prefix + state["text"], prompt_tokens, completion, reason, secs, secs)
 
     def generate_batch(self, reqs: list[GenRequest], cancel: threading.Event | None = None) -> list[Generation]:
         from concurrent.futures import ThreadPoolExecutor
