@@ -95,13 +95,13 @@ def measure(backend: str, runs: int) -> dict:
         ttft.append(first)
         tps.append(s.result.completion_tokens / (time.perf_counter() - t0))
     agg = []
-    for i in range(max(1, runs // 2)):
+    for i in range(runs):
         reqs = [req(PROMPTS[(i + k) % len(PROMPTS)]) for k in range(8)]
         t0 = time.perf_counter()
         gens = b.generate_batch(reqs)
         agg.append(sum(g.completion_tokens for g in gens) / (time.perf_counter() - t0))
     irg, outside, iters = [], [], []
-    for _ in range(max(1, runs // 2)):
+    for _ in range(runs):
         tb = Timed(b)
         t0 = time.perf_counter()
         evs = list(run(IRG_PROMPT, tb, RunConfig(strategy="irg_hybrid", max_iters=4)))

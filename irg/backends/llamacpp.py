@@ -134,7 +134,9 @@ class LlamaCppBackend(Backend):
     def _body(self, req: GenRequest, prompt: str, n_predict: int, ignore_eos: bool = False) -> dict:
         c = req.constraints
         body = {
-            "prompt": prompt, "n_predict": n_predict, "stream": True, "cache_prompt": True,
+            # No prompt cache: reusing another slot's cached prefix changes the numerics, so greedy output
+            # came to depend on earlier requests (7/12 first drafts differed); without it, 12/12 agree.
+            "prompt": prompt, "n_predict": n_predict, "stream": True, "cache_prompt": False,
             "temperature": req.temperature, "top_p": req.top_p if req.temperature > 0 else 1.0,
             "top_k": 0 if req.temperature > 0 else 1, "min_p": 0.0, "repeat_penalty": 1.0,
             "seed": req.seed if req.seed is not None else -1, "ignore_eos": ignore_eos,
