@@ -75,3 +75,24 @@ def test_same_irg_run_on_every_backend(backend):
     assert isinstance(evs[-1], Final) and drafts
     if len(drafts) > 1:  # the plan's bans hold on this backend too
         assert "," not in drafts[1].text and drafts[1].text == drafts[1].text.lower()
+
+
+def test_greedy_output_does_not_depend_on_earlier_requests(lcpp):
+    """A hybrid run's first draft equals the single-pass answer, whatever ran before it on the server."""
+    import json
+    from pathlib import Path
+
+    from irg.loop import draft_messages
+
+    lines = (Path(__file__).parent.parent / "assets/prompts/constraints_30.jsonl").read_text().splitlines()[:5]
+    prompts = [json.loads(line)["prompt"] for line in lines]
+    from irg.backends.llamacpp import LlamaCppBackend
+    from irg.models import bundled_gguf
+
+    fresh = LlamaCppBackend(bundled_gguf(), lcpp.tokenizer)  # a second server: its slots have seen nothing else
+    alone = [fresh.generate(GenRequest(draft_messages(p, "general"), max_new_tokens=200)).text for p in prompts]
+    firsts = []
+    for p in prompts:
+        evs = list(run(p, lcpp, RunConfig(strategy="irg_hybrid", max_iters=4, max_new_tokens=200)))
+        firsts.append(next(e.text for e in evs if isinstance(e, DraftDone)))
+    assert firsts == alone
