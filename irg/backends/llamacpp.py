@@ -104,6 +104,10 @@ class LlamaCppBackend(Backend):
         self.context_length = n_ctx
         self.n_parallel = n_parallel
         self._ban_cache: dict[tuple, list[int]] = {}
+        # Reusing a cached prompt prefix saves prefill (slow on 2 cores: ~300 tok/s) but changes the
+        # numerics, so greedy output came to depend on earlier requests (7 of 12 first drafts differed).
+        # Reproducible runs come first; IRG_LLAMACPP_PROMPT_CACHE=1 trades them for speed.
+        self.cache_prompt = os.environ.get("IRG_LLAMACPP_PROMPT_CACHE") == "1"
 
     # ---- prompts and counting -------------------------------------------------
     def prompt_text(self, req: GenRequest) -> str:
@@ -134,9 +138,7 @@ class LlamaCppBackend(Backend):
     def _body(self, req: GenRequest, prompt: str, n_predict: int, ignore_eos: bool = False) -> dict:
         c = req.constraints
         body = {
-            # No prompt cache: reusing another slot's cached prefix changes the numerics, so greedy output
-            # came to depend on earlier requests (7/12 first drafts differed); without it, 12/12 agree.
-            "prompt": prompt, "n_predict": n_predict, "stream": True, "cache_prompt": False,
+            "prompt": prompt, "n_predict": n_predict, "stream": True, "cache_prompt": self.cache_prompt,
             "temperature": req.temperature, "top_p": req.top_p if req.temperature > 0 else 1.0,
             "top_k": 0 if req.temperature > 0 else 1, "min_p": 0.0, "repeat_penalty": 1.0,
             "seed": req.seed if req.seed is not None else -1, "ignore_eos": ignore_eos,
