@@ -165,16 +165,20 @@ class LlamaCppBackend(Backend):
             raise BackendError(f"The prompt is {n_prompt} tokens; this model's context holds {self.context_length}.")
         max_new = min(req.max_new_tokens, c.max_new_tokens or req.max_new_tokens, self.context_length - n_prompt)
         q: queue.Queue = queue.Queue()
-        state = {"text": "", "tokens": 0, "finish": None, "stopped_on": None, "error": None, "engine": 0.0}
+        # tokens: counted in finished passes; chunks / usage: the pass under way
+        state = {"text": "", "tokens": 0, "chunks": 0, "usage": None, "finish": None, "stopped_on": None,
+                 "error": None, "engine": 0.0}
 
         def on_chunk(chunk: dict) -> bool:
             if "error" in chunk or chunk.get("code"):
                 state["error"] = chunk.get("error") or chunk.get("message") or chunk
                 return True
+            if chunk.get("usage"):  # the last chunk of a pass: the server's exact count
+                state["usage"] = chunk["usage"]["completion_tokens"]
             for choice in chunk.get("choices", []):
                 piece = choice.get("text") or ""
                 if choice.get("finish_reason") is None or piece:
-                    state["tokens"] += 1  # one streamed chunk per generated token
+                    state["chunks"] += 1  # about one per token (multi-byte characters can merge several)
                 state["finish"] = choice.get("finish_reason") or state["finish"]
                 if piece:
                     state["text"] += piece
@@ -187,8 +191,11 @@ class LlamaCppBackend(Backend):
 
         def complete(body: dict) -> None:
             t = time.perf_counter()
+            state["chunks"], state["usage"] = 0, None
             self.server.handle_completions(body, on_chunk)
             state["engine"] += time.perf_counter() - t
+            # Stopped by us (cancel, stop string) there is no usage chunk: the chunk count stands in.
+            state["tokens"] += state["usage"] if state["usage"] is not None else state["chunks"]
 
         def work():
             try:
