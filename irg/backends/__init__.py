@@ -6,6 +6,7 @@ a `threading.Event` the caller sets; the backend must stop promptly when it is s
 """
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -77,15 +78,20 @@ class BackendError(RuntimeError):
 
 
 class Backend(ABC):
-    """Base class: engines implement `stream`, `count_tokens`, `count_prompt_tokens`, `truncate`."""
+    """Base class: engines implement `_pieces`, `count_tokens`, `count_prompt_tokens`, `truncate`."""
 
     name = "base"
     model_id = ""
     context_length = 2048
 
-    @abstractmethod
     def stream(self, req: GenRequest, cancel: threading.Event | None = None) -> GenerationStream:
-        ...
+        cancel = cancel or threading.Event()
+        stream = GenerationStream(lambda: self._pieces(req, cancel, stream), cancel)
+        return stream
+
+    @abstractmethod
+    def _pieces(self, req: GenRequest, cancel: threading.Event, stream: GenerationStream) -> Iterator[str]:
+        """Yield text pieces; set `stream.result` before returning."""
 
     @abstractmethod
     def count_tokens(self, text: str) -> int:
@@ -106,6 +112,19 @@ class Backend(ABC):
     def truncate(self, text: str, max_tokens: int) -> str:
         """Cut `text` to at most `max_tokens` tokens (keeps the beginning)."""
         ...
+
+
+def relay(q: queue.Queue, worker: threading.Thread, cancel: threading.Event) -> Iterator[str]:
+    """Yield what a worker thread puts on `q` until it puts None; leaving early cancels the worker and waits."""
+    finished = False
+    try:
+        while (piece := q.get()) is not None:
+            yield piece
+        finished = True
+    finally:
+        if not finished:
+            cancel.set()
+        worker.join()
 
 
 def elapsed(t0: float) -> float:

@@ -163,11 +163,6 @@ class TransformersBackend(Backend):
                 return row[: j + 1]
         return row
 
-    def stream(self, req: GenRequest, cancel: threading.Event | None = None) -> GenerationStream:
-        cancel = cancel or threading.Event()
-        stream = GenerationStream(lambda: self._pieces(req, cancel, stream), cancel)
-        return stream
-
     def _pieces(self, req: GenRequest, cancel: threading.Event, stream: GenerationStream):
         t0 = time.perf_counter()
         ids = self.prompt_ids(req)

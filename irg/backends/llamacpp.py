@@ -25,10 +25,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from irg.backends import Backend, BackendError, GenerationStream, GenRequest, Generation, elapsed
+from irg.backends import Backend, BackendError, GenerationStream, GenRequest, Generation, elapsed, relay
 from irg.decoding import DecodingConstraints, banned_token_ids, word_forms
-
-STREAM_POLL_SECONDS = 0.25
 
 
 class ChatTokenizer:
@@ -151,11 +149,6 @@ class LlamaCppBackend(Backend):
         return body
 
     # ---- generation -----------------------------------------------------------
-    def stream(self, req: GenRequest, cancel: threading.Event | None = None) -> GenerationStream:
-        cancel = cancel or threading.Event()
-        stream = GenerationStream(lambda: self._pieces(req, cancel, stream), cancel)
-        return stream
-
     def _pieces(self, req: GenRequest, cancel: threading.Event, stream: GenerationStream):
         t0 = time.perf_counter()
         c = req.constraints
@@ -215,23 +208,7 @@ class LlamaCppBackend(Backend):
         worker.start()
         if c.forced_prefix:
             yield c.forced_prefix
-        finished = False
-        try:
-            while True:
-                try:
-                    piece = q.get(timeout=STREAM_POLL_SECONDS)
-                except queue.Empty:
-                    if not worker.is_alive() and q.empty():
-                        break
-                    continue
-                if piece is None:
-                    break
-                yield piece
-            finished = True
-        finally:
-            if not finished:
-                cancel.set()
-            worker.join()
+        yield from relay(q, worker, cancel)
         if state["error"] is not None:
             raise BackendError(f"Generation failed: {state['error']}")
         if cancel.is_set():

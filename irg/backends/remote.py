@@ -17,7 +17,7 @@ import queue
 import threading
 import time
 
-from irg.backends import Backend, BackendError, GenerationStream, GenRequest, Generation, elapsed
+from irg.backends import Backend, BackendError, GenerationStream, GenRequest, Generation, elapsed, relay
 from irg.decoding import DecodingConstraints
 
 CHARS_PER_TOKEN = 3.5  # estimate for prompt sizing when no tokenizer is known
@@ -96,11 +96,6 @@ class RemoteBackend(Backend):
             body["grammar"] = grammar
         return body
 
-    def stream(self, req: GenRequest, cancel: threading.Event | None = None) -> GenerationStream:
-        cancel = cancel or threading.Event()
-        stream = GenerationStream(lambda: self._pieces(req, cancel, stream), cancel)
-        return stream
-
     def _pieces(self, req: GenRequest, cancel: threading.Event, stream: GenerationStream):
         t0 = time.perf_counter()
         q: queue.Queue = queue.Queue()
@@ -140,15 +135,7 @@ class RemoteBackend(Backend):
         prefix = req.constraints.forced_prefix
         if prefix:
             yield prefix
-        finished = False
-        try:
-            while (piece := q.get()) is not None:
-                yield piece
-            finished = True
-        finally:
-            if not finished:
-                cancel.set()
-            worker.join()
+        yield from relay(q, worker, cancel)
         if state["error"]:
             raise BackendError(f"The model server failed: {state['error']}")
         usage = state["usage"] or {}
