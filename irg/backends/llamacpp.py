@@ -81,15 +81,18 @@ class ChatTokenizer:
 class LlamaCppBackend(Backend):
     name = "llama.cpp"
 
-    def __init__(self, gguf: str | Path, tokenizer: ChatTokenizer, model_id: str = "model", n_ctx: int = 8192,
+    def __init__(self, gguf: str | Path, tokenizer: ChatTokenizer, model_id: str = "model", slot_ctx: int = 2048,
                  n_parallel: int = 8, threads: int | None = None):
         import xllamacpp as xlc
 
         p = xlc.CommonParams()
         p.model.path = str(gguf)
         p.n_parallel = n_parallel  # slots: concurrent requests share batches (continuous batching)
-        p.n_ctx = n_ctx
-        p.kv_unified = True  # one KV buffer shared by the slots: any request may use the whole context
+        # Each slot has its own KV cache. With one unified buffer shared by the slots, reusing cached
+        # prompt prefixes made greedy output depend on earlier requests (7 of 12 first drafts differed);
+        # per-slot caches keep the reuse (prefill is slow on 2 cores) and the output reproducible (12/12).
+        p.n_ctx = slot_ctx * n_parallel
+        p.kv_unified = False
         p.cont_batching = True
         p.warmup = False  # ready in well under a second; the first request pays the warm-up instead
         p.verbosity = 0  # errors only: llama.cpp logs every request otherwise
@@ -99,13 +102,10 @@ class LlamaCppBackend(Backend):
         self.server = xlc.Server(p)
         self.tokenizer = tokenizer
         self.model_id = model_id
-        self.context_length = n_ctx
+        self.context_length = slot_ctx  # what one request may use
         self.n_parallel = n_parallel
         self._ban_cache: dict[tuple, list[int]] = {}
-        # Reusing a cached prompt prefix saves prefill (slow on 2 cores: ~300 tok/s) but changes the
-        # numerics, so greedy output came to depend on earlier requests (7 of 12 first drafts differed).
-        # Reproducible runs come first; IRG_LLAMACPP_PROMPT_CACHE=1 trades them for speed.
-        self.cache_prompt = os.environ.get("IRG_LLAMACPP_PROMPT_CACHE") == "1"
+        self.cache_prompt = os.environ.get("IRG_LLAMACPP_PROMPT_CACHE", "1") == "1"  # 0 turns prefix reuse off
 
     # ---- prompts and counting -------------------------------------------------
     def prompt_text(self, req: GenRequest) -> str:
