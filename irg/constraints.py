@@ -176,12 +176,7 @@ def extract_all(prompt: str) -> list[Constraint]:
         for c in cls.extract(text):
             if c not in out:
                 out.append(c)
-    # "all caps" wins over a stray lowercase match and vice versa only if both are negated; keep both otherwise
     return out
-
-
-def check_all(constraints: list[Constraint], text: str) -> list[Finding]:
-    return [f for c in constraints for f in c.check(text)]
 
 
 # ---- case ------------------------------------------------------------------------------
