@@ -118,6 +118,10 @@ class RunContext:
     def budget_left(self) -> int | None:
         return None if not self.config.budget else self.config.budget - self.tokens
 
+    def interrupted(self, otherwise: str) -> str:
+        """The stop reason when the time limit or the caller's cancel may have ended the run."""
+        return "time_limit" if self.timed_out else "cancelled" if self.cancel.is_set() else otherwise
+
     def halted(self) -> str | None:
         """The reason to stop now, if any."""
         if self.timed_out:
@@ -196,7 +200,7 @@ def irg_loop(ctx: RunContext, analyzer_kind: str, strategy: str) -> Iterator[Eve
         yield from ctx.stream_draft(req, i)
         gen = ctx.last_generation
         if gen.finish_reason == "cancelled":
-            reason = "time_limit" if ctx.timed_out else "cancelled"
+            reason = ctx.interrupted("cancelled")
             if not gen.text.strip():
                 break  # nothing worth analysing
         t = time.perf_counter()

@@ -120,16 +120,25 @@ def _convert_gguf(spec: ModelSpec, target: Path) -> None:
     model.hf_quantizer = None
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".tmp-"))
-    try:
+
+    def write(tmp: Path) -> None:
         model.save_pretrained(tmp, safe_serialization=True)
         tok.save_pretrained(tmp)
         model.generation_config.save_pretrained(tmp)
+    _write_atomically(target, write, "config.json")
+
+
+def _write_atomically(target: Path, write, marker: str) -> None:
+    """Fill a temporary folder, then rename it to `target`: a half-written cache is never seen.
+    If a concurrent writer got there first (its `marker` file exists), its copy stands."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".tmp-"))
+    try:
+        write(tmp)
         try:
-            tmp.rename(target)  # atomic: a half-written cache is never seen
+            tmp.rename(target)
         except OSError:
-            if not (target / "config.json").exists():  # not a concurrent writer's finished copy
+            if not (target / marker).exists():
                 raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -222,16 +231,7 @@ def gguf_tokenizer_dir(spec: ModelSpec) -> Path:
         from transformers import AutoTokenizer
 
         tok = AutoTokenizer.from_pretrained(spec.path, gguf_file=spec.gguf_file)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".tmp-"))
-        try:
-            tok.save_pretrained(tmp)
-            tmp.rename(target)
-        except OSError:
-            if not (target / "tokenizer.json").exists():
-                raise
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+        _write_atomically(target, tok.save_pretrained, "tokenizer.json")
     return target
 
 

@@ -39,7 +39,7 @@ def single_pass(ctx: RunContext) -> Iterator[Event]:
     yield CritiqueDone(1, report.to_dict(), 0, 0.0)
     ctx.iterations.append(Iteration(1, gen.text, report, None, gen.total_tokens, gen.seconds))
     yield IterationDone(1, report.score, ctx.tokens, ctx.seconds, gen.text, gen.total_tokens, gen.seconds)
-    reason = "time_limit" if ctx.timed_out else "cancelled" if gen.finish_reason == "cancelled" else "single_pass"
+    reason = ctx.interrupted("single_pass")
     yield from ctx.finish(reason)
 
 
@@ -87,7 +87,7 @@ def sample_candidates(ctx: RunContext, name: str) -> Iterator[Event]:
 def best_of_n(ctx: RunContext) -> Iterator[Event]:
     yield from sample_candidates(ctx, "best_of_n")
     if ctx.iterations:
-        reason = "time_limit" if ctx.timed_out else "cancelled" if ctx.cancel.is_set() else "candidates_done"
+        reason = ctx.interrupted("candidates_done")
         yield from ctx.finish(reason, f"{len(ctx.iterations)} candidates")
 
 

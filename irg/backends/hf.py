@@ -152,7 +152,7 @@ class TransformersBackend(Backend):
             return "cancelled"
         if gen_ids and gen_ids[-1] in self.eos_ids:
             return "stop"
-        if c.stop_strings and any(text.endswith(s) or s in text[-max(map(len, c.stop_strings)) * 2:] for s in c.stop_strings):
+        if c.stop_strings and any(s in text[-max(map(len, c.stop_strings)) * 2:] for s in c.stop_strings):
             return "stop_string"
         return "length" if len(gen_ids) >= max_new else "stop"
 
@@ -193,7 +193,6 @@ class TransformersBackend(Backend):
         prefix = req.constraints.forced_prefix
         if prefix:
             yield prefix
-        pieces = []
         finished = False
         try:
             while True:
@@ -206,7 +205,6 @@ class TransformersBackend(Backend):
                         break
                     continue
                 if piece:
-                    pieces.append(piece)
                     yield piece
             finished = True
         finally:
@@ -215,16 +213,15 @@ class TransformersBackend(Backend):
             worker.join()
         if "error" in box:
             raise BackendError(f"Generation failed: {box['error']}") from box["error"]
-        gen_ids = self._count_generated(box["out"][0, len(ids):].tolist())
-        text = prefix + self.tokenizer.decode(gen_ids, skip_special_tokens=True)
-        stream.result = Generation(
-            text=text,
-            prompt_tokens=len(ids),
-            completion_tokens=len(gen_ids),
-            finish_reason=self._finish_reason(gen_ids, kw["max_new_tokens"], cancel, req.constraints, text),
-            seconds=elapsed(t0),
-            engine_seconds=round(box.get("engine", 0.0), 4),
-        )
+        stream.result = self._result(box["out"][0, len(ids):].tolist(), len(ids), req, kw["max_new_tokens"], cancel,
+                                     elapsed(t0), round(box.get("engine", 0.0), 4))
+
+    def _result(self, row: list[int], n_prompt: int, req: GenRequest, max_new: int, cancel: threading.Event,
+                seconds: float, engine_seconds: float) -> Generation:
+        gen_ids = self._count_generated(row)
+        text = req.constraints.forced_prefix + self.tokenizer.decode(gen_ids, skip_special_tokens=True)
+        return Generation(text, n_prompt, len(gen_ids), self._finish_reason(gen_ids, max_new, cancel, req.constraints, text),
+                          seconds, engine_seconds)
 
     def generate_batch(self, reqs: list[GenRequest], cancel: threading.Event | None = None) -> list[Generation]:
         """Left-padded batches of requests that share sampling settings and constraints."""
@@ -253,14 +250,6 @@ class TransformersBackend(Backend):
                 engine = round(time.perf_counter() - t, 4)
             secs = elapsed(t0)
             for k, i in enumerate(idx):
-                gen_ids = self._count_generated(out[k, width:].tolist())
-                text = req.constraints.forced_prefix + self.tokenizer.decode(gen_ids, skip_special_tokens=True)
-                results[i] = Generation(
-                    text=text,
-                    prompt_tokens=len(rows[k]),
-                    completion_tokens=len(gen_ids),
-                    finish_reason=self._finish_reason(gen_ids, kw["max_new_tokens"], cancel, req.constraints, text),
-                    seconds=secs,
-                    engine_seconds=engine,
-                )
+                results[i] = self._result(out[k, width:].tolist(), len(rows[k]), req, kw["max_new_tokens"], cancel,
+                                          secs, engine)
         return results  # type: ignore[return-value]
