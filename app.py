@@ -1,81 +1,132 @@
 """IRG Lab: watch a micro language model draft, critique and plan its way to a better answer.
 
-Only components and wiring here; the logic is in irg/. `make run` starts it on
-127.0.0.1:7860; on Hugging Face Spaces the module-level `demo` is served.
+Only components and wiring here; the logic is in irg/ (irg/ui.py turns the engine's events
+into page updates). `make run` starts it on 127.0.0.1:7860; on Hugging Face Spaces the
+module-level `demo` is served.
 """
-import json
-from pathlib import Path
+from __future__ import annotations
 
 import gradio as gr
 
-from irg import ui
+from irg import presets, ui
 from irg.config import PLANNERS, STRATEGIES, RunConfig
-from irg.models import BUNDLED, HUB_CHOICES
+from irg.models import BUNDLED, HUB_CHOICES, bundled_installed, default_model
 
-ASSETS = Path(__file__).parent / "assets"
 HOW_IT_WORKS = """
-**Iterative Reflexive Generation** gives a small model extra passes instead of extra parameters.
+## How IRG works
 
-1. **Draft** — the model answers the request.
-2. **Analyse and reflect** — *rules* check what can be checked exactly (lowercase, commas, word counts,
-   keywords, JSON, arithmetic, repetition…); in *internal* mode the model critiques itself; *hybrid* uses both,
-   and the rules decide when to stop.
-3. **Plan** — each problem becomes an instruction for the next draft, and where possible a *decoding
-   constraint* (e.g. commas banned outright) that the model cannot break.
+**Iterative Reflexive Generation** gives a small model extra *passes* instead of extra *parameters*.
+One loop, three modules:
 
-The loop stops when no critical problem is left, after the maximum iterations, at the time limit, or when
-the token budget (every token read and written) runs out. The answer shown is the best-scoring draft.
+1. **Draft** — the model answers the request (the first draft is exactly what a single pass would give).
+2. **Analyse and reflect** — the draft's weaknesses are listed, each with a severity and a source:
+   - **rule** findings come from deterministic checks: lowercase, commas, word and sentence counts, bullet points,
+     keywords, forbidden words, JSON, start/end phrases, every arithmetic step `a + b = c`, repetition, a cut-off end;
+   - **model** findings come from the same model prompted as a critic (*internal* reflection).
+   *External* uses rules only, *internal* the model only, *hybrid* both: rules decide what they can check,
+   the model comments on meaning. Small models are poor judges of their own work — a 135M model usually gives
+   its own draft 10/10 — which is why rules decide where they can.
+3. **Plan** — each problem becomes an instruction for the next draft (template rules, or a plan the model writes),
+   and where possible a **decoding constraint** the model cannot break: commas or capitals banned outright,
+   a forced first word, a minimum length.
+
+**The loop stops** when no critical problem is left, after the maximum number of iterations, at the time limit,
+or when the token budget is spent (every token read and written counts: drafts, critiques and plans).
+The answer shown is the best-scoring draft (or the last one, if you choose).
+
+**The charts.** *Quality vs iteration*: the score of each draft (0 = every check failed, 1 = all passed).
+With a classroom example, the dashed line is the *answer key* — the example's own constraints and exact result,
+independent of what the run thought of itself. *Quality vs tokens* is the **anytime curve**: how good the best
+answer so far is after spending that many tokens. The ★ is the single pass (the first draft at its own cost).
+The **Anytime Index** is the quality gained per 1,000 extra tokens: how much each extra pass bought.
+
+**Compare fairly.** Extra passes cost tokens, so compare with a baseline given the same budget: *best-of-N* draws
+N answers at once and keeps the best by the rules; *self-consistency* keeps the majority answer. Set a token
+budget and try each strategy on the same example.
 """
 
+OUT_KEYS = ("status", "cards", "final", "by_iteration", "by_tokens")
 
-def examples() -> list[list[str]]:
-    path = ASSETS / "prompts" / "constraints_30.jsonl"
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
-    return [[r["prompt"]] for r in rows[:8]]
+
+def _outputs(update: dict) -> list:
+    """One page update from irg.ui -> values for the output components (unchanged ones skipped)."""
+    vals = [update.get(k, gr.skip()) for k in OUT_KEYS]
+    if "files" not in update:
+        return vals + [gr.skip(), gr.skip()]
+    files = update["files"]
+    return vals + ([gr.DownloadButton(value=f, visible=True) for f in files] if files
+                   else [gr.DownloadButton(value=None, visible=False)] * 2)
 
 
 def build_demo() -> gr.Blocks:
     d = RunConfig()
     with gr.Blocks(title="IRG Lab") as demo:
-        gr.Markdown("# IRG Lab\nIterative Reflexive Generation with micro language models — every draft, critique and plan, live.")
-        with gr.Row():
-            with gr.Column(scale=1, min_width=300):
-                model = gr.Dropdown([BUNDLED, *HUB_CHOICES], value=BUNDLED, allow_custom_value=True,
-                                    label="Model", info="bundled = SmolLM2-135M-Instruct (offline); or a hub id / local path")
-                strategy = gr.Dropdown(list(STRATEGIES), value=d.strategy, label="Strategy")
-                planner = gr.Radio(list(PLANNERS), value=d.planner, label="Planner")
-                max_iters = gr.Slider(1, 8, value=d.max_iters, step=1, label="Max iterations (candidates for best-of-N)")
-                budget = gr.Number(value=0, precision=0, minimum=0, label="Token budget (0 = none)")
-                time_limit = gr.Number(value=0, minimum=0, label="Time limit, seconds (0 = none)")
-                final = gr.Radio(["best", "last"], value=d.final, label="Final answer")
-                temperature = gr.Slider(0, 1.5, value=d.temperature, step=0.1, label="Temperature (0 = greedy)")
-                max_new = gr.Slider(32, 512, value=d.max_new_tokens, step=16, label="Max new tokens per draft")
-                with gr.Accordion("How IRG works", open=False):
-                    gr.Markdown(HOW_IT_WORKS)
-            with gr.Column(scale=2):
-                prompt = gr.Textbox(lines=3, label="Prompt", placeholder="e.g. Describe a forest in all lowercase letters and without any commas.")
-                gr.Examples(examples(), inputs=[prompt], label="Classroom examples")
-                with gr.Row():
-                    run_btn = gr.Button("Run", variant="primary")
-                    stop_btn = gr.Button("Stop", variant="stop")
-                answer = gr.Markdown(label="Final answer")
-                transcript = gr.Markdown()
+        gr.Markdown("# IRG Lab\nIterative Reflexive Generation: a micro language model drafts, critiques and plans its "
+                    "way to a better answer — every step live.")
+        with gr.Tab("Run"):
+            with gr.Row():
+                with gr.Column(scale=1, min_width=280):
+                    choices = [BUNDLED, *HUB_CHOICES] if bundled_installed() else list(HUB_CHOICES)
+                    model = gr.Dropdown(choices, value=default_model(), allow_custom_value=True, label="Model",
+                                        info="bundled = SmolLM2-135M-Instruct, offline. Or a hub id, a local folder or .gguf file.",
+                                        elem_id="model")
+                    model_status = gr.Markdown(f"`{default_model()}` loads on the first run.", elem_id="model-status")
+                    strategy = gr.Dropdown(list(STRATEGIES), value=d.strategy, label="Strategy")
+                    planner = gr.Radio(list(PLANNERS), value=d.planner, label="Planner (IRG strategies)")
+                    max_iters = gr.Slider(1, 8, value=d.max_iters, step=1, label="Max iterations (candidates for best-of-N)")
+                    budget = gr.Number(value=0, precision=0, minimum=0, label="Token budget (0 = none)")
+                    time_limit = gr.Number(value=0, minimum=0, label="Time limit, seconds (0 = none)")
+                    final = gr.Radio(["best", "last"], value=d.final, label="Final answer")
+                    temperature = gr.Slider(0, 1.5, value=d.temperature, step=0.1, label="Temperature (0 = greedy)")
+                    max_new = gr.Slider(32, 512, value=d.max_new_tokens, step=16, label="Max new tokens per draft")
+                with gr.Column(scale=3):
+                    preset = gr.Dropdown(presets.titles(), value=None, label="Classroom example", elem_id="preset",
+                                         info="Examples with an answer key: checkable constraints and, where there is one, "
+                                              "an exact result or a reference answer.")
+                    preset_note = gr.Markdown()
+                    prompt = gr.Textbox(lines=3, label="Prompt", elem_id="prompt",
+                                        placeholder="e.g. Describe a forest in all lowercase letters and without any commas.")
+                    with gr.Row():
+                        run_btn = gr.Button("Run", variant="primary", elem_id="run")
+                        stop_btn = gr.Button("Stop", variant="stop", elem_id="stop")
+                    status = gr.Markdown(elem_id="status")
+                    cards = gr.HTML(elem_id="cards", css_template=ui.CARD_CSS)
+                    final_html = gr.HTML(label="Final answer", show_label=True, container=True, elem_id="final", css_template=ui.CARD_CSS)
+                    with gr.Row():
+                        by_iteration = gr.Plot(show_label=False, elem_id="plot-iteration")
+                        by_tokens = gr.Plot(show_label=False, elem_id="plot-tokens")
+                    with gr.Row():
+                        dl_json = gr.DownloadButton("Download run (JSON)", visible=False, elem_id="dl-json")
+                        dl_md = gr.DownloadButton("Download report (Markdown)", visible=False, elem_id="dl-md")
+        with gr.Tab("How IRG works"):
+            gr.Markdown(HOW_IT_WORKS)
 
-        def start(prompt, model, strategy, planner, max_iters, budget, time_limit, final, temperature, max_new,
-                  request: gr.Request):
-            settings = dict(strategy=strategy, planner=planner, max_iters=int(max_iters), budget=int(budget or 0),
+        def pick(title):
+            p = presets.by_title(title)
+            return (p.prompt, ui.preset_markdown(p)) if p else (gr.skip(), "")
+
+        def start(prompt, preset_title, model, strategy, planner, max_iters, budget, time_limit, final, temperature,
+                  max_new, request: gr.Request):
+            settings = dict(strategy=strategy, planner=planner, max_iters=max_iters, budget=int(budget or 0),
                             time_limit=float(time_limit or 0), final=final, temperature=float(temperature),
                             max_new_tokens=int(max_new))
-            for md, fin in ui.stream_run(prompt, model, settings, request.session_hash if request else None):
-                yield md, fin
+            session = request.session_hash if request else None
+            for update in ui.stream_run(prompt, model, settings, session, presets.matching(prompt, preset_title)):
+                yield _outputs(update)
 
         def halt(request: gr.Request):
             ui.stop(request.session_hash if request else None)
 
-        run_event = run_btn.click(start, [prompt, model, strategy, planner, max_iters, budget, time_limit, final,
-                                          temperature, max_new], [transcript, answer], concurrency_limit=2)
-        stop_btn.click(halt, None, None, cancels=[run_event])
-    demo.queue(max_size=16, default_concurrency_limit=2)
+        preset.change(pick, preset, [prompt, preset_note])
+        model.change(ui.model_status, model, model_status, concurrency_limit=1, concurrency_id="load")
+        run_btn.click(start, [prompt, preset, model, strategy, planner, max_iters, budget, time_limit, final, temperature,
+                              max_new], [status, cards, final_html, by_iteration, by_tokens, dl_json, dl_md],
+                      concurrency_limit=4, concurrency_id="run", show_progress="hidden", api_name="start")
+        # Stop bypasses the queue (it must work when the queue is full) and sets this session's cancel event:
+        # generation halts within a second and the run ends normally, showing what it had.
+        stop_btn.click(halt, None, None, queue=False, api_name="stop")
+    # Runs share the loaded model: llama.cpp batches 8 requests at once, transformers takes turns (a lock per model).
+    demo.queue(max_size=32, default_concurrency_limit=2)
     return demo
 
 

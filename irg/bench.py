@@ -1,4 +1,5 @@
-"""Benchmarks. `python -m irg.bench speed [--backend B ...] [--runs N]` prints one table per backend.
+"""Benchmarks. `python -m irg.bench speed [--backend B ...] [--runs N]` prints one table per backend;
+`python -m irg.bench app` times the app in Chromium (irg/bench_app.py).
 
 Each backend is measured in its own fresh process (so start-up time and peak RSS
 are its own): process start -> model ready (first ever, with an empty cache, and
@@ -177,7 +178,16 @@ def main(argv=None) -> int:
     a = sub.add_parser("agree", help="greedy agreement of llama.cpp and transformers on fixed prompts")
     a.add_argument("--prompts", default="assets/prompts/constraints_30.jsonl", help="JSONL with a prompt per line")
     a.add_argument("--new-tokens", type=int, default=64)
+    w = sub.add_parser("app", help="the app in Chromium: Run -> first token, hybrid run time, Stop (needs playwright)")
+    w.add_argument("--runs", type=int, default=3)
+    w.add_argument("--chromium", default="/usr/bin/chromium")
+    w.add_argument("--out", help="also write the measurements as JSON here")
+    w.add_argument("--screenshot", help="save a full-page screenshot of a finished run here")
     args = p.parse_args(argv)
+    if args.cmd == "app":
+        from irg import bench_app
+
+        return bench_app.main(args.runs, args.chromium, args.out, args.screenshot)
     if args.cmd == "agree":
         with open(args.prompts, encoding="utf-8") as fh:
             prompts = [json.loads(line)["prompt"] for line in fh if line.strip()] + PROMPTS

@@ -215,6 +215,8 @@ def irg_loop(ctx: RunContext, analyzer_kind: str, strategy: str) -> Iterator[Eve
         stop = None
         if gen.finish_reason == "cancelled":
             stop = reason
+        elif ctx.cancel.is_set():  # stopped during the critique: its verdict is incomplete, so not "no_critical"
+            stop = ctx.interrupted("cancelled")
         elif not report.has_critical:
             stop = "no_critical"
         elif i == ctx.config.max_iters:

@@ -25,6 +25,15 @@ HUB_CHOICES = ("HuggingFaceTB/SmolLM2-360M-Instruct", "Qwen/Qwen2.5-0.5B-Instruc
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$")
 
 
+def bundled_installed() -> bool:
+    return importlib.util.find_spec(BUNDLED_PACKAGE) is not None
+
+
+def default_model() -> str:
+    """'bundled' where it is installed (make run); elsewhere, e.g. on a Space, the same model from the hub."""
+    return BUNDLED if bundled_installed() else "HuggingFaceTB/SmolLM2-135M-Instruct"
+
+
 class ModelError(RuntimeError):
     """The model cannot be loaded; the message is one sentence for the user."""
 

@@ -1,87 +1,238 @@
 """What the app shows, built from the engine's events; app.py only wires components to this.
 
-Token streams are throttled (UI_INTERVAL) so the browser gets a handful of updates
-per second. Each browser session has its own cancel event (keyed by Gradio's
-session hash), so Stop reaches the generation thread of that session only.
+`stream_run` turns one run's events into updates for the page: iteration cards (HTML),
+the final answer with its difference from the first draft, two plotly charts (redrawn
+once per iteration, never per token) and, at the end, the run as JSON and Markdown files.
+Token streams are throttled (UI_INTERVAL) to a handful of updates per second. Each browser
+session has its own cancel event (keyed by Gradio's session hash), so Stop reaches that
+session's generation thread only. Nothing here imports gradio.
 """
 from __future__ import annotations
 
+import html
+import json
+import re
+import tempfile
 import threading
 import time
+from pathlib import Path
 from typing import Iterator
 
+from irg import charts
+from irg.anytime import AnytimeCurve
 from irg.config import ConfigError, RunConfig
 from irg.events import CritiqueDone, DraftDone, DraftToken, Final, IterationDone, PlanDone, RunStarted, Stopped
+from irg.presets import Preset
+from irg.record import Recorder
+from irg.textdiff import diff_html, diff_markdown
 
 UI_INTERVAL = 0.15  # seconds between streamed updates (~7/s)
+MAX_PROMPT_CHARS = 20_000  # longer prompts are refused before any work (the model could not read them anyway)
 _cancels: dict[str, threading.Event] = {}
 _cancels_lock = threading.Lock()
-SEV_ICON = {"critical": "🔴", "major": "🟠", "minor": "⚪"}
+SEV_DOT = "<span class='irg-dot'>●</span>"  # coloured by CSS; plain glyphs render where emoji fonts are missing
+STOP_TEXT = {"no_critical": "no critical problem left", "max_iters": "maximum iterations reached",
+             "time_limit": "time limit reached", "budget": "token budget spent", "cancelled": "stopped by you",
+             "single_pass": "single pass (one draft, scored by rules)", "candidates_done": "all candidates drawn"}
+e = html.escape
 
 
-def _quote(text: str) -> str:
-    return "\n".join("> " + (ln or " ") for ln in (text or "…").splitlines()) or "> …"
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x:.2f}"
 
 
 class RunView:
-    """Accumulates events into Markdown: a header, one card per iteration, the stop reason."""
+    """Accumulates one run's events into HTML cards, a final panel, a curve and a record."""
 
-    def __init__(self):
+    def __init__(self, preset: Preset | None = None):
+        self.preset = preset
+        key = (lambda text: preset.check(text)["quality"]) if preset else None
+        self.curve = AnytimeCurve(answer_key=key)
+        self.recorder = Recorder()
         self.header = ""
         self.cards: dict[int, dict] = {}
-        self.footer = ""
+        self.stopped = ""
+        self.final: Final | None = None
+        self.first_draft = ""
 
     def card(self, i: int) -> dict:
-        return self.cards.setdefault(i, {"draft": "", "critique": "", "plan": "", "summary": "", "done": False})
+        return self.cards.setdefault(i, {"draft": "", "draft_info": "", "findings": None, "critic": "", "plan": None,
+                                         "summary": "", "stage": "drafting"})
 
-    def add(self, ev) -> None:
+    def add(self, ev) -> bool:
+        """Feed an event; True when the charts need redrawing."""
+        self.recorder.add(ev)
+        redraw = self.curve.add(ev)
         if isinstance(ev, RunStarted):
-            cons = ", ".join(c["kind"] for c in ev.constraints) or "none found"
-            self.header = f"**{ev.strategy}** on `{ev.model}` · constraints in the prompt: {cons}"
-            self.header += "".join(f"\n\n⚠️ {n}" for n in ev.notices)
+            cons = ", ".join(c["kind"].replace("_", " ") for c in ev.constraints) or "none found"
+            self.header = (f"<b>{e(ev.strategy)}</b> on <code>{e(ev.model)}</code> · constraints found in the prompt: "
+                           f"{e(cons)}" + "".join(f"<div class='irg-notice'>⚠ {e(n)}</div>" for n in ev.notices))
         elif isinstance(ev, DraftToken):
             self.card(ev.iteration)["draft"] += ev.text
         elif isinstance(ev, DraftDone):
             c = self.card(ev.iteration)
-            c["draft"] = ev.text
-            c["draft_info"] = f"{ev.prompt_tokens}+{ev.completion_tokens} tokens · {ev.seconds:.1f}s · {ev.finish_reason}"
+            c.update(draft=ev.text, stage="analysing",
+                     draft_info=f"{ev.prompt_tokens} read + {ev.completion_tokens} written · {ev.seconds:.1f} s · {ev.finish_reason}")
+            if ev.iteration == 1:
+                self.first_draft = ev.text
         elif isinstance(ev, CritiqueDone):
-            lines = [f"- {SEV_ICON[f['severity']]} **{f['severity']}** · {f['source']} · `{f['kind']}`: {f['message']}"
-                     + (f" _({f['where']})_" if f["where"] else "") for f in ev.report["findings"]]
-            self.card(ev.iteration)["critique"] = "\n".join(lines) or "- ✅ no findings"
+            c = self.card(ev.iteration)
+            c.update(findings=ev.report["findings"], critic=ev.report.get("critic_text", ""), stage="planning")
         elif isinstance(ev, PlanDone):
-            p = ev.plan
-            lines = [f"- {i}" for i in p["instructions"]] + [f"- 🔒 decoding: {c}" for c in p["constraints_text"]]
-            self.card(ev.iteration)["plan"] = f"_({p['source']})_\n" + "\n".join(lines)
+            self.card(ev.iteration)["plan"] = ev.plan
         elif isinstance(ev, IterationDone):
             c = self.card(ev.iteration)
-            c["summary"] = f"score **{ev.score:.2f}** · {ev.tokens} tokens ({ev.tokens_cum} so far) · {ev.seconds:.1f}s"
-            c["done"] = True
+            key = ""
+            if self.preset is not None:
+                chk = self.preset.check(ev.draft)
+                key = f" · answer key {chk['met']}/{chk['total']}" if chk["total"] else ""
+            c.update(stage="done", summary=f"score <b>{ev.score:.2f}</b>{key} · {ev.tokens} tokens "
+                                           f"({ev.tokens_cum} so far) · {ev.seconds:.1f} s")
         elif isinstance(ev, Stopped):
-            self.footer = f"**Stopped:** {ev.reason.replace('_', ' ')}" + (f" ({ev.detail})" if ev.detail else "")
+            self.stopped = STOP_TEXT.get(ev.reason, ev.reason.replace("_", " ")) + (f" — {ev.detail}" if ev.detail else "")
+        elif isinstance(ev, Final):
+            self.final = ev
+        return redraw
+
+    # ---- HTML -------------------------------------------------------------------------
+    def cards_html(self) -> str:
+        parts = [f"<div class='irg-head'>{self.header}</div>"] if self.header else []
+        for i, c in sorted(self.cards.items()):
+            stage = "" if c["stage"] == "done" else f" <span class='irg-stage'>{c['stage']}…</span>"
+            body = [f"<div class='irg-title'>Iteration {i}{stage}</div>",
+                    f"<div class='irg-draft'><b>Draft</b> <span class='irg-meta'>{e(c['draft_info'])}</span>"
+                    f"<div class='irg-text'>{e(c['draft']) or '…'}</div></div>"]
+            if c["findings"] is not None:
+                items = "".join(
+                    f"<li class='sev-{f['severity']}'>{SEV_DOT} <b>{f['severity']}</b> · {e(f['source'])} · "
+                    f"<code>{e(f['kind'])}</code>: {e(f['message'])}" + (f" <i>({e(f['where'])})</i>" if f["where"] else "")
+                    + "</li>" for f in c["findings"]) or "<li>✔ no findings</li>"
+                critic = (f"<details><summary>the model critic's own words</summary><div class='irg-text'>{e(c['critic'])}"
+                          "</div></details>") if c["critic"] else ""
+                body.append(f"<div class='irg-critique'><b>Critique</b><ul>{items}</ul>{critic}</div>")
+            if c["plan"] is not None:
+                p = c["plan"]
+                items = "".join(f"<li>{e(x)}</li>" for x in p["instructions"])
+                items += "".join(f"<li class='irg-lock'>enforced while decoding: {e(x)}</li>" for x in p["constraints_text"])
+                body.append(f"<div class='irg-plan'><b>Plan for the next draft</b> <span class='irg-meta'>({e(p['source'])})"
+                            f"</span><ul>{items or '<li>(no instruction)</li>'}</ul></div>")
+            if c["summary"]:
+                body.append(f"<div class='irg-summary'>{c['summary']}</div>")
+            parts.append(f"<div class='irg-card' data-iteration='{i}'>{''.join(body)}</div>")
+        if self.stopped:
+            parts.append(f"<div class='irg-stop'><b>Stopped:</b> {e(self.stopped)}</div>")
+        return "<div class='irg-run'>" + "".join(parts) + "</div>"
+
+    def final_html(self) -> str:
+        f = self.final
+        if f is None:
+            return ""
+        if not f.answer:
+            return "<div class='irg-final'><i>No answer: the run ended before a draft was written.</i></div>"
+        which = f"iteration {f.best_iteration} (best so far)" if f.mode == "best" else "the last draft"
+        score = f.best_score if f.mode == "best" else f.last_score
+        out = [f"<div class='irg-text irg-answer'>{e(f.answer)}</div>",
+               f"<div class='irg-meta'>{e(which)} · score {score:.2f} · {f.tokens_total} tokens · {f.seconds:.1f} s · "
+               f"stopped: {e(self.stopped)} · Anytime Index {_ai(self.curve.index())}</div>"]
+        if self.preset is not None:
+            chk = self.preset.check(f.answer)
+            if chk["total"]:
+                ticks = " ".join(f"{'✔' if ok else '✘'} {e(label)}" for label, ok in chk["items"])
+                out.append(f"<div class='irg-key'><b>Answer key {chk['met']}/{chk['total']}:</b> {ticks}</div>")
+            if self.preset.reference:
+                out.append(f"<div class='irg-key'><b>Reference answer:</b> {e(self.preset.reference)}</div>")
+        if self.first_draft and f.answer.strip() != self.first_draft.strip():
+            out.append("<details open><summary>Difference from the first draft (<del>removed</del> / <ins>added</ins>)"
+                       f"</summary><div class='irg-text irg-diff'>{diff_html(self.first_draft, f.answer)}</div></details>")
+        elif self.first_draft:
+            out.append("<div class='irg-meta'>The final answer is the first draft, unchanged.</div>")
+        return "<div class='irg-final'>" + "".join(out) + "</div>"
+
+    # ---- downloads ---------------------------------------------------------------------
+    def record(self) -> dict:
+        r = dict(self.recorder.record)
+        r["anytime"] = self.curve.to_dict()
+        if self.preset is not None:
+            r["preset"] = {"id": self.preset.id, "title": self.preset.title, "answer": self.preset.answer,
+                           "reference": self.preset.reference, "constraints": self.preset.constraints}
+            if self.final is not None:
+                chk = self.preset.check(self.final.answer)
+                r["answer_key"] = {"met": chk["met"], "total": chk["total"], "items": chk["items"]}
+        return r
 
     def markdown(self) -> str:
-        parts = [self.header]
-        for i, c in sorted(self.cards.items()):
-            block = [f"### Iteration {i}" + ("" if c["done"] else " ⏳"), "**Draft**" + (f" · {c['draft_info']}" if c.get("draft_info") else ""),
-                     _quote(c["draft"])]
-            if c["critique"]:
-                block += ["**Critique**", c["critique"]]
-            if c["plan"]:
-                block += ["**Plan for the next draft**", c["plan"]]
-            if c["summary"]:
-                block.append(c["summary"])
-            parts.append("\n\n".join(block))
-        parts.append(self.footer)
-        return "\n\n---\n\n".join(p for p in parts if p)
+        r = self.record()
+        cfg = r.get("config") or {}
+        lines = [f"# IRG Lab run: {r['strategy']} on `{r['model']}`", "", "## Prompt", "", _md_quote(r["prompt"] or ""), "",
+                 "Settings: " + ", ".join(f"{k}={v}" for k, v in cfg.items()), "",
+                 "Constraints found in the prompt: " + (", ".join(c["kind"] for c in r["constraints"]) or "none"), ""]
+        for it in r["iterations"]:
+            lines += [f"## Iteration {it['iteration']}", "", "**Draft**", "", _md_quote(it["draft"]), "", "**Critique**", ""]
+            lines += [f"- {f['severity']} · {f['source']} · `{f['kind']}`: {f['message']}" + (f" ({f['where']})" if f["where"] else "")
+                      for f in it["findings"]] or ["- no findings"]
+            if it.get("plan"):
+                lines += ["", "**Plan**", ""] + [f"- {x}" for x in it["plan"]["instructions"]]
+                lines += [f"- decoding constraint: {x}" for x in it["plan"]["constraints_text"]]
+            lines += ["", f"score {it.get('score', 0):.2f} · {it.get('tokens', 0)} tokens ({it.get('tokens_cum', 0)} so far) · "
+                          f"{it.get('seconds', 0):.1f} s", ""]
+        a = r["anytime"]
+        lines += [f"**Stopped:** {self.stopped}", "", "## Final answer", "", _md_quote(r["final"]), "",
+                  f"Iteration {r['best_iteration']} · {r['tokens_total']} tokens · {r['seconds']:.1f} s · "
+                  f"Anytime Index {_ai(a['anytime_index_per_1k_tokens'])} per 1,000 tokens (quality = {a['quality_is']})", ""]
+        if "answer_key" in r:
+            k = r["answer_key"]
+            lines += [f"Answer key: {k['met']}/{k['total']} — " + ", ".join(f"{'✔' if ok else '✘'} {lab}" for lab, ok in k["items"]), ""]
+        if self.first_draft and r["final"].strip() != self.first_draft.strip():
+            lines += ["## Difference from the first draft (~~removed~~ **added**)", "", diff_markdown(self.first_draft, r["final"]), ""]
+        return "\n".join(lines)
+
+    def write_files(self) -> list[str]:
+        """The run as JSON and Markdown in a fresh temporary folder (Gradio serves files from there)."""
+        d = Path(tempfile.mkdtemp(prefix="irg-run-"))
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        js, md = d / f"irg-run-{stamp}.json", d / f"irg-run-{stamp}.md"
+        js.write_text(json.dumps(self.record(), indent=2, ensure_ascii=False))
+        md.write_text(self.markdown())
+        return [str(js), str(md)]
 
 
-def final_markdown(ev: Final) -> str:
-    which = f"iteration {ev.best_iteration} (best so far)" if ev.mode == "best" else "the last draft"
-    score = ev.best_score if ev.mode == "best" else ev.last_score
-    return f"{ev.answer}\n\n---\n_{which} · score {score:.2f} · {ev.tokens_total} tokens · {ev.seconds:.1f}s_"
+def preset_markdown(p: Preset) -> str:
+    bits = [f"Constraints: {', '.join(c['kind'].replace('_', ' ') for c in p.constraints)}" if p.constraints else ""]
+    bits += [f"exact result: **{p.answer}**" if p.answer else "", f"reference: _{p.reference}_" if p.reference else ""]
+    return " · ".join(b for b in bits if b) + (f"\n\n{p.note}" if p.note else "")
 
 
+CARD_CSS = """
+.irg-run, .irg-final { font-size: 0.95em; }
+.irg-head { margin-bottom: 8px; }
+.irg-card { border: 1px solid #d0d7de; border-radius: 10px; padding: 10px 14px; margin: 10px 0; background: rgba(127,127,127,0.04); }
+.irg-title { font-weight: 700; font-size: 1.05em; margin-bottom: 6px; }
+.irg-stage { font-weight: 400; color: #8250df; }
+.irg-meta { color: #6e7781; font-size: 0.9em; }
+.irg-text { white-space: pre-wrap; border-left: 3px solid #8c959f; padding: 4px 10px; margin: 4px 0 8px 0; }
+.irg-answer { border-left-color: #1a7f37; }
+.irg-critique ul, .irg-plan ul { margin: 4px 0 8px 0; padding-left: 20px; }
+.irg-plan { border-top: 1px dashed #d0d7de; padding-top: 4px; }
+.irg-summary { font-size: 0.9em; border-top: 1px solid #d0d7de; padding-top: 4px; }
+.irg-stop { font-weight: 600; margin: 8px 0; }
+.irg-error { color: #cf222e; font-weight: 600; }
+.sev-critical .irg-dot { color: #cf222e; } .sev-major .irg-dot { color: #bc4c00; } .sev-minor .irg-dot { color: #8c959f; }
+.irg-lock { font-style: italic; }
+.irg-key { margin: 6px 0; }
+.irg-diff del { background: #ffebe9; color: #82071e; }
+.irg-diff ins { background: #dafbe1; color: #116329; text-decoration: none; }
+"""
+
+
+def _ai(x: float | None) -> str:
+    return "— (nothing spent beyond the first draft)" if x is None else f"{x:+.2f}"
+
+
+def _md_quote(text: str) -> str:
+    return "\n".join("> " + ln for ln in (text or "(empty)").splitlines()) or "> (empty)"
+
+
+# ---- sessions and the streaming entry point -------------------------------------------------
 def stop(session: str | None) -> None:
     with _cancels_lock:
         ev = _cancels.get(session or "")
@@ -89,42 +240,83 @@ def stop(session: str | None) -> None:
         ev.set()
 
 
-def stream_run(prompt: str, model: str, settings: dict, session: str | None) -> Iterator[tuple[str, str]]:
-    """Yields (transcript markdown, final answer markdown); errors become messages, never tracebacks."""
+def check_input(prompt: str, settings: dict) -> RunConfig:
+    """The validated settings, or InputError/ConfigError with a message for the user."""
     from irg.loop import InputError
+
+    config = RunConfig(**settings)
+    if not (prompt or "").strip():
+        raise InputError("The prompt is empty: type a request or pick a classroom example.")
+    if len(prompt) > MAX_PROMPT_CHARS:
+        raise InputError(f"The prompt is {len(prompt):,} characters; the limit is {MAX_PROMPT_CHARS:,}. "
+                         "Shorten it (small models read at most a few pages).")
+    if re.fullmatch(r"[\W_]+", prompt.strip()):
+        raise InputError("The prompt has no words in it: type a request.")
+    return config
+
+
+def load_model(model: str):
+    """(backend, None) or (None, message): for the model switch and the run."""
     from irg.models import ModelError, get_backend
+
+    try:
+        return get_backend((model or "").strip() or "bundled"), None
+    except ModelError as err:
+        return None, str(err)
+    except Exception as err:  # noqa: BLE001 — an unexpected loader failure still becomes a sentence
+        return None, f"The model '{model}' could not be loaded: {type(err).__name__}: {err}"
+
+
+def model_status(model: str) -> Iterator[str]:
+    yield f"Loading `{model}`… (the first load of a model converts it once; later loads take about a second)"
+    t = time.perf_counter()
+    backend, err = load_model(model)
+    if err:
+        yield f"⚠ {err}"
+    else:
+        yield f"✔ `{backend.model_id}` ready on {backend.name} ({backend.context_length:,}-token context) · {time.perf_counter() - t:.1f} s"
+
+
+def message(text: str) -> str:
+    return f"<div class='irg-error'>⚠ {e(text)}</div>"
+
+
+def stream_run(prompt: str, model: str, settings: dict, session: str | None, preset: Preset | None = None) -> Iterator[dict]:
+    """Yields dicts of page updates, keys among: cards, final, by_iteration, by_tokens, files, status.
+    Only changed parts are present. Errors become messages, never tracebacks."""
+    from irg.loop import InputError
     from irg.strategies import run
 
     try:
-        config = RunConfig(**settings)
-        if not (prompt or "").strip():
-            raise InputError("The prompt is empty: type a request or pick an example.")
-    except (ConfigError, InputError, TypeError, ValueError) as e:
-        yield f"⚠️ {e}", ""
+        config = check_input(prompt, settings)
+    except (ConfigError, InputError, TypeError, ValueError) as err:
+        yield {"cards": message(str(err)), "final": "", "status": "⚠ nothing was run"}
         return
-    yield f"⏳ Loading model `{model}` (the first load of a model converts it once; later loads take seconds)…", ""
-    try:
-        backend = get_backend(model or "bundled")
-    except ModelError as e:
-        yield f"⚠️ {e}", ""
+    yield {"cards": "", "final": "", "files": [], "by_iteration": None, "by_tokens": None, "status": f"loading `{model}`…"}
+    backend, err = load_model(model)
+    if err:
+        yield {"cards": message(err), "status": "⚠ the model did not load"}
         return
     cancel = threading.Event()
     with _cancels_lock:
         _cancels[session or ""] = cancel
-    view, final, last_emit = RunView(), "", 0.0
+    view, last_emit = RunView(preset), 0.0
     events = run(prompt, backend, config, cancel)
     try:
         for ev in events:
-            view.add(ev)
-            if isinstance(ev, Final):
-                final = final_markdown(ev)
+            redraw = view.add(ev)
             now = time.perf_counter()
-            if not isinstance(ev, DraftToken) or now - last_emit >= UI_INTERVAL:
-                last_emit = now
-                yield view.markdown(), final
-        yield view.markdown(), final
-    except (InputError, ValueError, RuntimeError) as e:
-        yield view.markdown() + f"\n\n⚠️ {e}", final
+            if isinstance(ev, DraftToken) and now - last_emit < UI_INTERVAL:
+                continue
+            last_emit = now
+            out = {"cards": view.cards_html(), "status": f"running: iteration {max(view.cards, default=1)}…"}
+            if redraw:
+                out.update(by_iteration=charts.quality_vs_iteration(view.curve), by_tokens=charts.quality_vs_tokens(view.curve))
+            if isinstance(ev, Final):
+                out.update(final=view.final_html(), files=view.write_files(), status=f"✔ done: {view.stopped}")
+            yield out
+    except (InputError, ValueError, RuntimeError, OSError) as err:
+        yield {"cards": view.cards_html() + message(str(err)), "status": "⚠ the run failed"}
     finally:
         cancel.set()  # Stop, a closed tab or an error: the generation thread halts
         events.close()

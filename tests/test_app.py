@@ -1,75 +1,185 @@
-"""The app: view functions called directly, and gradio_client against a launched demo."""
+"""The app: view functions called directly, and gradio_client against a demo launched here."""
+import json
+import threading
 import time
 
 import pytest
 
-from irg import ui
+from irg import charts, presets, ui
+from irg.anytime import AnytimeCurve, anytime_index
 from irg.config import RunConfig
+from irg.constraints import extract_all
+from irg.events import DraftDone, Final, IterationDone
 from irg.strategies import run
-
+from irg.textdiff import diff_html, diff_markdown
 
 SETTINGS = dict(strategy="irg_external", max_iters=2, max_new_tokens=6)
+ZEBRA = "Write about zebras. Include the keyword 'zebra'."
 
 
 def test_run_view_shows_every_module(backend):
     view = ui.RunView()
-    for ev in run("Write about zebras. Include the keyword 'zebra'.", backend, RunConfig(**SETTINGS)):
+    for ev in run(ZEBRA, backend, RunConfig(**SETTINGS)):
         view.add(ev)
-    md = view.markdown()
-    for part in ("### Iteration 1", "**Critique**", "🔴 **critical** · rule · `include_keywords`", "**Plan for the next draft**",
-                 "### Iteration 2", "**Stopped:** max iters"):
-        assert part in md
+    page = view.cards_html()
+    for part in ("data-iteration='1'", "<b>Critique</b>", "<b>critical</b> · rule · <code>include_keywords</code>",
+                 "Plan for the next draft", "data-iteration='2'", "Stopped:</b> maximum iterations reached"):
+        assert part in page
+    assert "Difference from the first draft" in view.final_html() or "unchanged" in view.final_html()
+
+
+def test_model_text_is_escaped():
+    view = ui.RunView()
+    view.add(DraftDone(1, "<script>alert(1)</script>", 3, 4, 0.1, "stop"))
+    assert "<script>" not in view.cards_html() and "&lt;script&gt;" in view.cards_html()
 
 
 @pytest.mark.parametrize("prompt,model,settings,msg", [
     ("", "bundled", SETTINGS, "prompt is empty"),
+    ("   \n ", "bundled", SETTINGS, "prompt is empty"),
+    ("?!...", "bundled", SETTINGS, "no words"),
+    ("word " * 5000, "bundled", SETTINGS, "the limit is 20,000"),
     ("hi", "bundled", {**SETTINGS, "max_iters": 0}, "at least 1"),
+    ("hi", "bundled", {**SETTINGS, "temperature": 9.0}, "between 0 and 2"),
+    ("hi", "bundled", {**SETTINGS, "strategy": "magic"}, "Unknown strategy"),
     ("hi", "no such model!", SETTINGS, "Unknown model"),
 ])
 def test_bad_input_is_a_message(prompt, model, settings, msg):
     out = list(ui.stream_run(prompt, model, settings, "s1"))
-    assert msg in out[-1][0] and out[-1][0].startswith("⚠️")
+    assert msg in out[-1]["cards"] and "⚠" in out[-1]["cards"] and "⚠" in out[-1]["status"]
 
 
-def test_stream_is_throttled_and_ends_with_final(model_dir):
-    outs = list(ui.stream_run("Say hi.", model_dir, {**SETTINGS, "max_new_tokens": 200, "strategy": "single_pass"}, "s2"))
-    assert outs[-1][1] and "score" in outs[-1][1]
-    assert len(outs) < 200  # not one update per token
+def test_model_status_says_ready_or_why_not(model_dir):
+    assert list(ui.model_status(model_dir))[-1].startswith("✔")
+    assert "Unknown model" in list(ui.model_status("no such model!"))[-1]
+
+
+def test_stream_is_throttled_charts_once_per_iteration_and_files_at_the_end(model_dir):
+    outs = list(ui.stream_run(ZEBRA, model_dir, {**SETTINGS, "max_new_tokens": 200, "max_iters": 3}, "s2"))
+    assert len(outs) < 100  # not one update per token
+    charted = [o for o in outs if o.get("by_tokens") is not None]
+    iterations = outs[-1]["cards"].count("class='irg-card'")
+    assert len(charted) == iterations + 1  # once per iteration, once at the end (the final point)
+    end = outs[-1]
+    assert "score" in end["final"] and end["status"].startswith("✔ done")
+    js, md = end["files"]
+    rec = json.loads(open(js).read())
+    assert len(rec["iterations"]) == iterations and rec["anytime"]["single_pass"]["tokens"] > 0
+    assert open(md).read().startswith("# IRG Lab run: irg_external")
 
 
 def test_stop_reaches_only_its_session(model_dir):
     gen_a = ui.stream_run("Say hi.", model_dir, {**SETTINGS, "max_new_tokens": 3000, "strategy": "single_pass"}, "A")
-    next(gen_a), next(gen_a)  # loading message, then the run is under way
+    next(gen_a), next(gen_a), next(gen_a)  # loading, started, the draft under way
     ui.stop("B")  # another session's Stop
     assert not ui._cancels["A"].is_set()
     ui.stop("A")
     rest = list(gen_a)
-    assert "cancelled" in rest[-1][0]
+    assert "stopped by you" in rest[-1]["cards"] and rest[-1]["final"]
 
 
-def test_gradio_client_streams_in_order_and_cancels(model_dir, monkeypatch):
-    from gradio_client import Client
+# ---- presets, anytime curve, charts, diff --------------------------------------------------
+@pytest.mark.parametrize("preset", presets.load(), ids=lambda p: p.id)
+def test_preset_constraints_are_what_the_engine_extracts(preset):
+    got = sorted(json.dumps(c.to_dict(), sort_keys=True) for c in extract_all(preset.prompt))
+    assert got == sorted(json.dumps(c, sort_keys=True) for c in preset.constraints)
+    assert preset.constraints or preset.answer  # every preset can be checked
 
+
+def test_preset_answer_key():
+    apples = next(p for p in presets.load() if p.id == "apples")
+    assert apples.answer_ok("12 + 3 * 4 = 24, 24 - 5 = 19. The answer is 19.")
+    assert not apples.answer_ok("The answer is 21.") and not apples.answer_ok("nineteen, I think")
+    paris = next(p for p in presets.load() if p.id == "paris")
+    chk = paris.check("The capital of France is Paris.")
+    assert chk["met"] == chk["total"] == 2 and chk["quality"] == 1.0
+    assert paris.check("It is Lyon. Or Marseille.")["quality"] == 0.0
+    assert presets.matching(paris.prompt, paris.title) is paris
+    assert presets.matching(paris.prompt + " Be brief.", paris.title) is None  # an edited prompt has no answer key
+
+
+def test_anytime_index():
+    assert anytime_index(0.0, 100, 1.0, 600) == pytest.approx(2.0)
+    assert anytime_index(0.5, 100, 0.5, 300) == 0.0
+    assert anytime_index(0.5, 100, 0.5, 100) is None
+
+
+def test_curve_uses_the_answer_key_and_the_first_draft_as_single_pass():
+    curve = AnytimeCurve(answer_key=lambda t: 1.0 if "yes" in t else 0.0)
+    curve.add(DraftDone(1, "no", 40, 10, 0.1, "stop"))
+    curve.add(IterationDone(1, 0.9, 80, 1.0, "no", 80, 1.0))  # the run thought it good; the key says not
+    curve.add(IterationDone(2, 0.9, 200, 2.0, "yes", 120, 1.0))
+    curve.add(Final("yes", "yes", "yes", 2, 0.9, 0.9, 200, 2.0, "no_critical", "best"))
+    assert curve.single == (50, 0.0) and curve.final_quality == 1.0
+    assert curve.index() == pytest.approx(1000 / 150)
+    fig = charts.quality_vs_tokens(curve)
+    assert {t.name for t in fig.data} == {"best so far", "each draft", "single pass"} and "+6.67" in fig.layout.title.text
+    assert {t.name for t in charts.quality_vs_iteration(curve).data} == {"run's score", "answer key"}
+
+
+def test_diff():
+    a, b = "The cat sat, on the mat.", "the cat sat on the mat."
+    assert "<del>The</del><ins>the</ins>" in diff_html(a, b) and "<ins>sat</ins>" in diff_html(a, b)
+    assert "~~The~~" in diff_markdown(a, b) and "**the**" in diff_markdown(a, b)
+    assert diff_html("<b>", "<i>") == "<del>&lt;b&gt;</del><ins>&lt;i&gt;</ins>"
+
+
+# ---- through the server ------------------------------------------------------------------------
+@pytest.fixture()
+def server():
     import app
 
     demo = app.build_demo()
     _, url, _ = demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=None, quiet=True)
-    try:
-        client = Client(url, verbose=False)
-        job = client.submit("Write about zebras. Include the keyword 'zebra'.", model_dir, "irg_external", "template", 2, 0, 0,
-                            "best", 0.0, 32, api_name="/start")
-        outs = job.result(timeout=120) and job.outputs()
-        transcripts = [o[0] for o in outs]
-        assert "### Iteration 2" in transcripts[-1] and "Stopped" in transcripts[-1]
-        assert [("### Iteration 2" in t) for t in transcripts] == sorted("### Iteration 2" in t for t in transcripts)
-        assert outs[-1][1]  # the final answer
-        job = client.submit("Say hi.", model_dir, "single_pass", "template", 1, 0, 0, "best", 0.0, 512, api_name="/start")
-        t0 = time.time()
-        while len(job.outputs()) < 2 and time.time() - t0 < 60:
-            time.sleep(0.1)
-        job.cancel()
-        time.sleep(1)
-        job2 = client.submit("Say hi.", model_dir, "single_pass", "template", 1, 0, 0, "best", 0.0, 32, api_name="/start")
-        assert job2.result(timeout=60)[1]  # the model is free for the next run
-    finally:
-        demo.close()
+    yield url
+    demo.close()
+
+
+def args(prompt, model, strategy="irg_external", iters=2, max_new=32, preset=None):
+    return (prompt, preset, model, strategy, "template", iters, 0, 0, "best", 0.0, max_new)
+
+
+def test_gradio_client_streams_in_order_and_ends_with_downloads(server, model_dir):
+    from gradio_client import Client
+
+    client = Client(server, verbose=False)
+    job = client.submit(*args(ZEBRA, model_dir), api_name="/start")
+    job.result(timeout=120)
+    outs = job.outputs()
+    cards = [o[1] for o in outs]
+    has_two = [("data-iteration='2'" in c) for c in cards]
+    assert has_two[-1] and has_two == sorted(has_two)  # streamed in order: iteration 2 never before iteration 1
+    status, _, final, _, by_tokens, dl_json, dl_md = outs[-1]
+    assert status.startswith("✔ done") and "score" in final and by_tokens
+    assert str(dl_json).endswith(".json") or "json" in json.dumps(dl_json)
+
+
+def test_gradio_client_stop_is_per_session_and_frees_the_model(server, model_dir):
+    from gradio_client import Client
+
+    a, b = Client(server, verbose=False), Client(server, verbose=False)
+    job_a = a.submit(*args("Say hi.", model_dir, "single_pass", 1, 512), api_name="/start")
+    job_b = b.submit(*args("Say hi.", model_dir, "single_pass", 1, 160), api_name="/start")
+    t0 = time.time()
+    while not any("irg-card" in str(o[1]) for o in job_a.outputs()) and time.time() - t0 < 60:
+        time.sleep(0.05)
+    a.predict(api_name="/stop")
+    assert "stopped by you" in job_a.result(timeout=30)[1]
+    assert "stopped by you" not in job_b.result(timeout=60)[1]  # the other session ran to its end
+    again = a.submit(*args("Say hi.", model_dir, "single_pass", 1, 32), api_name="/start").result(timeout=60)
+    assert again[0].startswith("✔ done")  # the model is free for the next run
+
+
+def test_sessions_run_at_the_same_time_on_one_model(server, model_dir):
+    """Two sessions at once share the loaded model and each gets its own complete run."""
+    from gradio_client import Client
+
+    results = {}
+
+    def go(name, prompt):
+        results[name] = Client(server, verbose=False).predict(*args(prompt, model_dir), api_name="/start")
+
+    threads = [threading.Thread(target=go, args=(n, p)) for n, p in (("x", ZEBRA), ("y", "Say hi. Do not use any commas."))]
+    [t.start() for t in threads]
+    [t.join(120) for t in threads]
+    assert "zebra" in results["x"][1] and "no commas" in results["y"][1] and "zebra" not in results["y"][1]

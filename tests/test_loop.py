@@ -78,6 +78,18 @@ def test_cancel_mid_draft(backend):
     assert of(seen, DraftDone)[0].completion_tokens < 100
 
 
+@pytest.mark.parametrize("strategy", ["irg_external", "irg_hybrid"])
+def test_cancel_during_the_critique_is_not_reported_as_success(backend, strategy):
+    """A Stop after the draft but before the verdict must not end as "no critical problem left"."""
+    cancel = threading.Event()
+    seen = []
+    for ev in run("Say hi.", backend, RunConfig(strategy=strategy, max_new_tokens=8), cancel):
+        seen.append(ev)
+        if isinstance(ev, DraftDone):
+            cancel.set()
+    assert of(seen, Stopped)[0].reason == "cancelled" and len(of(seen, DraftDone)) == 1
+
+
 def test_closing_the_generator_sets_cancel(backend):
     cancel = threading.Event()
     gen = run(PROMPT, backend, RunConfig(max_new_tokens=1500), cancel)
