@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import re
 import tempfile
 import threading
@@ -26,6 +27,7 @@ from irg.presets import Preset
 from irg.record import Recorder
 from irg.textdiff import diff_html, diff_markdown
 
+log = logging.getLogger(__name__)
 UI_INTERVAL = 0.15  # seconds between streamed updates (~7/s)
 MAX_PROMPT_CHARS = 20_000  # longer prompts are refused before any work (the model could not read them anyway)
 _cancels: dict[str, threading.Event] = {}
@@ -317,6 +319,11 @@ def stream_run(prompt: str, model: str, settings: dict, session: str | None, pre
             yield out
     except (InputError, ValueError, RuntimeError, OSError) as err:
         yield {"cards": view.cards_html() + message(str(err)), "status": "⚠ the run failed"}
+    except Exception as err:  # noqa: BLE001 — a bug must still reach the user as a sentence, the traceback the log
+        log.exception("run failed")
+        yield {"cards": view.cards_html() + message(f"The run failed unexpectedly ({type(err).__name__}); what it had "
+                                                    "so far is shown above. Details are in the server log."),
+               "status": "⚠ the run failed"}
     finally:
         cancel.set()  # Stop, a closed tab or an error: the generation thread halts
         events.close()

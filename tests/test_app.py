@@ -183,3 +183,16 @@ def test_sessions_run_at_the_same_time_on_one_model(server, model_dir):
     [t.start() for t in threads]
     [t.join(120) for t in threads]
     assert "zebra" in results["x"][1] and "no commas" in results["y"][1] and "zebra" not in results["y"][1]
+
+
+def test_an_unexpected_error_is_a_sentence_not_a_traceback(backend, monkeypatch):
+    import irg.strategies
+
+    def broken(ctx):
+        yield ctx.started("irg_hybrid")
+        raise KeyError("bug")
+
+    monkeypatch.setitem(irg.strategies.STRATEGIES, "irg_hybrid", broken)
+    monkeypatch.setattr(ui, "load_model", lambda model: (backend, None))
+    out = list(ui.stream_run("Say hi.", "tiny", {"strategy": "irg_hybrid"}, "s3"))
+    assert "failed unexpectedly (KeyError)" in out[-1]["cards"] and "Traceback" not in out[-1]["cards"]
