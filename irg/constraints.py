@@ -54,6 +54,8 @@ def _words_value(run: str) -> int | None:
 def normalize_numbers(text: str) -> str:
     """'at least three hundred words' -> 'at least 300 words'; 'twice' -> '2 times'."""
     def sub(m: re.Match) -> str:
+        if m.start() and text[m.start() - 1] in "\"'“‘`":  # quoted words are literal: start with the word 'Once'
+            return m.group(0)
         v = _words_value(m.group(0))
         if v is None:
             return m.group(0)
@@ -277,7 +279,7 @@ class NoCommas(Constraint):
     @classmethod
     def extract(cls, p):
         pat = (r"\b(?:no|without(?: using)?(?: any)?|avoid(?: using)?(?: any)?|refrain from using(?: any)?|"
-               r"(?:do not|don't|dont|never|must not|should not) (?:use|include|put|add)(?: any)?)\s+commas?\b")
+               r"(?:do not|don't|dont|never|must not|should not|does not) (?:use|include|put|add|contain|have)(?: any)?)\s+commas?\b")
         if re.search(pat, p, re.I) or re.search(r"\bcommas? (?:are|is) not allowed\b|\bcomma-free\b", p, re.I):
             return [cls()]
         return []
@@ -457,8 +459,9 @@ class Sections(Constraint):
 
     @classmethod
     def extract(cls, p):
-        m = re.search(r"\b(\d+)\s+sections?\b", p, re.I)
-        if not m or negated_before(p, m.start()) or re.search(r"highlight", p[max(0, m.start() - 30):m.start()], re.I):
+        m = next((m for m in re.finditer(r"\b(\d+)\s+sections?\b", p, re.I)  # the first that is not about highlights
+                  if not negated_before(p, m.start()) and not re.search(r"highlight", p[max(0, m.start() - 30):m.start()], re.I)), None)
+        if not m:
             return []
         mk = re.search(r"\b(?:mark|begin|start|label)\w*\b[^.\n]{0,40}?\bwith\s+[\"']?([A-Za-z]+)\s+(?:X|N|\d|\{)", p)
         return [cls(int(m.group(1)), mk.group(1) if mk else "SECTION")]
@@ -606,7 +609,7 @@ class Postscript(Constraint):
         m = re.search(r"\b(?:postscript|p\.\s?p\.\s?s|p\.\s?s)\b", p, re.I)
         if not m or negated_before(p, m.start()):
             return []
-        return [cls("P.P.S" if re.match(r"p\.\s?p", m.group(0), re.I) else "P.S.")]
+        return [cls("P.P.S" if re.search(r"\bp\.\s?p\.\s?s\b", p, re.I) else "P.S.")]
 
     def check(self, text):
         core = re.escape(self.marker.rstrip(".")).replace(r"\.", r"\.?\s?")

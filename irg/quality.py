@@ -1,0 +1,95 @@
+"""Runs strategies over a task suite and writes one JSON line per prompt and strategy.
+
+`python -m irg.bench quality --suite S --strategies a,b,c --n N --budget B` (see irg/bench.py).
+Each line is the run's batch record (every iteration's draft, findings, plan, score and
+cumulative tokens) plus the item's ground truth, so every metric can be recomputed from the
+file alone. Resumable: (id, strategy) pairs already in the file are skipped. Every strategy
+gets the same RunConfig but for its name, so budgets are matched. `workers` > 1 runs that many
+at once on the shared model (llama.cpp batches them): tokens are unchanged, seconds are contended.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from irg.config import RunConfig
+from irg.record import Recorder
+
+
+def done_pairs(path: Path) -> set[tuple[str, str]]:
+    if not path.exists():
+        return set()
+    out = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            r = json.loads(line)
+            out.add((str(r["id"]), r["strategy"]))
+        except (json.JSONDecodeError, KeyError):
+            continue  # a line cut by a kill: that pair runs again
+    return out
+
+
+def run_suite(items: list[dict], strategies: list[str], base: dict, out: Path, model: str = "bundled",
+              backend: str = "auto", progress: bool = True, cancel=None, workers: int = 1) -> Path:
+    from irg.models import get_backend
+    from irg.strategies import run
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    done = done_pairs(out)
+    todo = [(it, s) for it in items for s in strategies if (str(it["id"]), s) not in done]
+    b = get_backend(model, backend=backend)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), desc=f"{len(items)} prompts × {len(strategies)} strategies", file=sys.stderr)
+    if out.exists() and out.stat().st_size and not out.read_bytes().endswith(b"\n"):
+        with open(out, "a", encoding="utf-8") as fh:
+            fh.write("\n")  # a line cut by a kill stays alone on its line
+    lock = threading.Lock()
+
+    def one(it: dict, s: str, fh) -> None:
+        if cancel is not None and cancel.is_set():
+            return
+        rec = Recorder(it["id"])
+        t = time.perf_counter()
+        try:
+            for _ in rec.wrap(run(it["prompt"], b, RunConfig(**{**base, "strategy": s}))):
+                pass
+            row = rec.record
+        except Exception as e:  # noqa: BLE001 — one bad item must not end a long run; it is recorded
+            row = {"id": it["id"], "strategy": s, "error": f"{type(e).__name__}: {e}", "iterations": []}
+        row.update(strategy=s, task=it["task"], gold_constraints=it["gold_constraints"], answer=it["answer"],
+                   reference=it["reference"], wall_seconds=round(time.perf_counter() - t, 3), backend=b.name, workers=workers)
+        with lock:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            fh.flush()
+            if bar is not None:
+                bar.update(1)
+
+    with open(out, "a", encoding="utf-8") as fh:
+        if workers <= 1:
+            for it, s in todo:
+                one(it, s, fh)
+        else:  # llama.cpp batches concurrent requests: more tokens per second in all, slower runs each
+            with ThreadPoolExecutor(workers) as pool:
+                list(pool.map(lambda pair: one(*pair, fh), todo))
+    if bar is not None:
+        bar.close()
+    return out
+
+
+def background(argv: list[str], log: Path) -> int:
+    """Starts the same command detached (it survives the terminal); returns its pid."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    args = [a for a in argv if a != "--background"]
+    with open(log, "a") as fh:
+        p = subprocess.Popen([sys.executable, "-m", "irg.bench", *args], stdout=fh, stderr=subprocess.STDOUT,
+                             start_new_session=True, env=os.environ.copy())
+    return p.pid
