@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from irg import presets, ui
+from irg import experiments, presets, ui
 from irg.config import PLANNERS, STRATEGIES, RunConfig
 from irg.models import BUNDLED, HUB_CHOICES, bundled_installed, default_model
 
@@ -98,6 +98,25 @@ def build_demo() -> gr.Blocks:
                     with gr.Row():
                         dl_json = gr.DownloadButton("Download run (JSON)", visible=False, elem_id="dl-json")
                         dl_md = gr.DownloadButton("Download report (Markdown)", visible=False, elem_id="dl-md")
+        with gr.Tab("Experiments"):
+            gr.Markdown("Does IRG help? Saved reports of the quality runs (`python -m irg.bench quality`, see the README): "
+                        "each strategy against single pass on the same prompts, at the same token budget.")
+            report_pick = gr.Dropdown(list(experiments.saved_reports()), value=None, label="Saved report", elem_id="report")
+            exp_status = gr.Markdown(elem_id="exp-status")
+            exp_table = gr.HTML(elem_id="exp-table")
+            with gr.Row():
+                exp_iter = gr.Plot(show_label=False)
+                exp_budget = gr.Plot(show_label=False)
+            exp_types = gr.Plot(show_label=False)
+            with gr.Accordion("Run a small experiment live (dev split, the model chosen on the Run tab)", open=False):
+                with gr.Row():
+                    exp_suite = gr.Radio(["constraints", "maths", "open_qa"], value="constraints", label="Suite")
+                    exp_n = gr.Slider(1, 20, value=5, step=1, label="Prompts")
+                    exp_budget_n = gr.Number(value=1500, precision=0, minimum=0, label="Token budget per run (0 = none)")
+                exp_strats = gr.CheckboxGroup(list(STRATEGIES), value=["single_pass", "irg_hybrid"], label="Strategies")
+                with gr.Row():
+                    exp_run = gr.Button("Run experiment", variant="primary")
+                    exp_stop = gr.Button("Stop", variant="stop")
         with gr.Tab("How IRG works"):
             gr.Markdown(HOW_IT_WORKS)
 
@@ -117,6 +136,16 @@ def build_demo() -> gr.Blocks:
         def halt(request: gr.Request):
             ui.stop(request.session_hash if request else None)
 
+        def run_experiment(suite, n, strategies, budget, model, request: gr.Request, progress=gr.Progress()):
+            progress(0, desc="starting")
+            return ui.experiment(suite, n, strategies, budget, model, request.session_hash if request else None,
+                                 lambda done, total: progress(done / total, desc=f"{done}/{total} runs"))
+
+        report_pick.change(ui.saved_report, report_pick, [exp_table, exp_iter, exp_budget, exp_types])
+        demo.load(lambda: gr.Dropdown(choices=list(experiments.saved_reports())), None, report_pick)  # new local runs too
+        exp_run.click(run_experiment, [exp_suite, exp_n, exp_strats, exp_budget_n, model],
+                      [exp_status, exp_table, exp_iter, exp_budget, exp_types], concurrency_limit=1, concurrency_id="experiment")
+        exp_stop.click(halt, None, None, queue=False)
         preset.change(pick, preset, [prompt, preset_note])
         model.change(ui.model_status, model, model_status, concurrency_limit=1, concurrency_id="load")
         run_btn.click(start, [prompt, preset, model, strategy, planner, max_iters, budget, time_limit, final, temperature,

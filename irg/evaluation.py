@@ -165,6 +165,20 @@ def _q_of(row: dict, text: str | None, cache: dict) -> float:
     return cache.setdefault(text, quality(row, text))
 
 
+def paired(rs: dict, base: dict) -> dict | None:
+    """Strategy vs a baseline on the prompts both ran: mean difference, bootstrap CI, sign test, Anytime Index."""
+    ids = [i for i in rs if i in base]
+    if not ids:
+        return None
+    diffs = [rs[i]["q"] - base[i]["q"] for i in ids]
+    wins, losses = sum(x > 0 for x in diffs), sum(x < 0 for x in diffs)
+    q0, t0 = mean(base[i]["q"] for i in ids), mean(base[i]["tokens_total"] for i in ids)
+    q1, t1 = mean(rs[i]["q"] for i in ids), mean(rs[i]["tokens_total"] for i in ids)
+    return {"n": len(ids), "diff": mean(diffs), "diff_ci": bootstrap_ci(diffs), "wins": wins, "losses": losses,
+            "p_sign_test": sign_test(wins, losses), "ratio": (q1 / q0) if q0 else None,
+            "anytime_index": anytime_index(q1, t1, q0, t0)}
+
+
 def summarize(rows: list[dict]) -> dict:
     score_rows(rows)
     by = defaultdict(dict)
@@ -188,15 +202,10 @@ def summarize(rows: list[dict]) -> dict:
             d["harm_rate"] = mean(float(r["q_iters"] and r["q"] < r["q_iters"][0] - 0.05) for r in rs.values())
         if rs and all("rouge" in r for r in rs.values()):
             d["rouge"] = {k: mean(r["rouge"][k] for r in rs.values()) for k in ("rouge1", "rouge2", "rougeL")}
-        paired = [i for i in rs if i in base]
-        if s != "single_pass" and paired:
-            diffs = [rs[i]["q"] - base[i]["q"] for i in paired]
-            wins, losses = sum(x > 0 for x in diffs), sum(x < 0 for x in diffs)
-            q0, t0 = mean(base[i]["q"] for i in paired), mean(base[i]["tokens_total"] for i in paired)
-            q1, t1 = mean(rs[i]["q"] for i in paired), mean(rs[i]["tokens_total"] for i in paired)
-            d["vs_single_pass"] = {"n": len(paired), "diff": mean(diffs), "diff_ci": bootstrap_ci(diffs), "wins": wins,
-                                   "losses": losses, "p_sign_test": sign_test(wins, losses),
-                                   "ratio": (q1 / q0) if q0 else None, "anytime_index": anytime_index(q1, t1, q0, t0)}
+        if s != "single_pass" and base and (v := paired(rs, base)):
+            d["vs_single_pass"] = v
+        if s not in ("single_pass", "best_of_n") and by.get("best_of_n") and (v := paired(rs, by["best_of_n"])):
+            d["vs_best_of_n"] = v  # the baseline given the same budget
         iters = max((len(r["iterations"]) for r in rs.values()), default=0)
         d["by_iteration"] = [mean(_q_of(r, chosen_at(r, iterations=k), cache) for r in rs.values()) for k in range(1, iters + 1)]
         d["by_budget"] = {b: mean(_q_of(r, chosen_at(r, tokens=b), cache) for r in rs.values()) for b in BUDGET_GRID}
@@ -256,6 +265,11 @@ def print_summary(summary: dict) -> None:
         ci = f"[{lo:.3f}, {hi:.3f}]"
         print(f"{s:18} {d['n']:>4} {d['quality']:>8.3f} {ci:>15} {diff:>10} {p:>8} {d['harm_rate']:>6.1%} "
               f"{d['mean_tokens']:>7.0f} {ai:>7}")
+    for s, d in summary["strategies"].items():
+        if v := d.get("vs_best_of_n"):
+            lo, hi = v["diff_ci"]
+            print(f"{s} vs best_of_n (same budget): {v['diff']:+.3f} [{lo:+.3f}, {hi:+.3f}], "
+                  f"{v['wins']}/{v['losses']}, p = {v['p_sign_test']:.2g}")
     if "extraction" in summary:
         e = summary["extraction"]
         print(f"extraction vs ground truth: precision {e['precision']:.3f}, recall {e['recall']:.3f}, "

@@ -36,7 +36,8 @@ def done_pairs(path: Path) -> set[tuple[str, str]]:
 
 
 def run_suite(items: list[dict], strategies: list[str], base: dict, out: Path, model: str = "bundled",
-              backend: str = "auto", progress: bool = True, cancel=None, workers: int = 1) -> Path:
+              backend: str = "auto", progress: bool = True, cancel=None, workers: int = 1,
+              on_done=None) -> Path:
     from irg.models import get_backend
     from irg.strategies import run
 
@@ -48,11 +49,11 @@ def run_suite(items: list[dict], strategies: list[str], base: dict, out: Path, m
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(todo), desc=f"{len(items)} prompts × {len(strategies)} strategies", file=sys.stderr)
+        bar = tqdm(total=len(todo), desc=f"{len(items)} prompts × {len(strategies)} strategies", file=sys.stderr, mininterval=5)
     if out.exists() and out.stat().st_size and not out.read_bytes().endswith(b"\n"):
         with open(out, "a", encoding="utf-8") as fh:
             fh.write("\n")  # a line cut by a kill stays alone on its line
-    lock = threading.Lock()
+    lock, finished = threading.Lock(), [0]
 
     def one(it: dict, s: str, fh) -> None:
         if cancel is not None and cancel.is_set():
@@ -70,8 +71,11 @@ def run_suite(items: list[dict], strategies: list[str], base: dict, out: Path, m
         with lock:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
             fh.flush()
+            finished[0] += 1
             if bar is not None:
                 bar.update(1)
+            if on_done is not None:
+                on_done(finished[0], len(todo))
 
     with open(out, "a", encoding="utf-8") as fh:
         if workers <= 1:

@@ -330,3 +330,44 @@ def stream_run(prompt: str, model: str, settings: dict, session: str | None, pre
         with _cancels_lock:
             if _cancels.get(session or "") is cancel:
                 del _cancels[session or ""]
+
+
+# ---- the Experiments tab ---------------------------------------------------------------------
+def saved_report(name: str | None) -> list:
+    """[table HTML, figure by iteration, by budget, by constraint type] of a saved report, or a message."""
+    from irg import experiments
+
+    if not name:
+        return ["", None, None, None]
+    try:
+        html_table, figs = experiments.show(experiments.load(name))
+    except (ValueError, OSError, KeyError, json.JSONDecodeError) as err:
+        return [message(f"That report cannot be shown: {err}"), None, None, None]
+    return [html_table, *(figs + [None] * (3 - len(figs)))]
+
+
+def experiment(suite: str, n: int, strategies: list[str], budget: int, model: str, session: str | None,
+               on_progress=None) -> list:
+    """[status, table, three figures] of a small live experiment; Stop (the same per-session event) ends it early."""
+    from irg import experiments
+
+    key = f"{session or ''}"
+    cancel = threading.Event()
+    with _cancels_lock:
+        _cancels[key] = cancel
+    try:
+        summary = experiments.live(suite, int(n), list(strategies or []), int(budget or 0), (model or "bundled").strip(),
+                                   cancel, on_progress)
+        html_table, figs = experiments.show(summary)
+        stopped = " (stopped early: the runs that finished)" if cancel.is_set() else ""
+        return [f"✔ {summary['n_rows']} runs on {suite} (dev split){stopped}", html_table,
+                *(figs + [None] * (3 - len(figs)))]
+    except Exception as err:  # noqa: BLE001 — a message, never a traceback
+        if not isinstance(err, (ValueError, OSError, RuntimeError)):
+            log.exception("experiment failed")
+        return [f"⚠ {err}", "", None, None, None]
+    finally:
+        cancel.set()
+        with _cancels_lock:
+            if _cancels.get(key) is cancel:
+                del _cancels[key]

@@ -196,3 +196,36 @@ def test_an_unexpected_error_is_a_sentence_not_a_traceback(backend, monkeypatch)
     monkeypatch.setattr(ui, "load_model", lambda model: (backend, None))
     out = list(ui.stream_run("Say hi.", "tiny", {"strategy": "irg_hybrid"}, "s3"))
     assert "failed unexpectedly (KeyError)" in out[-1]["cards"] and "Traceback" not in out[-1]["cards"]
+
+
+# ---- the Experiments tab -------------------------------------------------------------------------
+def test_live_experiment_reports_progress_and_charts(model_dir):
+    seen = []
+    status, table, by_iter, by_budget, by_type = ui.experiment("constraints", 2, ["single_pass", "irg_external"], 800,
+                                                                model_dir, "e1", lambda d, t: seen.append((d, t)))
+    assert status.startswith("✔ 4 runs") and "irg_external" in table and "vs single pass" in table
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)] and by_iter and by_budget and by_type
+
+
+@pytest.mark.parametrize("n,strategies,msg", [(0, ["single_pass"], "1 to 20"), (50, ["single_pass"], "1 to 20"),
+                                              (2, [], "at least one strategy")])
+def test_live_experiment_bad_settings_are_messages(n, strategies, msg):
+    status, *_ = ui.experiment("constraints", n, strategies, 800, "bundled", "e2")
+    assert status.startswith("⚠") and msg in status
+
+
+def test_saved_report_is_shown(tmp_path, monkeypatch):
+    from irg import experiments
+
+    rows = [{"id": i, "strategy": s, "task": "maths", "final": f"The answer is {a}.", "answer": "4", "tokens_total": t,
+             "seconds": 1.0, "gold_constraints": [], "iterations": [{"iteration": 1, "draft": f"The answer is {a}.",
+                                                                       "score": 1.0, "tokens_cum": t}]}
+            for i in range(4) for s, a, t in (("single_pass", 3 + (i == 0), 100), ("irg_hybrid", 4, 400))]
+    (tmp_path / "maths-test").mkdir()
+    (tmp_path / "maths-test" / "summary.json").write_text(json.dumps(__import__("irg.evaluation").evaluation.summarize(rows)))
+    monkeypatch.setattr(experiments, "REPORT_DIRS", (tmp_path,))
+    names = list(experiments.saved_reports())
+    assert names == ["maths-test (local run)"]
+    table, by_iter, by_budget, by_type = ui.saved_report(names[0])
+    assert "irg_hybrid" in table and "+0.750" in table and by_iter and by_budget and by_type is None
+    assert "cannot be shown" in ui.saved_report("nope")[0]

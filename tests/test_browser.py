@@ -59,3 +59,13 @@ def test_preset_run_streams_then_stop_then_another_run_completes(page):
     assert page.inner_text("#final .irg-answer").strip()
     assert "Answer key" in page.inner_text("#final")
     assert page.locator("#dl-json").is_visible() and page.locator("#dl-md").is_visible()
+
+
+def test_experiments_tab_shows_a_saved_report(page):
+    page.get_by_role("tab", name="Experiments").click()
+    page.locator("#report input").click()
+    page.get_by_role("option", name="constraints-test (committed)").click()
+    page.wait_for_selector("#exp-table table")
+    assert "irg_hybrid" in page.inner_text("#exp-table") and "vs single pass" in page.inner_text("#exp-table")
+    page.wait_for_selector(".js-plotly-plot")
+    page.get_by_role("tab", name="Run").click()

@@ -140,3 +140,12 @@ def test_runner_is_resumable_and_the_report_is_written(backend, tmp_path, monkey
     assert set(summary["strategies"]) == {"single_pass", "irg_external", "best_of_n"}
     page = (tmp_path / "report.html").read_text()
     assert "Quality vs token budget" in page and "Constraint extraction" in page and "plotly" in page.lower()
+
+
+def test_cli_errors_are_one_line(tmp_path, capsys):
+    from irg.bench import main
+
+    assert main(["quality", "--suite", "gsm8k", "--out", str(tmp_path)]) == 2
+    assert "needs --data" in capsys.readouterr().out
+    assert main(["quality", "--suite", "maths", "--max-iters", "0", "--out", str(tmp_path)]) == 2
+    assert "at least 1" in capsys.readouterr().out
