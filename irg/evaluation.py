@@ -19,6 +19,7 @@ from pathlib import Path
 from statistics import mean
 
 from irg.analyze import final_answer, parse_number
+from irg.anytime import anytime_index
 from irg.metrics import constraints_met
 
 METRIC_DIR = Path(__file__).resolve().parent / "metric_modules"
@@ -119,10 +120,6 @@ def sign_test(wins: int, losses: int) -> float:
     return min(1.0, 2 * sum(math.comb(m, i) for i in range(k + 1)) / 2 ** m)
 
 
-def anytime_index(q: float, t: float, q0: float, t0: float) -> float | None:
-    return None if t <= t0 else 1000.0 * (q - q0) / (t - t0)
-
-
 # ---- the whole file ----------------------------------------------------------------------------
 def load_results(path: Path) -> list[dict]:
     """The complete records (a line cut by a kill, or a run that failed, is left out)."""
@@ -176,7 +173,7 @@ def paired(rs: dict, base: dict) -> dict | None:
     q1, t1 = mean(rs[i]["q"] for i in ids), mean(rs[i]["tokens_total"] for i in ids)
     return {"n": len(ids), "diff": mean(diffs), "diff_ci": bootstrap_ci(diffs), "wins": wins, "losses": losses,
             "p_sign_test": sign_test(wins, losses), "ratio": (q1 / q0) if q0 else None,
-            "anytime_index": anytime_index(q1, t1, q0, t0)}
+            "anytime_index": anytime_index(q0, t0, q1, t1)}
 
 
 def summarize(rows: list[dict]) -> dict:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from irg.analyze import final_answer, parse_number
+from irg.analyze import parse_number
+from irg.evaluation import exact_match
 from irg.metrics import constraints_met
 
 PRESETS_FILE = Path(__file__).resolve().parent.parent / "assets" / "presets.json"
@@ -33,10 +34,8 @@ class Preset:
         """None without an exact result; numbers compare as numbers, words as whole words."""
         if self.answer is None:
             return None
-        want = parse_number(self.answer)
-        if want is not None:
-            got = final_answer(text)
-            return got is not None and abs(float(got) - want) < 1e-9
+        if parse_number(self.answer) is not None:
+            return exact_match(text, self.answer)
         return re.search(r"\b" + re.escape(self.answer) + r"\b", text, re.I) is not None
 
     def check(self, text: str) -> dict:

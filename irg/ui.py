@@ -16,6 +16,7 @@ import re
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -235,6 +236,21 @@ def _md_quote(text: str) -> str:
 
 
 # ---- sessions and the streaming entry point -------------------------------------------------
+@contextmanager
+def session_cancel(session: str | None) -> Iterator[threading.Event]:
+    """This session's cancel event for the length of one run or experiment; set when it ends, however it ends."""
+    cancel = threading.Event()
+    with _cancels_lock:
+        _cancels[session or ""] = cancel
+    try:
+        yield cancel
+    finally:
+        cancel.set()  # Stop, a closed tab or an error: the generation thread halts
+        with _cancels_lock:
+            if _cancels.get(session or "") is cancel:
+                del _cancels[session or ""]
+
+
 def stop(session: str | None) -> None:
     with _cancels_lock:
         ev = _cancels.get(session or "")
@@ -299,11 +315,14 @@ def stream_run(prompt: str, model: str, settings: dict, session: str | None, pre
     if err:
         yield {"cards": message(err), "status": "⚠ the model did not load"}
         return
-    cancel = threading.Event()
-    with _cancels_lock:
-        _cancels[session or ""] = cancel
-    view, last_emit = RunView(preset), 0.0
-    events = run(prompt, backend, config, cancel)
+    with session_cancel(session) as cancel:
+        yield from _stream(RunView(preset), run(prompt, backend, config, cancel))
+
+
+def _stream(view: RunView, events) -> Iterator[dict]:
+    from irg.loop import InputError
+
+    last_emit = 0.0
     try:
         for ev in events:
             redraw = view.add(ev)
@@ -325,11 +344,7 @@ def stream_run(prompt: str, model: str, settings: dict, session: str | None, pre
                                                     "so far is shown above. Details are in the server log."),
                "status": "⚠ the run failed"}
     finally:
-        cancel.set()  # Stop, a closed tab or an error: the generation thread halts
         events.close()
-        with _cancels_lock:
-            if _cancels.get(session or "") is cancel:
-                del _cancels[session or ""]
 
 
 # ---- the Experiments tab ---------------------------------------------------------------------
@@ -349,12 +364,13 @@ def saved_report(name: str | None) -> list:
 def experiment(suite: str, n: int, strategies: list[str], budget: int, model: str, session: str | None,
                on_progress=None) -> list:
     """[status, table, three figures] of a small live experiment; Stop (the same per-session event) ends it early."""
+    with session_cancel(session) as cancel:
+        return _experiment(suite, n, strategies, budget, model, cancel, on_progress)
+
+
+def _experiment(suite, n, strategies, budget, model, cancel: threading.Event, on_progress) -> list:
     from irg import experiments
 
-    key = f"{session or ''}"
-    cancel = threading.Event()
-    with _cancels_lock:
-        _cancels[key] = cancel
     try:
         summary = experiments.live(suite, int(n), list(strategies or []), int(budget or 0), (model or "bundled").strip(),
                                    cancel, on_progress)
@@ -366,8 +382,3 @@ def experiment(suite: str, n: int, strategies: list[str], budget: int, model: st
         if not isinstance(err, (ValueError, OSError, RuntimeError)):
             log.exception("experiment failed")
         return [f"⚠ {err}", "", None, None, None]
-    finally:
-        cancel.set()
-        with _cancels_lock:
-            if _cancels.get(key) is cancel:
-                del _cancels[key]

@@ -76,7 +76,6 @@ def test_statistics():
     assert evaluation.sign_test(3, 3) == 1.0 and evaluation.sign_test(0, 0) == 1.0
     lo, hi = evaluation.bootstrap_ci([0.0, 1.0] * 50)
     assert lo < 0.5 < hi and hi - lo < 0.25
-    assert evaluation.anytime_index(0.8, 1200, 0.3, 200) == pytest.approx(0.5)
 
 
 ROW = {"task": "constraints", "gold_constraints": [{"kind": "no_commas"}], "iterations": [
