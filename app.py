@@ -105,9 +105,9 @@ def build_demo() -> gr.Blocks:
             exp_status = gr.Markdown(elem_id="exp-status")
             exp_table = gr.HTML(elem_id="exp-table")
             with gr.Row():
-                exp_iter = gr.Plot(show_label=False)
-                exp_budget = gr.Plot(show_label=False)
-            exp_types = gr.Plot(show_label=False)
+                exp_iter = gr.Plot(show_label=False, elem_id="exp-plot-iteration")
+                exp_budget = gr.Plot(show_label=False, elem_id="exp-plot-budget")
+            exp_types = gr.Plot(show_label=False, elem_id="exp-plot-types")
             with gr.Accordion("Run a small experiment live (dev split, the model chosen on the Run tab)", open=False):
                 with gr.Row():
                     exp_suite = gr.Radio(["constraints", "maths", "open_qa"], value="constraints", label="Suite")

@@ -67,5 +67,5 @@ def test_experiments_tab_shows_a_saved_report(page):
     page.get_by_role("option", name="constraints-test (committed)").click()
     page.wait_for_selector("#exp-table table")
     assert "irg_hybrid" in page.inner_text("#exp-table") and "vs single pass" in page.inner_text("#exp-table")
-    page.wait_for_selector(".js-plotly-plot")
+    page.wait_for_selector("#exp-plot-budget .js-plotly-plot")
     page.get_by_role("tab", name="Run").click()
