@@ -59,10 +59,6 @@ def pick_preset(pg, title: str) -> None:
     pg.wait_for_function("(want) => document.querySelector('#prompt textarea').value === want", arg=want)
 
 
-def _set_prompt(pg, text: str) -> None:
-    pg.fill("#prompt textarea", text)
-
-
 def _run(pg, label: str) -> dict:
     r = _click_and_time(pg, "#run", "✔ done")
     print(f"  {label}: first token {r.get('first', float('nan')):.0f} ms, done {r['done'] / 1000:.1f} s, "
@@ -111,7 +107,7 @@ def measure(runs: int, chromium: str, screenshot: str | None) -> dict:
         # Stop: a long draft, Stop pressed once text is streaming
         stops = []
         for _ in range(runs):
-            _set_prompt(pg, "Write a long story about a lighthouse keeper and a storm, with many details.")
+            pg.fill("#prompt textarea", "Write a long story about a lighthouse keeper and a storm, with many details.")
             pg.click("#run")
             pg.wait_for_function("() => { const d = document.querySelector(\"#cards .irg-card[data-iteration='1'] .irg-text\");"
                                  " return d && d.textContent.length > 40; }")

@@ -40,10 +40,6 @@ STOP_TEXT = {"no_critical": "no critical problem left", "max_iters": "maximum it
 e = html.escape
 
 
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{x:.2f}"
-
-
 class RunView:
     """Accumulates one run's events into HTML cards, a final panel, a curve and a record."""
 
