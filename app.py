@@ -58,6 +58,14 @@ def _outputs(update: dict) -> list:
                    else [gr.DownloadButton(value=None, visible=False)] * 2)
 
 
+def _adapter_radio(choices: list[str]) -> gr.Radio:
+    """The adapter toggle: shown only for models that have a shipped adapter."""
+    return gr.Radio(choices or [ui.ADAPTER_OFF], value=ui.ADAPTER_OFF, visible=bool(choices), elem_id="adapter",
+                    label="Tuned adapter on the draft module",
+                    info="Drafts come from the model with this adapter (run by transformers: slower than llama.cpp); "
+                         "critique and plan from the plain model. Try the example about a fictitious author.")
+
+
 def build_demo() -> gr.Blocks:
     d = RunConfig()
     with gr.Blocks(title="IRG Lab") as demo:
@@ -71,6 +79,7 @@ def build_demo() -> gr.Blocks:
                                         info="bundled = SmolLM2-135M-Instruct, offline. Or a hub id, a local folder or .gguf file.",
                                         elem_id="model")
                     model_status = gr.Markdown(f"`{default_model()}` loads on the first run.", elem_id="model-status")
+                    adapter = _adapter_radio(ui.adapter_choices(default_model()))
                     strategy = gr.Dropdown(list(STRATEGIES), value=d.strategy, label="Strategy")
                     planner = gr.Radio(list(PLANNERS), value=d.planner, label="Planner (IRG strategies)")
                     max_iters = gr.Slider(1, 8, value=d.max_iters, step=1, label="Max iterations (candidates for best-of-N)")
@@ -124,11 +133,11 @@ def build_demo() -> gr.Blocks:
             p = presets.by_title(title)
             return (p.prompt, ui.preset_markdown(p)) if p else (gr.skip(), "")
 
-        def start(prompt, preset_title, model, strategy, planner, max_iters, budget, time_limit, final, temperature,
-                  max_new, request: gr.Request):
+        def start(prompt, preset_title, model, adapter, strategy, planner, max_iters, budget, time_limit, final,
+                  temperature, max_new, request: gr.Request):
             settings = dict(strategy=strategy, planner=planner, max_iters=max_iters, budget=int(budget or 0),
                             time_limit=float(time_limit or 0), final=final, temperature=float(temperature),
-                            max_new_tokens=int(max_new))
+                            max_new_tokens=int(max_new), adapter=adapter)
             session = request.session_hash if request else None
             for update in ui.stream_run(prompt, model, settings, session, presets.matching(prompt, preset_title)):
                 yield _outputs(update)
@@ -148,7 +157,8 @@ def build_demo() -> gr.Blocks:
         exp_stop.click(halt, None, None, queue=False)
         preset.change(pick, preset, [prompt, preset_note])
         model.change(ui.model_status, model, model_status, concurrency_limit=1, concurrency_id="load")
-        run_btn.click(start, [prompt, preset, model, strategy, planner, max_iters, budget, time_limit, final, temperature,
+        model.change(lambda m: _adapter_radio(ui.adapter_choices(m)), model, adapter, queue=False)
+        run_btn.click(start, [prompt, preset, model, adapter, strategy, planner, max_iters, budget, time_limit, final, temperature,
                               max_new], [status, cards, final_html, by_iteration, by_tokens, dl_json, dl_md],
                       concurrency_limit=4, concurrency_id="run", show_progress="hidden", api_name="start")
         # Stop bypasses the queue (it must work when the queue is full) and sets this session's cancel event:

@@ -194,6 +194,10 @@ def main(argv=None) -> int:
     p.add_argument("--model", default="bundled", help="'bundled', a Hugging Face id, a local path, or an OpenAI-compatible server URL")
     p.add_argument("--backend", default=DEFAULT_BACKEND, choices=BACKENDS,
                    help="auto = llama.cpp for GGUF models (fast), transformers otherwise")
+    if not batch:
+        p.add_argument("--adapter", default=None,
+                       help="drafts from the model with a tuned adapter: gan, lora (the shipped ones), or a path to "
+                            "an adapter .safetensors file or LoRA folder")
     add_config_flags(p)
     args = p.parse_args(argv)
     try:
@@ -209,7 +213,12 @@ def main(argv=None) -> int:
         backend = get_backend(args.model, args.backend)
         if batch:
             return run_batch(args, backend, config)
-        events = run(args.prompt, backend, config)
+        drafter = None
+        if args.adapter:
+            from tuning.adapters import draft_backend
+
+            drafter = draft_backend(args.model, args.adapter)
+        events = run(args.prompt, backend, config, draft_backend=drafter)
         if args.json:
             for ev in events:
                 print(json.dumps(ev.to_dict(), ensure_ascii=False), flush=True)
@@ -224,7 +233,9 @@ def main(argv=None) -> int:
         from irg.loop import InputError
         from irg.models import ModelError
 
-        if isinstance(e, (ConfigError, ModelError, InputError, BackendError, OSError)):
+        from tuning.gan import AdapterError
+
+        if isinstance(e, (ConfigError, ModelError, InputError, BackendError, OSError, AdapterError)):
             sys.stderr.write(f"error: {e}\n")
             return 2
         raise

@@ -78,6 +78,12 @@ class RunContext:
     timed_out: bool = False
     iterations: list[Iteration] = field(default_factory=list)
     last_generation: Generation | None = None
+    draft_backend: Backend | None = None  # drafts from another engine, e.g. the model with a tuned adapter
+
+    @property
+    def drafter(self) -> Backend:
+        """The engine that writes drafts; critique and plan always use the plain `backend`."""
+        return self.draft_backend or self.backend
 
     def __post_init__(self) -> None:
         if not isinstance(self.prompt, str) or not self.prompt.strip():
@@ -142,7 +148,7 @@ class RunContext:
                          top_p=self.config.top_p, seed=seed, constraints=constraints or DecodingConstraints())
         left = self.budget_left()
         if left is not None:
-            room = left - self.backend.count_prompt_tokens(req)
+            room = left - self.drafter.count_prompt_tokens(req)
             if room < MIN_DRAFT_TOKENS:
                 return None
             req.max_new_tokens = min(req.max_new_tokens, room)
@@ -150,7 +156,7 @@ class RunContext:
 
     def stream_draft(self, req: GenRequest, iteration: int) -> Iterator[Event]:
         """Yields DraftToken events, then DraftDone; the Generation is in self.last_generation."""
-        stream = self.backend.stream(req, self.cancel)
+        stream = self.drafter.stream(req, self.cancel)
         for piece in stream:
             yield DraftToken(iteration, piece)
         gen: Generation = stream.result
@@ -163,7 +169,8 @@ class RunContext:
                              self.budget_left(), self.cancel)
 
     def started(self, strategy: str) -> RunStarted:
-        return RunStarted(self.prompt, strategy, self.backend.model_id, self.config.to_dict(),
+        model = self.backend.model_id if self.drafter is self.backend else f"{self.backend.model_id} (drafts: {self.drafter.model_id})"
+        return RunStarted(self.prompt, strategy, model, self.config.to_dict(),
                           [c.to_dict() for c in self.constraints or []], list(self.notices))
 
     def finish(self, reason: str, detail: str = "", eligible: list[Iteration] | None = None) -> Iterator[Event]:

@@ -70,10 +70,10 @@ def sample_candidates(ctx: RunContext, name: str) -> Iterator[Event]:
     n = ctx.config.max_iters
     left = ctx.budget_left()
     if left is not None:  # every candidate gets the same room: its prompt plus an equal share
-        prompt_tokens = ctx.backend.count_prompt_tokens(req)
+        prompt_tokens = ctx.drafter.count_prompt_tokens(req)
         n = max(1, min(n, left // (prompt_tokens + min(req.max_new_tokens, ctx.config.max_new_tokens))))
         req.max_new_tokens = max(1, min(req.max_new_tokens, left // n - prompt_tokens))
-    gens = ctx.backend.generate_batch([req] * n, ctx.cancel)
+    gens = ctx.drafter.generate_batch([req] * n, ctx.cancel)
     for i, gen in enumerate(gens, start=1):
         ctx.tokens += gen.total_tokens
         yield DraftDone(i, gen.text, gen.prompt_tokens, gen.completion_tokens, gen.seconds, gen.finish_reason)
@@ -122,10 +122,13 @@ def self_consistency(ctx: RunContext) -> Iterator[Event]:
 
 
 def run(prompt: str, backend: Backend, config: RunConfig | None = None, cancel: threading.Event | None = None,
-        constraints: list[Constraint] | None = None, task: str | None = None) -> Iterator[Event]:
-    """Run one strategy on one prompt, yielding events. Closing the generator cancels the run."""
+        constraints: list[Constraint] | None = None, task: str | None = None,
+        draft_backend: Backend | None = None) -> Iterator[Event]:
+    """Run one strategy on one prompt, yielding events. Closing the generator cancels the run.
+    `draft_backend` writes the drafts instead of `backend` (e.g. the model with a tuned adapter)."""
     config = config or RunConfig()
-    ctx = RunContext(prompt, backend, config, cancel or threading.Event(), constraints, task)
+    ctx = RunContext(prompt, backend, config, cancel or threading.Event(), constraints, task,
+                     draft_backend=draft_backend)
     try:
         yield from STRATEGIES[config.strategy](ctx)
     finally:

@@ -281,6 +281,38 @@ def load_model(model: str):
         return None, f"The model '{model}' could not be loaded: {type(err).__name__}: {err}"
 
 
+ADAPTER_OFF = "off"
+
+
+def adapter_choices(model: str) -> list[str]:
+    """The toggle's choices for this model: "off" plus the label of each shipped adapter ([] = hide the toggle)."""
+    try:
+        from tuning.adapters import find
+    except ImportError:  # the tuning package is optional for the app (e.g. a slim Space)
+        return []
+    found = find((model or "").strip() or "bundled")
+    return [ADAPTER_OFF, *[a.label for a in found.values()]] if found else []
+
+
+def load_draft_backend(model: str, adapter_label: str | None):
+    """(backend or None, None) or (None, message): the draft engine for the chosen adapter, None = the plain model."""
+    if not adapter_label or adapter_label == ADAPTER_OFF:
+        return None, None
+    from irg.models import ModelError
+    from tuning.adapters import LABELS, AdapterError, draft_backend
+
+    kind = next((k for k, label in LABELS.items() if label == adapter_label), None)
+    if kind is None:
+        return None, f"Unknown adapter '{adapter_label}': choose one of {', '.join(LABELS.values())} or off."
+    try:
+        return draft_backend((model or "").strip() or "bundled", kind), None
+    except (AdapterError, ModelError) as err:
+        return None, str(err)
+    except Exception as err:  # noqa: BLE001 — still a sentence for the user
+        log.exception("adapter load failed")
+        return None, f"The {adapter_label} could not be loaded: {type(err).__name__}: {err}"
+
+
 def model_status(model: str) -> Iterator[str]:
     yield f"Loading `{model}`… (the first load of a model converts it once; later loads take about a second)"
     t = time.perf_counter()
@@ -301,6 +333,8 @@ def stream_run(prompt: str, model: str, settings: dict, session: str | None, pre
     from irg.loop import InputError
     from irg.strategies import run
 
+    settings = dict(settings)
+    adapter = settings.pop("adapter", None)
     try:
         config = check_input(prompt, settings)
     except (ConfigError, InputError, TypeError, ValueError) as err:
@@ -311,8 +345,12 @@ def stream_run(prompt: str, model: str, settings: dict, session: str | None, pre
     if err:
         yield {"cards": message(err), "status": "⚠ the model did not load"}
         return
+    drafter, err = load_draft_backend(model, adapter)
+    if err:
+        yield {"cards": message(err), "status": "⚠ the adapter did not load"}
+        return
     with session_cancel(session) as cancel:
-        yield from _stream(RunView(preset), run(prompt, backend, config, cancel))
+        yield from _stream(RunView(preset), run(prompt, backend, config, cancel, draft_backend=drafter))
 
 
 def _stream(view: RunView, events) -> Iterator[dict]:

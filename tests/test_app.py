@@ -135,8 +135,8 @@ def server():
     demo.close()
 
 
-def args(prompt, model, strategy="irg_external", iters=2, max_new=32, preset=None):
-    return (prompt, preset, model, strategy, "template", iters, 0, 0, "best", 0.0, max_new)
+def args(prompt, model, strategy="irg_external", iters=2, max_new=32, preset=None, adapter="off"):
+    return (prompt, preset, model, adapter, strategy, "template", iters, 0, 0, "best", 0.0, max_new)
 
 
 def test_gradio_client_streams_in_order_and_ends_with_downloads(server, model_dir):
@@ -229,3 +229,70 @@ def test_saved_report_is_shown(tmp_path, monkeypatch):
     table, by_iter, by_budget, by_type = ui.saved_report(names[0])
     assert "irg_hybrid" in table and "+0.750" in table and by_iter and by_budget and by_type is None
     assert "cannot be shown" in ui.saved_report("nope")[0]
+
+
+# ---- the tuned-adapter toggle -----------------------------------------------------------------
+@pytest.fixture()
+def shipped(tmp_path, monkeypatch, model_dir):
+    """A GAN adapter 'shipped' for the tiny model (a random, non-zero one, so its drafts differ)."""
+    import torch
+
+    from tuning import adapters
+    from tuning.gan import EmbeddingGenerator, save
+
+    torch.manual_seed(3)
+    gen = EmbeddingGenerator(32, zero_init=False)
+    with torch.no_grad():
+        gen.layers[-1].weight.mul_(200)  # strong enough to change greedy output
+    save(gen, tmp_path / "tiny-gan", {"base_model": model_dir})
+    save(EmbeddingGenerator(48), tmp_path / "wrong-gan", {"base_model": "other"})
+    monkeypatch.setattr(adapters, "ADAPTER_DIR", tmp_path)
+    adapters._backends.clear()
+    yield tmp_path
+    adapters._backends.clear()
+
+
+def test_adapter_toggle_only_for_models_that_have_one(shipped, model_dir):
+    assert ui.adapter_choices(model_dir) == ["off", "GAN-tuned adapter"]
+    assert ui.adapter_choices("no/such-model") == []
+
+
+def final_of(outs):
+    """The final answer's text (the page shows timings beside it, which differ run to run)."""
+    import re
+
+    html = next(o["final"] for o in reversed(outs) if o.get("final"))
+    return re.search(r"irg-answer'>(.*?)</div>", html, re.S).group(1)
+
+
+def test_adapter_runs_in_two_sessions_never_affect_each_other(shipped, model_dir):
+    import threading
+
+    s = {**SETTINGS, "strategy": "single_pass", "max_new_tokens": 24}
+    solo_off = final_of(list(ui.stream_run("Say hi.", model_dir, {**s, "adapter": "off"}, "x1")))
+    solo_on = final_of(list(ui.stream_run("Say hi.", model_dir, {**s, "adapter": "GAN-tuned adapter"}, "x2")))
+    assert solo_on != solo_off  # the adapter does change the drafts
+    got = {}
+
+    def go(name, adapter):
+        got[name] = final_of(list(ui.stream_run("Say hi.", model_dir, {**s, "adapter": adapter}, name)))
+    threads = [threading.Thread(target=go, args=(f"{n}{i}", a)) for i in range(3) for n, a in
+               (("on", "GAN-tuned adapter"), ("off", "off"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(v == solo_on for k, v in got.items() if k.startswith("on"))
+    assert all(v == solo_off for k, v in got.items() if k.startswith("off"))
+
+
+def test_adapter_that_does_not_fit_is_a_message(shipped, model_dir):
+    import json as _json
+
+    meta = _json.loads((shipped / "wrong-gan.json").read_text())
+    (shipped / "wrong-gan.json").write_text(_json.dumps({**meta, "base_model": model_dir}))
+    (shipped / "tiny-gan.json").unlink()  # only the misfit is left for this model
+    out = list(ui.stream_run("Say hi.", model_dir, {**SETTINGS, "adapter": "GAN-tuned adapter"}, "y"))
+    assert "another model" in out[-1]["cards"] and out[-1]["status"] == "⚠ the adapter did not load"
+    out = list(ui.stream_run("Say hi.", model_dir, {**SETTINGS, "adapter": "LoRA adapter"}, "y"))
+    assert "There is no LoRA adapter" in out[-1]["cards"]

@@ -54,3 +54,22 @@ def test_batch_is_resumable_and_reports_bad_lines(model_dir, tmp_path, capsys):
 def test_errors_are_one_clear_line_without_traceback(args, msg):
     p = subprocess.run([sys.executable, "-m", "irg", *args], capture_output=True, text=True, timeout=120)
     assert p.returncode == 2 and msg in p.stderr and "Traceback" not in p.stderr
+
+
+def test_adapter_flag(model_dir, tmp_path, capsys):
+    import torch
+
+    from tuning.gan import EmbeddingGenerator, save
+
+    torch.manual_seed(0)
+    save(EmbeddingGenerator(32, zero_init=False), tmp_path / "g", {})
+    assert main(["Say hi.", "--model", model_dir, "--json", "--max-new-tokens", "4", "--strategy", "single_pass",
+                 "--adapter", str(tmp_path / "g.safetensors")]) == 0
+    started = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert "(drafts: " in started["model"] and "g.safetensors" in started["model"]
+    save(EmbeddingGenerator(48), tmp_path / "big", {})
+    assert main(["Say hi.", "--model", model_dir, "--adapter", str(tmp_path / "big.safetensors")]) == 2
+    err = capsys.readouterr().err
+    assert "error: The adapter" in err and "another model" in err and "Traceback" not in err
+    assert main(["Say hi.", "--model", model_dir, "--adapter", "lora"]) == 2
+    assert "There is no LoRA adapter" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""ROUGE-1/2/L as a local `evaluate` metric module (evaluate.load cannot reach the hub here).
+"""ROUGE-1/2/L/Lsum as a local `evaluate` metric module (evaluate.load cannot reach the hub here).
 
 Same computation as the hub's `rouge` module: Google's rouge_score with Porter stemming,
 F-measure, averaged over the pairs (or per pair with use_aggregator=False).
@@ -12,7 +12,8 @@ _KWARGS = """
 Args:
     predictions: list of strings.
     references: list of strings, one per prediction.
-    rouge_types: subset of ["rouge1", "rouge2", "rougeL"] (default all three).
+    rouge_types: subset of ["rouge1", "rouge2", "rougeL", "rougeLsum"] (default the first three;
+        rougeLsum splits on newlines, as the hub module does).
     use_aggregator: mean over pairs (True, default) or a list per pair (False).
     use_stemmer: Porter stemming (default True).
 Returns: {"rouge1": ..., "rouge2": ..., "rougeL": ...}

@@ -1,0 +1,143 @@
+"""Shipped adapters (assets/adapters/) and the draft engines that use them.
+
+    find("bundled")                    -> {"gan": Shipped(...), "lora": Shipped(...)}
+    draft_backend("bundled", "gan")    -> a transformers backend: the model with the adapter on
+
+Each (model, adapter) gets its own model instance, loaded once and shared: the adapter is
+never switched on a model that other runs use, so two sessions with different settings
+cannot affect each other. Only safetensors files are read; a pickle is refused.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from tuning.gan import AdapterError
+
+ADAPTER_DIR = Path(__file__).resolve().parent.parent / "assets" / "adapters"
+LABELS = {"gan": "GAN-tuned adapter", "lora": "LoRA adapter"}
+# The bundled GGUF is SmolLM2-135M-Instruct; the hub copy of it (the default on a Space) takes its adapters.
+ALIASES = {"bundled": ("bundled", "HuggingFaceTB/SmolLM2-135M-Instruct")}
+PICKLES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
+
+
+@dataclass(frozen=True)
+class Shipped:
+    kind: str  # gan | lora
+    path: Path  # gan: the .safetensors file; lora: the folder
+    meta: dict
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.kind]
+
+
+def _meta_models(meta: dict) -> tuple[str, ...]:
+    base = meta.get("base_model", "")
+    return ALIASES.get(base, (base,))
+
+
+def find(model: str, directory: Path | None = None) -> dict[str, Shipped]:
+    """The shipped adapters made for `model` (by the name the user picks it with)."""
+    directory = directory or ADAPTER_DIR
+    found: dict[str, Shipped] = {}
+    if not directory.is_dir():
+        return found
+    for js in sorted(directory.glob("*.json")):
+        try:
+            meta = json.loads(js.read_text())
+        except (OSError, ValueError):
+            continue
+        if meta.get("kind") == "gan" and (model or "").strip() in _meta_models(meta) and js.with_suffix(".safetensors").exists():
+            found.setdefault("gan", Shipped("gan", js.with_suffix(".safetensors"), meta))
+    for js in sorted(directory.glob("*/irg_meta.json")):
+        try:
+            meta = json.loads(js.read_text())
+        except (OSError, ValueError):
+            continue
+        if meta.get("kind") == "lora" and (model or "").strip() in _meta_models(meta):
+            found.setdefault("lora", Shipped("lora", js.parent, meta))
+    return found
+
+
+def check_lora_folder(folder: Path) -> None:
+    if not (folder / "adapter_config.json").exists() or not (folder / "adapter_model.safetensors").exists():
+        raise AdapterError(f"The LoRA adapter '{folder.name}' needs adapter_config.json and adapter_model.safetensors.")
+    pickles = [p.name for p in folder.iterdir() if p.suffix in PICKLES]
+    if pickles:
+        raise AdapterError(f"The LoRA adapter '{folder.name}' contains pickle files ({', '.join(pickles)}); "
+                           "only safetensors are loaded.")
+
+
+def apply(model, adapter: str | Path, kind: str | None = None):
+    """The model with the adapter on, for good (a model nobody else uses). Returns the model to use."""
+    path = Path(adapter)
+    if path.suffix in PICKLES:
+        raise AdapterError(f"'{path.name}' is a pickle file; adapters are only loaded from safetensors.")
+    kind = kind or ("lora" if path.is_dir() else "gan")
+    if kind == "gan":
+        from tuning.gan import attach, load
+
+        gen, _ = load(path, model)
+        attach(model, gen)
+        model._irg_adapter = gen  # keep a reference next to the hook that uses it
+        return model
+    from peft import PeftModel
+
+    check_lora_folder(path)
+    try:
+        peft_model = PeftModel.from_pretrained(model, str(path))
+    except (RuntimeError, ValueError, KeyError) as e:  # size mismatches and unknown modules end here
+        raise AdapterError(f"The LoRA adapter '{path.name}' does not fit this model: its layers have other shapes "
+                           "or names (it was made for another model).") from e
+    return peft_model.merge_and_unload()  # merged: drafts run as fast as the base model
+
+
+_backends: dict[tuple[str, str], object] = {}
+_lock = threading.Lock()
+
+
+def draft_backend(model: str, adapter: str):
+    """A shared transformers backend of `model` with `adapter` ("gan", "lora", or a path) applied."""
+    from irg.backends.hf import TransformersBackend
+    from irg.models import load_hf
+
+    model = (model or "").strip() or "bundled"
+    if adapter in LABELS:
+        shipped = find(model).get(adapter)
+        if shipped is None:
+            raise AdapterError(f"There is no {LABELS[adapter]} for the model '{model}'.")
+        path, kind, label = shipped.path, adapter, LABELS[adapter]
+    else:
+        path, kind, label = Path(adapter), None, Path(adapter).name
+        if not path.exists():
+            raise AdapterError(f"There is no adapter at '{adapter}'.")
+    key = (model, str(path))
+    with _lock:  # loads are rare and short: one lock keeps two first requests from loading twice
+        if key not in _backends:
+            m, tok = load_hf(model)
+            _backends[key] = TransformersBackend(apply(m, path, kind).eval(), tok, model_id=f"{model} + {label}")
+        return _backends[key]
+
+
+def ship(src: Path, dest: Path = ADAPTER_DIR, prefix: str = "smollm2-135m") -> list[Path]:
+    """Copy a comparison's trained adapters (gan, lora) into assets/adapters under stable names."""
+    dest.mkdir(parents=True, exist_ok=True)
+    out = []
+    gan = src / "gan.safetensors"
+    if gan.exists():
+        for suffix in (".safetensors", ".json"):
+            shutil.copy2(gan.with_suffix(suffix), dest / f"{prefix}-gan{suffix}")
+            out.append(dest / f"{prefix}-gan{suffix}")
+    lora = src / "lora"
+    if lora.is_dir():
+        target = dest / f"{prefix}-lora"
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir()
+        for name in ("adapter_config.json", "adapter_model.safetensors", "irg_meta.json"):
+            shutil.copy2(lora / name, target / name)
+        out.append(target)
+    return out
