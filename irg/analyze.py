@@ -259,13 +259,19 @@ class InternalAnalyzer:
 class HybridAnalyzer:
     name = "hybrid"
 
-    def __init__(self, backend: Backend, max_new_tokens: int = 96):
+    def __init__(self, backend: Backend, max_new_tokens: int = 96, critic: str = "always"):
         self.rules = RuleAnalyzer()
         self.critic = ModelCritic(backend, max_new_tokens)
+        self.when = critic  # "always", or "when_rules_pass": ask the model only once the checkable part passes
 
     def analyze(self, a: AnalysisInput) -> Report:
         rules = self.rules.analyze(a)
         rules_apply = RuleAnalyzer.applies(a)
+        if self.when == "when_rules_pass" and rules_apply and rules.has_critical:
+            # The rules have decided already: this draft must be rewritten. The critic's view of it would cost a few
+            # hundred tokens and could not overrule them, so it waits for a draft that passes the checks.
+            rules.critic_text = "(critic not asked: the rules found a critical problem)"
+            return rules
         model = self.critic.analyze(a, authoritative=not rules_apply)
         findings = rules.findings + model.findings
         if rules_apply or math.isnan(model.score):
@@ -276,11 +282,11 @@ class HybridAnalyzer:
                       constraints_met=rules.constraints_met, critic_text=model.critic_text, tokens=model.tokens)
 
 
-def make_analyzer(kind: str, backend: Backend, critic_max_new_tokens: int = 96):
+def make_analyzer(kind: str, backend: Backend, critic_max_new_tokens: int = 96, hybrid_critic: str = "always"):
     if kind == "external":
         return RuleAnalyzer()
     if kind == "internal":
         return InternalAnalyzer(backend, critic_max_new_tokens)
     if kind == "hybrid":
-        return HybridAnalyzer(backend, critic_max_new_tokens)
+        return HybridAnalyzer(backend, critic_max_new_tokens, hybrid_critic)
     raise ValueError(f"unknown analyzer {kind!r}")

@@ -177,7 +177,8 @@ def quality_main(args, argv: list[str]) -> int:
     if not args.report_only:
         try:
             items = suites.load(args.suite, args.split, args.n, args.data)
-            base = RunConfig(max_iters=args.max_iters, budget=args.budget, max_new_tokens=args.max_new_tokens).to_dict()
+            base = RunConfig(max_iters=args.max_iters, budget=args.budget, max_new_tokens=args.max_new_tokens,
+                             hybrid_critic=args.hybrid_critic).to_dict()
         except (ValueError, OSError, ConfigError) as e:
             print(f"error: {e}")
             return 2
@@ -222,6 +223,8 @@ def main(argv=None) -> int:
     q.add_argument("--budget", type=int, default=1500, help="the same token budget for every strategy (0 = none)")
     q.add_argument("--max-iters", type=int, default=4)
     q.add_argument("--max-new-tokens", type=int, default=256)
+    q.add_argument("--hybrid-critic", default="always", choices=["always", "when_rules_pass"],
+                   help="irg_hybrid: ask the model critic every iteration, or only once the rules find nothing critical")
     q.add_argument("--model", default="bundled")
     q.add_argument("--backend", default="auto")
     q.add_argument("--out", help="folder for results.jsonl, summary.json, report.html (default runs/quality/SUITE-SPLIT)")

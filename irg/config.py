@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, fields
 STRATEGIES = ("single_pass", "irg_internal", "irg_external", "irg_hybrid", "best_of_n", "self_consistency")
 PLANNERS = ("template", "model")
 FINAL_MODES = ("best", "last")
+HYBRID_CRITIC = ("always", "when_rules_pass")
 
 
 class ConfigError(ValueError):
@@ -27,12 +28,15 @@ class RunConfig:
     planner_max_new_tokens: int = 64
     seed: int = 0
     include_previous_draft: bool = True  # revision prompt shows the previous draft
+    hybrid_critic: str = "always"  # irg_hybrid asks the model critic every iteration, or only once the rules pass
 
     def __post_init__(self) -> None:
         if self.strategy not in STRATEGIES:
             raise ConfigError(f"Unknown strategy '{self.strategy}': choose one of {', '.join(STRATEGIES)}.")
         if self.planner not in PLANNERS:
             raise ConfigError(f"Unknown planner '{self.planner}': choose 'template' or 'model'.")
+        if self.hybrid_critic not in HYBRID_CRITIC:
+            raise ConfigError(f"hybrid critic must be one of {', '.join(HYBRID_CRITIC)} (got '{self.hybrid_critic}').")
         if self.final not in FINAL_MODES:
             raise ConfigError("The final answer must be 'best' (best-so-far) or 'last'.")
         for name in ("max_iters", "max_new_tokens", "critic_max_new_tokens", "planner_max_new_tokens"):

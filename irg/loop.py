@@ -188,7 +188,7 @@ class RunContext:
 
 
 def irg_loop(ctx: RunContext, analyzer_kind: str, strategy: str) -> Iterator[Event]:
-    analyzer = make_analyzer(analyzer_kind, ctx.backend, ctx.config.critic_max_new_tokens)
+    analyzer = make_analyzer(analyzer_kind, ctx.backend, ctx.config.critic_max_new_tokens, ctx.config.hybrid_critic)
     planner = make_planner(ctx.config.planner, ctx.backend, ctx.config.planner_max_new_tokens)
     yield ctx.started(strategy)
     plan: Plan | None = None

@@ -99,6 +99,19 @@ def test_hybrid_rules_authoritative_model_advisory(backend):
     assert rep.tokens > 0 and rep.critic_text.startswith("PROBLEM:")
 
 
+def test_hybrid_when_rules_pass_asks_the_critic_only_then(backend):
+    prompt = "Write about the sea without any commas."
+    h = HybridAnalyzer(backend, max_new_tokens=12, critic="when_rules_pass")
+    bad = h.analyze(AnalysisInput(prompt, "the sea, the sky.", extract_all(prompt)))
+    assert bad.has_critical and bad.tokens == 0 and "not asked" in bad.critic_text
+    assert all(f.source == "rule" for f in bad.findings)
+    good = h.analyze(AnalysisInput(prompt, "the sea is calm.", extract_all(prompt)))
+    assert good.tokens > 0 and good.critic_text.startswith("PROBLEM:") and not good.has_critical
+    # nothing for rules to check: the critic is the judge, as with "always"
+    free = h.analyze(AnalysisInput("Tell me about the sea.", "the sea is calm.", []))
+    assert free.tokens > 0
+
+
 def test_internal_analyzer_spends_tokens_and_respects_allowance(backend):
     a = AnalysisInput("Say hi.", "hi", [], token_allowance=5)
     rep = InternalAnalyzer(backend, 12).analyze(a)

@@ -37,3 +37,22 @@ def test_irg_hybrid_on_the_bundled_model():
     if len(drafts) > 1:
         assert "," not in drafts[1].text and drafts[1].text == drafts[1].text.lower()
     assert fin.best_score >= [e for e in evs if isinstance(e, IterationDone)][0].score
+
+
+def test_shipped_adapters_fit_the_bundled_model_and_change_only_the_drafts():
+    """assets/adapters/: each shipped adapter loads onto the bundled model (safetensors, shapes checked) and its
+    drafts differ from the base model's on a held-out question about a fictitious author."""
+    from tuning import data as D
+    from tuning.adapters import draft_backend, find
+
+    shipped = find("bundled")
+    assert set(shipped) == {"gan", "lora"}
+    for kind, a in shipped.items():
+        assert a.meta["data"]["seed"] == 0 and a.meta["steps"] > 0 and "rouge1" in a.meta["test_metrics"]
+    base = get_backend("bundled", backend="transformers")
+    _, test = D.load_split()
+    req = GenRequest(D.messages(test[0].question), max_new_tokens=24)
+    plain = base.generate(req).text
+    for kind in shipped:
+        assert draft_backend("bundled", kind).generate(req).text != plain
+    assert base.generate(req).text == plain  # the shared base model is untouched by the adapters' models
