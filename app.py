@@ -58,6 +58,14 @@ def _outputs(update: dict) -> list:
                    else [gr.DownloadButton(value=None, visible=False)] * 2)
 
 
+def _tuning_report():
+    try:
+        from tuning.report import saved
+    except ImportError:  # a slim install without the tuning package
+        return "The tuning package is not installed.", None
+    return saved()
+
+
 def _adapter_radio(choices: list[str]) -> gr.Radio:
     """The adapter toggle: shown only for models that have a shipped adapter."""
     return gr.Radio(choices or [ui.ADAPTER_OFF], value=ui.ADAPTER_OFF, visible=bool(choices), elem_id="adapter",
@@ -126,6 +134,10 @@ def build_demo() -> gr.Blocks:
                 with gr.Row():
                     exp_run = gr.Button("Run experiment", variant="primary")
                     exp_stop = gr.Button("Stop", variant="stop")
+            with gr.Accordion("Tuning: the GAN-tuned adapter vs LoRA (python -m tuning.compare)", open=False):
+                tuning_md, tuning_fig = _tuning_report()
+                gr.Markdown(tuning_md, elem_id="tuning-table")
+                gr.Plot(tuning_fig, show_label=False, elem_id="tuning-plot")
         with gr.Tab("How IRG works"):
             gr.Markdown(HOW_IT_WORKS)
 

@@ -39,7 +39,7 @@ def test_irg_hybrid_on_the_bundled_model():
     assert fin.best_score >= [e for e in evs if isinstance(e, IterationDone)][0].score
 
 
-def test_shipped_adapters_fit_the_bundled_model_and_change_only_the_drafts():
+def test_shipped_adapters_fit_the_bundled_model_and_leave_the_shared_model_alone():
     """assets/adapters/: each shipped adapter loads onto the bundled model (safetensors, shapes checked) and its
     drafts differ from the base model's on a held-out question about a fictitious author."""
     from tuning import data as D

@@ -108,7 +108,7 @@ def test_logprobs_match_a_plain_forward(tokenizer):
     assert n.tolist() == [len(a), 1] and torch.allclose(lp[0], want, atol=1e-4)
 
 
-@pytest.mark.parametrize("method", ["gan_faithful", "gan", "lora"])
+@pytest.mark.parametrize("method", ["gan_faithful", "gan", "adapter_mle", "lora"])
 def test_training_changes_only_the_adapter(tokenizer, method):
     model = build_model(tokenizer)
     before = {k: v.clone() for k, v in model.state_dict().items()}
@@ -125,6 +125,8 @@ def test_training_changes_only_the_adapter(tokenizer, method):
     if method == "gan":
         assert [r["phase"] for r in log["log"]] == ["mle", "mle", "gan", "gan"]
         assert all(r["distinct2"] >= 0 for r in log["log"][2:])
+    if method == "adapter_mle":
+        assert {r["phase"] for r in log["log"]} == {"mle"}
 
 
 def test_mle_warm_start_lowers_the_loss(tokenizer):
@@ -233,3 +235,40 @@ def test_prompt_uses_the_chat_template(tokenizer):
 def test_distinct_2():
     assert distinct_n(["a b a b"]) == pytest.approx(2 / 3)
     assert distinct_n([]) == 0.0
+
+
+# ---- the comparison's tables and plots ----------------------------------------------------------
+def fake_result(method: str, r1: list[float], steps: int = 2) -> dict:
+    traj = [{"step": s, "weights": {f"w{i}": {"norm": 1.0, "moved": s * 0.1, "entries": [0.0]} for i in range(30)}}
+            for s in range(1, steps + 1)]
+    return {"method": method, "train_seconds": 60.0, "peak_rss_mb": 1024.0, "total_seconds": 70.0,
+            "frozen_weights_unchanged": True, "config": {"steps": steps}, "log": [{"step": 1, "mle": 2.0}],
+            "trajectory": traj if method != "base" else [],
+            "test": {"mean": {"rouge1": sum(r1) / len(r1), "rouge2": 0.1, "rougeL": 0.2, "rougeLsum": 0.2,
+                              "similarity": 0.5, "fact": 0.5, "distinct2": 0.9},
+                     "per_question": {"rouge1": r1}, "answers": ["a | b", "c"]},
+            "questions": [{"question": "q1?", "answer": "A1."}, {"question": "q2?", "answer": "A2."}]}
+
+
+def test_comparison_markdown_has_the_thesis_tables(tmp_path):
+    import argparse
+
+    from tuning.compare import markdown, sample_tensors
+    from tuning.report import saved, trajectory_figure
+
+    results = {"base": fake_result("base", [0.2, 0.4]), "gan": fake_result("gan", [0.3, 0.5]),
+               "adapter_mle": fake_result("adapter_mle", [0.3, 0.3])}
+    args = argparse.Namespace(model="tiny", split="thesis", data_seed=0, steps=2, batch=4, seed=0)
+    text, stats = markdown(results, args)
+    assert "thesis table 4.1" in text and "| gan | 0.400 |" in text and "+0.100" in text
+    assert stats["gan"]["rouge1_delta"] == pytest.approx(0.1)
+    assert "gan vs adapter_mle" in text and "better on 1 questions, worse on 0" in text
+    assert "a / b" in text  # a pipe in an answer cannot break the table
+    assert len(sample_tensors(results["gan"]["trajectory"])[0]["weights"]) == 12
+    fig = trajectory_figure(results)
+    assert len(fig.data) == 2 * (12 + 1)  # two trained methods: 12 tensors + the MLE loss each
+    assert "No saved tuning comparison" in saved(tmp_path)[0]
+    (tmp_path / "compare.md").write_text(text)
+    (tmp_path / "compare.json").write_text(json.dumps(results))
+    md, fig = saved(tmp_path)
+    assert md == text and fig is not None

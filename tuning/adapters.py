@@ -123,8 +123,10 @@ def draft_backend(model: str, adapter: str):
         return _backends[key]
 
 
-def ship(src: Path, dest: Path = ADAPTER_DIR, prefix: str = "smollm2-135m") -> list[Path]:
-    """Copy a comparison's trained adapters (gan, lora) into assets/adapters under stable names."""
+def ship(src: Path, dest: Path | None = None, prefix: str = "smollm2-135m") -> list[Path]:
+    """Copy a comparison's trained adapters (gan, lora) into assets/adapters under stable names:
+    `python -c "from tuning.adapters import ship; ship(Path('runs/tuning/compare/adapters'))"`."""
+    dest = dest or ADAPTER_DIR
     dest.mkdir(parents=True, exist_ok=True)
     out = []
     gan = src / "gan.safetensors"
@@ -137,7 +139,10 @@ def ship(src: Path, dest: Path = ADAPTER_DIR, prefix: str = "smollm2-135m") -> l
         target = dest / f"{prefix}-lora"
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir()
-        for name in ("adapter_config.json", "adapter_model.safetensors", "irg_meta.json"):
+        for name in ("adapter_model.safetensors", "irg_meta.json"):
             shutil.copy2(lora / name, target / name)
+        cfg = json.loads((lora / "adapter_config.json").read_text())
+        cfg["base_model_name_or_path"] = "HuggingFaceTB/SmolLM2-135M-Instruct"  # not this machine's cache path
+        (target / "adapter_config.json").write_text(json.dumps(cfg, indent=2))
         out.append(target)
     return out

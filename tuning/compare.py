@@ -84,7 +84,7 @@ def run_one(args) -> dict:
     adapter, log = Trainer(model, tok, cfg, train, on_log=show).run()
     out = Path(args.out)
     handle = None
-    if args.child in ("gan", "gan_faithful"):
+    if args.child in ("gan", "gan_faithful", "adapter_mle"):
         handle = G.attach(model, adapter)
         eval_model = model
     else:
@@ -102,7 +102,7 @@ def run_one(args) -> dict:
             "data": {"generator": "tuning.data", "split": args.split, "seed": args.data_seed, "train": len(train), "test": len(test)},
             "steps": cfg.steps, "train_config": log["config"], "train_seconds": log["seconds"],
             "test_metrics": res_test["mean"], "train_metrics": res_train["mean"]}
-    if args.child in ("gan", "gan_faithful"):
+    if args.child in ("gan", "gan_faithful", "adapter_mle"):
         G.save(adapter, out / "adapters" / args.child, meta)
     elif args.child == "lora":
         adapter.save_pretrained(out / "adapters" / "lora", safe_serialization=True)
@@ -138,6 +138,28 @@ def table(results: dict, base: dict | None) -> tuple[str, dict]:
     return "\n".join(lines), stats
 
 
+def sample_tensors(trajectory: list[dict], k: int = 12) -> list[dict]:
+    """At most k weight tensors, spread over the layers (LoRA has 4 per layer): enough to plot, small to commit."""
+    if not trajectory:
+        return trajectory
+    names = list(trajectory[0]["weights"])
+    keep = names[:: max(1, len(names) // k)][:k]
+    return [{"step": t["step"], "weights": {n: t["weights"][n] for n in keep}} for t in trajectory]
+
+
+def ablation(results: dict) -> str:
+    """Is it the adversarial part? gan against the same adapter trained by MLE alone, paired per question."""
+    from irg.evaluation import bootstrap_ci
+
+    if "gan" not in results or "adapter_mle" not in results:
+        return ""
+    a, b = (results[m]["test"]["per_question"]["rouge1"] for m in ("gan", "adapter_mle"))
+    d = [x - y for x, y in zip(a, b)]
+    lo, hi = bootstrap_ci(d)
+    return (f"gan vs adapter_mle (the same adapter, MLE only): ROUGE-1 {sum(d) / len(d):+.3f} [{lo:+.3f}, {hi:+.3f}], "
+            f"better on {sum(x > 0 for x in d)} questions, worse on {sum(x < 0 for x in d)}.\n\n")
+
+
 def markdown(results: dict, args) -> tuple[str, dict]:
     quality, stats = table(results, results.get("base"))
     cost = ["| method | training time | peak RSS | steps | frozen weights bit-identical |", "|---|---|---|---|---|"]
@@ -154,41 +176,25 @@ def markdown(results: dict, args) -> tuple[str, dict]:
             f"Model `{args.model}`, split `{args.split}` (data seed {args.data_seed}: "
             f"{len(qs)} held-out questions, the same facts asked another way than in training), "
             f"{args.steps} optimiser steps per method, batch {args.batch}, seed {args.seed}.\n\n"
-            f"Command: `{' '.join(['python -m tuning.compare', *sys.argv[1:]])}`\n\n"
-            f"## Quality on the held-out questions (thesis table 4.1)\n\n{quality}\n\n"
+            f"Command: `{' '.join(['python -m tuning.compare', *[a for a in sys.argv[1:] if a != '--reuse']])}`\n\n"
+            f"## Quality on the held-out questions (thesis table 4.1)\n\n{quality}\n\n{ablation(results)}"
             f"## Cost on this machine (thesis tables 4.2-4.3)\n\n" + "\n".join(cost) +
             "\n\n## Sample answers\n\n" + "\n".join(samples) + "\n")
     return text, stats
 
 
 def trajectories_html(results: dict, path: Path) -> None:
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
+    from tuning.report import trajectory_figure
 
-    trained = {m: r for m, r in results.items() if r["trajectory"]}
-    if not trained:
-        return
-    fig = make_subplots(rows=len(trained), cols=2, subplot_titles=[t for m in trained for t in
-                        (f"{m}: distance of each weight tensor from its start", f"{m}: losses and reward")])
-    for row, (m, r) in enumerate(trained.items(), start=1):
-        steps = [t["step"] for t in r["trajectory"]]
-        names = list(r["trajectory"][0]["weights"])
-        for n in names[:12]:
-            fig.add_trace(go.Scatter(x=steps, y=[t["weights"][n]["moved"] for t in r["trajectory"]], name=f"{m}: {n}",
-                                     mode="lines", legendgroup=m, showlegend=False), row=row, col=1)
-        for key in ("mle", "d_loss", "reward", "pg"):
-            pts = [(rec["step"], rec[key]) for rec in r["log"] if rec.get(key) is not None]
-            if pts:
-                fig.add_trace(go.Scatter(x=[p[0] for p in pts], y=[p[1] for p in pts], name=f"{m}: {key}", mode="lines"),
-                              row=row, col=2)
-    fig.update_layout(height=320 * len(trained), title="Adapter weights and training curves")
-    fig.write_html(path, include_plotlyjs=True)
+    fig = trajectory_figure(results)
+    if fig is not None:
+        fig.write_html(path, include_plotlyjs=True)
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m tuning.compare", description=__doc__.splitlines()[0])
     p.add_argument("--model", default="bundled")
-    p.add_argument("--methods", default="base,gan_faithful,gan,lora")
+    p.add_argument("--methods", default="base,gan_faithful,gan,adapter_mle,lora")
     p.add_argument("--split", default="thesis")
     p.add_argument("--data-seed", type=int, default=0)
     p.add_argument("--steps", type=int, default=120)
@@ -200,6 +206,7 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--out", default="runs/tuning/compare")
+    p.add_argument("--reuse", action="store_true", help="keep methods whose METHOD.json is already in --out")
     p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     out = Path(args.out)
@@ -214,6 +221,9 @@ def main(argv=None) -> int:
         p.error(f"unknown method(s) {', '.join(bad)}: choose from {', '.join(METHODS)}")
     results = {}
     for m in methods:
+        if args.reuse and (out / f"{m}.json").exists():
+            results[m] = json.loads((out / f"{m}.json").read_text())
+            continue
         cmd = [sys.executable, "-m", "tuning.compare", *(argv if argv is not None else sys.argv[1:]), "--child", m]
         if subprocess.run(cmd).returncode != 0:
             print(f"{m} failed; see above", file=sys.stderr)
@@ -222,7 +232,9 @@ def main(argv=None) -> int:
     text, stats = markdown(results, args)
     (out / "compare.md").write_text(text)
     (out / "compare.json").write_text(json.dumps({m: {k: r[k] for k in ("train_seconds", "peak_rss_mb", "total_seconds",
-                                                                         "frozen_weights_unchanged", "config")}
+                                                                         "frozen_weights_unchanged", "config", "log")}
+                                                   | {"trajectory": sample_tensors(r["trajectory"])}
+                                                   | {"answers": r["test"]["answers"]}
                                                    | {"test": r["test"]["mean"], "train": r["train"]["mean"]}
                                                    | ({"vs_base": stats[m]} if m in stats else {})
                                                    for m, r in results.items()}, indent=1))

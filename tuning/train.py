@@ -7,6 +7,8 @@ never changes: only the adapter (and the discriminator) have trainable parameter
                   REINFORCE with the discriminator's score as the reward and no baseline
     gan           MLE warm-start, a discriminator on the frozen model's hidden states, group-relative
                   normalised rewards (GRPO-style), an MLE anchor and a collapse guard
+    adapter_mle   the ablation: the same generator network trained by MLE alone for all the steps
+                  (how much of `gan` is the adversarial part?)
     lora          peft LoRA trained by plain MLE (supervised fine-tuning)
 """
 from __future__ import annotations
@@ -21,7 +23,7 @@ import torch.nn.functional as F
 from tuning import data as D
 from tuning.gan import EmbeddingGenerator, HiddenStateDiscriminator, TokenIdDiscriminator, attach
 
-METHODS = ("base", "gan_faithful", "gan", "lora")
+METHODS = ("base", "gan_faithful", "gan", "adapter_mle", "lora")
 CHUNK = 8  # sequences per forward/backward pass; gradients accumulate over a step
 
 
@@ -240,7 +242,7 @@ class Trainer:
         init = {n: p.detach().float().flatten().clone() for n, p in params.items()}
         g_opt = torch.optim.AdamW(gen.parameters(), lr=cfg.lr)
         d_opt = torch.optim.AdamW(disc.parameters(), lr=cfg.d_lr)
-        warm = 0 if faithful else cfg.warmup_steps
+        warm = 0 if faithful else cfg.steps if cfg.method == "adapter_mle" else cfg.warmup_steps
         group = 1 if faithful else cfg.group_size
         good_state, lr_scale = None, 1.0
         for step in range(1, cfg.steps + 1):
@@ -319,6 +321,6 @@ class Trainer:
         elif self.cfg.method == "lora":
             adapter = self.run_lora()
         else:
-            adapter = self.run_gan(faithful=self.cfg.method == "gan_faithful")
+            adapter = self.run_gan(faithful=self.cfg.method == "gan_faithful")  # adapter_mle: never leaves warm-up
         return adapter, {"seconds": round(time.perf_counter() - t0, 2), "log": self.log, "trajectory": self.trajectory,
                          "config": asdict(self.cfg)}
