@@ -69,3 +69,17 @@ def test_experiments_tab_shows_a_saved_report(page):
     assert "irg_hybrid" in page.inner_text("#exp-table") and "vs single pass" in page.inner_text("#exp-table")
     page.wait_for_selector("#exp-plot-budget .js-plotly-plot")
     page.get_by_role("tab", name="Run").click()
+
+
+def test_adapter_toggle_drafts_with_the_lora_adapter(page):
+    """The toggle is there for the bundled model; with the LoRA adapter on, the first draft about the invented
+    author names the town only the adapter was trained on (the greedy base model invents another)."""
+    radio = page.locator("#adapter")
+    assert radio.is_visible()
+    assert [o.strip() for o in radio.locator("label").all_inner_texts()] == ["off", "GAN-tuned adapter", "LoRA adapter"]
+    pick_preset(page, "Fictitious author (try the tuned adapters)")
+    radio.get_by_text("LoRA adapter").click()
+    page.click("#run")
+    page.wait_for_function("() => document.querySelector('#status').innerText.includes('done')", timeout=180_000)
+    assert "Varnhold" in page.inner_text("#cards .irg-card[data-iteration='1'] .irg-text")
+    radio.get_by_text("off").click()  # leave the page as the other tests expect it
