@@ -23,8 +23,8 @@ One loop, three modules:
    - **rule** findings come from deterministic checks: lowercase, commas, word and sentence counts, bullet points,
      keywords, forbidden words, JSON, start/end phrases, every arithmetic step `a + b = c`, repetition, a cut-off end;
    - **model** findings come from the same model prompted as a critic (*internal* reflection).
-   *External* uses rules only, *internal* the model only, *hybrid* both: rules decide what they can check,
-   the model comments on meaning. Small models are poor judges of their own work — a 135M model usually gives
+   *External* uses rules only, *internal* the model only, *hybrid* both: rules decide what they can check, and
+   once they find nothing critical the model comments on meaning (asking it earlier costs tokens it cannot repay). Small models are poor judges of their own work — a 135M model usually gives
    its own draft 10/10 — which is why rules decide where they can.
 3. **Plan** — each problem becomes an instruction for the next draft (template rules, or a plan the model writes),
    and where possible a **decoding constraint** the model cannot break: commas or capitals banned outright,

@@ -223,7 +223,7 @@ def main(argv=None) -> int:
     q.add_argument("--budget", type=int, default=1500, help="the same token budget for every strategy (0 = none)")
     q.add_argument("--max-iters", type=int, default=4)
     q.add_argument("--max-new-tokens", type=int, default=256)
-    q.add_argument("--hybrid-critic", default="always", choices=["always", "when_rules_pass"],
+    q.add_argument("--hybrid-critic", default="when_rules_pass", choices=["always", "when_rules_pass"],
                    help="irg_hybrid: ask the model critic every iteration, or only once the rules find nothing critical")
     q.add_argument("--model", default="bundled")
     q.add_argument("--backend", default="auto")

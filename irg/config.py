@@ -28,7 +28,9 @@ class RunConfig:
     planner_max_new_tokens: int = 64
     seed: int = 0
     include_previous_draft: bool = True  # revision prompt shows the previous draft
-    hybrid_critic: str = "always"  # irg_hybrid asks the model critic every iteration, or only once the rules pass
+    # irg_hybrid asks the model critic only once the rules find nothing critical ("when_rules_pass", chosen on the dev
+    # split: same quality or better for 8% fewer tokens), or every iteration ("always", the first version)
+    hybrid_critic: str = "when_rules_pass"
 
     def __post_init__(self) -> None:
         if self.strategy not in STRATEGIES:

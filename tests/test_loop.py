@@ -44,7 +44,8 @@ def test_no_critical_stops_after_first_iteration(backend):
 
 
 def test_token_accounting_counts_every_call(backend):
-    evs = events(backend=backend, strategy="irg_hybrid", max_iters=3, planner="model", planner_max_new_tokens=8)
+    evs = events(backend=backend, strategy="irg_hybrid", max_iters=3, planner="model", planner_max_new_tokens=8,
+                 hybrid_critic="always")  # a critique every iteration, so all three kinds of call are counted
     drafts = sum(e.prompt_tokens + e.completion_tokens for e in of(evs, DraftDone))
     critiques = sum(e.tokens for e in of(evs, CritiqueDone))
     plans = sum(e.tokens for e in of(evs, PlanDone))
