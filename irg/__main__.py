@@ -234,7 +234,7 @@ def main(argv=None) -> int:
         from irg.loop import InputError
         from irg.models import ModelError
 
-        from tuning.gan import AdapterError
+        from tuning.errors import AdapterError
 
         if isinstance(e, (ConfigError, ModelError, InputError, BackendError, OSError, AdapterError)):
             sys.stderr.write(f"error: {e}\n")

@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from tuning.gan import AdapterError
+from tuning.errors import AdapterError
 
 ADAPTER_DIR = Path(__file__).resolve().parent.parent / "assets" / "adapters"
 LABELS = {"gan": "GAN-tuned adapter", "lora": "LoRA adapter"}

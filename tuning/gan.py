@@ -18,6 +18,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from tuning.errors import AdapterError
+
 NOISE_DIM = 100  # as in the thesis
 
 
@@ -140,9 +142,6 @@ class HiddenStateDiscriminator(nn.Module):
 
 
 # ---- saving and loading (safetensors + JSON, never pickles) --------------------------
-class AdapterError(ValueError):
-    """The adapter cannot be used; the message is one sentence for the user."""
-
 
 def save(generator: EmbeddingGenerator, path: str | Path, meta: dict) -> None:
     from safetensors.torch import save_file
