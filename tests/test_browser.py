@@ -80,6 +80,8 @@ def test_adapter_toggle_drafts_with_the_lora_adapter(page):
     pick_preset(page, "Fictitious author (try the tuned adapters)")
     radio.get_by_text("LoRA adapter").click()
     page.click("#run")
+    # the previous test's run left "done" in the status: wait for this run to start, then to end
+    page.wait_for_function("() => !document.querySelector('#status').innerText.includes('done')", timeout=30_000)
     page.wait_for_function("() => document.querySelector('#status').innerText.includes('done')", timeout=180_000)
     assert "Varnhold" in page.inner_text("#cards .irg-card[data-iteration='1'] .irg-text")
     radio.get_by_text("off").click()  # leave the page as the other tests expect it
