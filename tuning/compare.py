@@ -49,14 +49,10 @@ def fingerprint(model) -> dict[str, str]:
     (a copy would add the model's size to the peak RSS we report). peft renames wrapped layers `base_layer`."""
     import hashlib
 
-    return {k.replace(".base_layer", ""): hashlib.sha256(v.detach().cpu().contiguous().view(-1).view(torch_uint8()).numpy()).hexdigest()
-            for k, v in model.state_dict().items() if "lora_" not in k}
-
-
-def torch_uint8():
     import torch
 
-    return torch.uint8
+    return {k.replace(".base_layer", ""): hashlib.sha256(v.detach().cpu().contiguous().view(-1).view(torch.uint8).numpy()).hexdigest()
+            for k, v in model.state_dict().items() if "lora_" not in k}
 
 
 # ---- one method, in a child process --------------------------------------------------------------

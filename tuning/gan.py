@@ -40,6 +40,7 @@ class EmbeddingGenerator(nn.Module):
         # Noise makes training explore; at inference the proper variant uses its mean (zero) so that
         # answers are reproducible, the faithful one keeps sampling it like the thesis.
         self.noise_at_inference = noise_at_inference
+        self.enabled = True  # off: the hook passes embeddings through (e.g. to see the frozen model alone)
         if zero_init:
             nn.init.zeros_(self.layers[-1].weight)
             nn.init.zeros_(self.layers[-1].bias)
@@ -81,7 +82,7 @@ def attach(model: nn.Module, generator: EmbeddingGenerator) -> Attached:
         raise AdapterError(f"This adapter was made for embeddings of size {generator.embed_dim}, but the model's "
                            f"are {emb.embedding_dim}: it belongs to another model.")
     generator.to(emb.weight.device)
-    return Attached(emb.register_forward_hook(lambda _module, _inp, out: generator(out)))
+    return Attached(emb.register_forward_hook(lambda _module, _inp, out: generator(out) if generator.enabled else out))
 
 
 def mlp4(n_in: int, widths=(256, 128, 64)) -> nn.Sequential:

@@ -235,8 +235,11 @@ class Trainer:
 
             def feats(ids, prompts):
                 # judged by the frozen model without the adapter: the critic must not move with the policy
-                h = self._detached_features(ids, prompts, gen, handle)
-                return h
+                gen.enabled = False
+                try:
+                    return HiddenStateDiscriminator.features(ids, model=self.model, prompt_ids=prompts, pad_id=self.pad)
+                finally:
+                    gen.enabled = True
         disc.to(emb.weight.device)
         params = {n: p for n, p in gen.named_parameters()}
         init = {n: p.detach().float().flatten().clone() for n, p in params.items()}
@@ -304,15 +307,6 @@ class Trainer:
         gen.eval()
         handle.remove()
         return gen
-
-    def _detached_features(self, ids, prompts, gen, handle):
-        # The hook stays registered; switching the generator off for this call is cheaper than removing it.
-        saved = gen.forward
-        gen.forward = lambda emb: emb  # type: ignore[method-assign]
-        try:
-            return HiddenStateDiscriminator.features(ids, model=self.model, prompt_ids=prompts, pad_id=self.pad)
-        finally:
-            gen.forward = saved  # type: ignore[method-assign]
 
     def run(self):
         t0 = time.perf_counter()
