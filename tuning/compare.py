@@ -21,27 +21,19 @@ METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum", "similarity", "fact", "dis
 
 def evaluate_answers(model, tok, qas, max_new_tokens: int = 40) -> dict:
     """Greedy answers to `qas` and their scores (mean and per question)."""
-    from irg.evaluation import Similarity, rouge
+    from irg.evaluation import Similarity, rouge_metric
     from tuning.train import distinct_n, generate, prompt_ids
 
     ids = generate(model, tok, [prompt_ids(tok, q.question) for q in qas], max_new_tokens, sample=False)
     preds = [tok.decode(i, skip_special_tokens=True).strip() for i in ids]
     refs = [q.answer for q in qas]
-    per = rouge(preds, refs) if preds else {}
-    per = {k: per[k] for k in ("rouge1", "rouge2", "rougeL")} | {
-        "rougeLsum": rouge_lsum(preds, refs),
-        "similarity": Similarity.get().score(preds, refs),
-        "fact": [float(q.value.lower() in p.lower()) for q, p in zip(qas, preds)]}
+    per = rouge_metric().compute(predictions=preds, references=refs, use_aggregator=False,
+                                 rouge_types=["rouge1", "rouge2", "rougeL", "rougeLsum"])
+    per |= {"similarity": Similarity.get().score(preds, refs),
+            "fact": [float(q.value.lower() in p.lower()) for q, p in zip(qas, preds)]}
     means = {k: round(sum(v) / len(v), 4) for k, v in per.items()}
     means["distinct2"] = round(distinct_n(preds), 4)
     return {"mean": means, "per_question": per, "answers": preds}
-
-
-def rouge_lsum(preds, refs) -> list[float]:
-    from irg.evaluation import rouge_metric
-
-    return rouge_metric().compute(predictions=preds, references=refs, rouge_types=["rougeLsum"],
-                                  use_aggregator=False)["rougeLsum"]
 
 
 def fingerprint(model) -> dict[str, str]:

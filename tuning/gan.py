@@ -114,6 +114,20 @@ class TokenIdDiscriminator(nn.Module):
         return self.net(x).squeeze(-1)
 
 
+def pack(prompts: list[list[int]], answers: list[list[int]], pad: int, device) -> tuple[torch.Tensor, ...]:
+    """Prompt + answer per row, right-padded (positions stay 0..n-1): ids, attention mask, and a float mask
+    that is 1 on the answer tokens."""
+    width = max(len(p) + len(a) for p, a in zip(prompts, answers))
+    ids = torch.full((len(prompts), width), pad, dtype=torch.long, device=device)
+    mask = torch.zeros_like(ids)
+    ans = torch.zeros(len(prompts), width, device=device)
+    for i, (p, a) in enumerate(zip(prompts, answers)):
+        ids[i, : len(p) + len(a)] = torch.tensor(p + a)
+        mask[i, : len(p) + len(a)] = 1
+        ans[i, len(p): len(p) + len(a)] = 1
+    return ids, mask, ans
+
+
 class HiddenStateDiscriminator(nn.Module):
     """The proper variant: it sees what the frozen model itself makes of question + answer
     (the mean of its last hidden states over the answer tokens), so it can judge meaning."""
@@ -125,16 +139,7 @@ class HiddenStateDiscriminator(nn.Module):
     @staticmethod
     @torch.no_grad()
     def features(answer_ids: list[list[int]], *, model, prompt_ids: list[list[int]], pad_id: int) -> torch.Tensor:
-        seqs = [p + a for p, a in zip(prompt_ids, answer_ids)]
-        width = max(len(s) for s in seqs)
-        dev = model.get_input_embeddings().weight.device
-        ids = torch.full((len(seqs), width), pad_id, dtype=torch.long, device=dev)
-        mask = torch.zeros_like(ids)
-        ans = torch.zeros(len(seqs), width, device=dev)
-        for i, (p, a) in enumerate(zip(prompt_ids, answer_ids)):  # right padding: positions stay 0..n-1
-            ids[i, : len(p) + len(a)] = torch.tensor(p + a)
-            mask[i, : len(p) + len(a)] = 1
-            ans[i, len(p): len(p) + len(a)] = 1
+        ids, mask, ans = pack(prompt_ids, answer_ids, pad_id, model.get_input_embeddings().weight.device)
         h = model(input_ids=ids, attention_mask=mask, output_hidden_states=True, logits_to_keep=1).hidden_states[-1].float()
         return (h * ans.unsqueeze(-1)).sum(1) / ans.sum(1, keepdim=True).clamp(min=1)
 

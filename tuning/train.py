@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 
 from tuning import data as D
-from tuning.gan import EmbeddingGenerator, HiddenStateDiscriminator, TokenIdDiscriminator, attach
+from tuning.gan import EmbeddingGenerator, HiddenStateDiscriminator, TokenIdDiscriminator, attach, pack
 
 METHODS = ("base", "gan_faithful", "gan", "adapter_mle", "lora")
 CHUNK = 8  # sequences per forward/backward pass; gradients accumulate over a step
@@ -89,18 +89,9 @@ def batch_logprobs(model, prompts: list[list[int]], answers: list[list[int]], pa
 
     Logits are computed only over the columns where some answer is predicted: with a 49k-token
     vocabulary the full logits would be most of the memory of a training step."""
-    seqs = [p + a for p, a in zip(prompts, answers)]
-    width = max(len(s) for s in seqs)
-    dev = device_of(model)
-    ids = torch.full((len(seqs), width), pad, dtype=torch.long, device=dev)
-    mask = torch.zeros_like(ids)
-    target = torch.zeros(len(seqs), width, device=dev)
-    for i, (p, a) in enumerate(zip(prompts, answers)):
-        ids[i, : len(p) + len(a)] = torch.tensor(p + a)
-        mask[i, : len(p) + len(a)] = 1
-        target[i, len(p): len(p) + len(a)] = 1
+    ids, mask, target = pack(prompts, answers, pad, device_of(model))
     first = min(len(p) for p in prompts) - 1  # the first column whose logits predict an answer token
-    keep = torch.arange(first, width - 1, device=dev)
+    keep = torch.arange(first, ids.shape[1] - 1, device=ids.device)
     logits = model(input_ids=ids, attention_mask=mask, logits_to_keep=keep).logits.float()
     tokens = ids[:, first + 1:]
     logp = -F.cross_entropy(logits.transpose(1, 2), tokens, reduction="none")
