@@ -10,7 +10,7 @@ import gradio as gr
 
 from irg import experiments, presets, ui
 from irg.config import PLANNERS, STRATEGIES, RunConfig
-from irg.models import BUNDLED, HUB_CHOICES, bundled_installed, default_model
+from irg.models import default_model, model_choices
 
 HOW_IT_WORKS = """
 ## How IRG works
@@ -82,8 +82,7 @@ def build_demo() -> gr.Blocks:
         with gr.Tab("Run"):
             with gr.Row():
                 with gr.Column(scale=1, min_width=280):
-                    choices = [BUNDLED, *HUB_CHOICES] if bundled_installed() else list(HUB_CHOICES)
-                    model = gr.Dropdown(choices, value=default_model(), allow_custom_value=True, label="Model",
+                    model = gr.Dropdown(model_choices(), value=default_model(), allow_custom_value=True, label="Model",
                                         info="bundled = SmolLM2-135M-Instruct, offline. Or a hub id, a local folder or .gguf file.",
                                         elem_id="model")
                     model_status = gr.Markdown(f"`{default_model()}` loads on the first run.", elem_id="model-status")

@@ -41,9 +41,25 @@ class ModelError(RuntimeError):
 @dataclass(frozen=True)
 class ModelSpec:
     name: str  # what the user chose
-    kind: str  # bundled | gguf | dir | hub
+    kind: str  # bundled | gguf | dir | hub | remote | student
     path: str  # directory or hub id
     gguf_file: str | None = None  # file name inside `path` for GGUF models
+
+
+def model_choices() -> list[str]:
+    """The model dropdown: the bundled model and its shipped distilled students (where installed), then hub ids."""
+    if not bundled_installed():
+        return list(HUB_CHOICES)
+    return [BUNDLED, *[n for n, s in shipped_students().items() if s.meta.get("base_model") == BUNDLED], *HUB_CHOICES]
+
+
+def shipped_students() -> dict:
+    """Distilled students shipped in assets/adapters, by model name (none if the tuning package is absent)."""
+    try:
+        from tuning.adapters import students
+    except ImportError:
+        return {}
+    return students()
 
 
 def bundled_gguf() -> Path:
@@ -64,6 +80,9 @@ def resolve(name: str) -> ModelSpec:
                          "or the URL of an OpenAI-compatible server.")
     if name.startswith(("http://", "https://")):  # an OpenAI-compatible server; "#model" picks one of its models
         return ModelSpec(name, "remote", name)
+    student = shipped_students().get(name)
+    if student is not None:  # a distilled student: its base model with a shipped LoRA merged in (transformers)
+        return ModelSpec(name, "student", str(student.path))
     if name == BUNDLED:
         f = bundled_gguf()
         return ModelSpec(name, "bundled", str(f.parent), f.name)
@@ -193,6 +212,15 @@ def load_hf(name: str, use_cache: bool = True):
 
     spec = resolve(name)
     device, dtype = device_and_dtype()
+    if spec.kind == "student":
+        from tuning.adapters import AdapterError, apply
+
+        meta = shipped_students()[name].meta
+        model, tok = load_hf(meta["base_model"], use_cache)
+        try:
+            return apply(model, spec.path, "lora").eval(), tok
+        except AdapterError as e:
+            raise ModelError(str(e)) from e
     if spec.kind in ("bundled", "gguf"):
         if not use_cache:
             tok = AutoTokenizer.from_pretrained(spec.path, gguf_file=spec.gguf_file)

@@ -63,6 +63,21 @@ def find(model: str, directory: Path | None = None) -> dict[str, Shipped]:
     return found
 
 
+def students(directory: Path | None = None) -> dict[str, Shipped]:
+    """Distilled students (tuning/distill.py) shipped as whole model choices: {model name: Shipped}.
+    A student is a LoRA folder whose irg_meta.json says kind "student", its name and its base model."""
+    directory = directory or ADAPTER_DIR
+    out: dict[str, Shipped] = {}
+    for js in sorted(directory.glob("*/irg_meta.json")) if directory.is_dir() else []:
+        try:
+            meta = json.loads(js.read_text())
+        except (OSError, ValueError):
+            continue
+        if meta.get("kind") == "student" and meta.get("model_name") and meta.get("base_model"):
+            out.setdefault(meta["model_name"], Shipped("student", js.parent, meta))
+    return out
+
+
 def check_lora_folder(folder: Path) -> None:
     if not (folder / "adapter_config.json").exists() or not (folder / "adapter_model.safetensors").exists():
         raise AdapterError(f"The LoRA adapter '{folder.name}' needs adapter_config.json and adapter_model.safetensors.")
@@ -77,7 +92,7 @@ def apply(model, adapter: str | Path, kind: str | None = None):
     path = Path(adapter)
     if path.suffix in PICKLES:
         raise AdapterError(f"'{path.name}' is a pickle file; adapters are only loaded from safetensors.")
-    kind = kind or ("lora" if path.is_dir() else "gan")
+    kind = kind or ("lora" if path.is_dir() else "gan")  # a distilled student is a LoRA folder too
     if kind == "gan":
         from tuning.gan import attach, load
 

@@ -76,6 +76,21 @@ def _norm(s: str) -> str:
     return re.sub(r"\W+", " ", s.lower()).strip()
 
 
+def grounded(steps: list[str], value: float) -> bool:
+    """Some step computes the final answer: it is the result of a stated calculation (`... = value`), or it
+    appears in a step that is not the final-answer line. Copying a known answer under unrelated steps is not."""
+    num = re.compile(r"-?\$?\d[\d,]*(?:\.\d+)?")
+    for step in steps:
+        for m in _ARITH.finditer(step):
+            if (v := parse_number(m.group("rhs"))) is not None and math.isclose(v, value, abs_tol=1e-6):
+                return True
+        if final_answer(step) is None:
+            vals = [parse_number(x) for x in num.findall(step)]
+            if any(v is not None and math.isclose(v, value, abs_tol=1e-6) for v in vals):
+                return True
+    return False
+
+
 def feedback(rationale: str, gold: str, drop_commentary: bool = True) -> Feedback:
     """Check, repair and shorten a teacher's rationale for a problem whose exact answer is `gold`."""
     steps = split_steps(rationale)
@@ -116,6 +131,8 @@ def feedback(rationale: str, gold: str, drop_commentary: bool = True) -> Feedbac
         fb.reason = "no final answer"
     elif not math.isclose(float(got), want, abs_tol=1e-6):
         fb.reason = f"final answer {got}, gold {_fmt(want)}"
+    elif not grounded(out, want):
+        fb.reason = f"no step computes {_fmt(want)}: the final answer does not follow from the steps"
     else:
         fb.rationale = "\n".join(out)
         fb.steps_out = len(out)
