@@ -9,7 +9,7 @@ from __future__ import annotations
 import gradio as gr
 
 from irg import experiments, presets, ui
-from irg.config import PLANNERS, STRATEGIES, RunConfig
+from irg.config import PLANNERS, STOP_RULES, STRATEGIES, RunConfig
 from irg.models import default_model, model_choices
 
 HOW_IT_WORKS = """
@@ -90,6 +90,10 @@ def build_demo() -> gr.Blocks:
                     strategy = gr.Dropdown(list(STRATEGIES), value=d.strategy, label="Strategy")
                     planner = gr.Radio(list(PLANNERS), value=d.planner, label="Planner (IRG strategies)")
                     max_iters = gr.Slider(1, 8, value=d.max_iters, step=1, label="Max iterations (candidates for best-of-N)")
+                    stop_rule = gr.Radio(list(STOP_RULES), value=d.stop, label="Stop rule (IRG strategies)", elem_id="stop-rule",
+                                         info="fixed: when nothing critical is left or at max iterations. plateau: also when "
+                                              "the score stops rising. adaptive: also when a model learned from logged runs "
+                                              "expects too little gain for the tokens.")
                     budget = gr.Number(value=0, precision=0, minimum=0, label="Token budget (0 = none)")
                     time_limit = gr.Number(value=0, minimum=0, label="Time limit, seconds (0 = none)")
                     final = gr.Radio(["best", "last"], value=d.final, label="Final answer")
@@ -144,9 +148,9 @@ def build_demo() -> gr.Blocks:
             p = presets.by_title(title)
             return (p.prompt, ui.preset_markdown(p)) if p else (gr.skip(), "")
 
-        def start(prompt, preset_title, model, adapter, strategy, planner, max_iters, budget, time_limit, final,
+        def start(prompt, preset_title, model, adapter, strategy, planner, max_iters, stop, budget, time_limit, final,
                   temperature, max_new, request: gr.Request):
-            settings = dict(strategy=strategy, planner=planner, max_iters=max_iters, budget=int(budget or 0),
+            settings = dict(strategy=strategy, planner=planner, max_iters=max_iters, stop=stop, budget=int(budget or 0),
                             time_limit=float(time_limit or 0), final=final, temperature=float(temperature),
                             max_new_tokens=int(max_new), adapter=adapter)
             session = request.session_hash if request else None
@@ -169,7 +173,7 @@ def build_demo() -> gr.Blocks:
         preset.change(pick, preset, [prompt, preset_note])
         model.change(ui.model_status, model, model_status, concurrency_limit=1, concurrency_id="load")
         model.change(lambda m: _adapter_radio(ui.adapter_choices(m)), model, adapter, queue=False)
-        run_btn.click(start, [prompt, preset, model, adapter, strategy, planner, max_iters, budget, time_limit, final, temperature,
+        run_btn.click(start, [prompt, preset, model, adapter, strategy, planner, max_iters, stop_rule, budget, time_limit, final, temperature,
                               max_new], [status, cards, final_html, by_iteration, by_tokens, dl_json, dl_md],
                       concurrency_limit=4, concurrency_id="run", show_progress="hidden", api_name="start")
         # Stop bypasses the queue (it must work when the queue is full) and sets this session's cancel event:

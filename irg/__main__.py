@@ -22,6 +22,8 @@ HELP = {
     "max_iters": "IRG iterations, or candidates for best_of_n / self_consistency",
     "budget": "token budget for the whole run (0 = none)", "time_limit": "seconds for the whole run (0 = none)",
     "final": "best (best-so-far, default) or last", "temperature": "0 = greedy",
+    "stop": "fixed (no critical finding left, or max iters), plateau (also when the best score did not rise), or adaptive "
+            "(also when a learned model expects too little gain per token)",
     "hybrid_critic": "always, or when_rules_pass: irg_hybrid asks the model critic only once the rules find nothing critical",
 }
 

@@ -7,6 +7,7 @@ STRATEGIES = ("single_pass", "irg_internal", "irg_external", "irg_hybrid", "best
 PLANNERS = ("template", "model")
 FINAL_MODES = ("best", "last")
 HYBRID_CRITIC = ("always", "when_rules_pass")
+STOP_RULES = ("fixed", "plateau", "adaptive")  # irg/stopping.py
 
 
 class ConfigError(ValueError):
@@ -31,6 +32,9 @@ class RunConfig:
     # irg_hybrid asks the model critic only once the rules find nothing critical ("when_rules_pass", chosen on the dev
     # split: same quality or better for 8% fewer tokens), or every iteration ("always", the first version)
     hybrid_critic: str = "when_rules_pass"
+    # when the IRG loop stops early: "fixed" (no critical finding left, or max_iters), "plateau" (also when the best
+    # score did not rise), "adaptive" (also when a learned model expects too little gain per token; irg/stopping.py)
+    stop: str = "fixed"
 
     def __post_init__(self) -> None:
         if self.strategy not in STRATEGIES:
@@ -39,6 +43,8 @@ class RunConfig:
             raise ConfigError(f"Unknown planner '{self.planner}': choose 'template' or 'model'.")
         if self.hybrid_critic not in HYBRID_CRITIC:
             raise ConfigError(f"hybrid critic must be one of {', '.join(HYBRID_CRITIC)} (got '{self.hybrid_critic}').")
+        if self.stop not in STOP_RULES:
+            raise ConfigError(f"Unknown stop rule '{self.stop}': choose one of {', '.join(STOP_RULES)}.")
         if self.final not in FINAL_MODES:
             raise ConfigError("The final answer must be 'best' (best-so-far) or 'last'.")
         for name in ("max_iters", "max_new_tokens", "critic_max_new_tokens", "planner_max_new_tokens"):

@@ -73,7 +73,7 @@ class IterationDone(Event):
 
 @dataclass
 class Stopped(Event):
-    reason: str  # no_critical | max_iters | time_limit | budget | cancelled | single_pass | candidates_done
+    reason: str  # no_critical | max_iters | plateau | adaptive | time_limit | budget | cancelled | single_pass | candidates_done
     detail: str = ""
 
 

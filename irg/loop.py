@@ -56,11 +56,14 @@ class Iteration:
     plan: Plan | None
     tokens: int
     seconds: float
+    finish_reason: str = ""
+    tokens_cum: int = 0
 
     def to_dict(self) -> dict:
         return {"iteration": self.index, "draft": self.draft, "findings": [f.to_dict() for f in self.report.findings],
                 "plan": self.plan.to_dict() if self.plan else None, "score": self.report.score,
-                "tokens": self.tokens, "seconds": self.seconds}
+                "tokens": self.tokens, "seconds": self.seconds, "finish_reason": self.finish_reason,
+                "tokens_cum": self.tokens_cum}
 
 
 @dataclass
@@ -79,6 +82,7 @@ class RunContext:
     iterations: list[Iteration] = field(default_factory=list)
     last_generation: Generation | None = None
     draft_backend: Backend | None = None  # drafts from another engine, e.g. the model with a tuned adapter
+    stop_detail: str = ""  # why a stop rule ended the run
 
     @property
     def drafter(self) -> Backend:
@@ -127,6 +131,21 @@ class RunContext:
     def interrupted(self, otherwise: str) -> str:
         """The stop reason when the time limit or the caller's cancel may have ended the run."""
         return "time_limit" if self.timed_out else "cancelled" if self.cancel.is_set() else otherwise
+
+    def early_stop(self, tokens_now: int) -> str | None:
+        """The configured stop rule (plateau, adaptive) ending the run after this iteration, if it does.
+        `tokens_now`: what the current iteration has spent so far (its plan is not made yet)."""
+        if self.config.stop == "fixed":
+            return None
+        from irg.stopping import early_stop
+
+        its = [it.to_dict() for it in self.iterations]
+        its[-1].update(tokens=tokens_now, tokens_cum=self.tokens)
+        got = early_stop(self.config.stop, its, self.task == "math", len(self.constraints or []))
+        if got is None:
+            return None
+        self.stop_detail = got[1]
+        return got[0]
 
     def halted(self) -> str | None:
         """The reason to stop now, if any."""
@@ -217,7 +236,7 @@ def irg_loop(ctx: RunContext, analyzer_kind: str, strategy: str) -> Iterator[Eve
             report = analyzer.analyze(ctx.analysis_input(gen.text, gen.finish_reason))
         ctx.tokens += report.tokens
         yield CritiqueDone(i, report.to_dict(), report.tokens, round(time.perf_counter() - t, 4))
-        it = Iteration(i, gen.text, report, None, 0, 0.0)
+        it = Iteration(i, gen.text, report, None, 0, 0.0, gen.finish_reason)
         ctx.iterations.append(it)
         stop = None
         if gen.finish_reason == "cancelled":
@@ -229,7 +248,7 @@ def irg_loop(ctx: RunContext, analyzer_kind: str, strategy: str) -> Iterator[Eve
         elif i == ctx.config.max_iters:
             stop = "max_iters"
         else:
-            stop = ctx.halted()
+            stop = ctx.halted() or ctx.early_stop(ctx.tokens - tok_it)
         if stop is None:
             t = time.perf_counter()
             left = ctx.budget_left()
@@ -239,12 +258,12 @@ def irg_loop(ctx: RunContext, analyzer_kind: str, strategy: str) -> Iterator[Eve
             it.plan = plan
             yield PlanDone(i, plan.to_dict(), plan.tokens, round(time.perf_counter() - t, 4))
             previous = gen.text
-        it.tokens, it.seconds = ctx.tokens - tok_it, round(time.perf_counter() - t_it, 3)
+        it.tokens, it.seconds, it.tokens_cum = ctx.tokens - tok_it, round(time.perf_counter() - t_it, 3), ctx.tokens
         yield IterationDone(i, report.score, ctx.tokens, ctx.seconds, gen.text, it.tokens, it.seconds)
         if stop is not None:
             reason = stop
             break
-    yield from ctx.finish(reason)
+    yield from ctx.finish(reason, ctx.stop_detail if reason in ("plateau", "adaptive") else "")
 
 
 def rules_report(ctx: RunContext, text: str, finish_reason: str) -> Report:

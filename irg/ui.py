@@ -36,7 +36,8 @@ _cancels_lock = threading.Lock()
 SEV_DOT = "<span class='irg-dot'>●</span>"  # coloured by CSS; plain glyphs render where emoji fonts are missing
 STOP_TEXT = {"no_critical": "no critical problem left", "max_iters": "maximum iterations reached",
              "time_limit": "time limit reached", "budget": "token budget spent", "cancelled": "stopped by you",
-             "single_pass": "single pass (one draft, scored by rules)", "candidates_done": "all candidates drawn"}
+             "single_pass": "single pass (one draft, scored by rules)", "candidates_done": "all candidates drawn",
+             "plateau": "the score stopped rising (plateau rule)", "adaptive": "another pass was not worth its tokens (adaptive rule)"}
 e = html.escape
 
 
@@ -266,6 +267,10 @@ def check_input(prompt: str, settings: dict) -> RunConfig:
                          "Shorten it (small models read at most a few pages).")
     if re.fullmatch(r"[\W_]+", prompt.strip()):
         raise InputError("The prompt has no words in it: type a request.")
+    if config.stop == "adaptive":
+        from irg.stopping import check_model
+
+        check_model()  # a missing or damaged model file is a sentence now, not an error mid-run
     return config
 
 

@@ -135,8 +135,8 @@ def server():
     demo.close()
 
 
-def args(prompt, model, strategy="irg_external", iters=2, max_new=32, preset=None, adapter="off"):
-    return (prompt, preset, model, adapter, strategy, "template", iters, 0, 0, "best", 0.0, max_new)
+def args(prompt, model, strategy="irg_external", iters=2, max_new=32, preset=None, adapter="off", stop="fixed"):
+    return (prompt, preset, model, adapter, strategy, "template", iters, stop, 0, 0, "best", 0.0, max_new)
 
 
 def test_gradio_client_streams_in_order_and_ends_with_downloads(server, model_dir):

@@ -38,3 +38,15 @@ def test_split_steps(text, n):
 
 def test_non_numeric_gold_is_a_reason():
     assert feedback("The answer is 3.", gold="three").reason.startswith("the gold answer")
+
+
+def test_the_final_answer_must_be_computed_by_a_step():
+    assert feedback("Tom buys some.\nI will add 4 to it.\nThe answer is 4.", gold="4").reason.startswith("no step computes 4")
+    assert feedback("29.\nThe final answer is 29.", gold="29").rationale is None
+    assert feedback("7 * 4 = 28\n28 + 10 = 38\nThe answer is 38.", gold="38").rationale is not None
+
+
+def test_a_repeated_calculation_is_dropped():
+    fb = feedback("2 * 10 = 20\nSo the total is 2 * 10 = 20 stamps.\n20 + 6 = 26\nThe answer is 26.", gold="26")
+    assert fb.rationale == "2 * 10 = 20\n20 + 6 = 26\nThe answer is 26."
+    assert [c.why for c in fb.changes] == ["repeats an earlier calculation"]

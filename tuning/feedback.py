@@ -77,18 +77,17 @@ def _norm(s: str) -> str:
 
 
 def grounded(steps: list[str], value: float) -> bool:
-    """Some step computes the final answer: it is the result of a stated calculation (`... = value`), or it
-    appears in a step that is not the final-answer line. Copying a known answer under unrelated steps is not."""
-    num = re.compile(r"-?\$?\d[\d,]*(?:\.\d+)?")
+    """Some step computes the final answer: it is the result of a stated calculation (`... = value`).
+    A right number under unrelated steps (a lucky guess, or a copied answer) is not a rationale."""
     for step in steps:
         for m in _ARITH.finditer(step):
             if (v := parse_number(m.group("rhs"))) is not None and math.isclose(v, value, abs_tol=1e-6):
                 return True
-        if final_answer(step) is None:
-            vals = [parse_number(x) for x in num.findall(step)]
-            if any(v is not None and math.isclose(v, value, abs_tol=1e-6) for v in vals):
-                return True
     return False
+
+
+def _calculations(step: str) -> list[str]:
+    return [re.sub(r"\s+", "", m.group(0)) for m in _ARITH.finditer(step)]
 
 
 def feedback(rationale: str, gold: str, drop_commentary: bool = True) -> Feedback:
@@ -100,6 +99,7 @@ def feedback(rationale: str, gold: str, drop_commentary: bool = True) -> Feedbac
         return fb
     out: list[str] = []
     seen: set[str] = set()
+    done_calcs: set[str] = set()
     carry: dict[str, str] = {}
     for i, step in enumerate(steps):
         fixed, fixes = repair_arithmetic(step, carry)
@@ -107,13 +107,18 @@ def feedback(rationale: str, gold: str, drop_commentary: bool = True) -> Feedbac
             fb.changes.append(Change(i, "repaired", step, fixed, "; ".join(f"{a} -> {b}" for a, b in fixes) or "carried a repaired value"))
         key = _norm(fixed)
         is_final = final_answer(fixed) is not None
+        calcs = _calculations(fixed)
         if key in seen:
             fb.changes.append(Change(i, "dropped", fixed, "", "repeats an earlier step"))
+            continue
+        if calcs and not is_final and set(calcs) <= done_calcs:
+            fb.changes.append(Change(i, "dropped", fixed, "", "repeats an earlier calculation"))
             continue
         if drop_commentary and not is_final and (FILLER.match(fixed) or not re.search(r"\d", fixed)):
             fb.changes.append(Change(i, "dropped", fixed, "", "no quantity in it: commentary, not a step"))
             continue
         seen.add(key)
+        done_calcs.update(calcs)
         out.append(fixed)
     want = parse_number(gold)
     got = final_answer("\n".join(out))

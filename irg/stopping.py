@@ -1,0 +1,324 @@
+"""Stop rules: is another IRG iteration worth its tokens?
+
+  fixed     the loop's own stops only: no critical finding left, max iterations, budget, time
+  plateau   also stop as soon as an iteration does not raise the best score so far
+  adaptive  also stop when a small learned model says the expected quality gain of going on, per 1,000
+            tokens, is below its threshold (assets/stopping/adaptive.json)
+
+The adaptive model is a logistic regression over what the loop knows after each iteration (index, score and
+its change, findings by severity and source, similarity of successive drafts, tokens so far, task type…),
+predicting whether continuing raises the quality of the final answer. It is trained on logged trajectories
+of the benchmark runner (dev split) with ground-truth quality, and its threshold is the one that saves the
+most tokens on those trajectories while keeping their quality within a point of the fixed rule:
+
+    python -m irg.stopping train --data runs/quality/constraints-dev/results.jsonl --out assets/stopping/adaptive.json
+    python -m irg.stopping compare --data assets/results/quality/constraints-test/results.jsonl
+"""
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from irg.config import STOP_RULES  # noqa: F401 — the names live with the config that chooses one
+MODEL_PATH = Path(__file__).resolve().parent.parent / "assets" / "stopping" / "adaptive.json"
+FEATURES = ("iteration", "score", "score_change", "best_score", "is_best", "critical_rule", "critical_model", "minor",
+            "constraint_findings", "repetition", "truncated", "draft_similarity", "tokens_so_far_k", "iteration_tokens_k",
+            "is_math", "n_constraints")
+
+
+# ---- features: from the iterations so far, the same in a live run and in a logged record ---------------------
+def _similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a.split(), b.split(), autojunk=False).ratio()
+
+
+def features(its: list[dict], is_math: bool, n_constraints: int) -> list[float]:
+    """`its`: iteration dicts so far ({"draft", "finish_reason", "findings", "score", "tokens", "tokens_cum"})."""
+    cur = its[-1]
+    scores = [it.get("score", 0.0) for it in its]
+    fs = cur.get("findings") or []
+    crit = [f for f in fs if f.get("severity") == "critical"]
+    return [
+        len(its), scores[-1], scores[-1] - (scores[-2] if len(scores) > 1 else 0.0), max(scores),
+        float(scores[-1] >= max(scores)),
+        sum(f.get("source") == "rule" for f in crit), sum(f.get("source") == "model" for f in crit), len(fs) - len(crit),
+        sum(f.get("constraint") is not None for f in fs), float(any(f.get("kind") == "repetition" for f in fs)),
+        float(cur.get("finish_reason") == "length"),
+        _similarity(its[-2].get("draft", ""), cur.get("draft", "")) if len(its) > 1 else 0.0,
+        cur.get("tokens_cum", 0) / 1000, cur.get("tokens", 0) / 1000, float(is_math), float(n_constraints),
+    ]
+
+
+# ---- the rule in a live run -----------------------------------------------------------------------------------
+_loaded: dict[str, AdaptiveStopper] = {}
+
+
+def check_model() -> AdaptiveStopper:
+    """The shipped adaptive model, loaded once; ConfigError with a sentence if it cannot be read."""
+    from irg.config import ConfigError
+
+    if "model" not in _loaded:
+        try:
+            _loaded["model"] = AdaptiveStopper.load()
+        except ValueError as e:
+            raise ConfigError(str(e)) from e
+    return _loaded["model"]
+
+
+def early_stop(rule: str, its: list[dict], is_math: bool, n_constraints: int) -> tuple[str, str] | None:
+    """(reason, detail) if `rule` ends the run after these iterations, else None. `fixed` never does."""
+    if rule == "plateau" and len(its) > 1:
+        best_before = max(it.get("score", 0.0) for it in its[:-1])
+        if its[-1].get("score", 0.0) <= best_before:
+            return "plateau", f"score {its[-1].get('score', 0.0):.2f} did not beat {best_before:.2f}"
+    if rule == "adaptive":
+        m = check_model()
+        g = m.gain_per_k(its, is_math, n_constraints)
+        if g < m.threshold:
+            return "adaptive", f"expected gain {g:.3f} per 1,000 tokens < {m.threshold:.3f}"
+    return None
+
+
+# ---- the model ---------------------------------------------------------------------------------------------
+@dataclass
+class AdaptiveStopper:
+    weights: list[float]
+    bias: float
+    mean: list[float]
+    std: list[float]
+    gain: float  # mean quality gained when continuing did help (training data)
+    threshold: float  # stop when expected gain per 1,000 tokens is below it
+    meta: dict
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> "AdaptiveStopper":
+        path = Path(path or MODEL_PATH)
+        try:
+            d = json.loads(path.read_text())
+            if d.get("features") != list(FEATURES):
+                raise ValueError("its features are not this version's")
+            return cls(d["weights"], d["bias"], d["mean"], d["std"], d["gain"], d["threshold"], d.get("meta", {}))
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise ValueError(f"The adaptive stop model '{path}' cannot be read ({e}); train it with "
+                             "`python -m irg.stopping train`.") from e
+
+    def save(self, path: Path | str) -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(json.dumps({"features": list(FEATURES), "weights": self.weights, "bias": self.bias,
+                                          "mean": self.mean, "std": self.std, "gain": self.gain,
+                                          "threshold": self.threshold, "meta": self.meta}, indent=1))
+
+    def p_improve(self, x: list[float]) -> float:
+        z = (np.asarray(x) - np.asarray(self.mean)) / np.asarray(self.std)
+        return float(1 / (1 + math.exp(-(float(z @ np.asarray(self.weights)) + self.bias))))
+
+    def gain_per_k(self, its: list[dict], is_math: bool, n_constraints: int) -> float:
+        """Expected quality gain of continuing per 1,000 tokens (the next iteration costs about as much as this one)."""
+        p = self.p_improve(features(its, is_math, n_constraints))
+        cost = max(its[-1].get("tokens", 0), 50) / 1000
+        return p * self.gain / cost
+
+
+def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 3000, lr: float = 0.1):
+    """Standardised features, L2-regularised logistic regression by gradient descent: (w, b, mean, std)."""
+    mean, std = X.mean(0), X.std(0)
+    std[std < 1e-9] = 1.0
+    Z = (X - mean) / std
+    w, b = np.zeros(Z.shape[1]), 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(Z @ w + b)))
+        w -= lr * (Z.T @ (p - y) / len(y) + l2 * w / len(y))
+        b -= lr * float(np.mean(p - y))
+    return w, b, mean, std
+
+
+# ---- trajectories with ground truth ------------------------------------------------------------------------
+def _quality_of(row: dict, text: str | None) -> float:
+    from irg.evaluation import quality
+
+    return 0.0 if text is None else quality(row, text)
+
+
+def trajectory(row: dict) -> dict:
+    """One logged IRG run: its iterations, the quality the run returns if stopped after each, and features."""
+    from irg.analyze import detect_task
+    from irg.evaluation import chosen_at
+
+    its = row["iterations"]
+    q = [_quality_of(row, chosen_at(row, iterations=i)) for i in range(1, len(its) + 1)]
+    is_math = detect_task(row["prompt"]) == "math"
+    n_c = len(row.get("constraints") or [])
+    return {"id": row["id"], "q": q, "tokens": [it.get("tokens_cum", 0) for it in its],
+            "x": [features(its[:i], is_math, n_c) for i in range(1, len(its) + 1)], "its": its}
+
+
+def load_trajectories(paths: list[str], strategy: str | None = None) -> list[dict]:
+    """The IRG runs (or only `strategy`'s) in results files of the benchmark runner."""
+    rows = []
+    for p in paths:
+        with open(p, encoding="utf-8") as fh:
+            rows += [json.loads(line) for line in fh if line.strip()]
+    keep = [r for r in rows if r.get("iterations") and (r.get("strategy") == strategy if strategy
+                                                         else str(r.get("strategy", "")).startswith("irg_"))]
+    if not keep:
+        raise ValueError(f"No {strategy or 'IRG'} runs in {', '.join(map(str, paths))}.")
+    return [trajectory(r) for r in keep]
+
+
+def training_set(trajs: list[dict]) -> tuple[np.ndarray, np.ndarray, float]:
+    """One example per iteration after which the run went on: did going on raise the final quality?"""
+    X, y, gains = [], [], []
+    for t in trajs:
+        for i in range(len(t["q"]) - 1):
+            g = t["q"][-1] - t["q"][i]
+            X.append(t["x"][i])
+            y.append(float(g > 1e-9))
+            if g > 1e-9:
+                gains.append(g)
+    return np.asarray(X, float), np.asarray(y, float), float(np.mean(gains)) if gains else 0.0
+
+
+# ---- applying a rule to a logged run (what the run would have spent and returned) ---------------------------
+def stop_index(t: dict, rule: str, stopper: AdaptiveStopper | None = None, threshold: float | None = None) -> int:
+    """The iteration (0-based) after which `rule` stops this logged run (the run's own stops still apply)."""
+    its = t["its"]
+    for i in range(len(its) - 1):
+        if rule == "plateau" and i > 0 and its[i].get("score", 0) <= max(it.get("score", 0) for it in its[:i]):
+            return i
+        if rule == "adaptive":
+            x = t["x"][i]
+            p = stopper.p_improve(x)
+            cost = max(its[i].get("tokens", 0), 50) / 1000
+            if p * stopper.gain / cost < (stopper.threshold if threshold is None else threshold):
+                return i
+    return len(its) - 1
+
+
+def simulate(trajs: list[dict], rule: str, stopper: AdaptiveStopper | None = None, threshold: float | None = None) -> dict:
+    qs, toks = [], []
+    for t in trajs:
+        k = stop_index(t, rule, stopper, threshold)
+        qs.append(t["q"][k])
+        toks.append(t["tokens"][k])
+    return {"quality": qs, "tokens": toks}
+
+
+def choose_threshold(trajs: list[dict], stopper: AdaptiveStopper, tolerance: float = 0.01) -> tuple[float, dict]:
+    """The threshold that spends the fewest tokens on these runs with quality at most `tolerance` below fixed."""
+    fixed = simulate(trajs, "fixed")
+    q_fixed = float(np.mean(fixed["quality"]))
+    values = sorted({round(stopper.p_improve(x) * stopper.gain / (max(it.get("tokens", 0), 50) / 1000), 6)
+                     for t in trajs for x, it in zip(t["x"][:-1], t["its"][:-1])})
+    best = (0.0, float(np.mean(fixed["tokens"])), q_fixed)
+    for th in [v + 1e-9 for v in values]:  # stop wherever the expected gain is at or below v
+        s = simulate(trajs, "adaptive", stopper, th)
+        q, tok = float(np.mean(s["quality"])), float(np.mean(s["tokens"]))
+        if q >= q_fixed - tolerance - 1e-12 and tok < best[1]:
+            best = (th, tok, q)
+    return best[0], {"fixed_quality": q_fixed, "fixed_tokens": float(np.mean(fixed["tokens"])),
+                     "chosen_tokens": best[1], "chosen_quality": best[2], "candidates": len(values)}
+
+
+def train(paths: list[str], out: Path | str, tolerance: float = 0.01, l2: float = 1.0,
+          strategy: str | None = None) -> AdaptiveStopper:
+    trajs = load_trajectories(paths, strategy)
+    X, y, gain = training_set(trajs)
+    if len(y) < 10 or y.sum() == 0 or y.sum() == len(y):
+        raise ValueError(f"{len(y)} decisions with {int(y.sum())} gains: too few, or all alike, to learn from.")
+    w, b, mean, std = fit_logistic(X, y, l2)
+    stopper = AdaptiveStopper(w.tolist(), b, mean.tolist(), std.tolist(), gain, 0.0, {})
+    p = np.array([stopper.p_improve(x) for x in X])
+    stopper.threshold, dev = choose_threshold(trajs, stopper, tolerance)
+    stopper.meta = {"trained_on": [str(Path(p_).name if Path(p_).is_absolute() else p_) for p_ in paths],
+                    "runs": len(trajs), "decisions": len(y), "improved": int(y.sum()), "tolerance": tolerance, "l2": l2,
+                    "train_accuracy": round(float(np.mean((p > 0.5) == (y > 0.5))), 4),
+                    "base_rate": round(float(y.mean()), 4), "dev": {k: round(v, 4) if isinstance(v, float) else v for k, v in dev.items()}}
+    stopper.save(out)
+    return stopper
+
+
+# ---- the comparison --------------------------------------------------------------------------------------------
+def compare(paths: list[str], stopper: AdaptiveStopper, strategy: str | None = None) -> dict:
+    from irg.evaluation import bootstrap_ci, sign_test
+
+    trajs = load_trajectories(paths, strategy)
+    fixed = simulate(trajs, "fixed")
+    out = {"n": len(trajs), "rules": {}}
+    for name in ("fixed", "plateau", "adaptive", "first_draft"):
+        s = fixed if name == "fixed" else (
+            {"quality": [t["q"][0] for t in trajs], "tokens": [t["tokens"][0] for t in trajs]} if name == "first_draft"
+            else simulate(trajs, name, stopper))
+        dq = [a - b for a, b in zip(s["quality"], fixed["quality"])]
+        saved = [1 - a / b if b else 0.0 for a, b in zip(s["tokens"], fixed["tokens"])]
+        mean_tok, fixed_tok = float(np.mean(s["tokens"])), float(np.mean(fixed["tokens"]))
+        wins, losses = sum(d > 1e-9 for d in dq), sum(d < -1e-9 for d in dq)
+        out["rules"][name] = {
+            "quality": round(float(np.mean(s["quality"])), 4), "quality_ci": [round(v, 4) for v in bootstrap_ci(s["quality"])],
+            "mean_tokens": round(mean_tok, 1), "tokens_ci": [round(v, 1) for v in bootstrap_ci(s["tokens"])],
+            "tokens_saved_vs_fixed": round(1 - mean_tok / fixed_tok, 4) if fixed_tok else 0.0,
+            "tokens_saved_ci": [round(v, 4) for v in bootstrap_ci(saved)],
+            "quality_diff_vs_fixed": round(float(np.mean(dq)), 4), "quality_diff_ci": [round(v, 4) for v in bootstrap_ci(dq)],
+            "wins": wins, "losses": losses, "p_sign_test": round(sign_test(wins, losses), 4)}
+    return out
+
+
+def markdown(c: dict, command: str, meta: dict) -> str:
+    names = {"fixed": "fixed (the loop's own stops, max 4 iterations)", "plateau": "plateau (stop when the best score did not rise)",
+             "adaptive": "adaptive (learned)", "first_draft": "first draft only (single pass, for reference)"}
+    lines = [f"Command: `{command}`", "", f"n = {c['n']} runs; tokens are the whole run's (drafts, critiques, plans); "
+             "95% bootstrap CIs; Δ paired against the fixed rule on the same prompts.", "",
+             "| stop rule | quality | mean tokens | tokens saved vs fixed | Δ quality vs fixed | wins / losses (p) |",
+             "|---|---|---|---|---|---|"]
+    for k, r in c["rules"].items():
+        lines.append(f"| {names[k]} | {r['quality']:.1%} [{r['quality_ci'][0]:.1%}, {r['quality_ci'][1]:.1%}] | "
+                     f"{r['mean_tokens']:.0f} [{r['tokens_ci'][0]:.0f}, {r['tokens_ci'][1]:.0f}] | "
+                     f"{r['tokens_saved_vs_fixed']:.1%} (per run [{r['tokens_saved_ci'][0]:.1%}, {r['tokens_saved_ci'][1]:.1%}]) | "
+                     f"{r['quality_diff_vs_fixed']:+.1%} [{r['quality_diff_ci'][0]:+.1%}, {r['quality_diff_ci'][1]:+.1%}] | "
+                     f"{r['wins']} / {r['losses']} (p={r['p_sign_test']:.2g}) |")
+    lines += ["", f"Adaptive model: trained on {meta.get('runs')} dev runs ({meta.get('decisions')} decisions, "
+              f"{meta.get('improved')} where going on helped); threshold chosen on them: {meta.get('dev')}."]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m irg.stopping", description="Learn when to stop the IRG loop.")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("train", help="fit the adaptive stop model on logged dev-split runs")
+    t.add_argument("--data", nargs="+", required=True, help="results.jsonl files of `python -m irg.bench quality`")
+    t.add_argument("--out", default=str(MODEL_PATH))
+    t.add_argument("--tolerance", type=float, default=0.01, help="quality the threshold may give up on the dev runs")
+    t.add_argument("--strategy", default=None, help="only this strategy's runs (default: every irg_* run)")
+    c = sub.add_parser("compare", help="fixed vs plateau vs adaptive on logged (test-split) runs")
+    c.add_argument("--data", nargs="+", required=True)
+    c.add_argument("--model", default=str(MODEL_PATH))
+    c.add_argument("--out", default=None, help="folder for stopping.json and stopping.md")
+    c.add_argument("--strategy", default=None, help="only this strategy's runs (default: every irg_* run)")
+    args = ap.parse_args(argv)
+    try:
+        if args.cmd == "train":
+            s = train(args.data, args.out, args.tolerance, strategy=args.strategy)
+            print(json.dumps({"threshold": s.threshold, "gain": s.gain, **s.meta}, indent=1))
+            return 0
+        stopper = AdaptiveStopper.load(args.model)
+        res = compare(args.data, stopper, args.strategy)
+    except (OSError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    command = "python -m irg.stopping " + " ".join(argv if argv is not None else sys.argv[1:])
+    md = markdown(res, command, stopper.meta)
+    if args.out:
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+        (Path(args.out) / "stopping.json").write_text(json.dumps({**res, "command": command, "model": stopper.meta}, indent=1))
+        (Path(args.out) / "stopping.md").write_text(md)
+    print(md)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
