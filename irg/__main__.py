@@ -18,7 +18,7 @@ from irg.models import BACKENDS, DEFAULT_BACKEND
 from irg.events import CritiqueDone, DraftDone, DraftToken, Final, IterationDone, PlanDone, RunStarted, Stopped
 
 HELP = {
-    "strategy": f"one of: {', '.join(STRATEGIES)}", "planner": "template or model",
+    "strategy": f"one of: {', '.join(STRATEGIES)}", "planner": "template, model, or preference (template instructions plus a worse/better example pair)",
     "max_iters": "IRG iterations, or candidates for best_of_n / self_consistency",
     "budget": "token budget for the whole run (0 = none)", "time_limit": "seconds for the whole run (0 = none)",
     "final": "best (best-so-far, default) or last", "temperature": "0 = greedy",

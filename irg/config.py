@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 
 STRATEGIES = ("single_pass", "irg_internal", "irg_external", "irg_hybrid", "best_of_n", "self_consistency")
-PLANNERS = ("template", "model")
+PLANNERS = ("template", "model", "preference")
 FINAL_MODES = ("best", "last")
 HYBRID_CRITIC = ("always", "when_rules_pass")
 STOP_RULES = ("fixed", "plateau", "adaptive")  # irg/stopping.py
@@ -40,7 +40,7 @@ class RunConfig:
         if self.strategy not in STRATEGIES:
             raise ConfigError(f"Unknown strategy '{self.strategy}': choose one of {', '.join(STRATEGIES)}.")
         if self.planner not in PLANNERS:
-            raise ConfigError(f"Unknown planner '{self.planner}': choose 'template' or 'model'.")
+            raise ConfigError(f"Unknown planner '{self.planner}': choose one of {', '.join(PLANNERS)}.")
         if self.hybrid_critic not in HYBRID_CRITIC:
             raise ConfigError(f"hybrid critic must be one of {', '.join(HYBRID_CRITIC)} (got '{self.hybrid_critic}').")
         if self.stop not in STOP_RULES:

@@ -39,6 +39,9 @@ def draft_messages(prompt: str, task: str, plan: Plan | None = None, previous: s
     if plan is None:
         return msgs
     steps = "\n".join(f"- {i}" for i in plan.instructions) or "- Improve the answer."
+    if plan.example:  # preference planner: show what better looks like, not only say it
+        steps += (f"\nAn example of a worse and a better answer ({plan.example['from']}):\nWORSE: {plan.example['worse']}\n"
+                  f"BETTER: {plan.example['better']}\nMake your answer like the better one.")
     if include_previous and previous:
         msgs += [{"role": "assistant", "content": previous},
                  {"role": "user", "content": f"Rewrite your answer to my request. Follow these instructions:\n{steps}\n"

@@ -8,9 +8,12 @@ model cannot be trusted to name them.
 """
 from __future__ import annotations
 
+import json
 import re
 import threading
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 from irg.backends import Backend, GenRequest
 from irg.constraints import from_dict
@@ -27,6 +30,7 @@ class Plan:
     source: str = "template"  # template | model | template (model fallback)
     raw: str = ""  # the model planner's raw output
     tokens: int = 0
+    example: dict | None = None  # preference planner: {"worse", "better", "from"} shown with the instructions
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -104,5 +108,56 @@ class ModelPlanner(TemplatePlanner):
         return Plan(instructions, fallback.constraints, "model", gen.text, gen.total_tokens)
 
 
+BANK_PATH = Path(__file__).resolve().parent.parent / "assets" / "prompts" / "preference_bank.jsonl"
+EXAMPLE_CHARS = 360  # each side of the pair is cut to this: the example must not crowd out the draft
+
+
+@lru_cache(maxsize=4)
+def load_bank(path: str | None = None) -> tuple[dict, ...]:
+    p = Path(path) if path else BANK_PATH
+    if not p.exists():
+        return ()
+    with open(p, encoding="utf-8") as fh:
+        return tuple(json.loads(line) for line in fh if line.strip())
+
+
+def _cut(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= EXAMPLE_CHARS else text[:EXAMPLE_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+class PreferencePlanner(TemplatePlanner):
+    """Preference-data prompting: the template instructions plus one worse/better pair. The pair comes from the
+    run's own history when an earlier draft scored higher than the latest ("your draft 1 was better than
+    draft 3"), else from a small bank of pairs mined from dev-split trajectories (irg.preferences --bank) in
+    which a draft with the same kind of problem was revised into one without it."""
+
+    name = "preference"
+
+    def __init__(self, bank: tuple[dict, ...] | None = None):
+        self.bank = load_bank() if bank is None else bank
+
+    def example(self, report: Report, history: list[dict]) -> dict | None:
+        if len(history) >= 2:
+            best = max(history[:-1], key=lambda h: h.get("score", 0))
+            if best.get("score", 0) > history[-1].get("score", 0):
+                return {"worse": _cut(history[-1]["draft"]), "better": _cut(best["draft"]),
+                        "from": f"your own drafts {history[-1]['iteration']} (worse) and {best['iteration']} (better)"}
+        kinds = [f.kind for f in _ordered(report.findings) if f.severity == "critical"]
+        for kind in kinds:
+            for pair in self.bank:
+                if kind in pair.get("fixed", []):
+                    return {"worse": _cut(pair["worse"]), "better": _cut(pair["better"]),
+                            "from": f"another request, where the better answer fixed: {kind.replace('_', ' ')}"}
+        return None
+
+    def plan(self, prompt, report, history, previous=None, token_allowance=None, cancel=None) -> Plan:
+        p = super().plan(prompt, report, history, previous, token_allowance, cancel)
+        p.source, p.example = "preference", self.example(report, history)
+        return p
+
+
 def make_planner(kind: str, backend: Backend, max_new_tokens: int = 64):
+    if kind == "preference":
+        return PreferencePlanner()
     return ModelPlanner(backend, max_new_tokens) if kind == "model" else TemplatePlanner()
