@@ -7,7 +7,7 @@ import torch
 from irg.config import RunConfig
 from irg.loop import draft_messages
 from irg.plan import Plan, PreferencePlanner
-from irg.preferences import bank, export, main, pairs_from_record
+from irg.preferences import bank, main, pairs_from_record
 from irg.record import Recorder
 from irg.report import Finding, Report
 from irg.strategies import run
