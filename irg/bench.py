@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+from pathlib import Path
 
 PROMPTS = ["Explain how rain forms.", "Write a story about a lighthouse keeper.", "Describe how a bicycle works.",
            "Give advice to a new student.", "Describe the water cycle."]
@@ -178,7 +179,7 @@ def quality_main(args, argv: list[str]) -> int:
         try:
             items = suites.load(args.suite, args.split, args.n, args.data)
             base = RunConfig(max_iters=args.max_iters, budget=args.budget, max_new_tokens=args.max_new_tokens,
-                             hybrid_critic=args.hybrid_critic).to_dict()
+                             hybrid_critic=args.hybrid_critic, planner=args.planner, stop=args.stop).to_dict()
         except (ValueError, OSError, ConfigError) as e:
             print(f"error: {e}")
             return 2
@@ -225,13 +226,32 @@ def main(argv=None) -> int:
     q.add_argument("--max-new-tokens", type=int, default=256)
     q.add_argument("--hybrid-critic", default="when_rules_pass", choices=["always", "when_rules_pass"],
                    help="irg_hybrid: ask the model critic every iteration, or only once the rules find nothing critical")
+    q.add_argument("--planner", default="template", choices=["template", "model", "preference"])
+    q.add_argument("--stop", default="fixed", choices=["fixed", "plateau", "adaptive"], help="the IRG strategies' stop rule")
     q.add_argument("--model", default="bundled")
     q.add_argument("--backend", default="auto")
     q.add_argument("--out", help="folder for results.jsonl, summary.json, report.html (default runs/quality/SUITE-SPLIT)")
     q.add_argument("--workers", type=int, default=1, help="runs at once on the shared model (llama.cpp batches them)")
     q.add_argument("--background", action="store_true", help="run detached, logging to OUT/run.log")
     q.add_argument("--report-only", action="store_true", help="recompute the summary and report from results.jsonl")
+    c = sub.add_parser("compare", help="one strategy in two results files (e.g. two planners), paired on the same prompts")
+    c.add_argument("a", help="results.jsonl (or its folder): the variant")
+    c.add_argument("b", help="results.jsonl (or its folder): what it is compared with")
+    c.add_argument("--strategy", default="irg_hybrid")
+    c.add_argument("--out", help="also write the comparison as JSON here")
     args = p.parse_args(argv)
+    if args.cmd == "compare":
+        from irg.evaluation import compare_files
+
+        try:
+            res = compare_files(args.a, args.b, args.strategy)
+        except (OSError, ValueError) as e:
+            print(f"error: {e}")
+            return 2
+        print(json.dumps(res, indent=1))
+        if args.out:
+            Path(args.out).write_text(json.dumps(res, indent=1))
+        return 0
     if args.cmd == "quality":
         return quality_main(args, argv)
     if args.cmd == "app":

@@ -176,6 +176,29 @@ def paired(rs: dict, base: dict) -> dict | None:
             "anytime_index": anytime_index(q0, t0, q1, t1)}
 
 
+def compare_files(a: str | Path, b: str | Path, strategy: str = "irg_hybrid") -> dict:
+    """`strategy` in results file a against the same strategy in b, paired on the prompts both ran: quality
+    (bootstrap CI, sign test), tokens, and a's quality per token against b's."""
+    def rows(p):
+        p = Path(p)
+        rs = [r for r in load_results(p / "results.jsonl" if p.is_dir() else p) if r["strategy"] == strategy]
+        if not rs:
+            raise ValueError(f"No {strategy} runs in {p}.")
+        score_rows(rs)
+        return {str(r["id"]): r for r in rs}
+    ra, rb = rows(a), rows(b)
+    res = paired(ra, rb)
+    if res is None:
+        raise ValueError("The two files share no prompts.")
+    ids = [i for i in ra if i in rb]
+    tok_a, tok_b = [ra[i]["tokens_total"] for i in ids], [rb[i]["tokens_total"] for i in ids]
+    return {"strategy": strategy, "a": str(a), "b": str(b), **res,
+            "quality_a": mean(ra[i]["q"] for i in ids), "quality_b": mean(rb[i]["q"] for i in ids),
+            "quality_a_ci": bootstrap_ci([ra[i]["q"] for i in ids]), "quality_b_ci": bootstrap_ci([rb[i]["q"] for i in ids]),
+            "mean_tokens_a": mean(tok_a), "mean_tokens_b": mean(tok_b),
+            "tokens_diff_ci": bootstrap_ci([x - y for x, y in zip(tok_a, tok_b)])}
+
+
 def summarize(rows: list[dict]) -> dict:
     score_rows(rows)
     by = defaultdict(dict)

@@ -148,3 +148,22 @@ def test_cli_errors_are_one_line(tmp_path, capsys):
     assert "needs --data" in capsys.readouterr().out
     assert main(["quality", "--suite", "maths", "--max-iters", "0", "--out", str(tmp_path)]) == 2
     assert "at least 1" in capsys.readouterr().out
+
+
+def test_compare_files_pairs_one_strategy_across_two_runs(tmp_path):
+    import json
+
+    from irg.bench import main as bench_main
+    from irg.evaluation import compare_files
+
+    def row(i, text, tokens):
+        return {"id": f"k{i}", "strategy": "irg_hybrid", "task": "constraints", "prompt": "p", "final": text,
+                "iterations": [{"iteration": 1, "draft": text, "score": 1.0, "tokens_cum": tokens}], "tokens_total": tokens,
+                "gold_constraints": [{"kind": "lowercase"}], "answer": None, "reference": None}
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text("\n".join(json.dumps(row(i, "all lower", 100)) for i in range(4)))
+    b.write_text("\n".join(json.dumps(row(i, "Not Lower" if i < 3 else "ok", 150)) for i in range(4)))
+    res = compare_files(a, b)
+    assert res["n"] == 4 and res["wins"] == 3 and res["losses"] == 0 and res["diff"] == 0.75
+    assert res["mean_tokens_a"] == 100 and res["mean_tokens_b"] == 150
+    assert bench_main(["compare", str(a), str(b), "--strategy", "single_pass"]) == 2
