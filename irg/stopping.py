@@ -30,7 +30,7 @@ from irg.config import STOP_RULES  # noqa: F401 — the names live with the conf
 MODEL_PATH = Path(__file__).resolve().parent.parent / "assets" / "stopping" / "adaptive.json"
 FEATURES = ("iteration", "score", "score_change", "best_score", "is_best", "critical_rule", "critical_model", "minor",
             "constraint_findings", "repetition", "truncated", "draft_similarity", "tokens_so_far_k", "iteration_tokens_k",
-            "is_math", "n_constraints")
+            "is_math", "n_constraints", "enforceable", "persistent")
 
 
 # ---- features: from the iterations so far, the same in a live run and in a logged record ---------------------
@@ -44,6 +44,7 @@ def features(its: list[dict], is_math: bool, n_constraints: int) -> list[float]:
     scores = [it.get("score", 0.0) for it in its]
     fs = cur.get("findings") or []
     crit = [f for f in fs if f.get("severity") == "critical"]
+    before = {f.get("kind") for f in (its[-2].get("findings") or []) if f.get("severity") == "critical"} if len(its) > 1 else set()
     return [
         len(its), scores[-1], scores[-1] - (scores[-2] if len(scores) > 1 else 0.0), max(scores),
         float(scores[-1] >= max(scores)),
@@ -52,7 +53,21 @@ def features(its: list[dict], is_math: bool, n_constraints: int) -> list[float]:
         float(cur.get("finish_reason") == "length"),
         _similarity(its[-2].get("draft", ""), cur.get("draft", "")) if len(its) > 1 else 0.0,
         cur.get("tokens_cum", 0) / 1000, cur.get("tokens", 0) / 1000, float(is_math), float(n_constraints),
+        sum(_enforceable(f) for f in crit),  # the next draft's decoding will enforce these: likely fixed
+        sum(f.get("kind") in before for f in crit),  # still there after a plan asked to fix them: likely to stay
     ]
+
+
+def _enforceable(finding: dict) -> bool:
+    from irg.constraints import from_dict
+
+    c = finding.get("constraint")
+    if not c:
+        return False
+    try:
+        return from_dict(c).decoding() is not None
+    except (ValueError, TypeError):
+        return False
 
 
 # ---- the rule in a live run -----------------------------------------------------------------------------------
@@ -225,7 +240,7 @@ def choose_threshold(trajs: list[dict], stopper: AdaptiveStopper, tolerance: flo
                      "chosen_tokens": best[1], "chosen_quality": best[2], "candidates": len(values)}
 
 
-def train(paths: list[str], out: Path | str, tolerance: float = 0.01, l2: float = 1.0,
+def train(paths: list[str], out: Path | str, tolerance: float = 0.01, l2: float = 3.0,
           strategy: str | None = None) -> AdaptiveStopper:
     trajs = load_trajectories(paths, strategy)
     X, y, gain = training_set(trajs)
@@ -243,7 +258,47 @@ def train(paths: list[str], out: Path | str, tolerance: float = 0.01, l2: float 
     return stopper
 
 
+def cross_validate(paths: list[str], folds: int = 5, tolerance: float = 0.01, l2: float = 1.0,
+                   strategy: str | None = None, features_used: list[int] | None = None) -> dict:
+    """K-fold over runs of the dev files: fit and pick the threshold on k-1 folds, apply to the held-out one.
+    For choosing settings (features, l2, tolerance) without touching the test split."""
+    trajs = load_trajectories(paths, strategy)
+    qs, toks, fixed_q, fixed_t = [], [], [], []
+    for k in range(folds):
+        train_t = [t for i, t in enumerate(trajs) if i % folds != k]
+        held = [t for i, t in enumerate(trajs) if i % folds == k]
+        X, y, gain = training_set(train_t)
+        if y.sum() == 0 or y.sum() == len(y):
+            continue
+        if features_used is not None:  # switch features off by fixing them to their mean (weight 0)
+            X = X.copy()
+            off = [j for j in range(X.shape[1]) if j not in features_used]
+            X[:, off] = 0.0
+        w, b, mean, std = fit_logistic(X, y, l2)
+        if features_used is not None:
+            w[[j for j in range(len(w)) if j not in features_used]] = 0.0
+        m = AdaptiveStopper(w.tolist(), b, mean.tolist(), std.tolist(), gain, 0.0, {})
+        m.threshold, _ = choose_threshold(train_t, m, tolerance)
+        s = simulate(held, "adaptive", m)
+        f = simulate(held, "fixed")
+        qs += s["quality"]
+        toks += s["tokens"]
+        fixed_q += f["quality"]
+        fixed_t += f["tokens"]
+    return {"runs": len(qs), "quality": round(float(np.mean(qs)), 4), "fixed_quality": round(float(np.mean(fixed_q)), 4),
+            "tokens_saved": round(1 - float(np.mean(toks)) / float(np.mean(fixed_t)), 4)}
+
+
 # ---- the comparison --------------------------------------------------------------------------------------------
+def _ratio_ci(a: list[float], b: list[float], n: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """Bootstrap 95% CI of 1 - sum(a)/sum(b) over runs (the share of tokens saved)."""
+    rng = np.random.default_rng(seed)
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    idx = rng.integers(0, len(a), size=(n, len(a)))
+    r = np.sort(1 - a[idx].sum(1) / np.maximum(b[idx].sum(1), 1e-9))
+    return float(r[int(0.025 * n)]), float(r[int(0.975 * n) - 1])
+
+
 def compare(paths: list[str], stopper: AdaptiveStopper, strategy: str | None = None) -> dict:
     from irg.evaluation import bootstrap_ci, sign_test
 
@@ -255,14 +310,13 @@ def compare(paths: list[str], stopper: AdaptiveStopper, strategy: str | None = N
             {"quality": [t["q"][0] for t in trajs], "tokens": [t["tokens"][0] for t in trajs]} if name == "first_draft"
             else simulate(trajs, name, stopper))
         dq = [a - b for a, b in zip(s["quality"], fixed["quality"])]
-        saved = [1 - a / b if b else 0.0 for a, b in zip(s["tokens"], fixed["tokens"])]
         mean_tok, fixed_tok = float(np.mean(s["tokens"])), float(np.mean(fixed["tokens"]))
         wins, losses = sum(d > 1e-9 for d in dq), sum(d < -1e-9 for d in dq)
         out["rules"][name] = {
             "quality": round(float(np.mean(s["quality"])), 4), "quality_ci": [round(v, 4) for v in bootstrap_ci(s["quality"])],
             "mean_tokens": round(mean_tok, 1), "tokens_ci": [round(v, 1) for v in bootstrap_ci(s["tokens"])],
             "tokens_saved_vs_fixed": round(1 - mean_tok / fixed_tok, 4) if fixed_tok else 0.0,
-            "tokens_saved_ci": [round(v, 4) for v in bootstrap_ci(saved)],
+            "tokens_saved_ci": [round(v, 4) for v in _ratio_ci(s["tokens"], fixed["tokens"])],
             "quality_diff_vs_fixed": round(float(np.mean(dq)), 4), "quality_diff_ci": [round(v, 4) for v in bootstrap_ci(dq)],
             "wins": wins, "losses": losses, "p_sign_test": round(sign_test(wins, losses), 4)}
     return out
@@ -278,7 +332,7 @@ def markdown(c: dict, command: str, meta: dict) -> str:
     for k, r in c["rules"].items():
         lines.append(f"| {names[k]} | {r['quality']:.1%} [{r['quality_ci'][0]:.1%}, {r['quality_ci'][1]:.1%}] | "
                      f"{r['mean_tokens']:.0f} [{r['tokens_ci'][0]:.0f}, {r['tokens_ci'][1]:.0f}] | "
-                     f"{r['tokens_saved_vs_fixed']:.1%} (per run [{r['tokens_saved_ci'][0]:.1%}, {r['tokens_saved_ci'][1]:.1%}]) | "
+                     f"{r['tokens_saved_vs_fixed']:.1%} [{r['tokens_saved_ci'][0]:.1%}, {r['tokens_saved_ci'][1]:.1%}] | "
                      f"{r['quality_diff_vs_fixed']:+.1%} [{r['quality_diff_ci'][0]:+.1%}, {r['quality_diff_ci'][1]:+.1%}] | "
                      f"{r['wins']} / {r['losses']} (p={r['p_sign_test']:.2g}) |")
     lines += ["", f"Adaptive model: trained on {meta.get('runs')} dev runs ({meta.get('decisions')} decisions, "
@@ -294,6 +348,13 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--out", default=str(MODEL_PATH))
     t.add_argument("--tolerance", type=float, default=0.01, help="quality the threshold may give up on the dev runs")
     t.add_argument("--strategy", default=None, help="only this strategy's runs (default: every irg_* run)")
+    t.add_argument("--l2", type=float, default=3.0, help="L2 penalty (3.0: chosen by `cv` on the dev runs)")
+    v = sub.add_parser("cv", help="k-fold cross-validation on dev runs (to choose settings without the test split)")
+    v.add_argument("--data", nargs="+", required=True)
+    v.add_argument("--folds", type=int, default=5)
+    v.add_argument("--tolerance", type=float, default=0.01)
+    v.add_argument("--l2", type=float, default=3.0)
+    v.add_argument("--strategy", default=None)
     c = sub.add_parser("compare", help="fixed vs plateau vs adaptive on logged (test-split) runs")
     c.add_argument("--data", nargs="+", required=True)
     c.add_argument("--model", default=str(MODEL_PATH))
@@ -301,8 +362,11 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--strategy", default=None, help="only this strategy's runs (default: every irg_* run)")
     args = ap.parse_args(argv)
     try:
+        if args.cmd == "cv":
+            print(json.dumps(cross_validate(args.data, args.folds, args.tolerance, args.l2, args.strategy)))
+            return 0
         if args.cmd == "train":
-            s = train(args.data, args.out, args.tolerance, strategy=args.strategy)
+            s = train(args.data, args.out, args.tolerance, args.l2, strategy=args.strategy)
             print(json.dumps({"threshold": s.threshold, "gain": s.gain, **s.meta}, indent=1))
             return 0
         stopper = AdaptiveStopper.load(args.model)
