@@ -117,6 +117,7 @@ CHECK = [  # (constraint, a text that satisfies it, a text that does not)
     ({"kind": "repeat_request", "request": "What is 2+2?"}, "What is 2+2?\n4", "4"),
     ({"kind": "choose_from", "options": ["My answer is yes.", "My answer is no."]}, "My answer is no.", "Maybe."),
     ({"kind": "language", "language": "french"}, "Le chat est dans la maison et il dort.", "The cat is in the house and it sleeps."),
+    ({"kind": "final_answer", "value": "38", "hint": False}, "28 + 10 = 38\nThe answer is 38.", "The answer is 37."),
 ]
 
 
