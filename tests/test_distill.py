@@ -142,12 +142,13 @@ def test_command_end_to_end(tmp_path, kind, monkeypatch):
     path = _save(model, tok, tmp_path / "model")
     out = tmp_path / "run"
     monkeypatch.setenv("IRG_CACHE_DIR", str(tmp_path / "cache"))
+    variants = ["base", "baseline", "cot", "feedback"] if kind == "decoder-only" else ["base", "baseline"]  # each is a process
     code = DS.main(["--teacher", path, "--student", path, "--n-train", "4", "--n-val", "2", "--n-test", "3",
                     "--n-train-eval", "2", "--steps", "2", "--batch-size", "2", "--max-new-tokens", "6",
-                    "--teacher-iters", "2", "--out", str(out)])
+                    "--teacher-iters", "2", "--variants", ",".join(variants), "--out", str(out)])
     assert code == 0
     s = json.loads((out / "distill.json").read_text())
-    assert set(s["models"]) == {"base", "baseline", "cot", "feedback"}
+    assert set(s["models"]) == set(variants)
     assert s["models"]["base"]["test"]["n"] == 3 and s["models"]["baseline"]["train_examples"] == 4
     assert s["models"]["baseline"]["test"]["vs_base"]["n"] == 3
     md = (out / "distill.md").read_text()

@@ -138,6 +138,22 @@ def draft_backend(model: str, adapter: str):
         return _backends[key]
 
 
+def ship_model_choice(src: Path, folder: str, model_name: str, base_model: str, meta: dict, dest: Path | None = None) -> Path:
+    """Copy a trained peft LoRA folder into assets/adapters/<folder> as a whole model choice named `model_name`
+    (irg.models resolves the name to the base model with this adapter merged in)."""
+    target = (dest or ADAPTER_DIR) / folder
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    shutil.copy2(src / "adapter_model.safetensors", target / "adapter_model.safetensors")
+    cfg = json.loads((src / "adapter_config.json").read_text())
+    if base_model == "bundled":
+        cfg["base_model_name_or_path"] = "HuggingFaceTB/SmolLM2-135M-Instruct"  # not this machine's cache path
+    (target / "adapter_config.json").write_text(json.dumps(cfg, indent=2))
+    (target / "irg_meta.json").write_text(json.dumps({"kind": "student", "model_name": model_name, "base_model": base_model,
+                                                      **meta}, indent=1))
+    return target
+
+
 def ship(src: Path, dest: Path | None = None, prefix: str = "smollm2-135m") -> list[Path]:
     """Copy a comparison's trained adapters (gan, lora) into assets/adapters under stable names:
     `python -c "from tuning.adapters import ship; ship(Path('runs/tuning/compare/adapters'))"`."""

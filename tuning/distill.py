@@ -512,24 +512,11 @@ def best_student(s: dict) -> tuple[str | None, str]:
 
 def ship_student(out: Path, variant: str, s: dict, dest: Path | None = None, name: str = STUDENT_NAME) -> Path:
     """Copy a trained student into assets/adapters as a model choice (irg.models resolves `name` to it)."""
-    import shutil
+    from tuning.adapters import ship_model_choice
 
-    from tuning.adapters import ADAPTER_DIR
-
-    src = out / "students" / variant
-    target = (dest or ADAPTER_DIR) / "smollm2-135m-maths-student"
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    shutil.copy2(src / "adapter_model.safetensors", target / "adapter_model.safetensors")
-    cfg = json.loads((src / "adapter_config.json").read_text())
-    if s["config"]["student"] == "bundled":
-        cfg["base_model_name_or_path"] = "HuggingFaceTB/SmolLM2-135M-Instruct"  # not this machine's cache path
-    (target / "adapter_config.json").write_text(json.dumps(cfg, indent=2))
-    meta = {"kind": "student", "model_name": name, "base_model": s["config"]["student"], "variant": variant,
-            "made_by": s.get("command", "python -m tuning.distill"), "config": s["config"],
+    meta = {"variant": variant, "made_by": s.get("command", "python -m tuning.distill"), "config": s["config"],
             "results": {v: {k: r[k] for k in ("train", "val", "test") if k in r} for v, r in s["models"].items()}}
-    (target / "irg_meta.json").write_text(json.dumps(meta, indent=1))
-    return target
+    return ship_model_choice(out / "students" / variant, "smollm2-135m-maths-student", name, s["config"]["student"], meta, dest)
 
 
 # ---- the command -----------------------------------------------------------------------------------------

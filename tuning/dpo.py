@@ -99,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--suite", default="constraints")
     ap.add_argument("--split", default="test")
     ap.add_argument("--n", type=int, default=100)
+    ap.add_argument("--ship", action="store_true", help="if the tuned single pass beats the base one (paired 95%% CI "
+                    "above 0), ship the adapter as the model 'bundled-dpo'")
     for k, v in asdict(DPOSettings()).items():
         ap.add_argument("--" + k.replace("_", "-"), type=type(v), default=v)
     args = ap.parse_args(argv)
@@ -149,6 +151,14 @@ def main(argv: list[str] | None = None) -> int:
           f"sign test p = {res['p_sign_test']:.2g}; training {train_s:.0f} s ({s.steps} steps), peak RSS {res['peak_rss_mb'] / 1024:.2f} GB.\n")
     (out / "dpo.md").write_text(md)
     print(md)
+    if args.ship:
+        if res["diff_ci"][0] > 0:
+            from tuning.adapters import ship_model_choice
+
+            meta = {k: res[k] for k in ("settings", "pairs", "suite", "split", "n", "base", "dpo", "diff", "diff_ci", "command")}
+            print(f"shipped: {ship_model_choice(out / 'adapter', 'smollm2-135m-dpo', 'bundled-dpo', s.model, meta)}")
+        else:
+            print("not shipped: the DPO single pass does not beat the base one (the paired 95% CI reaches 0)")
     return 0
 
 
