@@ -104,7 +104,8 @@ def problems(cfg: DistillConfig) -> dict[str, list[dict]]:
         for r in rows:
             out[_hash_split(r["prompt"])].append(r)
         out = {"train": out["train"][: cfg.n_train], "val": out["val"][: cfg.n_val], "test": out["test"][: cfg.n_test]}
-    return {k: [{"id": r["id"], "prompt": r["prompt"], "answer": str(r["answer"])} for r in v] for k, v in out.items()}
+    return {k: [{"id": r["id"], "prompt": r["prompt"], "answer": str(r["answer"]), "template": r.get("template", "")}
+                for r in v] for k, v in out.items()}
 
 
 # ---- 2. the teacher ---------------------------------------------------------------------------------
@@ -427,6 +428,7 @@ def summarise(out: Path, cfg: DistillConfig) -> dict:
                             "changes": actions, "rejected_because": reasons},
                "models": {}}
     base = results.get("base")
+    templates = {r["id"]: r.get("template", "") for split in problems(cfg).values() for r in split}
     for v, r in results.items():
         row = {"train_examples": r["train_examples"], "train_seconds": r["train_seconds"], "peak_rss_mb": r["peak_rss_mb"],
                "target_tokens_mean": r["target_tokens_mean"], "final_loss": r["loss"][-1]["loss"] if r["loss"] else None}
@@ -437,6 +439,10 @@ def summarise(out: Path, cfg: DistillConfig) -> dict:
             if base is not None and v != "base":
                 row[split]["vs_base"] = paired(vals, [x["correct"] for x in base["scores"][split]])
         row["generated_tokens_mean_test"] = round(sum(x["tokens"] for x in r["scores"]["test"]) / max(1, len(r["scores"]["test"])), 1)
+        by_t: dict[str, list[int]] = {}
+        for x in r["scores"]["test"]:
+            by_t.setdefault(templates.get(x["id"], ""), []).append(x["correct"])
+        row["test_by_template"] = {t: f"{sum(c)}/{len(c)}" for t, c in sorted(by_t.items())}
         summary["models"][v] = row
     return summary
 
@@ -479,6 +485,13 @@ def markdown(s: dict, command: str) -> str:
               + "; rejected because: " + (", ".join(f"{k} {v}" for k, v in sorted(f["rejected_because"].items(), key=lambda kv: -kv[1])) or "—") + ".",
               f"Every student: LoRA r={cfg['lora_r']} on every linear layer, {cfg['steps']} steps × {cfg['batch_size']} examples, "
               f"lr {cfg['lr']}, the engine's draft prompt as input."]
+    tmpl = sorted({t for r in ms.values() for t in r.get("test_by_template", {})})
+    if any(tmpl):
+        lines += ["", "Test problems solved, by problem template:", "",
+                  "| model | " + " | ".join(tmpl) + " |", "|---|" + "---|" * len(tmpl)]
+        for v in ("base", *VARIANTS):
+            if v in ms:
+                lines.append(f"| {v} | " + " | ".join(ms[v]["test_by_template"].get(t, "—") for t in tmpl) + " |")
     return "\n".join(lines) + "\n"
 
 
