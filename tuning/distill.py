@@ -158,8 +158,8 @@ def teacher(train: list[dict], cfg: DistillConfig, path: Path, progress: bool = 
     todo = [it for it in train if it["id"] not in done]
     if todo:
         path.parent.mkdir(parents=True, exist_ok=True)
-        model = load_model(cfg.teacher)
-        if model.seq2seq:
+        if is_seq2seq(cfg.teacher):
+            model = load_model(cfg.teacher)
             for r in teach_direct(todo, model.model, model.tok, cfg):
                 done[r["id"]] = r
                 with open(path, "a", encoding="utf-8") as fh:
@@ -427,10 +427,15 @@ def summarise(out: Path, cfg: DistillConfig) -> dict:
                             "accepted_from_final_answer": sum(r["from_final"] for r in fb_log),
                             "changes": actions, "rejected_because": reasons},
                "models": {}}
+    # A separate peak-memory measurement, if one was made (runs before VmHWM was used inherited the parent's peak)
+    rss_file = out / "peak_rss.jsonl"
+    rss = {r["variant"]: r["peak_rss_mb"] for r in _jsonl(rss_file)}
+    summary["peak_rss_source"] = (f"{rss_file.name}: a fresh process per model, 30 training steps + scoring 16 problems"
+                                  if rss else "each student's own process (VmHWM)")
     base = results.get("base")
     templates = {r["id"]: r.get("template", "") for split in problems(cfg).values() for r in split}
     for v, r in results.items():
-        row = {"train_examples": r["train_examples"], "train_seconds": r["train_seconds"], "peak_rss_mb": r["peak_rss_mb"],
+        row = {"train_examples": r["train_examples"], "train_seconds": r["train_seconds"], "peak_rss_mb": rss.get(v, r["peak_rss_mb"]),
                "target_tokens_mean": r["target_tokens_mean"], "final_loss": r["loss"][-1]["loss"] if r["loss"] else None}
         for split, sc in r["scores"].items():
             vals = [x["correct"] for x in sc]
@@ -484,7 +489,7 @@ def markdown(s: dict, command: str) -> str:
               + (", ".join(f"{k} {v}" for k, v in sorted(f["changes"].items())) or "none")
               + "; rejected because: " + (", ".join(f"{k} {v}" for k, v in sorted(f["rejected_because"].items(), key=lambda kv: -kv[1])) or "—") + ".",
               f"Every student: LoRA r={cfg['lora_r']} on every linear layer, {cfg['steps']} steps × {cfg['batch_size']} examples, "
-              f"lr {cfg['lr']}, the engine's draft prompt as input."]
+              f"lr {cfg['lr']}, the engine's draft prompt as input. Peak RSS: {s.get('peak_rss_source', '')}."]
     tmpl = sorted({t for r in ms.values() for t in r.get("test_by_template", {})})
     if any(tmpl):
         lines += ["", "Test problems solved, by problem template:", "",
