@@ -86,18 +86,27 @@ def check_model() -> AdaptiveStopper:
     return _loaded["model"]
 
 
-def early_stop(rule: str, its: list[dict], is_math: bool, n_constraints: int) -> tuple[str, str] | None:
-    """(reason, detail) if `rule` ends the run after these iterations, else None. `fixed` never does."""
+def decide(rule: str, its: list[dict], x: list[float], stopper: "AdaptiveStopper | None" = None,
+           threshold: float | None = None) -> tuple[str, str] | None:
+    """(reason, detail) if `rule` ends the run after these iterations (`x`: the last one's features), else None.
+    The one decision used live (early_stop) and on logged runs (stop_index)."""
     if rule == "plateau" and len(its) > 1:
         best_before = max(it.get("score", 0.0) for it in its[:-1])
         if its[-1].get("score", 0.0) <= best_before:
             return "plateau", f"score {its[-1].get('score', 0.0):.2f} did not beat {best_before:.2f}"
     if rule == "adaptive":
-        m = check_model()
-        g = m.gain_per_k(its, is_math, n_constraints)
-        if g < m.threshold:
-            return "adaptive", f"expected gain {g:.3f} per 1,000 tokens < {m.threshold:.3f}"
+        th = stopper.threshold if threshold is None else threshold
+        g = stopper.gain(x, its[-1])
+        if g < th:
+            return "adaptive", f"expected gain {g:.3f} per 1,000 tokens < {th:.3f}"
     return None
+
+
+def early_stop(rule: str, its: list[dict], is_math: bool, n_constraints: int) -> tuple[str, str] | None:
+    """(reason, detail) if `rule` ends the live run after these iterations, else None. `fixed` never does."""
+    if rule not in ("plateau", "adaptive"):
+        return None
+    return decide(rule, its, features(its, is_math, n_constraints), check_model() if rule == "adaptive" else None)
 
 
 # ---- the model ---------------------------------------------------------------------------------------------
@@ -107,7 +116,7 @@ class AdaptiveStopper:
     bias: float
     mean: list[float]
     std: list[float]
-    gain: float  # mean quality gained when continuing did help (training data)
+    gain_when_helped: float  # mean quality gained when continuing did help (training data)
     threshold: float  # stop when expected gain per 1,000 tokens is below it
     meta: dict
 
@@ -126,18 +135,16 @@ class AdaptiveStopper:
     def save(self, path: Path | str) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text(json.dumps({"features": list(FEATURES), "weights": self.weights, "bias": self.bias,
-                                          "mean": self.mean, "std": self.std, "gain": self.gain,
+                                          "mean": self.mean, "std": self.std, "gain": self.gain_when_helped,
                                           "threshold": self.threshold, "meta": self.meta}, indent=1))
 
     def p_improve(self, x: list[float]) -> float:
         z = (np.asarray(x) - np.asarray(self.mean)) / np.asarray(self.std)
         return float(1 / (1 + math.exp(-(float(z @ np.asarray(self.weights)) + self.bias))))
 
-    def gain_per_k(self, its: list[dict], is_math: bool, n_constraints: int) -> float:
-        """Expected quality gain of continuing per 1,000 tokens (the next iteration costs about as much as this one)."""
-        p = self.p_improve(features(its, is_math, n_constraints))
-        cost = max(its[-1].get("tokens", 0), 50) / 1000
-        return p * self.gain / cost
+    def gain(self, x: list[float], it: dict) -> float:
+        """Expected quality gain of continuing per 1,000 tokens (the next iteration costs about as much as `it`)."""
+        return self.p_improve(x) * self.gain_when_helped / (max(it.get("tokens", 0), 50) / 1000)
 
 
 def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 3000, lr: float = 0.1):
@@ -204,14 +211,8 @@ def stop_index(t: dict, rule: str, stopper: AdaptiveStopper | None = None, thres
     """The iteration (0-based) after which `rule` stops this logged run (the run's own stops still apply)."""
     its = t["its"]
     for i in range(len(its) - 1):
-        if rule == "plateau" and i > 0 and its[i].get("score", 0) <= max(it.get("score", 0) for it in its[:i]):
+        if decide(rule, its[: i + 1], t["x"][i], stopper, threshold):
             return i
-        if rule == "adaptive":
-            x = t["x"][i]
-            p = stopper.p_improve(x)
-            cost = max(its[i].get("tokens", 0), 50) / 1000
-            if p * stopper.gain / cost < (stopper.threshold if threshold is None else threshold):
-                return i
     return len(its) - 1
 
 
@@ -228,8 +229,7 @@ def choose_threshold(trajs: list[dict], stopper: AdaptiveStopper, tolerance: flo
     """The threshold that spends the fewest tokens on these runs with quality at most `tolerance` below fixed."""
     fixed = simulate(trajs, "fixed")
     q_fixed = float(np.mean(fixed["quality"]))
-    values = sorted({round(stopper.p_improve(x) * stopper.gain / (max(it.get("tokens", 0), 50) / 1000), 6)
-                     for t in trajs for x, it in zip(t["x"][:-1], t["its"][:-1])})
+    values = sorted({round(stopper.gain(x, it), 6) for t in trajs for x, it in zip(t["x"][:-1], t["its"][:-1])})
     best = (0.0, float(np.mean(fixed["tokens"])), q_fixed)
     for th in [v + 1e-9 for v in values]:  # stop wherever the expected gain is at or below v
         s = simulate(trajs, "adaptive", stopper, th)
@@ -367,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.cmd == "train":
             s = train(args.data, args.out, args.tolerance, args.l2, strategy=args.strategy)
-            print(json.dumps({"threshold": s.threshold, "gain": s.gain, **s.meta}, indent=1))
+            print(json.dumps({"threshold": s.threshold, "gain": s.gain_when_helped, **s.meta}, indent=1))
             return 0
         stopper = AdaptiveStopper.load(args.model)
         res = compare(args.data, stopper, args.strategy)
