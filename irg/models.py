@@ -80,7 +80,8 @@ def resolve(name: str) -> ModelSpec:
                          "or the URL of an OpenAI-compatible server.")
     if name.startswith(("http://", "https://")):  # an OpenAI-compatible server; "#model" picks one of its models
         return ModelSpec(name, "remote", name)
-    student = shipped_students().get(name)
+    # shipped students have plain names ("bundled-maths-student"): the common cases skip reading their folders
+    student = None if name == BUNDLED or "/" in name or name.endswith(".gguf") else shipped_students().get(name)
     if student is not None:  # a distilled student: its base model with a shipped LoRA merged in (transformers)
         return ModelSpec(name, "student", str(student.path))
     if name == BUNDLED:
