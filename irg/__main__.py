@@ -92,85 +92,107 @@ def print_events(events, out=None) -> None:
 
 
 def read_jsonl(path: str, err=None):
-    """(id, item) for every usable line; bad lines are reported with their number and skipped."""
+    """(id, item) for every usable line. Bad lines are reported with their number and skipped, and only they:
+    invalid UTF-8 or JSON, no prompt, an id that is not a string or number, an id seen before on an earlier
+    line (the output has one line per id), constraints that are not valid (the message names the field).
+    A line's hand-written constraints are checked here, before any model runs, and kept as objects."""
+    from irg.constraints import ConstraintError, from_dicts
+    from irg.jsonl import read_objects
+
     err = err or sys.stderr
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
+    seen: dict[str, int] = {}
+    for n, item in read_objects(path, err):
+        def skip(why: str) -> None:
+            err.write(f"{path}:{n}: {why}; line skipped\n")
+        if not isinstance(item.get("prompt"), str) or not item["prompt"].strip():
+            skip('needs a non-empty "prompt" string')
+            continue
+        rid = item.get("id", f"line-{n}")
+        if isinstance(rid, bool) or not isinstance(rid, (str, int, float)) or (isinstance(rid, str) and not rid.strip()):
+            skip(f'"id" must be a non-empty string or a number, not {json.dumps(rid)}')
+            continue
+        rid = str(rid)
+        if rid in seen:
+            skip(f"duplicate id {rid!r} (first on line {seen[rid]})")
+            continue
+        seen[rid] = n
+        if "constraints" in item and item["constraints"] is not None:
             try:
-                item = json.loads(line)
-            except json.JSONDecodeError as e:
-                err.write(f"{path}:{n}: not valid JSON ({e.msg}); line skipped\n")
+                item["constraints"] = from_dicts(item["constraints"])
+            except ConstraintError as e:
+                skip(str(e))
                 continue
-            if not isinstance(item, dict) or not isinstance(item.get("prompt"), str) or not item["prompt"].strip():
-                err.write(f"{path}:{n}: needs a non-empty \"prompt\" string; line skipped\n")
-                continue
-            yield str(item.get("id", f"line-{n}")), item
-
-
-def done_ids(path: str) -> set[str]:
-    ids = set()
-    if os.path.exists(path):
-        with open(path, encoding="utf-8") as fh:
-            for line in fh:
-                try:
-                    ids.add(str(json.loads(line)["id"]))
-                except (json.JSONDecodeError, KeyError, TypeError):
-                    pass  # a line cut short by an interrupted run: that prompt is simply run again
-    return ids
+        yield rid, item
 
 
 def run_batch(args, backend, config: RunConfig, err=None) -> int:
-    from irg.constraints import from_dict
+    """Every line's run is isolated: an error in one becomes an error record for its id and the batch goes on.
+    Resumable: ids already in the output are skipped; a line torn by a killed run is dropped first."""
+    from irg.jsonl import append_line, field_values, repair_tail
     from irg.loop import InputError
     from irg.record import Recorder
     from irg.strategies import run
 
     err = err or sys.stderr
-    done = done_ids(args.out)
+    if (torn := repair_tail(args.out)) is not None:
+        err.write(torn + "\n")
+    done = field_values(args.out, "id")
     todo = [(i, item) for i, item in read_jsonl(args.inp, err) if i not in done]
     err.write(f"{len(done)} already in {args.out}; {len(todo)} to run with {config.strategy}\n")
     lock = threading.Lock()
-    counter = {"n": 0}
+    counter = {"n": 0, "errors": 0}
 
-    def one(job):
+    def one(job, fh):
         rid, item = job
         rec = Recorder(rid)
         try:
-            gt = [from_dict(c) for c in item["constraints"]] if isinstance(item.get("constraints"), list) else None
-            for _ in rec.wrap(run(item["prompt"], backend, config, constraints=gt, task=item.get("task"))):
+            for _ in rec.wrap(run(item["prompt"], backend, config, constraints=item.get("constraints"), task=item.get("task"))):
                 pass
-        except (InputError, ValueError) as e:
-            err.write(f"{rid}: {e}; skipped\n")
-            return
+            row, line = rec.record, (f"score {rec.record['iterations'][-1]['score'] if rec.record['iterations'] else 0:.2f}, "
+                                     f"{rec.record['tokens_total']} tokens, {rec.record['seconds']:.1f}s, {rec.record['stop_reason']}")
+        except InputError as e:  # the prompt itself: the message is for the user as is
+            row, line = {"id": rid, "strategy": config.strategy, "error": str(e)}, f"error: {e}"
+        except Exception as e:  # noqa: BLE001 — one line's failure must not end the batch; it is recorded
+            msg = f"{type(e).__name__}: {e}"
+            row, line = {"id": rid, "strategy": config.strategy, "error": msg}, f"error: {msg}"
         with lock:
-            with open(args.out, "a", encoding="utf-8") as fh:
-                fh.write(json.dumps(rec.record, ensure_ascii=False) + "\n")
+            append_line(fh, row)
             counter["n"] += 1
-            err.write(f"[{counter['n']}/{len(todo)}] {rid}: score {rec.record['iterations'][-1]['score'] if rec.record['iterations'] else 0:.2f}, "
-                      f"{rec.record['tokens_total']} tokens, {rec.record['seconds']:.1f}s, {rec.record['stop_reason']}\n")
+            counter["errors"] += "error" in row
+            err.write(f"[{counter['n']}/{len(todo)}] {rid}: {line}\n")
 
-    with ThreadPoolExecutor(max_workers=max(1, args.n_jobs)) as pool:
-        list(pool.map(one, todo))
+    with open(args.out, "a", encoding="utf-8") as fh:
+        with ThreadPoolExecutor(max_workers=max(1, args.n_jobs)) as pool:
+            list(pool.map(lambda job: one(job, fh), todo))
+    if counter["errors"]:
+        err.write(f"{counter['errors']} of {len(todo)} lines ended in an error; each has an error record in {args.out}\n")
     return 0
 
 
 def summarize_cmd(argv: list[str]) -> int:
     """python -m irg summarize --in prompts.jsonl results.jsonl [...]: scores against "gold_constraints"."""
+    from irg.jsonl import read_objects
     from irg.metrics import summarize
 
     p = argparse.ArgumentParser(prog="python -m irg summarize")
     p.add_argument("--in", dest="inp", required=True, help='prompts JSONL with "gold_constraints" per line')
     p.add_argument("results", nargs="+", help="batch output files")
     args = p.parse_args(argv)
-    gold = {i: item["gold_constraints"] for i, item in read_jsonl(args.inp) if isinstance(item.get("gold_constraints"), list)}
-    cols = ["strategy", "n", "prompt_level", "constraint_level", "first_draft_prompt_level", "mean_tokens", "mean_seconds",
+    from irg.constraints import ConstraintError, from_dicts
+
+    gold = {}
+    for i, item in read_jsonl(args.inp):
+        if isinstance(item.get("gold_constraints"), list):
+            try:
+                from_dicts(item["gold_constraints"])
+                gold[i] = item["gold_constraints"]
+            except ConstraintError as e:
+                sys.stderr.write(f"{args.inp}: id {i}: gold_constraints: {e}; not scored\n")
+    cols = ["strategy", "n", "errors", "prompt_level", "constraint_level", "first_draft_prompt_level", "mean_tokens", "mean_seconds",
             "mean_iterations", "extraction_exact"]
     print("| " + " | ".join(cols) + " |\n|" + "---|" * len(cols))
     for path in args.results:
-        with open(path, encoding="utf-8") as fh:
-            s = summarize([json.loads(line) for line in fh if line.strip()], gold)
+        s = summarize([r for _, r in read_objects(path)], gold)
         print("| " + " | ".join(f"{s.get(c, ''):.3f}" if isinstance(s.get(c), float) else str(s.get(c, "")) for c in cols) + " |")
     return 0
 

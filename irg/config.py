@@ -1,6 +1,7 @@
 """Run settings as one validated dataclass, shared by the CLI flags and the UI controls."""
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, fields
 
 STRATEGIES = ("single_pass", "irg_internal", "irg_external", "irg_hybrid", "best_of_n", "self_consistency")
@@ -8,6 +9,8 @@ PLANNERS = ("template", "model", "preference")
 FINAL_MODES = ("best", "last")
 HYBRID_CRITIC = ("always", "when_rules_pass")
 STOP_RULES = ("fixed", "plateau", "adaptive")  # irg/stopping.py
+MAX_TIME_LIMIT = 86_400  # seconds; threading.Timer overflows on inf or 1e300, and a day is longer than any run
+MAX_BUDGET = 10_000_000  # tokens; more is "no budget" in practice, and 0 says that
 
 
 class ConfigError(ValueError):
@@ -47,6 +50,11 @@ class RunConfig:
             raise ConfigError(f"Unknown stop rule '{self.stop}': choose one of {', '.join(STOP_RULES)}.")
         if self.final not in FINAL_MODES:
             raise ConfigError("The final answer must be 'best' (best-so-far) or 'last'.")
+        for name in ("max_iters", "max_new_tokens", "critic_max_new_tokens", "planner_max_new_tokens", "budget",
+                     "time_limit", "temperature", "top_p", "seed"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                raise ConfigError(f"{name.replace('_', ' ')} must be a finite number (got {v!r}).")
         for name in ("max_iters", "max_new_tokens", "critic_max_new_tokens", "planner_max_new_tokens"):
             if int(getattr(self, name)) < 1:
                 raise ConfigError(f"{name.replace('_', ' ')} must be at least 1 (got {getattr(self, name)}).")
@@ -57,6 +65,11 @@ class RunConfig:
             raise ConfigError(f"The token budget cannot be negative (got {self.budget}); use 0 for no budget.")
         if self.time_limit < 0:
             raise ConfigError(f"The time limit cannot be negative (got {self.time_limit}); use 0 for none.")
+        if self.time_limit > MAX_TIME_LIMIT:
+            raise ConfigError(f"The time limit must be at most {MAX_TIME_LIMIT:,} seconds (a day; got {self.time_limit:g}); "
+                              "use 0 for none.")
+        if self.budget > MAX_BUDGET:
+            raise ConfigError(f"The token budget must be at most {MAX_BUDGET:,} (got {self.budget:g}); use 0 for none.")
         if not 0.0 <= self.temperature <= 2.0:
             raise ConfigError(f"Temperature must be between 0 and 2 (got {self.temperature}).")
         if not 0.0 < self.top_p <= 1.0:

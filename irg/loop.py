@@ -15,7 +15,7 @@ from typing import Iterator
 from irg.analyze import MATH_HINT, AnalysisInput, RuleAnalyzer, detect_task, make_analyzer
 from irg.backends import Backend, GenRequest, Generation
 from irg.config import RunConfig
-from irg.constraints import Constraint, extract_all
+from irg.constraints import Constraint, conflicts, extract_all, negative_counts
 from irg.decoding import DecodingConstraints
 from irg.events import CritiqueDone, DraftDone, DraftToken, Event, Final, IterationDone, PlanDone, RunStarted, Stopped
 from irg.plan import Plan, make_planner
@@ -96,6 +96,12 @@ class RunContext:
         if not isinstance(self.prompt, str) or not self.prompt.strip():
             raise InputError("The prompt is empty: type a request first.")
         self.prompt = self.prompt.strip()
+        clean = self.prompt.encode("utf-8", "replace").decode("utf-8")  # lone surrogates ("\ud800") are not text
+        if clean != self.prompt:
+            bad = sum(a != b for a, b in zip(clean, self.prompt))
+            self.prompt = clean
+            self.notices.append(f"The prompt held {bad} character(s) that are not valid text (lone surrogates); "
+                                "each was replaced by '?'.")
         limit = self.backend.context_length - self.config.max_new_tokens - PROMPT_HEADROOM
         if limit < 32:
             raise InputError(f"max new tokens ({self.config.max_new_tokens}) leaves no room for a prompt in this model's "
@@ -106,6 +112,8 @@ class RunContext:
             self.notices.append(f"The prompt was {n} tokens; it was cut to the first {limit} to fit the model's context.")
         if self.constraints is None:
             self.constraints = extract_all(self.prompt)
+            self.notices += negative_counts(self.prompt)
+        self.notices += conflicts(self.constraints)
         if self.task is None:
             self.task = detect_task(self.prompt)
         self.t0 = time.perf_counter()
@@ -158,6 +166,7 @@ class RunContext:
             return "cancelled"
         left = self.budget_left()
         if left is not None and left < MIN_DRAFT_TOKENS:
+            self.stop_detail = f"{left} of the {self.config.budget} budget tokens are left; a draft needs at least {MIN_DRAFT_TOKENS}"
             return "budget"
         return None
 
@@ -170,8 +179,11 @@ class RunContext:
                          top_p=self.config.top_p, seed=seed, constraints=constraints or DecodingConstraints())
         left = self.budget_left()
         if left is not None:
-            room = left - self.drafter.count_prompt_tokens(req)
+            prompt_tokens = self.drafter.count_prompt_tokens(req)
+            room = left - prompt_tokens
             if room < MIN_DRAFT_TOKENS:
+                self.stop_detail = (f"{left} of the {self.config.budget} budget tokens are left; the next draft's prompt "
+                                    f"alone is {prompt_tokens} tokens and a draft needs {MIN_DRAFT_TOKENS} more")
                 return None
             req.max_new_tokens = min(req.max_new_tokens, room)
         return req
@@ -266,7 +278,7 @@ def irg_loop(ctx: RunContext, analyzer_kind: str, strategy: str) -> Iterator[Eve
         if stop is not None:
             reason = stop
             break
-    yield from ctx.finish(reason, ctx.stop_detail if reason in ("plateau", "adaptive") else "")
+    yield from ctx.finish(reason, ctx.stop_detail if reason in ("plateau", "adaptive", "budget") else "")
 
 
 def rules_report(ctx: RunContext, text: str, finish_reason: str) -> Report:

@@ -73,6 +73,18 @@ def bundled_gguf() -> Path:
     raise ModelError(f"The package {BUNDLED_PACKAGE} holds no .gguf file: reinstall it with `{BUNDLED_INSTALL}`.")
 
 
+def check_gguf_magic(path: Path) -> None:
+    """A .gguf file starts with the bytes 'GGUF'; anything else is refused before a loader chokes on it."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+    except OSError as e:
+        raise ModelError(f"The model file '{path}' cannot be read ({e.strerror}).") from e
+    if head != b"GGUF":
+        raise ModelError(f"'{path}' is not a GGUF model file (it does not start with the GGUF header); "
+                         "it may be damaged or only partly downloaded.")
+
+
 def resolve(name: str) -> ModelSpec:
     name = (name or "").strip()
     if not name:
@@ -89,11 +101,13 @@ def resolve(name: str) -> ModelSpec:
         return ModelSpec(name, "bundled", str(f.parent), f.name)
     p = Path(name).expanduser()
     if p.is_file() and p.suffix == ".gguf":
+        check_gguf_magic(p)
         return ModelSpec(name, "gguf", str(p.parent.resolve()), p.name)
     if p.is_dir():
         if not (p / "config.json").exists():
             ggufs = sorted(p.glob("*.gguf"))
             if ggufs:
+                check_gguf_magic(ggufs[0])
                 return ModelSpec(name, "gguf", str(p.resolve()), ggufs[0].name)
             raise ModelError(f"The folder '{name}' holds neither a config.json nor a .gguf file, so it is not a model.")
         return ModelSpec(name, "dir", str(p.resolve()))
@@ -268,7 +282,11 @@ def gguf_tokenizer_dir(spec: ModelSpec) -> Path:
     if not (target / "tokenizer.json").exists():
         from transformers import AutoTokenizer
 
-        tok = AutoTokenizer.from_pretrained(spec.path, gguf_file=spec.gguf_file)
+        try:
+            tok = AutoTokenizer.from_pretrained(spec.path, gguf_file=spec.gguf_file)
+        except Exception as e:  # a damaged file fails deep inside the gguf reader with any exception type
+            raise ModelError(f"The GGUF file '{Path(spec.path) / spec.gguf_file}' could not be read "
+                             f"({type(e).__name__}); it may be damaged or only partly downloaded.") from e
         _write_atomically(target, tok.save_pretrained, "tokenizer.json")
     return target
 

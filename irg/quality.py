@@ -9,7 +9,6 @@ at once on the shared model (llama.cpp batches them): tokens are unchanged, seco
 """
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -19,20 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from irg.config import RunConfig
+from irg.jsonl import append_line, field_values, repair_tail
 from irg.record import Recorder
-
-
-def done_pairs(path: Path) -> set[tuple[str, str]]:
-    if not path.exists():
-        return set()
-    out = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            r = json.loads(line)
-            out.add((str(r["id"]), r["strategy"]))
-        except (json.JSONDecodeError, KeyError):
-            continue  # a line cut by a kill: that pair runs again
-    return out
 
 
 def run_suite(items: list[dict], strategies: list[str], base: dict, out: Path, model: str = "bundled",
@@ -42,7 +29,9 @@ def run_suite(items: list[dict], strategies: list[str], base: dict, out: Path, m
     from irg.strategies import run
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    done = done_pairs(out)
+    if (torn := repair_tail(out)) is not None:
+        print(torn, file=sys.stderr)
+    done = field_values(out, "id", "strategy")
     todo = [(it, s) for it in items for s in strategies if (str(it["id"]), s) not in done]
     b = get_backend(model, backend=backend)
     bar = None
@@ -50,9 +39,6 @@ def run_suite(items: list[dict], strategies: list[str], base: dict, out: Path, m
         from tqdm import tqdm
 
         bar = tqdm(total=len(todo), desc=f"{len(items)} prompts × {len(strategies)} strategies", file=sys.stderr, mininterval=5)
-    if out.exists() and out.stat().st_size and not out.read_bytes().endswith(b"\n"):
-        with open(out, "a", encoding="utf-8") as fh:
-            fh.write("\n")  # a line cut by a kill stays alone on its line
     lock, finished = threading.Lock(), [0]
 
     def one(it: dict, s: str, fh) -> None:
@@ -69,8 +55,7 @@ def run_suite(items: list[dict], strategies: list[str], base: dict, out: Path, m
         row.update(strategy=s, task=it["task"], gold_constraints=it["gold_constraints"], answer=it["answer"],
                    reference=it["reference"], wall_seconds=round(time.perf_counter() - t, 3), backend=b.name, workers=workers)
         with lock:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-            fh.flush()
+            append_line(fh, row)
             finished[0] += 1
             if bar is not None:
                 bar.update(1)

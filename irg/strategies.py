@@ -31,7 +31,7 @@ def single_pass(ctx: RunContext) -> Iterator[Event]:
     yield ctx.started("single_pass")
     req = ctx.draft_request(draft_messages(ctx.prompt, ctx.task))
     if req is None:
-        yield from ctx.finish("budget", "the budget cannot pay for one draft")
+        yield from ctx.finish("budget", ctx.stop_detail)
         return
     yield from ctx.stream_draft(req, 1)
     gen = ctx.last_generation
@@ -65,7 +65,7 @@ def sample_candidates(ctx: RunContext, name: str) -> Iterator[Event]:
     temp = max(ctx.config.temperature, SAMPLING_TEMPERATURE)
     req = ctx.draft_request(msgs, temperature=temp, seed=ctx.config.seed)
     if req is None:
-        yield from ctx.finish("budget", "the budget cannot pay for one candidate")
+        yield from ctx.finish("budget", ctx.stop_detail)
         return
     n = ctx.config.max_iters
     left = ctx.budget_left()
