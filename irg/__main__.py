@@ -103,7 +103,7 @@ def read_jsonl(path: str, err=None):
     seen: dict[str, int] = {}
     for n, item in read_objects(path, err):
         def skip(why: str) -> None:
-            err.write(f"{path}:{n}: {why}; line skipped\n")
+            err.write(f"{path}:{n}: {why.rstrip('.')}; line skipped\n")
         if not isinstance(item.get("prompt"), str) or not item["prompt"].strip():
             skip('needs a non-empty "prompt" string')
             continue

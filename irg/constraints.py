@@ -266,8 +266,9 @@ _NEGATIVE_COUNT = re.compile(r"(?<![\w.])[-−–]\s?(\d+)(?=\s+[A-Za-z])")
 
 def negative_counts(prompt: str) -> list[str]:
     """Notices for counts written with a minus sign, which extraction ignores."""
-    return [f"'{m.group(0)}{prompt[m.end():].split()[0]}' asks for a negative number, so it is not read as a count."
-            for m in _NEGATIVE_COUNT.finditer(normalize_numbers(prompt))]
+    text = normalize_numbers(prompt)
+    return [f"'{m.group(0)} {text[m.end():].split()[0]}' asks for a negative number, so it is not read as a count."
+            for m in _NEGATIVE_COUNT.finditer(text)]
 
 
 def extract_all(prompt: str) -> list[Constraint]:
