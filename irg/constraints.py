@@ -56,6 +56,8 @@ def normalize_numbers(text: str) -> str:
     def sub(m: re.Match) -> str:
         if m.start() and text[m.start() - 1] in "\"'“‘`":  # quoted words are literal: start with the word 'Once'
             return m.group(0)
+        if re.search(r"\b(?:word|phrase|term)\s+$", text[max(0, m.start() - 8):m.start()], re.I):
+            return m.group(0)  # "with the word Once" names a word, not a number
         v = _words_value(m.group(0))
         if v is None:
             return m.group(0)
@@ -102,20 +104,28 @@ def _clean_phrase(s: str) -> str:
     return s.strip().strip("\"'“”‘’`").strip()
 
 
+_QUOTED = re.compile(r'"([^"\n]+)"|“([^”\n]+)”|‘([^’\n]+)’|`([^`\n]+)`|(?<!\w)\'([^\'\n]+?)\'(?!\w)')
+
+
+def quoted(s: str) -> list[str]:
+    """Every quoted string in `s`, each closed by its own kind of quote (so "Let's go" stays whole)."""
+    return [next(g for g in m.groups() if g is not None).strip() for m in _QUOTED.finditer(s)]
+
+
 def _quoted_or_word(s: str) -> str:
     """The first quoted string, else the first word, of `s`."""
-    m = re.match(r"\s*[\"'“‘`]([^\"'”’`]+)[\"'”’`]", s)
+    m = _QUOTED.match(s.lstrip())
     if m:
-        return m.group(1).strip()
+        return next(g for g in m.groups() if g is not None).strip()
     m = re.match(r"\s*([\w'-]+)", s)
     return m.group(1) if m else ""
 
 
 def _split_list(s: str) -> list[str]:
     """'"ocean", "sky" and "sand"' or 'ocean, sky, and sand' -> ['ocean', 'sky', 'sand']."""
-    quoted = re.findall(r"[\"“‘`']([^\"”’`']+)[\"”’`']", s)
-    if quoted:
-        return [q.strip() for q in quoted if q.strip()]
+    qs = quoted(s)
+    if qs:
+        return [q for q in qs if q]
     s = re.split(r"[.;:!?\n]|\b(?:in your|in the|when|while|to describe|somewhere)\b", s)[0]
     items = re.split(r",\s*(?:and|or)?\s*|\s+(?:and|or)\s+", s)
     return [i.strip() for i in items if i.strip() and len(i.split()) <= 3]
@@ -151,6 +161,10 @@ class Constraint:
 
     def decoding(self) -> DecodingConstraints | None:
         return None
+
+    def notice(self) -> str:
+        """Something the user should know before the run (e.g. the model cannot do this); "" if nothing."""
+        return ""
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, **asdict(self)}
@@ -279,7 +293,9 @@ def extract_all(prompt: str) -> list[Constraint]:
         for c in cls.extract(text):
             if c not in out:
                 out.append(c)
-    return out
+    # "4 paragraphs … the second must start with X": the first-word constraint counts blank-line paragraphs itself
+    firsts = {c.n for c in out if isinstance(c, ParagraphFirstWord)}
+    return [c for c in out if not (isinstance(c, ParagraphCount) and not c.separator and c.n in firsts)]
 
 
 # ---- case ------------------------------------------------------------------------------
@@ -349,6 +365,9 @@ class Uppercase(Constraint):
         return DecodingConstraints(uppercase_only=True)
 
 
+CAPITAL_WORDS = r"(?:(?:with|in|written in|that are in|that are)\s+(?:all\s+)?(?:capital letters|caps|capitals|upper[\s-]?case))"
+
+
 @register
 @dataclass
 class CapitalWordFrequency(Constraint):
@@ -359,6 +378,9 @@ class CapitalWordFrequency(Constraint):
     @classmethod
     def extract(cls, p):
         m = re.search(r"\bwords? (?:with|in) all capital letters\b[^.\n]*?" + _REL + r"\s+(\d+)\s+times", p, re.I)
+        if m:
+            return [cls(_REL_MAP[m.group("rel").lower()], int(m.group(2)))]
+        m = re.search(_REL + r"\s+(\d+)\s+words?\s+" + CAPITAL_WORDS, p, re.I)
         return [cls(_REL_MAP[m.group("rel").lower()], int(m.group(2)))] if m else []
 
     def check(self, text):
@@ -443,6 +465,8 @@ class WordCount(Constraint):
     def extract(cls, p):
         out = []
         for m in re.finditer(_REL + r"\s+(\d+)\s+words\b", p, re.I):
+            if re.match(r"\s*" + CAPITAL_WORDS, p[m.end():], re.I):
+                continue  # "at least 2 words in all caps" is capital_word_frequency
             out.append(cls(_REL_MAP[m.group("rel").lower()], int(m.group(2))))
         for m in re.finditer(r"\b(?:in|within|using) (\d+) words or (less|fewer|more)\b", p, re.I):
             out.append(cls("at_most" if m.group(2).lower() in ("less", "fewer") else "at_least", int(m.group(1))))
@@ -504,7 +528,7 @@ class ParagraphCount(Constraint):
         m = re.search(r"\b(?:exactly\s+)?(\d+)\s+paragraphs?\b", p, re.I)
         if not m or negated_before(p, m.start()):
             return []
-        sep = "***" if re.search(r"\*\*\*|markdown divider", p) else ""
+        sep = "***" if re.search(r"(?<!\*)\*\*\*(?!\*)|markdown divider", p) else ""
         return [cls(int(m.group(1)), sep)]
 
     def paragraphs(self, text: str) -> list[str]:
@@ -523,6 +547,63 @@ class ParagraphCount(Constraint):
         return f"Write exactly {self.n} paragraphs, {how}."
 
 
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+            "ninth": 9, "tenth": 10, "last": -1}
+
+
+def paragraphs(text: str) -> list[str]:
+    """Paragraphs split by a line of *** when the text uses one, else by blank lines."""
+    parts = re.split(r"\n?\s*(?<!\*)\*\*\*(?!\*)\s*\n?", text) if re.search(r"(?m)^\s*\*\*\*\s*$", text) else re.split(r"\n\s*\n", text)
+    return [x.strip() for x in parts if x.strip()]
+
+
+@register
+@dataclass
+class ParagraphFirstWord(Constraint):
+    """"The 2nd paragraph must start with the word X" (n: the paragraphs asked for, 0 if the prompt says none)."""
+    kind: ClassVar[str] = "paragraph_first_word"
+    n: int = 0
+    nth: int = 1
+    word: str = ""
+
+    @classmethod
+    def extract(cls, p):
+        ords = "|".join(ORDINALS)
+        m = re.search(rf"\b(?:the\s+)?(?:({ords})|(\d+)(?:st|nd|rd|th))\s+paragraph\s+(?:\w+\s+){{0,3}}?(?:start|begin)\w*\s+with\s+"
+                      r"(?:the\s+)?(?:word\s+)?(\S+)"
+                      rf"|\bparagraph\s+(?:number\s+)?(\d+)\s+(?:\w+\s+){{0,3}}?(?:start|begin)\w*\s+with\s+(?:the\s+)?(?:word\s+)?(\S+)"
+                      rf"|\b(?:start|begin)\w*\s+the\s+(?:({ords})|(\d+)(?:st|nd|rd|th))\s+paragraph\s+with\s+(?:the\s+)?(?:word\s+)?(\S+)",
+                      p, re.I)
+        if not m or negated_before(p, m.start()):
+            return []
+        g = m.groups()
+        ordw, num, word = (g[0], g[1], g[2]) if g[2] else (None, g[3], g[4]) if g[4] else (g[5], g[6], g[7])
+        nth = ORDINALS[ordw.lower()] if ordw else int(num)
+        word = _clean_phrase(word).rstrip(".,;:!?")
+        word = _clean_phrase(word)
+        count = re.search(r"\b(\d+)\s+paragraphs?\b", p, re.I)
+        n = int(count.group(1)) if count else 0
+        if nth == -1:
+            nth = n or 1
+        return [cls(n, nth, word)] if word and nth >= 1 else []
+
+    def check(self, text):
+        paras = paragraphs(text)
+        if len(paras) < self.nth:
+            return [self.finding(f"Only {len(paras)} paragraph(s); paragraph {self.nth} must start with '{self.word}'.")]
+        first = (words(paras[self.nth - 1]) or [""])[0]
+        out = []
+        if first.lower() != self.word.lower():
+            out.append(self.finding(f"Paragraph {self.nth} starts with '{first}', not '{self.word}'.", f"paragraph {self.nth}"))
+        if self.n and len(paras) != self.n:
+            out.append(self.finding(f"{len(paras)} paragraphs; needs exactly {self.n}.", "whole answer"))
+        return out
+
+    def instruction(self):
+        n = f"Write exactly {self.n} paragraphs separated by blank lines; " if self.n else ""
+        return f"{n}start paragraph {self.nth} with the word '{self.word}'."
+
+
 @register
 @dataclass
 class BulletCount(Constraint):
@@ -533,7 +614,7 @@ class BulletCount(Constraint):
     @classmethod
     def extract(cls, p):
         out = []
-        for m in re.finditer(r"(?:" + _REL + r"\s+)?(\d+)\s+bullet(?:\s+points?|s)?\b", p, re.I):
+        for m in re.finditer(r"(?:" + _REL + r"\s+)?(\d+)\s+(?:[a-z-]+\s+){0,3}?bullet(?:\s+points?|s)?\b", p, re.I):
             rel = _REL_MAP[m.group("rel").lower()] if m.group("rel") else "exactly"
             out.append(cls(rel, int(m.group(2))))
         return out[:1]
@@ -561,7 +642,8 @@ class Sections(Constraint):
     @classmethod
     def extract(cls, p):
         m = next((m for m in re.finditer(r"\b(\d+)\s+sections?\b", p, re.I)  # the first that is not about highlights
-                  if not negated_before(p, m.start()) and not re.search(r"highlight", p[max(0, m.start() - 30):m.start()], re.I)), None)
+                  if not negated_before(p, m.start()) and not re.search(r"highlight", p[max(0, m.start() - 30):m.start()], re.I)
+                  and not re.match(r"[^.\n]{0,25}\bhighlight", p[m.end():], re.I)), None)
         if not m:
             return []
         mk = re.search(r"\b(?:mark|begin|start|label)\w*\b[^.\n]{0,40}?\bwith\s+[\"']?([A-Za-z]+)\s+(?:X|N|\d|\{)", p)
@@ -589,6 +671,10 @@ class HighlightedSections(Constraint):
     @classmethod
     def extract(cls, p):
         m = re.search(r"\bhighlight\w*\s+(?:" + _REL + r"\s+)?(\d+)\s+(?:sections?|parts?|phrases?)", p, re.I)
+        if m:
+            return [cls(int(m.group(2)))]
+        m = re.search(r"(?:" + _REL + r"\s+)?(\d+)\s+(?:[a-z]+\s+)?(?:sections?|parts?|phrases?|words?)\s+(?:\w+\s+){0,3}?"
+                      r"(?:be\s+|are\s+)?highlighted\b", p, re.I)
         return [cls(int(m.group(2)))] if m else []
 
     def check(self, text):
@@ -662,7 +748,9 @@ class Quotation(Constraint):
 
     @classmethod
     def extract(cls, p):
-        m = re.search(r"\b(?:wrap|enclose|put|surround)\w*\b[^.\n]{0,50}?\b(?:in|with|inside|within)\s+double\s+quot", p, re.I)
+        m = (re.search(r"\b(?:wrap|enclos|put|surround|place)\w*\b[^.\n]{0,50}?\b(?:in|with|inside|within|between)\s+"
+                       r"(?:a\s+pair\s+of\s+)?double\s+quot", p, re.I)
+             or re.search(r"\bdouble\s+quot\w*(?:\s+marks?)?\s+(?:around|surrounding|enclosing)\b", p, re.I))
         return [cls()] if m and not negated_before(p, m.start()) else []
 
     def check(self, text):
@@ -729,8 +817,9 @@ class TwoResponses(Constraint):
 
     @classmethod
     def extract(cls, p):
-        m = re.search(r"\b(?:2|two) (?:different )?(?:responses|answers|versions)\b", p, re.I)
-        return [cls()] if m and "******" in p or m and re.search(r"\b6 asterisk", p) else []
+        six = re.search(r"(?<!\*)\*{6}(?!\*)|\b6\s+asterisks?", p, re.I)
+        two = re.search(r"\b(?:2|two|both)\b|\bseparat", p, re.I)
+        return [cls()] if six and two and not negated_before(p, six.start()) else []
 
     def check(self, text):
         parts = [x.strip() for x in text.split("******")]
@@ -757,7 +846,7 @@ class IncludeKeywords(Constraint):
         for m in re.finditer(pat, p, re.I):
             if negated_before(p, m.start(), 25):
                 continue
-            if re.match(r"\s*(?:at least|at most|exactly|\d)", m.group(1), re.I):
+            if re.match(r"\s*(?:at least|at most|exactly|\d)", m.group(1), re.I) or re.search(r"\d+\s+times\b", m.group(1)):
                 continue  # "use the word X at least N times" is keyword_frequency
             kws += [k for k in _split_list(m.group(1)) if k.lower() not in ("in", "your", "the")]
         return [cls(list(dict.fromkeys(kws)))] if kws else []
@@ -818,11 +907,13 @@ class KeywordFrequency(Constraint):
     @classmethod
     def extract(cls, p):
         out = []
-        pat = r"\b(?:the )?(?:word|keyword|term)\s+([\"'“‘]?[\w'-]+[\"'”’]?)[^.\n]{0,40}?" + _REL + r"\s+(\d+)\s+times"
+        pat = (r"\b(?:the )?(?:word|keyword|term)\s+([\"'“‘]?[\w'-]+[\"'”’]?)[^.\n]{0,40}?(?:" + _REL + r"\s+)?"
+               r"(\d+)\s+times")
         for m in re.finditer(pat, p, re.I):
             if m.group(1).lower().strip("\"'“”‘’") == "letter":
                 continue
-            out.append(cls(_clean_phrase(m.group(1)), _REL_MAP[m.group("rel").lower()], int(m.group(3))))
+            rel = _REL_MAP[m.group("rel").lower()] if m.group("rel") else "exactly"
+            out.append(cls(_clean_phrase(m.group(1)), rel, int(m.group(3))))
         return out
 
     def check(self, text):
@@ -845,8 +936,10 @@ class StartPhrase(Constraint):
     def extract(cls, p):
         m = re.search(r"\b(?:start|begin)\w*\s+(?:your\s+(?:response|answer|reply)\s+|it\s+)?with\s+(?:the\s+)?"
                       r"(?:exact\s+)?(?:word|phrase|sentence)s?\s*:?\s+(.+?)(?:[.;!?\n](?:\s|$)|$)", p, re.I)
-        if not m or negated_before(p, m.start()):
-            return []
+        if not m or negated_before(p, m.start()) or re.search(r"paragraph\w*\s+(?:\w+\s+){0,3}$|paragraph \d+\s+\w*\s*$",
+                                                              p[max(0, m.start() - 40):m.start()], re.I) \
+                or re.match(r"\w+\s+(?:the\s+)?(?:\w+\s+)?paragraph", p[m.start():], re.I):
+            return []  # "the 2nd paragraph must start with …", "start the first paragraph with …": paragraph_first_word
         phrase = _quoted_or_word(m.group(1)) if re.match(r"\s*[\"'“‘`]", m.group(1)) else m.group(1).strip()
         return [cls(phrase)] if phrase else []
 
@@ -870,14 +963,26 @@ class EndPhrase(Constraint):
 
     @classmethod
     def extract(cls, p):
-        m = re.search(r"\b(?:end|finish|conclude|close)\w*\s+(?:your\s+(?:response|answer|reply|email|letter|story)\s+|it\s+)?"
-                      r"with\s+(?:the\s+|this\s+)?(?:exact\s+)?(?:phrase|sentence|words?)\s*:?\s+(.+?)\s*$", p, re.I | re.M)
-        if not m or negated_before(p, m.start()):
-            return []
-        raw = m.group(1)
-        phrase = _quoted_or_word(raw) if re.match(r"\s*[\"'“‘`]", raw) else re.split(r"\.\s|\n", raw)[0].rstrip(".")
-        phrase = phrase.strip()
-        return [cls(phrase)] if phrase else []
+        end = r"(?:end|finish|conclude|close|wrap up)\w*"
+        resp = r"(?:(?:your|the|this|my)\s+(?:\w+\s+)?(?:response|answer|reply|email|letter|story|essay|poem|message|text|post|note|speech)\s+|it\s+|them\s+)?"
+        lead = (rf"\b{end}\s+{resp}with\s+(?:the\s+|this\s+|these\s+)?(?:exact\s+|following\s+|same\s+)*(?:phrase|sentence|words?|line)?\s*:?\s*"
+                r"|\b(?:the\s+)?(?:very\s+end|last\s+(?:sentence|line|words?|part)|final\s+(?:sentence|line|words?))\s+of\s+"
+                r"(?:your|the)\s+(?:\w+\s+)?(?:response|answer|reply|email|letter|story|essay|poem|message)\s+(?:should|must|has to|needs to|will)\s+"
+                r"(?:read|be|say)(?:\s+exactly)?\s*:?\s*")
+        for m in re.finditer(lead, p, re.I):
+            if negated_before(p, m.start()):
+                continue
+            raw = p[m.end():]
+            if _QUOTED.match(raw):
+                phrase = _quoted_or_word(raw)
+            elif re.search(r"(?:phrase|sentence|words?|line)\s*:?\s*$", m.group(0), re.I) or m.group(0).rstrip().endswith(":"):
+                phrase = re.split(r"\.\s|\n", raw.strip())[0].rstrip(".")  # unquoted, after "phrase:" — up to the sentence end
+            else:
+                continue  # "end with a question": not a literal phrase
+            phrase = phrase.strip()
+            if phrase:
+                return [cls(phrase)]
+        return []
 
     def check(self, text):
         def norm(s):
@@ -927,13 +1032,20 @@ class ChooseFrom(Constraint):
 
     @classmethod
     def extract(cls, p):
-        m = re.search(r"\b(?:answer|respond|reply)\w*\s+with\s+(?:only\s+)?(?:one|1) of\s*(?:the\s+)?(?:following\s+)?(?:options)?\s*:?\s*(.+)$",
-                      p, re.I | re.S)
-        if not m:
+        lead = (r"\b(?:answer|respond|reply|response|output)\w*\s+(?:(?:must|should|has to|needs to)\s+)?(?:(?:contain|be|include|use|with)\s+)?"
+                r"(?:only\s+|exactly\s+|just\s+)*(?:one|1)\s+of\s*(?:the\s+)?(?:following\s+)?(?:options|phrases|choices|answers)?\s*:?\s*"
+                r"|\bchoose\s+(?:one\s+|your\s+answer\s+)?(?:from|between|among)\s*(?:the\s+)?(?:following\s+)?(?:options)?\s*:?\s*"
+                r"|\b(?:options|choices)\s+(?:are|is)\s*:?\s*"
+                r"|\b(?:answer|respond|reply)\w*\s+(?:only\s+)?with\s+(?=[\"“'‘][^\n]+?[\"”'’]\s*(?:,|or)\s*[\"“'‘])")
+        m = re.search(lead, p, re.I)
+        if not m or negated_before(p, m.start()):
             return []
-        opts = re.findall(r"[\"“']([^\"”']+)[\"”']", m.group(1))
-        if not opts:
-            opts = [o.strip(" .") for o in re.split(r",\s*(?:or\s+)?|\s+or\s+|/", m.group(1).split("\n")[0]) if o.strip(" .")]
+        rest = p[m.end():].split("\n\n")[0]
+        opts = quoted(rest.split("\n")[0]) or quoted(rest)
+        if not opts:  # unquoted: "apple, banana, cherry" or "My answer is yes., My answer is no."
+            line = rest.split("\n")[0]
+            opts = [o.strip(" .") for o in re.split(r",\s*(?:or\s+)?|\s+or\s+|/", line) if o.strip(" .")]
+            opts = [re.sub(r"\s*\(.*$", "", o) for o in opts if len(o.split()) <= 8]
         return [cls(opts)] if len(opts) >= 2 else []
 
     def check(self, text):
@@ -957,15 +1069,38 @@ LANG_WORDS = {
     "portuguese": "o a os as e é são de do da um uma que em para não com por".split(),
     "dutch": "de het een en is zijn van niet met voor op dat die ik je".split(),
 }
+# Languages told by their script (Unicode ranges); a text "is" one when most of its letters are in the range.
+LANG_SCRIPTS = {
+    "russian": "\u0400-\u04ff", "ukrainian": "\u0400-\u04ff", "bulgarian": "\u0400-\u04ff", "greek": "\u0370-\u03ff",
+    "arabic": "\u0600-\u06ff", "persian": "\u0600-\u06ff", "urdu": "\u0600-\u06ff", "hebrew": "\u0590-\u05ff",
+    "hindi": "\u0900-\u097f", "marathi": "\u0900-\u097f", "nepali": "\u0900-\u097f", "bengali": "\u0980-\u09ff",
+    "punjabi": "\u0a00-\u0a7f", "gujarati": "\u0a80-\u0aff", "tamil": "\u0b80-\u0bff", "telugu": "\u0c00-\u0c7f",
+    "kannada": "\u0c80-\u0cff", "malayalam": "\u0d00-\u0d7f", "thai": "\u0e00-\u0e7f", "korean": "\uac00-\ud7af\u1100-\u11ff",
+    "japanese": "\u3040-\u30ff\u4e00-\u9fff", "chinese": "\u4e00-\u9fff",
+}
+LANGUAGES = [*LANG_WORDS, *LANG_SCRIPTS, "mandarin", "swahili", "turkish", "vietnamese", "indonesian", "polish", "swedish"]
+ALIASES = {"mandarin": "chinese", "farsi": "persian"}
 
 
 def detect_language(text: str) -> str | None:
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters:
+        for lang, rng in LANG_SCRIPTS.items():
+            if sum(bool(re.match(f"[{rng}]", ch)) for ch in letters) / len(letters) > 0.5:
+                if lang == "chinese" and re.search("[\u3040-\u30ff]", text):
+                    return "japanese"  # kana: Japanese, even with many kanji
+                return lang
     ws = [w.lower() for w in words(text)]
     if len(ws) < 3:
         return None
     scores = {lang: sum(w in vocab for w in ws) for lang, vocab in LANG_WORDS.items()}
     best = max(scores, key=scores.get)
     return best if scores[best] > 0 else None
+
+
+def _same_script_family(a: str, b: str | None) -> bool:
+    """Languages the detector cannot tell apart (one script, no word lists) count as the same."""
+    return b is not None and (a == b or (a in LANG_SCRIPTS and b in LANG_SCRIPTS and LANG_SCRIPTS[a] == LANG_SCRIPTS[b]))
 
 
 @register
@@ -976,21 +1111,39 @@ class Language(Constraint):
 
     @classmethod
     def extract(cls, p):
-        langs = "|".join(LANG_WORDS)
-        m = re.search(rf"\b(?:respond|answer|reply|write|written|response|answer should be)\w*\b[^.\n]{{0,40}}?\bin\s+(?:the\s+)?({langs})\b"
-                      rf"|\b(?:only|entirely|all)\s+(?:in\s+)?({langs})\b|\b({langs})\s+language\b", p, re.I)
-        if not m or negated_before(p, m.start()):
-            return []
-        return [cls(next(g for g in m.groups() if g).lower())]
+        langs = "|".join(sorted({*LANGUAGES, *ALIASES}, key=len, reverse=True))
+        verbs = (r"respond|response|answer|reply|repl|write|written|say|speak|compose|draft|output|translat|tell|explain|"
+                 r"describe|story|poem|essay|letter|email|message|text|greeting|speech|summar|give|list|greeting")
+        pats = [rf"\b(?:{verbs})\w*\b[^.\n]{{0,60}}?\b(?:in|into)\s+(?:the\s+)?({langs})\b(?!\s+(?:words?|alphabet))",
+                rf"\b(?:only|entirely|completely|wholly|all|just)\s+(?:in\s+)?({langs})\b",
+                rf"\bin\s+({langs})\s+(?:only|language only)\b",
+                rf"\b({langs})\s+(?:only|language only)\b",
+                rf"\b(?:should|must|has to|needs to)\s+be\s+(?:written\s+)?(?:in\s+)?({langs})\b"]
+        for pat in pats:
+            for m in re.finditer(pat, p, re.I):
+                if negated_before(p, m.start(), 25) or re.search(r"\bnot\s+(?:in\s+)?$", p[:m.start(1)], re.I):
+                    continue
+                lang = m.group(1).lower()
+                return [cls(ALIASES.get(lang, lang))]
+        return []
 
     def check(self, text):
         got = detect_language(text)
-        if got != self.language:
+        if not _same_script_family(self.language, got):
             return [self.finding(f"The answer reads as {got or 'no clear language'}, not {self.language.capitalize()}.")]
         return []
 
     def instruction(self):
         return f"Write the whole answer in {self.language.capitalize()} only."
+
+    def notice(self) -> str:
+        if self.language == "english":
+            return ""
+        if self.language not in LANG_WORDS and self.language not in LANG_SCRIPTS:
+            return (f"The request asks for {self.language.capitalize()}; the checker cannot recognise that language, so it "
+                    "reports it as not met. Small models such as SmolLM2-135M write little but English.")
+        return (f"The request asks for {self.language.capitalize()}: small models such as SmolLM2-135M were trained almost "
+                "only on English and rarely write it well; the checker says whether the answer is in it.")
 
 
 # ---- the answer key (a teacher's rule, never read from a prompt) --------------------------------

@@ -113,7 +113,7 @@ class RunContext:
         if self.constraints is None:
             self.constraints = extract_all(self.prompt)
             self.notices += negative_counts(self.prompt)
-        self.notices += conflicts(self.constraints)
+        self.notices += conflicts(self.constraints) + [n for c in self.constraints if (n := c.notice())]
         if self.task is None:
             self.task = detect_task(self.prompt)
         self.t0 = time.perf_counter()

@@ -200,3 +200,15 @@ def test_contradictions_get_a_notice_in_the_run(model_dir):
     evs = list(run("Write at least 900 words. Use at most 5 words.", get_backend(model_dir, "transformers"),
                    RunConfig(strategy="single_pass", max_new_tokens=4)))
     assert any("cannot all hold" in n for n in evs[0].notices)
+
+
+def test_a_language_the_model_cannot_write_gets_a_notice(model_dir):
+    from irg.models import get_backend
+    from irg.strategies import run
+
+    evs = list(run("Write a greeting. Your entire response should be in Gujarati.", get_backend(model_dir, "transformers"),
+                   RunConfig(strategy="single_pass", max_new_tokens=4)))
+    assert any("Gujarati" in n and "English" in n for n in evs[0].notices)
+    from irg.constraints import Language
+    assert not Language("gujarati").check("નમસ્તે, તમે કેમ છો?") and Language("gujarati").check("Hello there, how are you?")
+    assert not Language("japanese").check("こんにちは、元気ですか。") and not Language("english").check("The cat is on the mat.")

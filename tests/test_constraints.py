@@ -9,6 +9,25 @@ def kinds(prompt):
 
 
 EXTRACT = [
+    ("Write 4 paragraphs separated by two new lines. The second paragraph must start with the word Rivers.",
+     [{"kind": "paragraph_first_word", "n": 4, "nth": 2, "word": "Rivers"}]),
+    ("Make it 3 paragraphs, separated by ***, and start the first paragraph with the word Once.",
+     [{"kind": "paragraph_count", "n": 3, "separator": "***"}, {"kind": "paragraph_first_word", "n": 3, "nth": 1, "word": "Once"}]),
+    ('Finish your response with "Is there anything else I can help with?". No other words should follow this.',
+     [{"kind": "end_phrase", "phrase": "Is there anything else I can help with?"}]),
+    ('The very end of your response should read "Let me know."', [{"kind": "end_phrase", "phrase": "Let me know."}]),
+    ("Separate the two jokes with 6 asterisk symbols: ******", [{"kind": "two_responses"}]),
+    ("Please put double quotation marks around your whole response.", [{"kind": "quotation"}]),
+    ("Write exactly 9 very short bullet points.", [{"kind": "bullet_count", "rel": "exactly", "n": 9}]),
+    ("In your response, at least six section should be highlighted with markdown.", [{"kind": "highlighted_sections", "n": 6}]),
+    ("Make sure to use at least 2 words with all capital letters.", [{"kind": "capital_word_frequency", "rel": "at_least", "n": 2}]),
+    ("Your entire response should be in Gujarati, no other language is allowed.", [{"kind": "language", "language": "gujarati"}]),
+    ("Answer with 'My answer is yes.', 'My answer is no.' or 'My answer is maybe.'",
+     [{"kind": "choose_from", "options": ["My answer is yes.", "My answer is no.", "My answer is maybe."]}]),
+    ("Name a fruit. Choose from: apple, banana, cherry.", [{"kind": "choose_from", "options": ["apple", "banana", "cherry"]}]),
+    ("The word 'door' should appear 3 times.", [{"kind": "keyword_frequency", "word": "door", "rel": "exactly", "n": 3}]),
+    ("How many words are in the English language?", []),
+
     ("Write a poem about the sea in all lowercase letters.", [{"kind": "lowercase"}]),
     ("Reply in lowercase only please.", [{"kind": "lowercase"}]),
     ("Describe Paris with no capital letters at all.", [{"kind": "lowercase"}]),
@@ -90,6 +109,9 @@ def test_numbers_as_words(text, expected):
 
 
 CHECK = [  # (constraint, a text that satisfies it, a text that does not)
+    ({"kind": "paragraph_first_word", "n": 2, "nth": 2, "word": "Beneath"}, "The sea.\n\nBeneath it, fish.",
+     "The sea.\n\nUnder it, fish."),
+    ({"kind": "paragraph_first_word", "n": 2, "nth": 2, "word": "Then"}, "One.\n***\nThen two.", "One.\n***\nTwo."),
     ({"kind": "lowercase"}, "all quiet here.", "All quiet here."),
     ({"kind": "uppercase"}, "LOUD NOISES!", "Loud noises!"),
     ({"kind": "capital_word_frequency", "rel": "at_least", "n": 2}, "THIS is VERY good", "this is VERY good"),
