@@ -15,7 +15,7 @@ from dataclasses import fields
 
 from irg.config import ConfigError, RunConfig, STRATEGIES
 from irg.models import BACKENDS, DEFAULT_BACKEND
-from irg.events import CritiqueDone, DraftDone, DraftToken, Final, IterationDone, PlanDone, RunStarted, Stopped
+from irg.events import CritiqueDone, DraftDone, DraftToken, Final, IterationDone, PlanDone, Rendered, RunStarted, Stopped
 
 HELP = {
     "strategy": f"one of: {', '.join(STRATEGIES)}", "planner": "template, model, or preference (template instructions plus a worse/better example pair)",
@@ -24,6 +24,8 @@ HELP = {
     "final": "best (best-so-far, default) or last", "temperature": "0 = greedy",
     "stop": "fixed (no critical finding left, or max iters), plateau (also when the best score did not rise), or adaptive "
             "(also when a learned model expects too little gain per token)",
+    "structure": "instructions | masks | scaffolds | render: what a revision may use (each includes the ones before): "
+                 "instructions only; + decoding masks; + scaffolds and grammars; + lossless rendering (default)",
     "hybrid_critic": "always, or when_rules_pass: irg_hybrid asks the model critic only once the rules find nothing critical",
 }
 
@@ -68,6 +70,8 @@ def print_events(events, out=None) -> None:
                 w(f"\n── draft {ev.iteration} ──\n{ev.text}")
             streaming = False
             w(f"\n   [{ev.prompt_tokens} prompt + {ev.completion_tokens} generated tokens, {ev.seconds:.1f}s, {ev.finish_reason}]\n")
+        elif isinstance(ev, Rendered):
+            w("── " + ", ".join(st["label"] for st in ev.steps) + f" (the model wrote: {ev.before[:80]!r}…)\n")
         elif isinstance(ev, CritiqueDone):
             r = ev.report
             w(f"── critique {ev.iteration}: score {r['score']:.2f}" + (f", {ev.tokens} tokens" if ev.tokens else "") + "\n")
@@ -79,8 +83,12 @@ def print_events(events, out=None) -> None:
             w(f"── plan {ev.iteration} ({ev.plan['source']}" + (f", {ev.tokens} tokens" if ev.tokens else "") + ")\n")
             for i in ev.plan["instructions"]:
                 w(f"   - {i}\n")
+            for c in ev.plan.get("scaffold", []):
+                w(f"   scaffold: {c}\n")
             for c in ev.plan["constraints_text"]:
                 w(f"   decoding: {c}\n")
+            for c in ev.plan.get("relaxed", []):
+                w(f"   relaxed after a degenerate draft: {c}\n")
         elif isinstance(ev, IterationDone):
             w(f"── iteration {ev.iteration} done: score {ev.score:.2f}, {ev.tokens_cum} tokens so far, {ev.seconds_cum:.1f}s\n")
         elif isinstance(ev, Stopped):

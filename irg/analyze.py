@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from irg.backends import Backend, GenRequest
 from irg.constraints import Constraint
 from irg.decoding import DecodingConstraints
+from irg.degenerate import degeneration
 from irg.report import PENALTY, Finding, Report
 
 # ---- task type --------------------------------------------------------------------------
@@ -130,10 +131,20 @@ def check_math_answer(text: str, task: str = "general", **_) -> list[Finding]:
     return []
 
 
-GENERAL_CHECKS = [check_empty, check_truncated, check_repetition, check_arithmetic, check_math_answer]
+def check_degenerate(text: str, **_) -> list[Finding]:
+    why = degeneration(text)
+    if why:
+        return [Finding("degenerate", "critical", f"The answer is not real text: {why}.", "whole answer",
+                        "Write ordinary sentences in normal words.")]
+    return []
+
+
+GENERAL_CHECKS = [check_empty, check_truncated, check_degenerate, check_repetition, check_arithmetic, check_math_answer]
 
 
 def score_of(findings: list[Finding], n_constraints: int, n_met: int) -> float:
+    if any(f.kind == "degenerate" for f in findings):
+        return 0.0  # debris that happens to pass a checker is no success
     base = n_met / n_constraints if n_constraints else 1.0
     for f in findings:
         if f.constraint is None:
@@ -250,8 +261,8 @@ class InternalAnalyzer:
     def analyze(self, a: AnalysisInput) -> Report:
         rep = self.critic.analyze(a, authoritative=True)
         # The empty answer is the one thing even internal mode must not accept.
-        rep.findings = check_empty(a.text) + rep.findings
-        if math.isnan(rep.score):
+        rep.findings = check_empty(a.text) + check_degenerate(a.text) + rep.findings
+        if math.isnan(rep.score) or any(f.kind == "degenerate" for f in rep.findings):
             rep.score = 0.0
         return rep
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, fields
 
-STRATEGIES = ("single_pass", "irg_internal", "irg_external", "irg_hybrid", "best_of_n", "self_consistency")
+STRATEGIES = ("single_pass", "single_render", "irg_internal", "irg_external", "irg_hybrid", "best_of_n", "self_consistency")
 PLANNERS = ("template", "model", "preference")
 FINAL_MODES = ("best", "last")
 HYBRID_CRITIC = ("always", "when_rules_pass")
 STOP_RULES = ("fixed", "plateau", "adaptive")  # irg/stopping.py
+# What a revision may use to lay down what the rules found wrong, each level including the ones before it:
+# instructions only; + decoding masks (banned tokens, forced prefixes, stop strings, length limits); + scaffolds
+# and grammars (irg/scaffold.py); + lossless rendering of pure-form constraints (irg/render.py), which then
+# replaces the letter-case masks that make a micro model write debris.
+STRUCTURE = ("instructions", "masks", "scaffolds", "render")
 MAX_TIME_LIMIT = 86_400  # seconds; threading.Timer overflows on inf or 1e300, and a day is longer than any run
 MAX_BUDGET = 10_000_000  # tokens; more is "no budget" in practice, and 0 says that
 
@@ -38,6 +43,8 @@ class RunConfig:
     # when the IRG loop stops early: "fixed" (no critical finding left, or max_iters), "plateau" (also when the best
     # score did not rise), "adaptive" (also when a learned model expects too little gain per token; irg/stopping.py)
     stop: str = "fixed"
+    structure: str = "render"  # see STRUCTURE: the ablation levels of how a plan is laid down
+
 
     def __post_init__(self) -> None:
         if self.strategy not in STRATEGIES:
@@ -46,6 +53,8 @@ class RunConfig:
             raise ConfigError(f"Unknown planner '{self.planner}': choose one of {', '.join(PLANNERS)}.")
         if self.hybrid_critic not in HYBRID_CRITIC:
             raise ConfigError(f"hybrid critic must be one of {', '.join(HYBRID_CRITIC)} (got '{self.hybrid_critic}').")
+        if self.structure not in STRUCTURE:
+            raise ConfigError(f"Unknown structure level '{self.structure}': choose one of {', '.join(STRUCTURE)}.")
         if self.stop not in STOP_RULES:
             raise ConfigError(f"Unknown stop rule '{self.stop}': choose one of {', '.join(STOP_RULES)}.")
         if self.final not in FINAL_MODES:

@@ -20,6 +20,10 @@ class DecodingConstraints:
     forced_prefix: str = ""  # the draft starts with this text (fed to the model, counted as prompt)
     stop_strings: list[str] = field(default_factory=list)  # generation ends once one appears
     no_repeat_ngram: int = 0  # forbid repeating any n-gram of this size (0 = off)
+    grammar: str = ""  # GBNF the generated text must follow (llama.cpp natively; transformers through llguidance)
+    suffix: str = ""  # laid down by the program once the model stops (e.g. "\n\nP.S. ", an end phrase)
+    suffix_slot: int = 0  # after the suffix, the model writes one more line of at most this many tokens
+    suffix_end: str = ""  # laid down after that line (an end phrase after a P.S.)
 
     def __post_init__(self) -> None:
         if self.lowercase_only and self.uppercase_only:
@@ -50,6 +54,10 @@ class DecodingConstraints:
             forced_prefix=other.forced_prefix or self.forced_prefix,
             stop_strings=union(self.stop_strings, other.stop_strings),
             no_repeat_ngram=max(self.no_repeat_ngram, other.no_repeat_ngram),
+            grammar=other.grammar or self.grammar,
+            suffix=other.suffix or self.suffix,
+            suffix_slot=max(self.suffix_slot, other.suffix_slot),
+            suffix_end=other.suffix_end or self.suffix_end,
         )
 
     def to_dict(self) -> dict:
@@ -80,6 +88,13 @@ class DecodingConstraints:
             out.append("stops at: " + ", ".join(repr(s) for s in self.stop_strings))
         if self.no_repeat_ngram:
             out.append(f"no repeated {self.no_repeat_ngram}-grams")
+        if self.grammar:
+            out.append("grammar: " + self.grammar.splitlines()[0].removeprefix("root ::= ")[:160])
+        if self.suffix:
+            out.append(f"then laid down: {self.suffix.strip()!r}" + (f" + one line ({self.suffix_slot} tokens at most)"
+                                                                     if self.suffix_slot else ""))
+        if self.suffix_end:
+            out.append(f"then laid down: {self.suffix_end.strip()!r}")
         return out
 
 

@@ -20,6 +20,7 @@ from statistics import mean
 
 from irg.analyze import final_answer, parse_number
 from irg.anytime import anytime_index
+from irg.degenerate import degeneration
 from irg.metrics import constraints_met
 
 METRIC_DIR = Path(__file__).resolve().parent / "metric_modules"
@@ -84,7 +85,10 @@ class Similarity:
 
 
 def quality(row: dict, text: str) -> float:
-    """The primary quality of one answer to this row's item (open_qa needs similarity: see quality_batch)."""
+    """The primary quality of one answer to this row's item (open_qa needs similarity: see quality_batch).
+    A degenerate answer (irg/degenerate.py) scores 0 whatever the checkers say."""
+    if degeneration(text or ""):
+        return 0.0
     if row["task"] == "maths":
         return float(exact_match(text, row["answer"]))
     if row["task"] == "constraints":
@@ -143,10 +147,11 @@ def score_rows(rows: list[dict]) -> None:
             finals = sim.score([r["final"] for r in rs], [r["reference"] for r in rs])
             rg = rouge([r["final"] for r in rs], [r["reference"] for r in rs])
             for i, r in enumerate(rs):
-                r["q"] = finals[i]
+                r["q"] = 0.0 if degeneration(r["final"] or "") else finals[i]
                 r["rouge"] = {k: v[i] for k, v in rg.items()}
                 drafts = [it["draft"] for it in r["iterations"]]
-                r["q_iters"] = sim.score(drafts, [r["reference"]] * len(drafts)) if drafts else []
+                sims = sim.score(drafts, [r["reference"]] * len(drafts)) if drafts else []
+                r["q_iters"] = [0.0 if degeneration(d) else q for d, q in zip(drafts, sims)]
         else:
             for r in rs:
                 r["q"] = quality(r, r["final"])
@@ -215,7 +220,8 @@ def summarize(rows: list[dict]) -> dict:
         toks = [r["tokens_total"] for r in rs.values()]
         d: dict = {"n": len(rs), "quality": mean(qs), "quality_ci": bootstrap_ci(qs), "mean_tokens": mean(toks),
                    "mean_seconds": mean(r["seconds"] for r in rs.values()),
-                   "mean_iterations": mean(len(r["iterations"]) for r in rs.values())}
+                   "mean_iterations": mean(len(r["iterations"]) for r in rs.values()),
+                   "degenerate_share": mean(float(bool(degeneration(r.get("final") or ""))) for r in rs.values())}
         if binary:  # harm: some iteration was right, the final answer is not
             d["harm_rate"] = mean(float(max(r["q_iters"], default=0) >= 1 and r["q"] < 1) for r in rs.values())
         else:

@@ -45,6 +45,15 @@ class DraftDone(Event):
 
 
 @dataclass
+class Rendered(Event):
+    """Pure-form constraints applied by the program to the draft (irg/render.py): a labelled step, never hidden."""
+    iteration: int
+    before: str  # the model's draft
+    after: str  # what is analysed and may be returned
+    steps: list[dict]  # RenderStep.to_dict(): kind, label, added, changed
+
+
+@dataclass
 class CritiqueDone(Event):
     iteration: int
     report: dict  # Report.to_dict(): findings, score, critic raw text
@@ -69,6 +78,7 @@ class IterationDone(Event):
     draft: str = ""
     tokens: int = 0  # tokens spent in this iteration (draft + critique + plan)
     seconds: float = 0.0
+    model_share: float = 1.0  # share of the draft's characters the model wrote (the rest: scaffolds, rendering)
 
 
 @dataclass

@@ -10,16 +10,19 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Generator, Iterator
 
 from irg.analyze import MATH_HINT, AnalysisInput, RuleAnalyzer, detect_task, make_analyzer
 from irg.backends import Backend, GenRequest, Generation
 from irg.config import RunConfig
 from irg.constraints import Constraint, conflicts, extract_all, negative_counts
 from irg.decoding import DecodingConstraints
-from irg.events import CritiqueDone, DraftDone, DraftToken, Event, Final, IterationDone, PlanDone, RunStarted, Stopped
+from irg.events import (CritiqueDone, DraftDone, DraftToken, Event, Final, IterationDone, PlanDone, Rendered, RunStarted,
+                        Stopped)
 from irg.plan import Plan, make_planner
+from irg.render import model_share, render
 from irg.report import Report
+from irg.scaffold import program_chars
 
 MIN_DRAFT_TOKENS = 16  # a draft with less room than this is not worth starting
 SYSTEM_PROMPT = "You are a helpful assistant."
@@ -198,6 +201,19 @@ class RunContext:
         self.last_generation = gen
         yield DraftDone(iteration, gen.text, gen.prompt_tokens, gen.completion_tokens, gen.seconds, gen.finish_reason)
 
+    def rendered(self, iteration: int, text: str, dc: DecodingConstraints | None,
+                 render_always: bool = False) -> Generator[Event, None, tuple[str, float]]:
+        """Lossless rendering of the draft (at the "render" structure level), yielded as its own labelled step;
+        returns the text to analyse and the share of it the model wrote (scaffold literals and rendering aside)."""
+        steps = []
+        if render_always or self.config.structure == "render":
+            before = text
+            text, steps = render(text, list(self.constraints or []))
+            if steps:
+                yield Rendered(iteration, before, text, [s.to_dict() for s in steps])
+        program = sum(s.added for s in steps) + (program_chars(text, dc) if dc else 0)
+        return text, model_share(text, program)
+
     def analysis_input(self, text: str, finish_reason: str) -> AnalysisInput:
         return AnalysisInput(self.prompt, text, list(self.constraints or []), self.task or "general", finish_reason,
                              self.budget_left(), self.cancel)
@@ -211,6 +227,8 @@ class RunContext:
         """Stopped + Final from the recorded iterations (or only the eligible ones, e.g. a majority)."""
         yield Stopped(reason, detail)
         its = eligible or self.iterations
+        real = [it for it in its if not any(f.kind == "degenerate" for f in it.report.findings)]
+        its = real or its  # debris is never the answer while a real draft exists
         if not its:
             yield Final("", "", "", 0, 0.0, 0.0, self.tokens, self.seconds, reason, self.config.final)
             return
@@ -223,7 +241,9 @@ class RunContext:
 
 def irg_loop(ctx: RunContext, analyzer_kind: str, strategy: str) -> Iterator[Event]:
     analyzer = make_analyzer(analyzer_kind, ctx.backend, ctx.config.critic_max_new_tokens, ctx.config.hybrid_critic)
-    planner = make_planner(ctx.config.planner, ctx.backend, ctx.config.planner_max_new_tokens)
+    planner = make_planner(ctx.config.planner, ctx.backend, ctx.config.planner_max_new_tokens, ctx.config.structure,
+                           ctx.constraints, ctx.config.max_new_tokens)
+    planner.chars_per_token = len(ctx.prompt) / max(1, ctx.drafter.count_tokens(ctx.prompt))  # this tokenizer's
     yield ctx.started(strategy)
     plan: Plan | None = None
     previous: str | None = None
@@ -244,14 +264,15 @@ def irg_loop(ctx: RunContext, analyzer_kind: str, strategy: str) -> Iterator[Eve
             reason = ctx.interrupted("cancelled")
             if not gen.text.strip():
                 break  # nothing worth analysing
+        text, share = yield from ctx.rendered(i, gen.text, req.constraints)
         t = time.perf_counter()
         if gen.finish_reason == "cancelled":  # the run is ending: score what we have, for free
-            report = rules_report(ctx, gen.text, gen.finish_reason)
+            report = rules_report(ctx, text, gen.finish_reason)
         else:
-            report = analyzer.analyze(ctx.analysis_input(gen.text, gen.finish_reason))
+            report = analyzer.analyze(ctx.analysis_input(text, gen.finish_reason))
         ctx.tokens += report.tokens
         yield CritiqueDone(i, report.to_dict(), report.tokens, round(time.perf_counter() - t, 4))
-        it = Iteration(i, gen.text, report, None, 0, 0.0, gen.finish_reason)
+        it = Iteration(i, text, report, None, 0, 0.0, gen.finish_reason)
         ctx.iterations.append(it)
         stop = None
         if gen.finish_reason == "cancelled":
@@ -272,9 +293,10 @@ def irg_loop(ctx: RunContext, analyzer_kind: str, strategy: str) -> Iterator[Eve
             ctx.tokens += plan.tokens
             it.plan = plan
             yield PlanDone(i, plan.to_dict(), plan.tokens, round(time.perf_counter() - t, 4))
-            previous = gen.text
+            # a degenerate draft is not shown back to the model: it would copy the debris
+            previous = None if any(f.kind == "degenerate" for f in report.findings) else text
         it.tokens, it.seconds, it.tokens_cum = ctx.tokens - tok_it, round(time.perf_counter() - t_it, 3), ctx.tokens
-        yield IterationDone(i, report.score, ctx.tokens, ctx.seconds, gen.text, it.tokens, it.seconds)
+        yield IterationDone(i, report.score, ctx.tokens, ctx.seconds, text, it.tokens, it.seconds, share)
         if stop is not None:
             reason = stop
             break

@@ -11,14 +11,16 @@ from __future__ import annotations
 import json
 import re
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from irg.backends import Backend, GenRequest
-from irg.constraints import from_dict
+from irg.config import STRUCTURE
+from irg.constraints import Constraint, from_dict
 from irg.decoding import DecodingConstraints
 from irg.report import SEVERITIES, Finding, Report
+from irg.scaffold import STRUCTURAL, Scaffold, build
 
 MAX_INSTRUCTIONS = 5
 
@@ -31,6 +33,8 @@ class Plan:
     raw: str = ""  # the model planner's raw output
     tokens: int = 0
     example: dict | None = None  # preference planner: {"worse", "better", "from"} shown with the instructions
+    relaxed: list[str] = field(default_factory=list)  # decoding constraints dropped for good after a degenerate draft
+    scaffold: list[str] = field(default_factory=list)  # what the program lays down for the next draft (irg/scaffold.py)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -42,8 +46,11 @@ class Plan:
 # Decoding help for general findings (prompt constraints bring their own).
 GENERAL_DECODING = {
     "repetition": DecodingConstraints(no_repeat_ngram=4),
+    "degenerate": DecodingConstraints(no_repeat_ngram=4),
     "empty": DecodingConstraints(min_new_tokens=16),
 }
+# Masks that can leave a micro model nothing sensible to write, and their "off" value.
+HARD_MASKS = {"lowercase_only": False, "uppercase_only": False, "banned_chars": [], "grammar": ""}
 
 
 def _ordered(findings: list[Finding]) -> list[Finding]:
@@ -51,16 +58,52 @@ def _ordered(findings: list[Finding]) -> list[Finding]:
 
 
 class TemplatePlanner:
+    """`structure` (RunConfig.structure) says what a plan may lay down besides instructions; `constraints` are the
+    prompt's (a scaffold lays down all of its structure at once, not only the part that failed)."""
+
     name = "template"
 
+    def __init__(self, structure: str = "render", constraints: list[Constraint] | None = None, max_new_tokens: int = 256,
+                 chars_per_token: float = 4.0):
+        self.structure = structure
+        self.constraints = list(constraints or [])
+        self.max_new_tokens = max_new_tokens
+        self.chars_per_token = chars_per_token  # of this model's tokenizer: slots are sized to fit the draft
+
+    def scaffold(self, report: Report) -> Scaffold | None:
+        """The scaffold, once the rules found a structural constraint violated (the first draft stays free)."""
+        if STRUCTURE.index(self.structure) < STRUCTURE.index("scaffolds"):
+            return None
+        if not any(f.constraint is not None and f.kind in STRUCTURAL for f in report.findings):
+            return None
+        return build(self.constraints, self.max_new_tokens, self.chars_per_token)
+
+    def relaxed(self, report: Report, previous: Plan | None) -> list[str]:
+        """The hard masks to drop for good: those that were on when a draft degenerated (a micro model under an
+        uppercase-only or letter-banning mask writes debris, and keeping the mask would only repeat it)."""
+        out = list(previous.relaxed) if previous else []
+        if previous and any(f.kind == "degenerate" for f in report.findings):
+            out += [m for m in HARD_MASKS if getattr(previous.constraints, m)]
+        return list(dict.fromkeys(out))
+
     def decoding(self, report: Report, previous: Plan | None) -> DecodingConstraints:
-        """Enforce every violated constraint; once enforced, a constraint stays enforced."""
+        """Enforce every violated constraint; once enforced, a constraint stays enforced — unless it was relaxed."""
+        if self.structure == "instructions":
+            return DecodingConstraints()
         dc = previous.constraints if previous else DecodingConstraints()
         for f in report.findings:
             if f.constraint is not None:
                 dc = dc.merge(from_dict(f.constraint).decoding())
             elif f.kind in GENERAL_DECODING:
                 dc = dc.merge(GENERAL_DECODING[f.kind])
+        if (sc := self.scaffold(report)) is not None:
+            # the scaffold's grammar starts where its own prefix ends: the masks' prefixes ("* ", "{") would clash
+            dc = replace(dc, forced_prefix="").merge(sc.constraints)
+        if self.structure == "render":  # pure form is rendered after the draft: no mask needed, none to wreck it
+            dc = replace(dc, lowercase_only=False, uppercase_only=False,
+                         forced_prefix="" if dc.forced_prefix == '"' else dc.forced_prefix)
+        for m in self.relaxed(report, previous):
+            setattr(dc, m, HARD_MASKS[m])
         return dc
 
     def instructions(self, report: Report) -> list[str]:
@@ -69,7 +112,9 @@ class TemplatePlanner:
 
     def plan(self, prompt: str, report: Report, history: list[dict], previous: Plan | None = None,
              token_allowance: int | None = None, cancel: threading.Event | None = None) -> Plan:
-        return Plan(self.instructions(report), self.decoding(report, previous), "template")
+        sc = self.scaffold(report)
+        return Plan(self.instructions(report), self.decoding(report, previous), "template",
+                    relaxed=self.relaxed(report, previous), scaffold=sc.parts if sc else [])
 
 
 PLANNER_TEMPLATE = (
@@ -81,16 +126,19 @@ PLANNER_TEMPLATE = (
 class ModelPlanner(TemplatePlanner):
     name = "model"
 
-    def __init__(self, backend: Backend, max_new_tokens: int = 64):
+    def __init__(self, backend: Backend, max_new_tokens: int = 64, structure: str = "render",
+                 constraints: list[Constraint] | None = None, draft_tokens: int = 256):
+        super().__init__(structure, constraints, draft_tokens)
         self.backend = backend
-        self.max_new_tokens = max_new_tokens
+        self.planner_tokens = max_new_tokens
 
     def plan(self, prompt, report, history, previous=None, token_allowance=None, cancel=None) -> Plan:
         problems = "\n".join(f"- [{f.severity}] {f.message}" for f in _ordered(report.findings)[:6]) or "- none"
         scores = ", ".join(f"{h['score']:.2f}" for h in history[-3:]) or "none"
         req = GenRequest([{"role": "user", "content": PLANNER_TEMPLATE.format(prompt=prompt, problems=problems, scores=scores)}],
-                         max_new_tokens=self.max_new_tokens, constraints=DecodingConstraints(forced_prefix="- ", no_repeat_ngram=4))
-        fallback = Plan(self.instructions(report), self.decoding(report, previous), "template (model fallback)")
+                         max_new_tokens=self.planner_tokens, constraints=DecodingConstraints(forced_prefix="- ", no_repeat_ngram=4))
+        fallback = TemplatePlanner.plan(self, prompt, report, history, previous)
+        fallback.source = "template (model fallback)"
         if token_allowance is not None:
             room = token_allowance - self.backend.count_prompt_tokens(req)
             if room < 8:
@@ -105,7 +153,8 @@ class ModelPlanner(TemplatePlanner):
         if not lines:
             fallback.raw, fallback.tokens = gen.text, gen.total_tokens
             return fallback
-        return Plan(instructions, fallback.constraints, "model", gen.text, gen.total_tokens)
+        return Plan(instructions, fallback.constraints, "model", gen.text, gen.total_tokens, relaxed=fallback.relaxed,
+                    scaffold=fallback.scaffold)
 
 
 BANK_PATH = Path(__file__).resolve().parent.parent / "assets" / "prompts" / "preference_bank.jsonl"
@@ -134,7 +183,9 @@ class PreferencePlanner(TemplatePlanner):
 
     name = "preference"
 
-    def __init__(self, bank: tuple[dict, ...] | None = None):
+    def __init__(self, bank: tuple[dict, ...] | None = None, structure: str = "render",
+                 constraints: list[Constraint] | None = None, draft_tokens: int = 256):
+        super().__init__(structure, constraints, draft_tokens)
         self.bank = load_bank() if bank is None else bank
 
     def example(self, report: Report, history: list[dict]) -> dict | None:
@@ -157,7 +208,10 @@ class PreferencePlanner(TemplatePlanner):
         return p
 
 
-def make_planner(kind: str, backend: Backend, max_new_tokens: int = 64):
+def make_planner(kind: str, backend: Backend, max_new_tokens: int = 64, structure: str = "render",
+                 constraints: list[Constraint] | None = None, draft_tokens: int = 256):
     if kind == "preference":
-        return PreferencePlanner()
-    return ModelPlanner(backend, max_new_tokens) if kind == "model" else TemplatePlanner()
+        return PreferencePlanner(None, structure, constraints, draft_tokens)
+    if kind == "model":
+        return ModelPlanner(backend, max_new_tokens, structure, constraints, draft_tokens)
+    return TemplatePlanner(structure, constraints, draft_tokens)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from irg.events import CritiqueDone, DraftDone, Event, Final, IterationDone, PlanDone, RunStarted, Stopped
+from irg.events import CritiqueDone, DraftDone, Event, Final, IterationDone, PlanDone, Rendered, RunStarted, Stopped
 
 
 class Recorder:
@@ -27,12 +27,15 @@ class Recorder:
         elif isinstance(ev, DraftDone):
             self._current = {"iteration": ev.iteration, "draft": ev.text, "finish_reason": ev.finish_reason,
                              "findings": [], "plan": None, "critic_text": ""}
+        elif isinstance(ev, Rendered):  # the rendered text is the draft; the model's own words are kept beside it
+            self._current.update(draft=ev.after, rendered={"before": ev.before, "steps": ev.steps})
         elif isinstance(ev, CritiqueDone):
             self._current.update(findings=ev.report["findings"], critic_text=ev.report.get("critic_text", ""))
         elif isinstance(ev, PlanDone):
             self._current["plan"] = ev.plan
         elif isinstance(ev, IterationDone):
-            self._current.update(score=ev.score, tokens=ev.tokens, tokens_cum=ev.tokens_cum, seconds=ev.seconds)
+            self._current.update(score=ev.score, tokens=ev.tokens, tokens_cum=ev.tokens_cum, seconds=ev.seconds,
+                                 model_share=ev.model_share)
             r["iterations"].append(self._current)
             self._current = {}
         elif isinstance(ev, Stopped):

@@ -43,6 +43,24 @@ def single_pass(ctx: RunContext) -> Iterator[Event]:
     yield from ctx.finish(reason)
 
 
+@strategy("single_render")
+def single_render(ctx: RunContext) -> Iterator[Event]:
+    """Single pass + lossless rendering: the baseline that tells what rendering alone buys."""
+    yield ctx.started("single_render")
+    req = ctx.draft_request(draft_messages(ctx.prompt, ctx.task))
+    if req is None:
+        yield from ctx.finish("budget", ctx.stop_detail)
+        return
+    yield from ctx.stream_draft(req, 1)
+    gen = ctx.last_generation
+    text, share = yield from ctx.rendered(1, gen.text, None, render_always=True)
+    report = rules_report(ctx, text, gen.finish_reason)
+    yield CritiqueDone(1, report.to_dict(), 0, 0.0)
+    ctx.iterations.append(Iteration(1, text, report, None, gen.total_tokens, gen.seconds))
+    yield IterationDone(1, report.score, ctx.tokens, ctx.seconds, text, gen.total_tokens, gen.seconds, share)
+    yield from ctx.finish(ctx.interrupted("single_pass"))
+
+
 @strategy("irg_internal")
 def irg_internal(ctx):
     return irg_loop(ctx, "internal", "irg_internal")

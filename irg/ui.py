@@ -23,7 +23,7 @@ from typing import Iterator
 from irg import charts
 from irg.anytime import AnytimeCurve
 from irg.config import ConfigError, RunConfig
-from irg.events import CritiqueDone, DraftDone, DraftToken, Final, IterationDone, PlanDone, RunStarted, Stopped
+from irg.events import CritiqueDone, DraftDone, DraftToken, Final, IterationDone, PlanDone, Rendered, RunStarted, Stopped
 from irg.presets import Preset
 from irg.record import Recorder
 from irg.textdiff import diff_html, diff_markdown
@@ -57,7 +57,7 @@ class RunView:
 
     def card(self, i: int) -> dict:
         return self.cards.setdefault(i, {"draft": "", "draft_info": "", "findings": None, "critic": "", "plan": None,
-                                         "summary": "", "stage": "drafting"})
+                                         "summary": "", "stage": "drafting", "rendered": None})
 
     def add(self, ev) -> bool:
         """Feed an event; True when the charts need redrawing."""
@@ -75,6 +75,8 @@ class RunView:
                      draft_info=f"{ev.prompt_tokens} read + {ev.completion_tokens} written · {ev.seconds:.1f} s · {ev.finish_reason}")
             if ev.iteration == 1:
                 self.first_draft = ev.text
+        elif isinstance(ev, Rendered):
+            self.card(ev.iteration)["rendered"] = ev
         elif isinstance(ev, CritiqueDone):
             c = self.card(ev.iteration)
             c.update(findings=ev.report["findings"], critic=ev.report.get("critic_text", ""), stage="planning")
@@ -86,8 +88,9 @@ class RunView:
             if self.preset is not None:
                 chk = self.preset.check(ev.draft)
                 key = f" · answer key {chk['met']}/{chk['total']}" if chk["total"] else ""
+            share = f" · model wrote {ev.model_share:.0%} of it" if ev.model_share < 1 else ""
             c.update(stage="done", summary=f"score <b>{ev.score:.2f}</b>{key} · {ev.tokens} tokens "
-                                           f"({ev.tokens_cum} so far) · {ev.seconds:.1f} s")
+                                           f"({ev.tokens_cum} so far) · {ev.seconds:.1f} s{share}")
         elif isinstance(ev, Stopped):
             self.stopped = STOP_TEXT.get(ev.reason, ev.reason.replace("_", " ")) + (f" — {ev.detail}" if ev.detail else "")
         elif isinstance(ev, Final):
@@ -102,6 +105,12 @@ class RunView:
             body = [f"<div class='irg-title'>Iteration {i}{stage}</div>",
                     f"<div class='irg-draft'><b>Draft</b> <span class='irg-meta'>{e(c['draft_info'])}</span>"
                     f"<div class='irg-text'>{e(c['draft']) or '…'}</div></div>"]
+            if (r := c["rendered"]) is not None:  # a labelled step of its own, with the model's words beside it
+                labels = ", ".join(e(st["label"]) for st in r.steps)
+                body.append(f"<div class='irg-rendered'><b>Rendering</b> <span class='irg-meta'>{labels}</span>"
+                            f"<details><summary>before (the model's words) / after</summary>"
+                            f"<div class='irg-text'>{e(r.before)}</div><hr><div class='irg-text'>{e(r.after)}</div>"
+                            "</details></div>")
             if c["findings"] is not None:
                 items = "".join(
                     f"<li class='sev-{f['severity']}'>{SEV_DOT} <b>{f['severity']}</b> · {e(f['source'])} · "
@@ -113,7 +122,13 @@ class RunView:
             if c["plan"] is not None:
                 p = c["plan"]
                 items = "".join(f"<li>{e(x)}</li>" for x in p["instructions"])
+                items += "".join(f"<li class='irg-lock'>scaffold — {e(x)}</li>" for x in p.get("scaffold", []))
                 items += "".join(f"<li class='irg-lock'>enforced while decoding: {e(x)}</li>" for x in p["constraints_text"])
+                items += "".join(f"<li class='irg-lock'>relaxed after a degenerate draft: {e(x)}</li>"
+                                 for x in p.get("relaxed", []))
+                if p["constraints"].get("grammar"):
+                    items += (f"<li><details><summary>the grammar</summary><pre>{e(p['constraints']['grammar'])}"
+                              "</pre></details></li>")
                 body.append(f"<div class='irg-plan'><b>Plan for the next draft</b> <span class='irg-meta'>({e(p['source'])})"
                             f"</span><ul>{items or '<li>(no instruction)</li>'}</ul></div>")
             if c["summary"]:
@@ -167,11 +182,18 @@ class RunView:
                  "Settings: " + ", ".join(f"{k}={v}" for k, v in cfg.items()), "",
                  "Constraints found in the prompt: " + (", ".join(c["kind"] for c in r["constraints"]) or "none"), ""]
         for it in r["iterations"]:
-            lines += [f"## Iteration {it['iteration']}", "", "**Draft**", "", _md_quote(it["draft"]), "", "**Critique**", ""]
+            lines += [f"## Iteration {it['iteration']}", ""]
+            if it.get("rendered"):
+                lines += ["**Draft (the model's words)**", "", _md_quote(it["rendered"]["before"]), "",
+                          "**Rendered** (" + ", ".join(st["label"] for st in it["rendered"]["steps"]) + ")", "",
+                          _md_quote(it["draft"]), "", "**Critique**", ""]
+            else:
+                lines += ["**Draft**", "", _md_quote(it["draft"]), "", "**Critique**", ""]
             lines += [f"- {f['severity']} · {f['source']} · `{f['kind']}`: {f['message']}" + (f" ({f['where']})" if f["where"] else "")
                       for f in it["findings"]] or ["- no findings"]
             if it.get("plan"):
                 lines += ["", "**Plan**", ""] + [f"- {x}" for x in it["plan"]["instructions"]]
+                lines += [f"- scaffold: {x}" for x in it["plan"].get("scaffold", [])]
                 lines += [f"- decoding constraint: {x}" for x in it["plan"]["constraints_text"]]
             lines += ["", f"score {it.get('score', 0):.2f} · {it.get('tokens', 0)} tokens ({it.get('tokens_cum', 0)} so far) · "
                           f"{it.get('seconds', 0):.1f} s", ""]
@@ -213,6 +235,7 @@ CARD_CSS = """
 .irg-answer { border-left-color: #1a7f37; }
 .irg-critique ul, .irg-plan ul { margin: 4px 0 8px 0; padding-left: 20px; }
 .irg-plan { border-top: 1px dashed #d0d7de; padding-top: 4px; }
+.irg-rendered { border-top: 1px dashed #d0d7de; padding-top: 4px; }
 .irg-summary { font-size: 0.9em; border-top: 1px solid #d0d7de; padding-top: 4px; }
 .irg-stop { font-weight: 600; margin: 8px 0; }
 .irg-error { color: #cf222e; font-weight: 600; }

@@ -121,7 +121,8 @@ def test_plan_enforces_decoding_in_next_draft(comma_backend, tokenizer):
 
     with torch.no_grad():  # second choice after the comma: the word "sea"
         comma_backend.model.lm_head.weight[tokenizer(" sea", add_special_tokens=False)["input_ids"][0], 0] = 20.0
-    evs = events("Write a list without any commas.", comma_backend, strategy="irg_external", max_iters=3, max_new_tokens=10)
+    evs = events("Write a list without any commas.", comma_backend, strategy="irg_external", max_iters=3, max_new_tokens=10,
+                 structure="masks")  # at "render" the commas are rendered away instead (test_render.py)
     drafts = of(evs, DraftDone)
     assert "," in drafts[0].text and "," not in drafts[1].text
     assert of(evs, Stopped)[0].reason == "no_critical"

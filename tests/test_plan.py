@@ -11,7 +11,7 @@ def report_for(prompt, text):
 
 def test_template_planner_maps_findings_to_instructions_and_decoding():
     prompt = "Write about Rome in all lowercase letters, without any commas. Do not use the word 'empire'."
-    plan = TemplatePlanner().plan(prompt, report_for(prompt, "Rome, the Empire."), [])
+    plan = TemplatePlanner("masks").plan(prompt, report_for(prompt, "Rome, the Empire."), [])
     assert len(plan.instructions) == 3 and any("comma" in i for i in plan.instructions)
     c = plan.constraints
     assert c.lowercase_only and c.banned_chars == [","] and c.banned_words == ["empire"]
@@ -20,9 +20,9 @@ def test_template_planner_maps_findings_to_instructions_and_decoding():
 
 def test_only_violated_constraints_are_enforced_and_enforcement_sticks():
     prompt = "Write about Rome in all lowercase letters, without any commas."
-    p1 = TemplatePlanner().plan(prompt, report_for(prompt, "rome, city."), [])
+    p1 = TemplatePlanner("masks").plan(prompt, report_for(prompt, "rome, city."), [])
     assert p1.constraints.banned_chars == [","] and not p1.constraints.lowercase_only
-    p2 = TemplatePlanner().plan(prompt, report_for(prompt, "Rome city."), [], previous=p1)
+    p2 = TemplatePlanner("masks").plan(prompt, report_for(prompt, "Rome city."), [], previous=p1)
     assert p2.constraints.banned_chars == [","] and p2.constraints.lowercase_only
 
 

@@ -10,7 +10,7 @@ import queue
 import threading
 import time
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
 from irg.decoding import DecodingConstraints
@@ -86,8 +86,55 @@ class Backend(ABC):
 
     def stream(self, req: GenRequest, cancel: threading.Event | None = None) -> GenerationStream:
         cancel = cancel or threading.Event()
-        stream = GenerationStream(lambda: self._pieces(req, cancel, stream), cancel)
+        if req.constraints.suffix or req.constraints.suffix_end:
+            stream = GenerationStream(lambda: self._with_suffix(req, cancel, stream), cancel)
+        else:
+            stream = GenerationStream(lambda: self._pieces(req, cancel, stream), cancel)
         return stream
+
+    def _with_suffix(self, req: GenRequest, cancel: threading.Event, stream: GenerationStream) -> Iterator[str]:
+        """The model writes; when it stops, the program lays down the suffix, and the model may write one more line
+        (a P.S.) in a continuation of the same request, then the closing literal. Tokens: the body's, the new
+        prompt tokens of the continuation (the suffix fed to the model), and the line's."""
+        t0 = time.perf_counter()
+        c = req.constraints
+        slot, tail = c.suffix_slot, c.suffix_end
+        reserve = self.count_tokens(c.suffix + tail) + slot if (c.suffix + tail) else slot
+        body_c = replace(c, suffix="", suffix_slot=0, suffix_end="")
+        body_req = replace(req, constraints=body_c, max_new_tokens=max(8, req.max_new_tokens - reserve))
+        inner = GenerationStream(lambda: self._pieces(body_req, cancel, inner), cancel)
+        yield from inner
+        gen = inner.result
+        text, prompt_tokens, completion, reason = gen.text, gen.prompt_tokens, gen.completion_tokens, gen.finish_reason
+        t_engine = gen.engine_seconds
+        written = c.suffix.strip() and c.suffix.strip() in text  # the model wrote its own P.S.
+        if reason != "cancelled" and not written and not _already_ends(text, c.suffix + tail):
+            text = text.rstrip() + c.suffix
+            yield c.suffix
+            if slot:
+                line_c = DecodingConstraints(forced_prefix=text, grammar="root ::= [^\n]{1,300}",
+                                             banned_chars=c.banned_chars, banned_words=c.banned_words,
+                                             lowercase_only=c.lowercase_only, uppercase_only=c.uppercase_only)
+                line_req = replace(req, constraints=line_c, max_new_tokens=slot, messages=body_req.messages)
+                more = GenerationStream(lambda: self._pieces(line_req, cancel, more), cancel)
+                first = True
+                for piece in more:
+                    if first and piece == text:  # the forced prefix is echoed first: it is already out
+                        first = False
+                        continue
+                    first = False
+                    yield piece
+                g2 = more.result
+                prompt_tokens += max(0, g2.prompt_tokens - gen.prompt_tokens - gen.completion_tokens)
+                completion += g2.completion_tokens
+                t_engine += g2.engine_seconds
+                text = g2.text.rstrip()
+                reason = g2.finish_reason if g2.finish_reason == "cancelled" else reason
+            if tail and reason != "cancelled":
+                text += tail
+                yield tail
+        stream.result = Generation(text, prompt_tokens, completion, reason, elapsed(t0),
+                                   round(t_engine, 4))
 
     @abstractmethod
     def _pieces(self, req: GenRequest, cancel: threading.Event, stream: GenerationStream) -> Iterator[str]:
@@ -112,6 +159,12 @@ class Backend(ABC):
     def truncate(self, text: str, max_tokens: int) -> str:
         """Cut `text` to at most `max_tokens` tokens (keeps the beginning)."""
         ...
+
+
+def _already_ends(text: str, suffix: str) -> bool:
+    """Does the text already end with what the suffix would lay down (an end phrase the model wrote itself)?"""
+    want = " ".join(suffix.split()).lower().rstrip(" .!?")
+    return bool(want) and " ".join(text.split()).lower().rstrip(" .!?").endswith(want)
 
 
 def relay(q: queue.Queue, worker: threading.Thread, cancel: threading.Event) -> Iterator[str]:

@@ -134,11 +134,16 @@ class TransformersBackend(Backend):
         mask = self.token_mask(c)
         if mask is not None:
             processors.append(TokenMaskProcessor(mask))
+        if c.grammar:
+            from irg.backends.grammar import GrammarProcessor
+
+            n_vocab = self.model.get_output_embeddings().weight.shape[0]
+            processors.append(GrammarProcessor(c.grammar, self.tokenizer, n_vocab, sorted(self.eos_ids), n_prompt))
         if processors:
             kw["logits_processor"] = processors
         if c.banned_words:
             kw["bad_words_ids"] = self.bad_words_ids(c.banned_words)
-        if c.min_new_tokens:
+        if c.min_new_tokens and not c.grammar:  # a grammar says where the text may end
             kw["min_new_tokens"] = min(c.min_new_tokens, max_new)
         if c.stop_strings:
             kw.update(stop_strings=list(c.stop_strings), tokenizer=self.tokenizer)

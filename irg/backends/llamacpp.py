@@ -146,6 +146,8 @@ class LlamaCppBackend(Backend):
             body["logit_bias"] = [[i, False] for i in banned]
         if c.no_repeat_ngram:
             body.update(dry_multiplier=2.0, dry_base=2.0, dry_allowed_length=max(1, c.no_repeat_ngram - 1))
+        if c.grammar:
+            body["grammar"] = c.grammar  # llama.cpp's own grammar sampler
         return body
 
     # ---- generation -----------------------------------------------------------
@@ -192,7 +194,7 @@ class LlamaCppBackend(Backend):
 
         def work():
             try:
-                first = min(c.min_new_tokens, max_new)
+                first = 0 if c.grammar else min(c.min_new_tokens, max_new)  # a grammar says where the text may end
                 if first:  # end-of-text is not allowed yet: generate the first part with it ignored
                     complete(self._body(req, prompt, first, ignore_eos=True))
                 rest = max_new - state["tokens"]

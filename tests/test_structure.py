@@ -1,0 +1,162 @@
+"""Issue 14: the degeneration guard, lossless rendering, scaffolds and grammars (llguidance on transformers),
+suffixes the program lays down, and the structure levels of the plan — on tiny models."""
+import pytest
+
+from irg.backends import GenRequest
+from irg.config import RunConfig
+from irg.constraints import extract_all, from_dict
+from irg.decoding import DecodingConstraints
+from irg.degenerate import degeneration
+from irg.events import CritiqueDone, PlanDone, Rendered
+from irg.plan import TemplatePlanner
+from irg.record import Recorder
+from irg.render import render
+from irg.report import Finding, Report
+from irg.scaffold import build, program_chars
+from irg.strategies import run
+
+
+@pytest.mark.parametrize("text", [
+    "I,\nA\nL\nI\nT\nS\nO\nN\nE",                       # one capital per line: the uppercase mask's debris
+    "*A*\n*B*\n*C*\n*D*\n*E*\n*F*\n*G*\n*H*\n*I*\n*J*",  # single letters
+    "****\n\n****\n\n****\n\n****\n\n****\n\n****\n\n****",  # symbols, no words
+    "🌊🌊🌊🌊🌊🌊🌊🌊🌊🌊🌊🌊🌊🌊🌊🌊🌊🌊🌊🌊",
+    "BREAKFAST, " * 30,
+    "the the the the the the the the cat the the the the the the",
+])
+def test_degenerate_drafts_are_named(text):
+    assert degeneration(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Yes.", "My answer is no.", "I'm not sure. I'm not sure.",
+    "19 + 7 = 26\n26 - 1 = 25\n25 x 2 = 50\nThe answer is 50.",
+    '{"name": "Luna", "age": 3, "likes": ["fish", "sun"]}',
+    "* Dress well.\n* Arrive early.\n* Bring your CV.\n* Smile.",
+    "In the quiet harbour the boats rock gently while gulls circle overhead, and a fisherman mends his net.",
+    "A haiku:\nold pond, a frog jumps\nthe sound of water",
+])
+def test_real_text_is_not_degenerate(text):
+    assert degeneration(text) is None
+
+
+def cons(*ds):
+    return [from_dict(d) for d in ds]
+
+
+def test_render_applies_pure_form_and_labels_each_step():
+    text, steps = render("Hello, world. I have 1,000 apples.", cons({"kind": "no_commas"}, {"kind": "uppercase"}))
+    assert text == "HELLO WORLD. I HAVE 1000 APPLES." and [s.label for s in steps] == ["rendered: commas removed",
+                                                                                      "rendered: uppercase"]
+    text, steps = render("Hi there", cons({"kind": "quotation"}))
+    assert text == '"Hi there"' and steps[0].added == 2
+    text, _ = render("not json", cons({"kind": "json_format"}))
+    assert from_dict({"kind": "json_format"}).check(text) == [] and '"not json"' in text
+
+
+def test_render_never_breaks_a_met_constraint_and_skips_debris():
+    cs = cons({"kind": "sections", "n": 1, "marker": "SECTION"}, {"kind": "lowercase"})
+    assert render("SECTION 1\nHello There", cs) == ("SECTION 1\nHello There", [])  # lowercasing would break SECTION
+    assert render(",,,,,,,,", cons({"kind": "no_commas"}))[1] == []  # nothing would be left
+    assert render("I,\nA\nL\nI\nT\nS\nO", cons({"kind": "uppercase"}))[1] == []
+    assert render("ALREADY LOUD", cons({"kind": "uppercase"}))[1] == []
+
+
+def test_scaffold_grammar_gives_exact_structure_on_a_random_model(backend):
+    """A grammar holds whatever the model: a random tiny model writes exactly 3 bullets, or one of the options."""
+    for prompt, kind in (("Write exactly 3 bullet points.", "bullet_count"),
+                         ("Answer with one of the following options: 'My answer is yes.', 'My answer is no.'", "choose_from"),
+                         ("Write 2 paragraphs separated by the markdown divider ***.", "paragraph_count"),
+                         ("Tell two jokes. Separate them with 6 asterisk symbols: ******", "two_responses"),
+                         ("Write 2 sections. Mark each with SECTION X.", "sections")):
+        cs = extract_all(prompt)
+        sc = build(cs, max_tokens=24)
+        g = backend.generate(GenRequest([{"role": "user", "content": prompt}], max_new_tokens=400, constraints=sc.constraints))
+        c = next(c for c in cs if c.kind == kind)
+        assert g.finish_reason == "stop" and c.check(g.text) == [], (prompt, g.text)
+
+
+def test_json_scaffold_is_valid_json_on_a_random_model(backend):
+    cs = extract_all("Describe a cat in JSON format.")
+    g = backend.generate(GenRequest([{"role": "user", "content": "x"}], max_new_tokens=600, constraints=build(cs).constraints))
+    assert g.finish_reason == "stop" and cs[0].check(g.text) == [], g.text
+
+
+def test_suffixes_are_laid_down_after_the_model_stops(backend):
+    cs = extract_all("Write a note. At the end, add a postscript starting with P.S. End your response with 'Bye now.'")
+    sc = build(cs)
+    assert sc.constraints.suffix == "\n\nP.S. " and sc.constraints.suffix_end == " Bye now."
+    g = backend.generate(GenRequest([{"role": "user", "content": "x"}], max_new_tokens=30, constraints=sc.constraints))
+    assert all(c.check(g.text) == [] for c in cs), g.text
+    assert "\nP.S. " in g.text and g.text.endswith("Bye now.") and g.completion_tokens <= 30 + 40
+    plain = backend.generate(GenRequest([{"role": "user", "content": "x"}], max_new_tokens=30))
+    assert g.text.startswith(plain.text[:5])  # the body is the model's own
+    assert program_chars(g.text, sc.constraints) >= len("\n\nP.S. ") + len(" Bye now.")
+
+
+def test_an_end_phrase_the_model_wrote_is_not_doubled(backend):
+    dc = DecodingConstraints(forced_prefix="It ends here.", max_new_tokens=1, suffix="\n\nIt ends here.")
+    g = backend.generate(GenRequest([{"role": "user", "content": "x"}], max_new_tokens=1, constraints=dc))
+    assert g.text.count("It ends here") == 1 or not g.text.rstrip().endswith("It ends here.It ends here.")
+
+
+def report_with(findings, score=0.0):
+    return Report(findings, score)
+
+
+def test_structure_levels_of_the_planner():
+    prompt = "Write exactly 3 bullet points in all capital letters."
+    cs = extract_all(prompt)
+    text = "some lower text"
+    from irg.analyze import AnalysisInput, RuleAnalyzer
+    rep = RuleAnalyzer().analyze(AnalysisInput(prompt, text, cs))
+    plans = {lvl: TemplatePlanner(lvl, cs).plan(prompt, rep, []) for lvl in ("instructions", "masks", "scaffolds", "render")}
+    assert plans["instructions"].constraints == DecodingConstraints() and plans["instructions"].instructions
+    assert plans["masks"].constraints.uppercase_only and not plans["masks"].constraints.grammar
+    assert plans["scaffolds"].constraints.uppercase_only and plans["scaffolds"].constraints.grammar.count('"* "') == 3
+    assert not plans["render"].constraints.uppercase_only and plans["render"].constraints.grammar  # rendered instead
+    assert plans["render"].scaffold == ["grammar: bullet count"]
+
+
+def test_a_degenerate_draft_relaxes_the_masks_that_caused_it():
+    cs = extract_all("Write about the sea in all capital letters.")
+    p1 = TemplatePlanner("masks", cs).plan("x", report_with([Finding("uppercase", "critical", "m",
+                                                                     constraint={"kind": "uppercase"})]), [])
+    assert p1.constraints.uppercase_only
+    rep = report_with([Finding("degenerate", "critical", "debris"), Finding("uppercase", "critical", "m",
+                                                                            constraint={"kind": "uppercase"})])
+    p2 = TemplatePlanner("masks", cs).plan("x", rep, [], previous=p1)
+    assert not p2.constraints.uppercase_only and p2.relaxed == ["uppercase_only"]
+    p3 = TemplatePlanner("masks", cs).plan("x", report_with([Finding("uppercase", "critical", "m",
+                                                                     constraint={"kind": "uppercase"})]), [], previous=p2)
+    assert not p3.constraints.uppercase_only  # relaxed for good
+
+
+def test_render_level_run_shows_the_rendering_step_and_records_it(backend):
+    rec = Recorder()
+    evs = list(rec.wrap(run("Write about zebras in all capital letters.", backend,
+                            RunConfig(strategy="irg_external", max_iters=2, max_new_tokens=8))))
+    r = [e for e in evs if isinstance(e, Rendered)]
+    crit = [e for e in evs if isinstance(e, CritiqueDone)]
+    if degeneration(r[0].before if r else ""):
+        pytest.skip("the random draft is debris")
+    assert r and r[0].steps[0]["label"] == "rendered: uppercase" and r[0].after == r[0].before.upper()
+    assert not any(f["kind"] == "uppercase" for f in crit[0].report["findings"])
+    it = rec.record["iterations"][0]
+    assert it["rendered"]["before"] == r[0].before and it["draft"] == r[0].after and 0 <= it["model_share"] <= 1
+
+
+def test_single_render_is_single_pass_plus_rendering(backend):
+    a = list(run("Say hi in all capital letters.", backend, RunConfig(strategy="single_pass", max_new_tokens=8)))
+    b = list(run("Say hi in all capital letters.", backend, RunConfig(strategy="single_render", max_new_tokens=8)))
+    assert b[-1].answer == render(a[-1].answer, extract_all("Say hi in all capital letters."))[0]
+
+
+def test_scaffold_plan_reaches_the_next_draft(backend):
+    evs = list(run("Write exactly 3 bullet points about cats.", backend,
+                   RunConfig(strategy="irg_external", max_iters=2, max_new_tokens=60)))
+    plan = [e for e in evs if isinstance(e, PlanDone)]
+    assert plan and plan[0].plan["scaffold"] == ["grammar: bullet count"]
+    assert any(line.startswith("grammar: ") for line in plan[0].plan["constraints_text"])
+    second = [e for e in evs if type(e).__name__ == "IterationDone"][1].draft  # a random model's words, 3 bullets
+    assert from_dict({"kind": "bullet_count", "rel": "exactly", "n": 3}).check(second) == [], second
