@@ -164,6 +164,35 @@ def agree(prompts: list[str], new_tokens: int = 64) -> dict:
             "mean_shared_prefix": statistics.mean(shared), "median_shared_prefix": statistics.median(shared)}
 
 
+def timing(n: int = 20, constraints: int = 3, max_iters: int = 4, backend: str = "llama.cpp", model: str = "bundled",
+           structure: str = "render") -> dict:
+    """Wall time of irg_hybrid runs (one at a time: uncontended) on the first `n` test prompts with `constraints`
+    constraints: median, mean and max seconds, mean tokens and iterations."""
+    from irg import suites
+    from irg.config import RunConfig
+    from irg.models import get_backend
+    from irg.record import Recorder
+    from irg.strategies import run
+
+    items = [it for it in suites.load("constraints", "test") if len(it["gold_constraints"]) == constraints][:n]
+    b = get_backend(model, backend)
+    list(run("Say hi.", b, RunConfig(strategy="single_pass", max_new_tokens=4)))  # warm-up, not timed
+    rows = []
+    for it in items:
+        rec, t = Recorder(it["id"]), time.perf_counter()
+        for _ in rec.wrap(run(it["prompt"], b, RunConfig(strategy="irg_hybrid", max_iters=max_iters, structure=structure))):
+            pass
+        rows.append({"id": it["id"], "seconds": round(time.perf_counter() - t, 3), "tokens": rec.record["tokens_total"],
+                     "iterations": len(rec.record["iterations"]), "stop": rec.record["stop_reason"]})
+        print(json.dumps(rows[-1]), file=sys.stderr)
+    secs = [r["seconds"] for r in rows]
+    return {"backend": backend, "prompts": len(rows), "constraints_per_prompt": constraints, "max_iters": max_iters,
+            "structure": structure, "median_seconds": statistics.median(secs), "mean_seconds": round(statistics.mean(secs), 3),
+            "max_seconds": max(secs), "mean_tokens": round(statistics.mean(r["tokens"] for r in rows), 1),
+            "mean_iterations": round(statistics.mean(r["iterations"] for r in rows), 2),
+            "runs_with_4_iterations": sum(r["iterations"] == max_iters for r in rows), "rows": rows}
+
+
 def quality_main(args, argv: list[str]) -> int:
     from pathlib import Path
 
@@ -217,7 +246,7 @@ def main(argv=None) -> int:
     w.add_argument("--out", help="also write the measurements as JSON here")
     w.add_argument("--screenshot", help="save a full-page screenshot of a finished run here")
     q = sub.add_parser("quality", help="strategies over a task suite: results JSONL + HTML report (resumable)")
-    q.add_argument("--suite", required=True, choices=["constraints", "maths", "gsm8k", "open_qa"])
+    q.add_argument("--suite", required=True, choices=["constraints", "maths", "gsm8k", "open_qa", "phrasings"])
     q.add_argument("--strategies", default="single_pass,best_of_n,self_consistency,irg_internal,irg_external,irg_hybrid")
     q.add_argument("--n", type=int, help="first N items of the split (maths: how many to generate)")
     q.add_argument("--split", default="test", choices=["dev", "test", "all"])
@@ -237,6 +266,12 @@ def main(argv=None) -> int:
     q.add_argument("--workers", type=int, default=1, help="runs at once on the shared model (llama.cpp batches them)")
     q.add_argument("--background", action="store_true", help="run detached, logging to OUT/run.log")
     q.add_argument("--report-only", action="store_true", help="recompute the summary and report from results.jsonl")
+    t = sub.add_parser("timing", help="irg_hybrid wall time on prompts with 3 constraints, one run at a time")
+    t.add_argument("--n", type=int, default=20)
+    t.add_argument("--max-iters", type=int, default=4)
+    t.add_argument("--backend", default="llama.cpp")
+    t.add_argument("--structure", default="render", choices=["instructions", "masks", "scaffolds", "render"])
+    t.add_argument("--out", help="also write the result as JSON here")
     c = sub.add_parser("compare", help="one strategy in two results files (e.g. two planners), paired on the same prompts")
     c.add_argument("a", help="results.jsonl (or its folder): the variant")
     c.add_argument("b", help="results.jsonl (or its folder): what it is compared with")
@@ -257,6 +292,13 @@ def main(argv=None) -> int:
         return 0
     if args.cmd == "quality":
         return quality_main(args, argv)
+    if args.cmd == "timing":
+        res = timing(args.n, 3, args.max_iters, args.backend, structure=args.structure)
+        print(json.dumps({k: v for k, v in res.items() if k != "rows"}, indent=1))
+        if args.out:
+            Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.out).write_text(json.dumps(res, indent=1))
+        return 0
     if args.cmd == "app":
         from irg import bench_app
 

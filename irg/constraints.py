@@ -67,11 +67,13 @@ def normalize_numbers(text: str) -> str:
 
 # ---- shared helpers --------------------------------------------------------------
 _NEG = re.compile(r"\b(not|n't|never|no|without|avoid|refrain|don't|dont|nor)\b", re.I)
-_REL = (r"(?P<rel>at least|no less than|not less than|a minimum of|minimum of|more than|over|greater than|"
-        r"at most|no more than|not more than|a maximum of|maximum of|up to|less than|fewer than|under|below|"
-        r"exactly|precisely|just)")
+_REL = (r"(?P<rel>at least|no less than|not less than|no fewer than|not fewer than|no shorter than|a minimum of|minimum of|"
+        r"more than|over|greater than|longer than|at most|no more than|not more than|no longer than|not longer than|"
+        r"a maximum of|maximum of|up to|less than|fewer than|shorter than|under|below|exactly|precisely|just)")
 _REL_MAP = {
     "at least": "at_least", "no less than": "at_least", "not less than": "at_least", "a minimum of": "at_least",
+    "no fewer than": "at_least", "not fewer than": "at_least", "no shorter than": "at_least", "longer than": "more_than",
+    "no longer than": "at_most", "not longer than": "at_most", "shorter than": "less_than",
     "minimum of": "at_least", "more than": "more_than", "over": "more_than", "greater than": "more_than",
     "at most": "at_most", "no more than": "at_most", "not more than": "at_most", "a maximum of": "at_most",
     "maximum of": "at_most", "up to": "at_most", "less than": "less_than", "fewer than": "less_than",
@@ -133,6 +135,26 @@ def _split_list(s: str) -> list[str]:
 
 def _find(pattern: str, text: str) -> list[re.Match]:
     return [m for m in re.finditer(pattern, text, re.I)]
+
+
+def sentence_at(text: str, pos: int) -> str:
+    """The sentence holding position `pos`."""
+    start = max(text.rfind(ch, 0, pos) for ch in ".!?\n") + 1
+    ends = [i for i in (text.find(ch, pos) for ch in ".!?\n") if i != -1]
+    return text[start:(min(ends) + 1 if ends else len(text))].strip()
+
+
+def about_not_asked(text: str, pos: int) -> bool:
+    """Is the match at `pos` the topic of the request rather than an instruction? A question asking about it
+    ("Why do people write in all caps?") or a sentence naming both letter cases ("when to use uppercase and
+    lowercase letters")."""
+    s = sentence_at(text, pos)
+    if re.match(r"(?:why|how come|how do|how does|what|when|where|who|which|is it|are there)\b", s, re.I) and s.endswith("?"):
+        return True
+    up = r"upper[\s-]?case|capital|caps"
+    low = r"lower[\s-]?case|small letters"
+    negated = rf"\b(?:no|not|without|never|avoid)\s+(?:any\s+)?(?:{up}|{low})"  # "lowercase, no capitals": an instruction
+    return bool(re.search(up, s, re.I) and re.search(low, s, re.I) and not re.search(negated, s, re.I))
 
 
 # ---- the registry -------------------------------------------------------------------
@@ -306,13 +328,16 @@ class Lowercase(Constraint):
 
     @classmethod
     def extract(cls, p):
-        pats = [r"\b(?:all|only|entirely|entire|completely)\b[^.\n]{0,40}?\blower[\s-]?case\b",
-                r"\blower[\s-]?case\b[^.\n]{0,20}?\b(?:only|letters)\b",
-                r"\bin lower[\s-]?case\b",
+        low = r"(?:lower[\s-]?case|small letters|non-capital letters)"
+        pats = [rf"\b(?:all|only|entirely|entire|completely)\b[^.\n]{{0,40}}?\b{low}",
+                rf"\b{low}[^.\n]{{0,20}}?\b(?:only|letters)\b",
+                rf"\bin {low}",
                 r"\b(?:no|without|not use any|do not use|don't use|avoid)\s+(?:any\s+)?(?:capital|upper[\s-]?case)\s+letters\b",
                 r"\bno capitali[sz]ation\b"]
         for pat in pats:
             for m in _find(pat, p):
+                if about_not_asked(p, m.start()) and not re.search(r"\bno\b|\bwithout\b|\bavoid|\bnot\b", m.group(0), re.I):
+                    continue
                 if "capital" in m.group(0).lower() or "upper" in m.group(0).lower() or "capitali" in m.group(0).lower():
                     return [cls()]
                 if not negated_before(p, m.start()):
@@ -340,13 +365,14 @@ class Uppercase(Constraint):
 
     @classmethod
     def extract(cls, p):
-        pats = [r"\b(?:all|only|entirely|entire|completely)\b[^.\n]{0,30}?\b(?:capital letters|upper[\s-]?case|caps)\b",
+        pats = [r"\b(?:all|only|entirely|entire|completely)\b[^.\n]{0,30}?\b(?:capital letters|upper[\s-]?case|caps)\b(?!\s+words)",
                 r"\bin (?:all )?(?:caps|capitals|capital letters|upper[\s-]?case)\b",
                 r"\b(?:capital letters|upper[\s-]?case|caps) only\b"]
         for pat in pats:
             for m in _find(pat, p):
-                if re.search(r"\bwords?\s+(?:with|in)\s+$", p[max(0, m.start() - 12):m.start()], re.I):
-                    continue  # "words with all capital letters ... N times" is capital_word_frequency
+                if re.search(r"\bwords?\s+(?:with\s+|in\s+)?$", p[max(0, m.start() - 12):m.start()], re.I) \
+                        or about_not_asked(p, m.start()):
+                    continue  # "words in all caps ... N times" is capital_word_frequency; "why write in caps?" a topic
                 if not negated_before(p, m.start(), 20) and not re.search(r"\bno\b|\bwithout\b", m.group(0), re.I):
                     return [cls()]
         return []
@@ -377,7 +403,8 @@ class CapitalWordFrequency(Constraint):
 
     @classmethod
     def extract(cls, p):
-        m = re.search(r"\bwords? (?:with|in) all capital letters\b[^.\n]*?" + _REL + r"\s+(\d+)\s+times", p, re.I)
+        m = re.search(r"\b(?:words? (?:with|in) all capital letters|capital(?:i[sz]ed)? words|all[- ]caps words|upper[- ]?case words"
+                      r"|words in (?:all )?caps)\b[^.\n]*?" + _REL + r"\s+(\d+)\s+times", p, re.I)
         if m:
             return [cls(_REL_MAP[m.group("rel").lower()], int(m.group(2)))]
         m = re.search(_REL + r"\s+(\d+)\s+words?\s+" + CAPITAL_WORDS, p, re.I)
@@ -401,9 +428,13 @@ class NoCommas(Constraint):
 
     @classmethod
     def extract(cls, p):
-        pat = (r"\b(?:no|without(?: using)?(?: any)?|avoid(?: using)?(?: any)?|refrain from using(?: any)?|"
-               r"(?:do not|don't|dont|never|must not|should not|does not) (?:use|include|put|add|contain|have)(?: any)?)\s+commas?\b")
-        if re.search(pat, p, re.I) or re.search(r"\bcommas? (?:are|is) not allowed\b|\bcomma-free\b", p, re.I):
+        neg = (r"\b(?:no|not|don't|dont|doesn't|cannot|can't|without|avoid\w*|skip\w*|refrain\w*|never|exclude|omit|zero|drop|leave out|free of|ban)\b"
+               r"[^.\n]{0,30}?\bcommas?\b")
+        for m in _find(neg, p):
+            if not re.search(r"\bcommas?\b[^.\n]{0,20}\b(?:is|are) (?:fine|ok|okay|allowed)", p[m.start():], re.I):
+                return [cls()]
+        if re.search(r"\bcommas?\b[^.\n]{0,25}\b(?:not allowed|forbidden|banned|prohibited|must not|should not|may not)\b"
+                     r"|\bcomma-free\b", p, re.I):
             return [cls()]
         return []
 
@@ -670,11 +701,17 @@ class HighlightedSections(Constraint):
 
     @classmethod
     def extract(cls, p):
-        m = re.search(r"\bhighlight\w*\s+(?:" + _REL + r"\s+)?(\d+)\s+(?:sections?|parts?|phrases?)", p, re.I)
+        m = re.search(r"\bhighlight\w*\s+(?:" + _REL + r"\s+)?(\d+)\s+(?:[a-z]+\s+)?(?:sections?|parts?|phrases?)", p, re.I)
         if m:
             return [cls(int(m.group(2)))]
         m = re.search(r"(?:" + _REL + r"\s+)?(\d+)\s+(?:[a-z]+\s+)?(?:sections?|parts?|phrases?|words?)\s+(?:\w+\s+){0,3}?"
                       r"(?:be\s+|are\s+)?highlighted\b", p, re.I)
+        if m:
+            return [cls(int(m.group(2)))]
+        nouns = r"(?:sections?|parts?|phrases?|words?|sentences?|points?|ideas?|terms?)"
+        m = (re.search(r"\b(?:highlight|emphasi[sz]e|mark)\w*\s+(?:" + _REL + r"\s+)?(\d+)\s+(?:[a-z]+\s+)?" + nouns +
+                       r"\b[^.\n]{0,40}\b(?:markdown|highlight\w*|\*)", p, re.I)
+             or re.search(r"(?:" + _REL + r"\s+)?(\d+)\s+\*?highlighted\*?\s+(?:[a-z]+\s+)?" + nouns, p, re.I))
         return [cls(int(m.group(2)))] if m else []
 
     def check(self, text):
@@ -721,8 +758,11 @@ class JsonFormat(Constraint):
 
     @classmethod
     def extract(cls, p):
-        for m in _find(r"\b(?:in|as|using|wrap\w*[^.\n]{0,40}?in)\s+(?:valid\s+)?json\b|\bjson format\b|\bvalid json\b", p):
-            if not negated_before(p, m.start()):
+        pats = (r"\b(?:in|as|using|wrap\w*[^.\n]{0,40}?in)\s+(?:valid\s+)?json\b|\bjson format\b|\bvalid json\b"
+                r"|\bjson\s+(?:object|array|output|response|string|only)\b"
+                r"|\b(?:return|output|give|respond|reply|answer|format|produce|provide|write)\w*\b[^.\n]{0,30}\bjson\b")
+        for m in _find(pats, p):
+            if not negated_before(p, m.start()) and not about_not_asked(p, m.start()):
                 return [cls()]
         return []
 
@@ -841,7 +881,7 @@ class IncludeKeywords(Constraint):
     @classmethod
     def extract(cls, p):
         pat = (r"\b(?:includ(?:e|es|ing)|us(?:e|es|ing)|mention(?:s|ing)?|contain(?:s|ing)?|featur(?:e|es|ing))\s+(?:the\s+)?(?:following\s+)?"
-               r"(?:key\s?words?|words?|terms?|phrases?)\s*:?\s+(.+?)(?:[.;!?\n]|$)")
+               r"(?:key\s?words?|words?|terms?|phrases?|hashtags?)\s*:?\s+(.+?)(?:[.;!?\n]|$)")
         kws: list[str] = []
         for m in re.finditer(pat, p, re.I):
             if negated_before(p, m.start(), 25):
@@ -862,6 +902,11 @@ class IncludeKeywords(Constraint):
         return "Use these exact words in the answer: " + ", ".join(self.keywords) + "."
 
 
+# What "avoid …"/"without using …" names that is not a word to ban (other constraints read these)
+NOT_WORDS = {"commas", "comma", "capital letters", "capitals", "caps", "uppercase", "lowercase", "punctuation",
+             "any commas", "a single comma", "markdown", "bullet points", "bullets", "numbers", "emojis"}
+
+
 @register
 @dataclass
 class ForbiddenWords(Constraint):
@@ -870,12 +915,20 @@ class ForbiddenWords(Constraint):
 
     @classmethod
     def extract(cls, p):
-        pat = (r"\b(?:do not|don't|dont|never|must not|should not|without|avoid|refrain from)\s+(?:use|using|say|saying|"
-               r"include|including|mention|mentioning|write|writing)?\s*(?:the\s+|any\s+of\s+the\s+)?(?:following\s+)?"
-               r"(?:key\s?words?|words?|terms?)\s*:?\s+(.+?)(?:[.;!?\n]|$)")
+        verb = r"(?:use|using|say|saying|include|including|mention|mentioning|write|writing)"
+        noun = r"(?:key\s?words?|words?|terms?|phrases?)"
+        pats = [rf"\b(?:do not|don't|dont|never|must not|should not|cannot|can't|without|avoid|refrain from|exclude|omit|leave out|"
+                rf"steer clear of|not allowed to)\s+(?:{verb}\s+)?(?:the\s+|any\s+of\s+the\s+|any\s+)?(?:following\s+)?"
+                rf"{noun}\s*:?\s+(.+?)(?:[.;!?\n]|$)",
+                rf"\b(?:do not|don't|dont|never|must not|should not|avoid|refrain from)\s+{verb}\s+((?:[\"“'‘][^\n]+?[\"”'’]"
+                r"(?:\s*,\s*|\s+or\s+|\s+and\s+|\s*,\s*or\s+)?)+)",
+                rf"\bwithout\s+(?:mentioning|saying|using)\s+(?!any\b|a\s+single\b)(?:the\s+)?(?:words?\s+)?([\w' -]+?)(?:[.;!?\n,]|$)",
+                rf"\b(?:the\s+)?{noun}\s+(.+?)\s+(?:must|should|may|can)\s*(?:not|n't)\s+(?:appear|be used|be included|be mentioned|show up)"]
         ws: list[str] = []
-        for m in re.finditer(pat, p, re.I):
-            ws += _split_list(m.group(1))
+        for pat in pats:
+            for m in re.finditer(pat, p, re.I):
+                items = [w for w in _split_list(m.group(1)) if w.lower() not in NOT_WORDS]
+                ws += items
         return [cls(list(dict.fromkeys(ws)))] if ws else []
 
     def check(self, text):
@@ -934,14 +987,31 @@ class StartPhrase(Constraint):
 
     @classmethod
     def extract(cls, p):
-        m = re.search(r"\b(?:start|begin)\w*\s+(?:your\s+(?:response|answer|reply)\s+|it\s+)?with\s+(?:the\s+)?"
-                      r"(?:exact\s+)?(?:word|phrase|sentence)s?\s*:?\s+(.+?)(?:[.;!?\n](?:\s|$)|$)", p, re.I)
-        if not m or negated_before(p, m.start()) or re.search(r"paragraph\w*\s+(?:\w+\s+){0,3}$|paragraph \d+\s+\w*\s*$",
-                                                              p[max(0, m.start() - 40):m.start()], re.I) \
-                or re.match(r"\w+\s+(?:the\s+)?(?:\w+\s+)?paragraph", p[m.start():], re.I):
-            return []  # "the 2nd paragraph must start with …", "start the first paragraph with …": paragraph_first_word
-        phrase = _quoted_or_word(m.group(1)) if re.match(r"\s*[\"'“‘`]", m.group(1)) else m.group(1).strip()
-        return [cls(phrase)] if phrase else []
+        resp = r"(?:your\s+(?:\w+\s+)?(?:response|answer|reply|email|letter|story|poem|speech|essay|message|note|post)\s+|it\s+)?"
+        pats = [rf"\b(?:start|begin|open)\w*\s+{resp}with\s+(?:the\s+)?(?:exact\s+|following\s+)*"
+                r"(?:(?:word|phrase|sentence|words|line)s?\s*:?\s*)?",
+                r"\bthe\s+(?:very\s+)?first\s+(?:word|words|sentence|line|phrase)\s+of\s+(?:your|the)\s+(?:\w+\s+)?"
+                r"(?:response|answer|reply|email|letter|story|poem|text)\s+(?:should|must|has to|needs to|will)\s+be\s*:?\s*"]
+        for pat in pats:
+            for m in re.finditer(pat, p, re.I):
+                before = p[max(0, m.start() - 40):m.start()]
+                if negated_before(p, m.start()) or re.search(r"paragraph\w*\s+(?:\w+\s+){0,3}$|paragraph \d+\s+\w*\s*$", before, re.I) \
+                        or re.match(r"\w+\s+(?:the\s+)?(?:\w+\s+)?paragraph", p[m.start():], re.I) \
+                        or re.search(r"\beach\s+(?:section|paragraph|bullet|line)", p[m.start():m.end() + 20], re.I):
+                    continue  # "the 2nd paragraph must start with …", "begin each section with …": other constraints
+                raw = p[m.end():]
+                if _QUOTED.match(raw):
+                    phrase = _quoted_or_word(raw)
+                elif re.search(r"(?:word|phrase|sentence|words|line)s?\s*:?\s*$|be\s*:?\s*$", m.group(0), re.I):
+                    phrase = re.split(r"[.;!?\n](?:\s|$)", raw.strip())[0].strip() if not re.search(r"words?\s*$", m.group(0), re.I) \
+                        else re.split(r"[.;!?\n,](?:\s|$)", raw.strip())[0].strip()
+                    if re.search(r"\bword\s*:?\s*$", m.group(0), re.I) or re.search(r"first word", m.group(0), re.I):
+                        phrase = (phrase.split() or [""])[0].strip(".,;:!?")
+                else:
+                    continue  # "start with a question": not a literal
+                if phrase:
+                    return [cls(phrase)]
+        return []
 
     def check(self, text):
         if not text.strip().lower().startswith(self.phrase.lower()):
@@ -1114,7 +1184,8 @@ class Language(Constraint):
         langs = "|".join(sorted({*LANGUAGES, *ALIASES}, key=len, reverse=True))
         verbs = (r"respond|response|answer|reply|repl|write|written|say|speak|compose|draft|output|translat|tell|explain|"
                  r"describe|story|poem|essay|letter|email|message|text|greeting|speech|summar|give|list|greeting")
-        pats = [rf"\b(?:{verbs})\w*\b[^.\n]{{0,60}}?\b(?:in|into)\s+(?:the\s+)?({langs})\b(?!\s+(?:words?|alphabet))",
+        pats = [rf"\b(?:{verbs})\w*\b[^.\n]{{0,60}}?\b(?:in|into)\s+(?:the\s+)?(?:plain\s+|simple\s+|proper\s+|standard\s+|formal\s+|informal\s+|good\s+)?"
+                rf"({langs})\b(?!\s+(?:words?|alphabet))",
                 rf"\b(?:only|entirely|completely|wholly|all|just)\s+(?:in\s+)?({langs})\b",
                 rf"\bin\s+({langs})\s+(?:only|language only)\b",
                 rf"\b({langs})\s+(?:only|language only)\b",

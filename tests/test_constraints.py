@@ -170,3 +170,30 @@ def test_checker_says_where():
 def test_unknown_kind_is_an_error():
     with pytest.raises(ValueError):
         from_dict({"kind": "nonsense"})
+
+
+@pytest.mark.parametrize("path,floor", [("assets/phrasings/dev.jsonl", 1.0), ("assets/phrasings/dev2.jsonl", 1.0),
+                                        ("assets/phrasings/heldout.jsonl", 0.95)])
+def test_phrasing_sets_extraction_floor(path, floor):
+    """Regression guard: the dev sets are fitted (1.0); the held-out set was measured at recall 0.964, precision 0.994."""
+    from pathlib import Path
+
+    from irg.phrasings import load, score_set
+
+    s = score_set(load(Path(__file__).resolve().parent.parent / path))
+    assert s["recall"] >= floor and s["precision"] >= floor, (s["recall"], s["precision"], s["misses"][:3])
+
+
+@pytest.mark.parametrize("prompt,kind", [
+    ("Why do some people write in all caps online?", None),
+    ("Teach me when to use uppercase and lowercase letters in titles.", None),
+    ("What does JSON stand for?", None),
+    ("Write a limerick; use lowercase only, no capitals at all.", "lowercase"),
+    ("Write a slogan using at least 2 words in ALL CAPS.", "capital_word_frequency"),
+    ("Write a story of no fewer than 500 words.", "word_count"),
+    ("Describe a forest without mentioning trees.", "forbidden_words"),
+    ("The first word of your response should be 'Hello'.", "start_phrase"),
+])
+def test_topic_is_not_instruction_and_new_phrasings(prompt, kind):
+    got = [c.kind for c in extract_all(prompt)]
+    assert got == ([kind] if kind else []), got

@@ -6,6 +6,8 @@ An item is {"id", "prompt", "gold_constraints": [...], "answer": str | None, "re
   maths        generated word problems with exact answers (irg/suites/maths.py), any n, dev/test seeds apart
   gsm8k        a GSM8K-format JSONL file (--data PATH), or the hub's test set when online (--data hub)
   open_qa      assets/suites/open_qa.jsonl (60 short questions with reference answers, dev/test split)
+  phrasings    assets/phrasings/heldout.jsonl (or --data dev.jsonl): instructions as people write them, the prompts
+               that state at least one (the extraction set, irg/phrasings.py, scored as a constraints suite)
 """
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ from pathlib import Path
 from irg.suites import maths
 
 ASSETS = Path(__file__).resolve().parent.parent.parent / "assets" / "suites"
-SUITES = ("constraints", "maths", "gsm8k", "open_qa")
+SUITES = ("constraints", "maths", "gsm8k", "open_qa", "phrasings")
+PHRASINGS = ASSETS.parent / "phrasings" / "heldout.jsonl"
 
 
 def _jsonl(path: Path) -> list[dict]:
@@ -41,6 +44,9 @@ def load(suite: str, split: str = "test", n: int | None = None, data: str | None
             raise ValueError("The gsm8k suite needs --data: a GSM8K-format JSONL file, or 'hub' when online.")
         rows = maths.load_gsm8k_hub(n) if data == "hub" else maths.load_gsm8k(data, n)
         return [_item(r, "maths") for r in rows]
+    if suite == "phrasings":
+        rows = [{**r, "gold_constraints": r["gold"]} for r in _jsonl(Path(data) if data else PHRASINGS) if r["gold"]]
+        return [_item(r, "constraints") for r in rows[:n]]
     rows = _jsonl(Path(data) if data else ASSETS / f"{suite}.jsonl")
     rows = [r for r in rows if split == "all" or r.get("split", "test") == split]
     return [_item(r, suite) for r in rows[:n] if r]
