@@ -922,7 +922,7 @@ class ForbiddenWords(Constraint):
                 rf"{noun}\s*:?\s+(.+?)(?:[.;!?\n]|$)",
                 rf"\b(?:do not|don't|dont|never|must not|should not|avoid|refrain from)\s+{verb}\s+((?:[\"“'‘][^\n]+?[\"”'’]"
                 r"(?:\s*,\s*|\s+or\s+|\s+and\s+|\s*,\s*or\s+)?)+)",
-                rf"\bwithout\s+(?:mentioning|saying|using)\s+(?!any\b|a\s+single\b)(?:the\s+)?(?:words?\s+)?([\w' -]+?)(?:[.;!?\n,]|$)",
+                r"\bwithout\s+(?:mentioning|saying|using)\s+(?!any\b|a\s+single\b)(?:the\s+)?(?:words?\s+)?([\w' -]+?)(?:[.;!?\n,]|$)",
                 rf"\b(?:the\s+)?{noun}\s+(.+?)\s+(?:must|should|may|can)\s*(?:not|n't)\s+(?:appear|be used|be included|be mentioned|show up)"]
         ws: list[str] = []
         for pat in pats:
