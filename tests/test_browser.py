@@ -34,7 +34,8 @@ def page():
 
 
 def test_preset_run_streams_then_stop_then_another_run_completes(page):
-    pick_preset(page, "Lowercase forest, no commas")  # greedy: draft 1 breaks both rules, so there is an iteration 2
+    # greedy: draft 1 has no bullet list, so there is an iteration 2 (the lowercase preset's draft 1 passes once rendered)
+    pick_preset(page, "Exactly three bullet points")
     page.evaluate(WATCH_DRAFT)
     page.click("#run")
     page.wait_for_selector("#cards .irg-critique")
