@@ -158,6 +158,14 @@ def score_rows(rows: list[dict]) -> None:
                 r["q_iters"] = [quality(r, it["draft"]) for it in r["iterations"]]
 
 
+def _model_share(row: dict) -> float:
+    """The share of the final answer's characters the model wrote (scaffold literals and rendering aside)."""
+    for it in row["iterations"]:
+        if it["draft"] == row.get("final"):
+            return it.get("model_share", 1.0)
+    return 1.0
+
+
 def _q_of(row: dict, text: str | None, cache: dict) -> float:
     if text is None:
         return 0.0
@@ -221,7 +229,8 @@ def summarize(rows: list[dict]) -> dict:
         d: dict = {"n": len(rs), "quality": mean(qs), "quality_ci": bootstrap_ci(qs), "mean_tokens": mean(toks),
                    "mean_seconds": mean(r["seconds"] for r in rs.values()),
                    "mean_iterations": mean(len(r["iterations"]) for r in rs.values()),
-                   "degenerate_share": mean(float(bool(degeneration(r.get("final") or ""))) for r in rs.values())}
+                   "degenerate_share": mean(float(bool(degeneration(r.get("final") or ""))) for r in rs.values()),
+                   "model_share": mean(_model_share(r) for r in rs.values())}
         if binary:  # harm: some iteration was right, the final answer is not
             d["harm_rate"] = mean(float(max(r["q_iters"], default=0) >= 1 and r["q"] < 1) for r in rs.values())
         else:
@@ -281,7 +290,8 @@ def report(results: Path, out_dir: Path) -> dict:
 
 
 def print_summary(summary: dict) -> None:
-    print(f"{'strategy':18} {'n':>4} {'quality':>8} {'95% CI':>15} {'vs single':>10} {'p':>8} {'harm':>6} {'tokens':>7} {'AI/1k':>7}")
+    print(f"{'strategy':18} {'n':>4} {'quality':>8} {'95% CI':>15} {'vs single':>10} {'p':>8} {'harm':>6} {'tokens':>7} {'AI/1k':>7}"
+          f" {'degen':>6} {'model':>6}")
     for s, d in summary["strategies"].items():
         v = d.get("vs_single_pass")
         lo, hi = d["quality_ci"]
@@ -290,7 +300,7 @@ def print_summary(summary: dict) -> None:
         ai = f"{v['anytime_index']:+.3f}" if v and v["anytime_index"] is not None else ""
         ci = f"[{lo:.3f}, {hi:.3f}]"
         print(f"{s:18} {d['n']:>4} {d['quality']:>8.3f} {ci:>15} {diff:>10} {p:>8} {d['harm_rate']:>6.1%} "
-              f"{d['mean_tokens']:>7.0f} {ai:>7}")
+              f"{d['mean_tokens']:>7.0f} {ai:>7} {d.get('degenerate_share', 0):>6.1%} {d.get('model_share', 1):>6.1%}")
     for s, d in summary["strategies"].items():
         if v := d.get("vs_best_of_n"):
             lo, hi = v["diff_ci"]
