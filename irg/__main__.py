@@ -15,7 +15,7 @@ from dataclasses import fields
 
 from irg.config import ConfigError, RunConfig, STRATEGIES
 from irg.models import BACKENDS, DEFAULT_BACKEND
-from irg.events import CritiqueDone, DraftDone, DraftToken, Final, IterationDone, PlanDone, Rendered, RunStarted, Stopped
+from irg.events import Candidates, CritiqueDone, DraftDone, DraftToken, Final, IterationDone, PlanDone, Rendered, RunStarted, Stopped
 
 HELP = {
     "strategy": f"one of: {', '.join(STRATEGIES)}", "planner": "template, model, or preference (template instructions plus a worse/better example pair)",
@@ -26,6 +26,7 @@ HELP = {
             "(also when a learned model expects too little gain per token)",
     "structure": "instructions | masks | scaffolds | render: what a revision may use (each includes the ones before): "
                  "instructions only; + decoding masks; + scaffolds and grammars; + lossless rendering (default)",
+    "candidates": "drafts per IRG revision (1-4): ranked by constraints met, then mean log-probability",
     "hybrid_critic": "always, or when_rules_pass: irg_hybrid asks the model critic only once the rules find nothing critical",
 }
 
@@ -70,6 +71,9 @@ def print_events(events, out=None) -> None:
                 w(f"\n── draft {ev.iteration} ──\n{ev.text}")
             streaming = False
             w(f"\n   [{ev.prompt_tokens} prompt + {ev.completion_tokens} generated tokens, {ev.seconds:.1f}s, {ev.finish_reason}]\n")
+        elif isinstance(ev, Candidates):
+            w("── candidates: " + "; ".join(f"{'*' if j == ev.chosen else ''}{it['constraints_met']} met, log-prob "
+                                          f"{it['mean_logprob']}" for j, it in enumerate(ev.items)) + "\n")
         elif isinstance(ev, Rendered):
             w("── " + ", ".join(st["label"] for st in ev.steps) + f" (the model wrote: {ev.before[:80]!r}…)\n")
         elif isinstance(ev, CritiqueDone):

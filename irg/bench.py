@@ -209,7 +209,7 @@ def quality_main(args, argv: list[str]) -> int:
             items = suites.load(args.suite, args.split, args.n, args.data)
             base = RunConfig(max_iters=args.max_iters, budget=args.budget, max_new_tokens=args.max_new_tokens,
                              hybrid_critic=args.hybrid_critic, planner=args.planner, stop=args.stop,
-                             structure=args.structure).to_dict()
+                             structure=args.structure, candidates=args.candidates).to_dict()
         except (ValueError, OSError, ConfigError) as e:
             print(f"error: {e}")
             return 2
@@ -260,6 +260,7 @@ def main(argv=None) -> int:
     q.add_argument("--stop", default="fixed", choices=["fixed", "plateau", "adaptive"], help="the IRG strategies' stop rule")
     q.add_argument("--structure", default="render", choices=["instructions", "masks", "scaffolds", "render"],
                    help="what a revision may use (each level includes the ones before; the ablation of issue 14)")
+    q.add_argument("--candidates", type=int, default=1, help="drafts per IRG revision, ranked by the rules then log-prob")
     q.add_argument("--model", default="bundled")
     q.add_argument("--backend", default="auto")
     q.add_argument("--out", help="folder for results.jsonl, summary.json, report.html (default runs/quality/SUITE-SPLIT)")

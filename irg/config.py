@@ -44,6 +44,9 @@ class RunConfig:
     # score did not rise), "adaptive" (also when a learned model expects too little gain per token; irg/stopping.py)
     stop: str = "fixed"
     structure: str = "render"  # see STRUCTURE: the ablation levels of how a plan is laid down
+    # drafts per revision (IRG strategies): with 2+, the revision's candidates (one greedy, the rest sampled at
+    # T 0.7) share the budget and the one meeting most constraints wins, ties broken by mean log-probability
+    candidates: int = 1
 
 
     def __post_init__(self) -> None:
@@ -60,7 +63,7 @@ class RunConfig:
         if self.final not in FINAL_MODES:
             raise ConfigError("The final answer must be 'best' (best-so-far) or 'last'.")
         for name in ("max_iters", "max_new_tokens", "critic_max_new_tokens", "planner_max_new_tokens", "budget",
-                     "time_limit", "temperature", "top_p", "seed"):
+                     "time_limit", "temperature", "top_p", "seed", "candidates"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
                 raise ConfigError(f"{name.replace('_', ' ')} must be a finite number (got {v!r}).")
@@ -68,6 +71,9 @@ class RunConfig:
             if int(getattr(self, name)) < 1:
                 raise ConfigError(f"{name.replace('_', ' ')} must be at least 1 (got {getattr(self, name)}).")
             setattr(self, name, int(getattr(self, name)))
+        if not 1 <= int(self.candidates) <= 4:
+            raise ConfigError(f"candidates must be between 1 and 4 (got {self.candidates}).")
+        self.candidates = int(self.candidates)
         if self.max_iters > 50:
             raise ConfigError(f"max iters must be at most 50 (got {self.max_iters}).")
         if self.budget < 0:

@@ -45,6 +45,15 @@ class DraftDone(Event):
 
 
 @dataclass
+class Candidates(Event):
+    """A revision drawn as several candidates (RunConfig.candidates): each with what ranked it; `chosen` is the
+    index of the draft that goes on (most constraints met, then the highest mean log-probability)."""
+    iteration: int
+    items: list[dict]  # {"text", "constraints_met", "degenerate", "mean_logprob", "temperature"}
+    chosen: int
+
+
+@dataclass
 class Rendered(Event):
     """Pure-form constraints applied by the program to the draft (irg/render.py): a labelled step, never hidden."""
     iteration: int

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Generator, Iterator
 
 from irg.analyze import MATH_HINT, AnalysisInput, RuleAnalyzer, detect_task, make_analyzer
@@ -17,14 +17,16 @@ from irg.backends import Backend, GenRequest, Generation
 from irg.config import RunConfig
 from irg.constraints import Constraint, conflicts, extract_all, negative_counts
 from irg.decoding import DecodingConstraints
-from irg.events import (CritiqueDone, DraftDone, DraftToken, Event, Final, IterationDone, PlanDone, Rendered, RunStarted,
+from irg.events import (Candidates, CritiqueDone, DraftDone, DraftToken, Event, Final, IterationDone, PlanDone, Rendered, RunStarted,
                         Stopped)
 from irg.plan import Plan, make_planner
+from irg.degenerate import degeneration
 from irg.render import model_share, render
 from irg.report import Report
 from irg.scaffold import program_chars
 
 MIN_DRAFT_TOKENS = 16  # a draft with less room than this is not worth starting
+SAMPLING_TEMPERATURE = 0.7  # candidates must differ to be worth choosing between
 SYSTEM_PROMPT = "You are a helpful assistant."
 PROMPT_HEADROOM = 600  # context kept free for revision instructions and the previous draft
 
@@ -201,6 +203,38 @@ class RunContext:
         self.last_generation = gen
         yield DraftDone(iteration, gen.text, gen.prompt_tokens, gen.completion_tokens, gen.seconds, gen.finish_reason)
 
+    def candidate_drafts(self, req: GenRequest, iteration: int) -> Iterator[Event]:
+        """`config.candidates` drafts of one revision in a batch (the first at the run's temperature, the others
+        sampled at T 0.7), sharing what the budget leaves; ranked by constraints met on the text as it would be
+        analysed (rendered), real text before debris, then mean log-probability. Every candidate's tokens count."""
+        k = self.config.candidates
+        left = self.budget_left()
+        if left is not None:
+            prompt_tokens = self.drafter.count_prompt_tokens(req)
+            while k > 1 and left // k - prompt_tokens < MIN_DRAFT_TOKENS * 4:
+                k -= 1  # too little budget for this many: fewer candidates, each still worth drawing
+            req.max_new_tokens = max(MIN_DRAFT_TOKENS, min(req.max_new_tokens, left // k - prompt_tokens))
+        temps = [req.temperature] + [max(SAMPLING_TEMPERATURE, req.temperature)] * (k - 1)
+        reqs = [replace(req, temperature=t, seed=(self.config.seed + 1000 * iteration + j) if j else req.seed, logprobs=True)
+                for j, t in enumerate(temps)]
+        gens = self.drafter.generate_batch(reqs, self.cancel)
+        items = []
+        for g, t in zip(gens, temps):
+            text = render(g.text, list(self.constraints or []))[0] if self.config.structure == "render" else g.text
+            met = sum(not c.check(text) for c in self.constraints or [])
+            items.append({"text": g.text, "constraints_met": met, "degenerate": bool(degeneration(text)),
+                          "mean_logprob": None if g.mean_logprob is None else round(g.mean_logprob, 4), "temperature": t})
+        best = max(range(len(gens)), key=lambda j: (not items[j]["degenerate"], items[j]["constraints_met"],
+                                                     items[j]["mean_logprob"] if items[j]["mean_logprob"] is not None else -1e9))
+        chosen = gens[best]
+        total_prompt = sum(g.prompt_tokens for g in gens)
+        total_completion = sum(g.completion_tokens for g in gens)
+        self.tokens += total_prompt + total_completion
+        self.last_generation = replace(chosen, prompt_tokens=total_prompt, completion_tokens=total_completion)
+        yield DraftDone(iteration, chosen.text, total_prompt, total_completion, max(g.seconds for g in gens),
+                        chosen.finish_reason)
+        yield Candidates(iteration, items, best)
+
     def rendered(self, iteration: int, text: str, dc: DecodingConstraints | None,
                  render_always: bool = False) -> Generator[Event, None, tuple[str, float]]:
         """Lossless rendering of the draft (at the "render" structure level), yielded as its own labelled step;
@@ -258,7 +292,10 @@ def irg_loop(ctx: RunContext, analyzer_kind: str, strategy: str) -> Iterator[Eve
         if req is None:
             reason = "budget"
             break
-        yield from ctx.stream_draft(req, i)
+        if plan is not None and ctx.config.candidates > 1:  # a revision: draw candidates, keep the best by the rules
+            yield from ctx.candidate_drafts(req, i)
+        else:
+            yield from ctx.stream_draft(req, i)
         gen = ctx.last_generation
         if gen.finish_reason == "cancelled":
             reason = ctx.interrupted("cancelled")

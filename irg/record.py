@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from irg.events import CritiqueDone, DraftDone, Event, Final, IterationDone, PlanDone, Rendered, RunStarted, Stopped
+from irg.events import Candidates, CritiqueDone, DraftDone, Event, Final, IterationDone, PlanDone, Rendered, RunStarted, Stopped
 
 
 class Recorder:
@@ -27,6 +27,8 @@ class Recorder:
         elif isinstance(ev, DraftDone):
             self._current = {"iteration": ev.iteration, "draft": ev.text, "finish_reason": ev.finish_reason,
                              "findings": [], "plan": None, "critic_text": ""}
+        elif isinstance(ev, Candidates):
+            self._current.update(candidates=ev.items, chosen_candidate=ev.chosen)
         elif isinstance(ev, Rendered):  # the rendered text is the draft; the model's own words are kept beside it
             self._current.update(draft=ev.after, rendered={"before": ev.before, "steps": ev.steps})
         elif isinstance(ev, CritiqueDone):

@@ -13,10 +13,9 @@ from irg.backends import Backend
 from irg.config import RunConfig
 from irg.constraints import ChooseFrom, Constraint
 from irg.events import CritiqueDone, DraftDone, Event, IterationDone
-from irg.loop import Iteration, RunContext, draft_messages, irg_loop, rules_report
+from irg.loop import SAMPLING_TEMPERATURE, Iteration, RunContext, draft_messages, irg_loop, rules_report
 
 STRATEGIES: dict[str, Callable[[RunContext], Iterator[Event]]] = {}
-SAMPLING_TEMPERATURE = 0.7  # candidates must differ to be worth choosing between
 
 
 def strategy(name: str):

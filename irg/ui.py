@@ -23,7 +23,7 @@ from typing import Iterator
 from irg import charts
 from irg.anytime import AnytimeCurve
 from irg.config import ConfigError, RunConfig
-from irg.events import CritiqueDone, DraftDone, DraftToken, Final, IterationDone, PlanDone, Rendered, RunStarted, Stopped
+from irg.events import Candidates, CritiqueDone, DraftDone, DraftToken, Final, IterationDone, PlanDone, Rendered, RunStarted, Stopped
 from irg.presets import Preset
 from irg.record import Recorder
 from irg.textdiff import diff_html, diff_markdown
@@ -77,6 +77,8 @@ class RunView:
                 self.first_draft = ev.text
         elif isinstance(ev, Rendered):
             self.card(ev.iteration)["rendered"] = ev
+        elif isinstance(ev, Candidates):
+            self.card(ev.iteration)["candidates"] = ev
         elif isinstance(ev, CritiqueDone):
             c = self.card(ev.iteration)
             c.update(findings=ev.report["findings"], critic=ev.report.get("critic_text", ""), stage="planning")
@@ -105,6 +107,12 @@ class RunView:
             body = [f"<div class='irg-title'>Iteration {i}{stage}</div>",
                     f"<div class='irg-draft'><b>Draft</b> <span class='irg-meta'>{e(c['draft_info'])}</span>"
                     f"<div class='irg-text'>{e(c['draft']) or '…'}</div></div>"]
+            if (cd := c.get("candidates")) is not None:
+                rows = "".join(f"<li>{'▶ ' if j == cd.chosen else ''}T {it['temperature']:.1f} · {it['constraints_met']} constraints met"
+                               f"{' · debris' if it['degenerate'] else ''} · mean log-prob {it['mean_logprob']}</li>"
+                               for j, it in enumerate(cd.items))
+                body.append(f"<div class='irg-rendered'><b>{len(cd.items)} candidates</b> <span class='irg-meta'>ranked by "
+                            f"constraints met, then mean log-probability</span><ul>{rows}</ul></div>")
             if (r := c["rendered"]) is not None:  # a labelled step of its own, with the model's words beside it
                 labels = ", ".join(e(st["label"]) for st in r.steps)
                 body.append(f"<div class='irg-rendered'><b>Rendering</b> <span class='irg-meta'>{labels}</span>"

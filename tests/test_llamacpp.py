@@ -106,3 +106,16 @@ def test_completion_tokens_exact_with_multibyte_text(lcpp):
     assert g.prompt_tokens == usage["prompt_tokens"]
     # the server does not count the end-of-text token; we do, as transformers does
     assert g.completion_tokens == usage["completion_tokens"] + (g.finish_reason == "stop")
+
+
+def test_grammar_scaffold_and_logprobs_on_llamacpp(lcpp):
+    """llama.cpp's own grammar sampler lays down exactly 4 bullets and the program the end phrase; log-probs come
+    with each token when asked."""
+    from irg.constraints import extract_all
+    from irg.scaffold import build
+
+    prompt = "Give me tips for a job interview. Write exactly 4 bullet points. End your response with 'Good luck!'"
+    cs = extract_all(prompt)
+    g = lcpp.generate(req(prompt, n=200, constraints=build(cs).constraints, logprobs=True))
+    assert all(c.check(g.text) == [] for c in cs), g.text
+    assert g.text.count("\n* ") == 3 and g.text.endswith("Good luck!") and g.mean_logprob < 0

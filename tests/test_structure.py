@@ -160,3 +160,28 @@ def test_scaffold_plan_reaches_the_next_draft(backend):
     assert any(line.startswith("grammar: ") for line in plan[0].plan["constraints_text"])
     second = [e for e in evs if type(e).__name__ == "IterationDone"][1].draft  # a random model's words, 3 bullets
     assert from_dict({"kind": "bullet_count", "rel": "exactly", "n": 3}).check(second) == [], second
+
+
+def test_candidates_inside_the_loop_share_the_budget_and_the_best_by_rules_wins(backend):
+    from irg.events import Candidates, DraftDone, IterationDone
+
+    cfg = RunConfig(strategy="irg_external", max_iters=2, max_new_tokens=12, candidates=2, budget=2000)
+    evs = list(run("Write about zebras. Include the keywords 'zebra' and 'stripes'.", backend, cfg))
+    cand = [e for e in evs if isinstance(e, Candidates)]
+    assert len(cand) == 1 and cand[0].iteration == 2 and len(cand[0].items) == 2  # the first draft stays single
+    items = cand[0].items
+    best = max(range(2), key=lambda j: (not items[j]["degenerate"], items[j]["constraints_met"], items[j]["mean_logprob"]))
+    assert cand[0].chosen == best and all(it["mean_logprob"] is not None for it in items)
+    d2 = [e for e in evs if isinstance(e, DraftDone)][1]
+    assert d2.text == items[best]["text"]
+    its = [e for e in evs if isinstance(e, IterationDone)]
+    assert evs[-1].tokens_total == its[-1].tokens_cum <= 2000
+    d1 = [e for e in evs if isinstance(e, DraftDone)][0]
+    assert d2.prompt_tokens % 2 == 0 and d2.prompt_tokens > 2 * d1.prompt_tokens  # both candidates' revision prompts
+    assert its[1].tokens == d2.prompt_tokens + d2.completion_tokens  # rules only: the draft is all this iteration spent
+
+
+def test_logprobs_are_reported_only_when_asked(backend):
+    g = backend.generate(GenRequest([{"role": "user", "content": "hi"}], max_new_tokens=5, logprobs=True))
+    assert g.mean_logprob is not None and g.mean_logprob <= 0
+    assert backend.generate(GenRequest([{"role": "user", "content": "hi"}], max_new_tokens=5)).mean_logprob is None

@@ -24,6 +24,7 @@ class GenRequest:
     top_p: float = 0.95
     seed: int | None = None
     constraints: DecodingConstraints = field(default_factory=DecodingConstraints)
+    logprobs: bool = False  # report the mean log-probability of the generated tokens (ranking candidates)
 
     def sampling_key(self) -> tuple:
         """Requests with equal keys can share one batched call."""
@@ -38,6 +39,7 @@ class Generation:
     finish_reason: str  # stop | length | stop_string | cancelled
     seconds: float  # wall time of the whole call
     engine_seconds: float = 0.0  # of which inside the inference engine (prefill + decoding)
+    mean_logprob: float | None = None  # when the request asked for it: mean log-probability of the generated tokens
 
     @property
     def total_tokens(self) -> int:
@@ -134,7 +136,7 @@ class Backend(ABC):
                 text += tail
                 yield tail
         stream.result = Generation(text, prompt_tokens, completion, reason, elapsed(t0),
-                                   round(t_engine, 4))
+                                   round(t_engine, 4), gen.mean_logprob)
 
     @abstractmethod
     def _pieces(self, req: GenRequest, cancel: threading.Event, stream: GenerationStream) -> Iterator[str]:

@@ -44,6 +44,26 @@ class TokenMaskProcessor(LogitsProcessor):
         return scores
 
 
+def _sequences(out) -> tuple[torch.Tensor, tuple | None]:
+    """`generate` returns a tensor, or a dict-like output with scores when they were asked for."""
+    return (out.sequences, out.scores) if hasattr(out, "sequences") else (out, None)
+
+
+def _mean_logprob(scores: tuple | None, seqs: torch.Tensor, row: int, start: int, n: int) -> float | None:
+    """Mean log-probability of row `row`'s first `n` generated tokens (up to its end-of-text) under the processed
+    scores, i.e. after the masks and grammar: what the constrained model assigned to what it wrote."""
+    if not scores:
+        return None
+    vals = []
+    for step, sc in enumerate(scores[:n]):
+        tok = int(seqs[row, start + step])
+        lp = torch.log_softmax(sc[row].float(), dim=-1)[tok].item()
+        if lp == float("-inf"):
+            break
+        vals.append(lp)
+    return sum(vals) / len(vals) if vals else None
+
+
 class TransformersBackend(Backend):
     name = "transformers"
 
@@ -149,6 +169,8 @@ class TransformersBackend(Backend):
             kw.update(stop_strings=list(c.stop_strings), tokenizer=self.tokenizer)
         if c.no_repeat_ngram:
             kw["no_repeat_ngram_size"] = c.no_repeat_ngram
+        if req.logprobs:  # the processed scores of each step: log-probabilities of the chosen tokens
+            kw.update(output_scores=True, return_dict_in_generate=True)
         return kw
 
     # ---- generation -----------------------------------------------------------
@@ -218,15 +240,17 @@ class TransformersBackend(Backend):
             worker.join()
         if "error" in box:
             raise BackendError(f"Generation failed: {box['error']}") from box["error"]
-        stream.result = self._result(box["out"][0, len(ids):].tolist(), len(ids), req, kw["max_new_tokens"], cancel,
-                                     elapsed(t0), round(box.get("engine", 0.0), 4))
+        seqs, scores = _sequences(box["out"])
+        stream.result = self._result(seqs[0, len(ids):].tolist(), len(ids), req, kw["max_new_tokens"], cancel,
+                                     elapsed(t0), round(box.get("engine", 0.0), 4), _mean_logprob(scores, seqs, 0, len(ids),
+                                                   len(self._count_generated(seqs[0, len(ids):].tolist()))))
 
     def _result(self, row: list[int], n_prompt: int, req: GenRequest, max_new: int, cancel: threading.Event,
-                seconds: float, engine_seconds: float) -> Generation:
+                seconds: float, engine_seconds: float, mean_logprob: float | None = None) -> Generation:
         gen_ids = self._count_generated(row)
         text = req.constraints.forced_prefix + self.tokenizer.decode(gen_ids, skip_special_tokens=True)
         return Generation(text, n_prompt, len(gen_ids), self._finish_reason(gen_ids, max_new, cancel, req.constraints, text),
-                          seconds, engine_seconds)
+                          seconds, engine_seconds, mean_logprob)
 
     def generate_batch(self, reqs: list[GenRequest], cancel: threading.Event | None = None) -> list[Generation]:
         """Left-padded batches of requests that share sampling settings and constraints."""
@@ -254,7 +278,9 @@ class TransformersBackend(Backend):
                     out = self.model.generate(input_ids=inp, attention_mask=att, **kw)
                 engine = round(time.perf_counter() - t, 4)
             secs = elapsed(t0)
+            seqs, scores = _sequences(out)
             for k, i in enumerate(idx):
-                results[i] = self._result(out[k, width:].tolist(), len(rows[k]), req, kw["max_new_tokens"], cancel,
-                                          secs, engine)
+                results[i] = self._result(seqs[k, width:].tolist(), len(rows[k]), req, kw["max_new_tokens"], cancel,
+                                          secs, engine, _mean_logprob(scores, seqs, k, width,
+                                                                        len(self._count_generated(seqs[k, width:].tolist()))))
         return results  # type: ignore[return-value]

@@ -148,6 +148,8 @@ class LlamaCppBackend(Backend):
             body.update(dry_multiplier=2.0, dry_base=2.0, dry_allowed_length=max(1, c.no_repeat_ngram - 1))
         if c.grammar:
             body["grammar"] = c.grammar  # llama.cpp's own grammar sampler
+        if req.logprobs:
+            body["n_probs"] = 1  # each chunk then carries the chosen token's log-probability
         return body
 
     # ---- generation -----------------------------------------------------------
@@ -162,7 +164,7 @@ class LlamaCppBackend(Backend):
         q: queue.Queue = queue.Queue()
         # tokens: counted in finished passes; chunks / usage: the pass under way
         state = {"text": "", "tokens": 0, "chunks": 0, "usage": None, "finish": None, "stopped_on": None,
-                 "error": None, "engine": 0.0}
+                 "error": None, "engine": 0.0, "logprobs": []}
 
         def on_chunk(chunk: dict) -> bool:
             if "error" in chunk or chunk.get("code"):
@@ -172,6 +174,8 @@ class LlamaCppBackend(Backend):
                 state["usage"] = chunk["usage"]["completion_tokens"]
             for choice in chunk.get("choices", []):
                 piece = choice.get("text") or ""
+                for tok in ((choice.get("logprobs") or {}).get("content") or []):
+                    state["logprobs"].append(tok.get("logprob", 0.0))
                 if choice.get("finish_reason") is None or piece:
                     state["chunks"] += 1  # about one per token (multi-byte characters can merge several)
                 state["finish"] = choice.get("finish_reason") or state["finish"]
@@ -223,8 +227,9 @@ class LlamaCppBackend(Backend):
             reason = "stop"
         # llama.cpp does not stream the end-of-text token; count it as transformers does.
         completion = state["tokens"] + (1 if reason == "stop" else 0)
+        lp = state["logprobs"]
         stream.result = Generation(c.forced_prefix + state["text"], n_prompt, completion, reason, elapsed(t0),
-                                   round(state["engine"], 4))
+                                   round(state["engine"], 4), sum(lp) / len(lp) if lp and req.logprobs else None)
 
     def generate_batch(self, reqs: list[GenRequest], cancel: threading.Event | None = None) -> list[Generation]:
         """Concurrent requests: the server's slots decode them in shared batches."""
