@@ -20,7 +20,7 @@ from irg.config import STRUCTURE
 from irg.constraints import Constraint, from_dict
 from irg.decoding import DecodingConstraints
 from irg.report import SEVERITIES, Finding, Report
-from irg.scaffold import STRUCTURAL, Scaffold, build
+from irg.scaffold import Scaffold, build, structural
 
 MAX_INSTRUCTIONS = 5
 
@@ -74,7 +74,7 @@ class TemplatePlanner:
         """The scaffold, once the rules found a structural constraint violated (the first draft stays free)."""
         if STRUCTURE.index(self.structure) < STRUCTURE.index("scaffolds"):
             return None
-        if not any(f.constraint is not None and f.kind in STRUCTURAL for f in report.findings):
+        if not any(f.constraint is not None and structural(f.kind) for f in report.findings):
             return None
         return build(self.constraints, self.max_new_tokens, self.chars_per_token)
 

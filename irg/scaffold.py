@@ -12,8 +12,8 @@ Why the end phrase and the P.S. are laid down after the model stops rather than 
 grammar that forbids end-of-text until a phrase appears makes a 135M model ramble and loop ("I had to find a
 way to bring her home." ×20, measured while building this), because it is denied the one token it wants.
 
-One body structure is scaffolded at a time (the first of BODY_ORDER the prompt asks for); the others stay
-instructions and rules. `literals()` lists the text the program writes, so the share of an answer the model
+One body structure is scaffolded at a time (the prompt's type with the highest `body_priority`; each type spells
+its own structure in `Constraint.grammar_body`); the others stay instructions and rules. `literals()` lists the text the program writes, so the share of an answer the model
 wrote can be reported.
 """
 from __future__ import annotations
@@ -22,22 +22,11 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from irg.constraints import Constraint
+from irg.constraints import REGISTRY, Constraint
 from irg.decoding import DecodingConstraints
 
 SLOT_TOKENS = 40  # the P.S. line the model writes after `P.S. `
 CHARS_PER_TOKEN = 4.0  # SmolLM2's tokenizer on English prose, roughly (the loop passes the measured ratio)
-
-# A flat JSON object: string keys; strings, numbers, booleans or lists of strings as values. Nesting is left out on
-# purpose: a 135M model nests objects until the token limit cuts the JSON off (measured while building this).
-JSON_RULES = r'''
-object ::= "{" ws pair ("," ws pair){0,9} ws "}"
-pair   ::= string ":" " "? value
-value  ::= string | number | "true" | "false" | "null" | "[" ws ( string ("," ws string){0,7} )? ws "]"
-string ::= "\"" ( [^"\\\x7F\x00-\x1F] | "\\" (["\\/bfnrt]) ){0,160} "\""
-number ::= "-"? [0-9]{1,12} ("." [0-9]{1,6})?
-ws     ::= | " " | "\n" [ ]{0,8}
-'''
 
 
 def text_rules(chars: int, stars: bool) -> str:
@@ -50,51 +39,14 @@ def text_rules(chars: int, stars: bool) -> str:
             f"free ::= line (\"\\n\" \"\\n\"? line){{0,40}}\n")
 
 
-def lit(s: str) -> str:
-    """A GBNF string literal."""
-    return json.dumps(s, ensure_ascii=False)
+# What may be laid down around the body (each type's own body structure is `Constraint.grammar_body`)
+STRUCTURAL_EXTRA = {"title", "postscript", "end_phrase", "start_phrase", "repeat_request"}
 
 
-def _bullets(c) -> tuple[str, int]:
-    item = '"* " line'
-    n = max(1, c.n)
-    if c.rel == "exactly":
-        return " ".join([f'{item} "\\n"'] * (n - 1) + [item]), n
-    if c.rel in ("at_least", "more_than"):
-        n = n + (c.rel == "more_than")
-        return " ".join([f'{item} "\\n"'] * (n - 1) + [item]), n
-    m = n - (c.rel == "less_than")
-    return (f'{item} ("\\n" {item}){{0,{max(0, m - 1)}}}', m) if m >= 1 else ("para", 1)
-
-
-def _sections(c) -> tuple[str, int]:
-    return ' "\\n\\n" '.join(f'{lit(f"{c.marker} {i}")} "\\n" para' for i in range(1, c.n + 1)), c.n
-
-
-def _paragraphs(c) -> tuple[str, int]:
-    return ' "\\n***\\n" '.join(["para"] * max(1, c.n)), max(1, c.n)
-
-
-def _first_word(c) -> tuple[str, int]:
-    n = max(c.n, c.nth)
-    parts = [f'{lit(c.word)} " " line' if i == c.nth else "line" for i in range(1, n + 1)]
-    return ' "\\n\\n" '.join(parts), n
-
-
-def _two(c) -> tuple[str, int]:
-    return 'para "\\n******\\n" para', 2
-
-
-def _choose(c) -> tuple[str, int]:
-    return " | ".join(lit(o) for o in c.options), 1
-
-
-# body structures, first match wins
-BODY_ORDER = [("choose_from", _choose), ("json_format", lambda c: ("object", 1)), ("two_responses", _two),
-              ("sections", _sections), ("paragraph_count", _paragraphs), ("paragraph_first_word", _first_word),
-              ("bullet_count", _bullets)]
-STAR_SEPARATED = {"two_responses", "paragraph_count"}
-STRUCTURAL = {k for k, _ in BODY_ORDER} | {"title", "postscript", "end_phrase", "start_phrase", "repeat_request"}
+def structural(kind: str) -> bool:
+    """Does a violated constraint of this kind call for a scaffold?"""
+    cls = REGISTRY.get(kind)
+    return kind in STRUCTURAL_EXTRA or (cls is not None and cls.body_priority > 0)
 
 
 @dataclass
@@ -112,15 +64,15 @@ def build(constraints: list[Constraint], max_tokens: int = 256, chars_per_token:
     whole structure fits in `max_tokens`: a grammar cut off by the token limit is a broken structure."""
     by = {c.kind: c for c in constraints}
     parts: list[str] = []
-    body, pieces, body_kind = None, 1, ""
-    for kind, fn in BODY_ORDER:
-        if kind in by and (kind != "paragraph_count" or by[kind].separator):
-            body, pieces = fn(by[kind])
-            body_kind = kind
-            parts.append(f"grammar: {kind.replace('_', ' ')}")
+    body, pieces, extra, owner = None, 1, "", None
+    for c in sorted(constraints, key=lambda c: -c.body_priority):  # the highest-priority structure the prompt asks for
+        if c.body_priority and (got := c.grammar_body()) is not None:
+            body, pieces, extra = got
+            owner = c
+            parts.append(f"grammar: {c.kind.replace('_', ' ')}")
             break
     root = []
-    if "title" in by and body_kind not in ("choose_from", "json_format"):
+    if "title" in by and not (owner is not None and owner.closed):
         root.append('"<<" [^<>\\n]{1,60} ">>" "\\n\\n"')
         parts.append("grammar: <<title>>")
     if body is not None:
@@ -130,8 +82,7 @@ def build(constraints: list[Constraint], max_tokens: int = 256, chars_per_token:
         if body is None:
             root.append("free")
         chars = int(max_tokens * chars_per_token * 0.9 / max(1, pieces)) if body is not None else 300
-        grammar = ("root ::= " + " ".join(root) + "\n" + text_rules(chars, body_kind not in STAR_SEPARATED)
-                   + (JSON_RULES if body_kind == "json_format" else ""))
+        grammar = "root ::= " + " ".join(root) + "\n" + text_rules(chars, owner is None or owner.stars_in_text) + extra
     prefix = ""
     if "repeat_request" in by:
         prefix = by["repeat_request"].request.strip() + "\n\n"
@@ -140,7 +91,7 @@ def build(constraints: list[Constraint], max_tokens: int = 256, chars_per_token:
         prefix = by["start_phrase"].phrase
         parts.append(f"laid down: starts with {prefix!r}")
     suffix, slot, end = "", 0, ""
-    closed = body_kind in ("choose_from", "json_format")  # nothing may follow these
+    closed = owner is not None and owner.closed  # nothing may follow these
     if "postscript" in by and not closed:
         suffix, slot = f"\n\n{by['postscript'].marker} ", SLOT_TOKENS
         parts.append(f"laid down: {by['postscript'].marker} line")

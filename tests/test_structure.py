@@ -185,3 +185,48 @@ def test_logprobs_are_reported_only_when_asked(backend):
     g = backend.generate(GenRequest([{"role": "user", "content": "hi"}], max_new_tokens=5, logprobs=True))
     assert g.mean_logprob is not None and g.mean_logprob <= 0
     assert backend.generate(GenRequest([{"role": "user", "content": "hi"}], max_new_tokens=5)).mean_logprob is None
+
+
+def test_a_new_constraint_type_is_one_unit():
+    """Adding a type touches one file: extraction, checker, instruction, rendering and grammar hooks all live on
+    the class; the registry, validation, render(), scaffold build() and the planner pick it up."""
+    import re
+    from dataclasses import dataclass
+    from typing import ClassVar
+
+    from irg.constraints import REGISTRY, Constraint, register
+
+    @register
+    @dataclass
+    class Shouty(Constraint):
+        kind: ClassVar[str] = "shouty_test"
+        n: int = 2
+        render_label, render_order = "rendered: exclamation marks", 5
+        body_priority = 5
+
+        @classmethod
+        def extract(cls, p):
+            m = re.search(r"(\d+) shouted lines", p)
+            return [cls(int(m.group(1)))] if m else []
+
+        def check(self, text):
+            lines = [ln for ln in text.splitlines() if ln.strip()]
+            ok = len(lines) == self.n and all(ln.endswith("!") for ln in lines)
+            return [] if ok else [self.finding("not shouted")]
+
+        def instruction(self):
+            return f"Write {self.n} lines, each ending with '!'."
+
+        def render(self, text):
+            return "\n".join(ln.rstrip(".") + ("" if ln.endswith("!") else "!") for ln in text.splitlines())
+
+        def grammar_body(self):
+            return ' "\\n" '.join(["line"] * self.n), self.n, ""
+
+    try:
+        cs = extract_all("Give me 2 shouted lines.")
+        assert [c.kind for c in cs] == ["shouty_test"] and from_dict({"kind": "shouty_test", "n": 2}) == cs[0]
+        assert render("Hello.\nBye", cs)[0] == "Hello!\nBye!"
+        assert build(cs).constraints.grammar.startswith('root ::= line "\\n" line')
+    finally:
+        REGISTRY.pop("shouty_test")
