@@ -296,3 +296,35 @@ def test_adapter_that_does_not_fit_is_a_message(shipped, model_dir):
     assert "another model" in out[-1]["cards"] and out[-1]["status"] == "⚠ the adapter did not load"
     out = list(ui.stream_run("Say hi.", model_dir, {**SETTINGS, "adapter": "LoRA adapter"}, "y"))
     assert "There is no LoRA adapter" in out[-1]["cards"]
+
+
+def test_iteration_card_shows_scaffold_grammar_rendering_and_candidates():
+    """Issue 14: the card shows the plan's scaffold and grammar, the rendering step with before/after, and the
+    candidates a revision was chosen from; the Markdown report keeps the model's own words beside the rendered text."""
+    from irg.events import Candidates, CritiqueDone, PlanDone, Rendered, RunStarted
+    from irg.plan import TemplatePlanner
+    from irg.report import Finding, Report
+
+    cs = extract_all("Write exactly 3 bullet points in all capital letters.")
+    rep = Report([Finding("bullet_count", "critical", "0 bullets", constraint=cs[0].to_dict())], 0.0)
+    plan = TemplatePlanner("render", cs).plan("x", rep, [])
+    view = ui.RunView()
+    for ev in [RunStarted("p", "irg_hybrid", "m", {}, [c.to_dict() for c in cs]),
+               DraftDone(1, "Hello there.", 10, 3, 0.1, "stop"),
+               Rendered(1, "Hello there.", "HELLO THERE.", [{"kind": "uppercase", "label": "rendered: uppercase",
+                                                               "added": 0, "changed": 9}]),
+               CritiqueDone(1, rep.to_dict(), 0, 0.0), PlanDone(1, plan.to_dict(), 0, 0.0),
+               IterationDone(1, 0.5, 13, 0.1, "HELLO THERE.", 13, 0.1, 1.0),
+               DraftDone(2, "* A\n* B\n* C", 20, 6, 0.1, "stop"),
+               Candidates(2, [{"text": "* A\n* B\n* C", "constraints_met": 2, "degenerate": False, "mean_logprob": -1.2,
+                               "temperature": 0.0},
+                              {"text": "x", "constraints_met": 0, "degenerate": False, "mean_logprob": -0.5,
+                               "temperature": 0.7}], 0),
+               IterationDone(2, 1.0, 40, 0.2, "* A\n* B\n* C", 27, 0.1, 0.7)]:
+        view.add(ev)
+    html = view.cards_html()
+    assert "Rendering" in html and "rendered: uppercase" in html and "Hello there." in html and "HELLO THERE." in html
+    assert "scaffold — grammar: bullet count" in html and "the grammar" in html and "root ::=" in html
+    assert "2 candidates" in html and "▶ T 0.0 · 2 constraints met" in html and "model wrote 70% of it" in html
+    md = view.markdown()
+    assert "Draft (the model's words)" in md and "**Rendered** (rendered: uppercase)" in md and "scaffold: grammar" in md
