@@ -25,39 +25,32 @@ def strategy(name: str):
     return deco
 
 
-@strategy("single_pass")
-def single_pass(ctx: RunContext) -> Iterator[Event]:
-    yield ctx.started("single_pass")
+def one_draft(ctx: RunContext, name: str, rendered: bool) -> Iterator[Event]:
+    """One greedy draft scored by the rules; with `rendered`, pure form applied first as a labelled step."""
+    yield ctx.started(name)
     req = ctx.draft_request(draft_messages(ctx.prompt, ctx.task))
     if req is None:
         yield from ctx.finish("budget", ctx.stop_detail)
         return
     yield from ctx.stream_draft(req, 1)
     gen = ctx.last_generation
-    report = rules_report(ctx, gen.text, gen.finish_reason)
-    yield CritiqueDone(1, report.to_dict(), 0, 0.0)
-    ctx.iterations.append(Iteration(1, gen.text, report, None, gen.total_tokens, gen.seconds))
-    yield IterationDone(1, report.score, ctx.tokens, ctx.seconds, gen.text, gen.total_tokens, gen.seconds)
-    reason = ctx.interrupted("single_pass")
-    yield from ctx.finish(reason)
-
-
-@strategy("single_render")
-def single_render(ctx: RunContext) -> Iterator[Event]:
-    """Single pass + lossless rendering: the baseline that tells what rendering alone buys."""
-    yield ctx.started("single_render")
-    req = ctx.draft_request(draft_messages(ctx.prompt, ctx.task))
-    if req is None:
-        yield from ctx.finish("budget", ctx.stop_detail)
-        return
-    yield from ctx.stream_draft(req, 1)
-    gen = ctx.last_generation
-    text, share = yield from ctx.rendered(1, gen.text, None, render_always=True)
+    text, share = (yield from ctx.rendered(1, gen.text, None, render_always=True)) if rendered else (gen.text, 1.0)
     report = rules_report(ctx, text, gen.finish_reason)
     yield CritiqueDone(1, report.to_dict(), 0, 0.0)
     ctx.iterations.append(Iteration(1, text, report, None, gen.total_tokens, gen.seconds))
     yield IterationDone(1, report.score, ctx.tokens, ctx.seconds, text, gen.total_tokens, gen.seconds, share)
     yield from ctx.finish(ctx.interrupted("single_pass"))
+
+
+@strategy("single_pass")
+def single_pass(ctx: RunContext) -> Iterator[Event]:
+    return one_draft(ctx, "single_pass", rendered=False)
+
+
+@strategy("single_render")
+def single_render(ctx: RunContext) -> Iterator[Event]:
+    """Single pass + lossless rendering: the baseline that tells what rendering alone buys."""
+    return one_draft(ctx, "single_render", rendered=True)
 
 
 @strategy("irg_internal")
