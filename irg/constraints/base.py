@@ -9,7 +9,7 @@ from typing import ClassVar, get_origin
 
 from irg.decoding import DecodingConstraints
 from irg.report import Finding
-from irg.constraints.text import _REL_MAP, _REL_TEXT, normalize_numbers
+from irg.constraints.text import _REL_MAP, _REL_TEXT, compare, normalize_numbers
 
 
 # ---- the registry -------------------------------------------------------------------
@@ -65,6 +65,22 @@ class Constraint:
     def finding(self, message: str, where: str = "", fix: str = "") -> Finding:
         return Finding(kind=self.kind, severity=self.severity, message=message, where=where,
                        fix=fix or self.instruction(), source="rule", constraint=self.to_dict())
+
+
+class CountConstraint(Constraint):
+    """Something in the answer counted and held to a relation ("at least 3 sentences"). Subclasses declare the
+    fields `rel` and `n`, a `count(text)` and how a count reads (`counted`); the comparison and the finding live here."""
+
+    where: ClassVar[str] = ""  # where the finding points
+
+    def counted(self, count: int) -> str:
+        return str(count)
+
+    def check(self, text: str) -> list[Finding]:
+        count = self.count(text)
+        if not compare(count, self.rel, self.n):
+            return [self.finding(f"{self.counted(count)}; needs {_REL_TEXT[self.rel]} {self.n}.", self.where)]
+        return []
 
 
 def lit(s: str) -> str:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from irg.decoding import DecodingConstraints
-from irg.constraints.base import Constraint, register
-from irg.constraints.text import about_not_asked, compare, _find, negated_before, _REL, _REL_MAP, _REL_TEXT, words
+from irg.constraints.base import Constraint, CountConstraint, register
+from irg.constraints.text import about_not_asked, _find, negated_before, _REL, _REL_MAP, _REL_TEXT, words
 
 
 # ---- case ------------------------------------------------------------------------------
@@ -96,7 +96,7 @@ CAPITAL_WORDS = r"(?:(?:with|in|written in|that are in|that are)\s+(?:all\s+)?(?
 
 @register
 @dataclass
-class CapitalWordFrequency(Constraint):
+class CapitalWordFrequency(CountConstraint):
     kind: ClassVar[str] = "capital_word_frequency"
     rel: str = "at_least"
     n: int = 1
@@ -110,11 +110,11 @@ class CapitalWordFrequency(Constraint):
         m = re.search(_REL + r"\s+(\d+)\s+words?\s+" + CAPITAL_WORDS, p, re.I)
         return [cls(_REL_MAP[m.group("rel").lower()], int(m.group(2)))] if m else []
 
-    def check(self, text):
-        count = sum(1 for w in words(text) if len(w) > 1 and w.isupper())
-        if not compare(count, self.rel, self.n):
-            return [self.finding(f"{count} all-capital words; needs {_REL_TEXT[self.rel]} {self.n}.")]
-        return []
+    def count(self, text):
+        return sum(1 for w in words(text) if len(w) > 1 and w.isupper())
+
+    def counted(self, count):
+        return f"{count} all-capital words"
 
     def instruction(self):
         return f"Use {_REL_TEXT[self.rel]} {self.n} words written in ALL CAPITAL letters."

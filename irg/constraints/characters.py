@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from irg.decoding import DecodingConstraints
-from irg.constraints.base import Constraint, register
-from irg.constraints.text import compare, _find, _REL, _REL_MAP, _REL_TEXT
+from irg.constraints.base import Constraint, CountConstraint, register
+from irg.constraints.text import _find, _REL, _REL_MAP, _REL_TEXT
 
 
 # ---- punctuation and characters ------------------------------------------------------
@@ -49,7 +49,7 @@ class NoCommas(Constraint):
 
 @register
 @dataclass
-class LetterFrequency(Constraint):
+class LetterFrequency(CountConstraint):
     kind: ClassVar[str] = "letter_frequency"
     letter: str = "q"
     rel: str = "at_least"
@@ -62,11 +62,11 @@ class LetterFrequency(Constraint):
             out.append(cls(m.group(1).lower(), _REL_MAP[m.group("rel").lower()], int(m.group(3))))
         return out
 
-    def check(self, text):
-        count = text.lower().count(self.letter)
-        if not compare(count, self.rel, self.n):
-            return [self.finding(f"The letter '{self.letter}' appears {count} times; needs {_REL_TEXT[self.rel]} {self.n}.")]
-        return []
+    def count(self, text):
+        return text.lower().count(self.letter)
+
+    def counted(self, count):
+        return f"The letter '{self.letter}' appears {count} times"
 
     def instruction(self):
         return f"Use the letter '{self.letter}' {_REL_TEXT[self.rel]} {self.n} times."

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from irg.decoding import DecodingConstraints
-from irg.constraints.base import Constraint, lit, register
-from irg.constraints.text import (_clean_phrase, compare, negated_before, _QUOTED, quoted, _quoted_or_word, _REL, _REL_MAP, _REL_TEXT, _split_list)
+from irg.constraints.base import Constraint, CountConstraint, lit, register
+from irg.constraints.text import (_clean_phrase, negated_before, _QUOTED, quoted, _quoted_or_word, _REL, _REL_MAP, _REL_TEXT, _split_list)
 
 
 # ---- content -------------------------------------------------------------------------
@@ -91,7 +91,7 @@ class ForbiddenWords(Constraint):
 
 @register
 @dataclass
-class KeywordFrequency(Constraint):
+class KeywordFrequency(CountConstraint):
     kind: ClassVar[str] = "keyword_frequency"
     word: str = ""
     rel: str = "at_least"
@@ -109,11 +109,11 @@ class KeywordFrequency(Constraint):
             out.append(cls(_clean_phrase(m.group(1)), rel, int(m.group(3))))
         return out
 
-    def check(self, text):
-        count = len(re.findall(rf"(?<!\w){re.escape(self.word)}(?!\w)", text, re.I))
-        if not compare(count, self.rel, self.n):
-            return [self.finding(f"'{self.word}' appears {count} times; needs {_REL_TEXT[self.rel]} {self.n}.")]
-        return []
+    def count(self, text):
+        return len(re.findall(rf"(?<!\w){re.escape(self.word)}(?!\w)", text, re.I))
+
+    def counted(self, count):
+        return f"'{self.word}' appears {count} times"
 
     def instruction(self):
         return f"Use the word '{self.word}' {_REL_TEXT[self.rel]} {self.n} times."

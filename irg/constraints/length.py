@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from irg.decoding import DecodingConstraints
-from irg.constraints.base import Constraint, lit, register
+from irg.constraints.base import Constraint, CountConstraint, lit, register
 from irg.constraints.case import CAPITAL_WORDS
-from irg.constraints.text import _clean_phrase, compare, negated_before, _REL, _REL_MAP, _REL_TEXT, sentences, words
+from irg.constraints.text import _clean_phrase, negated_before, _REL, _REL_MAP, _REL_TEXT, sentences, words
 
 
 # ---- length --------------------------------------------------------------------------
@@ -18,7 +18,7 @@ TOKENS_PER_WORD = 1.4  # SmolLM2's tokenizer on English prose, roughly
 
 @register
 @dataclass
-class WordCount(Constraint):
+class WordCount(CountConstraint):
     kind: ClassVar[str] = "word_count"
     rel: str = "at_least"
     n: int = 100
@@ -34,11 +34,13 @@ class WordCount(Constraint):
             out.append(cls("at_most" if m.group(2).lower() in ("less", "fewer") else "at_least", int(m.group(1))))
         return out
 
-    def check(self, text):
-        count = len(words(text))
-        if not compare(count, self.rel, self.n):
-            return [self.finding(f"{count} words; needs {_REL_TEXT[self.rel]} {self.n}.", "whole answer")]
-        return []
+    where: ClassVar[str] = "whole answer"
+
+    def count(self, text):
+        return len(words(text))
+
+    def counted(self, count):
+        return f"{count} words"
 
     def instruction(self):
         return f"Write {_REL_TEXT[self.rel]} {self.n} words."
@@ -53,7 +55,7 @@ class WordCount(Constraint):
 
 @register
 @dataclass
-class SentenceCount(Constraint):
+class SentenceCount(CountConstraint):
     kind: ClassVar[str] = "sentence_count"
     rel: str = "at_least"
     n: int = 3
@@ -63,11 +65,11 @@ class SentenceCount(Constraint):
         return [cls(_REL_MAP[m.group("rel").lower()], int(m.group(2)))
                 for m in re.finditer(_REL + r"\s+(\d+)\s+sentences?\b", p, re.I)]
 
-    def check(self, text):
-        count = len(sentences(text))
-        if not compare(count, self.rel, self.n):
-            return [self.finding(f"{count} sentences; needs {_REL_TEXT[self.rel]} {self.n}.")]
-        return []
+    def count(self, text):
+        return len(sentences(text))
+
+    def counted(self, count):
+        return f"{count} sentences"
 
     def instruction(self):
         return f"Write {_REL_TEXT[self.rel]} {self.n} sentences."
@@ -182,7 +184,7 @@ class ParagraphFirstWord(Constraint):
 
 @register
 @dataclass
-class BulletCount(Constraint):
+class BulletCount(CountConstraint):
     kind: ClassVar[str] = "bullet_count"
     rel: str = "exactly"
     n: int = 3
@@ -195,11 +197,11 @@ class BulletCount(Constraint):
             out.append(cls(rel, int(m.group(2))))
         return out[:1]
 
-    def check(self, text):
-        count = len(re.findall(r"(?m)^\s*[*\-•]\s+\S", text))
-        if not compare(count, self.rel, self.n):
-            return [self.finding(f"{count} bullet points (lines starting with '* ' or '- '); needs {_REL_TEXT[self.rel]} {self.n}.")]
-        return []
+    def count(self, text):
+        return len(re.findall(r"(?m)^\s*[*\-•]\s+\S", text))
+
+    def counted(self, count):
+        return f"{count} bullet points (lines starting with '* ' or '- ')"
 
     def instruction(self):
         return f"Use {_REL_TEXT[self.rel]} {self.n} bullet points, each on its own line starting with '* '."
