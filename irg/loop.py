@@ -276,8 +276,8 @@ class RunContext:
 def irg_loop(ctx: RunContext, analyzer_kind: str, strategy: str) -> Iterator[Event]:
     analyzer = make_analyzer(analyzer_kind, ctx.backend, ctx.config.critic_max_new_tokens, ctx.config.hybrid_critic)
     planner = make_planner(ctx.config.planner, ctx.backend, ctx.config.planner_max_new_tokens, ctx.config.structure,
-                           ctx.constraints, ctx.config.max_new_tokens)
-    planner.chars_per_token = len(ctx.prompt) / max(1, ctx.drafter.count_tokens(ctx.prompt))  # this tokenizer's
+                           ctx.constraints, ctx.config.max_new_tokens,
+                           len(ctx.prompt) / max(1, ctx.drafter.count_tokens(ctx.prompt)))  # this tokenizer's chars/token
     yield ctx.started(strategy)
     plan: Plan | None = None
     previous: str | None = None

@@ -86,8 +86,9 @@ class TemplatePlanner:
             out += [m for m in HARD_MASKS if getattr(previous.constraints, m)]
         return list(dict.fromkeys(out))
 
-    def decoding(self, report: Report, previous: Plan | None) -> DecodingConstraints:
-        """Enforce every violated constraint; once enforced, a constraint stays enforced — unless it was relaxed."""
+    def decoding(self, report: Report, previous: Plan | None, sc: Scaffold | None = None) -> DecodingConstraints:
+        """Enforce every violated constraint; once enforced, a constraint stays enforced — unless it was relaxed.
+        `sc`: the scaffold for this plan (`scaffold(report)`), built once by the caller."""
         if self.structure == "instructions":
             return DecodingConstraints()
         dc = previous.constraints if previous else DecodingConstraints()
@@ -96,15 +97,14 @@ class TemplatePlanner:
                 dc = dc.merge(from_dict(f.constraint).decoding())
             elif f.kind in GENERAL_DECODING:
                 dc = dc.merge(GENERAL_DECODING[f.kind])
-        if (sc := self.scaffold(report)) is not None:
+        if sc is not None:
             # the scaffold's grammar starts where its own prefix ends: the masks' prefixes ("* ", "{") would clash
             dc = replace(dc, forced_prefix="").merge(sc.constraints)
         if self.structure == "render":  # pure form is rendered after the draft: no mask needed, none to wreck it
             dc = replace(dc, lowercase_only=False, uppercase_only=False,
                          forced_prefix="" if dc.forced_prefix == '"' else dc.forced_prefix)
-        for m in self.relaxed(report, previous):
-            setattr(dc, m, HARD_MASKS[m])
-        return dc
+        # a new object: `dc` may still be the previous plan's, which must not change under it
+        return replace(dc, **{m: HARD_MASKS[m] for m in self.relaxed(report, previous)})
 
     def instructions(self, report: Report) -> list[str]:
         out = [f.fix or f.message for f in _ordered(report.findings) if f.severity != "minor" or f.source == "rule"]
@@ -113,7 +113,7 @@ class TemplatePlanner:
     def plan(self, prompt: str, report: Report, history: list[dict], previous: Plan | None = None,
              token_allowance: int | None = None, cancel: threading.Event | None = None) -> Plan:
         sc = self.scaffold(report)
-        return Plan(self.instructions(report), self.decoding(report, previous), "template",
+        return Plan(self.instructions(report), self.decoding(report, previous, sc), "template",
                     relaxed=self.relaxed(report, previous), scaffold=sc.parts if sc else [])
 
 
@@ -127,8 +127,8 @@ class ModelPlanner(TemplatePlanner):
     name = "model"
 
     def __init__(self, backend: Backend, max_new_tokens: int = 64, structure: str = "render",
-                 constraints: list[Constraint] | None = None, draft_tokens: int = 256):
-        super().__init__(structure, constraints, draft_tokens)
+                 constraints: list[Constraint] | None = None, draft_tokens: int = 256, chars_per_token: float = 4.0):
+        super().__init__(structure, constraints, draft_tokens, chars_per_token)
         self.backend = backend
         self.planner_tokens = max_new_tokens
 
@@ -184,8 +184,8 @@ class PreferencePlanner(TemplatePlanner):
     name = "preference"
 
     def __init__(self, bank: tuple[dict, ...] | None = None, structure: str = "render",
-                 constraints: list[Constraint] | None = None, draft_tokens: int = 256):
-        super().__init__(structure, constraints, draft_tokens)
+                 constraints: list[Constraint] | None = None, draft_tokens: int = 256, chars_per_token: float = 4.0):
+        super().__init__(structure, constraints, draft_tokens, chars_per_token)
         self.bank = load_bank() if bank is None else bank
 
     def example(self, report: Report, history: list[dict]) -> dict | None:
@@ -209,9 +209,9 @@ class PreferencePlanner(TemplatePlanner):
 
 
 def make_planner(kind: str, backend: Backend, max_new_tokens: int = 64, structure: str = "render",
-                 constraints: list[Constraint] | None = None, draft_tokens: int = 256):
+                 constraints: list[Constraint] | None = None, draft_tokens: int = 256, chars_per_token: float = 4.0):
     if kind == "preference":
-        return PreferencePlanner(None, structure, constraints, draft_tokens)
+        return PreferencePlanner(None, structure, constraints, draft_tokens, chars_per_token)
     if kind == "model":
-        return ModelPlanner(backend, max_new_tokens, structure, constraints, draft_tokens)
-    return TemplatePlanner(structure, constraints, draft_tokens)
+        return ModelPlanner(backend, max_new_tokens, structure, constraints, draft_tokens, chars_per_token)
+    return TemplatePlanner(structure, constraints, draft_tokens, chars_per_token)
