@@ -158,7 +158,9 @@ def test_gradio_client_stop_is_per_session_and_frees_the_model(server, model_dir
     from gradio_client import Client
 
     a, b = Client(server, verbose=False), Client(server, verbose=False)
-    job_a = a.submit(*args("Say hi.", model_dir, "single_pass", 1, 512), api_name="/start")
+    # eight candidates of 512 tokens: several seconds on the tiny model, so Stop lands mid-run (one 512-token draft
+    # can finish in half a second, before the stop request arrives)
+    job_a = a.submit(*args("Say hi.", model_dir, "best_of_n", 8, 512), api_name="/start")
     job_b = b.submit(*args("Say hi.", model_dir, "single_pass", 1, 160), api_name="/start")
     t0 = time.time()
     while not any("irg-card" in str(o[1]) for o in job_a.outputs()) and time.time() - t0 < 60:
