@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from irg import experiments, presets, ui
+from irg import compare, experiments, presets, ui
 from irg.config import PLANNERS, STOP_RULES, STRATEGIES, RunConfig
 from irg.models import default_model, model_choices
 
@@ -46,16 +46,20 @@ budget and try each strategy on the same example.
 """
 
 OUT_KEYS = ("status", "cards", "final", "by_iteration", "by_tokens")
+CMP_KEYS = ("status", "columns", "chart")
+HEADLINE_REPORT = "constraints-test (committed)"  # what the Experiments tab opens on
 
 
-def _outputs(update: dict) -> list:
-    """One page update from irg.ui -> values for the output components (unchanged ones skipped)."""
-    vals = [update.get(k, gr.skip()) for k in OUT_KEYS]
+def _outputs(update: dict, keys=OUT_KEYS) -> list:
+    """One page update from irg.ui -> values for the output components (unchanged ones skipped); the first
+    update of a run reveals the results area and hides the "what you will see" note."""
+    vals = [update.get(k, gr.skip()) for k in keys]
+    shown = [gr.Column(visible=True), gr.Markdown(visible=False)]  # also for a message: it is shown in the results
     if "files" not in update:
-        return vals + [gr.skip(), gr.skip()]
+        return vals + [gr.skip(), gr.skip()] + shown
     files = update["files"]
     return vals + ([gr.DownloadButton(value=f, visible=True) for f in files] if files
-                   else [gr.DownloadButton(value=None, visible=False)] * 2)
+                   else [gr.DownloadButton(value=None, visible=False)] * 2) + shown
 
 
 def _tuning_report():
@@ -74,6 +78,12 @@ def _adapter_radio(choices: list[str]) -> gr.Radio:
                          "critique and plan from the plain model. Try the example about a fictitious author.")
 
 
+def _example_cards(elem_id: str) -> gr.Dataset:
+    """The classroom examples as clickable cards (each sets the example picker, which fills the prompt)."""
+    return gr.Dataset(components=[gr.Textbox(visible=False)], samples=[[t] for t in presets.titles()], type="index",
+                      label="Classroom examples — click one", elem_id=elem_id, samples_per_page=12)
+
+
 def build_demo() -> gr.Blocks:
     d = RunConfig()
     with gr.Blocks(title="IRG Lab") as demo:
@@ -81,53 +91,94 @@ def build_demo() -> gr.Blocks:
                     "way to a better answer — every step live.")
         with gr.Tab("Run"):
             with gr.Row():
-                with gr.Column(scale=1, min_width=280):
-                    model = gr.Dropdown(model_choices(), value=default_model(), allow_custom_value=True, label="Model",
-                                        info="bundled = SmolLM2-135M-Instruct, offline. Or a hub id, a local folder or .gguf file.",
-                                        elem_id="model")
-                    model_status = gr.Markdown(f"`{default_model()}` loads on the first run.", elem_id="model-status")
-                    adapter = _adapter_radio(ui.adapter_choices(default_model()))
-                    strategy = gr.Dropdown(list(STRATEGIES), value=d.strategy, label="Strategy")
+                model = gr.Dropdown(model_choices(), value=default_model(), allow_custom_value=True, label="Model", scale=2,
+                                    info="bundled = SmolLM2-135M-Instruct, offline. Or a hub id, a local folder or .gguf file.",
+                                    elem_id="model")
+                strategy = gr.Dropdown(list(STRATEGIES), value=d.strategy, label="Strategy", scale=1, elem_id="strategy",
+                                       info="single_pass: one draft. irg_*: draft, critique, plan, repeat.")
+            model_status = gr.Markdown(f"`{default_model()}` loads on the first run.", elem_id="model-status")
+            adapter = _adapter_radio(ui.adapter_choices(default_model()))
+            examples = _example_cards("examples")
+            with gr.Row():
+                preset = gr.Dropdown(presets.titles(), value=None, label="Classroom example", elem_id="preset", scale=1,
+                                     info="With an answer key: checkable constraints and, where there is one, an exact "
+                                          "result or a reference answer.")
+                prompt = gr.Textbox(lines=3, label="Prompt", elem_id="prompt", scale=2,
+                                    placeholder="e.g. Describe a forest in all lowercase letters and without any commas.")
+            preset_note = gr.Markdown()
+            with gr.Row():
+                run_btn = gr.Button("Run", variant="primary", elem_id="run")
+                stop_btn = gr.Button("Stop", variant="stop", elem_id="stop")
+            adv_values = (d.planner, d.max_iters, d.stop, 0, 0, d.final, d.temperature, d.max_new_tokens)
+            with gr.Accordion(ui.settings_summary(*adv_values), open=False, elem_id="advanced") as advanced:
+                with gr.Row():
                     planner = gr.Radio(list(PLANNERS), value=d.planner, label="Planner (IRG strategies)")
                     max_iters = gr.Slider(1, 8, value=d.max_iters, step=1, label="Max iterations (candidates for best-of-N)")
                     stop_rule = gr.Radio(list(STOP_RULES), value=d.stop, label="Stop rule (IRG strategies)", elem_id="stop-rule",
                                          info="fixed: when nothing critical is left or at max iterations. plateau: also when "
                                               "the score stops rising. adaptive: also when a model learned from logged runs "
                                               "expects too little gain for the tokens.")
+                with gr.Row():
                     budget = gr.Number(value=0, precision=0, minimum=0, label="Token budget (0 = none)")
                     time_limit = gr.Number(value=0, minimum=0, label="Time limit, seconds (0 = none)")
                     final = gr.Radio(["best", "last"], value=d.final, label="Final answer")
+                with gr.Row():
                     temperature = gr.Slider(0, 1.5, value=d.temperature, step=0.1, label="Temperature (0 = greedy)")
                     max_new = gr.Slider(32, 512, value=d.max_new_tokens, step=16, label="Max new tokens per draft")
-                with gr.Column(scale=3):
-                    preset = gr.Dropdown(presets.titles(), value=None, label="Classroom example", elem_id="preset",
-                                         info="Examples with an answer key: checkable constraints and, where there is one, "
-                                              "an exact result or a reference answer.")
-                    preset_note = gr.Markdown()
-                    prompt = gr.Textbox(lines=3, label="Prompt", elem_id="prompt",
-                                        placeholder="e.g. Describe a forest in all lowercase letters and without any commas.")
-                    with gr.Row():
-                        run_btn = gr.Button("Run", variant="primary", elem_id="run")
-                        stop_btn = gr.Button("Stop", variant="stop", elem_id="stop")
-                    status = gr.Markdown(elem_id="status")
-                    cards = gr.HTML(elem_id="cards", css_template=ui.CARD_CSS)
-                    final_html = gr.HTML(label="Final answer", show_label=True, container=True, elem_id="final", css_template=ui.CARD_CSS)
-                    with gr.Row():
-                        by_iteration = gr.Plot(show_label=False, elem_id="plot-iteration")
-                        by_tokens = gr.Plot(show_label=False, elem_id="plot-tokens")
-                    with gr.Row():
-                        dl_json = gr.DownloadButton("Download run (JSON)", visible=False, elem_id="dl-json")
-                        dl_md = gr.DownloadButton("Download report (Markdown)", visible=False, elem_id="dl-md")
+            intro = gr.Markdown(ui.WHAT_YOU_WILL_SEE, elem_id="intro")
+            status = gr.Markdown(elem_id="status")
+            with gr.Column(visible=False, elem_id="results") as results:
+                cards = gr.HTML(elem_id="cards", css_template=ui.CARD_CSS)
+                final_html = gr.HTML(label="Final answer", show_label=True, container=True, elem_id="final", css_template=ui.CARD_CSS)
+                with gr.Row():
+                    by_iteration = gr.Plot(show_label=False, elem_id="plot-iteration", min_width=300)
+                    by_tokens = gr.Plot(show_label=False, elem_id="plot-tokens", min_width=300)
+                with gr.Row():
+                    dl_json = gr.DownloadButton("Download run (JSON)", visible=False, elem_id="dl-json")
+                    dl_md = gr.DownloadButton("Download report (Markdown)", visible=False, elem_id="dl-md")
+        with gr.Tab("Compare"):
+            gr.Markdown("**Compare strategies at the same token budget.** One prompt; two to four strategies run together "
+                        "on the model chosen on the Run tab (one shared model: llama.cpp decodes their requests in the "
+                        "same batches), streamed side by side, with every strategy on one anytime chart. Other settings "
+                        "(iterations, planner, temperature, draft length) come from the Run tab's Advanced settings.")
+            cmp_examples = _example_cards("cmp-examples")
+            with gr.Row():
+                cmp_preset = gr.Dropdown(presets.titles(), value=None, label="Classroom example", elem_id="cmp-preset", scale=1)
+                cmp_prompt = gr.Textbox(lines=3, label="Prompt", elem_id="cmp-prompt", scale=2,
+                                        placeholder="e.g. Write exactly three bullet points about tea.")
+            cmp_note = gr.Markdown()
+            with gr.Row():
+                cmp_strats = gr.CheckboxGroup(list(STRATEGIES), value=list(compare.DEFAULT), label="Strategies (2 to 4)",
+                                              elem_id="cmp-strategies", scale=3)
+                cmp_budget = gr.Number(value=compare.DEFAULT_BUDGET, precision=0, minimum=0, scale=1, elem_id="cmp-budget",
+                                       label="Token budget for each strategy (0 = none)")
+            with gr.Row():
+                cmp_run = gr.Button("Compare", variant="primary", elem_id="cmp-run")
+                cmp_stop = gr.Button("Stop all", variant="stop", elem_id="cmp-stop")
+            cmp_intro = gr.Markdown("**What you will see.** One column per strategy, each streaming its drafts, critiques "
+                                    "and plans, then its final answer with score, tokens and seconds (and the answer key "
+                                    "for an example); below, one chart of quality against tokens spent for all of them.",
+                                    elem_id="cmp-intro")
+            cmp_status = gr.Markdown(elem_id="cmp-status")
+            with gr.Column(visible=False, elem_id="cmp-results") as cmp_results:
+                cmp_columns = gr.HTML(elem_id="cmp-columns", css_template=ui.CARD_CSS)
+                cmp_chart = gr.Plot(show_label=False, elem_id="cmp-chart")
+                with gr.Row():
+                    cmp_json = gr.DownloadButton("Download comparison (JSON)", visible=False, elem_id="cmp-dl-json")
+                    cmp_md = gr.DownloadButton("Download comparison (Markdown)", visible=False, elem_id="cmp-dl-md")
         with gr.Tab("Experiments"):
             gr.Markdown("Does IRG help? Saved reports of the quality runs (`python -m irg.bench quality`, see the README): "
                         "each strategy against single pass on the same prompts, at the same token budget.")
-            report_pick = gr.Dropdown(list(experiments.saved_reports()), value=None, label="Saved report", elem_id="report")
+            reports = list(experiments.saved_reports())
+            first = HEADLINE_REPORT if HEADLINE_REPORT in reports else (reports[0] if reports else None)
+            shown = ui.saved_report(first)  # drawn when the page is built: the tab opens on a result, no click needed
+            report_pick = gr.Dropdown(reports, value=first, label="Saved report", elem_id="report")
             exp_status = gr.Markdown(elem_id="exp-status")
-            exp_table = gr.HTML(elem_id="exp-table")
+            exp_table = gr.HTML(shown[0], elem_id="exp-table")
             with gr.Row():
-                exp_iter = gr.Plot(show_label=False, elem_id="exp-plot-iteration")
-                exp_budget = gr.Plot(show_label=False, elem_id="exp-plot-budget")
-            exp_types = gr.Plot(show_label=False, elem_id="exp-plot-types")
+                exp_iter = gr.Plot(shown[1], show_label=False, elem_id="exp-plot-iteration", min_width=300)
+                exp_budget = gr.Plot(shown[2], show_label=False, elem_id="exp-plot-budget", min_width=300)
+            exp_types = gr.Plot(shown[3], show_label=False, elem_id="exp-plot-types")
             with gr.Accordion("Run a small experiment live (dev split, the model chosen on the Run tab)", open=False):
                 with gr.Row():
                     exp_suite = gr.Radio(["constraints", "maths", "open_qa"], value="constraints", label="Suite")
@@ -148,17 +199,38 @@ def build_demo() -> gr.Blocks:
             p = presets.by_title(title)
             return (p.prompt, ui.preset_markdown(p)) if p else (gr.skip(), "")
 
+        def pick_card(i):
+            titles = presets.titles()
+            return titles[i] if i is not None and 0 <= i < len(titles) else gr.skip()
+
+        advanced_inputs = [planner, max_iters, stop_rule, budget, time_limit, final, temperature, max_new]
+
+        def settings(strategy, planner, max_iters, stop, budget, time_limit, final, temperature, max_new, adapter):
+            return dict(strategy=strategy, planner=planner, max_iters=max_iters, stop=stop, budget=int(budget or 0),
+                        time_limit=float(time_limit or 0), final=final, temperature=float(temperature),
+                        max_new_tokens=int(max_new), adapter=adapter)
+
         def start(prompt, preset_title, model, adapter, strategy, planner, max_iters, stop, budget, time_limit, final,
                   temperature, max_new, request: gr.Request):
-            settings = dict(strategy=strategy, planner=planner, max_iters=max_iters, stop=stop, budget=int(budget or 0),
-                            time_limit=float(time_limit or 0), final=final, temperature=float(temperature),
-                            max_new_tokens=int(max_new), adapter=adapter)
+            s = settings(strategy, planner, max_iters, stop, budget, time_limit, final, temperature, max_new, adapter)
             session = request.session_hash if request else None
-            for update in ui.stream_run(prompt, model, settings, session, presets.matching(prompt, preset_title)):
+            for update in ui.stream_run(prompt, model, s, session, presets.matching(prompt, preset_title)):
                 yield _outputs(update)
+
+        def start_compare(prompt, preset_title, strategies, budget, model, adapter, planner, max_iters, stop,
+                          time_limit, final, temperature, max_new, request: gr.Request):
+            s = settings(None, planner, max_iters, stop, budget, time_limit, final, temperature, max_new, adapter)
+            s.pop("strategy")
+            session = request.session_hash if request else None
+            for update in compare.stream_compare(prompt, model, strategies, s, session,
+                                                 presets.matching(prompt, preset_title)):
+                yield _outputs(update, CMP_KEYS)
 
         def halt(request: gr.Request):
             ui.stop(request.session_hash if request else None)
+
+        def halt_compare(request: gr.Request):
+            compare.stop(request.session_hash if request else None)
 
         def run_experiment(suite, n, strategies, budget, model, request: gr.Request, progress=gr.Progress()):
             progress(0, desc="starting")
@@ -170,15 +242,25 @@ def build_demo() -> gr.Blocks:
         exp_run.click(run_experiment, [exp_suite, exp_n, exp_strats, exp_budget_n, model],
                       [exp_status, exp_table, exp_iter, exp_budget, exp_types], concurrency_limit=1, concurrency_id="experiment")
         exp_stop.click(halt, None, None, queue=False)
+        examples.click(pick_card, examples, preset, queue=False)
         preset.change(pick, preset, [prompt, preset_note])
+        cmp_examples.click(pick_card, cmp_examples, cmp_preset, queue=False)
+        cmp_preset.change(pick, cmp_preset, [cmp_prompt, cmp_note])
+        for c in advanced_inputs:  # the closed accordion still says what the next run will do
+            c.change(lambda *v: gr.Accordion(label=ui.settings_summary(*v)), advanced_inputs, advanced, queue=False)
         model.change(ui.model_status, model, model_status, concurrency_limit=1, concurrency_id="load")
         model.change(lambda m: _adapter_radio(ui.adapter_choices(m)), model, adapter, queue=False)
-        run_btn.click(start, [prompt, preset, model, adapter, strategy, planner, max_iters, stop_rule, budget, time_limit, final, temperature,
-                              max_new], [status, cards, final_html, by_iteration, by_tokens, dl_json, dl_md],
+        run_btn.click(start, [prompt, preset, model, adapter, strategy, *advanced_inputs],
+                      [status, cards, final_html, by_iteration, by_tokens, dl_json, dl_md, results, intro],
                       concurrency_limit=4, concurrency_id="run", show_progress="hidden", api_name="start")
         # Stop bypasses the queue (it must work when the queue is full) and sets this session's cancel event:
         # generation halts within a second and the run ends normally, showing what it had.
         stop_btn.click(halt, None, None, queue=False, api_name="stop")
+        cmp_run.click(start_compare, [cmp_prompt, cmp_preset, cmp_strats, cmp_budget, model, adapter, planner, max_iters,
+                                      stop_rule, time_limit, final, temperature, max_new],
+                      [cmp_status, cmp_columns, cmp_chart, cmp_json, cmp_md, cmp_results, cmp_intro],
+                      concurrency_limit=2, concurrency_id="compare", show_progress="hidden", api_name="compare")
+        cmp_stop.click(halt_compare, None, None, queue=False, api_name="stop_compare")
     # Runs share the loaded model: llama.cpp batches 8 requests at once, transformers takes turns (a lock per model).
     demo.queue(max_size=32, default_concurrency_limit=2)
     return demo

@@ -45,3 +45,23 @@ def quality_vs_tokens(curve: AnytimeCurve) -> go.Figure:
     fig.update_layout(title=title, xaxis_title="cumulative tokens (read + written)",
                       yaxis_title="quality (" + ("answer key" if curve.has_key else "run's score") + ")", **LAYOUT)
     return fig
+
+
+def compare_vs_tokens(curves: dict[str, AnytimeCurve], budget: int = 0) -> go.Figure:
+    """Every strategy of a comparison on one anytime chart: best quality so far against tokens spent."""
+    fig = go.Figure()
+    has_key = any(c.has_key for c in curves.values())
+    for name, curve in curves.items():
+        if not curve.points:
+            fig.add_scatter(x=[], y=[], mode="lines+markers", name=f"{name} (running)")
+            continue
+        xs, qs = [p.tokens for p in curve.points], [p.quality for p in curve.points]
+        fig.add_scatter(x=xs, y=_best_so_far(qs), mode="lines+markers", line_shape="hv", name=name,
+                        text=[f"{name} · draft {p.iteration}" for p in curve.points])
+    if budget:
+        fig.add_vline(x=budget, line_dash="dot", line_color="#8c959f", annotation_text="budget",
+                      annotation_position="top left")
+    fig.update_layout(title="Quality vs tokens, every strategy (best answer so far)",
+                      xaxis_title="cumulative tokens (read + written)",
+                      yaxis_title="quality (" + ("answer key" if has_key else "run's score") + ")", **LAYOUT)
+    return fig

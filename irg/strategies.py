@@ -4,15 +4,17 @@
 """
 from __future__ import annotations
 
+import queue
 import threading
 from collections import Counter
-from typing import Callable, Iterator
+from dataclasses import replace
+from typing import Callable, Generator, Iterator
 
 from irg.analyze import final_answer
 from irg.backends import Backend
 from irg.config import RunConfig
 from irg.constraints import ChooseFrom, Constraint
-from irg.events import CritiqueDone, DraftDone, Event, IterationDone
+from irg.events import CritiqueDone, DraftDone, DraftToken, Event, IterationDone
 from irg.loop import SAMPLING_TEMPERATURE, Iteration, RunContext, draft_messages, irg_loop, rules_report
 
 STRATEGIES: dict[str, Callable[[RunContext], Iterator[Event]]] = {}
@@ -68,6 +70,36 @@ def irg_hybrid(ctx):
     return irg_loop(ctx, "hybrid", "irg_hybrid")
 
 
+def streamed_batch(ctx: RunContext, reqs: list) -> Generator[Event, None, list]:
+    """The drafter writes the batch in a worker thread; each row's text is yielded as DraftToken(row + 1) while
+    it is written (engines that decode rows in one tensor stream nothing), then the generations are returned."""
+    q: queue.Queue = queue.Queue()
+    out: dict = {}
+
+    def work():
+        try:
+            out["gens"] = ctx.drafter.generate_batch(reqs, ctx.cancel, lambda i, piece: q.put(DraftToken(i + 1, piece)))
+        except BaseException as err:  # noqa: BLE001 — re-raised in the run's own thread below
+            out["error"] = err
+        finally:
+            q.put(None)
+
+    worker = threading.Thread(target=work, daemon=True, name="irg-batch")
+    worker.start()
+    finished = False
+    try:
+        while (ev := q.get()) is not None:
+            yield ev
+        finished = True
+    finally:
+        if not finished:  # the run was closed mid-batch: halt the generation before leaving
+            ctx.cancel.set()
+        worker.join()
+    if "error" in out:
+        raise out["error"]
+    return out["gens"]
+
+
 def sample_candidates(ctx: RunContext, name: str) -> Iterator[Event]:
     """max_iters sampled candidates in one batch, as many as the budget pays for; each scored by rules."""
     yield ctx.started(name)
@@ -83,7 +115,10 @@ def sample_candidates(ctx: RunContext, name: str) -> Iterator[Event]:
         prompt_tokens = ctx.drafter.count_prompt_tokens(req)
         n = max(1, min(n, left // (prompt_tokens + min(req.max_new_tokens, ctx.config.max_new_tokens))))
         req.max_new_tokens = max(1, min(req.max_new_tokens, left // n - prompt_tokens))
-    gens = ctx.drafter.generate_batch([req] * n, ctx.cancel)
+    # a seed of its own for each candidate: engines that decode each request alone (llama.cpp's slots) would
+    # otherwise draw the same sample N times
+    reqs = [replace(req, seed=None if req.seed is None else req.seed + i) for i in range(n)]
+    gens = yield from streamed_batch(ctx, reqs)
     for i, gen in enumerate(gens, start=1):
         ctx.tokens += gen.total_tokens
         yield DraftDone(i, gen.text, gen.prompt_tokens, gen.completion_tokens, gen.seconds, gen.finish_reason)

@@ -115,7 +115,8 @@ class RunView:
                             f"constraints met, then mean log-probability</span><ul>{rows}</ul></div>")
             if (r := c["rendered"]) is not None:  # a labelled step of its own, with the model's words beside it
                 labels = ", ".join(e(st["label"]) for st in r.steps)
-                body.append(f"<div class='irg-rendered'><b>Rendering</b> <span class='irg-meta'>{labels}</span>"
+                body.append(f"<div class='irg-rendered'><b>Rendering</b> <span class='irg-chip irg-chip-render'>"
+                            f"rendered: {len(r.steps)} step(s)</span> <span class='irg-meta'>{labels}</span>"
                             f"<details><summary>before (the model's words) / after</summary>"
                             f"<div class='irg-text'>{e(r.before)}</div><hr><div class='irg-text'>{e(r.after)}</div>"
                             "</details></div>")
@@ -138,7 +139,7 @@ class RunView:
                     items += (f"<li><details><summary>the grammar</summary><pre>{e(p['constraints']['grammar'])}"
                               "</pre></details></li>")
                 body.append(f"<div class='irg-plan'><b>Plan for the next draft</b> <span class='irg-meta'>({e(p['source'])})"
-                            f"</span><ul>{items or '<li>(no instruction)</li>'}</ul></div>")
+                            f"</span>{glance(p)}<ul>{items or '<li>(no instruction)</li>'}</ul></div>")
             if c["summary"]:
                 body.append(f"<div class='irg-summary'>{c['summary']}</div>")
             parts.append(f"<div class='irg-card' data-iteration='{i}'>{''.join(body)}</div>")
@@ -186,17 +187,17 @@ class RunView:
     def markdown(self) -> str:
         r = self.record()
         cfg = r.get("config") or {}
-        lines = [f"# IRG Lab run: {r['strategy']} on `{r['model']}`", "", "## Prompt", "", _md_quote(r["prompt"] or ""), "",
+        lines = [f"# IRG Lab run: {r['strategy']} on `{r['model']}`", "", "## Prompt", "", md_quote(r["prompt"] or ""), "",
                  "Settings: " + ", ".join(f"{k}={v}" for k, v in cfg.items()), "",
                  "Constraints found in the prompt: " + (", ".join(c["kind"] for c in r["constraints"]) or "none"), ""]
         for it in r["iterations"]:
             lines += [f"## Iteration {it['iteration']}", ""]
             if it.get("rendered"):
-                lines += ["**Draft (the model's words)**", "", _md_quote(it["rendered"]["before"]), "",
+                lines += ["**Draft (the model's words)**", "", md_quote(it["rendered"]["before"]), "",
                           "**Rendered** (" + ", ".join(st["label"] for st in it["rendered"]["steps"]) + ")", "",
-                          _md_quote(it["draft"]), "", "**Critique**", ""]
+                          md_quote(it["draft"]), "", "**Critique**", ""]
             else:
-                lines += ["**Draft**", "", _md_quote(it["draft"]), "", "**Critique**", ""]
+                lines += ["**Draft**", "", md_quote(it["draft"]), "", "**Critique**", ""]
             lines += [f"- {f['severity']} · {f['source']} · `{f['kind']}`: {f['message']}" + (f" ({f['where']})" if f["where"] else "")
                       for f in it["findings"]] or ["- no findings"]
             if it.get("plan"):
@@ -206,7 +207,7 @@ class RunView:
             lines += ["", f"score {it.get('score', 0):.2f} · {it.get('tokens', 0)} tokens ({it.get('tokens_cum', 0)} so far) · "
                           f"{it.get('seconds', 0):.1f} s", ""]
         a = r["anytime"]
-        lines += [f"**Stopped:** {self.stopped}", "", "## Final answer", "", _md_quote(r["final"]), "",
+        lines += [f"**Stopped:** {self.stopped}", "", "## Final answer", "", md_quote(r["final"]), "",
                   f"Iteration {r['best_iteration']} · {r['tokens_total']} tokens · {r['seconds']:.1f} s · "
                   f"Anytime Index {_ai(a['anytime_index_per_1k_tokens'])} per 1,000 tokens (quality = {a['quality_is']})", ""]
         if "answer_key" in r:
@@ -226,6 +227,35 @@ class RunView:
         return [str(js), str(md)]
 
 
+def glance(plan: dict) -> str:
+    """What a plan lays on the next draft, at a glance: what it only asks for (instructions the model may ignore)
+    and what it enforces (decoding masks, a grammar, scaffold literals the program writes itself)."""
+    asked = len(plan["instructions"])
+    hard = len(plan.get("scaffold", [])) + len(plan["constraints_text"])
+    chips = [f"<span class='irg-chip irg-chip-ask'>asks: {asked} instruction{'s' * (asked != 1)}</span>"]
+    chips.append(f"<span class='irg-chip irg-chip-hard'>enforces: {hard} hard constraint{'s' * (hard != 1)}</span>"
+                 if hard else "<span class='irg-chip'>enforces: nothing</span>")
+    if plan.get("relaxed"):
+        chips.append(f"<span class='irg-chip'>relaxed: {len(plan['relaxed'])}</span>")
+    return f"<div class='irg-glance'>{' '.join(chips)}</div>"
+
+
+def settings_summary(planner, max_iters, stop, budget, time_limit, final, temperature, max_new) -> str:
+    """The Advanced accordion's label: the current values, so a closed accordion still says what a run will do."""
+    budget, time_limit, temperature = int(budget or 0), float(time_limit or 0), float(temperature or 0)
+    bits = [f"{int(max_iters)} iterations", f"{planner} planner", f"stop: {stop}",
+            f"budget {budget:,} tokens" if budget else "no budget", f"{time_limit:g} s limit" if time_limit else "no time limit",
+            f"{final} answer", f"temperature {temperature:g}" if temperature else "greedy", f"{int(max_new)} tokens per draft"]
+    return "Advanced settings · " + " · ".join(bits)
+
+
+WHAT_YOU_WILL_SEE = """**What you will see.** Pick an example (or type a request) and press **Run**. Each iteration appears as a card
+as it happens: the **draft** streaming in, the **critique** (rule findings and, for internal/hybrid, the model's
+own), and the **plan** for the next draft — what it only *asks* and what it *enforces*. At the end: the final answer
+with its difference from the first draft, the answer key for an example, two charts (quality vs iteration, and vs
+tokens spent) and the run to download. The *Compare* tab runs several strategies side by side at one budget."""
+
+
 def preset_markdown(p: Preset) -> str:
     bits = [f"Constraints: {', '.join(c['kind'].replace('_', ' ') for c in p.constraints)}" if p.constraints else ""]
     bits += [f"exact result: **{p.answer}**" if p.answer else "", f"reference: _{p.reference}_" if p.reference else ""]
@@ -239,7 +269,17 @@ CARD_CSS = """
 .irg-title { font-weight: 700; font-size: 1.05em; margin-bottom: 6px; }
 .irg-stage { font-weight: 400; color: #8250df; }
 .irg-meta { color: #6e7781; font-size: 0.9em; }
-.irg-text { white-space: pre-wrap; border-left: 3px solid #8c959f; padding: 4px 10px; margin: 4px 0 8px 0; }
+.irg-text { white-space: pre-wrap; overflow-wrap: anywhere; border-left: 3px solid #8c959f; padding: 4px 10px; margin: 4px 0 8px 0; }
+.irg-run pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+.irg-glance { margin: 4px 0; }
+.irg-chip { display: inline-block; border-radius: 999px; padding: 1px 9px; margin: 2px 4px 2px 0; font-size: 0.85em;
+            border: 1px solid #d0d7de; background: rgba(127,127,127,0.08); }
+.irg-chip-ask { border-color: #54aeff; } .irg-chip-hard { border-color: #cf222e; font-weight: 600; }
+.irg-chip-render { border-color: #1a7f37; }
+.irg-cols { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 12px; }
+.irg-col { min-width: 0; border: 1px solid #d0d7de; border-radius: 10px; padding: 8px 10px; }
+.irg-col-head { font-size: 1.1em; margin-bottom: 4px; }
+.irg-col .irg-card { padding: 6px 8px; }
 .irg-answer { border-left-color: #1a7f37; }
 .irg-critique ul, .irg-plan ul { margin: 4px 0 8px 0; padding-left: 20px; }
 .irg-plan { border-top: 1px dashed #d0d7de; padding-top: 4px; }
@@ -259,7 +299,7 @@ def _ai(x: float | None) -> str:
     return "— (nothing spent beyond the first draft)" if x is None else f"{x:+.2f}"
 
 
-def _md_quote(text: str) -> str:
+def md_quote(text: str) -> str:
     return "\n".join("> " + ln for ln in (text or "(empty)").splitlines()) or "> (empty)"
 
 

@@ -149,7 +149,7 @@ def test_gradio_client_streams_in_order_and_ends_with_downloads(server, model_di
     cards = [o[1] for o in outs]
     has_two = [("data-iteration='2'" in c) for c in cards]
     assert has_two[-1] and has_two == sorted(has_two)  # streamed in order: iteration 2 never before iteration 1
-    status, _, final, _, by_tokens, dl_json, dl_md = outs[-1]
+    status, _, final, _, by_tokens, dl_json, dl_md = outs[-1][:7]
     assert status.startswith("✔ done") and "score" in final and by_tokens
     assert str(dl_json).endswith(".json") or "json" in json.dumps(dl_json)
 
@@ -330,3 +330,74 @@ def test_iteration_card_shows_scaffold_grammar_rendering_and_candidates():
     assert "2 candidates" in html and "▶ T 0.0 · 2 constraints met" in html and "model wrote 70% of it" in html
     md = view.markdown()
     assert "Draft (the model's words)" in md and "**Rendered** (rendered: uppercase)" in md and "scaffold: grammar" in md
+
+
+# ---- Compare mode -------------------------------------------------------------------------------
+def test_compare_runs_strategies_together_and_exports(backend, monkeypatch):
+    from irg import compare
+
+    monkeypatch.setattr(ui, "load_model", lambda model: (backend, None))
+    settings = {"max_iters": 2, "max_new_tokens": 12, "budget": 800}
+    outs = list(compare.stream_compare(ZEBRA, "tiny", list(compare.DEFAULT), settings, "c1"))
+    end = outs[-1]
+    assert end["status"].startswith("✔ done: 3 strategies, 800-token budget each")
+    assert end["columns"].count("class='irg-col'") == 3
+    assert [tr.name for tr in end["chart"].data] == list(compare.DEFAULT)  # one curve per strategy
+    record = json.loads(open(end["files"][0]).read())
+    assert [r["strategy"] for r in record["summary"]] == list(compare.DEFAULT)
+    assert all(r["tokens"] <= 800 for r in record["summary"])  # the same budget held for each
+    assert {r["config"]["budget"] for r in record["runs"].values()} == {800}
+    assert "| strategy | quality |" in open(end["files"][1]).read()
+    # the columns stream: an update before the end shows a column mid-run
+    assert any("iteration" in o.get("columns", "") and "files" not in o for o in outs[1:-1])
+
+
+def test_compare_stop_reaches_every_run_and_one_run_ending_does_not_end_the_others(backend):
+    from irg.compare import CompareView, run_together
+
+    cfgs = {s: RunConfig(strategy=s, max_iters=3, max_new_tokens=400) for s in ("single_pass", "irg_external")}
+    cancel = threading.Event()
+    view = CompareView(ZEBRA, "tiny", list(cfgs), 0)
+    for name, ev in run_together(ZEBRA, backend, cfgs, cancel):
+        view.add(name, ev)
+        if name == "irg_external" and isinstance(ev, IterationDone) and ev.iteration == 2:
+            cancel.set()  # Stop pressed mid-way through the IRG run, after single pass has ended
+    assert view.views["single_pass"].stopped.startswith("single pass")  # ended first, on its own
+    assert view.views["irg_external"].stopped == "stopped by you"  # kept running until Stop, then halted
+    assert view.done
+
+
+@pytest.mark.parametrize("strategies,msg", [([], "two to 4"), (["single_pass"], "two to 4"),
+                                            (["single_pass", "magic"], "Unknown strategy"),
+                                            (["single_pass"] * 2 + ["best_of_n", "irg_hybrid", "irg_external"], "two to 4")])
+def test_compare_bad_choices_are_a_message(strategies, msg):
+    from irg import compare
+
+    out = list(compare.stream_compare("Say hi.", "bundled", strategies, {}, "c2"))
+    assert msg in out[-1]["columns"] and out[-1]["status"] == "⚠ nothing was run"
+
+
+def test_advanced_summary_says_the_current_values():
+    s = ui.settings_summary("template", 3, "plateau", 1500, 0, "best", 0.0, 128)
+    assert s == ("Advanced settings · 3 iterations · template planner · stop: plateau · budget 1,500 tokens · "
+                 "no time limit · best answer · greedy · 128 tokens per draft")
+
+
+def test_a_plan_card_says_what_it_asks_and_what_it_enforces():
+    plan = {"instructions": ["Use bullets."], "scaffold": ["* "], "constraints_text": ["no commas"], "relaxed": [],
+            "source": "template", "constraints": {}}
+    g = ui.glance(plan)
+    assert "asks: 1 instruction" in g and "enforces: 2 hard constraints" in g
+    assert "enforces: nothing" in ui.glance({**plan, "scaffold": [], "constraints_text": []})
+
+
+def test_gradio_client_compare_streams_columns(server, model_dir):
+    from gradio_client import Client
+
+    c = Client(server, verbose=False)
+    job = c.submit("Say hi. Do not use any commas.", None, ["single_pass", "irg_external"], 600, model_dir, "off",
+                   "template", 2, "fixed", 0, "best", 0.0, 32, api_name="/compare")
+    job.result(timeout=120)
+    outs = job.outputs()
+    status, columns = outs[-1][0], outs[-1][1]
+    assert status.startswith("✔ done: 2 strategies") and columns.count("class='irg-col'") == 2

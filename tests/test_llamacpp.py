@@ -66,6 +66,17 @@ def test_batch_runs_concurrently(lcpp):
     assert len(gens) == 4 and all(g.completion_tokens > 0 for g in gens)
 
 
+def test_best_of_n_streams_every_candidate_while_the_batch_is_written(lcpp):
+    from irg.events import DraftToken
+
+    evs = list(run("Write one sentence about owls.", lcpp, RunConfig(strategy="best_of_n", max_iters=3, max_new_tokens=24)))
+    done = {e.iteration: e.text for e in evs if isinstance(e, DraftDone)}
+    first_done = next(i for i, e in enumerate(evs) if isinstance(e, DraftDone))
+    streamed = {i: "".join(e.text for e in evs if isinstance(e, DraftToken) and e.iteration == i) for i in done}
+    assert set(done) == {1, 2, 3} and streamed == done  # each candidate's pieces add up to its draft
+    assert all(isinstance(e, DraftToken) for e in evs[1:first_done])  # all streamed before the first is scored
+
+
 @pytest.mark.parametrize("backend", ["llama.cpp", "transformers"])
 def test_same_irg_run_on_every_backend(backend):
     b = get_backend("bundled", backend=backend)

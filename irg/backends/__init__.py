@@ -27,8 +27,9 @@ class GenRequest:
     logprobs: bool = False  # report the mean log-probability of the generated tokens (ranking candidates)
 
     def sampling_key(self) -> tuple:
-        """Requests with equal keys can share one batched call."""
-        return (self.max_new_tokens, self.temperature, self.top_p, self.seed, repr(self.constraints))
+        """Requests with equal keys can share one batched call. The seed is not part of it: the rows of one
+        tensor call draw different samples from the first request's seed, which keeps a batch reproducible."""
+        return (self.max_new_tokens, self.temperature, self.top_p, repr(self.constraints))
 
 
 @dataclass
@@ -73,6 +74,9 @@ class GenerationStream:
             pass
         assert self.result is not None
         return self.result
+
+
+OnPiece = Callable[[int, str], None]  # (request index, text piece) while a batch is written
 
 
 class BackendError(RuntimeError):
@@ -153,9 +157,22 @@ class Backend(ABC):
     def generate(self, req: GenRequest, cancel: threading.Event | None = None) -> Generation:
         return self.stream(req, cancel).finish()
 
-    def generate_batch(self, reqs: list[GenRequest], cancel: threading.Event | None = None) -> list[Generation]:
-        """Several requests; engines with real batching override this."""
-        return [self.generate(r, cancel) for r in reqs]
+    def generate_batch(self, reqs: list[GenRequest], cancel: threading.Event | None = None,
+                       on_piece: OnPiece | None = None) -> list[Generation]:
+        """Several requests; engines with real batching override this. `on_piece(i, text)` hears request i's
+        text as it is written (engines that decode rows together in one tensor call it not at all)."""
+        return [self.generate_streamed(r, cancel, i, on_piece) for i, r in enumerate(reqs)]
+
+    def generate_streamed(self, req: GenRequest, cancel: threading.Event | None, i: int,
+                          on_piece: OnPiece | None) -> Generation:
+        """`generate`, telling `on_piece(i, piece)` each piece: concurrent batches stream every row this way."""
+        if on_piece is None:
+            return self.generate(req, cancel)
+        stream = self.stream(req, cancel)
+        for piece in stream:
+            on_piece(i, piece)
+        assert stream.result is not None
+        return stream.result
 
     @abstractmethod
     def truncate(self, text: str, max_tokens: int) -> str:

@@ -14,7 +14,7 @@ import torch
 from transformers import LogitsProcessor, LogitsProcessorList, StoppingCriteria, StoppingCriteriaList
 from transformers import TextIteratorStreamer
 
-from irg.backends import Backend, BackendError, GenerationStream, GenRequest, Generation, elapsed
+from irg.backends import Backend, BackendError, GenerationStream, GenRequest, Generation, OnPiece, elapsed
 from irg.decoding import DecodingConstraints, banned_token_ids, word_forms
 
 STREAM_POLL_SECONDS = 0.25  # how often a waiting consumer checks that the worker is alive
@@ -252,8 +252,10 @@ class TransformersBackend(Backend):
         return Generation(text, n_prompt, len(gen_ids), self._finish_reason(gen_ids, max_new, cancel, req.constraints, text),
                           seconds, engine_seconds, mean_logprob)
 
-    def generate_batch(self, reqs: list[GenRequest], cancel: threading.Event | None = None) -> list[Generation]:
-        """Left-padded batches of requests that share sampling settings and constraints."""
+    def generate_batch(self, reqs: list[GenRequest], cancel: threading.Event | None = None,
+                       on_piece: OnPiece | None = None) -> list[Generation]:
+        """Left-padded batches of requests that share sampling settings and constraints. The rows are decoded
+        together in one tensor, so they are not streamed (`on_piece` is not called)."""
         cancel = cancel or threading.Event()
         results: list[Generation | None] = [None] * len(reqs)
         groups: dict[tuple, list[int]] = {}

@@ -25,7 +25,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from irg.backends import Backend, BackendError, GenerationStream, GenRequest, Generation, elapsed, relay
+from irg.backends import Backend, BackendError, GenerationStream, GenRequest, Generation, OnPiece, elapsed, relay
 from irg.decoding import DecodingConstraints, banned_token_ids, word_forms
 
 
@@ -231,8 +231,9 @@ class LlamaCppBackend(Backend):
         stream.result = Generation(c.forced_prefix + state["text"], n_prompt, completion, reason, elapsed(t0),
                                    round(state["engine"], 4), sum(lp) / len(lp) if lp and req.logprobs else None)
 
-    def generate_batch(self, reqs: list[GenRequest], cancel: threading.Event | None = None) -> list[Generation]:
-        """Concurrent requests: the server's slots decode them in shared batches."""
+    def generate_batch(self, reqs: list[GenRequest], cancel: threading.Event | None = None,
+                       on_piece: OnPiece | None = None) -> list[Generation]:
+        """Concurrent requests: the server's slots decode them in shared batches (each row streams to on_piece)."""
         cancel = cancel or threading.Event()
         with ThreadPoolExecutor(max_workers=min(self.n_parallel, max(1, len(reqs)))) as pool:
-            return list(pool.map(lambda r: self.generate(r, cancel), reqs))
+            return list(pool.map(lambda ir: self.generate_streamed(ir[1], cancel, ir[0], on_piece), enumerate(reqs)))

@@ -17,7 +17,7 @@ import queue
 import threading
 import time
 
-from irg.backends import Backend, BackendError, GenerationStream, GenRequest, Generation, elapsed, relay
+from irg.backends import Backend, BackendError, GenerationStream, GenRequest, Generation, OnPiece, elapsed, relay
 from irg.decoding import DecodingConstraints
 
 CHARS_PER_TOKEN = 3.5  # estimate for prompt sizing when no tokenizer is known
@@ -145,8 +145,9 @@ class RemoteBackend(Backend):
         secs = elapsed(t0)  # the server's work and the network, as seen from here
         stream.result = Generation(prefix + state["text"], prompt_tokens, completion, reason, secs, secs)
 
-    def generate_batch(self, reqs: list[GenRequest], cancel: threading.Event | None = None) -> list[Generation]:
+    def generate_batch(self, reqs: list[GenRequest], cancel: threading.Event | None = None,
+                       on_piece: OnPiece | None = None) -> list[Generation]:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=min(8, max(1, len(reqs)))) as pool:
-            return list(pool.map(lambda r: self.generate(r, cancel), reqs))
+            return list(pool.map(lambda ir: self.generate_streamed(ir[1], cancel, ir[0], on_piece), enumerate(reqs)))
