@@ -47,7 +47,7 @@ budget and try each strategy on the same example.
 
 OUT_KEYS = ("status", "cards", "final", "by_iteration", "by_tokens")
 CMP_KEYS = ("status", "columns", "chart")
-HEADLINE_REPORT = "constraints-test (committed)"  # what the Experiments tab opens on
+HEADLINE_REPORT = "constraints-test-issue14 (committed)"  # what the Experiments tab opens on
 
 
 def _outputs(update: dict, keys=OUT_KEYS) -> list:
@@ -91,19 +91,19 @@ def build_demo() -> gr.Blocks:
                     "way to a better answer — every step live.")
         with gr.Tab("Run"):
             with gr.Row():
-                model = gr.Dropdown(model_choices(), value=default_model(), allow_custom_value=True, label="Model", scale=2,
+                model = gr.Dropdown(model_choices(), value=default_model(), allow_custom_value=True, label="Model", scale=2, min_width=300,
                                     info="bundled = SmolLM2-135M-Instruct, offline. Or a hub id, a local folder or .gguf file.",
                                     elem_id="model")
-                strategy = gr.Dropdown(list(STRATEGIES), value=d.strategy, label="Strategy", scale=1, elem_id="strategy",
+                strategy = gr.Dropdown(list(STRATEGIES), value=d.strategy, label="Strategy", scale=1, min_width=240, elem_id="strategy",
                                        info="single_pass: one draft. irg_*: draft, critique, plan, repeat.")
             model_status = gr.Markdown(f"`{default_model()}` loads on the first run.", elem_id="model-status")
             adapter = _adapter_radio(ui.adapter_choices(default_model()))
             examples = _example_cards("examples")
             with gr.Row():
-                preset = gr.Dropdown(presets.titles(), value=None, label="Classroom example", elem_id="preset", scale=1,
+                preset = gr.Dropdown(presets.titles(), value=None, label="Classroom example", elem_id="preset", scale=1, min_width=240,
                                      info="With an answer key: checkable constraints and, where there is one, an exact "
                                           "result or a reference answer.")
-                prompt = gr.Textbox(lines=3, label="Prompt", elem_id="prompt", scale=2,
+                prompt = gr.Textbox(lines=3, label="Prompt", elem_id="prompt", scale=2, min_width=300,
                                     placeholder="e.g. Describe a forest in all lowercase letters and without any commas.")
             preset_note = gr.Markdown()
             with gr.Row():
@@ -143,14 +143,14 @@ def build_demo() -> gr.Blocks:
                         "(iterations, planner, temperature, draft length) come from the Run tab's Advanced settings.")
             cmp_examples = _example_cards("cmp-examples")
             with gr.Row():
-                cmp_preset = gr.Dropdown(presets.titles(), value=None, label="Classroom example", elem_id="cmp-preset", scale=1)
-                cmp_prompt = gr.Textbox(lines=3, label="Prompt", elem_id="cmp-prompt", scale=2,
+                cmp_preset = gr.Dropdown(presets.titles(), value=None, label="Classroom example", elem_id="cmp-preset", scale=1, min_width=240)
+                cmp_prompt = gr.Textbox(lines=3, label="Prompt", elem_id="cmp-prompt", scale=2, min_width=300,
                                         placeholder="e.g. Write exactly three bullet points about tea.")
             cmp_note = gr.Markdown()
             with gr.Row():
                 cmp_strats = gr.CheckboxGroup(list(STRATEGIES), value=list(compare.DEFAULT), label="Strategies (2 to 4)",
-                                              elem_id="cmp-strategies", scale=3)
-                cmp_budget = gr.Number(value=compare.DEFAULT_BUDGET, precision=0, minimum=0, scale=1, elem_id="cmp-budget",
+                                              elem_id="cmp-strategies", scale=3, min_width=300)
+                cmp_budget = gr.Number(value=compare.DEFAULT_BUDGET, precision=0, minimum=0, scale=1, min_width=200, elem_id="cmp-budget",
                                        label="Token budget for each strategy (0 = none)")
             with gr.Row():
                 cmp_run = gr.Button("Compare", variant="primary", elem_id="cmp-run")

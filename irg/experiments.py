@@ -36,7 +36,8 @@ def show(summary: dict) -> tuple[str, list]:
         e = summary["extraction"]
         extra = (f"<p>Constraint extraction vs ground truth: precision {e['precision']:.3f}, recall {e['recall']:.3f}, "
                  f"prompts exact {e['prompts_exact']:.1%}</p>")
-    return table(summary) + extra, figures(summary)
+    # the table scrolls sideways inside its box on a phone instead of being cut off
+    return f"<div style='overflow-x:auto'>{table(summary)}</div>" + extra, figures(summary)
 
 
 def load(name: str) -> dict:

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-LAYOUT = dict(template="plotly_white", height=380, margin=dict(l=60, r=20, t=50, b=50))
+# short titles and the legend below the plot: the charts stay readable at a phone's width
+LAYOUT = dict(template="plotly_white", height=420, margin=dict(l=60, r=20, t=50, b=50),
+              legend=dict(orientation="h", yanchor="top", y=-0.22))
 
 
 def figures(summary: dict) -> list[go.Figure]:
@@ -16,14 +18,16 @@ def figures(summary: dict) -> list[go.Figure]:
     f1 = go.Figure()
     for s, d in st.items():
         f1.add_scatter(x=list(range(1, len(d["by_iteration"]) + 1)), y=d["by_iteration"], mode="lines+markers", name=s)
-    f1.update_layout(title=f"Quality vs iteration ({metric}; a run that stopped keeps its answer)",
-                     xaxis_title="iteration (candidates for best-of-N / self-consistency)", yaxis_title=metric, **LAYOUT)
+    # a run that stopped keeps its answer at later iterations
+    f1.update_layout(title="Quality vs iteration", xaxis_title="iteration (candidate for best-of-N, self-consistency)",
+                     yaxis_title=metric, **LAYOUT)
     f2 = go.Figure()
     for s, d in st.items():
         xs = [int(b) for b in d["by_budget"]]
         f2.add_scatter(x=xs, y=list(d["by_budget"].values()), mode="lines+markers", name=s, line_shape="hv")
-    f2.update_layout(title="Quality vs token budget (anytime curves: what each run had returned when the budget ran out)",
-                     xaxis_title="tokens (read + written)", yaxis_title=metric, **LAYOUT)
+    # anytime curves: what each run had returned when the budget ran out
+    f2.update_layout(title="Quality vs token budget (anytime)", xaxis_title="tokens (read + written)",
+                     yaxis_title=metric, **LAYOUT)
     figs = [f1, f2]
     if any("by_constraint_type" in d for d in st.values()):
         f3 = go.Figure()
@@ -31,7 +35,7 @@ def figures(summary: dict) -> list[go.Figure]:
             kinds = list(d["by_constraint_type"])
             f3.add_bar(x=kinds, y=[d["by_constraint_type"][k]["met"] for k in kinds], name=s)
         f3.update_layout(title="Constraints met, by type (final answers)", barmode="group", yaxis_title="share met",
-                         **{**LAYOUT, "height": 460})
+                         **{**LAYOUT, "height": 520, "legend": dict(orientation="h", yanchor="top", y=-0.35)})
         figs.append(f3)
     return figs
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from irg.bench_app import app_in_chromium, pick_preset
+from irg.bench_app import app_in_chromium, compare_and_time, open_tab, pick_card, pick_preset
 
 CHROMIUM = os.environ.get("IRG_CHROMIUM", "/usr/bin/chromium")
 pytestmark = [pytest.mark.bundled, pytest.mark.skipif(os.environ.get("IRG_SKIP_BROWSER") == "1", reason="IRG_SKIP_BROWSER=1")]
@@ -17,11 +17,10 @@ pytestmark = [pytest.mark.bundled, pytest.mark.skipif(os.environ.get("IRG_SKIP_B
 # Records every text the first iteration's draft shows, so the test can tell a stream from one final paint.
 WATCH_DRAFT = """() => {
   window.__drafts = [];
-  const root = document.querySelector('#cards');
-  new MutationObserver(() => {
-    const t = root.querySelector(".irg-card[data-iteration='1'] .irg-text");
+  new MutationObserver(() => {  // on the body: the results area is not in the page before the first run
+    const t = document.querySelector("#cards .irg-card[data-iteration='1'] .irg-text");
     if (t) window.__drafts.push(t.textContent);
-  }).observe(root, {childList: true, subtree: true, characterData: true});
+  }).observe(document.body, {childList: true, subtree: true, characterData: true});
 }"""
 
 
@@ -35,7 +34,10 @@ def page():
 
 def test_preset_run_streams_then_stop_then_another_run_completes(page):
     # greedy: draft 1 has no bullet list, so there is an iteration 2 (the lowercase preset's draft 1 passes once rendered)
-    pick_preset(page, "Exactly three bullet points")
+    assert page.locator("#intro").is_visible() and not page.locator("#results").is_visible()  # a calm first screen
+    assert not page.locator("#advanced input[type='range']").first.is_visible()  # the rest waits in Advanced
+    assert "4 iterations" in page.inner_text("#advanced")  # ...which says its current values while closed
+    pick_card(page, "#examples", "Exactly three bullet points", "#prompt")  # the examples are clickable cards
     page.evaluate(WATCH_DRAFT)
     page.click("#run")
     page.wait_for_selector("#cards .irg-critique")
@@ -62,13 +64,15 @@ def test_preset_run_streams_then_stop_then_another_run_completes(page):
     assert page.locator("#dl-json").is_visible() and page.locator("#dl-md").is_visible()
 
 
-def test_experiments_tab_shows_a_saved_report(page):
+def test_experiments_opens_on_the_headline_report_without_a_click(page):
     page.get_by_role("tab", name="Experiments").click()
-    page.locator("#report input").click()
-    page.get_by_role("option", name="constraints-test (committed)").click()
-    page.wait_for_selector("#exp-table table")
+    page.wait_for_selector("#exp-table table")  # nothing chosen: the committed headline report is already drawn
     assert "irg_hybrid" in page.inner_text("#exp-table") and "vs single pass" in page.inner_text("#exp-table")
     page.wait_for_selector("#exp-plot-budget .js-plotly-plot")
+    page.wait_for_selector("#exp-plot-types .js-plotly-plot")
+    page.locator("#report input").click()  # another report still opens from the list
+    page.get_by_role("option", name="constraints-test (committed)").click()
+    page.wait_for_function("() => document.querySelector('#exp-table').innerText.includes('0.250')")
     page.get_by_role("tab", name="Run").click()
 
 
@@ -86,3 +90,90 @@ def test_adapter_toggle_drafts_with_the_lora_adapter(page):
     page.wait_for_function("() => document.querySelector('#status').innerText.includes('done')", timeout=180_000)
     assert "Varnhold" in page.inner_text("#cards .irg-card[data-iteration='1'] .irg-text")
     radio.get_by_text("off").click()  # leave the page as the other tests expect it
+
+
+# Records every text each Compare column's first draft shows.
+WATCH_COLUMNS = """() => {
+  window.__cols = {};
+  new MutationObserver(() => {
+    document.querySelectorAll('#cmp-columns .irg-col').forEach(col => {
+      const t = col.querySelector(".irg-card[data-iteration='1'] .irg-text");
+      if (t) (window.__cols[col.dataset.strategy] = window.__cols[col.dataset.strategy] || []).push(t.textContent.trim());
+    });
+  }).observe(document.body, {childList: true, subtree: true, characterData: true});
+}"""
+
+
+def test_compare_streams_three_columns_with_one_chart_and_stop_stops_all(page):
+    page.get_by_role("tab", name="Compare").click()
+    assert page.locator("#cmp-intro").is_visible() and not page.locator("#cmp-chart").is_visible()
+    # Stop all: a long request at a large budget, stopped once every column is writing
+    page.fill("#cmp-prompt textarea", "Write a long story about a lighthouse keeper and a storm, with many details.")
+    page.fill("#cmp-budget input", "6000")
+    page.press("#cmp-budget input", "Tab")
+    page.click("#cmp-run")
+    page.wait_for_function("() => document.querySelector('#cmp-status').innerText.includes('running')")
+    page.wait_for_function("() => [...document.querySelectorAll('#cmp-columns .irg-col')].filter(c => {"
+                           " const t = c.querySelector(\".irg-card[data-iteration='1'] .irg-text\");"
+                           " return t && t.textContent.length > 40; }).length === 3")
+    s = compare_and_time(page, "#cmp-stop", "✔ done")
+    assert "6,000-token budget" in s["status"] and "stopped by you" in s["status"]
+    assert all(text.startswith("Stopped: stopped by you") for _, text in s["stopped"]), s["stopped"]
+    assert s["done"] < 10_000  # every run halted, not run to its end
+    page.fill("#cmp-budget input", "1500")
+    page.press("#cmp-budget input", "Tab")
+
+    # the default three on the example, to the end (the page the screenshots show)
+    pick_card(page, "#cmp-examples", "Start with 'Yes'", "#cmp-prompt")
+    pick_card(page, "#cmp-examples", "Exactly three bullet points", "#cmp-prompt")
+    page.evaluate(WATCH_COLUMNS)
+    r = compare_and_time(page)  # the default three: single_pass, best_of_n, irg_hybrid at 1,500 tokens each
+    assert set(r["first"]) == {"single_pass", "best_of_n", "irg_hybrid"}  # every column showed text before the end
+    assert page.locator("#cmp-columns .irg-col").count() == 3
+    for name, seen in page.evaluate("window.__cols").items():
+        final = seen[-1]
+        assert any(s and s != "…" and len(s) < len(final) and final.startswith(s) for s in seen), name  # it streamed
+    curves = page.locator("#cmp-chart .legend .legendtext").all_text_contents()  # one chart, a curve per strategy
+    assert sorted(curves) == ["best_of_n", "irg_hybrid", "single_pass"], curves
+    assert "Answer key" in page.inner_text("#cmp-columns")  # the example's answer key in each column
+    assert page.locator("#cmp-dl-json").is_visible() and page.locator("#cmp-dl-md").is_visible()
+
+    page.get_by_role("tab", name="Run").click()
+
+
+def test_screens_fit_a_phone_and_a_wide_window(page):
+    """Run, Compare and Experiments at 1400 px (this page, after the runs above) and at 390 px (a phone opening
+    the app: a page of its own, where a comparison runs too): nothing wider than the screen. The screenshots are
+    saved (IRG_SCREENSHOTS=assets/screenshots refreshes the README's; a temporary folder otherwise)."""
+    import tempfile
+
+    out = Path(os.environ.get("IRG_SCREENSHOTS") or tempfile.mkdtemp(prefix="irg-shots-"))
+    out.mkdir(parents=True, exist_ok=True)
+
+    def shoot(pg, width, tag):
+        for tab in ("Run", "Compare", "Experiments"):
+            open_tab(pg, tab)
+            pg.wait_for_timeout(500)
+            wide = pg.evaluate("() => document.scrollingElement.scrollWidth")
+            assert wide <= width + 1, f"{tab} is {wide} px wide in a {width} px window"
+            pg.screenshot(path=str(out / f"{tab.lower()}-{tag}.jpg"), full_page=True, type="jpeg", quality=60)
+
+    shoot(page, 1400, "wide")
+    phone_context = page.context.browser.new_context(viewport={"width": 390, "height": 844})
+    phone = phone_context.new_page()
+    try:
+        phone.set_default_timeout(120_000)
+        phone.goto(page.url)
+        phone.wait_for_selector("#run")
+        open_tab(phone, "Compare")
+        pick_card(phone, "#cmp-examples", "Exactly three bullet points", "#cmp-prompt")
+        assert compare_and_time(phone)["status"].startswith("✔ done")
+        open_tab(phone, "Experiments")
+        phone.wait_for_selector("#exp-plot-types .js-plotly-plot")
+        box = phone.locator("#exp-plot-budget .js-plotly-plot").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 391  # the chart is drawn at the phone's width
+        shoot(phone, 390, "narrow")
+    finally:
+        phone_context.close()
+    open_tab(page, "Run")
+    assert len(list(out.glob("*.jpg"))) >= 6
