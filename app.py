@@ -1,6 +1,6 @@
 """IRG Lab: watch a micro language model draft, critique and plan its way to a better answer.
 
-Only components and wiring here; the logic is in irg/ (irg/ui.py turns the engine's events
+Only components and wiring here; the logic is in irg/ (irg/views/ui.py turns the engine's events
 into page updates). `make run` starts it on 127.0.0.1:7860; on Hugging Face Spaces the
 module-level `demo` is served.
 """
@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import gradio as gr
 
-from irg import compare, experiments, presets, ui
-from irg.config import PLANNERS, STOP_RULES, STRATEGIES, RunConfig
-from irg.models import default_model, model_choices
+from irg.engine.config import PLANNERS, STOP_RULES, STRATEGIES, RunConfig
+from irg.engine.models import default_model, model_choices
+from irg.views import compare, experiments, plugins, presets, ui
+
+plugins.load()  # the tuned adapters register with the engine (the toggle on the Run tab)
 
 HOW_IT_WORKS = """
 ## How IRG works
@@ -51,7 +53,7 @@ HEADLINE_REPORT = "constraints-test-issue14 (committed)"  # what the Experiments
 
 
 def _outputs(update: dict, keys=OUT_KEYS) -> list:
-    """One page update from irg.ui -> values for the output components (unchanged ones skipped); the first
+    """One page update from irg.views.ui -> values for the output components (unchanged ones skipped); the first
     update of a run reveals the results area and hides the "what you will see" note."""
     vals = [update.get(k, gr.skip()) for k in keys]
     shown = [gr.Column(visible=True), gr.Markdown(visible=False)]  # also for a message: it is shown in the results

@@ -8,6 +8,10 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
+from irg.views import plugins  # noqa: E402
+
+plugins.load()  # the shipped adapters register with the engine, as the app and CLI do
+
 # SmolLM2's chat template, so prompts look like the real model's.
 CHAT_TEMPLATE = (
     "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}"
@@ -73,7 +77,7 @@ def tokenizer():
 
 @pytest.fixture()
 def backend(tokenizer):
-    from irg.backends.hf import TransformersBackend
+    from irg.engine.backends.hf import TransformersBackend
 
     return TransformersBackend(build_model(tokenizer), tokenizer, model_id="tiny-llama")
 
@@ -81,7 +85,7 @@ def backend(tokenizer):
 @pytest.fixture()
 def comma_backend(tokenizer):
     """A tiny model that wants to write commas at every step."""
-    from irg.backends.hf import TransformersBackend
+    from irg.engine.backends.hf import TransformersBackend
 
     ids = [i for i in range(len(tokenizer)) if "," in tokenizer.decode([i])]
     return TransformersBackend(favour_tokens(build_model(tokenizer), ids), tokenizer, model_id="tiny-comma")

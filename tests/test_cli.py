@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from irg.__main__ import main
+from irg.views.cli import main
 
 
 def test_single_prompt_prints_every_module(model_dir, capsys):

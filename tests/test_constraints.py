@@ -1,7 +1,7 @@
 """Extraction from many phrasings (negations, numbers as words) and a checker table per type."""
 import pytest
 
-from irg.constraints import REGISTRY, extract_all, from_dict, normalize_numbers
+from irg.engine.constraints import REGISTRY, extract_all, from_dict, normalize_numbers
 
 
 def kinds(prompt):
@@ -178,7 +178,7 @@ def test_phrasing_sets_extraction_floor(path, floor):
     """Regression guard: the dev sets are fitted (1.0); the held-out set was measured at recall 0.964, precision 0.994."""
     from pathlib import Path
 
-    from irg.phrasings import load, score_set
+    from irg.evaluation.phrasings import load, score_set
 
     s = score_set(load(Path(__file__).resolve().parent.parent / path))
     assert s["recall"] >= floor and s["precision"] >= floor, (s["recall"], s["precision"], s["misses"][:3])

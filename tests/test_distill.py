@@ -7,7 +7,7 @@ import json
 import pytest
 import torch
 
-from irg.constraints import FinalAnswer, from_dict
+from irg.engine.constraints import FinalAnswer, from_dict
 from tests.conftest import build_model, build_tokenizer
 from tuning import distill as DS
 
@@ -43,7 +43,7 @@ def test_problems_are_disjoint_and_seeded():
     assert [len(a[k]) for k in ("train", "val", "test")] == [60, 20, 40]
     prompts = {k: {r["prompt"] for r in v} for k, v in a.items()}
     assert not prompts["train"] & prompts["val"] and not prompts["train"] & prompts["test"] and not prompts["val"] & prompts["test"]
-    from irg.suites import load
+    from irg.evaluation.suites import load
 
     assert [r["prompt"] for r in a["test"]] == [r["prompt"] for r in load("maths", "test", 40)]  # the evaluation's test split
 
@@ -118,7 +118,7 @@ def test_encoder_decoder_student_trains_generates_and_scores(tokenizer):
 
 
 def test_prompt_is_the_engines_draft_prompt(tokenizer):
-    from irg.loop import draft_messages
+    from irg.engine.loop import draft_messages
 
     want = tokenizer.apply_chat_template(draft_messages("How many?", "math"), add_generation_prompt=True, tokenize=False)
     assert tokenizer.decode(DS.source_ids(tokenizer, "How many?", False)) == want
@@ -166,8 +166,8 @@ def test_command_bad_input_is_one_sentence(capsys, tmp_path):
 
 def test_a_shipped_student_is_a_model_choice(tmp_path, monkeypatch, tokenizer):
     import tuning.adapters as A
-    from irg.backends import GenRequest
-    from irg.models import get_backend, model_choices, resolve
+    from irg.engine.backends import GenRequest
+    from irg.engine.models import get_backend, model_choices, resolve
     from tuning import train as T
 
     model = build_model(tokenizer)

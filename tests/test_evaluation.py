@@ -4,12 +4,14 @@ from collections import Counter
 
 import pytest
 
-from irg import evaluation, quality, suites
-from irg.config import RunConfig
-from irg.constraints import extract_all
-from irg.jsonl import field_values
-from irg.suites import maths
-from irg.suites.constraint_suite import build
+from irg.engine.config import RunConfig
+from irg.engine.constraints import extract_all
+from irg.engine.jsonl import field_values
+from irg.evaluation import runner as quality
+from irg.evaluation import suites
+from irg.evaluation import summary as evaluation
+from irg.evaluation.suites import maths
+from irg.evaluation.suites.constraint_suite import build
 
 
 def test_constraint_suite_is_what_the_issue_asks_and_reproducible():
@@ -121,9 +123,9 @@ def test_summary_pairs_strategies_and_counts_harm():
 
 
 def test_runner_is_resumable_and_the_report_is_written(backend, tmp_path, monkeypatch):
-    import irg.models
+    import irg.engine.models
 
-    monkeypatch.setattr(irg.models, "get_backend", lambda *a, **k: backend)
+    monkeypatch.setattr(irg.engine.models, "get_backend", lambda *a, **k: backend)
     items = suites.load("constraints", "dev", 2)
     base = RunConfig(max_iters=2, max_new_tokens=8, budget=800).to_dict()
     out = tmp_path / "results.jsonl"
@@ -144,7 +146,7 @@ def test_runner_is_resumable_and_the_report_is_written(backend, tmp_path, monkey
 
 
 def test_cli_errors_are_one_line(tmp_path, capsys):
-    from irg.bench import main
+    from irg.bench.cli import main
 
     assert main(["quality", "--suite", "gsm8k", "--out", str(tmp_path)]) == 2
     assert "needs --data" in capsys.readouterr().out
@@ -155,8 +157,8 @@ def test_cli_errors_are_one_line(tmp_path, capsys):
 def test_compare_files_pairs_one_strategy_across_two_runs(tmp_path):
     import json
 
-    from irg.bench import main as bench_main
-    from irg.evaluation import compare_files
+    from irg.bench.cli import main as bench_main
+    from irg.evaluation.summary import compare_files
 
     def row(i, text, tokens):
         return {"id": f"k{i}", "strategy": "irg_hybrid", "task": "constraints", "prompt": "p", "final": text,

@@ -3,12 +3,11 @@ import threading
 import time
 
 import pytest
-
-from irg.backends import GenRequest
-from irg.backends.hf import TransformersBackend
-from irg.decoding import DecodingConstraints
-
 from conftest import build_model, favour_tokens
+
+from irg.engine.backends import GenRequest
+from irg.engine.backends.hf import TransformersBackend
+from irg.engine.decoding import DecodingConstraints
 
 
 def req(text="Write a poem.", n=12, **kw):
@@ -118,7 +117,7 @@ def test_batch_counts_each_row(backend):
 
 
 def test_prompt_longer_than_context_is_an_error(tokenizer):
-    from irg.backends import BackendError
+    from irg.engine.backends import BackendError
 
     m = build_model(tokenizer)
     m.config.max_position_embeddings = 64

@@ -3,12 +3,12 @@ import threading
 
 import pytest
 
-from irg.backends import GenRequest
-from irg.config import RunConfig
-from irg.decoding import DecodingConstraints
-from irg.events import DraftDone, Final
-from irg.models import get_backend
-from irg.strategies import run
+from irg.engine.backends import GenRequest
+from irg.engine.config import RunConfig
+from irg.engine.decoding import DecodingConstraints
+from irg.engine.events import DraftDone, Final
+from irg.engine.models import get_backend
+from irg.engine.strategies import run
 
 pytest.importorskip("xllamacpp")
 pytestmark = pytest.mark.bundled
@@ -67,9 +67,9 @@ def test_batch_runs_concurrently(lcpp):
 
 
 def test_best_of_n_streams_every_candidate_while_the_batch_is_written(lcpp):
-    from irg.backends.llamacpp import LlamaCppBackend
-    from irg.events import DraftToken
-    from irg.models import bundled_gguf
+    from irg.engine.backends.llamacpp import LlamaCppBackend
+    from irg.engine.events import DraftToken
+    from irg.engine.models import bundled_gguf
 
     # a server of its own: sampled rows left in the shared server's slot caches would change later greedy tests'
     # prefill batches (and, now and then, a greedy token: test_greedy_output_does_not_depend_on_earlier_requests)
@@ -98,12 +98,12 @@ def test_greedy_output_does_not_depend_on_earlier_requests(lcpp):
     import json
     from pathlib import Path
 
-    from irg.loop import draft_messages
+    from irg.engine.loop import draft_messages
 
     lines = (Path(__file__).parent.parent / "assets/prompts/constraints_30.jsonl").read_text().splitlines()[:5]
     prompts = [json.loads(line)["prompt"] for line in lines]
-    from irg.backends.llamacpp import LlamaCppBackend
-    from irg.models import bundled_gguf
+    from irg.engine.backends.llamacpp import LlamaCppBackend
+    from irg.engine.models import bundled_gguf
 
     fresh = LlamaCppBackend(bundled_gguf(), lcpp.tokenizer)  # a second server: its slots have seen nothing else
     alone = [fresh.generate(GenRequest(draft_messages(p, "general"), max_new_tokens=200)).text for p in prompts]
@@ -127,8 +127,8 @@ def test_completion_tokens_exact_with_multibyte_text(lcpp):
 def test_grammar_scaffold_and_logprobs_on_llamacpp(lcpp):
     """llama.cpp's own grammar sampler lays down exactly 4 bullets and the program the end phrase; log-probs come
     with each token when asked."""
-    from irg.constraints import extract_all
-    from irg.scaffold import build
+    from irg.engine.constraints import extract_all
+    from irg.engine.scaffold import build
 
     prompt = "Give me tips for a job interview. Write exactly 4 bullet points. End your response with 'Good luck!'"
     cs = extract_all(prompt)

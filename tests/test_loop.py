@@ -3,11 +3,11 @@ import threading
 
 import pytest
 
-from irg.config import ConfigError, RunConfig, STRATEGIES
-from irg.events import CritiqueDone, DraftDone, DraftToken, Final, IterationDone, PlanDone, RunStarted, Stopped
-from irg.loop import InputError
-from irg.record import Recorder
-from irg.strategies import run
+from irg.engine.config import STRATEGIES, ConfigError, RunConfig
+from irg.engine.events import CritiqueDone, DraftDone, DraftToken, Final, IterationDone, PlanDone, RunStarted, Stopped
+from irg.engine.loop import InputError
+from irg.engine.record import Recorder
+from irg.engine.strategies import run
 
 PROMPT = "Write about the zebra. Include the keywords 'zebra' and 'stripes'."  # a random model never complies
 
@@ -130,7 +130,7 @@ def test_plan_enforces_decoding_in_next_draft(comma_backend, tokenizer):
 
 
 def test_ground_truth_constraints_override_extraction(backend):
-    from irg.constraints import from_dict
+    from irg.engine.constraints import from_dict
 
     evs = list(run("Say something.", backend, RunConfig(max_new_tokens=8, strategy="irg_external"),
                    constraints=[from_dict({"kind": "include_keywords", "keywords": ["zebra"]})]))

@@ -2,11 +2,10 @@
 import threading
 
 import pytest
-
-from irg import models
-from irg.models import ModelError, resolve
-
 from conftest import build_model
+
+from irg.engine import models
+from irg.engine.models import ModelError, resolve
 
 
 def test_bundled_is_found_without_importing_the_package():

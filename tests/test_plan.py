@@ -1,8 +1,8 @@
 """Planners: findings -> instructions + decoding constraints."""
-from irg.analyze import AnalysisInput, RuleAnalyzer
-from irg.constraints import extract_all
-from irg.plan import ModelPlanner, TemplatePlanner
-from irg.report import Finding, Report
+from irg.engine.analyze import AnalysisInput, RuleAnalyzer
+from irg.engine.constraints import extract_all
+from irg.engine.findings import Finding, Report
+from irg.engine.plan import ModelPlanner, TemplatePlanner
 
 
 def report_for(prompt, text):

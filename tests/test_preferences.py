@@ -4,13 +4,13 @@ import json
 import pytest
 import torch
 
-from irg.config import RunConfig
-from irg.loop import draft_messages
-from irg.plan import Plan, PreferencePlanner
-from irg.preferences import bank, main, pairs_from_record
-from irg.record import Recorder
-from irg.report import Finding, Report
-from irg.strategies import run
+from irg.engine.config import RunConfig
+from irg.engine.findings import Finding, Report
+from irg.engine.loop import draft_messages
+from irg.engine.plan import Plan, PreferencePlanner
+from irg.engine.record import Recorder
+from irg.engine.strategies import run
+from irg.evaluation.preferences import bank, main, pairs_from_record
 from tests.conftest import build_model
 
 

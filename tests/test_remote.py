@@ -4,12 +4,12 @@ import threading
 
 import pytest
 
-from irg.backends import GenRequest
-from irg.config import RunConfig
-from irg.decoding import DecodingConstraints
-from irg.events import Final
-from irg.models import ModelError, bundled_gguf, get_backend
-from irg.strategies import run
+from irg.engine.backends import GenRequest
+from irg.engine.config import RunConfig
+from irg.engine.decoding import DecodingConstraints
+from irg.engine.events import Final
+from irg.engine.models import ModelError, bundled_gguf, get_backend
+from irg.engine.strategies import run
 
 xlc = pytest.importorskip("xllamacpp")
 pytestmark = pytest.mark.bundled

@@ -4,11 +4,12 @@ import json
 import numpy as np
 import pytest
 
-import irg.stopping as S
-from irg.config import ConfigError, RunConfig
-from irg.events import IterationDone, Stopped
-from irg.record import Recorder
-from irg.strategies import run
+import irg.engine.stopping as S
+import irg.evaluation.stopping_fit as F
+from irg.engine.config import ConfigError, RunConfig
+from irg.engine.events import IterationDone, Stopped
+from irg.engine.record import Recorder
+from irg.engine.strategies import run
 
 PROMPT = "Write about the zebra. Include the keywords 'zebra' and 'stripes'."  # a random model never complies
 
@@ -45,7 +46,7 @@ def test_logistic_regression_learns_a_separable_rule():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(200, 3))
     y = (X[:, 1] > 0).astype(float)
-    w, b, mean, std = S.fit_logistic(X, y, l2=0.1)
+    w, b, mean, std = F.fit_logistic(X, y, l2=0.1)
     p = 1 / (1 + np.exp(-(((X - mean) / std) @ w + b)))
     assert np.mean((p > 0.5) == (y > 0.5)) > 0.95 and abs(w[1]) > 3 * max(abs(w[0]), abs(w[2]))
 
@@ -53,9 +54,9 @@ def test_logistic_regression_learns_a_separable_rule():
 def test_plateau_stops_when_the_score_does_not_rise():
     t = {"its": [it(0.2), it(0.5), it(0.5), it(0.9)], "q": [0, 0, 0, 1], "tokens": [100, 200, 300, 400],
          "x": [[0.0] * len(S.FEATURES)] * 4}
-    assert S.stop_index(t, "fixed") == 3 and S.stop_index(t, "plateau") == 2
-    assert S.simulate([t], "plateau") == {"quality": [0], "tokens": [300]}
-    assert S.stop_index(t, "adaptive", stopper(1e9)) == 0 and S.stop_index(t, "adaptive", stopper(-1.0)) == 3
+    assert F.stop_index(t, "fixed") == 3 and F.stop_index(t, "plateau") == 2
+    assert F.simulate([t], "plateau") == {"quality": [0], "tokens": [300]}
+    assert F.stop_index(t, "adaptive", stopper(1e9)) == 0 and F.stop_index(t, "adaptive", stopper(-1.0)) == 3
 
 
 def test_model_file_roundtrip_and_bad_files(tmp_path):
@@ -78,8 +79,8 @@ def test_live_plateau_run_matches_its_simulation_on_the_fixed_log(backend):
     fixed = record(backend)
     live = record(backend, stop="plateau")
     assert fixed["stop_reason"] == "max_iters" and live["stop_reason"] == "plateau"
-    t = S.trajectory({**fixed, "task": "constraints", "gold_constraints": fixed["constraints"], "answer": None})
-    k = S.stop_index(t, "plateau")
+    t = F.trajectory({**fixed, "task": "constraints", "gold_constraints": fixed["constraints"], "answer": None})
+    k = F.stop_index(t, "plateau")
     assert len(live["iterations"]) == k + 1 and live["tokens_total"] == t["tokens"][k]
     assert "did not beat" in live["stop_detail"]
 
@@ -92,11 +93,11 @@ def test_live_adaptive_rule(backend, monkeypatch, threshold, reason, n):
 
 
 def test_adaptive_without_a_model_file_is_a_sentence(monkeypatch, tmp_path):
-    from irg.ui import check_input
+    from irg.views.ui import check_input
 
     monkeypatch.setattr(S, "MODEL_PATH", tmp_path / "none.json")
     monkeypatch.delitem(S._loaded, "model", raising=False)
-    with pytest.raises(ConfigError, match="python -m irg.stopping train"):
+    with pytest.raises(ConfigError, match="python -m irg.evaluation.stopping_fit train"):
         check_input("Say hi.", {"stop": "adaptive"})
     with pytest.raises(ConfigError, match="Unknown stop rule"):
         RunConfig(stop="sometimes")
@@ -118,16 +119,16 @@ def _log(path, backend, n=3):
 def test_train_and_compare_commands(tmp_path, backend, capsys):
     path = tmp_path / "runs.jsonl"
     _log(path, backend)
-    assert S.main(["train", "--data", str(path), "--out", str(tmp_path / "m.json")]) == 2  # nothing ever improves
+    assert F.main(["train", "--data", str(path), "--out", str(tmp_path / "m.json")]) == 2  # nothing ever improves
     assert "too few, or all alike" in capsys.readouterr().err
     s = stopper(0.0)
     s.meta = {"runs": 3, "decisions": 6, "improved": 1}
     s.save(tmp_path / "m.json")
-    assert S.main(["compare", "--data", str(path), "--model", str(tmp_path / "m.json"), "--out", str(tmp_path / "cmp")]) == 0
+    assert F.main(["compare", "--data", str(path), "--model", str(tmp_path / "m.json"), "--out", str(tmp_path / "cmp")]) == 0
     c = json.loads((tmp_path / "cmp" / "stopping.json").read_text())
     assert c["n"] == 3 and set(c["rules"]) == {"fixed", "plateau", "adaptive", "first_draft"}
     assert c["rules"]["fixed"]["tokens_saved_vs_fixed"] == 0.0
-    assert S.main(["compare", "--data", str(tmp_path / "nope.jsonl"), "--model", str(tmp_path / "m.json")]) == 2
+    assert F.main(["compare", "--data", str(tmp_path / "nope.jsonl"), "--model", str(tmp_path / "m.json")]) == 2
 
 
 def test_stopped_event_names_the_rule(backend, monkeypatch):

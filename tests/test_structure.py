@@ -2,18 +2,18 @@
 suffixes the program lays down, and the structure levels of the plan — on tiny models."""
 import pytest
 
-from irg.backends import GenRequest
-from irg.config import RunConfig
-from irg.constraints import extract_all, from_dict
-from irg.decoding import DecodingConstraints
-from irg.degenerate import degeneration
-from irg.events import CritiqueDone, PlanDone, Rendered
-from irg.plan import TemplatePlanner
-from irg.record import Recorder
-from irg.render import render
-from irg.report import Finding, Report
-from irg.scaffold import build, program_chars
-from irg.strategies import run
+from irg.engine.backends import GenRequest
+from irg.engine.config import RunConfig
+from irg.engine.constraints import extract_all, from_dict
+from irg.engine.decoding import DecodingConstraints
+from irg.engine.degenerate import degeneration
+from irg.engine.events import CritiqueDone, PlanDone, Rendered
+from irg.engine.findings import Finding, Report
+from irg.engine.plan import TemplatePlanner
+from irg.engine.record import Recorder
+from irg.engine.render import render
+from irg.engine.scaffold import build, program_chars
+from irg.engine.strategies import run
 
 
 @pytest.mark.parametrize("text", [
@@ -108,7 +108,7 @@ def test_structure_levels_of_the_planner():
     prompt = "Write exactly 3 bullet points in all capital letters."
     cs = extract_all(prompt)
     text = "some lower text"
-    from irg.analyze import AnalysisInput, RuleAnalyzer
+    from irg.engine.analyze import AnalysisInput, RuleAnalyzer
     rep = RuleAnalyzer().analyze(AnalysisInput(prompt, text, cs))
     plans = {lvl: TemplatePlanner(lvl, cs).plan(prompt, rep, []) for lvl in ("instructions", "masks", "scaffolds", "render")}
     assert plans["instructions"].constraints == DecodingConstraints() and plans["instructions"].instructions
@@ -163,7 +163,7 @@ def test_scaffold_plan_reaches_the_next_draft(backend):
 
 
 def test_candidates_inside_the_loop_share_the_budget_and_the_best_by_rules_wins(backend):
-    from irg.events import Candidates, DraftDone, IterationDone
+    from irg.engine.events import Candidates, DraftDone, IterationDone
 
     cfg = RunConfig(strategy="irg_external", max_iters=2, max_new_tokens=12, candidates=2, budget=2000)
     evs = list(run("Write about zebras. Include the keywords 'zebra' and 'stripes'.", backend, cfg))
@@ -194,7 +194,7 @@ def test_a_new_constraint_type_is_one_unit():
     from dataclasses import dataclass
     from typing import ClassVar
 
-    from irg.constraints import REGISTRY, Constraint, register
+    from irg.engine.constraints import REGISTRY, Constraint, register
 
     @register
     @dataclass

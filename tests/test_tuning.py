@@ -5,11 +5,10 @@ import json
 
 import pytest
 import torch
-
 from conftest import build_model
+
 from tuning import data as D
-from tuning.gan import (AdapterError, EmbeddingGenerator, HiddenStateDiscriminator, TokenIdDiscriminator, attach, load,
-                        save)
+from tuning.gan import AdapterError, EmbeddingGenerator, HiddenStateDiscriminator, TokenIdDiscriminator, attach, load, save
 from tuning.train import TrainConfig, Trainer, batch_logprobs, distinct_n, generate, prompt_ids
 
 

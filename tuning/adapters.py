@@ -15,9 +15,11 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from irg.engine import paths
+from irg.engine.models import AdapterHooks, register_adapters
 from tuning.errors import AdapterError
 
-ADAPTER_DIR = Path(__file__).resolve().parent.parent / "assets" / "adapters"
+ADAPTER_DIR = paths.ASSETS / "adapters"
 LABELS = {"gan": "GAN-tuned adapter", "lora": "LoRA adapter"}
 # The bundled GGUF is SmolLM2-135M-Instruct; the hub copy of it (the default on a Space) takes its adapters.
 ALIASES = {"bundled": ("bundled", "HuggingFaceTB/SmolLM2-135M-Instruct")}
@@ -117,8 +119,8 @@ _lock = threading.Lock()
 
 def draft_backend(model: str, adapter: str):
     """A shared transformers backend of `model` with `adapter` ("gan", "lora", or a path) applied."""
-    from irg.backends.hf import TransformersBackend
-    from irg.models import load_hf
+    from irg.engine.backends.hf import TransformersBackend
+    from irg.engine.models import load_hf
 
     model = (model or "").strip() or "bundled"
     if adapter in LABELS:
@@ -140,7 +142,7 @@ def draft_backend(model: str, adapter: str):
 
 def ship_model_choice(src: Path, folder: str, model_name: str, base_model: str, meta: dict, dest: Path | None = None) -> Path:
     """Copy a trained peft LoRA folder into assets/adapters/<folder> as a whole model choice named `model_name`
-    (irg.models resolves the name to the base model with this adapter merged in)."""
+    (irg.engine.models resolves the name to the base model with this adapter merged in)."""
     target = (dest or ADAPTER_DIR) / folder
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
@@ -177,3 +179,8 @@ def ship(src: Path, dest: Path | None = None, prefix: str = "smollm2-135m") -> l
         (target / "adapter_config.json").write_text(json.dumps(cfg, indent=2))
         out.append(target)
     return out
+
+
+# The engine reaches these through its hook (irg/engine/models.py); it never imports this package.
+register_adapters(AdapterHooks(labels=LABELS, find=find, draft_backend=draft_backend, students=students, apply=apply,
+                               error=AdapterError))

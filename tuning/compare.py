@@ -21,7 +21,7 @@ METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum", "similarity", "fact", "dis
 
 def evaluate_answers(model, tok, qas, max_new_tokens: int = 40) -> dict:
     """Greedy answers to `qas` and their scores (mean and per question)."""
-    from irg.evaluation import Similarity, rouge_metric
+    from irg.evaluation.summary import Similarity, rouge_metric
     from tuning.train import distinct_n, generate, prompt_ids
 
     ids = generate(model, tok, [prompt_ids(tok, q.question) for q in qas], max_new_tokens, sample=False)
@@ -51,7 +51,7 @@ def fingerprint(model) -> dict[str, str]:
 def run_one(args) -> dict:
     import torch
 
-    from irg.models import load_hf, resolve
+    from irg.engine.models import load_hf, resolve
     from tuning import data as D
     from tuning import gan as G
     from tuning.train import TrainConfig, Trainer, peak_rss_mb
@@ -108,7 +108,7 @@ def run_one(args) -> dict:
 
 # ---- the comparison ----------------------------------------------------------------------------
 def table(results: dict, base: dict | None) -> tuple[str, dict]:
-    from irg.evaluation import bootstrap_ci
+    from irg.evaluation.summary import bootstrap_ci
 
     lines = ["| method | ROUGE-1 | ROUGE-2 | ROUGE-L | ROUGE-Lsum | similarity | fact recalled | distinct-2 | ROUGE-1 vs base [95% CI] |",
              "|---|---|---|---|---|---|---|---|---|"]
@@ -137,7 +137,7 @@ def sample_tensors(trajectory: list[dict], k: int = 12) -> list[dict]:
 
 def ablation(results: dict) -> str:
     """Is it the adversarial part? gan against the same adapter trained by MLE alone, paired per question."""
-    from irg.evaluation import bootstrap_ci
+    from irg.evaluation.summary import bootstrap_ci
 
     if "gan" not in results or "adapter_mle" not in results:
         return ""

@@ -36,8 +36,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from irg.engine import paths
+
 VARIANTS = ("baseline", "cot", "feedback")
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = paths.ROOT
 
 
 @dataclass
@@ -87,7 +89,7 @@ def _hash_split(text: str) -> str:
 
 def problems(cfg: DistillConfig) -> dict[str, list[dict]]:
     """{"train", "val", "test"}: items {"id", "prompt", "answer"}; no prompt is in two splits."""
-    from irg.suites import maths
+    from irg.evaluation.suites import maths
 
     if cfg.data == "maths":
         test = maths.generate(cfg.n_test, 0, "test")
@@ -123,11 +125,11 @@ def _jsonl(path: Path) -> list[dict]:
 
 def teach_irg(item: dict, backend, cfg: DistillConfig) -> dict:
     """One problem through the IRG loop with the answer key as a rule; every draft is kept."""
-    from irg.analyze import final_answer
-    from irg.config import RunConfig
-    from irg.constraints import FinalAnswer, extract_all
-    from irg.record import Recorder
-    from irg.strategies import run
+    from irg.engine.analyze import final_answer
+    from irg.engine.config import RunConfig
+    from irg.engine.constraints import FinalAnswer, extract_all
+    from irg.engine.record import Recorder
+    from irg.engine.strategies import run
 
     rc = RunConfig(strategy="irg_hybrid", max_iters=cfg.teacher_iters, temperature=cfg.teacher_temperature,
                    seed=cfg.seed, include_previous_draft=not cfg.teacher_fresh)
@@ -143,7 +145,7 @@ def teach_irg(item: dict, backend, cfg: DistillConfig) -> dict:
 
 def teach_direct(items: list[dict], model, tok, cfg: DistillConfig) -> list[dict]:
     """A teacher without the loop (e.g. flan-t5-large): one greedy chain of thought per problem."""
-    from irg.analyze import final_answer
+    from irg.engine.analyze import final_answer
 
     t0 = time.perf_counter()
     texts = generate(model, tok, [it["prompt"] for it in items], cfg.max_new_tokens)
@@ -165,7 +167,7 @@ def teacher(train: list[dict], cfg: DistillConfig, path: Path, progress: bool = 
                 with open(path, "a", encoding="utf-8") as fh:
                     fh.write(json.dumps(r) + "\n")
         else:
-            from irg.models import get_backend
+            from irg.engine.models import get_backend
 
             backend = get_backend(cfg.teacher)
             lock = threading.Lock()
@@ -206,7 +208,7 @@ def is_seq2seq(name: str) -> bool:
     try:
         return bool(AutoConfig.from_pretrained(name).is_encoder_decoder)
     except (OSError, ValueError):
-        return False  # irg.models says why it cannot be loaded, in one sentence
+        return False  # irg.engine.models says why it cannot be loaded, in one sentence
 
 
 def load_model(name: str) -> Loaded:
@@ -214,20 +216,20 @@ def load_model(name: str) -> Loaded:
     if is_seq2seq(name):
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-        from irg.models import ModelError
+        from irg.engine.models import ModelError
 
         try:
             return Loaded(AutoModelForSeq2SeqLM.from_pretrained(name).eval(), AutoTokenizer.from_pretrained(name), True)
         except OSError as e:
             raise ModelError(f"The model '{name}' could not be loaded: {str(e).splitlines()[0]}") from e
-    from irg.models import load_hf
+    from irg.engine.models import load_hf
 
     model, tok = load_hf(name)
     return Loaded(model.eval(), tok, False)
 
 
 def source_text(prompt: str) -> str:
-    from irg.analyze import MATH_HINT
+    from irg.engine.analyze import MATH_HINT
 
     return f"{prompt}\n\n{MATH_HINT}"
 
@@ -236,7 +238,7 @@ def source_ids(tok, prompt: str, seq2seq: bool) -> list[int]:
     """What the student reads: the engine's own draft prompt (so a trained student drops into the app as is)."""
     if seq2seq or not getattr(tok, "chat_template", None):
         return tok.encode(source_text(prompt), add_special_tokens=seq2seq)
-    from irg.loop import draft_messages
+    from irg.engine.loop import draft_messages
 
     out = tok.apply_chat_template(draft_messages(prompt, "math"), add_generation_prompt=True, tokenize=True)
     return list(out["input_ids"] if hasattr(out, "keys") else out)
@@ -353,7 +355,7 @@ def train_student(model, tok, seq2seq: bool, examples: list[dict], cfg: DistillC
 
 def score(model, tok, seq2seq: bool, items: list[dict], cfg: DistillConfig) -> list[dict]:
     """One greedy pass per problem with the engine's draft prompt; exact match of the final answer."""
-    from irg.evaluation import exact_match
+    from irg.evaluation.summary import exact_match
 
     texts = generate(model, tok, [it["prompt"] for it in items], cfg.max_new_tokens, seq2seq)
     return [{"id": it["id"], "correct": int(exact_match(t, it["answer"])), "tokens": len(tok.encode(t, add_special_tokens=False)),
@@ -391,7 +393,7 @@ def run_student(variant: str, out: Path, cfg: DistillConfig) -> dict:
 # ---- 5. the table --------------------------------------------------------------------------------------
 def paired(a: list[int], b: list[int], seed: int = 0) -> dict:
     """Variant minus base on the same problems: mean difference, bootstrap 95% CI, exact sign test."""
-    from irg.evaluation import bootstrap_ci, sign_test
+    from irg.evaluation.summary import bootstrap_ci, sign_test
 
     d = [x - y for x, y in zip(a, b)]
     wins, losses = sum(x > 0 for x in d), sum(x < 0 for x in d)
@@ -401,7 +403,7 @@ def paired(a: list[int], b: list[int], seed: int = 0) -> dict:
 
 
 def summarise(out: Path, cfg: DistillConfig) -> dict:
-    from irg.evaluation import bootstrap_ci
+    from irg.evaluation.summary import bootstrap_ci
 
     taught = _jsonl(out / "teacher.jsonl")
     fb_log = _jsonl(out / "feedback_log.jsonl")
@@ -529,7 +531,7 @@ def best_student(s: dict) -> tuple[str | None, str]:
 
 
 def ship_student(out: Path, variant: str, s: dict, dest: Path | None = None, name: str = STUDENT_NAME) -> Path:
-    """Copy a trained student into assets/adapters as a model choice (irg.models resolves `name` to it)."""
+    """Copy a trained student into assets/adapters as a model choice (irg.engine.models resolves `name` to it)."""
     from tuning.adapters import ship_model_choice
 
     meta = {"variant": variant, "made_by": s.get("command", "python -m tuning.distill"), "config": s["config"],

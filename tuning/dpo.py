@@ -1,6 +1,6 @@
 """DPO (TRL, LoRA, CPU) on preference pairs from IRG trajectories: does the single pass get better?
 
-    python -m irg.preferences --data <dev results.jsonl> --out runs/dpo/pairs.jsonl
+    python -m irg.evaluation.preferences --data <dev results.jsonl> --out runs/dpo/pairs.jsonl
     python -m tuning.dpo --pairs runs/dpo/pairs.jsonl --out runs/dpo --suite constraints --split test --n 100
 
 Trains a LoRA adapter on the bundled model with TRL's DPOTrainer (the reference model is the same model with
@@ -72,8 +72,8 @@ def train_dpo(model, tok, pairs: list[dict], s: DPOSettings, out: Path):
 
 def single_pass(model, tok, prompts: list[str], max_new_tokens: int = 256, batch: int = 16) -> list[str]:
     """One greedy draft per prompt with the engine's first-draft prompt (what the single_pass strategy sends)."""
-    from irg.analyze import detect_task
-    from irg.loop import draft_messages
+    from irg.engine.analyze import detect_task
+    from irg.engine.loop import draft_messages
     from tuning import train as T
 
     ids = []
@@ -85,7 +85,7 @@ def single_pass(model, tok, prompts: list[str], max_new_tokens: int = 256, batch
 
 
 def scores(items: list[dict], texts: list[str]) -> list[float]:
-    from irg.evaluation import Similarity, quality
+    from irg.evaluation.summary import Similarity, quality
 
     if items and items[0]["task"] == "open_qa":
         return Similarity.get().score(texts, [it["reference"] for it in items])
@@ -108,16 +108,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         s = DPOSettings(**{k: getattr(args, k) for k in asdict(DPOSettings())})
         pairs = read_pairs(Path(args.pairs))
-        from irg.suites import load
+        from irg.evaluation.suites import load
 
         items = load(args.suite, args.split, args.n)
-        from irg.models import load_hf
+        from irg.engine.models import load_hf
 
         model, tok = load_hf(s.model)
     except (OSError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    from irg.evaluation import bootstrap_ci, sign_test
+    from irg.evaluation.summary import bootstrap_ci, sign_test
     from tuning.train import peak_rss_mb
 
     out.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """The feedback module of distillation with feedback: check a teacher's rationale step by step,
 repair what can be repaired, drop what is redundant, reject what is wrong — and say what it did.
 
-It reuses the engine's own analysis (irg.analyze): every stated `a op b = c` is recomputed, the
+It reuses the engine's own analysis (irg.engine.analyze): every stated `a op b = c` is recomputed, the
 final answer is read the same way the evaluation reads it, and compared with the gold answer.
 
     fb = feedback("12 * 4 = 46\\n46 + 3 = 49\\nThe answer is 49.", gold="51")
@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import asdict, dataclass, field
 
-from irg.analyze import _ARITH, _eval_expression, final_answer, parse_number
+from irg.engine.analyze import _ARITH, _eval_expression, final_answer, parse_number
 
 FILLER = re.compile(r"^(?:sure|okay|ok|great|let'?s (?:think|solve|see|break)|step by step|here'?s|first,? let'?s|to solve this)\b",
                     re.I)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-SAVED = Path(__file__).resolve().parent.parent / "assets" / "results" / "tuning"
+from irg.engine import paths
+
+SAVED = paths.ASSETS / "results" / "tuning"
 
 
 def trajectory_figure(results: dict):

@@ -1,0 +1,5 @@
+import sys
+
+from irg.bench.cli import main
+
+sys.exit(main())

@@ -1,0 +1,203 @@
+"""One small interface for every inference engine, so the loop never knows which one runs.
+
+A backend turns a chat request into text, either streamed (`stream`) or whole
+(`generate`, `generate_batch`), and reports exact token counts. Cancellation is
+a `threading.Event` the caller sets; the backend must stop promptly when it is set.
+"""
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field, replace
+from typing import Callable, Iterator
+
+from irg.engine.decoding import DecodingConstraints
+
+
+@dataclass
+class GenRequest:
+    messages: list[dict]  # [{"role": "system"|"user"|"assistant", "content": str}]
+    max_new_tokens: int = 256
+    temperature: float = 0.0  # 0 = greedy
+    top_p: float = 0.95
+    seed: int | None = None
+    constraints: DecodingConstraints = field(default_factory=DecodingConstraints)
+    logprobs: bool = False  # report the mean log-probability of the generated tokens (ranking candidates)
+
+    def sampling_key(self) -> tuple:
+        """Requests with equal keys can share one batched call. The seed is not part of it: the rows of one
+        tensor call draw different samples from the first request's seed, which keeps a batch reproducible."""
+        return (self.max_new_tokens, self.temperature, self.top_p, repr(self.constraints))
+
+
+@dataclass
+class Generation:
+    text: str  # the answer, forced prefix included
+    prompt_tokens: int  # tokens fed to the model (chat template and forced prefix included)
+    completion_tokens: int  # tokens the model generated (end-of-text included)
+    finish_reason: str  # stop | length | stop_string | cancelled
+    seconds: float  # wall time of the whole call
+    engine_seconds: float = 0.0  # of which inside the inference engine (prefill + decoding)
+    mean_logprob: float | None = None  # when the request asked for it: mean log-probability of the generated tokens
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+class GenerationStream:
+    """Iterate to receive text pieces as they are generated; `.result` is set when done.
+
+    Leaving the loop early (break, exception, generator closed) cancels the
+    generation, so an abandoned stream never keeps the model busy.
+    """
+
+    def __init__(self, pieces: Callable[[], Iterator[str]], cancel: threading.Event):
+        self._pieces = pieces
+        self.cancel = cancel
+        self.result: Generation | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        done = False
+        try:
+            yield from self._pieces()
+            done = True
+        finally:
+            if not done:
+                self.cancel.set()
+
+    def finish(self) -> Generation:
+        """Consume what is left and return the result."""
+        for _ in self:
+            pass
+        assert self.result is not None
+        return self.result
+
+
+OnPiece = Callable[[int, str], None]  # (request index, text piece) while a batch is written
+
+
+class BackendError(RuntimeError):
+    """A generation failed; the message is meant for the user."""
+
+
+class Backend(ABC):
+    """Base class: engines implement `_pieces`, `count_tokens`, `count_prompt_tokens`, `truncate`."""
+
+    name = "base"
+    model_id = ""
+    context_length = 2048
+
+    def stream(self, req: GenRequest, cancel: threading.Event | None = None) -> GenerationStream:
+        cancel = cancel or threading.Event()
+        if req.constraints.suffix or req.constraints.suffix_end:
+            stream = GenerationStream(lambda: self._with_suffix(req, cancel, stream), cancel)
+        else:
+            stream = GenerationStream(lambda: self._pieces(req, cancel, stream), cancel)
+        return stream
+
+    def _with_suffix(self, req: GenRequest, cancel: threading.Event, stream: GenerationStream) -> Iterator[str]:
+        """The model writes; when it stops, the program lays down the suffix, and the model may write one more line
+        (a P.S.) in a continuation of the same request, then the closing literal. Tokens: the body's, the new
+        prompt tokens of the continuation (the suffix fed to the model), and the line's."""
+        t0 = time.perf_counter()
+        c = req.constraints
+        slot, tail = c.suffix_slot, c.suffix_end
+        reserve = self.count_tokens(c.suffix + tail) + slot if (c.suffix + tail) else slot
+        body_c = replace(c, suffix="", suffix_slot=0, suffix_end="")
+        body_req = replace(req, constraints=body_c, max_new_tokens=max(8, req.max_new_tokens - reserve))
+        inner = GenerationStream(lambda: self._pieces(body_req, cancel, inner), cancel)
+        yield from inner
+        gen = inner.result
+        text, prompt_tokens, completion, reason = gen.text, gen.prompt_tokens, gen.completion_tokens, gen.finish_reason
+        t_engine = gen.engine_seconds
+        written = c.suffix.strip() and c.suffix.strip() in text  # the model wrote its own P.S.
+        if reason != "cancelled" and not written and not _already_ends(text, c.suffix + tail):
+            text = text.rstrip() + c.suffix
+            yield c.suffix
+            if slot:
+                line_c = DecodingConstraints(forced_prefix=text, grammar="root ::= [^\n]{1,300}",
+                                             banned_chars=c.banned_chars, banned_words=c.banned_words,
+                                             lowercase_only=c.lowercase_only, uppercase_only=c.uppercase_only)
+                line_req = replace(req, constraints=line_c, max_new_tokens=slot, messages=body_req.messages)
+                more = GenerationStream(lambda: self._pieces(line_req, cancel, more), cancel)
+                first = True
+                for piece in more:
+                    if first and piece == text:  # the forced prefix is echoed first: it is already out
+                        first = False
+                        continue
+                    first = False
+                    yield piece
+                g2 = more.result
+                prompt_tokens += max(0, g2.prompt_tokens - gen.prompt_tokens - gen.completion_tokens)
+                completion += g2.completion_tokens
+                t_engine += g2.engine_seconds
+                text = g2.text.rstrip()
+                reason = g2.finish_reason if g2.finish_reason == "cancelled" else reason
+            if tail and reason != "cancelled":
+                text += tail
+                yield tail
+        stream.result = Generation(text, prompt_tokens, completion, reason, elapsed(t0),
+                                   round(t_engine, 4), gen.mean_logprob)
+
+    @abstractmethod
+    def _pieces(self, req: GenRequest, cancel: threading.Event, stream: GenerationStream) -> Iterator[str]:
+        """Yield text pieces; set `stream.result` before returning."""
+
+    @abstractmethod
+    def count_tokens(self, text: str) -> int:
+        ...
+
+    @abstractmethod
+    def count_prompt_tokens(self, req: GenRequest) -> int:
+        ...
+
+    def generate(self, req: GenRequest, cancel: threading.Event | None = None) -> Generation:
+        return self.stream(req, cancel).finish()
+
+    def generate_batch(self, reqs: list[GenRequest], cancel: threading.Event | None = None,
+                       on_piece: OnPiece | None = None) -> list[Generation]:
+        """Several requests; engines with real batching override this. `on_piece(i, text)` hears request i's
+        text as it is written (engines that decode rows together in one tensor call it not at all)."""
+        return [self.generate_streamed(r, cancel, i, on_piece) for i, r in enumerate(reqs)]
+
+    def generate_streamed(self, req: GenRequest, cancel: threading.Event | None, i: int,
+                          on_piece: OnPiece | None) -> Generation:
+        """`generate`, telling `on_piece(i, piece)` each piece: concurrent batches stream every row this way."""
+        if on_piece is None:
+            return self.generate(req, cancel)
+        stream = self.stream(req, cancel)
+        for piece in stream:
+            on_piece(i, piece)
+        assert stream.result is not None
+        return stream.result
+
+    @abstractmethod
+    def truncate(self, text: str, max_tokens: int) -> str:
+        """Cut `text` to at most `max_tokens` tokens (keeps the beginning)."""
+        ...
+
+
+def _already_ends(text: str, suffix: str) -> bool:
+    """Does the text already end with what the suffix would lay down (an end phrase the model wrote itself)?"""
+    want = " ".join(suffix.split()).lower().rstrip(" .!?")
+    return bool(want) and " ".join(text.split()).lower().rstrip(" .!?").endswith(want)
+
+
+def relay(q: queue.Queue, worker: threading.Thread, cancel: threading.Event) -> Iterator[str]:
+    """Yield what a worker thread puts on `q` until it puts None; leaving early cancels the worker and waits."""
+    finished = False
+    try:
+        while (piece := q.get()) is not None:
+            yield piece
+        finished = True
+    finally:
+        if not finished:
+            cancel.set()
+        worker.join()
+
+
+def elapsed(t0: float) -> float:
+    return round(time.perf_counter() - t0, 4)

@@ -1,0 +1,153 @@
+"""An OpenAI-compatible server as a backend: a bigger model on a GPU box, or replicas behind a balancer.
+
+Speaks /v1/chat/completions with streaming; token counts come from the server's
+`usage` (exact). Before a request, prompt tokens are counted with the model's
+tokenizer when one is given, else estimated (used only to size requests to a budget).
+
+Decoding constraints are sent as the fields servers understand: stop strings,
+`max_tokens`, an assistant prefill for a forced prefix (llama.cpp continues it;
+vLLM with `continue_final_message`), `min_tokens` (vLLM), and for banned
+characters or letter case a GBNF `grammar` (llama.cpp servers). Tested against
+llama.cpp's HTTP server.
+"""
+from __future__ import annotations
+
+import json
+import queue
+import threading
+import time
+
+from irg.engine.backends import Backend, BackendError, Generation, GenerationStream, GenRequest, OnPiece, elapsed, relay
+from irg.engine.decoding import DecodingConstraints
+
+CHARS_PER_TOKEN = 3.5  # estimate for prompt sizing when no tokenizer is known
+
+
+def gbnf_for(c: DecodingConstraints) -> str | None:
+    """A grammar allowing any text without the banned characters / letters (llama.cpp GBNF)."""
+    banned = "".join(c.banned_chars)
+    if c.lowercase_only:
+        banned += "A-Z"
+    if c.uppercase_only:
+        banned += "a-z"
+    if not banned:
+        return None
+    esc = banned.replace("\\", "\\\\").replace("]", "\\]").replace("^", "\\^").replace('"', '\\"')
+    esc = esc.replace("\n", "\\n").replace("-", "\\-").replace("A\\-Z", "A-Z").replace("a\\-z", "a-z")
+    return f"root ::= [^{esc}]*"
+
+
+class RemoteBackend(Backend):
+    name = "remote"
+
+    def __init__(self, base_url: str, model: str | None = None, api_key: str | None = None, tokenizer=None,
+                 context_length: int = 8192, timeout: float = 120.0):
+        import httpx
+
+        self.base = base_url.rstrip("/")
+        if not self.base.endswith("/v1"):
+            self.base += "/v1"
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self.client = httpx.Client(timeout=httpx.Timeout(timeout, connect=5.0), headers=headers)
+        self.tokenizer = tokenizer
+        self.context_length = context_length
+        try:
+            self.model = model or self.client.get(f"{self.base}/models").json()["data"][0]["id"]
+        except Exception as e:
+            raise BackendError(f"The server at {base_url} did not answer as an OpenAI-compatible API ({type(e).__name__}).") from e
+        self.model_id = f"{self.model} @ {base_url}"
+
+    # ---- counting (exact with a tokenizer, else an estimate) -----------------------------
+    def count_tokens(self, text: str) -> int:
+        if self.tokenizer is not None:
+            return len(self.tokenizer.encode(text))
+        return max(1, round(len(text) / CHARS_PER_TOKEN))
+
+    def count_prompt_tokens(self, req: GenRequest) -> int:
+        if self.tokenizer is not None:
+            return len(self.tokenizer.encode(self.tokenizer.apply_chat_template(req.messages) + req.constraints.forced_prefix))
+        return sum(self.count_tokens(m["content"]) + 4 for m in req.messages) + self.count_tokens(req.constraints.forced_prefix)
+
+    def truncate(self, text: str, max_tokens: int) -> str:
+        if self.tokenizer is not None:
+            ids = self.tokenizer.encode(text)
+            return text if len(ids) <= max_tokens else self.tokenizer.decode(ids[:max_tokens])
+        return text[: int(max_tokens * CHARS_PER_TOKEN)]
+
+    # ---- generation -----------------------------------------------------------
+    def _body(self, req: GenRequest) -> dict:
+        c = req.constraints
+        msgs = list(req.messages)
+        body: dict = {"model": self.model, "stream": True, "stream_options": {"include_usage": True},
+                      "max_tokens": min(req.max_new_tokens, c.max_new_tokens or req.max_new_tokens),
+                      "temperature": req.temperature, "top_p": req.top_p if req.temperature > 0 else 1.0}
+        if req.seed is not None:
+            body["seed"] = req.seed
+        if c.forced_prefix:  # the server continues a final assistant message
+            msgs.append({"role": "assistant", "content": c.forced_prefix})
+            body.update(continue_final_message=True, add_generation_prompt=False)
+        body["messages"] = msgs
+        if c.stop_strings:
+            body["stop"] = list(c.stop_strings)
+        if c.min_new_tokens:
+            body["min_tokens"] = c.min_new_tokens
+        grammar = gbnf_for(c)
+        if grammar:
+            body["grammar"] = grammar
+        return body
+
+    def _pieces(self, req: GenRequest, cancel: threading.Event, stream: GenerationStream):
+        t0 = time.perf_counter()
+        q: queue.Queue = queue.Queue()
+        state = {"text": "", "chunks": 0, "finish": None, "usage": None, "error": None}
+
+        def work():
+            try:
+                with self.client.stream("POST", f"{self.base}/chat/completions", json=self._body(req)) as r:
+                    if r.status_code != 200:
+                        state["error"] = f"HTTP {r.status_code}: {r.read().decode(errors='replace')[:200]}"
+                        return
+                    for line in r.iter_lines():
+                        if cancel.is_set():
+                            return  # leaving the block closes the connection: the server stops generating
+                        if not line.startswith("data:"):
+                            continue
+                        data = line[5:].strip()
+                        if data == "[DONE]":
+                            break
+                        chunk = json.loads(data)
+                        if chunk.get("usage"):
+                            state["usage"] = chunk["usage"]
+                        for ch in chunk.get("choices", []):
+                            piece = (ch.get("delta") or {}).get("content") or ""
+                            state["finish"] = ch.get("finish_reason") or state["finish"]
+                            if piece:
+                                state["chunks"] += 1
+                                state["text"] += piece
+                                q.put(piece)
+            except Exception as e:  # connection refused, timeout, bad JSON: surfaced below
+                state["error"] = f"{type(e).__name__}: {e}"
+            finally:
+                q.put(None)
+
+        worker = threading.Thread(target=work, name="irg-remote", daemon=True)
+        worker.start()
+        prefix = req.constraints.forced_prefix
+        if prefix:
+            yield prefix
+        yield from relay(q, worker, cancel)
+        if state["error"]:
+            raise BackendError(f"The model server failed: {state['error']}")
+        usage = state["usage"] or {}
+        reason = "cancelled" if cancel.is_set() else {"length": "length"}.get(state["finish"], "stop")
+        prompt_tokens = usage.get("prompt_tokens") or self.count_prompt_tokens(req)
+        completion = usage.get("completion_tokens") or state["chunks"]
+        secs = elapsed(t0)  # the server's work and the network, as seen from here
+        stream.result = Generation(prefix + state["text"], prompt_tokens, completion, reason, secs, secs)
+
+    def generate_batch(self, reqs: list[GenRequest], cancel: threading.Event | None = None,
+                       on_piece: OnPiece | None = None) -> list[Generation]:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(8, max(1, len(reqs)))) as pool:
+            return list(pool.map(lambda ir: self.generate_streamed(ir[1], cancel, ir[0], on_piece), enumerate(reqs)))

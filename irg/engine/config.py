@@ -1,0 +1,100 @@
+"""Run settings as one validated dataclass, shared by the CLI flags and the UI controls."""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields
+
+STRATEGIES = ("single_pass", "single_render", "irg_internal", "irg_external", "irg_hybrid", "best_of_n", "self_consistency")
+PLANNERS = ("template", "model", "preference")
+FINAL_MODES = ("best", "last")
+HYBRID_CRITIC = ("always", "when_rules_pass")
+STOP_RULES = ("fixed", "plateau", "adaptive")  # irg/engine/stopping.py
+# What a revision may use to lay down what the rules found wrong, each level including the ones before it:
+# instructions only; + decoding masks (banned tokens, forced prefixes, stop strings, length limits); + scaffolds
+# and grammars (irg/engine/scaffold.py); + lossless rendering of pure-form constraints (irg/engine/render.py), which then
+# replaces the letter-case masks that make a micro model write debris.
+STRUCTURE = ("instructions", "masks", "scaffolds", "render")
+MAX_TIME_LIMIT = 86_400  # seconds; threading.Timer overflows on inf or 1e300, and a day is longer than any run
+MAX_BUDGET = 10_000_000  # tokens; more is "no budget" in practice, and 0 says that
+
+
+class ConfigError(ValueError):
+    """An invalid setting; the message is meant for the user as is."""
+
+
+@dataclass
+class RunConfig:
+    strategy: str = "irg_hybrid"
+    planner: str = "template"
+    max_iters: int = 4  # IRG iterations (drafts); for best_of_n / self_consistency: candidates
+    budget: int = 0  # token budget for the whole run (prompt + generated, every call); 0 = none
+    time_limit: float = 0.0  # seconds of wall clock for the whole run; 0 = none
+    final: str = "best"  # best-so-far by score, or the last draft (as in the paper)
+    temperature: float = 0.0  # drafts: 0 = greedy; best_of_n / self_consistency sample at >= 0.7
+    top_p: float = 0.95
+    max_new_tokens: int = 256  # per draft
+    critic_max_new_tokens: int = 96
+    planner_max_new_tokens: int = 64
+    seed: int = 0
+    include_previous_draft: bool = True  # revision prompt shows the previous draft
+    # irg_hybrid asks the model critic only once the rules find nothing critical ("when_rules_pass", chosen on the dev
+    # split: same quality or better for 8% fewer tokens), or every iteration ("always", the first version)
+    hybrid_critic: str = "when_rules_pass"
+    # when the IRG loop stops early: "fixed" (no critical finding left, or max_iters), "plateau" (also when the best
+    # score did not rise), "adaptive" (also when a learned model expects too little gain per token; irg/engine/stopping.py)
+    stop: str = "fixed"
+    structure: str = "render"  # see STRUCTURE: the ablation levels of how a plan is laid down
+    # drafts per revision (IRG strategies): with 2+, the revision's candidates (one greedy, the rest sampled at
+    # T 0.7) share the budget and the one meeting most constraints wins, ties broken by mean log-probability
+    candidates: int = 1
+
+
+    def __post_init__(self) -> None:
+        if self.strategy not in STRATEGIES:
+            raise ConfigError(f"Unknown strategy '{self.strategy}': choose one of {', '.join(STRATEGIES)}.")
+        if self.planner not in PLANNERS:
+            raise ConfigError(f"Unknown planner '{self.planner}': choose one of {', '.join(PLANNERS)}.")
+        if self.hybrid_critic not in HYBRID_CRITIC:
+            raise ConfigError(f"hybrid critic must be one of {', '.join(HYBRID_CRITIC)} (got '{self.hybrid_critic}').")
+        if self.structure not in STRUCTURE:
+            raise ConfigError(f"Unknown structure level '{self.structure}': choose one of {', '.join(STRUCTURE)}.")
+        if self.stop not in STOP_RULES:
+            raise ConfigError(f"Unknown stop rule '{self.stop}': choose one of {', '.join(STOP_RULES)}.")
+        if self.final not in FINAL_MODES:
+            raise ConfigError("The final answer must be 'best' (best-so-far) or 'last'.")
+        for name in ("max_iters", "max_new_tokens", "critic_max_new_tokens", "planner_max_new_tokens", "budget",
+                     "time_limit", "temperature", "top_p", "seed", "candidates"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                raise ConfigError(f"{name.replace('_', ' ')} must be a finite number (got {v!r}).")
+        for name in ("max_iters", "max_new_tokens", "critic_max_new_tokens", "planner_max_new_tokens"):
+            if int(getattr(self, name)) < 1:
+                raise ConfigError(f"{name.replace('_', ' ')} must be at least 1 (got {getattr(self, name)}).")
+            setattr(self, name, int(getattr(self, name)))
+        if not 1 <= int(self.candidates) <= 4:
+            raise ConfigError(f"candidates must be between 1 and 4 (got {self.candidates}).")
+        self.candidates = int(self.candidates)
+        if self.max_iters > 50:
+            raise ConfigError(f"max iters must be at most 50 (got {self.max_iters}).")
+        if self.budget < 0:
+            raise ConfigError(f"The token budget cannot be negative (got {self.budget}); use 0 for no budget.")
+        if self.time_limit < 0:
+            raise ConfigError(f"The time limit cannot be negative (got {self.time_limit}); use 0 for none.")
+        if self.time_limit > MAX_TIME_LIMIT:
+            raise ConfigError(f"The time limit must be at most {MAX_TIME_LIMIT:,} seconds (a day; got {self.time_limit:g}); "
+                              "use 0 for none.")
+        if self.budget > MAX_BUDGET:
+            raise ConfigError(f"The token budget must be at most {MAX_BUDGET:,} (got {self.budget:g}); use 0 for none.")
+        if not 0.0 <= self.temperature <= 2.0:
+            raise ConfigError(f"Temperature must be between 0 and 2 (got {self.temperature}).")
+        if not 0.0 < self.top_p <= 1.0:
+            raise ConfigError(f"top_p must be in (0, 1] (got {self.top_p}).")
+        self.budget = int(self.budget)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "RunConfig":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})

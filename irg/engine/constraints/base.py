@@ -1,0 +1,216 @@
+"""The constraint base class, its registry, validation of hand-written constraints, contradictions, and
+`extract_all` (every type's extraction over a prompt)."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, fields
+from typing import ClassVar, get_origin
+
+from irg.engine.constraints.text import _REL_MAP, _REL_TEXT, compare, normalize_numbers
+from irg.engine.decoding import DecodingConstraints
+from irg.engine.findings import Finding
+
+# ---- the registry -------------------------------------------------------------------
+REGISTRY: dict[str, type["Constraint"]] = {}
+
+
+def register(cls: type["Constraint"]) -> type["Constraint"]:
+    REGISTRY[cls.kind] = cls
+    return cls
+
+
+@dataclass
+class Constraint:
+    kind: ClassVar[str] = ""
+    severity: ClassVar[str] = "critical"  # a requirement the prompt states outright
+
+    @classmethod
+    def extract(cls, prompt: str) -> list["Constraint"]:
+        return []
+
+    def check(self, text: str) -> list[Finding]:
+        return []
+
+    def instruction(self) -> str:
+        return ""
+
+    def decoding(self) -> DecodingConstraints | None:
+        return None
+
+    def notice(self) -> str:
+        """Something the user should know before the run (e.g. the model cannot do this); "" if nothing."""
+        return ""
+
+    # ---- rendering (irg/engine/render.py): pure form the program applies losslessly, as a labelled step -------------
+    render_label: ClassVar[str] = ""  # e.g. "rendered: uppercase"; "" = this type is not pure form
+    render_order: ClassVar[int] = 0  # commas before case before wrapping: wrapping comes last
+
+    def render(self, text: str) -> str:
+        return text
+
+    # ---- scaffolds (irg/engine/scaffold.py): the body structure a grammar lays down ------------------------------------
+    body_priority: ClassVar[int] = 0  # when a prompt asks for several body structures, the highest is scaffolded
+    stars_in_text: ClassVar[bool] = True  # False: its separators are asterisks, so the text slots hold none
+    closed: ClassVar[bool] = False  # True: nothing may follow the body (JSON, one of the options)
+
+    def grammar_body(self) -> tuple[str, int, str] | None:
+        """(GBNF for the body using the rules `line`, `para`, `free`; how many text slots it has; extra rules)."""
+        return None
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, **asdict(self)}
+
+    def finding(self, message: str, where: str = "", fix: str = "") -> Finding:
+        return Finding(kind=self.kind, severity=self.severity, message=message, where=where,
+                       fix=fix or self.instruction(), source="rule", constraint=self.to_dict())
+
+
+class CountConstraint(Constraint):
+    """Something in the answer counted and held to a relation ("at least 3 sentences"). Subclasses declare the
+    fields `rel` and `n`, a `count(text)` and how a count reads (`counted`); the comparison and the finding live here."""
+
+    where: ClassVar[str] = ""  # where the finding points
+
+    def counted(self, count: int) -> str:
+        return str(count)
+
+    def check(self, text: str) -> list[Finding]:
+        count = self.count(text)
+        if not compare(count, self.rel, self.n):
+            return [self.finding(f"{self.counted(count)}; needs {_REL_TEXT[self.rel]} {self.n}.", self.where)]
+        return []
+
+
+def lit(s: str) -> str:
+    """A GBNF string literal."""
+    return json.dumps(s, ensure_ascii=False)
+
+
+class ConstraintError(ValueError):
+    """A constraint given by hand (a batch file, a suite) that is not valid; the message names the field."""
+
+
+NONEMPTY = {"phrase", "request", "value", "word", "letter", "marker", "language"}  # an empty one checks nothing
+
+
+def _field_value(kind: str, name: str, typ: str, v):
+    """`v` as field `name` of `kind` (annotation `typ`), or ConstraintError saying what is wrong."""
+    where = f"constraint '{kind}': field '{name}'"
+    if typ == "bool":
+        if not isinstance(v, bool):
+            raise ConstraintError(f"{where} must be true or false, not {v!r}.")
+        return v
+    if typ == "int":
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise ConstraintError(f"{where} must be a whole number, not {v!r}.")
+        if v < 0:
+            raise ConstraintError(f"{where} cannot be negative (got {v}).")
+        return v
+    if typ == "list[str]":
+        if not isinstance(v, list) or not v or not all(isinstance(x, str) and x.strip() for x in v):
+            raise ConstraintError(f"{where} must be a non-empty list of non-empty strings, not {v!r}.")
+        return v
+    if not isinstance(v, str):
+        raise ConstraintError(f"{where} must be a string, not {v!r}.")
+    if name == "rel":
+        rel = _REL_MAP.get(v.strip().lower().replace("_", " "), v)
+        if rel not in _REL_TEXT:
+            raise ConstraintError(f"{where} must be one of {', '.join(_REL_TEXT)} (got {v!r}).")
+        return rel
+    if name in NONEMPTY and not v.strip():
+        raise ConstraintError(f"{where} cannot be empty.")
+    if name == "letter" and len(v) != 1:
+        raise ConstraintError(f"{where} must be one letter (got {v!r}).")
+    return v
+
+
+def _type_name(t) -> str:
+    """A field's annotation as text ("int", "list[str]"), whether or not its module postpones annotations."""
+    return t if isinstance(t, str) else str(t) if get_origin(t) else t.__name__
+
+
+def from_dict(d: dict) -> Constraint:
+    """A constraint from its dict form ({"kind": ..., field: value}), every field checked: a hand-written
+    constraint with a wrong type or value is refused with a message naming the field, never run."""
+    if not isinstance(d, dict):
+        raise ConstraintError(f'Each constraint must be an object like {{"kind": "no_commas"}}, not {d!r}.')
+    kind = d.get("kind")
+    if not isinstance(kind, str) or kind not in REGISTRY:
+        raise ConstraintError(f"unknown constraint kind {kind!r}: choose one of {', '.join(sorted(REGISTRY))}.")
+    cls = REGISTRY[kind]
+    types = {f.name: _type_name(f.type) for f in fields(cls)}
+    unknown = [k for k in d if k != "kind" and k not in types]
+    if unknown:
+        raise ConstraintError(f"constraint '{kind}' has no field {unknown[0]!r} (its fields: {', '.join(types) or 'none'}).")
+    return cls(**{k: _field_value(kind, k, types[k], v) for k, v in d.items() if k != "kind"})
+
+
+def from_dicts(ds) -> list[Constraint]:
+    """A list of constraint dicts (a batch line's "constraints"), each checked; the message says which one failed."""
+    if not isinstance(ds, list):
+        raise ConstraintError(f'"constraints" must be a list of objects, not {ds!r}.')
+    out = []
+    for i, d in enumerate(ds, start=1):
+        try:
+            out.append(from_dict(d))
+        except ConstraintError as e:
+            raise ConstraintError(f"constraint {i}: {e}") from None
+    return out
+
+
+def _bounds(c: Constraint) -> tuple[float, float] | None:
+    """The counts a relation allows, as [low, high]."""
+    rel, n = getattr(c, "rel", None), getattr(c, "n", None)
+    if rel is None or n is None:
+        return None
+    return {"at_least": (n, float("inf")), "more_than": (n + 1, float("inf")), "at_most": (0, n),
+            "less_than": (0, n - 1), "exactly": (n, n)}[rel]
+
+
+def conflicts(cs: list[Constraint]) -> list[str]:
+    """Pairs of constraints no answer can meet together, and constraints no answer can meet at all; said as
+    notices, so a run that cannot succeed says why instead of looking like the model failed."""
+    out = []
+    kinds = {c.kind for c in cs}
+    if {"lowercase", "uppercase"} <= kinds:
+        out.append("The request asks for both all-lowercase and all-capital letters; no answer can meet both.")
+    counted: dict[tuple, list[Constraint]] = {}
+    for c in cs:
+        b = _bounds(c)
+        if b is None:
+            continue
+        if b[0] > b[1]:
+            out.append(f"'{c.instruction()}' cannot be met (no count is {_REL_TEXT[c.rel]} {c.n}).")
+        key = (c.kind, getattr(c, "word", None), getattr(c, "letter", None))
+        counted.setdefault(key, []).append(c)
+    for same in counted.values():
+        lo = max(_bounds(c)[0] for c in same)
+        hi = min(_bounds(c)[1] for c in same)
+        if len(same) > 1 and lo > hi:
+            out.append("These cannot all hold: " + "; ".join(c.instruction() for c in same))
+    return out
+
+
+# "-2 bullet points": a minus sign before a count. Read as 2 it would be enforced; it is no count at all.
+_NEGATIVE_COUNT = re.compile(r"(?<![\w.])[-−–]\s?(\d+)(?=\s+[A-Za-z])")
+
+
+def negative_counts(prompt: str) -> list[str]:
+    """Notices for counts written with a minus sign, which extraction ignores."""
+    text = normalize_numbers(prompt)
+    return [f"'{m.group(0)} {text[m.end():].split()[0]}' asks for a negative number, so it is not read as a count."
+            for m in _NEGATIVE_COUNT.finditer(text)]
+
+
+def extract_all(prompt: str) -> list[Constraint]:
+    """Every constraint the prompt's words ask for, without duplicates."""
+    text = _NEGATIVE_COUNT.sub("a negative number", normalize_numbers(prompt))
+    out: list[Constraint] = []
+    for cls in REGISTRY.values():
+        for c in cls.extract(text):
+            if c not in out:
+                out.append(c)
+    # "4 paragraphs … the second must start with X": the first-word constraint counts blank-line paragraphs itself
+    firsts = {c.n for c in out if c.kind == "paragraph_first_word"}
+    return [c for c in out if not (c.kind == "paragraph_count" and not c.separator and c.n in firsts)]

@@ -1,0 +1,120 @@
+"""Letter case: all lowercase, all capitals, a number of all-capital words."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from irg.engine.constraints.base import Constraint, CountConstraint, register
+from irg.engine.constraints.text import _REL, _REL_MAP, _REL_TEXT, _find, about_not_asked, negated_before, words
+from irg.engine.decoding import DecodingConstraints
+
+
+# ---- case ------------------------------------------------------------------------------
+@register
+@dataclass
+class Lowercase(Constraint):
+    kind: ClassVar[str] = "lowercase"
+
+    @classmethod
+    def extract(cls, p):
+        low = r"(?:lower[\s-]?case|small letters|non-capital letters)"
+        pats = [rf"\b(?:all|only|entirely|entire|completely)\b[^.\n]{{0,40}}?\b{low}",
+                rf"\b{low}[^.\n]{{0,20}}?\b(?:only|letters)\b",
+                rf"\bin {low}",
+                r"\b(?:no|without|not use any|do not use|don't use|avoid)\s+(?:any\s+)?(?:capital|upper[\s-]?case)\s+letters\b",
+                r"\bno capitali[sz]ation\b"]
+        for pat in pats:
+            for m in _find(pat, p):
+                if about_not_asked(p, m.start()) and not re.search(r"\bno\b|\bwithout\b|\bavoid|\bnot\b", m.group(0), re.I):
+                    continue
+                if "capital" in m.group(0).lower() or "upper" in m.group(0).lower() or "capitali" in m.group(0).lower():
+                    return [cls()]
+                if not negated_before(p, m.start()):
+                    return [cls()]
+        return []
+
+    def check(self, text):
+        caps = [(m.start(), m.group(0)) for m in re.finditer(r"[A-ZÀ-Þ]", text)]
+        if caps:
+            pos, ch = caps[0]
+            return [self.finding(f"{len(caps)} capital letter(s), the first '{ch}' at char {pos}.", f"char {pos}")]
+        return []
+
+    def instruction(self):
+        return "Write the whole answer in lowercase letters only, with no capital letters at all."
+
+    def decoding(self):
+        return DecodingConstraints(lowercase_only=True)
+
+    render_label, render_order = "rendered: lowercase", 2
+
+    def render(self, text):
+        return text.lower()
+
+
+@register
+@dataclass
+class Uppercase(Constraint):
+    kind: ClassVar[str] = "uppercase"
+
+    @classmethod
+    def extract(cls, p):
+        pats = [r"\b(?:all|only|entirely|entire|completely)\b[^.\n]{0,30}?\b(?:capital letters|upper[\s-]?case|caps)\b(?!\s+words)",
+                r"\bin (?:all )?(?:caps|capitals|capital letters|upper[\s-]?case)\b",
+                r"\b(?:capital letters|upper[\s-]?case|caps) only\b"]
+        for pat in pats:
+            for m in _find(pat, p):
+                if re.search(r"\bwords?\s+(?:with\s+|in\s+)?$", p[max(0, m.start() - 12):m.start()], re.I) \
+                        or about_not_asked(p, m.start()):
+                    continue  # "words in all caps ... N times" is capital_word_frequency; "why write in caps?" a topic
+                if not negated_before(p, m.start(), 20) and not re.search(r"\bno\b|\bwithout\b", m.group(0), re.I):
+                    return [cls()]
+        return []
+
+    def check(self, text):
+        low = [(m.start(), m.group(0)) for m in re.finditer(r"[a-zß-ÿ]", text)]
+        if low:
+            pos, ch = low[0]
+            return [self.finding(f"{len(low)} lowercase letter(s), the first '{ch}' at char {pos}.", f"char {pos}")]
+        return []
+
+    def instruction(self):
+        return "Write the whole answer in CAPITAL LETTERS only."
+
+    def decoding(self):
+        return DecodingConstraints(uppercase_only=True)
+
+    render_label, render_order = "rendered: uppercase", 2
+
+    def render(self, text):
+        return text.upper()
+
+
+CAPITAL_WORDS = r"(?:(?:with|in|written in|that are in|that are)\s+(?:all\s+)?(?:capital letters|caps|capitals|upper[\s-]?case))"
+
+
+@register
+@dataclass
+class CapitalWordFrequency(CountConstraint):
+    kind: ClassVar[str] = "capital_word_frequency"
+    rel: str = "at_least"
+    n: int = 1
+
+    @classmethod
+    def extract(cls, p):
+        m = re.search(r"\b(?:words? (?:with|in) all capital letters|capital(?:i[sz]ed)? words|all[- ]caps words|upper[- ]?case words"
+                      r"|words in (?:all )?caps)\b[^.\n]*?" + _REL + r"\s+(\d+)\s+times", p, re.I)
+        if m:
+            return [cls(_REL_MAP[m.group("rel").lower()], int(m.group(2)))]
+        m = re.search(_REL + r"\s+(\d+)\s+words?\s+" + CAPITAL_WORDS, p, re.I)
+        return [cls(_REL_MAP[m.group("rel").lower()], int(m.group(2)))] if m else []
+
+    def count(self, text):
+        return sum(1 for w in words(text) if len(w) > 1 and w.isupper())
+
+    def counted(self, count):
+        return f"{count} all-capital words"
+
+    def instruction(self):
+        return f"Use {_REL_TEXT[self.rel]} {self.n} words written in ALL CAPITAL letters."

@@ -1,0 +1,77 @@
+"""Characters: no commas, how often a letter appears."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from irg.engine.constraints.base import Constraint, CountConstraint, register
+from irg.engine.constraints.text import _REL, _REL_MAP, _REL_TEXT, _find
+from irg.engine.decoding import DecodingConstraints
+
+
+# ---- punctuation and characters ------------------------------------------------------
+@register
+@dataclass
+class NoCommas(Constraint):
+    kind: ClassVar[str] = "no_commas"
+
+    @classmethod
+    def extract(cls, p):
+        neg = (r"\b(?:no|not|don't|dont|doesn't|cannot|can't|without|avoid\w*|skip\w*|refrain\w*|never|exclude|omit|zero|drop|leave out|free of|ban)\b"
+               r"[^.\n]{0,30}?\bcommas?\b")
+        for m in _find(neg, p):
+            if not re.search(r"\bcommas?\b[^.\n]{0,20}\b(?:is|are) (?:fine|ok|okay|allowed)", p[m.start():], re.I):
+                return [cls()]
+        if re.search(r"\bcommas?\b[^.\n]{0,25}\b(?:not allowed|forbidden|banned|prohibited|must not|should not|may not)\b"
+                     r"|\bcomma-free\b", p, re.I):
+            return [cls()]
+        return []
+
+    def check(self, text):
+        pos = [i for i, ch in enumerate(text) if ch == ","]
+        if pos:
+            return [self.finding(f"{len(pos)} comma(s), the first at char {pos[0]}.", f"char {pos[0]}")]
+        return []
+
+    def instruction(self):
+        return "Do not use any commas; use short sentences or other punctuation instead."
+
+    def decoding(self):
+        return DecodingConstraints(banned_chars=[","])
+
+    render_label, render_order = "rendered: commas removed", 1
+
+    def render(self, text):
+        text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # 1,000 -> 1000: nothing lost
+        return re.sub(r"\s*,\s*", " ", text).replace(" \n", "\n")  # a pause, not a word: prose keeps its words
+
+
+@register
+@dataclass
+class LetterFrequency(CountConstraint):
+    kind: ClassVar[str] = "letter_frequency"
+    letter: str = "q"
+    rel: str = "at_least"
+    n: int = 1
+
+    @classmethod
+    def extract(cls, p):
+        out = []
+        for m in re.finditer(r"\bletter\s+[\"'“‘]?([a-z])[\"'”’]?\b[^.\n]{0,60}?" + _REL + r"\s+(\d+)\s+times", p, re.I):
+            out.append(cls(m.group(1).lower(), _REL_MAP[m.group("rel").lower()], int(m.group(3))))
+        return out
+
+    def count(self, text):
+        return text.lower().count(self.letter)
+
+    def counted(self, count):
+        return f"The letter '{self.letter}' appears {count} times"
+
+    def instruction(self):
+        return f"Use the letter '{self.letter}' {_REL_TEXT[self.rel]} {self.n} times."
+
+    def decoding(self):
+        if self.rel in ("at_most", "less_than") and self.n <= 0 or (self.rel == "less_than" and self.n == 1):
+            return DecodingConstraints(banned_chars=[self.letter, self.letter.upper()])
+        return None

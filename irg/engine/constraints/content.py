@@ -1,0 +1,284 @@
+"""Content: keywords to include, words to avoid, a word's frequency, start and end phrases, the repeated request,
+"answer with one of"."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from irg.engine.constraints.base import Constraint, CountConstraint, lit, register
+from irg.engine.constraints.text import (
+    _QUOTED,
+    _REL,
+    _REL_MAP,
+    _REL_TEXT,
+    _clean_phrase,
+    _quoted_or_word,
+    _split_list,
+    negated_before,
+    quoted,
+)
+from irg.engine.decoding import DecodingConstraints
+
+
+# ---- content -------------------------------------------------------------------------
+@register
+@dataclass
+class IncludeKeywords(Constraint):
+    kind: ClassVar[str] = "include_keywords"
+    keywords: list[str] = field(default_factory=list)
+
+    @classmethod
+    def extract(cls, p):
+        pat = (r"\b(?:includ(?:e|es|ing)|us(?:e|es|ing)|mention(?:s|ing)?|contain(?:s|ing)?|featur(?:e|es|ing))\s+(?:the\s+)?(?:following\s+)?"
+               r"(?:key\s?words?|words?|terms?|phrases?|hashtags?)\s*:?\s+(.+?)(?:[.;!?\n]|$)")
+        kws: list[str] = []
+        for m in re.finditer(pat, p, re.I):
+            if negated_before(p, m.start(), 25):
+                continue
+            if re.match(r"\s*(?:at least|at most|exactly|\d)", m.group(1), re.I) or re.search(r"\d+\s+times\b", m.group(1)):
+                continue  # "use the word X at least N times" is keyword_frequency
+            kws += [k for k in _split_list(m.group(1)) if k.lower() not in ("in", "your", "the")]
+        return [cls(list(dict.fromkeys(kws)))] if kws else []
+
+    def check(self, text):
+        missing = [k for k in self.keywords if not re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text, re.I)]
+        if missing:
+            return [self.finding("Missing keyword(s): " + ", ".join(missing) + ".", "whole answer",
+                                 "Use these words: " + ", ".join(missing) + ".")]
+        return []
+
+    def instruction(self):
+        return "Use these exact words in the answer: " + ", ".join(self.keywords) + "."
+
+
+# What "avoid …"/"without using …" names that is not a word to ban (other constraints read these)
+NOT_WORDS = {"commas", "comma", "capital letters", "capitals", "caps", "uppercase", "lowercase", "punctuation",
+             "any commas", "a single comma", "markdown", "bullet points", "bullets", "numbers", "emojis"}
+
+
+@register
+@dataclass
+class ForbiddenWords(Constraint):
+    kind: ClassVar[str] = "forbidden_words"
+    words: list[str] = field(default_factory=list)
+
+    @classmethod
+    def extract(cls, p):
+        verb = r"(?:use|using|say|saying|include|including|mention|mentioning|write|writing)"
+        noun = r"(?:key\s?words?|words?|terms?|phrases?)"
+        pats = [rf"\b(?:do not|don't|dont|never|must not|should not|cannot|can't|without|avoid|refrain from|exclude|omit|leave out|"
+                rf"steer clear of|not allowed to)\s+(?:{verb}\s+)?(?:the\s+|any\s+of\s+the\s+|any\s+)?(?:following\s+)?"
+                rf"{noun}\s*:?\s+(.+?)(?:[.;!?\n]|$)",
+                rf"\b(?:do not|don't|dont|never|must not|should not|avoid|refrain from)\s+{verb}\s+((?:[\"“'‘][^\n]+?[\"”'’]"
+                r"(?:\s*,\s*|\s+or\s+|\s+and\s+|\s*,\s*or\s+)?)+)",
+                r"\bwithout\s+(?:mentioning|saying|using)\s+(?!any\b|a\s+single\b)(?:the\s+)?(?:words?\s+)?([\w' -]+?)(?:[.;!?\n,]|$)",
+                rf"\b(?:the\s+)?{noun}\s+(.+?)\s+(?:must|should|may|can)\s*(?:not|n't)\s+(?:appear|be used|be included|be mentioned|show up)"]
+        ws: list[str] = []
+        for pat in pats:
+            for m in re.finditer(pat, p, re.I):
+                items = [w for w in _split_list(m.group(1)) if w.lower() not in NOT_WORDS]
+                ws += items
+        return [cls(list(dict.fromkeys(ws)))] if ws else []
+
+    def check(self, text):
+        found = []
+        for w in self.words:
+            m = re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.I)
+            if m:
+                found.append((w, m.start()))
+        if found:
+            return [self.finding("Forbidden word(s) used: " + ", ".join(f"'{w}' at char {i}" for w, i in found) + ".",
+                                 f"char {found[0][1]}")]
+        return []
+
+    def instruction(self):
+        return "Do not use these words at all: " + ", ".join(self.words) + "."
+
+    def decoding(self):
+        return DecodingConstraints(banned_words=list(self.words))
+
+
+@register
+@dataclass
+class KeywordFrequency(CountConstraint):
+    kind: ClassVar[str] = "keyword_frequency"
+    word: str = ""
+    rel: str = "at_least"
+    n: int = 1
+
+    @classmethod
+    def extract(cls, p):
+        out = []
+        pat = (r"\b(?:the )?(?:word|keyword|term)\s+([\"'“‘]?[\w'-]+[\"'”’]?)[^.\n]{0,40}?(?:" + _REL + r"\s+)?"
+               r"(\d+)\s+times")
+        for m in re.finditer(pat, p, re.I):
+            if m.group(1).lower().strip("\"'“”‘’") == "letter":
+                continue
+            rel = _REL_MAP[m.group("rel").lower()] if m.group("rel") else "exactly"
+            out.append(cls(_clean_phrase(m.group(1)), rel, int(m.group(3))))
+        return out
+
+    def count(self, text):
+        return len(re.findall(rf"(?<!\w){re.escape(self.word)}(?!\w)", text, re.I))
+
+    def counted(self, count):
+        return f"'{self.word}' appears {count} times"
+
+    def instruction(self):
+        return f"Use the word '{self.word}' {_REL_TEXT[self.rel]} {self.n} times."
+
+
+@register
+@dataclass
+class StartPhrase(Constraint):
+    kind: ClassVar[str] = "start_phrase"
+    phrase: str = ""
+
+    @classmethod
+    def extract(cls, p):
+        resp = r"(?:your\s+(?:\w+\s+)?(?:response|answer|reply|email|letter|story|poem|speech|essay|message|note|post)\s+|it\s+)?"
+        pats = [rf"\b(?:start|begin|open)\w*\s+{resp}with\s+(?:the\s+)?(?:exact\s+|following\s+)*"
+                r"(?:(?:word|phrase|sentence|words|line)s?\s*:?\s*)?",
+                r"\bthe\s+(?:very\s+)?first\s+(?:word|words|sentence|line|phrase)\s+of\s+(?:your|the)\s+(?:\w+\s+)?"
+                r"(?:response|answer|reply|email|letter|story|poem|text)\s+(?:should|must|has to|needs to|will)\s+be\s*:?\s*"]
+        for pat in pats:
+            for m in re.finditer(pat, p, re.I):
+                before = p[max(0, m.start() - 40):m.start()]
+                if negated_before(p, m.start()) or re.search(r"paragraph\w*\s+(?:\w+\s+){0,3}$|paragraph \d+\s+\w*\s*$", before, re.I) \
+                        or re.match(r"\w+\s+(?:the\s+)?(?:\w+\s+)?paragraph", p[m.start():], re.I) \
+                        or re.search(r"\beach\s+(?:section|paragraph|bullet|line)", p[m.start():m.end() + 20], re.I):
+                    continue  # "the 2nd paragraph must start with …", "begin each section with …": other constraints
+                raw = p[m.end():]
+                if _QUOTED.match(raw):
+                    phrase = _quoted_or_word(raw)
+                elif re.search(r"(?:word|phrase|sentence|words|line)s?\s*:?\s*$|be\s*:?\s*$", m.group(0), re.I):
+                    phrase = re.split(r"[.;!?\n](?:\s|$)", raw.strip())[0].strip() if not re.search(r"words?\s*$", m.group(0), re.I) \
+                        else re.split(r"[.;!?\n,](?:\s|$)", raw.strip())[0].strip()
+                    if re.search(r"\bword\s*:?\s*$", m.group(0), re.I) or re.search(r"first word", m.group(0), re.I):
+                        phrase = (phrase.split() or [""])[0].strip(".,;:!?")
+                else:
+                    continue  # "start with a question": not a literal
+                if phrase:
+                    return [cls(phrase)]
+        return []
+
+    def check(self, text):
+        if not text.strip().lower().startswith(self.phrase.lower()):
+            return [self.finding(f"The answer does not start with '{self.phrase}'.", "start")]
+        return []
+
+    def instruction(self):
+        return f"Start the answer with exactly: {self.phrase}"
+
+    def decoding(self):
+        return DecodingConstraints(forced_prefix=self.phrase)
+
+
+@register
+@dataclass
+class EndPhrase(Constraint):
+    kind: ClassVar[str] = "end_phrase"
+    phrase: str = ""
+
+    @classmethod
+    def extract(cls, p):
+        end = r"(?:end|finish|conclude|close|wrap up)\w*"
+        resp = r"(?:(?:your|the|this|my)\s+(?:\w+\s+)?(?:response|answer|reply|email|letter|story|essay|poem|message|text|post|note|speech)\s+|it\s+|them\s+)?"
+        lead = (rf"\b{end}\s+{resp}with\s+(?:the\s+|this\s+|these\s+)?(?:exact\s+|following\s+|same\s+)*(?:phrase|sentence|words?|line)?\s*:?\s*"
+                r"|\b(?:the\s+)?(?:very\s+end|last\s+(?:sentence|line|words?|part)|final\s+(?:sentence|line|words?))\s+of\s+"
+                r"(?:your|the)\s+(?:\w+\s+)?(?:response|answer|reply|email|letter|story|essay|poem|message)\s+(?:should|must|has to|needs to|will)\s+"
+                r"(?:read|be|say)(?:\s+exactly)?\s*:?\s*")
+        for m in re.finditer(lead, p, re.I):
+            if negated_before(p, m.start()):
+                continue
+            raw = p[m.end():]
+            if _QUOTED.match(raw):
+                phrase = _quoted_or_word(raw)
+            elif re.search(r"(?:phrase|sentence|words?|line)\s*:?\s*$", m.group(0), re.I) or m.group(0).rstrip().endswith(":"):
+                phrase = re.split(r"\.\s|\n", raw.strip())[0].rstrip(".")  # unquoted, after "phrase:" — up to the sentence end
+            else:
+                continue  # "end with a question": not a literal phrase
+            phrase = phrase.strip()
+            if phrase:
+                return [cls(phrase)]
+        return []
+
+    def check(self, text):
+        def norm(s):
+            return re.sub(r"\s+", " ", s.strip().lower()).rstrip(" .!?\"'")
+        if not norm(text).endswith(norm(self.phrase)):
+            return [self.finding(f"The answer does not end with '{self.phrase}'.", "end")]
+        return []
+
+    def instruction(self):
+        return f"End the answer with exactly this phrase, with nothing after it: {self.phrase}"
+
+    def decoding(self):
+        return DecodingConstraints(stop_strings=[self.phrase])
+
+
+@register
+@dataclass
+class RepeatRequest(Constraint):
+    kind: ClassVar[str] = "repeat_request"
+    request: str = ""
+
+    @classmethod
+    def extract(cls, p):
+        m = re.search(r"(?:first\s+)?repeat the (?:request|question|prompt)[^.\n]*(?:\([^)]*\))?[^.\n]*\.?", p, re.I)
+        if not m or negated_before(p, m.start()):
+            return []
+        request = (p[:m.start()] + p[m.end():]).strip()
+        return [cls(request)] if request else []
+
+    def check(self, text):
+        if not re.sub(r"\s+", " ", text.strip().lower()).startswith(re.sub(r"\s+", " ", self.request.lower())):
+            return [self.finding("The answer does not start by repeating the request word for word.", "start")]
+        return []
+
+    def instruction(self):
+        return "First repeat the request word for word, then give your answer."
+
+    def decoding(self):
+        return DecodingConstraints(forced_prefix=self.request + "\n")
+
+
+@register
+@dataclass
+class ChooseFrom(Constraint):
+    kind: ClassVar[str] = "choose_from"
+    options: list[str] = field(default_factory=list)
+
+    @classmethod
+    def extract(cls, p):
+        lead = (r"\b(?:answer|respond|reply|response|output)\w*\s+(?:(?:must|should|has to|needs to)\s+)?(?:(?:contain|be|include|use|with)\s+)?"
+                r"(?:only\s+|exactly\s+|just\s+)*(?:one|1)\s+of\s*(?:the\s+)?(?:following\s+)?(?:options|phrases|choices|answers)?\s*:?\s*"
+                r"|\bchoose\s+(?:one\s+|your\s+answer\s+)?(?:from|between|among)\s*(?:the\s+)?(?:following\s+)?(?:options)?\s*:?\s*"
+                r"|\b(?:options|choices)\s+(?:are|is)\s*:?\s*"
+                r"|\b(?:answer|respond|reply)\w*\s+(?:only\s+)?with\s+(?=[\"“'‘][^\n]+?[\"”'’]\s*(?:,|or)\s*[\"“'‘])")
+        m = re.search(lead, p, re.I)
+        if not m or negated_before(p, m.start()):
+            return []
+        rest = p[m.end():].split("\n\n")[0]
+        opts = quoted(rest.split("\n")[0]) or quoted(rest)
+        if not opts:  # unquoted: "apple, banana, cherry" or "My answer is yes., My answer is no."
+            line = rest.split("\n")[0]
+            opts = [o.strip(" .") for o in re.split(r",\s*(?:or\s+)?|\s+or\s+|/", line) if o.strip(" .")]
+            opts = [re.sub(r"\s*\(.*$", "", o) for o in opts if len(o.split()) <= 8]
+        return [cls(opts)] if len(opts) >= 2 else []
+
+    def check(self, text):
+        t = text.strip().lower()
+        hits = [o for o in self.options if o.lower() in t]
+        if len(hits) != 1 or not t.startswith(hits[0].lower().rstrip(".")[:max(1, len(hits[0]) // 2)]):
+            return [self.finding("The answer must be exactly one of: " + " / ".join(self.options) + ".", "whole answer")]
+        return []
+
+    def instruction(self):
+        return "Answer with exactly one of these options and nothing else: " + " / ".join(self.options)
+
+    body_priority, closed = 70, True
+
+    def grammar_body(self):
+        return " | ".join(lit(o) for o in self.options), 1, ""

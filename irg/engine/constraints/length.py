@@ -1,0 +1,309 @@
+"""Length and layout counts: words, sentences, paragraphs (and the nth one's first word), bullets, sections,
+highlights, placeholders."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from irg.engine.constraints.base import Constraint, CountConstraint, lit, register
+from irg.engine.constraints.case import CAPITAL_WORDS
+from irg.engine.constraints.text import _REL, _REL_MAP, _REL_TEXT, _clean_phrase, negated_before, sentences, words
+from irg.engine.decoding import DecodingConstraints
+
+# ---- length --------------------------------------------------------------------------
+TOKENS_PER_WORD = 1.4  # SmolLM2's tokenizer on English prose, roughly
+
+
+@register
+@dataclass
+class WordCount(CountConstraint):
+    kind: ClassVar[str] = "word_count"
+    rel: str = "at_least"
+    n: int = 100
+
+    @classmethod
+    def extract(cls, p):
+        out = []
+        for m in re.finditer(_REL + r"\s+(\d+)\s+words\b", p, re.I):
+            if re.match(r"\s*" + CAPITAL_WORDS, p[m.end():], re.I):
+                continue  # "at least 2 words in all caps" is capital_word_frequency
+            out.append(cls(_REL_MAP[m.group("rel").lower()], int(m.group(2))))
+        for m in re.finditer(r"\b(?:in|within|using) (\d+) words or (less|fewer|more)\b", p, re.I):
+            out.append(cls("at_most" if m.group(2).lower() in ("less", "fewer") else "at_least", int(m.group(1))))
+        return out
+
+    where: ClassVar[str] = "whole answer"
+
+    def count(self, text):
+        return len(words(text))
+
+    def counted(self, count):
+        return f"{count} words"
+
+    def instruction(self):
+        return f"Write {_REL_TEXT[self.rel]} {self.n} words."
+
+    def decoding(self):
+        if self.rel in ("at_least", "more_than"):
+            return DecodingConstraints(min_new_tokens=int((self.n + 1) * TOKENS_PER_WORD))
+        if self.rel in ("at_most", "less_than"):
+            return DecodingConstraints(max_new_tokens=max(8, int(self.n * 1.1)))
+        return None
+
+
+@register
+@dataclass
+class SentenceCount(CountConstraint):
+    kind: ClassVar[str] = "sentence_count"
+    rel: str = "at_least"
+    n: int = 3
+
+    @classmethod
+    def extract(cls, p):
+        return [cls(_REL_MAP[m.group("rel").lower()], int(m.group(2)))
+                for m in re.finditer(_REL + r"\s+(\d+)\s+sentences?\b", p, re.I)]
+
+    def count(self, text):
+        return len(sentences(text))
+
+    def counted(self, count):
+        return f"{count} sentences"
+
+    def instruction(self):
+        return f"Write {_REL_TEXT[self.rel]} {self.n} sentences."
+
+    def decoding(self):
+        if self.rel in ("at_least", "more_than"):
+            return DecodingConstraints(min_new_tokens=8 * self.n)
+        return None
+
+
+@register
+@dataclass
+class ParagraphCount(Constraint):
+    kind: ClassVar[str] = "paragraph_count"
+    n: int = 2
+    separator: str = "***"  # "" = blank lines
+
+    @classmethod
+    def extract(cls, p):
+        m = re.search(r"\b(?:exactly\s+)?(\d+)\s+paragraphs?\b", p, re.I)
+        if not m or negated_before(p, m.start()):
+            return []
+        sep = "***" if re.search(r"(?<!\*)\*\*\*(?!\*)|markdown divider", p) else ""
+        return [cls(int(m.group(1)), sep)]
+
+    def paragraphs(self, text: str) -> list[str]:
+        parts = text.split(self.separator) if self.separator else re.split(r"\n\s*\n", text)
+        return [x for x in parts if x.strip()]
+
+    def check(self, text):
+        count = len(self.paragraphs(text))
+        if count != self.n:
+            how = f"separated by {self.separator}" if self.separator else "separated by blank lines"
+            return [self.finding(f"{count} paragraphs {how}; needs exactly {self.n}.")]
+        return []
+
+    def instruction(self):
+        how = f"separated by a line with only {self.separator}" if self.separator else "separated by blank lines"
+        return f"Write exactly {self.n} paragraphs, {how}."
+
+    body_priority, stars_in_text = 30, False
+
+    def grammar_body(self):
+        if not self.separator:
+            return None  # blank-line paragraphs: not scaffolded: instructions and rules only
+        return ' "\\n***\\n" '.join(["para"] * max(1, self.n)), max(1, self.n), ""
+
+
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+            "ninth": 9, "tenth": 10, "last": -1}
+
+
+def paragraphs(text: str) -> list[str]:
+    """Paragraphs split by a line of *** when the text uses one, else by blank lines."""
+    parts = re.split(r"\n?\s*(?<!\*)\*\*\*(?!\*)\s*\n?", text) if re.search(r"(?m)^\s*\*\*\*\s*$", text) else re.split(r"\n\s*\n", text)
+    return [x.strip() for x in parts if x.strip()]
+
+
+@register
+@dataclass
+class ParagraphFirstWord(Constraint):
+    """"The 2nd paragraph must start with the word X" (n: the paragraphs asked for, 0 if the prompt says none)."""
+    kind: ClassVar[str] = "paragraph_first_word"
+    n: int = 0
+    nth: int = 1
+    word: str = ""
+
+    @classmethod
+    def extract(cls, p):
+        ords = "|".join(ORDINALS)
+        m = re.search(rf"\b(?:the\s+)?(?:({ords})|(\d+)(?:st|nd|rd|th))\s+paragraph\s+(?:\w+\s+){{0,3}}?(?:start|begin)\w*\s+with\s+"
+                      r"(?:the\s+)?(?:word\s+)?(\S+)"
+                      rf"|\bparagraph\s+(?:number\s+)?(\d+)\s+(?:\w+\s+){{0,3}}?(?:start|begin)\w*\s+with\s+(?:the\s+)?(?:word\s+)?(\S+)"
+                      rf"|\b(?:start|begin)\w*\s+the\s+(?:({ords})|(\d+)(?:st|nd|rd|th))\s+paragraph\s+with\s+(?:the\s+)?(?:word\s+)?(\S+)",
+                      p, re.I)
+        if not m or negated_before(p, m.start()):
+            return []
+        g = m.groups()
+        ordw, num, word = (g[0], g[1], g[2]) if g[2] else (None, g[3], g[4]) if g[4] else (g[5], g[6], g[7])
+        nth = ORDINALS[ordw.lower()] if ordw else int(num)
+        word = _clean_phrase(word).rstrip(".,;:!?")
+        word = _clean_phrase(word)
+        count = re.search(r"\b(\d+)\s+paragraphs?\b", p, re.I)
+        n = int(count.group(1)) if count else 0
+        if nth == -1:
+            nth = n or 1
+        return [cls(n, nth, word)] if word and nth >= 1 else []
+
+    def check(self, text):
+        paras = paragraphs(text)
+        if len(paras) < self.nth:
+            return [self.finding(f"Only {len(paras)} paragraph(s); paragraph {self.nth} must start with '{self.word}'.")]
+        first = (words(paras[self.nth - 1]) or [""])[0]
+        out = []
+        if first.lower() != self.word.lower():
+            out.append(self.finding(f"Paragraph {self.nth} starts with '{first}', not '{self.word}'.", f"paragraph {self.nth}"))
+        if self.n and len(paras) != self.n:
+            out.append(self.finding(f"{len(paras)} paragraphs; needs exactly {self.n}.", "whole answer"))
+        return out
+
+    def instruction(self):
+        n = f"Write exactly {self.n} paragraphs separated by blank lines; " if self.n else ""
+        return f"{n}start paragraph {self.nth} with the word '{self.word}'."
+
+    body_priority = 20
+
+    def grammar_body(self):
+        n = max(self.n, self.nth)
+        parts = [f'{lit(self.word)} " " line' if i == self.nth else "line" for i in range(1, n + 1)]
+        return ' "\\n\\n" '.join(parts), n, ""
+
+
+@register
+@dataclass
+class BulletCount(CountConstraint):
+    kind: ClassVar[str] = "bullet_count"
+    rel: str = "exactly"
+    n: int = 3
+
+    @classmethod
+    def extract(cls, p):
+        out = []
+        for m in re.finditer(r"(?:" + _REL + r"\s+)?(\d+)\s+(?:[a-z-]+\s+){0,3}?bullet(?:\s+points?|s)?\b", p, re.I):
+            rel = _REL_MAP[m.group("rel").lower()] if m.group("rel") else "exactly"
+            out.append(cls(rel, int(m.group(2))))
+        return out[:1]
+
+    def count(self, text):
+        return len(re.findall(r"(?m)^\s*[*\-•]\s+\S", text))
+
+    def counted(self, count):
+        return f"{count} bullet points (lines starting with '* ' or '- ')"
+
+    def instruction(self):
+        return f"Use {_REL_TEXT[self.rel]} {self.n} bullet points, each on its own line starting with '* '."
+
+    def decoding(self):
+        return DecodingConstraints(forced_prefix="* ")
+
+    body_priority = 10
+
+    def grammar_body(self):
+        item = '"* " line'
+        n = max(1, self.n)
+        if self.rel == "exactly":
+            return " ".join([f'{item} "\\n"'] * (n - 1) + [item]), n, ""
+        if self.rel in ("at_least", "more_than"):
+            n = n + (self.rel == "more_than")
+            return " ".join([f'{item} "\\n"'] * (n - 1) + [item]), n, ""
+        m = n - (self.rel == "less_than")
+        return (f'{item} ("\\n" {item}){{0,{max(0, m - 1)}}}', m, "") if m >= 1 else None
+
+
+@register
+@dataclass
+class Sections(Constraint):
+    kind: ClassVar[str] = "sections"
+    n: int = 2
+    marker: str = "SECTION"
+
+    @classmethod
+    def extract(cls, p):
+        m = next((m for m in re.finditer(r"\b(\d+)\s+sections?\b", p, re.I)  # the first that is not about highlights
+                  if not negated_before(p, m.start()) and not re.search(r"highlight", p[max(0, m.start() - 30):m.start()], re.I)
+                  and not re.match(r"[^.\n]{0,25}\bhighlight", p[m.end():], re.I)), None)
+        if not m:
+            return []
+        mk = re.search(r"\b(?:mark|begin|start|label)\w*\b[^.\n]{0,40}?\bwith\s+[\"']?([A-Za-z]+)\s+(?:X|N|\d|\{)", p)
+        return [cls(int(m.group(1)), mk.group(1) if mk else "SECTION")]
+
+    def check(self, text):
+        count = len(re.findall(rf"\b{re.escape(self.marker)}\s+\d+", text))
+        if count != self.n:
+            return [self.finding(f"{count} sections marked '{self.marker} <number>'; needs exactly {self.n}.")]
+        return []
+
+    def instruction(self):
+        return f"Write exactly {self.n} sections; start each with '{self.marker} 1', '{self.marker} 2' and so on."
+
+    def decoding(self):
+        return DecodingConstraints(forced_prefix=f"{self.marker} 1\n")
+
+    body_priority = 40
+
+    def grammar_body(self):
+        return ' "\\n\\n" '.join(f'{lit(f"{self.marker} {i}")} "\\n" para' for i in range(1, self.n + 1)), self.n, ""
+
+
+@register
+@dataclass
+class HighlightedSections(Constraint):
+    kind: ClassVar[str] = "highlighted_sections"
+    n: int = 1
+
+    @classmethod
+    def extract(cls, p):
+        m = re.search(r"\bhighlight\w*\s+(?:" + _REL + r"\s+)?(\d+)\s+(?:[a-z]+\s+)?(?:sections?|parts?|phrases?)", p, re.I)
+        if m:
+            return [cls(int(m.group(2)))]
+        m = re.search(r"(?:" + _REL + r"\s+)?(\d+)\s+(?:[a-z]+\s+)?(?:sections?|parts?|phrases?|words?)\s+(?:\w+\s+){0,3}?"
+                      r"(?:be\s+|are\s+)?highlighted\b", p, re.I)
+        if m:
+            return [cls(int(m.group(2)))]
+        nouns = r"(?:sections?|parts?|phrases?|words?|sentences?|points?|ideas?|terms?)"
+        m = (re.search(r"\b(?:highlight|emphasi[sz]e|mark)\w*\s+(?:" + _REL + r"\s+)?(\d+)\s+(?:[a-z]+\s+)?" + nouns +
+                       r"\b[^.\n]{0,40}\b(?:markdown|highlight\w*|\*)", p, re.I)
+             or re.search(r"(?:" + _REL + r"\s+)?(\d+)\s+\*?highlighted\*?\s+(?:[a-z]+\s+)?" + nouns, p, re.I))
+        return [cls(int(m.group(2)))] if m else []
+
+    def check(self, text):
+        count = len(re.findall(r"\*[^\n*]+\*", text))
+        if count < self.n:
+            return [self.finding(f"{count} highlighted sections like *this*; needs at least {self.n}.")]
+        return []
+
+    def instruction(self):
+        return f"Highlight at least {self.n} sections with markdown, like *highlighted section*."
+
+
+@register
+@dataclass
+class Placeholders(Constraint):
+    kind: ClassVar[str] = "placeholders"
+    n: int = 1
+
+    @classmethod
+    def extract(cls, p):
+        m = re.search(r"(?:" + _REL + r"\s+)?(\d+)\s+placeholders?", p, re.I)
+        return [cls(int(m.group(2)))] if m else []
+
+    def check(self, text):
+        count = len(re.findall(r"\[[^\[\]\n]+\]", text))
+        if count < self.n:
+            return [self.finding(f"{count} placeholders in square brackets like [name]; needs at least {self.n}.")]
+        return []
+
+    def instruction(self):
+        return f"Include at least {self.n} placeholders in square brackets, such as [name] or [address]."

@@ -1,0 +1,143 @@
+"""Text utilities shared by the constraint types: numbers written as words, relations ("at least"), words,
+sentences, quoted strings, negation and whether a phrase is asked for or only talked about."""
+from __future__ import annotations
+
+import re
+
+# ---- numbers written as words ---------------------------------------------------
+_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_SCALES = {"hundred": 100, "thousand": 1000}
+_NUMWORD = "|".join([*_UNITS, *_TENS, *_SCALES, "a dozen", "dozen", "once", "twice", "thrice"])
+_NUMRUN = re.compile(rf"\b(?:{_NUMWORD})(?:[\s-]+(?:and[\s-]+)?(?:{_NUMWORD}))*\b", re.I)
+
+
+def _words_value(run: str) -> int | None:
+    words = [w for w in re.split(r"[\s-]+", run.lower()) if w and w != "and"]
+    special = {"once": 1, "twice": 2, "thrice": 3, "dozen": 12}
+    if len(words) == 1 and words[0] in special:
+        return special[words[0]]
+    if words[:2] == ["a", "dozen"]:
+        return 12
+    total, current = 0, 0
+    for w in words:
+        if w in _UNITS:
+            current += _UNITS[w]
+        elif w in _TENS:
+            current += _TENS[w]
+        elif w == "hundred":
+            current = max(current, 1) * 100
+        elif w == "thousand":
+            total += max(current, 1) * 1000
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def normalize_numbers(text: str) -> str:
+    """'at least three hundred words' -> 'at least 300 words'; 'twice' -> '2 times'."""
+    def sub(m: re.Match) -> str:
+        if m.start() and text[m.start() - 1] in "\"'“‘`":  # quoted words are literal: start with the word 'Once'
+            return m.group(0)
+        if re.search(r"\b(?:word|phrase|term)\s+$", text[max(0, m.start() - 8):m.start()], re.I):
+            return m.group(0)  # "with the word Once" names a word, not a number
+        v = _words_value(m.group(0))
+        if v is None:
+            return m.group(0)
+        return f"{v} times" if m.group(0).lower() in ("once", "twice", "thrice") else str(v)
+    return _NUMRUN.sub(sub, text)
+
+
+# ---- shared helpers --------------------------------------------------------------
+_NEG = re.compile(r"\b(not|n't|never|no|without|avoid|refrain|don't|dont|nor)\b", re.I)
+_REL = (r"(?P<rel>at least|no less than|not less than|no fewer than|not fewer than|no shorter than|a minimum of|minimum of|"
+        r"more than|over|greater than|longer than|at most|no more than|not more than|no longer than|not longer than|"
+        r"a maximum of|maximum of|up to|less than|fewer than|shorter than|under|below|exactly|precisely|just)")
+_REL_MAP = {
+    "at least": "at_least", "no less than": "at_least", "not less than": "at_least", "a minimum of": "at_least",
+    "no fewer than": "at_least", "not fewer than": "at_least", "no shorter than": "at_least", "longer than": "more_than",
+    "no longer than": "at_most", "not longer than": "at_most", "shorter than": "less_than",
+    "minimum of": "at_least", "more than": "more_than", "over": "more_than", "greater than": "more_than",
+    "at most": "at_most", "no more than": "at_most", "not more than": "at_most", "a maximum of": "at_most",
+    "maximum of": "at_most", "up to": "at_most", "less than": "less_than", "fewer than": "less_than",
+    "under": "less_than", "below": "less_than", "exactly": "exactly", "precisely": "exactly", "just": "exactly",
+}
+_REL_TEXT = {"at_least": "at least", "more_than": "more than", "at_most": "at most", "less_than": "fewer than", "exactly": "exactly"}
+
+
+def compare(count: int, rel: str, n: int) -> bool:
+    return {"at_least": count >= n, "more_than": count > n, "at_most": count <= n,
+            "less_than": count < n, "exactly": count == n}[rel]
+
+
+def negated_before(text: str, start: int, window: int = 30) -> bool:
+    """Is the match at `start` governed by a negation in the same clause just before it?"""
+    before = re.split(r"[.;:!?\n]", text[max(0, start - window):start])[-1]
+    return bool(_NEG.search(before))
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-zÀ-ÿ0-9]+(?:['’-][A-Za-zÀ-ÿ0-9]+)*", text)
+
+
+def sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[.!?])\s+|\n+", text.strip())
+    return [p for p in parts if words(p)]
+
+
+def _clean_phrase(s: str) -> str:
+    return s.strip().strip("\"'“”‘’`").strip()
+
+
+_QUOTED = re.compile(r'"([^"\n]+)"|“([^”\n]+)”|‘([^’\n]+)’|`([^`\n]+)`|(?<!\w)\'([^\'\n]+?)\'(?!\w)')
+
+
+def quoted(s: str) -> list[str]:
+    """Every quoted string in `s`, each closed by its own kind of quote (so "Let's go" stays whole)."""
+    return [next(g for g in m.groups() if g is not None).strip() for m in _QUOTED.finditer(s)]
+
+
+def _quoted_or_word(s: str) -> str:
+    """The first quoted string, else the first word, of `s`."""
+    m = _QUOTED.match(s.lstrip())
+    if m:
+        return next(g for g in m.groups() if g is not None).strip()
+    m = re.match(r"\s*([\w'-]+)", s)
+    return m.group(1) if m else ""
+
+
+def _split_list(s: str) -> list[str]:
+    """'"ocean", "sky" and "sand"' or 'ocean, sky, and sand' -> ['ocean', 'sky', 'sand']."""
+    qs = quoted(s)
+    if qs:
+        return [q for q in qs if q]
+    s = re.split(r"[.;:!?\n]|\b(?:in your|in the|when|while|to describe|somewhere)\b", s)[0]
+    items = re.split(r",\s*(?:and|or)?\s*|\s+(?:and|or)\s+", s)
+    return [i.strip() for i in items if i.strip() and len(i.split()) <= 3]
+
+
+def _find(pattern: str, text: str) -> list[re.Match]:
+    return [m for m in re.finditer(pattern, text, re.I)]
+
+
+def sentence_at(text: str, pos: int) -> str:
+    """The sentence holding position `pos`."""
+    start = max(text.rfind(ch, 0, pos) for ch in ".!?\n") + 1
+    ends = [i for i in (text.find(ch, pos) for ch in ".!?\n") if i != -1]
+    return text[start:(min(ends) + 1 if ends else len(text))].strip()
+
+
+def about_not_asked(text: str, pos: int) -> bool:
+    """Is the match at `pos` the topic of the request rather than an instruction? A question asking about it
+    ("Why do people write in all caps?") or a sentence naming both letter cases ("when to use uppercase and
+    lowercase letters")."""
+    s = sentence_at(text, pos)
+    if re.match(r"(?:why|how come|how do|how does|what|when|where|who|which|is it|are there)\b", s, re.I) and s.endswith("?"):
+        return True
+    up = r"upper[\s-]?case|capital|caps"
+    low = r"lower[\s-]?case|small letters"
+    negated = rf"\b(?:no|not|without|never|avoid)\s+(?:any\s+)?(?:{up}|{low})"  # "lowercase, no capitals": an instruction
+    return bool(re.search(up, s, re.I) and re.search(low, s, re.I) and not re.search(negated, s, re.I))

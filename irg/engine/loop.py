@@ -1,0 +1,356 @@
+"""The IRG loop as a generator of typed events.
+
+draft -> analyse -> (stop?) -> plan -> draft ... Every view consumes the events;
+nothing here prints or knows about a UI. Stops: no critical finding, max
+iterations, wall-clock limit, token budget (every prompt and generated token of
+drafts, critiques and plans), or the caller's cancel event.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from typing import Generator, Iterator
+
+from irg.engine.analyze import MATH_HINT, AnalysisInput, RuleAnalyzer, detect_task, make_analyzer
+from irg.engine.backends import Backend, Generation, GenRequest
+from irg.engine.config import RunConfig
+from irg.engine.constraints import Constraint, conflicts, extract_all, negative_counts
+from irg.engine.decoding import DecodingConstraints
+from irg.engine.degenerate import degeneration
+from irg.engine.events import (
+    Candidates,
+    CritiqueDone,
+    DraftDone,
+    DraftToken,
+    Event,
+    Final,
+    IterationDone,
+    PlanDone,
+    Rendered,
+    RunStarted,
+    Stopped,
+)
+from irg.engine.findings import Report
+from irg.engine.plan import Plan, make_planner
+from irg.engine.render import model_share, render
+from irg.engine.scaffold import program_chars
+
+MIN_DRAFT_TOKENS = 16  # a draft with less room than this is not worth starting
+SAMPLING_TEMPERATURE = 0.7  # candidates must differ to be worth choosing between
+SYSTEM_PROMPT = "You are a helpful assistant."
+PROMPT_HEADROOM = 600  # context kept free for revision instructions and the previous draft
+
+
+class InputError(ValueError):
+    """Bad input from the user; the message says what to do."""
+
+
+def draft_messages(prompt: str, task: str, plan: Plan | None = None, previous: str | None = None,
+                   include_previous: bool = True) -> list[dict]:
+    """The draft module's chat. A revision shows the previous draft as the model's own earlier turn
+    (quoting it inside the request made small models copy the quotes) and the plan as the user's reply."""
+    user = prompt + (f"\n\n{MATH_HINT}" if task == "math" else "")
+    msgs = [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
+    if plan is None:
+        return msgs
+    steps = "\n".join(f"- {i}" for i in plan.instructions) or "- Improve the answer."
+    if plan.example:  # preference planner: show what better looks like, not only say it
+        steps += (f"\nAn example of a worse and a better answer ({plan.example['from']}):\nWORSE: {plan.example['worse']}\n"
+                  f"BETTER: {plan.example['better']}\nMake your answer like the better one.")
+    if include_previous and previous:
+        msgs += [{"role": "assistant", "content": previous},
+                 {"role": "user", "content": f"Rewrite your answer to my request. Follow these instructions:\n{steps}\n"
+                                             "Reply with the new answer only."}]
+    else:
+        msgs[1]["content"] += f"\n\nFollow these instructions:\n{steps}\nReply with the answer only."
+    return msgs
+
+
+@dataclass
+class Iteration:
+    index: int
+    draft: str
+    report: Report
+    plan: Plan | None
+    tokens: int
+    seconds: float
+    finish_reason: str = ""
+    tokens_cum: int = 0
+
+    def to_dict(self) -> dict:
+        return {"iteration": self.index, "draft": self.draft, "findings": [f.to_dict() for f in self.report.findings],
+                "plan": self.plan.to_dict() if self.plan else None, "score": self.report.score,
+                "tokens": self.tokens, "seconds": self.seconds, "finish_reason": self.finish_reason,
+                "tokens_cum": self.tokens_cum}
+
+
+@dataclass
+class RunContext:
+    """Everything one run needs, plus its running totals."""
+
+    prompt: str
+    backend: Backend
+    config: RunConfig
+    cancel: threading.Event = field(default_factory=threading.Event)
+    constraints: list[Constraint] | None = None  # None = extract from the prompt
+    task: str | None = None  # None = detect
+    tokens: int = 0
+    notices: list[str] = field(default_factory=list)
+    timed_out: bool = False
+    iterations: list[Iteration] = field(default_factory=list)
+    last_generation: Generation | None = None
+    draft_backend: Backend | None = None  # drafts from another engine, e.g. the model with a tuned adapter
+    stop_detail: str = ""  # why a stop rule ended the run
+
+    @property
+    def drafter(self) -> Backend:
+        """The engine that writes drafts; critique and plan always use the plain `backend`."""
+        return self.draft_backend or self.backend
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.prompt, str) or not self.prompt.strip():
+            raise InputError("The prompt is empty: type a request first.")
+        self.prompt = self.prompt.strip()
+        clean = self.prompt.encode("utf-8", "replace").decode("utf-8")  # lone surrogates ("\ud800") are not text
+        if clean != self.prompt:
+            bad = sum(a != b for a, b in zip(clean, self.prompt))
+            self.prompt = clean
+            self.notices.append(f"The prompt held {bad} character(s) that are not valid text (lone surrogates); "
+                                "each was replaced by '?'.")
+        limit = self.backend.context_length - self.config.max_new_tokens - PROMPT_HEADROOM
+        if limit < 32:
+            raise InputError(f"max new tokens ({self.config.max_new_tokens}) leaves no room for a prompt in this model's "
+                             f"context of {self.backend.context_length} tokens.")
+        n = self.backend.count_tokens(self.prompt)
+        if n > limit:
+            self.prompt = self.backend.truncate(self.prompt, limit)
+            self.notices.append(f"The prompt was {n} tokens; it was cut to the first {limit} to fit the model's context.")
+        if self.constraints is None:
+            self.constraints = extract_all(self.prompt)
+            self.notices += negative_counts(self.prompt)
+        self.notices += conflicts(self.constraints) + [n for c in self.constraints if (n := c.notice())]
+        if self.task is None:
+            self.task = detect_task(self.prompt)
+        self.t0 = time.perf_counter()
+        self._timer = None
+        if self.config.time_limit:
+            self._timer = threading.Timer(self.config.time_limit, self._time_up)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _time_up(self) -> None:
+        self.timed_out = True
+        self.cancel.set()  # halts the generation in progress
+
+    def close(self) -> None:
+        if self._timer:
+            self._timer.cancel()
+
+    # ---- limits -----------------------------------------------------------------
+    @property
+    def seconds(self) -> float:
+        return round(time.perf_counter() - self.t0, 3)
+
+    def budget_left(self) -> int | None:
+        return None if not self.config.budget else self.config.budget - self.tokens
+
+    def interrupted(self, otherwise: str) -> str:
+        """The stop reason when the time limit or the caller's cancel may have ended the run."""
+        return "time_limit" if self.timed_out else "cancelled" if self.cancel.is_set() else otherwise
+
+    def early_stop(self, tokens_now: int) -> str | None:
+        """The configured stop rule (plateau, adaptive) ending the run after this iteration, if it does.
+        `tokens_now`: what the current iteration has spent so far (its plan is not made yet)."""
+        if self.config.stop == "fixed":
+            return None
+        from irg.engine.stopping import early_stop
+
+        its = [it.to_dict() for it in self.iterations]
+        its[-1].update(tokens=tokens_now, tokens_cum=self.tokens)
+        got = early_stop(self.config.stop, its, self.task == "math", len(self.constraints or []))
+        if got is None:
+            return None
+        self.stop_detail = got[1]
+        return got[0]
+
+    def halted(self) -> str | None:
+        """The reason to stop now, if any."""
+        if self.timed_out:
+            return "time_limit"
+        if self.cancel.is_set():
+            return "cancelled"
+        left = self.budget_left()
+        if left is not None and left < MIN_DRAFT_TOKENS:
+            self.stop_detail = f"{left} of the {self.config.budget} budget tokens are left; a draft needs at least {MIN_DRAFT_TOKENS}"
+            return "budget"
+        return None
+
+    # ---- modules ----------------------------------------------------------------
+    def draft_request(self, messages: list[dict], constraints: DecodingConstraints | None = None,
+                      temperature: float | None = None, seed: int | None = None) -> GenRequest | None:
+        """A draft request sized to the remaining budget, or None if the budget cannot pay for one."""
+        req = GenRequest(messages, max_new_tokens=self.config.max_new_tokens,
+                         temperature=self.config.temperature if temperature is None else temperature,
+                         top_p=self.config.top_p, seed=seed, constraints=constraints or DecodingConstraints())
+        left = self.budget_left()
+        if left is not None:
+            prompt_tokens = self.drafter.count_prompt_tokens(req)
+            room = left - prompt_tokens
+            if room < MIN_DRAFT_TOKENS:
+                self.stop_detail = (f"{left} of the {self.config.budget} budget tokens are left; the next draft's prompt "
+                                    f"alone is {prompt_tokens} tokens and a draft needs {MIN_DRAFT_TOKENS} more")
+                return None
+            req.max_new_tokens = min(req.max_new_tokens, room)
+        return req
+
+    def stream_draft(self, req: GenRequest, iteration: int) -> Iterator[Event]:
+        """Yields DraftToken events, then DraftDone; the Generation is in self.last_generation."""
+        stream = self.drafter.stream(req, self.cancel)
+        for piece in stream:
+            yield DraftToken(iteration, piece)
+        gen: Generation = stream.result
+        self.tokens += gen.total_tokens
+        self.last_generation = gen
+        yield DraftDone(iteration, gen.text, gen.prompt_tokens, gen.completion_tokens, gen.seconds, gen.finish_reason)
+
+    def candidate_drafts(self, req: GenRequest, iteration: int) -> Iterator[Event]:
+        """`config.candidates` drafts of one revision in a batch (the first at the run's temperature, the others
+        sampled at T 0.7), sharing what the budget leaves; ranked by constraints met on the text as it would be
+        analysed (rendered), real text before debris, then mean log-probability. Every candidate's tokens count."""
+        k = self.config.candidates
+        left = self.budget_left()
+        if left is not None:
+            prompt_tokens = self.drafter.count_prompt_tokens(req)
+            while k > 1 and left // k - prompt_tokens < MIN_DRAFT_TOKENS * 4:
+                k -= 1  # too little budget for this many: fewer candidates, each still worth drawing
+            req.max_new_tokens = max(MIN_DRAFT_TOKENS, min(req.max_new_tokens, left // k - prompt_tokens))
+        temps = [req.temperature] + [max(SAMPLING_TEMPERATURE, req.temperature)] * (k - 1)
+        reqs = [replace(req, temperature=t, seed=(self.config.seed + 1000 * iteration + j) if j else req.seed, logprobs=True)
+                for j, t in enumerate(temps)]
+        gens = self.drafter.generate_batch(reqs, self.cancel)
+        items = []
+        for g, t in zip(gens, temps):
+            text = render(g.text, list(self.constraints or []))[0] if self.config.structure == "render" else g.text
+            met = sum(not c.check(text) for c in self.constraints or [])
+            items.append({"text": g.text, "constraints_met": met, "degenerate": bool(degeneration(text)),
+                          "mean_logprob": None if g.mean_logprob is None else round(g.mean_logprob, 4), "temperature": t})
+        best = max(range(len(gens)), key=lambda j: (not items[j]["degenerate"], items[j]["constraints_met"],
+                                                     items[j]["mean_logprob"] if items[j]["mean_logprob"] is not None else -1e9))
+        chosen = gens[best]
+        total_prompt = sum(g.prompt_tokens for g in gens)
+        total_completion = sum(g.completion_tokens for g in gens)
+        self.tokens += total_prompt + total_completion
+        self.last_generation = replace(chosen, prompt_tokens=total_prompt, completion_tokens=total_completion)
+        yield DraftDone(iteration, chosen.text, total_prompt, total_completion, max(g.seconds for g in gens),
+                        chosen.finish_reason)
+        yield Candidates(iteration, items, best)
+
+    def rendered(self, iteration: int, text: str, dc: DecodingConstraints | None,
+                 render_always: bool = False) -> Generator[Event, None, tuple[str, float]]:
+        """Lossless rendering of the draft (at the "render" structure level), yielded as its own labelled step;
+        returns the text to analyse and the share of it the model wrote (scaffold literals and rendering aside)."""
+        steps = []
+        if render_always or self.config.structure == "render":
+            before = text
+            text, steps = render(text, list(self.constraints or []))
+            if steps:
+                yield Rendered(iteration, before, text, [s.to_dict() for s in steps])
+        program = sum(s.added for s in steps) + (program_chars(text, dc) if dc else 0)
+        return text, model_share(text, program)
+
+    def analysis_input(self, text: str, finish_reason: str) -> AnalysisInput:
+        return AnalysisInput(self.prompt, text, list(self.constraints or []), self.task or "general", finish_reason,
+                             self.budget_left(), self.cancel)
+
+    def started(self, strategy: str) -> RunStarted:
+        model = self.backend.model_id if self.drafter is self.backend else f"{self.backend.model_id} (drafts: {self.drafter.model_id})"
+        return RunStarted(self.prompt, strategy, model, self.config.to_dict(),
+                          [c.to_dict() for c in self.constraints or []], list(self.notices))
+
+    def finish(self, reason: str, detail: str = "", eligible: list[Iteration] | None = None) -> Iterator[Event]:
+        """Stopped + Final from the recorded iterations (or only the eligible ones, e.g. a majority)."""
+        yield Stopped(reason, detail)
+        its = eligible or self.iterations
+        real = [it for it in its if not any(f.kind == "degenerate" for f in it.report.findings)]
+        its = real or its  # debris is never the answer while a real draft exists
+        if not its:
+            yield Final("", "", "", 0, 0.0, 0.0, self.tokens, self.seconds, reason, self.config.final)
+            return
+        best = max(its, key=lambda it: it.report.score)  # earliest of the best: later ties add nothing
+        last = its[-1]
+        answer = best.draft if self.config.final == "best" else last.draft
+        yield Final(answer, last.draft, best.draft, best.index, best.report.score, last.report.score,
+                    self.tokens, self.seconds, reason, self.config.final)
+
+
+def irg_loop(ctx: RunContext, analyzer_kind: str, strategy: str) -> Iterator[Event]:
+    analyzer = make_analyzer(analyzer_kind, ctx.backend, ctx.config.critic_max_new_tokens, ctx.config.hybrid_critic)
+    planner = make_planner(ctx.config.planner, ctx.backend, ctx.config.planner_max_new_tokens, ctx.config.structure,
+                           ctx.constraints, ctx.config.max_new_tokens,
+                           len(ctx.prompt) / max(1, ctx.drafter.count_tokens(ctx.prompt)))  # this tokenizer's chars/token
+    yield ctx.started(strategy)
+    plan: Plan | None = None
+    previous: str | None = None
+    reason = "max_iters"
+    for i in range(1, ctx.config.max_iters + 1):
+        if (halt := ctx.halted()) is not None:
+            reason = halt
+            break
+        t_it, tok_it = time.perf_counter(), ctx.tokens
+        msgs = draft_messages(ctx.prompt, ctx.task, plan, previous, ctx.config.include_previous_draft)
+        req = ctx.draft_request(msgs, plan.constraints if plan else None)
+        if req is None:
+            reason = "budget"
+            break
+        if plan is not None and ctx.config.candidates > 1:  # a revision: draw candidates, keep the best by the rules
+            yield from ctx.candidate_drafts(req, i)
+        else:
+            yield from ctx.stream_draft(req, i)
+        gen = ctx.last_generation
+        if gen.finish_reason == "cancelled":
+            reason = ctx.interrupted("cancelled")
+            if not gen.text.strip():
+                break  # nothing worth analysing
+        text, share = yield from ctx.rendered(i, gen.text, req.constraints)
+        t = time.perf_counter()
+        if gen.finish_reason == "cancelled":  # the run is ending: score what we have, for free
+            report = rules_report(ctx, text, gen.finish_reason)
+        else:
+            report = analyzer.analyze(ctx.analysis_input(text, gen.finish_reason))
+        ctx.tokens += report.tokens
+        yield CritiqueDone(i, report.to_dict(), report.tokens, round(time.perf_counter() - t, 4))
+        it = Iteration(i, text, report, None, 0, 0.0, gen.finish_reason)
+        ctx.iterations.append(it)
+        stop = None
+        if gen.finish_reason == "cancelled":
+            stop = reason
+        elif ctx.cancel.is_set():  # stopped during the critique: its verdict is incomplete, so not "no_critical"
+            stop = ctx.interrupted("cancelled")
+        elif not report.has_critical:
+            stop = "no_critical"
+        elif i == ctx.config.max_iters:
+            stop = "max_iters"
+        else:
+            stop = ctx.halted() or ctx.early_stop(ctx.tokens - tok_it)
+        if stop is None:
+            t = time.perf_counter()
+            left = ctx.budget_left()
+            plan = planner.plan(ctx.prompt, report, [x.to_dict() for x in ctx.iterations], plan,
+                                None if left is None else left - MIN_DRAFT_TOKENS, ctx.cancel)
+            ctx.tokens += plan.tokens
+            it.plan = plan
+            yield PlanDone(i, plan.to_dict(), plan.tokens, round(time.perf_counter() - t, 4))
+            # a degenerate draft is not shown back to the model: it would copy the debris
+            previous = None if any(f.kind == "degenerate" for f in report.findings) else text
+        it.tokens, it.seconds, it.tokens_cum = ctx.tokens - tok_it, round(time.perf_counter() - t_it, 3), ctx.tokens
+        yield IterationDone(i, report.score, ctx.tokens, ctx.seconds, text, it.tokens, it.seconds, share)
+        if stop is not None:
+            reason = stop
+            break
+    yield from ctx.finish(reason, ctx.stop_detail if reason in ("plateau", "adaptive", "budget") else "")
+
+
+def rules_report(ctx: RunContext, text: str, finish_reason: str) -> Report:
+    """Scoring by rules alone: free, so every strategy is measured the same way."""
+    return RuleAnalyzer().analyze(ctx.analysis_input(text, finish_reason))

@@ -1,0 +1,218 @@
+"""Planning: turn a report into instructions *and* decoding constraints for the next draft.
+
+TemplatePlanner maps each finding to a fixed instruction (its fix hint) and, for
+violated prompt constraints, to the decoding constraint that enforces them.
+ModelPlanner lets the model write the instructions from the report and recent
+history; the decoding constraints still come from the rules, since a small
+model cannot be trusted to name them.
+"""
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+from irg.engine import paths
+from irg.engine.backends import Backend, GenRequest
+from irg.engine.config import STRUCTURE
+from irg.engine.constraints import Constraint, from_dict
+from irg.engine.decoding import DecodingConstraints
+from irg.engine.findings import SEVERITIES, Finding, Report
+from irg.engine.scaffold import Scaffold, build, structural
+
+MAX_INSTRUCTIONS = 5
+
+
+@dataclass
+class Plan:
+    instructions: list[str] = field(default_factory=list)
+    constraints: DecodingConstraints = field(default_factory=DecodingConstraints)
+    source: str = "template"  # template | model | template (model fallback)
+    raw: str = ""  # the model planner's raw output
+    tokens: int = 0
+    example: dict | None = None  # preference planner: {"worse", "better", "from"} shown with the instructions
+    relaxed: list[str] = field(default_factory=list)  # decoding constraints dropped for good after a degenerate draft
+    scaffold: list[str] = field(default_factory=list)  # what the program lays down for the next draft (irg/engine/scaffold.py)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["constraints"] = self.constraints.to_dict()
+        d["constraints_text"] = self.constraints.describe()
+        return d
+
+
+# Decoding help for general findings (prompt constraints bring their own).
+GENERAL_DECODING = {
+    "repetition": DecodingConstraints(no_repeat_ngram=4),
+    "degenerate": DecodingConstraints(no_repeat_ngram=4),
+    "empty": DecodingConstraints(min_new_tokens=16),
+}
+# Masks that can leave a micro model nothing sensible to write, and their "off" value.
+HARD_MASKS = {"lowercase_only": False, "uppercase_only": False, "banned_chars": [], "grammar": ""}
+
+
+def _ordered(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.source != "rule"))
+
+
+class TemplatePlanner:
+    """`structure` (RunConfig.structure) says what a plan may lay down besides instructions; `constraints` are the
+    prompt's (a scaffold lays down all of its structure at once, not only the part that failed)."""
+
+    name = "template"
+
+    def __init__(self, structure: str = "render", constraints: list[Constraint] | None = None, max_new_tokens: int = 256,
+                 chars_per_token: float = 4.0):
+        self.structure = structure
+        self.constraints = list(constraints or [])
+        self.max_new_tokens = max_new_tokens
+        self.chars_per_token = chars_per_token  # of this model's tokenizer: slots are sized to fit the draft
+
+    def scaffold(self, report: Report) -> Scaffold | None:
+        """The scaffold, once the rules found a structural constraint violated (the first draft stays free)."""
+        if STRUCTURE.index(self.structure) < STRUCTURE.index("scaffolds"):
+            return None
+        if not any(f.constraint is not None and structural(f.kind) for f in report.findings):
+            return None
+        return build(self.constraints, self.max_new_tokens, self.chars_per_token)
+
+    def relaxed(self, report: Report, previous: Plan | None) -> list[str]:
+        """The hard masks to drop for good: those that were on when a draft degenerated (a micro model under an
+        uppercase-only or letter-banning mask writes debris, and keeping the mask would only repeat it)."""
+        out = list(previous.relaxed) if previous else []
+        if previous and any(f.kind == "degenerate" for f in report.findings):
+            out += [m for m in HARD_MASKS if getattr(previous.constraints, m)]
+        return list(dict.fromkeys(out))
+
+    def decoding(self, report: Report, previous: Plan | None, sc: Scaffold | None = None) -> DecodingConstraints:
+        """Enforce every violated constraint; once enforced, a constraint stays enforced — unless it was relaxed.
+        `sc`: the scaffold for this plan (`scaffold(report)`), built once by the caller."""
+        if self.structure == "instructions":
+            return DecodingConstraints()
+        dc = previous.constraints if previous else DecodingConstraints()
+        for f in report.findings:
+            if f.constraint is not None:
+                dc = dc.merge(from_dict(f.constraint).decoding())
+            elif f.kind in GENERAL_DECODING:
+                dc = dc.merge(GENERAL_DECODING[f.kind])
+        if sc is not None:
+            # the scaffold's grammar starts where its own prefix ends: the masks' prefixes ("* ", "{") would clash
+            dc = replace(dc, forced_prefix="").merge(sc.constraints)
+        if self.structure == "render":  # pure form is rendered after the draft: no mask needed, none to wreck it
+            dc = replace(dc, lowercase_only=False, uppercase_only=False,
+                         forced_prefix="" if dc.forced_prefix == '"' else dc.forced_prefix)
+        # a new object: `dc` may still be the previous plan's, which must not change under it
+        return replace(dc, **{m: HARD_MASKS[m] for m in self.relaxed(report, previous)})
+
+    def instructions(self, report: Report) -> list[str]:
+        out = [f.fix or f.message for f in _ordered(report.findings) if f.severity != "minor" or f.source == "rule"]
+        return list(dict.fromkeys(out))[:MAX_INSTRUCTIONS]
+
+    def plan(self, prompt: str, report: Report, history: list[dict], previous: Plan | None = None,
+             token_allowance: int | None = None, cancel: threading.Event | None = None) -> Plan:
+        sc = self.scaffold(report)
+        return Plan(self.instructions(report), self.decoding(report, previous, sc), "template",
+                    relaxed=self.relaxed(report, previous), scaffold=sc.parts if sc else [])
+
+
+PLANNER_TEMPLATE = (
+    "Request:\n{prompt}\n\nProblems found in the last answer:\n{problems}\n\nScores so far: {scores}\n\n"
+    "Write up to three short instructions for the next answer, one per line, each starting with '- '."
+)
+
+
+class ModelPlanner(TemplatePlanner):
+    name = "model"
+
+    def __init__(self, backend: Backend, max_new_tokens: int = 64, structure: str = "render",
+                 constraints: list[Constraint] | None = None, draft_tokens: int = 256, chars_per_token: float = 4.0):
+        super().__init__(structure, constraints, draft_tokens, chars_per_token)
+        self.backend = backend
+        self.planner_tokens = max_new_tokens
+
+    def plan(self, prompt, report, history, previous=None, token_allowance=None, cancel=None) -> Plan:
+        problems = "\n".join(f"- [{f.severity}] {f.message}" for f in _ordered(report.findings)[:6]) or "- none"
+        scores = ", ".join(f"{h['score']:.2f}" for h in history[-3:]) or "none"
+        req = GenRequest([{"role": "user", "content": PLANNER_TEMPLATE.format(prompt=prompt, problems=problems, scores=scores)}],
+                         max_new_tokens=self.planner_tokens, constraints=DecodingConstraints(forced_prefix="- ", no_repeat_ngram=4))
+        fallback = TemplatePlanner.plan(self, prompt, report, history, previous)
+        fallback.source = "template (model fallback)"
+        if token_allowance is not None:
+            room = token_allowance - self.backend.count_prompt_tokens(req)
+            if room < 8:
+                return fallback
+            req.max_new_tokens = min(req.max_new_tokens, room)
+        gen = self.backend.generate(req, cancel)
+        lines = [re.sub(r"^\s*(?:[-*•]|\d+[.)])\s*", "", ln).strip() for ln in gen.text.splitlines()]
+        lines = [ln for ln in dict.fromkeys(lines) if len(ln) > 3][:3]
+        # Rule findings are facts: their instructions lead, the model's advice follows.
+        rule_fixes = [f.fix for f in _ordered(report.findings) if f.source == "rule" and f.severity == "critical"]
+        instructions = list(dict.fromkeys([*rule_fixes, *lines]))[:MAX_INSTRUCTIONS]
+        if not lines:
+            fallback.raw, fallback.tokens = gen.text, gen.total_tokens
+            return fallback
+        return Plan(instructions, fallback.constraints, "model", gen.text, gen.total_tokens, relaxed=fallback.relaxed,
+                    scaffold=fallback.scaffold)
+
+
+BANK_PATH = paths.ASSETS / "prompts" / "preference_bank.jsonl"
+EXAMPLE_CHARS = 360  # each side of the pair is cut to this: the example must not crowd out the draft
+
+
+@lru_cache(maxsize=4)
+def load_bank(path: str | None = None) -> tuple[dict, ...]:
+    p = Path(path) if path else BANK_PATH
+    if not p.exists():
+        return ()
+    with open(p, encoding="utf-8") as fh:
+        return tuple(json.loads(line) for line in fh if line.strip())
+
+
+def _cut(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= EXAMPLE_CHARS else text[:EXAMPLE_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+class PreferencePlanner(TemplatePlanner):
+    """Preference-data prompting: the template instructions plus one worse/better pair. The pair comes from the
+    run's own history when an earlier draft scored higher than the latest ("your draft 1 was better than
+    draft 3"), else from a small bank of pairs mined from dev-split trajectories (irg.evaluation.preferences --bank) in
+    which a draft with the same kind of problem was revised into one without it."""
+
+    name = "preference"
+
+    def __init__(self, bank: tuple[dict, ...] | None = None, structure: str = "render",
+                 constraints: list[Constraint] | None = None, draft_tokens: int = 256, chars_per_token: float = 4.0):
+        super().__init__(structure, constraints, draft_tokens, chars_per_token)
+        self.bank = load_bank() if bank is None else bank
+
+    def example(self, report: Report, history: list[dict]) -> dict | None:
+        if len(history) >= 2:
+            best = max(history[:-1], key=lambda h: h.get("score", 0))
+            if best.get("score", 0) > history[-1].get("score", 0):
+                return {"worse": _cut(history[-1]["draft"]), "better": _cut(best["draft"]),
+                        "from": f"your own drafts {history[-1]['iteration']} (worse) and {best['iteration']} (better)"}
+        kinds = [f.kind for f in _ordered(report.findings) if f.severity == "critical"]
+        for kind in kinds:
+            for pair in self.bank:
+                if kind in pair.get("fixed", []):
+                    return {"worse": _cut(pair["worse"]), "better": _cut(pair["better"]),
+                            "from": f"another request, where the better answer fixed: {kind.replace('_', ' ')}"}
+        return None
+
+    def plan(self, prompt, report, history, previous=None, token_allowance=None, cancel=None) -> Plan:
+        p = super().plan(prompt, report, history, previous, token_allowance, cancel)
+        p.source, p.example = "preference", self.example(report, history)
+        return p
+
+
+def make_planner(kind: str, backend: Backend, max_new_tokens: int = 64, structure: str = "render",
+                 constraints: list[Constraint] | None = None, draft_tokens: int = 256, chars_per_token: float = 4.0):
+    if kind == "preference":
+        return PreferencePlanner(None, structure, constraints, draft_tokens, chars_per_token)
+    if kind == "model":
+        return ModelPlanner(backend, max_new_tokens, structure, constraints, draft_tokens, chars_per_token)
+    return TemplatePlanner(structure, constraints, draft_tokens, chars_per_token)

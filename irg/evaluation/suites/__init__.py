@@ -1,0 +1,53 @@
+"""Task suites for measuring IRG: items with ground truth, loaded by name.
+
+An item is {"id", "prompt", "gold_constraints": [...], "answer": str | None, "reference": str | None,
+"task": "constraints" | "maths" | "open_qa"}. Suites:
+  constraints  assets/suites/constraints.jsonl (240 prompts, 25 constraint types, dev/test split)
+  maths        generated word problems with exact answers (irg/evaluation/suites/maths.py), any n, dev/test seeds apart
+  gsm8k        a GSM8K-format JSONL file (--data PATH), or the hub's test set when online (--data hub)
+  open_qa      assets/suites/open_qa.jsonl (60 short questions with reference answers, dev/test split)
+  phrasings    assets/phrasings/heldout.jsonl (or --data dev.jsonl): instructions as people write them, the prompts
+               that state at least one (the extraction set, irg/evaluation/phrasings.py, scored as a constraints suite)
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from irg.engine import paths
+from irg.evaluation.suites import maths
+
+ASSETS = paths.ASSETS / "suites"
+SUITES = ("constraints", "maths", "gsm8k", "open_qa", "phrasings")
+PHRASINGS = ASSETS.parent / "phrasings" / "heldout.jsonl"
+
+
+def _jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _item(row: dict, task: str) -> dict:
+    return {"id": row["id"], "prompt": row["prompt"], "gold_constraints": row.get("gold_constraints", []),
+            "answer": row.get("answer"), "reference": row.get("reference"), "task": task}
+
+
+def load(suite: str, split: str = "test", n: int | None = None, data: str | None = None, seed: int = 0) -> list[dict]:
+    if suite not in SUITES:
+        raise ValueError(f"Unknown suite '{suite}': choose one of {', '.join(SUITES)}.")
+    if split not in ("dev", "test", "all"):
+        raise ValueError("split must be dev, test or all.")
+    if suite == "maths":
+        rows = maths.generate(n or 100, seed, "test" if split == "all" else split)
+        return [_item(r, "maths") for r in rows]
+    if suite == "gsm8k":
+        if not data:
+            raise ValueError("The gsm8k suite needs --data: a GSM8K-format JSONL file, or 'hub' when online.")
+        rows = maths.load_gsm8k_hub(n) if data == "hub" else maths.load_gsm8k(data, n)
+        return [_item(r, "maths") for r in rows]
+    if suite == "phrasings":
+        rows = [{**r, "gold_constraints": r["gold"]} for r in _jsonl(Path(data) if data else PHRASINGS) if r["gold"]]
+        return [_item(r, "constraints") for r in rows[:n]]
+    rows = _jsonl(Path(data) if data else ASSETS / f"{suite}.jsonl")
+    rows = [r for r in rows if split == "all" or r.get("split", "test") == split]
+    return [_item(r, suite) for r in rows[:n] if r]

@@ -1,0 +1,295 @@
+"""Command line: one prompt with live output, or a resumable batch over a JSONL file.
+
+    python -m irg "prompt" --model bundled --strategy irg_hybrid --max-iters 4 --budget 2000
+    python -m irg batch --in prompts.jsonl --out results.jsonl --strategy irg_hybrid
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import fields
+
+from irg.engine.config import STRATEGIES, ConfigError, RunConfig
+from irg.engine.events import (
+    Candidates,
+    CritiqueDone,
+    DraftDone,
+    DraftToken,
+    Final,
+    IterationDone,
+    PlanDone,
+    Rendered,
+    RunStarted,
+    Stopped,
+)
+from irg.engine.models import BACKENDS, DEFAULT_BACKEND, adapters
+from irg.views import plugins
+
+HELP = {
+    "strategy": f"one of: {', '.join(STRATEGIES)}", "planner": "template, model, or preference (template instructions plus a worse/better example pair)",
+    "max_iters": "IRG iterations, or candidates for best_of_n / self_consistency",
+    "budget": "token budget for the whole run (0 = none)", "time_limit": "seconds for the whole run (0 = none)",
+    "final": "best (best-so-far, default) or last", "temperature": "0 = greedy",
+    "stop": "fixed (no critical finding left, or max iters), plateau (also when the best score did not rise), or adaptive "
+            "(also when a learned model expects too little gain per token)",
+    "structure": "instructions | masks | scaffolds | render: what a revision may use (each includes the ones before): "
+                 "instructions only; + decoding masks; + scaffolds and grammars; + lossless rendering (default)",
+    "candidates": "drafts per IRG revision (1-4): ranked by constraints met, then mean log-probability",
+    "hybrid_critic": "always, or when_rules_pass: irg_hybrid asks the model critic only once the rules find nothing critical",
+}
+
+
+def add_config_flags(p: argparse.ArgumentParser) -> None:
+    """One flag per RunConfig field, so the CLI and the dataclass never drift apart."""
+    for f in fields(RunConfig):
+        flag = "--" + f.name.replace("_", "-")
+        if f.type in ("bool", bool):
+            p.add_argument(flag, action=argparse.BooleanOptionalAction, default=f.default, help=HELP.get(f.name))
+        else:
+            typ = {"int": int, "float": float, "str": str}.get(str(f.type), str)
+            p.add_argument(flag, type=typ, default=f.default, help=HELP.get(f.name))
+
+
+def config_from(args: argparse.Namespace) -> RunConfig:
+    return RunConfig(**{f.name: getattr(args, f.name) for f in fields(RunConfig)})
+
+
+def print_events(events, out=None) -> None:
+    """Human-readable live view of a run."""
+    out = out or sys.stdout
+    streaming = False  # inside a draft whose tokens are being printed
+
+    def w(s=""):
+        out.write(s)
+        out.flush()
+    for ev in events:
+        if isinstance(ev, RunStarted):
+            w(f"model {ev.model} · strategy {ev.strategy}\n")
+            for n in ev.notices:
+                w(f"note: {n}\n")
+            if ev.constraints:
+                w("constraints found in the prompt: " + ", ".join(c["kind"] for c in ev.constraints) + "\n")
+        elif isinstance(ev, DraftToken):
+            if not streaming:
+                w(f"\n── draft {ev.iteration} ──\n")
+                streaming = True
+            w(ev.text)
+        elif isinstance(ev, DraftDone):
+            if not streaming:  # a batched candidate: no tokens were streamed
+                w(f"\n── draft {ev.iteration} ──\n{ev.text}")
+            streaming = False
+            w(f"\n   [{ev.prompt_tokens} prompt + {ev.completion_tokens} generated tokens, {ev.seconds:.1f}s, {ev.finish_reason}]\n")
+        elif isinstance(ev, Candidates):
+            w("── candidates: " + "; ".join(f"{'*' if j == ev.chosen else ''}{it['constraints_met']} met, log-prob "
+                                          f"{it['mean_logprob']}" for j, it in enumerate(ev.items)) + "\n")
+        elif isinstance(ev, Rendered):
+            w("── " + ", ".join(st["label"] for st in ev.steps) + f" (the model wrote: {ev.before[:80]!r}…)\n")
+        elif isinstance(ev, CritiqueDone):
+            r = ev.report
+            w(f"── critique {ev.iteration}: score {r['score']:.2f}" + (f", {ev.tokens} tokens" if ev.tokens else "") + "\n")
+            for f in r["findings"]:
+                w(f"   [{f['severity']}/{f['source']}] {f['kind']}: {f['message']}" + (f" ({f['where']})" if f["where"] else "") + "\n")
+            if not r["findings"]:
+                w("   no findings\n")
+        elif isinstance(ev, PlanDone):
+            w(f"── plan {ev.iteration} ({ev.plan['source']}" + (f", {ev.tokens} tokens" if ev.tokens else "") + ")\n")
+            for i in ev.plan["instructions"]:
+                w(f"   - {i}\n")
+            for c in ev.plan.get("scaffold", []):
+                w(f"   scaffold: {c}\n")
+            for c in ev.plan["constraints_text"]:
+                w(f"   decoding: {c}\n")
+            for c in ev.plan.get("relaxed", []):
+                w(f"   relaxed after a degenerate draft: {c}\n")
+        elif isinstance(ev, IterationDone):
+            w(f"── iteration {ev.iteration} done: score {ev.score:.2f}, {ev.tokens_cum} tokens so far, {ev.seconds_cum:.1f}s\n")
+        elif isinstance(ev, Stopped):
+            w(f"\nstopped: {ev.reason}" + (f" ({ev.detail})" if ev.detail else "") + "\n")
+        elif isinstance(ev, Final):
+            w(f"\n══ final answer ({ev.mode}: iteration {ev.best_iteration if ev.mode == 'best' else 'last'}, "
+              f"score {ev.best_score if ev.mode == 'best' else ev.last_score:.2f}, {ev.tokens_total} tokens, {ev.seconds:.1f}s) ══\n")
+            w(ev.answer + "\n")
+
+
+def read_jsonl(path: str, err=None):
+    """(id, item) for every usable line. Bad lines are reported with their number and skipped, and only they:
+    invalid UTF-8 or JSON, no prompt, an id that is not a string or number, an id seen before on an earlier
+    line (the output has one line per id), constraints that are not valid (the message names the field).
+    A line's hand-written constraints are checked here, before any model runs, and kept as objects."""
+    from irg.engine.constraints import ConstraintError, from_dicts
+    from irg.engine.jsonl import read_objects
+
+    err = err or sys.stderr
+    seen: dict[str, int] = {}
+    for n, item in read_objects(path, err):
+        def skip(why: str) -> None:
+            err.write(f"{path}:{n}: {why.rstrip('.')}; line skipped\n")
+        if not isinstance(item.get("prompt"), str) or not item["prompt"].strip():
+            skip('needs a non-empty "prompt" string')
+            continue
+        rid = item.get("id", f"line-{n}")
+        if isinstance(rid, bool) or not isinstance(rid, (str, int, float)) or (isinstance(rid, str) and not rid.strip()):
+            skip(f'"id" must be a non-empty string or a number, not {json.dumps(rid)}')
+            continue
+        rid = str(rid)
+        if rid in seen:
+            skip(f"duplicate id {rid!r} (first on line {seen[rid]})")
+            continue
+        seen[rid] = n
+        if "constraints" in item and item["constraints"] is not None:
+            try:
+                item["constraints"] = from_dicts(item["constraints"])
+            except ConstraintError as e:
+                skip(str(e))
+                continue
+        yield rid, item
+
+
+def run_batch(args, backend, config: RunConfig, err=None) -> int:
+    """Every line's run is isolated: an error in one becomes an error record for its id and the batch goes on.
+    Resumable: ids already in the output are skipped; a line torn by a killed run is dropped first."""
+    from irg.engine.jsonl import append_line, field_values, repair_tail
+    from irg.engine.loop import InputError
+    from irg.engine.record import Recorder
+    from irg.engine.strategies import run
+
+    err = err or sys.stderr
+    if (torn := repair_tail(args.out)) is not None:
+        err.write(torn + "\n")
+    done = field_values(args.out, "id")
+    todo = [(i, item) for i, item in read_jsonl(args.inp, err) if i not in done]
+    err.write(f"{len(done)} already in {args.out}; {len(todo)} to run with {config.strategy}\n")
+    lock = threading.Lock()
+    counter = {"n": 0, "errors": 0}
+
+    def one(job, fh):
+        rid, item = job
+        rec = Recorder(rid)
+        try:
+            for _ in rec.wrap(run(item["prompt"], backend, config, constraints=item.get("constraints"), task=item.get("task"))):
+                pass
+            row, line = rec.record, (f"score {rec.record['iterations'][-1]['score'] if rec.record['iterations'] else 0:.2f}, "
+                                     f"{rec.record['tokens_total']} tokens, {rec.record['seconds']:.1f}s, {rec.record['stop_reason']}")
+        except InputError as e:  # the prompt itself: the message is for the user as is
+            row, line = {"id": rid, "strategy": config.strategy, "error": str(e)}, f"error: {e}"
+        except Exception as e:  # noqa: BLE001 — one line's failure must not end the batch; it is recorded
+            msg = f"{type(e).__name__}: {e}"
+            row, line = {"id": rid, "strategy": config.strategy, "error": msg}, f"error: {msg}"
+        with lock:
+            append_line(fh, row)
+            counter["n"] += 1
+            counter["errors"] += "error" in row
+            err.write(f"[{counter['n']}/{len(todo)}] {rid}: {line}\n")
+
+    with open(args.out, "a", encoding="utf-8") as fh:
+        with ThreadPoolExecutor(max_workers=max(1, args.n_jobs)) as pool:
+            list(pool.map(lambda job: one(job, fh), todo))
+    if counter["errors"]:
+        err.write(f"{counter['errors']} of {len(todo)} lines ended in an error; each has an error record in {args.out}\n")
+    return 0
+
+
+def summarize_cmd(argv: list[str]) -> int:
+    """python -m irg summarize --in prompts.jsonl results.jsonl [...]: scores against "gold_constraints"."""
+    from irg.engine.jsonl import read_objects
+    from irg.evaluation.metrics import summarize
+
+    p = argparse.ArgumentParser(prog="python -m irg summarize")
+    p.add_argument("--in", dest="inp", required=True, help='prompts JSONL with "gold_constraints" per line')
+    p.add_argument("results", nargs="+", help="batch output files")
+    args = p.parse_args(argv)
+    from irg.engine.constraints import ConstraintError, from_dicts
+
+    gold = {}
+    for i, item in read_jsonl(args.inp):
+        if isinstance(item.get("gold_constraints"), list):
+            try:
+                from_dicts(item["gold_constraints"])
+                gold[i] = item["gold_constraints"]
+            except ConstraintError as e:
+                sys.stderr.write(f"{args.inp}: id {i}: gold_constraints: {e}; not scored\n")
+    cols = ["strategy", "n", "errors", "prompt_level", "constraint_level", "first_draft_prompt_level", "mean_tokens", "mean_seconds",
+            "mean_iterations", "extraction_exact"]
+    print("| " + " | ".join(cols) + " |\n|" + "---|" * len(cols))
+    for path in args.results:
+        s = summarize([r for _, r in read_objects(path)], gold)
+        print("| " + " | ".join(f"{s.get(c, ''):.3f}" if isinstance(s.get(c), float) else str(s.get(c, "")) for c in cols) + " |")
+    return 0
+
+
+def main(argv=None) -> int:
+    plugins.load()  # the tuned adapters register with the engine (--adapter)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "summarize":
+        try:
+            return summarize_cmd(argv[1:])
+        except (OSError, ValueError, KeyError) as e:
+            sys.stderr.write(f"error: {e}\n")
+            return 2
+    batch = bool(argv) and argv[0] == "batch"
+    p = argparse.ArgumentParser(prog="python -m irg" + (" batch" if batch else ""),
+                                description="Iterative Reflexive Generation with small language models.")
+    if batch:
+        argv = argv[1:]
+        p.add_argument("--in", dest="inp", required=True, help='JSONL: {"id": ..., "prompt": ...} per line')
+        p.add_argument("--out", required=True, help="JSONL results; ids already there are skipped (resumable)")
+        p.add_argument("--n-jobs", type=int, default=1, help="prompts run at once (they share one model)")
+    else:
+        p.add_argument("prompt", help="the request (use quotes)")
+        p.add_argument("--json", action="store_true", help="print events as JSON lines instead of text")
+    p.add_argument("--model", default="bundled", help="'bundled', a Hugging Face id, a local path, or an OpenAI-compatible server URL")
+    p.add_argument("--backend", default=DEFAULT_BACKEND, choices=BACKENDS,
+                   help="auto = llama.cpp for GGUF models (fast), transformers otherwise")
+    if not batch:
+        p.add_argument("--adapter", default=None,
+                       help="drafts from the model with a tuned adapter: gan, lora (the shipped ones), or a path to "
+                            "an adapter .safetensors file or LoRA folder")
+    add_config_flags(p)
+    args = p.parse_args(argv)
+    try:
+        config = config_from(args)
+        if not batch and not args.prompt.strip():
+            raise ConfigError("The prompt is empty: give a request in quotes.")
+        if batch and not os.path.isfile(args.inp):
+            raise ConfigError(f"No such input file: {args.inp}")
+        from irg.engine.loop import InputError
+        from irg.engine.models import ModelError, get_backend
+        from irg.engine.strategies import run
+
+        backend = get_backend(args.model, args.backend)
+        if batch:
+            return run_batch(args, backend, config)
+        drafter = None
+        if args.adapter:
+            hooks = adapters()
+            if hooks is None:
+                raise ConfigError("--adapter needs the tuning package (tuning/), which is not installed.")
+            drafter = hooks.draft_backend(args.model, args.adapter)
+        events = run(args.prompt, backend, config, draft_backend=drafter)
+        if args.json:
+            for ev in events:
+                print(json.dumps(ev.to_dict(), ensure_ascii=False), flush=True)
+        else:
+            print_events(events)
+        return 0
+    except KeyboardInterrupt:
+        sys.stderr.write("\ninterrupted\n")
+        return 130
+    except Exception as e:  # every expected failure has a sentence for the user; no traceback
+        from irg.engine.backends import BackendError
+        from irg.engine.loop import InputError
+        from irg.engine.models import ModelError
+
+        hooks = adapters()
+        if isinstance(e, (ConfigError, ModelError, InputError, BackendError, OSError)) or (hooks and isinstance(e, hooks.error)):
+            sys.stderr.write(f"error: {e}\n")
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

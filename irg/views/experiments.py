@@ -1,0 +1,68 @@
+"""The app's Experiments tab: saved quality reports, and small experiments run live.
+
+Saved reports are the summary.json files the quality runner writes (irg/evaluation/summary.py):
+the committed ones under assets/results/quality/ and any under runs/quality/. A live
+experiment is the same runner on a few dev-split items, reporting progress after each run.
+"""
+from __future__ import annotations
+
+import json
+import tempfile
+import threading
+from pathlib import Path
+from typing import Callable
+
+from irg.engine import paths
+from irg.engine.config import RunConfig
+from irg.evaluation import runner as quality
+from irg.evaluation import suites
+from irg.evaluation import summary as evaluation
+from irg.evaluation.reports import figures, table
+
+ROOT = paths.ROOT
+REPORT_DIRS = (ROOT / "assets" / "results" / "quality", ROOT / "runs" / "quality")
+LIVE_MAX_ITEMS = 20  # a live experiment is a demonstration; the real ones run from the command line
+
+
+def saved_reports() -> dict[str, Path]:
+    out = {}
+    for d in REPORT_DIRS:
+        for f in sorted(d.glob("*/summary.json")) if d.exists() else []:
+            out[f"{f.parent.name} ({'committed' if 'assets' in f.parts else 'local run'})"] = f
+    return out
+
+
+def show(summary: dict) -> tuple[str, list]:
+    """(HTML table, plotly figures) of a summary."""
+    extra = ""
+    if "extraction" in summary:
+        e = summary["extraction"]
+        extra = (f"<p>Constraint extraction vs ground truth: precision {e['precision']:.3f}, recall {e['recall']:.3f}, "
+                 f"prompts exact {e['prompts_exact']:.1%}</p>")
+    # the table scrolls sideways inside its box on a phone instead of being cut off
+    return f"<div style='overflow-x:auto'>{table(summary)}</div>" + extra, figures(summary)
+
+
+def load(name: str) -> dict:
+    path = saved_reports().get(name)
+    if path is None:
+        raise ValueError(f"No saved report called '{name}'.")
+    return json.loads(path.read_text())
+
+
+def live(suite: str, n: int, strategies: list[str], budget: int, model: str, cancel: threading.Event,
+         on_progress: Callable[[int, int], None] | None = None) -> dict:
+    """Runs the strategies on the first n dev items of a suite; returns the summary."""
+    if not strategies:
+        raise ValueError("Choose at least one strategy.")
+    if not 1 <= n <= LIVE_MAX_ITEMS:
+        raise ValueError(f"A live experiment takes 1 to {LIVE_MAX_ITEMS} prompts; run bigger ones with "
+                         "`python -m irg.bench quality` (see the README).")
+    items = suites.load(suite, "dev", n)
+    base = RunConfig(budget=budget).to_dict()
+    out = Path(tempfile.mkdtemp(prefix="irg-exp-")) / "results.jsonl"
+    quality.run_suite(items, strategies, base, out, model, progress=False, cancel=cancel, on_done=on_progress)
+    rows = evaluation.load_results(out)
+    if not rows:
+        raise ValueError("The experiment was stopped before any run finished.")
+    return evaluation.summarize(rows)
