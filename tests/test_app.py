@@ -11,7 +11,7 @@ from irg.engine.events import DraftDone, Final, IterationDone
 from irg.engine.strategies import run
 from irg.evaluation.anytime import AnytimeCurve, anytime_index
 from irg.evaluation.summary import summarize
-from irg.views import charts, presets, ui
+from irg.views import charts, presets, run_view, session, ui
 from irg.views.textdiff import diff_html, diff_markdown
 
 SETTINGS = dict(strategy="irg_external", max_iters=2, max_new_tokens=6)
@@ -19,7 +19,7 @@ ZEBRA = "Write about zebras. Include the keyword 'zebra'."
 
 
 def test_run_view_shows_every_module(backend):
-    view = ui.RunView()
+    view = run_view.RunView()
     for ev in run(ZEBRA, backend, RunConfig(**SETTINGS)):
         view.add(ev)
     page = view.cards_html()
@@ -30,7 +30,7 @@ def test_run_view_shows_every_module(backend):
 
 
 def test_model_text_is_escaped():
-    view = ui.RunView()
+    view = run_view.RunView()
     view.add(DraftDone(1, "<script>alert(1)</script>", 3, 4, 0.1, "stop"))
     assert "<script>" not in view.cards_html() and "&lt;script&gt;" in view.cards_html()
 
@@ -51,8 +51,8 @@ def test_bad_input_is_a_message(prompt, model, settings, msg):
 
 
 def test_model_status_says_ready_or_why_not(model_dir):
-    assert list(ui.model_status(model_dir))[-1].startswith("✔")
-    assert "Unknown model" in list(ui.model_status("no such model!"))[-1]
+    assert list(session.model_status(model_dir))[-1].startswith("✔")
+    assert "Unknown model" in list(session.model_status("no such model!"))[-1]
 
 
 def test_stream_is_throttled_charts_once_per_iteration_and_files_at_the_end(model_dir):
@@ -72,9 +72,9 @@ def test_stream_is_throttled_charts_once_per_iteration_and_files_at_the_end(mode
 def test_stop_reaches_only_its_session(model_dir):
     gen_a = ui.stream_run("Say hi.", model_dir, {**SETTINGS, "max_new_tokens": 3000, "strategy": "single_pass"}, "A")
     next(gen_a), next(gen_a), next(gen_a)  # loading, started, the draft under way
-    ui.stop("B")  # another session's Stop
-    assert not ui._cancels["A"].is_set()
-    ui.stop("A")
+    session.stop("B")  # another session's Stop
+    assert not session._cancels["A"].is_set()
+    session.stop("A")
     rest = list(gen_a)
     assert "stopped by you" in rest[-1]["cards"] and rest[-1]["final"]
 
@@ -196,7 +196,7 @@ def test_an_unexpected_error_is_a_sentence_not_a_traceback(backend, monkeypatch)
         raise KeyError("bug")
 
     monkeypatch.setitem(irg.engine.strategies.STRATEGIES, "irg_hybrid", broken)
-    monkeypatch.setattr(ui, "load_model", lambda model: (backend, None))
+    monkeypatch.setattr(session, "load_model", lambda model: (backend, None))
     out = list(ui.stream_run("Say hi.", "tiny", {"strategy": "irg_hybrid"}, "s3"))
     assert "failed unexpectedly (KeyError)" in out[-1]["cards"] and "Traceback" not in out[-1]["cards"]
 
@@ -256,8 +256,8 @@ def shipped(tmp_path, monkeypatch, model_dir):
 
 
 def test_adapter_toggle_only_for_models_that_have_one(shipped, model_dir):
-    assert ui.adapter_choices(model_dir) == ["off", "GAN-tuned adapter"]
-    assert ui.adapter_choices("no/such-model") == []
+    assert session.adapter_choices(model_dir) == ["off", "GAN-tuned adapter"]
+    assert session.adapter_choices("no/such-model") == []
 
 
 def final_of(outs):
@@ -311,7 +311,7 @@ def test_iteration_card_shows_scaffold_grammar_rendering_and_candidates():
     cs = extract_all("Write exactly 3 bullet points in all capital letters.")
     rep = Report([Finding("bullet_count", "critical", "0 bullets", constraint=cs[0].to_dict())], 0.0)
     plan = TemplatePlanner("render", cs).plan("x", rep, [])
-    view = ui.RunView()
+    view = run_view.RunView()
     for ev in [RunStarted("p", "irg_hybrid", "m", {}, [c.to_dict() for c in cs]),
                DraftDone(1, "Hello there.", 10, 3, 0.1, "stop"),
                Rendered(1, "Hello there.", "HELLO THERE.", [{"kind": "uppercase", "label": "rendered: uppercase",
@@ -337,7 +337,7 @@ def test_iteration_card_shows_scaffold_grammar_rendering_and_candidates():
 def test_compare_runs_strategies_together_and_exports(backend, monkeypatch):
     from irg.views import compare
 
-    monkeypatch.setattr(ui, "load_model", lambda model: (backend, None))
+    monkeypatch.setattr(session, "load_model", lambda model: (backend, None))
     settings = {"max_iters": 2, "max_new_tokens": 12, "budget": 800}
     outs = list(compare.stream_compare(ZEBRA, "tiny", list(compare.DEFAULT), settings, "c1"))
     end = outs[-1]
@@ -387,9 +387,9 @@ def test_advanced_summary_says_the_current_values():
 def test_a_plan_card_says_what_it_asks_and_what_it_enforces():
     plan = {"instructions": ["Use bullets."], "scaffold": ["* "], "constraints_text": ["no commas"], "relaxed": [],
             "source": "template", "constraints": {}}
-    g = ui.glance(plan)
+    g = run_view.glance(plan)
     assert "asks: 1 instruction" in g and "enforces: 2 hard constraints" in g
-    assert "enforces: nothing" in ui.glance({**plan, "scaffold": [], "constraints_text": []})
+    assert "enforces: nothing" in run_view.glance({**plan, "scaffold": [], "constraints_text": []})
 
 
 def test_gradio_client_compare_streams_columns(server, model_dir):

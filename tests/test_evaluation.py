@@ -171,3 +171,9 @@ def test_compare_files_pairs_one_strategy_across_two_runs(tmp_path):
     assert res["n"] == 4 and res["wins"] == 3 and res["losses"] == 0 and res["diff"] == 0.75
     assert res["mean_tokens_a"] == 100 and res["mean_tokens_b"] == 150
     assert bench_main(["compare", str(a), str(b), "--strategy", "single_pass"]) == 2
+
+
+def test_the_constraint_suite_file_is_the_seeded_composers_output():
+    from irg.evaluation.suites.__main__ import main
+
+    assert main(["build", "--check"]) == 0

@@ -93,7 +93,7 @@ def test_live_adaptive_rule(backend, monkeypatch, threshold, reason, n):
 
 
 def test_adaptive_without_a_model_file_is_a_sentence(monkeypatch, tmp_path):
-    from irg.views.ui import check_input
+    from irg.views.session import check_input
 
     monkeypatch.setattr(S, "MODEL_PATH", tmp_path / "none.json")
     monkeypatch.delitem(S._loaded, "model", raising=False)

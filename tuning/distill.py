@@ -20,6 +20,10 @@ Stages (each resumable, each writes into --out):
   5. table      accuracy on train / validation / test for base and the three students (greedy, one pass,
                 the engine's draft prompt), with bootstrap CIs and paired sign tests against base; rationale
                 lengths, training time, peak RSS; plotly loss curves.
+
+Why one file of ~600 lines: the five stages are one resumable pipeline read top to bottom, each a short
+section sharing the run folder's layout; splitting it (teacher / student / report) is listed in ARCHITECTURE.md
+as the next cut.
 """
 from __future__ import annotations
 

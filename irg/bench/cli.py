@@ -234,6 +234,14 @@ def main(argv=None) -> int:
     if argv[:1] == ["_measure"]:
         print(json.dumps(measure(argv[1], int(argv[2]))))
         return 0
+    args = parser().parse_args(argv)
+    return run_command(args, argv)
+
+
+def parser() -> argparse.ArgumentParser:
+    """Every benchmark and its flags; choices come from the config's own lists."""
+    from irg.engine.config import PLANNERS, STOP_RULES, STRUCTURE
+
     p = argparse.ArgumentParser(prog="python -m irg.bench")
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("speed", help="speed of each backend on the bundled model")
@@ -260,9 +268,9 @@ def main(argv=None) -> int:
     q.add_argument("--max-new-tokens", type=int, default=256)
     q.add_argument("--hybrid-critic", default="when_rules_pass", choices=["always", "when_rules_pass"],
                    help="irg_hybrid: ask the model critic every iteration, or only once the rules find nothing critical")
-    q.add_argument("--planner", default="template", choices=["template", "model", "preference"])
-    q.add_argument("--stop", default="fixed", choices=["fixed", "plateau", "adaptive"], help="the IRG strategies' stop rule")
-    q.add_argument("--structure", default="render", choices=["instructions", "masks", "scaffolds", "render"],
+    q.add_argument("--planner", default="template", choices=list(PLANNERS))
+    q.add_argument("--stop", default="fixed", choices=list(STOP_RULES), help="the IRG strategies' stop rule")
+    q.add_argument("--structure", default="render", choices=list(STRUCTURE),
                    help="what a revision may use (each level includes the ones before; the ablation of issue 14)")
     q.add_argument("--candidates", type=int, default=1, help="drafts per IRG revision, ranked by the rules then log-prob")
     q.add_argument("--model", default="bundled")
@@ -275,14 +283,17 @@ def main(argv=None) -> int:
     t.add_argument("--n", type=int, default=20)
     t.add_argument("--max-iters", type=int, default=4)
     t.add_argument("--backend", default="llama.cpp")
-    t.add_argument("--structure", default="render", choices=["instructions", "masks", "scaffolds", "render"])
+    t.add_argument("--structure", default="render", choices=list(STRUCTURE))
     t.add_argument("--out", help="also write the result as JSON here")
     c = sub.add_parser("compare", help="one strategy in two results files (e.g. two planners), paired on the same prompts")
     c.add_argument("a", help="results.jsonl (or its folder): the variant")
     c.add_argument("b", help="results.jsonl (or its folder): what it is compared with")
     c.add_argument("--strategy", default="irg_hybrid")
     c.add_argument("--out", help="also write the comparison as JSON here")
-    args = p.parse_args(argv)
+    return p
+
+
+def run_command(args: argparse.Namespace, argv: list[str]) -> int:
     if args.cmd == "compare":
         from irg.evaluation.summary import compare_files
 

@@ -13,19 +13,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 
+from irg.engine import events as etypes  # the event types (ev is an event)
 from irg.engine.config import STRATEGIES, ConfigError, RunConfig
-from irg.engine.events import (
-    Candidates,
-    CritiqueDone,
-    DraftDone,
-    DraftToken,
-    Final,
-    IterationDone,
-    PlanDone,
-    Rendered,
-    RunStarted,
-    Stopped,
-)
 from irg.engine.models import BACKENDS, DEFAULT_BACKEND, adapters
 from irg.views import plugins
 
@@ -67,35 +56,35 @@ def print_events(events, out=None) -> None:
         out.write(s)
         out.flush()
     for ev in events:
-        if isinstance(ev, RunStarted):
+        if isinstance(ev, etypes.RunStarted):
             w(f"model {ev.model} · strategy {ev.strategy}\n")
             for n in ev.notices:
                 w(f"note: {n}\n")
             if ev.constraints:
                 w("constraints found in the prompt: " + ", ".join(c["kind"] for c in ev.constraints) + "\n")
-        elif isinstance(ev, DraftToken):
+        elif isinstance(ev, etypes.DraftToken):
             if not streaming:
                 w(f"\n── draft {ev.iteration} ──\n")
                 streaming = True
             w(ev.text)
-        elif isinstance(ev, DraftDone):
+        elif isinstance(ev, etypes.DraftDone):
             if not streaming:  # a batched candidate: no tokens were streamed
                 w(f"\n── draft {ev.iteration} ──\n{ev.text}")
             streaming = False
             w(f"\n   [{ev.prompt_tokens} prompt + {ev.completion_tokens} generated tokens, {ev.seconds:.1f}s, {ev.finish_reason}]\n")
-        elif isinstance(ev, Candidates):
+        elif isinstance(ev, etypes.Candidates):
             w("── candidates: " + "; ".join(f"{'*' if j == ev.chosen else ''}{it['constraints_met']} met, log-prob "
                                           f"{it['mean_logprob']}" for j, it in enumerate(ev.items)) + "\n")
-        elif isinstance(ev, Rendered):
+        elif isinstance(ev, etypes.Rendered):
             w("── " + ", ".join(st["label"] for st in ev.steps) + f" (the model wrote: {ev.before[:80]!r}…)\n")
-        elif isinstance(ev, CritiqueDone):
+        elif isinstance(ev, etypes.CritiqueDone):
             r = ev.report
             w(f"── critique {ev.iteration}: score {r['score']:.2f}" + (f", {ev.tokens} tokens" if ev.tokens else "") + "\n")
             for f in r["findings"]:
                 w(f"   [{f['severity']}/{f['source']}] {f['kind']}: {f['message']}" + (f" ({f['where']})" if f["where"] else "") + "\n")
             if not r["findings"]:
                 w("   no findings\n")
-        elif isinstance(ev, PlanDone):
+        elif isinstance(ev, etypes.PlanDone):
             w(f"── plan {ev.iteration} ({ev.plan['source']}" + (f", {ev.tokens} tokens" if ev.tokens else "") + ")\n")
             for i in ev.plan["instructions"]:
                 w(f"   - {i}\n")
@@ -105,11 +94,11 @@ def print_events(events, out=None) -> None:
                 w(f"   decoding: {c}\n")
             for c in ev.plan.get("relaxed", []):
                 w(f"   relaxed after a degenerate draft: {c}\n")
-        elif isinstance(ev, IterationDone):
+        elif isinstance(ev, etypes.IterationDone):
             w(f"── iteration {ev.iteration} done: score {ev.score:.2f}, {ev.tokens_cum} tokens so far, {ev.seconds_cum:.1f}s\n")
-        elif isinstance(ev, Stopped):
+        elif isinstance(ev, etypes.Stopped):
             w(f"\nstopped: {ev.reason}" + (f" ({ev.detail})" if ev.detail else "") + "\n")
-        elif isinstance(ev, Final):
+        elif isinstance(ev, etypes.Final):
             w(f"\n══ final answer ({ev.mode}: iteration {ev.best_iteration if ev.mode == 'best' else 'last'}, "
               f"score {ev.best_score if ev.mode == 'best' else ev.last_score:.2f}, {ev.tokens_total} tokens, {ev.seconds:.1f}s) ══\n")
             w(ev.answer + "\n")

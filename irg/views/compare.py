@@ -12,21 +12,19 @@ comparison as JSON and Markdown. `stream_compare` is the page's entry point, lik
 from __future__ import annotations
 
 import html
-import json
 import logging
 import queue
-import tempfile
 import threading
 import time
 from dataclasses import replace
-from pathlib import Path
 from typing import Iterator
 
 from irg.engine.config import STRATEGIES, ConfigError, RunConfig
 from irg.engine.events import DraftToken, Event, Final
 from irg.views import charts, ui
+from irg.views import session as sess
 from irg.views.presets import Preset
-from irg.views.ui import RunView, md_quote
+from irg.views.run_view import RunView, md_quote, write_pair
 
 log = logging.getLogger(__name__)
 DEFAULT = ("single_pass", "best_of_n", "irg_hybrid")
@@ -163,12 +161,7 @@ class CompareView:
         return "\n".join(lines)
 
     def write_files(self) -> list[str]:
-        d = Path(tempfile.mkdtemp(prefix="irg-compare-"))
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        js, md = d / f"irg-compare-{stamp}.json", d / f"irg-compare-{stamp}.md"
-        js.write_text(json.dumps(self.record(), indent=2, ensure_ascii=False))
-        md.write_text(self.markdown())
-        return [str(js), str(md)]
+        return write_pair("irg-compare", self.record(), self.markdown())
 
 
 def check_strategies(strategies) -> list[str]:
@@ -190,22 +183,22 @@ def stream_compare(prompt: str, model: str, strategies: list[str], settings: dic
     adapter = settings.pop("adapter", None)
     try:
         chosen = check_strategies(strategies)
-        base = ui.check_input(prompt, settings)
+        base = sess.check_input(prompt, settings)
         configs = {s: replace(base, strategy=s) for s in chosen}
     except (ConfigError, InputError, TypeError, ValueError) as err:
-        yield {"columns": ui.message(str(err)), "status": "⚠ nothing was run"}
+        yield {"columns": sess.message(str(err)), "status": "⚠ nothing was run"}
         return
     yield {"columns": "", "chart": None, "files": [], "status": f"loading `{model}`…"}
-    backend, err = ui.load_model(model)
+    backend, err = sess.load_model(model)
     if err:
-        yield {"columns": ui.message(err), "status": "⚠ the model did not load"}
+        yield {"columns": sess.message(err), "status": "⚠ the model did not load"}
         return
-    drafter, err = ui.load_draft_backend(model, adapter)
+    drafter, err = sess.load_draft_backend(model, adapter)
     if err:
-        yield {"columns": ui.message(err), "status": "⚠ the adapter did not load"}
+        yield {"columns": sess.message(err), "status": "⚠ the adapter did not load"}
         return
     view = CompareView(prompt.strip(), backend.model_id, chosen, base.budget, preset)
-    with ui.session_cancel(f"{session}/compare") as cancel:
+    with sess.session_cancel(f"{session}/compare") as cancel:
         yield from _stream(view, run_together(prompt, backend, configs, cancel, drafter))
 
 
@@ -225,7 +218,7 @@ def _stream(view: CompareView, events) -> Iterator[dict]:
             yield out
     except Exception as err:  # noqa: BLE001 — a bug in a view still reaches the user as a sentence
         log.exception("comparison failed")
-        yield {"columns": view.columns_html() + ui.message(f"The comparison failed unexpectedly ({type(err).__name__}); "
+        yield {"columns": view.columns_html() + sess.message(f"The comparison failed unexpectedly ({type(err).__name__}); "
                                                            "what it had is shown above."), "status": "⚠ the comparison failed"}
         return
     finally:
@@ -237,4 +230,4 @@ def _stream(view: CompareView, events) -> Iterator[dict]:
 
 
 def stop(session: str | None) -> None:
-    ui.stop(f"{session}/compare")
+    sess.stop(f"{session}/compare")

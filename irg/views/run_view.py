@@ -1,0 +1,274 @@
+"""One run as the page shows it: `RunView` turns the engine's events into iteration cards (HTML), the final
+answer with its difference from the first draft, the anytime curve and the run's record (JSON and Markdown).
+Used by the Run tab (irg/views/ui.py) and by each column of Compare (irg/views/compare.py). No gradio here.
+"""
+from __future__ import annotations
+
+import html
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from irg.engine import events as etypes  # the event types (ev is an event)
+from irg.engine.record import Recorder
+from irg.evaluation.anytime import AnytimeCurve
+from irg.views.presets import Preset
+from irg.views.textdiff import diff_html, diff_markdown
+
+SEV_DOT = "<span class='irg-dot'>●</span>"  # coloured by CSS; plain glyphs render where emoji fonts are missing
+STOP_TEXT = {"no_critical": "no critical problem left", "max_iters": "maximum iterations reached",
+             "time_limit": "time limit reached", "budget": "token budget spent", "cancelled": "stopped by you",
+             "single_pass": "single pass (one draft, scored by rules)", "candidates_done": "all candidates drawn",
+             "plateau": "the score stopped rising (plateau rule)", "adaptive": "another pass was not worth its tokens (adaptive rule)"}
+e = html.escape
+
+
+class RunView:
+    """Accumulates one run's events into HTML cards, a final panel, a curve and a record."""
+
+    def __init__(self, preset: Preset | None = None):
+        self.preset = preset
+        key = (lambda text: preset.check(text)["quality"]) if preset else None
+        self.curve = AnytimeCurve(answer_key=key)
+        self.recorder = Recorder()
+        self.header = ""
+        self.cards: dict[int, dict] = {}
+        self.stopped = ""
+        self.final: etypes.Final | None = None
+        self.first_draft = ""
+
+    def card(self, i: int) -> dict:
+        return self.cards.setdefault(i, {"draft": "", "draft_info": "", "findings": None, "critic": "", "plan": None,
+                                         "summary": "", "stage": "drafting", "rendered": None})
+
+    def add(self, ev) -> bool:
+        """Feed an event; True when the charts need redrawing."""
+        self.recorder.add(ev)
+        redraw = self.curve.add(ev)
+        if isinstance(ev, etypes.RunStarted):
+            cons = ", ".join(c["kind"].replace("_", " ") for c in ev.constraints) or "none found"
+            self.header = (f"<b>{e(ev.strategy)}</b> on <code>{e(ev.model)}</code> · constraints found in the prompt: "
+                           f"{e(cons)}" + "".join(f"<div class='irg-notice'>⚠ {e(n)}</div>" for n in ev.notices))
+        elif isinstance(ev, etypes.DraftToken):
+            self.card(ev.iteration)["draft"] += ev.text
+        elif isinstance(ev, etypes.DraftDone):
+            c = self.card(ev.iteration)
+            c.update(draft=ev.text, stage="analysing",
+                     draft_info=f"{ev.prompt_tokens} read + {ev.completion_tokens} written · {ev.seconds:.1f} s · {ev.finish_reason}")
+            if ev.iteration == 1:
+                self.first_draft = ev.text
+        elif isinstance(ev, etypes.Rendered):
+            self.card(ev.iteration)["rendered"] = ev
+        elif isinstance(ev, etypes.Candidates):
+            self.card(ev.iteration)["candidates"] = ev
+        elif isinstance(ev, etypes.CritiqueDone):
+            c = self.card(ev.iteration)
+            c.update(findings=ev.report["findings"], critic=ev.report.get("critic_text", ""), stage="planning")
+        elif isinstance(ev, etypes.PlanDone):
+            self.card(ev.iteration)["plan"] = ev.plan
+        elif isinstance(ev, etypes.IterationDone):
+            c = self.card(ev.iteration)
+            key = ""
+            if self.preset is not None:
+                chk = self.preset.check(ev.draft)
+                key = f" · answer key {chk['met']}/{chk['total']}" if chk["total"] else ""
+            share = f" · model wrote {ev.model_share:.0%} of it" if ev.model_share < 1 else ""
+            c.update(stage="done", summary=f"score <b>{ev.score:.2f}</b>{key} · {ev.tokens} tokens "
+                                           f"({ev.tokens_cum} so far) · {ev.seconds:.1f} s{share}")
+        elif isinstance(ev, etypes.Stopped):
+            self.stopped = STOP_TEXT.get(ev.reason, ev.reason.replace("_", " ")) + (f" — {ev.detail}" if ev.detail else "")
+        elif isinstance(ev, etypes.Final):
+            self.final = ev
+        return redraw
+
+    # ---- HTML -------------------------------------------------------------------------
+    def cards_html(self) -> str:
+        parts = [f"<div class='irg-head'>{self.header}</div>"] if self.header else []
+        for i, c in sorted(self.cards.items()):
+            stage = "" if c["stage"] == "done" else f" <span class='irg-stage'>{c['stage']}…</span>"
+            body = [f"<div class='irg-title'>Iteration {i}{stage}</div>",
+                    f"<div class='irg-draft'><b>Draft</b> <span class='irg-meta'>{e(c['draft_info'])}</span>"
+                    f"<div class='irg-text'>{e(c['draft']) or '…'}</div></div>"]
+            if (cd := c.get("candidates")) is not None:
+                rows = "".join(f"<li>{'▶ ' if j == cd.chosen else ''}T {it['temperature']:.1f} · {it['constraints_met']} constraints met"
+                               f"{' · debris' if it['degenerate'] else ''} · mean log-prob {it['mean_logprob']}</li>"
+                               for j, it in enumerate(cd.items))
+                body.append(f"<div class='irg-rendered'><b>{len(cd.items)} candidates</b> <span class='irg-meta'>ranked by "
+                            f"constraints met, then mean log-probability</span><ul>{rows}</ul></div>")
+            if (r := c["rendered"]) is not None:  # a labelled step of its own, with the model's words beside it
+                labels = ", ".join(e(st["label"]) for st in r.steps)
+                body.append(f"<div class='irg-rendered'><b>Rendering</b> <span class='irg-chip irg-chip-render'>"
+                            f"rendered: {len(r.steps)} step(s)</span> <span class='irg-meta'>{labels}</span>"
+                            f"<details><summary>before (the model's words) / after</summary>"
+                            f"<div class='irg-text'>{e(r.before)}</div><hr><div class='irg-text'>{e(r.after)}</div>"
+                            "</details></div>")
+            if c["findings"] is not None:
+                items = "".join(
+                    f"<li class='sev-{f['severity']}'>{SEV_DOT} <b>{f['severity']}</b> · {e(f['source'])} · "
+                    f"<code>{e(f['kind'])}</code>: {e(f['message'])}" + (f" <i>({e(f['where'])})</i>" if f["where"] else "")
+                    + "</li>" for f in c["findings"]) or "<li>✔ no findings</li>"
+                critic = (f"<details><summary>the model critic's own words</summary><div class='irg-text'>{e(c['critic'])}"
+                          "</div></details>") if c["critic"] else ""
+                body.append(f"<div class='irg-critique'><b>Critique</b><ul>{items}</ul>{critic}</div>")
+            if c["plan"] is not None:
+                p = c["plan"]
+                items = "".join(f"<li>{e(x)}</li>" for x in p["instructions"])
+                items += "".join(f"<li class='irg-lock'>scaffold — {e(x)}</li>" for x in p.get("scaffold", []))
+                items += "".join(f"<li class='irg-lock'>enforced while decoding: {e(x)}</li>" for x in p["constraints_text"])
+                items += "".join(f"<li class='irg-lock'>relaxed after a degenerate draft: {e(x)}</li>"
+                                 for x in p.get("relaxed", []))
+                if p["constraints"].get("grammar"):
+                    items += (f"<li><details><summary>the grammar</summary><pre>{e(p['constraints']['grammar'])}"
+                              "</pre></details></li>")
+                body.append(f"<div class='irg-plan'><b>Plan for the next draft</b> <span class='irg-meta'>({e(p['source'])})"
+                            f"</span>{glance(p)}<ul>{items or '<li>(no instruction)</li>'}</ul></div>")
+            if c["summary"]:
+                body.append(f"<div class='irg-summary'>{c['summary']}</div>")
+            parts.append(f"<div class='irg-card' data-iteration='{i}'>{''.join(body)}</div>")
+        if self.stopped:
+            parts.append(f"<div class='irg-stop'><b>Stopped:</b> {e(self.stopped)}</div>")
+        return "<div class='irg-run'>" + "".join(parts) + "</div>"
+
+    def final_html(self) -> str:
+        f = self.final
+        if f is None:
+            return ""
+        if not f.answer:
+            return "<div class='irg-final'><i>No answer: the run ended before a draft was written.</i></div>"
+        which = f"iteration {f.best_iteration} (best so far)" if f.mode == "best" else "the last draft"
+        score = f.best_score if f.mode == "best" else f.last_score
+        out = [f"<div class='irg-text irg-answer'>{e(f.answer)}</div>",
+               f"<div class='irg-meta'>{e(which)} · score {score:.2f} · {f.tokens_total} tokens · {f.seconds:.1f} s · "
+               f"stopped: {e(self.stopped)} · Anytime Index {_ai(self.curve.index())}</div>"]
+        if self.preset is not None:
+            chk = self.preset.check(f.answer)
+            if chk["total"]:
+                ticks = " ".join(f"{'✔' if ok else '✘'} {e(label)}" for label, ok in chk["items"])
+                out.append(f"<div class='irg-key'><b>Answer key {chk['met']}/{chk['total']}:</b> {ticks}</div>")
+            if self.preset.reference:
+                out.append(f"<div class='irg-key'><b>Reference answer:</b> {e(self.preset.reference)}</div>")
+        if self.first_draft and f.answer.strip() != self.first_draft.strip():
+            out.append("<details open><summary>Difference from the first draft (<del>removed</del> / <ins>added</ins>)"
+                       f"</summary><div class='irg-text irg-diff'>{diff_html(self.first_draft, f.answer)}</div></details>")
+        elif self.first_draft:
+            out.append("<div class='irg-meta'>The final answer is the first draft, unchanged.</div>")
+        return "<div class='irg-final'>" + "".join(out) + "</div>"
+
+    # ---- downloads ---------------------------------------------------------------------
+    def record(self) -> dict:
+        r = dict(self.recorder.record)
+        r["anytime"] = self.curve.to_dict()
+        if self.preset is not None:
+            r["preset"] = {"id": self.preset.id, "title": self.preset.title, "answer": self.preset.answer,
+                           "reference": self.preset.reference, "constraints": self.preset.constraints}
+            if self.final is not None:
+                chk = self.preset.check(self.final.answer)
+                r["answer_key"] = {"met": chk["met"], "total": chk["total"], "items": chk["items"]}
+        return r
+
+    def markdown(self) -> str:
+        r = self.record()
+        cfg = r.get("config") or {}
+        lines = [f"# IRG Lab run: {r['strategy']} on `{r['model']}`", "", "## Prompt", "", md_quote(r["prompt"] or ""), "",
+                 "Settings: " + ", ".join(f"{k}={v}" for k, v in cfg.items()), "",
+                 "Constraints found in the prompt: " + (", ".join(c["kind"] for c in r["constraints"]) or "none"), ""]
+        for it in r["iterations"]:
+            lines += [f"## Iteration {it['iteration']}", ""]
+            if it.get("rendered"):
+                lines += ["**Draft (the model's words)**", "", md_quote(it["rendered"]["before"]), "",
+                          "**Rendered** (" + ", ".join(st["label"] for st in it["rendered"]["steps"]) + ")", "",
+                          md_quote(it["draft"]), "", "**Critique**", ""]
+            else:
+                lines += ["**Draft**", "", md_quote(it["draft"]), "", "**Critique**", ""]
+            lines += [f"- {f['severity']} · {f['source']} · `{f['kind']}`: {f['message']}" + (f" ({f['where']})" if f["where"] else "")
+                      for f in it["findings"]] or ["- no findings"]
+            if it.get("plan"):
+                lines += ["", "**Plan**", ""] + [f"- {x}" for x in it["plan"]["instructions"]]
+                lines += [f"- scaffold: {x}" for x in it["plan"].get("scaffold", [])]
+                lines += [f"- decoding constraint: {x}" for x in it["plan"]["constraints_text"]]
+            lines += ["", f"score {it.get('score', 0):.2f} · {it.get('tokens', 0)} tokens ({it.get('tokens_cum', 0)} so far) · "
+                          f"{it.get('seconds', 0):.1f} s", ""]
+        a = r["anytime"]
+        lines += [f"**Stopped:** {self.stopped}", "", "## Final answer", "", md_quote(r["final"]), "",
+                  f"Iteration {r['best_iteration']} · {r['tokens_total']} tokens · {r['seconds']:.1f} s · "
+                  f"Anytime Index {_ai(a['anytime_index_per_1k_tokens'])} per 1,000 tokens (quality = {a['quality_is']})", ""]
+        if "answer_key" in r:
+            k = r["answer_key"]
+            lines += [f"Answer key: {k['met']}/{k['total']} — " + ", ".join(f"{'✔' if ok else '✘'} {lab}" for lab, ok in k["items"]), ""]
+        if self.first_draft and r["final"].strip() != self.first_draft.strip():
+            lines += ["## Difference from the first draft (~~removed~~ **added**)", "", diff_markdown(self.first_draft, r["final"]), ""]
+        return "\n".join(lines)
+
+    def write_files(self) -> list[str]:
+        return write_pair("irg-run", self.record(), self.markdown())
+
+
+def write_pair(name: str, record: dict, markdown: str) -> list[str]:
+    """A record as JSON and Markdown in a fresh temporary folder (Gradio serves files from there)."""
+    d = Path(tempfile.mkdtemp(prefix=f"{name}-"))
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    js, md = d / f"{name}-{stamp}.json", d / f"{name}-{stamp}.md"
+    js.write_text(json.dumps(record, indent=2, ensure_ascii=False))
+    md.write_text(markdown)
+    return [str(js), str(md)]
+
+
+def glance(plan: dict) -> str:
+    """What a plan lays on the next draft, at a glance: what it only asks for (instructions the model may ignore)
+    and what it enforces (decoding masks, a grammar, scaffold literals the program writes itself)."""
+    asked = len(plan["instructions"])
+    hard = len(plan.get("scaffold", [])) + len(plan["constraints_text"])
+    chips = [f"<span class='irg-chip irg-chip-ask'>asks: {asked} instruction{'s' * (asked != 1)}</span>"]
+    chips.append(f"<span class='irg-chip irg-chip-hard'>enforces: {hard} hard constraint{'s' * (hard != 1)}</span>"
+                 if hard else "<span class='irg-chip'>enforces: nothing</span>")
+    if plan.get("relaxed"):
+        chips.append(f"<span class='irg-chip'>relaxed: {len(plan['relaxed'])}</span>")
+    return f"<div class='irg-glance'>{' '.join(chips)}</div>"
+
+
+def preset_markdown(p: Preset) -> str:
+    bits = [f"Constraints: {', '.join(c['kind'].replace('_', ' ') for c in p.constraints)}" if p.constraints else ""]
+    bits += [f"exact result: **{p.answer}**" if p.answer else "", f"reference: _{p.reference}_" if p.reference else ""]
+    return " · ".join(b for b in bits if b) + (f"\n\n{p.note}" if p.note else "")
+
+
+CARD_CSS = """
+.irg-run, .irg-final { font-size: 0.95em; }
+.irg-head { margin-bottom: 8px; }
+.irg-card { border: 1px solid #d0d7de; border-radius: 10px; padding: 10px 14px; margin: 10px 0; background: rgba(127,127,127,0.04); }
+.irg-title { font-weight: 700; font-size: 1.05em; margin-bottom: 6px; }
+.irg-stage { font-weight: 400; color: #8250df; }
+.irg-meta { color: #6e7781; font-size: 0.9em; }
+.irg-text { white-space: pre-wrap; overflow-wrap: anywhere; border-left: 3px solid #8c959f; padding: 4px 10px; margin: 4px 0 8px 0; }
+.irg-run pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+.irg-glance { margin: 4px 0; }
+.irg-chip { display: inline-block; border-radius: 999px; padding: 1px 9px; margin: 2px 4px 2px 0; font-size: 0.85em;
+            border: 1px solid #d0d7de; background: rgba(127,127,127,0.08); }
+.irg-chip-ask { border-color: #54aeff; } .irg-chip-hard { border-color: #cf222e; font-weight: 600; }
+.irg-chip-render { border-color: #1a7f37; }
+.irg-cols { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 12px; }
+.irg-col { min-width: 0; border: 1px solid #d0d7de; border-radius: 10px; padding: 8px 10px; }
+.irg-col-head { font-size: 1.1em; margin-bottom: 4px; }
+.irg-col .irg-card { padding: 6px 8px; }
+.irg-answer { border-left-color: #1a7f37; }
+.irg-critique ul, .irg-plan ul { margin: 4px 0 8px 0; padding-left: 20px; }
+.irg-plan { border-top: 1px dashed #d0d7de; padding-top: 4px; }
+.irg-rendered { border-top: 1px dashed #d0d7de; padding-top: 4px; }
+.irg-summary { font-size: 0.9em; border-top: 1px solid #d0d7de; padding-top: 4px; }
+.irg-stop { font-weight: 600; margin: 8px 0; }
+.irg-error { color: #cf222e; font-weight: 600; }
+.sev-critical .irg-dot { color: #cf222e; } .sev-major .irg-dot { color: #bc4c00; } .sev-minor .irg-dot { color: #8c959f; }
+.irg-lock { font-style: italic; }
+.irg-key { margin: 6px 0; }
+.irg-diff del { background: #ffebe9; color: #82071e; }
+.irg-diff ins { background: #dafbe1; color: #116329; text-decoration: none; }
+"""
+
+
+def _ai(x: float | None) -> str:
+    return "— (nothing spent beyond the first draft)" if x is None else f"{x:+.2f}"
+
+
+def md_quote(text: str) -> str:
+    return "\n".join("> " + ln for ln in (text or "(empty)").splitlines()) or "> (empty)"

@@ -1,0 +1,120 @@
+"""What a page needs around a run: each browser session's cancel event (Stop reaches only that session's
+generation thread), input checks with a sentence for the user, loading a model or an adapter as (value, message),
+and messages as HTML. Shared by the Run, Compare and Experiments tabs. No gradio here.
+"""
+from __future__ import annotations
+
+import html
+import logging
+import re
+import threading
+import time
+from contextlib import contextmanager
+from typing import Iterator
+
+from irg.engine.config import RunConfig
+from irg.engine.models import adapters
+
+log = logging.getLogger(__name__)
+MAX_PROMPT_CHARS = 20_000  # longer prompts are refused before any work (the model could not read them anyway)
+_cancels: dict[str, threading.Event] = {}
+_cancels_lock = threading.Lock()
+e = html.escape
+
+@contextmanager
+def session_cancel(session: str | None) -> Iterator[threading.Event]:
+    """This session's cancel event for the length of one run or experiment; set when it ends, however it ends."""
+    cancel = threading.Event()
+    with _cancels_lock:
+        _cancels[session or ""] = cancel
+    try:
+        yield cancel
+    finally:
+        cancel.set()  # Stop, a closed tab or an error: the generation thread halts
+        with _cancels_lock:
+            if _cancels.get(session or "") is cancel:
+                del _cancels[session or ""]
+
+
+def stop(session: str | None) -> None:
+    with _cancels_lock:
+        ev = _cancels.get(session or "")
+    if ev is not None:
+        ev.set()
+
+
+def check_input(prompt: str, settings: dict) -> RunConfig:
+    """The validated settings, or InputError/ConfigError with a message for the user."""
+    from irg.engine.loop import InputError
+
+    config = RunConfig(**settings)
+    if not (prompt or "").strip():
+        raise InputError("The prompt is empty: type a request or pick a classroom example.")
+    if len(prompt) > MAX_PROMPT_CHARS:
+        raise InputError(f"The prompt is {len(prompt):,} characters; the limit is {MAX_PROMPT_CHARS:,}. "
+                         "Shorten it (small models read at most a few pages).")
+    if re.fullmatch(r"[\W_]+", prompt.strip()):
+        raise InputError("The prompt has no words in it: type a request.")
+    if config.stop == "adaptive":
+        from irg.engine.stopping import check_model
+
+        check_model()  # a missing or damaged model file is a sentence now, not an error mid-run
+    return config
+
+
+def load_model(model: str):
+    """(backend, None) or (None, message): for the model switch and the run."""
+    from irg.engine.models import ModelError, get_backend
+
+    try:
+        return get_backend((model or "").strip() or "bundled"), None
+    except ModelError as err:
+        return None, str(err)
+    except Exception as err:  # noqa: BLE001 — an unexpected loader failure still becomes a sentence
+        return None, f"The model '{model}' could not be loaded: {type(err).__name__}: {err}"
+
+
+ADAPTER_OFF = "off"
+
+
+def adapter_choices(model: str) -> list[str]:
+    """The toggle's choices for this model: "off" plus the label of each shipped adapter ([] = hide the toggle)."""
+    hooks = adapters()
+    if hooks is None:  # no adapter package registered (e.g. a slim Space)
+        return []
+    found = hooks.find((model or "").strip() or "bundled")
+    return [ADAPTER_OFF, *[hooks.labels[k] for k in found]] if found else []
+
+
+def load_draft_backend(model: str, adapter_label: str | None):
+    """(backend or None, None) or (None, message): the draft engine for the chosen adapter, None = the plain model."""
+    if not adapter_label or adapter_label == ADAPTER_OFF:
+        return None, None
+    from irg.engine.models import ModelError
+
+    hooks = adapters()
+    kind = next((k for k, label in hooks.labels.items() if label == adapter_label), None) if hooks else None
+    if kind is None:
+        known = ", ".join(hooks.labels.values()) if hooks else "none installed"
+        return None, f"Unknown adapter '{adapter_label}': choose one of {known}, or off."
+    try:
+        return hooks.draft_backend((model or "").strip() or "bundled", kind), None
+    except (hooks.error, ModelError) as err:
+        return None, str(err)
+    except Exception as err:  # noqa: BLE001 — still a sentence for the user
+        log.exception("adapter load failed")
+        return None, f"The {adapter_label} could not be loaded: {type(err).__name__}: {err}"
+
+
+def model_status(model: str) -> Iterator[str]:
+    yield f"Loading `{model}`… (the first load of a model converts it once; later loads take about a second)"
+    t = time.perf_counter()
+    backend, err = load_model(model)
+    if err:
+        yield f"⚠ {err}"
+    else:
+        yield f"✔ `{backend.model_id}` ready on {backend.name} ({backend.context_length:,}-token context) · {time.perf_counter() - t:.1f} s"
+
+
+def message(text: str) -> str:
+    return f"<div class='irg-error'>⚠ {e(text)}</div>"
