@@ -68,3 +68,18 @@ def test_files_and_functions_read_in_one_sitting():
                       for f in ast.walk(ast.parse(p.read_text())) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
                       and f.end_lineno - f.lineno + 1 > 90]
     assert not long_files and not long_functions, long_files + long_functions
+
+
+def test_every_error_meant_for_the_user_shares_one_base():
+    """A view catches UserError and shows the sentence; the old names still import from where they are raised."""
+    from irg.engine.backends import BackendError
+    from irg.engine.config import ConfigError
+    from irg.engine.constraints import ConstraintError
+    from irg.engine.errors import UserError
+    from irg.engine.loop import InputError
+    from irg.engine.models import ModelError
+    from tuning.errors import AdapterError
+
+    for cls in (BackendError, ConfigError, ConstraintError, InputError, ModelError, AdapterError):
+        assert issubclass(cls, UserError), cls
+    assert issubclass(ConfigError, ValueError) and issubclass(ModelError, RuntimeError)  # old catch sites still work

@@ -182,5 +182,4 @@ def ship(src: Path, dest: Path | None = None, prefix: str = "smollm2-135m") -> l
 
 
 # The engine reaches these through its hook (irg/engine/models.py); it never imports this package.
-register_adapters(AdapterHooks(labels=LABELS, find=find, draft_backend=draft_backend, students=students, apply=apply,
-                               error=AdapterError))
+register_adapters(AdapterHooks(labels=LABELS, find=find, draft_backend=draft_backend, students=students, apply=apply))

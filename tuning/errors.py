@@ -1,5 +1,2 @@
 """Errors with a message for the user (importing this does not import torch)."""
-
-
-class AdapterError(ValueError):
-    """The adapter cannot be used; the message is one sentence for the user."""
+from irg.engine.errors import AdapterError  # noqa: F401 — declared with the engine's other user errors

@@ -4,6 +4,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, fields
 
+from irg.engine.errors import ConfigError  # noqa: F401 — raised here, importable from here as before
+
 STRATEGIES = ("single_pass", "single_render", "irg_internal", "irg_external", "irg_hybrid", "best_of_n", "self_consistency")
 PLANNERS = ("template", "model", "preference")
 FINAL_MODES = ("best", "last")
@@ -16,10 +18,6 @@ STOP_RULES = ("fixed", "plateau", "adaptive")  # irg/engine/stopping.py
 STRUCTURE = ("instructions", "masks", "scaffolds", "render")
 MAX_TIME_LIMIT = 86_400  # seconds; threading.Timer overflows on inf or 1e300, and a day is longer than any run
 MAX_BUDGET = 10_000_000  # tokens; more is "no budget" in practice, and 0 says that
-
-
-class ConfigError(ValueError):
-    """An invalid setting; the message is meant for the user as is."""
 
 
 @dataclass

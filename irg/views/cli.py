@@ -245,8 +245,7 @@ def main(argv=None) -> int:
             raise ConfigError("The prompt is empty: give a request in quotes.")
         if batch and not os.path.isfile(args.inp):
             raise ConfigError(f"No such input file: {args.inp}")
-        from irg.engine.loop import InputError
-        from irg.engine.models import ModelError, get_backend
+        from irg.engine.models import get_backend
         from irg.engine.strategies import run
 
         backend = get_backend(args.model, args.backend)
@@ -269,12 +268,9 @@ def main(argv=None) -> int:
         sys.stderr.write("\ninterrupted\n")
         return 130
     except Exception as e:  # every expected failure has a sentence for the user; no traceback
-        from irg.engine.backends import BackendError
-        from irg.engine.loop import InputError
-        from irg.engine.models import ModelError
+        from irg.engine.errors import UserError
 
-        hooks = adapters()
-        if isinstance(e, (ConfigError, ModelError, InputError, BackendError, OSError)) or (hooks and isinstance(e, hooks.error)):
+        if isinstance(e, (UserError, OSError)):
             sys.stderr.write(f"error: {e}\n")
             return 2
         raise

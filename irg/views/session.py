@@ -90,7 +90,7 @@ def load_draft_backend(model: str, adapter_label: str | None):
     """(backend or None, None) or (None, message): the draft engine for the chosen adapter, None = the plain model."""
     if not adapter_label or adapter_label == ADAPTER_OFF:
         return None, None
-    from irg.engine.models import ModelError
+    from irg.engine.errors import UserError
 
     hooks = adapters()
     kind = next((k for k, label in hooks.labels.items() if label == adapter_label), None) if hooks else None
@@ -99,7 +99,7 @@ def load_draft_backend(model: str, adapter_label: str | None):
         return None, f"Unknown adapter '{adapter_label}': choose one of {known}, or off."
     try:
         return hooks.draft_backend((model or "").strip() or "bundled", kind), None
-    except (hooks.error, ModelError) as err:
+    except UserError as err:  # the adapter's or the model's sentence
         return None, str(err)
     except Exception as err:  # noqa: BLE001 — still a sentence for the user
         log.exception("adapter load failed")

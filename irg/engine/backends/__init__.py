@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
 from irg.engine.decoding import DecodingConstraints
+from irg.engine.errors import BackendError  # noqa: F401 — raised here, importable from here as before
 
 
 @dataclass
@@ -77,10 +78,6 @@ class GenerationStream:
 
 
 OnPiece = Callable[[int, str], None]  # (request index, text piece) while a batch is written
-
-
-class BackendError(RuntimeError):
-    """A generation failed; the message is meant for the user."""
 
 
 class Backend(ABC):

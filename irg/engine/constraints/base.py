@@ -9,6 +9,7 @@ from typing import ClassVar, get_origin
 
 from irg.engine.constraints.text import _REL_MAP, _REL_TEXT, compare, normalize_numbers
 from irg.engine.decoding import DecodingConstraints
+from irg.engine.errors import ConstraintError  # noqa: F401 — raised here, importable from here as before
 from irg.engine.findings import Finding
 
 # ---- the registry -------------------------------------------------------------------
@@ -85,10 +86,6 @@ class CountConstraint(Constraint):
 def lit(s: str) -> str:
     """A GBNF string literal."""
     return json.dumps(s, ensure_ascii=False)
-
-
-class ConstraintError(ValueError):
-    """A constraint given by hand (a batch file, a suite) that is not valid; the message names the field."""
 
 
 NONEMPTY = {"phrase", "request", "value", "word", "letter", "marker", "language"}  # an empty one checks nothing
