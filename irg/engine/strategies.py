@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Callable, Generator, Iterator
 
 from irg.engine.analyze import final_answer
-from irg.engine.backends import Backend
+from irg.engine.backends import Backend, relay
 from irg.engine.config import RunConfig
 from irg.engine.constraints import ChooseFrom, Constraint
 from irg.engine.events import CritiqueDone, DraftDone, DraftToken, Event, IterationDone
@@ -86,15 +86,7 @@ def streamed_batch(ctx: RunContext, reqs: list) -> Generator[Event, None, list]:
 
     worker = threading.Thread(target=work, daemon=True, name="irg-batch")
     worker.start()
-    finished = False
-    try:
-        while (ev := q.get()) is not None:
-            yield ev
-        finished = True
-    finally:
-        if not finished:  # the run was closed mid-batch: halt the generation before leaving
-            ctx.cancel.set()
-        worker.join()
+    yield from relay(q, worker, ctx.cancel)  # leaving early (the run closed mid-batch) halts the generation first
     if "error" in out:
         raise out["error"]
     return out["gens"]

@@ -189,13 +189,9 @@ def stream_compare(prompt: str, model: str, strategies: list[str], settings: dic
         yield {"columns": sess.message(str(err)), "status": "⚠ nothing was run"}
         return
     yield {"columns": "", "chart": None, "files": [], "status": f"loading `{model}`…"}
-    backend, err = sess.load_model(model)
-    if err:
-        yield {"columns": sess.message(err), "status": "⚠ the model did not load"}
-        return
-    drafter, err = sess.load_draft_backend(model, adapter)
-    if err:
-        yield {"columns": sess.message(err), "status": "⚠ the adapter did not load"}
+    backend, drafter, failed = sess.load_engines(model, adapter)
+    if failed:
+        yield {"columns": failed[0], "status": failed[1]}
         return
     view = CompareView(prompt.strip(), backend.model_id, chosen, base.budget, preset)
     with sess.session_cancel(f"{session}/compare") as cancel:

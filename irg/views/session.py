@@ -106,6 +106,17 @@ def load_draft_backend(model: str, adapter_label: str | None):
         return None, f"The {adapter_label} could not be loaded: {type(err).__name__}: {err}"
 
 
+def load_engines(model: str, adapter: str | None):
+    """(backend, drafter, None), or (None, None, (message HTML, status)) when the model or the adapter cannot load."""
+    backend, err = load_model(model)
+    if err:
+        return None, None, (message(err), "⚠ the model did not load")
+    drafter, err = load_draft_backend(model, adapter)
+    if err:
+        return None, None, (message(err), "⚠ the adapter did not load")
+    return backend, drafter, None
+
+
 def model_status(model: str) -> Iterator[str]:
     yield f"Loading `{model}`… (the first load of a model converts it once; later loads take about a second)"
     t = time.perf_counter()

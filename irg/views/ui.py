@@ -53,13 +53,9 @@ def stream_run(prompt: str, model: str, settings: dict, session: str | None, pre
         yield {"cards": sess.message(str(err)), "final": "", "status": "⚠ nothing was run"}
         return
     yield {"cards": "", "final": "", "files": [], "by_iteration": None, "by_tokens": None, "status": f"loading `{model}`…"}
-    backend, err = sess.load_model(model)
-    if err:
-        yield {"cards": sess.message(err), "status": "⚠ the model did not load"}
-        return
-    drafter, err = sess.load_draft_backend(model, adapter)
-    if err:
-        yield {"cards": sess.message(err), "status": "⚠ the adapter did not load"}
+    backend, drafter, failed = sess.load_engines(model, adapter)
+    if failed:
+        yield {"cards": failed[0], "status": failed[1]}
         return
     with sess.session_cancel(session) as cancel:
         yield from _stream(RunView(preset), run(prompt, backend, config, cancel, draft_backend=drafter))
