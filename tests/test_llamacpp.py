@@ -117,8 +117,10 @@ def test_greedy_output_does_not_depend_on_earlier_requests(lcpp):
 def test_completion_tokens_exact_with_multibyte_text(lcpp):
     r = req("Write a line of emojis about the sea 🌊🐚.", n=40)
     g = lcpp.generate(r)
-    body = {**lcpp._body(r, lcpp.prompt_text(r), 40), "stream": False}
-    usage = lcpp.server.handle_completions(body)["usage"]
+    body = lcpp._body(r, lcpp.prompt_text(r), 40)
+    chunks = []
+    lcpp.engine.complete(body, lambda ch: chunks.append(ch) and False, threading.Event(), 60)
+    usage = next(ch["usage"] for ch in chunks if ch.get("usage"))
     assert g.prompt_tokens == usage["prompt_tokens"]
     # the server does not count the end-of-text token; we do, as transformers does
     assert g.completion_tokens == usage["completion_tokens"] + (g.finish_reason == "stop")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Generator, Iterator
 
 from irg.engine.analyze import MATH_HINT, AnalysisInput, RuleAnalyzer, detect_task, make_analyzer
-from irg.engine.backends import Backend, Generation, GenRequest
+from irg.engine.backends import Backend, BackendError, Generation, GenRequest
 from irg.engine.config import RunConfig
 from irg.engine.constraints import Constraint, conflicts, extract_all, negative_counts
 from irg.engine.decoding import DecodingConstraints
@@ -300,10 +300,16 @@ def irg_loop(ctx: RunContext, analyzer_kind: str, strategy: str) -> Iterator[Eve
         if req is None:
             reason = "budget"
             break
-        if plan is not None and ctx.config.candidates > 1:  # a revision: draw candidates, keep the best by the rules
-            yield from ctx.candidate_drafts(req, i)
-        else:
-            yield from ctx.stream_draft(req, i)
+        try:
+            if plan is not None and ctx.config.candidates > 1:  # a revision: draw candidates, keep the best by the rules
+                yield from ctx.candidate_drafts(req, i)
+            else:
+                yield from ctx.stream_draft(req, i)
+        except BackendError as e:  # the model failed on this draft (its process crashed twice, a watchdog)
+            if not ctx.iterations:
+                raise  # nothing to keep: the run fails with the sentence
+            ctx.stop_detail, reason = str(e), "error"  # the drafts so far stand; the best of them is the answer
+            break
         gen = ctx.last_generation
         if gen.finish_reason == "cancelled":
             reason = ctx.interrupted("cancelled")
@@ -345,7 +351,7 @@ def irg_loop(ctx: RunContext, analyzer_kind: str, strategy: str) -> Iterator[Eve
         if stop is not None:
             reason = stop
             break
-    yield from ctx.finish(reason, ctx.stop_detail if reason in ("plateau", "adaptive", "budget") else "")
+    yield from ctx.finish(reason, ctx.stop_detail if reason in ("plateau", "adaptive", "budget", "error") else "")
 
 
 def rules_report(ctx: RunContext, text: str, finish_reason: str) -> Report:

@@ -20,6 +20,7 @@ from irg.engine.backends import Backend, GenRequest
 from irg.engine.config import STRUCTURE
 from irg.engine.constraints import Constraint, from_dict
 from irg.engine.decoding import DecodingConstraints
+from irg.engine.feasible import LetGo, make_decodable
 from irg.engine.findings import SEVERITIES, Finding, Report
 from irg.engine.scaffold import Scaffold, build, structural
 
@@ -36,6 +37,7 @@ class Plan:
     example: dict | None = None  # preference planner: {"worse", "better", "from"} shown with the instructions
     relaxed: list[str] = field(default_factory=list)  # decoding constraints dropped for good after a degenerate draft
     scaffold: list[str] = field(default_factory=list)  # what the program lays down for the next draft (irg/engine/scaffold.py)
+    conflicts: list[str] = field(default_factory=list)  # constraints that cannot both be enforced, and what was let go
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -70,6 +72,7 @@ class TemplatePlanner:
         self.constraints = list(constraints or [])
         self.max_new_tokens = max_new_tokens
         self.chars_per_token = chars_per_token  # of this model's tokenizer: slots are sized to fit the draft
+        self.let_go: list[LetGo] = []  # given up for the rest of the run: a grammar and bans that leave no text
 
     def scaffold(self, report: Report) -> Scaffold | None:
         """The scaffold, once the rules found a structural constraint violated (the first draft stays free)."""
@@ -107,6 +110,31 @@ class TemplatePlanner:
         # a new object: `dc` may still be the previous plan's, which must not change under it
         return replace(dc, **{m: HARD_MASKS[m] for m in self.relaxed(report, previous)})
 
+    def decodable(self, dc: DecodingConstraints) -> tuple[DecodingConstraints, list[str]]:
+        """The plan's grammar and bans must leave a text to write (irg/engine/feasible.py). Where they do not, the
+        lowest-priority ban goes (else the grammar) for the rest of the run, and the plan card says which
+        constraints could not both hold — once, when it is found; later plans say what stays let go."""
+        for lg in self.let_go:
+            dc = lg.apply(dc)
+        fixed, new = make_decodable(dc)
+        notes = [f"Still let go (a conflict found earlier): {', '.join(lg.label for lg in self.let_go)}."] if self.let_go else []
+        if new:
+            self.let_go += new
+            notes = [self._conflict(new, fixed)]
+        return fixed, notes
+
+    def _conflict(self, new: list[LetGo], fixed: DecodingConstraints) -> str:
+        def who(lg: LetGo) -> list[str]:
+            if lg.field == "grammar":
+                return [c.instruction() for c in self.constraints if c.body_priority and c.grammar_body() is not None][:1]
+            return [c.instruction() for c in self.constraints if (d := c.decoding()) is not None
+                    and (lg.value in getattr(d, lg.field) if lg.value else getattr(d, lg.field))]
+        structure = [c.instruction() for c in self.constraints if c.body_priority and c.grammar_body() is not None][:1]
+        bans = list(dict.fromkeys(x for lg in new for x in who(lg)))
+        pair = " and ".join(f"'{x}'" for x in dict.fromkeys(structure + bans)) or "the plan's grammar and its bans"
+        kept = "the structure stays and" if fixed.grammar else "the bans stay and"
+        return f"These cannot both hold: {pair}. For the next drafts {kept} this is let go: {', '.join(lg.label for lg in new)}."
+
     def instructions(self, report: Report) -> list[str]:
         out = [f.fix or f.message for f in _ordered(report.findings) if f.severity != "minor" or f.source == "rule"]
         return list(dict.fromkeys(out))[:MAX_INSTRUCTIONS]
@@ -114,8 +142,9 @@ class TemplatePlanner:
     def plan(self, prompt: str, report: Report, history: list[dict], previous: Plan | None = None,
              token_allowance: int | None = None, cancel: threading.Event | None = None) -> Plan:
         sc = self.scaffold(report)
-        return Plan(self.instructions(report), self.decoding(report, previous, sc), "template",
-                    relaxed=self.relaxed(report, previous), scaffold=sc.parts if sc else [])
+        dc, conflicts = self.decodable(self.decoding(report, previous, sc))
+        return Plan(self.instructions(report), dc, "template", relaxed=self.relaxed(report, previous),
+                    scaffold=sc.parts if sc else [], conflicts=conflicts)
 
 
 PLANNER_TEMPLATE = (
@@ -155,7 +184,7 @@ class ModelPlanner(TemplatePlanner):
             fallback.raw, fallback.tokens = gen.text, gen.total_tokens
             return fallback
         return Plan(instructions, fallback.constraints, "model", gen.text, gen.total_tokens, relaxed=fallback.relaxed,
-                    scaffold=fallback.scaffold)
+                    scaffold=fallback.scaffold, conflicts=fallback.conflicts)
 
 
 BANK_PATH = paths.ASSETS / "prompts" / "preference_bank.jsonl"

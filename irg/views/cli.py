@@ -92,6 +92,8 @@ def print_events(events, out=None) -> None:
                 w(f"   scaffold: {c}\n")
             for c in ev.plan["constraints_text"]:
                 w(f"   decoding: {c}\n")
+            for c in ev.plan.get("conflicts", []):
+                w(f"   conflict: {c}\n")
             for c in ev.plan.get("relaxed", []):
                 w(f"   relaxed after a degenerate draft: {c}\n")
         elif isinstance(ev, etypes.IterationDone):

@@ -19,6 +19,7 @@ from irg.views.textdiff import diff_html, diff_markdown
 SEV_DOT = "<span class='irg-dot'>●</span>"  # coloured by CSS; plain glyphs render where emoji fonts are missing
 STOP_TEXT = {"no_critical": "no critical problem left", "max_iters": "maximum iterations reached",
              "time_limit": "time limit reached", "budget": "token budget spent", "cancelled": "stopped by you",
+             "error": "the model failed on a draft; the drafts before it stand",
              "single_pass": "single pass (one draft, scored by rules)", "candidates_done": "all candidates drawn",
              "plateau": "the score stopped rising (plateau rule)", "adaptive": "another pass was not worth its tokens (adaptive rule)"}
 e = html.escape
@@ -118,6 +119,7 @@ class RunView:
                 items += "".join(f"<li class='irg-lock'>enforced while decoding: {e(x)}</li>" for x in p["constraints_text"])
                 items += "".join(f"<li class='irg-lock'>relaxed after a degenerate draft: {e(x)}</li>"
                                  for x in p.get("relaxed", []))
+                items += "".join(f"<li class='irg-conflict'>⚠ {e(x)}</li>" for x in p.get("conflicts", []))
                 if p["constraints"].get("grammar"):
                     items += (f"<li><details><summary>the grammar</summary><pre>{e(p['constraints']['grammar'])}"
                               "</pre></details></li>")
@@ -187,6 +189,7 @@ class RunView:
                 lines += ["", "**Plan**", ""] + [f"- {x}" for x in it["plan"]["instructions"]]
                 lines += [f"- scaffold: {x}" for x in it["plan"].get("scaffold", [])]
                 lines += [f"- decoding constraint: {x}" for x in it["plan"]["constraints_text"]]
+                lines += [f"- conflict: {x}" for x in it["plan"].get("conflicts", [])]
             lines += ["", f"score {it.get('score', 0):.2f} · {it.get('tokens', 0)} tokens ({it.get('tokens_cum', 0)} so far) · "
                           f"{it.get('seconds', 0):.1f} s", ""]
         a = r["anytime"]
@@ -224,6 +227,8 @@ def glance(plan: dict) -> str:
                  if hard else "<span class='irg-chip'>enforces: nothing</span>")
     if plan.get("relaxed"):
         chips.append(f"<span class='irg-chip'>relaxed: {len(plan['relaxed'])}</span>")
+    if plan.get("conflicts"):
+        chips.append("<span class='irg-chip'>conflict: a constraint let go</span>")
     return f"<div class='irg-glance'>{' '.join(chips)}</div>"
 
 

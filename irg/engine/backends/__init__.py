@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.errors import BackendError  # noqa: F401 — raised here, importable from here as before
+from irg.engine.feasible import make_decodable
 
 
 @dataclass
@@ -89,6 +90,10 @@ class Backend(ABC):
 
     def stream(self, req: GenRequest, cancel: threading.Event | None = None) -> GenerationStream:
         cancel = cancel or threading.Event()
+        if req.constraints.grammar:  # a grammar and bans that leave no text abort llama.cpp: never send one
+            fixed, let_go = make_decodable(req.constraints)
+            if let_go:
+                req = replace(req, constraints=fixed)
         if req.constraints.suffix or req.constraints.suffix_end:
             stream = GenerationStream(lambda: self._with_suffix(req, cancel, stream), cancel)
         else:

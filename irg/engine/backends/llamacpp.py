@@ -1,6 +1,7 @@
 """The llama.cpp backend: the same GGUF file, ~6x faster than transformers on a CPU.
 
-Runs llama.cpp's server in-process through the prebuilt `xllamacpp` wheel. Its
+Runs llama.cpp's server (the prebuilt `xllamacpp` wheel) in a supervised child
+process of its own (llama_process.py): a native crash costs a request, not the app. Its
 slots batch concurrent requests continuously, so best-of-N candidates and
 parallel runs share the model. We render the chat template and tokenise
 ourselves (tokenizers + jinja2, no transformers import), so prompt token counts
@@ -26,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from irg.engine.backends import Backend, BackendError, Generation, GenerationStream, GenRequest, OnPiece, elapsed, relay
+from irg.engine.backends.llama_process import ModelCrashed, watchdog_deadline
 from irg.engine.decoding import DecodingConstraints, banned_token_ids, word_forms
 
 
@@ -82,30 +84,25 @@ class LlamaCppBackend(Backend):
     name = "llama.cpp"
 
     def __init__(self, gguf: str | Path, tokenizer: ChatTokenizer, model_id: str = "model", slot_ctx: int = 2048,
-                 n_parallel: int = 8, threads: int | None = None):
-        import xllamacpp as xlc
+                 n_parallel: int = 8, threads: int | None = None, transport: str | None = None):
+        from irg.engine.backends.llama_process import make_engine
 
-        p = xlc.CommonParams()
-        p.model.path = str(gguf)
-        p.n_parallel = n_parallel  # slots: concurrent requests share batches (continuous batching)
-        # Each slot has its own KV cache. With one unified buffer shared by the slots, reusing cached
-        # prompt prefixes made greedy output depend on earlier requests (7 of 12 first drafts differed);
-        # per-slot caches keep the reuse (prefill is slow on 2 cores) and the output reproducible (12/12).
-        p.n_ctx = slot_ctx * n_parallel
-        p.kv_unified = False
-        p.cont_batching = True
-        p.warmup = False  # ready in well under a second; the first request pays the warm-up instead
-        p.verbosity = 0  # errors only: llama.cpp logs every request otherwise
-        n = threads or os.cpu_count() or 2
-        p.cpuparams.n_threads = n
-        p.cpuparams_batch.n_threads = n
-        self.server = xlc.Server(p)
+        # llama.cpp runs in a supervised child process (llama_process.py): an abort in native code costs the
+        # requests in flight, never this process. 8 slots, each with its own KV cache: with one unified buffer
+        # shared by the slots, reusing cached prompt prefixes made greedy output depend on earlier requests (7 of
+        # 12 first drafts differed); per-slot caches keep the reuse (prefill is slow on 2 cores) and the output
+        # reproducible (12/12).
+        self.engine = make_engine({"model": str(gguf), "n_parallel": n_parallel, "slot_ctx": slot_ctx,
+                                   "threads": threads or os.cpu_count() or 2}, transport)
         self.tokenizer = tokenizer
         self.model_id = model_id
         self.context_length = slot_ctx  # what one request may use
         self.n_parallel = n_parallel
         self._ban_cache: dict[tuple, list[int]] = {}
         self.cache_prompt = os.environ.get("IRG_LLAMACPP_PROMPT_CACHE", "1") == "1"  # 0 turns prefix reuse off
+
+    def close(self) -> None:
+        self.engine.close()
 
     # ---- prompts and counting -------------------------------------------------
     def prompt_text(self, req: GenRequest) -> str:
@@ -161,75 +158,44 @@ class LlamaCppBackend(Backend):
         if n_prompt >= self.context_length:
             raise BackendError(f"The prompt is {n_prompt} tokens; this model's context holds {self.context_length}.")
         max_new = min(req.max_new_tokens, c.max_new_tokens or req.max_new_tokens, self.context_length - n_prompt)
-        q: queue.Queue = queue.Queue()
-        # tokens: counted in finished passes; chunks / usage: the pass under way
-        state = {"text": "", "tokens": 0, "chunks": 0, "usage": None, "finish": None, "stopped_on": None,
-                 "error": None, "engine": 0.0, "logprobs": []}
-
-        def on_chunk(chunk: dict) -> bool:
-            if "error" in chunk or chunk.get("code"):
-                state["error"] = chunk.get("error") or chunk.get("message") or chunk
-                return True
-            if chunk.get("usage"):  # the last chunk of a pass: the server's exact count
-                state["usage"] = chunk["usage"]["completion_tokens"]
-            for choice in chunk.get("choices", []):
-                piece = choice.get("text") or ""
-                for tok in ((choice.get("logprobs") or {}).get("content") or []):
-                    state["logprobs"].append(tok.get("logprob", 0.0))
-                if choice.get("finish_reason") is None or piece:
-                    state["chunks"] += 1  # about one per token (multi-byte characters can merge several)
-                state["finish"] = choice.get("finish_reason") or state["finish"]
-                if piece:
-                    state["text"] += piece
-                    q.put(piece)
-                    for s in c.stop_strings:
-                        if s in state["text"][-(len(s) + len(piece)):]:
-                            state["stopped_on"] = s
-                            return True
-            return cancel.is_set()
-
-        def complete(body: dict) -> None:
-            t = time.perf_counter()
-            state["chunks"], state["usage"] = 0, None
-            self.server.handle_completions(body, on_chunk)
-            state["engine"] += time.perf_counter() - t
-            # Stopped by us (cancel, stop string) there is no usage chunk: the chunk count stands in.
-            state["tokens"] += state["usage"] if state["usage"] is not None else state["chunks"]
+        st = _Passes(self.engine, c.stop_strings, cancel)
 
         def work():
             try:
                 first = 0 if c.grammar else min(c.min_new_tokens, max_new)  # a grammar says where the text may end
                 if first:  # end-of-text is not allowed yet: generate the first part with it ignored
-                    complete(self._body(req, prompt, first, ignore_eos=True))
-                rest = max_new - state["tokens"]
-                if rest > 0 and not cancel.is_set() and not state["stopped_on"] and not state["error"]:
-                    state["finish"] = None
-                    complete(self._body(req, prompt + state["text"], rest))
+                    st.complete(self._body(req, prompt, first, ignore_eos=True))
+                rest = max_new - st.tokens
+                if rest > 0 and not cancel.is_set() and not st.stopped_on and st.error is None:
+                    st.finish = None
+                    st.complete(self._body(req, prompt + st.text, rest))
             except Exception as e:  # surfaced to the consumer below
-                state["error"] = e
+                st.error = e
             finally:
-                q.put(None)
+                st.q.put(None)
 
         worker = threading.Thread(target=work, name="irg-llamacpp", daemon=True)
         worker.start()
         if c.forced_prefix:
             yield c.forced_prefix
-        yield from relay(q, worker, cancel)
-        if state["error"] is not None:
-            raise BackendError(f"Generation failed: {state['error']}")
+        yield from relay(st.q, worker, cancel)
+        if isinstance(st.error, BackendError):
+            raise st.error
+        if st.error is not None:
+            raise BackendError(f"Generation failed: {st.error}")
         if cancel.is_set():
             reason = "cancelled"
-        elif state["stopped_on"]:
+        elif st.stopped_on:
             reason = "stop_string"
-        elif state["finish"] == "length" or state["tokens"] >= max_new:
+        elif st.finish == "length" or st.tokens >= max_new:
             reason = "length"
         else:
             reason = "stop"
         # llama.cpp does not stream the end-of-text token; count it as transformers does.
-        completion = state["tokens"] + (1 if reason == "stop" else 0)
-        lp = state["logprobs"]
-        stream.result = Generation(c.forced_prefix + state["text"], n_prompt, completion, reason, elapsed(t0),
-                                   round(state["engine"], 4), sum(lp) / len(lp) if lp and req.logprobs else None)
+        completion = st.tokens + (1 if reason == "stop" else 0)
+        lp = st.logprobs
+        stream.result = Generation(c.forced_prefix + st.text, n_prompt, completion, reason, elapsed(t0),
+                                   round(st.engine_seconds, 4), sum(lp) / len(lp) if lp and req.logprobs else None)
 
     def generate_batch(self, reqs: list[GenRequest], cancel: threading.Event | None = None,
                        on_piece: OnPiece | None = None) -> list[Generation]:
@@ -237,3 +203,66 @@ class LlamaCppBackend(Backend):
         cancel = cancel or threading.Event()
         with ThreadPoolExecutor(max_workers=min(self.n_parallel, max(1, len(reqs)))) as pool:
             return list(pool.map(lambda ir: self.generate_streamed(ir[1], cancel, ir[0], on_piece), enumerate(reqs)))
+
+
+class _Passes:
+    """One request's passes through the server (a first one with end-of-text ignored, then the rest): the text and
+    the exact counts so far, the pieces for the consumer on `q`, stop strings matched on the stream."""
+
+    def __init__(self, engine, stop_strings: list[str], cancel: threading.Event):
+        self.engine, self.stop_strings, self.cancel = engine, stop_strings, cancel
+        self.q: queue.Queue = queue.Queue()
+        self.text, self.tokens, self.engine_seconds = "", 0, 0.0  # tokens: counted in finished passes
+        self.chunks, self.usage = 0, None  # the pass under way
+        self.finish = self.stopped_on = self.error = None
+        self.logprobs: list[float] = []
+        self.skip = 0  # characters a retried pass must not stream again
+
+    def on_chunk(self, chunk: dict) -> bool:
+        if "error" in chunk or chunk.get("code"):
+            self.error = BackendError(f"Generation failed: {chunk.get('error') or chunk.get('message') or chunk}")
+            return True
+        if chunk.get("usage"):  # the last chunk of a pass: the server's exact count
+            self.usage = chunk["usage"]["completion_tokens"]
+        for choice in chunk.get("choices", []):
+            piece = choice.get("text") or ""
+            for tok in ((choice.get("logprobs") or {}).get("content") or []):
+                self.logprobs.append(tok.get("logprob", 0.0))
+            if choice.get("finish_reason") is None or piece:
+                self.chunks += 1  # about one per token (multi-byte characters can merge several)
+            self.finish = choice.get("finish_reason") or self.finish
+            if piece:
+                self.text += piece
+                shown = piece[min(self.skip, len(piece)):]
+                self.skip -= len(piece) - len(shown)
+                if shown:
+                    self.q.put(shown)
+                for s in self.stop_strings:
+                    if s in self.text[-(len(s) + len(piece)):]:
+                        self.stopped_on = s
+                        return True
+        return self.cancel.is_set()
+
+    def complete(self, body: dict) -> None:
+        """One pass. If the model process dies under it, the pass runs once more from its start, one at a time with
+        other retries (the request may be the one that crashed it); text already streamed is not streamed again."""
+        t = time.perf_counter()
+        base_text, base_lp = self.text, len(self.logprobs)
+        for attempt in (0, 1):
+            self.chunks, self.usage = 0, None
+            try:
+                if attempt:
+                    with self.engine.probation:
+                        self.engine.complete(body, self.on_chunk, self.cancel, watchdog_deadline(body["n_predict"]))
+                else:
+                    self.engine.complete(body, self.on_chunk, self.cancel, watchdog_deadline(body["n_predict"]))
+                break
+            except ModelCrashed as e:
+                if attempt or self.cancel.is_set():
+                    raise BackendError(f"The model process crashed on this request twice ({e}); it was restarted and "
+                                       "the request given up.") from None
+                self.skip += len(self.text) - len(base_text)
+                self.text, self.logprobs = base_text, self.logprobs[:base_lp]
+        self.engine_seconds += time.perf_counter() - t
+        # Stopped by us (cancel, stop string) there is no usage chunk: the chunk count stands in.
+        self.tokens += self.usage if self.usage is not None else self.chunks

@@ -43,6 +43,17 @@ class Constraint:
         """Something the user should know before the run (e.g. the model cannot do this); "" if nothing."""
         return ""
 
+    # ---- contradictions between types (`conflicts`) ---------------------------------------------------------------
+    def required_texts(self) -> list[tuple[list[str], bool]]:
+        """Text the answer must contain to meet this: (alternatives — one of them must appear —, whether letter case
+        matters to the check). [] if nothing literal is required."""
+        return []
+
+    def forbids_within(self) -> bool:
+        """True if a text that breaks this breaks it inside any longer text too (a banned word, a comma, an upper bound
+        on a count): then a required text that breaks it alone makes the pair impossible."""
+        return False
+
     # ---- rendering (irg/engine/render.py): pure form the program applies losslessly, as a labelled step -------------
     render_label: ClassVar[str] = ""  # e.g. "rendered: uppercase"; "" = this type is not pure form
     render_order: ClassVar[int] = 0  # commas before case before wrapping: wrapping comes last
@@ -75,6 +86,9 @@ class CountConstraint(Constraint):
 
     def counted(self, count: int) -> str:
         return str(count)
+
+    def forbids_within(self) -> bool:
+        return self.rel in ("at_most", "less_than")  # counts only grow as text is added
 
     def check(self, text: str) -> list[Finding]:
         count = self.count(text)
@@ -186,7 +200,31 @@ def conflicts(cs: list[Constraint]) -> list[str]:
         hi = min(_bounds(c)[1] for c in same)
         if len(same) > 1 and lo > hi:
             out.append("These cannot all hold: " + "; ".join(c.instruction() for c in same))
-    return out
+    return out + _literal_conflicts(cs)
+
+
+CASE_KINDS = ("lowercase", "uppercase")
+
+
+def _literal_conflicts(cs: list[Constraint]) -> list[str]:
+    """A text one constraint requires that another forbids by itself: options that are all banned words, a start
+    phrase with a comma under "no commas", a SECTION marker in an all-lowercase answer, a repeated request longer
+    than the word limit."""
+    out = []
+    for r in cs:
+        for alts, case_matters in r.required_texts():
+            for b in cs:
+                if b is r or not b.forbids_within() or (b.kind in CASE_KINDS and not case_matters):
+                    continue
+                if alts and all(b.check(a) for a in alts):
+                    what = alts[0] if len(alts) == 1 else " / ".join(alts[:4]) + (" …" if len(alts) > 4 else "")
+                    out.append(f"These cannot both hold: '{r.instruction()}' and '{b.instruction()}' "
+                               f"({_short(what)!r} breaks the second by itself).")
+    return list(dict.fromkeys(out))
+
+
+def _short(s: str, n: int = 80) -> str:
+    return s if len(s) <= n else s[:n] + "…"
 
 
 # "-2 bullet points": a minus sign before a count. Read as 2 it would be enforced; it is no count at all.

@@ -44,6 +44,9 @@ class Lowercase(Constraint):
     def instruction(self):
         return "Write the whole answer in lowercase letters only, with no capital letters at all."
 
+    def forbids_within(self):
+        return True
+
     def decoding(self):
         return DecodingConstraints(lowercase_only=True)
 
@@ -81,6 +84,9 @@ class Uppercase(Constraint):
 
     def instruction(self):
         return "Write the whole answer in CAPITAL LETTERS only."
+
+    def forbids_within(self):
+        return True
 
     def decoding(self):
         return DecodingConstraints(uppercase_only=True)

@@ -37,6 +37,9 @@ class NoCommas(Constraint):
     def instruction(self):
         return "Do not use any commas; use short sentences or other punctuation instead."
 
+    def forbids_within(self):
+        return True
+
     def decoding(self):
         return DecodingConstraints(banned_chars=[","])
 

@@ -51,6 +51,9 @@ class IncludeKeywords(Constraint):
     def instruction(self):
         return "Use these exact words in the answer: " + ", ".join(self.keywords) + "."
 
+    def required_texts(self):
+        return [([k], False) for k in self.keywords]
+
 
 # What "avoid …"/"without using …" names that is not a word to ban (other constraints read these)
 NOT_WORDS = {"commas", "comma", "capital letters", "capitals", "caps", "uppercase", "lowercase", "punctuation",
@@ -95,6 +98,9 @@ class ForbiddenWords(Constraint):
     def instruction(self):
         return "Do not use these words at all: " + ", ".join(self.words) + "."
 
+    def forbids_within(self):
+        return True
+
     def decoding(self):
         return DecodingConstraints(banned_words=list(self.words))
 
@@ -127,6 +133,9 @@ class KeywordFrequency(CountConstraint):
 
     def instruction(self):
         return f"Use the word '{self.word}' {_REL_TEXT[self.rel]} {self.n} times."
+
+    def required_texts(self):
+        return [([self.word], False)] if self.rel in ("at_least", "exactly", "more_than") and self.n + (self.rel == "more_than") > 0 else []
 
 
 @register
@@ -171,6 +180,9 @@ class StartPhrase(Constraint):
     def instruction(self):
         return f"Start the answer with exactly: {self.phrase}"
 
+    def required_texts(self):
+        return [([self.phrase], False)]
+
     def decoding(self):
         return DecodingConstraints(forced_prefix=self.phrase)
 
@@ -214,6 +226,9 @@ class EndPhrase(Constraint):
     def instruction(self):
         return f"End the answer with exactly this phrase, with nothing after it: {self.phrase}"
 
+    def required_texts(self):
+        return [([self.phrase], False)]
+
     def decoding(self):
         return DecodingConstraints(stop_strings=[self.phrase])
 
@@ -239,6 +254,9 @@ class RepeatRequest(Constraint):
 
     def instruction(self):
         return "First repeat the request word for word, then give your answer."
+
+    def required_texts(self):
+        return [([self.request], False)]
 
     def decoding(self):
         return DecodingConstraints(forced_prefix=self.request + "\n")
@@ -277,6 +295,9 @@ class ChooseFrom(Constraint):
 
     def instruction(self):
         return "Answer with exactly one of these options and nothing else: " + " / ".join(self.options)
+
+    def required_texts(self):
+        return [(list(self.options), False)]
 
     body_priority, closed = 70, True
 

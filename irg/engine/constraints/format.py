@@ -146,6 +146,9 @@ class Postscript(Constraint):
     def instruction(self):
         return f"End with a postscript on its own line starting with {self.marker}"
 
+    def required_texts(self):
+        return [([self.marker], False)]
+
 
 @register
 @dataclass

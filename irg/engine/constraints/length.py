@@ -173,6 +173,9 @@ class ParagraphFirstWord(Constraint):
         n = f"Write exactly {self.n} paragraphs separated by blank lines; " if self.n else ""
         return f"{n}start paragraph {self.nth} with the word '{self.word}'."
 
+    def required_texts(self):
+        return [([self.word], False)]
+
     body_priority = 20
 
     def grammar_body(self):
@@ -247,6 +250,9 @@ class Sections(Constraint):
 
     def instruction(self):
         return f"Write exactly {self.n} sections; start each with '{self.marker} 1', '{self.marker} 2' and so on."
+
+    def required_texts(self):
+        return [([f"{self.marker} 1"], True)] if self.n > 0 else []
 
     def decoding(self):
         return DecodingConstraints(forced_prefix=f"{self.marker} 1\n")

@@ -1,0 +1,101 @@
+"""The child process that holds llama.cpp: `python -m irg.engine.backends.llama_child '<params JSON>'`.
+
+Started and supervised by `irg/engine/backends/llama_process.py`. Native code that aborts (a grammar with no token
+left, an out-of-memory in a sampler) ends this process only; the parent turns the requests in flight into errors or
+retries and starts a new child.
+
+Transports, chosen by the parent:
+  pipe  stdin carries JSON lines {"id", "op": "complete", "body"} and {"id", "op": "cancel"}; stdout carries
+        {"id", "chunk"} for every streamed chunk, then {"id", "end": true} or {"id", "error": "..."}.
+  http  xllamacpp's own HTTP server on a loopback port; the first stdout line is {"address": "http://127.0.0.1:N"}.
+In both, end-of-file on stdin means the parent is gone: the child exits at once.
+
+The protocol owns file descriptor 1. Anything native code prints is sent to stderr instead (fd 1 is pointed at fd 2
+after the protocol takes a copy), so a stray print can never corrupt a chunk.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+
+
+def make_server(cfg: dict):
+    import xllamacpp as xlc
+
+    p = xlc.CommonParams()
+    p.model.path = cfg["model"]
+    p.n_parallel = cfg["n_parallel"]  # slots: concurrent requests share batches (continuous batching)
+    # Each slot has its own KV cache (see LlamaCppBackend): reuse of cached prefixes, reproducible greedy output.
+    p.n_ctx = cfg["slot_ctx"] * cfg["n_parallel"]
+    p.kv_unified = False
+    p.cont_batching = True
+    p.warmup = False
+    p.verbosity = 0  # errors only
+    p.cpuparams.n_threads = cfg["threads"]
+    p.cpuparams_batch.n_threads = cfg["threads"]
+    if cfg.get("transport") == "http":
+        p.hostnames = ["127.0.0.1"]
+        p.port = 0  # a free port; the server tells its address
+    return xlc.Server(p)
+
+
+class PipeServer:
+    def __init__(self, server, out):
+        self.server = server
+        self.out = out
+        self.write_lock = threading.Lock()
+        self.cancelled: set = set()
+
+    def send(self, obj: dict) -> None:
+        line = (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8", "replace")
+        with self.write_lock:
+            self.out.write(line)
+            self.out.flush()
+
+    def complete(self, rid, body: dict) -> None:
+        def on_chunk(chunk: dict) -> bool:
+            self.send({"id": rid, "chunk": chunk})
+            return rid in self.cancelled
+
+        try:
+            self.server.handle_completions(body, on_chunk)
+            self.send({"id": rid, "end": True})
+        except Exception as e:  # a Python-level failure costs this request only
+            self.send({"id": rid, "error": f"{type(e).__name__}: {e}"})
+        finally:
+            self.cancelled.discard(rid)
+
+    def serve(self, inp) -> None:
+        for raw in inp:
+            try:
+                msg = json.loads(raw)
+            except ValueError:
+                continue
+            if msg.get("op") == "cancel":
+                self.cancelled.add(msg["id"])
+            elif msg.get("op") == "complete":
+                threading.Thread(target=self.complete, args=(msg["id"], msg["body"]), daemon=True).start()
+
+
+def main() -> None:
+    cfg = json.loads(sys.argv[1])
+    out = os.fdopen(os.dup(1), "wb", buffering=0)  # the protocol's own copy of stdout
+    os.dup2(2, 1)  # whatever else writes to fd 1 lands on stderr
+    sys.stdout = sys.stderr
+    server = make_server(cfg)
+    if cfg.get("transport") == "http":
+        out.write((json.dumps({"address": server.listening_address}) + "\n").encode())
+        out.flush()
+        for _ in sys.stdin.buffer:  # nothing is read on this transport: wait for the parent to go
+            pass
+    else:
+        out.write(b'{"ready": true}\n')
+        out.flush()
+        PipeServer(server, out).serve(sys.stdin.buffer)
+    os._exit(0)  # the parent is gone: do not wait for llama.cpp's threads
+
+
+if __name__ == "__main__":
+    main()

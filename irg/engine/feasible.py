@@ -1,0 +1,228 @@
+"""Can a plan be decoded at all? Its grammar and its bans must leave at least one text to write.
+
+A plan can carry a grammar (a scaffold: one of the options, SECTION headers, a first word…) and bans (words,
+characters, letter case) that no text can satisfy together: "Answer with one of ("a", "b"). Do not use the words a
+or b." llama.cpp's grammar sampler, left with no token, aborts the whole process. So before a plan is decoded,
+`search` looks for one text the grammar admits and no ban forbids, and `make_decodable` relaxes the lowest-priority
+ban (else the grammar) until there is one, saying which constraints could not both hold.
+
+The search walks the grammar one character at a time with llguidance (a tokenizer of 256 bytes), so it decides about
+the text, as the rules see it — a banned word is banned as a whole word in any letter case — not about one model's
+tokens. States at the same depth that allow the same next characters and hold the same unfinished (possibly banned)
+word count as one: the walk then visits a few states per character of depth, not a number exponential in it. Found: a text. None: there is no such
+text. Unknown (the budget ran out): the plan stands, and the model process boundary is the last line of defence.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from irg.engine.decoding import DecodingConstraints
+
+BUDGET = 20_000  # states visited before the search gives up (a grammar of ours needs a few hundred)
+MAX_DEPTH = 6_000  # characters along one path
+RUN_CAP = 8  # free characters after a literal that still tell states apart (a slot's minimum length is below this)
+MAX_GRAMMAR_CHARS = 40_000  # a larger grammar is refused outright (Bounded work)
+# Characters tried first: the ones that end slots and structures, so the walk finds a short text quickly.
+_ORDER = b"\n.!?\"')]}>*:- ,;x0123456789abcdefghijklmnopqrstuvwyzABCDEFGHIJKLMNOPQRSTUVWXYZ#$%&(+/<=@[\\^_`{|~\t"
+_RANK = {b: i for i, b in enumerate(_ORDER)}
+
+_tok = None
+_tok_lock = threading.Lock()
+
+
+def _byte_tokenizer():
+    """llguidance's view of a tokenizer whose tokens are the 256 bytes (and an end-of-text)."""
+    global _tok
+    with _tok_lock:
+        if _tok is None:
+            import llguidance
+            from llguidance._tokenizer import TokenizerWrapper
+
+            class Bytes:
+                eos_token_id, bos_token_id, special_token_ids = 256, None, [256]
+                tokens = [bytes([i]) for i in range(256)] + [b"<eos>"]
+
+                def __call__(self, s):
+                    return list(s.encode("utf-8") if isinstance(s, str) else s)
+
+            _tok = llguidance.LLTokenizer(TokenizerWrapper(Bytes()))
+        return _tok
+
+
+@dataclass
+class Verdict:
+    found: bool | None  # True: `example` is such a text; False: there is none; None: the budget ran out
+    example: str = ""
+    reason: str = ""
+
+
+class _Bans:
+    """The bans of a plan, as the rules read them, applied character by character."""
+
+    def __init__(self, dc: DecodingConstraints):
+        self.chars = set(dc.banned_chars)
+        self.lower, self.upper = dc.lowercase_only, dc.uppercase_only
+        self.words = [w.lower() for w in dc.banned_words if w.strip()]
+        self.prefixes = {w[:i] for w in self.words for i in range(1, len(w) + 1)}
+        self.patterns = [re.compile(rf"(?<!\w){re.escape(w)}(?!\w)", re.I) for w in self.words]
+        self.longest = max((len(w) for w in self.words), default=0)
+
+    def char_ok(self, ch: str) -> bool:
+        return not (ch in self.chars or (self.lower and ch.isupper()) or (self.upper and ch.islower()))
+
+    def words_ok(self, text: str) -> bool:
+        """No banned word ends in the text's tail (checked when a word ends, and at the end)."""
+        tail = text[-(self.longest + 2):]
+        return not any(p.search(tail) for p in self.patterns)
+
+    def partial(self, text: str) -> str:
+        """The unfinished word at the end, if it could still become a banned word (else nothing to remember)."""
+        m = re.search(r"\w+$", text)
+        w = m.group(0).lower() if m else ""
+        return w if w in self.prefixes else ""
+
+
+@lru_cache(maxsize=4096)
+def _candidates(mask: bytes) -> tuple[int, ...]:
+    """The bytes a mask allows, in the order the walk tries them."""
+    allowed = [b for b in range(256) if mask[b >> 3] >> (b & 7) & 1]
+    return tuple(sorted(allowed, key=lambda b: _RANK.get(b, 200 + b)))
+
+
+def _word_char(b: int) -> bool:
+    return b >= 0x80 or chr(b).isalnum() or b == ord("_")
+
+
+def search(grammar: str, dc: DecodingConstraints | None = None, budget: int = BUDGET) -> Verdict:
+    """Look for one text that `grammar` (GBNF) admits and that breaks none of `dc`'s bans."""
+    import llguidance
+
+    if len(grammar) > MAX_GRAMMAR_CHARS:
+        return Verdict(False, reason=f"the grammar is {len(grammar):,} characters (at most {MAX_GRAMMAR_CHARS:,})")
+    try:
+        m = llguidance.LLMatcher(_byte_tokenizer(), llguidance.grammar_from("gbnf", grammar))
+    except (ValueError, RuntimeError) as e:
+        return Verdict(False, reason=f"the grammar is not valid ({str(e).splitlines()[0][:120]})")
+    if m.is_error():
+        return Verdict(False, reason=f"the grammar is not valid ({m.get_error().splitlines()[0][:120]})")
+    bans = _Bans(dc or DecodingConstraints())
+    buf = bytearray()
+
+    def done() -> bool:
+        return m.is_accepting() and bans.words_ok(buf.decode("utf-8", "ignore"))
+
+    if done():
+        return Verdict(True, "")
+    # A frame per depth: [bytes still to try there, literal characters before it, is this a literal, free characters
+    # since the last literal]. Two states count as one when they allow the same next characters, hold the same
+    # unfinished (maybe banned) word, follow the same number of literal characters (ones that were the only choice)
+    # and the same number of free ones up to RUN_CAP: free text of any length between two literals is then a few
+    # states, and the walk stays short even when it must prove that no text exists.
+    first = _candidates(m.compute_bitmask())
+    stack: list[list] = [[list(first), 0, len(first) == 1, 0]]
+    seen: set = set()
+    while stack:
+        todo, n_lit, forced, run = stack[-1]
+        if not todo:  # nothing left to try here: back up one character
+            stack.pop()
+            if buf:
+                m.rollback(1)
+                buf.pop()
+            continue
+        b = todo.pop(0)
+        if b < 0x80 and not bans.char_ok(chr(b)):
+            continue
+        if not m.consume_token(b):
+            continue
+        buf.append(b)
+        t = buf.decode("utf-8", "ignore")
+        ok = (b >= 0x80 or bans.char_ok(t[-1:])) and (_word_char(b) or bans.words_ok(t))  # a word just ended
+        mask = m.compute_bitmask()
+        run = 0 if forced else min(run + 1, RUN_CAP)
+        key = (n_lit + forced, run, mask, bans.partial(t), m.is_accepting())
+        if not ok or key in seen or len(buf) > MAX_DEPTH:
+            m.rollback(1)
+            buf.pop()
+            continue
+        seen.add(key)
+        if done():
+            return Verdict(True, t)
+        if len(seen) > budget:
+            return Verdict(None, reason=f"no answer after {budget:,} states")
+        nxt = _candidates(mask)
+        stack.append([list(nxt), n_lit + forced, len(nxt) == 1, run])
+    return Verdict(False, reason="no text the grammar admits avoids the banned words, characters or letter case")
+
+
+# ---- relaxing a plan that cannot be decoded ------------------------------------------------------------------------
+BAN_FIELDS = ("lowercase_only", "uppercase_only", "banned_chars", "banned_words")
+
+
+@dataclass(frozen=True)
+class LetGo:
+    """One thing a plan gives up so that it can be decoded: a ban (field and value) or the grammar (field only)."""
+
+    field: str  # lowercase_only | uppercase_only | banned_chars | banned_words | grammar
+    value: str = ""
+    label: str = ""
+
+    def apply(self, dc: DecodingConstraints) -> DecodingConstraints:
+        cur = getattr(dc, self.field)
+        if isinstance(cur, list):
+            return replace(dc, **{self.field: [x for x in cur if x != self.value]})
+        return replace(dc, **{self.field: type(cur)()})
+
+
+def _bans_of(dc: DecodingConstraints) -> list[LetGo]:
+    """Each single ban, lowest priority first: letter case (rendering can apply it after the draft), then
+    characters, then words."""
+    out = [LetGo("lowercase_only", label="lowercase only")] if dc.lowercase_only else []
+    out += [LetGo("uppercase_only", label="capital letters only")] if dc.uppercase_only else []
+    out += [LetGo("banned_chars", ch, f"the character {ch!r}") for ch in dc.banned_chars]
+    out += [LetGo("banned_words", w, f"the word {w!r}") for w in dc.banned_words]
+    return out
+
+
+_decided: dict[str, list[LetGo]] = {}  # a run plans the same constraints again and again
+_decided_lock = threading.Lock()
+
+
+def make_decodable(dc: DecodingConstraints) -> tuple[DecodingConstraints, list[LetGo]]:
+    """`dc` if its grammar leaves a text to write; else `dc` with as few bans dropped as it takes (or, if no ban is to
+    blame, without its grammar). Returns the constraints and what was let go ([] if nothing)."""
+    if not dc.grammar:
+        return dc, []
+    key = repr(dc)
+    with _decided_lock:
+        got = _decided.get(key)
+    if got is None:
+        got = _let_go(dc)
+        with _decided_lock:
+            if len(_decided) > 512:
+                _decided.clear()
+            _decided[key] = got
+    for lg in got:
+        dc = lg.apply(dc)
+    return dc, got
+
+
+def _let_go(dc: DecodingConstraints) -> list[LetGo]:
+    if search(dc.grammar, dc).found is not False:
+        return []
+    alone = search(dc.grammar)
+    if alone.found is False:  # the grammar alone admits nothing: no ban is to blame
+        return [LetGo("grammar", label=f"the grammar ({alone.reason})")]
+    bans = _bans_of(dc)
+    for lg in bans:
+        relaxed = lg.apply(dc)
+        if search(relaxed.grammar, relaxed).found is not False:
+            return [lg]
+    bare = dc  # no single ban is to blame: drop every ban a grammar can collide with, keep the structure
+    for lg in bans:
+        bare = lg.apply(bare)
+    if search(bare.grammar, bare).found is not False:
+        return bans
+    return [LetGo("grammar", label="the grammar")]
