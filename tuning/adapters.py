@@ -105,12 +105,30 @@ def apply(model, adapter: str | Path, kind: str | None = None):
     from peft import PeftModel
 
     check_lora_folder(path)
+    saved = lora_keys(path)
     try:
         peft_model = PeftModel.from_pretrained(model, str(path))
     except (RuntimeError, ValueError, KeyError) as e:  # size mismatches and unknown modules end here
         raise AdapterError(f"The LoRA adapter '{path.name}' does not fit this model: its layers have other shapes "
                            "or names (it was made for another model).") from e
+    from peft import get_peft_model_state_dict
+
+    if not saved & set(get_peft_model_state_dict(peft_model)):  # peft only warns when no weight found a layer
+        raise AdapterError(f"The LoRA adapter '{path.name}' matches no layer of this model: none of its "
+                           f"{len(saved)} weights has a place in it (it was made for another model), so it would change nothing.")
     return peft_model.merge_and_unload()  # merged: drafts run as fast as the base model
+
+
+def lora_keys(folder: Path) -> set[str]:
+    """The weight names in a LoRA folder's safetensors file; AdapterError if it is not a safetensors file."""
+    from safetensors import safe_open
+
+    try:
+        with safe_open(str(folder / "adapter_model.safetensors"), framework="pt") as f:
+            return set(f.keys())
+    except Exception as e:  # SafetensorError (a pickle renamed, a torn file) is not an OSError
+        raise AdapterError(f"The LoRA adapter '{folder.name}': adapter_model.safetensors is not a safetensors file "
+                           f"({str(e).splitlines()[0][:100] or type(e).__name__}); it may be damaged or a renamed pickle.") from e
 
 
 _backends: dict[tuple[str, str], object] = {}

@@ -285,6 +285,15 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--backend", default="llama.cpp")
     t.add_argument("--structure", default="render", choices=list(STRUCTURE))
     t.add_argument("--out", help="also write the result as JSON here")
+    m = sub.add_parser("memory", help="app memory after each round of concurrent sessions (issue 20)")
+    m.add_argument("--rounds", type=int, default=8)
+    m.add_argument("--sessions", type=int, default=8)
+    m.add_argument("--strategy", default="irg_hybrid")
+    m.add_argument("--out", help="also write the result as JSON here")
+    b = sub.add_parser("boundary", help="llama.cpp in this process vs in a child (pipe, http): first token, tok/s")
+    b.add_argument("--runs", type=int, default=5)
+    b.add_argument("--new-tokens", type=int, default=128)
+    b.add_argument("--out", help="also write the result as JSON here")
     c = sub.add_parser("compare", help="one strategy in two results files (e.g. two planners), paired on the same prompts")
     c.add_argument("a", help="results.jsonl (or its folder): the variant")
     c.add_argument("b", help="results.jsonl (or its folder): what it is compared with")
@@ -311,6 +320,15 @@ def run_command(args: argparse.Namespace, argv: list[str]) -> int:
     if args.cmd == "timing":
         res = timing(args.n, 3, args.max_iters, args.backend, structure=args.structure)
         print(json.dumps({k: v for k, v in res.items() if k != "rows"}, indent=1))
+        if args.out:
+            Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.out).write_text(json.dumps(res, indent=1))
+        return 0
+    if args.cmd in ("memory", "boundary"):
+        from irg.bench import robust
+
+        res = (robust.memory(args.rounds, args.sessions, args.strategy) if args.cmd == "memory"
+               else robust.boundary(args.runs, args.new_tokens))
         if args.out:
             Path(args.out).parent.mkdir(parents=True, exist_ok=True)
             Path(args.out).write_text(json.dumps(res, indent=1))

@@ -22,6 +22,8 @@ def read_objects(path: str | Path, err: IO[str] | None = None) -> Iterator[tuple
     err = err or sys.stderr
     with open(path, "rb") as fh:
         for n, raw in enumerate(fh, start=1):
+            if n == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark (Windows editors write one)
             if not raw.strip():
                 continue
             why = None
@@ -68,8 +70,14 @@ def repair_tail(path: str | Path) -> str | None:
 
 
 def append_line(fh: IO[str], obj: dict) -> None:
-    """One complete line in one write, flushed and synced: a kill can lose a line, never leave half of one."""
-    fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    """One complete line in one write, flushed and synced: a kill can lose a line, never leave half of one.
+    Text that is not valid Unicode (a lone surrogate read from an escaped "\\udc80") is written escaped."""
+    line = json.dumps(obj, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(obj, ensure_ascii=True)
+    fh.write(line + "\n")
     fh.flush()
     os.fsync(fh.fileno())
 

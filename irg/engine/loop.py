@@ -33,9 +33,10 @@ from irg.engine.events import (
     Stopped,
 )
 from irg.engine.findings import Report
+from irg.engine.inputs import prompt_problem, task_name
 from irg.engine.plan import Plan, make_planner
 from irg.engine.render import model_share, render
-from irg.engine.scaffold import program_chars
+from irg.engine.scaffold import program_chars, too_big
 
 MIN_DRAFT_TOKENS = 16  # a draft with less room than this is not worth starting
 SAMPLING_TEMPERATURE = 0.7  # candidates must differ to be worth choosing between
@@ -106,8 +107,12 @@ class RunContext:
         return self.draft_backend or self.backend
 
     def __post_init__(self) -> None:
-        if not isinstance(self.prompt, str) or not self.prompt.strip():
-            raise InputError("The prompt is empty: type a request first.")
+        if (problem := prompt_problem(self.prompt)) is not None:
+            raise InputError(f"{problem}: type a request first.")
+        try:
+            self.task = task_name(self.task)
+        except ValueError as e:
+            raise InputError(f"{e}.") from None
         self.prompt = self.prompt.strip()
         clean = self.prompt.encode("utf-8", "replace").decode("utf-8")  # lone surrogates ("\ud800") are not text
         if clean != self.prompt:
@@ -126,7 +131,8 @@ class RunContext:
         if self.constraints is None:
             self.constraints = extract_all(self.prompt)
             self.notices += negative_counts(self.prompt)
-        self.notices += conflicts(self.constraints) + [n for c in self.constraints if (n := c.notice())]
+        self.notices += conflicts(self.constraints) + too_big(self.constraints, self.config.max_new_tokens)
+        self.notices += [n for c in self.constraints if (n := c.notice())]
         if self.task is None:
             self.task = detect_task(self.prompt)
         self.t0 = time.perf_counter()

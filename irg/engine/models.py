@@ -257,19 +257,13 @@ def load_hf(name: str, use_cache: bool = True):
         except AdapterError as e:
             raise ModelError(str(e)) from e
     if spec.kind in ("bundled", "gguf"):
-        if not use_cache:
-            tok = AutoTokenizer.from_pretrained(spec.path, gguf_file=spec.gguf_file)
-            model = AutoModelForCausalLM.from_pretrained(spec.path, gguf_file=spec.gguf_file, dtype=dtype)
-            return model.to(device).eval(), tok
-        target = gguf_cache_dir(spec)
-        if not _is_cached(target):
-            _convert_gguf(spec, target)
-        # Our own conversion always has a tokenizer.json: the fast class reads it in 0.1 s (AutoTokenizer: 1.2 s).
-        from transformers import PreTrainedTokenizerFast
-
-        tok = PreTrainedTokenizerFast.from_pretrained(target)
-        model = AutoModelForCausalLM.from_pretrained(target, dtype=dtype)
-        return model.to(device).eval(), tok
+        try:
+            return _load_gguf_hf(spec, use_cache, device, dtype)
+        except ModelError:
+            raise
+        except Exception as e:  # a damaged file fails deep inside the gguf reader with any exception type
+            raise ModelError(f"The GGUF file '{Path(spec.path) / spec.gguf_file}' could not be read ({type(e).__name__}); "
+                             "it may be damaged or only partly downloaded.") from e
     elif spec.kind == "dir":
         src, kw = spec.path, {}
     else:
@@ -290,6 +284,24 @@ def load_hf(name: str, use_cache: bool = True):
         if spec.kind == "hub":
             raise _hub_error(spec, e) from e
         raise ModelError(f"The model '{name}' could not be loaded: {str(e).splitlines()[0] if str(e) else type(e).__name__}.") from e
+    return model.to(device).eval(), tok
+
+
+def _load_gguf_hf(spec: ModelSpec, use_cache: bool, device: str, dtype):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    if not use_cache:
+        tok = AutoTokenizer.from_pretrained(spec.path, gguf_file=spec.gguf_file)
+        model = AutoModelForCausalLM.from_pretrained(spec.path, gguf_file=spec.gguf_file, dtype=dtype)
+        return model.to(device).eval(), tok
+    target = gguf_cache_dir(spec)
+    if not _is_cached(target):
+        _convert_gguf(spec, target)
+    # Our own conversion always has a tokenizer.json: the fast class reads it in 0.1 s (AutoTokenizer: 1.2 s).
+    from transformers import PreTrainedTokenizerFast
+
+    tok = PreTrainedTokenizerFast.from_pretrained(target)
+    model = AutoModelForCausalLM.from_pretrained(target, dtype=dtype)
     return model.to(device).eval(), tok
 
 

@@ -26,6 +26,8 @@ from irg.engine.constraints import REGISTRY, Constraint
 from irg.engine.decoding import DecodingConstraints
 
 SLOT_TOKENS = 40  # the P.S. line the model writes after `P.S. `
+MIN_SLOT_TOKENS = 4  # the least a part of a scaffold takes (a marker, a line break, a word and a full stop)
+MAX_GRAMMAR_CHARS = 40_000  # a bigger grammar is not laid down (llama.cpp would spend memory and time compiling it)
 CHARS_PER_TOKEN = 4.0  # SmolLM2's tokenizer on English prose, roughly (the loop passes the measured ratio)
 
 
@@ -66,6 +68,9 @@ def build(constraints: list[Constraint], max_tokens: int = 256, chars_per_token:
     parts: list[str] = []
     body, pieces, extra, owner = None, 1, "", None
     for c in sorted(constraints, key=lambda c: -c.body_priority):  # the highest-priority structure the prompt asks for
+        if c.body_priority and not fits(c, max_tokens):
+            parts.append(f"not laid down: {c.kind.replace('_', ' ')} ({c.slots():,} parts cannot fit in {max_tokens} tokens)")
+            continue
         if c.body_priority and (got := c.grammar_body()) is not None:
             body, pieces, extra = got
             owner = c
@@ -83,6 +88,9 @@ def build(constraints: list[Constraint], max_tokens: int = 256, chars_per_token:
             root.append("free")
         chars = int(max_tokens * chars_per_token * 0.9 / max(1, pieces)) if body is not None else 300
         grammar = "root ::= " + " ".join(root) + "\n" + text_rules(chars, owner is None or owner.stars_in_text) + extra
+        if len(grammar) > MAX_GRAMMAR_CHARS:
+            parts = [p for p in parts if not p.startswith("grammar")] + [f"not laid down: a grammar of {len(grammar):,} characters"]
+            grammar = ""
     prefix = ""
     if "repeat_request" in by:
         prefix = by["repeat_request"].request.strip() + "\n\n"
@@ -106,6 +114,18 @@ def build(constraints: list[Constraint], max_tokens: int = 256, chars_per_token:
         end = " " + end
     return Scaffold(DecodingConstraints(forced_prefix=prefix, grammar=grammar, suffix=suffix, suffix_slot=slot,
                                         suffix_end=end), parts)
+
+
+def fits(c: Constraint, max_tokens: int) -> bool:
+    """Can the parts this constraint needs fit in a draft of `max_tokens` tokens at all?"""
+    return c.slots() * MIN_SLOT_TOKENS <= max_tokens
+
+
+def too_big(constraints: list[Constraint], max_tokens: int) -> list[str]:
+    """Notices for structures that no draft of this length can hold (1,000,000 paragraphs in 256 tokens)."""
+    return [f"'{c.instruction()}' asks for {c.slots():,} parts; a draft of {max_tokens} tokens holds at most about "
+            f"{max_tokens // MIN_SLOT_TOKENS:,}, so it cannot be met and no scaffold is laid down for it."
+            for c in constraints if c.slots() > 1 and not fits(c, max_tokens)]
 
 
 def program_chars(text: str, dc: DecodingConstraints) -> int:

@@ -112,6 +112,7 @@ def read_jsonl(path: str, err=None):
     line (the output has one line per id), constraints that are not valid (the message names the field).
     A line's hand-written constraints are checked here, before any model runs, and kept as objects."""
     from irg.engine.constraints import ConstraintError, from_dicts
+    from irg.engine.inputs import prompt_problem, task_name
     from irg.engine.jsonl import read_objects
 
     err = err or sys.stderr
@@ -122,11 +123,22 @@ def read_jsonl(path: str, err=None):
         if not isinstance(item.get("prompt"), str) or not item["prompt"].strip():
             skip('needs a non-empty "prompt" string')
             continue
+        if (problem := prompt_problem(item["prompt"])) is not None:
+            skip(f'"prompt": {problem[0].lower()}{problem[1:]}')
+            continue
         rid = item.get("id", f"line-{n}")
         if isinstance(rid, bool) or not isinstance(rid, (str, int, float)) or (isinstance(rid, str) and not rid.strip()):
             skip(f'"id" must be a non-empty string or a number, not {json.dumps(rid)}')
             continue
         rid = str(rid)
+        if not _valid_text(rid):
+            skip(f'"id" {json.dumps(rid)} holds characters that are not valid text (a lone surrogate)')
+            continue
+        try:
+            item["task"] = task_name(item.get("task"))
+        except ValueError as e:
+            skip(str(e))
+            continue
         if rid in seen:
             skip(f"duplicate id {rid!r} (first on line {seen[rid]})")
             continue
@@ -138,6 +150,35 @@ def read_jsonl(path: str, err=None):
                 skip(str(e))
                 continue
         yield rid, item
+
+
+MAX_JOBS = 16  # prompts at once; the model server has 8 slots
+
+
+def check_batch_files(args) -> None:
+    """The batch's files and --n-jobs, before any model loads: every problem is a sentence naming the path."""
+    if not 1 <= args.n_jobs <= MAX_JOBS:
+        raise ConfigError(f"--n-jobs must be between 1 and {MAX_JOBS}, not {args.n_jobs}.")
+    if not os.path.isfile(args.inp):
+        raise ConfigError(f"No such input file: {args.inp}")
+    out = args.out
+    if os.path.exists(out) and not os.path.isfile(out):
+        raise ConfigError(f"The output '{out}' is not a regular file (a folder or a device); give a .jsonl path.")
+    if os.path.exists(out) and os.path.samefile(out, args.inp):
+        raise ConfigError(f"The output '{out}' is the input file; give another path.")
+    try:
+        with open(out, "a", encoding="utf-8"):
+            pass
+    except OSError as e:
+        raise ConfigError(f"The output file '{out}' cannot be written ({e.strerror or e}).") from None
+
+
+def _valid_text(s: str) -> bool:
+    try:
+        s.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 def run_batch(args, backend, config: RunConfig, err=None) -> int:
@@ -245,8 +286,8 @@ def main(argv=None) -> int:
         config = config_from(args)
         if not batch and not args.prompt.strip():
             raise ConfigError("The prompt is empty: give a request in quotes.")
-        if batch and not os.path.isfile(args.inp):
-            raise ConfigError(f"No such input file: {args.inp}")
+        if batch:
+            check_batch_files(args)
         from irg.engine.models import get_backend
         from irg.engine.strategies import run
 

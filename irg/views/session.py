@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 import threading
 import time
 from contextlib import contextmanager
 from typing import Iterator
 
 from irg.engine.config import RunConfig
+from irg.engine.inputs import has_words
 from irg.engine.models import adapters
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ def check_input(prompt: str, settings: dict) -> RunConfig:
     if len(prompt) > MAX_PROMPT_CHARS:
         raise InputError(f"The prompt is {len(prompt):,} characters; the limit is {MAX_PROMPT_CHARS:,}. "
                          "Shorten it (small models read at most a few pages).")
-    if re.fullmatch(r"[\W_]+", prompt.strip()):
+    if not has_words(prompt):
         raise InputError("The prompt has no words in it: type a request.")
     if config.stop == "adaptive":
         from irg.engine.stopping import check_model
@@ -129,3 +129,16 @@ def model_status(model: str) -> Iterator[str]:
 
 def message(text: str) -> str:
     return f"<div class='irg-error'>⚠ {e(text)}</div>"
+
+
+def launch_options(env: dict | None = None) -> dict:
+    """Where the app listens: GRADIO_SERVER_NAME / GRADIO_SERVER_PORT when set (a Space, a second instance), else
+    127.0.0.1 and the first free port from 7860. A port that is not a number is a sentence, not a traceback."""
+    import os
+
+    env = os.environ if env is None else env
+    port = env.get("GRADIO_SERVER_PORT", "").strip()
+    if port and not (port.isdigit() and 0 < int(port) < 65536):
+        raise SystemExit(f"GRADIO_SERVER_PORT must be a port number between 1 and 65535, not {port!r}.")
+    return {"server_name": env.get("GRADIO_SERVER_NAME", "").strip() or "127.0.0.1",
+            "server_port": int(port) if port else None}

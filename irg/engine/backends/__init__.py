@@ -188,17 +188,41 @@ def _already_ends(text: str, suffix: str) -> bool:
     return bool(want) and " ".join(text.split()).lower().rstrip(" .!?").endswith(want)
 
 
+# ---- watchdogs: every request ends, whatever the engine does --------------------------------------------------------
+STALL_SECONDS = 90.0  # a request that hears nothing this long is stuck (a 2k-token prefill on a busy CPU takes ~20 s)
+CANCEL_GRACE = 2.0  # after cancel (Stop, a time limit), how long we wait for the engine before leaving the request
+
+
+def watchdog_deadline(n_predict: int) -> float:
+    """Seconds a request of `n_predict` tokens may take at most. A hung engine is caught by STALL_SECONDS (nothing
+    heard); this bound is for one that streams forever, so it is generous: on a CPU shared with other model processes
+    llama.cpp was measured at under 1 tok/s per request (24 s for 8 tokens with three model processes on 2 cores)."""
+    return 300.0 + 2.0 * max(0, n_predict)
+
+
 def relay(q: queue.Queue, worker: threading.Thread, cancel: threading.Event) -> Iterator[str]:
-    """Yield what a worker thread puts on `q` until it puts None; leaving early cancels the worker and waits."""
+    """Yield what a worker thread puts on `q` until it puts None. Leaving early cancels the worker; once `cancel` is
+    set, a worker that does not finish within CANCEL_GRACE is left behind (a silent server cannot hold a run)."""
     finished = False
+    cancelled_at = None
     try:
-        while (piece := q.get()) is not None:
+        while True:
+            try:
+                piece = q.get(timeout=0.1)
+            except queue.Empty:
+                if cancel.is_set():
+                    cancelled_at = cancelled_at or time.monotonic()
+                    if time.monotonic() - cancelled_at > CANCEL_GRACE:
+                        break
+                continue
+            if piece is None:
+                finished = True
+                break
             yield piece
-        finished = True
     finally:
         if not finished:
             cancel.set()
-        worker.join()
+        worker.join(timeout=CANCEL_GRACE)
 
 
 def elapsed(t0: float) -> float:

@@ -28,12 +28,13 @@ import threading
 import time
 from typing import Callable
 
+from irg.engine import backends
 from irg.engine.errors import BackendError, ModelError
 
 TRANSPORTS = ("pipe", "http", "inproc")
 START_TIMEOUT = 120.0  # seconds for a child to load its model and say it is ready
-STALL_SECONDS = 90.0  # a request that hears nothing this long is stuck (a 2k-token prefill on a busy CPU takes ~20 s)
-CANCEL_GRACE = 2.0  # after cancel, how long we wait for the engine before leaving the request behind
+STALL_SECONDS = backends.STALL_SECONDS  # module attributes, so a test can shorten them
+CANCEL_GRACE = backends.CANCEL_GRACE
 POLL = 0.1
 
 OnChunk = Callable[[dict], bool]  # returns True to stop the request
@@ -41,12 +42,6 @@ OnChunk = Callable[[dict], bool]  # returns True to stop the request
 
 class ModelCrashed(BackendError):
     """The model process died while this request was in flight."""
-
-
-def watchdog_deadline(n_predict: int) -> float:
-    """Seconds a request of `n_predict` tokens may take at most: a minute, plus a generous second per token
-    (decoding runs at ~100 tok/s here alone and stays above ~5 tok/s per request with eight at once on two cores)."""
-    return 60.0 + 1.0 * max(0, n_predict)
 
 
 class InProcess:

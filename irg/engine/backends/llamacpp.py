@@ -26,8 +26,18 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from irg.engine.backends import Backend, BackendError, Generation, GenerationStream, GenRequest, OnPiece, elapsed, relay
-from irg.engine.backends.llama_process import ModelCrashed, watchdog_deadline
+from irg.engine.backends import (
+    Backend,
+    BackendError,
+    Generation,
+    GenerationStream,
+    GenRequest,
+    OnPiece,
+    elapsed,
+    relay,
+    watchdog_deadline,
+)
+from irg.engine.backends.llama_process import ModelCrashed
 from irg.engine.decoding import DecodingConstraints, banned_token_ids, word_forms
 
 

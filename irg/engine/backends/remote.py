@@ -17,10 +17,24 @@ import queue
 import threading
 import time
 
-from irg.engine.backends import Backend, BackendError, Generation, GenerationStream, GenRequest, OnPiece, elapsed, relay
+import httpx
+
+from irg.engine.backends import (
+    STALL_SECONDS,
+    Backend,
+    BackendError,
+    Generation,
+    GenerationStream,
+    GenRequest,
+    OnPiece,
+    elapsed,
+    relay,
+    watchdog_deadline,
+)
 from irg.engine.decoding import DecodingConstraints
 
 CHARS_PER_TOKEN = 3.5  # estimate for prompt sizing when no tokenizer is known
+PROBE_SECONDS = 10.0  # asking a server for its models is quick, or the server is not answering
 
 
 def gbnf_for(c: DecodingConstraints) -> str | None:
@@ -41,18 +55,18 @@ class RemoteBackend(Backend):
     name = "remote"
 
     def __init__(self, base_url: str, model: str | None = None, api_key: str | None = None, tokenizer=None,
-                 context_length: int = 8192, timeout: float = 120.0):
-        import httpx
+                 context_length: int = 8192, timeout: float = STALL_SECONDS):
 
         self.base = base_url.rstrip("/")
         if not self.base.endswith("/v1"):
             self.base += "/v1"
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self.timeout = timeout  # read timeout: a server silent this long is stuck
         self.client = httpx.Client(timeout=httpx.Timeout(timeout, connect=5.0), headers=headers)
         self.tokenizer = tokenizer
         self.context_length = context_length
         try:
-            self.model = model or self.client.get(f"{self.base}/models").json()["data"][0]["id"]
+            self.model = model or self.client.get(f"{self.base}/models", timeout=PROBE_SECONDS).json()["data"][0]["id"]
         except Exception as e:
             raise BackendError(f"The server at {base_url} did not answer as an OpenAI-compatible API ({type(e).__name__}).") from e
         self.model_id = f"{self.model} @ {base_url}"
@@ -101,15 +115,21 @@ class RemoteBackend(Backend):
         q: queue.Queue = queue.Queue()
         state = {"text": "", "chunks": 0, "finish": None, "usage": None, "error": None}
 
+        body = self._body(req)
+        deadline = time.monotonic() + watchdog_deadline(body["max_tokens"])
+
         def work():
             try:
-                with self.client.stream("POST", f"{self.base}/chat/completions", json=self._body(req)) as r:
+                with self.client.stream("POST", f"{self.base}/chat/completions", json=body) as r:
                     if r.status_code != 200:
                         state["error"] = f"HTTP {r.status_code}: {r.read().decode(errors='replace')[:200]}"
                         return
                     for line in r.iter_lines():
                         if cancel.is_set():
                             return  # leaving the block closes the connection: the server stops generating
+                        if time.monotonic() > deadline:
+                            state["error"] = "the request took longer than its limit (watchdog)"
+                            return
                         if not line.startswith("data:"):
                             continue
                         data = line[5:].strip()
@@ -125,7 +145,9 @@ class RemoteBackend(Backend):
                                 state["chunks"] += 1
                                 state["text"] += piece
                                 q.put(piece)
-            except Exception as e:  # connection refused, timeout, bad JSON: surfaced below
+            except httpx.TimeoutException:
+                state["error"] = f"it sent nothing for {self.timeout:.0f} s (watchdog)"
+            except Exception as e:  # connection refused, bad JSON: surfaced below
                 state["error"] = f"{type(e).__name__}: {e}"
             finally:
                 q.put(None)
@@ -135,8 +157,8 @@ class RemoteBackend(Backend):
         prefix = req.constraints.forced_prefix
         if prefix:
             yield prefix
-        yield from relay(q, worker, cancel)
-        if state["error"]:
+        yield from relay(q, worker, cancel)  # Stop or the time limit ends the wait even if the server stays silent
+        if state["error"] and not cancel.is_set():
             raise BackendError(f"The model server failed: {state['error']}")
         usage = state["usage"] or {}
         reason = "cancelled" if cancel.is_set() else {"length": "length"}.get(state["finish"], "stop")

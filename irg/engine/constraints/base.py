@@ -70,6 +70,11 @@ class Constraint:
         """(GBNF for the body using the rules `line`, `para`, `free`; how many text slots it has; extra rules)."""
         return None
 
+    def slots(self) -> int:
+        """How many parts the answer needs (sections, paragraphs, bullets): a scaffold is built only when they fit in
+        a draft, so a count of 10^12 never becomes a grammar of 10^12 rules."""
+        return 1
+
     def to_dict(self) -> dict:
         return {"kind": self.kind, **asdict(self)}
 
@@ -103,6 +108,7 @@ def lit(s: str) -> str:
 
 
 NONEMPTY = {"phrase", "request", "value", "word", "letter", "marker", "language"}  # an empty one checks nothing
+MAX_COUNT = 100_000  # no answer a model writes here holds more of anything (a draft's context is 2,048 tokens)
 
 
 def _field_value(kind: str, name: str, typ: str, v):
@@ -165,6 +171,10 @@ def from_dicts(ds) -> list[Constraint]:
     for i, d in enumerate(ds, start=1):
         try:
             out.append(from_dict(d))
+            for name, v in d.items():  # hand-written counts: a batch line asking for 10^12 sections is refused
+                if isinstance(v, int) and not isinstance(v, bool) and v > MAX_COUNT:
+                    raise ConstraintError(f"constraint '{d['kind']}': field '{name}' is {v:,}: no answer can hold that "
+                                          f"many (at most {MAX_COUNT:,}).")
         except ConstraintError as e:
             raise ConstraintError(f"constraint {i}: {e}") from None
     return out

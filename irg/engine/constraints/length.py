@@ -111,6 +111,9 @@ class ParagraphCount(Constraint):
 
     body_priority, stars_in_text = 30, False
 
+    def slots(self):
+        return max(1, self.n)
+
     def grammar_body(self):
         if not self.separator:
             return None  # blank-line paragraphs: not scaffolded: instructions and rules only
@@ -178,6 +181,9 @@ class ParagraphFirstWord(Constraint):
 
     body_priority = 20
 
+    def slots(self):
+        return max(self.n, self.nth, 1)
+
     def grammar_body(self):
         n = max(self.n, self.nth)
         parts = [f'{lit(self.word)} " " line' if i == self.nth else "line" for i in range(1, n + 1)]
@@ -212,6 +218,9 @@ class BulletCount(CountConstraint):
         return DecodingConstraints(forced_prefix="* ")
 
     body_priority = 10
+
+    def slots(self):
+        return max(1, self.n + (self.rel == "more_than"))
 
     def grammar_body(self):
         item = '"* " line'
@@ -258,6 +267,9 @@ class Sections(Constraint):
         return DecodingConstraints(forced_prefix=f"{self.marker} 1\n")
 
     body_priority = 40
+
+    def slots(self):
+        return max(1, self.n)
 
     def grammar_body(self):
         return ' "\\n\\n" '.join(f'{lit(f"{self.marker} {i}")} "\\n" para' for i in range(1, self.n + 1)), self.n, ""

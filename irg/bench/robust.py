@@ -1,0 +1,145 @@
+"""Issue 20's measurements: `python -m irg.bench memory` and `python -m irg.bench boundary`.
+
+memory    the app in a process of its own, driven through its API (gradio_client) by N sessions at once for R
+          rounds; after each round the resident memory of the app process and of its model process. A run that
+          keeps something per run (records, charts, caches, session state) shows as growth per round.
+boundary  what the process boundary costs: first-token latency and decoding speed of llama.cpp in this process
+          (inproc), in a child over pipes (pipe, the default) and in a child over HTTP on a loopback port (http),
+          on the bundled model with the same greedy requests, one at a time.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# ---- memory ----------------------------------------------------------------------------------------------------------
+def rss_mb(pid: int) -> float:
+    import psutil
+
+    return round(psutil.Process(pid).memory_info().rss / 2**20, 1)
+
+
+def children_rss_mb(pid: int) -> float:
+    import psutil
+
+    return round(sum(c.memory_info().rss for c in psutil.Process(pid).children(recursive=True)) / 2**20, 1)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _prompts() -> list[str]:
+    lines = (ROOT / "assets" / "prompts" / "constraints_30.jsonl").read_text().splitlines()
+    return [json.loads(x)["prompt"] for x in lines if x.strip()]
+
+
+def memory(rounds: int = 8, sessions: int = 8, strategy: str = "irg_hybrid", max_new: int = 128) -> dict:
+    """App RSS after each round of `sessions` concurrent runs (each a session of its own)."""
+    from gradio_client import Client
+
+    port = _free_port()
+    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False"}
+    app = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.5)
+        clients = [Client(url, verbose=False) for _ in range(sessions)]
+        prompts = _prompts()
+        rows = [{"round": 0, "app_mb": rss_mb(app.pid), "model_process_mb": children_rss_mb(app.pid), "errors": 0}]
+        print(json.dumps(rows[-1]), flush=True)
+        k = 0
+        for r in range(1, rounds + 1):
+            errors = []
+
+            def one(client, prompt):
+                try:
+                    client.predict(prompt, None, "bundled", "off", strategy, "template", 3, "fixed", 1500, 0, "best",
+                                   0.0, max_new, api_name="/start")
+                except Exception as e:  # noqa: BLE001 — counted, the round goes on
+                    errors.append(f"{type(e).__name__}: {e}")
+
+            t0 = time.perf_counter()
+            threads = []
+            for c in clients:
+                threads.append(threading.Thread(target=one, args=(c, prompts[k % len(prompts)])))
+                k += 1
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            rows.append({"round": r, "app_mb": rss_mb(app.pid), "model_process_mb": children_rss_mb(app.pid),
+                         "errors": len(errors), "seconds": round(time.perf_counter() - t0, 1)})
+            print(json.dumps(rows[-1]), flush=True)
+        late = rows[2:]  # growth after round 2 (the first rounds fill caches that are meant to be filled)
+        per_round = (late[-1]["app_mb"] - late[0]["app_mb"]) / max(1, len(late) - 1) if len(late) > 1 else 0.0
+        return {"rounds": rows, "sessions": sessions, "strategy": strategy, "max_new_tokens": max_new,
+                "app_growth_mb_per_round_after_2": round(per_round, 2)}
+    finally:
+        app.terminate()
+        try:
+            app.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            app.kill()
+
+
+# ---- boundary --------------------------------------------------------------------------------------------------------
+PROMPTS = ["Write a short story about a lighthouse keeper.", "Explain how bread rises, in a paragraph.",
+           "Describe a market on a rainy morning.", "Give advice to someone starting to run."]
+
+
+def boundary(runs: int = 5, new_tokens: int = 128, transports=("inproc", "pipe", "http")) -> list[dict]:
+    """Median first-token latency (request sent -> first piece) and decoding speed for each transport."""
+    from irg.engine.backends import GenRequest
+    from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
+    from irg.engine.models import bundled_gguf, gguf_tokenizer_dir, resolve
+
+    tok = ChatTokenizer(gguf_tokenizer_dir(resolve("bundled")))
+    out = []
+    for transport in transports:
+        t = time.perf_counter()
+        b = LlamaCppBackend(bundled_gguf(), tok, transport=transport)
+        load = time.perf_counter() - t
+        firsts, speeds = [], []
+        for i in range(runs + 1):  # the first request warms the model up: not counted
+            req = GenRequest([{"role": "user", "content": PROMPTS[i % len(PROMPTS)] + f" (take {i})"}],
+                             max_new_tokens=new_tokens, constraints=_ignore_eos())
+            t0 = time.perf_counter()
+            s = b.stream(req)
+            first = None
+            for _ in s:
+                first = first or time.perf_counter() - t0
+            g = s.result
+            total = time.perf_counter() - t0
+            if i:
+                firsts.append(first * 1000)
+                speeds.append((g.completion_tokens - 1) / max(1e-6, total - first))
+        b.close()
+        out.append({"transport": transport, "load_seconds": round(load, 2), "runs": runs, "new_tokens": new_tokens,
+                    "first_token_ms": round(statistics.median(firsts), 1), "tokens_per_second": round(statistics.median(speeds), 1)})
+        print(json.dumps(out[-1]), flush=True)
+    return out
+
+
+def _ignore_eos():
+    """Every request writes exactly its token limit, so the speeds compare like with like."""
+    from irg.engine.decoding import DecodingConstraints
+
+    return DecodingConstraints(min_new_tokens=10_000)
