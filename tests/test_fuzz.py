@@ -59,10 +59,24 @@ def random_dict(rng: random.Random) -> dict:
     ])
 
 
+def colliding(rng: random.Random) -> list[dict]:
+    """A structure and a ban on what the structure must write."""
+    w, v = rng.sample(WORDS[:8], 2)
+    letter = rng.choice("seiotn")
+    return rng.choice([
+        [{"kind": "choose_from", "options": [w, v]}, {"kind": "forbidden_words", "words": [w, v]}],
+        [{"kind": "paragraph_first_word", "n": 3, "nth": 2, "word": w}, {"kind": "forbidden_words", "words": [w]}],
+        [{"kind": "sections", "n": 2, "marker": "SECTION"}, {"kind": "letter_frequency", "letter": letter, "rel": "less_than", "n": 1}],
+        [{"kind": "choose_from", "options": [f"My answer is {w}.", f"My answer is {v}."]},
+         {"kind": "letter_frequency", "letter": "y", "rel": "at_most", "n": 0}],
+        [{"kind": "two_responses"}, {"kind": "title"}, {"kind": "letter_frequency", "letter": letter, "rel": "less_than", "n": 1}],
+    ]) + [random_dict(rng)] * rng.choice([0, 1])
+
+
 def dict_cases(rng: random.Random, n: int) -> list[tuple[str, list]]:
     out = []
     while len(out) < n:
-        ds = [random_dict(rng) for _ in range(rng.choice([2, 3]))]
+        ds = colliding(rng) if len(out) % 3 == 0 else [random_dict(rng) for _ in range(rng.choice([2, 3]))]
         try:
             cs = from_dicts(ds)
         except ConstraintError:
@@ -96,6 +110,8 @@ def test_every_plan_leaves_a_text_to_write_and_decodes_without_a_crash(cases):
         assert not g or search(g, plan.constraints).found is not False, (prompt, cs, plan.constraints)
         plans.append((prompt, plan))
     t_plan = time.perf_counter() - t0
+    conflicted = sum(bool(plan.conflicts) for _, plan in plans)
+    assert conflicted >= 5  # the cases do reach plans whose grammar and bans collide
     lcpp = get_backend("bundled", backend="llama.cpp")
     restarts = lcpp.engine.restarts
     reqs = [GenRequest([{"role": "user", "content": p}], max_new_tokens=8, constraints=plan.constraints) for p, plan in plans]
@@ -104,7 +120,8 @@ def test_every_plan_leaves_a_text_to_write_and_decodes_without_a_crash(cases):
         gens += lcpp.generate_batch(reqs[i:i + 8])
     assert len(gens) == len(reqs) and all(g.finish_reason in ("stop", "length", "stop_string") for g in gens)
     assert lcpp.engine.restarts == restarts  # the model process never died
-    print(f"\nfuzz: {len(cases)} cases, planning {t_plan:.1f} s, decoding {time.perf_counter() - t0 - t_plan:.1f} s")
+    print(f"\nfuzz: {len(cases)} cases ({conflicted} plans let a ban go), planning {t_plan:.1f} s, "
+          f"decoding {time.perf_counter() - t0 - t_plan:.1f} s")
 
 
 def test_a_batch_of_the_cases_has_one_record_per_line(cases, tmp_path):

@@ -14,13 +14,14 @@ pytest.importorskip("xllamacpp")
 pytestmark = pytest.mark.bundled
 
 
-@pytest.fixture(scope="module")
-def own():
-    """A backend with a model process of its own: these tests kill it."""
+@pytest.fixture(scope="module", params=["http", "pipe"])
+def own(request):
+    """A backend with a model process of its own (over each transport): these tests kill it."""
     from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
     from irg.engine.models import bundled_gguf, gguf_tokenizer_dir, resolve
 
-    b = LlamaCppBackend(bundled_gguf(), ChatTokenizer(gguf_tokenizer_dir(resolve("bundled"))), n_parallel=4)
+    b = LlamaCppBackend(bundled_gguf(), ChatTokenizer(gguf_tokenizer_dir(resolve("bundled"))), n_parallel=4,
+                        transport=request.param)
     yield b
     b.close()
 

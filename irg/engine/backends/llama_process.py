@@ -11,8 +11,8 @@
     restarted, since a hung engine would hang every later request too;
   - cancel (a run's Stop or its time limit) is honoured within `CANCEL_GRACE` seconds whatever the child does.
 
-Transports (`IRG_LLAMACPP_TRANSPORT`): `pipe` (default: JSON lines over the child's stdin/stdout), `http` (the child
-runs xllamacpp's HTTP server on a loopback port; streamed /v1/completions), `inproc` (no child: the server in this
+Transports (`IRG_LLAMACPP_TRANSPORT`): `http` (default: the child runs xllamacpp's HTTP server on a loopback port;
+streamed /v1/completions), `pipe` (JSON lines over the child's stdin/stdout), `inproc` (no child: the server in this
 process, as before; kept for measuring what the boundary costs). README "Backends" has the measurements.
 """
 from __future__ import annotations
@@ -31,7 +31,10 @@ from typing import Callable
 from irg.engine import backends
 from irg.engine.errors import BackendError, ModelError
 
-TRANSPORTS = ("pipe", "http", "inproc")
+TRANSPORTS = ("http", "pipe", "inproc")
+# http: the child's own C++ server streams the tokens, no Python runs per token in the child; measured as fast as
+# in-process (python -m irg.bench boundary), where pipe was 4-11% slower. README "Backends" has the figures.
+DEFAULT_TRANSPORT = "http"
 START_TIMEOUT = 120.0  # seconds for a child to load its model and say it is ready
 STALL_SECONDS = backends.STALL_SECONDS  # module attributes, so a test can shorten them
 CANCEL_GRACE = backends.CANCEL_GRACE
@@ -66,7 +69,7 @@ class InProcess:
 class LlamaProcess:
     """A supervised child process holding one llama.cpp server."""
 
-    def __init__(self, cfg: dict, transport: str = "pipe"):
+    def __init__(self, cfg: dict, transport: str = DEFAULT_TRANSPORT):
         if transport not in ("pipe", "http"):
             raise ValueError(f"transport must be pipe or http, not {transport!r}")
         self.cfg = {**cfg, "transport": transport}
@@ -252,34 +255,42 @@ class LlamaProcess:
 
         proc = self.ensure()
         if self._client is None:
-            self._client = httpx.Client(timeout=httpx.Timeout(STALL_SECONDS, connect=5.0))
+            self._client = httpx.Client()
         t0 = time.monotonic()
         try:
-            with self._client.stream("POST", f"{self.address}/v1/completions", json=body) as r:
+            # read timeout = the stall watchdog; leaving the block closes the connection and the server stops the slot
+            with self._client.stream("POST", f"{self.address}/v1/completions", json=body,
+                                     timeout=httpx.Timeout(STALL_SECONDS, connect=5.0)) as r:
                 if r.status_code != 200:
                     raise BackendError(f"llama.cpp answered HTTP {r.status_code}: {r.read().decode(errors='replace')[:200]}")
                 for line in r.iter_lines():
+                    self.last_heard = time.monotonic()
                     if not line.startswith("data:"):
                         continue
                     data = line[5:].strip()
                     if data == "[DONE]":
                         return
                     if on_chunk(json.loads(data)) or cancel.is_set():
-                        return  # leaving the block closes the connection: the server stops the slot
+                        return
                     if time.monotonic() - t0 > deadline:
                         raise BackendError(f"The model took longer than its {deadline:.0f} s limit; the request was stopped (watchdog).")
         except httpx.TimeoutException as e:
+            self._check_hung(proc)
             raise BackendError(f"The model heard nothing for {STALL_SECONDS:.0f} s; the request was stopped (watchdog).") from e
         except (httpx.TransportError, httpx.StreamError) as e:
-            time.sleep(0.2)
-            if proc.poll() is not None:
-                raise ModelCrashed(f"the model process ended (exit code {proc.returncode}): {self._last_words()}") from e
-            raise BackendError(f"The model process did not answer ({type(e).__name__}).") from e
+            try:
+                proc.wait(timeout=2.0)  # a process that aborts takes a moment to be gone
+            except subprocess.TimeoutExpired:
+                raise BackendError(f"The model process did not answer ({type(e).__name__}).") from e
+            time.sleep(0.05)  # let the stderr reader take the last words
+            rc = proc.returncode
+            what = f"signal {-rc}" if rc < 0 else f"exit code {rc}"
+            raise ModelCrashed(f"the model process ended ({what}): {self._last_words() or 'no message'}") from e
 
 
 def make_engine(cfg: dict, transport: str | None = None):
     """The model server for `cfg` behind the chosen transport (default: $IRG_LLAMACPP_TRANSPORT, else pipe)."""
-    transport = transport or os.environ.get("IRG_LLAMACPP_TRANSPORT") or "pipe"
+    transport = transport or os.environ.get("IRG_LLAMACPP_TRANSPORT") or DEFAULT_TRANSPORT
     if transport not in TRANSPORTS:
         raise ModelError(f"IRG_LLAMACPP_TRANSPORT must be one of {', '.join(TRANSPORTS)}, not '{transport}'.")
     return InProcess(cfg) if transport == "inproc" else LlamaProcess(cfg, transport)
