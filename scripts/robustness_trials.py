@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import time
@@ -49,19 +50,36 @@ def trial(checkout: Path, name: str, out_dir: Path, max_runs: int = 6) -> dict:
             if p.returncode == 0:
                 break
             crashes += 1
-    got = set()
-    if out.exists():
-        for line in out.read_bytes().splitlines():
-            try:
-                got.add(str(json.loads(line)["id"]))
-            except (ValueError, KeyError):
-                pass
+    return {"file": name, "runs": runs, "crashes": crashes, "return_codes": codes, "tracebacks": tracebacks,
+            "seconds": round(time.perf_counter() - t0, 1), **count(name, out, log)}
+
+
+def count(name: str, out: Path, log: Path) -> dict:
+    """Records written, lines refused with a sentence (`…:N: why; line skipped`), and valid lines with neither."""
+    rows = []
+    for line in (out.read_bytes().splitlines() if out.exists() else []):
+        try:
+            rows.append(json.loads(line))
+        except ValueError:
+            pass
+    got = {str(r.get("id")) for r in rows}
+    skipped = {int(m.group(1)) for m in re.finditer(rf"{re.escape(name)}:(\d+): .*; line skipped", log.read_text(errors="replace"))}
+    line_ids = {}
+    for n, raw in enumerate((SET / name).read_bytes().split(b"\n"), start=1):
+        try:
+            line_ids[n] = str(json.loads(raw.removeprefix(b"\xef\xbb\xbf"))["id"])
+        except (ValueError, KeyError, TypeError):
+            pass
+    refused = {line_ids[n] for n in skipped if n in line_ids}
     want = expected_ids(name)
-    rows = [json.loads(x) for x in out.read_bytes().splitlines() if x.strip()] if out.exists() else []
-    return {"file": name, "runs": runs, "crashes": crashes, "return_codes": codes, "valid_lines": len(want),
-            "records": len(rows), "valid_lines_lost": len(want - got), "lost_ids": sorted(want - got)[:20],
-            "error_records": sum("error" in r for r in rows), "stop_error": sum(r.get("stop_reason") == "error" for r in rows),
-            "tracebacks": tracebacks, "seconds": round(time.perf_counter() - t0, 1)}
+    lost = want - got - refused
+    return {"valid_lines": len(want), "records": len(rows), "refused_with_a_sentence": len(skipped),
+            "valid_lines_lost": len(lost), "lost_ids": sorted(lost)[:20], "error_records": sum("error" in r for r in rows),
+            "stop_error": sum(r.get("stop_reason") == "error" for r in rows),
+            "runs_with_conflict_notice": sum(any("cannot both hold" in x for x in r.get("notices", [])) for r in rows),
+            "plans_letting_a_ban_go": sum(bool((it.get("plan") or {}).get("conflicts")) for r in rows
+                                          for it in r.get("iterations", [])),
+            "largest_record_kb": round(max((len(json.dumps(r)) for r in rows), default=0) / 1024, 1)}
 
 
 def main() -> int:
@@ -69,12 +87,18 @@ def main() -> int:
     ap.add_argument("--checkout", default=".")
     ap.add_argument("--out", required=True)
     ap.add_argument("--files", default="prompts.jsonl,constraints.jsonl,odd_lines.jsonl")
+    ap.add_argument("--recount", action="store_true", help="count the outputs already in --out again; run nothing")
     args = ap.parse_args()
     out_dir = Path(args.out).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     results = []
+    old = {r["file"]: r for r in json.loads((out_dir / "summary.json").read_text())} if args.recount else {}
     for name in args.files.split(","):
-        r = trial(Path(args.checkout).resolve(), name, out_dir)
+        if args.recount:
+            keep = {k: old[name][k] for k in ("runs", "crashes", "return_codes", "tracebacks", "seconds")}
+            r = {"file": name, **keep, **count(name, out_dir / f"{name}.out.jsonl", out_dir / f"{name}.stderr.txt")}
+        else:
+            r = trial(Path(args.checkout).resolve(), name, out_dir)
         print(json.dumps(r), flush=True)
         results.append(r)
     (out_dir / "summary.json").write_text(json.dumps(results, indent=2))

@@ -289,6 +289,7 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--rounds", type=int, default=8)
     m.add_argument("--sessions", type=int, default=8)
     m.add_argument("--strategy", default="irg_hybrid")
+    m.add_argument("--checkout", help="run the app of another checkout (e.g. an earlier commit's worktree)")
     m.add_argument("--out", help="also write the result as JSON here")
     b = sub.add_parser("boundary", help="llama.cpp in this process vs in a child (pipe, http): first token, tok/s")
     b.add_argument("--runs", type=int, default=5)
@@ -327,7 +328,7 @@ def run_command(args: argparse.Namespace, argv: list[str]) -> int:
     if args.cmd in ("memory", "boundary"):
         from irg.bench import robust
 
-        res = (robust.memory(args.rounds, args.sessions, args.strategy) if args.cmd == "memory"
+        res = (robust.memory(args.rounds, args.sessions, args.strategy, checkout=args.checkout) if args.cmd == "memory"
                else robust.boundary(args.runs, args.new_tokens))
         if args.out:
             Path(args.out).parent.mkdir(parents=True, exist_ok=True)

@@ -41,26 +41,37 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _listening(ports: list[int], timeout: float = 180.0) -> int:
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout:
+        for p in ports:
+            try:
+                socket.create_connection(("127.0.0.1", p), timeout=1).close()
+                return p
+            except OSError:
+                pass
+        time.sleep(0.5)
+    raise RuntimeError(f"the app did not listen on any of {ports} within {timeout:.0f} s")
+
+
 def _prompts() -> list[str]:
     lines = (ROOT / "assets" / "prompts" / "constraints_30.jsonl").read_text().splitlines()
     return [json.loads(x)["prompt"] for x in lines if x.strip()]
 
 
-def memory(rounds: int = 8, sessions: int = 8, strategy: str = "irg_hybrid", max_new: int = 128) -> dict:
-    """App RSS after each round of `sessions` concurrent runs (each a session of its own)."""
+def memory(rounds: int = 8, sessions: int = 8, strategy: str = "irg_hybrid", max_new: int = 128,
+           checkout: str | None = None) -> dict:
+    """App RSS after each round of `sessions` concurrent runs (each a session of its own). `checkout`: run the app
+    of another checkout (an earlier commit) with this one's measuring code."""
     from gradio_client import Client
 
     port = _free_port()
     env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False"}
-    app = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}/"
+    app = subprocess.Popen([sys.executable, "app.py"], cwd=checkout or ROOT, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
     try:
-        for _ in range(300):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.5)
+        port = _listening([port, 7860])  # checkouts before issue 20 ignore GRADIO_SERVER_PORT and take 7860
+        url = f"http://127.0.0.1:{port}/"
         clients = [Client(url, verbose=False) for _ in range(sessions)]
         prompts = _prompts()
         rows = [{"round": 0, "app_mb": rss_mb(app.pid), "model_process_mb": children_rss_mb(app.pid), "errors": 0}]
@@ -106,35 +117,44 @@ PROMPTS = ["Write a short story about a lighthouse keeper.", "Explain how bread 
 
 
 def boundary(runs: int = 5, new_tokens: int = 128, transports=("inproc", "pipe", "http")) -> list[dict]:
-    """Median first-token latency (request sent -> first piece) and decoding speed for each transport."""
+    """Median first-token latency (request sent -> first piece) and decoding speed for each transport. The
+    transports take turns request by request, so a slow spell of the machine falls on all of them alike."""
     from irg.engine.backends import GenRequest
     from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
     from irg.engine.models import bundled_gguf, gguf_tokenizer_dir, resolve
 
     tok = ChatTokenizer(gguf_tokenizer_dir(resolve("bundled")))
-    out = []
-    for transport in transports:
+    backends, load = {}, {}
+    for tr in transports:
         t = time.perf_counter()
-        b = LlamaCppBackend(bundled_gguf(), tok, transport=transport)
-        load = time.perf_counter() - t
-        firsts, speeds = [], []
-        for i in range(runs + 1):  # the first request warms the model up: not counted
-            req = GenRequest([{"role": "user", "content": PROMPTS[i % len(PROMPTS)] + f" (take {i})"}],
-                             max_new_tokens=new_tokens, constraints=_ignore_eos())
-            t0 = time.perf_counter()
-            s = b.stream(req)
-            first = None
-            for _ in s:
-                first = first or time.perf_counter() - t0
-            g = s.result
-            total = time.perf_counter() - t0
-            if i:
-                firsts.append(first * 1000)
-                speeds.append((g.completion_tokens - 1) / max(1e-6, total - first))
-        b.close()
-        out.append({"transport": transport, "load_seconds": round(load, 2), "runs": runs, "new_tokens": new_tokens,
-                    "first_token_ms": round(statistics.median(firsts), 1), "tokens_per_second": round(statistics.median(speeds), 1)})
-        print(json.dumps(out[-1]), flush=True)
+        backends[tr] = LlamaCppBackend(bundled_gguf(), tok, transport=tr)
+        load[tr] = time.perf_counter() - t
+    firsts: dict = {tr: [] for tr in transports}
+    speeds: dict = {tr: [] for tr in transports}
+    try:
+        for i in range(runs + 1):  # the first request of each warms its model up: not counted
+            for tr in (transports if i % 2 else transports[::-1]):
+                req = GenRequest([{"role": "user", "content": PROMPTS[i % len(PROMPTS)] + f" (take {i})"}],
+                                 max_new_tokens=new_tokens, constraints=_ignore_eos())
+                t0 = time.perf_counter()
+                s = backends[tr].stream(req)
+                first = None
+                for _ in s:
+                    first = first or time.perf_counter() - t0
+                total = time.perf_counter() - t0
+                if i:
+                    firsts[tr].append(first * 1000)
+                    speeds[tr].append((s.result.completion_tokens - 1) / max(1e-6, total - first))
+    finally:
+        for b in backends.values():
+            b.close()
+    out = [{"transport": tr, "load_seconds": round(load[tr], 2), "runs": runs, "new_tokens": new_tokens,
+            "first_token_ms": round(statistics.median(firsts[tr]), 1),
+            "first_token_ms_range": [round(min(firsts[tr]), 1), round(max(firsts[tr]), 1)],
+            "tokens_per_second": round(statistics.median(speeds[tr]), 1),
+            "tokens_per_second_range": [round(min(speeds[tr]), 1), round(max(speeds[tr]), 1)]} for tr in transports]
+    for row in out:
+        print(json.dumps(row), flush=True)
     return out
 
 

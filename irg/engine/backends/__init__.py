@@ -203,7 +203,7 @@ def watchdog_deadline(n_predict: int) -> float:
 def relay(q: queue.Queue, worker: threading.Thread, cancel: threading.Event) -> Iterator[str]:
     """Yield what a worker thread puts on `q` until it puts None. Leaving early cancels the worker; once `cancel` is
     set, a worker that does not finish within CANCEL_GRACE is left behind (a silent server cannot hold a run)."""
-    finished = False
+    finished = left = False
     cancelled_at = None
     try:
         while True:
@@ -212,8 +212,9 @@ def relay(q: queue.Queue, worker: threading.Thread, cancel: threading.Event) -> 
             except queue.Empty:
                 if cancel.is_set():
                     cancelled_at = cancelled_at or time.monotonic()
-                    if time.monotonic() - cancelled_at > CANCEL_GRACE:
-                        break
+                    left = time.monotonic() - cancelled_at > CANCEL_GRACE
+                    if left:
+                        break  # the worker had its grace: it is left behind (a daemon thread)
                 continue
             if piece is None:
                 finished = True
@@ -222,7 +223,7 @@ def relay(q: queue.Queue, worker: threading.Thread, cancel: threading.Event) -> 
     finally:
         if not finished:
             cancel.set()
-        worker.join(timeout=CANCEL_GRACE)
+        worker.join(timeout=0 if left else CANCEL_GRACE)
 
 
 def elapsed(t0: float) -> float:

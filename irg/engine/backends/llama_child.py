@@ -35,7 +35,7 @@ def make_server(cfg: dict):
     p.verbosity = 0  # errors only
     # llama.cpp keeps the prompt states of idle slots in a host-memory cache, 8 GiB by default: it grew the app by
     # ~49 MB per round of 8 runs. A small cache keeps most of the reuse and a flat memory line.
-    p.cache_ram_mib = cfg.get("cache_mib", 256)
+    p.cache_ram_mib = cfg.get("cache_mib", 0)
     p.cpuparams.n_threads = cfg["threads"]
     p.cpuparams_batch.n_threads = cfg["threads"]
     if cfg.get("transport") == "http":

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Callable
 
 from irg.engine import backends
@@ -98,7 +99,9 @@ class LlamaProcess:
             return self.proc
 
     def _start(self) -> None:
-        env = {**os.environ, "GGML_NO_BACKTRACE": "1"}  # an abort must not spend seconds attaching gdb
+        root = str(Path(__file__).resolve().parents[3])  # the child imports irg from here, whatever the working folder
+        env = {**os.environ, "GGML_NO_BACKTRACE": "1",  # an abort must not spend seconds attaching gdb
+               "PYTHONPATH": os.pathsep.join([root, *filter(None, [os.environ.get("PYTHONPATH")])])}
         proc = subprocess.Popen([sys.executable, "-m", "irg.engine.backends.llama_child", json.dumps(self.cfg)],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                                 start_new_session=True)  # a Ctrl-C in the terminal reaches the app, which ends the child
