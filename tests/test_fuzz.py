@@ -143,7 +143,7 @@ def test_a_batch_of_the_cases_has_one_record_per_line(cases, tmp_path):
                            for i, (p, cs) in enumerate(chosen)))
     p = subprocess.run([sys.executable, "-m", "irg", "batch", "--in", str(inp), "--out", str(out), "--strategy", "irg_hybrid",
                         "--max-iters", "2", "--max-new-tokens", "16", "--n-jobs", "4"], cwd=Path(__file__).parent.parent,
-                       capture_output=True, text=True)
+                       capture_output=True, text=True, timeout=900)
     assert p.returncode == 0 and "Traceback" not in p.stderr, p.stderr[-2000:]
     rows = [json.loads(x) for x in out.read_text().splitlines()]
     assert sorted(r["id"] for r in rows) == sorted(f"f{i}" for i in range(24))

@@ -71,7 +71,11 @@ def test_batch_flags_and_output_paths_are_sentences_naming_the_path(model_dir, t
     assert batch(model_dir, inp, "/proc/version") == 2
     assert "/proc/version" in capsys.readouterr().err
     assert batch(model_dir, inp, tmp_path) == 2
-    assert "not a regular file" in capsys.readouterr().err
+    assert "is a folder" in capsys.readouterr().err
+    assert batch(model_dir, inp, tmp_path / "no" / "such" / "folder.jsonl") == 2
+    assert "does not exist or is not writable" in capsys.readouterr().err
+    assert not (tmp_path / "no").exists()
+    assert batch(model_dir, inp, "/dev/null") == 0  # results thrown away, on purpose: allowed
     assert batch(model_dir, inp, inp) == 2
     assert "is the input file" in capsys.readouterr().err
     assert batch(model_dir, inp, tmp_path / "o.jsonl", "--n-jobs", "-4") == 2
@@ -144,6 +148,7 @@ def test_counts_beyond_any_answer_are_refused_at_validation():
         with pytest.raises(ConstraintError, match="no answer can hold that many"):
             from_dicts([{"kind": kind, "n": 10**12}])
         assert from_dict({"kind": kind, "n": 10**12}).n == 10**12  # the engine's own round trips are not refused
+    assert from_dicts([{"kind": "word_count", "rel": "at_most", "n": 150_000}])[0].n == 150_000  # an upper bound holds
 
 
 def test_huge_counts_from_a_prompt_build_no_grammar_and_say_so(backend):
@@ -174,4 +179,6 @@ def test_a_silent_server_cannot_hold_a_run_past_its_time_limit():
 
     with pytest.raises(BackendError, match="sent nothing for 1 s"):
         quiet.generate(GenRequest([{"role": "user", "content": "Say hi."}], max_new_tokens=4))
+    for conn, _ in held:
+        conn.close()
     srv.close()

@@ -4,7 +4,7 @@ memory    the app in a process of its own, driven through its API (gradio_client
           rounds; after each round the resident memory of the app process and of its model process. A run that
           keeps something per run (records, charts, caches, session state) shows as growth per round.
 boundary  what the process boundary costs: first-token latency and decoding speed of llama.cpp in this process
-          (inproc), in a child over pipes (pipe, the default) and in a child over HTTP on a loopback port (http),
+          (inproc), in a child over pipes (pipe) and in a child over HTTP on a loopback port (http, the default),
           on the bundled model with the same greedy requests, one at a time.
 """
 from __future__ import annotations

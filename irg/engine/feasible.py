@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from irg.engine.decoding import DecodingConstraints
 
 BUDGET = 20_000  # states visited before the search gives up (a grammar of ours needs a few hundred)
-MAX_DEPTH = 6_000  # characters along one path
-RUN_CAP = 8  # free characters after a literal that still tell states apart (a slot's minimum length is below this)
+MAX_DEPTH = 20_000  # characters along one path
+RUN_CAP = 32  # free characters after a literal that still tell states apart (a slot's minimum length is below this)
+SECONDS = 1.0  # one search's time; make_decodable's searches share LET_GO_SECONDS
+FREE_SET, FREE_CHOICES = 32, 18  # a state allowing 32+ characters is free text: the first 18 in _ORDER (the
+# punctuation that closes slots and structures, a space, a letter, a digit) stand for all of them
 MAX_GRAMMAR_CHARS = 40_000  # a larger grammar is refused outright (Bounded work)
 # Characters tried first: the ones that end slots and structures, so the walk finds a short text quickly.
 _ORDER = b"\n.!?\"')]}>*:- ,;x0123456789abcdefghijklmnopqrstuvwyzABCDEFGHIJKLMNOPQRSTUVWXYZ#$%&(+/<=@[\\^_`{|~\t"
@@ -65,22 +69,28 @@ class _Bans:
     def __init__(self, dc: DecodingConstraints):
         self.chars = set(dc.banned_chars)
         self.lower, self.upper = dc.lowercase_only, dc.uppercase_only
-        self.words = [w.lower() for w in dc.banned_words if w.strip()]
-        self.prefixes = {w[:i] for w in self.words for i in range(1, len(w) + 1)}
-        self.patterns = [re.compile(rf"(?<!\w){re.escape(w)}(?!\w)", re.I) for w in self.words]
-        self.longest = max((len(w) for w in self.words), default=0)
+        words = [w.lower() for w in dc.banned_words if w.strip()]
+        # One-word bans are looked up in a set (a prompt may ban thousands); phrases ("ice cream") by pattern.
+        self.singles = {w for w in words if re.fullmatch(r"\w+", w)}
+        self.patterns = [re.compile(rf"(?<!\w){re.escape(w)}(?!\w)", re.I) for w in words if w not in self.singles]
+        self.prefixes = {w[:i] for w in words for i in range(1, len(w) + 1)}
+        self.longest = max((len(w) for w in words), default=0)
 
     def char_ok(self, ch: str) -> bool:
         return not (ch in self.chars or (self.lower and ch.isupper()) or (self.upper and ch.islower()))
 
     def words_ok(self, text: str) -> bool:
-        """No banned word ends in the text's tail (checked when a word ends, and at the end)."""
-        tail = text[-(self.longest + 2):]
+        """No banned word ends in the text's tail (checked as each word ends, and at the end of the text)."""
+        tail = text[-(self.longest + 3):]
+        last = re.search(r"(\w+)\W?$", tail)
+        # a word that reaches the window's start is longer than any banned word, whether or not the window cut it
+        if last and len(last.group(1)) <= self.longest and last.group(1).lower() in self.singles:
+            return False
         return not any(p.search(tail) for p in self.patterns)
 
     def partial(self, text: str) -> str:
         """The unfinished word at the end, if it could still become a banned word (else nothing to remember)."""
-        m = re.search(r"\w+$", text)
+        m = re.search(r"\w+$", text[-(self.longest + 1):]) if self.longest else None
         w = m.group(0).lower() if m else ""
         return w if w in self.prefixes else ""
 
@@ -96,8 +106,10 @@ def _word_char(b: int) -> bool:
     return b >= 0x80 or chr(b).isalnum() or b == ord("_")
 
 
-def search(grammar: str, dc: DecodingConstraints | None = None, budget: int = BUDGET) -> Verdict:
-    """Look for one text that `grammar` (GBNF) admits and that breaks none of `dc`'s bans."""
+def search(grammar: str, dc: DecodingConstraints | None = None, budget: int = BUDGET,
+           seconds: float = SECONDS) -> Verdict:
+    """Look for one text that `grammar` (GBNF) admits and that breaks none of `dc`'s bans. False only when the walk
+    was complete; a walk cut short (by the state budget, the time or the depth limit) says None: unknown."""
     import llguidance
 
     if len(grammar) > MAX_GRAMMAR_CHARS:
@@ -121,9 +133,17 @@ def search(grammar: str, dc: DecodingConstraints | None = None, budget: int = BU
     # unfinished (maybe banned) word, follow the same number of literal characters (ones that were the only choice)
     # and the same number of free ones up to RUN_CAP: free text of any length between two literals is then a few
     # states, and the walk stays short even when it must prove that no text exists.
-    first = _candidates(m.compute_bitmask())
-    stack: list[list] = [[list(first), 0, len(first) == 1, 0]]
+    def choices(mask: bytes) -> list[int]:
+        """What to try next. Where the grammar allows almost anything (free text), the first FREE_CHOICES in the
+        walk's order stand for all the rest: which letter fills a slot never decides whether a later literal fits."""
+        out = [b for b in _candidates(mask) if b >= 0x80 or bans.char_ok(chr(b))]
+        return out[:FREE_CHOICES] if len(out) >= FREE_SET else out
+
+    first = choices(m.compute_bitmask())
+    stack: list[list] = [[first, 0, len(first) == 1, 0]]
     seen: set = set()
+    t_end = time.monotonic() + seconds
+    cut = False  # some path went deeper than MAX_DEPTH: an exhausted walk then proves nothing
     while stack:
         todo, n_lit, forced, run = stack[-1]
         if not todo:  # nothing left to try here: back up one character
@@ -144,16 +164,19 @@ def search(grammar: str, dc: DecodingConstraints | None = None, budget: int = BU
         run = 0 if forced else min(run + 1, RUN_CAP)
         key = (n_lit + forced, run, mask, bans.partial(t), m.is_accepting())
         if not ok or key in seen or len(buf) > MAX_DEPTH:
+            cut = cut or (ok and len(buf) > MAX_DEPTH)
             m.rollback(1)
             buf.pop()
             continue
         seen.add(key)
         if done():
             return Verdict(True, t)
-        if len(seen) > budget:
-            return Verdict(None, reason=f"no answer after {budget:,} states")
-        nxt = _candidates(mask)
-        stack.append([list(nxt), n_lit + forced, len(nxt) == 1, run])
+        if len(seen) > budget or time.monotonic() > t_end:
+            return Verdict(None, reason=f"no answer after {len(seen):,} states")
+        nxt = choices(mask)
+        stack.append([nxt, n_lit + forced, len(nxt) == 1, run])
+    if cut:
+        return Verdict(None, reason=f"every text the walk found is longer than {MAX_DEPTH:,} characters")
     return Verdict(False, reason="no text the grammar admits avoids the banned words, characters or letter case")
 
 
@@ -209,6 +232,9 @@ def make_decodable(dc: DecodingConstraints) -> tuple[DecodingConstraints, list[L
     return dc, got
 
 
+LET_GO_SECONDS = 2.0
+
+
 def _let_go(dc: DecodingConstraints) -> list[LetGo]:
     if search(dc.grammar, dc).found is not False:
         return []
@@ -216,13 +242,11 @@ def _let_go(dc: DecodingConstraints) -> list[LetGo]:
     if alone.found is False:  # the grammar alone admits nothing: no ban is to blame
         return [LetGo("grammar", label=f"the grammar ({alone.reason})")]
     bans = _bans_of(dc)
+    t_end = time.monotonic() + LET_GO_SECONDS
     for lg in bans:
         relaxed = lg.apply(dc)
-        if search(relaxed.grammar, relaxed).found is not False:
+        if time.monotonic() > t_end:
+            break  # no time to find the one: all of them go (the grammar alone leaves a text)
+        if search(relaxed.grammar, relaxed, seconds=max(0.05, t_end - time.monotonic())).found is True:
             return [lg]
-    bare = dc  # no single ban is to blame: drop every ban a grammar can collide with, keep the structure
-    for lg in bans:
-        bare = lg.apply(bare)
-    if search(bare.grammar, bare).found is not False:
-        return bans
-    return [LetGo("grammar", label="the grammar")]
+    return bans  # no single ban is to blame: all of them go, and the structure (which alone leaves a text) stays

@@ -79,7 +79,10 @@ def append_line(fh: IO[str], obj: dict) -> None:
         line = json.dumps(obj, ensure_ascii=True)
     fh.write(line + "\n")
     fh.flush()
-    os.fsync(fh.fileno())
+    try:
+        os.fsync(fh.fileno())
+    except OSError:  # a device (/dev/null) cannot be synced, and need not be
+        pass
 
 
 def field_values(path: str | Path, *keys: str) -> set:

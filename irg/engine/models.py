@@ -12,6 +12,7 @@ import importlib.util
 import os
 import re
 import shutil
+import struct
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -261,9 +262,13 @@ def load_hf(name: str, use_cache: bool = True):
             return _load_gguf_hf(spec, use_cache, device, dtype)
         except ModelError:
             raise
-        except Exception as e:  # a damaged file fails deep inside the gguf reader with any exception type
+        except (ValueError, KeyError, IndexError, TypeError, UnicodeDecodeError, struct.error, EOFError) as e:
+            # a damaged file fails deep inside the gguf reader, with any of these
             raise ModelError(f"The GGUF file '{Path(spec.path) / spec.gguf_file}' could not be read ({type(e).__name__}); "
                              "it may be damaged or only partly downloaded.") from e
+        except (ImportError, OSError, MemoryError, RuntimeError) as e:  # not the file's fault: say what it was
+            raise ModelError(f"The GGUF model '{spec.name}' could not be loaded ({type(e).__name__}: "
+                             f"{str(e).splitlines()[0][:160] if str(e) else 'no message'}).") from e
     elif spec.kind == "dir":
         src, kw = spec.path, {}
     else:

@@ -22,12 +22,13 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from irg.engine import feasible
 from irg.engine.constraints import REGISTRY, Constraint
 from irg.engine.decoding import DecodingConstraints
 
 SLOT_TOKENS = 40  # the P.S. line the model writes after `P.S. `
 MIN_SLOT_TOKENS = 4  # the least a part of a scaffold takes (a marker, a line break, a word and a full stop)
-MAX_GRAMMAR_CHARS = 40_000  # a bigger grammar is not laid down (llama.cpp would spend memory and time compiling it)
+MAX_GRAMMAR_CHARS = feasible.MAX_GRAMMAR_CHARS  # a bigger grammar is not laid down (nor checked, nor compiled)
 CHARS_PER_TOKEN = 4.0  # SmolLM2's tokenizer on English prose, roughly (the loop passes the measured ratio)
 
 

@@ -86,7 +86,9 @@ def streamed_batch(ctx: RunContext, reqs: list) -> Generator[Event, None, list]:
 
     worker = threading.Thread(target=work, daemon=True, name="irg-batch")
     worker.start()
-    yield from relay(q, worker, ctx.cancel)  # leaving early (the run closed mid-batch) halts the generation first
+    # leaving early (the run closed mid-batch) halts the generation first; each row's own stream is bounded after a
+    # cancel (backends.relay), so this waits for the whole batch and always has its generations
+    yield from relay(q, worker, ctx.cancel, leave_after=None)
     if "error" in out:
         raise out["error"]
     return out["gens"]

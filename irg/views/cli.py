@@ -152,7 +152,7 @@ def read_jsonl(path: str, err=None):
         yield rid, item
 
 
-MAX_JOBS = 16  # prompts at once; the model server has 8 slots
+MAX_JOBS = 64  # prompts at once (the model server has 8 slots; more wait their turn)
 
 
 def check_batch_files(args) -> None:
@@ -162,9 +162,15 @@ def check_batch_files(args) -> None:
     if not os.path.isfile(args.inp):
         raise ConfigError(f"No such input file: {args.inp}")
     out = args.out
-    if os.path.exists(out) and not os.path.isfile(out):
-        raise ConfigError(f"The output '{out}' is not a regular file (a folder or a device); give a .jsonl path.")
-    if os.path.exists(out) and os.path.samefile(out, args.inp):
+    if os.path.isdir(out):
+        raise ConfigError(f"The output '{out}' is a folder; give a file path such as {os.path.join(out, 'results.jsonl')}.")
+    if not os.path.exists(out):  # checked without creating it: a model that fails to load leaves no empty file
+        parent = os.path.dirname(os.path.abspath(out))
+        if not os.path.isdir(parent) or not os.access(parent, os.W_OK):
+            raise ConfigError(f"The output file '{out}' cannot be written (its folder {parent} does not exist or is "
+                              "not writable).")
+        return
+    if os.path.samefile(out, args.inp):
         raise ConfigError(f"The output '{out}' is the input file; give another path.")
     try:
         with open(out, "a", encoding="utf-8"):

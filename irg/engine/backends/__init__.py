@@ -90,10 +90,7 @@ class Backend(ABC):
 
     def stream(self, req: GenRequest, cancel: threading.Event | None = None) -> GenerationStream:
         cancel = cancel or threading.Event()
-        if req.constraints.grammar:  # a grammar and bans that leave no text abort llama.cpp: never send one
-            fixed, let_go = make_decodable(req.constraints)
-            if let_go:
-                req = replace(req, constraints=fixed)
+        req = decodable(req)
         if req.constraints.suffix or req.constraints.suffix_end:
             stream = GenerationStream(lambda: self._with_suffix(req, cancel, stream), cancel)
         else:
@@ -182,6 +179,15 @@ class Backend(ABC):
         ...
 
 
+def decodable(req: GenRequest) -> GenRequest:
+    """A grammar and bans that leave no text abort llama.cpp: such a request is never sent as it is (the plan has
+    already said so on its card; this guards every other caller)."""
+    if not req.constraints.grammar:
+        return req
+    fixed, let_go = make_decodable(req.constraints)
+    return replace(req, constraints=fixed) if let_go else req
+
+
 def _already_ends(text: str, suffix: str) -> bool:
     """Does the text already end with what the suffix would lay down (an end phrase the model wrote itself)?"""
     want = " ".join(suffix.split()).lower().rstrip(" .!?")
@@ -200,9 +206,11 @@ def watchdog_deadline(n_predict: int) -> float:
     return 300.0 + 2.0 * max(0, n_predict)
 
 
-def relay(q: queue.Queue, worker: threading.Thread, cancel: threading.Event) -> Iterator[str]:
+def relay(q: queue.Queue, worker: threading.Thread, cancel: threading.Event,
+          leave_after: float | None = CANCEL_GRACE) -> Iterator[str]:
     """Yield what a worker thread puts on `q` until it puts None. Leaving early cancels the worker; once `cancel` is
-    set, a worker that does not finish within CANCEL_GRACE is left behind (a silent server cannot hold a run)."""
+    set, a worker that does not finish within `leave_after` seconds is left behind (a silent server cannot hold a
+    run). None: wait for the worker whatever it takes (it is bounded itself, e.g. by relays of its own)."""
     finished = left = False
     cancelled_at = None
     try:
@@ -212,7 +220,7 @@ def relay(q: queue.Queue, worker: threading.Thread, cancel: threading.Event) -> 
             except queue.Empty:
                 if cancel.is_set():
                     cancelled_at = cancelled_at or time.monotonic()
-                    left = time.monotonic() - cancelled_at > CANCEL_GRACE
+                    left = leave_after is not None and time.monotonic() - cancelled_at > leave_after
                     if left:
                         break  # the worker had its grace: it is left behind (a daemon thread)
                 continue
@@ -223,7 +231,7 @@ def relay(q: queue.Queue, worker: threading.Thread, cancel: threading.Event) -> 
     finally:
         if not finished:
             cancel.set()
-        worker.join(timeout=0 if left else CANCEL_GRACE)
+        worker.join(timeout=0 if left else leave_after)
 
 
 def elapsed(t0: float) -> float:

@@ -13,7 +13,7 @@ import time
 import torch
 from transformers import LogitsProcessor, LogitsProcessorList, StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
 
-from irg.engine.backends import Backend, BackendError, Generation, GenerationStream, GenRequest, OnPiece, elapsed
+from irg.engine.backends import Backend, BackendError, Generation, GenerationStream, GenRequest, OnPiece, decodable, elapsed
 from irg.engine.decoding import DecodingConstraints, banned_token_ids, word_forms
 
 STREAM_POLL_SECONDS = 0.25  # how often a waiting consumer checks that the worker is alive
@@ -256,6 +256,7 @@ class TransformersBackend(Backend):
         """Left-padded batches of requests that share sampling settings and constraints. The rows are decoded
         together in one tensor, so they are not streamed (`on_piece` is not called)."""
         cancel = cancel or threading.Event()
+        reqs = [decodable(r) for r in reqs]  # rows bypass stream(): the same guard here
         results: list[Generation | None] = [None] * len(reqs)
         groups: dict[tuple, list[int]] = {}
         for i, r in enumerate(reqs):

@@ -5,11 +5,11 @@
     `handle_completions` gives in-process, so the backend does not know where the model runs;
   - when the child dies (llama.cpp aborts on a grammar with no token left, the OOM killer…), every request in flight
     gets `ModelCrashed` with what the child last wrote on stderr, and the next request starts a new child
-    (well under a second for the bundled model);
-  - a watchdog per request: it ends a request that outlives its deadline (set by the caller from its token limit) or
-    that hears nothing for `STALL_SECONDS`; a child that is silent for every request that long is killed and
-    restarted, since a hung engine would hang every later request too;
-  - cancel (a run's Stop or its time limit) is honoured within `CANCEL_GRACE` seconds whatever the child does.
+    (well under a second for the bundled model). The caller retries once, under `Probation`;
+  - a hang monitor: a child that says nothing to anyone for `STALL_SECONDS` while requests wait, and does not answer
+    a liveness probe either, is killed (its requests then retry on a new child). A request is never failed merely for
+    waiting while the engine serves others; it has a generous deadline of its own (the caller's).
+The run's Stop and time limit are honoured by the caller (`relay` leaves a request `CANCEL_GRACE` after cancel).
 
 Transports (`IRG_LLAMACPP_TRANSPORT`): `http` (default: the child runs xllamacpp's HTTP server on a loopback port;
 streamed /v1/completions), `pipe` (JSON lines over the child's stdin/stdout), `inproc` (no child: the server in this
@@ -26,19 +26,20 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from irg.engine import backends
 from irg.engine.errors import BackendError, ModelError
 
 TRANSPORTS = ("http", "pipe", "inproc")
-# http: the child's own C++ server streams the tokens, no Python runs per token in the child; measured as fast as
-# in-process (python -m irg.bench boundary), where pipe was 4-11% slower. README "Backends" has the figures.
+# http: the child's own C++ server streams the tokens, no Python runs per token in the child; as fast as in-process
+# (python -m irg.bench boundary), where pipe was slower to the first token. README "Backends" has the figures.
 DEFAULT_TRANSPORT = "http"
 START_TIMEOUT = 120.0  # seconds for a child to load its model and say it is ready
 STALL_SECONDS = backends.STALL_SECONDS  # module attributes, so a test can shorten them
-CANCEL_GRACE = backends.CANCEL_GRACE
+PROBE_SECONDS = 30.0  # a busy llama.cpp answers /slots between two batches; a hung one never does
 POLL = 0.1
 
 OnChunk = Callable[[dict], bool]  # returns True to stop the request
@@ -46,6 +47,55 @@ OnChunk = Callable[[dict], bool]  # returns True to stop the request
 
 class ModelCrashed(BackendError):
     """The model process died while this request was in flight."""
+
+
+class Cancelled(Exception):
+    """The caller cancelled while the request waited for its turn."""
+
+
+class Probation:
+    """After a crash, each request that was in flight runs once more — alone: while a retry waits or runs, no new
+    request starts. A retry that brings the process down again is then surely the request that crashed it, and takes
+    nobody with it."""
+
+    def __init__(self):
+        self.cond = threading.Condition()
+        self.running = 0  # first attempts under way
+        self.retries_waiting = 0
+        self.retrying = False
+
+    def _wait(self, ready: Callable[[], bool], cancel: threading.Event) -> None:
+        while not self.cond.wait_for(ready, timeout=POLL):
+            if cancel.is_set():
+                raise Cancelled
+
+    @contextmanager
+    def first(self, cancel: threading.Event) -> Iterator[None]:
+        with self.cond:
+            self._wait(lambda: not self.retrying and not self.retries_waiting, cancel)
+            self.running += 1
+        try:
+            yield
+        finally:
+            with self.cond:
+                self.running -= 1
+                self.cond.notify_all()
+
+    @contextmanager
+    def retry(self, cancel: threading.Event) -> Iterator[None]:
+        with self.cond:
+            self.retries_waiting += 1
+            try:
+                self._wait(lambda: not self.retrying and self.running == 0, cancel)
+            finally:
+                self.retries_waiting -= 1
+            self.retrying = True
+        try:
+            yield
+        finally:
+            with self.cond:
+                self.retrying = False
+                self.cond.notify_all()
 
 
 class InProcess:
@@ -57,7 +107,7 @@ class InProcess:
         from irg.engine.backends.llama_child import make_server
 
         self.server = make_server(cfg)
-        self.probation = threading.Lock()
+        self.probation = Probation()
         self.restarts = 0
 
     def complete(self, body: dict, on_chunk: OnChunk, cancel: threading.Event, deadline: float) -> None:
@@ -79,17 +129,19 @@ class LlamaProcess:
         self.write_lock = threading.Lock()
         self.proc: subprocess.Popen | None = None
         self.address = ""  # http transport
-        self.pending: dict[int, tuple[queue.Queue, subprocess.Popen]] = {}
+        self.pending: dict[int, tuple[queue.Queue, subprocess.Popen]] = {}  # pipe transport
         self.ids = itertools.count(1)
+        self.active = 0  # requests in flight (both transports)
+        self.active_lock = threading.Lock()
         self.stderr_tail: collections.deque[str] = collections.deque(maxlen=30)
         self.restarts = 0  # children started after the first
         self.started = 0
-        self.last_heard = time.monotonic()
-        # A request retried after a crash may be the one that caused it: retries run one at a time, so a request
-        # that crashes the child twice takes no other retry down with it.
-        self.probation = threading.Lock()
+        self.last_heard = time.monotonic()  # the child's last word to anyone (a chunk, a line)
+        self.probation = Probation()
         self._client = None
+        self._closed = False
         self.ensure()  # a model that cannot load fails here, with a sentence, not on the first request
+        threading.Thread(target=self._monitor, daemon=True, name="irg-llama-monitor").start()
 
     # ---- the child's life ---------------------------------------------------------------------------------
     def ensure(self) -> subprocess.Popen:
@@ -126,6 +178,11 @@ class LlamaProcess:
         lines = [ln for ln in self.stderr_tail if ln.strip()]
         return lines[-1].strip()[:300] if lines else ""
 
+    def _ended(self, proc: subprocess.Popen) -> str:
+        rc = proc.returncode
+        what = f"signal {-rc}" if rc is not None and rc < 0 else f"exit code {rc}"
+        return f"the model process ended ({what}): {self._last_words() or 'no message'}"
+
     def _read_stderr(self, proc: subprocess.Popen) -> None:
         for raw in proc.stderr:
             line = raw.decode("utf-8", "replace").rstrip()
@@ -149,22 +206,42 @@ class LlamaProcess:
             got = self.pending.get(msg.get("id"))
             if got is None:
                 continue  # a request we already left (cancelled, timed out)
-            q = got[0]
             if "chunk" in msg:
-                q.put(("chunk", msg["chunk"]))
-            elif "error" in msg:
-                q.put(("error", msg["error"]))
+                got[0].put(("chunk", msg["chunk"]))
             else:
-                q.put(("end", None))
-        rc = proc.wait()
+                got[0].put(("error", msg["error"]) if "error" in msg else ("end", None))
+        proc.wait()
         if first:
             ready.put(None)
         time.sleep(0.05)  # let the stderr reader take the last words
-        why = self._last_words() or "no message"
-        what = f"signal {-rc}" if rc < 0 else f"exit code {rc}"
         for q, owner in list(self.pending.values()):
             if owner is proc:
-                q.put(("crash", f"the model process ended ({what}): {why}"))
+                q.put(("crash", self._ended(proc)))
+
+    def _monitor(self) -> None:
+        """Kill a child that is silent to everyone while requests wait, and fails its liveness probe too."""
+        while not self._closed:
+            time.sleep(min(5.0, STALL_SECONDS / 4))
+            proc = self.proc
+            if (proc is None or proc.poll() is not None or self.active == 0
+                    or time.monotonic() - self.last_heard < STALL_SECONDS):
+                continue
+            if not self._alive(proc):
+                proc.kill()  # its requests get ModelCrashed and retry on a new child
+
+    def _alive(self, proc: subprocess.Popen) -> bool:
+        """http: llama.cpp answers /slots from its main loop between two batches, so an answer proves the engine
+        turns. pipe: no such probe; silence alone decides."""
+        if self.transport != "http":
+            return False
+        import httpx
+
+        try:
+            httpx.get(f"{self.address}/slots", timeout=min(PROBE_SECONDS, STALL_SECONDS), trust_env=False)
+            self.last_heard = time.monotonic()
+            return True
+        except httpx.HTTPError:
+            return False
 
     def kill(self) -> None:
         """End the child (the supervisor starts a new one on the next request)."""
@@ -173,7 +250,11 @@ class LlamaProcess:
                 self.proc.kill()
 
     def close(self) -> None:
+        self._closed = True
         with self.lock:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
             if self.proc is not None and self.proc.poll() is None:
                 try:
                     self.proc.stdin.close()  # the child exits on end-of-file
@@ -189,55 +270,57 @@ class LlamaProcess:
             pass
 
     # ---- requests -------------------------------------------------------------------------------------------
+    def complete(self, body: dict, on_chunk: OnChunk, cancel: threading.Event, deadline: float) -> None:
+        """Stream one request's chunks to `on_chunk` until it returns True, the request ends, `cancel` is set or it
+        outlives `deadline` seconds (BackendError). Raises ModelCrashed if the child dies meanwhile."""
+        with self.active_lock:
+            if self.active == 0:
+                self.last_heard = max(self.last_heard, time.monotonic())  # idle time is not silence
+            self.active += 1
+        try:
+            if self.transport == "http":
+                return self._complete_http(body, on_chunk, cancel, deadline)
+            return self._complete_pipe(body, on_chunk, cancel, deadline)
+        finally:
+            with self.active_lock:
+                self.active -= 1
+
     def _send(self, proc: subprocess.Popen, obj: dict) -> bool:
         try:
-            with self.write_lock:
+            with self.write_lock:  # a stopped child can block this write: the monitor kills it, which breaks the pipe
                 proc.stdin.write((json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8", "replace"))
                 proc.stdin.flush()
             return True
         except (BrokenPipeError, OSError, ValueError):
             return False  # the child is gone: the stdout reader reports the crash
 
-    def complete(self, body: dict, on_chunk: OnChunk, cancel: threading.Event, deadline: float) -> None:
-        """Stream one request's chunks to `on_chunk` until it returns True, the request ends, `cancel` is set or
-        the watchdog fires (`deadline`: seconds from now). Raises ModelCrashed if the child dies meanwhile."""
-        if self.transport == "http":
-            return self._complete_http(body, on_chunk, cancel, deadline)
+    def _complete_pipe(self, body: dict, on_chunk: OnChunk, cancel: threading.Event, deadline: float) -> None:
         proc = self.ensure()
         rid = next(self.ids)
         q: queue.Queue = queue.Queue()
         self.pending[rid] = (q, proc)
-        t0 = last = time.monotonic()
-        cancelled_at = None
+        t0 = time.monotonic()
         try:
             if not self._send(proc, {"id": rid, "op": "complete", "body": body}) and proc.poll() is not None:
-                raise ModelCrashed(f"the model process ended before the request was sent: {self._last_words()}")
+                raise ModelCrashed(self._ended(proc))
             while True:
                 try:
                     kind, val = q.get(timeout=POLL)
                 except queue.Empty:
-                    now = time.monotonic()
-                    if proc.poll() is not None and now - last > 1.0 and q.empty():  # died before we registered
-                        raise ModelCrashed(f"the model process ended (exit code {proc.returncode}): {self._last_words()}")
                     if cancel.is_set():
-                        if cancelled_at is None:
-                            cancelled_at = now
-                            self._send(proc, {"id": rid, "op": "cancel"})
-                        elif now - cancelled_at > CANCEL_GRACE:
-                            return  # the engine did not stop in time; its late chunks are dropped
-                        continue
-                    if now - t0 > deadline or now - last > STALL_SECONDS:
                         self._send(proc, {"id": rid, "op": "cancel"})
-                        self._check_hung(proc)
-                        why = (f"heard nothing for {STALL_SECONDS:.0f} s" if now - last > STALL_SECONDS
-                               else f"took longer than its {deadline:.0f} s limit")
-                        raise BackendError(f"The model {why}; the request was stopped (watchdog).")
+                        return  # late chunks are dropped; the caller reports the request as cancelled
+                    if proc.poll() is not None and q.empty():  # it died before this request was registered
+                        time.sleep(0.1)
+                        if q.empty():
+                            raise ModelCrashed(self._ended(proc))
+                    self._past(t0, deadline, proc, rid)
                     continue
-                last = time.monotonic()
                 if kind == "chunk":
                     if on_chunk(val) or cancel.is_set():
                         self._send(proc, {"id": rid, "op": "cancel"})
                         return  # as in-process: no chunk after the callback said stop
+                    self._past(t0, deadline, proc, rid)
                 elif kind == "end":
                     return
                 elif kind == "error":
@@ -247,23 +330,33 @@ class LlamaProcess:
         finally:
             self.pending.pop(rid, None)
 
-    def _check_hung(self, proc: subprocess.Popen) -> None:
-        """A watchdog fired: if the child has said nothing to anyone for the stall time, it is hung — kill it."""
-        if time.monotonic() - self.last_heard > STALL_SECONDS and proc.poll() is None:
-            proc.kill()
+    def _past(self, t0: float, deadline: float, proc: subprocess.Popen | None = None, rid: int | None = None) -> None:
+        """The per-request watchdog: BackendError once the request has run `deadline` seconds."""
+        if time.monotonic() - t0 > deadline:
+            if proc is not None:
+                self._send(proc, {"id": rid, "op": "cancel"})
+            raise BackendError(f"The model took longer than this request's {deadline:.0f} s limit; it was stopped "
+                               "(watchdog).")
 
-    # ---- the http transport ------------------------------------------------------------------------------------
+    def _http(self):
+        import httpx
+
+        with self.lock:
+            if self._client is None:  # loopback: never through a proxy the environment names
+                self._client = httpx.Client(trust_env=False, timeout=httpx.Timeout(None, connect=5.0))
+            return self._client
+
     def _complete_http(self, body: dict, on_chunk: OnChunk, cancel: threading.Event, deadline: float) -> None:
         import httpx
 
         proc = self.ensure()
-        if self._client is None:
-            self._client = httpx.Client()
+        client = self._http()
         t0 = time.monotonic()
         try:
-            # read timeout = the stall watchdog; leaving the block closes the connection and the server stops the slot
-            with self._client.stream("POST", f"{self.address}/v1/completions", json=body,
-                                     timeout=httpx.Timeout(STALL_SECONDS, connect=5.0)) as r:
+            # leaving the block closes the connection, and llama.cpp stops the slot; a request waiting for its turn
+            # reads nothing for as long as it waits: the read timeout is its whole deadline
+            with client.stream("POST", f"{self.address}/v1/completions", json=body,
+                               timeout=httpx.Timeout(deadline, connect=5.0)) as r:
                 if r.status_code != 200:
                     raise BackendError(f"llama.cpp answered HTTP {r.status_code}: {r.read().decode(errors='replace')[:200]}")
                 for line in r.iter_lines():
@@ -275,24 +368,21 @@ class LlamaProcess:
                         return
                     if on_chunk(json.loads(data)) or cancel.is_set():
                         return
-                    if time.monotonic() - t0 > deadline:
-                        raise BackendError(f"The model took longer than its {deadline:.0f} s limit; the request was stopped (watchdog).")
+                    self._past(t0, deadline)
         except httpx.TimeoutException as e:
-            self._check_hung(proc)
-            raise BackendError(f"The model heard nothing for {STALL_SECONDS:.0f} s; the request was stopped (watchdog).") from e
+            raise BackendError(f"The model took longer than this request's {deadline:.0f} s limit; it was stopped "
+                               "(watchdog).") from e
         except (httpx.TransportError, httpx.StreamError) as e:
             try:
                 proc.wait(timeout=2.0)  # a process that aborts takes a moment to be gone
             except subprocess.TimeoutExpired:
                 raise BackendError(f"The model process did not answer ({type(e).__name__}).") from e
             time.sleep(0.05)  # let the stderr reader take the last words
-            rc = proc.returncode
-            what = f"signal {-rc}" if rc < 0 else f"exit code {rc}"
-            raise ModelCrashed(f"the model process ended ({what}): {self._last_words() or 'no message'}") from e
+            raise ModelCrashed(self._ended(proc)) from e
 
 
 def make_engine(cfg: dict, transport: str | None = None):
-    """The model server for `cfg` behind the chosen transport (default: $IRG_LLAMACPP_TRANSPORT, else pipe)."""
+    """The model server for `cfg` behind the chosen transport (default: $IRG_LLAMACPP_TRANSPORT, else http)."""
     transport = transport or os.environ.get("IRG_LLAMACPP_TRANSPORT") or DEFAULT_TRANSPORT
     if transport not in TRANSPORTS:
         raise ModelError(f"IRG_LLAMACPP_TRANSPORT must be one of {', '.join(TRANSPORTS)}, not '{transport}'.")

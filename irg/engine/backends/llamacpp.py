@@ -37,7 +37,7 @@ from irg.engine.backends import (
     relay,
     watchdog_deadline,
 )
-from irg.engine.backends.llama_process import ModelCrashed
+from irg.engine.backends.llama_process import Cancelled, ModelCrashed
 from irg.engine.decoding import DecodingConstraints, banned_token_ids, word_forms
 
 
@@ -189,10 +189,8 @@ class LlamaCppBackend(Backend):
         if c.forced_prefix:
             yield c.forced_prefix
         yield from relay(st.q, worker, cancel)
-        if isinstance(st.error, BackendError):
-            raise st.error
-        if st.error is not None:
-            raise BackendError(f"Generation failed: {st.error}")
+        if st.error is not None and not cancel.is_set():  # stopped, a late failure is no failure
+            raise st.error if isinstance(st.error, BackendError) else BackendError(f"Generation failed: {st.error}")
         if cancel.is_set():
             reason = "cancelled"
         elif st.stopped_on:
@@ -254,25 +252,31 @@ class _Passes:
         return self.cancel.is_set()
 
     def complete(self, body: dict) -> None:
-        """One pass. If the model process dies under it, the pass runs once more from its start, one at a time with
-        other retries (the request may be the one that crashed it); text already streamed is not streamed again."""
+        """One pass. If the model process dies under it, the pass runs once more from its start, under probation
+        (alone: it may be the request that crashed it); text already streamed is not streamed again. The final
+        text is the retry's: with greedy decoding it is what the lost pass would have written."""
         t = time.perf_counter()
         base_text, base_lp = self.text, len(self.logprobs)
-        for attempt in (0, 1):
-            self.chunks, self.usage = 0, None
-            try:
-                if attempt:
-                    with self.engine.probation:
-                        self.engine.complete(body, self.on_chunk, self.cancel, watchdog_deadline(body["n_predict"]))
-                else:
-                    self.engine.complete(body, self.on_chunk, self.cancel, watchdog_deadline(body["n_predict"]))
-                break
-            except ModelCrashed as e:
-                if attempt or self.cancel.is_set():
-                    raise BackendError(f"The model process crashed on this request twice ({e}); it was restarted and "
-                                       "the request given up.") from None
-                self.skip += len(self.text) - len(base_text)
-                self.text, self.logprobs = base_text, self.logprobs[:base_lp]
+        deadline = watchdog_deadline(body["n_predict"])
+        try:
+            for attempt in (0, 1):
+                self.chunks, self.usage = 0, None
+                try:
+                    turn = self.engine.probation.retry if attempt else self.engine.probation.first
+                    with turn(self.cancel):
+                        self.engine.complete(body, self.on_chunk, self.cancel, deadline)
+                    break
+                except ModelCrashed as e:
+                    if self.cancel.is_set():
+                        break  # stopped anyway: what was written stands
+                    if attempt:
+                        raise BackendError(f"The model process crashed on this request twice ({e}); it was restarted "
+                                           "and the request given up.") from None
+                    self.skip += len(self.text) - len(base_text)
+                    self.text, self.logprobs = base_text, self.logprobs[:base_lp]
+        except Cancelled:
+            pass  # stopped while waiting for its turn after a crash
+        self.skip = 0
         self.engine_seconds += time.perf_counter() - t
         # Stopped by us (cancel, stop string) there is no usage chunk: the chunk count stands in.
         self.tokens += self.usage if self.usage is not None else self.chunks

@@ -171,8 +171,9 @@ def from_dicts(ds) -> list[Constraint]:
     for i, d in enumerate(ds, start=1):
         try:
             out.append(from_dict(d))
-            for name, v in d.items():  # hand-written counts: a batch line asking for 10^12 sections is refused
-                if isinstance(v, int) and not isinstance(v, bool) and v > MAX_COUNT:
+            upper_bound = str(d.get("rel", "")).strip().lower().replace("_", " ") in ("at most", "less than", "fewer than")
+            for name, v in d.items():  # a batch line asking for 10^12 sections is refused; "at most 10^12" holds
+                if isinstance(v, int) and not isinstance(v, bool) and v > MAX_COUNT and not (name == "n" and upper_bound):
                     raise ConstraintError(f"constraint '{d['kind']}': field '{name}' is {v:,}: no answer can hold that "
                                           f"many (at most {MAX_COUNT:,}).")
         except ConstraintError as e:
