@@ -291,6 +291,8 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--strategy", default="irg_hybrid")
     m.add_argument("--checkout", help="run the app of another checkout (e.g. an earlier commit's worktree)")
     m.add_argument("--out", help="also write the result as JSON here")
+    h = sub.add_parser("history", help="does greedy output depend on earlier requests, per llama.cpp host-cache size")
+    h.add_argument("--out", help="also write the result as JSON here")
     b = sub.add_parser("boundary", help="llama.cpp in this process vs in a child (pipe, http): first token, tok/s")
     b.add_argument("--runs", type=int, default=5)
     b.add_argument("--new-tokens", type=int, default=128)
@@ -325,11 +327,11 @@ def run_command(args: argparse.Namespace, argv: list[str]) -> int:
             Path(args.out).parent.mkdir(parents=True, exist_ok=True)
             Path(args.out).write_text(json.dumps(res, indent=1))
         return 0
-    if args.cmd in ("memory", "boundary"):
+    if args.cmd in ("memory", "boundary", "history"):
         from irg.bench import robust
 
         res = (robust.memory(args.rounds, args.sessions, args.strategy, checkout=args.checkout) if args.cmd == "memory"
-               else robust.boundary(args.runs, args.new_tokens))
+               else robust.history() if args.cmd == "history" else robust.boundary(args.runs, args.new_tokens))
         if args.out:
             Path(args.out).parent.mkdir(parents=True, exist_ok=True)
             Path(args.out).write_text(json.dumps(res, indent=1))

@@ -3,6 +3,7 @@
 memory    the app in a process of its own, driven through its API (gradio_client) by N sessions at once for R
           rounds; after each round the resident memory of the app process and of its model process. A run that
           keeps something per run (records, charts, caches, session state) shows as growth per round.
+history   does greedy output depend on what the server ran before? (per size of llama.cpp's host prompt cache)
 boundary  what the process boundary costs: first-token latency and decoding speed of llama.cpp in this process
           (inproc), in a child over pipes (pipe) and in a child over HTTP on a loopback port (http, the default),
           on the bundled model with the same greedy requests, one at a time.
@@ -163,3 +164,37 @@ def _ignore_eos():
     from irg.engine.decoding import DecodingConstraints
 
     return DecodingConstraints(min_new_tokens=10_000)
+
+
+# ---- history ---------------------------------------------------------------------------------------------------------
+def history(cache_mibs=(0, 64, 256, 8192), n: int = 10) -> list[dict]:
+    """For each host-cache size: a server runs 16 irg_hybrid and 4 best-of-N runs of other prompts, 4 at a time;
+    then the first n prompts' first drafts (greedy) from it and from a fresh server are compared."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from irg.engine.backends import GenRequest
+    from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
+    from irg.engine.config import RunConfig
+    from irg.engine.loop import draft_messages
+    from irg.engine.models import bundled_gguf, gguf_tokenizer_dir, resolve
+    from irg.engine.strategies import run
+
+    tok = ChatTokenizer(gguf_tokenizer_dir(resolve("bundled")))
+    prompts = _prompts()
+    out = []
+    for mib in cache_mibs:
+        used, fresh = LlamaCppBackend(bundled_gguf(), tok, cache_mib=mib), LlamaCppBackend(bundled_gguf(), tok, cache_mib=mib)
+        try:
+            with ThreadPoolExecutor(4) as ex:
+                list(ex.map(lambda p: list(run(p, used, RunConfig(strategy="irg_hybrid", max_iters=3, max_new_tokens=120))),
+                            prompts[10:26]))
+                list(ex.map(lambda p: list(run(p, used, RunConfig(strategy="best_of_n", max_iters=4, max_new_tokens=60))),
+                            prompts[26:30]))
+            differ = sum(fresh.generate(GenRequest(draft_messages(p, "general"), max_new_tokens=120)).text
+                         != used.generate(GenRequest(draft_messages(p, "general"), max_new_tokens=120)).text for p in prompts[:n])
+        finally:
+            used.close()
+            fresh.close()
+        out.append({"cache_mib": mib, "first_drafts_that_differ": differ, "of": n})
+        print(json.dumps(out[-1]), flush=True)
+    return out

@@ -94,16 +94,17 @@ class LlamaCppBackend(Backend):
     name = "llama.cpp"
 
     def __init__(self, gguf: str | Path, tokenizer: ChatTokenizer, model_id: str = "model", slot_ctx: int = 2048,
-                 n_parallel: int = 8, threads: int | None = None, transport: str | None = None):
+                 n_parallel: int = 8, threads: int | None = None, transport: str | None = None,
+                 cache_mib: int | None = None):
         from irg.engine.backends.llama_process import make_engine
 
         # llama.cpp runs in a supervised child process (llama_process.py): an abort in native code costs the
         # requests in flight, never this process. 8 slots, each with its own KV cache: with one unified buffer
         # shared by the slots, reusing cached prompt prefixes made greedy output depend on earlier requests (7 of
         # 12 first drafts differed); per-slot caches keep the reuse (prefill is slow on 2 cores) and the output
-        # reproducible (12/12).
-        self.engine = make_engine({"model": str(gguf), "n_parallel": n_parallel, "slot_ctx": slot_ctx,
-                                   "threads": threads or os.cpu_count() or 2}, transport)
+        # reproducible (12/12 then; after longer, concurrent histories 0-3 of 10 still differ: irg.bench history).
+        cfg = {"model": str(gguf), "n_parallel": n_parallel, "slot_ctx": slot_ctx, "threads": threads or os.cpu_count() or 2}
+        self.engine = make_engine(cfg if cache_mib is None else {**cfg, "cache_mib": cache_mib}, transport)
         self.tokenizer = tokenizer
         self.model_id = model_id
         self.context_length = slot_ctx  # what one request may use
