@@ -306,4 +306,5 @@ def build_demo() -> gr.Blocks:
 demo = build_demo()
 
 if __name__ == "__main__":
+    session.warm_up()  # the instruction detector's embedding model loads while the page opens, not in the first run
     demo.launch(**session.launch_options())

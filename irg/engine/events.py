@@ -26,6 +26,7 @@ class RunStarted(Event):
     config: dict
     constraints: list[dict] = field(default_factory=list)  # what the analyzer extracted
     notices: list[str] = field(default_factory=list)  # e.g. "prompt truncated"
+    unchecked: list[str] = field(default_factory=list)  # instructions in the prompt that no rule checks
 
 
 @dataclass

@@ -15,7 +15,8 @@ from typing import Generator, Iterator
 from irg.engine.analyze import MATH_HINT, AnalysisInput, RuleAnalyzer, detect_task, make_analyzer
 from irg.engine.backends import Backend, BackendError, Generation, GenRequest
 from irg.engine.config import RunConfig
-from irg.engine.constraints import Constraint, conflicts, extract_all, negative_counts
+from irg.engine.constraints import Constraint, conflicts
+from irg.engine.constraints.detect import read_prompt
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.degenerate import degeneration
 from irg.engine.errors import InputError  # noqa: F401 — raised here, importable from here as before
@@ -95,6 +96,7 @@ class RunContext:
     task: str | None = None  # None = detect
     tokens: int = 0
     notices: list[str] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)  # instructions of the prompt that no rule checks
     timed_out: bool = False
     iterations: list[Iteration] = field(default_factory=list)
     last_generation: Generation | None = None
@@ -129,8 +131,10 @@ class RunContext:
             self.prompt = self.backend.truncate(self.prompt, limit)
             self.notices.append(f"The prompt was {n} tokens; it was cut to the first {limit} to fit the model's context.")
         if self.constraints is None:
-            self.constraints = extract_all(self.prompt)
-            self.notices += negative_counts(self.prompt)
+            reading = read_prompt(self.prompt)
+            self.constraints = reading.constraints
+            self.notices += reading.notices
+            self.unchecked = reading.unchecked
         self.notices += conflicts(self.constraints) + too_big(self.constraints, self.config.max_new_tokens)
         self.notices += [n for c in self.constraints if (n := c.notice())]
         if self.task is None:
@@ -269,7 +273,7 @@ class RunContext:
     def started(self, strategy: str) -> RunStarted:
         model = self.backend.model_id if self.drafter is self.backend else f"{self.backend.model_id} (drafts: {self.drafter.model_id})"
         return RunStarted(self.prompt, strategy, model, self.config.to_dict(),
-                          [c.to_dict() for c in self.constraints or []], list(self.notices))
+                          [c.to_dict() for c in self.constraints or []], list(self.notices), list(self.unchecked))
 
     def finish(self, reason: str, detail: str = "", eligible: list[Iteration] | None = None) -> Iterator[Event]:
         """Stopped + Final from the recorded iterations (or only the eligible ones, e.g. a majority)."""

@@ -27,14 +27,14 @@ class Recorder:
     def __init__(self, run_id=None):
         self.record: dict = {"id": run_id, "strategy": None, "model": None, "prompt": None, "final": "", "last": "",
                              "best_iteration": 0, "iterations": [], "tokens_total": 0, "seconds": 0.0,
-                             "stop_reason": None, "stop_detail": "", "constraints": [], "notices": []}
+                             "stop_reason": None, "stop_detail": "", "constraints": [], "notices": [], "unchecked": []}
         self._current: dict = {}
 
     def add(self, ev: Event) -> None:
         r = self.record
         if isinstance(ev, RunStarted):
             r.update(strategy=ev.strategy, model=ev.model, prompt=ev.prompt, constraints=ev.constraints,
-                     notices=ev.notices, config=ev.config)
+                     notices=ev.notices, unchecked=ev.unchecked, config=ev.config)
         elif isinstance(ev, DraftDone):
             self._current = {"iteration": ev.iteration, "draft": ev.text, "finish_reason": ev.finish_reason,
                              "findings": [], "plan": None, "critic_text": ""}

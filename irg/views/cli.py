@@ -62,6 +62,8 @@ def print_events(events, out=None) -> None:
                 w(f"note: {n}\n")
             if ev.constraints:
                 w("constraints found in the prompt: " + ", ".join(c["kind"] for c in ev.constraints) + "\n")
+            if ev.unchecked:
+                w("the rules do not check: " + "; ".join(repr(u) for u in ev.unchecked) + "\n")
         elif isinstance(ev, etypes.DraftToken):
             if not streaming:
                 w(f"\n── draft {ev.iteration} ──\n")

@@ -50,7 +50,9 @@ class RunView:
         if isinstance(ev, etypes.RunStarted):
             cons = ", ".join(c["kind"].replace("_", " ") for c in ev.constraints) or "none found"
             self.header = (f"<b>{e(ev.strategy)}</b> on <code>{e(ev.model)}</code> · constraints found in the prompt: "
-                           f"{e(cons)}" + "".join(f"<div class='irg-notice'>⚠ {e(n)}</div>" for n in ev.notices))
+                           f"{e(cons)}" + "".join(f"<div class='irg-notice'>⚠ {e(n)}</div>" for n in ev.notices)
+                           + (f"<div class='irg-unchecked'>the rules do not check: "
+                              f"{e('; '.join(repr(u) for u in ev.unchecked))}</div>" if ev.unchecked else ""))
         elif isinstance(ev, etypes.DraftToken):
             self.card(ev.iteration)["draft"] += ev.text
         elif isinstance(ev, etypes.DraftDone):

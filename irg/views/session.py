@@ -131,6 +131,15 @@ def message(text: str) -> str:
     return f"<div class='irg-error'>⚠ {e(text)}</div>"
 
 
+def warm_up() -> threading.Thread:
+    """Load the prompt reader's embedding model in the background (a few seconds, once per process)."""
+    from irg.engine.constraints.detect import warm
+
+    t = threading.Thread(target=warm, name="irg-warm-detector", daemon=True)
+    t.start()
+    return t
+
+
 def launch_options(env: dict | None = None) -> dict:
     """Where the app listens: GRADIO_SERVER_NAME / GRADIO_SERVER_PORT when set (a Space, a second instance), else
     127.0.0.1 and the first free port from 7860. A port that is not a number is a sentence, not a traceback."""

@@ -33,6 +33,10 @@ class IncludeKeywords(Constraint):
         pat = (r"\b(?:includ(?:e|es|ing)|us(?:e|es|ing)|mention(?:s|ing)?|contain(?:s|ing)?|featur(?:e|es|ing))\s+(?:the\s+)?(?:following\s+)?"
                r"(?:key\s?words?|words?|terms?|phrases?|hashtags?)\s*:?\s+(.+?)(?:[.;!?\n]|$)")
         kws: list[str] = []
+        for m in re.finditer(r"\b(?:mention(?:s|ing)?|includ(?:e|es|ing)|contain(?:s|ing)?)\s+((?:[\"“'‘][^\n]+?[\"”'’]"
+                             r"(?:\s*,\s*|\s+or\s+|\s+and\s+|\s*,\s*and\s+)?)+)", p, re.I):
+            if not negated_before(p, m.start(), 25) and not re.search(r"\d+\s+times\b", p[m.end():m.end() + 30]):
+                kws += quoted(m.group(1))
         for m in re.finditer(pat, p, re.I):
             if negated_before(p, m.start(), 25):
                 continue
@@ -68,7 +72,7 @@ class ForbiddenWords(Constraint):
 
     @classmethod
     def extract(cls, p):
-        verb = r"(?:use|using|say|saying|include|including|mention|mentioning|write|writing)"
+        verb = r"(?:use|using|say|saying|include|including|mention|mentioning|write|writing|contain|containing|feature|featuring)"
         noun = r"(?:key\s?words?|words?|terms?|phrases?)"
         pats = [rf"\b(?:do not|don't|dont|never|must not|should not|cannot|can't|without|avoid|refrain from|exclude|omit|leave out|"
                 rf"steer clear of|not allowed to)\s+(?:{verb}\s+)?(?:the\s+|any\s+of\s+the\s+|any\s+)?(?:following\s+)?"
@@ -154,6 +158,8 @@ class StartPhrase(Constraint):
         for pat in pats:
             for m in re.finditer(pat, p, re.I):
                 before = p[max(0, m.start() - 40):m.start()]
+                if re.search(r"\beach\b|\bevery\b|\b(?:second|third|fourth|fifth|last|next|\d+(?:nd|rd|th))\b(?:\s+\w+){0,3}\s*$", before, re.I):
+                    continue  # "each section starting with …", "the second one must begin with …": not the answer's start
                 if negated_before(p, m.start()) or re.search(r"paragraph\w*\s+(?:\w+\s+){0,3}$|paragraph \d+\s+\w*\s*$", before, re.I) \
                         or re.match(r"\w+\s+(?:the\s+)?(?:\w+\s+)?paragraph", p[m.start():], re.I) \
                         or re.search(r"\beach\s+(?:section|paragraph|bullet|line)", p[m.start():m.end() + 20], re.I):
@@ -241,9 +247,14 @@ class RepeatRequest(Constraint):
 
     @classmethod
     def extract(cls, p):
-        m = re.search(r"(?:first\s+)?repeat the (?:request|question|prompt)[^.\n]*(?:\([^)]*\))?[^.\n]*\.?", p, re.I)
+        m = re.search(r"(?:first\s+)?(?:repeat|copy|restate|echo)\s+(?:back\s+)?(?:the|this|my|our)\s+(?:whole\s+|exact\s+|"
+                      r"entire\s+|following\s+|above\s+)?(?:request|question|prompt|sentence|message|instruction|line|query)"
+                      r"[^.\n]*(?:\([^)]*\))?[^.\n]*\.?", p, re.I)
         if not m or negated_before(p, m.start()):
             return []
+        said = quoted(m.group(0))
+        if said and re.search(r"\bsentence|\bline", m.group(0), re.I):
+            return [cls(said[0])]  # "repeat the sentence 'X' exactly, then …": X is what is repeated
         request = (p[:m.start()] + p[m.end():]).strip()
         return [cls(request)] if request else []
 
@@ -281,7 +292,7 @@ class ChooseFrom(Constraint):
         rest = p[m.end():].split("\n\n")[0]
         opts = quoted(rest.split("\n")[0]) or quoted(rest)
         if not opts:  # unquoted: "apple, banana, cherry" or "My answer is yes., My answer is no."
-            line = rest.split("\n")[0]
+            line = re.split(r"(?<=[a-z])\.\s+(?=[A-Z])", rest.split("\n")[0])[0]  # the list ends with its sentence
             opts = [o.strip(" .") for o in re.split(r",\s*(?:or\s+)?|\s+or\s+|/", line) if o.strip(" .")]
             opts = [re.sub(r"\s*\(.*$", "", o) for o in opts if len(o.split()) <= 8]
         return [cls(opts)] if len(opts) >= 2 else []

@@ -132,10 +132,12 @@ class Postscript(Constraint):
 
     @classmethod
     def extract(cls, p):
-        m = re.search(r"\b(?:postscript|p\.\s?p\.\s?s|p\.\s?s)\b", p, re.I)
-        if not m or negated_before(p, m.start()):
+        m = re.search(r"\b(?:postscript|p\.\s?p\.\s?s|p\.\s?s)\b|\bP\.?S\b", p, re.I)
+        if not m or negated_before(p, m.start()) or about_not_asked(p, m.start()):
             return []
-        return [cls("P.P.S" if re.search(r"\bp\.\s?p\.\s?s\b", p, re.I) else "P.S.")]
+        if re.search(r"\bp\.\s?p\.\s?s\b", p, re.I):
+            return [cls("P.P.S")]
+        return [cls("P.S." if re.search(r"\bp\.\s?s\b|postscript", p, re.I) else "PS")]
 
     def check(self, text):
         core = re.escape(self.marker.rstrip(".")).replace(r"\.", r"\.?\s?")

@@ -29,6 +29,12 @@ LANG_SCRIPTS = {
 }
 LANGUAGES = [*LANG_WORDS, *LANG_SCRIPTS, "mandarin", "swahili", "turkish", "vietnamese", "indonesian", "polish", "swedish"]
 ALIASES = {"mandarin": "chinese", "farsi": "persian"}
+# Names a request written in the language itself uses ("Réponds en français")
+NATIVE = {"français": "french", "francais": "french", "español": "spanish", "espanol": "spanish", "castellano": "spanish",
+          "italiano": "italian", "deutsch": "german", "português": "portuguese", "portugues": "portuguese",
+          "nederlands": "dutch", "polski": "polish", "svenska": "swedish", "türkçe": "turkish", "русском": "russian",
+          "русский": "russian", "日本語": "japanese", "中文": "chinese", "한국어": "korean", "हिंदी": "hindi",
+          "العربية": "arabic", "ελληνικά": "greek", "tiếng việt": "vietnamese", "kiswahili": "swahili"}
 
 
 def detect_language(text: str) -> str | None:
@@ -69,6 +75,10 @@ class Language(Constraint):
                 rf"\bin\s+({langs})\s+(?:only|language only)\b",
                 rf"\b({langs})\s+(?:only|language only)\b",
                 rf"\b(?:should|must|has to|needs to)\s+be\s+(?:written\s+)?(?:in\s+)?({langs})\b"]
+        native = "|".join(sorted(NATIVE, key=len, reverse=True))
+        m = re.search(rf"(?:\b(?:en|in|auf|em|на|in\s+lingua)\s+|^|\s)(?:l')?({native})(?!\w)", p, re.I)
+        if m and m.group(1).lower() in NATIVE and not re.search(r"\b(?:words?|alphabet)\b", p[m.end():m.end() + 8], re.I):
+            return [cls(NATIVE[m.group(1).lower()])]
         for pat in pats:
             for m in re.finditer(pat, p, re.I):
                 if negated_before(p, m.start(), 25) or re.search(r"\bnot\s+(?:in\s+)?$", p[:m.start(1)], re.I):

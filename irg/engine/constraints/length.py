@@ -15,6 +15,43 @@ from irg.engine.decoding import DecodingConstraints
 TOKENS_PER_WORD = 1.4  # SmolLM2's tokenizer on English prose, roughly
 
 
+def per_part(p: str, pos: int) -> bool:
+    """Is the count at `pos` about each part ("each bullet under 20 words", "per paragraph")? Then it is no limit on
+    the whole answer."""
+    before = re.split(r"[.;:!?\n]", p[max(0, pos - 40):pos])[-1]
+    return bool(re.search(r"\b(?:each|every|per)\s+(?:\w+\s+)?(?:bullet|point|item|line|sentence|paragraph|section|"
+                          r"part|tweet|answer|response|verse|stanza|day|step)s?\b", before, re.I))
+
+
+def caps_count_after(p: str, pos: int) -> bool:
+    """"3 words should be in all capital letters": the words counted are capitalised ones."""
+    return bool(re.match(r"[^.;\n]{0,25}?\b(?:be|are|is|written|appear|in)\s+(?:\w+\s+)?(?:in\s+)?(?:all\s+)?"
+                         r"(?:caps|capitals|capital letters|upper[\s-]?case|block letters)\b", p[pos:], re.I))
+
+
+def stars_separator(text: str) -> bool:
+    """Paragraphs separated by the markdown divider ***, said or shown."""
+    return bool(re.search(r"(?<!\*)\*\*\*(?!\*)|markdown divider|three asterisks|3 asterisks|horizontal (?:rule|line)|"
+                          r"\bdivider\b", text, re.I))
+
+
+_MARKER_BAD = {"at", "least", "exactly", "most", "than", "of", "with", "in", "use", "have", "into", "write", "to", "the",
+               "be", "are", "is", "only", "just", "max", "maximum", "minimum", "and", "or", "has", "make", "them", "for",
+               "under", "over", "about", "each", "every", "all", "those", "these", "like", "as"}
+
+
+def section_marker(text: str) -> str | None:
+    """The word that starts each section: 'Step' followed by its number, Part N, Chapter 1, "Day X"; None if unsaid."""
+    m = re.search(r"[\"'“‘]([A-Za-z]+)[\"'”’]\s+(?:followed by|and|with|plus)\s+(?:its|a|the|their)\s+number", text)
+    if m:
+        return m.group(1)
+    for m in re.finditer(r"\b([A-Za-z]+)\s+(?:X|N|\d{1,2}|\{[^}]*\}|#|<[^>]*>|\[[^\]]*\])(?![\w\-])", text):
+        if m.group(1).lower() not in _MARKER_BAD and not re.match(r"\s*(?:sections?|parts?|chapters?|days?|words?|"
+                                                                    r"sentences?|paragraphs?|bullets?|times)\b", text[m.end():], re.I):
+            return m.group(1)
+    return None
+
+
 @register
 @dataclass
 class WordCount(CountConstraint):
@@ -25,9 +62,14 @@ class WordCount(CountConstraint):
     @classmethod
     def extract(cls, p):
         out = []
-        for m in re.finditer(_REL + r"\s+(\d+)\s+words\b", p, re.I):
-            if re.match(r"\s*" + CAPITAL_WORDS, p[m.end():], re.I):
+        for m in re.finditer(_REL + r"\s+(\d+)\s+words?\b", p, re.I):
+            if re.match(r"\s*" + CAPITAL_WORDS, p[m.end():], re.I) or caps_count_after(p, m.end()):
                 continue  # "at least 2 words in all caps" is capital_word_frequency
+            if per_part(p, m.start()):
+                continue  # "each bullet under 20 words" limits a part, not the answer
+            if re.match(r"\s*(?:\w+\s+){0,2}?(?:with|in|using)\s+(?:markdown\s+)?(?:italics?|bold|markdown|highlight)", p[m.end():], re.I) \
+                    or re.search(r"\b(?:highlight|italici[sz]e|bold|emphasi[sz]e)\w*\s+$", p[max(0, m.start() - 20):m.start()], re.I):
+                continue  # "highlight at least 3 words with markdown": highlighted_sections
             out.append(cls(_REL_MAP[m.group("rel").lower()], int(m.group(2))))
         for m in re.finditer(r"\b(?:in|within|using) (\d+) words or (less|fewer|more)\b", p, re.I):
             out.append(cls("at_most" if m.group(2).lower() in ("less", "fewer") else "at_least", int(m.group(1))))
@@ -62,7 +104,7 @@ class SentenceCount(CountConstraint):
     @classmethod
     def extract(cls, p):
         return [cls(_REL_MAP[m.group("rel").lower()], int(m.group(2)))
-                for m in re.finditer(_REL + r"\s+(\d+)\s+sentences?\b", p, re.I)]
+                for m in re.finditer(_REL + r"\s+(\d+)\s+sentences?\b", p, re.I) if not per_part(p, m.start())]
 
     def count(self, text):
         return len(sentences(text))
@@ -91,7 +133,7 @@ class ParagraphCount(Constraint):
         m = re.search(r"\b(?:exactly\s+)?(\d+)\s+paragraphs?\b", p, re.I)
         if not m or negated_before(p, m.start()):
             return []
-        sep = "***" if re.search(r"(?<!\*)\*\*\*(?!\*)|markdown divider", p) else ""
+        sep = "***" if stars_separator(p) else ""
         return [cls(int(m.group(1)), sep)]
 
     def paragraphs(self, text: str) -> list[str]:
@@ -249,7 +291,7 @@ class Sections(Constraint):
         if not m:
             return []
         mk = re.search(r"\b(?:mark|begin|start|label)\w*\b[^.\n]{0,40}?\bwith\s+[\"']?([A-Za-z]+)\s+(?:X|N|\d|\{)", p)
-        return [cls(int(m.group(1)), mk.group(1) if mk else "SECTION")]
+        return [cls(int(m.group(1)), mk.group(1) if mk else section_marker(p) or "SECTION")]
 
     def check(self, text):
         count = len(re.findall(rf"\b{re.escape(self.marker)}\s+\d+", text))

@@ -39,8 +39,12 @@ def _words_value(run: str) -> int | None:
 
 def normalize_numbers(text: str) -> str:
     """'at least three hundred words' -> 'at least 300 words'; 'twice' -> '2 times'."""
+    inside = [(q.start(), q.end()) for q in _QUOTED.finditer(text)]
+
     def sub(m: re.Match) -> str:
         if m.start() and text[m.start() - 1] in "\"'“‘`":  # quoted words are literal: start with the word 'Once'
+            return m.group(0)
+        if any(a < m.start() < b for a, b in inside):  # ... and so is a whole quoted phrase: 'the next one.'
             return m.group(0)
         if re.search(r"\b(?:word|phrase|term)\s+$", text[max(0, m.start() - 8):m.start()], re.I):
             return m.group(0)  # "with the word Once" names a word, not a number
@@ -92,7 +96,7 @@ def _clean_phrase(s: str) -> str:
     return s.strip().strip("\"'“”‘’`").strip()
 
 
-_QUOTED = re.compile(r'"([^"\n]+)"|“([^”\n]+)”|‘([^’\n]+)’|`([^`\n]+)`|(?<!\w)\'([^\'\n]+?)\'(?!\w)')
+_QUOTED = re.compile(r'"([^"\n]+)"|“([^”\n]+)”|‘([^’\n]+)’|`([^`\n]+)`|(?<!\w)\'((?:[^\'\n]|\'(?=[a-z]))+?)\'(?!\w)')
 
 
 def quoted(s: str) -> list[str]:
@@ -115,7 +119,7 @@ def _split_list(s: str) -> list[str]:
     if qs:
         return [q for q in qs if q]
     s = re.split(r"[.;:!?\n]|\b(?:in your|in the|when|while|to describe|somewhere)\b", s)[0]
-    items = re.split(r",\s*(?:and|or)?\s*|\s+(?:and|or)\s+", s)
+    items = re.split(r",\s*(?:(?:and|or)\b)?\s*|\s+(?:and|or)\s+", s)
     return [i.strip() for i in items if i.strip() and len(i.split()) <= 3]
 
 
@@ -125,9 +129,14 @@ def _find(pattern: str, text: str) -> list[re.Match]:
 
 def sentence_at(text: str, pos: int) -> str:
     """The sentence holding position `pos`."""
-    start = max(text.rfind(ch, 0, pos) for ch in ".!?\n") + 1
-    ends = [i for i in (text.find(ch, pos) for ch in ".!?\n") if i != -1]
-    return text[start:(min(ends) + 1 if ends else len(text))].strip()
+    ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+    start = max([i for i in ends if i < pos], default=-1) + 1
+    end = min([i for i in ends if i >= pos], default=len(text) - 1)
+    return text[start:end + 1].strip()
+
+
+# a sentence ends at . ! ? or a newline, but not at the dots of "P.S." or "e.g."
+_SENTENCE_END = re.compile(r"[!?\n]|(?<!\b[A-Za-z])\.(?![A-Za-z]\.)")
 
 
 def about_not_asked(text: str, pos: int) -> bool:

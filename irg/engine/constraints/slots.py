@@ -1,0 +1,449 @@
+"""Typed slot-fillers: the values of an instruction whose kind is already known (the detector's guess).
+
+`fill(kind, clause, prompt)` returns the constraints the clause states, or a `Missing` saying which value could not
+be read (then the run shows a notice: never a guess), or [] when the clause holds nothing of that kind after all
+(e.g. "don't answer in JSON"). The readers are generic: a count with its relation before or after the noun
+("at least 400 words", "400 or more words", "words: 400 max", "keep the word count under 400", "limit paragraphs to
+fewer than four"), quoted / bold / italic spans, the word after "word"/"keyword"/"letter", language names, options.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from irg.engine.constraints.base import REGISTRY, Constraint, MAX_COUNT
+from irg.engine.constraints.content import NOT_WORDS
+from irg.engine.constraints.language import ALIASES, LANGUAGES, NATIVE
+from irg.engine.constraints.length import ORDINALS, section_marker, stars_separator
+from irg.engine.constraints.text import about_not_asked, normalize_numbers, quoted
+
+
+@dataclass
+class Missing:
+    """The detector is sure of the kind, a value could not be read."""
+    kind: str
+    what: str  # "the number", "the word", …
+
+    def notice(self, clause: str) -> str:
+        return f"Asked for {LABELS.get(self.kind, self.kind)} but {self.what} could not be read: '{_short(clause)}'."
+
+
+@dataclass
+class PerPart:
+    """The clause limits each part ("each bullet under 20 words"), which no type holds: listed as not checked."""
+
+
+FLAGS = ("lowercase", "uppercase", "no_commas", "json_format", "quotation", "title", "postscript", "two_responses")
+_WH = re.compile(r"^\W*(?:what|what's|whats|why|how|when|where|who|which|is|are|does|do|did|should|shall|would it|"
+                 r"could it|can a|can an|can the|isn't|aren't|was|were)\b", re.I)
+
+
+def is_question(clause: str) -> bool:
+    """A question about something ("Is it rude to write in all caps?"), not a request ("Can you keep it short?")."""
+    return clause.rstrip().endswith("?") and bool(_WH.search(clause))
+
+
+LABELS = {"word_count": "a word limit", "sentence_count": "a sentence count", "paragraph_count": "a number of paragraphs",
+          "bullet_count": "a number of bullet points", "sections": "a number of sections",
+          "highlighted_sections": "highlighted parts", "placeholders": "placeholders in square brackets",
+          "capital_word_frequency": "a number of all-capital words", "letter_frequency": "a letter count",
+          "keyword_frequency": "a word to use a number of times", "include_keywords": "words to include",
+          "forbidden_words": "words to avoid", "start_phrase": "a start phrase", "end_phrase": "an end phrase",
+          "choose_from": "one of a list of options", "language": "a language",
+          "paragraph_first_word": "a paragraph's first word"}
+
+
+def _short(s: str, n: int = 90) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[:n] + "…"
+
+
+# ---- relations and counts ------------------------------------------------------------------------------------------
+_NUM = r"(\d[\d,]*)"
+# relation words written before the number, longest first; each maps to a rel
+_BEFORE = [
+    (r"no (?:less|fewer|shorter) than|not (?:less|fewer|shorter) than|at least|a minimum of|minimum of|minimum|min\.?|"
+     r"no (?:less|fewer) then|not under|not below|(?:do not|don't|dont|never|shouldn't|should not|must not|mustn't)\s+"
+     r"(?:go\s+|be\s+|use\s+|have\s+|write\s+|drop\s+)?(?:under|below|less than|fewer than|shorter than)", "at_least"),
+    (r"no more than|not more than|no longer than|not longer than|no greater than|at most|at the most|a maximum of|maximum of|"
+     r"maximum|max\.?|up to|within|limit(?:ed)?(?: it| this| that| the \w+(?: \w+)?| yourself| your \w+| them)? to|cap(?:ped)?(?: \w+)? at|"
+     r"(?:do not|don't|dont|never|shouldn't|should not|must not|mustn't|not)\s+(?:go\s+|be\s+|use\s+|have\s+|write\s+)?"
+     r"(?:exceed(?:ing)?|over|above|beyond|past|more than|longer than|surpass)|not to exceed|no \w+ than", "at_most"),
+    (r"less than|fewer than|shorter than|under|below|beneath|lower than|not even|less then|fewer then", "less_than"),
+    (r"more than|over|greater than|longer than|above|exceed(?:ing|s)?|in excess of|beyond|more then|upwards of", "more_than"),
+    (r"exactly|precisely|just|only|no more and no less than|a total of|total of", "exactly"),
+]
+_AFTER = [
+    (r"or more|or above|or greater|or longer|or over|plus|\+|at least|at minimum|minimum|min\b|or upwards|and up|and above", "at_least"),
+    (r"or less|or fewer|or under|or below|or shorter|or lower|at most|at the most|at max|max(?:imum)?\b|tops|and under|and below|"
+     r"or so at most|and no more", "at_most"),
+    (r"exactly|precisely|no more,? no less|no more and no less", "exactly"),
+]
+_BEFORE_RE = [(re.compile(rf"(?:{p})\s*$", re.I), rel) for p, rel in _BEFORE]
+_AFTER_RE = [(re.compile(rf"^\s*(?:{p})", re.I), rel) for p, rel in _AFTER]
+
+
+def _num(s: str) -> int | None:
+    try:
+        v = int(s.replace(",", ""))
+    except ValueError:
+        return None
+    return v if v <= MAX_COUNT else None
+
+
+def _rel_before(text: str) -> str | None:
+    for rx, rel in _BEFORE_RE:
+        if rx.search(text):
+            return rel
+    return None
+
+
+def _rel_after(text: str) -> str | None:
+    for rx, rel in _AFTER_RE:
+        if rx.search(text):
+            return rel
+    return None
+
+
+def read_counts(clause: str, nouns: str, default: str | None = None,
+                gap: str = r"(?:[\w'-]+\s+){0,3}?") -> list[tuple[str, int]] | Missing | None:
+    """(rel, n) pairs the clause states about `nouns` (a regex). Orders read: REL N [adj…] NOUN, N [adj…] NOUN REL,
+    N REL [adj…] NOUN, NOUN … REL N, "between A and B NOUN". None: no number for these nouns; Missing: a number
+    without a relation and no `default`."""
+    t = normalize_numbers(clause)
+    t = re.sub(r"(\d)\s*-\s*(?=" + nouns + r")", r"\1 ", t, flags=re.I)  # "300-word" -> "300 word"
+    found: list[tuple[str, int]] = []
+    m = re.search(rf"\bbetween\s+{_NUM}\s+(?:and|to|-)\s+{_NUM}\s+{gap}(?:{nouns})\b", t, re.I) \
+        or re.search(rf"(?:{nouns})\b[^.;\n]{{0,30}}?\bbetween\s+{_NUM}\s+(?:and|-|to)\s+{_NUM}\b", t, re.I) \
+        or re.search(rf"\b{_NUM}\s*(?:-|–|to)\s*{_NUM}\s+{gap}(?:{nouns})\b", t, re.I)
+    if m and _num(m.group(1)) is not None and _num(m.group(2)) is not None:
+        return [("at_least", _num(m.group(1))), ("at_most", _num(m.group(2)))]
+    bare = None
+    # number before the noun
+    for m in re.finditer(rf"(?<![\w.]){_NUM}\s+((?:or more|or fewer|or less|or above|or under|or below|plus|at least|at most|\+)\s+)?"
+                         rf"{gap}(?:{nouns})\b", t, re.I):
+        n = _num(m.group(1))
+        if n is None:
+            continue
+        rel = (_rel_after(m.group(2) or "") or _rel_before(t[:m.start()])
+               or _rel_after(t[m.end():m.end() + 25].lstrip(" ,:-–—()")))
+        if rel:
+            found.append((rel, n))
+        elif bare is None:
+            bare = n
+    if not found:  # noun first: "word count: under 300", "keep the bullets to 5 max", "sentences should be fewer than 6"
+        for m in re.finditer(rf"(?:{nouns})\b(?P<mid>[^.;\n\d]{{0,80}}?)(?<![\w.]){_NUM}(?!\s*(?:st|nd|rd|th)\b)", t, re.I):
+            if len(m.group("mid")) > 40 and not _rel_before(m.group("mid").rstrip()):
+                continue
+            n = _num(m.group(2))
+            if n is None:
+                continue
+            rel = _rel_before(m.group("mid").rstrip()) or _rel_after(t[m.end():m.end() + 25])
+            if rel:
+                found.append((rel, n))
+            elif bare is None and re.search(r"^\W*(?:is|are|of|should be|must be|=|:|-)?\W*$", m.group("mid"), re.I):
+                bare = n
+    if not found:  # "leave blanks like [city] to fill in - at least 4 of them"
+        for m in re.finditer(rf"(?<![\w.]){_NUM}\s+of\s+(?:them|those|these)\b", t, re.I):
+            rel = _rel_before(t[:m.start()].rstrip())
+            if rel and _num(m.group(1)) is not None:
+                found.append((rel, _num(m.group(1))))
+    if found:
+        return list(dict.fromkeys(found))
+    if bare is not None:
+        return [(default, bare)] if default else Missing("", "the relation (at least / at most / exactly)")
+    return None
+
+
+# ---- spans -----------------------------------------------------------------------------------------------------------
+_MARKED = re.compile(r"\*\*([^*\n]+)\*\*|(?<![*\w])\*([^*\n]+)\*(?![*\w])|(?<![_\w])_([^_\n]+)_(?![_\w])")
+
+
+def spans(clause: str) -> list[str]:
+    """Quoted, bold or italic spans, in order."""
+    out = [q for q in quoted(clause) if q.strip()]
+    out += [next(g for g in m.groups() if g) for m in _MARKED.finditer(clause)]
+    return [s.strip() for s in out if s.strip()]
+
+
+def word_after(clause: str, nouns: str = r"(?:key)?words?|terms?|phrases?") -> str | None:
+    """The word named after "the word"/"keyword": quoted, bold or bare."""
+    m = re.search(rf"\b(?:{nouns})\s*:?\s*(?:[\"'“‘*_]+([^\"'”’*_\n]+?)[\"'”’*_]+|([A-Za-z][\w'-]*))", clause, re.I)
+    if not m:
+        return None
+    w = (m.group(1) or m.group(2) or "").strip()
+    return None if w.lower() in ("the", "a", "an", "that", "this", "should", "must", "is", "appear", "to", "in", "at") else w
+
+
+def word_list(text: str) -> list[str]:
+    """Quoted items if any, else a comma / "and" / "or" list cut at the clause's end."""
+    qs = spans(text)
+    if qs:
+        return qs
+    text = re.split(r"[.;!?\n(]|\b(?:in your|in the|anywhere|at all|when|while|somewhere|throughout)\b", text)[0]
+    items = re.split(r",\s*(?:(?:and|or|nor)\b)?\s*|\s+(?:and|or|nor)\s+|/", text)
+    return [i.strip(" :-") for i in items if i.strip(" :-") and len(i.split()) <= 3]
+
+
+# ---- the fillers, one per kind --------------------------------------------------------------------------------------
+NOUNS = {
+    "word_count": r"words?(?!\s+(?:in|with|written in)\s+(?:all\s+)?(?:caps|capital|upper))|word count|word limit",
+    "sentence_count": r"sentences?",
+    "paragraph_count": r"paragraphs?|paras?|blocks?|parts?",
+    "bullet_count": r"bullet(?:ed)?(?:\s+points?|\s+items?)?|bullets|points|items|dot points|list items",
+    "sections": r"sections?|parts?|chapters?|segments?",
+    "highlighted_sections": r"highlight\w*|italic\w*|emphasi[sz]\w*|sections?|parts?|phrases?|words?|spans?|bits?",
+    "placeholders": r"placeholders?|square brackets?|brackets?|blanks?|fields?",
+    "capital_word_frequency": r"words?|caps|capitals?|capitali[sz]ed|upper[\s-]?case|times",
+}
+DEFAULT_REL = {"bullet_count": "exactly", "sections": "exactly", "paragraph_count": "exactly", "sentence_count": "exactly",
+               "highlighted_sections": "at_least", "placeholders": "at_least"}
+AT_LEAST_ONLY = ("highlighted_sections", "placeholders")  # the types hold "at least n" only
+EXACT_ONLY = ("paragraph_count", "sections")
+
+
+_EACH = re.compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?(?:bullet|point|item|line|sentence|paragraph|section|part|tweet|"
+                   r"verse|stanza|day|step|answer|response)s?\b", re.I)
+
+
+def _count_kind(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
+    if kind in ("word_count", "sentence_count") and _EACH.search(clause):
+        return PerPart()
+    if kind == "paragraph_count" and (shown := _template_count(clause)):
+        return [REGISTRY[kind](shown, "***" if _stars(clause) else "")]
+    got = read_counts(clause, NOUNS[kind], DEFAULT_REL.get(kind))
+    if got is None:
+        if kind in AT_LEAST_ONLY and re.search(r"\b(?:some|a few|a|an|one)\b", clause, re.I):
+            return [REGISTRY[kind](1)]  # "highlight some key words": at least one
+        return Missing(kind, "the number")
+    if isinstance(got, Missing):
+        return Missing(kind, got.what)
+    rel, n = got[0]
+    if kind in AT_LEAST_ONLY:
+        return [REGISTRY[kind](n + (rel == "more_than"))] if rel in ("at_least", "more_than", "exactly") else []
+    if kind in EXACT_ONLY:
+        if rel != "exactly":
+            return Missing(kind, f"an exact number ('{rel.replace('_', ' ')} {n}' is not one)")
+        if kind == "paragraph_count":
+            return [REGISTRY[kind](n, "***" if _stars(clause) else "")]
+        return [REGISTRY[kind](n, _marker(clause))]
+    return [REGISTRY[kind](r, v) for r, v in got]
+
+
+def _stars(text: str) -> bool:
+    return stars_separator(text)
+
+
+def _marker(clause: str) -> str:
+    return section_marker(clause) or "SECTION"
+
+
+def _template_count(clause: str) -> int | None:
+    """Paragraphs shown as a template: "Part 1 … *** Part 2 … *** Part 3" or "P1 *** P2": how many parts it shows."""
+    stars = len(re.findall(r"(?<!\*)\*\*\*(?!\*)", clause))
+    nums = [int(x) for x in re.findall(r"\b(?:part|paragraph|para|section|p)\s*(\d+)\b", clause, re.I)]
+    if len(nums) >= 2 and sorted(nums) == list(range(1, max(nums) + 1)):
+        return max(nums)
+    return stars + 1 if stars >= 2 else None
+
+
+def _letter(kind: str, clause: str) -> list[Constraint] | Missing:
+    m = (re.search(r"\bletter\s+[\"'“‘*]?([A-Za-z])[\"'”’*]?(?![\w'])", clause)
+         or re.search(r"[\"'“‘]([A-Za-z])[\"'”’]\s*(?:letters?|characters?|s\b)?", clause)
+         or re.search(r"(?<![\w'])([A-Za-z])['’]?s?\s+(?:letters?|characters?)\b", clause))
+    if not m:
+        return Missing(kind, "the letter")
+    got = read_counts(clause, r"times?|x|instances?|occurrences?|appearances?|" + m.group(1) + r"'?s?", None,
+                      gap=r"(?:[\w'-]+\s+){0,2}?")
+    if not isinstance(got, list):
+        return Missing(kind, "the number of times")
+    return [REGISTRY[kind](m.group(1).lower(), r, n) for r, n in got]
+
+
+def _keyword_frequency(kind: str, clause: str) -> list[Constraint] | Missing:
+    sp = spans(clause)
+    w = sp[0] if sp else word_after(clause)
+    if not w:
+        return Missing(kind, "the word")
+    got = read_counts(clause, r"times?|x|instances?|occurrences?|appearances?|mentions?", None,
+                      gap=r"(?:[\w'-]+\s+){0,2}?")
+    if not isinstance(got, list):
+        return Missing(kind, "the number of times")
+    return [REGISTRY[kind](w, r, n) for r, n in got]
+
+
+def _capital_words(kind: str, clause: str) -> list[Constraint] | Missing:
+    if not re.search(r"caps|capital|upper|block letters", clause, re.I) or re.search(r"lower[\s-]?case", clause, re.I):
+        return []
+    got = read_counts(clause, NOUNS[kind], None)
+    if not isinstance(got, list):
+        return []  # no number: "in all caps" is uppercase, a different kind
+    return [REGISTRY[kind](r, n) for r, n in got]
+
+
+def _after_lead(clause: str, lead: str) -> str:
+    """The clause after the last lead word ("mention the words X and Y" -> "X and Y")."""
+    ms = list(re.finditer(lead, clause, re.I))
+    return clause[ms[-1].end():] if ms else ""
+
+
+def _keywords(kind: str, clause: str) -> list[Constraint] | Missing:
+    if kind == "include_keywords":
+        rest = _after_lead(clause, r"\b(?:key\s?words?|words?|terms?|phrases?|hashtags?|mention\w*|includ\w*|use|using|contain\w*|featur\w*)\s*:?\s*")
+    else:
+        rest = _after_lead(clause, r"\b(?:key\s?words?|words?|terms?|phrases?|us\w*|say\w*|mention\w*|includ\w*|writ\w*)\s*:?\s*")
+    ws = spans(clause) or word_list(rest)
+    ws = [w for w in ws if w.lower() not in NOT_WORDS and not re.fullmatch(r"(?:the|a|an|any|these|following|words?)", w, re.I)]
+    if not ws:
+        return Missing(kind, "the words")
+    return [REGISTRY[kind](list(dict.fromkeys(ws)))]
+
+
+def _phrase(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing | PerPart:
+    if re.search(r"\beach\b|\bevery\b", clause, re.I):
+        return PerPart()  # "each section starting with 'Day'": not the answer's start
+    ords = "|".join(k for k in ORDINALS if k not in ("first", "last"))
+    if kind == "start_phrase" and re.search(rf"\b(?:{ords})\b|\b\d+(?:nd|rd|th)\b", clause, re.I):
+        return _first_word("paragraph_first_word", clause, prompt)  # "the second one must begin with 'X'"
+    verb = r"\b(?:start|begin|open|first)\w*" if kind == "start_phrase" else r"\b(?:end|finish|conclud|clos|last|final|sign)\w*"
+    v = re.search(verb, clause, re.I)
+    sp = spans(clause[v.start():]) if v else []
+    sp = sp or spans(clause)
+    if sp:
+        return [REGISTRY[kind](sp[0])]
+    m = re.search(r":\s*(.+)$", clause)
+    if m and m.group(1).strip(" .\"'"):
+        return [REGISTRY[kind](m.group(1).strip().strip("\"'“”"))]
+    m = re.search(r"\bwith the word\s+([A-Za-z][\w'-]*)", clause, re.I)
+    if m:
+        return [REGISTRY[kind](m.group(1))]
+    return Missing(kind, "the exact phrase")
+
+
+def _options(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing:
+    at = prompt.find(clause)
+    rest = prompt[at:] if at >= 0 else clause
+    opts = quoted(rest.split("\n\n")[0]) if quoted(clause) else []
+    if len(opts) < 2:  # a list on the following lines: "- yes\n- no" or "a) yes"
+        lines = rest.split("\n")[1:]
+        items = []
+        for line in lines:
+            m = re.match(r"\s*(?:[-*•]|\(?[a-zA-Z0-9][.)])\s+(.+)", line)
+            if not m:
+                if items:
+                    break
+                continue
+            items.append(m.group(1).strip().strip("\"'“”"))
+        opts = items
+    if len(opts) < 2:
+        tail = re.split(r":", clause, maxsplit=1)
+        if len(tail) == 2:
+            opts = [o.strip(" .\"'“”") for o in re.split(r",\s*(?:or\s+)?|\s+or\s+|/|\|", tail[1]) if o.strip(" .\"'“”")]
+            opts = [o for o in opts if len(o.split()) <= 8]
+    if len(opts) < 2:
+        return Missing(kind, "the options")
+    return [REGISTRY[kind](list(dict.fromkeys(opts)))]
+
+
+def _language(kind: str, clause: str) -> list[Constraint] | Missing:
+    names = "|".join(sorted({*LANGUAGES, *ALIASES, *NATIVE}, key=len, reverse=True))
+    found = [NATIVE.get(m.group(1).lower(), m.group(1).lower())
+             for m in re.finditer(rf"(?<!\w)({names})(?!\w)", clause, re.I)]
+    if not found:
+        return Missing(kind, "the language")
+    lang = found[-1] if re.search(r"\b(?:not|no|instead of|rather than)\b", clause, re.I) and len(found) > 1 else found[0]
+    return [REGISTRY[kind](ALIASES.get(lang, lang))]
+
+
+def _first_word(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing:
+    ords = "|".join(ORDINALS)
+    m = re.search(rf"\b({ords})\b|\b(\d+)(?:st|nd|rd|th)\b|\bparagraph\s+(?:number\s+|#\s*)?(\d+)", clause, re.I)
+    if not m:
+        return Missing(kind, "which paragraph")
+    nth = ORDINALS[m.group(1).lower()] if m.group(1) else int(m.group(2) or m.group(3))
+    sp = spans(clause)
+    w = sp[0] if sp else None
+    if not w:
+        mm = re.search(r"\b(?:with|word)\s+(?:the\s+)?(?:word\s+)?([A-Za-z][\w'-]*)", clause[m.end():], re.I)
+        w = mm.group(1) if mm and mm.group(1).lower() not in ("the", "a", "word") else None
+    if not w:
+        return Missing(kind, "the first word")
+    count = re.search(r"\b(\d+)(?:\s+|-)(?:paragraphs?|paras?)\b", normalize_numbers(prompt), re.I)
+    n = int(count.group(1)) if count else 0
+    if nth == -1:
+        nth = n or 1
+    return [REGISTRY[kind](n, nth, w.split()[0].strip(".,;:!?"))]
+
+
+_NEGATED = re.compile(r"\b(?:no need (?:for|to)|don't|do not|dont|never|without|not in|not as|no)\b", re.I)
+
+
+def _flag(kind: str, clause: str) -> list[Constraint]:
+    """A type with no values (JSON, quotes, title, two responses, upper/lowercase, no commas): the kind is the
+    whole reading, unless the clause says not to ("no need for a title")."""
+    if clause.rstrip().endswith("?") or about_not_asked(clause, 0):
+        return []  # "Can you explain what JSON is?", "when to use uppercase and lowercase letters": the topic
+    if kind == "lowercase" and re.search(r"\b(?:no|not|without|never)\s+(?:any\s+)?lower", clause, re.I):
+        return []
+    if kind not in ("lowercase", "no_commas") and _NEGATED.search(clause) and not re.search(r"\bnothing\b|\bno other\b|\bno text\b", clause, re.I):
+        return []
+    if kind == "postscript":
+        return [REGISTRY[kind]("P.P.S" if re.search(r"\bp\.?\s?p\.?\s?s\b", clause, re.I) else "P.S.")]
+    return [REGISTRY[kind]()]
+
+
+def templates(prompt: str) -> list[Constraint]:
+    """Structure shown rather than said: numbered markers that run 1..N ("SECTION 1 … SECTION 3", "Day 1 ... Day 7")
+    are N sections; "paragraph 1 *** paragraph 2 *** paragraph 3" is 3 paragraphs separated by ***."""
+    out: list[Constraint] = []
+    found: dict[str, list[int]] = {}
+    for m in re.finditer(r"(?<![\w'\"])([A-Za-z]{2,12})\s+(\d{1,2})(?=\s*(?:[:.\-–—)\n]|\.\.\.|…|$|,|\s+(?:and|to|through|or)\b))",
+                         prompt):
+        found.setdefault(m.group(1), []).append(int(m.group(2)))
+    for word, nums in found.items():
+        if word.lower() in _NOT_MARKERS or len(set(nums)) < 2 or min(nums) != 1:
+            continue
+        last = list(re.finditer(rf"\b{word}\s+{max(nums)}\b", prompt))[-1]
+        first = re.search(rf"\b{word}\s+1\b", prompt)
+        if re.match(r"\s*(?:\.\.\.|…|,?\s*etc)", prompt[last.end():]) and max(nums) <= 2 \
+                or re.search(r"(?:for example|e\.g\.|such as|like)\W*$", prompt[max(0, first.start() - 16):first.start()], re.I):
+            continue  # "for example Day 1, Day 2", "(Chapter 1, Chapter 2...)": an example of the marker, not the count
+        n = max(nums)
+        if word.lower() in ("paragraph", "para", "p"):
+            out.append(REGISTRY["paragraph_count"](n, "***" if stars_separator(prompt) else ""))
+        else:
+            out.append(REGISTRY["sections"](n, word))
+        break
+    return out
+
+
+_NOT_MARKERS = {"at", "least", "most", "exactly", "than", "of", "with", "in", "to", "the", "and", "or", "under", "over",
+                "about", "for", "only", "just", "max", "minimum", "maximum", "like", "as", "number", "no"}
+
+
+def fill(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing | PerPart:
+    """The constraints of `kind` this clause states (see the module docstring)."""
+    if kind in NOUNS and kind != "capital_word_frequency":
+        return _count_kind(kind, clause)
+    if kind == "capital_word_frequency":
+        return _capital_words(kind, clause)
+    if kind == "letter_frequency":
+        return _letter(kind, clause)
+    if kind == "keyword_frequency":
+        return _keyword_frequency(kind, clause)
+    if kind in ("include_keywords", "forbidden_words"):
+        return _keywords(kind, clause)
+    if kind in ("start_phrase", "end_phrase"):
+        return _phrase(kind, clause, prompt)
+    if kind == "choose_from":
+        return _options(kind, clause, prompt)
+    if kind == "language":
+        return _language(kind, clause)
+    if kind == "paragraph_first_word":
+        return _first_word(kind, clause, prompt)
+    if kind == "repeat_request":
+        request = prompt.replace(clause, " ").strip()
+        return [REGISTRY[kind](" ".join(request.split()))] if request else Missing(kind, "the request to repeat")
+    if kind in REGISTRY and kind != "final_answer":
+        return _flag(kind, clause)
+    return []
