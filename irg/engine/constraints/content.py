@@ -158,7 +158,8 @@ class StartPhrase(Constraint):
         for pat in pats:
             for m in re.finditer(pat, p, re.I):
                 before = p[max(0, m.start() - 40):m.start()]
-                if re.search(r"\beach\b|\bevery\b|\b(?:second|third|fourth|fifth|last|next|\d+(?:nd|rd|th))\b(?:\s+\w+){0,3}\s*$", before, re.I):
+                if re.search(r"\beach\b|\bevery\b|\b(?:second|third|fourth|fifth|last|next|\d+(?:nd|rd|th))\b(?:\s+\w+){0,3}\s*$",
+                             re.split(r"[.!?\n]", before)[-1], re.I):
                     continue  # "each section starting with …", "the second one must begin with …": not the answer's start
                 if negated_before(p, m.start()) or re.search(r"paragraph\w*\s+(?:\w+\s+){0,3}$|paragraph \d+\s+\w*\s*$", before, re.I) \
                         or re.match(r"\w+\s+(?:the\s+)?(?:\w+\s+)?paragraph", p[m.start():], re.I) \

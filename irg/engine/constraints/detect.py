@@ -38,11 +38,14 @@ SURE = 0.8  # ... and a value that cannot be read is reported only above this on
 OTHER_THRESHOLD = 0.6  # "other": an instruction of no type, listed as not checked
 # Kinds a prompt may state more than once with different values; the rest are read once.
 MULTI = ("keyword_frequency", "letter_frequency", "include_keywords", "forbidden_words")
+# Kinds one clause cannot ask for together: the likelier one is read.
+EXCLUSIVE = {"lowercase": ("uppercase",), "uppercase": ("lowercase",)}
 # A kind the patterns read covers its sibling too (the same clause, read two ways).
 SIBLINGS = {"include_keywords": ("keyword_frequency",), "keyword_frequency": ("include_keywords",),
             "paragraph_count": ("paragraph_first_word",), "paragraph_first_word": ("paragraph_count",),
-            "two_responses": ("paragraph_count",), "uppercase": ("capital_word_frequency",),
+            "two_responses": ("paragraph_count",), "uppercase": ("capital_word_frequency", "lowercase"),
             "capital_word_frequency": ("uppercase",), "repeat_request": ("start_phrase",),
+            "lowercase": ("uppercase",),
             "start_phrase": ("repeat_request",), "sections": ("paragraph_count",)}
 
 
@@ -279,6 +282,7 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
 
     for clause, p in zip(parts, probs):
         kinds = [k for k, v in sorted(p.items(), key=lambda kv: -kv[1]) if v >= THRESHOLD and k not in ("other", "final_answer", "none")]
+        kinds = [k for k in kinds if not any(p[o] > p[k] for o in EXCLUSIVE.get(k, ()))]  # lowercase beats uppercase
         detected.append({"clause": clause, "kinds": {k: round(p[k], 3) for k in kinds}})
         # The patterns again, on the clause alone: a list the whole prompt ran on ("… 'a' and 'b' somewhere, and use
         # the word 'c' at least 3 times") reads cleanly in its own clause.
