@@ -77,6 +77,9 @@ def _sentences(text: str) -> list[str]:
         if quote:
             if ch == quote or ch == "\n":
                 quote = None
+                if ch != "\n" and i >= 1 and text[i - 1] in ".!?" and (i + 1 == len(text) or text[i + 1] in " \t\n"):
+                    out.append("".join(cur))  # 'End with "Ask me."' ends its sentence with the quote
+                    cur = []
         elif ch in pairs:
             quote = pairs[ch]
         elif ch == "\n" or (ch in ".!?" and (i + 1 == len(text) or text[i + 1] in " \t\n")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from irg.engine.constraints.base import Constraint, register
-from irg.engine.constraints.text import negated_before, words
+from irg.engine.constraints.text import about_not_asked, negated_before, words
 
 # A few common function words per language: enough to tell languages apart in a paragraph.
 LANG_WORDS = {
@@ -81,7 +81,8 @@ class Language(Constraint):
             return [cls(NATIVE[m.group(1).lower()])]
         for pat in pats:
             for m in re.finditer(pat, p, re.I):
-                if negated_before(p, m.start(), 25) or re.search(r"\bnot\s+(?:in\s+)?$", p[:m.start(1)], re.I):
+                if negated_before(p, m.start(), 25) or re.search(r"\bnot\s+(?:in\s+)?$", p[:m.start(1)], re.I) \
+                        or about_not_asked(p, m.start(1)):  # "How do you say 'hello' in German?": a question
                     continue
                 lang = m.group(1).lower()
                 return [cls(ALIASES.get(lang, lang))]
