@@ -8,7 +8,8 @@ from irg.engine.config import RunConfig
 from irg.engine.constraints import extract_all
 from irg.engine.constraints import detect
 from irg.engine.constraints.detect import clauses, read_prompt
-from irg.engine.constraints.slots import Missing, PerPart, fill, read_counts, templates
+from irg.engine.constraints.readers import Unread, read_counts
+from irg.engine.constraints.slots import Missing, PerPart, fill, templates
 from irg.engine.paths import ASSETS
 from irg.engine.record import Recorder
 from irg.engine.strategies import run
@@ -35,7 +36,7 @@ def test_counts_are_read_whichever_side_the_relation_is_on(text, want):
 
 
 def test_a_bare_count_without_relation_is_not_guessed():
-    assert isinstance(read_counts("a 300-word essay", WORDS), Missing)
+    assert isinstance(read_counts("a 300-word essay", WORDS), Unread)
     assert read_counts("write a 3 sentence summary", r"sentences?", default="exactly") == [("exactly", 3)]
     assert read_counts("write something nice", WORDS) is None
 
