@@ -257,6 +257,11 @@ def extract_all(prompt: str) -> list[Constraint]:
         for c in cls.extract(text):
             if c not in out:
                 out.append(c)
-    # "4 paragraphs … the second must start with X": the first-word constraint counts blank-line paragraphs itself
-    firsts = {c.n for c in out if c.kind == "paragraph_first_word"}
-    return [c for c in out if not (c.kind == "paragraph_count" and not c.separator and c.n in firsts)]
+    return one_paragraph_reading(out)
+
+
+def one_paragraph_reading(cs: list[Constraint]) -> list[Constraint]:
+    """"4 paragraphs … the second must start with X": the first-word constraint counts blank-line paragraphs itself,
+    so a blank-line paragraph count of the same number is not a second constraint."""
+    firsts = {c.n for c in cs if c.kind == "paragraph_first_word"}
+    return [c for c in cs if not (c.kind == "paragraph_count" and not c.separator and c.n in firsts)]

@@ -13,7 +13,8 @@
 4. Clauses that read as instructions of no type (or whose kind the rules cannot check, like a final answer without a
    key) are listed as `unchecked`, so a class sees where the rules end. The task sentence is not an instruction.
 
-If the embedding model is not installed, the patterns alone read the prompt and a notice says so.
+If the embedding model or the classifier is not installed, or IRG_DETECTOR=0, the patterns alone read the prompt
+(`python -m irg.evaluation.phrasings` says so); a detector that fails while reading adds a notice.
 """
 from __future__ import annotations
 
@@ -26,8 +27,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from irg.engine.constraints.base import Constraint, extract_all, negative_counts
-from irg.engine.constraints.slots import FLAGS, Missing, PerPart, fill, is_question, templates
+from irg.engine.constraints.base import Constraint, extract_all, negative_counts, one_paragraph_reading
+from irg.engine.constraints.slots import Missing, PerPart, fill, templates
 from irg.engine.paths import ASSETS
 
 DETECTOR_DIR = ASSETS / "detector"
@@ -294,8 +295,8 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
         clause_kinds = {c.kind for c in mine}
         part_limit = False
         for kind in kinds:
-            if _covered(kind, pattern_kinds, clause_kinds) or (kind in FLAGS and is_question(clause)):
-                continue
+            if _covered(kind, pattern_kinds, clause_kinds):
+                continue  # (a question about the topic is refused by the filler: `slots._flag`)
             got = fill(kind, clause, prompt)
             if isinstance(got, PerPart):
                 part_limit = True
@@ -317,18 +318,11 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
         if rest >= OTHER_THRESHOLD and rest > p.get("none", 0) and not clause.rstrip().endswith("?"):
             unchecked.append(clause)  # an instruction, of no type the rules check
     add([c for c in templates(prompt) if not _covered(c.kind, pattern_kinds, set())])
-    return Reading(_settle(found), notices, unchecked, detected)
-
-
-def _settle(cs: list[Constraint]) -> list[Constraint]:
-    """One reading of the paragraphs: a first-word rule takes its count from the paragraph count, and blank-line
-    paragraphs are counted by the first-word rule itself (as `extract_all` does)."""
-    counts = [c for c in cs if c.kind == "paragraph_count"]
-    for c in cs:
+    counts = [c for c in found if c.kind == "paragraph_count"]
+    for c in found:  # a first-word rule read from its own clause takes the count a template or another clause gave
         if c.kind == "paragraph_first_word" and not c.n and counts:
             c.n = counts[0].n
-    firsts = {c.n for c in cs if c.kind == "paragraph_first_word"}
-    return [c for c in cs if not (c.kind == "paragraph_count" and not c.separator and c.n in firsts)]
+    return Reading(one_paragraph_reading(found), notices, unchecked, detected)
 
 
 def warm() -> None:

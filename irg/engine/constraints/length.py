@@ -15,12 +15,14 @@ from irg.engine.decoding import DecodingConstraints
 TOKENS_PER_WORD = 1.4  # SmolLM2's tokenizer on English prose, roughly
 
 
+EACH_PART = re.compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?(?:bullet|point|item|line|sentence|paragraph|section|part|"
+                       r"tweet|answer|response|verse|stanza|day|step)s?\b", re.I)
+
+
 def per_part(p: str, pos: int) -> bool:
     """Is the count at `pos` about each part ("each bullet under 20 words", "per paragraph")? Then it is no limit on
     the whole answer."""
-    before = re.split(r"[.;:!?\n]", p[max(0, pos - 40):pos])[-1]
-    return bool(re.search(r"\b(?:each|every|per)\s+(?:\w+\s+)?(?:bullet|point|item|line|sentence|paragraph|section|"
-                          r"part|tweet|answer|response|verse|stanza|day|step)s?\b", before, re.I))
+    return bool(EACH_PART.search(re.split(r"[.;:!?\n]", p[max(0, pos - 40):pos])[-1]))
 
 
 def caps_count_after(p: str, pos: int) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from irg.engine.constraints.base import REGISTRY, Constraint
 from irg.engine.constraints.content import NOT_WORDS
 from irg.engine.constraints.language import ALIASES, LANGUAGES, NATIVE
-from irg.engine.constraints.length import ORDINALS, section_marker, stars_separator
+from irg.engine.constraints.length import EACH_PART, ORDINALS, section_marker, stars_separator
 from irg.engine.constraints.readers import Unread, read_counts, spans, word_after, word_list
 from irg.engine.constraints.text import about_not_asked, normalize_numbers, quoted
 
@@ -32,16 +32,6 @@ class Missing:
 @dataclass
 class PerPart:
     """The clause limits each part ("each bullet under 20 words"), which no type holds: listed as not checked."""
-
-
-FLAGS = ("lowercase", "uppercase", "no_commas", "json_format", "quotation", "title", "postscript", "two_responses")
-_WH = re.compile(r"^\W*(?:what|what's|whats|why|how|when|where|who|which|is|are|does|do|did|should|shall|would it|"
-                 r"could it|can a|can an|can the|isn't|aren't|was|were)\b", re.I)
-
-
-def is_question(clause: str) -> bool:
-    """A question about something ("Is it rude to write in all caps?"), not a request ("Can you keep it short?")."""
-    return clause.rstrip().endswith("?") and bool(_WH.search(clause))
 
 
 LABELS = {"word_count": "a word limit", "sentence_count": "a sentence count", "paragraph_count": "a number of paragraphs",
@@ -76,15 +66,11 @@ AT_LEAST_ONLY = ("highlighted_sections", "placeholders")  # the types hold "at l
 EXACT_ONLY = ("paragraph_count", "sections")
 
 
-_EACH = re.compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?(?:bullet|point|item|line|sentence|paragraph|section|part|tweet|"
-                   r"verse|stanza|day|step|answer|response)s?\b", re.I)
-
-
 def _count_kind(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
-    if kind in ("word_count", "sentence_count") and _EACH.search(clause):
+    if kind in ("word_count", "sentence_count") and EACH_PART.search(clause):
         return PerPart()
     if kind == "paragraph_count" and (shown := _template_count(clause)):
-        return [REGISTRY[kind](shown, "***" if _stars(clause) else "")]
+        return [REGISTRY[kind](shown, "***" if stars_separator(clause) else "")]
     got = read_counts(clause, NOUNS[kind], DEFAULT_REL.get(kind))
     if got is None:
         if kind in AT_LEAST_ONLY and re.search(r"\b(?:some|a few|a|an|one)\b", clause, re.I):
@@ -99,17 +85,9 @@ def _count_kind(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
         if rel != "exactly":
             return Missing(kind, f"an exact number ('{rel.replace('_', ' ')} {n}' is not one)")
         if kind == "paragraph_count":
-            return [REGISTRY[kind](n, "***" if _stars(clause) else "")]
-        return [REGISTRY[kind](n, _marker(clause))]
+            return [REGISTRY[kind](n, "***" if stars_separator(clause) else "")]
+        return [REGISTRY[kind](n, section_marker(clause) or "SECTION")]
     return [REGISTRY[kind](r, v) for r, v in got]
-
-
-def _stars(text: str) -> bool:
-    return stars_separator(text)
-
-
-def _marker(clause: str) -> str:
-    return section_marker(clause) or "SECTION"
 
 
 def _template_count(clause: str) -> int | None:
@@ -219,10 +197,12 @@ def _options(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing:
     return [REGISTRY[kind](list(dict.fromkeys(opts)))]
 
 
+_LANGUAGE_NAMES = re.compile(r"(?<!\w)(" + "|".join(sorted({*LANGUAGES, *ALIASES, *NATIVE}, key=len, reverse=True))
+                             + r")(?!\w)", re.I)
+
+
 def _language(kind: str, clause: str) -> list[Constraint] | Missing:
-    names = "|".join(sorted({*LANGUAGES, *ALIASES, *NATIVE}, key=len, reverse=True))
-    found = [NATIVE.get(m.group(1).lower(), m.group(1).lower())
-             for m in re.finditer(rf"(?<!\w)({names})(?!\w)", clause, re.I)]
+    found = [NATIVE.get(m.group(1).lower(), m.group(1).lower()) for m in _LANGUAGE_NAMES.finditer(clause)]
     if not found:
         return Missing(kind, "the language")
     lang = found[-1] if re.search(r"\b(?:not|no|instead of|rather than)\b", clause, re.I) and len(found) > 1 else found[0]
