@@ -54,6 +54,27 @@ def test_render_applies_pure_form_and_labels_each_step():
     assert from_dict({"kind": "json_format"}).check(text) == [] and '"not json"' in text
 
 
+@pytest.mark.parametrize("rel,n,text,want", [
+    ("at_least", 2, "I love the summer holidays by the beautiful seaside.\nIt is wonderful.",
+     "I love the summer holidays by the BEAUTIFUL seaside.\nIt is WONDERFUL."),
+    ("less_than", 2, "I LOVE THE SUMMER by the sea NASA.", "I LOVE The Summer by the sea Nasa."),
+    ("exactly", 1, "We went to the lake.", "We WENT to the lake."),
+])
+def test_capital_word_counts_are_rendered_by_case_alone(rel, n, text, want):
+    c = from_dict({"kind": "capital_word_frequency", "rel": rel, "n": n})
+    got, steps = render(text, [c])
+    assert got == want and c.check(got) == [] and steps[0].added == 0
+    assert got.lower() == text.lower()  # not a word added, removed or changed but for its case
+
+
+def test_highlights_wrap_the_models_own_words_away_from_the_first_and_last_lines():
+    cs = cons({"kind": "highlighted_sections", "n": 2}, {"kind": "end_phrase", "phrase": "End with this."})
+    text = "Title line here\nThe garden grows tomatoes and cucumbers in summer.\nEnd with this."
+    got, steps = render(text, cs)
+    assert got == "Title line here\nThe garden grows *tomatoes* and *cucumbers* in summer.\nEnd with this."
+    assert all(c.check(got) == [] for c in cs) and steps[0].added == 4 and got.replace("*", "") == text
+
+
 def test_render_never_breaks_a_met_constraint_and_skips_debris():
     cs = cons({"kind": "sections", "n": 1, "marker": "SECTION"}, {"kind": "lowercase"})
     assert render("SECTION 1\nHello There", cs) == ("SECTION 1\nHello There", [])  # lowercasing would break SECTION

@@ -133,3 +133,22 @@ class CapitalWordFrequency(CountConstraint):
 
     def instruction(self):
         return f"Use {_REL_TEXT[self.rel]} {self.n} words written in ALL CAPITAL letters."
+
+    # Letter case is form: the program capitalises the model's own longest words (or gives extra all-capital words
+    # back their ordinary case), never adding or removing a word.
+    render_label, render_order = "rendered: words in capitals", 2
+
+    def render(self, text):
+        lo, hi = {"at_least": (self.n, None), "more_than": (self.n + 1, None), "at_most": (0, self.n),
+                  "less_than": (0, self.n - 1), "exactly": (self.n, self.n)}[self.rel]
+        count = self.count(text)
+        if count < lo:
+            plain = [m for m in re.finditer(r"(?<![\w'*<\[])[A-Za-z]*[a-z][A-Za-z]{3,}(?![\w'*>\]])", text)]
+            pick = sorted(sorted(plain, key=lambda m: -len(m.group(0)))[:lo - count], key=lambda m: m.start())
+            for m in reversed(pick):
+                text = text[:m.start()] + m.group(0).upper() + text[m.end():]
+        elif hi is not None and count > hi:
+            caps = [m for m in re.finditer(r"\b[A-Z]{2,}\b", text)]
+            for m in reversed(caps[len(caps) - (count - hi):] if count - hi <= len(caps) else caps):
+                text = text[:m.start()] + m.group(0).capitalize() + text[m.end():]
+        return text
