@@ -75,6 +75,14 @@ def test_highlights_wrap_the_models_own_words_away_from_the_first_and_last_lines
     assert all(c.check(got) == [] for c in cs) and steps[0].added == 4 and got.replace("*", "") == text
 
 
+def test_highlights_fall_back_to_the_outer_lines_and_never_wrap_markers():
+    cs = cons({"kind": "highlighted_sections", "n": 2}, {"kind": "two_responses"})
+    got, _ = render("I am a dedicated Friend.\n******\nI am a compassionate Friend.", cs)
+    assert got == "I am a *dedicated* Friend.\n******\nI am a *compassionate* Friend." and all(c.check(got) == [] for c in cs)
+    got, _ = render("SECTION 1\nTrains are wonderful machines.", cons({"kind": "highlighted_sections", "n": 2}))
+    assert "*SECTION*" not in got and got.count("*") == 4
+
+
 def test_render_never_breaks_a_met_constraint_and_skips_debris():
     cs = cons({"kind": "sections", "n": 1, "marker": "SECTION"}, {"kind": "lowercase"})
     assert render("SECTION 1\nHello There", cs) == ("SECTION 1\nHello There", [])  # lowercasing would break SECTION

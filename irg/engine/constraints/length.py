@@ -349,8 +349,9 @@ class HighlightedSections(Constraint):
     def instruction(self):
         return f"Highlight at least {self.n} sections with markdown, like *highlighted section*."
 
-    # Emphasis is form: the program wraps the model's own longest words in *…*, away from the first and last lines
-    # (a title, a start or end phrase), never adding or removing a word.
+    # Emphasis is form: the program wraps the model's own longest words in *…*, never adding or removing a word.
+    # Words of the first and last lines (a title, a start or end phrase) are taken last, all-capital words (markers
+    # like SECTION) never.
     render_label, render_order = "rendered: highlighted", 3
 
     def render(self, text):
@@ -360,8 +361,11 @@ class HighlightedSections(Constraint):
         lines = text.split("\n")
         first, last = len(lines[0]), len(text) - len(lines[-1])
         words_ = [m for m in re.finditer(r"(?<![\w'*<\[])[A-Za-z][A-Za-z'-]{3,}(?![\w'*>\]])", text)
-                  if first < m.start() < last or len(lines) < 3]
-        pick = sorted(sorted(words_, key=lambda m: -len(m.group(0)))[:missing], key=lambda m: m.start())
+                  if not m.group(0).isupper()]
+        inner = [m for m in words_ if first < m.start() < last]
+        outer = [m for m in words_ if not first < m.start() < last]
+        ranked = sorted(inner, key=lambda m: -len(m.group(0))) + sorted(outer, key=lambda m: -len(m.group(0)))
+        pick = sorted(ranked[:missing], key=lambda m: m.start())
         for m in reversed(pick):
             text = f"{text[:m.start()]}*{m.group(0)}*{text[m.end():]}"
         return text
