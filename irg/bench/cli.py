@@ -165,7 +165,7 @@ def agree(prompts: list[str], new_tokens: int = 64) -> dict:
 
 
 def timing(n: int = 20, constraints: int = 3, max_iters: int = 4, backend: str = "llama.cpp", model: str = "bundled",
-           structure: str = "render") -> dict:
+           structure: str = "slots") -> dict:
     """Wall time of irg_hybrid runs (one at a time: uncontended) on the first `n` test prompts with `constraints`
     constraints: median, mean and max seconds, mean tokens and iterations."""
     from irg.engine.config import RunConfig
@@ -240,7 +240,7 @@ def main(argv=None) -> int:
 
 def parser() -> argparse.ArgumentParser:
     """Every benchmark and its flags; choices come from the config's own lists."""
-    from irg.engine.config import PLANNERS, STOP_RULES, STRUCTURE
+    from irg.engine.config import PLANNERS, STOP_RULES, STRUCTURE, RunConfig
 
     p = argparse.ArgumentParser(prog="python -m irg.bench")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -270,7 +270,7 @@ def parser() -> argparse.ArgumentParser:
                    help="irg_hybrid: ask the model critic every iteration, or only once the rules find nothing critical")
     q.add_argument("--planner", default="template", choices=list(PLANNERS))
     q.add_argument("--stop", default="fixed", choices=list(STOP_RULES), help="the IRG strategies' stop rule")
-    q.add_argument("--structure", default="render", choices=list(STRUCTURE),
+    q.add_argument("--structure", default=RunConfig().structure, choices=list(STRUCTURE),
                    help="what a revision may use (each level includes the ones before; the ablation of issue 14)")
     q.add_argument("--candidates", type=int, default=1, help="drafts per IRG revision, ranked by the rules then log-prob")
     q.add_argument("--model", default="bundled")
@@ -283,7 +283,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--n", type=int, default=20)
     t.add_argument("--max-iters", type=int, default=4)
     t.add_argument("--backend", default="llama.cpp")
-    t.add_argument("--structure", default="render", choices=list(STRUCTURE))
+    t.add_argument("--structure", default=RunConfig().structure, choices=list(STRUCTURE))
     t.add_argument("--out", help="also write the result as JSON here")
     m = sub.add_parser("memory", help="app memory after each round of concurrent sessions (issue 20)")
     m.add_argument("--rounds", type=int, default=8)

@@ -14,8 +14,9 @@ STOP_RULES = ("fixed", "plateau", "adaptive")  # irg/engine/stopping.py
 # What a revision may use to lay down what the rules found wrong, each level including the ones before it:
 # instructions only; + decoding masks (banned tokens, forced prefixes, stop strings, length limits); + scaffolds
 # and grammars (irg/engine/scaffold.py); + lossless rendering of pure-form constraints (irg/engine/render.py), which then
-# replaces the letter-case masks that make a micro model write debris.
-STRUCTURE = ("instructions", "masks", "scaffolds", "render")
+# replaces the letter-case masks that make a micro model write debris; + slots the program opens at the end of the
+# draft's body and the model fills (a sentence opened with a missing keyword, a placeholder's `[`; irg/engine/fill.py).
+STRUCTURE = ("instructions", "masks", "scaffolds", "render", "slots")
 MAX_TIME_LIMIT = 86_400  # seconds; threading.Timer overflows on inf or 1e300, and a day is longer than any run
 MAX_BUDGET = 10_000_000  # tokens; more is "no budget" in practice, and 0 says that
 
@@ -41,7 +42,7 @@ class RunConfig:
     # when the IRG loop stops early: "fixed" (no critical finding left, or max_iters), "plateau" (also when the best
     # score did not rise), "adaptive" (also when a learned model expects too little gain per token; irg/engine/stopping.py)
     stop: str = "fixed"
-    structure: str = "render"  # see STRUCTURE: the ablation levels of how a plan is laid down
+    structure: str = "slots"  # see STRUCTURE: the ablation levels of how a plan is laid down
     # drafts per revision (IRG strategies): with 2+, the revision's candidates (one greedy, the rest sampled at
     # T 0.7) share the budget and the one meeting most constraints wins, ties broken by mean log-probability
     candidates: int = 1
@@ -88,6 +89,10 @@ class RunConfig:
         if not 0.0 < self.top_p <= 1.0:
             raise ConfigError(f"top_p must be in (0, 1] (got {self.top_p}).")
         self.budget = int(self.budget)
+
+    def uses(self, level: str) -> bool:
+        """Does this run's structure level include `level` (each level includes the ones before it)?"""
+        return STRUCTURE.index(self.structure) >= STRUCTURE.index(level)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -15,7 +15,7 @@ from typing import Generator, Iterator
 from irg.engine.analyze import MATH_HINT, AnalysisInput, RuleAnalyzer, detect_task, make_analyzer
 from irg.engine.backends import Backend, BackendError, Generation, GenRequest
 from irg.engine.config import RunConfig
-from irg.engine.constraints import Constraint, conflicts
+from irg.engine.constraints import Constraint, conflicts, from_dict
 from irg.engine.constraints.detect import read_prompt
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.degenerate import degeneration
@@ -36,6 +36,7 @@ from irg.engine.events import (
 from irg.engine.findings import Report
 from irg.engine.inputs import prompt_problem, task_name
 from irg.engine.plan import Plan, make_planner
+from irg.engine.fill import fill
 from irg.engine.render import model_share, render
 from irg.engine.scaffold import program_chars, too_big
 
@@ -238,7 +239,7 @@ class RunContext:
         gens = self.drafter.generate_batch(reqs, self.cancel)
         items = []
         for g, t in zip(gens, temps):
-            text = render(g.text, list(self.constraints or []))[0] if self.config.structure == "render" else g.text
+            text = render(g.text, list(self.constraints or []))[0] if self.config.uses("render") else g.text
             met = sum(not c.check(text) for c in self.constraints or [])
             items.append({"text": g.text, "constraints_met": met, "degenerate": bool(degeneration(text)),
                           "mean_logprob": None if g.mean_logprob is None else round(g.mean_logprob, 4), "temperature": t})
@@ -254,15 +255,22 @@ class RunContext:
         yield Candidates(iteration, items, best)
 
     def rendered(self, iteration: int, text: str, dc: DecodingConstraints | None,
-                 render_always: bool = False) -> Generator[Event, None, tuple[str, float]]:
-        """Lossless rendering of the draft (at the "render" structure level), yielded as its own labelled step;
-        returns the text to analyse and the share of it the model wrote (scaffold literals and rendering aside)."""
-        steps = []
-        if render_always or self.config.structure == "render":
-            before = text
-            text, steps = render(text, list(self.constraints or []))
-            if steps:
-                yield Rendered(iteration, before, text, [s.to_dict() for s in steps])
+                 render_always: bool = False, messages: list[dict] | None = None) -> Generator[Event, None, tuple[str, float]]:
+        """The program's part after the draft, yielded as one labelled step: slots it opens and the model fills (at the
+        "slots" level, given the draft's `messages`; irg/engine/fill.py), then lossless rendering (at "render" and
+        above). Returns the text to analyse and the share of it the model wrote (scaffold literals, openings and
+        rendering aside)."""
+        steps: list = []
+        before = text
+        if messages is not None and self.config.uses("slots") and self.constraints:
+            text, filled, spent = fill(text, list(self.constraints), self.drafter, messages, dc, self.cancel, self.budget_left())
+            self.tokens += spent
+            steps += filled
+        if render_always or self.config.uses("render"):
+            text, rsteps = render(text, list(self.constraints or []))
+            steps += rsteps
+        if steps:
+            yield Rendered(iteration, before, text, [s.to_dict() for s in steps])
         program = sum(s.added for s in steps) + (program_chars(text, dc) if dc else 0)
         return text, model_share(text, program)
 
@@ -325,7 +333,7 @@ def irg_loop(ctx: RunContext, analyzer_kind: str, strategy: str) -> Iterator[Eve
             reason = ctx.interrupted("cancelled")
             if not gen.text.strip():
                 break  # nothing worth analysing
-        text, share = yield from ctx.rendered(i, gen.text, req.constraints)
+        text, share = yield from ctx.rendered(i, gen.text, req.constraints, messages=req.messages)
         t = time.perf_counter()
         if gen.finish_reason == "cancelled":  # the run is ending: score what we have, for free
             report = rules_report(ctx, text, gen.finish_reason)
@@ -342,6 +350,8 @@ def irg_loop(ctx: RunContext, analyzer_kind: str, strategy: str) -> Iterator[Eve
             stop = ctx.interrupted("cancelled")
         elif not report.has_critical:
             stop = "no_critical"
+        elif (beyond := out_of_reach(report)):  # only what no mechanism can make happen is left
+            stop, ctx.stop_detail = "out_of_reach", beyond
         elif i == ctx.config.max_iters:
             stop = "max_iters"
         else:
@@ -361,7 +371,14 @@ def irg_loop(ctx: RunContext, analyzer_kind: str, strategy: str) -> Iterator[Eve
         if stop is not None:
             reason = stop
             break
-    yield from ctx.finish(reason, ctx.stop_detail if reason in ("plateau", "adaptive", "budget", "error") else "")
+    yield from ctx.finish(reason, ctx.stop_detail if reason in ("plateau", "adaptive", "budget", "error", "out_of_reach") else "")
+
+
+def out_of_reach(report: Report) -> str:
+    """If every critical finding is a constraint no mechanism can make the model meet, why (else "")."""
+    critical = [f for f in report.findings if f.severity == "critical"]
+    why = [from_dict(f.constraint).out_of_reach() if f.constraint is not None else "" for f in critical]
+    return " ".join(dict.fromkeys(why)) if critical and all(why) else ""
 
 
 def rules_report(ctx: RunContext, text: str, finish_reason: str) -> Report:

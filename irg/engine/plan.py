@@ -73,6 +73,7 @@ class TemplatePlanner:
         self.max_new_tokens = max_new_tokens
         self.chars_per_token = chars_per_token  # of this model's tokenizer: slots are sized to fit the draft
         self.let_go: list[LetGo] = []  # given up for the rest of the run: a grammar and bans that leave no text
+        self.said: set[str] = set()  # out-of-reach constraints the plan card has named already
 
     def scaffold(self, report: Report) -> Scaffold | None:
         """The scaffold, once the rules found a structural constraint violated (the first draft stays free)."""
@@ -104,7 +105,7 @@ class TemplatePlanner:
         if sc is not None:
             # the scaffold's grammar starts where its own prefix ends: the masks' prefixes ("* ", "{") would clash
             dc = replace(dc, forced_prefix="").merge(sc.constraints)
-        if self.structure == "render":  # pure form is rendered after the draft: no mask needed, none to wreck it
+        if STRUCTURE.index(self.structure) >= STRUCTURE.index("render"):  # pure form is rendered after the draft: no mask needed, none to wreck it
             dc = replace(dc, lowercase_only=False, uppercase_only=False,
                          forced_prefix="" if dc.forced_prefix == '"' else dc.forced_prefix)
         # a new object: `dc` may still be the previous plan's, which must not change under it
@@ -144,7 +145,17 @@ class TemplatePlanner:
         sc = self.scaffold(report)
         dc, conflicts = self.decodable(self.decoding(report, previous, sc))
         return Plan(self.instructions(report), dc, "template", relaxed=self.relaxed(report, previous),
-                    scaffold=sc.parts if sc else [], conflicts=conflicts)
+                    scaffold=sc.parts if sc else [], conflicts=conflicts + self.beyond(report))
+
+    def beyond(self, report: Report) -> list[str]:
+        """Said once on the plan card: constraints no mechanism can make the model meet (a language it cannot write)."""
+        out = []
+        for f in report.findings:
+            why = from_dict(f.constraint).out_of_reach() if f.constraint is not None else ""
+            if why and why not in self.said:
+                self.said.add(why)
+                out.append(why)
+        return out
 
 
 PLANNER_TEMPLATE = (

@@ -25,8 +25,9 @@ HELP = {
     "final": "best (best-so-far, default) or last", "temperature": "0 = greedy",
     "stop": "fixed (no critical finding left, or max iters), plateau (also when the best score did not rise), or adaptive "
             "(also when a learned model expects too little gain per token)",
-    "structure": "instructions | masks | scaffolds | render: what a revision may use (each includes the ones before): "
-                 "instructions only; + decoding masks; + scaffolds and grammars; + lossless rendering (default)",
+    "structure": "instructions | masks | scaffolds | render | slots: what a revision may use (each includes the ones "
+                 "before): instructions only; + decoding masks; + scaffolds and grammars; + lossless rendering; + slots "
+                 "the program opens and the model fills (default)",
     "candidates": "drafts per IRG revision (1-4): ranked by constraints met, then mean log-probability",
     "hybrid_critic": "always, or when_rules_pass: irg_hybrid asks the model critic only once the rules find nothing critical",
 }

@@ -21,7 +21,8 @@ STOP_TEXT = {"no_critical": "no critical problem left", "max_iters": "maximum it
              "time_limit": "time limit reached", "budget": "token budget spent", "cancelled": "stopped by you",
              "error": "the model failed on a draft; the drafts before it stand",
              "single_pass": "single pass (one draft, scored by rules)", "candidates_done": "all candidates drawn",
-             "plateau": "the score stopped rising (plateau rule)", "adaptive": "another pass was not worth its tokens (adaptive rule)"}
+             "plateau": "the score stopped rising (plateau rule)", "adaptive": "another pass was not worth its tokens (adaptive rule)",
+             "out_of_reach": "only what no mechanism can make the model do is left"}
 e = html.escape
 
 

@@ -21,6 +21,17 @@ def register(cls: type["Constraint"]) -> type["Constraint"]:
     return cls
 
 
+SENTENCE = "root ::= [^\\n.!?\\[\\]*]{1,200} [.!?]"  # the rest of one sentence: no line break, no markup
+
+
+@dataclass
+class Opening:
+    """What the program writes to open a slot the model fills (irg/engine/fill.py)."""
+    text: str  # e.g. "Castle" or "["
+    label: str  # what the UI and the record show: "filled: opened a sentence with 'Castle'"
+    grammar: str = SENTENCE  # what the model may write after it (GBNF)
+
+
 @dataclass
 class Constraint:
     kind: ClassVar[str] = ""
@@ -43,6 +54,11 @@ class Constraint:
         """Something the user should know before the run (e.g. the model cannot do this); "" if nothing."""
         return ""
 
+    def out_of_reach(self) -> str:
+        """Why no mechanism here (instruction, mask, scaffold, rendering, slot) can make the model meet this, or "".
+        Once a draft has missed it, the loop stops spending drafts on it (irg/engine/loop.py)."""
+        return ""
+
     # ---- contradictions between types (`conflicts`) ---------------------------------------------------------------
     def required_texts(self) -> list[tuple[list[str], bool]]:
         """Text the answer must contain to meet this: (alternatives — one of them must appear —, whether letter case
@@ -60,6 +76,12 @@ class Constraint:
 
     def render(self, text: str) -> str:
         return text
+
+    # ---- slots the model fills (irg/engine/fill.py): the program opens a sentence, the model writes the rest --------
+    def openings(self, text: str) -> list["Opening"]:
+        """One opening per unit `text` still lacks (a keyword, an occurrence, a placeholder); [] when nothing is
+        missing or nothing can be opened for it."""
+        return []
 
     # ---- scaffolds (irg/engine/scaffold.py): the body structure a grammar lays down ------------------------------------
     body_priority: ClassVar[int] = 0  # when a prompt asks for several body structures, the highest is scaffolded

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from irg.engine.constraints.base import Constraint, CountConstraint, lit, register
+from irg.engine.constraints.base import Constraint, CountConstraint, Opening, lit, register
 from irg.engine.constraints.text import (
     _QUOTED,
     _REL,
@@ -55,8 +55,17 @@ class IncludeKeywords(Constraint):
     def instruction(self):
         return "Use these exact words in the answer: " + ", ".join(self.keywords) + "."
 
+    def openings(self, text):  # a sentence that starts with each missing keyword, the rest the model's
+        return [Opening(opener(k), f"filled: opened a sentence with '{opener(k)}'") for k in self.keywords
+                if not re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text, re.I)]
+
     def required_texts(self):
         return [([k], False) for k in self.keywords]
+
+
+def opener(word: str) -> str:
+    """A word as the first of a sentence: its first letter capitalised, the rest as asked ("iPhone" stays)."""
+    return word if word[1:2].isupper() else word[:1].upper() + word[1:]
 
 
 # What "avoid …"/"without using …" names that is not a word to ban (other constraints read these)
@@ -137,6 +146,11 @@ class KeywordFrequency(CountConstraint):
 
     def instruction(self):
         return f"Use the word '{self.word}' {_REL_TEXT[self.rel]} {self.n} times."
+
+    def openings(self, text):  # one sentence per missing occurrence, opened with the word
+        need = self.n + (self.rel == "more_than") - self.count(text) if self.rel in ("at_least", "more_than", "exactly") else 0
+        w = opener(self.word)
+        return [Opening(w, f"filled: opened a sentence with '{w}'")] * max(0, need)
 
     def required_texts(self):
         return [([self.word], False)] if self.rel in ("at_least", "exactly", "more_than") and self.n + (self.rel == "more_than") > 0 else []

@@ -97,6 +97,14 @@ class Language(Constraint):
     def instruction(self):
         return f"Write the whole answer in {self.language.capitalize()} only."
 
+    def out_of_reach(self) -> str:
+        # A language in another script (or one the checker cannot tell) is a thing the model can or cannot write:
+        # no rendering, slot or grammar writes Hindi for it. Latin-script languages stay: a draft can get closer.
+        if self.language in LANG_WORDS:
+            return ""
+        return (f"No mechanism here can make the model write {self.language.capitalize()} (rendering, slots and grammars "
+                "keep its own words); after a draft that missed it, no more drafts are spent on it.")
+
     def notice(self) -> str:
         if self.language == "english":
             return ""

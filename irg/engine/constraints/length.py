@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from irg.engine.constraints.base import Constraint, CountConstraint, lit, register
+from irg.engine.constraints.base import Constraint, CountConstraint, Opening, lit, register
 from irg.engine.constraints.case import CAPITAL_WORDS
 from irg.engine.constraints.text import _REL, _REL_MAP, _REL_TEXT, _clean_phrase, negated_before, sentences, words
 from irg.engine.decoding import DecodingConstraints
@@ -371,6 +371,10 @@ class HighlightedSections(Constraint):
         return text
 
 
+# a placeholder's name (a few words, closed by the grammar), then the rest of the sentence
+PLACEHOLDER = 'root ::= [A-Za-z] [A-Za-z ]{0,24} "]" [^\\n.!?\\[\\]*]{0,200} [.!?]'
+
+
 @register
 @dataclass
 class Placeholders(Constraint):
@@ -390,3 +394,7 @@ class Placeholders(Constraint):
 
     def instruction(self):
         return f"Include at least {self.n} placeholders in square brackets, such as [name] or [address]."
+
+    def openings(self, text):  # the program opens '[', the model names the placeholder and finishes the sentence
+        need = self.n - len(re.findall(r"\[[^\[\]\n]+\]", text))
+        return [Opening("[", "filled: opened a placeholder '['", PLACEHOLDER)] * max(0, need)
