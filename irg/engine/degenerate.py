@@ -39,3 +39,21 @@ def degeneration(text: str) -> str | None:
         if n / len(words) >= 0.5:
             return f"'{top}' is {n} of its {len(words)} words"
     return None
+
+
+_UNIT = re.compile(r"[^\n.!?]*(?:[.!?]+[\"”')*]*|\n|$)")
+
+
+def trim_loop(text: str) -> str | None:
+    """The draft cut where it starts to loop: before the first sentence or line that repeats an earlier one (a
+    micro model that loops writes the same sentence to the token limit). None if it does not loop, or if what is
+    left before the loop is itself too little or still debris. Only the model's repeats are removed."""
+    seen: set[str] = set()
+    for m in _UNIT.finditer(text):
+        key = " ".join(re.findall(r"\w+", m.group(0).lower()))
+        if len(key.split()) >= 3 and key in seen:
+            kept = text[:m.start()].rstrip()
+            return kept if len(kept) >= MIN_CHARS and not degeneration(kept) else None
+        if key:
+            seen.add(key)
+    return None

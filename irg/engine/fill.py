@@ -105,8 +105,9 @@ def fill(text: str, constraints: list[Constraint], backend, messages: list[dict]
                 continue  # the sentence did not end: a cut sentence is worse than none
             out = head + lead + added.rstrip() + text[where:]
             moved = not c.check(out) or 0 < len(c.openings(out)) < len(c.openings(text))  # met, or fewer missing
-            if _unmet(out, constraints) - unmet or degeneration(out) or not moved or copied(lead + added, head):
-                continue  # it broke something met, is debris, a copy, or did not move its own constraint forward
+            if (_unmet(out, constraints) - unmet or further(out, text, [constraints[i] for i in unmet if i != k])
+                    or degeneration(out) or not moved or copied(lead + added, head)):
+                continue  # it broke something met, pushed an unmet limit further, is debris or a copy, or did not help
             text = out
             steps.append(FillStep(c.kind, opening.label, len(lead)))
             kept = True
@@ -114,6 +115,17 @@ def fill(text: str, constraints: list[Constraint], backend, messages: list[dict]
         if not kept:
             failed.add(k)  # its opening did not take at any place: the plan's instruction stays
     return text, steps, spent
+
+
+def further(out: str, text: str, unmet: list[Constraint]) -> bool:
+    """Did the fill push an unmet upper limit further (a fourth sentence under "at most 3", more words over a
+    word limit)? A fill only adds, so such a limit can only get worse."""
+    for d in unmet:
+        rel, n = getattr(d, "rel", None), getattr(d, "n", None)
+        if hasattr(d, "count") and (rel in ("at_most", "less_than") or (rel == "exactly" and d.count(text) >= n)):
+            if d.count(out) > d.count(text):
+                return True
+    return False
 
 
 def copied(sentence: str, before: str, share: float = 0.5) -> bool:

@@ -37,7 +37,7 @@ from irg.engine.findings import Report
 from irg.engine.inputs import prompt_problem, task_name
 from irg.engine.plan import Plan, make_planner
 from irg.engine.fill import fill
-from irg.engine.render import model_share, render
+from irg.engine.render import model_share, render, trimmed
 from irg.engine.scaffold import program_chars, too_big
 
 MIN_DRAFT_TOKENS = 16  # a draft with less room than this is not worth starting
@@ -262,6 +262,8 @@ class RunContext:
         rendering aside)."""
         steps: list = []
         before = text
+        if render_always or self.config.uses("render"):
+            text, steps = trimmed(text)  # a loop cut first, so that the slots are opened after real text
         if messages is not None and self.config.uses("slots") and self.constraints:
             text, filled, spent = fill(text, list(self.constraints), self.drafter, messages, dc, self.cancel, self.budget_left())
             self.tokens += spent

@@ -7,6 +7,7 @@ them exactly and without loss: the model writes freely and each step is shown as
 the model wrote can be reported.
 
 Each pure-form type renders itself (`Constraint.render`, irg/engine/constraints/); this module applies them in order.
+A draft that loops is first cut where the loop starts (`trim_loop`: the model's repeats go, nothing is added).
 A step runs only if it leaves every constraint that was met still met (lowercasing would break "SECTION 1"; removing
 commas would break JSON), so rendering can only help.
 """
@@ -17,7 +18,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from irg.engine.constraints import Constraint
-from irg.engine.degenerate import degeneration
+from irg.engine.degenerate import degeneration, trim_loop
 
 
 @dataclass
@@ -35,10 +36,19 @@ def _met(text: str, constraints: list[Constraint]) -> set[int]:
     return {i for i, c in enumerate(constraints) if not c.check(text)}
 
 
+def trimmed(text: str) -> tuple[str, list[RenderStep]]:
+    """A draft that loops ("People can go to different places." to the token limit) cut where the loop starts, as a
+    labelled step: only the model's repeats go, and the words before them are an answer to fill and render."""
+    if text.strip() and degeneration(text) and (kept := trim_loop(text)) is not None:
+        cut = len(text) - len(kept)
+        return kept, [RenderStep("degenerate", f"trimmed: a repeated loop ({cut} characters)", 0, cut)]
+    return text, []
+
+
 def render(text: str, constraints: list[Constraint]) -> tuple[str, list[RenderStep]]:
     """The text with every applicable pure-form constraint applied (each type's own `render`, in `render_order`),
     and the steps taken (empty if none)."""
-    steps: list[RenderStep] = []
+    text, steps = trimmed(text)
     if not text.strip() or degeneration(text):
         return text, steps  # debris rendered is still debris: the guard, not the renderer, deals with it
     for c in sorted((c for c in constraints if c.render_label), key=lambda c: c.render_order):

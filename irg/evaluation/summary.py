@@ -232,11 +232,13 @@ def summarize(rows: list[dict]) -> dict:
         d["by_iteration"] = [mean(_q_of(r, chosen_at(r, iterations=k), cache) for r in rs.values()) for k in range(1, iters + 1)]
         d["by_budget"] = {b: mean(_q_of(r, chosen_at(r, tokens=b), cache) for r in rs.values()) for b in BUDGET_GRID}
         if rows[0]["task"] == "constraints":
-            per = defaultdict(list)
+            per, share = defaultdict(list), defaultdict(list)
             for r in rs.values():
                 for c, ok in zip(r["gold_constraints"], constraints_met(r["final"], r["gold_constraints"])):
                     per[c["kind"]].append(ok)
-            d["by_constraint_type"] = {k: {"n": len(v), "met": mean(v)} for k, v in sorted(per.items())}
+                    share[c["kind"]].append(_model_share(r))  # of the answers asked for this type: what the model wrote
+            d["by_constraint_type"] = {k: {"n": len(v), "met": mean(v), "model_share": round(mean(share[k]), 4)}
+                                       for k, v in sorted(per.items())}
             d["constraint_level"] = mean(x for v in per.values() for x in v)
         out["strategies"][s] = d
     if rows and rows[0]["task"] == "constraints":

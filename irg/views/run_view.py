@@ -102,9 +102,13 @@ class RunView:
                             f"constraints met, then mean log-probability</span><ul>{rows}</ul></div>")
             if (r := c["rendered"]) is not None:  # a labelled step of its own, with the model's words beside it
                 labels = ", ".join(e(st["label"]) for st in r.steps)
-                body.append(f"<div class='irg-rendered'><b>Rendering</b> <span class='irg-chip irg-chip-render'>"
-                            f"rendered: {len(r.steps)} step(s)</span> <span class='irg-meta'>{labels}</span>"
-                            f"<details><summary>before (the model's words) / after</summary>"
+                filled = sum(st["label"].startswith("filled") for st in r.steps)
+                chips = "".join(f"<span class='irg-chip irg-chip-render'>{what}: {k} step(s)</span> "
+                                for what, k in (("filled", filled), ("rendered", len(r.steps) - filled)) if k)
+                title = "Slots and rendering" if filled else "Rendering"
+                body.append(f"<div class='irg-rendered'><b>{title}</b> {chips}<span class='irg-meta'>{labels}</span>"
+                            f"<details><summary>before (the model's draft) / after (openings the program wrote, "
+                            f"sentences the model finished, form rendered)</summary>"
                             f"<div class='irg-text'>{e(r.before)}</div><hr><div class='irg-text'>{e(r.after)}</div>"
                             "</details></div>")
             if c["findings"] is not None:
@@ -182,7 +186,8 @@ class RunView:
             lines += [f"## Iteration {it['iteration']}", ""]
             if it.get("rendered"):
                 lines += ["**Draft (the model's words)**", "", md_quote(it["rendered"]["before"]), "",
-                          "**Rendered** (" + ", ".join(st["label"] for st in it["rendered"]["steps"]) + ")", "",
+                          ("**Filled and rendered** (" if any(st["label"].startswith("filled") for st in it["rendered"]["steps"])
+                           else "**Rendered** (") + ", ".join(st["label"] for st in it["rendered"]["steps"]) + ")", "",
                           md_quote(it["draft"]), "", "**Critique**", ""]
             else:
                 lines += ["**Draft**", "", md_quote(it["draft"]), "", "**Critique**", ""]

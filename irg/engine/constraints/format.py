@@ -100,7 +100,12 @@ class Quotation(Constraint):
 
     def render(self, text):
         t = text.strip()
-        return t if len(t) >= 2 and t[0] in "\"“" and t[-1] in "\"”" else f'"{t}"'
+        if len(t) >= 2 and t[0] in "\"“" and t[-1] in "\"”":
+            return t
+        # an answer that opens with a bullet, a header or a title keeps that first line as it is: the marks go on
+        # lines of their own ('"* a' is no longer a bullet)
+        own = re.match(r"[*\-•#<]|\d+[.)]\s|SECTION\b|PARAGRAPH\b", t)
+        return f'"\n{t}\n"' if own else f'"{t}"'
 
 
 @register

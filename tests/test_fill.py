@@ -1,0 +1,159 @@
+"""Slots the program opens and the model fills (irg/engine/fill.py): a scripted engine for the logic, the tiny random
+model for the engines' grammar, and the loop at the "slots" level."""
+import threading
+
+import pytest
+
+from irg.engine.backends import GenRequest, Generation
+from irg.engine.config import STRUCTURE, RunConfig
+from irg.engine.constraints import from_dict
+from irg.engine.events import PlanDone, Rendered, Stopped
+from irg.engine.fill import copied, fill, places
+from irg.engine.findings import Finding, Report
+from irg.engine.loop import out_of_reach
+from irg.engine.plan import TemplatePlanner
+from irg.engine.strategies import run
+
+MSG = [{"role": "user", "content": "Write about the sea."}]
+
+
+class Scripted:
+    """An engine that continues any forced prefix with the next scripted sentence, and records the requests."""
+
+    def __init__(self, *sentences, finish="stop"):
+        self.sentences, self.finish, self.requests = list(sentences), finish, []
+
+    def count_tokens(self, text):
+        return len(text.split())
+
+    def count_prompt_tokens(self, req):
+        return 10 + self.count_tokens(req.constraints.forced_prefix)
+
+    def generate(self, req: GenRequest, cancel=None):
+        self.requests.append(req)
+        said = self.sentences.pop(0) if self.sentences else " and so on."
+        return Generation(req.constraints.forced_prefix + said, self.count_prompt_tokens(req), 5, self.finish, 0.0)
+
+
+def cons(*ds):
+    return [from_dict(d) for d in ds]
+
+
+def test_a_missing_keyword_opens_a_sentence_the_model_finishes():
+    cs = cons({"kind": "include_keywords", "keywords": ["lighthouse"]}, {"kind": "postscript", "marker": "P.S."})
+    text = "The sea is wide. Waves roll in.\n\nP.S. See you soon."
+    eng = Scripted(" stood on the rocks all night.")
+    out, steps, spent = fill(text, cs, eng, MSG, None, threading.Event())
+    assert out == "The sea is wide. Waves roll in. Lighthouse stood on the rocks all night.\n\nP.S. See you soon."
+    assert [s.label for s in steps] == ["filled: opened a sentence with 'Lighthouse'"] and steps[0].added == len(" Lighthouse")
+    assert all(c.check(out) == [] for c in cs)
+    req = eng.requests[0]
+    assert req.constraints.forced_prefix.endswith("Waves roll in. Lighthouse") and req.constraints.grammar.endswith("[.!?]")
+    assert spent == 1 + 5  # the opening fed to the model and what it wrote; the draft is in the engine's cache
+
+
+@pytest.mark.parametrize("d,sentences,want", [
+    ({"kind": "keyword_frequency", "word": "moon", "rel": "at_least", "n": 3}, [" rose early.", " set late."], 3),
+    ({"kind": "placeholders", "n": 2}, ["name] waved.", "date] came."], 2),
+    ({"kind": "letter_frequency", "letter": "z", "rel": "at_least", "n": 3}, [" was calm.", " was blue."], 3),
+])
+def test_counts_are_filled_one_sentence_at_a_time(d, sentences, want):
+    c = from_dict(d)
+    text = "The moon was bright over the bay. We watched the zebra crossing." if c.kind != "placeholders" else "We met at noon."
+    out, steps, _ = fill(text, [c], Scripted(*sentences), MSG, None, threading.Event())
+    assert c.check(out) == [] and len(steps) == len(sentences), (out, steps)
+    assert out.startswith(text[:-1])  # the draft's words are kept; sentences are only added
+
+
+def test_a_fill_that_breaks_a_met_constraint_or_copies_the_draft_is_dropped():
+    cs = cons({"kind": "include_keywords", "keywords": ["harbour"]}, {"kind": "no_commas"})
+    text = "Boats rest in the bay. Gulls call."
+    out, steps, _ = fill(text, cs, Scripted(" boats, gulls, and nets.", " boats, again.", " ropes, more."), MSG, None,
+                         threading.Event())
+    assert out == text and steps == []  # every try added a comma: the draft stands, the instruction stays
+    assert copied(" Boats rest in the bay now.", text) and not copied(" Harbour lights glow at dusk.", text)
+    out, steps, _ = fill(text, cs, Scripted(" lights", " lights", " lights", finish="length"), MSG, None, threading.Event())
+    assert out == text  # a sentence cut off by the token limit is not kept
+
+
+def test_nothing_is_filled_after_json_or_in_debris_or_when_all_is_met():
+    eng = Scripted(" x.")
+    js = cons({"kind": "json_format"}, {"kind": "include_keywords", "keywords": ["tide"]})
+    assert fill('{"a": "sea"}', js, eng, MSG, None, threading.Event())[1] == []
+    kw = cons({"kind": "include_keywords", "keywords": ["tide"]})
+    assert fill("tide " * 40, kw, eng, MSG, None, threading.Event())[1] == []
+    assert fill("The tide is high.", kw, eng, MSG, None, threading.Event())[1] == [] and not eng.requests
+
+
+def test_places_skip_the_postscript_headers_and_separators():
+    text = "<<Sea>>\n\nSECTION 1\nWaves come. They go.\n\n******\n\nGulls fly.\n\nP.S. Bye."
+    got = places(text)
+    assert [text[:p].split("\n")[-1] for p in got] == ["Gulls fly.", "Waves come. They go."]
+    assert places('"Quoted text ends here."') == [len('"Quoted text ends here.')]
+
+
+def test_slots_is_the_last_structure_level_and_the_default():
+    assert STRUCTURE[-1] == "slots" and RunConfig().structure == "slots"
+    assert RunConfig(structure="slots").uses("render") and not RunConfig(structure="render").uses("slots")
+
+
+def test_the_loop_fills_on_a_random_model_under_the_engines_grammar(backend):
+    """On the tiny random model the grammar still ends the sentence: any kept fill is a finished sentence."""
+    cs = cons({"kind": "include_keywords", "keywords": ["lighthouse"]})
+    out, steps, spent = fill("The sea is wide.", cs, backend, MSG, None, threading.Event())
+    assert spent > 0
+    if steps:
+        assert "Lighthouse" in out and out.rstrip()[-1] in ".!?"
+
+
+def test_a_language_no_mechanism_can_write_is_said_once_and_ends_the_loop():
+    hindi = from_dict({"kind": "language", "language": "hindi"})
+    assert hindi.out_of_reach() and not from_dict({"kind": "language", "language": "german"}).out_of_reach()
+    f = Finding("language", "critical", "not Hindi", source="rule", constraint=hindi.to_dict())
+    g = Finding("no_commas", "critical", "commas", source="rule", constraint={"kind": "no_commas"})
+    assert out_of_reach(Report([f])) and not out_of_reach(Report([f, g]))
+    planner = TemplatePlanner("slots", [hindi])
+    first = planner.plan("x", Report([f, g]), [])
+    second = planner.plan("x", Report([f, g]), [], previous=first)
+    assert any("Hindi" in c for c in first.conflicts) and not any("Hindi" in c for c in second.conflicts)
+
+
+def test_a_run_stops_once_only_the_unreachable_is_left(backend):
+    evs = list(run("Write one sentence about rain in Hindi.", backend,
+                   RunConfig(strategy="irg_external", max_iters=3, max_new_tokens=8)))
+    stop = [e for e in evs if isinstance(e, Stopped)][0]
+    assert stop.reason == "out_of_reach" and "Hindi" in stop.detail
+    assert not [e for e in evs if isinstance(e, PlanDone)] and not [e for e in evs if isinstance(e, Rendered)
+                                                                      and any("filled" in s["label"] for s in e.steps)]
+
+
+def test_a_fill_never_pushes_an_unmet_limit_further():
+    """Under "at most 2 sentences" (already broken) a keyword sentence would make it worse: it is not added."""
+    cs = cons({"kind": "include_keywords", "keywords": ["harbour"]},
+              {"kind": "sentence_count", "rel": "at_most", "n": 2})
+    text = "Boats rest. Gulls call. Nets dry."
+    out, steps, _ = fill(text, cs, Scripted(" lights glow.", " lights glow.", " lights glow."), MSG, None, threading.Event())
+    assert out == text and steps == []
+
+
+def test_a_looping_draft_is_cut_where_the_loop_starts():
+    from irg.engine.degenerate import degeneration, trim_loop
+    from irg.engine.render import render
+
+    loop = "People go to the park and meet friends. " + "They can go to different places and meet new people. " * 12
+    kept = trim_loop(loop)
+    assert degeneration(loop) and kept == ("People go to the park and meet friends. They can go to different places "
+                                           "and meet new people.") and not degeneration(kept)
+    assert trim_loop("The sea is calm. " * 10) is None  # too little is left before the loop: still debris
+    assert trim_loop("A real answer with enough words. Another sentence here.") is None  # no loop, nothing cut
+    out, steps = render(loop, cons({"kind": "uppercase"}))
+    assert out == kept.upper() and [s.label for s in steps][0].startswith("trimmed: a repeated loop")
+
+
+def test_quotes_around_a_list_go_on_lines_of_their_own():
+    from irg.engine.render import render
+
+    cs = cons({"kind": "quotation"}, {"kind": "bullet_count", "rel": "exactly", "n": 2})
+    out, steps = render("* Sand is hot.\n* Nights are cold.", cs)
+    assert out == '"\n* Sand is hot.\n* Nights are cold.\n"' and all(c.check(out) == [] for c in cs)
+    assert render("Sand is hot.", cs[:1])[0] == '"Sand is hot."'
