@@ -1,11 +1,13 @@
 """Slots the program opens and the model fills (irg/engine/fill.py): a scripted engine for the logic, the tiny random
 model for the engines' grammar, and the loop at the "slots" level."""
+import re
 import threading
 
 import pytest
 
 from irg.engine.backends import GenRequest, Generation
 from irg.engine.config import STRUCTURE, RunConfig
+from irg.engine.decoding import DecodingConstraints
 from irg.engine.constraints import from_dict
 from irg.engine.events import PlanDone, Rendered, Stopped
 from irg.engine.fill import copied, fill, places
@@ -19,6 +21,8 @@ MSG = [{"role": "user", "content": "Write about the sea."}]
 
 class Scripted:
     """An engine that continues any forced prefix with the next scripted sentence, and records the requests."""
+
+    context_length = 2048
 
     def __init__(self, *sentences, finish="stop"):
         self.sentences, self.finish, self.requests = list(sentences), finish, []
@@ -62,7 +66,8 @@ def test_counts_are_filled_one_sentence_at_a_time(d, sentences, want):
     text = "The moon was bright over the bay. We watched the zebra crossing." if c.kind != "placeholders" else "We met at noon."
     out, steps, _ = fill(text, [c], Scripted(*sentences), MSG, None, threading.Event())
     assert c.check(out) == [] and len(steps) == len(sentences), (out, steps)
-    assert out.startswith(text[:-1])  # the draft's words are kept; sentences are only added
+    got = c.count(out) if hasattr(c, "count") else out.count("[")
+    assert got == want and out.startswith(text[:-1])  # the draft's words are kept; sentences are only added
 
 
 def test_a_fill_that_breaks_a_met_constraint_or_copies_the_draft_is_dropped():
@@ -72,17 +77,60 @@ def test_a_fill_that_breaks_a_met_constraint_or_copies_the_draft_is_dropped():
                          threading.Event())
     assert out == text and steps == []  # every try added a comma: the draft stands, the instruction stays
     assert copied(" Boats rest in the bay now.", text) and not copied(" Harbour lights glow at dusk.", text)
-    out, steps, _ = fill(text, cs, Scripted(" lights", " lights", " lights", finish="length"), MSG, None, threading.Event())
-    assert out == text  # a sentence cut off by the token limit is not kept
+    kw = cs[:1]
+    out, steps, _ = fill(text, kw, Scripted(" lights glow.", " lights glow.", " lights glow.", finish="length"), MSG, None,
+                         threading.Event())
+    assert out == text  # a sentence the token limit cut off is not kept, even if it ends in a full stop
+    out, steps, _ = fill(text, kw, Scripted(" rest in the bay.", " rest in the bay.", " rest in the bay."), MSG, None,
+                         threading.Event())
+    assert out == text and steps == []  # "Harbour rest in the bay." copies the draft: dropped
 
 
 def test_nothing_is_filled_after_json_or_in_debris_or_when_all_is_met():
     eng = Scripted(" x.")
     js = cons({"kind": "json_format"}, {"kind": "include_keywords", "keywords": ["tide"]})
-    assert fill('{"a": "sea"}', js, eng, MSG, None, threading.Event())[1] == []
+    assert fill('{"a": "The sea is wide. It is blue."}', js, eng, MSG, None, threading.Event())[1] == []
     kw = cons({"kind": "include_keywords", "keywords": ["tide"]})
-    assert fill("tide " * 40, kw, eng, MSG, None, threading.Event())[1] == []
-    assert fill("The tide is high.", kw, eng, MSG, None, threading.Event())[1] == [] and not eng.requests
+    assert fill("The sea. " * 40, kw, eng, MSG, None, threading.Event())[1] == []  # debris, with full stops
+    assert fill("The tide is high.", kw, eng, MSG, None, threading.Event())[1] == []
+    assert not eng.requests  # none of the three asked the engine for anything
+
+
+def test_a_fill_goes_before_an_end_phrase_and_after_a_repeated_request():
+    cs = cons({"kind": "include_keywords", "keywords": ["tide"]}, {"kind": "end_phrase", "phrase": "Any questions?"},
+              {"kind": "repeat_request", "request": "Write about the sea."})
+    text = "Write about the sea.\n\nThe sea is wide.\n\nAny questions?"
+    out, steps, _ = fill(text, cs, Scripted(" comes in twice a day."), MSG, None, threading.Event())
+    assert out == "Write about the sea.\n\nThe sea is wide. Tide comes in twice a day.\n\nAny questions?"
+    assert all(c.check(out) == [] for c in cs)
+
+
+def test_a_fill_is_judged_as_the_rules_will_see_it_rendered():
+    """Under "no commas" a sentence with a comma is kept when the run renders commas away afterwards."""
+    from irg.engine.render import render
+
+    cs = cons({"kind": "include_keywords", "keywords": ["tide"]}, {"kind": "no_commas"}, {"kind": "lowercase"})
+    text = "the sea is wide."
+    out, steps, _ = fill(text, cs, Scripted(" comes in, then out."), MSG, None, threading.Event(),
+                         view=lambda t: render(t, cs)[0])
+    assert steps and render(out, cs)[0] == "the sea is wide. tide comes in then out."
+
+
+def test_a_failing_engine_or_a_full_context_leaves_the_draft_as_it_is():
+    from irg.engine.backends import BackendError
+
+    class Broken(Scripted):
+        def generate(self, req, cancel=None):
+            raise BackendError("the model process stopped")
+
+    kw = cons({"kind": "include_keywords", "keywords": ["tide"]})
+    assert fill("The sea is wide.", kw, Broken(), MSG, None, threading.Event()) == ("The sea is wide.", [], 0)
+    full = Scripted(" x.")
+    full.context_length = 12
+    assert fill("The sea is wide and blue today.", kw, full, MSG, None, threading.Event())[1] == [] and not full.requests
+    cancelled = threading.Event()
+    cancelled.set()
+    assert fill("The sea is wide.", kw, Scripted(" x."), MSG, None, cancelled)[1] == []
 
 
 def test_places_skip_the_postscript_headers_and_separators():
@@ -98,12 +146,16 @@ def test_slots_is_the_last_structure_level_and_the_default():
 
 
 def test_the_loop_fills_on_a_random_model_under_the_engines_grammar(backend):
-    """On the tiny random model the grammar still ends the sentence: any kept fill is a finished sentence."""
-    cs = cons({"kind": "include_keywords", "keywords": ["lighthouse"]})
-    out, steps, spent = fill("The sea is wide.", cs, backend, MSG, None, threading.Event())
-    assert spent > 0
-    if steps:
-        assert "Lighthouse" in out and out.rstrip()[-1] in ".!?"
+    """On the tiny random model (transformers + llguidance) the grammar ends the sentence and closes the bracket."""
+    from irg.engine.constraints.base import SENTENCE
+    from irg.engine.constraints.length import PLACEHOLDER
+
+    for grammar, pattern in ((SENTENCE, r"^ Lighthouse[^\n.!?\[\]*]+[.!?]$"),
+                             (PLACEHOLDER, r"^ \[[A-Za-z][A-Za-z ]*\][^\n.!?\[\]*]*[.!?]$")):
+        lead = " Lighthouse" if grammar == SENTENCE else " ["
+        g = backend.generate(GenRequest(MSG, max_new_tokens=400,
+                                        constraints=DecodingConstraints(forced_prefix="The sea is wide." + lead, grammar=grammar)))
+        assert g.finish_reason == "stop" and re.match(pattern, g.text[len("The sea is wide."):]), g.text
 
 
 def test_a_language_no_mechanism_can_write_is_said_once_and_ends_the_loop():
@@ -115,7 +167,7 @@ def test_a_language_no_mechanism_can_write_is_said_once_and_ends_the_loop():
     planner = TemplatePlanner("slots", [hindi])
     first = planner.plan("x", Report([f, g]), [])
     second = planner.plan("x", Report([f, g]), [], previous=first)
-    assert any("Hindi" in c for c in first.conflicts) and not any("Hindi" in c for c in second.conflicts)
+    assert any("Hindi" in c for c in first.out_of_reach) and not any("Hindi" in c for c in second.out_of_reach)
 
 
 def test_a_run_stops_once_only_the_unreachable_is_left(backend):
@@ -157,3 +209,12 @@ def test_quotes_around_a_list_go_on_lines_of_their_own():
     out, steps = render("* Sand is hot.\n* Nights are cold.", cs)
     assert out == '"\n* Sand is hot.\n* Nights are cold.\n"' and all(c.check(out) == [] for c in cs)
     assert render("Sand is hot.", cs[:1])[0] == '"Sand is hot."'
+
+
+def test_a_loop_is_trimmed_but_what_the_program_laid_down_after_it_stays():
+    from irg.engine.render import trimmed
+
+    body = "Cats nap in the sun all day. " + "They sleep and they dream of fish. " * 12
+    text, steps = trimmed(body + "\n\nP.S. Feed them at six.", "P.S.")
+    assert text == "Cats nap in the sun all day. They sleep and they dream of fish.\n\nP.S. Feed them at six."
+    assert steps and steps[0].label.startswith("trimmed:") and steps[0].added == 0

@@ -49,8 +49,9 @@ def test_token_accounting_counts_every_call(backend):
     drafts = sum(e.prompt_tokens + e.completion_tokens for e in of(evs, DraftDone))
     critiques = sum(e.tokens for e in of(evs, CritiqueDone))
     plans = sum(e.tokens for e in of(evs, PlanDone))
+    slots = sum(e.tokens for e in evs if type(e).__name__ == "Rendered")  # sentences the program opened
     assert critiques > 0 and plans > 0
-    assert evs[-1].tokens_total == drafts + critiques + plans
+    assert evs[-1].tokens_total == drafts + critiques + plans + slots
     assert sum(e.tokens for e in of(evs, IterationDone)) == evs[-1].tokens_total
 
 

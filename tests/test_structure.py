@@ -207,7 +207,8 @@ def test_candidates_inside_the_loop_share_the_budget_and_the_best_by_rules_wins(
     assert evs[-1].tokens_total == its[-1].tokens_cum <= 2000
     d1 = [e for e in evs if isinstance(e, DraftDone)][0]
     assert d2.prompt_tokens % 2 == 0 and d2.prompt_tokens > 2 * d1.prompt_tokens  # both candidates' revision prompts
-    assert its[1].tokens == d2.prompt_tokens + d2.completion_tokens  # rules only: the draft is all this iteration spent
+    slots = sum(e.tokens for e in evs if isinstance(e, Rendered) and e.iteration == 2)
+    assert its[1].tokens == d2.prompt_tokens + d2.completion_tokens + slots  # rules only: the draft (and its slots)
 
 
 def test_logprobs_are_reported_only_when_asked(backend):

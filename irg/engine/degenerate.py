@@ -45,9 +45,10 @@ _UNIT = re.compile(r"[^\n.!?]*(?:[.!?]+[\"”')*]*|\n|$)")
 
 
 def trim_loop(text: str) -> str | None:
-    """The draft cut where it starts to loop: before the first sentence or line that repeats an earlier one (a
-    micro model that loops writes the same sentence to the token limit). None if it does not loop, or if what is
-    left before the loop is itself too little or still debris. Only the model's repeats are removed."""
+    """The draft cut where it starts to loop: before the first sentence or line (of 3+ words) that repeats an earlier
+    one — a micro model that loops writes the same sentence to the token limit. Everything from there on goes, so
+    it is used on debris only, where the alternative is an answer worth nothing. None if it does not loop, or if what
+    is left before the loop is itself too little or still debris."""
     seen: set[str] = set()
     for m in _UNIT.finditer(text):
         key = " ".join(re.findall(r"\w+", m.group(0).lower()))

@@ -56,11 +56,13 @@ class Candidates(Event):
 
 @dataclass
 class Rendered(Event):
-    """Pure-form constraints applied by the program to the draft (irg/engine/render.py): a labelled step, never hidden."""
+    """The program's part after a draft, a labelled step, never hidden: a loop trimmed, slots it opened and the model
+    filled (irg/engine/fill.py), pure form rendered (irg/engine/render.py)."""
     iteration: int
     before: str  # the model's draft
     after: str  # what is analysed and may be returned
     steps: list[dict]  # RenderStep.to_dict(): kind, label, added, changed
+    tokens: int = 0  # what the slots the program opened cost (irg/engine/fill.py), kept or not
 
 
 @dataclass

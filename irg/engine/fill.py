@@ -10,17 +10,19 @@ its full stop (a placeholder's grammar also closes the bracket after a few words
 stays honest.
 
 Each type says what it needs opened (`Constraint.openings`). A fill is kept only if every constraint the draft
-met is still met, its own constraint moved forward, the sentence ended, and the text is not debris; otherwise it is
-dropped and the next place (the end of the first paragraph) is tried, then the first place once more with sampling. Tokens are counted like a P.S. slot: the
-opening fed to the model and the words it writes (the draft before it is already in the engine's cache).
+met is still met, no unmet upper limit got worse, its own constraint moved forward, the sentence ended, and the text
+is neither debris nor a copy of the draft; otherwise it is dropped and the next place (the end of the first
+paragraph) is tried, then the first place once more with sampling. Tokens are counted like a P.S. slot: the opening
+fed to the model and the words it writes (the prompt and the draft before it are already in the engine's cache).
 """
 from __future__ import annotations
 
 import re
 import threading
 from dataclasses import dataclass, replace
+from typing import Callable
 
-from irg.engine.backends import GenRequest
+from irg.engine.backends import BackendError, GenRequest
 from irg.engine.constraints import Constraint
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.degenerate import degeneration
@@ -46,67 +48,96 @@ def _unmet(text: str, constraints: list[Constraint]) -> set[int]:
     return {i for i, c in enumerate(constraints) if c.check(text)}
 
 
-_BODY_SKIP = re.compile(r"^\s*(?:P\.\s?P\.\s?S|P\.\s?S|<<|SECTION|Section|PARAGRAPH|\*{3,}|[-*] |#|\d+[.)] )")
+# lines that are not body text: a postscript, a title, a header, a separator, a list item
+_BODY_SKIP = re.compile(r"^\s*(?:P\.\s?P\.\s?S\b|P\.\s?S\b|PS\b|<<|SECTION\b|Section\s+\d|PARAGRAPH\b|\*{3,}|[-*•] |#|\d+[.)] )")
+# a sentence end: a stop at the end of the line, or one followed by a space and a capital ("Dr. Smith" is not one)
+_END = re.compile(r"(?<!\b[DMS]r)(?<!\bMrs)(?<!\bSt)(?<!\bvs)(?<!\betc)[.!?]([\"”')\]]*)(?=\s*$|\s+[\"“'(]?[A-Z])")
 
 
-def places(text: str) -> list[int]:
-    """Where a sentence may be added: after the last full stop of the last body line (not a P.S., a title, a header,
-    a separator or a list item), then after the first body line's last full stop. A line that ends in a quote or a
-    bracket keeps it after the new sentence."""
+def places(text: str, lo: int = 0, hi: int | None = None) -> list[int]:
+    """Where a sentence may be added, within text[lo:hi] (the answer after a repeated request, before an end
+    phrase): after the last sentence end of the last body line, then after the last one of the first body line. A
+    closing quote or bracket stays after the new sentence only when its line opened with one (the whole answer
+    quoted); otherwise the sentence goes after it, not inside someone's quoted words."""
+    hi = len(text) if hi is None else hi
     out = []
-    pos, lines = 0, []
-    for line in text.split("\n"):
+    pos, lines = lo, []
+    for line in text[lo:hi].split("\n"):
         lines.append((pos, line))
         pos += len(line) + 1
     body = [(p, ln) for p, ln in lines if ln.strip() and not _BODY_SKIP.match(ln)]
     for p, ln in (body[-1:] + body[:1]) if body else []:
-        ends = [m.end() for m in re.finditer(r"[.!?](?=[\"”')\]]*\s*$|\s)", ln)]
+        ends = list(_END.finditer(ln))
         if ends:
-            out.append(p + ends[-1])
+            m = ends[-1]
+            inside = ln.lstrip()[:1] in "\"“'(["
+            out.append(p + (m.start(1) if inside else m.end(1)))
     return list(dict.fromkeys(out))
 
 
+def _bounds(text: str, constraints: list[Constraint]) -> tuple[int, int]:
+    """The part of the answer a sentence may go into: after a repeated request, before an end phrase."""
+    lo, hi = 0, len(text)
+    for c in constraints:
+        if c.kind == "repeat_request" and text.lower().startswith(c.request.strip().lower()):
+            lo = len(c.request.strip())
+        if c.kind == "end_phrase" and not c.check(text):
+            i = text.lower().rfind(c.phrase.lower().rstrip(" .!?"))
+            hi = i if i > lo else hi
+    return lo, hi
+
+
 def fill(text: str, constraints: list[Constraint], backend, messages: list[dict], dc: DecodingConstraints | None,
-         cancel: threading.Event, budget_left: int | None = None) -> tuple[str, list[FillStep], int]:
-    """The draft with what the constraints' openings could add, the steps kept, and the tokens spent."""
+         cancel: threading.Event, budget_left: int | None = None,
+         view: Callable[[str], str] | None = None) -> tuple[str, list[FillStep], int]:
+    """The draft with what the constraints' openings could add, the steps kept, and the tokens spent. `view`: how
+    the rules will see a text (the run's rendering), so that a fill is judged as it will be analysed."""
     steps: list[FillStep] = []
     spent = 0
     if not text.strip() or degeneration(text) or any(c.closed for c in constraints):
         return text, steps, spent  # debris stays debris; nothing may follow JSON or a chosen option
+    seen = view or (lambda t: t)
     dc = dc or DecodingConstraints()
     masks = DecodingConstraints(banned_chars=dc.banned_chars, banned_words=dc.banned_words,
                                 lowercase_only=dc.lowercase_only, uppercase_only=dc.uppercase_only)
     base = backend.count_prompt_tokens(GenRequest(messages))  # the draft's own prompt: in the engine's cache
     tries, failed = 0, set()
     while tries < MAX_FILLS * 3 and len(steps) < MAX_FILLS and not cancel.is_set():
-        unmet = _unmet(text, constraints)
-        todo = [(i, c, o) for i, c in enumerate(constraints) if i in unmet and i not in failed for o in c.openings(text)[:1]]
+        now = seen(text)
+        unmet = _unmet(now, constraints)
+        todo = [(i, c, o) for i, c in enumerate(constraints) if i in unmet and i not in failed for o in c.openings(now)[:1]]
         if not todo:
             break
         k, c, opening = todo[0]
         kept = False
-        spots = places(text)
-        # greedy at each place, then once sampled at the last one: greedy decoding repeats what it wrote before
-        for where, temp in [(w, 0.0) for w in spots] + [(spots[0], SAMPLED)] if spots else []:
+        spots = places(text, *_bounds(text, constraints))
+        # greedy at each place, then once sampled at the first (the end of the body): greedy repeats what it wrote
+        for where, temp in ([(w, 0.0) for w in spots] + [(spots[0], SAMPLED)]) if spots else []:
             tries += 1
-            if budget_left is not None and budget_left - spent < FILL_TOKENS + 16:
+            if cancel.is_set() or (budget_left is not None and budget_left - spent < FILL_TOKENS + 16):
                 return text, steps, spent
             head = text[:where]
             lead = " " + opening.text
             # a micro model asked to go on copies its own sentence ("Bright, the world of coffee is …" x3): the
             # engines' repeat guard (DRY on llama.cpp, no_repeat_ngram on transformers) steers it elsewhere
-            req_c = replace(masks, forced_prefix=head + lead, grammar=opening.grammar, no_repeat_ngram=4)
-            g = backend.generate(GenRequest(messages, max_new_tokens=FILL_TOKENS, temperature=temp, seed=tries,
-                                            constraints=req_c), cancel)
+            req = GenRequest(messages, max_new_tokens=FILL_TOKENS, temperature=temp, seed=tries,
+                             constraints=replace(masks, forced_prefix=head + lead, grammar=opening.grammar, no_repeat_ngram=4))
+            if backend.count_prompt_tokens(req) + FILL_TOKENS > backend.context_length:
+                return text, steps, spent  # the draft fills the context: no room for a sentence
+            try:
+                g = backend.generate(req, cancel)
+            except BackendError:
+                return text, steps, spent  # the engine failed on a fill: the draft stands as it is
             cached = base + backend.count_tokens(head)  # the prompt and the draft so far: already in the engine's cache
             spent += max(0, g.prompt_tokens - cached) + g.completion_tokens
             added = g.text[len(head + lead):] if g.text.startswith(head + lead) else ""
             if g.finish_reason in ("length", "cancelled") or not re.search(r"[.!?]$", added.strip()):
                 continue  # the sentence did not end: a cut sentence is worse than none
             out = head + lead + added.rstrip() + text[where:]
-            moved = not c.check(out) or 0 < len(c.openings(out)) < len(c.openings(text))  # met, or fewer missing
-            if (_unmet(out, constraints) - unmet or further(out, text, [constraints[i] for i in unmet if i != k])
-                    or degeneration(out) or not moved or copied(lead + added, head)):
+            after = seen(out)
+            moved = not c.check(after) or 0 < len(c.openings(after)) < len(c.openings(now))  # met, or fewer missing
+            if (_unmet(after, constraints) - unmet or further(after, now, [constraints[i] for i in unmet if i != k])
+                    or degeneration(out) or not moved or copied(lead + added, text)):
                 continue  # it broke something met, pushed an unmet limit further, is debris or a copy, or did not help
             text = out
             steps.append(FillStep(c.kind, opening.label, len(lead)))

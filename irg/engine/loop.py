@@ -261,18 +261,21 @@ class RunContext:
         above). Returns the text to analyse and the share of it the model wrote (scaffold literals, openings and
         rendering aside)."""
         steps: list = []
-        before = text
-        if render_always or self.config.uses("render"):
-            text, steps = trimmed(text)  # a loop cut first, so that the slots are opened after real text
-        if messages is not None and self.config.uses("slots") and self.constraints:
-            text, filled, spent = fill(text, list(self.constraints), self.drafter, messages, dc, self.cancel, self.budget_left())
+        before, spent = text, 0
+        cs = list(self.constraints or [])
+        rendering = render_always or self.config.uses("render")
+        if rendering:  # a loop cut first, so that slots are opened after real text; what the program laid down stays
+            text, steps = trimmed(text, dc.suffix.strip() if dc and dc.suffix else "")
+        if messages is not None and self.config.uses("slots") and cs:
+            text, filled, spent = fill(text, cs, self.drafter, messages, dc, self.cancel, self.budget_left(),
+                                       (lambda t: render(t, cs)[0]) if rendering else None)
             self.tokens += spent
             steps += filled
-        if render_always or self.config.uses("render"):
-            text, rsteps = render(text, list(self.constraints or []))
+        if rendering:
+            text, rsteps = render(text, cs)
             steps += rsteps
-        if steps:
-            yield Rendered(iteration, before, text, [s.to_dict() for s in steps])
+        if steps or spent:
+            yield Rendered(iteration, before, text, [s.to_dict() for s in steps], spent)
         program = sum(s.added for s in steps) + (program_chars(text, dc) if dc else 0)
         return text, model_share(text, program)
 

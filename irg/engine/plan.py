@@ -38,6 +38,7 @@ class Plan:
     relaxed: list[str] = field(default_factory=list)  # decoding constraints dropped for good after a degenerate draft
     scaffold: list[str] = field(default_factory=list)  # what the program lays down for the next draft (irg/engine/scaffold.py)
     conflicts: list[str] = field(default_factory=list)  # constraints that cannot both be enforced, and what was let go
+    out_of_reach: list[str] = field(default_factory=list)  # constraints no mechanism can make the model meet (said once)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -66,7 +67,7 @@ class TemplatePlanner:
 
     name = "template"
 
-    def __init__(self, structure: str = "render", constraints: list[Constraint] | None = None, max_new_tokens: int = 256,
+    def __init__(self, structure: str = "slots", constraints: list[Constraint] | None = None, max_new_tokens: int = 256,
                  chars_per_token: float = 4.0):
         self.structure = structure
         self.constraints = list(constraints or [])
@@ -145,7 +146,7 @@ class TemplatePlanner:
         sc = self.scaffold(report)
         dc, conflicts = self.decodable(self.decoding(report, previous, sc))
         return Plan(self.instructions(report), dc, "template", relaxed=self.relaxed(report, previous),
-                    scaffold=sc.parts if sc else [], conflicts=conflicts + self.beyond(report))
+                    scaffold=sc.parts if sc else [], conflicts=conflicts, out_of_reach=self.beyond(report))
 
     def beyond(self, report: Report) -> list[str]:
         """Said once on the plan card: constraints no mechanism can make the model meet (a language it cannot write)."""
@@ -167,7 +168,7 @@ PLANNER_TEMPLATE = (
 class ModelPlanner(TemplatePlanner):
     name = "model"
 
-    def __init__(self, backend: Backend, max_new_tokens: int = 64, structure: str = "render",
+    def __init__(self, backend: Backend, max_new_tokens: int = 64, structure: str = "slots",
                  constraints: list[Constraint] | None = None, draft_tokens: int = 256, chars_per_token: float = 4.0):
         super().__init__(structure, constraints, draft_tokens, chars_per_token)
         self.backend = backend
@@ -195,7 +196,7 @@ class ModelPlanner(TemplatePlanner):
             fallback.raw, fallback.tokens = gen.text, gen.total_tokens
             return fallback
         return Plan(instructions, fallback.constraints, "model", gen.text, gen.total_tokens, relaxed=fallback.relaxed,
-                    scaffold=fallback.scaffold, conflicts=fallback.conflicts)
+                    scaffold=fallback.scaffold, conflicts=fallback.conflicts, out_of_reach=fallback.out_of_reach)
 
 
 BANK_PATH = paths.ASSETS / "prompts" / "preference_bank.jsonl"
@@ -224,7 +225,7 @@ class PreferencePlanner(TemplatePlanner):
 
     name = "preference"
 
-    def __init__(self, bank: tuple[dict, ...] | None = None, structure: str = "render",
+    def __init__(self, bank: tuple[dict, ...] | None = None, structure: str = "slots",
                  constraints: list[Constraint] | None = None, draft_tokens: int = 256, chars_per_token: float = 4.0):
         super().__init__(structure, constraints, draft_tokens, chars_per_token)
         self.bank = load_bank() if bank is None else bank
@@ -249,7 +250,7 @@ class PreferencePlanner(TemplatePlanner):
         return p
 
 
-def make_planner(kind: str, backend: Backend, max_new_tokens: int = 64, structure: str = "render",
+def make_planner(kind: str, backend: Backend, max_new_tokens: int = 64, structure: str = "slots",
                  constraints: list[Constraint] | None = None, draft_tokens: int = 256, chars_per_token: float = 4.0):
     if kind == "preference":
         return PreferencePlanner(None, structure, constraints, draft_tokens, chars_per_token)

@@ -41,7 +41,7 @@ class Recorder:
         elif isinstance(ev, Candidates):
             self._current.update(candidates=ev.items, chosen_candidate=ev.chosen)
         elif isinstance(ev, Rendered):  # the rendered text is the draft; the model's own words are kept beside it
-            self._current.update(draft=ev.after, rendered={"before": ev.before, "steps": ev.steps})
+            self._current.update(draft=ev.after, rendered={"before": ev.before, "steps": ev.steps, "tokens": ev.tokens})
         elif isinstance(ev, CritiqueDone):
             self._current.update(findings=ev.report["findings"], critic_text=ev.report.get("critic_text", ""))
         elif isinstance(ev, PlanDone):

@@ -36,12 +36,20 @@ def _met(text: str, constraints: list[Constraint]) -> set[int]:
     return {i for i, c in enumerate(constraints) if not c.check(text)}
 
 
-def trimmed(text: str) -> tuple[str, list[RenderStep]]:
-    """A draft that loops ("People can go to different places." to the token limit) cut where the loop starts, as a
-    labelled step: only the model's repeats go, and the words before them are an answer to fill and render."""
-    if text.strip() and degeneration(text) and (kept := trim_loop(text)) is not None:
-        cut = len(text) - len(kept)
-        return kept, [RenderStep("degenerate", f"trimmed: a repeated loop ({cut} characters)", 0, cut)]
+def trimmed(text: str, tail: str = "") -> tuple[str, list[RenderStep]]:
+    """A draft that loops ("People can go to different places." to the token limit) cut where it first repeats
+    itself, as a labelled step: the loop and whatever the model wrote after it go, nothing is added. `tail`: a marker
+    the program laid down after the model stopped (the scaffold's "P.S.", an end phrase); from its last occurrence on,
+    the text is kept as it is."""
+    body, end = text, ""
+    if tail and tail in text:
+        i = text.rfind(tail)
+        body, end = text[:i], text[i:]
+    if body.strip() and degeneration(body) and (kept := trim_loop(body)) is not None:
+        cut = len(body) - len(kept)
+        gap = body[len(body.rstrip()):].lstrip(" ") if end else ""  # the blank line the program put before its tail
+        return kept + (gap or (" " if end else "")) + end, [
+            RenderStep("degenerate", f"trimmed: a repeated loop ({cut} characters)", 0, cut)]
     return text, []
 
 

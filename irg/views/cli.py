@@ -79,7 +79,8 @@ def print_events(events, out=None) -> None:
             w("── candidates: " + "; ".join(f"{'*' if j == ev.chosen else ''}{it['constraints_met']} met, log-prob "
                                           f"{it['mean_logprob']}" for j, it in enumerate(ev.items)) + "\n")
         elif isinstance(ev, etypes.Rendered):
-            w("── " + ", ".join(st["label"] for st in ev.steps) + f" (the model wrote: {ev.before[:80]!r}…)\n")
+            w("── " + (", ".join(st["label"] for st in ev.steps) or "no slot kept")
+              + (f" ({ev.tokens} tokens for slots)" if ev.tokens else "") + f" (the model wrote: {ev.before[:80]!r}…)\n")
         elif isinstance(ev, etypes.CritiqueDone):
             r = ev.report
             w(f"── critique {ev.iteration}: score {r['score']:.2f}" + (f", {ev.tokens} tokens" if ev.tokens else "") + "\n")
@@ -97,6 +98,8 @@ def print_events(events, out=None) -> None:
                 w(f"   decoding: {c}\n")
             for c in ev.plan.get("conflicts", []):
                 w(f"   conflict: {c}\n")
+            for c in ev.plan.get("out_of_reach", []):
+                w(f"   out of reach: {c}\n")
             for c in ev.plan.get("relaxed", []):
                 w(f"   relaxed after a degenerate draft: {c}\n")
         elif isinstance(ev, etypes.IterationDone):

@@ -102,10 +102,13 @@ class RunView:
                             f"constraints met, then mean log-probability</span><ul>{rows}</ul></div>")
             if (r := c["rendered"]) is not None:  # a labelled step of its own, with the model's words beside it
                 labels = ", ".join(e(st["label"]) for st in r.steps)
-                filled = sum(st["label"].startswith("filled") for st in r.steps)
-                chips = "".join(f"<span class='irg-chip irg-chip-render'>{what}: {k} step(s)</span> "
-                                for what, k in (("filled", filled), ("rendered", len(r.steps) - filled)) if k)
-                title = "Slots and rendering" if filled else "Rendering"
+                kinds = [st["label"].split(":")[0] for st in r.steps]  # filled / trimmed / rendered
+                chips = "".join(f"<span class='irg-chip irg-chip-render'>{what}: {kinds.count(what)} step(s)</span> "
+                                for what in dict.fromkeys(kinds))
+                if r.tokens and "filled" not in kinds:
+                    chips += "<span class='irg-chip'>slots: none kept</span> "
+                title = "Slots and rendering" if r.tokens else "Rendering"
+                labels += f" · {r.tokens} tokens for the slots" if r.tokens else ""
                 body.append(f"<div class='irg-rendered'><b>{title}</b> {chips}<span class='irg-meta'>{labels}</span>"
                             f"<details><summary>before (the model's draft) / after (openings the program wrote, "
                             f"sentences the model finished, form rendered)</summary>"
@@ -127,6 +130,7 @@ class RunView:
                 items += "".join(f"<li class='irg-lock'>relaxed after a degenerate draft: {e(x)}</li>"
                                  for x in p.get("relaxed", []))
                 items += "".join(f"<li class='irg-conflict'>⚠ {e(x)}</li>" for x in p.get("conflicts", []))
+                items += "".join(f"<li class='irg-conflict'>out of reach: {e(x)}</li>" for x in p.get("out_of_reach", []))
                 if p["constraints"].get("grammar"):
                     items += (f"<li><details><summary>the grammar</summary><pre>{e(p['constraints']['grammar'])}"
                               "</pre></details></li>")
@@ -198,6 +202,7 @@ class RunView:
                 lines += [f"- scaffold: {x}" for x in it["plan"].get("scaffold", [])]
                 lines += [f"- decoding constraint: {x}" for x in it["plan"]["constraints_text"]]
                 lines += [f"- conflict: {x}" for x in it["plan"].get("conflicts", [])]
+                lines += [f"- out of reach: {x}" for x in it["plan"].get("out_of_reach", [])]
             lines += ["", f"score {it.get('score', 0):.2f} · {it.get('tokens', 0)} tokens ({it.get('tokens_cum', 0)} so far) · "
                           f"{it.get('seconds', 0):.1f} s", ""]
         a = r["anytime"]

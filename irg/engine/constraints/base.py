@@ -21,7 +21,8 @@ def register(cls: type["Constraint"]) -> type["Constraint"]:
     return cls
 
 
-SENTENCE = "root ::= [^\\n.!?\\[\\]*]{1,200} [.!?]"  # the rest of one sentence: no line break, no markup
+SENTENCE = "root ::= [^\\n.!?\\[\\]*]{1,200} [.!?]"  # the rest of one sentence: no line break, bracket or asterisk
+MAX_OPENINGS = 200  # a count of 10^5 still asks for one sentence at a time; the list says how many are missing
 
 
 @dataclass

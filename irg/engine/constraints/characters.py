@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
+from itertools import cycle, islice
 from dataclasses import dataclass
 from typing import ClassVar
 
-from irg.engine.constraints.base import Constraint, CountConstraint, Opening, register
+from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstraint, Opening, register
 from irg.engine.constraints.text import _REL, _REL_MAP, _REL_TEXT, _find
 from irg.engine.decoding import DecodingConstraints
 
@@ -78,12 +79,12 @@ class LetterFrequency(CountConstraint):
         """Sentences opened with the draft's own words richest in the letter, one per missing occurrence (the
         sentence the model writes after it usually holds more): the words stay the model's."""
         need = self.n + (self.rel == "more_than") - self.count(text) if self.rel in ("at_least", "more_than", "exactly") else 0
-        own = sorted({w for w in re.findall(r"[A-Za-z]{3,}", text) if self.letter in w.lower()},
+        own = sorted({w for w in re.findall(r"[^\W\d_]{3,}", text) if self.letter in w.lower()},
                      key=lambda w: (-w.lower().count(self.letter), -len(w), w))
         if need <= 0 or not own:
             return []
         return [Opening(w.capitalize(), f"filled: opened a sentence with '{w.capitalize()}' (holds '{self.letter}')")
-                for w in (own * need)[:need]]
+                for w in islice(cycle(own), min(need, MAX_OPENINGS))]
 
     def decoding(self):
         if self.rel in ("at_most", "less_than") and self.n <= 0 or (self.rel == "less_than" and self.n == 1):

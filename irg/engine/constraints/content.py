@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from irg.engine.constraints.base import Constraint, CountConstraint, Opening, lit, register
+from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstraint, Opening, lit, register
 from irg.engine.constraints.text import (
     _QUOTED,
     _REL,
@@ -150,7 +150,7 @@ class KeywordFrequency(CountConstraint):
     def openings(self, text):  # one sentence per missing occurrence, opened with the word
         need = self.n + (self.rel == "more_than") - self.count(text) if self.rel in ("at_least", "more_than", "exactly") else 0
         w = opener(self.word)
-        return [Opening(w, f"filled: opened a sentence with '{w}'")] * max(0, need)
+        return [Opening(w, f"filled: opened a sentence with '{w}'")] * max(0, min(need, MAX_OPENINGS))
 
     def required_texts(self):
         return [([self.word], False)] if self.rel in ("at_least", "exactly", "more_than") and self.n + (self.rel == "more_than") > 0 else []

@@ -102,8 +102,12 @@ class Language(Constraint):
         # no rendering, slot or grammar writes Hindi for it. Latin-script languages stay: a draft can get closer.
         if self.language in LANG_WORDS:
             return ""
-        return (f"No mechanism here can make the model write {self.language.capitalize()} (rendering, slots and grammars "
-                "keep its own words); after a draft that missed it, no more drafts are spent on it.")
+        name = self.language.capitalize()
+        if self.language not in LANG_SCRIPTS:
+            return (f"The checker cannot recognise {name}, so no draft can be seen to meet it; after a draft that "
+                    "missed it, no more drafts are spent on it.")
+        return (f"No mechanism here can make the model write {name} (rendering, slots and grammars keep its own "
+                "words, and this draft was not in it); no more drafts are spent on it.")
 
     def notice(self) -> str:
         if self.language == "english":

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from irg.engine.constraints.base import Constraint, CountConstraint, Opening, lit, register
+from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstraint, Opening, lit, register
 from irg.engine.constraints.case import CAPITAL_WORDS
 from irg.engine.constraints.text import _REL, _REL_MAP, _REL_TEXT, _clean_phrase, negated_before, sentences, words
 from irg.engine.decoding import DecodingConstraints
@@ -371,8 +371,7 @@ class HighlightedSections(Constraint):
         return text
 
 
-# a placeholder's name (a few words, closed by the grammar), then the rest of the sentence
-PLACEHOLDER = 'root ::= [A-Za-z] [A-Za-z ]{0,24} "]" [^\\n.!?\\[\\]*]{0,200} [.!?]'
+PLACEHOLDER = 'root ::= [A-Za-z] [A-Za-z ]{0,24} "]" [^\\n.!?\\[\\]*]{0,200} [.!?]'  # a name, closed; the sentence
 
 
 @register
@@ -397,4 +396,4 @@ class Placeholders(Constraint):
 
     def openings(self, text):  # the program opens '[', the model names the placeholder and finishes the sentence
         need = self.n - len(re.findall(r"\[[^\[\]\n]+\]", text))
-        return [Opening("[", "filled: opened a placeholder '['", PLACEHOLDER)] * max(0, need)
+        return [Opening("[", "filled: opened a placeholder '['", PLACEHOLDER)] * max(0, min(need, MAX_OPENINGS))
