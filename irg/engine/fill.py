@@ -24,8 +24,10 @@ from typing import Callable
 
 from irg.engine.backends import BackendError, GenRequest
 from irg.engine.constraints import Constraint
+from irg.engine.constraints.base import CountConstraint, bounds
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.degenerate import degeneration
+from irg.engine.render import unmet as _unmet
 
 FILL_TOKENS = 48  # one sentence of a micro model
 MAX_FILLS = 4  # per draft: more than this is rewriting the draft, not filling it
@@ -42,10 +44,6 @@ class FillStep:
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "label": self.label, "added": self.added, "changed": self.changed}
-
-
-def _unmet(text: str, constraints: list[Constraint]) -> set[int]:
-    return {i for i, c in enumerate(constraints) if c.check(text)}
 
 
 # lines that are not body text: a postscript, a title, a header, a separator, a list item
@@ -151,12 +149,8 @@ def fill(text: str, constraints: list[Constraint], backend, messages: list[dict]
 def further(out: str, text: str, unmet: list[Constraint]) -> bool:
     """Did the fill push an unmet upper limit further (a fourth sentence under "at most 3", more words over a
     word limit)? A fill only adds, so such a limit can only get worse."""
-    for d in unmet:
-        rel, n = getattr(d, "rel", None), getattr(d, "n", None)
-        if hasattr(d, "count") and (rel in ("at_most", "less_than") or (rel == "exactly" and d.count(text) >= n)):
-            if d.count(out) > d.count(text):
-                return True
-    return False
+    return any(isinstance(d, CountConstraint) and d.count(text) >= bounds(d)[1] and d.count(out) > d.count(text)
+               for d in unmet)
 
 
 def copied(sentence: str, before: str, share: float = 0.5) -> bool:

@@ -32,8 +32,13 @@ class RenderStep:
         return asdict(self)
 
 
+def unmet(text: str, constraints: list[Constraint]) -> set[int]:
+    """Indices of the constraints `text` does not meet (rendering and slots keep met ones met)."""
+    return {i for i, c in enumerate(constraints) if c.check(text)}
+
+
 def _met(text: str, constraints: list[Constraint]) -> set[int]:
-    return {i for i, c in enumerate(constraints) if not c.check(text)}
+    return set(range(len(constraints))) - unmet(text, constraints)
 
 
 def trimmed(text: str, tail: str = "") -> tuple[str, list[RenderStep]]:

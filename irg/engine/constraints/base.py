@@ -118,6 +118,10 @@ class CountConstraint(Constraint):
     def forbids_within(self) -> bool:
         return self.rel in ("at_most", "less_than")  # counts only grow as text is added
 
+    def shortfall(self, text: str) -> int:
+        """How many more the text needs to reach the relation's lower bound (0 if none is missing)."""
+        return max(0, int(bounds(self)[0]) - self.count(text))
+
     def check(self, text: str) -> list[Finding]:
         count = self.count(text)
         if not compare(count, self.rel, self.n):
@@ -204,7 +208,7 @@ def from_dicts(ds) -> list[Constraint]:
     return out
 
 
-def _bounds(c: Constraint) -> tuple[float, float] | None:
+def bounds(c: Constraint) -> tuple[float, float] | None:
     """The counts a relation allows, as [low, high]."""
     rel, n = getattr(c, "rel", None), getattr(c, "n", None)
     if rel is None or n is None:
@@ -222,7 +226,7 @@ def conflicts(cs: list[Constraint]) -> list[str]:
         out.append("The request asks for both all-lowercase and all-capital letters; no answer can meet both.")
     counted: dict[tuple, list[Constraint]] = {}
     for c in cs:
-        b = _bounds(c)
+        b = bounds(c)
         if b is None:
             continue
         if b[0] > b[1]:
@@ -230,8 +234,8 @@ def conflicts(cs: list[Constraint]) -> list[str]:
         key = (c.kind, getattr(c, "word", None), getattr(c, "letter", None))
         counted.setdefault(key, []).append(c)
     for same in counted.values():
-        lo = max(_bounds(c)[0] for c in same)
-        hi = min(_bounds(c)[1] for c in same)
+        lo = max(bounds(c)[0] for c in same)
+        hi = min(bounds(c)[1] for c in same)
         if len(same) > 1 and lo > hi:
             out.append("These cannot all hold: " + "; ".join(c.instruction() for c in same))
     return out + _literal_conflicts(cs)

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from irg.engine.constraints.base import Constraint, CountConstraint, register
+from irg.engine.constraints.base import Constraint, CountConstraint, bounds, register
 from irg.engine.constraints.text import _REL, _REL_MAP, _REL_TEXT, _find, about_not_asked, negated_before, words
 from irg.engine.decoding import DecodingConstraints
 
@@ -139,15 +139,14 @@ class CapitalWordFrequency(CountConstraint):
     render_label, render_order = "rendered: words in capitals", 2
 
     def render(self, text):
-        lo, hi = {"at_least": (self.n, None), "more_than": (self.n + 1, None), "at_most": (0, self.n),
-                  "less_than": (0, self.n - 1), "exactly": (self.n, self.n)}[self.rel]
+        lo, hi = bounds(self)
         count = self.count(text)
         if count < lo:
             plain = [m for m in re.finditer(r"(?<![\w'*<\[])[A-Za-z]*[a-z][A-Za-z]{3,}(?![\w'*>\]])", text)]
-            pick = sorted(sorted(plain, key=lambda m: -len(m.group(0)))[:lo - count], key=lambda m: m.start())
+            pick = sorted(sorted(plain, key=lambda m: -len(m.group(0)))[:int(lo) - count], key=lambda m: m.start())
             for m in reversed(pick):
                 text = text[:m.start()] + m.group(0).upper() + text[m.end():]
-        elif hi is not None and count > hi:
+        elif count > hi:
             caps = [m for m in re.finditer(r"\b[A-Z]{2,}\b", text)]
             for m in reversed(caps[len(caps) - (count - hi):] if count - hi <= len(caps) else caps):
                 text = text[:m.start()] + m.group(0).capitalize() + text[m.end():]

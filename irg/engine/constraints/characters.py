@@ -78,7 +78,7 @@ class LetterFrequency(CountConstraint):
     def openings(self, text):
         """Sentences opened with the draft's own words richest in the letter, one per missing occurrence (the
         sentence the model writes after it usually holds more): the words stay the model's."""
-        need = self.n + (self.rel == "more_than") - self.count(text) if self.rel in ("at_least", "more_than", "exactly") else 0
+        need = self.shortfall(text)
         own = sorted({w for w in re.findall(r"[^\W\d_]{3,}", text) if self.letter in w.lower()},
                      key=lambda w: (-w.lower().count(self.letter), -len(w), w))
         if need <= 0 or not own:

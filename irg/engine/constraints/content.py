@@ -148,9 +148,8 @@ class KeywordFrequency(CountConstraint):
         return f"Use the word '{self.word}' {_REL_TEXT[self.rel]} {self.n} times."
 
     def openings(self, text):  # one sentence per missing occurrence, opened with the word
-        need = self.n + (self.rel == "more_than") - self.count(text) if self.rel in ("at_least", "more_than", "exactly") else 0
         w = opener(self.word)
-        return [Opening(w, f"filled: opened a sentence with '{w}'")] * max(0, min(need, MAX_OPENINGS))
+        return [Opening(w, f"filled: opened a sentence with '{w}'")] * min(self.shortfall(text), MAX_OPENINGS)
 
     def required_texts(self):
         return [([self.word], False)] if self.rel in ("at_least", "exactly", "more_than") and self.n + (self.rel == "more_than") > 0 else []
