@@ -74,6 +74,14 @@ def _tuning_report():
     return saved()
 
 
+def _teacher_section() -> str:
+    try:
+        from tuning.loop_report import teacher_section
+    except ImportError:  # a slim install without the tuning package
+        return ""
+    return teacher_section()
+
+
 def _adapter_radio(choices: list[str]) -> gr.Radio:
     """The adapter toggle: shown only for models that have a shipped adapter."""
     return gr.Radio(choices or [session.ADAPTER_OFF], value=session.ADAPTER_OFF, visible=bool(choices), elem_id="adapter",
@@ -296,7 +304,7 @@ def build_demo() -> gr.Blocks:
         c = _compare_tab()
         x = _experiments_tab()
         with gr.Tab("How IRG works"):
-            gr.Markdown(HOW_IT_WORKS)
+            gr.Markdown(HOW_IT_WORKS + _teacher_section())
         _wire(demo, r, c, x)
     # Runs share the loaded model: llama.cpp batches 8 requests at once, transformers takes turns (a lock per model).
     demo.queue(max_size=32, default_concurrency_limit=2)

@@ -20,7 +20,11 @@ from irg.engine.models import AdapterHooks, register_adapters
 from tuning.errors import AdapterError
 
 ADAPTER_DIR = paths.ASSETS / "adapters"
-LABELS = {"gan": "GAN-tuned adapter", "lora": "LoRA adapter"}
+LABELS = {"gan": "GAN-tuned adapter", "lora": "LoRA adapter",
+          # students of the IRG loop (tuning/loop_students.py): the loop's verified answers, learnt in one pass
+          "loop_lora": "Loop-taught LoRA", "loop_gan": "Loop-taught GAN adapter", "loop_mle": "Loop-taught adapter (MLE only)",
+          "loop_lora_r2": "Loop-taught LoRA, round 2", "loop_gan_r2": "Loop-taught GAN adapter, round 2",
+          "loop_mle_r2": "Loop-taught adapter (MLE only), round 2"}
 # The bundled GGUF is SmolLM2-135M-Instruct; the hub copy of it (the default on a Space) takes its adapters.
 ALIASES = {"bundled": ("bundled", "HuggingFaceTB/SmolLM2-135M-Instruct")}
 PICKLES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
@@ -33,8 +37,13 @@ class Shipped:
     meta: dict
 
     @property
+    def name(self) -> str:
+        """What the app and --adapter call it: "gan", "lora", "loop_lora", ..."""
+        return self.meta.get("adapter_name") or self.kind
+
+    @property
     def label(self) -> str:
-        return LABELS[self.kind]
+        return LABELS.get(self.name, self.name)
 
 
 def _meta_models(meta: dict) -> tuple[str, ...]:
@@ -54,14 +63,16 @@ def find(model: str, directory: Path | None = None) -> dict[str, Shipped]:
         except (OSError, ValueError):
             continue
         if meta.get("kind") == "gan" and (model or "").strip() in _meta_models(meta) and js.with_suffix(".safetensors").exists():
-            found.setdefault("gan", Shipped("gan", js.with_suffix(".safetensors"), meta))
+            shipped = Shipped("gan", js.with_suffix(".safetensors"), meta)
+            found.setdefault(shipped.name, shipped)
     for js in sorted(directory.glob("*/irg_meta.json")):
         try:
             meta = json.loads(js.read_text())
         except (OSError, ValueError):
             continue
         if meta.get("kind") == "lora" and (model or "").strip() in _meta_models(meta):
-            found.setdefault("lora", Shipped("lora", js.parent, meta))
+            shipped = Shipped("lora", js.parent, meta)
+            found.setdefault(shipped.name, shipped)
     return found
 
 
@@ -145,7 +156,7 @@ def draft_backend(model: str, adapter: str):
         shipped = find(model).get(adapter)
         if shipped is None:
             raise AdapterError(f"There is no {LABELS[adapter]} for the model '{model}'.")
-        path, kind, label = shipped.path, adapter, LABELS[adapter]
+        path, kind, label = shipped.path, shipped.kind, shipped.label
     else:
         path, kind, label = Path(adapter), None, Path(adapter).name
         if not path.exists():

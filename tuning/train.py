@@ -169,20 +169,41 @@ def peak_rss_mb() -> float:
 class Trainer:
     """Trains one method on (model, tokenizer); `run()` returns the adapter object and a log."""
 
-    def __init__(self, model, tok, cfg: TrainConfig, train: list[D.QA], on_log=None):
-        self.model, self.tok, self.cfg, self.train = model, tok, cfg, train
+    def __init__(self, model, tok, cfg: TrainConfig, train: list[D.QA] | None, on_log=None,
+                 pairs: list[tuple[list[int], list[int]]] | None = None, drafts: list[list[int]] | None = None):
+        """`train`: author questions; or `pairs` of (prompt ids, answer ids) from elsewhere (the loop's verified
+        answers, tuning/loop_students.py), with `drafts`: for each pair the model's own one-pass answer, which the
+        GAN's discriminator sees as fake beside the generator's fresh samples."""
+        self.model, self.tok, self.cfg = model, tok, cfg
         self.on_log = on_log or (lambda rec: None)
         self.rng = random.Random(cfg.seed)
         torch.manual_seed(cfg.seed)
         for p in model.parameters():  # the base model stays frozen whatever the method
             p.requires_grad_(False)
-        self.prompts = [prompt_ids(tok, qa.question) for qa in train]
-        self.answers = [answer_ids(tok, qa.answer) for qa in train]
+        if pairs is None:
+            self.prompts = [prompt_ids(tok, qa.question) for qa in train]
+            self.answers = [answer_ids(tok, qa.answer) for qa in train]
+        else:
+            self.prompts, self.answers = [p for p, _ in pairs], [a for _, a in pairs]
+        self.train = train if train is not None else pairs
+        self.drafts = drafts
+        self.chunk = CHUNK
+        self._buckets: list[list[int]] = []
+        # Long answers of different lengths (the loop's): a batch of similar lengths pads little, and on a CPU
+        # padding is most of the cost of a step. Every answer is drawn once per pass over the data.
+        self.bucketed = pairs is not None
         self.pad = pad_id(tok)
         self.log: list[dict] = []
         self.trajectory: list[dict] = []
 
     def batch(self) -> list[int]:
+        if self.bucketed:
+            if not self._buckets:
+                order = sorted(range(len(self.train)), key=lambda i: (len(self.prompts[i]) + len(self.answers[i]), self.rng.random()))
+                size = min(self.cfg.batch_size, len(order))
+                self._buckets = [order[k: k + size] for k in range(0, len(order) - size + 1, size)]
+                self.rng.shuffle(self._buckets)
+            return self._buckets.pop()
         return self.rng.sample(range(len(self.train)), min(self.cfg.batch_size, len(self.train)))
 
     def mle(self, idx: list[int], weight: float = 1.0) -> float:
@@ -192,7 +213,7 @@ class Trainer:
         def loss_of(sub):
             lp, _ = batch_logprobs(self.model, [self.prompts[idx[j]] for j in sub], [self.answers[idx[j]] for j in sub], self.pad)
             return -weight * lp.sum() / n_tok * len(idx) / len(sub)
-        return backward_in_chunks(loss_of, len(idx), CHUNK) / weight
+        return backward_in_chunks(loss_of, len(idx), self.chunk) / weight
 
     def record(self, step: int, params: dict, init: dict, **values) -> None:
         rec = {"step": step, **{k: (round(v, 5) if isinstance(v, float) else v) for k, v in values.items()}}
@@ -260,10 +281,15 @@ class Trainer:
             prompts = [self.prompts[i] for i in idx for _ in range(group)]
             fake = generate(self.model, self.tok, prompts, cfg.max_new_tokens, sample=True, temperature=cfg.temperature)
             real = [self.answers[i] for i in idx]
-            # discriminator: BCE, real reference answers vs sampled ones
-            x_real = feats(real, [self.prompts[i] for i in idx])
+            # discriminator: BCE, real reference answers vs sampled ones (and the recorded one-pass drafts, if given)
             x_fake = feats(fake, prompts)
-            d_real, d_fake = disc(x_real), disc(x_fake)
+            x_neg = x_fake
+            if self.drafts is not None:  # long answers: the critic sees as much of each as a sample can hold,
+                cut = cfg.max_new_tokens  # so that length alone gives nothing away
+                real = [a[:cut] for a in real]
+                x_neg = torch.cat([x_fake, feats([self.drafts[i][:cut] for i in idx], [self.prompts[i] for i in idx])])
+            x_real = feats(real, [self.prompts[i] for i in idx])
+            d_real, d_fake = disc(x_real), disc(x_neg)
             d_loss = F.binary_cross_entropy(d_real, torch.ones_like(d_real)) + F.binary_cross_entropy(d_fake, torch.zeros_like(d_fake))
             d_opt.zero_grad()
             d_loss.backward()
@@ -284,7 +310,7 @@ class Trainer:
                 if faithful:
                     return -(a * lp).mean()  # sequence log-probability, as SeqGAN
                 return -(a * lp / n.clamp(min=1)).mean()  # per token: no reward for length alone
-            pg = backward_in_chunks(pg_of, len(fake), CHUNK)
+            pg = backward_in_chunks(pg_of, len(fake), self.chunk)
             mle = None if faithful else self.mle(idx, cfg.mle_weight)  # the anchor: stay close to the data
             if not faithful:
                 torch.nn.utils.clip_grad_norm_(gen.parameters(), 1.0)

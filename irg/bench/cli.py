@@ -241,6 +241,7 @@ def main(argv=None) -> int:
 def parser() -> argparse.ArgumentParser:
     """Every benchmark and its flags; choices come from the config's own lists."""
     from irg.engine.config import PLANNERS, STOP_RULES, STRUCTURE, RunConfig
+    from irg.evaluation.suites import SPLITS
 
     p = argparse.ArgumentParser(prog="python -m irg.bench")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -261,7 +262,7 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--suite", required=True, choices=["constraints", "maths", "gsm8k", "open_qa", "phrasings"])
     q.add_argument("--strategies", default="single_pass,best_of_n,self_consistency,irg_internal,irg_external,irg_hybrid")
     q.add_argument("--n", type=int, help="first N items of the split (maths: how many to generate)")
-    q.add_argument("--split", default="test", choices=["dev", "test", "all"])
+    q.add_argument("--split", default="test", choices=list(SPLITS), help="train: the constraints suite's teaching split (issue 23)")
     q.add_argument("--data", help="suite file (gsm8k: a GSM8K JSONL file, or 'hub' when online)")
     q.add_argument("--budget", type=int, default=1500, help="the same token budget for every strategy (0 = none)")
     q.add_argument("--max-iters", type=int, default=4)

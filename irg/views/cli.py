@@ -290,8 +290,8 @@ def main(argv=None) -> int:
                    help="auto = llama.cpp for GGUF models (fast), transformers otherwise")
     if not batch:
         p.add_argument("--adapter", default=None,
-                       help="drafts from the model with a tuned adapter: gan, lora (the shipped ones), or a path to "
-                            "an adapter .safetensors file or LoRA folder")
+                       help="drafts from the model with a tuned adapter: a shipped one by name (gan, lora; the loop's "
+                            "students loop_lora, loop_gan, loop_mle), or a path to an adapter .safetensors file or LoRA folder")
     add_config_flags(p)
     args = p.parse_args(argv)
     try:

@@ -83,7 +83,7 @@ def adapter_choices(model: str) -> list[str]:
     if hooks is None:  # no adapter package registered (e.g. a slim Space)
         return []
     found = hooks.find((model or "").strip() or "bundled")
-    return [ADAPTER_OFF, *[hooks.labels[k] for k in found]] if found else []
+    return [ADAPTER_OFF, *[hooks.labels.get(k, k) for k in found]] if found else []
 
 
 def load_draft_backend(model: str, adapter_label: str | None):

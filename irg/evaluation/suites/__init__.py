@@ -2,7 +2,9 @@
 
 An item is {"id", "prompt", "gold_constraints": [...], "answer": str | None, "reference": str | None,
 "task": "constraints" | "maths" | "open_qa"}. Suites:
-  constraints  assets/suites/constraints.jsonl (240 prompts, 25 constraint types, dev/test split)
+  constraints  assets/suites/constraints.jsonl (240 prompts, 25 constraint types, dev/test split); split "train":
+               the composer on requests dev/test never use, interleaved with the dev phrasing sets' prompts
+               (never the held-out ones): the loop's teaching data (tuning/distill_loop.py)
   maths        generated word problems with exact answers (irg/evaluation/suites/maths.py), any n, dev/test seeds apart
   gsm8k        a GSM8K-format JSONL file (--data PATH), or the hub's test set when online (--data hub)
   open_qa      assets/suites/open_qa.jsonl (60 short questions with reference answers, dev/test split)
@@ -20,6 +22,8 @@ from irg.evaluation.suites import maths
 ASSETS = paths.ASSETS / "suites"
 SUITES = ("constraints", "maths", "gsm8k", "open_qa", "phrasings")
 PHRASINGS = ASSETS.parent / "phrasings" / "heldout.jsonl"
+TRAIN_PHRASINGS = ("dev", "dev2", "dev3")  # people's wordings for training; heldout*.jsonl are never trained on
+SPLITS = ("dev", "test", "all", "train")
 
 
 def _jsonl(path: Path) -> list[dict]:
@@ -35,8 +39,12 @@ def _item(row: dict, task: str) -> dict:
 def load(suite: str, split: str = "test", n: int | None = None, data: str | None = None, seed: int = 0) -> list[dict]:
     if suite not in SUITES:
         raise ValueError(f"Unknown suite '{suite}': choose one of {', '.join(SUITES)}.")
-    if split not in ("dev", "test", "all"):
-        raise ValueError("split must be dev, test or all.")
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)}.")
+    if split == "train" and suite != "constraints":
+        raise ValueError("Only the constraints suite has a train split.")
+    if split == "train":
+        return [_item(r, "constraints") for r in train_rows()[:n]]
     if suite == "maths":
         rows = maths.generate(n or 100, seed, "test" if split == "all" else split)
         return [_item(r, "maths") for r in rows]
@@ -51,3 +59,32 @@ def load(suite: str, split: str = "test", n: int | None = None, data: str | None
     rows = _jsonl(Path(data) if data else ASSETS / f"{suite}.jsonl")
     rows = [r for r in rows if split == "all" or r.get("split", "test") == split]
     return [_item(r, suite) for r in rows[:n] if r]
+
+
+def train_rows() -> list[dict]:
+    """The train split: 800 composer prompts with the dev phrasing sets' prompts (those that state a constraint)
+    spread evenly among them, so any prefix mixes both. Ids: tr### (composer), dev3:t001 (a phrasing set's row)."""
+    from irg.evaluation.suites.constraint_suite import build_train
+
+    composed = build_train()
+    people = [{"id": f"{name}:{r['id']}", "prompt": r["prompt"], "gold_constraints": r["gold"], "split": "train"}
+              for name in TRAIN_PHRASINGS for r in _jsonl(ASSETS.parent / "phrasings" / f"{name}.jsonl")
+              if r["gold"] and _checkable(r["gold"])]
+    out, step = [], len(composed) / max(1, len(people))
+    for i, r in enumerate(composed):
+        out.append(r)
+        while people and len(out) - i - 1 < (i + 1) / step:  # one phrasing row after every ~`step` composed ones
+            out.append(people.pop(0))
+    return out + people
+
+
+def _checkable(gold: list[dict]) -> bool:
+    """A gold list every checker can be built from (one phrasing row repeats a request the gold leaves empty)."""
+    from irg.engine.constraints import from_dict
+    from irg.engine.errors import UserError
+
+    try:
+        [from_dict(c) for c in gold]
+        return True
+    except (UserError, ValueError, KeyError, TypeError):
+        return False

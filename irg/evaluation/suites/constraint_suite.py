@@ -194,25 +194,28 @@ MAKERS = {  # name: (maker, groups it belongs to); two constraints sharing a gro
 }
 
 
-def special_prompt(rng: random.Random, kind: str) -> tuple[str, list[dict]]:
+def special_prompt(rng: random.Random, kind: str, yes_no=YES_NO, questions=QUESTIONS) -> tuple[str, list[dict]]:
     """The two types that shape the whole prompt: choose-from-options and repeat-the-request."""
     if kind == "choose_from":
-        q = rng.choice(YES_NO)
+        q = rng.choice(yes_no)
         opts = ["My answer is yes.", "My answer is no.", "My answer is maybe."]
         return (f"{q} Answer with one of the following options: ('{opts[0]}', '{opts[1]}', '{opts[2]}')",
                 [{"kind": "choose_from", "options": opts}])
-    q = rng.choice(QUESTIONS)
+    q = rng.choice(questions)
     return (f"{q} First repeat the request word for word without change, then give your answer.",
             [{"kind": "repeat_request", "request": q}])
 
 
-def build(n: int = 240, seed: int = 0, dev_share: float = 0.4) -> list[dict]:
+def build(n: int = 240, seed: int = 0, dev_share: float = 0.4, words: dict | None = None, prefix: str = "k") -> list[dict]:
+    """The dev/test suite (the defaults rebuild assets/suites/constraints.jsonl). `words` swaps the requests
+    (tasks, topics, yes_no, questions) for other lists: the train split below."""
+    w = {"tasks": TASKS, "topics": TOPICS, "yes_no": YES_NO, "questions": QUESTIONS, **(words or {})}
     rng = random.Random(seed)
     names = list(MAKERS)
     rows: list[dict] = []
     for i in range(n):
         if i % 12 == 11:  # one prompt in twelve is a whole-prompt type
-            prompt, gold = special_prompt(rng, "choose_from" if (i // 12) % 2 else "repeat_request")
+            prompt, gold = special_prompt(rng, "choose_from" if (i // 12) % 2 else "repeat_request", w["yes_no"], w["questions"])
         else:
             k = rng.choices([1, 2, 3], weights=[3, 4, 3])[0]
             chosen, groups = [], set()
@@ -225,12 +228,43 @@ def build(n: int = 240, seed: int = 0, dev_share: float = 0.4) -> list[dict]:
                 if len(chosen) == k:
                     break
             parts = [maker(rng) for maker in chosen]
-            prompt = " ".join([rng.choice(TASKS).format(t=rng.choice(TOPICS))] + [s for s, _ in parts])
+            prompt = " ".join([rng.choice(w["tasks"]).format(t=rng.choice(w["topics"]))] + [s for s, _ in parts])
             gold = [c for _, c in parts]
-        rows.append({"id": f"k{i:03d}", "prompt": prompt, "gold_constraints": gold})
+        rows.append({"id": f"{prefix}{i:03d}", "prompt": prompt, "gold_constraints": gold})
     order = list(range(n))
     random.Random(seed + 1).shuffle(order)
     n_dev = round(n * dev_share)
     for rank, idx in enumerate(order):
         rows[idx]["split"] = "dev" if rank < n_dev else "test"
     return rows
+
+
+# ---- the train split (issue 23): the same constraint sentences on requests the dev/test prompts never use ----
+# Disjoint by construction: no task, topic or question below is in the lists above (tests/test_distill_loop.py
+# checks it and that no train prompt equals a dev/test one), and another seed.
+TRAIN_WORDS = {
+    "tasks": ["Write a haiku sequence about {t}.", "Write a travel guide paragraph about {t}.",
+              "Write a short review of {t}.", "Write a news report about {t}.", "Write a motivational note about {t}.",
+              "Write a thank-you card that mentions {t}.", "Write a fable about {t}.",
+              "Write a short essay on {t}.", "Write a radio advertisement about {t}.",
+              "Write instructions for a class project about {t}.", "Describe a memory of {t}.",
+              "Write a postcard from {t}."],
+    "topics": ["a snowy forest", "a market on Saturday", "kites", "a harbour at dawn", "street food", "a museum visit",
+               "a hiking trail", "an old bookshop", "tea", "a summer festival", "sailing", "a chess club",
+               "the first day of school", "a science fair", "dolphins", "autumn leaves", "a farm", "a camping trip",
+               "a snowman", "a painting class", "owls", "a city park", "the post office", "a picnic", "a river boat",
+               "a pet hamster", "a windmill", "a bus ride", "a science museum", "gardening tools"],
+    "yes_no": ["Is ice made of water?", "Can cats see in the dark?", "Should you wear a helmet on a bike?",
+               "Is a tomato a fruit?", "Do fish sleep?", "Is it wise to skip breakfast every day?",
+               "Are spiders insects?", "Can you hear sound in space?", "Is walking good exercise?",
+               "Do trees grow in winter?"],
+    "questions": ["What is the largest planet?", "How do magnets work?", "Why do leaves change colour?",
+                  "What does a pilot do?", "How is paper made?", "What is a glacier?", "Why do cats purr?",
+                  "How do birds find their way south?", "What is photosynthesis?", "How does a compass work?"],
+}
+TRAIN_SEED = 1001
+
+
+def build_train(n: int = 800) -> list[dict]:
+    """Composer prompts for training only (ids tr000...), split "train"."""
+    return [{**r, "split": "train"} for r in build(n, TRAIN_SEED, dev_share=0.0, words=TRAIN_WORDS, prefix="tr")]

@@ -1,0 +1,210 @@
+"""The loop as a teacher (issue 23): the train split, what is kept, the three students, and the GGUF export."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from conftest import build_model
+from irg.evaluation.suites import constraint_suite as cs
+from irg.evaluation.suites import load, train_rows
+from tuning import loop_data
+from tuning.loop_students import LoopStudentConfig, save, train
+
+
+# ---- the train split ------------------------------------------------------------------------------------------
+def test_train_split_is_disjoint_from_dev_and_test_by_construction():
+    rows = train_rows()
+    assert len(rows) >= 1000 and len({r["id"] for r in rows}) == len(rows)
+    for key in ("tasks", "topics", "yes_no", "questions"):  # no request of dev/test is reused
+        shared = set(cs.TRAIN_WORDS[key]) & set({"tasks": cs.TASKS, "topics": cs.TOPICS, "yes_no": cs.YES_NO,
+                                                 "questions": cs.QUESTIONS}[key])
+        assert not shared, f"{key} shared with dev/test: {shared}"
+    evaluation = {r["prompt"] for r in load("constraints", "all")}
+    held_out = {r["prompt"] for name in ("heldout", "heldout2") for r in load("phrasings", data=f"assets/phrasings/{name}.jsonl")}
+    prompts = {r["prompt"] for r in rows}
+    assert not prompts & evaluation and not prompts & held_out
+    composed = [r for r in rows if r["id"].startswith("tr")]
+    assert 700 <= len(composed) < len(rows)  # people's wordings (dev phrasing sets) are mixed in
+    assert any(":" in r["id"] for r in rows[:20])  # ...spread through it, so a prefix has both
+    assert all(r["gold_constraints"] for r in rows)
+    assert load("constraints", "train", n=5) == load("constraints", "train")[:5]
+
+
+def test_only_the_constraints_suite_has_a_train_split():
+    with pytest.raises(ValueError, match="train split"):
+        load("open_qa", "train")
+
+
+# ---- what is kept ------------------------------------------------------------------------------------------
+def _row(final, gold=({"kind": "lowercase"},), first=None, **kw):
+    its = [{"iteration": 1, "draft": first or final, "rendered": None}]
+    if first is not None:
+        steps = [{"label": "rendered: lowercase"}]
+        its.append({"iteration": 2, "draft": final, "rendered": {"before": final.upper(), "steps": steps}})
+    return {"id": "tr001", "strategy": "irg_hybrid", "prompt": "Describe a windmill on a farm.", "final": final,
+            "best_iteration": len(its), "iterations": its, "gold_constraints": list(gold), **kw}
+
+
+@pytest.mark.parametrize("final,why", [
+    ("the windmill turns slowly over the farm and grinds the grain.", "kept"),
+    ("The Windmill turns.", "unmet"),
+    ("i'm ready to help. what can i do for you?", "stock_reply"),
+    ("", "empty"),
+    ("the the the the the the the the the the the the the the the the the the the the the the the the", "degenerate"),
+])
+def test_keep_judges_each_run(final, why):
+    assert loop_data.judge(_row(final), similarity=0.5) == why
+
+
+def test_keep_refuses_off_topic_answers_and_records_the_first_draft(tmp_path):
+    assert loop_data.judge(_row("my favourite colour is green and so is my hat."), similarity=0.05) == "off_topic"
+    row = _row("the windmill turns slowly over the farm.", first="The Windmill Turns Slowly.")
+    assert loop_data.first_draft(row) == "The Windmill Turns Slowly."
+    row2 = {**row, "iterations": [{**row["iterations"][0], "rendered": {"before": "RAW", "steps": []}}, row["iterations"][1]]}
+    assert loop_data.first_draft(row2) == "RAW"  # before the program rendered it
+    src = tmp_path / "results.jsonl"
+    bad = _row("The Windmill.", gold=({"kind": "lowercase"},))
+    src.write_text(json.dumps(row) + "\n" + json.dumps({**bad, "id": "tr002"}) + "\n")
+    counts = loop_data.keep(src, tmp_path / "kept.jsonl")
+    kept = loop_data.load(tmp_path / "kept.jsonl")
+    assert counts["kept"] == 1 and counts["unmet"] == 1 and [k["id"] for k in kept] == ["tr001"]
+    assert kept[0]["first_draft"] == "The Windmill Turns Slowly." and kept[0]["first_met"] is False
+    assert kept[0]["steps"] == ["rendered: lowercase"] and kept[0]["source"] == "composer"
+
+
+# ---- three students on a tiny model ---------------------------------------------------------------------------
+ROWS = [{"id": f"tr{i:03d}", "prompt": f"Write about the sea number {i}.", "final": "the sea is wide and blue.",
+         "first_draft": "The sea is wide, and the waves are blue."} for i in range(6)]
+
+
+@pytest.mark.parametrize("student", ["lora", "gan", "mle"])
+def test_each_student_learns_only_its_adapter_and_ships_under_its_name(tokenizer, tmp_path, student):
+    from tuning.adapters import apply, find
+
+    model = build_model(tokenizer)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    cfg = LoopStudentConfig(student=student, steps=3, batch_size=2, warmup_steps=1 if student == "gan" else 0,
+                            sample_tokens=8, lr=1e-2)
+    adapter, log = train(cfg, model=model, tok=tokenizer, rows=ROWS, on_log=lambda rec: None)
+    base = adapter.get_base_model() if student == "lora" else model
+    now = {k.replace(".base_layer", ""): v for k, v in base.state_dict().items() if "lora_" not in k}
+    assert all(torch.equal(before[k], now[k]) for k in before)  # the frozen model stays frozen
+    phases = [r.get("phase", "mle") for r in log["log"]]
+    assert phases == {"lora": ["mle"] * 3, "gan": ["mle", "gan", "gan"], "mle": ["mle"] * 3}[student]
+    if student == "gan":  # the critic saw the recorded one-pass drafts as fake beside the fresh samples
+        assert all("d_fake" in r for r in log["log"][1:])
+    assert log["examples"] == 6 and log["peak_rss_mb"] > 0
+    target = save(cfg, adapter, log, dest=tmp_path)
+    for meta in [tmp_path.glob("*.json"), tmp_path.glob("*/irg_meta.json")]:
+        for m in meta:  # a tiny model's adapter: claim it for "tiny" so find() can be asked
+            d = json.loads(m.read_text())
+            m.write_text(json.dumps({**d, "base_model": "tiny"}))
+    shipped = find("tiny", tmp_path)
+    assert list(shipped) == [f"loop_{student}"] and shipped[f"loop_{student}"].label.startswith("Loop-taught")
+    ids = torch.tensor([tokenizer.encode("The sea")])
+    fresh = build_model(tokenizer)
+    plain = fresh(ids).logits
+    on = apply(build_model(tokenizer), target).eval()
+    assert not torch.allclose(on(ids).logits, plain)  # the adapter changes the model...
+    assert torch.equal(fresh(ids).logits, plain)  # ...that it was applied to only
+
+
+def test_student_config_validates():
+    for bad in (dict(student="dpo"), dict(steps=0), dict(warmup_steps=500), dict(lr=-1), dict(round=0)):
+        with pytest.raises(ValueError):
+            LoopStudentConfig(**bad)
+    assert LoopStudentConfig(student="gan", round=2).name == "loop_gan_r2"
+
+
+# ---- the GGUF export (llama.cpp speed) --------------------------------------------------------------------------
+@pytest.mark.bundled
+def test_folding_the_gan_adapter_rewrites_only_the_token_table(tmp_path):
+    import gguf
+
+    from irg.engine.models import bundled_gguf
+    from tuning.gan import EmbeddingGenerator, save as save_gan
+    from tuning.gguf_export import dequantized, fold_gan
+
+    torch.manual_seed(0)
+    gen = EmbeddingGenerator(576, zero_init=False).eval()
+    save_gan(gen, tmp_path / "g", {})
+    out = fold_gan(bundled_gguf(), tmp_path / "g.safetensors", tmp_path / "folded.gguf")
+    base, folded = gguf.GGUFReader(str(bundled_gguf())), gguf.GGUFReader(str(out))
+    b, f = {t.name: t for t in base.tensors}, {t.name: t for t in folded.tensors}
+    assert set(f) == set(b) | {"output.weight"}
+    E = dequantized(b["token_embd.weight"])
+    with torch.no_grad():
+        want = gen(torch.from_numpy(E[:300])).numpy()
+    assert np.array_equal(np.asarray(f["token_embd.weight"].data[:300]), want)  # E'[t] = G(E[t]), in fp32
+    assert f["output.weight"].tensor_type == b["token_embd.weight"].tensor_type  # the head: the original table
+    assert np.array_equal(np.asarray(f["output.weight"].data), np.asarray(b["token_embd.weight"].data))
+    for name in b:
+        if name != "token_embd.weight":
+            assert np.array_equal(np.asarray(f[name].data), np.asarray(b[name].data)), name
+    assert str(folded.fields["irg.adapter_kind"].contents()) == "gan-folded"
+    faithful = EmbeddingGenerator(576, noise_at_inference=True)
+    save_gan(faithful, tmp_path / "noisy", {})
+    from tuning.errors import AdapterError
+
+    with pytest.raises(AdapterError, match="cannot be folded"):
+        fold_gan(bundled_gguf(), tmp_path / "noisy.safetensors", tmp_path / "x.gguf")
+
+
+@pytest.mark.bundled
+def test_merging_a_lora_matches_the_transformers_merge(tmp_path):
+    import gguf
+
+    from irg.engine.models import bundled_gguf, load_hf
+    from tuning.adapters import ADAPTER_DIR, apply
+    from tuning.gguf_export import dequantized, merge_lora, permute_rows
+
+    folder = ADAPTER_DIR / "smollm2-135m-lora"
+    out = merge_lora(bundled_gguf(), folder, tmp_path / "merged.gguf")
+    merged = {t.name: t for t in gguf.GGUFReader(str(out)).tensors}
+    model, _ = load_hf("bundled", use_cache=False)
+    model = apply(model, folder, "lora")
+    layer = model.model.layers[3].self_attn
+    q = layer.q_proj.weight.detach().float().numpy()
+    v = layer.v_proj.weight.detach().float().numpy()
+    assert np.allclose(dequantized(merged["blk.3.attn_q.weight"]), permute_rows(q, 9), atol=1e-5)
+    assert np.allclose(dequantized(merged["blk.3.attn_v.weight"]), v, atol=1e-5)
+    assert merged["blk.3.attn_k.weight"].tensor_type == gguf.GGMLQuantizationType.Q4_1  # untouched: as it was
+
+
+# ---- the table ------------------------------------------------------------------------------------------------
+def _results(folder, finals: dict[str, str], strategy="single_pass", tokens=100):
+    folder.mkdir(parents=True, exist_ok=True)
+    gold = [{"kind": "lowercase"}]
+    with open(folder / "results.jsonl", "a") as fh:
+        for i, text in finals.items():
+            fh.write(json.dumps({"id": i, "strategy": strategy, "task": "constraints", "gold_constraints": gold,
+                                 "final": text, "tokens_total": tokens, "seconds": 1.0,
+                                 "iterations": [{"iteration": 1, "draft": text, "score": 1.0, "tokens_cum": tokens}]}) + "\n")
+
+
+def test_the_report_has_the_issues_format_and_pairs_on_the_students_prompts(tmp_path):
+    from tuning.loop_report import build, teacher_section
+
+    good, bad = "the sea is calm today and the boats rest.", "The Sea Is Calm Today."
+    runs = tmp_path / "runs"
+    ids = [f"k{i:03d}" for i in range(10)]
+    _results(runs / "constraints" / "base", {i: (good if n < 2 else bad) for n, i in enumerate(ids + ["k999"])})
+    _results(runs / "constraints" / "base", {i: (good if n < 8 else bad) for n, i in enumerate(ids)}, "irg_hybrid", 800)
+    _results(runs / "constraints" / "lora", {i: (good if n < 6 else bad) for n, i in enumerate(ids)})
+    _results(runs / "constraints" / "gan", {i: (good if n < 4 else bad) for n, i in enumerate(ids)})
+    s = build(runs, tmp_path / "out", adapters=tmp_path)
+    assert set(s["models"]) == {"base", "lora", "gan"}
+    assert s["models"]["base"]["single_pass"]["n"] == 10  # k999 is left out: only the students' prompts are compared
+    assert s["models"]["base"]["single_pass"]["quality"] == 0.2 and s["models"]["lora"]["single_pass"]["quality"] == 0.6
+    assert set(s["models"]["base"]["single_pass"]) >= {"quality", "tokens", "degenerate_share"}
+    assert s["best_student"] == "lora"
+    b = s["best_vs_base_single"]
+    assert b["wins"] == 4 and b["losses"] == 0 and abs(b["diff"] - 0.4) < 1e-9 and b["ci"][0] <= 0.4 <= b["ci"][1]
+    assert s["between_students_single"]["gan_vs_lora"]["losses"] == 2
+    assert json.loads((tmp_path / "out" / "summary.json").read_text()) == s
+    md = teacher_section(tmp_path / "out" / "summary.json")
+    assert "loop-taught LoRA | 60%" in md and "+40%" in md
+    assert teacher_section(tmp_path / "missing.json") == ""

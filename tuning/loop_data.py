@@ -1,0 +1,102 @@
+"""The loop as a teacher (issue 23), stage 1: which of its answers a student may learn from.
+
+    python -m irg.bench quality --suite constraints --split train --strategies irg_hybrid --budget 1500 \
+        --workers 2 --background --out runs/distill_loop/gen          # resumable: run it again to go on
+    python -m tuning.loop_students keep --gen runs/distill_loop/gen   # -> assets/distill_loop/kept.jsonl
+
+The loop's run on a train prompt is kept only if the answer it returns
+  - meets every ground-truth constraint of the prompt (the composer's or the phrasing set's gold, not the engine's
+    own reading of the prompt: a misread instruction must not be taught),
+  - is not degenerate (irg/engine/degenerate.py), and
+  - is an answer to the request, not the small model's stock reply ("I'm ready to help. What can I do for you?"
+    can meet "all capitals, two sentences"): no stock phrase, and some similarity to the request.
+With it we keep the model's first draft (what one pass wrote: the GAN's "fake"), and the steps that made the final
+(rendering, filled slots), so that it is on record what the student is asked to learn to write by itself.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from irg.engine import paths
+
+KEPT = paths.ASSETS / "distill_loop" / "kept.jsonl"
+# The 135M model's stock replies: an answer that is one of these did not do the task, whatever the rules say.
+STOCK = re.compile(r"\b(i'?m ready to help|i am ready to help|how (can|may) i (help|assist)|what can i do for you|"
+                   r"i'?m (sorry|unable)|i cannot (help|assist)|as an ai\b)", re.IGNORECASE)
+MIN_SIMILARITY = 0.15  # answer vs request (all-MiniLM-L6-v2 cosine); below it the answer is about something else
+
+
+def first_draft(row: dict) -> str:
+    """The model's own first answer: before the program rendered it, if it did."""
+    it = row["iterations"][0]
+    rendered = it.get("rendered") or {}
+    return rendered.get("before") or it["draft"]
+
+
+def chosen(row: dict) -> dict | None:
+    """The iteration whose draft the run returned."""
+    return next((it for it in row["iterations"] if it["iteration"] == row.get("best_iteration")), None)
+
+
+def judge(row: dict, similarity: float | None) -> str:
+    """'kept', or why not."""
+    from irg.engine.degenerate import degeneration
+    from irg.evaluation.metrics import constraints_met
+
+    final = row.get("final") or ""
+    if row.get("error") or not row.get("iterations"):
+        return "error"
+    if not final.strip():
+        return "empty"
+    try:
+        met = all(constraints_met(final, row["gold_constraints"]))
+    except ValueError:  # a gold the checkers cannot be built from (left out of the split since)
+        return "bad_gold"
+    if not met:
+        return "unmet"
+    if degeneration(final):
+        return "degenerate"
+    if STOCK.search(final):
+        return "stock_reply"
+    if similarity is not None and similarity < MIN_SIMILARITY:
+        return "off_topic"
+    it = chosen(row)
+    if it is None or it["draft"] != final:  # the record must say which draft (and which steps) this is
+        return "unrecorded"
+    return "kept"
+
+
+def keep(gen: Path, out: Path = KEPT) -> dict:
+    """Read the generation run's results.jsonl, write the kept rows; returns counts by reason."""
+    from irg.evaluation.metrics import constraints_met
+    from irg.evaluation.summary import Similarity
+
+    src = gen / "results.jsonl" if gen.is_dir() else gen
+    rows = [json.loads(line) for line in src.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [r for r in rows if r.get("strategy") == "irg_hybrid"]
+    ok = [r for r in rows if r.get("final") and r.get("iterations")]
+    sims = dict(zip((r["id"] for r in ok), Similarity.get().score([r["final"] for r in ok], [r["prompt"] for r in ok])))
+    counts: dict[str, int] = {}
+    kept = []
+    for r in rows:
+        why = judge(r, sims.get(r["id"]))
+        counts[why] = counts.get(why, 0) + 1
+        if why != "kept":
+            continue
+        it = chosen(r)
+        steps = [s["label"] for x in r["iterations"][: it["iteration"]] for s in ((x.get("rendered") or {}).get("steps") or [])]
+        draft = first_draft(r)
+        kept.append({"id": r["id"], "source": r["id"].split(":")[0] if ":" in r["id"] else "composer",
+                     "prompt": r["prompt"], "gold": r["gold_constraints"], "final": r["final"], "first_draft": draft,
+                     "first_met": all(constraints_met(draft, r["gold_constraints"])),
+                     "steps": steps, "iterations": len(r["iterations"]), "tokens": r.get("tokens_total"),
+                     "similarity": sims.get(r["id"])})
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("".join(json.dumps(k, ensure_ascii=False) + "\n" for k in kept), encoding="utf-8")
+    return {"runs": len(rows), **counts}
+
+
+def load(path: Path = KEPT) -> list[dict]:
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -1,0 +1,165 @@
+"""The loop as a teacher (issue 23), last stage: the table, from the benchmark's own result files.
+
+    python -m tuning.loop_students report --runs runs/distill_loop/eval --out assets/results/distill_loop
+
+Each model was run with the quality benchmark (llama.cpp, the same settings as the headline):
+  <runs>/<suite>/<model>/results.jsonl    suite: constraints (test split), heldout2 (phrasings), open_qa (test split)
+                                          model: base, lora, gan, mle (the students, folded into a GGUF copy)
+`base` may instead point at an existing run of the same code path (--base-constraints ...). Written:
+  summary.json            {"models": {name: {strategy: {quality, tokens, degenerate_share, ...}}}, "best_student",
+                           "best_vs_base_single": {diff, ci, wins, losses}, ...} for the constraints test split, and
+                          the same under "heldout2" and "open_qa"; plus the students' training time and memory
+  summary.md              the same as tables
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+SUITES = ("constraints", "heldout2", "open_qa")
+STUDENT_NAMES = ("lora", "gan", "mle")
+
+
+def _rows(folder: Path) -> dict[str, dict[str, dict]]:
+    """{strategy: {id: scored row}} of a results folder."""
+    from irg.evaluation.summary import load_results, score_rows
+
+    rows = load_results(folder / "results.jsonl")
+    score_rows(rows)
+    out: dict[str, dict[str, dict]] = {}
+    for r in rows:
+        out.setdefault(r["strategy"], {})[str(r["id"])] = r
+    return out
+
+
+def _figures(rs: dict[str, dict]) -> dict:
+    from statistics import mean
+
+    from irg.engine.degenerate import degeneration
+    from irg.evaluation.summary import bootstrap_ci
+
+    qs = [r["q"] for r in rs.values()]
+    return {"n": len(rs), "quality": round(mean(qs), 4), "quality_ci": [round(x, 4) for x in bootstrap_ci(qs)],
+            "tokens": round(mean(r["tokens_total"] for r in rs.values()), 1),
+            "degenerate_share": round(mean(float(bool(degeneration(r.get("final") or ""))) for r in rs.values()), 4)}
+
+
+def _paired(a: dict[str, dict], b: dict[str, dict]) -> dict | None:
+    from irg.evaluation.summary import paired
+
+    p = paired(a, b)
+    if p is None:
+        return None
+    return {"n": p["n"], "diff": round(p["diff"], 4), "ci": [round(x, 4) for x in p["diff_ci"]], "wins": p["wins"],
+            "losses": p["losses"], "p_sign_test": round(p["p_sign_test"], 6)}
+
+
+def suite_table(folders: dict[str, Path], restrict: list[str] | None = None) -> dict:
+    """models x strategies for one suite, and the paired comparisons the issue asks for."""
+    runs = {name: _rows(f) for name, f in folders.items() if (f / "results.jsonl").exists()}
+    if restrict:  # the base run may cover more prompts: compare on the students' prompts
+        runs = {n: {s: {i: r for i, r in rs.items() if i in restrict} for s, rs in by.items()} for n, by in runs.items()}
+    out: dict = {"models": {n: {s: _figures(rs) for s, rs in by.items() if rs and s in ("single_pass", "irg_hybrid")}
+                            for n, by in runs.items()}}
+    single = {n: by.get("single_pass", {}) for n, by in runs.items()}
+    students = [n for n in STUDENT_NAMES if single.get(n)]
+    if "base" in runs and students:
+        best = max(students, key=lambda n: out["models"][n]["single_pass"]["quality"])
+        out["best_student"] = best
+        out["best_vs_base_single"] = _paired(single[best], single["base"])
+        out["students_vs_base_single"] = {n: _paired(single[n], single["base"]) for n in students}
+        loop = {n: by.get("irg_hybrid", {}) for n, by in runs.items()}
+        out["student_loop_vs_base_loop"] = {n: _paired(loop[n], loop["base"]) for n in students
+                                            if loop.get(n) and loop.get("base")}
+        out["student_single_vs_base_loop"] = {n: _paired(single[n], loop["base"]) for n in students if loop.get("base")}
+        pairs = [("gan", "mle"), ("gan", "lora"), ("mle", "lora")]
+        out["between_students_single"] = {f"{a}_vs_{b}": _paired(single[a], single[b]) for a, b in pairs
+                                          if single.get(a) and single.get(b)}
+    return out
+
+
+def build(runs: Path, out: Path, base: dict[str, Path] | None = None, adapters: Path | None = None) -> dict:
+    """summary.json + summary.md from the per-suite, per-model result folders."""
+    from tuning.loop_students import ADAPTERS, PREFIX
+
+    base = base or {}
+    summary: dict = {}
+    for suite in SUITES:
+        folders = {n: runs / suite / n for n in ("base", *STUDENT_NAMES)}
+        if suite in base:
+            folders["base"] = base[suite]
+        student_ids = sorted({i for n in STUDENT_NAMES if (folders[n] / "results.jsonl").exists()
+                              for by in [_rows(folders[n])] for rs in by.values() for i in rs})
+        table = suite_table(folders, student_ids or None)
+        if suite == "constraints":
+            summary.update(table)
+        else:
+            summary[suite] = table
+    adapters = adapters or ADAPTERS
+    summary["training"] = {}
+    for n in STUDENT_NAMES:
+        meta = adapters / f"{PREFIX}-{n}" / "irg_meta.json" if n == "lora" else adapters / f"{PREFIX}-{n}.json"
+        if meta.exists():
+            m = json.loads(meta.read_text())
+            summary["training"][n] = {"seconds": m.get("train_seconds"), "peak_rss_mb": m.get("peak_rss_mb"),
+                                      "examples": m.get("examples"), "steps": m.get("config", {}).get("steps")}
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "summary.json").write_text(json.dumps(summary, indent=1))
+    (out / "summary.md").write_text(markdown(summary))
+    return summary
+
+
+def markdown(s: dict) -> str:
+    lines = []
+    for title, t in (("Constraints test split", s), ("Held-out phrasings (heldout2, second author)", s.get("heldout2", {})),
+                     ("Open QA test split (no forgetting)", s.get("open_qa", {}))):
+        if not t.get("models"):
+            continue
+        lines += [f"### {title}", "", "| model | single pass | tokens | degenerate | irg_hybrid | tokens | degenerate |",
+                  "|---|---|---|---|---|---|---|"]
+        for name, by in t["models"].items():
+            cells = []
+            for strat in ("single_pass", "irg_hybrid"):
+                f = by.get(strat)
+                cells += ([f"{f['quality']:.3f} [{f['quality_ci'][0]:.2f}, {f['quality_ci'][1]:.2f}] (n={f['n']})",
+                           f"{f['tokens']:.0f}", f"{f['degenerate_share']:.1%}"] if f else ["—", "", ""])
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        for key in ("students_vs_base_single", "student_loop_vs_base_loop", "between_students_single"):
+            for n, p in (t.get(key) or {}).items():
+                if p:
+                    lines.append(f"- {key} {n}: {p['diff']:+.3f} [{p['ci'][0]:+.3f}, {p['ci'][1]:+.3f}], "
+                                 f"{p['wins']} better / {p['losses']} worse, p={p['p_sign_test']:.3g}")
+        lines.append("")
+    for n, m in (s.get("training") or {}).items():
+        lines.append(f"- training {n}: {m['seconds']} s, peak RSS {m['peak_rss_mb']} MB, {m['examples']} answers, "
+                     f"{m['steps']} steps")
+    return "\n".join(lines) + "\n"
+
+
+SUMMARY = Path(__file__).resolve().parent.parent / "assets" / "results" / "distill_loop" / "summary.json"
+NAMES = {"base": "base model", "lora": "loop-taught LoRA", "gan": "loop-taught GAN adapter", "mle": "same adapter, MLE only"}
+
+
+def teacher_section(path: Path = SUMMARY) -> str:
+    """The "How IRG works" tab's short section on the loop as a teacher, with the committed table ("" if none)."""
+    try:
+        s = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return ""
+    rows = []
+    for name, by in s.get("models", {}).items():
+        one, loop = by.get("single_pass"), by.get("irg_hybrid")
+        label = NAMES.get(name, name)
+        rows.append(f"| {label} | {one['quality']:.0%} ({one['tokens']:.0f} tokens) |" if one else f"| {label} | — |")
+        rows[-1] += f" {loop['quality']:.0%} ({loop['tokens']:.0f} tokens) |" if loop else " not measured |"
+    best = s.get("best_vs_base_single")
+    verdict = (f"The best student ({NAMES.get(s['best_student'], s['best_student'])}) in one pass against the base model in "
+               f"one pass: {best['diff']:+.0%} [{best['ci'][0]:+.0%}, {best['ci'][1]:+.0%}] ({best['wins']} prompts better, "
+               f"{best['losses']} worse).") if best else ""
+    return ("\n### The loop as a teacher\n\nEvery answer the loop keeps on a training prompt has been checked by the rules. "
+            "Those verified answers (with the program's rendering already in them) are the lesson: a student adapter "
+            "learns to write in **one pass** what the loop needed several passes for. Three students learn from the "
+            "same answers: a LoRA, the GAN-tuned embedding adapter (its critic sees the loop's answers as real and the "
+            "model's own first drafts as fake), and the same adapter with the likelihood phase only. Pick one with the "
+            "adapter toggle on the Run tab.\n\nShare of prompts with every constraint met (constraints test split):\n\n"
+            "| model | one pass | with the loop (irg_hybrid) |\n|---|---|---|\n" + "\n".join(rows) + f"\n\n{verdict}\n")
