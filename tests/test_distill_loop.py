@@ -23,9 +23,14 @@ def test_train_split_is_disjoint_from_dev_and_test_by_construction():
                                                  "questions": cs.QUESTIONS}[key])
         assert not shared, f"{key} shared with dev/test: {shared}"
     evaluation = {r["prompt"] for r in load("constraints", "all")}
-    held_out = {r["prompt"] for name in ("heldout", "heldout2") for r in load("phrasings", data=f"assets/phrasings/{name}.jsonl")}
-    prompts = {r["prompt"] for r in rows}
-    assert not prompts & evaluation and not prompts & held_out
+    from irg.evaluation.suites import ASSETS, request_of
+
+    held_out = [r["prompt"] for name in ("heldout", "heldout2")
+                for r in load("phrasings", data=str(ASSETS.parent / "phrasings" / f"{name}.jsonl"))]
+    prompts = [r["prompt"] for r in rows]
+    assert len(set(prompts)) == len(prompts)  # no prompt twice
+    assert not set(prompts) & evaluation and not set(prompts) & set(held_out)
+    assert not {request_of(r["prompt"]) for r in rows if ":" in r["id"]} & {request_of(p) for p in held_out}  # near copies
     composed = [r for r in rows if r["id"].startswith("tr")]
     assert 700 <= len(composed) < len(rows)  # people's wordings (dev phrasing sets) are mixed in
     assert any(":" in r["id"] for r in rows[:20])  # ...spread through it, so a prefix has both
@@ -52,6 +57,9 @@ def _row(final, gold=({"kind": "lowercase"},), first=None, **kw):
     ("the windmill turns slowly over the farm and grinds the grain.", "kept"),
     ("The Windmill turns.", "unmet"),
     ("i'm ready to help. what can i do for you?", "stock_reply"),
+    ("i’m ready to help. what can i do for you?", "stock_reply"),
+    ("dear sam, the windmill on the farm turns all day and grinds the wheat for the bakery in the village. the miller "
+     "oils it every week and the children watch the sails. let me know how i can help with the harvest.", "kept"),
     ("", "empty"),
     ("the the the the the the the the the the the the the the the the the the the the the the the the", "degenerate"),
 ])
@@ -67,10 +75,13 @@ def test_keep_refuses_off_topic_answers_and_records_the_first_draft(tmp_path):
     assert loop_data.first_draft(row2) == "RAW"  # before the program rendered it
     src = tmp_path / "results.jsonl"
     bad = _row("The Windmill.", gold=({"kind": "lowercase"},))
-    src.write_text(json.dumps(row) + "\n" + json.dumps({**bad, "id": "tr002"}) + "\n")
-    counts = loop_data.keep(src, tmp_path / "kept.jsonl")
+    other = {**row, "id": "tr003", "prompt": "A prompt since taken out of the split."}
+    src.write_text(json.dumps(row) + "\n" + json.dumps({**bad, "id": "tr002"}) + "\n" + json.dumps(other) + "\n"
+                   + json.dumps(row)[:40])  # the last line cut by a kill
+    split = {"tr001": row["prompt"], "tr002": row["prompt"], "tr003": "Another prompt under this id today."}
+    counts = loop_data.keep(src, tmp_path / "kept.jsonl", split=split)
     kept = loop_data.load(tmp_path / "kept.jsonl")
-    assert counts["kept"] == 1 and counts["unmet"] == 1 and [k["id"] for k in kept] == ["tr001"]
+    assert counts == {"runs": 2, "not_in_split": 1, "kept": 1, "unmet": 1} and [k["id"] for k in kept] == ["tr001"]
     assert kept[0]["first_draft"] == "The Windmill Turns Slowly." and kept[0]["first_met"] is False
     assert kept[0]["steps"] == ["rendered: lowercase"] and kept[0]["source"] == "composer"
 
@@ -95,7 +106,7 @@ def test_each_student_learns_only_its_adapter_and_ships_under_its_name(tokenizer
     phases = [r.get("phase", "mle") for r in log["log"]]
     assert phases == {"lora": ["mle"] * 3, "gan": ["mle", "gan", "gan"], "mle": ["mle"] * 3}[student]
     if student == "gan":  # the critic saw the recorded one-pass drafts as fake beside the fresh samples
-        assert all("d_fake" in r for r in log["log"][1:])
+        assert [r["fakes"] for r in log["log"][1:]] == [2 * 2 + 2] * 2  # batch 2 x group 2 samples + 2 drafts
     assert log["examples"] == 6 and log["peak_rss_mb"] > 0
     target = save(cfg, adapter, log, dest=tmp_path)
     for meta in [tmp_path.glob("*.json"), tmp_path.glob("*/irg_meta.json")]:
@@ -113,7 +124,8 @@ def test_each_student_learns_only_its_adapter_and_ships_under_its_name(tokenizer
 
 
 def test_student_config_validates():
-    for bad in (dict(student="dpo"), dict(steps=0), dict(warmup_steps=500), dict(lr=-1), dict(round=0)):
+    for bad in (dict(student="dpo"), dict(steps=0), dict(student="gan", warmup_steps=500), dict(lr=-1), dict(round=0),
+                dict(round=3), dict(chunk=0)):
         with pytest.raises(ValueError):
             LoopStudentConfig(**bad)
     assert LoopStudentConfig(student="gan", round=2).name == "loop_gan_r2"
@@ -138,7 +150,7 @@ def test_folding_the_gan_adapter_rewrites_only_the_token_table(tmp_path):
     E = dequantized(b["token_embd.weight"])
     with torch.no_grad():
         want = gen(torch.from_numpy(E[:300])).numpy()
-    assert np.array_equal(np.asarray(f["token_embd.weight"].data[:300]), want)  # E'[t] = G(E[t]), in fp32
+    assert np.allclose(np.asarray(f["token_embd.weight"].data[:300]), want, rtol=0, atol=1e-6)  # E'[t] = G(E[t])
     assert f["output.weight"].tensor_type == b["token_embd.weight"].tensor_type  # the head: the original table
     assert np.array_equal(np.asarray(f["output.weight"].data), np.asarray(b["token_embd.weight"].data))
     for name in b:
@@ -168,8 +180,10 @@ def test_merging_a_lora_matches_the_transformers_merge(tmp_path):
     model = apply(model, folder, "lora")
     layer = model.model.layers[3].self_attn
     q = layer.q_proj.weight.detach().float().numpy()
+    k = layer.k_proj.weight.detach().float().numpy()  # not adapted, but permuted like q, with the key heads
     v = layer.v_proj.weight.detach().float().numpy()
     assert np.allclose(dequantized(merged["blk.3.attn_q.weight"]), permute_rows(q, 9), atol=1e-5)
+    assert np.array_equal(dequantized(merged["blk.3.attn_k.weight"]), permute_rows(k, 3))
     assert np.allclose(dequantized(merged["blk.3.attn_v.weight"]), v, atol=1e-5)
     assert merged["blk.3.attn_k.weight"].tensor_type == gguf.GGMLQuantizationType.Q4_1  # untouched: as it was
 

@@ -152,11 +152,11 @@ def draft_backend(model: str, adapter: str):
     from irg.engine.models import load_hf
 
     model = (model or "").strip() or "bundled"
-    if adapter in LABELS:
-        shipped = find(model).get(adapter)
-        if shipped is None:
-            raise AdapterError(f"There is no {LABELS[adapter]} for the model '{model}'.")
+    shipped = find(model).get(adapter)
+    if shipped is not None:  # a shipped adapter, by its name
         path, kind, label = shipped.path, shipped.kind, shipped.label
+    elif adapter in LABELS:
+        raise AdapterError(f"There is no {LABELS[adapter]} for the model '{model}'.")
     else:
         path, kind, label = Path(adapter), None, Path(adapter).name
         if not path.exists():

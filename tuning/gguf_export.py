@@ -113,6 +113,8 @@ def lora_deltas(folder: Path) -> dict[tuple[int, str], np.ndarray]:
     from safetensors.numpy import load_file
 
     cfg = json.loads((folder / "adapter_config.json").read_text())
+    if cfg.get("use_rslora") or cfg.get("rank_pattern") or cfg.get("alpha_pattern") or cfg.get("use_dora"):
+        raise AdapterError(f"The LoRA '{folder.name}' uses per-layer ranks, rsLoRA or DoRA, which this export does not merge.")
     scale = cfg["lora_alpha"] / cfg["r"]
     state = load_file(str(folder / "adapter_model.safetensors"))
     out = {}
@@ -121,6 +123,9 @@ def lora_deltas(folder: Path) -> dict[tuple[int, str], np.ndarray]:
             continue
         b = state[key.replace(".lora_A.", ".lora_B.")]
         parts = key.split(".")
+        if "layers" not in parts:
+            raise AdapterError(f"The LoRA '{folder.name}' adapts '{key}', outside the transformer blocks; only block "
+                               "weights can be merged.")
         layer = int(parts[parts.index("layers") + 1])
         module = parts[parts.index("lora_A") - 1]
         out[(layer, module)] = (b.astype(np.float32) @ a.astype(np.float32)) * scale

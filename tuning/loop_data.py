@@ -22,9 +22,13 @@ from pathlib import Path
 from irg.engine import paths
 
 KEPT = paths.ASSETS / "distill_loop" / "kept.jsonl"
-# The 135M model's stock replies: an answer that is one of these did not do the task, whatever the rules say.
-STOCK = re.compile(r"\b(i'?m ready to help|i am ready to help|how (can|may) i (help|assist)|what can i do for you|"
-                   r"i'?m (sorry|unable)|i cannot (help|assist)|as an ai\b)", re.IGNORECASE)
+ADAPTERS = paths.ASSETS / "adapters"  # where the students are shipped...
+PREFIX = "smollm2-135m-loop"  # ...under these names: <PREFIX>-lora/, <PREFIX>-gan.safetensors, ...
+# The 135M model's stock replies: an answer that is little more than one of these did not do the task, whatever
+# the rules say. (A long answer that contains one, e.g. a letter that ends "how can I help?", is judged as usual.)
+STOCK = re.compile(r"\b(i['’]?m ready to help|i am ready to help|how (can|may) i (help|assist)|what can i do for you|"
+                   r"i cannot (help|assist)|as an ai\b)", re.IGNORECASE)
+STOCK_WORDS = 30
 MIN_SIMILARITY = 0.15  # answer vs request (all-MiniLM-L6-v2 cosine); below it the answer is about something else
 
 
@@ -58,7 +62,7 @@ def judge(row: dict, similarity: float | None) -> str:
         return "unmet"
     if degeneration(final):
         return "degenerate"
-    if STOCK.search(final):
+    if STOCK.search(final) and len(final.split()) < STOCK_WORDS:
         return "stock_reply"
     if similarity is not None and similarity < MIN_SIMILARITY:
         return "off_topic"
@@ -68,17 +72,28 @@ def judge(row: dict, similarity: float | None) -> str:
     return "kept"
 
 
-def keep(gen: Path, out: Path = KEPT) -> dict:
-    """Read the generation run's results.jsonl, write the kept rows; returns counts by reason."""
+def keep(gen: Path, out: Path = KEPT, split: dict[str, str] | None = None) -> dict:
+    """Read the generation run's results.jsonl, write the kept rows; returns counts by reason.
+    `split`: {id: prompt} of the train split (default: today's); {} = keep runs of any prompt (tests)."""
     from irg.evaluation.metrics import constraints_met
     from irg.evaluation.summary import Similarity
 
+    from irg.evaluation.summary import load_results
+    from irg.evaluation.suites import train_rows
+
     src = gen / "results.jsonl" if gen.is_dir() else gen
-    rows = [json.loads(line) for line in src.read_text(encoding="utf-8").splitlines() if line.strip()]
-    rows = [r for r in rows if r.get("strategy") == "irg_hybrid"]
+    if not src.exists():
+        raise ValueError(f"No loop runs at {src}: run the generation command first.")
+    split = {r["id"]: r["prompt"] for r in train_rows()} if split is None else split
+    rows = [r for r in load_results(src) if r.get("strategy") == "irg_hybrid"]  # a line cut by a kill is skipped
+    counts: dict[str, int] = {}
+    if split:  # runs of prompts since taken out of the split (a repeat, a near copy of a held-out one) are not used
+        gone = [r for r in rows if split.get(r["id"]) != r["prompt"]]
+        rows = [r for r in rows if split.get(r["id"]) == r["prompt"]]
+        if gone:
+            counts["not_in_split"] = len(gone)
     ok = [r for r in rows if r.get("final") and r.get("iterations")]
     sims = dict(zip((r["id"] for r in ok), Similarity.get().score([r["final"] for r in ok], [r["prompt"] for r in ok])))
-    counts: dict[str, int] = {}
     kept = []
     for r in rows:
         why = judge(r, sims.get(r["id"]))
@@ -88,8 +103,9 @@ def keep(gen: Path, out: Path = KEPT) -> dict:
         it = chosen(r)
         steps = [s["label"] for x in r["iterations"][: it["iteration"]] for s in ((x.get("rendered") or {}).get("steps") or [])]
         draft = first_draft(r)
+        finish = r["iterations"][0].get("finish_reason")
         kept.append({"id": r["id"], "source": r["id"].split(":")[0] if ":" in r["id"] else "composer",
-                     "prompt": r["prompt"], "gold": r["gold_constraints"], "final": r["final"], "first_draft": draft,
+                     "prompt": r["prompt"], "gold": r["gold_constraints"], "final": r["final"], "first_draft": draft, "first_finish": finish,
                      "first_met": all(constraints_met(draft, r["gold_constraints"])),
                      "steps": steps, "iterations": len(r["iterations"]), "tokens": r.get("tokens_total"),
                      "similarity": sims.get(r["id"])})

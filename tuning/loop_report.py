@@ -80,7 +80,7 @@ def suite_table(folders: dict[str, Path], restrict: list[str] | None = None) -> 
 
 def build(runs: Path, out: Path, base: dict[str, Path] | None = None, adapters: Path | None = None) -> dict:
     """summary.json + summary.md from the per-suite, per-model result folders."""
-    from tuning.loop_students import ADAPTERS, PREFIX
+    from tuning.loop_data import ADAPTERS, PREFIX
 
     base = base or {}
     summary: dict = {}

@@ -31,8 +31,7 @@ from tuning import loop_data
 
 STUDENTS = ("lora", "gan", "mle")
 METHOD = {"lora": "lora", "gan": "gan", "mle": "adapter_mle"}  # tuning.train's names
-ADAPTERS = paths.ASSETS / "adapters"
-PREFIX = "smollm2-135m-loop"
+ADAPTERS, PREFIX = loop_data.ADAPTERS, loop_data.PREFIX
 
 
 @dataclass
@@ -61,10 +60,12 @@ class LoopStudentConfig:
             raise ValueError(f"student must be one of {', '.join(STUDENTS)}, not '{self.student}'.")
         if min(self.steps, self.batch_size, self.group_size, self.chunk) < 1 or self.sample_tokens < 8:
             raise ValueError("steps, batch size, group size and chunk must be at least 1, sample tokens at least 8.")
-        if not 0 <= self.warmup_steps <= self.steps:
+        if self.student == "gan" and not 0 <= self.warmup_steps <= self.steps:
             raise ValueError(f"warmup steps must be between 0 and steps ({self.steps}).")
-        if self.lr < 0 or self.round < 1:
-            raise ValueError("lr cannot be negative; round starts at 1.")
+        if self.lr < 0:
+            raise ValueError("lr cannot be negative.")
+        if self.round not in (1, 2):  # the app names (and labels) rounds 1 and 2
+            raise ValueError(f"round must be 1 or 2 (got {self.round}).")
 
     @property
     def learning_rate(self) -> float:
@@ -89,7 +90,10 @@ def examples(tok, rows: list[dict], max_answer_tokens: int) -> tuple[list[tuple[
         if len(answer) > max_answer_tokens:
             continue
         pairs.append((prompt, answer))
-        drafts.append(tok.encode(r["first_draft"], add_special_tokens=False))
+        # a draft that ended by itself ends with the end-of-turn token like a real answer: the critic must not
+        # tell real from fake by that token alone
+        ended = [] if r.get("first_finish") == "length" else [eos_id(tok)]
+        drafts.append(tok.encode(r["first_draft"], add_special_tokens=False) + ended)
     return pairs, drafts
 
 
@@ -184,6 +188,16 @@ def main(argv: list[str] | None = None) -> int:
     for suite in ("constraints", "heldout2", "open_qa"):
         r.add_argument(f"--base-{suite.replace('_', '-')}", help=f"an existing base-model run folder for {suite}")
     args = p.parse_args(argv)
+    from tuning.errors import AdapterError
+
+    try:
+        return run_command(args)
+    except (ValueError, AdapterError, OSError) as e:  # a sentence, not a traceback
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+def run_command(args) -> int:
     if args.cmd == "report":
         from tuning.loop_report import build
 

@@ -201,7 +201,7 @@ class Trainer:
             if not self._buckets:
                 order = sorted(range(len(self.train)), key=lambda i: (len(self.prompts[i]) + len(self.answers[i]), self.rng.random()))
                 size = min(self.cfg.batch_size, len(order))
-                self._buckets = [order[k: k + size] for k in range(0, len(order) - size + 1, size)]
+                self._buckets = [order[k: k + size] for k in range(0, len(order), size)]
                 self.rng.shuffle(self._buckets)
             return self._buckets.pop()
         return self.rng.sample(range(len(self.train)), min(self.cfg.batch_size, len(self.train)))
@@ -329,7 +329,7 @@ class Trainer:
                     good_state = {k: v.detach().clone() for k, v in gen.state_dict().items()}
             self.record(step, params, init, phase="gan", d_loss=d_loss.item(), pg=pg, mle=mle,
                         reward=reward.mean().item(), d_real=d_real.mean().item(), d_fake=d_fake.mean().item(),
-                        distinct2=round(d2, 4), collapsed=collapsed)
+                        distinct2=round(d2, 4), collapsed=collapsed, fakes=len(x_neg))
         gen.eval()
         handle.remove()
         return gen

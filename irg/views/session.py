@@ -93,12 +93,15 @@ def load_draft_backend(model: str, adapter_label: str | None):
     from irg.engine.errors import UserError
 
     hooks = adapters()
-    kind = next((k for k, label in hooks.labels.items() if label == adapter_label), None) if hooks else None
+    model = (model or "").strip() or "bundled"
+    names = {hooks.labels.get(k, k): k for k in hooks.find(model)} if hooks else {}  # the toggle shows labels
+    # a known label with nothing shipped for this model gets the adapter package's own sentence ("There is no ...")
+    kind = names.get(adapter_label) or next((k for k, v in (hooks.labels.items() if hooks else ()) if v == adapter_label), None)
     if kind is None:
-        known = ", ".join(hooks.labels.values()) if hooks else "none installed"
+        known = ", ".join(names) if names else "none for this model"
         return None, f"Unknown adapter '{adapter_label}': choose one of {known}, or off."
     try:
-        return hooks.draft_backend((model or "").strip() or "bundled", kind), None
+        return hooks.draft_backend(model, kind), None
     except UserError as err:  # the adapter's or the model's sentence
         return None, str(err)
     except Exception as err:  # noqa: BLE001 — still a sentence for the user

@@ -4,7 +4,7 @@ An item is {"id", "prompt", "gold_constraints": [...], "answer": str | None, "re
 "task": "constraints" | "maths" | "open_qa"}. Suites:
   constraints  assets/suites/constraints.jsonl (240 prompts, 25 constraint types, dev/test split); split "train":
                the composer on requests dev/test never use, interleaved with the dev phrasing sets' prompts
-               (never the held-out ones): the loop's teaching data (tuning/distill_loop.py)
+               (never the held-out ones): the loop's teaching data (tuning/loop_data.py)
   maths        generated word problems with exact answers (irg/evaluation/suites/maths.py), any n, dev/test seeds apart
   gsm8k        a GSM8K-format JSONL file (--data PATH), or the hub's test set when online (--data hub)
   open_qa      assets/suites/open_qa.jsonl (60 short questions with reference answers, dev/test split)
@@ -14,6 +14,7 @@ An item is {"id", "prompt", "gold_constraints": [...], "answer": str | None, "re
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from irg.engine import paths
@@ -23,6 +24,7 @@ ASSETS = paths.ASSETS / "suites"
 SUITES = ("constraints", "maths", "gsm8k", "open_qa", "phrasings")
 PHRASINGS = ASSETS.parent / "phrasings" / "heldout.jsonl"
 TRAIN_PHRASINGS = ("dev", "dev2", "dev3")  # people's wordings for training; heldout*.jsonl are never trained on
+HELD_OUT = ("heldout", "heldout2")
 SPLITS = ("dev", "test", "all", "train")
 
 
@@ -67,15 +69,23 @@ def train_rows() -> list[dict]:
     from irg.evaluation.suites.constraint_suite import build_train
 
     composed = build_train()
+    held = {request_of(r["prompt"]) for name in HELD_OUT for r in _jsonl(ASSETS.parent / "phrasings" / f"{name}.jsonl")}
     people = [{"id": f"{name}:{r['id']}", "prompt": r["prompt"], "gold_constraints": r["gold"], "split": "train"}
               for name in TRAIN_PHRASINGS for r in _jsonl(ASSETS.parent / "phrasings" / f"{name}.jsonl")
-              if r["gold"] and _checkable(r["gold"])]
+              if r["gold"] and _checkable(r["gold"]) and request_of(r["prompt"]) not in held]
     out, step = [], len(composed) / max(1, len(people))
     for i, r in enumerate(composed):
         out.append(r)
         while people and len(out) - i - 1 < (i + 1) / step:  # one phrasing row after every ~`step` composed ones
             out.append(people.pop(0))
-    return out + people
+    seen: set[str] = set()  # the composer repeats some whole-prompt rows (10 questions for ~67 of them): once each
+    return [r for r in out + people if not (r["prompt"] in seen or seen.add(r["prompt"]))]
+
+
+def request_of(prompt: str) -> str:
+    """A prompt's first sentence, lowercased: the request a near copy would share ("Write a toast for my sister's
+    wedding." with other constraints). A dev row that shares it with a held-out one is not trained on."""
+    return re.split(r"(?<=[.?!])\s", prompt.strip(), maxsplit=1)[0].strip().lower()
 
 
 def _checkable(gold: list[dict]) -> bool:
