@@ -93,7 +93,8 @@ def examples(tok, rows: list[dict], max_answer_tokens: int) -> tuple[list[tuple[
         # a draft that ended by itself ends with the end-of-turn token like a real answer: the critic must not
         # tell real from fake by that token alone
         ended = [] if r.get("first_finish") == "length" else [eos_id(tok)]
-        drafts.append(tok.encode(r["first_draft"], add_special_tokens=False) + ended)
+        same = r["first_draft"].strip() == r["final"].strip()  # a first draft the loop kept as it was is no fake
+        drafts.append([] if same else tok.encode(r["first_draft"], add_special_tokens=False) + ended)
     return pairs, drafts
 
 

@@ -243,6 +243,20 @@ class Trainer:
         return self.model
 
     # -- the GAN methods --
+    def critic_inputs(self, idx: list[int], fake: list[list[int]], prompts: list[list[int]], feats):
+        """The discriminator's inputs: real answers, the fresh samples, and the negatives it learns from (the
+        samples, and with recorded drafts those too)."""
+        real = [self.answers[i] for i in idx]
+        x_fake = feats(fake, prompts)
+        x_neg = x_fake
+        if self.drafts is not None:  # long answers: the critic sees as much of each as a sample can hold,
+            cut = self.cfg.max_new_tokens  # so that length alone gives nothing away
+            real = [a[:cut] for a in real]
+            if d_idx := [i for i in idx if self.drafts[i]]:  # [] = the draft was already the final answer
+                drafts = feats([self.drafts[i][:cut] for i in d_idx], [self.prompts[i] for i in d_idx])
+                x_neg = torch.cat([x_fake, drafts])
+        return feats(real, [self.prompts[i] for i in idx]), x_fake, x_neg
+
     def run_gan(self, faithful: bool):
         cfg = self.cfg
         emb = self.model.get_input_embeddings()
@@ -280,15 +294,8 @@ class Trainer:
                 continue
             prompts = [self.prompts[i] for i in idx for _ in range(group)]
             fake = generate(self.model, self.tok, prompts, cfg.max_new_tokens, sample=True, temperature=cfg.temperature)
-            real = [self.answers[i] for i in idx]
             # discriminator: BCE, real reference answers vs sampled ones (and the recorded one-pass drafts, if given)
-            x_fake = feats(fake, prompts)
-            x_neg = x_fake
-            if self.drafts is not None:  # long answers: the critic sees as much of each as a sample can hold,
-                cut = cfg.max_new_tokens  # so that length alone gives nothing away
-                real = [a[:cut] for a in real]
-                x_neg = torch.cat([x_fake, feats([self.drafts[i][:cut] for i in idx], [self.prompts[i] for i in idx])])
-            x_real = feats(real, [self.prompts[i] for i in idx])
+            x_real, x_fake, x_neg = self.critic_inputs(idx, fake, prompts, feats)
             d_real, d_fake = disc(x_real), disc(x_neg)
             d_loss = F.binary_cross_entropy(d_real, torch.ones_like(d_real)) + F.binary_cross_entropy(d_fake, torch.zeros_like(d_fake))
             d_opt.zero_grad()
