@@ -9,7 +9,9 @@ The loop's run on a train prompt is kept only if the answer it returns
     own reading of the prompt: a misread instruction must not be taught),
   - is not degenerate (irg/engine/degenerate.py), and
   - is an answer to the request, not the small model's stock reply ("I'm ready to help. What can I do for you?"
-    can meet "all capitals, two sentences"): no stock phrase, and some similarity to the request.
+    can meet "all capitals, two sentences"): no stock phrase, and some similarity to the request;
+  - does not echo its orders: five words in a row from the revision prompt or the plan's instructions that the
+    user's prompt does not have ("Rewrite your answer to my request.", "I will write ordinary sentences...").
 With it we keep the model's first draft (what one pass wrote: the GAN's "fake"), and the steps that made the final
 (rendering, filled slots), so that it is on record what the student is asked to learn to write by itself.
 """
@@ -30,6 +32,23 @@ STOCK = re.compile(r"\b(i['’]?m ready to help|i am ready to help|how (can|may)
                    r"i cannot (help|assist)|as an ai\b)", re.IGNORECASE)
 STOCK_WORDS = 30
 MIN_SIMILARITY = 0.15  # answer vs request (all-MiniLM-L6-v2 cosine); below it the answer is about something else
+
+
+# The revision prompt's own words (irg.engine.loop.draft_messages): an answer that repeats them, or the plan's
+# instructions, is the model echoing its orders, not answering.
+ORDERS = ("Rewrite your answer to my request.", "Follow these instructions:", "Reply with the new answer only.",
+          "Reply with the answer only.")
+LEAK_WORDS = 5  # a run of this many words from the orders, not in the user's prompt, is an echo
+
+
+def _grams(text: str, n: int = LEAK_WORDS) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z0-9]+(?:['’][a-z]+)?", text.lower())  # a quote around a phrase is not part of a word
+    return {tuple(words[i: i + n]) for i in range(len(words) - n + 1)}
+
+
+def echoes_orders(row: dict, text: str) -> bool:
+    orders = list(ORDERS) + [i for it in row["iterations"] for i in ((it.get("plan") or {}).get("instructions") or [])]
+    return bool(_grams(text) & (set().union(*map(_grams, orders)) - _grams(row["prompt"])))
 
 
 def first_draft(row: dict) -> str:
@@ -64,6 +83,8 @@ def judge(row: dict, similarity: float | None) -> str:
         return "degenerate"
     if STOCK.search(final) and len(final.split()) < STOCK_WORDS:
         return "stock_reply"
+    if echoes_orders(row, final):
+        return "echoes_orders"
     if similarity is not None and similarity < MIN_SIMILARITY:
         return "off_topic"
     it = chosen(row)

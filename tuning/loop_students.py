@@ -39,10 +39,10 @@ class LoopStudentConfig:
     student: str = "lora"
     data: str = str(loop_data.KEPT)
     round: int = 1
-    steps: int = 120  # optimiser steps, the same for every student
+    steps: int = 60  # optimiser steps, the same for every student
     batch_size: int = 8  # kept answers per step
     lr: float = 0.0  # 0 = the student's default (LORA_LR / ADAPTER_LR)
-    warmup_steps: int = 80  # gan: MLE steps before the adversarial ones (mle: all steps are MLE)
+    warmup_steps: int = 40  # gan: MLE steps before the adversarial ones (mle: all steps are MLE)
     group_size: int = 2  # gan: samples per prompt in an adversarial step
     sample_tokens: int = 128  # gan: length of a sample, and of what the discriminator sees of every answer
     max_answer_tokens: int = 320  # longer finals are left out (the engine drafts at most 256 tokens)
@@ -52,7 +52,7 @@ class LoopStudentConfig:
     seed: int = 0
     threads: int = 0  # torch threads (0 = torch's default)
 
-    LORA_LR = 3e-4
+    LORA_LR = 5e-4
     ADAPTER_LR = 1e-3
 
     def __post_init__(self):
