@@ -70,10 +70,11 @@ def test_keep_judges_each_run(final, why):
 def test_keep_refuses_answers_that_echo_their_orders():
     row = _row("x")
     row["prompt"] = "Describe a windmill. End with the phrase 'Is there anything else I can help with?'"
-    row["iterations"][0]["plan"] = {"instructions": ["Write ordinary sentences in normal words.",
-                                                     "End the answer with exactly this phrase: Is there anything else I can help with?"]}
+    end = "End the answer with exactly this phrase: Is there anything else I can help with?"
+    row["iterations"][0]["plan"] = {"instructions": ["Write ordinary sentences in normal words.", end]}
     echo = "rewrite your answer to my request. the windmill turns."
-    assert loop_data.judge({**row, "final": echo, "iterations": [{**row["iterations"][0], "draft": echo}]}, 0.5) == "echoes_orders"
+    echoed = {**row, "final": echo, "iterations": [{**row["iterations"][0], "draft": echo}]}
+    assert loop_data.judge(echoed, 0.5) == "echoes_orders"
     assert loop_data.echoes_orders(row, "i will write ordinary sentences in normal words about mills.")
     # the phrase the user asked for is the user's, even though the plan repeats it
     assert not loop_data.echoes_orders(row, "the windmill turns. Is there anything else I can help with?")

@@ -126,7 +126,8 @@ def keep(gen: Path, out: Path = KEPT, split: dict[str, str] | None = None) -> di
         draft = first_draft(r)
         finish = r["iterations"][0].get("finish_reason")
         kept.append({"id": r["id"], "source": r["id"].split(":")[0] if ":" in r["id"] else "composer",
-                     "prompt": r["prompt"], "gold": r["gold_constraints"], "final": r["final"], "first_draft": draft, "first_finish": finish,
+                     "prompt": r["prompt"], "gold": r["gold_constraints"], "final": r["final"],
+                     "first_draft": draft, "first_finish": finish,
                      "first_met": all(constraints_met(draft, r["gold_constraints"])),
                      "steps": steps, "iterations": len(r["iterations"]), "tokens": r.get("tokens_total"),
                      "similarity": sims.get(r["id"])})

@@ -199,7 +199,8 @@ class Trainer:
     def batch(self) -> list[int]:
         if self.bucketed:
             if not self._buckets:
-                order = sorted(range(len(self.train)), key=lambda i: (len(self.prompts[i]) + len(self.answers[i]), self.rng.random()))
+                length = [len(p) + len(a) for p, a in zip(self.prompts, self.answers)]
+                order = sorted(range(len(self.train)), key=lambda i: (length[i], self.rng.random()))
                 size = min(self.cfg.batch_size, len(order))
                 self._buckets = [order[k: k + size] for k in range(0, len(order), size)]
                 self.rng.shuffle(self._buckets)
