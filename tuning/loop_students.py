@@ -48,7 +48,7 @@ class LoopStudentConfig:
     max_answer_tokens: int = 320  # longer finals are left out (the engine drafts at most 256 tokens)
     lora_r: int = 16
     lora_alpha: int = 32
-    chunk: int = 4  # sequences per forward/backward pass (gradients accumulate): memory, not maths
+    chunk: int = 2  # sequences per forward/backward pass (gradients accumulate): memory, not maths
     seed: int = 0
     threads: int = 0  # torch threads (0 = torch's default)
 
