@@ -243,9 +243,9 @@ def source_ids(tok, prompt: str, seq2seq: bool) -> list[int]:
     if seq2seq or not getattr(tok, "chat_template", None):
         return tok.encode(source_text(prompt), add_special_tokens=seq2seq)
     from irg.engine.loop import draft_messages
+    from tuning.train import chat_ids
 
-    out = tok.apply_chat_template(draft_messages(prompt, "math"), add_generation_prompt=True, tokenize=True)
-    return list(out["input_ids"] if hasattr(out, "keys") else out)
+    return chat_ids(tok, draft_messages(prompt, "math"))
 
 
 def target_ids(tok, text: str, seq2seq: bool, limit: int) -> list[int]:

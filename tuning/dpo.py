@@ -78,8 +78,7 @@ def single_pass(model, tok, prompts: list[str], max_new_tokens: int = 256, batch
 
     ids = []
     for p in prompts:
-        out = tok.apply_chat_template(draft_messages(p, detect_task(p)), add_generation_prompt=True, tokenize=True)
-        ids.append(list(out["input_ids"] if hasattr(out, "keys") else out))
+        ids.append(T.chat_ids(tok, draft_messages(p, detect_task(p))))
     gen = T.generate(model, tok, ids, max_new_tokens, sample=False, batch=batch)
     return [tok.decode(g, skip_special_tokens=True).strip() for g in gen]
 

@@ -54,9 +54,8 @@ def _paired(a: dict[str, dict], b: dict[str, dict]) -> dict | None:
             "losses": p["losses"], "p_sign_test": round(p["p_sign_test"], 6)}
 
 
-def suite_table(folders: dict[str, Path], restrict: list[str] | None = None) -> dict:
-    """models x strategies for one suite, and the paired comparisons the issue asks for."""
-    runs = {name: _rows(f) for name, f in folders.items() if (f / "results.jsonl").exists()}
+def suite_table(runs: dict[str, dict[str, dict]], restrict: list[str] | None = None) -> dict:
+    """models x strategies for one suite ({model: {strategy: {id: row}}}), and the paired comparisons the issue asks for."""
     if restrict:  # the base run may cover more prompts: compare on the students' prompts
         runs = {n: {s: {i: r for i, r in rs.items() if i in restrict} for s, rs in by.items()} for n, by in runs.items()}
     out: dict = {"models": {n: {s: _figures(rs) for s, rs in by.items() if rs and s in ("single_pass", "irg_hybrid")}
@@ -88,9 +87,9 @@ def build(runs: Path, out: Path, base: dict[str, Path] | None = None, adapters: 
         folders = {n: runs / suite / n for n in ("base", *STUDENT_NAMES)}
         if suite in base:
             folders["base"] = base[suite]
-        student_ids = sorted({i for n in STUDENT_NAMES if (folders[n] / "results.jsonl").exists()
-                              for by in [_rows(folders[n])] for rs in by.values() for i in rs})
-        table = suite_table(folders, student_ids or None)
+        runs_of = {n: _rows(f) for n, f in folders.items() if (f / "results.jsonl").exists()}  # each file read once
+        student_ids = sorted({i for n in STUDENT_NAMES for rs in runs_of.get(n, {}).values() for i in rs})
+        table = suite_table(runs_of, student_ids or None)
         if suite == "constraints":
             summary.update(table)
         else:

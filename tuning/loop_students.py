@@ -80,12 +80,11 @@ class LoopStudentConfig:
 def examples(tok, rows: list[dict], max_answer_tokens: int) -> tuple[list[tuple[list[int], list[int]]], list[list[int]]]:
     """(prompt ids, final ids + end of turn) and the first draft's ids for each kept row that fits."""
     from irg.engine.loop import draft_messages
-    from tuning.train import eos_id
+    from tuning.train import chat_ids, eos_id
 
     pairs, drafts = [], []
     for r in rows:
-        out = tok.apply_chat_template(draft_messages(r["prompt"], "constraints"), add_generation_prompt=True, tokenize=True)
-        prompt = list(out["input_ids"] if hasattr(out, "keys") else out)
+        prompt = chat_ids(tok, draft_messages(r["prompt"], "constraints"))
         answer = tok.encode(r["final"], add_special_tokens=False) + [eos_id(tok)]
         if len(answer) > max_answer_tokens:
             continue

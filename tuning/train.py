@@ -65,10 +65,15 @@ def eos_id(tok) -> int:
     return im_end if isinstance(im_end, int) and im_end != tok.unk_token_id else tok.eos_token_id
 
 
+def chat_ids(tok, messages: list[dict]) -> list[int]:
+    """The chat's token ids up to the assistant's turn (transformers 5 returns a BatchEncoding, 4 a list)."""
+    out = tok.apply_chat_template(messages, add_generation_prompt=True, tokenize=True)
+    return list(out["input_ids"] if hasattr(out, "keys") else out)
+
+
 def prompt_ids(tok, question: str) -> list[int]:
     if getattr(tok, "chat_template", None):
-        out = tok.apply_chat_template(D.messages(question), add_generation_prompt=True, tokenize=True)
-        return list(out["input_ids"] if hasattr(out, "keys") else out)
+        return chat_ids(tok, D.messages(question))
     return tok.encode(f"{D.SYSTEM}\nQuestion: {question}\nAnswer:", add_special_tokens=False)
 
 
