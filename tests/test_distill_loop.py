@@ -80,6 +80,27 @@ def test_keep_refuses_answers_that_echo_their_orders():
     assert not loop_data.echoes_orders(row, "the windmill turns. Is there anything else I can help with?")
 
 
+def test_keep_refuses_answers_that_repeat_themselves():
+    said_twice = "the mill turns in the wind. the farmer bakes bread at dawn. the mill turns in the wind."
+    assert loop_data.judge(_row(said_twice), 0.5, drop_repetitive=True) == "repetitive"
+    assert loop_data.judge(_row(said_twice), 0.5) == "kept"  # off by default (worse on dev)
+    looping = " ".join(f"the mill turns and the {w} sings" for w in ("bird", "wind", "rain", "sun", "moon"))
+    assert loop_data.repetitive(looping)  # no sentence twice, but most 4-word runs are repeats
+    assert not loop_data.repetitive("The mill turns in the wind. The farmer bakes bread at dawn. Children play.")
+    assert not loop_data.repetitive("Yes. Yes.")  # too short to count as a repeated sentence
+
+
+def test_the_kept_set_is_described_by_source_and_steps():
+    rows = [{"source": "composer", "first_met": True, "first_draft": "a", "final": "a", "steps": [], "iterations": 1,
+             "tokens": 100},
+            {"source": "dev3", "first_met": False, "first_draft": "b", "final": "B.", "iterations": 3, "tokens": 300,
+             "steps": ["rendered: uppercase", "rendered: period", "trimmed: a repeated loop (9 characters)"]}]
+    d = loop_data.describe(rows)
+    assert d["by_source"] == {"composer": 1, "dev3": 1} and d["first_draft_already_met"] == 1
+    assert d["first_draft_unchanged"] == 1 and d["with_program_steps"] == 1
+    assert d["answers_with_step"] == {"rendered": 1, "trimmed": 1} and d["mean_iterations"] == 2 and d["mean_tokens"] == 200
+
+
 def test_keep_refuses_off_topic_answers_and_records_the_first_draft(tmp_path):
     assert loop_data.judge(_row("my favourite colour is green and so is my hat."), similarity=0.05) == "off_topic"
     row = _row("the windmill turns slowly over the farm.", first="The Windmill Turns Slowly.")
@@ -227,7 +248,10 @@ def test_the_report_has_the_issues_format_and_pairs_on_the_students_prompts(tmp_
     assert s["models"]["base"]["single_pass"]["n"] == 10  # k999 is left out: only the students' prompts are compared
     assert s["models"]["base"]["single_pass"]["quality"] == 0.2 and s["models"]["lora"]["single_pass"]["quality"] == 0.6
     assert set(s["models"]["base"]["single_pass"]) >= {"quality", "tokens", "degenerate_share"}
-    assert s["best_student"] == "lora"
+    assert s["best_student"] == "lora" and s["best_chosen_on"] == "this suite"
+    chosen = build(runs, tmp_path / "chosen", adapters=tmp_path, best="gan")  # chosen on dev beforehand
+    assert chosen["best_student"] == "gan" and chosen["best_chosen_on"] == "the dev split"
+    assert chosen["best_vs_base_single"]["wins"] == 2
     b = s["best_vs_base_single"]
     assert b["wins"] == 4 and b["losses"] == 0 and abs(b["diff"] - 0.4) < 1e-9 and b["ci"][0] <= 0.4 <= b["ci"][1]
     assert s["between_students_single"]["gan_vs_lora"]["losses"] == 2

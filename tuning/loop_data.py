@@ -11,7 +11,11 @@ The loop's run on a train prompt is kept only if the answer it returns
   - is an answer to the request, not the small model's stock reply ("I'm ready to help. What can I do for you?"
     can meet "all capitals, two sentences"): no stock phrase, and some similarity to the request;
   - does not echo its orders: five words in a row from the revision prompt or the plan's instructions that the
-    user's prompt does not have ("Rewrite your answer to my request.", "I will write ordinary sentences...").
+    user's prompt does not have ("Rewrite your answer to my request.", "I will write ordinary sentences...");
+  - (only with drop_repetitive) does not repeat itself: no sentence said twice, at most MAX_REPEAT of its 4-word
+    sequences repeated. Off by default, as measured: 301 of the 775 finals repeat themselves that much, and a LoRA
+    taught on the 482 left was worse on the dev split than one taught on all 775 (14.6% vs 20.8% fully satisfied,
+    36 vs 26 degenerate answers of 96; assets/results/distill_loop/dev-choices.json).
 With it we keep the model's first draft (what one pass wrote: the GAN's "fake"), and the steps that made the final
 (rendering, filled slots), so that it is on record what the student is asked to learn to write by itself.
 """
@@ -39,6 +43,18 @@ MIN_SIMILARITY = 0.15  # answer vs request (all-MiniLM-L6-v2 cosine); below it t
 ORDERS = ("Rewrite your answer to my request.", "Follow these instructions:", "Reply with the new answer only.",
           "Reply with the answer only.")
 LEAK_WORDS = 5  # a run of this many words from the orders, not in the user's prompt, is an echo
+MAX_REPEAT = 0.2  # most share of an answer's 4-word sequences that may be repeats
+
+
+def repetitive(text: str) -> bool:
+    """A sentence (4+ words) said twice, or more than MAX_REPEAT of the 4-word sequences repeated."""
+    words = re.findall(r"\w+", text.lower())
+    grams = [tuple(words[i: i + 4]) for i in range(len(words) - 3)]
+    if grams and 1 - len(set(grams)) / len(grams) > MAX_REPEAT:
+        return True
+    sentences = [" ".join(re.findall(r"\w+", x.lower())) for x in re.split(r"(?<=[.!?])\s+|\n+", text)]
+    sentences = [x for x in sentences if len(x.split()) >= 4]
+    return len(sentences) != len(set(sentences))
 
 
 def _grams(text: str, n: int = LEAK_WORDS) -> set[tuple[str, ...]]:
@@ -63,7 +79,7 @@ def chosen(row: dict) -> dict | None:
     return next((it for it in row["iterations"] if it["iteration"] == row.get("best_iteration")), None)
 
 
-def judge(row: dict, similarity: float | None) -> str:
+def judge(row: dict, similarity: float | None, drop_repetitive: bool = False) -> str:
     """'kept', or why not."""
     from irg.engine.degenerate import degeneration
     from irg.evaluation.metrics import constraints_met
@@ -85,6 +101,8 @@ def judge(row: dict, similarity: float | None) -> str:
         return "stock_reply"
     if echoes_orders(row, final):
         return "echoes_orders"
+    if drop_repetitive and repetitive(final):
+        return "repetitive"
     if similarity is not None and similarity < MIN_SIMILARITY:
         return "off_topic"
     it = chosen(row)
@@ -93,7 +111,7 @@ def judge(row: dict, similarity: float | None) -> str:
     return "kept"
 
 
-def keep(gen: Path, out: Path = KEPT, split: dict[str, str] | None = None) -> dict:
+def keep(gen: Path, out: Path = KEPT, split: dict[str, str] | None = None, drop_repetitive: bool = False) -> dict:
     """Read the generation run's results.jsonl, write the kept rows; returns counts by reason.
     `split`: {id: prompt} of the train split (default: today's); {} = keep runs of any prompt (tests)."""
     from irg.evaluation.metrics import constraints_met
@@ -117,7 +135,7 @@ def keep(gen: Path, out: Path = KEPT, split: dict[str, str] | None = None) -> di
     sims = dict(zip((r["id"] for r in ok), Similarity.get().score([r["final"] for r in ok], [r["prompt"] for r in ok])))
     kept = []
     for r in rows:
-        why = judge(r, sims.get(r["id"]))
+        why = judge(r, sims.get(r["id"]), drop_repetitive)
         counts[why] = counts.get(why, 0) + 1
         if why != "kept":
             continue
@@ -134,6 +152,23 @@ def keep(gen: Path, out: Path = KEPT, split: dict[str, str] | None = None) -> di
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("".join(json.dumps(k, ensure_ascii=False) + "\n" for k in kept), encoding="utf-8")
     return {"runs": len(rows), **counts}
+
+
+def describe(kept: list[dict]) -> dict:
+    """What the kept set holds: sources, first drafts that already met everything, the program's steps."""
+    steps: dict[str, int] = {}
+    for r in kept:
+        for kind in {s.split(":")[0] for s in r["steps"]}:
+            steps[kind] = steps.get(kind, 0) + 1
+    by_source: dict[str, int] = {}
+    for r in kept:
+        by_source[r["source"]] = by_source.get(r["source"], 0) + 1
+    n = max(len(kept), 1)
+    return {"by_source": by_source, "first_draft_already_met": sum(r["first_met"] for r in kept),
+            "first_draft_unchanged": sum(r["first_draft"].strip() == r["final"].strip() for r in kept),
+            "with_program_steps": sum(bool(r["steps"]) for r in kept), "answers_with_step": steps,
+            "mean_iterations": round(sum(r["iterations"] for r in kept) / n, 2),
+            "mean_tokens": round(sum(r["tokens"] or 0 for r in kept) / n)}
 
 
 def load(path: Path = KEPT) -> list[dict]:

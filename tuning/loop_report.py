@@ -54,8 +54,10 @@ def _paired(a: dict[str, dict], b: dict[str, dict]) -> dict | None:
             "losses": p["losses"], "p_sign_test": round(p["p_sign_test"], 6)}
 
 
-def suite_table(runs: dict[str, dict[str, dict]], restrict: list[str] | None = None) -> dict:
-    """models x strategies for one suite ({model: {strategy: {id: row}}}), and the paired comparisons the issue asks for."""
+def suite_table(runs: dict[str, dict[str, dict]], restrict: list[str] | None = None, best: str | None = None) -> dict:
+    """models x strategies for one suite ({model: {strategy: {id: row}}}), and the paired comparisons the issue asks for.
+    `best`: the student chosen beforehand (on the dev split); without it, the best single pass here (a choice made on
+    the very prompts it is then measured on, and said so in "best_chosen_on")."""
     if restrict:  # the base run may cover more prompts: compare on the students' prompts
         runs = {n: {s: {i: r for i, r in rs.items() if i in restrict} for s, rs in by.items()} for n, by in runs.items()}
     out: dict = {"models": {n: {s: _figures(rs) for s, rs in by.items() if rs and s in ("single_pass", "irg_hybrid")}
@@ -63,8 +65,10 @@ def suite_table(runs: dict[str, dict[str, dict]], restrict: list[str] | None = N
     single = {n: by.get("single_pass", {}) for n, by in runs.items()}
     students = [n for n in STUDENT_NAMES if single.get(n)]
     if "base" in runs and students:
-        best = max(students, key=lambda n: out["models"][n]["single_pass"]["quality"])
+        chosen = best in students
+        best = best if chosen else max(students, key=lambda n: out["models"][n]["single_pass"]["quality"])
         out["best_student"] = best
+        out["best_chosen_on"] = "the dev split" if chosen else "this suite"
         out["best_vs_base_single"] = _paired(single[best], single["base"])
         out["students_vs_base_single"] = {n: _paired(single[n], single["base"]) for n in students}
         loop = {n: by.get("irg_hybrid", {}) for n, by in runs.items()}
@@ -77,7 +81,8 @@ def suite_table(runs: dict[str, dict[str, dict]], restrict: list[str] | None = N
     return out
 
 
-def build(runs: Path, out: Path, base: dict[str, Path] | None = None, adapters: Path | None = None) -> dict:
+def build(runs: Path, out: Path, base: dict[str, Path] | None = None, adapters: Path | None = None,
+          best: str | None = None) -> dict:
     """summary.json + summary.md from the per-suite, per-model result folders."""
     from tuning.loop_data import ADAPTERS, PREFIX
 
@@ -89,7 +94,7 @@ def build(runs: Path, out: Path, base: dict[str, Path] | None = None, adapters: 
             folders["base"] = base[suite]
         runs_of = {n: _rows(f) for n, f in folders.items() if (f / "results.jsonl").exists()}  # each file read once
         student_ids = sorted({i for n in STUDENT_NAMES for rs in runs_of.get(n, {}).values() for i in rs})
-        table = suite_table(runs_of, student_ids or None)
+        table = suite_table(runs_of, student_ids or None, best)
         if suite == "constraints":
             summary.update(table)
         else:

@@ -174,6 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     k = sub.add_parser("keep", help="the loop's runs -> the answers a student may learn from")
     k.add_argument("--gen", default="runs/distill_loop/gen", help="the generation run's folder (or results.jsonl)")
     k.add_argument("--out", default=str(loop_data.KEPT))
+    k.add_argument("--drop-repetitive", action="store_true",
+                   help="also leave out finals that repeat a sentence or many 4-word runs (worse on dev; see loop_data)")
+    k.add_argument("--record", default="assets/results/distill_loop/generation.json",
+                   help="where the counts are recorded (its other fields are kept; '' = nowhere)")
     t = sub.add_parser("train", help="train one student on the kept answers")
     for f in LoopStudentConfig.__dataclass_fields__.values():
         if f.name.isupper():
@@ -185,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("report", help="the table: base and students, one pass and with the loop")
     r.add_argument("--runs", default="runs/distill_loop/eval", help="<runs>/<suite>/<model>/results.jsonl")
     r.add_argument("--out", default="assets/results/distill_loop")
+    r.add_argument("--best", choices=("lora", "gan", "mle"), help="the student chosen on the dev split (default: the best "
+                   "single pass on each suite itself)")
     for suite in ("constraints", "heldout2", "open_qa"):
         r.add_argument(f"--base-{suite.replace('_', '-')}", help=f"an existing base-model run folder for {suite}")
     args = p.parse_args(argv)
@@ -202,12 +208,18 @@ def run_command(args) -> int:
         from tuning.loop_report import build
 
         base = {s: Path(v) for s in ("constraints", "heldout2", "open_qa") if (v := getattr(args, f"base_{s}"))}
-        summary = build(Path(args.runs), Path(args.out), base)
+        summary = build(Path(args.runs), Path(args.out), base, best=args.best)
         print((Path(args.out) / "summary.md").read_text())
         return 0 if summary.get("models") else 1
     if args.cmd == "keep":
-        counts = loop_data.keep(Path(args.gen), Path(args.out))
+        counts = loop_data.keep(Path(args.gen), Path(args.out), drop_repetitive=args.drop_repetitive)
         print(json.dumps(counts))
+        if args.record:
+            rec = Path(args.record)
+            old = json.loads(rec.read_text()) if rec.exists() else {}
+            old.update(keep=counts, kept=loop_data.describe(loop_data.load(Path(args.out))))
+            rec.parent.mkdir(parents=True, exist_ok=True)
+            rec.write_text(json.dumps(old, indent=1) + "\n")
         return 0
     if args.cmd == "export":
         export(args.student, Path(args.out))
