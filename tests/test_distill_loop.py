@@ -118,6 +118,11 @@ def test_keep_refuses_off_topic_answers_and_records_the_first_draft(tmp_path):
     assert counts == {"runs": 2, "not_in_split": 1, "kept": 1, "unmet": 1} and [k["id"] for k in kept] == ["tr001"]
     assert kept[0]["first_draft"] == "The Windmill Turns Slowly." and kept[0]["first_met"] is False
     assert kept[0]["steps"] == ["rendered: lowercase"] and kept[0]["source"] == "composer"
+    # round 2 learns from both rounds: the earlier kept set first, then this round's, each row saying its round
+    counts2 = loop_data.keep(src, tmp_path / "kept-r2.jsonl", split=split, round=2, earlier=[tmp_path / "kept.jsonl"])
+    both = loop_data.load(tmp_path / "kept-r2.jsonl")
+    assert counts2["kept"] == 1 and [k["round"] for k in both] == [1, 2] and {k["id"] for k in both} == {"tr001"}
+    assert loop_data.describe(both)["by_round"] == {"1": 1, "2": 1}
 
 
 # ---- three students on a tiny model ---------------------------------------------------------------------------

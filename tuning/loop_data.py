@@ -111,9 +111,12 @@ def judge(row: dict, similarity: float | None, drop_repetitive: bool = False) ->
     return "kept"
 
 
-def keep(gen: Path, out: Path = KEPT, split: dict[str, str] | None = None, drop_repetitive: bool = False) -> dict:
+def keep(gen: Path, out: Path = KEPT, split: dict[str, str] | None = None, drop_repetitive: bool = False,
+         round: int = 1, earlier: list[Path] = ()) -> dict:
     """Read the generation run's results.jsonl, write the kept rows; returns counts by reason.
-    `split`: {id: prompt} of the train split (default: today's); {} = keep runs of any prompt (tests)."""
+    `split`: {id: prompt} of the train split (default: today's); {} = keep runs of any prompt (tests).
+    `round`, `earlier`: a later round (expert iteration, as in ReST) learns from what every round kept: the kept sets
+    of `earlier` rounds come first in `out`, then this round's (a prompt may have an answer from each round)."""
     from irg.evaluation.metrics import constraints_met
     from irg.evaluation.summary import Similarity
 
@@ -148,7 +151,8 @@ def keep(gen: Path, out: Path = KEPT, split: dict[str, str] | None = None, drop_
                      "first_draft": draft, "first_finish": finish,
                      "first_met": all(constraints_met(draft, r["gold_constraints"])),
                      "steps": steps, "iterations": len(r["iterations"]), "tokens": r.get("tokens_total"),
-                     "similarity": sims.get(r["id"])})
+                     "similarity": sims.get(r["id"]), "round": round})
+    kept = [row for path in earlier for row in load(path)] + kept
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("".join(json.dumps(k, ensure_ascii=False) + "\n" for k in kept), encoding="utf-8")
     return {"runs": len(rows), **counts}
@@ -164,7 +168,10 @@ def describe(kept: list[dict]) -> dict:
     for r in kept:
         by_source[r["source"]] = by_source.get(r["source"], 0) + 1
     n = max(len(kept), 1)
-    return {"by_source": by_source, "first_draft_already_met": sum(r["first_met"] for r in kept),
+    rounds: dict[str, int] = {}
+    for r in kept:
+        rounds[str(r.get("round", 1))] = rounds.get(str(r.get("round", 1)), 0) + 1
+    return {"by_round": rounds, "by_source": by_source, "first_draft_already_met": sum(r["first_met"] for r in kept),
             "first_draft_unchanged": sum(r["first_draft"].strip() == r["final"].strip() for r in kept),
             "with_program_steps": sum(bool(r["steps"]) for r in kept), "answers_with_step": steps,
             "mean_iterations": round(sum(r["iterations"] for r in kept) / n, 2),

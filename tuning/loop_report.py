@@ -167,3 +167,35 @@ def teacher_section(path: Path = SUMMARY) -> str:
             "model's own first drafts as fake), and the same adapter with the likelihood phase only. Pick one with the "
             "adapter toggle on the Run tab.\n\nShare of prompts with every constraint met (constraints test split):\n\n"
             "| model | one pass | with the loop (irg_hybrid) |\n|---|---|---|\n" + "\n".join(rows) + f"\n\n{verdict}\n")
+
+
+def fictitious(out: Path, adapters: Path | None = None, compare: Path | None = None) -> dict:
+    """No forgetting, the issue's second yardstick: issue 6's adapters answer their own test questions (the fictitious
+    authors) as before now that the students ship beside them. Each adapter is put on a fresh copy of the model
+    (the same call the app makes), the base model with every adapter off, greedy, as in tuning.compare; the
+    committed compare.json figures are the "before". The students' own figures are there for what they cost."""
+    import copy
+
+    from irg.engine.models import load_hf
+    from tuning import adapters as A
+    from tuning import data as D
+    from tuning.compare import evaluate_answers
+
+    compare = compare or SUMMARY.parent.parent / "tuning" / "compare.json"
+    before = json.loads(Path(compare).read_text())
+    shipped = A.find("bundled", adapters)
+    model, tok = load_hf("bundled")
+    model = model.float()
+    meta = shipped["gan"].meta.get("data", {})
+    _, test = D.load_split(meta.get("split", "thesis"), seed=meta.get("seed", 0))
+    res: dict = {"questions": len(test), "models": {}}
+    for name in ("base", "gan", "lora", *(n for n in shipped if n.startswith("loop_"))):
+        m = model if name == "base" else A.apply(copy.deepcopy(model), shipped[name].path, shipped[name].kind)
+        got = evaluate_answers(m, tok, test)["mean"]
+        was = before.get(name, {}).get("test", {})
+        res["models"][name] = {"rouge1": got["rouge1"], "similarity": got["similarity"], "fact": got["fact"],
+                               "rouge1_committed": was.get("rouge1"),
+                               "unchanged": (round(got["rouge1"], 3) == round(was["rouge1"], 3)) if was else None}
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "fictitious.json").write_text(json.dumps(res, indent=1))
+    return res

@@ -174,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     k = sub.add_parser("keep", help="the loop's runs -> the answers a student may learn from")
     k.add_argument("--gen", default="runs/distill_loop/gen", help="the generation run's folder (or results.jsonl)")
     k.add_argument("--out", default=str(loop_data.KEPT))
+    k.add_argument("--round", type=int, default=1, help="which round these runs are (2: the loop ran with a student)")
+    k.add_argument("--earlier", action="append", default=[], help="an earlier round's kept set to learn from too")
     k.add_argument("--drop-repetitive", action="store_true",
                    help="also leave out finals that repeat a sentence or many 4-word runs (worse on dev; see loop_data)")
     k.add_argument("--record", default="assets/results/distill_loop/generation.json",
@@ -193,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
                    "single pass on each suite itself)")
     for suite in ("constraints", "heldout2", "open_qa"):
         r.add_argument(f"--base-{suite.replace('_', '-')}", help=f"an existing base-model run folder for {suite}")
+    f = sub.add_parser("fictitious", help="issue 6's adapters on their own test questions, with the students beside them")
+    f.add_argument("--out", default="assets/results/distill_loop")
     args = p.parse_args(argv)
     from tuning.errors import AdapterError
 
@@ -211,8 +215,14 @@ def run_command(args) -> int:
         summary = build(Path(args.runs), Path(args.out), base, best=args.best)
         print((Path(args.out) / "summary.md").read_text())
         return 0 if summary.get("models") else 1
+    if args.cmd == "fictitious":
+        from tuning.loop_report import fictitious
+
+        print(json.dumps(fictitious(Path(args.out)), indent=1))
+        return 0
     if args.cmd == "keep":
-        counts = loop_data.keep(Path(args.gen), Path(args.out), drop_repetitive=args.drop_repetitive)
+        counts = loop_data.keep(Path(args.gen), Path(args.out), drop_repetitive=args.drop_repetitive,
+                                round=args.round, earlier=[Path(e) for e in args.earlier])
         print(json.dumps(counts))
         if args.record:
             rec = Path(args.record)
