@@ -82,7 +82,8 @@ def test_adapter_toggle_drafts_with_the_lora_adapter(page):
     radio = page.locator("#adapter")
     assert radio.is_visible()
     labels = [o.strip() for o in radio.locator("label").all_inner_texts()]
-    assert labels[0] == "off" and {"GAN-tuned adapter", "LoRA adapter", "Loop-taught LoRA"} <= set(labels)
+    assert labels[0] == "off" and {"GAN-tuned adapter", "LoRA adapter", "Loop-taught LoRA", "Loop-taught GAN adapter",
+                                   "Loop-taught adapter (MLE only)"} <= set(labels)
     pick_preset(page, "Fictitious author (try the tuned adapters)")
     radio.get_by_text("LoRA adapter").click()
     page.click("#run")

@@ -46,7 +46,7 @@ def test_shipped_adapters_fit_the_bundled_model_and_leave_the_shared_model_alone
     from tuning.adapters import draft_backend, find
 
     shipped = {k: v for k, v in find("bundled").items() if k in ("gan", "lora")}  # issue 6's; the loop's students too
-    assert set(shipped) == {"gan", "lora"} and "loop_lora" in find("bundled")
+    assert set(shipped) == {"gan", "lora"} and {"loop_lora", "loop_gan", "loop_mle"} <= set(find("bundled"))
     for kind, a in shipped.items():
         assert a.meta["data"]["seed"] == 0 and a.meta["steps"] > 0 and "rouge1" in a.meta["test_metrics"]
     base = get_backend("bundled", backend="transformers")

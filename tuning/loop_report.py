@@ -157,9 +157,17 @@ def teacher_section(path: Path = SUMMARY) -> str:
         rows.append(f"| {label} | {one['quality']:.0%} ({one['tokens']:.0f} tokens) |" if one else f"| {label} | — |")
         rows[-1] += f" {loop['quality']:.0%} ({loop['tokens']:.0f} tokens) |" if loop else " not measured |"
     best = s.get("best_vs_base_single")
-    verdict = (f"The best student ({NAMES.get(s['best_student'], s['best_student'])}) in one pass against the base model in "
-               f"one pass: {best['diff']:+.0%} [{best['ci'][0]:+.0%}, {best['ci'][1]:+.0%}] ({best['wins']} prompts better, "
-               f"{best['losses']} worse).") if best else ""
+    verdict = ""
+    if best:
+        name = NAMES.get(s["best_student"], s["best_student"])
+        verdict = (f"The best student ({name}) in one pass against the base model in one pass: {best['diff']:+.0%} "
+                   f"[{best['ci'][0]:+.0%}, {best['ci'][1]:+.0%}] ({best['wins']} prompts better, {best['losses']} worse): "
+                   + ("the lesson took." if best["ci"][0] > 0 else "it did worse." if best["ci"][1] < 0 else
+                      "no difference this measurement can see; the lesson has not taken yet."))
+        other = (s.get("heldout2") or {}).get("students_vs_base_single", {}).get(s["best_student"])
+        if other:
+            verdict += (f" On prompts written by people (held-out phrasings): {other['diff']:+.0%} [{other['ci'][0]:+.0%}, "
+                        f"{other['ci'][1]:+.0%}] ({other['wins']} better, {other['losses']} worse).")
     return ("\n### The loop as a teacher\n\nEvery answer the loop keeps on a training prompt has been checked by the rules. "
             "Those verified answers (with the program's rendering already in them) are the lesson: a student adapter "
             "learns to write in **one pass** what the loop needed several passes for. Three students learn from the "
