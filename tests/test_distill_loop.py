@@ -119,10 +119,18 @@ def test_keep_refuses_off_topic_answers_and_records_the_first_draft(tmp_path):
     assert kept[0]["first_draft"] == "The Windmill Turns Slowly." and kept[0]["first_met"] is False
     assert kept[0]["steps"] == ["rendered: lowercase"] and kept[0]["source"] == "composer"
     # round 2 learns from both rounds: the earlier kept set first, then this round's, each row saying its round
-    counts2 = loop_data.keep(src, tmp_path / "kept-r2.jsonl", split=split, round=2, earlier=[tmp_path / "kept.jsonl"])
+    counts2 = loop_data.keep(src, tmp_path / "kept-r2.jsonl", split=split, round_no=2, earlier=[tmp_path / "kept.jsonl"])
     both = loop_data.load(tmp_path / "kept-r2.jsonl")
     assert counts2["kept"] == 1 and [k["round"] for k in both] == [1, 2] and {k["id"] for k in both} == {"tr001"}
     assert loop_data.describe(both)["by_round"] == {"1": 1, "2": 1}
+    # run again on its own output: this round's earlier rows are replaced, not doubled
+    loop_data.keep(src, tmp_path / "again.jsonl", split=split, round_no=2, earlier=[tmp_path / "kept-r2.jsonl"])
+    assert [k["round"] for k in loop_data.load(tmp_path / "again.jsonl")] == [1, 2]
+    from tuning.loop_students import main
+    same = str(tmp_path / "kept-r2.jsonl")  # writing over an earlier round's set is refused with a sentence
+    assert main(["keep", "--round", "2", "--gen", str(src), "--out", same, "--earlier", same, "--record", ""]) == 2
+    # a kept set written before rounds existed counts as round 1
+    assert loop_data.describe([{k: v for k, v in kept[0].items() if k != "round"}])["by_round"] == {"1": 1}
 
 
 # ---- three students on a tiny model ---------------------------------------------------------------------------
@@ -262,5 +270,8 @@ def test_the_report_has_the_issues_format_and_pairs_on_the_students_prompts(tmp_
     assert s["between_students_single"]["gan_vs_lora"]["losses"] == 2
     assert json.loads((tmp_path / "out" / "summary.json").read_text()) == s
     md = teacher_section(tmp_path / "out" / "summary.json")
-    assert "loop-taught LoRA | 60%" in md and "+40%" in md
+    assert "loop-taught LoRA | 60%" in md and "+40%" in md and "best here" in md and "better than the base" in md
+    worse = build(runs, tmp_path / "worse", adapters=tmp_path, best="gan")
+    assert worse["best_vs_base_single"]["diff"] > 0  # gan 40% vs base 20% on these prompts
+    assert "chosen on the dev split" in teacher_section(tmp_path / "worse" / "summary.json")
     assert teacher_section(tmp_path / "missing.json") == ""

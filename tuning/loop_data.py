@@ -13,7 +13,7 @@ The loop's run on a train prompt is kept only if the answer it returns
   - does not echo its orders: five words in a row from the revision prompt or the plan's instructions that the
     user's prompt does not have ("Rewrite your answer to my request.", "I will write ordinary sentences...");
   - (only with drop_repetitive) does not repeat itself: no sentence said twice, at most MAX_REPEAT of its 4-word
-    sequences repeated. Off by default, as measured: 301 of the 775 finals repeat themselves that much, and a LoRA
+    sequences repeated. Off by default, as measured: 293 of the 775 kept finals repeat themselves that much, and a LoRA
     taught on the 482 left was worse on the dev split than one taught on all 775 (14.6% vs 20.8% fully satisfied,
     36 vs 26 degenerate answers of 96; assets/results/distill_loop/dev-choices.json).
 With it we keep the model's first draft (what one pass wrote: the GAN's "fake"), and the steps that made the final
@@ -112,11 +112,12 @@ def judge(row: dict, similarity: float | None, drop_repetitive: bool = False) ->
 
 
 def keep(gen: Path, out: Path = KEPT, split: dict[str, str] | None = None, drop_repetitive: bool = False,
-         round: int = 1, earlier: list[Path] = ()) -> dict:
+         round_no: int = 1, earlier: list[Path] = ()) -> dict:
     """Read the generation run's results.jsonl, write the kept rows; returns counts by reason.
     `split`: {id: prompt} of the train split (default: today's); {} = keep runs of any prompt (tests).
-    `round`, `earlier`: a later round (expert iteration, as in ReST) learns from what every round kept: the kept sets
-    of `earlier` rounds come first in `out`, then this round's (a prompt may have an answer from each round)."""
+    `round_no`, `earlier`: a later round (expert iteration, as in ReST) learns from what every round kept: the kept
+    sets of `earlier` rounds come first in `out`, then this round's (a prompt may have an answer from each round;
+    an earlier row of this round, from a repeated call, is replaced)."""
     from irg.evaluation.metrics import constraints_met
     from irg.evaluation.summary import Similarity
 
@@ -151,8 +152,8 @@ def keep(gen: Path, out: Path = KEPT, split: dict[str, str] | None = None, drop_
                      "first_draft": draft, "first_finish": finish,
                      "first_met": all(constraints_met(draft, r["gold_constraints"])),
                      "steps": steps, "iterations": len(r["iterations"]), "tokens": r.get("tokens_total"),
-                     "similarity": sims.get(r["id"]), "round": round})
-    kept = [row for path in earlier for row in load(path)] + kept
+                     "similarity": sims.get(r["id"]), "round": round_no})
+    kept = [row for path in earlier for row in load(path) if row.get("round", 1) != round_no] + kept
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("".join(json.dumps(k, ensure_ascii=False) + "\n" for k in kept), encoding="utf-8")
     return {"runs": len(rows), **counts}

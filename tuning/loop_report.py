@@ -160,9 +160,10 @@ def teacher_section(path: Path = SUMMARY) -> str:
     verdict = ""
     if best:
         name = NAMES.get(s["best_student"], s["best_student"])
-        verdict = (f"The best student ({name}) in one pass against the base model in one pass: {best['diff']:+.0%} "
+        which = "chosen on the dev split" if s.get("best_chosen_on") == "the dev split" else "best here"
+        verdict = (f"The student {which} ({name}) in one pass against the base model in one pass: {best['diff']:+.0%} "
                    f"[{best['ci'][0]:+.0%}, {best['ci'][1]:+.0%}] ({best['wins']} prompts better, {best['losses']} worse): "
-                   + ("the lesson took." if best["ci"][0] > 0 else "it did worse." if best["ci"][1] < 0 else
+                   + ("better than the base model (the issue's bar is base + half the loop's gain)." if best["ci"][0] > 0 else "it did worse." if best["ci"][1] < 0 else
                       "no difference this measurement can see; the lesson has not taken yet."))
         other = (s.get("heldout2") or {}).get("students_vs_base_single", {}).get(s["best_student"])
         if other:
@@ -178,32 +179,47 @@ def teacher_section(path: Path = SUMMARY) -> str:
 
 
 def fictitious(out: Path, adapters: Path | None = None, compare: Path | None = None) -> dict:
-    """No forgetting, the issue's second yardstick: issue 6's adapters answer their own test questions (the fictitious
-    authors) as before now that the students ship beside them. Each adapter is put on a fresh copy of the model
-    (the same call the app makes), the base model with every adapter off, greedy, as in tuning.compare; the
-    committed compare.json figures are the "before". The students' own figures are there for what they cost."""
+    """No forgetting, the issue's second yardstick, on issue 6's fictitious authors (their 50 test questions, greedy,
+    40 tokens, fp32, as tuning.compare scored them):
+      - issue 6's adapters (gan, lora) loaded as the app loads them, now that the students ship beside them: their
+        ROUGE-1 and how many answers equal the ones committed in compare.json (the "before");
+      - each student against the base model, question by question: what the loop's lesson cost (or added) on
+        knowledge it was never shown. Each adapter goes on a fresh copy of the model; the base model stays as loaded."""
     import copy
+    from statistics import mean
 
     from irg.engine.models import load_hf
+    from irg.evaluation.summary import bootstrap_ci
     from tuning import adapters as A
     from tuning import data as D
     from tuning.compare import evaluate_answers
+    from tuning.errors import AdapterError
 
     compare = compare or SUMMARY.parent.parent / "tuning" / "compare.json"
     before = json.loads(Path(compare).read_text())
     shipped = A.find("bundled", adapters)
+    if "gan" not in shipped or "lora" not in shipped:
+        raise AdapterError("Issue 6's adapters (gan, lora) are not in assets/adapters: nothing to check.")
     model, tok = load_hf("bundled")
     model = model.float()
     meta = shipped["gan"].meta.get("data", {})
     _, test = D.load_split(meta.get("split", "thesis"), seed=meta.get("seed", 0))
     res: dict = {"questions": len(test), "models": {}}
+    per: dict[str, list[float]] = {}
     for name in ("base", "gan", "lora", *(n for n in shipped if n.startswith("loop_"))):
         m = model if name == "base" else A.apply(copy.deepcopy(model), shipped[name].path, shipped[name].kind)
-        got = evaluate_answers(m, tok, test)["mean"]
-        was = before.get(name, {}).get("test", {})
-        res["models"][name] = {"rouge1": got["rouge1"], "similarity": got["similarity"], "fact": got["fact"],
-                               "rouge1_committed": was.get("rouge1"),
-                               "unchanged": (round(got["rouge1"], 3) == round(was["rouge1"], 3)) if was else None}
+        got = evaluate_answers(m, tok, test)
+        per[name] = got["per_question"]["rouge1"]
+        row = {k: got["mean"][k] for k in ("rouge1", "similarity", "fact")}
+        was = before.get(name)
+        if was:  # issue 6's figure and answers
+            row |= {"rouge1_committed": was["test"]["rouge1"],
+                    "answers_as_committed": sum(a == b for a, b in zip(got["answers"], was["answers"]))}
+        if name.startswith("loop_"):
+            diffs = [a - b for a, b in zip(per[name], per["base"])]
+            row["rouge1_vs_base"] = {"diff": round(mean(diffs), 4), "ci": [round(x, 4) for x in bootstrap_ci(diffs)],
+                                     "better": sum(d > 0 for d in diffs), "worse": sum(d < 0 for d in diffs)}
+        res["models"][name] = row
     out.mkdir(parents=True, exist_ok=True)
     (out / "fictitious.json").write_text(json.dumps(res, indent=1))
     return res

@@ -172,14 +172,16 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m tuning.loop_students", description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
     k = sub.add_parser("keep", help="the loop's runs -> the answers a student may learn from")
-    k.add_argument("--gen", default="runs/distill_loop/gen", help="the generation run's folder (or results.jsonl)")
-    k.add_argument("--out", default=str(loop_data.KEPT))
-    k.add_argument("--round", type=int, default=1, help="which round these runs are (2: the loop ran with a student)")
+    k.add_argument("--round", type=int, choices=(1, 2), default=1,
+                   help="which round these runs are (2: the loop ran with a student; its files get an -r2 suffix)")
+    k.add_argument("--gen", help="the generation run's folder or results.jsonl (default: runs/distill_loop/gen, "
+                   "round 2: runs/distill_loop/gen-r2)")
+    k.add_argument("--out", help=f"the kept set (default: {os.path.relpath(loop_data.KEPT, paths.ROOT)}, round 2: kept-r2.jsonl)")
     k.add_argument("--earlier", action="append", default=[], help="an earlier round's kept set to learn from too")
     k.add_argument("--drop-repetitive", action="store_true",
                    help="also leave out finals that repeat a sentence or many 4-word runs (worse on dev; see loop_data)")
-    k.add_argument("--record", default="assets/results/distill_loop/generation.json",
-                   help="where the counts are recorded (its other fields are kept; '' = nowhere)")
+    k.add_argument("--record", help="where the counts are recorded, its other fields kept (default: "
+                   "assets/results/distill_loop/generation[-r2].json; '' = nowhere)")
     t = sub.add_parser("train", help="train one student on the kept answers")
     for f in LoopStudentConfig.__dataclass_fields__.values():
         if f.name.isupper():
@@ -198,11 +200,12 @@ def main(argv: list[str] | None = None) -> int:
     f = sub.add_parser("fictitious", help="issue 6's adapters on their own test questions, with the students beside them")
     f.add_argument("--out", default="assets/results/distill_loop")
     args = p.parse_args(argv)
+    from irg.engine.errors import ModelError
     from tuning.errors import AdapterError
 
     try:
         return run_command(args)
-    except (ValueError, AdapterError, OSError) as e:  # a sentence, not a traceback
+    except (ValueError, AdapterError, ModelError, OSError) as e:  # a sentence, not a traceback
         print(f"error: {e}", file=sys.stderr)
         return 2
 
@@ -221,13 +224,19 @@ def run_command(args) -> int:
         print(json.dumps(fictitious(Path(args.out)), indent=1))
         return 0
     if args.cmd == "keep":
-        counts = loop_data.keep(Path(args.gen), Path(args.out), drop_repetitive=args.drop_repetitive,
-                                round=args.round, earlier=[Path(e) for e in args.earlier])
+        suffix = "" if args.round == 1 else f"-r{args.round}"
+        gen = Path(args.gen or f"runs/distill_loop/gen{suffix}")
+        out = Path(args.out or loop_data.KEPT.with_name(f"kept{suffix}.jsonl"))
+        record = paths.ASSETS / "results" / "distill_loop" / f"generation{suffix}.json" if args.record is None else args.record
+        if out.resolve() in {Path(e).resolve() for e in args.earlier}:
+            raise ValueError("--out is one of the --earlier kept sets: write this round's set to a file of its own.")
+        counts = loop_data.keep(gen, out, drop_repetitive=args.drop_repetitive, round_no=args.round,
+                                earlier=[Path(e) for e in args.earlier])
         print(json.dumps(counts))
-        if args.record:
-            rec = Path(args.record)
+        if record:
+            rec = Path(record)
             old = json.loads(rec.read_text()) if rec.exists() else {}
-            old.update(keep=counts, kept=loop_data.describe(loop_data.load(Path(args.out))))
+            old.update(keep=counts, kept=loop_data.describe(loop_data.load(out)))
             rec.parent.mkdir(parents=True, exist_ok=True)
             rec.write_text(json.dumps(old, indent=1) + "\n")
         return 0
