@@ -271,6 +271,11 @@ def test_the_report_has_the_issues_format_and_pairs_on_the_students_prompts(tmp_
     assert json.loads((tmp_path / "out" / "summary.json").read_text()) == s
     md = teacher_section(tmp_path / "out" / "summary.json")
     assert "loop-taught LoRA | 60%" in md and "+40%" in md and "best here" in md and "better than the base" in md
+    assert "round_2" not in s
+    _results(runs / "constraints" / "lora_r2", {i: (good if n < 7 else bad) for n, i in enumerate(ids)})
+    r2 = build(runs, tmp_path / "r2", adapters=tmp_path)["round_2"]  # paired with round 1 and with the base model
+    assert r2["single_pass"]["quality"] == 0.7 and r2["vs_round_1_single"]["wins"] == 1 and r2["vs_base_single"]["wins"] == 5
+    assert "Round 2" in (tmp_path / "r2" / "summary.md").read_text()
     worse = build(runs, tmp_path / "worse", adapters=tmp_path, best="gan")
     assert worse["best_vs_base_single"]["diff"] > 0  # gan 40% vs base 20% on these prompts
     assert "chosen on the dev split" in teacher_section(tmp_path / "worse" / "summary.json")

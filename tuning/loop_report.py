@@ -99,10 +99,20 @@ def build(runs: Path, out: Path, base: dict[str, Path] | None = None, adapters: 
             summary.update(table)
         else:
             summary[suite] = table
+    # Round 2 (expert iteration): the LoRA taught by the loop that ran with the round-1 LoRA
+    r2 = runs / "constraints" / "lora_r2"
+    if (r2 / "results.jsonl").exists():
+        one = _rows(r2).get("single_pass", {})
+        base_one = (_rows(base["constraints"]) if "constraints" in base else _rows(runs / "constraints" / "base")).get("single_pass", {})
+        r1_one = _rows(runs / "constraints" / "lora").get("single_pass", {})
+        base_one = {i: r for i, r in base_one.items() if i in one}
+        summary["round_2"] = {"student": "lora_r2", "single_pass": _figures(one), "vs_base_single": _paired(one, base_one),
+                              "vs_round_1_single": _paired(one, r1_one)}
     adapters = adapters or ADAPTERS
     summary["training"] = {}
-    for n in STUDENT_NAMES:
-        meta = adapters / f"{PREFIX}-{n}" / "irg_meta.json" if n == "lora" else adapters / f"{PREFIX}-{n}.json"
+    for n in (*STUDENT_NAMES, "lora_r2"):
+        meta = (adapters / f"{PREFIX}-{n.replace('_', '-')}" / "irg_meta.json" if n.startswith("lora")
+                else adapters / f"{PREFIX}-{n}.json")
         if meta.exists():
             m = json.loads(meta.read_text())
             summary["training"][n] = {"seconds": m.get("train_seconds"), "peak_rss_mb": m.get("peak_rss_mb"),
@@ -133,6 +143,17 @@ def markdown(s: dict) -> str:
                 if p:
                     lines.append(f"- {key} {n}: {p['diff']:+.3f} [{p['ci'][0]:+.3f}, {p['ci'][1]:+.3f}], "
                                  f"{p['wins']} better / {p['losses']} worse, p={p['p_sign_test']:.3g}")
+        lines.append("")
+    r2 = s.get("round_2")
+    if r2:
+        f, b, r1 = r2["single_pass"], r2["vs_base_single"], r2["vs_round_1_single"]
+        lines += ["### Round 2 (the loop ran with the round-1 LoRA; the LoRA learnt again from both rounds)", "",
+                  f"- lora_r2 single pass: {f['quality']:.3f} [{f['quality_ci'][0]:.2f}, {f['quality_ci'][1]:.2f}] (n={f['n']}), "
+                  f"{f['tokens']:.0f} tokens, degenerate {f['degenerate_share']:.1%}"]
+        for label, p in (("vs base single pass", b), ("vs round 1 (lora) single pass", r1)):
+            if p:
+                lines.append(f"- {label}: {p['diff']:+.3f} [{p['ci'][0]:+.3f}, {p['ci'][1]:+.3f}], {p['wins']} better / "
+                             f"{p['losses']} worse, p={p['p_sign_test']:.3g}")
         lines.append("")
     for n, m in (s.get("training") or {}).items():
         lines.append(f"- training {n}: {m['seconds']} s, peak RSS {m['peak_rss_mb']} MB, {m['examples']} answers, "
