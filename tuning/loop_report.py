@@ -190,6 +190,12 @@ def teacher_section(path: Path = SUMMARY) -> str:
         if other:
             verdict += (f" On prompts written by people (held-out phrasings): {other['diff']:+.0%} [{other['ci'][0]:+.0%}, "
                         f"{other['ci'][1]:+.0%}] ({other['wins']} better, {other['losses']} worse).")
+    r2 = s.get("round_2")
+    if r2 and r2.get("vs_round_1_single"):
+        f, d = r2["single_pass"], r2["vs_round_1_single"]
+        verdict += (f" A second round (the loop run with the LoRA student, which then learnt again from both rounds): "
+                    f"{f['quality']:.0%} in one pass, {d['diff']:+.0%} [{d['ci'][0]:+.0%}, {d['ci'][1]:+.0%}] against "
+                    f"round 1, {f['degenerate_share']:.0%} of its answers degenerate.")
     return ("\n### The loop as a teacher\n\nEvery answer the loop keeps on a training prompt has been checked by the rules. "
             "Those verified answers (with the program's rendering already in them) are the lesson: a student adapter "
             "learns to write in **one pass** what the loop needed several passes for. Three students learn from the "
