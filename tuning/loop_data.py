@@ -160,21 +160,16 @@ def keep(gen: Path, out: Path = KEPT, split: dict[str, str] | None = None, drop_
 
 
 def describe(kept: list[dict]) -> dict:
-    """What the kept set holds: sources, first drafts that already met everything, the program's steps."""
-    steps: dict[str, int] = {}
-    for r in kept:
-        for kind in {s.split(":")[0] for s in r["steps"]}:
-            steps[kind] = steps.get(kind, 0) + 1
-    by_source: dict[str, int] = {}
-    for r in kept:
-        by_source[r["source"]] = by_source.get(r["source"], 0) + 1
+    """What the kept set holds: rounds, sources, first drafts that already met everything, the program's steps."""
+    from collections import Counter
+
     n = max(len(kept), 1)
-    rounds: dict[str, int] = {}
-    for r in kept:
-        rounds[str(r.get("round", 1))] = rounds.get(str(r.get("round", 1)), 0) + 1
-    return {"by_round": rounds, "by_source": by_source, "first_draft_already_met": sum(r["first_met"] for r in kept),
+    return {"by_round": dict(Counter(str(r.get("round", 1)) for r in kept)),  # sets from before rounds: round 1
+            "by_source": dict(Counter(r["source"] for r in kept)),
+            "first_draft_already_met": sum(r["first_met"] for r in kept),
             "first_draft_unchanged": sum(r["first_draft"].strip() == r["final"].strip() for r in kept),
-            "with_program_steps": sum(bool(r["steps"]) for r in kept), "answers_with_step": steps,
+            "with_program_steps": sum(bool(r["steps"]) for r in kept),
+            "answers_with_step": dict(Counter(kind for r in kept for kind in {s.split(":")[0] for s in r["steps"]})),
             "mean_iterations": round(sum(r["iterations"] for r in kept) / n, 2),
             "mean_tokens": round(sum(r["tokens"] or 0 for r in kept) / n)}
 

@@ -97,15 +97,15 @@ def build(runs: Path, out: Path, base: dict[str, Path] | None = None, adapters: 
         table = suite_table(runs_of, student_ids or None, best)
         if suite == "constraints":
             summary.update(table)
+            constraints_runs = runs_of
         else:
             summary[suite] = table
     # Round 2 (expert iteration): the LoRA taught by the loop that ran with the round-1 LoRA
     r2 = runs / "constraints" / "lora_r2"
     if (r2 / "results.jsonl").exists():
         one = _rows(r2).get("single_pass", {})
-        base_one = (_rows(base["constraints"]) if "constraints" in base else _rows(runs / "constraints" / "base")).get("single_pass", {})
-        r1_one = _rows(runs / "constraints" / "lora").get("single_pass", {})
-        base_one = {i: r for i, r in base_one.items() if i in one}
+        base_one = {i: r for i, r in constraints_runs.get("base", {}).get("single_pass", {}).items() if i in one}
+        r1_one = constraints_runs.get("lora", {}).get("single_pass", {})  # read once, above
         summary["round_2"] = {"student": "lora_r2", "single_pass": _figures(one), "vs_base_single": _paired(one, base_one),
                               "vs_round_1_single": _paired(one, r1_one)}
     adapters = adapters or ADAPTERS
