@@ -1,7 +1,8 @@
 """Shipped adapters (assets/adapters/) and the draft engines that use them.
 
     find("bundled")                    -> {"gan": Shipped(...), "lora": Shipped(...)}
-    draft_backend("bundled", "gan")    -> a transformers backend: the model with the adapter on
+    draft_backend("bundled", "gan")    -> a backend with the adapter on: llama.cpp for a GGUF model (the adapter
+                                          folded/merged into a cached copy of the file), else transformers
 
 Each (model, adapter) gets its own model instance, loaded once and shared: the adapter is
 never switched on a model that other runs use, so two sessions with different settings
@@ -9,9 +10,12 @@ cannot affect each other. Only safetensors files are read; a pickle is refused.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
+import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,31 +146,86 @@ def lora_keys(folder: Path) -> set[str]:
                            f"({str(e).splitlines()[0][:100] or type(e).__name__}); it may be damaged or a renamed pickle.") from e
 
 
-_backends: dict[tuple[str, str], object] = {}
+_backends: dict[tuple[str, str, str], object] = {}
 _lock = threading.Lock()
 
 
-def draft_backend(model: str, adapter: str):
-    """A shared transformers backend of `model` with `adapter` ("gan", "lora", or a path) applied."""
-    from irg.engine.backends.hf import TransformersBackend
-    from irg.engine.models import load_hf
-
-    model = (model or "").strip() or "bundled"
+def resolve_adapter(model: str, adapter: str) -> tuple[Path, str | None, str]:
+    """(path, kind or None, label) of a shipped adapter's name or an adapter path; AdapterError if there is none."""
     shipped = find(model).get(adapter)
     if shipped is not None:  # a shipped adapter, by its name
-        path, kind, label = shipped.path, shipped.kind, shipped.label
-    elif adapter in LABELS:
+        return shipped.path, shipped.kind, shipped.label
+    if adapter in LABELS:
         raise AdapterError(f"There is no {LABELS[adapter]} for the model '{model}'.")
-    else:
-        path, kind, label = Path(adapter), None, Path(adapter).name
-        if not path.exists():
-            raise AdapterError(f"There is no adapter at '{adapter}'.")
-    key = (model, str(path))
+    path = Path(adapter)
+    if not path.exists():
+        raise AdapterError(f"There is no adapter at '{adapter}'.")
+    return path, None, path.name
+
+
+def gguf_with_adapter(base: Path, adapter: Path, progress=None) -> Path:
+    """The base GGUF with the adapter folded (GAN) or merged (LoRA) in, for llama.cpp: built once on first use into
+    the project's cache folder, under a name keyed by the adapter's and the base file's contents, then reused.
+    NotFoldable if the adapter cannot be written into a model file (the faithful GAN variant)."""
+    from irg.engine.models import cache_root
+    from tuning.gguf_export import EXPORT_VERSION, export, file_hash
+
+    if adapter.suffix in PICKLES:
+        raise AdapterError(f"'{adapter.name}' is a pickle file; adapters are only loaded from safetensors.")
+    if adapter.is_dir():
+        check_lora_folder(adapter)
+    st = base.stat()
+    key = hashlib.sha256(f"{file_hash(adapter)}|{base.name}|{st.st_size}|{int(st.st_mtime)}|{EXPORT_VERSION}".encode())
+    out = cache_root() / "adapters" / f"{adapter.stem}-{key.hexdigest()[:16]}.gguf"
+    if out.exists():
+        return out
+    say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
+    how = "merging the LoRA into" if adapter.is_dir() else "folding the GAN-tuned adapter into"
+    say(f"First use of the adapter '{adapter.stem}' on llama.cpp: {how} a copy of the model file (once, about 10 s)…")
+    t = time.perf_counter()
+    export(base, adapter, out)
+    say(f"… done in {time.perf_counter() - t:.1f} s: {out} ({out.stat().st_size / 1e6:.0f} MB).")
+    return out
+
+
+def draft_backend(model: str, adapter: str, backend: str = "auto"):
+    """A shared backend of `model` with `adapter` (a shipped name or a path) applied. With a GGUF model and llama.cpp
+    (backend "auto" or "llama.cpp") the adapter is written into a copy of the model file and runs at llama.cpp's
+    speed; an adapter that cannot be (the faithful GAN variant) runs on transformers, and the backend's `note`
+    says why. backend "transformers" keeps it on transformers."""
+    from irg.engine.models import pick_backend, resolve
+
+    model = (model or "").strip() or "bundled"
+    path, kind, label = resolve_adapter(model, adapter)
+    spec = resolve(model)
+    engine = pick_backend(spec, backend)
+    key = (model, str(path), engine)
     with _lock:  # loads are rare and short: one lock keeps two first requests from loading twice
         if key not in _backends:
-            m, tok = load_hf(model)
-            _backends[key] = TransformersBackend(apply(m, path, kind).eval(), tok, model_id=f"{model} + {label}")
+            _backends[key] = _load(model, spec, path, kind, label, engine)
         return _backends[key]
+
+
+def _load(model, spec, path: Path, kind: str | None, label: str, engine: str):
+    from irg.engine.backends.hf import TransformersBackend
+    from irg.engine.models import load_hf
+    from tuning.gguf_export import NotFoldable
+
+    note = ""
+    if engine == "llama.cpp":
+        from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
+        from irg.engine.models import gguf_tokenizer_dir
+
+        try:
+            folded = gguf_with_adapter(Path(spec.path) / spec.gguf_file, path)
+        except NotFoldable as e:
+            note = f"{e} Its drafts run on transformers, about four times slower than llama.cpp."
+        else:
+            return LlamaCppBackend(folded, ChatTokenizer(gguf_tokenizer_dir(spec)), model_id=f"{model} + {label}")
+    m, tok = load_hf(model)
+    b = TransformersBackend(apply(m, path, kind).eval(), tok, model_id=f"{model} + {label}")
+    b.note = note
+    return b
 
 
 def ship_model_choice(src: Path, folder: str, model_name: str, base_model: str, meta: dict, dest: Path | None = None) -> Path:

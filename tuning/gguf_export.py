@@ -16,11 +16,19 @@ drown in a requantisation.
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from tuning.errors import AdapterError
+
+EXPORT_VERSION = "1"  # part of the cache key: bump when the written file would change
+
+
+class NotFoldable(AdapterError):
+    """The adapter cannot be written into a model file (it stays on transformers, and the user is told why)."""
 
 # peft's module names -> llama.cpp's tensor names (LLaMA-style models)
 LORA_TARGETS = {"q_proj": "attn_q", "k_proj": "attn_k", "v_proj": "attn_v", "o_proj": "attn_output",
@@ -42,7 +50,21 @@ def _copy(reader, out: Path, replace: dict[str, np.ndarray], add: list[tuple[str
     import gguf
 
     arch = reader.fields[gguf.Keys.General.ARCHITECTURE].contents()
-    tmp = out.with_suffix(".part")
+    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}-", suffix=".part")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        _write(reader, tmp, arch, replace, add, note)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # an interrupted write leaves nothing behind
+        raise
+    tmp.replace(out)  # a half-written file never has the final name
+    return out
+
+
+def _write(reader, tmp: Path, arch: str, replace: dict, add: list, note: dict) -> None:
+    import gguf
+
     writer = gguf.GGUFWriter(str(tmp), arch)
     for field in reader.fields.values():  # as gguf's own gguf_new_metadata script copies them
         if field.name == gguf.Keys.General.ARCHITECTURE or field.name.startswith("GGUF."):
@@ -66,8 +88,12 @@ def _copy(reader, out: Path, replace: dict[str, np.ndarray], add: list[tuple[str
     for name, t in zip(names, tensors):
         writer.write_tensor_data(replace[name] if name in replace else t.data, tensor_endianess=reader.endianess)
     writer.close()
-    tmp.replace(out)  # a half-written file never has the final name
-    return out
+
+
+def export(base: Path, adapter: Path, out: Path) -> Path:
+    """The base GGUF with the adapter in it: a GAN adapter file is folded, a LoRA folder merged."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return merge_lora(base, adapter, out) if Path(adapter).is_dir() else fold_gan(base, adapter, out)
 
 
 def dequantized(tensor) -> np.ndarray:
@@ -85,12 +111,12 @@ def fold_gan(base: Path, adapter: Path, out: Path) -> Path:
 
     gen, meta = load(adapter)
     if gen.noise_at_inference:
-        raise AdapterError("This adapter samples noise at every token (the thesis' faithful variant), so it is not a "
-                           "function of the embedding alone and cannot be folded into the model file.")
+        raise NotFoldable("This adapter samples noise at every token (the thesis' faithful variant), so it is not a "
+                          "function of the embedding alone and cannot be folded into the model file.")
     reader = gguf.GGUFReader(str(base))
     table = next((t for t in reader.tensors if t.name == "token_embd.weight"), None)
     if table is None or any(t.name == "output.weight" for t in reader.tensors):
-        raise AdapterError("Only a model whose output head is tied to its token embeddings can take a folded adapter.")
+        raise NotFoldable("Only a model whose output head is tied to its token embeddings can take a folded adapter.")
     E = dequantized(table)
     if E.shape[1] != gen.embed_dim:
         raise AdapterError(f"The adapter was made for embeddings of size {gen.embed_dim}, but this model's are {E.shape[1]}.")
@@ -114,7 +140,7 @@ def lora_deltas(folder: Path) -> dict[tuple[int, str], np.ndarray]:
 
     cfg = json.loads((folder / "adapter_config.json").read_text())
     if cfg.get("use_rslora") or cfg.get("rank_pattern") or cfg.get("alpha_pattern") or cfg.get("use_dora"):
-        raise AdapterError(f"The LoRA '{folder.name}' uses per-layer ranks, rsLoRA or DoRA, which this export does not merge.")
+        raise NotFoldable(f"The LoRA '{folder.name}' uses per-layer ranks, rsLoRA or DoRA, which this export does not merge.")
     scale = cfg["lora_alpha"] / cfg["r"]
     state = load_file(str(folder / "adapter_model.safetensors"))
     out = {}
@@ -124,8 +150,8 @@ def lora_deltas(folder: Path) -> dict[tuple[int, str], np.ndarray]:
         b = state[key.replace(".lora_A.", ".lora_B.")]
         parts = key.split(".")
         if "layers" not in parts:
-            raise AdapterError(f"The LoRA '{folder.name}' adapts '{key}', outside the transformer blocks; only block "
-                               "weights can be merged.")
+            raise NotFoldable(f"The LoRA '{folder.name}' adapts '{key}', outside the transformer blocks; only block "
+                              "weights can be merged.")
         layer = int(parts[parts.index("layers") + 1])
         module = parts[parts.index("lora_A") - 1]
         out[(layer, module)] = (b.astype(np.float32) @ a.astype(np.float32)) * scale
@@ -143,7 +169,7 @@ def merge_lora(base: Path, folder: Path, out: Path) -> Path:
     replace = {}
     for (layer, module), delta in lora_deltas(Path(folder)).items():
         if module not in LORA_TARGETS:
-            raise AdapterError(f"The LoRA adapts '{module}', which this export does not know how to place.")
+            raise NotFoldable(f"The LoRA adapts '{module}', which this export does not know how to place.")
         name = f"blk.{layer}.{LORA_TARGETS[module]}.weight"
         if name not in by_name:
             raise AdapterError(f"The LoRA adapts layer {layer}'s {module}, which this model does not have.")

@@ -60,7 +60,7 @@ class AdapterHooks:
 
     labels: dict  # kind -> what the app calls it ("gan" -> "GAN-tuned adapter")
     find: Callable[[str], dict]  # model name -> {kind: shipped adapter} made for it
-    draft_backend: Callable[[str, str], object]  # (model, kind or path) -> a backend with the adapter on
+    draft_backend: Callable[..., object]  # (model, kind or path, backend="auto") -> a backend with the adapter on
     students: Callable[[], dict]  # distilled students shipped as whole models: name -> shipped
     apply: Callable  # (transformers model, path, kind) -> the model with the adapter applied (AdapterError if not)
 

@@ -311,7 +311,9 @@ def main(argv=None) -> int:
             hooks = adapters()
             if hooks is None:
                 raise ConfigError("--adapter needs the tuning package (tuning/), which is not installed.")
-            drafter = hooks.draft_backend(args.model, args.adapter)
+            drafter = hooks.draft_backend(args.model, args.adapter, args.backend)
+            if getattr(drafter, "note", ""):
+                print(f"note: {drafter.note}", file=sys.stderr)
         events = run(args.prompt, backend, config, draft_backend=drafter)
         if args.json:
             for ev in events:

@@ -276,6 +276,7 @@ CARD_CSS = """
 .irg-summary { font-size: 0.9em; border-top: 1px solid #d0d7de; padding-top: 4px; }
 .irg-stop { font-weight: 600; margin: 8px 0; }
 .irg-error { color: #cf222e; font-weight: 600; }
+.irg-note { color: #57606a; margin-bottom: 6px; }
 .sev-critical .irg-dot { color: #cf222e; } .sev-major .irg-dot { color: #bc4c00; } .sev-minor .irg-dot { color: #8c959f; }
 .irg-lock { font-style: italic; }
 .irg-key { margin: 6px 0; }

@@ -134,6 +134,11 @@ def message(text: str) -> str:
     return f"<div class='irg-error'>⚠ {e(text)}</div>"
 
 
+def note(text: str) -> str:
+    """An informative line above a run (not an error): "" for no text."""
+    return f"<div class='irg-note'>ℹ {e(text)}</div>" if text else ""
+
+
 def warm_up() -> threading.Thread:
     """Load the prompt reader's embedding model in the background (a few seconds, once per process)."""
     from irg.engine.constraints.detect import warm

@@ -52,16 +52,20 @@ def stream_run(prompt: str, model: str, settings: dict, session: str | None, pre
     except (ConfigError, InputError, TypeError, ValueError) as err:
         yield {"cards": sess.message(str(err)), "final": "", "status": "⚠ nothing was run"}
         return
-    yield {"cards": "", "final": "", "files": [], "by_iteration": None, "by_tokens": None, "status": f"loading `{model}`…"}
+    yield {"cards": "", "final": "", "files": [], "by_iteration": None, "by_tokens": None, "status": f"loading `{model}`…" + (
+        f" with the {adapter} (its first use builds a llama.cpp copy of the model once, about 10 s)"
+        if adapter and adapter != sess.ADAPTER_OFF else "")}
     backend, drafter, failed = sess.load_engines(model, adapter)
     if failed:
         yield {"cards": failed[0], "status": failed[1]}
         return
+    # e.g. "this adapter cannot be folded into the model file: its drafts run on transformers", above the cards
+    note = sess.note(getattr(drafter, "note", ""))
     with sess.session_cancel(session) as cancel:
-        yield from _stream(RunView(preset), run(prompt, backend, config, cancel, draft_backend=drafter))
+        yield from _stream(RunView(preset), run(prompt, backend, config, cancel, draft_backend=drafter), note)
 
 
-def _stream(view: RunView, events) -> Iterator[dict]:
+def _stream(view: RunView, events, note: str = "") -> Iterator[dict]:
     from irg.engine.loop import InputError
 
     last_emit = 0.0
@@ -72,7 +76,7 @@ def _stream(view: RunView, events) -> Iterator[dict]:
             if isinstance(ev, DraftToken) and now - last_emit < UI_INTERVAL:
                 continue
             last_emit = now
-            out = {"cards": view.cards_html(), "status": f"running: iteration {max(view.cards, default=1)}…"}
+            out = {"cards": note + view.cards_html(), "status": f"running: iteration {max(view.cards, default=1)}…"}
             if redraw:
                 out.update(by_iteration=charts.quality_vs_iteration(view.curve), by_tokens=charts.quality_vs_tokens(view.curve))
             if isinstance(ev, Final):

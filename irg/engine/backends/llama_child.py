@@ -39,7 +39,9 @@ def make_server(cfg: dict):
     # other runs: 3 of 10 differed from a fresh server with no cache, 0 of 10 with 64, 256 or 8,192 MiB).
     p.cache_ram_mib = int(cfg.get("cache_mib", os.environ.get("IRG_LLAMACPP_CACHE_MIB", 256)))
     p.cpuparams.n_threads = cfg["threads"]
-    p.cpuparams_batch.n_threads = cfg["threads"]
+    p.cpuparams_batch.n_threads = cfg.get("batch_threads") or cfg["threads"]
+    if cfg.get("poll") is not None:  # how hard a thread waiting at a barrier spins (0-100; llama.cpp's default 50)
+        p.cpuparams.poll = p.cpuparams_batch.poll = int(cfg["poll"])
     if cfg.get("transport") == "http":
         p.hostnames = ["127.0.0.1"]
         p.port = 0  # a free port; the server tells its address

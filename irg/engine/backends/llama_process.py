@@ -26,11 +26,12 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from irg.engine import backends
+from irg.engine.backends.probation import Cancelled, Probation  # noqa: F401 — Cancelled: importable from here
+from irg.engine.backends.cpu import SWITCH_DRAIN, CoreFollower, available_cores, follow_cores
 from irg.engine.errors import BackendError, ModelError
 
 TRANSPORTS = ("http", "pipe", "inproc")
@@ -47,55 +48,6 @@ OnChunk = Callable[[dict], bool]  # returns True to stop the request
 
 class ModelCrashed(BackendError):
     """The model process died while this request was in flight."""
-
-
-class Cancelled(Exception):
-    """The caller cancelled while the request waited for its turn."""
-
-
-class Probation:
-    """After a crash, each request that was in flight runs once more — alone: while a retry waits or runs, no new
-    request starts. A retry that brings the process down again is then surely the request that crashed it, and takes
-    nobody with it."""
-
-    def __init__(self):
-        self.cond = threading.Condition()
-        self.running = 0  # first attempts under way
-        self.retries_waiting = 0
-        self.retrying = False
-
-    def _wait(self, ready: Callable[[], bool], cancel: threading.Event) -> None:
-        while not self.cond.wait_for(ready, timeout=POLL):
-            if cancel.is_set():
-                raise Cancelled
-
-    @contextmanager
-    def first(self, cancel: threading.Event) -> Iterator[None]:
-        with self.cond:
-            self._wait(lambda: not self.retrying and not self.retries_waiting, cancel)
-            self.running += 1
-        try:
-            yield
-        finally:
-            with self.cond:
-                self.running -= 1
-                self.cond.notify_all()
-
-    @contextmanager
-    def retry(self, cancel: threading.Event) -> Iterator[None]:
-        with self.cond:
-            self.retries_waiting += 1
-            try:
-                self._wait(lambda: not self.retrying and self.running == 0, cancel)
-            finally:
-                self.retries_waiting -= 1
-            self.retrying = True
-        try:
-            yield
-        finally:
-            with self.cond:
-                self.retrying = False
-                self.cond.notify_all()
 
 
 class InProcess:
@@ -140,8 +92,15 @@ class LlamaProcess:
         self.probation = Probation()
         self._client = None
         self._closed = False
+        self.switches = 0  # children restarted with another thread count (not counted as restarts)
+        self.draining = threading.Event()  # set while a thread switch waits for the requests in flight
+        if cfg.get("follow_cores"):
+            n = CoreFollower(available_cores()).start_threads()
+            self.cfg.update(threads=n, batch_threads=n)
         self.ensure()  # a model that cannot load fails here, with a sentence, not on the first request
         threading.Thread(target=self._monitor, daemon=True, name="irg-llama-monitor").start()
+        if cfg.get("follow_cores"):
+            threading.Thread(target=follow_cores, args=(self,), daemon=True, name="irg-llama-cores").start()
 
     # ---- the child's life ---------------------------------------------------------------------------------
     def ensure(self) -> subprocess.Popen:
@@ -150,9 +109,10 @@ class LlamaProcess:
                 self._start()
             return self.proc
 
-    def _start(self) -> None:
+    def _start(self, switch: bool = False) -> None:
         root = str(Path(__file__).resolve().parents[3])  # the child imports irg from here, whatever the working folder
         env = {**os.environ, "GGML_NO_BACKTRACE": "1",  # an abort must not spend seconds attaching gdb
+               **({"OMP_WAIT_POLICY": self.cfg["omp_wait_policy"]} if self.cfg.get("omp_wait_policy") else {}),
                "PYTHONPATH": os.pathsep.join([root, *filter(None, [os.environ.get("PYTHONPATH")])])}
         proc = subprocess.Popen([sys.executable, "-m", "irg.engine.backends.llama_child", json.dumps(self.cfg)],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
@@ -169,10 +129,32 @@ class LlamaProcess:
             proc.wait()
             raise ModelError(f"The model process did not start ({self._last_words() or 'no message'}).")
         self.address = first.get("address", "")
-        self.restarts += self.started > 0
+        self.restarts += self.started > 0 and not switch
         self.started += 1
         self.proc = proc
         self.last_heard = time.monotonic()
+
+    def switch_threads(self, threads: int, drain: float | None = None) -> bool:
+        """Restart the child with `threads` decode threads once no request is in flight (new requests wait up to
+        `drain` seconds meanwhile). False if requests did not drain in time (the caller tries again later)."""
+        self.draining.set()
+        try:
+            t_end = time.monotonic() + (SWITCH_DRAIN if drain is None else drain)
+            while self.active and time.monotonic() < t_end and not self._closed:
+                time.sleep(0.05)
+            with self.lock:
+                if self.active or self._closed:
+                    return False
+                old = self.proc
+                self.cfg = {**self.cfg, "threads": threads, "batch_threads": threads}
+                if old is not None and old.poll() is None:
+                    old.kill()
+                    old.wait()
+                self._start(switch=True)
+                self.switches += 1
+                return True
+        finally:
+            self.draining.clear()
 
     def _last_words(self) -> str:
         lines = [ln for ln in self.stderr_tail if ln.strip()]
@@ -273,6 +255,9 @@ class LlamaProcess:
     def complete(self, body: dict, on_chunk: OnChunk, cancel: threading.Event, deadline: float) -> None:
         """Stream one request's chunks to `on_chunk` until it returns True, the request ends, `cancel` is set or it
         outlives `deadline` seconds (BackendError). Raises ModelCrashed if the child dies meanwhile."""
+        t_wait = time.monotonic() + SWITCH_DRAIN + START_TIMEOUT
+        while self.draining.is_set() and time.monotonic() < t_wait and not cancel.is_set():
+            time.sleep(0.05)  # a thread switch is waiting for the requests in flight: do not start another
         with self.active_lock:
             if self.active == 0:
                 self.last_heard = max(self.last_heard, time.monotonic())  # idle time is not silence

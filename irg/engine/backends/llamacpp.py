@@ -37,6 +37,7 @@ from irg.engine.backends import (
     relay,
     watchdog_deadline,
 )
+from irg.engine.backends.cpu import cpu_settings
 from irg.engine.backends.llama_process import Cancelled, ModelCrashed
 from irg.engine.decoding import DecodingConstraints, banned_token_ids, word_forms
 
@@ -103,7 +104,7 @@ class LlamaCppBackend(Backend):
         # shared by the slots, reusing cached prompt prefixes made greedy output depend on earlier requests (7 of
         # 12 first drafts differed); per-slot caches keep the reuse (prefill is slow on 2 cores) and the output
         # reproducible (12/12 then; after longer, concurrent histories 0-3 of 10 still differ: irg.bench history).
-        cfg = {"model": str(gguf), "n_parallel": n_parallel, "slot_ctx": slot_ctx, "threads": threads or os.cpu_count() or 2}
+        cfg = {"model": str(gguf), "n_parallel": n_parallel, "slot_ctx": slot_ctx, **cpu_settings(threads)}
         self.engine = make_engine(cfg if cache_mib is None else {**cfg, "cache_mib": cache_mib}, transport)
         self.tokenizer = tokenizer
         self.model_id = model_id

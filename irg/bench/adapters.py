@@ -1,0 +1,227 @@
+"""Adapters at llama.cpp speed, and llama.cpp when the CPU is shared (issue 25).
+
+    python -m irg.bench speed --adapters --contention --out assets/results/adapters/speed.json
+
+  teacher_forced()  next-token argmax agreement of two engines on the same forced token sequences: the adapter's
+                    llama.cpp file against transformers + adapter, judged against base llama.cpp vs base transformers
+                    (the quantisation noise is the yardstick)
+  single_stream()   greedy tok/s and first-token time of one backend, in this process
+  contention()      single-stream tok/s of a fresh model process alone and with one or two busy processes beside it
+                    (another llama.cpp process decoding; a `while 1: pass` burner), per CPU setting
+"""
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+PROMPTS = ["Explain how rain forms.", "Write a story about a lighthouse keeper.", "Describe how a bicycle works.",
+           "Give advice to a new student.", "Describe the water cycle."]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# ---- teacher-forced agreement ----------------------------------------------------------------------------------
+def llama_next_tokens(backend, ids: list[int], start: int) -> list[int]:
+    """llama.cpp's greedy next token after each prefix ids[:k], k = start..len(ids)-1. Each request extends the one
+    before, so with prompt caching only one new token is evaluated per request."""
+    out = []
+    for k in range(start, len(ids)):
+        got: list[int] = []
+
+        def on_chunk(chunk: dict) -> bool:
+            for choice in chunk.get("choices", []):
+                for tok in ((choice.get("logprobs") or {}).get("content") or []):
+                    got.append(int(tok["id"]))
+            return False
+        body = {"prompt": ids[:k], "n_predict": 1, "stream": True, "cache_prompt": True, "temperature": 0.0,
+                "top_k": 1, "n_probs": 1, "samplers": ["top_k"]}
+        backend.engine.complete(body, on_chunk, threading.Event(), 120.0)
+        out.append(got[0] if got else -1)
+    return out
+
+
+def hf_next_tokens(model, ids: list[int], start: int) -> list[int]:
+    """transformers' argmax after each prefix ids[:k], k = start..len(ids)-1, from one forward pass."""
+    import torch
+
+    with torch.no_grad():
+        logits = model(torch.tensor([ids], device=model.device)).logits[0]
+    return logits[start - 1: len(ids) - 1].argmax(-1).tolist()
+
+
+def forced_sequences(tokenizer, pairs: list[tuple[list[dict], str]]) -> list[tuple[list[int], int]]:
+    """(token ids of chat prompt + forced answer, index of the answer's first token) for (messages, answer) pairs."""
+    seqs = []
+    for messages, answer in pairs:
+        prompt = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        p = tokenizer(prompt, add_special_tokens=False)["input_ids"]
+        a = tokenizer(answer, add_special_tokens=False)["input_ids"]
+        seqs.append((p + a, len(p)))
+    return seqs
+
+
+def teacher_forced(hf_model, llama_backend, seqs: list[tuple[list[int], int]]) -> dict:
+    """Share of forced positions where both engines pick the same next token."""
+    same = total = 0
+    for ids, start in seqs:
+        a, b = hf_next_tokens(hf_model, ids, start), llama_next_tokens(llama_backend, ids, start)
+        same += sum(x == y for x, y in zip(a, b))
+        total += len(a)
+    return {"positions": total, "agreement": same / max(total, 1)}
+
+
+# ---- single stream ----------------------------------------------------------------------------------------------
+def single_stream(backend, runs: int = 3, new_tokens: int = 256) -> dict:
+    """Greedy tok/s over `new_tokens` and time to the first token, medians of `runs` (after one warm-up request)."""
+    from irg.engine.backends import GenRequest
+
+    backend.generate(GenRequest([{"role": "user", "content": "Hi."}], max_new_tokens=4))
+    rates, firsts = [], []
+    for i in range(runs):
+        req = GenRequest([{"role": "user", "content": f"{PROMPTS[i % len(PROMPTS)]} ({i})"}], max_new_tokens=new_tokens)
+        t0 = time.perf_counter()
+        stream = backend.stream(req)
+        first = None
+        for _ in stream:
+            first = first or time.perf_counter() - t0
+        g = stream.result
+        rates.append(g.completion_tokens / (time.perf_counter() - t0))
+        firsts.append(first or 0.0)
+    return {"tok_s": round(statistics.median(rates), 1), "first_token_ms": round(statistics.median(firsts) * 1000),
+            "runs": runs, "new_tokens": new_tokens}
+
+
+# ---- contention -------------------------------------------------------------------------------------------------
+PROBE = """
+import json, sys
+from irg.bench.adapters import single_stream
+from irg.engine.models import get_backend
+b = get_backend("bundled", "llama.cpp")
+print(json.dumps(single_stream(b, int(sys.argv[1]))), flush=True)
+b.close()
+"""
+DECODER = """
+from irg.engine.backends import GenRequest
+from irg.engine.models import get_backend
+b = get_backend("bundled", "llama.cpp")
+print("READY", flush=True)
+i = 0
+while True:
+    i += 1
+    b.generate(GenRequest([{"role": "user", "content": f"Write a long story number {i} about a river."}], max_new_tokens=512))
+"""
+BURNER = "while 1: pass"
+
+
+def _python(code: str, env: dict, *args: str, **kw) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT, env=env, start_new_session=True, **kw)
+
+
+def _stop(p: subprocess.Popen) -> None:
+    import signal
+
+    try:
+        os.killpg(p.pid, signal.SIGKILL)  # the decoder's model child is in its process group
+    except ProcessLookupError:
+        pass
+    p.wait()
+
+
+def contention(settings: dict[str, dict[str, str]], runs: int = 3,
+               busy: dict[str, list[str]] | None = None) -> dict:
+    """{setting: {scenario: tok/s}}: a fresh model process's single-stream speed with the environment `settings[name]`
+    (e.g. {"OMP_WAIT_POLICY": "passive"}), alone and beside busy processes (which run with the same environment)."""
+    busy = busy or {"idle": [], "one_busy_decoder": ["decoder"], "one_busy_burner": ["burner"],
+                    "two_busy": ["decoder", "burner"]}
+    out: dict[str, dict] = {}
+    for name, extra in settings.items():
+        env = {**os.environ, **extra, "PYTHONPATH": str(ROOT)}
+        row: dict = {"env": extra}
+        for scenario, kinds in busy.items():
+            others = []
+            try:
+                for kind in kinds:
+                    if kind == "decoder":
+                        p = _python(DECODER, env, stdout=subprocess.PIPE, text=True)
+                        p.stdout.readline()  # READY: its model is loaded and decoding
+                    else:
+                        p = _python(BURNER, env)
+                    others.append(p)
+                time.sleep(1.0)
+                probe = _python(PROBE, env, str(runs), stdout=subprocess.PIPE, text=True)
+                line = probe.communicate(timeout=1800)[0].strip().splitlines()[-1]
+                row[scenario] = json.loads(line)["tok_s"]
+            finally:
+                for p in others:
+                    _stop(p)
+            print(json.dumps({"setting": name, "scenario": scenario, "tok_s": row[scenario]}), file=sys.stderr, flush=True)
+        idle = row.get("idle")
+        for scenario in busy:
+            if scenario != "idle" and idle:
+                row[f"{scenario}_share"] = round(row[scenario] / idle, 3)
+        out[name] = row
+    return out
+
+
+# ---- the adapters' own speed -------------------------------------------------------------------------------------
+def adapter_speeds(names: tuple[str, ...] = ("gan", "lora"), runs: int = 3) -> dict:
+    """Base and each shipped adapter: single-stream tok/s on the backend the app uses (llama.cpp for the bundled
+    model), the one-time build (seconds, MB) into an empty cache, the first token after the toggle (model process
+    start included; file built), and the same adapter on transformers for comparison."""
+    import tempfile
+
+    from irg.engine.backends import GenRequest
+    from irg.engine.models import bundled_gguf, get_backend
+    from tuning import adapters as A
+
+    out: dict = {"base": {**single_stream(get_backend("bundled", "llama.cpp"), runs), "backend": "llama.cpp"}}
+    with tempfile.TemporaryDirectory() as cache:
+        old = os.environ.get("IRG_CACHE_DIR")
+        os.environ["IRG_CACHE_DIR"] = cache  # an empty cache: the first use builds the file
+        try:
+            for name in names:
+                path, _, _ = A.resolve_adapter("bundled", name)
+                t = time.perf_counter()
+                built = A.gguf_with_adapter(bundled_gguf(), path, progress=lambda line: None)
+                build_s = time.perf_counter() - t
+                t = time.perf_counter()  # the toggle: load the drafter, then the first token of a request
+                b = A.draft_backend("bundled", name)
+                s = b.stream(GenRequest([{"role": "user", "content": "Who is Aurel Merriday?"}], max_new_tokens=8))
+                pieces = iter(s)
+                first = next(pieces, None) is not None and time.perf_counter() - t
+                for _ in pieces:  # the rest of the request (a fresh iter(s) would start it again)
+                    pass
+                row = {**single_stream(b, runs), "backend": b.name, "build_s": round(build_s, 1),
+                       "file_mb": round(built.stat().st_size / 1e6, 1),
+                       "first_token_after_toggle_ms": round((first or 0) * 1000)}
+                hf = A.draft_backend("bundled", name, "transformers")
+                row["transformers_tok_s"] = single_stream(hf, runs)["tok_s"]
+                out[name] = row
+                print(json.dumps({name: row}), file=sys.stderr, flush=True)
+        finally:
+            if old is None:
+                os.environ.pop("IRG_CACHE_DIR", None)
+            else:
+                os.environ["IRG_CACHE_DIR"] = old
+    return out
+
+
+def agreement(names: tuple[str, ...] = ("gan", "lora"), n: int = 50) -> dict:
+    """Teacher-forced agreement on the adapters' own held-out questions (forced answer: the reference): base llama.cpp
+    vs base transformers (the yardstick), then each adapter's llama.cpp file vs transformers + the adapter."""
+    from irg.engine.models import get_backend
+    from tuning import adapters as A
+    from tuning import data as D
+
+    _, test = D.load_split()
+    hf = get_backend("bundled", "transformers")
+    seqs = forced_sequences(hf.tokenizer, [(D.messages(qa.question), qa.answer) for qa in test[:n]])
+    out = {"questions": len(seqs), "base": teacher_forced(hf.model, get_backend("bundled", "llama.cpp"), seqs)}
+    for name in names:
+        out[name] = teacher_forced(A.draft_backend("bundled", name, "transformers").model, A.draft_backend("bundled", name), seqs)
+    return out

@@ -1,0 +1,142 @@
+"""How the llama.cpp child uses the CPU: thread counts, barrier polling, OpenMP's wait policy, and decode threads that
+follow the cores other processes leave free (`python -m irg.bench speed --contention` measures them).
+
+Why following matters: llama.cpp's threads meet at a barrier after every operation and spin there. With two threads
+on two cores and one busy neighbour, the thread that shares its core waits a scheduler slice at each barrier while its
+partner spins: single-stream decoding fell from ~85 to ~3 tok/s here. One thread per free core has no one to wait
+for. A thread count is fixed when llama.cpp starts, so the supervisor (llama_process.py) restarts the child with the
+new count, only between requests.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from irg.engine.errors import ModelError
+
+# CPU defaults (cpu_settings): chosen with `python -m irg.bench speed --contention` (assets/results/adapters/speed.json).
+DEFAULT_POLL: int | None = None  # None: llama.cpp's own (50)
+DEFAULT_OMP_WAIT_POLICY = ""  # "": OpenMP's own
+
+def _env_int(name: str, low: int, high: int) -> int | None:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise ModelError(f"{name} must be a whole number from {low} to {high}, not '{raw}'.")
+    return value
+
+
+def cpu_settings(threads: int | None = None) -> dict:
+    """How the child uses the CPU: decode threads, prompt (batch) threads, barrier polling and OpenMP's wait policy.
+    Each is settable by environment variable (e.g. on a shared Space): IRG_LLAMACPP_THREADS, IRG_LLAMACPP_BATCH_THREADS,
+    IRG_LLAMACPP_POLL (0-100) and OMP_WAIT_POLICY (passive | active) as OpenMP reads it. Unless the thread count is
+    pinned, it follows the cores other processes leave free (CoreFollower)."""
+    cores = available_cores()
+    pinned = threads or _env_int("IRG_LLAMACPP_THREADS", 1, 512)
+    threads = pinned or cores
+    out = {"threads": threads, "follow_cores": not pinned and FOLLOW_CORES,
+           "batch_threads": _env_int("IRG_LLAMACPP_BATCH_THREADS", 1, 512) or threads}
+    poll = _env_int("IRG_LLAMACPP_POLL", 0, 100)
+    out["poll"] = DEFAULT_POLL if poll is None else poll
+    wait = os.environ.get("OMP_WAIT_POLICY", "").strip().lower()
+    if wait and wait not in ("passive", "active"):
+        raise ModelError(f"OMP_WAIT_POLICY must be passive or active, not '{wait}'.")
+    out["omp_wait_policy"] = wait or DEFAULT_OMP_WAIT_POLICY
+    return out
+
+
+FOLLOW_CORES = True
+FOLLOW_SECONDS = 2.0  # how often the free cores are sampled
+SWITCH_AFTER = 2  # samples in a row that must agree before the thread count changes
+SWITCH_DRAIN = 5.0  # seconds new requests wait for the ones in flight to end before a switch (else: later)
+SWITCH_BACKOFF = 30.0  # after a switch that found requests still in flight, wait this long before the next try
+
+
+
+def available_cores() -> int:
+    """The cores this process may use: its CPU affinity, capped by a cgroup CPU quota (a container, a Space)."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        n = os.cpu_count() or 2
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            n = min(n, max(1, -(-int(quota) // int(period))))
+    except (OSError, ValueError):
+        pass
+    return max(1, n)
+
+
+def threads_for(cores: int, others: float) -> int:
+    """One decode thread per core the other processes leave free (rounded), at least one."""
+    return max(1, min(cores, round(cores - others)))
+
+
+def _busy_seconds() -> float | None:
+    """CPU seconds all cores spent busy since boot (/proc/stat; steal = time a neighbour on the host took)."""
+    try:
+        f = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = f
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _process_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class CoreFollower:
+    """Samples how many cores other processes keep busy (everything but our model process) and says which thread
+    count the model process should have; a new count only after SWITCH_AFTER samples in a row agree."""
+
+    def __init__(self, cores: int):
+        self.cores = cores
+        self.last: tuple | None = None
+        self.others: float | None = None
+        self.votes: list[int] = []
+
+    def start_threads(self, seconds: float = 0.3) -> int:
+        """The thread count to start with: what other processes leave free over a short look (no model yet)."""
+        a = _busy_seconds()
+        time.sleep(seconds)
+        b = _busy_seconds()
+        return self.cores if a is None or b is None else threads_for(self.cores, max(0.0, (b - a) / seconds))
+
+    def sample(self, pid: int, current: int) -> int | None:
+        """The thread count to switch to, or None to stay."""
+        now = (time.monotonic(), _busy_seconds(), _process_seconds(pid), pid)
+        prev, self.last = self.last, now
+        if prev is None or None in now or None in prev or prev[3] != pid or now[0] <= prev[0]:
+            return None  # first sample, no /proc, or a new child since the last one
+        self.others = max(0.0, ((now[1] - prev[1]) - (now[2] - prev[2])) / (now[0] - prev[0]))
+        self.votes = (self.votes + [threads_for(self.cores, self.others)])[-SWITCH_AFTER:]
+        if len(self.votes) == SWITCH_AFTER and len(set(self.votes)) == 1 and self.votes[0] != current:
+            return self.votes[0]
+        return None
+
+
+def follow_cores(engine) -> None:
+    """The supervisor's thread: sample every FOLLOW_SECONDS and ask `engine` (a LlamaProcess) to switch when the free
+    cores call for another thread count."""
+    follower = CoreFollower(available_cores())
+    while not engine._closed:
+        time.sleep(FOLLOW_SECONDS)
+        proc = engine.proc
+        if proc is None or proc.poll() is not None:
+            continue
+        want = follower.sample(proc.pid, engine.cfg["threads"])
+        if want is not None and not engine.switch_threads(want):
+            follower.votes.clear()
+            time.sleep(SWITCH_BACKOFF)  # busy: do not hold new requests again soon

@@ -1,0 +1,172 @@
+"""Adapters at llama.cpp speed, and llama.cpp's threads when the CPU is shared (issue 25)."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+import torch
+
+from irg.engine.backends import cpu as lp
+
+
+# ---- folding is exact ------------------------------------------------------------------------------------------
+def test_a_folded_embedding_table_gives_the_hooked_model_s_logits_bit_for_bit():
+    """E'[t] = G(E[t]) with the head kept as the original table: the hooked model's fp32 logits, bit for bit, when the
+    adapter sees the same rows in one call (the whole vocabulary as one sequence). For other inputs BLAS adds in
+    another order for another number of rows (3e-8 here), so there the logits agree to rounding."""
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    from tuning.gan import EmbeddingGenerator, attach
+
+    torch.manual_seed(0)
+    cfg = LlamaConfig(vocab_size=96, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4,
+                      num_key_value_heads=2, tie_word_embeddings=True)
+    model = LlamaForCausalLM(cfg).eval()
+    gen = EmbeddingGenerator(32, zero_init=False).eval()  # a trained-looking adapter: it changes every embedding
+    folded = copy.deepcopy(model)
+    E = model.get_input_embeddings().weight.detach()
+    with torch.no_grad():
+        table = gen(E[None])[0]  # as fold_gan computes it: G over the table's rows
+    folded.lm_head.weight = torch.nn.Parameter(E.clone())  # the head: the original table, untied
+    folded.get_input_embeddings().weight = torch.nn.Parameter(table)
+    every = torch.arange(96)[None]
+    other = torch.randint(0, 96, (2, 9))
+    handle = attach(model, gen)
+    with torch.no_grad():
+        hooked, hooked_other = model(every).logits, model(other).logits
+        handle.remove()
+        plain = model(every).logits
+        got, got_other = folded(every).logits, folded(other).logits
+    assert not torch.allclose(hooked, plain, atol=1e-3)  # the adapter does something
+    assert torch.equal(got, hooked)
+    assert torch.allclose(got_other, hooked_other, rtol=0, atol=1e-5)
+    assert torch.equal(got_other.argmax(-1), hooked_other.argmax(-1))
+
+
+# ---- threads that follow the free cores ---------------------------------------------------------------------------
+@pytest.mark.parametrize("cores, others, want", [(2, 0.0, 2), (2, 0.3, 2), (2, 0.7, 1), (2, 1.1, 1), (2, 2.5, 1),
+                                                  (8, 1.0, 7), (8, 0.2, 8), (1, 0.0, 1)])
+def test_decode_threads_are_the_cores_other_processes_leave_free(cores, others, want):
+    assert lp.threads_for(cores, others) == want
+
+
+def test_the_follower_switches_only_after_samples_agree(monkeypatch):
+    clock = {"t": 0.0, "busy": 0.0, "own": 0.0}
+    monkeypatch.setattr(lp.time, "monotonic", lambda: clock["t"])
+    monkeypatch.setattr(lp, "_busy_seconds", lambda: clock["busy"])
+    monkeypatch.setattr(lp, "_process_seconds", lambda pid: clock["own"])
+    f = lp.CoreFollower(2)
+
+    def tick(own: float, others: float, pid: int = 7):
+        clock["t"] += 2.0
+        clock["own"] += own * 2.0
+        clock["busy"] += (own + others) * 2.0
+        return f.sample(pid, current=2)
+
+    assert tick(2.0, 0.0) is None  # the first sample only sets the baseline
+    assert tick(2.0, 0.1) is None  # alone: stay at 2
+    assert tick(1.3, 0.7) is None  # a neighbour appears: one vote is not enough
+    assert tick(1.3, 0.7) == 1  # two in a row: one thread
+    assert abs(f.others - 0.7) < 1e-9
+    assert tick(1.0, 1.0, pid=8) is None  # a new child: its CPU time starts again, no reading
+
+
+def test_bad_cpu_settings_are_refused_with_a_sentence(monkeypatch):
+    from irg.engine.errors import ModelError
+
+    monkeypatch.setenv("IRG_LLAMACPP_POLL", "lots")
+    with pytest.raises(ModelError, match="IRG_LLAMACPP_POLL must be a whole number from 0 to 100"):
+        lp.cpu_settings()
+    monkeypatch.setenv("IRG_LLAMACPP_POLL", "0")
+    monkeypatch.setenv("IRG_LLAMACPP_THREADS", "3")
+    monkeypatch.setenv("OMP_WAIT_POLICY", "sometimes")
+    with pytest.raises(ModelError, match="OMP_WAIT_POLICY must be passive or active"):
+        lp.cpu_settings()
+    monkeypatch.setenv("OMP_WAIT_POLICY", "passive")
+    got = lp.cpu_settings()
+    assert got["threads"] == 3 and not got["follow_cores"] and got["poll"] == 0 and got["omp_wait_policy"] == "passive"
+    monkeypatch.delenv("IRG_LLAMACPP_THREADS")
+    assert lp.cpu_settings()["follow_cores"] and 1 <= lp.cpu_settings()["threads"] <= lp.available_cores()
+
+
+@pytest.mark.bundled
+def test_a_thread_switch_restarts_the_model_between_requests_and_keeps_its_answers():
+    from pathlib import Path
+
+    from irg.engine.backends import GenRequest
+    from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
+    from irg.engine.models import gguf_tokenizer_dir, resolve
+
+    spec = resolve("bundled")
+    b = LlamaCppBackend(Path(spec.path) / spec.gguf_file, ChatTokenizer(gguf_tokenizer_dir(spec)), threads=2, n_parallel=2)
+    try:
+        req = GenRequest([{"role": "user", "content": "Name three colours."}], max_new_tokens=24)
+        before, pid = b.generate(req).text, b.engine.proc.pid
+        assert b.engine.switch_threads(1)
+        assert b.engine.cfg["threads"] == 1 and b.engine.proc.pid != pid
+        assert b.engine.switches == 1 and b.engine.restarts == 0  # a switch is not a crash
+        assert b.generate(req).text == before
+    finally:
+        b.close()
+
+
+# ---- the adapters' llama.cpp files --------------------------------------------------------------------------------
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("IRG_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+@pytest.mark.bundled
+def test_the_adapter_file_is_built_once_into_the_cache_keyed_by_the_adapter(cache, tmp_path):
+    from irg.engine.models import bundled_gguf
+    from tuning import adapters as A
+    from tuning.gan import EmbeddingGenerator, save
+    from tuning.gguf_export import NotFoldable
+
+    torch.manual_seed(0)
+    save(EmbeddingGenerator(576, zero_init=False).eval(), tmp_path / "g", {})
+    lines: list[str] = []
+    first = A.gguf_with_adapter(bundled_gguf(), tmp_path / "g.safetensors", lines.append)
+    assert first.parent == cache / "adapters" and first.exists() and len(lines) == 2 and "once" in lines[0]
+    mtime = first.stat().st_mtime_ns
+    assert A.gguf_with_adapter(bundled_gguf(), tmp_path / "g.safetensors", lines.append) == first
+    assert len(lines) == 2 and first.stat().st_mtime_ns == mtime  # reused, not built again
+    assert not list(first.parent.glob("*.part"))
+    torch.manual_seed(1)
+    save(EmbeddingGenerator(576, zero_init=False).eval(), tmp_path / "g", {})  # the same name, other weights
+    assert A.gguf_with_adapter(bundled_gguf(), tmp_path / "g.safetensors", lines.append) != first
+    save(EmbeddingGenerator(576, noise_at_inference=True), tmp_path / "noisy", {})
+    with pytest.raises(NotFoldable, match="cannot be folded"):
+        A.gguf_with_adapter(bundled_gguf(), tmp_path / "noisy.safetensors", lines.append)
+
+
+@pytest.mark.bundled
+def test_a_faithful_gan_adapter_stays_on_transformers_and_says_why(cache, tmp_path):
+    from tuning import adapters as A
+    from tuning.gan import EmbeddingGenerator, save
+
+    save(EmbeddingGenerator(576, noise_at_inference=True), tmp_path / "faithful", {})
+    b = A.draft_backend("bundled", str(tmp_path / "faithful.safetensors"))
+    assert b.name == "transformers" and "cannot be folded" in b.note and "transformers" in b.note
+
+
+@pytest.mark.bundled
+def test_shipped_adapters_draft_on_llama_cpp_and_agree_with_transformers_as_well_as_the_base_model(cache):
+    """Teacher-forced next-token agreement on the adapters' held-out questions: llama.cpp + the adapter's file vs
+    transformers + the adapter is at least base llama.cpp vs base transformers (the quantisation noise)."""
+    from irg.bench.adapters import forced_sequences, teacher_forced
+    from irg.engine.models import get_backend
+    from tuning import adapters as A
+    from tuning import data as D
+
+    _, test = D.load_split()
+    hf = get_backend("bundled", "transformers")
+    seqs = forced_sequences(hf.tokenizer, [(D.messages(qa.question), qa.answer) for qa in test[:6]])
+    base = teacher_forced(hf.model, get_backend("bundled", "llama.cpp"), seqs)["agreement"]
+    assert base > 0.8
+    for name in ("gan", "lora"):
+        lc = A.draft_backend("bundled", name)
+        assert lc.name == "llama.cpp" and A.LABELS[name] in lc.model_id
+        got = teacher_forced(A.draft_backend("bundled", name, "transformers").model, lc, seqs)["agreement"]
+        assert got >= base, (name, got, base)
