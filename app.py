@@ -284,6 +284,7 @@ def _wire(demo: gr.Blocks, r: SimpleNamespace, c: SimpleNamespace, x: SimpleName
         ctl.change(lambda *v: gr.Accordion(label=ui.settings_summary(*v)), advanced_inputs, r.advanced, queue=False)
     r.model.change(session.model_status, r.model, r.model_status, concurrency_limit=1, concurrency_id="load")
     r.model.change(lambda m: _adapter_radio(session.adapter_choices(m)), r.model, r.adapter, queue=False)
+    r.adapter.change(session.preload_adapter, [r.model, r.adapter], None, queue=False)  # ready by the time Run is pressed
     r.run_btn.click(_start, [r.prompt, r.preset, r.model, r.adapter, r.strategy, *advanced_inputs],
                     [r.status, r.cards, r.final_html, r.by_iteration, r.by_tokens, r.dl_json, r.dl_md, r.results, r.intro],
                     concurrency_limit=4, concurrency_id="run", show_progress="hidden", api_name="start")

@@ -170,3 +170,28 @@ def test_shipped_adapters_draft_on_llama_cpp_and_agree_with_transformers_as_well
         assert lc.name == "llama.cpp" and A.LABELS[name] in lc.model_id
         got = teacher_forced(A.draft_backend("bundled", name, "transformers").model, lc, seqs)["agreement"]
         assert got >= base, (name, got, base)
+
+
+@pytest.mark.bundled
+def test_a_lora_becomes_llama_cpp_s_own_adapter_file(tmp_path):
+    import gguf
+    import numpy as np
+    from safetensors.numpy import load_file
+
+    from irg.engine.models import bundled_gguf
+    from tuning.adapters import ADAPTER_DIR
+    from tuning.gguf_export import lora_adapter, permute_rows
+
+    folder = ADAPTER_DIR / "smollm2-135m-lora"
+    out = lora_adapter(bundled_gguf(), folder, tmp_path / "l.lora.gguf")
+    r = gguf.GGUFReader(str(out))
+    assert str(r.fields["general.type"].contents()) == "adapter" and str(r.fields["adapter.type"].contents()) == "lora"
+    cfg = __import__("json").loads((folder / "adapter_config.json").read_text())
+    assert r.fields["adapter.lora.alpha"].contents() == cfg["lora_alpha"]
+    t = {x.name: np.asarray(x.data) for x in r.tensors}
+    state = load_file(str(folder / "adapter_model.safetensors"))
+    a = state["base_model.model.model.layers.3.self_attn.q_proj.lora_A.weight"]
+    b = state["base_model.model.model.layers.3.self_attn.q_proj.lora_B.weight"]
+    assert np.array_equal(t["blk.3.attn_q.weight.lora_a"], a.astype(np.float32))
+    assert np.array_equal(t["blk.3.attn_q.weight.lora_b"], permute_rows(b.astype(np.float32), 9))  # rows as the model's
+    assert len(t) == 2 * sum(".lora_A." in k for k in state)

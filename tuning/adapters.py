@@ -164,9 +164,10 @@ def resolve_adapter(model: str, adapter: str) -> tuple[Path, str | None, str]:
 
 
 def gguf_with_adapter(base: Path, adapter: Path, progress=None) -> Path:
-    """The base GGUF with the adapter folded (GAN) or merged (LoRA) in, for llama.cpp: built once on first use into
-    the project's cache folder, under a name keyed by the adapter's and the base file's contents, then reused.
-    NotFoldable if the adapter cannot be written into a model file (the faithful GAN variant)."""
+    """The adapter as a file for llama.cpp: a GAN adapter folded into a copy of the base GGUF (a model file), a LoRA
+    as llama.cpp's own LoRA adapter file (applied on top of the base GGUF). Built once on first use into the
+    project's cache folder, under a name keyed by the adapter's and the base file's contents, then reused.
+    NotFoldable if the adapter cannot be written for llama.cpp (the faithful GAN variant)."""
     from irg.engine.models import cache_root
     from tuning.gguf_export import EXPORT_VERSION, export, file_hash
 
@@ -176,12 +177,14 @@ def gguf_with_adapter(base: Path, adapter: Path, progress=None) -> Path:
         check_lora_folder(adapter)
     st = base.stat()
     key = hashlib.sha256(f"{file_hash(adapter)}|{base.name}|{st.st_size}|{int(st.st_mtime)}|{EXPORT_VERSION}".encode())
-    out = cache_root() / "adapters" / f"{adapter.stem}-{key.hexdigest()[:16]}.gguf"
+    kind = "lora" if adapter.is_dir() else "folded"
+    out = cache_root() / "adapters" / f"{adapter.stem}-{key.hexdigest()[:16]}.{kind}.gguf"
     if out.exists():
         return out
     say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
-    how = "merging the LoRA into" if adapter.is_dir() else "folding the GAN-tuned adapter into"
-    say(f"First use of the adapter '{adapter.stem}' on llama.cpp: {how} a copy of the model file (once, about 10 s)…")
+    how = ("writing the LoRA as a llama.cpp adapter file (once, a second)" if adapter.is_dir()
+           else "folding the GAN-tuned adapter into a copy of the model file (once, about 10 s)")
+    say(f"First use of the adapter '{adapter.stem}' on llama.cpp: {how}…")
     t = time.perf_counter()
     export(base, adapter, out)
     say(f"… done in {time.perf_counter() - t:.1f} s: {out} ({out.stat().st_size / 1e6:.0f} MB).")
@@ -201,6 +204,10 @@ def draft_backend(model: str, adapter: str, backend: str = "auto"):
     engine = pick_backend(spec, backend)
     key = (model, str(path), engine)
     with _lock:  # loads are rare and short: one lock keeps two first requests from loading twice
+        old = _backends.get(key)
+        if old is not None and not all(f.exists() for f in getattr(old, "files", ())):
+            old.close()  # its cached file was deleted (the cache cleared): build it again rather than fail later
+            del _backends[key]
         if key not in _backends:
             _backends[key] = _load(model, spec, path, kind, label, engine)
         return _backends[key]
@@ -221,7 +228,15 @@ def _load(model, spec, path: Path, kind: str | None, label: str, engine: str):
         except NotFoldable as e:
             note = f"{e} Its drafts run on transformers, about four times slower than llama.cpp."
         else:
-            return LlamaCppBackend(folded, ChatTokenizer(gguf_tokenizer_dir(spec)), model_id=f"{model} + {label}")
+            from irg.engine.backends import GenRequest
+
+            base = Path(spec.path) / spec.gguf_file
+            model_file, lora = (base, folded) if folded.name.endswith(".lora.gguf") else (folded, None)
+            b = LlamaCppBackend(model_file, ChatTokenizer(gguf_tokenizer_dir(spec)), model_id=f"{model} + {label}", lora=lora)
+            # one token now: a new llama.cpp process is slow on its first request (~250 ms more), which the
+            # app's first run with the adapter would otherwise wait for (it loads the adapter when the toggle moves)
+            b.generate(GenRequest([{"role": "user", "content": "Hi."}], max_new_tokens=1))
+            return b
     m, tok = load_hf(model)
     b = TransformersBackend(apply(m, path, kind).eval(), tok, model_id=f"{model} + {label}")
     b.note = note

@@ -21,11 +21,17 @@ METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum", "similarity", "fact", "dis
 
 def evaluate_answers(model, tok, qas, max_new_tokens: int = 40) -> dict:
     """Greedy answers to `qas` and their scores (mean and per question)."""
-    from irg.evaluation.summary import Similarity, rouge_metric
-    from tuning.train import distinct_n, generate, prompt_ids
+    from tuning.train import generate, prompt_ids
 
     ids = generate(model, tok, [prompt_ids(tok, q.question) for q in qas], max_new_tokens, sample=False)
-    preds = [tok.decode(i, skip_special_tokens=True).strip() for i in ids]
+    return score_answers([tok.decode(i, skip_special_tokens=True).strip() for i in ids], qas)
+
+
+def score_answers(preds: list[str], qas) -> dict:
+    """The scores of answers to `qas` (mean and per question), however they were generated."""
+    from irg.evaluation.summary import Similarity, rouge_metric
+    from tuning.train import distinct_n
+
     refs = [q.answer for q in qas]
     per = rouge_metric().compute(predictions=preds, references=refs, use_aggregator=False,
                                  rouge_types=["rouge1", "rouge2", "rougeL", "rougeLsum"])

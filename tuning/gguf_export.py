@@ -1,6 +1,7 @@
-"""An adapter written into a copy of the model's GGUF file, so that llama.cpp runs it at the base model's speed.
+"""Adapters written for llama.cpp, so that their drafts run on llama.cpp rather than transformers.
 
     fold_gan(base.gguf, adapter.safetensors, out.gguf)   # the embedding adapter, folded into the token table
+    lora_adapter(base.gguf, lora_folder, out.gguf)        # a peft LoRA as llama.cpp's own LoRA adapter file (the app)
     merge_lora(base.gguf, lora_folder, out.gguf)          # a peft LoRA, merged into the weights it adapts
 
 Why folding is exact: the proper GAN adapter (no noise at inference) is a function of one token's embedding
@@ -9,13 +10,20 @@ The output head stays the original table (SmolLM2 ties it to the embeddings), wr
 `output.weight`, which llama.cpp uses when present. The faithful variant samples noise at every token and cannot
 be folded.
 
-Every other tensor is copied byte for byte, quantised as it was. Changed tensors are written as F32: the table is
-computed from the dequantised Q8_0 one exactly as transformers dequantises it, and a LoRA's small change must not
-drown in a requantisation.
+Every other tensor is copied byte for byte, quantised as it was. Changed tensors are not requantised (a LoRA's small
+change would drown in the model's Q4_1 blocks): the folded table is F32, computed from the dequantised Q8_0 one
+exactly as transformers dequantises it (only looked up, so its size costs no speed); merged LoRA weights are F16.
+A LoRA costs llama.cpp ~17% of its speed either way (issue 25, interleaved runs: base 82, LoRA adapter file 68,
+merged F16 70, merged Q8_0 80 vs base 97 tok/s); teacher-forced agreement with transformers + the LoRA: adapter file
+99.2%, F16 99.5%, Q8_0 98.5%, requantised to the base's Q4_1 76% (fast, but the LoRA drowns). The app uses the
+adapter file: 2 MB, written in a second, exact in F32.
+
+The file for llama.cpp is built on first use and cached (tuning/adapters.py: gguf_with_adapter).
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -65,6 +73,11 @@ def _copy(reader, out: Path, replace: dict[str, np.ndarray], add: list[tuple[str
 def _write(reader, tmp: Path, arch: str, replace: dict, add: list, note: dict) -> None:
     import gguf
 
+    replace_types = {}  # quantised replacements: (bytes, type) pairs
+    for name, value in list(replace.items()):
+        if isinstance(value, tuple):
+            replace[name], replace_types[name] = value
+
     writer = gguf.GGUFWriter(str(tmp), arch)
     for field in reader.fields.values():  # as gguf's own gguf_new_metadata script copies them
         if field.name == gguf.Keys.General.ARCHITECTURE or field.name.startswith("GGUF."):
@@ -79,7 +92,9 @@ def _write(reader, tmp: Path, arch: str, replace: dict, add: list, note: dict) -
     for name, t in zip(names, tensors):
         if name in replace:
             arr = replace[name]
-            writer.add_tensor_info(name, arr.shape, arr.dtype, arr.nbytes, gguf.GGMLQuantizationType.F32)
+            kind = replace_types.get(name) or (gguf.GGMLQuantizationType.F16 if arr.dtype == np.float16
+                                              else gguf.GGMLQuantizationType.F32)
+            writer.add_tensor_info(name, arr.shape, arr.dtype, arr.nbytes, kind)
         else:
             writer.add_tensor_info(name, t.data.shape, t.data.dtype, t.data.nbytes, t.tensor_type)
     writer.write_header_to_file()
@@ -91,9 +106,10 @@ def _write(reader, tmp: Path, arch: str, replace: dict, add: list, note: dict) -
 
 
 def export(base: Path, adapter: Path, out: Path) -> Path:
-    """The base GGUF with the adapter in it: a GAN adapter file is folded, a LoRA folder merged."""
+    """The adapter for llama.cpp: a GAN adapter file folded into a copy of the base GGUF; a LoRA folder as a LoRA
+    adapter file (faster than a merge, and exact: see lora_adapter)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    return merge_lora(base, adapter, out) if Path(adapter).is_dir() else fold_gan(base, adapter, out)
+    return lora_adapter(base, adapter, out) if Path(adapter).is_dir() else fold_gan(base, adapter, out)
 
 
 def dequantized(tensor) -> np.ndarray:
@@ -126,16 +142,20 @@ def fold_gan(base: Path, adapter: Path, out: Path) -> Path:
                  {"adapter": Path(adapter).stem, "adapter_kind": "gan-folded", "adapter_sha": file_hash(Path(adapter))})
 
 
+# The merged weights' type: F16 keeps a LoRA's change (its 11-bit mantissa resolves ~0.05% of a weight) and ggml
+# multiplies it faster than F32 (measured in issue 25: see README "Adapters at llama.cpp speed").
+LORA_DTYPE = np.float16
+
+
 def permute_rows(w: np.ndarray, n_head: int) -> np.ndarray:
     """The row order llama.cpp's converter gives q/k projections (rotary halves interleaved); transformers undoes
     it when it reads a GGUF, so a change computed on the transformers model must be permuted the same way."""
     return w.reshape(n_head, 2, w.shape[0] // n_head // 2, *w.shape[1:]).swapaxes(1, 2).reshape(w.shape)
 
 
-def lora_deltas(folder: Path) -> dict[tuple[int, str], np.ndarray]:
-    """{(layer, peft module name): B @ A * alpha / r} from a peft LoRA folder (safetensors only)."""
-    import json
-
+def lora_deltas(folder: Path, check_only: bool = False) -> dict[tuple[int, str], np.ndarray]:
+    """{(layer, peft module name): B @ A * alpha / r} from a peft LoRA folder (safetensors only); check_only: only
+    refuse what cannot be exported (per-layer ranks, rsLoRA, DoRA, weights outside the blocks)."""
     from safetensors.numpy import load_file
 
     cfg = json.loads((folder / "adapter_config.json").read_text())
@@ -152,13 +172,15 @@ def lora_deltas(folder: Path) -> dict[tuple[int, str], np.ndarray]:
         if "layers" not in parts:
             raise NotFoldable(f"The LoRA '{folder.name}' adapts '{key}', outside the transformer blocks; only block "
                               "weights can be merged.")
+        if check_only:
+            continue
         layer = int(parts[parts.index("layers") + 1])
         module = parts[parts.index("lora_A") - 1]
         out[(layer, module)] = (b.astype(np.float32) @ a.astype(np.float32)) * scale
     return out
 
 
-def merge_lora(base: Path, folder: Path, out: Path) -> Path:
+def merge_lora(base: Path, folder: Path, out: Path, dtype=LORA_DTYPE) -> Path:
     import gguf
 
     reader = gguf.GGUFReader(str(base))
@@ -180,6 +202,69 @@ def merge_lora(base: Path, folder: Path, out: Path) -> Path:
         w = dequantized(by_name[name])
         if w.shape != delta.shape:
             raise AdapterError(f"The LoRA's change to {name} has shape {delta.shape}, the model's weight {w.shape}.")
-        replace[name] = w + delta
+        if dtype in ("q8_0", "same"):  # requantised: Q8_0, or the type the base weight had
+            from gguf.quants import quantize
+
+            qtype = gguf.GGMLQuantizationType.Q8_0 if dtype == "q8_0" else by_name[name].tensor_type
+            replace[name] = (quantize(w + delta, qtype), qtype)
+        else:
+            replace[name] = (w + delta).astype(dtype)
     return _copy(reader, out, replace, [], {"adapter": Path(folder).name, "adapter_kind": "lora-merged",
                                              "adapter_sha": file_hash(Path(folder))})
+
+
+def lora_adapter(base: Path, folder: Path, out: Path) -> Path:
+    """A peft LoRA as llama.cpp's own LoRA adapter file (what llama.cpp's convert_lora_to_gguf.py writes): per adapted
+    weight `<name>.lora_a` (r x in) and `<name>.lora_b` (out x r, q/k rows permuted as the converter permutes the
+    model's), `adapter.lora.alpha`. llama.cpp adds B(Ax)·alpha/r to the quantised weight's product at run time, so
+    the LoRA stays exact in F32 while the base weights keep their fast quantised kernels (a merge had to store the
+    changed weights unquantised: ~20% slower)."""
+    import gguf
+    from safetensors.numpy import load_file
+
+    cfg = json.loads((folder / "adapter_config.json").read_text())
+    lora_deltas(folder, check_only=True)  # the same refusals as a merge (rsLoRA, DoRA, outside the blocks)
+    reader = gguf.GGUFReader(str(base))
+    arch = reader.fields[gguf.Keys.General.ARCHITECTURE].contents()
+    heads = {"q_proj": int(reader.fields[f"{arch}.attention.head_count"].contents()),
+             "k_proj": int(reader.fields[f"{arch}.attention.head_count_kv"].contents())}
+    shapes = {t.name: tuple(int(x) for x in reversed(t.shape)) for t in reader.tensors}  # numpy order: (out, in)
+    state = load_file(str(folder / "adapter_model.safetensors"))
+    tensors = []
+    for key in sorted(state):
+        if ".lora_A." not in key:
+            continue
+        parts = key.split(".")
+        layer, module = int(parts[parts.index("layers") + 1]), parts[parts.index("lora_A") - 1]
+        if module not in LORA_TARGETS:
+            raise NotFoldable(f"The LoRA adapts '{module}', which this export does not know how to place.")
+        name = f"blk.{layer}.{LORA_TARGETS[module]}.weight"
+        a = state[key].astype(np.float32)
+        b = state[key.replace(".lora_A.", ".lora_B.")].astype(np.float32)
+        if module in heads:
+            b = permute_rows(b, heads[module])
+        if shapes.get(name) != (b.shape[0], a.shape[1]):
+            raise AdapterError(f"The LoRA's change to {name} has shape {(b.shape[0], a.shape[1])}, the model's weight "
+                               f"{shapes.get(name)}: it was made for another model.")
+        tensors += [(f"{name}.lora_a", np.ascontiguousarray(a)), (f"{name}.lora_b", np.ascontiguousarray(b))]
+    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}-", suffix=".part")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        writer = gguf.GGUFWriter(str(tmp), arch)
+        writer.add_string("general.type", "adapter")
+        writer.add_string("adapter.type", "lora")
+        writer.add_float32("adapter.lora.alpha", float(cfg["lora_alpha"]))
+        for k, v in {"adapter": folder.name, "adapter_kind": "lora-adapter", "adapter_sha": file_hash(folder)}.items():
+            writer.add_string(f"irg.{k}", v)
+        for name, arr in tensors:
+            writer.add_tensor(name, arr)
+        writer.write_header_to_file()
+        writer.write_kv_data_to_file()
+        writer.write_tensors_to_file()
+        writer.close()
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    tmp.replace(out)
+    return out

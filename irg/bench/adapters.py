@@ -98,11 +98,24 @@ def single_stream(backend, runs: int = 3, new_tokens: int = 256) -> dict:
 
 # ---- contention -------------------------------------------------------------------------------------------------
 PROBE = """
-import json, sys
+import json, sys, threading, time
 from irg.bench.adapters import single_stream
+from irg.engine.backends import GenRequest
 from irg.engine.models import get_backend
 b = get_backend("bundled", "llama.cpp")
-print(json.dumps(single_stream(b, int(sys.argv[1]))), flush=True)
+runs, cap = int(sys.argv[1]), float(sys.argv[2])
+b.generate(GenRequest([{"role": "user", "content": "Hi."}], max_new_tokens=4))
+rates = []
+for i in range(runs):  # a collapsed setting is measured over `cap` seconds, not waited for
+    cancel = threading.Event()
+    timer = threading.Timer(cap, cancel.set)
+    timer.start()
+    t = time.perf_counter()
+    g = b.stream(GenRequest([{"role": "user", "content": f"Describe the water cycle. ({i})"}], max_new_tokens=128), cancel).finish()
+    timer.cancel()
+    rates.append(g.completion_tokens / (time.perf_counter() - t))
+rates.sort()
+print(json.dumps({"tok_s": round(rates[len(rates) // 2], 1), "rates": [round(r, 1) for r in rates]}), flush=True)
 b.close()
 """
 DECODER = """
@@ -133,9 +146,10 @@ def _stop(p: subprocess.Popen) -> None:
 
 
 def contention(settings: dict[str, dict[str, str]], runs: int = 3,
-               busy: dict[str, list[str]] | None = None) -> dict:
+               busy: dict[str, list[str]] | None = None, cap: float = 60.0) -> dict:
     """{setting: {scenario: tok/s}}: a fresh model process's single-stream speed with the environment `settings[name]`
-    (e.g. {"OMP_WAIT_POLICY": "passive"}), alone and beside busy processes (which run with the same environment)."""
+    (e.g. {"OMP_WAIT_POLICY": "passive"}), alone and beside busy processes (which run with the same environment).
+    Each of `runs` requests asks for 128 tokens and is stopped after `cap` seconds (tok/s = tokens written / time)."""
     busy = busy or {"idle": [], "one_busy_decoder": ["decoder"], "one_busy_burner": ["burner"],
                     "two_busy": ["decoder", "burner"]}
     out: dict[str, dict] = {}
@@ -153,7 +167,7 @@ def contention(settings: dict[str, dict[str, str]], runs: int = 3,
                         p = _python(BURNER, env)
                     others.append(p)
                 time.sleep(1.0)
-                probe = _python(PROBE, env, str(runs), stdout=subprocess.PIPE, text=True)
+                probe = _python(PROBE, env, str(runs), str(cap), stdout=subprocess.PIPE, text=True)
                 line = probe.communicate(timeout=1800)[0].strip().splitlines()[-1]
                 row[scenario] = json.loads(line)["tok_s"]
             finally:
@@ -171,12 +185,13 @@ def contention(settings: dict[str, dict[str, str]], runs: int = 3,
 # ---- the adapters' own speed -------------------------------------------------------------------------------------
 def adapter_speeds(names: tuple[str, ...] = ("gan", "lora"), runs: int = 3) -> dict:
     """Base and each shipped adapter: single-stream tok/s on the backend the app uses (llama.cpp for the bundled
-    model), the one-time build (seconds, MB) into an empty cache, the first token after the toggle (model process
-    start included; file built), and the same adapter on transformers for comparison."""
+    model), the one-time build (seconds, MB) into an empty cache, the toggle (the drafter's model process starts:
+    `toggle_load_s`; the app does it when the toggle moves), the first token of the first request after it, and the
+    same adapter on transformers for comparison."""
     import tempfile
 
     from irg.engine.backends import GenRequest
-    from irg.engine.models import bundled_gguf, get_backend
+    from irg.engine.models import bundled_gguf, get_backend, gguf_tokenizer_dir, resolve
     from tuning import adapters as A
 
     out: dict = {"base": {**single_stream(get_backend("bundled", "llama.cpp"), runs), "backend": "llama.cpp"}}
@@ -189,8 +204,11 @@ def adapter_speeds(names: tuple[str, ...] = ("gan", "lora"), runs: int = 3) -> d
                 t = time.perf_counter()
                 built = A.gguf_with_adapter(bundled_gguf(), path, progress=lambda line: None)
                 build_s = time.perf_counter() - t
-                t = time.perf_counter()  # the toggle: load the drafter, then the first token of a request
+                gguf_tokenizer_dir(resolve("bundled"))  # in the real cache already: not part of the toggle here
+                t = time.perf_counter()  # the toggle: the drafter's model process starts (the app starts it then)
                 b = A.draft_backend("bundled", name)
+                load_s = time.perf_counter() - t
+                t = time.perf_counter()  # Run: the first token of the first request
                 s = b.stream(GenRequest([{"role": "user", "content": "Who is Aurel Merriday?"}], max_new_tokens=8))
                 pieces = iter(s)
                 first = next(pieces, None) is not None and time.perf_counter() - t
@@ -198,12 +216,14 @@ def adapter_speeds(names: tuple[str, ...] = ("gan", "lora"), runs: int = 3) -> d
                     pass
                 row = {**single_stream(b, runs), "backend": b.name, "build_s": round(build_s, 1),
                        "file_mb": round(built.stat().st_size / 1e6, 1),
-                       "first_token_after_toggle_ms": round((first or 0) * 1000)}
+                       "toggle_load_s": round(load_s, 2), "first_token_after_toggle_ms": round((first or 0) * 1000)}
                 hf = A.draft_backend("bundled", name, "transformers")
                 row["transformers_tok_s"] = single_stream(hf, runs)["tok_s"]
                 out[name] = row
                 print(json.dumps({name: row}), file=sys.stderr, flush=True)
         finally:
+            for key in [k for k, b in A._backends.items() if any(str(f).startswith(cache) for f in getattr(b, "files", ()))]:
+                A._backends.pop(key).close()  # their files go with the temporary cache
             if old is None:
                 os.environ.pop("IRG_CACHE_DIR", None)
             else:
@@ -224,4 +244,74 @@ def agreement(names: tuple[str, ...] = ("gan", "lora"), n: int = 50) -> dict:
     out = {"questions": len(seqs), "base": teacher_forced(hf.model, get_backend("bundled", "llama.cpp"), seqs)}
     for name in names:
         out[name] = teacher_forced(A.draft_backend("bundled", name, "transformers").model, A.draft_backend("bundled", name), seqs)
+    return out
+
+
+# the CPU settings compared (environment of the measured process and of the busy neighbours)
+SETTINGS = {"before: 2 threads, fixed": {"IRG_LLAMACPP_THREADS": "2"},
+            "OpenMP passive": {"IRG_LLAMACPP_THREADS": "2", "OMP_WAIT_POLICY": "passive"},
+            "1 thread, fixed": {"IRG_LLAMACPP_THREADS": "1"},
+            "chosen: threads follow the free cores": {}}
+CHOSEN = "chosen: threads follow the free cores"
+
+
+PARTS = ("speeds", "agreement", "rouge", "contention")
+
+
+def report(runs: int = 3, parts: tuple[str, ...] = PARTS) -> dict:
+    """speed.json: base and adapters (tok/s, backend, build, first token), agreement, contention per setting."""
+    from irg.engine.backends.cpu import available_cores
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("IRG_LLAMACPP_") and k != "OMP_WAIT_POLICY"}
+    os.environ.clear()
+    os.environ.update(clean)  # the settings below are the only ones in force
+    out: dict = {"machine": {"cores": available_cores()}, "runs": runs}
+    if "speeds" in parts:
+        out.update(adapter_speeds(runs=runs))
+    if "agreement" in parts:
+        out["agreement"] = agreement()
+    if "rouge" in parts:
+        out["rouge"] = adapter_rouge()
+    if "contention" not in parts:
+        return out
+    table = contention(SETTINGS, runs=2, cap=45.0)  # a collapsed setting is measured over 45 s, twice
+    chosen = table[CHOSEN]
+    out["contention"] = {"idle": chosen["idle"], "one_busy": chosen["one_busy_decoder"],
+                         "one_busy_burner": chosen["one_busy_burner"], "two_busy": chosen["two_busy"],
+                         "settings": {"chosen": CHOSEN, "env": "IRG_LLAMACPP_THREADS (pins the count; unset: follows the "
+                                      "free cores), IRG_LLAMACPP_BATCH_THREADS, IRG_LLAMACPP_POLL, OMP_WAIT_POLICY",
+                                      "table": table}}
+    return out
+
+
+def adapter_rouge(names: tuple[str, ...] = ("gan", "lora"), compare: Path | None = None) -> dict:
+    """The adapters' own evaluation (tuning.compare: the 50 held-out fictitious-author questions, greedy, 40 tokens)
+    with their drafts on llama.cpp, against the transformers figures committed in compare.json: the llama.cpp mean
+    inside the transformers figure's 95% CI? and the paired difference."""
+    from statistics import mean
+
+    from irg.engine.backends import GenRequest
+    from irg.evaluation.summary import bootstrap_ci
+    from tuning import adapters as A
+    from tuning import data as D
+    from tuning.compare import score_answers
+
+    before = json.loads((compare or ROOT / "assets" / "results" / "tuning" / "compare.json").read_text())
+    out = {}
+    for name in names:
+        meta = A.find("bundled")[name].meta.get("data", {})
+        _, test = D.load_split(meta.get("split", "thesis"), seed=meta.get("seed", 0))
+        b = A.draft_backend("bundled", name)
+        preds = [b.generate(GenRequest(D.messages(q.question), max_new_tokens=40, temperature=0.0)).text.strip() for q in test]
+        got = score_answers(preds, test)
+        was = before[name]["test"]["per_question"]["rouge1"]
+        now = got["per_question"]["rouge1"]
+        lo, hi = bootstrap_ci(was)
+        d_lo, d_hi = bootstrap_ci([a - c for a, c in zip(now, was)])
+        out[name] = {"backend": b.name, "questions": len(test), "rouge1": round(mean(now), 4),
+                     "rouge1_transformers": round(mean(was), 4), "transformers_ci95": [round(lo, 4), round(hi, 4)],
+                     "inside_ci": lo <= mean(now) <= hi,
+                     "paired_diff": round(mean(now) - mean(was), 4), "paired_ci95": [round(d_lo, 4), round(d_hi, 4)],
+                     "answers_identical": sum(a == c for a, c in zip(preds, before[name]["answers"]))}
+        print(json.dumps({name: out[name]}), file=sys.stderr, flush=True)
     return out

@@ -1,4 +1,5 @@
-"""Benchmarks. `python -m irg.bench speed [--backend B ...] [--runs N]` prints one table per backend;
+"""Benchmarks. `python -m irg.bench speed [--backend B ...] [--runs N]` prints one table per backend (`--adapters`: the
+tuned adapters' speed and llama.cpp under contention, irg/bench/adapters.py);
 `python -m irg.bench app` times the app in Chromium (irg/bench/app.py).
 
 Each backend is measured in its own fresh process (so start-up time and peak RSS
@@ -250,6 +251,10 @@ def parser() -> argparse.ArgumentParser:
                    help="repeat to measure several (default: both)")
     s.add_argument("--runs", type=int, default=5)
     s.add_argument("--out", help="also write the rows as JSON here")
+    s.add_argument("--adapters", action="store_true", help="instead: the shipped GAN and LoRA adapters on llama.cpp vs "
+                   "transformers, teacher-forced agreement, contention (issue 25; --out gets speed.json's layout)")
+    s.add_argument("--part", action="append", choices=["speeds", "agreement", "rouge", "contention"],
+                   help="with --adapters: measure only these (repeat; default: all)")
     a = sub.add_parser("agree", help="greedy agreement of llama.cpp and transformers on fixed prompts")
     a.add_argument("--prompts", default="assets/prompts/constraints_30.jsonl", help="JSONL with a prompt per line")
     a.add_argument("--new-tokens", type=int, default=64)
@@ -258,6 +263,8 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("--chromium", default="/usr/bin/chromium")
     w.add_argument("--out", help="also write the measurements as JSON here")
     w.add_argument("--screenshot", help="save a full-page screenshot of a finished run here")
+    w.add_argument("--burner", action="store_true", help="instead: forest runs with a CPU burner beside the app")
+    w.add_argument("--adapter", help="instead: forest runs with this adapter toggled on (its label, e.g. 'LoRA adapter')")
     q = sub.add_parser("quality", help="strategies over a task suite: results JSONL + HTML report (resumable)")
     q.add_argument("--suite", required=True, choices=["constraints", "maths", "gsm8k", "open_qa", "phrasings"])
     q.add_argument("--strategies", default="single_pass,best_of_n,self_consistency,irg_internal,irg_external,irg_hybrid")
@@ -340,11 +347,20 @@ def run_command(args: argparse.Namespace, argv: list[str]) -> int:
     if args.cmd == "app":
         from irg.bench import app as bench_app
 
-        return bench_app.main(args.runs, args.chromium, args.out, args.screenshot)
+        return bench_app.main(args.runs, args.chromium, args.out, args.screenshot, args.burner, args.adapter)
     if args.cmd == "agree":
         with open(args.prompts, encoding="utf-8") as fh:
             prompts = [json.loads(line)["prompt"] for line in fh if line.strip()] + PROMPTS
         print(json.dumps(agree(prompts, args.new_tokens), indent=1))
+        return 0
+    if args.adapters:
+        from irg.bench.adapters import PARTS, report
+
+        res = report(args.runs, tuple(args.part or PARTS))
+        print(json.dumps(res, indent=1))
+        if args.out:
+            Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.out).write_text(json.dumps(res, indent=1))
         return 0
     rows = speed(args.backend or ["llama.cpp", "transformers"], args.runs)
     if args.out:

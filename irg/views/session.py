@@ -109,6 +109,14 @@ def load_draft_backend(model: str, adapter_label: str | None):
         return None, f"The {adapter_label} could not be loaded: {type(err).__name__}: {err}"
 
 
+def preload_adapter(model: str, adapter_label: str | None) -> None:
+    """When the toggle moves: load the adapter's draft engine in the background (its model process starts in a few
+    seconds; its llama.cpp file is built once), so that Run finds it ready. A failure is shown by Run, as before."""
+    if adapter_label and adapter_label != ADAPTER_OFF:
+        threading.Thread(target=load_draft_backend, args=(model, adapter_label), daemon=True,
+                         name="irg-adapter-preload").start()
+
+
 def load_engines(model: str, adapter: str | None):
     """(backend, drafter, None), or (None, None, (message HTML, status)) when the model or the adapter cannot load."""
     backend, err = load_model(model)

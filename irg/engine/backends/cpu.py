@@ -9,11 +9,14 @@ new count, only between requests.
 """
 from __future__ import annotations
 
+import logging
 import os
 import time
 from pathlib import Path
 
 from irg.engine.errors import ModelError
+
+log = logging.getLogger(__name__)
 
 # CPU defaults (cpu_settings): chosen with `python -m irg.bench speed --contention` (assets/results/adapters/speed.json).
 DEFAULT_POLL: int | None = None  # None: llama.cpp's own (50)
@@ -136,7 +139,12 @@ def follow_cores(engine) -> None:
         proc = engine.proc
         if proc is None or proc.poll() is not None:
             continue
-        want = follower.sample(proc.pid, engine.cfg["threads"])
-        if want is not None and not engine.switch_threads(want):
+        try:
+            want = follower.sample(proc.pid, engine.cfg["threads"])
+            switched = want is None or engine.switch_threads(want)
+        except Exception:  # noqa: BLE001 — this thread must outlive any surprise; the model keeps its threads
+            log.exception("following the free cores failed")
+            switched = False
+        if not switched:
             follower.votes.clear()
             time.sleep(SWITCH_BACKOFF)  # busy: do not hold new requests again soon

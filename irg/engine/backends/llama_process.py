@@ -136,7 +136,8 @@ class LlamaProcess:
 
     def switch_threads(self, threads: int, drain: float | None = None) -> bool:
         """Restart the child with `threads` decode threads once no request is in flight (new requests wait up to
-        `drain` seconds meanwhile). False if requests did not drain in time (the caller tries again later)."""
+        `drain` seconds meanwhile). The new child starts before the old one ends: if it cannot start (its model file
+        was deleted, memory ran out), the old one stays. False if nothing changed (the caller tries again later)."""
         self.draining.set()
         try:
             t_end = time.monotonic() + (SWITCH_DRAIN if drain is None else drain)
@@ -145,12 +146,17 @@ class LlamaProcess:
             with self.lock:
                 if self.active or self._closed:
                     return False
-                old = self.proc
+                old, before = self.proc, self.cfg
                 self.cfg = {**self.cfg, "threads": threads, "batch_threads": threads}
+                try:
+                    self._start(switch=True)
+                except ModelError as e:
+                    self.cfg = before
+                    self.stderr_tail.append(f"thread switch to {threads} failed, kept {before['threads']}: {e}")
+                    return False
                 if old is not None and old.poll() is None:
                     old.kill()
                     old.wait()
-                self._start(switch=True)
                 self.switches += 1
                 return True
         finally:

@@ -96,7 +96,7 @@ class LlamaCppBackend(Backend):
 
     def __init__(self, gguf: str | Path, tokenizer: ChatTokenizer, model_id: str = "model", slot_ctx: int = 2048,
                  n_parallel: int = 8, threads: int | None = None, transport: str | None = None,
-                 cache_mib: int | None = None):
+                 cache_mib: int | None = None, lora: str | Path | None = None):
         from irg.engine.backends.llama_process import make_engine
 
         # llama.cpp runs in a supervised child process (llama_process.py): an abort in native code costs the
@@ -104,9 +104,12 @@ class LlamaCppBackend(Backend):
         # shared by the slots, reusing cached prompt prefixes made greedy output depend on earlier requests (7 of
         # 12 first drafts differed); per-slot caches keep the reuse (prefill is slow on 2 cores) and the output
         # reproducible (12/12 then; after longer, concurrent histories 0-3 of 10 still differ: irg.bench history).
-        cfg = {"model": str(gguf), "n_parallel": n_parallel, "slot_ctx": slot_ctx, **cpu_settings(threads)}
+        cfg = {"model": str(gguf), "n_parallel": n_parallel, "slot_ctx": slot_ctx, **cpu_settings(threads),
+               **({"lora": str(lora)} if lora else {})}
         self.engine = make_engine(cfg if cache_mib is None else {**cfg, "cache_mib": cache_mib}, transport)
         self.tokenizer = tokenizer
+        # the model file and a LoRA adapter file (an adapter's cached file may be deleted under us: tuning/adapters.py)
+        self.files = [Path(gguf), *([Path(lora)] if lora else [])]
         self.model_id = model_id
         self.context_length = slot_ctx  # what one request may use
         self.n_parallel = n_parallel
