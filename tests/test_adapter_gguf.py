@@ -68,6 +68,7 @@ def test_the_follower_switches_only_after_samples_agree(monkeypatch):
     assert tick(1.3, 0.7) is None  # a neighbour appears: one vote is not enough
     assert tick(1.3, 0.7) == 1  # two in a row: one thread
     assert abs(f.others - 0.7) < 1e-9
+    assert tick(0.0, 1.5) is None and len(f.votes) == 2  # idle while another of ours decodes: no vote
     assert tick(1.0, 1.0, pid=8) is None  # a new child: its CPU time starts again, no reading
 
 

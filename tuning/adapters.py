@@ -1,8 +1,9 @@
 """Shipped adapters (assets/adapters/) and the draft engines that use them.
 
     find("bundled")                    -> {"gan": Shipped(...), "lora": Shipped(...)}
-    draft_backend("bundled", "gan")    -> a backend with the adapter on: llama.cpp for a GGUF model (the adapter
-                                          folded/merged into a cached copy of the file), else transformers
+    draft_backend("bundled", "gan")    -> a backend with the adapter on: llama.cpp for a GGUF model (a GAN adapter
+                                          folded into a cached copy of the file, a LoRA as llama.cpp's adapter
+                                          file), else transformers
 
 Each (model, adapter) gets its own model instance, loaded once and shared: the adapter is
 never switched on a model that other runs use, so two sessions with different settings
@@ -182,7 +183,7 @@ def gguf_with_adapter(base: Path, adapter: Path, progress=None) -> Path:
     if out.exists():
         return out
     say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
-    how = ("writing the LoRA as a llama.cpp adapter file (once, a second)" if adapter.is_dir()
+    how = ("writing the LoRA as a llama.cpp adapter file (once, a few seconds)" if adapter.is_dir()
            else "folding the GAN-tuned adapter into a copy of the model file (once, about 10 s)")
     say(f"First use of the adapter '{adapter.stem}' on llama.cpp: {how}…")
     t = time.perf_counter()
@@ -193,9 +194,9 @@ def gguf_with_adapter(base: Path, adapter: Path, progress=None) -> Path:
 
 def draft_backend(model: str, adapter: str, backend: str = "auto"):
     """A shared backend of `model` with `adapter` (a shipped name or a path) applied. With a GGUF model and llama.cpp
-    (backend "auto" or "llama.cpp") the adapter is written into a copy of the model file and runs at llama.cpp's
-    speed; an adapter that cannot be (the faithful GAN variant) runs on transformers, and the backend's `note`
-    says why. backend "transformers" keeps it on transformers."""
+    (backend "auto" or "llama.cpp") the adapter is written for llama.cpp (gguf_with_adapter) and runs in its own
+    llama.cpp process; an adapter that cannot be (the faithful GAN variant) runs on transformers, and the backend's
+    `note` says why. backend "transformers" keeps it on transformers."""
     from irg.engine.models import pick_backend, resolve
 
     model = (model or "").strip() or "bundled"

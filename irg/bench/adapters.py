@@ -255,23 +255,44 @@ SETTINGS = {"before: 2 threads, fixed": {"IRG_LLAMACPP_THREADS": "2"},
 CHOSEN = "chosen: threads follow the free cores"
 
 
-PARTS = ("speeds", "agreement", "rouge", "contention")
+PARTS = ("speeds", "interleaved", "agreement", "rouge", "contention")  # lora_formats: only when asked
 
 
-def report(runs: int = 3, parts: tuple[str, ...] = PARTS) -> dict:
-    """speed.json: base and adapters (tok/s, backend, build, first token), agreement, contention per setting."""
+def report(runs: int = 3, parts: tuple[str, ...] = PARTS, save=None, previous: dict | None = None) -> dict:
+    """speed.json: base and adapters (tok/s, backend, build, first token), agreement, contention per setting.
+    `save(out)` is called after each part (a late failure keeps what was measured); `previous`: an earlier report
+    whose other parts are kept."""
+    save = save or (lambda _: None)
     from irg.engine.backends.cpu import available_cores
 
     clean = {k: v for k, v in os.environ.items() if not k.startswith("IRG_LLAMACPP_") and k != "OMP_WAIT_POLICY"}
     os.environ.clear()
     os.environ.update(clean)  # the settings below are the only ones in force
-    out: dict = {"machine": {"cores": available_cores()}, "runs": runs}
+    out: dict = {**(previous or {}), "machine": {"cores": available_cores()}, "runs": runs}
     if "speeds" in parts:
-        out.update(adapter_speeds(runs=runs))
+        for k, row in adapter_speeds(runs=runs).items():
+            out.setdefault(k, {}).update(row, tok_s_sequential=row["tok_s"])
+        save(out)
     if "agreement" in parts:
         out["agreement"] = agreement()
+        save(out)
     if "rouge" in parts:
         out["rouge"] = adapter_rouge()
+        save(out)
+    if "interleaved" in parts:
+        out["interleaved"] = interleaved()
+        for k, row in out["interleaved"].items():  # the headline tok/s: alternated with the base model
+            entry = out.setdefault(k, {})
+            if "tok_s" in entry:
+                entry.setdefault("tok_s_sequential", entry["tok_s"])
+            entry.update(tok_s=row["tok_s_median"], tok_s_interleaved=row["tok_s"])
+        save(out)
+    if "lora_formats" in parts:
+        out["lora_formats"] = lora_formats()
+        save(out)
+    if "idle_ab" in parts:
+        out["idle_ab"] = idle_ab()
+        save(out)
     if "contention" not in parts:
         return out
     table = contention(SETTINGS, runs=2, cap=45.0)  # a collapsed setting is measured over 45 s, twice
@@ -304,14 +325,79 @@ def adapter_rouge(names: tuple[str, ...] = ("gan", "lora"), compare: Path | None
         b = A.draft_backend("bundled", name)
         preds = [b.generate(GenRequest(D.messages(q.question), max_new_tokens=40, temperature=0.0)).text.strip() for q in test]
         got = score_answers(preds, test)
-        was = before[name]["test"]["per_question"]["rouge1"]
+        committed = score_answers(before[name]["answers"], test)  # compare.json keeps the answers and the means
+        was = committed["per_question"]["rouge1"]
         now = got["per_question"]["rouge1"]
         lo, hi = bootstrap_ci(was)
         d_lo, d_hi = bootstrap_ci([a - c for a, c in zip(now, was)])
         out[name] = {"backend": b.name, "questions": len(test), "rouge1": round(mean(now), 4),
-                     "rouge1_transformers": round(mean(was), 4), "transformers_ci95": [round(lo, 4), round(hi, 4)],
+                     "rouge1_transformers": round(mean(was), 4), "rouge1_committed": before[name]["test"]["rouge1"], "transformers_ci95": [round(lo, 4), round(hi, 4)],
                      "inside_ci": lo <= mean(now) <= hi,
                      "paired_diff": round(mean(now) - mean(was), 4), "paired_ci95": [round(d_lo, 4), round(d_hi, 4)],
                      "answers_identical": sum(a == c for a, c in zip(preds, before[name]["answers"]))}
         print(json.dumps({name: out[name]}), file=sys.stderr, flush=True)
     return out
+
+
+def lora_formats(rounds: int = 5, n: int = 50) -> dict:
+    """How to give llama.cpp a LoRA: its own adapter file, or merged into the weights (F16, Q8_0, or requantised to
+    the base's type). Single-stream tok/s interleaved round by round with the base file (this host drifts by ±15%
+    over minutes), and teacher-forced agreement with transformers + the LoRA on `n` held-out questions."""
+    import tempfile
+
+    from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
+    from irg.engine.models import bundled_gguf, gguf_tokenizer_dir, resolve
+    from tuning import adapters as A
+    from tuning import data as D
+    from tuning.gguf_export import lora_adapter, merge_lora
+
+    folder, _, _ = A.resolve_adapter("bundled", "lora")
+    tok = ChatTokenizer(gguf_tokenizer_dir(resolve("bundled")))
+    with tempfile.TemporaryDirectory() as tmp:
+        t = Path(tmp)
+        engines = {"base": LlamaCppBackend(bundled_gguf(), tok),
+                   "adapter file": LlamaCppBackend(bundled_gguf(), tok, lora=lora_adapter(bundled_gguf(), folder, t / "a.gguf"))}
+        for name, dtype in (("merged F16", None), ("merged Q8_0", "q8_0"), ("merged, base type (Q4_1)", "same")):
+            f = merge_lora(bundled_gguf(), folder, t / f"{len(engines)}.gguf", **({"dtype": dtype} if dtype else {}))
+            engines[name] = LlamaCppBackend(f, tok)
+        rates: dict[str, list[float]] = {k: [] for k in engines}
+        for _ in range(rounds):
+            for k, b in engines.items():
+                rates[k].append(single_stream(b, 1)["tok_s"])
+        hf = A.draft_backend("bundled", "lora", "transformers")
+        _, test = D.load_split()
+        seqs = forced_sequences(hf.tokenizer, [(D.messages(qa.question), qa.answer) for qa in test[:n]])
+        out = {k: {"tok_s_median": statistics.median(v), "tok_s": v,
+                   "agreement": None if k == "base" else teacher_forced(hf.model, engines[k], seqs)["agreement"]}
+               for k, v in rates.items()}
+        for b in engines.values():
+            b.close()
+    return out
+
+
+def interleaved(names: tuple[str, ...] = ("gan", "lora"), rounds: int = 6) -> dict:
+    """Single-stream tok/s of the base model and each adapter on llama.cpp, one request each per round, round after
+    round: this host's speed drifts by ±15% over minutes, so only alternated runs compare the engines fairly."""
+    from irg.engine.models import get_backend
+    from tuning import adapters as A
+
+    engines = {"base": get_backend("bundled", "llama.cpp"), **{n: A.draft_backend("bundled", n) for n in names}}
+    rates: dict[str, list[float]] = {k: [] for k in engines}
+    for _ in range(rounds):
+        for k, b in engines.items():
+            rates[k].append(single_stream(b, 1)["tok_s"])
+    return {k: {"tok_s_median": statistics.median(v), "tok_s": v, "share_of_base": round(
+        statistics.median(v) / statistics.median(rates["base"]), 3)} for k, v in rates.items()}
+
+
+def idle_ab(rounds: int = 5) -> dict:
+    """The chosen setting against the old fixed 2 threads on an idle machine, fresh processes alternated round by
+    round (the host drifts): what following the cores costs when nobody competes."""
+    pair = {"before: 2 threads, fixed": SETTINGS["before: 2 threads, fixed"], CHOSEN: SETTINGS[CHOSEN]}
+    rates: dict[str, list[float]] = {k: [] for k in pair}
+    for _ in range(rounds):
+        for name, extra in pair.items():
+            rates[name].append(contention({name: extra}, runs=1, busy={"idle": []})[name]["idle"])
+    before, after = (statistics.median(v) for v in rates.values())
+    return {"rounds": rounds, "tok_s": rates, "medians": {"before": before, "chosen": after},
+            "chosen_vs_before": round(after / before, 3)}

@@ -253,7 +253,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--out", help="also write the rows as JSON here")
     s.add_argument("--adapters", action="store_true", help="instead: the shipped GAN and LoRA adapters on llama.cpp vs "
                    "transformers, teacher-forced agreement, contention (issue 25; --out gets speed.json's layout)")
-    s.add_argument("--part", action="append", choices=["speeds", "agreement", "rouge", "contention"],
+    s.add_argument("--part", action="append", choices=["speeds", "interleaved", "agreement", "rouge", "contention", "idle_ab", "lora_formats"],
                    help="with --adapters: measure only these (repeat; default: all)")
     a = sub.add_parser("agree", help="greedy agreement of llama.cpp and transformers on fixed prompts")
     a.add_argument("--prompts", default="assets/prompts/constraints_30.jsonl", help="JSONL with a prompt per line")
@@ -356,11 +356,14 @@ def run_command(args: argparse.Namespace, argv: list[str]) -> int:
     if args.adapters:
         from irg.bench.adapters import PARTS, report
 
-        res = report(args.runs, tuple(args.part or PARTS))
+        def save(res: dict) -> None:
+            if args.out:
+                Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+                Path(args.out).write_text(json.dumps(res, indent=1))
+        previous = json.loads(Path(args.out).read_text()) if args.part and args.out and Path(args.out).exists() else None
+        res = report(args.runs, tuple(args.part or PARTS), save, previous)  # --part: the other parts stay as they were
+        save(res)
         print(json.dumps(res, indent=1))
-        if args.out:
-            Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-            Path(args.out).write_text(json.dumps(res, indent=1))
         return 0
     rows = speed(args.backend or ["llama.cpp", "transformers"], args.runs)
     if args.out:

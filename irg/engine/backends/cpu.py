@@ -43,8 +43,9 @@ def cpu_settings(threads: int | None = None) -> dict:
     cores = available_cores()
     pinned = threads or _env_int("IRG_LLAMACPP_THREADS", 1, 512)
     threads = pinned or cores
-    out = {"threads": threads, "follow_cores": not pinned and FOLLOW_CORES,
-           "batch_threads": _env_int("IRG_LLAMACPP_BATCH_THREADS", 1, 512) or threads}
+    batch = _env_int("IRG_LLAMACPP_BATCH_THREADS", 1, 512)
+    out = {"threads": threads, "follow_cores": not pinned and FOLLOW_CORES, "batch_threads": batch or threads,
+           "batch_pinned": bool(batch)}
     poll = _env_int("IRG_LLAMACPP_POLL", 0, 100)
     out["poll"] = DEFAULT_POLL if poll is None else poll
     wait = os.environ.get("OMP_WAIT_POLICY", "").strip().lower()
@@ -58,6 +59,10 @@ FOLLOW_CORES = True
 FOLLOW_SECONDS = 2.0  # how often the free cores are sampled
 SWITCH_AFTER = 2  # samples in a row that must agree before the thread count changes
 SWITCH_DRAIN = 5.0  # seconds new requests wait for the ones in flight to end before a switch (else: later)
+# Samples count only while the model process works (at least this many cores busy): two of our own processes that take
+# turns (the base model critiques while the adapter's waits, then the reverse) must not each see the other as a
+# neighbour and both fall back to one thread.
+ACTIVE = 0.5
 SWITCH_BACKOFF = 30.0  # after a switch that found requests still in flight, wait this long before the next try
 
 
@@ -123,7 +128,10 @@ class CoreFollower:
         prev, self.last = self.last, now
         if prev is None or None in now or None in prev or prev[3] != pid or now[0] <= prev[0]:
             return None  # first sample, no /proc, or a new child since the last one
-        self.others = max(0.0, ((now[1] - prev[1]) - (now[2] - prev[2])) / (now[0] - prev[0]))
+        dt = now[0] - prev[0]
+        if (now[2] - prev[2]) / dt < ACTIVE:
+            return None  # we were idle: what others do now says nothing about the cores free when we decode
+        self.others = max(0.0, ((now[1] - prev[1]) - (now[2] - prev[2])) / dt)
         self.votes = (self.votes + [threads_for(self.cores, self.others)])[-SWITCH_AFTER:]
         if len(self.votes) == SWITCH_AFTER and len(set(self.votes)) == 1 and self.votes[0] != current:
             return self.votes[0]

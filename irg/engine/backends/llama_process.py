@@ -96,7 +96,7 @@ class LlamaProcess:
         self.draining = threading.Event()  # set while a thread switch waits for the requests in flight
         if cfg.get("follow_cores"):
             n = CoreFollower(available_cores()).start_threads()
-            self.cfg.update(threads=n, batch_threads=n)
+            self.cfg.update(threads=n, batch_threads=self.cfg["batch_threads"] if cfg.get("batch_pinned") else n)
         self.ensure()  # a model that cannot load fails here, with a sentence, not on the first request
         threading.Thread(target=self._monitor, daemon=True, name="irg-llama-monitor").start()
         if cfg.get("follow_cores"):
@@ -147,7 +147,8 @@ class LlamaProcess:
                 if self.active or self._closed:
                     return False
                 old, before = self.proc, self.cfg
-                self.cfg = {**self.cfg, "threads": threads, "batch_threads": threads}
+                self.cfg = {**self.cfg, "threads": threads,
+                            "batch_threads": self.cfg["batch_threads"] if self.cfg.get("batch_pinned") else threads}
                 try:
                     self._start(switch=True)
                 except ModelError as e:
