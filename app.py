@@ -86,9 +86,9 @@ def _adapter_radio(choices: list[str]) -> gr.Radio:
     """The adapter toggle: shown only for models that have a shipped adapter."""
     return gr.Radio(choices or [session.ADAPTER_OFF], value=session.ADAPTER_OFF, visible=bool(choices), elem_id="adapter",
                     label="Tuned adapter on the draft module",
-                    info="Drafts come from the model with this adapter, at llama.cpp's speed: the adapter is folded or "
-                         "merged into a copy of the model file, built once on first use (about 10 s). Critique and plan "
-                         "come from the plain model. Try the example about a fictitious author.")
+                    info="Drafts come from the model with this adapter, on llama.cpp: the GAN adapter folded into a copy "
+                         "of the model file, a LoRA as llama.cpp's adapter file, written once on first use (seconds). "
+                         "Critique and plan come from the plain model. Try the example about a fictitious author.")
 
 
 def _example_cards(elem_id: str) -> gr.Dataset:

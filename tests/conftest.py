@@ -8,7 +8,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 # llama.cpp's thread count follows the free cores by default (a switch restarts the model process): tests pin it, so
-# that other tests' CPU load never restarts a model under a test that counts restarts. test_model_process tests the switch.
+# that other tests' CPU load never restarts a model under a test that counts restarts. test_adapter_gguf tests the switch.
 os.environ.setdefault("IRG_LLAMACPP_THREADS", str(os.cpu_count() or 2))
 
 from irg.views import plugins  # noqa: E402

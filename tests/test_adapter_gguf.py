@@ -50,26 +50,32 @@ def test_decode_threads_are_the_cores_other_processes_leave_free(cores, others, 
     assert lp.threads_for(cores, others) == want
 
 
-def test_the_follower_switches_only_after_samples_agree(monkeypatch):
+def test_the_follower_switches_only_after_windows_agree_and_counts_only_its_own_working_time(monkeypatch):
     clock = {"t": 0.0, "busy": 0.0, "own": 0.0}
     monkeypatch.setattr(lp.time, "monotonic", lambda: clock["t"])
     monkeypatch.setattr(lp, "_busy_seconds", lambda: clock["busy"])
     monkeypatch.setattr(lp, "_process_seconds", lambda pid: clock["own"])
     f = lp.CoreFollower(2)
+    f.sample(7, 2)  # the first reading only sets the baseline
 
-    def tick(own: float, others: float, pid: int = 7):
-        clock["t"] += 2.0
-        clock["own"] += own * 2.0
-        clock["busy"] += (own + others) * 2.0
-        return f.sample(pid, current=2)
+    def window(*slices, pid: int = 7):
+        """One 2 s window of (our cores, others' cores) slices; the follower's answer at its end."""
+        got = None
+        for own, others in (slices * lp.WINDOW)[:lp.WINDOW]:
+            clock["t"] += lp.SLICE
+            clock["own"] += own * lp.SLICE
+            clock["busy"] += (own + others) * lp.SLICE
+            got = f.sample(pid, current=2)
+        return got
 
-    assert tick(2.0, 0.0) is None  # the first sample only sets the baseline
-    assert tick(2.0, 0.1) is None  # alone: stay at 2
-    assert tick(1.3, 0.7) is None  # a neighbour appears: one vote is not enough
-    assert tick(1.3, 0.7) == 1  # two in a row: one thread
-    assert abs(f.others - 0.7) < 1e-9
-    assert tick(0.0, 1.5) is None and len(f.votes) == 2  # idle while another of ours decodes: no vote
-    assert tick(1.0, 1.0, pid=8) is None  # a new child: its CPU time starts again, no reading
+    assert window((2.0, 0.1)) is None and f.votes == [2]  # alone: stay at 2
+    assert window((1.3, 0.7)) is None  # a neighbour appears: one window is not enough
+    assert window((1.3, 0.7)) == 1 and abs(f.others - 0.7) < 1e-9  # two in a row: one thread
+    # our other process decodes while this one waits, then they swap: only our own working slices count
+    assert window((0.0, 2.0), (0.0, 2.0), (0.0, 2.0), (0.0, 2.0), (2.0, 0.0), (2.0, 0.0), (2.0, 0.0), (2.0, 0.0)) is None
+    assert window((2.0, 0.0), (2.0, 0.0), (2.0, 0.0), (2.0, 0.0), (0.0, 2.0), (0.0, 2.0), (0.0, 2.0), (0.0, 2.0)) is None
+    assert f.votes == [2, 2] and f.others == 0.0
+    assert window((0.0, 1.5)) is None and f.votes == []  # idle: no vote, and the earlier ones are cleared
 
 
 def test_bad_cpu_settings_are_refused_with_a_sentence(monkeypatch):

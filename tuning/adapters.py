@@ -148,7 +148,8 @@ def lora_keys(folder: Path) -> set[str]:
 
 
 _backends: dict[tuple[str, str, str], object] = {}
-_lock = threading.Lock()
+_locks: dict[tuple[str, str, str], threading.Lock] = {}
+_lock = threading.Lock()  # guards _locks only
 
 
 def resolve_adapter(model: str, adapter: str) -> tuple[Path, str | None, str]:
@@ -167,7 +168,7 @@ def resolve_adapter(model: str, adapter: str) -> tuple[Path, str | None, str]:
 def gguf_with_adapter(base: Path, adapter: Path, progress=None) -> Path:
     """The adapter as a file for llama.cpp: a GAN adapter folded into a copy of the base GGUF (a model file), a LoRA
     as llama.cpp's own LoRA adapter file (applied on top of the base GGUF). Built once on first use into the
-    project's cache folder, under a name keyed by the adapter's and the base file's contents, then reused.
+    project's cache folder, under a name keyed by the adapter's contents and the base file, then reused.
     NotFoldable if the adapter cannot be written for llama.cpp (the faithful GAN variant)."""
     from irg.engine.models import cache_root
     from tuning.gguf_export import EXPORT_VERSION, export, file_hash
@@ -177,7 +178,10 @@ def gguf_with_adapter(base: Path, adapter: Path, progress=None) -> Path:
     if adapter.is_dir():
         check_lora_folder(adapter)
     st = base.stat()
-    key = hashlib.sha256(f"{file_hash(adapter)}|{base.name}|{st.st_size}|{int(st.st_mtime)}|{EXPORT_VERSION}".encode())
+    # the adapter by content (a GAN adapter with its .json, which says whether it samples noise); the base model by
+    # name, size and modification time, as the converted-model cache keys it
+    files = [adapter] if adapter.is_dir() else [adapter, adapter.with_suffix(".json")]
+    key = hashlib.sha256(f"{file_hash(*files)}|{base.name}|{st.st_size}|{int(st.st_mtime)}|{EXPORT_VERSION}".encode())
     kind = "lora" if adapter.is_dir() else "folded"
     out = cache_root() / "adapters" / f"{adapter.stem}-{key.hexdigest()[:16]}.{kind}.gguf"
     if out.exists():
@@ -204,7 +208,9 @@ def draft_backend(model: str, adapter: str, backend: str = "auto"):
     spec = resolve(model)
     engine = pick_backend(spec, backend)
     key = (model, str(path), engine)
-    with _lock:  # loads are rare and short: one lock keeps two first requests from loading twice
+    with _lock:
+        lock = _locks.setdefault(key, threading.Lock())
+    with lock:  # one lock per (model, adapter, engine): a second caller waits for the first load, others do not
         old = _backends.get(key)
         if old is not None and not all(f.exists() for f in getattr(old, "files", ())):
             old.close()  # its cached file was deleted (the cache cleared): build it again rather than fail later
@@ -227,16 +233,19 @@ def _load(model, spec, path: Path, kind: str | None, label: str, engine: str):
         try:
             folded = gguf_with_adapter(Path(spec.path) / spec.gguf_file, path)
         except NotFoldable as e:
-            note = f"{e} Its drafts run on transformers, about four times slower than llama.cpp."
+            note = f"{e} Its drafts run on transformers, about six times slower than llama.cpp."
         else:
             from irg.engine.backends import GenRequest
 
             base = Path(spec.path) / spec.gguf_file
             model_file, lora = (base, folded) if folded.name.endswith(".lora.gguf") else (folded, None)
             b = LlamaCppBackend(model_file, ChatTokenizer(gguf_tokenizer_dir(spec)), model_id=f"{model} + {label}", lora=lora)
-            # one token now: a new llama.cpp process is slow on its first request (~250 ms more), which the
-            # app's first run with the adapter would otherwise wait for (it loads the adapter when the toggle moves)
-            b.generate(GenRequest([{"role": "user", "content": "Hi."}], max_new_tokens=1))
+            try:  # one token now: a new llama.cpp process is slow on its first request (~250 ms more), which the
+                # app's first run with the adapter would otherwise wait for (it loads the adapter when the toggle moves)
+                b.generate(GenRequest([{"role": "user", "content": "Hi."}], max_new_tokens=1))
+            except BaseException:
+                b.close()  # not kept: its process must not outlive it
+                raise
             return b
     m, tok = load_hf(model)
     b = TransformersBackend(apply(m, path, kind).eval(), tok, model_id=f"{model} + {label}")

@@ -13,10 +13,10 @@ be folded.
 Every other tensor is copied byte for byte, quantised as it was. Changed tensors are not requantised (a LoRA's small
 change would drown in the model's Q4_1 blocks): the folded table is F32, computed from the dequantised Q8_0 one
 exactly as transformers dequantises it (only looked up, so its size costs no speed); merged LoRA weights are F16.
-A LoRA costs llama.cpp ~17% of its speed either way (issue 25, interleaved runs: base 82, LoRA adapter file 68,
-merged F16 70, merged Q8_0 80 vs base 97 tok/s); teacher-forced agreement with transformers + the LoRA: adapter file
-99.2%, F16 99.5%, Q8_0 98.5%, requantised to the base's Q4_1 76% (fast, but the LoRA drowns). The app uses the
-adapter file: 2 MB, written in a second, exact in F32.
+A LoRA costs llama.cpp speed whichever way it is written (issue 25: `python -m irg.bench speed --adapters --part
+lora_formats`, assets/results/adapters/lora-formats.json); requantised to the base's Q4_1 it keeps the speed but
+the LoRA drowns (teacher-forced agreement with transformers + the LoRA ~76%, against ~99% for the others). The app
+uses the adapter file: 2 MB, written in seconds, exact in F32.
 
 The file for llama.cpp is built on first use and cached (tuning/adapters.py: gguf_with_adapter).
 """
@@ -54,7 +54,8 @@ def file_hash(*paths: Path) -> str:
 
 
 def _copy(reader, out: Path, replace: dict[str, np.ndarray], add: list[tuple[str, object]], note: dict[str, str]) -> Path:
-    """Write `reader`'s file to `out` with some tensors replaced (F32 arrays) and some added (reader tensors)."""
+    """Write `reader`'s file to `out` with some tensors replaced (float arrays, or (bytes, quantisation type) pairs)
+    and some added (reader tensors)."""
     import gguf
 
     arch = reader.fields[gguf.Keys.General.ARCHITECTURE].contents()
@@ -107,7 +108,7 @@ def _write(reader, tmp: Path, arch: str, replace: dict, add: list, note: dict) -
 
 def export(base: Path, adapter: Path, out: Path) -> Path:
     """The adapter for llama.cpp: a GAN adapter file folded into a copy of the base GGUF; a LoRA folder as a LoRA
-    adapter file (faster than a merge, and exact: see lora_adapter)."""
+    adapter file (exact, and 2 MB: see lora_adapter)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     return lora_adapter(base, adapter, out) if Path(adapter).is_dir() else fold_gan(base, adapter, out)
 
@@ -145,6 +146,9 @@ def fold_gan(base: Path, adapter: Path, out: Path) -> Path:
 # The merged weights' type: F16 keeps a LoRA's change (its 11-bit mantissa resolves ~0.05% of a weight) and ggml
 # multiplies it faster than F32 (measured in issue 25: see README "Adapters at llama.cpp speed").
 LORA_DTYPE = np.float16
+
+
+PERMUTED_ARCHS = ("llama",)  # architectures whose q/k rows llama.cpp's converter reorders (permute_rows)
 
 
 def permute_rows(w: np.ndarray, n_head: int) -> np.ndarray:
@@ -185,6 +189,8 @@ def merge_lora(base: Path, folder: Path, out: Path, dtype=LORA_DTYPE) -> Path:
 
     reader = gguf.GGUFReader(str(base))
     arch = reader.fields[gguf.Keys.General.ARCHITECTURE].contents()
+    if arch not in PERMUTED_ARCHS:
+        raise NotFoldable(f"Merging a LoRA into a '{arch}' model is not supported (only LLaMA-style models).")
     n_head = int(reader.fields[f"{arch}.attention.head_count"].contents())
     n_kv = int(reader.fields[f"{arch}.attention.head_count_kv"].contents())
     by_name = {t.name: t for t in reader.tensors}
@@ -195,13 +201,13 @@ def merge_lora(base: Path, folder: Path, out: Path, dtype=LORA_DTYPE) -> Path:
         name = f"blk.{layer}.{LORA_TARGETS[module]}.weight"
         if name not in by_name:
             raise AdapterError(f"The LoRA adapts layer {layer}'s {module}, which this model does not have.")
+        w = dequantized(by_name[name])
+        if w.shape != delta.shape:
+            raise AdapterError(f"The LoRA's change to {name} has shape {delta.shape}, the model's weight {w.shape}.")
         if module == "q_proj":
             delta = permute_rows(delta, n_head)
         elif module == "k_proj":
             delta = permute_rows(delta, n_kv)
-        w = dequantized(by_name[name])
-        if w.shape != delta.shape:
-            raise AdapterError(f"The LoRA's change to {name} has shape {delta.shape}, the model's weight {w.shape}.")
         if dtype in ("q8_0", "same"):  # requantised: Q8_0, or the type the base weight had
             from gguf.quants import quantize
 
@@ -217,19 +223,26 @@ def lora_adapter(base: Path, folder: Path, out: Path) -> Path:
     """A peft LoRA as llama.cpp's own LoRA adapter file (what llama.cpp's convert_lora_to_gguf.py writes): per adapted
     weight `<name>.lora_a` (r x in) and `<name>.lora_b` (out x r, q/k rows permuted as the converter permutes the
     model's), `adapter.lora.alpha`. llama.cpp adds B(Ax)·alpha/r to the quantised weight's product at run time, so
-    the LoRA stays exact in F32 while the base weights keep their fast quantised kernels (a merge had to store the
-    changed weights unquantised: ~20% slower)."""
+    the LoRA stays exact in F32 and the base weights are untouched; 2 MB instead of a 117 MB model copy. (Speed:
+    no better than a merge; see the module docstring.)"""
     import gguf
     from safetensors.numpy import load_file
 
     cfg = json.loads((folder / "adapter_config.json").read_text())
     lora_deltas(folder, check_only=True)  # the same refusals as a merge (rsLoRA, DoRA, outside the blocks)
+    state = load_file(str(folder / "adapter_model.safetensors"))
     reader = gguf.GGUFReader(str(base))
     arch = reader.fields[gguf.Keys.General.ARCHITECTURE].contents()
+    if arch not in PERMUTED_ARCHS:
+        raise NotFoldable(f"Writing a LoRA for a '{arch}' model is not supported (only LLaMA-style models, whose q/k "
+                          "rows llama.cpp's converter reorders, are).")
+    unknown = [k for k in state if ".lora_A." not in k and ".lora_B." not in k]
+    if unknown:
+        raise NotFoldable(f"The LoRA also saves weights other than its A/B matrices ({unknown[0]}, …), which llama.cpp's "
+                          "adapter files cannot hold.")
     heads = {"q_proj": int(reader.fields[f"{arch}.attention.head_count"].contents()),
              "k_proj": int(reader.fields[f"{arch}.attention.head_count_kv"].contents())}
     shapes = {t.name: tuple(int(x) for x in reversed(t.shape)) for t in reader.tensors}  # numpy order: (out, in)
-    state = load_file(str(folder / "adapter_model.safetensors"))
     tensors = []
     for key in sorted(state):
         if ".lora_A." not in key:
@@ -240,12 +253,13 @@ def lora_adapter(base: Path, folder: Path, out: Path) -> Path:
             raise NotFoldable(f"The LoRA adapts '{module}', which this export does not know how to place.")
         name = f"blk.{layer}.{LORA_TARGETS[module]}.weight"
         a = state[key].astype(np.float32)
-        b = state[key.replace(".lora_A.", ".lora_B.")].astype(np.float32)
+        b = state.get(key.replace(".lora_A.", ".lora_B."))
+        if b is None or shapes.get(name) != (b.shape[0], a.shape[1]):
+            raise AdapterError(f"The LoRA's change to {name} does not fit the model's weight {shapes.get(name)}: it "
+                               "was made for another model, or its file is incomplete.")
+        b = b.astype(np.float32)
         if module in heads:
             b = permute_rows(b, heads[module])
-        if shapes.get(name) != (b.shape[0], a.shape[1]):
-            raise AdapterError(f"The LoRA's change to {name} has shape {(b.shape[0], a.shape[1])}, the model's weight "
-                               f"{shapes.get(name)}: it was made for another model.")
         tensors += [(f"{name}.lora_a", np.ascontiguousarray(a)), (f"{name}.lora_b", np.ascontiguousarray(b))]
     fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}-", suffix=".part")
     os.close(fd)

@@ -6,7 +6,7 @@
                     llama.cpp file against transformers + adapter, judged against base llama.cpp vs base transformers
                     (the quantisation noise is the yardstick)
   single_stream()   greedy tok/s and first-token time of one backend, in this process
-  contention()      single-stream tok/s of a fresh model process alone and with one or two busy processes beside it
+  contention         irg/bench/contention.py
                     (another llama.cpp process decoding; a `while 1: pass` burner), per CPU setting
 """
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -96,92 +95,6 @@ def single_stream(backend, runs: int = 3, new_tokens: int = 256) -> dict:
             "runs": runs, "new_tokens": new_tokens}
 
 
-# ---- contention -------------------------------------------------------------------------------------------------
-PROBE = """
-import json, sys, threading, time
-from irg.bench.adapters import single_stream
-from irg.engine.backends import GenRequest
-from irg.engine.models import get_backend
-b = get_backend("bundled", "llama.cpp")
-runs, cap = int(sys.argv[1]), float(sys.argv[2])
-b.generate(GenRequest([{"role": "user", "content": "Hi."}], max_new_tokens=4))
-rates = []
-for i in range(runs):  # a collapsed setting is measured over `cap` seconds, not waited for
-    cancel = threading.Event()
-    timer = threading.Timer(cap, cancel.set)
-    timer.start()
-    t = time.perf_counter()
-    g = b.stream(GenRequest([{"role": "user", "content": f"Describe the water cycle. ({i})"}], max_new_tokens=128), cancel).finish()
-    timer.cancel()
-    rates.append(g.completion_tokens / (time.perf_counter() - t))
-rates.sort()
-print(json.dumps({"tok_s": round(rates[len(rates) // 2], 1), "rates": [round(r, 1) for r in rates]}), flush=True)
-b.close()
-"""
-DECODER = """
-from irg.engine.backends import GenRequest
-from irg.engine.models import get_backend
-b = get_backend("bundled", "llama.cpp")
-print("READY", flush=True)
-i = 0
-while True:
-    i += 1
-    b.generate(GenRequest([{"role": "user", "content": f"Write a long story number {i} about a river."}], max_new_tokens=512))
-"""
-BURNER = "while 1: pass"
-
-
-def _python(code: str, env: dict, *args: str, **kw) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT, env=env, start_new_session=True, **kw)
-
-
-def _stop(p: subprocess.Popen) -> None:
-    import signal
-
-    try:
-        os.killpg(p.pid, signal.SIGKILL)  # the decoder's model child is in its process group
-    except ProcessLookupError:
-        pass
-    p.wait()
-
-
-def contention(settings: dict[str, dict[str, str]], runs: int = 3,
-               busy: dict[str, list[str]] | None = None, cap: float = 60.0) -> dict:
-    """{setting: {scenario: tok/s}}: a fresh model process's single-stream speed with the environment `settings[name]`
-    (e.g. {"OMP_WAIT_POLICY": "passive"}), alone and beside busy processes (which run with the same environment).
-    Each of `runs` requests asks for 128 tokens and is stopped after `cap` seconds (tok/s = tokens written / time)."""
-    busy = busy or {"idle": [], "one_busy_decoder": ["decoder"], "one_busy_burner": ["burner"],
-                    "two_busy": ["decoder", "burner"]}
-    out: dict[str, dict] = {}
-    for name, extra in settings.items():
-        env = {**os.environ, **extra, "PYTHONPATH": str(ROOT)}
-        row: dict = {"env": extra}
-        for scenario, kinds in busy.items():
-            others = []
-            try:
-                for kind in kinds:
-                    if kind == "decoder":
-                        p = _python(DECODER, env, stdout=subprocess.PIPE, text=True)
-                        p.stdout.readline()  # READY: its model is loaded and decoding
-                    else:
-                        p = _python(BURNER, env)
-                    others.append(p)
-                time.sleep(1.0)
-                probe = _python(PROBE, env, str(runs), str(cap), stdout=subprocess.PIPE, text=True)
-                line = probe.communicate(timeout=1800)[0].strip().splitlines()[-1]
-                row[scenario] = json.loads(line)["tok_s"]
-            finally:
-                for p in others:
-                    _stop(p)
-            print(json.dumps({"setting": name, "scenario": scenario, "tok_s": row[scenario]}), file=sys.stderr, flush=True)
-        idle = row.get("idle")
-        for scenario in busy:
-            if scenario != "idle" and idle:
-                row[f"{scenario}_share"] = round(row[scenario] / idle, 3)
-        out[name] = row
-    return out
-
-
 # ---- the adapters' own speed -------------------------------------------------------------------------------------
 def adapter_speeds(names: tuple[str, ...] = ("gan", "lora"), runs: int = 3) -> dict:
     """Base and each shipped adapter: single-stream tok/s on the backend the app uses (llama.cpp for the bundled
@@ -247,15 +160,7 @@ def agreement(names: tuple[str, ...] = ("gan", "lora"), n: int = 50) -> dict:
     return out
 
 
-# the CPU settings compared (environment of the measured process and of the busy neighbours)
-SETTINGS = {"before: 2 threads, fixed": {"IRG_LLAMACPP_THREADS": "2"},
-            "OpenMP passive": {"IRG_LLAMACPP_THREADS": "2", "OMP_WAIT_POLICY": "passive"},
-            "1 thread, fixed": {"IRG_LLAMACPP_THREADS": "1"},
-            "chosen: threads follow the free cores": {}}
-CHOSEN = "chosen: threads follow the free cores"
-
-
-PARTS = ("speeds", "interleaved", "agreement", "rouge", "contention")  # lora_formats: only when asked
+PARTS = ("speeds", "interleaved", "agreement", "rouge", "idle_ab", "contention")  # lora_formats: only when asked
 
 
 def report(runs: int = 3, parts: tuple[str, ...] = PARTS, save=None, previous: dict | None = None) -> dict:
@@ -263,6 +168,7 @@ def report(runs: int = 3, parts: tuple[str, ...] = PARTS, save=None, previous: d
     `save(out)` is called after each part (a late failure keeps what was measured); `previous`: an earlier report
     whose other parts are kept."""
     save = save or (lambda _: None)
+    from irg.bench.contention import CHOSEN, SETTINGS, contention, idle_ab
     from irg.engine.backends.cpu import available_cores
 
     clean = {k: v for k, v in os.environ.items() if not k.startswith("IRG_LLAMACPP_") and k != "OMP_WAIT_POLICY"}
@@ -295,10 +201,10 @@ def report(runs: int = 3, parts: tuple[str, ...] = PARTS, save=None, previous: d
         save(out)
     if "contention" not in parts:
         return out
-    table = contention(SETTINGS, runs=2, cap=45.0)  # a collapsed setting is measured over 45 s, twice
+    table = contention(SETTINGS, runs=2, cap=30.0)  # a collapsed setting is measured over 30 s, twice
     chosen = table[CHOSEN]
     out["contention"] = {"idle": chosen["idle"], "one_busy": chosen["one_busy_decoder"],
-                         "one_busy_burner": chosen["one_busy_burner"], "two_busy": chosen["two_busy"],
+                         "one_busy_burner": chosen["one_busy_burner"], "two_busy": chosen["two_busy"], "burner_later": chosen["burner_later"],
                          "settings": {"chosen": CHOSEN, "env": "IRG_LLAMACPP_THREADS (pins the count; unset: follows the "
                                       "free cores), IRG_LLAMACPP_BATCH_THREADS, IRG_LLAMACPP_POLL, OMP_WAIT_POLICY",
                                       "table": table}}
@@ -387,17 +293,6 @@ def interleaved(names: tuple[str, ...] = ("gan", "lora"), rounds: int = 6) -> di
         for k, b in engines.items():
             rates[k].append(single_stream(b, 1)["tok_s"])
     return {k: {"tok_s_median": statistics.median(v), "tok_s": v, "share_of_base": round(
-        statistics.median(v) / statistics.median(rates["base"]), 3)} for k, v in rates.items()}
-
-
-def idle_ab(rounds: int = 5) -> dict:
-    """The chosen setting against the old fixed 2 threads on an idle machine, fresh processes alternated round by
-    round (the host drifts): what following the cores costs when nobody competes."""
-    pair = {"before: 2 threads, fixed": SETTINGS["before: 2 threads, fixed"], CHOSEN: SETTINGS[CHOSEN]}
-    rates: dict[str, list[float]] = {k: [] for k in pair}
-    for _ in range(rounds):
-        for name, extra in pair.items():
-            rates[name].append(contention({name: extra}, runs=1, busy={"idle": []})[name]["idle"])
-    before, after = (statistics.median(v) for v in rates.values())
-    return {"rounds": rounds, "tok_s": rates, "medians": {"before": before, "chosen": after},
-            "chosen_vs_before": round(after / before, 3)}
+        statistics.median(v) / statistics.median(rates["base"]), 3),
+        "threads_at_end": engines[k].engine.cfg["threads"], "thread_switches": engines[k].engine.switches}
+        for k, v in rates.items()}

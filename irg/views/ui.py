@@ -53,7 +53,7 @@ def stream_run(prompt: str, model: str, settings: dict, session: str | None, pre
         yield {"cards": sess.message(str(err)), "final": "", "status": "⚠ nothing was run"}
         return
     yield {"cards": "", "final": "", "files": [], "by_iteration": None, "by_tokens": None, "status": f"loading `{model}`…" + (
-        f" with the {adapter} (its first use builds a llama.cpp copy of the model once, about 10 s)"
+        f" with the {adapter} (its first use writes it for llama.cpp once, a few seconds)"
         if adapter and adapter != sess.ADAPTER_OFF else "")}
     backend, drafter, failed = sess.load_engines(model, adapter)
     if failed:
@@ -83,7 +83,7 @@ def _stream(view: RunView, events, note: str = "") -> Iterator[dict]:
                 out.update(final=view.final_html(), files=view.write_files(), status=f"✔ done: {view.stopped}")
             yield out
     except (InputError, ValueError, RuntimeError, OSError) as err:
-        yield {"cards": view.cards_html() + sess.message(str(err)), "status": "⚠ the run failed"}
+        yield {"cards": note + view.cards_html() + sess.message(str(err)), "status": "⚠ the run failed"}
     except Exception as err:  # noqa: BLE001 — a bug must still reach the user as a sentence, the traceback the log
         log.exception("run failed")
         yield {"cards": view.cards_html() + sess.message(f"The run failed unexpectedly ({type(err).__name__}); what it had "

@@ -1,5 +1,5 @@
 """How the llama.cpp child uses the CPU: thread counts, barrier polling, OpenMP's wait policy, and decode threads that
-follow the cores other processes leave free (`python -m irg.bench speed --contention` measures them).
+follow the cores other processes leave free (`python -m irg.bench speed --adapters --part contention` measures them).
 
 Why following matters: llama.cpp's threads meet at a barrier after every operation and spin there. With two threads
 on two cores and one busy neighbour, the thread that shares its core waits a scheduler slice at each barrier while its
@@ -18,7 +18,7 @@ from irg.engine.errors import ModelError
 
 log = logging.getLogger(__name__)
 
-# CPU defaults (cpu_settings): chosen with `python -m irg.bench speed --contention` (assets/results/adapters/speed.json).
+# CPU defaults (cpu_settings): chosen with `python -m irg.bench speed --adapters` (assets/results/adapters/speed.json).
 DEFAULT_POLL: int | None = None  # None: llama.cpp's own (50)
 DEFAULT_OMP_WAIT_POLICY = ""  # "": OpenMP's own
 
@@ -56,13 +56,11 @@ def cpu_settings(threads: int | None = None) -> dict:
 
 
 FOLLOW_CORES = True
-FOLLOW_SECONDS = 2.0  # how often the free cores are sampled
-SWITCH_AFTER = 2  # samples in a row that must agree before the thread count changes
+SLICE = 0.25  # seconds between two readings of /proc
+WINDOW = 8  # slices in a window (2 s); a window votes for a thread count
+SWITCH_AFTER = 2  # windows in a row that must agree before the thread count changes
 SWITCH_DRAIN = 5.0  # seconds new requests wait for the ones in flight to end before a switch (else: later)
-# Samples count only while the model process works (at least this many cores busy): two of our own processes that take
-# turns (the base model critiques while the adapter's waits, then the reverse) must not each see the other as a
-# neighbour and both fall back to one thread.
-ACTIVE = 0.5
+ACTIVE = 0.5  # cores our model process must keep busy in a slice for it to count as working (decoding: 0.8-2)
 SWITCH_BACKOFF = 30.0  # after a switch that found requests still in flight, wait this long before the next try
 
 
@@ -87,14 +85,35 @@ def threads_for(cores: int, others: float) -> int:
     return max(1, min(cores, round(cores - others)))
 
 
+def _quota_capped() -> bool:
+    try:
+        quota = Path("/sys/fs/cgroup/cpu.max").read_text().split()[0]
+        return quota != "max" and available_cores() < (os.cpu_count() or 1)
+    except (OSError, IndexError):
+        return False
+
+
 def _busy_seconds() -> float | None:
-    """CPU seconds all cores spent busy since boot (/proc/stat; steal = time a neighbour on the host took)."""
+    """CPU seconds busy since boot, as far as we can see them: in a container whose CPU quota is below the host's
+    cores (a Space), the container's own usage (cgroup cpu.stat; the host's other tenants are not ours to count);
+    elsewhere every core's (/proc/stat; steal = time a neighbour on the host took)."""
+    if _QUOTA:
+        try:
+            for line in Path("/sys/fs/cgroup/cpu.stat").read_text().splitlines():
+                if line.startswith("usage_usec "):
+                    return int(line.split()[1]) / 1e6
+        except (OSError, ValueError):
+            return None
+        return None
     try:
         f = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
     except (OSError, ValueError):
         return None
     user, nice, system, _idle, _iowait, irq, softirq, steal = f
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+_QUOTA = _quota_capped()
 
 
 def _process_seconds(pid: int) -> float | None:
@@ -107,12 +126,16 @@ def _process_seconds(pid: int) -> float | None:
 
 class CoreFollower:
     """Samples how many cores other processes keep busy (everything but our model process) and says which thread
-    count the model process should have; a new count only after SWITCH_AFTER samples in a row agree."""
+    count the model process should have. Every SLICE seconds a slice is read; a window of WINDOW slices votes only if
+    our process worked in at least half of them, and then with the others' load in those slices alone: two of our own
+    processes that take turns (the base model critiques while the adapter's waits, then the reverse) do not see each
+    other as neighbours. A new count needs SWITCH_AFTER windows in a row to agree; an idle window clears the votes."""
 
     def __init__(self, cores: int):
         self.cores = cores
         self.last: tuple | None = None
         self.others: float | None = None
+        self.slices: list[tuple[bool, float]] = []
         self.votes: list[int] = []
 
     def start_threads(self, seconds: float = 0.3) -> int:
@@ -123,15 +146,23 @@ class CoreFollower:
         return self.cores if a is None or b is None else threads_for(self.cores, max(0.0, (b - a) / seconds))
 
     def sample(self, pid: int, current: int) -> int | None:
-        """The thread count to switch to, or None to stay."""
+        """Read one slice; at the end of a window, the thread count to switch to, or None to stay."""
         now = (time.monotonic(), _busy_seconds(), _process_seconds(pid), pid)
         prev, self.last = self.last, now
         if prev is None or None in now or None in prev or prev[3] != pid or now[0] <= prev[0]:
+            self.slices.clear()
             return None  # first sample, no /proc, or a new child since the last one
         dt = now[0] - prev[0]
-        if (now[2] - prev[2]) / dt < ACTIVE:
-            return None  # we were idle: what others do now says nothing about the cores free when we decode
-        self.others = max(0.0, ((now[1] - prev[1]) - (now[2] - prev[2])) / dt)
+        own = (now[2] - prev[2]) / dt
+        self.slices.append((own >= ACTIVE, max(0.0, (now[1] - prev[1]) / dt - own)))
+        if len(self.slices) < WINDOW:
+            return None
+        busy = [others for ours, others in self.slices if ours]
+        self.slices = []
+        if len(busy) < WINDOW // 2:
+            self.votes.clear()
+            return None
+        self.others = sum(busy) / len(busy)
         self.votes = (self.votes + [threads_for(self.cores, self.others)])[-SWITCH_AFTER:]
         if len(self.votes) == SWITCH_AFTER and len(set(self.votes)) == 1 and self.votes[0] != current:
             return self.votes[0]
@@ -139,11 +170,11 @@ class CoreFollower:
 
 
 def follow_cores(engine) -> None:
-    """The supervisor's thread: sample every FOLLOW_SECONDS and ask `engine` (a LlamaProcess) to switch when the free
+    """The supervisor's thread: sample every SLICE seconds and ask `engine` (a LlamaProcess) to switch when the free
     cores call for another thread count."""
     follower = CoreFollower(available_cores())
     while not engine._closed:
-        time.sleep(FOLLOW_SECONDS)
+        time.sleep(SLICE)
         proc = engine.proc
         if proc is None or proc.poll() is not None:
             continue

@@ -151,7 +151,7 @@ class LlamaProcess:
                             "batch_threads": self.cfg["batch_threads"] if self.cfg.get("batch_pinned") else threads}
                 try:
                     self._start(switch=True)
-                except ModelError as e:
+                except Exception as e:  # noqa: BLE001 — ModelError, or a fork that failed (OSError): keep the old one
                     self.cfg = before
                     self.stderr_tail.append(f"thread switch to {threads} failed, kept {before['threads']}: {e}")
                     return False
@@ -265,6 +265,8 @@ class LlamaProcess:
         t_wait = time.monotonic() + SWITCH_DRAIN + START_TIMEOUT
         while self.draining.is_set() and time.monotonic() < t_wait and not cancel.is_set():
             time.sleep(0.05)  # a thread switch is waiting for the requests in flight: do not start another
+        if cancel.is_set():
+            return  # stopped while waiting: nothing sent, the caller reports the request as cancelled
         with self.active_lock:
             if self.active == 0:
                 self.last_heard = max(self.last_heard, time.monotonic())  # idle time is not silence
