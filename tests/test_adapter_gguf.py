@@ -69,12 +69,14 @@ def test_the_follower_switches_only_after_windows_agree_and_counts_only_its_own_
         return got
 
     assert window((2.0, 0.1)) is None and f.votes == [2]  # alone: stay at 2
-    assert window((1.3, 0.7)) is None  # a neighbour appears: one window is not enough
-    assert window((1.3, 0.7)) == 1 and abs(f.others - 0.7) < 1e-9  # two in a row: one thread
+    assert window((1.4, 0.6)) is None and window((1.4, 0.6)) is None  # within the margin of the rounding point: stay
+    assert window((1.1, 0.9)) is None  # a neighbour appears: one window is not enough
+    assert window((1.1, 0.9)) == 1 and abs(f.others - 0.9) < 1e-9  # two in a row: one thread
     # our other process decodes while this one waits, then they swap: only our own working slices count
     assert window((0.0, 2.0), (0.0, 2.0), (0.0, 2.0), (0.0, 2.0), (2.0, 0.0), (2.0, 0.0), (2.0, 0.0), (2.0, 0.0)) is None
     assert window((2.0, 0.0), (2.0, 0.0), (2.0, 0.0), (2.0, 0.0), (0.0, 2.0), (0.0, 2.0), (0.0, 2.0), (0.0, 2.0)) is None
     assert f.votes == [2, 2] and f.others == 0.0
+    assert window((1.0, 1.0)) is None and window((1.0, 1.0)) is None  # 20 s have not passed since the last switch
     assert window((0.0, 1.5)) is None and f.votes == []  # idle: no vote, and the earlier ones are cleared
 
 

@@ -199,12 +199,16 @@ def report(runs: int = 3, parts: tuple[str, ...] = PARTS, save=None, previous: d
     if "idle_ab" in parts:
         out["idle_ab"] = idle_ab()
         save(out)
-    if "contention" not in parts:
+    if "contention" not in parts and "contention_chosen" not in parts:
         return out
-    table = contention(SETTINGS, runs=2, cap=30.0)  # a collapsed setting is measured over 30 s, twice
+    # contention_chosen: only the chosen setting again (after a change to it), the other rows kept
+    settings = SETTINGS if "contention" in parts else {CHOSEN: SETTINGS[CHOSEN]}
+    earlier = (out.get("contention") or {}).get("settings", {}).get("table", {})
+    table = {**earlier, **contention(settings, runs=2, cap=30.0)}  # a collapsed setting: measured over 30 s, twice
     chosen = table[CHOSEN]
     out["contention"] = {"idle": chosen["idle"], "one_busy": chosen["one_busy_decoder"],
-                         "one_busy_burner": chosen["one_busy_burner"], "two_busy": chosen["two_busy"], "burner_later": chosen["burner_later"],
+                         "one_busy_burner": chosen["one_busy_burner"], "two_busy": chosen["two_busy"],
+                         "burner_later": chosen["burner_later"],
                          "settings": {"chosen": CHOSEN, "env": "IRG_LLAMACPP_THREADS (pins the count; unset: follows the "
                                       "free cores), IRG_LLAMACPP_BATCH_THREADS, IRG_LLAMACPP_POLL, OMP_WAIT_POLICY",
                                       "table": table}}

@@ -253,7 +253,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--out", help="also write the rows as JSON here")
     s.add_argument("--adapters", action="store_true", help="instead: the shipped GAN and LoRA adapters on llama.cpp vs "
                    "transformers, teacher-forced agreement, contention (issue 25; --out gets speed.json's layout)")
-    s.add_argument("--part", action="append", choices=["speeds", "interleaved", "agreement", "rouge", "contention", "idle_ab", "lora_formats"],
+    s.add_argument("--part", action="append", choices=["speeds", "interleaved", "agreement", "rouge", "contention", "contention_chosen", "idle_ab",
+                            "lora_formats"],
                    help="with --adapters: measure only these (repeat; default: all but lora_formats); the rest of --out stays")
     a = sub.add_parser("agree", help="greedy agreement of llama.cpp and transformers on fixed prompts")
     a.add_argument("--prompts", default="assets/prompts/constraints_30.jsonl", help="JSONL with a prompt per line")

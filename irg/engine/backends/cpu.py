@@ -59,6 +59,8 @@ FOLLOW_CORES = True
 SLICE = 0.25  # seconds between two readings of /proc
 WINDOW = 8  # slices in a window (2 s); a window votes for a thread count
 SWITCH_AFTER = 2  # windows in a row that must agree before the thread count changes
+MARGIN = 0.25  # cores beyond the rounding point the others' load must reach before a switch (hysteresis)
+MIN_GAP = 20.0  # seconds between two switches at least
 SWITCH_DRAIN = 5.0  # seconds new requests wait for the ones in flight to end before a switch (else: later)
 ACTIVE = 0.5  # cores our model process must keep busy in a slice for it to count as working (decoding: 0.8-2)
 SWITCH_BACKOFF = 30.0  # after a switch that found requests still in flight, wait this long before the next try
@@ -137,6 +139,7 @@ class CoreFollower:
         self.others: float | None = None
         self.slices: list[tuple[bool, float]] = []
         self.votes: list[int] = []
+        self.switched_at = -MIN_GAP
 
     def start_threads(self, seconds: float = 0.3) -> int:
         """The thread count to start with: what other processes leave free over a short look (no model yet)."""
@@ -163,10 +166,22 @@ class CoreFollower:
             self.votes.clear()
             return None
         self.others = sum(busy) / len(busy)
-        self.votes = (self.votes + [threads_for(self.cores, self.others)])[-SWITCH_AFTER:]
-        if len(self.votes) == SWITCH_AFTER and len(set(self.votes)) == 1 and self.votes[0] != current:
+        self.votes = (self.votes + [self._vote(current)])[-SWITCH_AFTER:]
+        if (len(self.votes) == SWITCH_AFTER and len(set(self.votes)) == 1 and self.votes[0] != current
+                and now[0] - self.switched_at >= MIN_GAP):
+            self.switched_at = now[0]
             return self.votes[0]
         return None
+
+    def _vote(self, current: int) -> int:
+        """threads_for, with a margin around the current count: the load must clear the rounding point by MARGIN
+        (a host whose steal time hovers near half a core must not restart the model every few seconds)."""
+        want = threads_for(self.cores, self.others)
+        if want < current and self.cores - self.others > want + 0.5 - MARGIN:
+            return current
+        if want > current and self.cores - self.others < want - 0.5 + MARGIN:
+            return current
+        return want
 
 
 def follow_cores(engine) -> None:
