@@ -63,7 +63,8 @@ MARGIN = 0.25  # cores beyond the rounding point the others' load must reach bef
 MIN_GAP = 20.0  # seconds between two switches at least
 SWITCH_DRAIN = 5.0  # seconds new requests wait for the ones in flight to end before a switch (else: later)
 ACTIVE = 0.5  # cores our model process must keep busy in a slice for it to count as working (decoding: 0.8-2)
-SWITCH_BACKOFF = 30.0  # after a switch that found requests still in flight, wait this long before the next try
+PENDING_HOLD = 10.0  # seconds a decided switch waits for a gap between requests before it holds new ones to make one
+SWITCH_BACKOFF = 30.0  # seconds between two such holds at least
 
 
 
@@ -185,20 +186,33 @@ class CoreFollower:
 
 
 def follow_cores(engine) -> None:
-    """The supervisor's thread: sample every SLICE seconds and ask `engine` (a LlamaProcess) to switch when the free
-    cores call for another thread count."""
+    """The supervisor's thread: every SLICE seconds, read the cores. A new thread count, once decided, waits for a
+    moment with no request in flight (the IRG loop has them between its calls) and switches then; if none comes within
+    PENDING_HOLD seconds, new requests are held up to SWITCH_DRAIN seconds to make one (at most every SWITCH_BACKOFF)."""
     follower = CoreFollower(available_cores())
+    pending, since, forced_at = None, 0.0, -SWITCH_BACKOFF
     while not engine._closed:
         time.sleep(SLICE)
         proc = engine.proc
         if proc is None or proc.poll() is not None:
             continue
         try:
-            want = follower.sample(proc.pid, engine.cfg["threads"])
-            switched = want is None or engine.switch_threads(want)
+            current = engine.cfg["threads"]
+            want = follower.sample(proc.pid, current)
+            if want is not None:
+                pending, since = want, time.monotonic()
+            elif len(follower.votes) == SWITCH_AFTER and set(follower.votes) == {current}:
+                pending = None  # the load went back: stay
+            if pending is None or pending == current:
+                pending = None
+                continue
+            now = time.monotonic()
+            if engine.active == 0 and engine.switch_threads(pending, drain=0.0):
+                pending = None
+            elif now - since > PENDING_HOLD and now - forced_at > SWITCH_BACKOFF:
+                forced_at = now
+                if engine.switch_threads(pending):
+                    pending = None
         except Exception:  # noqa: BLE001 — this thread must outlive any surprise; the model keeps its threads
             log.exception("following the free cores failed")
-            switched = False
-        if not switched:
-            follower.votes.clear()
-            time.sleep(SWITCH_BACKOFF)  # busy: do not hold new requests again soon
+            time.sleep(SWITCH_BACKOFF)
