@@ -69,9 +69,14 @@ def test_the_follower_switches_only_after_windows_agree_and_counts_only_its_own_
         return got
 
     assert window((2.0, 0.1)) is None and f.votes == [2]  # alone: stay at 2
-    assert window((1.4, 0.6)) is None and window((1.4, 0.6)) is None  # within the margin of the rounding point: stay
-    assert window((1.1, 0.9)) is None  # a neighbour appears: one window is not enough
-    assert window((1.1, 0.9)) == 1 and abs(f.others - 0.9) < 1e-9  # two in a row: one thread
+    assert window((1.6, 0.4)) is None and window((1.6, 0.4)) is None  # below half a core: stay
+    assert window((1.33, 0.67)) is None  # a burner beside our two spinning threads: one window is not enough
+    assert window((1.33, 0.67)) == 1 and abs(f.others - 0.67) < 1e-9  # two in a row: one thread
+    f.others = 0.4
+    assert f._vote(current=1) == 1  # back to two threads only when the others leave 1.75 cores free
+    f.others = 0.2
+    assert f._vote(current=1) == 2
+    f.others = 0.67
     # our other process decodes while this one waits, then they swap: only our own working slices count
     assert window((0.0, 2.0), (0.0, 2.0), (0.0, 2.0), (0.0, 2.0), (2.0, 0.0), (2.0, 0.0), (2.0, 0.0), (2.0, 0.0)) is None
     assert window((2.0, 0.0), (2.0, 0.0), (2.0, 0.0), (2.0, 0.0), (0.0, 2.0), (0.0, 2.0), (0.0, 2.0), (0.0, 2.0)) is None

@@ -59,7 +59,7 @@ FOLLOW_CORES = True
 SLICE = 0.25  # seconds between two readings of /proc
 WINDOW = 8  # slices in a window (2 s); a window votes for a thread count
 SWITCH_AFTER = 2  # windows in a row that must agree before the thread count changes
-MARGIN = 0.25  # cores beyond the rounding point the others' load must reach before a switch (hysteresis)
+MARGIN = 0.25  # cores beyond the rounding point that must be free before threads are added (hysteresis)
 MIN_GAP = 20.0  # seconds between two switches at least
 SWITCH_DRAIN = 5.0  # seconds new requests wait for the ones in flight to end before a switch (else: later)
 ACTIVE = 0.5  # cores our model process must keep busy in a slice for it to count as working (decoding: 0.8-2)
@@ -175,11 +175,10 @@ class CoreFollower:
         return None
 
     def _vote(self, current: int) -> int:
-        """threads_for, with a margin around the current count: the load must clear the rounding point by MARGIN
-        (a host whose steal time hovers near half a core must not restart the model every few seconds)."""
+        """threads_for, with a margin before adding threads: the cores must be free by MARGIN beyond the rounding
+        point. None before taking threads away: a neighbour that wants a whole core gets only ~2/3 of one while our
+        two threads spin beside it, so its load looks smaller than it is (a burner measured 0.67 cores here)."""
         want = threads_for(self.cores, self.others)
-        if want < current and self.cores - self.others > want + 0.5 - MARGIN:
-            return current
         if want > current and self.cores - self.others < want - 0.5 + MARGIN:
             return current
         return want
