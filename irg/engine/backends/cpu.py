@@ -185,9 +185,10 @@ class CoreFollower:
 
 
 def follow_cores(engine) -> None:
-    """The supervisor's thread: every SLICE seconds, read the cores. A new thread count, once decided, waits for a
-    moment with no request in flight (the IRG loop has them between its calls) and switches then; if none comes within
-    PENDING_HOLD seconds, new requests are held up to SWITCH_DRAIN seconds to make one (at most every SWITCH_BACKOFF)."""
+    """The supervisor's thread: every SLICE seconds, read the cores. A new thread count, once decided, is left pending
+    on `engine`, which switches when its last request in flight ends (the IRG loop's gaps between calls, however
+    short); if none comes within PENDING_HOLD seconds, new requests are held up to SWITCH_DRAIN seconds to make one
+    (at most every SWITCH_BACKOFF)."""
     follower = CoreFollower(available_cores())
     pending, since, forced_at = None, 0.0, -SWITCH_BACKOFF
     while not engine._closed:
@@ -203,15 +204,16 @@ def follow_cores(engine) -> None:
             elif len(follower.votes) == SWITCH_AFTER and set(follower.votes) == {current}:
                 pending = None  # the load went back: stay
             if pending is None or pending == current:
-                pending = None
+                pending = engine.pending_threads = None
                 continue
+            engine.pending_threads = pending  # the engine switches as its last request in flight ends
             now = time.monotonic()
             if engine.active == 0 and engine.switch_threads(pending, drain=0.0):
-                pending = None
+                pending = engine.pending_threads = None
             elif now - since > PENDING_HOLD and now - forced_at > SWITCH_BACKOFF:
                 forced_at = now
                 if engine.switch_threads(pending):
-                    pending = None
+                    pending = engine.pending_threads = None
         except Exception:  # noqa: BLE001 — this thread must outlive any surprise; the model keeps its threads
             log.exception("following the free cores failed")
             time.sleep(SWITCH_BACKOFF)

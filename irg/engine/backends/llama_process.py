@@ -94,6 +94,7 @@ class LlamaProcess:
         self._closed = False
         self.switches = 0  # children restarted with another thread count (not counted as restarts)
         self.draining = threading.Event()  # set while a thread switch waits for the requests in flight
+        self.pending_threads: int | None = None  # a thread count the follower decided: switched when requests end
         if cfg.get("follow_cores"):
             n = CoreFollower(available_cores()).start_threads()
             self.cfg.update(threads=n, batch_threads=self.cfg["batch_threads"] if cfg.get("batch_pinned") else n)
@@ -278,6 +279,20 @@ class LlamaProcess:
         finally:
             with self.active_lock:
                 self.active -= 1
+                go = self.active == 0 and self.pending_threads is not None and not self.draining.is_set()
+                if go:
+                    self.draining.set()  # the next request waits for the switch (about a second)
+            if go:
+                threading.Thread(target=self._switch_pending, daemon=True, name="irg-llama-switch").start()
+
+    def _switch_pending(self) -> None:
+        """The last request in flight has ended and a thread count is pending: switch now, in the gap."""
+        want, self.pending_threads = self.pending_threads, None
+        try:
+            if want is not None and want != self.cfg["threads"] and not self.switch_threads(want, drain=0.0):
+                self.pending_threads = want  # a request slipped in: at the next gap
+        finally:
+            self.draining.clear()
 
     def _send(self, proc: subprocess.Popen, obj: dict) -> bool:
         try:
