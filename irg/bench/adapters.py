@@ -179,12 +179,11 @@ def report(runs: int = 3, parts: tuple[str, ...] = PARTS, save=None, previous: d
         for k, row in adapter_speeds(runs=runs).items():
             out.setdefault(k, {}).update(row, tok_s_sequential=row["tok_s"])
         save(out)
-    if "agreement" in parts:
-        out["agreement"] = agreement()
-        save(out)
-    if "rouge" in parts:
-        out["rouge"] = adapter_rouge()
-        save(out)
+    for name, measure in (("agreement", agreement), ("rouge", adapter_rouge), ("lora_formats", lora_formats),
+                          ("idle_ab", idle_ab)):
+        if name in parts:
+            out[name] = measure()
+            save(out)
     if "interleaved" in parts:
         out["interleaved"] = interleaved()
         for k, row in out["interleaved"].items():  # the headline tok/s: alternated with the base model
@@ -192,12 +191,6 @@ def report(runs: int = 3, parts: tuple[str, ...] = PARTS, save=None, previous: d
             if "tok_s" in entry:
                 entry.setdefault("tok_s_sequential", entry["tok_s"])
             entry.update(tok_s=row["tok_s_median"], tok_s_interleaved=row["tok_s"])
-        save(out)
-    if "lora_formats" in parts:
-        out["lora_formats"] = lora_formats()
-        save(out)
-    if "idle_ab" in parts:
-        out["idle_ab"] = idle_ab()
         save(out)
     if "contention" not in parts and "contention_chosen" not in parts:
         return out
