@@ -127,6 +127,8 @@ def test_a_thread_switch_restarts_the_model_between_requests_and_keeps_its_answe
 # ---- the adapters' llama.cpp files --------------------------------------------------------------------------------
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
+    """An empty cache folder, for tests that only build adapter files. (Not for loading models: the shared model
+    instances outlive a test, and a later test expects them converted into the real cache.)"""
     monkeypatch.setenv("IRG_CACHE_DIR", str(tmp_path / "cache"))
     return tmp_path / "cache"
 
@@ -156,7 +158,7 @@ def test_the_adapter_file_is_built_once_into_the_cache_keyed_by_the_adapter(cach
 
 
 @pytest.mark.bundled
-def test_a_faithful_gan_adapter_stays_on_transformers_and_says_why(cache, tmp_path):
+def test_a_faithful_gan_adapter_stays_on_transformers_and_says_why(tmp_path):
     from tuning import adapters as A
     from tuning.gan import EmbeddingGenerator, save
 
@@ -166,7 +168,7 @@ def test_a_faithful_gan_adapter_stays_on_transformers_and_says_why(cache, tmp_pa
 
 
 @pytest.mark.bundled
-def test_shipped_adapters_draft_on_llama_cpp_and_agree_with_transformers_as_well_as_the_base_model(cache):
+def test_shipped_adapters_draft_on_llama_cpp_and_agree_with_transformers_as_well_as_the_base_model():
     """Teacher-forced next-token agreement on the adapters' held-out questions: llama.cpp + the adapter's file vs
     transformers + the adapter is at least base llama.cpp vs base transformers (the quantisation noise)."""
     from irg.bench.adapters import forced_sequences, teacher_forced
