@@ -59,15 +59,21 @@ def _copy(reader, out: Path, replace: dict[str, np.ndarray], add: list[tuple[str
     import gguf
 
     arch = reader.fields[gguf.Keys.General.ARCHITECTURE].contents()
+    return _atomically(out, lambda tmp: _write(reader, tmp, arch, replace, add, note))
+
+
+def _atomically(out: Path, write) -> Path:
+    """write(tmp) into a temporary file beside `out`, then rename it: a half-written file never has the final name,
+    an interrupted write leaves nothing behind, and two processes building the same file never share one."""
     fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}-", suffix=".part")
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        _write(reader, tmp, arch, replace, add, note)
+        write(tmp)
     except BaseException:
-        tmp.unlink(missing_ok=True)  # an interrupted write leaves nothing behind
+        tmp.unlink(missing_ok=True)
         raise
-    tmp.replace(out)  # a half-written file never has the final name
+    tmp.replace(out)
     return out
 
 
@@ -261,10 +267,7 @@ def lora_adapter(base: Path, folder: Path, out: Path) -> Path:
         if module in heads:
             b = permute_rows(b, heads[module])
         tensors += [(f"{name}.lora_a", np.ascontiguousarray(a)), (f"{name}.lora_b", np.ascontiguousarray(b))]
-    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}-", suffix=".part")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    def write(tmp: Path) -> None:
         writer = gguf.GGUFWriter(str(tmp), arch)
         writer.add_string("general.type", "adapter")
         writer.add_string("adapter.type", "lora")
@@ -277,8 +280,4 @@ def lora_adapter(base: Path, folder: Path, out: Path) -> Path:
         writer.write_kv_data_to_file()
         writer.write_tensors_to_file()
         writer.close()
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    tmp.replace(out)
-    return out
+    return _atomically(out, write)

@@ -190,7 +190,7 @@ def follow_cores(engine) -> None:
     short); if none comes within PENDING_HOLD seconds, new requests are held up to SWITCH_DRAIN seconds to make one
     (at most every SWITCH_BACKOFF)."""
     follower = CoreFollower(available_cores())
-    pending, since, forced_at = None, 0.0, -SWITCH_BACKOFF
+    since, forced_at = 0.0, -SWITCH_BACKOFF
     while not engine._closed:
         time.sleep(SLICE)
         proc = engine.proc
@@ -199,21 +199,21 @@ def follow_cores(engine) -> None:
         try:
             current = engine.cfg["threads"]
             want = follower.sample(proc.pid, current)
-            if want is not None:
-                pending, since = want, time.monotonic()
+            if want is not None:  # the engine switches as its last request in flight ends
+                engine.pending_threads, since = want, time.monotonic()
             elif len(follower.votes) == SWITCH_AFTER and set(follower.votes) == {current}:
-                pending = None  # the load went back: stay
+                engine.pending_threads = None  # the load went back: stay
+            pending = engine.pending_threads
             if pending is None or pending == current:
-                pending = engine.pending_threads = None
+                engine.pending_threads = None
                 continue
-            engine.pending_threads = pending  # the engine switches as its last request in flight ends
             now = time.monotonic()
             if engine.active == 0 and engine.switch_threads(pending, drain=0.0):
-                pending = engine.pending_threads = None
+                engine.pending_threads = None
             elif now - since > PENDING_HOLD and now - forced_at > SWITCH_BACKOFF:
                 forced_at = now
                 if engine.switch_threads(pending):
-                    pending = engine.pending_threads = None
+                    engine.pending_threads = None
         except Exception:  # noqa: BLE001 — this thread must outlive any surprise; the model keeps its threads
             log.exception("following the free cores failed")
             time.sleep(SWITCH_BACKOFF)
