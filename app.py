@@ -10,7 +10,8 @@ from types import SimpleNamespace
 
 import gradio as gr
 
-from irg.engine.config import PLANNERS, STOP_RULES, STRATEGIES, RunConfig
+from irg.engine.config import RunConfig
+from irg.engine.registry import PLANNERS, STOP_RULES, STRATEGIES
 from irg.engine.models import default_model, model_choices
 from irg.views import compare, experiments, plugins, presets, run_view, session, ui
 
@@ -111,7 +112,7 @@ def _run_tab(d: RunConfig) -> SimpleNamespace:
             model = gr.Dropdown(model_choices(), value=default_model(), allow_custom_value=True, label="Model", scale=2, min_width=300,
                                 info="bundled = SmolLM2-135M-Instruct, offline. Or a hub id, a local folder or .gguf file.",
                                 elem_id="model")
-            strategy = gr.Dropdown(list(STRATEGIES), value=d.strategy, label="Strategy", scale=1, min_width=240, elem_id="strategy",
+            strategy = gr.Dropdown(list(STRATEGIES.names()), value=d.strategy, label="Strategy", scale=1, min_width=240, elem_id="strategy",
                                    info="single_pass: one draft. irg_*: draft, critique, plan, repeat.")
         model_status = gr.Markdown(f"`{default_model()}` loads on the first run.", elem_id="model-status")
         adapter = _adapter_radio(session.adapter_choices(default_model()))
@@ -129,9 +130,9 @@ def _run_tab(d: RunConfig) -> SimpleNamespace:
         adv_values = (d.planner, d.max_iters, d.stop, 0, 0, d.final, d.temperature, d.max_new_tokens)
         with gr.Accordion(ui.settings_summary(*adv_values), open=False, elem_id="advanced") as advanced:
             with gr.Row():
-                planner = gr.Radio(list(PLANNERS), value=d.planner, label="Planner (IRG strategies)")
+                planner = gr.Radio(list(PLANNERS.names()), value=d.planner, label="Planner (IRG strategies)")
                 max_iters = gr.Slider(1, 8, value=d.max_iters, step=1, label="Max iterations (candidates for best-of-N)")
-                stop_rule = gr.Radio(list(STOP_RULES), value=d.stop, label="Stop rule (IRG strategies)", elem_id="stop-rule",
+                stop_rule = gr.Radio(list(STOP_RULES.names()), value=d.stop, label="Stop rule (IRG strategies)", elem_id="stop-rule",
                                      info="fixed: when nothing critical is left or at max iterations. plateau: also when "
                                           "the score stops rising. adaptive: also when a model learned from logged runs "
                                           "expects too little gain for the tokens.")
@@ -168,7 +169,7 @@ def _compare_tab() -> SimpleNamespace:
                                     placeholder="e.g. Write exactly three bullet points about tea.")
         cmp_note = gr.Markdown()
         with gr.Row():
-            cmp_strats = gr.CheckboxGroup(list(STRATEGIES), value=list(compare.DEFAULT), label="Strategies (2 to 4)",
+            cmp_strats = gr.CheckboxGroup(list(STRATEGIES.names()), value=list(compare.DEFAULT), label="Strategies (2 to 4)",
                                           elem_id="cmp-strategies", scale=3, min_width=300)
             cmp_budget = gr.Number(value=compare.DEFAULT_BUDGET, precision=0, minimum=0, scale=1, min_width=200, elem_id="cmp-budget",
                                    label="Token budget for each strategy (0 = none)")
@@ -209,7 +210,7 @@ def _experiments_tab() -> SimpleNamespace:
                 exp_suite = gr.Radio(["constraints", "maths", "open_qa"], value="constraints", label="Suite")
                 exp_n = gr.Slider(1, 20, value=5, step=1, label="Prompts")
                 exp_budget_n = gr.Number(value=1500, precision=0, minimum=0, label="Token budget per run (0 = none)")
-            exp_strats = gr.CheckboxGroup(list(STRATEGIES), value=["single_pass", "irg_hybrid"], label="Strategies")
+            exp_strats = gr.CheckboxGroup(list(STRATEGIES.names()), value=["single_pass", "irg_hybrid"], label="Strategies")
             with gr.Row():
                 exp_run = gr.Button("Run experiment", variant="primary")
                 exp_stop = gr.Button("Stop", variant="stop")

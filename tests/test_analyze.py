@@ -1,20 +1,9 @@
 """General rule checks, the critic parser, analyzers and scores."""
 import pytest
 
-from irg.engine.analyze import (
-    AnalysisInput,
-    HybridAnalyzer,
-    InternalAnalyzer,
-    RuleAnalyzer,
-    check_arithmetic,
-    check_empty,
-    check_math_answer,
-    check_repetition,
-    check_truncated,
-    detect_task,
-    final_answer,
-    parse_critique,
-)
+from irg.engine.analyze import AnalysisInput, HybridAnalyzer, InternalAnalyzer, RuleAnalyzer, parse_critique
+from irg.engine.answers import detect_task, final_answer
+from irg.engine.checks import check_arithmetic, check_empty, check_math_answer, check_repetition, check_truncated
 from irg.engine.constraints import extract_all
 
 

@@ -1,7 +1,7 @@
 """Extraction from many phrasings (negations, numbers as words) and a checker table per type."""
 import pytest
 
-from irg.engine.constraints import REGISTRY, extract_all, from_dict, normalize_numbers
+from irg.engine.constraints import CONSTRAINT_TYPES, extract_all, from_dict, normalize_numbers
 
 
 def kinds(prompt):
@@ -153,8 +153,8 @@ def test_checker(spec, good, bad):
 
 
 def test_registry_has_at_least_twenty_types_all_tested():
-    assert len(REGISTRY) >= 20
-    assert set(REGISTRY) == {c[0]["kind"] for c in CHECK}
+    assert len(CONSTRAINT_TYPES) >= 20
+    assert set(CONSTRAINT_TYPES) == {c[0]["kind"] for c in CHECK}
 
 
 def test_roundtrip_dict():

@@ -162,8 +162,8 @@ def test_the_stored_classifier_was_built_from_the_bank_as_it_is():
     bank = detect.load_bank()
     assert len(bank) >= 1000 and sum(not r["labels"] for r in bank) >= 200
     typed = {lab for r in bank for lab in r["labels"]} - {"other"}
-    from irg.engine.constraints import REGISTRY
-    assert set(REGISTRY) <= typed
+    from irg.engine.constraints import CONSTRAINT_TYPES
+    assert set(CONSTRAINT_TYPES) <= typed
 
 
 @needs_model

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from irg.engine.constraints import (
-    REGISTRY,
+    CONSTRAINT_TYPES,
     BulletCount,
     ChooseFrom,
     EndPhrase,
@@ -44,7 +44,7 @@ def grammar(*cs, tokens=256):
 
 def test_every_scaffold_alone_admits_a_text_quickly():
     kinds = {c.kind for c in STRUCTURES}
-    assert kinds >= {k for k, cls in REGISTRY.items() if cls.body_priority}  # a new structural type joins this list
+    assert kinds >= {k for k, cls in CONSTRAINT_TYPES.items() if cls.body_priority}  # a new structural type joins this list
     for c in STRUCTURES:
         t = time.perf_counter()
         v = search(grammar(c, Postscript(), EndPhrase("Bye.")) if not c.closed else grammar(c))

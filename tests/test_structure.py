@@ -224,7 +224,7 @@ def test_a_new_constraint_type_is_one_unit():
     from dataclasses import dataclass
     from typing import ClassVar
 
-    from irg.engine.constraints import REGISTRY, Constraint, register
+    from irg.engine.constraints import CONSTRAINT_TYPES, Constraint, register
 
     @register
     @dataclass
@@ -259,4 +259,4 @@ def test_a_new_constraint_type_is_one_unit():
         assert render("Hello.\nBye", cs)[0] == "Hello!\nBye!"
         assert build(cs).constraints.grammar.startswith('root ::= line "\\n" line')
     finally:
-        REGISTRY.pop("shouty_test")
+        CONSTRAINT_TYPES.pop("shouty_test")

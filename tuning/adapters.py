@@ -22,6 +22,7 @@ from pathlib import Path
 
 from irg.engine import paths
 from irg.engine.models import AdapterHooks, register_adapters
+from irg.engine.registry import ADAPTERS
 from tuning.errors import AdapterError
 
 ADAPTER_DIR = paths.ASSETS / "adapters"
@@ -295,4 +296,6 @@ def ship(src: Path, dest: Path | None = None, prefix: str = "smollm2-135m") -> l
 
 
 # The engine reaches these through its hook (irg/engine/models.py); it never imports this package.
-register_adapters(AdapterHooks(labels=LABELS, find=find, draft_backend=draft_backend, students=students, apply=apply))
+for _name, _label in LABELS.items():
+    ADAPTERS.register(_name, _label)
+register_adapters(AdapterHooks(find=find, draft_backend=draft_backend, students=students, apply=apply))

@@ -72,7 +72,7 @@ def train_dpo(model, tok, pairs: list[dict], s: DPOSettings, out: Path):
 
 def single_pass(model, tok, prompts: list[str], max_new_tokens: int = 256, batch: int = 16) -> list[str]:
     """One greedy draft per prompt with the engine's first-draft prompt (what the single_pass strategy sends)."""
-    from irg.engine.analyze import detect_task
+    from irg.engine.answers import detect_task
     from irg.engine.loop import draft_messages
     from tuning import train as T
 

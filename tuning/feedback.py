@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import asdict, dataclass, field
 
-from irg.engine.analyze import _ARITH, _eval_expression, final_answer, parse_number
+from irg.engine.answers import ARITH, eval_expression, final_answer, parse_number
 
 FILLER = re.compile(r"^(?:sure|okay|ok|great|let'?s (?:think|solve|see|break)|step by step|here'?s|first,? let'?s|to solve this)\b",
                     re.I)
@@ -58,8 +58,8 @@ def repair_arithmetic(step: str, carry: dict[str, str]) -> tuple[str, list[tuple
     for wrong, right in carry.items():
         step = re.sub(rf"(?<![\d.]){re.escape(wrong)}(?![\d]|\.\d)", right, step)
     fixes, pos = [], 0
-    while (m := _ARITH.search(step, pos)) is not None:
-        want, got = _eval_expression(m.group(1)), parse_number(m.group("rhs"))
+    while (m := ARITH.search(step, pos)) is not None:
+        want, got = eval_expression(m.group(1)), parse_number(m.group("rhs"))
         pos = m.start("rhs") + 1
         if want is None or got is None or math.isclose(want, got, rel_tol=1e-3, abs_tol=0.011):
             continue
@@ -80,14 +80,14 @@ def grounded(steps: list[str], value: float) -> bool:
     """Some step computes the final answer: it is the result of a stated calculation (`... = value`).
     A right number under unrelated steps (a lucky guess, or a copied answer) is not a rationale."""
     for step in steps:
-        for m in _ARITH.finditer(step):
+        for m in ARITH.finditer(step):
             if (v := parse_number(m.group("rhs"))) is not None and math.isclose(v, value, abs_tol=1e-6):
                 return True
     return False
 
 
 def _calculations(step: str) -> list[str]:
-    return [re.sub(r"\s+", "", m.group(0)) for m in _ARITH.finditer(step)]
+    return [re.sub(r"\s+", "", m.group(0)) for m in ARITH.finditer(step)]
 
 
 def feedback(rationale: str, gold: str, drop_commentary: bool = True) -> Feedback:

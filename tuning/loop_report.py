@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-SUITES = ("constraints", "heldout2", "open_qa")
+REPORT_SETS = ("constraints", "heldout2", "open_qa")
 STUDENT_NAMES = ("lora", "gan", "mle")
 
 
@@ -88,7 +88,7 @@ def build(runs: Path, out: Path, base: dict[str, Path] | None = None, adapters: 
 
     base = base or {}
     summary: dict = {}
-    for suite in SUITES:
+    for suite in REPORT_SETS:
         folders = {n: runs / suite / n for n in ("base", *STUDENT_NAMES)}
         if suite in base:
             folders["base"] = base[suite]

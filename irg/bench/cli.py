@@ -240,14 +240,16 @@ def main(argv=None) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    """Every benchmark and its flags; choices come from the config's own lists."""
-    from irg.engine.config import PLANNERS, STOP_RULES, STRUCTURE, RunConfig
-    from irg.evaluation.suites import SPLITS
+    """Every benchmark and its flags; choices come from the registries and the config's own lists."""
+    from irg.engine.config import HYBRID_CRITIC, STRUCTURE, RunConfig
+    from irg.engine.models import DEFAULT_BACKEND, backend_choices
+    from irg.engine.registry import BACKENDS, PLANNERS, STOP_RULES
+    from irg.evaluation.suites import SPLITS, SUITES
 
     p = argparse.ArgumentParser(prog="python -m irg.bench")
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("speed", help="speed of each backend on the bundled model")
-    s.add_argument("--backend", action="append", choices=["llama.cpp", "transformers"],
+    s.add_argument("--backend", action="append", choices=BACKENDS.names(),
                    help="repeat to measure several (default: both)")
     s.add_argument("--runs", type=int, default=5)
     s.add_argument("--out", help="also write the rows as JSON here")
@@ -267,7 +269,7 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("--burner", action="store_true", help="instead: forest runs with a CPU burner beside the app")
     w.add_argument("--adapter", help="instead: forest runs with this adapter toggled on (its label, e.g. 'LoRA adapter')")
     q = sub.add_parser("quality", help="strategies over a task suite: results JSONL + HTML report (resumable)")
-    q.add_argument("--suite", required=True, choices=["constraints", "maths", "gsm8k", "open_qa", "phrasings"])
+    q.add_argument("--suite", required=True, choices=SUITES.names())
     q.add_argument("--strategies", default="single_pass,best_of_n,self_consistency,irg_internal,irg_external,irg_hybrid")
     q.add_argument("--n", type=int, help="first N items of the split (maths: how many to generate)")
     q.add_argument("--split", default="test", choices=list(SPLITS), help="train: the constraints suite's teaching split (issue 23)")
@@ -275,15 +277,15 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--budget", type=int, default=1500, help="the same token budget for every strategy (0 = none)")
     q.add_argument("--max-iters", type=int, default=4)
     q.add_argument("--max-new-tokens", type=int, default=256)
-    q.add_argument("--hybrid-critic", default="when_rules_pass", choices=["always", "when_rules_pass"],
+    q.add_argument("--hybrid-critic", default=RunConfig().hybrid_critic, choices=HYBRID_CRITIC,
                    help="irg_hybrid: ask the model critic every iteration, or only once the rules find nothing critical")
-    q.add_argument("--planner", default="template", choices=list(PLANNERS))
-    q.add_argument("--stop", default="fixed", choices=list(STOP_RULES), help="the IRG strategies' stop rule")
+    q.add_argument("--planner", default="template", choices=PLANNERS.names())
+    q.add_argument("--stop", default="fixed", choices=STOP_RULES.names(), help="the IRG strategies' stop rule")
     q.add_argument("--structure", default=RunConfig().structure, choices=list(STRUCTURE),
                    help="what a revision may use (each level includes the ones before; the ablation of issue 14)")
     q.add_argument("--candidates", type=int, default=1, help="drafts per IRG revision, ranked by the rules then log-prob")
     q.add_argument("--model", default="bundled")
-    q.add_argument("--backend", default="auto")
+    q.add_argument("--backend", default=DEFAULT_BACKEND, choices=backend_choices())
     q.add_argument("--out", help="folder for results.jsonl, summary.json, report.html (default runs/quality/SUITE-SPLIT)")
     q.add_argument("--workers", type=int, default=1, help="runs at once on the shared model (llama.cpp batches them)")
     q.add_argument("--background", action="store_true", help="run detached, logging to OUT/run.log")
@@ -291,7 +293,7 @@ def parser() -> argparse.ArgumentParser:
     t = sub.add_parser("timing", help="irg_hybrid wall time on prompts with 3 constraints, one run at a time")
     t.add_argument("--n", type=int, default=20)
     t.add_argument("--max-iters", type=int, default=4)
-    t.add_argument("--backend", default="llama.cpp")
+    t.add_argument("--backend", default="llama.cpp", choices=backend_choices())
     t.add_argument("--structure", default=RunConfig().structure, choices=list(STRUCTURE))
     t.add_argument("--out", help="also write the result as JSON here")
     m = sub.add_parser("memory", help="app memory after each round of concurrent sessions (issue 20)")

@@ -1,145 +1,30 @@
 """Analysis and reflection: what is wrong with a draft, where, and how bad.
 
 Three analyzers share one interface, `analyze(...) -> Report`:
-  - RuleAnalyzer (external): the prompt's constraints and general checks
-    (empty, truncated, repetition, stated arithmetic, maths answer format). Free: no tokens.
+  - RuleAnalyzer (external): the prompt's constraints and the general checks (irg/engine/checks.py: empty,
+    truncated, degenerate, repetition, stated arithmetic, maths answer format). Free: no tokens.
   - ModelCritic (internal): the same model prompted as a critic; parsed robustly.
   - HybridAnalyzer: both. Rules are authoritative for stopping where they apply;
     the critic's findings are advice (never critical) unless no rule applies.
+Each is registered in `ANALYZERS` under the reflection mode a strategy asks for (external, internal, hybrid) and
+built from the run's config by `build(backend, config)`.
 """
 from __future__ import annotations
 
 import math
 import re
 import threading
-import zlib
-from collections import Counter
 from dataclasses import dataclass
 
+from irg.engine.answers import MATH_HINT, detect_task, final_answer, parse_number  # noqa: F401 — TEMP until tuning moves
 from irg.engine.backends import Backend, GenRequest
-from irg.engine.constraints import Constraint
+from irg.engine.checks import check_degenerate, check_empty
+from irg.engine.config import RunConfig
+from irg.engine.constraints.base import Constraint
 from irg.engine.decoding import DecodingConstraints
-from irg.engine.degenerate import degeneration
 from irg.engine.findings import PENALTY, Finding, Report
+from irg.engine.registry import ANALYZERS, CHECKS
 
-# ---- task type --------------------------------------------------------------------------
-MATH_HINT = "Solve the problem step by step, then finish with a final line of the form 'The answer is N.' where N is a number."
-
-
-def detect_task(prompt: str) -> str:
-    """'math' for a word problem asking for a number, else 'general'."""
-    numbers = re.findall(r"\d+(?:[.,]\d+)?", prompt)
-    asks = re.search(r"\b(how many|how much|how far|how long|how old|what is the (?:total|sum|difference|product|cost|price|number|value)|"
-                     r"calculate|compute|what percent|find the)\b", prompt, re.I)
-    return "math" if len(numbers) >= 2 and asks else "general"
-
-
-_NUM = r"-?\$?\d[\d,]*(?:\.\d+)?"
-
-
-def parse_number(s: str) -> float | None:
-    s = s.replace("$", "").replace(",", "").strip().rstrip(".")
-    try:
-        return float(s)
-    except ValueError:
-        return None
-
-
-def final_answer(text: str) -> str | None:
-    """The number the draft gives as its final answer ('The answer is N', '#### N', '\\boxed{N}')."""
-    pats = [r"answer is\s*:?\s*\**\s*(" + _NUM + r")", r"####\s*(" + _NUM + r")", r"\\boxed\{(" + _NUM + r")\}"]
-    for pat in pats:
-        ms = re.findall(pat, text, re.I)
-        if ms:
-            v = parse_number(ms[-1])
-            if v is not None:
-                return f"{v:g}" if not v.is_integer() else str(int(v))
-    return None
-
-
-# ---- general rule checks (not prompt constraints) ---------------------------------------
-def check_empty(text: str, **_) -> list[Finding]:
-    if not text.strip():
-        return [Finding("empty", "critical", "The answer is empty.", "whole answer", "Write a complete answer.")]
-    return []
-
-
-def check_truncated(text: str, finish_reason: str = "", **_) -> list[Finding]:
-    if finish_reason == "length" and text.strip() and not re.search(r"[.!?\"'”)\]}*>]\s*$", text.strip()):
-        return [Finding("truncated", "major", "The answer stops mid-sentence (it hit the length limit).", "end",
-                        "Keep the answer shorter so that it ends with a complete sentence.")]
-    return []
-
-
-def check_repetition(text: str, **_) -> list[Finding]:
-    """Degeneration: a short pattern repeated, the same 4-word sequences again and again, or the same line repeated."""
-    ws = re.findall(r"\w+", text.lower())
-    out: list[Finding] = []
-    raw = text.strip().encode()
-    # Compression sees repetition that word counts miss (emoji runs, "!!!!", "ha ha ha").
-    if len(raw) >= 80 and len(zlib.compress(raw)) / len(raw) < 0.2 or (len(raw) >= 20 and not ws):
-        return [Finding("repetition", "critical", "The answer is one short pattern repeated, not real text.", "whole answer",
-                        "Write real sentences; do not repeat symbols or phrases.")]
-    if len(ws) >= 20:
-        grams = [tuple(ws[i:i + 4]) for i in range(len(ws) - 3)]
-        ratio = 1 - len(set(grams)) / len(grams)
-        if ratio > 0.3:
-            top = Counter(grams).most_common(1)[0][0]
-            sev = "critical" if ratio > 0.5 else "major"
-            out.append(Finding("repetition", sev, f"{ratio:.0%} of the 4-word sequences repeat (e.g. '{' '.join(top)}').",
-                               "whole answer", "Do not repeat yourself: every sentence must say something new."))
-    lines = [ln.strip().lower() for ln in text.splitlines() if len(ln.strip()) > 10]
-    dup = [ln for ln, c in Counter(lines).items() if c >= 3]
-    if dup and not out:
-        out.append(Finding("repetition", "major", f"The line '{dup[0][:60]}' appears {Counter(lines)[dup[0]]} times.",
-                           "whole answer", "Do not repeat the same line."))
-    return out
-
-
-_ARITH = re.compile(rf"(?<![\w.])({_NUM}(?:\s*(?:[-+*/×÷]|\sx\s)\s*{_NUM})+)\s*=\s*(?P<rhs>{_NUM})(?![\d])")
-
-
-def _eval_expression(expr: str) -> float | None:
-    expr = expr.replace("×", "*").replace("÷", "/").replace(" x ", " * ").replace("$", "").replace(",", "")
-    if not re.fullmatch(r"[\d.\s+\-*/]+", expr):
-        return None
-    try:
-        return float(eval(expr, {"__builtins__": {}}, {}))  # only digits and + - * / reach here
-    except (SyntaxError, ZeroDivisionError, ValueError):
-        return None
-
-
-def check_arithmetic(text: str, **_) -> list[Finding]:
-    """Every 'a op b = c' the draft states, recomputed ('12 * 4 = 46' is wrong)."""
-    out, pos = [], 0
-    while (m := _ARITH.search(text, pos)) is not None:
-        pos = m.start("rhs")  # chains 'a + b = c + d = e' are checked link by link
-        want, got = _eval_expression(m.group(1)), parse_number(m.group("rhs"))
-        if want is None or got is None:
-            continue
-        if not math.isclose(want, got, rel_tol=1e-3, abs_tol=0.011):
-            shown = f"{want:.2f}".rstrip("0").rstrip(".")
-            out.append(Finding("arithmetic", "critical", f"'{m.group(0).strip()}' is wrong: {m.group(1).strip()} = {shown}.",
-                               f"chars {m.start()}-{m.end()}", f"Recompute: {m.group(1).strip()} = {shown}, not {m.group('rhs')}."))
-    return out
-
-
-def check_math_answer(text: str, task: str = "general", **_) -> list[Finding]:
-    if task == "math" and text.strip() and final_answer(text) is None:
-        return [Finding("math_answer", "critical", "No final answer line of the form 'The answer is N.'", "end",
-                        "Finish with a final line of the form 'The answer is N.' where N is a number.")]
-    return []
-
-
-def check_degenerate(text: str, **_) -> list[Finding]:
-    why = degeneration(text)
-    if why:
-        return [Finding("degenerate", "critical", f"The answer is not real text: {why}.", "whole answer",
-                        "Write ordinary sentences in normal words.")]
-    return []
-
-
-GENERAL_CHECKS = [check_empty, check_truncated, check_degenerate, check_repetition, check_arithmetic, check_math_answer]
 
 
 def score_of(findings: list[Finding], n_constraints: int, n_met: int) -> float:
@@ -164,8 +49,13 @@ class AnalysisInput:
     cancel: threading.Event | None = None
 
 
+@ANALYZERS.register("external")
 class RuleAnalyzer:
     name = "rules"
+
+    @classmethod
+    def build(cls, backend: Backend, config: RunConfig) -> "RuleAnalyzer":
+        return cls()
 
     def analyze(self, a: AnalysisInput) -> Report:
         findings: list[Finding] = []
@@ -174,7 +64,7 @@ class RuleAnalyzer:
             found = c.check(a.text)
             met += not found
             findings += found
-        for check in GENERAL_CHECKS:
+        for _, check in CHECKS.items():
             findings += check(a.text, finish_reason=a.finish_reason, task=a.task)
         return Report(findings=findings, score=score_of(findings, len(a.constraints), met),
                       constraints_total=len(a.constraints), constraints_met=met)
@@ -252,8 +142,13 @@ class ModelCritic:
         return Report(findings=findings, score=round(score, 4), critic_text=gen.text, tokens=gen.total_tokens)
 
 
+@ANALYZERS.register("internal")
 class InternalAnalyzer:
     name = "internal"
+
+    @classmethod
+    def build(cls, backend: Backend, config: RunConfig) -> "InternalAnalyzer":
+        return cls(backend, config.critic_max_new_tokens)
 
     def __init__(self, backend: Backend, max_new_tokens: int = 96):
         self.critic = ModelCritic(backend, max_new_tokens)
@@ -267,8 +162,13 @@ class InternalAnalyzer:
         return rep
 
 
+@ANALYZERS.register("hybrid")
 class HybridAnalyzer:
     name = "hybrid"
+
+    @classmethod
+    def build(cls, backend: Backend, config: RunConfig) -> "HybridAnalyzer":
+        return cls(backend, config.critic_max_new_tokens, config.hybrid_critic)
 
     def __init__(self, backend: Backend, max_new_tokens: int = 96, critic: str = "always"):
         self.rules = RuleAnalyzer()
@@ -293,11 +193,6 @@ class HybridAnalyzer:
                       constraints_met=rules.constraints_met, critic_text=model.critic_text, tokens=model.tokens)
 
 
-def make_analyzer(kind: str, backend: Backend, critic_max_new_tokens: int = 96, hybrid_critic: str = "always"):
-    if kind == "external":
-        return RuleAnalyzer()
-    if kind == "internal":
-        return InternalAnalyzer(backend, critic_max_new_tokens)
-    if kind == "hybrid":
-        return HybridAnalyzer(backend, critic_max_new_tokens, hybrid_critic)
-    raise ValueError(f"unknown analyzer {kind!r}")
+def make_analyzer(name: str, backend: Backend, config: RunConfig):
+    """The analyzer registered as `name` (a reflection mode), built for this run."""
+    return ANALYZERS.get(name).build(backend, config)

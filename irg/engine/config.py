@@ -5,12 +5,11 @@ import math
 from dataclasses import asdict, dataclass, fields
 
 from irg.engine.errors import ConfigError  # noqa: F401 — raised here, importable from here as before
+from irg.engine.registry import PLANNERS, STOP_RULES, STRATEGIES
 
-STRATEGIES = ("single_pass", "single_render", "irg_internal", "irg_external", "irg_hybrid", "best_of_n", "self_consistency")
-PLANNERS = ("template", "model", "preference")
+# Strategies, planners and stop rules are registries (irg/engine/registry.py): their names are whatever registered.
 FINAL_MODES = ("best", "last")
 HYBRID_CRITIC = ("always", "when_rules_pass")
-STOP_RULES = ("fixed", "plateau", "adaptive")  # irg/engine/stopping.py
 # What a revision may use to lay down what the rules found wrong, each level including the ones before it:
 # instructions only; + decoding masks (banned tokens, forced prefixes, stop strings, length limits); + scaffolds
 # and grammars (irg/engine/scaffold.py); + lossless rendering of pure-form constraints (irg/engine/render.py), which then
@@ -49,16 +48,13 @@ class RunConfig:
 
 
     def __post_init__(self) -> None:
-        if self.strategy not in STRATEGIES:
-            raise ConfigError(f"Unknown strategy '{self.strategy}': choose one of {', '.join(STRATEGIES)}.")
-        if self.planner not in PLANNERS:
-            raise ConfigError(f"Unknown planner '{self.planner}': choose one of {', '.join(PLANNERS)}.")
+        for registry, name in ((STRATEGIES, self.strategy), (PLANNERS, self.planner), (STOP_RULES, self.stop)):
+            if name not in registry:
+                raise registry.unknown(name)
         if self.hybrid_critic not in HYBRID_CRITIC:
             raise ConfigError(f"hybrid critic must be one of {', '.join(HYBRID_CRITIC)} (got '{self.hybrid_critic}').")
         if self.structure not in STRUCTURE:
             raise ConfigError(f"Unknown structure level '{self.structure}': choose one of {', '.join(STRUCTURE)}.")
-        if self.stop not in STOP_RULES:
-            raise ConfigError(f"Unknown stop rule '{self.stop}': choose one of {', '.join(STOP_RULES)}.")
         if self.final not in FINAL_MODES:
             raise ConfigError("The final answer must be 'best' (best-so-far) or 'last'.")
         for name in ("max_iters", "max_new_tokens", "critic_max_new_tokens", "planner_max_new_tokens", "budget",

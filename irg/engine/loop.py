@@ -12,7 +12,8 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Generator, Iterator
 
-from irg.engine.analyze import MATH_HINT, AnalysisInput, RuleAnalyzer, detect_task, make_analyzer
+from irg.engine.analyze import AnalysisInput, RuleAnalyzer, make_analyzer
+from irg.engine.answers import MATH_HINT, detect_task
 from irg.engine.backends import Backend, BackendError, Generation, GenRequest
 from irg.engine.config import RunConfig
 from irg.engine.constraints import Constraint, conflicts, from_dict
@@ -304,10 +305,10 @@ class RunContext:
                     self.tokens, self.seconds, reason, self.config.final)
 
 
-def irg_loop(ctx: RunContext, analyzer_kind: str, strategy: str) -> Iterator[Event]:
-    analyzer = make_analyzer(analyzer_kind, ctx.backend, ctx.config.critic_max_new_tokens, ctx.config.hybrid_critic)
-    planner = make_planner(ctx.config.planner, ctx.backend, ctx.config.planner_max_new_tokens, ctx.config.structure,
-                           ctx.constraints, ctx.config.max_new_tokens,
+def irg_loop(ctx: RunContext, reflection: str, strategy: str) -> Iterator[Event]:
+    """The IRG loop; `reflection` names the registered analyzer (external, internal, hybrid)."""
+    analyzer = make_analyzer(reflection, ctx.backend, ctx.config)
+    planner = make_planner(ctx.config.planner, ctx.backend, ctx.config, ctx.constraints,
                            len(ctx.prompt) / max(1, ctx.drafter.count_tokens(ctx.prompt)))  # this tokenizer's chars/token
     yield ctx.started(strategy)
     plan: Plan | None = None

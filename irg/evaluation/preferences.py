@@ -28,7 +28,7 @@ def _truth(row: dict, text: str) -> float | None:
 
 
 def pairs_from_record(row: dict, all_pairs: bool = False, gold: bool = False, min_gain: float = 1e-9) -> list[dict]:
-    from irg.engine.analyze import detect_task
+    from irg.engine.answers import detect_task
     from irg.engine.loop import draft_messages
 
     its = [it for it in row.get("iterations") or [] if (it.get("draft") or "").strip()]

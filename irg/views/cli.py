@@ -14,12 +14,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 
 from irg.engine import events as etypes  # the event types (ev is an event)
-from irg.engine.config import STRATEGIES, ConfigError, RunConfig
-from irg.engine.models import BACKENDS, DEFAULT_BACKEND, adapters
+from irg.engine.config import ConfigError, RunConfig
+from irg.engine.models import DEFAULT_BACKEND, adapters, backend_choices
+from irg.engine.registry import ADAPTERS, PLANNERS, STOP_RULES, STRATEGIES
 from irg.views import plugins
 
 HELP = {
-    "strategy": f"one of: {', '.join(STRATEGIES)}", "planner": "template, model, or preference (template instructions plus a worse/better example pair)",
+    "strategy": "how the answer is made", "planner": "template instructions, the model's own, or preference (template "
+                                                     "instructions plus a worse/better example pair)",
     "max_iters": "IRG iterations, or candidates for best_of_n / self_consistency",
     "budget": "token budget for the whole run (0 = none)", "time_limit": "seconds for the whole run (0 = none)",
     "final": "best (best-so-far, default) or last", "temperature": "0 = greedy",
@@ -33,15 +35,22 @@ HELP = {
 }
 
 
+REGISTERED = {"strategy": STRATEGIES, "planner": PLANNERS, "stop": STOP_RULES}  # fields named from a registry
+
+
 def add_config_flags(p: argparse.ArgumentParser) -> None:
-    """One flag per RunConfig field, so the CLI and the dataclass never drift apart."""
+    """One flag per RunConfig field, so the CLI and the dataclass never drift apart; a field chosen from a registry
+    lists the names registered when the parser is built (a plugin's strategy shows up in --help)."""
     for f in fields(RunConfig):
         flag = "--" + f.name.replace("_", "-")
+        helptext = HELP.get(f.name)
+        if f.name in REGISTERED:
+            helptext = f"{helptext}: one of {', '.join(REGISTERED[f.name].names())}"
         if f.type in ("bool", bool):
-            p.add_argument(flag, action=argparse.BooleanOptionalAction, default=f.default, help=HELP.get(f.name))
+            p.add_argument(flag, action=argparse.BooleanOptionalAction, default=f.default, help=helptext)
         else:
             typ = {"int": int, "float": float, "str": str}.get(str(f.type), str)
-            p.add_argument(flag, type=typ, default=f.default, help=HELP.get(f.name))
+            p.add_argument(flag, type=typ, default=f.default, help=helptext)
 
 
 def config_from(args: argparse.Namespace) -> RunConfig:
@@ -286,12 +295,12 @@ def main(argv=None) -> int:
         p.add_argument("prompt", help="the request (use quotes)")
         p.add_argument("--json", action="store_true", help="print events as JSON lines instead of text")
     p.add_argument("--model", default="bundled", help="'bundled', a Hugging Face id, a local path, or an OpenAI-compatible server URL")
-    p.add_argument("--backend", default=DEFAULT_BACKEND, choices=BACKENDS,
+    p.add_argument("--backend", default=DEFAULT_BACKEND, choices=backend_choices(),
                    help="auto = llama.cpp for GGUF models (fast), transformers otherwise")
     if not batch:
         p.add_argument("--adapter", default=None,
-                       help="drafts from the model with a tuned adapter: a shipped one by name (gan, lora; the loop's "
-                            "students loop_lora, loop_gan, loop_mle), or a path to an adapter .safetensors file or LoRA folder")
+                       help=f"drafts from the model with a tuned adapter: a shipped one by name ({', '.join(ADAPTERS.names())}), "
+                            "or a path to an adapter .safetensors file or LoRA folder")
     add_config_flags(p)
     args = p.parse_args(argv)
     try:

@@ -19,7 +19,8 @@ import time
 from dataclasses import replace
 from typing import Iterator
 
-from irg.engine.config import STRATEGIES, ConfigError, RunConfig
+from irg.engine.config import ConfigError, RunConfig
+from irg.engine.registry import STRATEGIES
 from irg.engine.events import DraftToken, Event, Final
 from irg.views import charts, ui
 from irg.views import session as sess
@@ -170,7 +171,7 @@ def check_strategies(strategies) -> list[str]:
         raise ConfigError(f"Choose two to {MAX_STRATEGIES} strategies to compare (you chose {len(chosen)}).")
     unknown = [s for s in chosen if s not in STRATEGIES]
     if unknown:
-        raise ConfigError(f"Unknown strategy '{unknown[0]}': choose from {', '.join(STRATEGIES)}.")
+        raise STRATEGIES.unknown(unknown[0])
     return list(dict.fromkeys(chosen))
 
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from irg.engine import paths
-from irg.engine.analyze import parse_number
+from irg.engine.answers import parse_number
 from irg.evaluation.metrics import constraints_met
 from irg.evaluation.summary import exact_match
 

@@ -14,6 +14,7 @@ from typing import Iterator
 from irg.engine.config import RunConfig
 from irg.engine.inputs import has_words
 from irg.engine.models import adapters
+from irg.engine.registry import ADAPTERS
 
 log = logging.getLogger(__name__)
 MAX_PROMPT_CHARS = 20_000  # longer prompts are refused before any work (the model could not read them anyway)
@@ -83,7 +84,12 @@ def adapter_choices(model: str) -> list[str]:
     if hooks is None:  # no adapter package registered (e.g. a slim Space)
         return []
     found = hooks.find((model or "").strip() or "bundled")
-    return [ADAPTER_OFF, *[hooks.labels.get(k, k) for k in found]] if found else []
+    return [ADAPTER_OFF, *[label_of(k) for k in found]] if found else []
+
+
+def label_of(adapter: str) -> str:
+    """What the app calls a registered adapter ("gan" -> "GAN-tuned adapter"); an unregistered one by its name."""
+    return ADAPTERS.get(adapter) if adapter in ADAPTERS else adapter
 
 
 def load_draft_backend(model: str, adapter_label: str | None):
@@ -94,14 +100,14 @@ def load_draft_backend(model: str, adapter_label: str | None):
 
     hooks = adapters()
     model = (model or "").strip() or "bundled"
-    names = {hooks.labels.get(k, k): k for k in hooks.find(model)} if hooks else {}  # the toggle shows labels
+    names = {label_of(k): k for k in hooks.find(model)} if hooks else {}  # the toggle shows labels
     # a known label with nothing shipped for this model gets the adapter package's own sentence ("There is no ...")
-    kind = names.get(adapter_label) or next((k for k, v in (hooks.labels.items() if hooks else ()) if v == adapter_label), None)
-    if kind is None:
+    name = names.get(adapter_label) or next((k for k, v in ADAPTERS.items() if v == adapter_label), None)
+    if name is None:
         known = ", ".join(names) if names else "none for this model"
         return None, f"Unknown adapter '{adapter_label}': choose one of {known}, or off."
     try:
-        return hooks.draft_backend(model, kind), None
+        return hooks.draft_backend(model, name), None
     except UserError as err:  # the adapter's or the model's sentence
         return None, str(err)
     except Exception as err:  # noqa: BLE001 — still a sentence for the user

@@ -16,6 +16,7 @@ from typing import Callable, Iterator
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.errors import BackendError  # noqa: F401 — raised here, importable from here as before
 from irg.engine.feasible import make_decodable
+from irg.engine.registry import BACKENDS
 
 
 @dataclass
@@ -82,11 +83,21 @@ OnPiece = Callable[[int, str], None]  # (request index, text piece) while a batc
 
 
 class Backend(ABC):
-    """Base class: engines implement `_pieces`, `count_tokens`, `count_prompt_tokens`, `truncate`."""
+    """Base class: engines implement `_pieces`, `count_tokens`, `count_prompt_tokens`, `truncate`, and `load`
+    (how the engine loads a model: `irg.engine.models.get_backend` calls it once per model and shares the result)."""
 
     name = "base"
     model_id = ""
     context_length = 2048
+
+    @classmethod
+    def unusable(cls, spec) -> str | None:
+        """Why this engine cannot serve the model `spec` (a models.ModelSpec), in one sentence; None if it can."""
+        return None
+
+    @classmethod
+    def load(cls, spec) -> "Backend":
+        raise NotImplementedError(f"{cls.__name__} does not say how it loads a model (a classmethod load(spec)).")
 
     def stream(self, req: GenRequest, cancel: threading.Event | None = None) -> GenerationStream:
         cancel = cancel or threading.Event()
@@ -236,3 +247,10 @@ def relay(q: queue.Queue, worker: threading.Thread, cancel: threading.Event,
 
 def elapsed(t0: float) -> float:
     return round(time.perf_counter() - t0, 4)
+
+
+# The built-in engines, by module path: each module is imported when its engine is first chosen (transformers pulls
+# torch, seconds to import). A backend defined elsewhere registers itself: BACKENDS.register("name", TheClass).
+BACKENDS.register_lazy("transformers", "irg.engine.backends.hf:TransformersBackend")
+BACKENDS.register_lazy("llama.cpp", "irg.engine.backends.llamacpp:LlamaCppBackend")
+BACKENDS.register_lazy("remote", "irg.engine.backends.remote:RemoteBackend")

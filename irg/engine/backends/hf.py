@@ -15,6 +15,7 @@ from transformers import LogitsProcessor, LogitsProcessorList, StoppingCriteria,
 
 from irg.engine.backends import Backend, BackendError, Generation, GenerationStream, GenRequest, OnPiece, decodable, elapsed
 from irg.engine.decoding import DecodingConstraints, banned_token_ids, word_forms
+from irg.engine.models import load_hf
 
 STREAM_POLL_SECONDS = 0.25  # how often a waiting consumer checks that the worker is alive
 
@@ -65,6 +66,11 @@ def _mean_logprob(scores: tuple | None, seqs: torch.Tensor, row: int, start: int
 
 class TransformersBackend(Backend):
     name = "transformers"
+
+    @classmethod
+    def load(cls, spec) -> "TransformersBackend":
+        model, tok = load_hf(spec.name)
+        return cls(model, tok, model_id=spec.name)
 
     def __init__(self, model, tokenizer, model_id: str = "model"):
         self.model = model.eval()

@@ -18,6 +18,7 @@ Decoding constraints map to what llama.cpp offers:
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import os
 import queue
@@ -40,6 +41,7 @@ from irg.engine.backends import (
 from irg.engine.backends.cpu import cpu_settings
 from irg.engine.backends.llama_process import Cancelled, ModelCrashed
 from irg.engine.decoding import DecodingConstraints, banned_token_ids, word_forms
+from irg.engine.models import gguf_tokenizer_dir
 
 
 class ChatTokenizer:
@@ -115,6 +117,18 @@ class LlamaCppBackend(Backend):
         self.n_parallel = n_parallel
         self._ban_cache: dict[tuple, list[int]] = {}
         self.cache_prompt = os.environ.get("IRG_LLAMACPP_PROMPT_CACHE", "1") == "1"  # 0 turns prefix reuse off
+
+    @classmethod
+    def unusable(cls, spec) -> str | None:
+        if not spec.gguf_file:
+            return f"The llama.cpp backend needs a GGUF model; '{spec.name}' is not one (use the transformers backend)."
+        if importlib.util.find_spec("xllamacpp") is None:
+            return "The llama.cpp backend needs the xllamacpp package: pip install xllamacpp."
+        return None
+
+    @classmethod
+    def load(cls, spec) -> "LlamaCppBackend":
+        return cls(Path(spec.path) / spec.gguf_file, ChatTokenizer(gguf_tokenizer_dir(spec)), model_id=spec.name)
 
     def close(self) -> None:
         self.engine.close()

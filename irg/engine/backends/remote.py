@@ -13,6 +13,7 @@ llama.cpp's HTTP server.
 from __future__ import annotations
 
 import json
+import os
 import queue
 import threading
 import time
@@ -32,6 +33,7 @@ from irg.engine.backends import (
     watchdog_deadline,
 )
 from irg.engine.decoding import DecodingConstraints
+from irg.engine.errors import ModelError
 
 CHARS_PER_TOKEN = 3.5  # estimate for prompt sizing when no tokenizer is known
 PROBE_SECONDS = 10.0  # asking a server for its models is quick, or the server is not answering
@@ -53,6 +55,20 @@ def gbnf_for(c: DecodingConstraints) -> str | None:
 
 class RemoteBackend(Backend):
     name = "remote"
+
+    @classmethod
+    def unusable(cls, spec) -> str | None:
+        if spec.kind != "remote":
+            return f"The remote backend serves an OpenAI-compatible server's address (http://…); '{spec.name}' is not one."
+        return None
+
+    @classmethod
+    def load(cls, spec) -> "RemoteBackend":
+        url, _, model = spec.path.partition("#")  # "#model" picks one of the server's models
+        try:
+            return cls(url, model or None, os.environ.get("IRG_API_KEY") or None)
+        except BackendError as e:
+            raise ModelError(str(e)) from e
 
     def __init__(self, base_url: str, model: str | None = None, api_key: str | None = None, tokenizer=None,
                  context_length: int = 8192, timeout: float = STALL_SECONDS):

@@ -19,7 +19,6 @@ from irg.engine.constraints import (  # noqa: F401 (registers the types)
 )
 from irg.engine.constraints.answer_key import FinalAnswer
 from irg.engine.constraints.base import (
-                                  REGISTRY,
                                   Constraint,
                                   ConstraintError,
                                   conflicts,
@@ -54,8 +53,9 @@ from irg.engine.constraints.length import (
                                   paragraphs,
 )
 from irg.engine.constraints.text import normalize_numbers, quoted, sentences, words
+from irg.engine.registry import CONSTRAINT_TYPES
 
-__all__ = ["REGISTRY", "Constraint", "ConstraintError", "conflicts", "extract_all", "from_dict", "from_dicts",
+__all__ = ["CONSTRAINT_TYPES", "Constraint", "ConstraintError", "conflicts", "extract_all", "from_dict", "from_dicts",
            "negative_counts", "register", "FinalAnswer", "CapitalWordFrequency", "Lowercase", "Uppercase",
            "LetterFrequency", "NoCommas", "ChooseFrom", "EndPhrase", "ForbiddenWords", "IncludeKeywords",
            "KeywordFrequency", "RepeatRequest", "StartPhrase", "JsonFormat", "Postscript", "Quotation", "Title",

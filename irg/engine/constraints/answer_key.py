@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from irg.engine.answers import final_answer, parse_number
 from irg.engine.constraints.base import Constraint, register
 
 
@@ -20,8 +21,6 @@ class FinalAnswer(Constraint):
     hint: bool = False
 
     def check(self, text):
-        from irg.engine.analyze import final_answer, parse_number  # analyze imports this module
-
         got, want = final_answer(text), parse_number(self.value)
         if got is None or want is None or abs(float(got) - want) > 1e-6:
             return [self.finding(f"The final answer {got or '(none)'} is not the expected one.", "end")]

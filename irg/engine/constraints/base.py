@@ -11,14 +11,12 @@ from irg.engine.constraints.text import _REL_MAP, _REL_TEXT, compare, normalize_
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.errors import ConstraintError  # noqa: F401 — raised here, importable from here as before
 from irg.engine.findings import Finding
+from irg.engine.registry import CONSTRAINT_TYPES
 
 # ---- the registry -------------------------------------------------------------------
-REGISTRY: dict[str, type["Constraint"]] = {}
-
-
 def register(cls: type["Constraint"]) -> type["Constraint"]:
-    REGISTRY[cls.kind] = cls
-    return cls
+    """Class decorator: the type is registered under its `kind` (the name its dict form and records carry)."""
+    return CONSTRAINT_TYPES.register(cls.kind, cls)
 
 
 SENTENCE = "root ::= [^\\n.!?\\[\\]*]{1,200} [.!?]"  # the rest of one sentence: no line break, bracket or asterisk
@@ -180,9 +178,9 @@ def from_dict(d: dict) -> Constraint:
     if not isinstance(d, dict):
         raise ConstraintError(f'Each constraint must be an object like {{"kind": "no_commas"}}, not {d!r}.')
     kind = d.get("kind")
-    if not isinstance(kind, str) or kind not in REGISTRY:
-        raise ConstraintError(f"unknown constraint kind {kind!r}: choose one of {', '.join(sorted(REGISTRY))}.")
-    cls = REGISTRY[kind]
+    if kind not in CONSTRAINT_TYPES:
+        raise ConstraintError(f"unknown constraint kind {kind!r}: choose one of {', '.join(sorted(CONSTRAINT_TYPES))}.")
+    cls = CONSTRAINT_TYPES.get(kind)
     types = {f.name: _type_name(f.type) for f in fields(cls)}
     unknown = [k for k in d if k != "kind" and k not in types]
     if unknown:
@@ -280,7 +278,7 @@ def extract_all(prompt: str) -> list[Constraint]:
     """Every constraint the prompt's words ask for, without duplicates."""
     text = _NEGATIVE_COUNT.sub("a negative number", normalize_numbers(prompt))
     out: list[Constraint] = []
-    for cls in REGISTRY.values():
+    for _, cls in CONSTRAINT_TYPES.items():
         for c in cls.extract(text):
             if c not in out:
                 out.append(c)

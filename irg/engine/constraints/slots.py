@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from irg.engine.constraints.base import REGISTRY, Constraint
+from irg.engine.constraints.base import Constraint
+from irg.engine.registry import CONSTRAINT_TYPES
 from irg.engine.constraints.content import NOT_WORDS
 from irg.engine.constraints.language import ALIASES, LANGUAGES, NATIVE
 from irg.engine.constraints.length import EACH_PART, ORDINALS, section_marker, stars_separator
@@ -70,24 +71,24 @@ def _count_kind(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
     if kind in ("word_count", "sentence_count") and EACH_PART.search(clause):
         return PerPart()
     if kind == "paragraph_count" and (shown := _template_count(clause)):
-        return [REGISTRY[kind](shown, "***" if stars_separator(clause) else "")]
+        return [CONSTRAINT_TYPES.get(kind)(shown, "***" if stars_separator(clause) else "")]
     got = read_counts(clause, NOUNS[kind], DEFAULT_REL.get(kind))
     if got is None:
         if kind in AT_LEAST_ONLY and re.search(r"\b(?:some|a few|a|an|one)\b", clause, re.I):
-            return [REGISTRY[kind](1)]  # "highlight some key words": at least one
+            return [CONSTRAINT_TYPES.get(kind)(1)]  # "highlight some key words": at least one
         return Missing(kind, "the number")
     if isinstance(got, Unread):
         return Missing(kind, got.what)
     rel, n = got[0]
     if kind in AT_LEAST_ONLY:
-        return [REGISTRY[kind](n + (rel == "more_than"))] if rel in ("at_least", "more_than", "exactly") else []
+        return [CONSTRAINT_TYPES.get(kind)(n + (rel == "more_than"))] if rel in ("at_least", "more_than", "exactly") else []
     if kind in EXACT_ONLY:
         if rel != "exactly":
             return Missing(kind, f"an exact number ('{rel.replace('_', ' ')} {n}' is not one)")
         if kind == "paragraph_count":
-            return [REGISTRY[kind](n, "***" if stars_separator(clause) else "")]
-        return [REGISTRY[kind](n, section_marker(clause) or "SECTION")]
-    return [REGISTRY[kind](r, v) for r, v in got]
+            return [CONSTRAINT_TYPES.get(kind)(n, "***" if stars_separator(clause) else "")]
+        return [CONSTRAINT_TYPES.get(kind)(n, section_marker(clause) or "SECTION")]
+    return [CONSTRAINT_TYPES.get(kind)(r, v) for r, v in got]
 
 
 def _template_count(clause: str) -> int | None:
@@ -109,7 +110,7 @@ def _letter(kind: str, clause: str) -> list[Constraint] | Missing:
                       gap=r"(?:[\w'-]+\s+){0,2}?")
     if not isinstance(got, list):
         return Missing(kind, "the number of times")
-    return [REGISTRY[kind](m.group(1).lower(), r, n) for r, n in got]
+    return [CONSTRAINT_TYPES.get(kind)(m.group(1).lower(), r, n) for r, n in got]
 
 
 def _keyword_frequency(kind: str, clause: str) -> list[Constraint] | Missing:
@@ -121,7 +122,7 @@ def _keyword_frequency(kind: str, clause: str) -> list[Constraint] | Missing:
                       gap=r"(?:[\w'-]+\s+){0,2}?")
     if not isinstance(got, list):
         return Missing(kind, "the number of times")
-    return [REGISTRY[kind](w, r, n) for r, n in got]
+    return [CONSTRAINT_TYPES.get(kind)(w, r, n) for r, n in got]
 
 
 def _capital_words(kind: str, clause: str) -> list[Constraint] | Missing:
@@ -130,7 +131,7 @@ def _capital_words(kind: str, clause: str) -> list[Constraint] | Missing:
     got = read_counts(clause, NOUNS[kind], None)
     if not isinstance(got, list):
         return []  # no number: "in all caps" is uppercase, a different kind
-    return [REGISTRY[kind](r, n) for r, n in got]
+    return [CONSTRAINT_TYPES.get(kind)(r, n) for r, n in got]
 
 
 def _after_lead(clause: str, lead: str) -> str:
@@ -148,7 +149,7 @@ def _keywords(kind: str, clause: str) -> list[Constraint] | Missing:
     ws = [w for w in ws if w.lower() not in NOT_WORDS and not re.fullmatch(r"(?:the|a|an|any|these|following|words?)", w, re.I)]
     if not ws:
         return Missing(kind, "the words")
-    return [REGISTRY[kind](list(dict.fromkeys(ws)))]
+    return [CONSTRAINT_TYPES.get(kind)(list(dict.fromkeys(ws)))]
 
 
 def _phrase(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing | PerPart:
@@ -162,13 +163,13 @@ def _phrase(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing |
     sp = spans(clause[v.start():]) if v else []
     sp = sp or spans(clause)
     if sp:
-        return [REGISTRY[kind](sp[0])]
+        return [CONSTRAINT_TYPES.get(kind)(sp[0])]
     m = re.search(r":\s*(.+)$", clause)
     if m and m.group(1).strip(" .\"'"):
-        return [REGISTRY[kind](m.group(1).strip().strip("\"'“”"))]
+        return [CONSTRAINT_TYPES.get(kind)(m.group(1).strip().strip("\"'“”"))]
     m = re.search(r"\bwith the word\s+([A-Za-z][\w'-]*)", clause, re.I)
     if m:
-        return [REGISTRY[kind](m.group(1))]
+        return [CONSTRAINT_TYPES.get(kind)(m.group(1))]
     return Missing(kind, "the exact phrase")
 
 
@@ -194,7 +195,7 @@ def _options(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing:
             opts = [o for o in opts if len(o.split()) <= 8]
     if len(opts) < 2:
         return Missing(kind, "the options")
-    return [REGISTRY[kind](list(dict.fromkeys(opts)))]
+    return [CONSTRAINT_TYPES.get(kind)(list(dict.fromkeys(opts)))]
 
 
 _LANGUAGE_NAMES = re.compile(r"(?<!\w)(" + "|".join(sorted({*LANGUAGES, *ALIASES, *NATIVE}, key=len, reverse=True))
@@ -206,7 +207,7 @@ def _language(kind: str, clause: str) -> list[Constraint] | Missing:
     if not found:
         return Missing(kind, "the language")
     lang = found[-1] if re.search(r"\b(?:not|no|instead of|rather than)\b", clause, re.I) and len(found) > 1 else found[0]
-    return [REGISTRY[kind](ALIASES.get(lang, lang))]
+    return [CONSTRAINT_TYPES.get(kind)(ALIASES.get(lang, lang))]
 
 
 def _first_word(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing:
@@ -226,7 +227,7 @@ def _first_word(kind: str, clause: str, prompt: str) -> list[Constraint] | Missi
     n = int(count.group(1)) if count else 0
     if nth == -1:
         nth = n or 1
-    return [REGISTRY[kind](n, nth, w.split()[0].strip(".,;:!?"))]
+    return [CONSTRAINT_TYPES.get(kind)(n, nth, w.split()[0].strip(".,;:!?"))]
 
 
 _NEGATED = re.compile(r"\b(?:no need (?:for|to)|don't|do not|dont|never|without|not in|not as|no)\b", re.I)
@@ -242,8 +243,8 @@ def _flag(kind: str, clause: str) -> list[Constraint]:
     if kind not in ("lowercase", "no_commas") and _NEGATED.search(clause) and not re.search(r"\bnothing\b|\bno other\b|\bno text\b", clause, re.I):
         return []
     if kind == "postscript":
-        return [REGISTRY[kind]("P.P.S" if re.search(r"\bp\.?\s?p\.?\s?s\b", clause, re.I) else "P.S.")]
-    return [REGISTRY[kind]()]
+        return [CONSTRAINT_TYPES.get(kind)("P.P.S" if re.search(r"\bp\.?\s?p\.?\s?s\b", clause, re.I) else "P.S.")]
+    return [CONSTRAINT_TYPES.get(kind)()]
 
 
 def templates(prompt: str) -> list[Constraint]:
@@ -264,9 +265,9 @@ def templates(prompt: str) -> list[Constraint]:
             continue  # "for example Day 1, Day 2", "(Chapter 1, Chapter 2...)": an example of the marker, not the count
         n = max(nums)
         if word.lower() in ("paragraph", "para", "p"):
-            out.append(REGISTRY["paragraph_count"](n, "***" if stars_separator(prompt) else ""))
+            out.append(CONSTRAINT_TYPES.get("paragraph_count")(n, "***" if stars_separator(prompt) else ""))
         else:
-            out.append(REGISTRY["sections"](n, word))
+            out.append(CONSTRAINT_TYPES.get("sections")(n, word))
         break
     return out
 
@@ -297,7 +298,7 @@ def fill(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing | Pe
         return _first_word(kind, clause, prompt)
     if kind == "repeat_request":
         request = prompt.replace(clause, " ").strip()
-        return [REGISTRY[kind](" ".join(request.split()))] if request else Missing(kind, "the request to repeat")
-    if kind in REGISTRY and kind != "final_answer":
+        return [CONSTRAINT_TYPES.get(kind)(" ".join(request.split()))] if request else Missing(kind, "the request to repeat")
+    if kind in CONSTRAINT_TYPES and kind != "final_answer":
         return _flag(kind, clause)
     return []

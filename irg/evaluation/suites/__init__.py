@@ -18,10 +18,11 @@ import re
 from pathlib import Path
 
 from irg.engine import paths
+from irg.engine.registry import Registry
 from irg.evaluation.suites import maths
 
 ASSETS = paths.ASSETS / "suites"
-SUITES = ("constraints", "maths", "gsm8k", "open_qa", "phrasings")
+SUITES: Registry = Registry("suite", error=ValueError)  # name -> (split, n, data, seed) -> items
 PHRASINGS = ASSETS.parent / "phrasings" / "heldout.jsonl"
 TRAIN_PHRASINGS = ("dev", "dev2", "dev3")  # people's wordings for training; heldout*.jsonl are never trained on
 HELD_OUT = ("heldout", "heldout2")
@@ -39,28 +40,49 @@ def _item(row: dict, task: str) -> dict:
 
 
 def load(suite: str, split: str = "test", n: int | None = None, data: str | None = None, seed: int = 0) -> list[dict]:
-    if suite not in SUITES:
-        raise ValueError(f"Unknown suite '{suite}': choose one of {', '.join(SUITES)}.")
+    loader = SUITES.get(suite)
     if split not in SPLITS:
         raise ValueError(f"split must be one of {', '.join(SPLITS)}.")
     if split == "train" and suite != "constraints":
         raise ValueError("Only the constraints suite has a train split.")
     if split == "train":
         return [_item(r, "constraints") for r in train_rows()[:n]]
-    if suite == "maths":
-        rows = maths.generate(n or 100, seed, "test" if split == "all" else split)
-        return [_item(r, "maths") for r in rows]
-    if suite == "gsm8k":
-        if not data:
-            raise ValueError("The gsm8k suite needs --data: a GSM8K-format JSONL file, or 'hub' when online.")
-        rows = maths.load_gsm8k_hub(n) if data == "hub" else maths.load_gsm8k(data, n)
-        return [_item(r, "maths") for r in rows]
-    if suite == "phrasings":
-        rows = [{**r, "gold_constraints": r["gold"]} for r in _jsonl(Path(data) if data else PHRASINGS) if r["gold"]]
-        return [_item(r, "constraints") for r in rows[:n]]
-    rows = _jsonl(Path(data) if data else ASSETS / f"{suite}.jsonl")
-    rows = [r for r in rows if split == "all" or r.get("split", "test") == split]
-    return [_item(r, suite) for r in rows[:n] if r]
+    return loader(split, n, data, seed)
+
+
+# ---- the suites: (split, n, data, seed) -> items ---------------------------------------------------------------
+def _file_suite(name: str):
+    def load_file(split: str, n: int | None, data: str | None, seed: int) -> list[dict]:
+        rows = _jsonl(Path(data) if data else ASSETS / f"{name}.jsonl")
+        rows = [r for r in rows if split == "all" or r.get("split", "test") == split]
+        return [_item(r, name) for r in rows[:n] if r]
+    return load_file
+
+
+SUITES.register("constraints", _file_suite("constraints"))
+
+
+@SUITES.register("maths")
+def _maths(split: str, n: int | None, data: str | None, seed: int) -> list[dict]:
+    rows = maths.generate(n or 100, seed, "test" if split == "all" else split)
+    return [_item(r, "maths") for r in rows]
+
+
+@SUITES.register("gsm8k")
+def _gsm8k(split: str, n: int | None, data: str | None, seed: int) -> list[dict]:
+    if not data:
+        raise ValueError("The gsm8k suite needs --data: a GSM8K-format JSONL file, or 'hub' when online.")
+    rows = maths.load_gsm8k_hub(n) if data == "hub" else maths.load_gsm8k(data, n)
+    return [_item(r, "maths") for r in rows]
+
+
+SUITES.register("open_qa", _file_suite("open_qa"))
+
+
+@SUITES.register("phrasings")
+def _phrasings(split: str, n: int | None, data: str | None, seed: int) -> list[dict]:
+    rows = [{**r, "gold_constraints": r["gold"]} for r in _jsonl(Path(data) if data else PHRASINGS) if r["gold"]]
+    return [_item(r, "constraints") for r in rows[:n]]
 
 
 def train_rows() -> list[dict]:

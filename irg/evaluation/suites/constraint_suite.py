@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import random
 
+from irg.engine.registry import Registry
+
 TASKS = ["Write a short poem about {t}.", "Describe {t}.", "Write a short story about {t}.", "Explain {t} to a child.",
          "Write a blog post introduction about {t}.", "Give advice to someone who wants to learn about {t}.",
          "Write a short email to a friend about {t}.", "Write a product description inspired by {t}.",
@@ -178,20 +180,32 @@ def c_language(rng):
             {"kind": "language", "language": lang.lower()})
 
 
-MAKERS = {  # name: (maker, groups it belongs to); two constraints sharing a group never meet in one prompt
-    "lowercase": (c_lowercase, {"case", "phrase_case"}), "uppercase": (c_uppercase, {"case", "phrase_case"}),
-    "capital_word_frequency": (c_capital_words, {"case"}), "no_commas": (c_no_commas, {"commas"}),
-    "letter_frequency": (c_letter, {"letters"}), "word_count": (c_words, {"length"}),
-    "sentence_count": (c_sentences, {"length", "shape"}), "paragraph_count": (c_paragraphs, {"shape"}),
-    "bullet_count": (c_bullets, {"shape"}), "sections": (c_sections, {"shape"}),
-    "highlighted_sections": (c_highlights, {"markup"}), "placeholders": (c_placeholders, {"markup"}),
-    "json_format": (c_json, {"wrap", "shape", "start", "end", "markup"}), "quotation": (c_quotation, {"wrap", "start", "end"}),
-    "title": (c_title, {"start", "markup"}), "postscript": (c_postscript, {"end"}),
-    "two_responses": (c_two_responses, {"shape", "wrap"}), "include_keywords": (c_include, {"keywords"}),
-    "forbidden_words": (c_forbidden, {"forbidden"}), "keyword_frequency": (c_keyword_freq, {"keywords"}),
-    "start_phrase": (c_start, {"start", "phrase_case"}), "end_phrase": (c_end, {"end", "phrase_case", "commas"}),
-    "language": (c_language, {"language", "keywords", "forbidden", "case", "start", "end"}),
-}
+# name: (maker, groups it belongs to); two constraints sharing a group never meet in one prompt. The order is the
+# suite's: build() samples names in registration order, so a new maker goes last (the committed suite stays as built).
+MAKERS: Registry = Registry("suite constraint maker")
+MAKERS.register("lowercase", (c_lowercase, {"case", "phrase_case"}))
+MAKERS.register("uppercase", (c_uppercase, {"case", "phrase_case"}))
+MAKERS.register("capital_word_frequency", (c_capital_words, {"case"}))
+MAKERS.register("no_commas", (c_no_commas, {"commas"}))
+MAKERS.register("letter_frequency", (c_letter, {"letters"}))
+MAKERS.register("word_count", (c_words, {"length"}))
+MAKERS.register("sentence_count", (c_sentences, {"length", "shape"}))
+MAKERS.register("paragraph_count", (c_paragraphs, {"shape"}))
+MAKERS.register("bullet_count", (c_bullets, {"shape"}))
+MAKERS.register("sections", (c_sections, {"shape"}))
+MAKERS.register("highlighted_sections", (c_highlights, {"markup"}))
+MAKERS.register("placeholders", (c_placeholders, {"markup"}))
+MAKERS.register("json_format", (c_json, {"wrap", "shape", "start", "end", "markup"}))
+MAKERS.register("quotation", (c_quotation, {"wrap", "start", "end"}))
+MAKERS.register("title", (c_title, {"start", "markup"}))
+MAKERS.register("postscript", (c_postscript, {"end"}))
+MAKERS.register("two_responses", (c_two_responses, {"shape", "wrap"}))
+MAKERS.register("include_keywords", (c_include, {"keywords"}))
+MAKERS.register("forbidden_words", (c_forbidden, {"forbidden"}))
+MAKERS.register("keyword_frequency", (c_keyword_freq, {"keywords"}))
+MAKERS.register("start_phrase", (c_start, {"start", "phrase_case"}))
+MAKERS.register("end_phrase", (c_end, {"end", "phrase_case", "commas"}))
+MAKERS.register("language", (c_language, {"language", "keywords", "forbidden", "case", "start", "end"}))
 
 
 def special_prompt(rng: random.Random, kind: str, yes_no=YES_NO, questions=QUESTIONS) -> tuple[str, list[dict]]:
@@ -211,7 +225,7 @@ def build(n: int = 240, seed: int = 0, dev_share: float = 0.4, words: dict | Non
     (tasks, topics, yes_no, questions) for other lists: the train split below."""
     w = {"tasks": TASKS, "topics": TOPICS, "yes_no": YES_NO, "questions": QUESTIONS, **(words or {})}
     rng = random.Random(seed)
-    names = list(MAKERS)
+    names = list(MAKERS.names())
     rows: list[dict] = []
     for i in range(n):
         if i % 12 == 11:  # one prompt in twelve is a whole-prompt type
@@ -220,7 +234,7 @@ def build(n: int = 240, seed: int = 0, dev_share: float = 0.4, words: dict | Non
             k = rng.choices([1, 2, 3], weights=[3, 4, 3])[0]
             chosen, groups = [], set()
             for name in rng.sample(names, len(names)):
-                maker, g = MAKERS[name]
+                maker, g = MAKERS.get(name)
                 if g & groups:
                     continue
                 chosen.append(maker)
