@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 import torch
@@ -89,7 +90,8 @@ def device_of(model) -> torch.device:
     return model.get_input_embeddings().weight.device
 
 
-def batch_logprobs(model, prompts: list[list[int]], answers: list[list[int]], pad: int) -> tuple[torch.Tensor, torch.Tensor]:
+def batch_logprobs(model, prompts: list[list[int]], answers: list[list[int]],
+                   pad: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Sum of log p(answer token) and the answer length, per sequence (right-padded; gradients flow).
 
     Logits are computed only over the columns where some answer is predicted: with a 49k-token
@@ -171,6 +173,32 @@ def peak_rss_mb() -> float:
 
 
 # ---- the methods ------------------------------------------------------------------------------
+def discriminator_update(disc, d_opt, x_real, x_neg):
+    """BCE, real reference answers vs sampled ones (and the recorded one-pass drafts, if given): one step."""
+    d_real, d_fake = disc(x_real), disc(x_neg)
+    d_loss = (F.binary_cross_entropy(d_real, torch.ones_like(d_real))
+              + F.binary_cross_entropy(d_fake, torch.zeros_like(d_fake)))
+    d_opt.zero_grad()
+    d_loss.backward()
+    d_opt.step()
+    return d_loss, d_real, d_fake
+
+
+@dataclass
+class GanRun:
+    """What one GAN run carries from step to step (Trainer.run_gan)."""
+
+    gen: EmbeddingGenerator
+    disc: torch.nn.Module
+    feats: Callable  # (answer ids, prompt ids) -> the discriminator's input
+    g_opt: torch.optim.Optimizer
+    d_opt: torch.optim.Optimizer
+    faithful: bool
+    group: int  # answers sampled per question
+    good_state: dict | None = None  # the collapse guard's last good generator
+    lr_scale: float = 1.0
+
+
 class Trainer:
     """Trains one method on (model, tokenizer); `run()` returns the adapter object and a log."""
 
@@ -217,7 +245,8 @@ class Trainer:
         n_tok = sum(len(self.answers[i]) for i in idx)
 
         def loss_of(sub):
-            lp, _ = batch_logprobs(self.model, [self.prompts[idx[j]] for j in sub], [self.answers[idx[j]] for j in sub], self.pad)
+            lp, _ = batch_logprobs(self.model, [self.prompts[idx[j]] for j in sub], [self.answers[idx[j]] for j in sub],
+                                   self.pad)
             return -weight * lp.sum() / n_tok * len(idx) / len(sub)
         return backward_in_chunks(loss_of, len(idx), self.chunk) / weight
 
@@ -263,32 +292,36 @@ class Trainer:
                 x_neg = torch.cat([x_fake, drafts])
         return feats(real, [self.prompts[i] for i in idx]), x_fake, x_neg
 
+    def critic(self, gen: EmbeddingGenerator, faithful: bool):
+        """The discriminator and its input from (answer ids, prompt ids): raw token ids or frozen hidden states."""
+        if faithful:
+            disc = TokenIdDiscriminator()
+            return disc, lambda ids, prompts: disc.features(ids)
+        disc = HiddenStateDiscriminator(self.model.config.hidden_size)
+
+        def feats(ids, prompts):
+            # judged by the frozen model without the adapter: the critic must not move with the policy
+            gen.enabled = False
+            try:
+                return HiddenStateDiscriminator.features(ids, model=self.model, prompt_ids=prompts, pad_id=self.pad)
+            finally:
+                gen.enabled = True
+        return disc, feats
+
     def run_gan(self, faithful: bool):
         cfg = self.cfg
         emb = self.model.get_input_embeddings()
-        gen = EmbeddingGenerator(emb.embedding_dim, zero_init=not faithful, noise_at_inference=faithful).to(emb.weight.device)
+        gen = EmbeddingGenerator(emb.embedding_dim, zero_init=not faithful,
+                                 noise_at_inference=faithful).to(emb.weight.device)
         handle = attach(self.model, gen)
-        if faithful:
-            disc = TokenIdDiscriminator()
-            feats = lambda ids, prompts: disc.features(ids)  # noqa: E731
-        else:
-            disc = HiddenStateDiscriminator(self.model.config.hidden_size)
-
-            def feats(ids, prompts):
-                # judged by the frozen model without the adapter: the critic must not move with the policy
-                gen.enabled = False
-                try:
-                    return HiddenStateDiscriminator.features(ids, model=self.model, prompt_ids=prompts, pad_id=self.pad)
-                finally:
-                    gen.enabled = True
+        disc, feats = self.critic(gen, faithful)
         disc.to(emb.weight.device)
         params = {n: p for n, p in gen.named_parameters()}
         init = {n: p.detach().float().flatten().clone() for n, p in params.items()}
         g_opt = torch.optim.AdamW(gen.parameters(), lr=cfg.lr)
         d_opt = torch.optim.AdamW(disc.parameters(), lr=cfg.d_lr)
         warm = 0 if faithful else cfg.steps if cfg.method == "adapter_mle" else cfg.warmup_steps
-        group = 1 if faithful else cfg.group_size
-        good_state, lr_scale = None, 1.0
+        gan = GanRun(gen, disc, feats, g_opt, d_opt, faithful, group=1 if faithful else cfg.group_size)
         for step in range(1, cfg.steps + 1):
             idx = self.batch()
             gen.train()
@@ -298,54 +331,59 @@ class Trainer:
                 g_opt.step()
                 self.record(step, params, init, phase="mle", mle=loss)
                 continue
-            prompts = [self.prompts[i] for i in idx for _ in range(group)]
-            fake = generate(self.model, self.tok, prompts, cfg.max_new_tokens, sample=True, temperature=cfg.temperature)
-            # discriminator: BCE, real reference answers vs sampled ones (and the recorded one-pass drafts, if given)
-            x_real, x_fake, x_neg = self.critic_inputs(idx, fake, prompts, feats)
-            d_real, d_fake = disc(x_real), disc(x_neg)
-            d_loss = F.binary_cross_entropy(d_real, torch.ones_like(d_real)) + F.binary_cross_entropy(d_fake, torch.zeros_like(d_fake))
-            d_opt.zero_grad()
-            d_loss.backward()
-            d_opt.step()
-            # generator: REINFORCE with the discriminator's score as the reward
-            with torch.no_grad():
-                reward = disc(x_fake).detach()
-            if faithful:
-                adv = reward  # no baseline, as in the thesis
-            else:  # group-relative: each answer against the others sampled for the same question
-                r = reward.view(len(idx), group)
-                adv = ((r - r.mean(1, keepdim=True)) / (r.std(1, keepdim=True) + 1e-6)).flatten()
-            g_opt.zero_grad()
-
-            def pg_of(sub):
-                lp, n = batch_logprobs(self.model, [prompts[j] for j in sub], [fake[j] for j in sub], self.pad)
-                a = adv[sub]
-                if faithful:
-                    return -(a * lp).mean()  # sequence log-probability, as SeqGAN
-                return -(a * lp / n.clamp(min=1)).mean()  # per token: no reward for length alone
-            pg = backward_in_chunks(pg_of, len(fake), self.chunk)
-            mle = None if faithful else self.mle(idx, cfg.mle_weight)  # the anchor: stay close to the data
-            if not faithful:
-                torch.nn.utils.clip_grad_norm_(gen.parameters(), 1.0)
-            g_opt.step()
-            texts = [self.tok.decode(f, skip_special_tokens=True) for f in fake]
-            d2 = distinct_n(texts)
-            collapsed = False
-            if not faithful:  # collapse guard: samples all alike -> back to the last good state, smaller steps
-                if d2 < 0.25 and good_state is not None:
-                    gen.load_state_dict(good_state)
-                    lr_scale *= 0.5
-                    for g in g_opt.param_groups:
-                        g["lr"] = cfg.lr * lr_scale
-                    collapsed = True
-                else:
-                    good_state = {k: v.detach().clone() for k, v in gen.state_dict().items()}
-            self.record(step, params, init, phase="gan", d_loss=d_loss.item(), pg=pg, mle=mle,
-                        reward=reward.mean().item(), d_real=d_real.mean().item(), d_fake=d_fake.mean().item(),
-                        distinct2=round(d2, 4), collapsed=collapsed, fakes=len(x_neg))
+            self.record(step, params, init, phase="gan", **self.adversarial_step(gan, idx))
         gen.eval()
         handle.remove()
         return gen
+
+    def adversarial_step(self, gan: GanRun, idx: list[int]) -> dict:
+        """One step after the warm-start: sample, update the discriminator, then the generator; the values to log."""
+        cfg = self.cfg
+        prompts = [self.prompts[i] for i in idx for _ in range(gan.group)]
+        fake = generate(self.model, self.tok, prompts, cfg.max_new_tokens, sample=True, temperature=cfg.temperature)
+        x_real, x_fake, x_neg = self.critic_inputs(idx, fake, prompts, gan.feats)
+        d_loss, d_real, d_fake = discriminator_update(gan.disc, gan.d_opt, x_real, x_neg)
+        reward, pg, mle = self.generator_update(gan, idx, prompts, fake, x_fake)
+        texts = [self.tok.decode(f, skip_special_tokens=True) for f in fake]
+        d2 = distinct_n(texts)
+        collapsed = False if gan.faithful else self.collapse_guard(gan, d2)
+        return dict(d_loss=d_loss.item(), pg=pg, mle=mle, reward=reward.mean().item(), d_real=d_real.mean().item(),
+                    d_fake=d_fake.mean().item(), distinct2=round(d2, 4), collapsed=collapsed, fakes=len(x_neg))
+
+    def generator_update(self, gan: GanRun, idx: list[int], prompts: list[list[int]], fake: list[list[int]], x_fake):
+        """REINFORCE with the discriminator's score as the reward (+ the MLE anchor): (reward, pg loss, mle loss)."""
+        with torch.no_grad():
+            reward = gan.disc(x_fake).detach()
+        if gan.faithful:
+            adv = reward  # no baseline, as in the thesis
+        else:  # group-relative: each answer against the others sampled for the same question
+            r = reward.view(len(idx), gan.group)
+            adv = ((r - r.mean(1, keepdim=True)) / (r.std(1, keepdim=True) + 1e-6)).flatten()
+        gan.g_opt.zero_grad()
+
+        def pg_of(sub):
+            lp, n = batch_logprobs(self.model, [prompts[j] for j in sub], [fake[j] for j in sub], self.pad)
+            a = adv[sub]
+            if gan.faithful:
+                return -(a * lp).mean()  # sequence log-probability, as SeqGAN
+            return -(a * lp / n.clamp(min=1)).mean()  # per token: no reward for length alone
+        pg = backward_in_chunks(pg_of, len(fake), self.chunk)
+        mle = None if gan.faithful else self.mle(idx, self.cfg.mle_weight)  # the anchor: stay close to the data
+        if not gan.faithful:
+            torch.nn.utils.clip_grad_norm_(gan.gen.parameters(), 1.0)
+        gan.g_opt.step()
+        return reward, pg, mle
+
+    def collapse_guard(self, gan: GanRun, d2: float) -> bool:
+        """Samples all alike -> back to the last good state, smaller steps (True); else remember this state."""
+        if d2 < 0.25 and gan.good_state is not None:
+            gan.gen.load_state_dict(gan.good_state)
+            gan.lr_scale *= 0.5
+            for group in gan.g_opt.param_groups:
+                group["lr"] = self.cfg.lr * gan.lr_scale
+            return True
+        gan.good_state = {k: v.detach().clone() for k, v in gan.gen.state_dict().items()}
+        return False
 
     def run(self):
         t0 = time.perf_counter()
