@@ -11,9 +11,10 @@ from types import SimpleNamespace
 import gradio as gr
 
 from irg.engine.config import RunConfig
-from irg.engine.registry import PLANNERS, STOP_RULES, STRATEGIES
 from irg.engine.models import default_model, model_choices
+from irg.engine.registry import PLANNERS, STOP_RULES, STRATEGIES
 from irg.views import compare, experiments, plugins, presets, run_view, session, ui
+from irg.views.tabs import TABS
 
 plugins.load()  # the tuned adapters register with the engine (the toggle on the Run tab)
 
@@ -105,120 +106,128 @@ def _downloads(what: str, elem: str) -> tuple[gr.DownloadButton, gr.DownloadButt
                 gr.DownloadButton(f"Download {what} (Markdown)", visible=False, elem_id=f"{elem}-md"))
 
 
-def _run_tab(d: RunConfig) -> SimpleNamespace:
-    """Model and strategy up front, examples as cards, the prompt and Run; the rest in Advanced; results after a run."""
-    with gr.Tab("Run"):
+@TABS.register("Run")
+def _run_tab(page: SimpleNamespace) -> None:
+    """Model and strategy up front, examples as cards, the prompt and Run; the rest in Advanced; results after a run.
+    The model, the adapter and the advanced settings are the page's: the other tabs read them (`page.run`)."""
+    d = RunConfig()
+    with gr.Row():
+        model = gr.Dropdown(model_choices(), value=default_model(), allow_custom_value=True, label="Model", scale=2, min_width=300,
+                            info="bundled = SmolLM2-135M-Instruct, offline. Or a hub id, a local folder or .gguf file.",
+                            elem_id="model")
+        strategy = gr.Dropdown(list(STRATEGIES.names()), value=d.strategy, label="Strategy", scale=1, min_width=240, elem_id="strategy",
+                               info="single_pass: one draft. irg_*: draft, critique, plan, repeat.")
+    model_status = gr.Markdown(f"`{default_model()}` loads on the first run.", elem_id="model-status")
+    adapter = _adapter_radio(session.adapter_choices(default_model()))
+    examples = _example_cards("examples")
+    with gr.Row():
+        preset = gr.Dropdown(presets.titles(), value=None, label="Classroom example", elem_id="preset", scale=1, min_width=240,
+                             info="With an answer key: checkable constraints and, where there is one, an exact "
+                                  "result or a reference answer.")
+        prompt = gr.Textbox(lines=3, label="Prompt", elem_id="prompt", scale=2, min_width=300,
+                            placeholder="e.g. Describe a forest in all lowercase letters and without any commas.")
+    preset_note = gr.Markdown()
+    with gr.Row():
+        run_btn = gr.Button("Run", variant="primary", elem_id="run")
+        stop_btn = gr.Button("Stop", variant="stop", elem_id="stop")
+    adv_values = (d.planner, d.max_iters, d.stop, 0, 0, d.final, d.temperature, d.max_new_tokens)
+    with gr.Accordion(ui.settings_summary(*adv_values), open=False, elem_id="advanced") as advanced:
         with gr.Row():
-            model = gr.Dropdown(model_choices(), value=default_model(), allow_custom_value=True, label="Model", scale=2, min_width=300,
-                                info="bundled = SmolLM2-135M-Instruct, offline. Or a hub id, a local folder or .gguf file.",
-                                elem_id="model")
-            strategy = gr.Dropdown(list(STRATEGIES.names()), value=d.strategy, label="Strategy", scale=1, min_width=240, elem_id="strategy",
-                                   info="single_pass: one draft. irg_*: draft, critique, plan, repeat.")
-        model_status = gr.Markdown(f"`{default_model()}` loads on the first run.", elem_id="model-status")
-        adapter = _adapter_radio(session.adapter_choices(default_model()))
-        examples = _example_cards("examples")
+            planner = gr.Radio(list(PLANNERS.names()), value=d.planner, label="Planner (IRG strategies)")
+            max_iters = gr.Slider(1, 8, value=d.max_iters, step=1, label="Max iterations (candidates for best-of-N)")
+            stop_rule = gr.Radio(list(STOP_RULES.names()), value=d.stop, label="Stop rule (IRG strategies)", elem_id="stop-rule",
+                                 info="fixed: when nothing critical is left or at max iterations. plateau: also when "
+                                      "the score stops rising. adaptive: also when a model learned from logged runs "
+                                      "expects too little gain for the tokens.")
         with gr.Row():
-            preset = gr.Dropdown(presets.titles(), value=None, label="Classroom example", elem_id="preset", scale=1, min_width=240,
-                                 info="With an answer key: checkable constraints and, where there is one, an exact "
-                                      "result or a reference answer.")
-            prompt = gr.Textbox(lines=3, label="Prompt", elem_id="prompt", scale=2, min_width=300,
-                                placeholder="e.g. Describe a forest in all lowercase letters and without any commas.")
-        preset_note = gr.Markdown()
+            budget = gr.Number(value=0, precision=0, minimum=0, label="Token budget (0 = none)")
+            time_limit = gr.Number(value=0, minimum=0, label="Time limit, seconds (0 = none)")
+            final = gr.Radio(["best", "last"], value=d.final, label="Final answer")
         with gr.Row():
-            run_btn = gr.Button("Run", variant="primary", elem_id="run")
-            stop_btn = gr.Button("Stop", variant="stop", elem_id="stop")
-        adv_values = (d.planner, d.max_iters, d.stop, 0, 0, d.final, d.temperature, d.max_new_tokens)
-        with gr.Accordion(ui.settings_summary(*adv_values), open=False, elem_id="advanced") as advanced:
-            with gr.Row():
-                planner = gr.Radio(list(PLANNERS.names()), value=d.planner, label="Planner (IRG strategies)")
-                max_iters = gr.Slider(1, 8, value=d.max_iters, step=1, label="Max iterations (candidates for best-of-N)")
-                stop_rule = gr.Radio(list(STOP_RULES.names()), value=d.stop, label="Stop rule (IRG strategies)", elem_id="stop-rule",
-                                     info="fixed: when nothing critical is left or at max iterations. plateau: also when "
-                                          "the score stops rising. adaptive: also when a model learned from logged runs "
-                                          "expects too little gain for the tokens.")
-            with gr.Row():
-                budget = gr.Number(value=0, precision=0, minimum=0, label="Token budget (0 = none)")
-                time_limit = gr.Number(value=0, minimum=0, label="Time limit, seconds (0 = none)")
-                final = gr.Radio(["best", "last"], value=d.final, label="Final answer")
-            with gr.Row():
-                temperature = gr.Slider(0, 1.5, value=d.temperature, step=0.1, label="Temperature (0 = greedy)")
-                max_new = gr.Slider(32, 512, value=d.max_new_tokens, step=16, label="Max new tokens per draft")
-        intro = gr.Markdown(ui.WHAT_YOU_WILL_SEE, elem_id="intro")
-        status = gr.Markdown(elem_id="status")
-        with gr.Column(visible=False, elem_id="results") as results:
-            cards = gr.HTML(elem_id="cards", css_template=run_view.CARD_CSS)
-            final_html = gr.HTML(label="Final answer", show_label=True, container=True, elem_id="final", css_template=run_view.CARD_CSS)
-            with gr.Row():
-                by_iteration = gr.Plot(show_label=False, elem_id="plot-iteration", min_width=300)
-                by_tokens = gr.Plot(show_label=False, elem_id="plot-tokens", min_width=300)
-            dl_json, dl_md = _downloads("run", "dl")
-    return SimpleNamespace(**locals())
+            temperature = gr.Slider(0, 1.5, value=d.temperature, step=0.1, label="Temperature (0 = greedy)")
+            max_new = gr.Slider(32, 512, value=d.max_new_tokens, step=16, label="Max new tokens per draft")
+    intro = gr.Markdown(ui.WHAT_YOU_WILL_SEE, elem_id="intro")
+    status = gr.Markdown(elem_id="status")
+    with gr.Column(visible=False, elem_id="results") as results:
+        cards = gr.HTML(elem_id="cards", css_template=run_view.CARD_CSS)
+        final_html = gr.HTML(label="Final answer", show_label=True, container=True, elem_id="final", css_template=run_view.CARD_CSS)
+        with gr.Row():
+            by_iteration = gr.Plot(show_label=False, elem_id="plot-iteration", min_width=300)
+            by_tokens = gr.Plot(show_label=False, elem_id="plot-tokens", min_width=300)
+        dl_json, dl_md = _downloads("run", "dl")
+    page.run = SimpleNamespace(**{k: v for k, v in locals().items() if k not in ("page", "d")})
+    _wire_run(page.run)
 
 
-def _compare_tab() -> SimpleNamespace:
+@TABS.register("Compare")
+def _compare_tab(page: SimpleNamespace) -> None:
     """Two to four strategies on one prompt at one budget, side by side (irg/views/compare.py)."""
-    with gr.Tab("Compare"):
-        gr.Markdown("**Compare strategies at the same token budget.** One prompt; two to four strategies run together "
-                    "on the model chosen on the Run tab (one shared model: llama.cpp decodes their requests in the "
-                    "same batches), streamed side by side, with every strategy on one anytime chart. Other settings "
-                    "(iterations, planner, temperature, draft length) come from the Run tab's Advanced settings.")
-        cmp_examples = _example_cards("cmp-examples")
-        with gr.Row():
-            cmp_preset = gr.Dropdown(presets.titles(), value=None, label="Classroom example", elem_id="cmp-preset", scale=1, min_width=240)
-            cmp_prompt = gr.Textbox(lines=3, label="Prompt", elem_id="cmp-prompt", scale=2, min_width=300,
-                                    placeholder="e.g. Write exactly three bullet points about tea.")
-        cmp_note = gr.Markdown()
-        with gr.Row():
-            cmp_strats = gr.CheckboxGroup(list(STRATEGIES.names()), value=list(compare.DEFAULT), label="Strategies (2 to 4)",
-                                          elem_id="cmp-strategies", scale=3, min_width=300)
-            cmp_budget = gr.Number(value=compare.DEFAULT_BUDGET, precision=0, minimum=0, scale=1, min_width=200, elem_id="cmp-budget",
-                                   label="Token budget for each strategy (0 = none)")
-        with gr.Row():
-            cmp_run = gr.Button("Compare", variant="primary", elem_id="cmp-run")
-            cmp_stop = gr.Button("Stop all", variant="stop", elem_id="cmp-stop")
-        cmp_intro = gr.Markdown("**What you will see.** One column per strategy, each streaming its drafts, critiques "
-                                "and plans, then its final answer with score, tokens and seconds (and the answer key "
-                                "for an example); below, one chart of quality against tokens spent for all of them.",
-                                elem_id="cmp-intro")
-        cmp_status = gr.Markdown(elem_id="cmp-status")
-        with gr.Column(visible=False, elem_id="cmp-results") as cmp_results:
-            cmp_columns = gr.HTML(elem_id="cmp-columns", css_template=run_view.CARD_CSS)
-            cmp_chart = gr.Plot(show_label=False, elem_id="cmp-chart")
-            cmp_json, cmp_md = _downloads("comparison", "cmp-dl")
-    return SimpleNamespace(**locals())
+    gr.Markdown("**Compare strategies at the same token budget.** One prompt; two to four strategies run together "
+                "on the model chosen on the Run tab (one shared model: llama.cpp decodes their requests in the "
+                "same batches), streamed side by side, with every strategy on one anytime chart. Other settings "
+                "(iterations, planner, temperature, draft length) come from the Run tab's Advanced settings.")
+    cmp_examples = _example_cards("cmp-examples")
+    with gr.Row():
+        cmp_preset = gr.Dropdown(presets.titles(), value=None, label="Classroom example", elem_id="cmp-preset", scale=1, min_width=240)
+        cmp_prompt = gr.Textbox(lines=3, label="Prompt", elem_id="cmp-prompt", scale=2, min_width=300,
+                                placeholder="e.g. Write exactly three bullet points about tea.")
+    cmp_note = gr.Markdown()
+    with gr.Row():
+        cmp_strats = gr.CheckboxGroup(list(STRATEGIES.names()), value=list(compare.DEFAULT), label="Strategies (2 to 4)",
+                                      elem_id="cmp-strategies", scale=3, min_width=300)
+        cmp_budget = gr.Number(value=compare.DEFAULT_BUDGET, precision=0, minimum=0, scale=1, min_width=200, elem_id="cmp-budget",
+                               label="Token budget for each strategy (0 = none)")
+    with gr.Row():
+        cmp_run = gr.Button("Compare", variant="primary", elem_id="cmp-run")
+        cmp_stop = gr.Button("Stop all", variant="stop", elem_id="cmp-stop")
+    cmp_intro = gr.Markdown("**What you will see.** One column per strategy, each streaming its drafts, critiques "
+                            "and plans, then its final answer with score, tokens and seconds (and the answer key "
+                            "for an example); below, one chart of quality against tokens spent for all of them.",
+                            elem_id="cmp-intro")
+    cmp_status = gr.Markdown(elem_id="cmp-status")
+    with gr.Column(visible=False, elem_id="cmp-results") as cmp_results:
+        cmp_columns = gr.HTML(elem_id="cmp-columns", css_template=run_view.CARD_CSS)
+        cmp_chart = gr.Plot(show_label=False, elem_id="cmp-chart")
+        cmp_json, cmp_md = _downloads("comparison", "cmp-dl")
+    _wire_compare(SimpleNamespace(**{k: v for k, v in locals().items() if k != "page"}), page.run)
 
 
-def _experiments_tab() -> SimpleNamespace:
+@TABS.register("Experiments")
+def _experiments_tab(page: SimpleNamespace) -> None:
     """Saved quality reports (opens on the headline one, drawn without a click), a small live experiment, tuning."""
-    with gr.Tab("Experiments"):
-        gr.Markdown("Does IRG help? Saved reports of the quality runs (`python -m irg.bench quality`, see the README): "
-                    "each strategy against single pass on the same prompts, at the same token budget. In the "
-                    "issue-14 report best-of-N's candidates shared one seed (some drew one sample four times); "
-                    "*constraints-test-seeds* is the re-run with that fixed: best-of-N 34%, irg_hybrid 57%.")
-        reports = list(experiments.saved_reports())
-        first = HEADLINE_REPORT if HEADLINE_REPORT in reports else (reports[0] if reports else None)
-        shown = ui.saved_report(first)  # drawn when the page is built: the tab opens on a result, no click needed
-        report_pick = gr.Dropdown(reports, value=first, label="Saved report", elem_id="report")
-        exp_status = gr.Markdown(elem_id="exp-status")
-        exp_table = gr.HTML(shown[0], elem_id="exp-table")
+    gr.Markdown("Does IRG help? Saved reports of the quality runs (`python -m irg.bench quality`, see the README): "
+                "each strategy against single pass on the same prompts, at the same token budget. In the "
+                "issue-14 report best-of-N's candidates shared one seed (some drew one sample four times); "
+                "*constraints-test-seeds* is the re-run with that fixed: best-of-N 34%, irg_hybrid 57%.")
+    reports = list(experiments.saved_reports())
+    first = HEADLINE_REPORT if HEADLINE_REPORT in reports else (reports[0] if reports else None)
+    shown = ui.saved_report(first)  # drawn when the page is built: the tab opens on a result, no click needed
+    report_pick = gr.Dropdown(reports, value=first, label="Saved report", elem_id="report")
+    exp_status = gr.Markdown(elem_id="exp-status")
+    exp_table = gr.HTML(shown[0], elem_id="exp-table")
+    with gr.Row():
+        exp_iter = gr.Plot(shown[1], show_label=False, elem_id="exp-plot-iteration", min_width=300)
+        exp_budget = gr.Plot(shown[2], show_label=False, elem_id="exp-plot-budget", min_width=300)
+    exp_types = gr.Plot(shown[3], show_label=False, elem_id="exp-plot-types")
+    with gr.Accordion("Run a small experiment live (dev split, the model chosen on the Run tab)", open=False):
         with gr.Row():
-            exp_iter = gr.Plot(shown[1], show_label=False, elem_id="exp-plot-iteration", min_width=300)
-            exp_budget = gr.Plot(shown[2], show_label=False, elem_id="exp-plot-budget", min_width=300)
-        exp_types = gr.Plot(shown[3], show_label=False, elem_id="exp-plot-types")
-        with gr.Accordion("Run a small experiment live (dev split, the model chosen on the Run tab)", open=False):
-            with gr.Row():
-                exp_suite = gr.Radio(["constraints", "maths", "open_qa"], value="constraints", label="Suite")
-                exp_n = gr.Slider(1, 20, value=5, step=1, label="Prompts")
-                exp_budget_n = gr.Number(value=1500, precision=0, minimum=0, label="Token budget per run (0 = none)")
-            exp_strats = gr.CheckboxGroup(list(STRATEGIES.names()), value=["single_pass", "irg_hybrid"], label="Strategies")
-            with gr.Row():
-                exp_run = gr.Button("Run experiment", variant="primary")
-                exp_stop = gr.Button("Stop", variant="stop")
-        with gr.Accordion("Tuning: the GAN-tuned adapter vs LoRA (python -m tuning.compare)", open=False):
-            tuning_md, tuning_fig = _tuning_report()
-            gr.Markdown(tuning_md, elem_id="tuning-table")
-            gr.Plot(tuning_fig, show_label=False, elem_id="tuning-plot")
-    return SimpleNamespace(**locals())
+            exp_suite = gr.Radio(["constraints", "maths", "open_qa"], value="constraints", label="Suite")
+            exp_n = gr.Slider(1, 20, value=5, step=1, label="Prompts")
+            exp_budget_n = gr.Number(value=1500, precision=0, minimum=0, label="Token budget per run (0 = none)")
+        exp_strats = gr.CheckboxGroup(list(STRATEGIES.names()), value=["single_pass", "irg_hybrid"], label="Strategies")
+        with gr.Row():
+            exp_run = gr.Button("Run experiment", variant="primary")
+            exp_stop = gr.Button("Stop", variant="stop")
+    with gr.Accordion("Tuning: the GAN-tuned adapter vs LoRA (python -m tuning.compare)", open=False):
+        tuning_md, tuning_fig = _tuning_report()
+        gr.Markdown(tuning_md, elem_id="tuning-table")
+        gr.Plot(tuning_fig, show_label=False, elem_id="tuning-plot")
+    _wire_experiments(SimpleNamespace(**{k: v for k, v in locals().items() if k != "page"}), page.run, page.demo)
+
+
+@TABS.register("How IRG works")
+def _how_it_works_tab(page: SimpleNamespace) -> None:
+    gr.Markdown(HOW_IT_WORKS + _teacher_section())
 
 
 # ---- handlers: what a click does (the logic is in irg/views/) -------------------------------------------
@@ -269,29 +278,30 @@ def _run_experiment(suite, n, strategies, budget, model, request: gr.Request, pr
                          lambda done, total: progress(done / total, desc=f"{done}/{total} runs"))
 
 
-def _wire(demo: gr.Blocks, r: SimpleNamespace, c: SimpleNamespace, x: SimpleNamespace) -> None:
-    """Every event of the page; r, c, x: the Run, Compare and Experiments tabs' components."""
-    advanced_inputs = [r.planner, r.max_iters, r.stop_rule, r.budget, r.time_limit, r.final, r.temperature, r.max_new]
-    x.report_pick.change(ui.saved_report, x.report_pick, [x.exp_table, x.exp_iter, x.exp_budget, x.exp_types])
-    demo.load(lambda: gr.Dropdown(choices=list(experiments.saved_reports())), None, x.report_pick)  # new local runs too
-    x.exp_run.click(_run_experiment, [x.exp_suite, x.exp_n, x.exp_strats, x.exp_budget_n, r.model],
-                    [x.exp_status, x.exp_table, x.exp_iter, x.exp_budget, x.exp_types], concurrency_limit=1, concurrency_id="experiment")
-    x.exp_stop.click(_halt, None, None, queue=False)
+# ---- wiring: each tab's events, given the Run tab's shared controls (r) ------------------------------------
+def _advanced(r: SimpleNamespace) -> list:
+    return [r.planner, r.max_iters, r.stop_rule, r.budget, r.time_limit, r.final, r.temperature, r.max_new]
+
+
+def _wire_run(r: SimpleNamespace) -> None:
     r.examples.click(_pick_card, r.examples, r.preset, queue=False)
     r.preset.change(_pick, r.preset, [r.prompt, r.preset_note])
-    c.cmp_examples.click(_pick_card, c.cmp_examples, c.cmp_preset, queue=False)
-    c.cmp_preset.change(_pick, c.cmp_preset, [c.cmp_prompt, c.cmp_note])
-    for ctl in advanced_inputs:  # the closed accordion still says what the next run will do
-        ctl.change(lambda *v: gr.Accordion(label=ui.settings_summary(*v)), advanced_inputs, r.advanced, queue=False)
+    for ctl in _advanced(r):  # the closed accordion still says what the next run will do
+        ctl.change(lambda *v: gr.Accordion(label=ui.settings_summary(*v)), _advanced(r), r.advanced, queue=False)
     r.model.change(session.model_status, r.model, r.model_status, concurrency_limit=1, concurrency_id="load")
     r.model.change(lambda m: _adapter_radio(session.adapter_choices(m)), r.model, r.adapter, queue=False)
     r.adapter.change(session.preload_adapter, [r.model, r.adapter], None, queue=False)  # ready by the time Run is pressed
-    r.run_btn.click(_start, [r.prompt, r.preset, r.model, r.adapter, r.strategy, *advanced_inputs],
+    r.run_btn.click(_start, [r.prompt, r.preset, r.model, r.adapter, r.strategy, *_advanced(r)],
                     [r.status, r.cards, r.final_html, r.by_iteration, r.by_tokens, r.dl_json, r.dl_md, r.results, r.intro],
                     concurrency_limit=4, concurrency_id="run", show_progress="hidden", api_name="start")
     # Stop bypasses the queue (it must work when the queue is full) and sets this session's cancel event:
     # generation halts within a second and the run ends normally, showing what it had.
     r.stop_btn.click(_halt, None, None, queue=False, api_name="stop")
+
+
+def _wire_compare(c: SimpleNamespace, r: SimpleNamespace) -> None:
+    c.cmp_examples.click(_pick_card, c.cmp_examples, c.cmp_preset, queue=False)
+    c.cmp_preset.change(_pick, c.cmp_preset, [c.cmp_prompt, c.cmp_note])
     c.cmp_run.click(_start_compare, [c.cmp_prompt, c.cmp_preset, c.cmp_strats, c.cmp_budget, r.model, r.adapter, r.planner,
                                      r.max_iters, r.stop_rule, r.time_limit, r.final, r.temperature, r.max_new],
                     [c.cmp_status, c.cmp_columns, c.cmp_chart, c.cmp_json, c.cmp_md, c.cmp_results, c.cmp_intro],
@@ -299,16 +309,23 @@ def _wire(demo: gr.Blocks, r: SimpleNamespace, c: SimpleNamespace, x: SimpleName
     c.cmp_stop.click(_halt_compare, None, None, queue=False, api_name="stop_compare")
 
 
+def _wire_experiments(x: SimpleNamespace, r: SimpleNamespace, demo: gr.Blocks) -> None:
+    x.report_pick.change(ui.saved_report, x.report_pick, [x.exp_table, x.exp_iter, x.exp_budget, x.exp_types])
+    demo.load(lambda: gr.Dropdown(choices=list(experiments.saved_reports())), None, x.report_pick)  # new local runs too
+    x.exp_run.click(_run_experiment, [x.exp_suite, x.exp_n, x.exp_strats, x.exp_budget_n, r.model],
+                    [x.exp_status, x.exp_table, x.exp_iter, x.exp_budget, x.exp_types], concurrency_limit=1, concurrency_id="experiment")
+    x.exp_stop.click(_halt, None, None, queue=False)
+
+
 def build_demo() -> gr.Blocks:
+    """The page: one tab per entry of TABS, in registration order (Run first: the others read its controls)."""
     with gr.Blocks(title="IRG Lab") as demo:
         gr.Markdown("# IRG Lab\nIterative Reflexive Generation: a micro language model drafts, critiques and plans its "
                     "way to a better answer — every step live.")
-        r = _run_tab(RunConfig())
-        c = _compare_tab()
-        x = _experiments_tab()
-        with gr.Tab("How IRG works"):
-            gr.Markdown(HOW_IT_WORKS + _teacher_section())
-        _wire(demo, r, c, x)
+        page = SimpleNamespace(demo=demo, run=None)  # what tabs share: the page, and the Run tab's controls
+        for title, build in TABS.items():
+            with gr.Tab(title):
+                build(page)
     # Runs share the loaded model: llama.cpp batches 8 requests at once, transformers takes turns (a lock per model).
     demo.queue(max_size=32, default_concurrency_limit=2)
     return demo

@@ -63,6 +63,17 @@ class Registry(Generic[T]):
 
     pop = unregister
 
+    def __setitem__(self, name: str, obj: T) -> None:
+        """Swap the unit under a name already registered (a test patching one); a new name goes through register()."""
+        with self._lock:
+            if name not in self:
+                raise KeyError(f"No {self.what} named '{name}' to replace; register it first.")
+            self._lazy.pop(name, None)
+            self._entries[name] = obj
+
+    def __delitem__(self, name: str) -> None:
+        self.unregister(name)
+
     def _check_free(self, name: str) -> None:
         if not isinstance(name, str) or not name.strip():
             raise DuplicateName(f"A {self.what} needs a non-empty name (got {name!r}).")
@@ -93,7 +104,8 @@ class Registry(Generic[T]):
         """The error for a name nobody registered: one sentence listing the known ones."""
         return self.error(f"Unknown {self.what} '{name}': choose one of {', '.join(self.names())}.")
 
-    def get(self, name: str) -> T:
+    def get(self, name: str, default=...) -> T:
+        """The unit registered as `name`; an unknown name raises the sentence of `unknown()` (or gives `default`)."""
         self.load_builtins()
         if name in self._entries:
             return self._entries[name]
@@ -103,6 +115,8 @@ class Registry(Generic[T]):
             with self._lock:
                 self._entries.setdefault(name, obj)
             return self._entries[name]
+        if default is not ...:
+            return default
         raise self.unknown(name)
 
     __getitem__ = get
