@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import torch
 
-from irg.engine.analyze import MATH_HINT
+from irg.engine.answers import MATH_HINT
 from irg.engine.loop import draft_messages
 from irg.engine.models import ModelError, load_hf
 from tuning import train as T

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
-from irg.engine.analyze import final_answer
+from irg.engine.answers import final_answer
 from irg.engine.config import RunConfig
 from irg.engine.constraints import FinalAnswer, extract_all
 from irg.engine.models import get_backend
