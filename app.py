@@ -318,14 +318,15 @@ def _wire_experiments(x: SimpleNamespace, r: SimpleNamespace, demo: gr.Blocks) -
 
 
 def build_demo() -> gr.Blocks:
-    """The page: one tab per entry of TABS, in registration order (Run first: the others read its controls)."""
+    """The page: one tab per entry of TABS, in registration order, Run first whoever registered before it (the
+    other tabs read its controls)."""
     with gr.Blocks(title="IRG Lab") as demo:
         gr.Markdown("# IRG Lab\nIterative Reflexive Generation: a micro language model drafts, critiques and plans its "
                     "way to a better answer — every step live.")
         page = SimpleNamespace(demo=demo, run=None)  # what tabs share: the page, and the Run tab's controls
-        for title, build in TABS.items():
+        for title in sorted(TABS.names(), key=lambda t: t != "Run"):
             with gr.Tab(title):
-                build(page)
+                TABS.get(title)(page)
     # Runs share the loaded model: llama.cpp batches 8 requests at once, transformers takes turns (a lock per model).
     demo.queue(max_size=32, default_concurrency_limit=2)
     return demo
