@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from irg.engine.errors import InputError
+
 TASKS = ("general", "math")  # "math": a word problem with a number for an answer; None: detect it from the prompt
 _TASK_NAMES = {"general": "general", "math": "math", "maths": "math"}
 
@@ -20,6 +22,17 @@ def prompt_problem(prompt) -> str | None:
     if not has_words(prompt):
         return "The prompt has no words in it (only spaces, punctuation, symbols or invisible characters)"
     return None
+
+
+def check_prompt(prompt, max_chars: int | None = None) -> str:
+    """The one input check every view shows (the app, the CLI, the engine itself): the prompt, or InputError with a
+    sentence saying what to do. `max_chars`: a view's own limit (the app refuses pages no small model can read)."""
+    if (problem := prompt_problem(prompt)) is not None:
+        raise InputError(f"{problem}: type a request.")
+    if max_chars is not None and len(prompt) > max_chars:
+        raise InputError(f"The prompt is {len(prompt):,} characters; the limit is {max_chars:,}. "
+                         "Shorten it (small models read at most a few pages).")
+    return prompt
 
 
 def task_name(task) -> str | None:

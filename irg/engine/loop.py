@@ -35,7 +35,7 @@ from irg.engine.events import (
     Stopped,
 )
 from irg.engine.findings import Report
-from irg.engine.inputs import prompt_problem, task_name
+from irg.engine.inputs import check_prompt, task_name
 from irg.engine.plan import Plan, make_planner
 from irg.engine.fill import fill
 from irg.engine.render import model_share, render, trimmed
@@ -111,8 +111,7 @@ class RunContext:
         return self.draft_backend or self.backend
 
     def __post_init__(self) -> None:
-        if (problem := prompt_problem(self.prompt)) is not None:
-            raise InputError(f"{problem}: type a request first.")
+        check_prompt(self.prompt)
         try:
             self.task = task_name(self.task)
         except ValueError as e:

@@ -15,6 +15,7 @@ from dataclasses import fields
 
 from irg.engine import events as etypes  # the event types (ev is an event)
 from irg.engine.config import ConfigError, RunConfig
+from irg.engine.inputs import check_prompt
 from irg.engine.models import DEFAULT_BACKEND, adapters, backend_choices
 from irg.engine.registry import ADAPTERS, PLANNERS, STOP_RULES, STRATEGIES
 from irg.views import plugins
@@ -305,8 +306,8 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     try:
         config = config_from(args)
-        if not batch and not args.prompt.strip():
-            raise ConfigError("The prompt is empty: give a request in quotes.")
+        if not batch:
+            check_prompt(args.prompt)  # before a model loads
         if batch:
             check_batch_files(args)
         from irg.engine.models import get_backend

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from irg.engine.config import RunConfig
-from irg.engine.inputs import has_words
+from irg.engine.inputs import check_prompt
 from irg.engine.models import adapters
 from irg.engine.registry import ADAPTERS
 
@@ -46,16 +46,8 @@ def stop(session: str | None) -> None:
 
 def check_input(prompt: str, settings: dict) -> RunConfig:
     """The validated settings, or InputError/ConfigError with a message for the user."""
-    from irg.engine.loop import InputError
-
     config = RunConfig(**settings)
-    if not (prompt or "").strip():
-        raise InputError("The prompt is empty: type a request or pick a classroom example.")
-    if len(prompt) > MAX_PROMPT_CHARS:
-        raise InputError(f"The prompt is {len(prompt):,} characters; the limit is {MAX_PROMPT_CHARS:,}. "
-                         "Shorten it (small models read at most a few pages).")
-    if not has_words(prompt):
-        raise InputError("The prompt has no words in it: type a request.")
+    check_prompt(prompt, MAX_PROMPT_CHARS)
     if config.stop == "adaptive":
         from irg.engine.stopping import check_model
 
