@@ -278,43 +278,43 @@ def _run_experiment(suite, n, strategies, budget, model, request: gr.Request, pr
                          lambda done, total: progress(done / total, desc=f"{done}/{total} runs"))
 
 
-# ---- wiring: each tab's events, given the Run tab's shared controls (r) ------------------------------------
-def _advanced(r: SimpleNamespace) -> list:
-    return [r.planner, r.max_iters, r.stop_rule, r.budget, r.time_limit, r.final, r.temperature, r.max_new]
+# ---- wiring: each tab's events, given the Run tab's shared controls (run) ----------------------------------
+def _advanced(run: SimpleNamespace) -> list:
+    return [run.planner, run.max_iters, run.stop_rule, run.budget, run.time_limit, run.final, run.temperature, run.max_new]
 
 
-def _wire_run(r: SimpleNamespace) -> None:
-    r.examples.click(_pick_card, r.examples, r.preset, queue=False)
-    r.preset.change(_pick, r.preset, [r.prompt, r.preset_note])
-    for ctl in _advanced(r):  # the closed accordion still says what the next run will do
-        ctl.change(lambda *v: gr.Accordion(label=ui.settings_summary(*v)), _advanced(r), r.advanced, queue=False)
-    r.model.change(session.model_status, r.model, r.model_status, concurrency_limit=1, concurrency_id="load")
-    r.model.change(lambda m: _adapter_radio(session.adapter_choices(m)), r.model, r.adapter, queue=False)
-    r.adapter.change(session.preload_adapter, [r.model, r.adapter], None, queue=False)  # ready by the time Run is pressed
-    r.run_btn.click(_start, [r.prompt, r.preset, r.model, r.adapter, r.strategy, *_advanced(r)],
-                    [r.status, r.cards, r.final_html, r.by_iteration, r.by_tokens, r.dl_json, r.dl_md, r.results, r.intro],
+def _wire_run(run: SimpleNamespace) -> None:
+    run.examples.click(_pick_card, run.examples, run.preset, queue=False)
+    run.preset.change(_pick, run.preset, [run.prompt, run.preset_note])
+    for ctl in _advanced(run):  # the closed accordion still says what the next run will do
+        ctl.change(lambda *v: gr.Accordion(label=ui.settings_summary(*v)), _advanced(run), run.advanced, queue=False)
+    run.model.change(session.model_status, run.model, run.model_status, concurrency_limit=1, concurrency_id="load")
+    run.model.change(lambda m: _adapter_radio(session.adapter_choices(m)), run.model, run.adapter, queue=False)
+    run.adapter.change(session.preload_adapter, [run.model, run.adapter], None, queue=False)  # ready by the time Run is pressed
+    run.run_btn.click(_start, [run.prompt, run.preset, run.model, run.adapter, run.strategy, *_advanced(run)],
+                    [run.status, run.cards, run.final_html, run.by_iteration, run.by_tokens, run.dl_json, run.dl_md, run.results, run.intro],
                     concurrency_limit=4, concurrency_id="run", show_progress="hidden", api_name="start")
     # Stop bypasses the queue (it must work when the queue is full) and sets this session's cancel event:
     # generation halts within a second and the run ends normally, showing what it had.
-    r.stop_btn.click(_halt, None, None, queue=False, api_name="stop")
+    run.stop_btn.click(_halt, None, None, queue=False, api_name="stop")
 
 
-def _wire_compare(c: SimpleNamespace, r: SimpleNamespace) -> None:
-    c.cmp_examples.click(_pick_card, c.cmp_examples, c.cmp_preset, queue=False)
-    c.cmp_preset.change(_pick, c.cmp_preset, [c.cmp_prompt, c.cmp_note])
-    c.cmp_run.click(_start_compare, [c.cmp_prompt, c.cmp_preset, c.cmp_strats, c.cmp_budget, r.model, r.adapter, r.planner,
-                                     r.max_iters, r.stop_rule, r.time_limit, r.final, r.temperature, r.max_new],
-                    [c.cmp_status, c.cmp_columns, c.cmp_chart, c.cmp_json, c.cmp_md, c.cmp_results, c.cmp_intro],
+def _wire_compare(cmp: SimpleNamespace, run: SimpleNamespace) -> None:
+    cmp.cmp_examples.click(_pick_card, cmp.cmp_examples, cmp.cmp_preset, queue=False)
+    cmp.cmp_preset.change(_pick, cmp.cmp_preset, [cmp.cmp_prompt, cmp.cmp_note])
+    cmp.cmp_run.click(_start_compare, [cmp.cmp_prompt, cmp.cmp_preset, cmp.cmp_strats, cmp.cmp_budget, run.model, run.adapter, run.planner,
+                                     run.max_iters, run.stop_rule, run.time_limit, run.final, run.temperature, run.max_new],
+                    [cmp.cmp_status, cmp.cmp_columns, cmp.cmp_chart, cmp.cmp_json, cmp.cmp_md, cmp.cmp_results, cmp.cmp_intro],
                     concurrency_limit=2, concurrency_id="compare", show_progress="hidden", api_name="compare")
-    c.cmp_stop.click(_halt_compare, None, None, queue=False, api_name="stop_compare")
+    cmp.cmp_stop.click(_halt_compare, None, None, queue=False, api_name="stop_compare")
 
 
-def _wire_experiments(x: SimpleNamespace, r: SimpleNamespace, demo: gr.Blocks) -> None:
-    x.report_pick.change(ui.saved_report, x.report_pick, [x.exp_table, x.exp_iter, x.exp_budget, x.exp_types])
-    demo.load(lambda: gr.Dropdown(choices=list(experiments.saved_reports())), None, x.report_pick)  # new local runs too
-    x.exp_run.click(_run_experiment, [x.exp_suite, x.exp_n, x.exp_strats, x.exp_budget_n, r.model],
-                    [x.exp_status, x.exp_table, x.exp_iter, x.exp_budget, x.exp_types], concurrency_limit=1, concurrency_id="experiment")
-    x.exp_stop.click(_halt, None, None, queue=False)
+def _wire_experiments(exp: SimpleNamespace, run: SimpleNamespace, demo: gr.Blocks) -> None:
+    exp.report_pick.change(ui.saved_report, exp.report_pick, [exp.exp_table, exp.exp_iter, exp.exp_budget, exp.exp_types])
+    demo.load(lambda: gr.Dropdown(choices=list(experiments.saved_reports())), None, exp.report_pick)  # new local runs too
+    exp.exp_run.click(_run_experiment, [exp.exp_suite, exp.exp_n, exp.exp_strats, exp.exp_budget_n, run.model],
+                    [exp.exp_status, exp.exp_table, exp.exp_iter, exp.exp_budget, exp.exp_types], concurrency_limit=1, concurrency_id="experiment")
+    exp.exp_stop.click(_halt, None, None, queue=False)
 
 
 def build_demo() -> gr.Blocks:

@@ -163,7 +163,7 @@ def agreement(names: tuple[str, ...] = ("gan", "lora"), n: int = 50) -> dict:
 PARTS = ("speeds", "interleaved", "agreement", "rouge", "idle_ab", "contention")  # lora_formats: only when asked
 
 
-def report(runs: int = 3, parts: tuple[str, ...] = PARTS, save=None, previous: dict | None = None) -> dict:
+def measure(runs: int = 3, parts: tuple[str, ...] = PARTS, save=None, previous: dict | None = None) -> dict:
     """speed.json: base and adapters (tok/s, backend, build, first token), agreement, contention per setting.
     `save(out)` is called after each part (a late failure keeps what was measured); `previous`: an earlier report
     whose other parts are kept."""

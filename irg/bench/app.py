@@ -231,7 +231,7 @@ def _first_then_stop(pg) -> dict:
     return {"first": first, "stop_ms": stop["done"]}
 
 
-def report(r: dict) -> None:
+def print_report(r: dict) -> None:
     print(f"cold first run (model load included): Run -> first token {r['cold_first_run']['first'] / 1000:.2f} s, "
           f"done in {r['cold_first_run']['done'] / 1000:.1f} s")
     print(f"warm, median of {r['runs']}: Run -> first streamed token {r['run_to_first_token_ms']:.0f} ms (forest preset)")
@@ -260,7 +260,7 @@ def main(runs: int, chromium: str, out: str | None, screenshot: str | None, burn
     t = time.perf_counter()
     r = measure(runs, chromium, screenshot)
     r["wall_seconds"] = round(time.perf_counter() - t, 1)
-    report(r)
+    print_report(r)
     if out:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         Path(out).write_text(json.dumps(r, indent=2))

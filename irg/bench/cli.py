@@ -357,14 +357,14 @@ def run_command(args: argparse.Namespace, argv: list[str]) -> int:
         print(json.dumps(agree(prompts, args.new_tokens), indent=1))
         return 0
     if args.adapters:
-        from irg.bench.adapters import PARTS, report
+        from irg.bench.adapters import PARTS, measure
 
         def save(res: dict) -> None:
             if args.out:
                 Path(args.out).parent.mkdir(parents=True, exist_ok=True)
                 Path(args.out).write_text(json.dumps(res, indent=1))
         previous = json.loads(Path(args.out).read_text()) if args.part and args.out and Path(args.out).exists() else None
-        res = report(args.runs, tuple(args.part or PARTS), save, previous)  # --part: the other parts stay as they were
+        res = measure(args.runs, tuple(args.part or PARTS), save, previous)  # --part: the other parts stay as they were
         save(res)
         print(json.dumps(res, indent=1))
         return 0

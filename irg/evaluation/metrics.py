@@ -11,7 +11,7 @@ def constraints_met(text: str, gold: list[dict]) -> list[bool]:
     return [not from_dict(c).check(text) for c in gold]
 
 
-def summarize(records: list[dict], gold: dict[str, list[dict]]) -> dict:
+def score_records(records: list[dict], gold: dict[str, list[dict]]) -> dict:
     """Prompt-level and constraint-level satisfaction of the final answers, mean tokens and seconds."""
     errors = sum(1 for r in records if "error" in r and str(r.get("id")) in gold)
     rows = [r for r in records if "error" not in r and str(r.get("id")) in gold]

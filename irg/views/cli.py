@@ -250,7 +250,7 @@ def run_batch(args, backend, config: RunConfig, err=None) -> int:
 def summarize_cmd(argv: list[str]) -> int:
     """python -m irg summarize --in prompts.jsonl results.jsonl [...]: scores against "gold_constraints"."""
     from irg.engine.jsonl import read_objects
-    from irg.evaluation.metrics import summarize
+    from irg.evaluation.metrics import score_records
 
     p = argparse.ArgumentParser(prog="python -m irg summarize")
     p.add_argument("--in", dest="inp", required=True, help='prompts JSONL with "gold_constraints" per line')
@@ -270,7 +270,7 @@ def summarize_cmd(argv: list[str]) -> int:
             "mean_iterations", "extraction_exact"]
     print("| " + " | ".join(cols) + " |\n|" + "---|" * len(cols))
     for path in args.results:
-        s = summarize([r for _, r in read_objects(path)], gold)
+        s = score_records([r for _, r in read_objects(path)], gold)
         print("| " + " | ".join(f"{s.get(c, ''):.3f}" if isinstance(s.get(c), float) else str(s.get(c, "")) for c in cols) + " |")
     return 0
 

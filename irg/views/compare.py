@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 DEFAULT = ("single_pass", "best_of_n", "irg_hybrid")
 DEFAULT_BUDGET = 1500
 MAX_STRATEGIES = 4
-e = html.escape
 
 
 def run_together(prompt: str, backend, configs: dict[str, RunConfig], cancel: threading.Event,
@@ -121,7 +120,7 @@ class CompareView:
         for name, v in self.views.items():
             r = self.row(name)
             if name in self.errors:
-                state = f"<div class='irg-error'>⚠ {e(self.errors[name])}</div>"
+                state = f"<div class='irg-error'>⚠ {html.escape(self.errors[name])}</div>"
             elif v.final is not None:
                 key = f" · answer key {r['answer_key']}" if r["answer_key"] else ""
                 state = (f"<div class='irg-summary'>score <b>{r['score']:.2f}</b>{key} · {r['tokens']} tokens · "
@@ -131,7 +130,7 @@ class CompareView:
                 state = f"<div class='irg-meta'><span class='irg-stage'>{'iteration ' + str(it) if it else 'starting'}…</span></div>"
             answer = v.final_html() if v.final is not None else ""
             cards = v.cards_html()
-            cols.append(f"<div class='irg-col' data-strategy='{e(name)}'><div class='irg-col-head'><b>{e(name)}</b></div>"
+            cols.append(f"<div class='irg-col' data-strategy='{html.escape(name)}'><div class='irg-col-head'><b>{html.escape(name)}</b></div>"
                         f"{state}{answer}<details open><summary>every draft, critique and plan</summary>{cards}</details></div>")
         return f"<div class='irg-cols'>{''.join(cols)}</div>"
 

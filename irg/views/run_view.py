@@ -23,7 +23,6 @@ STOP_TEXT = {"no_critical": "no critical problem left", "max_iters": "maximum it
              "single_pass": "single pass (one draft, scored by rules)", "candidates_done": "all candidates drawn",
              "plateau": "the score stopped rising (plateau rule)", "adaptive": "another pass was not worth its tokens (adaptive rule)",
              "out_of_reach": "only what no mechanism can make the model do is left"}
-e = html.escape
 
 
 class RunView:
@@ -50,10 +49,10 @@ class RunView:
         redraw = self.curve.add(ev)
         if isinstance(ev, etypes.RunStarted):
             cons = ", ".join(c["kind"].replace("_", " ") for c in ev.constraints) or "none found"
-            self.header = (f"<b>{e(ev.strategy)}</b> on <code>{e(ev.model)}</code> · constraints found in the prompt: "
-                           f"{e(cons)}" + "".join(f"<div class='irg-notice'>⚠ {e(n)}</div>" for n in ev.notices)
+            self.header = (f"<b>{html.escape(ev.strategy)}</b> on <code>{html.escape(ev.model)}</code> · constraints found in the prompt: "
+                           f"{html.escape(cons)}" + "".join(f"<div class='irg-notice'>⚠ {html.escape(n)}</div>" for n in ev.notices)
                            + (f"<div class='irg-unchecked'>the rules do not check: "
-                              f"{e('; '.join(repr(u) for u in ev.unchecked))}</div>" if ev.unchecked else ""))
+                              f"{html.escape('; '.join(repr(u) for u in ev.unchecked))}</div>" if ev.unchecked else ""))
         elif isinstance(ev, etypes.DraftToken):
             self.card(ev.iteration)["draft"] += ev.text
         elif isinstance(ev, etypes.DraftDone):
@@ -92,8 +91,8 @@ class RunView:
         for i, c in sorted(self.cards.items()):
             stage = "" if c["stage"] == "done" else f" <span class='irg-stage'>{c['stage']}…</span>"
             body = [f"<div class='irg-title'>Iteration {i}{stage}</div>",
-                    f"<div class='irg-draft'><b>Draft</b> <span class='irg-meta'>{e(c['draft_info'])}</span>"
-                    f"<div class='irg-text'>{e(c['draft']) or '…'}</div></div>"]
+                    f"<div class='irg-draft'><b>Draft</b> <span class='irg-meta'>{html.escape(c['draft_info'])}</span>"
+                    f"<div class='irg-text'>{html.escape(c['draft']) or '…'}</div></div>"]
             if (cd := c.get("candidates")) is not None:
                 rows = "".join(f"<li>{'▶ ' if j == cd.chosen else ''}T {it['temperature']:.1f} · {it['constraints_met']} constraints met"
                                f"{' · debris' if it['degenerate'] else ''} · mean log-prob {it['mean_logprob']}</li>"
@@ -101,7 +100,7 @@ class RunView:
                 body.append(f"<div class='irg-rendered'><b>{len(cd.items)} candidates</b> <span class='irg-meta'>ranked by "
                             f"constraints met, then mean log-probability</span><ul>{rows}</ul></div>")
             if (r := c["rendered"]) is not None:  # a labelled step of its own, with the model's words beside it
-                labels = ", ".join(e(st["label"]) for st in r.steps)
+                labels = ", ".join(html.escape(st["label"]) for st in r.steps)
                 kinds = [st["label"].split(":")[0] for st in r.steps]  # filled / trimmed / rendered
                 chips = "".join(f"<span class='irg-chip irg-chip-render'>{what}: {kinds.count(what)} step(s)</span> "
                                 for what in dict.fromkeys(kinds))
@@ -112,35 +111,35 @@ class RunView:
                 body.append(f"<div class='irg-rendered'><b>{title}</b> {chips}<span class='irg-meta'>{labels}</span>"
                             f"<details><summary>before (the model's draft) / after (openings the program wrote, "
                             f"sentences the model finished, form rendered)</summary>"
-                            f"<div class='irg-text'>{e(r.before)}</div><hr><div class='irg-text'>{e(r.after)}</div>"
+                            f"<div class='irg-text'>{html.escape(r.before)}</div><hr><div class='irg-text'>{html.escape(r.after)}</div>"
                             "</details></div>")
             if c["findings"] is not None:
                 items = "".join(
-                    f"<li class='sev-{f['severity']}'>{SEV_DOT} <b>{f['severity']}</b> · {e(f['source'])} · "
-                    f"<code>{e(f['kind'])}</code>: {e(f['message'])}" + (f" <i>({e(f['where'])})</i>" if f["where"] else "")
+                    f"<li class='sev-{f['severity']}'>{SEV_DOT} <b>{f['severity']}</b> · {html.escape(f['source'])} · "
+                    f"<code>{html.escape(f['kind'])}</code>: {html.escape(f['message'])}" + (f" <i>({html.escape(f['where'])})</i>" if f["where"] else "")
                     + "</li>" for f in c["findings"]) or "<li>✔ no findings</li>"
-                critic = (f"<details><summary>the model critic's own words</summary><div class='irg-text'>{e(c['critic'])}"
+                critic = (f"<details><summary>the model critic's own words</summary><div class='irg-text'>{html.escape(c['critic'])}"
                           "</div></details>") if c["critic"] else ""
                 body.append(f"<div class='irg-critique'><b>Critique</b><ul>{items}</ul>{critic}</div>")
             if c["plan"] is not None:
                 p = c["plan"]
-                items = "".join(f"<li>{e(x)}</li>" for x in p["instructions"])
-                items += "".join(f"<li class='irg-lock'>scaffold — {e(x)}</li>" for x in p.get("scaffold", []))
-                items += "".join(f"<li class='irg-lock'>enforced while decoding: {e(x)}</li>" for x in p["constraints_text"])
-                items += "".join(f"<li class='irg-lock'>relaxed after a degenerate draft: {e(x)}</li>"
+                items = "".join(f"<li>{html.escape(x)}</li>" for x in p["instructions"])
+                items += "".join(f"<li class='irg-lock'>scaffold — {html.escape(x)}</li>" for x in p.get("scaffold", []))
+                items += "".join(f"<li class='irg-lock'>enforced while decoding: {html.escape(x)}</li>" for x in p["constraints_text"])
+                items += "".join(f"<li class='irg-lock'>relaxed after a degenerate draft: {html.escape(x)}</li>"
                                  for x in p.get("relaxed", []))
-                items += "".join(f"<li class='irg-conflict'>⚠ {e(x)}</li>" for x in p.get("conflicts", []))
-                items += "".join(f"<li class='irg-conflict'>out of reach: {e(x)}</li>" for x in p.get("out_of_reach", []))
+                items += "".join(f"<li class='irg-conflict'>⚠ {html.escape(x)}</li>" for x in p.get("conflicts", []))
+                items += "".join(f"<li class='irg-conflict'>out of reach: {html.escape(x)}</li>" for x in p.get("out_of_reach", []))
                 if p["constraints"].get("grammar"):
-                    items += (f"<li><details><summary>the grammar</summary><pre>{e(p['constraints']['grammar'])}"
+                    items += (f"<li><details><summary>the grammar</summary><pre>{html.escape(p['constraints']['grammar'])}"
                               "</pre></details></li>")
-                body.append(f"<div class='irg-plan'><b>Plan for the next draft</b> <span class='irg-meta'>({e(p['source'])})"
+                body.append(f"<div class='irg-plan'><b>Plan for the next draft</b> <span class='irg-meta'>({html.escape(p['source'])})"
                             f"</span>{glance(p)}<ul>{items or '<li>(no instruction)</li>'}</ul></div>")
             if c["summary"]:
                 body.append(f"<div class='irg-summary'>{c['summary']}</div>")
             parts.append(f"<div class='irg-card' data-iteration='{i}'>{''.join(body)}</div>")
         if self.stopped:
-            parts.append(f"<div class='irg-stop'><b>Stopped:</b> {e(self.stopped)}</div>")
+            parts.append(f"<div class='irg-stop'><b>Stopped:</b> {html.escape(self.stopped)}</div>")
         return "<div class='irg-run'>" + "".join(parts) + "</div>"
 
     def final_html(self) -> str:
@@ -151,16 +150,16 @@ class RunView:
             return "<div class='irg-final'><i>No answer: the run ended before a draft was written.</i></div>"
         which = f"iteration {f.best_iteration} (best so far)" if f.mode == "best" else "the last draft"
         score = f.best_score if f.mode == "best" else f.last_score
-        out = [f"<div class='irg-text irg-answer'>{e(f.answer)}</div>",
-               f"<div class='irg-meta'>{e(which)} · score {score:.2f} · {f.tokens_total} tokens · {f.seconds:.1f} s · "
-               f"stopped: {e(self.stopped)} · Anytime Index {_ai(self.curve.index())}</div>"]
+        out = [f"<div class='irg-text irg-answer'>{html.escape(f.answer)}</div>",
+               f"<div class='irg-meta'>{html.escape(which)} · score {score:.2f} · {f.tokens_total} tokens · {f.seconds:.1f} s · "
+               f"stopped: {html.escape(self.stopped)} · Anytime Index {_ai(self.curve.index())}</div>"]
         if self.preset is not None:
             chk = self.preset.check(f.answer)
             if chk["total"]:
-                ticks = " ".join(f"{'✔' if ok else '✘'} {e(label)}" for label, ok in chk["items"])
+                ticks = " ".join(f"{'✔' if ok else '✘'} {html.escape(label)}" for label, ok in chk["items"])
                 out.append(f"<div class='irg-key'><b>Answer key {chk['met']}/{chk['total']}:</b> {ticks}</div>")
             if self.preset.reference:
-                out.append(f"<div class='irg-key'><b>Reference answer:</b> {e(self.preset.reference)}</div>")
+                out.append(f"<div class='irg-key'><b>Reference answer:</b> {html.escape(self.preset.reference)}</div>")
         if self.first_draft and f.answer.strip() != self.first_draft.strip():
             out.append("<details open><summary>Difference from the first draft (<del>removed</del> / <ins>added</ins>)"
                        f"</summary><div class='irg-text irg-diff'>{diff_html(self.first_draft, f.answer)}</div></details>")

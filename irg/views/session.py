@@ -20,7 +20,6 @@ log = logging.getLogger(__name__)
 MAX_PROMPT_CHARS = 20_000  # longer prompts are refused before any work (the model could not read them anyway)
 _cancels: dict[str, threading.Event] = {}
 _cancels_lock = threading.Lock()
-e = html.escape
 
 @contextmanager
 def session_cancel(session: str | None) -> Iterator[threading.Event]:
@@ -137,12 +136,12 @@ def model_status(model: str) -> Iterator[str]:
 
 
 def message(text: str) -> str:
-    return f"<div class='irg-error'>⚠ {e(text)}</div>"
+    return f"<div class='irg-error'>⚠ {html.escape(text)}</div>"
 
 
 def note(text: str) -> str:
     """An informative line above a run (not an error): "" for no text."""
-    return f"<div class='irg-note'>ℹ {e(text)}</div>" if text else ""
+    return f"<div class='irg-note'>ℹ {html.escape(text)}</div>" if text else ""
 
 
 def warm_up() -> threading.Thread:

@@ -7,7 +7,7 @@ import re
 from dataclasses import asdict, dataclass, fields
 from typing import ClassVar, get_origin
 
-from irg.engine.constraints.text import _REL_MAP, _REL_TEXT, compare, normalize_numbers
+from irg.engine.constraints.text import _REL_MAP, _REL_TEXT, count_holds, normalize_numbers
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.errors import ConstraintError  # noqa: F401 — raised here, importable from here as before
 from irg.engine.findings import Finding
@@ -122,7 +122,7 @@ class CountConstraint(Constraint):
 
     def check(self, text: str) -> list[Finding]:
         count = self.count(text)
-        if not compare(count, self.rel, self.n):
+        if not count_holds(count, self.rel, self.n):
             return [self.finding(f"{self.counted(count)}; needs {_REL_TEXT[self.rel]} {self.n}.", self.where)]
         return []
 

@@ -72,7 +72,7 @@ _REL_MAP = {
 _REL_TEXT = {"at_least": "at least", "more_than": "more than", "at_most": "at most", "less_than": "fewer than", "exactly": "exactly"}
 
 
-def compare(count: int, rel: str, n: int) -> bool:
+def count_holds(count: int, rel: str, n: int) -> bool:
     return {"at_least": count >= n, "more_than": count > n, "at_most": count <= n,
             "less_than": count < n, "exactly": count == n}[rel]
 
