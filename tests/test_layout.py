@@ -22,7 +22,11 @@ def module_name(path: Path, root: Path = ROOT) -> str:
 
 
 def imports(path: Path, top_level_only: bool = False) -> set[str]:
+    """What the file imports when it runs: `if TYPE_CHECKING:` blocks are for type checkers and never run."""
     tree = ast.parse(path.read_text())
+    for n in ast.walk(tree):
+        if isinstance(n, ast.If) and ast.unparse(n.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+            n.body = []
     nodes = tree.body if top_level_only else ast.walk(tree)
     found = set()
     for n in nodes:

@@ -2,6 +2,7 @@
 from irg.engine.analyze import AnalysisInput, RuleAnalyzer
 from irg.engine.constraints import extract_all
 from irg.engine.findings import Finding, Report
+from irg.engine.iteration import Iteration
 from irg.engine.plan import ModelPlanner, TemplatePlanner
 
 
@@ -35,7 +36,7 @@ def test_general_findings_get_instructions():
 def test_model_planner_keeps_rule_fixes_and_decoding(backend):
     prompt = "Write about Rome without any commas."
     rep = report_for(prompt, "Rome, city.")
-    plan = ModelPlanner(backend, max_new_tokens=12).plan(prompt, rep, [{"score": 0.0}])
+    plan = ModelPlanner(backend, max_new_tokens=12).plan(prompt, rep, [Iteration.from_dict({"score": 0.0})])
     assert plan.constraints.banned_chars == [","]
     assert plan.instructions[0].startswith("Do not use any commas")
     assert plan.tokens > 0 and plan.source in ("model", "template (model fallback)")

@@ -6,6 +6,7 @@ import torch
 
 from irg.engine.config import RunConfig
 from irg.engine.findings import Finding, Report
+from irg.engine.iteration import Iteration
 from irg.engine.loop import draft_messages
 from irg.engine.plan import Plan, PreferencePlanner
 from irg.engine.record import Recorder
@@ -57,7 +58,8 @@ def _report(kind):
 def test_preference_planner_prefers_its_own_history_then_the_bank():
     bank_ = ({"worse": "Hello World", "better": "hello world", "fixed": ["lowercase"]},)
     planner = PreferencePlanner(bank_)
-    hist = [{"iteration": 1, "draft": "good one", "score": 0.8}, {"iteration": 2, "draft": "bad one", "score": 0.3}]
+    hist = [Iteration.from_dict({"iteration": 1, "draft": "good one", "score": 0.8}),
+            Iteration.from_dict({"iteration": 2, "draft": "bad one", "score": 0.3})]
     p = planner.plan("prompt", _report("lowercase"), hist)
     assert p.source == "preference" and p.example["better"] == "good one" and "own drafts 2 (worse) and 1" in p.example["from"]
     p = planner.plan("prompt", _report("lowercase"), hist[:1])

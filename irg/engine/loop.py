@@ -36,6 +36,7 @@ from irg.engine.events import (
 )
 from irg.engine.findings import Report
 from irg.engine.inputs import check_prompt, task_name
+from irg.engine.iteration import Iteration
 from irg.engine.plan import Plan, make_planner
 from irg.engine.fill import fill
 from irg.engine.render import model_share, render, trimmed
@@ -66,24 +67,6 @@ def draft_messages(prompt: str, task: str, plan: Plan | None = None, previous: s
     else:
         msgs[1]["content"] += f"\n\nFollow these instructions:\n{steps}\nReply with the answer only."
     return msgs
-
-
-@dataclass
-class Iteration:
-    index: int
-    draft: str
-    report: Report
-    plan: Plan | None
-    tokens: int
-    seconds: float
-    finish_reason: str = ""
-    tokens_cum: int = 0
-
-    def to_dict(self) -> dict:
-        return {"iteration": self.index, "draft": self.draft, "findings": [f.to_dict() for f in self.report.findings],
-                "plan": self.plan.to_dict() if self.plan else None, "score": self.report.score,
-                "tokens": self.tokens, "seconds": self.seconds, "finish_reason": self.finish_reason,
-                "tokens_cum": self.tokens_cum}
 
 
 @dataclass
@@ -364,7 +347,7 @@ def irg_loop(ctx: RunContext, reflection: str, strategy: str) -> Iterator[Event]
         if stop is None:
             t = time.perf_counter()
             left = ctx.budget_left()
-            plan = planner.plan(ctx.prompt, report, [x.to_dict() for x in ctx.iterations], plan,
+            plan = planner.plan(ctx.prompt, report, ctx.iterations, plan,
                                 None if left is None else left - MIN_DRAFT_TOKENS, ctx.cancel)
             ctx.tokens += plan.tokens
             it.plan = plan

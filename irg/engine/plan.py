@@ -12,6 +12,7 @@ import json
 import re
 import threading
 from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +24,9 @@ from irg.engine.decoding import DecodingConstraints
 from irg.engine.feasible import LetGo, make_decodable
 from irg.engine.findings import SEVERITIES, Finding, Report
 from irg.engine.registry import PLANNERS
+
+if TYPE_CHECKING:  # the planner reads earlier iterations; iteration.py imports Plan from here
+    from irg.engine.iteration import Iteration
 from irg.engine.scaffold import Scaffold, build, structural
 
 MAX_INSTRUCTIONS = 5
@@ -149,7 +153,7 @@ class TemplatePlanner:
         out = [f.fix or f.message for f in _ordered(report.findings) if f.severity != "minor" or f.source == "rule"]
         return list(dict.fromkeys(out))[:MAX_INSTRUCTIONS]
 
-    def plan(self, prompt: str, report: Report, history: list[dict], previous: Plan | None = None,
+    def plan(self, prompt: str, report: Report, history: list[Iteration], previous: Plan | None = None,
              token_allowance: int | None = None, cancel: threading.Event | None = None) -> Plan:
         sc = self.scaffold(report)
         dc, conflicts = self.decodable(self.decoding(report, previous, sc))
@@ -190,7 +194,7 @@ class ModelPlanner(TemplatePlanner):
 
     def plan(self, prompt, report, history, previous=None, token_allowance=None, cancel=None) -> Plan:
         problems = "\n".join(f"- [{f.severity}] {f.message}" for f in _ordered(report.findings)[:6]) or "- none"
-        scores = ", ".join(f"{h['score']:.2f}" for h in history[-3:]) or "none"
+        scores = ", ".join(f"{h.score:.2f}" for h in history[-3:]) or "none"
         req = GenRequest([{"role": "user", "content": PLANNER_TEMPLATE.format(prompt=prompt, problems=problems, scores=scores)}],
                          max_new_tokens=self.planner_tokens, constraints=DecodingConstraints(forced_prefix="- ", no_repeat_ngram=4))
         fallback = TemplatePlanner.plan(self, prompt, report, history, previous)
@@ -249,12 +253,12 @@ class PreferencePlanner(TemplatePlanner):
         super().__init__(structure, constraints, draft_tokens, chars_per_token)
         self.bank = load_bank() if bank is None else bank
 
-    def example(self, report: Report, history: list[dict]) -> dict | None:
+    def example(self, report: Report, history: list[Iteration]) -> dict | None:
         if len(history) >= 2:
-            best = max(history[:-1], key=lambda h: h.get("score", 0))
-            if best.get("score", 0) > history[-1].get("score", 0):
-                return {"worse": _cut(history[-1]["draft"]), "better": _cut(best["draft"]),
-                        "from": f"your own drafts {history[-1]['iteration']} (worse) and {best['iteration']} (better)"}
+            best = max(history[:-1], key=lambda h: h.score)
+            if best.score > history[-1].score:
+                return {"worse": _cut(history[-1].draft), "better": _cut(best.draft),
+                        "from": f"your own drafts {history[-1].index} (worse) and {best.index} (better)"}
         kinds = [f.kind for f in _ordered(report.findings) if f.severity == "critical"]
         for kind in kinds:
             for pair in self.bank:

@@ -16,7 +16,8 @@ from irg.engine.config import RunConfig
 from irg.engine.constraints.base import Constraint
 from irg.engine.constraints.content import ChooseFrom
 from irg.engine.events import CritiqueDone, DraftDone, DraftToken, Event, IterationDone
-from irg.engine.loop import SAMPLING_TEMPERATURE, Iteration, RunContext, draft_messages, irg_loop, rules_report
+from irg.engine.iteration import Iteration
+from irg.engine.loop import SAMPLING_TEMPERATURE, RunContext, draft_messages, irg_loop, rules_report
 from irg.engine.registry import STRATEGIES
 
 strategy = STRATEGIES.register  # @strategy("name") above a function (RunContext) -> Iterator[Event]
