@@ -8,6 +8,7 @@ import irg.engine.stopping as S
 import irg.evaluation.stopping_fit as F
 from irg.engine.config import ConfigError, RunConfig
 from irg.engine.events import IterationDone, Stopped
+from irg.engine.iteration import Iteration
 from irg.engine.record import Recorder
 from irg.engine.strategies import run
 
@@ -15,8 +16,8 @@ PROMPT = "Write about the zebra. Include the keywords 'zebra' and 'stripes'."  #
 
 
 def it(score, draft="a b c", tokens=100, cum=100, findings=()):
-    return {"score": score, "draft": draft, "tokens": tokens, "tokens_cum": cum, "finish_reason": "stop",
-            "findings": list(findings)}
+    return Iteration.from_dict({"score": score, "draft": draft, "tokens": tokens, "tokens_cum": cum,
+                                "finish_reason": "stop", "findings": list(findings)})
 
 
 def record(backend, **kw):

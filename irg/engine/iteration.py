@@ -39,6 +39,6 @@ class Iteration:
     def from_dict(cls, d: dict) -> "Iteration":
         """An iteration of a logged record (`to_dict`'s layout; missing fields take their defaults). Its plan stays
         out: nothing downstream of a record reads one back."""
-        findings = [Finding(**f) for f in d.get("findings") or []]
+        findings = [Finding(**{"kind": "", "message": "", **f}) for f in d.get("findings") or []]
         return cls(d.get("iteration", 0), d.get("draft", ""), Report(findings, d.get("score", 0.0)), None,
                    d.get("tokens", 0), d.get("seconds", 0.0), d.get("finish_reason", ""), d.get("tokens_cum", 0))

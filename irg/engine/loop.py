@@ -41,6 +41,7 @@ from irg.engine.plan import Plan, make_planner
 from irg.engine.fill import fill
 from irg.engine.render import model_share, render, trimmed
 from irg.engine.scaffold import program_chars, too_big
+from irg.engine.stopping import early_stop
 
 MIN_DRAFT_TOKENS = 16  # a draft with less room than this is not worth starting
 SAMPLING_TEMPERATURE = 0.7  # candidates must differ to be worth choosing between
@@ -155,10 +156,8 @@ class RunContext:
         `tokens_now`: what the current iteration has spent so far (its plan is not made yet)."""
         if self.config.stop == "fixed":
             return None
-        from irg.engine.stopping import early_stop
-
-        its = [it.to_dict() for it in self.iterations]
-        its[-1].update(tokens=tokens_now, tokens_cum=self.tokens)
+        # the last iteration as it stands now: what it has spent so far (its own record is completed later)
+        its = [*self.iterations[:-1], replace(self.iterations[-1], tokens=tokens_now, tokens_cum=self.tokens)]
         got = early_stop(self.config.stop, its, self.task == "math", len(self.constraints or []))
         if got is None:
             return None

@@ -28,6 +28,9 @@ from pathlib import Path
 import numpy as np
 
 from irg.engine import paths
+from irg.engine.constraints.base import from_dict
+from irg.engine.findings import Finding
+from irg.engine.iteration import Iteration
 from irg.engine.registry import STOP_RULES
 
 MODEL_PATH = paths.ASSETS / "stopping" / "adaptive.json"
@@ -41,34 +44,32 @@ def _similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a.split(), b.split(), autojunk=False).ratio()
 
 
-def features(its: list[dict], is_math: bool, n_constraints: int) -> list[float]:
-    """`its`: iteration dicts so far ({"draft", "finish_reason", "findings", "score", "tokens", "tokens_cum"})."""
+def features(its: list[Iteration], is_math: bool, n_constraints: int) -> list[float]:
+    """What the rule knows after the last of `its` (a live run's iterations, or a logged record's read back with
+    Iteration.from_dict): the same numbers either way."""
     cur = its[-1]
-    scores = [it.get("score", 0.0) for it in its]
-    fs = cur.get("findings") or []
-    crit = [f for f in fs if f.get("severity") == "critical"]
-    before = {f.get("kind") for f in (its[-2].get("findings") or []) if f.get("severity") == "critical"} if len(its) > 1 else set()
+    scores = [it.score for it in its]
+    fs = cur.findings
+    crit = [f for f in fs if f.severity == "critical"]
+    before = {f.kind for f in its[-2].findings if f.severity == "critical"} if len(its) > 1 else set()
     return [
         len(its), scores[-1], scores[-1] - (scores[-2] if len(scores) > 1 else 0.0), max(scores),
         float(scores[-1] >= max(scores)),
-        sum(f.get("source") == "rule" for f in crit), sum(f.get("source") == "model" for f in crit), len(fs) - len(crit),
-        sum(f.get("constraint") is not None for f in fs), float(any(f.get("kind") == "repetition" for f in fs)),
-        float(cur.get("finish_reason") == "length"),
-        _similarity(its[-2].get("draft", ""), cur.get("draft", "")) if len(its) > 1 else 0.0,
-        cur.get("tokens_cum", 0) / 1000, cur.get("tokens", 0) / 1000, float(is_math), float(n_constraints),
+        sum(f.source == "rule" for f in crit), sum(f.source == "model" for f in crit), len(fs) - len(crit),
+        sum(f.constraint is not None for f in fs), float(any(f.kind == "repetition" for f in fs)),
+        float(cur.finish_reason == "length"),
+        _similarity(its[-2].draft, cur.draft) if len(its) > 1 else 0.0,
+        cur.tokens_cum / 1000, cur.tokens / 1000, float(is_math), float(n_constraints),
         sum(_enforceable(f) for f in crit),  # the next draft's decoding will enforce these: likely fixed
-        sum(f.get("kind") in before for f in crit),  # still there after a plan asked to fix them: likely to stay
+        sum(f.kind in before for f in crit),  # still there after a plan asked to fix them: likely to stay
     ]
 
 
-def _enforceable(finding: dict) -> bool:
-    from irg.engine.constraints import from_dict
-
-    c = finding.get("constraint")
-    if not c:
+def _enforceable(finding: Finding) -> bool:
+    if not finding.constraint:
         return False
     try:
-        return from_dict(c).decoding() is not None
+        return from_dict(finding.constraint).decoding() is not None
     except (ValueError, TypeError):
         return False
 
@@ -99,9 +100,9 @@ def fixed(its, x, stopper=None, threshold=None) -> tuple[str, str] | None:
 @STOP_RULES.register("plateau")
 def plateau(its, x, stopper=None, threshold=None) -> tuple[str, str] | None:
     if len(its) > 1:
-        best_before = max(it.get("score", 0.0) for it in its[:-1])
-        if its[-1].get("score", 0.0) <= best_before:
-            return "plateau", f"score {its[-1].get('score', 0.0):.2f} did not beat {best_before:.2f}"
+        best_before = max(it.score for it in its[:-1])
+        if its[-1].score <= best_before:
+            return "plateau", f"score {its[-1].score:.2f} did not beat {best_before:.2f}"
     return None
 
 
@@ -115,14 +116,14 @@ def adaptive(its, x, stopper=None, threshold=None) -> tuple[str, str] | None:
     return None
 
 
-def decide(rule: str, its: list[dict], x: list[float], stopper: "AdaptiveStopper | None" = None,
+def decide(rule: str, its: list[Iteration], x: list[float], stopper: "AdaptiveStopper | None" = None,
            threshold: float | None = None) -> tuple[str, str] | None:
     """(reason, detail) if `rule` ends the run after these iterations (`x`: the last one's features), else None.
     The one decision used live (early_stop) and on logged runs (stop_index)."""
     return STOP_RULES.get(rule)(its, x, stopper, threshold)
 
 
-def early_stop(rule: str, its: list[dict], is_math: bool, n_constraints: int) -> tuple[str, str] | None:
+def early_stop(rule: str, its: list[Iteration], is_math: bool, n_constraints: int) -> tuple[str, str] | None:
     """(reason, detail) if `rule` ends the live run after these iterations, else None. `fixed` never does."""
     if rule == "fixed":
         return None  # no features to compute
@@ -162,6 +163,6 @@ class AdaptiveStopper:
         z = (np.asarray(x) - np.asarray(self.mean)) / np.asarray(self.std)
         return float(1 / (1 + math.exp(-(float(z @ np.asarray(self.weights)) + self.bias))))
 
-    def gain(self, x: list[float], it: dict) -> float:
+    def gain(self, x: list[float], it: Iteration) -> float:
         """Expected quality gain of continuing per 1,000 tokens (the next iteration costs about as much as `it`)."""
-        return self.p_improve(x) * self.gain_when_helped / (max(it.get("tokens", 0), 50) / 1000)
+        return self.p_improve(x) * self.gain_when_helped / (max(it.tokens, 50) / 1000)

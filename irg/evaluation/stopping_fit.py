@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from irg.engine.answers import detect_task
+from irg.engine.iteration import Iteration
 from irg.engine.stopping import MODEL_PATH, AdaptiveStopper, decide, features
 
 
@@ -41,14 +43,13 @@ def _quality_of(row: dict, text: str | None) -> float:
 
 def trajectory(row: dict) -> dict:
     """One logged IRG run: its iterations, the quality the run returns if stopped after each, and features."""
-    from irg.engine.analyze import detect_task
     from irg.evaluation.summary import chosen_at
 
-    its = row["iterations"]
+    its = [Iteration.from_dict(d) for d in row["iterations"]]
     q = [_quality_of(row, chosen_at(row, iterations=i)) for i in range(1, len(its) + 1)]
     is_math = detect_task(row["prompt"]) == "math"
     n_c = len(row.get("constraints") or [])
-    return {"id": row["id"], "q": q, "tokens": [it.get("tokens_cum", 0) for it in its],
+    return {"id": row["id"], "q": q, "tokens": [it.tokens_cum for it in its],
             "x": [features(its[:i], is_math, n_c) for i in range(1, len(its) + 1)], "its": its}
 
 
