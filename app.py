@@ -241,26 +241,26 @@ def _pick_card(i):
     return titles[i] if i is not None and 0 <= i < len(titles) else gr.skip()
 
 
-def _settings(strategy, planner, max_iters, stop, budget, time_limit, final, temperature, max_new, adapter) -> dict:
-    return dict(strategy=strategy, planner=planner, max_iters=max_iters, stop=stop, budget=int(budget or 0),
-                time_limit=float(time_limit or 0), final=final, temperature=float(temperature),
-                max_new_tokens=int(max_new), adapter=adapter)
+def _settings(planner, max_iters, stop, budget, time_limit, final, temperature, max_new) -> dict:
+    """The Advanced controls as RunConfig fields (RunConfig validates them, with a sentence for the user)."""
+    return dict(planner=planner, max_iters=max_iters, stop=stop, budget=int(budget or 0), time_limit=float(time_limit or 0),
+                final=final, temperature=float(temperature), max_new_tokens=int(max_new))
 
 
 def _start(prompt, preset_title, model, adapter, strategy, planner, max_iters, stop, budget, time_limit, final,
            temperature, max_new, request: gr.Request):
-    s = _settings(strategy, planner, max_iters, stop, budget, time_limit, final, temperature, max_new, adapter)
+    s = {"strategy": strategy, **_settings(planner, max_iters, stop, budget, time_limit, final, temperature, max_new)}
     sid = request.session_hash if request else None
-    for update in ui.stream_run(prompt, model, s, sid, presets.matching(prompt, preset_title)):
+    for update in ui.stream_run(prompt, model, s, sid, presets.matching(prompt, preset_title), adapter=adapter):
         yield _outputs(update)
 
 
 def _start_compare(prompt, preset_title, strategies, budget, model, adapter, planner, max_iters, stop,
                    time_limit, final, temperature, max_new, request: gr.Request):
-    s = _settings(None, planner, max_iters, stop, budget, time_limit, final, temperature, max_new, adapter)
-    s.pop("strategy")
+    s = _settings(planner, max_iters, stop, budget, time_limit, final, temperature, max_new)
     sid = request.session_hash if request else None
-    for update in compare.stream_compare(prompt, model, strategies, s, sid, presets.matching(prompt, preset_title)):
+    for update in compare.stream_compare(prompt, model, strategies, s, sid, presets.matching(prompt, preset_title),
+                                         adapter=adapter):
         yield _outputs(update, CMP_KEYS)
 
 

@@ -272,13 +272,13 @@ def test_adapter_runs_in_two_sessions_never_affect_each_other(shipped, model_dir
     import threading
 
     s = {**SETTINGS, "strategy": "single_pass", "max_new_tokens": 24}
-    solo_off = final_of(list(ui.stream_run("Say hi.", model_dir, {**s, "adapter": "off"}, "x1")))
-    solo_on = final_of(list(ui.stream_run("Say hi.", model_dir, {**s, "adapter": "GAN-tuned adapter"}, "x2")))
+    solo_off = final_of(list(ui.stream_run("Say hi.", model_dir, s, "x1", adapter="off")))
+    solo_on = final_of(list(ui.stream_run("Say hi.", model_dir, s, "x2", adapter="GAN-tuned adapter")))
     assert solo_on != solo_off  # the adapter does change the drafts
     got = {}
 
     def go(name, adapter):
-        got[name] = final_of(list(ui.stream_run("Say hi.", model_dir, {**s, "adapter": adapter}, name)))
+        got[name] = final_of(list(ui.stream_run("Say hi.", model_dir, s, name, adapter=adapter)))
     threads = [threading.Thread(target=go, args=(f"{n}{i}", a)) for i in range(3) for n, a in
                (("on", "GAN-tuned adapter"), ("off", "off"))]
     for t in threads:
@@ -295,9 +295,9 @@ def test_adapter_that_does_not_fit_is_a_message(shipped, model_dir):
     meta = _json.loads((shipped / "wrong-gan.json").read_text())
     (shipped / "wrong-gan.json").write_text(_json.dumps({**meta, "base_model": model_dir}))
     (shipped / "tiny-gan.json").unlink()  # only the misfit is left for this model
-    out = list(ui.stream_run("Say hi.", model_dir, {**SETTINGS, "adapter": "GAN-tuned adapter"}, "y"))
+    out = list(ui.stream_run("Say hi.", model_dir, SETTINGS, "y", adapter="GAN-tuned adapter"))
     assert "another model" in out[-1]["cards"] and out[-1]["status"] == "⚠ the adapter did not load"
-    out = list(ui.stream_run("Say hi.", model_dir, {**SETTINGS, "adapter": "LoRA adapter"}, "y"))
+    out = list(ui.stream_run("Say hi.", model_dir, SETTINGS, "y", adapter="LoRA adapter"))
     assert "There is no LoRA adapter" in out[-1]["cards"]
 
 

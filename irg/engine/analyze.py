@@ -16,7 +16,6 @@ import re
 import threading
 from dataclasses import dataclass
 
-from irg.engine.answers import MATH_HINT, detect_task, final_answer, parse_number  # noqa: F401 — TEMP until tuning moves
 from irg.engine.backends import Backend, GenRequest
 from irg.engine.checks import check_degenerate, check_empty
 from irg.engine.config import RunConfig

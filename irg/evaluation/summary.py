@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from statistics import mean
 
-from irg.engine.analyze import final_answer, parse_number
+from irg.engine.answers import final_answer, parse_number
 from irg.engine.degenerate import degeneration
 from irg.evaluation.anytime import anytime_index
 from irg.evaluation.metrics import constraints_met

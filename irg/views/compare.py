@@ -175,12 +175,11 @@ def check_strategies(strategies) -> list[str]:
 
 
 def stream_compare(prompt: str, model: str, strategies: list[str], settings: dict, session: str | None,
-                   preset: Preset | None = None) -> Iterator[dict]:
-    """Page updates (keys among: columns, chart, status, files), throttled like a single run."""
+                   preset: Preset | None = None, adapter: str | None = None) -> Iterator[dict]:
+    """Page updates (keys among: columns, chart, status, files), throttled like a single run. `settings`: RunConfig's
+    fields but the strategy (each column has its own)."""
     from irg.engine.loop import InputError
 
-    settings = dict(settings)
-    adapter = settings.pop("adapter", None)
     try:
         chosen = check_strategies(strategies)
         base = sess.check_input(prompt, settings)

@@ -39,14 +39,14 @@ with its difference from the first draft, the answer key for an example, two cha
 tokens spent) and the run to download. The *Compare* tab runs several strategies side by side at one budget."""
 
 
-def stream_run(prompt: str, model: str, settings: dict, session: str | None, preset: Preset | None = None) -> Iterator[dict]:
+def stream_run(prompt: str, model: str, settings: dict, session: str | None, preset: Preset | None = None,
+               adapter: str | None = None) -> Iterator[dict]:
     """Yields dicts of page updates, keys among: cards, final, by_iteration, by_tokens, files, status.
-    Only changed parts are present. Errors become messages, never tracebacks."""
+    Only changed parts are present. Errors become messages, never tracebacks. `settings`: RunConfig's fields as
+    the controls give them; `adapter`: the toggle's label (None or "off": the plain model drafts)."""
     from irg.engine.loop import InputError
     from irg.engine.strategies import run
 
-    settings = dict(settings)
-    adapter = settings.pop("adapter", None)
     try:
         config = sess.check_input(prompt, settings)
     except (ConfigError, InputError, TypeError, ValueError) as err:
