@@ -32,7 +32,7 @@ bench: $(VENV)/.installed  # speed of each backend on the bundled model (a few m
 	$(PY) -m irg.bench speed
 
 screenshots: $(VENV)/.dev  # the README's screenshots: the browser test saves Run, Compare, Experiments at 1400 and 390 px
-	IRG_SCREENSHOTS=assets/screenshots $(PY) -m pytest -q tests/test_browser.py
+	IRG_SCREENSHOTS=assets/screenshots $(PY) -m pytest -q tests/browser/test_browser.py
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check irg tuning tests app.py

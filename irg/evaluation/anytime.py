@@ -2,7 +2,7 @@
 
 Built from the engine's events like every other view. The single-pass point is the
 first draft: the same request a single pass makes, so under greedy decoding it *is*
-the single-pass answer (tests/test_loop.py checks this), at its own cost (prompt +
+the single-pass answer (tests/engine/test_loop.py checks this), at its own cost (prompt +
 completion tokens, no critique). Each iteration adds a point at the run's cumulative
 tokens. The Anytime Index is quality gained per 1,000 tokens beyond the single pass:
 

@@ -254,7 +254,7 @@ def build(n: int = 240, seed: int = 0, dev_share: float = 0.4, words: dict | Non
 
 
 # ---- the train split (issue 23): the same constraint sentences on requests the dev/test prompts never use ----
-# Disjoint by construction: no task, topic or question below is in the lists above (tests/test_distill_loop.py
+# Disjoint by construction: no task, topic or question below is in the lists above (tests/tuning/test_distill_loop.py
 # checks it and that no train prompt equals a dev/test one), and another seed.
 TRAIN_WORDS = {
     "tasks": ["Write a haiku sequence about {t}.", "Write a travel guide paragraph about {t}.",

@@ -58,7 +58,7 @@ def test_gsm8k_file_is_split_by_hash(tmp_path):
 
 
 @pytest.mark.parametrize("bad", [dict(n_train=0), dict(steps=-1), dict(lr=0), dict(data="/nope.jsonl"), dict(batch_size=0)])
-def test_config_validates(bad):
+def test_a_bad_distillation_setting_is_refused(bad):
     with pytest.raises(ValueError):
         DS.DistillConfig(**bad)
 
@@ -124,7 +124,7 @@ def test_prompt_is_the_engines_draft_prompt(tokenizer):
     assert tokenizer.decode(DS.source_ids(tokenizer, "How many?", False)) == want
 
 
-def test_paired_statistics():
+def test_paired_comparison_counts_wins_and_brackets_the_difference():
     p = DS.paired([1, 1, 0, 1], [0, 1, 0, 0])
     assert p["diff"] == 0.5 and p["wins"] == 2 and p["losses"] == 0 and p["ci"][0] <= 0.5 <= p["ci"][1]
 

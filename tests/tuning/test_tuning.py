@@ -231,7 +231,7 @@ def test_prompt_uses_the_chat_template(tokenizer):
     assert text.startswith("<|im_start|>system") and text.endswith("<|im_start|>assistant\n")
 
 
-def test_distinct_2():
+def test_distinct_2_counts_unique_bigrams():
     assert distinct_n(["a b a b"]) == pytest.approx(2 / 3)
     assert distinct_n([]) == 0.0
 

@@ -32,7 +32,7 @@ def test_a_missing_final_line_is_added_when_the_last_value_is_right():
 
 
 @pytest.mark.parametrize("text,n", [("", 0), ("One. Two has 2.", 2), ("a\n\nb\n", 2), ("It costs 2.50 dollars. Then 3.", 2)])
-def test_split_steps(text, n):
+def test_a_solution_splits_into_its_steps(text, n):
     assert len(split_steps(text)) == n
 
 

@@ -21,7 +21,7 @@ def test_bundled_is_found_without_importing_the_package():
     ("not a model!", "Unknown model"),
     ("./does/not/exist", "Unknown model"),
 ])
-def test_bad_names(name, msg):
+def test_a_bad_model_name_is_a_sentence(name, msg):
     with pytest.raises(ModelError, match=msg):
         resolve(name)
 

@@ -18,7 +18,7 @@ from irg.engine.constraints import extract_all
     ("7 - 2 = 4 and 6 ÷ 2 = 3", ["7 - 2"]),
     ("The year 2020 = a good year", []),
 ])
-def test_arithmetic(text, wrong):
+def test_every_stated_sum_is_recomputed_and_a_wrong_one_is_critical(text, wrong):
     found = check_arithmetic(text)
     assert [f.message.split("'")[1].split(" =")[0] for f in found] == wrong
     assert all(f.severity == "critical" and f.where.startswith("chars") for f in found)
@@ -50,7 +50,7 @@ def test_empty_and_truncated():
     ("\\boxed{42}", "42"),
     ("I think it is seven.", None),
 ])
-def test_final_answer(text, ans):
+def test_the_final_number_is_read_from_each_answer_format(text, ans):
     assert final_answer(text) == ans
 
 

@@ -51,7 +51,7 @@ def test_min_tokens_stop_strings_prefix_and_cap(lcpp):
     assert lcpp.generate(req("Describe the sea.", n=60, constraints=DecodingConstraints(max_new_tokens=7))).completion_tokens == 7
 
 
-def test_cancel(lcpp):
+def test_cancel_ends_a_long_generation_promptly(lcpp):
     cancel = threading.Event()
     s = lcpp.stream(req("Write a long story about a dragon.", n=2000), cancel)
     for i, _ in enumerate(s):
@@ -102,7 +102,7 @@ def test_a_hybrid_runs_first_draft_is_the_single_pass_answer(lcpp):
 
     from irg.engine.loop import draft_messages
 
-    lines = (Path(__file__).parent.parent / "assets/prompts/constraints_30.jsonl").read_text().splitlines()[:5]
+    lines = (Path(__file__).parents[2] / "assets/prompts/constraints_30.jsonl").read_text().splitlines()[:5]
     prompts = [json.loads(line)["prompt"] for line in lines]
     from irg.engine.backends.llamacpp import LlamaCppBackend
     from irg.engine.models import bundled_gguf

@@ -17,7 +17,7 @@ def test_single_prompt_prints_every_module(model_dir, capsys):
         assert part in out
 
 
-def test_json_events(model_dir, capsys):
+def test_json_flag_prints_one_event_per_line_from_start_to_final(model_dir, capsys):
     assert main(["Say hi.", "--model", model_dir, "--json", "--max-new-tokens", "4", "--strategy", "single_pass"]) == 0
     types = [json.loads(line)["type"] for line in capsys.readouterr().out.splitlines()]
     assert types[0] == "RunStarted" and types[-2:] == ["Stopped", "Final"]
@@ -56,7 +56,7 @@ def test_errors_are_one_clear_line_without_traceback(args, msg):
     assert p.returncode == 2 and msg in p.stderr and "Traceback" not in p.stderr
 
 
-def test_adapter_flag(model_dir, tmp_path, capsys):
+def test_adapter_flag_drafts_with_the_adapter(model_dir, tmp_path, capsys):
     import torch
 
     from tuning.gan import EmbeddingGenerator, save

@@ -87,7 +87,7 @@ EXTRACT = [
 
 
 @pytest.mark.parametrize("prompt,expected", EXTRACT, ids=[p[:40] for p, _ in EXTRACT])
-def test_extraction(prompt, expected):
+def test_each_phrasing_is_read_as_its_constraint(prompt, expected):
     assert kinds(prompt) == expected
 
 
@@ -144,7 +144,7 @@ CHECK = [  # (constraint, a text that satisfies it, a text that does not)
 
 
 @pytest.mark.parametrize("spec,good,bad", CHECK, ids=[c[0]["kind"] for c in CHECK])
-def test_checker(spec, good, bad):
+def test_each_checker_accepts_a_good_answer_and_flags_a_bad_one(spec, good, bad):
     c = from_dict(spec)
     assert c.check(good) == [], f"{spec} should accept {good!r}"
     found = c.check(bad)
@@ -157,7 +157,7 @@ def test_registry_has_at_least_twenty_types_all_tested():
     assert set(CONSTRAINT_TYPES) == {c[0]["kind"] for c in CHECK}
 
 
-def test_roundtrip_dict():
+def test_a_constraint_survives_its_dict_form():
     for spec, _, _ in CHECK:
         assert from_dict(spec).to_dict() == spec
 
@@ -180,7 +180,7 @@ def test_phrasing_sets_extraction_floor(path, floor):
 
     from irg.evaluation.phrasings import load, score_set
 
-    s = score_set(load(Path(__file__).resolve().parent.parent / path))
+    s = score_set(load(Path(__file__).resolve().parents[2] / path))
     assert s["recall"] >= floor and s["precision"] >= floor, (s["recall"], s["precision"], s["misses"][:3])
 
 

@@ -42,7 +42,7 @@ def test_maths_generator_answers_are_exact_and_splits_apart():
     assert int(first["answer"]) == 2 * (w + h)
 
 
-def test_gsm8k_loader(tmp_path):
+def test_a_gsm8k_file_loads_with_its_final_answers(tmp_path):
     f = tmp_path / "g.jsonl"
     f.write_text(json.dumps({"question": "Two plus two?", "answer": "2+2=<<2+2=4>>4\n#### 4"}) + "\n"
                  + json.dumps({"question": "Big?", "answer": "so\n#### 1,200"}) + "\n")
@@ -74,7 +74,7 @@ def test_similarity_prefers_the_right_answer():
     assert good > 0.8 > 0.3 > bad
 
 
-def test_statistics():
+def test_sign_test_and_bootstrap_interval_behave():
     assert evaluation.sign_test(10, 0) == pytest.approx(2 / 1024)
     assert evaluation.sign_test(3, 3) == 1.0 and evaluation.sign_test(0, 0) == 1.0
     lo, hi = evaluation.bootstrap_ci([0.0, 1.0] * 50)

@@ -104,7 +104,7 @@ def test_closing_the_generator_sets_cancel(backend):
     backend.lock.release()
 
 
-def test_time_limit(backend):
+def test_the_time_limit_ends_the_run(backend):
     evs = events(backend=backend, time_limit=0.3, max_new_tokens=1500, max_iters=3)
     assert of(evs, Stopped)[0].reason == "time_limit" and evs[-1].seconds < 5
 
@@ -163,7 +163,7 @@ def test_huge_prompt_is_truncated_with_notice(backend):
     ({"max_iters": 0}, "at least 1"), ({"budget": -5}, "negative"), ({"strategy": "magic"}, "Unknown strategy"),
     ({"temperature": 5}, "between 0 and 2"), ({"final": "worst"}, "best"), ({"time_limit": -1}, "negative"),
 ])
-def test_invalid_settings(kw, msg):
+def test_an_invalid_setting_is_a_sentence(kw, msg):
     with pytest.raises(ConfigError, match=msg):
         RunConfig(**kw)
 

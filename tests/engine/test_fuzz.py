@@ -142,7 +142,7 @@ def test_a_batch_of_the_cases_has_one_record_per_line(cases, tmp_path):
     inp.write_text("".join(json.dumps({"id": f"f{i}", "prompt": p, "constraints": [c.to_dict() for c in cs]}) + "\n"
                            for i, (p, cs) in enumerate(chosen)))
     p = subprocess.run([sys.executable, "-m", "irg", "batch", "--in", str(inp), "--out", str(out), "--strategy", "irg_hybrid",
-                        "--max-iters", "2", "--max-new-tokens", "16", "--n-jobs", "4"], cwd=Path(__file__).parent.parent,
+                        "--max-iters", "2", "--max-new-tokens", "16", "--n-jobs", "4"], cwd=Path(__file__).parents[2],
                        capture_output=True, text=True, timeout=900)
     assert p.returncode == 0 and "Traceback" not in p.stderr, p.stderr[-2000:]
     rows = [json.loads(x) for x in out.read_text().splitlines()]

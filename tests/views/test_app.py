@@ -99,7 +99,7 @@ def test_preset_answer_key():
     assert presets.matching(paris.prompt + " Be brief.", paris.title) is None  # an edited prompt has no answer key
 
 
-def test_anytime_index():
+def test_anytime_index_is_quality_gained_per_extra_token():
     assert anytime_index(0.0, 100, 1.0, 600) == pytest.approx(2.0)
     assert anytime_index(0.5, 100, 0.5, 300) == 0.0
     assert anytime_index(0.5, 100, 0.5, 100) is None
@@ -118,7 +118,7 @@ def test_curve_uses_the_answer_key_and_the_first_draft_as_single_pass():
     assert {t.name for t in charts.quality_vs_iteration(curve).data} == {"run's score", "answer key"}
 
 
-def test_diff():
+def test_a_revision_diff_marks_deletions_and_insertions_escaped():
     a, b = "The cat sat, on the mat.", "the cat sat on the mat."
     assert "<del>The</del><ins>the</ins>" in diff_html(a, b) and "<ins>sat</ins>" in diff_html(a, b)
     assert "~~The~~" in diff_markdown(a, b) and "**the**" in diff_markdown(a, b)

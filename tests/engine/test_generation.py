@@ -62,7 +62,7 @@ def test_case_constraints_mask_every_offending_token(backend, tokenizer):
     assert text == text.upper()
 
 
-def test_banned_words(tokenizer):
+def test_a_banned_word_is_never_written(tokenizer):
     word_ids = tokenizer(" sea", add_special_tokens=False)["input_ids"]
     b = TransformersBackend(favour_tokens(build_model(tokenizer), word_ids), tokenizer)
     assert "sea" in b.generate(req(n=6)).text
