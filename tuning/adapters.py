@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from irg.engine import paths
+from irg.engine.backends import GenRequest
+from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
 from irg.engine.models import AdapterHooks, register_adapters
 from irg.engine.registry import ADAPTERS
 from tuning.errors import AdapterError
@@ -228,7 +230,6 @@ def _load(model, spec, path: Path, kind: str | None, label: str, engine: str):
 
     note = ""
     if engine == "llama.cpp":
-        from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
         from irg.engine.models import gguf_tokenizer_dir
 
         try:
@@ -236,8 +237,6 @@ def _load(model, spec, path: Path, kind: str | None, label: str, engine: str):
         except NotFoldable as e:
             note = f"{e} Its drafts run on transformers, about six times slower than llama.cpp."
         else:
-            from irg.engine.backends import GenRequest
-
             base = Path(spec.path) / spec.gguf_file
             model_file, lora = (base, folded) if folded.name.endswith(".lora.gguf") else (folded, None)
             b = LlamaCppBackend(model_file, ChatTokenizer(gguf_tokenizer_dir(spec)), model_id=f"{model} + {label}", lora=lora)

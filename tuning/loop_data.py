@@ -26,6 +26,7 @@ import re
 from pathlib import Path
 
 from irg.engine import paths
+from irg.evaluation.summary import Similarity
 
 KEPT = paths.ASSETS / "distill_loop" / "kept.jsonl"
 ADAPTERS = paths.ASSETS / "adapters"  # where the students are shipped...
@@ -119,10 +120,8 @@ def keep(gen: Path, out: Path = KEPT, split: dict[str, str] | None = None, drop_
     sets of `earlier` rounds come first in `out`, then this round's (a prompt may have an answer from each round;
     an earlier row of this round, from a repeated call, is replaced)."""
     from irg.evaluation.metrics import constraints_met
-    from irg.evaluation.summary import Similarity
-
-    from irg.evaluation.summary import load_results
     from irg.evaluation.suites import train_rows
+    from irg.evaluation.summary import load_results
 
     src = gen / "results.jsonl" if gen.is_dir() else gen
     if not src.exists():

@@ -16,6 +16,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tuning.errors import AdapterError
+from tuning.loop_data import ADAPTERS, PREFIX
+
 REPORT_SETS = ("constraints", "heldout2", "open_qa")
 STUDENT_NAMES = ("lora", "gan", "mle")
 
@@ -84,8 +87,6 @@ def suite_table(runs: dict[str, dict[str, dict]], restrict: list[str] | None = N
 def build(runs: Path, out: Path, base: dict[str, Path] | None = None, adapters: Path | None = None,
           best: str | None = None) -> dict:
     """summary.json + summary.md from the per-suite, per-model result folders."""
-    from tuning.loop_data import ADAPTERS, PREFIX
-
     base = base or {}
     summary: dict = {}
     for suite in REPORT_SETS:
@@ -220,7 +221,6 @@ def fictitious(out: Path, adapters: Path | None = None, compare: Path | None = N
     from tuning import adapters as A
     from tuning import data as D
     from tuning.compare import evaluate_answers
-    from tuning.errors import AdapterError
 
     compare = compare or SUMMARY.parent.parent / "tuning" / "compare.json"
     before = json.loads(Path(compare).read_text())

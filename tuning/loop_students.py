@@ -27,7 +27,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from irg.engine import paths
+from irg.engine.errors import ModelError
 from tuning import loop_data
+from tuning.errors import AdapterError
 
 STUDENTS = ("lora", "gan", "mle")
 METHOD = {"lora": "lora", "gan": "gan", "mle": "adapter_mle"}  # tuning.train's names
@@ -200,8 +202,6 @@ def main(argv: list[str] | None = None) -> int:
     f = sub.add_parser("fictitious", help="issue 6's adapters on their own test questions, with the students beside them")
     f.add_argument("--out", default="assets/results/distill_loop")
     args = p.parse_args(argv)
-    from irg.engine.errors import ModelError
-    from tuning.errors import AdapterError
 
     try:
         return run_command(args)

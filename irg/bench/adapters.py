@@ -19,6 +19,9 @@ import threading
 import time
 from pathlib import Path
 
+from irg.engine.backends import GenRequest
+from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
+
 PROMPTS = ["Explain how rain forms.", "Write a story about a lighthouse keeper.", "Describe how a bicycle works.",
            "Give advice to a new student.", "Describe the water cycle."]
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,8 +80,6 @@ def teacher_forced(hf_model, llama_backend, seqs: list[tuple[list[int], int]]) -
 # ---- single stream ----------------------------------------------------------------------------------------------
 def single_stream(backend, runs: int = 3, new_tokens: int = 256) -> dict:
     """Greedy tok/s over `new_tokens` and time to the first token, medians of `runs` (after one warm-up request)."""
-    from irg.engine.backends import GenRequest
-
     backend.generate(GenRequest([{"role": "user", "content": "Hi."}], max_new_tokens=4))
     rates, firsts = [], []
     for i in range(runs):
@@ -103,7 +104,6 @@ def adapter_speeds(names: tuple[str, ...] = ("gan", "lora"), runs: int = 3) -> d
     same adapter on transformers for comparison."""
     import tempfile
 
-    from irg.engine.backends import GenRequest
     from irg.engine.models import bundled_gguf, get_backend, gguf_tokenizer_dir, resolve
     from tuning import adapters as A
 
@@ -214,7 +214,6 @@ def adapter_rouge(names: tuple[str, ...] = ("gan", "lora"), compare: Path | None
     inside the transformers figure's 95% CI? and the paired difference."""
     from statistics import mean
 
-    from irg.engine.backends import GenRequest
     from irg.evaluation.summary import bootstrap_ci
     from tuning import adapters as A
     from tuning import data as D
@@ -248,7 +247,6 @@ def lora_formats(rounds: int = 5, n: int = 50) -> dict:
     over minutes), and teacher-forced agreement with transformers + the LoRA on `n` held-out questions."""
     import tempfile
 
-    from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
     from irg.engine.models import bundled_gguf, gguf_tokenizer_dir, resolve
     from tuning import adapters as A
     from tuning import data as D

@@ -22,6 +22,14 @@ import threading
 import time
 from pathlib import Path
 
+from irg.engine.backends import GenRequest
+from irg.engine.config import HYBRID_CRITIC, STRUCTURE, ConfigError, RunConfig
+from irg.engine.decoding import DecodingConstraints
+from irg.engine.events import IterationDone
+from irg.engine.record import Recorder
+from irg.engine.registry import BACKENDS, PLANNERS, STOP_RULES
+from irg.evaluation.suites import SPLITS, SUITES
+
 PROMPTS = ["Explain how rain forms.", "Write a story about a lighthouse keeper.", "Describe how a bicycle works.",
            "Give advice to a new student.", "Describe the water cycle."]
 IRG_PROMPT = "Write a short poem about the sea. The letter q should appear at least 20 times."  # stays critical: 4 iterations
@@ -73,10 +81,6 @@ def measure(backend: str, runs: int) -> dict:
     """Runs inside the measuring subprocess."""
     import resource
 
-    from irg.engine.backends import GenRequest
-    from irg.engine.config import RunConfig
-    from irg.engine.decoding import DecodingConstraints
-    from irg.engine.events import IterationDone
     from irg.engine.models import get_backend
     from irg.engine.strategies import run
 
@@ -150,7 +154,6 @@ def print_table(r: dict) -> None:
 
 def agree(prompts: list[str], new_tokens: int = 64) -> dict:
     """Greedy outputs of llama.cpp and transformers on the same GGUF weights, compared token by token."""
-    from irg.engine.backends import GenRequest
     from irg.engine.models import get_backend
 
     hf, lc = get_backend("bundled", backend="transformers"), get_backend("bundled", backend="llama.cpp")
@@ -169,9 +172,7 @@ def timing(n: int = 20, constraints: int = 3, max_iters: int = 4, backend: str =
            structure: str = "slots") -> dict:
     """Wall time of irg_hybrid runs (one at a time: uncontended) on the first `n` test prompts with `constraints`
     constraints: median, mean and max seconds, mean tokens and iterations."""
-    from irg.engine.config import RunConfig
     from irg.engine.models import get_backend
-    from irg.engine.record import Recorder
     from irg.engine.strategies import run
     from irg.evaluation import suites
 
@@ -197,7 +198,6 @@ def timing(n: int = 20, constraints: int = 3, max_iters: int = 4, backend: str =
 def quality_main(args, argv: list[str]) -> int:
     from pathlib import Path
 
-    from irg.engine.config import ConfigError, RunConfig
     from irg.evaluation import runner as quality
     from irg.evaluation import suites
 
@@ -241,10 +241,7 @@ def main(argv=None) -> int:
 
 def parser() -> argparse.ArgumentParser:
     """Every benchmark and its flags; choices come from the registries and the config's own lists."""
-    from irg.engine.config import HYBRID_CRITIC, STRUCTURE, RunConfig
     from irg.engine.models import DEFAULT_BACKEND, backend_choices
-    from irg.engine.registry import BACKENDS, PLANNERS, STOP_RULES
-    from irg.evaluation.suites import SPLITS, SUITES
 
     p = argparse.ArgumentParser(prog="python -m irg.bench")
     sub = p.add_subparsers(dest="cmd", required=True)

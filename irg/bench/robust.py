@@ -20,6 +20,11 @@ import threading
 import time
 from pathlib import Path
 
+from irg.engine.backends import GenRequest
+from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
+from irg.engine.config import RunConfig
+from irg.engine.decoding import DecodingConstraints
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -120,8 +125,6 @@ PROMPTS = ["Write a short story about a lighthouse keeper.", "Explain how bread 
 def boundary(runs: int = 5, new_tokens: int = 128, transports=("inproc", "pipe", "http")) -> list[dict]:
     """Median first-token latency (request sent -> first piece) and decoding speed for each transport. The
     transports take turns request by request, so a slow spell of the machine falls on all of them alike."""
-    from irg.engine.backends import GenRequest
-    from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
     from irg.engine.models import bundled_gguf, gguf_tokenizer_dir, resolve
 
     tok = ChatTokenizer(gguf_tokenizer_dir(resolve("bundled")))
@@ -161,8 +164,6 @@ def boundary(runs: int = 5, new_tokens: int = 128, transports=("inproc", "pipe",
 
 def _ignore_eos():
     """Every request writes exactly its token limit, so the speeds compare like with like."""
-    from irg.engine.decoding import DecodingConstraints
-
     return DecodingConstraints(min_new_tokens=10_000)
 
 
@@ -172,9 +173,6 @@ def history(cache_mibs=(0, 64, 256, 8192), n: int = 10) -> list[dict]:
     then the first n prompts' first drafts (greedy) from it and from a fresh server are compared."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from irg.engine.backends import GenRequest
-    from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
-    from irg.engine.config import RunConfig
     from irg.engine.loop import draft_messages
     from irg.engine.models import bundled_gguf, gguf_tokenizer_dir, resolve
     from irg.engine.strategies import run

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from irg.engine import paths
+from irg.engine.config import ConfigError
 from irg.engine.constraints.base import from_dict
 from irg.engine.findings import Finding
 from irg.engine.iteration import Iteration
@@ -80,8 +81,6 @@ _loaded: dict[str, AdaptiveStopper] = {}
 
 def check_model() -> AdaptiveStopper:
     """The shipped adaptive model, loaded once; ConfigError with a sentence if it cannot be read."""
-    from irg.engine.config import ConfigError
-
     if "model" not in _loaded:
         try:
             _loaded["model"] = AdaptiveStopper.load()

@@ -20,6 +20,7 @@ from statistics import mean
 
 from irg.engine.answers import final_answer, parse_number
 from irg.engine.degenerate import degeneration
+from irg.engine.embed import Embedder, EmbedderMissing
 from irg.evaluation.anytime import anytime_index
 from irg.evaluation.metrics import constraints_met
 
@@ -52,8 +53,6 @@ class Similarity:
     _instance = None
 
     def __init__(self):
-        from irg.engine.embed import Embedder, EmbedderMissing
-
         try:
             self.embedder = Embedder.get()
         except EmbedderMissing as e:

@@ -15,8 +15,10 @@ from dataclasses import fields
 
 from irg.engine import events as etypes  # the event types (ev is an event)
 from irg.engine.config import ConfigError, RunConfig
+from irg.engine.errors import UserError
 from irg.engine.inputs import check_prompt
 from irg.engine.models import DEFAULT_BACKEND, adapters, backend_choices
+from irg.engine.record import Recorder
 from irg.engine.registry import ADAPTERS, PLANNERS, STOP_RULES, STRATEGIES
 from irg.views import plugins
 
@@ -208,7 +210,6 @@ def run_batch(args, backend, config: RunConfig, err=None) -> int:
     Resumable: ids already in the output are skipped; a line torn by a killed run is dropped first."""
     from irg.engine.jsonl import append_line, field_values, repair_tail
     from irg.engine.loop import InputError
-    from irg.engine.record import Recorder
     from irg.engine.strategies import run
 
     err = err or sys.stderr
@@ -335,8 +336,6 @@ def main(argv=None) -> int:
         sys.stderr.write("\ninterrupted\n")
         return 130
     except Exception as e:  # every expected failure has a sentence for the user; no traceback
-        from irg.engine.errors import UserError
-
         if isinstance(e, (UserError, OSError)):
             sys.stderr.write(f"error: {e}\n")
             return 2

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from irg.engine.config import RunConfig
+from irg.engine.errors import UserError
 from irg.engine.inputs import check_prompt
 from irg.engine.models import adapters
 from irg.engine.registry import ADAPTERS
@@ -87,8 +88,6 @@ def load_draft_backend(model: str, adapter_label: str | None):
     """(backend or None, None) or (None, message): the draft engine for the chosen adapter, None = the plain model."""
     if not adapter_label or adapter_label == ADAPTER_OFF:
         return None, None
-    from irg.engine.errors import UserError
-
     hooks = adapters()
     model = (model or "").strip() or "bundled"
     names = {label_of(k): k for k in hooks.find(model)} if hooks else {}  # the toggle shows labels

@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 from irg.engine import paths
+from irg.engine.errors import UserError
 from irg.engine.registry import Registry
 from irg.evaluation.suites import maths
 
@@ -113,7 +114,6 @@ def request_of(prompt: str) -> str:
 def _checkable(gold: list[dict]) -> bool:
     """A gold list every checker can be built from (one phrasing row repeats a request the gold leaves empty)."""
     from irg.engine.constraints import from_dict
-    from irg.engine.errors import UserError
 
     try:
         [from_dict(c) for c in gold]
