@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import gradio as gr
 
-from irg.engine.config import RunConfig
+from irg.engine.config import FINAL_MODES, RunConfig
 from irg.engine.models import default_model, model_choices
 from irg.engine.registry import PLANNERS, STOP_RULES, STRATEGIES
 from irg.views import compare, experiments, plugins, presets, run_view, session, ui
@@ -142,7 +142,7 @@ def _run_tab(page: SimpleNamespace) -> None:
         with gr.Row():
             budget = gr.Number(value=0, precision=0, minimum=0, label="Token budget (0 = none)")
             time_limit = gr.Number(value=0, minimum=0, label="Time limit, seconds (0 = none)")
-            final = gr.Radio(["best", "last"], value=d.final, label="Final answer")
+            final = gr.Radio(list(FINAL_MODES), value=d.final, label="Final answer")
         with gr.Row():
             temperature = gr.Slider(0, 1.5, value=d.temperature, step=0.1, label="Temperature (0 = greedy)")
             max_new = gr.Slider(32, 512, value=d.max_new_tokens, step=16, label="Max new tokens per draft")
@@ -211,7 +211,7 @@ def _experiments_tab(page: SimpleNamespace) -> None:
     exp_types = gr.Plot(shown[3], show_label=False, elem_id="exp-plot-types")
     with gr.Accordion("Run a small experiment live (dev split, the model chosen on the Run tab)", open=False):
         with gr.Row():
-            exp_suite = gr.Radio(["constraints", "maths", "open_qa"], value="constraints", label="Suite")
+            exp_suite = gr.Radio(list(experiments.LIVE_SUITES), value="constraints", label="Suite")
             exp_n = gr.Slider(1, 20, value=5, step=1, label="Prompts")
             exp_budget_n = gr.Number(value=1500, precision=0, minimum=0, label="Token budget per run (0 = none)")
         exp_strats = gr.CheckboxGroup(list(STRATEGIES.names()), value=["single_pass", "irg_hybrid"], label="Strategies")

@@ -21,35 +21,66 @@ def module_name(path: Path, root: Path = ROOT) -> str:
     return ".".join(parts)
 
 
-def imports(path: Path, top_level_only: bool = False) -> set[str]:
-    """What the file imports when it runs: `if TYPE_CHECKING:` blocks are for type checkers and never run."""
-    tree = ast.parse(path.read_text())
+def _runs(tree: ast.Module) -> ast.Module:
+    """The tree without `if TYPE_CHECKING:` blocks (for type checkers; they never run), where TYPE_CHECKING is
+    typing's own (a local flag of that name could hide a real import)."""
+    from_typing = any(isinstance(n, ast.ImportFrom) and n.module == "typing" and any(a.name == "TYPE_CHECKING" for a in n.names)
+                      for n in tree.body)
     for n in ast.walk(tree):
-        if isinstance(n, ast.If) and ast.unparse(n.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+        test = ast.unparse(n.test) if isinstance(n, ast.If) else ""
+        if test == "typing.TYPE_CHECKING" or (test == "TYPE_CHECKING" and from_typing):
             n.body = []
-    nodes = tree.body if top_level_only else ast.walk(tree)
+    return tree
+
+
+def _from_base(n: ast.ImportFrom, path: Path, root: Path) -> str:
+    """The module an ImportFrom reads from, relative imports resolved against the file's package."""
+    if not n.level:
+        return n.module or ""
+    here = module_name(path, root).split(".")
+    package = here if path.name == "__init__.py" else here[:-1]
+    return ".".join(package[: len(package) - n.level + 1] + ([n.module] if n.module else []))
+
+
+def imports(path: Path, root: Path = ROOT) -> set[str]:
+    """What the file's import statements name when it runs (function-level ones included): modules, and for
+    `from m import x` both m and m.x (the direction rules match prefixes)."""
     found = set()
-    for n in nodes:
+    for n in ast.walk(_runs(ast.parse(path.read_text()))):
         if isinstance(n, ast.Import):
             found |= {a.name for a in n.names}
-        elif isinstance(n, ast.ImportFrom) and n.module and n.level == 0:
-            found.add(n.module)
-            found |= {f"{n.module}.{a.name}" for a in n.names}
+        elif isinstance(n, ast.ImportFrom) and (base := _from_base(n, path, root)):
+            found |= {base} | {f"{base}.{a.name}" for a in n.names}
     return found
 
 
+def targets(path: Path, root: Path, mods: set[str]) -> set[str]:
+    """The project modules the file runs: `import a.b` -> a.b; `from m import x` -> m.x if that is a module, else m
+    (x is read from m's namespace, so m must have run, even when m is the file's own package); and the modules it
+    imports by name: `register_lazy("x", "pkg.mod:Attr")`, `import_module("pkg.mod")`, a PLUGINS list."""
+    out = set()
+    for n in ast.walk(_runs(ast.parse(path.read_text()))):
+        if isinstance(n, ast.Import):
+            out |= {a.name for a in n.names}
+        elif isinstance(n, ast.ImportFrom) and (base := _from_base(n, path, root)):
+            out |= {f"{base}.{a.name}" if f"{base}.{a.name}" in mods else base for a in n.names}
+        elif isinstance(n, ast.Call) and getattr(n.func, "attr", getattr(n.func, "id", "")) in ("register_lazy", "import_module"):
+            out |= {a.value.split(":")[0] for a in n.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+        elif isinstance(n, ast.Assign) and any(getattr(t, "id", "") == "PLUGINS" for t in n.targets):
+            out |= {e.value for e in ast.walk(n.value) if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+    return out
+
+
 def import_graph(sources: list[Path], root: Path = ROOT) -> dict[str, set[str]]:
-    """module -> the project modules its import statements run (function-level ones too). A package's __init__ is a
-    module of its own, and importing `a.b.c` runs `a.b`'s __init__ first: that is an edge too, except to the
-    importer's own packages, which Python has initialised before the importer's first line."""
+    """module -> the project modules it runs. A package's __init__ is a module of its own, and importing `a.b.c`
+    runs `a.b`'s __init__ first: that is an edge too, except to the importer's own packages, which Python has
+    initialised before the importer's first line."""
     mods = {module_name(p, root): p for p in sources}
     graph: dict[str, set[str]] = {}
     for m, p in mods.items():
         own = {m.rsplit(".", k)[0] for k in range(1, m.count(".") + 1)}  # a.b.c -> {a.b, a}
         deps = set()
-        for d in imports(p):
-            if d not in mods:  # `from pkg import name`: name is an attribute of pkg's __init__, not a module
-                continue
+        for d in targets(p, root, set(mods)):
             parts = d.split(".")
             deps |= {".".join(parts[:k]) for k in range(1, len(parts))} - own  # the packages that run first
             deps.add(d)
@@ -87,9 +118,10 @@ def test_the_app_runs_without_tuning():
     """app.py reads tuning's two report sections only inside `try: ... except ImportError` (a slim Space has no
     tuning/); everything else of tuning reaches the page through the engine's hooks, never an import."""
     tree = ast.parse((ROOT / "app.py").read_text())
-    guarded = {id(n) for t in ast.walk(tree) if isinstance(t, ast.Try)
-               and any("ImportError" in ast.unparse(h.type or ast.Name("BaseException")) for h in t.handlers)
-               for stmt in t.body for n in ast.walk(stmt)}
+    guarded = {id(stmt) for t in ast.walk(tree) if isinstance(t, ast.Try)  # the try's own statements, not a def in it
+               and any("ImportError" in ast.unparse(h.type or ast.Name("BaseException"))
+                       and not all(isinstance(b, ast.Raise) for b in h.body) for h in t.handlers)  # handled, not re-raised
+               for stmt in t.body}
     bare = [f"app.py:{n.lineno}" for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
             and id(n) not in guarded and any(m.startswith("tuning") for m in
                                             ([n.module or ""] if isinstance(n, ast.ImportFrom) else [a.name for a in n.names]))]
@@ -110,6 +142,22 @@ PLANTED = {  # the shape of the circle the first layout test missed: through a p
     "pkg/constraints/base.py": "class Constraint: ...\n",
     "pkg/constraints/answer_key.py": "def check():\n    from pkg.analyze import final_answer\n",
 }
+
+
+HIDDEN = {  # the same circle written the other ways a cycle can hide
+    "relative": "def check():\n    from ..analyze import final_answer\n",
+    "by name": "from pkg.registry import REG\nREG.register_lazy('x', 'pkg.analyze:final_answer')\n",
+    "local TYPE_CHECKING flag": "TYPE_CHECKING = True\nif TYPE_CHECKING:\n    from pkg.analyze import final_answer\n",
+}
+
+
+@pytest.mark.parametrize("how", list(HIDDEN))
+def test_a_circle_hidden_in_a_relative_import_a_name_or_a_fake_type_check_is_caught(tmp_path, how):
+    for rel, text in {**PLANTED, "pkg/registry.py": "", "pkg/constraints/answer_key.py": HIDDEN[how]}.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    cycle = find_cycle(import_graph(sorted(tmp_path.glob("**/*.py")), tmp_path))
+    assert cycle is not None and "pkg.analyze" in cycle, (how, cycle)
 
 
 def test_a_planted_circle_through_a_package_init_is_caught(tmp_path):

@@ -292,7 +292,7 @@ class Trainer:
                 x_neg = torch.cat([x_fake, drafts])
         return feats(real, [self.prompts[i] for i in idx]), x_fake, x_neg
 
-    def critic(self, gen: EmbeddingGenerator, faithful: bool):
+    def build_discriminator(self, gen: EmbeddingGenerator, faithful: bool):
         """The discriminator and its input from (answer ids, prompt ids): raw token ids or frozen hidden states."""
         if faithful:
             disc = TokenIdDiscriminator()
@@ -314,7 +314,7 @@ class Trainer:
         gen = EmbeddingGenerator(emb.embedding_dim, zero_init=not faithful,
                                  noise_at_inference=faithful).to(emb.weight.device)
         handle = attach(self.model, gen)
-        disc, feats = self.critic(gen, faithful)
+        disc, feats = self.build_discriminator(gen, faithful)
         disc.to(emb.weight.device)
         params = {n: p for n, p in gen.named_parameters()}
         init = {n: p.detach().float().flatten().clone() for n, p in params.items()}

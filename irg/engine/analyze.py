@@ -25,7 +25,6 @@ from irg.engine.findings import PENALTY, Finding, Report
 from irg.engine.registry import ANALYZERS, CHECKS
 
 
-
 def score_of(findings: list[Finding], n_constraints: int, n_met: int) -> float:
     if any(f.kind == "degenerate" for f in findings):
         return 0.0  # debris that happens to pass a checker is no success

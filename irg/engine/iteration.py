@@ -4,10 +4,12 @@ a logged record's iterations come back as these with `from_dict` (fitting the st
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from irg.engine.findings import Finding, Report
 from irg.engine.plan import Plan
+
+FIELDS = {f.name for f in fields(Finding)}  # a logged finding may carry more (older or newer records)
 
 
 @dataclass
@@ -39,6 +41,7 @@ class Iteration:
     def from_dict(cls, d: dict) -> "Iteration":
         """An iteration of a logged record (`to_dict`'s layout; missing fields take their defaults). Its plan stays
         out: nothing downstream of a record reads one back."""
-        findings = [Finding(**{"kind": "", "message": "", **f}) for f in d.get("findings") or []]
+        findings = [Finding(**{"kind": "", "message": "", "severity": "minor", **{k: v for k, v in f.items() if k in FIELDS}})
+                    for f in d.get("findings") or []]
         return cls(d.get("iteration", 0), d.get("draft", ""), Report(findings, d.get("score", 0.0)), None,
                    d.get("tokens", 0), d.get("seconds", 0.0), d.get("finish_reason", ""), d.get("tokens_cum", 0))

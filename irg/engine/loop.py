@@ -34,11 +34,11 @@ from irg.engine.events import (
     RunStarted,
     Stopped,
 )
+from irg.engine.fill import fill
 from irg.engine.findings import Report
 from irg.engine.inputs import check_prompt, task_name
 from irg.engine.iteration import Iteration
 from irg.engine.plan import Plan, make_planner
-from irg.engine.fill import fill
 from irg.engine.render import model_share, render, trimmed
 from irg.engine.scaffold import program_chars, too_big
 from irg.engine.stopping import early_stop
@@ -346,7 +346,7 @@ def irg_loop(ctx: RunContext, reflection: str, strategy: str) -> Iterator[Event]
         if stop is None:
             t = time.perf_counter()
             left = ctx.budget_left()
-            plan = planner.plan(ctx.prompt, report, ctx.iterations, plan,
+            plan = planner.plan(ctx.prompt, report, tuple(ctx.iterations), plan,
                                 None if left is None else left - MIN_DRAFT_TOKENS, ctx.cancel)
             ctx.tokens += plan.tokens
             it.plan = plan

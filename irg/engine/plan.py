@@ -12,9 +12,9 @@ import json
 import re
 import threading
 from dataclasses import asdict, dataclass, field, replace
-from typing import TYPE_CHECKING
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
 
 from irg.engine import paths
 from irg.engine.backends import Backend, GenRequest
@@ -153,7 +153,7 @@ class TemplatePlanner:
         out = [f.fix or f.message for f in _ordered(report.findings) if f.severity != "minor" or f.source == "rule"]
         return list(dict.fromkeys(out))[:MAX_INSTRUCTIONS]
 
-    def plan(self, prompt: str, report: Report, history: list[Iteration], previous: Plan | None = None,
+    def plan(self, prompt: str, report: Report, history: Sequence[Iteration], previous: Plan | None = None,
              token_allowance: int | None = None, cancel: threading.Event | None = None) -> Plan:
         sc = self.scaffold(report)
         dc, conflicts = self.decodable(self.decoding(report, previous, sc))
@@ -253,7 +253,7 @@ class PreferencePlanner(TemplatePlanner):
         super().__init__(structure, constraints, draft_tokens, chars_per_token)
         self.bank = load_bank() if bank is None else bank
 
-    def example(self, report: Report, history: list[Iteration]) -> dict | None:
+    def example(self, report: Report, history: Sequence[Iteration]) -> dict | None:
         if len(history) >= 2:
             best = max(history[:-1], key=lambda h: h.score)
             if best.score > history[-1].score:

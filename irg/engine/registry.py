@@ -1,18 +1,19 @@
-"""One way to extend the engine: a `Registry` per extension point, name -> object.
+"""One way to extend the engine: a `Registry` per extension point, name -> unit.
 
-Every extension point is listed at the bottom of this file. A unit registers itself where it is defined:
+Every extension point of the engine is listed at the bottom of this file. A unit registers itself where it is
+defined:
 
     @STRATEGIES.register("my_strategy")
     def my_strategy(ctx): ...
 
 and from then on the config accepts its name, and the CLI flags, the app's dropdowns and the benchmarks offer it
-(they read `STRATEGIES.names()`). A registry rejects a second unit under a name already taken, and an unknown name
-gets a sentence that lists the known ones (the user's error class: ConfigError for settings, ModelError for backends).
+(they read `STRATEGIES.names()`). A registry refuses a second unit under a name already taken, and an unknown name
+gets a sentence that lists the known ones (the user's error class: ConfigError for settings, ModelError for
+backends).
 
-Built-in units register when their module is imported; each registry imports its built-in modules (`builtins`) the
-first time it is asked for a name, as simonw/llm loads its default plugins: a config can then be validated without
-the config module importing the strategies, which import the config. A unit whose module is slow to import (the
-transformers backend pulls torch) registers by module path with `register_lazy` and is imported when first used.
+The built-in units register when their modules are imported, and `irg/engine/__init__.py` imports them: whatever
+imports anything of the engine has them all. A unit behind a slow import (the transformers backend pulls torch)
+registers by module path with `register_lazy` and is imported the first time it is asked for.
 """
 from __future__ import annotations
 
@@ -20,130 +21,116 @@ import importlib
 import threading
 from typing import Callable, Generic, Iterator, TypeVar
 
-from irg.engine.errors import ConfigError, ModelError, UserError
+from irg.engine.errors import ConfigError, ModelError
 
 T = TypeVar("T")
+_MISSING = object()
 
 
 class DuplicateName(ValueError):
     """A second unit registered under a name already taken: a programming error, raised at import time."""
 
 
+class _Lazy:
+    """A unit known by its module path until first asked for."""
+
+    def __init__(self, target: str):
+        self.module, _, self.attr = target.partition(":")
+
+
 class Registry(Generic[T]):
-    def __init__(self, what: str, error: type[Exception] = ConfigError, builtins: tuple[str, ...] = ()):
+    def __init__(self, what: str, error: type[Exception] = ConfigError):
         self.what = what  # "strategy", "planner", ...: how messages name an entry
         self.error = error  # raised for an unknown name
-        self.builtins = builtins  # modules whose import registers the built-in units
-        self._entries: dict[str, T] = {}
-        self._lazy: dict[str, str] = {}  # name -> "module:attribute", imported on first get()
-        self._loaded = not builtins
-        self._lock = threading.RLock()
+        self._entries: dict[str, T | _Lazy] = {}  # in registration order (a lazy unit keeps its place once loaded)
+        self._lock = threading.Lock()  # guards the dict only; never held while a module is imported
 
     # ---- registering ------------------------------------------------------------------------------------
     def register(self, name: str, obj: T | None = None) -> Callable[[T], T] | T:
         """`REG.register("name", obj)`, or `@REG.register("name")` above a function or class."""
         if obj is None:
             return lambda o: self.register(name, o)
-        with self._lock:
-            self._check_free(name)
-            self._entries[name] = obj
+        self._add(name, obj)
         return obj
 
     def register_lazy(self, name: str, target: str) -> None:
-        """Register `"package.module:Attribute"` without importing it yet (for units behind heavy imports)."""
+        """Register `"package.module:Attribute"` without importing it yet (for units behind slow imports)."""
+        self._add(name, _Lazy(target))
+
+    def _add(self, name: str, obj) -> None:
+        if not isinstance(name, str) or not name.strip():
+            raise DuplicateName(f"A {self.what} needs a non-empty name (got {name!r}).")
         with self._lock:
-            self._check_free(name)
-            self._lazy[name] = target
+            if name in self._entries:
+                raise DuplicateName(f"A {self.what} named '{name}' is already registered; choose another name.")
+            self._entries[name] = obj
 
     def unregister(self, name: str) -> T | None:
-        """Take a unit out and return it (tests that add one clean up with this)."""
+        """Take a unit out and return it (None if there was none); tests that add one clean up with this."""
         with self._lock:
-            self._lazy.pop(name, None)
-            return self._entries.pop(name, None)
+            obj = self._entries.pop(name, None)
+        return None if isinstance(obj, _Lazy) else obj
 
     pop = unregister
 
     def __setitem__(self, name: str, obj: T) -> None:
         """Swap the unit under a name already registered (a test patching one); a new name goes through register()."""
         with self._lock:
-            if name not in self:
+            if name not in self._entries:
                 raise KeyError(f"No {self.what} named '{name}' to replace; register it first.")
-            self._lazy.pop(name, None)
             self._entries[name] = obj
 
     def __delitem__(self, name: str) -> None:
         self.unregister(name)
 
-    def _check_free(self, name: str) -> None:
-        if not isinstance(name, str) or not name.strip():
-            raise DuplicateName(f"A {self.what} needs a non-empty name (got {name!r}).")
-        if name in self._entries or name in self._lazy:
-            raise DuplicateName(f"A {self.what} named '{name}' is already registered; choose another name.")
-
     # ---- looking up -------------------------------------------------------------------------------------
-    def load_builtins(self) -> None:
-        if self._loaded:
-            return
-        with self._lock:
-            if not self._loaded:
-                self._loaded = True  # set first: a built-in module may look names up while it is imported
-                try:
-                    for module in self.builtins:
-                        importlib.import_module(module)
-                except BaseException:
-                    self._loaded = False
-                    raise
-
     def names(self) -> tuple[str, ...]:
-        """Every registered name, in registration order (built-ins first)."""
-        self.load_builtins()
-        order = list(self._entries) + [n for n in self._lazy if n not in self._entries]
-        return tuple(order)
+        """Every registered name, in registration order (the built-ins first)."""
+        return tuple(self._entries)
 
-    def unknown(self, name: object) -> UserError | Exception:
+    def unknown(self, name: object) -> Exception:
         """The error for a name nobody registered: one sentence listing the known ones."""
         return self.error(f"Unknown {self.what} '{name}': choose one of {', '.join(self.names())}.")
 
-    def get(self, name: str, default=...) -> T:
-        """The unit registered as `name`; an unknown name raises the sentence of `unknown()` (or gives `default`)."""
-        self.load_builtins()
-        if name in self._entries:
-            return self._entries[name]
-        if isinstance(name, str) and name in self._lazy:
-            module, _, attr = self._lazy[name].partition(":")
-            obj = getattr(importlib.import_module(module), attr)
+    def get(self, name: str, default=_MISSING) -> T:
+        """The unit registered as `name`; an unknown name raises `unknown(name)` (or gives `default`)."""
+        obj = self._entries.get(name, _MISSING) if isinstance(name, str) else _MISSING
+        if obj is _MISSING:
+            if default is not _MISSING:
+                return default
+            raise self.unknown(name)
+        if isinstance(obj, _Lazy):
+            loaded = getattr(importlib.import_module(obj.module), obj.attr)  # outside the lock: imports take their own
             with self._lock:
-                self._entries.setdefault(name, obj)
-            return self._entries[name]
-        if default is not ...:
-            return default
-        raise self.unknown(name)
+                if self._entries.get(name) is obj:
+                    self._entries[name] = loaded  # same key: it keeps its place in the order
+            return loaded
+        return obj
 
     __getitem__ = get
 
     def __contains__(self, name: object) -> bool:
-        self.load_builtins()
-        return isinstance(name, str) and (name in self._entries or name in self._lazy)
+        return isinstance(name, str) and name in self._entries
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.names())
 
     def __len__(self) -> int:
-        return len(self.names())
+        return len(self._entries)
 
     def items(self) -> list[tuple[str, T]]:
         return [(n, self.get(n)) for n in self.names()]
 
     def __repr__(self) -> str:
-        return f"Registry({self.what!r}: {', '.join(self.names()) if self._loaded else '…'})"
+        return f"Registry({self.what!r}: {', '.join(self.names())})"
 
 
-# ---- the engine's extension points (evaluation has its own: irg/evaluation/suites) -------------------------
-STRATEGIES: Registry = Registry("strategy", builtins=("irg.engine.strategies",))  # (RunContext) -> Iterator[Event]
-PLANNERS: Registry = Registry("planner", builtins=("irg.engine.plan",))  # classes with .build(backend, config, …)
-ANALYZERS: Registry = Registry("analyzer", builtins=("irg.engine.analyze",))  # classes with .build(backend, config)
-CHECKS: Registry = Registry("general check", builtins=("irg.engine.analyze",))  # (text, finish_reason, task) -> findings
-STOP_RULES: Registry = Registry("stop rule", builtins=("irg.engine.stopping",))  # (its, x, stopper, threshold) -> stop?
-CONSTRAINT_TYPES: Registry = Registry("constraint type", builtins=("irg.engine.constraints",))  # Constraint classes
-BACKENDS: Registry = Registry("backend", error=ModelError, builtins=("irg.engine.backends",))  # Backend classes
+# ---- the engine's extension points (evaluation's suites and the app's tabs have their own) --------------------
+STRATEGIES: Registry = Registry("strategy")  # (RunContext) -> Iterator[Event]; built-ins: strategies.py
+ANALYZERS: Registry = Registry("analyzer")  # classes with .build(backend, config); by reflection mode: analyze.py
+CHECKS: Registry = Registry("general check")  # (text, finish_reason=, task=) -> [Finding]; checks.py
+PLANNERS: Registry = Registry("planner")  # classes with .build(backend, config, constraints, chars/token); plan.py
+STOP_RULES: Registry = Registry("stop rule")  # (iterations, features, stopper, threshold) -> stop?; stopping.py
+CONSTRAINT_TYPES: Registry = Registry("constraint kind")  # Constraint classes by their kind; constraints/*.py
+BACKENDS: Registry = Registry("backend", error=ModelError)  # Backend classes with .load(spec); engine/__init__.py
 ADAPTERS: Registry = Registry("adapter")  # adapter name -> label; filled by an adapter package (tuning/adapters.py)

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 from irg.engine import feasible
 from irg.engine.constraints.base import Constraint
-from irg.engine.registry import CONSTRAINT_TYPES
 from irg.engine.decoding import DecodingConstraints
+from irg.engine.registry import CONSTRAINT_TYPES
 
 SLOT_TOKENS = 40  # the P.S. line the model writes after `P.S. `
 MIN_SLOT_TOKENS = 4  # the least a part of a scaffold takes (a marker, a line break, a word and a full stop)
@@ -49,7 +49,7 @@ STRUCTURAL_EXTRA = {"title", "postscript", "end_phrase", "start_phrase", "repeat
 
 def structural(kind: str) -> bool:
     """Does a violated constraint of this kind call for a scaffold?"""
-    cls = CONSTRAINT_TYPES.get(kind) if kind in CONSTRAINT_TYPES else None
+    cls = CONSTRAINT_TYPES.get(kind, None)
     return kind in STRUCTURAL_EXTRA or (cls is not None and cls.body_priority > 0)
 
 

@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 
 from irg.engine import paths
-from irg.engine.config import ConfigError
 from irg.engine.constraints.base import from_dict
+from irg.engine.errors import ConfigError
 from irg.engine.findings import Finding
 from irg.engine.iteration import Iteration
 from irg.engine.registry import STOP_RULES

@@ -23,10 +23,9 @@ import argparse
 import json
 import re
 import sys
+import time
 from collections import defaultdict
 from pathlib import Path
-
-import time
 from statistics import median
 
 from irg.engine.constraints import extract_all

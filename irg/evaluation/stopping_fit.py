@@ -165,7 +165,8 @@ def cross_validate(paths: list[str], folds: int = 5, tolerance: float = 0.01, l2
 # ---- the comparison --------------------------------------------------------------------------------------------
 def _ratio_ci(a: list[float], b: list[float], n: int = 2000, seed: int = 0) -> tuple[float, float]:
     """Bootstrap 95% CI of 1 - sum(a)/sum(b) over runs (the share of tokens saved): scipy's paired percentile
-    bootstrap (it draws the same resamples, rng.integers(0, runs, (n, runs)), as the numpy loop it replaced)."""
+    bootstrap. It draws the same resamples, rng.integers(0, runs, (n, runs)), as the numpy loop it replaced, but
+    interpolates between order statistics: endpoints move by ~1e-5, inside the 4 decimals stored."""
     from scipy.stats import bootstrap
 
     a, b = np.asarray(a, float), np.asarray(b, float)

@@ -15,7 +15,7 @@ from dataclasses import fields
 
 from irg.engine import events as etypes  # the event types (ev is an event)
 from irg.engine.config import ConfigError, RunConfig
-from irg.engine.errors import UserError
+from irg.engine.errors import InputError, UserError
 from irg.engine.inputs import check_prompt
 from irg.engine.models import DEFAULT_BACKEND, adapters, backend_choices
 from irg.engine.record import Recorder
@@ -209,7 +209,6 @@ def run_batch(args, backend, config: RunConfig, err=None) -> int:
     """Every line's run is isolated: an error in one becomes an error record for its id and the batch goes on.
     Resumable: ids already in the output are skipped; a line torn by a killed run is dropped first."""
     from irg.engine.jsonl import append_line, field_values, repair_tail
-    from irg.engine.loop import InputError
     from irg.engine.strategies import run
 
     err = err or sys.stderr

@@ -20,8 +20,9 @@ from dataclasses import replace
 from typing import Iterator
 
 from irg.engine.config import ConfigError, RunConfig
-from irg.engine.registry import STRATEGIES
+from irg.engine.errors import InputError
 from irg.engine.events import DraftToken, Event, Final
+from irg.engine.registry import STRATEGIES
 from irg.views import charts, ui
 from irg.views import session as sess
 from irg.views.presets import Preset
@@ -178,8 +179,6 @@ def stream_compare(prompt: str, model: str, strategies: list[str], settings: dic
                    preset: Preset | None = None, adapter: str | None = None) -> Iterator[dict]:
     """Page updates (keys among: columns, chart, status, files), throttled like a single run. `settings`: RunConfig's
     fields but the strategy (each column has its own)."""
-    from irg.engine.loop import InputError
-
     try:
         chosen = check_strategies(strategies)
         base = sess.check_input(prompt, settings)

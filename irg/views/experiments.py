@@ -50,6 +50,9 @@ def load(name: str) -> dict:
     return json.loads(path.read_text())
 
 
+LIVE_SUITES = ("constraints", "maths", "open_qa")  # the suites a live run can load without a --data file
+
+
 def live(suite: str, n: int, strategies: list[str], budget: int, model: str, cancel: threading.Event,
          on_progress: Callable[[int, int], None] | None = None) -> dict:
     """Runs the strategies on the first n dev items of a suite; returns the summary."""

@@ -81,7 +81,7 @@ def adapter_choices(model: str) -> list[str]:
 
 def label_of(adapter: str) -> str:
     """What the app calls a registered adapter ("gan" -> "GAN-tuned adapter"); an unregistered one by its name."""
-    return ADAPTERS.get(adapter) if adapter in ADAPTERS else adapter
+    return ADAPTERS.get(adapter, adapter)
 
 
 def load_draft_backend(model: str, adapter_label: str | None):

@@ -14,6 +14,7 @@ import time
 from typing import Iterator
 
 from irg.engine.config import ConfigError
+from irg.engine.errors import InputError
 from irg.engine.events import DraftToken, Final
 from irg.views import charts
 from irg.views import session as sess
@@ -44,7 +45,6 @@ def stream_run(prompt: str, model: str, settings: dict, session: str | None, pre
     """Yields dicts of page updates, keys among: cards, final, by_iteration, by_tokens, files, status.
     Only changed parts are present. Errors become messages, never tracebacks. `settings`: RunConfig's fields as
     the controls give them; `adapter`: the toggle's label (None or "off": the plain model drafts)."""
-    from irg.engine.loop import InputError
     from irg.engine.strategies import run
 
     try:
@@ -66,8 +66,6 @@ def stream_run(prompt: str, model: str, settings: dict, session: str | None, pre
 
 
 def _stream(view: RunView, events, note: str = "") -> Iterator[dict]:
-    from irg.engine.loop import InputError
-
     last_emit = 0.0
     try:
         for ev in events:

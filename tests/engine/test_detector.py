@@ -5,8 +5,7 @@ import json
 import pytest
 
 from irg.engine.config import RunConfig
-from irg.engine.constraints import extract_all
-from irg.engine.constraints import detect
+from irg.engine.constraints import detect, extract_all
 from irg.engine.constraints.detect import clauses, read_prompt
 from irg.engine.constraints.readers import Unread, read_counts
 from irg.engine.constraints.slots import Missing, PerPart, fill, templates

@@ -5,10 +5,10 @@ import threading
 
 import pytest
 
-from irg.engine.backends import GenRequest, Generation
+from irg.engine.backends import Generation, GenRequest
 from irg.engine.config import STRUCTURE, RunConfig
-from irg.engine.decoding import DecodingConstraints
 from irg.engine.constraints import from_dict
+from irg.engine.decoding import DecodingConstraints
 from irg.engine.events import PlanDone, Rendered, Stopped
 from irg.engine.fill import copied, fill, places
 from irg.engine.findings import Finding, Report

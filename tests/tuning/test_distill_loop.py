@@ -6,8 +6,8 @@ import json
 import numpy as np
 import pytest
 import torch
-
 from conftest import build_model
+
 from irg.evaluation.suites import constraint_suite as cs
 from irg.evaluation.suites import load, train_rows
 from tuning import loop_data
@@ -184,7 +184,8 @@ def test_folding_the_gan_adapter_rewrites_only_the_token_table(tmp_path):
     import gguf
 
     from irg.engine.models import bundled_gguf
-    from tuning.gan import EmbeddingGenerator, save as save_gan
+    from tuning.gan import EmbeddingGenerator
+    from tuning.gan import save as save_gan
     from tuning.gguf_export import dequantized, fold_gan
 
     torch.manual_seed(0)

@@ -121,10 +121,10 @@ def test_a_damaged_gguf_file_is_one_sentence(tmp_path, what, backend_name, monke
 
 
 def test_lora_files_that_are_not_safetensors_or_fit_no_layer_are_refused(tokenizer, tmp_path):
+    from conftest import build_model
     from peft import LoraConfig, get_peft_model
     from safetensors.torch import load_file, save_file
 
-    from conftest import build_model
     from tuning.adapters import apply
     from tuning.errors import AdapterError
 

@@ -16,7 +16,6 @@ from typing import Callable, Iterator
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.errors import BackendError  # noqa: F401 — raised here, importable from here as before
 from irg.engine.feasible import make_decodable
-from irg.engine.registry import BACKENDS
 
 
 @dataclass
@@ -247,10 +246,3 @@ def relay(q: queue.Queue, worker: threading.Thread, cancel: threading.Event,
 
 def elapsed(t0: float) -> float:
     return round(time.perf_counter() - t0, 4)
-
-
-# The built-in engines, by module path: each module is imported when its engine is first chosen (transformers pulls
-# torch, seconds to import). A backend defined elsewhere registers itself: BACKENDS.register("name", TheClass).
-BACKENDS.register_lazy("transformers", "irg.engine.backends.hf:TransformersBackend")
-BACKENDS.register_lazy("llama.cpp", "irg.engine.backends.llamacpp:LlamaCppBackend")
-BACKENDS.register_lazy("remote", "irg.engine.backends.remote:RemoteBackend")

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Callable
 
 from irg.engine import backends
-from irg.engine.backends.probation import Cancelled, Probation  # noqa: F401 — Cancelled: importable from here
 from irg.engine.backends.cpu import SWITCH_DRAIN, CoreFollower, available_cores, follow_cores
+from irg.engine.backends.probation import Cancelled, Probation  # noqa: F401 — Cancelled: importable from here
 from irg.engine.errors import BackendError, ModelError
 
 TRANSPORTS = ("http", "pipe", "inproc")

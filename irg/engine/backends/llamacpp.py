@@ -18,7 +18,6 @@ Decoding constraints map to what llama.cpp offers:
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
 import os
 import queue
@@ -41,7 +40,7 @@ from irg.engine.backends import (
 from irg.engine.backends.cpu import cpu_settings
 from irg.engine.backends.llama_process import Cancelled, ModelCrashed
 from irg.engine.decoding import DecodingConstraints, banned_token_ids, word_forms
-from irg.engine.models import gguf_tokenizer_dir
+from irg.engine.models import gguf_tokenizer_dir, has_llamacpp
 
 
 class ChatTokenizer:
@@ -122,7 +121,7 @@ class LlamaCppBackend(Backend):
     def unusable(cls, spec) -> str | None:
         if not spec.gguf_file:
             return f"The llama.cpp backend needs a GGUF model; '{spec.name}' is not one (use the transformers backend)."
-        if importlib.util.find_spec("xllamacpp") is None:
+        if not has_llamacpp():
             return "The llama.cpp backend needs the xllamacpp package: pip install xllamacpp."
         return None
 

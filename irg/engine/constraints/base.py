@@ -13,6 +13,7 @@ from irg.engine.errors import ConstraintError  # noqa: F401 — raised here, imp
 from irg.engine.findings import Finding
 from irg.engine.registry import CONSTRAINT_TYPES
 
+
 # ---- the registry -------------------------------------------------------------------
 def register(cls: type["Constraint"]) -> type["Constraint"]:
     """Class decorator: the type is registered under its `kind` (the name its dict form and records carry)."""

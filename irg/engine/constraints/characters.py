@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-from itertools import cycle, islice
 from dataclasses import dataclass
+from itertools import cycle, islice
 from typing import ClassVar
 
 from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstraint, Opening, register
