@@ -45,7 +45,7 @@ elif ext == "backend":
         edit("irg/bench/cli.py", 'choices=["llama.cpp", "transformers"]', 'choices=["llama.cpp", "transformers", "demo_be"]')
     else:
         create("irg/engine/backends/demo.py", 'from irg.engine.backends.llamacpp import LlamaCppBackend\n\n\nclass DemoBackend(LlamaCppBackend):\n    name = "demo_be"\n')
-        append("irg/engine/backends/__init__.py", 'BACKENDS.register_lazy("demo_be", "irg.engine.backends.demo:DemoBackend")\n')
+        append("irg/engine/__init__.py", 'BACKENDS.register_lazy("demo_be", "irg.engine.backends.demo:DemoBackend")\n')
 elif ext == "tab":
     if variant == "old":
         edit("app.py", "def _wire(demo: gr.Blocks, r: SimpleNamespace, c: SimpleNamespace, x: SimpleNamespace) -> None:",
