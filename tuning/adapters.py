@@ -85,7 +85,7 @@ def find(model: str, directory: Path | None = None) -> dict[str, Shipped]:
 
 
 def students(directory: Path | None = None) -> dict[str, Shipped]:
-    """Distilled students (tuning/distill.py) shipped as whole model choices: {model name: Shipped}.
+    """Distilled students (tuning/distill_report.py ships them) shipped as whole model choices: {model name: Shipped}.
     A student is a LoRA folder whose irg_meta.json says kind "student", its name and its base model."""
     directory = directory or ADAPTER_DIR
     out: dict[str, Shipped] = {}

@@ -366,11 +366,11 @@ _instances_lock = threading.Lock()
 def get_backend(name: str = BUNDLED, backend: str = DEFAULT_BACKEND):
     """The shared backend for this model: loaded once, then reused by every caller and thread."""
     spec = resolve(name)
-    kind = pick_backend(spec, backend)
-    key = (spec.path + "/" + (spec.gguf_file or ""), kind)
+    engine = pick_backend(spec, backend)
+    key = (spec.path + "/" + (spec.gguf_file or ""), engine)
     with _instances_lock:
         lock = _locks.setdefault(key, threading.Lock())
     with lock:  # a second caller waits for the first load instead of loading again
         if key not in _instances:
-            _instances[key] = BACKENDS.get(kind).load(spec)
+            _instances[key] = BACKENDS.get(engine).load(spec)
         return _instances[key]

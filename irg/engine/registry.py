@@ -80,9 +80,6 @@ class Registry(Generic[T]):
                 raise KeyError(f"No {self.what} named '{name}' to replace; register it first.")
             self._entries[name] = obj
 
-    def __delitem__(self, name: str) -> None:
-        self.unregister(name)
-
     # ---- looking up -------------------------------------------------------------------------------------
     def names(self) -> tuple[str, ...]:
         """Every registered name, in registration order (the built-ins first)."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
 from irg.engine.decoding import DecodingConstraints
-from irg.engine.errors import BackendError  # noqa: F401 — raised here, importable from here as before
+from irg.engine.errors import BackendError, ModelError  # noqa: F401 — BackendError: importable from here as before
 from irg.engine.feasible import make_decodable
 
 
@@ -96,7 +96,9 @@ class Backend(ABC):
 
     @classmethod
     def load(cls, spec) -> "Backend":
-        raise NotImplementedError(f"{cls.__name__} does not say how it loads a model (a classmethod load(spec)).")
+        """A backend that cannot load models by name (one built around a model object, like the tests' tiny ones)
+        says so in a sentence when it is chosen; a registered backend overrides this."""
+        raise ModelError(f"The backend '{cls.name}' cannot load the model '{spec.name}' by name.")
 
     def stream(self, req: GenRequest, cancel: threading.Event | None = None) -> GenerationStream:
         cancel = cancel or threading.Event()
