@@ -42,7 +42,7 @@ def final_answer(text: str) -> str | None:
     return None
 
 
-
+# ---- a stated sum, recomputed ----------------------------------------------------------
 ARITH = re.compile(rf"(?<![\w.])({_NUM}(?:\s*(?:[-+*/×÷]|\sx\s)\s*{_NUM})+)\s*=\s*(?P<rhs>{_NUM})(?![\d])")
 
 
