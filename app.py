@@ -11,7 +11,8 @@ from types import SimpleNamespace
 import gradio as gr
 
 from irg.engine.config import FINAL_MODES, RunConfig
-from irg.engine.models import default_model, model_choices
+from irg.engine.access import Access
+from irg.engine.models import default_model
 from irg.engine.registry import PLANNERS, STOP_RULES, STRATEGIES
 from irg.views import compare, experiments, plugins, presets, run_view, session, ui
 from irg.views.tabs import TABS
@@ -112,9 +113,11 @@ def _run_tab(page: SimpleNamespace) -> None:
     The model, the adapter and the advanced settings are the page's: the other tabs read them (`page.run`)."""
     d = RunConfig()
     with gr.Row():
-        model = gr.Dropdown(model_choices(), value=default_model(), allow_custom_value=True, label="Model", scale=2, min_width=300,
-                            info="bundled = SmolLM2-135M-Instruct, offline. Or a hub id, a local folder or .gguf file.",
-                            elem_id="model")
+        public = Access.from_env().public  # a public server offers its listed models only (irg/engine/access.py)
+        model = gr.Dropdown(session.choices(), value=default_model(), allow_custom_value=not public, label="Model", scale=2,
+                            min_width=300, elem_id="model",
+                            info="bundled = SmolLM2-135M-Instruct." + ("" if public else
+                                 " Or a hub id, a local folder, a .gguf file or a server's URL."))
         strategy = gr.Dropdown(list(STRATEGIES.names()), value=d.strategy, label="Strategy", scale=1, min_width=240, elem_id="strategy",
                                info="single_pass: one draft. irg_*: draft, critique, plan, repeat.")
     model_status = gr.Markdown(f"`{default_model()}` loads on the first run.", elem_id="model-status")

@@ -181,7 +181,7 @@ def stream_compare(prompt: str, model: str, strategies: list[str], settings: dic
     fields but the strategy (each column has its own)."""
     try:
         chosen = check_strategies(strategies)
-        base = sess.check_input(prompt, settings)
+        base = sess.check_input(prompt, settings, session, runs=len(chosen))
         configs = {s: replace(base, strategy=s) for s in chosen}
     except (ConfigError, InputError, TypeError, ValueError) as err:
         yield {"columns": sess.message(str(err)), "status": "⚠ nothing was run"}

@@ -11,16 +11,17 @@ import time
 from contextlib import contextmanager
 from typing import Iterator
 
+from irg.engine.access import Access, RunAllowance
 from irg.engine.config import RunConfig
-from irg.engine.errors import UserError
+from irg.engine.errors import ModelError, UserError
 from irg.engine.inputs import check_prompt
-from irg.engine.models import adapters
+from irg.engine.models import adapters, get_backend, model_choices
 from irg.engine.registry import ADAPTERS
 
 log = logging.getLogger(__name__)
-MAX_PROMPT_CHARS = 20_000  # longer prompts are refused before any work (the model could not read them anyway)
 _cancels: dict[str, threading.Event] = {}
 _cancels_lock = threading.Lock()
+_allowance = RunAllowance()  # public mode: runs per browser session per hour
 
 @contextmanager
 def session_cancel(session: str | None) -> Iterator[threading.Event]:
@@ -44,27 +45,45 @@ def stop(session: str | None) -> None:
         ev.set()
 
 
-def check_input(prompt: str, settings: dict) -> RunConfig:
-    """The validated settings, or InputError/ConfigError with a message for the user."""
+def check_input(prompt: str, settings: dict, session: str | None = None, runs: int = 1) -> RunConfig:
+    """The validated settings, or InputError/ConfigError with a message for the user. In public mode the prompt's
+    size is smaller and the `runs` it starts count against the session's hourly allowance."""
     config = RunConfig(**settings)
-    check_prompt(prompt, MAX_PROMPT_CHARS)
+    access = Access.from_env()
+    check_prompt(prompt, access.max_prompt_chars)
     if config.stop == "adaptive":
         from irg.engine.stopping import check_model
 
         check_model()  # a missing or damaged model file is a sentence now, not an error mid-run
+    count_runs(session, runs)
     return config
+
+
+def count_runs(session: str | None, runs: int) -> None:
+    """Public mode: `runs` more against the session's hourly allowance (ConfigError with a sentence when spent)."""
+    _allowance.take(session, Access.from_env().runs_per_hour, runs)
+
+
+def admitted(model: str) -> str:
+    """The model a visitor chose, if this server lets them use it (public mode: the listed ones only); else
+    ModelError with one sentence, the same whatever was typed."""
+    return Access.from_env().admit((model or "").strip() or "bundled")
+
+
+def choices() -> list[str]:
+    """The model box's list: in public mode only what a visitor may pick."""
+    return Access.from_env().choices(model_choices())
 
 
 def load_model(model: str):
     """(backend, None) or (None, message): for the model switch and the run."""
-    from irg.engine.models import ModelError, get_backend
-
     try:
-        return get_backend((model or "").strip() or "bundled"), None
+        return get_backend(admitted(model)), None
     except ModelError as err:
         return None, str(err)
     except Exception as err:  # noqa: BLE001 — an unexpected loader failure still becomes a sentence
-        return None, f"The model '{model}' could not be loaded: {type(err).__name__}: {err}"
+        log.exception("model load failed")
+        return None, f"The model '{model}' could not be loaded ({type(err).__name__}); details are in the server log."
 
 
 ADAPTER_OFF = "off"
@@ -75,7 +94,10 @@ def adapter_choices(model: str) -> list[str]:
     hooks = adapters()
     if hooks is None:  # no adapter package registered (e.g. a slim Space)
         return []
-    found = hooks.find((model or "").strip() or "bundled")
+    try:
+        found = hooks.find(admitted(model))
+    except ModelError:
+        return []
     return [ADAPTER_OFF, *[label_of(k) for k in found]] if found else []
 
 
@@ -89,7 +111,10 @@ def load_draft_backend(model: str, adapter_label: str | None):
     if not adapter_label or adapter_label == ADAPTER_OFF:
         return None, None
     hooks = adapters()
-    model = (model or "").strip() or "bundled"
+    try:
+        model = admitted(model)
+    except ModelError as err:
+        return None, str(err)
     names = {label_of(k): k for k in hooks.find(model)} if hooks else {}  # the toggle shows labels
     # a known label with nothing shipped for this model gets the adapter package's own sentence ("There is no ...")
     name = names.get(adapter_label) or next((k for k, v in ADAPTERS.items() if v == adapter_label), None)

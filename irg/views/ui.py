@@ -48,7 +48,7 @@ def stream_run(prompt: str, model: str, settings: dict, session: str | None, pre
     from irg.engine.strategies import run
 
     try:
-        config = sess.check_input(prompt, settings)
+        config = sess.check_input(prompt, settings, session)
     except (ConfigError, InputError, TypeError, ValueError) as err:
         yield {"cards": sess.message(str(err)), "final": "", "status": "⚠ nothing was run"}
         return
@@ -109,15 +109,16 @@ def experiment(suite: str, n: int, strategies: list[str], budget: int, model: st
                on_progress=None) -> list:
     """[status, table, three figures] of a small live experiment; Stop (the same per-session event) ends it early."""
     with sess.session_cancel(session) as cancel:
-        return _experiment(suite, n, strategies, budget, model, cancel, on_progress)
+        return _experiment(suite, n, strategies, budget, model, cancel, on_progress, session)
 
 
-def _experiment(suite, n, strategies, budget, model, cancel: threading.Event, on_progress) -> list:
+def _experiment(suite, n, strategies, budget, model, cancel: threading.Event, on_progress, session) -> list:
     from irg.views import experiments
 
     try:
-        summary = experiments.live(suite, int(n), list(strategies or []), int(budget or 0), (model or "bundled").strip(),
-                                   cancel, on_progress)
+        model = sess.admitted(model)
+        sess.count_runs(session, int(n) * len(strategies or []))
+        summary = experiments.live(suite, int(n), list(strategies or []), int(budget or 0), model, cancel, on_progress)
         html_table, figs = experiments.show(summary)
         stopped = " (stopped early: the runs that finished)" if cancel.is_set() else ""
         return [f"✔ {summary['n_rows']} runs on {suite} (dev split){stopped}", html_table,

@@ -13,6 +13,7 @@ llama.cpp's HTTP server.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import queue
 import threading
@@ -32,11 +33,20 @@ from irg.engine.backends import (
     relay,
     watchdog_deadline,
 )
+from irg.engine.access import Access
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.errors import ModelError
 
+log = logging.getLogger(__name__)
+
 CHARS_PER_TOKEN = 3.5  # estimate for prompt sizing when no tokenizer is known
 PROBE_SECONDS = 10.0  # asking a server for its models is quick, or the server is not answering
+
+
+def _shown(url: str) -> str:
+    """The URL without a user:password part, for the screen and the record."""
+    scheme, sep, rest = url.partition("://")
+    return scheme + sep + rest.rpartition("@")[2] if "@" in rest.split("/", 1)[0] else url
 
 
 def gbnf_for(c: DecodingConstraints) -> str | None:
@@ -65,8 +75,12 @@ class RemoteBackend(Backend):
     @classmethod
     def load(cls, spec) -> "RemoteBackend":
         url, _, model = spec.path.partition("#")  # "#model" picks one of the server's models
+        access = Access.from_env()
+        key = access.credential_for(url)
+        if key is None and os.environ.get("IRG_API_KEY"):
+            log.warning("IRG_API_KEY is not sent to %s: the key goes only to the servers listed in IRG_SERVERS.", url)
         try:
-            return cls(url, model or None, os.environ.get("IRG_API_KEY") or None)
+            return cls(url, model or None, key)
         except BackendError as e:
             raise ModelError(str(e)) from e
 
@@ -78,14 +92,15 @@ class RemoteBackend(Backend):
             self.base += "/v1"
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self.timeout = timeout  # read timeout: a server silent this long is stuck
-        self.client = httpx.Client(timeout=httpx.Timeout(timeout, connect=5.0), headers=headers)
+        # never follow a redirect: a server must not send the request (and its key) on to another address
+        self.client = httpx.Client(timeout=httpx.Timeout(timeout, connect=5.0), headers=headers, follow_redirects=False)
         self.tokenizer = tokenizer
         self.context_length = context_length
         try:
             self.model = model or self.client.get(f"{self.base}/models", timeout=PROBE_SECONDS).json()["data"][0]["id"]
         except Exception as e:
             raise BackendError(f"The server at {base_url} did not answer as an OpenAI-compatible API ({type(e).__name__}).") from e
-        self.model_id = f"{self.model} @ {base_url}"
+        self.model_id = f"{self.model} @ {_shown(base_url)}"
 
     # ---- counting (exact with a tokenizer, else an estimate) -----------------------------
     def count_tokens(self, text: str) -> int:
@@ -137,8 +152,10 @@ class RemoteBackend(Backend):
         def work():
             try:
                 with self.client.stream("POST", f"{self.base}/chat/completions", json=body) as r:
-                    if r.status_code != 200:
-                        state["error"] = f"HTTP {r.status_code}: {r.read().decode(errors='replace')[:200]}"
+                    if r.status_code != 200:  # the reply's text goes to the server log, never to the user
+                        said = r.read().decode(errors="replace")[:500]
+                        log.warning("the model server %s answered HTTP %s: %s", self.base, r.status_code, said)
+                        state["error"] = f"it answered HTTP {r.status_code} (details in the server log)"
                         return
                     for line in r.iter_lines():
                         if cancel.is_set():
