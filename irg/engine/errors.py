@@ -27,7 +27,15 @@ class ModelError(UserError, RuntimeError):
 
 
 class BackendError(UserError, RuntimeError):
-    """A generation failed."""
+    """A generation failed. `blamed`: the request itself caused it (a resumed batch does not run it again)."""
+
+    blamed = False
+
+
+class RequestCrashed(BackendError):
+    """The request crashed the model process again while it ran alone: it, and nothing else, is to blame."""
+
+    blamed = True
 
 
 class AdapterError(UserError, ValueError):

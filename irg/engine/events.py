@@ -97,6 +97,7 @@ class IterationDone(Event):
 class Stopped(Event):
     reason: str  # no_critical | max_iters | plateau | adaptive | time_limit | budget | cancelled | single_pass | candidates_done
     detail: str = ""
+    retry: bool = False  # it ended on an error that was not its own (e.g. the model process killed from outside)
 
 
 @dataclass
@@ -111,3 +112,4 @@ class Final(Event):
     seconds: float
     stop_reason: str
     mode: str  # "best" or "last": which of the two `answer` is
+    restarts: list[dict] = field(default_factory=list)  # model-process restarts while it ran (Backend.recoveries)

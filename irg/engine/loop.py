@@ -88,6 +88,7 @@ class RunContext:
     last_generation: Generation | None = None
     draft_backend: Backend | None = None  # drafts from another engine, e.g. the model with a tuned adapter
     stop_detail: str = ""  # why a stop rule ended the run
+    error_retry: bool = False  # the run ended on an error that was not its own: a resumed batch runs it again
 
     @property
     def drafter(self) -> Backend:
@@ -125,6 +126,7 @@ class RunContext:
         if self.task is None:
             self.task = detect_task(self.prompt)
         self.t0 = time.perf_counter()
+        self._recovered = {id(b): len(b.recoveries()) for b in (self.backend, self.drafter)}  # restarts before it
         self._timer = None
         if self.config.time_limit:
             self._timer = threading.Timer(self.config.time_limit, self._time_up)
@@ -272,18 +274,20 @@ class RunContext:
 
     def finish(self, reason: str, detail: str = "", eligible: list[Iteration] | None = None) -> Iterator[Event]:
         """Stopped + Final from the recorded iterations (or only the eligible ones, e.g. a majority)."""
-        yield Stopped(reason, detail)
+        yield Stopped(reason, detail, reason == "error" and self.error_retry)
+        restarts = [r for b in {id(b): b for b in (self.backend, self.drafter)}.values()
+                    for r in b.recoveries()[self._recovered[id(b)]:]]
         its = eligible or self.iterations
         real = [it for it in its if not any(f.kind == "degenerate" for f in it.report.findings)]
         its = real or its  # debris is never the answer while a real draft exists
         if not its:
-            yield Final("", "", "", 0, 0.0, 0.0, self.tokens, self.seconds, reason, self.config.final)
+            yield Final("", "", "", 0, 0.0, 0.0, self.tokens, self.seconds, reason, self.config.final, restarts)
             return
         best = max(its, key=lambda it: it.report.score)  # earliest of the best: later ties add nothing
         last = its[-1]
         answer = best.draft if self.config.final == "best" else last.draft
         yield Final(answer, last.draft, best.draft, best.index, best.report.score, last.report.score,
-                    self.tokens, self.seconds, reason, self.config.final)
+                    self.tokens, self.seconds, reason, self.config.final, restarts)
 
 
 def irg_loop(ctx: RunContext, reflection: str, strategy: str) -> Iterator[Event]:
@@ -314,6 +318,7 @@ def irg_loop(ctx: RunContext, reflection: str, strategy: str) -> Iterator[Event]
             if not ctx.iterations:
                 raise  # nothing to keep: the run fails with the sentence
             ctx.stop_detail, reason = str(e), "error"  # the drafts so far stand; the best of them is the answer
+            ctx.error_retry = not e.blamed
             break
         gen = ctx.last_generation
         if gen.finish_reason == "cancelled":

@@ -27,7 +27,8 @@ class Recorder:
     def __init__(self, run_id=None):
         self.record: dict = {"id": run_id, "strategy": None, "model": None, "prompt": None, "final": "", "last": "",
                              "best_iteration": 0, "iterations": [], "tokens_total": 0, "seconds": 0.0,
-                             "stop_reason": None, "stop_detail": "", "constraints": [], "notices": [], "unchecked": []}
+                             "stop_reason": None, "stop_detail": "", "constraints": [], "notices": [], "unchecked": [],
+                             "restarts": 0, "restart_causes": []}
         self._current: dict = {}
 
     def add(self, ev: Event) -> None:
@@ -53,9 +54,12 @@ class Recorder:
             self._current = {}
         elif isinstance(ev, Stopped):
             r.update(stop_reason=ev.reason, stop_detail=ev.detail)
+            if ev.retry:  # not the line's own failure: a resumed batch runs it again
+                r["retry"] = True
         elif isinstance(ev, Final):
             r.update(final=ev.answer, last=ev.last, best_iteration=ev.best_iteration, tokens_total=ev.tokens_total,
-                     seconds=ev.seconds, stop_reason=ev.stop_reason)
+                     seconds=ev.seconds, stop_reason=ev.stop_reason, restarts=len(ev.restarts),
+                     restart_causes=[f"{x['kind']}: {x['cause']}" for x in ev.restarts])
 
     def wrap(self, events: Iterable[Event]) -> Iterator[Event]:
         for ev in events:

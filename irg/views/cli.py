@@ -6,7 +6,9 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import math
 import os
 import sys
 import threading
@@ -148,7 +150,10 @@ def read_jsonl(path: str, err=None):
         if isinstance(rid, bool) or not isinstance(rid, (str, int, float)) or (isinstance(rid, str) and not rid.strip()):
             skip(f'"id" must be a non-empty string or a number, not {json.dumps(rid)}')
             continue
-        rid = str(rid)
+        if isinstance(rid, float) and not math.isfinite(rid):
+            skip(f'"id" must be a finite number, not {rid}')
+            continue
+        rid = str(int(rid)) if isinstance(rid, float) and rid.is_integer() else str(rid)  # 1.0 is the id 1
         if not _valid_text(rid):
             skip(f'"id" {json.dumps(rid)} holds characters that are not valid text (a lone surrogate)')
             continue
@@ -205,16 +210,27 @@ def _valid_text(s: str) -> bool:
         return False
 
 
+def done_ids(path: str) -> set[str]:
+    """The ids a resumed batch skips: those with a record that is the line's own result. A record marked "retry" (an
+    error that was not the line's: the model process killed from outside, a server that failed) does not count, so
+    the line runs again and its new record follows the old one (readers take the last record of an id)."""
+    from irg.engine.jsonl import read_objects
+
+    if not os.path.exists(path):
+        return set()
+    return {str(r["id"]) for _, r in read_objects(path, err=io.StringIO()) if "id" in r and not r.get("retry")}
+
+
 def run_batch(args, backend, config: RunConfig, err=None) -> int:
     """Every line's run is isolated: an error in one becomes an error record for its id and the batch goes on.
-    Resumable: ids already in the output are skipped; a line torn by a killed run is dropped first."""
-    from irg.engine.jsonl import append_line, field_values, repair_tail
+    Resumable: ids already done are skipped (done_ids); a line torn by a killed run is dropped first."""
+    from irg.engine.jsonl import append_line, repair_tail
     from irg.engine.strategies import run
 
     err = err or sys.stderr
     if (torn := repair_tail(args.out)) is not None:
         err.write(torn + "\n")
-    done = field_values(args.out, "id")
+    done = done_ids(args.out)
     todo = [(i, item) for i, item in read_jsonl(args.inp, err) if i not in done]
     err.write(f"{len(done)} already in {args.out}; {len(todo)} to run with {config.strategy}\n")
     lock = threading.Lock()
@@ -233,6 +249,8 @@ def run_batch(args, backend, config: RunConfig, err=None) -> int:
         except Exception as e:  # noqa: BLE001 — one line's failure must not end the batch; it is recorded
             msg = f"{type(e).__name__}: {e}"
             row, line = {"id": rid, "strategy": config.strategy, "error": msg}, f"error: {msg}"
+            if not getattr(e, "blamed", False):  # not the line's own doing: a resumed batch runs it again
+                row["retry"] = True
         with lock:
             append_line(fh, row)
             counter["n"] += 1
@@ -270,7 +288,8 @@ def summarize_cmd(argv: list[str]) -> int:
             "mean_iterations", "extraction_exact"]
     print("| " + " | ".join(cols) + " |\n|" + "---|" * len(cols))
     for path in args.results:
-        s = score_records([r for _, r in read_objects(path)], gold)
+        last = {str(r.get("id")): r for _, r in read_objects(path)}  # a line run again after a "retry" record: its last
+        s = score_records(list(last.values()), gold)
         print("| " + " | ".join(f"{s.get(c, ''):.3f}" if isinstance(s.get(c), float) else str(s.get(c, "")) for c in cols) + " |")
     return 0
 

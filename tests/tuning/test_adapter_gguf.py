@@ -124,6 +124,44 @@ def test_a_thread_switch_restarts_the_model_between_requests_and_keeps_its_answe
         b.close()
 
 
+@pytest.mark.bundled
+def test_a_thread_switch_does_not_wait_for_requests_in_flight_and_cuts_none():
+    """Issue 34: a batch's overlapping requests never leave a gap; the new child starts beside the old one, takes the
+    new requests, and the old one ends when its last request is done."""
+    import threading
+    import time
+    from pathlib import Path
+
+    from irg.engine.backends import GenRequest
+    from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
+    from irg.engine.models import gguf_tokenizer_dir, resolve
+
+    spec = resolve("bundled")
+    b = LlamaCppBackend(Path(spec.path) / spec.gguf_file, ChatTokenizer(gguf_tokenizer_dir(spec)), threads=2, n_parallel=2)
+    try:
+        long = GenRequest([{"role": "user", "content": "Count from one to one hundred, in words."}], max_new_tokens=400)
+        short = GenRequest([{"role": "user", "content": "Name three colours."}], max_new_tokens=24)
+        want_long, want_short = b.generate(long).text, b.generate(short).text
+        old = b.engine.proc
+        out = {}
+        t = threading.Thread(target=lambda: out.update(g=b.generate(long)))
+        t.start()
+        t0 = time.monotonic()
+        while not b.engine.inflight.get(old.pid) and time.monotonic() - t0 < 30:
+            time.sleep(0.02)
+        t0 = time.monotonic()
+        assert b.engine.switch_threads(1)
+        took = time.monotonic() - t0
+        assert b.engine.proc is not old and old.poll() is None  # both alive: the old one still writes its request
+        assert b.generate(short).text == want_short  # a new request goes to the new child
+        t.join(120)
+        assert out["g"].text == want_long  # the request in flight was not cut
+        assert old.poll() is not None  # and the old child ended after it
+        assert took < 15 and b.engine.restarts == 0 and b.engine.recoveries[-1]["kind"] == "switch"
+    finally:
+        b.close()
+
+
 # ---- the adapters' llama.cpp files --------------------------------------------------------------------------------
 @pytest.fixture
 def cache(tmp_path, monkeypatch):

@@ -113,6 +113,49 @@ def test_duplicate_and_bad_ids_are_reported_and_run_once(model_dir, tmp_path, ca
     assert ids(out) == ["a", "7"]
 
 
+def test_numbers_as_ids_are_one_id_and_not_a_number_is_refused(model_dir, tmp_path, capsys):
+    inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    inp.write_text('{"id": 1, "prompt": "Say hi."}\n{"id": 1.0, "prompt": "Say it again."}\n'
+                   '{"id": NaN, "prompt": "Say hi."}\n{"id": Infinity, "prompt": "Say hi."}\n'
+                   '{"id": -Infinity, "prompt": "Say hi."}\n{"id": 2.5, "prompt": "Say bye."}\n')
+    assert batch(model_dir, inp, out) == 0
+    err = capsys.readouterr().err
+    assert "in.jsonl:2: duplicate id '1' (first on line 1)" in err
+    assert all(f'in.jsonl:{n}: "id" must be a finite number' in err for n in (3, 4, 5))
+    assert ids(out) == ["1", "2.5"]
+
+
+def test_resume_runs_again_a_line_whose_error_was_not_its_own(model_dir, tmp_path, capsys, monkeypatch):
+    """Issue 34: an error that was not the line's (here a failure outside it) is marked "retry"; resume runs that
+    line again, and summarize reads the line's last record. An error the line caused itself is kept."""
+    import irg.engine.strategies
+    from irg.engine.errors import RequestCrashed
+
+    real = irg.engine.strategies.run
+    fail = {"outside": True}
+
+    def flaky(prompt, *a, **k):
+        if "outside" in prompt and fail["outside"]:
+            raise RuntimeError("the model process was killed from outside")
+        if "own" in prompt:
+            raise RequestCrashed("this request crashed the model twice, alone")
+        return real(prompt, *a, **k)
+    monkeypatch.setattr(irg.engine.strategies, "run", flaky)
+    inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    gold = ', "gold_constraints": [{"kind": "no_commas"}]'
+    inp.write_text(f'{{"id": "a", "prompt": "Say hi from outside."{gold}}}\n'
+                   f'{{"id": "b", "prompt": "Say your own name."{gold}}}\n')
+    assert batch(model_dir, inp, out) == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(r["id"], r.get("retry", False)) for r in rows] == [("a", True), ("b", False)]
+    fail["outside"] = False
+    assert batch(model_dir, inp, out) == 0
+    assert "1 already in" in capsys.readouterr().err  # b is done (its own error); a runs again
+    assert ids(out) == ["a", "b", "a"] and "error" not in json.loads(out.read_text().splitlines()[-1])
+    assert main(["summarize", "--in", str(inp), str(out)]) == 0
+    assert "| irg_external | 1 | 1 |" in capsys.readouterr().out  # a scored from its last record, b an error
+
+
 def test_resume_drops_a_torn_last_line_and_summarize_reads_the_result(model_dir, tmp_path, capsys):
     inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     inp.write_text('{"id": "a", "prompt": "Say hi.", "gold_constraints": [{"kind": "no_commas"}]}\n'

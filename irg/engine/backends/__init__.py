@@ -100,6 +100,12 @@ class Backend(ABC):
         says so in a sentence when it is chosen; a registered backend overrides this."""
         raise ModelError(f"The backend '{cls.name}' cannot load the model '{spec.name}' by name.")
 
+    def recoveries(self) -> list[dict]:
+        """Every restart of this engine's model process so far, oldest first: {"at", "kind", "cause"} (kind: crash,
+        hang, outside, switch). A run reports the ones that happened while it ran; engines without a process of
+        their own have none."""
+        return []
+
     def stream(self, req: GenRequest, cancel: threading.Event | None = None) -> GenerationStream:
         cancel = cancel or threading.Event()
         req = decodable(req)

@@ -5,7 +5,8 @@ Why following matters: llama.cpp's threads meet at a barrier after every operati
 on two cores and one busy neighbour, the thread that shares its core waits a scheduler slice at each barrier while its
 partner spins: single-stream decoding fell from ~85 to ~3 tok/s here. One thread per free core has no one to wait
 for. A thread count is fixed when llama.cpp starts, so the supervisor (llama_process.py) restarts the child with the
-new count, only between requests.
+new count: the new child starts beside the old one and takes the new requests while the old one finishes its own
+(llama_process.LlamaProcess.switch_threads), so a switch never waits for a gap between requests.
 """
 from __future__ import annotations
 
@@ -61,10 +62,8 @@ WINDOW = 8  # slices in a window (2 s); a window votes for a thread count
 SWITCH_AFTER = 2  # windows in a row that must agree before the thread count changes
 MARGIN = 0.25  # cores beyond the rounding point that must be free before threads are added (hysteresis)
 MIN_GAP = 20.0  # seconds between two switches at least
-SWITCH_DRAIN = 5.0  # seconds new requests wait for the ones in flight to end before a switch (else: later)
 ACTIVE = 0.5  # cores our model process must keep busy in a slice for it to count as working (decoding: 0.8-2)
-PENDING_HOLD = 10.0  # seconds a decided switch waits for a gap between requests before it holds new ones to make one
-SWITCH_BACKOFF = 30.0  # seconds between two such holds at least
+RETRY_AFTER = 30.0  # seconds before trying again when a new child could not start
 
 
 
@@ -185,35 +184,18 @@ class CoreFollower:
 
 
 def follow_cores(engine) -> None:
-    """The supervisor's thread: every SLICE seconds, read the cores. A new thread count, once decided, is left pending
-    on `engine`, which switches when its last request in flight ends (the IRG loop's gaps between calls, however
-    short); if none comes within PENDING_HOLD seconds, new requests are held up to SWITCH_DRAIN seconds to make one
-    (at most every SWITCH_BACKOFF)."""
+    """The supervisor's thread: every SLICE seconds, read the cores; a new thread count, once decided, is switched to
+    at once (the new child beside the old one: requests in flight are not waited for, nor cut)."""
     follower = CoreFollower(available_cores())
-    since, forced_at = 0.0, -SWITCH_BACKOFF
     while not engine._closed:
         time.sleep(SLICE)
         proc = engine.proc
         if proc is None or proc.poll() is not None:
             continue
         try:
-            current = engine.cfg["threads"]
-            want = follower.sample(proc.pid, current)
-            if want is not None:  # the engine switches as its last request in flight ends
-                engine.pending_threads, since = want, time.monotonic()
-            elif len(follower.votes) == SWITCH_AFTER and set(follower.votes) == {current}:
-                engine.pending_threads = None  # the load went back: stay
-            pending = engine.pending_threads
-            if pending is None or pending == current:
-                engine.pending_threads = None
-                continue
-            now = time.monotonic()
-            if engine.active == 0 and engine.switch_threads(pending, drain=0.0):
-                engine.pending_threads = None
-            elif now - since > PENDING_HOLD and now - forced_at > SWITCH_BACKOFF:
-                forced_at = now
-                if engine.switch_threads(pending):
-                    engine.pending_threads = None
+            want = follower.sample(proc.pid, engine.cfg["threads"])
+            if want is not None and not engine.switch_threads(want):
+                time.sleep(RETRY_AFTER)
         except Exception:  # noqa: BLE001 — this thread must outlive any surprise; the model keeps its threads
             log.exception("following the free cores failed")
-            time.sleep(SWITCH_BACKOFF)
+            time.sleep(RETRY_AFTER)

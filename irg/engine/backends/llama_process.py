@@ -14,14 +14,20 @@ The run's Stop and time limit are honoured by the caller (`relay` leaves a reque
 Transports (`IRG_LLAMACPP_TRANSPORT`): `http` (default: the child runs xllamacpp's HTTP server on a loopback port;
 streamed /v1/completions), `pipe` (JSON lines over the child's stdin/stdout), `inproc` (no child: the server in this
 process, as before; kept for measuring what the boundary costs). README "Backends" has the measurements.
+
+Why one file over 400 lines: the child's life (start, crash, hang, thread switch, retirement) and the two transports
+that report its crashes share the same state (the child in use, requests in flight per child, who killed a child);
+split, each half would reach into the other's.
 """
 from __future__ import annotations
 
 import collections
 import itertools
 import json
+import logging
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -30,7 +36,7 @@ from pathlib import Path
 from typing import Callable
 
 from irg.engine import backends
-from irg.engine.backends.cpu import SWITCH_DRAIN, CoreFollower, available_cores, follow_cores
+from irg.engine.backends.cpu import CoreFollower, available_cores, follow_cores
 from irg.engine.backends.probation import Cancelled, Probation  # noqa: F401 — Cancelled: importable from here
 from irg.engine.errors import BackendError, ModelError
 
@@ -44,10 +50,24 @@ PROBE_SECONDS = 30.0  # a busy llama.cpp answers /slots between two batches; a h
 POLL = 0.1
 
 OnChunk = Callable[[dict], bool]  # returns True to stop the request
+log = logging.getLogger(__name__)
+# Signals another process sends (kill, the OOM killer, a shutdown): no request of ours caused them.
+OUTSIDE_SIGNALS = {signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT}
 
 
 class ModelCrashed(BackendError):
-    """The model process died while this request was in flight."""
+    """The model process died while this request was in flight. `cause`: "native" (llama.cpp aborted or crashed,
+    which a request can cause), "hang" (our monitor ended a silent process) or "outside" (another process killed
+    it: no request is to blame)."""
+
+    def __init__(self, message: str, cause: str = "native"):
+        super().__init__(message)
+        self.cause = cause
+
+
+def probe_seconds() -> float:
+    """How long the liveness probe may wait: PROBE_SECONDS, or a third of the stall bound when that is shorter."""
+    return min(PROBE_SECONDS, STALL_SECONDS / 3)
 
 
 class InProcess:
@@ -61,6 +81,7 @@ class InProcess:
         self.server = make_server(cfg)
         self.probation = Probation()
         self.restarts = 0
+        self.recoveries: list[dict] = []
 
     def complete(self, body: dict, on_chunk: OnChunk, cancel: threading.Event, deadline: float) -> None:
         self.server.handle_completions(body, lambda ch: bool(on_chunk(ch)) or cancel.is_set())
@@ -84,17 +105,19 @@ class LlamaProcess:
         self.pending: dict[int, tuple[queue.Queue, subprocess.Popen]] = {}  # pipe transport
         self.ids = itertools.count(1)
         self.active = 0  # requests in flight (both transports)
+        self.inflight: collections.Counter[int] = collections.Counter()  # pid -> requests in flight on that child
+        self.retiring: set[int] = set()  # children replaced by a thread switch, ending once their requests are done
         self.active_lock = threading.Lock()
         self.stderr_tail: collections.deque[str] = collections.deque(maxlen=30)
         self.restarts = 0  # children started after the first
+        self.recoveries: list[dict] = []  # every restart and thread switch: {"at", "kind", "cause"} (runs report theirs)
+        self.our_kills: dict[int, str] = {}  # pid -> why we killed it ("hang", "switch"); other kills came from outside
         self.started = 0
         self.last_heard = time.monotonic()  # the child's last word to anyone (a chunk, a line)
         self.probation = Probation()
         self._client = None
         self._closed = False
         self.switches = 0  # children restarted with another thread count (not counted as restarts)
-        self.draining = threading.Event()  # set while a thread switch waits for the requests in flight
-        self.pending_threads: int | None = None  # a thread count the follower decided: switched when requests end
         if cfg.get("follow_cores"):
             n = CoreFollower(available_cores()).start_threads()
             self.cfg.update(threads=n, batch_threads=self.cfg["batch_threads"] if cfg.get("batch_pinned") else n)
@@ -107,8 +130,18 @@ class LlamaProcess:
     def ensure(self) -> subprocess.Popen:
         with self.lock:
             if self.proc is None or self.proc.poll() is not None:
+                dead = self.proc
+                gone = (self._cause(dead), self._ended(dead)) if dead is not None else None  # before new stderr
                 self._start()
+                if gone:
+                    self.recovered({"native": "crash"}.get(gone[0], gone[0]), gone[1])
             return self.proc
+
+    def recovered(self, kind: str, cause: str) -> None:
+        """Every restart on the record: stderr (the log) and `recoveries`, which a run reads for its record."""
+        self.recoveries.append({"at": time.time(), "kind": kind, "cause": cause})
+        log.warning("model process %s: %s (recovery %d)", "threads switched" if kind == "switch" else "restarted",
+                    cause, len(self.recoveries))
 
     def _start(self, switch: bool = False) -> None:
         root = str(Path(__file__).resolve().parents[3])  # the child imports irg from here, whatever the working folder
@@ -129,44 +162,58 @@ class LlamaProcess:
             proc.kill()
             proc.wait()
             raise ModelError(f"The model process did not start ({self._last_words() or 'no message'}).")
-        self.address = first.get("address", "")
+        self.address = proc.address = first.get("address", "")  # each child's own: a retiring one still serves
         self.restarts += self.started > 0 and not switch
         self.started += 1
         self.proc = proc
         self.last_heard = time.monotonic()
 
-    def switch_threads(self, threads: int, drain: float | None = None) -> bool:
-        """Restart the child with `threads` decode threads once no request is in flight (new requests wait up to
-        `drain` seconds meanwhile). The new child starts before the old one ends: if it cannot start (its model file
-        was deleted, memory ran out), the old one stays. False if nothing changed (the caller tries again later)."""
-        self.draining.set()
-        try:
-            t_end = time.monotonic() + (SWITCH_DRAIN if drain is None else drain)
-            while self.active and time.monotonic() < t_end and not self._closed:
-                time.sleep(0.05)
-            with self.lock:
-                if self.active or self._closed:
-                    return False
-                old, before = self.proc, self.cfg
-                self.cfg = {**self.cfg, "threads": threads,
-                            "batch_threads": self.cfg["batch_threads"] if self.cfg.get("batch_pinned") else threads}
-                try:
-                    self._start(switch=True)
-                except Exception as e:  # noqa: BLE001 — ModelError, or a fork that failed (OSError): keep the old one
-                    self.cfg = before
-                    self.stderr_tail.append(f"thread switch to {threads} failed, kept {before['threads']}: {e}")
-                    return False
-                if old is not None and old.poll() is None:
-                    old.kill()
-                    old.wait()
-                self.switches += 1
-                return True
-        finally:
-            self.draining.clear()
+    def switch_threads(self, threads: int) -> bool:
+        """Restart the child with `threads` decode threads, without waiting for a gap between requests (a batch's
+        overlapping requests never leave one): the new child starts beside the old one and takes every new request;
+        the old one finishes the requests it has, then ends. If the new one cannot start (its model file was
+        deleted, memory ran out), the old one stays. False if nothing changed."""
+        with self.lock:
+            if self._closed:
+                return False
+            old, before = self.proc, self.cfg
+            self.cfg = {**self.cfg, "threads": threads,
+                        "batch_threads": self.cfg["batch_threads"] if self.cfg.get("batch_pinned") else threads}
+            try:
+                self._start(switch=True)
+            except Exception as e:  # noqa: BLE001 — ModelError, or a fork that failed (OSError): keep the old one
+                self.cfg = before
+                self.stderr_tail.append(f"thread switch to {threads} failed, kept {before['threads']}: {e}")
+                return False
+            self.switches += 1
+        self.recovered("switch", f"decode threads {before['threads']} -> {threads} (the cores other processes leave "
+                                 "free changed)")
+        if old is not None:
+            with self.active_lock:
+                busy = self.inflight[old.pid] > 0
+                if busy:
+                    self.retiring.add(old.pid)  # ended by the last of its requests (complete)
+            if not busy:
+                self._end(old, "switch")
+        return True
+
+    def _end(self, proc: subprocess.Popen, why: str) -> None:
+        """Kill a child we no longer use (our own kill: nothing is blamed for it)."""
+        self.our_kills[proc.pid] = why
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
     def _last_words(self) -> str:
         lines = [ln for ln in self.stderr_tail if ln.strip()]
         return lines[-1].strip()[:300] if lines else ""
+
+    def _cause(self, proc: subprocess.Popen) -> str:
+        """native | hang | outside: who ended this child (see ModelCrashed)."""
+        if proc.pid in self.our_kills:
+            return self.our_kills[proc.pid]
+        rc = proc.returncode
+        return "outside" if rc is not None and rc < 0 and -rc in OUTSIDE_SIGNALS else "native"
 
     def _ended(self, proc: subprocess.Popen) -> str:
         rc = proc.returncode
@@ -206,28 +253,31 @@ class LlamaProcess:
         time.sleep(0.05)  # let the stderr reader take the last words
         for q, owner in list(self.pending.values()):
             if owner is proc:
-                q.put(("crash", self._ended(proc)))
+                q.put(("crash", (self._ended(proc), self._cause(proc))))
 
     def _monitor(self) -> None:
-        """Kill a child that is silent to everyone while requests wait, and fails its liveness probe too."""
+        """Kill a child that is silent to everyone while requests wait, and fails its liveness probe too. The probe
+        starts early enough to end by STALL_SECONDS of silence: a hung child is replaced within STALL_SECONDS plus
+        one look (at most 5 s), the bound the README states."""
         while not self._closed:
             time.sleep(min(5.0, STALL_SECONDS / 4))
             proc = self.proc
             if (proc is None or proc.poll() is not None or self.active == 0
-                    or time.monotonic() - self.last_heard < STALL_SECONDS):
+                    or time.monotonic() - self.last_heard < STALL_SECONDS - probe_seconds()):
                 continue
             if not self._alive(proc):
+                self.our_kills[proc.pid] = "hang"
                 proc.kill()  # its requests get ModelCrashed and retry on a new child
 
     def _alive(self, proc: subprocess.Popen) -> bool:
         """http: llama.cpp answers /slots from its main loop between two batches, so an answer proves the engine
-        turns. pipe: no such probe; silence alone decides."""
+        turns. pipe: no such probe; silence alone decides, once it reaches STALL_SECONDS."""
         if self.transport != "http":
-            return False
+            return time.monotonic() - self.last_heard < STALL_SECONDS
         import httpx
 
         try:
-            httpx.get(f"{self.address}/slots", timeout=min(PROBE_SECONDS, STALL_SECONDS), trust_env=False)
+            httpx.get(f"{self.address}/slots", timeout=probe_seconds(), trust_env=False)
             self.last_heard = time.monotonic()
             return True
         except httpx.HTTPError:
@@ -263,36 +313,30 @@ class LlamaProcess:
     def complete(self, body: dict, on_chunk: OnChunk, cancel: threading.Event, deadline: float) -> None:
         """Stream one request's chunks to `on_chunk` until it returns True, the request ends, `cancel` is set or it
         outlives `deadline` seconds (BackendError). Raises ModelCrashed if the child dies meanwhile."""
-        t_wait = time.monotonic() + SWITCH_DRAIN + START_TIMEOUT
-        while self.draining.is_set() and time.monotonic() < t_wait and not cancel.is_set():
-            time.sleep(0.05)  # a thread switch is waiting for the requests in flight: do not start another
         if cancel.is_set():
-            return  # stopped while waiting: nothing sent, the caller reports the request as cancelled
+            return  # stopped before it started: nothing sent, the caller reports the request as cancelled
+        proc = self.ensure()
         with self.active_lock:
             if self.active == 0:
                 self.last_heard = max(self.last_heard, time.monotonic())  # idle time is not silence
             self.active += 1
+            self.inflight[proc.pid] += 1
         try:
             if self.transport == "http":
-                return self._complete_http(body, on_chunk, cancel, deadline)
-            return self._complete_pipe(body, on_chunk, cancel, deadline)
+                return self._complete_http(proc, body, on_chunk, cancel, deadline)
+            return self._complete_pipe(proc, body, on_chunk, cancel, deadline)
         finally:
             with self.active_lock:
                 self.active -= 1
-                go = self.active == 0 and self.pending_threads is not None and not self.draining.is_set()
-                if go:
-                    self.draining.set()  # the next request waits for the switch (about a second)
-            if go:
-                threading.Thread(target=self._switch_pending, daemon=True, name="irg-llama-switch").start()
-
-    def _switch_pending(self) -> None:
-        """The last request in flight has ended and a thread count is pending: switch now, in the gap."""
-        want, self.pending_threads = self.pending_threads, None
-        try:
-            if want is not None and want != self.cfg["threads"] and not self.switch_threads(want, drain=0.0):
-                self.pending_threads = want  # a request slipped in: at the next gap
-        finally:
-            self.draining.clear()
+                self.inflight[proc.pid] -= 1
+                last = self.inflight[proc.pid] <= 0
+                if last:
+                    del self.inflight[proc.pid]
+                retire = last and proc.pid in self.retiring
+                if retire:
+                    self.retiring.discard(proc.pid)
+            if retire:  # the last request of a child a thread switch replaced
+                self._end(proc, "switch")
 
     def _send(self, proc: subprocess.Popen, obj: dict) -> bool:
         try:
@@ -303,15 +347,15 @@ class LlamaProcess:
         except (BrokenPipeError, OSError, ValueError):
             return False  # the child is gone: the stdout reader reports the crash
 
-    def _complete_pipe(self, body: dict, on_chunk: OnChunk, cancel: threading.Event, deadline: float) -> None:
-        proc = self.ensure()
+    def _complete_pipe(self, proc: subprocess.Popen, body: dict, on_chunk: OnChunk, cancel: threading.Event,
+                       deadline: float) -> None:
         rid = next(self.ids)
         q: queue.Queue = queue.Queue()
         self.pending[rid] = (q, proc)
         t0 = time.monotonic()
         try:
             if not self._send(proc, {"id": rid, "op": "complete", "body": body}) and proc.poll() is not None:
-                raise ModelCrashed(self._ended(proc))
+                raise ModelCrashed(self._ended(proc), self._cause(proc))
             while True:
                 try:
                     kind, val = q.get(timeout=POLL)
@@ -322,7 +366,7 @@ class LlamaProcess:
                     if proc.poll() is not None and q.empty():  # it died before this request was registered
                         time.sleep(0.1)
                         if q.empty():
-                            raise ModelCrashed(self._ended(proc))
+                            raise ModelCrashed(self._ended(proc), self._cause(proc))
                     self._past(t0, deadline, proc, rid)
                     continue
                 if kind == "chunk":
@@ -335,7 +379,7 @@ class LlamaProcess:
                 elif kind == "error":
                     raise BackendError(val)
                 else:
-                    raise ModelCrashed(val)
+                    raise ModelCrashed(*val)
         finally:
             self.pending.pop(rid, None)
 
@@ -355,16 +399,16 @@ class LlamaProcess:
                 self._client = httpx.Client(trust_env=False, timeout=httpx.Timeout(None, connect=5.0))
             return self._client
 
-    def _complete_http(self, body: dict, on_chunk: OnChunk, cancel: threading.Event, deadline: float) -> None:
+    def _complete_http(self, proc: subprocess.Popen, body: dict, on_chunk: OnChunk, cancel: threading.Event,
+                       deadline: float) -> None:
         import httpx
 
-        proc = self.ensure()
         client = self._http()
         t0 = time.monotonic()
         try:
             # leaving the block closes the connection, and llama.cpp stops the slot; a request waiting for its turn
             # reads nothing for as long as it waits: the read timeout is its whole deadline
-            with client.stream("POST", f"{self.address}/v1/completions", json=body,
+            with client.stream("POST", f"{proc.address}/v1/completions", json=body,
                                timeout=httpx.Timeout(deadline, connect=5.0)) as r:
                 if r.status_code != 200:
                     raise BackendError(f"llama.cpp answered HTTP {r.status_code}: {r.read().decode(errors='replace')[:200]}")
@@ -387,7 +431,7 @@ class LlamaProcess:
             except subprocess.TimeoutExpired:
                 raise BackendError(f"The model process did not answer ({type(e).__name__}).") from e
             time.sleep(0.05)  # let the stderr reader take the last words
-            raise ModelCrashed(self._ended(proc)) from e
+            raise ModelCrashed(self._ended(proc), self._cause(proc)) from e
 
 
 def make_engine(cfg: dict, transport: str | None = None):

@@ -40,7 +40,10 @@ from irg.engine.backends import (
 from irg.engine.backends.cpu import cpu_settings
 from irg.engine.backends.llama_process import Cancelled, ModelCrashed
 from irg.engine.decoding import DecodingConstraints, banned_token_ids, word_forms
+from irg.engine.errors import RequestCrashed
 from irg.engine.models import gguf_tokenizer_dir, has_llamacpp
+
+MAX_OUTSIDE = 3  # kills from outside (another process, the OOM killer) one request survives before it gives up
 
 
 class ChatTokenizer:
@@ -131,6 +134,9 @@ class LlamaCppBackend(Backend):
 
     def close(self) -> None:
         self.engine.close()
+
+    def recoveries(self) -> list[dict]:
+        return self.engine.recoveries
 
     # ---- prompts and counting -------------------------------------------------
     def prompt_text(self, req: GenRequest) -> str:
@@ -270,14 +276,17 @@ class _Passes:
         return self.cancel.is_set()
 
     def complete(self, body: dict) -> None:
-        """One pass. If the model process dies under it, the pass runs once more from its start, under probation
+        """One pass. If the model process dies under it, the pass runs again from its start, under probation
         (alone: it may be the request that crashed it); text already streamed is not streamed again. The final
-        text is the retry's: with greedy decoding it is what the lost pass would have written."""
+        text is the retry's: with greedy decoding it is what the lost pass would have written. Blamed (RequestCrashed)
+        only when a retry that ran alone crashes it again by itself; a kill from outside (another process, the OOM
+        killer) is never the request's, and it retries up to MAX_OUTSIDE times."""
         t = time.perf_counter()
         base_text, base_lp = self.text, len(self.logprobs)
         deadline = watchdog_deadline(body["n_predict"])
+        attempt = outside = 0
         try:
-            for attempt in (0, 1):
+            while True:
                 self.chunks, self.usage = 0, None
                 try:
                     turn = self.engine.probation.retry if attempt else self.engine.probation.first
@@ -287,9 +296,14 @@ class _Passes:
                 except ModelCrashed as e:
                     if self.cancel.is_set():
                         break  # stopped anyway: what was written stands
-                    if attempt:
-                        raise BackendError(f"The model process crashed on this request twice ({e}); it was restarted "
-                                           "and the request given up.") from None
+                    if attempt and e.cause != "outside":
+                        raise RequestCrashed(f"The model process crashed on this request twice ({e}), the second time "
+                                             "while it ran alone; it was restarted and the request given up.") from None
+                    outside += e.cause == "outside"
+                    if outside > MAX_OUTSIDE:
+                        raise BackendError(f"The model process was killed from outside {outside} times while this "
+                                           f"request ran ({e}); the request was given up, not blamed.") from None
+                    attempt += 1
                     self.skip += len(self.text) - len(base_text)
                     self.text, self.logprobs = base_text, self.logprobs[:base_lp]
         except Cancelled:
