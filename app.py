@@ -14,7 +14,7 @@ from irg.engine.config import FINAL_MODES, RunConfig
 from irg.engine.access import Access
 from irg.engine.models import default_model
 from irg.engine.registry import PLANNERS, STOP_RULES, STRATEGIES
-from irg.views import compare, experiments, plugins, presets, run_view, session, ui
+from irg.views import compare, experiments, plugins, presets, run_view, scratch, session, ui
 from irg.views.tabs import TABS
 
 plugins.load()  # the tuned adapters register with the engine (the toggle on the Run tab)
@@ -323,7 +323,9 @@ def _wire_experiments(exp: SimpleNamespace, run: SimpleNamespace, demo: gr.Block
 def build_demo() -> gr.Blocks:
     """The page: one tab per entry of TABS, in registration order, Run first whoever registered before it (the
     other tabs read its controls)."""
-    with gr.Blocks(title="IRG Lab") as demo:
+    # Gradio keeps a copy of every file it serves: those older than an hour are removed every 10 minutes (and all of
+    # them when the server restarts); our own copies live in irg/views/scratch.py's folder, pruned the same way.
+    with gr.Blocks(title="IRG Lab", delete_cache=(600, int(scratch.MAX_AGE))) as demo:
         gr.Markdown("# IRG Lab\nIterative Reflexive Generation: a micro language model drafts, critiques and plans its "
                     "way to a better answer — every step live.")
         page = SimpleNamespace(demo=demo, run=None)  # what tabs share: the page, and the Run tab's controls
@@ -338,5 +340,10 @@ def build_demo() -> gr.Blocks:
 demo = build_demo()
 
 if __name__ == "__main__":
+    import signal
+    import sys
+
+    # a stop (a Space, `kill`) exits cleanly, so the scratch folder is removed at exit
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     session.warm_up()  # the instruction detector's embedding model loads while the page opens, not in the first run
     demo.launch(**session.launch_options())

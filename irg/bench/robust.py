@@ -67,12 +67,17 @@ def _prompts() -> list[str]:
 
 def memory(rounds: int = 8, sessions: int = 8, strategy: str = "irg_hybrid", max_new: int = 128,
            checkout: str | None = None) -> dict:
-    """App RSS after each round of `sessions` concurrent runs (each a session of its own). `checkout`: run the app
-    of another checkout (an earlier commit) with this one's measuring code."""
+    """App RSS after each round of `sessions` concurrent runs (each a session of its own), and the files the app keeps
+    in its temporary folder (a TMPDIR of its own: our scratch folder and Gradio's cache) after each round and after
+    it exits. `checkout`: run the app of another checkout (an earlier commit) with this one's measuring code."""
+    import tempfile
+
     from gradio_client import Client
 
     port = _free_port()
-    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False"}
+    tmp = Path(tempfile.mkdtemp(prefix="irg-bench-tmp-"))
+    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False", "TMPDIR": str(tmp)}
+    kept = lambda: {"temp_entries": len(list(tmp.iterdir())), "temp_files": sum(1 for p in tmp.rglob("*") if p.is_file())}  # noqa: E731
     app = subprocess.Popen([sys.executable, "app.py"], cwd=checkout or ROOT, env=env, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
     try:
@@ -80,7 +85,8 @@ def memory(rounds: int = 8, sessions: int = 8, strategy: str = "irg_hybrid", max
         url = f"http://127.0.0.1:{port}/"
         clients = [Client(url, verbose=False) for _ in range(sessions)]
         prompts = _prompts()
-        rows = [{"round": 0, "app_mb": rss_mb(app.pid), "model_process_mb": children_rss_mb(app.pid), "errors": 0}]
+        rows = [{"round": 0, "app_mb": rss_mb(app.pid), "model_process_mb": children_rss_mb(app.pid), "errors": 0,
+                 **kept()}]
         print(json.dumps(rows[-1]), flush=True)
         k = 0
         for r in range(1, rounds + 1):
@@ -103,18 +109,21 @@ def memory(rounds: int = 8, sessions: int = 8, strategy: str = "irg_hybrid", max
             for t in threads:
                 t.join()
             rows.append({"round": r, "app_mb": rss_mb(app.pid), "model_process_mb": children_rss_mb(app.pid),
-                         "errors": len(errors), "seconds": round(time.perf_counter() - t0, 1)})
+                         "errors": len(errors), "seconds": round(time.perf_counter() - t0, 1), **kept()})
             print(json.dumps(rows[-1]), flush=True)
         late = rows[2:]  # growth after round 2 (the first rounds fill caches that are meant to be filled)
         per_round = (late[-1]["app_mb"] - late[0]["app_mb"]) / max(1, len(late) - 1) if len(late) > 1 else 0.0
-        return {"rounds": rows, "sessions": sessions, "strategy": strategy, "max_new_tokens": max_new,
-                "app_growth_mb_per_round_after_2": round(per_round, 2)}
+        result = {"rounds": rows, "sessions": sessions, "strategy": strategy, "max_new_tokens": max_new,
+                  "app_growth_mb_per_round_after_2": round(per_round, 2)}
     finally:
-        app.terminate()
+        app.terminate()  # SIGTERM, as a Space's stop: the app exits cleanly
         try:
             app.wait(timeout=20)
         except subprocess.TimeoutExpired:
             app.kill()
+    time.sleep(1.0)
+    result["after_exit"] = {**kept(), "left": sorted(p.name for p in tmp.iterdir())}
+    return result
 
 
 # ---- boundary --------------------------------------------------------------------------------------------------------

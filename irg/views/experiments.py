@@ -7,7 +7,6 @@ experiment is the same runner on a few dev-split items, reporting progress after
 from __future__ import annotations
 
 import json
-import tempfile
 import threading
 from pathlib import Path
 from typing import Callable
@@ -18,6 +17,7 @@ from irg.evaluation import runner as quality
 from irg.evaluation import suites
 from irg.evaluation import summary as evaluation
 from irg.evaluation.reports import figures, table
+from irg.views import scratch
 
 ROOT = paths.ROOT
 REPORT_DIRS = (ROOT / "assets" / "results" / "quality", ROOT / "runs" / "quality")
@@ -63,7 +63,7 @@ def live(suite: str, n: int, strategies: list[str], budget: int, model: str, can
                          "`python -m irg.bench quality` (see the README).")
     items = suites.load(suite, "dev", n)
     base = RunConfig(budget=budget).to_dict()
-    out = Path(tempfile.mkdtemp(prefix="irg-exp-")) / "results.jsonl"
+    out = scratch.new_dir("irg-exp") / "results.jsonl"
     quality.run_suite(items, strategies, base, out, model, progress=False, cancel=cancel, on_done=on_progress)
     rows = evaluation.load_results(out)
     if not rows:

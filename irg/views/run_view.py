@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import html
 import json
-import tempfile
 import time
-from pathlib import Path
 
 from irg.engine import events as etypes  # the event types (ev is an event)
 from irg.engine.record import Recorder
 from irg.evaluation.anytime import AnytimeCurve
+from irg.views import scratch
 from irg.views.presets import Preset
 from irg.views.textdiff import diff_html, diff_markdown
 
@@ -140,6 +139,8 @@ class RunView:
             parts.append(f"<div class='irg-card' data-iteration='{i}'>{''.join(body)}</div>")
         if self.stopped:
             parts.append(f"<div class='irg-stop'><b>Stopped:</b> {html.escape(self.stopped)}</div>")
+        if self.final is not None and self.final.restarts:
+            parts.append(f"<div class='irg-note'>ℹ {html.escape(restarts_text(self.final.restarts))}</div>")
         return "<div class='irg-run'>" + "".join(parts) + "</div>"
 
     def final_html(self) -> str:
@@ -219,9 +220,16 @@ class RunView:
         return write_pair("irg-run", self.record(), self.markdown())
 
 
+def restarts_text(restarts: list[dict]) -> str:
+    """What the run card says when the model process restarted during the run (Final.restarts)."""
+    n = len(restarts)
+    causes = "; ".join(dict.fromkeys(f"{r['kind']}: {r['cause']}" for r in restarts))
+    return f"The model process was restarted {n} time{'s' * (n != 1)} during this run, and the run went on ({causes})."
+
+
 def write_pair(name: str, record: dict, markdown: str) -> list[str]:
-    """A record as JSON and Markdown in a fresh temporary folder (Gradio serves files from there)."""
-    d = Path(tempfile.mkdtemp(prefix=f"{name}-"))
+    """A record as JSON and Markdown in a fresh folder of this process's scratch folder (Gradio serves them)."""
+    d = scratch.new_dir(name)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     js, md = d / f"{name}-{stamp}.json", d / f"{name}-{stamp}.md"
     js.write_text(json.dumps(record, indent=2, ensure_ascii=False))

@@ -402,3 +402,31 @@ def test_gradio_client_compare_streams_columns(server, model_dir):
     outs = job.outputs()
     status, columns = outs[-1][0], outs[-1][1]
     assert status.startswith("✔ done: 2 strategies") and columns.count("class='irg-col'") == 2
+
+
+def test_a_run_that_survived_a_restart_says_so_on_its_card():
+    from irg.engine.events import Stopped
+
+    view = run_view.RunView()
+    view.add(Stopped("max_iters"))
+    view.add(Final("hi", "hi", "hi", 1, 1.0, 1.0, 10, 1.0, "max_iters", "best",
+                   [{"at": 0, "kind": "outside", "cause": "the model process ended (signal 9): no message"}]))
+    assert "restarted 1 time during this run, and the run went on (outside: the model process ended (signal 9)" \
+        in view.cards_html()
+    view.final.restarts.clear()
+    assert "restarted" not in view.cards_html()
+
+
+def test_run_files_live_in_one_folder_per_process_pruned_by_age(monkeypatch, tmp_path):
+    import os
+
+    from irg.views import scratch
+
+    monkeypatch.setattr(scratch, "_root", None)
+    monkeypatch.setattr(scratch.tempfile, "tempdir", str(tmp_path))
+    files = run_view.write_pair("irg-run", {"id": 1}, "# run")
+    assert all(p.startswith(str(scratch.root())) for p in files) and scratch.root().parent == tmp_path
+    old = scratch.new_dir("irg-compare")
+    os.utime(old, (0, 0))  # as if made long ago
+    assert scratch.prune() == 1 and not old.exists() and all(os.path.exists(p) for p in files)
+    assert len(list(tmp_path.iterdir())) == 1  # one folder for the process, however many runs
