@@ -299,6 +299,10 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--strategy", default="irg_hybrid")
     m.add_argument("--checkout", help="run the app of another checkout (e.g. an earlier commit's worktree)")
     m.add_argument("--out", help="also write the result as JSON here")
+    r = sub.add_parser("recovery", help="the model process killed, stopped or shared: lines lost, throughput (issue 34)")
+    r.add_argument("--part", action="append", choices=("kills", "batches", "hang"),
+                   help="kills, batches, hang (default: all; repeat the flag for several)")
+    r.add_argument("--out", help="also write the result as JSON here (with --part, the other parts are kept)")
     h = sub.add_parser("history", help="does greedy output depend on earlier requests, per llama.cpp host-cache size")
     h.add_argument("--out", help="also write the result as JSON here")
     b = sub.add_parser("boundary", help="llama.cpp in this process vs in a child (pipe, http): first token, tok/s")
@@ -340,6 +344,15 @@ def run_command(args: argparse.Namespace, argv: list[str]) -> int:
 
         res = (robust.memory(args.rounds, args.sessions, args.strategy, checkout=args.checkout) if args.cmd == "memory"
                else robust.history() if args.cmd == "history" else robust.boundary(args.runs, args.new_tokens))
+        if args.out:
+            Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.out).write_text(json.dumps(res, indent=1))
+        return 0
+    if args.cmd == "recovery":
+        from irg.bench import recovery
+
+        previous = json.loads(Path(args.out).read_text()) if args.out and Path(args.out).exists() else {}
+        res = {**previous, **recovery.measure(tuple(args.part or recovery.PARTS))}
         if args.out:
             Path(args.out).parent.mkdir(parents=True, exist_ok=True)
             Path(args.out).write_text(json.dumps(res, indent=1))
