@@ -28,10 +28,11 @@ def _prompts(n: int) -> list[dict]:
     return [{"id": f"p{i:02d}", "prompt": rows[i % len(rows)]["prompt"]} for i in range(n)]
 
 
-def _batch(inp: Path, out: Path, jobs: int, strategy: str, max_iters: int, env: dict | None = None) -> subprocess.Popen:
+def _batch(inp: Path, out: Path, jobs: int, strategy: str, max_iters: int, cwd: Path = ROOT) -> subprocess.Popen:
+    """`irg batch` of the checkout at `cwd` (an earlier commit's worktree measures the code before a change)."""
     return subprocess.Popen([sys.executable, "-m", "irg", "batch", "--in", str(inp), "--out", str(out), "--n-jobs",
-                             str(jobs), "--strategy", strategy, "--max-iters", str(max_iters)], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env or os.environ.copy(), text=True)
+                             str(jobs), "--strategy", strategy, "--max-iters", str(max_iters)], cwd=cwd,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
 def _model_child(pid: int, timeout: float = 120.0, not_pid: set | None = None) -> int:
@@ -98,29 +99,39 @@ def _throughput(rows: list[dict], seconds: float) -> float:
     return round(sum(r.get("tokens_total", 0) for r in rows) / seconds, 1)
 
 
-def batches(n: int = 8, jobs: int = 2, strategy: str = "irg_hybrid") -> dict:
+def batches(n: int = 24, jobs: int = 2, strategy: str = "irg_hybrid", checkout: str | None = None) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="irg-batches-"))
     inp = tmp / "in.jsonl"
     inp.write_text("".join(json.dumps(r) + "\n" for r in _prompts(n)))
 
     def go(outs: list[Path]) -> list[dict]:
         t0 = time.monotonic()
-        procs = [_batch(inp, o, jobs, strategy, 3) for o in outs]
-        errs = [p.communicate()[1] for p in procs]
+        procs = [_batch(inp, o, jobs, strategy, 3, Path(checkout) if checkout else ROOT) for o in outs]
+        errs, ends = [""] * len(procs), [0.0] * len(procs)
+
+        def wait(i: int) -> None:
+            errs[i] = procs[i].communicate()[1]
+            ends[i] = time.monotonic() - t0  # all started together; each measured to its own end
+        waiters = [threading.Thread(target=wait, args=(i,)) for i in range(len(procs))]
+        for w in waiters:
+            w.start()
+        for w in waiters:
+            w.join()
         res = []
-        for o, p, e in zip(outs, procs, errs):
+        for o, p, e, secs in zip(outs, procs, errs, ends):
             rows = _records(o)
-            secs = time.monotonic() - t0  # all started together; each measured to the end of the slower
             res.append({"exit_code": p.returncode, "records": len(rows), "seconds": round(secs, 1),
                         "tokens": sum(r.get("tokens_total", 0) for r in rows), "tok_per_s": _throughput(rows, secs),
-                        "switches": [x.strip() for x in e.splitlines() if "threads switched" in x]})
+                        "switches": [x.strip() for x in e.splitlines() if "threads switched" in x],
+                        "errors": sum("error" in r for r in rows)})
         return res
 
     alone = go([tmp / "alone.jsonl"])[0]
     both = go([tmp / "a.jsonl", tmp / "b.jsonl"])
     for b in both:
         b["share_of_alone"] = round(b["tok_per_s"] / alone["tok_per_s"], 3)
-    return {"n": n, "n_jobs": jobs, "strategy": strategy, "alone": alone, "together": both}
+    return {"n": n, "n_jobs": jobs, "strategy": strategy, "checkout": checkout or "this one", "alone": alone,
+            "together": both}
 
 
 def hang() -> dict:
@@ -144,9 +155,10 @@ def hang() -> dict:
             "recoveries": kinds, "answer": g.text}
 
 
-def measure(parts=PARTS) -> dict:
+def measure(parts=PARTS, checkout: str | None = None) -> dict:
+    """Each part's result; `checkout` (batches only) measures the batches of another checkout, e.g. before a change."""
     out = {}
     for part in parts:
-        out[part] = {"kills": kills, "batches": batches, "hang": hang}[part]()
+        out[part] = batches(checkout=checkout) if part == "batches" else {"kills": kills, "hang": hang}[part]()
         print(json.dumps({part: out[part]}, indent=1), flush=True)
     return out

@@ -178,10 +178,10 @@ def test_kills_from_outside_are_never_blamed_on_the_request_and_every_restart_is
         t0 = time.monotonic()
         while time.monotonic() - t0 < 60:
             proc = own.engine.proc
-            if proc.pid not in killed and proc.poll() is None and own.engine.inflight.get(proc.pid):
+            if proc.pid not in killed and proc.poll() is None and own.engine.active:
                 break
             time.sleep(0.02)
-        time.sleep(0.2)
+        time.sleep(0.5)  # the request (re)started on this child
         killed.add(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
     t.join(120)

@@ -125,9 +125,9 @@ def test_a_thread_switch_restarts_the_model_between_requests_and_keeps_its_answe
 
 
 @pytest.mark.bundled
-def test_a_thread_switch_does_not_wait_for_requests_in_flight_and_cuts_none():
-    """Issue 34: a batch's overlapping requests never leave a gap; the new child starts beside the old one, takes the
-    new requests, and the old one ends when its last request is done."""
+def test_a_thread_switch_does_not_wait_for_requests_in_flight_and_moves_them():
+    """Issue 34: a batch's overlapping requests never leave a gap. The new child starts, the old one ends at once, and
+    a request in flight runs again on the new one: the same greedy text, nothing blamed, no crash counted."""
     import threading
     import time
     from pathlib import Path
@@ -139,7 +139,7 @@ def test_a_thread_switch_does_not_wait_for_requests_in_flight_and_cuts_none():
     spec = resolve("bundled")
     b = LlamaCppBackend(Path(spec.path) / spec.gguf_file, ChatTokenizer(gguf_tokenizer_dir(spec)), threads=2, n_parallel=2)
     try:
-        long = GenRequest([{"role": "user", "content": "Count from one to one hundred, in words."}], max_new_tokens=400)
+        long = GenRequest([{"role": "user", "content": "Write a long story about a lighthouse keeper."}], max_new_tokens=400)
         short = GenRequest([{"role": "user", "content": "Name three colours."}], max_new_tokens=24)
         want_long, want_short = b.generate(long).text, b.generate(short).text
         old = b.engine.proc
@@ -147,16 +147,18 @@ def test_a_thread_switch_does_not_wait_for_requests_in_flight_and_cuts_none():
         t = threading.Thread(target=lambda: out.update(g=b.generate(long)))
         t.start()
         t0 = time.monotonic()
-        while not b.engine.inflight.get(old.pid) and time.monotonic() - t0 < 30:
+        while not b.engine.active and time.monotonic() - t0 < 30:
             time.sleep(0.02)
+        time.sleep(0.3)
         t0 = time.monotonic()
         assert b.engine.switch_threads(1)
         took = time.monotonic() - t0
-        assert b.engine.proc is not old and old.poll() is None  # both alive: the old one still writes its request
-        assert b.generate(short).text == want_short  # a new request goes to the new child
+        assert b.engine.proc is not old and old.poll() is not None and t.is_alive()  # switched mid-request
+        assert b.generate(short).text == want_short
         t.join(120)
-        assert out["g"].text == want_long  # the request in flight was not cut
-        assert old.poll() is not None  # and the old child ended after it
+        # the request in flight moved and was written whole; greedy text can part from the 2-thread one after a few
+        # hundred tokens (another thread count sums in another order and flips a near-tie), so its start is compared
+        assert out["g"].text[:300] == want_long[:300] and out["g"].completion_tokens > 200
         assert took < 15 and b.engine.restarts == 0 and b.engine.recoveries[-1]["kind"] == "switch"
     finally:
         b.close()

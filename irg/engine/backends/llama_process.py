@@ -57,8 +57,9 @@ OUTSIDE_SIGNALS = {signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP,
 
 class ModelCrashed(BackendError):
     """The model process died while this request was in flight. `cause`: "native" (llama.cpp aborted or crashed,
-    which a request can cause), "hang" (our monitor ended a silent process) or "outside" (another process killed
-    it: no request is to blame)."""
+    which a request can cause), "hang" (our monitor ended a silent process), "switch" (we replaced it with one of
+    another thread count: the request moves there) or "outside" (another process killed it: no request is to
+    blame)."""
 
     def __init__(self, message: str, cause: str = "native"):
         super().__init__(message)
@@ -105,8 +106,6 @@ class LlamaProcess:
         self.pending: dict[int, tuple[queue.Queue, subprocess.Popen]] = {}  # pipe transport
         self.ids = itertools.count(1)
         self.active = 0  # requests in flight (both transports)
-        self.inflight: collections.Counter[int] = collections.Counter()  # pid -> requests in flight on that child
-        self.retiring: set[int] = set()  # children replaced by a thread switch, ending once their requests are done
         self.active_lock = threading.Lock()
         self.stderr_tail: collections.deque[str] = collections.deque(maxlen=30)
         self.restarts = 0  # children started after the first
@@ -162,7 +161,7 @@ class LlamaProcess:
             proc.kill()
             proc.wait()
             raise ModelError(f"The model process did not start ({self._last_words() or 'no message'}).")
-        self.address = proc.address = first.get("address", "")  # each child's own: a retiring one still serves
+        self.address = proc.address = first.get("address", "")  # each request talks to the child it started on
         self.restarts += self.started > 0 and not switch
         self.started += 1
         self.proc = proc
@@ -170,9 +169,11 @@ class LlamaProcess:
 
     def switch_threads(self, threads: int) -> bool:
         """Restart the child with `threads` decode threads, without waiting for a gap between requests (a batch's
-        overlapping requests never leave one): the new child starts beside the old one and takes every new request;
-        the old one finishes the requests it has, then ends. If the new one cannot start (its model file was
-        deleted, memory ran out), the old one stays. False if nothing changed."""
+        overlapping requests never leave one). The new child starts first (if it cannot start — its model file was
+        deleted, memory ran out — the old one stays); then the old one ends at once and its requests in flight move
+        to the new one (ModelCrashed with cause "switch": each runs its pass again there, not blamed, not under
+        probation). Waiting for them instead was measured to cost more: an old child with too many threads beside
+        a busy neighbour crawls at a few tokens a second through its long requests. False if nothing changed."""
         with self.lock:
             if self._closed:
                 return False
@@ -186,15 +187,10 @@ class LlamaProcess:
                 self.stderr_tail.append(f"thread switch to {threads} failed, kept {before['threads']}: {e}")
                 return False
             self.switches += 1
+            if old is not None:
+                self._end(old, "switch")
         self.recovered("switch", f"decode threads {before['threads']} -> {threads} (the cores other processes leave "
                                  "free changed)")
-        if old is not None:
-            with self.active_lock:
-                busy = self.inflight[old.pid] > 0
-                if busy:
-                    self.retiring.add(old.pid)  # ended by the last of its requests (complete)
-            if not busy:
-                self._end(old, "switch")
         return True
 
     def _end(self, proc: subprocess.Popen, why: str) -> None:
@@ -320,7 +316,6 @@ class LlamaProcess:
             if self.active == 0:
                 self.last_heard = max(self.last_heard, time.monotonic())  # idle time is not silence
             self.active += 1
-            self.inflight[proc.pid] += 1
         try:
             if self.transport == "http":
                 return self._complete_http(proc, body, on_chunk, cancel, deadline)
@@ -328,15 +323,6 @@ class LlamaProcess:
         finally:
             with self.active_lock:
                 self.active -= 1
-                self.inflight[proc.pid] -= 1
-                last = self.inflight[proc.pid] <= 0
-                if last:
-                    del self.inflight[proc.pid]
-                retire = last and proc.pid in self.retiring
-                if retire:
-                    self.retiring.discard(proc.pid)
-            if retire:  # the last request of a child a thread switch replaced
-                self._end(proc, "switch")
 
     def _send(self, proc: subprocess.Popen, obj: dict) -> bool:
         try:

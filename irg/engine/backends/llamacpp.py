@@ -280,7 +280,8 @@ class _Passes:
         (alone: it may be the request that crashed it); text already streamed is not streamed again. The final
         text is the retry's: with greedy decoding it is what the lost pass would have written. Blamed (RequestCrashed)
         only when a retry that ran alone crashes it again by itself; a kill from outside (another process, the OOM
-        killer) is never the request's, and it retries up to MAX_OUTSIDE times."""
+        killer) is never the request's, and it retries up to MAX_OUTSIDE times. A thread switch moves it to the new
+        child: it runs again there at once, neither blamed nor counted."""
         t = time.perf_counter()
         base_text, base_lp = self.text, len(self.logprobs)
         deadline = watchdog_deadline(body["n_predict"])
@@ -296,6 +297,10 @@ class _Passes:
                 except ModelCrashed as e:
                     if self.cancel.is_set():
                         break  # stopped anyway: what was written stands
+                    if e.cause == "switch":  # moved to a child with a new thread count: the same turn, again
+                        self.skip += len(self.text) - len(base_text)
+                        self.text, self.logprobs = base_text, self.logprobs[:base_lp]
+                        continue
                     if attempt and e.cause != "outside":
                         raise RequestCrashed(f"The model process crashed on this request twice ({e}), the second time "
                                              "while it ran alone; it was restarted and the request given up.") from None
