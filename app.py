@@ -341,9 +341,9 @@ demo = build_demo()
 
 if __name__ == "__main__":
     import signal
-    import sys
 
-    # a stop (a Space, `kill`) exits cleanly, so the scratch folder is removed at exit
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # a stop (a Space, `kill`) closes the server as Ctrl-C does: Gradio removes the copies it served, and the
+    # scratch folder goes at exit
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     session.warm_up()  # the instruction detector's embedding model loads while the page opens, not in the first run
     demo.launch(**session.launch_options())

@@ -302,7 +302,7 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("recovery", help="the model process killed, stopped or shared: lines lost, throughput (issue 34)")
     r.add_argument("--part", action="append", choices=("kills", "batches", "hang"),
                    help="kills, batches, hang (default: all; repeat the flag for several)")
-    r.add_argument("--checkout", help="batches: run the batches of another checkout (e.g. an earlier commit's worktree)")
+    r.add_argument("--checkout", help="kills, batches: run the batches of another checkout (e.g. an earlier commit's worktree)")
     r.add_argument("--out", help="also write the result as JSON here (with --part, the other parts are kept)")
     h = sub.add_parser("history", help="does greedy output depend on earlier requests, per llama.cpp host-cache size")
     h.add_argument("--out", help="also write the result as JSON here")

@@ -55,12 +55,14 @@ def _records(path: Path) -> list[dict]:
     return [json.loads(x) for x in path.read_text().splitlines() if x.strip()]
 
 
-def kills(n: int = 16, jobs: int = 2, gap: float = 15.0, first_after: float = 20.0, strategy: str = "irg_hybrid") -> dict:
+def kills(n: int = 16, jobs: int = 2, gap: float = 15.0, first_after: float = 20.0, strategy: str = "irg_hybrid",
+          checkout: str | None = None) -> dict:
+    cwd = Path(checkout) if checkout else ROOT
     tmp = Path(tempfile.mkdtemp(prefix="irg-kills-"))
     inp, out = tmp / "in.jsonl", tmp / "out.jsonl"
     inp.write_text("".join(json.dumps(r) + "\n" for r in _prompts(n)))
     t0 = time.monotonic()
-    proc = _batch(inp, out, jobs, strategy, 3)
+    proc = _batch(inp, out, jobs, strategy, 3, cwd)
     err: list[str] = []
     reader = threading.Thread(target=lambda: err.extend(proc.stderr), daemon=True)
     reader.start()
@@ -77,12 +79,13 @@ def kills(n: int = 16, jobs: int = 2, gap: float = 15.0, first_after: float = 20
     seconds = time.monotonic() - t0
     rows = _records(out)
     resume = subprocess.run([sys.executable, "-m", "irg", "batch", "--in", str(inp), "--out", str(out), "--n-jobs",
-                             str(jobs), "--strategy", strategy, "--max-iters", "3"], cwd=ROOT, capture_output=True,
+                             str(jobs), "--strategy", strategy, "--max-iters", "3"], cwd=cwd, capture_output=True,
                             text=True)
     after = _records(out)
     last = {r["id"]: r for r in after}
     ok = [i for i, r in last.items() if "error" not in r and r.get("stop_reason") != "error"]
-    return {"n": n, "n_jobs": jobs, "kills": 2, "gap_seconds": gap, "exit_code": rc, "seconds": round(seconds, 1),
+    return {"n": n, "n_jobs": jobs, "kills": 2, "gap_seconds": gap, "checkout": checkout or "this one",
+            "exit_code": rc, "seconds": round(seconds, 1),
             "records_first_pass": len(rows),
             "errors_first_pass": sum("error" in r or r.get("stop_reason") == "error" for r in rows),
             "blamed_first_pass": sum(("error" in r or r.get("stop_reason") == "error") and not r.get("retry")
@@ -156,9 +159,9 @@ def hang() -> dict:
 
 
 def measure(parts=PARTS, checkout: str | None = None) -> dict:
-    """Each part's result; `checkout` (batches only) measures the batches of another checkout, e.g. before a change."""
+    """Each part's result; `checkout` (kills, batches) measures another checkout's batches, e.g. before a change."""
     out = {}
     for part in parts:
-        out[part] = batches(checkout=checkout) if part == "batches" else {"kills": kills, "hang": hang}[part]()
+        out[part] = hang() if part == "hang" else {"kills": kills, "batches": batches}[part](checkout=checkout)
         print(json.dumps({part: out[part]}, indent=1), flush=True)
     return out
