@@ -114,7 +114,8 @@ def _run_tab(page: SimpleNamespace) -> None:
     d = RunConfig()
     with gr.Row():
         public = Access.from_env().public  # a public server offers its listed models only (irg/engine/access.py)
-        model = gr.Dropdown(session.choices(), value=default_model(), allow_custom_value=not public, label="Model", scale=2,
+        offered = session.choices()
+        model = gr.Dropdown(offered, value=default_model() if default_model() in offered or not public else offered[0], allow_custom_value=not public, label="Model", scale=2,
                             min_width=300, elem_id="model",
                             info="bundled = SmolLM2-135M-Instruct." + ("" if public else
                                  " Or a hub id, a local folder, a .gguf file or a server's URL."))

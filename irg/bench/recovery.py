@@ -93,7 +93,7 @@ def kills(n: int = 16, jobs: int = 2, gap: float = 15.0, first_after: float = 20
             "restarts_on_record": sum(r.get("restarts", 0) for r in rows),
             "runs_that_saw_a_restart": sum(bool(r.get("restarts")) for r in rows),
             "restart_causes": sorted({c for r in rows for c in r.get("restart_causes", [])}),
-            "stderr_restart_lines": [x.strip() for x in err if "restarted" in x or "threads switched" in x],
+            "stderr_restart_lines": [x.strip() for x in err if x.startswith("model process ")],
             "resume_stderr": [x for x in resume.stderr.splitlines() if "to run" in x or "error" in x],
             "lines_done_after_resume": len(ok), "lines_lost": n - len(ok)}
 

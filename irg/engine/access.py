@@ -84,6 +84,8 @@ class Access:
         bad = [s for s in self.servers if server_key(s) is None]
         if bad:
             raise ConfigError(f"IRG_SERVERS holds '{bad[0]}', which is not an http(s) URL.")
+        if any(server_key(s)[3] for s in self.servers):  # the list is shown to visitors: no password in it
+            raise ConfigError("IRG_SERVERS must not hold a user or password in a URL: give the key in IRG_API_KEY.")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Access":
@@ -97,14 +99,15 @@ class Access:
         return cls(True, servers, hub, _count(env, "IRG_PUBLIC_MAX_PROMPT", PUBLIC_MAX_PROMPT),
                    _count(env, "IRG_PUBLIC_RUNS", PUBLIC_RUNS_PER_HOUR))
 
-    def listed_server(self, url: str) -> bool:
+    def listed_server(self, url: str) -> str | None:
+        """The entry of IRG_SERVERS that `url` names (written any way a browser reads the same), or None."""
         key = server_key(url.partition("#")[0])
-        return key is not None and any(server_key(s) == key for s in self.servers)
+        return next((s for s in self.servers if key is not None and server_key(s.partition("#")[0]) == key), None)
 
     def credential_for(self, url: str, env: Mapping[str, str] | None = None) -> str | None:
         """IRG_API_KEY for a listed server; None for any other URL (it is called without a key)."""
         env = os.environ if env is None else env
-        return (env.get("IRG_API_KEY") or None) if self.listed_server(url) else None
+        return (env.get("IRG_API_KEY") or None) if self.listed_server(url) is not None else None
 
     def choices(self, offered: list[str]) -> list[str]:
         """The model box's list: in public mode only what a visitor may pick."""
@@ -115,16 +118,19 @@ class Access:
 
     def _listed(self, name: str) -> bool:
         if name.startswith(("http://", "https://")):
-            return self.listed_server(name)
+            return self.listed_server(name) is not None
         return name == BUNDLED or name in self.public_models or name in shipped_students()
 
     def admit(self, name: str) -> str:
         """The model name as given, if a visitor may use it here; else ModelError with one sentence (the same for
         everything refused, so the answer says nothing about what exists on the server)."""
         name = (name or "").strip()
-        if self.public and not self._listed(name):
+        if not self.public:
+            return name
+        if not self._listed(name):
             raise ModelError(REFUSED)
-        return name
+        # a server as the operator listed it (its "#model" too), however the visitor spelled it
+        return self.listed_server(name) if name.startswith(("http://", "https://")) else name
 
 
 class RunAllowance:

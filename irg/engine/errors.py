@@ -38,5 +38,12 @@ class RequestCrashed(BackendError):
     blamed = True
 
 
+def retryable(err: Exception) -> bool:
+    """Was this failure not the run's own doing (the model process killed from outside, a server that failed)? A
+    resumed batch runs such a line again; the line's own errors (its prompt, its constraints, a crash it caused
+    twice alone) and bugs are kept, not run again and again."""
+    return isinstance(err, (BackendError, ModelError)) and not getattr(err, "blamed", False)
+
+
 class AdapterError(UserError, ValueError):
     """A tuned adapter cannot be used (raised by tuning/, declared here so views need no tuning import)."""

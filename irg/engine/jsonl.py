@@ -86,11 +86,15 @@ def append_line(fh: IO[str], obj: dict) -> None:
 
 
 def field_values(path: str | Path, *keys: str) -> set:
-    """The set of `keys` tuples (or single values) over the file's whole lines: what a resumed run skips."""
+    """The set of `keys` tuples (or single values) over the file's whole lines: what a resumed run skips. A record
+    marked "retry" (a failure that was not the line's own, errors.retryable) is not done: the line runs again, its
+    new record after the old one (readers take the last record of a line)."""
     out = set()
     if not Path(path).exists():
         return out
     for _, r in read_objects(path, err=io.StringIO()):  # a damaged line is simply not done
+        if r.get("retry"):
+            continue
         try:
             vals = tuple(str(r[k]) for k in keys)
         except KeyError:

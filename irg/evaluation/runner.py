@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from irg.engine.config import RunConfig
+from irg.engine.errors import retryable
 from irg.engine.jsonl import append_line, field_values, repair_tail
 from irg.engine.record import Recorder
 
@@ -52,6 +53,8 @@ def run_suite(items: list[dict], strategies: list[str], base: dict, out: Path, m
             row = rec.record
         except Exception as e:  # noqa: BLE001 — one bad item must not end a long run; it is recorded
             row = {"id": it["id"], "strategy": s, "error": f"{type(e).__name__}: {e}", "iterations": []}
+            if retryable(e):  # not this prompt's doing: a resumed run runs it again
+                row["retry"] = True
         row.update(strategy=s, task=it["task"], gold_constraints=it["gold_constraints"], answer=it["answer"],
                    reference=it["reference"], wall_seconds=round(time.perf_counter() - t, 3), backend=b.name, workers=workers)
         with lock:

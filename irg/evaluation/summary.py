@@ -117,14 +117,16 @@ def sign_test(wins: int, losses: int) -> float:
 
 # ---- the whole file ----------------------------------------------------------------------------
 def load_results(path: Path) -> list[dict]:
-    """The complete records (a line cut by a kill, or a run that failed, is left out)."""
-    rows = []
+    """The complete records, the last one of each (prompt, strategy): a line cut by a kill, or a run that failed, is
+    left out; a run repeated after a "retry" record counts once."""
+    last = {}
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         try:
-            rows.append(json.loads(line))
+            r = json.loads(line)
         except json.JSONDecodeError:
             continue
-    return [r for r in rows if "error" not in r]
+        last[(str(r.get("id")), r.get("strategy"))] = r
+    return [r for r in last.values() if "error" not in r]
 
 
 def score_rows(rows: list[dict]) -> None:

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import math
 import os
@@ -17,7 +16,7 @@ from dataclasses import fields
 
 from irg.engine import events as etypes  # the event types (ev is an event)
 from irg.engine.config import ConfigError, RunConfig
-from irg.engine.errors import InputError, UserError
+from irg.engine.errors import InputError, UserError, retryable
 from irg.engine.inputs import check_prompt
 from irg.engine.models import DEFAULT_BACKEND, adapters, backend_choices
 from irg.engine.record import Recorder
@@ -210,27 +209,17 @@ def _valid_text(s: str) -> bool:
         return False
 
 
-def done_ids(path: str) -> set[str]:
-    """The ids a resumed batch skips: those with a record that is the line's own result. A record marked "retry" (an
-    error that was not the line's: the model process killed from outside, a server that failed) does not count, so
-    the line runs again and its new record follows the old one (readers take the last record of an id)."""
-    from irg.engine.jsonl import read_objects
-
-    if not os.path.exists(path):
-        return set()
-    return {str(r["id"]) for _, r in read_objects(path, err=io.StringIO()) if "id" in r and not r.get("retry")}
-
-
 def run_batch(args, backend, config: RunConfig, err=None) -> int:
     """Every line's run is isolated: an error in one becomes an error record for its id and the batch goes on.
-    Resumable: ids already done are skipped (done_ids); a line torn by a killed run is dropped first."""
-    from irg.engine.jsonl import append_line, repair_tail
+    Resumable: ids already done are skipped (field_values: not those marked "retry"); a line torn by a killed run is
+    dropped first."""
+    from irg.engine.jsonl import append_line, field_values, repair_tail
     from irg.engine.strategies import run
 
     err = err or sys.stderr
     if (torn := repair_tail(args.out)) is not None:
         err.write(torn + "\n")
-    done = done_ids(args.out)
+    done = field_values(args.out, "id")
     todo = [(i, item) for i, item in read_jsonl(args.inp, err) if i not in done]
     err.write(f"{len(done)} already in {args.out}; {len(todo)} to run with {config.strategy}\n")
     lock = threading.Lock()
@@ -249,7 +238,7 @@ def run_batch(args, backend, config: RunConfig, err=None) -> int:
         except Exception as e:  # noqa: BLE001 — one line's failure must not end the batch; it is recorded
             msg = f"{type(e).__name__}: {e}"
             row, line = {"id": rid, "strategy": config.strategy, "error": msg}, f"error: {msg}"
-            if not getattr(e, "blamed", False):  # not the line's own doing: a resumed batch runs it again
+            if retryable(e):  # not the line's own doing: a resumed batch runs it again
                 row["retry"] = True
         with lock:
             append_line(fh, row)

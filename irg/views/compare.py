@@ -181,13 +181,13 @@ def stream_compare(prompt: str, model: str, strategies: list[str], settings: dic
     fields but the strategy (each column has its own)."""
     try:
         chosen = check_strategies(strategies)
-        base = sess.check_input(prompt, settings, session, runs=len(chosen))
+        base = sess.check_input(prompt, settings)
         configs = {s: replace(base, strategy=s) for s in chosen}
     except (ConfigError, InputError, TypeError, ValueError) as err:
         yield {"columns": sess.message(str(err)), "status": "⚠ nothing was run"}
         return
     yield {"columns": "", "chart": None, "files": [], "status": f"loading `{model}`…"}
-    backend, drafter, failed = sess.load_engines(model, adapter)
+    backend, drafter, failed = sess.load_engines(model, adapter, session, runs=len(chosen))
     if failed:
         yield {"columns": failed[0], "status": failed[1]}
         return

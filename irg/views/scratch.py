@@ -23,7 +23,20 @@ def root() -> Path:
         if _root is None or not _root.is_dir():
             _root = Path(tempfile.mkdtemp(prefix=f"irg-app-{os.getpid()}-"))
             atexit.register(shutil.rmtree, _root, True)
+            _remove_orphans(_root.parent)
         return _root
+
+
+def _remove_orphans(parent: Path) -> None:
+    """Folders of app processes that are gone without running their exit (SIGKILL, a power cut)."""
+    for d in parent.glob("irg-app-*-*"):
+        try:
+            pid = int(d.name.split("-")[2])
+            os.kill(pid, 0)  # raises if no such process
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+        except (ValueError, IndexError, PermissionError):  # not ours, or another user's live process
+            continue
 
 
 def new_dir(prefix: str) -> Path:
@@ -33,12 +46,14 @@ def new_dir(prefix: str) -> Path:
 
 
 def prune(max_age: float = MAX_AGE, now: float | None = None) -> int:
-    """Remove the run folders older than `max_age` seconds; how many were removed."""
+    """Remove the run folders untouched for `max_age` seconds (the newest of the folder and its files: a live
+    experiment appending to its results keeps its folder); how many were removed."""
     now = time.time() if now is None else now
     gone = 0
     for d in root().iterdir():
         try:
-            if now - d.stat().st_mtime > max_age:
+            touched = max([d.stat().st_mtime, *(f.stat().st_mtime for f in d.iterdir())])
+            if now - touched > max_age:
                 shutil.rmtree(d, ignore_errors=True)
                 gone += 1
         except OSError:  # removed meanwhile by another thread

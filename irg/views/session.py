@@ -45,22 +45,22 @@ def stop(session: str | None) -> None:
         ev.set()
 
 
-def check_input(prompt: str, settings: dict, session: str | None = None, runs: int = 1) -> RunConfig:
-    """The validated settings, or InputError/ConfigError with a message for the user. In public mode the prompt's
-    size is smaller and the `runs` it starts count against the session's hourly allowance."""
+def check_input(prompt: str, settings: dict) -> RunConfig:
+    """The validated settings, or InputError/ConfigError with a message for the user (in public mode the prompt's
+    limit is smaller)."""
     config = RunConfig(**settings)
-    access = Access.from_env()
-    check_prompt(prompt, access.max_prompt_chars)
+    check_prompt(prompt, Access.from_env().max_prompt_chars)
     if config.stop == "adaptive":
         from irg.engine.stopping import check_model
 
         check_model()  # a missing or damaged model file is a sentence now, not an error mid-run
-    count_runs(session, runs)
     return config
 
 
 def count_runs(session: str | None, runs: int) -> None:
-    """Public mode: `runs` more against the session's hourly allowance (ConfigError with a sentence when spent)."""
+    """Public mode: `runs` more against the browser session's hourly allowance, counted once the inputs and the
+    model were accepted (ConfigError with a sentence when it is spent). A client can open new sessions: the queue's
+    concurrency limits still bound what it can start at once."""
     _allowance.take(session, Access.from_env().runs_per_hour, runs)
 
 
@@ -138,14 +138,19 @@ def preload_adapter(model: str, adapter_label: str | None) -> None:
                          name="irg-adapter-preload").start()
 
 
-def load_engines(model: str, adapter: str | None):
-    """(backend, drafter, None), or (None, None, (message HTML, status)) when the model or the adapter cannot load."""
+def load_engines(model: str, adapter: str | None, session: str | None = None, runs: int = 1):
+    """(backend, drafter, None), or (None, None, (message HTML, status)) when the model or the adapter cannot load,
+    or (public mode) the session's run allowance is spent; the `runs` about to start are counted against it."""
     backend, err = load_model(model)
     if err:
         return None, None, (message(err), "⚠ the model did not load")
     drafter, err = load_draft_backend(model, adapter)
     if err:
         return None, None, (message(err), "⚠ the adapter did not load")
+    try:
+        count_runs(session, runs)
+    except UserError as err:
+        return None, None, (message(str(err)), "⚠ nothing was run")
     return backend, drafter, None
 
 

@@ -48,14 +48,14 @@ def stream_run(prompt: str, model: str, settings: dict, session: str | None, pre
     from irg.engine.strategies import run
 
     try:
-        config = sess.check_input(prompt, settings, session)
+        config = sess.check_input(prompt, settings)
     except (ConfigError, InputError, TypeError, ValueError) as err:
         yield {"cards": sess.message(str(err)), "final": "", "status": "⚠ nothing was run"}
         return
     yield {"cards": "", "final": "", "files": [], "by_iteration": None, "by_tokens": None, "status": f"loading `{model}`…" + (
         f" with the {adapter} (its first use writes it for llama.cpp once, a few seconds)"
         if adapter and adapter != sess.ADAPTER_OFF else "")}
-    backend, drafter, failed = sess.load_engines(model, adapter)
+    backend, drafter, failed = sess.load_engines(model, adapter, session)
     if failed:
         yield {"cards": failed[0], "status": failed[1]}
         return
@@ -117,7 +117,8 @@ def _experiment(suite, n, strategies, budget, model, cancel: threading.Event, on
 
     try:
         model = sess.admitted(model)
-        sess.count_runs(session, int(n) * len(strategies or []))
+        if 1 <= int(n) <= experiments.LIVE_MAX_ITEMS:  # else live() says why, and nothing is counted
+            sess.count_runs(session, int(n) * len(strategies or []))
         summary = experiments.live(suite, int(n), list(strategies or []), int(budget or 0), model, cancel, on_progress)
         html_table, figs = experiments.show(summary)
         stopped = " (stopped early: the runs that finished)" if cancel.is_set() else ""

@@ -129,14 +129,14 @@ def test_resume_runs_again_a_line_whose_error_was_not_its_own(model_dir, tmp_pat
     """Issue 34: an error that was not the line's (here a failure outside it) is marked "retry"; resume runs that
     line again, and summarize reads the line's last record. An error the line caused itself is kept."""
     import irg.engine.strategies
-    from irg.engine.errors import RequestCrashed
+    from irg.engine.errors import BackendError, RequestCrashed
 
     real = irg.engine.strategies.run
     fail = {"outside": True}
 
     def flaky(prompt, *a, **k):
         if "outside" in prompt and fail["outside"]:
-            raise RuntimeError("the model process was killed from outside")
+            raise BackendError("the model process was killed from outside 4 times while this request ran")
         if "own" in prompt:
             raise RequestCrashed("this request crashed the model twice, alone")
         return real(prompt, *a, **k)

@@ -104,6 +104,7 @@ def test_public_mode_refuses_every_hostile_input_with_one_sentence_and_touches_n
     monkeypatch.setattr(models, "resolve", lambda name: resolved.append(name))  # any look at the file system
     monkeypatch.setattr(models, "get_backend", lambda *a, **k: resolved.append(a))
     monkeypatch.setattr(session, "get_backend", lambda *a, **k: resolved.append(a))
+    assert session.adapter_choices("bundled")  # the adapter package is registered (conftest): [] below means refused
     answers = set()
     for name in hostile_inputs(tmp_path, url):
         backend, err = session.load_model(name)
@@ -123,7 +124,13 @@ def test_public_mode_offers_and_admits_only_the_listed_models(public, monkeypatc
     access = Access.from_env()
     assert access.public
     assert access.admit("bundled") == "bundled" and access.admit(" org/listed ") == "org/listed"
-    assert access.admit("http://127.0.0.1:9/") == "http://127.0.0.1:9/"  # the listed server, written another way
+    # the listed server, written another way (case, a query, a port, a model of the visitor's): as the operator listed it
+    for spelling in ("http://127.0.0.1:9/", "http://127.0.0.1:9/v1/?x=1", "http://127.0.0.1:9/v1#gpt-4"):
+        assert access.admit(spelling) == "http://127.0.0.1:9/v1"
+    for spoof in ("http://user@127.0.0.1:9/v1", "http://127.0.0.1:9@evil.example/v1", "http://127.0.0.1:90/v1",
+                  "http://127.0.0.1:9/v1/extra", "https://127.0.0.1:9/v1", "http://localhost:9/v1"):
+        with pytest.raises(ModelError, match=REFUSED):
+            access.admit(spoof)
     for name in ("HuggingFaceTB/SmolLM2-360M-Instruct", "http://127.0.0.1:10/v1", "org/listed/.."):
         with pytest.raises(ModelError, match=REFUSED):
             access.admit(name)
@@ -139,6 +146,8 @@ def test_public_mode_is_on_for_a_space_and_off_by_default():
         Access.from_env({"IRG_PUBLIC": "maybe"})
     with pytest.raises(ConfigError, match="not an http"):
         Access.from_env({"IRG_SERVERS": "file:///etc/passwd"})
+    with pytest.raises(ConfigError, match="no user or password|must not hold a user"):
+        Access.from_env({"IRG_SERVERS": "http://me:secret@127.0.0.1:9/v1"})
     with pytest.raises(ConfigError, match="IRG_PUBLIC_RUNS"):
         Access.from_env({"IRG_PUBLIC": "1", "IRG_PUBLIC_RUNS": "-3"})
 
@@ -209,12 +218,17 @@ def test_a_public_session_has_a_bounded_prompt_and_run_allowance(public, monkeyp
     monkeypatch.setenv("IRG_PUBLIC_MAX_PROMPT", "100")
     monkeypatch.setattr(session, "_allowance", RunAllowance())
     with pytest.raises(Exception, match="100"):
-        session.check_input("x" * 101, {}, "s1")
-    session.check_input("Say hi.", {}, "s1")
-    session.check_input("Say hi.", {}, "s1")
+        session.check_input("x" * 101, {})
+    session.check_input("x" * 100, {})
+    session.count_runs("s1", 1)
+    session.count_runs("s1", 1)
     with pytest.raises(ConfigError, match="2 runs per hour"):
-        session.check_input("Say hi.", {}, "s1")
-    session.check_input("Say hi.", {}, "s2")  # another session has its own allowance
+        session.count_runs("s1", 1)
+    session.count_runs("s2", 1)  # another session has its own allowance
+    monkeypatch.setattr(session, "get_backend", lambda name, *a: object())
+    assert session.load_engines("bundled", None, "s1")[2][1] == "⚠ nothing was run"  # counted after the model loads
+    assert session.load_engines("/etc/passwd", None, "s3")[2][1] == "⚠ the model did not load"
+    session.count_runs("s3", 2)  # the refused model did not spend s3's allowance
     allowance = RunAllowance()
     allowance.take("a", 1, now=0.0)
     with pytest.raises(ConfigError):

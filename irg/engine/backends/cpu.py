@@ -5,7 +5,7 @@ Why following matters: llama.cpp's threads meet at a barrier after every operati
 on two cores and one busy neighbour, the thread that shares its core waits a scheduler slice at each barrier while its
 partner spins: single-stream decoding fell from ~85 to ~3 tok/s here. One thread per free core has no one to wait
 for. A thread count is fixed when llama.cpp starts, so the supervisor (llama_process.py) restarts the child with the
-new count: the new child starts beside the old one and takes the new requests while the old one finishes its own
+new count: the new child starts, then the old one ends and its requests in flight move to the new one
 (llama_process.LlamaProcess.switch_threads), so a switch never waits for a gap between requests.
 """
 from __future__ import annotations

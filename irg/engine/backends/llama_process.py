@@ -5,7 +5,8 @@
     `handle_completions` gives in-process, so the backend does not know where the model runs;
   - when the child dies (llama.cpp aborts on a grammar with no token left, the OOM killer…), every request in flight
     gets `ModelCrashed` with what the child last wrote on stderr, and the next request starts a new child
-    (well under a second for the bundled model). The caller retries once, under `Probation`;
+    (well under a second for the bundled model). The caller runs it again, alone, under `Probation`, and is blamed
+    only if it brings the child down again by itself (a kill from outside never is; llamacpp.py);
   - a hang monitor: a child that says nothing to anyone for `STALL_SECONDS` while requests wait, and does not answer
     a liveness probe either, is killed (its requests then retry on a new child). A request is never failed merely for
     waiting while the engine serves others; it has a generous deadline of its own (the caller's).
@@ -110,7 +111,6 @@ class LlamaProcess:
         self.stderr_tail: collections.deque[str] = collections.deque(maxlen=30)
         self.restarts = 0  # children started after the first
         self.recoveries: list[dict] = []  # every restart and thread switch: {"at", "kind", "cause"} (runs report theirs)
-        self.our_kills: dict[int, str] = {}  # pid -> why we killed it ("hang", "switch"); other kills came from outside
         self.started = 0
         self.last_heard = time.monotonic()  # the child's last word to anyone (a chunk, a line)
         self.probation = Probation()
@@ -129,18 +129,16 @@ class LlamaProcess:
     def ensure(self) -> subprocess.Popen:
         with self.lock:
             if self.proc is None or self.proc.poll() is not None:
-                dead = self.proc
-                gone = (self._cause(dead), self._ended(dead)) if dead is not None else None  # before new stderr
-                self._start()
-                if gone:
-                    self.recovered({"native": "crash"}.get(gone[0], gone[0]), gone[1])
+                self._start()  # the end of the old one is on the record already (_read_stdout)
             return self.proc
 
     def recovered(self, kind: str, cause: str) -> None:
-        """Every restart on the record: stderr (the log) and `recoveries`, which a run reads for its record."""
+        """Every end of a child and every thread switch on the record, when it happens: stderr (the log) and
+        `recoveries`, which a run alive at that moment reads for its record (runs sharing the process each count
+        it). kind: crash, hang, outside, switch."""
         self.recoveries.append({"at": time.time(), "kind": kind, "cause": cause})
-        log.warning("model process %s: %s (recovery %d)", "threads switched" if kind == "switch" else "restarted",
-                    cause, len(self.recoveries))
+        log.warning("model process %s (%s): %s (recovery %d)", "threads switched" if kind == "switch" else "restart",
+                    kind, cause, len(self.recoveries))
 
     def _start(self, switch: bool = False) -> None:
         root = str(Path(__file__).resolve().parents[3])  # the child imports irg from here, whatever the working folder
@@ -194,9 +192,10 @@ class LlamaProcess:
         return True
 
     def _end(self, proc: subprocess.Popen, why: str) -> None:
-        """Kill a child we no longer use (our own kill: nothing is blamed for it)."""
-        self.our_kills[proc.pid] = why
+        """Kill a child ourselves, saying why ("switch", "hang"): its requests are told that cause. A child that has
+        died already keeps its own cause."""
         if proc.poll() is None:
+            proc.killed_by = why
             proc.kill()
             proc.wait()
 
@@ -205,9 +204,9 @@ class LlamaProcess:
         return lines[-1].strip()[:300] if lines else ""
 
     def _cause(self, proc: subprocess.Popen) -> str:
-        """native | hang | outside: who ended this child (see ModelCrashed)."""
-        if proc.pid in self.our_kills:
-            return self.our_kills[proc.pid]
+        """native | hang | switch | outside: who ended this child (see ModelCrashed)."""
+        if getattr(proc, "killed_by", None):
+            return proc.killed_by
         rc = proc.returncode
         return "outside" if rc is not None and rc < 0 and -rc in OUTSIDE_SIGNALS else "native"
 
@@ -247,9 +246,12 @@ class LlamaProcess:
         if first:
             ready.put(None)
         time.sleep(0.05)  # let the stderr reader take the last words
+        cause, ended = self._cause(proc), self._ended(proc)
+        if not first and cause != "switch" and not self._closed:  # a switch is on the record already
+            self.recovered({"native": "crash"}.get(cause, cause), ended)  # when it happens, for the runs alive now
         for q, owner in list(self.pending.values()):
             if owner is proc:
-                q.put(("crash", (self._ended(proc), self._cause(proc))))
+                q.put(("crash", (ended, cause)))
 
     def _monitor(self) -> None:
         """Kill a child that is silent to everyone while requests wait, and fails its liveness probe too. The probe
@@ -262,8 +264,7 @@ class LlamaProcess:
                     or time.monotonic() - self.last_heard < STALL_SECONDS - probe_seconds()):
                 continue
             if not self._alive(proc):
-                self.our_kills[proc.pid] = "hang"
-                proc.kill()  # its requests get ModelCrashed and retry on a new child
+                self._end(proc, "hang")  # its requests get ModelCrashed and retry on a new child
 
     def _alive(self, proc: subprocess.Popen) -> bool:
         """http: llama.cpp answers /slots from its main loop between two batches, so an answer proves the engine
@@ -273,14 +274,15 @@ class LlamaProcess:
         import httpx
 
         try:
-            httpx.get(f"{self.address}/slots", timeout=probe_seconds(), trust_env=False)
+            httpx.get(f"{proc.address}/slots", timeout=probe_seconds(), trust_env=False)
             self.last_heard = time.monotonic()
             return True
         except httpx.HTTPError:
             return False
 
     def kill(self) -> None:
-        """End the child (the supervisor starts a new one on the next request)."""
+        """End the child as another process would (the tests' stand-in for an outside kill: cause "outside"); the
+        supervisor starts a new one on the next request."""
         with self.lock:
             if self.proc is not None and self.proc.poll() is None:
                 self.proc.kill()

@@ -44,6 +44,7 @@ from irg.engine.errors import RequestCrashed
 from irg.engine.models import gguf_tokenizer_dir, has_llamacpp
 
 MAX_OUTSIDE = 3  # kills from outside (another process, the OOM killer) one request survives before it gives up
+MAX_MOVES = 2  # thread switches one pass is moved by; past that a switch counts like a kill from outside
 
 
 class ChatTokenizer:
@@ -281,11 +282,11 @@ class _Passes:
         text is the retry's: with greedy decoding it is what the lost pass would have written. Blamed (RequestCrashed)
         only when a retry that ran alone crashes it again by itself; a kill from outside (another process, the OOM
         killer) is never the request's, and it retries up to MAX_OUTSIDE times. A thread switch moves it to the new
-        child: it runs again there at once, neither blamed nor counted."""
+        child: it runs again there at once, neither blamed nor counted (up to MAX_MOVES times)."""
         t = time.perf_counter()
         base_text, base_lp = self.text, len(self.logprobs)
         deadline = watchdog_deadline(body["n_predict"])
-        attempt = outside = 0
+        attempt = outside = own = moved = 0
         try:
             while True:
                 self.chunks, self.usage = 0, None
@@ -297,20 +298,20 @@ class _Passes:
                 except ModelCrashed as e:
                     if self.cancel.is_set():
                         break  # stopped anyway: what was written stands
-                    if e.cause == "switch":  # moved to a child with a new thread count: the same turn, again
-                        self.skip += len(self.text) - len(base_text)
-                        self.text, self.logprobs = base_text, self.logprobs[:base_lp]
+                    self.skip += len(self.text) - len(base_text)
+                    self.text, self.logprobs = base_text, self.logprobs[:base_lp]
+                    moved += e.cause == "switch"
+                    if e.cause == "switch" and moved <= MAX_MOVES:  # on a child with a new thread count: again
                         continue
-                    if attempt and e.cause != "outside":
+                    own += e.cause in ("native", "hang")
+                    if own == 2:  # the second time is always a retry, and a retry runs alone
                         raise RequestCrashed(f"The model process crashed on this request twice ({e}), the second time "
                                              "while it ran alone; it was restarted and the request given up.") from None
-                    outside += e.cause == "outside"
+                    outside += e.cause in ("outside", "switch")
                     if outside > MAX_OUTSIDE:
                         raise BackendError(f"The model process was killed from outside {outside} times while this "
                                            f"request ran ({e}); the request was given up, not blamed.") from None
                     attempt += 1
-                    self.skip += len(self.text) - len(base_text)
-                    self.text, self.logprobs = base_text, self.logprobs[:base_lp]
         except Cancelled:
             pass  # stopped while waiting for its turn after a crash
         self.skip = 0

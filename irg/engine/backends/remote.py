@@ -99,7 +99,8 @@ class RemoteBackend(Backend):
         try:
             self.model = model or self.client.get(f"{self.base}/models", timeout=PROBE_SECONDS).json()["data"][0]["id"]
         except Exception as e:
-            raise BackendError(f"The server at {base_url} did not answer as an OpenAI-compatible API ({type(e).__name__}).") from e
+            raise BackendError(f"The server at {_shown(base_url)} did not answer as an OpenAI-compatible API "
+                               f"({type(e).__name__}).") from e
         self.model_id = f"{self.model} @ {_shown(base_url)}"
 
     # ---- counting (exact with a tokenizer, else an estimate) -----------------------------
