@@ -28,6 +28,8 @@ class Recorder:
         self.record: dict = {"id": run_id, "strategy": None, "model": None, "prompt": None, "final": "", "last": "",
                              "best_iteration": 0, "iterations": [], "tokens_total": 0, "seconds": 0.0,
                              "stop_reason": None, "stop_detail": "", "constraints": [], "notices": [], "unchecked": [],
+                             # ends of the model process and thread switches while the run was alive (each run
+                             # sharing the process counts one: a sum over a batch counts an event once per run)
                              "restarts": 0, "restart_causes": []}
         self._current: dict = {}
 
