@@ -122,8 +122,9 @@ class Access:
         return name == BUNDLED or name in self.public_models or name in shipped_students()
 
     def admit(self, name: str) -> str:
-        """The model name as given, if a visitor may use it here; else ModelError with one sentence (the same for
-        everything refused, so the answer says nothing about what exists on the server)."""
+        """The model to load for what a visitor chose (in public mode a server as the operator listed it), if they
+        may use it here; else ModelError with one sentence, the same for everything refused, so the answer says
+        nothing about what exists on the server."""
         name = (name or "").strip()
         if not self.public:
             return name
