@@ -25,6 +25,7 @@ from irg.engine.backends import GenRequest
 from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
 from irg.engine.models import AdapterHooks, register_adapters
 from irg.engine.registry import ADAPTERS
+from tuning import effects
 from tuning.errors import AdapterError
 
 ADAPTER_DIR = paths.ASSETS / "adapters"
@@ -297,4 +298,5 @@ def ship(src: Path, dest: Path | None = None, prefix: str = "smollm2-135m") -> l
 # The engine reaches these through its hook (irg/engine/models.py); it never imports this package.
 for _name, _label in LABELS.items():
     ADAPTERS.register(_name, _label)
-register_adapters(AdapterHooks(find=find, draft_backend=draft_backend, students=students, apply=apply))
+register_adapters(AdapterHooks(find=find, draft_backend=draft_backend, students=students, apply=apply,
+                               helps=effects.helps, describe=effects.describe))

@@ -1,6 +1,6 @@
 """Benchmarks. `python -m irg.bench speed [--backend B ...] [--runs N]` prints one table per backend (`--adapters`: the
 tuned adapters' speed and llama.cpp under contention, irg/bench/adapters.py);
-`python -m irg.bench app` times the app in Chromium (irg/bench/app.py).
+`python -m irg.bench app` times the app in Chromium (irg/bench/app.py), `presets` runs each example there.
 
 Each backend is measured in its own fresh process (so start-up time and peak RSS
 are its own): process start -> model ready (first ever, with an empty cache, and
@@ -22,6 +22,7 @@ import threading
 import time
 from pathlib import Path
 
+from irg.bench import presets as bench_presets
 from irg.engine.backends import GenRequest
 from irg.engine.config import HYBRID_CRITIC, STRUCTURE, ConfigError, RunConfig
 from irg.engine.decoding import DecodingConstraints
@@ -211,7 +212,8 @@ def quality_main(args, argv: list[str]) -> int:
             items = suites.load(args.suite, args.split, args.n, args.data)
             base = RunConfig(max_iters=args.max_iters, budget=args.budget, max_new_tokens=args.max_new_tokens,
                              hybrid_critic=args.hybrid_critic, planner=args.planner, stop=args.stop,
-                             structure=args.structure, candidates=args.candidates).to_dict()
+                             structure=args.structure, candidates=args.candidates,
+                             repetition_penalty=args.repetition_penalty).to_dict()
         except (ValueError, OSError, ConfigError) as e:
             print(f"error: {e}")
             return 2
@@ -265,6 +267,7 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("--screenshot", help="save a full-page screenshot of a finished run here")
     w.add_argument("--burner", action="store_true", help="instead: forest runs with a CPU burner beside the app")
     w.add_argument("--adapter", help="instead: forest runs with this adapter toggled on (its label, e.g. 'LoRA adapter')")
+    bench_presets.add_parser(sub)  # a subcommand that parses and runs itself (set_defaults(run=...))
     q = sub.add_parser("quality", help="strategies over a task suite: results JSONL + HTML report (resumable)")
     q.add_argument("--suite", required=True, choices=SUITES.names())
     q.add_argument("--strategies", default="single_pass,best_of_n,self_consistency,irg_internal,irg_external,irg_hybrid")
@@ -281,6 +284,8 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--structure", default=RunConfig().structure, choices=list(STRUCTURE),
                    help="what a revision may use (each level includes the ones before; the ablation of issue 14)")
     q.add_argument("--candidates", type=int, default=1, help="drafts per IRG revision, ranked by the rules then log-prob")
+    q.add_argument("--repetition-penalty", type=float, default=RunConfig().repetition_penalty,
+                   help="every draft's repetition penalty (1 = none; issue 35's measurement)")
     q.add_argument("--model", default="bundled")
     q.add_argument("--backend", default=DEFAULT_BACKEND, choices=backend_choices())
     q.add_argument("--out", help="folder for results.jsonl, summary.json, report.html (default runs/quality/SUITE-SPLIT)")
@@ -358,6 +363,8 @@ def run_command(args: argparse.Namespace, argv: list[str]) -> int:
             Path(args.out).parent.mkdir(parents=True, exist_ok=True)
             Path(args.out).write_text(json.dumps(res, indent=1))
         return 0
+    if getattr(args, "run", None):
+        return args.run(args)
     if args.cmd == "app":
         from irg.bench import app as bench_app
 

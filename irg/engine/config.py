@@ -45,6 +45,10 @@ class RunConfig:
     # drafts per revision (IRG strategies): with 2+, the revision's candidates (one greedy, the rest sampled at
     # T 0.7) share the budget and the one meeting most constraints wins, ties broken by mean log-probability
     candidates: int = 1
+    # drafts: > 1 makes a token already written less likely (a greedy micro model loops: "a dog, a dog, a dog").
+    # The default is chosen by measurement (docs/results/no-debris.md). A draft after one that was debris is
+    # sampled instead of greedy (irg/engine/redraft.py).
+    repetition_penalty: float = 1.0
 
 
     def __post_init__(self) -> None:
@@ -58,7 +62,7 @@ class RunConfig:
         if self.final not in FINAL_MODES:
             raise ConfigError("The final answer must be 'best' (best-so-far) or 'last'.")
         for name in ("max_iters", "max_new_tokens", "critic_max_new_tokens", "planner_max_new_tokens", "budget",
-                     "time_limit", "temperature", "top_p", "seed", "candidates"):
+                     "time_limit", "temperature", "top_p", "seed", "candidates", "repetition_penalty"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
                 raise ConfigError(f"{name.replace('_', ' ')} must be a finite number (got {v!r}).")
@@ -82,6 +86,8 @@ class RunConfig:
             raise ConfigError(f"The token budget must be at most {MAX_BUDGET:,} (got {self.budget:g}); use 0 for none.")
         if not 0.0 <= self.temperature <= 2.0:
             raise ConfigError(f"Temperature must be between 0 and 2 (got {self.temperature}).")
+        if not 1.0 <= self.repetition_penalty <= 2.0:
+            raise ConfigError(f"The repetition penalty must be between 1 and 2 (got {self.repetition_penalty}; 1 = none).")
         if not 0.0 < self.top_p <= 1.0:
             raise ConfigError(f"top_p must be in (0, 1] (got {self.top_p}).")
         self.budget = int(self.budget)

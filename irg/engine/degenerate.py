@@ -5,6 +5,14 @@ A micro model under a mask it cannot live with (uppercase-only, a banned letter)
 checkers ("no lowercase letters": true) and is still worthless. `degeneration(text)` names what is wrong, or
 returns None; the analyzer turns it into a critical finding that zeroes the score, the loop never returns such a
 draft while a real one exists, and the planner drops the decoding constraint that was active when it happened.
+
+A greedy micro model also loops in plain prose: "a dog, a dog, a dog, / A dog, a dog, a dog". `tandem(text)` finds
+a phrase of 2-12 words said three times in a row (one word five times); `repeated_sentence(text)` a sentence of 5+
+words said three times anywhere; and, as the repetition check's critical level, a text where more than half of the
+4-word sequences repeat. Of the 2,883 distinct finals committed under assets/results/, the older rules flagged 223
+and these rules flag 398 more. A helper who had not seen the rules read 120 finals the older rules pass
+(60 that `tandem` flags, 60 it does not) and marked the loops: the two rules agree on 59 of its 61 flags (precision
+0.97) and find 59 of its 68 loops (docs/results/no-debris.md).
 """
 from __future__ import annotations
 
@@ -13,10 +21,48 @@ import zlib
 from collections import Counter
 
 MIN_CHARS = 24  # shorter answers ("Yes.", "My answer is no.") are judged by the checkers alone
+TANDEM = ((1, 5), *((n, 3) for n in range(2, 13)))  # (phrase length in words, times in a row that make a loop)
+_WORD = re.compile(r"\w+")
+
+
+def tandem(text: str) -> tuple[str, int] | None:
+    """The first phrase said over and over in a row ("a dog, a dog, a dog"), punctuation and case aside, and how
+    many times; None if there is none. One word must come 5 times ("Oh no, no no no!" is English), 2-12 words 3."""
+    ws = _WORD.findall(text.lower())
+    for n, times in TANDEM:
+        for i in range(len(ws) - times * n + 1):
+            g = ws[i:i + n]
+            if all(ws[i + k * n:i + (k + 1) * n] == g for k in range(1, times)):
+                k = times
+                while ws[i + k * n:i + (k + 1) * n] == g:
+                    k += 1
+                return " ".join(g), k
+    return None
+
+
+# A reply that only acknowledges the request ("Yes, I can do that.", "I'm ready to help. What's your request?"): the
+# micro model's way of answering a revision request with nothing. Every sentence of the answer must be one of these.
+_ACK = re.compile(
+    r"(?:(?:yes|sure|ok(?:ay)?|of course|certainly|absolutely|great|alright|all right)[,!.]?\s*)?"
+    r"(?:i(?:['’]m| am) (?:ready|here|happy|glad) to help(?: you)?(?: with (?:that|this|your request))?"
+    r"|i can(?: do (?:that|this|it)| help(?: you)?(?: with (?:that|this))?)?"
+    r"|i(?:['’]ll| will) (?:do (?:that|this|it|my best)|help(?: you)?)"
+    r"|i(?:['’]d| would) be (?:happy|glad) to(?: help(?: you)?)?(?: with (?:that|this))?"
+    r"|(?:what|how)(?: is|['’]s) your (?:request|question)|how can i (?:help|assist)(?: you)?(?: today)?"
+    r"|what (?:would|do) you (?:like|want)(?: me to (?:do|write))?(?: today)?"
+    r"|here (?:is|['’]s) (?:my|the|a) (?:answer|response|rewrite|revised answer)|let me (?:try|help))[.!?:]*", re.I)
+
+
+def non_answer(text: str) -> bool:
+    """Does the text only acknowledge the request, answering nothing?"""
+    parts = [s for s in re.split(r"(?<=[.!?:])\s+", text.strip()) if s]
+    return bool(parts) and len(parts) <= 3 and all(_ACK.fullmatch(s.strip(" \"'“”")) for s in parts)
 
 
 def degeneration(text: str) -> str | None:
     t = text.strip()
+    if non_answer(t):
+        return "it only acknowledges the request and answers nothing"
     lines = [ln.strip() for ln in t.splitlines() if ln.strip()]
     short = sum(len(ln) <= 2 for ln in lines)
     if (len(lines) >= 6 or (len(lines) >= 4 and len(t) >= MIN_CHARS)) and short / len(lines) >= 0.5:
@@ -38,7 +84,28 @@ def degeneration(text: str) -> str | None:
         top, n = Counter(w.lower() for w in words).most_common(1)[0]
         if n / len(words) >= 0.5:
             return f"'{top}' is {n} of its {len(words)} words"
+    if (loop := tandem(t)) is not None:
+        return f"it says '{loop[0]}' {loop[1]} times in a row"
+    if (again := repeated_sentence(t)) is not None:
+        return f"the sentence '{again[0][:60]}' comes {again[1]} times"
+    ws = _WORD.findall(t.lower())
+    if len(ws) >= 20:  # the repetition check's critical level (checks.py): most of the text is said twice or more
+        grams = [tuple(ws[i:i + 4]) for i in range(len(ws) - 3)]
+        if 1 - len(set(grams)) / len(grams) > 0.5:
+            return f"{1 - len(set(grams)) / len(grams):.0%} of its 4-word sequences repeat"
     return None
+
+
+def repeated_sentence(text: str, min_words: int = 5, times: int = 3) -> tuple[str, int] | None:
+    """A sentence or line of `min_words`+ words said `times` or more times anywhere in the text (a loop that wanders
+    off and comes back), and how often; None if there is none."""
+    seen: Counter = Counter()
+    for m in _UNIT.finditer(text):
+        key = " ".join(_WORD.findall(m.group(0).lower()))
+        if len(key.split()) >= min_words:
+            seen[key] += 1
+    top = seen.most_common(1)
+    return top[0] if top and top[0][1] >= times else None
 
 
 _UNIT = re.compile(r"[^\n.!?]*(?:[.!?]+[\"”')*]*|\n|$)")
@@ -53,8 +120,21 @@ def trim_loop(text: str) -> str | None:
     for m in _UNIT.finditer(text):
         key = " ".join(re.findall(r"\w+", m.group(0).lower()))
         if len(key.split()) >= 3 and key in seen:
-            kept = text[:m.start()].rstrip()
+            kept = whole(text[:m.start()].rstrip())
             return kept if len(kept) >= MIN_CHARS and not degeneration(kept) else None
         if key:
             seen.add(key)
     return None
+
+
+_OPEN_END = re.compile(r"(?:[,;:(\[{\-–—]|\b(?:and|or|but|the|a|an|of|to|with|in|on|for|that|which|is|are))\s*$", re.I)
+_SENTENCE_END = re.compile(r"[.!?…][\"”')\]*]*(?=\s|$)")
+
+
+def whole(kept: str) -> str:
+    """What a loop cut leaves, ending on a whole sentence: a text cut after "a dog, a dog," would end mid-sentence,
+    so it goes back to the last sentence end ("" if there is none). A line that ends without a mark (a poem's) stays."""
+    if not _OPEN_END.search(kept):
+        return kept
+    ends = list(_SENTENCE_END.finditer(kept))
+    return kept[:ends[-1].end()] if ends else ""

@@ -113,3 +113,4 @@ class Final(Event):
     stop_reason: str
     mode: str  # "best" or "last": which of the two `answer` is
     restarts: list[dict] = field(default_factory=list)  # model-process restarts while it ran (Backend.recoveries)
+    unusable: str = ""  # why the answer is debris (irg/engine/degenerate.py) when every draft was: then it is no answer

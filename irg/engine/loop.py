@@ -19,6 +19,7 @@ from irg.engine.config import RunConfig
 from irg.engine.constraints import Constraint, conflicts, from_dict
 from irg.engine.constraints.detect import read_prompt
 from irg.engine.decoding import DecodingConstraints
+from irg.engine import redraft
 from irg.engine.degenerate import degeneration
 from irg.engine.errors import InputError  # noqa: F401 — raised here, importable from here as before
 from irg.engine.events import (
@@ -180,11 +181,13 @@ class RunContext:
 
     # ---- modules ----------------------------------------------------------------
     def draft_request(self, messages: list[dict], constraints: DecodingConstraints | None = None,
-                      temperature: float | None = None, seed: int | None = None) -> GenRequest | None:
+                      temperature: float | None = None, seed: int | None = None,
+                      repetition_penalty: float = 1.0) -> GenRequest | None:
         """A draft request sized to the remaining budget, or None if the budget cannot pay for one."""
         req = GenRequest(messages, max_new_tokens=self.config.max_new_tokens,
                          temperature=self.config.temperature if temperature is None else temperature,
-                         top_p=self.config.top_p, seed=seed, constraints=constraints or DecodingConstraints())
+                         top_p=self.config.top_p, seed=seed, constraints=constraints or DecodingConstraints(),
+                         repetition_penalty=max(self.config.repetition_penalty, repetition_penalty))
         left = self.budget_left()
         if left is not None:
             prompt_tokens = self.drafter.count_prompt_tokens(req)
@@ -287,7 +290,7 @@ class RunContext:
         last = its[-1]
         answer = best.draft if self.config.final == "best" else last.draft
         yield Final(answer, last.draft, best.draft, best.index, best.report.score, last.report.score,
-                    self.tokens, self.seconds, reason, self.config.final, restarts)
+                    self.tokens, self.seconds, reason, self.config.final, restarts, degeneration(answer) or "")
 
 
 def irg_loop(ctx: RunContext, reflection: str, strategy: str) -> Iterator[Event]:
@@ -305,7 +308,8 @@ def irg_loop(ctx: RunContext, reflection: str, strategy: str) -> Iterator[Event]
             break
         t_it, tok_it = time.perf_counter(), ctx.tokens
         msgs = draft_messages(ctx.prompt, ctx.task, plan, previous, ctx.config.include_previous_draft)
-        req = ctx.draft_request(msgs, plan.constraints if plan else None)
+        req = ctx.draft_request(msgs, plan.constraints if plan else None,
+                                **redraft.settings(ctx.iterations, ctx.config, i))
         if req is None:
             reason = "budget"
             break
@@ -355,6 +359,7 @@ def irg_loop(ctx: RunContext, reflection: str, strategy: str) -> Iterator[Event]
                                 None if left is None else left - MIN_DRAFT_TOKENS, ctx.cancel)
             ctx.tokens += plan.tokens
             it.plan = plan
+            plan.redraft = redraft.note(ctx.iterations, ctx.config, i + 1)
             yield PlanDone(i, plan.to_dict(), plan.tokens, round(time.perf_counter() - t, 4))
             # a degenerate draft is not shown back to the model: it would copy the debris
             previous = None if any(f.kind == "degenerate" for f in report.findings) else text

@@ -63,6 +63,8 @@ class AdapterHooks:
     draft_backend: Callable[..., object]  # (model, kind or path, backend="auto") -> a backend with the adapter on
     students: Callable[[], dict]  # distilled students shipped as whole models: name -> shipped
     apply: Callable  # (transformers model, path, kind) -> the model with the adapter applied (AdapterError if not)
+    helps: Callable[[str], bool] | None = None  # name -> offered by default (its measured effect is not negative)
+    describe: Callable[[str], str] | None = None  # name -> a few words: what it does, its measured effect
 
 
 _adapters: list[AdapterHooks] = []

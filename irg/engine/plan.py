@@ -44,6 +44,7 @@ class Plan:
     scaffold: list[str] = field(default_factory=list)  # what the program lays down for the next draft (irg/engine/scaffold.py)
     conflicts: list[str] = field(default_factory=list)  # constraints that cannot both be enforced, and what was let go
     out_of_reach: list[str] = field(default_factory=list)  # constraints no mechanism can make the model meet (said once)
+    redraft: str = ""  # how the next draft is drawn when it is not as configured (after debris: sampled, penalised)
 
     def to_dict(self) -> dict:
         d = asdict(self)

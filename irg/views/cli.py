@@ -36,6 +36,7 @@ HELP = {
                  "the program opens and the model fills (default)",
     "candidates": "drafts per IRG revision (1-4): ranked by constraints met, then mean log-probability",
     "hybrid_critic": "always, or when_rules_pass: irg_hybrid asks the model critic only once the rules find nothing critical",
+    "repetition_penalty": "drafts: 1 = none; above 1 a token already written is less likely",
 }
 
 
@@ -115,6 +116,8 @@ def print_events(events, out=None) -> None:
                 w(f"   out of reach: {c}\n")
             for c in ev.plan.get("relaxed", []):
                 w(f"   relaxed after a degenerate draft: {c}\n")
+            if ev.plan.get("redraft"):
+                w(f"   redraft: {ev.plan['redraft']}\n")
         elif isinstance(ev, etypes.IterationDone):
             w(f"── iteration {ev.iteration} done: score {ev.score:.2f}, {ev.tokens_cum} tokens so far, {ev.seconds_cum:.1f}s\n")
         elif isinstance(ev, etypes.Stopped):
@@ -122,6 +125,8 @@ def print_events(events, out=None) -> None:
         elif isinstance(ev, etypes.Final):
             w(f"\n══ final answer ({ev.mode}: iteration {ev.best_iteration if ev.mode == 'best' else 'last'}, "
               f"score {ev.best_score if ev.mode == 'best' else ev.last_score:.2f}, {ev.tokens_total} tokens, {ev.seconds:.1f}s) ══\n")
+            if ev.unusable:
+                w(f"(the model did not produce a usable answer: every draft was debris — {ev.unusable})\n")
             w(ev.answer + "\n")
 
 

@@ -30,6 +30,11 @@ class Preset:
     answer: str | None = None  # exact result: a number, or a word that must appear
     reference: str | None = None  # a model answer to compare with (shown, not scored here)
     note: str = ""
+    strategy: str = "irg_hybrid"  # picking the example also picks this strategy ...
+    adapter: str | None = None  # ... and this tuned adapter (its name, e.g. "lora"), where the model has it
+    # True for the examples that exist to show the key rejecting what the rules accept (a wrong sum, stated
+    # correctly step by step): their card says so, and the browser test does not ask them to meet the key
+    key_may_fail: bool = False
 
     def answer_ok(self, text: str) -> bool | None:
         """None without an exact result; numbers compare as numbers, words as whole words."""
@@ -52,6 +57,11 @@ class Preset:
 @lru_cache(maxsize=1)
 def load(path: Path = PRESETS_FILE) -> tuple[Preset, ...]:
     return tuple(Preset(**p) for p in json.loads(path.read_text())) if path.exists() else ()
+
+
+KEY_MAY_FAIL = ("This example is here to show the answer key rejecting what the rules accept: the rules check every "
+                "step the model writes, not whether the final number answers the question, so a run may end "
+                "\u201cdone\u201d with a wrong result.")
 
 
 def titles() -> list[str]:

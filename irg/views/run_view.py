@@ -12,7 +12,8 @@ from irg.engine import events as etypes  # the event types (ev is an event)
 from irg.engine.record import Recorder
 from irg.evaluation.anytime import AnytimeCurve
 from irg.views import scratch
-from irg.views.presets import Preset
+from irg.engine.registry import ADAPTERS
+from irg.views.presets import KEY_MAY_FAIL, Preset
 from irg.views.textdiff import diff_html, diff_markdown
 
 SEV_DOT = "<span class='irg-dot'>●</span>"  # coloured by CSS; plain glyphs render where emoji fonts are missing
@@ -127,6 +128,8 @@ class RunView:
                 items += "".join(f"<li class='irg-lock'>enforced while decoding: {html.escape(x)}</li>" for x in p["constraints_text"])
                 items += "".join(f"<li class='irg-lock'>relaxed after a degenerate draft: {html.escape(x)}</li>"
                                  for x in p.get("relaxed", []))
+                if p.get("redraft"):
+                    items += f"<li class='irg-lock'>↻ {html.escape(p['redraft'])}</li>"
                 items += "".join(f"<li class='irg-conflict'>⚠ {html.escape(x)}</li>" for x in p.get("conflicts", []))
                 items += "".join(f"<li class='irg-conflict'>out of reach: {html.escape(x)}</li>" for x in p.get("out_of_reach", []))
                 if p["constraints"].get("grammar"):
@@ -151,7 +154,9 @@ class RunView:
             return "<div class='irg-final'><i>No answer: the run ended before a draft was written.</i></div>"
         which = f"iteration {f.best_iteration} (best so far)" if f.mode == "best" else "the last draft"
         score = f.best_score if f.mode == "best" else f.last_score
-        out = [f"<div class='irg-text irg-answer'>{html.escape(f.answer)}</div>",
+        out = [f"<div class='irg-unusable'>⚠ <b>The model did not produce a usable answer.</b> Every draft was debris "
+               f"({html.escape(f.unusable)}); the least bad one is shown below, and it is not an answer.</div>"] if f.unusable else []
+        out += [f"<div class='irg-text irg-answer'>{html.escape(f.answer)}</div>",
                f"<div class='irg-meta'>{html.escape(which)} · score {score:.2f} · {f.tokens_total} tokens · {f.seconds:.1f} s · "
                f"stopped: {html.escape(self.stopped)} · Anytime Index {_ai(self.curve.index())}</div>"]
         if self.preset is not None:
@@ -159,6 +164,8 @@ class RunView:
             if chk["total"]:
                 ticks = " ".join(f"{'✔' if ok else '✘'} {html.escape(label)}" for label, ok in chk["items"])
                 out.append(f"<div class='irg-key'><b>Answer key {chk['met']}/{chk['total']}:</b> {ticks}</div>")
+                if self.preset.key_may_fail and chk["met"] < chk["total"]:
+                    out.append(f"<div class='irg-key irg-meta'>{html.escape(KEY_MAY_FAIL)}</div>")
             if self.preset.reference:
                 out.append(f"<div class='irg-key'><b>Reference answer:</b> {html.escape(self.preset.reference)}</div>")
         if self.first_draft and f.answer.strip() != self.first_draft.strip():
@@ -255,7 +262,9 @@ def glance(plan: dict) -> str:
 def preset_markdown(p: Preset) -> str:
     bits = [f"Constraints: {', '.join(c['kind'].replace('_', ' ') for c in p.constraints)}" if p.constraints else ""]
     bits += [f"exact result: **{p.answer}**" if p.answer else "", f"reference: _{p.reference}_" if p.reference else ""]
-    return " · ".join(b for b in bits if b) + (f"\n\n{p.note}" if p.note else "")
+    bits += [f"runs with **{p.strategy}**" + (f" and the {ADAPTERS.get(p.adapter, p.adapter)}" if p.adapter else "")]
+    note = "\n\n".join(x for x in (p.note, KEY_MAY_FAIL if p.key_may_fail else "") if x)
+    return " · ".join(b for b in bits if b) + (f"\n\n{note}" if note else "")
 
 
 CARD_CSS = """
@@ -277,6 +286,7 @@ CARD_CSS = """
 .irg-col-head { font-size: 1.1em; margin-bottom: 4px; }
 .irg-col .irg-card { padding: 6px 8px; }
 .irg-answer { border-left-color: #1a7f37; }
+.irg-unusable { margin: 6px 0; padding: 6px 10px; border-left: 4px solid #cf222e; background: #fff5f5; }
 .irg-critique ul, .irg-plan ul { margin: 4px 0 8px 0; padding-left: 20px; }
 .irg-plan { border-top: 1px dashed #d0d7de; padding-top: 4px; }
 .irg-rendered { border-top: 1px dashed #d0d7de; padding-top: 4px; }

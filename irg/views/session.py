@@ -89,8 +89,9 @@ def load_model(model: str):
 ADAPTER_OFF = "off"
 
 
-def adapter_choices(model: str) -> list[str]:
-    """The toggle's choices for this model: "off" plus the label of each shipped adapter ([] = hide the toggle)."""
+def adapter_names(model: str, experimental: bool = False) -> list[str]:
+    """The shipped adapters the toggle offers for this model: those measured to help (or not measured), and with
+    `experimental` also those measured worse than no adapter (tuning/effects.py)."""
     hooks = adapters()
     if hooks is None:  # no adapter package registered (e.g. a slim Space)
         return []
@@ -98,7 +99,21 @@ def adapter_choices(model: str) -> list[str]:
         found = hooks.find(admitted(model))
     except ModelError:
         return []
-    return [ADAPTER_OFF, *[label_of(k) for k in found]] if found else []
+    return [k for k in found if experimental or hooks.helps is None or hooks.helps(k)]
+
+
+def adapter_options(model: str, experimental: bool = False) -> list[tuple[str, str]]:
+    """(what the toggle shows, its value) for each choice: "off", then each offered adapter's label with a few words
+    on what it does and its measured effect. [] = hide the toggle."""
+    names = adapter_names(model, experimental)
+    describe = getattr(adapters(), "describe", None)
+    return [(ADAPTER_OFF, ADAPTER_OFF), *[(f"{label_of(k)} · {describe(k)}" if describe else label_of(k), label_of(k))
+                                          for k in names]] if names else []
+
+
+def adapter_choices(model: str, experimental: bool = False) -> list[str]:
+    """The toggle's values for this model: "off" plus the label of each offered adapter ([] = hide the toggle)."""
+    return [value for _, value in adapter_options(model, experimental)]
 
 
 def label_of(adapter: str) -> str:

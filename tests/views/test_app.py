@@ -8,6 +8,7 @@ import pytest
 from irg.engine.config import RunConfig
 from irg.engine.constraints import extract_all
 from irg.engine.events import DraftDone, Final, IterationDone
+from irg.engine.registry import STRATEGIES
 from irg.engine.strategies import run
 from irg.evaluation.anytime import AnytimeCurve, anytime_index
 from irg.evaluation.summary import summarize
@@ -85,6 +86,14 @@ def test_preset_constraints_are_what_the_engine_extracts(preset):
     got = sorted(json.dumps(c.to_dict(), sort_keys=True) for c in extract_all(preset.prompt))
     assert got == sorted(json.dumps(c, sort_keys=True) for c in preset.constraints)
     assert preset.constraints or preset.answer  # every preset can be checked
+
+
+@pytest.mark.parametrize("preset", presets.load(), ids=lambda p: p.id)
+def test_each_preset_names_a_strategy_an_offered_adapter_and_says_if_its_key_may_fail(preset):
+    assert preset.strategy in STRATEGIES
+    assert preset.adapter is None or session.label_of(preset.adapter) in session.adapter_choices("bundled")
+    assert preset.key_may_fail == (preset.id in ("apples", "train", "savings"))  # only the maths ones, which say so
+    assert (presets.KEY_MAY_FAIL in run_view.preset_markdown(preset)) == preset.key_may_fail
 
 
 def test_preset_answer_key():
@@ -258,6 +267,16 @@ def shipped(tmp_path, monkeypatch, model_dir):
 def test_adapter_toggle_only_for_models_that_have_one(shipped, model_dir):
     assert session.adapter_choices(model_dir) == ["off", "GAN-tuned adapter"]
     assert session.adapter_choices("no/such-model") == []
+
+
+def test_adapters_measured_worse_than_none_wait_behind_the_experimental_setting():
+    shown = session.adapter_options("bundled")
+    assert [v for _, v in shown] == ["off", "GAN-tuned adapter", "LoRA adapter"]
+    assert all("ROUGE-1 +" in label for label, _ in shown[1:])  # what it does and its measured effect
+    every = dict((v, label) for label, v in session.adapter_options("bundled", experimental=True))
+    assert {"Loop-taught LoRA", "Loop-taught GAN adapter", "Loop-taught adapter (MLE only)"} <= set(every)
+    assert "-5 points [-12, +2]" in every["Loop-taught LoRA"]  # the measured effect, negative, with its CI
+    assert session.load_draft_backend("bundled", "nonsense")[1].startswith("Unknown adapter")
 
 
 def final_of(outs):

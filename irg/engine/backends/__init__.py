@@ -27,11 +27,14 @@ class GenRequest:
     seed: int | None = None
     constraints: DecodingConstraints = field(default_factory=DecodingConstraints)
     logprobs: bool = False  # report the mean log-probability of the generated tokens (ranking candidates)
+    # > 1 makes tokens already in the text less likely (llama.cpp: the last 64 tokens; transformers: the whole
+    # sequence). Not sent to a remote server: the OpenAI protocol has no such field.
+    repetition_penalty: float = 1.0
 
     def sampling_key(self) -> tuple:
         """Requests with equal keys can share one batched call. The seed is not part of it: the rows of one
         tensor call draw different samples from the first request's seed, which keeps a batch reproducible."""
-        return (self.max_new_tokens, self.temperature, self.top_p, repr(self.constraints))
+        return (self.max_new_tokens, self.temperature, self.top_p, self.repetition_penalty, repr(self.constraints))
 
 
 @dataclass

@@ -174,6 +174,8 @@ class TransformersBackend(Backend):
             kw.update(stop_strings=list(c.stop_strings), tokenizer=self.tokenizer)
         if c.no_repeat_ngram:
             kw["no_repeat_ngram_size"] = c.no_repeat_ngram
+        if req.repetition_penalty != 1.0:
+            kw["repetition_penalty"] = req.repetition_penalty
         if req.logprobs:  # the processed scores of each step: log-probabilities of the chosen tokens
             kw.update(output_scores=True, return_dict_in_generate=True)
         return kw

@@ -170,7 +170,7 @@ class LlamaCppBackend(Backend):
         body = {
             "prompt": prompt, "n_predict": n_predict, "stream": True, "cache_prompt": self.cache_prompt,
             "temperature": req.temperature, "top_p": req.top_p if req.temperature > 0 else 1.0,
-            "top_k": 0 if req.temperature > 0 else 1, "min_p": 0.0, "repeat_penalty": 1.0,
+            "top_k": 0 if req.temperature > 0 else 1, "min_p": 0.0, "repeat_penalty": req.repetition_penalty,
             "seed": req.seed if req.seed is not None else -1, "ignore_eos": ignore_eos,
         }
         banned = self.banned_ids(c)

@@ -1,0 +1,137 @@
+"""Issue 35: debris is never done — the loop guard (a phrase said over and over), a loop cut that ends mid-sentence,
+the redraft after debris (sampled, penalised), and the final that says plainly when there is no usable answer."""
+import threading
+
+import pytest
+
+from irg.engine import redraft
+from irg.engine.backends import Backend, Generation
+from irg.engine.config import ConfigError, RunConfig
+from irg.engine.degenerate import degeneration, repeated_sentence, tandem, trim_loop, whole
+from irg.engine.events import Final, PlanDone, Stopped
+from irg.engine.record import Recorder
+from irg.engine.render import trimmed
+from irg.engine.strategies import run
+
+LIMERICK_DEBRIS = "In the heart of the earth, a dog, a dog, a dog,\nA dog, a dog, a dog,"  # the issue's final
+
+
+@pytest.mark.parametrize("text,what", [
+    (LIMERICK_DEBRIS, "'a dog' 6 times in a row"),
+    ("I hope you're happy. I hope you're happy, I hope you're happy", "'i hope you re happy' 3 times"),
+    ("The stars say, The stars say, The stars say, the night is long.", "'the stars say' 3 times"),
+    ("Ravi + Ken =\nRavi + Ken =\nRavi + Ken =\nRavi + Ken =", "'ravi ken' 4 times"),
+    ("Yes, I can do that.", "only acknowledges the request"),  # the 'Start with Yes' example's old final
+    ("I'm ready to help. What's your request?", "only acknowledges the request"),
+    ("It is lovely. The penguin was happy to eat fish. We walked on. The penguin was happy to eat fish. Then it "
+     "rained. The penguin was happy to eat fish.", "the sentence 'the penguin was happy to eat fish' comes 3 times"),
+])
+def test_a_phrase_said_over_and_over_is_debris(text, what):
+    assert what in degeneration(text)
+
+
+@pytest.mark.parametrize("text", [
+    "It was very, very, very cold, so we stayed at home and read.",
+    'Once I saw a lightning bolt and said, "Oh no, no no no!" Then I laughed and went inside.',
+    "Day 1: walk the coast.\nDay 2: visit the castle.\nDay 3: rest by the sea.",
+    '{"name": "Luna", "colour": "grey", "toy": "a ball", "food": "fish"}',
+    "There once was a dog from the bay,\nWho wanted to run and to play.\nHe dug in the sand,\nHe ran on the land,\n"
+    "And slept at the end of the day.",
+    "Yes, yes, it is a good habit. Reading every day keeps the mind sharp.",
+    "Yes.", "My answer is yes.", "Sure, I can help with that. Reading every day is good for you.",
+])
+def test_english_repetition_is_not_debris(text):
+    assert degeneration(text) is None
+
+
+def test_tandem_counts_how_many_times_and_repeated_sentence_needs_three():
+    assert tandem("a dog, a dog, a dog, a dog") == ("a dog", 4)
+    assert tandem("a dog and a dog") is None
+    assert repeated_sentence("The sea is very wide today. The sea is very wide today. Then rain.") is None
+
+
+def test_a_loop_cut_ends_on_a_whole_sentence_or_is_not_made():
+    assert whole("The sea is wide. Waves come and go, and") == "The sea is wide."
+    assert whole("There once was a dog from the bay") == "There once was a dog from the bay"  # a poem's line
+    assert whole("a dog, a dog,") == ""
+    looped = "The sea is wide and blue. Waves come and go, and\nWaves come and go, and\nWaves come and go, and"
+    assert trim_loop(looped) == "The sea is wide and blue."
+    # the issue's limerick: what a cut would leave is the loop's seed, so no cut is made and the draft stays debris
+    draft = LIMERICK_DEBRIS + "\n" + "A dog, a dog, a dog,\n" * 20
+    assert trim_loop(draft) is None and trimmed(draft) == (draft, [])
+    assert degeneration(draft)
+
+
+class Looping(Backend):
+    """Greedy drafts loop; sampled ones (after debris) are real text. Records every request."""
+
+    context_length = 2048
+    model_id = "looping"
+
+    def __init__(self, sampled="There once was a dog from the bay. He ran in the sun every day."):
+        self.sampled, self.requests = sampled, []
+
+    def _pieces(self, req, cancel, stream):
+        self.requests.append(req)
+        critic = "critic" in str(req.messages).lower() or req.constraints.forced_prefix not in ("",)
+        text = (req.constraints.forced_prefix + "No problems.") if critic else (
+            self.sampled if req.temperature > 0 else "A dog, " * 40)
+        yield text
+        stream.result = Generation(text, 20, len(text.split()), "length" if "dog, A" in text else "stop", 0.0)
+
+    def count_tokens(self, text):
+        return len(text.split())
+
+    def count_prompt_tokens(self, req):
+        return 20
+
+    def truncate(self, text, max_tokens):
+        return " ".join(text.split()[:max_tokens])
+
+
+def drafts(eng):
+    return [r for r in eng.requests if r.max_new_tokens == RunConfig().max_new_tokens]
+
+
+def test_after_debris_the_next_draft_is_sampled_with_the_ngram_guard_and_the_run_ends_on_real_text():
+    eng = Looping()
+    evs = list(run("Write a limerick about a dog.", eng, RunConfig(strategy="irg_external", max_iters=4)))
+    first, second = drafts(eng)[:2]
+    penalised = Looping()
+    list(run("Write a limerick about a dog.", penalised, RunConfig(strategy="irg_external", repetition_penalty=1.1)))
+    assert all(r.repetition_penalty == 1.1 for r in drafts(penalised))  # the run's own penalty, on every draft
+    assert first.temperature == 0 and first.repetition_penalty == 1.0
+    assert second.temperature == redraft.TEMPERATURE and second.repetition_penalty == 1.0
+    assert second.seed is not None and second.constraints.no_repeat_ngram  # seeded: reproducible; the n-gram guard
+    plan = next(e for e in evs if isinstance(e, PlanDone))
+    assert "debris" in plan.plan["redraft"]
+    final = next(e for e in evs if isinstance(e, Final))
+    assert final.answer.startswith("There once was") and not final.unusable
+
+
+def test_a_run_that_only_wrote_debris_is_never_done_and_says_so():
+    eng = Looping(sampled="A dog, " * 40)  # even sampled, it loops
+    rec = Recorder("x")
+    evs = list(rec.wrap(run("Write a limerick about a dog.", eng, RunConfig(strategy="irg_external", max_iters=3))))
+    stop = next(e for e in evs if isinstance(e, Stopped))
+    final = next(e for e in evs if isinstance(e, Final))
+    assert stop.reason == "max_iters" and len(drafts(eng)) == 3  # every draft redone; never "no critical problem left"
+    assert final.unusable and rec.record["unusable"] == final.unusable
+    single = next(e for e in run("Write about a dog.", Looping(), RunConfig(strategy="single_pass")) if isinstance(e, Final))
+    assert single.unusable  # every strategy's final says so
+
+
+def test_the_repetition_penalty_is_a_validated_setting():
+    assert RunConfig(repetition_penalty=1.1).repetition_penalty == 1.1
+    for bad in (0.5, 2.5, float("nan")):
+        with pytest.raises(ConfigError):
+            RunConfig(repetition_penalty=bad)
+
+
+def test_penalty_off_is_the_plain_model_and_on_changes_a_tiny_models_greedy_draft(backend):
+    from irg.engine.backends import GenRequest
+
+    msgs = [{"role": "user", "content": "Write about the sea."}]
+    plain = backend.generate(GenRequest(msgs, max_new_tokens=24), threading.Event()).text
+    assert backend.generate(GenRequest(msgs, max_new_tokens=24, repetition_penalty=1.0)).text == plain
+    assert backend.generate(GenRequest(msgs, max_new_tokens=24, repetition_penalty=2.0)).text != plain
