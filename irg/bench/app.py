@@ -171,7 +171,7 @@ def measure(runs: int, chromium: str, screenshot: str | None) -> dict:
         out["run_to_first_token_ms"] = statistics.median(r["first"] for r in forest)
         if screenshot:
             pg.screenshot(path=screenshot, full_page=True)
-        for title in ("Maths: pocket money", "Limerick with forbidden words"):
+        for title in ("Maths: pocket money", "Forbidden words"):
             pick_preset(pg, title)
             rs = [_run(pg, title) for _ in range(runs)]
             out[title] = {"median_seconds": statistics.median(r["done"] for r in rs) / 1000,
@@ -235,7 +235,7 @@ def print_report(r: dict) -> None:
     print(f"cold first run (model load included): Run -> first token {r['cold_first_run']['first'] / 1000:.2f} s, "
           f"done in {r['cold_first_run']['done'] / 1000:.1f} s")
     print(f"warm, median of {r['runs']}: Run -> first streamed token {r['run_to_first_token_ms']:.0f} ms (forest preset)")
-    for title in ("Maths: pocket money", "Limerick with forbidden words"):
+    for title in ("Maths: pocket money", "Forbidden words"):
         x = r[title]
         print(f"irg_hybrid on '{title}': {x['median_seconds']:.1f} s, iterations {x['iterations']}, "
               f"first token {x['run_to_first_token_ms']:.0f} ms")

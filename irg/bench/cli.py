@@ -22,6 +22,7 @@ import threading
 import time
 from pathlib import Path
 
+from irg.bench import debris as bench_debris
 from irg.bench import presets as bench_presets
 from irg.engine.backends import GenRequest
 from irg.engine.config import HYBRID_CRITIC, STRUCTURE, ConfigError, RunConfig
@@ -267,7 +268,8 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("--screenshot", help="save a full-page screenshot of a finished run here")
     w.add_argument("--burner", action="store_true", help="instead: forest runs with a CPU burner beside the app")
     w.add_argument("--adapter", help="instead: forest runs with this adapter toggled on (its label, e.g. 'LoRA adapter')")
-    bench_presets.add_parser(sub)  # a subcommand that parses and runs itself (set_defaults(run=...))
+    bench_presets.add_parser(sub)  # subcommands that parse and run themselves (set_defaults(run_command=...))
+    bench_debris.add_parser(sub)
     q = sub.add_parser("quality", help="strategies over a task suite: results JSONL + HTML report (resumable)")
     q.add_argument("--suite", required=True, choices=SUITES.names())
     q.add_argument("--strategies", default="single_pass,best_of_n,self_consistency,irg_internal,irg_external,irg_hybrid")
@@ -363,8 +365,8 @@ def run_command(args: argparse.Namespace, argv: list[str]) -> int:
             Path(args.out).parent.mkdir(parents=True, exist_ok=True)
             Path(args.out).write_text(json.dumps(res, indent=1))
         return 0
-    if getattr(args, "run", None):
-        return args.run(args)
+    if getattr(args, "run_command", None):
+        return args.run_command(args)
     if args.cmd == "app":
         from irg.bench import app as bench_app
 

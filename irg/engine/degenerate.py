@@ -10,9 +10,10 @@ A greedy micro model also loops in plain prose: "a dog, a dog, a dog, / A dog, a
 a phrase of 2-12 words said three times in a row (one word five times); `repeated_sentence(text)` a sentence of 5+
 words said three times anywhere; and, as the repetition check's critical level, a text where more than half of the
 4-word sequences repeat. Of the 2,883 distinct finals committed under assets/results/, the older rules flagged 223
-and these rules flag 398 more. A helper who had not seen the rules read 120 finals the older rules pass
-(60 that `tandem` flags, 60 it does not) and marked the loops: the two rules agree on 59 of its 61 flags (precision
-0.97) and find 59 of its 68 loops (docs/results/no-debris.md).
+and these rules flag 424 more. A helper who had not seen the rules read 120 finals the older rules pass (60 that a
+first `tandem` flagged, 60 it did not) and marked the loops: these rules agree on 59 of their 61 flags (precision
+0.97) and find 59 of its 68 loops (the sentence rule was added after that reading; docs/results/no-debris.md).
+A reply that only acknowledges the request ("Yes, I can do that.") is no answer either (`non_answer`).
 """
 from __future__ import annotations
 
@@ -27,11 +28,14 @@ _WORD = re.compile(r"\w+")
 
 def tandem(text: str) -> tuple[str, int] | None:
     """The first phrase said over and over in a row ("a dog, a dog, a dog"), punctuation and case aside, and how
-    many times; None if there is none. One word must come 5 times ("Oh no, no no no!" is English), 2-12 words 3."""
+    many times; None if there is none. One word must come 5 times ("Oh no, no no no!" is English), 2-12 words 3. A
+phrase with a number in it is never one: sums are written that way."""
     ws = _WORD.findall(text.lower())
     for n, times in TANDEM:
         for i in range(len(ws) - times * n + 1):
             g = ws[i:i + n]
+            if any(w.isdigit() for w in g):
+                continue  # working, not a loop: "5 + 5 + 5 + 5 + 5 = 25", "4 apples + 4 apples + 4 apples"
             if all(ws[i + k * n:i + (k + 1) * n] == g for k in range(1, times)):
                 k = times
                 while ws[i + k * n:i + (k + 1) * n] == g:
@@ -53,15 +57,21 @@ _ACK = re.compile(
     r"|here (?:is|['’]s) (?:my|the|a) (?:answer|response|rewrite|revised answer)|let me (?:try|help))[.!?:]*", re.I)
 
 
+_INTERJECTION = re.compile(r"(?:yes|sure|ok(?:ay)?|of course|certainly|absolutely|great|alright|all right)[.!]*", re.I)
+
+
 def non_answer(text: str) -> bool:
-    """Does the text only acknowledge the request, answering nothing?"""
-    parts = [s for s in re.split(r"(?<=[.!?:])\s+", text.strip()) if s]
-    return bool(parts) and len(parts) <= 3 and all(_ACK.fullmatch(s.strip(" \"'“”")) for s in parts)
+    """Does the text only acknowledge the request, answering nothing? ("Yes! I'd be happy to help!")"""
+    parts = [s.strip(" \"'“”") for s in re.split(r"(?<=[.!?:])\s+", text.strip()) if s]
+    said = [s for s in parts if not _INTERJECTION.fullmatch(s)]  # "Yes!" alone is an answer; before a pledge, not
+    return bool(said) and len(parts) <= 4 and all(_ACK.fullmatch(s) for s in said)
 
 
-def degeneration(text: str) -> str | None:
+def degeneration(text: str, loops: bool = True) -> str | None:
+    """What is wrong with `text` if it is debris, else None. `loops=False`: the guard as it was before issue 35
+    (no loop rules, no non-answers), kept so that measurements can say what the stricter guard changed."""
     t = text.strip()
-    if non_answer(t):
+    if loops and non_answer(t):
         return "it only acknowledges the request and answers nothing"
     lines = [ln.strip() for ln in t.splitlines() if ln.strip()]
     short = sum(len(ln) <= 2 for ln in lines)
@@ -84,6 +94,8 @@ def degeneration(text: str) -> str | None:
         top, n = Counter(w.lower() for w in words).most_common(1)[0]
         if n / len(words) >= 0.5:
             return f"'{top}' is {n} of its {len(words)} words"
+    if not loops:
+        return None
     if (loop := tandem(t)) is not None:
         return f"it says '{loop[0]}' {loop[1]} times in a row"
     if (again := repeated_sentence(t)) is not None:
@@ -127,7 +139,8 @@ def trim_loop(text: str) -> str | None:
     return None
 
 
-_OPEN_END = re.compile(r"(?:[,;:(\[{\-–—]|\b(?:and|or|but|the|a|an|of|to|with|in|on|for|that|which|is|are))\s*$", re.I)
+_OPEN_END = re.compile(r"(?:[,;:(\[{\-–—]|\b(?:and|or|but|so|because|when|while|if|as|the|a|an|my|your|his|her|its|"
+                       r"their|our|this|of|to|with|in|on|at|by|for|from|that|which|who|is|are|was|were))\s*$", re.I)
 _SENTENCE_END = re.compile(r"[.!?…][\"”')\]*]*(?=\s|$)")
 
 

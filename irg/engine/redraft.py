@@ -32,5 +32,9 @@ def settings(iterations: Sequence[Iteration], config: RunConfig, i: int) -> dict
 def note(iterations: Sequence[Iteration], config: RunConfig, i: int) -> str:
     """What the plan card says about how draft `i` is drawn, when it is drawn differently from the settings."""
     s = settings(iterations, config, i)
-    return (f"The last draft was debris, so the next one is sampled (temperature {s['temperature']:g}, seed "
-            f"{s['seed']}) rather than decoded greedily into the same loop." if s else "")
+    if not s:
+        return ""
+    if config.temperature == 0:
+        return (f"The last draft was debris, so the next one is sampled (temperature {s['temperature']:g}, seed "
+                f"{s['seed']}) rather than decoded greedily into the same loop.")
+    return f"The last draft was debris, so the next one is drawn with a new seed ({s['seed']}) at temperature {s['temperature']:g}."

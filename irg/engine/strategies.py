@@ -12,6 +12,7 @@ from typing import Generator, Iterator
 
 from irg.engine.answers import final_answer
 from irg.engine.backends import Backend, relay
+from irg.engine.degenerate import degeneration
 from irg.engine.config import RunConfig
 from irg.engine.constraints.base import Constraint
 from irg.engine.constraints.content import ChooseFrom
@@ -144,7 +145,8 @@ def self_consistency(ctx: RunContext) -> Iterator[Event]:
     yield from sample_candidates(ctx, "self_consistency")
     if not ctx.iterations:
         return
-    keys = [answer_key(it.draft, ctx.constraints or []) for it in ctx.iterations]
+    # debris casts no vote: a looped "The answer is 19." x4 must not outvote a real draft
+    keys = [None if degeneration(it.draft) else answer_key(it.draft, ctx.constraints or []) for it in ctx.iterations]
     votes = Counter(k for k in keys if k is not None)
     if not votes:
         detail = "no candidate gave an answer to vote on; the best by rules is returned"

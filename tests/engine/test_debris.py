@@ -44,6 +44,12 @@ def test_english_repetition_is_not_debris(text):
     assert degeneration(text) is None
 
 
+def test_the_guard_before_issue_35_is_kept_for_measurements():
+    assert degeneration(LIMERICK_DEBRIS, loops=False) is None  # what the old guard let through...
+    assert degeneration("Yes, I can do that.", loops=False) is None
+    assert degeneration("🌊" * 20, loops=False)  # ...and what it already caught
+
+
 def test_tandem_counts_how_many_times_and_repeated_sentence_needs_three():
     assert tandem("a dog, a dog, a dog, a dog") == ("a dog", 4)
     assert tandem("a dog and a dog") is None
