@@ -85,10 +85,11 @@ def _teacher_section() -> str:
     return teacher_section()
 
 
-def _adapter_radio(options: list[tuple[str, str]]) -> gr.Radio:
+def _adapter_radio(options: list[tuple[str, str]], keep: str | None = None) -> gr.Radio:
     """The adapter toggle: shown only for models that have an adapter on offer; each choice says what it does and
-    its measured effect (vs no adapter, 95% CI). Adapters measured worse than none wait behind the experimental box."""
-    return gr.Radio(options or [session.ADAPTER_OFF], value=session.ADAPTER_OFF, visible=bool(options), elem_id="adapter",
+    its measured effect (vs no adapter, 95% CI). Adapters not measured better than none wait behind the experimental box."""
+    value = keep if keep in [v for _, v in options] else session.ADAPTER_OFF  # a choice still offered stays chosen
+    return gr.Radio(options or [session.ADAPTER_OFF], value=value, visible=bool(options), elem_id="adapter",
                     label="Tuned adapter on the draft module",
                     info="Drafts come from the model with this adapter, on llama.cpp: the GAN adapter folded into a copy "
                          "of the model file, a LoRA as llama.cpp's adapter file, written once on first use (seconds). "
@@ -152,7 +153,7 @@ def _run_tab(page: SimpleNamespace) -> None:
             temperature = gr.Slider(0, 1.5, value=d.temperature, step=0.1, label="Temperature (0 = greedy)")
             max_new = gr.Slider(32, 512, value=d.max_new_tokens, step=16, label="Max new tokens per draft")
             experimental = gr.Checkbox(False, label="Experimental adapters", elem_id="experimental-adapters",
-                                       info="Also offer the tuned adapters measured worse than no adapter "
+                                       info="Also offer the tuned adapters not measured better than no adapter "
                                             "(the loop-taught students).")
     intro = gr.Markdown(ui.WHAT_YOU_WILL_SEE, elem_id="intro")
     status = gr.Markdown(elem_id="status")
@@ -244,14 +245,14 @@ def _pick(title):
     return (p.prompt, run_view.preset_markdown(p)) if p else (gr.skip(), "")
 
 
-def _pick_run(title, model):
-    """A classroom example on the Run tab: its prompt and card, and the strategy and adapter it runs with."""
+def _pick_run(title, model, experimental=False):
+    """A classroom example on the Run tab: its prompt and card, and the strategy and adapter it runs with (its adapter
+    if the toggle offers it for this model, else off)."""
     p = presets.by_title(title)
     if p is None:
         return gr.skip(), "", gr.skip(), gr.skip()
-    labels = dict(zip(session.adapter_names(model, True), session.adapter_choices(model, True)[1:]))
-    adapter = labels.get(p.adapter, session.ADAPTER_OFF) if p.adapter else session.ADAPTER_OFF
-    return p.prompt, run_view.preset_markdown(p), p.strategy, adapter
+    labels = dict(zip(session.adapter_names(model, experimental), session.adapter_choices(model, experimental)[1:]))
+    return p.prompt, run_view.preset_markdown(p), p.strategy, labels.get(p.adapter, session.ADAPTER_OFF)
 
 
 def _pick_card(i):
@@ -303,13 +304,14 @@ def _advanced(run: SimpleNamespace) -> list:
 
 def _wire_run(run: SimpleNamespace) -> None:
     run.examples.click(_pick_card, run.examples, run.preset, queue=False)
-    run.preset.change(_pick_run, [run.preset, run.model], [run.prompt, run.preset_note, run.strategy, run.adapter])
+    run.preset.change(_pick_run, [run.preset, run.model, run.experimental], [run.prompt, run.preset_note, run.strategy,
+                                                                              run.adapter])
     for ctl in _advanced(run):  # the closed accordion still says what the next run will do
         ctl.change(lambda *v: gr.Accordion(label=ui.settings_summary(*v)), _advanced(run), run.advanced, queue=False)
     run.model.change(session.model_status, run.model, run.model_status, concurrency_limit=1, concurrency_id="load")
     for ctl in (run.model, run.experimental):
-        ctl.change(lambda m, x: _adapter_radio(session.adapter_options(m, x)), [run.model, run.experimental], run.adapter,
-                   queue=False)
+        ctl.change(lambda m, x, a: _adapter_radio(session.adapter_options(m, x), a), [run.model, run.experimental, run.adapter],
+                   run.adapter, queue=False)
     run.adapter.change(session.preload_adapter, [run.model, run.adapter], None, queue=False)  # ready by the time Run is pressed
     run.run_btn.click(_start, [run.prompt, run.preset, run.model, run.adapter, run.strategy, *_advanced(run)],
                     [run.status, run.cards, run.final_html, run.by_iteration, run.by_tokens, run.dl_json, run.dl_md, run.results, run.intro],

@@ -1,8 +1,10 @@
 """What each shipped adapter does, in a few words, and its measured effect, read from the committed results.
 
 The app offers an adapter by default only if its measured effect is positive (irg/views/session.py): the loop-taught
-students measured worse than no adapter on the constraint prompts (assets/results/distill_loop/summary.json), so
-they sit behind the "experimental adapters" setting. An adapter with no measurement is offered and says so.
+students were not measured better than no adapter on the constraint prompts (their paired differences are below
+zero, three of four CIs include it; assets/results/distill_loop/summary.json), so they sit behind the "experimental
+adapters" setting, as does a listed adapter whose measurement cannot be read. An adapter this table does not list
+(one a user adds) is offered and says it was not measured.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from functools import lru_cache
 from irg.engine import paths
 
 RESULTS = paths.ASSETS / "results"
-FACTS = "facts of invented authors"
+FACTS = "questions on invented authors"
 LOOP = "the loop's answers in one pass"
 # adapter name -> (what it does, where its effect is measured: (file, keys to the paired difference), unit)
 MEASURED = {
@@ -43,13 +45,19 @@ def measured(name: str) -> tuple[float, list[float]] | None:
     if not isinstance(d, dict):
         return None
     diff, ci = d.get("rouge1_delta", d.get("diff")), d.get("ci95", d.get("ci"))
-    return (float(diff), [float(x) for x in ci]) if diff is not None and ci else None
+    try:
+        lo, hi = (float(x) for x in ci)
+        return float(diff), [lo, hi]
+    except (TypeError, ValueError):  # no figure, or not a pair of numbers: not measured
+        return None
 
 
 def helps(name: str) -> bool:
-    """Offered by default: measured better than the base model, or not measured at all."""
+    """Offered by default: measured better than the base model, or an adapter this table does not know."""
+    if name not in MEASURED:
+        return True
     m = measured(name)
-    return m is None or m[0] > 0
+    return m is not None and m[0] > 0
 
 
 def describe(name: str) -> str:

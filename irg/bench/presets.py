@@ -4,7 +4,8 @@ Launches the app in this process on the bundled model and, in Debian's Chromium,
 dropdown (which also sets its strategy and adapter), clicks Run and waits for the end. What the page shows is read
 back — the status line, the final answer, its answer-key line — and judged by the same code the engine uses: is
 the final debris or a non-answer (irg/engine/degenerate.py), does it meet the key (whose constraints include the
-form a preset names: three bullet points, one sentence). The browser test asserts the same judgement (tests/browser/test_presets.py).
+form a preset names: three bullet points, one sentence). The browser test asserts the same judgement
+(`test_every_classroom_example_ends_in_an_answer_a_teacher_would_show` in tests/browser/test_browser.py).
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def run_preset(pg, p: presets.Preset, screenshot: str | None = None) -> dict:
     pick_preset(pg, p.title)
     strategy = pg.input_value("#strategy input")
     t0 = time.perf_counter()
-    timing = _click_and_time(pg, "#run", "✔ done")
+    timing = _click_and_time(pg, "#run", "done")  # "✔ done: …", or "⚠ done, no usable answer: …"
     answer = pg.inner_text("#final .irg-answer").strip() if pg.locator("#final .irg-answer").count() else ""
     keys = pg.locator("#final .irg-key").all_inner_texts()
     key_line = next((k for k in keys if k.startswith("Answer key")), "")

@@ -126,7 +126,7 @@ def print_events(events, out=None) -> None:
             w(f"\n══ final answer ({ev.mode}: iteration {ev.best_iteration if ev.mode == 'best' else 'last'}, "
               f"score {ev.best_score if ev.mode == 'best' else ev.last_score:.2f}, {ev.tokens_total} tokens, {ev.seconds:.1f}s) ══\n")
             if ev.unusable:
-                w(f"(the model did not produce a usable answer: every draft was debris — {ev.unusable})\n")
+                w(f"(the model did not produce a usable answer: every draft it could return was debris — {ev.unusable})\n")
             w(ev.answer + "\n")
 
 

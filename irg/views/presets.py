@@ -15,6 +15,7 @@ from pathlib import Path
 
 from irg.engine import paths
 from irg.engine.answers import parse_number
+from irg.engine.degenerate import degeneration
 from irg.evaluation.metrics import constraints_met
 from irg.evaluation.summary import exact_match
 
@@ -45,13 +46,18 @@ class Preset:
         return re.search(r"\b" + re.escape(self.answer) + r"\b", text, re.I) is not None
 
     def check(self, text: str) -> dict:
-        """{'met': k, 'total': n, 'quality': k/n, 'items': [(label, ok), ...]} over every checkable item."""
-        items = [(c["kind"].replace("_", " "), ok) for c, ok in zip(self.constraints, constraints_met(text, self.constraints))]
+        """{'met': k, 'total': n, 'quality': k/n, 'items': [(label, ok), ...], 'debris': why or ""} over every
+        checkable item. Debris (irg/engine/degenerate.py) meets nothing, whatever its form: "PIZZA IS LIFE" four
+        times is not a slogan in capitals, and "Yes, I can do that." does not start an answer with 'Yes'."""
+        debris = degeneration(text) or ""
+        items = [(c["kind"].replace("_", " "), ok and not debris)
+                 for c, ok in zip(self.constraints, constraints_met(text, self.constraints))]
         ok = self.answer_ok(text)
         if ok is not None:
-            items.append((f"exact result {self.answer}", ok))
+            items.append((f"exact result {self.answer}", ok and not debris))
         met = sum(ok for _, ok in items)
-        return {"met": met, "total": len(items), "quality": met / len(items) if items else None, "items": items}
+        return {"met": met, "total": len(items), "quality": met / len(items) if items else None, "items": items,
+                "debris": debris}
 
 
 @lru_cache(maxsize=1)

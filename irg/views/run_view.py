@@ -154,8 +154,9 @@ class RunView:
             return "<div class='irg-final'><i>No answer: the run ended before a draft was written.</i></div>"
         which = f"iteration {f.best_iteration} (best so far)" if f.mode == "best" else "the last draft"
         score = f.best_score if f.mode == "best" else f.last_score
-        out = [f"<div class='irg-unusable'>⚠ <b>The model did not produce a usable answer.</b> Every draft was debris "
-               f"({html.escape(f.unusable)}); the least bad one is shown below, and it is not an answer.</div>"] if f.unusable else []
+        out = [f"<div class='irg-unusable'>⚠ <b>The model did not produce a usable answer.</b> Every draft it could "
+               f"return was debris ({html.escape(f.unusable)}); the least bad one is shown below, and it is not an "
+               "answer.</div>"] if f.unusable else []
         out += [f"<div class='irg-text irg-answer'>{html.escape(f.answer)}</div>",
                f"<div class='irg-meta'>{html.escape(which)} · score {score:.2f} · {f.tokens_total} tokens · {f.seconds:.1f} s · "
                f"stopped: {html.escape(self.stopped)} · Anytime Index {_ai(self.curve.index())}</div>"]
@@ -163,7 +164,8 @@ class RunView:
             chk = self.preset.check(f.answer)
             if chk["total"]:
                 ticks = " ".join(f"{'✔' if ok else '✘'} {html.escape(label)}" for label, ok in chk["items"])
-                out.append(f"<div class='irg-key'><b>Answer key {chk['met']}/{chk['total']}:</b> {ticks}</div>")
+                out.append(f"<div class='irg-key'><b>Answer key {chk['met']}/{chk['total']}:</b> {ticks}"
+                           + (" · debris meets nothing" if chk["debris"] else "") + "</div>")
                 if self.preset.key_may_fail and chk["met"] < chk["total"]:
                     out.append(f"<div class='irg-key irg-meta'>{html.escape(KEY_MAY_FAIL)}</div>")
             if self.preset.reference:
@@ -210,10 +212,13 @@ class RunView:
                 lines += [f"- decoding constraint: {x}" for x in it["plan"]["constraints_text"]]
                 lines += [f"- conflict: {x}" for x in it["plan"].get("conflicts", [])]
                 lines += [f"- out of reach: {x}" for x in it["plan"].get("out_of_reach", [])]
+                lines += [f"- redraft: {it['plan']['redraft']}"] if it["plan"].get("redraft") else []
             lines += ["", f"score {it.get('score', 0):.2f} · {it.get('tokens', 0)} tokens ({it.get('tokens_cum', 0)} so far) · "
                           f"{it.get('seconds', 0):.1f} s", ""]
         a = r["anytime"]
-        lines += [f"**Stopped:** {self.stopped}", "", "## Final answer", "", md_quote(r["final"]), "",
+        unusable = (["**The model did not produce a usable answer**: every draft it could return was debris "
+                     f"({r['unusable']}).", ""] if r.get("unusable") else [])
+        lines += [f"**Stopped:** {self.stopped}", "", "## Final answer", "", *unusable, md_quote(r["final"]), "",
                   f"Iteration {r['best_iteration']} · {r['tokens_total']} tokens · {r['seconds']:.1f} s · "
                   f"Anytime Index {_ai(a['anytime_index_per_1k_tokens'])} per 1,000 tokens (quality = {a['quality_is']})", ""]
         if "answer_key" in r:
@@ -262,7 +267,7 @@ def glance(plan: dict) -> str:
 def preset_markdown(p: Preset) -> str:
     bits = [f"Constraints: {', '.join(c['kind'].replace('_', ' ') for c in p.constraints)}" if p.constraints else ""]
     bits += [f"exact result: **{p.answer}**" if p.answer else "", f"reference: _{p.reference}_" if p.reference else ""]
-    bits += [f"runs with **{p.strategy}**" + (f" and the {ADAPTERS.get(p.adapter, p.adapter)}" if p.adapter else "")]
+    bits += [f"on the Run tab: **{p.strategy}**" + (f" with the {ADAPTERS[p.adapter]}" if p.adapter in ADAPTERS else "")]
     note = "\n\n".join(x for x in (p.note, KEY_MAY_FAIL if p.key_may_fail else "") if x)
     return " · ".join(b for b in bits if b) + (f"\n\n{note}" if note else "")
 

@@ -78,8 +78,8 @@ def _stream(view: RunView, events, note: str = "") -> Iterator[dict]:
             if redraw:
                 out.update(by_iteration=charts.quality_vs_iteration(view.curve), by_tokens=charts.quality_vs_tokens(view.curve))
             if isinstance(ev, Final):
-                out.update(final=view.final_html(), files=view.write_files(), status=f"✔ done: {view.stopped}"
-                           + (" · ⚠ no usable answer" if ev.unusable else ""))
+                out.update(final=view.final_html(), files=view.write_files(), status=(f"⚠ done, no usable answer: {view.stopped}" if ev.unusable
+                                                                  else f"✔ done: {view.stopped}"))
             yield out
     except (InputError, ValueError, RuntimeError, OSError) as err:
         yield {"cards": note + view.cards_html() + sess.message(str(err)), "status": "⚠ the run failed"}

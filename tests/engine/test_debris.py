@@ -141,3 +141,14 @@ def test_penalty_off_is_the_plain_model_and_on_changes_a_tiny_models_greedy_draf
     plain = backend.generate(GenRequest(msgs, max_new_tokens=24), threading.Event()).text
     assert backend.generate(GenRequest(msgs, max_new_tokens=24, repetition_penalty=1.0)).text == plain
     assert backend.generate(GenRequest(msgs, max_new_tokens=24, repetition_penalty=2.0)).text != plain
+
+
+def test_llamacpp_is_sent_the_runs_repetition_penalty():
+    from irg.engine.backends import GenRequest
+    from irg.engine.backends.llamacpp import LlamaCppBackend
+
+    b = LlamaCppBackend.__new__(LlamaCppBackend)  # the request body alone: no model process
+    b.cache_prompt, b.banned_ids = True, lambda c: []
+    msgs = [{"role": "user", "content": "Hi"}]
+    assert b._body(GenRequest(msgs), "p", 8)["repeat_penalty"] == 1.0
+    assert b._body(GenRequest(msgs, repetition_penalty=1.1), "p", 8)["repeat_penalty"] == 1.1

@@ -7,7 +7,7 @@ import pytest
 
 from irg.engine.config import RunConfig
 from irg.engine.constraints import extract_all
-from irg.engine.events import DraftDone, Final, IterationDone
+from irg.engine.events import DraftDone, Final, IterationDone, Stopped
 from irg.engine.registry import STRATEGIES
 from irg.engine.strategies import run
 from irg.evaluation.anytime import AnytimeCurve, anytime_index
@@ -94,6 +94,31 @@ def test_each_preset_names_a_strategy_an_offered_adapter_and_says_if_its_key_may
     assert preset.adapter is None or session.label_of(preset.adapter) in session.adapter_choices("bundled")
     assert preset.key_may_fail == (preset.id in ("apples", "train", "savings"))  # only the maths ones, which say so
     assert (presets.KEY_MAY_FAIL in run_view.preset_markdown(preset)) == preset.key_may_fail
+
+
+def test_debris_meets_no_answer_key_and_the_final_card_says_there_is_no_answer():
+    yes = next(p for p in presets.load() if p.id == "yes")
+    chk = yes.check("Yes, I can do that.")  # starts with 'Yes', answers nothing
+    assert chk["met"] == 0 and chk["debris"] and yes.check("Yes, reading daily is a good habit.")["met"] == 1
+    slogan = next(p for p in presets.load() if p.id == "slogan")
+    assert slogan.check("PIZZA IS LIFE, PIZZA IS LIFE, PIZZA IS LIFE, PIZZA IS LIFE!")["met"] == 0  # loud debris
+    view = run_view.RunView(yes)
+    for ev in (Stopped("max_iters"), Final("Yes, I can do that.", "", "", 1, 0.0, 0.0, 300, 1.0, "max_iters", "best",
+                                          [], "it only acknowledges the request and answers nothing")):
+        view.add(ev)
+    page = view.final_html()
+    assert "did not produce a usable answer" in page and "debris meets nothing" in page
+    assert "did not produce a usable answer" in view.markdown() and view.record()["unusable"]
+
+
+def test_picking_an_example_sets_its_strategy_and_an_offered_adapter():
+    import app
+
+    fict = next(p for p in presets.load() if p.adapter)
+    prompt, _, strategy, adapter = app._pick_run(fict.title, "bundled")
+    assert (prompt, strategy, adapter) == (fict.prompt, fict.strategy, "LoRA adapter")
+    assert app._pick_run(fict.title, "no/such-model")[3] == "off"  # not offered for that model: off, never a stray value
+    assert app._pick_run(presets.load()[0].title, "bundled")[3] == "off"
 
 
 def test_preset_answer_key():
