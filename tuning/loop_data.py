@@ -96,12 +96,12 @@ def judge(row: dict, similarity: float | None, drop_repetitive: bool = False) ->
         return "bad_gold"
     if not met:
         return "unmet"
+    if echoes_orders(row, final):  # the specific reason first: the guard also calls a copied order debris
+        return "echoes_orders"
     if degeneration(final):
         return "degenerate"
     if STOCK.search(final) and len(final.split()) < STOCK_WORDS:
         return "stock_reply"
-    if echoes_orders(row, final):
-        return "echoes_orders"
     if drop_repetitive and repetitive(final):
         return "repetitive"
     if similarity is not None and similarity < MIN_SIMILARITY:

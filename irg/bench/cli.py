@@ -287,7 +287,7 @@ def parser() -> argparse.ArgumentParser:
                    help="what a revision may use (each level includes the ones before; the ablation of issue 14)")
     q.add_argument("--candidates", type=int, default=1, help="drafts per IRG revision, ranked by the rules then log-prob")
     q.add_argument("--repetition-penalty", type=float, default=RunConfig().repetition_penalty,
-                   help="every draft's repetition penalty (1 = none; issue 35's measurement)")
+                   help="every draft's repetition penalty (1 = none; the default is issue 35's measured choice)")
     q.add_argument("--model", default="bundled")
     q.add_argument("--backend", default=DEFAULT_BACKEND, choices=backend_choices())
     q.add_argument("--out", help="folder for results.jsonl, summary.json, report.html (default runs/quality/SUITE-SPLIT)")

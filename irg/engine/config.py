@@ -46,9 +46,10 @@ class RunConfig:
     # T 0.7) share the budget and the one meeting most constraints wins, ties broken by mean log-probability
     candidates: int = 1
     # drafts: > 1 makes a token already written less likely (a greedy micro model loops: "a dog, a dog, a dog").
-    # The default is chosen by measurement (docs/results/no-debris.md). A draft after one that was debris is
-    # sampled instead of greedy (irg/engine/redraft.py).
-    repetition_penalty: float = 1.0
+    # 1.1, measured (docs/results/no-debris.md): one pass loops far less (degenerate finals 48% -> 5% on the test
+    # split, 48% -> 9% on heldout2) and meets more prompts (+4 and +8 points); the loop's quality is unchanged (0.00
+    # and +0.01). 1 = none. A draft after one that was debris is also sampled (irg/engine/redraft.py).
+    repetition_penalty: float = 1.1
 
 
     def __post_init__(self) -> None:

@@ -14,7 +14,9 @@ and these rules flag 413 more. A helper who had not seen the rules read 120 fina
 first `tandem` flagged, 60 it did not) and marked the loops: these rules agree on 57 of their 58 flags (precision
 0.98) and find 57 of its 68 loops (the sentence rule and the number exemption came after that reading, so it is
 no held-out test of them; docs/results/no-debris.md).
-A reply that only acknowledges the request ("Yes, I can do that.") is no answer either (`non_answer`).
+A reply that only acknowledges the request ("Yes, I can do that.") is no answer either (`non_answer`), nor is a draft
+that copies the loop's own revision instructions ("Rewrite your answer to my request: …"; 38 of the committed and
+issue-35 finals did).
 """
 from __future__ import annotations
 
@@ -58,6 +60,9 @@ _ACK = re.compile(
     r"|here (?:is|['’]s) (?:my|the|a) (?:answer|response|rewrite|revised answer)|let me (?:try|help))[.!?:]*", re.I)
 
 
+# The loop's own words to the model (loop.draft_messages), copied into a draft instead of an answer.
+_ECHO = re.compile(r"rewrite your (?:answer|response) to (?:my|this|the|your) request|follow these instructions|"
+                   r"reply with the (?:new )?answer only", re.I)
 _INTERJECTION = re.compile(r"(?:yes|sure|ok(?:ay)?|of course|certainly|absolutely|great|alright|all right)[.!]*", re.I)
 
 
@@ -74,6 +79,8 @@ def degeneration(text: str, loops: bool = True) -> str | None:
     t = text.strip()
     if loops and non_answer(t):
         return "it only acknowledges the request and answers nothing"
+    if loops and (echo := _ECHO.search(t)):
+        return f"it copies the loop's instructions to the model ('{echo.group(0)}')"
     lines = [ln.strip() for ln in t.splitlines() if ln.strip()]
     short = sum(len(ln) <= 2 for ln in lines)
     if (len(lines) >= 6 or (len(lines) >= 4 and len(t) >= MIN_CHARS)) and short / len(lines) >= 0.5:

@@ -23,6 +23,7 @@ LIMERICK_DEBRIS = "In the heart of the earth, a dog, a dog, a dog,\nA dog, a dog
     ("Ravi + Ken =\nRavi + Ken =\nRavi + Ken =\nRavi + Ken =", "'ravi ken' 4 times"),
     ("Yes, I can do that.", "only acknowledges the request"),  # the 'Start with Yes' example's old final
     ("I'm ready to help. What's your request?", "only acknowledges the request"),
+    ('Yes, I will start by rewriting. Rewrite your answer to this request: "I am ready."', "copies the loop's instructions"),
     ("It is lovely. The penguin was happy to eat fish. We walked on. The penguin was happy to eat fish. Then it "
      "rained. The penguin was happy to eat fish.", "the sentence 'the penguin was happy to eat fish' comes 3 times"),
 ])
@@ -104,10 +105,11 @@ def test_after_debris_the_next_draft_is_sampled_with_the_ngram_guard_and_the_run
     evs = list(run("Write a limerick about a dog.", eng, RunConfig(strategy="irg_external", max_iters=4)))
     first, second = drafts(eng)[:2]
     penalised = Looping()
-    list(run("Write a limerick about a dog.", penalised, RunConfig(strategy="irg_external", repetition_penalty=1.1)))
-    assert all(r.repetition_penalty == 1.1 for r in drafts(penalised))  # the run's own penalty, on every draft
-    assert first.temperature == 0 and first.repetition_penalty == 1.0
-    assert second.temperature == redraft.TEMPERATURE and second.repetition_penalty == 1.0
+    list(run("Write a limerick about a dog.", penalised, RunConfig(strategy="irg_external", repetition_penalty=1.0)))
+    assert all(r.repetition_penalty == 1.0 for r in drafts(penalised))  # the run's own setting, on every draft
+    default = RunConfig().repetition_penalty  # the measured default (1.1), on every draft
+    assert first.temperature == 0 and first.repetition_penalty == default == 1.1
+    assert second.temperature == redraft.TEMPERATURE and second.repetition_penalty == default
     assert second.seed is not None and second.constraints.no_repeat_ngram  # seeded: reproducible; the n-gram guard
     plan = next(e for e in evs if isinstance(e, PlanDone))
     assert "debris" in plan.plan["redraft"]

@@ -204,7 +204,8 @@ def test_gradio_client_stop_is_per_session_and_frees_the_model(server, model_dir
     assert "stopped by you" in job_a.result(timeout=30)[1]
     assert "stopped by you" not in job_b.result(timeout=60)[1]  # the other session ran to its end
     again = a.submit(*args("Say hi.", model_dir, "single_pass", 1, 32), api_name="/start").result(timeout=60)
-    assert again[0].startswith("✔ done")  # the model is free for the next run
+    # the model is free for the next run (the tiny random model's one pass may be debris: "⚠ done, no usable answer")
+    assert again[0].startswith(("✔ done", "⚠ done, no usable answer"))
 
 
 def test_sessions_run_at_the_same_time_on_one_model(server, model_dir):
