@@ -10,10 +10,10 @@ A greedy micro model also loops in plain prose: "a dog, a dog, a dog, / A dog, a
 a phrase of 2-12 words said three times in a row (one word five times); `repeated_sentence(text)` a sentence of 5+
 words said three times anywhere; and, as the repetition check's critical level, a text where more than half of the
 4-word sequences repeat. Of the 2,883 distinct finals committed under assets/results/, the older rules flagged 223
-and these rules flag 413 more. A helper who had not seen the rules read 120 finals the older rules pass (60 that a
-first `tandem` flagged, 60 it did not) and marked the loops: these rules agree on 57 of their 58 flags (precision
-0.98) and find 57 of its 68 loops (the sentence rule and the number exemption came after that reading, so it is
-no held-out test of them; docs/results/no-debris.md).
+and these rules flag 440 more. A helper who had not seen the rules read 120 finals the older rules pass (60 that a
+first `tandem` flagged, 60 it did not) and marked the loops: these rules agree on 57 of their 59 flags (precision
+0.97) and find 57 of its 68 loops (the sentence rule, the number exemption and the copied-instructions rule came
+after that reading, so it is no held-out test of them; docs/results/no-debris.md).
 A reply that only acknowledges the request ("Yes, I can do that.") is no answer either (`non_answer`), nor is a draft
 that copies the loop's own revision instructions ("Rewrite your answer to my request: …"; 38 of the committed and
 issue-35 finals did).
