@@ -110,7 +110,9 @@ def test_a_hybrid_runs_first_draft_is_the_single_pass_answer(lcpp):
     single, hybrid = LlamaCppBackend(bundled_gguf(), lcpp.tokenizer), LlamaCppBackend(bundled_gguf(), lcpp.tokenizer)
     single.cache_prompt = hybrid.cache_prompt = False
     try:
-        alone = [single.generate(GenRequest(draft_messages(p, "general"), max_new_tokens=200)).text for p in prompts]
+        penalty = RunConfig().repetition_penalty  # what every draft of a run is decoded with (issue 35: 1.1)
+        alone = [single.generate(GenRequest(draft_messages(p, "general"), max_new_tokens=200,
+                                            repetition_penalty=penalty)).text for p in prompts]
         firsts = []
         for p in prompts:
             evs = list(run(p, hybrid, RunConfig(strategy="irg_hybrid", max_iters=4, max_new_tokens=200)))
