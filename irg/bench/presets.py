@@ -41,7 +41,7 @@ def judge(p: presets.Preset, answer: str) -> dict:
     by an older checkout is judged again with `judge`.)"""
     check = p.check(answer) if answer else {"met": 0, "total": len(p.constraints) + (p.answer is not None)}
     return {"degenerate": (degeneration(answer) or "") if answer else "no answer", "key_met": check["met"],
-            "key_total": check["total"], "key_expected_to_fail": getattr(p, "key_may_fail", False)}
+            "key_total": check["total"], "key_expected_to_fail": p.key_may_fail}
 
 
 def passes(r: dict) -> bool:

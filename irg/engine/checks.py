@@ -11,7 +11,7 @@ import zlib
 from collections import Counter
 
 from irg.engine.answers import ARITH, eval_expression, final_answer, parse_number
-from irg.engine.degenerate import degeneration
+from irg.engine.degenerate import CRITICAL_REPEAT, degeneration, repeated_4grams
 from irg.engine.findings import Finding
 from irg.engine.registry import CHECKS
 
@@ -50,14 +50,11 @@ def check_repetition(text: str, **_) -> list[Finding]:
     if len(raw) >= 80 and len(zlib.compress(raw)) / len(raw) < 0.2 or (len(raw) >= 20 and not ws):
         return [Finding("repetition", "critical", "The answer is one short pattern repeated, not real text.", "whole answer",
                         "Write real sentences; do not repeat symbols or phrases.")]
-    if len(ws) >= 20:
-        grams = [tuple(ws[i:i + 4]) for i in range(len(ws) - 3)]
-        ratio = 1 - len(set(grams)) / len(grams)
-        if ratio > 0.3:
-            top = Counter(grams).most_common(1)[0][0]
-            sev = "critical" if ratio > 0.5 else "major"
-            out.append(Finding("repetition", sev, f"{ratio:.0%} of the 4-word sequences repeat (e.g. '{' '.join(top)}').",
-                               "whole answer", "Do not repeat yourself: every sentence must say something new."))
+    if (rep := repeated_4grams(text)) is not None and rep[0] > 0.3:
+        ratio, top = rep
+        sev = "critical" if ratio > CRITICAL_REPEAT else "major"
+        out.append(Finding("repetition", sev, f"{ratio:.0%} of the 4-word sequences repeat (e.g. '{top}').",
+                           "whole answer", "Do not repeat yourself: every sentence must say something new."))
     lines = [ln.strip().lower() for ln in text.splitlines() if len(ln.strip()) > 10]
     dup = [ln for ln, c in Counter(lines).items() if c >= 3]
     if dup and not out:

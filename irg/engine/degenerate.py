@@ -49,8 +49,9 @@ phrase with a number in it is never one: sums are written that way."""
 
 # A reply that only acknowledges the request ("Yes, I can do that.", "I'm ready to help. What's your request?"): the
 # micro model's way of answering a revision request with nothing. Every sentence of the answer must be one of these.
+_YES = r"(?:yes|sure|ok(?:ay)?|of course|certainly|absolutely|great|alright|all right)"
 _ACK = re.compile(
-    r"(?:(?:yes|sure|ok(?:ay)?|of course|certainly|absolutely|great|alright|all right)[,!.]?\s*)?"
+    r"(?:" + _YES + r"[,!.]?\s*)?"
     r"(?:i(?:['’]m| am) (?:ready|here|happy|glad) to help(?: you)?(?: with (?:that|this|your request))?"
     r"|i can(?: do (?:that|this|it)| help(?: you)?(?: with (?:that|this))?)?"
     r"|i(?:['’]ll| will) (?:do (?:that|this|it|my best)|help(?: you)?)"
@@ -63,7 +64,7 @@ _ACK = re.compile(
 # The loop's own words to the model (loop.draft_messages), copied into a draft instead of an answer.
 _ECHO = re.compile(r"rewrite your (?:answer|response) to (?:my|this|the|your) request|follow these instructions|"
                    r"reply with the (?:new )?answer only", re.I)
-_INTERJECTION = re.compile(r"(?:yes|sure|ok(?:ay)?|of course|certainly|absolutely|great|alright|all right)[.!]*", re.I)
+_INTERJECTION = re.compile(_YES + r"[.!]*", re.I)
 
 
 def non_answer(text: str) -> bool:
@@ -108,27 +109,39 @@ def degeneration(text: str, loops: bool = True) -> str | None:
         return f"it says '{loop[0]}' {loop[1]} times in a row"
     if (again := repeated_sentence(t)) is not None:
         return f"the sentence '{again[0][:60]}' comes {again[1]} times"
-    ws = _WORD.findall(t.lower())
-    if len(ws) >= 20:  # the repetition check's critical level (checks.py): most of the text is said twice or more
-        grams = [tuple(ws[i:i + 4]) for i in range(len(ws) - 3)]
-        if 1 - len(set(grams)) / len(grams) > 0.5:
-            return f"{1 - len(set(grams)) / len(grams):.0%} of its 4-word sequences repeat"
+    if (rep := repeated_4grams(t)) is not None and rep[0] > CRITICAL_REPEAT:  # the repetition check's critical level
+        return f"{rep[0]:.0%} of its 4-word sequences repeat"
     return None
+
+
+CRITICAL_REPEAT = 0.5  # more than this share of a text's 4-word sequences repeated: most of it is said twice or more
+
+
+def repeated_4grams(text: str) -> tuple[float, str] | None:
+    """(the share of the text's 4-word sequences that repeat an earlier one, the most frequent), for a text of 20+
+    words; None for a shorter one. The repetition check (checks.py) and the guard share it."""
+    ws = _WORD.findall(text.lower())
+    if len(ws) < 20:
+        return None
+    grams = [tuple(ws[i:i + 4]) for i in range(len(ws) - 3)]
+    return 1 - len(set(grams)) / len(grams), " ".join(Counter(grams).most_common(1)[0][0])
 
 
 def repeated_sentence(text: str, min_words: int = 5, times: int = 3) -> tuple[str, int] | None:
     """A sentence or line of `min_words`+ words said `times` or more times anywhere in the text (a loop that wanders
     off and comes back), and how often; None if there is none."""
-    seen: Counter = Counter()
-    for m in _UNIT.finditer(text):
-        key = " ".join(_WORD.findall(m.group(0).lower()))
-        if len(key.split()) >= min_words:
-            seen[key] += 1
+    seen: Counter = Counter(key for _, key in _units(text) if len(key.split()) >= min_words)
     top = seen.most_common(1)
     return top[0] if top and top[0][1] >= times else None
 
 
 _UNIT = re.compile(r"[^\n.!?]*(?:[.!?]+[\"”')*]*|\n|$)")
+
+
+def _units(text: str):
+    """(match, key) for each sentence or line: its words, lowercased, joined by single spaces."""
+    for m in _UNIT.finditer(text):
+        yield m, " ".join(_WORD.findall(m.group(0).lower()))
 
 
 def trim_loop(text: str) -> str | None:
@@ -137,8 +150,7 @@ def trim_loop(text: str) -> str | None:
     it is used on debris only, where the alternative is an answer worth nothing. None if it does not loop, or if what
     is left before the loop is itself too little or still debris."""
     seen: set[str] = set()
-    for m in _UNIT.finditer(text):
-        key = " ".join(re.findall(r"\w+", m.group(0).lower()))
+    for m, key in _units(text):
         if len(key.split()) >= 3 and key in seen:
             kept = whole(text[:m.start()].rstrip())
             return kept if len(kept) >= MIN_CHARS and not degeneration(kept) else None

@@ -281,7 +281,7 @@ class RunContext:
         restarts = [r for b in {id(b): b for b in (self.backend, self.drafter)}.values()
                     for r in b.recoveries()[self._recovered[id(b)]:]]
         its = eligible or self.iterations
-        real = [it for it in its if not any(f.kind == "degenerate" for f in it.report.findings)]
+        real = [it for it in its if not redraft.debris(it)]
         its = real or its  # debris is never the answer while a real draft exists
         if not its:
             yield Final("", "", "", 0, 0.0, 0.0, self.tokens, self.seconds, reason, self.config.final, restarts)
@@ -362,7 +362,7 @@ def irg_loop(ctx: RunContext, reflection: str, strategy: str) -> Iterator[Event]
             plan.redraft = redraft.note(ctx.iterations, ctx.config, i + 1)
             yield PlanDone(i, plan.to_dict(), plan.tokens, round(time.perf_counter() - t, 4))
             # a degenerate draft is not shown back to the model: it would copy the debris
-            previous = None if any(f.kind == "degenerate" for f in report.findings) else text
+            previous = None if redraft.debris(it) else text
         it.tokens, it.seconds, it.tokens_cum = ctx.tokens - tok_it, round(time.perf_counter() - t_it, 3), ctx.tokens
         yield IterationDone(i, report.score, ctx.tokens, ctx.seconds, text, it.tokens, it.seconds, share)
         if stop is not None:
