@@ -71,7 +71,7 @@ def _outputs(update: dict, keys=OUT_KEYS) -> list:
 
 def _tuning_report():
     try:
-        from tuning.report import saved
+        from tuning.adapters.compare_view import saved
     except ImportError:  # a slim install without the tuning package
         return "The tuning package is not installed.", None
     return saved()
@@ -79,7 +79,7 @@ def _tuning_report():
 
 def _teacher_section() -> str:
     try:
-        from tuning.loop_report import teacher_section
+        from tuning.loop.table import teacher_section
     except ImportError:  # a slim install without the tuning package
         return ""
     return teacher_section()
@@ -227,7 +227,7 @@ def _experiments_tab(page: SimpleNamespace) -> None:
         with gr.Row():
             exp_run = gr.Button("Run experiment", variant="primary")
             exp_stop = gr.Button("Stop", variant="stop")
-    with gr.Accordion("Tuning: the GAN-tuned adapter vs LoRA (python -m tuning.compare)", open=False):
+    with gr.Accordion("Tuning: the GAN-tuned adapter vs LoRA (python -m tuning.adapters.compare)", open=False):
         tuning_md, tuning_fig = _tuning_report()
         gr.Markdown(tuning_md, elem_id="tuning-table")
         gr.Plot(tuning_fig, show_label=False, elem_id="tuning-plot")

@@ -57,7 +57,8 @@ def imports(path: Path, root: Path = ROOT) -> set[str]:
 def targets(path: Path, root: Path, mods: set[str]) -> set[str]:
     """The project modules the file runs: `import a.b` -> a.b; `from m import x` -> m.x if that is a module, else m
     (x is read from m's namespace, so m must have run, even when m is the file's own package); and the modules it
-    imports by name: `register_lazy("x", "pkg.mod:Attr")`, `import_module("pkg.mod")`, a PLUGINS list."""
+    imports by name: `register_lazy("x", "pkg.mod:Attr")`, `import_module("pkg.mod")`; irg.views.plugins runs the
+    modules pyproject.toml declares as plugins."""
     out = set()
     for n in ast.walk(_runs(ast.parse(path.read_text()))):
         if isinstance(n, ast.Import):
@@ -66,8 +67,9 @@ def targets(path: Path, root: Path, mods: set[str]) -> set[str]:
             out |= {f"{base}.{a.name}" if f"{base}.{a.name}" in mods else base for a in n.names}
         elif isinstance(n, ast.Call) and getattr(n.func, "attr", getattr(n.func, "id", "")) in ("register_lazy", "import_module"):
             out |= {a.value.split(":")[0] for a in n.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
-        elif isinstance(n, ast.Assign) and any(getattr(t, "id", "") == "PLUGINS" for t in n.targets):
-            out |= {e.value for e in ast.walk(n.value) if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+    if module_name(path, root) == "irg.views.plugins" and (root / "pyproject.toml").is_file():
+        from irg.views.plugins import _own
+        out |= {v.split(":")[0] for v in _own((root / "pyproject.toml").read_text()).values()}
     return out
 
 
@@ -188,7 +190,7 @@ def test_every_error_meant_for_the_user_shares_one_base():
     from irg.engine.errors import UserError
     from irg.engine.loop import InputError
     from irg.engine.models import ModelError
-    from tuning.errors import AdapterError
+    from irg.engine.errors import AdapterError
 
     for cls in (BackendError, ConfigError, ConstraintError, InputError, ModelError, AdapterError):
         assert issubclass(cls, UserError), cls

@@ -74,7 +74,7 @@ def single_pass(model, tok, prompts: list[str], max_new_tokens: int = 256, batch
     """One greedy draft per prompt with the engine's first-draft prompt (what the single_pass strategy sends)."""
     from irg.engine.answers import detect_task
     from irg.engine.loop import draft_messages
-    from tuning import train as T
+    from tuning.adapters import train as T
 
     ids = []
     for p in prompts:
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     from irg.evaluation.summary import bootstrap_ci, sign_test
-    from tuning.train import peak_rss_mb
+    from tuning.adapters.train import peak_rss_mb
 
     out.mkdir(parents=True, exist_ok=True)
     prompts = [it["prompt"] for it in items]
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     print(md)
     if args.ship:
         if res["diff_ci"][0] > 0:
-            from tuning.adapters import ship_model_choice
+            from tuning.adapters.shipped import ship_model_choice
 
             meta = {k: res[k] for k in ("settings", "pairs", "suite", "split", "n", "base", "dpo", "diff", "diff_ci", "command")}
             print(f"shipped: {ship_model_choice(out / 'adapter', 'smollm2-135m-dpo', 'bundled-dpo', s.model, meta)}")

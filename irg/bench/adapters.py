@@ -105,7 +105,7 @@ def adapter_speeds(names: tuple[str, ...] = ("gan", "lora"), runs: int = 3) -> d
     import tempfile
 
     from irg.engine.models import bundled_gguf, get_backend, gguf_tokenizer_dir, resolve
-    from tuning import adapters as A
+    from tuning.adapters import shipped as A
 
     out: dict = {"base": {**single_stream(get_backend("bundled", "llama.cpp"), runs), "backend": "llama.cpp"}}
     with tempfile.TemporaryDirectory() as cache:
@@ -148,8 +148,8 @@ def agreement(names: tuple[str, ...] = ("gan", "lora"), n: int = 50) -> dict:
     """Teacher-forced agreement on the adapters' own held-out questions (forced answer: the reference): base llama.cpp
     vs base transformers (the yardstick), then each adapter's llama.cpp file vs transformers + the adapter."""
     from irg.engine.models import get_backend
-    from tuning import adapters as A
-    from tuning import data as D
+    from tuning.adapters import shipped as A
+    from tuning.adapters import people as D
 
     _, test = D.load_split()
     hf = get_backend("bundled", "transformers")
@@ -209,15 +209,15 @@ def measure(runs: int = 3, parts: tuple[str, ...] = PARTS, save=None, previous: 
 
 
 def adapter_rouge(names: tuple[str, ...] = ("gan", "lora"), compare: Path | None = None) -> dict:
-    """The adapters' own evaluation (tuning.compare: the 50 held-out fictitious-author questions, greedy, 40 tokens)
+    """The adapters' own evaluation (tuning.adapters.compare: the 50 held-out fictitious-author questions, greedy, 40 tokens)
     with their drafts on llama.cpp, against the transformers figures committed in compare.json: the llama.cpp mean
     inside the transformers figure's 95% CI? and the paired difference."""
     from statistics import mean
 
     from irg.evaluation.summary import bootstrap_ci
-    from tuning import adapters as A
-    from tuning import data as D
-    from tuning.compare import score_answers
+    from tuning.adapters import shipped as A
+    from tuning.adapters import people as D
+    from tuning.adapters.compare import score_answers
 
     before = json.loads((compare or ROOT / "assets" / "results" / "tuning" / "compare.json").read_text())
     out = {}
@@ -248,9 +248,9 @@ def lora_formats(rounds: int = 5, n: int = 50) -> dict:
     import tempfile
 
     from irg.engine.models import bundled_gguf, gguf_tokenizer_dir, resolve
-    from tuning import adapters as A
-    from tuning import data as D
-    from tuning.gguf_export import lora_adapter, merge_lora
+    from tuning.adapters import shipped as A
+    from tuning.adapters import people as D
+    from tuning.adapters.gguf_export import lora_adapter, merge_lora
 
     folder, _, _ = A.resolve_adapter("bundled", "lora")
     tok = ChatTokenizer(gguf_tokenizer_dir(resolve("bundled")))
@@ -280,7 +280,7 @@ def interleaved(names: tuple[str, ...] = ("gan", "lora"), rounds: int = 6) -> di
     """Single-stream tok/s of the base model and each adapter on llama.cpp, one request each per round, round after
     round: this host's speed drifts by ±15% over minutes, so only alternated runs compare the engines fairly."""
     from irg.engine.models import get_backend
-    from tuning import adapters as A
+    from tuning.adapters import shipped as A
 
     engines = {"base": get_backend("bundled", "llama.cpp"), **{n: A.draft_backend("bundled", n) for n in names}}
     rates: dict[str, list[float]] = {k: [] for k in engines}

@@ -71,7 +71,7 @@ _adapters: list[AdapterHooks] = []
 
 
 def register_adapters(hooks: AdapterHooks) -> None:
-    """Called by an adapter package when it is imported (the app, CLI and benchmarks import tuning.adapters); the
+    """Called by an adapter package when it is imported (the app, CLI and benchmarks import tuning.adapters.shipped); the
     package registers its adapters' names in `registry.ADAPTERS` (name -> the label the app shows)."""
     _adapters[:] = [hooks]
 

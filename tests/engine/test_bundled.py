@@ -42,8 +42,8 @@ def test_irg_hybrid_on_the_bundled_model():
 def test_shipped_adapters_fit_the_bundled_model_and_leave_the_shared_model_alone():
     """assets/adapters/: each shipped adapter loads onto the bundled model (safetensors, shapes checked) and its
     drafts differ from the base model's on a held-out question about a fictitious author."""
-    from tuning import data as D
-    from tuning.adapters import draft_backend, find
+    from tuning.adapters import people as D
+    from tuning.adapters.shipped import draft_backend, find
 
     shipped = {k: v for k, v in find("bundled").items() if k in ("gan", "lora")}  # issue 6's; the loop's students too
     assert set(shipped) == {"gan", "lora"} and {"loop_lora", "loop_gan", "loop_mle"} <= set(find("bundled"))

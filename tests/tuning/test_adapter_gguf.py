@@ -16,7 +16,7 @@ def test_a_folded_embedding_table_gives_the_hooked_model_s_logits_bit_for_bit():
     another order for another number of rows (3e-8 here), so there the logits agree to rounding."""
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    from tuning.gan import EmbeddingGenerator, attach
+    from tuning.adapters.gan import EmbeddingGenerator, attach
 
     torch.manual_seed(0)
     cfg = LlamaConfig(vocab_size=96, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4,
@@ -176,9 +176,9 @@ def cache(tmp_path, monkeypatch):
 @pytest.mark.bundled
 def test_the_adapter_file_is_built_once_into_the_cache_keyed_by_the_adapter(cache, tmp_path):
     from irg.engine.models import bundled_gguf
-    from tuning import adapters as A
-    from tuning.gan import EmbeddingGenerator, save
-    from tuning.gguf_export import NotFoldable
+    from tuning.adapters import shipped as A
+    from tuning.adapters.gan import EmbeddingGenerator, save
+    from tuning.adapters.gguf_export import NotFoldable
 
     torch.manual_seed(0)
     save(EmbeddingGenerator(576, zero_init=False).eval(), tmp_path / "g", {})
@@ -199,8 +199,8 @@ def test_the_adapter_file_is_built_once_into_the_cache_keyed_by_the_adapter(cach
 
 @pytest.mark.bundled
 def test_a_faithful_gan_adapter_stays_on_transformers_and_says_why(tmp_path):
-    from tuning import adapters as A
-    from tuning.gan import EmbeddingGenerator, save
+    from tuning.adapters import shipped as A
+    from tuning.adapters.gan import EmbeddingGenerator, save
 
     save(EmbeddingGenerator(576, noise_at_inference=True), tmp_path / "faithful", {})
     b = A.draft_backend("bundled", str(tmp_path / "faithful.safetensors"))
@@ -213,8 +213,8 @@ def test_shipped_adapters_draft_on_llama_cpp_and_agree_with_transformers_as_well
     transformers + the adapter is at least base llama.cpp vs base transformers (the quantisation noise)."""
     from irg.bench.adapters import forced_sequences, teacher_forced
     from irg.engine.models import get_backend
-    from tuning import adapters as A
-    from tuning import data as D
+    from tuning.adapters import shipped as A
+    from tuning.adapters import people as D
 
     _, test = D.load_split()
     hf = get_backend("bundled", "transformers")
@@ -235,8 +235,8 @@ def test_a_lora_becomes_llama_cpp_s_own_adapter_file(tmp_path):
     from safetensors.numpy import load_file
 
     from irg.engine.models import bundled_gguf
-    from tuning.adapters import ADAPTER_DIR
-    from tuning.gguf_export import lora_adapter, permute_rows
+    from tuning.adapters.shipped import ADAPTER_DIR
+    from tuning.adapters.gguf_export import lora_adapter, permute_rows
 
     folder = ADAPTER_DIR / "smollm2-135m-lora"
     out = lora_adapter(bundled_gguf(), folder, tmp_path / "l.lora.gguf")

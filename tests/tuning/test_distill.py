@@ -165,10 +165,10 @@ def test_command_bad_input_is_one_sentence(capsys, tmp_path):
 
 
 def test_a_shipped_student_is_a_model_choice(tmp_path, monkeypatch, tokenizer):
-    import tuning.adapters as A
+    import tuning.adapters.shipped as A
     from irg.engine.backends import GenRequest
     from irg.engine.models import get_backend, model_choices, resolve
-    from tuning import train as T
+    from tuning.adapters import train as T
 
     model = build_model(tokenizer)
     with torch.no_grad():

@@ -10,8 +10,8 @@ from conftest import build_model
 
 from irg.evaluation.suites import constraint_suite as cs
 from irg.evaluation.suites import load, train_rows
-from tuning import loop_data
-from tuning.loop_students import LoopStudentConfig, save, train
+from tuning.loop import keep as loop_data
+from tuning.loop.students import LoopStudentConfig, save, train
 
 
 # ---- the train split ------------------------------------------------------------------------------------------
@@ -126,7 +126,7 @@ def test_keep_refuses_off_topic_answers_and_records_the_first_draft(tmp_path):
     # run again on its own output: this round's earlier rows are replaced, not doubled
     loop_data.keep(src, tmp_path / "again.jsonl", split=split, round_no=2, earlier=[tmp_path / "kept-r2.jsonl"])
     assert [k["round"] for k in loop_data.load(tmp_path / "again.jsonl")] == [1, 2]
-    from tuning.loop_students import main
+    from tuning.loop.students import main
     same = str(tmp_path / "kept-r2.jsonl")  # writing over an earlier round's set is refused with a sentence
     assert main(["keep", "--round", "2", "--gen", str(src), "--out", same, "--earlier", same, "--record", ""]) == 2
     # a kept set written before rounds existed counts as round 1
@@ -140,7 +140,7 @@ ROWS = [{"id": f"tr{i:03d}", "prompt": f"Write about the sea number {i}.", "fina
 
 @pytest.mark.parametrize("student", ["lora", "gan", "mle"])
 def test_each_student_learns_only_its_adapter_and_ships_under_its_name(tokenizer, tmp_path, student):
-    from tuning.adapters import apply, find
+    from tuning.adapters.shipped import apply, find
 
     model = build_model(tokenizer)
     before = {k: v.clone() for k, v in model.state_dict().items()}
@@ -184,9 +184,9 @@ def test_folding_the_gan_adapter_rewrites_only_the_token_table(tmp_path):
     import gguf
 
     from irg.engine.models import bundled_gguf
-    from tuning.gan import EmbeddingGenerator
-    from tuning.gan import save as save_gan
-    from tuning.gguf_export import dequantized, fold_gan
+    from tuning.adapters.gan import EmbeddingGenerator
+    from tuning.adapters.gan import save as save_gan
+    from tuning.adapters.gguf_export import dequantized, fold_gan
 
     torch.manual_seed(0)
     gen = EmbeddingGenerator(576, zero_init=False).eval()
@@ -207,7 +207,7 @@ def test_folding_the_gan_adapter_rewrites_only_the_token_table(tmp_path):
     assert str(folded.fields["irg.adapter_kind"].contents()) == "gan-folded"
     faithful = EmbeddingGenerator(576, noise_at_inference=True)
     save_gan(faithful, tmp_path / "noisy", {})
-    from tuning.errors import AdapterError
+    from irg.engine.errors import AdapterError
 
     with pytest.raises(AdapterError, match="cannot be folded"):
         fold_gan(bundled_gguf(), tmp_path / "noisy.safetensors", tmp_path / "x.gguf")
@@ -220,8 +220,8 @@ def test_merging_a_lora_matches_the_transformers_merge(tmp_path, monkeypatch):
     monkeypatch.setenv("IRG_DTYPE", "float32")  # a CPU with native bf16 would load the reference in bf16
 
     from irg.engine.models import bundled_gguf, load_hf
-    from tuning.adapters import ADAPTER_DIR, apply
-    from tuning.gguf_export import dequantized, merge_lora, permute_rows
+    from tuning.adapters.shipped import ADAPTER_DIR, apply
+    from tuning.adapters.gguf_export import dequantized, merge_lora, permute_rows
 
     folder = ADAPTER_DIR / "smollm2-135m-lora"
     out = merge_lora(bundled_gguf(), folder, tmp_path / "merged.gguf")
@@ -251,7 +251,7 @@ def _results(folder, finals: dict[str, str], strategy="single_pass", tokens=100)
 
 
 def test_the_report_has_the_issues_format_and_pairs_on_the_students_prompts(tmp_path):
-    from tuning.loop_report import build, teacher_section
+    from tuning.loop.table import build, teacher_section
 
     good, bad = "the sea is calm today and the boats rest.", "The Sea Is Calm Today."
     runs = tmp_path / "runs"

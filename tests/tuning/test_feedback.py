@@ -1,7 +1,7 @@
 """The feedback module of distillation with feedback (issue 7): repairs, drops and rejections, each recorded."""
 import pytest
 
-from tuning.feedback import feedback, split_steps
+from tuning.distill.feedback import feedback, split_steps
 
 
 def test_a_wrong_step_is_repaired_and_the_chain_follows():

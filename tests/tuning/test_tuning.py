@@ -7,9 +7,9 @@ import pytest
 import torch
 from conftest import build_model
 
-from tuning import data as D
-from tuning.gan import AdapterError, EmbeddingGenerator, HiddenStateDiscriminator, TokenIdDiscriminator, attach, load, save
-from tuning.train import TrainConfig, Trainer, batch_logprobs, distinct_n, generate, prompt_ids
+from tuning.adapters import people as D
+from tuning.adapters.gan import AdapterError, EmbeddingGenerator, HiddenStateDiscriminator, TokenIdDiscriminator, attach, load, save
+from tuning.adapters.train import TrainConfig, Trainer, batch_logprobs, distinct_n, generate, prompt_ids
 
 
 def logits(model, ids):
@@ -164,7 +164,7 @@ def test_adapter_for_another_model_is_refused(tokenizer, tmp_path):
 
 
 def test_pickles_and_damaged_files_are_refused(tokenizer, tmp_path):
-    from tuning.adapters import apply
+    from tuning.adapters.shipped import apply
 
     torch.save({"w": torch.zeros(1)}, tmp_path / "evil.pt")
     with pytest.raises(AdapterError, match="pickle"):
@@ -178,7 +178,7 @@ def test_pickles_and_damaged_files_are_refused(tokenizer, tmp_path):
 
 
 def test_lora_adapter_roundtrip_and_mismatch(tokenizer, tmp_path):
-    from tuning.adapters import apply
+    from tuning.adapters.shipped import apply
 
     model = build_model(tokenizer)
     train, _ = D.load_split()
@@ -198,7 +198,7 @@ def test_lora_adapter_roundtrip_and_mismatch(tokenizer, tmp_path):
 
 
 def test_shipped_adapters_are_found_for_their_model(tmp_path):
-    from tuning.adapters import find
+    from tuning.adapters.shipped import find
 
     save(random_generator(32), tmp_path / "x-gan", {"base_model": "bundled"})
     (tmp_path / "x-lora").mkdir()
@@ -252,8 +252,8 @@ def fake_result(method: str, r1: list[float], steps: int = 2) -> dict:
 def test_comparison_markdown_has_the_thesis_tables(tmp_path):
     import argparse
 
-    from tuning.compare import markdown, sample_tensors
-    from tuning.report import saved, trajectory_figure
+    from tuning.adapters.compare import markdown, sample_tensors
+    from tuning.adapters.compare_view import saved, trajectory_figure
 
     results = {"base": fake_result("base", [0.2, 0.4]), "gan": fake_result("gan", [0.3, 0.5]),
                "adapter_mle": fake_result("adapter_mle", [0.3, 0.3])}

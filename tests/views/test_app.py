@@ -275,8 +275,8 @@ def shipped(tmp_path, monkeypatch, model_dir):
     """A GAN adapter 'shipped' for the tiny model (a random, non-zero one, so its drafts differ)."""
     import torch
 
-    from tuning import adapters
-    from tuning.gan import EmbeddingGenerator, save
+    from tuning.adapters import shipped as adapters
+    from tuning.adapters.gan import EmbeddingGenerator, save
 
     torch.manual_seed(3)
     gen = EmbeddingGenerator(32, zero_init=False)

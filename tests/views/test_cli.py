@@ -59,7 +59,7 @@ def test_errors_are_one_clear_line_without_traceback(args, msg):
 def test_adapter_flag_drafts_with_the_adapter(model_dir, tmp_path, capsys):
     import torch
 
-    from tuning.gan import EmbeddingGenerator, save
+    from tuning.adapters.gan import EmbeddingGenerator, save
 
     torch.manual_seed(0)
     save(EmbeddingGenerator(32, zero_init=False), tmp_path / "g", {})

@@ -1,6 +1,6 @@
 """The loop as a teacher (issue 23), last stage: the table, from the benchmark's own result files.
 
-    python -m tuning.loop_students report --runs runs/distill_loop/eval --out assets/results/distill_loop
+    python -m tuning.loop report --runs runs/distill_loop/eval --out assets/results/distill_loop
 
 Each model was run with the quality benchmark (llama.cpp, the same settings as the headline):
   <runs>/<suite>/<model>/results.jsonl    suite: constraints (test split), heldout2 (phrasings), open_qa (test split)
@@ -16,8 +16,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tuning.errors import AdapterError
-from tuning.loop_data import ADAPTERS, PREFIX
+from irg.engine.errors import AdapterError
+from tuning.loop.keep import ADAPTERS, PREFIX
 
 REPORT_SETS = ("constraints", "heldout2", "open_qa")
 STUDENT_NAMES = ("lora", "gan", "mle")
@@ -208,7 +208,7 @@ def teacher_section(path: Path = SUMMARY) -> str:
 
 def fictitious(out: Path, adapters: Path | None = None, compare: Path | None = None) -> dict:
     """No forgetting, the issue's second yardstick, on issue 6's fictitious authors (their 50 test questions, greedy,
-    40 tokens, fp32, as tuning.compare scored them):
+    40 tokens, fp32, as tuning.adapters.compare scored them):
       - issue 6's adapters (gan, lora) loaded as the app loads them, now that the students ship beside them: their
         ROUGE-1 and how many answers equal the ones committed in compare.json (the "before");
       - each student against the base model, question by question: what the loop's lesson cost (or added) on
@@ -218,9 +218,9 @@ def fictitious(out: Path, adapters: Path | None = None, compare: Path | None = N
 
     from irg.engine.models import load_hf
     from irg.evaluation.summary import bootstrap_ci
-    from tuning import adapters as A
-    from tuning import data as D
-    from tuning.compare import evaluate_answers
+    from tuning.adapters import shipped as A
+    from tuning.adapters import people as D
+    from tuning.adapters.compare import evaluate_answers
 
     compare = compare or SUMMARY.parent.parent / "tuning" / "compare.json"
     before = json.loads(Path(compare).read_text())

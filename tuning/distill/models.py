@@ -13,7 +13,7 @@ import torch
 from irg.engine.answers import MATH_HINT
 from irg.engine.loop import draft_messages
 from irg.engine.models import ModelError, load_hf
-from tuning import train as T
+from tuning.adapters import train as T
 
 
 @dataclass

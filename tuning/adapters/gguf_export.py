@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tuning.errors import AdapterError
+from irg.engine.errors import AdapterError
 
 EXPORT_VERSION = "1"  # part of the cache key: bump when the written file would change
 
@@ -130,7 +130,7 @@ def fold_gan(base: Path, adapter: Path, out: Path) -> Path:
     import gguf
     import torch
 
-    from tuning.gan import load
+    from tuning.adapters.gan import load
 
     gen, meta = load(adapter)
     if gen.noise_at_inference:

@@ -18,7 +18,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from tuning.errors import AdapterError
+from irg.engine.errors import AdapterError
 
 NOISE_DIM = 100  # as in the thesis
 

@@ -21,8 +21,8 @@ from dataclasses import asdict, dataclass, field
 import torch
 import torch.nn.functional as F
 
-from tuning import data as D
-from tuning.gan import EmbeddingGenerator, HiddenStateDiscriminator, TokenIdDiscriminator, attach, pack
+from tuning.adapters import people as D
+from tuning.adapters.gan import EmbeddingGenerator, HiddenStateDiscriminator, TokenIdDiscriminator, attach, pack
 
 METHODS = ("base", "gan_faithful", "gan", "adapter_mle", "lora")
 CHUNK = 8  # sequences per forward/backward pass; gradients accumulate over a step

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from irg.evaluation.summary import bootstrap_ci, sign_test
-from tuning.distill_problems import VARIANTS, DistillConfig, _jsonl, problems
+from tuning.distill.problems import VARIANTS, DistillConfig, _jsonl, problems
 
 STUDENT_NAME = "bundled-maths-student"
 
@@ -160,9 +160,9 @@ def best_student(s: dict) -> tuple[str | None, str]:
 
 def ship_student(out: Path, variant: str, s: dict, dest: Path | None = None, name: str = STUDENT_NAME) -> Path:
     """Copy a trained student into assets/adapters as a model choice (irg.engine.models resolves `name` to it)."""
-    # Imported here, not at the top: importing tuning.adapters registers the shipped adapters and students with the
+    # Imported here, not at the top: importing tuning.adapters.shipped registers the shipped adapters and students with the
     # engine, which would change how the teacher's and students' model names resolve for the whole run.
-    from tuning.adapters import ship_model_choice
+    from tuning.adapters.shipped import ship_model_choice
 
     meta = {"variant": variant, "made_by": s.get("command", "python -m tuning.distill"), "config": s["config"],
             "results": {v: {k: r[k] for k in ("train", "val", "test") if k in r} for v, r in s["models"].items()}}

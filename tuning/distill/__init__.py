@@ -14,7 +14,7 @@ Stages (each resumable, each writes into --out):
                 writes one chain of thought per problem (no IRG loop: the engine's backends are decoder-only).
   3. datasets   baseline  "The answer is N." only
                 cot       the teacher's final answer as it wrote it
-                feedback  the teacher's drafts through tuning.feedback (steps recomputed and repaired, repeats and
+                feedback  the teacher's drafts through tuning.distill.feedback (steps recomputed and repaired, repeats and
                           commentary dropped, wrong or unsupported final answers rejected), the shortest that passes
   4. students   LoRA (peft) on the same student model, the same problems offered, the same optimiser steps
   5. table      accuracy on train / validation / test for base and the three students (greedy, one pass,
@@ -40,7 +40,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from irg.engine import paths
-from tuning.distill_models import (  # noqa: F401 — re-exported: the stages' names import from here as before
+from tuning.distill.models import (  # noqa: F401 — re-exported: the stages' names import from here as before
     Loaded,
     generate,
     is_seq2seq,
@@ -49,8 +49,8 @@ from tuning.distill_models import (  # noqa: F401 — re-exported: the stages' n
     source_text,
     target_ids,
 )
-from tuning.distill_problems import VARIANTS, DistillConfig, _hash_split, _jsonl, problems  # noqa: F401 — re-exported
-from tuning.distill_report import (  # noqa: F401 — re-exported
+from tuning.distill.problems import VARIANTS, DistillConfig, _hash_split, _jsonl, problems  # noqa: F401 — re-exported
+from tuning.distill.table import (  # noqa: F401 — re-exported
     STUDENT_NAME,
     best_student,
     loss_figure,
@@ -59,8 +59,8 @@ from tuning.distill_report import (  # noqa: F401 — re-exported
     ship_student,
     summarise,
 )
-from tuning.distill_student import run_student, score, train_student  # noqa: F401 — re-exported
-from tuning.distill_teacher import datasets, teach_direct, teach_irg, teacher  # noqa: F401 — re-exported
+from tuning.distill.student import run_student, score, train_student  # noqa: F401 — re-exported
+from tuning.distill.teacher import datasets, teach_direct, teach_irg, teacher  # noqa: F401 — re-exported
 
 ROOT = paths.ROOT
 
@@ -131,6 +131,3 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -25,8 +25,8 @@ from irg.engine.backends import GenRequest
 from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
 from irg.engine.models import AdapterHooks, register_adapters
 from irg.engine.registry import ADAPTERS
-from tuning import effects
-from tuning.errors import AdapterError
+from tuning.adapters import effects
+from irg.engine.errors import AdapterError
 
 ADAPTER_DIR = paths.ASSETS / "adapters"
 LABELS = {"gan": "GAN-tuned adapter", "lora": "LoRA adapter",
@@ -116,7 +116,7 @@ def apply(model, adapter: str | Path, kind: str | None = None):
         raise AdapterError(f"'{path.name}' is a pickle file; adapters are only loaded from safetensors.")
     kind = kind or ("lora" if path.is_dir() else "gan")  # a distilled student is a LoRA folder too
     if kind == "gan":
-        from tuning.gan import attach, load
+        from tuning.adapters.gan import attach, load
 
         gen, _ = load(path, model)
         attach(model, gen)
@@ -175,7 +175,7 @@ def gguf_with_adapter(base: Path, adapter: Path, progress=None) -> Path:
     project's cache folder, under a name keyed by the adapter's contents and the base file, then reused.
     NotFoldable if the adapter cannot be written for llama.cpp (the faithful GAN variant)."""
     from irg.engine.models import cache_root
-    from tuning.gguf_export import EXPORT_VERSION, export, file_hash
+    from tuning.adapters.gguf_export import EXPORT_VERSION, export, file_hash
 
     if adapter.suffix in PICKLES:
         raise AdapterError(f"'{adapter.name}' is a pickle file; adapters are only loaded from safetensors.")
@@ -227,7 +227,7 @@ def draft_backend(model: str, adapter: str, backend: str = "auto"):
 def _load(model, spec, path: Path, kind: str | None, label: str, engine: str):
     from irg.engine.backends.hf import TransformersBackend
     from irg.engine.models import load_hf
-    from tuning.gguf_export import NotFoldable
+    from tuning.adapters.gguf_export import NotFoldable
 
     note = ""
     if engine == "llama.cpp":
@@ -272,7 +272,7 @@ def ship_model_choice(src: Path, folder: str, model_name: str, base_model: str, 
 
 def ship(src: Path, dest: Path | None = None, prefix: str = "smollm2-135m") -> list[Path]:
     """Copy a comparison's trained adapters (gan, lora) into assets/adapters under stable names:
-    `python -c "from tuning.adapters import ship; ship(Path('runs/tuning/compare/adapters'))"`."""
+    `python -c "from tuning.adapters.shipped import ship; ship(Path('runs/tuning/compare/adapters'))"`."""
     dest = dest or ADAPTER_DIR
     dest.mkdir(parents=True, exist_ok=True)
     out = []

@@ -2,7 +2,7 @@
 
     python -m irg.bench quality --suite constraints --split train --strategies irg_hybrid --budget 1500 \
         --workers 2 --background --out runs/distill_loop/gen          # resumable: run it again to go on
-    python -m tuning.loop_students keep --gen runs/distill_loop/gen   # -> assets/distill_loop/kept.jsonl
+    python -m tuning.loop keep --gen runs/distill_loop/gen   # -> assets/distill_loop/kept.jsonl
 
 The loop's run on a train prompt is kept only if the answer it returns
   - meets every ground-truth constraint of the prompt (the composer's or the phrasing set's gold, not the engine's

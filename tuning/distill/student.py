@@ -16,9 +16,9 @@ from pathlib import Path
 import torch
 
 from irg.evaluation.summary import exact_match
-from tuning import train as T
-from tuning.distill_models import generate, load_model, source_ids, target_ids
-from tuning.distill_problems import DistillConfig
+from tuning.adapters import train as T
+from tuning.distill.models import generate, load_model, source_ids, target_ids
+from tuning.distill.problems import DistillConfig
 
 
 def train_student(model, tok, seq2seq: bool, examples: list[dict], cfg: DistillConfig, on_log=None):

@@ -1,0 +1,256 @@
+"""The loop, taught to the model (issue 23): three students learn in one pass what irg_hybrid and the rules did.
+
+    python -m tuning.loop keep  --gen runs/distill_loop/gen                # -> assets/distill_loop/kept.jsonl
+    python -m tuning.loop train --student lora                            # -> assets/adapters/...
+    python -m tuning.loop export --student lora                           # -> a GGUF llama.cpp runs
+    python -m tuning.loop report                                          # -> assets/results/distill_loop/
+
+Students, all on the same kept answers (prompt -> the loop's verified, rendered final), the same optimiser steps,
+the same batches:
+  lora  supervised fine-tuning of a peft LoRA (q, v projections)
+  gan   the thesis' embedding adapter (tuning/gan.py): MLE warm-start, then adversarial, SeqGAN-style, with
+        real = the loop's verified finals and fake = the model's own one-pass drafts (the recorded first drafts of
+        the base model and fresh samples of the adapter being trained); the reward is the discriminator's score
+  mle   the same adapter trained with the MLE phase only: what the adversarial phase adds is gan minus mle
+
+The student is prompted exactly as a one-pass draft is (irg.engine.loop.draft_messages), so "single pass" with the
+student is the same call as with the base model.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from irg.engine import paths
+from irg.engine.errors import ModelError
+from tuning.loop import keep as loop_data
+from irg.engine.errors import AdapterError
+
+STUDENTS = ("lora", "gan", "mle")
+METHOD = {"lora": "lora", "gan": "gan", "mle": "adapter_mle"}  # tuning.adapters.train's names
+ADAPTERS, PREFIX = loop_data.ADAPTERS, loop_data.PREFIX
+
+
+@dataclass
+class LoopStudentConfig:
+    student: str = "lora"
+    data: str = str(loop_data.KEPT)
+    round: int = 1
+    steps: int = 60  # optimiser steps, the same for every student
+    batch_size: int = 8  # kept answers per step
+    lr: float = 0.0  # 0 = the student's default (LORA_LR / ADAPTER_LR)
+    warmup_steps: int = 40  # gan: MLE steps before the adversarial ones (mle: all steps are MLE)
+    group_size: int = 2  # gan: samples per prompt in an adversarial step
+    sample_tokens: int = 128  # gan: length of a sample, and of what the discriminator sees of every answer
+    max_answer_tokens: int = 320  # longer finals are left out (the engine drafts at most 256 tokens)
+    lora_r: int = 16
+    lora_alpha: int = 32
+    chunk: int = 2  # sequences per forward/backward pass (gradients accumulate): memory, not maths
+    seed: int = 0
+    threads: int = 0  # torch threads (0 = torch's default)
+
+    LORA_LR = 5e-4
+    ADAPTER_LR = 1e-3
+
+    def __post_init__(self):
+        if self.student not in STUDENTS:
+            raise ValueError(f"student must be one of {', '.join(STUDENTS)}, not '{self.student}'.")
+        if min(self.steps, self.batch_size, self.group_size, self.chunk) < 1 or self.sample_tokens < 8:
+            raise ValueError("steps, batch size, group size and chunk must be at least 1, sample tokens at least 8.")
+        if self.student == "gan" and not 0 <= self.warmup_steps <= self.steps:
+            raise ValueError(f"warmup steps must be between 0 and steps ({self.steps}).")
+        if self.lr < 0:
+            raise ValueError("lr cannot be negative.")
+        if self.round not in (1, 2):  # the app names (and labels) rounds 1 and 2
+            raise ValueError(f"round must be 1 or 2 (got {self.round}).")
+
+    @property
+    def learning_rate(self) -> float:
+        return self.lr or (self.LORA_LR if self.student == "lora" else self.ADAPTER_LR)
+
+    @property
+    def name(self) -> str:
+        """The adapter's name in the app and on the CLI (--adapter loop_lora)."""
+        return f"loop_{self.student}" + (f"_r{self.round}" if self.round > 1 else "")
+
+
+def examples(tok, rows: list[dict], max_answer_tokens: int) -> tuple[list[tuple[list[int], list[int]]], list[list[int]]]:
+    """(prompt ids, final ids + end of turn) and the first draft's ids for each kept row that fits."""
+    from irg.engine.loop import draft_messages
+    from tuning.adapters.train import chat_ids, eos_id
+
+    pairs, drafts = [], []
+    for r in rows:
+        prompt = chat_ids(tok, draft_messages(r["prompt"], "constraints"))
+        answer = tok.encode(r["final"], add_special_tokens=False) + [eos_id(tok)]
+        if len(answer) > max_answer_tokens:
+            continue
+        pairs.append((prompt, answer))
+        # a draft that ended by itself ends with the end-of-turn token like a real answer: the critic must not
+        # tell real from fake by that token alone
+        ended = [] if r.get("first_finish") == "length" else [eos_id(tok)]
+        same = r["first_draft"].strip() == r["final"].strip()  # a first draft the loop kept as it was is no fake
+        drafts.append([] if same else tok.encode(r["first_draft"], add_special_tokens=False) + ended)
+    return pairs, drafts
+
+
+def train(cfg: LoopStudentConfig, model=None, tok=None, rows: list[dict] | None = None, on_log=print):
+    """Train one student; returns (the trained adapter object, a log dict). `model`/`rows` for tests."""
+    import torch
+
+    from irg.engine.models import load_hf
+    from tuning.adapters.train import TrainConfig, Trainer, peak_rss_mb
+
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    if model is None:
+        model, tok = load_hf("bundled")
+    rows = loop_data.load(Path(cfg.data)) if rows is None else rows
+    pairs, drafts = examples(tok, rows, cfg.max_answer_tokens)
+    if not pairs:
+        raise ValueError(f"No kept answers to learn from in {cfg.data}.")
+    tcfg = TrainConfig(method=METHOD[cfg.student], steps=cfg.steps, batch_size=cfg.batch_size, group_size=cfg.group_size,
+                       lr=cfg.learning_rate, d_lr=1e-3, warmup_steps=cfg.warmup_steps if cfg.student == "gan" else 0,
+                       max_new_tokens=cfg.sample_tokens, temperature=1.0, lora_r=cfg.lora_r, lora_alpha=cfg.lora_alpha,
+                       seed=cfg.seed, log_every=5)
+    t0 = time.perf_counter()
+    trainer = Trainer(model, tok, tcfg, None, on_log=on_log, pairs=pairs, drafts=drafts)
+    trainer.chunk = cfg.chunk
+    adapter, log = trainer.run()
+    log.update(seconds=round(time.perf_counter() - t0, 1), peak_rss_mb=peak_rss_mb(), examples=len(pairs),
+               answer_tokens=sum(len(a) for _, a in pairs))
+    return adapter, log
+
+
+def save(cfg: LoopStudentConfig, adapter, log: dict, dest: Path = ADAPTERS) -> Path:
+    """Write the student where tuning.adapters.shipped finds it, with its meta (config, data, time, memory)."""
+    meta = {"adapter_name": cfg.name, "base_model": "bundled", "trained_on": "the IRG loop's verified answers (issue 23)",
+            "data": os.path.relpath(cfg.data, paths.ROOT) if Path(cfg.data).is_absolute() else cfg.data,
+            "examples": log["examples"], "config": asdict(cfg), "train_seconds": log["seconds"],
+            "peak_rss_mb": log["peak_rss_mb"]}
+    if cfg.student == "lora":
+        target = dest / f"{PREFIX}-{cfg.student}" if cfg.round == 1 else dest / f"{PREFIX}-{cfg.student}-r{cfg.round}"
+        adapter.save_pretrained(str(target))
+        for f in target.glob("*.md"):
+            f.unlink()  # peft's model card template says nothing about this adapter
+        cfgj = json.loads((target / "adapter_config.json").read_text())
+        cfgj["base_model_name_or_path"] = "HuggingFaceTB/SmolLM2-135M-Instruct"  # not this machine's cache path
+        (target / "adapter_config.json").write_text(json.dumps(cfgj, indent=2))
+        (target / "irg_meta.json").write_text(json.dumps({"kind": "lora", **meta}, indent=1))
+        return target
+    from tuning.adapters.gan import save as save_gan
+
+    target = dest / (f"{PREFIX}-{cfg.student}" + (f"-r{cfg.round}" if cfg.round > 1 else ""))
+    save_gan(adapter, target, {**meta, "embed_dim": adapter.embed_dim})
+    return target.with_suffix(".safetensors")
+
+
+def export(name: str, out_dir: Path) -> Path:
+    """The student as a GGUF file llama.cpp runs (folded / merged into a copy of the bundled model)."""
+    from irg.engine.models import bundled_gguf
+    from tuning.adapters import shipped as adapters
+    from tuning.adapters.gguf_export import fold_gan, merge_lora
+
+    shipped = adapters.find("bundled").get(name)
+    if shipped is None:
+        raise ValueError(f"No adapter named '{name}': {', '.join(adapters.find('bundled'))}.")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = out_dir / f"{name}.gguf"
+    t0 = time.perf_counter()
+    if shipped.kind == "gan":
+        fold_gan(bundled_gguf(), shipped.path, out)
+    else:
+        merge_lora(bundled_gguf(), shipped.path, out)
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m tuning.loop", description=__doc__.split("\n")[0])
+    sub = p.add_subparsers(dest="cmd", required=True)
+    k = sub.add_parser("keep", help="the loop's runs -> the answers a student may learn from")
+    k.add_argument("--round", type=int, choices=(1, 2), default=1,
+                   help="which round these runs are (2: the loop ran with a student; its files get an -r2 suffix)")
+    k.add_argument("--gen", help="the generation run's folder or results.jsonl (default: runs/distill_loop/gen, "
+                   "round 2: runs/distill_loop/gen-r2)")
+    k.add_argument("--out", help=f"the kept set (default: {os.path.relpath(loop_data.KEPT, paths.ROOT)}, round 2: kept-r2.jsonl)")
+    k.add_argument("--earlier", action="append", default=[], help="an earlier round's kept set to learn from too")
+    k.add_argument("--drop-repetitive", action="store_true",
+                   help="also leave out finals that repeat a sentence or many 4-word runs (worse on dev; see loop_data)")
+    k.add_argument("--record", help="where the counts are recorded, its other fields kept (default: "
+                   "assets/results/distill_loop/generation[-r2].json; '' = nowhere)")
+    t = sub.add_parser("train", help="train one student on the kept answers")
+    for f in LoopStudentConfig.__dataclass_fields__.values():
+        if f.name.isupper():
+            continue
+        t.add_argument("--" + f.name.replace("_", "-"), type=type(f.default), default=f.default)
+    e = sub.add_parser("export", help="write a student into a GGUF copy of the bundled model (llama.cpp speed)")
+    e.add_argument("--student", required=True, help="the adapter's name, e.g. loop_lora")
+    e.add_argument("--out", default="runs/distill_loop/gguf")
+    r = sub.add_parser("report", help="the table: base and students, one pass and with the loop")
+    r.add_argument("--runs", default="runs/distill_loop/eval", help="<runs>/<suite>/<model>/results.jsonl")
+    r.add_argument("--out", default="assets/results/distill_loop")
+    r.add_argument("--best", choices=("lora", "gan", "mle"), help="the student chosen on the dev split (default: the best "
+                   "single pass on each suite itself)")
+    for suite in ("constraints", "heldout2", "open_qa"):
+        r.add_argument(f"--base-{suite.replace('_', '-')}", help=f"an existing base-model run folder for {suite}")
+    f = sub.add_parser("fictitious", help="issue 6's adapters on their own test questions, with the students beside them")
+    f.add_argument("--out", default="assets/results/distill_loop")
+    args = p.parse_args(argv)
+
+    try:
+        return run_command(args)
+    except (ValueError, AdapterError, ModelError, OSError) as e:  # a sentence, not a traceback
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+def run_command(args) -> int:
+    if args.cmd == "report":
+        from tuning.loop.table import build
+
+        base = {s: Path(v) for s in ("constraints", "heldout2", "open_qa") if (v := getattr(args, f"base_{s}"))}
+        summary = build(Path(args.runs), Path(args.out), base, best=args.best)
+        print((Path(args.out) / "summary.md").read_text())
+        return 0 if summary.get("models") else 1
+    if args.cmd == "fictitious":
+        from tuning.loop.table import fictitious
+
+        print(json.dumps(fictitious(Path(args.out)), indent=1))
+        return 0
+    if args.cmd == "keep":
+        suffix = "" if args.round == 1 else f"-r{args.round}"
+        gen = Path(args.gen or f"runs/distill_loop/gen{suffix}")
+        out = Path(args.out or loop_data.KEPT.with_name(f"kept{suffix}.jsonl"))
+        record = paths.ASSETS / "results" / "distill_loop" / f"generation{suffix}.json" if args.record is None else args.record
+        if out.resolve() in {Path(e).resolve() for e in args.earlier}:
+            raise ValueError("--out is one of the --earlier kept sets: write this round's set to a file of its own.")
+        counts = loop_data.keep(gen, out, drop_repetitive=args.drop_repetitive, round_no=args.round,
+                                earlier=[Path(e) for e in args.earlier])
+        print(json.dumps(counts))
+        if record:
+            rec = Path(record)
+            old = json.loads(rec.read_text()) if rec.exists() else {}
+            old.update(keep=counts, kept=loop_data.describe(loop_data.load(out)))
+            rec.parent.mkdir(parents=True, exist_ok=True)
+            rec.write_text(json.dumps(old, indent=1) + "\n")
+        return 0
+    if args.cmd == "export":
+        export(args.student, Path(args.out))
+        return 0
+    cfg = LoopStudentConfig(**{k2: v for k2, v in vars(args).items() if k2 in LoopStudentConfig.__dataclass_fields__})
+    adapter, log = train(cfg, on_log=lambda rec: print(json.dumps(rec), flush=True))
+    target = save(cfg, adapter, log)
+    print(f"saved {cfg.name} to {target} ({log['seconds']} s, peak RSS {log['peak_rss_mb']} MB, {log['examples']} answers)")
+    Path("runs/distill_loop").mkdir(parents=True, exist_ok=True)
+    Path(f"runs/distill_loop/{cfg.name}.log.json").write_text(json.dumps(log))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
