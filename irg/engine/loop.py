@@ -42,6 +42,7 @@ from irg.engine.iteration import Iteration
 from irg.engine.plan import Plan, make_planner
 from irg.engine.render import model_share, render, trimmed
 from irg.engine.scaffold import program_chars, too_big
+from irg.engine.registry import STOP_RULES
 from irg.engine.stopping import early_stop
 
 MIN_DRAFT_TOKENS = 16  # a draft with less room than this is not worth starting
@@ -157,8 +158,6 @@ class RunContext:
     def early_stop(self, tokens_now: int) -> str | None:
         """The configured stop rule (plateau, adaptive) ending the run after this iteration, if it does.
         `tokens_now`: what the current iteration has spent so far (its plan is not made yet)."""
-        if self.config.stop == "fixed":
-            return None
         # the last iteration as it stands now: what it has spent so far (its own record is completed later)
         its = [*self.iterations[:-1], replace(self.iterations[-1], tokens=tokens_now, tokens_cum=self.tokens)]
         got = early_stop(self.config.stop, its, self.task == "math", len(self.constraints or []))
@@ -368,7 +367,7 @@ def irg_loop(ctx: RunContext, reflection: str, strategy: str) -> Iterator[Event]
         if stop is not None:
             reason = stop
             break
-    yield from ctx.finish(reason, ctx.stop_detail if reason in ("plateau", "adaptive", "budget", "error", "out_of_reach") else "")
+    yield from ctx.finish(reason, ctx.stop_detail if reason in STOP_RULES or reason in ("budget", "error", "out_of_reach") else "")
 
 
 def out_of_reach(report: Report) -> str:

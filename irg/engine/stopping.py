@@ -1,5 +1,8 @@
 """Stop rules: is another IRG iteration worth its tokens?
 
+Each rule is a `StopRule` registered under its name (a new rule is one registration: the CLI, the app and the
+benchmarks offer it, the loop keeps its detail):
+
   fixed     the loop's own stops only: no critical finding left, max iterations, budget, time
   plateau   also stop as soon as an iteration does not raise the best score so far
   adaptive  also stop when a small learned model says the expected quality gain of going on, per 1,000
@@ -24,6 +27,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -89,44 +93,65 @@ def check_model() -> AdaptiveStopper:
     return _loaded["model"]
 
 
-# ---- the rules: (iterations so far, the last one's features, the learned model, its threshold) -> stop? ------
-@STOP_RULES.register("fixed")
-def fixed(its, x, stopper=None, threshold=None) -> tuple[str, str] | None:
-    """The loop's own stops only (no critical finding left, max iterations, budget, time)."""
+# ---- the rules: each one a StopRule, registered under its name ------------------------------------------------
+@dataclass(frozen=True)
+class StopRule:
+    """A stop rule: `decide(its, x, stopper, threshold)` -> why it ends the run now (a detail for the user), or None.
+
+    `x` is the last iteration's features (None when the rule does not read them), `stopper` the learned model (None
+    when the rule does not use it). The loop, the app and the logged-run comparison ask these flags, never a name."""
+    decide: Callable[..., str | None]
+    text: str  # what the app says when the rule ends a run: "the score stopped rising (plateau rule)"
+    uses_features: bool = True  # False: the features are not computed (they compare drafts: not free)
+    uses_model: bool = False  # True: the learned model is loaded, and checked when a run is configured
+
+
+def _never(its, x, stopper=None, threshold=None) -> str | None:
     return None
 
 
-@STOP_RULES.register("plateau")
-def plateau(its, x, stopper=None, threshold=None) -> tuple[str, str] | None:
+def _plateau(its, x, stopper=None, threshold=None) -> str | None:
     if len(its) > 1:
         best_before = max(it.score for it in its[:-1])
         if its[-1].score <= best_before:
-            return "plateau", f"score {its[-1].score:.2f} did not beat {best_before:.2f}"
+            return f"score {its[-1].score:.2f} did not beat {best_before:.2f}"
     return None
 
 
-@STOP_RULES.register("adaptive")
-def adaptive(its, x, stopper=None, threshold=None) -> tuple[str, str] | None:
+def _adaptive(its, x, stopper=None, threshold=None) -> str | None:
     stopper = stopper or check_model()
     th = stopper.threshold if threshold is None else threshold
     g = stopper.gain(x, its[-1])
-    if g < th:
-        return "adaptive", f"expected gain {g:.3f} per 1,000 tokens < {th:.3f}"
-    return None
+    return f"expected gain {g:.3f} per 1,000 tokens < {th:.3f}" if g < th else None
 
 
-def decide(rule: str, its: list[Iteration], x: list[float], stopper: "AdaptiveStopper | None" = None,
+STOP_RULES.register("fixed", StopRule(_never, "the loop's own stops only", uses_features=False))
+STOP_RULES.register("plateau", StopRule(_plateau, "the score stopped rising (plateau rule)"))
+STOP_RULES.register("adaptive", StopRule(_adaptive, "another pass was not worth its tokens (adaptive rule)",
+                                         uses_model=True))
+
+
+def check_rule(name: str) -> StopRule:
+    """The rule, its learned model loaded if it uses one: a sentence now (ConfigError), not an error mid-run."""
+    rule = STOP_RULES.get(name)
+    if rule.uses_model:
+        check_model()
+    return rule
+
+
+def decide(rule: str, its: list[Iteration], x: list[float] | None, stopper: "AdaptiveStopper | None" = None,
            threshold: float | None = None) -> tuple[str, str] | None:
-    """(reason, detail) if `rule` ends the run after these iterations (`x`: the last one's features), else None.
-    The one decision used live (early_stop) and on logged runs (stop_index)."""
-    return STOP_RULES.get(rule)(its, x, stopper, threshold)
+    """(the rule's name, detail) if `rule` ends the run after these iterations (`x`: the last one's features), else
+    None. The one decision used live (early_stop) and on logged runs (stop_index)."""
+    detail = STOP_RULES.get(rule).decide(its, x, stopper, threshold)
+    return None if detail is None else (rule, detail)
 
 
 def early_stop(rule: str, its: list[Iteration], is_math: bool, n_constraints: int) -> tuple[str, str] | None:
-    """(reason, detail) if `rule` ends the live run after these iterations, else None. `fixed` never does."""
-    if rule == "fixed":
-        return None  # no features to compute
-    return decide(rule, its, features(its, is_math, n_constraints), check_model() if rule == "adaptive" else None)
+    """(the rule's name, detail) if `rule` ends the live run after these iterations, else None."""
+    unit = STOP_RULES.get(rule)
+    x = features(its, is_math, n_constraints) if unit.uses_features else None
+    return decide(rule, its, x, check_model() if unit.uses_model else None)
 
 
 # ---- the model ---------------------------------------------------------------------------------------------

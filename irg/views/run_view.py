@@ -12,7 +12,7 @@ from irg.engine import events as etypes  # the event types (ev is an event)
 from irg.engine.record import Recorder
 from irg.evaluation.anytime import AnytimeCurve
 from irg.views import scratch
-from irg.engine.registry import ADAPTERS
+from irg.engine.registry import ADAPTERS, STOP_RULES
 from irg.views.presets import KEY_MAY_FAIL, Preset
 from irg.views.textdiff import diff_html, diff_markdown
 
@@ -21,8 +21,14 @@ STOP_TEXT = {"no_critical": "no critical problem left", "max_iters": "maximum it
              "time_limit": "time limit reached", "budget": "token budget spent", "cancelled": "stopped by you",
              "error": "the model failed on a draft; the drafts before it stand",
              "single_pass": "single pass (one draft, scored by rules)", "candidates_done": "all candidates drawn",
-             "plateau": "the score stopped rising (plateau rule)", "adaptive": "another pass was not worth its tokens (adaptive rule)",
              "out_of_reach": "only what no mechanism can make the model do is left"}
+
+
+
+def stop_text(reason: str) -> str:
+    """What the app says for a stop reason: the loop's own, or the stop rule's (a rule says it itself)."""
+    rule = STOP_RULES.get(reason, None)
+    return rule.text if rule is not None else STOP_TEXT.get(reason, reason.replace("_", " "))
 
 
 class RunView:
@@ -80,7 +86,7 @@ class RunView:
             c.update(stage="done", summary=f"score <b>{ev.score:.2f}</b>{key} · {ev.tokens} tokens "
                                            f"({ev.tokens_cum} so far) · {ev.seconds:.1f} s{share}")
         elif isinstance(ev, etypes.Stopped):
-            self.stopped = STOP_TEXT.get(ev.reason, ev.reason.replace("_", " ")) + (f" — {ev.detail}" if ev.detail else "")
+            self.stopped = stop_text(ev.reason) + (f" — {ev.detail}" if ev.detail else "")
         elif isinstance(ev, etypes.Final):
             self.final = ev
         return redraw

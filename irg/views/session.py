@@ -17,6 +17,7 @@ from irg.engine.errors import ModelError, UserError
 from irg.engine.inputs import check_prompt
 from irg.engine.models import adapters, get_backend, model_choices
 from irg.engine.registry import ADAPTERS
+from irg.engine.stopping import check_rule
 
 log = logging.getLogger(__name__)
 _cancels: dict[str, threading.Event] = {}
@@ -50,10 +51,7 @@ def check_input(prompt: str, settings: dict) -> RunConfig:
     limit is smaller)."""
     config = RunConfig(**settings)
     check_prompt(prompt, Access.from_env().max_prompt_chars)
-    if config.stop == "adaptive":
-        from irg.engine.stopping import check_model
-
-        check_model()  # a missing or damaged model file is a sentence now, not an error mid-run
+    check_rule(config.stop)  # a missing or damaged learned model is a sentence now, not an error mid-run
     return config
 
 

@@ -1,6 +1,7 @@
 """Where to add… (ARCHITECTURE.md), proved from outside the engine: a strategy, a constraint type, a planner, a
-backend and a tab, each one unit plus its registration, defined in this test module. Each shows up where a user
-chooses it (the CLI's --help, the app's dropdowns and tabs, the benchmarks' flags) and works in a run."""
+backend, a stop rule and a tab, each one unit plus its registration, defined in this test module. Each shows up where
+a user chooses it (the CLI's --help, the app's dropdowns and tabs, the benchmarks' flags) and works in a run. A
+plugin package is found through its entry point alone: no file of this repository changes."""
 from __future__ import annotations
 
 import contextlib
@@ -15,10 +16,11 @@ import app  # the app's own tabs register when it is imported; a plugin's tab co
 from irg.engine.backends.hf import TransformersBackend
 from irg.engine.config import RunConfig
 from irg.engine.constraints.base import Constraint, register
-from irg.engine.events import Final, PlanDone, RunStarted
+from irg.engine.events import Final, PlanDone, RunStarted, Stopped
 from irg.engine.loop import irg_loop
 from irg.engine.plan import TemplatePlanner
-from irg.engine.registry import BACKENDS, CONSTRAINT_TYPES, PLANNERS, STRATEGIES
+from irg.engine.registry import BACKENDS, CONSTRAINT_TYPES, PLANNERS, STOP_RULES, STRATEGIES
+from irg.engine.stopping import StopRule
 from irg.views.tabs import TABS
 from tests.conftest import build_model, build_tokenizer
 
@@ -65,6 +67,11 @@ class TinyBackend(TransformersBackend):
         return cls(build_model(tok), tok, model_id=f"tiny for {spec.name}")
 
 
+def after_two(its, x, stopper=None, threshold=None):
+    """A stop rule: two passes are enough, whatever their scores (its detail is what the user reads)."""
+    return "two passes are enough" if len(its) >= 2 else None
+
+
 def extension_tab(page):
     """A tab: its own components (and events), reading the Run tab's shared controls from `page.run`."""
     import gradio as gr
@@ -79,12 +86,14 @@ def extended():
     register(EndsWithBang)
     PLANNERS.register("test_terse", TersePlanner)
     BACKENDS.register("test_tiny", TinyBackend)
+    STOP_RULES.register("test_two", StopRule(after_two, "two passes (test rule)", uses_features=False))
     TABS.register("Extension test", extension_tab)
     try:
         yield
     finally:
         for registry, name in ((STRATEGIES, "test_echo_loop"), (CONSTRAINT_TYPES, "test_ends_with_bang"),
-                               (PLANNERS, "test_terse"), (BACKENDS, "test_tiny"), (TABS, "Extension test")):
+                               (PLANNERS, "test_terse"), (BACKENDS, "test_tiny"), (STOP_RULES, "test_two"),
+                               (TABS, "Extension test")):
             registry.unregister(name)
         from irg.engine import models
 
@@ -103,7 +112,7 @@ def cli_help(argv: list[str]) -> str:
 
 def test_each_extension_is_offered_by_the_cli(extended):
     text = " ".join(cli_help(["x", "--help"]).split())  # argparse wraps lines
-    assert "test_echo_loop" in text and "test_terse" in text and "test_tiny" in text
+    assert "test_echo_loop" in text and "test_terse" in text and "test_tiny" in text and "test_two" in text
 
 
 def test_each_extension_is_offered_by_the_benchmarks(extended):
@@ -113,7 +122,7 @@ def test_each_extension_is_offered_by_the_benchmarks(extended):
     with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
         parser().parse_args(["quality", "--help"])
     text = " ".join(out.getvalue().split())
-    assert "test_terse" in text and "test_tiny" in text
+    assert "test_terse" in text and "test_tiny" in text and "test_two" in text
 
 
 def test_each_extension_is_offered_by_the_app(extended):
@@ -129,6 +138,7 @@ def test_each_extension_is_offered_by_the_app(extended):
     assert "test_echo_loop" in choices("strategy") and "test_echo_loop" in choices("cmp-strategies")
     assert "test_terse" in [c[0] for b in blocks if isinstance(b, gr.Radio) and b.label.startswith("Planner")
                             for c in b.choices]
+    assert "test_two" in choices("stop-rule")
     tabs = [b.label for b in blocks if isinstance(b, gr.Tab)]
     assert tabs[-1] == "Extension test" and tabs[0] == "Run"
     assert any(getattr(b, "elem_id", None) == "test-extension-tab" for b in blocks)
@@ -148,6 +158,44 @@ def test_the_extensions_work_together_in_a_run(extended):
     plans = [e for e in events if isinstance(e, PlanDone)]
     assert all(p.plan["source"] == "test_terse" and len(p.plan["instructions"]) <= 1 for p in plans)
     assert isinstance(events[-1], Final)
+
+
+def test_a_stop_rule_ends_a_run_with_its_own_detail_and_words(extended):
+    from irg.engine.models import get_backend
+    from irg.engine.strategies import run
+    from irg.views.run_view import RunView
+
+    events = list(run("Say hello and end with a bang.", get_backend("bundled", "test_tiny"),
+                      RunConfig(strategy="irg_external", stop="test_two", max_iters=4, max_new_tokens=8)))
+    stopped = next(e for e in events if isinstance(e, Stopped))
+    assert (stopped.reason, stopped.detail) == ("test_two", "two passes are enough")
+    view = RunView()
+    for e in events:
+        view.add(e)
+    assert view.stopped == "two passes (test rule) — two passes are enough"
+
+
+PLUGIN = {  # a third party's package, installed: its module registers a strategy; its metadata names the module
+    "irg_test_plugin/__init__.py": "from irg.engine.loop import irg_loop\nfrom irg.engine.registry import STRATEGIES\n\n"
+                                   "STRATEGIES.register('test_plugged', lambda ctx: irg_loop(ctx, 'external', 'test_plugged'))\n",
+    "irg_test_plugin-0.1.dist-info/METADATA": "Metadata-Version: 2.1\nName: irg-test-plugin\nVersion: 0.1\n",
+    "irg_test_plugin-0.1.dist-info/entry_points.txt": "[irg.plugins]\nplugged = irg_test_plugin\n",
+}
+
+
+def test_a_plugin_package_is_found_through_its_entry_point_alone(tmp_path, monkeypatch):
+    from irg.views import plugins
+
+    for rel, text in PLUGIN.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        loaded = plugins.load()
+        assert "irg_test_plugin" in loaded and "tuning.adapters.shipped" in loaded  # the built-in: declared the same way
+        assert "test_plugged" in STRATEGIES and "test_plugged" in " ".join(cli_help(["x", "--help"]).split())
+    finally:
+        STRATEGIES.unregister("test_plugged")
 
 
 def test_a_second_unit_under_a_taken_name_is_refused_and_an_unknown_name_listed(extended):
