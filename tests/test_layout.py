@@ -187,10 +187,9 @@ def test_every_error_meant_for_the_user_shares_one_base():
     from irg.engine.backends import BackendError
     from irg.engine.config import ConfigError
     from irg.engine.constraints import ConstraintError
-    from irg.engine.errors import UserError
+    from irg.engine.errors import AdapterError, UserError
     from irg.engine.loop import InputError
     from irg.engine.models import ModelError
-    from irg.engine.errors import AdapterError
 
     for cls in (BackendError, ConfigError, ConstraintError, InputError, ModelError, AdapterError):
         assert issubclass(cls, UserError), cls

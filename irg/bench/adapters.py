@@ -148,8 +148,8 @@ def agreement(names: tuple[str, ...] = ("gan", "lora"), n: int = 50) -> dict:
     """Teacher-forced agreement on the adapters' own held-out questions (forced answer: the reference): base llama.cpp
     vs base transformers (the yardstick), then each adapter's llama.cpp file vs transformers + the adapter."""
     from irg.engine.models import get_backend
-    from tuning.adapters import shipped as A
     from tuning.adapters import people as D
+    from tuning.adapters import shipped as A
 
     _, test = D.load_split()
     hf = get_backend("bundled", "transformers")
@@ -215,8 +215,8 @@ def adapter_rouge(names: tuple[str, ...] = ("gan", "lora"), compare: Path | None
     from statistics import mean
 
     from irg.evaluation.summary import bootstrap_ci
-    from tuning.adapters import shipped as A
     from tuning.adapters import people as D
+    from tuning.adapters import shipped as A
     from tuning.adapters.compare import score_answers
 
     before = json.loads((compare or ROOT / "assets" / "results" / "tuning" / "compare.json").read_text())
@@ -248,8 +248,8 @@ def lora_formats(rounds: int = 5, n: int = 50) -> dict:
     import tempfile
 
     from irg.engine.models import bundled_gguf, gguf_tokenizer_dir, resolve
-    from tuning.adapters import shipped as A
     from tuning.adapters import people as D
+    from tuning.adapters import shipped as A
     from tuning.adapters.gguf_export import lora_adapter, merge_lora
 
     folder, _, _ = A.resolve_adapter("bundled", "lora")

@@ -139,8 +139,8 @@ def batches(n: int = 24, jobs: int = 2, strategy: str = "irg_hybrid", checkout: 
 
 def hang() -> dict:
     from irg.engine.backends import GenRequest
-    from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
     from irg.engine.backends.llama_process import PROBE_SECONDS, STALL_SECONDS
+    from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
     from irg.engine.models import bundled_gguf, gguf_tokenizer_dir, resolve
 
     b = LlamaCppBackend(bundled_gguf(), ChatTokenizer(gguf_tokenizer_dir(resolve("bundled"))))

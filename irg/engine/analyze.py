@@ -21,8 +21,8 @@ from irg.engine.checks import check_degenerate, check_empty
 from irg.engine.config import RunConfig
 from irg.engine.constraints.base import Constraint
 from irg.engine.decoding import DecodingConstraints
-from irg.engine.findings import PENALTY, Finding, Report
 from irg.engine.registry import ANALYZERS, CHECKS
+from irg.engine.values import PENALTY, Finding, Report
 
 
 def score_of(findings: list[Finding], n_constraints: int, n_met: int) -> float:

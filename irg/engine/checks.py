@@ -12,8 +12,8 @@ from collections import Counter
 
 from irg.engine.answers import ARITH, eval_expression, final_answer, parse_number
 from irg.engine.degenerate import CRITICAL_REPEAT, degeneration, repeated_4grams
-from irg.engine.findings import Finding
 from irg.engine.registry import CHECKS
+from irg.engine.values import Finding
 
 
 @CHECKS.register("empty")

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Generator, Iterator
 
+from irg.engine import redraft
 from irg.engine.analyze import AnalysisInput, RuleAnalyzer, make_analyzer
 from irg.engine.answers import MATH_HINT, detect_task
 from irg.engine.backends import Backend, BackendError, Generation, GenRequest
@@ -19,7 +20,6 @@ from irg.engine.config import RunConfig
 from irg.engine.constraints import Constraint, conflicts, from_dict
 from irg.engine.constraints.detect import read_prompt
 from irg.engine.decoding import DecodingConstraints
-from irg.engine import redraft
 from irg.engine.degenerate import degeneration
 from irg.engine.errors import InputError  # noqa: F401 — raised here, importable from here as before
 from irg.engine.events import (
@@ -36,14 +36,13 @@ from irg.engine.events import (
     Stopped,
 )
 from irg.engine.fill import fill
-from irg.engine.findings import Report
 from irg.engine.inputs import check_prompt, task_name
-from irg.engine.iteration import Iteration
-from irg.engine.plan import Plan, make_planner
+from irg.engine.plan import make_planner
+from irg.engine.registry import STOP_RULES
 from irg.engine.render import model_share, render, trimmed
 from irg.engine.scaffold import program_chars, too_big
-from irg.engine.registry import STOP_RULES
 from irg.engine.stopping import early_stop
+from irg.engine.values import Iteration, Plan, Report
 
 MIN_DRAFT_TOKENS = 16  # a draft with less room than this is not worth starting
 SAMPLING_TEMPERATURE = 0.7  # candidates must differ to be worth choosing between

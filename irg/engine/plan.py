@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import re
 import threading
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 from irg.engine import paths
 from irg.engine.backends import Backend, GenRequest
@@ -22,35 +22,11 @@ from irg.engine.config import STRUCTURE, RunConfig
 from irg.engine.constraints.base import Constraint, from_dict
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.feasible import LetGo, make_decodable
-from irg.engine.findings import SEVERITIES, Finding, Report
 from irg.engine.registry import PLANNERS
-
-if TYPE_CHECKING:  # the planner reads earlier iterations; iteration.py imports Plan from here
-    from irg.engine.iteration import Iteration
 from irg.engine.scaffold import Scaffold, build, structural
+from irg.engine.values import SEVERITIES, Finding, Iteration, Plan, Report
 
 MAX_INSTRUCTIONS = 5
-
-
-@dataclass
-class Plan:
-    instructions: list[str] = field(default_factory=list)
-    constraints: DecodingConstraints = field(default_factory=DecodingConstraints)
-    source: str = "template"  # template | model | template (model fallback)
-    raw: str = ""  # the model planner's raw output
-    tokens: int = 0
-    example: dict | None = None  # preference planner: {"worse", "better", "from"} shown with the instructions
-    relaxed: list[str] = field(default_factory=list)  # decoding constraints dropped for good after a degenerate draft
-    scaffold: list[str] = field(default_factory=list)  # what the program lays down for the next draft (irg/engine/scaffold.py)
-    conflicts: list[str] = field(default_factory=list)  # constraints that cannot both be enforced, and what was let go
-    out_of_reach: list[str] = field(default_factory=list)  # constraints no mechanism can make the model meet (said once)
-    redraft: str = ""  # how the next draft is drawn when it is not as configured (after debris: sampled, penalised)
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["constraints"] = self.constraints.to_dict()
-        d["constraints_text"] = self.constraints.describe()
-        return d
 
 
 # Decoding help for general findings (prompt constraints bring their own).

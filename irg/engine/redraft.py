@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from irg.engine.config import RunConfig
-from irg.engine.iteration import Iteration
+from irg.engine.values import Iteration
 
 TEMPERATURE = 0.7  # as the loop's sampled candidates
 SEED_STEP = 7919  # each redraft of a run draws its own sample

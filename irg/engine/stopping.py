@@ -34,9 +34,8 @@ import numpy as np
 from irg.engine import paths
 from irg.engine.constraints.base import from_dict
 from irg.engine.errors import ConfigError
-from irg.engine.findings import Finding
-from irg.engine.iteration import Iteration
 from irg.engine.registry import STOP_RULES
+from irg.engine.values import Finding, Iteration
 
 MODEL_PATH = paths.ASSETS / "stopping" / "adaptive.json"
 FEATURES = ("iteration", "score", "score_change", "best_score", "is_best", "critical_rule", "critical_model", "minor",

@@ -12,14 +12,14 @@ from typing import Generator, Iterator
 
 from irg.engine.answers import final_answer
 from irg.engine.backends import Backend, relay
-from irg.engine.degenerate import degeneration
 from irg.engine.config import RunConfig
 from irg.engine.constraints.base import Constraint
 from irg.engine.constraints.content import ChooseFrom
+from irg.engine.degenerate import degeneration
 from irg.engine.events import CritiqueDone, DraftDone, DraftToken, Event, IterationDone
-from irg.engine.iteration import Iteration
 from irg.engine.loop import SAMPLING_TEMPERATURE, RunContext, draft_messages, irg_loop, rules_report
 from irg.engine.registry import STRATEGIES
+from irg.engine.values import Iteration
 
 strategy = STRATEGIES.register  # @strategy("name") above a function (RunContext) -> Iterator[Event]
 

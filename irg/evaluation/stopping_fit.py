@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from irg.engine.answers import detect_task
-from irg.engine.iteration import Iteration
 from irg.engine.stopping import MODEL_PATH, AdaptiveStopper, decide, features
+from irg.engine.values import Iteration
 
 
 def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 3000, lr: float = 0.1):

@@ -10,9 +10,9 @@ import time
 
 from irg.engine import events as etypes  # the event types (ev is an event)
 from irg.engine.record import Recorder
+from irg.engine.registry import ADAPTERS, STOP_RULES
 from irg.evaluation.anytime import AnytimeCurve
 from irg.views import scratch
-from irg.engine.registry import ADAPTERS, STOP_RULES
 from irg.views.presets import KEY_MAY_FAIL, Preset
 from irg.views.textdiff import diff_html, diff_markdown
 

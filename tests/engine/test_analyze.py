@@ -129,7 +129,7 @@ def test_degenerate_patterns_are_critical(text):
 
 def test_revision_shows_previous_draft_as_assistant_turn():
     from irg.engine.loop import draft_messages
-    from irg.engine.plan import Plan
+    from irg.engine.values import Plan
 
     msgs = draft_messages("Write a poem.", "general", Plan(["Use no commas."]), "old, draft")
     assert [m["role"] for m in msgs] == ["system", "user", "assistant", "user"]

@@ -29,9 +29,9 @@ from irg.engine.constraints import (
 )
 from irg.engine.decoding import DecodingConstraints as D
 from irg.engine.feasible import LetGo, make_decodable, search
-from irg.engine.findings import Report
 from irg.engine.plan import TemplatePlanner
 from irg.engine.scaffold import build
+from irg.engine.values import Report
 
 STRUCTURES = [ChooseFrom(["My answer is yes.", "My answer is no."]), Sections(3), Sections(2, "§"), BulletCount("exactly", 4),
               BulletCount("at_most", 3), BulletCount("more_than", 2), ParagraphCount(3, "***"), ParagraphFirstWord(3, 2, "Sunshine"),

@@ -11,10 +11,10 @@ from irg.engine.constraints import from_dict
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.events import PlanDone, Rendered, Stopped
 from irg.engine.fill import copied, fill, places
-from irg.engine.findings import Finding, Report
 from irg.engine.loop import out_of_reach
 from irg.engine.plan import TemplatePlanner
 from irg.engine.strategies import run
+from irg.engine.values import Finding, Report
 
 MSG = [{"role": "user", "content": "Write about the sea."}]
 

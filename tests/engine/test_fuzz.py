@@ -17,8 +17,8 @@ import pytest
 from irg.engine.constraints import ConstraintError, extract_all, from_dicts
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.feasible import search
-from irg.engine.findings import Report
 from irg.engine.plan import TemplatePlanner
+from irg.engine.values import Report
 from irg.evaluation.suites.constraint_suite import MAKERS
 
 pytest.importorskip("xllamacpp")

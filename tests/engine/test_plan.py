@@ -1,9 +1,8 @@
 """Planners: findings -> instructions + decoding constraints."""
 from irg.engine.analyze import AnalysisInput, RuleAnalyzer
 from irg.engine.constraints import extract_all
-from irg.engine.findings import Finding, Report
-from irg.engine.iteration import Iteration
 from irg.engine.plan import ModelPlanner, TemplatePlanner
+from irg.engine.values import Finding, Iteration, Report
 
 
 def report_for(prompt, text):

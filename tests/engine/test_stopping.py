@@ -8,9 +8,9 @@ import irg.engine.stopping as S
 import irg.evaluation.stopping_fit as F
 from irg.engine.config import ConfigError, RunConfig
 from irg.engine.events import IterationDone, Stopped
-from irg.engine.iteration import Iteration
 from irg.engine.record import Recorder
 from irg.engine.strategies import run
+from irg.engine.values import Iteration
 
 PROMPT = "Write about the zebra. Include the keywords 'zebra' and 'stripes'."  # a random model never complies
 

@@ -8,12 +8,12 @@ from irg.engine.constraints import extract_all, from_dict
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.degenerate import degeneration
 from irg.engine.events import CritiqueDone, PlanDone, Rendered
-from irg.engine.findings import Finding, Report
 from irg.engine.plan import TemplatePlanner
 from irg.engine.record import Recorder
 from irg.engine.render import render
 from irg.engine.scaffold import build, program_chars
 from irg.engine.strategies import run
+from irg.engine.values import Finding, Report
 
 
 @pytest.mark.parametrize("text", [

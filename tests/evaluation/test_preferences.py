@@ -5,12 +5,11 @@ import pytest
 import torch
 
 from irg.engine.config import RunConfig
-from irg.engine.findings import Finding, Report
-from irg.engine.iteration import Iteration
 from irg.engine.loop import draft_messages
-from irg.engine.plan import Plan, PreferencePlanner
+from irg.engine.plan import PreferencePlanner
 from irg.engine.record import Recorder
 from irg.engine.strategies import run
+from irg.engine.values import Finding, Iteration, Plan, Report
 from irg.evaluation.preferences import bank, main, pairs_from_record
 from tests.conftest import build_model
 

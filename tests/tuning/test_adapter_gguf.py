@@ -213,8 +213,8 @@ def test_shipped_adapters_draft_on_llama_cpp_and_agree_with_transformers_as_well
     transformers + the adapter is at least base llama.cpp vs base transformers (the quantisation noise)."""
     from irg.bench.adapters import forced_sequences, teacher_forced
     from irg.engine.models import get_backend
-    from tuning.adapters import shipped as A
     from tuning.adapters import people as D
+    from tuning.adapters import shipped as A
 
     _, test = D.load_split()
     hf = get_backend("bundled", "transformers")
@@ -235,8 +235,8 @@ def test_a_lora_becomes_llama_cpp_s_own_adapter_file(tmp_path):
     from safetensors.numpy import load_file
 
     from irg.engine.models import bundled_gguf
-    from tuning.adapters.shipped import ADAPTER_DIR
     from tuning.adapters.gguf_export import lora_adapter, permute_rows
+    from tuning.adapters.shipped import ADAPTER_DIR
 
     folder = ADAPTER_DIR / "smollm2-135m-lora"
     out = lora_adapter(bundled_gguf(), folder, tmp_path / "l.lora.gguf")

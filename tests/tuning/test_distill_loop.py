@@ -220,8 +220,8 @@ def test_merging_a_lora_matches_the_transformers_merge(tmp_path, monkeypatch):
     monkeypatch.setenv("IRG_DTYPE", "float32")  # a CPU with native bf16 would load the reference in bf16
 
     from irg.engine.models import bundled_gguf, load_hf
-    from tuning.adapters.shipped import ADAPTER_DIR, apply
     from tuning.adapters.gguf_export import dequantized, merge_lora, permute_rows
+    from tuning.adapters.shipped import ADAPTER_DIR, apply
 
     folder = ADAPTER_DIR / "smollm2-135m-lora"
     out = merge_lora(bundled_gguf(), folder, tmp_path / "merged.gguf")

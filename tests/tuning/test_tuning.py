@@ -8,7 +8,15 @@ import torch
 from conftest import build_model
 
 from tuning.adapters import people as D
-from tuning.adapters.gan import AdapterError, EmbeddingGenerator, HiddenStateDiscriminator, TokenIdDiscriminator, attach, load, save
+from tuning.adapters.gan import (
+    AdapterError,
+    EmbeddingGenerator,
+    HiddenStateDiscriminator,
+    TokenIdDiscriminator,
+    attach,
+    load,
+    save,
+)
 from tuning.adapters.train import TrainConfig, Trainer, batch_logprobs, distinct_n, generate, prompt_ids
 
 

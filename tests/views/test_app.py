@@ -350,8 +350,8 @@ def test_iteration_card_shows_scaffold_grammar_rendering_and_candidates():
     """Issue 14: the card shows the plan's scaffold and grammar, the rendering step with before/after, and the
     candidates a revision was chosen from; the Markdown report keeps the model's own words beside the rendered text."""
     from irg.engine.events import Candidates, CritiqueDone, PlanDone, Rendered, RunStarted
-    from irg.engine.findings import Finding, Report
     from irg.engine.plan import TemplatePlanner
+    from irg.engine.values import Finding, Report
 
     cs = extract_all("Write exactly 3 bullet points in all capital letters.")
     rep = Report([Finding("bullet_count", "critical", "0 bullets", constraint=cs[0].to_dict())], 0.0)

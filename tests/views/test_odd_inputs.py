@@ -125,8 +125,8 @@ def test_lora_files_that_are_not_safetensors_or_fit_no_layer_are_refused(tokeniz
     from peft import LoraConfig, get_peft_model
     from safetensors.torch import load_file, save_file
 
-    from tuning.adapters.shipped import apply
     from irg.engine.errors import AdapterError
+    from tuning.adapters.shipped import apply
 
     lora = get_peft_model(build_model(tokenizer), LoraConfig(r=2, target_modules=["q_proj"]))
     lora.save_pretrained(tmp_path / "lora")

@@ -58,8 +58,8 @@ def run_one(args) -> dict:
     import torch
 
     from irg.engine.models import load_hf, resolve
-    from tuning.adapters import people as D
     from tuning.adapters import gan as G
+    from tuning.adapters import people as D
     from tuning.adapters.train import TrainConfig, Trainer, peak_rss_mb
 
     t_all = time.perf_counter()

@@ -23,10 +23,10 @@ from pathlib import Path
 from irg.engine import paths
 from irg.engine.backends import GenRequest
 from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
+from irg.engine.errors import AdapterError
 from irg.engine.models import AdapterHooks, register_adapters
 from irg.engine.registry import ADAPTERS
 from tuning.adapters import effects
-from irg.engine.errors import AdapterError
 
 ADAPTER_DIR = paths.ASSETS / "adapters"
 LABELS = {"gan": "GAN-tuned adapter", "lora": "LoRA adapter",

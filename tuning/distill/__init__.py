@@ -50,6 +50,7 @@ from tuning.distill.models import (  # noqa: F401 — re-exported: the stages' n
     target_ids,
 )
 from tuning.distill.problems import VARIANTS, DistillConfig, _hash_split, _jsonl, problems  # noqa: F401 — re-exported
+from tuning.distill.student import run_student, score, train_student  # noqa: F401 — re-exported
 from tuning.distill.table import (  # noqa: F401 — re-exported
     STUDENT_NAME,
     best_student,
@@ -59,7 +60,6 @@ from tuning.distill.table import (  # noqa: F401 — re-exported
     ship_student,
     summarise,
 )
-from tuning.distill.student import run_student, score, train_student  # noqa: F401 — re-exported
 from tuning.distill.teacher import datasets, teach_direct, teach_irg, teacher  # noqa: F401 — re-exported
 
 ROOT = paths.ROOT

@@ -25,9 +25,9 @@ from irg.engine.constraints import FinalAnswer, extract_all
 from irg.engine.models import get_backend
 from irg.engine.record import Recorder
 from irg.engine.strategies import run
+from tuning.distill.feedback import feedback
 from tuning.distill.models import generate, is_seq2seq, load_model
 from tuning.distill.problems import VARIANTS, DistillConfig, _jsonl
-from tuning.distill.feedback import feedback
 
 
 # ---- 2. the teacher ---------------------------------------------------------------------------------

@@ -27,9 +27,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from irg.engine import paths
-from irg.engine.errors import ModelError
+from irg.engine.errors import AdapterError, ModelError
 from tuning.loop import keep as loop_data
-from irg.engine.errors import AdapterError
 
 STUDENTS = ("lora", "gan", "mle")
 METHOD = {"lora": "lora", "gan": "gan", "mle": "adapter_mle"}  # tuning.adapters.train's names

@@ -218,8 +218,8 @@ def fictitious(out: Path, adapters: Path | None = None, compare: Path | None = N
 
     from irg.engine.models import load_hf
     from irg.evaluation.summary import bootstrap_ci
-    from tuning.adapters import shipped as A
     from tuning.adapters import people as D
+    from tuning.adapters import shipped as A
     from tuning.adapters.compare import evaluate_answers
 
     compare = compare or SUMMARY.parent.parent / "tuning" / "compare.json"

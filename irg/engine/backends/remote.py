@@ -21,6 +21,7 @@ import time
 
 import httpx
 
+from irg.engine.access import Access
 from irg.engine.backends import (
     STALL_SECONDS,
     Backend,
@@ -33,7 +34,6 @@ from irg.engine.backends import (
     relay,
     watchdog_deadline,
 )
-from irg.engine.access import Access
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.errors import ModelError
 

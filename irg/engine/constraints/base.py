@@ -10,8 +10,8 @@ from typing import ClassVar, get_origin
 from irg.engine.constraints.text import _REL_MAP, _REL_TEXT, count_holds, normalize_numbers
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.errors import ConstraintError  # noqa: F401 — raised here, importable from here as before
-from irg.engine.findings import Finding
 from irg.engine.registry import CONSTRAINT_TYPES
+from irg.engine.values import Finding
 
 
 # ---- the registry -------------------------------------------------------------------
