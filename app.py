@@ -10,8 +10,8 @@ from types import SimpleNamespace
 
 import gradio as gr
 
-from irg.engine.config import FINAL_MODES, RunConfig
 from irg.engine.access import Access
+from irg.engine.config import FINAL_MODES, RunConfig
 from irg.engine.models import default_model
 from irg.engine.registry import PLANNERS, STOP_RULES, STRATEGIES
 from irg.views import compare, experiments, plugins, presets, run_view, scratch, session, ui
@@ -204,7 +204,7 @@ def _compare_tab(page: SimpleNamespace) -> None:
 @TABS.register("Experiments")
 def _experiments_tab(page: SimpleNamespace) -> None:
     """Saved quality reports (opens on the headline one, drawn without a click), a small live experiment, tuning."""
-    gr.Markdown("Does IRG help? Saved reports of the quality runs (`python -m irg.bench quality`, see the README): "
+    gr.Markdown("Does IRG help? Saved reports of the quality runs (`python -m irg.bench quality`; each study is written up in docs/results/, below): "
                 "each strategy against single pass on the same prompts, at the same token budget. In the "
                 "issue-14 report best-of-N's candidates shared one seed (some drew one sample four times); "
                 "*constraints-test-seeds* is the re-run with that fixed: best-of-N 34%, irg_hybrid 57%.")
@@ -227,6 +227,10 @@ def _experiments_tab(page: SimpleNamespace) -> None:
         with gr.Row():
             exp_run = gr.Button("Run experiment", variant="primary")
             exp_stop = gr.Button("Stop", variant="stop")
+    with gr.Accordion("The studies, written up (docs/results/: one page per study, with commands and figures)", open=False):
+        pages = list(experiments.studies())
+        study_pick = gr.Dropdown(pages, value=pages[0] if pages else None, label="Study", elem_id="study")
+        study_md = gr.Markdown(experiments.study(pages[0] if pages else None), elem_id="study-page")
     with gr.Accordion("Tuning: the GAN-tuned adapter vs LoRA (python -m tuning.adapters.compare)", open=False):
         tuning_md, tuning_fig = _tuning_report()
         gr.Markdown(tuning_md, elem_id="tuning-table")
@@ -337,6 +341,7 @@ def _wire_experiments(exp: SimpleNamespace, run: SimpleNamespace, demo: gr.Block
     exp.exp_run.click(_run_experiment, [exp.exp_suite, exp.exp_n, exp.exp_strats, exp.exp_budget_n, run.model],
                     [exp.exp_status, exp.exp_table, exp.exp_iter, exp.exp_budget, exp.exp_types], concurrency_limit=1, concurrency_id="experiment")
     exp.exp_stop.click(_halt, None, None, queue=False)
+    exp.study_pick.change(experiments.study, exp.study_pick, exp.study_md)
 
 
 def build_demo() -> gr.Blocks:

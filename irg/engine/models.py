@@ -54,7 +54,7 @@ def model_choices() -> list[str]:
     return [BUNDLED, *[n for n, s in shipped_students().items() if s.meta.get("base_model") == BUNDLED], *HUB_CHOICES]
 
 
-# ---- the hook a package of adapters fills (tuning/adapters.py does): the engine never imports it ----------
+# ---- the hook a package of adapters fills (tuning/adapters/shipped.py does): the engine never imports it ----------
 @dataclass(frozen=True)
 class AdapterHooks:
     """What an adapter package adds to the engine."""

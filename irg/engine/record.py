@@ -1,7 +1,7 @@
 """A whole run as one JSON-serialisable record, built from the event stream.
 
 This is the batch output format (one line per prompt and strategy) and what the
-app offers for download, so keep it stable; README documents it.
+app offers for download, so keep it stable; docs/cli.md documents it.
 """
 from __future__ import annotations
 

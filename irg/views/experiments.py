@@ -21,6 +21,7 @@ from irg.views import scratch
 
 ROOT = paths.ROOT
 REPORT_DIRS = (ROOT / "assets" / "results" / "quality", ROOT / "runs" / "quality")
+STUDIES = ROOT / "docs" / "results"  # one page per study (docs/results/README.md is their index)
 LIVE_MAX_ITEMS = 20  # a live experiment is a demonstration; the real ones run from the command line
 
 
@@ -30,6 +31,21 @@ def saved_reports() -> dict[str, Path]:
         for f in sorted(d.glob("*/summary.json")) if d.exists() else []:
             out[f"{f.parent.name} ({'committed' if 'assets' in f.parts else 'local run'})"] = f
     return out
+
+
+def studies(directory: Path = STUDIES) -> dict[str, Path]:
+    """The written-up studies, index first: {title (the page's first heading) -> page}."""
+    pages = sorted(directory.glob("*.md"), key=lambda f: (f.name != "README.md", f.name)) if directory.is_dir() else []
+    return {next((ln.lstrip("# ").strip() for ln in f.read_text().splitlines() if ln.startswith("# ")), f.stem)
+            + f" ({f.name})": f for f in pages}
+
+
+def study(title: str | None) -> str:
+    """A study's page as Markdown (its links point into the repository: the path says where)."""
+    path = studies().get(title or "")
+    if path is None:
+        return "No written-up study of that name (the pages are in docs/results/)."
+    return f"*{path.relative_to(ROOT)}*\n\n" + path.read_text()
 
 
 def show(summary: dict) -> tuple[str, list]:
@@ -60,7 +76,7 @@ def live(suite: str, n: int, strategies: list[str], budget: int, model: str, can
         raise ValueError("Choose at least one strategy.")
     if not 1 <= n <= LIVE_MAX_ITEMS:
         raise ValueError(f"A live experiment takes 1 to {LIVE_MAX_ITEMS} prompts; run bigger ones with "
-                         "`python -m irg.bench quality` (see the README).")
+                         "`python -m irg.bench quality` (see docs/results/task-suites.md).")
     items = suites.load(suite, "dev", n)
     base = RunConfig(budget=budget).to_dict()
     out = scratch.new_dir("irg-exp") / "results.jsonl"

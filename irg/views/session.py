@@ -89,7 +89,7 @@ ADAPTER_OFF = "off"
 
 def adapter_names(model: str, experimental: bool = False) -> list[str]:
     """The shipped adapters the toggle offers for this model: those measured to help (or not measured), and with
-    `experimental` also those measured worse than no adapter (tuning/effects.py)."""
+    `experimental` also those measured worse than no adapter (tuning/adapters/effects.py)."""
     hooks = adapters()
     if hooks is None:  # no adapter package registered (e.g. a slim Space)
         return []

@@ -269,6 +269,21 @@ def test_saved_report_is_shown(tmp_path, monkeypatch):
     assert "cannot be shown" in ui.saved_report("nope")[0]
 
 
+def test_the_experiments_tab_offers_every_written_up_study():
+    """The results log lives in docs/results/, one page per study; the tab shows each, the index first."""
+    import app
+    from irg.views import experiments
+
+    pages = experiments.studies()
+    assert sorted(p.name for p in pages.values()) == sorted(p.name for p in experiments.STUDIES.glob("*.md"))
+    first = next(iter(pages))
+    assert first.endswith("(README.md)") and len(pages) >= 10
+    assert experiments.study(first).startswith("*docs/results/README.md*") and "constraints.md" in experiments.study(first)
+    assert "No written-up study" in experiments.study("nope")
+    demo = app.build_demo()
+    assert any(getattr(b, "elem_id", None) == "study" and first in [c[0] for c in b.choices] for b in demo.blocks.values())
+
+
 # ---- the tuned-adapter toggle -----------------------------------------------------------------
 @pytest.fixture()
 def shipped(tmp_path, monkeypatch, model_dir):

@@ -40,7 +40,7 @@ def saved(directory: Path = SAVED) -> tuple[str, object]:
     """(the comparison's Markdown, its trajectory figure) from a saved run, or a sentence saying there is none."""
     md, js = directory / "compare.md", directory / "compare.json"
     if not md.exists() or not js.exists():
-        return "No saved tuning comparison: run `python -m tuning.adapters.compare` (see the README).", None
+        return "No saved tuning comparison: run `python -m tuning.adapters.compare` (see docs/results/adapters.md).", None
     try:
         return md.read_text(), trajectory_figure(json.loads(js.read_text()))
     except (OSError, ValueError, KeyError) as e:

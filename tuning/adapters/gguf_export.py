@@ -18,7 +18,7 @@ lora_formats`, assets/results/adapters/lora-formats.json); requantised to the ba
 the LoRA drowns (teacher-forced agreement with transformers + the LoRA ~76%, against ~99% for the others). The app
 uses the adapter file: 2 MB, written in seconds, exact in F32.
 
-The file for llama.cpp is built on first use and cached (tuning/adapters.py: gguf_with_adapter).
+The file for llama.cpp is built on first use and cached (tuning/adapters/shipped.py: gguf_with_adapter).
 """
 from __future__ import annotations
 
@@ -150,7 +150,7 @@ def fold_gan(base: Path, adapter: Path, out: Path) -> Path:
 
 
 # The merged weights' type: F16 keeps a LoRA's change (its 11-bit mantissa resolves ~0.05% of a weight) and ggml
-# multiplies it faster than F32 (measured in issue 25: see README "Adapters at llama.cpp speed").
+# multiplies it faster than F32 (measured in issue 25: see docs/results/adapters.md).
 LORA_DTYPE = np.float16
 
 

@@ -30,7 +30,7 @@ from tuning.adapters import effects
 
 ADAPTER_DIR = paths.ASSETS / "adapters"
 LABELS = {"gan": "GAN-tuned adapter", "lora": "LoRA adapter",
-          # students of the IRG loop (tuning/loop_students.py): the loop's verified answers, learnt in one pass
+          # students of the IRG loop (tuning/loop/students.py): the loop's verified answers, learnt in one pass
           "loop_lora": "Loop-taught LoRA", "loop_gan": "Loop-taught GAN adapter", "loop_mle": "Loop-taught adapter (MLE only)",
           "loop_lora_r2": "Loop-taught LoRA, round 2", "loop_gan_r2": "Loop-taught GAN adapter, round 2",
           "loop_mle_r2": "Loop-taught adapter (MLE only), round 2"}
@@ -86,7 +86,7 @@ def find(model: str, directory: Path | None = None) -> dict[str, Shipped]:
 
 
 def students(directory: Path | None = None) -> dict[str, Shipped]:
-    """Distilled students (tuning/distill_report.py ships them) shipped as whole model choices: {model name: Shipped}.
+    """Distilled students (tuning/distill/table.py ships them) shipped as whole model choices: {model name: Shipped}.
     A student is a LoRA folder whose irg_meta.json says kind "student", its name and its base model."""
     directory = directory or ADAPTER_DIR
     out: dict[str, Shipped] = {}

@@ -205,7 +205,7 @@ class Trainer:
     def __init__(self, model, tok, cfg: TrainConfig, train: list[D.QA] | None, on_log=None,
                  pairs: list[tuple[list[int], list[int]]] | None = None, drafts: list[list[int]] | None = None):
         """`train`: author questions; or `pairs` of (prompt ids, answer ids) from elsewhere (the loop's verified
-        answers, tuning/loop_students.py), with `drafts`: for each pair the model's own one-pass answer, which the
+        answers, tuning/loop/students.py), with `drafts`: for each pair the model's own one-pass answer, which the
         GAN's discriminator sees as fake beside the generator's fresh samples."""
         self.model, self.tok, self.cfg = model, tok, cfg
         self.on_log = on_log or (lambda rec: None)

@@ -22,11 +22,11 @@ Stages (each resumable, each writes into --out):
                 lengths, training time, peak RSS; plotly loss curves.
 
 This module is the command that runs the stages in order; each stage is its own module, one per stage:
-  tuning/distill_problems.py   1. the problems, and the configuration every stage takes
-  tuning/distill_teacher.py    2. the teacher and 3. the datasets made from its drafts
-  tuning/distill_models.py     loading, prompting and greedy generation, shared by the teacher and the students
-  tuning/distill_student.py    4. training and scoring one student (a child process of this command each)
-  tuning/distill_report.py     5. the table, the loss curves and shipping the best student
+  tuning/distill/problems.py   1. the problems, and the configuration every stage takes
+  tuning/distill/teacher.py    2. the teacher and 3. the datasets made from its drafts
+  tuning/distill/models.py     loading, prompting and greedy generation, shared by the teacher and the students
+  tuning/distill/student.py    4. training and scoring one student (a child process of this command each)
+  tuning/distill/table.py     5. the table, the loss curves and shipping the best student
 The stages' public names are importable from here as before (`from tuning import distill as DS; DS.problems`).
 """
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The train / validation / test splits come from the maths generator (test = the evaluation issue's test split,
 validation = its dev split, train = other problems from another seed) or a GSM8K-format file split by a hash of
 each question. The teacher, the students and the report all take a `DistillConfig` and these splits, so both
-live here, below every other distillation module (tuning/distill.py is the command that runs the stages).
+live here, below every other distillation module (tuning/distill/__init__.py is the command that runs the stages).
 """
 from __future__ import annotations
 

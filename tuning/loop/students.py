@@ -8,7 +8,7 @@
 Students, all on the same kept answers (prompt -> the loop's verified, rendered final), the same optimiser steps,
 the same batches:
   lora  supervised fine-tuning of a peft LoRA (q, v projections)
-  gan   the thesis' embedding adapter (tuning/gan.py): MLE warm-start, then adversarial, SeqGAN-style, with
+  gan   the thesis' embedding adapter (tuning/adapters/gan.py): MLE warm-start, then adversarial, SeqGAN-style, with
         real = the loop's verified finals and fake = the model's own one-pass drafts (the recorded first drafts of
         the base model and fresh samples of the adapter being trained); the reward is the discriminator's score
   mle   the same adapter trained with the MLE phase only: what the adversarial phase adds is gan minus mle

@@ -26,7 +26,7 @@ for f in files:
                           "p_sign_test": p["p_sign_test"]}
         d[name] = e
     out["summaries"][f.parent.name] = d
-# 2. a README comparison with compare_files (irg.bench compare): live adaptive vs fixed-rule run
+# 2. a comparison with compare_files (irg.bench compare): live adaptive vs fixed-rule run
 c = S.compare_files("assets/results/quality/constraints-test-adaptive", "assets/results/quality/constraints-test")
 out["compare_files adaptive-vs-fixed"] = {k: (list(v) if isinstance(v, tuple) else v) for k, v in c.items()}
 # 3. direct calls
@@ -34,7 +34,7 @@ out["direct"] = {"bootstrap_ci([0,1]*50)": list(S.bootstrap_ci([0.0, 1.0] * 50))
                  "sign_test": {f"{w}/{l}": S.sign_test(w, l) for w, l in
                                [(10, 0), (3, 3), (0, 0), (0, 1), (0, 2), (0, 3), (0, 4), (0, 7), (0, 16), (1, 34), (1, 36),
                                 (5, 0), (17, 4), (7, 5), (63, 0), (13, 2), (2, 13), (20, 25), (101, 99)]}}
-# 4. stop rule: train (to /tmp), cv, compare (README commands)
+# 4. stop rule: train (to /tmp), cv, compare (docs/results/stopping.md commands)
 dev = ["assets/results/quality/constraints-dev-hybrid-when-rules-pass/results.jsonl"]
 test = ["assets/results/quality/constraints-test/results.jsonl"]
 label = Path(sys.argv[1]).stem

@@ -14,7 +14,7 @@ The run's Stop and time limit are honoured by the caller (`relay` leaves a reque
 
 Transports (`IRG_LLAMACPP_TRANSPORT`): `http` (default: the child runs xllamacpp's HTTP server on a loopback port;
 streamed /v1/completions), `pipe` (JSON lines over the child's stdin/stdout), `inproc` (no child: the server in this
-process, as before; kept for measuring what the boundary costs). README "Backends" has the measurements.
+process, as before; kept for measuring what the boundary costs). docs/results/robustness.md has the measurements.
 
 Why one file over 400 lines: the child's life (start, crash, hang, thread switch, retirement) and the two transports
 that report its crashes share the same state (the child in use, requests in flight per child, who killed a child);
@@ -43,7 +43,7 @@ from irg.engine.errors import BackendError, ModelError
 
 TRANSPORTS = ("http", "pipe", "inproc")
 # http: the child's own C++ server streams the tokens, no Python runs per token in the child; as fast as in-process
-# (python -m irg.bench boundary), where pipe was slower to the first token. README "Backends" has the figures.
+# (python -m irg.bench boundary), where pipe was slower to the first token. docs/results/robustness.md has the figures.
 DEFAULT_TRANSPORT = "http"
 START_TIMEOUT = 120.0  # seconds for a child to load its model and say it is ready
 STALL_SECONDS = backends.STALL_SECONDS  # module attributes, so a test can shorten them
@@ -256,7 +256,7 @@ class LlamaProcess:
     def _monitor(self) -> None:
         """Kill a child that is silent to everyone while requests wait, and fails its liveness probe too. The probe
         starts early enough to end by STALL_SECONDS of silence: a hung child is replaced within STALL_SECONDS plus
-        one look (at most 5 s), the bound the README states."""
+        one look (at most 5 s), the bound docs/backends.md states."""
         while not self._closed:
             time.sleep(min(5.0, STALL_SECONDS / 4))
             proc = self.proc

@@ -13,7 +13,7 @@ from irg.engine.constraints.base import Constraint, register
 @dataclass
 class FinalAnswer(Constraint):
     """The final answer must equal `value`. Only a caller that knows the answer key adds it (the distillation
-    teacher, tuning/distill_teacher.py); `hint` puts the value in the revision instruction, as STaR's rationalization
+    teacher, tuning/distill/teacher.py); `hint` puts the value in the revision instruction, as STaR's rationalization
     does: the next draft is asked for steps that reach it, and the feedback module checks that they do. Off by
     default: the 135M model parrots the hint instead of computing (a pilot: 13 of 16 right answers, 2 with steps)."""
     kind: ClassVar[str] = "final_answer"

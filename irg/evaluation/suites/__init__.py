@@ -4,7 +4,7 @@ An item is {"id", "prompt", "gold_constraints": [...], "answer": str | None, "re
 "task": "constraints" | "maths" | "open_qa"}. Suites:
   constraints  assets/suites/constraints.jsonl (240 prompts, 25 constraint types, dev/test split); split "train":
                the composer on requests dev/test never use, interleaved with the dev phrasing sets' prompts
-               (never the held-out ones): the loop's teaching data (tuning/loop_data.py)
+               (never the held-out ones): the loop's teaching data (tuning/loop/keep.py)
   maths        generated word problems with exact answers (irg/evaluation/suites/maths.py), any n, dev/test seeds apart
   gsm8k        a GSM8K-format JSONL file (--data PATH), or the hub's test set when online (--data hub)
   open_qa      assets/suites/open_qa.jsonl (60 short questions with reference answers, dev/test split)
