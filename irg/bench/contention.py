@@ -84,20 +84,20 @@ def contention(settings: dict[str, dict[str, str]], runs: int = 3,
     for name, extra in settings.items():
         env = {**os.environ, **extra, "PYTHONPATH": str(ROOT)}
         row: dict = {"env": extra}
-        for scenario, kinds in busy.items():
+        for scenario, loads in busy.items():
             others = []
             try:
-                for kind in kinds:
-                    if kind == "later":
+                for load in loads:
+                    if load == "later":
                         continue  # the probe starts it itself
-                    if kind == "decoder":
+                    if load == "decoder":
                         p = _python(DECODER, env, stdout=subprocess.PIPE, text=True)
                         p.stdout.readline()  # READY: its model is loaded and decoding
                     else:
                         p = _python(BURNER, env)
                     others.append(p)
                 time.sleep(1.0)
-                later = "later" in kinds
+                later = "later" in loads
                 probe = _python(PROBE, env, str(max(runs, 3) if later else runs), str(cap), "later" if later else "-",
                                 stdout=subprocess.PIPE, text=True)
                 line = probe.communicate(timeout=1800)[0].strip().splitlines()[-1]

@@ -14,6 +14,7 @@ from pathlib import Path
 from statistics import mean
 
 from irg.engine.degenerate import degeneration
+from irg.engine.values import checked
 from irg.evaluation.metrics import constraints_met
 from irg.evaluation.summary import load_results, paired, score_rows
 
@@ -38,7 +39,7 @@ def _old_quality(r: dict) -> float:
 def sent_back(rs: dict[str, dict]) -> dict:
     """Drafts the guard sent back (a degenerate finding on an iteration that was not the last) and their cost."""
     sent = [(i, k) for i, r in rs.items() for k, it in enumerate(r["iterations"][:-1])
-            if any(f["kind"] == "degenerate" for f in it.get("findings") or [])]
+            if any(checked(f)["check"] == "degenerate" for f in it.get("findings") or [])]
     newly = [(i, k) for i, k in sent if not degeneration(rs[i]["iterations"][k]["draft"] or "", loops=False)]
     runs = sorted({i for i, _ in sent})
     first = {i: min(k for j, k in sent if j == i) for i in runs}

@@ -151,11 +151,11 @@ def hang() -> dict:
         t0 = time.monotonic()
         g = b.generate(GenRequest([{"role": "user", "content": "Say hi."}], max_new_tokens=8))
         took = time.monotonic() - t0
-        kinds = [r["kind"] for r in b.engine.recoveries]
+        events = [r["event"] for r in b.engine.recoveries]
     finally:
         b.close()
     return {"stall_seconds": STALL_SECONDS, "probe_seconds": PROBE_SECONDS, "replaced_after_seconds": round(took, 1),
-            "recoveries": kinds, "answer": g.text}
+            "recoveries": events, "answer": g.text}
 
 
 def measure(parts=PARTS, checkout: str | None = None) -> dict:

@@ -26,7 +26,7 @@ from irg.engine.values import PENALTY, Finding, Report
 
 
 def score_of(findings: list[Finding], n_constraints: int, n_met: int) -> float:
-    if any(f.kind == "degenerate" for f in findings):
+    if any(f.check == "degenerate" for f in findings):
         return 0.0  # debris that happens to pass a checker is no success
     base = n_met / n_constraints if n_constraints else 1.0
     for f in findings:
@@ -49,7 +49,7 @@ class AnalysisInput:
 
 @ANALYZERS.register("external")
 class RuleAnalyzer:
-    name = "rules"
+    name = "external"  # its registry key: the reflection mode it serves
 
     @classmethod
     def build(cls, backend: Backend, config: RunConfig) -> "RuleAnalyzer":
@@ -155,7 +155,7 @@ class InternalAnalyzer:
         rep = self.critic.analyze(a, authoritative=True)
         # The empty answer is the one thing even internal mode must not accept.
         rep.findings = check_empty(a.text) + check_degenerate(a.text) + rep.findings
-        if math.isnan(rep.score) or any(f.kind == "degenerate" for f in rep.findings):
+        if math.isnan(rep.score) or any(f.check == "degenerate" for f in rep.findings):
             rep.score = 0.0
         return rep
 

@@ -1,6 +1,6 @@
 """What a maths answer is: the task type of a prompt, the final number of a draft, a stated sum recomputed.
 
-Shared by the analyzers (the maths checks), the answer-key constraint, self-consistency's vote and the scoring of
+Shared by the analyzers (the maths checks), the gold-answer constraint, self-consistency's vote and the scoring of
 maths suites; it imports nothing of the project, so anything may import it.
 """
 from __future__ import annotations

@@ -42,7 +42,7 @@ def default_model() -> str:
 @dataclass(frozen=True)
 class ModelSpec:
     name: str  # what the user chose
-    kind: str  # bundled | gguf | dir | hub | remote | student
+    source: str  # where it comes from: bundled | gguf | dir | hub | remote | student
     path: str  # directory or hub id
     gguf_file: str | None = None  # file name inside `path` for GGUF models
 
@@ -59,10 +59,10 @@ def model_choices() -> list[str]:
 class AdapterHooks:
     """What an adapter package adds to the engine."""
 
-    find: Callable[[str], dict]  # model name -> {kind: shipped adapter} made for it
-    draft_backend: Callable[..., object]  # (model, kind or path, backend="auto") -> a backend with the adapter on
+    find: Callable[[str], dict]  # model name -> {method: shipped adapter} made for it
+    draft_backend: Callable[..., object]  # (model, name or path, backend="auto") -> a backend with the adapter on
     students: Callable[[], dict]  # distilled students shipped as whole models: name -> shipped
-    apply: Callable  # (transformers model, path, kind) -> the model with the adapter applied (AdapterError if not)
+    apply: Callable  # (transformers model, path, method) -> the model with the adapter applied (AdapterError if not)
     helps: Callable[[str], bool] | None = None  # name -> offered by default (its measured effect is not negative)
     describe: Callable[[str], str] | None = None  # name -> a few words: what it does, its measured effect
 
@@ -252,7 +252,7 @@ def load_hf(name: str, use_cache: bool = True):
 
     spec = resolve(name)
     device, dtype = device_and_dtype()
-    if spec.kind == "student":  # only resolved when an adapter package registered its students
+    if spec.source == "student":  # only resolved when an adapter package registered its students
         hooks = adapters()
         meta = shipped_students()[name].meta
         model, tok = load_hf(meta["base_model"], use_cache)
@@ -260,7 +260,7 @@ def load_hf(name: str, use_cache: bool = True):
             return hooks.apply(model, spec.path, "lora").eval(), tok
         except AdapterError as e:
             raise ModelError(str(e)) from e
-    if spec.kind in ("bundled", "gguf"):
+    if spec.source in ("bundled", "gguf"):
         try:
             return _load_gguf_hf(spec, use_cache, device, dtype)
         except ModelError:
@@ -272,7 +272,7 @@ def load_hf(name: str, use_cache: bool = True):
         except (ImportError, OSError, MemoryError, RuntimeError) as e:  # not the file's fault: say what it was
             raise ModelError(f"The GGUF model '{spec.name}' could not be loaded ({type(e).__name__}: "
                              f"{str(e).splitlines()[0][:160] if str(e) else 'no message'}).") from e
-    elif spec.kind == "dir":
+    elif spec.source == "dir":
         src, kw = spec.path, {}
     else:
         src, kw = spec.path, {}
@@ -289,7 +289,7 @@ def load_hf(name: str, use_cache: bool = True):
         tok = AutoTokenizer.from_pretrained(src, **kw)
         model = AutoModelForCausalLM.from_pretrained(src, dtype=dtype, **kw)
     except Exception as e:
-        if spec.kind == "hub":
+        if spec.source == "hub":
             raise _hub_error(spec, e) from e
         raise ModelError(f"The model '{name}' could not be loaded: {str(e).splitlines()[0] if str(e) else type(e).__name__}.") from e
     return model.to(device).eval(), tok
@@ -349,7 +349,7 @@ def pick_backend(spec: ModelSpec, backend: str) -> str:
     faster on a CPU) when it is installed, else transformers. A server's address is always served remotely."""
     if backend != AUTO and backend not in BACKENDS:
         raise ModelError(f"Unknown backend '{backend}': choose one of {', '.join(backend_choices())}.")
-    if spec.kind == "remote":
+    if spec.source == "remote":
         return "remote"
     if backend == AUTO:
         return "llama.cpp" if spec.gguf_file and has_llamacpp() else "transformers"

@@ -69,7 +69,7 @@ class TemplatePlanner:
         """The scaffold, once the rules found a structural constraint violated (the first draft stays free)."""
         if STRUCTURE.index(self.structure) < STRUCTURE.index("scaffolds"):
             return None
-        if not any(f.constraint is not None and structural(f.kind) for f in report.findings):
+        if not any(f.constraint is not None and structural(f.check) for f in report.findings):
             return None
         return build(self.constraints, self.max_new_tokens, self.chars_per_token)
 
@@ -77,7 +77,7 @@ class TemplatePlanner:
         """The hard masks to drop for good: those that were on when a draft degenerated (a micro model under an
         uppercase-only or letter-banning mask writes debris, and keeping the mask would only repeat it)."""
         out = list(previous.relaxed) if previous else []
-        if previous and any(f.kind == "degenerate" for f in report.findings):
+        if previous and any(f.check == "degenerate" for f in report.findings):
             out += [m for m in HARD_MASKS if getattr(previous.constraints, m)]
         return list(dict.fromkeys(out))
 
@@ -90,8 +90,8 @@ class TemplatePlanner:
         for f in report.findings:
             if f.constraint is not None:
                 dc = dc.merge(from_dict(f.constraint).decoding())
-            elif f.kind in GENERAL_DECODING:
-                dc = dc.merge(GENERAL_DECODING[f.kind])
+            elif f.check in GENERAL_DECODING:
+                dc = dc.merge(GENERAL_DECODING[f.check])
         if sc is not None:
             # the scaffold's grammar starts where its own prefix ends: the masks' prefixes ("* ", "{") would clash
             dc = replace(dc, forced_prefix="").merge(sc.constraints)
@@ -236,7 +236,7 @@ class PreferencePlanner(TemplatePlanner):
             if best.score > history[-1].score:
                 return {"worse": _cut(history[-1].draft), "better": _cut(best.draft),
                         "from": f"your own drafts {history[-1].index} (worse) and {best.index} (better)"}
-        kinds = [f.kind for f in _ordered(report.findings) if f.severity == "critical"]
+        kinds = [f.check for f in _ordered(report.findings) if f.severity == "critical"]
         for kind in kinds:
             for pair in self.bank:
                 if kind in pair.get("fixed", []):

@@ -61,7 +61,7 @@ class Recorder:
         elif isinstance(ev, Final):
             r.update(final=ev.answer, last=ev.last, best_iteration=ev.best_iteration, tokens_total=ev.tokens_total,
                      seconds=ev.seconds, stop_reason=ev.stop_reason, restarts=len(ev.restarts),
-                     restart_causes=[f"{x['kind']}: {x['cause']}" for x in ev.restarts])
+                     restart_causes=[f"{x['event']}: {x['cause']}" for x in ev.restarts])
             if ev.unusable:  # every draft was debris: the record says the answer is none
                 r["unusable"] = ev.unusable
 

@@ -19,7 +19,7 @@ SEED_STEP = 7919  # each redraft of a run draws its own sample
 
 
 def debris(it: Iteration) -> bool:
-    return any(f.kind == "degenerate" for f in it.report.findings)
+    return any(f.check == "degenerate" for f in it.report.findings)
 
 
 def settings(iterations: Sequence[Iteration], config: RunConfig, i: int) -> dict:

@@ -55,17 +55,17 @@ def features(its: list[Iteration], is_math: bool, n_constraints: int) -> list[fl
     scores = [it.score for it in its]
     fs = cur.findings
     crit = [f for f in fs if f.severity == "critical"]
-    before = {f.kind for f in its[-2].findings if f.severity == "critical"} if len(its) > 1 else set()
+    before = {f.check for f in its[-2].findings if f.severity == "critical"} if len(its) > 1 else set()
     return [
         len(its), scores[-1], scores[-1] - (scores[-2] if len(scores) > 1 else 0.0), max(scores),
         float(scores[-1] >= max(scores)),
         sum(f.source == "rule" for f in crit), sum(f.source == "model" for f in crit), len(fs) - len(crit),
-        sum(f.constraint is not None for f in fs), float(any(f.kind == "repetition" for f in fs)),
+        sum(f.constraint is not None for f in fs), float(any(f.check == "repetition" for f in fs)),
         float(cur.finish_reason == "length"),
         _similarity(its[-2].draft, cur.draft) if len(its) > 1 else 0.0,
         cur.tokens_cum / 1000, cur.tokens / 1000, float(is_math), float(n_constraints),
         sum(_enforceable(f) for f in crit),  # the next draft's decoding will enforce these: likely fixed
-        sum(f.kind in before for f in crit),  # still there after a plan asked to fix them: likely to stay
+        sum(f.check in before for f in crit),  # still there after a plan asked to fix them: likely to stay
     ]
 
 

@@ -127,7 +127,7 @@ def best_of_n(ctx: RunContext) -> Iterator[Event]:
         yield from ctx.finish(reason, f"{len(ctx.iterations)} candidates")
 
 
-def answer_key(text: str, constraints: list[Constraint]) -> str | None:
+def vote_of(text: str, constraints: list[Constraint]) -> str | None:
     """What self-consistency votes on: the final number, else the chosen option."""
     num = final_answer(text)
     if num is not None:
@@ -146,7 +146,7 @@ def self_consistency(ctx: RunContext) -> Iterator[Event]:
     if not ctx.iterations:
         return
     # debris casts no vote: a looped "The answer is 19." x4 must not outvote a real draft
-    keys = [None if degeneration(it.draft) else answer_key(it.draft, ctx.constraints or []) for it in ctx.iterations]
+    keys = [None if degeneration(it.draft) else vote_of(it.draft, ctx.constraints or []) for it in ctx.iterations]
     votes = Counter(k for k in keys if k is not None)
     if not votes:
         detail = "no candidate gave an answer to vote on; the best by rules is returned"

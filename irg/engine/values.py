@@ -22,7 +22,7 @@ PENALTY = {"critical": 0.5, "major": 0.8, "minor": 0.95}
 
 @dataclass
 class Finding:
-    kind: str  # e.g. "no_commas", "arithmetic", "repetition", "critic"
+    check: str  # what found it: a general check ("repetition", "arithmetic", "critic") or a constraint's kind
     severity: str  # critical | major | minor
     message: str  # what is wrong
     where: str = ""  # e.g. "chars 10-14", "line 3", "end"
@@ -36,6 +36,11 @@ class Finding:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def checked(finding: dict) -> dict:
+    """A finding's dict with its `check` (records written before issue 36 call it `kind`, the constraint's word)."""
+    return {("check" if k == "kind" else k): v for k, v in finding.items()} if "check" not in finding else finding
 
 
 @dataclass
@@ -59,7 +64,7 @@ class Report:
     @classmethod
     def from_dict(cls, d: dict) -> "Report":
         d = {k: v for k, v in d.items() if k != "has_critical"}
-        d["findings"] = [Finding(**f) for f in d.get("findings", [])]
+        d["findings"] = [Finding(**checked(f)) for f in d.get("findings", [])]
         return cls(**d)
 
 
@@ -116,7 +121,7 @@ class Iteration:
     def from_dict(cls, d: dict) -> "Iteration":
         """An iteration of a logged record (`to_dict`'s layout; missing fields take their defaults). Its plan stays
         out: nothing downstream of a record reads one back."""
-        findings = [Finding(**{"kind": "", "message": "", "severity": "minor", **{k: v for k, v in f.items() if k in FIELDS}})
+        findings = [Finding(**{"check": "", "message": "", "severity": "minor", **{k: v for k, v in checked(f).items() if k in FIELDS}})
                     for f in d.get("findings") or []]
         return cls(d.get("iteration", 0), d.get("draft", ""), Report(findings, d.get("score", 0.0)), None,
                    d.get("tokens", 0), d.get("seconds", 0.0), d.get("finish_reason", ""), d.get("tokens_cum", 0))

@@ -16,6 +16,8 @@ import json
 import sys
 from pathlib import Path
 
+from irg.engine.values import checked
+
 
 def _truth(row: dict, text: str) -> float | None:
     if not row.get("task") or row["task"] == "open_qa" and not row.get("reference"):
@@ -56,7 +58,7 @@ def pairs_from_record(row: dict, all_pairs: bool = False, gold: bool = False, mi
 
 
 def _critical_kinds(it: dict) -> set[str]:
-    return {f["kind"] for f in it.get("findings") or [] if f.get("severity") == "critical"}
+    return {checked(f)["check"] for f in it.get("findings") or [] if f.get("severity") == "critical"}
 
 
 def bank(paths: list[str], out: Path, per_kind: int = 2, max_chars: int = 600) -> dict:

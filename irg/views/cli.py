@@ -99,7 +99,7 @@ def print_events(events, out=None) -> None:
             r = ev.report
             w(f"── critique {ev.iteration}: score {r['score']:.2f}" + (f", {ev.tokens} tokens" if ev.tokens else "") + "\n")
             for f in r["findings"]:
-                w(f"   [{f['severity']}/{f['source']}] {f['kind']}: {f['message']}" + (f" ({f['where']})" if f["where"] else "") + "\n")
+                w(f"   [{f['severity']}/{f['source']}] {f['check']}: {f['message']}" + (f" ({f['where']})" if f["where"] else "") + "\n")
             if not r["findings"]:
                 w("   no findings\n")
         elif isinstance(ev, etypes.PlanDone):

@@ -140,7 +140,7 @@ class CompareView:
 
     # ---- export ------------------------------------------------------------------------
     def record(self) -> dict:
-        return {"kind": "irg-comparison", "prompt": self.prompt, "model": self.model, "budget": self.budget,
+        return {"format": "irg-comparison", "prompt": self.prompt, "model": self.model, "budget": self.budget,
                 "preset": self.preset.title if self.preset else None,
                 "summary": [self.row(n) for n in self.views],
                 "runs": {n: v.record() for n, v in self.views.items()}}

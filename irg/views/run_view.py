@@ -122,7 +122,7 @@ class RunView:
             if c["findings"] is not None:
                 items = "".join(
                     f"<li class='sev-{f['severity']}'>{SEV_DOT} <b>{f['severity']}</b> · {html.escape(f['source'])} · "
-                    f"<code>{html.escape(f['kind'])}</code>: {html.escape(f['message'])}" + (f" <i>({html.escape(f['where'])})</i>" if f["where"] else "")
+                    f"<code>{html.escape(f['check'])}</code>: {html.escape(f['message'])}" + (f" <i>({html.escape(f['where'])})</i>" if f["where"] else "")
                     + "</li>" for f in c["findings"]) or "<li>✔ no findings</li>"
                 critic = (f"<details><summary>the model critic's own words</summary><div class='irg-text'>{html.escape(c['critic'])}"
                           "</div></details>") if c["critic"] else ""
@@ -210,7 +210,7 @@ class RunView:
                           md_quote(it["draft"]), "", "**Critique**", ""]
             else:
                 lines += ["**Draft**", "", md_quote(it["draft"]), "", "**Critique**", ""]
-            lines += [f"- {f['severity']} · {f['source']} · `{f['kind']}`: {f['message']}" + (f" ({f['where']})" if f["where"] else "")
+            lines += [f"- {f['severity']} · {f['source']} · `{f['check']}`: {f['message']}" + (f" ({f['where']})" if f["where"] else "")
                       for f in it["findings"]] or ["- no findings"]
             if it.get("plan"):
                 lines += ["", "**Plan**", ""] + [f"- {x}" for x in it["plan"]["instructions"]]
@@ -241,7 +241,7 @@ class RunView:
 def restarts_text(restarts: list[dict]) -> str:
     """What the run card says when the model process restarted during the run (Final.restarts)."""
     n = len(restarts)
-    causes = "; ".join(dict.fromkeys(f"{r['kind']}: {r['cause']}" for r in restarts))
+    causes = "; ".join(dict.fromkeys(f"{r['event']}: {r['cause']}" for r in restarts))
     return f"The model process was restarted {n} time{'s' * (n != 1)} during this run, and the run went on ({causes})."
 
 

@@ -33,12 +33,12 @@ def test_repetition_and_lines():
     assert check_repetition("the cat sat on the mat " * 10)[0].severity == "critical"
     assert check_repetition("A fresh sentence about one thing. Another idea entirely different. " * 1) == []
     lines = "\n".join(["this line is repeated here"] * 3 + ["something else that is long enough to count"])
-    assert check_repetition(lines)[0].kind == "repetition"
+    assert check_repetition(lines)[0].check == "repetition"
 
 
 def test_empty_and_truncated():
     assert check_empty("   ")[0].severity == "critical"
-    assert check_truncated("It was the best of", finish_reason="length")[0].kind == "truncated"
+    assert check_truncated("It was the best of", finish_reason="length")[0].check == "truncated"
     assert check_truncated("It was the best.", finish_reason="length") == []
     assert check_truncated("It was the best of", finish_reason="stop") == []
 
@@ -58,7 +58,7 @@ def test_math_task_detection_and_answer_format():
     q = "Tom has 3 apples and buys 5 more. How many apples does he have?"
     assert detect_task(q) == "math"
     assert detect_task("Write a poem about 2 cats.") == "general"
-    assert check_math_answer("He has 8 apples.", task="math")[0].kind == "math_answer"
+    assert check_math_answer("He has 8 apples.", task="math")[0].check == "math_answer"
     assert check_math_answer("3 + 5 = 8. The answer is 8.", task="math") == []
     assert check_math_answer("He has 8 apples.", task="general") == []
 

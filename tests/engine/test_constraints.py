@@ -148,7 +148,7 @@ def test_each_checker_accepts_a_good_answer_and_flags_a_bad_one(spec, good, bad)
     c = from_dict(spec)
     assert c.check(good) == [], f"{spec} should accept {good!r}"
     found = c.check(bad)
-    assert found and all(f.kind == spec["kind"] and f.severity == "critical" and f.source == "rule" for f in found)
+    assert found and all(f.check == spec["kind"] and f.severity == "critical" and f.source == "rule" for f in found)
     assert found[0].message and found[0].fix  # says what is wrong and how to fix it
 
 

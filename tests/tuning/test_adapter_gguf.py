@@ -159,7 +159,7 @@ def test_a_thread_switch_does_not_wait_for_requests_in_flight_and_moves_them():
         # the request in flight moved and was written whole; greedy text can part from the 2-thread one after a few
         # hundred tokens (another thread count sums in another order and flips a near-tie), so its start is compared
         assert out["g"].text[:300] == want_long[:300] and out["g"].completion_tokens > 200
-        assert took < 15 and b.engine.restarts == 0 and b.engine.recoveries[-1]["kind"] == "switch"
+        assert took < 15 and b.engine.restarts == 0 and b.engine.recoveries[-1]["event"] == "switch"
     finally:
         b.close()
 

@@ -182,7 +182,7 @@ def test_a_shipped_student_is_a_model_choice(tmp_path, monkeypatch, tokenizer):
     assert DS.best_student(s)[0] == "feedback"
     monkeypatch.setattr(A, "ADAPTER_DIR", tmp_path / "adapters")
     DS.ship_student(run, "feedback", s, name="tiny-student")
-    assert resolve("tiny-student").kind == "student"
+    assert resolve("tiny-student").source == "student"
     assert "tiny-student" not in model_choices()  # offered in the app only for the bundled model's students
     backend = get_backend("tiny-student")
     merged = peft_model.merge_and_unload()

@@ -160,7 +160,7 @@ def test_save_load_roundtrip_gives_identical_outputs(tokenizer, tmp_path):
     gen = random_generator(32)
     save(gen, tmp_path / "a", {"steps": 3})
     loaded, meta = load(tmp_path / "a.safetensors", model)
-    assert meta["steps"] == 3 and meta["kind"] == "gan"
+    assert meta["steps"] == 3 and meta["method"] == "gan"
     x = torch.randn(2, 4, 32)
     assert torch.equal(gen(x), loaded(x))
 

@@ -470,7 +470,7 @@ def test_a_run_that_survived_a_restart_says_so_on_its_card():
     view = run_view.RunView()
     view.add(Stopped("max_iters"))
     view.add(Final("hi", "hi", "hi", 1, 1.0, 1.0, 10, 1.0, "max_iters", "best",
-                   [{"at": 0, "kind": "outside", "cause": "the model process ended (signal 9): no message"}]))
+                   [{"at": 0, "event": "outside", "cause": "the model process ended (signal 9): no message"}]))
     assert "restarted 1 time during this run, and the run went on (outside: the model process ended (signal 9)" \
         in view.cards_html()
     view.final.restarts.clear()

@@ -100,7 +100,7 @@ def run_one(args) -> dict:
         G.save(adapter, out / "adapters" / args.child, meta)
     elif args.child == "lora":
         adapter.save_pretrained(out / "adapters" / "lora", safe_serialization=True)
-        (out / "adapters" / "lora" / "irg_meta.json").write_text(json.dumps({"kind": "lora", **meta}, indent=1))
+        (out / "adapters" / "lora" / "irg_meta.json").write_text(json.dumps({"method": "lora", **meta}, indent=1))
     result = {"method": args.child, "model": args.model, "frozen_weights_unchanged": frozen,
               "train_seconds": log["seconds"], "eval_seconds": eval_seconds,
               "total_seconds": round(time.perf_counter() - t_all, 1), "peak_rss_mb": peak_rss_mb(),

@@ -155,7 +155,7 @@ def save(generator: EmbeddingGenerator, path: str | Path, meta: dict) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     save_file({k: v.detach().contiguous().cpu() for k, v in generator.state_dict().items()}, str(path.with_suffix(".safetensors")))
-    path.with_suffix(".json").write_text(json.dumps({"kind": "gan", "generator": generator.config(), **meta}, indent=1))
+    path.with_suffix(".json").write_text(json.dumps({"method": "gan", "generator": generator.config(), **meta}, indent=1))
 
 
 def load(path: str | Path, model: nn.Module | None = None) -> tuple[EmbeddingGenerator, dict]:

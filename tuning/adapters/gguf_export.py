@@ -99,9 +99,9 @@ def _write(reader, tmp: Path, arch: str, replace: dict, add: list, note: dict) -
     for name, t in zip(names, tensors):
         if name in replace:
             arr = replace[name]
-            kind = replace_types.get(name) or (gguf.GGMLQuantizationType.F16 if arr.dtype == np.float16
+            qtype = replace_types.get(name) or (gguf.GGMLQuantizationType.F16 if arr.dtype == np.float16
                                               else gguf.GGMLQuantizationType.F32)
-            writer.add_tensor_info(name, arr.shape, arr.dtype, arr.nbytes, kind)
+            writer.add_tensor_info(name, arr.shape, arr.dtype, arr.nbytes, qtype)
         else:
             writer.add_tensor_info(name, t.data.shape, t.data.dtype, t.data.nbytes, t.tensor_type)
     writer.write_header_to_file()

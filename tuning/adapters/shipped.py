@@ -39,16 +39,22 @@ ALIASES = {"bundled": ("bundled", "HuggingFaceTB/SmolLM2-135M-Instruct")}
 PICKLES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
 
 
+def method(meta: dict) -> str | None:
+    """How an adapter was trained (gan | lora | student), from its meta file; files written before issue 36 call
+    this field "kind"."""
+    return meta.get("method", meta.get("kind"))
+
+
 @dataclass(frozen=True)
 class Shipped:
-    kind: str  # gan | lora
+    method: str  # how it was trained: gan | lora | student
     path: Path  # gan: the .safetensors file; lora: the folder
     meta: dict
 
     @property
     def name(self) -> str:
         """What the app and --adapter call it: "gan", "lora", "loop_lora", ..."""
-        return self.meta.get("adapter_name") or self.kind
+        return self.meta.get("adapter_name") or self.method
 
     @property
     def label(self) -> str:
@@ -71,7 +77,7 @@ def find(model: str, directory: Path | None = None) -> dict[str, Shipped]:
             meta = json.loads(js.read_text())
         except (OSError, ValueError):
             continue
-        if meta.get("kind") == "gan" and (model or "").strip() in _meta_models(meta) and js.with_suffix(".safetensors").exists():
+        if method(meta) == "gan" and (model or "").strip() in _meta_models(meta) and js.with_suffix(".safetensors").exists():
             shipped = Shipped("gan", js.with_suffix(".safetensors"), meta)
             found.setdefault(shipped.name, shipped)
     for js in sorted(directory.glob("*/irg_meta.json")):
@@ -79,7 +85,7 @@ def find(model: str, directory: Path | None = None) -> dict[str, Shipped]:
             meta = json.loads(js.read_text())
         except (OSError, ValueError):
             continue
-        if meta.get("kind") == "lora" and (model or "").strip() in _meta_models(meta):
+        if method(meta) == "lora" and (model or "").strip() in _meta_models(meta):
             shipped = Shipped("lora", js.parent, meta)
             found.setdefault(shipped.name, shipped)
     return found
@@ -87,7 +93,7 @@ def find(model: str, directory: Path | None = None) -> dict[str, Shipped]:
 
 def students(directory: Path | None = None) -> dict[str, Shipped]:
     """Distilled students (tuning/distill/table.py ships them) shipped as whole model choices: {model name: Shipped}.
-    A student is a LoRA folder whose irg_meta.json says kind "student", its name and its base model."""
+    A student is a LoRA folder whose irg_meta.json says method "student", its name and its base model."""
     directory = directory or ADAPTER_DIR
     out: dict[str, Shipped] = {}
     for js in sorted(directory.glob("*/irg_meta.json")) if directory.is_dir() else []:
@@ -95,7 +101,7 @@ def students(directory: Path | None = None) -> dict[str, Shipped]:
             meta = json.loads(js.read_text())
         except (OSError, ValueError):
             continue
-        if meta.get("kind") == "student" and meta.get("model_name") and meta.get("base_model"):
+        if method(meta) == "student" and meta.get("model_name") and meta.get("base_model"):
             out.setdefault(meta["model_name"], Shipped("student", js.parent, meta))
     return out
 
@@ -109,13 +115,13 @@ def check_lora_folder(folder: Path) -> None:
                            "only safetensors are loaded.")
 
 
-def apply(model, adapter: str | Path, kind: str | None = None):
+def apply(model, adapter: str | Path, method: str | None = None):
     """The model with the adapter on, for good (a model nobody else uses). Returns the model to use."""
     path = Path(adapter)
     if path.suffix in PICKLES:
         raise AdapterError(f"'{path.name}' is a pickle file; adapters are only loaded from safetensors.")
-    kind = kind or ("lora" if path.is_dir() else "gan")  # a distilled student is a LoRA folder too
-    if kind == "gan":
+    method = method or ("lora" if path.is_dir() else "gan")  # a distilled student is a LoRA folder too
+    if method == "gan":
         from tuning.adapters.gan import attach, load
 
         gen, _ = load(path, model)
@@ -157,10 +163,10 @@ _lock = threading.Lock()  # guards _locks only
 
 
 def resolve_adapter(model: str, adapter: str) -> tuple[Path, str | None, str]:
-    """(path, kind or None, label) of a shipped adapter's name or an adapter path; AdapterError if there is none."""
+    """(path, method or None, label) of a shipped adapter's name or an adapter path; AdapterError if there is none."""
     shipped = find(model).get(adapter)
     if shipped is not None:  # a shipped adapter, by its name
-        return shipped.path, shipped.kind, shipped.label
+        return shipped.path, shipped.method, shipped.label
     if adapter in LABELS:
         raise AdapterError(f"There is no {LABELS[adapter]} for the model '{model}'.")
     path = Path(adapter)
@@ -186,8 +192,8 @@ def gguf_with_adapter(base: Path, adapter: Path, progress=None) -> Path:
     # name, size and modification time, as the converted-model cache keys it
     files = [adapter] if adapter.is_dir() else [adapter, adapter.with_suffix(".json")]
     key = hashlib.sha256(f"{file_hash(*files)}|{base.name}|{st.st_size}|{int(st.st_mtime)}|{EXPORT_VERSION}".encode())
-    kind = "lora" if adapter.is_dir() else "folded"
-    out = cache_root() / "adapters" / f"{adapter.stem}-{key.hexdigest()[:16]}.{kind}.gguf"
+    form = "lora" if adapter.is_dir() else "folded"
+    out = cache_root() / "adapters" / f"{adapter.stem}-{key.hexdigest()[:16]}.{form}.gguf"
     if out.exists():
         return out
     say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
@@ -208,7 +214,7 @@ def draft_backend(model: str, adapter: str, backend: str = "auto"):
     from irg.engine.models import pick_backend, resolve
 
     model = (model or "").strip() or "bundled"
-    path, kind, label = resolve_adapter(model, adapter)
+    path, trained, label = resolve_adapter(model, adapter)
     spec = resolve(model)
     engine = pick_backend(spec, backend)
     key = (model, str(path), engine)
@@ -220,11 +226,11 @@ def draft_backend(model: str, adapter: str, backend: str = "auto"):
             old.close()  # its cached file was deleted (the cache cleared): build it again rather than fail later
             del _backends[key]
         if key not in _backends:
-            _backends[key] = _load(model, spec, path, kind, label, engine)
+            _backends[key] = _load(model, spec, path, trained, label, engine)
         return _backends[key]
 
 
-def _load(model, spec, path: Path, kind: str | None, label: str, engine: str):
+def _load(model, spec, path: Path, trained: str | None, label: str, engine: str):
     from irg.engine.backends.hf import TransformersBackend
     from irg.engine.models import load_hf
     from tuning.adapters.gguf_export import NotFoldable
@@ -249,7 +255,7 @@ def _load(model, spec, path: Path, kind: str | None, label: str, engine: str):
                 raise
             return b
     m, tok = load_hf(model)
-    b = TransformersBackend(apply(m, path, kind).eval(), tok, model_id=f"{model} + {label}")
+    b = TransformersBackend(apply(m, path, trained).eval(), tok, model_id=f"{model} + {label}")
     b.note = note
     return b
 
@@ -265,7 +271,7 @@ def ship_model_choice(src: Path, folder: str, model_name: str, base_model: str, 
     if base_model == "bundled":
         cfg["base_model_name_or_path"] = "HuggingFaceTB/SmolLM2-135M-Instruct"  # not this machine's cache path
     (target / "adapter_config.json").write_text(json.dumps(cfg, indent=2))
-    (target / "irg_meta.json").write_text(json.dumps({"kind": "student", "model_name": model_name, "base_model": base_model,
+    (target / "irg_meta.json").write_text(json.dumps({"method": "student", "model_name": model_name, "base_model": base_model,
                                                       **meta}, indent=1))
     return target
 

@@ -8,7 +8,7 @@ Stages (each resumable, each writes into --out):
                 validation = its dev split, train = other problems from another seed), or a GSM8K-format file
                 split by a hash of each question.
   2. teacher    for every train problem a worked solution. Offline the teacher is the IRG loop itself on the
-                bundled model: irg_hybrid with the answer key as one more rule (FinalAnswer), so a wrong answer
+                bundled model: irg_hybrid with the gold answer as one more rule (FinalAnswer), so a wrong answer
                 gets another pass whose plan names the right result (STaR's rationalization) and the arithmetic
                 rules flag every wrong step. Online any model can teach; an encoder–decoder model (flan-t5)
                 writes one chain of thought per problem (no IRG loop: the engine's backends are decoder-only).

@@ -27,7 +27,7 @@ class DistillConfig:
     n_test: int = 100
     n_train_eval: int = 50  # train problems the students are scored on (a subset: scoring is the slow part)
     teacher_iters: int = 6
-    # the answer key's value in the revision plan (rationalization; the 135M model parrots it)
+    # the gold answer's value in the revision plan (rationalization; the 135M model parrots it)
     teacher_hint: bool = False
     teacher_temperature: float = 0.7  # each pass samples: more different attempts for the feedback module to check
     teacher_fresh: bool = True  # each revision re-solves with the plan, not by editing the previous draft

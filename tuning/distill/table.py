@@ -113,7 +113,7 @@ def markdown(s: dict, command: str) -> str:
                      f"{r['generated_tokens_mean_test']} | {r['train_seconds']:.0f} s | "
                      f"{r['peak_rss_mb'] / 1024:.2f} GB |")
     lines += ["", f"Teacher: {t['problems']} training problems, final answer right on {t['final_answer_correct']:.1%} "
-              f"(with the answer key as a rule), {t['mean_iterations']} iterations and {t['mean_tokens']:.0f} tokens "
+              f"(with the gold answer as a rule), {t['mean_iterations']} iterations and {t['mean_tokens']:.0f} tokens "
               f"({t['mean_seconds']:.1f} s) per problem.",
               f"Feedback module: accepted {f['accepted']} of {f['of']} problems "
               f"({f['accepted_from_final_answer']} from the teacher's final answer, the rest from an earlier draft); "

@@ -1,7 +1,7 @@
 """Distillation, stages 2 and 3 — the teacher and the three datasets made from what it wrote.
 
 Stage 2 writes a worked solution for every train problem. Offline the teacher is the IRG loop itself on the
-bundled model: irg_hybrid with the answer key as one more rule (FinalAnswer), so a wrong answer gets another pass
+bundled model: irg_hybrid with the gold answer as one more rule (FinalAnswer), so a wrong answer gets another pass
 whose plan names the right result (STaR's rationalization) and the arithmetic rules flag every wrong step. Online
 any model can teach; an encoder–decoder model (flan-t5) writes one chain of thought per problem (no IRG loop: the
 engine's backends are decoder-only). Solutions are appended to teacher.jsonl as they finish, so a killed run resumes.
@@ -32,7 +32,7 @@ from tuning.distill.problems import VARIANTS, DistillConfig, _jsonl
 
 # ---- 2. the teacher ---------------------------------------------------------------------------------
 def teach_irg(item: dict, backend, cfg: DistillConfig) -> dict:
-    """One problem through the IRG loop with the answer key as a rule; every draft is kept."""
+    """One problem through the IRG loop with the gold answer as a rule; every draft is kept."""
     rc = RunConfig(strategy="irg_hybrid", max_iters=cfg.teacher_iters, temperature=cfg.teacher_temperature,
                    seed=cfg.seed, include_previous_draft=not cfg.teacher_fresh)
     rules = extract_all(item["prompt"]) + [FinalAnswer(item["answer"], hint=cfg.teacher_hint)]

@@ -168,7 +168,7 @@ def describe(kept: list[dict]) -> dict:
             "first_draft_already_met": sum(r["first_met"] for r in kept),
             "first_draft_unchanged": sum(r["first_draft"].strip() == r["final"].strip() for r in kept),
             "with_program_steps": sum(bool(r["steps"]) for r in kept),
-            "answers_with_step": dict(Counter(kind for r in kept for kind in {s.split(":")[0] for s in r["steps"]})),
+            "answers_with_step": dict(Counter(step for r in kept for step in {s.split(":")[0] for s in r["steps"]})),
             "mean_iterations": round(sum(r["iterations"] for r in kept) / n, 2),
             "mean_tokens": round(sum(r["tokens"] or 0 for r in kept) / n)}
 

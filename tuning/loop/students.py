@@ -140,7 +140,7 @@ def save(cfg: LoopStudentConfig, adapter, log: dict, dest: Path = ADAPTERS) -> P
         cfgj = json.loads((target / "adapter_config.json").read_text())
         cfgj["base_model_name_or_path"] = "HuggingFaceTB/SmolLM2-135M-Instruct"  # not this machine's cache path
         (target / "adapter_config.json").write_text(json.dumps(cfgj, indent=2))
-        (target / "irg_meta.json").write_text(json.dumps({"kind": "lora", **meta}, indent=1))
+        (target / "irg_meta.json").write_text(json.dumps({"method": "lora", **meta}, indent=1))
         return target
     from tuning.adapters.gan import save as save_gan
 
@@ -161,7 +161,7 @@ def export(name: str, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / f"{name}.gguf"
     t0 = time.perf_counter()
-    if shipped.kind == "gan":
+    if shipped.method == "gan":
         fold_gan(bundled_gguf(), shipped.path, out)
     else:
         merge_lora(bundled_gguf(), shipped.path, out)

@@ -234,7 +234,7 @@ def fictitious(out: Path, adapters: Path | None = None, compare: Path | None = N
     res: dict = {"questions": len(test), "models": {}}
     per: dict[str, list[float]] = {}
     for name in ("base", "gan", "lora", *(n for n in shipped if n.startswith("loop_"))):
-        m = model if name == "base" else A.apply(copy.deepcopy(model), shipped[name].path, shipped[name].kind)
+        m = model if name == "base" else A.apply(copy.deepcopy(model), shipped[name].path, shipped[name].method)
         got = evaluate_answers(m, tok, test)
         per[name] = got["per_question"]["rouge1"]
         row = {k: got["mean"][k] for k in ("rouge1", "similarity", "fact")}

@@ -104,7 +104,7 @@ class Backend(ABC):
         raise ModelError(f"The backend '{cls.name}' cannot load the model '{spec.name}' by name.")
 
     def recoveries(self) -> list[dict]:
-        """Every restart of this engine's model process so far, oldest first: {"at", "kind", "cause"} (kind: crash,
+        """Every restart of this engine's model process so far, oldest first: {"at", "event", "cause"} (event: crash,
         hang, outside, switch). A run reports the ones that happened while it ran; engines without a process of
         their own have none."""
         return []

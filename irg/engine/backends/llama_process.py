@@ -110,7 +110,7 @@ class LlamaProcess:
         self.active_lock = threading.Lock()
         self.stderr_tail: collections.deque[str] = collections.deque(maxlen=30)
         self.restarts = 0  # children started after the first
-        self.recoveries: list[dict] = []  # every restart and thread switch: {"at", "kind", "cause"} (runs report theirs)
+        self.recoveries: list[dict] = []  # every restart and thread switch: {"at", "event", "cause"} (runs report theirs)
         self.started = 0
         self.last_heard = time.monotonic()  # the child's last word to anyone (a chunk, a line)
         self.probation = Probation()
@@ -132,13 +132,13 @@ class LlamaProcess:
                 self._start()  # the end of the old one is on the record already (_read_stdout)
             return self.proc
 
-    def recovered(self, kind: str, cause: str) -> None:
+    def recovered(self, event: str, cause: str) -> None:
         """Every end of a child and every thread switch on the record, when it happens: stderr (the log) and
         `recoveries`, which a run alive at that moment reads for its record (runs sharing the process each count
-        it). kind: crash, hang, outside, switch."""
-        self.recoveries.append({"at": time.time(), "kind": kind, "cause": cause})
-        log.warning("model process %s (%s): %s (recovery %d)", "threads switched" if kind == "switch" else "restart",
-                    kind, cause, len(self.recoveries))
+        it). event: crash, hang, outside, switch."""
+        self.recoveries.append({"at": time.time(), "event": event, "cause": cause})
+        log.warning("model process %s (%s): %s (recovery %d)", "threads switched" if event == "switch" else "restart",
+                    event, cause, len(self.recoveries))
 
     def _start(self, switch: bool = False) -> None:
         root = str(Path(__file__).resolve().parents[3])  # the child imports irg from here, whatever the working folder
@@ -346,7 +346,7 @@ class LlamaProcess:
                 raise ModelCrashed(self._ended(proc), self._cause(proc))
             while True:
                 try:
-                    kind, val = q.get(timeout=POLL)
+                    tag, val = q.get(timeout=POLL)
                 except queue.Empty:
                     if cancel.is_set():
                         self._send(proc, {"id": rid, "op": "cancel"})
@@ -357,14 +357,14 @@ class LlamaProcess:
                             raise ModelCrashed(self._ended(proc), self._cause(proc))
                     self._past(t0, deadline, proc, rid)
                     continue
-                if kind == "chunk":
+                if tag == "chunk":
                     if on_chunk(val) or cancel.is_set():
                         self._send(proc, {"id": rid, "op": "cancel"})
                         return  # as in-process: no chunk after the callback said stop
                     self._past(t0, deadline, proc, rid)
-                elif kind == "end":
+                elif tag == "end":
                     return
-                elif kind == "error":
+                elif tag == "error":
                     raise BackendError(val)
                 else:
                     raise ModelCrashed(*val)

@@ -68,7 +68,7 @@ class RemoteBackend(Backend):
 
     @classmethod
     def unusable(cls, spec) -> str | None:
-        if spec.kind != "remote":
+        if spec.source != "remote":
             return f"The remote backend serves an OpenAI-compatible server's address (http://…); '{spec.name}' is not one."
         return None
 

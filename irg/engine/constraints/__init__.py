@@ -9,15 +9,14 @@ Each type is a small registered class with
 Rules decide what they can check: small models are poor judges of their own work.
 """
 from irg.engine.constraints import (  # noqa: F401 (registers the types)
-                                  answer_key,
                                   case,
                                   characters,
                                   content,
                                   format,
+                                  gold,
                                   language,
                                   length,
 )
-from irg.engine.constraints.answer_key import FinalAnswer
 from irg.engine.constraints.base import (
                                   Constraint,
                                   ConstraintError,
@@ -40,6 +39,7 @@ from irg.engine.constraints.content import (
                                   StartPhrase,
 )
 from irg.engine.constraints.format import JsonFormat, Postscript, Quotation, Title, TwoResponses, strip_fences
+from irg.engine.constraints.gold import FinalAnswer
 from irg.engine.constraints.language import Language, detect_language
 from irg.engine.constraints.length import (
                                   BulletCount,

@@ -101,7 +101,7 @@ class Constraint:
         return {"kind": self.kind, **asdict(self)}
 
     def finding(self, message: str, where: str = "", fix: str = "") -> Finding:
-        return Finding(kind=self.kind, severity=self.severity, message=message, where=where,
+        return Finding(check=self.kind, severity=self.severity, message=message, where=where,
                        fix=fix or self.instruction(), source="rule", constraint=self.to_dict())
 
 

@@ -7,7 +7,7 @@
    linear classifier (one sigmoid per type, plus "other" = an instruction no type covers) trained on a labelled
    bank of example sentences (assets/detector/bank.jsonl -> classifier.npz, rebuilt by
    `python -m irg.engine.constraints.detect build`).
-3. A clause the detector gives a type the patterns did not read goes to that type's slot-filler
+3. A clause the detector gives a type the patterns did not read goes to that type's value reader
    (irg/engine/constraints/slots.py). Values read -> constraints; a value that cannot be read -> a notice
    ("asked for a word limit but the number could not be read"), never a guess.
 4. Clauses that read as instructions of no type (or whose kind the rules cannot check, like a final answer without a
@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from irg.engine.constraints.base import Constraint, extract_all, negative_counts, one_paragraph_reading
-from irg.engine.constraints.slots import Missing, PerPart, fill, templates
+from irg.engine.constraints.slots import Missing, PerPart, read_values, templates
 from irg.engine.paths import ASSETS
 
 DETECTOR_DIR = ASSETS / "detector"
@@ -297,7 +297,7 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
         for kind in kinds:
             if _covered(kind, pattern_kinds, clause_kinds):
                 continue  # (a question about the topic is refused by the filler: `slots._flag`)
-            got = fill(kind, clause, prompt)
+            got = read_values(kind, clause, prompt)
             if isinstance(got, PerPart):
                 part_limit = True
                 continue

@@ -1,5 +1,5 @@
 """Readers of values in an instruction's words: a count with its relation before or after the noun, and quoted /
-bold / italic spans, a named word, a word list. Used by the slot-fillers (slots.py)."""
+bold / italic spans, a named word, a word list. Used by the value readers (slots.py)."""
 from __future__ import annotations
 
 import re

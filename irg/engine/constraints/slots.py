@@ -1,6 +1,6 @@
-"""Typed slot-fillers: the values of an instruction whose kind is already known (the detector's guess).
+"""Typed value readers: the values of an instruction whose kind is already known (the detector's guess).
 
-`fill(kind, clause, prompt)` returns the constraints the clause states, or a `Missing` saying which value could not
+`read_values(kind, clause, prompt)` returns the constraints the clause states, or a `Missing` saying which value could not
 be read (then the run shows a notice: never a guess), or [] when the clause holds nothing of that kind after all
 (e.g. "don't answer in JSON"). The readers are generic: a count with its relation before or after the noun
 ("at least 400 words", "400 or more words", "words: 400 max", "keep the word count under 400", "limit paragraphs to
@@ -50,7 +50,7 @@ def _short(s: str, n: int = 90) -> str:
     return s if len(s) <= n else s[:n] + "…"
 
 
-# ---- the fillers, one per kind --------------------------------------------------------------------------------------
+# ---- the value readers, one per kind ---------------------------------------------------------------------------------
 NOUNS = {
     "word_count": r"words?(?!\s+(?:in|with|written in)\s+(?:all\s+)?(?:caps|capital|upper))|word count|word limit",
     "sentence_count": r"sentences?",
@@ -276,7 +276,7 @@ _NOT_MARKERS = {"at", "least", "most", "exactly", "than", "of", "with", "in", "t
                 "about", "for", "only", "just", "max", "minimum", "maximum", "like", "as", "number", "no"}
 
 
-def fill(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing | PerPart:
+def read_values(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing | PerPart:
     """The constraints of `kind` this clause states (see the module docstring)."""
     if kind in NOUNS and kind != "capital_word_frequency":
         return _count_kind(kind, clause)

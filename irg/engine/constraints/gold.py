@@ -1,4 +1,4 @@
-"""The answer key as a rule: a teacher's constraint, never read from a prompt."""
+"""The gold answer as a rule: a teacher's constraint, never read from a prompt."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,11 +8,11 @@ from irg.engine.answers import final_answer, parse_number
 from irg.engine.constraints.base import Constraint, register
 
 
-# ---- the answer key (a teacher's rule, never read from a prompt) --------------------------------
+# ---- the gold answer (a teacher's rule, never read from a prompt) --------------------------------
 @register
 @dataclass
 class FinalAnswer(Constraint):
-    """The final answer must equal `value`. Only a caller that knows the answer key adds it (the distillation
+    """The final answer must equal `value`. Only a caller that knows the gold answer adds it (the distillation
     teacher, tuning/distill/teacher.py); `hint` puts the value in the revision instruction, as STaR's rationalization
     does: the next draft is asked for steps that reach it, and the feedback module checks that they do. Off by
     default: the 135M model parrots the hint instead of computing (a pilot: 13 of 16 right answers, 2 with steps)."""
