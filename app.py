@@ -69,7 +69,7 @@ def _outputs(update: dict, keys=OUT_KEYS) -> list:
                    else [gr.DownloadButton(value=None, visible=False)] * 2) + shown
 
 
-def _tuning_report():
+def _tuning_table():
     try:
         from tuning.adapters.compare_view import saved
     except ImportError:  # a slim install without the tuning package
@@ -208,9 +208,9 @@ def _experiments_tab(page: SimpleNamespace) -> None:
                 "each strategy against single pass on the same prompts, at the same token budget. In the "
                 "issue-14 report best-of-N's candidates shared one seed (some drew one sample four times); "
                 "*constraints-test-seeds* is the re-run with that fixed: best-of-N 34%, irg_hybrid 57%.")
-    reports = list(experiments.saved_reports())
+    reports = list(experiments.saved_summaries())
     first = HEADLINE_REPORT if HEADLINE_REPORT in reports else (reports[0] if reports else None)
-    shown = ui.saved_report(first)  # drawn when the page is built: the tab opens on a result, no click needed
+    shown = ui.saved_summary(first)  # drawn when the page is built: the tab opens on a result, no click needed
     report_pick = gr.Dropdown(reports, value=first, label="Saved report", elem_id="report")
     exp_status = gr.Markdown(elem_id="exp-status")
     exp_table = gr.HTML(shown[0], elem_id="exp-table")
@@ -232,7 +232,7 @@ def _experiments_tab(page: SimpleNamespace) -> None:
         study_pick = gr.Dropdown(pages, value=pages[0] if pages else None, label="Study", elem_id="study")
         study_md = gr.Markdown(experiments.study(pages[0] if pages else None), elem_id="study-page")
     with gr.Accordion("Tuning: the GAN-tuned adapter vs LoRA (python -m tuning.adapters.compare)", open=False):
-        tuning_md, tuning_fig = _tuning_report()
+        tuning_md, tuning_fig = _tuning_table()
         gr.Markdown(tuning_md, elem_id="tuning-table")
         gr.Plot(tuning_fig, show_label=False, elem_id="tuning-plot")
     _wire_experiments(SimpleNamespace(**{k: v for k, v in locals().items() if k != "page"}), page.run, page.demo)
@@ -336,8 +336,8 @@ def _wire_compare(cmp: SimpleNamespace, run: SimpleNamespace) -> None:
 
 
 def _wire_experiments(exp: SimpleNamespace, run: SimpleNamespace, demo: gr.Blocks) -> None:
-    exp.report_pick.change(ui.saved_report, exp.report_pick, [exp.exp_table, exp.exp_iter, exp.exp_budget, exp.exp_types])
-    demo.load(lambda: gr.Dropdown(choices=list(experiments.saved_reports())), None, exp.report_pick)  # new local runs too
+    exp.report_pick.change(ui.saved_summary, exp.report_pick, [exp.exp_table, exp.exp_iter, exp.exp_budget, exp.exp_types])
+    demo.load(lambda: gr.Dropdown(choices=list(experiments.saved_summaries())), None, exp.report_pick)  # new local runs too
     exp.exp_run.click(_run_experiment, [exp.exp_suite, exp.exp_n, exp.exp_strats, exp.exp_budget_n, run.model],
                     [exp.exp_status, exp.exp_table, exp.exp_iter, exp.exp_budget, exp.exp_types], concurrency_limit=1, concurrency_id="experiment")
     exp.exp_stop.click(_halt, None, None, queue=False)

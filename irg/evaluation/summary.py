@@ -275,7 +275,7 @@ def extraction(rows: list[dict]) -> dict:
 
 
 def report(results: Path, out_dir: Path) -> dict:
-    from irg.evaluation.reports import write_html
+    from irg.evaluation.summary_html import write_html
 
     summary = summarize(load_results(results))
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ from irg.engine.config import RunConfig
 from irg.evaluation import runner as quality
 from irg.evaluation import suites
 from irg.evaluation import summary as evaluation
-from irg.evaluation.reports import figures, table
+from irg.evaluation.summary_html import figures, table
 from irg.views import scratch
 
 ROOT = paths.ROOT
@@ -25,7 +25,7 @@ STUDIES = ROOT / "docs" / "results"  # one page per study (docs/results/README.m
 LIVE_MAX_ITEMS = 20  # a live experiment is a demonstration; the real ones run from the command line
 
 
-def saved_reports() -> dict[str, Path]:
+def saved_summaries() -> dict[str, Path]:
     out = {}
     for d in REPORT_DIRS:
         for f in sorted(d.glob("*/summary.json")) if d.exists() else []:
@@ -60,7 +60,7 @@ def show(summary: dict) -> tuple[str, list]:
 
 
 def load(name: str) -> dict:
-    path = saved_reports().get(name)
+    path = saved_summaries().get(name)
     if path is None:
         raise ValueError(f"No saved report called '{name}'.")
     return json.loads(path.read_text())

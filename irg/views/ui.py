@@ -93,7 +93,7 @@ def _stream(view: RunView, events, note: str = "") -> Iterator[dict]:
 
 
 # ---- the Experiments tab ---------------------------------------------------------------------
-def saved_report(name: str | None) -> list:
+def saved_summary(name: str | None) -> list:
     """[table HTML, figure by iteration, by budget, by constraint type] of a saved report, or a message."""
     from irg.views import experiments
 

@@ -262,11 +262,11 @@ def test_saved_report_is_shown(tmp_path, monkeypatch):
     (tmp_path / "maths-test").mkdir()
     (tmp_path / "maths-test" / "summary.json").write_text(json.dumps(summarize(rows)))
     monkeypatch.setattr(experiments, "REPORT_DIRS", (tmp_path,))
-    names = list(experiments.saved_reports())
+    names = list(experiments.saved_summaries())
     assert names == ["maths-test (local run)"]
-    table, by_iter, by_budget, by_type = ui.saved_report(names[0])
+    table, by_iter, by_budget, by_type = ui.saved_summary(names[0])
     assert "irg_hybrid" in table and "+0.750" in table and by_iter and by_budget and by_type is None
-    assert "cannot be shown" in ui.saved_report("nope")[0]
+    assert "cannot be shown" in ui.saved_summary("nope")[0]
 
 
 def test_the_experiments_tab_offers_every_written_up_study():

@@ -1,4 +1,5 @@
-"""A standalone HTML report (plotly inlined, works offline) of a quality summary (irg/evaluation/summary.py)."""
+"""A quality summary (irg/evaluation/summary.py) as a standalone HTML page (plotly inlined, works offline): its table
+and figures, which the Experiments tab shows too."""
 from __future__ import annotations
 
 import html
