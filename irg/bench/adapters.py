@@ -1,6 +1,6 @@
 """Adapters at llama.cpp speed, and llama.cpp when the CPU is shared (issue 25).
 
-    python -m irg.bench speed --adapters --contention --out assets/results/adapters/speed.json
+    python -m irg.bench adapters --out assets/results/adapters/speed.json
 
   teacher_forced()  next-token argmax agreement of two engines on the same forced token sequences: the adapter's
                     llama.cpp file against transformers + adapter, judged against base llama.cpp vs base transformers

@@ -246,17 +246,15 @@ def print_report(r: dict) -> None:
           + f"; whole comparison {c['seconds_median']:.1f} s (median of {len(c['runs'])})")
 
 
-def main(runs: int, chromium: str, out: str | None, screenshot: str | None, burner: bool = False,
-         adapter: str | None = None) -> int:
-    if not Path(chromium).exists():
-        print(f"Chromium is not at {chromium}: install Debian's 'chromium' package.")
+def no_chromium(chromium: str) -> str | None:
+    """Why the browser benchmarks cannot run, if they cannot."""
+    return None if Path(chromium).exists() else f"Chromium is not at {chromium}: install Debian's 'chromium' package."
+
+
+def main(runs: int, chromium: str, out: str | None, screenshot: str | None) -> int:
+    if why := no_chromium(chromium):
+        print(why)
         return 2
-    if burner or adapter:
-        r = busy(runs, chromium, burner, adapter)
-        if out:
-            Path(out).parent.mkdir(parents=True, exist_ok=True)
-            Path(out).write_text(json.dumps(r, indent=2))
-        return 0
     t = time.perf_counter()
     r = measure(runs, chromium, screenshot)
     r["wall_seconds"] = round(time.perf_counter() - t, 1)

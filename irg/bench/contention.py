@@ -1,7 +1,7 @@
 """llama.cpp when the CPU is shared (issue 25): single-stream tok/s of a fresh model process alone and with one or two
 busy processes beside it (another llama.cpp process decoding; a `while 1: pass` burner), started before it, or a
 burner started once it decodes ("burner_later": where the threads must switch), per CPU setting.
-Part of `python -m irg.bench speed --adapters` (irg/bench/adapters.py)."""
+Part of `python -m irg.bench adapters` (irg/bench/adapters.py)."""
 from __future__ import annotations
 
 import json

@@ -80,7 +80,7 @@ def add_parser(sub) -> None:
     p.add_argument("--run", action="append", required=True, metavar="NAME=DIR",
                    help="a quality run's folder; NAME 'before' is the one the others are paired with (repeat)")
     p.add_argument("--out", help="also write the table as JSON here")
-    p.set_defaults(run_command=main)
+    p.set_defaults(func=main)
 
 
 def main(args) -> int:

@@ -72,7 +72,7 @@ def add_parser(sub) -> None:
     ps.add_argument("--out", help="write the table as JSON here")
     ps.add_argument("--screenshots", help="save a screenshot of each final answer in this folder")
     ps.add_argument("--only", action="append", help="run only this preset id (repeat)")
-    ps.set_defaults(run_command=lambda a: main(a.chromium, a.out, a.screenshots, a.only))
+    ps.set_defaults(func=lambda a: main(a.chromium, a.out, a.screenshots, a.only))
 
 
 def main(chromium: str, out: str | None, screenshots: str | None, only: list[str] | None) -> int:

@@ -1,7 +1,11 @@
-"""Command line: one prompt with live output, or a resumable batch over a JSONL file.
+"""Command line: one prompt with live output, a resumable batch over a JSONL file, or a batch's scores.
 
-    python -m irg "prompt" --model bundled --strategy irg_hybrid --max-iters 4 --budget 2000
+    python -m irg "prompt" --model bundled --strategy irg_hybrid --max-iters 4 --budget 2000   # = python -m irg run …
     python -m irg batch --in prompts.jsonl --out results.jsonl --strategy irg_hybrid
+    python -m irg summarize --in prompts.jsonl results.jsonl
+
+Three argparse subcommands, each naming the function that runs it (`set_defaults(func=...)`); a prompt with no
+command before it is `run` (the form the CLI always had).
 """
 from __future__ import annotations
 
@@ -259,16 +263,11 @@ def run_batch(args, backend, config: RunConfig, err=None) -> int:
     return 0
 
 
-def summarize_cmd(argv: list[str]) -> int:
+def summarize_cmd(args: argparse.Namespace) -> int:
     """python -m irg summarize --in prompts.jsonl results.jsonl [...]: scores against "gold_constraints"."""
+    from irg.engine.constraints import ConstraintError, from_dicts
     from irg.engine.jsonl import read_objects
     from irg.evaluation.metrics import score_records
-
-    p = argparse.ArgumentParser(prog="python -m irg summarize")
-    p.add_argument("--in", dest="inp", required=True, help='prompts JSONL with "gold_constraints" per line')
-    p.add_argument("results", nargs="+", help="batch output files")
-    args = p.parse_args(argv)
-    from irg.engine.constraints import ConstraintError, from_dicts
 
     gold = {}
     for i, item in read_jsonl(args.inp):
@@ -283,75 +282,98 @@ def summarize_cmd(argv: list[str]) -> int:
     print("| " + " | ".join(cols) + " |\n|" + "---|" * len(cols))
     for path in args.results:
         last = {str(r.get("id")): r for _, r in read_objects(path)}  # a line run again after a "retry" record: its last
-        s = score_records(list(last.values()), gold)
+        try:
+            s = score_records(list(last.values()), gold)
+        except (ValueError, KeyError, TypeError) as e:  # a record of another shape: the file, not a bug, is wrong
+            raise InputError(f"{path} does not hold batch records ({e!r}).") from e
         print("| " + " | ".join(f"{s.get(c, ''):.3f}" if isinstance(s.get(c), float) else str(s.get(c, "")) for c in cols) + " |")
     return 0
+
+
+def run_cmd(args: argparse.Namespace) -> int:
+    """python -m irg run "prompt": one run, its events printed as they come (or as JSON lines)."""
+    config = config_from(args)
+    check_prompt(args.prompt)  # before a model loads
+    from irg.engine.models import get_backend
+    from irg.engine.strategies import run
+
+    backend = get_backend(args.model, args.backend)
+    drafter = None
+    if args.adapter:
+        hooks = adapters()
+        if hooks is None:
+            raise ConfigError("--adapter needs the tuning package (tuning/), which is not installed.")
+        drafter = hooks.draft_backend(args.model, args.adapter, args.backend)
+        if getattr(drafter, "note", ""):
+            print(f"note: {drafter.note}", file=sys.stderr)
+    events = run(args.prompt, backend, config, draft_backend=drafter)
+    if args.json:
+        for ev in events:
+            print(json.dumps(ev.to_dict(), ensure_ascii=False), flush=True)
+    else:
+        print_events(events)
+    return 0
+
+
+def batch_cmd(args: argparse.Namespace) -> int:
+    """python -m irg batch --in prompts.jsonl --out results.jsonl: every prompt, resumable."""
+    config = config_from(args)
+    check_batch_files(args)
+    from irg.engine.models import get_backend
+
+    return run_batch(args, get_backend(args.model, args.backend), config)
+
+
+def _model_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", default="bundled", help="'bundled', a Hugging Face id, a local path, or an OpenAI-compatible server URL")
+    p.add_argument("--backend", default=DEFAULT_BACKEND, choices=backend_choices(),
+                   help="auto = llama.cpp for GGUF models (fast), transformers otherwise")
+
+
+def parser() -> argparse.ArgumentParser:
+    """The commands and their flags; the run settings are RunConfig's fields, the registries' names as they are now."""
+    p = argparse.ArgumentParser(prog="python -m irg", description="Iterative Reflexive Generation with small language models.")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("run", help='one prompt, live (the default: `python -m irg "prompt"`)')
+    r.add_argument("prompt", help="the request (use quotes)")
+    r.add_argument("--json", action="store_true", help="print events as JSON lines instead of text")
+    _model_flags(r)
+    r.add_argument("--adapter", default=None,
+                   help=f"drafts from the model with a tuned adapter: a shipped one by name ({', '.join(ADAPTERS.names())}), "
+                        "or a path to an adapter .safetensors file or LoRA folder")
+    add_config_flags(r)
+    r.set_defaults(func=run_cmd)
+    b = sub.add_parser("batch", help="every prompt of a JSONL file, one record per line (resumable)")
+    b.add_argument("--in", dest="inp", required=True, help='JSONL: {"id": ..., "prompt": ...} per line')
+    b.add_argument("--out", required=True, help="JSONL results; ids already there are skipped (resumable)")
+    b.add_argument("--n-jobs", type=int, default=1, help="prompts run at once (they share one model)")
+    _model_flags(b)
+    add_config_flags(b)
+    b.set_defaults(func=batch_cmd)
+    s = sub.add_parser("summarize", help='batch results scored against the prompts\' "gold_constraints"')
+    s.add_argument("--in", dest="inp", required=True, help='prompts JSONL with "gold_constraints" per line')
+    s.add_argument("results", nargs="+", help="batch output files")
+    s.set_defaults(func=summarize_cmd)
+    return p
+
+
+COMMANDS = ("run", "batch", "summarize")
 
 
 def main(argv=None) -> int:
     plugins.load()  # the tuned adapters register with the engine (--adapter)
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "summarize":
-        try:
-            return summarize_cmd(argv[1:])
-        except (OSError, ValueError, KeyError) as e:
-            sys.stderr.write(f"error: {e}\n")
-            return 2
-    batch = bool(argv) and argv[0] == "batch"
-    p = argparse.ArgumentParser(prog="python -m irg" + (" batch" if batch else ""),
-                                description="Iterative Reflexive Generation with small language models.")
-    if batch:
-        argv = argv[1:]
-        p.add_argument("--in", dest="inp", required=True, help='JSONL: {"id": ..., "prompt": ...} per line')
-        p.add_argument("--out", required=True, help="JSONL results; ids already there are skipped (resumable)")
-        p.add_argument("--n-jobs", type=int, default=1, help="prompts run at once (they share one model)")
-    else:
-        p.add_argument("prompt", help="the request (use quotes)")
-        p.add_argument("--json", action="store_true", help="print events as JSON lines instead of text")
-    p.add_argument("--model", default="bundled", help="'bundled', a Hugging Face id, a local path, or an OpenAI-compatible server URL")
-    p.add_argument("--backend", default=DEFAULT_BACKEND, choices=backend_choices(),
-                   help="auto = llama.cpp for GGUF models (fast), transformers otherwise")
-    if not batch:
-        p.add_argument("--adapter", default=None,
-                       help=f"drafts from the model with a tuned adapter: a shipped one by name ({', '.join(ADAPTERS.names())}), "
-                            "or a path to an adapter .safetensors file or LoRA folder")
-    add_config_flags(p)
-    args = p.parse_args(argv)
+    if argv and argv[0] not in (*COMMANDS, "-h", "--help"):
+        argv = ["run", *argv]  # a prompt alone is a run, as it always was
+    args = parser().parse_args(argv)
     try:
-        config = config_from(args)
-        if not batch:
-            check_prompt(args.prompt)  # before a model loads
-        if batch:
-            check_batch_files(args)
-        from irg.engine.models import get_backend
-        from irg.engine.strategies import run
-
-        backend = get_backend(args.model, args.backend)
-        if batch:
-            return run_batch(args, backend, config)
-        drafter = None
-        if args.adapter:
-            hooks = adapters()
-            if hooks is None:
-                raise ConfigError("--adapter needs the tuning package (tuning/), which is not installed.")
-            drafter = hooks.draft_backend(args.model, args.adapter, args.backend)
-            if getattr(drafter, "note", ""):
-                print(f"note: {drafter.note}", file=sys.stderr)
-        events = run(args.prompt, backend, config, draft_backend=drafter)
-        if args.json:
-            for ev in events:
-                print(json.dumps(ev.to_dict(), ensure_ascii=False), flush=True)
-        else:
-            print_events(events)
-        return 0
+        return args.func(args)
     except KeyboardInterrupt:
         sys.stderr.write("\ninterrupted\n")
         return 130
-    except Exception as e:  # every expected failure has a sentence for the user; no traceback
-        if isinstance(e, (UserError, OSError)):
-            sys.stderr.write(f"error: {e}\n")
-            return 2
-        raise
+    except (UserError, OSError) as e:  # every expected failure has a sentence for the user; anything else is a bug
+        sys.stderr.write(f"error: {e}\n")
+        return 2
 
 
 if __name__ == "__main__":

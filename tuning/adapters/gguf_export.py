@@ -13,7 +13,7 @@ be folded.
 Every other tensor is copied byte for byte, quantised as it was. Changed tensors are not requantised (a LoRA's small
 change would drown in the model's Q4_1 blocks): the folded table is F32, computed from the dequantised Q8_0 one
 exactly as transformers dequantises it (only looked up, so its size costs no speed); merged LoRA weights are F16.
-A LoRA costs llama.cpp speed whichever way it is written (issue 25: `python -m irg.bench speed --adapters --part
+A LoRA costs llama.cpp speed whichever way it is written (issue 25: `python -m irg.bench adapters --part
 lora_formats`, assets/results/adapters/lora-formats.json); requantised to the base's Q4_1 it keeps the speed but
 the LoRA drowns (teacher-forced agreement with transformers + the LoRA ~76%, against ~99% for the others). The app
 uses the adapter file: 2 MB, written in seconds, exact in F32.

@@ -1,5 +1,5 @@
 """How the llama.cpp child uses the CPU: thread counts, barrier polling, OpenMP's wait policy, and decode threads that
-follow the cores other processes leave free (`python -m irg.bench speed --adapters --part contention` measures them).
+follow the cores other processes leave free (`python -m irg.bench adapters --part contention` measures them).
 
 Why following matters: llama.cpp's threads meet at a barrier after every operation and spin there. With two threads
 on two cores and one busy neighbour, the thread that shares its core waits a scheduler slice at each barrier while its
@@ -19,7 +19,7 @@ from irg.engine.errors import ModelError
 
 log = logging.getLogger(__name__)
 
-# CPU defaults (cpu_settings): chosen with `python -m irg.bench speed --adapters` (assets/results/adapters/speed.json).
+# CPU defaults (cpu_settings): chosen with `python -m irg.bench adapters` (assets/results/adapters/speed.json).
 DEFAULT_POLL: int | None = None  # None: llama.cpp's own (50)
 DEFAULT_OMP_WAIT_POLICY = ""  # "": OpenMP's own
 
