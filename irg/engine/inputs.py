@@ -41,4 +41,4 @@ def task_name(task) -> str | None:
         return None
     if isinstance(task, str) and task.strip().lower() in _TASK_NAMES:
         return _TASK_NAMES[task.strip().lower()]
-    raise ValueError(f'"task" must be "math" or "general" (or left out to detect it), not {task!r}')
+    raise InputError(f'"task" must be "math" or "general" (or left out to detect it), not {task!r}')

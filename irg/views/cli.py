@@ -167,7 +167,7 @@ def read_jsonl(path: str, err=None):
             continue
         try:
             item["task"] = task_name(item.get("task"))
-        except ValueError as e:
+        except InputError as e:
             skip(str(e))
             continue
         if rid in seen:

@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Iterator
 
 from irg.engine.config import ConfigError, RunConfig
-from irg.engine.errors import InputError
+from irg.engine.errors import UserError
 from irg.engine.events import DraftToken, Event, Final
 from irg.engine.registry import STRATEGIES
 from irg.views import charts, ui
@@ -183,7 +183,7 @@ def stream_compare(prompt: str, model: str, strategies: list[str], settings: dic
         chosen = check_strategies(strategies)
         base = sess.check_input(prompt, settings)
         configs = {s: replace(base, strategy=s) for s in chosen}
-    except (ConfigError, InputError, TypeError, ValueError) as err:
+    except UserError as err:
         yield {"columns": sess.message(str(err)), "status": "⚠ nothing was run"}
         return
     yield {"columns": "", "chart": None, "files": [], "status": f"loading `{model}`…"}

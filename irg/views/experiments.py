@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Callable
 
 from irg.engine import paths
-from irg.engine.config import RunConfig
+from irg.engine.config import ConfigError, RunConfig
+from irg.engine.errors import InputError
 from irg.evaluation import runner as quality
 from irg.evaluation import suites
 from irg.evaluation import summary as evaluation
@@ -62,8 +63,11 @@ def show(summary: dict) -> tuple[str, list]:
 def load(name: str) -> dict:
     path = saved_summaries().get(name)
     if path is None:
-        raise ValueError(f"No saved report called '{name}'.")
-    return json.loads(path.read_text())
+        raise InputError(f"No saved report called '{name}'.")
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as e:  # a file on disk, maybe half-written by a run still going
+        raise InputError(f"The saved report '{name}' cannot be read ({e}).") from e
 
 
 LIVE_SUITES = ("constraints", "maths", "open_qa")  # the suites a live run can load without a --data file
@@ -73,9 +77,9 @@ def live(suite: str, n: int, strategies: list[str], budget: int, model: str, can
          on_progress: Callable[[int, int], None] | None = None) -> dict:
     """Runs the strategies on the first n dev items of a suite; returns the summary."""
     if not strategies:
-        raise ValueError("Choose at least one strategy.")
+        raise ConfigError("Choose at least one strategy.")
     if not 1 <= n <= LIVE_MAX_ITEMS:
-        raise ValueError(f"A live experiment takes 1 to {LIVE_MAX_ITEMS} prompts; run bigger ones with "
+        raise ConfigError(f"A live experiment takes 1 to {LIVE_MAX_ITEMS} prompts; run bigger ones with "
                          "`python -m irg.bench quality` (see docs/results/task-suites.md).")
     items = suites.load(suite, "dev", n)
     base = RunConfig(budget=budget).to_dict()
@@ -83,5 +87,5 @@ def live(suite: str, n: int, strategies: list[str], budget: int, model: str, can
     quality.run_suite(items, strategies, base, out, model, progress=False, cancel=cancel, on_done=on_progress)
     rows = evaluation.load_results(out)
     if not rows:
-        raise ValueError("The experiment was stopped before any run finished.")
+        raise InputError("The experiment was stopped before any run finished.")
     return evaluation.summarize(rows)

@@ -7,14 +7,12 @@ second. Sessions, input checks and loading live in irg/views/session.py. Nothing
 """
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 from typing import Iterator
 
-from irg.engine.config import ConfigError
-from irg.engine.errors import InputError
+from irg.engine.errors import UserError
 from irg.engine.events import DraftToken, Final
 from irg.views import charts
 from irg.views import session as sess
@@ -49,7 +47,7 @@ def stream_run(prompt: str, model: str, settings: dict, session: str | None, pre
 
     try:
         config = sess.check_input(prompt, settings)
-    except (ConfigError, InputError, TypeError, ValueError) as err:
+    except UserError as err:
         yield {"cards": sess.message(str(err)), "final": "", "status": "⚠ nothing was run"}
         return
     yield {"cards": "", "final": "", "files": [], "by_iteration": None, "by_tokens": None, "status": f"loading `{model}`…" + (
@@ -81,7 +79,7 @@ def _stream(view: RunView, events, note: str = "") -> Iterator[dict]:
                 out.update(final=view.final_html(), files=view.write_files(), status=(f"⚠ done, no usable answer: {view.stopped}" if ev.unusable
                                                                   else f"✔ done: {view.stopped}"))
             yield out
-    except (InputError, ValueError, RuntimeError, OSError) as err:
+    except UserError as err:
         yield {"cards": note + view.cards_html() + sess.message(str(err)), "status": "⚠ the run failed"}
     except Exception as err:  # noqa: BLE001 — a bug must still reach the user as a sentence, the traceback the log
         log.exception("run failed")
@@ -101,8 +99,12 @@ def saved_summary(name: str | None) -> list:
         return ["", None, None, None]
     try:
         html_table, figs = experiments.show(experiments.load(name))
-    except (ValueError, OSError, KeyError, json.JSONDecodeError) as err:
+    except UserError as err:
         return [sess.message(f"That report cannot be shown: {err}"), None, None, None]
+    except Exception as err:  # noqa: BLE001 — a summary of another shape: a sentence here, the traceback in the log
+        log.exception("saved report %s failed", name)
+        return [sess.message(f"That report cannot be shown ({type(err).__name__}); details are in the server log."),
+                None, None, None]
     return [html_table, *(figs + [None] * (3 - len(figs)))]
 
 
@@ -126,6 +128,6 @@ def _experiment(suite, n, strategies, budget, model, cancel: threading.Event, on
         return [f"✔ {summary['n_rows']} runs on {suite} (dev split){stopped}", html_table,
                 *(figs + [None] * (3 - len(figs)))]
     except Exception as err:  # noqa: BLE001 — a message, never a traceback
-        if not isinstance(err, (ValueError, OSError, RuntimeError)):
+        if not isinstance(err, UserError):
             log.exception("experiment failed")
         return [f"⚠ {err}", "", None, None, None]
