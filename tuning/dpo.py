@@ -17,6 +17,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from irg.engine.jsonl import read_objects
+
 
 @dataclass
 class DPOSettings:
@@ -40,14 +42,10 @@ class DPOSettings:
 
 def read_pairs(path: Path) -> list[dict]:
     rows = []
-    with open(path, encoding="utf-8") as fh:
-        for i, line in enumerate(fh):
-            if not line.strip():
-                continue
-            r = json.loads(line)
-            if not all(k in r for k in ("prompt", "chosen", "rejected")):
-                raise ValueError(f"{path}:{i + 1}: a preference pair needs prompt, chosen and rejected.")
-            rows.append({k: r[k] for k in ("prompt", "chosen", "rejected")})
+    for line, r in read_objects(path):
+        if not all(k in r for k in ("prompt", "chosen", "rejected")):
+            raise ValueError(f"{path}:{line}: a preference pair needs prompt, chosen and rejected.")
+        rows.append({k: r[k] for k in ("prompt", "chosen", "rejected")})
     if not rows:
         raise ValueError(f"{path} holds no preference pairs.")
     return rows

@@ -13,6 +13,7 @@ from pathlib import Path
 from irg.bench import debris as bench_debris
 from irg.bench import presets as bench_presets
 from irg.engine.config import HYBRID_CRITIC, STRUCTURE, ConfigError, RunConfig
+from irg.engine.jsonl import rows
 from irg.engine.registry import BACKENDS, PLANNERS, STOP_RULES
 from irg.evaluation.suites import SPLITS, SUITES
 
@@ -75,8 +76,7 @@ def _adapters(args) -> int:
 def _agree(args) -> int:
     from irg.bench.speed import PROMPTS, agree
 
-    with open(args.prompts, encoding="utf-8") as fh:
-        prompts = [json.loads(line)["prompt"] for line in fh if line.strip()] + PROMPTS
+    prompts = [r["prompt"] for r in rows(args.prompts)] + PROMPTS
     print(json.dumps(agree(prompts, args.new_tokens), indent=1))
     return 0
 
@@ -146,9 +146,40 @@ def main(argv=None) -> int:
     return args.func(args)
 
 
+def _quality_parser(sub) -> None:
+    """`quality`: the run settings every strategy shares, and where the results go."""
+    from irg.engine.models import DEFAULT_BACKEND, backend_choices
+
+    q = sub.add_parser("quality", help="strategies over a task suite: results JSONL + HTML report (resumable)")
+    q.add_argument("--suite", required=True, choices=SUITES.names())
+    q.add_argument("--strategies", default="single_pass,best_of_n,self_consistency,irg_internal,irg_external,irg_hybrid")
+    q.add_argument("--n", type=int, help="first N items of the split (maths: how many to generate)")
+    q.add_argument("--split", default="test", choices=list(SPLITS), help="train: the constraints suite's teaching split (issue 23)")
+    q.add_argument("--data", help="suite file (gsm8k: a GSM8K JSONL file, or 'hub' when online)")
+    q.add_argument("--budget", type=int, default=1500, help="the same token budget for every strategy (0 = none)")
+    q.add_argument("--max-iters", type=int, default=4)
+    q.add_argument("--max-new-tokens", type=int, default=256)
+    q.add_argument("--hybrid-critic", default=RunConfig().hybrid_critic, choices=HYBRID_CRITIC,
+                   help="irg_hybrid: ask the model critic every iteration, or only once the rules find nothing critical")
+    q.add_argument("--planner", default="template", choices=PLANNERS.names())
+    q.add_argument("--stop", default="fixed", choices=STOP_RULES.names(), help="the IRG strategies' stop rule")
+    q.add_argument("--structure", default=RunConfig().structure, choices=list(STRUCTURE),
+                   help="what a revision may use (each level includes the ones before; the ablation of issue 14)")
+    q.add_argument("--candidates", type=int, default=1, help="drafts per IRG revision, ranked by the rules then log-prob")
+    q.add_argument("--repetition-penalty", type=float, default=RunConfig().repetition_penalty,
+                   help="every draft's repetition penalty (1 = none; the default is issue 35's measured choice)")
+    q.add_argument("--model", default="bundled")
+    q.add_argument("--backend", default=DEFAULT_BACKEND, choices=backend_choices())
+    q.add_argument("--out", help="folder for results.jsonl, summary.json, report.html (default runs/quality/SUITE-SPLIT)")
+    q.add_argument("--workers", type=int, default=1, help="runs at once on the shared model (llama.cpp batches them)")
+    q.add_argument("--background", action="store_true", help="run detached, logging to OUT/run.log")
+    q.add_argument("--report-only", action="store_true", help="recompute the summary and report from results.jsonl")
+    q.set_defaults(func=quality_main)
+
+
 def parser() -> argparse.ArgumentParser:
     """Every benchmark and its flags; choices come from the registries and the config's own lists."""
-    from irg.engine.models import DEFAULT_BACKEND, backend_choices
+    from irg.engine.models import backend_choices
 
     p = argparse.ArgumentParser(prog="python -m irg.bench")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -182,31 +213,7 @@ def parser() -> argparse.ArgumentParser:
     sub.choices["busy"].add_argument("--adapter", help="this adapter toggled on (its label, e.g. 'LoRA adapter')")
     bench_presets.add_parser(sub)  # subcommands whose modules add and run them (set_defaults(func=...))
     bench_debris.add_parser(sub)
-    q = sub.add_parser("quality", help="strategies over a task suite: results JSONL + HTML report (resumable)")
-    q.add_argument("--suite", required=True, choices=SUITES.names())
-    q.add_argument("--strategies", default="single_pass,best_of_n,self_consistency,irg_internal,irg_external,irg_hybrid")
-    q.add_argument("--n", type=int, help="first N items of the split (maths: how many to generate)")
-    q.add_argument("--split", default="test", choices=list(SPLITS), help="train: the constraints suite's teaching split (issue 23)")
-    q.add_argument("--data", help="suite file (gsm8k: a GSM8K JSONL file, or 'hub' when online)")
-    q.add_argument("--budget", type=int, default=1500, help="the same token budget for every strategy (0 = none)")
-    q.add_argument("--max-iters", type=int, default=4)
-    q.add_argument("--max-new-tokens", type=int, default=256)
-    q.add_argument("--hybrid-critic", default=RunConfig().hybrid_critic, choices=HYBRID_CRITIC,
-                   help="irg_hybrid: ask the model critic every iteration, or only once the rules find nothing critical")
-    q.add_argument("--planner", default="template", choices=PLANNERS.names())
-    q.add_argument("--stop", default="fixed", choices=STOP_RULES.names(), help="the IRG strategies' stop rule")
-    q.add_argument("--structure", default=RunConfig().structure, choices=list(STRUCTURE),
-                   help="what a revision may use (each level includes the ones before; the ablation of issue 14)")
-    q.add_argument("--candidates", type=int, default=1, help="drafts per IRG revision, ranked by the rules then log-prob")
-    q.add_argument("--repetition-penalty", type=float, default=RunConfig().repetition_penalty,
-                   help="every draft's repetition penalty (1 = none; the default is issue 35's measured choice)")
-    q.add_argument("--model", default="bundled")
-    q.add_argument("--backend", default=DEFAULT_BACKEND, choices=backend_choices())
-    q.add_argument("--out", help="folder for results.jsonl, summary.json, report.html (default runs/quality/SUITE-SPLIT)")
-    q.add_argument("--workers", type=int, default=1, help="runs at once on the shared model (llama.cpp batches them)")
-    q.add_argument("--background", action="store_true", help="run detached, logging to OUT/run.log")
-    q.add_argument("--report-only", action="store_true", help="recompute the summary and report from results.jsonl")
-    q.set_defaults(func=quality_main)
+    _quality_parser(sub)
     t = sub.add_parser("timing", help="irg_hybrid wall time on prompts with 3 constraints, one run at a time")
     t.add_argument("--n", type=int, default=20)
     t.add_argument("--max-iters", type=int, default=4)

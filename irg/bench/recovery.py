@@ -18,6 +18,8 @@ import threading
 import time
 from pathlib import Path
 
+from irg.engine.jsonl import rows
+
 ROOT = Path(__file__).resolve().parents[2]
 PARTS = ("kills", "batches", "hang")
 
@@ -52,7 +54,7 @@ def _model_child(pid: int, timeout: float = 120.0, not_pid: set | None = None) -
 
 
 def _records(path: Path) -> list[dict]:
-    return [json.loads(x) for x in path.read_text().splitlines() if x.strip()]
+    return rows(path)
 
 
 def kills(n: int = 16, jobs: int = 2, gap: float = 15.0, first_after: float = 20.0, strategy: str = "irg_hybrid",

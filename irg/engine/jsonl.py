@@ -15,6 +15,12 @@ from typing import IO, Iterator
 MAX_LINE_BYTES = 10_000_000  # a longer line is not a prompt someone meant; decoding it would only cost memory
 
 
+def rows(path: str | Path, err: IO[str] | None = None, quiet: bool = False) -> list[dict]:
+    """Every object of a JSONL file, in order (read_objects without the line numbers). `quiet`: bad lines are skipped
+    without a word (a results file whose last line a killed run cut: the line is run again)."""
+    return [obj for _, obj in read_objects(path, io.StringIO() if quiet else err)]
+
+
 def read_objects(path: str | Path, err: IO[str] | None = None) -> Iterator[tuple[int, dict]]:
     """(line number, object) for every line that holds one JSON object. Every other non-blank line is
     reported on `err` with its number and why, and skipped: invalid UTF-8, invalid or too deeply nested JSON,

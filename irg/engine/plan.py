@@ -8,7 +8,6 @@ model cannot be trusted to name them.
 """
 from __future__ import annotations
 
-import json
 import re
 import threading
 from dataclasses import replace
@@ -22,6 +21,7 @@ from irg.engine.config import STRUCTURE, RunConfig
 from irg.engine.constraints.base import Constraint, from_dict
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.feasible import LetGo, make_decodable
+from irg.engine.jsonl import rows
 from irg.engine.registry import PLANNERS
 from irg.engine.scaffold import Scaffold, build, structural
 from irg.engine.values import SEVERITIES, Finding, Iteration, Plan, Report
@@ -203,8 +203,7 @@ def load_bank(path: str | None = None) -> tuple[dict, ...]:
     p = Path(path) if path else BANK_PATH
     if not p.exists():
         return ()
-    with open(p, encoding="utf-8") as fh:
-        return tuple(json.loads(line) for line in fh if line.strip())
+    return tuple(rows(p))
 
 
 def _cut(text: str) -> str:

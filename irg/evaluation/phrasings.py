@@ -30,6 +30,7 @@ from statistics import median
 
 from irg.engine.constraints import extract_all
 from irg.engine.constraints.detect import available, read_prompt
+from irg.engine.jsonl import rows
 
 
 def _s(v: str) -> str:
@@ -135,8 +136,7 @@ def score_set(rows: list[dict], patterns_only: bool = False) -> dict:
 
 
 def load(path: str | Path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    return rows(path)
 
 
 def main(argv=None) -> int:

@@ -16,6 +16,7 @@ import json
 import sys
 from pathlib import Path
 
+from irg.engine.jsonl import rows
 from irg.engine.values import checked
 
 
@@ -66,9 +67,7 @@ def bank(paths: list[str], out: Path, per_kind: int = 2, max_chars: int = 600) -
     removed that critical finding and the ground truth agrees the revision is better."""
     by_kind: dict[str, list[dict]] = {}
     for p in paths:
-        with open(p, encoding="utf-8") as fh:
-            rows = [json.loads(line) for line in fh if line.strip()]
-        for row in rows:
+        for row in rows(p):
             its = [it for it in row.get("iterations") or [] if (it.get("draft") or "").strip()]
             for lo, hi in zip(its, its[1:]):
                 fixed = sorted(_critical_kinds(lo) - _critical_kinds(hi))
@@ -94,14 +93,10 @@ def bank(paths: list[str], out: Path, per_kind: int = 2, max_chars: int = 600) -
 def export(paths: list[str], out: Path, all_pairs: bool = False, gold: bool = False) -> dict:
     n_runs, pairs = 0, []
     for p in paths:
-        with open(p, encoding="utf-8") as fh:
-            for line in fh:
-                if not line.strip():
-                    continue
-                row = json.loads(line)
-                if str(row.get("strategy", "")).startswith("irg_"):
-                    n_runs += 1
-                    pairs += pairs_from_record(row, all_pairs, gold)
+        for row in rows(p):
+            if str(row.get("strategy", "")).startswith("irg_"):
+                n_runs += 1
+                pairs += pairs_from_record(row, all_pairs, gold)
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", encoding="utf-8") as fh:
         for r in pairs:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from irg.engine.answers import detect_task
+from irg.engine.jsonl import rows
 from irg.engine.stopping import MODEL_PATH, AdaptiveStopper, decide, features
 from irg.engine.values import Iteration
 
@@ -55,11 +56,8 @@ def trajectory(row: dict) -> dict:
 
 def load_trajectories(paths: list[str], strategy: str | None = None) -> list[dict]:
     """The IRG runs (or only `strategy`'s) in results files of the benchmark runner."""
-    rows = []
-    for p in paths:
-        with open(p, encoding="utf-8") as fh:
-            rows += [json.loads(line) for line in fh if line.strip()]
-    keep = [r for r in rows if r.get("iterations") and (r.get("strategy") == strategy if strategy
+    found = [r for p in paths for r in rows(p)]
+    keep = [r for r in found if r.get("iterations") and (r.get("strategy") == strategy if strategy
                                                          else str(r.get("strategy", "")).startswith("irg_"))]
     if not keep:
         raise ValueError(f"No {strategy or 'IRG'} runs in {', '.join(map(str, paths))}.")

@@ -21,6 +21,7 @@ from statistics import mean
 from irg.engine.answers import final_answer, parse_number
 from irg.engine.degenerate import degeneration
 from irg.engine.embed import Embedder, EmbedderMissing
+from irg.engine.jsonl import rows
 from irg.evaluation.anytime import anytime_index
 from irg.evaluation.metrics import constraints_met
 
@@ -120,11 +121,7 @@ def load_results(path: Path) -> list[dict]:
     """The complete records, the last one of each (prompt, strategy): a line cut by a kill, or a run that failed, is
     left out; a run repeated after a "retry" record counts once."""
     last = {}
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        try:
-            r = json.loads(line)
-        except json.JSONDecodeError:
-            continue
+    for r in rows(path, quiet=True):
         last[(str(r.get("id")), r.get("strategy"))] = r
     return [r for r in last.values() if "error" not in r]
 

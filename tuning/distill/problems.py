@@ -8,10 +8,10 @@ live here, below every other distillation module (tuning/distill/__init__.py is 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from irg.engine.jsonl import rows
 from irg.evaluation.suites import maths
 
 VARIANTS = ("baseline", "cot", "feedback")
@@ -59,15 +59,7 @@ class DistillConfig:
 
 def _jsonl(path: Path) -> list[dict]:
     """The rows of a run folder's JSONL file (teacher.jsonl, feedback_log.jsonl, ...); none if it is missing."""
-    if not path.exists():
-        return []
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            out.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue  # a line cut by a kill: that problem is taught again
-    return out
+    return rows(path, quiet=True) if path.exists() else []  # a line cut by a kill: that problem is taught again
 
 
 def _hash_split(text: str) -> str:

@@ -26,6 +26,7 @@ import re
 from pathlib import Path
 
 from irg.engine import paths
+from irg.engine.jsonl import rows
 from irg.evaluation.summary import Similarity
 
 KEPT = paths.ASSETS / "distill_loop" / "kept.jsonl"
@@ -174,4 +175,4 @@ def describe(kept: list[dict]) -> dict:
 
 
 def load(path: Path = KEPT) -> list[dict]:
-    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return rows(path)

@@ -19,7 +19,6 @@ If the embedding model or the classifier is not installed, or IRG_DETECTOR=0, th
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import sys
@@ -29,6 +28,7 @@ from pathlib import Path
 
 from irg.engine.constraints.base import Constraint, extract_all, negative_counts, one_paragraph_reading
 from irg.engine.constraints.slots import Missing, PerPart, read_values, templates
+from irg.engine.jsonl import rows
 from irg.engine.paths import ASSETS
 
 DETECTOR_DIR = ASSETS / "detector"
@@ -162,8 +162,7 @@ class Classifier:
 
 
 def load_bank(path: Path = BANK) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    return rows(path)
 
 
 def bank_sha(path: Path = BANK) -> str:

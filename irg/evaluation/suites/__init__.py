@@ -13,12 +13,12 @@ An item is {"id", "prompt", "gold_constraints": [...], "answer": str | None, "re
 """
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from irg.engine import paths
 from irg.engine.errors import UserError
+from irg.engine.jsonl import rows
 from irg.engine.registry import Registry
 from irg.evaluation.suites import maths
 
@@ -31,8 +31,7 @@ SPLITS = ("dev", "test", "all", "train")
 
 
 def _jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    return rows(path)
 
 
 def _item(row: dict, task: str) -> dict:

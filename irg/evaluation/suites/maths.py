@@ -12,6 +12,8 @@ import random
 import re
 from pathlib import Path
 
+from irg.engine.jsonl import read_objects
+
 NAMES = ["Tom", "Mia", "Ali", "Sara", "Leo", "Nina", "Omar", "Emma", "Ravi", "Lucy", "Ken", "Zoe"]
 ITEMS = ["apples", "stickers", "marbles", "books", "pencils", "cookies", "stamps", "shells", "cards", "balloons"]
 
@@ -123,18 +125,14 @@ def generate(n: int, seed: int = 0, split: str = "test") -> list[dict]:
 def load_gsm8k(path: str | Path, n: int | None = None) -> list[dict]:
     """A GSM8K-format JSONL file ({"question", "answer": "... #### N"}) as items."""
     out = []
-    with open(path, encoding="utf-8") as fh:
-        for i, line in enumerate(fh):
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            m = re.search(r"####\s*(-?[\d,]*\.?\d+)", row.get("answer", ""))
-            if "question" not in row or not m:
-                raise ValueError(f"{path}:{i + 1}: not GSM8K format (needs 'question' and an answer ending '#### N').")
-            out.append({"id": f"gsm-{i:04d}", "prompt": row["question"], "answer": m.group(1).replace(",", ""),
-                        "steps": row["answer"].count("\n"), "template": "gsm8k"})
-            if n and len(out) >= n:
-                break
+    for line, row in read_objects(path):
+        m = re.search(r"####\s*(-?[\d,]*\.?\d+)", str(row.get("answer", "")))
+        if "question" not in row or not m:
+            raise ValueError(f"{path}:{line}: not GSM8K format (needs 'question' and an answer ending '#### N').")
+        out.append({"id": f"gsm-{line - 1:04d}", "prompt": row["question"], "answer": m.group(1).replace(",", ""),
+                    "steps": row["answer"].count("\n"), "template": "gsm8k"})
+        if n and len(out) >= n:
+            break
     return out
 
 
