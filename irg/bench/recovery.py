@@ -25,9 +25,8 @@ PARTS = ("kills", "batches", "hang")
 
 
 def _prompts(n: int) -> list[dict]:
-    lines = (ROOT / "assets" / "prompts" / "constraints_30.jsonl").read_text().splitlines()
-    rows = [json.loads(x) for x in lines if x.strip()]
-    return [{"id": f"p{i:02d}", "prompt": rows[i % len(rows)]["prompt"]} for i in range(n)]
+    found = rows(ROOT / "assets" / "prompts" / "constraints_30.jsonl")
+    return [{"id": f"p{i:02d}", "prompt": found[i % len(found)]["prompt"]} for i in range(n)]
 
 
 def _batch(inp: Path, out: Path, jobs: int, strategy: str, max_iters: int, cwd: Path = ROOT) -> subprocess.Popen:

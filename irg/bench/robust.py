@@ -24,6 +24,7 @@ from irg.engine.backends import GenRequest
 from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
 from irg.engine.config import RunConfig
 from irg.engine.decoding import DecodingConstraints
+from irg.engine.jsonl import rows
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,8 +62,7 @@ def _listening(ports: list[int], timeout: float = 180.0) -> int:
 
 
 def _prompts() -> list[str]:
-    lines = (ROOT / "assets" / "prompts" / "constraints_30.jsonl").read_text().splitlines()
-    return [json.loads(x)["prompt"] for x in lines if x.strip()]
+    return [r["prompt"] for r in rows(ROOT / "assets" / "prompts" / "constraints_30.jsonl")]
 
 
 def memory(rounds: int = 8, sessions: int = 8, strategy: str = "irg_hybrid", max_new: int = 128,
