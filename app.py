@@ -136,8 +136,7 @@ def _run_tab(page: SimpleNamespace) -> None:
     with gr.Row():
         run_btn = gr.Button("Run", variant="primary", elem_id="run")
         stop_btn = gr.Button("Stop", variant="stop", elem_id="stop")
-    adv_values = (d.planner, d.max_iters, d.stop, 0, 0, d.final, d.temperature, d.max_new_tokens)
-    with gr.Accordion(ui.settings_summary(*adv_values), open=False, elem_id="advanced") as advanced:
+    with gr.Accordion(ui.settings_summary(*[getattr(d, f) for f in ui.ADVANCED]), open=False, elem_id="advanced") as advanced:
         with gr.Row():
             planner = gr.Radio(list(PLANNERS.names()), value=d.planner, label="Planner (IRG strategies)")
             max_iters = gr.Slider(1, 8, value=d.max_iters, step=1, label="Max iterations (candidates for best-of-N)")
@@ -155,6 +154,7 @@ def _run_tab(page: SimpleNamespace) -> None:
             experimental = gr.Checkbox(False, label="Experimental adapters", elem_id="experimental-adapters",
                                        info="Also offer the tuned adapters not measured better than no adapter "
                                             "(the loop-taught students).")
+    adv = dict(zip(ui.ADVANCED, (planner, max_iters, stop_rule, budget, time_limit, final, temperature, max_new), strict=True))
     intro = gr.Markdown(ui.WHAT_YOU_WILL_SEE, elem_id="intro")
     status = gr.Markdown(elem_id="status")
     with gr.Column(visible=False, elem_id="results") as results:
@@ -264,23 +264,17 @@ def _pick_card(i):
     return titles[i] if i is not None and 0 <= i < len(titles) else gr.skip()
 
 
-def _settings(planner, max_iters, stop, budget, time_limit, final, temperature, max_new) -> dict:
-    """The Advanced controls as RunConfig fields (RunConfig validates them, with a sentence for the user)."""
-    return dict(planner=planner, max_iters=max_iters, stop=stop, budget=int(budget or 0), time_limit=float(time_limit or 0),
-                final=final, temperature=float(temperature), max_new_tokens=int(max_new))
-
-
-def _start(prompt, preset_title, model, adapter, strategy, planner, max_iters, stop, budget, time_limit, final,
-           temperature, max_new, request: gr.Request):
-    s = {"strategy": strategy, **_settings(planner, max_iters, stop, budget, time_limit, final, temperature, max_new)}
+def _start(request: gr.Request, prompt, preset_title, model, adapter, strategy, *advanced):
+    """Run: the Advanced controls' values come last, in ui.ADVANCED's order."""
+    s = {"strategy": strategy, **ui.advanced_settings(advanced)}
     sid = request.session_hash if request else None
     for update in ui.stream_run(prompt, model, s, sid, presets.matching(prompt, preset_title), adapter=adapter):
         yield _outputs(update)
 
 
-def _start_compare(prompt, preset_title, strategies, budget, model, adapter, planner, max_iters, stop,
-                   time_limit, final, temperature, max_new, request: gr.Request):
-    s = _settings(planner, max_iters, stop, budget, time_limit, final, temperature, max_new)
+def _start_compare(request: gr.Request, prompt, preset_title, strategies, budget, model, adapter, *advanced):
+    """Compare: the Advanced controls but the budget (the tab has its own), in ui.ADVANCED's order."""
+    s = ui.advanced_settings(advanced, budget=int(budget or 0))
     sid = request.session_hash if request else None
     for update in compare.stream_compare(prompt, model, strategies, s, sid, presets.matching(prompt, preset_title),
                                          adapter=adapter):
@@ -302,8 +296,9 @@ def _run_experiment(suite, n, strategies, budget, model, request: gr.Request, pr
 
 
 # ---- wiring: each tab's events, given the Run tab's shared controls (run) ----------------------------------
-def _advanced(run: SimpleNamespace) -> list:
-    return [run.planner, run.max_iters, run.stop_rule, run.budget, run.time_limit, run.final, run.temperature, run.max_new]
+def _advanced(run: SimpleNamespace, *but: str) -> list:
+    """The Advanced controls in ui.ADVANCED's order (without the fields `but`)."""
+    return [run.adv[f] for f in ui.ADVANCED if f not in but]
 
 
 def _wire_run(run: SimpleNamespace) -> None:
@@ -328,8 +323,8 @@ def _wire_run(run: SimpleNamespace) -> None:
 def _wire_compare(cmp: SimpleNamespace, run: SimpleNamespace) -> None:
     cmp.cmp_examples.click(_pick_card, cmp.cmp_examples, cmp.cmp_preset, queue=False)
     cmp.cmp_preset.change(_pick, cmp.cmp_preset, [cmp.cmp_prompt, cmp.cmp_note])
-    cmp.cmp_run.click(_start_compare, [cmp.cmp_prompt, cmp.cmp_preset, cmp.cmp_strats, cmp.cmp_budget, run.model, run.adapter, run.planner,
-                                     run.max_iters, run.stop_rule, run.time_limit, run.final, run.temperature, run.max_new],
+    cmp.cmp_run.click(_start_compare, [cmp.cmp_prompt, cmp.cmp_preset, cmp.cmp_strats, cmp.cmp_budget, run.model, run.adapter,
+                                       *_advanced(run, "budget")],
                     [cmp.cmp_status, cmp.cmp_columns, cmp.cmp_chart, cmp.cmp_json, cmp.cmp_md, cmp.cmp_results, cmp.cmp_intro],
                     concurrency_limit=2, concurrency_id="compare", show_progress="hidden", api_name="compare")
     cmp.cmp_stop.click(_halt_compare, None, None, queue=False, api_name="stop_compare")

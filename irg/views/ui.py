@@ -22,12 +22,27 @@ from irg.views.run_view import RunView
 log = logging.getLogger(__name__)
 UI_INTERVAL = 0.15  # seconds between streamed updates (~7/s)
 
-def settings_summary(planner, max_iters, stop, budget, time_limit, final, temperature, max_new) -> str:
+# The Run tab's Advanced controls: RunConfig fields, in the order the app's handlers take their values (the one list of
+# them; the Compare tab takes the same ones but its own budget).
+ADVANCED = ("planner", "max_iters", "stop", "budget", "time_limit", "final", "temperature", "max_new_tokens")
+_AS = {"budget": lambda v: int(v or 0), "time_limit": lambda v: float(v or 0), "temperature": lambda v: float(v or 0),
+       "max_new_tokens": int}  # a cleared number box is 0 (none); RunConfig validates the rest with a sentence
+
+
+def advanced_settings(values, **given) -> dict:
+    """The Advanced controls' values (in ADVANCED's order, without the fields `given`) as RunConfig fields."""
+    names = [f for f in ADVANCED if f not in given]
+    return {**{f: _AS.get(f, lambda v: v)(v) for f, v in zip(names, values, strict=True)}, **given}
+
+
+def settings_summary(*values) -> str:
     """The Advanced accordion's label: the current values, so a closed accordion still says what a run will do."""
-    budget, time_limit, temperature = int(budget or 0), float(time_limit or 0), float(temperature or 0)
-    bits = [f"{int(max_iters)} iterations", f"{planner} planner", f"stop: {stop}",
+    s = advanced_settings(values)
+    budget, time_limit, temperature = s["budget"], s["time_limit"], s["temperature"]
+    bits = [f"{int(s['max_iters'])} iterations", f"{s['planner']} planner", f"stop: {s['stop']}",
             f"budget {budget:,} tokens" if budget else "no budget", f"{time_limit:g} s limit" if time_limit else "no time limit",
-            f"{final} answer", f"temperature {temperature:g}" if temperature else "greedy", f"{int(max_new)} tokens per draft"]
+            f"{s['final']} answer", f"temperature {temperature:g}" if temperature else "greedy",
+            f"{s['max_new_tokens']} tokens per draft"]
     return "Advanced settings · " + " · ".join(bits)
 
 
