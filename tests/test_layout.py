@@ -1,18 +1,24 @@
 """The layout keeps its promises (ARCHITECTURE.md): imports point one way, no module imports itself back through
 another, files and functions stay readable in one sitting."""
+import argparse
 import ast
+import importlib.util
+import re
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted([*(ROOT / "irg").glob("**/*.py"), *(ROOT / "tuning").glob("**/*.py"), ROOT / "app.py"])
+SOURCES = sorted([*(ROOT / "irg").glob("**/*.py"), *(ROOT / "tuning").glob("**/*.py"), ROOT / "app.py",
+                  *(ROOT / "scripts").glob("**/*.py")])  # scripts: measurements over the tree, which nothing imports
+DOCS = sorted([ROOT / "README.md", ROOT / "ARCHITECTURE.md", *(ROOT / "docs").glob("**/*.md")])
 # package -> what it must never import (anywhere in the file, function-level imports included)
-FORBIDDEN = {"irg/engine": ("irg.views", "irg.evaluation", "irg.bench", "tuning"),
-             "irg/evaluation": ("irg.views", "irg.bench", "tuning"),
-             "irg/views": ("irg.bench", "tuning"),  # views load tuning as a plugin (irg.views.plugins), never import it
-             "tuning": ("irg.views", "irg.bench"),  # tuning uses the engine and evaluation, and registers itself
-             "app.py": ("irg.evaluation", "irg.bench")}  # app.py: components and wiring over views (tuning: below)
+FORBIDDEN = {"irg/engine": ("irg.views", "irg.evaluation", "irg.bench", "tuning", "scripts"),
+             "irg/evaluation": ("irg.views", "irg.bench", "tuning", "scripts"),
+             "irg/views": ("irg.bench", "tuning", "scripts"),  # views load tuning as a plugin (irg.views.plugins)
+             "irg/bench": ("scripts",),
+             "tuning": ("irg.views", "irg.bench", "scripts"),  # tuning uses the engine and evaluation, registers itself
+             "app.py": ("irg.evaluation", "irg.bench", "scripts")}  # components and wiring over views (tuning: below)
 
 
 def module_name(path: Path, root: Path = ROOT) -> str:
@@ -194,3 +200,39 @@ def test_every_error_meant_for_the_user_shares_one_base():
     for cls in (BackendError, ConfigError, ConstraintError, InputError, ModelError, AdapterError):
         assert issubclass(cls, UserError), cls
     assert issubclass(ConfigError, ValueError) and issubclass(ModelError, RuntimeError)  # old catch sites still work
+
+
+# ---- the docs' code: what a reader copies must work on this tree ----------------------------------------------
+def _commands(text: str) -> set[tuple[str, str]]:
+    """(module, first word after it) of every `python -m MODULE [word]` (the word: '' when a flag or quote follows)."""
+    return {(m, w) for m, w in re.findall(r"python -m ([A-Za-z_][\w.]*)(?: ([a-z][\w-]*))?", text)}
+
+
+def _subcommands(module: str) -> set[str] | None:
+    """The subcommands a command of this tree knows (None: a command without subcommands, or not checked here)."""
+    from irg.bench.cli import parser as bench_parser
+    from irg.views.cli import parser as cli_parser
+
+    p = {"irg.bench": bench_parser, "irg": cli_parser}.get(module)
+    return set(next(a for a in p()._actions if isinstance(a, argparse._SubParsersAction)).choices) if p else None
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_docs_code_works_on_this_tree(doc):
+    """Every python block parses, every `python -m` names a module of this checkout (or an installed tool) and a
+    subcommand it has, every relative link points at a file that exists."""
+    text = doc.read_text()
+    for block in re.findall(r"```python\n(.*?)```", text, re.S):
+        ast.parse(block)
+    bad = []
+    for module, word in sorted(_commands(text)):
+        path = ROOT / module.replace(".", "/")
+        if not (path.with_suffix(".py").is_file() or (path / "__main__.py").is_file()
+                or (not module.startswith(("irg", "tuning", "scripts")) and importlib.util.find_spec(module))):
+            bad.append(f"python -m {module}: no such module")
+        elif word and (known := _subcommands(module)) is not None and word not in known:
+            bad.append(f"python -m {module} {word}: no such subcommand")
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if not target.startswith(("http:", "https:", "#", "mailto:")) and not (doc.parent / target.split("#")[0]).exists():
+            bad.append(f"link {target}: no such file")
+    assert not bad, bad

@@ -1,5 +1,7 @@
 """Is each extension chosen where users choose (config, CLI --help, app, bench flags) and does it run?"""
-import contextlib, io, sys
+import contextlib
+import io
+import sys
 sys.path.insert(0, ".")
 ext = sys.argv[1]
 from irg.views import plugins  # noqa
@@ -30,7 +32,8 @@ if ext in ("strategy", "planner"):
     from irg.engine.config import RunConfig
     name = {"strategy": "demo_strat", "planner": "demo_plan"}[ext]
     try:
-        RunConfig(**{ext: name}); res["config accepts"] = True
+        RunConfig(**{ext: name})
+        res["config accepts"] = True
     except Exception as e:
         res["config accepts"] = f"no: {e}"
     res["cli --help"] = name in cli_help(["x", "--help"])

@@ -1,7 +1,7 @@
 """Add a strategy, a planner, a backend, a tab and a constraint type to a tree the way its ARCHITECTURE.md says,
 touching only what is needed for each to be chosen (config, CLI --help, app dropdowns, bench flags) and to run.
 usage: apply.py TREE old|new EXTENSION"""
-import re, sys
+import sys
 from pathlib import Path
 tree, variant, ext = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 

@@ -1,7 +1,8 @@
 """Before/after numbers for issue 24: python /tmp/i24/stats.py OUT.json (run from /work/main with .venv/bin/python)."""
-import json, sys, time
+import json
+import sys
+import time
 from pathlib import Path
-import numpy as np
 from irg.evaluation import summary as S
 from irg.evaluation import stopping_fit as F
 from irg.engine.stopping import AdaptiveStopper
@@ -31,7 +32,7 @@ c = S.compare_files("assets/results/quality/constraints-test-adaptive", "assets/
 out["compare_files adaptive-vs-fixed"] = {k: (list(v) if isinstance(v, tuple) else v) for k, v in c.items()}
 # 3. direct calls
 out["direct"] = {"bootstrap_ci([0,1]*50)": list(S.bootstrap_ci([0.0, 1.0] * 50)),
-                 "sign_test": {f"{w}/{l}": S.sign_test(w, l) for w, l in
+                 "sign_test": {f"{w}/{n}": S.sign_test(w, n) for w, n in
                                [(10, 0), (3, 3), (0, 0), (0, 1), (0, 2), (0, 3), (0, 4), (0, 7), (0, 16), (1, 34), (1, 36),
                                 (5, 0), (17, 4), (7, 5), (63, 0), (13, 2), (2, 13), (20, 25), (101, 99)]}}
 # 4. stop rule: train (to /tmp), cv, compare (docs/results/stopping.md commands)
