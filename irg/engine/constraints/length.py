@@ -1,5 +1,10 @@
 """Length and layout counts: words, sentences, paragraphs (and the nth one's first word), bullets, sections,
-highlights, placeholders."""
+highlights, placeholders.
+
+Why one file (a little over 400 lines since lines were held to 120 characters): the nine types share the count
+helpers at the top (per_part, the section marker, the paragraph split), and moving half of them to a module of
+their own would change the order in which the types register, which is the order constraints are read from a
+prompt. The constraint-language issue (37) gives each type a unit of its own; this file ends there."""
 from __future__ import annotations
 
 import re
