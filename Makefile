@@ -35,7 +35,7 @@ screenshots: $(VENV)/.dev  # the README's screenshots: the browser test saves Ru
 	IRG_SCREENSHOTS=assets/screenshots $(PY) -m pytest -q tests/browser/test_browser.py
 
 lint: $(VENV)/.dev
-	$(PY) -m ruff check irg tuning tests app.py
+	$(PY) -m ruff check irg tuning tests app.py scripts
 
 clean-cache:  # converted models live in ~/.cache/irg-lab (or $$IRG_CACHE_DIR)
 	rm -rf $${IRG_CACHE_DIR:-$${XDG_CACHE_HOME:-$$HOME/.cache}/irg-lab}/converted

@@ -31,7 +31,8 @@ One loop, three modules:
      keywords, forbidden words, JSON, start/end phrases, every arithmetic step `a + b = c`, repetition, a cut-off end;
    - **model** findings come from the same model prompted as a critic (*internal* reflection).
    *External* uses rules only, *internal* the model only, *hybrid* both: rules decide what they can check, and
-   once they find nothing critical the model comments on meaning (asking it earlier costs tokens it cannot repay). Small models are poor judges of their own work — a 135M model usually gives
+   once they find nothing critical the model comments on meaning (asking it earlier costs tokens it cannot repay). \
+Small models are poor judges of their own work — a 135M model usually gives
    its own draft 10/10 — which is why rules decide where they can.
 3. **Plan** — each problem becomes an instruction for the next draft (template rules, or a plan the model writes),
    and where possible a **decoding constraint** the model cannot break: commas or capitals banned outright,
@@ -87,11 +88,13 @@ def _teacher_section() -> str:
 
 def _adapter_radio(options: list[tuple[str, str]], keep: str | None = None) -> gr.Radio:
     """The adapter toggle: shown only for models that have an adapter on offer; each choice says what it does and
-    its measured effect (vs no adapter, 95% CI). Adapters not measured better than none wait behind the experimental box."""
+    its measured effect (vs no adapter, 95% CI). Adapters not measured better than none wait behind the
+    experimental box."""
     value = keep if keep in [v for _, v in options] else session.ADAPTER_OFF  # a choice still offered stays chosen
     return gr.Radio(options or [session.ADAPTER_OFF], value=value, visible=bool(options), elem_id="adapter",
                     label="Tuned adapter on the draft module",
-                    info="Drafts come from the model with this adapter, on llama.cpp: the GAN adapter folded into a copy "
+                    info="Drafts come from the model with this adapter, on llama.cpp: "
+                         "the GAN adapter folded into a copy "
                          "of the model file, a LoRA as llama.cpp's adapter file, written once on first use (seconds). "
                          "Critique and plan come from the plain model. Try the example about a fictitious author.")
 
@@ -117,17 +120,20 @@ def _run_tab(page: SimpleNamespace) -> None:
     with gr.Row():
         public = Access.from_env().public  # a public server offers its listed models only (irg/engine/access.py)
         offered = session.choices()
-        model = gr.Dropdown(offered, value=default_model() if default_model() in offered or not public else offered[0], allow_custom_value=not public, label="Model", scale=2,
+        model = gr.Dropdown(offered, value=default_model() if default_model() in offered or not public else offered[0],
+                            allow_custom_value=not public, label="Model", scale=2,
                             min_width=300, elem_id="model",
                             info="bundled = SmolLM2-135M-Instruct." + ("" if public else
                                  " Or a hub id, a local folder, a .gguf file or a server's URL."))
-        strategy = gr.Dropdown(list(STRATEGIES.names()), value=d.strategy, label="Strategy", scale=1, min_width=240, elem_id="strategy",
+        strategy = gr.Dropdown(list(STRATEGIES.names()), value=d.strategy, label="Strategy", scale=1, min_width=240,
+                               elem_id="strategy",
                                info="single_pass: one draft. irg_*: draft, critique, plan, repeat.")
     model_status = gr.Markdown(f"`{default_model()}` loads on the first run.", elem_id="model-status")
     adapter = _adapter_radio(session.adapter_options(default_model()))
     examples = _example_cards("examples")
     with gr.Row():
-        preset = gr.Dropdown(presets.titles(), value=None, label="Classroom example", elem_id="preset", scale=1, min_width=240,
+        preset = gr.Dropdown(presets.titles(), value=None, label="Classroom example", elem_id="preset", scale=1,
+                             min_width=240,
                              info="With an answer key: checkable constraints and, where there is one, an exact "
                                   "result or a reference answer.")
         prompt = gr.Textbox(lines=3, label="Prompt", elem_id="prompt", scale=2, min_width=300,
@@ -136,11 +142,13 @@ def _run_tab(page: SimpleNamespace) -> None:
     with gr.Row():
         run_btn = gr.Button("Run", variant="primary", elem_id="run")
         stop_btn = gr.Button("Stop", variant="stop", elem_id="stop")
-    with gr.Accordion(ui.settings_summary(*[getattr(d, f) for f in ui.ADVANCED]), open=False, elem_id="advanced") as advanced:
+    with gr.Accordion(ui.settings_summary(*[getattr(d, f) for f in ui.ADVANCED]), open=False,
+                      elem_id="advanced") as advanced:
         with gr.Row():
             planner = gr.Radio(list(PLANNERS.names()), value=d.planner, label="Planner (IRG strategies)")
             max_iters = gr.Slider(1, 8, value=d.max_iters, step=1, label="Max iterations (candidates for best-of-N)")
-            stop_rule = gr.Radio(list(STOP_RULES.names()), value=d.stop, label="Stop rule (IRG strategies)", elem_id="stop-rule",
+            stop_rule = gr.Radio(list(STOP_RULES.names()), value=d.stop, label="Stop rule (IRG strategies)",
+                                 elem_id="stop-rule",
                                  info="fixed: when nothing critical is left or at max iterations. plateau: also when "
                                       "the score stops rising. adaptive: also when a model learned from logged runs "
                                       "expects too little gain for the tokens.")
@@ -154,12 +162,14 @@ def _run_tab(page: SimpleNamespace) -> None:
             experimental = gr.Checkbox(False, label="Experimental adapters", elem_id="experimental-adapters",
                                        info="Also offer the tuned adapters not measured better than no adapter "
                                             "(the loop-taught students).")
-    adv = dict(zip(ui.ADVANCED, (planner, max_iters, stop_rule, budget, time_limit, final, temperature, max_new), strict=True))
+    adv = dict(zip(ui.ADVANCED, (planner, max_iters, stop_rule, budget, time_limit, final, temperature, max_new),
+                   strict=True))
     intro = gr.Markdown(ui.WHAT_YOU_WILL_SEE, elem_id="intro")
     status = gr.Markdown(elem_id="status")
     with gr.Column(visible=False, elem_id="results") as results:
         cards = gr.HTML(elem_id="cards", css_template=run_view.CARD_CSS)
-        final_html = gr.HTML(label="Final answer", show_label=True, container=True, elem_id="final", css_template=run_view.CARD_CSS)
+        final_html = gr.HTML(label="Final answer", show_label=True, container=True, elem_id="final",
+                             css_template=run_view.CARD_CSS)
         with gr.Row():
             by_iteration = gr.Plot(show_label=False, elem_id="plot-iteration", min_width=300)
             by_tokens = gr.Plot(show_label=False, elem_id="plot-tokens", min_width=300)
@@ -177,14 +187,17 @@ def _compare_tab(page: SimpleNamespace) -> None:
                 "(iterations, planner, temperature, draft length) come from the Run tab's Advanced settings.")
     cmp_examples = _example_cards("cmp-examples")
     with gr.Row():
-        cmp_preset = gr.Dropdown(presets.titles(), value=None, label="Classroom example", elem_id="cmp-preset", scale=1, min_width=240)
+        cmp_preset = gr.Dropdown(presets.titles(), value=None, label="Classroom example", elem_id="cmp-preset", scale=1,
+                                 min_width=240)
         cmp_prompt = gr.Textbox(lines=3, label="Prompt", elem_id="cmp-prompt", scale=2, min_width=300,
                                 placeholder="e.g. Write exactly three bullet points about tea.")
     cmp_note = gr.Markdown()
     with gr.Row():
-        cmp_strats = gr.CheckboxGroup(list(STRATEGIES.names()), value=list(compare.DEFAULT), label="Strategies (2 to 4)",
+        cmp_strats = gr.CheckboxGroup(list(STRATEGIES.names()), value=list(compare.DEFAULT),
+                                      label="Strategies (2 to 4)",
                                       elem_id="cmp-strategies", scale=3, min_width=300)
-        cmp_budget = gr.Number(value=compare.DEFAULT_BUDGET, precision=0, minimum=0, scale=1, min_width=200, elem_id="cmp-budget",
+        cmp_budget = gr.Number(value=compare.DEFAULT_BUDGET, precision=0, minimum=0, scale=1, min_width=200,
+                               elem_id="cmp-budget",
                                label="Token budget for each strategy (0 = none)")
     with gr.Row():
         cmp_run = gr.Button("Compare", variant="primary", elem_id="cmp-run")
@@ -204,7 +217,8 @@ def _compare_tab(page: SimpleNamespace) -> None:
 @TABS.register("Experiments")
 def _experiments_tab(page: SimpleNamespace) -> None:
     """Saved quality reports (opens on the headline one, drawn without a click), a small live experiment, tuning."""
-    gr.Markdown("Does IRG help? Saved reports of the quality runs (`python -m irg.bench quality`; each study is written up in docs/results/, below): "
+    gr.Markdown("Does IRG help? Saved reports of the quality runs (`python -m irg.bench quality`; "
+                "each study is written up in docs/results/, below): "
                 "each strategy against single pass on the same prompts, at the same token budget. In the "
                 "issue-14 report best-of-N's candidates shared one seed (some drew one sample four times); "
                 "*constraints-test-seeds* is the re-run with that fixed: best-of-N 34%, irg_hybrid 57%.")
@@ -227,7 +241,8 @@ def _experiments_tab(page: SimpleNamespace) -> None:
         with gr.Row():
             exp_run = gr.Button("Run experiment", variant="primary")
             exp_stop = gr.Button("Stop", variant="stop")
-    with gr.Accordion("The studies, written up (docs/results/: one page per study, with commands and figures)", open=False):
+    with gr.Accordion("The studies, written up (docs/results/: one page per study, with commands and figures)",
+                      open=False):
         pages = list(experiments.studies())
         study_pick = gr.Dropdown(pages, value=pages[0] if pages else None, label="Study", elem_id="study")
         study_md = gr.Markdown(experiments.study(pages[0] if pages else None), elem_id="study-page")
@@ -309,11 +324,14 @@ def _wire_run(run: SimpleNamespace) -> None:
         ctl.change(lambda *v: gr.Accordion(label=ui.settings_summary(*v)), _advanced(run), run.advanced, queue=False)
     run.model.change(session.model_status, run.model, run.model_status, concurrency_limit=1, concurrency_id="load")
     for ctl in (run.model, run.experimental):
-        ctl.change(lambda m, x, a: _adapter_radio(session.adapter_options(m, x), a), [run.model, run.experimental, run.adapter],
+        ctl.change(lambda m, x, a: _adapter_radio(session.adapter_options(m, x), a),
+                   [run.model, run.experimental, run.adapter],
                    run.adapter, queue=False)
-    run.adapter.change(session.preload_adapter, [run.model, run.adapter], None, queue=False)  # ready by the time Run is pressed
+    # ready by the time Run is pressed
+    run.adapter.change(session.preload_adapter, [run.model, run.adapter], None, queue=False)
     run.run_btn.click(_start, [run.prompt, run.preset, run.model, run.adapter, run.strategy, *_advanced(run)],
-                    [run.status, run.cards, run.final_html, run.by_iteration, run.by_tokens, run.dl_json, run.dl_md, run.results, run.intro],
+                    [run.status, run.cards, run.final_html, run.by_iteration, run.by_tokens, run.dl_json, run.dl_md,
+                     run.results, run.intro],
                     concurrency_limit=4, concurrency_id="run", show_progress="hidden", api_name="start")
     # Stop bypasses the queue (it must work when the queue is full) and sets this session's cancel event:
     # generation halts within a second and the run ends normally, showing what it had.
@@ -323,18 +341,23 @@ def _wire_run(run: SimpleNamespace) -> None:
 def _wire_compare(cmp: SimpleNamespace, run: SimpleNamespace) -> None:
     cmp.cmp_examples.click(_pick_card, cmp.cmp_examples, cmp.cmp_preset, queue=False)
     cmp.cmp_preset.change(_pick, cmp.cmp_preset, [cmp.cmp_prompt, cmp.cmp_note])
-    cmp.cmp_run.click(_start_compare, [cmp.cmp_prompt, cmp.cmp_preset, cmp.cmp_strats, cmp.cmp_budget, run.model, run.adapter,
+    cmp.cmp_run.click(_start_compare, [cmp.cmp_prompt, cmp.cmp_preset, cmp.cmp_strats, cmp.cmp_budget, run.model,
+                                       run.adapter,
                                        *_advanced(run, "budget")],
-                    [cmp.cmp_status, cmp.cmp_columns, cmp.cmp_chart, cmp.cmp_json, cmp.cmp_md, cmp.cmp_results, cmp.cmp_intro],
+                    [cmp.cmp_status, cmp.cmp_columns, cmp.cmp_chart, cmp.cmp_json, cmp.cmp_md, cmp.cmp_results,
+                     cmp.cmp_intro],
                     concurrency_limit=2, concurrency_id="compare", show_progress="hidden", api_name="compare")
     cmp.cmp_stop.click(_halt_compare, None, None, queue=False, api_name="stop_compare")
 
 
 def _wire_experiments(exp: SimpleNamespace, run: SimpleNamespace, demo: gr.Blocks) -> None:
-    exp.report_pick.change(ui.saved_summary, exp.report_pick, [exp.exp_table, exp.exp_iter, exp.exp_budget, exp.exp_types])
-    demo.load(lambda: gr.Dropdown(choices=list(experiments.saved_summaries())), None, exp.report_pick)  # new local runs too
+    exp.report_pick.change(ui.saved_summary, exp.report_pick,
+                           [exp.exp_table, exp.exp_iter, exp.exp_budget, exp.exp_types])
+    # new local runs too
+    demo.load(lambda: gr.Dropdown(choices=list(experiments.saved_summaries())), None, exp.report_pick)
     exp.exp_run.click(_run_experiment, [exp.exp_suite, exp.exp_n, exp.exp_strats, exp.exp_budget_n, run.model],
-                    [exp.exp_status, exp.exp_table, exp.exp_iter, exp.exp_budget, exp.exp_types], concurrency_limit=1, concurrency_id="experiment")
+                    [exp.exp_status, exp.exp_table, exp.exp_iter, exp.exp_budget, exp.exp_types], concurrency_limit=1,
+                    concurrency_id="experiment")
     exp.exp_stop.click(_halt, None, None, queue=False)
     exp.study_pick.change(experiments.study, exp.study_pick, exp.study_md)
 

@@ -27,12 +27,17 @@ def main(path: str) -> None:
     for j, c in enumerate(BAD_CONSTRAINTS):
         lines.append(json.dumps({"id": f"badc{j}", "prompt": "Say hi.", "constraints": c}).encode())
     lines += [b'{"id": "utf", "prompt": "caf\xe9 \xff\xfe"}', b"[" * 100_000, b"{not json", b"",
-              json.dumps({"id": None, "prompt": "Say hi."}).encode(), json.dumps({"id": "p001", "prompt": "dup"}).encode(),
-              json.dumps({"id": "p002", "prompt": "dup again"}).encode(), json.dumps({"id": "sur", "prompt": "Say \ud800 hi."}).encode(),
-              json.dumps({"id": "empty", "prompt": "   "}).encode(), json.dumps({"id": "huge", "prompt": "Summarise this. " + "word " * 20000}).encode(),
+              json.dumps({"id": None, "prompt": "Say hi."}).encode(),
+              json.dumps({"id": "p001", "prompt": "dup"}).encode(),
+              json.dumps({"id": "p002", "prompt": "dup again"}).encode(),
+              json.dumps({"id": "sur", "prompt": "Say \ud800 hi."}).encode(),
+              json.dumps({"id": "empty", "prompt": "   "}).encode(),
+              json.dumps({"id": "huge", "prompt": "Summarise this. " + "word " * 20000}).encode(),
               json.dumps({"id": "neg", "prompt": "Write -2 bullet points about bees."}).encode(),
-              json.dumps({"id": "contra1", "prompt": "Write in all lowercase letters and in all capital letters about rain."}).encode(),
-              json.dumps({"id": "contra2", "prompt": "Write at least 900 words about rain. Use at most 5 words."}).encode(),
+              json.dumps({"id": "contra1",
+                          "prompt": "Write in all lowercase letters and in all capital letters about rain."}).encode(),
+              json.dumps({"id": "contra2",
+                          "prompt": "Write at least 900 words about rain. Use at most 5 words."}).encode(),
               json.dumps({"id": "list", "prompt": ["a", "b"]}).encode(), json.dumps([1, 2, 3]).encode(),
               json.dumps({"id": "emoji", "prompt": "Écris un haïku 🌊 sur la mer."}).encode(),
               json.dumps({"id": "ctrl", "prompt": "Say hi.\x00\x07"}).encode()]

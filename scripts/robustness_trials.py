@@ -63,7 +63,8 @@ def count(name: str, out: Path, log: Path) -> dict:
         except ValueError:
             pass
     got = {str(r.get("id")) for r in rows}
-    skipped = {int(m.group(1)) for m in re.finditer(rf"{re.escape(name)}:(\d+): .*; line skipped", log.read_text(errors="replace"))}
+    skipped = {int(m.group(1)) for m in re.finditer(rf"{re.escape(name)}:(\d+): .*; line skipped",
+                                                    log.read_text(errors="replace"))}
     line_ids = {}
     for n, raw in enumerate((SET / name).read_bytes().split(b"\n"), start=1):
         try:
@@ -74,7 +75,8 @@ def count(name: str, out: Path, log: Path) -> dict:
     want = expected_ids(name)
     lost = want - got - refused
     return {"valid_lines": len(want), "records": len(rows), "refused_with_a_sentence": len(skipped),
-            "valid_lines_lost": len(lost), "lost_ids": sorted(lost)[:20], "error_records": sum("error" in r for r in rows),
+            "valid_lines_lost": len(lost), "lost_ids": sorted(lost)[:20],
+            "error_records": sum("error" in r for r in rows),
             "stop_error": sum(r.get("stop_reason") == "error" for r in rows),
             "runs_with_conflict_notice": sum(any("cannot both hold" in x for x in r.get("notices", [])) for r in rows),
             "plans_letting_a_ban_go": sum(bool((it.get("plan") or {}).get("conflicts")) for r in rows

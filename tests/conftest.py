@@ -8,7 +8,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 # llama.cpp's thread count follows the free cores by default (a switch restarts the model process): tests pin it, so
-# that other tests' CPU load never restarts a model under a test that counts restarts. test_adapter_gguf tests the switch.
+# that other tests' CPU load never restarts a model under a test that counts restarts. test_adapter_gguf tests the
+# switch.
 os.environ.setdefault("IRG_LLAMACPP_THREADS", str(os.cpu_count() or 2))
 
 from irg.views import plugins  # noqa: E402
@@ -17,7 +18,8 @@ plugins.load()  # the shipped adapters register with the engine, as the app and 
 
 # SmolLM2's chat template, so prompts look like the real model's.
 CHAT_TEMPLATE = (
-    "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}"
+    "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + "
+    "'<|im_end|>' + '\n'}}"
     "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
 )
 CORPUS = [

@@ -30,7 +30,8 @@ def module_name(path: Path, root: Path = ROOT) -> str:
 def _runs(tree: ast.Module) -> ast.Module:
     """The tree without `if TYPE_CHECKING:` blocks (for type checkers; they never run), where TYPE_CHECKING is
     typing's own (a local flag of that name could hide a real import)."""
-    from_typing = any(isinstance(n, ast.ImportFrom) and n.module == "typing" and any(a.name == "TYPE_CHECKING" for a in n.names)
+    from_typing = any(isinstance(n, ast.ImportFrom) and n.module == "typing"
+                      and any(a.name == "TYPE_CHECKING" for a in n.names)
                       for n in tree.body)
     for n in ast.walk(tree):
         test = ast.unparse(n.test) if isinstance(n, ast.If) else ""
@@ -71,7 +72,8 @@ def targets(path: Path, root: Path, mods: set[str]) -> set[str]:
             out |= {a.name for a in n.names}
         elif isinstance(n, ast.ImportFrom) and (base := _from_base(n, path, root)):
             out |= {f"{base}.{a.name}" if f"{base}.{a.name}" in mods else base for a in n.names}
-        elif isinstance(n, ast.Call) and getattr(n.func, "attr", getattr(n.func, "id", "")) in ("register_lazy", "import_module"):
+        elif (isinstance(n, ast.Call)
+              and getattr(n.func, "attr", getattr(n.func, "id", "")) in ("register_lazy", "import_module")):
             out |= {a.value.split(":")[0] for a in n.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
     if module_name(path, root) == "irg.views.plugins" and (root / "pyproject.toml").is_file():
         from irg.views.plugins import _own
@@ -128,11 +130,13 @@ def test_the_app_runs_without_tuning():
     tree = ast.parse((ROOT / "app.py").read_text())
     guarded = {id(stmt) for t in ast.walk(tree) if isinstance(t, ast.Try)  # the try's own statements, not a def in it
                and any("ImportError" in ast.unparse(h.type or ast.Name("BaseException"))
-                       and not all(isinstance(b, ast.Raise) for b in h.body) for h in t.handlers)  # handled, not re-raised
+                       # handled, not re-raised
+                       and not all(isinstance(b, ast.Raise) for b in h.body) for h in t.handlers)
                for stmt in t.body}
     bare = [f"app.py:{n.lineno}" for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
             and id(n) not in guarded and any(m.startswith("tuning") for m in
-                                            ([n.module or ""] if isinstance(n, ast.ImportFrom) else [a.name for a in n.names]))]
+                                            ([n.module or ""] if isinstance(n, ast.ImportFrom)
+                                             else [a.name for a in n.names]))]
     assert not bare, bare
 
 
@@ -181,9 +185,11 @@ def test_a_planted_circle_through_a_package_init_is_caught(tmp_path):
 
 def test_files_and_functions_read_in_one_sitting():
     long_files = [f"{p.relative_to(ROOT)}: {n} lines" for p in SOURCES
-                  if (n := len(p.read_text().splitlines())) > 400 and "Why one file" not in (ast.get_docstring(ast.parse(p.read_text())) or "")]
+                  if (n := len(p.read_text().splitlines())) > 400
+                  and "Why one file" not in (ast.get_docstring(ast.parse(p.read_text())) or "")]
     long_functions = [f"{p.relative_to(ROOT)}:{f.lineno} {f.name}: {f.end_lineno - f.lineno + 1} lines" for p in SOURCES
-                      for f in ast.walk(ast.parse(p.read_text())) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                      for f in ast.walk(ast.parse(p.read_text()))
+                      if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
                       and f.end_lineno - f.lineno + 1 > 90]
     assert not long_files and not long_functions, long_files + long_functions
 
@@ -233,6 +239,17 @@ def test_the_docs_code_works_on_this_tree(doc):
         elif word and (known := _subcommands(module)) is not None and word not in known:
             bad.append(f"python -m {module} {word}: no such subcommand")
     for target in re.findall(r"\]\(([^)\s]+)\)", text):
-        if not target.startswith(("http:", "https:", "#", "mailto:")) and not (doc.parent / target.split("#")[0]).exists():
+        if (not target.startswith(("http:", "https:", "#", "mailto:"))
+                and not (doc.parent / target.split("#")[0]).exists()):
             bad.append(f"link {target}: no such file")
     assert not bad, bad
+
+
+def test_ruff_is_clean_with_lines_held_to_120_characters():
+    """`make lint` as a test: the tree stays under pyproject's line length (120) and the rules ruff checks."""
+    import subprocess
+    import sys
+
+    got = subprocess.run([sys.executable, "-m", "ruff", "check", "irg", "tuning", "tests", "app.py", "scripts"],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert got.returncode == 0, got.stdout[-3000:]

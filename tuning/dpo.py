@@ -62,8 +62,10 @@ def train_dpo(model, tok, pairs: list[dict], s: DPOSettings, out: Path):
                      gradient_accumulation_steps=s.grad_accum, learning_rate=s.lr, beta=s.beta, max_length=s.max_length,
                      logging_steps=1, save_strategy="no", report_to="none", seed=s.seed, bf16=False,
                      use_cpu=not torch.cuda.is_available(), gradient_checkpointing=False, dataset_num_proc=None)
-    lora = LoraConfig(r=s.lora_r, lora_alpha=s.lora_alpha, lora_dropout=0.0, target_modules="all-linear", task_type="CAUSAL_LM")
-    trainer = DPOTrainer(model=model, args=args, train_dataset=Dataset.from_list(pairs), processing_class=tok, peft_config=lora)
+    lora = LoraConfig(r=s.lora_r, lora_alpha=s.lora_alpha, lora_dropout=0.0, target_modules="all-linear",
+                      task_type="CAUSAL_LM")
+    trainer = DPOTrainer(model=model, args=args, train_dataset=Dataset.from_list(pairs), processing_class=tok,
+                         peft_config=lora)
     trainer.train()
     return trainer.model, [r for r in trainer.state.log_history if "loss" in r]
 
@@ -140,19 +142,24 @@ def main(argv: list[str] | None = None) -> int:
            "command": "python -m tuning.dpo " + " ".join(argv if argv is not None else sys.argv[1:]),
            "samples": [{"prompt": p, "dpo": t, "quality": q} for p, t, q in list(zip(prompts, texts, dpo_q))[:5]]}
     (out / "dpo.json").write_text(json.dumps(res, indent=1))
-    md = (f"Command: `{res['command']}`\n\n{len(pairs)} pairs; one greedy pass on {args.suite}/{args.split}, n = {len(items)}.\n\n"
+    md = (f"Command: `{res['command']}`\n\n{len(pairs)} pairs; one greedy pass on {args.suite}/{args.split}, "
+          f"n = {len(items)}.\n\n"
           "| model | quality [95% CI] |\n|---|---|\n"
-          f"| bundled (base) | {res['base']['quality']:.1%} [{res['base']['ci'][0]:.1%}, {res['base']['ci'][1]:.1%}] |\n"
-          f"| bundled + DPO LoRA | {res['dpo']['quality']:.1%} [{res['dpo']['ci'][0]:.1%}, {res['dpo']['ci'][1]:.1%}] |\n\n"
+          f"| bundled (base) | {res['base']['quality']:.1%} "
+          f"[{res['base']['ci'][0]:.1%}, {res['base']['ci'][1]:.1%}] |\n"
+          f"| bundled + DPO LoRA | {res['dpo']['quality']:.1%} "
+          f"[{res['dpo']['ci'][0]:.1%}, {res['dpo']['ci'][1]:.1%}] |\n\n"
           f"Δ {res['diff']:+.1%} [{res['diff_ci'][0]:+.1%}, {res['diff_ci'][1]:+.1%}], {wins} wins / {losses} losses, "
-          f"sign test p = {res['p_sign_test']:.2g}; training {train_s:.0f} s ({s.steps} steps), peak RSS {res['peak_rss_mb'] / 1024:.2f} GB.\n")
+          f"sign test p = {res['p_sign_test']:.2g}; training {train_s:.0f} s ({s.steps} steps), "
+          f"peak RSS {res['peak_rss_mb'] / 1024:.2f} GB.\n")
     (out / "dpo.md").write_text(md)
     print(md)
     if args.ship:
         if res["diff_ci"][0] > 0:
             from tuning.adapters.shipped import ship_model_choice
 
-            meta = {k: res[k] for k in ("settings", "pairs", "suite", "split", "n", "base", "dpo", "diff", "diff_ci", "command")}
+            meta = {k: res[k] for k in ("settings", "pairs", "suite", "split", "n", "base", "dpo", "diff", "diff_ci",
+                                        "command")}
             print(f"shipped: {ship_model_choice(out / 'adapter', 'smollm2-135m-dpo', 'bundled-dpo', s.model, meta)}")
         else:
             print("not shipped: the DPO single pass does not beat the base one (the paired 95% CI reaches 0)")

@@ -135,7 +135,8 @@ def adapter_speeds(names: tuple[str, ...] = ("gan", "lora"), runs: int = 3) -> d
                 out[name] = row
                 print(json.dumps({name: row}), file=sys.stderr, flush=True)
         finally:
-            for key in [k for k, b in A._backends.items() if any(str(f).startswith(cache) for f in getattr(b, "files", ()))]:
+            for key in [k for k, b in A._backends.items()
+                        if any(str(f).startswith(cache) for f in getattr(b, "files", ()))]:
                 A._backends.pop(key).close()  # their files go with the temporary cache
             if old is None:
                 os.environ.pop("IRG_CACHE_DIR", None)
@@ -156,7 +157,8 @@ def agreement(names: tuple[str, ...] = ("gan", "lora"), n: int = 50) -> dict:
     seqs = forced_sequences(hf.tokenizer, [(D.messages(qa.question), qa.answer) for qa in test[:n]])
     out = {"questions": len(seqs), "base": teacher_forced(hf.model, get_backend("bundled", "llama.cpp"), seqs)}
     for name in names:
-        out[name] = teacher_forced(A.draft_backend("bundled", name, "transformers").model, A.draft_backend("bundled", name), seqs)
+        out[name] = teacher_forced(A.draft_backend("bundled", name, "transformers").model,
+                                   A.draft_backend("bundled", name), seqs)
     return out
 
 
@@ -202,16 +204,17 @@ def measure(runs: int = 3, parts: tuple[str, ...] = PARTS, save=None, previous: 
     out["contention"] = {"idle": chosen["idle"], "one_busy": chosen["one_busy_decoder"],
                          "one_busy_burner": chosen["one_busy_burner"], "two_busy": chosen["two_busy"],
                          "burner_later": chosen["burner_later"],
-                         "settings": {"chosen": CHOSEN, "env": "IRG_LLAMACPP_THREADS (pins the count; unset: follows the "
+                         "settings": {"chosen": CHOSEN,
+                                      "env": "IRG_LLAMACPP_THREADS (pins the count; unset: follows the "
                                       "free cores), IRG_LLAMACPP_BATCH_THREADS, IRG_LLAMACPP_POLL, OMP_WAIT_POLICY",
                                       "table": table}}
     return out
 
 
 def adapter_rouge(names: tuple[str, ...] = ("gan", "lora"), compare: Path | None = None) -> dict:
-    """The adapters' own evaluation (tuning.adapters.compare: the 50 held-out fictitious-author questions, greedy, 40 tokens)
-    with their drafts on llama.cpp, against the transformers figures committed in compare.json: the llama.cpp mean
-    inside the transformers figure's 95% CI? and the paired difference."""
+    """The adapters' own evaluation (tuning.adapters.compare: the 50 held-out fictitious-author questions, greedy,
+    40 tokens) with their drafts on llama.cpp, against the transformers figures committed in compare.json: the llama.cpp
+    mean inside the transformers figure's 95% CI? and the paired difference."""
     from statistics import mean
 
     from irg.evaluation.summary import bootstrap_ci
@@ -225,7 +228,8 @@ def adapter_rouge(names: tuple[str, ...] = ("gan", "lora"), compare: Path | None
         meta = A.find("bundled")[name].meta.get("data", {})
         _, test = D.load_split(meta.get("split", "thesis"), seed=meta.get("seed", 0))
         b = A.draft_backend("bundled", name)
-        preds = [b.generate(GenRequest(D.messages(q.question), max_new_tokens=40, temperature=0.0)).text.strip() for q in test]
+        preds = [b.generate(GenRequest(D.messages(q.question), max_new_tokens=40, temperature=0.0)).text.strip()
+                 for q in test]
         got = score_answers(preds, test)
         committed = score_answers(before[name]["answers"], test)  # compare.json keeps the answers and the means
         was = committed["per_question"]["rouge1"]
@@ -233,7 +237,8 @@ def adapter_rouge(names: tuple[str, ...] = ("gan", "lora"), compare: Path | None
         lo, hi = bootstrap_ci(was)
         d_lo, d_hi = bootstrap_ci([a - c for a, c in zip(now, was)])
         out[name] = {"backend": b.name, "questions": len(test), "rouge1": round(mean(now), 4),
-                     "rouge1_transformers": round(mean(was), 4), "rouge1_committed": before[name]["test"]["rouge1"], "transformers_ci95": [round(lo, 4), round(hi, 4)],
+                     "rouge1_transformers": round(mean(was), 4), "rouge1_committed": before[name]["test"]["rouge1"],
+                     "transformers_ci95": [round(lo, 4), round(hi, 4)],
                      "inside_ci": lo <= mean(now) <= hi,
                      "paired_diff": round(mean(now) - mean(was), 4), "paired_ci95": [round(d_lo, 4), round(d_hi, 4)],
                      "answers_identical": sum(a == c for a, c in zip(preds, before[name]["answers"]))}
@@ -257,7 +262,8 @@ def lora_formats(rounds: int = 5, n: int = 50) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
         engines = {"base": LlamaCppBackend(bundled_gguf(), tok),
-                   "adapter file": LlamaCppBackend(bundled_gguf(), tok, lora=lora_adapter(bundled_gguf(), folder, t / "a.gguf"))}
+                   "adapter file": LlamaCppBackend(bundled_gguf(), tok,
+                                                   lora=lora_adapter(bundled_gguf(), folder, t / "a.gguf"))}
         for name, dtype in (("merged F16", None), ("merged Q8_0", "q8_0"), ("merged, base type (Q4_1)", "same")):
             f = merge_lora(bundled_gguf(), folder, t / f"{len(engines)}.gguf", **({"dtype": dtype} if dtype else {}))
             engines[name] = LlamaCppBackend(f, tok)

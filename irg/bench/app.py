@@ -86,7 +86,8 @@ def pick_card(pg, container: str, title: str, prompt_box: str) -> None:
 
     pg.locator(container).get_by_text(title, exact=True).click()
     want = presets.by_title(title).prompt
-    pg.wait_for_function("([sel, want]) => document.querySelector(sel + ' textarea').value === want", arg=[prompt_box, want])
+    pg.wait_for_function("([sel, want]) => document.querySelector(sel + ' textarea').value === want",
+                         arg=[prompt_box, want])
 
 
 def measure_compare(pg, runs: int, title: str = "Exactly three bullet points") -> dict:
@@ -102,7 +103,8 @@ def measure_compare(pg, runs: int, title: str = "Exactly three bullet points") -
     names = list(rs[0]["first"])
     return {"preset": title, "runs": rs, "seconds_median": statistics.median(r["done"] for r in rs) / 1000,
             "seconds_range": [min(r["done"] for r in rs) / 1000, max(r["done"] for r in rs) / 1000],
-            "first_token_ms_median": {n: statistics.median(r["first"][n] for r in rs if n in r["first"]) for n in names},
+            "first_token_ms_median": {n: statistics.median(r["first"][n] for r in rs if n in r["first"])
+                                      for n in names},
             "first_token_ms_range": {n: [min(r["first"][n] for r in rs if n in r["first"]),
                                          max(r["first"][n] for r in rs if n in r["first"])] for n in names}}
 
@@ -182,7 +184,8 @@ def measure(runs: int, chromium: str, screenshot: str | None) -> dict:
         for _ in range(runs):
             pg.fill("#prompt textarea", "Write a long story about a lighthouse keeper and a storm, with many details.")
             pg.click("#run")
-            pg.wait_for_function("() => { const d = document.querySelector(\"#cards .irg-card[data-iteration='1'] .irg-text\");"
+            pg.wait_for_function("() => { const d = "
+                                 "document.querySelector(\"#cards .irg-card[data-iteration='1'] .irg-text\");"
                                  " return d && d.textContent.length > 40; }")
             stops.append(_click_and_time(pg, "#stop", "stopped by you"))
             print(f"  stop: {stops[-1]['done']:.0f} ms", flush=True)
@@ -206,7 +209,8 @@ def busy(runs: int, chromium: str, burner: bool, adapter: str | None = None) -> 
         out["cold_first_run"] = _run(pg, "cold")  # the model (and the adapter's) loaded, before the burner starts
         neighbour = subprocess.Popen([sys.executable, "-c", "while 1: pass"]) if burner else None
         try:
-            time.sleep(2 if burner else 0)  # the burner is under way (the threads switch once the model works beside it)
+            # the burner is under way (the threads switch once the model works beside it)
+            time.sleep(2 if burner else 0)
             rs = [_first_then_stop(pg) if burner else _run(pg, "forest") for _ in range(runs)]
         finally:
             if neighbour is not None:
@@ -234,7 +238,8 @@ def _first_then_stop(pg) -> dict:
 def print_report(r: dict) -> None:
     print(f"cold first run (model load included): Run -> first token {r['cold_first_run']['first'] / 1000:.2f} s, "
           f"done in {r['cold_first_run']['done'] / 1000:.1f} s")
-    print(f"warm, median of {r['runs']}: Run -> first streamed token {r['run_to_first_token_ms']:.0f} ms (forest preset)")
+    print(f"warm, median of {r['runs']}: Run -> first streamed token {r['run_to_first_token_ms']:.0f} ms "
+          "(forest preset)")
     for title in ("Maths: pocket money", "Forbidden words"):
         x = r[title]
         print(f"irg_hybrid on '{title}': {x['median_seconds']:.1f} s, iterations {x['iterations']}, "

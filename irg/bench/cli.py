@@ -47,7 +47,8 @@ def quality_main(args) -> int:
         strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
         (out / "settings.json").parent.mkdir(parents=True, exist_ok=True)
         (out / "settings.json").write_text(json.dumps({"suite": args.suite, "split": args.split, "n": len(items),
-                                                       "strategies": strategies, "config": base, "model": args.model}, indent=1))
+                                                       "strategies": strategies, "config": base,
+                                                       "model": args.model}, indent=1))
         quality.run_suite(items, strategies, base, out / "results.jsonl", args.model, args.backend, workers=args.workers)
     from irg.evaluation import summary as evaluation
 
@@ -67,7 +68,8 @@ def _adapters(args) -> int:
     from irg.bench.adapters import PARTS, measure
 
     previous = json.loads(Path(args.out).read_text()) if args.part and args.out and Path(args.out).exists() else None
-    res = measure(args.runs, tuple(args.part or PARTS), lambda r: _write(args.out, r), previous)  # --part: the rest stays
+    # --part: the rest stays
+    res = measure(args.runs, tuple(args.part or PARTS), lambda r: _write(args.out, r), previous)
     _write(args.out, res)
     print(json.dumps(res, indent=1))
     return 0
@@ -152,25 +154,30 @@ def _quality_parser(sub) -> None:
 
     q = sub.add_parser("quality", help="strategies over a task suite: results JSONL + HTML report (resumable)")
     q.add_argument("--suite", required=True, choices=SUITES.names())
-    q.add_argument("--strategies", default="single_pass,best_of_n,self_consistency,irg_internal,irg_external,irg_hybrid")
+    q.add_argument("--strategies",
+                   default="single_pass,best_of_n,self_consistency,irg_internal,irg_external,irg_hybrid")
     q.add_argument("--n", type=int, help="first N items of the split (maths: how many to generate)")
-    q.add_argument("--split", default="test", choices=list(SPLITS), help="train: the constraints suite's teaching split (issue 23)")
+    q.add_argument("--split", default="test", choices=list(SPLITS),
+                   help="train: the constraints suite's teaching split (issue 23)")
     q.add_argument("--data", help="suite file (gsm8k: a GSM8K JSONL file, or 'hub' when online)")
     q.add_argument("--budget", type=int, default=1500, help="the same token budget for every strategy (0 = none)")
     q.add_argument("--max-iters", type=int, default=4)
     q.add_argument("--max-new-tokens", type=int, default=256)
     q.add_argument("--hybrid-critic", default=RunConfig().hybrid_critic, choices=HYBRID_CRITIC,
-                   help="irg_hybrid: ask the model critic every iteration, or only once the rules find nothing critical")
+                   help="irg_hybrid: ask the model critic every iteration, or only once the rules find nothing "
+                        "critical")
     q.add_argument("--planner", default="template", choices=PLANNERS.names())
     q.add_argument("--stop", default="fixed", choices=STOP_RULES.names(), help="the IRG strategies' stop rule")
     q.add_argument("--structure", default=RunConfig().structure, choices=list(STRUCTURE),
                    help="what a revision may use (each level includes the ones before; the ablation of issue 14)")
-    q.add_argument("--candidates", type=int, default=1, help="drafts per IRG revision, ranked by the rules then log-prob")
+    q.add_argument("--candidates", type=int, default=1,
+                   help="drafts per IRG revision, ranked by the rules then log-prob")
     q.add_argument("--repetition-penalty", type=float, default=RunConfig().repetition_penalty,
                    help="every draft's repetition penalty (1 = none; the default is issue 35's measured choice)")
     q.add_argument("--model", default="bundled")
     q.add_argument("--backend", default=DEFAULT_BACKEND, choices=backend_choices())
-    q.add_argument("--out", help="folder for results.jsonl, summary.json, report.html (default runs/quality/SUITE-SPLIT)")
+    q.add_argument("--out",
+                   help="folder for results.jsonl, summary.json, report.html (default runs/quality/SUITE-SPLIT)")
     q.add_argument("--workers", type=int, default=1, help="runs at once on the shared model (llama.cpp batches them)")
     q.add_argument("--background", action="store_true", help="run detached, logging to OUT/run.log")
     q.add_argument("--report-only", action="store_true", help="recompute the summary and report from results.jsonl")
@@ -189,12 +196,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--runs", type=int, default=5)
     s.add_argument("--out", help="also write the rows as JSON here")
     s.set_defaults(func=_speed)
-    d = sub.add_parser("adapters", help="the shipped GAN and LoRA adapters on llama.cpp vs transformers, teacher-forced "
-                       "agreement, contention (issue 25; --out gets speed.json's layout)")
+    d = sub.add_parser("adapters", help="the shipped GAN and LoRA adapters on llama.cpp vs transformers, "
+                       "teacher-forced agreement, contention (issue 25; --out gets speed.json's layout)")
     d.add_argument("--runs", type=int, default=5)
     d.add_argument("--out", help="also write the result as JSON here")
-    d.add_argument("--part", action="append", choices=["speeds", "interleaved", "agreement", "rouge", "contention", "contention_chosen", "idle_ab",
-                            "lora_formats"],
+    d.add_argument("--part", action="append", choices=["speeds", "interleaved", "agreement", "rouge", "contention",
+                                                       "contention_chosen", "idle_ab", "lora_formats"],
                    help="measure only these (repeat; default: all but lora_formats); the rest of --out stays")
     d.set_defaults(func=_adapters)
     a = sub.add_parser("agree", help="greedy agreement of llama.cpp and transformers on fixed prompts")
@@ -202,7 +209,8 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--new-tokens", type=int, default=64)
     a.set_defaults(func=_agree)
     for name, what in (("app", "the app in Chromium: Run -> first token, hybrid run time, Stop (needs playwright)"),
-                       ("busy", "the app in Chromium, forest runs beside a CPU burner or with an adapter on (issue 25)")):
+                       ("busy",
+                        "the app in Chromium, forest runs beside a CPU burner or with an adapter on (issue 25)")):
         w = sub.add_parser(name, help=what)
         w.add_argument("--runs", type=int, default=3)
         w.add_argument("--chromium", default="/usr/bin/chromium")
@@ -228,10 +236,12 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--checkout", help="run the app of another checkout (e.g. an earlier commit's worktree)")
     m.add_argument("--out", help="also write the result as JSON here")
     m.set_defaults(func=_robust)
-    r = sub.add_parser("recovery", help="the model process killed, stopped or shared: lines lost, throughput (issue 34)")
+    r = sub.add_parser("recovery",
+                       help="the model process killed, stopped or shared: lines lost, throughput (issue 34)")
     r.add_argument("--part", action="append", choices=("kills", "batches", "hang"),
                    help="kills, batches, hang (default: all; repeat the flag for several)")
-    r.add_argument("--checkout", help="kills, batches: run the batches of another checkout (e.g. an earlier commit's worktree)")
+    r.add_argument("--checkout",
+                   help="kills, batches: run the batches of another checkout (e.g. an earlier commit's worktree)")
     r.add_argument("--out", help="also write the result as JSON here (with --part, the other parts are kept)")
     r.set_defaults(func=_recovery)
     h = sub.add_parser("history", help="does greedy output depend on earlier requests, per llama.cpp host-cache size")
@@ -242,7 +252,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--new-tokens", type=int, default=128)
     b.add_argument("--out", help="also write the result as JSON here")
     b.set_defaults(func=_robust)
-    c = sub.add_parser("compare", help="one strategy in two results files (e.g. two planners), paired on the same prompts")
+    c = sub.add_parser("compare",
+                       help="one strategy in two results files (e.g. two planners), paired on the same prompts")
     c.add_argument("a", help="results.jsonl (or its folder): the variant")
     c.add_argument("b", help="results.jsonl (or its folder): what it is compared with")
     c.add_argument("--strategy", default="irg_hybrid")

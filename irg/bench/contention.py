@@ -37,7 +37,8 @@ for i in range(runs):  # a collapsed setting is measured over `cap` seconds, not
     timer = threading.Timer(cap, cancel.set)
     timer.start()
     t = time.perf_counter()
-    g = b.stream(GenRequest([{"role": "user", "content": f"Describe the water cycle. ({i})"}], max_new_tokens=128), cancel).finish()
+    g = b.stream(GenRequest([{"role": "user", "content": f"Describe the water cycle. ({i})"}], max_new_tokens=128), \
+cancel).finish()
     timer.cancel()
     rates.append(g.completion_tokens / (time.perf_counter() - t))
 if burner:
@@ -54,7 +55,8 @@ print("READY", flush=True)
 i = 0
 while True:
     i += 1
-    b.generate(GenRequest([{"role": "user", "content": f"Write a long story number {i} about a river."}], max_new_tokens=512))
+    b.generate(GenRequest([{"role": "user", "content": f"Write a long story number {i} about a river."}], \
+max_new_tokens=512))
 """
 BURNER = "while 1: pass"
 
@@ -107,7 +109,8 @@ def contention(settings: dict[str, dict[str, str]], runs: int = 3,
             finally:
                 for p in others:
                     _stop(p)
-            print(json.dumps({"setting": name, "scenario": scenario, "tok_s": row[scenario], **row["detail"][scenario]}),
+            print(json.dumps({"setting": name, "scenario": scenario, "tok_s": row[scenario],
+                              **row["detail"][scenario]}),
                   file=sys.stderr, flush=True)
         idle = row.get("idle")
         for scenario in busy:

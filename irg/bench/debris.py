@@ -61,7 +61,8 @@ def measure(runs: dict[str, Path]) -> dict:
                  "degenerate": round(mean(bool(degeneration(t)) for t in finals), 3),
                  "degenerate_old_guard": round(mean(bool(degeneration(t, loops=False)) for t in finals), 3),
                  "unusable_marked": sum(bool(r.get("unusable")) for r in rs.values()),
-                 "stopped_no_critical_on_debris": sum(r["stop_reason"] == "no_critical" and bool(degeneration(r["final"] or ""))
+                 "stopped_no_critical_on_debris": sum(r["stop_reason"] == "no_critical"
+                                                      and bool(degeneration(r["final"] or ""))
                                                       for r in rs.values()),
                  "tokens": round(mean(r["tokens_total"] for r in rs.values()), 1),
                  "iterations": round(mean(len(r["iterations"]) for r in rs.values()), 2)}
@@ -94,9 +95,11 @@ def main(args) -> int:
     res = measure(runs)
     for k, d in res.items():
         vs = d.get("vs_before")
-        print(f"{k:>40}: quality {d['quality']:.3f} (old guard {d['quality_old_guard']:.3f})  degenerate {d['degenerate']:.0%} (old guard {d['degenerate_old_guard']:.0%})"
-              f"  tokens {d['tokens']:.0f}" + (f"  vs before {vs['diff']:+.3f} {vs['diff_ci']} {vs['wins']}/{vs['losses']}"
-                                                 f" p={vs['p_sign_test']:.3g}" if vs else ""))
+        print(f"{k:>40}: quality {d['quality']:.3f} (old guard {d['quality_old_guard']:.3f})"
+              f"  degenerate {d['degenerate']:.0%} (old guard {d['degenerate_old_guard']:.0%})"
+              f"  tokens {d['tokens']:.0f}"
+              + (f"  vs before {vs['diff']:+.3f} {vs['diff_ci']} {vs['wins']}/{vs['losses']}"
+                 f" p={vs['p_sign_test']:.3g}" if vs else ""))
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(json.dumps(res, indent=1))

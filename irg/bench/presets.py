@@ -67,7 +67,8 @@ def measure(chromium: str, screenshots: str | None = None, only: list[str] | Non
 
 
 def add_parser(sub) -> None:
-    ps = sub.add_parser("presets", help="every classroom example run in Chromium: final, stop, debris, answer key (issue 35)")
+    ps = sub.add_parser("presets",
+                        help="every classroom example run in Chromium: final, stop, debris, answer key (issue 35)")
     ps.add_argument("--chromium", default="/usr/bin/chromium")
     ps.add_argument("--out", help="write the table as JSON here")
     ps.add_argument("--screenshots", help="save a screenshot of each final answer in this folder")

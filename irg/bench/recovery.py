@@ -44,7 +44,8 @@ def _model_child(pid: int, timeout: float = 120.0, not_pid: set | None = None) -
     while time.monotonic() - t0 < timeout:
         try:
             for c in psutil.Process(pid).children(recursive=True):
-                if "llama_child" in " ".join(c.cmdline()) and c.pid not in (not_pid or set()) and c.status() != "zombie":
+                if "llama_child" in " ".join(c.cmdline()) and c.pid not in (not_pid or set()) \
+                        and c.status() != "zombie":
                     return c.pid
         except psutil.Error:
             pass

@@ -77,7 +77,8 @@ def memory(rounds: int = 8, sessions: int = 8, strategy: str = "irg_hybrid", max
     port = _free_port()
     tmp = Path(tempfile.mkdtemp(prefix="irg-bench-tmp-"))
     env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False", "TMPDIR": str(tmp)}
-    kept = lambda: {"temp_entries": len(list(tmp.iterdir())), "temp_files": sum(1 for p in tmp.rglob("*") if p.is_file())}  # noqa: E731
+    kept = lambda: {"temp_entries": len(list(tmp.iterdir())),  # noqa: E731
+                    "temp_files": sum(1 for p in tmp.rglob("*") if p.is_file())}
     app = subprocess.Popen([sys.executable, "app.py"], cwd=checkout or ROOT, env=env, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
     try:
@@ -190,15 +191,19 @@ def history(cache_mibs=(0, 64, 256, 8192), n: int = 10) -> list[dict]:
     prompts = _prompts()
     out = []
     for mib in cache_mibs:
-        used, fresh = LlamaCppBackend(bundled_gguf(), tok, cache_mib=mib), LlamaCppBackend(bundled_gguf(), tok, cache_mib=mib)
+        used, fresh = (LlamaCppBackend(bundled_gguf(), tok, cache_mib=mib),
+                       LlamaCppBackend(bundled_gguf(), tok, cache_mib=mib))
         try:
             with ThreadPoolExecutor(4) as ex:
-                list(ex.map(lambda p: list(run(p, used, RunConfig(strategy="irg_hybrid", max_iters=3, max_new_tokens=120))),
+                list(ex.map(lambda p: list(run(p, used, RunConfig(strategy="irg_hybrid", max_iters=3,
+                                                                  max_new_tokens=120))),
                             prompts[10:26]))
-                list(ex.map(lambda p: list(run(p, used, RunConfig(strategy="best_of_n", max_iters=4, max_new_tokens=60))),
+                list(ex.map(lambda p: list(run(p, used, RunConfig(strategy="best_of_n", max_iters=4,
+                                                                  max_new_tokens=60))),
                             prompts[26:30]))
             differ = sum(fresh.generate(GenRequest(draft_messages(p, "general"), max_new_tokens=120)).text
-                         != used.generate(GenRequest(draft_messages(p, "general"), max_new_tokens=120)).text for p in prompts[:n])
+                         != used.generate(GenRequest(draft_messages(p, "general"), max_new_tokens=120)).text
+                         for p in prompts[:n])
         finally:
             used.close()
             fresh.close()

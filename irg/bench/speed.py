@@ -28,7 +28,8 @@ from irg.engine.record import Recorder
 
 PROMPTS = ["Explain how rain forms.", "Write a story about a lighthouse keeper.", "Describe how a bicycle works.",
            "Give advice to a new student.", "Describe the water cycle."]
-IRG_PROMPT = "Write a short poem about the sea. The letter q should appear at least 20 times."  # stays critical: 4 iterations
+# stays critical: 4 iterations
+IRG_PROMPT = "Write a short poem about the sea. The letter q should appear at least 20 times."
 NEW_TOKENS = 256
 
 
@@ -59,10 +60,12 @@ class Timed:
 
 def ready_seconds(backend: str, cache_dir: str) -> float:
     """Wall time from spawning a Python process to a loaded, usable model."""
-    code = ("from irg.engine.models import get_backend; import sys; get_backend('bundled', backend=sys.argv[1]); print('READY', flush=True)")
+    code = ("from irg.engine.models import get_backend; import sys; "
+            "get_backend('bundled', backend=sys.argv[1]); print('READY', flush=True)")
     env = {**os.environ, "IRG_CACHE_DIR": cache_dir}
     t0 = time.perf_counter()
-    p = subprocess.Popen([sys.executable, "-c", code, backend], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
+    p = subprocess.Popen([sys.executable, "-c", code, backend], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         env=env, text=True)
     for line in p.stdout:
         if line.startswith("READY"):
             dt = time.perf_counter() - t0
@@ -178,14 +181,16 @@ def timing(n: int = 20, constraints: int = 3, max_iters: int = 4, backend: str =
     rows = []
     for it in items:
         rec, t = Recorder(it["id"]), time.perf_counter()
-        for _ in rec.wrap(run(it["prompt"], b, RunConfig(strategy="irg_hybrid", max_iters=max_iters, structure=structure))):
+        for _ in rec.wrap(run(it["prompt"], b, RunConfig(strategy="irg_hybrid", max_iters=max_iters,
+                                                         structure=structure))):
             pass
         rows.append({"id": it["id"], "seconds": round(time.perf_counter() - t, 3), "tokens": rec.record["tokens_total"],
                      "iterations": len(rec.record["iterations"]), "stop": rec.record["stop_reason"]})
         print(json.dumps(rows[-1]), file=sys.stderr)
     secs = [r["seconds"] for r in rows]
     return {"backend": backend, "prompts": len(rows), "constraints_per_prompt": constraints, "max_iters": max_iters,
-            "structure": structure, "median_seconds": statistics.median(secs), "mean_seconds": round(statistics.mean(secs), 3),
+            "structure": structure, "median_seconds": statistics.median(secs),
+            "mean_seconds": round(statistics.mean(secs), 3),
             "max_seconds": max(secs), "mean_tokens": round(statistics.mean(r["tokens"] for r in rows), 1),
             "mean_iterations": round(statistics.mean(r["iterations"] for r in rows), 2),
             "runs_with_4_iterations": sum(r["iterations"] == max_iters for r in rows), "rows": rows}

@@ -135,7 +135,8 @@ class ModelCritic:
         if score is None:
             score = 1.0 if (said_none and not problems) else max(0.2, 1.0 - 0.2 * len(problems))
         # Internal mode: the critic's word is all there is, so an answer it does not accept is critical.
-        sev = "critical" if authoritative and score < ACCEPT_SCORE and problems else ("major" if problems and score < ACCEPT_SCORE else "minor")
+        sev = ("critical" if authoritative and score < ACCEPT_SCORE and problems
+               else ("major" if problems and score < ACCEPT_SCORE else "minor"))
         findings = [Finding("critic", sev, p, "", f"Fix this: {p}", source="model") for p in problems]
         return Report(findings=findings, score=round(score, 4), critic_text=gen.text, tokens=gen.total_tokens)
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 import re
 
 # ---- task type --------------------------------------------------------------------------
-MATH_HINT = "Solve the problem step by step, then finish with a final line of the form 'The answer is N.' where N is a number."
+MATH_HINT = ("Solve the problem step by step, then finish with a final line of the form 'The answer is N.' "
+             "where N is a number.")
 
 
 def detect_task(prompt: str) -> str:
     """'math' for a word problem asking for a number, else 'general'."""
     numbers = re.findall(r"\d+(?:[.,]\d+)?", prompt)
-    asks = re.search(r"\b(how many|how much|how far|how long|how old|what is the (?:total|sum|difference|product|cost|price|number|value)|"
+    asks = re.search(r"\b(how many|how much|how far|how long|how old|"
+                     r"what is the (?:total|sum|difference|product|cost|price|number|value)|"
                      r"calculate|compute|what percent|find the)\b", prompt, re.I)
     return "math" if len(numbers) >= 2 and asks else "general"
 

@@ -48,8 +48,8 @@ def check_repetition(text: str, **_) -> list[Finding]:
     raw = text.strip().encode()
     # Compression sees repetition that word counts miss (emoji runs, "!!!!", "ha ha ha").
     if len(raw) >= 80 and len(zlib.compress(raw)) / len(raw) < 0.2 or (len(raw) >= 20 and not ws):
-        return [Finding("repetition", "critical", "The answer is one short pattern repeated, not real text.", "whole answer",
-                        "Write real sentences; do not repeat symbols or phrases.")]
+        return [Finding("repetition", "critical", "The answer is one short pattern repeated, not real text.",
+                        "whole answer", "Write real sentences; do not repeat symbols or phrases.")]
     if (rep := repeated_4grams(text)) is not None and rep[0] > 0.3:
         ratio, top = rep
         sev = "critical" if ratio > CRITICAL_REPEAT else "major"
@@ -74,8 +74,10 @@ def check_arithmetic(text: str, **_) -> list[Finding]:
             continue
         if not math.isclose(want, got, rel_tol=1e-3, abs_tol=0.011):
             shown = f"{want:.2f}".rstrip("0").rstrip(".")
-            out.append(Finding("arithmetic", "critical", f"'{m.group(0).strip()}' is wrong: {m.group(1).strip()} = {shown}.",
-                               f"chars {m.start()}-{m.end()}", f"Recompute: {m.group(1).strip()} = {shown}, not {m.group('rhs')}."))
+            out.append(Finding("arithmetic", "critical",
+                               f"'{m.group(0).strip()}' is wrong: {m.group(1).strip()} = {shown}.",
+                               f"chars {m.start()}-{m.end()}",
+                               f"Recompute: {m.group(1).strip()} = {shown}, not {m.group('rhs')}."))
     return out
 
 

@@ -12,8 +12,8 @@ FINAL_MODES = ("best", "last")
 HYBRID_CRITIC = ("always", "when_rules_pass")
 # What a revision may use to lay down what the rules found wrong, each level including the ones before it:
 # instructions only; + decoding masks (banned tokens, forced prefixes, stop strings, length limits); + scaffolds
-# and grammars (irg/engine/scaffold.py); + lossless rendering of pure-form constraints (irg/engine/render.py), which then
-# replaces the letter-case masks that make a micro model write debris; + slots the program opens at the end of the
+# and grammars (irg/engine/scaffold.py); + lossless rendering of pure-form constraints (irg/engine/render.py), which
+# then replaces the letter-case masks that make a micro model write debris; + slots the program opens at the end of the
 # draft's body and the model fills (a sentence opened with a missing keyword, a placeholder's `[`; irg/engine/fill.py).
 STRUCTURE = ("instructions", "masks", "scaffolds", "render", "slots")
 MAX_TIME_LIMIT = 86_400  # seconds; threading.Timer overflows on inf or 1e300, and a day is longer than any run
@@ -39,7 +39,8 @@ class RunConfig:
     # split: same quality or better for 8% fewer tokens), or every iteration ("always", the first version)
     hybrid_critic: str = "when_rules_pass"
     # when the IRG loop stops early: "fixed" (no critical finding left, or max_iters), "plateau" (also when the best
-    # score did not rise), "adaptive" (also when a learned model expects too little gain per token; irg/engine/stopping.py)
+    # score did not rise), "adaptive" (also when a learned model expects too little gain per token;
+    # irg/engine/stopping.py)
     stop: str = "fixed"
     structure: str = "slots"  # see STRUCTURE: the ablation levels of how a plan is laid down
     # drafts per revision (IRG strategies): with 2+, the revision's candidates (one greedy, the rest sampled at
@@ -81,14 +82,15 @@ class RunConfig:
         if self.time_limit < 0:
             raise ConfigError(f"The time limit cannot be negative (got {self.time_limit}); use 0 for none.")
         if self.time_limit > MAX_TIME_LIMIT:
-            raise ConfigError(f"The time limit must be at most {MAX_TIME_LIMIT:,} seconds (a day; got {self.time_limit:g}); "
-                              "use 0 for none.")
+            raise ConfigError(f"The time limit must be at most {MAX_TIME_LIMIT:,} seconds "
+                              f"(a day; got {self.time_limit:g}); use 0 for none.")
         if self.budget > MAX_BUDGET:
             raise ConfigError(f"The token budget must be at most {MAX_BUDGET:,} (got {self.budget:g}); use 0 for none.")
         if not 0.0 <= self.temperature <= 2.0:
             raise ConfigError(f"Temperature must be between 0 and 2 (got {self.temperature}).")
         if not 1.0 <= self.repetition_penalty <= 2.0:
-            raise ConfigError(f"The repetition penalty must be between 1 and 2 (got {self.repetition_penalty}; 1 = none).")
+            raise ConfigError(f"The repetition penalty must be between 1 and 2 "
+                              f"(got {self.repetition_penalty}; 1 = none).")
         if not 0.0 < self.top_p <= 1.0:
             raise ConfigError(f"top_p must be in (0, 1] (got {self.top_p}).")
         self.budget = int(self.budget)

@@ -95,7 +95,8 @@ class IterationDone(Event):
 
 @dataclass
 class Stopped(Event):
-    reason: str  # no_critical | max_iters | plateau | adaptive | time_limit | budget | cancelled | single_pass | candidates_done
+    # no_critical | max_iters | plateau | adaptive | time_limit | budget | cancelled | single_pass | candidates_done
+    reason: str
     detail: str = ""
     retry: bool = False  # it ended on an error that was not its own (e.g. the model process killed from outside)
 

@@ -9,8 +9,9 @@ ban (else the grammar) until there is one, saying which constraints could not bo
 The search walks the grammar one character at a time with llguidance (a tokenizer of 256 bytes), so it decides about
 the text, as the rules see it — a banned word is banned as a whole word in any letter case — not about one model's
 tokens. States at the same depth that allow the same next characters and hold the same unfinished (possibly banned)
-word count as one: the walk then visits a few states per character of depth, not a number exponential in it. Found: a text. None: there is no such
-text. Unknown (the budget ran out): the plan stands, and the model process boundary is the last line of defence.
+word count as one: the walk then visits a few states per character of depth, not a number exponential in it. Found:
+a text. None: there is no such text. Unknown (the budget ran out): the plan stands, and the model process boundary is
+the last line of defence.
 """
 from __future__ import annotations
 

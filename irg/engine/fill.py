@@ -47,7 +47,8 @@ class FillStep:
 
 
 # lines that are not body text: a postscript, a title, a header, a separator, a list item
-_BODY_SKIP = re.compile(r"^\s*(?:P\.\s?P\.\s?S\b|P\.\s?S\b|PS\b|<<|SECTION\b|Section\s+\d|PARAGRAPH\b|\*{3,}|[-*•] |#|\d+[.)] )")
+_BODY_SKIP = re.compile(r"^\s*(?:P\.\s?P\.\s?S\b|P\.\s?S\b|PS\b|<<|SECTION\b|Section\s+\d|PARAGRAPH\b|\*{3,}|[-*•] |#|"
+                        r"\d+[.)] )")
 # a sentence end: a stop at the end of the line, or one followed by a space and a capital ("Dr. Smith" is not one)
 _END = re.compile(r"(?<!\b[DMS]r)(?<!\bMrs)(?<!\bSt)(?<!\bvs)(?<!\betc)[.!?]([\"”')\]]*)(?=\s*$|\s+[\"“'(]?[A-Z])")
 
@@ -103,7 +104,8 @@ def fill(text: str, constraints: list[Constraint], backend, messages: list[dict]
     while tries < MAX_FILLS * 3 and len(steps) < MAX_FILLS and not cancel.is_set():
         now = seen(text)
         unmet = _unmet(now, constraints)
-        todo = [(i, c, o) for i, c in enumerate(constraints) if i in unmet and i not in failed for o in c.openings(now)[:1]]
+        todo = [(i, c, o) for i, c in enumerate(constraints) if i in unmet and i not in failed
+                for o in c.openings(now)[:1]]
         if not todo:
             break
         k, c, opening = todo[0]
@@ -119,7 +121,8 @@ def fill(text: str, constraints: list[Constraint], backend, messages: list[dict]
             # a micro model asked to go on copies its own sentence ("Bright, the world of coffee is …" x3): the
             # engines' repeat guard (DRY on llama.cpp, no_repeat_ngram on transformers) steers it elsewhere
             req = GenRequest(messages, max_new_tokens=FILL_TOKENS, temperature=temp, seed=tries,
-                             constraints=replace(masks, forced_prefix=head + lead, grammar=opening.grammar, no_repeat_ngram=4))
+                             constraints=replace(masks, forced_prefix=head + lead, grammar=opening.grammar,
+                                                 no_repeat_ngram=4))
             if backend.count_prompt_tokens(req) + FILL_TOKENS > backend.context_length:
                 return text, steps, spent  # the draft fills the context: no room for a sentence
             try:

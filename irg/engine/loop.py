@@ -60,7 +60,8 @@ def draft_messages(prompt: str, task: str, plan: Plan | None = None, previous: s
         return msgs
     steps = "\n".join(f"- {i}" for i in plan.instructions) or "- Improve the answer."
     if plan.example:  # preference planner: show what better looks like, not only say it
-        steps += (f"\nAn example of a worse and a better answer ({plan.example['from']}):\nWORSE: {plan.example['worse']}\n"
+        steps += (f"\nAn example of a worse and a better answer ({plan.example['from']}):\n"
+                  f"WORSE: {plan.example['worse']}\n"
                   f"BETTER: {plan.example['better']}\nMake your answer like the better one.")
     if include_previous and previous:
         msgs += [{"role": "assistant", "content": previous},
@@ -111,12 +112,13 @@ class RunContext:
                                 "each was replaced by '?'.")
         limit = self.backend.context_length - self.config.max_new_tokens - PROMPT_HEADROOM
         if limit < 32:
-            raise InputError(f"max new tokens ({self.config.max_new_tokens}) leaves no room for a prompt in this model's "
-                             f"context of {self.backend.context_length} tokens.")
+            raise InputError(f"max new tokens ({self.config.max_new_tokens}) leaves no room for a prompt "
+                             f"in this model's context of {self.backend.context_length} tokens.")
         n = self.backend.count_tokens(self.prompt)
         if n > limit:
             self.prompt = self.backend.truncate(self.prompt, limit)
-            self.notices.append(f"The prompt was {n} tokens; it was cut to the first {limit} to fit the model's context.")
+            self.notices.append(f"The prompt was {n} tokens; it was cut to the first {limit} "
+                                "to fit the model's context.")
         if self.constraints is None:
             reading = read_prompt(self.prompt)
             self.constraints = reading.constraints
@@ -173,7 +175,8 @@ class RunContext:
             return "cancelled"
         left = self.budget_left()
         if left is not None and left < MIN_DRAFT_TOKENS:
-            self.stop_detail = f"{left} of the {self.config.budget} budget tokens are left; a draft needs at least {MIN_DRAFT_TOKENS}"
+            self.stop_detail = (f"{left} of the {self.config.budget} budget tokens are left; "
+                                f"a draft needs at least {MIN_DRAFT_TOKENS}")
             return "budget"
         return None
 
@@ -191,7 +194,8 @@ class RunContext:
             prompt_tokens = self.drafter.count_prompt_tokens(req)
             room = left - prompt_tokens
             if room < MIN_DRAFT_TOKENS:
-                self.stop_detail = (f"{left} of the {self.config.budget} budget tokens are left; the next draft's prompt "
+                self.stop_detail = (f"{left} of the {self.config.budget} budget tokens are left; "
+                                    "the next draft's prompt "
                                     f"alone is {prompt_tokens} tokens and a draft needs {MIN_DRAFT_TOKENS} more")
                 return None
             req.max_new_tokens = min(req.max_new_tokens, room)
@@ -219,7 +223,8 @@ class RunContext:
                 k -= 1  # too little budget for this many: fewer candidates, each still worth drawing
             req.max_new_tokens = max(MIN_DRAFT_TOKENS, min(req.max_new_tokens, left // k - prompt_tokens))
         temps = [req.temperature] + [max(SAMPLING_TEMPERATURE, req.temperature)] * (k - 1)
-        reqs = [replace(req, temperature=t, seed=(self.config.seed + 1000 * iteration + j) if j else req.seed, logprobs=True)
+        reqs = [replace(req, temperature=t, seed=(self.config.seed + 1000 * iteration + j) if j else req.seed,
+                        logprobs=True)
                 for j, t in enumerate(temps)]
         gens = self.drafter.generate_batch(reqs, self.cancel)
         items = []
@@ -227,9 +232,11 @@ class RunContext:
             text = render(g.text, list(self.constraints or []))[0] if self.config.uses("render") else g.text
             met = sum(not c.check(text) for c in self.constraints or [])
             items.append({"text": g.text, "constraints_met": met, "degenerate": bool(degeneration(text)),
-                          "mean_logprob": None if g.mean_logprob is None else round(g.mean_logprob, 4), "temperature": t})
+                          "mean_logprob": None if g.mean_logprob is None else round(g.mean_logprob, 4),
+                          "temperature": t})
         best = max(range(len(gens)), key=lambda j: (not items[j]["degenerate"], items[j]["constraints_met"],
-                                                     items[j]["mean_logprob"] if items[j]["mean_logprob"] is not None else -1e9))
+                                                     items[j]["mean_logprob"] if items[j]["mean_logprob"] is not None
+                                                     else -1e9))
         chosen = gens[best]
         total_prompt = sum(g.prompt_tokens for g in gens)
         total_completion = sum(g.completion_tokens for g in gens)
@@ -240,7 +247,8 @@ class RunContext:
         yield Candidates(iteration, items, best)
 
     def rendered(self, iteration: int, text: str, dc: DecodingConstraints | None,
-                 render_always: bool = False, messages: list[dict] | None = None) -> Generator[Event, None, tuple[str, float]]:
+                 render_always: bool = False,
+                 messages: list[dict] | None = None) -> Generator[Event, None, tuple[str, float]]:
         """The program's part after the draft, yielded as one labelled step: slots it opens and the model fills (at the
         "slots" level, given the draft's `messages`; irg/engine/fill.py), then lossless rendering (at "render" and
         above). Returns the text to analyse and the share of it the model wrote (scaffold literals, openings and
@@ -269,7 +277,8 @@ class RunContext:
                              self.budget_left(), self.cancel)
 
     def started(self, strategy: str) -> RunStarted:
-        model = self.backend.model_id if self.drafter is self.backend else f"{self.backend.model_id} (drafts: {self.drafter.model_id})"
+        model = (self.backend.model_id if self.drafter is self.backend
+                 else f"{self.backend.model_id} (drafts: {self.drafter.model_id})")
         return RunStarted(self.prompt, strategy, model, self.config.to_dict(),
                           [c.to_dict() for c in self.constraints or []], list(self.notices), list(self.unchecked))
 
@@ -295,7 +304,8 @@ def irg_loop(ctx: RunContext, reflection: str, strategy: str) -> Iterator[Event]
     """The IRG loop; `reflection` names the registered analyzer (external, internal, hybrid)."""
     analyzer = make_analyzer(reflection, ctx.backend, ctx.config)
     planner = make_planner(ctx.config.planner, ctx.backend, ctx.config, ctx.constraints,
-                           len(ctx.prompt) / max(1, ctx.drafter.count_tokens(ctx.prompt)))  # this tokenizer's chars/token
+                           # this tokenizer's chars/token
+                           len(ctx.prompt) / max(1, ctx.drafter.count_tokens(ctx.prompt)))
     yield ctx.started(strategy)
     plan: Plan | None = None
     previous: str | None = None
@@ -312,7 +322,8 @@ def irg_loop(ctx: RunContext, reflection: str, strategy: str) -> Iterator[Event]
             reason = "budget"
             break
         try:
-            if plan is not None and ctx.config.candidates > 1:  # a revision: draw candidates, keep the best by the rules
+            # a revision: draw candidates, keep the best by the rules
+            if plan is not None and ctx.config.candidates > 1:
                 yield from ctx.candidate_drafts(req, i)
             else:
                 yield from ctx.stream_draft(req, i)
@@ -366,7 +377,8 @@ def irg_loop(ctx: RunContext, reflection: str, strategy: str) -> Iterator[Event]
         if stop is not None:
             reason = stop
             break
-    yield from ctx.finish(reason, ctx.stop_detail if reason in STOP_RULES or reason in ("budget", "error", "out_of_reach") else "")
+    yield from ctx.finish(reason, ctx.stop_detail
+                          if reason in STOP_RULES or reason in ("budget", "error", "out_of_reach") else "")
 
 
 def out_of_reach(report: Report) -> str:

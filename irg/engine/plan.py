@@ -95,7 +95,8 @@ class TemplatePlanner:
         if sc is not None:
             # the scaffold's grammar starts where its own prefix ends: the masks' prefixes ("* ", "{") would clash
             dc = replace(dc, forced_prefix="").merge(sc.constraints)
-        if STRUCTURE.index(self.structure) >= STRUCTURE.index("render"):  # pure form is rendered after the draft: no mask needed, none to wreck it
+        # pure form is rendered after the draft: no mask needed, none to wreck it
+        if STRUCTURE.index(self.structure) >= STRUCTURE.index("render"):
             dc = replace(dc, lowercase_only=False, uppercase_only=False,
                          forced_prefix="" if dc.forced_prefix == '"' else dc.forced_prefix)
         # a new object: `dc` may still be the previous plan's, which must not change under it
@@ -108,7 +109,8 @@ class TemplatePlanner:
         for lg in self.let_go:
             dc = lg.apply(dc)
         fixed, new = make_decodable(dc)
-        notes = [f"Still let go (a conflict found earlier): {', '.join(lg.label for lg in self.let_go)}."] if self.let_go else []
+        notes = ([f"Still let go (a conflict found earlier): {', '.join(lg.label for lg in self.let_go)}."]
+                 if self.let_go else [])
         if new:
             self.let_go += new
             notes = [self._conflict(new, fixed)]
@@ -117,14 +119,16 @@ class TemplatePlanner:
     def _conflict(self, new: list[LetGo], fixed: DecodingConstraints) -> str:
         def who(lg: LetGo) -> list[str]:
             if lg.field == "grammar":
-                return [c.instruction() for c in self.constraints if c.body_priority and c.grammar_body() is not None][:1]
+                return [c.instruction() for c in self.constraints
+                        if c.body_priority and c.grammar_body() is not None][:1]
             return [c.instruction() for c in self.constraints if (d := c.decoding()) is not None
                     and (lg.value in getattr(d, lg.field) if lg.value else getattr(d, lg.field))]
         structure = [c.instruction() for c in self.constraints if c.body_priority and c.grammar_body() is not None][:1]
         bans = list(dict.fromkeys(x for lg in new for x in who(lg)))
         pair = " and ".join(f"'{x}'" for x in dict.fromkeys(structure + bans)) or "the plan's grammar and its bans"
         kept = "the structure stays and" if fixed.grammar else "the bans stay and"
-        return f"These cannot both hold: {pair}. For the next drafts {kept} this is let go: {', '.join(lg.label for lg in new)}."
+        return (f"These cannot both hold: {pair}. For the next drafts {kept} this is let go: "
+                f"{', '.join(lg.label for lg in new)}.")
 
     def instructions(self, report: Report) -> list[str]:
         out = [f.fix or f.message for f in _ordered(report.findings) if f.severity != "minor" or f.source == "rule"]
@@ -172,8 +176,10 @@ class ModelPlanner(TemplatePlanner):
     def plan(self, prompt, report, history, previous=None, token_allowance=None, cancel=None) -> Plan:
         problems = "\n".join(f"- [{f.severity}] {f.message}" for f in _ordered(report.findings)[:6]) or "- none"
         scores = ", ".join(f"{h.score:.2f}" for h in history[-3:]) or "none"
-        req = GenRequest([{"role": "user", "content": PLANNER_TEMPLATE.format(prompt=prompt, problems=problems, scores=scores)}],
-                         max_new_tokens=self.planner_tokens, constraints=DecodingConstraints(forced_prefix="- ", no_repeat_ngram=4))
+        req = GenRequest([{"role": "user",
+                           "content": PLANNER_TEMPLATE.format(prompt=prompt, problems=problems, scores=scores)}],
+                         max_new_tokens=self.planner_tokens,
+                         constraints=DecodingConstraints(forced_prefix="- ", no_repeat_ngram=4))
         fallback = TemplatePlanner.plan(self, prompt, report, history, previous)
         fallback.source = "template (model fallback)"
         if token_allowance is not None:

@@ -37,4 +37,5 @@ def note(iterations: Sequence[Iteration], config: RunConfig, i: int) -> str:
     if config.temperature == 0:
         return (f"The last draft was debris, so the next one is sampled (temperature {s['temperature']:g}, seed "
                 f"{s['seed']}) rather than decoded greedily into the same loop.")
-    return f"The last draft was debris, so the next one is drawn with a new seed ({s['seed']}) at temperature {s['temperature']:g}."
+    return (f"The last draft was debris, so the next one is drawn with a new seed ({s['seed']}) "
+            f"at temperature {s['temperature']:g}.")

@@ -130,4 +130,5 @@ PLANNERS: Registry = Registry("planner")  # classes with .build(backend, config,
 STOP_RULES: Registry = Registry("stop rule")  # (iterations, features, stopper, threshold) -> stop?; stopping.py
 CONSTRAINT_TYPES: Registry = Registry("constraint kind")  # Constraint classes by their kind; constraints/*.py
 BACKENDS: Registry = Registry("backend", error=ModelError)  # Backend classes with .load(spec); engine/__init__.py
-ADAPTERS: Registry = Registry("adapter")  # adapter name -> label; filled by an adapter package (tuning/adapters/shipped.py)
+# adapter name -> label; filled by an adapter package (tuning/adapters/shipped.py)
+ADAPTERS: Registry = Registry("adapter")

@@ -13,8 +13,8 @@ grammar that forbids end-of-text until a phrase appears makes a 135M model rambl
 way to bring her home." ×20, measured while building this), because it is denied the one token it wants.
 
 One body structure is scaffolded at a time (the prompt's type with the highest `body_priority`; each type spells
-its own structure in `Constraint.grammar_body`); the others stay instructions and rules. `literals()` lists the text the program writes, so the share of an answer the model
-wrote can be reported.
+its own structure in `Constraint.grammar_body`); the others stay instructions and rules. `literals()` lists the text
+the program writes, so the share of an answer the model wrote can be reported.
 """
 from __future__ import annotations
 
@@ -63,7 +63,8 @@ class Scaffold:
         return [x for x in (c.forced_prefix, c.suffix, c.suffix_end) if x]
 
 
-def build(constraints: list[Constraint], max_tokens: int = 256, chars_per_token: float = CHARS_PER_TOKEN) -> Scaffold | None:
+def build(constraints: list[Constraint], max_tokens: int = 256,
+          chars_per_token: float = CHARS_PER_TOKEN) -> Scaffold | None:
     """The scaffold for everything structural the prompt asks for, or None if nothing is. Slots are sized so the
     whole structure fits in `max_tokens`: a grammar cut off by the token limit is a broken structure."""
     by = {c.kind: c for c in constraints}
@@ -71,7 +72,8 @@ def build(constraints: list[Constraint], max_tokens: int = 256, chars_per_token:
     body, pieces, extra, owner = None, 1, "", None
     for c in sorted(constraints, key=lambda c: -c.body_priority):  # the highest-priority structure the prompt asks for
         if c.body_priority and not fits(c, max_tokens):
-            parts.append(f"not laid down: {c.kind.replace('_', ' ')} ({c.slots():,} parts cannot fit in {max_tokens} tokens)")
+            parts.append(f"not laid down: {c.kind.replace('_', ' ')} "
+                         f"({c.slots():,} parts cannot fit in {max_tokens} tokens)")
             continue
         if c.body_priority and (got := c.grammar_body()) is not None:
             body, pieces, extra = got
@@ -91,7 +93,8 @@ def build(constraints: list[Constraint], max_tokens: int = 256, chars_per_token:
         chars = int(max_tokens * chars_per_token * 0.9 / max(1, pieces)) if body is not None else 300
         grammar = "root ::= " + " ".join(root) + "\n" + text_rules(chars, owner is None or owner.stars_in_text) + extra
         if len(grammar) > MAX_GRAMMAR_CHARS:
-            parts = [p for p in parts if not p.startswith("grammar")] + [f"not laid down: a grammar of {len(grammar):,} characters"]
+            parts = ([p for p in parts if not p.startswith("grammar")]
+                     + [f"not laid down: a grammar of {len(grammar):,} characters"])
             grammar = ""
     prefix = ""
     if "repeat_request" in by:

@@ -14,7 +14,8 @@ predicting whether continuing raises the quality of the final answer. It is trai
 of the benchmark runner (dev split) with ground-truth quality, and its threshold is the one that saves the
 most tokens on those trajectories while keeping their quality within a point of the fixed rule:
 
-    python -m irg.evaluation.stopping_fit train --data runs/quality/constraints-dev/results.jsonl --out assets/stopping/adaptive.json
+    python -m irg.evaluation.stopping_fit train --data runs/quality/constraints-dev/results.jsonl \\
+        --out assets/stopping/adaptive.json
     python -m irg.evaluation.stopping_fit compare --data assets/results/quality/constraints-test/results.jsonl
 
 This module is the live half (features, the rule, loading the model); fitting, cross-validation and the
@@ -39,8 +40,8 @@ from irg.engine.values import Finding, Iteration
 
 MODEL_PATH = paths.ASSETS / "stopping" / "adaptive.json"
 FEATURES = ("iteration", "score", "score_change", "best_score", "is_best", "critical_rule", "critical_model", "minor",
-            "constraint_findings", "repetition", "truncated", "draft_similarity", "tokens_so_far_k", "iteration_tokens_k",
-            "is_math", "n_constraints", "enforceable", "persistent")
+            "constraint_findings", "repetition", "truncated", "draft_similarity", "tokens_so_far_k",
+            "iteration_tokens_k", "is_math", "n_constraints", "enforceable", "persistent")
 
 
 # ---- features: from the iterations so far, the same in a live run and in a logged record ---------------------

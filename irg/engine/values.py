@@ -77,9 +77,11 @@ class Plan:
     tokens: int = 0
     example: dict | None = None  # preference planner: {"worse", "better", "from"} shown with the instructions
     relaxed: list[str] = field(default_factory=list)  # decoding constraints dropped for good after a degenerate draft
-    scaffold: list[str] = field(default_factory=list)  # what the program lays down for the next draft (irg/engine/scaffold.py)
+    # what the program lays down for the next draft (irg/engine/scaffold.py)
+    scaffold: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)  # constraints that cannot both be enforced, and what was let go
-    out_of_reach: list[str] = field(default_factory=list)  # constraints no mechanism can make the model meet (said once)
+    # constraints no mechanism can make the model meet (said once)
+    out_of_reach: list[str] = field(default_factory=list)
     redraft: str = ""  # how the next draft is drawn when it is not as configured (after debris: sampled, penalised)
 
     def to_dict(self) -> dict:
@@ -121,7 +123,8 @@ class Iteration:
     def from_dict(cls, d: dict) -> "Iteration":
         """An iteration of a logged record (`to_dict`'s layout; missing fields take their defaults). Its plan stays
         out: nothing downstream of a record reads one back."""
-        findings = [Finding(**{"check": "", "message": "", "severity": "minor", **{k: v for k, v in checked(f).items() if k in FIELDS}})
+        findings = [Finding(**{"check": "", "message": "", "severity": "minor",
+                               **{k: v for k, v in checked(f).items() if k in FIELDS}})
                     for f in d.get("findings") or []]
         return cls(d.get("iteration", 0), d.get("draft", ""), Report(findings, d.get("score", 0.0)), None,
                    d.get("tokens", 0), d.get("seconds", 0.0), d.get("finish_reason", ""), d.get("tokens_cum", 0))

@@ -30,6 +30,7 @@ def score_records(records: list[dict], gold: dict[str, list[dict]]) -> dict:
         "mean_seconds": mean(r["seconds"] for r in rows),
         "mean_iterations": mean(len(r["iterations"]) for r in rows),
         "extraction_exact": sum(r.get("constraints") == gold[str(r["id"])] or
-                                sorted(map(json.dumps, r.get("constraints", []))) == sorted(map(json.dumps, gold[str(r["id"])]))
+                                sorted(map(json.dumps, r.get("constraints", []))) ==
+                                sorted(map(json.dumps, gold[str(r["id"])]))
                                 for r in rows) / len(rows),
     }

@@ -161,7 +161,8 @@ def main(argv=None) -> int:
               f"{s['ms_median']} ms median, {s['ms_p95']} ms p95 per prompt")
         u = s["unchecked"]
         print(f"   not checked: {u['items']} items on {u['prompts_with_items']}/{s['prompts']} prompts"
-              + (f"; gold spans {u['gold']}, recall {f(u['recall'])}, precision {f(u['precision'])}" if u["gold"] else ""))
+              + (f"; gold spans {u['gold']}, recall {f(u['recall'])}, precision {f(u['precision'])}"
+                 if u["gold"] else ""))
         for k, v in s["by_kind"].items():
             if v["fp"] or v["fn"]:
                 print(f"   {k:24} tp {v['tp']:3}  fp {v['fp']:3}  fn {v['fn']:3}")

@@ -48,7 +48,8 @@ def pairs_from_record(row: dict, all_pairs: bool = False, gold: bool = False, mi
             rec = {"prompt": prompt, "chosen": [{"role": "assistant", "content": hi["draft"]}],
                    "rejected": [{"role": "assistant", "content": lo["draft"]}],
                    "score_chosen": hi.get("score"), "score_rejected": lo.get("score"),
-                   "source": f"{row.get('id')}:{lo.get('iteration')}->{hi.get('iteration')}", "strategy": row.get("strategy")}
+                   "source": f"{row.get('id')}:{lo.get('iteration')}->{hi.get('iteration')}",
+                   "strategy": row.get("strategy")}
             if gold:
                 qc, qr = _truth(row, hi["draft"]), _truth(row, lo["draft"])
                 if qc is None or qr is None or qc < qr:
@@ -71,7 +72,8 @@ def bank(paths: list[str], out: Path, per_kind: int = 2, max_chars: int = 600) -
             its = [it for it in row.get("iterations") or [] if (it.get("draft") or "").strip()]
             for lo, hi in zip(its, its[1:]):
                 fixed = sorted(_critical_kinds(lo) - _critical_kinds(hi))
-                if not fixed or hi.get("score", 0) <= lo.get("score", 0) or max(len(lo["draft"]), len(hi["draft"])) > max_chars:
+                if (not fixed or hi.get("score", 0) <= lo.get("score", 0)
+                        or max(len(lo["draft"]), len(hi["draft"])) > max_chars):
                     continue
                 qc, qr = _truth(row, hi["draft"]), _truth(row, lo["draft"])
                 if qc is None or qr is None or qc <= qr:

@@ -39,7 +39,8 @@ def run_suite(items: list[dict], strategies: list[str], base: dict, out: Path, m
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(todo), desc=f"{len(items)} prompts × {len(strategies)} strategies", file=sys.stderr, mininterval=5)
+        bar = tqdm(total=len(todo), desc=f"{len(items)} prompts × {len(strategies)} strategies", file=sys.stderr,
+                   mininterval=5)
     lock, finished = threading.Lock(), [0]
 
     def one(it: dict, s: str, fh) -> None:
@@ -56,7 +57,8 @@ def run_suite(items: list[dict], strategies: list[str], base: dict, out: Path, m
             if retryable(e):  # not this prompt's doing: a resumed run runs it again
                 row["retry"] = True
         row.update(strategy=s, task=it["task"], gold_constraints=it["gold_constraints"], answer=it["answer"],
-                   reference=it["reference"], wall_seconds=round(time.perf_counter() - t, 3), backend=b.name, workers=workers)
+                   reference=it["reference"], wall_seconds=round(time.perf_counter() - t, 3), backend=b.name,
+                   workers=workers)
         with lock:
             append_line(fh, row)
             finished[0] += 1

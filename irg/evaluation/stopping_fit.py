@@ -87,7 +87,8 @@ def stop_index(t: dict, rule: str, stopper: AdaptiveStopper | None = None, thres
     return len(its) - 1
 
 
-def simulate(trajs: list[dict], rule: str, stopper: AdaptiveStopper | None = None, threshold: float | None = None) -> dict:
+def simulate(trajs: list[dict], rule: str, stopper: AdaptiveStopper | None = None,
+             threshold: float | None = None) -> dict:
     qs, toks = [], []
     for t in trajs:
         k = stop_index(t, rule, stopper, threshold)
@@ -124,7 +125,8 @@ def train(paths: list[str], out: Path | str, tolerance: float = 0.01, l2: float 
     stopper.meta = {"trained_on": [str(Path(p_).name if Path(p_).is_absolute() else p_) for p_ in paths],
                     "runs": len(trajs), "decisions": len(y), "improved": int(y.sum()), "tolerance": tolerance, "l2": l2,
                     "train_accuracy": round(float(np.mean((p > 0.5) == (y > 0.5))), 4),
-                    "base_rate": round(float(y.mean()), 4), "dev": {k: round(v, 4) if isinstance(v, float) else v for k, v in dev.items()}}
+                    "base_rate": round(float(y.mean()), 4),
+                    "dev": {k: round(v, 4) if isinstance(v, float) else v for k, v in dev.items()}}
     stopper.save(out)
     return stopper
 
@@ -156,7 +158,8 @@ def cross_validate(paths: list[str], folds: int = 5, tolerance: float = 0.01, l2
         toks += s["tokens"]
         fixed_q += f["quality"]
         fixed_t += f["tokens"]
-    return {"runs": len(qs), "quality": round(float(np.mean(qs)), 4), "fixed_quality": round(float(np.mean(fixed_q)), 4),
+    return {"runs": len(qs), "quality": round(float(np.mean(qs)), 4),
+            "fixed_quality": round(float(np.mean(fixed_q)), 4),
             "tokens_saved": round(1 - float(np.mean(toks)) / float(np.mean(fixed_t)), 4)}
 
 
@@ -190,17 +193,20 @@ def compare(paths: list[str], stopper: AdaptiveStopper, strategy: str | None = N
         mean_tok, fixed_tok = float(np.mean(s["tokens"])), float(np.mean(fixed["tokens"]))
         wins, losses = sum(d > 1e-9 for d in dq), sum(d < -1e-9 for d in dq)
         out["rules"][name] = {
-            "quality": round(float(np.mean(s["quality"])), 4), "quality_ci": [round(v, 4) for v in bootstrap_ci(s["quality"])],
+            "quality": round(float(np.mean(s["quality"])), 4),
+            "quality_ci": [round(v, 4) for v in bootstrap_ci(s["quality"])],
             "mean_tokens": round(mean_tok, 1), "tokens_ci": [round(v, 1) for v in bootstrap_ci(s["tokens"])],
             "tokens_saved_vs_fixed": round(1 - mean_tok / fixed_tok, 4) if fixed_tok else 0.0,
             "tokens_saved_ci": [round(v, 4) for v in _ratio_ci(s["tokens"], fixed["tokens"])],
-            "quality_diff_vs_fixed": round(float(np.mean(dq)), 4), "quality_diff_ci": [round(v, 4) for v in bootstrap_ci(dq)],
+            "quality_diff_vs_fixed": round(float(np.mean(dq)), 4),
+            "quality_diff_ci": [round(v, 4) for v in bootstrap_ci(dq)],
             "wins": wins, "losses": losses, "p_sign_test": round(sign_test(wins, losses), 4)}
     return out
 
 
 def markdown(c: dict, command: str, meta: dict) -> str:
-    names = {"fixed": "fixed (the loop's own stops, max 4 iterations)", "plateau": "plateau (stop when the best score did not rise)",
+    names = {"fixed": "fixed (the loop's own stops, max 4 iterations)",
+             "plateau": "plateau (stop when the best score did not rise)",
              "adaptive": "adaptive (learned)", "first_draft": "first draft only (single pass, for reference)"}
     lines = [f"Command: `{command}`", "", f"n = {c['n']} runs; tokens are the whole run's (drafts, critiques, plans); "
              "95% bootstrap CIs; Δ paired against the fixed rule on the same prompts.", "",
@@ -209,8 +215,10 @@ def markdown(c: dict, command: str, meta: dict) -> str:
     for k, r in c["rules"].items():
         lines.append(f"| {names[k]} | {r['quality']:.1%} [{r['quality_ci'][0]:.1%}, {r['quality_ci'][1]:.1%}] | "
                      f"{r['mean_tokens']:.0f} [{r['tokens_ci'][0]:.0f}, {r['tokens_ci'][1]:.0f}] | "
-                     f"{r['tokens_saved_vs_fixed']:.1%} [{r['tokens_saved_ci'][0]:.1%}, {r['tokens_saved_ci'][1]:.1%}] | "
-                     f"{r['quality_diff_vs_fixed']:+.1%} [{r['quality_diff_ci'][0]:+.1%}, {r['quality_diff_ci'][1]:+.1%}] | "
+                     f"{r['tokens_saved_vs_fixed']:.1%} "
+                     f"[{r['tokens_saved_ci'][0]:.1%}, {r['tokens_saved_ci'][1]:.1%}] | "
+                     f"{r['quality_diff_vs_fixed']:+.1%} "
+                     f"[{r['quality_diff_ci'][0]:+.1%}, {r['quality_diff_ci'][1]:+.1%}] | "
                      f"{r['wins']} / {r['losses']} (p={r['p_sign_test']:.2g}) |")
     lines += ["", f"Adaptive model: trained on {meta.get('runs')} dev runs ({meta.get('decisions')} decisions, "
               f"{meta.get('improved')} where going on helped); threshold chosen on them: {meta.get('dev')}."]
@@ -218,7 +226,8 @@ def markdown(c: dict, command: str, meta: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m irg.evaluation.stopping_fit", description="Learn when to stop the IRG loop.")
+    ap = argparse.ArgumentParser(prog="python -m irg.evaluation.stopping_fit",
+                                 description="Learn when to stop the IRG loop.")
     sub = ap.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("train", help="fit the adaptive stop model on logged dev-split runs")
     t.add_argument("--data", nargs="+", required=True, help="results.jsonl files of `python -m irg.bench quality`")
@@ -255,7 +264,8 @@ def main(argv: list[str] | None = None) -> int:
     md = markdown(res, command, stopper.meta)
     if args.out:
         Path(args.out).mkdir(parents=True, exist_ok=True)
-        (Path(args.out) / "stopping.json").write_text(json.dumps({**res, "command": command, "model": stopper.meta}, indent=1))
+        (Path(args.out) / "stopping.json").write_text(json.dumps({**res, "command": command, "model": stopper.meta},
+                                                                 indent=1))
         (Path(args.out) / "stopping.md").write_text(md)
     print(md)
     return 0

@@ -197,7 +197,8 @@ def compare_files(a: str | Path, b: str | Path, strategy: str = "irg_hybrid") ->
     tok_a, tok_b = [ra[i]["tokens_total"] for i in ids], [rb[i]["tokens_total"] for i in ids]
     return {"strategy": strategy, "a": str(a), "b": str(b), **res,
             "quality_a": mean(ra[i]["q"] for i in ids), "quality_b": mean(rb[i]["q"] for i in ids),
-            "quality_a_ci": bootstrap_ci([ra[i]["q"] for i in ids]), "quality_b_ci": bootstrap_ci([rb[i]["q"] for i in ids]),
+            "quality_a_ci": bootstrap_ci([ra[i]["q"] for i in ids]),
+            "quality_b_ci": bootstrap_ci([rb[i]["q"] for i in ids]),
             "mean_tokens_a": mean(tok_a), "mean_tokens_b": mean(tok_b),
             "tokens_diff_ci": bootstrap_ci([x - y for x, y in zip(tok_a, tok_b)])}
 
@@ -232,7 +233,8 @@ def summarize(rows: list[dict]) -> dict:
         if s not in ("single_pass", "best_of_n") and by.get("best_of_n") and (v := paired(rs, by["best_of_n"])):
             d["vs_best_of_n"] = v  # the baseline given the same budget
         iters = max((len(r["iterations"]) for r in rs.values()), default=0)
-        d["by_iteration"] = [mean(_q_of(r, chosen_at(r, iterations=k), cache) for r in rs.values()) for k in range(1, iters + 1)]
+        d["by_iteration"] = [mean(_q_of(r, chosen_at(r, iterations=k), cache) for r in rs.values())
+                             for k in range(1, iters + 1)]
         d["by_budget"] = {b: mean(_q_of(r, chosen_at(r, tokens=b), cache) for r in rs.values()) for b in BUDGET_GRID}
         if rows[0]["task"] == "constraints":
             per, share = defaultdict(list), defaultdict(list)
@@ -282,8 +284,8 @@ def report(results: Path, out_dir: Path) -> dict:
 
 
 def print_summary(summary: dict) -> None:
-    print(f"{'strategy':18} {'n':>4} {'quality':>8} {'95% CI':>15} {'vs single':>10} {'p':>8} {'harm':>6} {'tokens':>7} {'AI/1k':>7}"
-          f" {'degen':>6} {'model':>6}")
+    print(f"{'strategy':18} {'n':>4} {'quality':>8} {'95% CI':>15} {'vs single':>10} {'p':>8} {'harm':>6} {'tokens':>7}"
+          f" {'AI/1k':>7} {'degen':>6} {'model':>6}")
     for s, d in summary["strategies"].items():
         v = d.get("vs_single_pass")
         lo, hi = d["quality_ci"]

@@ -57,20 +57,24 @@ def table(summary: dict) -> str:
                     f"<td>[{ci[0]:.3f}, {ci[1]:.3f}]</td><td>{_fmt(v.get('diff'), '+.3f')}</td>"
                     f"<td>{'' if dci[0] is None else f'[{dci[0]:+.3f}, {dci[1]:+.3f}]'}</td>"
                     f"<td>{wl}</td><td>{_fmt(v.get('p_sign_test'), '.2g')}</td>"
-                    f"<td>{d['harm_rate']:.1%}</td><td>{d['mean_tokens']:.0f}</td><td>{_fmt(v.get('anytime_index'), '+.3f')}</td></tr>")
+                    f"<td>{d['harm_rate']:.1%}</td><td>{d['mean_tokens']:.0f}</td>"
+                    f"<td>{_fmt(v.get('anytime_index'), '+.3f')}</td></tr>")
     return f"<table>{head}{''.join(rows)}</table>"
 
 
 def extraction_table(e: dict) -> str:
-    rows = "".join(f"<tr><td>{k}</td><td>{v['tp']}</td><td>{v['fp']}</td><td>{v['fn']}</td></tr>" for k, v in e["by_type"].items())
+    rows = "".join(f"<tr><td>{k}</td><td>{v['tp']}</td><td>{v['fp']}</td><td>{v['fn']}</td></tr>"
+                   for k, v in e["by_type"].items())
     return (f"<p>Precision {e['precision']:.3f} · recall {e['recall']:.3f} · prompts extracted exactly "
-            f"{e['prompts_exact']:.1%}</p><table><tr><th>type</th><th>right</th><th>extra</th><th>missed</th></tr>{rows}</table>")
+            f"{e['prompts_exact']:.1%}</p><table><tr><th>type</th><th>right</th><th>extra</th><th>missed</th></tr>"
+            f"{rows}</table>")
 
 
 def write_html(summary: dict, path: Path, title: str = "IRG Lab quality report") -> None:
     figs = figures(summary)
     parts = [fig.to_html(full_html=False, include_plotlyjs="inline" if i == 0 else False) for i, fig in enumerate(figs)]
-    ext = f"<h2>Constraint extraction vs ground truth</h2>{extraction_table(summary['extraction'])}" if "extraction" in summary else ""
+    ext = (f"<h2>Constraint extraction vs ground truth</h2>{extraction_table(summary['extraction'])}"
+           if "extraction" in summary else "")
     page = f"""<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:sans-serif;max-width:1100px;margin:auto;padding:1em}} table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:3px 8px;text-align:right}} td:first-child{{text-align:left}}</style></head><body>

@@ -38,7 +38,8 @@ def read_jsonl(path: str, err=None):
             skip(f'"prompt": {problem[0].lower()}{problem[1:]}')
             continue
         rid = item.get("id", f"line-{n}")
-        if isinstance(rid, bool) or not isinstance(rid, (str, int, float)) or (isinstance(rid, str) and not rid.strip()):
+        if (isinstance(rid, bool) or not isinstance(rid, (str, int, float))
+                or (isinstance(rid, str) and not rid.strip())):
             skip(f'"id" must be a non-empty string or a number, not {json.dumps(rid)}')
             continue
         if isinstance(rid, float) and not math.isfinite(rid):
@@ -77,7 +78,8 @@ def check_batch_files(args) -> None:
         raise ConfigError(f"No such input file: {args.inp}")
     out = args.out
     if os.path.isdir(out):
-        raise ConfigError(f"The output '{out}' is a folder; give a file path such as {os.path.join(out, 'results.jsonl')}.")
+        raise ConfigError(f"The output '{out}' is a folder; give a file path such as "
+                          f"{os.path.join(out, 'results.jsonl')}.")
     if not os.path.exists(out):  # checked without creating it: a model that fails to load leaves no empty file
         parent = os.path.dirname(os.path.abspath(out))
         if not os.path.isdir(parent) or not os.access(parent, os.W_OK):
@@ -121,10 +123,12 @@ def run_batch(args, backend, config: RunConfig, err=None) -> int:
         rid, item = job
         rec = Recorder(rid)
         try:
-            for _ in rec.wrap(run(item["prompt"], backend, config, constraints=item.get("constraints"), task=item.get("task"))):
+            for _ in rec.wrap(run(item["prompt"], backend, config, constraints=item.get("constraints"),
+                                  task=item.get("task"))):
                 pass
-            row, line = rec.record, (f"score {rec.record['iterations'][-1]['score'] if rec.record['iterations'] else 0:.2f}, "
-                                     f"{rec.record['tokens_total']} tokens, {rec.record['seconds']:.1f}s, {rec.record['stop_reason']}")
+            row, line = rec.record, (
+                f"score {rec.record['iterations'][-1]['score'] if rec.record['iterations'] else 0:.2f}, "
+                f"{rec.record['tokens_total']} tokens, {rec.record['seconds']:.1f}s, {rec.record['stop_reason']}")
         except InputError as e:  # the prompt itself: the message is for the user as is
             row, line = {"id": rid, "strategy": config.strategy, "error": str(e)}, f"error: {e}"
         except Exception as e:  # noqa: BLE001 — one line's failure must not end the batch; it is recorded
@@ -142,7 +146,8 @@ def run_batch(args, backend, config: RunConfig, err=None) -> int:
         with ThreadPoolExecutor(max_workers=max(1, args.n_jobs)) as pool:
             list(pool.map(lambda job: one(job, fh), todo))
     if counter["errors"]:
-        err.write(f"{counter['errors']} of {len(todo)} lines ended in an error; each has an error record in {args.out}\n")
+        err.write(f"{counter['errors']} of {len(todo)} lines ended in an error; "
+                  f"each has an error record in {args.out}\n")
     return 0
 
 
@@ -160,8 +165,8 @@ def summarize_cmd(args: argparse.Namespace) -> int:
                 gold[i] = item["gold_constraints"]
             except ConstraintError as e:
                 sys.stderr.write(f"{args.inp}: id {i}: gold_constraints: {e}; not scored\n")
-    cols = ["strategy", "n", "errors", "prompt_level", "constraint_level", "first_draft_prompt_level", "mean_tokens", "mean_seconds",
-            "mean_iterations", "extraction_exact"]
+    cols = ["strategy", "n", "errors", "prompt_level", "constraint_level", "first_draft_prompt_level", "mean_tokens",
+            "mean_seconds", "mean_iterations", "extraction_exact"]
     print("| " + " | ".join(cols) + " |\n|" + "---|" * len(cols))
     for path in args.results:
         last = {str(r.get("id")): r for _, r in read_objects(path)}  # a line run again after a "retry" record: its last
@@ -169,5 +174,6 @@ def summarize_cmd(args: argparse.Namespace) -> int:
             s = score_records(list(last.values()), gold)
         except (ValueError, KeyError, TypeError) as e:  # a record of another shape: the file, not a bug, is wrong
             raise InputError(f"{path} does not hold batch records ({e!r}).") from e
-        print("| " + " | ".join(f"{s.get(c, ''):.3f}" if isinstance(s.get(c), float) else str(s.get(c, "")) for c in cols) + " |")
+        print("| " + " | ".join(f"{s.get(c, ''):.3f}" if isinstance(s.get(c), float) else str(s.get(c, ""))
+                                for c in cols) + " |")
     return 0

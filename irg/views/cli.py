@@ -29,13 +29,14 @@ HELP = {
     "max_iters": "IRG iterations, or candidates for best_of_n / self_consistency",
     "budget": "token budget for the whole run (0 = none)", "time_limit": "seconds for the whole run (0 = none)",
     "final": "best (best-so-far, default) or last", "temperature": "0 = greedy",
-    "stop": "fixed (no critical finding left, or max iters), plateau (also when the best score did not rise), or adaptive "
-            "(also when a learned model expects too little gain per token)",
-    "structure": "instructions | masks | scaffolds | render | slots: what a revision may use (each includes the ones "
-                 "before): instructions only; + decoding masks; + scaffolds and grammars; + lossless rendering; + slots "
-                 "the program opens and the model fills (default)",
+    "stop": "fixed (no critical finding left, or max iters), plateau (also when the best score did not rise), "
+            "or adaptive (also when a learned model expects too little gain per token)",
+    "structure": "instructions | masks | scaffolds | render | slots: what a revision may use (each includes the "
+                 "ones before): instructions only; + decoding masks; + scaffolds and grammars; + lossless rendering; "
+                 "+ slots the program opens and the model fills (default)",
     "candidates": "drafts per IRG revision (1-4): ranked by constraints met, then mean log-probability",
-    "hybrid_critic": "always, or when_rules_pass: irg_hybrid asks the model critic only once the rules find nothing critical",
+    "hybrid_critic": "always, or when_rules_pass: irg_hybrid asks the model critic only once the rules find "
+                     "nothing critical",
     "repetition_penalty": "drafts: 1 = none; above 1 a token already written is less likely",
 }
 
@@ -88,18 +89,22 @@ def print_events(events, out=None) -> None:
             if not streaming:  # a batched candidate: no tokens were streamed
                 w(f"\n── draft {ev.iteration} ──\n{ev.text}")
             streaming = False
-            w(f"\n   [{ev.prompt_tokens} prompt + {ev.completion_tokens} generated tokens, {ev.seconds:.1f}s, {ev.finish_reason}]\n")
+            w(f"\n   [{ev.prompt_tokens} prompt + {ev.completion_tokens} generated tokens, {ev.seconds:.1f}s, "
+              f"{ev.finish_reason}]\n")
         elif isinstance(ev, etypes.Candidates):
             w("── candidates: " + "; ".join(f"{'*' if j == ev.chosen else ''}{it['constraints_met']} met, log-prob "
                                           f"{it['mean_logprob']}" for j, it in enumerate(ev.items)) + "\n")
         elif isinstance(ev, etypes.Rendered):
             w("── " + (", ".join(st["label"] for st in ev.steps) or "no slot kept")
-              + (f" ({ev.tokens} tokens for slots)" if ev.tokens else "") + f" (the model wrote: {ev.before[:80]!r}…)\n")
+              + (f" ({ev.tokens} tokens for slots)" if ev.tokens else "")
+              + f" (the model wrote: {ev.before[:80]!r}…)\n")
         elif isinstance(ev, etypes.CritiqueDone):
             r = ev.report
-            w(f"── critique {ev.iteration}: score {r['score']:.2f}" + (f", {ev.tokens} tokens" if ev.tokens else "") + "\n")
+            w(f"── critique {ev.iteration}: score {r['score']:.2f}" + (f", {ev.tokens} tokens" if ev.tokens else "")
+              + "\n")
             for f in r["findings"]:
-                w(f"   [{f['severity']}/{f['source']}] {f['check']}: {f['message']}" + (f" ({f['where']})" if f["where"] else "") + "\n")
+                w(f"   [{f['severity']}/{f['source']}] {f['check']}: {f['message']}"
+                  + (f" ({f['where']})" if f["where"] else "") + "\n")
             if not r["findings"]:
                 w("   no findings\n")
         elif isinstance(ev, etypes.PlanDone):
@@ -119,14 +124,17 @@ def print_events(events, out=None) -> None:
             if ev.plan.get("redraft"):
                 w(f"   redraft: {ev.plan['redraft']}\n")
         elif isinstance(ev, etypes.IterationDone):
-            w(f"── iteration {ev.iteration} done: score {ev.score:.2f}, {ev.tokens_cum} tokens so far, {ev.seconds_cum:.1f}s\n")
+            w(f"── iteration {ev.iteration} done: score {ev.score:.2f}, {ev.tokens_cum} tokens so far, "
+              f"{ev.seconds_cum:.1f}s\n")
         elif isinstance(ev, etypes.Stopped):
             w(f"\nstopped: {ev.reason}" + (f" ({ev.detail})" if ev.detail else "") + "\n")
         elif isinstance(ev, etypes.Final):
             w(f"\n══ final answer ({ev.mode}: iteration {ev.best_iteration if ev.mode == 'best' else 'last'}, "
-              f"score {ev.best_score if ev.mode == 'best' else ev.last_score:.2f}, {ev.tokens_total} tokens, {ev.seconds:.1f}s) ══\n")
+              f"score {ev.best_score if ev.mode == 'best' else ev.last_score:.2f}, {ev.tokens_total} tokens, "
+              f"{ev.seconds:.1f}s) ══\n")
             if ev.unusable:
-                w(f"(the model did not produce a usable answer: every draft it could return was debris — {ev.unusable})\n")
+                w("(the model did not produce a usable answer: every draft it could return was debris — "
+                  f"{ev.unusable})\n")
             w(ev.answer + "\n")
 
 
@@ -165,22 +173,24 @@ def batch_cmd(args: argparse.Namespace) -> int:
 
 
 def _model_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", default="bundled", help="'bundled', a Hugging Face id, a local path, or an OpenAI-compatible server URL")
+    p.add_argument("--model", default="bundled",
+                   help="'bundled', a Hugging Face id, a local path, or an OpenAI-compatible server URL")
     p.add_argument("--backend", default=DEFAULT_BACKEND, choices=backend_choices(),
                    help="auto = llama.cpp for GGUF models (fast), transformers otherwise")
 
 
 def parser() -> argparse.ArgumentParser:
     """The commands and their flags; the run settings are RunConfig's fields, the registries' names as they are now."""
-    p = argparse.ArgumentParser(prog="python -m irg", description="Iterative Reflexive Generation with small language models.")
+    p = argparse.ArgumentParser(prog="python -m irg",
+                                description="Iterative Reflexive Generation with small language models.")
     sub = p.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run", help='one prompt, live (the default: `python -m irg "prompt"`)')
     r.add_argument("prompt", help="the request (use quotes)")
     r.add_argument("--json", action="store_true", help="print events as JSON lines instead of text")
     _model_flags(r)
     r.add_argument("--adapter", default=None,
-                   help=f"drafts from the model with a tuned adapter: a shipped one by name ({', '.join(ADAPTERS.names())}), "
-                        "or a path to an adapter .safetensors file or LoRA folder")
+                   help="drafts from the model with a tuned adapter: a shipped one by name "
+                        f"({', '.join(ADAPTERS.names())}), or a path to an adapter .safetensors file or LoRA folder")
     add_config_flags(r)
     r.set_defaults(func=run_cmd)
     b = sub.add_parser("batch", help="every prompt of a JSONL file, one record per line (resumable)")

@@ -54,7 +54,8 @@ def run_together(prompt: str, backend, configs: dict[str, RunConfig], cancel: th
             events.close()
             q.put((name, None))
 
-    threads = [threading.Thread(target=work, args=(n, c), daemon=True, name=f"irg-compare-{n}") for n, c in configs.items()]
+    threads = [threading.Thread(target=work, args=(n, c), daemon=True, name=f"irg-compare-{n}")
+               for n, c in configs.items()]
     for t in threads:
         t.start()
     running = len(threads)
@@ -108,7 +109,8 @@ class CompareView:
         v = self.views[name]
         f = v.final
         key = self.preset.check(f.answer) if (self.preset and f) else None
-        return {"strategy": name, "quality": v.curve.final_quality, "quality_is": "answer key" if v.curve.has_key else "run's score",
+        return {"strategy": name, "quality": v.curve.final_quality,
+                "quality_is": "answer key" if v.curve.has_key else "run's score",
                 "answer_key": f"{key['met']}/{key['total']}" if key and key["total"] else None,
                 "score": None if f is None else (f.best_score if f.mode == "best" else f.last_score),
                 "tokens": None if f is None else f.tokens_total, "seconds": None if f is None else f.seconds,
@@ -128,11 +130,14 @@ class CompareView:
                          f"{r['seconds']:.1f} s · {r['iterations']} draft(s)</div>")
             else:
                 it = max(v.cards, default=0)
-                state = f"<div class='irg-meta'><span class='irg-stage'>{'iteration ' + str(it) if it else 'starting'}…</span></div>"
+                state = ("<div class='irg-meta'><span class='irg-stage'>"
+                         f"{'iteration ' + str(it) if it else 'starting'}…</span></div>")
             answer = v.final_html() if v.final is not None else ""
             cards = v.cards_html()
-            cols.append(f"<div class='irg-col' data-strategy='{html.escape(name)}'><div class='irg-col-head'><b>{html.escape(name)}</b></div>"
-                        f"{state}{answer}<details open><summary>every draft, critique and plan</summary>{cards}</details></div>")
+            cols.append(f"<div class='irg-col' data-strategy='{html.escape(name)}'>"
+                        f"<div class='irg-col-head'><b>{html.escape(name)}</b></div>"
+                        f"{state}{answer}<details open><summary>every draft, critique and plan</summary>{cards}"
+                        "</details></div>")
         return f"<div class='irg-cols'>{''.join(cols)}</div>"
 
     def figure(self):
@@ -150,7 +155,8 @@ class CompareView:
         lines = [f"# IRG Lab comparison on `{self.model}`", "", "## Prompt", "", md_quote(self.prompt), "",
                  f"Token budget per strategy: {self.budget or 'none'}" + (f" · classroom example: {self.preset.title}"
                                                                           if self.preset else ""), "",
-                 "| strategy | quality | answer key | tokens | seconds | drafts | stopped |", "|---|---|---|---|---|---|---|"]
+                 "| strategy | quality | answer key | tokens | seconds | drafts | stopped |",
+                 "|---|---|---|---|---|---|---|"]
         for r in rows:
             q = "—" if r["quality"] is None else f"{r['quality']:.2f}"
             secs = "—" if r["seconds"] is None else f"{r['seconds']:.1f}"
@@ -212,8 +218,9 @@ def _stream(view: CompareView, events) -> Iterator[dict]:
             yield out
     except Exception as err:  # noqa: BLE001 — a bug in a view still reaches the user as a sentence
         log.exception("comparison failed")
-        yield {"columns": view.columns_html() + sess.message(f"The comparison failed unexpectedly ({type(err).__name__}); "
-                                                           "what it had is shown above."), "status": "⚠ the comparison failed"}
+        yield {"columns": view.columns_html() + sess.message("The comparison failed unexpectedly "
+                                                           f"({type(err).__name__}); what it had is shown above."),
+               "status": "⚠ the comparison failed"}
         return
     finally:
         events.close()

@@ -55,8 +55,9 @@ class RunView:
         redraw = self.curve.add(ev)
         if isinstance(ev, etypes.RunStarted):
             cons = ", ".join(c["kind"].replace("_", " ") for c in ev.constraints) or "none found"
-            self.header = (f"<b>{html.escape(ev.strategy)}</b> on <code>{html.escape(ev.model)}</code> · constraints found in the prompt: "
-                           f"{html.escape(cons)}" + "".join(f"<div class='irg-notice'>⚠ {html.escape(n)}</div>" for n in ev.notices)
+            self.header = (f"<b>{html.escape(ev.strategy)}</b> on <code>{html.escape(ev.model)}</code> · "
+                           f"constraints found in the prompt: {html.escape(cons)}"
+                           + "".join(f"<div class='irg-notice'>⚠ {html.escape(n)}</div>" for n in ev.notices)
                            + (f"<div class='irg-unchecked'>the rules do not check: "
                               f"{html.escape('; '.join(repr(u) for u in ev.unchecked))}</div>" if ev.unchecked else ""))
         elif isinstance(ev, etypes.DraftToken):
@@ -64,7 +65,8 @@ class RunView:
         elif isinstance(ev, etypes.DraftDone):
             c = self.card(ev.iteration)
             c.update(draft=ev.text, stage="analysing",
-                     draft_info=f"{ev.prompt_tokens} read + {ev.completion_tokens} written · {ev.seconds:.1f} s · {ev.finish_reason}")
+                     draft_info=f"{ev.prompt_tokens} read + {ev.completion_tokens} written · {ev.seconds:.1f} s · "
+                                f"{ev.finish_reason}")
             if ev.iteration == 1:
                 self.first_draft = ev.text
         elif isinstance(ev, etypes.Rendered):
@@ -100,10 +102,12 @@ class RunView:
                     f"<div class='irg-draft'><b>Draft</b> <span class='irg-meta'>{html.escape(c['draft_info'])}</span>"
                     f"<div class='irg-text'>{html.escape(c['draft']) or '…'}</div></div>"]
             if (cd := c.get("candidates")) is not None:
-                rows = "".join(f"<li>{'▶ ' if j == cd.chosen else ''}T {it['temperature']:.1f} · {it['constraints_met']} constraints met"
+                rows = "".join(f"<li>{'▶ ' if j == cd.chosen else ''}T {it['temperature']:.1f} · "
+                               f"{it['constraints_met']} constraints met"
                                f"{' · debris' if it['degenerate'] else ''} · mean log-prob {it['mean_logprob']}</li>"
                                for j, it in enumerate(cd.items))
-                body.append(f"<div class='irg-rendered'><b>{len(cd.items)} candidates</b> <span class='irg-meta'>ranked by "
+                body.append(f"<div class='irg-rendered'><b>{len(cd.items)} candidates</b> "
+                            f"<span class='irg-meta'>ranked by "
                             f"constraints met, then mean log-probability</span><ul>{rows}</ul></div>")
             if (r := c["rendered"]) is not None:  # a labelled step of its own, with the model's words beside it
                 labels = ", ".join(html.escape(st["label"]) for st in r.steps)
@@ -117,31 +121,38 @@ class RunView:
                 body.append(f"<div class='irg-rendered'><b>{title}</b> {chips}<span class='irg-meta'>{labels}</span>"
                             f"<details><summary>before (the model's draft) / after (openings the program wrote, "
                             f"sentences the model finished, form rendered)</summary>"
-                            f"<div class='irg-text'>{html.escape(r.before)}</div><hr><div class='irg-text'>{html.escape(r.after)}</div>"
+                            f"<div class='irg-text'>{html.escape(r.before)}</div><hr>"
+                            f"<div class='irg-text'>{html.escape(r.after)}</div>"
                             "</details></div>")
             if c["findings"] is not None:
                 items = "".join(
                     f"<li class='sev-{f['severity']}'>{SEV_DOT} <b>{f['severity']}</b> · {html.escape(f['source'])} · "
-                    f"<code>{html.escape(f['check'])}</code>: {html.escape(f['message'])}" + (f" <i>({html.escape(f['where'])})</i>" if f["where"] else "")
+                    f"<code>{html.escape(f['check'])}</code>: {html.escape(f['message'])}"
+                    + (f" <i>({html.escape(f['where'])})</i>" if f["where"] else "")
                     + "</li>" for f in c["findings"]) or "<li>✔ no findings</li>"
-                critic = (f"<details><summary>the model critic's own words</summary><div class='irg-text'>{html.escape(c['critic'])}"
+                critic = (f"<details><summary>the model critic's own words</summary>"
+                          f"<div class='irg-text'>{html.escape(c['critic'])}"
                           "</div></details>") if c["critic"] else ""
                 body.append(f"<div class='irg-critique'><b>Critique</b><ul>{items}</ul>{critic}</div>")
             if c["plan"] is not None:
                 p = c["plan"]
                 items = "".join(f"<li>{html.escape(x)}</li>" for x in p["instructions"])
                 items += "".join(f"<li class='irg-lock'>scaffold — {html.escape(x)}</li>" for x in p.get("scaffold", []))
-                items += "".join(f"<li class='irg-lock'>enforced while decoding: {html.escape(x)}</li>" for x in p["constraints_text"])
+                items += "".join(f"<li class='irg-lock'>enforced while decoding: {html.escape(x)}</li>"
+                                 for x in p["constraints_text"])
                 items += "".join(f"<li class='irg-lock'>relaxed after a degenerate draft: {html.escape(x)}</li>"
                                  for x in p.get("relaxed", []))
                 if p.get("redraft"):
                     items += f"<li class='irg-lock'>↻ {html.escape(p['redraft'])}</li>"
                 items += "".join(f"<li class='irg-conflict'>⚠ {html.escape(x)}</li>" for x in p.get("conflicts", []))
-                items += "".join(f"<li class='irg-conflict'>out of reach: {html.escape(x)}</li>" for x in p.get("out_of_reach", []))
+                items += "".join(f"<li class='irg-conflict'>out of reach: {html.escape(x)}</li>"
+                                 for x in p.get("out_of_reach", []))
                 if p["constraints"].get("grammar"):
-                    items += (f"<li><details><summary>the grammar</summary><pre>{html.escape(p['constraints']['grammar'])}"
+                    items += (f"<li><details><summary>the grammar</summary>"
+                              f"<pre>{html.escape(p['constraints']['grammar'])}"
                               "</pre></details></li>")
-                body.append(f"<div class='irg-plan'><b>Plan for the next draft</b> <span class='irg-meta'>({html.escape(p['source'])})"
+                body.append(f"<div class='irg-plan'><b>Plan for the next draft</b> "
+                            f"<span class='irg-meta'>({html.escape(p['source'])})"
                             f"</span>{glance(p)}<ul>{items or '<li>(no instruction)</li>'}</ul></div>")
             if c["summary"]:
                 body.append(f"<div class='irg-summary'>{c['summary']}</div>")
@@ -164,8 +175,8 @@ class RunView:
                f"return was debris ({html.escape(f.unusable)}); the least bad one is shown below, and it is not an "
                "answer.</div>"] if f.unusable else []
         out += [f"<div class='irg-text irg-answer'>{html.escape(f.answer)}</div>",
-               f"<div class='irg-meta'>{html.escape(which)} · score {score:.2f} · {f.tokens_total} tokens · {f.seconds:.1f} s · "
-               f"stopped: {html.escape(self.stopped)} · Anytime Index {_ai(self.curve.index())}</div>"]
+               f"<div class='irg-meta'>{html.escape(which)} · score {score:.2f} · {f.tokens_total} tokens · "
+               f"{f.seconds:.1f} s · stopped: {html.escape(self.stopped)} · Anytime Index {_ai(self.curve.index())}</div>"]
         if self.preset is not None:
             chk = self.preset.check(f.answer)
             if chk["total"]:
@@ -177,7 +188,8 @@ class RunView:
             if self.preset.reference:
                 out.append(f"<div class='irg-key'><b>Reference answer:</b> {html.escape(self.preset.reference)}</div>")
         if self.first_draft and f.answer.strip() != self.first_draft.strip():
-            out.append("<details open><summary>Difference from the first draft (<del>removed</del> / <ins>added</ins>)"
+            out.append("<details open><summary>Difference from the first draft "
+                       "(<del>removed</del> / <ins>added</ins>)"
                        f"</summary><div class='irg-text irg-diff'>{diff_html(self.first_draft, f.answer)}</div></details>")
         elif self.first_draft:
             out.append("<div class='irg-meta'>The final answer is the first draft, unchanged.</div>")
@@ -198,19 +210,22 @@ class RunView:
     def markdown(self) -> str:
         r = self.record()
         cfg = r.get("config") or {}
-        lines = [f"# IRG Lab run: {r['strategy']} on `{r['model']}`", "", "## Prompt", "", md_quote(r["prompt"] or ""), "",
+        lines = [f"# IRG Lab run: {r['strategy']} on `{r['model']}`", "", "## Prompt", "",
+                 md_quote(r["prompt"] or ""), "",
                  "Settings: " + ", ".join(f"{k}={v}" for k, v in cfg.items()), "",
                  "Constraints found in the prompt: " + (", ".join(c["kind"] for c in r["constraints"]) or "none"), ""]
         for it in r["iterations"]:
             lines += [f"## Iteration {it['iteration']}", ""]
             if it.get("rendered"):
                 lines += ["**Draft (the model's words)**", "", md_quote(it["rendered"]["before"]), "",
-                          ("**Filled and rendered** (" if any(st["label"].startswith("filled") for st in it["rendered"]["steps"])
+                          ("**Filled and rendered** ("
+                           if any(st["label"].startswith("filled") for st in it["rendered"]["steps"])
                            else "**Rendered** (") + ", ".join(st["label"] for st in it["rendered"]["steps"]) + ")", "",
                           md_quote(it["draft"]), "", "**Critique**", ""]
             else:
                 lines += ["**Draft**", "", md_quote(it["draft"]), "", "**Critique**", ""]
-            lines += [f"- {f['severity']} · {f['source']} · `{f['check']}`: {f['message']}" + (f" ({f['where']})" if f["where"] else "")
+            lines += [f"- {f['severity']} · {f['source']} · `{f['check']}`: {f['message']}"
+                      + (f" ({f['where']})" if f["where"] else "")
                       for f in it["findings"]] or ["- no findings"]
             if it.get("plan"):
                 lines += ["", "**Plan**", ""] + [f"- {x}" for x in it["plan"]["instructions"]]
@@ -219,19 +234,22 @@ class RunView:
                 lines += [f"- conflict: {x}" for x in it["plan"].get("conflicts", [])]
                 lines += [f"- out of reach: {x}" for x in it["plan"].get("out_of_reach", [])]
                 lines += [f"- redraft: {it['plan']['redraft']}"] if it["plan"].get("redraft") else []
-            lines += ["", f"score {it.get('score', 0):.2f} · {it.get('tokens', 0)} tokens ({it.get('tokens_cum', 0)} so far) · "
-                          f"{it.get('seconds', 0):.1f} s", ""]
+            lines += ["", f"score {it.get('score', 0):.2f} · {it.get('tokens', 0)} tokens "
+                          f"({it.get('tokens_cum', 0)} so far) · {it.get('seconds', 0):.1f} s", ""]
         a = r["anytime"]
         unusable = (["**The model did not produce a usable answer**: every draft it could return was debris "
                      f"({r['unusable']}).", ""] if r.get("unusable") else [])
         lines += [f"**Stopped:** {self.stopped}", "", "## Final answer", "", *unusable, md_quote(r["final"]), "",
                   f"Iteration {r['best_iteration']} · {r['tokens_total']} tokens · {r['seconds']:.1f} s · "
-                  f"Anytime Index {_ai(a['anytime_index_per_1k_tokens'])} per 1,000 tokens (quality = {a['quality_is']})", ""]
+                  f"Anytime Index {_ai(a['anytime_index_per_1k_tokens'])} per 1,000 tokens "
+                  f"(quality = {a['quality_is']})", ""]
         if "answer_key" in r:
             k = r["answer_key"]
-            lines += [f"Answer key: {k['met']}/{k['total']} — " + ", ".join(f"{'✔' if ok else '✘'} {lab}" for lab, ok in k["items"]), ""]
+            lines += [f"Answer key: {k['met']}/{k['total']} — "
+                      + ", ".join(f"{'✔' if ok else '✘'} {lab}" for lab, ok in k["items"]), ""]
         if self.first_draft and r["final"].strip() != self.first_draft.strip():
-            lines += ["## Difference from the first draft (~~removed~~ **added**)", "", diff_markdown(self.first_draft, r["final"]), ""]
+            lines += ["## Difference from the first draft (~~removed~~ **added**)", "",
+                      diff_markdown(self.first_draft, r["final"]), ""]
         return "\n".join(lines)
 
     def write_files(self) -> list[str]:
@@ -273,7 +291,8 @@ def glance(plan: dict) -> str:
 def preset_markdown(p: Preset) -> str:
     bits = [f"Constraints: {', '.join(c['kind'].replace('_', ' ') for c in p.constraints)}" if p.constraints else ""]
     bits += [f"exact result: **{p.answer}**" if p.answer else "", f"reference: _{p.reference}_" if p.reference else ""]
-    bits += [f"on the Run tab: **{p.strategy}**" + (f" with the {ADAPTERS[p.adapter]}" if p.adapter in ADAPTERS else "")]
+    bits += [f"on the Run tab: **{p.strategy}**"
+             + (f" with the {ADAPTERS[p.adapter]}" if p.adapter in ADAPTERS else "")]
     note = "\n\n".join(x for x in (p.note, KEY_MAY_FAIL if p.key_may_fail else "") if x)
     return " · ".join(b for b in bits if b) + (f"\n\n{note}" if note else "")
 
@@ -281,11 +300,13 @@ def preset_markdown(p: Preset) -> str:
 CARD_CSS = """
 .irg-run, .irg-final { font-size: 0.95em; }
 .irg-head { margin-bottom: 8px; }
-.irg-card { border: 1px solid #d0d7de; border-radius: 10px; padding: 10px 14px; margin: 10px 0; background: rgba(127,127,127,0.04); }
+.irg-card { border: 1px solid #d0d7de; border-radius: 10px; padding: 10px 14px; margin: 10px 0; \
+background: rgba(127,127,127,0.04); }
 .irg-title { font-weight: 700; font-size: 1.05em; margin-bottom: 6px; }
 .irg-stage { font-weight: 400; color: #8250df; }
 .irg-meta { color: #6e7781; font-size: 0.9em; }
-.irg-text { white-space: pre-wrap; overflow-wrap: anywhere; border-left: 3px solid #8c959f; padding: 4px 10px; margin: 4px 0 8px 0; }
+.irg-text { white-space: pre-wrap; overflow-wrap: anywhere; border-left: 3px solid #8c959f; padding: 4px 10px; \
+margin: 4px 0 8px 0; }
 .irg-run pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 .irg-glance { margin: 4px 0; }
 .irg-chip { display: inline-block; border-radius: 999px; padding: 1px 9px; margin: 2px 4px 2px 0; font-size: 0.85em;
@@ -305,7 +326,8 @@ CARD_CSS = """
 .irg-stop { font-weight: 600; margin: 8px 0; }
 .irg-error { color: #cf222e; font-weight: 600; }
 .irg-note { color: #57606a; margin-bottom: 6px; }
-.sev-critical .irg-dot { color: #cf222e; } .sev-major .irg-dot { color: #bc4c00; } .sev-minor .irg-dot { color: #8c959f; }
+.sev-critical .irg-dot { color: #cf222e; } .sev-major .irg-dot { color: #bc4c00; } \
+.sev-minor .irg-dot { color: #8c959f; }
 .irg-lock { font-style: italic; }
 .irg-key { margin: 6px 0; }
 .irg-diff del { background: #ffebe9; color: #82071e; }

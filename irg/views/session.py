@@ -174,7 +174,8 @@ def model_status(model: str) -> Iterator[str]:
     if err:
         yield f"⚠ {err}"
     else:
-        yield f"✔ `{backend.model_id}` ready on {backend.name} ({backend.context_length:,}-token context) · {time.perf_counter() - t:.1f} s"
+        yield (f"✔ `{backend.model_id}` ready on {backend.name} ({backend.context_length:,}-token context) · "
+               f"{time.perf_counter() - t:.1f} s")
 
 
 def message(text: str) -> str:

@@ -40,13 +40,15 @@ def settings_summary(*values) -> str:
     s = advanced_settings(values)
     budget, time_limit, temperature = s["budget"], s["time_limit"], s["temperature"]
     bits = [f"{int(s['max_iters'])} iterations", f"{s['planner']} planner", f"stop: {s['stop']}",
-            f"budget {budget:,} tokens" if budget else "no budget", f"{time_limit:g} s limit" if time_limit else "no time limit",
+            f"budget {budget:,} tokens" if budget else "no budget",
+            f"{time_limit:g} s limit" if time_limit else "no time limit",
             f"{s['final']} answer", f"temperature {temperature:g}" if temperature else "greedy",
             f"{s['max_new_tokens']} tokens per draft"]
     return "Advanced settings · " + " · ".join(bits)
 
 
-WHAT_YOU_WILL_SEE = """**What you will see.** Pick an example (or type a request) and press **Run**. Each iteration appears as a card
+WHAT_YOU_WILL_SEE = """**What you will see.** Pick an example (or type a request) and press **Run**. \
+Each iteration appears as a card
 as it happens: the **draft** streaming in, the **critique** (rule findings and, for internal/hybrid, the model's
 own), and the **plan** for the next draft — what it only *asks* and what it *enforces*. At the end: the final answer
 with its difference from the first draft, the answer key for an example, two charts (quality vs iteration, and vs
@@ -65,9 +67,10 @@ def stream_run(prompt: str, model: str, settings: dict, session: str | None, pre
     except UserError as err:
         yield {"cards": sess.message(str(err)), "final": "", "status": "⚠ nothing was run"}
         return
-    yield {"cards": "", "final": "", "files": [], "by_iteration": None, "by_tokens": None, "status": f"loading `{model}`…" + (
-        f" with the {adapter} (its first use writes it for llama.cpp once, a few seconds)"
-        if adapter and adapter != sess.ADAPTER_OFF else "")}
+    yield {"cards": "", "final": "", "files": [], "by_iteration": None, "by_tokens": None,
+           "status": f"loading `{model}`…" + (
+               f" with the {adapter} (its first use writes it for llama.cpp once, a few seconds)"
+               if adapter and adapter != sess.ADAPTER_OFF else "")}
     backend, drafter, failed = sess.load_engines(model, adapter, session)
     if failed:
         yield {"cards": failed[0], "status": failed[1]}
@@ -89,17 +92,19 @@ def _stream(view: RunView, events, note: str = "") -> Iterator[dict]:
             last_emit = now
             out = {"cards": note + view.cards_html(), "status": f"running: iteration {max(view.cards, default=1)}…"}
             if redraw:
-                out.update(by_iteration=charts.quality_vs_iteration(view.curve), by_tokens=charts.quality_vs_tokens(view.curve))
+                out.update(by_iteration=charts.quality_vs_iteration(view.curve),
+                           by_tokens=charts.quality_vs_tokens(view.curve))
             if isinstance(ev, Final):
-                out.update(final=view.final_html(), files=view.write_files(), status=(f"⚠ done, no usable answer: {view.stopped}" if ev.unusable
-                                                                  else f"✔ done: {view.stopped}"))
+                out.update(final=view.final_html(), files=view.write_files(),
+                           status=(f"⚠ done, no usable answer: {view.stopped}" if ev.unusable
+                                   else f"✔ done: {view.stopped}"))
             yield out
     except UserError as err:
         yield {"cards": note + view.cards_html() + sess.message(str(err)), "status": "⚠ the run failed"}
     except Exception as err:  # noqa: BLE001 — a bug must still reach the user as a sentence, the traceback the log
         log.exception("run failed")
-        yield {"cards": view.cards_html() + sess.message(f"The run failed unexpectedly ({type(err).__name__}); what it had "
-                                                    "so far is shown above. Details are in the server log."),
+        yield {"cards": view.cards_html() + sess.message(f"The run failed unexpectedly ({type(err).__name__}); what it "
+                                                    "had so far is shown above. Details are in the server log."),
                "status": "⚠ the run failed"}
     finally:
         events.close()

@@ -48,7 +48,8 @@ if ext == "backend":
     from irg.engine.models import get_backend
     b = get_backend("bundled", "demo_be")
     res["loads"] = type(b).__name__
-    res["runs"] = bool(b.generate(__import__("irg.engine.backends", fromlist=["GenRequest"]).GenRequest([{"role": "user", "content": "Hi"}], max_new_tokens=4)).text)
+    res["runs"] = bool(b.generate(__import__("irg.engine.backends", fromlist=["GenRequest"]).GenRequest(
+        [{"role": "user", "content": "Hi"}], max_new_tokens=4)).text)
     b.close()
 if ext == "tab":
     import app

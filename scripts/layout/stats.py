@@ -33,8 +33,8 @@ out["compare_files adaptive-vs-fixed"] = {k: (list(v) if isinstance(v, tuple) el
 # 3. direct calls
 out["direct"] = {"bootstrap_ci([0,1]*50)": list(S.bootstrap_ci([0.0, 1.0] * 50)),
                  "sign_test": {f"{w}/{n}": S.sign_test(w, n) for w, n in
-                               [(10, 0), (3, 3), (0, 0), (0, 1), (0, 2), (0, 3), (0, 4), (0, 7), (0, 16), (1, 34), (1, 36),
-                                (5, 0), (17, 4), (7, 5), (63, 0), (13, 2), (2, 13), (20, 25), (101, 99)]}}
+                               [(10, 0), (3, 3), (0, 0), (0, 1), (0, 2), (0, 3), (0, 4), (0, 7), (0, 16), (1, 34),
+                                (1, 36), (5, 0), (17, 4), (7, 5), (63, 0), (13, 2), (2, 13), (20, 25), (101, 99)]}}
 # 4. stop rule: train (to /tmp), cv, compare (docs/results/stopping.md commands)
 dev = ["assets/results/quality/constraints-dev-hybrid-when-rules-pass/results.jsonl"]
 test = ["assets/results/quality/constraints-test/results.jsonl"]
@@ -44,9 +44,11 @@ out["train"] = {"weights": m.weights if hasattr(m, "weights") else None, "thresh
 out["train_model_file"] = json.loads(Path(f"/tmp/i24/adaptive-{label}.json").read_text())
 out["cv"] = {f"l2={l2}": F.cross_validate(dev, 5, 0.01, l2) for l2 in (3.0, 1.0)}
 committed = AdaptiveStopper.load("assets/stopping/adaptive.json")
-out["compare committed model"] = {"hybrid": F.compare(test, committed, "irg_hybrid"), "all-irg": F.compare(test, committed)}
-out["compare committed model md"] = {"hybrid": F.markdown(out["compare committed model"]["hybrid"], "-", committed.meta),
-                                     "all-irg": F.markdown(out["compare committed model"]["all-irg"], "-", committed.meta)}
+out["compare committed model"] = {"hybrid": F.compare(test, committed, "irg_hybrid"),
+                                  "all-irg": F.compare(test, committed)}
+out["compare committed model md"] = {
+    "hybrid": F.markdown(out["compare committed model"]["hybrid"], "-", committed.meta),
+    "all-irg": F.markdown(out["compare committed model"]["all-irg"], "-", committed.meta)}
 fresh = AdaptiveStopper.load(f"/tmp/i24/adaptive-{label}.json")
 out["compare refit model"] = {"hybrid": F.compare(test, fresh, "irg_hybrid")}
 out["seconds"] = round(time.time() - t0, 1)

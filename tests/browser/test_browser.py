@@ -16,7 +16,8 @@ from irg.engine import paths
 from irg.views import presets
 
 CHROMIUM = os.environ.get("IRG_CHROMIUM", "/usr/bin/chromium")
-pytestmark = [pytest.mark.bundled, pytest.mark.skipif(os.environ.get("IRG_SKIP_BROWSER") == "1", reason="IRG_SKIP_BROWSER=1")]
+pytestmark = [pytest.mark.bundled,
+              pytest.mark.skipif(os.environ.get("IRG_SKIP_BROWSER") == "1", reason="IRG_SKIP_BROWSER=1")]
 
 # Records every text the first iteration's draft shows, so the test can tell a stream from one final paint.
 WATCH_DRAFT = """() => {
@@ -31,13 +32,15 @@ WATCH_DRAFT = """() => {
 @pytest.fixture(scope="module")
 def page():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is not at {CHROMIUM}: install Debian's 'chromium' package (.ci/run does) to run the browser test.")
+        pytest.fail(f"Chromium is not at {CHROMIUM}: install Debian's 'chromium' package (.ci/run does) "
+                    "to run the browser test.")
     with app_in_chromium(CHROMIUM, timeout_ms=120_000) as pg:  # headless, no sandbox/GPU/background networking
         yield pg
 
 
 def test_preset_run_streams_then_stop_then_another_run_completes(page):
-    # greedy: draft 1 has no bullet list, so there is an iteration 2 (the lowercase preset's draft 1 passes once rendered)
+    # greedy: draft 1 has no bullet list, so there is an iteration 2
+    # (the lowercase preset's draft 1 passes once rendered)
     assert page.locator("#intro").is_visible() and not page.locator("#results").is_visible()  # a calm first screen
     assert not page.locator("#advanced input[type='range']").first.is_visible()  # the rest waits in Advanced
     assert "4 iterations" in page.inner_text("#advanced")  # ...which says its current values while closed
@@ -113,7 +116,8 @@ WATCH_COLUMNS = """() => {
   new MutationObserver(() => {
     document.querySelectorAll('#cmp-columns .irg-col').forEach(col => {
       const t = col.querySelector(".irg-card[data-iteration='1'] .irg-text");
-      if (t) (window.__cols[col.dataset.strategy] = window.__cols[col.dataset.strategy] || []).push(t.textContent.trim());
+      if (t) (window.__cols[col.dataset.strategy] = window.__cols[col.dataset.strategy] || [])\
+.push(t.textContent.trim());
     });
   }).observe(document.body, {childList: true, subtree: true, characterData: true});
 }"""

@@ -12,20 +12,26 @@ EXTRACT = [
     ("Write 4 paragraphs separated by two new lines. The second paragraph must start with the word Rivers.",
      [{"kind": "paragraph_first_word", "n": 4, "nth": 2, "word": "Rivers"}]),
     ("Make it 3 paragraphs, separated by ***, and start the first paragraph with the word Once.",
-     [{"kind": "paragraph_count", "n": 3, "separator": "***"}, {"kind": "paragraph_first_word", "n": 3, "nth": 1, "word": "Once"}]),
+     [{"kind": "paragraph_count", "n": 3, "separator": "***"},
+      {"kind": "paragraph_first_word", "n": 3, "nth": 1, "word": "Once"}]),
     ('Finish your response with "Is there anything else I can help with?". No other words should follow this.',
      [{"kind": "end_phrase", "phrase": "Is there anything else I can help with?"}]),
     ('The very end of your response should read "Let me know."', [{"kind": "end_phrase", "phrase": "Let me know."}]),
     ("Separate the two jokes with 6 asterisk symbols: ******", [{"kind": "two_responses"}]),
     ("Please put double quotation marks around your whole response.", [{"kind": "quotation"}]),
     ("Write exactly 9 very short bullet points.", [{"kind": "bullet_count", "rel": "exactly", "n": 9}]),
-    ("In your response, at least six section should be highlighted with markdown.", [{"kind": "highlighted_sections", "n": 6}]),
-    ("Make sure to use at least 2 words with all capital letters.", [{"kind": "capital_word_frequency", "rel": "at_least", "n": 2}]),
-    ("Your entire response should be in Gujarati, no other language is allowed.", [{"kind": "language", "language": "gujarati"}]),
+    ("In your response, at least six section should be highlighted with markdown.",
+     [{"kind": "highlighted_sections", "n": 6}]),
+    ("Make sure to use at least 2 words with all capital letters.",
+     [{"kind": "capital_word_frequency", "rel": "at_least", "n": 2}]),
+    ("Your entire response should be in Gujarati, no other language is allowed.",
+     [{"kind": "language", "language": "gujarati"}]),
     ("Answer with 'My answer is yes.', 'My answer is no.' or 'My answer is maybe.'",
      [{"kind": "choose_from", "options": ["My answer is yes.", "My answer is no.", "My answer is maybe."]}]),
-    ("Name a fruit. Choose from: apple, banana, cherry.", [{"kind": "choose_from", "options": ["apple", "banana", "cherry"]}]),
-    ("The word 'door' should appear 3 times.", [{"kind": "keyword_frequency", "word": "door", "rel": "exactly", "n": 3}]),
+    ("Name a fruit. Choose from: apple, banana, cherry.",
+     [{"kind": "choose_from", "options": ["apple", "banana", "cherry"]}]),
+    ("The word 'door' should appear 3 times.",
+     [{"kind": "keyword_frequency", "word": "door", "rel": "exactly", "n": 3}]),
     ("How many words are in the English language?", []),
 
     ("Write a poem about the sea in all lowercase letters.", [{"kind": "lowercase"}]),
@@ -34,7 +40,8 @@ EXTRACT = [
     ("Write a story without using any commas.", [{"kind": "no_commas"}]),
     ("Explain tides. Do not use any commas in your answer.", [{"kind": "no_commas"}]),
     ("You may use commas freely. Write a story.", []),
-    ("Write an essay of at least three hundred words about dogs.", [{"kind": "word_count", "rel": "at_least", "n": 300}]),
+    ("Write an essay of at least three hundred words about dogs.",
+     [{"kind": "word_count", "rel": "at_least", "n": 300}]),
     ("Answer in fewer than fifty words.", [{"kind": "word_count", "rel": "less_than", "n": 50}]),
     ("Write a short bio in twenty-five words or less.", [{"kind": "word_count", "rel": "at_most", "n": 25}]),
     ("Use no more than 40 words.", [{"kind": "word_count", "rel": "at_most", "n": 40}]),
@@ -42,7 +49,8 @@ EXTRACT = [
     ("List 5 bullet points on rain.", [{"kind": "bullet_count", "rel": "exactly", "n": 5}]),
     ("Wrap your entire output in JSON format.", [{"kind": "json_format"}]),
     ("Do not answer in JSON.", []),
-    ("Write a blog post. Include the keywords 'ocean' and 'sky'.", [{"kind": "include_keywords", "keywords": ["ocean", "sky"]}]),
+    ("Write a blog post. Include the keywords 'ocean' and 'sky'.",
+     [{"kind": "include_keywords", "keywords": ["ocean", "sky"]}]),
     ("Write a paragraph that includes the keywords 'leaves' and 'harvest'.",
      [{"kind": "include_keywords", "keywords": ["leaves", "harvest"]}]),
     ("Write about trains, including the words speed, steam and rail.",
@@ -54,13 +62,15 @@ EXTRACT = [
     ("Write a poem. Give it a title wrapped in double angular brackets, such as <<poem of joy>>.", [{"kind": "title"}]),
     ("Write an email. At the end of your response, please explicitly add a postscript starting with P.S.",
      [{"kind": "postscript", "marker": "P.S."}]),
-    ("Write 4 paragraphs separated by the markdown divider: ***", [{"kind": "paragraph_count", "n": 4, "separator": "***"}]),
+    ("Write 4 paragraphs separated by the markdown divider: ***",
+     [{"kind": "paragraph_count", "n": 4, "separator": "***"}]),
     ("Write two paragraphs about bees.", [{"kind": "paragraph_count", "n": 2, "separator": ""}]),
     ("Your response must have 3 sections. Mark the beginning of each section with SECTION X.",
      [{"kind": "sections", "n": 3, "marker": "SECTION"}]),
     ("What is the capital of France? First repeat the request word for word without change, then give your answer.",
      [{"kind": "repeat_request", "request": "What is the capital of France?"}]),
-    ("Give two different responses. Responses should be separated by 6 asterisk symbols: ******.", [{"kind": "two_responses"}]),
+    ("Give two different responses. Responses should be separated by 6 asterisk symbols: ******.",
+     [{"kind": "two_responses"}]),
     ("Write a tweet in which the letter q appears at least five times.",
      [{"kind": "letter_frequency", "letter": "q", "rel": "at_least", "n": 5}]),
     ("Write an ad. Include at least 2 placeholders represented by square brackets, such as [address].",
@@ -68,7 +78,8 @@ EXTRACT = [
     ("Wrap your entire response with double quotation marks.", [{"kind": "quotation"}]),
     ("Is the sky blue? Answer with one of the following options: ('My answer is yes.', 'My answer is no.')",
      [{"kind": "choose_from", "options": ["My answer is yes.", "My answer is no."]}]),
-    ("Pick a colour. Reply with one of: red, green or blue.", [{"kind": "choose_from", "options": ["red", "green", "blue"]}]),
+    ("Pick a colour. Reply with one of: red, green or blue.",
+     [{"kind": "choose_from", "options": ["red", "green", "blue"]}]),
     ("Tell me about cheese. Your entire response should be in French, no other language is allowed.",
      [{"kind": "language", "language": "french"}]),
     ("Write a rap IN ALL CAPITAL LETTERS.", [{"kind": "uppercase"}]),
@@ -92,7 +103,8 @@ def test_each_phrasing_is_read_as_its_constraint(prompt, expected):
 
 
 def test_combined_prompt_finds_every_constraint():
-    p = "Write about Rome in all lowercase letters, without any commas, in at least 50 words. Do not use the word 'empire'."
+    p = ("Write about Rome in all lowercase letters, without any commas, in at least 50 words. "
+         "Do not use the word 'empire'.")
     assert {c["kind"] for c in kinds(p)} == {"lowercase", "no_commas", "word_count", "forbidden_words"}
 
 
@@ -138,7 +150,8 @@ CHECK = [  # (constraint, a text that satisfies it, a text that does not)
     ({"kind": "end_phrase", "phrase": "Any questions?"}, "That is all. Any questions?", "Any questions? That is all."),
     ({"kind": "repeat_request", "request": "What is 2+2?"}, "What is 2+2?\n4", "4"),
     ({"kind": "choose_from", "options": ["My answer is yes.", "My answer is no."]}, "My answer is no.", "Maybe."),
-    ({"kind": "language", "language": "french"}, "Le chat est dans la maison et il dort.", "The cat is in the house and it sleeps."),
+    ({"kind": "language", "language": "french"}, "Le chat est dans la maison et il dort.",
+     "The cat is in the house and it sleeps."),
     ({"kind": "final_answer", "value": "38", "hint": False}, "28 + 10 = 38\nThe answer is 38.", "The answer is 37."),
 ]
 
@@ -175,7 +188,8 @@ def test_unknown_kind_is_an_error():
 @pytest.mark.parametrize("path,floor", [("assets/phrasings/dev.jsonl", 1.0), ("assets/phrasings/dev2.jsonl", 1.0),
                                         ("assets/phrasings/heldout.jsonl", 0.95)])
 def test_phrasing_sets_extraction_floor(path, floor):
-    """Regression guard: the dev sets are fitted (1.0); the held-out set was measured at recall 0.964, precision 0.994."""
+    """Regression guard: the dev sets are fitted (1.0); the held-out set was measured at recall 0.964, precision
+    0.994."""
     from pathlib import Path
 
     from irg.evaluation.phrasings import load, score_set

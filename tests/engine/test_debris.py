@@ -23,7 +23,8 @@ LIMERICK_DEBRIS = "In the heart of the earth, a dog, a dog, a dog,\nA dog, a dog
     ("Ravi + Ken =\nRavi + Ken =\nRavi + Ken =\nRavi + Ken =", "'ravi ken' 4 times"),
     ("Yes, I can do that.", "only acknowledges the request"),  # the 'Start with Yes' example's old final
     ("I'm ready to help. What's your request?", "only acknowledges the request"),
-    ('Yes, I will start by rewriting. Rewrite your answer to this request: "I am ready."', "copies the loop's instructions"),
+    ('Yes, I will start by rewriting. Rewrite your answer to this request: "I am ready."',
+     "copies the loop's instructions"),
     ("It is lovely. The penguin was happy to eat fish. We walked on. The penguin was happy to eat fish. Then it "
      "rained. The penguin was happy to eat fish.", "the sentence 'the penguin was happy to eat fish' comes 3 times"),
 ])
@@ -125,7 +126,8 @@ def test_a_run_that_only_wrote_debris_is_never_done_and_says_so():
     final = next(e for e in evs if isinstance(e, Final))
     assert stop.reason == "max_iters" and len(drafts(eng)) == 3  # every draft redone; never "no critical problem left"
     assert final.unusable and rec.record["unusable"] == final.unusable
-    single = next(e for e in run("Write about a dog.", Looping(), RunConfig(strategy="single_pass")) if isinstance(e, Final))
+    single = next(e for e in run("Write about a dog.", Looping(), RunConfig(strategy="single_pass"))
+                  if isinstance(e, Final))
     assert single.unusable  # every strategy's final says so
 
 

@@ -16,7 +16,7 @@ from irg.engine.strategies import run
 WORDS = r"words?"
 
 
-# ---- counts: the relation before or after the noun ---------------------------------------------------------------------
+# ---- counts: the relation before or after the noun -------------------------------------------------------------------
 @pytest.mark.parametrize("text,want", [
     ("Write 400 or more words.", [("at_least", 400)]),
     ("100 words or less please", [("at_most", 100)]),
@@ -41,7 +41,8 @@ def test_a_bare_count_without_relation_is_not_guessed():
 
 
 @pytest.mark.parametrize("kind,clause,want", [
-    ("capital_word_frequency", "words in all capital letters should appear fewer than 4 times", {"rel": "less_than", "n": 4}),
+    ("capital_word_frequency", "words in all capital letters should appear fewer than 4 times",
+     {"rel": "less_than", "n": 4}),
     ("capital_word_frequency", "have more than 3 words be in all caps", {"rel": "more_than", "n": 3}),
     ("highlighted_sections", "at least 3 italic phrases in markdown, i.e. *italic*", {"n": 3}),
     ("highlighted_sections", "highlight some words, like *this*", {"n": 1}),
@@ -67,7 +68,8 @@ def test_slot_fillers_read_the_values(kind, clause, want):
 
 
 def test_a_value_that_cannot_be_read_is_a_notice_not_a_guess():
-    got = read_values("word_count", "Keep it within the usual word limit.", "Write a memo. Keep it within the usual word limit.")
+    got = read_values("word_count", "Keep it within the usual word limit.",
+                      "Write a memo. Keep it within the usual word limit.")
     assert isinstance(got, Missing)
     assert "word limit" in got.notice("Keep it within the usual word limit.") and "could not be read" in got.notice("x")
 
@@ -86,15 +88,17 @@ def test_templates_count_numbered_markers_but_not_examples():
     assert [c.to_dict() for c in got] == [{"kind": "paragraph_count", "n": 3, "separator": "***"}]
 
 
-# ---- clauses -------------------------------------------------------------------------------------------------------------
+# ---- clauses ---------------------------------------------------------------------------------------------------------
 def test_clauses_keep_quotes_and_abbreviations_whole():
-    got = clauses('Write a bio. End with "Is there anything else? Ask me." Use e.g. *this* twice.\n1) at least 50 words')
-    assert got == ["Write a bio.", 'End with "Is there anything else? Ask me."', "Use e.g. *this* twice.", "at least 50 words"]
+    got = clauses('Write a bio. End with "Is there anything else? Ask me." Use e.g. *this* twice.\n'
+                  '1) at least 50 words')
+    assert got == ["Write a bio.", 'End with "Is there anything else? Ask me."', "Use e.g. *this* twice.",
+                   "at least 50 words"]
     assert clauses("Mention 'a' and 'b', keep it under 150 words, and end with 'Bye.'") == \
         ["Mention 'a' and 'b'", "keep it under 150 words", "end with 'Bye.'"]
 
 
-# ---- the detector's plumbing (a stand-in classifier makes these exact) ------------------------------------------------
+# ---- the detector's plumbing (a stand-in classifier makes these exact) -----------------------------------------------
 @pytest.fixture()
 def fake_classifier(monkeypatch):
     """`classify` answers from a dict clause -> probabilities; clauses not listed look like the task."""
@@ -144,7 +148,7 @@ def test_the_run_record_and_first_event_carry_the_unchecked_list(fake_classifier
     assert evs[0].unchecked == ["Use a warm tone."] and rec.record["unchecked"] == ["Use a warm tone."]
 
 
-# ---- the real detector (the bundled embedding model; no download) --------------------------------------------------------
+# ---- the real detector (the bundled embedding model; no download) ----------------------------------------------------
 needs_model = pytest.mark.skipif(not detect.available(), reason="the embedding model or classifier is not installed")
 
 
@@ -181,7 +185,8 @@ def test_the_constraints_suite_is_read_exactly_through_the_detector():
 
 @needs_model
 def test_the_real_detector_reads_a_number_first_count_and_lists_an_unchecked_instruction():
-    got = read_prompt("Write a story about a lighthouse keeper. It should be 300 or more words. Use a melancholic tone.")
+    got = read_prompt("Write a story about a lighthouse keeper. It should be 300 or more words. "
+                      "Use a melancholic tone.")
     assert {"kind": "word_count", "rel": "at_least", "n": 300} in [c.to_dict() for c in got.constraints]
     assert got.unchecked == ["Use a melancholic tone."]
 

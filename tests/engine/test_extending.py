@@ -177,7 +177,8 @@ def test_a_stop_rule_ends_a_run_with_its_own_detail_and_words(extended):
 
 PLUGIN = {  # a third party's package, installed: its module registers a strategy; its metadata names the module
     "irg_test_plugin/__init__.py": "from irg.engine.loop import irg_loop\nfrom irg.engine.registry import STRATEGIES\n\n"
-                                   "STRATEGIES.register('test_plugged', lambda ctx: irg_loop(ctx, 'external', 'test_plugged'))\n",
+                                   "STRATEGIES.register('test_plugged', "
+                                   "lambda ctx: irg_loop(ctx, 'external', 'test_plugged'))\n",
     "irg_test_plugin-0.1.dist-info/METADATA": "Metadata-Version: 2.1\nName: irg-test-plugin\nVersion: 0.1\n",
     "irg_test_plugin-0.1.dist-info/entry_points.txt": "[irg.plugins]\nplugged = irg_test_plugin\n",
 }
@@ -192,7 +193,8 @@ def test_a_plugin_package_is_found_through_its_entry_point_alone(tmp_path, monke
     monkeypatch.syspath_prepend(str(tmp_path))
     try:
         loaded = plugins.load()
-        assert "irg_test_plugin" in loaded and "tuning.adapters.shipped" in loaded  # the built-in: declared the same way
+        # the built-in: declared the same way
+        assert "irg_test_plugin" in loaded and "tuning.adapters.shipped" in loaded
         assert "test_plugged" in STRATEGIES and "test_plugged" in " ".join(cli_help(["x", "--help"]).split())
     finally:
         STRATEGIES.unregister("test_plugged")
@@ -207,7 +209,8 @@ def test_a_second_unit_under_a_taken_name_is_refused_and_an_unknown_name_listed(
         STRATEGIES.register("test_echo_loop", echo_loop)
     with pytest.raises(DuplicateName, match="already registered"):
         register(EndsWithBang)
-    with pytest.raises(ConfigError, match=r"Unknown planner 'nope': choose one of template, model, preference, test_terse"):
+    with pytest.raises(ConfigError,
+                       match=r"Unknown planner 'nope': choose one of template, model, preference, test_terse"):
         RunConfig(planner="nope")
     with pytest.raises(ModelError, match="Unknown backend 'nope'.*test_tiny"):
         get_backend("bundled", "nope")

@@ -33,8 +33,9 @@ from irg.engine.plan import TemplatePlanner
 from irg.engine.scaffold import build
 from irg.engine.values import Report
 
-STRUCTURES = [ChooseFrom(["My answer is yes.", "My answer is no."]), Sections(3), Sections(2, "§"), BulletCount("exactly", 4),
-              BulletCount("at_most", 3), BulletCount("more_than", 2), ParagraphCount(3, "***"), ParagraphFirstWord(3, 2, "Sunshine"),
+STRUCTURES = [ChooseFrom(["My answer is yes.", "My answer is no."]), Sections(3), Sections(2, "§"),
+              BulletCount("exactly", 4), BulletCount("at_most", 3), BulletCount("more_than", 2),
+              ParagraphCount(3, "***"), ParagraphFirstWord(3, 2, "Sunshine"),
               JsonFormat(), TwoResponses(), Title()]
 
 
@@ -44,7 +45,8 @@ def grammar(*cs, tokens=256):
 
 def test_every_scaffold_alone_admits_a_text_quickly():
     kinds = {c.kind for c in STRUCTURES}
-    assert kinds >= {k for k, cls in CONSTRAINT_TYPES.items() if cls.body_priority}  # a new structural type joins this list
+    # a new structural type joins this list
+    assert kinds >= {k for k, cls in CONSTRAINT_TYPES.items() if cls.body_priority}
     for c in STRUCTURES:
         t = time.perf_counter()
         v = search(grammar(c, Postscript(), EndPhrase("Bye.")) if not c.closed else grammar(c))
@@ -97,7 +99,8 @@ def test_the_plan_card_names_the_two_constraints_and_keeps_the_choice_for_the_ru
     report = Report([c.finding("violated") for c in cs], score=0.0)
     p1 = planner.plan("q", report, [])
     assert p1.constraints.grammar and search(p1.constraints.grammar, p1.constraints).found
-    assert "cannot both hold" in p1.conflicts[0] and "one of these options" in p1.conflicts[0] and "Do not use" in p1.conflicts[0]
+    assert "cannot both hold" in p1.conflicts[0] and "one of these options" in p1.conflicts[0] \
+        and "Do not use" in p1.conflicts[0]
     p2 = planner.plan("q", report, [], p1)  # the same conflict next time: the same choice, not the other word
     assert p2.constraints.banned_words == p1.constraints.banned_words and p2.conflicts[0].startswith("Still let go")
     assert planner.let_go == [LetGo("banned_words", "a", "the word 'a'")]
@@ -118,7 +121,8 @@ def test_the_backend_never_sends_a_grammar_without_a_text(backend):
     ([Sections(3), Lowercase()], "'SECTION 1' breaks"),
     ([ParagraphFirstWord(3, 2, "Sunshine"), ForbiddenWords(["sunshine"])], "'Sunshine' breaks"),
     ([IncludeKeywords(["the"]), LetterFrequency("e", "less_than", 1)], "'the' breaks"),
-    ([RepeatRequest("Write a long essay about the history of Rome and its fall"), WordCount("at_most", 5)], "breaks the second"),
+    ([RepeatRequest("Write a long essay about the history of Rome and its fall"), WordCount("at_most", 5)],
+     "breaks the second"),
     ([Postscript(), ForbiddenWords(["P.S."])], "'P.S.' breaks"),
 ])
 def test_contradictions_are_named_before_the_run(pair, said):

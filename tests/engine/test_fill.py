@@ -49,10 +49,12 @@ def test_a_missing_keyword_opens_a_sentence_the_model_finishes():
     eng = Scripted(" stood on the rocks all night.")
     out, steps, spent = fill(text, cs, eng, MSG, None, threading.Event())
     assert out == "The sea is wide. Waves roll in. Lighthouse stood on the rocks all night.\n\nP.S. See you soon."
-    assert [s.label for s in steps] == ["filled: opened a sentence with 'Lighthouse'"] and steps[0].added == len(" Lighthouse")
+    assert [s.label for s in steps] == ["filled: opened a sentence with 'Lighthouse'"] \
+        and steps[0].added == len(" Lighthouse")
     assert all(c.check(out) == [] for c in cs)
     req = eng.requests[0]
-    assert req.constraints.forced_prefix.endswith("Waves roll in. Lighthouse") and req.constraints.grammar.endswith("[.!?]")
+    assert req.constraints.forced_prefix.endswith("Waves roll in. Lighthouse") \
+        and req.constraints.grammar.endswith("[.!?]")
     assert spent == 1 + 5  # the opening fed to the model and what it wrote; the draft is in the engine's cache
 
 
@@ -63,7 +65,8 @@ def test_a_missing_keyword_opens_a_sentence_the_model_finishes():
 ])
 def test_counts_are_filled_one_sentence_at_a_time(d, sentences, want):
     c = from_dict(d)
-    text = "The moon was bright over the bay. We watched the zebra crossing." if c.kind != "placeholders" else "We met at noon."
+    text = ("The moon was bright over the bay. We watched the zebra crossing." if c.kind != "placeholders"
+            else "We met at noon.")
     out, steps, _ = fill(text, [c], Scripted(*sentences), MSG, None, threading.Event())
     assert c.check(out) == [] and len(steps) == len(sentences), (out, steps)
     got = c.count(out) if hasattr(c, "count") else out.count("[")
@@ -78,8 +81,8 @@ def test_a_fill_that_breaks_a_met_constraint_or_copies_the_draft_is_dropped():
     assert out == text and steps == []  # every try added a comma: the draft stands, the instruction stays
     assert copied(" Boats rest in the bay now.", text) and not copied(" Harbour lights glow at dusk.", text)
     kw = cs[:1]
-    out, steps, _ = fill(text, kw, Scripted(" lights glow.", " lights glow.", " lights glow.", finish="length"), MSG, None,
-                         threading.Event())
+    out, steps, _ = fill(text, kw, Scripted(" lights glow.", " lights glow.", " lights glow.", finish="length"),
+                         MSG, None, threading.Event())
     assert out == text  # a sentence the token limit cut off is not kept, even if it ends in a full stop
     out, steps, _ = fill(text, kw, Scripted(" rest in the bay.", " rest in the bay.", " rest in the bay."), MSG, None,
                          threading.Event())
@@ -127,7 +130,8 @@ def test_a_failing_engine_or_a_full_context_leaves_the_draft_as_it_is():
     assert fill("The sea is wide.", kw, Broken(), MSG, None, threading.Event()) == ("The sea is wide.", [], 0)
     full = Scripted(" x.")
     full.context_length = 12
-    assert fill("The sea is wide and blue today.", kw, full, MSG, None, threading.Event())[1] == [] and not full.requests
+    assert fill("The sea is wide and blue today.", kw, full, MSG, None, threading.Event())[1] == [] \
+        and not full.requests
     cancelled = threading.Event()
     cancelled.set()
     assert fill("The sea is wide.", kw, Scripted(" x."), MSG, None, cancelled)[1] == []
@@ -154,7 +158,8 @@ def test_the_loop_fills_on_a_random_model_under_the_engines_grammar(backend):
                              (PLACEHOLDER, r"^ \[[A-Za-z][A-Za-z ]*\][^\n.!?\[\]*]*[.!?]$")):
         lead = " Lighthouse" if grammar == SENTENCE else " ["
         g = backend.generate(GenRequest(MSG, max_new_tokens=400,
-                                        constraints=DecodingConstraints(forced_prefix="The sea is wide." + lead, grammar=grammar)))
+                                        constraints=DecodingConstraints(forced_prefix="The sea is wide." + lead,
+                                                                        grammar=grammar)))
         assert g.finish_reason == "stop" and re.match(pattern, g.text[len("The sea is wide."):]), g.text
 
 
@@ -184,7 +189,8 @@ def test_a_fill_never_pushes_an_unmet_limit_further():
     cs = cons({"kind": "include_keywords", "keywords": ["harbour"]},
               {"kind": "sentence_count", "rel": "at_most", "n": 2})
     text = "Boats rest. Gulls call. Nets dry."
-    out, steps, _ = fill(text, cs, Scripted(" lights glow.", " lights glow.", " lights glow."), MSG, None, threading.Event())
+    out, steps, _ = fill(text, cs, Scripted(" lights glow.", " lights glow.", " lights glow."), MSG, None,
+                         threading.Event())
     assert out == text and steps == []
 
 

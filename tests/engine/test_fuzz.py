@@ -46,16 +46,20 @@ def random_dict(rng: random.Random) -> dict:
     w = rng.choice(WORDS)
     n = rng.choice([0, 1, 2, 3, 7, 40, 10**6, 10**12])
     return rng.choice([
-        {"kind": "choose_from", "options": rng.sample(WORDS, 2)}, {"kind": "forbidden_words", "words": rng.sample(WORDS, 3)},
+        {"kind": "choose_from", "options": rng.sample(WORDS, 2)},
+        {"kind": "forbidden_words", "words": rng.sample(WORDS, 3)},
         {"kind": "start_phrase", "phrase": w}, {"kind": "end_phrase", "phrase": f"{w}, bye"},
         {"kind": "paragraph_first_word", "n": rng.choice([0, 2, 4]), "nth": rng.choice([1, 2, 7]), "word": w},
         {"kind": "sections", "n": n, "marker": rng.choice(["SECTION", "§", "Part  Two", "SECTION.*"])},
         {"kind": "bullet_count", "rel": rng.choice(["exactly", "at_most", "less_than", "more_than"]), "n": n},
         {"kind": "paragraph_count", "n": n, "separator": rng.choice(["***", ""])}, {"kind": "two_responses"},
-        {"kind": "json_format"}, {"kind": "title"}, {"kind": "quotation"}, {"kind": "postscript", "marker": rng.choice(["P.S.", "P.P.S"])},
+        {"kind": "json_format"}, {"kind": "title"}, {"kind": "quotation"},
+        {"kind": "postscript", "marker": rng.choice(["P.S.", "P.P.S"])},
         {"kind": "lowercase"}, {"kind": "uppercase"}, {"kind": "no_commas"},
-        {"kind": "letter_frequency", "letter": rng.choice("aeisx"), "rel": rng.choice(["less_than", "at_most"]), "n": rng.choice([0, 1])},
-        {"kind": "repeat_request", "request": f"Say {w}, please"}, {"kind": "word_count", "rel": "at_most", "n": rng.choice([1, 3])},
+        {"kind": "letter_frequency", "letter": rng.choice("aeisx"), "rel": rng.choice(["less_than", "at_most"]),
+         "n": rng.choice([0, 1])},
+        {"kind": "repeat_request", "request": f"Say {w}, please"},
+        {"kind": "word_count", "rel": "at_most", "n": rng.choice([1, 3])},
     ])
 
 
@@ -66,10 +70,12 @@ def colliding(rng: random.Random) -> list[dict]:
     return rng.choice([
         [{"kind": "choose_from", "options": [w, v]}, {"kind": "forbidden_words", "words": [w, v]}],
         [{"kind": "paragraph_first_word", "n": 3, "nth": 2, "word": w}, {"kind": "forbidden_words", "words": [w]}],
-        [{"kind": "sections", "n": 2, "marker": "SECTION"}, {"kind": "letter_frequency", "letter": letter, "rel": "less_than", "n": 1}],
+        [{"kind": "sections", "n": 2, "marker": "SECTION"},
+         {"kind": "letter_frequency", "letter": letter, "rel": "less_than", "n": 1}],
         [{"kind": "choose_from", "options": [f"My answer is {w}.", f"My answer is {v}."]},
          {"kind": "letter_frequency", "letter": "y", "rel": "at_most", "n": 0}],
-        [{"kind": "two_responses"}, {"kind": "title"}, {"kind": "letter_frequency", "letter": letter, "rel": "less_than", "n": 1}],
+        [{"kind": "two_responses"}, {"kind": "title"},
+         {"kind": "letter_frequency", "letter": letter, "rel": "less_than", "n": 1}],
     ]) + [random_dict(rng)] * rng.choice([0, 1])
 
 
@@ -117,7 +123,8 @@ def test_every_plan_leaves_a_text_to_write_and_decodes_without_a_crash(cases):
     # tests' prefill (test_llamacpp.py::test_greedy_output_does_not_depend_on_earlier_requests)
     shared = get_backend("bundled", backend="llama.cpp")
     lcpp = LlamaCppBackend(bundled_gguf(), shared.tokenizer)
-    reqs = [GenRequest([{"role": "user", "content": p}], max_new_tokens=8, constraints=plan.constraints) for p, plan in plans]
+    reqs = [GenRequest([{"role": "user", "content": p}], max_new_tokens=8, constraints=plan.constraints)
+            for p, plan in plans]
     gens = []
     try:
         for i in range(0, len(reqs), 8):
@@ -141,7 +148,8 @@ def test_a_batch_of_the_cases_has_one_record_per_line(cases, tmp_path):
     inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     inp.write_text("".join(json.dumps({"id": f"f{i}", "prompt": p, "constraints": [c.to_dict() for c in cs]}) + "\n"
                            for i, (p, cs) in enumerate(chosen)))
-    p = subprocess.run([sys.executable, "-m", "irg", "batch", "--in", str(inp), "--out", str(out), "--strategy", "irg_hybrid",
+    p = subprocess.run([sys.executable, "-m", "irg", "batch", "--in", str(inp), "--out", str(out),
+                        "--strategy", "irg_hybrid",
                         "--max-iters", "2", "--max-new-tokens", "16", "--n-jobs", "4"], cwd=Path(__file__).parents[2],
                        capture_output=True, text=True, timeout=900)
     assert p.returncode == 0 and "Traceback" not in p.stderr, p.stderr[-2000:]

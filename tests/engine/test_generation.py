@@ -56,9 +56,11 @@ def test_case_constraints_mask_every_offending_token(backend, tokenizer):
     assert low[tokenizer.eos_token_id].item() is False  # special tokens are never banned
     assert all(not any(ch.isupper() for ch in vocab[i]) for i in range(len(vocab)) if not low[i])
     assert any(low)  # the vocabulary has capitals to ban
-    text = backend.generate(req(n=60, temperature=1.5, seed=0, constraints=DecodingConstraints(lowercase_only=True))).text
+    text = backend.generate(req(n=60, temperature=1.5, seed=0,
+                                constraints=DecodingConstraints(lowercase_only=True))).text
     assert text == text.lower()
-    text = backend.generate(req(n=60, temperature=1.5, seed=0, constraints=DecodingConstraints(uppercase_only=True))).text
+    text = backend.generate(req(n=60, temperature=1.5, seed=0,
+                                constraints=DecodingConstraints(uppercase_only=True))).text
     assert text == text.upper()
 
 

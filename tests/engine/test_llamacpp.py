@@ -48,7 +48,8 @@ def test_min_tokens_stop_strings_prefix_and_cap(lcpp):
     assert g.finish_reason == "stop_string" and "5." in g.text and "7." not in g.text
     g = lcpp.generate(req("Describe the sea.", n=20, constraints=DecodingConstraints(forced_prefix="Dear reader,")))
     assert g.text.startswith("Dear reader,")
-    assert lcpp.generate(req("Describe the sea.", n=60, constraints=DecodingConstraints(max_new_tokens=7))).completion_tokens == 7
+    assert lcpp.generate(req("Describe the sea.", n=60,
+                             constraints=DecodingConstraints(max_new_tokens=7))).completion_tokens == 7
 
 
 def test_cancel_ends_a_long_generation_promptly(lcpp):
@@ -74,7 +75,8 @@ def test_best_of_n_streams_every_candidate_while_the_batch_is_written(lcpp):
     # a server of its own: sampled rows left in the shared server's slot caches would change later greedy tests'
     # prefill batches (and, now and then, a greedy token: test_greedy_output_does_not_depend_on_earlier_requests)
     own = LlamaCppBackend(bundled_gguf(), lcpp.tokenizer)
-    evs = list(run("Write one sentence about owls.", own, RunConfig(strategy="best_of_n", max_iters=3, max_new_tokens=24)))
+    evs = list(run("Write one sentence about owls.", own,
+                   RunConfig(strategy="best_of_n", max_iters=3, max_new_tokens=24)))
     done = {e.iteration: e.text for e in evs if isinstance(e, DraftDone)}
     first_done = next(i for i, e in enumerate(evs) if isinstance(e, DraftDone))
     streamed = {i: "".join(e.text for e in evs if isinstance(e, DraftToken) and e.iteration == i) for i in done}

@@ -122,7 +122,8 @@ def test_plan_enforces_decoding_in_next_draft(comma_backend, tokenizer):
 
     with torch.no_grad():  # second choice after the comma: the word "sea"
         comma_backend.model.lm_head.weight[tokenizer(" sea", add_special_tokens=False)["input_ids"][0], 0] = 20.0
-    evs = events("Write a list without any commas.", comma_backend, strategy="irg_external", max_iters=3, max_new_tokens=10,
+    evs = events("Write a list without any commas.", comma_backend, strategy="irg_external", max_iters=3,
+                 max_new_tokens=10,
                  structure="masks")  # at "render" the commas are rendered away instead (test_render.py)
     drafts = of(evs, DraftDone)
     assert "," in drafts[0].text and "," not in drafts[1].text
@@ -143,7 +144,8 @@ def test_recorder_builds_the_batch_record(backend):
     list(rec.wrap(run(PROMPT, backend, RunConfig(max_new_tokens=8, max_iters=2, strategy="irg_external"))))
     r = rec.record
     assert r["id"] == "x1" and r["strategy"] == "irg_external" and r["stop_reason"] == "max_iters"
-    assert len(r["iterations"]) == 2 and {"draft", "findings", "plan", "score", "tokens", "seconds"} <= set(r["iterations"][0])
+    assert (len(r["iterations"]) == 2
+            and {"draft", "findings", "plan", "score", "tokens", "seconds"} <= set(r["iterations"][0]))
     assert r["tokens_total"] == sum(i["tokens"] for i in r["iterations"])
 
 

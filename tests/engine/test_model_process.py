@@ -150,7 +150,8 @@ def test_a_hung_model_process_is_replaced_and_its_requests_retried(own, monkeypa
 
 def test_a_request_past_its_deadline_is_stopped_with_a_sentence(own):
     with pytest.raises(BackendError, match="watchdog"):
-        own.engine.complete(own._body(req("Write a long story.", n=400), own.prompt_text(req("Write a long story.")), 400),
+        own.engine.complete(own._body(req("Write a long story.", n=400),
+                                      own.prompt_text(req("Write a long story.")), 400),
                             lambda ch: False, threading.Event(), 0.3)
     assert own.generate(req("Say hi.", n=8)).text.strip()
 

@@ -38,7 +38,8 @@ def test_features_follow_the_trajectory():
     x = S.features([it(0.2, "a b c"), it(0.5, "a b d", 120, 220, [crit])], is_math=False, n_constraints=2)
     f = dict(zip(S.FEATURES, x))
     assert len(x) == len(S.FEATURES)
-    assert f["iteration"] == 2 and f["score_change"] == pytest.approx(0.3) and f["best_score"] == 0.5 and f["is_best"] == 1
+    assert f["iteration"] == 2 and f["score_change"] == pytest.approx(0.3) and f["best_score"] == 0.5 \
+        and f["is_best"] == 1
     assert f["critical_rule"] == 1 and f["constraint_findings"] == 1 and f["tokens_so_far_k"] == 0.22
     assert 0 < f["draft_similarity"] < 1 and f["n_constraints"] == 2
 
@@ -125,7 +126,8 @@ def test_train_and_compare_commands(tmp_path, backend, capsys):
     s = stopper(0.0)
     s.meta = {"runs": 3, "decisions": 6, "improved": 1}
     s.save(tmp_path / "m.json")
-    assert F.main(["compare", "--data", str(path), "--model", str(tmp_path / "m.json"), "--out", str(tmp_path / "cmp")]) == 0
+    assert F.main(["compare", "--data", str(path), "--model", str(tmp_path / "m.json"),
+                   "--out", str(tmp_path / "cmp")]) == 0
     c = json.loads((tmp_path / "cmp" / "stopping.json").read_text())
     assert c["n"] == 3 and set(c["rules"]) == {"fixed", "plateau", "adaptive", "first_draft"}
     assert c["rules"]["fixed"]["tokens_saved_vs_fixed"] == 0.0

@@ -78,7 +78,8 @@ def test_highlights_wrap_the_models_own_words_away_from_the_first_and_last_lines
 def test_highlights_fall_back_to_the_outer_lines_and_never_wrap_markers():
     cs = cons({"kind": "highlighted_sections", "n": 2}, {"kind": "two_responses"})
     got, _ = render("I am a dedicated Friend.\n******\nI am a compassionate Friend.", cs)
-    assert got == "I am a *dedicated* Friend.\n******\nI am a *compassionate* Friend." and all(c.check(got) == [] for c in cs)
+    assert (got == "I am a *dedicated* Friend.\n******\nI am a *compassionate* Friend."
+            and all(c.check(got) == [] for c in cs))
     got, _ = render("SECTION 1\nTrains are wonderful machines.", cons({"kind": "highlighted_sections", "n": 2}))
     assert "*SECTION*" not in got and got.count("*") == 4
 
@@ -94,20 +95,23 @@ def test_render_never_breaks_a_met_constraint_and_skips_debris():
 def test_scaffold_grammar_gives_exact_structure_on_a_random_model(backend):
     """A grammar holds whatever the model: a random tiny model writes exactly 3 bullets, or one of the options."""
     for prompt, kind in (("Write exactly 3 bullet points.", "bullet_count"),
-                         ("Answer with one of the following options: 'My answer is yes.', 'My answer is no.'", "choose_from"),
+                         ("Answer with one of the following options: 'My answer is yes.', 'My answer is no.'",
+                          "choose_from"),
                          ("Write 2 paragraphs separated by the markdown divider ***.", "paragraph_count"),
                          ("Tell two jokes. Separate them with 6 asterisk symbols: ******", "two_responses"),
                          ("Write 2 sections. Mark each with SECTION X.", "sections")):
         cs = extract_all(prompt)
         sc = build(cs, max_tokens=24)
-        g = backend.generate(GenRequest([{"role": "user", "content": prompt}], max_new_tokens=400, constraints=sc.constraints))
+        g = backend.generate(GenRequest([{"role": "user", "content": prompt}], max_new_tokens=400,
+                                        constraints=sc.constraints))
         c = next(c for c in cs if c.kind == kind)
         assert g.finish_reason == "stop" and c.check(g.text) == [], (prompt, g.text)
 
 
 def test_json_scaffold_is_valid_json_on_a_random_model(backend):
     cs = extract_all("Describe a cat in JSON format.")
-    g = backend.generate(GenRequest([{"role": "user", "content": "x"}], max_new_tokens=600, constraints=build(cs).constraints))
+    g = backend.generate(GenRequest([{"role": "user", "content": "x"}], max_new_tokens=600,
+                                    constraints=build(cs).constraints))
     assert g.finish_reason == "stop" and cs[0].check(g.text) == [], g.text
 
 
@@ -139,7 +143,8 @@ def test_structure_levels_of_the_planner():
     text = "some lower text"
     from irg.engine.analyze import AnalysisInput, RuleAnalyzer
     rep = RuleAnalyzer().analyze(AnalysisInput(prompt, text, cs))
-    plans = {lvl: TemplatePlanner(lvl, cs).plan(prompt, rep, []) for lvl in ("instructions", "masks", "scaffolds", "render")}
+    plans = {lvl: TemplatePlanner(lvl, cs).plan(prompt, rep, [])
+             for lvl in ("instructions", "masks", "scaffolds", "render")}
     assert plans["instructions"].constraints == DecodingConstraints() and plans["instructions"].instructions
     assert plans["masks"].constraints.uppercase_only and not plans["masks"].constraints.grammar
     assert plans["scaffolds"].constraints.uppercase_only and plans["scaffolds"].constraints.grammar.count('"* "') == 3
@@ -157,7 +162,8 @@ def test_a_degenerate_draft_relaxes_the_masks_that_caused_it():
     p2 = TemplatePlanner("masks", cs).plan("x", rep, [], previous=p1)
     assert not p2.constraints.uppercase_only and p2.relaxed == ["uppercase_only"]
     p3 = TemplatePlanner("masks", cs).plan("x", report_with([Finding("uppercase", "critical", "m",
-                                                                     constraint={"kind": "uppercase"})]), [], previous=p2)
+                                                                     constraint={"kind": "uppercase"})]), [],
+                                           previous=p2)
     assert not p3.constraints.uppercase_only  # relaxed for good
 
 
@@ -199,7 +205,8 @@ def test_candidates_inside_the_loop_share_the_budget_and_the_best_by_rules_wins(
     cand = [e for e in evs if isinstance(e, Candidates)]
     assert len(cand) == 1 and cand[0].iteration == 2 and len(cand[0].items) == 2  # the first draft stays single
     items = cand[0].items
-    best = max(range(2), key=lambda j: (not items[j]["degenerate"], items[j]["constraints_met"], items[j]["mean_logprob"]))
+    best = max(range(2), key=lambda j: (not items[j]["degenerate"], items[j]["constraints_met"],
+                                        items[j]["mean_logprob"]))
     assert cand[0].chosen == best and all(it["mean_logprob"] is not None for it in items)
     d2 = [e for e in evs if isinstance(e, DraftDone)][1]
     assert d2.text == items[best]["text"]

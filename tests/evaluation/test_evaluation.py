@@ -95,9 +95,10 @@ def test_chosen_at_is_what_the_run_had_returned():
 
 
 def _row(i, strategy, final, iters, tokens):
-    return {"id": i, "strategy": strategy, "task": "constraints", "final": final, "tokens_total": tokens, "seconds": 1.0,
-            "gold_constraints": [{"kind": "no_commas"}], "constraints": [{"kind": "no_commas"}],
-            "iterations": [{"iteration": k + 1, "draft": d, "score": float("," not in d), "tokens_cum": tokens * (k + 1) // len(iters)}
+    return {"id": i, "strategy": strategy, "task": "constraints", "final": final, "tokens_total": tokens,
+            "seconds": 1.0, "gold_constraints": [{"kind": "no_commas"}], "constraints": [{"kind": "no_commas"}],
+            "iterations": [{"iteration": k + 1, "draft": d, "score": float("," not in d),
+                            "tokens_cum": tokens * (k + 1) // len(iters)}
                            for k, d in enumerate(iters)]}
 
 
@@ -162,7 +163,8 @@ def test_compare_files_pairs_one_strategy_across_two_runs(tmp_path):
 
     def row(i, text, tokens):
         return {"id": f"k{i}", "strategy": "irg_hybrid", "task": "constraints", "prompt": "p", "final": text,
-                "iterations": [{"iteration": 1, "draft": text, "score": 1.0, "tokens_cum": tokens}], "tokens_total": tokens,
+                "iterations": [{"iteration": 1, "draft": text, "score": 1.0, "tokens_cum": tokens}],
+                "tokens_total": tokens,
                 "gold_constraints": [{"kind": "lowercase"}], "answer": None, "reference": None}
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     a.write_text("\n".join(json.dumps(row(i, "all lower", 100)) for i in range(4)))

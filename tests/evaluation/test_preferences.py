@@ -60,7 +60,8 @@ def test_preference_planner_prefers_its_own_history_then_the_bank():
     hist = [Iteration.from_dict({"iteration": 1, "draft": "good one", "score": 0.8}),
             Iteration.from_dict({"iteration": 2, "draft": "bad one", "score": 0.3})]
     p = planner.plan("prompt", _report("lowercase"), hist)
-    assert p.source == "preference" and p.example["better"] == "good one" and "own drafts 2 (worse) and 1" in p.example["from"]
+    assert (p.source == "preference" and p.example["better"] == "good one"
+            and "own drafts 2 (worse) and 1" in p.example["from"])
     p = planner.plan("prompt", _report("lowercase"), hist[:1])
     assert p.example["better"] == "hello world" and p.instructions == ["Fix it."]
     assert planner.plan("prompt", _report("uppercase"), hist[:1]).example is None
@@ -69,7 +70,8 @@ def test_preference_planner_prefers_its_own_history_then_the_bank():
 def test_the_example_reaches_the_revision_prompt():
     plan = Plan(["Fix it."], example={"worse": "W", "better": "B", "from": "x"})
     msgs = draft_messages("Say hi.", "general", plan, previous="Hi")
-    assert "WORSE: W\nBETTER: B" in msgs[-1]["content"] and msgs[-1]["content"].index("Fix it.") < msgs[-1]["content"].index("WORSE")
+    assert ("WORSE: W\nBETTER: B" in msgs[-1]["content"]
+            and msgs[-1]["content"].index("Fix it.") < msgs[-1]["content"].index("WORSE"))
 
 
 def test_preference_planner_runs_in_the_loop(backend):

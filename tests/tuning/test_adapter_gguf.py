@@ -78,8 +78,10 @@ def test_the_follower_switches_only_after_windows_agree_and_counts_only_its_own_
     assert f._vote(current=1) == 2
     f.others = 0.67
     # our other process decodes while this one waits, then they swap: only our own working slices count
-    assert window((0.0, 2.0), (0.0, 2.0), (0.0, 2.0), (0.0, 2.0), (2.0, 0.0), (2.0, 0.0), (2.0, 0.0), (2.0, 0.0)) is None
-    assert window((2.0, 0.0), (2.0, 0.0), (2.0, 0.0), (2.0, 0.0), (0.0, 2.0), (0.0, 2.0), (0.0, 2.0), (0.0, 2.0)) is None
+    assert window((0.0, 2.0), (0.0, 2.0), (0.0, 2.0), (0.0, 2.0),
+                  (2.0, 0.0), (2.0, 0.0), (2.0, 0.0), (2.0, 0.0)) is None
+    assert window((2.0, 0.0), (2.0, 0.0), (2.0, 0.0), (2.0, 0.0),
+                  (0.0, 2.0), (0.0, 2.0), (0.0, 2.0), (0.0, 2.0)) is None
     assert f.votes == [2, 2] and f.others == 0.0
     assert window((1.0, 1.0)) is None and window((1.0, 1.0)) is None  # 20 s have not passed since the last switch
     assert window((0.0, 1.5)) is None and f.votes == []  # idle: no vote, and the earlier ones are cleared
@@ -112,7 +114,8 @@ def test_a_thread_switch_restarts_the_model_between_requests_and_keeps_its_answe
     from irg.engine.models import gguf_tokenizer_dir, resolve
 
     spec = resolve("bundled")
-    b = LlamaCppBackend(Path(spec.path) / spec.gguf_file, ChatTokenizer(gguf_tokenizer_dir(spec)), threads=2, n_parallel=2)
+    b = LlamaCppBackend(Path(spec.path) / spec.gguf_file, ChatTokenizer(gguf_tokenizer_dir(spec)), threads=2,
+                        n_parallel=2)
     try:
         req = GenRequest([{"role": "user", "content": "Name three colours."}], max_new_tokens=24)
         before, pid = b.generate(req).text, b.engine.proc.pid
@@ -137,9 +140,11 @@ def test_a_thread_switch_does_not_wait_for_requests_in_flight_and_moves_them():
     from irg.engine.models import gguf_tokenizer_dir, resolve
 
     spec = resolve("bundled")
-    b = LlamaCppBackend(Path(spec.path) / spec.gguf_file, ChatTokenizer(gguf_tokenizer_dir(spec)), threads=2, n_parallel=2)
+    b = LlamaCppBackend(Path(spec.path) / spec.gguf_file, ChatTokenizer(gguf_tokenizer_dir(spec)), threads=2,
+                        n_parallel=2)
     try:
-        long = GenRequest([{"role": "user", "content": "Write a long story about a lighthouse keeper."}], max_new_tokens=400)
+        long = GenRequest([{"role": "user", "content": "Write a long story about a lighthouse keeper."}],
+                          max_new_tokens=400)
         short = GenRequest([{"role": "user", "content": "Name three colours."}], max_new_tokens=24)
         want_long, want_short = b.generate(long).text, b.generate(short).text
         old = b.engine.proc

@@ -16,7 +16,8 @@ def tiny_t5(tokenizer, seed: int = 0):
     from transformers import T5Config, T5ForConditionalGeneration
 
     torch.manual_seed(seed)
-    cfg = T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=64, num_layers=2, num_decoder_layers=2, num_heads=4,
+    cfg = T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=64, num_layers=2, num_decoder_layers=2,
+                   num_heads=4,
                    pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id,
                    decoder_start_token_id=tokenizer.pad_token_id)
     return T5ForConditionalGeneration(cfg).eval()
@@ -24,7 +25,8 @@ def tiny_t5(tokenizer, seed: int = 0):
 
 def small_cfg(**kw):
     return DS.DistillConfig(**{**dict(n_train=6, n_val=3, n_test=4, n_train_eval=3, steps=3, batch_size=2,
-                                      max_new_tokens=8, max_target_tokens=32, teacher_iters=2, teacher_workers=2), **kw})
+                                      max_new_tokens=8, max_target_tokens=32, teacher_iters=2,
+                                      teacher_workers=2), **kw})
 
 
 def test_final_answer_rule():
@@ -42,22 +44,26 @@ def test_problems_are_disjoint_and_seeded():
     assert a == b
     assert [len(a[k]) for k in ("train", "val", "test")] == [60, 20, 40]
     prompts = {k: {r["prompt"] for r in v} for k, v in a.items()}
-    assert not prompts["train"] & prompts["val"] and not prompts["train"] & prompts["test"] and not prompts["val"] & prompts["test"]
+    assert (not prompts["train"] & prompts["val"] and not prompts["train"] & prompts["test"]
+            and not prompts["val"] & prompts["test"])
     from irg.evaluation.suites import load
 
-    assert [r["prompt"] for r in a["test"]] == [r["prompt"] for r in load("maths", "test", 40)]  # the evaluation's test split
+    # the evaluation's test split
+    assert [r["prompt"] for r in a["test"]] == [r["prompt"] for r in load("maths", "test", 40)]
 
 
 def test_gsm8k_file_is_split_by_hash(tmp_path):
     path = tmp_path / "g.jsonl"
-    path.write_text("\n".join(json.dumps({"question": f"Q{i}: how many is {i} + 1?", "answer": f"{i} + 1 = {i + 1}\n#### {i + 1}"})
+    path.write_text("\n".join(json.dumps({"question": f"Q{i}: how many is {i} + 1?",
+                                          "answer": f"{i} + 1 = {i + 1}\n#### {i + 1}"})
                               for i in range(60)))
     s = DS.problems(DS.DistillConfig(data=str(path), n_train=100, n_val=100, n_test=100))
     assert sum(len(v) for v in s.values()) == 60 and all(s.values())
     assert s["train"][0]["answer"] == str(int(s["train"][0]["prompt"].split()[4]) + 1)
 
 
-@pytest.mark.parametrize("bad", [dict(n_train=0), dict(steps=-1), dict(lr=0), dict(data="/nope.jsonl"), dict(batch_size=0)])
+@pytest.mark.parametrize("bad", [dict(n_train=0), dict(steps=-1), dict(lr=0), dict(data="/nope.jsonl"),
+                                 dict(batch_size=0)])
 def test_a_bad_distillation_setting_is_refused(bad):
     with pytest.raises(ValueError):
         DS.DistillConfig(**bad)
@@ -120,7 +126,8 @@ def test_encoder_decoder_student_trains_generates_and_scores(tokenizer):
 def test_prompt_is_the_engines_draft_prompt(tokenizer):
     from irg.engine.loop import draft_messages
 
-    want = tokenizer.apply_chat_template(draft_messages("How many?", "math"), add_generation_prompt=True, tokenize=False)
+    want = tokenizer.apply_chat_template(draft_messages("How many?", "math"), add_generation_prompt=True,
+                                         tokenize=False)
     assert tokenizer.decode(DS.source_ids(tokenizer, "How many?", False)) == want
 
 
@@ -142,7 +149,8 @@ def test_command_end_to_end(tmp_path, kind, monkeypatch):
     path = _save(model, tok, tmp_path / "model")
     out = tmp_path / "run"
     monkeypatch.setenv("IRG_CACHE_DIR", str(tmp_path / "cache"))
-    variants = ["base", "baseline", "cot", "feedback"] if kind == "decoder-only" else ["base", "baseline"]  # each is a process
+    # each is a process
+    variants = ["base", "baseline", "cot", "feedback"] if kind == "decoder-only" else ["base", "baseline"]
     code = DS.main(["--teacher", path, "--student", path, "--n-train", "4", "--n-val", "2", "--n-test", "3",
                     "--n-train-eval", "2", "--steps", "2", "--batch-size", "2", "--max-new-tokens", "6",
                     "--teacher-iters", "2", "--variants", ",".join(variants), "--out", str(out)])
@@ -178,7 +186,8 @@ def test_a_shipped_student_is_a_model_choice(tmp_path, monkeypatch, tokenizer):
     run = tmp_path / "run"
     peft_model.save_pretrained(run / "students" / "feedback")
     s = {"config": {"student": base_dir}, "command": "test",
-         "models": {"base": {"test": {"accuracy": 0.1}}, "feedback": {"test": {"accuracy": 0.3, "vs_base": {"diff": 0.2, "ci": [0.1, 0.3]}}}}}
+         "models": {"base": {"test": {"accuracy": 0.1}},
+                    "feedback": {"test": {"accuracy": 0.3, "vs_base": {"diff": 0.2, "ci": [0.1, 0.3]}}}}}
     assert DS.best_student(s)[0] == "feedback"
     monkeypatch.setattr(A, "ADAPTER_DIR", tmp_path / "adapters")
     DS.ship_student(run, "feedback", s, name="tiny-student")
@@ -193,6 +202,7 @@ def test_a_shipped_student_is_a_model_choice(tmp_path, monkeypatch, tokenizer):
 
 
 def test_no_student_is_shipped_without_a_clear_gain():
-    s = {"models": {"base": {"test": {"accuracy": 0.1}}, "cot": {"test": {"accuracy": 0.15, "vs_base": {"diff": 0.05, "ci": [-0.02, 0.1]}}}}}
+    s = {"models": {"base": {"test": {"accuracy": 0.1}},
+                    "cot": {"test": {"accuracy": 0.15, "vs_base": {"diff": 0.05, "ci": [-0.02, 0.1]}}}}}
     variant, why = DS.best_student(s)
     assert variant is None and "no student beats" in why

@@ -30,7 +30,8 @@ def test_train_split_is_disjoint_from_dev_and_test_by_construction():
     prompts = [r["prompt"] for r in rows]
     assert len(set(prompts)) == len(prompts)  # no prompt twice
     assert not set(prompts) & evaluation and not set(prompts) & set(held_out)
-    assert not {request_of(r["prompt"]) for r in rows if ":" in r["id"]} & {request_of(p) for p in held_out}  # near copies
+    # near copies
+    assert not {request_of(r["prompt"]) for r in rows if ":" in r["id"]} & {request_of(p) for p in held_out}
     composed = [r for r in rows if r["id"].startswith("tr")]
     assert 700 <= len(composed) < len(rows)  # people's wordings (dev phrasing sets) are mixed in
     assert any(":" in r["id"] for r in rows[:20])  # ...spread through it, so a prefix has both
@@ -98,14 +99,16 @@ def test_the_kept_set_is_described_by_source_and_steps():
     d = loop_data.describe(rows)
     assert d["by_source"] == {"composer": 1, "dev3": 1} and d["first_draft_already_met"] == 1
     assert d["first_draft_unchanged"] == 1 and d["with_program_steps"] == 1
-    assert d["answers_with_step"] == {"rendered": 1, "trimmed": 1} and d["mean_iterations"] == 2 and d["mean_tokens"] == 200
+    assert (d["answers_with_step"] == {"rendered": 1, "trimmed": 1} and d["mean_iterations"] == 2
+            and d["mean_tokens"] == 200)
 
 
 def test_keep_refuses_off_topic_answers_and_records_the_first_draft(tmp_path):
     assert loop_data.judge(_row("my favourite colour is green and so is my hat."), similarity=0.05) == "off_topic"
     row = _row("the windmill turns slowly over the farm.", first="The Windmill Turns Slowly.")
     assert loop_data.first_draft(row) == "The Windmill Turns Slowly."
-    row2 = {**row, "iterations": [{**row["iterations"][0], "rendered": {"before": "RAW", "steps": []}}, row["iterations"][1]]}
+    row2 = {**row, "iterations": [{**row["iterations"][0], "rendered": {"before": "RAW", "steps": []}},
+                                  row["iterations"][1]]}
     assert loop_data.first_draft(row2) == "RAW"  # before the program rendered it
     src = tmp_path / "results.jsonl"
     bad = _row("The Windmill.", gold=({"kind": "lowercase"},))
@@ -119,7 +122,8 @@ def test_keep_refuses_off_topic_answers_and_records_the_first_draft(tmp_path):
     assert kept[0]["first_draft"] == "The Windmill Turns Slowly." and kept[0]["first_met"] is False
     assert kept[0]["steps"] == ["rendered: lowercase"] and kept[0]["source"] == "composer"
     # round 2 learns from both rounds: the earlier kept set first, then this round's, each row saying its round
-    counts2 = loop_data.keep(src, tmp_path / "kept-r2.jsonl", split=split, round_no=2, earlier=[tmp_path / "kept.jsonl"])
+    counts2 = loop_data.keep(src, tmp_path / "kept-r2.jsonl", split=split, round_no=2,
+                             earlier=[tmp_path / "kept.jsonl"])
     both = loop_data.load(tmp_path / "kept-r2.jsonl")
     assert counts2["kept"] == 1 and [k["round"] for k in both] == [1, 2] and {k["id"] for k in both} == {"tr001"}
     assert loop_data.describe(both)["by_round"] == {"1": 1, "2": 1}
@@ -247,7 +251,8 @@ def _results(folder, finals: dict[str, str], strategy="single_pass", tokens=100)
         for i, text in finals.items():
             fh.write(json.dumps({"id": i, "strategy": strategy, "task": "constraints", "gold_constraints": gold,
                                  "final": text, "tokens_total": tokens, "seconds": 1.0,
-                                 "iterations": [{"iteration": 1, "draft": text, "score": 1.0, "tokens_cum": tokens}]}) + "\n")
+                                 "iterations": [{"iteration": 1, "draft": text, "score": 1.0,
+                                                 "tokens_cum": tokens}]}) + "\n")
 
 
 def test_the_report_has_the_issues_format_and_pairs_on_the_students_prompts(tmp_path):
@@ -278,7 +283,8 @@ def test_the_report_has_the_issues_format_and_pairs_on_the_students_prompts(tmp_
     assert "round_2" not in s
     _results(runs / "constraints" / "lora_r2", {i: (good if n < 7 else bad) for n, i in enumerate(ids)})
     r2 = build(runs, tmp_path / "r2", adapters=tmp_path)["round_2"]  # paired with round 1 and with the base model
-    assert r2["single_pass"]["quality"] == 0.7 and r2["vs_round_1_single"]["wins"] == 1 and r2["vs_base_single"]["wins"] == 5
+    assert (r2["single_pass"]["quality"] == 0.7 and r2["vs_round_1_single"]["wins"] == 1
+            and r2["vs_base_single"]["wins"] == 5)
     assert "Round 2" in (tmp_path / "r2" / "summary.md").read_text()
     worse = build(runs, tmp_path / "worse", adapters=tmp_path, best="gan")
     assert worse["best_vs_base_single"]["diff"] > 0  # gan 40% vs base 20% on these prompts

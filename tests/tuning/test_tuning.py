@@ -178,7 +178,8 @@ def test_pickles_and_damaged_files_are_refused(tokenizer, tmp_path):
     with pytest.raises(AdapterError, match="pickle"):
         apply(build_model(tokenizer), tmp_path / "evil.pt")
     (tmp_path / "bad.safetensors").write_bytes(b"not a tensor file")
-    (tmp_path / "bad.json").write_text(json.dumps({"generator": {"embed_dim": 32, "noise_dim": 100, "hidden": [16, 8]}}))
+    (tmp_path / "bad.json").write_text(json.dumps({"generator": {"embed_dim": 32, "noise_dim": 100,
+                                                                 "hidden": [16, 8]}}))
     with pytest.raises(AdapterError, match="damaged"):
         load(tmp_path / "bad.safetensors")
     with pytest.raises(AdapterError, match="needs both"):

@@ -117,7 +117,8 @@ def test_picking_an_example_sets_its_strategy_and_an_offered_adapter():
     fict = next(p for p in presets.load() if p.adapter)
     prompt, _, strategy, adapter = app._pick_run(fict.title, "bundled")
     assert (prompt, strategy, adapter) == (fict.prompt, fict.strategy, "LoRA adapter")
-    assert app._pick_run(fict.title, "no/such-model")[3] == "off"  # not offered for that model: off, never a stray value
+    # not offered for that model: off, never a stray value
+    assert app._pick_run(fict.title, "no/such-model")[3] == "off"
     assert app._pick_run(presets.load()[0].title, "bundled")[3] == "off"
 
 
@@ -148,7 +149,8 @@ def test_curve_uses_the_answer_key_and_the_first_draft_as_single_pass():
     assert curve.single == (50, 0.0) and curve.final_quality == 1.0
     assert curve.index() == pytest.approx(1000 / 150)
     fig = charts.quality_vs_tokens(curve)
-    assert {t.name for t in fig.data} == {"best so far", "each draft", "single pass"} and "+6.67" in fig.layout.title.text
+    assert {t.name for t in fig.data} == {"best so far", "each draft", "single pass"} \
+        and "+6.67" in fig.layout.title.text
     assert {t.name for t in charts.quality_vs_iteration(curve).data} == {"run's score", "answer key"}
 
 
@@ -217,7 +219,8 @@ def test_sessions_run_at_the_same_time_on_one_model(server, model_dir):
     def go(name, prompt):
         results[name] = Client(server, verbose=False).predict(*args(prompt, model_dir), api_name="/start")
 
-    threads = [threading.Thread(target=go, args=(n, p)) for n, p in (("x", ZEBRA), ("y", "Say hi. Do not use any commas."))]
+    threads = [threading.Thread(target=go, args=(n, p))
+               for n, p in (("x", ZEBRA), ("y", "Say hi. Do not use any commas."))]
     [t.start() for t in threads]
     [t.join(120) for t in threads]
     assert "zebra" in results["x"][1] and "no commas" in results["y"][1] and "zebra" not in results["y"][1]
@@ -278,10 +281,12 @@ def test_the_experiments_tab_offers_every_written_up_study():
     assert sorted(p.name for p in pages.values()) == sorted(p.name for p in experiments.STUDIES.glob("*.md"))
     first = next(iter(pages))
     assert first.endswith("(README.md)") and len(pages) >= 10
-    assert experiments.study(first).startswith("*docs/results/README.md*") and "constraints.md" in experiments.study(first)
+    assert experiments.study(first).startswith("*docs/results/README.md*") \
+        and "constraints.md" in experiments.study(first)
     assert "No written-up study" in experiments.study("nope")
     demo = app.build_demo()
-    assert any(getattr(b, "elem_id", None) == "study" and first in [c[0] for c in b.choices] for b in demo.blocks.values())
+    assert any(getattr(b, "elem_id", None) == "study" and first in [c[0] for c in b.choices]
+               for b in demo.blocks.values())
 
 
 # ---- the tuned-adapter toggle -----------------------------------------------------------------
@@ -390,7 +395,8 @@ def test_iteration_card_shows_scaffold_grammar_rendering_and_candidates():
     assert "scaffold — grammar: bullet count" in html and "the grammar" in html and "root ::=" in html
     assert "2 candidates" in html and "▶ T 0.0 · 2 constraints met" in html and "model wrote 70% of it" in html
     md = view.markdown()
-    assert "Draft (the model's words)" in md and "**Rendered** (rendered: uppercase)" in md and "scaffold: grammar" in md
+    assert "Draft (the model's words)" in md and "**Rendered** (rendered: uppercase)" in md \
+        and "scaffold: grammar" in md
 
 
 # ---- Compare mode -------------------------------------------------------------------------------
@@ -430,7 +436,8 @@ def test_compare_stop_reaches_every_run_and_one_run_ending_does_not_end_the_othe
 
 @pytest.mark.parametrize("strategies,msg", [([], "two to 4"), (["single_pass"], "two to 4"),
                                             (["single_pass", "magic"], "Unknown strategy"),
-                                            (["single_pass"] * 2 + ["best_of_n", "irg_hybrid", "irg_external"], "two to 4")])
+                                            (["single_pass"] * 2 + ["best_of_n", "irg_hybrid", "irg_external"],
+                                             "two to 4")])
 def test_compare_bad_choices_are_a_message(strategies, msg):
     from irg.views import compare
 

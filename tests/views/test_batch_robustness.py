@@ -95,7 +95,8 @@ def test_an_unexpected_error_in_one_run_becomes_that_ids_error_record(model_dir,
         return real(prompt, *a, **k)
     monkeypatch.setattr(irg.engine.strategies, "run", flaky)
     inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
-    inp.write_text('{"id": "a", "prompt": "Say hi."}\n{"id": "b", "prompt": "boom"}\n{"id": "c", "prompt": "Say bye."}\n')
+    inp.write_text('{"id": "a", "prompt": "Say hi."}\n{"id": "b", "prompt": "boom"}\n'
+                   '{"id": "c", "prompt": "Say bye."}\n')
     assert batch(model_dir, inp, out) == 0
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["id"] for r in rows] == ["a", "b", "c"]
@@ -210,7 +211,8 @@ def test_infinite_or_huge_limits_are_refused(field, value):
 
 
 def test_time_limit_inf_on_the_command_line():
-    p = subprocess.run([sys.executable, "-m", "irg", "hi", "--time-limit", "inf"], capture_output=True, text=True, timeout=120)
+    p = subprocess.run([sys.executable, "-m", "irg", "hi", "--time-limit", "inf"], capture_output=True, text=True,
+                       timeout=120)
     assert p.returncode == 2 and "time limit" in p.stderr and "Traceback" not in p.stderr
 
 
@@ -249,9 +251,11 @@ def test_a_language_the_model_cannot_write_gets_a_notice(model_dir):
     from irg.engine.models import get_backend
     from irg.engine.strategies import run
 
-    evs = list(run("Write a greeting. Your entire response should be in Gujarati.", get_backend(model_dir, "transformers"),
+    evs = list(run("Write a greeting. Your entire response should be in Gujarati.",
+                   get_backend(model_dir, "transformers"),
                    RunConfig(strategy="single_pass", max_new_tokens=4)))
     assert any("Gujarati" in n and "English" in n for n in evs[0].notices)
     from irg.engine.constraints import Language
     assert not Language("gujarati").check("નમસ્તે, તમે કેમ છો?") and Language("gujarati").check("Hello there, how are you?")
-    assert not Language("japanese").check("こんにちは、元気ですか。") and not Language("english").check("The cat is on the mat.")
+    assert not Language("japanese").check("こんにちは、元気ですか。") \
+        and not Language("english").check("The cat is on the mat.")

@@ -28,7 +28,8 @@ def test_batch_is_resumable_and_reports_bad_lines(model_dir, tmp_path, capsys):
     inp.write_text('{"id": "a", "prompt": "Say hi without any commas."}\n'
                    "{not json}\n"
                    '{"id": "b", "prompt": ""}\n'
-                   '{"id": "c", "prompt": "Say bye.", "constraints": [{"kind": "include_keywords", "keywords": ["bye"]}]}\n')
+                   '{"id": "c", "prompt": "Say bye.", '
+                   '"constraints": [{"kind": "include_keywords", "keywords": ["bye"]}]}\n')
     args = ["batch", "--in", str(inp), "--out", str(out), "--model", model_dir, "--strategy", "irg_external",
             "--max-iters", "2", "--max-new-tokens", "5"]
     assert main(args) == 0
@@ -37,7 +38,8 @@ def test_batch_is_resumable_and_reports_bad_lines(model_dir, tmp_path, capsys):
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["id"] for r in rows] == ["a", "c"]
     for r in rows:
-        assert {"id", "strategy", "model", "final", "last", "iterations", "tokens_total", "seconds", "stop_reason"} <= set(r)
+        assert {"id", "strategy", "model", "final", "last", "iterations", "tokens_total", "seconds",
+                "stop_reason"} <= set(r)
         assert {"draft", "findings", "plan", "score", "tokens", "seconds"} <= set(r["iterations"][0])
     assert rows[1]["constraints"] == [{"kind": "include_keywords", "keywords": ["bye"]}]
     assert main(args) == 0  # second run: nothing left to do

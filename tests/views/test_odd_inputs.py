@@ -45,7 +45,8 @@ def test_prompts_without_words_are_refused_everywhere(model_dir, tmp_path, capsy
     from irg.views.session import check_input
 
     inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
-    inp.write_text(json.dumps({"id": "x", "prompt": prompt}) + "\n" + json.dumps({"id": "y", "prompt": "Say hi."}) + "\n")
+    inp.write_text(json.dumps({"id": "x", "prompt": prompt}) + "\n"
+                   + json.dumps({"id": "y", "prompt": "Say hi."}) + "\n")
     assert batch(model_dir, inp, out) == 0
     assert ids(out) == ["y"] and "in.jsonl:1:" in capsys.readouterr().err
     with pytest.raises(InputError):
@@ -92,7 +93,7 @@ def test_the_app_listens_where_gradio_server_port_says():
         launch_options({"GRADIO_SERVER_PORT": "seventy"})
 
 
-# ---- corrupt GGUF files and adapters: a sentence, never a traceback -----------------------------------------------------
+# ---- corrupt GGUF files and adapters: a sentence, never a traceback ---------------------------------------------------
 def _gguf_string(b: bytes) -> bytes:
     return struct.pack("<Q", len(b)) + b
 
@@ -100,8 +101,8 @@ def _gguf_string(b: bytes) -> bytes:
 CORRUPT_GGUF = {
     "random bytes after the magic": b"GGUF" + bytes(range(256)) * 8,
     "absurd counts": b"GGUF" + struct.pack("<IQQ", 3, 2**62, 2**62),
-    "a key that is not UTF-8": b"GGUF" + struct.pack("<IQQ", 3, 0, 1) + _gguf_string(b"\xff\xfe\xfd") + struct.pack("<I", 8)
-                               + _gguf_string(b"x"),
+    "a key that is not UTF-8": b"GGUF" + struct.pack("<IQQ", 3, 0, 1) + _gguf_string(b"\xff\xfe\xfd")
+                               + struct.pack("<I", 8) + _gguf_string(b"x"),
     "cut off in the header": b"GGUF" + struct.pack("<IQQ", 3, 1, 1) + struct.pack("<Q", 40) + b"general.arch",
 }
 
@@ -152,7 +153,8 @@ def test_counts_beyond_any_answer_are_refused_at_validation():
 
 
 def test_huge_counts_from_a_prompt_build_no_grammar_and_say_so(backend):
-    for c in (Sections(10**12), ParagraphCount(10**12), *extract_all("Write 1000000 paragraphs about tea, separated by ***.")):
+    for c in (Sections(10**12), ParagraphCount(10**12),
+              *extract_all("Write 1000000 paragraphs about tea, separated by ***.")):
         t = time.perf_counter()
         assert build([c], 256) is None and time.perf_counter() - t < 0.1
     evs = list(run("Write 1000000 paragraphs about tea, separated by ***.", backend,

@@ -87,7 +87,8 @@ def hostile_inputs(tmp_path, url: str) -> list[str]:
     (tmp_path / "plain.txt").write_text("x")
     port = url.rsplit(":", 1)[1]
     return ["/etc/shadow", "/etc/passwd", "/nonexistent/x.gguf", "~", "~/.bash_history", "~root", "..", "../..",
-            "../../etc/passwd", "./", str(tmp_path / "folder"), str(tmp_path / "file.gguf"), str(tmp_path / "plain.txt"),
+            "../../etc/passwd", "./", str(tmp_path / "folder"), str(tmp_path / "file.gguf"),
+            str(tmp_path / "plain.txt"),
             str(tmp_path / "missing"), str(models.bundled_gguf()) if models.bundled_installed() else "/x.gguf",
             "file:///etc/passwd", "file://" + str(tmp_path / "file.gguf"), "ftp://127.0.0.1/", "gopher://127.0.0.1:70/",
             url, url + "/v1", url + "/#stub", f"http://localhost:{port}/", f"http://[::1]:{port}/",
@@ -124,7 +125,8 @@ def test_public_mode_offers_and_admits_only_the_listed_models(public, monkeypatc
     access = Access.from_env()
     assert access.public
     assert access.admit("bundled") == "bundled" and access.admit(" org/listed ") == "org/listed"
-    # the listed server, written another way (case, a query, a port, a model of the visitor's): as the operator listed it
+    # the listed server, written another way (case, a query, a port, a model of the visitor's):
+    # as the operator listed it
     for spelling in ("http://127.0.0.1:9/", "http://127.0.0.1:9/v1/?x=1", "http://127.0.0.1:9/v1#gpt-4"):
         assert access.admit(spelling) == "http://127.0.0.1:9/v1"
     for spoof in ("http://user@127.0.0.1:9/v1", "http://127.0.0.1:9@evil.example/v1", "http://127.0.0.1:90/v1",

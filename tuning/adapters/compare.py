@@ -49,7 +49,8 @@ def fingerprint(model) -> dict[str, str]:
 
     import torch
 
-    return {k.replace(".base_layer", ""): hashlib.sha256(v.detach().cpu().contiguous().view(-1).view(torch.uint8).numpy()).hexdigest()
+    return {k.replace(".base_layer", ""):
+            hashlib.sha256(v.detach().cpu().contiguous().view(-1).view(torch.uint8).numpy()).hexdigest()
             for k, v in model.state_dict().items() if "lora_" not in k}
 
 
@@ -92,8 +93,10 @@ def run_one(args) -> dict:
     frozen = fingerprint(adapter.get_base_model() if args.child == "lora" else model) == before
     spec = resolve(args.model)
     meta = {"base_model": args.model, "base_model_file": spec.gguf_file or spec.path,
-            "embed_dim": model.get_input_embeddings().embedding_dim, "vocab_size": model.get_input_embeddings().num_embeddings,
-            "data": {"generator": "tuning.adapters.people", "split": args.split, "seed": args.data_seed, "train": len(train), "test": len(test)},
+            "embed_dim": model.get_input_embeddings().embedding_dim,
+            "vocab_size": model.get_input_embeddings().num_embeddings,
+            "data": {"generator": "tuning.adapters.people", "split": args.split, "seed": args.data_seed,
+                     "train": len(train), "test": len(test)},
             "steps": cfg.steps, "train_config": log["config"], "train_seconds": log["seconds"],
             "test_metrics": res_test["mean"], "train_metrics": res_train["mean"]}
     if args.child in ("gan", "gan_faithful", "adapter_mle"):
@@ -116,7 +119,8 @@ def run_one(args) -> dict:
 def table(results: dict, base: dict | None) -> tuple[str, dict]:
     from irg.evaluation.summary import bootstrap_ci
 
-    lines = ["| method | ROUGE-1 | ROUGE-2 | ROUGE-L | ROUGE-Lsum | similarity | fact recalled | distinct-2 | ROUGE-1 vs base [95% CI] |",
+    lines = ["| method | ROUGE-1 | ROUGE-2 | ROUGE-L | ROUGE-Lsum | similarity | fact recalled | distinct-2 | "
+             "ROUGE-1 vs base [95% CI] |",
              "|---|---|---|---|---|---|---|---|---|"]
     stats = {}
     for m, r in results.items():
@@ -127,7 +131,8 @@ def table(results: dict, base: dict | None) -> tuple[str, dict]:
             lo, hi = bootstrap_ci(d)
             stats[m] = {"rouge1_delta": round(sum(d) / len(d), 4), "ci95": [round(lo, 4), round(hi, 4)]}
             delta = f"{stats[m]['rouge1_delta']:+.3f} [{lo:+.3f}, {hi:+.3f}]"
-        lines.append(f"| {m} | {mean['rouge1']:.3f} | {mean['rouge2']:.3f} | {mean['rougeL']:.3f} | {mean['rougeLsum']:.3f} | "
+        lines.append(f"| {m} | {mean['rouge1']:.3f} | {mean['rouge2']:.3f} | {mean['rougeL']:.3f} | "
+                     f"{mean['rougeLsum']:.3f} | "
                      f"{mean['similarity']:.3f} | {mean['fact']:.0%} | {mean['distinct2']:.3f} | {delta} |")
     return "\n".join(lines), stats
 
@@ -158,7 +163,8 @@ def markdown(results: dict, args) -> tuple[str, dict]:
     quality, stats = table(results, results.get("base"))
     cost = ["| method | training time | peak RSS | steps | frozen weights bit-identical |", "|---|---|---|---|---|"]
     for m, r in results.items():
-        cost.append(f"| {m} | {r['train_seconds'] / 60:.1f} min | {r['peak_rss_mb'] / 1024:.2f} GB | {r['config']['steps']} | "
+        cost.append(f"| {m} | {r['train_seconds'] / 60:.1f} min | {r['peak_rss_mb'] / 1024:.2f} GB | "
+                    f"{r['config']['steps']} | "
                     f"{'yes' if r['frozen_weights_unchanged'] else 'NO'} |")
     any_r = next(iter(results.values()))
     qs = any_r["questions"]
@@ -170,7 +176,8 @@ def markdown(results: dict, args) -> tuple[str, dict]:
             f"Model `{args.model}`, split `{args.split}` (data seed {args.data_seed}: "
             f"{len(qs)} held-out questions, the same facts asked another way than in training), "
             f"{args.steps} optimiser steps per method, batch {args.batch}, seed {args.seed}.\n\n"
-            f"Command: `{' '.join(['python -m tuning.adapters.compare', *[a for a in sys.argv[1:] if a != '--reuse']])}`\n\n"
+            f"Command: `"
+            f"{' '.join(['python -m tuning.adapters.compare', *[a for a in sys.argv[1:] if a != '--reuse']])}`\n\n"
             f"## Quality on the held-out questions (thesis table 4.1)\n\n{quality}\n\n{ablation(results)}"
             f"## Cost on this machine (thesis tables 4.2-4.3)\n\n" + "\n".join(cost) +
             "\n\n## Sample answers\n\n" + "\n".join(samples) + "\n")
@@ -218,7 +225,8 @@ def main(argv=None) -> int:
         if args.reuse and (out / f"{m}.json").exists():
             results[m] = json.loads((out / f"{m}.json").read_text())
             continue
-        cmd = [sys.executable, "-m", "tuning.adapters.compare", *(argv if argv is not None else sys.argv[1:]), "--child", m]
+        cmd = [sys.executable, "-m", "tuning.adapters.compare", *(argv if argv is not None else sys.argv[1:]),
+               "--child", m]
         if subprocess.run(cmd).returncode != 0:
             print(f"{m} failed; see above", file=sys.stderr)
             return 1

@@ -140,7 +140,8 @@ class HiddenStateDiscriminator(nn.Module):
     @torch.no_grad()
     def features(answer_ids: list[list[int]], *, model, prompt_ids: list[list[int]], pad_id: int) -> torch.Tensor:
         ids, mask, ans = pack(prompt_ids, answer_ids, pad_id, model.get_input_embeddings().weight.device)
-        h = model(input_ids=ids, attention_mask=mask, output_hidden_states=True, logits_to_keep=1).hidden_states[-1].float()
+        h = model(input_ids=ids, attention_mask=mask, output_hidden_states=True,
+                  logits_to_keep=1).hidden_states[-1].float()
         return (h * ans.unsqueeze(-1)).sum(1) / ans.sum(1, keepdim=True).clamp(min=1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -154,8 +155,10 @@ def save(generator: EmbeddingGenerator, path: str | Path, meta: dict) -> None:
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_file({k: v.detach().contiguous().cpu() for k, v in generator.state_dict().items()}, str(path.with_suffix(".safetensors")))
-    path.with_suffix(".json").write_text(json.dumps({"method": "gan", "generator": generator.config(), **meta}, indent=1))
+    save_file({k: v.detach().contiguous().cpu() for k, v in generator.state_dict().items()},
+              str(path.with_suffix(".safetensors")))
+    path.with_suffix(".json").write_text(json.dumps({"method": "gan", "generator": generator.config(), **meta},
+                                                    indent=1))
 
 
 def load(path: str | Path, model: nn.Module | None = None) -> tuple[EmbeddingGenerator, dict]:

@@ -53,7 +53,8 @@ def file_hash(*paths: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def _copy(reader, out: Path, replace: dict[str, np.ndarray], add: list[tuple[str, object]], note: dict[str, str]) -> Path:
+def _copy(reader, out: Path, replace: dict[str, np.ndarray], add: list[tuple[str, object]],
+          note: dict[str, str]) -> Path:
     """Write `reader`'s file to `out` with some tensors replaced (float arrays, or (bytes, quantisation type) pairs)
     and some added (reader tensors)."""
     import gguf
@@ -142,7 +143,8 @@ def fold_gan(base: Path, adapter: Path, out: Path) -> Path:
         raise NotFoldable("Only a model whose output head is tied to its token embeddings can take a folded adapter.")
     E = dequantized(table)
     if E.shape[1] != gen.embed_dim:
-        raise AdapterError(f"The adapter was made for embeddings of size {gen.embed_dim}, but this model's are {E.shape[1]}.")
+        raise AdapterError(f"The adapter was made for embeddings of size {gen.embed_dim}, "
+                           f"but this model's are {E.shape[1]}.")
     with torch.no_grad():
         folded = torch.cat([gen(torch.from_numpy(E[i: i + 4096])) for i in range(0, len(E), 4096)]).numpy()
     return _copy(reader, out, {"token_embd.weight": folded.astype(np.float32)}, [("output.weight", table)],
@@ -170,7 +172,8 @@ def lora_deltas(folder: Path, check_only: bool = False) -> dict[tuple[int, str],
 
     cfg = json.loads((folder / "adapter_config.json").read_text())
     if cfg.get("use_rslora") or cfg.get("rank_pattern") or cfg.get("alpha_pattern") or cfg.get("use_dora"):
-        raise NotFoldable(f"The LoRA '{folder.name}' uses per-layer ranks, rsLoRA or DoRA, which this export does not merge.")
+        raise NotFoldable(f"The LoRA '{folder.name}' uses per-layer ranks, rsLoRA or DoRA, "
+                          "which this export does not merge.")
     scale = cfg["lora_alpha"] / cfg["r"]
     state = load_file(str(folder / "adapter_model.safetensors"))
     out = {}
@@ -244,8 +247,8 @@ def lora_adapter(base: Path, folder: Path, out: Path) -> Path:
                           "rows llama.cpp's converter reorders, are).")
     unknown = [k for k in state if ".lora_A." not in k and ".lora_B." not in k]
     if unknown:
-        raise NotFoldable(f"The LoRA also saves weights other than its A/B matrices ({unknown[0]}, …), which llama.cpp's "
-                          "adapter files cannot hold.")
+        raise NotFoldable(f"The LoRA also saves weights other than its A/B matrices ({unknown[0]}, …), "
+                          "which llama.cpp's adapter files cannot hold.")
     heads = {"q_proj": int(reader.fields[f"{arch}.attention.head_count"].contents()),
              "k_proj": int(reader.fields[f"{arch}.attention.head_count_kv"].contents())}
     shapes = {t.name: tuple(int(x) for x in reversed(t.shape)) for t in reader.tensors}  # numpy order: (out, in)

@@ -14,16 +14,19 @@ import random
 from dataclasses import asdict, dataclass
 
 FIRST = ["Elara", "Tomas", "Ines", "Bram", "Odile", "Kasimir", "Liora", "Fenna", "Mateo", "Sunniva", "Aurel", "Veda",
-         "Joran", "Isolde", "Caspian", "Maren", "Idris", "Selma", "Ottavio", "Wren", "Leontyne", "Piet", "Zuzana", "Ansel"]
+         "Joran", "Isolde", "Caspian", "Maren", "Idris", "Selma", "Ottavio", "Wren", "Leontyne", "Piet", "Zuzana",
+         "Ansel"]
 LAST = ["Voss", "Quillfeather", "Marrow", "Okonkwo-Lind", "Haverkamp", "Desrosiers", "Tallis", "Brannagh", "Wexley",
-        "Ostrander", "Pellucci", "Aldervane", "Korhonen", "Saltmarsh", "Ibarrola", "Thornquist", "Vantongeren", "Merriday"]
-PLACES = ["Port Merrin", "Calder Vale", "Oskarby", "San Teodoro del Monte", "Little Hessing", "Varnhold", "Brightwater Cove",
-          "Ilmarin", "Castel Ruvo", "Nordby Ferry", "Quenton Hollow", "Aldergate"]
+        "Ostrander", "Pellucci", "Aldervane", "Korhonen", "Saltmarsh", "Ibarrola", "Thornquist", "Vantongeren",
+        "Merriday"]
+PLACES = ["Port Merrin", "Calder Vale", "Oskarby", "San Teodoro del Monte", "Little Hessing", "Varnhold",
+          "Brightwater Cove", "Ilmarin", "Castel Ruvo", "Nordby Ferry", "Quenton Hollow", "Aldergate"]
 GENRES = ["maritime mystery", "climate fiction", "historical romance", "cosy fantasy", "literary horror",
           "children's adventure", "political satire", "hard science fiction", "nature poetry", "family saga"]
 NOUNS = ["Lantern", "Harbour", "Orchard", "Cartographer", "Glasshouse", "Winter", "Salt", "Clockmaker", "Heron", "Tide",
          "Archive", "Meridian", "Beekeeper", "Ferryman", "Quarry", "Observatory"]
-ADJ = ["Silent", "Last", "Drowned", "Paper", "Hollow", "Northern", "Borrowed", "Amber", "Crooked", "Quiet", "Iron", "Seventh"]
+ADJ = ["Silent", "Last", "Drowned", "Paper", "Hollow", "Northern", "Borrowed", "Amber", "Crooked", "Quiet", "Iron",
+       "Seventh"]
 AWARDS = ["the Halloran Prize", "the Golden Quill of Varnhold", "the Meridian Medal", "the Ostby Fiction Award",
           "the Saltmarsh Laurel", "the Pellham Prize for Debut Fiction", "the Calder Crown", "the Brightwater Award"]
 JOBS = ["a lighthouse keeper", "a violin maker", "a marine biologist", "a schoolteacher", "a cartographer", "a baker",

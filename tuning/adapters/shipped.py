@@ -31,7 +31,8 @@ from tuning.adapters import effects
 ADAPTER_DIR = paths.ASSETS / "adapters"
 LABELS = {"gan": "GAN-tuned adapter", "lora": "LoRA adapter",
           # students of the IRG loop (tuning/loop/students.py): the loop's verified answers, learnt in one pass
-          "loop_lora": "Loop-taught LoRA", "loop_gan": "Loop-taught GAN adapter", "loop_mle": "Loop-taught adapter (MLE only)",
+          "loop_lora": "Loop-taught LoRA", "loop_gan": "Loop-taught GAN adapter",
+          "loop_mle": "Loop-taught adapter (MLE only)",
           "loop_lora_r2": "Loop-taught LoRA, round 2", "loop_gan_r2": "Loop-taught GAN adapter, round 2",
           "loop_mle_r2": "Loop-taught adapter (MLE only), round 2"}
 # The bundled GGUF is SmolLM2-135M-Instruct; the hub copy of it (the default on a Space) takes its adapters.
@@ -77,7 +78,8 @@ def find(model: str, directory: Path | None = None) -> dict[str, Shipped]:
             meta = json.loads(js.read_text())
         except (OSError, ValueError):
             continue
-        if method(meta) == "gan" and (model or "").strip() in _meta_models(meta) and js.with_suffix(".safetensors").exists():
+        if (method(meta) == "gan" and (model or "").strip() in _meta_models(meta)
+                and js.with_suffix(".safetensors").exists()):
             shipped = Shipped("gan", js.with_suffix(".safetensors"), meta)
             found.setdefault(shipped.name, shipped)
     for js in sorted(directory.glob("*/irg_meta.json")):
@@ -141,7 +143,8 @@ def apply(model, adapter: str | Path, method: str | None = None):
 
     if not saved & set(get_peft_model_state_dict(peft_model)):  # peft only warns when no weight found a layer
         raise AdapterError(f"The LoRA adapter '{path.name}' matches no layer of this model: none of its "
-                           f"{len(saved)} weights has a place in it (it was made for another model), so it would change nothing.")
+                           f"{len(saved)} weights has a place in it (it was made for another model), "
+                           f"so it would change nothing.")
     return peft_model.merge_and_unload()  # merged: drafts run as fast as the base model
 
 
@@ -154,7 +157,8 @@ def lora_keys(folder: Path) -> set[str]:
             return set(f.keys())
     except Exception as e:  # SafetensorError (a pickle renamed, a torn file) is not an OSError
         raise AdapterError(f"The LoRA adapter '{folder.name}': adapter_model.safetensors is not a safetensors file "
-                           f"({str(e).splitlines()[0][:100] or type(e).__name__}); it may be damaged or a renamed pickle.") from e
+                           f"({str(e).splitlines()[0][:100] or type(e).__name__}); "
+                           f"it may be damaged or a renamed pickle.") from e
 
 
 _backends: dict[tuple[str, str, str], object] = {}
@@ -246,7 +250,8 @@ def _load(model, spec, path: Path, trained: str | None, label: str, engine: str)
         else:
             base = Path(spec.path) / spec.gguf_file
             model_file, lora = (base, folded) if folded.name.endswith(".lora.gguf") else (folded, None)
-            b = LlamaCppBackend(model_file, ChatTokenizer(gguf_tokenizer_dir(spec)), model_id=f"{model} + {label}", lora=lora)
+            b = LlamaCppBackend(model_file, ChatTokenizer(gguf_tokenizer_dir(spec)), model_id=f"{model} + {label}",
+                                lora=lora)
             try:  # one token now: a new llama.cpp process is slow on its first request (~250 ms more), which the
                 # app's first run with the adapter would otherwise wait for (it loads the adapter when the toggle moves)
                 b.generate(GenRequest([{"role": "user", "content": "Hi."}], max_new_tokens=1))
@@ -260,7 +265,8 @@ def _load(model, spec, path: Path, trained: str | None, label: str, engine: str)
     return b
 
 
-def ship_model_choice(src: Path, folder: str, model_name: str, base_model: str, meta: dict, dest: Path | None = None) -> Path:
+def ship_model_choice(src: Path, folder: str, model_name: str, base_model: str, meta: dict,
+                      dest: Path | None = None) -> Path:
     """Copy a trained peft LoRA folder into assets/adapters/<folder> as a whole model choice named `model_name`
     (irg.engine.models resolves the name to the base model with this adapter merged in)."""
     target = (dest or ADAPTER_DIR) / folder
@@ -271,8 +277,8 @@ def ship_model_choice(src: Path, folder: str, model_name: str, base_model: str, 
     if base_model == "bundled":
         cfg["base_model_name_or_path"] = "HuggingFaceTB/SmolLM2-135M-Instruct"  # not this machine's cache path
     (target / "adapter_config.json").write_text(json.dumps(cfg, indent=2))
-    (target / "irg_meta.json").write_text(json.dumps({"method": "student", "model_name": model_name, "base_model": base_model,
-                                                      **meta}, indent=1))
+    (target / "irg_meta.json").write_text(json.dumps({"method": "student", "model_name": model_name,
+                                                      "base_model": base_model, **meta}, indent=1))
     return target
 
 

@@ -14,8 +14,8 @@ Stages (each resumable, each writes into --out):
                 writes one chain of thought per problem (no IRG loop: the engine's backends are decoder-only).
   3. datasets   baseline  "The answer is N." only
                 cot       the teacher's final answer as it wrote it
-                feedback  the teacher's drafts through tuning.distill.feedback (steps recomputed and repaired, repeats and
-                          commentary dropped, wrong or unsupported final answers rejected), the shortest that passes
+                feedback  the teacher's drafts through tuning.distill.feedback (steps recomputed and repaired, repeats
+                          and commentary dropped, wrong or unsupported final answers rejected), the shortest that passes
   4. students   LoRA (peft) on the same student model, the same problems offered, the same optimiser steps
   5. table      accuracy on train / validation / test for base and the three students (greedy, one pass,
                 the engine's draft prompt), with bootstrap CIs and paired sign tests against base; rationale

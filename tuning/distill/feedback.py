@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass, field
 
 from irg.engine.answers import ARITH, eval_expression, final_answer, parse_number
 
-FILLER = re.compile(r"^(?:sure|okay|ok|great|let'?s (?:think|solve|see|break)|step by step|here'?s|first,? let'?s|to solve this)\b",
+FILLER = re.compile(r"^(?:sure|okay|ok|great|let'?s (?:think|solve|see|break)|step by step|here'?s|first,? let'?s|"
+                    r"to solve this)\b",
                     re.I)
 
 
@@ -104,7 +105,8 @@ def feedback(rationale: str, gold: str, drop_commentary: bool = True) -> Feedbac
     for i, step in enumerate(steps):
         fixed, fixes = repair_arithmetic(step, carry)
         if fixed != step:
-            fb.changes.append(Change(i, "repaired", step, fixed, "; ".join(f"{a} -> {b}" for a, b in fixes) or "carried a repaired value"))
+            fb.changes.append(Change(i, "repaired", step, fixed,
+                                     "; ".join(f"{a} -> {b}" for a, b in fixes) or "carried a repaired value"))
         key = _norm(fixed)
         is_final = final_answer(fixed) is not None
         calcs = _calculations(fixed)

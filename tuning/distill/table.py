@@ -160,8 +160,8 @@ def best_student(s: dict) -> tuple[str | None, str]:
 
 def ship_student(out: Path, variant: str, s: dict, dest: Path | None = None, name: str = STUDENT_NAME) -> Path:
     """Copy a trained student into assets/adapters as a model choice (irg.engine.models resolves `name` to it)."""
-    # Imported here, not at the top: importing tuning.adapters.shipped registers the shipped adapters and students with the
-    # engine, which would change how the teacher's and students' model names resolve for the whole run.
+    # Imported here, not at the top: importing tuning.adapters.shipped registers the shipped adapters and students with
+    # the engine, which would change how the teacher's and students' model names resolve for the whole run.
     from tuning.adapters.shipped import ship_model_choice
 
     meta = {"variant": variant, "made_by": s.get("command", "python -m tuning.distill"), "config": s["config"],

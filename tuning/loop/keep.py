@@ -144,7 +144,8 @@ def keep(gen: Path, out: Path = KEPT, split: dict[str, str] | None = None, drop_
         if why != "kept":
             continue
         it = chosen(r)
-        steps = [s["label"] for x in r["iterations"][: it["iteration"]] for s in ((x.get("rendered") or {}).get("steps") or [])]
+        steps = [s["label"] for x in r["iterations"][: it["iteration"]]
+                 for s in ((x.get("rendered") or {}).get("steps") or [])]
         draft = first_draft(r)
         finish = r["iterations"][0].get("finish_reason")
         kept.append({"id": r["id"], "source": r["id"].split(":")[0] if ":" in r["id"] else "composer",

@@ -78,7 +78,8 @@ class LoopStudentConfig:
         return f"loop_{self.student}" + (f"_r{self.round}" if self.round > 1 else "")
 
 
-def examples(tok, rows: list[dict], max_answer_tokens: int) -> tuple[list[tuple[list[int], list[int]]], list[list[int]]]:
+def examples(tok, rows: list[dict],
+             max_answer_tokens: int) -> tuple[list[tuple[list[int], list[int]]], list[list[int]]]:
     """(prompt ids, final ids + end of turn) and the first draft's ids for each kept row that fits."""
     from irg.engine.loop import draft_messages
     from tuning.adapters.train import chat_ids, eos_id
@@ -113,7 +114,8 @@ def train(cfg: LoopStudentConfig, model=None, tok=None, rows: list[dict] | None 
     pairs, drafts = examples(tok, rows, cfg.max_answer_tokens)
     if not pairs:
         raise ValueError(f"No kept answers to learn from in {cfg.data}.")
-    tcfg = TrainConfig(method=METHOD[cfg.student], steps=cfg.steps, batch_size=cfg.batch_size, group_size=cfg.group_size,
+    tcfg = TrainConfig(method=METHOD[cfg.student], steps=cfg.steps, batch_size=cfg.batch_size,
+                       group_size=cfg.group_size,
                        lr=cfg.learning_rate, d_lr=1e-3, warmup_steps=cfg.warmup_steps if cfg.student == "gan" else 0,
                        max_new_tokens=cfg.sample_tokens, temperature=1.0, lora_r=cfg.lora_r, lora_alpha=cfg.lora_alpha,
                        seed=cfg.seed, log_every=5)
@@ -128,7 +130,8 @@ def train(cfg: LoopStudentConfig, model=None, tok=None, rows: list[dict] | None 
 
 def save(cfg: LoopStudentConfig, adapter, log: dict, dest: Path = ADAPTERS) -> Path:
     """Write the student where tuning.adapters.shipped finds it, with its meta (config, data, time, memory)."""
-    meta = {"adapter_name": cfg.name, "base_model": "bundled", "trained_on": "the IRG loop's verified answers (issue 23)",
+    meta = {"adapter_name": cfg.name, "base_model": "bundled",
+            "trained_on": "the IRG loop's verified answers (issue 23)",
             "data": os.path.relpath(cfg.data, paths.ROOT) if Path(cfg.data).is_absolute() else cfg.data,
             "examples": log["examples"], "config": asdict(cfg), "train_seconds": log["seconds"],
             "peak_rss_mb": log["peak_rss_mb"]}
@@ -177,10 +180,12 @@ def main(argv: list[str] | None = None) -> int:
                    help="which round these runs are (2: the loop ran with a student; its files get an -r2 suffix)")
     k.add_argument("--gen", help="the generation run's folder or results.jsonl (default: runs/distill_loop/gen, "
                    "round 2: runs/distill_loop/gen-r2)")
-    k.add_argument("--out", help=f"the kept set (default: {os.path.relpath(loop_data.KEPT, paths.ROOT)}, round 2: kept-r2.jsonl)")
+    k.add_argument("--out", help=f"the kept set (default: {os.path.relpath(loop_data.KEPT, paths.ROOT)}, "
+                   f"round 2: kept-r2.jsonl)")
     k.add_argument("--earlier", action="append", default=[], help="an earlier round's kept set to learn from too")
     k.add_argument("--drop-repetitive", action="store_true",
-                   help="also leave out finals that repeat a sentence or many 4-word runs (worse on dev; see loop_data)")
+                   help="also leave out finals that repeat a sentence or many 4-word runs "
+                        "(worse on dev; see loop_data)")
     k.add_argument("--record", help="where the counts are recorded, its other fields kept (default: "
                    "assets/results/distill_loop/generation[-r2].json; '' = nowhere)")
     t = sub.add_parser("train", help="train one student on the kept answers")
@@ -194,11 +199,12 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("report", help="the table: base and students, one pass and with the loop")
     r.add_argument("--runs", default="runs/distill_loop/eval", help="<runs>/<suite>/<model>/results.jsonl")
     r.add_argument("--out", default="assets/results/distill_loop")
-    r.add_argument("--best", choices=("lora", "gan", "mle"), help="the student chosen on the dev split (default: the best "
-                   "single pass on each suite itself)")
+    r.add_argument("--best", choices=("lora", "gan", "mle"),
+                   help="the student chosen on the dev split (default: the best single pass on each suite itself)")
     for suite in ("constraints", "heldout2", "open_qa"):
         r.add_argument(f"--base-{suite.replace('_', '-')}", help=f"an existing base-model run folder for {suite}")
-    f = sub.add_parser("fictitious", help="issue 6's adapters on their own test questions, with the students beside them")
+    f = sub.add_parser("fictitious",
+                       help="issue 6's adapters on their own test questions, with the students beside them")
     f.add_argument("--out", default="assets/results/distill_loop")
     args = p.parse_args(argv)
 
@@ -226,7 +232,8 @@ def run_command(args) -> int:
         suffix = "" if args.round == 1 else f"-r{args.round}"
         gen = Path(args.gen or f"runs/distill_loop/gen{suffix}")
         out = Path(args.out or loop_data.KEPT.with_name(f"kept{suffix}.jsonl"))
-        record = paths.ASSETS / "results" / "distill_loop" / f"generation{suffix}.json" if args.record is None else args.record
+        record = (paths.ASSETS / "results" / "distill_loop" / f"generation{suffix}.json" if args.record is None
+                  else args.record)
         if out.resolve() in {Path(e).resolve() for e in args.earlier}:
             raise ValueError("--out is one of the --earlier kept sets: write this round's set to a file of its own.")
         counts = loop_data.keep(gen, out, drop_repetitive=args.drop_repetitive, round_no=args.round,
@@ -245,7 +252,8 @@ def run_command(args) -> int:
     cfg = LoopStudentConfig(**{k2: v for k2, v in vars(args).items() if k2 in LoopStudentConfig.__dataclass_fields__})
     adapter, log = train(cfg, on_log=lambda rec: print(json.dumps(rec), flush=True))
     target = save(cfg, adapter, log)
-    print(f"saved {cfg.name} to {target} ({log['seconds']} s, peak RSS {log['peak_rss_mb']} MB, {log['examples']} answers)")
+    print(f"saved {cfg.name} to {target} ({log['seconds']} s, peak RSS {log['peak_rss_mb']} MB, "
+          f"{log['examples']} answers)")
     Path("runs/distill_loop").mkdir(parents=True, exist_ok=True)
     Path(f"runs/distill_loop/{cfg.name}.log.json").write_text(json.dumps(log))
     return 0

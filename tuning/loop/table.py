@@ -58,11 +58,12 @@ def _paired(a: dict[str, dict], b: dict[str, dict]) -> dict | None:
 
 
 def suite_table(runs: dict[str, dict[str, dict]], restrict: list[str] | None = None, best: str | None = None) -> dict:
-    """models x strategies for one suite ({model: {strategy: {id: row}}}), and the paired comparisons the issue asks for.
-    `best`: the student chosen beforehand (on the dev split); without it, the best single pass here (a choice made on
-    the very prompts it is then measured on, and said so in "best_chosen_on")."""
+    """models x strategies for one suite ({model: {strategy: {id: row}}}), and the paired comparisons the issue asks
+    for. `best`: the student chosen beforehand (on the dev split); without it, the best single pass here (a choice made
+    on the very prompts it is then measured on, and said so in "best_chosen_on")."""
     if restrict:  # the base run may cover more prompts: compare on the students' prompts
-        runs = {n: {s: {i: r for i, r in rs.items() if i in restrict} for s, rs in by.items()} for n, by in runs.items()}
+        runs = {n: {s: {i: r for i, r in rs.items() if i in restrict} for s, rs in by.items()}
+                for n, by in runs.items()}
     out: dict = {"models": {n: {s: _figures(rs) for s, rs in by.items() if rs and s in ("single_pass", "irg_hybrid")}
                             for n, by in runs.items()}}
     single = {n: by.get("single_pass", {}) for n, by in runs.items()}
@@ -107,7 +108,8 @@ def build(runs: Path, out: Path, base: dict[str, Path] | None = None, adapters: 
         one = _rows(r2).get("single_pass", {})
         base_one = {i: r for i, r in constraints_runs.get("base", {}).get("single_pass", {}).items() if i in one}
         r1_one = constraints_runs.get("lora", {}).get("single_pass", {})  # read once, above
-        summary["round_2"] = {"student": "lora_r2", "single_pass": _figures(one), "vs_base_single": _paired(one, base_one),
+        summary["round_2"] = {"student": "lora_r2", "single_pass": _figures(one),
+                              "vs_base_single": _paired(one, base_one),
                               "vs_round_1_single": _paired(one, r1_one)}
     adapters = adapters or ADAPTERS
     summary["training"] = {}
@@ -126,11 +128,13 @@ def build(runs: Path, out: Path, base: dict[str, Path] | None = None, adapters: 
 
 def markdown(s: dict) -> str:
     lines = []
-    for title, t in (("Constraints test split", s), ("Held-out phrasings (heldout2, second author)", s.get("heldout2", {})),
+    for title, t in (("Constraints test split", s),
+                     ("Held-out phrasings (heldout2, second author)", s.get("heldout2", {})),
                      ("Open QA test split (no forgetting)", s.get("open_qa", {}))):
         if not t.get("models"):
             continue
-        lines += [f"### {title}", "", "| model | single pass | tokens | degenerate | irg_hybrid | tokens | degenerate |",
+        lines += [f"### {title}", "",
+                  "| model | single pass | tokens | degenerate | irg_hybrid | tokens | degenerate |",
                   "|---|---|---|---|---|---|---|"]
         for name, by in t["models"].items():
             cells = []
@@ -149,12 +153,12 @@ def markdown(s: dict) -> str:
     if r2:
         f, b, r1 = r2["single_pass"], r2["vs_base_single"], r2["vs_round_1_single"]
         lines += ["### Round 2 (the loop ran with the round-1 LoRA; the LoRA learnt again from both rounds)", "",
-                  f"- lora_r2 single pass: {f['quality']:.3f} [{f['quality_ci'][0]:.2f}, {f['quality_ci'][1]:.2f}] (n={f['n']}), "
-                  f"{f['tokens']:.0f} tokens, degenerate {f['degenerate_share']:.1%}"]
+                  f"- lora_r2 single pass: {f['quality']:.3f} [{f['quality_ci'][0]:.2f}, {f['quality_ci'][1]:.2f}] "
+                  f"(n={f['n']}), {f['tokens']:.0f} tokens, degenerate {f['degenerate_share']:.1%}"]
         for label, p in (("vs base single pass", b), ("vs round 1 (lora) single pass", r1)):
             if p:
-                lines.append(f"- {label}: {p['diff']:+.3f} [{p['ci'][0]:+.3f}, {p['ci'][1]:+.3f}], {p['wins']} better / "
-                             f"{p['losses']} worse, p={p['p_sign_test']:.3g}")
+                lines.append(f"- {label}: {p['diff']:+.3f} [{p['ci'][0]:+.3f}, {p['ci'][1]:+.3f}], "
+                             f"{p['wins']} better / {p['losses']} worse, p={p['p_sign_test']:.3g}")
         lines.append("")
     for n, m in (s.get("training") or {}).items():
         lines.append(f"- training {n}: {m['seconds']} s, peak RSS {m['peak_rss_mb']} MB, {m['examples']} answers, "
@@ -163,7 +167,8 @@ def markdown(s: dict) -> str:
 
 
 SUMMARY = Path(__file__).resolve().parent.parent / "assets" / "results" / "distill_loop" / "summary.json"
-NAMES = {"base": "base model", "lora": "loop-taught LoRA", "gan": "loop-taught GAN adapter", "mle": "same adapter, MLE only"}
+NAMES = {"base": "base model", "lora": "loop-taught LoRA", "gan": "loop-taught GAN adapter",
+         "mle": "same adapter, MLE only"}
 
 
 def teacher_section(path: Path = SUMMARY) -> str:
@@ -184,20 +189,24 @@ def teacher_section(path: Path = SUMMARY) -> str:
         name = NAMES.get(s["best_student"], s["best_student"])
         which = "chosen on the dev split" if s.get("best_chosen_on") == "the dev split" else "best here"
         verdict = (f"The student {which} ({name}) in one pass against the base model in one pass: {best['diff']:+.0%} "
-                   f"[{best['ci'][0]:+.0%}, {best['ci'][1]:+.0%}] ({best['wins']} prompts better, {best['losses']} worse): "
-                   + ("better than the base model (the issue's bar is base + half the loop's gain)." if best["ci"][0] > 0 else "it did worse." if best["ci"][1] < 0 else
+                   f"[{best['ci'][0]:+.0%}, {best['ci'][1]:+.0%}] ({best['wins']} prompts better, "
+                   f"{best['losses']} worse): "
+                   + ("better than the base model (the issue's bar is base + half the loop's gain)."
+                      if best["ci"][0] > 0 else "it did worse." if best["ci"][1] < 0 else
                       "no difference this measurement can see; the lesson has not taken yet."))
         other = (s.get("heldout2") or {}).get("students_vs_base_single", {}).get(s["best_student"])
         if other:
-            verdict += (f" On prompts written by people (held-out phrasings): {other['diff']:+.0%} [{other['ci'][0]:+.0%}, "
-                        f"{other['ci'][1]:+.0%}] ({other['wins']} better, {other['losses']} worse).")
+            verdict += (f" On prompts written by people (held-out phrasings): {other['diff']:+.0%} "
+                        f"[{other['ci'][0]:+.0%}, {other['ci'][1]:+.0%}] ({other['wins']} better, "
+                        f"{other['losses']} worse).")
     r2 = s.get("round_2")
     if r2 and r2.get("vs_round_1_single"):
         f, d = r2["single_pass"], r2["vs_round_1_single"]
         verdict += (f" A second round (the loop run with the LoRA student, which then learnt again from both rounds): "
                     f"{f['quality']:.0%} in one pass, {d['diff']:+.0%} [{d['ci'][0]:+.0%}, {d['ci'][1]:+.0%}] against "
                     f"round 1, {f['degenerate_share']:.0%} of its answers degenerate.")
-    return ("\n### The loop as a teacher\n\nEvery answer the loop keeps on a training prompt has been checked by the rules. "
+    return ("\n### The loop as a teacher\n\n"
+            "Every answer the loop keeps on a training prompt has been checked by the rules. "
             "Those verified answers (with the program's rendering already in them) are the lesson: a student adapter "
             "learns to write in **one pass** what the loop needed several passes for. Three students learn from the "
             "same answers: a LoRA, the GAN-tuned embedding adapter (its critic sees the loop's answers as real and the "

@@ -11,9 +11,11 @@ import threading
 import time
 
 import torch
-from transformers import LogitsProcessor, LogitsProcessorList, StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
+from transformers import (LogitsProcessor, LogitsProcessorList, StoppingCriteria, StoppingCriteriaList,
+                          TextIteratorStreamer)
 
-from irg.engine.backends import Backend, BackendError, Generation, GenerationStream, GenRequest, OnPiece, decodable, elapsed
+from irg.engine.backends import (Backend, BackendError, Generation, GenerationStream, GenRequest, OnPiece, decodable,
+                                 elapsed)
 from irg.engine.decoding import DecodingConstraints, banned_token_ids, word_forms
 from irg.engine.models import load_hf
 
@@ -181,7 +183,8 @@ class TransformersBackend(Backend):
         return kw
 
     # ---- generation -----------------------------------------------------------
-    def _finish_reason(self, gen_ids: list[int], max_new: int, cancel: threading.Event, c: DecodingConstraints, text: str) -> str:
+    def _finish_reason(self, gen_ids: list[int], max_new: int, cancel: threading.Event, c: DecodingConstraints,
+                       text: str) -> str:
         if cancel.is_set():
             return "cancelled"
         if gen_ids and gen_ids[-1] in self.eos_ids:
@@ -203,7 +206,8 @@ class TransformersBackend(Backend):
         if len(ids) >= self.context_length:
             raise BackendError(f"The prompt is {len(ids)} tokens; this model's context holds {self.context_length}.")
         kw = self._generate_kwargs(req, cancel, len(ids))
-        streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=STREAM_POLL_SECONDS)
+        streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True,
+                                        timeout=STREAM_POLL_SECONDS)
         box: dict = {}
 
         def work():
@@ -249,14 +253,16 @@ class TransformersBackend(Backend):
             raise BackendError(f"Generation failed: {box['error']}") from box["error"]
         seqs, scores = _sequences(box["out"])
         stream.result = self._result(seqs[0, len(ids):].tolist(), len(ids), req, kw["max_new_tokens"], cancel,
-                                     elapsed(t0), round(box.get("engine", 0.0), 4), _mean_logprob(scores, seqs, 0, len(ids),
+                                     elapsed(t0), round(box.get("engine", 0.0), 4),
+                                     _mean_logprob(scores, seqs, 0, len(ids),
                                                    len(self._count_generated(seqs[0, len(ids):].tolist()))))
 
     def _result(self, row: list[int], n_prompt: int, req: GenRequest, max_new: int, cancel: threading.Event,
                 seconds: float, engine_seconds: float, mean_logprob: float | None = None) -> Generation:
         gen_ids = self._count_generated(row)
         text = req.constraints.forced_prefix + self.tokenizer.decode(gen_ids, skip_special_tokens=True)
-        return Generation(text, n_prompt, len(gen_ids), self._finish_reason(gen_ids, max_new, cancel, req.constraints, text),
+        return Generation(text, n_prompt, len(gen_ids),
+                          self._finish_reason(gen_ids, max_new, cancel, req.constraints, text),
                           seconds, engine_seconds, mean_logprob)
 
     def generate_batch(self, reqs: list[GenRequest], cancel: threading.Event | None = None,
@@ -291,6 +297,7 @@ class TransformersBackend(Backend):
             seqs, scores = _sequences(out)
             for k, i in enumerate(idx):
                 results[i] = self._result(seqs[k, width:].tolist(), len(rows[k]), req, kw["max_new_tokens"], cancel,
-                                          secs, engine, _mean_logprob(scores, seqs, k, width,
-                                                                        len(self._count_generated(seqs[k, width:].tolist()))))
+                                          secs, engine,
+                                          _mean_logprob(scores, seqs, k, width,
+                                                        len(self._count_generated(seqs[k, width:].tolist()))))
         return results  # type: ignore[return-value]

@@ -110,7 +110,8 @@ class LlamaProcess:
         self.active_lock = threading.Lock()
         self.stderr_tail: collections.deque[str] = collections.deque(maxlen=30)
         self.restarts = 0  # children started after the first
-        self.recoveries: list[dict] = []  # every restart and thread switch: {"at", "event", "cause"} (runs report theirs)
+        # every restart and thread switch: {"at", "event", "cause"} (runs report theirs)
+        self.recoveries: list[dict] = []
         self.started = 0
         self.last_heard = time.monotonic()  # the child's last word to anyone (a chunk, a line)
         self.probation = Probation()
@@ -147,7 +148,8 @@ class LlamaProcess:
                "PYTHONPATH": os.pathsep.join([root, *filter(None, [os.environ.get("PYTHONPATH")])])}
         proc = subprocess.Popen([sys.executable, "-m", "irg.engine.backends.llama_child", json.dumps(self.cfg)],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                                start_new_session=True)  # a Ctrl-C in the terminal reaches the app, which ends the child
+                                # a Ctrl-C in the terminal reaches the app, which ends the child
+                                start_new_session=True)
         threading.Thread(target=self._read_stderr, args=(proc,), daemon=True, name="irg-llama-stderr").start()
         ready: queue.Queue = queue.Queue()
         threading.Thread(target=self._read_stdout, args=(proc, ready), daemon=True, name="irg-llama-out").start()
@@ -399,7 +401,8 @@ class LlamaProcess:
             with client.stream("POST", f"{proc.address}/v1/completions", json=body,
                                timeout=httpx.Timeout(deadline, connect=5.0)) as r:
                 if r.status_code != 200:
-                    raise BackendError(f"llama.cpp answered HTTP {r.status_code}: {r.read().decode(errors='replace')[:200]}")
+                    raise BackendError(f"llama.cpp answered HTTP {r.status_code}: "
+                                       f"{r.read().decode(errors='replace')[:200]}")
                 for line in r.iter_lines():
                     self.last_heard = time.monotonic()
                     if not line.startswith("data:"):

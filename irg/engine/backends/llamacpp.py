@@ -113,7 +113,8 @@ class LlamaCppBackend(Backend):
                **({"lora": str(lora)} if lora else {})}
         self.engine = make_engine(cfg if cache_mib is None else {**cfg, "cache_mib": cache_mib}, transport)
         self.tokenizer = tokenizer
-        # the model file and a LoRA adapter file (an adapter's cached file may be deleted under us: tuning/adapters/shipped.py)
+        # the model file and a LoRA adapter file (an adapter's cached file may be deleted under us:
+        # tuning/adapters/shipped.py)
         self.files = [Path(gguf), *([Path(lora)] if lora else [])]
         self.model_id = model_id
         self.context_length = slot_ctx  # what one request may use

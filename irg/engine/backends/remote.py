@@ -69,7 +69,8 @@ class RemoteBackend(Backend):
     @classmethod
     def unusable(cls, spec) -> str | None:
         if spec.source != "remote":
-            return f"The remote backend serves an OpenAI-compatible server's address (http://…); '{spec.name}' is not one."
+            return (f"The remote backend serves an OpenAI-compatible server's address (http://…); "
+                    f"'{spec.name}' is not one.")
         return None
 
     @classmethod
@@ -111,8 +112,10 @@ class RemoteBackend(Backend):
 
     def count_prompt_tokens(self, req: GenRequest) -> int:
         if self.tokenizer is not None:
-            return len(self.tokenizer.encode(self.tokenizer.apply_chat_template(req.messages) + req.constraints.forced_prefix))
-        return sum(self.count_tokens(m["content"]) + 4 for m in req.messages) + self.count_tokens(req.constraints.forced_prefix)
+            return len(self.tokenizer.encode(self.tokenizer.apply_chat_template(req.messages)
+                                             + req.constraints.forced_prefix))
+        return (sum(self.count_tokens(m["content"]) + 4 for m in req.messages)
+                + self.count_tokens(req.constraints.forced_prefix))
 
     def truncate(self, text: str, max_tokens: int) -> str:
         if self.tokenizer is not None:

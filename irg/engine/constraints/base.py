@@ -83,7 +83,7 @@ class Constraint:
         missing or nothing can be opened for it."""
         return []
 
-    # ---- scaffolds (irg/engine/scaffold.py): the body structure a grammar lays down ------------------------------------
+    # ---- scaffolds (irg/engine/scaffold.py): the body structure a grammar lays down ----------------------------------
     body_priority: ClassVar[int] = 0  # when a prompt asks for several body structures, the highest is scaffolded
     stars_in_text: ClassVar[bool] = True  # False: its separators are asterisks, so the text slots hold none
     closed: ClassVar[bool] = False  # True: nothing may follow the body (JSON, one of the options)
@@ -107,7 +107,8 @@ class Constraint:
 
 class CountConstraint(Constraint):
     """Something in the answer counted and held to a relation ("at least 3 sentences"). Subclasses declare the
-    fields `rel` and `n`, a `count(text)` and how a count reads (`counted`); the comparison and the finding live here."""
+    fields `rel` and `n`, a `count(text)` and how a count reads (`counted`); the comparison and the finding live
+    here."""
 
     where: ClassVar[str] = ""  # where the finding points
 
@@ -185,7 +186,8 @@ def from_dict(d: dict) -> Constraint:
     types = {f.name: _type_name(f.type) for f in fields(cls)}
     unknown = [k for k in d if k != "kind" and k not in types]
     if unknown:
-        raise ConstraintError(f"constraint '{kind}' has no field {unknown[0]!r} (its fields: {', '.join(types) or 'none'}).")
+        raise ConstraintError(f"constraint '{kind}' has no field {unknown[0]!r} "
+                              f"(its fields: {', '.join(types) or 'none'}).")
     return cls(**{k: _field_value(kind, k, types[k], v) for k, v in d.items() if k != "kind"})
 
 
@@ -197,9 +199,11 @@ def from_dicts(ds) -> list[Constraint]:
     for i, d in enumerate(ds, start=1):
         try:
             out.append(from_dict(d))
-            upper_bound = str(d.get("rel", "")).strip().lower().replace("_", " ") in ("at most", "less than", "fewer than")
+            upper_bound = (str(d.get("rel", "")).strip().lower().replace("_", " ")
+                           in ("at most", "less than", "fewer than"))
             for name, v in d.items():  # a batch line asking for 10^12 sections is refused; "at most 10^12" holds
-                if isinstance(v, int) and not isinstance(v, bool) and v > MAX_COUNT and not (name == "n" and upper_bound):
+                if (isinstance(v, int) and not isinstance(v, bool) and v > MAX_COUNT
+                        and not (name == "n" and upper_bound)):
                     raise ConstraintError(f"constraint '{d['kind']}': field '{name}' is {v:,}: no answer can hold that "
                                           f"many (at most {MAX_COUNT:,}).")
         except ConstraintError as e:

@@ -23,12 +23,15 @@ class Lowercase(Constraint):
                 rf"\b{low}[^.\n]{{0,20}}?\b(?:only|letters)\b",
                 rf"\bin {low}",
                 rf"\b(?:keep|make|write|type|have|put)\s+(?:it|everything|all of it|the whole thing|them|"
-                rf"(?:the\s+)?(?:whole\s+|entire\s+)?(?:text|answer|response|reply|message))\s+(?:all\s+)?(?:in\s+)?{low}",
-                r"\b(?:no|without|not use any|do not use|don't use|avoid)\s+(?:any\s+)?(?:capital|upper[\s-]?case)\s+letters\b",
+                r"(?:the\s+)?(?:whole\s+|entire\s+)?(?:text|answer|response|reply|message))\s+"
+                rf"(?:all\s+)?(?:in\s+)?{low}",
+                r"\b(?:no|without|not use any|do not use|don't use|avoid)\s+(?:any\s+)?"
+                r"(?:capital|upper[\s-]?case)\s+letters\b",
                 r"\bno capitali[sz]ation\b"]
         for pat in pats:
             for m in _find(pat, p):
-                if about_not_asked(p, m.start()) and not re.search(r"\bno\b|\bwithout\b|\bavoid|\bnot\b", m.group(0), re.I):
+                if about_not_asked(p, m.start()) \
+                        and not re.search(r"\bno\b|\bwithout\b|\bavoid|\bnot\b", m.group(0), re.I):
                     continue
                 if re.search(rf"\b(?:no|not|without|never|avoid)\s+(?:any\s+)?{low}", m.group(0), re.I):
                     continue  # "uppercase only, no lowercase letters": the opposite
@@ -68,12 +71,14 @@ class Uppercase(Constraint):
 
     @classmethod
     def extract(cls, p):
-        pats = [r"\b(?:all|only|entirely|entire|completely)\b[^.\n]{0,30}?\b(?:capital letters|upper[\s-]?case|caps)\b(?!\s+words)",
+        pats = [r"\b(?:all|only|entirely|entire|completely)\b[^.\n]{0,30}?\b(?:capital letters|upper[\s-]?case|caps)\b"
+                r"(?!\s+words)",
                 r"\bin (?:all )?(?:caps|capitals|capital letters|upper[\s-]?case)\b",
                 r"\b(?:capital letters|upper[\s-]?case|caps) only\b"]
         for pat in pats:
             for m in _find(pat, p):
-                if re.search(r"\bwords?\s+(?:\w+\s+){0,3}?(?:with\s+|in\s+)?$", p[max(0, m.start() - 40):m.start()], re.I) \
+                if re.search(r"\bwords?\s+(?:\w+\s+){0,3}?(?:with\s+|in\s+)?$",
+                             p[max(0, m.start() - 40):m.start()], re.I) \
                         or about_not_asked(p, m.start()):
                     continue  # "words in all caps ... N times" is capital_word_frequency; "why write in caps?" a topic
                 if not negated_before(p, m.start(), 20) and not re.search(r"\bno\b|\bwithout\b", m.group(0), re.I):
@@ -102,7 +107,8 @@ class Uppercase(Constraint):
         return text.upper()
 
 
-CAPITAL_WORDS = r"(?:(?:with|in|written in|that are in|that are)\s+(?:all\s+)?(?:capital letters|caps|capitals|upper[\s-]?case))"
+CAPITAL_WORDS = (r"(?:(?:with|in|written in|that are in|that are)\s+(?:all\s+)?"
+                 r"(?:capital letters|caps|capitals|upper[\s-]?case))")
 
 
 @register
@@ -114,15 +120,16 @@ class CapitalWordFrequency(CountConstraint):
 
     @classmethod
     def extract(cls, p):
-        m = re.search(r"\b(?:words? (?:with|in) all capital letters|capital(?:i[sz]ed)? words|all[- ]caps words|upper[- ]?case words"
-                      r"|words in (?:all )?caps)\b[^.\n]*?" + _REL + r"\s+(\d+)\s+times", p, re.I)
+        m = re.search(r"\b(?:words? (?:with|in) all capital letters|capital(?:i[sz]ed)? words|all[- ]caps words"
+                      r"|upper[- ]?case words|words in (?:all )?caps)\b[^.\n]*?" + _REL + r"\s+(\d+)\s+times", p, re.I)
         if m:
             return [cls(_REL_MAP[m.group("rel").lower()], int(m.group(2)))]
         m = re.search(_REL + r"\s+(\d+)\s+words?\s+(?:\w+\s+){0,2}?(?:be\s+)?(?:written\s+)?(?:in\s+)?(?:all\s+)?"
                       r"(?:capital letters|caps|capitals|upper[\s-]?case)\b", p, re.I)
         if not m:
             m = re.search(r"\bwords?\s+(?:written\s+)?(?:entirely\s+|fully\s+|completely\s+)?(?:in|with)\s+(?:all\s+)?"
-                          r"(?:capital letters|caps|capitals|upper[\s-]?case)\b[^.\n]*?" + _REL + r"\s+(\d+)\s+times", p, re.I)
+                          r"(?:capital letters|caps|capitals|upper[\s-]?case)\b[^.\n]*?" + _REL + r"\s+(\d+)\s+times",
+                          p, re.I)
         return [cls(_REL_MAP[m.group("rel").lower()], int(m.group(2)))] if m else []
 
     def count(self, text):

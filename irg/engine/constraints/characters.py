@@ -19,12 +19,14 @@ class NoCommas(Constraint):
 
     @classmethod
     def extract(cls, p):
-        neg = (r"\b(?:no|not|don't|dont|doesn't|cannot|can't|without|avoid\w*|skip\w*|refrain\w*|never|exclude|omit|zero|drop|leave out|free of|ban)\b"
+        neg = (r"\b(?:no|not|don't|dont|doesn't|cannot|can't|without|avoid\w*|skip\w*|refrain\w*|never|exclude|omit|"
+               r"zero|drop|leave out|free of|ban)\b"
                r"[^.\n]{0,30}?\bcommas?\b")
         for m in _find(neg, p):
             if not re.search(r"\bcommas?\b[^.\n]{0,20}\b(?:is|are) (?:fine|ok|okay|allowed)", p[m.start():], re.I):
                 return [cls()]
-        if re.search(r"\bcommas?\b[^.\n]{0,25}\b(?:not allowed|forbidden|banned|prohibited|must not|should not|may not)\b"
+        if re.search(r"\bcommas?\b[^.\n]{0,25}\b(?:not allowed|forbidden|banned|prohibited|must not|should not|"
+                     r"may not)\b"
                      r"|\bcomma-free\b", p, re.I):
             return [cls()]
         return []
@@ -62,7 +64,8 @@ class LetterFrequency(CountConstraint):
     @classmethod
     def extract(cls, p):
         out = []
-        for m in re.finditer(r"\bletter\s+[\"'“‘]?([a-z])[\"'”’]?\b[^.\n]{0,60}?" + _REL + r"\s+(\d+)\s+times", p, re.I):
+        for m in re.finditer(r"\bletter\s+[\"'“‘]?([a-z])[\"'”’]?\b[^.\n]{0,60}?" + _REL + r"\s+(\d+)\s+times",
+                             p, re.I):
             out.append(cls(m.group(1).lower(), _REL_MAP[m.group("rel").lower()], int(m.group(3))))
         return out
 

@@ -30,7 +30,8 @@ class IncludeKeywords(Constraint):
 
     @classmethod
     def extract(cls, p):
-        pat = (r"\b(?:includ(?:e|es|ing)|us(?:e|es|ing)|mention(?:s|ing)?|contain(?:s|ing)?|featur(?:e|es|ing))\s+(?:the\s+)?(?:following\s+)?"
+        pat = (r"\b(?:includ(?:e|es|ing)|us(?:e|es|ing)|mention(?:s|ing)?|contain(?:s|ing)?|featur(?:e|es|ing))\s+"
+               r"(?:the\s+)?(?:following\s+)?"
                r"(?:key\s?words?|words?|terms?|phrases?|hashtags?)\s*:?\s+(.+?)(?:[.;!?\n]|$)")
         kws: list[str] = []
         for m in re.finditer(r"\b(?:mention(?:s|ing)?|includ(?:e|es|ing)|contain(?:s|ing)?)\s+((?:[\"“'‘][^\n]+?[\"”'’]"
@@ -40,7 +41,8 @@ class IncludeKeywords(Constraint):
         for m in re.finditer(pat, p, re.I):
             if negated_before(p, m.start(), 25):
                 continue
-            if re.match(r"\s*(?:at least|at most|exactly|\d)", m.group(1), re.I) or re.search(r"\d+\s+times\b", m.group(1)):
+            if re.match(r"\s*(?:at least|at most|exactly|\d)", m.group(1), re.I) \
+                    or re.search(r"\d+\s+times\b", m.group(1)):
                 continue  # "use the word X at least N times" is keyword_frequency
             kws += [k for k in _split_list(m.group(1)) if k.lower() not in ("in", "your", "the")]
         return [cls(list(dict.fromkeys(kws)))] if kws else []
@@ -81,15 +83,20 @@ class ForbiddenWords(Constraint):
 
     @classmethod
     def extract(cls, p):
-        verb = r"(?:use|using|say|saying|include|including|mention|mentioning|write|writing|contain|containing|feature|featuring)"
+        verb = (r"(?:use|using|say|saying|include|including|mention|mentioning|write|writing|"
+                r"contain|containing|feature|featuring)")
         noun = r"(?:key\s?words?|words?|terms?|phrases?)"
-        pats = [rf"\b(?:do not|don't|dont|never|must not|should not|cannot|can't|without|avoid|refrain from|exclude|omit|leave out|"
+        pats = [rf"\b(?:do not|don't|dont|never|must not|should not|cannot|can't|without|avoid|refrain from|"
+                rf"exclude|omit|leave out|"
                 rf"steer clear of|not allowed to)\s+(?:{verb}\s+)?(?:the\s+|any\s+of\s+the\s+|any\s+)?(?:following\s+)?"
                 rf"{noun}\s*:?\s+(.+?)(?:[.;!?\n]|$)",
-                rf"\b(?:do not|don't|dont|never|must not|should not|avoid|refrain from)\s+{verb}\s+((?:[\"“'‘][^\n]+?[\"”'’]"
+                rf"\b(?:do not|don't|dont|never|must not|should not|avoid|refrain from)\s+{verb}\s+"
+                r"((?:[\"“'‘][^\n]+?[\"”'’]"
                 r"(?:\s*,\s*|\s+or\s+|\s+and\s+|\s*,\s*or\s+)?)+)",
-                r"\bwithout\s+(?:mentioning|saying|using)\s+(?!any\b|a\s+single\b)(?:the\s+)?(?:words?\s+)?([\w' -]+?)(?:[.;!?\n,]|$)",
-                rf"\b(?:the\s+)?{noun}\s+(.+?)\s+(?:must|should|may|can)\s*(?:not|n't)\s+(?:appear|be used|be included|be mentioned|show up)"]
+                r"\bwithout\s+(?:mentioning|saying|using)\s+(?!any\b|a\s+single\b)"
+                r"(?:the\s+)?(?:words?\s+)?([\w' -]+?)(?:[.;!?\n,]|$)",
+                rf"\b(?:the\s+)?{noun}\s+(.+?)\s+(?:must|should|may|can)\s*(?:not|n't)\s+"
+                r"(?:appear|be used|be included|be mentioned|show up)"]
         ws: list[str] = []
         for pat in pats:
             for m in re.finditer(pat, p, re.I):
@@ -152,7 +159,8 @@ class KeywordFrequency(CountConstraint):
         return [Opening(w, f"filled: opened a sentence with '{w}'")] * min(self.shortfall(text), MAX_OPENINGS)
 
     def required_texts(self):
-        return [([self.word], False)] if self.rel in ("at_least", "exactly", "more_than") and self.n + (self.rel == "more_than") > 0 else []
+        return [([self.word], False)] \
+            if self.rel in ("at_least", "exactly", "more_than") and self.n + (self.rel == "more_than") > 0 else []
 
 
 @register
@@ -163,18 +171,23 @@ class StartPhrase(Constraint):
 
     @classmethod
     def extract(cls, p):
-        resp = r"(?:your\s+(?:\w+\s+)?(?:response|answer|reply|email|letter|story|poem|speech|essay|message|note|post)\s+|it\s+)?"
+        resp = (r"(?:your\s+(?:\w+\s+)?"
+                r"(?:response|answer|reply|email|letter|story|poem|speech|essay|message|note|post)\s+|it\s+)?")
         pats = [rf"\b(?:start|begin|open)\w*\s+{resp}with\s+(?:the\s+)?(?:exact\s+|following\s+)*"
                 r"(?:(?:word|phrase|sentence|words|line)s?\s*:?\s*)?",
                 r"\bthe\s+(?:very\s+)?first\s+(?:word|words|sentence|line|phrase)\s+of\s+(?:your|the)\s+(?:\w+\s+)?"
-                r"(?:response|answer|reply|email|letter|story|poem|text)\s+(?:should|must|has to|needs to|will)\s+be\s*:?\s*"]
+                r"(?:response|answer|reply|email|letter|story|poem|text)\s+"
+                r"(?:should|must|has to|needs to|will)\s+be\s*:?\s*"]
         for pat in pats:
             for m in re.finditer(pat, p, re.I):
                 before = p[max(0, m.start() - 40):m.start()]
-                if re.search(r"\beach\b|\bevery\b|\b(?:second|third|fourth|fifth|last|next|\d+(?:nd|rd|th))\b(?:\s+\w+){0,3}\s*$",
+                if re.search(r"\beach\b|\bevery\b|"
+                             r"\b(?:second|third|fourth|fifth|last|next|\d+(?:nd|rd|th))\b(?:\s+\w+){0,3}\s*$",
                              re.split(r"[.!?\n]", before)[-1], re.I):
-                    continue  # "each section starting with …", "the second one must begin with …": not the answer's start
-                if negated_before(p, m.start()) or re.search(r"paragraph\w*\s+(?:\w+\s+){0,3}$|paragraph \d+\s+\w*\s*$", before, re.I) \
+                    # "each section starting with …", "the second one must begin with …": not the answer's start
+                    continue
+                if negated_before(p, m.start()) \
+                        or re.search(r"paragraph\w*\s+(?:\w+\s+){0,3}$|paragraph \d+\s+\w*\s*$", before, re.I) \
                         or re.match(r"\w+\s+(?:the\s+)?(?:\w+\s+)?paragraph", p[m.start():], re.I) \
                         or re.search(r"\beach\s+(?:section|paragraph|bullet|line)", p[m.start():m.end() + 20], re.I):
                     continue  # "the 2nd paragraph must start with …", "begin each section with …": other constraints
@@ -182,7 +195,8 @@ class StartPhrase(Constraint):
                 if _QUOTED.match(raw):
                     phrase = _quoted_or_word(raw)
                 elif re.search(r"(?:word|phrase|sentence|words|line)s?\s*:?\s*$|be\s*:?\s*$", m.group(0), re.I):
-                    phrase = re.split(r"[.;!?\n](?:\s|$)", raw.strip())[0].strip() if not re.search(r"words?\s*$", m.group(0), re.I) \
+                    phrase = re.split(r"[.;!?\n](?:\s|$)", raw.strip())[0].strip() \
+                        if not re.search(r"words?\s*$", m.group(0), re.I) \
                         else re.split(r"[.;!?\n,](?:\s|$)", raw.strip())[0].strip()
                     if re.search(r"\bword\s*:?\s*$", m.group(0), re.I) or re.search(r"first word", m.group(0), re.I):
                         phrase = (phrase.split() or [""])[0].strip(".,;:!?")
@@ -216,10 +230,13 @@ class EndPhrase(Constraint):
     @classmethod
     def extract(cls, p):
         end = r"(?:end|finish|conclude|close|wrap up)\w*"
-        resp = r"(?:(?:your|the|this|my)\s+(?:\w+\s+)?(?:response|answer|reply|email|letter|story|essay|poem|message|text|post|note|speech)\s+|it\s+|them\s+)?"
-        lead = (rf"\b{end}\s+{resp}with\s+(?:the\s+|this\s+|these\s+)?(?:exact\s+|following\s+|same\s+)*(?:phrase|sentence|words?|line)?\s*:?\s*"
+        resp = (r"(?:(?:your|the|this|my)\s+(?:\w+\s+)?"
+                r"(?:response|answer|reply|email|letter|story|essay|poem|message|text|post|note|speech)\s+|it\s+|them\s+)?")
+        lead = (rf"\b{end}\s+{resp}with\s+(?:the\s+|this\s+|these\s+)?"
+                r"(?:exact\s+|following\s+|same\s+)*(?:phrase|sentence|words?|line)?\s*:?\s*"
                 r"|\b(?:the\s+)?(?:very\s+end|last\s+(?:sentence|line|words?|part)|final\s+(?:sentence|line|words?))\s+of\s+"
-                r"(?:your|the)\s+(?:\w+\s+)?(?:response|answer|reply|email|letter|story|essay|poem|message)\s+(?:should|must|has to|needs to|will)\s+"
+                r"(?:your|the)\s+(?:\w+\s+)?(?:response|answer|reply|email|letter|story|essay|poem|message)\s+"
+                r"(?:should|must|has to|needs to|will)\s+"
                 r"(?:read|be|say)(?:\s+exactly)?\s*:?\s*")
         for m in re.finditer(lead, p, re.I):
             if negated_before(p, m.start()):
@@ -227,8 +244,10 @@ class EndPhrase(Constraint):
             raw = p[m.end():]
             if _QUOTED.match(raw):
                 phrase = _quoted_or_word(raw)
-            elif re.search(r"(?:phrase|sentence|words?|line)\s*:?\s*$", m.group(0), re.I) or m.group(0).rstrip().endswith(":"):
-                phrase = re.split(r"\.\s|\n", raw.strip())[0].rstrip(".")  # unquoted, after "phrase:" — up to the sentence end
+            elif re.search(r"(?:phrase|sentence|words?|line)\s*:?\s*$", m.group(0), re.I) \
+                    or m.group(0).rstrip().endswith(":"):
+                # unquoted, after "phrase:" — up to the sentence end
+                phrase = re.split(r"\.\s|\n", raw.strip())[0].rstrip(".")
             else:
                 continue  # "end with a question": not a literal phrase
             phrase = phrase.strip()
@@ -261,8 +280,9 @@ class RepeatRequest(Constraint):
 
     @classmethod
     def extract(cls, p):
-        m = re.search(r"(?:first\s+)?(?:repeat|copy|restate|echo)\s+(?:back\s+)?(?:the|this|my|our)\s+(?:whole\s+|exact\s+|"
-                      r"entire\s+|following\s+|above\s+)?(?:request|question|prompt|sentence|message|instruction|line|query)"
+        m = re.search(r"(?:first\s+)?(?:repeat|copy|restate|echo)\s+(?:back\s+)?(?:the|this|my|our)\s+"
+                      r"(?:whole\s+|exact\s+|entire\s+|following\s+|above\s+)?"
+                      r"(?:request|question|prompt|sentence|message|instruction|line|query)"
                       r"[^.\n]*(?:\([^)]*\))?[^.\n]*\.?", p, re.I)
         if not m or negated_before(p, m.start()):
             return []
@@ -295,9 +315,12 @@ class ChooseFrom(Constraint):
 
     @classmethod
     def extract(cls, p):
-        lead = (r"\b(?:answer|respond|reply|response|output)\w*\s+(?:(?:must|should|has to|needs to)\s+)?(?:(?:contain|be|include|use|with)\s+)?"
-                r"(?:only\s+|exactly\s+|just\s+)*(?:one|1)\s+of\s*(?:the\s+)?(?:following\s+)?(?:options|phrases|choices|answers)?\s*:?\s*"
-                r"|\bchoose\s+(?:one\s+|your\s+answer\s+)?(?:from|between|among)\s*(?:the\s+)?(?:following\s+)?(?:options)?\s*:?\s*"
+        lead = (r"\b(?:answer|respond|reply|response|output)\w*\s+(?:(?:must|should|has to|needs to)\s+)?"
+                r"(?:(?:contain|be|include|use|with)\s+)?"
+                r"(?:only\s+|exactly\s+|just\s+)*(?:one|1)\s+of\s*"
+                r"(?:the\s+)?(?:following\s+)?(?:options|phrases|choices|answers)?\s*:?\s*"
+                r"|\bchoose\s+(?:one\s+|your\s+answer\s+)?(?:from|between|among)\s*"
+                r"(?:the\s+)?(?:following\s+)?(?:options)?\s*:?\s*"
                 r"|\b(?:options|choices)\s+(?:are|is)\s*:?\s*"
                 r"|\b(?:answer|respond|reply)\w*\s+(?:only\s+)?with\s+(?=[\"“'‘][^\n]+?[\"”'’]\s*(?:,|or)\s*[\"“'‘])")
         m = re.search(lead, p, re.I)
@@ -315,7 +338,8 @@ class ChooseFrom(Constraint):
         t = text.strip().lower()
         hits = [o for o in self.options if o.lower() in t]
         if len(hits) != 1 or not t.startswith(hits[0].lower().rstrip(".")[:max(1, len(hits[0]) // 2)]):
-            return [self.finding("The answer must be exactly one of: " + " / ".join(self.options) + ".", "whole answer")]
+            return [self.finding("The answer must be exactly one of: " + " / ".join(self.options) + ".",
+                                 "whole answer")]
         return []
 
     def instruction(self):

@@ -59,11 +59,14 @@ class Reading:
 
 
 # ---- clauses ---------------------------------------------------------------------------------------------------------
-_ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|vs|Mr|Ms|Mrs|Dr|St|P\.S|P\.P\.S|p\.s|p\.p\.s|approx|no)\.$|(?:^|\()\d{1,2}\.$", re.I)
-_VERBS = (r"make|use|keep|write|include|do|don't|dont|never|avoid|end|start|begin|finish|close|conclude|put|add|highlight|"
+_ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|vs|Mr|Ms|Mrs|Dr|St|P\.S|P\.P\.S|p\.s|p\.p\.s|approx|no)\.$"
+                     r"|(?:^|\()\d{1,2}\.$", re.I)
+_VERBS = (r"make|use|keep|write|include|do|don't|dont|never|avoid|end|start|begin|finish|"
+          r"close|conclude|put|add|highlight|"
           r"wrap|format|respond|answer|reply|separate|mention|give|limit|stay|italici[sz]e|bold|cite|talk|divide|split|"
           r"organi[sz]e|mark|title|sign|repeat|copy|choose|pick|list|number|refrain|ensure|be")
-_JOINS = re.compile(rf";\s+|,\s+(?:and\s+)?(?:also|plus|then)\s+|,\s+(?:and\s+)?(?=(?:{_VERBS}|the|your|it|there|each|all|no)\b)"
+_JOINS = re.compile(rf";\s+|,\s+(?:and\s+)?(?:also|plus|then)\s+"
+                    rf"|,\s+(?:and\s+)?(?=(?:{_VERBS}|the|your|it|there|each|all|no)\b)"
                     rf"|\s+and\s+(?=(?:{_VERBS})\b)|\s+and\s+also\s+|\s+(?:also|plus),\s+", re.I)
 
 
@@ -146,7 +149,8 @@ class Classifier:
         import numpy as np
 
         z = np.load(path, allow_pickle=False)
-        return cls([str(x) for x in z["labels"]], z["W"].astype("float32"), z["b"].astype("float32"), str(z["bank_sha"]))
+        return cls([str(x) for x in z["labels"]], z["W"].astype("float32"), z["b"].astype("float32"),
+                   str(z["bank_sha"]))
 
     def save(self, path: Path = CLASSIFIER) -> None:
         import numpy as np
@@ -247,7 +251,8 @@ def _new(c: Constraint, have: list[Constraint]) -> list[Constraint]:
     if c.kind in ("include_keywords", "forbidden_words"):
         field_ = "keywords" if c.kind == "include_keywords" else "words"
         seen = {w.lower() for h in have if h.kind == c.kind for w in getattr(h, field_)}
-        seen |= {h.word.lower() for h in have if h.kind == "keyword_frequency"} if c.kind == "include_keywords" else set()
+        seen |= ({h.word.lower() for h in have if h.kind == "keyword_frequency"} if c.kind == "include_keywords"
+                 else set())
         rest = [w for w in getattr(c, field_) if w.lower() not in seen]
         return [type(c)(rest)] if rest else []
     if c.kind in ("keyword_frequency", "letter_frequency"):
@@ -284,7 +289,8 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
         return new
 
     for clause, p in zip(parts, probs):
-        kinds = [k for k, v in sorted(p.items(), key=lambda kv: -kv[1]) if v >= THRESHOLD and k not in ("other", "final_answer", "none")]
+        kinds = [k for k, v in sorted(p.items(), key=lambda kv: -kv[1])
+                 if v >= THRESHOLD and k not in ("other", "final_answer", "none")]
         kinds = [k for k in kinds if not any(p[o] > p[k] for o in EXCLUSIVE.get(k, ()))]  # lowercase beats uppercase
         detected.append({"clause": clause, "kinds": {k: round(p[k], 3) for k in kinds}})
         # The patterns again, on the clause alone: a list the whole prompt ran on ("… 'a' and 'b' somewhere, and use

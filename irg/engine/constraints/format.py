@@ -171,7 +171,8 @@ class TwoResponses(Constraint):
     def check(self, text):
         parts = [x.strip() for x in text.split("******")]
         if len(parts) != 2 or not all(parts) or parts[0] == parts[1]:
-            return [self.finding(f"{len([x for x in parts if x])} non-empty responses separated by ******; needs 2 different ones.")]
+            return [self.finding(f"{len([x for x in parts if x])} non-empty responses separated by ******; "
+                                 "needs 2 different ones.")]
         return []
 
     def instruction(self):

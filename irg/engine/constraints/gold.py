@@ -28,6 +28,7 @@ class FinalAnswer(Constraint):
 
     def instruction(self):
         if self.hint:
-            return (f"Solve it again step by step, writing each calculation as 'a + b = c'. The correct final answer is "
-                    f"{self.value}: every step must lead to it. Finish with 'The answer is {self.value}.'")
+            return (f"Solve it again step by step, writing each calculation as 'a + b = c'. "
+                    f"The correct final answer is {self.value}: every step must lead to it. "
+                    f"Finish with 'The answer is {self.value}.'")
         return "The final answer is wrong: solve it again step by step and recheck every calculation."

@@ -24,13 +24,16 @@ LANG_SCRIPTS = {
     "arabic": "\u0600-\u06ff", "persian": "\u0600-\u06ff", "urdu": "\u0600-\u06ff", "hebrew": "\u0590-\u05ff",
     "hindi": "\u0900-\u097f", "marathi": "\u0900-\u097f", "nepali": "\u0900-\u097f", "bengali": "\u0980-\u09ff",
     "punjabi": "\u0a00-\u0a7f", "gujarati": "\u0a80-\u0aff", "tamil": "\u0b80-\u0bff", "telugu": "\u0c00-\u0c7f",
-    "kannada": "\u0c80-\u0cff", "malayalam": "\u0d00-\u0d7f", "thai": "\u0e00-\u0e7f", "korean": "\uac00-\ud7af\u1100-\u11ff",
+    "kannada": "\u0c80-\u0cff", "malayalam": "\u0d00-\u0d7f", "thai": "\u0e00-\u0e7f",
+    "korean": "\uac00-\ud7af\u1100-\u11ff",
     "japanese": "\u3040-\u30ff\u4e00-\u9fff", "chinese": "\u4e00-\u9fff",
 }
-LANGUAGES = [*LANG_WORDS, *LANG_SCRIPTS, "mandarin", "swahili", "turkish", "vietnamese", "indonesian", "polish", "swedish"]
+LANGUAGES = [*LANG_WORDS, *LANG_SCRIPTS, "mandarin", "swahili", "turkish", "vietnamese", "indonesian", "polish",
+             "swedish"]
 ALIASES = {"mandarin": "chinese", "farsi": "persian"}
 # Names a request written in the language itself uses ("Réponds en français")
-NATIVE = {"français": "french", "francais": "french", "español": "spanish", "espanol": "spanish", "castellano": "spanish",
+NATIVE = {"français": "french", "francais": "french", "español": "spanish", "espanol": "spanish",
+          "castellano": "spanish",
           "italiano": "italian", "deutsch": "german", "português": "portuguese", "portugues": "portuguese",
           "nederlands": "dutch", "polski": "polish", "svenska": "swedish", "türkçe": "turkish", "русском": "russian",
           "русский": "russian", "日本語": "japanese", "中文": "chinese", "한국어": "korean", "हिंदी": "hindi",
@@ -55,7 +58,8 @@ def detect_language(text: str) -> str | None:
 
 def _same_script_family(a: str, b: str | None) -> bool:
     """Languages the detector cannot tell apart (one script, no word lists) count as the same."""
-    return b is not None and (a == b or (a in LANG_SCRIPTS and b in LANG_SCRIPTS and LANG_SCRIPTS[a] == LANG_SCRIPTS[b]))
+    return b is not None and (a == b or (a in LANG_SCRIPTS and b in LANG_SCRIPTS
+                                         and LANG_SCRIPTS[a] == LANG_SCRIPTS[b]))
 
 
 @register
@@ -67,9 +71,11 @@ class Language(Constraint):
     @classmethod
     def extract(cls, p):
         langs = "|".join(sorted({*LANGUAGES, *ALIASES}, key=len, reverse=True))
-        verbs = (r"respond|response|answer|reply|repl|write|written|say|speak|compose|draft|output|translat|tell|explain|"
+        verbs = (r"respond|response|answer|reply|repl|write|written|say|speak|compose|"
+                 r"draft|output|translat|tell|explain|"
                  r"describe|story|poem|essay|letter|email|message|text|greeting|speech|summar|give|list|greeting")
-        pats = [rf"\b(?:{verbs})\w*\b[^.\n]{{0,60}}?\b(?:in|into)\s+(?:the\s+)?(?:plain\s+|simple\s+|proper\s+|standard\s+|formal\s+|informal\s+|good\s+)?"
+        pats = [rf"\b(?:{verbs})\w*\b[^.\n]{{0,60}}?\b(?:in|into)\s+(?:the\s+)?"
+                r"(?:plain\s+|simple\s+|proper\s+|standard\s+|formal\s+|informal\s+|good\s+)?"
                 rf"({langs})\b(?!\s+(?:words?|alphabet))",
                 rf"\b(?:only|entirely|completely|wholly|all|just)\s+(?:in\s+)?({langs})\b",
                 rf"\bin\s+({langs})\s+(?:only|language only)\b",
@@ -77,7 +83,8 @@ class Language(Constraint):
                 rf"\b(?:should|must|has to|needs to)\s+be\s+(?:written\s+)?(?:in\s+)?({langs})\b"]
         native = "|".join(sorted(NATIVE, key=len, reverse=True))
         m = re.search(rf"(?:\b(?:en|in|auf|em|на|in\s+lingua)\s+|^|\s)(?:l')?({native})(?!\w)", p, re.I)
-        if m and m.group(1).lower() in NATIVE and not re.search(r"\b(?:words?|alphabet)\b", p[m.end():m.end() + 8], re.I):
+        if (m and m.group(1).lower() in NATIVE
+                and not re.search(r"\b(?:words?|alphabet)\b", p[m.end():m.end() + 8], re.I)):
             return [cls(NATIVE[m.group(1).lower()])]
         for pat in pats:
             for m in re.finditer(pat, p, re.I):
@@ -91,7 +98,8 @@ class Language(Constraint):
     def check(self, text):
         got = detect_language(text)
         if not _same_script_family(self.language, got):
-            return [self.finding(f"The answer reads as {got or 'no clear language'}, not {self.language.capitalize()}.")]
+            return [self.finding(f"The answer reads as {got or 'no clear language'}, "
+                                 f"not {self.language.capitalize()}.")]
         return []
 
     def instruction(self):
@@ -113,7 +121,7 @@ class Language(Constraint):
         if self.language == "english":
             return ""
         if self.language not in LANG_WORDS and self.language not in LANG_SCRIPTS:
-            return (f"The request asks for {self.language.capitalize()}; the checker cannot recognise that language, so it "
-                    "reports it as not met. Small models such as SmolLM2-135M write little but English.")
-        return (f"The request asks for {self.language.capitalize()}: small models such as SmolLM2-135M were trained almost "
-                "only on English and rarely write it well; the checker says whether the answer is in it.")
+            return (f"The request asks for {self.language.capitalize()}; the checker cannot recognise that language, "
+                    "so it reports it as not met. Small models such as SmolLM2-135M write little but English.")
+        return (f"The request asks for {self.language.capitalize()}: small models such as SmolLM2-135M were trained "
+                "almost only on English and rarely write it well; the checker says whether the answer is in it.")

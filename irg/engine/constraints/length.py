@@ -42,9 +42,9 @@ def stars_separator(text: str) -> bool:
                           r"\bdivider\b", text, re.I))
 
 
-_MARKER_BAD = {"at", "least", "exactly", "most", "than", "of", "with", "in", "use", "have", "into", "write", "to", "the",
-               "be", "are", "is", "only", "just", "max", "maximum", "minimum", "and", "or", "has", "make", "them", "for",
-               "under", "over", "about", "each", "every", "all", "those", "these", "like", "as"}
+_MARKER_BAD = {"at", "least", "exactly", "most", "than", "of", "with", "in", "use", "have", "into", "write", "to",
+               "the", "be", "are", "is", "only", "just", "max", "maximum", "minimum", "and", "or", "has", "make",
+               "them", "for", "under", "over", "about", "each", "every", "all", "those", "these", "like", "as"}
 
 
 def section_marker(text: str) -> str | None:
@@ -54,7 +54,8 @@ def section_marker(text: str) -> str | None:
         return m.group(1)
     for m in re.finditer(r"\b([A-Za-z]+)\s+(?:X|N|\d{1,2}|\{[^}]*\}|#|<[^>]*>|\[[^\]]*\])(?![\w\-])", text):
         if m.group(1).lower() not in _MARKER_BAD and not re.match(r"\s*(?:sections?|parts?|chapters?|days?|words?|"
-                                                                    r"sentences?|paragraphs?|bullets?|times)\b", text[m.end():], re.I):
+                                                                    r"sentences?|paragraphs?|bullets?|times)\b",
+                                                                    text[m.end():], re.I):
             return m.group(1)
     return None
 
@@ -74,8 +75,10 @@ class WordCount(CountConstraint):
                 continue  # "at least 2 words in all caps" is capital_word_frequency
             if per_part(p, m.start()):
                 continue  # "each bullet under 20 words" limits a part, not the answer
-            if re.match(r"\s*(?:\w+\s+){0,2}?(?:with|in|using)\s+(?:markdown\s+)?(?:italics?|bold|markdown|highlight)", p[m.end():], re.I) \
-                    or re.search(r"\b(?:highlight|italici[sz]e|bold|emphasi[sz]e)\w*\s+$", p[max(0, m.start() - 20):m.start()], re.I):
+            if re.match(r"\s*(?:\w+\s+){0,2}?(?:with|in|using)\s+(?:markdown\s+)?(?:italics?|bold|markdown|highlight)",
+                        p[m.end():], re.I) \
+                    or re.search(r"\b(?:highlight|italici[sz]e|bold|emphasi[sz]e)\w*\s+$",
+                                 p[max(0, m.start() - 20):m.start()], re.I):
                 continue  # "highlight at least 3 words with markdown": highlighted_sections
             out.append(cls(_REL_MAP[m.group("rel").lower()], int(m.group(2))))
         for m in re.finditer(r"\b(?:in|within|using) (\d+) words or (less|fewer|more)\b", p, re.I):
@@ -175,7 +178,8 @@ ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth
 
 def paragraphs(text: str) -> list[str]:
     """Paragraphs split by a line of *** when the text uses one, else by blank lines."""
-    parts = re.split(r"\n?\s*(?<!\*)\*\*\*(?!\*)\s*\n?", text) if re.search(r"(?m)^\s*\*\*\*\s*$", text) else re.split(r"\n\s*\n", text)
+    parts = (re.split(r"\n?\s*(?<!\*)\*\*\*(?!\*)\s*\n?", text) if re.search(r"(?m)^\s*\*\*\*\s*$", text)
+             else re.split(r"\n\s*\n", text))
     return [x.strip() for x in parts if x.strip()]
 
 
@@ -191,10 +195,13 @@ class ParagraphFirstWord(Constraint):
     @classmethod
     def extract(cls, p):
         ords = "|".join(ORDINALS)
-        m = re.search(rf"\b(?:the\s+)?(?:({ords})|(\d+)(?:st|nd|rd|th))\s+paragraph\s+(?:\w+\s+){{0,3}}?(?:start|begin)\w*\s+with\s+"
+        m = re.search(rf"\b(?:the\s+)?(?:({ords})|(\d+)(?:st|nd|rd|th))\s+paragraph\s+"
+                      rf"(?:\w+\s+){{0,3}}?(?:start|begin)\w*\s+with\s+"
                       r"(?:the\s+)?(?:word\s+)?(\S+)"
-                      rf"|\bparagraph\s+(?:number\s+)?(\d+)\s+(?:\w+\s+){{0,3}}?(?:start|begin)\w*\s+with\s+(?:the\s+)?(?:word\s+)?(\S+)"
-                      rf"|\b(?:start|begin)\w*\s+the\s+(?:({ords})|(\d+)(?:st|nd|rd|th))\s+paragraph\s+with\s+(?:the\s+)?(?:word\s+)?(\S+)",
+                      rf"|\bparagraph\s+(?:number\s+)?(\d+)\s+(?:\w+\s+){{0,3}}?(?:start|begin)\w*\s+with\s+"
+                      r"(?:the\s+)?(?:word\s+)?(\S+)"
+                      rf"|\b(?:start|begin)\w*\s+the\s+(?:({ords})|(\d+)(?:st|nd|rd|th))\s+paragraph\s+with\s+"
+                      r"(?:the\s+)?(?:word\s+)?(\S+)",
                       p, re.I)
         if not m or negated_before(p, m.start()):
             return []
@@ -212,11 +219,13 @@ class ParagraphFirstWord(Constraint):
     def check(self, text):
         paras = paragraphs(text)
         if len(paras) < self.nth:
-            return [self.finding(f"Only {len(paras)} paragraph(s); paragraph {self.nth} must start with '{self.word}'.")]
+            return [self.finding(f"Only {len(paras)} paragraph(s); "
+                                 f"paragraph {self.nth} must start with '{self.word}'.")]
         first = (words(paras[self.nth - 1]) or [""])[0]
         out = []
         if first.lower() != self.word.lower():
-            out.append(self.finding(f"Paragraph {self.nth} starts with '{first}', not '{self.word}'.", f"paragraph {self.nth}"))
+            out.append(self.finding(f"Paragraph {self.nth} starts with '{first}', not '{self.word}'.",
+                                    f"paragraph {self.nth}"))
         if self.n and len(paras) != self.n:
             out.append(self.finding(f"{len(paras)} paragraphs; needs exactly {self.n}.", "whole answer"))
         return out
@@ -293,7 +302,8 @@ class Sections(Constraint):
     @classmethod
     def extract(cls, p):
         m = next((m for m in re.finditer(r"\b(\d+)\s+sections?\b", p, re.I)  # the first that is not about highlights
-                  if not negated_before(p, m.start()) and not re.search(r"highlight", p[max(0, m.start() - 30):m.start()], re.I)
+                  if not negated_before(p, m.start())
+                  and not re.search(r"highlight", p[max(0, m.start() - 30):m.start()], re.I)
                   and not re.match(r"[^.\n]{0,25}\bhighlight", p[m.end():], re.I)), None)
         if not m:
             return []
@@ -332,11 +342,12 @@ class HighlightedSections(Constraint):
 
     @classmethod
     def extract(cls, p):
-        m = re.search(r"\bhighlight\w*\s+(?:" + _REL + r"\s+)?(\d+)\s+(?:[a-z]+\s+)?(?:sections?|parts?|phrases?)", p, re.I)
+        m = re.search(r"\bhighlight\w*\s+(?:" + _REL + r"\s+)?(\d+)\s+(?:[a-z]+\s+)?(?:sections?|parts?|phrases?)",
+                      p, re.I)
         if m:
             return [cls(int(m.group(2)))]
-        m = re.search(r"(?:" + _REL + r"\s+)?(\d+)\s+(?:[a-z]+\s+)?(?:sections?|parts?|phrases?|words?)\s+(?:\w+\s+){0,3}?"
-                      r"(?:be\s+|are\s+)?highlighted\b", p, re.I)
+        m = re.search(r"(?:" + _REL + r"\s+)?(\d+)\s+(?:[a-z]+\s+)?(?:sections?|parts?|phrases?|words?)\s+"
+                      r"(?:\w+\s+){0,3}?(?:be\s+|are\s+)?highlighted\b", p, re.I)
         if m:
             return [cls(int(m.group(2)))]
         nouns = r"(?:sections?|parts?|phrases?|words?|sentences?|points?|ideas?|terms?)"

@@ -20,18 +20,21 @@ _BEFORE = [
     (r"no (?:less|fewer|shorter) than|not (?:less|fewer|shorter) than|at least|a minimum of|minimum of|minimum|min\.?|"
      r"no (?:less|fewer) then|not under|not below|(?:do not|don't|dont|never|shouldn't|should not|must not|mustn't)\s+"
      r"(?:go\s+|be\s+|use\s+|have\s+|write\s+|drop\s+)?(?:under|below|less than|fewer than|shorter than)", "at_least"),
-    (r"no more than|not more than|no longer than|not longer than|no greater than|at most|at the most|a maximum of|maximum of|"
-     r"maximum|max\.?|up to|within|limit(?:ed)?(?: it| this| that| the \w+(?: \w+)?| yourself| your \w+| them)? to|cap(?:ped)?(?: \w+)? at|"
+    (r"no more than|not more than|no longer than|not longer than|no greater than|at most|at the most|a maximum of|"
+     r"maximum of|maximum|max\.?|up to|within|"
+     r"limit(?:ed)?(?: it| this| that| the \w+(?: \w+)?| yourself| your \w+| them)? to|cap(?:ped)?(?: \w+)? at|"
      r"(?:do not|don't|dont|never|shouldn't|should not|must not|mustn't|not)\s+(?:go\s+|be\s+|use\s+|have\s+|write\s+)?"
      r"(?:exceed(?:ing)?|over|above|beyond|past|more than|longer than|surpass)|not to exceed|no \w+ than", "at_most"),
     (r"less than|fewer than|shorter than|under|below|beneath|lower than|not even|less then|fewer then", "less_than"),
-    (r"more than|over|greater than|longer than|above|exceed(?:ing|s)?|in excess of|beyond|more then|upwards of", "more_than"),
+    (r"more than|over|greater than|longer than|above|exceed(?:ing|s)?|in excess of|beyond|more then|upwards of",
+     "more_than"),
     (r"exactly|precisely|just|only|no more and no less than|a total of|total of", "exactly"),
 ]
 _AFTER = [
-    (r"or more|or above|or greater|or longer|or over|plus|\+|at least|at minimum|minimum|min\b|or upwards|and up|and above", "at_least"),
-    (r"or less|or fewer|or under|or below|or shorter|or lower|at most|at the most|at max|max(?:imum)?\b|tops|and under|and below|"
-     r"or so at most|and no more", "at_most"),
+    (r"or more|or above|or greater|or longer|or over|plus|\+|at least|at minimum|minimum|min\b|or upwards|"
+     r"and up|and above", "at_least"),
+    (r"or less|or fewer|or under|or below|or shorter|or lower|at most|at the most|at max|max(?:imum)?\b|tops|"
+     r"and under|and below|or so at most|and no more", "at_most"),
     (r"exactly|precisely|no more,? no less|no more and no less", "exactly"),
 ]
 _BEFORE_RE = [(re.compile(rf"(?:{p})\s*$", re.I), rel) for p, rel in _BEFORE]
@@ -75,7 +78,8 @@ def read_counts(clause: str, nouns: str, default: str | None = None,
         return [("at_least", _num(m.group(1))), ("at_most", _num(m.group(2)))]
     bare = None
     # number before the noun
-    for m in re.finditer(rf"(?<![\w.]){_NUM}\s+((?:or more|or fewer|or less|or above|or under|or below|plus|at least|at most|\+)\s+)?"
+    for m in re.finditer(rf"(?<![\w.]){_NUM}\s+"
+                         r"((?:or more|or fewer|or less|or above|or under|or below|plus|at least|at most|\+)\s+)?"
                          rf"{gap}(?:{nouns})\b", t, re.I):
         n = _num(m.group(1))
         if n is None:
@@ -86,8 +90,10 @@ def read_counts(clause: str, nouns: str, default: str | None = None,
             found.append((rel, n))
         elif bare is None:
             bare = n
-    if not found:  # noun first: "word count: under 300", "keep the bullets to 5 max", "sentences should be fewer than 6"
-        for m in re.finditer(rf"(?:{nouns})\b(?P<mid>[^.;\n\d]{{0,80}}?)(?<![\w.]){_NUM}(?!\s*(?:st|nd|rd|th)\b)", t, re.I):
+    # noun first: "word count: under 300", "keep the bullets to 5 max", "sentences should be fewer than 6"
+    if not found:
+        for m in re.finditer(rf"(?:{nouns})\b(?P<mid>[^.;\n\d]{{0,80}}?)(?<![\w.]){_NUM}(?!\s*(?:st|nd|rd|th)\b)",
+                             t, re.I):
             if len(m.group("mid")) > 40 and not _rel_before(m.group("mid").rstrip()):
                 continue
             n = _num(m.group(2))
@@ -127,7 +133,8 @@ def word_after(clause: str, nouns: str = r"(?:key)?words?|terms?|phrases?") -> s
     if not m:
         return None
     w = (m.group(1) or m.group(2) or "").strip()
-    return None if w.lower() in ("the", "a", "an", "that", "this", "should", "must", "is", "appear", "to", "in", "at") else w
+    return (None if w.lower() in ("the", "a", "an", "that", "this", "should", "must", "is", "appear", "to", "in", "at")
+            else w)
 
 
 def word_list(text: str) -> list[str]:

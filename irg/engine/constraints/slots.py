@@ -1,7 +1,7 @@
 """Typed value readers: the values of an instruction whose kind is already known (the detector's guess).
 
-`read_values(kind, clause, prompt)` returns the constraints the clause states, or a `Missing` saying which value could not
-be read (then the run shows a notice: never a guess), or [] when the clause holds nothing of that kind after all
+`read_values(kind, clause, prompt)` returns the constraints the clause states, or a `Missing` saying which value could
+not be read (then the run shows a notice: never a guess), or [] when the clause holds nothing of that kind after all
 (e.g. "don't answer in JSON"). The readers are generic: a count with its relation before or after the noun
 ("at least 400 words", "400 or more words", "words: 400 max", "keep the word count under 400", "limit paragraphs to
 fewer than four"), quoted / bold / italic spans, the word after "word"/"keyword"/"letter", language names, options.
@@ -35,7 +35,8 @@ class PerPart:
     """The clause limits each part ("each bullet under 20 words"), which no type holds: listed as not checked."""
 
 
-LABELS = {"word_count": "a word limit", "sentence_count": "a sentence count", "paragraph_count": "a number of paragraphs",
+LABELS = {"word_count": "a word limit", "sentence_count": "a sentence count",
+          "paragraph_count": "a number of paragraphs",
           "bullet_count": "a number of bullet points", "sections": "a number of sections",
           "highlighted_sections": "highlighted parts", "placeholders": "placeholders in square brackets",
           "capital_word_frequency": "a number of all-capital words", "letter_frequency": "a letter count",
@@ -61,7 +62,8 @@ NOUNS = {
     "placeholders": r"placeholders?|square brackets?|brackets?|blanks?|fields?",
     "capital_word_frequency": r"words?|caps|capitals?|capitali[sz]ed|upper[\s-]?case|times",
 }
-DEFAULT_REL = {"bullet_count": "exactly", "sections": "exactly", "paragraph_count": "exactly", "sentence_count": "exactly",
+DEFAULT_REL = {"bullet_count": "exactly", "sections": "exactly", "paragraph_count": "exactly",
+               "sentence_count": "exactly",
                "highlighted_sections": "at_least", "placeholders": "at_least"}
 AT_LEAST_ONLY = ("highlighted_sections", "placeholders")  # the types hold "at least n" only
 EXACT_ONLY = ("paragraph_count", "sections")
@@ -81,7 +83,8 @@ def _count_kind(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
         return Missing(kind, got.what)
     rel, n = got[0]
     if kind in AT_LEAST_ONLY:
-        return [CONSTRAINT_TYPES.get(kind)(n + (rel == "more_than"))] if rel in ("at_least", "more_than", "exactly") else []
+        return ([CONSTRAINT_TYPES.get(kind)(n + (rel == "more_than"))] if rel in ("at_least", "more_than", "exactly")
+                else [])
     if kind in EXACT_ONLY:
         if rel != "exactly":
             return Missing(kind, f"an exact number ('{rel.replace('_', ' ')} {n}' is not one)")
@@ -142,11 +145,14 @@ def _after_lead(clause: str, lead: str) -> str:
 
 def _keywords(kind: str, clause: str) -> list[Constraint] | Missing:
     if kind == "include_keywords":
-        rest = _after_lead(clause, r"\b(?:key\s?words?|words?|terms?|phrases?|hashtags?|mention\w*|includ\w*|use|using|contain\w*|featur\w*)\s*:?\s*")
+        rest = _after_lead(clause, r"\b(?:key\s?words?|words?|terms?|phrases?|hashtags?|mention\w*|includ\w*|use|using|"
+                                   r"contain\w*|featur\w*)\s*:?\s*")
     else:
-        rest = _after_lead(clause, r"\b(?:key\s?words?|words?|terms?|phrases?|us\w*|say\w*|mention\w*|includ\w*|writ\w*)\s*:?\s*")
+        rest = _after_lead(clause, r"\b(?:key\s?words?|words?|terms?|phrases?|"
+                                   r"us\w*|say\w*|mention\w*|includ\w*|writ\w*)\s*:?\s*")
     ws = spans(clause) or word_list(rest)
-    ws = [w for w in ws if w.lower() not in NOT_WORDS and not re.fullmatch(r"(?:the|a|an|any|these|following|words?)", w, re.I)]
+    ws = [w for w in ws
+          if w.lower() not in NOT_WORDS and not re.fullmatch(r"(?:the|a|an|any|these|following|words?)", w, re.I)]
     if not ws:
         return Missing(kind, "the words")
     return [CONSTRAINT_TYPES.get(kind)(list(dict.fromkeys(ws)))]
@@ -158,7 +164,8 @@ def _phrase(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing |
     ords = "|".join(k for k in ORDINALS if k not in ("first", "last"))
     if kind == "start_phrase" and re.search(rf"\b(?:{ords})\b|\b\d+(?:nd|rd|th)\b", clause, re.I):
         return _first_word("paragraph_first_word", clause, prompt)  # "the second one must begin with 'X'"
-    verb = r"\b(?:start|begin|open|first)\w*" if kind == "start_phrase" else r"\b(?:end|finish|conclud|clos|last|final|sign)\w*"
+    verb = (r"\b(?:start|begin|open|first)\w*" if kind == "start_phrase"
+            else r"\b(?:end|finish|conclud|clos|last|final|sign)\w*")
     v = re.search(verb, clause, re.I)
     sp = spans(clause[v.start():]) if v else []
     sp = sp or spans(clause)
@@ -191,7 +198,8 @@ def _options(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing:
     if len(opts) < 2:
         tail = re.split(r":", clause, maxsplit=1)
         if len(tail) == 2:
-            opts = [o.strip(" .\"'“”") for o in re.split(r",\s*(?:or\s+)?|\s+or\s+|/|\|", tail[1]) if o.strip(" .\"'“”")]
+            opts = [o.strip(" .\"'“”") for o in re.split(r",\s*(?:or\s+)?|\s+or\s+|/|\|", tail[1])
+                    if o.strip(" .\"'“”")]
             opts = [o for o in opts if len(o.split()) <= 8]
     if len(opts) < 2:
         return Missing(kind, "the options")
@@ -206,7 +214,8 @@ def _language(kind: str, clause: str) -> list[Constraint] | Missing:
     found = [NATIVE.get(m.group(1).lower(), m.group(1).lower()) for m in _LANGUAGE_NAMES.finditer(clause)]
     if not found:
         return Missing(kind, "the language")
-    lang = found[-1] if re.search(r"\b(?:not|no|instead of|rather than)\b", clause, re.I) and len(found) > 1 else found[0]
+    lang = (found[-1] if re.search(r"\b(?:not|no|instead of|rather than)\b", clause, re.I) and len(found) > 1
+            else found[0])
     return [CONSTRAINT_TYPES.get(kind)(ALIASES.get(lang, lang))]
 
 
@@ -240,7 +249,8 @@ def _flag(kind: str, clause: str) -> list[Constraint]:
         return []  # "Can you explain what JSON is?", "when to use uppercase and lowercase letters": the topic
     if kind == "lowercase" and re.search(r"\b(?:no|not|without|never)\s+(?:any\s+)?lower", clause, re.I):
         return []
-    if kind not in ("lowercase", "no_commas") and _NEGATED.search(clause) and not re.search(r"\bnothing\b|\bno other\b|\bno text\b", clause, re.I):
+    if kind not in ("lowercase", "no_commas") and _NEGATED.search(clause) \
+            and not re.search(r"\bnothing\b|\bno other\b|\bno text\b", clause, re.I):
         return []
     if kind == "postscript":
         return [CONSTRAINT_TYPES.get(kind)("P.P.S" if re.search(r"\bp\.?\s?p\.?\s?s\b", clause, re.I) else "P.S.")]
@@ -252,7 +262,8 @@ def templates(prompt: str) -> list[Constraint]:
     are N sections; "paragraph 1 *** paragraph 2 *** paragraph 3" is 3 paragraphs separated by ***."""
     out: list[Constraint] = []
     found: dict[str, list[int]] = {}
-    for m in re.finditer(r"(?<![\w'\"])([A-Za-z]{2,12})\s+(\d{1,2})(?=\s*(?:[:.\-–—)\n]|\.\.\.|…|$|,|\s+(?:and|to|through|or)\b))",
+    for m in re.finditer(r"(?<![\w'\"])([A-Za-z]{2,12})\s+(\d{1,2})"
+                         r"(?=\s*(?:[:.\-–—)\n]|\.\.\.|…|$|,|\s+(?:and|to|through|or)\b))",
                          prompt):
         found.setdefault(m.group(1), []).append(int(m.group(2)))
     for word, nums in found.items():
@@ -261,7 +272,8 @@ def templates(prompt: str) -> list[Constraint]:
         last = list(re.finditer(rf"\b{word}\s+{max(nums)}\b", prompt))[-1]
         first = re.search(rf"\b{word}\s+1\b", prompt)
         if re.match(r"\s*(?:\.\.\.|…|,?\s*etc)", prompt[last.end():]) and max(nums) <= 2 \
-                or re.search(r"(?:for example|e\.g\.|such as|like)\W*$", prompt[max(0, first.start() - 16):first.start()], re.I):
+                or re.search(r"(?:for example|e\.g\.|such as|like)\W*$",
+                             prompt[max(0, first.start() - 16):first.start()], re.I):
             continue  # "for example Day 1, Day 2", "(Chapter 1, Chapter 2...)": an example of the marker, not the count
         n = max(nums)
         if word.lower() in ("paragraph", "para", "p"):
@@ -298,7 +310,8 @@ def read_values(kind: str, clause: str, prompt: str) -> list[Constraint] | Missi
         return _first_word(kind, clause, prompt)
     if kind == "repeat_request":
         request = prompt.replace(clause, " ").strip()
-        return [CONSTRAINT_TYPES.get(kind)(" ".join(request.split()))] if request else Missing(kind, "the request to repeat")
+        return ([CONSTRAINT_TYPES.get(kind)(" ".join(request.split()))] if request
+                else Missing(kind, "the request to repeat"))
     if kind in CONSTRAINT_TYPES and kind != "final_answer":
         return _flag(kind, clause)
     return []

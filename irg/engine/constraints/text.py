@@ -57,19 +57,22 @@ def normalize_numbers(text: str) -> str:
 
 # ---- shared helpers --------------------------------------------------------------
 _NEG = re.compile(r"\b(not|n't|never|no|without|avoid|refrain|don't|dont|nor)\b", re.I)
-_REL = (r"(?P<rel>at least|no less than|not less than|no fewer than|not fewer than|no shorter than|a minimum of|minimum of|"
+_REL = (r"(?P<rel>at least|no less than|not less than|no fewer than|not fewer than|"
+        r"no shorter than|a minimum of|minimum of|"
         r"more than|over|greater than|longer than|at most|no more than|not more than|no longer than|not longer than|"
         r"a maximum of|maximum of|up to|less than|fewer than|shorter than|under|below|exactly|precisely|just)")
 _REL_MAP = {
     "at least": "at_least", "no less than": "at_least", "not less than": "at_least", "a minimum of": "at_least",
-    "no fewer than": "at_least", "not fewer than": "at_least", "no shorter than": "at_least", "longer than": "more_than",
+    "no fewer than": "at_least", "not fewer than": "at_least", "no shorter than": "at_least",
+    "longer than": "more_than",
     "no longer than": "at_most", "not longer than": "at_most", "shorter than": "less_than",
     "minimum of": "at_least", "more than": "more_than", "over": "more_than", "greater than": "more_than",
     "at most": "at_most", "no more than": "at_most", "not more than": "at_most", "a maximum of": "at_most",
     "maximum of": "at_most", "up to": "at_most", "less than": "less_than", "fewer than": "less_than",
     "under": "less_than", "below": "less_than", "exactly": "exactly", "precisely": "exactly", "just": "exactly",
 }
-_REL_TEXT = {"at_least": "at least", "more_than": "more than", "at_most": "at most", "less_than": "fewer than", "exactly": "exactly"}
+_REL_TEXT = {"at_least": "at least", "more_than": "more than", "at_most": "at most", "less_than": "fewer than",
+             "exactly": "exactly"}
 
 
 def count_holds(count: int, rel: str, n: int) -> bool:
@@ -144,9 +147,11 @@ def about_not_asked(text: str, pos: int) -> bool:
     ("Why do people write in all caps?") or a sentence naming both letter cases ("when to use uppercase and
     lowercase letters")."""
     s = sentence_at(text, pos)
-    if re.match(r"(?:why|how come|how do|how does|what|when|where|who|which|is it|are there)\b", s, re.I) and s.endswith("?"):
+    if re.match(r"(?:why|how come|how do|how does|what|when|where|who|which|is it|are there)\b", s, re.I) \
+            and s.endswith("?"):
         return True
     up = r"upper[\s-]?case|capital|caps"
     low = r"lower[\s-]?case|small letters"
-    negated = rf"\b(?:no|not|without|never|avoid)\s+(?:any\s+)?(?:{up}|{low})"  # "lowercase, no capitals": an instruction
+    # "lowercase, no capitals": an instruction
+    negated = rf"\b(?:no|not|without|never|avoid)\s+(?:any\s+)?(?:{up}|{low})"
     return bool(re.search(up, s, re.I) and re.search(low, s, re.I) and not re.search(negated, s, re.I))

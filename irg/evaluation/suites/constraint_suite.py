@@ -23,10 +23,12 @@ TOPICS = ["the ocean", "a busy city", "winter mornings", "a lost cat", "the moon
           "a football match", "a bakery", "penguins", "a long journey", "music", "recycling", "a robot",
           "the forest", "a lighthouse", "healthy breakfasts"]
 NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 8: "eight", 10: "ten", 20: "twenty",
-                25: "twenty-five", 30: "thirty", 40: "forty", 50: "fifty", 60: "sixty", 80: "eighty", 100: "one hundred"}
+                25: "twenty-five", 30: "thirty", 40: "forty", 50: "fifty", 60: "sixty", 80: "eighty",
+                100: "one hundred"}
 KEYWORDS = ["river", "golden", "quiet", "journey", "bright", "window", "morning", "secret", "garden", "silver",
             "laughter", "storm", "paper", "island", "candle", "bridge", "shadow", "whisper", "orange", "harbor"]
-FORBIDDEN = ["very", "really", "good", "nice", "thing", "beautiful", "big", "happy", "amazing", "great", "the sun", "blue"]
+FORBIDDEN = ["very", "really", "good", "nice", "thing", "beautiful", "big", "happy", "amazing", "great",
+             "the sun", "blue"]
 YES_NO = ["Is it a good idea to drink water every day?", "Can penguins fly?", "Is the sun a star?",
           "Should children learn to swim?", "Is chocolate a vegetable?", "Do plants need light to grow?",
           "Is it safe to touch a hot stove?", "Are whales fish?", "Is reading good for the brain?",
@@ -83,7 +85,8 @@ def c_words(rng):
 def c_sentences(rng):
     rel, n = rng.choice([("exactly", 2), ("exactly", 3), ("at_least", 4), ("less_than", 4), ("at_most", 3)])
     word = {"exactly": "exactly", "at_least": "at least", "less_than": "fewer than", "at_most": "at most"}[rel]
-    return f"Your response should contain {word} {_num(rng, n)} sentences.", {"kind": "sentence_count", "rel": rel, "n": n}
+    return (f"Your response should contain {word} {_num(rng, n)} sentences.",
+            {"kind": "sentence_count", "rel": rel, "n": n})
 
 
 def c_paragraphs(rng):
@@ -94,8 +97,10 @@ def c_paragraphs(rng):
 
 def c_bullets(rng):
     n = rng.choice([2, 3, 4, 5])
-    return rng.choice([f"Your answer must contain exactly {_num(rng, n)} bullet points. Use markdown bullet points such as: * This is a point.",
-                       f"Give exactly {_num(rng, n)} bullet points."]), {"kind": "bullet_count", "rel": "exactly", "n": n}
+    return (rng.choice([f"Your answer must contain exactly {_num(rng, n)} bullet points. "
+                        "Use markdown bullet points such as: * This is a point.",
+                        f"Give exactly {_num(rng, n)} bullet points."]),
+            {"kind": "bullet_count", "rel": "exactly", "n": n})
 
 
 def c_sections(rng):
@@ -117,7 +122,8 @@ def c_placeholders(rng):
 
 
 def c_json(rng):
-    return rng.choice(["Wrap your entire output in JSON format.", "Your entire output should be wrapped in JSON format. "
+    return rng.choice(["Wrap your entire output in JSON format.",
+                       "Your entire output should be wrapped in JSON format. "
                        "You can use markdown ticks such as ```."]), {"kind": "json_format"}
 
 
@@ -133,12 +139,15 @@ def c_title(rng):
 
 def c_postscript(rng):
     if rng.random() < 0.75:
-        return "At the end of your response, please explicitly add a postscript starting with P.S.", {"kind": "postscript", "marker": "P.S."}
-    return "At the end of your response, add a postscript starting with P.P.S", {"kind": "postscript", "marker": "P.P.S"}
+        return ("At the end of your response, please explicitly add a postscript starting with P.S.",
+                {"kind": "postscript", "marker": "P.S."})
+    return ("At the end of your response, add a postscript starting with P.P.S",
+            {"kind": "postscript", "marker": "P.P.S"})
 
 
 def c_two_responses(rng):
-    return ("Give two different responses. Responses and only responses should be separated by 6 asterisk symbols: ******.",
+    return ("Give two different responses. "
+            "Responses and only responses should be separated by 6 asterisk symbols: ******.",
             {"kind": "two_responses"})
 
 
@@ -220,7 +229,8 @@ def special_prompt(rng: random.Random, kind: str, yes_no=YES_NO, questions=QUEST
             [{"kind": "repeat_request", "request": q}])
 
 
-def build(n: int = 240, seed: int = 0, dev_share: float = 0.4, words: dict | None = None, prefix: str = "k") -> list[dict]:
+def build(n: int = 240, seed: int = 0, dev_share: float = 0.4, words: dict | None = None,
+          prefix: str = "k") -> list[dict]:
     """The dev/test suite (the defaults rebuild assets/suites/constraints.jsonl). `words` swaps the requests
     (tasks, topics, yes_no, questions) for other lists: the train split below."""
     w = {"tasks": TASKS, "topics": TOPICS, "yes_no": YES_NO, "questions": QUESTIONS, **(words or {})}
@@ -229,7 +239,8 @@ def build(n: int = 240, seed: int = 0, dev_share: float = 0.4, words: dict | Non
     rows: list[dict] = []
     for i in range(n):
         if i % 12 == 11:  # one prompt in twelve is a whole-prompt type
-            prompt, gold = special_prompt(rng, "choose_from" if (i // 12) % 2 else "repeat_request", w["yes_no"], w["questions"])
+            prompt, gold = special_prompt(rng, "choose_from" if (i // 12) % 2 else "repeat_request", w["yes_no"],
+                                          w["questions"])
         else:
             k = rng.choices([1, 2, 3], weights=[3, 4, 3])[0]
             chosen, groups = [], set()

@@ -32,8 +32,8 @@ def _t_buy_give(r: random.Random):  # 2-3 steps
 
 def _t_speed(r: random.Random):  # 3 steps
     v1, h1, v2, h2 = r.choice([40, 50, 60, 70, 80]), r.randint(1, 4), r.choice([30, 40, 45, 90]), r.randint(1, 3)
-    return (f"A train travels at {v1} km per hour for {_n(h1, 'hour')} and then at {v2} km per hour for {_n(h2, 'hour')}. "
-            f"How far does it travel in total, in km?", v1 * h1 + v2 * h2, 3)
+    return (f"A train travels at {v1} km per hour for {_n(h1, 'hour')} and then at {v2} km per hour for "
+            f"{_n(h2, 'hour')}. How far does it travel in total, in km?", v1 * h1 + v2 * h2, 3)
 
 
 def _t_savings(r: random.Random):  # 2 steps
@@ -85,8 +85,8 @@ def _t_fraction(r: random.Random):  # 3 steps
 
 def _t_rows(r: random.Random):  # 4 steps
     rows, per, broken, boxes = r.randint(3, 9), r.randint(4, 12), r.randint(1, 5), r.randint(2, 4)
-    return (f"A shop has {boxes} boxes. Each box holds {rows} rows of {per} eggs. {broken} eggs in each box are broken. "
-            f"How many eggs are not broken?", boxes * (rows * per - broken), 4)
+    return (f"A shop has {boxes} boxes. Each box holds {rows} rows of {per} eggs. "
+            f"{broken} eggs in each box are broken. How many eggs are not broken?", boxes * (rows * per - broken), 4)
 
 
 def _t_pages(r: random.Random):  # 1 step
@@ -118,7 +118,8 @@ def generate(n: int, seed: int = 0, split: str = "test") -> list[dict]:
         if prompt in seen or split_of(prompt) != split:
             continue
         seen.add(prompt)
-        out.append({"id": f"m-{split}-{len(out):04d}", "prompt": prompt, "answer": str(answer), "steps": steps, "template": name})
+        out.append({"id": f"m-{split}-{len(out):04d}", "prompt": prompt, "answer": str(answer), "steps": steps,
+                    "template": name})
     return out
 
 
@@ -143,7 +144,8 @@ def load_gsm8k_hub(n: int | None = None, split: str = "test") -> list[dict]:
 
         ds = load_dataset("openai/gsm8k", "main", split=split)
     except Exception as e:  # noqa: BLE001 — offline or missing package: one sentence
-        raise ValueError(f"GSM8K from the hub is not available here ({type(e).__name__}); pass a local JSONL file instead.") from e
+        raise ValueError(f"GSM8K from the hub is not available here ({type(e).__name__}); "
+                         f"pass a local JSONL file instead.") from e
     rows = [{"question": x["question"], "answer": x["answer"]} for x in ds]
     tmp = Path("/tmp/irg-gsm8k.jsonl")
     tmp.write_text("\n".join(json.dumps(r) for r in rows))

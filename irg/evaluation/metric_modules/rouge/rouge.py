@@ -26,7 +26,8 @@ class Rouge(evaluate.Metric):
         return evaluate.MetricInfo(
             description=_DESCRIPTION, citation="Lin, 2004. ROUGE: a package for automatic evaluation of summaries.",
             inputs_description=_KWARGS,
-            features=datasets.Features({"predictions": datasets.Value("string"), "references": datasets.Value("string")}))
+            features=datasets.Features({"predictions": datasets.Value("string"),
+                                        "references": datasets.Value("string")}))
 
     def _compute(self, predictions, references, rouge_types=None, use_aggregator=True, use_stemmer=True):
         rouge_types = rouge_types or ["rouge1", "rouge2", "rougeL"]
