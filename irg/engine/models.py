@@ -61,7 +61,7 @@ def model_choices() -> list[str]:
 class AdapterHooks:
     """What an adapter package adds to the engine."""
 
-    find: Callable[[str], dict]  # model name -> {method: shipped adapter} made for it
+    find: Callable[[str], dict]  # model name -> {adapter name: shipped adapter} made for it
     draft_backend: Callable[..., object]  # (model, name or path, backend="auto") -> a backend with the adapter on
     students: Callable[[], dict]  # distilled students shipped as whole models: name -> shipped
     apply: Callable  # (transformers model, path, method) -> the model with the adapter applied (AdapterError if not)

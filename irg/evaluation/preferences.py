@@ -64,7 +64,7 @@ def _critical_kinds(it: dict) -> set[str]:
 
 
 def bank(paths: list[str], out: Path, per_kind: int = 2, max_chars: int = 600) -> dict:
-    """A small bank for the preference planner: per finding kind, the shortest pairs in which a revision
+    """A small bank for the preference planner: per finding check, the shortest pairs in which a revision
     removed that critical finding and the ground truth agrees the revision is better."""
     by_kind: dict[str, list[dict]] = {}
     for p in paths:
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", nargs="+", required=True, help="results.jsonl files of `python -m irg.bench quality`")
     ap.add_argument("--out", required=True)
     ap.add_argument("--bank", action="store_true", help="write the preference planner's small bank instead "
-                    "(assets/prompts/preference_bank.jsonl): per finding kind, short pairs that fixed it")
+                    "(assets/prompts/preference_bank.jsonl): per finding check, short pairs that fixed it")
     ap.add_argument("--all-pairs", action="store_true", help="pair every draft with every earlier, lower-scored one")
     ap.add_argument("--gold", action="store_true", help="keep only pairs the ground truth agrees with")
     args = ap.parse_args(argv)

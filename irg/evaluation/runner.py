@@ -1,6 +1,6 @@
 """Runs strategies over a task suite and writes one JSON line per prompt and strategy.
 
-`python -m irg.bench quality --suite S --strategies a,b,c --n N --budget B` (see irg/bench.py).
+`python -m irg.bench quality --suite S --strategies a,b,c --n N --budget B` (see irg/bench/cli.py).
 Each line is the run's batch record (every iteration's draft, findings, plan, score and
 cumulative tokens) plus the item's ground truth, so every metric can be recomputed from the
 file alone. Resumable: (id, strategy) pairs already in the file are skipped. Every strategy

@@ -13,6 +13,7 @@ import numpy as np
 
 from irg.engine.answers import detect_task
 from irg.engine.jsonl import rows
+from irg.engine.registry import STOP_RULES
 from irg.engine.stopping import MODEL_PATH, AdaptiveStopper, decide, features
 from irg.engine.values import Iteration
 
@@ -185,7 +186,7 @@ def compare(paths: list[str], stopper: AdaptiveStopper, strategy: str | None = N
     trajs = load_trajectories(paths, strategy)
     fixed = simulate(trajs, "fixed")
     out = {"n": len(trajs), "rules": {}}
-    for name in ("fixed", "plateau", "adaptive", "first_draft"):
+    for name in (*STOP_RULES.names(), "first_draft"):  # every registered rule, and one pass for reference
         s = fixed if name == "fixed" else (
             {"quality": [t["q"][0] for t in trajs], "tokens": [t["tokens"][0] for t in trajs]} if name == "first_draft"
             else simulate(trajs, name, stopper))
@@ -205,9 +206,8 @@ def compare(paths: list[str], stopper: AdaptiveStopper, strategy: str | None = N
 
 
 def markdown(c: dict, command: str, meta: dict) -> str:
-    names = {"fixed": "fixed (the loop's own stops, max 4 iterations)",
-             "plateau": "plateau (stop when the best score did not rise)",
-             "adaptive": "adaptive (learned)", "first_draft": "first draft only (single pass, for reference)"}
+    names = {**{n: f"{n} ({STOP_RULES.get(n).text})" for n in STOP_RULES.names()},
+             "first_draft": "first draft only (single pass, for reference)"}
     lines = [f"Command: `{command}`", "", f"n = {c['n']} runs; tokens are the whole run's (drafts, critiques, plans); "
              "95% bootstrap CIs; Δ paired against the fixed rule on the same prompts.", "",
              "| stop rule | quality | mean tokens | tokens saved vs fixed | Δ quality vs fixed | wins / losses (p) |",

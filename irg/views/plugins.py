@@ -45,10 +45,8 @@ def load(pyproject: Path = PYPROJECT) -> list[str]:
         module = value.split(":")[0].strip()
         try:
             importlib.import_module(module)
-        except ModuleNotFoundError as e:
-            if not module.startswith(e.name or "\0"):  # the plugin is absent: skip; its own import failing is a bug
-                raise
-            log.info("plugin %s (%s) is not installed", name, module)
+        except ImportError as e:  # not installed, or a library it needs is not: the rest of the app still runs
+            log.warning("plugin %s (%s) not loaded: %s", name, module, e)
             continue
         loaded.append(module)
     return loaded

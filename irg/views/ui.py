@@ -99,7 +99,7 @@ def _stream(view: RunView, events, note: str = "") -> Iterator[dict]:
                            status=(f"⚠ done, no usable answer: {view.stopped}" if ev.unusable
                                    else f"✔ done: {view.stopped}"))
             yield out
-    except UserError as err:
+    except (UserError, OSError) as err:  # the user's or the machine's (a full disk): its sentence, as the CLI shows
         yield {"cards": note + view.cards_html() + sess.message(str(err)), "status": "⚠ the run failed"}
     except Exception as err:  # noqa: BLE001 — a bug must still reach the user as a sentence, the traceback the log
         log.exception("run failed")

@@ -139,3 +139,15 @@ def test_stopped_event_names_the_rule(backend, monkeypatch):
     evs = list(run(PROMPT, backend, RunConfig(strategy="irg_hybrid", max_iters=3, max_new_tokens=8, stop="adaptive")))
     stops = [e for e in evs if isinstance(e, Stopped)]
     assert stops[0].reason == "adaptive" and len([e for e in evs if isinstance(e, IterationDone)]) == 1
+
+
+def test_a_record_written_before_issue_36_reads_back_with_its_findings_checks():
+    """Findings named what found them `kind` until issue 36 (now `check`): old records read the same."""
+    from irg.engine.values import Report, checked
+
+    old = {"kind": "no_commas", "severity": "critical", "message": "commas", "source": "rule"}
+    assert checked(old)["check"] == "no_commas" and "kind" not in checked(old)
+    assert Iteration.from_dict({"iteration": 1, "draft": "a, b", "findings": [old], "score": 0.0}).findings[0].check == "no_commas"
+    assert Report.from_dict({"findings": [old], "score": 0.0}).findings[0].check == "no_commas"
+    new = {**checked(old), "where": "char 1"}
+    assert checked(new) is new

@@ -10,7 +10,7 @@ from conftest import build_model
 
 from irg.evaluation.suites import constraint_suite as cs
 from irg.evaluation.suites import load, train_rows
-from tuning.loop import keep as loop_data
+from tuning.loop import keep
 from tuning.loop.students import LoopStudentConfig, save, train
 
 
@@ -65,7 +65,7 @@ def _row(final, gold=({"kind": "lowercase"},), first=None, **kw):
     ("the the the the the the the the the the the the the the the the the the the the the the the the", "degenerate"),
 ])
 def test_keep_judges_each_run(final, why):
-    assert loop_data.judge(_row(final), similarity=0.5) == why
+    assert keep.judge(_row(final), similarity=0.5) == why
 
 
 def test_keep_refuses_answers_that_echo_their_orders():
@@ -75,20 +75,20 @@ def test_keep_refuses_answers_that_echo_their_orders():
     row["iterations"][0]["plan"] = {"instructions": ["Write ordinary sentences in normal words.", end]}
     echo = "rewrite your answer to my request. the windmill turns."
     echoed = {**row, "final": echo, "iterations": [{**row["iterations"][0], "draft": echo}]}
-    assert loop_data.judge(echoed, 0.5) == "echoes_orders"
-    assert loop_data.echoes_orders(row, "i will write ordinary sentences in normal words about mills.")
+    assert keep.judge(echoed, 0.5) == "echoes_orders"
+    assert keep.echoes_orders(row, "i will write ordinary sentences in normal words about mills.")
     # the phrase the user asked for is the user's, even though the plan repeats it
-    assert not loop_data.echoes_orders(row, "the windmill turns. Is there anything else I can help with?")
+    assert not keep.echoes_orders(row, "the windmill turns. Is there anything else I can help with?")
 
 
 def test_keep_refuses_answers_that_repeat_themselves():
     said_twice = "the mill turns in the wind. the farmer bakes bread at dawn. the mill turns in the wind."
-    assert loop_data.judge(_row(said_twice), 0.5, drop_repetitive=True) == "repetitive"
-    assert loop_data.judge(_row(said_twice), 0.5) == "kept"  # off by default (worse on dev)
+    assert keep.judge(_row(said_twice), 0.5, drop_repetitive=True) == "repetitive"
+    assert keep.judge(_row(said_twice), 0.5) == "kept"  # off by default (worse on dev)
     looping = " ".join(f"the mill turns and the {w} sings" for w in ("bird", "wind", "rain", "sun", "moon"))
-    assert loop_data.repetitive(looping)  # no sentence twice, but most 4-word runs are repeats
-    assert not loop_data.repetitive("The mill turns in the wind. The farmer bakes bread at dawn. Children play.")
-    assert not loop_data.repetitive("Yes. Yes.")  # too short to count as a repeated sentence
+    assert keep.repetitive(looping)  # no sentence twice, but most 4-word runs are repeats
+    assert not keep.repetitive("The mill turns in the wind. The farmer bakes bread at dawn. Children play.")
+    assert not keep.repetitive("Yes. Yes.")  # too short to count as a repeated sentence
 
 
 def test_the_kept_set_is_described_by_source_and_steps():
@@ -96,7 +96,7 @@ def test_the_kept_set_is_described_by_source_and_steps():
              "tokens": 100},
             {"source": "dev3", "first_met": False, "first_draft": "b", "final": "B.", "iterations": 3, "tokens": 300,
              "steps": ["rendered: uppercase", "rendered: period", "trimmed: a repeated loop (9 characters)"]}]
-    d = loop_data.describe(rows)
+    d = keep.describe(rows)
     assert d["by_source"] == {"composer": 1, "dev3": 1} and d["first_draft_already_met"] == 1
     assert d["first_draft_unchanged"] == 1 and d["with_program_steps"] == 1
     assert (d["answers_with_step"] == {"rendered": 1, "trimmed": 1} and d["mean_iterations"] == 2
@@ -104,37 +104,37 @@ def test_the_kept_set_is_described_by_source_and_steps():
 
 
 def test_keep_refuses_off_topic_answers_and_records_the_first_draft(tmp_path):
-    assert loop_data.judge(_row("my favourite colour is green and so is my hat."), similarity=0.05) == "off_topic"
+    assert keep.judge(_row("my favourite colour is green and so is my hat."), similarity=0.05) == "off_topic"
     row = _row("the windmill turns slowly over the farm.", first="The Windmill Turns Slowly.")
-    assert loop_data.first_draft(row) == "The Windmill Turns Slowly."
+    assert keep.first_draft(row) == "The Windmill Turns Slowly."
     row2 = {**row, "iterations": [{**row["iterations"][0], "rendered": {"before": "RAW", "steps": []}},
                                   row["iterations"][1]]}
-    assert loop_data.first_draft(row2) == "RAW"  # before the program rendered it
+    assert keep.first_draft(row2) == "RAW"  # before the program rendered it
     src = tmp_path / "results.jsonl"
     bad = _row("The Windmill.", gold=({"kind": "lowercase"},))
     other = {**row, "id": "tr003", "prompt": "A prompt since taken out of the split."}
     src.write_text(json.dumps(row) + "\n" + json.dumps({**bad, "id": "tr002"}) + "\n" + json.dumps(other) + "\n"
                    + json.dumps(row)[:40])  # the last line cut by a kill
     split = {"tr001": row["prompt"], "tr002": row["prompt"], "tr003": "Another prompt under this id today."}
-    counts = loop_data.keep(src, tmp_path / "kept.jsonl", split=split)
-    kept = loop_data.load(tmp_path / "kept.jsonl")
+    counts = keep.keep(src, tmp_path / "kept.jsonl", split=split)
+    kept = keep.load(tmp_path / "kept.jsonl")
     assert counts == {"runs": 2, "not_in_split": 1, "kept": 1, "unmet": 1} and [k["id"] for k in kept] == ["tr001"]
     assert kept[0]["first_draft"] == "The Windmill Turns Slowly." and kept[0]["first_met"] is False
     assert kept[0]["steps"] == ["rendered: lowercase"] and kept[0]["source"] == "composer"
     # round 2 learns from both rounds: the earlier kept set first, then this round's, each row saying its round
-    counts2 = loop_data.keep(src, tmp_path / "kept-r2.jsonl", split=split, round_no=2,
+    counts2 = keep.keep(src, tmp_path / "kept-r2.jsonl", split=split, round_no=2,
                              earlier=[tmp_path / "kept.jsonl"])
-    both = loop_data.load(tmp_path / "kept-r2.jsonl")
+    both = keep.load(tmp_path / "kept-r2.jsonl")
     assert counts2["kept"] == 1 and [k["round"] for k in both] == [1, 2] and {k["id"] for k in both} == {"tr001"}
-    assert loop_data.describe(both)["by_round"] == {"1": 1, "2": 1}
+    assert keep.describe(both)["by_round"] == {"1": 1, "2": 1}
     # run again on its own output: this round's earlier rows are replaced, not doubled
-    loop_data.keep(src, tmp_path / "again.jsonl", split=split, round_no=2, earlier=[tmp_path / "kept-r2.jsonl"])
-    assert [k["round"] for k in loop_data.load(tmp_path / "again.jsonl")] == [1, 2]
+    keep.keep(src, tmp_path / "again.jsonl", split=split, round_no=2, earlier=[tmp_path / "kept-r2.jsonl"])
+    assert [k["round"] for k in keep.load(tmp_path / "again.jsonl")] == [1, 2]
     from tuning.loop.students import main
     same = str(tmp_path / "kept-r2.jsonl")  # writing over an earlier round's set is refused with a sentence
     assert main(["keep", "--round", "2", "--gen", str(src), "--out", same, "--earlier", same, "--record", ""]) == 2
     # a kept set written before rounds existed counts as round 1
-    assert loop_data.describe([{k: v for k, v in kept[0].items() if k != "round"}])["by_round"] == {"1": 1}
+    assert keep.describe([{k: v for k, v in kept[0].items() if k != "round"}])["by_round"] == {"1": 1}
 
 
 # ---- three students on a tiny model ---------------------------------------------------------------------------

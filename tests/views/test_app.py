@@ -497,3 +497,16 @@ def test_run_files_live_in_one_folder_per_process_pruned_by_age(monkeypatch, tmp
     os.utime(old, (0, 0))  # as if made long ago
     assert scratch.prune() == 1 and not old.exists() and all(os.path.exists(p) for p in files)
     assert len(list(tmp_path.iterdir())) == 1  # one folder for the process, however many runs
+
+
+def test_the_api_keeps_its_parameter_names_and_order():
+    """Clients call /start and /compare by position or by name: the handlers take the Advanced settings as
+    *advanced, named for the API as they always were."""
+    import app
+
+    info = app.demo.get_api_info()["named_endpoints"]
+    advanced = ["planner", "max_iters", "stop", "budget", "time_limit", "final", "temperature", "max_new"]
+    assert [p["parameter_name"] for p in info["/start"]["parameters"]] == [
+        "prompt", "preset_title", "model", "adapter", "strategy", *advanced]
+    assert [p["parameter_name"] for p in info["/compare"]["parameters"]] == [
+        "prompt", "preset_title", "strategies", "budget", "model", "adapter", *[a for a in advanced if a != "budget"]]

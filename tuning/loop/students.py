@@ -28,17 +28,17 @@ from pathlib import Path
 
 from irg.engine import paths
 from irg.engine.errors import AdapterError, ModelError
-from tuning.loop import keep as loop_data
+from tuning.loop import keep
 
 STUDENTS = ("lora", "gan", "mle")
 METHOD = {"lora": "lora", "gan": "gan", "mle": "adapter_mle"}  # tuning.adapters.train's names
-ADAPTERS, PREFIX = loop_data.ADAPTERS, loop_data.PREFIX
+ADAPTERS, PREFIX = keep.ADAPTERS, keep.PREFIX
 
 
 @dataclass
 class LoopStudentConfig:
     student: str = "lora"
-    data: str = str(loop_data.KEPT)
+    data: str = str(keep.KEPT)
     round: int = 1
     steps: int = 60  # optimiser steps, the same for every student
     batch_size: int = 8  # kept answers per step
@@ -110,7 +110,7 @@ def train(cfg: LoopStudentConfig, model=None, tok=None, rows: list[dict] | None 
         torch.set_num_threads(cfg.threads)
     if model is None:
         model, tok = load_hf("bundled")
-    rows = loop_data.load(Path(cfg.data)) if rows is None else rows
+    rows = keep.load(Path(cfg.data)) if rows is None else rows
     pairs, drafts = examples(tok, rows, cfg.max_answer_tokens)
     if not pairs:
         raise ValueError(f"No kept answers to learn from in {cfg.data}.")
@@ -180,12 +180,12 @@ def main(argv: list[str] | None = None) -> int:
                    help="which round these runs are (2: the loop ran with a student; its files get an -r2 suffix)")
     k.add_argument("--gen", help="the generation run's folder or results.jsonl (default: runs/distill_loop/gen, "
                    "round 2: runs/distill_loop/gen-r2)")
-    k.add_argument("--out", help=f"the kept set (default: {os.path.relpath(loop_data.KEPT, paths.ROOT)}, "
+    k.add_argument("--out", help=f"the kept set (default: {os.path.relpath(keep.KEPT, paths.ROOT)}, "
                    f"round 2: kept-r2.jsonl)")
     k.add_argument("--earlier", action="append", default=[], help="an earlier round's kept set to learn from too")
     k.add_argument("--drop-repetitive", action="store_true",
                    help="also leave out finals that repeat a sentence or many 4-word runs "
-                        "(worse on dev; see loop_data)")
+                        "(worse on dev; see tuning/loop/keep.py)")
     k.add_argument("--record", help="where the counts are recorded, its other fields kept (default: "
                    "assets/results/distill_loop/generation[-r2].json; '' = nowhere)")
     t = sub.add_parser("train", help="train one student on the kept answers")
@@ -231,18 +231,18 @@ def run_command(args) -> int:
     if args.cmd == "keep":
         suffix = "" if args.round == 1 else f"-r{args.round}"
         gen = Path(args.gen or f"runs/distill_loop/gen{suffix}")
-        out = Path(args.out or loop_data.KEPT.with_name(f"kept{suffix}.jsonl"))
+        out = Path(args.out or keep.KEPT.with_name(f"kept{suffix}.jsonl"))
         record = (paths.ASSETS / "results" / "distill_loop" / f"generation{suffix}.json" if args.record is None
                   else args.record)
         if out.resolve() in {Path(e).resolve() for e in args.earlier}:
             raise ValueError("--out is one of the --earlier kept sets: write this round's set to a file of its own.")
-        counts = loop_data.keep(gen, out, drop_repetitive=args.drop_repetitive, round_no=args.round,
+        counts = keep.keep(gen, out, drop_repetitive=args.drop_repetitive, round_no=args.round,
                                 earlier=[Path(e) for e in args.earlier])
         print(json.dumps(counts))
         if record:
             rec = Path(record)
             old = json.loads(rec.read_text()) if rec.exists() else {}
-            old.update(keep=counts, kept=loop_data.describe(loop_data.load(out)))
+            old.update(keep=counts, kept=keep.describe(keep.load(out)))
             rec.parent.mkdir(parents=True, exist_ok=True)
             rec.write_text(json.dumps(old, indent=1) + "\n")
         return 0
