@@ -6,7 +6,6 @@ module-level `demo` is served.
 """
 from __future__ import annotations
 
-import inspect
 from types import SimpleNamespace
 
 import gradio as gr
@@ -280,20 +279,7 @@ def _pick_card(i):
     return titles[i] if i is not None and 0 <= i < len(titles) else gr.skip()
 
 
-def _api_named(*but: str):
-    """Gradio names an endpoint's parameters after its handler's: `*advanced` gets the names the API has always had
-    (ui.ADVANCED's fields, the draft length called `max_new`), so a client may still pass them by name."""
-    def name(fn):
-        sig = inspect.signature(fn)
-        fixed = [p for p in sig.parameters.values() if p.kind is not p.VAR_POSITIONAL]
-        named = [inspect.Parameter("max_new" if f == "max_new_tokens" else f, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-                 for f in ui.ADVANCED if f not in but]
-        fn.__signature__ = sig.replace(parameters=fixed + named)
-        return fn
-    return name
-
-
-@_api_named()
+@ui.api_named()
 def _start(request: gr.Request, prompt, preset_title, model, adapter, strategy, *advanced):
     """Run: the Advanced controls' values come last, in ui.ADVANCED's order."""
     s = {"strategy": strategy, **ui.advanced_settings(advanced)}
@@ -302,7 +288,7 @@ def _start(request: gr.Request, prompt, preset_title, model, adapter, strategy, 
         yield _outputs(update)
 
 
-@_api_named("budget")
+@ui.api_named("budget")
 def _start_compare(request: gr.Request, prompt, preset_title, strategies, budget, model, adapter, *advanced):
     """Compare: the Advanced controls but the budget (the tab has its own), in ui.ADVANCED's order."""
     s = ui.advanced_settings(advanced, budget=int(budget or 0))

@@ -7,6 +7,7 @@ second. Sessions, input checks and loading live in irg/views/session.py. Nothing
 """
 from __future__ import annotations
 
+import inspect
 import logging
 import threading
 import time
@@ -33,6 +34,20 @@ def advanced_settings(values, **given) -> dict:
     """The Advanced controls' values (in ADVANCED's order, without the fields `given`) as RunConfig fields."""
     names = [f for f in ADVANCED if f not in given]
     return {**{f: _AS.get(f, lambda v: v)(v) for f, v in zip(names, values, strict=True)}, **given}
+
+
+def api_named(*but: str):
+    """For an app handler that takes the Advanced values as `*advanced` (without the fields `but`): Gradio names an
+    endpoint's parameters after its handler's, so `*advanced` gets the names the API has always had (ADVANCED's
+    fields, the draft length called `max_new`) and a client may still pass them by name."""
+    def name(fn):
+        sig = inspect.signature(fn)
+        fixed = [p for p in sig.parameters.values() if p.kind is not p.VAR_POSITIONAL]
+        named = [inspect.Parameter("max_new" if f == "max_new_tokens" else f, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                 for f in ADVANCED if f not in but]
+        fn.__signature__ = sig.replace(parameters=fixed + named)
+        return fn
+    return name
 
 
 def settings_summary(*values) -> str:
