@@ -108,12 +108,24 @@ def _timing(args) -> int:
     return 0
 
 
-def _robust(args) -> int:
+def _memory(args) -> int:
     from irg.bench import robust
 
-    res = (robust.memory(args.rounds, args.sessions, args.strategy, checkout=args.checkout) if args.cmd == "memory"
-           else robust.history() if args.cmd == "history" else robust.boundary(args.runs, args.new_tokens))
-    _write(args.out, res)
+    _write(args.out, robust.memory(args.rounds, args.sessions, args.strategy, checkout=args.checkout))
+    return 0
+
+
+def _history(args) -> int:
+    from irg.bench import robust
+
+    _write(args.out, robust.history())
+    return 0
+
+
+def _boundary(args) -> int:
+    from irg.bench import robust
+
+    _write(args.out, robust.boundary(args.runs, args.new_tokens))
     return 0
 
 
@@ -235,7 +247,7 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--strategy", default="irg_hybrid")
     m.add_argument("--checkout", help="run the app of another checkout (e.g. an earlier commit's worktree)")
     m.add_argument("--out", help="also write the result as JSON here")
-    m.set_defaults(func=_robust)
+    m.set_defaults(func=_memory)
     r = sub.add_parser("recovery",
                        help="the model process killed, stopped or shared: lines lost, throughput (issue 34)")
     r.add_argument("--part", action="append", choices=("kills", "batches", "hang"),
@@ -246,12 +258,12 @@ def parser() -> argparse.ArgumentParser:
     r.set_defaults(func=_recovery)
     h = sub.add_parser("history", help="does greedy output depend on earlier requests, per llama.cpp host-cache size")
     h.add_argument("--out", help="also write the result as JSON here")
-    h.set_defaults(func=_robust)
+    h.set_defaults(func=_history)
     b = sub.add_parser("boundary", help="llama.cpp in this process vs in a child (pipe, http): first token, tok/s")
     b.add_argument("--runs", type=int, default=5)
     b.add_argument("--new-tokens", type=int, default=128)
     b.add_argument("--out", help="also write the result as JSON here")
-    b.set_defaults(func=_robust)
+    b.set_defaults(func=_boundary)
     c = sub.add_parser("compare",
                        help="one strategy in two results files (e.g. two planners), paired on the same prompts")
     c.add_argument("a", help="results.jsonl (or its folder): the variant")
