@@ -1,0 +1,89 @@
+"""What one unit is or has: a predicate with its plain words. `Filter("starts_with", "b")` -> "starts with 'b'"."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from irg.engine.compose.units import split
+from irg.engine.registry import Registry
+
+FILTERS: Registry = Registry("filter")
+
+
+@dataclass(frozen=True)
+class FilterKind:
+    test: Callable[[str, object], bool]  # (the unit's text, the filter's argument) -> does it hold?
+    words: str  # plain words, {arg} for the argument: "starts with {arg}"
+
+
+def _filter(name: str, words: str, test: Callable[[str, object], bool]) -> None:
+    FILTERS.register(name, FilterKind(test, words))
+
+
+def plural_verb(words: str) -> str:
+    """'starts with' -> 'start with', 'has' -> 'have', 'is' -> 'are': the phrase said of several units (or after
+    'does not')."""
+    head, _, rest = words.partition(" ")
+    head = {"has": "have", "is": "are", "does": "do"}.get(head, head[:-1] if head.endswith("s") else head)
+    return f"{head} {rest}".strip()
+
+
+def _snippet(text: str, n: int = 40) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= n else text[: n - 1] + "…")
+
+
+def _norm(s: str) -> str:
+    return s.strip().lower()
+
+
+def _first_word(text: str) -> str:
+    w = split("word", text)
+    return _norm(w[0]) if w else ""
+
+
+_filter("starts_with", "starts with {arg}", lambda t, a: _norm(t).startswith(_norm(str(a))))
+_filter("ends_with", "ends with {arg}",
+        lambda t, a: _norm(t).endswith(_norm(str(a))) or _norm(t).rstrip("\"”'’)").endswith(_norm(str(a))))
+_filter("first_word", "starts with the word {arg}", lambda t, a: _first_word(t) == _norm(str(a)))
+_filter("contains", "contains {arg}", lambda t, a: _norm(str(a)) in _norm(t))
+_filter("contains_word", "contains the word {arg}", lambda t, a: _norm(str(a)) in {_norm(w) for w in split("word", t)})
+_filter("in_list", "is one of {arg}", lambda t, a: _norm(t) in {_norm(x) for x in a})
+_filter("question", "is a question", lambda t, a: t.rstrip().rstrip("\"”'’)").endswith("?"))
+_filter("capitalised", "starts with a capital letter", lambda t, a: t.lstrip()[:1].isupper())
+_filter("all_capitals", "is in capital letters", lambda t, a: any(c.isalpha() for c in t) and t == t.upper())
+_filter("lowercase", "is in lowercase letters", lambda t, a: t == t.lower())
+_filter("number", "is a number", lambda t, a: bool(re.fullmatch(r"[-+]?\d[\d,]*(?:\.\d+)?", t.strip())))
+_filter("palindrome", "is a palindrome",
+        lambda t, a: len(s := re.sub(r"[^a-z0-9]", "", t.lower())) > 1 and s == s[::-1])
+
+
+@dataclass(frozen=True)
+class Filter:
+    name: str
+    arg: object = None
+
+    def __post_init__(self) -> None:
+        FILTERS.get(self.name)  # an unknown filter is a ConfigError with the known ones listed
+
+    def holds(self, text: str) -> bool:
+        return bool(FILTERS.get(self.name).test(text, self.arg))
+
+    def words(self) -> str:
+        """What a unit it holds for does, in the singular: "starts with 'b'"."""
+        arg = ", ".join(f"'{a}'" for a in self.arg) if isinstance(self.arg, (list, tuple)) else f"'{self.arg}'"
+        return FILTERS.get(self.name).words.format(arg=arg)
+
+    def failed(self, label: str, text: str) -> str:
+        """Why one unit breaks it: "sentence 3 ('Why not.') does not end with '?'"."""
+        said = self.words()
+        return f"{label} ({_snippet(text)}) " + ("is not " + said[3:] if said.startswith("is ") else
+                                                "does not " + plural_verb(said))
+
+    def found(self, label: str, text: str) -> str:
+        return f"{label} ({_snippet(text)}) {self.words()}"
+
+    def to_dict(self) -> dict:
+        return {"filter": self.name, **({"arg": list(self.arg) if isinstance(self.arg, tuple) else self.arg}
+                                        if self.arg is not None else {})}

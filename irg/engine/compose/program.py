@@ -1,0 +1,208 @@
+"""Programs: which units a rule speaks of (Select), how many of them must pass (the quantifier), and what each must
+be or have (a Filter or a Count); or an order/sameness across units (Across). A program checks a text, naming the
+units that break it, and says itself in plain words."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Union
+
+from irg.engine.compose.filters import Filter, plural_verb
+from irg.engine.compose.measures import RELATIONS, Count, relation_words
+from irg.engine.compose.units import UNITS, split
+from irg.engine.registry import Registry
+
+Test = Union[Filter, Count]
+ORDINALS = {1: "first", 2: "2nd", 3: "3rd", -1: "last"}
+
+
+def ordinal(n: int) -> str:
+    return ORDINALS.get(n, f"{n}th")
+
+
+@dataclass(frozen=True)
+class Select:
+    """The units of a kind (in each unit of `within`), or only the nth of them (1-based; -1 = the last)."""
+    unit: str
+    nth: int | None = None
+    within: Select | None = None
+
+    def __post_init__(self) -> None:
+        UNITS.get(self.unit)
+
+    def units(self, text: str) -> tuple[list[tuple[str, str]], list[str]]:
+        """([(label, text)] of the selected units, [where an nth unit is missing])."""
+        parents = self.within.units(text)[0] if self.within else [("", text)]
+        found, missing = [], []
+        for plabel, ptext in parents:
+            items = split(self.unit, ptext)
+            of = f" of {plabel}" if plabel else ""
+            if self.unit == "response":
+                found += [("the response", u) for u in items]
+            elif self.nth is None:
+                found += [(f"{self.unit} {i}{of}", u) for i, u in enumerate(items, 1)]
+            elif -len(items) <= self.nth <= len(items) and self.nth:
+                k = self.nth if self.nth > 0 else len(items) + 1 + self.nth
+                found.append((f"{self.unit} {k}{of}" if self.nth > 0 else f"the last {self.unit}{of}",
+                              items[self.nth - 1 if self.nth > 0 else self.nth]))
+            else:
+                missing.append(f"there is no {ordinal(self.nth)} {self.unit}{of}")
+        return found, missing
+
+    def words(self, each: bool = True) -> str:
+        """'each sentence', 'the first sentence of each paragraph' (each=False: 'sentence', for 'no sentence')."""
+        inner = self.within.words() if self.within else ""
+        if self.unit == "response":
+            return "the response"
+        if self.nth is not None:
+            return f"the {ordinal(self.nth)} {self.unit}" + (f" of {inner}" if inner else "")
+        return (f"each {self.unit}" if each else self.unit) + (f" in {inner}" if inner else "")
+
+    def to_dict(self) -> dict:
+        return {"unit": self.unit, **({"nth": self.nth} if self.nth is not None else {}),
+                **({"within": self.within.to_dict()} if self.within else {})}
+
+
+@dataclass(frozen=True)
+class Quant:
+    """How many selected units must pass: each, none, at_least / at_most / exactly n, between n and m, or a share
+    (share_at_least / share_at_most, n a fraction)."""
+    kind: str = "each"
+    n: float | None = None
+    m: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("each", "none", "share_at_least", "share_at_most", *RELATIONS):
+            raise ValueError(f"Unknown quantifier {self.kind!r}.")
+
+    def holds(self, passed: int, total: int) -> bool:
+        if self.kind == "each":
+            return passed == total
+        if self.kind == "none":
+            return passed == 0
+        if self.kind.startswith("share_"):
+            share = passed / total if total else 0.0
+            return share >= self.n if self.kind == "share_at_least" else share <= self.n
+        return RELATIONS[self.kind](passed, self.n, self.m)
+
+
+def Each() -> Quant:  # noqa: N802 — reads as the word in a program: Rule(Each(), ...)
+    return Quant("each")
+
+
+@dataclass(frozen=True)
+class Rule:
+    quant: Quant
+    select: Select
+    test: Test
+
+    def check(self, text: str) -> list[str]:
+        """What breaks the rule in `text`, naming the units ([] = it holds)."""
+        units, missing = self.select.units(text)
+        passed = [(label, u) for label, u in units if self.test.holds(u)]
+        if self.quant.kind == "each":
+            return missing + [self.test.failed(label, u) for label, u in units if not self.test.holds(u)]
+        if self.quant.kind == "none":
+            return missing + [self.test.found(label, u) for label, u in passed]
+        if self.quant.holds(len(passed), len(units)):
+            return missing
+        plural = UNITS.get(self.select.unit).plural
+        return missing + [f"{len(passed)} of {len(units)} {plural} {plural_verb(self.test.words())} "
+                          f"(the rule: {self.describe()})"]
+
+    def describe(self) -> str:
+        q, s, t = self.quant, self.select, self.test.words()
+        if q.kind == "each":
+            return f"{s.words()} {t}"
+        unit = UNITS.get(s.unit)
+        if q.kind == "none":
+            return f"no {s.words(each=False)} {t}"
+        if q.kind.startswith("share_"):
+            return f"{q.kind[6:].replace('_', ' ')} {q.n:.0%} of the {unit.plural} {plural_verb(t)}"
+        one = q.kind != "between" and q.n == 1
+        return f"{relation_words(q.kind, _int(q.n), _int(q.m))} {unit.name if one else unit.plural} " \
+               f"{t if one else plural_verb(t)}"
+
+    def to_dict(self) -> dict:
+        return {"rule": {"quant": {k: v for k, v in vars(self.quant).items() if v is not None},
+                         "select": self.select.to_dict(), "test": self.test.to_dict()}}
+
+
+def _int(x):
+    return int(x) if isinstance(x, float) and x.is_integer() else x
+
+
+# ---- across units: order and sameness ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AcrossKind:
+    holds: Callable[[list[str], str], list[str]]  # (the units, their name) -> what breaks it, a sentence per break
+    words: str  # "the {plural} are in alphabetical order"
+
+
+ACROSS: Registry = Registry("rule across units")
+
+
+def _first_word(text: str) -> str:
+    w = split("word", text)
+    return w[0].lower() if w else ""
+
+
+def _alphabetical(units: list[str], name: str) -> list[str]:
+    keys = [u.strip().lower() for u in units]
+    return [f"{name} {i + 1} ({units[i]!r}) comes before {name} {i} ({units[i - 1]!r}) alphabetically"
+            for i in range(1, len(keys)) if keys[i] < keys[i - 1]]
+
+
+def _distinct_first_word(units: list[str], name: str) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, u in enumerate(units, 1):
+        w = _first_word(u)
+        if w and w in seen:
+            out.append(f"{name} {i} starts with '{w}', as {name} {seen[w]} does")
+        seen.setdefault(w, i)
+    return out
+
+
+ACROSS.register("alphabetical", AcrossKind(_alphabetical, "the {plural} are in alphabetical order"))
+ACROSS.register("distinct_first_word", AcrossKind(_distinct_first_word, "no two {plural} start with the same word"))
+
+
+@dataclass(frozen=True)
+class Across:
+    unit: str
+    kind: str
+
+    def __post_init__(self) -> None:
+        UNITS.get(self.unit)
+        ACROSS.get(self.kind)
+
+    def check(self, text: str) -> list[str]:
+        return ACROSS.get(self.kind).holds(split(self.unit, text), self.unit)
+
+    def describe(self) -> str:
+        return ACROSS.get(self.kind).words.format(plural=UNITS.get(self.unit).plural)
+
+    def to_dict(self) -> dict:
+        return {"across": {"unit": self.unit, "kind": self.kind}}
+
+
+# ---- from a dict (a record, a plan) -------------------------------------------------------------------------
+def _select(d: dict) -> Select:
+    return Select(d["unit"], d.get("nth"), _select(d["within"]) if d.get("within") else None)
+
+
+def _test(d: dict) -> Test:
+    if "count" in d:
+        return Count(d["count"], d["rel"], d["n"], d.get("m"))
+    arg = d.get("arg")
+    return Filter(d["filter"], tuple(arg) if isinstance(arg, list) else arg)
+
+
+def program_from_dict(d: dict) -> Rule | Across:
+    if "across" in d:
+        return Across(d["across"]["unit"], d["across"]["kind"])
+    r = d["rule"]
+    return Rule(Quant(**r["quant"]), _select(r["select"]), _test(r["test"]))
+
+
+__all__ = ["Across", "Each", "Quant", "Rule", "Select", "ordinal", "program_from_dict"]

@@ -1,0 +1,43 @@
+"""The units a rule speaks of, and how a text splits into them (paragraphs at blank lines, sentences at . ! ? or a
+line break, bullet items at a line's * - • or "1." marker, words as the constraint types count them)."""
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from typing import Callable
+
+from irg.engine.constraints.text import sentences, words
+from irg.engine.registry import Registry
+
+UNITS: Registry = Registry("unit")
+BULLET = re.compile(r"^\s*(?:[*\-•]|\d{1,3}[.)])\s+(.*\S)")
+PUNCTUATION = set(string.punctuation) | set("“”‘’—–…¡¿«»")
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str  # as the plain words say it: "sentence", "bullet item"
+    plural: str
+    split: Callable[[str], list[str]]  # a text -> its units of this kind, in order
+
+
+def _unit(name: str, plural: str, split: Callable[[str], list[str]]) -> None:
+    UNITS.register(name, Unit(name, plural, split))
+
+
+_unit("response", "responses", lambda t: [t.strip()] if t.strip() else [])
+_unit("paragraph", "paragraphs", lambda t: [p.strip() for p in re.split(r"\n\s*\n", t) if p.strip()])
+_unit("line", "lines", lambda t: [ln.strip() for ln in t.splitlines() if ln.strip()])
+_unit("sentence", "sentences", sentences)
+_unit("bullet item", "bullet items", lambda t: [m.group(1) for ln in t.splitlines() if (m := BULLET.match(ln))])
+_unit("word", "words", words)
+_unit("letter", "letters", lambda t: [c for c in t if c.isalpha()])
+_unit("digit", "digits", lambda t: [c for c in t if c.isdigit()])
+_unit("character", "characters", lambda t: [c for c in t if c != "\n"])
+_unit("punctuation mark", "punctuation marks", lambda t: [c for c in t if c in PUNCTUATION])
+_unit("quoted span", "quoted spans", lambda t: re.findall(r"[\"“]([^\"”\n]+)[\"”]", t))
+
+
+def split(unit: str, text: str) -> list[str]:
+    return UNITS.get(unit).split(text)

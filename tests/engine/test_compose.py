@@ -1,0 +1,58 @@
+"""The constraint language's first layer (issue 37): programs check a text, name the units that break them, say
+themselves in plain words and round-trip through their dict form. Texts written here, not taken from the held-out
+sets in assets/trials/compose/."""
+import pytest
+
+from irg.engine.compose import Across, Count, Each, Filter, Quant, Rule, Select, program_from_dict
+from irg.engine.errors import ConfigError
+
+POEM = "Bright stars above.\nBirds sing at dawn.\nBlue waves break slowly.\n\nQuiet night falls.\nQuiet night ends."
+CASES = [  # (program, its plain words, a text it holds for, a text it breaks, a phrase of the break)
+    (Rule(Each(), Select("sentence"), Count("word", "at_most", 4)), "each sentence has at most 4 words",
+     "Short one. Also short.", "This sentence has far too many words.", "sentence 1 has 7 words"),
+    (Rule(Quant("none"), Select("word"), Filter("ends_with", "ing")), "no word ends with 'ing'",
+     "We sang and ran.", "We were singing.", "word 3 ('singing') ends with 'ing'"),
+    (Rule(Quant("at_least", 3), Select("word"), Filter("starts_with", "b")), "at least 3 words start with 'b'",
+     POEM, "A cat sat.", "0 of 3 words start with 'b'"),
+    (Rule(Each(), Select("response"), Count("line", "exactly", 3)), "the response has exactly 3 lines",
+     "a\nb\nc", POEM, "the response has 5 lines"),
+    (Rule(Each(), Select("sentence", nth=-1), Filter("question")), "the last sentence is a question",
+     "It rains. Why?", "Why? It rains.", "the last sentence ('It rains.') is not a question"),
+    (Rule(Each(), Select("line", nth=1, within=Select("paragraph")), Filter("first_word", "quiet")),
+     "the first line of each paragraph starts with the word 'quiet'", "Quiet now.\n\nQuiet again.", POEM,
+     "line 1 of paragraph 1 ('Bright stars above.') does not start with the word 'quiet'"),
+    (Rule(Each(), Select("paragraph"), Count("sentence", "between", 2, 3)), "each paragraph has between 2 and 3 sentences",
+     "One. Two.\n\nThree. Four. Five.", "One.\n\nTwo. Three.", "paragraph 1 has 1 sentence"),
+    (Rule(Quant("share_at_most", 0.5), Select("sentence"), Filter("ends_with", "!")),
+     "at most 50% of the sentences end with '!'", "Go! Stop. Wait.", "Go! Now! Wait.", "2 of 3 sentences end with '!'"),
+    (Rule(Quant("none"), Select("line"), Filter("contains", "a")), "no line contains 'a'",
+     "Quiet night.\nSoft light.", "Quiet night.\nBlue waves.", "line 2 ('Blue waves.') contains 'a'"),
+    (Across("bullet item", "alphabetical"), "the bullet items are in alphabetical order",
+     "- apple\n- fig\n- pear", "- pear\n- apple", "bullet item 2 ('apple') comes before bullet item 1 ('pear')"),
+    (Across("line", "distinct_first_word"), "no two lines start with the same word", "A b.\nC d.", POEM,
+     "line 5 starts with 'quiet', as line 4 does"),
+]
+
+
+@pytest.mark.parametrize("program,words,good,bad,phrase", CASES, ids=[c[1] for c in CASES])
+def test_a_program_checks_names_the_units_and_says_itself(program, words, good, bad, phrase):
+    assert program.describe() == words
+    assert program.check(good) == []
+    problems = program.check(bad)
+    assert problems and any(phrase in p for p in problems), problems
+    assert program_from_dict(program.to_dict()) == program
+
+
+def test_a_missing_nth_unit_breaks_the_rule_and_says_which():
+    rule = Rule(Each(), Select("sentence", nth=3), Filter("contains", "price"))
+    assert rule.check("One. Two.") == ["there is no 3rd sentence"]
+    assert rule.describe() == "the 3rd sentence contains 'price'"
+
+
+def test_unknown_primitives_are_refused_with_the_known_ones_listed():
+    with pytest.raises(ConfigError, match="Unknown unit 'stanza'.*sentence"):
+        Select("stanza")
+    with pytest.raises(ConfigError, match="Unknown filter 'rhymes'"):
+        Filter("rhymes")
+    with pytest.raises(ValueError, match="between"):
+        Count("word", "between", 3)
