@@ -12,6 +12,7 @@ constraint type registered. The built-in backends register by module path: the t
 seconds to import, and is imported only when chosen.
 """
 from irg.engine import analyze, checks, constraints, plan, stopping, strategies  # noqa: F401 — they register
+from irg.engine.compose import constraint as _composed  # noqa: F401 — the composed type registers
 from irg.engine.registry import BACKENDS
 
 BACKENDS.register_lazy("transformers", "irg.engine.backends.hf:TransformersBackend")

@@ -15,6 +15,7 @@ import sys
 from dataclasses import fields
 
 from irg.engine import events as etypes  # the event types (ev is an event)
+from irg.engine.compose.constraint import said
 from irg.engine.config import ConfigError, RunConfig
 from irg.engine.errors import UserError
 from irg.engine.inputs import check_prompt
@@ -77,7 +78,7 @@ def print_events(events, out=None) -> None:
             for n in ev.notices:
                 w(f"note: {n}\n")
             if ev.constraints:
-                w("constraints found in the prompt: " + ", ".join(c["kind"] for c in ev.constraints) + "\n")
+                w("constraints found in the prompt: " + ", ".join(said(c, plain=False) for c in ev.constraints) + "\n")
             if ev.unchecked:
                 w("the rules do not check: " + "; ".join(repr(u) for u in ev.unchecked) + "\n")
         elif isinstance(ev, etypes.DraftToken):

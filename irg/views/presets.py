@@ -15,6 +15,7 @@ from pathlib import Path
 
 from irg.engine import paths
 from irg.engine.answers import parse_number
+from irg.engine.compose.constraint import said
 from irg.engine.degenerate import degeneration
 from irg.evaluation.metrics import constraints_met
 from irg.evaluation.summary import exact_match
@@ -50,7 +51,7 @@ class Preset:
         checkable item. Debris (irg/engine/degenerate.py) meets nothing, whatever its form: "PIZZA IS LIFE" four
         times is not a slogan in capitals, and "Yes, I can do that." does not start an answer with 'Yes'."""
         debris = degeneration(text) or ""
-        items = [(c["kind"].replace("_", " "), ok and not debris)
+        items = [(said(c), ok and not debris)
                  for c, ok in zip(self.constraints, constraints_met(text, self.constraints))]
         ok = self.answer_ok(text)
         if ok is not None:

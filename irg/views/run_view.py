@@ -9,6 +9,7 @@ import json
 import time
 
 from irg.engine import events as etypes  # the event types (ev is an event)
+from irg.engine.compose.constraint import said
 from irg.engine.record import Recorder
 from irg.engine.registry import ADAPTERS, STOP_RULES
 from irg.evaluation.anytime import AnytimeCurve
@@ -54,7 +55,7 @@ class RunView:
         self.recorder.add(ev)
         redraw = self.curve.add(ev)
         if isinstance(ev, etypes.RunStarted):
-            cons = ", ".join(c["kind"].replace("_", " ") for c in ev.constraints) or "none found"
+            cons = ", ".join(said(c) for c in ev.constraints) or "none found"
             self.header = (f"<b>{html.escape(ev.strategy)}</b> on <code>{html.escape(ev.model)}</code> · "
                            f"constraints found in the prompt: {html.escape(cons)}"
                            + "".join(f"<div class='irg-notice'>⚠ {html.escape(n)}</div>" for n in ev.notices)
@@ -213,7 +214,7 @@ class RunView:
         lines = [f"# IRG Lab run: {r['strategy']} on `{r['model']}`", "", "## Prompt", "",
                  md_quote(r["prompt"] or ""), "",
                  "Settings: " + ", ".join(f"{k}={v}" for k, v in cfg.items()), "",
-                 "Constraints found in the prompt: " + (", ".join(c["kind"] for c in r["constraints"]) or "none"), ""]
+                 "Constraints found in the prompt: " + (", ".join(said(c, plain=False) for c in r["constraints"]) or "none"), ""]
         for it in r["iterations"]:
             lines += [f"## Iteration {it['iteration']}", ""]
             if it.get("rendered"):
@@ -289,7 +290,7 @@ def glance(plan: dict) -> str:
 
 
 def preset_markdown(p: Preset) -> str:
-    bits = [f"Constraints: {', '.join(c['kind'].replace('_', ' ') for c in p.constraints)}" if p.constraints else ""]
+    bits = [f"Constraints: {', '.join(said(c) for c in p.constraints)}" if p.constraints else ""]
     bits += [f"exact result: **{p.answer}**" if p.answer else "", f"reference: _{p.reference}_" if p.reference else ""]
     bits += [f"on the Run tab: **{p.strategy}**"
              + (f" with the {ADAPTERS[p.adapter]}" if p.adapter in ADAPTERS else "")]

@@ -10,10 +10,10 @@ POEM = "Bright stars above.\nBirds sing at dawn.\nBlue waves break slowly.\n\nQu
 CASES = [  # (program, its plain words, a text it holds for, a text it breaks, a phrase of the break)
     (Rule(Each(), Select("sentence"), Count("word", "at_most", 4)), "each sentence has at most 4 words",
      "Short one. Also short.", "This sentence has far too many words.", "sentence 1 has 7 words"),
-    (Rule(Quant("none"), Select("word"), Filter("ends_with", "ing")), "no word ends with 'ing'",
-     "We sang and ran.", "We were singing.", "word 3 ('singing') ends with 'ing'"),
-    (Rule(Quant("at_least", 3), Select("word"), Filter("starts_with", "b")), "at least 3 words start with 'b'",
-     POEM, "A cat sat.", "0 of 3 words start with 'b'"),
+    (Rule(Quant("none"), Select("word"), Filter("ends_with", "ing")), "no word ends with the letters 'ing'",
+     "We sang and ran.", "We were singing.", "word 3 ('singing') ends with the letters 'ing'"),
+    (Rule(Quant("at_least", 3), Select("word"), Filter("starts_with", "b")), "at least 3 words start with the letter b",
+     POEM, "A cat sat.", "0 of 3 words start with the letter b"),
     (Rule(Each(), Select("response"), Count("line", "exactly", 3)), "the response has exactly 3 lines",
      "a\nb\nc", POEM, "the response has 5 lines"),
     (Rule(Each(), Select("sentence", nth=-1), Filter("question")), "the last sentence is a question",
@@ -24,9 +24,10 @@ CASES = [  # (program, its plain words, a text it holds for, a text it breaks, a
     (Rule(Each(), Select("paragraph"), Count("sentence", "between", 2, 3)), "each paragraph has between 2 and 3 sentences",
      "One. Two.\n\nThree. Four. Five.", "One.\n\nTwo. Three.", "paragraph 1 has 1 sentence"),
     (Rule(Quant("share_at_most", 0.5), Select("sentence"), Filter("ends_with", "!")),
-     "at most 50% of the sentences end with '!'", "Go! Stop. Wait.", "Go! Now! Wait.", "2 of 3 sentences end with '!'"),
-    (Rule(Quant("none"), Select("line"), Filter("contains", "a")), "no line contains 'a'",
-     "Quiet night.\nSoft light.", "Quiet night.\nBlue waves.", "line 2 ('Blue waves.') contains 'a'"),
+     "at most 50% of the sentences end with an exclamation mark", "Go! Stop. Wait.", "Go! Now! Wait.",
+     "2 of 3 sentences end with an exclamation mark"),
+    (Rule(Quant("none"), Select("line"), Filter("contains", "a")), "no line contains the letter a",
+     "Quiet night.\nSoft light.", "Quiet night.\nBlue waves.", "line 2 ('Blue waves.') contains the letter a"),
     (Across("bullet item", "alphabetical"), "the bullet items are in alphabetical order",
      "- apple\n- fig\n- pear", "- pear\n- apple", "bullet item 2 ('apple') comes before bullet item 1 ('pear')"),
     (Across("line", "distinct_first_word"), "no two lines start with the same word", "A b.\nC d.", POEM,
@@ -56,3 +57,53 @@ def test_unknown_primitives_are_refused_with_the_known_ones_listed():
         Filter("rhymes")
     with pytest.raises(ValueError, match="between"):
         Count("word", "between", 3)
+
+
+READ = [  # (an instruction no type reads, what it is read as)
+    ("Keep every sentence under twelve words.", "each sentence has at most 11 words"),
+    ("No paragraph should have more than 3 sentences.", "each paragraph has at most 3 sentences"),
+    ("Use exactly two sentences per paragraph.", "each paragraph has exactly 2 sentences"),
+    ("No word may be longer than seven letters.", "no word has more than 7 letters"),
+    ("Start each paragraph with a question.", "the first sentence of each paragraph ends with a question mark"),
+    ("Use at least five words that begin with b.", "at least 5 words start with the letter b"),
+    ("Don't use semicolons.", "the response contains no semicolons"),
+    ("Every sentence may have at most one comma.", "each sentence contains at most 1 comma"),
+    ("No two sentences in a row may start with the same word.", "no two consecutive sentences start with the same word"),
+    ("Put the bullet points in alphabetical order.", "the bullet items are in alphabetical order"),
+]
+NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the language does not have
+    "Each sentence must be at least 8 and at most 12 words, with one word of three syllables.",
+    "Keep the average sentence length below 20 words.",
+    "Keep the subject line under 50 characters.",
+    "Make it sound warm and friendly.",
+    "Write each sentence so it has exactly one word starting with a capital letter.",
+    "Do not make any paragraph longer than five sentences.",  # a refusal before what a reader read turns it round
+]
+
+
+@pytest.mark.parametrize("instruction,words", READ)
+def test_an_instruction_no_type_reads_is_read_into_its_program(instruction, words):
+    from irg.engine.compose.reader import read
+
+    assert [p.describe() for p in read(instruction)] == [words]
+
+
+@pytest.mark.parametrize("instruction", NOT_READ)
+def test_what_cannot_be_read_for_sure_is_not_read(instruction):
+    from irg.engine.compose.reader import read
+
+    assert read(instruction) == []
+
+
+def test_a_composed_constraint_is_checked_planned_and_named_like_the_others():
+    from irg.engine.compose.constraint import Composed, said
+    from irg.engine.constraints import ConstraintError, from_dict
+
+    rule = Rule(Each(), Select("sentence"), Count("word", "at_most", 4))
+    c = from_dict({"kind": "composed", "program": rule.to_dict()})
+    assert isinstance(c, Composed) and c.instruction() == "Make sure each sentence has at most 4 words."
+    [finding] = c.check("Fine. This one is much too long.")
+    assert "sentence 2 has 6 words" in finding.message and finding.constraint == c.to_dict()
+    assert said(c.to_dict()) == "each sentence has at most 4 words" and said({"kind": "no_commas"}) == "no commas"
+    with pytest.raises(ConstraintError, match="'program' is not a program"):
+        from_dict({"kind": "composed", "program": {"rule": {"select": {"unit": "stanza"}}}})

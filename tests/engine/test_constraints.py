@@ -153,6 +153,9 @@ CHECK = [  # (constraint, a text that satisfies it, a text that does not)
     ({"kind": "language", "language": "french"}, "Le chat est dans la maison et il dort.",
      "The cat is in the house and it sleeps."),
     ({"kind": "final_answer", "value": "38", "hint": False}, "28 + 10 = 38\nThe answer is 38.", "The answer is 37."),
+    ({"kind": "composed", "program": {"rule": {"quant": {"kind": "each"}, "select": {"unit": "sentence"},
+                                               "test": {"count": "word", "rel": "at_most", "n": 4}}}},
+     "Short one. Also short.", "This sentence has far too many words."),
 ]
 
 

@@ -21,6 +21,23 @@ def _filter(name: str, words: str, test: Callable[[str, object], bool]) -> None:
     FILTERS.register(name, FilterKind(test, words))
 
 
+MARK_NAMES = {"?": "a question mark", "!": "an exclamation mark", ".": "a period", ",": "a comma"}
+
+
+def _said(name: str, arg) -> str:
+    """An argument as plain words: a mark by its name, a letter as "the letter b", letters as "the letters 'ing'"."""
+    if isinstance(arg, (list, tuple)):
+        return ", ".join(f"'{a}'" for a in arg)
+    if name in ("starts_with", "ends_with", "contains") and isinstance(arg, str):
+        if arg in MARK_NAMES:
+            return MARK_NAMES[arg]
+        if arg.isalpha() and len(arg) == 1:
+            return f"the letter {arg}"
+        if arg.isalpha() and name != "contains":
+            return f"the letters '{arg}'"
+    return f"'{arg}'"
+
+
 def plural_verb(words: str) -> str:
     """'starts with' -> 'start with', 'has' -> 'have', 'is' -> 'are': the phrase said of several units (or after
     'does not')."""
@@ -71,9 +88,8 @@ class Filter:
         return bool(FILTERS.get(self.name).test(text, self.arg))
 
     def words(self) -> str:
-        """What a unit it holds for does, in the singular: "starts with 'b'"."""
-        arg = ", ".join(f"'{a}'" for a in self.arg) if isinstance(self.arg, (list, tuple)) else f"'{self.arg}'"
-        return FILTERS.get(self.name).words.format(arg=arg)
+        """What a unit it holds for does, in the singular: "starts with the letter b", "ends with a question mark"."""
+        return FILTERS.get(self.name).words.format(arg=_said(self.name, self.arg))
 
     def failed(self, label: str, text: str) -> str:
         """Why one unit breaks it: "sentence 3 ('Why not.') does not end with '?'"."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from irg.engine.compose.units import UNITS, split
+from irg.engine.compose.units import MARK_UNITS, UNITS, split
 
 RELATIONS = {"at_least": lambda x, n, m: x >= n, "at_most": lambda x, n, m: x <= n,
              "exactly": lambda x, n, m: x == n, "between": lambda x, n, m: n <= x <= m}
@@ -36,11 +36,15 @@ class Count:
 
     def words(self) -> str:
         u = UNITS.get(self.unit)
-        return f"has {relation_words(self.rel, self.n, self.m)} {u.name if (self.m or self.n) == 1 else u.plural}"
+        verb = "contains" if self.unit in MARK_UNITS else "has"
+        if self.rel in ("exactly", "at_most") and self.n == 0:
+            return f"{verb} no {u.plural}"
+        return f"{verb} {relation_words(self.rel, self.n, self.m)} {u.name if (self.m or self.n) == 1 else u.plural}"
 
     def failed(self, label: str, text: str) -> str:
         v, u = self.value(text), UNITS.get(self.unit)
-        return f"{label} has {v} {u.name if v == 1 else u.plural} (the rule: {self.words()})"
+        verb = "contains" if self.unit in MARK_UNITS else "has"
+        return f"{label} {verb} {v} {u.name if v == 1 else u.plural} (the rule: {self.words()})"
 
     def found(self, label: str, text: str) -> str:
         return f"{label} {self.words()}"

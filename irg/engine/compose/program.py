@@ -115,6 +115,9 @@ class Rule:
             return f"{s.words()} {t}"
         unit = UNITS.get(s.unit)
         if q.kind == "none":
+            if isinstance(self.test, Count) and self.test.rel == "at_least":  # none with 8 or more = each with at most 7
+                u = UNITS.get(self.test.unit)
+                t = f"has more than {self.test.n - 1} {u.name if self.test.n == 2 else u.plural}"
             return f"no {s.words(each=False)} {t}"
         if q.kind.startswith("share_"):
             return f"{q.kind[6:].replace('_', ' ')} {q.n:.0%} of the {unit.plural} {plural_verb(t)}"
@@ -163,8 +166,15 @@ def _distinct_first_word(units: list[str], name: str) -> list[str]:
     return out
 
 
+def _consecutive_first_word(units: list[str], name: str) -> list[str]:
+    return [f"{name} {i + 1} starts with '{w}', as {name} {i} does" for i in range(1, len(units))
+            if (w := _first_word(units[i])) and w == _first_word(units[i - 1])]
+
+
 ACROSS.register("alphabetical", AcrossKind(_alphabetical, "the {plural} are in alphabetical order"))
 ACROSS.register("distinct_first_word", AcrossKind(_distinct_first_word, "no two {plural} start with the same word"))
+ACROSS.register("consecutive_distinct_first_word",
+                AcrossKind(_consecutive_first_word, "no two consecutive {plural} start with the same word"))
 
 
 @dataclass(frozen=True)

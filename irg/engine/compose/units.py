@@ -39,5 +39,16 @@ _unit("punctuation mark", "punctuation marks", lambda t: [c for c in t if c in P
 _unit("quoted span", "quoted spans", lambda t: re.findall(r"[\"“]([^\"”\n]+)[\"”]", t))
 
 
+MARKS = {"comma": ",", "semicolon": ";", "colon": ":", "exclamation mark": "!", "question mark": "?",
+         "em dash": "—", "parenthesis": "()", "quotation mark": "\"“”", "ellipsis": None, "hashtag": None, "emoji": None}
+for _name, _chars in MARKS.items():
+    if _chars:
+        _unit(_name, {"parenthesis": "parentheses", "ellipsis": "ellipses", "em dash": "em dashes"}.get(_name, _name + "s"),
+              lambda t, cs=_chars: [c for c in t if c in cs])
+_unit("ellipsis", "ellipses", lambda t: re.findall(r"\.\.\.|…", t))
+_unit("hashtag", "hashtags", lambda t: re.findall(r"(?<!\w)#\w+", t))
+MARK_UNITS = {n for n in MARKS} | {"digit"}  # what a text "contains" rather than "has"
+
+
 def split(unit: str, text: str) -> list[str]:
     return UNITS.get(unit).split(text)

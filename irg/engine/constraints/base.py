@@ -36,6 +36,7 @@ class Opening:
 class Constraint:
     kind: ClassVar[str] = ""
     severity: ClassVar[str] = "critical"  # a requirement the prompt states outright
+    detected: ClassVar[bool] = True  # the instruction detector has examples of it (False: read another way)
 
     @classmethod
     def extract(cls, prompt: str) -> list["Constraint"]:
@@ -150,6 +151,10 @@ def _field_value(kind: str, name: str, typ: str, v):
             raise ConstraintError(f"{where} must be a whole number, not {v!r}.")
         if v < 0:
             raise ConstraintError(f"{where} cannot be negative (got {v}).")
+        return v
+    if typ == "dict":
+        if not isinstance(v, dict):
+            raise ConstraintError(f"{where} must be an object, not {v!r}.")
         return v
     if typ == "list[str]":
         if not isinstance(v, list) or not v or not all(isinstance(x, str) and x.strip() for x in v):

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from irg.engine.compose.constraint import Composed
+from irg.engine.compose.reader import read as read_program
 from irg.engine.constraints.base import Constraint, extract_all, negative_counts, one_paragraph_reading
 from irg.engine.constraints.slots import Missing, PerPart, read_values, templates
 from irg.engine.jsonl import rows
@@ -311,6 +313,9 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
                     notices.append(got.notice(clause))
                 continue
             clause_kinds |= {x.kind for x in add(got)}
+        if not mine and (part_limit or not kinds) and (programs := read_program(clause)):
+            add([Composed(p.to_dict()) for p in programs])  # an instruction of no type, read into a program (issue 37)
+            continue
         if part_limit and not mine:
             unchecked.append(clause)  # "each bullet under 20 words": a limit the types do not hold
             continue

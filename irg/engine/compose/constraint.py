@@ -1,0 +1,58 @@
+"""A program as a constraint the loop knows: checked like the other types, its findings naming the units that broke
+it, its instruction the program in plain words. It is never read by the constraint patterns (`extract` finds
+nothing): the program reader gives it to a clause no type reads (irg/engine/constraints/detect.py)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from irg.engine.compose.program import program_from_dict
+from irg.engine.constraints.base import Constraint, ConstraintError, register
+
+
+@register
+@dataclass
+class Composed(Constraint):
+    kind: ClassVar[str] = "composed"
+    detected: ClassVar[bool] = False  # the program reader reads it, never the detector's classifier
+    program: dict
+
+    def __post_init__(self) -> None:
+        try:
+            self._program = program_from_dict(self.program)
+        except (KeyError, TypeError, ValueError) as e:  # ConfigError is a ValueError
+            raise ConstraintError(f"constraint 'composed': field 'program' is not a program ({e}).") from e
+
+    @classmethod
+    def extract(cls, prompt):
+        return []
+
+    def says(self) -> str:
+        """The program in plain words: "each sentence has at most 11 words"."""
+        return self._program.describe()
+
+    def check(self, text):
+        problems = self._program.check(text)
+        if not problems:
+            return []
+        more = f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
+        return [self.finding(f"Not met: {self.says()}: " + "; ".join(problems[:3]) + more,
+                             fix=f"Make sure {self.says()} ({problems[0]}).")]
+
+    def instruction(self):
+        return f"Make sure {self.says()}."
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "program": self.program}
+
+
+def said(constraint: dict, plain: bool = True) -> str:
+    """How a constraint's dict is named to a user: a composed one by its program in plain words, the others by their
+    kind (`plain`: with spaces for underscores)."""
+    if constraint.get("kind") == "composed":
+        try:
+            return program_from_dict(constraint["program"]).describe()
+        except (KeyError, TypeError, ValueError):
+            return "composed"
+    kind = str(constraint.get("kind", ""))
+    return kind.replace("_", " ") if plain else kind
