@@ -107,3 +107,22 @@ def test_a_composed_constraint_is_checked_planned_and_named_like_the_others():
     assert said(c.to_dict()) == "each sentence has at most 4 words" and said({"kind": "no_commas"}) == "no commas"
     with pytest.raises(ConstraintError, match="'program' is not a program"):
         from_dict({"kind": "composed", "program": {"rule": {"select": {"unit": "stanza"}}}})
+
+
+@pytest.mark.skipif(not __import__("irg.engine.constraints.detect", fromlist=["available"]).available(),
+                    reason="the embedding model or classifier is not installed")
+def test_a_run_reads_checks_and_plans_an_instruction_no_type_reads(backend):
+    """The detector hands the clause to the reader; the loop checks the program and its plan says it in words."""
+    from irg.engine.config import RunConfig
+    from irg.engine.events import CritiqueDone, PlanDone, RunStarted
+    from irg.engine.strategies import run
+
+    events = list(run("Describe the sea. Keep every sentence under three words.", backend,
+                      RunConfig(strategy="irg_external", max_iters=2, max_new_tokens=24)))
+    started = next(e for e in events if isinstance(e, RunStarted))
+    assert {"kind": "composed", "program": Rule(Each(), Select("sentence"), Count("word", "at_most", 2)).to_dict()} \
+        in started.constraints
+    findings = [f for e in events if isinstance(e, CritiqueDone) for f in e.report["findings"]]
+    plans = [e.plan for e in events if isinstance(e, PlanDone)]
+    assert any(f["check"] == "composed" and "has at most 2 words" in f["message"] for f in findings), findings
+    assert any("each sentence has at most 2 words" in " ".join(p["instructions"]) for p in plans), plans
