@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from irg.engine.compose.units import split
+from irg.engine.compose.units import plain, split
 from irg.engine.registry import Registry
 
 FILTERS: Registry = Registry("filter")
@@ -52,18 +52,18 @@ def _snippet(text: str, n: int = 40) -> str:
 
 
 def _norm(s: str) -> str:
-    return s.strip().lower()
+    return plain(s).strip().lower()
 
 
-def _first_word(text: str) -> str:
-    w = split("word", text)
+def first_word(text: str) -> str:
+    w = split("word", plain(text))
     return _norm(w[0]) if w else ""
 
 
 _filter("starts_with", "starts with {arg}", lambda t, a: _norm(t).startswith(_norm(str(a))))
 _filter("ends_with", "ends with {arg}",
         lambda t, a: _norm(t).endswith(_norm(str(a))) or _norm(t).rstrip("\"”'’)").endswith(_norm(str(a))))
-_filter("first_word", "starts with the word {arg}", lambda t, a: _first_word(t) == _norm(str(a)))
+_filter("first_word", "starts with the word {arg}", lambda t, a: first_word(t) == _norm(str(a)))
 _filter("contains", "contains {arg}", lambda t, a: _norm(str(a)) in _norm(t))
 _filter("contains_word", "contains the word {arg}", lambda t, a: _norm(str(a)) in {_norm(w) for w in split("word", t)})
 _filter("in_list", "is one of {arg}", lambda t, a: _norm(t) in {_norm(x) for x in a})

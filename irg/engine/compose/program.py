@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Union
 
-from irg.engine.compose.filters import Filter, plural_verb
+from irg.engine.compose.filters import Filter, first_word, plural_verb
 from irg.engine.compose.measures import RELATIONS, Count, relation_words
-from irg.engine.compose.units import UNITS, split
+from irg.engine.compose.units import UNITS, plain, split
 from irg.engine.registry import Registry
 
 Test = Union[Filter, Count]
@@ -144,13 +144,8 @@ class AcrossKind:
 ACROSS: Registry = Registry("rule across units")
 
 
-def _first_word(text: str) -> str:
-    w = split("word", text)
-    return w[0].lower() if w else ""
-
-
 def _alphabetical(units: list[str], name: str) -> list[str]:
-    keys = [u.strip().lower() for u in units]
+    keys = [plain(u).strip().lower() for u in units]
     return [f"{name} {i + 1} ({units[i]!r}) comes before {name} {i} ({units[i - 1]!r}) alphabetically"
             for i in range(1, len(keys)) if keys[i] < keys[i - 1]]
 
@@ -159,7 +154,7 @@ def _distinct_first_word(units: list[str], name: str) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for i, u in enumerate(units, 1):
-        w = _first_word(u)
+        w = first_word(u)
         if w and w in seen:
             out.append(f"{name} {i} starts with '{w}', as {name} {seen[w]} does")
         seen.setdefault(w, i)
@@ -168,7 +163,7 @@ def _distinct_first_word(units: list[str], name: str) -> list[str]:
 
 def _consecutive_first_word(units: list[str], name: str) -> list[str]:
     return [f"{name} {i + 1} starts with '{w}', as {name} {i} does" for i in range(1, len(units))
-            if (w := _first_word(units[i])) and w == _first_word(units[i - 1])]
+            if (w := first_word(units[i])) and w == first_word(units[i - 1])]
 
 
 ACROSS.register("alphabetical", AcrossKind(_alphabetical, "the {plural} are in alphabetical order"))

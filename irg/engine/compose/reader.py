@@ -16,13 +16,14 @@ from typing import Callable
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Across, Each, Quant, Rule, Select
+from irg.engine.compose.units import MARK_UNITS
 from irg.engine.constraints.text import _REL, _REL_MAP, normalize_numbers
 from irg.engine.registry import Registry
 
 Program = Rule | Across
 REL = _REL[:-1] + r"|max(?:imum)?\.?|min(?:imum)?\.?)"  # the types' relations, and "max 42 characters per line"
-RELS = {**_REL_MAP, **{w: "at_most" for w in ("max", "max.", "maximum")}, **{w: "at_least" for w in ("min", "min.",
-                                                                                                      "minimum")}}
+RELS = {**_REL_MAP, **{w: "at_most" for w in ("max", "max.", "maximum", "maximum.")},
+        **{w: "at_least" for w in ("min", "min.", "minimum", "minimum.")}}
 # what follows a counted unit and narrows it ("1 word starting with a capital", "a word of 3 syllables"): not read
 QUALIFIED = re.compile(r"\s+(?:that|which|who|starting|beginning|ending|with|of|containing|in\s+(?:capital|bold|italic))\b",
                        re.I)
@@ -39,7 +40,8 @@ MARK_NAMES = {"exclamation point": "exclamation mark", "em-dash": "em dash", "em
               "ellipse": "ellipsis", "ellipsi": "ellipsis", "numeral": "digit"}
 NTH = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": -1}
 MARKS = {"question mark": "?", "exclamation mark": "!", "exclamation point": "!", "period": ".", "full stop": "."}
-MODAL = r"(?:(?:must|should|may|can|has to|have to|needs? to|will|shall)\s+(?:not\s+|only\s+)?)?"
+MODAL = r"(?:(?:must|should|has to|have to|needs? to|will|shall)\s+(?:only\s+)?)?"  # never "not", "may", "can"
+NO_MODAL = r"(?:(?:must|should|may|can|will|shall)\s+)?"  # after "no X": "no word may be longer" is still a refusal
 
 
 def unit(word: str) -> str:
@@ -57,6 +59,15 @@ def inclusive(rel: str, n: int) -> tuple[str, int]:
     """'under 12' -> ('at_most', 11), 'more than 20' -> ('at_least', 21): the language holds inclusive limits."""
     rel = RELS[rel.lower()]
     return {"less_than": ("at_most", n - 1), "more_than": ("at_least", n + 1)}.get(rel, (rel, n))
+
+
+def possible(program: Program) -> bool:
+    """A limit some text can meet and that asks for something: "under 0 words", "in 0 lines" are not read ("no
+    semicolons", a mark counted 0 times, is)."""
+    test = getattr(program, "test", None)
+    if not isinstance(test, Count):
+        return True
+    return test.n >= 1 or (test.n == 0 and (test.unit in MARK_UNITS or test.rel == "at_least"))
 
 
 @dataclass(frozen=True)
@@ -84,8 +95,10 @@ def _vacuous(u: str, v: str) -> bool:
         r"(?P<v>" + UNIT + r")\b")
 def _count_in_each(m):
     u, v = unit(m["u"]), unit(m["v"])
-    if _vacuous(u, v) or QUALIFIED.match(m.string, m.end()) or re.search(r"\d", m["gap"]):
+    if _vacuous(u, v) or QUALIFIED.match(m.string, m.end()) or re.search(r"\d", m["gap"]) or GAP_REFUSES.search(m["gap"]):
         return None  # "at least 8 and at most 12 words": the gap holds another limit (between_in_each reads it)
+    if v == "letter" and re.match(r"\s+['\"‘“]?[a-z]\b", m.string[m.end():], re.I):
+        return None  # "at least one letter z": the letter is named (each_contains_letter reads it)
     rel, n = inclusive(m["rel"], int(m["n"]))
     return Rule(Each(), Select(u), Count(v, rel, n))
 
@@ -96,7 +109,7 @@ def _count_in_each(m):
 def _between_in_each(m):
     u, v = unit(m["u"]), unit(m["v"])
     lo, hi = int(m["a"] or m["c"]), int(m["b"] or m["d"])
-    if _vacuous(u, v) or QUALIFIED.match(m.string, m.end()) or lo > hi:
+    if _vacuous(u, v) or QUALIFIED.match(m.string, m.end()) or lo > hi or GAP_REFUSES.search(m.group(0)):
         return None
     return Rule(Each(), Select(u), Count(v, "between", lo, hi))
 
@@ -127,6 +140,8 @@ def _unit_limit(m):
         return None
     u, v, n = unit(m["u"]), unit(m["v"]), int(m["n"])
     negated = bool(m["neg"]) or bool(re.search(r"\b(?:not|n't|never)\b", m["gap"]))
+    if GAP_REFUSES.search(re.sub(r"\b(?:must|should|shall)\s+not\b|\bn't\b", "", m["gap"])):
+        return None  # "can be over", "need not be under", "should average": only a refusal ("must not") is read
     if _vacuous(u, v) or QUALIFIED.match(m.string, m.end()) or re.search(r"\b(?:each|every|per)\b", m["gap"]):
         return None  # "each ...": count_in_each reads it
     if m["over"]:  # a limit said as what is too long: only when it is refused ("no ...", "must not exceed")
@@ -167,7 +182,7 @@ def _marks_in_each(m):
 
 
 # ---- words: length, first and last letters ---------------------------------------------------------------------
-@reader("no_long_words", r"\bno\s+words?\s+" + MODAL + r"(?:is\s+|be\s+|has\s+|have\s+|with\s+|of\s+)?(?:longer than|"
+@reader("no_long_words", r"\bno\s+words?\s+" + NO_MODAL + r"(?:is\s+|be\s+|has\s+|have\s+|with\s+|of\s+)?(?:longer than|"
         r"more than|over)\s+(?P<n>\d+)\s+(?:letters|characters)\b")
 def _no_long_words(m):
     return Rule(Quant("none"), Select("word"), Count("letter", "at_least", int(m["n"]) + 1))
@@ -186,7 +201,7 @@ def _words_starting(m):
     return Rule(Quant(rel, n), Select("word"), Filter("starts_with", m["x"].lower()))
 
 
-@reader("no_word_ending", r"\b(?:no\s+words?\s+" + MODAL + r"(?:end|ends|ending)|(?:avoid|do not use|don't use|no)\s+"
+@reader("no_word_ending", r"\b(?:no\s+words?\s+" + NO_MODAL + r"(?:end|ends|ending)|(?:avoid|do not use|don't use|no)\s+"
         r"(?:any\s+)?words\s+ending)\s+(?:with|in)\s+(?:the\s+letters?\s+)?['\"‘“-]*(?P<x>[a-z]+)\b")
 def _no_word_ending(m):
     return Rule(Quant("none"), Select("word"), Filter("ends_with", m["x"].lower()))
@@ -224,12 +239,12 @@ def _nth_is_question(m):
 
 # ---- letters in units ---------------------------------------------------------------------------------------------
 @reader("each_contains_letter", r"\b(?:each|every)\s+(?P<u>sentence|line|paragraph|bullet(?: point)?|item)\s+" + MODAL
-        + r"(?:contains?|includes?|uses?|has|have)\s+(?:at least one\s+|the\s+|an?\s+)?letter\s+['\"‘“]?(?P<x>[a-z])\b")
+        + r"(?:contains?|includes?|uses?|has|have)\s+(?:at least (?:one|1)\s+|the\s+|an?\s+)?letter\s+['\"‘“]?(?P<x>[a-z])\b")
 def _each_contains_letter(m):
     return Rule(Each(), Select(unit(m["u"])), Filter("contains", m["x"].lower()))
 
 
-@reader("none_contains_letter", r"\bno\s+(?P<u>sentence|line|paragraph|bullet(?: point)?|item|word)\s+" + MODAL
+@reader("none_contains_letter", r"\bno\s+(?P<u>sentence|line|paragraph|bullet(?: point)?|item|word)\s+" + NO_MODAL
         + r"(?:contains?|includes?|uses?|has|have)\s+(?:the\s+|an?\s+)?letter\s+['\"‘“]?(?P<x>[a-z])\b")
 def _none_contains_letter(m):
     return Rule(Quant("none"), Select(unit(m["u"])), Filter("contains", m["x"].lower()))
@@ -239,11 +254,11 @@ def _none_contains_letter(m):
 @reader("alphabetical", r"\b(?:bullet(?:ed)?\s+(?:points?|list|items?)|list\s+items|items|(?:the\s+)?list)\b[^.;]{0,40}?"
         r"\balphabetical(?:ly)?\b|\balphabetical(?:ly)?\b[^.;]{0,30}?\b(?:bullet(?:ed)?\s+(?:points?|list)|list\s+items)\b")
 def _alphabetical(m):
-    return Across("bullet item", "alphabetical")
+    return None if GAP_REFUSES.search(m.group(0)) else Across("bullet item", "alphabetical")
 
 
 @reader("no_two_start_same", r"\bno\s+(?:two|2)\s+(?P<c>consecutive\s+|adjacent\s+|successive\s+)?(?P<u>sentences|lines|"
-        r"paragraphs|bullet points|items|stanzas)\s+(?P<r>in a row\s+)?" + MODAL + r"(?:start|begin)\s+with\s+the\s+"
+        r"paragraphs|bullet points|items|stanzas)\s+(?P<r>in a row\s+)?" + NO_MODAL + r"(?:start|begin)\s+with\s+the\s+"
         r"same\s+word\b")
 def _no_two_start_same(m):
     return Across(unit(m["u"]), "consecutive_distinct_first_word" if (m["c"] or m["r"]) else "distinct_first_word")
@@ -266,32 +281,45 @@ def _line_count(m):
     return Rule(Each(), Select("response"), Count("line", rel, n))
 
 
+# Words that, outside what a reader read, change what the clause means: a refusal ("must not", "avoid"), a
+# permission ("can", "need not"), a condition or exception ("unless", "except", "if"), an alternative ("or"), a
+# judgement ("too few"), another order ("reverse", "Z to A", "by last name"), an average; or a unit, mark or number
+# of its own (a part of the instruction left unread). Any of them, and nothing is read: never guess.
+LEFT_OVER = re.compile(
+    r"\b(?:not|n't|never|no|none|without|avoid|avoiding|nor|refrain|need|can|could|may|might|allowed|fine|okay|ok|"
+    r"too|except|unless|if|when|or|either|reverse|reversed|descending|backwards|average|averages|mean|cut|fragment|"
+    r"break|z to a|by (?:last|first|their|its|the)|emojis?|hashtags?|titles?|headings?|headers?|chorus|verse|code|"
+    r"address|haiku|limerick|sonnet|and end|and start|and begin|and finish)\b|\b\d+\b|" + UNIT + r"|" + MARK.replace("?P<mk>", ""),
+    re.I)
+# inside what a reader matched, between its unit and its limit: a word that turns the limit into a permission, a
+# refusal or an average ("need not be under 12 words", "can be over", "should average under 15", "reverse")
+GAP_REFUSES = re.compile(r"\b(?:not|n't|never|need|needs|can|could|may|might|allowed|average|averages|mean|reverse|"
+                         r"reversed|descending|backwards|z to a)\b", re.I)
+MAX_CLAUSE = 600  # characters: an instruction is a sentence or two; a longer clause is not read (and costs nothing)
+
+
 def read(clause: str) -> list[Program]:
-    """The programs a clause states ([] if none is read; a span two readers read differently is dropped)."""
+    """The programs a clause states: [] if none is read, or if anything outside what was read could change what it
+    means (LEFT_OVER), or if two readers read the same words differently."""
     text = normalize_numbers(clause).replace("’", "'")
+    if len(text) > MAX_CLAUSE or re.search(r"\d{7,}", text):
+        return []
     got: list[tuple[int, int, Program]] = []
     for _, r in READERS.items():
         for m in r.pattern.finditer(text):
             program = r.build(m)
-            if program is not None:
+            if program is not None and possible(program):
                 got.append((m.start(), m.end(), program))
     out, spans = [], []
     for a, b, p in got:
-        clash = any(p != q and a < d and c < b for c, d, q in got)
-        if not clash and p not in out:
+        if any(p != q and a < d and c < b for c, d, q in got):
+            return []  # two readings of the same words
+        if p not in out:
             out.append(p)
             spans.append((a, b))
-    # every number the clause states must be in what was read: "at least 8 and at most 12 words" read as "at most 12"
-    # alone, or "one word of 3 syllables" read as "one word", would be a wrong reading: then nothing is read
-    if any(not any(a <= n.start() < b for a, b in spans) for n in re.finditer(r"\d+", text)):
+    if not out:
         return []
-    # a refusal before what was read turns it round ("avoid any word over 10 letters" is no rule that each word has
-    # 11): a reader that did not read the negation itself reads nothing
-    for a, b in spans:
-        before = text[:a]
-        if re.search(r"\b(?:not|never|no|without|avoid|avoiding|don't|do not|nor|refrain from)\b[^.;:]*$", before, re.I):
-            return []
-    # ... and so must every "each line": "each line needs 4 words starting with p" is no count over the whole response
-    if any(not any(a <= e.start() < b for a, b in spans) for e in re.finditer(r"\b(?:each|every|per)\s+" + UNIT, text, re.I)):
+    rest = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(text))
+    if LEFT_OVER.search(rest):
         return []
     return out

@@ -15,6 +15,11 @@ BULLET = re.compile(r"^\s*(?:[*\-•]|\d{1,3}[.)])\s+(.*\S)")
 PUNCTUATION = set(string.punctuation) | set("“”‘’—–…¡¿«»")
 
 
+def plain(text: str) -> str:
+    """The text without list markers at line starts or markdown emphasis: "1. **Done.**" reads as "Done."."""
+    return re.sub(r"\*\*|__", "", re.sub(r"(?m)^\s*(?:[*\-•]|\d{1,3}[.)])\s+", "", text))
+
+
 @dataclass(frozen=True)
 class Unit:
     name: str  # as the plain words say it: "sentence", "bullet item"
@@ -29,7 +34,7 @@ def _unit(name: str, plural: str, split: Callable[[str], list[str]]) -> None:
 _unit("response", "responses", lambda t: [t.strip()] if t.strip() else [])
 _unit("paragraph", "paragraphs", lambda t: [p.strip() for p in re.split(r"\n\s*\n", t) if p.strip()])
 _unit("line", "lines", lambda t: [ln.strip() for ln in t.splitlines() if ln.strip()])
-_unit("sentence", "sentences", sentences)
+_unit("sentence", "sentences", lambda t: sentences(plain(t)))
 _unit("bullet item", "bullet items", lambda t: [m.group(1) for ln in t.splitlines() if (m := BULLET.match(ln))])
 _unit("word", "words", words)
 _unit("letter", "letters", lambda t: [c for c in t if c.isalpha()])
