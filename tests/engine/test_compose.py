@@ -70,6 +70,12 @@ READ = [  # (an instruction no type reads, what it is read as)
     ("Every sentence should have at most one comma.", "each sentence contains at most 1 comma"),
     ("No two sentences in a row should start with the same word.", "no two consecutive sentences start with the same word"),
     ("Put the bullet points in alphabetical order.", "the bullet items are in alphabetical order"),
+    ("Begin every line with a capital letter.", "each line begins with an uppercase letter"),
+    ("Finish every stanza with a question.", "the last sentence of each paragraph ends with a question mark"),
+    ("At most a third of the sentences should end with exclamation marks.",
+     "at most 33% of the sentences end with an exclamation mark"),
+    ("Use no more than two exclamation marks.", "the response contains at most 2 exclamation marks"),
+    ("Start every paragraph with a different word.", "no two paragraphs start with the same word"),
 ]
 NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the language does not have
     "Each sentence must be at least 8 and at most 12 words, with one word of three syllables.",
@@ -86,6 +92,8 @@ NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the 
     "Avoid semicolons and em dashes",
     "Each sentence should average under 15 words",
     "Write in 0 lines",
+    "Every sentence starts with a capital letter and ends with a period.",  # the second half would be lost
+    "Use no more than 1 comma per sentence.",  # a response-wide count, but per sentence
 ]
 
 

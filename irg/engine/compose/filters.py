@@ -68,7 +68,10 @@ _filter("contains", "contains {arg}", lambda t, a: _norm(str(a)) in _norm(t))
 _filter("contains_word", "contains the word {arg}", lambda t, a: _norm(str(a)) in {_norm(w) for w in split("word", t)})
 _filter("in_list", "is one of {arg}", lambda t, a: _norm(t) in {_norm(x) for x in a})
 _filter("question", "is a question", lambda t, a: t.rstrip().rstrip("\"”'’)").endswith("?"))
-_filter("capitalised", "starts with a capital letter", lambda t, a: t.lstrip()[:1].isupper())
+_filter("capitalised", "begins with an uppercase letter",
+        lambda t, a: plain(t).lstrip(" \"'“‘(")[:1].isupper())
+_filter("starts_lowercase", "begins with a lowercase letter",
+        lambda t, a: plain(t).lstrip(" \"'“‘(")[:1].islower())
 _filter("all_capitals", "is in capital letters", lambda t, a: any(c.isalpha() for c in t) and t == t.upper())
 _filter("lowercase", "is in lowercase letters", lambda t, a: t == t.lower())
 _filter("number", "is a number", lambda t, a: bool(re.fullmatch(r"[-+]?\d[\d,]*(?:\.\d+)?", t.strip())))

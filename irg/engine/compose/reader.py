@@ -38,7 +38,7 @@ UNIT_NAMES = {"bullet": "bullet item", "bullet point": "bullet item", "bullet-po
 MARK_NAMES = {"exclamation point": "exclamation mark", "em-dash": "em dash", "emdash": "em dash", "parenthese":
               "parenthesis", "parenthesi": "parenthesis", "bracket": "parenthesis", "quote mark": "quotation mark",
               "ellipse": "ellipsis", "ellipsi": "ellipsis", "numeral": "digit"}
-NTH = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": -1}
+NTH = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": -1, "final": -1}
 MARKS = {"question mark": "?", "exclamation mark": "!", "exclamation point": "!", "period": ".", "full stop": "."}
 MODAL = r"(?:(?:must|should|has to|have to|needs? to|will|shall)\s+(?:only\s+)?)?"  # never "not", "may", "can"
 NO_MODAL = r"(?:(?:must|should|may|can|will|shall)\s+)?"  # after "no X": "no word may be longer" is still a refusal
@@ -231,10 +231,54 @@ def _end_with_mark(m):
     return None if u in ("word", "letter", "character") else Rule(Each(), Select(u), Filter("ends_with", MARKS[m["mk"].lower()]))
 
 
-@reader("nth_is_question", r"\b(?:the\s+)?(?P<nth>first|second|third|fourth|fifth|sixth|last)\s+(?P<u>sentence|line|"
+@reader("nth_is_question", r"\b(?:the\s+)?(?P<nth>first|second|third|fourth|fifth|sixth|last|final)\s+(?P<u>sentence|line|"
         r"paragraph|bullet(?: point)?|item)\s+" + MODAL + r"(?:be\s+a\s+question|end\s+with\s+a\s+question\s+mark)\b")
 def _nth_is_question(m):
     return Rule(Each(), Select(unit(m["u"]), NTH[m["nth"].lower()]), Filter("ends_with", "?"))
+
+
+@reader("start_with_case", r"\b(?:(?:start|begin)\s+(?:each|every)\s+(?P<u>" + UNIT + r")|(?:each|every)\s+(?P<u2>"
+        + UNIT + r")\s+" + MODAL + r"(?:start|begin)s?)\s+with\s+an?\s+(?P<c>capital|capitali[sz]ed|upper-?case|"
+        r"lower-?case|small)\s+letter\b")
+def _start_with_case(m):
+    u = unit(m["u"] or m["u2"])
+    lower = m["c"].lower().startswith(("lower", "small"))
+    return None if u in ("letter", "character") else Rule(Each(), Select(u), Filter("starts_lowercase" if lower else "capitalised"))
+
+
+@reader("end_with_question", r"\b(?:end|close|finish)\s+(?:each|every)\s+(?P<u>paragraphs?|stanzas?)\s+with\s+a\s+question\b")
+def _end_with_question(m):
+    return Rule(Each(), Select("sentence", -1, Select(unit(m["u"]))), Filter("ends_with", "?"))
+
+
+@reader("open_or_close_with_question", r"\b(?:(?P<open>begin|start|open)|end|close|finish)\s+(?:the\s+(?:piece|response|"
+        r"answer|text|essay|post|email|story|letter|message)\s+)?with\s+a\s+question\b")
+def _open_or_close_with_question(m):
+    return Rule(Each(), Select("sentence", 1 if m["open"] else -1), Filter("ends_with", "?"))
+
+
+@reader("share_of_sentences", r"\b(?P<q>at least|at most|no more than)\s+(?P<f>half|a third|one third|a quarter|\d+%)\s+"
+        r"(?:of\s+)?(?:the\s+|your\s+|all\s+)?sentences\s+" + MODAL + r"(?:be\s+(?P<qs>questions)|end\s+(?:with|in)\s+"
+        r"(?P<mk>question marks?|exclamation (?:marks?|points?)|periods?))\b")
+def _share_of_sentences(m):
+    share = {"half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "a quarter": 0.25}.get(m["f"].lower())
+    share = share if share is not None else int(m["f"].rstrip("%")) / 100
+    end = "?" if m["qs"] or m["mk"].lower().startswith("question") else "!" if m["mk"].lower().startswith("excl") else "."
+    kind = "share_at_least" if m["q"].lower() == "at least" else "share_at_most"
+    return Rule(Quant(kind, round(share, 4)), Select("sentence"), Filter("ends_with", end))
+
+
+@reader("marks_in_response", r"\b(?:no more than|at most|up to|only)\s+(?P<n>\d+)\s+" + MARK)
+def _marks_in_response(m):
+    if re.search(r"\b(?:each|every|per)\b", m.string[: m.start()], re.I):
+        return None  # "every sentence should have at most 1 comma": marks_in_each reads it
+    return Rule(Each(), Select("response"), Count(mark(m["mk"]), "at_most", int(m["n"])))
+
+
+@reader("different_openers", r"\b(?:start|begin|open)\s+(?:each|every)\s+(?P<u>sentence|line|paragraph)\s+with\s+a\s+"
+        r"different\s+(?P<w>word|letter)\b")
+def _different_openers(m):
+    return Across(unit(m["u"]), "distinct_first_word") if m["w"].lower() == "word" else None
 
 
 # ---- letters in units ---------------------------------------------------------------------------------------------
@@ -289,7 +333,8 @@ LEFT_OVER = re.compile(
     r"\b(?:not|n't|never|no|none|without|avoid|avoiding|nor|refrain|need|can|could|may|might|allowed|fine|okay|ok|"
     r"too|except|unless|if|when|or|either|reverse|reversed|descending|backwards|average|averages|mean|cut|fragment|"
     r"break|z to a|by (?:last|first|their|its|the)|emojis?|hashtags?|titles?|headings?|headers?|chorus|verse|code|"
-    r"address|haiku|limerick|sonnet|and end|and start|and begin|and finish)\b|\b\d+\b|" + UNIT + r"|" + MARK.replace("?P<mk>", ""),
+    r"address|haiku|limerick|sonnet|periods?|full stops?|(?:and|then)\s+(?:end|start|begin|finish|close|open)s?)\b|"
+    r"\b\d+\b|" + UNIT + r"|" + MARK.replace("?P<mk>", ""),
     re.I)
 # inside what a reader matched, between its unit and its limit: a word that turns the limit into a permission, a
 # refusal or an average ("need not be under 12 words", "can be over", "should average under 15", "reverse")
