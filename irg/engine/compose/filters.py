@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from irg.engine.compose.units import plain, split
+from irg.engine.compose.units import MARKS, plain, split
 from irg.engine.registry import Registry
 
 FILTERS: Registry = Registry("filter")
@@ -21,7 +21,10 @@ def _filter(name: str, words: str, test: Callable[[str, object], bool]) -> None:
     FILTERS.register(name, FilterKind(test, words))
 
 
-MARK_NAMES = {"?": "a question mark", "!": "an exclamation mark", ".": "a period", ",": "a comma"}
+def mark_words(char: str) -> str | None:
+    """A mark by its name with its article ("?" -> "a question mark"), from the units' one table of marks."""
+    name = next((n for n, cs in MARKS.items() if cs == char), None)
+    return None if name is None else ("an " if name[0] in "aeiou" else "a ") + name
 
 
 def _said(name: str, arg) -> str:
@@ -29,8 +32,8 @@ def _said(name: str, arg) -> str:
     if isinstance(arg, (list, tuple)):
         return ", ".join(f"'{a}'" for a in arg)
     if name in ("starts_with", "ends_with", "contains") and isinstance(arg, str):
-        if arg in MARK_NAMES:
-            return MARK_NAMES[arg]
+        if said := mark_words(arg):
+            return said
         if arg.isalpha() and len(arg) == 1:
             return f"the letter {arg}"
         if arg.isalpha() and name != "contains":

@@ -16,7 +16,7 @@ from typing import Callable
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Across, Each, Quant, Rule, Select
-from irg.engine.compose.units import MARK_UNITS
+from irg.engine.compose.units import MARK_UNITS, MARKS
 from irg.engine.constraints.text import _REL, _REL_MAP, normalize_numbers
 from irg.engine.registry import Registry
 
@@ -35,11 +35,10 @@ MARK = (r"(?P<mk>commas?|semicolons?|colons?|exclamation (?:marks?|points?)|ques
 UNIT_NAMES = {"bullet": "bullet item", "bullet point": "bullet item", "bullet-point": "bullet item",
               "bulletpoint": "bullet item", "list item": "bullet item", "item": "bullet item", "point": "bullet item",
               "stanza": "paragraph", "para": "paragraph"}
-MARK_NAMES = {"exclamation point": "exclamation mark", "em-dash": "em dash", "emdash": "em dash", "parenthese":
+MARK_ALIASES = {"full stop": "period", "exclamation point": "exclamation mark", "em-dash": "em dash", "emdash": "em dash", "parenthese":
               "parenthesis", "parenthesi": "parenthesis", "bracket": "parenthesis", "quote mark": "quotation mark",
               "ellipse": "ellipsis", "ellipsi": "ellipsis", "numeral": "digit"}
 NTH = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": -1, "final": -1}
-MARKS = {"question mark": "?", "exclamation mark": "!", "exclamation point": "!", "period": ".", "full stop": "."}
 MODAL = r"(?:(?:must|should|has to|have to|needs? to|will|shall)\s+(?:only\s+)?)?"  # never "not", "may", "can"
 NO_MODAL = r"(?:(?:must|should|may|can|will|shall)\s+)?"  # after "no X": "no word may be longer" is still a refusal
 
@@ -52,7 +51,7 @@ def unit(word: str) -> str:
 def mark(word: str) -> str:
     w = re.sub(r"(?:es|s)$", "", word.lower()) if not word.lower().endswith(("ses", "sis")) else word.lower()
     w = {"parentheses": "parenthesis", "ellipses": "ellipsis", "ellipsis": "ellipsis"}.get(word.lower(), w)
-    return MARK_NAMES.get(w, w)
+    return MARK_ALIASES.get(w, w)
 
 
 def inclusive(rel: str, n: int) -> tuple[str, int]:
@@ -182,16 +181,11 @@ def _marks_in_each(m):
 
 
 # ---- words: length, first and last letters ---------------------------------------------------------------------
-@reader("no_long_words", r"\bno\s+words?\s+" + NO_MODAL + r"(?:is\s+|be\s+|has\s+|have\s+|with\s+|of\s+)?(?:longer than|"
-        r"more than|over)\s+(?P<n>\d+)\s+(?:letters|characters)\b")
+@reader("no_long_words", r"\b(?:no\s+words?\s+" + NO_MODAL + r"(?:is\s+|be\s+|has\s+|have\s+|with\s+|of\s+)?|"
+        r"(?:do not|don't|never)\s+use\s+(?:any\s+)?words\s+(?:that are\s+|of\s+|with\s+)?)(?:longer than|more than|"
+        r"over)\s+(?P<n>\d+)\s+(?:letters|characters)\b")
 def _no_long_words(m):
     return Rule(Quant("none"), Select("word"), Count("letter", "at_least", int(m["n"]) + 1))
-
-
-@reader("avoid_long_words", r"\b(?:do not|don't|never)\s+use\s+(?:any\s+)?words\s+(?:that are\s+)?(?:longer than|"
-        r"of more than|with more than|over)\s+(?P<n>\d+)\s+(?:letters|characters)\b")
-def _avoid_long_words(m):
-    return _no_long_words(m)
 
 
 @reader("words_starting", r"\b" + REL + r"\s+(?P<n>\d+)\s+words\s+(?:that\s+)?(?:start|starting|begin|beginning)\s+"
@@ -228,7 +222,7 @@ def _start_with_word(m):
         r"exclamation point|period|full stop)\b")
 def _end_with_mark(m):
     u = unit(m["u"] or m["u2"])
-    return None if u in ("word", "letter", "character") else Rule(Each(), Select(u), Filter("ends_with", MARKS[m["mk"].lower()]))
+    return None if u in ("word", "letter", "character") else Rule(Each(), Select(u), Filter("ends_with", MARKS[mark(m["mk"])]))
 
 
 @reader("nth_is_question", r"\b(?:the\s+)?(?P<nth>first|second|third|fourth|fifth|sixth|last|final)\s+(?P<u>sentence|line|"

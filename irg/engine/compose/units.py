@@ -44,7 +44,7 @@ _unit("punctuation mark", "punctuation marks", lambda t: [c for c in t if c in P
 _unit("quoted span", "quoted spans", lambda t: re.findall(r"[\"“]([^\"”\n]+)[\"”]", t))
 
 
-MARKS = {"comma": ",", "semicolon": ";", "colon": ":", "exclamation mark": "!", "question mark": "?",
+MARKS = {"comma": ",", "period": ".", "semicolon": ";", "colon": ":", "exclamation mark": "!", "question mark": "?",
          "em dash": "—", "parenthesis": "()", "quotation mark": "\"“”", "ellipsis": None, "hashtag": None, "emoji": None}
 for _name, _chars in MARKS.items():
     if _chars:
