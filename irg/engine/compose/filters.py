@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from irg.engine.compose.units import MARKS, plain, split
+from irg.engine.compose.units import MARKS, plain, snippet, split
 from irg.engine.registry import Registry
 
 FILTERS: Registry = Registry("filter")
@@ -47,11 +47,6 @@ def plural_verb(words: str) -> str:
     head, _, rest = words.partition(" ")
     head = {"has": "have", "is": "are", "does": "do"}.get(head, head[:-1] if head.endswith("s") else head)
     return f"{head} {rest}".strip()
-
-
-def _snippet(text: str, n: int = 40) -> str:
-    text = " ".join(text.split())
-    return repr(text if len(text) <= n else text[: n - 1] + "…")
 
 
 def _norm(s: str) -> str:
@@ -100,11 +95,11 @@ class Filter:
     def failed(self, label: str, text: str) -> str:
         """Why one unit breaks it: "sentence 3 ('Why not.') does not end with '?'"."""
         said = self.words()
-        return f"{label} ({_snippet(text)}) " + ("is not " + said[3:] if said.startswith("is ") else
+        return f"{label} ({snippet(text)}) " + ("is not " + said[3:] if said.startswith("is ") else
                                                 "does not " + plural_verb(said))
 
     def found(self, label: str, text: str) -> str:
-        return f"{label} ({_snippet(text)}) {self.words()}"
+        return f"{label} ({snippet(text)}) {self.words()}"
 
     def to_dict(self) -> dict:
         return {"filter": self.name, **({"arg": list(self.arg) if isinstance(self.arg, tuple) else self.arg}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from irg.engine.compose.units import MARK_UNITS, UNITS, split
+from irg.engine.compose.units import MARK_UNITS, UNITS, snippet, split
 
 RELATIONS = {"at_least": lambda x, n, m: x >= n, "at_most": lambda x, n, m: x <= n,
              "exactly": lambda x, n, m: x == n, "between": lambda x, n, m: n <= x <= m}
@@ -47,7 +47,10 @@ class Count:
         return f"{label} {verb} {v} {u.name if v == 1 else u.plural} (the rule: {self.words()})"
 
     def found(self, label: str, text: str) -> str:
-        return f"{label} {self.words()}"
+        """Why one unit breaks a "none" rule, naming it and its count: "word 1 ('Photosynthesis') has 14 letters"."""
+        v, u = self.value(text), UNITS.get(self.unit)
+        verb = "contains" if self.unit in MARK_UNITS else "has"
+        return f"{label} ({snippet(text)}) {verb} {v} {u.name if v == 1 else u.plural}"
 
     def to_dict(self) -> dict:
         return {"count": self.unit, "rel": self.rel, "n": self.n, **({"m": self.m} if self.m is not None else {})}

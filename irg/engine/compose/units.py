@@ -55,5 +55,11 @@ _unit("hashtag", "hashtags", lambda t: re.findall(r"(?<!\w)#\w+", t))
 MARK_UNITS = {n for n in MARKS} | {"digit"}  # what a text "contains" rather than "has"
 
 
+def snippet(text: str, n: int = 40) -> str:
+    """A unit quoted in a finding, cut to `n` characters."""
+    text = " ".join(text.split())
+    return repr(text if len(text) <= n else text[: n - 1] + "…")
+
+
 def split(unit: str, text: str) -> list[str]:
     return UNITS.get(unit).split(text)
