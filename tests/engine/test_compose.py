@@ -76,6 +76,30 @@ READ = [  # (an instruction no type reads, what it is read as)
      "at most 33% of the sentences end with an exclamation mark"),
     ("Use no more than two exclamation marks.", "the response contains at most 2 exclamation marks"),
     ("Start every paragraph with a different word.", "no two paragraphs start with the same word"),
+    # the general clause reader (clause.py): subject, modal, predicate
+    ("Sentences can't be more than nine words long.", "each sentence has at most 9 words"),
+    ("Paragraphs must not exceed 40 words.", "each paragraph has at most 40 words"),
+    ("Lines should be between 3 and 6 words.", "each line has between 3 and 6 words"),
+    ("The opening paragraph can't run over 50 words.", "the first paragraph has at most 50 words"),
+    ("Keep the final paragraph to a single sentence.", "the last paragraph has exactly 1 sentence"),
+    ("Keep stanzas to three or four lines.", "each paragraph has between 3 and 4 lines"),
+    ("Write in sentences of ten words or fewer.", "each sentence has at most 10 words"),
+    ("Two-sentence paragraphs only.", "each paragraph has exactly 2 sentences"),
+    ("No word may have fewer than three letters.", "each word has at least 3 letters"),
+    ("Each line must fit in 40 characters.", "each line has at most 40 characters"),
+    ("The last line must end with the word 'home'.", "the last line ends with the word 'home'"),
+    ("Every bullet should contain a number.", "each bullet item contains at least one number"),
+    ("The third word of the first line must be 'river'.", "the 3rd word of the first line is 'river'"),
+    ("At most two sentences may end with a question mark.", "at most 2 sentences end with a question mark"),
+    ("Use exactly one colon.", "the response contains exactly 1 colon"),
+    ("Each paragraph should include a quote.", "each paragraph contains at least 1 quoted span"),
+    ("No two lines may end with the same word.", "no two lines end with the same word"),
+    ("Every sentence must start with a different letter.", "no two sentences start with the same letter"),
+    ("Write a haiku about rain.", "the response has exactly 3 lines with 5, 7 and 5 syllables"),
+    ("Make it a sonnet.", "the response has exactly 14 lines"),
+    ("Write it in quatrains.", "each paragraph has exactly 4 lines"),
+    ("Put every sentence on its own line.", "each line has exactly 1 sentence"),
+    ("Each line should not end with a period.", "no line ends with a period"),  # once read the wrong way round
 ]
 NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the language does not have
     "Each sentence must be at least 8 and at most 12 words, with one word of three syllables.",
@@ -84,7 +108,7 @@ NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the 
     "Make it sound warm and friendly.",
     "Write each sentence so it has exactly one word starting with a capital letter.",
     "Do not make any paragraph longer than five sentences.",  # a refusal before what a reader read turns it round
-    "Each line should not end with a period.",  # a review helper's wordings, once read the wrong way round:
+    # a review helper's wordings, once read the wrong way round:
     "Every sentence need not be under 12 words.",
     "Every sentence can be over 12 words.",
     "Sort the bullet points in reverse alphabetical order.",
@@ -94,6 +118,14 @@ NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the 
     "Write in 0 lines",
     "Every sentence starts with a capital letter and ends with a period.",  # the second half would be lost
     "Use no more than 1 comma per sentence.",  # a response-wide count, but per sentence
+    "Sentences may end with a question mark.",  # a permission, not a rule
+    "Sentences can be longer than 30 words.",
+    "Lines can't be exactly 5 words.",  # a refused number is not one limit
+    "The paragraph should be 3 sentences.",  # which paragraph?
+    "Not a haiku, just a short poem.",
+    "Write a poem like a haiku.",
+    "Two haiku stanzas, one after the other.",
+    "Each tooltip line should stay under 15 words.",  # another unit (a tooltip line), not every line
 ]
 
 

@@ -53,6 +53,16 @@ def _norm(s: str) -> str:
     return plain(s).strip().lower()
 
 
+NUMBER_WORDS = (r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+                r"thousand|million|billion|dozen)\b")
+
+
+def last_word(text: str) -> str:
+    w = split("word", plain(text))
+    return _norm(w[-1]) if w else ""
+
+
 def first_word(text: str) -> str:
     w = split("word", plain(text))
     return _norm(w[0]) if w else ""
@@ -62,6 +72,11 @@ _filter("starts_with", "starts with {arg}", lambda t, a: _norm(t).startswith(_no
 _filter("ends_with", "ends with {arg}",
         lambda t, a: _norm(t).endswith(_norm(str(a))) or _norm(t).rstrip("\"”'’)").endswith(_norm(str(a))))
 _filter("first_word", "starts with the word {arg}", lambda t, a: first_word(t) == _norm(str(a)))
+_filter("last_word", "ends with the word {arg}", lambda t, a: last_word(t) == _norm(str(a)).split()[-1]
+        and _norm(t).rstrip(".!?,;:\"”'’) ").endswith(_norm(str(a))))
+_filter("is", "is {arg}", lambda t, a: _norm(t).strip(".,;:!?\"”“'’‘()") == _norm(str(a)))
+_filter("has_number", "contains at least one number",
+        lambda t, a: bool(re.search(r"\d", t)) or bool(re.search(NUMBER_WORDS, t, re.I)))
 _filter("contains", "contains {arg}", lambda t, a: _norm(str(a)) in _norm(t))
 _filter("contains_word", "contains the word {arg}", lambda t, a: _norm(str(a)) in {_norm(w) for w in split("word", t)})
 _filter("in_list", "is one of {arg}", lambda t, a: _norm(t) in {_norm(x) for x in a})

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from irg.engine.compose.units import MARK_UNITS, UNITS, snippet, split
 
+CONTAINED = MARK_UNITS | {"quoted span"}  # what a unit "contains" rather than "has"
+
 RELATIONS = {"at_least": lambda x, n, m: x >= n, "at_most": lambda x, n, m: x <= n,
              "exactly": lambda x, n, m: x == n, "between": lambda x, n, m: n <= x <= m}
 
@@ -36,20 +38,20 @@ class Count:
 
     def words(self) -> str:
         u = UNITS.get(self.unit)
-        verb = "contains" if self.unit in MARK_UNITS else "has"
+        verb = "contains" if self.unit in CONTAINED else "has"
         if self.rel in ("exactly", "at_most") and self.n == 0:
             return f"{verb} no {u.plural}"
         return f"{verb} {relation_words(self.rel, self.n, self.m)} {u.name if (self.m or self.n) == 1 else u.plural}"
 
     def failed(self, label: str, text: str) -> str:
         v, u = self.value(text), UNITS.get(self.unit)
-        verb = "contains" if self.unit in MARK_UNITS else "has"
+        verb = "contains" if self.unit in CONTAINED else "has"
         return f"{label} {verb} {v} {u.name if v == 1 else u.plural} (the rule: {self.words()})"
 
     def found(self, label: str, text: str) -> str:
         """Why one unit breaks a "none" rule, naming it and its count: "word 1 ('Photosynthesis') has 14 letters"."""
         v, u = self.value(text), UNITS.get(self.unit)
-        verb = "contains" if self.unit in MARK_UNITS else "has"
+        verb = "contains" if self.unit in CONTAINED else "has"
         return f"{label} ({snippet(text)}) {verb} {v} {u.name if v == 1 else u.plural}"
 
     def to_dict(self) -> dict:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Union
 
-from irg.engine.compose.filters import Filter, first_word, plural_verb
+from irg.engine.compose.filters import Filter, first_word, last_word, plural_verb
 from irg.engine.compose.measures import RELATIONS, Count, relation_words
-from irg.engine.compose.units import UNITS, plain, split
+from irg.engine.compose.units import UNITS, plain, snippet, split
 from irg.engine.registry import Registry
 
 Test = Union[Filter, Count]
@@ -166,8 +166,24 @@ def _consecutive_first_word(units: list[str], name: str) -> list[str]:
             if (w := first_word(units[i])) and w == first_word(units[i - 1])]
 
 
+def _distinct(key: Callable[[str], str], what: str) -> Callable[[list[str], str], list[str]]:
+    def holds(units: list[str], name: str) -> list[str]:
+        seen: dict[str, int] = {}
+        out = []
+        for i, u in enumerate(units, 1):
+            k = key(u)
+            if k and k in seen:
+                out.append(f"{name} {i} {what} '{k}', as {name} {seen[k]} does")
+            seen.setdefault(k, i)
+        return out
+    return holds
+
+
 ACROSS.register("alphabetical", AcrossKind(_alphabetical, "the {plural} are in alphabetical order"))
 ACROSS.register("distinct_first_word", AcrossKind(_distinct_first_word, "no two {plural} start with the same word"))
+ACROSS.register("distinct_first_letter", AcrossKind(_distinct(lambda u: first_word(u)[:1], "starts with"),
+                                                   "no two {plural} start with the same letter"))
+ACROSS.register("distinct_last_word", AcrossKind(_distinct(last_word, "ends with"), "no two {plural} end with the same word"))
 ACROSS.register("consecutive_distinct_first_word",
                 AcrossKind(_consecutive_first_word, "no two consecutive {plural} start with the same word"))
 
@@ -191,6 +207,39 @@ class Across:
         return {"across": {"unit": self.unit, "kind": self.kind}}
 
 
+# ---- a fixed sequence of counts: a form ("a haiku": 3 lines of 5, 7 and 5 syllables) ------------------------
+@dataclass(frozen=True)
+class Form:
+    """Exactly len(counts) `unit`s, the i-th holding exactly counts[i] `of`s."""
+    counts: tuple[int, ...]
+    unit: str = "line"
+    of: str = "syllable"
+
+    def __post_init__(self) -> None:
+        UNITS.get(self.unit), UNITS.get(self.of)
+        if not self.counts or any(int(c) < 1 for c in self.counts):
+            raise ValueError("A form needs one count of 1 or more per unit.")
+
+    def check(self, text: str) -> list[str]:
+        units, u, v = split(self.unit, text), UNITS.get(self.unit), UNITS.get(self.of)
+        out = [f"the response has {len(units)} {u.plural} (the form has {len(self.counts)})"] \
+            if len(units) != len(self.counts) else []
+        for i, (x, want) in enumerate(zip(units, self.counts), 1):
+            got = len(split(self.of, x))
+            if got != want:
+                out.append(f"{u.name} {i} ({snippet(x)}) has {got} {v.name if got == 1 else v.plural} (it needs {want})")
+        return out
+
+    def describe(self) -> str:
+        counts = [str(c) for c in self.counts]
+        listed = counts[0] if len(counts) == 1 else ", ".join(counts[:-1]) + " and " + counts[-1]
+        return (f"the response has exactly {len(counts)} {UNITS.get(self.unit).plural} with {listed} "
+                f"{UNITS.get(self.of).plural}")
+
+    def to_dict(self) -> dict:
+        return {"form": {"counts": list(self.counts), "unit": self.unit, "of": self.of}}
+
+
 # ---- from a dict (a record, a plan) -------------------------------------------------------------------------
 def _select(d: dict) -> Select:
     return Select(d["unit"], d.get("nth"), _select(d["within"]) if d.get("within") else None)
@@ -203,11 +252,14 @@ def _test(d: dict) -> Test:
     return Filter(d["filter"], tuple(arg) if isinstance(arg, list) else arg)
 
 
-def program_from_dict(d: dict) -> Rule | Across:
+def program_from_dict(d: dict) -> Rule | Across | Form:
+    if "form" in d:
+        f = d["form"]
+        return Form(tuple(int(c) for c in f["counts"]), f.get("unit", "line"), f.get("of", "syllable"))
     if "across" in d:
         return Across(d["across"]["unit"], d["across"]["kind"])
     r = d["rule"]
     return Rule(Quant(**r["quant"]), _select(r["select"]), _test(r["test"]))
 
 
-__all__ = ["Across", "Each", "Quant", "Rule", "Select", "ordinal", "program_from_dict"]
+__all__ = ["Across", "Each", "Form", "Quant", "Rule", "Select", "ordinal", "program_from_dict"]

@@ -248,6 +248,8 @@ def _end_with_question(m):
 @reader("open_or_close_with_question", r"\b(?:(?P<open>begin|start|open)|end|close|finish)\s+(?:the\s+(?:piece|response|"
         r"answer|text|essay|post|email|story|letter|message)\s+)?with\s+a\s+question\b")
 def _open_or_close_with_question(m):
+    if not re.search(r"(?:^|[,;:(.!?]|\b(?:and|then|please|so|also|always))\s*$", m.string[: m.start()], re.I):
+        return None  # "at most 2 sentences may end with a question": said of other units, not of the piece
     return Rule(Each(), Select("sentence", 1 if m["open"] else -1), Filter("ends_with", "?"))
 
 
@@ -362,3 +364,6 @@ def read(clause: str) -> list[Program]:
     if LEFT_OVER.search(rest):
         return []
     return out
+
+
+import irg.engine.compose.clause  # noqa: E402,F401 — registers the general clause reader's patterns

@@ -44,6 +44,23 @@ _unit("punctuation mark", "punctuation marks", lambda t: [c for c in t if c in P
 _unit("quoted span", "quoted spans", lambda t: re.findall(r"[\"“]([^\"”\n]+)[\"”]", t))
 
 
+def syllables(word: str) -> int:
+    """A word's syllables, by the usual rule of thumb (vowel groups; a silent final e, or -es / -ed after most
+    consonants, adds none): right on most plain words, off by one on some ("poem", "fire"). A count of letters
+    that only approximates speech, so programs that count syllables say so (`APPROXIMATE`)."""
+    w = re.sub(r"[^a-z]", "", word.lower())
+    if not w:
+        return 0
+    n = len(re.findall(r"[aeiouy]+", w)) + len(re.findall(r"ia|io|iu|ua|uo|eo|oe(?!s?$)|ie(?=t)", w))  # pi-a-no, po-em
+    if n > 1 and (w.endswith("e") and not w.endswith(("le", "ee", "ye")) or
+                  re.search(r"[^aeiouytdsxzcgh]e[sd]$", w) or re.search(r"[^aeiouy][^aeiouytd]ed$", w)):
+        n -= 1
+    return max(1, n)
+
+
+_unit("syllable", "syllables", lambda t: [w for w in words(t) for _ in range(syllables(w))])
+
+
 MARKS = {"comma": ",", "period": ".", "semicolon": ";", "colon": ":", "exclamation mark": "!", "question mark": "?",
          "em dash": "—", "parenthesis": "()", "quotation mark": "\"“”", "ellipsis": None, "hashtag": None, "emoji": None}
 for _name, _chars in MARKS.items():

@@ -1,0 +1,363 @@
+"""The general reader: a clause said as a subject and what it must be or have, read part by part.
+
+    subject        each / every / all / any / no + (the first / 3rd / last) + unit (+ of each unit)
+    modal          must, should, needs to, has to, will ... ; or refused: can't, must not, may not, never ...
+    predicate      be / have / run / stay ... + a limit ("under 12 words", "between 2 and 4 sentences",
+                   "15 words or fewer", "a single sentence"); start / end with ...; contain ...; be a question ...
+
+A refused limit is turned round ("can't be more than 8 words" -> "has at most 8 words"); a refused start, end or
+content is read as "no unit ..." only where the subject is every unit. Anything else refused, permitted ("can be
+over"), or left over is not read (reader.py's guards apply to what this reads too). The imperative shapes ("keep
+every sentence to 10 words", "limit paragraphs to 3 sentences", "sentences of 15 words or fewer", "one-sentence
+paragraphs", "use exactly 2 colons") and the forms named by one word ("a haiku", "a sonnet", "in quatrains") are
+here too.
+"""
+from __future__ import annotations
+
+import re
+
+from irg.engine.compose.filters import Filter
+from irg.engine.compose.measures import Count
+from irg.engine.compose.program import Across, Each, Form, Quant, Rule, Select
+from irg.engine.compose.reader import (MARK, NTH, QUALIFIED, REL, RELS, _vacuous, inclusive, mark, reader, unit)
+from irg.engine.compose.units import MARKS
+
+SUBJECT_UNIT = (r"(?:bullet[- ]?points?|bullets?|list items?|sentences?|paragraphs?|paras?|stanzas?|verses?|lines?|"
+                r"quotes?|quotations?|words?)")
+COUNTED = (r"(?P<v>words?|sentences?|lines?|characters?|letters?|syllables?|commas?|semicolons?|colons?|"
+           r"exclamation (?:marks?|points?)|question marks?|em[- ]?dash(?:es)?)")
+ORD = r"(?P<nth>first|second|third|fourth|fifth|sixth|last|final|opening|closing|lead|concluding|\d+(?:st|nd|rd|th))"
+ORDS = {**NTH, "opening": 1, "lead": 1, "closing": -1, "concluding": -1}
+# the words a subject's clause starts after: a subject in the middle of a phrase ("the tooltip line", "body
+# paragraphs", "the average sentence") is another unit, or a measure the language does not have
+START = r"(?:^\s*|[,;:(.!?]\s*|\b(?:and|but|so|also|please|pls|then|that)\s+)"
+POSITIVE = r"(?:must|should|shall|will|needs? to|has to|have to|ought to|is to|are to|are|is)"
+REFUSED = (r"(?:must not|mustn't|should not|shouldn't|shall not|cannot|can not|can't|may not|will not|won't|"
+           r"never|do not|don't|does not|doesn't|are not allowed to|is not allowed to|aren't allowed to|isn't allowed to)")
+PERMITTED = r"(?:can|may)"
+VERB = (r"(?:be|have|has|contain|contains|run|runs|go|goes|stay|stays|get|gets|use|uses|fit in|fits in|"
+        r"fit within|fits within|keep to|stick to|need|needs|hold|holds|consist of|consists of)")
+OVER = r"(?:exceed|exceeds|go past|goes past|run past|runs past|run over|runs over|go over|goes over|run longer than)"
+LIMIT = (r"(?:(?:a\s+)?" + REL + r"(?:\s+of)?\s+(?P<n>\d+)|between\s+(?P<a>\d+)\s+and\s+(?P<b>\d+)|"
+         r"(?P<c>\d+)\s*(?:to|–|-|or)\s*(?P<d>\d+)|(?P<single>a single|only one|just one|one|a)\b|(?P<bare>\d+))\s+"
+         + COUNTED + r"(?:\s+(?:long|in length))?(?P<tail>\s+or\s+(?P<t>fewer|less|under|shorter|more|longer|over)"
+         r"|\s*,?\s+(?P<t2>max|maximum|tops|at most|at the most|minimum|at least)\b)?")
+FLIP = {"more_than": ("at_most", 0), "less_than": ("at_least", 0), "at_least": ("at_most", -1),
+        "at_most": ("at_least", 1)}  # a refused relation, as the one that holds (n + the offset)
+ALWAYS_ONE = ("sentence", "line", "paragraph", "word")  # a unit has at least one of these: "at most 1" = "exactly 1"
+
+
+def counted(word: str) -> str:
+    """A counted unit by its name in the language: "words" -> "word", "exclamation points" -> "exclamation mark"."""
+    u = unit(word)
+    return u if u in ("word", "sentence", "line", "character", "letter", "syllable") else mark(word)
+
+
+def _limit(m: re.Match, refused: bool, over: bool = False) -> Count | None:
+    """The Count a matched LIMIT states, turned round if refused; None if it cannot be read one way."""
+    v = counted(m["v"])
+    if m["a"] or m["c"]:
+        lo, hi = int(m["a"] or m["c"]), int(m["b"] or m["d"])
+        return None if refused or over or lo >= hi else Count(v, "between", lo, hi)
+    if m["single"]:
+        if m["single"].lower() == "a" and m["v"].lower().endswith("s"):
+            return None  # "a words"
+        if v not in ("word", "sentence", "line", "character", "letter", "syllable") and m["single"].lower() == "a":
+            return None  # "have a comma": at least one
+        rel, n = "exactly", 1
+    elif m["rel"]:
+        rel, n = inclusive(m["rel"], int(m["n"]))
+    else:  # "fit in 30 characters" is a limit, "be 2 sentences" a number
+        rel, n = "at_most" if re.match(r"fits? (?:in|within)", m.groupdict().get("verb") or "", re.I) else "exactly", int(m["bare"])
+    if m["t"]:
+        if m["rel"]:
+            return None  # "under 12 words or fewer": two limits
+        rel = "at_least" if m["t"].lower() in ("more", "longer", "over") else "at_most"
+    if m["t2"]:
+        if m["rel"]:
+            return None
+        rel = "at_least" if m["t2"].lower() in ("minimum", "at least") else "at_most"
+    if over:  # "must not exceed 35 words": more than 35 is refused
+        if not refused or m["rel"] or m["t"] or m["t2"] or m["single"]:
+            return None
+        rel = "at_most"
+    elif refused:
+        if m["rel"] is None or (m["rel"] and RELS[m["rel"].lower()] not in ("more_than", "less_than")):
+            return None  # "can't be exactly 5 words", "shouldn't be 10 words": not one limit
+        rel, k = FLIP[RELS[m["rel"].lower()]]
+        n = int(m["n"])
+        return Count(v, rel, n + k) if n + k >= 0 else None
+    return Count(v, rel, n)
+
+
+def subject(word: str) -> str:
+    """A subject's unit by its name in the language: "verses" -> "paragraph", "quotes" -> "quoted span"."""
+    u = unit(word)
+    return {"verse": "paragraph", "quote": "quoted span", "quotation": "quoted span"}.get(u, u)
+
+
+def _select(m: re.Match) -> Select | None:
+    u = subject(m["u"])
+    nth = m["nth"]
+    k = None
+    if nth:
+        k = ORDS.get(nth.lower()) or int(re.match(r"\d+", nth).group(0))
+        if m["det"] and m["det"].lower() not in ("the", "your"):
+            return None  # "each first sentence"
+        if m["u"].lower().endswith("s") and not m["u"].lower().endswith("ss"):
+            return None  # "the first sentences"
+    elif m["det"] and m["det"].lower() in ("the", "your") and not m["u"].lower().endswith("s"):
+        return None  # "the sentence", "your paragraph": which one?
+    within = None
+    if m["w"]:
+        wnth = m.groupdict().get("wnth")
+        within = Select(subject(m["w"]), ORDS.get(wnth.lower()) if wnth else None)
+        if within.unit == u or _vacuous(within.unit, u):
+            return None
+    return Select(u, k, within)
+
+
+SCOPE = r"(?:\s+in\s+(?:the|your)\s+(?:response|answer|text|piece|summary|essay|post|story|email|letter|article|copy))?"
+SUBJECT = (START + r"(?:(?P<lead>don't let|do not let|never let|keep|make sure|ensure)\s+)?"
+           r"(?:(?P<det>each|every|all|any|no|not a single|not one|all the|all of the|the|your|(?P<qrel>at least|at most|"
+           r"no more than|no fewer than|exactly|only)\s+(?P<qn>\d+))\s+)?(?:single\s+)?"
+           r"(?:" + ORD + r"\s+)?(?P<u>" + SUBJECT_UNIT + r")\b(?:\s+(?:of|in)\s+(?:each|every|the\s+(?P<wnth>first|"
+           r"second|third|last|final|opening|closing))\s+(?P<w>" + SUBJECT_UNIT + r"))?" + SCOPE)
+
+
+def _quant(m: re.Match, sel: Select, refused_verb: bool) -> tuple[Quant, bool] | None:
+    """(the quantifier, whether the predicate is refused) from the subject's determiner and the modal."""
+    det = (m["det"] or "").lower()
+    if m["qn"]:  # "at most 2 sentences end with ...": how many of them
+        if refused_verb or m["lead"] or sel.nth is not None or sel.unit == "response":
+            return None
+        rel = {"only": "exactly"}.get(m["qrel"].lower()) or RELS[m["qrel"].lower()]
+        return Quant(rel, int(m["qn"])), False
+    no = det in ("no", "not a single", "not one")
+    lead = (m["lead"] or "").lower()
+    refused = refused_verb or no or lead.endswith("let")
+    if sum((refused_verb, no, lead.endswith("let"))) > 1:
+        return None  # "no sentence can't ...": a double refusal is not read
+    if sel.nth is None and not det and not m["u"].lower().endswith("s"):
+        return None  # "sentence must ...": a heading, not a rule
+    return Quant("each"), refused
+
+
+@reader("clause_limit", SUBJECT + r"\s+(?:(?P<pos>" + POSITIVE + r")\s+|(?P<neg>" + REFUSED + r")\s+|(?P<perm>"
+        + PERMITTED + r")\s+)?(?:only\s+)?(?:(?P<verb>" + VERB + r")\s+(?:only\s+)?|(?P<over>" + OVER + r")\s+)?"
+        + LIMIT)
+def _clause_limit(m):
+    sel = _select(m)
+    if sel is None or QUALIFIED.match(m.string, m.end()):
+        return None
+    no = (m["det"] or "").lower() in ("no", "not a single", "not one")
+    if m["perm"] and not no and not (m["rel"] and RELS[m["rel"].lower()] == "at_most"):
+        return None  # "can be over 20 words": a permission; "can be up to 30 characters" is a limit
+    if not (m["verb"] or m["over"] or m["pos"] or m["neg"] or m["perm"]) and not m["rel"]:
+        return None  # "sentences 12 words": no verb and no relation
+    got = _quant(m, sel, bool(m["neg"]))
+    if got is None or got[0].kind != "each":
+        return None
+    _, refused = got
+    test = _limit(m, refused, bool(m["over"]))
+    if test is None or _vacuous(sel.unit, test.unit) and sel.unit != "response":
+        return None
+    if test.rel == "exactly" and test.n == 1 and m["single"] and test.unit in ALWAYS_ONE:
+        pass
+    if sel.unit == "word":  # "no word has more than 6 letters": said of the words that break it
+        if test.rel != "at_most":
+            return Rule(Each(), sel, test)
+        return Rule(Quant("none"), sel, Count(test.unit, "at_least", test.n + 1))
+    return Rule(Each(), sel, test)
+
+
+# "keep every sentence to 10 words", "limit paragraphs to 2 or 3 sentences", "keep the closing paragraph to a single
+# sentence": "to N" is at most N
+@reader("keep_to", r"\b(?:keep|limit|cap|restrict|hold)\s+(?:(?P<det>each|every|all|all the|the|your)\s+)?"
+        r"(?:" + ORD + r"\s+)?(?P<u>" + SUBJECT_UNIT + r")\b(?:\s+(?:of|in)\s+(?:each|every)\s+(?P<w>"
+        + SUBJECT_UNIT + r"))?\s+(?:to|at)\s+" + LIMIT)
+def _keep_to(m):
+    sel = _select(m)
+    if sel is None or QUALIFIED.match(m.string, m.end()) or m["t"] or m["t2"]:
+        return None
+    v = counted(m["v"])
+    if m["a"] or m["c"]:
+        lo, hi = int(m["a"] or m["c"]), int(m["b"] or m["d"])
+        test = Count(v, "between", lo, hi) if lo < hi else None
+    elif m["single"]:
+        test = Count(v, "exactly", 1) if v in ALWAYS_ONE else None
+    elif m["rel"]:
+        test = Count(v, *inclusive(m["rel"], int(m["n"])))
+    else:
+        test = Count(v, "at_most", int(m["bare"]))
+    if test is None or _vacuous(sel.unit, v) or (sel.nth is None and not m["u"].lower().endswith("s") and not m["det"]):
+        return None
+    return Rule(Each(), sel, test)
+
+
+# "sentences of 15 words or fewer", "aim for sentences of at most 12 words", "write in sentences of 5 to 10 words"
+@reader("units_of_limit", r"\b(?:aim for|write|use|stick to|go for|keep to|in|only)\s+(?:only\s+)?(?P<u>sentences|"
+        r"paragraphs|lines|bullets|bullet points)\s+of\s+" + LIMIT)
+def _units_of_limit(m):
+    if m["single"] or (m["bare"] and not (m["t"] or m["t2"])):
+        return None  # "sentences of 12 words": exactly? about? not read
+    test = _limit(m, False)
+    u = unit(m["u"])
+    if test is None or _vacuous(u, test.unit) or QUALIFIED.match(m.string, m.end()):
+        return None
+    return Rule(Each(), Select(u), test)
+
+
+# "one-sentence paragraphs only", "use 2-sentence paragraphs", "three-line stanzas"
+@reader("n_unit_units", r"\b(?P<n>\d+)[- ](?P<v>sentence|line|word)\s+(?P<u>paragraphs|stanzas|bullets|bullet points|"
+        r"lines|sentences|verses)\b")
+def _n_unit_units(m):
+    u, v = subject(m["u"]), unit(m["v"])
+    before = m.string[: m.start()]
+    if _vacuous(u, v) or re.search(r"\b(?:a|an|the|one|each|every|\d+)\s*$", before, re.I):
+        return None  # "a one-sentence paragraph", "three 2-line stanzas": one unit, or a count of units
+    return Rule(Each(), Select(u), Count(v, "exactly", int(m["n"])))
+
+
+# ---- starts, ends, contents ------------------------------------------------------------------------------------
+QUOTED = r"['\"‘“](?P<q>[^'\"’”]{1,40})['\"’”]"
+STARTS = (r"(?:start|starts|begin|begins|open|opens|kick off|kicks off)\s+with\s+(?:(?P<case>an?\s+(?:capital|"
+          r"capitali[sz]ed|upper-?case|lower-?case|small)\s+letter)|(?:the\s+letter\s+)(?:['\"‘“]?(?P<x>[a-z])\b['\"’”]?)|"
+          r"(?:the\s+words?\s+)?" + QUOTED + r"|the\s+word\s+(?P<sw>[A-Za-z][a-z'-]*))")
+ENDS = (r"(?:end|ends|finish|finishes|close|closes)\s+(?:with|in|on)\s+(?:(?:a|an)\s+(?P<mk>question mark|exclamation "
+        r"mark|exclamation point|period|full stop|colon)|(?:the\s+words?\s+)?" + QUOTED.replace("?P<q>", "?P<eq>")
+        + r"|the\s+word\s+(?P<ew>[A-Za-z][a-z'-]*))")
+CONTAINS = (r"(?:contain|contains|include|includes|mention|mentions|use|uses|have|has|feature|features)\s+"
+            r"(?:(?:at least (?:1|one)|a|an|some)\s+)?(?:(?P<num>number|numeral|figure|digit)|(?P<qt>quote|quotation|"
+            r"direct quote)|the\s+letter\s+['\"‘“]?(?P<lx>[a-z])\b['\"’”]?|the\s+word\s+" + QUOTED.replace("?P<q>", "?P<cw>")
+            + r")\b")
+SHAPE = (r"(?:be|is|are)\s+(?:(?P<qs>a question|questions)|(?P<caps>in all caps|in all capitals|all caps|in "
+         r"capital letters|in uppercase|uppercase)|(?P<low>in lowercase|lowercase|all lowercase)|(?P<pal>a "
+         r"palindrome|palindromes|palindromic)|" + QUOTED.replace("?P<q>", "?P<is>") + r")")
+
+
+@reader("clause_shape", SUBJECT + r"\s+(?:(?P<pos>" + POSITIVE + r")\s+|(?P<neg>" + REFUSED + r")\s+|(?P<may>may|can)\s+"
+        r")?(?:" + STARTS
+        + r"|" + ENDS + r"|" + CONTAINS + r"|" + SHAPE + r")")
+def _clause_shape(m):
+    sel = _select(m)
+    if sel is None:
+        return None
+    refused_verb = bool(m["neg"])
+    if m["may"] and not ((m["det"] or "").lower() in ("no", "not a single", "not one") or m["qn"]):
+        return None  # "sentences may end with a question mark": a permission; "no sentence may ..." is not
+    if m["pos"] and m["pos"].lower() in ("are", "is") and not (m["qs"] or m["caps"] or m["low"] or m["pal"] or m["is"]):
+        return None  # "sentences are start with": not English
+    got = _quant(m, sel, refused_verb)
+    if got is None:
+        return None
+    quant, refused = got
+    test = _shape_test(m, sel)
+    if test is None:
+        return None
+    if not refused:
+        return Rule(quant, sel, test)
+    if sel.nth is not None or isinstance(test, Count) or m["lead"]:
+        return None  # "the first sentence must not start with ...", "don't let": not read
+    return Rule(Quant("none"), sel, test)
+
+
+def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
+    if m["case"]:
+        low = re.search(r"lower|small", m["case"], re.I)
+        return None if sel.unit == "word" and False else Filter("starts_lowercase" if low else "capitalised")
+    if m["x"]:
+        return Filter("starts_with", m["x"].lower())
+    if m["q"] or m["sw"]:
+        word = (m["q"] or m["sw"]).strip()
+        if sel.unit == "word":
+            return None
+        return Filter("first_word", word) if len(word.split()) == 1 and word.isalpha() else \
+            Filter("starts_with", word)
+    if m["mk"]:
+        return None if sel.unit == "word" else Filter("ends_with", MARKS[mark(m["mk"])])
+    if m["eq"] or m["ew"]:
+        word = (m["eq"] or m["ew"]).strip()
+        return None if sel.unit == "word" or not re.fullmatch(r"[A-Za-z][A-Za-z' -]*", word) else \
+            Filter("last_word", word)
+    if m["num"]:
+        return None if sel.unit == "word" else Filter("has_number")
+    if m["qt"]:
+        return None if sel.unit in ("word", "quoted span") else Count("quoted span", "at_least", 1)
+    if m["lx"]:
+        return Filter("contains", m["lx"].lower())
+    if m["cw"]:
+        w = m["cw"].strip()
+        return Filter("contains_word", w.lower()) if re.fullmatch(r"[A-Za-z][a-z'-]*", w, re.I) else None
+    if m["qs"]:
+        return None if sel.unit == "word" else Filter("ends_with", "?")
+    if m["caps"]:
+        return Filter("all_capitals")
+    if m["low"]:
+        return Filter("lowercase")
+    if m["pal"]:
+        return Filter("palindrome")
+    if m["is"]:
+        return Filter("is", m["is"].strip().lower()) if sel.unit == "word" and sel.nth is not None else None
+    return None
+
+
+# ---- marks and quotes in the response: "use exactly one colon", "include at least two em dashes" --------------
+@reader("use_n_marks", r"\b(?:use|include|add|put in|have|with|contain)\s+(?:" + REL + r"\s+)?(?P<n>\d+)\s+"
+        r"(?:direct\s+)?(?:" + MARK + r"|(?P<qt>quotes|quotations|quote|quotation)\b)")
+def _use_n_marks(m):
+    after = m.string[m.end():]
+    if re.match(r"\s+(?:in|per|for)\s+(?:each|every|a)\b", after) or QUALIFIED.match(m.string, m.end()):
+        return None  # "2 commas in each sentence": per unit
+    if re.search(r"\b(?:each|every|per)\b", m.string[: m.start()], re.I):
+        return None
+    rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
+    what = "quoted span" if m["qt"] else mark(m["mk"])
+    if what in ("digit", "hashtag"):
+        return None
+    return Rule(Each(), Select("response"), Count(what, rel, n))
+
+
+# ---- forms named by one word -----------------------------------------------------------------------------------
+FORMS = {"haiku": (5, 7, 5), "senryu": (5, 7, 5), "tanka": (5, 7, 5, 7, 7), "cinquain": (2, 4, 6, 8, 2),
+         "nonet": (9, 8, 7, 6, 5, 4, 3, 2, 1), "etheree": tuple(range(1, 11))}
+LINES = {"sonnet": 14}
+STANZAS = {"quatrains": 4, "tercets": 3}
+
+
+@reader("form", r"\b(?:a|an|one|as a|as an|it a|it an)\s+(?:(?:little|short|single|simple|traditional)\s+)?"
+        r"(?P<f>haiku|senryu|tanka|cinquain|nonet|etheree|sonnet)\b(?!\s+(?:stanzas?|sequence|cycle|chain|series))")
+def _form(m):
+    f = m["f"].lower()
+    before = m.string[max(0, m.start() - 40):m.start()]
+    if re.search(r"\b(?:not|n't|never|instead of|rather than|like|about|than)\s+(?:\w+\s+){0,2}$", before, re.I):
+        return None  # "not a haiku", "a poem like a haiku", "write about a sonnet"
+    if f in LINES:
+        return Rule(Each(), Select("response"), Count("line", "exactly", LINES[f]))
+    return Form(FORMS[f])
+
+
+@reader("stanza_form", r"\bin\s+(?P<f>quatrains|tercets)\b")
+def _stanza_form(m):
+    return Rule(Each(), Select("paragraph"), Count("line", "exactly", STANZAS[m["f"].lower()]))
+
+
+# ---- across units: "no two lines end with the same word", "each sentence starts with a different letter" --------
+@reader("distinct_across", r"\b(?:no\s+(?:two|2)\s+(?P<u>sentences|lines|paragraphs|bullet points|bullets|items|stanzas)\s+"
+        r"(?:(?:may|can|should|must|will)\s+)?(?P<v>start|begin|end)\s+with\s+the\s+same\s+(?P<w>word|letter)|"
+        r"(?:each|every)\s+(?P<u2>sentence|line|paragraph|bullet point|bullet|item|stanza)\s+" + r"(?:(?:must|should|has "
+        r"to|needs to|will)\s+)?(?P<v2>starts?|begins?|ends?)\s+with\s+a\s+different\s+(?P<w2>word|letter)"
+        r"(?:\s+of\s+the\s+alphabet)?)\b")
+def _distinct_across(m):
+    u = subject(m["u"] or m["u2"])
+    verb, what = (m["v"] or m["v2"]).lower(), (m["w"] or m["w2"]).lower()
+    if verb.startswith("end"):
+        return Across(u, "distinct_last_word") if what == "word" else None
+    return Across(u, "distinct_first_letter" if what == "letter" else "distinct_first_word")
+
+
+# "put every sentence on its own line": each line holds one sentence
+@reader("own_line", r"\b(?:put|write|place|start)\s+(?:each|every)\s+sentence\s+on\s+(?:its\s+own|a\s+separate|a\s+new)\s+"
+        r"line\b")
+def _own_line(m):
+    return Rule(Each(), Select("line"), Count("sentence", "exactly", 1))
