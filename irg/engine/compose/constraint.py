@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from irg.engine.compose import enforce
 from irg.engine.compose.program import program_from_dict
 from irg.engine.constraints.base import Constraint, ConstraintError, register
 
@@ -41,6 +42,20 @@ class Composed(Constraint):
 
     def instruction(self):
         return f"Make sure {self.says()}."
+
+    def decoding(self):
+        """A mask or a grammar that meets the program by construction, where one exists (compose/enforce.py)."""
+        return enforce.decoding(self._program)
+
+    @property
+    def render_label(self) -> str:  # the types say it once per class; a program's depends on the program
+        return enforce.render_label(self._program)
+
+    def render(self, text):
+        return enforce.render(self._program, text)
+
+    def forbids_within(self) -> bool:
+        return bool(enforce.banned(self._program))  # a banned mark or letter breaks any text that holds it
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "program": self.program}

@@ -1,0 +1,133 @@
+"""How a program is enforced while the model writes, where a mechanism exists (issue 37): a mask, a grammar, or a
+rendering step. The loop uses them only after a draft broke the program (the first draft stays free), as it does
+for the 27 types.
+
+    no semicolons / no letter e anywhere        mask: no token holding the character is sampled
+    each sentence has at most 11 words          grammar: a sentence ends (. ! ?) by its 11th word
+    no word has more than 7 letters             grammar: no run of letters longer than 7
+    each paragraph has 2 to 3 sentences         grammar: paragraphs of 2-3 sentences, split by blank lines
+    the response has exactly 3 lines; a haiku   grammar: that many lines, up to 6 (the syllables stay a rule)
+    each line starts with the word 'Home'       grammar: every line opens with it
+    the first sentence of each paragraph ends
+      with a question mark                      grammar: each paragraph opens with a question
+    the bullet items are in alphabetical order  rendering: the program sorts the items (lossless, shown as a step)
+
+Why grammars and not instructions: a 135M model told "at most 11 words per sentence" writes 25-word sentences;
+under the grammar the full stop comes when it must. A grammar that leaves the model nothing it wants to write makes
+debris; the loop then drops it for the rest of the run (plan.HARD_MASKS), as it does for the types' masks.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from irg.engine.compose.filters import Filter
+from irg.engine.compose.measures import Count
+from irg.engine.compose.program import Across, Form, Rule, Select
+from irg.engine.compose.units import BULLET, MARKS
+from irg.engine.decoding import DecodingConstraints
+
+# Lines a grammar may make the model write after it wanted to stop. Measured while building this: made to fill
+# stanzas of 4 lines, or 14 lines, the 135M model writes its instructions back as verse ("Rewrite your answer...").
+MAX_FORCED_LINES = 6
+MAX_SPLIT = 12  # paragraphs or sentences a grammar allows after the first (a draft is 256 tokens)
+LINE = "[^\\n]{1,160}"
+WORD = "[\"(]? [A-Za-z0-9]+ ([-'] [A-Za-z0-9]+)? [\")]?"  # a word as the checker counts one, with its marks
+GAP = "[,;:]? \" \""  # between two words: a space, maybe after a comma (never before the full stop)
+FREE_SENTENCE = "[^\\n.!?]{1,240} [.!?]"
+
+
+def _bounds(test: Count) -> tuple[int, int | None]:
+    """(least, most) a Count allows; most None = no bound."""
+    return {"at_most": (1, test.n), "at_least": (test.n, None), "exactly": (test.n, test.n),
+            "between": (test.n, test.m)}[test.rel]
+
+
+def _repeat(rule: str, lo: int, hi: int | None) -> str:
+    """`rule` lo..hi times, as GBNF (hi None: no bound)."""
+    hi_s = "" if hi is None else str(hi)
+    return f"{rule}{{{lo},{hi_s}}}" if (lo, hi) != (1, 1) else rule
+
+
+def _paragraphs(para: str, rules: str) -> str:
+    return f'root ::= para ("\\n\\n" para){{0,{MAX_SPLIT}}}\npara ::= {para}\n{rules}'
+
+
+def grammar(program) -> str:
+    """The GBNF that makes a text meet `program` by construction ("" if no grammar here does)."""
+    if isinstance(program, Form):
+        return f'root ::= line ("\\n" line){{{len(program.counts) - 1}}}\nline ::= {LINE}\n' \
+            if program.unit == "line" and len(program.counts) <= MAX_FORCED_LINES else ""
+    if not isinstance(program, Rule):
+        return ""
+    q, s, t = program.quant, program.select, program.test
+    if isinstance(t, Count) and q.kind == "each" and s.nth is None and s.within is None:
+        lo, hi = _bounds(t)
+        if hi is not None and hi > 200 or lo > 200 or (hi is not None and hi < max(lo, 1)):
+            return ""
+        if s.unit == "sentence" and t.unit == "word":
+            words = f'word (gap word){{{max(0, lo - 1)},{"" if hi is None else max(0, hi - 1)}}}'
+            return _paragraphs(f'sent (" " sent){{0,{MAX_SPLIT}}}', f"sent ::= {words} [.!?]\nword ::= {WORD}\ngap ::= {GAP}\n")
+        if s.unit == "paragraph" and t.unit == "sentence":
+            sents = f'sent (" " sent){{{max(0, lo - 1)},{"" if hi is None else max(0, hi - 1)}}}'
+            return _paragraphs(sents, f"sent ::= {FREE_SENTENCE}\n")
+        if s.unit == "line" and t.unit == "word":
+            words = f'word (gap word){{{max(0, lo - 1)},{"" if hi is None else max(0, hi - 1)}}} [.!?,]?'
+            return f'root ::= line ("\\n" line){{0,{MAX_SPLIT * 2}}}\nline ::= {words}\nword ::= {WORD}\ngap ::= {GAP}\n'
+        if s.unit == "response" and t.unit == "line" and hi is not None and lo <= MAX_FORCED_LINES:
+            return f'root ::= line ("\\n" line){{{max(0, lo - 1)},{max(0, hi - 1)}}}\nline ::= {LINE}\n'
+        return ""
+    if isinstance(t, Count) and q.kind == "none" and s.unit == "word" and t.unit == "letter" and t.rel == "at_least" \
+            and 1 <= t.n - 1 <= 40:
+        # no run of letters longer than n-1: words of at most n-1 letters between anything that is not a letter
+        return f"root ::= sep? (wd sep)* wd?\nwd ::= [A-Za-z]{{1,{t.n - 1}}}\nsep ::= [^A-Za-z'’-]+\n"
+    if isinstance(t, Filter) and q.kind == "each" and s.within is None and s.nth is None and t.name == "first_word" \
+            and re.fullmatch(r"[A-Za-z][A-Za-z'-]*", str(t.arg)):
+        word = json.dumps(str(t.arg).capitalize() + " ")
+        if s.unit == "line":
+            return f'root ::= line ("\\n" line){{0,{MAX_SPLIT * 2}}}\nline ::= {word} [^\\n]{{1,160}}\n'
+        if s.unit == "sentence":
+            return _paragraphs(f'sent (" " sent){{0,{MAX_SPLIT}}}', f"sent ::= {word} {FREE_SENTENCE}\n")
+        if s.unit == "paragraph":
+            return _paragraphs(f"{word} [^\\n]{{1,600}}", "")
+    if isinstance(t, Filter) and t.name == "ends_with" and t.arg == "?" and q.kind == "each" and s.unit == "sentence" \
+            and s.nth == 1 and s.within == Select("paragraph"):
+        return _paragraphs(f'[^\\n.!?]{{1,240}} "?" (" " sent){{0,{MAX_SPLIT}}}', f"sent ::= {FREE_SENTENCE}\n")
+    return ""
+
+
+def banned(program) -> list[str]:
+    """Characters no token may hold: a mark the response must not contain, a letter no word may contain."""
+    if not isinstance(program, Rule) or program.select.nth is not None or program.select.within is not None:
+        return []
+    q, s, t = program.quant, program.select, program.test
+    if isinstance(t, Count) and s.unit == "response" and t.rel in ("exactly", "at_most") and t.n == 0:
+        chars = MARKS.get(t.unit)
+        return list(chars) if chars else []
+    if isinstance(t, Filter) and t.name == "contains" and q.kind == "none" and isinstance(t.arg, str) \
+            and len(t.arg) == 1 and t.arg.isalpha():  # no word / line / sentence holds the letter: none anywhere
+        return [t.arg.lower(), t.arg.upper()]
+    return []
+
+
+def decoding(program) -> DecodingConstraints | None:
+    chars, gbnf = banned(program), grammar(program)
+    return DecodingConstraints(banned_chars=chars, grammar=gbnf) if chars or gbnf else None
+
+
+def render(program, text: str) -> str:
+    """The text with the program applied by the program, where that loses nothing: bullet items sorted."""
+    if isinstance(program, Across) and program.kind == "alphabetical" and program.unit == "bullet item":
+        lines = text.split("\n")
+        at = [i for i, ln in enumerate(lines) if BULLET.match(ln)]
+        if len(at) < 2 or at != list(range(at[0], at[0] + len(at))) or any(re.match(r"\s*\d", lines[i]) for i in at):
+            return text  # items not in one block, or numbered: sorting would move text or break the numbering
+        items = sorted((lines[i] for i in at), key=lambda ln: BULLET.match(ln).group(1).strip("*_ ").lower())
+        lines[at[0]:at[0] + len(at)] = items
+        return "\n".join(lines)
+    return text
+
+
+def render_label(program) -> str:
+    return "rendered: the bullet items sorted alphabetically" if isinstance(program, Across) and \
+        program.kind == "alphabetical" and program.unit == "bullet item" else ""
