@@ -182,3 +182,78 @@ def test_list_markers_and_markdown_emphasis_are_not_text():
     assert Rule(Each(), Select("sentence", nth=-1), Filter("ends_with", ".")).check("All good. **Done.**") == []
     assert Rule(Each(), Select("line"), Filter("first_word", "and")).check("1. And more\n2. And again") == []
     assert Across("bullet item", "alphabetical").check("- **Zebra**\n- Apple")
+
+
+# ---- enforcement while decoding (compose/enforce.py) ------------------------------------------------------------
+def _admits(gbnf: str, text: str) -> bool:
+    """Does the grammar admit `text` as a whole (byte by byte, with llguidance, as the engines enforce it)?"""
+    import llguidance
+
+    from irg.engine.feasible import _byte_tokenizer
+
+    m = llguidance.LLMatcher(_byte_tokenizer(), llguidance.grammar_from("gbnf", gbnf))
+    return all(m.consume_token(b) for b in text.encode()) and m.is_accepting()
+
+
+GRAMMARS = [  # (an instruction, a text that meets it, a text that breaks it)
+    ("Keep every sentence under eight words.", "Rain falls on the town. People hurry home, wet and cold.",
+     "Rain falls softly on the quiet little town this afternoon."),
+    ("No word may be longer than six letters.", "The cat sat on a warm mat, 3 times.", "Photosynthesis is neat."),
+    ("Lines must be between 2 and 4 words.", "Blue waves break.\nGulls cry, wheel, dive", "Blue.\nGulls cry"),
+    ("Each paragraph should have 2 to 3 sentences.", "One. Two.\n\nThree. Four. Five.", "One.\n\nTwo. Three."),
+    ("Write a haiku about rain.", "rain on the tin roof\nthe gutters sing all night long\nmorning, puddles shine",
+     "rain on the roof\nall night"),
+    ("Begin every line with the word Home.", "Home is warm\nHome is near", "Home is warm\nAway we go"),
+    ("Start each paragraph with a question.", "Why rain? It helps.\n\nWho knows? Not me.", "It rains. Why?"),
+]
+
+
+@pytest.mark.parametrize("instruction,good,bad", GRAMMARS, ids=[g[0] for g in GRAMMARS])
+def test_a_program_with_a_grammar_admits_what_meets_it_and_refuses_what_breaks_it(instruction, good, bad):
+    from irg.engine.compose.enforce import decoding
+    from irg.engine.compose.reader import read
+    from irg.engine.feasible import search
+
+    [program] = read(instruction)
+    gbnf = decoding(program).grammar
+    assert program.check(good) == [] and _admits(gbnf, good)
+    assert program.check(bad) and not _admits(gbnf, bad)
+    found = search(gbnf)  # a text the grammar admits, found by walking it: it meets the program too
+    assert found.found and (isinstance(program, __import__("irg.engine.compose", fromlist=["Form"]).Form)
+                            or program.check(found.example) == []), found
+
+
+def test_banned_marks_and_letters_are_masks_and_other_programs_have_no_mechanism():
+    from irg.engine.compose.enforce import decoding
+    from irg.engine.compose.reader import read
+
+    assert decoding(read("Don't use semicolons.")[0]).banned_chars == [";"]
+    assert decoding(read("No word may contain the letter e.")[0]).banned_chars == ["e", "E"]
+    assert decoding(read("Make it a sonnet.")[0]) is None  # 14 forced lines: the model writes debris to fill them
+    assert decoding(Across("line", "distinct_first_word")) is None
+
+
+def test_alphabetical_bullets_are_rendered_as_a_labelled_step_and_numbered_lists_are_left_alone():
+    from irg.engine.compose.constraint import Composed
+    from irg.engine.render import render
+
+    c = Composed(Across("bullet item", "alphabetical").to_dict())
+    text, steps = render("Pack these:\n- tent\n- apple\n- map\nHave fun.", [c])
+    assert text == "Pack these:\n- apple\n- map\n- tent\nHave fun." and c.check(text) == []
+    assert [s.label for s in steps] == ["rendered: the bullet items sorted alphabetically"]
+    numbered = "1. tent\n2. apple"
+    assert render(numbered, [c])[0] == numbered
+    assert Composed(Rule(Each(), Select("sentence"), Count("word", "at_most", 5)).to_dict()).render_label == ""
+
+
+def test_syllables_and_forms():
+    from irg.engine.compose import Form
+    from irg.engine.compose.units import syllables
+
+    assert [syllables(w) for w in ("cat", "apple", "table", "poem", "whispering", "make", "jumped")] == [1, 2, 2, 2, 3, 1, 1]
+    haiku = Form((5, 7, 5))
+    assert haiku.check("An old silent pond\nA frog jumps into the pond\nSplash silence again") == []
+    assert haiku.check("An old pond\nA frog") == ["the response has 2 lines (the form has 3)",
+                                                  "line 1 ('An old pond') has 3 syllables (it needs 5)",
+                                                  "line 2 ('A frog') has 2 syllables (it needs 7)"]
+    assert program_from_dict(haiku.to_dict()) == haiku

@@ -34,7 +34,8 @@ MAX_SPLIT = 12  # paragraphs or sentences a grammar allows after the first (a dr
 LINE = "[^\\n]{1,160}"
 WORD = "[\"(]? [A-Za-z0-9]+ ([-'] [A-Za-z0-9]+)? [\")]?"  # a word as the checker counts one, with its marks
 GAP = "[,;:]? \" \""  # between two words: a space, maybe after a comma (never before the full stop)
-FREE_SENTENCE = "[^\\n.!?]{1,240} [.!?]"
+OPEN = "[\"'(]? [A-Za-z0-9]"  # a sentence opens on a word: the checker counts no sentence without one
+FREE_SENTENCE = OPEN + " [^\\n.!?]{0,240} [.!?]"
 
 
 def _bounds(test: Count) -> tuple[int, int | None]:
@@ -92,7 +93,7 @@ def grammar(program) -> str:
             return _paragraphs(f"{word} [^\\n]{{1,600}}", "")
     if isinstance(t, Filter) and t.name == "ends_with" and t.arg == "?" and q.kind == "each" and s.unit == "sentence" \
             and s.nth == 1 and s.within == Select("paragraph"):
-        return _paragraphs(f'[^\\n.!?]{{1,240}} "?" (" " sent){{0,{MAX_SPLIT}}}', f"sent ::= {FREE_SENTENCE}\n")
+        return _paragraphs(f'{OPEN} [^\\n.!?]{{0,240}} "?" (" " sent){{0,{MAX_SPLIT}}}', f"sent ::= {FREE_SENTENCE}\n")
     return ""
 
 

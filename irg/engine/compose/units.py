@@ -53,7 +53,7 @@ def syllables(word: str) -> int:
         return 0
     n = len(re.findall(r"[aeiouy]+", w)) + len(re.findall(r"ia|io|iu|ua|uo|eo|oe(?!s?$)|ie(?=t)", w))  # pi-a-no, po-em
     if n > 1 and (w.endswith("e") and not w.endswith(("le", "ee", "ye")) or
-                  re.search(r"[^aeiouytdsxzcgh]e[sd]$", w) or re.search(r"[^aeiouy][^aeiouytd]ed$", w)):
+                  re.search(r"[^aeiouytdsxzcgh]e[sd]$", w) and not re.search(r"[^aeiouy]le[sd]$", w) or re.search(r"[^aeiouy][^aeiouytd]ed$", w)):
         n -= 1
     return max(1, n)
 
