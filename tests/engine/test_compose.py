@@ -99,12 +99,21 @@ READ = [  # (an instruction no type reads, what it is read as)
     ("Make it a sonnet.", "the response has exactly 14 lines"),
     ("Write it in quatrains.", "each paragraph has exactly 4 lines"),
     ("Put every sentence on its own line.", "each line has exactly 1 sentence"),
+    ("Keep the subject line under 50 characters.", "the subject line has at most 49 characters"),
+    ("Headline: six words or fewer.", "the title has at most 6 words"),
+    ("The title must be a question.", "the title ends with a question mark"),
+    ("At least half of the sentences should be eight words or fewer.", "at least 50% of the sentences have at most 8 words"),
+    ("Use at least two sentences that have more than 15 words.", "at least 2 sentences have at least 16 words"),
+    ("Every line should have an even number of words.", "each line has an even number of words"),
+    ("Each stanza should be shorter than the one before it.", "each paragraph has fewer words than the paragraph before it"),
+    ("Don't use the letter z at all.", "no word contains the letter z"),
+    ("No contractions, please.", "no word is a contraction"),
+    ("Spell out all numbers in words.", "the response contains no digits"),
     ("Each line should not end with a period.", "no line ends with a period"),  # once read the wrong way round
 ]
 NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the language does not have
     "Each sentence must be at least 8 and at most 12 words, with one word of three syllables.",
     "Keep the average sentence length below 20 words.",
-    "Keep the subject line under 50 characters.",
     "Make it sound warm and friendly.",
     "Write each sentence so it has exactly one word starting with a capital letter.",
     "Do not make any paragraph longer than five sentences.",  # a refusal before what a reader read turns it round
@@ -126,6 +135,8 @@ NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the 
     "Write a poem like a haiku.",
     "Two haiku stanzas, one after the other.",
     "Each tooltip line should stay under 15 words.",  # another unit (a tooltip line), not every line
+    "Headlines can be up to 30 characters each.",  # several headlines: not the title
+    "Half of the sentences may be questions.",
 ]
 
 
@@ -244,6 +255,18 @@ def test_alphabetical_bullets_are_rendered_as_a_labelled_step_and_numbered_lists
     numbered = "1. tent\n2. apple"
     assert render(numbered, [c])[0] == numbered
     assert Composed(Rule(Each(), Select("sentence"), Count("word", "at_most", 5)).to_dict()).render_label == ""
+
+
+def test_a_title_and_a_subject_line_are_one_unit_that_a_rule_needs():
+    from irg.engine.compose.reader import read
+
+    [title] = read("The title must be at most four words.")
+    assert title.check("# Rain on the Roof\n\nIt rained.") == []
+    assert title.check("<<A much longer title than asked>>\n\nIt rained.") == ["the title has 6 words (the rule: has at most 4 words)"]
+    assert title.check("It rained all day. We stayed in.") == ["there is no title"]
+    [subject] = read("Keep the subject line under 20 characters.")
+    assert subject.check("Subject: Lunch on Friday\n\nHi all,") == []
+    assert subject.check("Hi all, lunch?") == ["there is no subject line"]
 
 
 def test_syllables_and_forms():

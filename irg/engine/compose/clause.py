@@ -20,10 +20,10 @@ from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Across, Each, Form, Quant, Rule, Select
 from irg.engine.compose.reader import (MARK, NTH, QUALIFIED, REL, RELS, _vacuous, inclusive, mark, reader, unit)
-from irg.engine.compose.units import MARKS
+from irg.engine.compose.units import MARKS, UNITS
 
-SUBJECT_UNIT = (r"(?:bullet[- ]?points?|bullets?|list items?|sentences?|paragraphs?|paras?|stanzas?|verses?|lines?|"
-                r"quotes?|quotations?|words?)")
+SUBJECT_UNIT = (r"(?:bullet[- ]?points?|bullet items?|bullets?|list items?|sentences?|paragraphs?|paras?|stanzas?|"
+                r"verses?|lines?|quotes?|quotations?|words?|titles?|headlines?|subject lines?|headings?|subheadings?)")
 COUNTED = (r"(?P<v>words?|sentences?|lines?|characters?|letters?|syllables?|commas?|semicolons?|colons?|"
            r"exclamation (?:marks?|points?)|question marks?|em[- ]?dash(?:es)?)")
 ORD = r"(?P<nth>first|second|third|fourth|fifth|sixth|last|final|opening|closing|lead|concluding|\d+(?:st|nd|rd|th))"
@@ -39,11 +39,14 @@ VERB = (r"(?:be|have|has|contain|contains|run|runs|go|goes|stay|stays|get|gets|u
         r"fit within|fits within|keep to|stick to|need|needs|hold|holds|consist of|consists of)")
 OVER = r"(?:exceed|exceeds|go past|goes past|run past|runs past|run over|runs over|go over|goes over|run longer than)"
 LIMIT = (r"(?:(?:a\s+)?" + REL + r"(?:\s+of)?\s+(?P<n>\d+)|between\s+(?P<a>\d+)\s+and\s+(?P<b>\d+)|"
-         r"(?P<c>\d+)\s*(?:to|–|-|or)\s*(?P<d>\d+)|(?P<single>a single|only one|just one|one|a)\b|(?P<bare>\d+))\s+"
+         r"(?P<c>\d+)\s*(?:to|–|-|or)\s*(?P<d>\d+)|an?\s+(?P<oe>odd|even)\s+number\s+of|"
+         r"(?P<single>a single|only one|just one|one|a)\b|(?P<bare>\d+))\s+"
          + COUNTED + r"(?:\s+(?:long|in length))?(?P<tail>\s+or\s+(?P<t>fewer|less|under|shorter|more|longer|over)"
          r"|\s*,?\s+(?P<t2>max|maximum|tops|at most|at the most|minimum|at least)\b)?")
 FLIP = {"more_than": ("at_most", 0), "less_than": ("at_least", 0), "at_least": ("at_most", -1),
         "at_most": ("at_least", 1)}  # a refused relation, as the one that holds (n + the offset)
+SHARES = {"half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "two thirds": 2 / 3, "a quarter": 0.25,
+          "three quarters": 0.75}
 ALWAYS_ONE = ("sentence", "line", "paragraph", "word")  # a unit has at least one of these: "at most 1" = "exactly 1"
 
 
@@ -56,6 +59,8 @@ def counted(word: str) -> str:
 def _limit(m: re.Match, refused: bool, over: bool = False) -> Count | None:
     """The Count a matched LIMIT states, turned round if refused; None if it cannot be read one way."""
     v = counted(m["v"])
+    if m["oe"]:
+        return None if refused or over or m["t"] or m["t2"] else Count(v, m["oe"].lower(), 0)
     if m["a"] or m["c"]:
         lo, hi = int(m["a"] or m["c"]), int(m["b"] or m["d"])
         return None if refused or over or lo >= hi else Count(v, "between", lo, hi)
@@ -93,7 +98,8 @@ def _limit(m: re.Match, refused: bool, over: bool = False) -> Count | None:
 def subject(word: str) -> str:
     """A subject's unit by its name in the language: "verses" -> "paragraph", "quotes" -> "quoted span"."""
     u = unit(word)
-    return {"verse": "paragraph", "quote": "quoted span", "quotation": "quoted span"}.get(u, u)
+    return {"verse": "paragraph", "quote": "quoted span", "quotation": "quoted span", "headline": "title",
+            "subheading": "heading"}.get(u, u)
 
 
 def _select(m: re.Match) -> Select | None:
@@ -106,8 +112,12 @@ def _select(m: re.Match) -> Select | None:
             return None  # "each first sentence"
         if m["u"].lower().endswith("s") and not m["u"].lower().endswith("ss"):
             return None  # "the first sentences"
-    elif m["det"] and m["det"].lower() in ("the", "your") and not m["u"].lower().endswith("s"):
-        return None  # "the sentence", "your paragraph": which one?
+    elif m["det"] and m["det"].lower() in ("the", "your") and not m["u"].lower().endswith("s") \
+            and not UNITS.get(u).single:
+        return None  # "the sentence", "your paragraph": which one? ("the title" is one)
+    if UNITS.get(u).single and (k is not None or m["det"] and m["det"].lower() not in ("the", "your")
+                                or m["u"].lower().endswith("s")):
+        return None  # "each title", "the first headline", "headlines": one of several, not the title
     within = None
     if m["w"]:
         wnth = m.groupdict().get("wnth")
@@ -118,9 +128,11 @@ def _select(m: re.Match) -> Select | None:
 
 
 SCOPE = r"(?:\s+in\s+(?:the|your)\s+(?:response|answer|text|piece|summary|essay|post|story|email|letter|article|copy))?"
-SUBJECT = (START + r"(?:(?P<lead>don't let|do not let|never let|keep|make sure|ensure)\s+)?"
+SUBJECT = (START + r"(?:(?P<lead>don't let|do not let|never let|keep|make sure|ensure|use|include|write|have)\s+)?"
            r"(?:(?P<det>each|every|all|any|no|not a single|not one|all the|all of the|the|your|(?P<qrel>at least|at most|"
-           r"no more than|no fewer than|exactly|only)\s+(?P<qn>\d+))\s+)?(?:single\s+)?"
+           r"no more than|no fewer than|exactly|only)\s+(?P<qn>\d+)|(?P<share>at least|at most|no more than)\s+(?P<f>half|a "
+           r"third|one third|two thirds|a quarter|three quarters|\d+\s*%|\d+ percent)\s+of\s+(?:the|your|all|all the))\s+)?"
+           r"(?:single\s+)?"
            r"(?:" + ORD + r"\s+)?(?P<u>" + SUBJECT_UNIT + r")\b(?:\s+(?:of|in)\s+(?:each|every|the\s+(?P<wnth>first|"
            r"second|third|last|final|opening|closing))\s+(?P<w>" + SUBJECT_UNIT + r"))?" + SCOPE)
 
@@ -128,8 +140,16 @@ SUBJECT = (START + r"(?:(?P<lead>don't let|do not let|never let|keep|make sure|e
 def _quant(m: re.Match, sel: Select, refused_verb: bool) -> tuple[Quant, bool] | None:
     """(the quantifier, whether the predicate is refused) from the subject's determiner and the modal."""
     det = (m["det"] or "").lower()
+    if (m["lead"] or "").lower() in ("use", "include", "write", "have") and not m["qn"]:
+        return None  # "use sentences that ...": only "use at least 3 sentences that ..." says how many
+    if m["share"]:
+        if refused_verb or m["lead"] or sel.nth is not None or not m["u"].lower().endswith("s"):
+            return None
+        f = m["f"].lower()
+        share = SHARES.get(f) or int(re.match(r"\d+", f).group(0)) / 100
+        return Quant("share_at_least" if m["share"].lower() == "at least" else "share_at_most", round(share, 4)), False
     if m["qn"]:  # "at most 2 sentences end with ...": how many of them
-        if refused_verb or m["lead"] or sel.nth is not None or sel.unit == "response":
+        if refused_verb or (m["lead"] or "").lower().endswith("let") or sel.nth is not None or sel.unit == "response":
             return None
         rel = {"only": "exactly"}.get(m["qrel"].lower()) or RELS[m["qrel"].lower()]
         return Quant(rel, int(m["qn"])), False
@@ -138,12 +158,12 @@ def _quant(m: re.Match, sel: Select, refused_verb: bool) -> tuple[Quant, bool] |
     refused = refused_verb or no or lead.endswith("let")
     if sum((refused_verb, no, lead.endswith("let"))) > 1:
         return None  # "no sentence can't ...": a double refusal is not read
-    if sel.nth is None and not det and not m["u"].lower().endswith("s"):
+    if sel.nth is None and not det and not m["u"].lower().endswith("s") and not UNITS.get(sel.unit).single:
         return None  # "sentence must ...": a heading, not a rule
     return Quant("each"), refused
 
 
-@reader("clause_limit", SUBJECT + r"\s+(?:(?P<pos>" + POSITIVE + r")\s+|(?P<neg>" + REFUSED + r")\s+|(?P<perm>"
+@reader("clause_limit", SUBJECT + r"\s+(?:(?:that|which)\s+)?(?:(?P<pos>" + POSITIVE + r")\s+|(?P<neg>" + REFUSED + r")\s+|(?P<perm>"
         + PERMITTED + r")\s+)?(?:only\s+)?(?:(?P<verb>" + VERB + r")\s+(?:only\s+)?|(?P<over>" + OVER + r")\s+)?"
         + LIMIT)
 def _clause_limit(m):
@@ -156,10 +176,12 @@ def _clause_limit(m):
     if not (m["verb"] or m["over"] or m["pos"] or m["neg"] or m["perm"]) and not m["rel"]:
         return None  # "sentences 12 words": no verb and no relation
     got = _quant(m, sel, bool(m["neg"]))
-    if got is None or got[0].kind != "each":
+    if got is None:
         return None
-    _, refused = got
+    quant, refused = got
     test = _limit(m, refused, bool(m["over"]))
+    if quant.kind != "each":  # "at least 3 sentences have more than 20 words", "at least 25% of the sentences ..."
+        return Rule(quant, sel, test) if test is not None and not m["over"] and sel.unit != "word" else None
     if test is None or _vacuous(sel.unit, test.unit) and sel.unit != "response":
         return None
     if test.rel == "exactly" and test.n == 1 and m["single"] and test.unit in ALWAYS_ONE:
@@ -181,6 +203,8 @@ def _keep_to(m):
     if sel is None or QUALIFIED.match(m.string, m.end()) or m["t"] or m["t2"]:
         return None
     v = counted(m["v"])
+    if m["oe"]:
+        return None
     if m["a"] or m["c"]:
         lo, hi = int(m["a"] or m["c"]), int(m["b"] or m["d"])
         test = Count(v, "between", lo, hi) if lo < hi else None
@@ -236,7 +260,7 @@ SHAPE = (r"(?:be|is|are)\s+(?:(?P<qs>a question|questions)|(?P<caps>in all caps|
          r"palindrome|palindromes|palindromic)|" + QUOTED.replace("?P<q>", "?P<is>") + r")")
 
 
-@reader("clause_shape", SUBJECT + r"\s+(?:(?P<pos>" + POSITIVE + r")\s+|(?P<neg>" + REFUSED + r")\s+|(?P<may>may|can)\s+"
+@reader("clause_shape", SUBJECT + r"\s+(?:(?:that|which)\s+)?(?:(?P<pos>" + POSITIVE + r")\s+|(?P<neg>" + REFUSED + r")\s+|(?P<may>may|can)\s+"
         r")?(?:" + STARTS
         + r"|" + ENDS + r"|" + CONTAINS + r"|" + SHAPE + r")")
 def _clause_shape(m):
@@ -361,3 +385,39 @@ def _distinct_across(m):
         r"line\b")
 def _own_line(m):
     return Rule(Each(), Select("line"), Count("sentence", "exactly", 1))
+
+
+# "Headline: five words or fewer", "Subject line - under 50 characters"
+@reader("label_limit", START + r"(?P<u>title|headline|subject line)\s*[:–-]\s*" + LIMIT)
+def _label_limit(m):
+    test = _limit(m, False)
+    if test is None or (m["bare"] and not (m["t"] or m["t2"])) or m["single"] or m["oe"]:
+        return None
+    return Rule(Each(), Select(subject(m["u"])), test)
+
+
+# "each paragraph should be longer than the last", "each line shorter than the one above it"
+@reader("growing", r"\b(?:each|every)\s+(?P<u>sentence|line|paragraph|bullet point|bullet|item|stanza|verse)\s+"
+        r"(?:(?:must|should|has to|needs to|will)\s+)?(?:be\s+)?(?P<d>longer|shorter)\s+than\s+(?:the\s+)?"
+        r"(?:last|previous|preceding|(?:one|1)\s+(?:before|above)(?:\s+it)?|(?:sentence|line|paragraph|bullet|item|"
+        r"stanza|verse)\s+(?:before|above)\s+it)(?:\s+(?:one|1|it))?\b")
+def _growing(m):
+    return Across(subject(m["u"]), "more_words" if m["d"].lower() == "longer" else "fewer_words")
+
+
+# ---- letters, contractions, digits: "don't use the letter e", "no contractions", "write numbers out in words" ----
+@reader("letter_ban", r"\b(?:(?:don't|do not|never)\s+use|avoid|without(?:\s+using)?|with\s+no|no)\s+(?:the\s+)?"
+        r"letter\s+['\"‘“]?(?P<x>[a-z])\b['\"’”]?(?:\s+(?:at all|anywhere|even once|whatsoever))?")
+def _letter_ban(m):
+    return Rule(Quant("none"), Select("word"), Filter("contains", m["x"].lower()))
+
+
+@reader("no_contractions", r"\b(?:no|avoid|without|(?:don't|do not|never)\s+use)\s+(?:any\s+)?contractions\b")
+def _no_contractions(m):
+    return Rule(Quant("none"), Select("word"), Filter("contraction"))
+
+
+@reader("numbers_in_words", r"\b(?:(?:write|spell)\s+(?:out\s+)?(?:all|any|every|the)?\s*numbers?\s+(?:out\s+)?(?:in|as)\s+"
+        r"words|spell\s+out\s+(?:all|any|every)\s+numbers?|use\s+(?:only\s+)?number\s+words)\b")
+def _numbers_in_words(m):
+    return Rule(Each(), Select("response"), Count("digit", "exactly", 0))

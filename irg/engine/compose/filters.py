@@ -77,6 +77,9 @@ _filter("last_word", "ends with the word {arg}", lambda t, a: last_word(t) == _n
 _filter("is", "is {arg}", lambda t, a: _norm(t).strip(".,;:!?\"”“'’‘()") == _norm(str(a)))
 _filter("has_number", "contains at least one number",
         lambda t, a: bool(re.search(r"\d", t)) or bool(re.search(NUMBER_WORDS, t, re.I)))
+CONTRACTED = {"it's", "that's", "he's", "she's", "there's", "what's", "let's", "who's", "where's", "here's", "how's"}
+_filter("contraction", "is a contraction", lambda t, a: bool(re.search(r"(?i)(?:n['’]t|['’](?:re|ve|ll|d|m))$", t))
+        or t.lower().replace("’", "'") in CONTRACTED)
 _filter("contains", "contains {arg}", lambda t, a: _norm(str(a)) in _norm(t))
 _filter("contains_word", "contains the word {arg}", lambda t, a: _norm(str(a)) in {_norm(w) for w in split("word", t)})
 _filter("in_list", "is one of {arg}", lambda t, a: _norm(t) in {_norm(x) for x in a})

@@ -8,10 +8,13 @@ from irg.engine.compose.units import MARK_UNITS, UNITS, snippet, split
 CONTAINED = MARK_UNITS | {"quoted span"}  # what a unit "contains" rather than "has"
 
 RELATIONS = {"at_least": lambda x, n, m: x >= n, "at_most": lambda x, n, m: x <= n,
-             "exactly": lambda x, n, m: x == n, "between": lambda x, n, m: n <= x <= m}
+             "exactly": lambda x, n, m: x == n, "between": lambda x, n, m: n <= x <= m,
+             "odd": lambda x, n, m: x % 2 == 1, "even": lambda x, n, m: x % 2 == 0}
 
 
 def relation_words(rel: str, n, m=None) -> str:
+    if rel in ("odd", "even"):
+        return f"an {rel} number of"
     return f"between {n} and {m}" if rel == "between" else f"{rel.replace('_', ' ')} {n}"
 
 
@@ -41,7 +44,8 @@ class Count:
         verb = "contains" if self.unit in CONTAINED else "has"
         if self.rel in ("exactly", "at_most") and self.n == 0:
             return f"{verb} no {u.plural}"
-        return f"{verb} {relation_words(self.rel, self.n, self.m)} {u.name if (self.m or self.n) == 1 else u.plural}"
+        one = (self.m or self.n) == 1 and self.rel not in ("odd", "even")
+        return f"{verb} {relation_words(self.rel, self.n, self.m)} {u.name if one else u.plural}"
 
     def failed(self, label: str, text: str) -> str:
         v, u = self.value(text), UNITS.get(self.unit)

@@ -38,6 +38,9 @@ class Select:
             of = f" of {plabel}" if plabel else ""
             if self.unit == "response":
                 found += [("the response", u) for u in items]
+            elif UNITS.get(self.unit).single:
+                found += [(f"the {self.unit}{of}", u) for u in items[:1]]
+                missing += [] if items else [f"there is no {self.unit}{of}"]
             elif self.nth is None:
                 found += [(f"{self.unit} {i}{of}", u) for i, u in enumerate(items, 1)]
             elif -len(items) <= self.nth <= len(items) and self.nth:
@@ -53,6 +56,8 @@ class Select:
         inner = self.within.words() if self.within else ""
         if self.unit == "response":
             return "the response"
+        if UNITS.get(self.unit).single:
+            return f"the {self.unit}" + (f" of {inner}" if inner else "")
         if self.nth is not None:
             return f"the {ordinal(self.nth)} {self.unit}" + (f" of {inner}" if inner else "")
         return (f"each {self.unit}" if each else self.unit) + (f" in {inner}" if inner else "")
@@ -179,11 +184,21 @@ def _distinct(key: Callable[[str], str], what: str) -> Callable[[list[str], str]
     return holds
 
 
+def _growing(sign: int) -> Callable[[list[str], str], list[str]]:
+    def holds(units: list[str], name: str) -> list[str]:
+        n = [len(split("word", u)) for u in units]
+        return [f"{name} {i + 1} has {n[i]} words, {name} {i} has {n[i - 1]}" for i in range(1, len(n))
+                if not (n[i] - n[i - 1]) * sign > 0]
+    return holds
+
+
 ACROSS.register("alphabetical", AcrossKind(_alphabetical, "the {plural} are in alphabetical order"))
 ACROSS.register("distinct_first_word", AcrossKind(_distinct_first_word, "no two {plural} start with the same word"))
 ACROSS.register("distinct_first_letter", AcrossKind(_distinct(lambda u: first_word(u)[:1], "starts with"),
                                                    "no two {plural} start with the same letter"))
 ACROSS.register("distinct_last_word", AcrossKind(_distinct(last_word, "ends with"), "no two {plural} end with the same word"))
+ACROSS.register("more_words", AcrossKind(_growing(1), "each {name} has more words than the {name} before it"))
+ACROSS.register("fewer_words", AcrossKind(_growing(-1), "each {name} has fewer words than the {name} before it"))
 ACROSS.register("consecutive_distinct_first_word",
                 AcrossKind(_consecutive_first_word, "no two consecutive {plural} start with the same word"))
 
@@ -201,7 +216,7 @@ class Across:
         return ACROSS.get(self.kind).holds(split(self.unit, text), self.unit)
 
     def describe(self) -> str:
-        return ACROSS.get(self.kind).words.format(plural=UNITS.get(self.unit).plural)
+        return ACROSS.get(self.kind).words.format(plural=UNITS.get(self.unit).plural, name=self.unit)
 
     def to_dict(self) -> dict:
         return {"across": {"unit": self.unit, "kind": self.kind}}

@@ -28,7 +28,7 @@ RELS = {**_REL_MAP, **{w: "at_most" for w in ("max", "max.", "maximum", "maximum
 QUALIFIED = re.compile(r"\s+(?:that|which|who|starting|beginning|ending|with|of|containing|in\s+(?:capital|bold|italic))\b",
                        re.I)
 READERS: Registry = Registry("program reader")
-UNIT = (r"(?:bullet[- ]?points?|bullets?|list items?|items?|points?|sentences?|paragraphs?|paras?|stanzas?|lines?|"
+UNIT = (r"(?:bullet[- ]?points?|bullet items?|bullets?|list items?|items?|points?|sentences?|paragraphs?|paras?|stanzas?|lines?|"
         r"words?|letters?|characters?)")
 MARK = (r"(?P<mk>commas?|semicolons?|colons?|exclamation (?:marks?|points?)|question marks?|em[- ]?dash(?:es)?|"
         r"parenthes[ie]s|brackets|quotation marks|quote marks|ellips[ie]s|hashtags?|digits|numerals)")
@@ -64,7 +64,7 @@ def possible(program: Program) -> bool:
     """A limit some text can meet and that asks for something: "under 0 words", "in 0 lines" are not read ("no
     semicolons", a mark counted 0 times, is)."""
     test = getattr(program, "test", None)
-    if not isinstance(test, Count):
+    if not isinstance(test, Count) or test.rel in ("odd", "even"):
         return True
     return test.n >= 1 or (test.n == 0 and (test.unit in MARK_UNITS or test.rel == "at_least"))
 

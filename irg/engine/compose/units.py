@@ -25,10 +25,27 @@ class Unit:
     name: str  # as the plain words say it: "sentence", "bullet item"
     plural: str
     split: Callable[[str], list[str]]  # a text -> its units of this kind, in order
+    single: bool = False  # a text has one or none ("the title"): a rule on it breaks when it is missing
 
 
-def _unit(name: str, plural: str, split: Callable[[str], list[str]]) -> None:
-    UNITS.register(name, Unit(name, plural, split))
+def _unit(name: str, plural: str, split: Callable[[str], list[str]], single: bool = False) -> None:
+    UNITS.register(name, Unit(name, plural, split, single))
+
+
+HEADING = re.compile(r"^\s*(?:#{1,6}\s+(.+?)\s*#*|\*\*([^*\n]+)\*\*|<<([^<>\n]+)>>)\s*$")
+
+
+def _title(text: str) -> list[str]:
+    """The title: a first line that is a heading (# Title, **Title**, <<Title>>), or a short first line set off by a
+    blank line that does not end a sentence."""
+    lines = text.strip().split("\n")
+    if not lines or not lines[0].strip():
+        return []
+    first = lines[0].strip()
+    if m := HEADING.match(first):
+        return [next(g for g in m.groups() if g).strip()]
+    alone = len(lines) > 1 and not lines[1].strip()
+    return [first] if alone and len(words(first)) <= 15 and not first.endswith((".", ",", ";")) else []
 
 
 _unit("response", "responses", lambda t: [t.strip()] if t.strip() else [])
@@ -58,6 +75,11 @@ def syllables(word: str) -> int:
     return max(1, n)
 
 
+_unit("title", "titles", _title, single=True)
+_unit("subject line", "subject lines",
+      lambda t: [m.group(1).strip() for m in re.finditer(r"(?im)^\s*\**subject\**\s*:\s*(.+)$", t)][:1], single=True)
+_unit("heading", "headings", lambda t: [next(g for g in m.groups() if g).strip() for ln in t.splitlines()
+                                        if (m := HEADING.match(ln))])
 _unit("syllable", "syllables", lambda t: [w for w in words(t) for _ in range(syllables(w))])
 
 
