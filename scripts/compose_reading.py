@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from irg.engine.compose.reader import read  # noqa: E402
+from irg.engine.constraints.text import normalize_numbers  # noqa: E402
 from irg.engine.jsonl import rows  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent / "assets" / "trials" / "compose"
@@ -28,6 +29,7 @@ DATA = Path(__file__).resolve().parent.parent / "assets" / "trials" / "compose"
 def _norm(s: str) -> list[str]:
     s = s.lower().replace("list item", "bullet item").replace("stanza", "paragraph")
     s = re.sub(r"\s*\(.*?\)", "", s).replace("at least one letter ", "the letter ").replace("the letter ", "")
+    s = re.sub(r"\bevery\b", "each", normalize_numbers(s))  # "every" = "each", "one" = "1": words, not meaning
     return re.sub(r"[^a-z0-9%' ]+", " ", s.replace('"', "'")).split()
 
 

@@ -35,8 +35,9 @@ POSITIVE = r"(?:must|should|shall|will|needs? to|has to|have to|ought to|is to|a
 REFUSED = (r"(?:must not|mustn't|should not|shouldn't|shall not|cannot|can not|can't|may not|will not|won't|"
            r"never|do not|don't|does not|doesn't|are not allowed to|is not allowed to|aren't allowed to|isn't allowed to)")
 PERMITTED = r"(?:can|may)"
-VERB = (r"(?:be|have|has|contain|contains|run|runs|go|goes|stay|stays|get|gets|use|uses|fit in|fits in|"
-        r"fit within|fits within|keep to|stick to|need|needs|hold|holds|consist of|consists of)")
+VERB = (r"(?:(?:be|is|are)\s+made\s+(?:up\s+)?of|(?:be|is|are)\s+(?:short|brief|concise)\s*,|be|have|has|contain|contains|"
+        r"run|runs|go|goes|stay|stays|get|gets|use|uses|fit in|fits in|fit within|fits within|keep to|stick to|need|"
+        r"needs|hold|holds|consist of|consists of|comprise|comprises|(?P<prep>of|with))")
 OVER = r"(?:exceed|exceeds|go past|goes past|run past|runs past|run over|runs over|go over|goes over|run longer than)"
 LIMIT = (r"(?:(?:a\s+)?" + REL + r"(?:\s+of)?\s+(?P<n>\d+)|between\s+(?P<a>\d+)\s+and\s+(?P<b>\d+)|"
          r"(?P<c>\d+)\s*(?:to|–|-|or)\s*(?P<d>\d+)|an?\s+(?P<oe>odd|even)\s+number\s+of|"
@@ -175,13 +176,15 @@ def _clause_limit(m):
         return None  # "can be over 20 words": a permission; "can be up to 30 characters" is a limit
     if not (m["verb"] or m["over"] or m["pos"] or m["neg"] or m["perm"]) and not m["rel"]:
         return None  # "sentences 12 words": no verb and no relation
+    if m["prep"] and not (m["qn"] and not (m["pos"] or m["neg"] or m["perm"])):
+        return None  # "at least 3 words of 12 letters or more" says how many; "each line of 5 words" is not a rule
     got = _quant(m, sel, bool(m["neg"]))
     if got is None:
         return None
     quant, refused = got
     test = _limit(m, refused, bool(m["over"]))
     if quant.kind != "each":  # "at least 3 sentences have more than 20 words", "at least 25% of the sentences ..."
-        return Rule(quant, sel, test) if test is not None and not m["over"] and sel.unit != "word" else None
+        return Rule(quant, sel, test) if test is not None and not m["over"] else None
     if test is None or _vacuous(sel.unit, test.unit) and sel.unit != "response":
         return None
     if test.rel == "exactly" and test.n == 1 and m["single"] and test.unit in ALWAYS_ONE:
@@ -407,9 +410,10 @@ def _growing(m):
 
 # ---- letters, contractions, digits: "don't use the letter e", "no contractions", "write numbers out in words" ----
 @reader("letter_ban", r"\b(?:(?:don't|do not|never)\s+use|avoid|without(?:\s+using)?|with\s+no|no)\s+(?:the\s+)?"
-        r"letter\s+['\"‘“]?(?P<x>[a-z])\b['\"’”]?(?:\s+(?:at all|anywhere|even once|whatsoever))?")
+        r"letter\s+['\"‘“]?(?P<x>[a-z])\b['\"’”]?(?:\s+(?:at all|anywhere|even once|whatsoever)|\s+in\s+(?:any|a single)\s+"
+        r"(?P<u>line|sentence|paragraph|stanza|bullet))?")
 def _letter_ban(m):
-    return Rule(Quant("none"), Select("word"), Filter("contains", m["x"].lower()))
+    return Rule(Quant("none"), Select(subject(m["u"]) if m["u"] else "word"), Filter("contains", m["x"].lower()))
 
 
 @reader("no_contractions", r"\b(?:no|avoid|without|(?:don't|do not|never)\s+use)\s+(?:any\s+)?contractions\b")
@@ -421,3 +425,91 @@ def _no_contractions(m):
         r"words|spell\s+out\s+(?:all|any|every)\s+numbers?|use\s+(?:only\s+)?number\s+words)\b")
 def _numbers_in_words(m):
     return Rule(Each(), Select("response"), Count("digit", "exactly", 0))
+
+
+# "sentences over 30 words are not allowed", "paragraphs longer than 80 words are banned"
+@reader("too_long_refused", START + r"(?P<u>sentences|paragraphs|lines|bullets|bullet points|quotes)\s+(?:over|longer than|"
+        r"more than|of more than|exceeding|with more than)\s+(?P<n>\d+)\s+(?P<v>words|sentences|characters)\s+(?:are|is)\s+"
+        r"(?:not allowed|banned|forbidden|off[- ]limits|not okay|not ok|a no-go)\b")
+def _too_long_refused(m):
+    u, v = subject(m["u"]), counted(m["v"])
+    return None if _vacuous(u, v) else Rule(Each(), Select(u), Count(v, "at_most", int(m["n"])))
+
+
+# "Sentences: 3 to 7 words", "Paragraphs - at most 4 sentences"
+@reader("plural_label_limit", START + r"(?P<u>sentences|paragraphs|lines|bullets|bullet points|stanzas)\s*[:–-]\s*" + LIMIT)
+def _plural_label_limit(m):
+    test = _limit(m, False)
+    if test is None or (m["bare"] and not (m["t"] or m["t2"])) or m["single"] or m["oe"] or _vacuous(subject(m["u"]), test.unit):
+        return None
+    return Rule(Each(), Select(subject(m["u"])), test)
+
+
+# "never begin two back-to-back sentences with the same word"
+@reader("never_two_same", r"\b(?:never|don't|do not)\s+(?:start|begin|open)\s+(?:any\s+)?(?:two|2)\s+(?P<c>back-to-back\s+|"
+        r"consecutive\s+|adjacent\s+|successive\s+)?(?P<u>sentences|lines|paragraphs|bullet points|bullets|stanzas)\s+"
+        r"(?P<r>in a row\s+)?with\s+the\s+same\s+word\b")
+def _never_two_same(m):
+    return Across(subject(m["u"]), "consecutive_distinct_first_word" if (m["c"] or m["r"]) else "distinct_first_word")
+
+
+# "only words of one syllable", "words of 1 or 2 syllables only", "avoid any word with more than 3 syllables",
+# "nothing over 6 letters"
+@reader("word_size", r"\b(?:(?:use\s+)?only\s+words\s+of\s+(?P<a>" + r"\d+)(?:\s+or\s+(?P<b>\d+))?\s+(?P<v>syllables?|letters?)|"
+        r"words\s+of\s+(?P<a2>\d+)(?:\s+or\s+(?P<b2>\d+))?\s+(?P<v2>syllables?|letters?)\s+only|(?:avoid|no)\s+(?:any\s+)?"
+        r"words?\s+(?:with|of|that ha(?:s|ve))\s+(?:more than|over)\s+(?P<c>\d+)\s+(?P<v3>syllables|letters)|nothing\s+"
+        r"(?:over|longer than|more than)\s+(?P<d>\d+)\s+(?P<v4>letters))\b")
+def _word_size(m):
+    v = unit(m["v"] or m["v2"] or m["v3"] or m["v4"])
+    if m["c"] or m["d"]:
+        return Rule(Quant("none"), Select("word"), Count(v, "at_least", int(m["c"] or m["d"]) + 1))
+    a, b = int(m["a"] or m["a2"]), m["b"] or m["b2"]
+    if b is None:
+        return Rule(Each(), Select("word"), Count(v, "exactly", a))
+    return Rule(Quant("none"), Select("word"), Count(v, "at_least", int(b) + 1)) if a == 1 else None
+
+
+# "the letter x must appear in every paragraph"
+@reader("letter_in_each", r"\bthe\s+letter\s+['\"‘“]?(?P<x>[a-z])\b['\"’”]?\s+(?:must|should|has to|needs to|will)\s+"
+        r"(?:appear|show up|be used)\s+(?:at least once\s+)?in\s+(?:each|every)\s+(?P<u>sentence|line|paragraph|stanza|"
+        r"bullet point|bullet)\b")
+def _letter_in_each(m):
+    return Rule(Each(), Select(subject(m["u"])), Filter("contains", m["x"].lower()))
+
+
+# "don't end your sentences with periods"
+@reader("end_refused", r"\b(?:don't|do not|never)\s+end\s+(?:any\s+|your\s+|the\s+)?(?P<u>sentences|lines|bullets|bullet "
+        r"points|paragraphs)\s+(?:with|in|on)\s+(?:an?\s+)?(?P<mk>periods?|full stops?|exclamation (?:marks?|points?)|"
+        r"question marks?)\b")
+def _end_refused(m):
+    return Rule(Quant("none"), Select(subject(m["u"])), Filter("ends_with", MARKS[mark(m["mk"])]))
+
+
+# "give it a title of at most five words", "use a title between 50 and 60 characters long"
+@reader("title_of", r"\b(?:give\s+it|add|include|use|write|with|put)\s+a\s+(?:title|headline)\s+(?:of\s+|with\s+|that\s+"
+        r"(?:is|has)\s+)?" + LIMIT)
+def _title_of(m):
+    test = _limit(m, False)
+    if test is None or test.unit not in ("word", "character") or m["oe"] or (m["bare"] and not (m["t"] or m["t2"])):
+        return None
+    return Rule(Each(), Select("title"), test)
+
+
+# "each line needs at least 4 words beginning with p", "every sentence must include at least one word of three
+# syllables or more": units counted only where a filter holds
+@reader("each_has_words", r"\b(?:each|every)\s+(?P<u>sentence|line|paragraph|stanza|bullet point|bullet)\s+(?:(?:must|should|"
+        r"has to|needs to|will)\s+)?(?:contain|contains|include|includes|have|has|use|uses|need|needs)\s+(?:" + REL
+        + r"\s+)?(?P<n>\d+)\s+words?\s+(?:(?:that\s+)?(?P<se>start|starting|starts|begin|beginning|begins|end|ending|ends)\s+"
+        r"with\s+(?:the\s+letter\s+|an?\s+)?['\"‘“]?(?P<x>[a-z])\b['\"’”]?|(?:of|with)\s+(?:(?P<r2>at least)\s+)?(?P<k>\d+)\s+"
+        r"(?P<v>letters|syllables)(?P<more>\s+or\s+more)?)")
+def _each_has_words(m):
+    rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
+    if m["x"]:
+        where = Filter("ends_with" if m["se"].lower().startswith("end") else "starts_with", m["x"].lower())
+    elif m["r2"] or m["more"]:
+        where = Count(unit(m["v"]), "at_least", int(m["k"]))
+    else:
+        return None  # "a word of 3 syllables": exactly, or at least? not read
+    if not m["rel"] and n == 1 and re.match(r"1\s", m.string[m.start("n"):]):
+        rel = "at_least"  # "needs one word with ...": at least one
+    return Rule(Each(), Select(subject(m["u"])), Count("word", rel, n, where=where))

@@ -25,6 +25,7 @@ class Count:
     rel: str
     n: int
     m: int | None = None  # between n and m
+    where: object = None  # only the units it holds for are counted (a Filter or a Count): "words starting with m"
 
     def __post_init__(self) -> None:
         UNITS.get(self.unit)
@@ -34,29 +35,44 @@ class Count:
             raise ValueError("'between' takes two numbers (n and m), the other relations one.")
 
     def value(self, text: str) -> int:
-        return len(split(self.unit, text))
+        units = split(self.unit, text)
+        return len(units) if self.where is None else sum(1 for u in units if self.where.holds(u))
+
+    def _what(self, k: int) -> str:
+        """'words', '1 word' said of k units, with the filter: 'words starting with the letter m'."""
+        u = UNITS.get(self.unit)
+        name = u.name if k == 1 else u.plural
+        return name if self.where is None else f"{name} {participle(self.where.words())}"
+
+    def _verb(self) -> str:
+        return "contains" if self.unit in CONTAINED or self.where is not None else "has"
 
     def holds(self, text: str) -> bool:
         return RELATIONS[self.rel](self.value(text), self.n, self.m)
 
     def words(self) -> str:
-        u = UNITS.get(self.unit)
-        verb = "contains" if self.unit in CONTAINED else "has"
         if self.rel in ("exactly", "at_most") and self.n == 0:
-            return f"{verb} no {u.plural}"
+            return f"{self._verb()} no {self._what(2)}"
         one = (self.m or self.n) == 1 and self.rel not in ("odd", "even")
-        return f"{verb} {relation_words(self.rel, self.n, self.m)} {u.name if one else u.plural}"
+        return f"{self._verb()} {relation_words(self.rel, self.n, self.m)} {self._what(1 if one else 2)}"
 
     def failed(self, label: str, text: str) -> str:
-        v, u = self.value(text), UNITS.get(self.unit)
-        verb = "contains" if self.unit in CONTAINED else "has"
-        return f"{label} {verb} {v} {u.name if v == 1 else u.plural} (the rule: {self.words()})"
+        v = self.value(text)
+        return f"{label} {self._verb()} {v} {self._what(v)} (the rule: {self.words()})"
 
     def found(self, label: str, text: str) -> str:
         """Why one unit breaks a "none" rule, naming it and its count: "word 1 ('Photosynthesis') has 14 letters"."""
-        v, u = self.value(text), UNITS.get(self.unit)
-        verb = "contains" if self.unit in CONTAINED else "has"
-        return f"{label} ({snippet(text)}) {verb} {v} {u.name if v == 1 else u.plural}"
+        v = self.value(text)
+        return f"{label} ({snippet(text)}) {self._verb()} {v} {self._what(v)}"
 
     def to_dict(self) -> dict:
-        return {"count": self.unit, "rel": self.rel, "n": self.n, **({"m": self.m} if self.m is not None else {})}
+        return {"count": self.unit, "rel": self.rel, "n": self.n, **({"m": self.m} if self.m is not None else {}),
+                **({"where": self.where.to_dict()} if self.where is not None else {})}
+
+
+def participle(words: str) -> str:
+    """A test's words said after a noun: "starts with the letter m" -> "starting with the letter m", "has at least 7
+    letters" -> "with at least 7 letters", "is a palindrome" -> "that is a palindrome"."""
+    head, _, rest = words.partition(" ")
+    said = {"starts": "starting", "ends": "ending", "contains": "containing", "has": "with", "begins": "beginning"}
+    return f"{said[head]} {rest}" if head in said else f"that {words}"

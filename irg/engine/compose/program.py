@@ -262,7 +262,7 @@ def _select(d: dict) -> Select:
 
 def _test(d: dict) -> Test:
     if "count" in d:
-        return Count(d["count"], d["rel"], d["n"], d.get("m"))
+        return Count(d["count"], d["rel"], d["n"], d.get("m"), _test(d["where"]) if d.get("where") else None)
     arg = d.get("arg")
     return Filter(d["filter"], tuple(arg) if isinstance(arg, list) else arg)
 

@@ -29,12 +29,12 @@ QUALIFIED = re.compile(r"\s+(?:that|which|who|starting|beginning|ending|with|of|
                        re.I)
 READERS: Registry = Registry("program reader")
 UNIT = (r"(?:bullet[- ]?points?|bullet items?|bullets?|list items?|items?|points?|sentences?|paragraphs?|paras?|stanzas?|lines?|"
-        r"words?|letters?|characters?)")
+        r"words?|letters?|characters?|quotes?|quotations?)")
 MARK = (r"(?P<mk>commas?|semicolons?|colons?|exclamation (?:marks?|points?)|question marks?|em[- ]?dash(?:es)?|"
         r"parenthes[ie]s|brackets|quotation marks|quote marks|ellips[ie]s|hashtags?|digits|numerals)")
 UNIT_NAMES = {"bullet": "bullet item", "bullet point": "bullet item", "bullet-point": "bullet item",
               "bulletpoint": "bullet item", "list item": "bullet item", "item": "bullet item", "point": "bullet item",
-              "stanza": "paragraph", "para": "paragraph"}
+              "stanza": "paragraph", "para": "paragraph", "quote": "quoted span", "quotation": "quoted span"}
 MARK_ALIASES = {"full stop": "period", "exclamation point": "exclamation mark", "em-dash": "em dash", "emdash": "em dash", "parenthese":
               "parenthesis", "parenthesi": "parenthesis", "bracket": "parenthesis", "quote mark": "quotation mark",
               "ellipse": "ellipsis", "ellipsi": "ellipsis", "numeral": "digit"}
@@ -351,6 +351,9 @@ def read(clause: str) -> list[Program]:
             program = r.build(m)
             if program is not None and possible(program):
                 got.append((m.start(), m.end(), program))
+    # a reading inside a longer one is part of it ("at least 4 words beginning with p" inside "each line needs at
+    # least 4 words beginning with p"): the longer reading accounts for more of the words, and stands
+    got = [(a, b, p) for a, b, p in got if not any(c <= a and b <= d and (d - c) > (b - a) for c, d, _ in got)]
     out, spans = [], []
     for a, b, p in got:
         if any(p != q and a < d and c < b for c, d, q in got):
