@@ -109,6 +109,20 @@ READ = [  # (an instruction no type reads, what it is read as)
     ("Don't use the letter z at all.", "no word contains the letter z"),
     ("No contractions, please.", "no word is a contraction"),
     ("Spell out all numbers in words.", "the response contains no digits"),
+    ("Each line needs at least three words beginning with s.",
+     "each line contains at least 3 words starting with the letter s"),
+    ("Every sentence must include at least one word of four syllables or more.",
+     "each sentence contains at least 1 word with at least 4 syllables"),
+    ("Paragraphs longer than 60 words are not allowed.", "each paragraph has at most 60 words"),
+    ("Sentences: 4 to 9 words.", "each sentence has between 4 and 9 words"),
+    ("Avoid any word with more than two syllables.", "no word has more than 2 syllables"),
+    ("The letter q must appear in every stanza.", "each paragraph contains the letter q"),
+    ("Never end your lines with question marks.", "no line ends with a question mark"),
+    ("Give it a title of at most four words.", "the title has at most 4 words"),
+    ("All lines must end with the same word.", "all lines end with the same word"),
+    ("Don't use any word more than once.", "no word appears more than once"),
+    ("Rhyme it ABAB.", "the lines rhyme ABAB (line 1 with line 3, line 2 with line 4, and so on)"),
+    ("A rhyming couplet about tea.", "the response has exactly 2 lines rhyming AA (line 1 with line 2)"),
     ("Each line should not end with a period.", "no line ends with a period"),  # once read the wrong way round
 ]
 NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the language does not have
@@ -137,6 +151,9 @@ NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the 
     "Each tooltip line should stay under 15 words.",  # another unit (a tooltip line), not every line
     "Headlines can be up to 30 characters each.",  # several headlines: not the title
     "Half of the sentences may be questions.",
+    "Rhyme it with SPRING in mind.",  # capitals that are not a scheme
+    "Use the rhyme scheme ABAB CDCD EFEF GG.",  # not ABAB repeated
+    "Every line should have at least one word of 3 syllables.",  # exactly 3, or at least 3? not read
 ]
 
 
@@ -280,3 +297,17 @@ def test_syllables_and_forms():
                                                   "line 1 ('An old pond') has 3 syllables (it needs 5)",
                                                   "line 2 ('A frog') has 2 syllables (it needs 7)"]
     assert program_from_dict(haiku.to_dict()) == haiku
+
+
+def test_rhyme_by_spelling_and_schemes():
+    from irg.engine.compose import Rhyme
+    from irg.engine.compose.program import rhymes
+
+    assert all(rhymes(a, b) for a, b in [("night", "light"), ("sky", "high"), ("time", "rhyme"), ("sea", "free")])
+    assert not any(rhymes(a, b) for a, b in [("cat", "dog"), ("river", "stone")])
+    abab = Rhyme("ABAB")
+    assert abab.check("the night\nthe day\nso bright\nthe way") == []
+    assert abab.check("the night\nthe day\nthe dog") == ["the response has 3 lines (the scheme has 4)",
+                                                          "line 1 ('night') does not rhyme with line 3 ('dog')"]
+    assert Rhyme("AA", repeat=True).check("a cat\na hat\na dog\na log") == []
+    assert program_from_dict(abab.to_dict()) == abab

@@ -22,4 +22,4 @@ use, and `check(text)` names the units that break it ("sentence 3 has 17 words")
 """
 from irg.engine.compose.filters import Filter  # noqa: F401
 from irg.engine.compose.measures import Count  # noqa: F401
-from irg.engine.compose.program import Across, Each, Form, Quant, Rule, Select, program_from_dict  # noqa: F401
+from irg.engine.compose.program import Across, Each, Form, Quant, Rhyme, Rule, Select, program_from_dict  # noqa: F401

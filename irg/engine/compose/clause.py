@@ -18,7 +18,7 @@ import re
 
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
-from irg.engine.compose.program import Across, Each, Form, Quant, Rule, Select
+from irg.engine.compose.program import Across, Each, Form, Quant, Rhyme, Rule, Select
 from irg.engine.compose.reader import (MARK, NTH, QUALIFIED, REL, RELS, _vacuous, inclusive, mark, reader, unit)
 from irg.engine.compose.units import MARKS, UNITS
 
@@ -513,3 +513,36 @@ def _each_has_words(m):
     if not m["rel"] and n == 1 and re.match(r"1\s", m.string[m.start("n"):]):
         rel = "at_least"  # "needs one word with ...": at least one
     return Rule(Each(), Select(subject(m["u"])), Count("word", rel, n, where=where))
+
+
+# ---- the same opener or ending everywhere, no word twice ------------------------------------------------------
+@reader("same_across", r"\b(?:every|each|all(?:\s+the)?)\s+(?P<u>lines?|sentences?|paragraphs?|stanzas?|bullets?|bullet points?)"
+        r"(?:\s+of\s+the\s+(?:poem|piece|response|song))?\s+(?:(?:must|should|has to|have to|need to|needs to|will)\s+)?"
+        r"(?P<v>starts?|begins?|ends?)\s+with\s+the\s+same\s+word\b")
+def _same_across(m):
+    return Across(subject(m["u"]), "same_last_word" if m["v"].lower().startswith("end") else "same_first_word")
+
+
+@reader("no_word_twice", r"\b(?:(?:don't|do not|never)\s+(?:use|repeat)\s+(?:any|a)\s+(?:single\s+)?word\s+(?:more than (?:once|1 times?)|"
+        r"twice|2 times)|no\s+word\s+(?:may|can|should|must)?\s*(?:appear|be used|come up)\s+(?:more than (?:once|1 times?)|"
+        r"twice|2 times))\b")
+def _no_word_twice(m):
+    return Across("word", "distinct_words")
+
+
+# ---- rhyme: "rhyme it AABB", "an ABAB quatrain", "a rhyming couplet", "in rhyming couplets" ------------------
+@reader("rhyme_scheme", r"\b(?:(?:rhyme(?:s|d)?|rhyming)\s+(?:it\s+|scheme\s+(?:of\s+)?|pattern\s+(?:of\s+)?)?(?P<s>[A-Z]{4,8})\b|"
+        r"(?P<s2>[A-Z]{4,8})\s+rhyme(?:\s+scheme)?\b)")
+def _rhyme_scheme(m):
+    scheme = (m["s"] or m["s2"])
+    if re.match(r"[\s,]+[A-Z]{2,}\b", m.string[m.end("s") if m["s"] else m.end("s2"):]):
+        return None  # "ABAB CDCD EFEF GG": a scheme of several groups, not ABAB repeated
+    if not re.fullmatch(r"[A-H]+", scheme) or scheme[0] != "A" or len(set(scheme)) == len(scheme):
+        return None  # "rhyme it SPRING": not a scheme
+    quatrain = re.search(r"\bquatrain\b", m.string, re.I) and len(scheme) == 4
+    return Rhyme(scheme, repeat=not quatrain)
+
+
+@reader("couplet", r"\b(?:a|one|just a|single)\s+rhyming\s+couplet\b|\b(?:in|as|use|write in)\s+rhyming\s+couplets\b")
+def _couplet(m):
+    return Rhyme("AA", repeat=m.group(0).lower().endswith("couplets"))

@@ -3,12 +3,13 @@ be or have (a Filter or a Count); or an order/sameness across units (Across). A 
 units that break it, and says itself in plain words."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Union
 
 from irg.engine.compose.filters import Filter, first_word, last_word, plural_verb
 from irg.engine.compose.measures import RELATIONS, Count, relation_words
-from irg.engine.compose.units import UNITS, plain, snippet, split
+from irg.engine.compose.units import UNITS, plain, snippet, split, syllables
 from irg.engine.registry import Registry
 
 Test = Union[Filter, Count]
@@ -199,6 +200,17 @@ ACROSS.register("distinct_first_letter", AcrossKind(_distinct(lambda u: first_wo
 ACROSS.register("distinct_last_word", AcrossKind(_distinct(last_word, "ends with"), "no two {plural} end with the same word"))
 ACROSS.register("more_words", AcrossKind(_growing(1), "each {name} has more words than the {name} before it"))
 ACROSS.register("fewer_words", AcrossKind(_growing(-1), "each {name} has fewer words than the {name} before it"))
+def _same(key: Callable[[str], str], what: str) -> Callable[[list[str], str], list[str]]:
+    def holds(units: list[str], name: str) -> list[str]:
+        first = key(units[0]) if units else ""
+        return [f"{name} {i} {what} '{key(u)}', {name} 1 with '{first}'" for i, u in enumerate(units[1:], 2)
+                if key(u) != first]
+    return holds
+
+
+ACROSS.register("same_first_word", AcrossKind(_same(first_word, "starts with"), "all {plural} start with the same word"))
+ACROSS.register("same_last_word", AcrossKind(_same(last_word, "ends with"), "all {plural} end with the same word"))
+ACROSS.register("distinct_words", AcrossKind(_distinct(lambda u: u.lower(), "is"), "no {name} appears more than once"))
 ACROSS.register("consecutive_distinct_first_word",
                 AcrossKind(_consecutive_first_word, "no two consecutive {plural} start with the same word"))
 
@@ -220,6 +232,71 @@ class Across:
 
     def to_dict(self) -> dict:
         return {"across": {"unit": self.unit, "kind": self.kind}}
+
+
+# ---- rhyme: the last words of lines, by a spelling rule of thumb ---------------------------------------------
+def rime(word: str) -> str:
+    """The sound a word ends on, guessed from its spelling: its last vowel group and what follows ("night" -> "ite",
+    "sea" -> "ee", "time" -> "ime"). A rule of thumb: it hears "blue" / "through" as different."""
+    w = re.sub(r"[^a-z]", "", word.lower())
+    for a, b in (("ight", "ite"), ("igh", "ai"), ("eigh", "ay"), ("ough", "oo"), ("ew", "oo"), ("ue", "oo"), ("ey", "ay"),
+                 ("ea", "ee"), ("ie", "ee")):
+        if w.endswith(a):
+            w = w[: -len(a)] + b
+    if re.search(r"[^aeiou]y$", w):  # "sky", "fly": /ai/; "happy", "city": /ee/
+        w = w[:-1] + ("ai" if syllables(w) == 1 else "ee")
+    w = w.replace("y", "i")
+    silent = w.endswith("e") and len(w) > 2 and w[-2] not in "aeiou"
+    core = w[:-1] if silent else w
+    m = re.search(r"[aeiou]+[^aeiou]*$", core)
+    return (m.group(0) + ("e" if silent else "")) if m else w
+
+
+def rhymes(a: str, b: str) -> bool:
+    ra, rb = rime(a), rime(b)
+    return bool(ra) and (ra == rb or a.lower() != b.lower() and ra[-3:] == rb[-3:] and len(ra) >= 3)
+
+
+@dataclass(frozen=True)
+class Rhyme:
+    """Lines whose scheme letter is the same rhyme ("ABAB": 1 with 3, 2 with 4). `repeat`: the scheme runs over all
+    lines, in groups of its length ("AABB" in couplets); else the response has exactly that many lines."""
+    scheme: str
+    repeat: bool = False
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Z]{2,20}", self.scheme):
+            raise ValueError("A rhyme scheme is 2 to 20 capital letters, such as ABAB.")
+
+    def pairs(self, n: int) -> list[tuple[int, int]]:
+        k = len(self.scheme)
+        out = []
+        for start in range(0, n if self.repeat else k, k):
+            first: dict[str, int] = {}
+            for i, letter in enumerate(self.scheme):
+                if start + i >= n:
+                    break
+                if letter in first:
+                    out.append((first[letter] + 1, start + i + 1))
+                first.setdefault(letter, start + i)
+        return out
+
+    def check(self, text: str) -> list[str]:
+        lines = split("line", text)
+        out = [] if self.repeat or len(lines) == len(self.scheme) else \
+            [f"the response has {len(lines)} lines (the scheme has {len(self.scheme)})"]
+        last = [last_word(ln) for ln in lines]
+        return out + [f"line {i} ('{last[i - 1]}') does not rhyme with line {j} ('{last[j - 1]}')"
+                      for i, j in self.pairs(len(lines)) if not rhymes(last[i - 1], last[j - 1])]
+
+    def describe(self) -> str:
+        pairs = ", ".join(f"line {i} with line {j}" for i, j in self.pairs(len(self.scheme)))
+        if self.repeat:
+            return f"the lines rhyme {self.scheme} ({pairs}, and so on)"
+        return f"the response has exactly {len(self.scheme)} lines rhyming {self.scheme} ({pairs})"
+
+    def to_dict(self) -> dict:
+        return {"rhyme": {"scheme": self.scheme, "repeat": self.repeat}}
 
 
 # ---- a fixed sequence of counts: a form ("a haiku": 3 lines of 5, 7 and 5 syllables) ------------------------
@@ -267,7 +344,9 @@ def _test(d: dict) -> Test:
     return Filter(d["filter"], tuple(arg) if isinstance(arg, list) else arg)
 
 
-def program_from_dict(d: dict) -> Rule | Across | Form:
+def program_from_dict(d: dict) -> Rule | Across | Form | Rhyme:
+    if "rhyme" in d:
+        return Rhyme(d["rhyme"]["scheme"], bool(d["rhyme"].get("repeat")))
     if "form" in d:
         f = d["form"]
         return Form(tuple(int(c) for c in f["counts"]), f.get("unit", "line"), f.get("of", "syllable"))
@@ -277,4 +356,4 @@ def program_from_dict(d: dict) -> Rule | Across | Form:
     return Rule(Quant(**r["quant"]), _select(r["select"]), _test(r["test"]))
 
 
-__all__ = ["Across", "Each", "Form", "Quant", "Rule", "Select", "ordinal", "program_from_dict"]
+__all__ = ["Across", "Each", "Form", "Quant", "Rhyme", "Rule", "Select", "ordinal", "program_from_dict"]
