@@ -24,6 +24,10 @@ class DecodingConstraints:
     suffix: str = ""  # laid down by the program once the model stops (e.g. "\n\nP.S. ", an end phrase)
     suffix_slot: int = 0  # after the suffix, the model writes one more line of at most this many tokens
     suffix_end: str = ""  # laid down after that line (an end phrase after a P.S.)
+    # no token that continues a word (one that starts with a lowercase letter or a digit): every word is one token.
+    # A grammar that counts words or letters is met by gluing words ("beautifulday") or cutting them ("Photosyn")
+    # when the model may write half a word; with whole words it must end the sentence or pick a shorter word.
+    whole_words: bool = False
 
     def __post_init__(self) -> None:
         if self.lowercase_only and self.uppercase_only:
@@ -58,6 +62,7 @@ class DecodingConstraints:
             suffix=other.suffix or self.suffix,
             suffix_slot=max(self.suffix_slot, other.suffix_slot),
             suffix_end=other.suffix_end or self.suffix_end,
+            whole_words=self.whole_words or other.whole_words,
         )
 
     def to_dict(self) -> dict:
@@ -95,6 +100,8 @@ class DecodingConstraints:
                                                                      if self.suffix_slot else ""))
         if self.suffix_end:
             out.append(f"then laid down: {self.suffix_end.strip()!r}")
+        if self.whole_words:
+            out.append("whole words only (no token continues a word)")
         return out
 
 
@@ -105,7 +112,7 @@ def banned_token_ids(vocab: list[str], special_ids: set[int], c: DecodingConstra
     Shared by every backend so that they ban exactly the same tokens.
     """
     chars = set(c.banned_chars)
-    if not (chars or c.lowercase_only or c.uppercase_only):
+    if not (chars or c.lowercase_only or c.uppercase_only or c.whole_words):
         return []
     out = []
     for i, s in enumerate(vocab):
@@ -113,7 +120,8 @@ def banned_token_ids(vocab: list[str], special_ids: set[int], c: DecodingConstra
             continue
         if (any(ch in s for ch in chars)
                 or (c.lowercase_only and any(ch.isupper() for ch in s))
-                or (c.uppercase_only and any(ch.islower() for ch in s))):
+                or (c.uppercase_only and any(ch.islower() for ch in s))
+                or (c.whole_words and s[:1].isascii() and (s[:1].islower() or s[:1].isdigit()))):
             out.append(i)
     return out
 

@@ -36,7 +36,8 @@ GENERAL_DECODING = {
     "empty": DecodingConstraints(min_new_tokens=16),
 }
 # Masks that can leave a micro model nothing sensible to write, and their "off" value.
-HARD_MASKS = {"lowercase_only": False, "uppercase_only": False, "banned_chars": [], "grammar": ""}
+HARD_MASKS = {"lowercase_only": False, "uppercase_only": False, "banned_chars": [], "grammar": "",
+              "whole_words": False}
 
 
 def _ordered(findings: list[Finding]) -> list[Finding]:

@@ -311,3 +311,18 @@ def test_rhyme_by_spelling_and_schemes():
                                                           "line 1 ('night') does not rhyme with line 3 ('dog')"]
     assert Rhyme("AA", repeat=True).check("a cat\na hat\na dog\na log") == []
     assert program_from_dict(abab.to_dict()) == abab
+
+
+def test_a_grammar_that_counts_words_writes_whole_words_and_the_mask_bans_word_pieces():
+    """Under a word-counting grammar the model glued words ("beautifulday") or cut them ("Photosyn") to meet it, so
+    such a grammar comes with whole words: no token that continues a word may be sampled."""
+    from irg.engine.compose.enforce import decoding
+    from irg.engine.compose.reader import read
+    from irg.engine.decoding import DecodingConstraints, banned_token_ids
+
+    assert decoding(read("Keep every sentence under eight words.")[0]).whole_words
+    assert decoding(read("No word may be longer than six letters.")[0]).whole_words
+    assert not decoding(read("Write a haiku about rain.")[0]).whole_words  # lines, not words
+    vocab = [" day", "day", "Day", "'s", ".", "3", " 3", "<eos>"]
+    assert banned_token_ids(vocab, {7}, DecodingConstraints(whole_words=True)) == [1, 5]
+    assert DecodingConstraints().merge(DecodingConstraints(whole_words=True)).whole_words

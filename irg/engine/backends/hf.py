@@ -129,8 +129,8 @@ class TransformersBackend(Backend):
         return self._vocab
 
     def token_mask(self, c: DecodingConstraints) -> torch.Tensor | None:
-        key = (tuple(c.banned_chars), c.lowercase_only, c.uppercase_only)
-        if key == ((), False, False):
+        key = (tuple(c.banned_chars), c.lowercase_only, c.uppercase_only, c.whole_words)
+        if key == ((), False, False, False):
             return None
         if key not in self._mask_cache:
             vocab = self.vocab_strings()

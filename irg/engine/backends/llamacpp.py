@@ -156,7 +156,7 @@ class LlamaCppBackend(Backend):
 
     # ---- constraints -> request fields ----------------------------------------------
     def banned_ids(self, c: DecodingConstraints) -> list[int]:
-        key = (tuple(c.banned_chars), c.lowercase_only, c.uppercase_only, tuple(c.banned_words))
+        key = (tuple(c.banned_chars), c.lowercase_only, c.uppercase_only, tuple(c.banned_words), c.whole_words)
         if key not in self._ban_cache:
             ids = banned_token_ids(self.tokenizer.vocab_strings(), self.tokenizer.special_ids, c)
             for form in word_forms(c.banned_words):

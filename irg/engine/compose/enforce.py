@@ -32,7 +32,10 @@ from irg.engine.decoding import DecodingConstraints
 MAX_FORCED_LINES = 6
 MAX_SPLIT = 12  # paragraphs or sentences a grammar allows after the first (a draft is 256 tokens)
 LINE = "[^\\n]{1,160}"
-WORD = "[\"(]? [A-Za-z0-9]+ ([-'] [A-Za-z0-9]+)? [\")]?"  # a word as the checker counts one, with its marks
+# a word as the checker counts one: letters after the first in lowercase (no "beautifulBut"), an apostrophe ending
+# ("don't", "town's"), a quote or bracket around it
+WORD = '["(]? [A-Za-z0-9] [a-z0-9]* ("\'" [a-z]+)? [")]?'
+FIRST = '["(]? [A-Z] [a-z0-9]* ("\'" [a-z]+)? [")]?'
 GAP = "[,;:]? \" \""  # between two words: a space, maybe after a comma (never before the full stop)
 OPEN = "[\"'(]? [A-Za-z0-9]"  # a sentence opens on a word: the checker counts no sentence without one
 FREE_SENTENCE = OPEN + " [^\\n.!?]{0,240} [.!?]"
@@ -67,8 +70,11 @@ def grammar(program) -> str:
         if hi is not None and hi > 200 or lo > 200 or (hi is not None and hi < max(lo, 1)):
             return ""
         if s.unit == "sentence" and t.unit == "word":
-            words = f'word (gap word){{{max(0, lo - 1)},{"" if hi is None else max(0, hi - 1)}}}'
-            return _paragraphs(f'sent (" " sent){{0,{MAX_SPLIT}}}', f"sent ::= {words} [.!?]\nword ::= {WORD}\ngap ::= {GAP}\n")
+            # a sentence opens on a capital: forced to end, the model starts a new sentence rather than carrying
+            # the old one on after the full stop ("a beautiful. day, and the air ...")
+            words = f'first (gap word){{{max(0, lo - 1)},{"" if hi is None else max(0, hi - 1)}}}'
+            return _paragraphs(f'sent (" " sent){{0,{MAX_SPLIT}}}', f"sent ::= {words} [.!?]\nword ::= {WORD}\n"
+                                                                    f"first ::= {FIRST}\ngap ::= {GAP}\n")
         if s.unit == "paragraph" and t.unit == "sentence":
             sents = f'sent (" " sent){{{max(0, lo - 1)},{"" if hi is None else max(0, hi - 1)}}}'
             return _paragraphs(sents, f"sent ::= {FREE_SENTENCE}\n")
@@ -111,9 +117,17 @@ def banned(program) -> list[str]:
     return []
 
 
+def counts_words(program) -> bool:
+    """Does the program's grammar count words or letters (so a glued or cut word would meet it falsely)?"""
+    t = getattr(program, "test", None)
+    return isinstance(t, Count) and t.unit in ("word", "letter")
+
+
 def decoding(program) -> DecodingConstraints | None:
     chars, gbnf = banned(program), grammar(program)
-    return DecodingConstraints(banned_chars=chars, grammar=gbnf) if chars or gbnf else None
+    if not (chars or gbnf):
+        return None
+    return DecodingConstraints(banned_chars=chars, grammar=gbnf, whole_words=bool(gbnf) and counts_words(program))
 
 
 def render(program, text: str) -> str:
