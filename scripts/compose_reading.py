@@ -8,6 +8,10 @@
   (any other reading, including a reading of an instruction whose gold is "not expressible");
 - triples (340 instruction-response-verdict, the author's labels): on the instructions read, does the checker's
   pass/fail agree with the author's verdict?
+
+A reading whose words differ from the gold's is right only where a judge who has not read the code said it means the
+same (assets/trials/compose/judged.jsonl, one verdict per instruction and reading); an unjudged one counts as wrong
+and is listed under "unjudged".
 """
 from __future__ import annotations
 
@@ -33,8 +37,15 @@ def _norm(s: str) -> list[str]:
     return re.sub(r"[^a-z0-9%' ]+", " ", s.replace('"', "'")).split()
 
 
+def judged() -> dict[tuple[str, str], bool]:
+    path = DATA / "judged.jsonl"
+    return {(j["instruction"], j["reading"]): bool(j["same"]) for j in rows(path)} if path.exists() else {}
+
+
 def reading(items: list[tuple[str, str]]) -> dict:
-    out = {"n": len(items), "expressible": 0, "read": 0, "right": 0, "wrong": 0, "wrong_examples": []}
+    verdicts = judged()
+    out = {"n": len(items), "expressible": 0, "read": 0, "right": 0, "right_by_words": 0, "right_by_judge": 0,
+           "wrong": 0, "unjudged": 0, "wrong_examples": []}
     for text, gold in items:
         out["expressible"] += gold != "not expressible"
         got = read(text)
@@ -44,9 +55,15 @@ def reading(items: list[tuple[str, str]]) -> dict:
         said = " and ".join(p.describe() for p in got)
         if gold != "not expressible" and _norm(said) == _norm(gold):
             out["right"] += 1
+            out["right_by_words"] += 1
+        elif gold != "not expressible" and verdicts.get((text, said)):
+            out["right"] += 1
+            out["right_by_judge"] += 1
         else:
             out["wrong"] += 1
-            out["wrong_examples"].append({"instruction": text, "gold": gold, "read": said})
+            out["unjudged"] += (text, said) not in verdicts and gold != "not expressible"
+            out["wrong_examples"].append({"instruction": text, "gold": gold, "read": said,
+                                          "judged": verdicts.get((text, said), "unjudged")})
     out["coverage"] = round(out["right"] / max(1, out["expressible"]), 3)
     out["wrong_reading"] = round(out["wrong"] / max(1, out["n"]), 3)
     return out
@@ -75,7 +92,8 @@ def main() -> int:
     for name in ("bank", "heldout"):
         r = res[name]
         print(f"{name}: {r['n']} instructions, {r['expressible']} expressible; read right {r['right']} "
-              f"(coverage {r['coverage']:.1%}), read wrong {r['wrong']} ({r['wrong_reading']:.1%})")
+              f"({r['right_by_words']} by words, {r['right_by_judge']} by the judge; coverage {r['coverage']:.1%}), "
+              f"read wrong {r['wrong']} ({r['wrong_reading']:.1%}; {r['unjudged']} of them unjudged)")
     t = res["triples"]
     print(f"triples: {t['instructions_read']}/{t['instructions']} instructions read; checker agrees with the author on "
           f"{t['agree']}/{t['judged']} ({t['agreement']:.1%})")

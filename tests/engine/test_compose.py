@@ -73,7 +73,7 @@ READ = [  # (an instruction no type reads, what it is read as)
     ("Begin every line with a capital letter.", "each line begins with an uppercase letter"),
     ("Finish every stanza with a question.", "the last sentence of each paragraph ends with a question mark"),
     ("At most a third of the sentences should end with exclamation marks.",
-     "at most 33% of the sentences end with an exclamation mark"),
+     "at most one third of the sentences end with an exclamation mark"),
     ("Use no more than two exclamation marks.", "the response contains at most 2 exclamation marks"),
     ("Start every paragraph with a different word.", "no two paragraphs start with the same word"),
     # the general clause reader (clause.py): subject, modal, predicate

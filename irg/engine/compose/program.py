@@ -13,6 +13,7 @@ from irg.engine.compose.units import UNITS, plain, snippet, split, syllables
 from irg.engine.registry import Registry
 
 Test = Union[Filter, Count]
+FRACTIONS = {1 / 3: "one third", 2 / 3: "two thirds"}  # said in words: 33% would not be "a third"
 ORDINALS = {1: "first", 2: "2nd", 3: "3rd", -1: "last"}
 
 
@@ -87,7 +88,8 @@ class Quant:
             return passed == 0
         if self.kind.startswith("share_"):
             share = passed / total if total else 0.0
-            return share >= self.n if self.kind == "share_at_least" else share <= self.n
+            slack = 5e-4  # a share is kept to 4 places: "at most a third" holds for 1 of 3
+            return share >= self.n - slack if self.kind == "share_at_least" else share <= self.n + slack
         return RELATIONS[self.kind](passed, self.n, self.m)
 
 
@@ -126,7 +128,8 @@ class Rule:
                 t = f"has more than {self.test.n - 1} {u.name if self.test.n == 2 else u.plural}"
             return f"no {s.words(each=False)} {t}"
         if q.kind.startswith("share_"):
-            return f"{q.kind[6:].replace('_', ' ')} {q.n:.0%} of the {unit.plural} {plural_verb(t)}"
+            part = next((w for f, w in FRACTIONS.items() if abs(f - q.n) < 1e-3), f"{q.n:.0%}")
+            return f"{q.kind[6:].replace('_', ' ')} {part} of the {unit.plural} {plural_verb(t)}"
         one = q.kind != "between" and q.n == 1
         return f"{relation_words(q.kind, _int(q.n), _int(q.m))} {unit.name if one else unit.plural} " \
                f"{t if one else plural_verb(t)}"

@@ -323,13 +323,14 @@ def _line_count(m):
 
 # Words that, outside what a reader read, change what the clause means: a refusal ("must not", "avoid"), a
 # permission ("can", "need not"), a condition or exception ("unless", "except", "if"), an alternative ("or"), a
-# judgement ("too few"), another order ("reverse", "Z to A", "by last name"), an average; or a unit, mark or number
-# of its own (a part of the instruction left unread). Any of them, and nothing is read: never guess.
+# judgement ("too few"), another order ("reverse", "Z to A", "by last name"), an average, a comparison ("one word
+# shorter than the last"); or a unit, mark or number of its own (a part of the instruction left unread). Any of them, and nothing is read: never guess.
 LEFT_OVER = re.compile(
     r"\b(?:not|n't|never|no|none|without|avoid|avoiding|nor|refrain|need|can|could|may|might|allowed|fine|okay|ok|"
     r"too|except|unless|if|when|or|either|reverse|reversed|descending|backwards|average|averages|mean|cut|fragment|"
     r"break|z to a|by (?:last|first|their|its|the)|emojis?|hashtags?|titles?|headings?|headers?|chorus|verse|code|"
-    r"address|haiku|limerick|sonnet|periods?|full stops?|(?:and|then)\s+(?:end|start|begin|finish|close|open)s?)\b|"
+    r"address|haiku|limerick|sonnet|periods?|full stops?|(?:and|then)\s+(?:end|start|begin|finish|close|open)s?|"
+    r"than|shorter|longer|bigger|smaller)\b|"
     r"\b\d+\b|" + UNIT + r"|" + MARK.replace("?P<mk>", ""),
     re.I)
 # inside what a reader matched, between its unit and its limit: a word that turns the limit into a permission, a
