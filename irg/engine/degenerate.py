@@ -63,7 +63,8 @@ _ACK = re.compile(
 
 # The loop's own words to the model (loop.draft_messages), copied into a draft instead of an answer.
 _ECHO = re.compile(r"rewrite your (?:answer|response) to (?:my|this|the|your) request|follow these instructions|"
-                   r"reply with the (?:new )?answer only", re.I)
+                   r"reply with the (?:new )?answer only|here is (?:the|a|my|your) rewritten (?:version|response|answer)|"
+                   r"\(the rule:", re.I)
 _INTERJECTION = re.compile(_YES + r"[.!]*", re.I)
 
 

@@ -3,6 +3,7 @@ it, its instruction the program in plain words. It is never read by the constrai
 nothing): the program reader gives it to a clause no type reads (irg/engine/constraints/detect.py)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -37,8 +38,11 @@ class Composed(Constraint):
         if not problems:
             return []
         more = f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
+        # the plan names the first unit that broke it, without quoting it: a 135M model copies a quoted snippet, or
+        # a nested "(the rule: ...)", into its next draft
+        first = re.sub(r" \((?:'[^']*'|\"[^\"]*\")\)", "", problems[0])
         return [self.finding(f"Not met: {self.says()}: " + "; ".join(problems[:3]) + more,
-                             fix=f"Make sure {self.says()} ({problems[0]}).")]
+                             fix=f"Make sure {self.says()} ({first}).")]
 
     def instruction(self):
         return f"Make sure {self.says()}."

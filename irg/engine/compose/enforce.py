@@ -33,9 +33,10 @@ MAX_FORCED_LINES = 6
 MAX_SPLIT = 12  # paragraphs or sentences a grammar allows after the first (a draft is 256 tokens)
 LINE = "[^\\n]{1,160}"
 # a word as the checker counts one: letters after the first in lowercase (no "beautifulBut"), an apostrophe ending
-# ("don't", "town's"), a quote or bracket around it
-WORD = '["(]? [A-Za-z0-9] [a-z0-9]* ("\'" [a-z]+)? [")]?'
-FIRST = '["(]? [A-Z] [a-z0-9]* ("\'" [a-z]+)? [")]?'
+# ("don't", "town's"), a bracket around it (no quotation marks: the grammar cannot pair them, and a lone one
+# before the full stop was what the model wrote: "where it'd"!")
+WORD = '"("? [A-Za-z0-9] [a-z0-9]* ("\'" [a-z]+)? ")"?'
+FIRST = '"("? [A-Z] [a-z0-9]* ("\'" [a-z]+)? ")"?'
 GAP = "[,;:]? \" \""  # between two words: a space, maybe after a comma (never before the full stop)
 OPEN = "[\"'(]? [A-Za-z0-9]"  # a sentence opens on a word: the checker counts no sentence without one
 FREE_SENTENCE = OPEN + " [^\\n.!?]{0,240} [.!?]"

@@ -58,7 +58,7 @@ class Count:
 
     def failed(self, label: str, text: str) -> str:
         v = self.value(text)
-        return f"{label} {self._verb()} {v} {self._what(v)} (the rule: {self.words()})"
+        return f"{label} {self._verb()} {v} {self._what(v)}"
 
     def found(self, label: str, text: str) -> str:
         """Why one unit breaks a "none" rule, naming it and its count: "word 1 ('Photosynthesis') has 14 letters"."""
