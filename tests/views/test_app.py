@@ -83,7 +83,14 @@ def test_stop_reaches_only_its_session(model_dir):
 # ---- presets, anytime curve, charts, diff --------------------------------------------------
 @pytest.mark.parametrize("preset", presets.load(), ids=lambda p: p.id)
 def test_preset_constraints_are_what_the_engine_extracts(preset):
-    got = sorted(json.dumps(c.to_dict(), sort_keys=True) for c in extract_all(preset.prompt))
+    from irg.engine.constraints import detect
+
+    composed = any(c["kind"] == "composed" for c in preset.constraints)
+    if composed and not detect.available():
+        pytest.skip("a composed rule is read from the clauses the instruction detector finds")
+    # what a run reads: the types' patterns, and (with the detector) the programs read from clauses no type reads
+    found = detect.read_prompt(preset.prompt).constraints if composed else extract_all(preset.prompt)
+    got = sorted(json.dumps(c.to_dict(), sort_keys=True) for c in found)
     assert got == sorted(json.dumps(c, sort_keys=True) for c in preset.constraints)
     assert preset.constraints or preset.answer  # every preset can be checked
 

@@ -213,7 +213,7 @@ def _start_with_question(m):
         + UNIT + r")\s+" + MODAL + r"(?:start|begin)s?)\s+with\s+the\s+word\s+['\"‘“]?(?P<w>[a-z][a-z'’-]*)")
 def _start_with_word(m):
     u = unit(m["u"] or m["u2"])
-    word = m["w"].lower().rstrip("'’-")  # "the word 'I'": the closing quote is not the word's
+    word = m["w"].rstrip("'’-")  # "the word 'I'": the closing quote is not the word's (the filter ignores case)
     return None if u in ("word", "letter", "character") else Rule(Each(), Select(u), Filter("first_word", word))
 
 
