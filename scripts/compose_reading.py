@@ -39,7 +39,8 @@ def _norm(s: str) -> list[str]:
 
 def judged() -> dict[tuple[str, str], bool]:
     path = DATA / "judged.jsonl"
-    return {(j["instruction"], j["reading"]): bool(j["same"]) for j in rows(path)} if path.exists() else {}
+    # letter case in a reading's quoted word ('i' or 'I') is display, not meaning: the checks ignore it
+    return {(j["instruction"], j["reading"].lower()): bool(j["same"]) for j in rows(path)} if path.exists() else {}
 
 
 def reading(items: list[tuple[str, str]]) -> dict:
@@ -56,14 +57,14 @@ def reading(items: list[tuple[str, str]]) -> dict:
         if gold != "not expressible" and _norm(said) == _norm(gold):
             out["right"] += 1
             out["right_by_words"] += 1
-        elif gold != "not expressible" and verdicts.get((text, said)):
+        elif gold != "not expressible" and verdicts.get((text, said.lower())):
             out["right"] += 1
             out["right_by_judge"] += 1
         else:
             out["wrong"] += 1
-            out["unjudged"] += (text, said) not in verdicts and gold != "not expressible"
+            out["unjudged"] += (text, said.lower()) not in verdicts and gold != "not expressible"
             out["wrong_examples"].append({"instruction": text, "gold": gold, "read": said,
-                                          "judged": verdicts.get((text, said), "unjudged")})
+                                          "judged": verdicts.get((text, said.lower()), "unjudged")})
     out["coverage"] = round(out["right"] / max(1, out["expressible"]), 3)
     out["wrong_reading"] = round(out["wrong"] / max(1, out["n"]), 3)
     return out
