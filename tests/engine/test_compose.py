@@ -122,6 +122,10 @@ READ = [  # (an instruction no type reads, what it is read as)
     ("All lines must end with the same word.", "all lines end with the same word"),
     ("Don't use any word more than once.", "no word appears more than once"),
     ("Rhyme it ABAB.", "the lines rhyme ABAB (line 1 with line 3, line 2 with line 4, and so on)"),
+    ("Sort the figures from highest to lowest.", "the numbers appear in non-increasing order"),
+    ("Each paragraph should contain at least one question.",
+     "each paragraph contains at least 1 sentence ending with a question mark"),
+    ("Include a quote in every paragraph.", "each paragraph contains at least 1 quoted span"),
     ("A rhyming couplet about tea.", "the response has exactly 2 lines rhyming AA (line 1 with line 2)"),
     ("Each line should not end with a period.", "no line ends with a period"),  # once read the wrong way round
 ]

@@ -546,3 +546,28 @@ def _rhyme_scheme(m):
 @reader("couplet", r"\b(?:a|one|just a|single)\s+rhyming\s+couplet\b|\b(?:in|as|use|write in)\s+rhyming\s+couplets\b")
 def _couplet(m):
     return Rhyme("AA", repeat=m.group(0).lower().endswith("couplets"))
+
+
+# ---- numbers in order: "give the numbers in increasing order", "sort the figures from highest to lowest" --------
+@reader("numbers_in_order", r"\b(?:give|list|put|sort|order|write|arrange|present)\s+(?:the|all|your)?\s*(?:numbers|figures|"
+        r"values)\s+(?:in\s+(?P<up>increasing|ascending)\s+order|(?:from\s+)?(?P<down>highest to lowest|largest to "
+        r"smallest|biggest to smallest)|(?:from\s+)?(?P<up2>lowest to highest|smallest to largest))\b")
+def _numbers_in_order(m):
+    return Across("number", "non_increasing" if m["down"] else "increasing")
+
+
+# "each paragraph should contain at least one question", "include a quote in every paragraph"
+@reader("question_in_each", r"\b(?:each|every)\s+(?P<u>paragraph|stanza|section)\s+(?:(?:must|should|has to|needs to|will)\s+)?"
+        r"(?:contain|contains|include|includes|have|has|need|needs)\s+(?:at least\s+)?(?:1|one|a)\s+question\b")
+def _question_in_each(m):
+    u = subject(m["u"])
+    return None if u == "section" else Rule(Each(), Select(u), Count("sentence", "at_least", 1,
+                                                                          where=Filter("ends_with", "?")))
+
+
+@reader("quote_in_each", r"\b(?:include|use|put|add|give)\s+(?:at least\s+)?(?:1|one|a)\s+(?:short\s+|direct\s+)?(?:quote|"
+        r"quotation|line of dialogue)(?:\s+from\s+(?:a|one)\s+(?:person|character|source))?\s+in\s+(?:each|every)\s+"
+        r"(?P<u>paragraph|stanza|section|bullet point|bullet)\b")
+def _quote_in_each(m):
+    u = subject(m["u"])
+    return None if u == "section" else Rule(Each(), Select(u), Count("quoted span", "at_least", 1))

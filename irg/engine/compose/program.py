@@ -201,6 +201,17 @@ ACROSS.register("distinct_first_word", AcrossKind(_distinct_first_word, "no two 
 ACROSS.register("distinct_first_letter", AcrossKind(_distinct(lambda u: first_word(u)[:1], "starts with"),
                                                    "no two {plural} start with the same letter"))
 ACROSS.register("distinct_last_word", AcrossKind(_distinct(last_word, "ends with"), "no two {plural} end with the same word"))
+def _numbers(strict: int) -> Callable[[list[str], str], list[str]]:
+    """Numbers in order: strict 1 increasing, -1 non-increasing (ties allowed going down: "from highest to lowest")."""
+    def holds(units: list[str], name: str) -> list[str]:
+        v = [float(u.replace(",", "")) for u in units]
+        return [f"{name} {i + 1} ({units[i]}) comes after {units[i - 1]}" for i in range(1, len(v))
+                if not (v[i] > v[i - 1] if strict == 1 else v[i] <= v[i - 1])]
+    return holds
+
+
+ACROSS.register("increasing", AcrossKind(_numbers(1), "the {plural} appear in increasing order"))
+ACROSS.register("non_increasing", AcrossKind(_numbers(-1), "the {plural} appear in non-increasing order"))
 ACROSS.register("more_words", AcrossKind(_growing(1), "each {name} has more words than the {name} before it"))
 ACROSS.register("fewer_words", AcrossKind(_growing(-1), "each {name} has fewer words than the {name} before it"))
 def _same(key: Callable[[str], str], what: str) -> Callable[[list[str], str], list[str]]:

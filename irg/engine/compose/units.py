@@ -75,6 +75,7 @@ def syllables(word: str) -> int:
     return max(1, n)
 
 
+_unit("number", "numbers", lambda t: re.findall(r"(?<![\w.])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", t))
 _unit("title", "titles", _title, single=True)
 _unit("subject line", "subject lines",
       lambda t: [m.group(1).strip() for m in re.finditer(r"(?im)^\s*\**subject\**\s*:\s*(.+)$", t)][:1], single=True)
