@@ -156,3 +156,18 @@ def test_llamacpp_is_sent_the_runs_repetition_penalty():
     msgs = [{"role": "user", "content": "Hi"}]
     assert b._body(GenRequest(msgs), "p", 8)["repeat_penalty"] == 1.0
     assert b._body(GenRequest(msgs, repetition_penalty=1.1), "p", 8)["repeat_penalty"] == 1.1
+
+
+@pytest.mark.parametrize("text", [
+    "In this world, every moment holds a story.\nRewrite: \"The universe is full of stories.\"\nThis response meets all "
+    "the specified requirements.",
+    "The smell of freshly baked bread w水平浮起来 as people hurry about their business.",
+    "Here is the rewritten response: \"To stay focused while studying, it's\"! This should be \"R\", not \"R\".",
+])
+def test_a_draft_that_talks_about_itself_as_a_rewrite_or_slides_script_is_debris(text):
+    assert degeneration(text)
+
+
+def test_other_scripts_kept_apart_and_the_word_rewrite_in_prose_are_not_debris():
+    assert degeneration("The Chinese word for water is 水 (shuǐ), and for fire it is 火 (huǒ).") is None
+    assert degeneration("Good writers rewrite their drafts many times before they are happy with them.") is None
