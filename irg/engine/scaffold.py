@@ -23,9 +23,8 @@ import re
 from dataclasses import dataclass, field
 
 from irg.engine import feasible
-from irg.engine.constraints.base import Constraint
+from irg.engine.constraints.base import Constraint, type_of
 from irg.engine.decoding import DecodingConstraints
-from irg.engine.registry import CONSTRAINT_TYPES
 
 SLOT_TOKENS = 40  # the P.S. line the model writes after `P.S. `
 MIN_SLOT_TOKENS = 4  # the least a part of a scaffold takes (a marker, a line break, a word and a full stop)
@@ -43,14 +42,11 @@ def text_rules(chars: int, stars: bool) -> str:
             f"free ::= line (\"\\n\" \"\\n\"? line){{0,40}}\n")
 
 
-# What may be laid down around the body (each type's own body structure is `Constraint.grammar_body`)
-STRUCTURAL_EXTRA = {"title", "postscript", "end_phrase", "start_phrase", "repeat_request"}
-
-
 def structural(kind: str) -> bool:
-    """Does a violated constraint of this kind call for a scaffold?"""
-    cls = CONSTRAINT_TYPES.get(kind, None)
-    return kind in STRUCTURAL_EXTRA or (cls is not None and cls.body_priority > 0)
+    """Does a violated constraint of this kind call for a scaffold? Yes if its type lays down a body structure
+    (`Constraint.grammar_body`) or something around the body (`Constraint.around_body`)."""
+    cls = type_of(kind)
+    return cls.around_body or cls.body_priority > 0
 
 
 @dataclass

@@ -20,6 +20,12 @@ def register(cls: type["Constraint"]) -> type["Constraint"]:
     return CONSTRAINT_TYPES.register(cls.kind, cls)
 
 
+def type_of(kind: str) -> type["Constraint"]:
+    """The type registered as `kind`, whose class attributes say how that kind is read and laid down; for a name no
+    type has (the detector's "other"), `Constraint` itself, whose defaults say nothing."""
+    return CONSTRAINT_TYPES.get(kind, Constraint)
+
+
 SENTENCE = "root ::= [^\\n.!?\\[\\]*]{1,200} [.!?]"  # the rest of one sentence: no line break, bracket or asterisk
 MAX_OPENINGS = 200  # a count of 10^5 still asks for one sentence at a time; the list says how many are missing
 
@@ -37,6 +43,16 @@ class Constraint:
     kind: ClassVar[str] = ""
     severity: ClassVar[str] = "critical"  # a requirement the prompt states outright
     detected: ClassVar[bool] = True  # the instruction detector has examples of it (False: read another way)
+
+    # ---- reading (constraints/slots.py, detect.py): how a clause the detector gives this kind is read --------------
+    asked_for: ClassVar[str] = ""  # how a notice names what was asked ("a word limit"); "" = by its kind
+    noun: ClassVar[str] = ""  # regex of the nouns its count is written with ("sentences?"); "" = not a counted kind
+    default_rel: ClassVar[str | None] = None  # the relation of a count stated without one ("3 bullets": exactly)
+    fixed_rel: ClassVar[str] = ""  # the one relation it holds, having no `rel` field ("at_least", "exactly")
+    multi: ClassVar[bool] = False  # a prompt may state it more than once with different values; the rest are read once
+    excludes: ClassVar[tuple[str, ...]] = ()  # kinds no answer meets with it (a clause read as both: the likelier)
+    covered_by: ClassVar[tuple[str, ...]] = ()  # kinds whose reading covers it too (the same clause, read two ways)
+    case_only: ClassVar[bool] = False  # it rules on letter case alone: a text whose case is free cannot break it
 
     @classmethod
     def extract(cls, prompt: str) -> list["Constraint"]:
@@ -88,6 +104,7 @@ class Constraint:
     body_priority: ClassVar[int] = 0  # when a prompt asks for several body structures, the highest is scaffolded
     stars_in_text: ClassVar[bool] = True  # False: its separators are asterisks, so the text slots hold none
     closed: ClassVar[bool] = False  # True: nothing may follow the body (JSON, one of the options)
+    around_body: ClassVar[bool] = False  # a scaffold may lay it down around the body (a title, a phrase, a P.S.)
 
     def grammar_body(self) -> tuple[str, int, str] | None:
         """(GBNF for the body using the rules `line`, `para`, `free`; how many text slots it has; extra rules)."""
@@ -230,8 +247,10 @@ def conflicts(cs: list[Constraint]) -> list[str]:
     notices, so a run that cannot succeed says why instead of looking like the model failed."""
     out = []
     kinds = {c.kind for c in cs}
-    if {"lowercase", "uppercase"} <= kinds:
-        out.append("The request asks for both all-lowercase and all-capital letters; no answer can meet both.")
+    # kinds no answer can meet together (all-lowercase and all-capital letters), each pair said once
+    for pair in sorted({tuple(sorted((c.kind, o))) for c in cs for o in c.excludes if o in kinds}):
+        a, b = (type_of(k).asked_for or k for k in pair)
+        out.append(f"The request asks for both {a} and {b}; no answer can meet both.")
     counted: dict[tuple, list[Constraint]] = {}
     for c in cs:
         b = bounds(c)
@@ -249,9 +268,6 @@ def conflicts(cs: list[Constraint]) -> list[str]:
     return out + _literal_conflicts(cs)
 
 
-CASE_KINDS = ("lowercase", "uppercase")
-
-
 def _literal_conflicts(cs: list[Constraint]) -> list[str]:
     """A text one constraint requires that another forbids by itself: options that are all banned words, a start
     phrase with a comma under "no commas", a SECTION marker in an all-lowercase answer, a repeated request longer
@@ -260,7 +276,7 @@ def _literal_conflicts(cs: list[Constraint]) -> list[str]:
     for r in cs:
         for alts, case_matters in r.required_texts():
             for b in cs:
-                if b is r or not b.forbids_within() or (b.kind in CASE_KINDS and not case_matters):
+                if b is r or not b.forbids_within() or (b.case_only and not case_matters):
                     continue
                 if alts and all(b.check(a) for a in alts):
                     what = alts[0] if len(alts) == 1 else " / ".join(alts[:4]) + (" …" if len(alts) > 4 else "")

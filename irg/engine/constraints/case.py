@@ -15,6 +15,7 @@ from irg.engine.decoding import DecodingConstraints
 @dataclass
 class Lowercase(Constraint):
     kind: ClassVar[str] = "lowercase"
+    asked_for, excludes, covered_by, case_only = "all-lowercase", ("uppercase",), ("uppercase",), True
 
     @classmethod
     def extract(cls, p):
@@ -68,6 +69,8 @@ class Lowercase(Constraint):
 @dataclass
 class Uppercase(Constraint):
     kind: ClassVar[str] = "uppercase"
+    asked_for, excludes, case_only = "all-capital letters", ("lowercase",), True
+    covered_by = ("capital_word_frequency", "lowercase")
 
     @classmethod
     def extract(cls, p):
@@ -115,6 +118,8 @@ CAPITAL_WORDS = (r"(?:(?:with|in|written in|that are in|that are)\s+(?:all\s+)?"
 @dataclass
 class CapitalWordFrequency(CountConstraint):
     kind: ClassVar[str] = "capital_word_frequency"
+    asked_for, covered_by = "a number of all-capital words", ("uppercase",)
+    noun = r"words?|caps|capitals?|capitali[sz]ed|upper[\s-]?case|times"
     rel: str = "at_least"
     n: int = 1
 

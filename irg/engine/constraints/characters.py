@@ -57,6 +57,7 @@ class NoCommas(Constraint):
 @dataclass
 class LetterFrequency(CountConstraint):
     kind: ClassVar[str] = "letter_frequency"
+    asked_for, multi = "a letter count", True
     letter: str = "q"
     rel: str = "at_least"
     n: int = 1

@@ -26,6 +26,7 @@ from irg.engine.decoding import DecodingConstraints
 @dataclass
 class IncludeKeywords(Constraint):
     kind: ClassVar[str] = "include_keywords"
+    asked_for, multi, covered_by = "words to include", True, ("keyword_frequency",)
     keywords: list[str] = field(default_factory=list)
 
     @classmethod
@@ -79,6 +80,7 @@ NOT_WORDS = {"commas", "comma", "capital letters", "capitals", "caps", "uppercas
 @dataclass
 class ForbiddenWords(Constraint):
     kind: ClassVar[str] = "forbidden_words"
+    asked_for, multi = "words to avoid", True
     words: list[str] = field(default_factory=list)
 
     @classmethod
@@ -129,6 +131,7 @@ class ForbiddenWords(Constraint):
 @dataclass
 class KeywordFrequency(CountConstraint):
     kind: ClassVar[str] = "keyword_frequency"
+    asked_for, multi, covered_by = "a word to use a number of times", True, ("include_keywords",)
     word: str = ""
     rel: str = "at_least"
     n: int = 1
@@ -167,6 +170,7 @@ class KeywordFrequency(CountConstraint):
 @dataclass
 class StartPhrase(Constraint):
     kind: ClassVar[str] = "start_phrase"
+    asked_for, covered_by, around_body = "a start phrase", ("repeat_request",), True
     phrase: str = ""
 
     @classmethod
@@ -225,6 +229,7 @@ class StartPhrase(Constraint):
 @dataclass
 class EndPhrase(Constraint):
     kind: ClassVar[str] = "end_phrase"
+    asked_for, around_body = "an end phrase", True
     phrase: str = ""
 
     @classmethod
@@ -276,6 +281,7 @@ class EndPhrase(Constraint):
 @dataclass
 class RepeatRequest(Constraint):
     kind: ClassVar[str] = "repeat_request"
+    covered_by, around_body = ("start_phrase",), True
     request: str = ""
 
     @classmethod
@@ -311,6 +317,7 @@ class RepeatRequest(Constraint):
 @dataclass
 class ChooseFrom(Constraint):
     kind: ClassVar[str] = "choose_from"
+    asked_for = "one of a list of options"
     options: list[str] = field(default_factory=list)
 
     @classmethod

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from irg.engine.compose.constraint import Composed
 from irg.engine.compose.reader import read as read_program
-from irg.engine.constraints.base import Constraint, extract_all, negative_counts, one_paragraph_reading
+from irg.engine.constraints.base import Constraint, extract_all, negative_counts, one_paragraph_reading, type_of
 from irg.engine.constraints.slots import Missing, PerPart, read_values, templates
 from irg.engine.jsonl import rows
 from irg.engine.paths import ASSETS
@@ -39,17 +39,8 @@ CLASSIFIER = DETECTOR_DIR / "classifier.npz"
 THRESHOLD = 0.5  # a type is read from a clause above this probability
 SURE = 0.8  # ... and a value that cannot be read is reported only above this one
 OTHER_THRESHOLD = 0.6  # "other": an instruction of no type, listed as not checked
-# Kinds a prompt may state more than once with different values; the rest are read once.
-MULTI = ("keyword_frequency", "letter_frequency", "include_keywords", "forbidden_words")
-# Kinds one clause cannot ask for together: the likelier one is read.
-EXCLUSIVE = {"lowercase": ("uppercase",), "uppercase": ("lowercase",)}
-# A kind the patterns read covers its sibling too (the same clause, read two ways).
-SIBLINGS = {"include_keywords": ("keyword_frequency",), "keyword_frequency": ("include_keywords",),
-            "paragraph_count": ("paragraph_first_word",), "paragraph_first_word": ("paragraph_count",),
-            "two_responses": ("paragraph_count",), "uppercase": ("capital_word_frequency", "lowercase"),
-            "capital_word_frequency": ("uppercase",), "repeat_request": ("start_phrase",),
-            "lowercase": ("uppercase",),
-            "start_phrase": ("repeat_request",), "sections": ("paragraph_count",)}
+# Which kinds may be stated twice, exclude each other or cover each other: each type's `multi`, `excludes`,
+# `covered_by` (constraints/base.py).
 
 
 @dataclass
@@ -241,9 +232,10 @@ def classify(texts: list[str]) -> list[dict[str, float]]:
 
 # ---- reading a prompt ------------------------------------------------------------------------------------------------
 def _covered(kind: str, pattern_kinds: set[str], clause_kinds: set[str]) -> bool:
-    if kind in MULTI:
-        return kind in clause_kinds or any(s in clause_kinds for s in SIBLINGS.get(kind, ()))
-    return kind in pattern_kinds or any(s in pattern_kinds for s in SIBLINGS.get(kind, ()))
+    cls = type_of(kind)
+    if cls.multi:
+        return kind in clause_kinds or any(s in clause_kinds for s in cls.covered_by)
+    return kind in pattern_kinds or any(s in pattern_kinds for s in cls.covered_by)
 
 
 def _new(c: Constraint, have: list[Constraint]) -> list[Constraint]:
@@ -293,7 +285,7 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
     for clause, p in zip(parts, probs):
         kinds = [k for k, v in sorted(p.items(), key=lambda kv: -kv[1])
                  if v >= THRESHOLD and k not in ("other", "final_answer", "none")]
-        kinds = [k for k in kinds if not any(p[o] > p[k] for o in EXCLUSIVE.get(k, ()))]  # lowercase beats uppercase
+        kinds = [k for k in kinds if not any(p[o] > p[k] for o in type_of(k).excludes)]  # lowercase beats uppercase
         detected.append({"clause": clause, "kinds": {k: round(p[k], 3) for k in kinds}})
         # The patterns again, on the clause alone: a list the whole prompt ran on ("… 'a' and 'b' somewhere, and use
         # the word 'c' at least 3 times") reads cleanly in its own clause.

@@ -112,6 +112,7 @@ class Quotation(Constraint):
 @dataclass
 class Title(Constraint):
     kind: ClassVar[str] = "title"
+    around_body = True
 
     @classmethod
     def extract(cls, p):
@@ -133,6 +134,7 @@ class Title(Constraint):
 @dataclass
 class Postscript(Constraint):
     kind: ClassVar[str] = "postscript"
+    around_body = True
     marker: str = "P.S."
 
     @classmethod
@@ -161,6 +163,7 @@ class Postscript(Constraint):
 @dataclass
 class TwoResponses(Constraint):
     kind: ClassVar[str] = "two_responses"
+    covered_by = ("paragraph_count",)
 
     @classmethod
     def extract(cls, p):

@@ -66,6 +66,7 @@ def _same_script_family(a: str, b: str | None) -> bool:
 @dataclass
 class Language(Constraint):
     kind: ClassVar[str] = "language"
+    asked_for = "a language"
     language: str = "english"
 
     @classmethod

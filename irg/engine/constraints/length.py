@@ -64,6 +64,8 @@ def section_marker(text: str) -> str | None:
 @dataclass
 class WordCount(CountConstraint):
     kind: ClassVar[str] = "word_count"
+    asked_for = "a word limit"
+    noun = r"words?(?!\s+(?:in|with|written in)\s+(?:all\s+)?(?:caps|capital|upper))|word count|word limit"
     rel: str = "at_least"
     n: int = 100
 
@@ -108,6 +110,7 @@ class WordCount(CountConstraint):
 @dataclass
 class SentenceCount(CountConstraint):
     kind: ClassVar[str] = "sentence_count"
+    asked_for, noun, default_rel = "a sentence count", r"sentences?", "exactly"
     rel: str = "at_least"
     n: int = 3
 
@@ -135,6 +138,8 @@ class SentenceCount(CountConstraint):
 @dataclass
 class ParagraphCount(Constraint):
     kind: ClassVar[str] = "paragraph_count"
+    asked_for, noun = "a number of paragraphs", r"paragraphs?|paras?|blocks?|parts?"
+    default_rel, fixed_rel, covered_by = "exactly", "exactly", ("paragraph_first_word",)
     n: int = 2
     separator: str = "***"  # "" = blank lines
 
@@ -188,6 +193,7 @@ def paragraphs(text: str) -> list[str]:
 class ParagraphFirstWord(Constraint):
     """"The 2nd paragraph must start with the word X" (n: the paragraphs asked for, 0 if the prompt says none)."""
     kind: ClassVar[str] = "paragraph_first_word"
+    asked_for, covered_by = "a paragraph's first word", ("paragraph_count",)
     n: int = 0
     nth: int = 1
     word: str = ""
@@ -252,6 +258,8 @@ class ParagraphFirstWord(Constraint):
 @dataclass
 class BulletCount(CountConstraint):
     kind: ClassVar[str] = "bullet_count"
+    asked_for, default_rel = "a number of bullet points", "exactly"
+    noun = r"bullet(?:ed)?(?:\s+points?|\s+items?)?|bullets|points|items|dot points|list items"
     rel: str = "exactly"
     n: int = 3
 
@@ -296,6 +304,8 @@ class BulletCount(CountConstraint):
 @dataclass
 class Sections(Constraint):
     kind: ClassVar[str] = "sections"
+    asked_for, noun = "a number of sections", r"sections?|parts?|chapters?|segments?"
+    default_rel, fixed_rel, covered_by = "exactly", "exactly", ("paragraph_count",)
     n: int = 2
     marker: str = "SECTION"
 
@@ -338,6 +348,8 @@ class Sections(Constraint):
 @dataclass
 class HighlightedSections(Constraint):
     kind: ClassVar[str] = "highlighted_sections"
+    asked_for, default_rel, fixed_rel = "highlighted parts", "at_least", "at_least"
+    noun = r"highlight\w*|italic\w*|emphasi[sz]\w*|sections?|parts?|phrases?|words?|spans?|bits?"
     n: int = 1
 
     @classmethod
@@ -394,6 +406,8 @@ PLACEHOLDER = 'root ::= [A-Za-z] [A-Za-z ]{0,24} "]" [^\\n.!?\\[\\]*]{0,200} [.!
 @dataclass
 class Placeholders(Constraint):
     kind: ClassVar[str] = "placeholders"
+    asked_for, default_rel, fixed_rel = "placeholders in square brackets", "at_least", "at_least"
+    noun = r"placeholders?|square brackets?|brackets?|blanks?|fields?"
     n: int = 1
 
     @classmethod

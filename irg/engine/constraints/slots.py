@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from irg.engine.constraints.base import Constraint
+from irg.engine.constraints.base import Constraint, type_of
 from irg.engine.constraints.content import NOT_WORDS
 from irg.engine.constraints.language import ALIASES, LANGUAGES, NATIVE
 from irg.engine.constraints.length import EACH_PART, ORDINALS, section_marker, stars_separator
@@ -27,23 +27,13 @@ class Missing:
     what: str  # "the number", "the word", …
 
     def notice(self, clause: str) -> str:
-        return f"Asked for {LABELS.get(self.kind, self.kind)} but {self.what} could not be read: '{_short(clause)}'."
+        asked_for = type_of(self.kind).asked_for or self.kind
+        return f"Asked for {asked_for} but {self.what} could not be read: '{_short(clause)}'."
 
 
 @dataclass
 class PerPart:
     """The clause limits each part ("each bullet under 20 words"), which no type holds: listed as not checked."""
-
-
-LABELS = {"word_count": "a word limit", "sentence_count": "a sentence count",
-          "paragraph_count": "a number of paragraphs",
-          "bullet_count": "a number of bullet points", "sections": "a number of sections",
-          "highlighted_sections": "highlighted parts", "placeholders": "placeholders in square brackets",
-          "capital_word_frequency": "a number of all-capital words", "letter_frequency": "a letter count",
-          "keyword_frequency": "a word to use a number of times", "include_keywords": "words to include",
-          "forbidden_words": "words to avoid", "start_phrase": "a start phrase", "end_phrase": "an end phrase",
-          "choose_from": "one of a list of options", "language": "a language",
-          "paragraph_first_word": "a paragraph's first word"}
 
 
 def _short(s: str, n: int = 90) -> str:
@@ -52,40 +42,25 @@ def _short(s: str, n: int = 90) -> str:
 
 
 # ---- the value readers, one per kind ---------------------------------------------------------------------------------
-NOUNS = {
-    "word_count": r"words?(?!\s+(?:in|with|written in)\s+(?:all\s+)?(?:caps|capital|upper))|word count|word limit",
-    "sentence_count": r"sentences?",
-    "paragraph_count": r"paragraphs?|paras?|blocks?|parts?",
-    "bullet_count": r"bullet(?:ed)?(?:\s+points?|\s+items?)?|bullets|points|items|dot points|list items",
-    "sections": r"sections?|parts?|chapters?|segments?",
-    "highlighted_sections": r"highlight\w*|italic\w*|emphasi[sz]\w*|sections?|parts?|phrases?|words?|spans?|bits?",
-    "placeholders": r"placeholders?|square brackets?|brackets?|blanks?|fields?",
-    "capital_word_frequency": r"words?|caps|capitals?|capitali[sz]ed|upper[\s-]?case|times",
-}
-DEFAULT_REL = {"bullet_count": "exactly", "sections": "exactly", "paragraph_count": "exactly",
-               "sentence_count": "exactly",
-               "highlighted_sections": "at_least", "placeholders": "at_least"}
-AT_LEAST_ONLY = ("highlighted_sections", "placeholders")  # the types hold "at least n" only
-EXACT_ONLY = ("paragraph_count", "sections")
-
-
+# A counted kind's nouns and relations are its type's own (`noun`, `default_rel`, `fixed_rel`: constraints/base.py).
 def _count_kind(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
     if kind in ("word_count", "sentence_count") and EACH_PART.search(clause):
         return PerPart()
     if kind == "paragraph_count" and (shown := _template_count(clause)):
         return [CONSTRAINT_TYPES.get(kind)(shown, "***" if stars_separator(clause) else "")]
-    got = read_counts(clause, NOUNS[kind], DEFAULT_REL.get(kind))
+    cls = type_of(kind)
+    got = read_counts(clause, cls.noun, cls.default_rel)
     if got is None:
-        if kind in AT_LEAST_ONLY and re.search(r"\b(?:some|a few|a|an|one)\b", clause, re.I):
+        if cls.fixed_rel == "at_least" and re.search(r"\b(?:some|a few|a|an|one)\b", clause, re.I):
             return [CONSTRAINT_TYPES.get(kind)(1)]  # "highlight some key words": at least one
         return Missing(kind, "the number")
     if isinstance(got, Unread):
         return Missing(kind, got.what)
     rel, n = got[0]
-    if kind in AT_LEAST_ONLY:
+    if cls.fixed_rel == "at_least":  # the type holds "at least n" only
         return ([CONSTRAINT_TYPES.get(kind)(n + (rel == "more_than"))] if rel in ("at_least", "more_than", "exactly")
                 else [])
-    if kind in EXACT_ONLY:
+    if cls.fixed_rel == "exactly":  # ... and these an exact number only
         if rel != "exactly":
             return Missing(kind, f"an exact number ('{rel.replace('_', ' ')} {n}' is not one)")
         if kind == "paragraph_count":
@@ -131,7 +106,7 @@ def _keyword_frequency(kind: str, clause: str) -> list[Constraint] | Missing:
 def _capital_words(kind: str, clause: str) -> list[Constraint] | Missing:
     if not re.search(r"caps|capital|upper|block letters", clause, re.I) or re.search(r"lower[\s-]?case", clause, re.I):
         return []
-    got = read_counts(clause, NOUNS[kind], None)
+    got = read_counts(clause, type_of(kind).noun, None)
     if not isinstance(got, list):
         return []  # no number: "in all caps" is uppercase, a different kind
     return [CONSTRAINT_TYPES.get(kind)(r, n) for r, n in got]
@@ -290,7 +265,7 @@ _NOT_MARKERS = {"at", "least", "most", "exactly", "than", "of", "with", "in", "t
 
 def read_values(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing | PerPart:
     """The constraints of `kind` this clause states (see the module docstring)."""
-    if kind in NOUNS and kind != "capital_word_frequency":
+    if type_of(kind).noun and kind != "capital_word_frequency":
         return _count_kind(kind, clause)
     if kind == "capital_word_frequency":
         return _capital_words(kind, clause)
