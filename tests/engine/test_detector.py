@@ -124,10 +124,11 @@ def test_a_sure_kind_without_a_value_is_a_notice_and_an_unsure_one_is_silent(fak
 
 def test_unchecked_lists_instructions_of_no_type_but_never_the_task(fake_classifier):
     fake_classifier["Write a poem about the sea."] = {"other": 0.7, "none": 0.3}  # the task, even when it reads as one
-    fake_classifier["Use an AABBA rhyme scheme."] = {"other": 0.95, "none": 0.05}
+    # (an AABBA rhyme scheme was the example until issue 37's language read it into a program)
+    fake_classifier["End every stanza on a hopeful note."] = {"other": 0.95, "none": 0.05}
     fake_classifier["No commas."] = {"no_commas": 0.99, "other": 0.7}
-    got = read_prompt("Write a poem about the sea. Use an AABBA rhyme scheme. No commas.")
-    assert got.unchecked == ["Use an AABBA rhyme scheme."]
+    got = read_prompt("Write a poem about the sea. End every stanza on a hopeful note. No commas.")
+    assert got.unchecked == ["End every stanza on a hopeful note."]
     assert [c.kind for c in got.constraints] == ["no_commas"]
 
 
@@ -199,4 +200,7 @@ def test_prompts_that_ask_for_nothing_get_no_constraints_and_no_unchecked_items(
     assert len(rows) >= 15
     for r in rows:
         got = read_prompt(r["prompt"])
-        assert got.constraints == [] and got.unchecked == [], r["prompt"]
+        # a form the task names ("Write a haiku about ...") is a program of issue 37's language: 3 lines of 5, 7, 5
+        # syllables; this set's gold, which scores the 27 types, leaves it out
+        forms = [c for c in got.constraints if c.kind == "composed" and "form" in c.program]
+        assert [c for c in got.constraints if c not in forms] == [] and got.unchecked == [], r["prompt"]

@@ -1,0 +1,257 @@
+"""Readers of shapes named by a word or a fixed phrase: marks and quotes counted in the response, forms ("a haiku",
+"a sonnet", "in quatrains"), rhyme schemes, openers and endings across units, letter bans, contractions, numbers in
+words or in order, labelled limits ("Headline: five words or fewer"), units that grow or shrink, filtered counts
+("at least 4 words beginning with p")."""
+from __future__ import annotations
+
+import re
+
+from irg.engine.compose.clause import LIMIT, START, _limit, counted, subject
+from irg.engine.compose.filters import Filter
+from irg.engine.compose.measures import Count
+from irg.engine.compose.program import Across, Each, Form, Quant, Rhyme, Rule, Select
+from irg.engine.compose.units import MARKS
+from irg.engine.compose.vocab import MARK, QUALIFIED, REL, inclusive, mark, reader, unit, vacuous
+
+# ---- marks and quotes in the response: "use exactly one colon", "include at least two em dashes" --------------
+@reader("use_n_marks", r"\b(?:use|include|add|put in|have|with|contain)\s+(?:" + REL + r"\s+)?(?P<n>\d+)\s+"
+        r"(?:direct\s+)?(?:" + MARK + r"|(?P<qt>quotes|quotations|quote|quotation)\b)")
+def _use_n_marks(m):
+    after = m.string[m.end():]
+    if re.match(r"\s+(?:in|per|for)\s+(?:each|every|a)\b", after) or QUALIFIED.match(m.string, m.end()):
+        return None  # "2 commas in each sentence": per unit
+    if re.search(r"\b(?:each|every|per)\b", m.string[: m.start()], re.I):
+        return None
+    rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
+    what = "quoted span" if m["qt"] else mark(m["mk"])
+    if what in ("digit", "hashtag"):
+        return None
+    return Rule(Each(), Select("response"), Count(what, rel, n))
+
+
+# ---- forms named by one word -----------------------------------------------------------------------------------
+FORMS = {"haiku": (5, 7, 5), "senryu": (5, 7, 5), "tanka": (5, 7, 5, 7, 7), "cinquain": (2, 4, 6, 8, 2),
+         "nonet": (9, 8, 7, 6, 5, 4, 3, 2, 1), "etheree": tuple(range(1, 11))}
+LINES = {"sonnet": 14}
+STANZAS = {"quatrains": 4, "tercets": 3}
+
+
+@reader("form", r"\b(?:a|an|one|as a|as an|it a|it an)\s+(?:(?:little|short|single|simple|traditional)\s+)?"
+        r"(?P<f>haiku|senryu|tanka|cinquain|nonet|etheree|sonnet)\b(?!\s+(?:stanzas?|sequence|cycle|chain|series))")
+def _form(m):
+    f = m["f"].lower()
+    before = m.string[max(0, m.start() - 40):m.start()]
+    if re.search(r"\b(?:not|n't|never|instead of|rather than|like|about|than)\s+(?:\w+\s+){0,2}$", before, re.I):
+        return None  # "not a haiku", "a poem like a haiku", "write about a sonnet"
+    if f in LINES:
+        return Rule(Each(), Select("response"), Count("line", "exactly", LINES[f]))
+    return Form(FORMS[f])
+
+
+@reader("stanza_form", r"\bin\s+(?P<f>quatrains|tercets)\b")
+def _stanza_form(m):
+    return Rule(Each(), Select("paragraph"), Count("line", "exactly", STANZAS[m["f"].lower()]))
+
+
+# ---- across units: "no two lines end with the same word", "each sentence starts with a different letter" --------
+@reader("distinct_across", r"\b(?:no\s+(?:two|2)\s+(?P<u>sentences|lines|paragraphs|bullet points|bullets|items|stanzas)\s+"
+        r"(?:(?:may|can|should|must|will)\s+)?(?P<v>start|begin|end)\s+with\s+the\s+same\s+(?P<w>word|letter)|"
+        r"(?:each|every)\s+(?P<u2>sentence|line|paragraph|bullet point|bullet|item|stanza)\s+" + r"(?:(?:must|should|has "
+        r"to|needs to|will)\s+)?(?P<v2>starts?|begins?|ends?)\s+with\s+a\s+different\s+(?P<w2>word|letter)"
+        r"(?:\s+of\s+the\s+alphabet)?)\b")
+def _distinct_across(m):
+    u = subject(m["u"] or m["u2"])
+    verb, what = (m["v"] or m["v2"]).lower(), (m["w"] or m["w2"]).lower()
+    if verb.startswith("end"):
+        return Across(u, "distinct_last_word") if what == "word" else None
+    return Across(u, "distinct_first_letter" if what == "letter" else "distinct_first_word")
+
+
+# "put every sentence on its own line": each line holds one sentence
+@reader("own_line", r"\b(?:put|write|place|start)\s+(?:each|every)\s+sentence\s+on\s+(?:its\s+own|a\s+separate|a\s+new)\s+"
+        r"line\b")
+def _own_line(m):
+    return Rule(Each(), Select("line"), Count("sentence", "exactly", 1))
+
+
+# "Headline: five words or fewer", "Subject line - under 50 characters"
+@reader("label_limit", START + r"(?P<u>title|headline|subject line)\s*[:–-]\s*" + LIMIT)
+def _label_limit(m):
+    test = _limit(m, False)
+    if test is None or (m["bare"] and not (m["t"] or m["t2"])) or m["single"] or m["oe"]:
+        return None
+    return Rule(Each(), Select(subject(m["u"])), test)
+
+
+# "each paragraph should be longer than the last", "each line shorter than the one above it"
+@reader("growing", r"\b(?:each|every)\s+(?P<u>sentence|line|paragraph|bullet point|bullet|item|stanza|verse)\s+"
+        r"(?:(?:must|should|has to|needs to|will)\s+)?(?:be\s+)?(?P<d>longer|shorter)\s+than\s+(?:the\s+)?"
+        r"(?:last|previous|preceding|(?:one|1)\s+(?:before|above)(?:\s+it)?|(?:sentence|line|paragraph|bullet|item|"
+        r"stanza|verse)\s+(?:before|above)\s+it)(?:\s+(?:one|1|it))?\b")
+def _growing(m):
+    return Across(subject(m["u"]), "more_words" if m["d"].lower() == "longer" else "fewer_words")
+
+
+# ---- letters, contractions, digits: "don't use the letter e", "no contractions", "write numbers out in words" ----
+@reader("letter_ban", r"\b(?:(?:don't|do not|never)\s+use|avoid|without(?:\s+using)?|with\s+no|no)\s+(?:the\s+)?"
+        r"letter\s+['\"‘“]?(?P<x>[a-z])\b['\"’”]?(?:\s+(?:at all|anywhere|even once|whatsoever)|\s+in\s+(?:any|a single)\s+"
+        r"(?P<u>line|sentence|paragraph|stanza|bullet))?")
+def _letter_ban(m):
+    return Rule(Quant("none"), Select(subject(m["u"]) if m["u"] else "word"), Filter("contains", m["x"].lower()))
+
+
+@reader("no_contractions", r"\b(?:no|avoid|without|(?:don't|do not|never)\s+use)\s+(?:any\s+)?contractions\b")
+def _no_contractions(m):
+    return Rule(Quant("none"), Select("word"), Filter("contraction"))
+
+
+@reader("numbers_in_words", r"\b(?:(?:write|spell)\s+(?:out\s+)?(?:all|any|every|the)?\s*numbers?\s+(?:out\s+)?(?:in|as)\s+"
+        r"words|spell\s+out\s+(?:all|any|every)\s+numbers?|use\s+(?:only\s+)?number\s+words)\b")
+def _numbers_in_words(m):
+    return Rule(Each(), Select("response"), Count("digit", "exactly", 0))
+
+
+# "sentences over 30 words are not allowed", "paragraphs longer than 80 words are banned"
+@reader("too_long_refused", START + r"(?P<u>sentences|paragraphs|lines|bullets|bullet points|quotes)\s+(?:over|longer than|"
+        r"more than|of more than|exceeding|with more than)\s+(?P<n>\d+)\s+(?P<v>words|sentences|characters)\s+(?:are|is)\s+"
+        r"(?:not allowed|banned|forbidden|off[- ]limits|not okay|not ok|a no-go)\b")
+def _too_long_refused(m):
+    u, v = subject(m["u"]), counted(m["v"])
+    return None if vacuous(u, v) else Rule(Each(), Select(u), Count(v, "at_most", int(m["n"])))
+
+
+# "Sentences: 3 to 7 words", "Paragraphs - at most 4 sentences"
+@reader("plural_label_limit", START + r"(?P<u>sentences|paragraphs|lines|bullets|bullet points|stanzas)\s*[:–-]\s*" + LIMIT)
+def _plural_label_limit(m):
+    test = _limit(m, False)
+    if test is None or (m["bare"] and not (m["t"] or m["t2"])) or m["single"] or m["oe"] or vacuous(subject(m["u"]), test.unit):
+        return None
+    return Rule(Each(), Select(subject(m["u"])), test)
+
+
+# "never begin two back-to-back sentences with the same word"
+@reader("never_two_same", r"\b(?:never|don't|do not)\s+(?:start|begin|open)\s+(?:any\s+)?(?:two|2)\s+(?P<c>back-to-back\s+|"
+        r"consecutive\s+|adjacent\s+|successive\s+)?(?P<u>sentences|lines|paragraphs|bullet points|bullets|stanzas)\s+"
+        r"(?P<r>in a row\s+)?with\s+the\s+same\s+word\b")
+def _never_two_same(m):
+    return Across(subject(m["u"]), "consecutive_distinct_first_word" if (m["c"] or m["r"]) else "distinct_first_word")
+
+
+# "only words of one syllable", "words of 1 or 2 syllables only", "avoid any word with more than 3 syllables",
+# "nothing over 6 letters"
+@reader("word_size", r"\b(?:(?:use\s+)?only\s+words\s+of\s+(?P<a>" + r"\d+)(?:\s+or\s+(?P<b>\d+))?\s+(?P<v>syllables?|letters?)|"
+        r"words\s+of\s+(?P<a2>\d+)(?:\s+or\s+(?P<b2>\d+))?\s+(?P<v2>syllables?|letters?)\s+only|(?:avoid|no)\s+(?:any\s+)?"
+        r"words?\s+(?:with|of|that ha(?:s|ve))\s+(?:more than|over)\s+(?P<c>\d+)\s+(?P<v3>syllables|letters)|nothing\s+"
+        r"(?:over|longer than|more than)\s+(?P<d>\d+)\s+(?P<v4>letters))\b")
+def _word_size(m):
+    v = unit(m["v"] or m["v2"] or m["v3"] or m["v4"])
+    if m["c"] or m["d"]:
+        return Rule(Quant("none"), Select("word"), Count(v, "at_least", int(m["c"] or m["d"]) + 1))
+    a, b = int(m["a"] or m["a2"]), m["b"] or m["b2"]
+    if b is None:
+        return Rule(Each(), Select("word"), Count(v, "exactly", a))
+    return Rule(Quant("none"), Select("word"), Count(v, "at_least", int(b) + 1)) if a == 1 else None
+
+
+# "the letter x must appear in every paragraph"
+@reader("letter_in_each", r"\bthe\s+letter\s+['\"‘“]?(?P<x>[a-z])\b['\"’”]?\s+(?:must|should|has to|needs to|will)\s+"
+        r"(?:appear|show up|be used)\s+(?:at least once\s+)?in\s+(?:each|every)\s+(?P<u>sentence|line|paragraph|stanza|"
+        r"bullet point|bullet)\b")
+def _letter_in_each(m):
+    return Rule(Each(), Select(subject(m["u"])), Filter("contains", m["x"].lower()))
+
+
+# "don't end your sentences with periods"
+@reader("end_refused", r"\b(?:don't|do not|never)\s+end\s+(?:any\s+|your\s+|the\s+)?(?P<u>sentences|lines|bullets|bullet "
+        r"points|paragraphs)\s+(?:with|in|on)\s+(?:an?\s+)?(?P<mk>periods?|full stops?|exclamation (?:marks?|points?)|"
+        r"question marks?)\b")
+def _end_refused(m):
+    return Rule(Quant("none"), Select(subject(m["u"])), Filter("ends_with", MARKS[mark(m["mk"])]))
+
+
+# "give it a title of at most five words", "use a title between 50 and 60 characters long"
+@reader("title_of", r"\b(?:give\s+it|add|include|use|write|with|put)\s+a\s+(?:title|headline)\s+(?:of\s+|with\s+|that\s+"
+        r"(?:is|has)\s+)?" + LIMIT)
+def _title_of(m):
+    test = _limit(m, False)
+    if test is None or test.unit not in ("word", "character") or m["oe"] or (m["bare"] and not (m["t"] or m["t2"])):
+        return None
+    return Rule(Each(), Select("title"), test)
+
+
+# "each line needs at least 4 words beginning with p", "every sentence must include at least one word of three
+# syllables or more": units counted only where a filter holds
+@reader("each_has_words", r"\b(?:each|every)\s+(?P<u>sentence|line|paragraph|stanza|bullet point|bullet)\s+(?:(?:must|should|"
+        r"has to|needs to|will)\s+)?(?:contain|contains|include|includes|have|has|use|uses|need|needs)\s+(?:" + REL
+        + r"\s+)?(?P<n>\d+)\s+words?\s+(?:(?:that\s+)?(?P<se>start|starting|starts|begin|beginning|begins|end|ending|ends)\s+"
+        r"with\s+(?:the\s+letter\s+|an?\s+)?['\"‘“]?(?P<x>[a-z])\b['\"’”]?|(?:of|with)\s+(?:(?P<r2>at least)\s+)?(?P<k>\d+)\s+"
+        r"(?P<v>letters|syllables)(?P<more>\s+or\s+more)?)")
+def _each_has_words(m):
+    rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
+    if m["x"]:
+        where = Filter("ends_with" if m["se"].lower().startswith("end") else "starts_with", m["x"].lower())
+    elif m["r2"] or m["more"]:
+        where = Count(unit(m["v"]), "at_least", int(m["k"]))
+    else:
+        return None  # "a word of 3 syllables": exactly, or at least? not read
+    if not m["rel"] and n == 1 and re.match(r"1\s", m.string[m.start("n"):]):
+        rel = "at_least"  # "needs one word with ...": at least one
+    return Rule(Each(), Select(subject(m["u"])), Count("word", rel, n, where=where))
+
+
+# ---- the same opener or ending everywhere, no word twice ------------------------------------------------------
+@reader("same_across", r"\b(?:every|each|all(?:\s+the)?)\s+(?P<u>lines?|sentences?|paragraphs?|stanzas?|bullets?|bullet points?)"
+        r"(?:\s+of\s+the\s+(?:poem|piece|response|song))?\s+(?:(?:must|should|has to|have to|need to|needs to|will)\s+)?"
+        r"(?P<v>starts?|begins?|ends?)\s+with\s+the\s+same\s+word\b")
+def _same_across(m):
+    return Across(subject(m["u"]), "same_last_word" if m["v"].lower().startswith("end") else "same_first_word")
+
+
+@reader("no_word_twice", r"\b(?:(?:don't|do not|never)\s+(?:use|repeat)\s+(?:any|a)\s+(?:single\s+)?word\s+(?:more than (?:once|1 times?)|"
+        r"twice|2 times)|no\s+word\s+(?:may|can|should|must)?\s*(?:appear|be used|come up)\s+(?:more than (?:once|1 times?)|"
+        r"twice|2 times))\b")
+def _no_word_twice(m):
+    return Across("word", "distinct_words")
+
+
+# ---- rhyme: "rhyme it AABB", "an ABAB quatrain", "a rhyming couplet", "in rhyming couplets" ------------------
+@reader("rhyme_scheme", r"\b(?:(?:rhyme(?:s|d)?|rhyming)\s+(?:it\s+|scheme\s+(?:of\s+)?|pattern\s+(?:of\s+)?)?(?P<s>[A-Z]{4,8})\b|"
+        r"(?P<s2>[A-Z]{4,8})\s+rhyme(?:\s+scheme)?\b)")
+def _rhyme_scheme(m):
+    scheme = (m["s"] or m["s2"])
+    if re.match(r"[\s,]+[A-Z]{2,}\b", m.string[m.end("s") if m["s"] else m.end("s2"):]):
+        return None  # "ABAB CDCD EFEF GG": a scheme of several groups, not ABAB repeated
+    if not re.fullmatch(r"[A-H]+", scheme) or scheme[0] != "A" or len(set(scheme)) == len(scheme):
+        return None  # "rhyme it SPRING": not a scheme
+    quatrain = re.search(r"\bquatrain\b", m.string, re.I) and len(scheme) == 4
+    return Rhyme(scheme, repeat=not quatrain)
+
+
+@reader("couplet", r"\b(?:a|one|just a|single)\s+rhyming\s+couplet\b|\b(?:in|as|use|write in)\s+rhyming\s+couplets\b")
+def _couplet(m):
+    return Rhyme("AA", repeat=m.group(0).lower().endswith("couplets"))
+
+
+# ---- numbers in order: "give the numbers in increasing order", "sort the figures from highest to lowest" --------
+@reader("numbers_in_order", r"\b(?:give|list|put|sort|order|write|arrange|present)\s+(?:the|all|your)?\s*(?:numbers|figures|"
+        r"values)\s+(?:in\s+(?P<up>increasing|ascending)\s+order|(?:from\s+)?(?P<down>highest to lowest|largest to "
+        r"smallest|biggest to smallest)|(?:from\s+)?(?P<up2>lowest to highest|smallest to largest))\b")
+def _numbers_in_order(m):
+    return Across("number", "non_increasing" if m["down"] else "increasing")
+
+
+# "each paragraph should contain at least one question", "include a quote in every paragraph"
+@reader("question_in_each", r"\b(?:each|every)\s+(?P<u>paragraph|stanza|section)\s+(?:(?:must|should|has to|needs to|will)\s+)?"
+        r"(?:contain|contains|include|includes|have|has|need|needs)\s+(?:at least\s+)?(?:1|one|a)\s+question\b")
+def _question_in_each(m):
+    u = subject(m["u"])
+    return None if u == "section" else Rule(Each(), Select(u), Count("sentence", "at_least", 1,
+                                                                          where=Filter("ends_with", "?")))
+
+
+@reader("quote_in_each", r"\b(?:include|use|put|add|give)\s+(?:at least\s+)?(?:1|one|a)\s+(?:short\s+|direct\s+)?(?:quote|"
+        r"quotation|line of dialogue)(?:\s+from\s+(?:a|one)\s+(?:person|character|source))?\s+in\s+(?:each|every)\s+"
+        r"(?P<u>paragraph|stanza|section|bullet point|bullet)\b")
+def _quote_in_each(m):
+    u = subject(m["u"])
+    return None if u == "section" else Rule(Each(), Select(u), Count("quoted span", "at_least", 1))

@@ -1,0 +1,245 @@
+"""Readers of one shape each: counts per unit, marks, word lengths, how units start and end, letters in units,
+orders across units, line counts. Each is a registered unit (vocab.READERS) with the program it builds."""
+from __future__ import annotations
+
+import re
+
+from irg.engine.compose.filters import Filter
+from irg.engine.compose.measures import Count
+from irg.engine.compose.program import Across, Each, Quant, Rule, Select
+from irg.engine.compose.units import MARKS
+from irg.engine.compose.vocab import (GAP_REFUSES, MARK, MODAL, NO_MODAL, NTH, QUALIFIED, REL, UNIT, inclusive, mark,
+                                      reader, unit, vacuous)
+
+# ---- counts per unit: "every sentence under 12 words", "at most 3 sentences per paragraph" ----------------------
+
+
+@reader("count_in_each", r"\b(?:each|every|all|any)\s+(?P<u>" + UNIT + r")\b(?P<gap>[^.;:]{0,40}?)\b" + REL + r"\s+(?P<n>\d+)\s+"
+        r"(?P<v>" + UNIT + r")\b")
+def _count_in_each(m):
+    u, v = unit(m["u"]), unit(m["v"])
+    if vacuous(u, v) or QUALIFIED.match(m.string, m.end()) or re.search(r"\d", m["gap"]) or GAP_REFUSES.search(m["gap"]):
+        return None  # "at least 8 and at most 12 words": the gap holds another limit (between_in_each reads it)
+    if v == "letter" and re.match(r"\s+['\"‘“]?[a-z]\b", m.string[m.end():], re.I):
+        return None  # "at least one letter z": the letter is named (each_contains_letter reads it)
+    rel, n = inclusive(m["rel"], int(m["n"]))
+    return Rule(Each(), Select(u), Count(v, rel, n))
+
+
+@reader("between_in_each", r"\b(?:each|every|all|any)\s+(?P<u>" + UNIT + r")\b[^.;:\d]{0,40}?\b(?:between\s+(?P<a>\d+)\s+"
+        r"and\s+(?P<b>\d+)|(?:at least|no fewer than|no less than|a minimum of)\s+(?P<c>\d+)\s+and\s+(?:at most|no more than|"
+        r"a maximum of)\s+(?P<d>\d+))\s+(?P<v>" + UNIT + r")\b")
+def _between_in_each(m):
+    u, v = unit(m["u"]), unit(m["v"])
+    lo, hi = int(m["a"] or m["c"]), int(m["b"] or m["d"])
+    if vacuous(u, v) or QUALIFIED.match(m.string, m.end()) or lo > hi or GAP_REFUSES.search(m.group(0)):
+        return None
+    return Rule(Each(), Select(u), Count(v, "between", lo, hi))
+
+
+@reader("count_per", r"(?:\b" + REL + r"\s+)?\b(?P<n>\d+)\s+(?P<v>" + UNIT + r")\s+(?:per|in each|in every|for each|"
+        r"for every)\s+(?P<u>" + UNIT + r")\b")
+def _count_per(m):
+    u, v = unit(m["u"]), unit(m["v"])
+    if vacuous(u, v):
+        return None
+    rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
+    return Rule(Each(), Select(u), Count(v, rel, n))
+
+
+# "no sentence longer than 20 words", "paragraphs must not exceed 60 words", "sentences of 15 words or fewer"
+# the word before a limited unit must leave it every unit of its kind: "the subject line", "the first line", "body
+# paragraphs", "the average sentence" are other units, or a measure the language does not have
+_OPEN = re.compile(r"(?:^|[,(]\s*|\b(?:no|not a single|not one|any|all|the|your|my|our|keep|make|write|and|but|so|"
+                   r"please|pls|that|with|limit|each|every)\s+)$", re.I)
+
+
+@reader("unit_limit", r"\b(?P<neg>no|not a single|not one)?\s*(?:single\s+)?(?P<u>sentences?|paragraphs?|paras?|lines?|"
+        r"bullet points?|bullets?)\b(?P<gap>[^.;:\d]{0,40}?)(?:(?P<over>longer than|more than|over|exceed(?:s|ing)?|go past|"
+        r"run past|past)|" + REL + r"|of)\s+(?P<n>\d+)\s+(?P<v>words|sentences|characters|letters)\b(?P<tail>\s+(?:or "
+        r"(?:fewer|less|under)|(?:max|maximum|tops|at most)\b))?")
+def _unit_limit(m):
+    if not _OPEN.search(m.string[: m.start("u")]):
+        return None
+    u, v, n = unit(m["u"]), unit(m["v"]), int(m["n"])
+    negated = bool(m["neg"]) or bool(re.search(r"\b(?:not|n't|never)\b", m["gap"]))
+    if GAP_REFUSES.search(re.sub(r"\b(?:must|should|shall)\s+not\b|\bn't\b", "", m["gap"])):
+        return None  # "can be over", "need not be under", "should average": only a refusal ("must not") is read
+    if vacuous(u, v) or QUALIFIED.match(m.string, m.end()) or re.search(r"\b(?:each|every|per)\b", m["gap"]):
+        return None  # "each ...": count_in_each reads it
+    if m["over"]:  # a limit said as what is too long: only when it is refused ("no ...", "must not exceed")
+        if not negated:
+            return None
+        return Rule(Each(), Select(u), Count(v, "at_most", n))
+    if m["rel"]:
+        if negated:
+            return None
+        rel, k = inclusive(m["rel"], n)
+        return Rule(Each(), Select(u), Count(v, rel, k))
+    if m["tail"] and not negated:  # "sentences of 15 words or fewer", "12 words max"
+        return Rule(Each(), Select(u), Count(v, "at_most", n))
+    return None
+
+
+@reader("count_max_per", r"\b(?P<n>\d+)\s+(?P<v>words|sentences|characters)\s+(?:max|maximum|tops|or (?:fewer|less))\s+"
+        r"(?:per|in each|for each|a)\s+(?P<u>" + UNIT + r")\b")
+def _count_max_per(m):
+    u, v = unit(m["u"]), unit(m["v"])
+    return None if vacuous(u, v) else Rule(Each(), Select(u), Count(v, "at_most", int(m["n"])))
+
+
+# ---- marks: "don't use semicolons", "at most one comma per sentence" ----------------------------------------------
+@reader("no_marks", r"\b(?:(?:do not|don't|never|please don't)\s+use\s+(?:any\s+)?|use\s+no\s+|(?:no|zero|avoid|without)\s+(?:any\s+)?)"
+        + MARK + r"(?!\s+(?:in|per|for)\s+(?:each|every|a))|\b" + MARK.replace("?P<mk>", "?P<mk2>")
+        + r"\s+(?:are|is)\s+(?:banned|not allowed|forbidden|off[- ]limits)")
+def _no_marks(m):
+    return Rule(Each(), Select("response"), Count(mark(m["mk"] or m["mk2"]), "exactly", 0))
+
+
+@reader("marks_in_each", r"\b(?:each|every)\s+(?P<u>sentence|line|paragraph|bullet(?: point)?)\s+" + MODAL
+        + r"(?:contains?|includes?|uses?|has|have)\s+(?:" + REL + r"\s+)?(?P<n>\d+|an?)\s+" + MARK)
+def _marks_in_each(m):
+    rel, n = (inclusive(m["rel"], int(m["n"])) if m["rel"] and m["n"].isdigit() else
+              ("at_least", 1) if not m["n"].isdigit() else ("exactly", int(m["n"])))
+    return Rule(Each(), Select(unit(m["u"])), Count(mark(m["mk"]), rel, n))
+
+
+# ---- words: length, first and last letters ---------------------------------------------------------------------
+@reader("no_long_words", r"\b(?:no\s+words?\s+" + NO_MODAL + r"(?:is\s+|be\s+|has\s+|have\s+|with\s+|of\s+)?|"
+        r"(?:do not|don't|never)\s+use\s+(?:any\s+)?words\s+(?:that are\s+|of\s+|with\s+)?)(?:longer than|more than|"
+        r"over)\s+(?P<n>\d+)\s+(?:letters|characters)\b")
+def _no_long_words(m):
+    return Rule(Quant("none"), Select("word"), Count("letter", "at_least", int(m["n"]) + 1))
+
+
+@reader("words_starting", r"\b" + REL + r"\s+(?P<n>\d+)\s+words\s+(?:that\s+)?(?:start|starting|begin|beginning)\s+"
+        r"with\s+(?:the\s+letter\s+|an?\s+)?['\"‘“]?(?P<x>[a-z])\b['\"’”]?")
+def _words_starting(m):
+    rel, n = inclusive(m["rel"], int(m["n"]))
+    return Rule(Quant(rel, n), Select("word"), Filter("starts_with", m["x"].lower()))
+
+
+@reader("no_word_ending", r"\b(?:no\s+words?\s+" + NO_MODAL + r"(?:end|ends|ending)|(?:avoid|do not use|don't use|no)\s+"
+        r"(?:any\s+)?words\s+ending)\s+(?:with|in)\s+(?:the\s+letters?\s+)?['\"‘“-]*(?P<x>[a-z]+)\b")
+def _no_word_ending(m):
+    return Rule(Quant("none"), Select("word"), Filter("ends_with", m["x"].lower()))
+
+
+# ---- how units start and end ------------------------------------------------------------------------------------
+@reader("start_with_question", r"\b(?:start|begin|open)\s+(?:each|every)\s+(?P<u>paragraphs?|stanzas?|sections?)\s+"
+        r"with\s+a\s+question\b")
+def _start_with_question(m):
+    u = unit(m["u"])
+    return None if u == "section" else Rule(Each(), Select("sentence", 1, Select(u)), Filter("ends_with", "?"))
+
+
+@reader("start_with_word", r"\b(?:(?:start|begin)\s+(?:each|every)\s+(?P<u>" + UNIT + r")|(?:each|every)\s+(?P<u2>"
+        + UNIT + r")\s+" + MODAL + r"(?:start|begin)s?)\s+with\s+the\s+word\s+['\"‘“]?(?P<w>[a-z][a-z'’-]*)")
+def _start_with_word(m):
+    u = unit(m["u"] or m["u2"])
+    word = m["w"].rstrip("'’-")  # "the word 'I'": the closing quote is not the word's (the filter ignores case)
+    return None if u in ("word", "letter", "character") else Rule(Each(), Select(u), Filter("first_word", word))
+
+
+@reader("end_with_mark", r"\b(?:(?:end|finish|close)\s+(?:each|every)\s+(?P<u>" + UNIT + r")|(?:each|every)\s+(?P<u2>"
+        + UNIT + r")\s+" + MODAL + r"ends?)\s+(?:with|in)\s+(?:a|an)\s+(?P<mk>question mark|exclamation mark|"
+        r"exclamation point|period|full stop)\b")
+def _end_with_mark(m):
+    u = unit(m["u"] or m["u2"])
+    return None if u in ("word", "letter", "character") else Rule(Each(), Select(u), Filter("ends_with", MARKS[mark(m["mk"])]))
+
+
+@reader("nth_is_question", r"\b(?:the\s+)?(?P<nth>first|second|third|fourth|fifth|sixth|last|final)\s+(?P<u>sentence|line|"
+        r"paragraph|bullet(?: point)?|item)\s+" + MODAL + r"(?:be\s+a\s+question|end\s+with\s+a\s+question\s+mark)\b")
+def _nth_is_question(m):
+    return Rule(Each(), Select(unit(m["u"]), NTH[m["nth"].lower()]), Filter("ends_with", "?"))
+
+
+@reader("start_with_case", r"\b(?:(?:start|begin)\s+(?:each|every)\s+(?P<u>" + UNIT + r")|(?:each|every)\s+(?P<u2>"
+        + UNIT + r")\s+" + MODAL + r"(?:start|begin)s?)\s+with\s+an?\s+(?P<c>capital|capitali[sz]ed|upper-?case|"
+        r"lower-?case|small)\s+letter\b")
+def _start_with_case(m):
+    u = unit(m["u"] or m["u2"])
+    lower = m["c"].lower().startswith(("lower", "small"))
+    return None if u in ("letter", "character") else Rule(Each(), Select(u), Filter("starts_lowercase" if lower else "capitalised"))
+
+
+@reader("end_with_question", r"\b(?:end|close|finish)\s+(?:each|every)\s+(?P<u>paragraphs?|stanzas?)\s+with\s+a\s+question\b")
+def _end_with_question(m):
+    return Rule(Each(), Select("sentence", -1, Select(unit(m["u"]))), Filter("ends_with", "?"))
+
+
+@reader("open_or_close_with_question", r"\b(?:(?P<open>begin|start|open)|end|close|finish)\s+(?:the\s+(?:piece|response|"
+        r"answer|text|essay|post|email|story|letter|message)\s+)?with\s+a\s+question\b")
+def _open_or_close_with_question(m):
+    if not re.search(r"(?:^|[,;:(.!?]|\b(?:and|then|please|so|also|always))\s*$", m.string[: m.start()], re.I):
+        return None  # "at most 2 sentences may end with a question": said of other units, not of the piece
+    return Rule(Each(), Select("sentence", 1 if m["open"] else -1), Filter("ends_with", "?"))
+
+
+@reader("share_of_sentences", r"\b(?P<q>at least|at most|no more than)\s+(?P<f>half|a third|one third|a quarter|\d+%)\s+"
+        r"(?:of\s+)?(?:the\s+|your\s+|all\s+)?sentences\s+" + MODAL + r"(?:be\s+(?P<qs>questions)|end\s+(?:with|in)\s+"
+        r"(?P<mk>question marks?|exclamation (?:marks?|points?)|periods?))\b")
+def _share_of_sentences(m):
+    share = {"half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "a quarter": 0.25}.get(m["f"].lower())
+    share = share if share is not None else int(m["f"].rstrip("%")) / 100
+    end = "?" if m["qs"] or m["mk"].lower().startswith("question") else "!" if m["mk"].lower().startswith("excl") else "."
+    kind = "share_at_least" if m["q"].lower() == "at least" else "share_at_most"
+    return Rule(Quant(kind, round(share, 4)), Select("sentence"), Filter("ends_with", end))
+
+
+@reader("marks_in_response", r"\b(?:no more than|at most|up to|only)\s+(?P<n>\d+)\s+" + MARK)
+def _marks_in_response(m):
+    if re.search(r"\b(?:each|every|per)\b", m.string[: m.start()], re.I):
+        return None  # "every sentence should have at most 1 comma": marks_in_each reads it
+    return Rule(Each(), Select("response"), Count(mark(m["mk"]), "at_most", int(m["n"])))
+
+
+@reader("different_openers", r"\b(?:start|begin|open)\s+(?:each|every)\s+(?P<u>sentence|line|paragraph)\s+with\s+a\s+"
+        r"different\s+(?P<w>word|letter)\b")
+def _different_openers(m):
+    return Across(unit(m["u"]), "distinct_first_word") if m["w"].lower() == "word" else None
+
+
+# ---- letters in units ---------------------------------------------------------------------------------------------
+@reader("each_contains_letter", r"\b(?:each|every)\s+(?P<u>sentence|line|paragraph|bullet(?: point)?|item)\s+" + MODAL
+        + r"(?:contains?|includes?|uses?|has|have)\s+(?:at least (?:one|1)\s+|the\s+|an?\s+)?letter\s+['\"‘“]?(?P<x>[a-z])\b")
+def _each_contains_letter(m):
+    return Rule(Each(), Select(unit(m["u"])), Filter("contains", m["x"].lower()))
+
+
+@reader("none_contains_letter", r"\bno\s+(?P<u>sentence|line|paragraph|bullet(?: point)?|item|word)\s+" + NO_MODAL
+        + r"(?:contains?|includes?|uses?|has|have)\s+(?:the\s+|an?\s+)?letter\s+['\"‘“]?(?P<x>[a-z])\b")
+def _none_contains_letter(m):
+    return Rule(Quant("none"), Select(unit(m["u"])), Filter("contains", m["x"].lower()))
+
+
+# ---- across units ---------------------------------------------------------------------------------------------------
+@reader("alphabetical", r"\b(?:bullet(?:ed)?\s+(?:points?|list|items?)|list\s+items|items|(?:the\s+)?list)\b[^.;]{0,40}?"
+        r"\balphabetical(?:ly)?\b|\balphabetical(?:ly)?\b[^.;]{0,30}?\b(?:bullet(?:ed)?\s+(?:points?|list)|list\s+items)\b")
+def _alphabetical(m):
+    return None if GAP_REFUSES.search(m.group(0)) else Across("bullet item", "alphabetical")
+
+
+@reader("no_two_start_same", r"\bno\s+(?:two|2)\s+(?P<c>consecutive\s+|adjacent\s+|successive\s+)?(?P<u>sentences|lines|"
+        r"paragraphs|bullet points|items|stanzas)\s+(?P<r>in a row\s+)?" + NO_MODAL + r"(?:start|begin)\s+with\s+the\s+"
+        r"same\s+word\b")
+def _no_two_start_same(m):
+    return Across(unit(m["u"]), "consecutive_distinct_first_word" if (m["c"] or m["r"]) else "distinct_first_word")
+
+
+# ---- the whole response ---------------------------------------------------------------------------------------------
+@reader("units_of", r"\b(?P<u>stanzas|paragraphs|verses)\s+of\s+(?:" + REL + r"\s+)?(?P<n>\d+)\s+(?P<v>lines|sentences)\b")
+def _units_of(m):
+    rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
+    u = {"verses": "paragraph"}.get(m["u"].lower(), unit(m["u"]))
+    return Rule(Each(), Select(u), Count(unit(m["v"]), rel, n))
+
+
+@reader("line_count", r"\b(?:in|of|with|use|write|has|have)\s+(?:" + REL + r"\s+)?(?P<n>\d+)\s+lines\b(?!\s+(?:per|in each|"
+        r"for each|each))")
+def _line_count(m):
+    if re.search(r"(?:stanzas?|paragraphs?|verses?|sections?)\s+$", m.string[max(0, m.start() - 12):m.start()], re.I):
+        return None  # "stanzas of 3 lines": each stanza's count (units_of)
+    rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
+    return Rule(Each(), Select("response"), Count("line", rel, n))

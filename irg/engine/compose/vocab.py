@@ -1,0 +1,84 @@
+"""What the program readers share: the relations ("under 12" -> at most 11), the names of units and marks in an
+instruction's words, the registry every reader is a unit of, and the `@reader` decorator that adds one.
+
+    patterns.py   readers of one shape each ("keep every sentence under 12 words", "don't use semicolons")
+    clause.py     the general reader: a subject, a modal, a predicate
+    named.py      shapes named by a word or a fixed phrase (a haiku, a rhyme scheme, a letter ban, an order)
+    reader.py     `read`: every reader over a clause, and the guards that make it read nothing rather than guess
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from irg.engine.compose.program import Across, Form, Rhyme, Rule
+from irg.engine.constraints.text import _REL, _REL_MAP
+from irg.engine.registry import Registry
+
+Program = Rule | Across | Form | Rhyme
+REL = _REL[:-1] + r"|max(?:imum)?\.?|min(?:imum)?\.?)"  # the types' relations, and "max 42 characters per line"
+RELS = {**_REL_MAP, **{w: "at_most" for w in ("max", "max.", "maximum", "maximum.")},
+        **{w: "at_least" for w in ("min", "min.", "minimum", "minimum.")}}
+# what follows a counted unit and narrows it ("1 word starting with a capital", "a word of 3 syllables"): not read
+QUALIFIED = re.compile(r"\s+(?:that|which|who|starting|beginning|ending|with|of|containing|in\s+(?:capital|bold|italic))\b",
+                       re.I)
+READERS: Registry = Registry("program reader")
+UNIT = (r"(?:bullet[- ]?points?|bullet items?|bullets?|list items?|items?|points?|sentences?|paragraphs?|paras?|stanzas?|lines?|"
+        r"words?|letters?|characters?|quotes?|quotations?)")
+MARK = (r"(?P<mk>commas?|semicolons?|colons?|exclamation (?:marks?|points?)|question marks?|em[- ]?dash(?:es)?|"
+        r"parenthes[ie]s|brackets|quotation marks|quote marks|ellips[ie]s|hashtags?|digits|numerals)")
+UNIT_NAMES = {"bullet": "bullet item", "bullet point": "bullet item", "bullet-point": "bullet item",
+              "bulletpoint": "bullet item", "list item": "bullet item", "item": "bullet item", "point": "bullet item",
+              "stanza": "paragraph", "para": "paragraph", "quote": "quoted span", "quotation": "quoted span"}
+MARK_ALIASES = {"full stop": "period", "exclamation point": "exclamation mark", "em-dash": "em dash", "emdash": "em dash", "parenthese":
+              "parenthesis", "parenthesi": "parenthesis", "bracket": "parenthesis", "quote mark": "quotation mark",
+              "ellipse": "ellipsis", "ellipsi": "ellipsis", "numeral": "digit"}
+NTH = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": -1, "final": -1}
+MODAL = r"(?:(?:must|should|has to|have to|needs? to|will|shall)\s+(?:only\s+)?)?"  # never "not", "may", "can"
+NO_MODAL = r"(?:(?:must|should|may|can|will|shall)\s+)?"  # after "no X": "no word may be longer" is still a refusal
+
+
+def unit(word: str) -> str:
+    w = word.lower().rstrip("s") if not word.lower().endswith("ss") else word.lower()
+    return UNIT_NAMES.get(w, w)
+
+
+def mark(word: str) -> str:
+    w = re.sub(r"(?:es|s)$", "", word.lower()) if not word.lower().endswith(("ses", "sis")) else word.lower()
+    w = {"parentheses": "parenthesis", "ellipses": "ellipsis", "ellipsis": "ellipsis"}.get(word.lower(), w)
+    return MARK_ALIASES.get(w, w)
+
+
+def inclusive(rel: str, n: int) -> tuple[str, int]:
+    """'under 12' -> ('at_most', 11), 'more than 20' -> ('at_least', 21): the language holds inclusive limits."""
+    rel = RELS[rel.lower()]
+    return {"less_than": ("at_most", n - 1), "more_than": ("at_least", n + 1)}.get(rel, (rel, n))
+
+
+
+
+@dataclass(frozen=True)
+class Reader:
+    pattern: re.Pattern
+    build: Callable[[re.Match], Program | None]
+
+
+def reader(name: str, pattern: str):
+    def add(build):
+        READERS.register(name, Reader(re.compile(pattern, re.I), build))
+        return build
+    return add
+
+
+def vacuous(u: str, v: str) -> bool:
+    """A count no text can break, or a unit counted in itself or in a smaller one: not read."""
+    order = ["response", "paragraph", "bullet item", "line", "sentence", "word", "letter", "character"]
+    return u == v or (u in order and v in order and order.index(v) <= order.index(u)) or \
+        (u in ("line", "bullet item") and v in ("line", "bullet item", "paragraph"))
+
+
+# inside what a reader matched, between its unit and its limit: a word that turns the limit into a permission, a
+# refusal or an average ("need not be under 12 words", "can be over", "should average under 15", "reverse")
+GAP_REFUSES = re.compile(r"\b(?:not|n't|never|need|needs|can|could|may|might|allowed|average|averages|mean|reverse|"
+                         r"reversed|descending|backwards|z to a)\b", re.I)
