@@ -4,6 +4,9 @@ import json
 
 import pytest
 
+from irg.engine.compose import Form
+from irg.engine.compose.constraint import Composed
+
 from irg.engine.config import RunConfig
 from irg.engine.constraints import detect, extract_all
 from irg.engine.constraints.detect import clauses, read_prompt
@@ -138,7 +141,16 @@ def test_a_broken_detector_costs_nothing_but_itself(fake_classifier, monkeypatch
     monkeypatch.setattr(detect, "classify", boom)
     prompt = "Write a haiku. Use no commas and at least 10 words."
     got = read_prompt(prompt)
-    assert got.constraints == extract_all(prompt) and "detector failed" in got.notices[-1]
+    assert "detector failed" in got.notices[-1]
+    # the patterns still read, and so does the program reader (a haiku: 3 lines of 5, 7 and 5 syllables)
+    assert got.constraints == extract_all(prompt) + [Composed(Form((5, 7, 5)).to_dict())]
+
+
+def test_without_the_detector_the_program_reader_still_reads_what_no_type_reads(monkeypatch):
+    monkeypatch.setattr(detect, "available", lambda: False)
+    got = read_prompt("Write a poem about rain. Start every line with the word Rain. Use no commas.")
+    assert [c.kind for c in got.constraints] == ["no_commas", "composed"]
+    assert got.constraints[1].says() == "each line starts with the word 'Rain'"
 
 
 def test_the_run_record_and_first_event_carry_the_unchecked_list(fake_classifier, backend):

@@ -14,7 +14,8 @@
    key) are listed as `unchecked`, so a class sees where the rules end. The task sentence is not an instruction.
 
 If the embedding model or the classifier is not installed, or IRG_DETECTOR=0, the patterns alone read the prompt
-(`python -m irg.evaluation.phrasings` says so); a detector that fails while reading adds a notice.
+(`python -m irg.evaluation.phrasings` says so), and the program reader reads the clauses they read nothing in; a
+detector that fails while reading adds a notice.
 """
 from __future__ import annotations
 
@@ -256,22 +257,30 @@ def _new(c: Constraint, have: list[Constraint]) -> list[Constraint]:
     return [c]
 
 
+def programs_alone(prompt: str, found: list[Constraint]) -> list[Constraint]:
+    """Without the detector, the program reader still reads: each clause the types' patterns read nothing in, read
+    into programs (issue 37) — the reader is patterns too, and reads nothing rather than guess."""
+    out: list[Constraint] = []
+    for clause in clauses(prompt):
+        if not extract_all(clause) and (programs := read_program(clause)):
+            out += [x for p in programs for x in _new(Composed(p.to_dict()), found + out)]
+    return out
+
+
 def read_prompt(prompt: str, detector: bool = True) -> Reading:
     """Constraints, notices and unchecked instructions for `prompt` (see the module docstring)."""
     found = extract_all(prompt)
     notices = negative_counts(prompt)
-    if not detector:
-        return Reading(found, notices)
-    if not available():
-        return Reading(found, notices)
+    if not detector or not available():
+        return Reading(found + programs_alone(prompt, found), notices)
     parts = clauses(prompt)
     if not parts:
         return Reading(found, notices)
     try:
         probs = classify(parts)
     except Exception as e:  # noqa: BLE001 — a broken model file must not cost the run: the patterns still read
-        return Reading(found, notices + [f"The instruction detector failed ({type(e).__name__}); only the patterns "
-                                         "read this prompt."])
+        return Reading(found + programs_alone(prompt, found), notices + [
+            f"The instruction detector failed ({type(e).__name__}); only the patterns read this prompt."])
     pattern_kinds = {c.kind for c in found}
     unchecked, detected = [], []
     task_seen = False
