@@ -78,13 +78,34 @@ def summarise(items: list[dict], results: list[dict]) -> dict:
     return out
 
 
+def rescore(path: Path, items: list[dict], out: str | None) -> int:
+    saved = json.loads(path.read_text())
+    by = {i["id"]: i for i in items}
+    results = []
+    for r in saved["results"]:
+        debris = degeneration(r["answer"]) or ""
+        met = [not debris and not p.check(r["answer"]) for p in by[r["id"]]["programs"]]
+        results.append({**r, "met": met, "degenerate": bool(debris)})
+    summary = summarise([i for i in items if i["id"] in {r["id"] for r in results}], results)
+    print(json.dumps(summary, indent=1))
+    if out:
+        Path(out).write_text(json.dumps({"summary": summary, "command": saved["command"], "rescored": "python "
+                                         "scripts/compose_quality.py " + " ".join(sys.argv[1:]), "results": results},
+                                        indent=1) + "\n")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--limit", type=int, default=0, help="only the first N prompts (a smoke run)")
+    ap.add_argument("--rescore", help="score the finals saved in this run's JSON again (after a change to the checkers "
+                                      "or the debris guard), without generating")
     args = ap.parse_args()
     items = scored_prompts()[: args.limit or None]
+    if args.rescore:
+        return rescore(Path(args.rescore), items, args.out)
     backend = get_backend("bundled", "llama.cpp")
     jobs = [(it, s) for it in items for s in STRATEGIES]
     from concurrent.futures import ThreadPoolExecutor

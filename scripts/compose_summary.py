@@ -26,7 +26,8 @@ def summary(reading: dict, quality: dict) -> dict:
             "degenerate": {s: q[s]["degenerate"] for s in ("single_pass", "best_of_n", "irg_hybrid")},
             "harm_vs_single_pass": q["harm_vs_single_pass"],
             "commands": ["python scripts/compose_reading.py --out assets/results/compose/reading.json",
-                         quality["command"], "python scripts/compose_summary.py"]}
+                         quality["command"], *([quality["rescored"]] if quality.get("rescored") else []),
+                         "python scripts/compose_summary.py"]}
 
 
 def main() -> int:

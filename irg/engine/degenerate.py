@@ -58,7 +58,7 @@ _ACK = re.compile(
     r"|i can(?: do (?:that|this|it)| help(?: you)?(?: with (?:that|this))?)?"
     r"|i(?:['’]ll| will) (?:do (?:that|this|it|my best)|help(?: you)?)"
     r"|i(?:['’]d| would) be (?:happy|glad) to(?: help(?: you)?)?(?: with (?:that|this))?"
-    r"|(?:what|how)(?: is|['’]s) your (?:request|question)|how can i (?:help|assist)(?: you)?(?: today)?"
+    r"|(?:what|how)(?: is|['’]s) your (?:next )?(?:request|question)|how can i (?:help|assist)(?: you)?(?: today)?"
     r"|what (?:would|do) you (?:like|want)(?: me to (?:do|write))?(?: today)?"
     r"|here (?:is|['’]s) (?:my|the|a) (?:answer|response|rewrite|revised answer)|let me (?:try|help))[.!?:]*", re.I)
 

@@ -163,6 +163,7 @@ def test_llamacpp_is_sent_the_runs_repetition_penalty():
     "the specified requirements.",
     "The smell of freshly baked bread w水平浮起来 as people hurry about their business.",
     "Here is the rewritten response: \"To stay focused while studying, it's\"! This should be \"R\", not \"R\".",
+    "I'm ready to help. What's your next question",
 ])
 def test_a_draft_that_talks_about_itself_as_a_rewrite_or_slides_script_is_debris(text):
     assert degeneration(text)
