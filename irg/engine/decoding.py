@@ -24,9 +24,11 @@ class DecodingConstraints:
     suffix: str = ""  # laid down by the program once the model stops (e.g. "\n\nP.S. ", an end phrase)
     suffix_slot: int = 0  # after the suffix, the model writes one more line of at most this many tokens
     suffix_end: str = ""  # laid down after that line (an end phrase after a P.S.)
-    # no token that continues a word (one that starts with a lowercase letter or a digit): every word is one token.
-    # A grammar that counts words or letters is met by gluing words ("beautifulday") or cutting them ("Photosyn")
-    # when the model may write half a word; with whole words it must end the sentence or pick a shorter word.
+    # no token that continues a word (one that starts with a lowercase letter): every word is one token. A grammar
+    # that counts words or letters is met by gluing words ("beautifulday") or cutting them ("Photosyn") when the
+    # model may write half a word; with whole words it must end the sentence or pick a shorter word. Digits stay (a
+    # number is written digit by digit), and under lowercase-only it is off (a line's first word has no space before
+    # it, so every lowercase start would be banned).
     whole_words: bool = False
 
     def __post_init__(self) -> None:
@@ -62,7 +64,8 @@ class DecodingConstraints:
             suffix=other.suffix or self.suffix,
             suffix_slot=max(self.suffix_slot, other.suffix_slot),
             suffix_end=other.suffix_end or self.suffix_end,
-            whole_words=self.whole_words or other.whole_words,
+            # whole words belong to the grammar that counts words: they go where that grammar goes
+            whole_words=other.whole_words if other.grammar else self.whole_words and not other.grammar,
         )
 
     def to_dict(self) -> dict:
@@ -121,7 +124,7 @@ def banned_token_ids(vocab: list[str], special_ids: set[int], c: DecodingConstra
         if (any(ch in s for ch in chars)
                 or (c.lowercase_only and any(ch.isupper() for ch in s))
                 or (c.uppercase_only and any(ch.islower() for ch in s))
-                or (c.whole_words and s[:1].isascii() and (s[:1].islower() or s[:1].isdigit()))):
+                or (c.whole_words and not c.lowercase_only and s[:1].isascii() and s[:1].islower())):
             out.append(i)
     return out
 

@@ -16,9 +16,10 @@ first `tandem` flagged, 60 it did not) and marked the loops: these rules agree o
 after that reading, so it is no held-out test of them; docs/results/no-debris.md).
 A reply that only acknowledges the request ("Yes, I can do that.") is no answer either (`non_answer`), nor is a draft
 that copies the loop's own revision instructions ("Rewrite your answer to my request: …"; 38 of the committed and
-issue-35 finals did), or talks about itself as a rewrite ("This response meets all the requirements", "(the rule:
-…)": issue 37's runs), nor one whose word slides into another script ("w水平浮起来"); these last rules flag 5 of
-the 5,802 distinct texts committed under assets/results/, all of them rightly.
+issue-35 finals did), or says it meets the requirements ("This response meets all the specified requirements":
+issue 37's runs), nor English whose word slides into another script ("w水平浮起来"; a Japanese or Chinese answer
+mixes scripts by right); these last rules flag 1 of the 5,806 distinct texts committed under assets/results/,
+rightly (the script rule was written on an issue-37 draft that is not among them).
 """
 from __future__ import annotations
 
@@ -65,11 +66,16 @@ _ACK = re.compile(
 
 # The loop's own words to the model (loop.draft_messages), copied into a draft instead of an answer.
 _ECHO = re.compile(r"rewrite your (?:answer|response) to (?:my|this|the|your) request|follow these instructions|"
-                   r"reply with the (?:new )?answer only|here is (?:the|a|my|your) rewritten (?:version|response|answer)|"
-                   r"\(the rule:|this (?:response|answer|rewrite) meets all (?:the )?(?:specified )?requirements|"
-                   r"(?m:^\s*rewrite:)", re.I)
+                   r"reply with the (?:new )?answer only|"
+                   r"this (?:response|answer|rewrite) meets all (?:the )?(?:specified )?requirements", re.I)
 # A word that slides out of its script ("w水平浮起来" in English prose): the model's tokens for another language
 # leaking into a word, never an answer (a text that quotes another language keeps its words apart)
+def _mostly_latin(text: str) -> bool:
+    """Latin letters are 90% or more of the text's letters (a Japanese or Chinese answer mixes scripts by right)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and sum(ch.isascii() for ch in letters) >= 0.9 * len(letters)
+
+
 _SCRIPT_SLIDE = re.compile(r"[A-Za-z][\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,}|[\u3400-\u9fff]{2,}[A-Za-z]")
 _INTERJECTION = re.compile(_YES + r"[.!]*", re.I)
 
@@ -89,7 +95,7 @@ def degeneration(text: str, loops: bool = True) -> str | None:
         return "it only acknowledges the request and answers nothing"
     if loops and (echo := _ECHO.search(t)):
         return f"it copies the loop's instructions to the model ('{echo.group(0)}')"
-    if loops and (slide := _SCRIPT_SLIDE.search(t)):
+    if loops and (slide := _SCRIPT_SLIDE.search(t)) and _mostly_latin(t):
         return f"a word slides into another script ('{slide.group(0)}')"
     lines = [ln.strip() for ln in t.splitlines() if ln.strip()]
     short = sum(len(ln) <= 2 for ln in lines)

@@ -197,6 +197,8 @@ class LetGo:
         cur = getattr(dc, self.field)
         if isinstance(cur, list):
             return replace(dc, **{self.field: [x for x in cur if x != self.value]})
+        if self.field == "grammar":  # whole words were for the grammar that counts words: they go with it
+            return replace(dc, grammar="", whole_words=False)
         return replace(dc, **{self.field: type(cur)()})
 
 

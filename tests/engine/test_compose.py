@@ -3,7 +3,7 @@ themselves in plain words and round-trip through their dict form. Texts written 
 sets in assets/trials/compose/."""
 import pytest
 
-from irg.engine.compose import Across, Count, Each, Filter, Quant, Rule, Select, program_from_dict
+from irg.engine.compose import Across, Count, Each, Filter, Form, Quant, Rule, Select, program_from_dict
 from irg.engine.errors import ConfigError
 
 POEM = "Bright stars above.\nBirds sing at dawn.\nBlue waves break slowly.\n\nQuiet night falls.\nQuiet night ends."
@@ -128,6 +128,8 @@ READ = [  # (an instruction no type reads, what it is read as)
     ("Include a quote in every paragraph.", "each paragraph contains at least 1 quoted span"),
     ("A rhyming couplet about tea.", "the response has exactly 2 lines rhyming AA (line 1 with line 2)"),
     ("Each line should not end with a period.", "no line ends with a period"),  # once read the wrong way round
+    ("3 sentences per paragraph at most.", "each paragraph has at most 3 sentences"),
+    ("Each paragraph should have between two and four sentences.", "each paragraph has between 2 and 4 sentences"),
 ]
 NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the language does not have
     "Each sentence must be at least 8 and at most 12 words, with one word of three syllables.",
@@ -158,6 +160,24 @@ NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the 
     "Rhyme it with SPRING in mind.",  # capitals that are not a scheme
     "Use the rhyme scheme ABAB CDCD EFEF GG.",  # not ABAB repeated
     "Every line should have at least one word of 3 syllables.",  # exactly 3, or at least 3? not read
+    # the second review's wordings, once read wrong or in part: a refusal inside a word, a gap holding an exception
+    # or a second instruction, a permission or a hedge, an estimate, a contradiction, a scope, the past
+    "Don't write a haiku.",
+    "Don't use more than 2 commas.",
+    "Sentences needn't be under 12 words.",
+    "Paragraphs shouldn't contain exactly 3 sentences.",
+    "Each line, except the first, has at most 5 words.",
+    "Each sentence must end with a period and have at least 6 words.",
+    "Feel free to use more than 3 semicolons.",
+    "Keep every sentence under 12 words where possible.",
+    "About 10 words per line.",
+    "Each sentence must have 5 words that start with a vowel.",
+    "Write a sonnet with 12 lines.",
+    "Use no more than 3 hashtags per tweet.",
+    "Every sentence had at most 10 words.",
+    "At least 150% of the sentences must be questions.",
+    "At least 3 words in each sentence must start with the letter t.",
+    "The title should not be in all caps.",
 ]
 
 
@@ -230,7 +250,7 @@ def _admits(gbnf: str, text: str) -> bool:
 GRAMMARS = [  # (an instruction, a text that meets it, a text that breaks it)
     ("Keep every sentence under eight words.", "Rain falls on the town. People hurry home, wet and cold.",
      "Rain falls softly on the quiet little town this afternoon."),
-    ("No word may be longer than six letters.", "The cat sat on a warm mat, 3 times.", "Photosynthesis is neat."),
+    ("No word may be longer than six letters.", "The cat sat on a warm mat, at noon.", "Photosynthesis is neat."),
     ("Lines must be between 2 and 4 words.", "Blue waves break.\nGulls cry, wheel, dive", "Blue.\nGulls cry"),
     ("Each paragraph should have 2 to 3 sentences.", "One. Two.\n\nThree. Four. Five.", "One.\n\nTwo. Three."),
     ("Write a haiku about rain.", "rain on the tin roof\nthe gutters sing all night long\nmorning, puddles shine",
@@ -328,5 +348,25 @@ def test_a_grammar_that_counts_words_writes_whole_words_and_the_mask_bans_word_p
     assert decoding(read("No word may be longer than six letters.")[0]).whole_words
     assert not decoding(read("Write a haiku about rain.")[0]).whole_words  # lines, not words
     vocab = [" day", "day", "Day", "'s", ".", "3", " 3", "<eos>"]
-    assert banned_token_ids(vocab, {7}, DecodingConstraints(whole_words=True)) == [1, 5]
-    assert DecodingConstraints().merge(DecodingConstraints(whole_words=True)).whole_words
+    assert banned_token_ids(vocab, {7}, DecodingConstraints(grammar="g", whole_words=True)) == [1]  # digits stay
+    assert banned_token_ids(vocab, {7}, DecodingConstraints(grammar="g", whole_words=True, lowercase_only=True)) \
+        == [2]  # (the capital is banned by lowercase-only; whole words are off under it)
+    # whole words go where the grammar that counts words goes: kept with it, dropped when another grammar replaces
+    # it or the grammar is let go
+    ww = DecodingConstraints(grammar="g", whole_words=True)
+    assert DecodingConstraints().merge(ww).whole_words and ww.merge(DecodingConstraints(banned_chars=[";"])).whole_words
+    assert not ww.merge(DecodingConstraints(grammar="other")).whole_words
+    from irg.engine.feasible import LetGo
+    assert not LetGo("grammar").apply(ww).whole_words
+
+
+def test_grammars_for_one_unit_and_parities_are_valid_or_absent():
+    from irg.engine.compose.enforce import decoding
+    from irg.engine.feasible import search
+
+    for program in (Rule(Each(), Select("line"), Count("word", "exactly", 1)),
+                    Rule(Each(), Select("paragraph"), Count("sentence", "exactly", 1)),
+                    Rule(Each(), Select("response"), Count("line", "exactly", 1)), Form((5,))):
+        found = search(decoding(program).grammar)
+        assert found.found, (program, found.reason)
+    assert decoding(Rule(Each(), Select("paragraph"), Count("sentence", "even", 0))) is None

@@ -162,13 +162,19 @@ def test_llamacpp_is_sent_the_runs_repetition_penalty():
     "In this world, every moment holds a story.\nRewrite: \"The universe is full of stories.\"\nThis response meets all "
     "the specified requirements.",
     "The smell of freshly baked bread w水平浮起来 as people hurry about their business.",
-    "Here is the rewritten response: \"To stay focused while studying, it's\"! This should be \"R\", not \"R\".",
     "I'm ready to help. What's your next question",
 ])
-def test_a_draft_that_talks_about_itself_as_a_rewrite_or_slides_script_is_debris(text):
+def test_a_draft_that_says_it_meets_the_requirements_or_slides_script_is_debris(text):
     assert degeneration(text)
 
 
-def test_other_scripts_kept_apart_and_the_word_rewrite_in_prose_are_not_debris():
-    assert degeneration("The Chinese word for water is 水 (shuǐ), and for fire it is 火 (huǒ).") is None
-    assert degeneration("Good writers rewrite their drafts many times before they are happy with them.") is None
+@pytest.mark.parametrize("text", [
+    "The Chinese word for water is 水 (shuǐ), and for fire it is 火 (huǒ).",
+    "Good writers rewrite their drafts many times before they are happy with them.",
+    "Here is the rewritten version of your paragraph: John kicked the ball across the yard.",  # asked to rewrite
+    "Original: The ball was kicked by John.\nRewrite: John kicked the ball.",
+    "私はiPhoneを使っています。毎日写真を撮ります。",  # Japanese mixes scripts by right
+    "Remember the spelling rule (the rule: i before e except after c) when you write 'believe'.",
+])
+def test_rewrites_asked_for_and_other_scripts_are_not_debris(text):
+    assert degeneration(text) is None

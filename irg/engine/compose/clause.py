@@ -143,6 +143,8 @@ def _quant(m: re.Match, sel: Select, refused_verb: bool) -> tuple[Quant, bool] |
     det = (m["det"] or "").lower()
     if (m["lead"] or "").lower() in ("use", "include", "write", "have") and not m["qn"]:
         return None  # "use sentences that ...": only "use at least 3 sentences that ..." says how many
+    if (m["share"] or m["qn"]) and sel.within is not None:
+        return None  # "at least 3 words in each sentence ...": a count in each unit, not over the whole text
     if m["share"]:
         if refused_verb or m["lead"] or sel.nth is not None or not m["u"].lower().endswith("s"):
             return None
@@ -203,11 +205,12 @@ def _clause_limit(m):
         + SUBJECT_UNIT + r"))?\s+(?:to|at)\s+" + LIMIT)
 def _keep_to(m):
     sel = _select(m)
-    if sel is None or QUALIFIED.match(m.string, m.end()) or m["t"] or m["t2"]:
+    if sel is None or QUALIFIED.match(m.string, m.end()) or m["rel"] and (m["t"] or m["t2"]):
         return None
     v = counted(m["v"])
-    if m["oe"]:
-        return None
+    if m["oe"] or (m["t"] or "").lower() in ("more", "longer", "over") or (m["t2"] or "").lower() in ("minimum",
+                                                                                                     "at least"):
+        return None  # "keep every line to 7 words or more": not a limit to keep to
     if m["a"] or m["c"]:
         lo, hi = int(m["a"] or m["c"]), int(m["b"] or m["d"])
         test = Count(v, "between", lo, hi) if lo < hi else None
@@ -257,7 +260,7 @@ ENDS = (r"(?:end|ends|finish|finishes|close|closes)\s+(?:with|in|on)\s+(?:(?:a|a
 CONTAINS = (r"(?:contain|contains|include|includes|mention|mentions|use|uses|have|has|feature|features)\s+"
             r"(?:(?:at least (?:1|one)|a|an|some)\s+)?(?:(?P<num>number|numeral|figure|digit)|(?P<qt>quote|quotation|"
             r"direct quote)|the\s+letter\s+['\"‘“]?(?P<lx>[a-z])\b['\"’”]?|the\s+word\s+" + QUOTED.replace("?P<q>", "?P<cw>")
-            + r")\b")
+            + r")(?!\w)")
 SHAPE = (r"(?:be|is|are)\s+(?:(?P<qs>a question|questions)|(?P<caps>in all caps|in all capitals|all caps|in "
          r"capital letters|in uppercase|uppercase)|(?P<low>in lowercase|lowercase|all lowercase)|(?P<pal>a "
          r"palindrome|palindromes|palindromic)|" + QUOTED.replace("?P<q>", "?P<is>") + r")")
@@ -284,8 +287,8 @@ def _clause_shape(m):
         return None
     if not refused:
         return Rule(quant, sel, test)
-    if sel.nth is not None or isinstance(test, Count) or m["lead"]:
-        return None  # "the first sentence must not start with ...", "don't let": not read
+    if sel.nth is not None or isinstance(test, Count) or m["lead"] or UNITS.get(sel.unit).single:
+        return None  # "the first sentence must not start with ...", "the title should not be ...", "don't let"
     return Rule(Quant("none"), sel, test)
 
 

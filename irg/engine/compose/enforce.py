@@ -31,27 +31,34 @@ from irg.engine.decoding import DecodingConstraints
 # stanzas of 4 lines, or 14 lines, the 135M model writes its instructions back as verse ("Rewrite your answer...").
 MAX_FORCED_LINES = 6
 MAX_SPLIT = 12  # paragraphs or sentences a grammar allows after the first (a draft is 256 tokens)
-LINE = "[^\\n]{1,160}"
+LINE = "[ \\t]{0,8} [^\\n \\t] [^\\n]{0,160}"  # a line holds something other than spaces (else the checker has no line)
+NL = '"\\n"'  # a line break, as a GBNF literal
 # a word as the checker counts one: letters after the first in lowercase (no "beautifulBut"), an apostrophe ending
 # ("don't", "town's"), a bracket around it (no quotation marks: the grammar cannot pair them, and a lone one
 # before the full stop was what the model wrote: "where it'd"!")
 WORD = '"("? [A-Za-z0-9] [a-z0-9]* ("\'" [a-z]+)? ")"?'
 FIRST = '"("? [A-Z] [a-z0-9]* ("\'" [a-z]+)? ")"?'
 GAP = "[,;:]? \" \""  # between two words: a space, maybe after a comma (never before the full stop)
-OPEN = "[\"'(]? [A-Za-z0-9]"  # a sentence opens on a word: the checker counts no sentence without one
+OPEN = "[\"'(]? [A-Za-z]"  # a sentence opens on a word (not on "1.", which the checker reads as a list marker)
 FREE_SENTENCE = OPEN + " [^\\n.!?]{0,240} [.!?]"
 
 
-def _bounds(test: Count) -> tuple[int, int | None]:
-    """(least, most) a Count allows; most None = no bound."""
+def _bounds(test: Count) -> tuple[int, int | None] | None:
+    """(least, most) a Count allows; most None = no bound; None for a parity (odd, even), which no grammar here
+    counts."""
     return {"at_most": (1, test.n), "at_least": (test.n, None), "exactly": (test.n, test.n),
-            "between": (test.n, test.m)}[test.rel]
+            "between": (test.n, test.m)}.get(test.rel)
 
 
-def _repeat(rule: str, lo: int, hi: int | None) -> str:
-    """`rule` lo..hi times, as GBNF (hi None: no bound)."""
-    hi_s = "" if hi is None else str(hi)
-    return f"{rule}{{{lo},{hi_s}}}" if (lo, hi) != (1, 1) else rule
+def _more(rule: str, sep: str, lo: int, hi: int | None) -> str:
+    """`rule`, then lo-1 .. hi-1 more of (`sep` `rule`), as GBNF: "word (gap word){2,5}"; a repeat of {0,0} is not
+    written (llguidance refuses it)."""
+    a, b = max(0, lo - 1), None if hi is None else max(0, hi - 1)
+    if b == 0:
+        return rule
+    return f"{rule} ({sep} {rule}){{{a},{'' if b is None else b}}}"
+
+
 
 
 def _paragraphs(para: str, rules: str) -> str:
@@ -61,43 +68,48 @@ def _paragraphs(para: str, rules: str) -> str:
 def grammar(program) -> str:
     """The GBNF that makes a text meet `program` by construction ("" if no grammar here does)."""
     if isinstance(program, Form):
-        return f'root ::= line ("\\n" line){{{len(program.counts) - 1}}}\nline ::= {LINE}\n' \
+        n = len(program.counts)
+        return f'root ::= {_more("line", NL, n, n)}\nline ::= {LINE}\n' \
             if program.unit == "line" and len(program.counts) <= MAX_FORCED_LINES else ""
     if not isinstance(program, Rule):
         return ""
     q, s, t = program.quant, program.select, program.test
-    if isinstance(t, Count) and q.kind == "each" and s.nth is None and s.within is None:
+    if isinstance(t, Count) and q.kind == "each" and s.nth is None and s.within is None and t.where is None:
+        if _bounds(t) is None:
+            return ""
         lo, hi = _bounds(t)
         if hi is not None and hi > 200 or lo > 200 or (hi is not None and hi < max(lo, 1)):
             return ""
         if s.unit == "sentence" and t.unit == "word":
             # a sentence opens on a capital: forced to end, the model starts a new sentence rather than carrying
             # the old one on after the full stop ("a beautiful. day, and the air ...")
-            words = f'first (gap word){{{max(0, lo - 1)},{"" if hi is None else max(0, hi - 1)}}}'
+            words = _more("first", "gap", lo, hi).replace("(gap first)", "(gap word)")
             return _paragraphs(f'sent (" " sent){{0,{MAX_SPLIT}}}', f"sent ::= {words} [.!?]\nword ::= {WORD}\n"
                                                                     f"first ::= {FIRST}\ngap ::= {GAP}\n")
         if s.unit == "paragraph" and t.unit == "sentence":
-            sents = f'sent (" " sent){{{max(0, lo - 1)},{"" if hi is None else max(0, hi - 1)}}}'
+            sents = _more("sent", '" "', lo, hi)
             return _paragraphs(sents, f"sent ::= {FREE_SENTENCE}\n")
         if s.unit == "line" and t.unit == "word":
-            words = f'word (gap word){{{max(0, lo - 1)},{"" if hi is None else max(0, hi - 1)}}} [.!?,]?'
+            words = _more("word", "gap", lo, hi) + " [.!?,]?"
             return f'root ::= line ("\\n" line){{0,{MAX_SPLIT * 2}}}\nline ::= {words}\nword ::= {WORD}\ngap ::= {GAP}\n'
         if s.unit == "response" and t.unit == "line" and hi is not None and lo <= MAX_FORCED_LINES:
-            return f'root ::= line ("\\n" line){{{max(0, lo - 1)},{max(0, hi - 1)}}}\nline ::= {LINE}\n'
+            return f'root ::= {_more("line", NL, lo, hi)}\nline ::= {LINE}\n'
         return ""
     if isinstance(t, Count) and q.kind == "none" and s.unit == "word" and t.unit == "letter" and t.rel == "at_least" \
             and 1 <= t.n - 1 <= 40:
         # no run of letters longer than n-1: words of at most n-1 letters between anything that is not a letter
-        return f"root ::= sep? (wd sep)* wd?\nwd ::= [A-Za-z]{{1,{t.n - 1}}}\nsep ::= [^A-Za-z'’-]+\n"
+        # (digits, accented letters, ' and - would join a word the checker counts as one: they are not written)
+        return f"root ::= sep? (wd sep)* wd?\nwd ::= [A-Za-z]{{1,{t.n - 1}}}\nsep ::= [^A-Za-z0-9À-ÿ'’-]+\n"
     if isinstance(t, Filter) and q.kind == "each" and s.within is None and s.nth is None and t.name == "first_word" \
             and re.fullmatch(r"[A-Za-z][A-Za-z'-]*", str(t.arg)):
-        word = json.dumps(str(t.arg).capitalize() + " ")
+        word = json.dumps(str(t.arg).capitalize())  # then a space or a mark: "Home, sweet home"
         if s.unit == "line":
-            return f'root ::= line ("\\n" line){{0,{MAX_SPLIT * 2}}}\nline ::= {word} [^\\n]{{1,160}}\n'
+            return f'root ::= line ("\\n" line){{0,{MAX_SPLIT * 2}}}\nline ::= {word} [^A-Za-z0-9\\n] [^\\n]{{0,160}}\n'
         if s.unit == "sentence":
-            return _paragraphs(f'sent (" " sent){{0,{MAX_SPLIT}}}', f"sent ::= {word} {FREE_SENTENCE}\n")
+            return _paragraphs(f'sent (" " sent){{0,{MAX_SPLIT}}}',
+                               f"sent ::= {word} [^A-Za-z0-9\\n.!?] [^\\n.!?]{{0,240}} [.!?]\n")
         if s.unit == "paragraph":
-            return _paragraphs(f"{word} [^\\n]{{1,600}}", "")
+            return _paragraphs(f"{word} [^A-Za-z0-9\\n] [^\\n]{{0,600}}", "")
     if isinstance(t, Filter) and t.name == "ends_with" and t.arg == "?" and q.kind == "each" and s.unit == "sentence" \
             and s.nth == 1 and s.within == Select("paragraph"):
         return _paragraphs(f'{OPEN} [^\\n.!?]{{0,240}} "?" (" " sent){{0,{MAX_SPLIT}}}', f"sent ::= {FREE_SENTENCE}\n")

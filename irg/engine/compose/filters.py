@@ -102,6 +102,8 @@ class Filter:
 
     def __post_init__(self) -> None:
         FILTERS.get(self.name)  # an unknown filter is a ConfigError with the known ones listed
+        if "{arg}" in FILTERS.get(self.name).words and self.arg in (None, "", ()):
+            raise ValueError(f"The filter '{self.name}' needs an argument (arg).")
 
     def holds(self, text: str) -> bool:
         return bool(FILTERS.get(self.name).test(text, self.arg))

@@ -184,7 +184,7 @@ def _title_of(m):
 @reader("each_has_words", r"\b(?:each|every)\s+(?P<u>sentence|line|paragraph|stanza|bullet point|bullet)\s+(?:(?:must|should|"
         r"has to|needs to|will)\s+)?(?:contain|contains|include|includes|have|has|use|uses|need|needs)\s+(?:" + REL
         + r"\s+)?(?P<n>\d+)\s+words?\s+(?:(?:that\s+)?(?P<se>start|starting|starts|begin|beginning|begins|end|ending|ends)\s+"
-        r"with\s+(?:the\s+letter\s+|an?\s+)?['\"‘“]?(?P<x>[a-z])\b['\"’”]?|(?:of|with)\s+(?:(?P<r2>at least)\s+)?(?P<k>\d+)\s+"
+        r"with\s+(?:the\s+letter\s+|an?\s+)?['\"‘“]?(?P<x>[a-z])\b(?!(?<=\ba)\s+[a-z])['\"’”]?|(?:of|with)\s+(?:(?P<r2>at least)\s+)?(?P<k>\d+)\s+"
         r"(?P<v>letters|syllables)(?P<more>\s+or\s+more)?)")
 def _each_has_words(m):
     rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))

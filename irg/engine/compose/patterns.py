@@ -8,8 +8,8 @@ from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Across, Each, Quant, Rule, Select
 from irg.engine.compose.units import MARKS
-from irg.engine.compose.vocab import (GAP_REFUSES, MARK, MODAL, NO_MODAL, NTH, QUALIFIED, REL, UNIT, inclusive, mark,
-                                      reader, unit, vacuous)
+from irg.engine.compose.vocab import (GAP_REFUSES, MARK, MODAL, NO_MODAL, NTH, QUALIFIED, REL, UNIT, gap_ok, inclusive,
+                                      mark, reader, unit, vacuous)
 
 # ---- counts per unit: "every sentence under 12 words", "at most 3 sentences per paragraph" ----------------------
 
@@ -18,7 +18,8 @@ from irg.engine.compose.vocab import (GAP_REFUSES, MARK, MODAL, NO_MODAL, NTH, Q
         r"(?P<v>" + UNIT + r")\b")
 def _count_in_each(m):
     u, v = unit(m["u"]), unit(m["v"])
-    if vacuous(u, v) or QUALIFIED.match(m.string, m.end()) or re.search(r"\d", m["gap"]) or GAP_REFUSES.search(m["gap"]):
+    if vacuous(u, v) or QUALIFIED.match(m.string, m.end()) or re.search(r"\d", m["gap"]) or GAP_REFUSES.search(m["gap"]) \
+            or not gap_ok(m["gap"]):
         return None  # "at least 8 and at most 12 words": the gap holds another limit (between_in_each reads it)
     if v == "letter" and re.match(r"\s+['\"‘“]?[a-z]\b", m.string[m.end():], re.I):
         return None  # "at least one letter z": the letter is named (each_contains_letter reads it)
@@ -32,7 +33,10 @@ def _count_in_each(m):
 def _between_in_each(m):
     u, v = unit(m["u"]), unit(m["v"])
     lo, hi = int(m["a"] or m["c"]), int(m["b"] or m["d"])
-    if vacuous(u, v) or QUALIFIED.match(m.string, m.end()) or lo > hi or GAP_REFUSES.search(m.group(0)):
+    gap = m.string[m.end("u"):m.start("v")]
+    if vacuous(u, v) or QUALIFIED.match(m.string, m.end()) or lo > hi or GAP_REFUSES.search(m.group(0)) \
+            or not gap_ok(re.sub(r"between|and|at least|at most|no (?:more|fewer|less) than|a (?:minimum|maximum) of|\d+",
+                                 "", gap)):
         return None
     return Rule(Each(), Select(u), Count(v, "between", lo, hi))
 
@@ -44,6 +48,12 @@ def _count_per(m):
     if vacuous(u, v):
         return None
     rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
+    after = re.match(r"\s*,?\s*(?P<most>at most|at the most|max(?:imum)?|tops|or (?:fewer|less))|\s*,?\s*(?P<least>at least|"
+                     r"min(?:imum)?|or more)", m.string[m.end():], re.I)
+    if after:  # "3 sentences per paragraph at most": the limit comes after
+        if m["rel"]:
+            return None
+        rel = "at_most" if after["most"] else "at_least"
     return Rule(Each(), Select(u), Count(v, rel, n))
 
 
@@ -65,7 +75,8 @@ def _unit_limit(m):
     negated = bool(m["neg"]) or bool(re.search(r"\b(?:not|n't|never)\b", m["gap"]))
     if GAP_REFUSES.search(re.sub(r"\b(?:must|should|shall)\s+not\b|\bn't\b", "", m["gap"])):
         return None  # "can be over", "need not be under", "should average": only a refusal ("must not") is read
-    if vacuous(u, v) or QUALIFIED.match(m.string, m.end()) or re.search(r"\b(?:each|every|per)\b", m["gap"]):
+    if vacuous(u, v) or QUALIFIED.match(m.string, m.end()) or re.search(r"\b(?:each|every|per)\b", m["gap"]) \
+            or not gap_ok(m["gap"]):
         return None  # "each ...": count_in_each reads it
     if m["over"]:  # a limit said as what is too long: only when it is refused ("no ...", "must not exceed")
         if not negated:
@@ -113,7 +124,7 @@ def _no_long_words(m):
 
 
 @reader("words_starting", r"\b" + REL + r"\s+(?P<n>\d+)\s+words\s+(?:that\s+)?(?:start|starting|begin|beginning)\s+"
-        r"with\s+(?:the\s+letter\s+|an?\s+)?['\"‘“]?(?P<x>[a-z])\b['\"’”]?")
+        r"with\s+(?:the\s+letter\s+|an?\s+)?['\"‘“]?(?P<x>[a-z])\b(?!(?<=\ba)\s+[a-z])['\"’”]?")
 def _words_starting(m):
     rel, n = inclusive(m["rel"], int(m["n"]))
     return Rule(Quant(rel, n), Select("word"), Filter("starts_with", m["x"].lower()))

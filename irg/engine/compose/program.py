@@ -237,6 +237,9 @@ class Across:
     def __post_init__(self) -> None:
         UNITS.get(self.unit)
         ACROSS.get(self.kind)
+        if (self.kind in ("increasing", "non_increasing")) != (self.unit == "number"):
+            raise ValueError(f"'{self.kind}' is an order of numbers; '{self.unit}' units are not numbers"
+                             if self.unit != "number" else f"numbers are ordered, not '{self.kind}'")
 
     def check(self, text: str) -> list[str]:
         return ACROSS.get(self.kind).holds(split(self.unit, text), self.unit)
@@ -266,9 +269,21 @@ def rime(word: str) -> str:
     return (m.group(0) + ("e" if silent else "")) if m else w
 
 
+WEAK = re.compile(r"(?:er|or|ee|en|on|al|le|ing|ed|es|est|ly)$")  # unstressed endings: water / mother do not rhyme
+
+
 def rhymes(a: str, b: str) -> bool:
+    """Two different words ending on the same sound (a word does not rhyme with itself); where the ending is an
+    unstressed one (-er, -y, -ing), the syllable before it must sound alike too."""
+    a, b = re.sub(r"[^a-z]", "", a.lower()), re.sub(r"[^a-z]", "", b.lower())
+    if not a or not b or a == b:
+        return False
     ra, rb = rime(a), rime(b)
-    return bool(ra) and (ra == rb or a.lower() != b.lower() and ra[-3:] == rb[-3:] and len(ra) >= 3)
+    if ra != rb and not (ra[-3:] == rb[-3:] and len(ra) >= 3):
+        return False
+    if WEAK.search(ra) and syllables(a) > 1 and syllables(b) > 1:
+        return rime(a[: -len(ra)]) == rime(b[: -len(rb)])
+    return True
 
 
 @dataclass(frozen=True)

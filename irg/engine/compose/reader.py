@@ -23,18 +23,30 @@ from irg.engine.constraints.text import normalize_numbers
 def possible(program: Program) -> bool:
     """A limit some text can meet and that asks for something: "under 0 words", "in 0 lines" are not read ("no
     semicolons", a mark counted 0 times, is)."""
+    quant = getattr(program, "quant", None)
+    if quant is not None and quant.kind.startswith("share_") and not 0 < quant.n <= 1:
+        return False  # "at least 150% of the sentences"
     test = getattr(program, "test", None)
+    if quant is not None and quant.kind == "none" and isinstance(test, Count) and test.rel == "at_least" \
+            and test.n <= 1:
+        return False  # "no word longer than 0 letters": no text at all
     if not isinstance(test, Count) or test.rel in ("odd", "even"):
         return True
     return test.n >= 1 or (test.n == 0 and (test.unit in MARK_UNITS or test.rel == "at_least"))
 
 
-# Words that, outside what a reader read, change what the clause means: a refusal ("must not", "avoid"), a
-# permission ("can", "need not"), a condition or exception ("unless", "except", "if"), an alternative ("or"), a
-# judgement ("too few"), another order ("reverse", "Z to A", "by last name"), an average, a comparison ("one word
-# shorter than the last"); or a unit, mark or number of its own (a part of the instruction left unread). Any of them, and nothing is read: never guess.
+# Words that, outside what a reader read, change what the clause means: a refusal ("must not", "avoid", "don't"), a
+# permission ("can", "need not", "feel free"), a hedge ("ideally", "mostly", "where possible"), a condition or
+# exception ("unless", "except", "if"), an alternative ("or"), a judgement ("too few"), another order ("reverse",
+# "Z to A", "by last name"), an average, a comparison ("one word shorter than the last"), a scope ("per tweet", "in
+# the intro"), a description of the past ("every sentence had"); or a unit, mark or number of its own (a part of
+# the instruction left unread). Any of them, and nothing is read: never guess.
 LEFT_OVER = re.compile(
-    r"\b(?:not|n't|never|no|none|without|avoid|avoiding|nor|refrain|need|can|could|may|might|allowed|fine|okay|ok|"
+    r"n't\b|\bdont\b|"  # "don't", "isn't", "needn't": a refusal inside a word (\bn't never matches there)
+    r"\b(?:not|never|no|none|without|avoid|avoiding|nor|refrain|need|can|could|may|might|allowed|fine|okay|ok|"
+    r"free|optional|optionally|possible|ideally|mostly|usually|generally|general|typically|sparingly|preferably|"
+    r"occasionally|sometimes|often|alternate|alternating|per|intro|introduction|conclusion|dialogue|example|body|"
+    r"had|was|were|used|"
     r"too|except|unless|if|when|or|either|reverse|reversed|descending|backwards|average|averages|mean|cut|fragment|"
     r"break|z to a|by (?:last|first|their|its|the)|emojis?|hashtags?|titles?|headings?|headers?|chorus|verse|code|"
     r"address|haiku|limerick|sonnet|periods?|full stops?|(?:and|then)\s+(?:end|start|begin|finish|close|open)s?|"
@@ -69,6 +81,28 @@ def read(clause: str) -> list[Program]:
     if not out:
         return []
     rest = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(text))
-    if LEFT_OVER.search(rest):
+    if LEFT_OVER.search(rest) or APPROXIMATE.search(text) or contradictory(out):
         return []
     return out
+
+
+# "about 10 words per line", "roughly two sentences": a number given as an estimate is no limit to check
+APPROXIMATE = re.compile(r"\b(?:about|roughly|approximately|approx\.?|around|nearly|almost|circa|some|~)\s*\d", re.I)
+
+
+def contradictory(programs: list[Program]) -> bool:
+    """Two counts of the same units that no text can both meet ("a sonnet with 12 lines": 14 lines and 12): the
+    clause is not read one way, so it is not read."""
+    counts = [p for p in programs if isinstance(getattr(p, "test", None), Count) and p.quant.kind == "each"]
+    for i, p in enumerate(counts):
+        for q in counts[i + 1:]:
+            if p.select == q.select and p.test.unit == q.test.unit and p.test.where == q.test.where:
+                a, b = _span(p.test), _span(q.test)
+                if a is not None and b is not None and max(a[0], b[0]) > min(a[1], b[1]):
+                    return True
+    return False
+
+
+def _span(c: Count) -> tuple[float, float] | None:
+    return {"at_least": (c.n, float("inf")), "at_most": (0, c.n), "exactly": (c.n, c.n),
+            "between": (c.n, c.m or c.n)}.get(c.rel)

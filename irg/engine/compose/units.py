@@ -45,7 +45,9 @@ def _title(text: str) -> list[str]:
     if m := HEADING.match(first):
         return [next(g for g in m.groups() if g).strip()]
     alone = len(lines) > 1 and not lines[1].strip()
-    return [first] if alone and len(words(first)) <= 15 and not first.endswith((".", ",", ";")) else []
+    if BULLET.match(first) or first.startswith(">") or first.endswith((".", ",", ";", ":")):
+        return []  # a list item, a quote, a sentence or a lead-in ("Here are some tips:") is not a title
+    return [first] if alone and len(words(first)) <= 15 else []
 
 
 _unit("response", "responses", lambda t: [t.strip()] if t.strip() else [])
@@ -63,19 +65,24 @@ _unit("quoted span", "quoted spans", lambda t: re.findall(r"[\"“]([^\"”\n]+)
 
 def syllables(word: str) -> int:
     """A word's syllables, by the usual rule of thumb (vowel groups; a silent final e, or -es / -ed after most
-    consonants, adds none): right on most plain words, off by one on some ("poem", "fire"). A count of letters
-    that only approximates speech, so programs that count syllables say so (`APPROXIMATE`)."""
+    consonants, adds none): right on most plain words, off by one on some ("people", "create")."""
     w = re.sub(r"[^a-z]", "", word.lower())
     if not w:
         return 0
     n = len(re.findall(r"[aeiouy]+", w)) + len(re.findall(r"ia|io|iu|ua|uo|eo|oe(?!s?$)|ie(?=t)", w))  # pi-a-no, po-em
-    if n > 1 and (w.endswith("e") and not w.endswith(("le", "ee", "ye")) or
-                  re.search(r"[^aeiouytdsxzcgh]e[sd]$", w) and not re.search(r"[^aeiouy]le[sd]$", w) or re.search(r"[^aeiouy][^aeiouytd]ed$", w)):
+    n += bool(re.search(r"[aeiouy]ing$", w))  # go-ing, be-ing, see-ing
+    silent_e = w.endswith("e") and not w.endswith(("ee", "ye")) and not re.search(r"[^aeiouy]le$", w)  # smile, table
+    silent_es_ed = (re.search(r"[^aeiouytd]ed$", w) or re.search(r"[^aeiouysxzcgh]es$", w)) \
+        and not re.search(r"[^aeiouy]le[sd]$", w)  # used, loves; not wanted, houses, tables
+    if n > 1 and (silent_e or silent_es_ed):
+        n -= 1
+    if n > 1 and re.search(r"[^aeiouy]e(?:ly|ment|ful|ness|less)$", w):  # love-ly, hope-ful
         n -= 1
     return max(1, n)
 
 
-_unit("number", "numbers", lambda t: re.findall(r"(?<![\w.])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", t))
+_unit("number", "numbers",  # list markers ("1. ") are not numbers of the text
+      lambda t: re.findall(r"(?<![\w.])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", plain(t)))
 _unit("title", "titles", _title, single=True)
 _unit("subject line", "subject lines",
       lambda t: [m.group(1).strip() for m in re.finditer(r"(?im)^\s*\**subject\**\s*:\s*(.+)$", t)][:1], single=True)

@@ -21,8 +21,21 @@ REL = _REL[:-1] + r"|max(?:imum)?\.?|min(?:imum)?\.?)"  # the types' relations, 
 RELS = {**_REL_MAP, **{w: "at_most" for w in ("max", "max.", "maximum", "maximum.")},
         **{w: "at_least" for w in ("min", "min.", "minimum", "minimum.")}}
 # what follows a counted unit and narrows it ("1 word starting with a capital", "a word of 3 syllables"): not read
-QUALIFIED = re.compile(r"\s+(?:that|which|who|starting|beginning|ending|with|of|containing|in\s+(?:capital|bold|italic))\b",
-                       re.I)
+QUALIFIED = re.compile(r"\s+(?:that|which|who|starting|beginning|ending|with|of|containing|in|about|on|from|written|"
+                       r"using|per)\b", re.I)
+# the only words a reader lets stand between a unit and its limit ("each sentence should have no more than"): any
+# other ("each line, except the first, has", "each sentence, if possible,", "must end with a period and have") is a
+# part of the instruction the reader would drop, so nothing is read
+GAP_WORDS = {"must", "should", "shall", "will", "has", "have", "to", "needs", "need", "be", "is", "are", "contain",
+             "contains", "stay", "stays", "run", "runs", "go", "goes", "get", "gets", "use", "uses", "only", "remain",
+             "remains", "keep", "hold", "holds", "of", "with", "single", "always", "ever", "no", "not", "never",
+             "may", "can", "cannot", "mustn't", "shouldn't", "can't", "don't", "doesn't", "won't", "longer", "more",
+             "be", "of", "ought", "at", "a", "total", "up"}
+
+
+def gap_ok(gap: str) -> bool:
+    """Does the text between a unit and its limit hold only modal and verb words (GAP_WORDS)?"""
+    return all(w.lower().replace("’", "'") in GAP_WORDS for w in re.findall(r"[A-Za-z'’]+", gap))
 READERS: Registry = Registry("program reader")
 UNIT = (r"(?:bullet[- ]?points?|bullet items?|bullets?|list items?|items?|points?|sentences?|paragraphs?|paras?|stanzas?|lines?|"
         r"words?|letters?|characters?|quotes?|quotations?)")
@@ -80,5 +93,5 @@ def vacuous(u: str, v: str) -> bool:
 
 # inside what a reader matched, between its unit and its limit: a word that turns the limit into a permission, a
 # refusal or an average ("need not be under 12 words", "can be over", "should average under 15", "reverse")
-GAP_REFUSES = re.compile(r"\b(?:not|n't|never|need|needs|can|could|may|might|allowed|average|averages|mean|reverse|"
+GAP_REFUSES = re.compile(r"n't\b|\bdont\b|\b(?:not|never|need|needs|can|could|may|might|allowed|average|averages|mean|reverse|"
                          r"reversed|descending|backwards|z to a)\b", re.I)

@@ -48,11 +48,20 @@ def normalize_numbers(text: str) -> str:
             return m.group(0)
         if re.search(r"\b(?:word|phrase|term)\s+$", text[max(0, m.start() - 8):m.start()], re.I):
             return m.group(0)  # "with the word Once" names a word, not a number
-        v = _words_value(m.group(0))
+        run = m.group(0)
+        if _AND_SPLITS.search(run):  # "between two and four": two numbers, not six ("one hundred and five" is one)
+            return "".join(one(p) if i % 2 == 0 else p for i, p in enumerate(_AND_SPLITS.split(run)))
+        return one(run)
+
+    def one(run: str) -> str:
+        v = _words_value(run)
         if v is None:
-            return m.group(0)
-        return f"{v} times" if m.group(0).lower() in ("once", "twice", "thrice") else str(v)
+            return run
+        return f"{v} times" if run.lower() in ("once", "twice", "thrice") else str(v)
     return _NUMRUN.sub(sub, text)
+
+
+_AND_SPLITS = re.compile(r"((?<!hundred)(?<!thousand)[\s-]+and[\s-]+)", re.I)
 
 
 # ---- shared helpers --------------------------------------------------------------
