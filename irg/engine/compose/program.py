@@ -159,16 +159,6 @@ def _alphabetical(units: list[str], name: str) -> list[str]:
             for i in range(1, len(keys)) if keys[i] < keys[i - 1]]
 
 
-def _distinct_first_word(units: list[str], name: str) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for i, u in enumerate(units, 1):
-        w = first_word(u)
-        if w and w in seen:
-            out.append(f"{name} {i} starts with '{w}', as {name} {seen[w]} does")
-        seen.setdefault(w, i)
-    return out
-
 
 def _consecutive_first_word(units: list[str], name: str) -> list[str]:
     return [f"{name} {i + 1} starts with '{w}', as {name} {i} does" for i in range(1, len(units))
@@ -197,7 +187,7 @@ def _growing(sign: int) -> Callable[[list[str], str], list[str]]:
 
 
 ACROSS.register("alphabetical", AcrossKind(_alphabetical, "the {plural} are in alphabetical order"))
-ACROSS.register("distinct_first_word", AcrossKind(_distinct_first_word, "no two {plural} start with the same word"))
+ACROSS.register("distinct_first_word", AcrossKind(_distinct(first_word, "starts with"), "no two {plural} start with the same word"))
 ACROSS.register("distinct_first_letter", AcrossKind(_distinct(lambda u: first_word(u)[:1], "starts with"),
                                                    "no two {plural} start with the same letter"))
 ACROSS.register("distinct_last_word", AcrossKind(_distinct(last_word, "ends with"), "no two {plural} end with the same word"))
