@@ -51,10 +51,12 @@ def scored_prompts() -> list[dict]:
 
 def one(item: dict, strategy: str, backend) -> dict:
     t0 = time.time()
-    final = next(e for e in run(item["prompt"], backend, RunConfig(strategy=strategy, budget=1500)) if isinstance(e, Final))
+    final = next(e for e in run(item["prompt"], backend, RunConfig(strategy=strategy, budget=1500))
+                 if isinstance(e, Final))
     debris = degeneration(final.answer) or ""
     met = [not debris and not p.check(final.answer) for p in item["programs"]]
-    return {"id": item["id"], "strategy": strategy, "met": met, "degenerate": bool(debris), "tokens": final.tokens_total,
+    return {"id": item["id"], "strategy": strategy, "met": met, "degenerate": bool(debris),
+            "tokens": final.tokens_total,
             "seconds": round(time.time() - t0, 1), "answer": final.answer}
 
 

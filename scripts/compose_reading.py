@@ -88,7 +88,8 @@ def main() -> int:
     ap.add_argument("--out", help="write the figures as JSON here")
     args = ap.parse_args()
     bank = [(r["instruction"], r["gold"]) for r in rows(DATA / "bank.jsonl")]
-    held = [(i["text"], i["gold"]) for r in rows(DATA / "heldout.jsonl") for i in r["instructions"] if i.get("beyond_type")]
+    held = [(i["text"], i["gold"]) for r in rows(DATA / "heldout.jsonl") for i in r["instructions"]
+            if i.get("beyond_type")]
     res = {"bank": reading(bank), "heldout": reading(held), "triples": agreement(rows(DATA / "triples.jsonl"))}
     for name in ("bank", "heldout"):
         r = res[name]

@@ -31,7 +31,8 @@ def summary(reading: dict, quality: dict) -> dict:
 
 
 def main() -> int:
-    out = summary(json.loads((RESULTS / "reading.json").read_text()), json.loads((RESULTS / "quality.json").read_text()))
+    out = summary(json.loads((RESULTS / "reading.json").read_text()),
+                  json.loads((RESULTS / "quality.json").read_text()))
     (RESULTS / "summary.json").write_text(json.dumps(out, indent=1) + "\n")
     print(json.dumps(out, indent=1))
     return 0

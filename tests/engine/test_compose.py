@@ -21,7 +21,8 @@ CASES = [  # (program, its plain words, a text it holds for, a text it breaks, a
     (Rule(Each(), Select("line", nth=1, within=Select("paragraph")), Filter("first_word", "quiet")),
      "the first line of each paragraph starts with the word 'quiet'", "Quiet now.\n\nQuiet again.", POEM,
      "line 1 of paragraph 1 ('Bright stars above.') does not start with the word 'quiet'"),
-    (Rule(Each(), Select("paragraph"), Count("sentence", "between", 2, 3)), "each paragraph has between 2 and 3 sentences",
+    (Rule(Each(), Select("paragraph"), Count("sentence", "between", 2, 3)),
+     "each paragraph has between 2 and 3 sentences",
      "One. Two.\n\nThree. Four. Five.", "One.\n\nTwo. Three.", "paragraph 1 has 1 sentence"),
     (Rule(Quant("share_at_most", 0.5), Select("sentence"), Filter("ends_with", "!")),
      "at most 50% of the sentences end with an exclamation mark", "Go! Stop. Wait.", "Go! Now! Wait.",
@@ -68,7 +69,8 @@ READ = [  # (an instruction no type reads, what it is read as)
     ("Use at least five words that begin with b.", "at least 5 words start with the letter b"),
     ("Don't use semicolons.", "the response contains no semicolons"),
     ("Every sentence should have at most one comma.", "each sentence contains at most 1 comma"),
-    ("No two sentences in a row should start with the same word.", "no two consecutive sentences start with the same word"),
+    ("No two sentences in a row should start with the same word.",
+     "no two consecutive sentences start with the same word"),
     ("Put the bullet points in alphabetical order.", "the bullet items are in alphabetical order"),
     ("Begin every line with a capital letter.", "each line begins with an uppercase letter"),
     ("Finish every stanza with a question.", "the last sentence of each paragraph ends with a question mark"),
@@ -102,10 +104,12 @@ READ = [  # (an instruction no type reads, what it is read as)
     ("Keep the subject line under 50 characters.", "the subject line has at most 49 characters"),
     ("Headline: six words or fewer.", "the title has at most 6 words"),
     ("The title must be a question.", "the title ends with a question mark"),
-    ("At least half of the sentences should be eight words or fewer.", "at least 50% of the sentences have at most 8 words"),
+    ("At least half of the sentences should be eight words or fewer.",
+     "at least 50% of the sentences have at most 8 words"),
     ("Use at least two sentences that have more than 15 words.", "at least 2 sentences have at least 16 words"),
     ("Every line should have an even number of words.", "each line has an even number of words"),
-    ("Each stanza should be shorter than the one before it.", "each paragraph has fewer words than the paragraph before it"),
+    ("Each stanza should be shorter than the one before it.",
+     "each paragraph has fewer words than the paragraph before it"),
     ("Don't use the letter z at all.", "no word contains the letter z"),
     ("No contractions, please.", "no word is a contraction"),
     ("Spell out all numbers in words.", "the response contains no digits"),
@@ -230,7 +234,8 @@ def test_a_run_reads_checks_and_plans_an_instruction_no_type_reads(backend):
 
 def test_list_markers_and_markdown_emphasis_are_not_text():
     """"1. Apples are red." is one sentence, "**Done.**" ends with a period, "- **Zebra**" sorts under z."""
-    assert Rule(Each(), Select("sentence"), Count("word", "at_least", 3)).check("1. Apples are red.\n2. Pears are sweet.") == []
+    assert Rule(Each(), Select("sentence"), Count("word", "at_least", 3)).check("1. Apples are red.\n"
+                                                                                "2. Pears are sweet.") == []
     assert Rule(Each(), Select("sentence", nth=-1), Filter("ends_with", ".")).check("All good. **Done.**") == []
     assert Rule(Each(), Select("line"), Filter("first_word", "and")).check("1. And more\n2. And again") == []
     assert Across("bullet item", "alphabetical").check("- **Zebra**\n- Apple")
@@ -314,7 +319,8 @@ def test_syllables_and_forms():
     from irg.engine.compose import Form
     from irg.engine.compose.units import syllables
 
-    assert [syllables(w) for w in ("cat", "apple", "table", "poem", "whispering", "make", "jumped")] == [1, 2, 2, 2, 3, 1, 1]
+    assert [syllables(w) for w in ("cat", "apple", "table", "poem", "whispering", "make", "jumped")] \
+        == [1, 2, 2, 2, 3, 1, 1]
     haiku = Form((5, 7, 5))
     assert haiku.check("An old silent pond\nA frog jumps into the pond\nSplash silence again") == []
     assert haiku.check("An old pond\nA frog") == ["the response has 2 lines (the form has 3)",

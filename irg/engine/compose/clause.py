@@ -33,9 +33,11 @@ ORDS = {**NTH, "opening": 1, "lead": 1, "closing": -1, "concluding": -1}
 START = r"(?:^\s*|[,;:(.!?]\s*|\b(?:and|but|so|also|please|pls|then|that)\s+)"
 POSITIVE = r"(?:must|should|shall|will|needs? to|has to|have to|ought to|is to|are to|are|is)"
 REFUSED = (r"(?:must not|mustn't|should not|shouldn't|shall not|cannot|can not|can't|may not|will not|won't|"
-           r"never|do not|don't|does not|doesn't|are not allowed to|is not allowed to|aren't allowed to|isn't allowed to)")
+           r"never|do not|don't|does not|doesn't|are not allowed to|is not allowed to|aren't allowed to|"
+           r"isn't allowed to)")
 PERMITTED = r"(?:can|may)"
-VERB = (r"(?:(?:be|is|are)\s+made\s+(?:up\s+)?of|(?:be|is|are)\s+(?:short|brief|concise)\s*,|be|have|has|contain|contains|"
+VERB = (r"(?:(?:be|is|are)\s+made\s+(?:up\s+)?of|(?:be|is|are)\s+(?:short|brief|concise)\s*,|"
+        r"be|have|has|contain|contains|"
         r"run|runs|go|goes|stay|stays|get|gets|use|uses|fit in|fits in|fit within|fits within|keep to|stick to|need|"
         r"needs|hold|holds|consist of|consists of|comprise|comprises|(?P<prep>of|with))")
 OVER = r"(?:exceed|exceeds|go past|goes past|run past|runs past|run over|runs over|go over|goes over|run longer than)"
@@ -74,7 +76,8 @@ def _limit(m: re.Match, refused: bool, over: bool = False) -> Count | None:
     elif m["rel"]:
         rel, n = inclusive(m["rel"], int(m["n"]))
     else:  # "fit in 30 characters" is a limit, "be 2 sentences" a number
-        rel, n = "at_most" if re.match(r"fits? (?:in|within)", m.groupdict().get("verb") or "", re.I) else "exactly", int(m["bare"])
+        rel, n = "at_most" if re.match(r"fits? (?:in|within)", m.groupdict().get("verb") or "", re.I) else "exactly", \
+            int(m["bare"])
     if m["t"]:
         if m["rel"]:
             return None  # "under 12 words or fewer": two limits
@@ -130,9 +133,12 @@ def _select(m: re.Match) -> Select | None:
 
 SCOPE = r"(?:\s+in\s+(?:the|your)\s+(?:response|answer|text|piece|summary|essay|post|story|email|letter|article|copy))?"
 SUBJECT = (START + r"(?:(?P<lead>don't let|do not let|never let|keep|make sure|ensure|use|include|write|have)\s+)?"
-           r"(?:(?P<det>each|every|all|any|no|not a single|not one|all the|all of the|the|your|(?P<qrel>at least|at most|"
-           r"no more than|no fewer than|exactly|only)\s+(?P<qn>\d+)|(?P<share>at least|at most|no more than)\s+(?P<f>half|a "
-           r"third|one third|two thirds|a quarter|three quarters|\d+\s*%|\d+ percent)\s+of\s+(?:the|your|all|all the))\s+)?"
+           r"(?:(?P<det>each|every|all|any|no|not a single|not one|all the|all of the|the|your|"
+           r"(?P<qrel>at least|at most|"
+           r"no more than|no fewer than|exactly|only)\s+(?P<qn>\d+)|"
+           r"(?P<share>at least|at most|no more than)\s+(?P<f>half|a "
+           r"third|one third|two thirds|a quarter|three quarters|"
+           r"\d+\s*%|\d+ percent)\s+of\s+(?:the|your|all|all the))\s+)?"
            r"(?:single\s+)?"
            r"(?:" + ORD + r"\s+)?(?P<u>" + SUBJECT_UNIT + r")\b(?:\s+(?:of|in)\s+(?:each|every|the\s+(?P<wnth>first|"
            r"second|third|last|final|opening|closing))\s+(?P<w>" + SUBJECT_UNIT + r"))?" + SCOPE)
@@ -166,7 +172,8 @@ def _quant(m: re.Match, sel: Select, refused_verb: bool) -> tuple[Quant, bool] |
     return Quant("each"), refused
 
 
-@reader("clause_limit", SUBJECT + r"\s+(?:(?:that|which)\s+)?(?:(?P<pos>" + POSITIVE + r")\s+|(?P<neg>" + REFUSED + r")\s+|(?P<perm>"
+@reader("clause_limit", SUBJECT + r"\s+(?:(?:that|which)\s+)?(?:(?P<pos>" + POSITIVE + r")\s+|(?P<neg>"
+        + REFUSED + r")\s+|(?P<perm>"
         + PERMITTED + r")\s+)?(?:only\s+)?(?:(?P<verb>" + VERB + r")\s+(?:only\s+)?|(?P<over>" + OVER + r")\s+)?"
         + LIMIT)
 def _clause_limit(m):
@@ -259,14 +266,16 @@ ENDS = (r"(?:end|ends|finish|finishes|close|closes)\s+(?:with|in|on)\s+(?:(?:a|a
         + r"|the\s+word\s+(?P<ew>[A-Za-z][a-z'-]*))")
 CONTAINS = (r"(?:contain|contains|include|includes|mention|mentions|use|uses|have|has|feature|features)\s+"
             r"(?:(?:at least (?:1|one)|a|an|some)\s+)?(?:(?P<num>number|numeral|figure|digit)|(?P<qt>quote|quotation|"
-            r"direct quote)|the\s+letter\s+['\"‘“]?(?P<lx>[a-z])\b['\"’”]?|the\s+word\s+" + QUOTED.replace("?P<q>", "?P<cw>")
+            r"direct quote)|the\s+letter\s+['\"‘“]?(?P<lx>[a-z])\b['\"’”]?|the\s+word\s+"
+            + QUOTED.replace("?P<q>", "?P<cw>")
             + r")(?!\w)")
 SHAPE = (r"(?:be|is|are)\s+(?:(?P<qs>a question|questions)|(?P<caps>in all caps|in all capitals|all caps|in "
          r"capital letters|in uppercase|uppercase)|(?P<low>in lowercase|lowercase|all lowercase)|(?P<pal>a "
          r"palindrome|palindromes|palindromic)|" + QUOTED.replace("?P<q>", "?P<is>") + r")")
 
 
-@reader("clause_shape", SUBJECT + r"\s+(?:(?:that|which)\s+)?(?:(?P<pos>" + POSITIVE + r")\s+|(?P<neg>" + REFUSED + r")\s+|(?P<may>may|can)\s+"
+@reader("clause_shape", SUBJECT + r"\s+(?:(?:that|which)\s+)?(?:(?P<pos>" + POSITIVE + r")\s+|(?P<neg>"
+        + REFUSED + r")\s+|(?P<may>may|can)\s+"
         r")?(?:" + STARTS
         + r"|" + ENDS + r"|" + CONTAINS + r"|" + SHAPE + r")")
 def _clause_shape(m):

@@ -91,7 +91,8 @@ def grammar(program) -> str:
             return _paragraphs(sents, f"sent ::= {FREE_SENTENCE}\n")
         if s.unit == "line" and t.unit == "word":
             words = _more("word", "gap", lo, hi) + " [.!?,]?"
-            return f'root ::= line ("\\n" line){{0,{MAX_SPLIT * 2}}}\nline ::= {words}\nword ::= {WORD}\ngap ::= {GAP}\n'
+            return f'root ::= line ("\\n" line){{0,{MAX_SPLIT * 2}}}\nline ::= {words}\nword ::= {WORD}\n' \
+                f'gap ::= {GAP}\n'
         if s.unit == "response" and t.unit == "line" and hi is not None and lo <= MAX_FORCED_LINES:
             return f'root ::= {_more("line", NL, lo, hi)}\nline ::= {LINE}\n'
         return ""

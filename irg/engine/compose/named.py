@@ -54,9 +54,11 @@ def _stanza_form(m):
 
 
 # ---- across units: "no two lines end with the same word", "each sentence starts with a different letter" --------
-@reader("distinct_across", r"\b(?:no\s+(?:two|2)\s+(?P<u>sentences|lines|paragraphs|bullet points|bullets|items|stanzas)\s+"
+@reader("distinct_across", r"\b(?:no\s+(?:two|2)\s+"
+        r"(?P<u>sentences|lines|paragraphs|bullet points|bullets|items|stanzas)\s+"
         r"(?:(?:may|can|should|must|will)\s+)?(?P<v>start|begin|end)\s+with\s+the\s+same\s+(?P<w>word|letter)|"
-        r"(?:each|every)\s+(?P<u2>sentence|line|paragraph|bullet point|bullet|item|stanza)\s+" + r"(?:(?:must|should|has "
+        r"(?:each|every)\s+(?P<u2>sentence|line|paragraph|bullet point|bullet|item|stanza)\s+"
+        + r"(?:(?:must|should|has "
         r"to|needs to|will)\s+)?(?P<v2>starts?|begins?|ends?)\s+with\s+a\s+different\s+(?P<w2>word|letter)"
         r"(?:\s+of\s+the\s+alphabet)?)\b")
 def _distinct_across(m):
@@ -68,7 +70,8 @@ def _distinct_across(m):
 
 
 # "put every sentence on its own line": each line holds one sentence
-@reader("own_line", r"\b(?:put|write|place|start)\s+(?:each|every)\s+sentence\s+on\s+(?:its\s+own|a\s+separate|a\s+new)\s+"
+@reader("own_line", r"\b(?:put|write|place|start)\s+(?:each|every)\s+sentence\s+on\s+"
+        r"(?:its\s+own|a\s+separate|a\s+new)\s+"
         r"line\b")
 def _own_line(m):
     return Rule(Each(), Select("line"), Count("sentence", "exactly", 1))
@@ -94,7 +97,8 @@ def _growing(m):
 
 # ---- letters, contractions, digits: "don't use the letter e", "no contractions", "write numbers out in words" ----
 @reader("letter_ban", r"\b(?:(?:don't|do not|never)\s+use|avoid|without(?:\s+using)?|with\s+no|no)\s+(?:the\s+)?"
-        r"letter\s+['\"‘“]?(?P<x>[a-z])\b['\"’”]?(?:\s+(?:at all|anywhere|even once|whatsoever)|\s+in\s+(?:any|a single)\s+"
+        r"letter\s+['\"‘“]?(?P<x>[a-z])\b['\"’”]?(?:\s+(?:at all|anywhere|even once|whatsoever)|"
+        r"\s+in\s+(?:any|a single)\s+"
         r"(?P<u>line|sentence|paragraph|stanza|bullet))?")
 def _letter_ban(m):
     return Rule(Quant("none"), Select(subject(m["u"]) if m["u"] else "word"), Filter("contains", m["x"].lower()))
@@ -105,15 +109,18 @@ def _no_contractions(m):
     return Rule(Quant("none"), Select("word"), Filter("contraction"))
 
 
-@reader("numbers_in_words", r"\b(?:(?:write|spell)\s+(?:out\s+)?(?:all|any|every|the)?\s*numbers?\s+(?:out\s+)?(?:in|as)\s+"
+@reader("numbers_in_words", r"\b(?:(?:write|spell)\s+(?:out\s+)?(?:all|any|every|the)?\s*numbers?\s+"
+        r"(?:out\s+)?(?:in|as)\s+"
         r"words|spell\s+out\s+(?:all|any|every)\s+numbers?|use\s+(?:only\s+)?number\s+words)\b")
 def _numbers_in_words(m):
     return Rule(Each(), Select("response"), Count("digit", "exactly", 0))
 
 
 # "sentences over 30 words are not allowed", "paragraphs longer than 80 words are banned"
-@reader("too_long_refused", START + r"(?P<u>sentences|paragraphs|lines|bullets|bullet points|quotes)\s+(?:over|longer than|"
-        r"more than|of more than|exceeding|with more than)\s+(?P<n>\d+)\s+(?P<v>words|sentences|characters)\s+(?:are|is)\s+"
+@reader("too_long_refused", START + r"(?P<u>sentences|paragraphs|lines|bullets|bullet points|quotes)\s+"
+        r"(?:over|longer than|"
+        r"more than|of more than|exceeding|with more than)\s+(?P<n>\d+)\s+(?P<v>words|sentences|characters)\s+"
+        r"(?:are|is)\s+"
         r"(?:not allowed|banned|forbidden|off[- ]limits|not okay|not ok|a no-go)\b")
 def _too_long_refused(m):
     u, v = subject(m["u"]), counted(m["v"])
@@ -121,16 +128,19 @@ def _too_long_refused(m):
 
 
 # "Sentences: 3 to 7 words", "Paragraphs - at most 4 sentences"
-@reader("plural_label_limit", START + r"(?P<u>sentences|paragraphs|lines|bullets|bullet points|stanzas)\s*[:–-]\s*" + LIMIT)
+@reader("plural_label_limit", START + r"(?P<u>sentences|paragraphs|lines|bullets|bullet points|stanzas)\s*[:–-]\s*"
+        + LIMIT)
 def _plural_label_limit(m):
     test = _limit(m, False)
-    if test is None or (m["bare"] and not (m["t"] or m["t2"])) or m["single"] or m["oe"] or vacuous(subject(m["u"]), test.unit):
+    if test is None or (m["bare"] and not (m["t"] or m["t2"])) or m["single"] or m["oe"] \
+            or vacuous(subject(m["u"]), test.unit):
         return None
     return Rule(Each(), Select(subject(m["u"])), test)
 
 
 # "never begin two back-to-back sentences with the same word"
-@reader("never_two_same", r"\b(?:never|don't|do not)\s+(?:start|begin|open)\s+(?:any\s+)?(?:two|2)\s+(?P<c>back-to-back\s+|"
+@reader("never_two_same", r"\b(?:never|don't|do not)\s+(?:start|begin|open)\s+(?:any\s+)?(?:two|2)\s+"
+        r"(?P<c>back-to-back\s+|"
         r"consecutive\s+|adjacent\s+|successive\s+)?(?P<u>sentences|lines|paragraphs|bullet points|bullets|stanzas)\s+"
         r"(?P<r>in a row\s+)?with\s+the\s+same\s+word\b")
 def _never_two_same(m):
@@ -139,7 +149,8 @@ def _never_two_same(m):
 
 # "only words of one syllable", "words of 1 or 2 syllables only", "avoid any word with more than 3 syllables",
 # "nothing over 6 letters"
-@reader("word_size", r"\b(?:(?:use\s+)?only\s+words\s+of\s+(?P<a>" + r"\d+)(?:\s+or\s+(?P<b>\d+))?\s+(?P<v>syllables?|letters?)|"
+@reader("word_size", r"\b(?:(?:use\s+)?only\s+words\s+of\s+(?P<a>"
+        + r"\d+)(?:\s+or\s+(?P<b>\d+))?\s+(?P<v>syllables?|letters?)|"
         r"words\s+of\s+(?P<a2>\d+)(?:\s+or\s+(?P<b2>\d+))?\s+(?P<v2>syllables?|letters?)\s+only|(?:avoid|no)\s+(?:any\s+)?"
         r"words?\s+(?:with|of|that ha(?:s|ve))\s+(?:more than|over)\s+(?P<c>\d+)\s+(?P<v3>syllables|letters)|nothing\s+"
         r"(?:over|longer than|more than)\s+(?P<d>\d+)\s+(?P<v4>letters))\b")
@@ -162,7 +173,8 @@ def _letter_in_each(m):
 
 
 # "don't end your sentences with periods"
-@reader("end_refused", r"\b(?:don't|do not|never)\s+end\s+(?:any\s+|your\s+|the\s+)?(?P<u>sentences|lines|bullets|bullet "
+@reader("end_refused", r"\b(?:don't|do not|never)\s+end\s+(?:any\s+|your\s+|the\s+)?"
+        r"(?P<u>sentences|lines|bullets|bullet "
         r"points|paragraphs)\s+(?:with|in|on)\s+(?:an?\s+)?(?P<mk>periods?|full stops?|exclamation (?:marks?|points?)|"
         r"question marks?)\b")
 def _end_refused(m):
@@ -170,7 +182,8 @@ def _end_refused(m):
 
 
 # "give it a title of at most five words", "use a title between 50 and 60 characters long"
-@reader("title_of", r"\b(?:give\s+it|add|include|use|write|with|put)\s+a\s+(?:title|headline)\s+(?:of\s+|with\s+|that\s+"
+@reader("title_of", r"\b(?:give\s+it|add|include|use|write|with|put)\s+a\s+(?:title|headline)\s+"
+        r"(?:of\s+|with\s+|that\s+"
         r"(?:is|has)\s+)?" + LIMIT)
 def _title_of(m):
     test = _limit(m, False)
@@ -181,10 +194,13 @@ def _title_of(m):
 
 # "each line needs at least 4 words beginning with p", "every sentence must include at least one word of three
 # syllables or more": units counted only where a filter holds
-@reader("each_has_words", r"\b(?:each|every)\s+(?P<u>sentence|line|paragraph|stanza|bullet point|bullet)\s+(?:(?:must|should|"
+@reader("each_has_words", r"\b(?:each|every)\s+(?P<u>sentence|line|paragraph|stanza|bullet point|bullet)\s+"
+        r"(?:(?:must|should|"
         r"has to|needs to|will)\s+)?(?:contain|contains|include|includes|have|has|use|uses|need|needs)\s+(?:" + REL
-        + r"\s+)?(?P<n>\d+)\s+words?\s+(?:(?:that\s+)?(?P<se>start|starting|starts|begin|beginning|begins|end|ending|ends)\s+"
-        r"with\s+(?:the\s+letter\s+|an?\s+)?['\"‘“]?(?P<x>[a-z])\b(?!(?<=\ba)\s+[a-z])['\"’”]?|(?:of|with)\s+(?:(?P<r2>at least)\s+)?(?P<k>\d+)\s+"
+        + r"\s+)?(?P<n>\d+)\s+words?\s+"
+        r"(?:(?:that\s+)?(?P<se>start|starting|starts|begin|beginning|begins|end|ending|ends)\s+"
+        r"with\s+(?:the\s+letter\s+|an?\s+)?['\"‘“]?(?P<x>[a-z])\b(?!(?<=\ba)\s+[a-z])['\"’”]?|"
+        r"(?:of|with)\s+(?:(?P<r2>at least)\s+)?(?P<k>\d+)\s+"
         r"(?P<v>letters|syllables)(?P<more>\s+or\s+more)?)")
 def _each_has_words(m):
     rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
@@ -200,22 +216,27 @@ def _each_has_words(m):
 
 
 # ---- the same opener or ending everywhere, no word twice ------------------------------------------------------
-@reader("same_across", r"\b(?:every|each|all(?:\s+the)?)\s+(?P<u>lines?|sentences?|paragraphs?|stanzas?|bullets?|bullet points?)"
-        r"(?:\s+of\s+the\s+(?:poem|piece|response|song))?\s+(?:(?:must|should|has to|have to|need to|needs to|will)\s+)?"
+@reader("same_across", r"\b(?:every|each|all(?:\s+the)?)\s+"
+        r"(?P<u>lines?|sentences?|paragraphs?|stanzas?|bullets?|bullet points?)"
+        r"(?:\s+of\s+the\s+(?:poem|piece|response|song))?\s+"
+        r"(?:(?:must|should|has to|have to|need to|needs to|will)\s+)?"
         r"(?P<v>starts?|begins?|ends?)\s+with\s+the\s+same\s+word\b")
 def _same_across(m):
     return Across(subject(m["u"]), "same_last_word" if m["v"].lower().startswith("end") else "same_first_word")
 
 
-@reader("no_word_twice", r"\b(?:(?:don't|do not|never)\s+(?:use|repeat)\s+(?:any|a)\s+(?:single\s+)?word\s+(?:more than (?:once|1 times?)|"
-        r"twice|2 times)|no\s+word\s+(?:may|can|should|must)?\s*(?:appear|be used|come up)\s+(?:more than (?:once|1 times?)|"
+@reader("no_word_twice", r"\b(?:(?:don't|do not|never)\s+(?:use|repeat)\s+(?:any|a)\s+(?:single\s+)?word\s+"
+        r"(?:more than (?:once|1 times?)|"
+        r"twice|2 times)|no\s+word\s+(?:may|can|should|must)?\s*(?:appear|be used|come up)\s+"
+        r"(?:more than (?:once|1 times?)|"
         r"twice|2 times))\b")
 def _no_word_twice(m):
     return Across("word", "distinct_words")
 
 
 # ---- rhyme: "rhyme it AABB", "an ABAB quatrain", "a rhyming couplet", "in rhyming couplets" ------------------
-@reader("rhyme_scheme", r"\b(?:(?:rhyme(?:s|d)?|rhyming)\s+(?:it\s+|scheme\s+(?:of\s+)?|pattern\s+(?:of\s+)?)?(?P<s>[A-Z]{4,8})\b|"
+@reader("rhyme_scheme", r"\b(?:(?:rhyme(?:s|d)?|rhyming)\s+(?:it\s+|scheme\s+(?:of\s+)?|pattern\s+(?:of\s+)?)?"
+        r"(?P<s>[A-Z]{4,8})\b|"
         r"(?P<s2>[A-Z]{4,8})\s+rhyme(?:\s+scheme)?\b)")
 def _rhyme_scheme(m):
     scheme = (m["s"] or m["s2"])
@@ -233,7 +254,8 @@ def _couplet(m):
 
 
 # ---- numbers in order: "give the numbers in increasing order", "sort the figures from highest to lowest" --------
-@reader("numbers_in_order", r"\b(?:give|list|put|sort|order|write|arrange|present)\s+(?:the|all|your)?\s*(?:numbers|figures|"
+@reader("numbers_in_order", r"\b(?:give|list|put|sort|order|write|arrange|present)\s+(?:the|all|your)?\s*"
+        r"(?:numbers|figures|"
         r"values)\s+(?:in\s+(?P<up>increasing|ascending)\s+order|(?:from\s+)?(?P<down>highest to lowest|largest to "
         r"smallest|biggest to smallest)|(?:from\s+)?(?P<up2>lowest to highest|smallest to largest))\b")
 def _numbers_in_order(m):
@@ -241,7 +263,8 @@ def _numbers_in_order(m):
 
 
 # "each paragraph should contain at least one question", "include a quote in every paragraph"
-@reader("question_in_each", r"\b(?:each|every)\s+(?P<u>paragraph|stanza|section)\s+(?:(?:must|should|has to|needs to|will)\s+)?"
+@reader("question_in_each", r"\b(?:each|every)\s+(?P<u>paragraph|stanza|section)\s+"
+        r"(?:(?:must|should|has to|needs to|will)\s+)?"
         r"(?:contain|contains|include|includes|have|has|need|needs)\s+(?:at least\s+)?(?:1|one|a)\s+question\b")
 def _question_in_each(m):
     u = subject(m["u"])
@@ -249,7 +272,8 @@ def _question_in_each(m):
                                                                           where=Filter("ends_with", "?")))
 
 
-@reader("quote_in_each", r"\b(?:include|use|put|add|give)\s+(?:at least\s+)?(?:1|one|a)\s+(?:short\s+|direct\s+)?(?:quote|"
+@reader("quote_in_each", r"\b(?:include|use|put|add|give)\s+(?:at least\s+)?(?:1|one|a)\s+"
+        r"(?:short\s+|direct\s+)?(?:quote|"
         r"quotation|line of dialogue)(?:\s+from\s+(?:a|one)\s+(?:person|character|source))?\s+in\s+(?:each|every)\s+"
         r"(?P<u>paragraph|stanza|section|bullet point|bullet)\b")
 def _quote_in_each(m):

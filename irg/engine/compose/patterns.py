@@ -14,11 +14,13 @@ from irg.engine.compose.vocab import (GAP_REFUSES, MARK, MODAL, NO_MODAL, NTH, Q
 # ---- counts per unit: "every sentence under 12 words", "at most 3 sentences per paragraph" ----------------------
 
 
-@reader("count_in_each", r"\b(?:each|every|all|any)\s+(?P<u>" + UNIT + r")\b(?P<gap>[^.;:]{0,40}?)\b" + REL + r"\s+(?P<n>\d+)\s+"
+@reader("count_in_each", r"\b(?:each|every|all|any)\s+(?P<u>" + UNIT + r")\b(?P<gap>[^.;:]{0,40}?)\b"
+        + REL + r"\s+(?P<n>\d+)\s+"
         r"(?P<v>" + UNIT + r")\b")
 def _count_in_each(m):
     u, v = unit(m["u"]), unit(m["v"])
-    if vacuous(u, v) or QUALIFIED.match(m.string, m.end()) or re.search(r"\d", m["gap"]) or GAP_REFUSES.search(m["gap"]) \
+    if vacuous(u, v) or QUALIFIED.match(m.string, m.end()) or re.search(r"\d", m["gap"]) \
+            or GAP_REFUSES.search(m["gap"]) \
             or not gap_ok(m["gap"]):
         return None  # "at least 8 and at most 12 words": the gap holds another limit (between_in_each reads it)
     if v == "letter" and re.match(r"\s+['\"‘“]?[a-z]\b", m.string[m.end():], re.I):
@@ -27,15 +29,18 @@ def _count_in_each(m):
     return Rule(Each(), Select(u), Count(v, rel, n))
 
 
-@reader("between_in_each", r"\b(?:each|every|all|any)\s+(?P<u>" + UNIT + r")\b[^.;:\d]{0,40}?\b(?:between\s+(?P<a>\d+)\s+"
-        r"and\s+(?P<b>\d+)|(?:at least|no fewer than|no less than|a minimum of)\s+(?P<c>\d+)\s+and\s+(?:at most|no more than|"
+@reader("between_in_each", r"\b(?:each|every|all|any)\s+(?P<u>" + UNIT + r")\b[^.;:\d]{0,40}?\b"
+        r"(?:between\s+(?P<a>\d+)\s+"
+        r"and\s+(?P<b>\d+)|(?:at least|no fewer than|no less than|a minimum of)\s+(?P<c>\d+)\s+and\s+"
+        r"(?:at most|no more than|"
         r"a maximum of)\s+(?P<d>\d+))\s+(?P<v>" + UNIT + r")\b")
 def _between_in_each(m):
     u, v = unit(m["u"]), unit(m["v"])
     lo, hi = int(m["a"] or m["c"]), int(m["b"] or m["d"])
     gap = m.string[m.end("u"):m.start("v")]
     if vacuous(u, v) or QUALIFIED.match(m.string, m.end()) or lo > hi or GAP_REFUSES.search(m.group(0)) \
-            or not gap_ok(re.sub(r"between|and|at least|at most|no (?:more|fewer|less) than|a (?:minimum|maximum) of|\d+",
+            or not gap_ok(re.sub(r"between|and|at least|at most|no (?:more|fewer|less) than|"
+                                 r"a (?:minimum|maximum) of|\d+",
                                  "", gap)):
         return None
     return Rule(Each(), Select(u), Count(v, "between", lo, hi))
@@ -48,7 +53,8 @@ def _count_per(m):
     if vacuous(u, v):
         return None
     rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
-    after = re.match(r"\s*,?\s*(?P<most>at most|at the most|max(?:imum)?|tops|or (?:fewer|less))|\s*,?\s*(?P<least>at least|"
+    after = re.match(r"\s*,?\s*(?P<most>at most|at the most|max(?:imum)?|tops|or (?:fewer|less))|"
+                     r"\s*,?\s*(?P<least>at least|"
                      r"min(?:imum)?|or more)", m.string[m.end():], re.I)
     if after:  # "3 sentences per paragraph at most": the limit comes after
         if m["rel"]:
@@ -65,7 +71,8 @@ _OPEN = re.compile(r"(?:^|[,(]\s*|\b(?:no|not a single|not one|any|all|the|your|
 
 
 @reader("unit_limit", r"\b(?P<neg>no|not a single|not one)?\s*(?:single\s+)?(?P<u>sentences?|paragraphs?|paras?|lines?|"
-        r"bullet points?|bullets?)\b(?P<gap>[^.;:\d]{0,40}?)(?:(?P<over>longer than|more than|over|exceed(?:s|ing)?|go past|"
+        r"bullet points?|bullets?)\b(?P<gap>[^.;:\d]{0,40}?)"
+        r"(?:(?P<over>longer than|more than|over|exceed(?:s|ing)?|go past|"
         r"run past|past)|" + REL + r"|of)\s+(?P<n>\d+)\s+(?P<v>words|sentences|characters|letters)\b(?P<tail>\s+(?:or "
         r"(?:fewer|less|under)|(?:max|maximum|tops|at most)\b))?")
 def _unit_limit(m):
@@ -100,7 +107,8 @@ def _count_max_per(m):
 
 
 # ---- marks: "don't use semicolons", "at most one comma per sentence" ----------------------------------------------
-@reader("no_marks", r"\b(?:(?:do not|don't|never|please don't)\s+use\s+(?:any\s+)?|use\s+no\s+|(?:no|zero|avoid|without)\s+(?:any\s+)?)"
+@reader("no_marks", r"\b(?:(?:do not|don't|never|please don't)\s+use\s+(?:any\s+)?|"
+        r"use\s+no\s+|(?:no|zero|avoid|without)\s+(?:any\s+)?)"
         + MARK + r"(?!\s+(?:in|per|for)\s+(?:each|every|a))|\b" + MARK.replace("?P<mk>", "?P<mk2>")
         + r"\s+(?:are|is)\s+(?:banned|not allowed|forbidden|off[- ]limits)")
 def _no_marks(m):
@@ -130,7 +138,8 @@ def _words_starting(m):
     return Rule(Quant(rel, n), Select("word"), Filter("starts_with", m["x"].lower()))
 
 
-@reader("no_word_ending", r"\b(?:no\s+words?\s+" + NO_MODAL + r"(?:end|ends|ending)|(?:avoid|do not use|don't use|no)\s+"
+@reader("no_word_ending", r"\b(?:no\s+words?\s+" + NO_MODAL + r"(?:end|ends|ending)|"
+        r"(?:avoid|do not use|don't use|no)\s+"
         r"(?:any\s+)?words\s+ending)\s+(?:with|in)\s+(?:the\s+letters?\s+)?['\"‘“-]*(?P<x>[a-z]+)\b")
 def _no_word_ending(m):
     return Rule(Quant("none"), Select("word"), Filter("ends_with", m["x"].lower()))
@@ -157,10 +166,12 @@ def _start_with_word(m):
         r"exclamation point|period|full stop)\b")
 def _end_with_mark(m):
     u = unit(m["u"] or m["u2"])
-    return None if u in ("word", "letter", "character") else Rule(Each(), Select(u), Filter("ends_with", MARKS[mark(m["mk"])]))
+    return None if u in ("word", "letter", "character") else Rule(Each(), Select(u),
+                                                                  Filter("ends_with", MARKS[mark(m["mk"])]))
 
 
-@reader("nth_is_question", r"\b(?:the\s+)?(?P<nth>first|second|third|fourth|fifth|sixth|last|final)\s+(?P<u>sentence|line|"
+@reader("nth_is_question", r"\b(?:the\s+)?(?P<nth>first|second|third|fourth|fifth|sixth|last|final)\s+"
+        r"(?P<u>sentence|line|"
         r"paragraph|bullet(?: point)?|item)\s+" + MODAL + r"(?:be\s+a\s+question|end\s+with\s+a\s+question\s+mark)\b")
 def _nth_is_question(m):
     return Rule(Each(), Select(unit(m["u"]), NTH[m["nth"].lower()]), Filter("ends_with", "?"))
@@ -172,15 +183,18 @@ def _nth_is_question(m):
 def _start_with_case(m):
     u = unit(m["u"] or m["u2"])
     lower = m["c"].lower().startswith(("lower", "small"))
-    return None if u in ("letter", "character") else Rule(Each(), Select(u), Filter("starts_lowercase" if lower else "capitalised"))
+    return None if u in ("letter", "character") else Rule(Each(), Select(u),
+                                                          Filter("starts_lowercase" if lower else "capitalised"))
 
 
-@reader("end_with_question", r"\b(?:end|close|finish)\s+(?:each|every)\s+(?P<u>paragraphs?|stanzas?)\s+with\s+a\s+question\b")
+@reader("end_with_question", r"\b(?:end|close|finish)\s+(?:each|every)\s+(?P<u>paragraphs?|stanzas?)\s+"
+        r"with\s+a\s+question\b")
 def _end_with_question(m):
     return Rule(Each(), Select("sentence", -1, Select(unit(m["u"]))), Filter("ends_with", "?"))
 
 
-@reader("open_or_close_with_question", r"\b(?:(?P<open>begin|start|open)|end|close|finish)\s+(?:the\s+(?:piece|response|"
+@reader("open_or_close_with_question", r"\b(?:(?P<open>begin|start|open)|end|close|finish)\s+"
+        r"(?:the\s+(?:piece|response|"
         r"answer|text|essay|post|email|story|letter|message)\s+)?with\s+a\s+question\b")
 def _open_or_close_with_question(m):
     if not re.search(r"(?:^|[,;:(.!?]|\b(?:and|then|please|so|also|always))\s*$", m.string[: m.start()], re.I):
@@ -188,13 +202,15 @@ def _open_or_close_with_question(m):
     return Rule(Each(), Select("sentence", 1 if m["open"] else -1), Filter("ends_with", "?"))
 
 
-@reader("share_of_sentences", r"\b(?P<q>at least|at most|no more than)\s+(?P<f>half|a third|one third|a quarter|\d+%)\s+"
+@reader("share_of_sentences", r"\b(?P<q>at least|at most|no more than)\s+"
+        r"(?P<f>half|a third|one third|a quarter|\d+%)\s+"
         r"(?:of\s+)?(?:the\s+|your\s+|all\s+)?sentences\s+" + MODAL + r"(?:be\s+(?P<qs>questions)|end\s+(?:with|in)\s+"
         r"(?P<mk>question marks?|exclamation (?:marks?|points?)|periods?))\b")
 def _share_of_sentences(m):
     share = {"half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "a quarter": 0.25}.get(m["f"].lower())
     share = share if share is not None else int(m["f"].rstrip("%")) / 100
-    end = "?" if m["qs"] or m["mk"].lower().startswith("question") else "!" if m["mk"].lower().startswith("excl") else "."
+    end = "?" if m["qs"] or m["mk"].lower().startswith("question") \
+        else "!" if m["mk"].lower().startswith("excl") else "."
     kind = "share_at_least" if m["q"].lower() == "at least" else "share_at_most"
     return Rule(Quant(kind, round(share, 4)), Select("sentence"), Filter("ends_with", end))
 
@@ -214,7 +230,8 @@ def _different_openers(m):
 
 # ---- letters in units ---------------------------------------------------------------------------------------------
 @reader("each_contains_letter", r"\b(?:each|every)\s+(?P<u>sentence|line|paragraph|bullet(?: point)?|item)\s+" + MODAL
-        + r"(?:contains?|includes?|uses?|has|have)\s+(?:at least (?:one|1)\s+|the\s+|an?\s+)?letter\s+['\"‘“]?(?P<x>[a-z])\b")
+        + r"(?:contains?|includes?|uses?|has|have)\s+(?:at least (?:one|1)\s+|the\s+|an?\s+)?"
+        r"letter\s+['\"‘“]?(?P<x>[a-z])\b")
 def _each_contains_letter(m):
     return Rule(Each(), Select(unit(m["u"])), Filter("contains", m["x"].lower()))
 
@@ -226,13 +243,15 @@ def _none_contains_letter(m):
 
 
 # ---- across units ---------------------------------------------------------------------------------------------------
-@reader("alphabetical", r"\b(?:bullet(?:ed)?\s+(?:points?|list|items?)|list\s+items|items|(?:the\s+)?list)\b[^.;]{0,40}?"
+@reader("alphabetical", r"\b(?:bullet(?:ed)?\s+(?:points?|list|items?)|"
+        r"list\s+items|items|(?:the\s+)?list)\b[^.;]{0,40}?"
         r"\balphabetical(?:ly)?\b|\balphabetical(?:ly)?\b[^.;]{0,30}?\b(?:bullet(?:ed)?\s+(?:points?|list)|list\s+items)\b")
 def _alphabetical(m):
     return None if GAP_REFUSES.search(m.group(0)) else Across("bullet item", "alphabetical")
 
 
-@reader("no_two_start_same", r"\bno\s+(?:two|2)\s+(?P<c>consecutive\s+|adjacent\s+|successive\s+)?(?P<u>sentences|lines|"
+@reader("no_two_start_same", r"\bno\s+(?:two|2)\s+(?P<c>consecutive\s+|adjacent\s+|successive\s+)?"
+        r"(?P<u>sentences|lines|"
         r"paragraphs|bullet points|items|stanzas)\s+(?P<r>in a row\s+)?" + NO_MODAL + r"(?:start|begin)\s+with\s+the\s+"
         r"same\s+word\b")
 def _no_two_start_same(m):
@@ -240,14 +259,16 @@ def _no_two_start_same(m):
 
 
 # ---- the whole response ---------------------------------------------------------------------------------------------
-@reader("units_of", r"\b(?P<u>stanzas|paragraphs|verses)\s+of\s+(?:" + REL + r"\s+)?(?P<n>\d+)\s+(?P<v>lines|sentences)\b")
+@reader("units_of", r"\b(?P<u>stanzas|paragraphs|verses)\s+of\s+(?:" + REL + r"\s+)?(?P<n>\d+)\s+"
+        r"(?P<v>lines|sentences)\b")
 def _units_of(m):
     rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
     u = {"verses": "paragraph"}.get(m["u"].lower(), unit(m["u"]))
     return Rule(Each(), Select(u), Count(unit(m["v"]), rel, n))
 
 
-@reader("line_count", r"\b(?:in|of|with|use|write|has|have)\s+(?:" + REL + r"\s+)?(?P<n>\d+)\s+lines\b(?!\s+(?:per|in each|"
+@reader("line_count", r"\b(?:in|of|with|use|write|has|have)\s+(?:" + REL + r"\s+)?(?P<n>\d+)\s+lines\b"
+        r"(?!\s+(?:per|in each|"
         r"for each|each))")
 def _line_count(m):
     if re.search(r"(?:stanzas?|paragraphs?|verses?|sections?)\s+$", m.string[max(0, m.start() - 12):m.start()], re.I):

@@ -123,7 +123,8 @@ class Rule:
             return f"{s.words()} {t}"
         unit = UNITS.get(s.unit)
         if q.kind == "none":
-            if isinstance(self.test, Count) and self.test.rel == "at_least":  # none with 8 or more = each with at most 7
+            # none with 8 or more = each with at most 7
+            if isinstance(self.test, Count) and self.test.rel == "at_least":
                 u = UNITS.get(self.test.unit)
                 t = f"has more than {self.test.n - 1} {u.name if self.test.n == 2 else u.plural}"
             return f"no {s.words(each=False)} {t}"
@@ -187,10 +188,12 @@ def _growing(sign: int) -> Callable[[list[str], str], list[str]]:
 
 
 ACROSS.register("alphabetical", AcrossKind(_alphabetical, "the {plural} are in alphabetical order"))
-ACROSS.register("distinct_first_word", AcrossKind(_distinct(first_word, "starts with"), "no two {plural} start with the same word"))
+ACROSS.register("distinct_first_word", AcrossKind(_distinct(first_word, "starts with"),
+                                                 "no two {plural} start with the same word"))
 ACROSS.register("distinct_first_letter", AcrossKind(_distinct(lambda u: first_word(u)[:1], "starts with"),
                                                    "no two {plural} start with the same letter"))
-ACROSS.register("distinct_last_word", AcrossKind(_distinct(last_word, "ends with"), "no two {plural} end with the same word"))
+ACROSS.register("distinct_last_word", AcrossKind(_distinct(last_word, "ends with"),
+                                                 "no two {plural} end with the same word"))
 def _numbers(strict: int) -> Callable[[list[str], str], list[str]]:
     """Numbers in order: strict 1 increasing, -1 non-increasing (ties allowed going down: "from highest to lowest")."""
     def holds(units: list[str], name: str) -> list[str]:
@@ -212,7 +215,8 @@ def _same(key: Callable[[str], str], what: str) -> Callable[[list[str], str], li
     return holds
 
 
-ACROSS.register("same_first_word", AcrossKind(_same(first_word, "starts with"), "all {plural} start with the same word"))
+ACROSS.register("same_first_word", AcrossKind(_same(first_word, "starts with"),
+                                              "all {plural} start with the same word"))
 ACROSS.register("same_last_word", AcrossKind(_same(last_word, "ends with"), "all {plural} end with the same word"))
 ACROSS.register("distinct_words", AcrossKind(_distinct(lambda u: u.lower(), "is"), "no {name} appears more than once"))
 ACROSS.register("consecutive_distinct_first_word",
@@ -246,8 +250,8 @@ def rime(word: str) -> str:
     """The sound a word ends on, guessed from its spelling: its last vowel group and what follows ("night" -> "ite",
     "sea" -> "ee", "time" -> "ime"). A rule of thumb: it hears "blue" / "through" as different."""
     w = re.sub(r"[^a-z]", "", word.lower())
-    for a, b in (("ight", "ite"), ("igh", "ai"), ("eigh", "ay"), ("ough", "oo"), ("ew", "oo"), ("ue", "oo"), ("ey", "ay"),
-                 ("ea", "ee"), ("ie", "ee")):
+    for a, b in (("ight", "ite"), ("igh", "ai"), ("eigh", "ay"), ("ough", "oo"), ("ew", "oo"), ("ue", "oo"),
+                 ("ey", "ay"), ("ea", "ee"), ("ie", "ee")):
         if w.endswith(a):
             w = w[: -len(a)] + b
     if re.search(r"[^aeiou]y$", w):  # "sky", "fly": /ai/; "happy", "city": /ee/
@@ -338,7 +342,8 @@ class Form:
         for i, (x, want) in enumerate(zip(units, self.counts), 1):
             got = len(split(self.of, x))
             if got != want:
-                out.append(f"{u.name} {i} ({snippet(x)}) has {got} {v.name if got == 1 else v.plural} (it needs {want})")
+                out.append(f"{u.name} {i} ({snippet(x)}) has {got} "
+                           f"{v.name if got == 1 else v.plural} (it needs {want})")
         return out
 
     def describe(self) -> str:

@@ -37,14 +37,16 @@ def gap_ok(gap: str) -> bool:
     """Does the text between a unit and its limit hold only modal and verb words (GAP_WORDS)?"""
     return all(w.lower().replace("’", "'") in GAP_WORDS for w in re.findall(r"[A-Za-z'’]+", gap))
 READERS: Registry = Registry("program reader")
-UNIT = (r"(?:bullet[- ]?points?|bullet items?|bullets?|list items?|items?|points?|sentences?|paragraphs?|paras?|stanzas?|lines?|"
+UNIT = (r"(?:bullet[- ]?points?|bullet items?|bullets?|list items?|items?|points?|sentences?|paragraphs?|paras?|"
+        r"stanzas?|lines?|"
         r"words?|letters?|characters?|quotes?|quotations?)")
 MARK = (r"(?P<mk>commas?|semicolons?|colons?|exclamation (?:marks?|points?)|question marks?|em[- ]?dash(?:es)?|"
         r"parenthes[ie]s|brackets|quotation marks|quote marks|ellips[ie]s|hashtags?|digits|numerals)")
 UNIT_NAMES = {"bullet": "bullet item", "bullet point": "bullet item", "bullet-point": "bullet item",
               "bulletpoint": "bullet item", "list item": "bullet item", "item": "bullet item", "point": "bullet item",
               "stanza": "paragraph", "para": "paragraph", "quote": "quoted span", "quotation": "quoted span"}
-MARK_ALIASES = {"full stop": "period", "exclamation point": "exclamation mark", "em-dash": "em dash", "emdash": "em dash", "parenthese":
+MARK_ALIASES = {"full stop": "period", "exclamation point": "exclamation mark", "em-dash": "em dash",
+              "emdash": "em dash", "parenthese":
               "parenthesis", "parenthesi": "parenthesis", "bracket": "parenthesis", "quote mark": "quotation mark",
               "ellipse": "ellipsis", "ellipsi": "ellipsis", "numeral": "digit"}
 NTH = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": -1, "final": -1}
@@ -93,5 +95,6 @@ def vacuous(u: str, v: str) -> bool:
 
 # inside what a reader matched, between its unit and its limit: a word that turns the limit into a permission, a
 # refusal or an average ("need not be under 12 words", "can be over", "should average under 15", "reverse")
-GAP_REFUSES = re.compile(r"n't\b|\bdont\b|\b(?:not|never|need|needs|can|could|may|might|allowed|average|averages|mean|reverse|"
+GAP_REFUSES = re.compile(r"n't\b|\bdont\b|\b(?:not|never|need|needs|can|could|may|might|allowed|"
+                         r"average|averages|mean|reverse|"
                          r"reversed|descending|backwards|z to a)\b", re.I)

@@ -316,7 +316,8 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
             clause_kinds |= {x.kind for x in add(got)}
         if not mine and (part_limit or not kinds) and (programs := read_program(clause)):
             add([Composed(p.to_dict()) for p in programs])  # an instruction of no type, read into a program (issue 37)
-            task_seen = True  # "Write a haiku in 3 lines.": the task and an instruction; the next clause is not the task
+            # "Write a haiku in 3 lines.": the task and an instruction; the next clause is not the task
+            task_seen = True
             continue
         if part_limit and not mine:
             unchecked.append(clause)  # "each bullet under 20 words": a limit the types do not hold
