@@ -103,14 +103,17 @@ def grammar(program) -> str:
         return f"root ::= sep? (wd sep)* wd?\nwd ::= [A-Za-z]{{1,{t.n - 1}}}\nsep ::= [^A-Za-z0-9À-ÿ'’-]+\n"
     if isinstance(t, Filter) and q.kind == "each" and s.within is None and s.nth is None and t.name == "first_word" \
             and re.fullmatch(r"[A-Za-z][A-Za-z'-]*", str(t.arg)):
-        word = json.dumps(str(t.arg).capitalize())  # then a space or a mark: "Home, sweet home"
+        # then a space: "Home, sweet home" is refused. Allowed a comma, the 135M model wrote "Rain, a fleeting moment
+        # in time, ..." on every line, a loop; made to go on with a word, it wrote a poem (measured on the classroom
+        # example "Start every line with the word Rain")
+        word = json.dumps(str(t.arg).capitalize())
         if s.unit == "line":
-            return f'root ::= line ("\\n" line){{0,{MAX_SPLIT * 2}}}\nline ::= {word} [^A-Za-z0-9\\n] [^\\n]{{0,160}}\n'
+            return f'root ::= line ("\\n" line){{0,{MAX_SPLIT * 2}}}\nline ::= {word} " " [^\\n]{{1,160}}\n'
         if s.unit == "sentence":
             return _paragraphs(f'sent (" " sent){{0,{MAX_SPLIT}}}',
-                               f"sent ::= {word} [^A-Za-z0-9\\n.!?] [^\\n.!?]{{0,240}} [.!?]\n")
+                               f"sent ::= {word} \" \" [^\\n.!?]{{1,240}} [.!?]\n")
         if s.unit == "paragraph":
-            return _paragraphs(f"{word} [^A-Za-z0-9\\n] [^\\n]{{0,600}}", "")
+            return _paragraphs(f"{word} \" \" [^\\n]{{1,600}}", "")
     if isinstance(t, Filter) and t.name == "ends_with" and t.arg == "?" and q.kind == "each" and s.unit == "sentence" \
             and s.nth == 1 and s.within == Select("paragraph"):
         return _paragraphs(f'{OPEN} [^\\n.!?]{{0,240}} "?" (" " sent){{0,{MAX_SPLIT}}}', f"sent ::= {FREE_SENTENCE}\n")
