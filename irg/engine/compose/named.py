@@ -77,11 +77,13 @@ def _own_line(m):
     return Rule(Each(), Select("line"), Count("sentence", "exactly", 1))
 
 
-# "Headline: five words or fewer", "Subject line - under 50 characters"
-@reader("label_limit", START + r"(?P<u>title|headline|subject line)\s*[:–-]\s*" + LIMIT)
+# "Headline: five words or fewer", "Subject line - under 50 characters", "Sentences: 3 to 7 words"
+@reader("label_limit", START + r"(?P<u>title|headline|subject line|sentences|paragraphs|lines|bullets|bullet points|"
+        r"stanzas)\s*[:–-]\s*" + LIMIT)
 def _label_limit(m):
     test = _limit(m, False)
-    if test is None or (m["bare"] and not (m["t"] or m["t2"])) or m["single"] or m["oe"]:
+    if test is None or (m["bare"] and not (m["t"] or m["t2"])) or m["single"] or m["oe"] \
+            or vacuous(subject(m["u"]), test.unit):
         return None
     return Rule(Each(), Select(subject(m["u"])), test)
 
@@ -125,17 +127,6 @@ def _numbers_in_words(m):
 def _too_long_refused(m):
     u, v = subject(m["u"]), counted(m["v"])
     return None if vacuous(u, v) else Rule(Each(), Select(u), Count(v, "at_most", int(m["n"])))
-
-
-# "Sentences: 3 to 7 words", "Paragraphs - at most 4 sentences"
-@reader("plural_label_limit", START + r"(?P<u>sentences|paragraphs|lines|bullets|bullet points|stanzas)\s*[:–-]\s*"
-        + LIMIT)
-def _plural_label_limit(m):
-    test = _limit(m, False)
-    if test is None or (m["bare"] and not (m["t"] or m["t2"])) or m["single"] or m["oe"] \
-            or vacuous(subject(m["u"]), test.unit):
-        return None
-    return Rule(Each(), Select(subject(m["u"])), test)
 
 
 # "never begin two back-to-back sentences with the same word"
