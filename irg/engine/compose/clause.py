@@ -19,7 +19,7 @@ import re
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Each, Quant, Rule, Select
-from irg.engine.compose.vocab import NTH, QUALIFIED, REL, RELS, inclusive, mark, reader, unit, vacuous
+from irg.engine.compose.vocab import NTH, QUALIFIED, REL, RELS, SHARES, inclusive, mark, reader, unit, vacuous
 from irg.engine.compose.units import MARKS, UNITS
 
 SUBJECT_UNIT = (r"(?:bullet[- ]?points?|bullet items?|bullets?|list items?|sentences?|paragraphs?|paras?|stanzas?|"
@@ -48,8 +48,6 @@ LIMIT = (r"(?:(?:a\s+)?" + REL + r"(?:\s+of)?\s+(?P<n>\d+)|between\s+(?P<a>\d+)\
          r"|\s*,?\s+(?P<t2>max|maximum|tops|at most|at the most|minimum|at least)\b)?")
 FLIP = {"more_than": ("at_most", 0), "less_than": ("at_least", 0), "at_least": ("at_most", -1),
         "at_most": ("at_least", 1)}  # a refused relation, as the one that holds (n + the offset)
-SHARES = {"half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "two thirds": 2 / 3, "a quarter": 0.25,
-          "three quarters": 0.75}
 ALWAYS_ONE = ("sentence", "line", "paragraph", "word")  # a unit has at least one of these: "at most 1" = "exactly 1"
 
 

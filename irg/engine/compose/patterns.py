@@ -8,8 +8,8 @@ from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Across, Each, Quant, Rule, Select
 from irg.engine.compose.units import MARKS
-from irg.engine.compose.vocab import (GAP_REFUSES, MARK, MODAL, NO_MODAL, NTH, QUALIFIED, REL, UNIT, gap_ok, inclusive,
-                                      mark, reader, unit, vacuous)
+from irg.engine.compose.vocab import (GAP_REFUSES, MARK, MODAL, NO_MODAL, QUALIFIED, REL, SHARES, UNIT, gap_ok,
+                                      inclusive, mark, reader, unit, vacuous)
 
 # ---- counts per unit: "every sentence under 12 words", "at most 3 sentences per paragraph" ----------------------
 
@@ -124,13 +124,6 @@ def _marks_in_each(m):
 
 
 # ---- words: length, first and last letters ---------------------------------------------------------------------
-@reader("no_long_words", r"\b(?:no\s+words?\s+" + NO_MODAL + r"(?:is\s+|be\s+|has\s+|have\s+|with\s+|of\s+)?|"
-        r"(?:do not|don't|never)\s+use\s+(?:any\s+)?words\s+(?:that are\s+|of\s+|with\s+)?)(?:longer than|more than|"
-        r"over)\s+(?P<n>\d+)\s+(?:letters|characters)\b")
-def _no_long_words(m):
-    return Rule(Quant("none"), Select("word"), Count("letter", "at_least", int(m["n"]) + 1))
-
-
 @reader("words_starting", r"\b" + REL + r"\s+(?P<n>\d+)\s+words\s+(?:that\s+)?(?:start|starting|begin|beginning)\s+"
         r"with\s+(?:the\s+letter\s+|an?\s+)?['\"‘“]?(?P<x>[a-z])\b(?!(?<=\ba)\s+[a-z])['\"’”]?")
 def _words_starting(m):
@@ -170,13 +163,6 @@ def _end_with_mark(m):
                                                                   Filter("ends_with", MARKS[mark(m["mk"])]))
 
 
-@reader("nth_is_question", r"\b(?:the\s+)?(?P<nth>first|second|third|fourth|fifth|sixth|last|final)\s+"
-        r"(?P<u>sentence|line|"
-        r"paragraph|bullet(?: point)?|item)\s+" + MODAL + r"(?:be\s+a\s+question|end\s+with\s+a\s+question\s+mark)\b")
-def _nth_is_question(m):
-    return Rule(Each(), Select(unit(m["u"]), NTH[m["nth"].lower()]), Filter("ends_with", "?"))
-
-
 @reader("start_with_case", r"\b(?:(?:start|begin)\s+(?:each|every)\s+(?P<u>" + UNIT + r")|(?:each|every)\s+(?P<u2>"
         + UNIT + r")\s+" + MODAL + r"(?:start|begin)s?)\s+with\s+an?\s+(?P<c>capital|capitali[sz]ed|upper-?case|"
         r"lower-?case|small)\s+letter\b")
@@ -207,7 +193,7 @@ def _open_or_close_with_question(m):
         r"(?:of\s+)?(?:the\s+|your\s+|all\s+)?sentences\s+" + MODAL + r"(?:be\s+(?P<qs>questions)|end\s+(?:with|in)\s+"
         r"(?P<mk>question marks?|exclamation (?:marks?|points?)|periods?))\b")
 def _share_of_sentences(m):
-    share = {"half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "a quarter": 0.25}.get(m["f"].lower())
+    share = SHARES.get(m["f"].lower())
     share = share if share is not None else int(m["f"].rstrip("%")) / 100
     end = "?" if m["qs"] or m["mk"].lower().startswith("question") \
         else "!" if m["mk"].lower().startswith("excl") else "."
@@ -226,20 +212,6 @@ def _marks_in_response(m):
         r"different\s+(?P<w>word|letter)\b")
 def _different_openers(m):
     return Across(unit(m["u"]), "distinct_first_word") if m["w"].lower() == "word" else None
-
-
-# ---- letters in units ---------------------------------------------------------------------------------------------
-@reader("each_contains_letter", r"\b(?:each|every)\s+(?P<u>sentence|line|paragraph|bullet(?: point)?|item)\s+" + MODAL
-        + r"(?:contains?|includes?|uses?|has|have)\s+(?:at least (?:one|1)\s+|the\s+|an?\s+)?"
-        r"letter\s+['\"‘“]?(?P<x>[a-z])\b")
-def _each_contains_letter(m):
-    return Rule(Each(), Select(unit(m["u"])), Filter("contains", m["x"].lower()))
-
-
-@reader("none_contains_letter", r"\bno\s+(?P<u>sentence|line|paragraph|bullet(?: point)?|item|word)\s+" + NO_MODAL
-        + r"(?:contains?|includes?|uses?|has|have)\s+(?:the\s+|an?\s+)?letter\s+['\"‘“]?(?P<x>[a-z])\b")
-def _none_contains_letter(m):
-    return Rule(Quant("none"), Select(unit(m["u"])), Filter("contains", m["x"].lower()))
 
 
 # ---- across units ---------------------------------------------------------------------------------------------------
