@@ -63,7 +63,7 @@ class RuleAnalyzer:
             met += not found
             findings += found
         for _, check in CHECKS.items():
-            findings += check(a.text, finish_reason=a.finish_reason, task=a.task)
+            findings += check(a.text, finish_reason=a.finish_reason, task=a.task, constraints=a.constraints)
         return Report(findings=findings, score=score_of(findings, len(a.constraints), met),
                       constraints_total=len(a.constraints), constraints_met=met)
 

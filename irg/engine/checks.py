@@ -31,9 +31,23 @@ def check_truncated(text: str, finish_reason: str = "", **_) -> list[Finding]:
     return []
 
 
+def copied_instruction(text: str, constraints=()) -> str | None:
+    """The plan's own instruction for a constraint, copied into the draft ("* Use exactly 3 bullet points, each on its
+    own line starting with '*'."): the loop's words, not an answer. None if no instruction of 5+ words is there."""
+    def norm(s: str) -> str:
+        return " ".join(re.findall(r"[a-z0-9]+", s.lower()))
+    body = norm(text)
+    for c in constraints or ():
+        said = norm(c.instruction())
+        if len(said.split()) >= 5 and said in body:
+            return c.instruction()
+    return None
+
+
 @CHECKS.register("degenerate")
-def check_degenerate(text: str, **_) -> list[Finding]:
-    why = degeneration(text)
+def check_degenerate(text: str, constraints=(), **_) -> list[Finding]:
+    why = degeneration(text) or ((f"it copies the loop's instructions to the model ('{copied}')")
+                                 if (copied := copied_instruction(text, constraints)) else None)
     if why:
         return [Finding("degenerate", "critical", f"The answer is not real text: {why}.", "whole answer",
                         "Write ordinary sentences in normal words.")]

@@ -139,7 +139,13 @@ class TemplatePlanner:
              token_allowance: int | None = None, cancel: threading.Event | None = None) -> Plan:
         sc = self.scaffold(report)
         dc, conflicts = self.decodable(self.decoding(report, previous, sc))
-        return Plan(self.instructions(report), dc, "template", relaxed=self.relaxed(report, previous),
+        said = self.instructions(report)
+        if sc is not None and dc.grammar:
+            # the grammar lays the structure down: told it too, the 135M model wrote the instruction into the slots
+            # ("* Use exactly 3 bullet points, each on its own line starting with '*'.") to fill them
+            laid = {f.fix or f.message for f in report.findings if f.constraint is not None and structural(f.check)}
+            said = [i for i in said if i not in laid]
+        return Plan(said, dc, "template", relaxed=self.relaxed(report, previous),
                     scaffold=sc.parts if sc else [], conflicts=conflicts, out_of_reach=self.beyond(report))
 
     def beyond(self, report: Report) -> list[str]:

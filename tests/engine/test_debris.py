@@ -178,3 +178,16 @@ def test_a_draft_that_says_it_meets_the_requirements_or_slides_script_is_debris(
 ])
 def test_rewrites_asked_for_and_other_scripts_are_not_debris(text):
     assert degeneration(text) is None
+
+
+def test_a_draft_that_copies_a_constraints_own_instruction_is_debris():
+    """The classroom example "Exactly three bullet points" ended done on "* Use exactly 3 bullet points, each on its
+    own line starting with '*'." as its second bullet: the plan's words, copied."""
+    from irg.engine.checks import check_degenerate
+    from irg.engine.constraints.length import BulletCount
+
+    c = BulletCount("exactly", 3)
+    text = ("* Bicycles cut traffic.\n* Use exactly 3 bullet points, each on its own line starting with '*'.\n"
+            "* Follow the instructions again.")
+    assert check_degenerate(text, constraints=[c])[0].severity == "critical"
+    assert check_degenerate("* Bicycles cut traffic.\n* They are cheap.\n* They keep people fit.", constraints=[c]) == []
