@@ -19,13 +19,20 @@ import re
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Each, Quant, Rule, Select
-from irg.engine.compose.vocab import NTH, QUALIFIED, REL, RELS, SHARES, inclusive, mark, reader, unit, vacuous
+from irg.engine.compose.vocab import NTH, QUALIFIED, REL, RELS, SHARE, SHARES, inclusive, mark, reader, unit, vacuous
 from irg.engine.compose.units import MARKS, UNITS
 
 SUBJECT_UNIT = (r"(?:bullet[- ]?points?|bullet items?|bullets?|list items?|sentences?|paragraphs?|paras?|stanzas?|"
-                r"verses?|lines?|quotes?|quotations?|words?|titles?|headlines?|subject lines?|headings?|subheadings?)")
+                r"verses?|lines?|quotes?|quotations?|words?|titles?|headlines?|subject lines?|headings?|subheadings?|"
+                r"sections?)")
 COUNTED = (r"(?P<v>words?|sentences?|lines?|characters?|letters?|syllables?|commas?|semicolons?|colons?|"
-           r"exclamation (?:marks?|points?)|question marks?|em[- ]?dash(?:es)?)")
+           r"exclamation (?:marks?|points?)|question marks?|em[- ]?dash(?:es)?|bullet[- ]?points?|bullet items?|"
+           r"bullets?|paragraphs?)")
+LENGTHS = r"words?|sentences?|lines?|characters?|letters?|syllables?|bullet points?|bullets?|paragraphs?"
+# "at least 3 words and no more than 8", "no less than 2 sentences and no more than 5": two limits, one span
+BETWEEN = (r"(?:at least|no fewer than|no less than|not less than|a minimum of|min(?:imum)?)\s+(?P<lo>\d+)"
+           r"(?:\s+(?P<v0>" + LENGTHS + r"))?\s*,?\s+(?:and|but)\s+(?:at most|no more than|not more than|"
+           r"a maximum of|max(?:imum)?|up to)\s+(?P<hi>\d+)(?:\s+(?P<v1>" + LENGTHS + r"))?")
 ORD = r"(?P<nth>first|second|third|fourth|fifth|sixth|last|final|opening|closing|lead|concluding|\d+(?:st|nd|rd|th))"
 ORDS = {**NTH, "opening": 1, "lead": 1, "closing": -1, "concluding": -1}
 # the words a subject's clause starts after: a subject in the middle of a phrase ("the tooltip line", "body
@@ -41,11 +48,13 @@ VERB = (r"(?:(?:be|is|are)\s+made\s+(?:up\s+)?of|(?:be|is|are)\s+(?:short|brief|
         r"run|runs|go|goes|stay|stays|get|gets|use|uses|fit in|fits in|fit within|fits within|keep to|stick to|need|"
         r"needs|hold|holds|consist of|consists of|comprise|comprises|(?P<prep>of|with))")
 OVER = r"(?:exceed|exceeds|go past|goes past|run past|runs past|run over|runs over|go over|goes over|run longer than)"
-LIMIT = (r"(?:(?:a\s+)?" + REL + r"(?:\s+of)?\s+(?P<n>\d+)|between\s+(?P<a>\d+)\s+and\s+(?P<b>\d+)|"
-         r"(?P<c>\d+)\s*(?:to|–|-|or)\s*(?P<d>\d+)|an?\s+(?P<oe>odd|even)\s+number\s+of|"
+LIMIT = (r"(?:" + BETWEEN + r"|(?:(?:a\s+)?" + REL + r"(?:\s+of)?\s+(?P<n>\d+)|between\s+(?P<a>\d+)\s+and\s+"
+         r"(?P<b>\d+)|(?P<c>\d+)\s*(?:to|–|-|or)\s*(?P<d>\d+)|an?\s+(?P<oe>odd|even)\s+number\s+of|"
          r"(?P<single>a single|only one|just one|one|a)\b|(?P<bare>\d+))\s+"
-         + COUNTED + r"(?:\s+(?:long|in length))?(?P<tail>\s+or\s+(?P<t>fewer|less|under|shorter|more|longer|over)"
-         r"|\s*,?\s+(?P<t2>max|maximum|tops|at most|at the most|minimum|at least)\b)?")
+         + COUNTED + r")(?:\s+(?:long|in length))?(?P<tail>\s+or\s+(?P<t>fewer|less|under|shorter|more|longer|over)"
+         r"|\s*,?\s+(?P<t2>max|maximum|tops|at most|at the most|minimum|at least)\b|"
+         r"\s*,?\s+(?P<t3>no more,? no less|no more and no less|no less,? no more|no fewer,? no more|"
+         r"no more,? no fewer)\b)?")
 FLIP = {"more_than": ("at_most", 0), "less_than": ("at_least", 0), "at_least": ("at_most", -1),
         "at_most": ("at_least", 1)}  # a refused relation, as the one that holds (n + the offset)
 ALWAYS_ONE = ("sentence", "line", "paragraph", "word")  # a unit has at least one of these: "at most 1" = "exactly 1"
@@ -54,12 +63,20 @@ ALWAYS_ONE = ("sentence", "line", "paragraph", "word")  # a unit has at least on
 def counted(word: str) -> str:
     """A counted unit by its name in the language: "words" -> "word", "exclamation points" -> "exclamation mark"."""
     u = unit(word)
-    return u if u in ("word", "sentence", "line", "character", "letter", "syllable") else mark(word)
+    return u if u in ("word", "sentence", "line", "character", "letter", "syllable", "bullet item", "paragraph") \
+        else mark(word)
 
 
 def _limit(m: re.Match, refused: bool, over: bool = False) -> Count | None:
     """The Count a matched LIMIT states, turned round if refused; None if it cannot be read one way."""
+    if m["lo"]:  # "at least 3 words and no more than 8"
+        if refused or over or m["tail"] or (m["v0"] and m["v1"] and counted(m["v0"]) != counted(m["v1"])):
+            return None
+        lo, hi = int(m["lo"]), int(m["hi"])
+        return Count(counted(m["v1"] or m["v0"]), "between", lo, hi) if lo < hi and (m["v0"] or m["v1"]) else None
     v = counted(m["v"])
+    if m["t3"]:  # "seven syllables, no more no less"
+        return None if refused or over or not m["bare"] else Count(v, "exactly", int(m["bare"]))
     if m["oe"]:
         return None if refused or over or m["t"] or m["t2"] else Count(v, m["oe"].lower(), 0)
     if m["a"] or m["c"]:
@@ -134,12 +151,13 @@ SUBJECT = (START + r"(?:(?P<lead>don't let|do not let|never let|keep|make sure|e
            r"(?:(?P<det>each|every|all|any|no|not a single|not one|all the|all of the|the|your|"
            r"(?P<qrel>at least|at most|"
            r"no more than|no fewer than|exactly|only)\s+(?P<qn>\d+)|"
-           r"(?P<share>at least|at most|no more than)\s+(?P<f>half|a "
-           r"third|one third|two thirds|a quarter|three quarters|"
-           r"\d+\s*%|\d+ percent)\s+of\s+(?:the|your|all|all the))\s+)?"
+           r"(?P<share>at least|at most|no more than|more than|fewer than|less than|no fewer than|no less than)\s+"
+           r"(?P<f>" + SHARE + r"|\d+\s*%|\d+ percent|"
+           r"(?P<k>\d+)\s+(?:out\s+)?of\s+(?:every\s+)?(?P<km>\d+))(?P<ofd>\s+(?:of\s+)?(?:the|your|all the|all))?|"
+           r"(?P<most>most(?:\s+of\s+(?:the|your))?))\s+)?"
            r"(?:single\s+)?"
-           r"(?:" + ORD + r"\s+)?(?P<u>" + SUBJECT_UNIT + r")\b(?:\s+(?:of|in)\s+(?:each|every|the\s+(?P<wnth>first|"
-           r"second|third|last|final|opening|closing))\s+(?P<w>" + SUBJECT_UNIT + r"))?" + SCOPE)
+           r"(?:(?:very\s+)?" + ORD + r"\s+)?(?P<u>" + SUBJECT_UNIT + r")\b(?:\s+(?:of|in)\s+(?:each|every|"
+           r"the\s+(?P<wnth>first|second|third|last|final|opening|closing))\s+(?P<w>" + SUBJECT_UNIT + r"))?" + SCOPE)
 
 
 def _quant(m: re.Match, sel: Select, refused_verb: bool) -> tuple[Quant, bool] | None:
@@ -149,12 +167,20 @@ def _quant(m: re.Match, sel: Select, refused_verb: bool) -> tuple[Quant, bool] |
         return None  # "use sentences that ...": only "use at least 3 sentences that ..." says how many
     if (m["share"] or m["qn"]) and sel.within is not None:
         return None  # "at least 3 words in each sentence ...": a count in each unit, not over the whole text
-    if m["share"]:
+    if m["share"] or m["most"]:
         if refused_verb or m["lead"] or sel.nth is not None or not m["u"].lower().endswith("s"):
             return None
+        if m["most"]:  # "most sentences": more than half
+            return Quant("share_more_than", 0.5), False
         f = m["f"].lower()
-        share = SHARES.get(f) or int(re.match(r"\d+", f).group(0)) / 100
-        return Quant("share_at_least" if m["share"].lower() == "at least" else "share_at_most", round(share, 4)), False
+        if m["k"] and not 0 < int(m["k"]) <= int(m["km"]):
+            return None
+        if m["k"] is None and not m["ofd"]:
+            return None  # "at least half sentences": not English
+        share = int(m["k"]) / int(m["km"]) if m["k"] else SHARES.get(f) or int(re.match(r"\d+", f).group(0)) / 100
+        kind = {"at least": "share_at_least", "no fewer than": "share_at_least", "no less than": "share_at_least",
+                "more than": "share_more_than", "fewer than": "share_less_than", "less than": "share_less_than"}
+        return Quant(kind.get(m["share"].lower(), "share_at_most"), round(share, 4)), False
     if m["qn"]:  # "at most 2 sentences end with ...": how many of them
         if refused_verb or (m["lead"] or "").lower().endswith("let") or sel.nth is not None or sel.unit == "response":
             return None
@@ -173,10 +199,10 @@ def _quant(m: re.Match, sel: Select, refused_verb: bool) -> tuple[Quant, bool] |
 @reader("clause_limit", SUBJECT + r"\s+(?:(?:that|which)\s+)?(?:(?P<pos>" + POSITIVE + r")\s+|(?P<neg>"
         + REFUSED + r")\s+|(?P<perm>"
         + PERMITTED + r")\s+)?(?:only\s+)?(?:(?P<verb>" + VERB + r")\s+(?:only\s+)?|(?P<over>" + OVER + r")\s+)?"
-        + LIMIT)
+        + LIMIT + r"(?P<its>\s+(?:under|after|below)\s+(?:its|the)\s+(?:heading|header))?")
 def _clause_limit(m):
     sel = _select(m)
-    if sel is None or QUALIFIED.match(m.string, m.end()):
+    if sel is None or QUALIFIED.match(m.string, m.end()) or (m["its"] and sel.unit != "section"):
         return None
     no = (m["det"] or "").lower() in ("no", "not a single", "not one")
     if m["perm"] and not no and not (m["rel"] and RELS[m["rel"].lower()] == "at_most"):
@@ -210,7 +236,7 @@ def _clause_limit(m):
         + SUBJECT_UNIT + r"))?\s+(?:to|at)\s+" + LIMIT)
 def _keep_to(m):
     sel = _select(m)
-    if sel is None or QUALIFIED.match(m.string, m.end()) or m["rel"] and (m["t"] or m["t2"]):
+    if sel is None or QUALIFIED.match(m.string, m.end()) or m["rel"] and (m["t"] or m["t2"]) or m["lo"] or m["t3"]:
         return None
     v = counted(m["v"])
     if m["oe"] or (m["t"] or "").lower() in ("more", "longer", "over") or (m["t2"] or "").lower() in ("minimum",
@@ -256,19 +282,24 @@ def _n_unit_units(m):
 
 # ---- starts, ends, contents ------------------------------------------------------------------------------------
 QUOTED = r"['\"‘“](?P<q>[^'\"’”]{1,40})['\"’”]"
+# what a unit opens or ends with, in filters.FORMATS
+FORMAT = r"digit|numeral|number|emoji|time|timestamp|date|price|percentage"
 STARTS = (r"(?:start|starts|begin|begins|open|opens|kick off|kicks off)\s+with\s+(?:(?P<case>an?\s+(?:capital|"
           r"capitali[sz]ed|upper-?case|lower-?case|small)\s+letter)|(?:the\s+letter\s+)(?:['\"‘“]?(?P<x>[a-z])\b['\"’”]?)|"
-          r"(?:the\s+words?\s+)?" + QUOTED + r"|the\s+word\s+(?P<sw>[A-Za-z][a-z'-]*))")
+          r"(?:the\s+words?\s+)?" + QUOTED + r"(?:\s+or\s+(?:with\s+)?['\"‘“](?P<q2>[^'\"’”]{1,40})['\"’”])?|"
+          r"the\s+word\s+(?P<sw>[A-Za-z][a-z'-]*)|an?\s+(?P<sf>" + FORMAT + r"))")
 ENDS = (r"(?:end|ends|finish|finishes|close|closes)\s+(?:with|in|on)\s+(?:(?:a|an)\s+(?P<mk>question mark|exclamation "
-        r"mark|exclamation point|period|full stop|colon)|(?:the\s+words?\s+)?" + QUOTED.replace("?P<q>", "?P<eq>")
-        + r"|the\s+word\s+(?P<ew>[A-Za-z][a-z'-]*))")
+        r"mark|exclamation point|period|full stop|colon)|an?\s+(?P<ef>" + FORMAT + r")|(?:the\s+words?\s+)?"
+        + QUOTED.replace("?P<q>", "?P<eq>") + r"|the\s+word\s+(?P<ew>[A-Za-z][a-z'-]*))")
 CONTAINS = (r"(?:contain|contains|include|includes|mention|mentions|use|uses|have|has|feature|features)\s+"
+            r"(?:(?:at least (?:1|one)|a|an)\s+(?P<fmt>price|percentage|date|time|emoji)|"
             r"(?:(?:at least (?:1|one)|a|an|some)\s+)?(?:(?P<num>number|numeral|figure|digit)|(?P<qt>quote|quotation|"
             r"direct quote)|the\s+letter\s+['\"‘“]?(?P<lx>[a-z])\b['\"’”]?|the\s+word\s+"
             + QUOTED.replace("?P<q>", "?P<cw>")
-            + r")(?!\w)")
-SHAPE = (r"(?:be|is|are)\s+(?:(?P<qs>a question|questions)|(?P<caps>in all caps|in all capitals|all caps|in "
-         r"capital letters|in uppercase|uppercase)|(?P<low>in lowercase|lowercase|all lowercase)|(?P<pal>a "
+            + r"))(?!\w)")
+SHAPE = (r"(?:be|is|are)\s+(?:(?:phrased|written|worded|framed|put)\s+as\s+)?(?:(?P<qs>a question|questions)|"
+         r"(?P<caps>in all caps|in all capitals|all caps|in capital letters|in capitals|in block capitals|in caps|"
+         r"in uppercase|uppercase)|(?P<low>in lowercase|lowercase|all lowercase)|(?P<pal>a "
          r"palindrome|palindromes|palindromic)|" + QUOTED.replace("?P<q>", "?P<is>") + r")")
 
 
@@ -294,8 +325,9 @@ def _clause_shape(m):
         return None
     if not refused:
         return Rule(quant, sel, test)
-    if sel.nth is not None or isinstance(test, Count) or m["lead"] or UNITS.get(sel.unit).single:
-        return None  # "the first sentence must not start with ...", "the title should not be ...", "don't let"
+    if isinstance(test, Count) or m["lead"] or ((sel.nth is not None or UNITS.get(sel.unit).single)
+                                                and not m["neg"]):
+        return None  # "the first sentence can't have 3 words", "don't let ...", "no first sentence"
     return Rule(Quant("none"), sel, test)
 
 
@@ -305,12 +337,19 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
         return None if sel.unit == "word" and False else Filter("starts_lowercase" if low else "capitalised")
     if m["x"]:
         return Filter("starts_with", m["x"].lower())
+    if m["q2"]:  # "with 'And' or 'But'": either opening
+        return None if sel.unit == "word" else Filter("starts_with_any", (m["q"].strip(), m["q2"].strip()))
     if m["q"] or m["sw"]:
         word = (m["q"] or m["sw"]).strip()
         if sel.unit == "word":
             return None
         return Filter("first_word", word) if len(word.split()) == 1 and word.isalpha() else \
             Filter("starts_with", word)
+    if m["sf"] or m["ef"]:
+        what = {"numeral": "digit", "timestamp": "time"}.get((m["sf"] or m["ef"]).lower(), (m["sf"] or m["ef"]).lower())
+        return None if sel.unit in ("word", "response") else Filter(("starts_" if m["sf"] else "ends_") + what)
+    if m["fmt"]:
+        return None if sel.unit == "word" else Filter("has_" + m["fmt"].lower())
     if m["mk"]:
         return None if sel.unit == "word" else Filter("ends_with", MARKS[mark(m["mk"])])
     if m["eq"] or m["ew"]:

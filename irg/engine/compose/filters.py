@@ -30,7 +30,7 @@ def mark_words(char: str) -> str | None:
 def _said(name: str, arg) -> str:
     """An argument as plain words: a mark by its name, a letter as "the letter b", letters as "the letters 'ing'"."""
     if isinstance(arg, (list, tuple)):
-        return ", ".join(f"'{a}'" for a in arg)
+        return (" or " if name == "starts_with_any" else ", ").join(f"'{a}'" for a in arg)
     if name in ("starts_with", "ends_with", "contains") and isinstance(arg, str):
         if said := mark_words(arg):
             return said
@@ -74,6 +74,8 @@ _filter("ends_with", "ends with {arg}",
 _filter("first_word", "starts with the word {arg}", lambda t, a: first_word(t) == _norm(str(a)))
 _filter("last_word", "ends with the word {arg}", lambda t, a: last_word(t) == _norm(str(a)).split()[-1]
         and _norm(t).rstrip(".!?,;:\"”'’) ").endswith(_norm(str(a))))
+_filter("starts_with_any", "starts with {arg}",  # the words, not their start: 'And' is no opening of "Andrew"
+        lambda t, a: any(_norm(t) == _norm(x) or re.match(re.escape(_norm(x)) + r"\b", _norm(t)) for x in a))
 _filter("is", "is {arg}", lambda t, a: _norm(t).strip(".,;:!?\"”“'’‘()") == _norm(str(a)))
 _filter("has_number", "contains at least one number",
         lambda t, a: bool(re.search(r"\d", t)) or bool(re.search(NUMBER_WORDS, t, re.I)))
@@ -95,6 +97,49 @@ _filter("palindrome", "is a palindrome",
         lambda t, a: len(s := re.sub(r"[^a-z0-9]", "", t.lower())) > 1 and s == s[::-1])
 
 
+# Things written in a recognisable form, as the filters "contains a price", "begins with a time", "ends with an
+# emoji". Read by their written shape, never by meaning: "$4.50", "12%", "14:30" / "9am", "3 March" / "2024-05-01",
+# a pictograph. A price needs its currency ("4.50" alone is a number); a year alone is not a date.
+MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+         r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+FORMATS = {
+    "price": r"[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s?(?:[€£]|dollars?\b|euros?\b|pounds?\b|"
+             r"usd\b|eur\b|gbp\b|cents?\b)",
+    "percentage": r"\d(?:[\d,]*\.?\d*)?\s?(?:%|percent\b|per cent\b)|" + NUMBER_WORDS + r"\s+(?:percent|per cent)\b",
+    "time": r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b(?:\s?(?:am|pm|a\.m\.|p\.m\.))?|\b(?:1[0-2]|0?[1-9])\s?"
+            r"(?:am|pm|a\.m\.|p\.m\.)(?!\w)",
+    "date": r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b" + MONTH + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?\b|"
+            r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + MONTH + r"\b|\b" + MONTH + r"\s+\d{4}\b",
+    "digit": r"\d",
+    "number": r"\d|" + NUMBER_WORDS,
+    "emoji": "[\U0001F300-\U0001FAFF\u2600-\u27BF\U0001F1E6-\U0001F1FF\u2B50\u2B55]",
+}
+FORMAT_WORDS = {"digit": "a digit", "number": "a number", "emoji": "an emoji", "percentage": "a percentage",
+                "price": "a price", "time": "a time", "date": "a date"}
+_EDGE = "[\\s\"'“‘(*_>-]*"  # quotes, brackets, markdown or list marks before a unit's first word
+
+
+def _format(name: str) -> None:
+    pat = re.compile(f"(?:{FORMATS[name]})", re.I)
+    said = FORMAT_WORDS[name]
+    if name != "number":  # "has_number" is older, and says "at least one number"
+        _filter(f"has_{name}", f"contains {said}", lambda t, a: bool(pat.search(t)))
+    _filter(f"starts_{name}", f"begins with {said}", lambda t, a: bool(re.match(_EDGE + pat.pattern, plain(t), re.I)))
+    _filter(f"ends_{name}", f"ends with {said}",
+            lambda t, a: bool(re.search(f"(?:{pat.pattern})[\\s.!?,;:)\"”'’*_]*$", t, re.I)))
+
+
+for _name in FORMATS:
+    _format(_name)
+
+
+def _bookended(text: str) -> bool:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return len(lines) > 1 and _norm(lines[0]) == _norm(lines[-1])
+
+
+_filter("repeats_first_line", "ends with its own first line", lambda t, a: _bookended(t))
+
 @dataclass(frozen=True)
 class Filter:
     name: str
@@ -112,11 +157,14 @@ class Filter:
         """What a unit it holds for does, in the singular: "starts with the letter b", "ends with a question mark"."""
         return FILTERS.get(self.name).words.format(arg=_said(self.name, self.arg))
 
+    def negated(self) -> str:
+        """The words of its refusal: "does not end with a period", "is not a question"."""
+        said = self.words()
+        return "is not " + said[3:] if said.startswith("is ") else "does not " + plural_verb(said)
+
     def failed(self, label: str, text: str) -> str:
         """Why one unit breaks it: "sentence 3 ('Why not.') does not end with '?'"."""
-        said = self.words()
-        return f"{label} ({snippet(text)}) " + ("is not " + said[3:] if said.startswith("is ") else
-                                                "does not " + plural_verb(said))
+        return f"{label} ({snippet(text)}) {self.negated()}"
 
     def found(self, label: str, text: str) -> str:
         return f"{label} ({snippet(text)}) {self.words()}"

@@ -8,7 +8,7 @@ from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Across, Each, Quant, Rule, Select
 from irg.engine.compose.units import MARKS
-from irg.engine.compose.vocab import (GAP_REFUSES, MARK, MODAL, NO_MODAL, QUALIFIED, REL, SHARES, UNIT, gap_ok,
+from irg.engine.compose.vocab import (GAP_REFUSES, MARK, MODAL, NO_MODAL, QUALIFIED, REL, SHARE, SHARES, UNIT, gap_ok,
                                       inclusive, mark, reader, unit, vacuous)
 
 # ---- counts per unit: "every sentence under 12 words", "at most 3 sentences per paragraph" ----------------------
@@ -189,7 +189,7 @@ def _open_or_close_with_question(m):
 
 
 @reader("share_of_sentences", r"\b(?P<q>at least|at most|no more than)\s+"
-        r"(?P<f>half|a third|one third|a quarter|\d+%)\s+"
+        r"(?P<f>" + SHARE + r"|\d+%)\s+"
         r"(?:of\s+)?(?:the\s+|your\s+|all\s+)?sentences\s+" + MODAL + r"(?:be\s+(?P<qs>questions)|end\s+(?:with|in)\s+"
         r"(?P<mk>question marks?|exclamation (?:marks?|points?)|periods?))\b")
 def _share_of_sentences(m):

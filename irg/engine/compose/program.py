@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Union
+from typing import Union
 
-from irg.engine.compose.filters import Filter, first_word, last_word, plural_verb
+from irg.engine.compose.across import ACROSS, Across, Acrostic  # noqa: F401 — rules across units live there
+from irg.engine.compose.filters import Filter, last_word, plural_verb
 from irg.engine.compose.measures import RELATIONS, Count, relation_words
-from irg.engine.compose.units import UNITS, plain, snippet, split, syllables
-from irg.engine.registry import Registry
+from irg.engine.compose.units import UNITS, snippet, split, syllables
 
 Test = Union[Filter, Count]
 FRACTIONS = {1 / 3: "one third", 2 / 3: "two thirds"}  # said in words: 33% would not be "a third"
+SHARE_WORDS = {"share_at_least": "at least", "share_at_most": "at most", "share_more_than": "more than",
+               "share_less_than": "less than"}
 ORDINALS = {1: "first", 2: "2nd", 3: "3rd", -1: "last"}
 
 
@@ -72,13 +74,13 @@ class Select:
 @dataclass(frozen=True)
 class Quant:
     """How many selected units must pass: each, none, at_least / at_most / exactly n, between n and m, or a share
-    (share_at_least / share_at_most, n a fraction)."""
+    (share_at_least / share_at_most / share_more_than / share_less_than, n a fraction)."""
     kind: str = "each"
     n: float | None = None
     m: float | None = None
 
     def __post_init__(self) -> None:
-        if self.kind not in ("each", "none", "share_at_least", "share_at_most", *RELATIONS):
+        if self.kind not in ("each", "none", *SHARE_WORDS, *RELATIONS):
             raise ValueError(f"Unknown quantifier {self.kind!r}.")
 
     def holds(self, passed: int, total: int) -> bool:
@@ -89,7 +91,8 @@ class Quant:
         if self.kind.startswith("share_"):
             share = passed / total if total else 0.0
             slack = 5e-4  # a share is kept to 4 places: "at most a third" holds for 1 of 3
-            return share >= self.n - slack if self.kind == "share_at_least" else share <= self.n + slack
+            return {"share_at_least": share >= self.n - slack, "share_at_most": share <= self.n + slack,
+                    "share_more_than": share > self.n + slack, "share_less_than": share < self.n - slack}[self.kind]
         return RELATIONS[self.kind](passed, self.n, self.m)
 
 
@@ -127,10 +130,12 @@ class Rule:
             if isinstance(self.test, Count) and self.test.rel == "at_least":
                 u = UNITS.get(self.test.unit)
                 t = f"has more than {self.test.n - 1} {u.name if self.test.n == 2 else u.plural}"
+            if (s.nth is not None or unit.single) and isinstance(self.test, Filter):
+                return f"{s.words()} {self.test.negated()}"  # "the title does not end with a period"
             return f"no {s.words(each=False)} {t}"
         if q.kind.startswith("share_"):
             part = next((w for f, w in FRACTIONS.items() if abs(f - q.n) < 1e-3), f"{q.n:.0%}")
-            return f"{q.kind[6:].replace('_', ' ')} {part} of the {unit.plural} {plural_verb(t)}"
+            return f"{SHARE_WORDS[q.kind]} {part} of the {unit.plural} {plural_verb(t)}"
         one = q.kind != "between" and q.n == 1
         return f"{relation_words(q.kind, _int(q.n), _int(q.m))} {unit.name if one else unit.plural} " \
                f"{t if one else plural_verb(t)}"
@@ -142,107 +147,6 @@ class Rule:
 
 def _int(x):
     return int(x) if isinstance(x, float) and x.is_integer() else x
-
-
-# ---- across units: order and sameness ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class AcrossKind:
-    holds: Callable[[list[str], str], list[str]]  # (the units, their name) -> what breaks it, a sentence per break
-    words: str  # "the {plural} are in alphabetical order"
-
-
-ACROSS: Registry = Registry("rule across units")
-
-
-def _alphabetical(units: list[str], name: str) -> list[str]:
-    keys = [plain(u).strip().lower() for u in units]
-    return [f"{name} {i + 1} ({units[i]!r}) comes before {name} {i} ({units[i - 1]!r}) alphabetically"
-            for i in range(1, len(keys)) if keys[i] < keys[i - 1]]
-
-
-
-def _consecutive_first_word(units: list[str], name: str) -> list[str]:
-    return [f"{name} {i + 1} starts with '{w}', as {name} {i} does" for i in range(1, len(units))
-            if (w := first_word(units[i])) and w == first_word(units[i - 1])]
-
-
-def _distinct(key: Callable[[str], str], what: str) -> Callable[[list[str], str], list[str]]:
-    def holds(units: list[str], name: str) -> list[str]:
-        seen: dict[str, int] = {}
-        out = []
-        for i, u in enumerate(units, 1):
-            k = key(u)
-            if k and k in seen:
-                out.append(f"{name} {i} {what} '{k}', as {name} {seen[k]} does")
-            seen.setdefault(k, i)
-        return out
-    return holds
-
-
-def _growing(sign: int) -> Callable[[list[str], str], list[str]]:
-    def holds(units: list[str], name: str) -> list[str]:
-        n = [len(split("word", u)) for u in units]
-        return [f"{name} {i + 1} has {n[i]} words, {name} {i} has {n[i - 1]}" for i in range(1, len(n))
-                if not (n[i] - n[i - 1]) * sign > 0]
-    return holds
-
-
-ACROSS.register("alphabetical", AcrossKind(_alphabetical, "the {plural} are in alphabetical order"))
-ACROSS.register("distinct_first_word", AcrossKind(_distinct(first_word, "starts with"),
-                                                 "no two {plural} start with the same word"))
-ACROSS.register("distinct_first_letter", AcrossKind(_distinct(lambda u: first_word(u)[:1], "starts with"),
-                                                   "no two {plural} start with the same letter"))
-ACROSS.register("distinct_last_word", AcrossKind(_distinct(last_word, "ends with"),
-                                                 "no two {plural} end with the same word"))
-def _numbers(strict: int) -> Callable[[list[str], str], list[str]]:
-    """Numbers in order: strict 1 increasing, -1 non-increasing (ties allowed going down: "from highest to lowest")."""
-    def holds(units: list[str], name: str) -> list[str]:
-        v = [float(u.replace(",", "")) for u in units]
-        return [f"{name} {i + 1} ({units[i]}) comes after {units[i - 1]}" for i in range(1, len(v))
-                if not (v[i] > v[i - 1] if strict == 1 else v[i] <= v[i - 1])]
-    return holds
-
-
-ACROSS.register("increasing", AcrossKind(_numbers(1), "the {plural} appear in increasing order"))
-ACROSS.register("non_increasing", AcrossKind(_numbers(-1), "the {plural} appear in non-increasing order"))
-ACROSS.register("more_words", AcrossKind(_growing(1), "each {name} has more words than the {name} before it"))
-ACROSS.register("fewer_words", AcrossKind(_growing(-1), "each {name} has fewer words than the {name} before it"))
-def _same(key: Callable[[str], str], what: str) -> Callable[[list[str], str], list[str]]:
-    def holds(units: list[str], name: str) -> list[str]:
-        first = key(units[0]) if units else ""
-        return [f"{name} {i} {what} '{key(u)}', {name} 1 with '{first}'" for i, u in enumerate(units[1:], 2)
-                if key(u) != first]
-    return holds
-
-
-ACROSS.register("same_first_word", AcrossKind(_same(first_word, "starts with"),
-                                              "all {plural} start with the same word"))
-ACROSS.register("same_last_word", AcrossKind(_same(last_word, "ends with"), "all {plural} end with the same word"))
-ACROSS.register("distinct_words", AcrossKind(_distinct(lambda u: u.lower(), "is"), "no {name} appears more than once"))
-ACROSS.register("consecutive_distinct_first_word",
-                AcrossKind(_consecutive_first_word, "no two consecutive {plural} start with the same word"))
-
-
-@dataclass(frozen=True)
-class Across:
-    unit: str
-    kind: str
-
-    def __post_init__(self) -> None:
-        UNITS.get(self.unit)
-        ACROSS.get(self.kind)
-        if (self.kind in ("increasing", "non_increasing")) != (self.unit == "number"):
-            raise ValueError(f"'{self.kind}' is an order of numbers; '{self.unit}' units are not numbers"
-                             if self.unit != "number" else f"numbers are ordered, not '{self.kind}'")
-
-    def check(self, text: str) -> list[str]:
-        return ACROSS.get(self.kind).holds(split(self.unit, text), self.unit)
-
-    def describe(self) -> str:
-        return ACROSS.get(self.kind).words.format(plural=UNITS.get(self.unit).plural, name=self.unit)
-
-    def to_dict(self) -> dict:
-        return {"across": {"unit": self.unit, "kind": self.kind}}
 
 
 # ---- rhyme: the last words of lines, by a spelling rule of thumb ---------------------------------------------
@@ -368,16 +272,19 @@ def _test(d: dict) -> Test:
     return Filter(d["filter"], tuple(arg) if isinstance(arg, list) else arg)
 
 
-def program_from_dict(d: dict) -> Rule | Across | Form | Rhyme:
+def program_from_dict(d: dict) -> Rule | Across | Acrostic | Form | Rhyme:
     if "rhyme" in d:
         return Rhyme(d["rhyme"]["scheme"], bool(d["rhyme"].get("repeat")))
     if "form" in d:
         f = d["form"]
         return Form(tuple(int(c) for c in f["counts"]), f.get("unit", "line"), f.get("of", "syllable"))
     if "across" in d:
-        return Across(d["across"]["unit"], d["across"]["kind"])
+        a = d["across"]
+        return Across(a["unit"], a["kind"], a.get("of"), a.get("n"))
+    if "acrostic" in d:
+        return Acrostic(str(d["acrostic"]["letters"]), d["acrostic"].get("unit", "line"))
     r = d["rule"]
     return Rule(Quant(**r["quant"]), _select(r["select"]), _test(r["test"]))
 
 
-__all__ = ["Across", "Each", "Form", "Quant", "Rhyme", "Rule", "Select", "ordinal", "program_from_dict"]
+__all__ = ["Across", "Acrostic", "Each", "Form", "Quant", "Rhyme", "Rule", "Select", "ordinal", "program_from_dict"]

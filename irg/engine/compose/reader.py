@@ -13,7 +13,8 @@ import re
 
 import irg.engine.compose.clause  # noqa: F401 — the readers register themselves: the general clause reader,
 import irg.engine.compose.named  # noqa: F401 — the named shapes,
-import irg.engine.compose.patterns  # noqa: F401 — and the patterns of one shape each
+import irg.engine.compose.patterns  # noqa: F401 — the patterns of one shape each,
+import irg.engine.compose.shapes  # noqa: F401 — and the shapes over the run of units (acrostics, refrains, lengths)
 from irg.engine.compose.measures import Count
 from irg.engine.compose.units import MARK_UNITS
 from irg.engine.compose.vocab import MARK, READERS, UNIT, Program

@@ -63,6 +63,16 @@ _unit("punctuation mark", "punctuation marks", lambda t: [c for c in t if c in P
 _unit("quoted span", "quoted spans", lambda t: re.findall(r"[\"“]([^\"”\n]+)[\"”]", t))
 
 
+def _sections(text: str) -> list[str]:
+    """What each heading heads: the text under it, up to the next heading (a text with no heading is one section;
+    text before the first heading is an introduction, no section)."""
+    lines = text.strip().splitlines()
+    at = [i for i, ln in enumerate(lines) if HEADING.match(ln)]
+    if not at:
+        return [text.strip()] if text.strip() else []
+    return ["\n".join(lines[i + 1:j]).strip() for i, j in zip(at, at[1:] + [len(lines)])]
+
+
 def syllables(word: str) -> int:
     """A word's syllables, by the usual rule of thumb (vowel groups; a silent final e, or -es / -ed after most
     consonants, adds none): right on most plain words, off by one on some ("people", "create")."""
@@ -88,6 +98,7 @@ _unit("subject line", "subject lines",
       lambda t: [m.group(1).strip() for m in re.finditer(r"(?im)^\s*\**subject\**\s*:\s*(.+)$", t)][:1], single=True)
 _unit("heading", "headings", lambda t: [next(g for g in m.groups() if g).strip() for ln in t.splitlines()
                                         if (m := HEADING.match(ln))])
+_unit("section", "sections", lambda t: _sections(t))
 _unit("syllable", "syllables", lambda t: [w for w in words(t) for _ in range(syllables(w))])
 
 

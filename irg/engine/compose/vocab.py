@@ -49,8 +49,9 @@ MARK_ALIASES = {"full stop": "period", "exclamation point": "exclamation mark", 
               "emdash": "em dash", "parenthese":
               "parenthesis", "parenthesi": "parenthesis", "bracket": "parenthesis", "quote mark": "quotation mark",
               "ellipse": "ellipsis", "ellipsi": "ellipsis", "numeral": "digit"}
-SHARES = {"half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "two thirds": 2 / 3, "a quarter": 0.25,
-          "three quarters": 0.75}  # a share of units said in words
+SHARES = {"half": 0.5, "a third": 1 / 3, "1 third": 1 / 3, "2 thirds": 2 / 3, "a quarter": 0.25, "1 quarter": 0.25,
+          "3 quarters": 0.75}  # a share of units said in words (after normalize_numbers: "two thirds" -> "2 thirds")
+SHARE = r"half|a third|1 third|2 thirds|a quarter|1 quarter|3 quarters"
 NTH = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": -1, "final": -1}
 MODAL = r"(?:(?:must|should|has to|have to|needs? to|will|shall)\s+(?:only\s+)?)?"  # never "not", "may", "can"
 NO_MODAL = r"(?:(?:must|should|may|can|will|shall)\s+)?"  # after "no X": "no word may be longer" is still a refusal

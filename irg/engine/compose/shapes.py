@@ -1,0 +1,172 @@
+"""Readers of shapes over the run of units: acrostics and the alphabet down the side, refrains (the same line in
+every stanza), lengths compared across units ("no two sentences the same length", "the last paragraph the
+shortest", "within 10 words of each other"), something put in a named unit ("a percentage in the first sentence"),
+units that open or close on a form (a time, an emoji, a digit), and limits said under each heading."""
+from __future__ import annotations
+
+import re
+
+from irg.engine.compose.across import Across, Acrostic
+from irg.engine.compose.clause import LIMIT, ORD, ORDS, SUBJECT_UNIT, _limit, counted, subject
+from irg.engine.compose.filters import Filter
+from irg.engine.compose.program import Each, Quant, Rule, Select
+from irg.engine.compose.vocab import QUALIFIED, reader, vacuous
+
+MODAL = r"(?:(?:must|should|has to|have to|needs? to|will|shall)\s+)?"
+EACH = r"(?:each|every|all(?:\s+the)?|all\s+of\s+the|the)"
+STANZA = r"(?P<p>stanzas?|verses?|paragraphs?)"
+
+
+# ---- the alphabet down the side ---------------------------------------------------------------------------------
+@reader("acrostic", r"\b(?P<double>double\s+)?acrostic(?:\s+poem)?\s+(?:on|for|of|about|spelling(?:\s+out)?|using|"
+        r"where\s+the\s+first\s+letters\s+spell(?:\s+out)?)\s+(?:the\s+(?:word|name)\s+|my\s+name,?\s+)?"
+        r"['\"‘“]?(?P<w>[A-Z]{2,26}|(?<=['\"‘“])[A-Za-z]{2,26}(?=['\"’”]))\b['\"’”]?|"
+        r"\b(?:the\s+)?first\s+letters?\s+of\s+(?:the|each|every|all\s+the)\s+(?P<u>lines|paragraphs|stanzas)\s+"
+        + MODAL + r"spell(?:\s+out)?\s+(?:the\s+(?:word|name)\s+)?['\"‘“]?(?P<w2>[A-Za-z]{2,26})\b['\"’”]?")
+def _acrostic(m):
+    if m["double"]:
+        return None  # first and last letters both: not this program
+    word = m["w"] or m["w2"]
+    if m["w2"] and not (word.isupper() or re.search(r"\b(?:word|name)\s+['\"‘“]?$", m.string[:m.start("w2")])):
+        return None  # "the first letters of the lines spell something": which word?
+    return Acrostic(word.upper(), subject(m["u"]) if m["u"] else "line")
+
+
+@reader("abecedarian", r"\ban?\s+abecedarian(?:\s+poem)?\b|\b(?:start|begin|open)\s+(?:each|every)\s+"
+        r"(?P<u>line|sentence|stanza|paragraph|bullet point|bullet|word)\s+with\s+the\s+next\s+letter\s+of\s+the\s+"
+        r"alphabet(?:,?\s+(?:beginning|starting)\s+(?:at|with|from)\s+(?:the\s+letter\s+)?['\"‘“]?a\b['\"’”]?)?")
+def _abecedarian(m):
+    return Acrostic("ABCDEFGHIJKLMNOPQRSTUVWXYZ") if m["u"] is None else Across(subject(m["u"]), "abecedarian")
+
+
+# ---- refrains: the same line in every stanza ---------------------------------------------------------------------
+QLINE = r"['\"‘“](?P<q>[^'\"’”\n]{2,80})['\"’”]"
+
+
+@reader("refrain_same", r"\b(?:" + EACH + r"\s+" + STANZA + r"\s+" + MODAL + r"(?P<v>open|opens|start|starts|begin|"
+        r"begins|end|ends|close|closes|finish|finishes)\s+(?:with|on)\s+the\s+same\s+line|the\s+(?P<nth>last|final|"
+        r"closing|first|opening)\s+line\s+of\s+(?:each|every|all(?:\s+the)?)\s+" + STANZA.replace("?P<p>", "?P<p2>")
+        + r"\s+(?:is|are|" + MODAL + r"be)\s+(?:identical|the\s+same))\b")
+def _refrain_same(m):
+    first = (m["v"] or m["nth"]).lower().startswith(("open", "start", "begin", "first"))
+    return Across("paragraph", "same_first_line" if first else "same_last_line")
+
+
+@reader("refrain_line", r"\b(?:(?:each|every)\s+" + STANZA + r"\s+" + MODAL + r"(?P<v>open|opens|start|starts|begin|"
+        r"begins|end|ends|close|closes|finish|finishes)\s+(?:with|on)\s+the\s+(?:line|refrain)\s+" + QLINE
+        + r"|(?:use|repeat)\s+the\s+(?:refrain|line)\s+" + QLINE.replace("?P<q>", "?P<q2>") + r"\s+as\s+the\s+"
+        r"(?P<nth>last|final|closing|first|opening)\s+line\s+of\s+(?:each|every)\s+"
+        + STANZA.replace("?P<p>", "?P<p2>") + r")")
+def _refrain_line(m):
+    first = (m["v"] or m["nth"]).lower().startswith(("open", "start", "begin", "first"))
+    return Rule(Each(), Select("line", 1 if first else -1, Select("paragraph")), Filter("is", m["q"] or m["q2"]))
+
+
+@reader("bookended", r"\b(?:each|every)\s+" + STANZA + r"\s+" + MODAL + r"(?:repeat|repeats)\s+its\s+(?:own\s+)?"
+        r"first\s+line\s+(?:as|at)\s+its\s+(?:last|final|closing)\s+line\b|\b(?:each|every)\s+" + STANZA.replace(
+            "?P<p>", "?P<p2>") + r"\s+" + MODAL + r"(?:end|ends|close|closes)\s+(?:with|on)\s+its\s+(?:own\s+)?"
+        r"(?:first|opening)\s+line\b")
+def _bookended(m):
+    return Rule(Each(), Select("paragraph"), Filter("repeats_first_line"))
+
+
+# ---- lengths compared across units ------------------------------------------------------------------------------
+LEN = r"(?P<v>words|sentences|lines|characters|letters|syllables)"
+
+
+@reader("count_across", r"\b(?:(?P<each>each|every)\s+(?P<u>" + SUBJECT_UNIT + r")\s+" + MODAL
+        + r"(?:have|has|contain|contains|use|uses|be)\s+a\s+different\s+(?:number\s+of\s+" + LEN + r"|length)|"
+        r"no\s+(?:two|2)\s+(?P<c>consecutive\s+|adjacent\s+|successive\s+)?(?P<u2>" + SUBJECT_UNIT + r")\s+"
+        r"(?P<r>in\s+a\s+row\s+|next\s+to\s+each\s+other\s+)?(?:(?:may|can|should|must|will)\s+)?"
+        r"(?:have|has|be)\s+(?:the\s+same\s+(?:number\s+of\s+" + LEN.replace("?P<v>", "?P<v2>") + r"|length|word "
+        r"count)|(?:an?\s+)?(?:equal|identical)\s+(?:length|word count))|"
+        r"(?:each|every|all(?:\s+the)?)\s+(?P<u3>" + SUBJECT_UNIT + r")\s+" + MODAL + r"(?:have|has)\s+the\s+"
+        r"same\s+number\s+of\s+" + LEN.replace("?P<v>", "?P<v3>") + r")\b")
+def _count_across(m):
+    u = subject(m["u"] or m["u2"] or m["u3"])
+    v = counted(m["v"] or m["v2"] or m["v3"] or "words")
+    if vacuous(u, v) and not (u in ("paragraph",) and v == "line"):
+        return None
+    if m["u"] and not m["u"].lower().endswith("s") and m["each"] or m["u2"] or m["u3"]:
+        if m["u3"]:
+            return Across(u, "same_count", of=v)
+        return Across(u, "consecutive_distinct_count" if (m["c"] or m["r"]) else "distinct_count", of=v)
+    return None
+
+
+# "make the final sentence the shortest one", "let the last paragraph be the shortest", "the first line should be
+# the longest": lengths in words
+@reader("extreme", r"\b(?:(?:make|let)\s+the\s+(?P<nth>last|final|closing|first|opening)\s+(?P<u>sentence|paragraph|"
+        r"line|stanza|bullet point|bullet)\s+(?:be\s+)?|the\s+(?P<nth2>last|final|closing|first|opening)\s+"
+        r"(?P<u2>sentence|paragraph|line|stanza|bullet point|bullet)\s+" + MODAL + r"be\s+)"
+        r"the\s+(?P<x>shortest|longest)(?:\s+one)?(?:\s+(?:in|of)\s+the\s+(?:piece|poem|response|text|list|answer))?\b")
+def _extreme(m):
+    u = subject(m["u"] or m["u2"])
+    at = "first" if ORDS[(m["nth"] or m["nth2"]).lower()] == 1 else "last"
+    return Across(u, f"{at}_{'fewest' if m['x'].lower() == 'shortest' else 'most'}", of="word")
+
+
+# "all bullets about the same length, give or take two words", "keep the paragraphs roughly even: within 10 words of
+# each other", "every bullet within three words of the same length as the others"
+@reader("spread", r"\b(?:keep\s+)?(?:(?:all|each|every)(?:\s+the)?\s+|the\s+)(?P<u>bullets?|bullet points?|"
+        r"paragraphs?|sentences?|lines?|stanzas?)\s+" + MODAL + r"(?:be\s+)?(?:(?:about|roughly|all|kept|nearly)\s+)*"
+        r"(?:(?:the\s+same\s+length|even|balanced)\s*[:,]?\s*)?(?:within|give\s+or\s+take|plus\s+or\s+minus)\s+"
+        r"(?P<n>\d+)\s+(?P<v>words|sentences|lines|characters)(?:\s+(?:of\s+each\s+other|of\s+one\s+another|"
+        r"of\s+the\s+same\s+length\s+as\s+the\s+others))?")
+def _spread(m):
+    u, v = subject(m["u"]), counted(m["v"])
+    if vacuous(u, v) or (not m["u"].lower().endswith("s") and not re.match(r"(?:each|every)", m.group(0), re.I)):
+        return None
+    return Across(u, "spread", of=v, n=int(m["n"]))
+
+
+# ---- something put in a named unit: "put a percentage in the very first sentence", "mention the date in the opening
+# line", "put a number in the headline" -----------------------------------------------------------------------------
+PUT = {"number": "has_number", "figure": "has_number", "numeral": "has_digit", "digit": "has_digit",
+       "price": "has_price", "percentage": "has_percentage", "date": "has_date", "time": "has_time",
+       "emoji": "has_emoji"}
+
+
+@reader("put_in", r"\b(?:put|include|mention|add|place|state|give)\s+(?P<det>a|an|at least one|one|the)\s+"
+        r"(?P<x>number|figure|numeral|digit|price|percentage|date|time|emoji)\s+(?:in|into|inside)\s+(?:the\s+"
+        r"(?:very\s+)?" + ORD + r"\s+(?P<u>sentence|line|paragraph|bullet point|bullet|stanza)|(?P<each>each|every)\s+"
+        r"(?P<u2>sentence|line|paragraph|bullet point|bullet|stanza)|the\s+(?P<t>title|headline|subject line))\b")
+def _put_in(m):
+    x = m["x"].lower()
+    if m["det"].lower() == "the" and x in ("number", "figure", "numeral", "digit", "emoji"):
+        return None  # "put the number in the first line": which number?
+    if m["t"]:
+        sel = Select(subject(m["t"]))
+    elif m["u2"]:
+        sel = Select(subject(m["u2"]))
+    else:
+        sel = Select(subject(m["u"]), ORDS.get(m["nth"].lower()) or int(re.match(r"\d+", m["nth"]).group(0)))
+    if QUALIFIED.match(m.string, m.end()) or re.match(r"\s*,?\s*(?:and|but)\s+not\b|\s*,?\s*not\b", m.string[m.end():]):
+        return None  # "... in the last sentence, not earlier": more than this reads
+    return Rule(Each(), sel, Filter(PUT[x]))
+
+
+# ---- a unit opens or closes on a form: "start each line with a time", "never start a sentence with a numeral" ------
+FORM = r"(?P<f>digit|numeral|number|emoji|time|timestamp|date|price|percentage)"
+
+
+@reader("open_on_form", r"\b(?:(?P<neg>never|don't|do not|avoid)\s+)?(?P<v>start|begin|open|kick off|end|finish|close)"
+        r"(?:ing)?\s+(?P<det>each|every|all|all the|your|a|any)\s+(?P<u>" + SUBJECT_UNIT + r")\s+with\s+(?:an?\s+)?"
+        + FORM + r"\b")
+def _open_on_form(m):
+    u, det = subject(m["u"]), m["det"].lower()
+    if u in ("word", "title", "subject line") or (det in ("a", "any")) != bool(m["neg"]):
+        return None  # "start a line with a time": which line? "don't start each line with": not one reading
+    f = {"numeral": "digit", "timestamp": "time"}.get(m["f"].lower(), m["f"].lower())
+    test = Filter(("starts_" if m["v"].lower() in ("start", "begin", "open", "kick off") else "ends_") + f)
+    return Rule(Quant("none") if m["neg"] else Each(), Select(u), test)
+
+
+# ---- under each heading: "under each heading, write no more than two sentences" ----------------------------------
+@reader("under_heading", r"\bunder\s+(?:each|every)\s+(?:heading|header|subheading)\s*,?\s+(?:write|use|put|"
+        r"include|have|keep\s+it\s+to|give)\s+" + LIMIT)
+def _under_heading(m):
+    test = _limit(m, False)
+    if test is None or m["oe"] or QUALIFIED.match(m.string, m.end()) or test.unit in ("character", "letter"):
+        return None
+    return Rule(Each(), Select("section"), test)
