@@ -61,6 +61,8 @@ def test_unknown_primitives_are_refused_with_the_known_ones_listed():
 
 
 READ = [  # (an instruction no type reads, what it is read as)
+    ("Sort the bullet points in reverse alphabetical order.", "the bullet items are in reverse alphabetical order"),
+    ("The title should not be in all caps.", "the title is not in capital letters"),
     ("Keep every sentence under twelve words.", "each sentence has at most 11 words"),
     ("No paragraph should have more than 3 sentences.", "each paragraph has at most 3 sentences"),
     ("Use exactly two sentences per paragraph.", "each paragraph has exactly 2 sentences"),
@@ -144,7 +146,6 @@ NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the 
     # a review helper's wordings, once read the wrong way round:
     "Every sentence need not be under 12 words.",
     "Every sentence can be over 12 words.",
-    "Sort the bullet points in reverse alphabetical order.",
     "End every line with a full stop or an exclamation mark.",
     "Avoid semicolons and em dashes",
     "Each sentence should average under 15 words",
@@ -181,7 +182,6 @@ NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the 
     "Every sentence had at most 10 words.",
     "At least 150% of the sentences must be questions.",
     "At least 3 words in each sentence must start with the letter t.",
-    "The title should not be in all caps.",
 ]
 
 

@@ -63,6 +63,8 @@ def _abecedarian(units: list[str], name: str, p=None) -> list[str]:
 
 
 _kind("alphabetical", _alphabetical, "the {plural} are in alphabetical order")
+_kind("reverse_alphabetical", lambda units, name, p=None: _alphabetical(units[::-1], name),
+      "the {plural} are in reverse alphabetical order")
 _kind("increasing", _numbers(1), "the {plural} appear in increasing order")
 _kind("non_increasing", _numbers(-1), "the {plural} appear in non-increasing order")
 _kind("abecedarian", _abecedarian, "{name} n starts with the nth letter of the alphabet, starting from A")
@@ -114,6 +116,7 @@ _kind("consecutive_distinct_first_word", _distinct(first_word, "starts with", co
       "no two consecutive {plural} start with the same word")
 _kind("distinct_words", _distinct(lambda u: u.lower(), "is"), "no {name} appears more than once")
 _kind("same_first_word", _same(first_word, "starts with"), "all {plural} start with the same word")
+_kind("same_first_letter", _same(lambda u: first_word(u)[:1], "starts with"), "all {plural} start with the same letter")
 _kind("same_last_word", _same(last_word, "ends with"), "all {plural} end with the same word")
 _kind("same_first_line", _same(_first_line, "starts with the line"), "all {plural} start with the same line")
 _kind("same_last_line", _same(_last_line, "ends with the line"), "all {plural} end with the same line")
@@ -169,7 +172,21 @@ def _extreme(at: int, fewest: bool) -> Callable:
     return holds
 
 
+def _ordered(sign: int, strict: bool) -> Callable:
+    """Counts of `of` that rise (sign 1) or fall (-1) from unit to unit, strictly or not."""
+    def holds(units: list[str], name: str, p: Across) -> list[str]:
+        n, of = _counts(units, p), UNITS.get(p.of).plural
+        return [f"{name} {i + 1} has {n[i]} {of}, {name} {i} has {n[i - 1]}" for i in range(1, len(n))
+                if not ((n[i] - n[i - 1]) * sign > 0 or (not strict and n[i] == n[i - 1]))]
+    return holds
+
+
 _kind("more_words", _growing(1), "each {name} has more words than the {name} before it")
+_kind("more_count", _ordered(1, True), "each {name} has more {of} than the {name} before it", ("of",))
+_kind("fewer_count", _ordered(-1, True), "each {name} has fewer {of} than the {name} before it", ("of",))
+_kind("ascending_count", _ordered(1, False), "each {name} has at least as many {of} as the {name} before it", ("of",))
+_kind("descending_count", _ordered(-1, False), "each {name} has at most as many {of} as the {name} before it",
+      ("of",))
 _kind("fewer_words", _growing(-1), "each {name} has fewer words than the {name} before it")
 _kind("distinct_count", _count_differs(False), "no two {plural} have the same number of {of}", ("of",))
 _kind("consecutive_distinct_count", _count_differs(True), "no two consecutive {plural} have the same number of {of}",
@@ -192,7 +209,7 @@ class Across:
     def __post_init__(self) -> None:
         UNITS.get(self.unit)
         needs = ACROSS.get(self.kind).needs
-        if (self.kind in ("increasing", "non_increasing")) != (self.unit == "number"):
+        if (self.kind in ("increasing", "non_increasing")) != (self.unit in ("number", "year")):
             raise ValueError(f"'{self.kind}' is an order of numbers; '{self.unit}' units are not numbers"
                              if self.unit != "number" else f"numbers are ordered, not '{self.kind}'")
         if ("of" in needs) != (self.of is not None) or ("n" in needs) != (self.n is not None):

@@ -93,6 +93,11 @@ _filter("starts_lowercase", "begins with a lowercase letter",
 _filter("all_capitals", "is in capital letters", lambda t, a: any(c.isalpha() for c in t) and t == t.upper())
 _filter("lowercase", "is in lowercase letters", lambda t, a: t == t.lower())
 _filter("number", "is a number", lambda t, a: bool(re.fullmatch(r"[-+]?\d[\d,]*(?:\.\d+)?", t.strip())))
+_filter("shouted", "is written in capitals", lambda t, a: sum(c.isalpha() for c in t) >= 2 and t == t.upper())
+_filter("double_letter", "has a double letter", lambda t, a: bool(re.search(r"([a-z])\1", t.lower())))
+_filter("pangram", "contains every letter from a to z",
+        lambda t, a: set("abcdefghijklmnopqrstuvwxyz") <= set(t.lower()))
+_filter("hyphenated", "contains a hyphen", lambda t, a: "-" in t.strip("-"))
 _filter("palindrome", "is a palindrome",
         lambda t, a: len(s := re.sub(r"[^a-z0-9]", "", t.lower())) > 1 and s == s[::-1])
 

@@ -11,7 +11,7 @@ from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Across, Each, Form, Quant, Rhyme, Rule, Select
 from irg.engine.compose.units import MARKS
-from irg.engine.compose.vocab import MARK, QUALIFIED, REL, inclusive, mark, reader, unit, vacuous
+from irg.engine.compose.vocab import MARK, NTH, QUALIFIED, REL, inclusive, mark, reader, unit, vacuous
 
 # ---- marks and quotes in the response: "use exactly one colon", "include at least two em dashes" --------------
 @reader("use_n_marks", r"\b(?:use|include|add|put in|have|with|contain)\s+(?:" + REL + r"\s+)?(?P<n>\d+)\s+"
@@ -36,13 +36,20 @@ LINES = {"sonnet": 14}
 STANZAS = {"quatrains": 4, "tercets": 3}
 
 
-@reader("form", r"\b(?:a|an|one|as a|as an|it a|it an)\s+(?:(?:little|short|single|simple|traditional)\s+)?"
-        r"(?P<f>haiku|senryu|tanka|cinquain|nonet|etheree|sonnet)\b(?!\s+(?:stanzas?|sequence|cycle|chain|series))")
+RHYMED = {"limerick": "AABBA", "clerihew": "AABB", "shakespearean sonnet": "ABABCDCDEFEFGG",
+          "elizabethan sonnet": "ABABCDCDEFEFGG"}  # forms that are a number of lines and a rhyme scheme
+
+
+@reader("form", r"\b(?:a|an|1|as a|as an|it a|it an)\s+(?:(?:little|short|single|simple|traditional|funny|silly)\s+)?"
+        r"(?P<f>haiku|senryu|tanka|cinquain|nonet|etheree|(?:shakespearean\s+|elizabethan\s+)?sonnet|limerick|"
+        r"clerihew)\b(?!\s+(?:stanzas?|sequence|cycle|chain|series))")
 def _form(m):
-    f = m["f"].lower()
+    f = re.sub(r"\s+", " ", m["f"].lower())
     before = m.string[max(0, m.start() - 40):m.start()]
     if re.search(r"\b(?:not|n't|never|instead of|rather than|like|about|than)\s+(?:\w+\s+){0,2}$", before, re.I):
         return None  # "not a haiku", "a poem like a haiku", "write about a sonnet"
+    if f in RHYMED:
+        return Rhyme(RHYMED[f])
     if f in LINES:
         return Rule(Each(), Select("response"), Count("line", "exactly", LINES[f]))
     return Form(FORMS[f])
@@ -59,8 +66,9 @@ def _stanza_form(m):
         r"(?:(?:may|can|should|must|will)\s+)?(?P<v>start|begin|end)\s+with\s+the\s+same\s+(?P<w>word|letter)|"
         r"(?:each|every)\s+(?P<u2>sentence|line|paragraph|bullet point|bullet|item|stanza)\s+"
         + r"(?:(?:must|should|has "
-        r"to|needs to|will)\s+)?(?P<v2>starts?|begins?|ends?)\s+with\s+a\s+different\s+(?P<w2>word|letter)"
-        r"(?:\s+of\s+the\s+alphabet)?)\b")
+        r"to|needs to|will)\s+)?(?P<v2>starts?|begins?|opens?|ends?)\s+with\s+a\s+different\s+(?P<w2>word|letter)"
+        r"(?:\s+of\s+the\s+alphabet)?(?:\s+(?:from|than)\s+(?:every|any|each|all\s+the)\s+other\s+(?:1|ones?|"
+        r"sentences?|lines?|paragraphs?|bullets?|items?|stanzas?))?)\b")
 def _distinct_across(m):
     u = subject(m["u"] or m["u2"])
     verb, what = (m["v"] or m["v2"]).lower(), (m["w"] or m["w2"]).lower()
@@ -99,10 +107,14 @@ def _growing(m):
 
 # ---- letters, contractions, digits: "don't use the letter e", "no contractions", "write numbers out in words" ----
 @reader("letter_ban", r"\b(?:(?:don't|do not|never)\s+use|avoid|without(?:\s+using)?|with\s+no|no)\s+(?:the\s+)?"
-        r"letter\s+['\"‘“]?(?P<x>[a-z])\b['\"’”]?(?:\s+(?:at all|anywhere|even once|whatsoever)|"
-        r"\s+in\s+(?:any|a single)\s+"
-        r"(?P<u>line|sentence|paragraph|stanza|bullet))?")
+        r"letter\s+['\"‘“]?(?P<x>[a-z])\b['\"’”]?(?:(?:\s+anywhere)?\s+in\s+the\s+(?P<nth>first|second|third|last|"
+        r"final|opening|closing)\s+(?P<u2>line|sentence|paragraph|stanza)|\s+(?:at all|anywhere|even once|whatsoever)|"
+        r"\s+in\s+(?:any|a single)\s+(?P<u>line|sentence|paragraph|stanza|bullet))?")
 def _letter_ban(m):
+    if m["u2"]:  # "anywhere in the first paragraph": the words of that unit
+        within = Select(subject(m["u2"]), {"final": -1, "opening": 1, "closing": -1}.get(m["nth"].lower())
+                        or NTH[m["nth"].lower()])
+        return Rule(Quant("none"), Select("word", within=within), Filter("contains", m["x"].lower()))
     return Rule(Quant("none"), Select(subject(m["u"]) if m["u"] else "word"), Filter("contains", m["x"].lower()))
 
 
@@ -133,8 +145,12 @@ def _too_long_refused(m):
 @reader("never_two_same", r"\b(?:never|don't|do not)\s+(?:start|begin|open)\s+(?:any\s+)?(?:two|2)\s+"
         r"(?P<c>back-to-back\s+|"
         r"consecutive\s+|adjacent\s+|successive\s+)?(?P<u>sentences|lines|paragraphs|bullet points|bullets|stanzas)\s+"
-        r"(?P<r>in a row\s+)?with\s+the\s+same\s+word\b")
+        r"(?P<r>in a row\s+)?(?:with\s+the\s+same\s+word|the\s+same\s+way)\b|\b(?:never|don't|do not)\s+(?:repeat|"
+        r"reuse)\s+(?:the\s+same\s+|a\s+)?(?P<u2>sentence|line|paragraph)\s+(?:openers?|opening\s+words?|first\s+"
+        r"words?|starts?)\b")
 def _never_two_same(m):
+    if m["u2"]:
+        return Across(subject(m["u2"]), "distinct_first_word")
     return Across(subject(m["u"]), "consecutive_distinct_first_word" if (m["c"] or m["r"]) else "distinct_first_word")
 
 
@@ -208,12 +224,15 @@ def _each_has_words(m):
 
 # ---- the same opener or ending everywhere, no word twice ------------------------------------------------------
 @reader("same_across", r"\b(?:every|each|all(?:\s+the)?)\s+"
-        r"(?P<u>lines?|sentences?|paragraphs?|stanzas?|bullets?|bullet points?)"
+        r"(?P<u>lines?|sentences?|paragraphs?|stanzas?|bullets?|bullet points?|words?)"
         r"(?:\s+of\s+the\s+(?:poem|piece|response|song))?\s+"
         r"(?:(?:must|should|has to|have to|need to|needs to|will)\s+)?"
-        r"(?P<v>starts?|begins?|ends?)\s+with\s+the\s+same\s+word\b")
+        r"(?P<v>starts?|begins?|ends?)\s+with\s+the\s+same\s+(?P<w>word|letter)\b")
 def _same_across(m):
-    return Across(subject(m["u"]), "same_last_word" if m["v"].lower().startswith("end") else "same_first_word")
+    u, end, letter = subject(m["u"]), m["v"].lower().startswith("end"), m["w"].lower() == "letter"
+    if letter:
+        return None if end else Across(u, "same_first_letter")
+    return None if u == "word" else Across(u, "same_last_word" if end else "same_first_word")
 
 
 @reader("no_word_twice", r"\b(?:(?:don't|do not|never)\s+(?:use|repeat)\s+(?:any|a)\s+(?:single\s+)?word\s+"

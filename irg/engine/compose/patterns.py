@@ -219,7 +219,9 @@ def _different_openers(m):
         r"list\s+items|items|(?:the\s+)?list)\b[^.;]{0,40}?"
         r"\balphabetical(?:ly)?\b|\balphabetical(?:ly)?\b[^.;]{0,30}?\b(?:bullet(?:ed)?\s+(?:points?|list)|list\s+items)\b")
 def _alphabetical(m):
-    return None if GAP_REFUSES.search(m.group(0)) else Across("bullet item", "alphabetical")
+    if GAP_REFUSES.search(m.group(0)) or re.search(r"\bby\b", m.group(0), re.I):
+        return None  # "reverse", "sorted by price ... alphabetically": another order
+    return Across("bullet item", "alphabetical")
 
 
 @reader("no_two_start_same", r"\bno\s+(?:two|2)\s+(?P<c>consecutive\s+|adjacent\s+|successive\s+)?"

@@ -82,9 +82,16 @@ def read(clause: str) -> list[Program]:
     if not out:
         return []
     rest = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(text))
+    rest = EXAMPLES.sub(" ", rest)  # "a word with a double letter, like 'cool' or 'apple'": examples, not rules
     if LEFT_OVER.search(rest) or APPROXIMATE.search(text) or contradictory(out):
         return []
     return out
+
+
+# quoted examples after what was read: "like 'cool' or 'apple'", "(e.g. 'Whisk')", "such as 'level'"
+Q = r"['\"‘“][^'\"’”\n]{1,30}['\"’”]"
+EXAMPLES = re.compile(r",?\s*\(?\s*(?:like|such as|e\.\s?g\.,?|for example,?|for instance,?)\s+" + Q
+                      + r"(?:\s*(?:,|,?\s*or|,?\s*and)\s+" + Q + r")*\s*\)?", re.I)
 
 
 # "about 10 words per line", "roughly two sentences": a number given as an estimate is no limit to check

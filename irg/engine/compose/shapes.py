@@ -10,7 +10,8 @@ from irg.engine.compose.across import Across, Acrostic
 from irg.engine.compose.clause import LIMIT, ORD, ORDS, SUBJECT_UNIT, _limit, counted, subject
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.program import Each, Quant, Rule, Select
-from irg.engine.compose.vocab import QUALIFIED, reader, vacuous
+from irg.engine.compose.measures import Count
+from irg.engine.compose.vocab import GAP_REFUSES, MARK, QUALIFIED, REL, inclusive, mark, reader, vacuous
 
 MODAL = r"(?:(?:must|should|has to|have to|needs? to|will|shall)\s+)?"
 EACH = r"(?:each|every|all(?:\s+the)?|all\s+of\s+the|the)"
@@ -99,7 +100,7 @@ def _count_across(m):
 @reader("extreme", r"\b(?:(?:make|let)\s+the\s+(?P<nth>last|final|closing|first|opening)\s+(?P<u>sentence|paragraph|"
         r"line|stanza|bullet point|bullet)\s+(?:be\s+)?|the\s+(?P<nth2>last|final|closing|first|opening)\s+"
         r"(?P<u2>sentence|paragraph|line|stanza|bullet point|bullet)\s+" + MODAL + r"be\s+)"
-        r"the\s+(?P<x>shortest|longest)(?:\s+one)?(?:\s+(?:in|of)\s+the\s+(?:piece|poem|response|text|list|answer))?\b")
+        r"the\s+(?P<x>shortest|longest)(?:\s+(?:one|1))?(?:\s+(?:in|of)\s+the\s+(?:piece|poem|response|text|list|answer))?\b")
 def _extreme(m):
     u = subject(m["u"] or m["u2"])
     at = "first" if ORDS[(m["nth"] or m["nth2"]).lower()] == 1 else "last"
@@ -170,3 +171,153 @@ def _under_heading(m):
     if test is None or m["oe"] or QUALIFIED.match(m.string, m.end()) or test.unit in ("character", "letter"):
         return None
     return Rule(Each(), Select("section"), test)
+
+
+# ---- orders: "in reverse alphabetical order", "order the bullets from shortest to longest", "years in order" ------
+LISTED = r"(?P<u>sentences|lines|paragraphs|stanzas|bullets|bullet points|list items|items|terms|entries|names|list)"
+
+
+@reader("alphabet_order", r"\b" + LISTED + r"\b(?P<gap>[^.;:]{0,40}?)\b(?:in|into)\s+(?P<rev>reverse\s+)?"
+        r"(?:alphabetical|a\s*[–-]\s*z|a to z)\s+order\b|\b(?P<rev2>reverse\s+)?alphabetical\s+order(?=\s*(?:,\s*"
+        r"please)?\s*[.!]?\s*$)|\balphabeti[sz]e\s+(?:the|your|all(?:\s+the)?)\s+(?:\w+\s+)?(?P<u2>terms|entries|"
+        r"names|items|list items|bullets|bullet points)\b")
+def _alphabet_order(m):
+    gap = m["gap"] or ""
+    if GAP_REFUSES.search(gap) or re.search(r"\b(?:by|except|first|last|second|each|every|and|or)\b|\d", gap, re.I):
+        return None  # "items sorted by surname in ...", "lines 2 and 3 in ...": another key, or only some units
+    if gap and not re.fullmatch(r"\s*(?:(?:should|must|will|need to|needs to|have to|has to)\s+)?(?:be|go|appear|"
+                                r"are|come)?\s*(?:listed|sorted|arranged|put|ordered|placed|written|given)?\s*", gap):
+        return None
+    said = (m["u"] or m["u2"] or "items").lower()
+    u = subject(said) if said in ("sentences", "lines", "paragraphs", "stanzas", "bullets", "bullet points") \
+        else "bullet item"
+    return Across(u, "reverse_alphabetical" if (m["rev"] or m["rev2"]) else "alphabetical")
+
+
+@reader("length_order", r"\b(?:order|sort|arrange|list|put|rank)\s+(?:the|your|all\s+the)\s+(?P<u>bullets|"
+        r"bullet points|items|list items|lines|sentences|paragraphs|stanzas)\s+(?:from\s+)?(?:the\s+)?"
+        r"(?P<d>shortest\s+to\s+(?:the\s+)?longest|longest\s+to\s+(?:the\s+)?shortest)\b")
+def _length_order(m):
+    u = "bullet item" if m["u"].lower() == "items" else subject(m["u"])
+    return Across(u, "ascending_count" if m["d"].lower().startswith("shortest") else "descending_count", of="word")
+
+
+@reader("years_in_order", r"\b(?:the\s+)?(?:years|events)\b\s+(?:(?:should|must|need to|have to)\s+)?(?:(?:go|be|"
+        r"appear|come|run)\s+)?(?:in\s+chronological\s+order|chronologically|(?:in\s+order\s+)?from\s+(?:the\s+)?"
+        r"(?:earliest|oldest)\s+to\s+(?:the\s+)?(?:latest|newest|most\s+recent))\b")
+def _years_in_order(m):
+    return Across("year", "increasing")
+
+
+# ---- growing across units: "lines should get longer as the poem goes on", "each paragraph should have more
+# sentences than the one before it" ------------------------------------------------------------------------------
+@reader("grow_as", r"\b(?P<u>lines|sentences|paragraphs|stanzas|bullets|bullet points)\s+" + MODAL
+        + r"(?:get|grow|become)\s+(?P<d>longer|shorter)\s+as\s+the\s+(?:poem|piece|text|list|story|response|song)\s+"
+        r"(?:goes|moves|runs)\s+on\b")
+def _grow_as(m):
+    return Across(subject(m["u"]), "more_words" if m["d"].lower() == "longer" else "fewer_words")
+
+
+@reader("more_than_before", r"\b(?:each|every)\s+(?P<u>sentence|line|paragraph|stanza|bullet point|bullet)\s+" + MODAL
+        + r"(?:have|has|contain|contains|use|uses)\s+(?P<d>more|fewer)\s+(?P<v>sentences|lines|words|syllables|"
+        r"characters)\s+than\s+the\s+(?:one|1|sentence|line|paragraph|stanza|bullet)\s+(?:before|above)(?:\s+it)?\b")
+def _more_than_before(m):
+    u, v = subject(m["u"]), counted(m["v"])
+    if vacuous(u, v) and not (u == "paragraph" and v == "line"):
+        return None
+    if v == "word":
+        return Across(u, "more_words" if m["d"].lower() == "more" else "fewer_words")
+    return Across(u, "more_count" if m["d"].lower() == "more" else "fewer_count", of=v)
+
+
+# ---- words of a kind: "three -ly words at most", "begin every bullet with an -ing word", "at least four hyphenated
+# words", "no word in all caps", "a word with a double letter in each sentence", "a pangram" ---------------------
+SUFFIX = r"-(?P<x>[a-z]{1,4})\s+words"
+
+
+@reader("suffix_words", r"\b(?:(?P<no>no|avoid|without)\s+(?:any\s+)?" + SUFFIX.replace("?P<x>", "?P<x0>") + r"|(?:"
+        + REL.replace("?P<rel>", "?P<r1>") + r"\s+)?(?P<n>\d+)\s+" + SUFFIX + r"(?:\s*,?\s+(?P<t2>at most|max|tops|"
+        r"at least|minimum))?)\b")
+def _suffix_words(m):
+    if m["no"]:
+        return Rule(Quant("none"), Select("word"), Filter("ends_with", m["x0"].lower()))
+    if m["r1"] and m["t2"]:
+        return None
+    rel, n = inclusive(m["r1"], int(m["n"])) if m["r1"] else \
+        ("at_least" if (m["t2"] or "").lower() in ("at least", "minimum") else "at_most" if m["t2"] else None,
+         int(m["n"]))
+    return None if rel is None else Rule(Each(), Select("response"),
+                                         Count("word", rel, n, where=Filter("ends_with", m["x"].lower())))
+
+
+@reader("opening_word_suffix", r"\b(?:(?:start|begin|open)\s+(?P<det>each|every|all)\s+(?P<u>sentence|line|paragraph|"
+        r"bullet point|bullet|item|stanza)s?\s+with\s+an?\s+-(?P<x>[a-z]{1,4})\s+word|(?:each|every)\s+(?P<u2>sentence|"
+        r"line|paragraph|bullet point|bullet|item|stanza)\s+" + MODAL + r"(?:start|begin|open)s?\s+with\s+an?\s+"
+        r"-(?P<x2>[a-z]{1,4})\s+word)\b")
+def _opening_word_suffix(m):
+    u = subject(m["u"] or m["u2"])
+    u = "bullet item" if u == "item" else u
+    return Rule(Each(), Select("word", 1, Select(u)), Filter("ends_with", (m["x"] or m["x2"]).lower()))
+
+
+@reader("hyphenated", r"\b(?:use|include|with|have)\s+(?:" + REL + r"\s+)?(?P<n>\d+)\s+hyphenated\s+"
+        r"(?:compound\s+)?words\b")
+def _hyphenated(m):
+    rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
+    return Rule(Each(), Select("response"), Count("word", rel, n, where=Filter("hyphenated")))
+
+
+@reader("no_shouting", r"\b(?:(?:don't|do not|never)\s+(?:write|put|use)\s+(?:any|a)\s+(?:single\s+)?words?|no\s+words?"
+        r")\s+in\s+(?:all\s+caps|all\s+capitals|capital\s+letters|uppercase|all\s+uppercase)\b")
+def _no_shouting(m):
+    return Rule(Quant("none"), Select("word"), Filter("shouted"))
+
+
+@reader("double_letter", r"\b(?:each|every)\s+(?P<u>sentence|line|paragraph|bullet point|bullet|stanza)\s+"
+        r"(?:(?:must|should|has to|needs to|will)\s+)?(?:contain|contains|include|includes|have|has|need|needs|use|"
+        r"uses)\s+(?:at least\s+)?(?:1|a)\s+word\s+with\s+an?\s+double(?:d)?\s+letter\b")
+def _double_letter(m):
+    return Rule(Each(), Select(subject(m["u"])), Count("word", "at_least", 1, where=Filter("double_letter")))
+
+
+@reader("pangram", r"\b(?:write|make\s+it|compose|give\s+me)\s+an?\s+pangram\b|\b(?:each|every)\s+(?P<u>sentence|"
+        r"line|paragraph|bullet point|bullet)\s+(?:(?:must|should|has to|needs to|will)\s+)?(?:be\s+an?\s+pangram|"
+        r"(?:contain|contains|use|uses|include|includes)\s+(?:every|each|all)\s+(?:the\s+)?(?:26\s+)?letters?\s+of\s+"
+        r"the\s+alphabet)\b")
+def _pangram(m):
+    return Rule(Each(), Select(subject(m["u"]) if m["u"] else "response"), Filter("pangram"))
+
+
+# ---- a unit's own first or last part: "open each paragraph with a one-word sentence", "end each sentence on a word
+# of one syllable", "capitalize every word in each bullet", "lowercase the first word of every line" -------------
+@reader("opens_with_part", r"\b(?P<v>start|begin|open|end|close|finish)\s+(?:each|every)\s+(?P<u>paragraph|stanza|"
+        r"section|bullet point|bullet|sentence|line)\s+(?:with|on)\s+an?\s+(?:(?P<n>\d+)[- ](?P<c>word|sentence|line)"
+        r"\s+(?P<x>sentence|line)|word\s+of\s+(?P<k>\d+)\s+(?P<s>syllables?|letters?)(?:\s+or\s+(?P<t>more|fewer|less))?)"
+        r"\b")
+def _opens_with_part(m):
+    u, nth = subject(m["u"]), 1 if m["v"].lower() in ("start", "begin", "open") else -1
+    if m["x"]:
+        x, c = subject(m["x"]), counted(m["c"])
+        if vacuous(u, x) or vacuous(x, c):
+            return None
+        return Rule(Each(), Select(x, nth, Select(u)), Count(c, "exactly", int(m["n"])))
+    rel = {"more": "at_least"}.get((m["t"] or "").lower(), "at_most" if m["t"] else "exactly")
+    return Rule(Each(), Select("word", nth, Select(u)), Count(counted(m["s"]), rel, int(m["k"])))
+
+
+@reader("word_case", r"\b(?P<cap>capitali[sz]e|lowercase)\s+(?:the\s+first\s+letter\s+of\s+)?(?:(?P<each>each|every|all"
+        r"(?:\s+the)?)\s+words?|the\s+first\s+word\s+of)\s+(?:in\s+)?(?:each|every)\s+(?P<u>line|sentence|bullet point|"
+        r"bullet|paragraph|stanza)\b")
+def _word_case(m):
+    u = subject(m["u"])
+    if m["cap"].lower() == "lowercase":
+        return None if m["each"] else Rule(Each(), Select(u), Filter("starts_lowercase"))
+    if not m["each"]:
+        return Rule(Each(), Select(u), Filter("capitalised"))
+    return Rule(Each(), Select("word", within=Select(u)), Filter("capitalised"))
+
+
+@reader("zero_marks", r"(?:^|[,;:.!?]\s*)(?:use\s+)?(?:zero|0)\s+" + MARK)
+def _zero_marks(m):
+    what = mark(m["mk"])
+    return None if what in ("digit", "hashtag") else Rule(Each(), Select("response"), Count(what, "exactly", 0))
