@@ -67,6 +67,14 @@ _kind("reverse_alphabetical", lambda units, name, p=None: _alphabetical(units[::
       "the {plural} are in reverse alphabetical order")
 _kind("increasing", _numbers(1), "the {plural} appear in increasing order")
 _kind("non_increasing", _numbers(-1), "the {plural} appear in non-increasing order")
+def _chain(units: list[str], name: str, p=None) -> list[str]:
+    """Each unit after the first starts with the last letter of the one before it (a word chain)."""
+    last = [next((c for c in reversed(plain(u).lower()) if c.isalpha()), "") for u in units]
+    return [f"{name} {i + 1} starts with '{_initial(units[i])}', {name} {i} ends with '{last[i - 1]}'"
+            for i in range(1, len(units)) if _initial(units[i]) != last[i - 1]]
+
+
+_kind("chain", _chain, "each {name} after the first starts with the last letter of the {name} before it")
 _kind("abecedarian", _abecedarian, "{name} n starts with the nth letter of the alphabet, starting from A")
 
 

@@ -146,7 +146,8 @@ def _select(m: re.Match) -> Select | None:
     return Select(u, k, within)
 
 
-SCOPE = r"(?:\s+in\s+(?:the|your)\s+(?:response|answer|text|piece|summary|essay|post|story|email|letter|article|copy))?"
+SCOPE = (r"(?:\s+in\s+(?:the|your)\s+(?:response|answer|text|piece|summary|essay|post|story|email|letter|article|copy)|"
+         r"\s+of\s+(?:the|your)\s+(?:poem|piece|response|song|text|story|essay|answer))?")
 SUBJECT = (START + r"(?:(?P<lead>don't let|do not let|never let|keep|make sure|ensure|use|include|write|have)\s+)?"
            r"(?:(?P<det>each|every|all|any|no|not a single|not one|all the|all of the|the|your|"
            r"(?P<qrel>at least|at most|"
@@ -293,6 +294,7 @@ ENDS = (r"(?:end|ends|finish|finishes|close|closes)\s+(?:with|in|on)\s+(?:(?:a|a
         + QUOTED.replace("?P<q>", "?P<eq>") + r"|the\s+word\s+(?P<ew>[A-Za-z][a-z'-]*))")
 CONTAINS = (r"(?:contain|contains|include|includes|mention|mentions|use|uses|have|has|feature|features)\s+"
             r"(?:(?:at least (?:1|one)|a|an)\s+(?P<fmt>price|percentage|date|time|emoji)|"
+            r"(?:any\s+)?(?P<pm>punctuation)(?:\s+marks?)?(?:\s+at\s+all)?|"
             r"(?:(?:at least (?:1|one)|a|an|some)\s+)?(?:(?P<num>number|numeral|figure|digit)|(?P<qt>quote|quotation|"
             r"direct quote)|the\s+letter\s+['\"‘“]?(?P<lx>[a-z])\b['\"’”]?|the\s+word\s+"
             + QUOTED.replace("?P<q>", "?P<cw>")
@@ -348,6 +350,8 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
     if m["sf"] or m["ef"]:
         what = {"numeral": "digit", "timestamp": "time"}.get((m["sf"] or m["ef"]).lower(), (m["sf"] or m["ef"]).lower())
         return None if sel.unit in ("word", "response") else Filter(("starts_" if m["sf"] else "ends_") + what)
+    if m["pm"]:
+        return None if sel.unit == "word" else Filter("has_punctuation")
     if m["fmt"]:
         return None if sel.unit == "word" else Filter("has_" + m["fmt"].lower())
     if m["mk"]:

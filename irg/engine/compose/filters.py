@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from irg.engine.compose.units import MARKS, plain, snippet, split
+from irg.engine.compose.units import MARKS, PUNCTUATION, plain, snippet, split
 from irg.engine.registry import Registry
 
 FILTERS: Registry = Registry("filter")
@@ -98,6 +98,10 @@ _filter("double_letter", "has a double letter", lambda t, a: bool(re.search(r"([
 _filter("pangram", "contains every letter from a to z",
         lambda t, a: set("abcdefghijklmnopqrstuvwxyz") <= set(t.lower()))
 _filter("hyphenated", "contains a hyphen", lambda t, a: "-" in t.strip("-"))
+_filter("has_punctuation", "contains a punctuation mark", lambda t, a: any(c in PUNCTUATION for c in plain(t)))
+_filter("repeats_letter", "contains a letter more than once",
+        lambda t, a: len(ls := [c for c in t.lower() if c.isalpha()]) != len(set(ls)))
+_filter("all_vowels", "contains each of the letters a, e, i, o and u", lambda t, a: set("aeiou") <= set(t.lower()))
 _filter("palindrome", "is a palindrome",
         lambda t, a: len(s := re.sub(r"[^a-z0-9]", "", t.lower())) > 1 and s == s[::-1])
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from irg.engine.compose.filters import plural_verb
 from irg.engine.compose.units import MARK_UNITS, UNITS, snippet, split
 
 CONTAINED = MARK_UNITS | {"quoted span"}  # what a unit "contains" rather than "has"
@@ -42,7 +43,7 @@ class Count:
         """'words', '1 word' said of k units, with the filter: 'words starting with the letter m'."""
         u = UNITS.get(self.unit)
         name = u.name if k == 1 else u.plural
-        return name if self.where is None else f"{name} {participle(self.where.words())}"
+        return name if self.where is None else f"{name} {participle(self.where.words(), plural=k != 1)}"
 
     def _verb(self) -> str:
         return "contains" if self.unit in CONTAINED or self.where is not None else "has"
@@ -70,9 +71,11 @@ class Count:
                 **({"where": self.where.to_dict()} if self.where is not None else {})}
 
 
-def participle(words: str) -> str:
+def participle(words: str, plural: bool = False) -> str:
     """A test's words said after a noun: "starts with the letter m" -> "starting with the letter m", "has at least 7
     letters" -> "with at least 7 letters", "is a palindrome" -> "that is a palindrome"."""
     head, _, rest = words.partition(" ")
     said = {"starts": "starting", "ends": "ending", "contains": "containing", "has": "with", "begins": "beginning"}
-    return f"{said[head]} {rest}" if head in said else f"that {words}"
+    if head in said:
+        return f"{said[head]} {rest}"
+    return f"that {plural_verb(words)}" if plural else f"that {words}"

@@ -180,12 +180,18 @@ def _letter_in_each(m):
 
 
 # "don't end your sentences with periods"
-@reader("end_refused", r"\b(?:don't|do not|never)\s+end\s+(?:any\s+|your\s+|the\s+)?"
-        r"(?P<u>sentences|lines|bullets|bullet "
-        r"points|paragraphs)\s+(?:with|in|on)\s+(?:an?\s+)?(?P<mk>periods?|full stops?|exclamation (?:marks?|points?)|"
-        r"question marks?)\b")
+@reader("end_refused", r"\b(?:don't|do not|never)\s+end\s+(?:(?:any\s+|your\s+|the\s+)?"
+        r"(?P<u>sentences|lines|bullets|bullet points|paragraphs)|the\s+(?P<one>title|headline|subject line)|"
+        r"the\s+(?P<nth>first|last|final|opening|closing)\s+(?P<u2>sentence|line|paragraph|bullet point|bullet))\s+"
+        r"(?:with|in|on)\s+(?:an?\s+)?(?P<mk>periods?|full stops?|exclamation (?:marks?|points?)|question marks?)\b")
 def _end_refused(m):
-    return Rule(Quant("none"), Select(subject(m["u"])), Filter("ends_with", MARKS[mark(m["mk"])]))
+    if m["one"]:  # "don't end the headline with a period"
+        sel = Select(subject(m["one"]))
+    elif m["u2"]:
+        sel = Select(subject(m["u2"]), 1 if m["nth"].lower() in ("first", "opening") else -1)
+    else:
+        sel = Select(subject(m["u"]))
+    return Rule(Quant("none"), sel, Filter("ends_with", MARKS[mark(m["mk"])]))
 
 
 # "give it a title of at most five words", "use a title between 50 and 60 characters long"

@@ -14,9 +14,11 @@ import re
 import irg.engine.compose.clause  # noqa: F401 — the readers register themselves: the general clause reader,
 import irg.engine.compose.named  # noqa: F401 — the named shapes,
 import irg.engine.compose.patterns  # noqa: F401 — the patterns of one shape each,
-import irg.engine.compose.shapes  # noqa: F401 — and the shapes over the run of units (acrostics, refrains, lengths)
+import irg.engine.compose.shapes  # noqa: F401 — the shapes over the run of units (acrostics, refrains, lengths),
+import irg.engine.compose.words  # noqa: F401 — and words of a kind (suffixes, palindromes, pangrams)
 from irg.engine.compose.measures import Count
 from irg.engine.compose.units import MARK_UNITS
+from irg.engine.compose.clause import subject
 from irg.engine.compose.vocab import MARK, READERS, UNIT, Program
 from irg.engine.constraints.text import normalize_numbers
 
@@ -83,6 +85,7 @@ def read(clause: str) -> list[Program]:
         return []
     rest = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(text))
     rest = EXAMPLES.sub(" ", rest)  # "a word with a double letter, like 'cool' or 'apple'": examples, not rules
+    rest = _without_lead(rest, out)
     if LEFT_OVER.search(rest) or APPROXIMATE.search(text) or contradictory(out):
         return []
     return out
@@ -92,6 +95,26 @@ def read(clause: str) -> list[Program]:
 Q = r"['\"‘“][^'\"’”\n]{1,30}['\"’”]"
 EXAMPLES = re.compile(r",?\s*\(?\s*(?:like|such as|e\.\s?g\.,?|for example,?|for instance,?)\s+" + Q
                       + r"(?:\s*(?:,|,?\s*or|,?\s*and)\s+" + Q + r")*\s*\)?", re.I)
+
+
+# A short name or gloss before a colon that opens the clause ("Word chain: each word must ...", "Keep quotations short:
+# ten words max per quote"): set aside when nothing in it narrows the rule — no number, no scope or exception word,
+# and no unit but the ones the reading speaks of ("In the first paragraph: no commas" keeps its scope, and is not read).
+LEAD = re.compile(r"^\s*([A-Za-z][A-Za-z' -]{0,38}):\s+")
+NARROWS = re.compile(r"\b(?:in|for|except|within|per|on|of|at|under|after|before|only|not|no|never|unless|if|when|"
+                     r"first|last|second|third|each|every|other|some|most|intro|body|conclusion|title|heading)\b", re.I)
+
+
+def _without_lead(rest: str, programs: list[Program]) -> str:
+    m = LEAD.match(rest)
+    if not m or len(m.group(1).split()) > 5 or NARROWS.search(m.group(1)):
+        return rest
+    said = " ".join(p.describe() for p in programs)
+    for hit in LEFT_OVER.finditer(m.group(1)):
+        word = hit.group(0).lower()
+        if not re.fullmatch(UNIT, word, re.I) or subject(word) not in said:
+            return rest  # "Break the text up:", "Skip the intro:": a word that may change the rule
+    return " " * m.end() + rest[m.end():]
 
 
 # "about 10 words per line", "roughly two sentences": a number given as an estimate is no limit to check

@@ -44,8 +44,8 @@ def _abecedarian(m):
 QLINE = r"['\"‘“](?P<q>[^'\"’”\n]{2,80})['\"’”]"
 
 
-@reader("refrain_same", r"\b(?:" + EACH + r"\s+" + STANZA + r"\s+" + MODAL + r"(?P<v>open|opens|start|starts|begin|"
-        r"begins|end|ends|close|closes|finish|finishes)\s+(?:with|on)\s+the\s+same\s+line|the\s+(?P<nth>last|final|"
+@reader("refrain_same", r"(?:\buse\s+a\s+refrain\s*[:,;]\s*)?\b(?:" + EACH + r"\s+" + STANZA + r"\s+" + MODAL
+        + r"(?P<v>open|opens|start|starts|begin|begins|end|ends|close|closes|finish|finishes)\s+(?:with|on)\s+the\s+same\s+line|the\s+(?P<nth>last|final|"
         r"closing|first|opening)\s+line\s+of\s+(?:each|every|all(?:\s+the)?)\s+" + STANZA.replace("?P<p>", "?P<p2>")
         + r"\s+(?:is|are|" + MODAL + r"be)\s+(?:identical|the\s+same))\b")
 def _refrain_same(m):
@@ -128,8 +128,8 @@ PUT = {"number": "has_number", "figure": "has_number", "numeral": "has_digit", "
        "emoji": "has_emoji"}
 
 
-@reader("put_in", r"\b(?:put|include|mention|add|place|state|give)\s+(?P<det>a|an|at least one|one|the)\s+"
-        r"(?P<x>number|figure|numeral|digit|price|percentage|date|time|emoji)\s+(?:in|into|inside)\s+(?:the\s+"
+@reader("put_in", r"\b(?:put|include|mention|add|place|state|give)\s+(?P<det>a|an|at least 1|1|the)\s+"
+        r"(?:short\s+|direct\s+)?(?P<x>quote|quotation|number|figure|numeral|digit|price|percentage|date|time|emoji)\s+(?:in|into|inside)\s+(?:the\s+"
         r"(?:very\s+)?" + ORD + r"\s+(?P<u>sentence|line|paragraph|bullet point|bullet|stanza)|(?P<each>each|every)\s+"
         r"(?P<u2>sentence|line|paragraph|bullet point|bullet|stanza)|the\s+(?P<t>title|headline|subject line))\b")
 def _put_in(m):
@@ -144,6 +144,8 @@ def _put_in(m):
         sel = Select(subject(m["u"]), ORDS.get(m["nth"].lower()) or int(re.match(r"\d+", m["nth"]).group(0)))
     if QUALIFIED.match(m.string, m.end()) or re.match(r"\s*,?\s*(?:and|but)\s+not\b|\s*,?\s*not\b", m.string[m.end():]):
         return None  # "... in the last sentence, not earlier": more than this reads
+    if x in ("quote", "quotation"):
+        return Rule(Each(), sel, Count("quoted span", "at_least", 1)) if m["det"].lower() != "the" else None
     return Rule(Each(), sel, Filter(PUT[x]))
 
 
@@ -230,64 +232,6 @@ def _more_than_before(m):
     return Across(u, "more_count" if m["d"].lower() == "more" else "fewer_count", of=v)
 
 
-# ---- words of a kind: "three -ly words at most", "begin every bullet with an -ing word", "at least four hyphenated
-# words", "no word in all caps", "a word with a double letter in each sentence", "a pangram" ---------------------
-SUFFIX = r"-(?P<x>[a-z]{1,4})\s+words"
-
-
-@reader("suffix_words", r"\b(?:(?P<no>no|avoid|without)\s+(?:any\s+)?" + SUFFIX.replace("?P<x>", "?P<x0>") + r"|(?:"
-        + REL.replace("?P<rel>", "?P<r1>") + r"\s+)?(?P<n>\d+)\s+" + SUFFIX + r"(?:\s*,?\s+(?P<t2>at most|max|tops|"
-        r"at least|minimum))?)\b")
-def _suffix_words(m):
-    if m["no"]:
-        return Rule(Quant("none"), Select("word"), Filter("ends_with", m["x0"].lower()))
-    if m["r1"] and m["t2"]:
-        return None
-    rel, n = inclusive(m["r1"], int(m["n"])) if m["r1"] else \
-        ("at_least" if (m["t2"] or "").lower() in ("at least", "minimum") else "at_most" if m["t2"] else None,
-         int(m["n"]))
-    return None if rel is None else Rule(Each(), Select("response"),
-                                         Count("word", rel, n, where=Filter("ends_with", m["x"].lower())))
-
-
-@reader("opening_word_suffix", r"\b(?:(?:start|begin|open)\s+(?P<det>each|every|all)\s+(?P<u>sentence|line|paragraph|"
-        r"bullet point|bullet|item|stanza)s?\s+with\s+an?\s+-(?P<x>[a-z]{1,4})\s+word|(?:each|every)\s+(?P<u2>sentence|"
-        r"line|paragraph|bullet point|bullet|item|stanza)\s+" + MODAL + r"(?:start|begin|open)s?\s+with\s+an?\s+"
-        r"-(?P<x2>[a-z]{1,4})\s+word)\b")
-def _opening_word_suffix(m):
-    u = subject(m["u"] or m["u2"])
-    u = "bullet item" if u == "item" else u
-    return Rule(Each(), Select("word", 1, Select(u)), Filter("ends_with", (m["x"] or m["x2"]).lower()))
-
-
-@reader("hyphenated", r"\b(?:use|include|with|have)\s+(?:" + REL + r"\s+)?(?P<n>\d+)\s+hyphenated\s+"
-        r"(?:compound\s+)?words\b")
-def _hyphenated(m):
-    rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
-    return Rule(Each(), Select("response"), Count("word", rel, n, where=Filter("hyphenated")))
-
-
-@reader("no_shouting", r"\b(?:(?:don't|do not|never)\s+(?:write|put|use)\s+(?:any|a)\s+(?:single\s+)?words?|no\s+words?"
-        r")\s+in\s+(?:all\s+caps|all\s+capitals|capital\s+letters|uppercase|all\s+uppercase)\b")
-def _no_shouting(m):
-    return Rule(Quant("none"), Select("word"), Filter("shouted"))
-
-
-@reader("double_letter", r"\b(?:each|every)\s+(?P<u>sentence|line|paragraph|bullet point|bullet|stanza)\s+"
-        r"(?:(?:must|should|has to|needs to|will)\s+)?(?:contain|contains|include|includes|have|has|need|needs|use|"
-        r"uses)\s+(?:at least\s+)?(?:1|a)\s+word\s+with\s+an?\s+double(?:d)?\s+letter\b")
-def _double_letter(m):
-    return Rule(Each(), Select(subject(m["u"])), Count("word", "at_least", 1, where=Filter("double_letter")))
-
-
-@reader("pangram", r"\b(?:write|make\s+it|compose|give\s+me)\s+an?\s+pangram\b|\b(?:each|every)\s+(?P<u>sentence|"
-        r"line|paragraph|bullet point|bullet)\s+(?:(?:must|should|has to|needs to|will)\s+)?(?:be\s+an?\s+pangram|"
-        r"(?:contain|contains|use|uses|include|includes)\s+(?:every|each|all)\s+(?:the\s+)?(?:26\s+)?letters?\s+of\s+"
-        r"the\s+alphabet)\b")
-def _pangram(m):
-    return Rule(Each(), Select(subject(m["u"]) if m["u"] else "response"), Filter("pangram"))
-
-
 # ---- a unit's own first or last part: "open each paragraph with a one-word sentence", "end each sentence on a word
 # of one syllable", "capitalize every word in each bullet", "lowercase the first word of every line" -------------
 @reader("opens_with_part", r"\b(?P<v>start|begin|open|end|close|finish)\s+(?:each|every)\s+(?P<u>paragraph|stanza|"
@@ -305,19 +249,53 @@ def _opens_with_part(m):
     return Rule(Each(), Select("word", nth, Select(u)), Count(counted(m["s"]), rel, int(m["k"])))
 
 
-@reader("word_case", r"\b(?P<cap>capitali[sz]e|lowercase)\s+(?:the\s+first\s+letter\s+of\s+)?(?:(?P<each>each|every|all"
-        r"(?:\s+the)?)\s+words?|the\s+first\s+word\s+of)\s+(?:in\s+)?(?:each|every)\s+(?P<u>line|sentence|bullet point|"
-        r"bullet|paragraph|stanza)\b")
-def _word_case(m):
-    u = subject(m["u"])
-    if m["cap"].lower() == "lowercase":
-        return None if m["each"] else Rule(Each(), Select(u), Filter("starts_lowercase"))
-    if not m["each"]:
-        return Rule(Each(), Select(u), Filter("capitalised"))
-    return Rule(Each(), Select("word", within=Select(u)), Filter("capitalised"))
-
-
 @reader("zero_marks", r"(?:^|[,;:.!?]\s*)(?:use\s+)?(?:zero|0)\s+" + MARK)
 def _zero_marks(m):
     what = mark(m["mk"])
     return None if what in ("digit", "hashtag") else Rule(Each(), Select("response"), Count(what, "exactly", 0))
+
+
+# ---- more of the same shapes said otherwise ----------------------------------------------------------------------
+@reader("refused_openers", r"\b(?:avoid|never|don't|do not)\s+(?:start|begin|open)(?:ing)?\s+(?:any\s+|your\s+|a\s+)?"
+        r"(?P<u>sentences?|lines?|paragraphs?|bullets?|bullet points?)\s+with\s+(?:the\s+words?\s+)?"
+        r"['\"‘“](?P<a>[^'\"’”]{1,30})['\"’”](?:\s*,?\s+or\s+(?:with\s+)?['\"‘“](?P<b>[^'\"’”]{1,30})['\"’”])?")
+def _refused_openers(m):
+    words = (m["a"].strip(),) + ((m["b"].strip(),) if m["b"] else ())
+    test = Filter("starts_with_any", words) if len(words) > 1 else \
+        Filter("first_word", words[0]) if re.fullmatch(r"[A-Za-z]+", words[0]) else Filter("starts_with", words[0])
+    return Rule(Quant("none"), Select(subject(m["u"])), test)
+
+
+@reader("make_it", r"\bmake\s+the\s+(?:(?P<one>title|headline)|(?P<nth>first|last|final|opening|closing)\s+"
+        r"(?P<u>sentence|line|paragraph))\s+an?\s+(?P<x>palindrome|question)\b|\b(?:end|close|finish)\s+with\s+an?\s+(?P<u2>sentence|"
+        r"line)\s+that\s+is\s+an?\s+(?P<x2>palindrome|question)\b")
+def _make_it(m):
+    if m["one"]:
+        sel = Select(subject(m["one"]))
+    elif m["u"]:
+        sel = Select(subject(m["u"]), 1 if m["nth"].lower() in ("first", "opening") else -1)
+    else:
+        sel = Select(subject(m["u2"]), -1)
+    x = (m["x"] or m["x2"]).lower()
+    return Rule(Each(), sel, Filter("palindrome") if x == "palindrome" else Filter("ends_with", "?"))
+
+
+@reader("reads_backwards", r"\b(?:each|every)\s+(?P<u>line|sentence|word)\s+" + MODAL + r"reads?\s+the\s+same\s+"
+        r"(?:backwards?\s+(?:as|and)\s+forwards?|forwards?\s+(?:as|and)\s+backwards?)\b")
+def _reads_backwards(m):
+    return Rule(Each(), Select(subject(m["u"])), Filter("palindrome"))
+
+
+PUT_COUNT = {"contractions": Filter("contraction"), "questions": Filter("ends_with", "?")}
+
+
+@reader("n_in_each", r"\b(?:use|include|have|put|add)\s+(?:" + REL + r"\s+)?(?P<n>\d+)\s+(?P<x>contractions|questions|"
+        r"quotes|quotations)\s+(?:in|per)\s+(?:each|every)\s+(?P<u>paragraph|stanza|bullet point|bullet)\b")
+def _n_in_each(m):
+    rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
+    x = m["x"].lower()
+    if x in ("quotes", "quotations"):
+        test = Count("quoted span", rel, n)
+    else:
+        test = Count("word" if x == "contractions" else "sentence", rel, n, where=PUT_COUNT[x])
+    return Rule(Each(), Select(subject(m["u"])), test)
