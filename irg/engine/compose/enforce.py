@@ -11,6 +11,8 @@ for the 27 types.
     the first sentence of each paragraph ends
       with a question mark                      grammar: each paragraph opens with a question
     the bullet items are in alphabetical order  rendering: the program sorts the items (lossless, shown as a step)
+      (or in reverse alphabetical order)
+    an acrostic on SUN (up to 6 letters)        grammar: each line opens on its letter
 
 Why grammars and not instructions: a 135M model told "at most 11 words per sentence" writes 25-word sentences;
 under the grammar the full stop comes when it must. A grammar that leaves the model nothing it wants to write makes
@@ -23,7 +25,7 @@ import re
 
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
-from irg.engine.compose.program import Across, Form, Rule, Select
+from irg.engine.compose.program import Across, Acrostic, Form, Rule, Select
 from irg.engine.compose.units import BULLET, MARKS
 from irg.engine.decoding import DecodingConstraints
 
@@ -71,6 +73,14 @@ def grammar(program) -> str:
         n = len(program.counts)
         return f'root ::= {_more("line", NL, n, n)}\nline ::= {LINE}\n' \
             if program.unit == "line" and len(program.counts) <= MAX_FORCED_LINES else ""
+    if isinstance(program, Acrostic):
+        # each line opens on its letter as the first letter of a word ("Sun ...", "I ..."); up to 6 lines, as for
+        # the forms: made to write more, the 135M model fills them with its instructions
+        if program.unit != "line" or len(program.letters) > MAX_FORCED_LINES:
+            return ""
+        lines = " \"\\n\" ".join(f"l{i}" for i in range(len(program.letters)))
+        rules = "".join(f'l{i} ::= "{c.upper()}" [a-z]* [ ,] [^\\n]{{1,160}}\n' for i, c in enumerate(program.letters))
+        return f"root ::= {lines}\n{rules}"
     if not isinstance(program, Rule):
         return ""
     q, s, t = program.quant, program.select, program.test
@@ -147,19 +157,24 @@ def decoding(program) -> DecodingConstraints | None:
     return DecodingConstraints(banned_chars=chars, grammar=gbnf, whole_words=bool(gbnf) and counts_words(program))
 
 
+SORTS = {"alphabetical": "alphabetically", "reverse_alphabetical": "in reverse alphabetical order"}
+
+
 def render(program, text: str) -> str:
     """The text with the program applied by the program, where that loses nothing: bullet items sorted."""
-    if isinstance(program, Across) and program.kind == "alphabetical" and program.unit == "bullet item":
+    if isinstance(program, Across) and program.kind in SORTS and program.unit == "bullet item":
         lines = text.split("\n")
         at = [i for i, ln in enumerate(lines) if BULLET.match(ln)]
         if len(at) < 2 or at != list(range(at[0], at[0] + len(at))) or any(re.match(r"\s*\d", lines[i]) for i in at):
             return text  # items not in one block, or numbered: sorting would move text or break the numbering
-        items = sorted((lines[i] for i in at), key=lambda ln: BULLET.match(ln).group(1).strip("*_ ").lower())
+        items = sorted((lines[i] for i in at), key=lambda ln: BULLET.match(ln).group(1).strip("*_ ").lower(),
+                       reverse=program.kind == "reverse_alphabetical")
         lines[at[0]:at[0] + len(at)] = items
         return "\n".join(lines)
     return text
 
 
 def render_label(program) -> str:
-    return "rendered: the bullet items sorted alphabetically" if isinstance(program, Across) and \
-        program.kind == "alphabetical" and program.unit == "bullet item" else ""
+    if isinstance(program, Across) and program.kind in SORTS and program.unit == "bullet item":
+        return "rendered: the bullet items sorted " + SORTS[program.kind]
+    return ""

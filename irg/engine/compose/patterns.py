@@ -219,8 +219,9 @@ def _different_openers(m):
         r"list\s+items|items|(?:the\s+)?list)\b[^.;]{0,40}?"
         r"\balphabetical(?:ly)?\b|\balphabetical(?:ly)?\b[^.;]{0,30}?\b(?:bullet(?:ed)?\s+(?:points?|list)|list\s+items)\b")
 def _alphabetical(m):
-    if GAP_REFUSES.search(m.group(0)) or re.search(r"\bby\b", m.group(0), re.I):
-        return None  # "reverse", "sorted by price ... alphabetically": another order
+    if GAP_REFUSES.search(m.group(0)) or re.search(r"\b(?:by|except|excluding|other than|apart from|but|only|first|"
+                                                   r"last)\b|\d", m.group(0), re.I):
+        return None  # "reverse", "sorted by price", "except the first": another order, or not every item
     return Across("bullet item", "alphabetical")
 
 

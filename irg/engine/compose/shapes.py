@@ -28,6 +28,9 @@ def _acrostic(m):
     if m["double"]:
         return None  # first and last letters both: not this program
     word = m["w"] or m["w2"]
+    quoted = re.search(r"['\"‘“]$", m.string[:m.start("w" if m["w"] else "w2")])
+    if m["w"] and not (word.isupper() or quoted):
+        return None  # "an acrostic about friendship": a topic, not the word down the side
     if m["w2"] and not (word.isupper() or re.search(r"\b(?:word|name)\s+['\"‘“]?$", m.string[:m.start("w2")])):
         return None  # "the first letters of the lines spell something": which word?
     return Acrostic(word.upper(), subject(m["u"]) if m["u"] else "line")
@@ -79,7 +82,7 @@ LEN = r"(?P<v>words|sentences|lines|characters|letters|syllables)"
         + r"(?:have|has|contain|contains|use|uses|be)\s+a\s+different\s+(?:number\s+of\s+" + LEN + r"|length)|"
         r"no\s+(?:two|2)\s+(?P<c>consecutive\s+|adjacent\s+|successive\s+)?(?P<u2>" + SUBJECT_UNIT + r")\s+"
         r"(?P<r>in\s+a\s+row\s+|next\s+to\s+each\s+other\s+)?(?:(?:may|can|should|must|will)\s+)?"
-        r"(?:have|has|be)\s+(?:the\s+same\s+(?:number\s+of\s+" + LEN.replace("?P<v>", "?P<v2>") + r"|length|word "
+        r"(?:have|has|be)\s+(?:of\s+)?(?:the\s+same\s+(?:number\s+of\s+" + LEN.replace("?P<v>", "?P<v2>") + r"|length|word "
         r"count)|(?:an?\s+)?(?:equal|identical)\s+(?:length|word count))|"
         r"(?:each|every|all(?:\s+the)?)\s+(?P<u3>" + SUBJECT_UNIT + r")\s+" + MODAL + r"(?:have|has)\s+the\s+"
         r"same\s+number\s+of\s+" + LEN.replace("?P<v>", "?P<v3>") + r")\b")

@@ -1,0 +1,187 @@
+"""The constraint language's shapes over the run of units (issue 37): acrostics, the alphabet, refrains, lengths
+compared across units, orders, forms written in digits or pictographs, words of a kind. Programs check a text, name
+what breaks them, say themselves and round-trip; the reader reads wordings written here (not taken from the sets in
+assets/trials/compose/) and refuses those it cannot read one way."""
+import pytest
+
+from irg.engine.compose import Count, Each, Filter, Quant, Rule, Select, program_from_dict
+from irg.engine.compose.across import Across, Acrostic
+from irg.engine.compose.reader import read
+from irg.engine.compose.units import split
+
+CASES = [  # (program, its plain words, a text it holds for, a text it breaks, a phrase of the break)
+    (Acrostic("SUN"), "the response has exactly 3 lines whose first letters spell S, U, N in order",
+     "Soft light\nUnder trees\nNow fading", "Soft light\nNow fading", "the response has 2 lines"),
+    (Across("line", "abecedarian"), "line n starts with the nth letter of the alphabet, starting from A",
+     "Apples fall\nBees hum\nCats nap", "Apples fall\nCats nap", "line 2 starts with 'c', not 'b'"),
+    (Across("bullet item", "reverse_alphabetical"), "the bullet items are in reverse alphabetical order",
+     "- pear\n- fig\n- apple", "- apple\n- pear", "comes before"),
+    (Across("sentence", "distinct_count", of="word"), "no two sentences have the same number of words",
+     "One. Two words. Now three words.", "Go now. Stop here.", "sentence 2 has 2 words, as sentence 1 does"),
+    (Across("sentence", "consecutive_distinct_count", of="word"),
+     "no two consecutive sentences have the same number of words", "Go now. Stop. Wait here.",
+     "Go. Stop. Wait here.", "sentence 2 has 1 words, as sentence 1 does"),
+    (Across("paragraph", "same_count", of="line"), "all paragraphs have the same number of lines",
+     "a\nb\n\nc\nd", "a\nb\n\nc", "paragraph 2 has 1 lines, paragraph 1 has 2"),
+    (Across("bullet item", "spread", of="word", n=2),
+     "the longest and the shortest bullet items differ by at most 2 words", "- one two\n- one two three four",
+     "- one\n- one two three four five", "4 apart"),
+    (Across("paragraph", "last_fewest", of="word"), "no paragraph has fewer words than the last paragraph",
+     "Three words here.\n\nTwo words.", "One.\n\nTwo words.", "paragraph 1 has 1 words, the last paragraph 2"),
+    (Across("paragraph", "same_last_line"), "all paragraphs end with the same line",
+     "Rain falls\nHome again\n\nWind blows\nHome again", "Rain falls\nHome again\n\nWind blows\nAway",
+     "paragraph 2 ends with the line 'away'"),
+    (Across("word", "chain"), "each word after the first starts with the last letter of the word before it",
+     "Tall lions sleep peacefully", "Tall bears sleep", "word 2 starts with 'b', word 1 ends with 'l'"),
+    (Across("bullet item", "ascending_count", of="word"),
+     "each bullet item has at least as many words as the bullet item before it", "- a\n- b c\n- d e",
+     "- a b\n- c", "bullet item 2 has 1 words, bullet item 1 has 2"),
+    (Across("year", "increasing"), "the years appear in increasing order", "In 1969, then 1989, then 2001.",
+     "In 2001 and in 1969.", "year 2 (1969) comes after 2001"),
+    (Rule(Each(), Select("bullet item", 3), Filter("has_price")), "the 3rd bullet item contains a price",
+     "- a\n- b\n- now $4.50", "- a\n- b\n- now 4.50", "does not contain a price"),
+    (Rule(Each(), Select("sentence", 1), Filter("has_percentage")), "the first sentence contains a percentage",
+     "Sales rose 12% this year. Good.", "Sales rose a lot. Up 12%.", "does not contain a percentage"),
+    (Rule(Each(), Select("line"), Filter("starts_time")), "each line begins with a time",
+     "08:00 Breakfast\n9am Walk", "Breakfast at 08:00", "does not begin with a time"),
+    (Rule(Each(), Select("line"), Filter("ends_emoji")), "each line ends with an emoji", "Good day 🎉\nSun ☀",
+     "Good day 🎉\nSun", "does not end with an emoji"),
+    (Rule(Quant("none"), Select("sentence"), Filter("starts_with_any", ("And", "But"))),
+     "no sentence starts with 'And' or 'But'", "Andrew came. So did we.", "We came. But not him.",
+     "sentence 2 ('But not him.') starts with 'And' or 'But'"),
+    (Rule(Each(), Select("paragraph"), Filter("repeats_first_line")), "each paragraph ends with its own first line",
+     "Go home\nnow\nGo home", "Go home\nnow", "does not end with its own first line"),
+    (Rule(Quant("none"), Select("word"), Filter("shouted")), "no word is written in capitals",
+     "I saw a cat.", "I saw a HUGE cat.", "word 4 ('HUGE') is written in capitals"),
+    (Rule(Each(), Select("response"), Filter("pangram")), "the response contains every letter from a to z",
+     "The quick brown fox jumps over the lazy dog.", "The quick fox.", "does not contain every letter"),
+    (Rule(Quant("none"), Select("title"), Filter("ends_with", ".")), "the title does not end with a period",
+     "# Spring days\n\nText.", "# Spring days.\n\nText.", "the title ('Spring days.') ends with a period"),
+    (Rule(Quant("share_more_than", 0.5), Select("sentence"), Filter("ends_with", "!")),
+     "more than 50% of the sentences end with an exclamation mark", "Go! Run! Stop.", "Go! Stop.",
+     "1 of 2 sentences end with an exclamation mark"),
+    (Rule(Each(), Select("section"), Count("bullet item", "exactly", 2)), "each section has exactly 2 bullet items",
+     "## A\n- x\n- y\n## B\n- z\n- w", "## A\n- x\n## B\n- z\n- w", "section 1 has 1 bullet item"),
+    (Rule(Each(), Select("response"), Count("word", "at_most", 1, where=Filter("ends_with", "ly"))),
+     "the response contains at most 1 word ending with the letters 'ly'", "Slowly we go.",
+     "Slowly and quietly.", "the response contains 2 words ending with the letters 'ly'"),
+]
+
+
+@pytest.mark.parametrize("program,words,good,bad,phrase", CASES, ids=[c[1] for c in CASES])
+def test_a_shape_checks_names_what_breaks_it_and_round_trips(program, words, good, bad, phrase):
+    assert program.describe() == words
+    assert program.check(good) == []
+    broken = program.check(bad)
+    assert broken and any(phrase in b for b in broken), broken
+    assert program_from_dict(program.to_dict()) == program
+
+
+def test_shapes_refuse_fields_they_do_not_take_and_words_they_cannot_spell():
+    with pytest.raises(ValueError, match="takes 'of' and 'n'"):
+        Across("bullet item", "spread", of="word")
+    with pytest.raises(ValueError, match="takes no 'of' or 'n'"):
+        Across("line", "alphabetical", of="word")
+    with pytest.raises(ValueError, match="2 to 26 letters"):
+        Acrostic("R2D2")
+    with pytest.raises(ValueError, match="order of numbers"):
+        Across("line", "increasing")
+
+
+def test_sections_years_and_forms_are_read_by_their_written_shape():
+    assert split("section", "Intro.\n## One\nA b.\n## Two\nC d.") == ["A b.", "C d."]
+    assert split("section", "No heading at all.") == ["No heading at all."]
+    assert split("year", "In 1969 we paid $1999 for 1,969 items; 2024.") == ["1969", "2024"]
+    assert Filter("has_time").holds("We meet at 14:30.") and not Filter("has_time").holds("It costs 3.50 now.")
+    assert Filter("has_date").holds("Due on 3 March.") and not Filter("has_date").holds("In 2024.")
+    assert Filter("starts_number").holds("Two cups of flour") and not Filter("starts_number").holds("Tomatoes")
+
+
+READ = [  # (a wording written here, what it is read as)
+    ("Compose an acrostic spelling out the word RAIN.",
+     "the response has exactly 4 lines whose first letters spell R, A, I, N in order"),
+    ("The first letters of the paragraphs should spell the word CALM.",
+     "the response has exactly 4 paragraphs whose first letters spell C, A, L, M in order"),
+    ("Begin every sentence with the next letter of the alphabet.",
+     "sentence n starts with the nth letter of the alphabet, starting from A"),
+    ("Every stanza should close with the same line.", "all paragraphs end with the same line"),
+    ("Each verse must end with the line 'and so we sail'.", "the last line of each paragraph is 'and so we sail'"),
+    ("No two lines may have the same number of words.", "no two lines have the same number of words"),
+    ("Each stanza should have the same number of syllables.", "all paragraphs have the same number of syllables"),
+    ("No two sentences in a row should be of equal length.",
+     "no two consecutive sentences have the same number of words"),
+    ("Make the last sentence the longest one.", "no sentence has more words than the last sentence"),
+    ("Keep all the bullet points within 4 words of each other.",
+     "the longest and the shortest bullet items differ by at most 4 words"),
+    ("Mention a price in the second sentence.", "the 2nd sentence contains a price"),
+    ("Kick off each line with an emoji.", "each line begins with an emoji"),
+    ("Never begin a paragraph with a digit.", "no paragraph begins with a digit"),
+    ("Each paragraph should have no fewer than 2 sentences and no more than 4.",
+     "each paragraph has between 2 and 4 sentences"),
+    ("Every line has six syllables, no more, no less.", "each line has exactly 6 syllables"),
+    ("Most lines should end with a period.", "more than 50% of the lines end with a period"),
+    ("At least 2 out of every 3 sentences should end with a question mark.",
+     "at least two thirds of the sentences end with a question mark"),
+    ("Fewer than half of the sentences should start with 'I'.",
+     "less than 50% of the sentences start with the word 'I'"),
+    ("The subject line must not end with an exclamation mark.", "the subject line does not end with an exclamation mark"),
+    ("Avoid opening lines with 'Oh' or 'Ah'.", "no line starts with 'Oh' or 'Ah'"),
+    ("Put the items in reverse alphabetical order.", "the bullet items are in reverse alphabetical order"),
+    ("Sort the lines from longest to shortest.", "each line has at most as many words as the line before it"),
+    ("Write a funny limerick about a cat.",
+     "the response has exactly 5 lines rhyming AABBA (line 1 with line 2, line 3 with line 4, line 1 with line 5)"),
+    ("Use no more than two -ly words.", "the response contains at most 2 words ending with the letters 'ly'"),
+    ("Start each bullet with an -ed word.", "the first word of each bullet item ends with the letters 'ed'"),
+    ("Finish every paragraph on a word of 2 syllables.", "the last word of each paragraph has exactly 2 syllables"),
+    ("Mini rule: each line must contain the letter z.", "each line contains the letter z"),
+    ("Each sentence should have a word with a double letter, such as 'book'.",
+     "each sentence contains at least 1 word with a double letter"),
+    ("The word 'fin' must be the last word of the response.", "the last word is 'fin'"),
+    ("Zero semicolons.", "the response contains no semicolons"),
+    ("Under each heading, write exactly 3 sentences.", "each section has exactly 3 sentences"),
+]
+
+
+@pytest.mark.parametrize("instruction,words", READ, ids=[r[0] for r in READ])
+def test_a_wording_of_a_shape_is_read_into_its_program(instruction, words):
+    assert " and ".join(p.describe() for p in read(instruction)) == words
+
+
+NOT_READ = [
+    "Write a double acrostic on the word MOON.",  # first and last letters: not this program
+    "Make an acrostic poem about friendship.",  # which word?
+    "Don't start each line with a time.",  # a refusal said of each: not one reading
+    "Put the number in the first line.",  # which number?
+    "Keep the items sorted by price in alphabetical order.",  # another key
+    "List the names, except the first, in alphabetical order.",  # an exception
+    "In the first paragraph: no word longer than five letters.",  # the gloss narrows the rule
+    "Put the price in the last sentence, and not before.",  # more than this reads
+    "Use between 3 and 5 -ing words, ideally.",  # a hedge
+    "Open each stanza with a two-line sentence.",  # a sentence counted in lines
+]
+
+
+@pytest.mark.parametrize("instruction", NOT_READ)
+def test_a_shape_that_cannot_be_read_one_way_is_not_read(instruction):
+    assert read(instruction) == []
+
+
+def test_an_acrostic_of_up_to_six_letters_is_a_grammar_and_reverse_order_is_rendered():
+    from irg.engine.compose.constraint import Composed
+    from irg.engine.compose.enforce import decoding
+    from irg.engine.feasible import search
+    from irg.engine.render import render
+    from tests.engine.test_compose import _admits
+
+    program = read("Write an acrostic on the word SUN.")[0]
+    gbnf = decoding(program).grammar
+    assert _admits(gbnf, "Soft light falls\nUnder the trees\nNight comes") and program.check("Soft\nUs\nNo") == []
+    assert not _admits(gbnf, "Soft light falls\nNight comes\nUnder the trees")
+    assert not _admits(gbnf, "S\nU\nN")  # a letter alone is no line of a poem
+    found = search(gbnf)
+    assert found.found and program.check(found.example) == [], found
+    assert decoding(Acrostic("SPRINGS")) is None  # seven forced lines: no grammar
+    c = Composed(Across("bullet item", "reverse_alphabetical").to_dict())
+    text, steps = render("- apple\n- pear\n- fig", [c])
+    assert text == "- pear\n- fig\n- apple" and c.check(text) == []
+    assert [s.label for s in steps] == ["rendered: the bullet items sorted in reverse alphabetical order"]
