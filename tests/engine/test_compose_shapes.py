@@ -62,6 +62,20 @@ CASES = [  # (program, its plain words, a text it holds for, a text it breaks, a
      "1 of 2 sentences end with an exclamation mark"),
     (Rule(Each(), Select("section"), Count("bullet item", "exactly", 2)), "each section has exactly 2 bullet items",
      "## A\n- x\n- y\n## B\n- z\n- w", "## A\n- x\n## B\n- z\n- w", "section 1 has 1 bullet item"),
+    (Across("sentence", "mean_less_than", of="word", n=5), "the mean number of words per sentence is less than 5",
+     "One two. Three four five.", "One two three four five six.", "have 6.0 words on average"),
+    (Across("sentence", "same_first_word_run", n=2), "at least 2 consecutive sentences start with the same word",
+     "We go. We stay. Then.", "We go. Then we stay.", "at most 1 sentences in a row"),
+    (Across("paragraph", "opener_limit", n=1), "no word is the first word of more than 1 paragraphs",
+     "We go.\n\nThey stay.", "We go.\n\nWe stay.", "'we' starts paragraphs 1, 2"),
+    (Across("list number", "counting"), "the list items are numbered 1, 2, 3 and so on", "1. a\n2. b",
+     "1. a\n3. b", "item 2 is numbered 3"),
+    (Across("price", "non_decreasing"), "the prices appear in non-decreasing order", "Tea $2, cake $3.50.",
+     "Cake $3.50, tea $2.", "price 2 ($2) is less than price 1 ($3.50)"),
+    (Rule(Each(), Select("title"), Filter("title_case")), "the title is in title case", "# The Rise of the Tide\n\nx",
+     "# The rise of the tide\n\nx", "is not in title case"),
+    (Rule(Each(), Select("line"), Filter("growing_words")), "each line has each word longer than the word before it",
+     "I am not here", "I am here now", "does not have each word longer"),
     (Rule(Each(), Select("response"), Count("word", "at_most", 1, where=Filter("ends_with", "ly"))),
      "the response contains at most 1 word ending with the letters 'ly'", "Slowly we go.",
      "Slowly and quietly.", "the response contains 2 words ending with the letters 'ly'"),
@@ -84,8 +98,10 @@ def test_shapes_refuse_fields_they_do_not_take_and_words_they_cannot_spell():
         Across("line", "alphabetical", of="word")
     with pytest.raises(ValueError, match="2 to 26 letters"):
         Acrostic("R2D2")
-    with pytest.raises(ValueError, match="order of numbers"):
+    with pytest.raises(ValueError, match="not an order of 'line' units"):
         Across("line", "increasing")
+    with pytest.raises(ValueError, match="ordered by value"):
+        Across("price", "alphabetical")
 
 
 def test_sections_years_and_forms_are_read_by_their_written_shape():
@@ -139,6 +155,15 @@ READ = [  # (a wording written here, what it is read as)
     ("The word 'fin' must be the last word of the response.", "the last word is 'fin'"),
     ("Zero semicolons.", "the response contains no semicolons"),
     ("Under each heading, write exactly 3 sentences.", "each section has exactly 3 sentences"),
+    ("Paragraphs should average under 60 words.", "the mean number of words per paragraph is less than 60"),
+    ("Begin at least 4 consecutive lines with the same word.", "at least 4 consecutive lines start with the same word"),
+    ("No more than three sentences may begin with the same word.",
+     "no word is the first word of more than 3 sentences"),
+    ("Number the instructions 1, 2, 3.", "the list items are numbered 1, 2, 3 and so on"),
+    ("List these from the cheapest to the most expensive.", "the prices appear in non-decreasing order"),
+    ("Bold the first word of each bullet.", "each bullet item begins with a word in bold"),
+    ("Every line should be alliterative.", "each line has every word starting with the same letter"),
+    ("Write all headings in title case.", "each heading is in title case"),
 ]
 
 

@@ -12,6 +12,7 @@ words ({plural}, {name}, {of}: the counted unit's plural, {n}).
 """
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass
 from typing import Callable
@@ -189,6 +190,59 @@ def _ordered(sign: int, strict: bool) -> Callable:
     return holds
 
 
+def _mean(rel: str) -> Callable:
+    """The mean count of `of` per unit, held to a limit ("the average sentence under 20 words")."""
+    test = {"less_than": lambda x, n: x < n, "more_than": lambda x, n: x > n, "at_most": lambda x, n: x <= n,
+            "at_least": lambda x, n: x >= n}[rel]
+
+    def holds(units: list[str], name: str, p: Across) -> list[str]:
+        n = _counts(units, p)
+        mean = sum(n) / len(n) if n else 0.0
+        return [] if n and test(mean, p.n) else [f"the {UNITS.get(p.unit).plural} have {mean:.1f} "
+                                                 f"{UNITS.get(p.of).plural} on average"]
+    return holds
+
+
+def _runs(units: list[str], name: str, p: Across) -> list[str]:
+    """Somewhere, at least n units in a row start with the same word (anaphora)."""
+    keys, best, run = [first_word(u) for u in units], 0, 0
+    for i, k in enumerate(keys):
+        run = run + 1 if i and k and k == keys[i - 1] else 1
+        best = max(best, run)
+    return [] if best >= p.n else [f"at most {best} {UNITS.get(p.unit).plural} in a row start with the same word"]
+
+
+def _opener_limit(units: list[str], name: str, p: Across) -> list[str]:
+    """No word opens more than n units."""
+    seen: dict[str, list[int]] = {}
+    for i, u in enumerate(units, 1):
+        if w := first_word(u):
+            seen.setdefault(w, []).append(i)
+    return [f"'{w}' starts {UNITS.get(p.unit).plural} {', '.join(map(str, at))}" for w, at in seen.items()
+            if len(at) > p.n]
+
+
+def _counting(units: list[str], name: str, p=None) -> list[str]:
+    """List numbers that run 1, 2, 3 ...: at least one, each one more than the one before."""
+    if not units:
+        return ["there is no numbered item"]
+    return [f"item {i} is numbered {u}" for i, u in enumerate(units, 1) if u != str(i)]
+
+
+def _prices(units: list[str], name: str, p=None) -> list[str]:
+    v = [float(re.sub(r"[^\d.]", "", u) or 0) for u in units]
+    return [f"price {i + 1} ({units[i]}) is less than price {i} ({units[i - 1]})" for i in range(1, len(v))
+            if v[i] < v[i - 1]]
+
+
+_kind("mean_less_than", _mean("less_than"), "the mean number of {of} per {name} is less than {n}", ("of", "n"))
+_kind("mean_more_than", _mean("more_than"), "the mean number of {of} per {name} is more than {n}", ("of", "n"))
+_kind("mean_at_most", _mean("at_most"), "the mean number of {of} per {name} is at most {n}", ("of", "n"))
+_kind("mean_at_least", _mean("at_least"), "the mean number of {of} per {name} is at least {n}", ("of", "n"))
+_kind("same_first_word_run", _runs, "at least {n} consecutive {plural} start with the same word", ("n",))
+_kind("opener_limit", _opener_limit, "no word is the first word of more than {n} {plural}", ("n",))
+_kind("counting", _counting, "the list items are numbered 1, 2, 3 and so on")
+_kind("non_decreasing", _prices, "the prices appear in non-decreasing order")
 _kind("more_words", _growing(1), "each {name} has more words than the {name} before it")
 _kind("more_count", _ordered(1, True), "each {name} has more {of} than the {name} before it", ("of",))
 _kind("fewer_count", _ordered(-1, True), "each {name} has fewer {of} than the {name} before it", ("of",))
@@ -217,9 +271,11 @@ class Across:
     def __post_init__(self) -> None:
         UNITS.get(self.unit)
         needs = ACROSS.get(self.kind).needs
-        if (self.kind in ("increasing", "non_increasing")) != (self.unit in ("number", "year")):
-            raise ValueError(f"'{self.kind}' is an order of numbers; '{self.unit}' units are not numbers"
-                             if self.unit != "number" else f"numbers are ordered, not '{self.kind}'")
+        for kinds, units in ((("increasing", "non_increasing"), ("number", "year")), (("non_decreasing",), ("price",)),
+                             (("counting",), ("list number",))):
+            if (self.kind in kinds) != (self.unit in units):  # the orders of values, and what has those values
+                raise ValueError(f"'{self.kind}' is not an order of '{self.unit}' units" if self.kind in kinds
+                                 else f"'{self.unit}' units are ordered by value, not '{self.kind}'")
         if ("of" in needs) != (self.of is not None) or ("n" in needs) != (self.n is not None):
             raise ValueError(f"The rule across units '{self.kind}' takes " +
                              (" and ".join(f"'{f}'" for f in needs) if needs else "no 'of' or 'n'") + ".")

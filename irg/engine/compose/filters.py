@@ -102,6 +102,27 @@ _filter("has_punctuation", "contains a punctuation mark", lambda t, a: any(c in 
 _filter("repeats_letter", "contains a letter more than once",
         lambda t, a: len(ls := [c for c in t.lower() if c.isalpha()]) != len(set(ls)))
 _filter("all_vowels", "contains each of the letters a, e, i, o and u", lambda t, a: set("aeiou") <= set(t.lower()))
+_filter("bold_start", "begins with a word in bold", lambda t, a: bool(re.match(r"\s*\*\*[^*\s][^*]*\*\*", t)))
+_filter("bold_first_sentence", "begins with a sentence in bold",
+        lambda t, a: bool(re.match(r"\s*\*\*[^*]+[.!?]\s*\*\*|\s*\*\*[^*]+\*\*\s*[.!?]", t)))
+_filter("alliterative", "has every word starting with the same letter",
+        lambda t, a: len({w[0].lower() for w in split("word", plain(t))}) == 1)
+_filter("distinct_initials", "has no two words starting with the same letter",
+        lambda t, a: len(ws := [w[0].lower() for w in split("word", plain(t))]) == len(set(ws)))
+
+
+def _steps(text: str, sign: int) -> bool:
+    n = [len(re.sub(r"[^A-Za-z]", "", w)) for w in split("word", plain(text))]
+    return all((b - a) * sign > 0 for a, b in zip(n, n[1:]))
+
+
+_filter("growing_words", "has each word longer than the word before it", lambda t, a: _steps(t, 1))
+_filter("shrinking_words", "has each word shorter than the word before it", lambda t, a: _steps(t, -1))
+SMALL = {"a", "an", "the", "and", "but", "or", "nor", "for", "of", "in", "on", "at", "to", "by", "up", "as", "with",
+         "from", "into", "over", "per", "via", "vs"}
+_filter("title_case", "is in title case",  # each word capitalised, the small words too when they open it
+        lambda t, a: all(w[:1].isupper() or (i and w.lower() in SMALL) or not w[:1].isalpha()
+                         for i, w in enumerate(split("word", plain(t)))))
 _filter("palindrome", "is a palindrome",
         lambda t, a: len(s := re.sub(r"[^a-z0-9]", "", t.lower())) > 1 and s == s[::-1])
 

@@ -11,7 +11,7 @@ from irg.engine.compose.clause import LIMIT, ORD, ORDS, SUBJECT_UNIT, _limit, co
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.program import Each, Quant, Rule, Select
 from irg.engine.compose.measures import Count
-from irg.engine.compose.vocab import GAP_REFUSES, MARK, QUALIFIED, REL, inclusive, mark, reader, vacuous
+from irg.engine.compose.vocab import GAP_REFUSES, MARK, QUALIFIED, REL, RELS, inclusive, mark, reader, vacuous
 
 MODAL = r"(?:(?:must|should|has to|have to|needs? to|will|shall)\s+)?"
 EACH = r"(?:each|every|all(?:\s+the)?|all\s+of\s+the|the)"
@@ -302,3 +302,56 @@ def _n_in_each(m):
     else:
         test = Count("word" if x == "contractions" else "sentence", rel, n, where=PUT_COUNT[x])
     return Rule(Each(), Select(subject(m["u"])), test)
+
+
+# ---- averages, runs, how often an opener recurs, numbering, prices in order, headings -----------------------------
+@reader("average", r"\b(?:(?:keep|make)\s+the\s+average\s+(?P<u>sentence|paragraph|line|bullet)\s+(?:length\s+)?|the\s+"
+        r"average\s+(?P<u3>sentence|paragraph|line|bullet)\s+(?:length\s+)?" + MODAL + r"be\s+|(?P<u2>sentences|"
+        r"paragraphs|lines|bullets)\s+" + MODAL + r"average\s+)" + REL + r"\s+(?P<n>\d+)\s+(?P<v>words|sentences|"
+        r"syllables|characters)\b")
+def _average(m):
+    u, v = subject(m["u"] or m["u2"] or m["u3"]), counted(m["v"])
+    rel = RELS[m["rel"].lower()]
+    if vacuous(u, v) or rel not in ("less_than", "more_than", "at_most", "at_least"):
+        return None
+    return Across(u, f"mean_{rel}", of=v, n=int(m["n"]))
+
+
+@reader("anaphora", r"\b(?:start|begin|open)\s+(?:at least\s+)?(?P<n>\d+)\s+(?:consecutive|successive)\s+"
+        r"(?P<u>sentences|lines|paragraphs)\s+with\s+the\s+same\s+word\b")
+def _anaphora(m):
+    return Across(subject(m["u"]), "same_first_word_run", n=int(m["n"])) if int(m["n"]) >= 2 else None
+
+
+@reader("opener_limit", r"\b(?:(?:don't|do not|never)\s+(?:start|begin|open)\s+more\s+than\s+(?P<n>\d+)\s+(?P<u>"
+        r"sentences|lines|paragraphs|bullets|bullet points)\s+with|no\s+more\s+than\s+(?P<n2>\d+)\s+(?P<u2>sentences|"
+        r"lines|paragraphs|bullets|bullet points)\s+(?:(?:may|should|can|must)\s+)?(?:start|begin)\s+with)\s+the\s+same\s+"
+        r"word\b")
+def _opener_limit(m):
+    return Across(subject(m["u"] or m["u2"]), "opener_limit", n=int(m["n"] or m["n2"]))
+
+
+@reader("numbered", r"\bnumber\s+(?:the|your|all\s+the|each\s+of\s+the)\s+(?:\w+\s+)?(?:steps|items|points|bullets|list|"
+        r"entries|instructions)\s*(?:,?\s*1\s*,\s*2\s*,\s*3(?:\s*,?\s*(?:and\s+so\s+on|etc\.?|\.\.\.))?|(?:starting|"
+        r"beginning)\s+(?:from|at|with)\s+1|consecutively)")
+def _numbered(m):
+    return Across("list number", "counting")
+
+
+@reader("price_order", r"\b(?:rank|list|sort|order|arrange|put)\s+(?:them|these|the\s+\w+)\s+(?:from\s+)?(?:the\s+)?"
+        r"(?:cheapest|least\s+expensive|lowest\s+price)\s+to\s+(?:the\s+)?(?:most\s+expensive|priciest|dearest|"
+        r"highest\s+price)\b")
+def _price_order(m):
+    return Across("price", "non_decreasing")
+
+
+@reader("heading_limit", r"\beach\s+section\s+(?:needs|should\s+have|must\s+have|has)\s+(?:its\s+own\s+|a\s+)heading\s+"
+        r"(?:of\s+)?" + LIMIT)
+def _heading_limit(m):
+    test = _limit(m, False)
+    return None if test is None or test.unit not in ("word", "character") else Rule(Each(), Select("heading"), test)
+
+
+@reader("heading_every", r"\badd\s+a\s+(?:sub)?heading\s+(?:at\s+least\s+)?every\s+(?P<n>\d+)\s+words\b")
+def _heading_every(m):
+    return Rule(Each(), Select("section"), Count("word", "at_most", int(m["n"])))

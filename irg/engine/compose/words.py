@@ -126,3 +126,42 @@ def _repeated_letters(m):
         r"\s+o,?\s+(?:and\s+)?u\)?)?")
 def _all_vowels(m):
     return Rule(Each(), Select(subject(m["u"])), Filter("all_vowels"))
+
+
+# ---- bold openings, alliteration, words that grow, title case ----------------------------------------------------
+@reader("bold_opening", r"\bbold\s+the\s+first\s+(?P<w>word|sentence)\s+of\s+(?:each|every)\s+(?P<u>paragraph|line|"
+        r"bullet point|bullet|stanza)\b")
+def _bold_opening(m):
+    return Rule(Each(), Select(subject(m["u"])),
+                Filter("bold_start" if m["w"].lower() == "word" else "bold_first_sentence"))
+
+
+@reader("alliterative", r"\ball\s+(?:the\s+)?words\s+(?:in|of)\s+(?:a|each|every)\s+(?P<u>line|sentence)\s+" + MODAL
+        + r"(?:start|begin)\s+with\s+the\s+same\s+letter\b|\bmake\s+the\s+(?P<t>title|headline)\s+alliterative\b|"
+        r"\b(?:each|every)\s+(?P<u2>line|sentence)\s+" + MODAL + r"be\s+alliterative\b")
+def _alliterative(m):
+    return Rule(Each(), Select(subject(m["u"] or m["t"] or m["u2"])), Filter("alliterative"))
+
+
+@reader("distinct_initials", r"\bno\s+(?:two|2)\s+words\s+in\s+the\s+same\s+(?P<u>sentence|line)\s+(?:(?:may|can|should|"
+        r"must)\s+)?(?:start|begin)\s+with\s+the\s+same\s+letter\b")
+def _distinct_initials(m):
+    return Rule(Each(), Select(subject(m["u"])), Filter("distinct_initials"))
+
+
+LONGER = r"(?P<d>longer|shorter)\s+than\s+the\s+(?:1|one|word)\s+before\s+it"
+
+
+@reader("growing_words", r"\b(?:in|within)\s+(?:each|every)\s+(?P<u>sentence|line),?\s+(?:each|every)\s+word\s+" + MODAL
+        + r"be\s+" + LONGER + r"|\b(?:each|every)\s+word\s+" + MODAL + r"be\s+" + LONGER.replace("?P<d>", "?P<d2>")
+        + r"\s+(?:within|in)\s+(?:each|every)\s+(?P<u2>sentence|line)\b")
+def _growing_words(m):
+    longer = (m["d"] or m["d2"]).lower() == "longer"
+    return Rule(Each(), Select(subject(m["u"] or m["u2"])), Filter("growing_words" if longer else "shrinking_words"))
+
+
+@reader("title_case", r"\b(?:(?:put|write|set)\s+(?:the\s+|all\s+(?:the\s+)?)?(?P<u>headline|title|headings|subheadings)"
+        r"\s+in\s+title\s+case|title\s+case\s+for\s+(?:the\s+|all\s+(?:the\s+)?)?(?P<u2>headline|title|headings|"
+        r"subheadings)|(?:the\s+)?(?P<u3>headline|title|headings|subheadings)\s+" + MODAL + r"be\s+in\s+title\s+case)\b")
+def _title_case(m):
+    return Rule(Each(), Select(subject(m["u"] or m["u2"] or m["u3"])), Filter("title_case"))
