@@ -283,6 +283,9 @@ def _n_unit_units(m):
 
 # ---- starts, ends, contents ------------------------------------------------------------------------------------
 QUOTED = r"['\"‘“](?P<q>[^'\"’”]{1,40})['\"’”]"
+# what narrows a form after its name ("a time in HH:MM format", "a price in dollars", "a number like 12 km")
+FORM_QUALIFIED = re.compile(r"\s*(?:\(|\s(?:in|with|of|from|written|using|as|like|formatted|such|e\.g\.|for|that|"
+                            r"which)\b)", re.I)
 # what a unit opens or ends with, in filters.FORMATS
 FORMAT = r"digit|numeral|number|emoji|time|timestamp|date|price|percentage"
 STARTS = (r"(?:start|starts|begin|begins|open|opens|kick off|kicks off)\s+with\s+(?:(?P<case>an?\s+(?:capital|"
@@ -311,8 +314,8 @@ SHAPE = (r"(?:be|is|are)\s+(?:(?:phrased|written|worded|framed|put)\s+as\s+)?(?:
         + r"|" + ENDS + r"|" + CONTAINS + r"|" + SHAPE + r")")
 def _clause_shape(m):
     sel = _select(m)
-    if sel is None:
-        return None
+    if sel is None or ((m["sf"] or m["ef"] or m["fmt"] or m["num"]) and FORM_QUALIFIED.match(m.string, m.end())):
+        return None  # "a time in HH:MM format", "a price in dollars", "a number like 12 km": narrower than read
     refused_verb = bool(m["neg"])
     if m["may"] and not ((m["det"] or "").lower() in ("no", "not a single", "not one") or m["qn"]):
         return None  # "sentences may end with a question mark": a permission; "no sentence may ..." is not

@@ -102,7 +102,8 @@ _filter("has_punctuation", "contains a punctuation mark", lambda t, a: any(c in 
 _filter("repeats_letter", "contains a letter more than once",
         lambda t, a: len(ls := [c for c in t.lower() if c.isalpha()]) != len(set(ls)))
 _filter("all_vowels", "contains each of the letters a, e, i, o and u", lambda t, a: set("aeiou") <= set(t.lower()))
-_filter("bold_start", "begins with a word in bold", lambda t, a: bool(re.match(r"\s*\*\*[^*\s][^*]*\*\*", t)))
+_filter("bold_start", "begins with a word in bold",  # the first word alone: "**Welcome to** our shop" is two
+        lambda t, a: bool(re.match(r"\s*\*\*[^*\s]+\*\*(?!\w)", t)))
 _filter("bold_first_sentence", "begins with a sentence in bold",
         lambda t, a: bool(re.match(r"\s*\*\*[^*]+[.!?]\s*\*\*|\s*\*\*[^*]+\*\*\s*[.!?]", t)))
 _filter("alliterative", "has every word starting with the same letter",

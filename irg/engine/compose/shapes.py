@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from irg.engine.compose.across import Across, Acrostic
-from irg.engine.compose.clause import LIMIT, ORD, ORDS, SUBJECT_UNIT, _limit, counted, subject
+from irg.engine.compose.clause import FORM_QUALIFIED, LIMIT, ORD, ORDS, SUBJECT_UNIT, _limit, counted, subject
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.program import Each, Quant, Rule, Select
 from irg.engine.compose.measures import Count
@@ -145,7 +145,8 @@ def _put_in(m):
         sel = Select(subject(m["u2"]))
     else:
         sel = Select(subject(m["u"]), ORDS.get(m["nth"].lower()) or int(re.match(r"\d+", m["nth"]).group(0)))
-    if QUALIFIED.match(m.string, m.end()) or re.match(r"\s*,?\s*(?:and|but)\s+not\b|\s*,?\s*not\b", m.string[m.end():]):
+    if FORM_QUALIFIED.match(m.string, m.end()) or re.match(r"\s*,?\s*(?:and|but)\s+not\b|\s*,?\s*not\b",
+                                                            m.string[m.end():]):
         return None  # "... in the last sentence, not earlier": more than this reads
     if x in ("quote", "quotation"):
         return Rule(Each(), sel, Count("quoted span", "at_least", 1)) if m["det"].lower() != "the" else None
@@ -160,6 +161,8 @@ FORM = r"(?P<f>digit|numeral|number|emoji|time|timestamp|date|price|percentage)"
         r"(?:ing)?\s+(?P<det>each|every|all|all the|your|a|any)\s+(?P<u>" + SUBJECT_UNIT + r")\s+with\s+(?:an?\s+)?"
         + FORM + r"\b")
 def _open_on_form(m):
+    if FORM_QUALIFIED.match(m.string, m.end()):
+        return None  # "start each line with a time in HH:MM format": narrower than "a time"
     u, det = subject(m["u"]), m["det"].lower()
     if u in ("word", "title", "subject line") or (det in ("a", "any")) != bool(m["neg"]):
         return None  # "start a line with a time": which line? "don't start each line with": not one reading
