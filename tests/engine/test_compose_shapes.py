@@ -51,7 +51,8 @@ CASES = [  # (program, its plain words, a text it holds for, a text it breaks, a
      "sentence 2 ('But not him.') starts with 'And' or 'But'"),
     (Rule(Each(), Select("paragraph"), Filter("repeats_first_line")), "each paragraph ends with its own first line",
      "Go home\nnow\nGo home", "Go home\nnow", "does not end with its own first line"),
-    (Rule(Quant("none"), Select("word"), Filter("shouted")), "no word is written in capitals",
+    (Rule(Quant("none"), Select("word"), Filter("shouted")),
+     "no word is written in capitals (a word of two letters or more)",
      "I saw a cat.", "I saw a HUGE cat.", "word 4 ('HUGE') is written in capitals"),
     (Rule(Each(), Select("response"), Filter("pangram")), "the response contains every letter from a to z",
      "The quick brown fox jumps over the lazy dog.", "The quick fox.", "does not contain every letter"),
@@ -60,7 +61,8 @@ CASES = [  # (program, its plain words, a text it holds for, a text it breaks, a
     (Rule(Quant("share_more_than", 0.5), Select("sentence"), Filter("ends_with", "!")),
      "more than 50% of the sentences end with an exclamation mark", "Go! Run! Stop.", "Go! Stop.",
      "1 of 2 sentences end with an exclamation mark"),
-    (Rule(Each(), Select("section"), Count("bullet item", "exactly", 2)), "each section has exactly 2 bullet items",
+    (Rule(Each(), Select("section"), Count("bullet item", "exactly", 2)),
+     "the text under each heading has exactly 2 bullet items",
      "## A\n- x\n- y\n## B\n- z\n- w", "## A\n- x\n## B\n- z\n- w", "section 1 has 1 bullet item"),
     (Across("sentence", "mean_less_than", of="word", n=5), "the mean number of words per sentence is less than 5",
      "One two. Three four five.", "One two three four five six.", "have 6.0 words on average"),
@@ -68,10 +70,10 @@ CASES = [  # (program, its plain words, a text it holds for, a text it breaks, a
      "We go. We stay. Then.", "We go. Then we stay.", "at most 1 sentences in a row"),
     (Across("paragraph", "opener_limit", n=1), "no word is the first word of more than 1 paragraphs",
      "We go.\n\nThey stay.", "We go.\n\nWe stay.", "'we' starts paragraphs 1, 2"),
-    (Across("list number", "counting"), "the list items are numbered 1, 2, 3 and so on", "1. a\n2. b",
+    (Across("list number", "counting"), "each numbered list runs 1, 2, 3 and so on", "1. a\n2. b\n\nThen:\n1. c",
      "1. a\n3. b", "item 2 is numbered 3"),
-    (Across("price", "non_decreasing"), "the prices appear in non-decreasing order", "Tea $2, cake $3.50.",
-     "Cake $3.50, tea $2.", "price 2 ($2) is less than price 1 ($3.50)"),
+    (Across("bullet item", "cheapest_first"), "the bullet items are in order of their prices, lowest first",
+     "Menu:\n- Tea $2\n- Cake $3.50", "- Cake $3.50\n- Tea 2 dollars", "the price of bullet item 2 is less than"),
     (Rule(Each(), Select("title"), Filter("title_case")), "the title is in title case", "# The Rise of the Tide\n\nx",
      "# The rise of the tide\n\nx", "is not in title case"),
     (Rule(Each(), Select("line"), Filter("growing_words")), "each line has each word longer than the word before it",
@@ -101,7 +103,7 @@ def test_shapes_refuse_fields_they_do_not_take_and_words_they_cannot_spell():
     with pytest.raises(ValueError, match="not an order of 'line' units"):
         Across("line", "increasing")
     with pytest.raises(ValueError, match="ordered by value"):
-        Across("price", "alphabetical")
+        Across("list number", "alphabetical")
 
 
 def test_sections_years_and_forms_are_read_by_their_written_shape():
@@ -154,13 +156,16 @@ READ = [  # (a wording written here, what it is read as)
      "each sentence contains at least 1 word with a double letter"),
     ("The word 'fin' must be the last word of the response.", "the last word is 'fin'"),
     ("Zero semicolons.", "the response contains no semicolons"),
-    ("Under each heading, write exactly 3 sentences.", "each section has exactly 3 sentences"),
+    ("Under each heading, write exactly 3 sentences.", "the text under each heading has exactly 3 sentences"),
+    ("Each section should have a heading of at most 3 words.",
+     "the response has at least 1 heading and each heading has at most 3 words"),
     ("Paragraphs should average under 60 words.", "the mean number of words per paragraph is less than 60"),
     ("Begin at least 4 consecutive lines with the same word.", "at least 4 consecutive lines start with the same word"),
     ("No more than three sentences may begin with the same word.",
      "no word is the first word of more than 3 sentences"),
-    ("Number the instructions 1, 2, 3.", "the list items are numbered 1, 2, 3 and so on"),
-    ("List these from the cheapest to the most expensive.", "the prices appear in non-decreasing order"),
+    ("Number the instructions 1, 2, 3.", "each numbered list runs 1, 2, 3 and so on"),
+    ("List these from the cheapest to the most expensive.",
+     "the bullet items are in order of their prices, lowest first"),
     ("Bold the first word of each bullet.", "each bullet item begins with a word in bold"),
     ("Every line should be alliterative.", "each line has every word starting with the same letter"),
     ("Write all headings in title case.", "each heading is in title case"),

@@ -223,16 +223,24 @@ def _opener_limit(units: list[str], name: str, p: Across) -> list[str]:
 
 
 def _counting(units: list[str], name: str, p=None) -> list[str]:
-    """List numbers that run 1, 2, 3 ...: at least one, each one more than the one before."""
+    """Numbered lists that run 1, 2, 3 ...: at least one; a list may start again at 1 (a second list)."""
     if not units:
-        return ["there is no numbered item"]
-    return [f"item {i} is numbered {u}" for i, u in enumerate(units, 1) if u != str(i)]
+        return ["there is no numbered list"]
+    return [f"item {i + 1} is numbered {u}, after {units[i - 1]}" for i, u in enumerate(units)
+            if i and u != "1" and int(u) != int(units[i - 1]) + 1] + (["the first list starts at " + units[0]]
+                                                                      if units[0] != "1" else [])
 
 
-def _prices(units: list[str], name: str, p=None) -> list[str]:
-    v = [float(re.sub(r"[^\d.]", "", u) or 0) for u in units]
-    return [f"price {i + 1} ({units[i]}) is less than price {i} ({units[i - 1]})" for i in range(1, len(v))
-            if v[i] < v[i - 1]]
+PRICE = re.compile(r"[$€£¥]\s?(\d[\d,]*(?:\.\d+)?)|(\d[\d,]*(?:\.\d+)?)\s?(?:[€£]|dollars?\b|euros?\b|pounds?\b)", re.I)
+
+
+def _cheapest_first(units: list[str], name: str, p=None) -> list[str]:
+    """The first price in each unit does not fall from one unit to the next (units without a price break it)."""
+    prices = [(m.group(1) or m.group(2)) if (m := PRICE.search(u)) else None for u in units]
+    out = [f"{name} {i} has no price" for i, x in enumerate(prices, 1) if x is None]
+    v = [float(x.replace(",", "")) for x in prices if x is not None]
+    return out + [f"the price of {name} {i + 1} is less than the one before it" for i in range(1, len(v))
+                  if not out and v[i] < v[i - 1]]
 
 
 _kind("mean_less_than", _mean("less_than"), "the mean number of {of} per {name} is less than {n}", ("of", "n"))
@@ -241,8 +249,8 @@ _kind("mean_at_most", _mean("at_most"), "the mean number of {of} per {name} is a
 _kind("mean_at_least", _mean("at_least"), "the mean number of {of} per {name} is at least {n}", ("of", "n"))
 _kind("same_first_word_run", _runs, "at least {n} consecutive {plural} start with the same word", ("n",))
 _kind("opener_limit", _opener_limit, "no word is the first word of more than {n} {plural}", ("n",))
-_kind("counting", _counting, "the list items are numbered 1, 2, 3 and so on")
-_kind("non_decreasing", _prices, "the prices appear in non-decreasing order")
+_kind("counting", _counting, "each numbered list runs 1, 2, 3 and so on")
+_kind("cheapest_first", _cheapest_first, "the {plural} are in order of their prices, lowest first")
 _kind("more_words", _growing(1), "each {name} has more words than the {name} before it")
 _kind("more_count", _ordered(1, True), "each {name} has more {of} than the {name} before it", ("of",))
 _kind("fewer_count", _ordered(-1, True), "each {name} has fewer {of} than the {name} before it", ("of",))
@@ -271,8 +279,7 @@ class Across:
     def __post_init__(self) -> None:
         UNITS.get(self.unit)
         needs = ACROSS.get(self.kind).needs
-        for kinds, units in ((("increasing", "non_increasing"), ("number", "year")), (("non_decreasing",), ("price",)),
-                             (("counting",), ("list number",))):
+        for kinds, units in ((("increasing", "non_increasing"), ("number", "year")), (("counting",), ("list number",))):
             if (self.kind in kinds) != (self.unit in units):  # the orders of values, and what has those values
                 raise ValueError(f"'{self.kind}' is not an order of '{self.unit}' units" if self.kind in kinds
                                  else f"'{self.unit}' units are ordered by value, not '{self.kind}'")

@@ -93,7 +93,10 @@ _filter("starts_lowercase", "begins with a lowercase letter",
 _filter("all_capitals", "is in capital letters", lambda t, a: any(c.isalpha() for c in t) and t == t.upper())
 _filter("lowercase", "is in lowercase letters", lambda t, a: t == t.lower())
 _filter("number", "is a number", lambda t, a: bool(re.fullmatch(r"[-+]?\d[\d,]*(?:\.\d+)?", t.strip())))
-_filter("shouted", "is written in capitals", lambda t, a: sum(c.isalpha() for c in t) >= 2 and t == t.upper())
+_filter("shouted", "is written in capitals (a word of two letters or more)",  # "I" and "A" are not shouting
+        lambda t, a: sum(c.isalpha() for c in t) >= 2 and t == t.upper())
+_filter("palindrome_word", "is a palindrome of three letters or more",  # "a", "I", "aa" are no palindromic words
+        lambda t, a: len(s := re.sub(r"[^a-z]", "", t.lower())) >= 3 and s == s[::-1])
 _filter("double_letter", "has a double letter", lambda t, a: bool(re.search(r"([a-z])\1", t.lower())))
 _filter("pangram", "contains every letter from a to z",
         lambda t, a: set("abcdefghijklmnopqrstuvwxyz") <= set(t.lower()))

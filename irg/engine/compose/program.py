@@ -60,6 +60,9 @@ class Select:
         inner = self.within.words() if self.within else ""
         if self.unit == "response":
             return "the response"
+        if self.unit == "section" and self.within is None:  # what a heading heads, the heading not counted
+            return "the text under each heading" if self.nth is None and each else \
+                "text under a heading" if self.nth is None else f"the text under the {ordinal(self.nth)} heading"
         if UNITS.get(self.unit).single:
             return f"the {self.unit}" + (f" of {inner}" if inner else "")
         if self.nth is not None:

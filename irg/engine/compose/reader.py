@@ -65,22 +65,22 @@ def read(clause: str) -> list[Program]:
     text = normalize_numbers(clause).replace("’", "'")
     if len(text) > MAX_CLAUSE or re.search(r"\d{7,}", text):
         return []
-    got: list[tuple[int, int, Program]] = []
+    got: list[tuple[int, int, tuple[Program, ...]]] = []  # (start, end, what one match of one reader states)
     for _, r in READERS.items():
         for m in r.pattern.finditer(text):
-            program = r.build(m)
-            if program is not None and possible(program):
-                got.append((m.start(), m.end(), program))
+            built = r.build(m)  # a program, or a tuple of them ("each section needs a heading of at most 4 words")
+            programs = tuple(p for p in (built if isinstance(built, tuple) else (built,)) if p is not None)
+            if programs and all(possible(p) for p in programs):
+                got.append((m.start(), m.end(), programs))
     # a reading inside a longer one is part of it ("at least 4 words beginning with p" inside "each line needs at
     # least 4 words beginning with p"): the longer reading accounts for more of the words, and stands
     got = [(a, b, p) for a, b, p in got if not any(c <= a and b <= d and (d - c) > (b - a) for c, d, _ in got)]
     out, spans = [], []
-    for a, b, p in got:
-        if any(p != q and a < d and c < b for c, d, q in got):
+    for a, b, ps in got:
+        if any(ps != qs and a < d and c < b for c, d, qs in got):
             return []  # two readings of the same words
-        if p not in out:
-            out.append(p)
-            spans.append((a, b))
+        out += [p for p in ps if p not in out]
+        spans.append((a, b))
     if not out:
         return []
     rest = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(text))

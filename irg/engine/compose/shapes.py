@@ -210,7 +210,7 @@ def _length_order(m):
     return Across(u, "ascending_count" if m["d"].lower().startswith("shortest") else "descending_count", of="word")
 
 
-@reader("years_in_order", r"\b(?:the\s+)?(?:years|events)\b\s+(?:(?:should|must|need to|have to)\s+)?(?:(?:go|be|"
+@reader("years_in_order", r"\b(?:the\s+)?years\b\s+(?:(?:should|must|need to|have to)\s+)?(?:(?:go|be|"
         r"appear|come|run)\s+)?(?:in\s+chronological\s+order|chronologically|(?:in\s+order\s+)?from\s+(?:the\s+)?"
         r"(?:earliest|oldest)\s+to\s+(?:the\s+)?(?:latest|newest|most\s+recent))\b")
 def _years_in_order(m):
@@ -341,18 +341,20 @@ def _numbered(m):
     return Across("list number", "counting")
 
 
-@reader("price_order", r"\b(?:rank|list|sort|order|arrange|put)\s+(?:them|these|the\s+\w+)\s+(?:from\s+)?(?:the\s+)?"
-        r"(?:cheapest|least\s+expensive|lowest\s+price)\s+to\s+(?:the\s+)?(?:most\s+expensive|priciest|dearest|"
-        r"highest\s+price)\b")
+@reader("price_order", r"\b(?:rank|list|sort|order|arrange|put)\s+(?:them|these|the\s+(?:items|bullets|bullet points|"
+        r"list|options|products|dishes))\s+(?:from\s+)?(?:the\s+)?(?:cheapest|least\s+expensive|lowest\s+price)\s+to\s+"
+        r"(?:the\s+)?(?:most\s+expensive|priciest|dearest|highest\s+price)\b")
 def _price_order(m):
-    return Across("price", "non_decreasing")
+    return Across("bullet item", "cheapest_first")
 
 
 @reader("heading_limit", r"\beach\s+section\s+(?:needs|should\s+have|must\s+have|has)\s+(?:its\s+own\s+|a\s+)heading\s+"
         r"(?:of\s+)?" + LIMIT)
 def _heading_limit(m):
     test = _limit(m, False)
-    return None if test is None or test.unit not in ("word", "character") else Rule(Each(), Select("heading"), test)
+    if test is None or test.unit not in ("word", "character"):
+        return None
+    return Rule(Each(), Select("response"), Count("heading", "at_least", 1)), Rule(Each(), Select("heading"), test)
 
 
 @reader("heading_every", r"\badd\s+a\s+(?:sub)?heading\s+(?:at\s+least\s+)?every\s+(?P<n>\d+)\s+words\b")

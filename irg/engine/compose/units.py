@@ -95,8 +95,6 @@ _unit("number", "numbers",  # list markers ("1. ") are not numbers of the text
       lambda t: re.findall(r"(?<![\w.])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", plain(t)))
 _unit("year", "years",  # a year as a number from 1000 to 2099 on its own ("1969", not "1,969" or "$1969")
       lambda t: re.findall(r"(?<![\w.,$€£-])(1\d{3}|20\d{2})(?![\w,]|\.\d)", plain(t)))
-_unit("price", "prices", lambda t: re.findall(r"[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s?(?:[€£]|dollars?\b|"
-                                             r"euros?\b|pounds?\b)", t, re.I))
 _unit("list number", "list numbers", lambda t: re.findall(r"(?m)^\s*(\d{1,3})[.)]\s+\S", t))
 _unit("title", "titles", _title, single=True)
 _unit("subject line", "subject lines",

@@ -89,7 +89,7 @@ def _word_case(m):
         r"palindromes|words\s+that\s+are\s+palindromes)\b")
 def _palindromic_words(m):
     rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
-    return Rule(Each(), Select("response"), Count("word", rel, n, where=Filter("palindrome")))
+    return Rule(Each(), Select("response"), Count("word", rel, n, where=Filter("palindrome_word")))
 
 
 

@@ -301,9 +301,10 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
         mine = extract_all(clause)
         add([c for c in mine if not _covered(c.kind, pattern_kinds, set())])
         clause_kinds = {c.kind for c in mine}
-        part_limit = False
+        part_limit, noticed, read_here = False, len(notices), bool(mine)
         for kind in kinds:
             if _covered(kind, pattern_kinds, clause_kinds):
+                read_here = True  # read already, from the whole prompt: not read again as a program
                 continue  # (a question about the topic is refused by the filler: `slots._flag`)
             got = read_values(kind, clause, prompt)
             if isinstance(got, PerPart):
@@ -313,9 +314,14 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
                 if p[kind] >= SURE:
                     notices.append(got.notice(clause))
                 continue
-            clause_kinds |= {x.kind for x in add(got)}
-        if not mine and (part_limit or not kinds) and (programs := read_program(clause)):
-            add([Composed(p.to_dict()) for p in programs])  # an instruction of no type, read into a program (issue 37)
+            new = add(got)
+            clause_kinds |= {x.kind for x in new}
+            read_here = read_here or bool(got)
+        # an instruction no type read (none was detected, its types read nothing, or a limit per part), read into a
+        # program (issue 37): "Don't use the letter r" detected as a letter count the type cannot read is a letter ban
+        if not read_here and (programs := read_program(clause)):
+            del notices[noticed:]  # the type's "could not read the count" is moot: the program read it
+            add([Composed(p.to_dict()) for p in programs])
             # "Write a haiku in 3 lines.": the task and an instruction; the next clause is not the task
             task_seen = True
             continue
