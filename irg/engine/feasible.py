@@ -107,10 +107,19 @@ def _word_char(b: int) -> bool:
     return b >= 0x80 or chr(b).isalnum() or b == ord("_")
 
 
+def word_piece_only(m) -> bool:
+    """Is this a place where only a lowercase letter may come next (after "don'" in a word with an apostrophe)? Under
+    whole words no token may start with one: a model whose last token ended here has nothing left to write, and
+    llama.cpp aborts."""
+    allowed = _candidates(m.compute_bitmask())
+    return bool(allowed) and all(0x61 <= b <= 0x7A for b in allowed) and not m.is_accepting()
+
+
 def search(grammar: str, dc: DecodingConstraints | None = None, budget: int = BUDGET,
-           seconds: float = SECONDS) -> Verdict:
+           seconds: float = SECONDS, goal=None) -> Verdict:
     """Look for one text that `grammar` (GBNF) admits and that breaks none of `dc`'s bans. False only when the walk
-    was complete; a walk cut short (by the state budget, the time or the depth limit) says None: unknown."""
+    was complete; a walk cut short (by the state budget, the time or the depth limit) says None: unknown. `goal`
+    (a test of the matcher's state, such as `word_piece_only`) looks for a prefix that reaches such a state instead."""
     import llguidance
 
     if len(grammar) > MAX_GRAMMAR_CHARS:
@@ -125,6 +134,8 @@ def search(grammar: str, dc: DecodingConstraints | None = None, budget: int = BU
     buf = bytearray()
 
     def done() -> bool:
+        if goal is not None:
+            return goal(m)
         return m.is_accepting() and bans.words_ok(buf.decode("utf-8", "ignore"))
 
     if done():
@@ -189,7 +200,7 @@ BAN_FIELDS = ("lowercase_only", "uppercase_only", "banned_chars", "banned_words"
 class LetGo:
     """One thing a plan gives up so that it can be decoded: a ban (field and value) or the grammar (field only)."""
 
-    field: str  # lowercase_only | uppercase_only | banned_chars | banned_words | grammar
+    field: str  # lowercase_only | uppercase_only | banned_chars | banned_words | grammar | whole_words
     value: str = ""
     label: str = ""
 
@@ -239,6 +250,9 @@ LET_GO_SECONDS = 2.0
 
 
 def _let_go(dc: DecodingConstraints) -> list[LetGo]:
+    if dc.whole_words and search(dc.grammar, goal=word_piece_only).found:
+        # a grammar with a place only a word piece can fill: whole words would leave llama.cpp no token there
+        return [LetGo("whole_words", label="whole words (the grammar has a place only a piece of a word can fill)")]
     if search(dc.grammar, dc).found is not False:
         return []
     alone = search(dc.grammar)

@@ -215,3 +215,24 @@ def test_an_acrostic_of_up_to_six_letters_is_a_grammar_and_reverse_order_is_rend
     text, steps = render("- apple\n- pear\n- fig", [c])
     assert text == "- pear\n- fig\n- apple" and c.check(text) == []
     assert [s.label for s in steps] == ["rendered: the bullet items sorted in reverse alphabetical order"]
+
+
+def test_no_grammar_with_whole_words_has_a_place_only_a_word_piece_can_fill():
+    """Under whole words no token may start with a lowercase letter; a grammar place that allows only one (after
+    "don'" when the apostrophe ending was [a-z]+) left llama.cpp no token, and it aborted the model process. The word
+    grammars have no such place, and a plan whose grammar has one lets whole words go rather than abort."""
+    from irg.engine.compose.enforce import decoding
+    from irg.engine.decoding import DecodingConstraints
+    from irg.engine.feasible import make_decodable, search, word_piece_only
+
+    for instruction, walked in (("Keep every sentence under eight words.", True),
+                                ("No word may be longer than six letters.", True),
+                                ("Lines must be between 2 and 4 words.", True),
+                                ("Each sentence should have at least 3 words.", False)):  # unbounded: a partial walk
+        dc = decoding(read(instruction)[0])
+        found = search(dc.grammar, goal=word_piece_only).found
+        assert dc.whole_words and found is not True and (found is False or not walked), instruction
+    old = 'root ::= w (" " w)*\nw ::= [A-Z] [a-z]* ("\'" [a-z]+)?\n'  # the apostrophe ending before the fix
+    assert search(old, goal=word_piece_only).example == "A'"
+    dc, let_go = make_decodable(DecodingConstraints(grammar=old, whole_words=True))
+    assert not dc.whole_words and dc.grammar == old and [lg.field for lg in let_go] == ["whole_words"]

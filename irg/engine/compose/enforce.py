@@ -37,9 +37,11 @@ LINE = "[ \\t]{0,8} [^\\n \\t] [^\\n]{0,160}"  # a line holds something other th
 NL = '"\\n"'  # a line break, as a GBNF literal
 # a word as the checker counts one: letters after the first in lowercase (no "beautifulBut"), an apostrophe ending
 # ("don't", "town's"), a bracket around it (no quotation marks: the grammar cannot pair them, and a lone one
-# before the full stop was what the model wrote: "where it'd"!")
-WORD = '"("? [A-Za-z0-9] [a-z0-9]* ("\'" [a-z]+)? ")"?'
-FIRST = '"("? [A-Z] [a-z0-9]* ("\'" [a-z]+)? ")"?'
+# before the full stop was what the model wrote: "where it'd"!"). After the apostrophe a capital is allowed too:
+# under whole words no token may start with a lowercase letter, so a model whose token ended on "'" would have had
+# nothing to write, and llama.cpp aborts (feasible.word_piece_only finds such places)
+WORD = '"("? [A-Za-z0-9] [a-z0-9]* ("\'" [A-Za-z] [a-z]*)? ")"?'
+FIRST = '"("? [A-Z] [a-z0-9]* ("\'" [A-Za-z] [a-z]*)? ")"?'
 GAP = "[,;:]? \" \""  # between two words: a space, maybe after a comma (never before the full stop)
 OPEN = "[\"'(]? [A-Za-z]"  # a sentence opens on a word (not on "1.", which the checker reads as a list marker)
 FREE_SENTENCE = OPEN + " [^\\n.!?]{0,240} [.!?]"
