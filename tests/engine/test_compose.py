@@ -61,6 +61,7 @@ def test_unknown_primitives_are_refused_with_the_known_ones_listed():
 
 
 READ = [  # (an instruction no type reads, what it is read as)
+    ("Use no more than 1 comma per sentence.", "each sentence contains at most 1 comma"),
     ("Keep the average sentence length below 20 words.", "the mean number of words per sentence is less than 20"),
     ("Sort the bullet points in reverse alphabetical order.", "the bullet items are in reverse alphabetical order"),
     ("The title should not be in all caps.", "the title is not in capital letters"),
@@ -112,7 +113,7 @@ READ = [  # (an instruction no type reads, what it is read as)
     ("Use at least two sentences that have more than 15 words.", "at least 2 sentences have at least 16 words"),
     ("Every line should have an even number of words.", "each line has an even number of words"),
     ("Each stanza should be shorter than the one before it.",
-     "each paragraph has fewer words than the paragraph before it"),
+     "each paragraph has fewer lines than the paragraph before it"),
     ("Don't use the letter z at all.", "no word contains the letter z"),
     ("No contractions, please.", "no word is a contraction"),
     ("Spell out all numbers in words.", "the response contains no digits"),
@@ -151,7 +152,6 @@ NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the 
     "Each sentence should average under 15 words",
     "Write in 0 lines",
     "Every sentence starts with a capital letter and ends with a period.",  # the second half would be lost
-    "Use no more than 1 comma per sentence.",  # a response-wide count, but per sentence
     "Sentences may end with a question mark.",  # a permission, not a rule
     "Sentences can be longer than 30 words.",
     "Lines can't be exactly 5 words.",  # a refused number is not one limit

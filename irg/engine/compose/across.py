@@ -120,6 +120,10 @@ def _last_line(u: str) -> str:
 _kind("distinct_first_word", _distinct(first_word, "starts with"), "no two {plural} start with the same word")
 _kind("distinct_first_letter", _distinct(lambda u: first_word(u)[:1], "starts with"),
       "no two {plural} start with the same letter")
+_kind("consecutive_distinct_first_letter", _distinct(lambda u: first_word(u)[:1], "starts with", consecutive=True),
+      "no two consecutive {plural} start with the same letter")
+_kind("consecutive_distinct_last_word", _distinct(last_word, "ends with", consecutive=True),
+      "no two consecutive {plural} end with the same word")
 _kind("distinct_last_word", _distinct(last_word, "ends with"), "no two {plural} end with the same word")
 _kind("consecutive_distinct_first_word", _distinct(first_word, "starts with", consecutive=True),
       "no two consecutive {plural} start with the same word")
@@ -295,8 +299,8 @@ class Across:
         return ACROSS.get(self.kind).holds(split(self.unit, text), self.unit, self)
 
     def describe(self) -> str:
-        return ACROSS.get(self.kind).words.format(plural=UNITS.get(self.unit).plural, name=self.unit, n=self.n,
-                                                  of=UNITS.get(self.of).plural if self.of else "")
+        of = "" if not self.of else UNITS.get(self.of).name if self.n == 1 else UNITS.get(self.of).plural
+        return ACROSS.get(self.kind).words.format(plural=UNITS.get(self.unit).plural, name=self.unit, n=self.n, of=of)
 
     def to_dict(self) -> dict:
         return {"across": {"unit": self.unit, "kind": self.kind, **({"of": self.of} if self.of else {}),

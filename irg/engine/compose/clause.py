@@ -23,8 +23,9 @@ from irg.engine.compose.vocab import NTH, QUALIFIED, REL, RELS, SHARE, SHARES, i
 from irg.engine.compose.units import MARKS, UNITS
 
 SUBJECT_UNIT = (r"(?:bullet[- ]?points?|bullet items?|bullets?|list items?|sentences?|paragraphs?|paras?|stanzas?|"
-                r"verses?|lines?|quotes?|quotations?|words?|titles?|headlines?|subject lines?|headings?|subheadings?|"
-                r"sections?)")
+                r"verses?|lines?|quotes?|quotations?|quoted passages?|words?|titles?|headlines?|subject lines?|head"
+                r"ings?|"
+                r"subheadings?|sections?)")
 COUNTED = (r"(?P<v>words?|sentences?|lines?|characters?|letters?|syllables?|commas?|semicolons?|colons?|"
            r"exclamation (?:marks?|points?)|question marks?|em[- ]?dash(?:es)?|bullet[- ]?points?|bullet items?|"
            r"bullets?|paragraphs?)")
@@ -47,7 +48,8 @@ VERB = (r"(?:(?:be|is|are)\s+made\s+(?:up\s+)?of|(?:be|is|are)\s+(?:short|brief|
         r"be|have|has|contain|contains|"
         r"run|runs|go|goes|stay|stays|get|gets|use|uses|fit in|fits in|fit within|fits within|keep to|stick to|need|"
         r"needs|hold|holds|consist of|consists of|comprise|comprises|(?P<prep>of|with))")
-OVER = r"(?:exceed|exceeds|go past|goes past|run past|runs past|run over|runs over|go over|goes over|run longer than)"
+OVER = (r"(?:exceed|exceeds|go past|goes past|run past|runs past|run over|runs over|go over|goes over|run longer than|"
+        r"run beyond|runs beyond|go beyond|goes beyond)")
 LIMIT = (r"(?:" + BETWEEN + r"|(?:(?:a\s+)?" + REL + r"(?:\s+of)?\s+(?P<n>\d+)|between\s+(?P<a>\d+)\s+and\s+"
          r"(?P<b>\d+)|(?P<c>\d+)\s*(?:to|–|-|or)\s*(?P<d>\d+)|an?\s+(?P<oe>odd|even)\s+number\s+of|"
          r"(?P<single>a single|only one|just one|one|a)\b|(?P<bare>\d+))\s+"
@@ -117,7 +119,8 @@ def _limit(m: re.Match, refused: bool, over: bool = False) -> Count | None:
 def subject(word: str) -> str:
     """A subject's unit by its name in the language: "verses" -> "paragraph", "quotes" -> "quoted span"."""
     u = unit(word)
-    return {"verse": "paragraph", "quote": "quoted span", "quotation": "quoted span", "headline": "title",
+    return {"verse": "paragraph", "quote": "quoted span", "quotation": "quoted span", "quoted passage": "quoted span",
+            "headline": "title",
             "subheading": "heading"}.get(u, u)
 
 
@@ -138,7 +141,11 @@ def _select(m: re.Match) -> Select | None:
                                 or m["u"].lower().endswith("s")):
         return None  # "each title", "the first headline", "headlines": one of several, not the title
     within = None
-    if m["w"]:
+    if m.groupdict().get("wone"):  # "no word in the title"
+        within = Select(subject(m["wone"]))
+        if u not in ("word", "letter", "character"):
+            return None
+    elif m["w"]:
         wnth = m.groupdict().get("wnth")
         within = Select(subject(m["w"]), ORDS.get(wnth.lower()) if wnth else None)
         if within.unit == u or vacuous(within.unit, u):
@@ -152,13 +159,16 @@ SUBJECT = (START + r"(?:(?P<lead>don't let|do not let|never let|keep|make sure|e
            r"(?:(?P<det>each|every|all|any|no|not a single|not one|all the|all of the|the|your|"
            r"(?P<qrel>at least|at most|"
            r"no more than|no fewer than|exactly|only)\s+(?P<qn>\d+)|"
-           r"(?P<share>at least|at most|no more than|more than|fewer than|less than|no fewer than|no less than)\s+"
+           r"(?P<share>at least|at most|no more than|more than|fewer than|less than|no fewer than|no less than|under|"
+           r"below|over)\s+"
            r"(?P<f>" + SHARE + r"|\d+\s*%|\d+ percent|"
-           r"(?P<k>\d+)\s+(?:out\s+)?of\s+(?:every\s+)?(?P<km>\d+))(?P<ofd>\s+(?:of\s+)?(?:the|your|all the|all))?|"
+           r"(?P<k>\d+)\s+(?:(?:out\s+)?of|in)\s+(?:every\s+)?(?P<km>\d+))(?P<ofd>\s+(?:of\s+)?(?:the|your|all the|"
+           r"all))?|"
            r"(?P<most>most(?:\s+of\s+(?:the|your))?))\s+)?"
            r"(?:single\s+)?"
-           r"(?:(?:very\s+)?" + ORD + r"\s+)?(?P<u>" + SUBJECT_UNIT + r")\b(?:\s+(?:of|in)\s+(?:each|every|"
-           r"the\s+(?P<wnth>first|second|third|last|final|opening|closing))\s+(?P<w>" + SUBJECT_UNIT + r"))?" + SCOPE)
+           r"(?:(?:very\s+)?" + ORD + r"\s+)?(?P<u>" + SUBJECT_UNIT + r")\b(?:\s+(?:of|in)\s+(?:(?:each|every|"
+           r"the\s+(?P<wnth>first|second|third|last|final|opening|closing))\s+(?P<w>" + SUBJECT_UNIT + r")|the\s+"
+           r"(?P<wone>title|headline|subject line)))?" + SCOPE)
 
 
 def _quant(m: re.Match, sel: Select, refused_verb: bool) -> tuple[Quant, bool] | None:
@@ -180,7 +190,8 @@ def _quant(m: re.Match, sel: Select, refused_verb: bool) -> tuple[Quant, bool] |
             return None  # "at least half sentences": not English
         share = int(m["k"]) / int(m["km"]) if m["k"] else SHARES.get(f) or int(re.match(r"\d+", f).group(0)) / 100
         kind = {"at least": "share_at_least", "no fewer than": "share_at_least", "no less than": "share_at_least",
-                "more than": "share_more_than", "fewer than": "share_less_than", "less than": "share_less_than"}
+                "more than": "share_more_than", "fewer than": "share_less_than", "less than": "share_less_than",
+                "under": "share_less_than", "below": "share_less_than", "over": "share_more_than"}
         return Quant(kind.get(m["share"].lower(), "share_at_most"), round(share, 4)), False
     if m["qn"]:  # "at most 2 sentences end with ...": how many of them
         if refused_verb or (m["lead"] or "").lower().endswith("let") or sel.nth is not None or sel.unit == "response":
@@ -230,57 +241,6 @@ def _clause_limit(m):
     return Rule(Each(), sel, test)
 
 
-# "keep every sentence to 10 words", "limit paragraphs to 2 or 3 sentences", "keep the closing paragraph to a single
-# sentence": "to N" is at most N
-@reader("keep_to", r"\b(?:keep|limit|cap|restrict|hold)\s+(?:(?P<det>each|every|all|all the|the|your)\s+)?"
-        r"(?:" + ORD + r"\s+)?(?P<u>" + SUBJECT_UNIT + r")\b(?:\s+(?:of|in)\s+(?:each|every)\s+(?P<w>"
-        + SUBJECT_UNIT + r"))?\s+(?:to|at)\s+" + LIMIT)
-def _keep_to(m):
-    sel = _select(m)
-    if sel is None or QUALIFIED.match(m.string, m.end()) or m["rel"] and (m["t"] or m["t2"]) or m["lo"] or m["t3"]:
-        return None
-    v = counted(m["v"])
-    if m["oe"] or (m["t"] or "").lower() in ("more", "longer", "over") or (m["t2"] or "").lower() in ("minimum",
-                                                                                                     "at least"):
-        return None  # "keep every line to 7 words or more": not a limit to keep to
-    if m["a"] or m["c"]:
-        lo, hi = int(m["a"] or m["c"]), int(m["b"] or m["d"])
-        test = Count(v, "between", lo, hi) if lo < hi else None
-    elif m["single"]:
-        test = Count(v, "exactly", 1) if v in ALWAYS_ONE else None
-    elif m["rel"]:
-        test = Count(v, *inclusive(m["rel"], int(m["n"])))
-    else:
-        test = Count(v, "at_most", int(m["bare"]))
-    if test is None or vacuous(sel.unit, v) or (sel.nth is None and not m["u"].lower().endswith("s") and not m["det"]):
-        return None
-    return Rule(Each(), sel, test)
-
-
-# "sentences of 15 words or fewer", "aim for sentences of at most 12 words", "write in sentences of 5 to 10 words"
-@reader("units_of_limit", r"\b(?:aim for|write|use|stick to|go for|keep to|in|only)\s+(?:only\s+)?(?P<u>sentences|"
-        r"paragraphs|lines|bullets|bullet points)\s+of\s+" + LIMIT)
-def _units_of_limit(m):
-    if m["single"] or (m["bare"] and not (m["t"] or m["t2"])):
-        return None  # "sentences of 12 words": exactly? about? not read
-    test = _limit(m, False)
-    u = unit(m["u"])
-    if test is None or vacuous(u, test.unit) or QUALIFIED.match(m.string, m.end()):
-        return None
-    return Rule(Each(), Select(u), test)
-
-
-# "one-sentence paragraphs only", "use 2-sentence paragraphs", "three-line stanzas"
-@reader("n_unit_units", r"\b(?P<n>\d+)[- ](?P<v>sentence|line|word)\s+(?P<u>paragraphs|stanzas|bullets|bullet points|"
-        r"lines|sentences|verses)\b")
-def _n_unit_units(m):
-    u, v = subject(m["u"]), unit(m["v"])
-    before = m.string[: m.start()]
-    if vacuous(u, v) or re.search(r"\b(?:a|an|the|one|each|every|\d+)\s*$", before, re.I):
-        return None  # "a one-sentence paragraph", "three 2-line stanzas": one unit, or a count of units
-    return Rule(Each(), Select(u), Count(v, "exactly", int(m["n"])))
-
-
 # ---- starts, ends, contents ------------------------------------------------------------------------------------
 QUOTED = r"['\"‘“](?P<q>[^'\"’”]{1,40})['\"’”]"
 # what narrows a form after its name ("a time in HH:MM format", "a price in dollars", "a number like 12 km")
@@ -289,11 +249,15 @@ FORM_QUALIFIED = re.compile(r"\s*(?:\(|\s(?:in|with|of|from|written|using|as|lik
 # what a unit opens or ends with, in filters.FORMATS
 FORMAT = r"digit|numeral|number|emoji|time|timestamp|date|price|percentage"
 STARTS = (r"(?:start|starts|begin|begins|open|opens|kick off|kicks off)\s+with\s+(?:(?P<case>an?\s+(?:capital|"
-          r"capitali[sz]ed|upper-?case|lower-?case|small)\s+letter)|(?:the\s+letter\s+)(?:['\"‘“]?(?P<x>[a-z])\b['\"’”]?)|"
+          r"capitali[sz]ed|upper-?case|lower-?case|small)\s+letter)|(?:the\s+letter\s+)(?:['\"‘“]?(?P<x>[a-z])\b['"
+          r"\"’”]?)|"
+          r"(?P<x3>[A-Z])(?=\s*(?:[.,;!]|$))|"
           r"(?:the\s+words?\s+)?" + QUOTED + r"(?:\s+or\s+(?:with\s+)?['\"‘“](?P<q2>[^'\"’”]{1,40})['\"’”])?|"
           r"the\s+word\s+(?P<sw>[A-Za-z][a-z'-]*)|an?\s+(?P<sf>" + FORMAT + r"))")
-ENDS = (r"(?:end|ends|finish|finishes|close|closes)\s+(?:with|in|on)\s+(?:(?:a|an)\s+(?P<mk>question mark|exclamation "
-        r"mark|exclamation point|period|full stop|colon)|an?\s+(?P<ef>" + FORMAT + r")|(?:the\s+words?\s+)?"
+ENDS = (r"(?:end|ends|finish|finishes|close|closes)\s+(?:with|in|on)\s+(?:(?:(?:a|an)\s+(?P<mk>question mark|exclam"
+r"ation "
+        r"mark|exclamation point|period|full stop|colon)|(?P<mkp>question marks|exclamation marks|exclamation points|"
+        r"periods|full stops|colons))|an?\s+(?P<ef>" + FORMAT + r")|(?:the\s+words?\s+)?"
         + QUOTED.replace("?P<q>", "?P<eq>") + r"|the\s+word\s+(?P<ew>[A-Za-z][a-z'-]*))")
 CONTAINS = (r"(?:contain|contains|include|includes|mention|mentions|use|uses|have|has|feature|features)\s+"
             r"(?:(?:at least (?:1|one)|a|an)\s+(?P<fmt>price|percentage|date|time|emoji)|"
@@ -303,6 +267,7 @@ CONTAINS = (r"(?:contain|contains|include|includes|mention|mentions|use|uses|hav
             + QUOTED.replace("?P<q>", "?P<cw>")
             + r"))(?!\w)")
 SHAPE = (r"(?:be|is|are)\s+(?:(?:phrased|written|worded|framed|put)\s+as\s+)?(?:(?P<qs>a question|questions)|"
+         r"an?\s+(?P<st>couplet|tercet|quatrain|quintain|sestet|octave)|"
          r"(?P<caps>in all caps|in all capitals|all caps|in capital letters|in capitals|in block capitals|in caps|"
          r"in uppercase|uppercase)|(?P<low>in lowercase|lowercase|all lowercase)|(?P<pal>a "
          r"palindrome|palindromes|palindromic)|" + QUOTED.replace("?P<q>", "?P<is>") + r")")
@@ -340,8 +305,10 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
     if m["case"]:
         low = re.search(r"lower|small", m["case"], re.I)
         return None if sel.unit == "word" and False else Filter("starts_lowercase" if low else "capitalised")
-    if m["x"]:
-        return Filter("starts_with", m["x"].lower())
+    if m["x"] or (m["x3"] and m["x3"].isupper()):  # "the letter s", or a capital alone: "start with S."
+        return Filter("starts_with", (m["x"] or m["x3"]).lower())
+    if m["x3"]:
+        return None  # "start with a.": the article, not a letter
     if m["q2"]:  # "with 'And' or 'But'": either opening
         return None if sel.unit == "word" else Filter("starts_with_any", (m["q"].strip(), m["q2"].strip()))
     if m["q"] or m["sw"]:
@@ -357,8 +324,8 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
         return None if sel.unit == "word" else Filter("has_punctuation")
     if m["fmt"]:
         return None if sel.unit == "word" else Filter("has_" + m["fmt"].lower())
-    if m["mk"]:
-        return None if sel.unit == "word" else Filter("ends_with", MARKS[mark(m["mk"])])
+    if m["mk"] or m["mkp"]:
+        return None if sel.unit == "word" else Filter("ends_with", MARKS[mark(m["mk"] or m["mkp"])])
     if m["eq"] or m["ew"]:
         word = (m["eq"] or m["ew"]).strip()
         return None if sel.unit == "word" or not re.fullmatch(r"[A-Za-z][A-Za-z' -]*", word) else \
@@ -372,6 +339,9 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
     if m["cw"]:
         w = m["cw"].strip()
         return Filter("contains_word", w.lower()) if re.fullmatch(r"[A-Za-z][a-z'-]*", w, re.I) else None
+    if m["st"]:  # "every stanza should be a quatrain"
+        lines = {"couplet": 2, "tercet": 3, "quatrain": 4, "quintain": 5, "sestet": 6, "octave": 8}[m["st"].lower()]
+        return Count("line", "exactly", lines) if sel.unit == "paragraph" else None
     if m["qs"]:
         return None if sel.unit == "word" else Filter("ends_with", "?")
     if m["caps"]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from irg.engine.compose.clause import LIMIT, START, _limit, counted, subject
+from irg.engine.compose.clause import ALWAYS_ONE, LIMIT, ORD, START, SUBJECT_UNIT, _limit, _select, counted, subject
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Across, Each, Form, Quant, Rhyme, Rule, Select
@@ -14,7 +14,8 @@ from irg.engine.compose.units import MARKS
 from irg.engine.compose.vocab import MARK, NTH, QUALIFIED, REL, inclusive, mark, reader, unit, vacuous
 
 # ---- marks and quotes in the response: "use exactly one colon", "include at least two em dashes" --------------
-@reader("use_n_marks", r"\b(?:use|include|add|put in|have|with|contain)\s+(?:" + REL + r"\s+)?(?P<n>\d+)\s+"
+@reader("use_n_marks", r"\b(?:use|include|add|put in|have|with|contain|work in|squeeze in|fit in)\s+(?:" + REL
+        + r"\s+)?(?P<n>\d+)\s+"
         r"(?:direct\s+)?(?:" + MARK + r"|(?P<qt>quotes|quotations|quote|quotation)\b)")
 def _use_n_marks(m):
     after = m.string[m.end():]
@@ -61,8 +62,9 @@ def _stanza_form(m):
 
 
 # ---- across units: "no two lines end with the same word", "each sentence starts with a different letter" --------
-@reader("distinct_across", r"\b(?:no\s+(?:two|2)\s+"
-        r"(?P<u>sentences|lines|paragraphs|bullet points|bullets|items|stanzas)\s+"
+@reader("distinct_across", r"\b(?:no\s+(?:two|2)\s+(?P<c>neighbou?ring\s+|adjacent\s+|consecutive\s+|successive\s+|"
+        r"back-to-back\s+)?(?P<u>sentences|lines|paragraphs|bullet points|bullets|items|stanzas|words)\s+(?P<r>in a"
+        r" row\s+)?"
         r"(?:(?:may|can|should|must|will)\s+)?(?P<v>start|begin|end)\s+with\s+the\s+same\s+(?P<w>word|letter)|"
         r"(?:each|every)\s+(?P<u2>sentence|line|paragraph|bullet point|bullet|item|stanza)\s+"
         + r"(?:(?:must|should|has "
@@ -72,9 +74,12 @@ def _stanza_form(m):
 def _distinct_across(m):
     u = subject(m["u"] or m["u2"])
     verb, what = (m["v"] or m["v2"]).lower(), (m["w"] or m["w2"]).lower()
+    row = "consecutive_" if (m["c"] or m["r"]) else ""
+    if u == "word" and (what == "word" or verb.startswith("end")):
+        return None  # "no two words start with the same word": not a rule about words
     if verb.startswith("end"):
-        return Across(u, "distinct_last_word") if what == "word" else None
-    return Across(u, "distinct_first_letter" if what == "letter" else "distinct_first_word")
+        return Across(u, row + "distinct_last_word") if what == "word" else None
+    return Across(u, row + ("distinct_first_letter" if what == "letter" else "distinct_first_word"))
 
 
 # "put every sentence on its own line": each line holds one sentence
@@ -102,7 +107,10 @@ def _label_limit(m):
         r"(?:last|previous|preceding|(?:one|1)\s+(?:before|above)(?:\s+it)?|(?:sentence|line|paragraph|bullet|item|"
         r"stanza|verse)\s+(?:before|above)\s+it)(?:\s+(?:one|1|it))?\b")
 def _growing(m):
-    return Across(subject(m["u"]), "more_words" if m["d"].lower() == "longer" else "fewer_words")
+    u, longer = subject(m["u"]), m["d"].lower() == "longer"
+    if m["u"].lower() in ("stanza", "verse"):  # a stanza's length is its lines
+        return Across(u, "more_count" if longer else "fewer_count", of="line")
+    return Across(u, "more_words" if longer else "fewer_words")
 
 
 # ---- letters, contractions, digits: "don't use the letter e", "no contractions", "write numbers out in words" ----
@@ -145,10 +153,16 @@ def _too_long_refused(m):
 @reader("never_two_same", r"\b(?:never|don't|do not)\s+(?:start|begin|open)\s+(?:any\s+)?(?:two|2)\s+"
         r"(?P<c>back-to-back\s+|"
         r"consecutive\s+|adjacent\s+|successive\s+)?(?P<u>sentences|lines|paragraphs|bullet points|bullets|stanzas)\s+"
-        r"(?P<r>in a row\s+)?(?:with\s+the\s+same\s+word|the\s+same\s+way)\b|\b(?:never|don't|do not)\s+(?:repeat|"
+        r"(?P<r>in a row\s+)?(?:with\s+the\s+same\s+word|the\s+same\s+way)\b|\b(?:never|don't|do not)\s+end\s+"
+        r"(?:any\s+)?(?:two|2)\s+(?P<ce>consecutive\s+|back-to-back\s+|adjacent\s+)?(?P<ue>sentences|lines|paragraphs|"
+        r"bullets|bullet points|stanzas)\s+(?P<re>in a row\s+)?with\s+the\s+same\s+word\b|\b(?:never|don't|do not)"
+        r"\s+(?:repeat|"
         r"reuse)\s+(?:the\s+same\s+|a\s+)?(?P<u2>sentence|line|paragraph)\s+(?:openers?|opening\s+words?|first\s+"
         r"words?|starts?)\b")
 def _never_two_same(m):
+    if m["ue"]:
+        return Across(subject(m["ue"]), "consecutive_distinct_last_word" if (m["ce"] or m["re"]) else
+                      "distinct_last_word")
     if m["u2"]:
         return Across(subject(m["u2"]), "distinct_first_word")
     return Across(subject(m["u"]), "consecutive_distinct_first_word" if (m["c"] or m["r"]) else "distinct_first_word")
@@ -156,12 +170,16 @@ def _never_two_same(m):
 
 # "only words of one syllable", "words of 1 or 2 syllables only", "avoid any word with more than 3 syllables",
 # "nothing over 6 letters"
-@reader("word_size", r"\b(?:(?:use\s+)?only\s+words\s+of\s+(?P<a>"
+@reader("word_size", r"\b(?:(?:use\s+)?only\s+(?P<a3>\d+)-(?P<v5>syllable|letter)\s+words|(?:use\s+)?only\s+words\s"
+        r"+of\s+(?P<a>"
         + r"\d+)(?:\s+or\s+(?P<b>\d+))?\s+(?P<v>syllables?|letters?)|"
-        r"words\s+of\s+(?P<a2>\d+)(?:\s+or\s+(?P<b2>\d+))?\s+(?P<v2>syllables?|letters?)\s+only|(?:avoid|no)\s+(?:any\s+)?"
+        r"words\s+of\s+(?P<a2>\d+)(?:\s+or\s+(?P<b2>\d+))?\s+(?P<v2>syllables?|letters?)\s+only|(?:avoid|no)\s+(?:a"
+        r"ny\s+)?"
         r"words?\s+(?:with|of|that ha(?:s|ve))\s+(?:more than|over)\s+(?P<c>\d+)\s+(?P<v3>syllables|letters)|nothing\s+"
         r"(?:over|longer than|more than)\s+(?P<d>\d+)\s+(?P<v4>letters))\b")
 def _word_size(m):
+    if m["a3"]:  # "only one-syllable words"
+        return Rule(Each(), Select("word"), Count(unit(m["v5"]), "exactly", int(m["a3"])))
     v = unit(m["v"] or m["v2"] or m["v3"] or m["v4"])
     if m["c"] or m["d"]:
         return Rule(Quant("none"), Select("word"), Count(v, "at_least", int(m["c"] or m["d"]) + 1))
@@ -241,7 +259,9 @@ def _same_across(m):
     return None if u == "word" else Across(u, "same_last_word" if end else "same_first_word")
 
 
-@reader("no_word_twice", r"\b(?:(?:don't|do not|never)\s+(?:use|repeat)\s+(?:any|a)\s+(?:single\s+)?word\s+"
+@reader("no_word_twice", r"\b(?:no\s+repeated\s+words|(?:every|each)\s+word\s+(?:(?:must|should)\s+be\s+)?used\s+"
+        r"(?:only\s+once|just\s+once|once\s+only)|(?:don't|do not|never)\s+(?:use|repeat)\s+(?:any|a)\s+(?:single\s"
+        r"+)?word\s+"
         r"(?:more than (?:once|1 times?)|"
         r"twice|2 times)|no\s+word\s+(?:may|can|should|must)?\s*(?:appear|be used|come up)\s+"
         r"(?:more than (?:once|1 times?)|"
@@ -295,3 +315,55 @@ def _question_in_each(m):
 def _quote_in_each(m):
     u = subject(m["u"])
     return None if u == "section" else Rule(Each(), Select(u), Count("quoted span", "at_least", 1))
+
+
+
+# "keep every sentence to 10 words", "limit paragraphs to 2 or 3 sentences", "keep the closing paragraph to a single
+# sentence": "to N" is at most N
+@reader("keep_to", r"\b(?:keep|limit|cap|restrict|hold)\s+(?:(?P<det>each|every|all|all the|the|your)\s+)?"
+        r"(?:" + ORD + r"\s+)?(?P<u>" + SUBJECT_UNIT + r")\b(?:\s+(?:of|in)\s+(?:each|every)\s+(?P<w>"
+        + SUBJECT_UNIT + r"))?\s+(?:to|at)\s+" + LIMIT)
+def _keep_to(m):
+    sel = _select(m)
+    if sel is None or QUALIFIED.match(m.string, m.end()) or m["rel"] and (m["t"] or m["t2"]) or m["lo"] or m["t3"]:
+        return None
+    v = counted(m["v"])
+    if m["oe"] or (m["t"] or "").lower() in ("more", "longer", "over") or (m["t2"] or "").lower() in ("minimum",
+                                                                                                     "at least"):
+        return None  # "keep every line to 7 words or more": not a limit to keep to
+    if m["a"] or m["c"]:
+        lo, hi = int(m["a"] or m["c"]), int(m["b"] or m["d"])
+        test = Count(v, "between", lo, hi) if lo < hi else None
+    elif m["single"]:
+        test = Count(v, "exactly", 1) if v in ALWAYS_ONE else None
+    elif m["rel"]:
+        test = Count(v, *inclusive(m["rel"], int(m["n"])))
+    else:
+        test = Count(v, "at_most", int(m["bare"]))
+    if test is None or vacuous(sel.unit, v) or (sel.nth is None and not m["u"].lower().endswith("s") and not m["det"]):
+        return None
+    return Rule(Each(), sel, test)
+
+
+# "sentences of 15 words or fewer", "aim for sentences of at most 12 words", "write in sentences of 5 to 10 words"
+@reader("units_of_limit", r"\b(?:aim for|write|use|stick to|go for|keep to|in|only)\s+(?:only\s+)?(?P<u>sentences|"
+        r"paragraphs|lines|bullets|bullet points)\s+of\s+" + LIMIT)
+def _units_of_limit(m):
+    if m["single"] or (m["bare"] and not (m["t"] or m["t2"])):
+        return None  # "sentences of 12 words": exactly? about? not read
+    test = _limit(m, False)
+    u = unit(m["u"])
+    if test is None or vacuous(u, test.unit) or QUALIFIED.match(m.string, m.end()):
+        return None
+    return Rule(Each(), Select(u), test)
+
+
+# "one-sentence paragraphs only", "use 2-sentence paragraphs", "three-line stanzas"
+@reader("n_unit_units", r"\b(?P<n>\d+)[- ](?P<v>sentence|line|word)\s+(?P<u>paragraphs|stanzas|bullets|bullet points|"
+        r"lines|sentences|verses)\b")
+def _n_unit_units(m):
+    u, v = subject(m["u"]), unit(m["v"])
+    before = m.string[: m.start()]
+    if vacuous(u, v) or re.search(r"\b(?:a|an|the|one|each|every|\d+)\s*$", before, re.I):
+        return None  # "a one-sentence paragraph", "three 2-line stanzas": one unit, or a count of units
+    return Rule(Each(), Select(u), Count(v, "exactly", int(m["n"])))

@@ -11,7 +11,7 @@ from irg.engine.compose.clause import FORM_QUALIFIED, LIMIT, ORD, ORDS, SUBJECT_
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.program import Each, Quant, Rule, Select
 from irg.engine.compose.measures import Count
-from irg.engine.compose.vocab import GAP_REFUSES, MARK, QUALIFIED, REL, RELS, inclusive, mark, reader, vacuous
+from irg.engine.compose.vocab import MARK, QUALIFIED, REL, inclusive, mark, reader, vacuous
 
 MODAL = r"(?:(?:must|should|has to|have to|needs? to|will|shall)\s+)?"
 EACH = r"(?:each|every|all(?:\s+the)?|all\s+of\s+the|the)"
@@ -22,7 +22,8 @@ STANZA = r"(?P<p>stanzas?|verses?|paragraphs?)"
 @reader("acrostic", r"\b(?P<double>double\s+)?acrostic(?:\s+poem)?\s+(?:on|for|of|about|spelling(?:\s+out)?|using|"
         r"where\s+the\s+first\s+letters\s+spell(?:\s+out)?)\s+(?:the\s+(?:word|name)\s+|my\s+name,?\s+)?"
         r"['\"‘“]?(?P<w>[A-Z]{2,26}|(?<=['\"‘“])[A-Za-z]{2,26}(?=['\"’”]))\b['\"’”]?|"
-        r"\b(?:the\s+)?first\s+letters?\s+of\s+(?:the|each|every|all\s+the)\s+(?P<u>lines|paragraphs|stanzas)\s+"
+        r"\b(?:the\s+)?first\s+letters?\s+of\s+(?:the|each|every|all\s+the)\s+(?P<u>lines|paragraphs|stanzas|senten"
+        r"ces)\s+"
         + MODAL + r"spell(?:\s+out)?\s+(?:the\s+(?:word|name)\s+)?['\"‘“]?(?P<w2>[A-Za-z]{2,26})\b['\"’”]?")
 def _acrostic(m):
     if m["double"]:
@@ -48,7 +49,8 @@ QLINE = r"['\"‘“](?P<q>[^'\"’”\n]{2,80})['\"’”]"
 
 
 @reader("refrain_same", r"(?:\buse\s+a\s+refrain\s*[:,;]\s*)?\b(?:" + EACH + r"\s+" + STANZA + r"\s+" + MODAL
-        + r"(?P<v>open|opens|start|starts|begin|begins|end|ends|close|closes|finish|finishes)\s+(?:with|on)\s+the\s+same\s+line|the\s+(?P<nth>last|final|"
+        + r"(?P<v>open|opens|start|starts|begin|begins|end|ends|close|closes|finish|finishes)\s+(?:with|on)\s+the\s"
+        r"+same\s+line|the\s+(?P<nth>last|final|"
         r"closing|first|opening)\s+line\s+of\s+(?:each|every|all(?:\s+the)?)\s+" + STANZA.replace("?P<p>", "?P<p2>")
         + r"\s+(?:is|are|" + MODAL + r"be)\s+(?:identical|the\s+same))\b")
 def _refrain_same(m):
@@ -82,8 +84,8 @@ LEN = r"(?P<v>words|sentences|lines|characters|letters|syllables)"
         + r"(?:have|has|contain|contains|use|uses|be)\s+a\s+different\s+(?:number\s+of\s+" + LEN + r"|length)|"
         r"no\s+(?:two|2)\s+(?P<c>consecutive\s+|adjacent\s+|successive\s+)?(?P<u2>" + SUBJECT_UNIT + r")\s+"
         r"(?P<r>in\s+a\s+row\s+|next\s+to\s+each\s+other\s+)?(?:(?:may|can|should|must|will)\s+)?"
-        r"(?:have|has|be)\s+(?:of\s+)?(?:the\s+same\s+(?:number\s+of\s+" + LEN.replace("?P<v>", "?P<v2>") + r"|length|word "
-        r"count)|(?:an?\s+)?(?:equal|identical)\s+(?:length|word count))|"
+        r"(?:have|has|be)\s+(?:of\s+)?(?:the\s+same\s+(?:number\s+of\s+" + LEN.replace("?P<v>", "?P<v2>")
+        + r"|length|word count)|(?:an?\s+)?(?:equal|identical)\s+(?:length|word count))|"
         r"(?:each|every|all(?:\s+the)?)\s+(?P<u3>" + SUBJECT_UNIT + r")\s+" + MODAL + r"(?:have|has)\s+the\s+"
         r"same\s+number\s+of\s+" + LEN.replace("?P<v>", "?P<v3>") + r")\b")
 def _count_across(m):
@@ -103,7 +105,8 @@ def _count_across(m):
 @reader("extreme", r"\b(?:(?:make|let)\s+the\s+(?P<nth>last|final|closing|first|opening)\s+(?P<u>sentence|paragraph|"
         r"line|stanza|bullet point|bullet)\s+(?:be\s+)?|the\s+(?P<nth2>last|final|closing|first|opening)\s+"
         r"(?P<u2>sentence|paragraph|line|stanza|bullet point|bullet)\s+" + MODAL + r"be\s+)"
-        r"the\s+(?P<x>shortest|longest)(?:\s+(?:one|1))?(?:\s+(?:in|of)\s+the\s+(?:piece|poem|response|text|list|answer))?\b")
+        r"the\s+(?P<x>shortest|longest)(?:\s+(?:one|1))?(?:\s+(?:in|of)\s+the\s+(?:piece|poem|response|text|list|an"
+        r"swer))?\b")
 def _extreme(m):
     u = subject(m["u"] or m["u2"])
     at = "first" if ORDS[(m["nth"] or m["nth2"]).lower()] == 1 else "last"
@@ -115,13 +118,14 @@ def _extreme(m):
 @reader("spread", r"\b(?:keep\s+)?(?:(?:all|each|every)(?:\s+the)?\s+|the\s+)(?P<u>bullets?|bullet points?|"
         r"paragraphs?|sentences?|lines?|stanzas?)\s+" + MODAL + r"(?:be\s+)?(?:(?:about|roughly|all|kept|nearly)\s+)*"
         r"(?:(?:the\s+same\s+length|even|balanced)\s*[:,]?\s*)?(?:within|give\s+or\s+take|plus\s+or\s+minus)\s+"
-        r"(?P<n>\d+)\s+(?P<v>words|sentences|lines|characters)(?:\s+(?:of\s+each\s+other|of\s+one\s+another|"
+        r"(?:(?P<n>\d+)|(?P<one>an?))\s+(?P<v>words?|sentences?|lines?|characters?)(?:\s+(?:of\s+each\s+other|of\s+"
+        r"one\s+another|"
         r"of\s+the\s+same\s+length\s+as\s+the\s+others))?")
 def _spread(m):
     u, v = subject(m["u"]), counted(m["v"])
     if vacuous(u, v) or (not m["u"].lower().endswith("s") and not re.match(r"(?:each|every)", m.group(0), re.I)):
         return None
-    return Across(u, "spread", of=v, n=int(m["n"]))
+    return Across(u, "spread", of=v, n=1 if m["one"] else int(m["n"]))
 
 
 # ---- something put in a named unit: "put a percentage in the very first sentence", "mention the date in the opening
@@ -132,7 +136,8 @@ PUT = {"number": "has_number", "figure": "has_number", "numeral": "has_digit", "
 
 
 @reader("put_in", r"\b(?:put|include|mention|add|place|state|give)\s+(?P<det>a|an|at least 1|1|the)\s+"
-        r"(?:short\s+|direct\s+)?(?P<x>quote|quotation|number|figure|numeral|digit|price|percentage|date|time|emoji)\s+(?:in|into|inside)\s+(?:the\s+"
+        r"(?:short\s+|direct\s+)?(?P<x>quote|quotation|number|figure|numeral|digit|price|percentage|date|time|emoji"
+        r")\s+(?:in|into|inside)\s+(?:the\s+"
         r"(?:very\s+)?" + ORD + r"\s+(?P<u>sentence|line|paragraph|bullet point|bullet|stanza)|(?P<each>each|every)\s+"
         r"(?P<u2>sentence|line|paragraph|bullet point|bullet|stanza)|the\s+(?P<t>title|headline|subject line))\b")
 def _put_in(m):
@@ -181,68 +186,12 @@ def _under_heading(m):
     return Rule(Each(), Select("section"), test)
 
 
-# ---- orders: "in reverse alphabetical order", "order the bullets from shortest to longest", "years in order" ------
-LISTED = r"(?P<u>sentences|lines|paragraphs|stanzas|bullets|bullet points|list items|items|terms|entries|names|list)"
-
-
-@reader("alphabet_order", r"\b" + LISTED + r"\b(?P<gap>[^.;:]{0,40}?)\b(?:in|into)\s+(?P<rev>reverse\s+)?"
-        r"(?:alphabetical|a\s*[–-]\s*z|a to z)\s+order\b|\b(?P<rev2>reverse\s+)?alphabetical\s+order(?=\s*(?:,\s*"
-        r"please)?\s*[.!]?\s*$)|\balphabeti[sz]e\s+(?:the|your|all(?:\s+the)?)\s+(?:\w+\s+)?(?P<u2>terms|entries|"
-        r"names|items|list items|bullets|bullet points)\b")
-def _alphabet_order(m):
-    gap = m["gap"] or ""
-    if GAP_REFUSES.search(gap) or re.search(r"\b(?:by|except|first|last|second|each|every|and|or)\b|\d", gap, re.I):
-        return None  # "items sorted by surname in ...", "lines 2 and 3 in ...": another key, or only some units
-    if gap and not re.fullmatch(r"\s*(?:(?:should|must|will|need to|needs to|have to|has to)\s+)?(?:be|go|appear|"
-                                r"are|come)?\s*(?:listed|sorted|arranged|put|ordered|placed|written|given)?\s*", gap):
-        return None
-    said = (m["u"] or m["u2"] or "items").lower()
-    u = subject(said) if said in ("sentences", "lines", "paragraphs", "stanzas", "bullets", "bullet points") \
-        else "bullet item"
-    return Across(u, "reverse_alphabetical" if (m["rev"] or m["rev2"]) else "alphabetical")
-
-
-@reader("length_order", r"\b(?:order|sort|arrange|list|put|rank)\s+(?:the|your|all\s+the)\s+(?P<u>bullets|"
-        r"bullet points|items|list items|lines|sentences|paragraphs|stanzas)\s+(?:from\s+)?(?:the\s+)?"
-        r"(?P<d>shortest\s+to\s+(?:the\s+)?longest|longest\s+to\s+(?:the\s+)?shortest)\b")
-def _length_order(m):
-    u = "bullet item" if m["u"].lower() == "items" else subject(m["u"])
-    return Across(u, "ascending_count" if m["d"].lower().startswith("shortest") else "descending_count", of="word")
-
-
-@reader("years_in_order", r"\b(?:the\s+)?years\b\s+(?:(?:should|must|need to|have to)\s+)?(?:(?:go|be|"
-        r"appear|come|run)\s+)?(?:in\s+chronological\s+order|chronologically|(?:in\s+order\s+)?from\s+(?:the\s+)?"
-        r"(?:earliest|oldest)\s+to\s+(?:the\s+)?(?:latest|newest|most\s+recent))\b")
-def _years_in_order(m):
-    return Across("year", "increasing")
-
-
-# ---- growing across units: "lines should get longer as the poem goes on", "each paragraph should have more
-# sentences than the one before it" ------------------------------------------------------------------------------
-@reader("grow_as", r"\b(?P<u>lines|sentences|paragraphs|stanzas|bullets|bullet points)\s+" + MODAL
-        + r"(?:get|grow|become)\s+(?P<d>longer|shorter)\s+as\s+the\s+(?:poem|piece|text|list|story|response|song)\s+"
-        r"(?:goes|moves|runs)\s+on\b")
-def _grow_as(m):
-    return Across(subject(m["u"]), "more_words" if m["d"].lower() == "longer" else "fewer_words")
-
-
-@reader("more_than_before", r"\b(?:each|every)\s+(?P<u>sentence|line|paragraph|stanza|bullet point|bullet)\s+" + MODAL
-        + r"(?:have|has|contain|contains|use|uses)\s+(?P<d>more|fewer)\s+(?P<v>sentences|lines|words|syllables|"
-        r"characters)\s+than\s+the\s+(?:one|1|sentence|line|paragraph|stanza|bullet)\s+(?:before|above)(?:\s+it)?\b")
-def _more_than_before(m):
-    u, v = subject(m["u"]), counted(m["v"])
-    if vacuous(u, v) and not (u == "paragraph" and v == "line"):
-        return None
-    if v == "word":
-        return Across(u, "more_words" if m["d"].lower() == "more" else "fewer_words")
-    return Across(u, "more_count" if m["d"].lower() == "more" else "fewer_count", of=v)
-
-
 # ---- a unit's own first or last part: "open each paragraph with a one-word sentence", "end each sentence on a word
 # of one syllable", "capitalize every word in each bullet", "lowercase the first word of every line" -------------
 @reader("opens_with_part", r"\b(?P<v>start|begin|open|end|close|finish)\s+(?:each|every)\s+(?P<u>paragraph|stanza|"
         r"section|bullet point|bullet|sentence|line)\s+(?:with|on)\s+an?\s+(?:(?P<n>\d+)[- ](?P<c>word|sentence|line)"
-        r"\s+(?P<x>sentence|line)|word\s+of\s+(?P<k>\d+)\s+(?P<s>syllables?|letters?)(?:\s+or\s+(?P<t>more|fewer|less))?)"
+        r"\s+(?P<x>sentence|line)|word\s+of\s+(?P<k>\d+)\s+(?P<s>syllables?|letters?)(?:\s+or\s+(?P<t>more|fewer|le"
+        r"ss))?)"
         r"\b")
 def _opens_with_part(m):
     u, nth = subject(m["u"]), 1 if m["v"].lower() in ("start", "begin", "open") else -1
@@ -272,14 +221,19 @@ def _refused_openers(m):
     return Rule(Quant("none"), Select(subject(m["u"])), test)
 
 
-@reader("make_it", r"\bmake\s+the\s+(?:(?P<one>title|headline)|(?P<nth>first|last|final|opening|closing)\s+"
-        r"(?P<u>sentence|line|paragraph))\s+an?\s+(?P<x>palindrome|question)\b|\b(?:end|close|finish)\s+with\s+an?\s+(?P<u2>sentence|"
-        r"line)\s+that\s+is\s+an?\s+(?P<x2>palindrome|question)\b")
+@reader("make_it", r"\bmake\s+(?:the\s+(?:(?P<one>title|headline)|(?:very\s+)?" + ORD + r"\s+(?P<u>sentence|line|"
+        r"paragraph|bullet point|bullet))|(?:each|every)\s+(?P<u3>sentence|line|paragraph|bullet point|bullet|word))\s+"
+        r"an?\s+(?P<x>palindrome|question)\b|\b(?:end|close|finish)\s+with\s+an?\s+(?P<u2>sentence|line)\s+that\s+is\s+"
+        r"an?\s+(?P<x2>palindrome|question)\b")
 def _make_it(m):
     if m["one"]:
         sel = Select(subject(m["one"]))
     elif m["u"]:
-        sel = Select(subject(m["u"]), 1 if m["nth"].lower() in ("first", "opening") else -1)
+        sel = Select(subject(m["u"]), ORDS.get(m["nth"].lower()) or int(re.match(r"\d+", m["nth"]).group(0)))
+    elif m["u3"]:
+        if subject(m["u3"]) == "word" and m["x"].lower() == "question":
+            return None
+        sel = Select(subject(m["u3"]))
     else:
         sel = Select(subject(m["u2"]), -1)
     x = (m["x"] or m["x2"]).lower()
@@ -307,47 +261,6 @@ def _n_in_each(m):
     return Rule(Each(), Select(subject(m["u"])), test)
 
 
-# ---- averages, runs, how often an opener recurs, numbering, prices in order, headings -----------------------------
-@reader("average", r"\b(?:(?:keep|make)\s+the\s+average\s+(?P<u>sentence|paragraph|line|bullet)\s+(?:length\s+)?|the\s+"
-        r"average\s+(?P<u3>sentence|paragraph|line|bullet)\s+(?:length\s+)?" + MODAL + r"be\s+|(?P<u2>sentences|"
-        r"paragraphs|lines|bullets)\s+" + MODAL + r"average\s+)" + REL + r"\s+(?P<n>\d+)\s+(?P<v>words|sentences|"
-        r"syllables|characters)\b")
-def _average(m):
-    u, v = subject(m["u"] or m["u2"] or m["u3"]), counted(m["v"])
-    rel = RELS[m["rel"].lower()]
-    if vacuous(u, v) or rel not in ("less_than", "more_than", "at_most", "at_least"):
-        return None
-    return Across(u, f"mean_{rel}", of=v, n=int(m["n"]))
-
-
-@reader("anaphora", r"\b(?:start|begin|open)\s+(?:at least\s+)?(?P<n>\d+)\s+(?:consecutive|successive)\s+"
-        r"(?P<u>sentences|lines|paragraphs)\s+with\s+the\s+same\s+word\b")
-def _anaphora(m):
-    return Across(subject(m["u"]), "same_first_word_run", n=int(m["n"])) if int(m["n"]) >= 2 else None
-
-
-@reader("opener_limit", r"\b(?:(?:don't|do not|never)\s+(?:start|begin|open)\s+more\s+than\s+(?P<n>\d+)\s+(?P<u>"
-        r"sentences|lines|paragraphs|bullets|bullet points)\s+with|no\s+more\s+than\s+(?P<n2>\d+)\s+(?P<u2>sentences|"
-        r"lines|paragraphs|bullets|bullet points)\s+(?:(?:may|should|can|must)\s+)?(?:start|begin)\s+with)\s+the\s+same\s+"
-        r"word\b")
-def _opener_limit(m):
-    return Across(subject(m["u"] or m["u2"]), "opener_limit", n=int(m["n"] or m["n2"]))
-
-
-@reader("numbered", r"\bnumber\s+(?:the|your|all\s+the|each\s+of\s+the)\s+(?:\w+\s+)?(?:steps|items|points|bullets|list|"
-        r"entries|instructions)\s*(?:,?\s*1\s*,\s*2\s*,\s*3(?:\s*,?\s*(?:and\s+so\s+on|etc\.?|\.\.\.))?|(?:starting|"
-        r"beginning)\s+(?:from|at|with)\s+1|consecutively)")
-def _numbered(m):
-    return Across("list number", "counting")
-
-
-@reader("price_order", r"\b(?:rank|list|sort|order|arrange|put)\s+(?:them|these|the\s+(?:items|bullets|bullet points|"
-        r"list|options|products|dishes))\s+(?:from\s+)?(?:the\s+)?(?:cheapest|least\s+expensive|lowest\s+price)\s+to\s+"
-        r"(?:the\s+)?(?:most\s+expensive|priciest|dearest|highest\s+price)\b")
-def _price_order(m):
-    return Across("bullet item", "cheapest_first")
-
-
 @reader("heading_limit", r"\beach\s+section\s+(?:needs|should\s+have|must\s+have|has)\s+(?:its\s+own\s+|a\s+)heading\s+"
         r"(?:of\s+)?" + LIMIT)
 def _heading_limit(m):
@@ -360,3 +273,35 @@ def _heading_limit(m):
 @reader("heading_every", r"\badd\s+a\s+(?:sub)?heading\s+(?:at\s+least\s+)?every\s+(?P<n>\d+)\s+words\b")
 def _heading_every(m):
     return Rule(Each(), Select("section"), Count("word", "at_most", int(m["n"])))
+
+
+# ---- still more wordings: stanzas the same length, a capital refused, marks per unit, the last line echoing the first
+@reader("same_length", r"\b(?:(?:keep|make)\s+)?(?:all\s+(?:the\s+|your\s+)?|the\s+|each\s+of\s+the\s+)(?P<u>stanza"
+        r"s|verses|"
+        r"paragraphs|sentences|lines|bullets|bullet points)\s+(?:(?:should|must)\s+(?:all\s+)?be\s+|are\s+)?(?:all\s+)?"
+        r"(?:the\s+same|equal\s+in)\s+length\b")
+def _same_length(m):
+    u = subject(m["u"])  # the length of a stanza is its lines; of a paragraph, sentence, line or item, its words
+    return Across(u, "same_count", of="line" if m["u"].lower().startswith(("stanza", "verse")) else "word")
+
+
+@reader("no_capital_start", r"\b(?:don't|do not|never)\s+capitali[sz]e\s+the\s+(?:start|beginning|first\s+(?:word|"
+        r"letter))\s+of\s+(?:each|every|any)\s+(?P<u>line|sentence|bullet point|bullet|paragraph)\b")
+def _no_capital_start(m):
+    return Rule(Each(), Select(subject(m["u"])), Filter("starts_lowercase"))
+
+
+@reader("marks_per_unit", r"\b(?:use|include|have|put)\s+(?:" + REL + r"\s+)?(?P<n>\d+)\s+" + MARK + r"\s+(?:per|in\s+"
+        r"each|in\s+every|for\s+each)\s+(?P<u>sentence|line|paragraph|bullet point|bullet|stanza)\b")
+def _marks_per_unit(m):
+    what = mark(m["mk"])
+    if what in ("digit", "hashtag"):
+        return None
+    rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
+    return Rule(Each(), Select(subject(m["u"])), Count(what, rel, n))
+
+
+@reader("echo_first", r"\bthe\s+(?:last|final|closing)\s+line\s+" + MODAL + r"(?:echo|echoes|repeat|repeats|be\s+the\s+"
+        r"same\s+as|match|matches)\s+the\s+(?:first|opening)(?:\s+line)?(?:\s*,?\s+word\s+for\s+word)?\b")
+def _echo_first(m):
+    return Rule(Each(), Select("response"), Filter("repeats_first_line"))

@@ -67,8 +67,9 @@ def _double_letter(m):
 
 @reader("pangram", r"\b(?:write|make\s+it|compose|give\s+me)\s+an?\s+pangram\b|\b(?:each|every)\s+(?P<u>sentence|"
         r"line|paragraph|bullet point|bullet)\s+(?:(?:must|should|has to|needs to|will)\s+)?(?:be\s+an?\s+pangram|"
-        r"(?:contain|contains|use|uses|include|includes)\s+(?:every|each|all)\s+(?:the\s+)?(?:26\s+)?letters?\s+of\s+"
-        r"the\s+alphabet)\b")
+        r"(?:contain|contains|use|uses|include|includes)\s+(?:every|each|all)\s+(?:the\s+)?(?:26\s+)?letters?(?:\s+"
+        r"of\s+"
+        r"the\s+alphabet)?)\b")
 def _pangram(m):
     return Rule(Each(), Select(subject(m["u"]) if m["u"] else "response"), Filter("pangram"))
 
@@ -122,7 +123,8 @@ def _repeated_letters(m):
 
 
 @reader("all_vowels", r"\b(?:each|every)\s+(?P<u>line|sentence|paragraph|word)\s+" + MODAL + r"(?:contains?|uses?|"
-        r"includes?|have|has)\s+(?:all|each|every\s+1)\s+(?:of\s+)?(?:the\s+)?(?:5\s+)?vowels(?:\s*[:,(]?\s*a,?\s+e,?\s+i,?"
+        r"includes?|have|has)\s+(?:all|each|every\s+1)\s+(?:of\s+)?(?:the\s+)?(?:5\s+)?vowels(?:\s*[:,(]?\s*a,?\s+e"
+        r",?\s+i,?"
         r"\s+o,?\s+(?:and\s+)?u\)?)?")
 def _all_vowels(m):
     return Rule(Each(), Select(subject(m["u"])), Filter("all_vowels"))
@@ -143,7 +145,8 @@ def _alliterative(m):
     return Rule(Each(), Select(subject(m["u"] or m["t"] or m["u2"])), Filter("alliterative"))
 
 
-@reader("distinct_initials", r"\bno\s+(?:two|2)\s+words\s+in\s+the\s+same\s+(?P<u>sentence|line)\s+(?:(?:may|can|should|"
+@reader("distinct_initials", r"\bno\s+(?:two|2)\s+words\s+in\s+the\s+same\s+(?P<u>sentence|line)\s+(?:(?:may|can|sh"
+        r"ould|"
         r"must)\s+)?(?:start|begin)\s+with\s+the\s+same\s+letter\b")
 def _distinct_initials(m):
     return Rule(Each(), Select(subject(m["u"])), Filter("distinct_initials"))
@@ -160,8 +163,10 @@ def _growing_words(m):
     return Rule(Each(), Select(subject(m["u"] or m["u2"])), Filter("growing_words" if longer else "shrinking_words"))
 
 
-@reader("title_case", r"\b(?:(?:put|write|set)\s+(?:the\s+|all\s+(?:the\s+)?)?(?P<u>headline|title|headings|subheadings)"
+@reader("title_case", r"\b(?:(?:put|write|set)\s+(?:the\s+|all\s+(?:the\s+)?)?(?P<u>headline|title|headings|subhead"
+        r"ings)"
         r"\s+in\s+title\s+case|title\s+case\s+for\s+(?:the\s+|all\s+(?:the\s+)?)?(?P<u2>headline|title|headings|"
-        r"subheadings)|(?:the\s+)?(?P<u3>headline|title|headings|subheadings)\s+" + MODAL + r"be\s+in\s+title\s+case)\b")
+        r"subheadings)|(?:the\s+)?(?P<u3>headline|title|headings|subheadings)\s+" + MODAL + r"be\s+in\s+title\s+cas"
+        r"e)\b")
 def _title_case(m):
     return Rule(Each(), Select(subject(m["u"] or m["u2"] or m["u3"])), Filter("title_case"))
