@@ -170,6 +170,12 @@ READ = [  # (a wording written here, what it is read as)
     ("Bold the first word of each bullet.", "each bullet item begins with a word in bold"),
     ("Every line should be alliterative.", "each line has every word starting with the same letter"),
     ("Write all headings in title case.", "each heading is in title case"),
+    ("No two-line stanzas.", "no paragraph has exactly 2 lines"),
+    ("Keep titles tidy: no word in the title longer than 8 letters.", "no word in the title has more than 8 letters"),
+    ("Make the 3rd line a question.", "the 3rd line ends with a question mark"),
+    ("Every stanza must be a couplet.", "each paragraph has exactly 2 lines"),
+    ("Each stanza should be longer than the one before it.", "each paragraph has more lines than the paragraph before it"),
+    ("Over half of the lines should end with a comma.", "more than 50% of the lines end with a comma"),
 ]
 
 

@@ -256,7 +256,8 @@ STARTS = (r"(?:start|starts|begin|begins|open|opens|kick off|kicks off)\s+with\s
           r"the\s+word\s+(?P<sw>[A-Za-z][a-z'-]*)|an?\s+(?P<sf>" + FORMAT + r"))")
 ENDS = (r"(?:end|ends|finish|finishes|close|closes)\s+(?:with|in|on)\s+(?:(?:(?:a|an)\s+(?P<mk>question mark|exclam"
 r"ation "
-        r"mark|exclamation point|period|full stop|colon)|(?P<mkp>question marks|exclamation marks|exclamation points|"
+        r"mark|exclamation point|period|full stop|colon|comma)|(?P<mkp>question marks|exclamation marks|exclamation"
+        r" points|"
         r"periods|full stops|colons))|an?\s+(?P<ef>" + FORMAT + r")|(?:the\s+words?\s+)?"
         + QUOTED.replace("?P<q>", "?P<eq>") + r"|the\s+word\s+(?P<ew>[A-Za-z][a-z'-]*))")
 CONTAINS = (r"(?:contain|contains|include|includes|mention|mentions|use|uses|have|has|feature|features)\s+"

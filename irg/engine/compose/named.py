@@ -359,11 +359,13 @@ def _units_of_limit(m):
 
 
 # "one-sentence paragraphs only", "use 2-sentence paragraphs", "three-line stanzas"
-@reader("n_unit_units", r"\b(?P<n>\d+)[- ](?P<v>sentence|line|word)\s+(?P<u>paragraphs|stanzas|bullets|bullet points|"
+@reader("n_unit_units", r"(?:(?P<no>(?:^|(?<=[.;:!?]))\s*no)\s+)?\b(?P<n>\d+)[- ](?P<v>sentence|line|word)\s+(?P<u>paragraphs|stanzas|bullets|bullet points|"
         r"lines|sentences|verses)\b")
 def _n_unit_units(m):
     u, v = subject(m["u"]), unit(m["v"])
-    before = m.string[: m.start()]
+    before = m.string[: m.start("n")]
     if vacuous(u, v) or re.search(r"\b(?:a|an|the|one|each|every|\d+)\s*$", before, re.I):
         return None  # "a one-sentence paragraph", "three 2-line stanzas": one unit, or a count of units
+    if m["no"]:  # "No one-sentence paragraphs."
+        return Rule(Quant("none"), Select(u), Count(v, "exactly", int(m["n"])))
     return Rule(Each(), Select(u), Count(v, "exactly", int(m["n"])))

@@ -19,7 +19,7 @@ import irg.engine.compose.shapes  # noqa: F401 — the shapes over the run of un
 import irg.engine.compose.words  # noqa: F401 — and words of a kind (suffixes, palindromes, pangrams)
 from irg.engine.compose.measures import Count
 from irg.engine.compose.units import MARK_UNITS
-from irg.engine.compose.clause import subject
+from irg.engine.compose.clause import SUBJECT_UNIT, subject
 from irg.engine.compose.vocab import MARK, READERS, UNIT, Program
 from irg.engine.constraints.text import normalize_numbers
 
@@ -86,7 +86,7 @@ def read(clause: str) -> list[Program]:
         return []
     rest = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(text))
     rest = EXAMPLES.sub(" ", rest)  # "a word with a double letter, like 'cool' or 'apple'": examples, not rules
-    rest = _without_lead(rest, out)
+    rest = _without_lead(rest, text, out)
     if LEFT_OVER.search(rest) or APPROXIMATE.search(text) or contradictory(out):
         return []
     return out
@@ -106,14 +106,16 @@ NARROWS = re.compile(r"\b(?:in|for|except|within|per|on|of|at|under|after|before
                      r"first|last|second|third|each|every|other|some|most|intro|body|conclusion|title|heading)\b", re.I)
 
 
-def _without_lead(rest: str, programs: list[Program]) -> str:
-    m = LEAD.match(rest)
+def _without_lead(rest: str, text: str, programs: list[Program]) -> str:
+    """`rest` with the clause's lead (read in `text`: a reading may have taken its colon) set aside, if it narrows
+    nothing."""
+    m = LEAD.match(text)
     if not m or len(m.group(1).split()) > 5 or NARROWS.search(m.group(1)):
         return rest
     said = " ".join(p.describe() for p in programs)
     for hit in LEFT_OVER.finditer(m.group(1)):
         word = hit.group(0).lower()
-        if not re.fullmatch(UNIT, word, re.I) or subject(word) not in said:
+        if not re.fullmatch(SUBJECT_UNIT, word, re.I) or subject(word) not in said:
             return rest  # "Break the text up:", "Skip the intro:": a word that may change the rule
     return " " * m.end() + rest[m.end():]
 
