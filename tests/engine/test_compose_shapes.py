@@ -174,7 +174,8 @@ READ = [  # (a wording written here, what it is read as)
     ("Keep titles tidy: no word in the title longer than 8 letters.", "no word in the title has more than 8 letters"),
     ("Make the 3rd line a question.", "the 3rd line ends with a question mark"),
     ("Every stanza must be a couplet.", "each paragraph has exactly 2 lines"),
-    ("Each stanza should be longer than the one before it.", "each paragraph has more lines than the paragraph before it"),
+    ("Each stanza should be longer than the one before it.",
+     "each paragraph has more lines than the paragraph before it"),
     ("Over half of the lines should end with a comma.", "more than 50% of the lines end with a comma"),
 ]
 

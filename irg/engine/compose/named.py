@@ -359,8 +359,8 @@ def _units_of_limit(m):
 
 
 # "one-sentence paragraphs only", "use 2-sentence paragraphs", "three-line stanzas"
-@reader("n_unit_units", r"(?:(?P<no>(?:^|(?<=[.;:!?]))\s*no)\s+)?\b(?P<n>\d+)[- ](?P<v>sentence|line|word)\s+(?P<u>paragraphs|stanzas|bullets|bullet points|"
-        r"lines|sentences|verses)\b")
+@reader("n_unit_units", r"(?:(?P<no>(?:^|(?<=[.;:!?]))\s*no)\s+)?\b(?P<n>\d+)[- ](?P<v>sentence|line|word)\s+"
+        r"(?P<u>paragraphs|stanzas|bullets|bullet points|lines|sentences|verses)\b")
 def _n_unit_units(m):
     u, v = subject(m["u"]), unit(m["v"])
     before = m.string[: m.start("n")]
