@@ -115,15 +115,19 @@ def _growing(m):
 
 # ---- letters, contractions, digits: "don't use the letter e", "no contractions", "write numbers out in words" ----
 @reader("letter_ban", r"\b(?:(?:don't|do not|never)\s+use|avoid|without(?:\s+using)?|with\s+no|no)\s+(?:the\s+)?"
-        r"letter\s+['\"‘“]?(?P<x>[a-z])\b['\"’”]?(?:(?:\s+anywhere)?\s+in\s+the\s+(?P<nth>first|second|third|last|"
+        r"(?:letter\s+['\"‘“]?(?P<x>[a-z])\b['\"’”]?|letters\s+(?P<xs>['\"‘“]?[a-z]\b['\"’”]?(?:\s*(?:,|,?\s*or|,?\s*and|,?\s*nor)\s*"
+        r"['\"‘“]?[a-z]\b['\"’”]?)+))(?:(?:\s+anywhere)?\s+in\s+the\s+(?P<nth>first|second|third|last|"
         r"final|opening|closing)\s+(?P<u2>line|sentence|paragraph|stanza)|\s+(?:at all|anywhere|even once|whatsoever)|"
         r"\s+in\s+(?:any|a single)\s+(?P<u>line|sentence|paragraph|stanza|bullet))?")
 def _letter_ban(m):
+    letters = [m["x"].lower()] if m["x"] else re.findall(r"\b[a-z]\b", m["xs"].lower())
     if m["u2"]:  # "anywhere in the first paragraph": the words of that unit
         within = Select(subject(m["u2"]), {"final": -1, "opening": 1, "closing": -1}.get(m["nth"].lower())
                         or NTH[m["nth"].lower()])
-        return Rule(Quant("none"), Select("word", within=within), Filter("contains", m["x"].lower()))
-    return Rule(Quant("none"), Select(subject(m["u"]) if m["u"] else "word"), Filter("contains", m["x"].lower()))
+        sel = Select("word", within=within)
+    else:
+        sel = Select(subject(m["u"]) if m["u"] else "word")
+    return tuple(Rule(Quant("none"), sel, Filter("contains", x)) for x in dict.fromkeys(letters))
 
 
 @reader("no_contractions", r"\b(?:no|avoid|without|(?:don't|do not|never)\s+use)\s+(?:any\s+)?contractions\b")

@@ -76,6 +76,10 @@ NOT_WORDS = {"commas", "comma", "capital letters", "capitals", "caps", "uppercas
              "any commas", "a single comma", "markdown", "bullet points", "bullets", "numbers", "emojis"}
 
 
+# "without using the letter e" bans a letter, not the word "letter e" (the program reader reads it: compose/named.py)
+LETTERS = re.compile(r"(?:the\s+|any\s+)?(?:letters?|characters?)\s+\S", re.I)
+
+
 @register
 @dataclass
 class ForbiddenWords(Constraint):
@@ -102,6 +106,8 @@ class ForbiddenWords(Constraint):
         ws: list[str] = []
         for pat in pats:
             for m in re.finditer(pat, p, re.I):
+                if LETTERS.match(m.group(1).strip()):
+                    continue  # "without using the letters a or b": letters, not words
                 items = [w for w in _split_list(m.group(1)) if w.lower() not in NOT_WORDS]
                 ws += items
         return [cls(list(dict.fromkeys(ws)))] if ws else []

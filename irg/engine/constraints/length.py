@@ -268,8 +268,12 @@ class BulletCount(CountConstraint):
         out = []
         for m in re.finditer(r"(?:" + _REL + r"\s+)?(\d+)\s+(?:[a-z-]+\s+){0,3}?bullet(?:\s+points?|s)?\b", p, re.I):
             rel = _REL_MAP[m.group("rel").lower()] if m.group("rel") else "exactly"
-            out.append(cls(rel, int(m.group(2))))
-        return out[:1]
+            c = cls(rel, int(m.group(2)))
+            # the first count; a later one only where its relation is said ("at least 3 ... at most 6 bullets",
+            # "exactly 3 and exactly 5 bullets": a range, or a contradiction to name), never a bare number again
+            if not out or (m.group("rel") and c not in out):
+                out.append(c)
+        return out
 
     def count(self, text):
         return len(re.findall(r"(?m)^\s*[*\-•]\s+\S", text))

@@ -58,7 +58,12 @@ def normalize_numbers(text: str) -> str:
         if v is None:
             return run
         return f"{v} times" if run.lower() in ("once", "twice", "thrice") else str(v)
-    return _NUMRUN.sub(sub, text)
+    return _PLUS.sub(r"at least \1 \2", _NUMRUN.sub(sub, text))
+
+
+# "600+ words", "3+ paragraphs": at least that many (only of the units a text is counted in)
+_PLUS = re.compile(r"\b(\d+)\s?\+\s*(words?|sentences?|paragraphs?|lines?|bullet points?|bullets?|characters?|"
+                   r"letters?|syllables?)\b", re.I)
 
 
 _AND_SPLITS = re.compile(r"((?<!hundred)(?<!thousand)[\s-]+and[\s-]+)", re.I)
@@ -69,7 +74,8 @@ _NEG = re.compile(r"\b(not|n't|never|no|without|avoid|refrain|don't|dont|nor)\b"
 _REL = (r"(?P<rel>at least|no less than|not less than|no fewer than|not fewer than|"
         r"no shorter than|a minimum of|minimum of|"
         r"more than|over|greater than|longer than|at most|no more than|not more than|no longer than|not longer than|"
-        r"a maximum of|maximum of|up to|less than|fewer than|shorter than|under|below|exactly|precisely|just)")
+        r"a maximum of|maximum of|up to|not exceeding|not to exceed|less than|fewer than|shorter than|under|below|"
+        r"exactly|precisely|just)")
 _REL_MAP = {
     "at least": "at_least", "no less than": "at_least", "not less than": "at_least", "a minimum of": "at_least",
     "no fewer than": "at_least", "not fewer than": "at_least", "no shorter than": "at_least",
@@ -77,7 +83,7 @@ _REL_MAP = {
     "no longer than": "at_most", "not longer than": "at_most", "shorter than": "less_than",
     "minimum of": "at_least", "more than": "more_than", "over": "more_than", "greater than": "more_than",
     "at most": "at_most", "no more than": "at_most", "not more than": "at_most", "a maximum of": "at_most",
-    "maximum of": "at_most", "up to": "at_most", "less than": "less_than", "fewer than": "less_than",
+    "maximum of": "at_most", "up to": "at_most", "not exceeding": "at_most", "not to exceed": "at_most", "less than": "less_than", "fewer than": "less_than",
     "under": "less_than", "below": "less_than", "exactly": "exactly", "precisely": "exactly", "just": "exactly",
 }
 _REL_TEXT = {"at_least": "at least", "more_than": "more than", "at_most": "at most", "less_than": "fewer than",
@@ -163,4 +169,7 @@ def about_not_asked(text: str, pos: int) -> bool:
     low = r"lower[\s-]?case|small letters"
     # "lowercase, no capitals": an instruction
     negated = rf"\b(?:no|not|without|never|avoid)\s+(?:any\s+)?(?:{up}|{low})"
-    return bool(re.search(up, s, re.I) and re.search(low, s, re.I) and not re.search(negated, s, re.I))
+    # "entirely lowercase and entirely in capitals": both asked for (a contradiction to name), not a topic
+    asked = r"\b(?:all|only|entirely|completely|wholly)\s+(?:in\s+)?(?:all\s+)?(?:{})"
+    both = re.search(asked.format(up), s, re.I) and re.search(asked.format(low), s, re.I)
+    return bool(re.search(up, s, re.I) and re.search(low, s, re.I) and not re.search(negated, s, re.I)) and not both

@@ -1,0 +1,65 @@
+"""Issue 38's reader: a negated clause never yields a required item, a letter ban is a letter ban (not the banned
+word "letter e"), "600+ words" is a limit, and pairs no answer can meet are named — only when the prompt holds them.
+Wordings written here; the patterns alone (extract_all) and the program reader, no model."""
+import pytest
+
+from irg.engine.compose.reader import read
+from irg.engine.constraints.base import conflicts, extract_all
+
+NEGATED = [  # a refusal of words, in many wordings: {w} is the list
+    "Do not include the keywords {w}.", "Don't use the words {w}.", "Never mention {w}.", "Avoid the terms {w}.",
+    "Write it without using the words {w}.", "Exclude the keywords {w}.", "Leave out the words {w}.",
+    "Refrain from using the words {w}.", "Steer clear of the words {w}.", "You must not use the words {w}.",
+    "The words {w} must not appear.", "Do not include any of the following words: {w}.",
+]
+LISTS = ["sunny, breeze", "'sunny' and 'breeze'", "sunny or breeze"]
+
+
+@pytest.mark.parametrize("wording", NEGATED)
+@pytest.mark.parametrize("words", LISTS)
+def test_a_negated_clause_never_yields_a_required_word(wording, words):
+    prompt = "Write a short weather report for the coast. " + wording.format(w=words)
+    got = extract_all(prompt)
+    required = {w.lower() for c in got if c.kind == "include_keywords" for w in c.keywords}
+    required |= {c.word.lower() for c in got if c.kind == "keyword_frequency" and c.n > 0 and c.rel != "at_most"}
+    assert not required & {"sunny", "breeze"}, (prompt, [c.to_dict() for c in got])
+    assert not conflicts(got), prompt  # the prompt holds no contradiction, so none is named
+
+
+@pytest.mark.parametrize("prompt,letters", [
+    ("Write a poem about snow without using the letter e.", ["e"]),
+    ("Write a story. Do not use the letter z anywhere.", ["z"]),
+    ("Write a note without using the letters a or b.", ["a", "b"]),
+    ("Write a limerick. Avoid the letters 'x', 'q' and 'j'.", ["x", "q", "j"]),
+])
+def test_a_letter_ban_is_a_letter_ban_and_no_banned_word(prompt, letters):
+    got = extract_all(prompt)
+    assert not any(c.kind == "forbidden_words" for c in got), [c.to_dict() for c in got]
+    clause = prompt.split(". ")[-1] if prompt.count(". ") else prompt
+    bans = [p.test.arg for p in read(clause)]
+    assert bans == letters, (clause, bans)
+
+
+@pytest.mark.parametrize("prompt,rel,n", [
+    ("Write an essay about rivers of 600+ words.", "at_least", 600),
+    ("Write a summary with no less than 100 words.", "at_least", 100),
+    ("Write a summary with a minimum of 120 words.", "at_least", 120),
+    ("Write a summary not exceeding 80 words.", "at_most", 80),
+    ("Write a summary of a maximum of 90 words.", "at_most", 90),
+])
+def test_limits_in_many_wordings_are_read(prompt, rel, n):
+    got = [c for c in extract_all(prompt) if c.kind == "word_count"]
+    assert [(c.rel, c.n) for c in got] == [(rel, n)], [c.to_dict() for c in got]
+
+
+@pytest.mark.parametrize("prompt,holds", [
+    ("Write a note in entirely lowercase and entirely in capitals.", False),
+    ("Write it all in lowercase and all in caps.", False),
+    ("Write a list with exactly 3 bullet points and exactly 5 bullet points.", False),
+    ("Use at least 3 bullets and at most 6 bullets.", True),  # a range
+    ("Explain when to use uppercase and lowercase letters.", True),  # a topic, not two instructions
+    ("Give 3 bullet points. Each of the 3 bullets should be short.", True),  # the same count twice
+])
+def test_pairs_no_answer_can_meet_are_named_and_only_those(prompt, holds):
+    named = conflicts(extract_all(prompt))
+    assert (not named) == holds, (prompt, named)
