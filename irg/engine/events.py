@@ -115,3 +115,4 @@ class Final(Event):
     mode: str  # "best" or "last": which of the two `answer` is
     restarts: list[dict] = field(default_factory=list)  # model-process restarts while it ran (Backend.recoveries)
     unusable: str = ""  # why the answer is debris (irg/engine/degenerate.py) when every draft was: then it is no answer
+    broken_ban: str = ""  # a ban the plan enforces that the answer breaks, because no draft met it (else "")

@@ -293,11 +293,27 @@ class RunContext:
         if not its:
             yield Final("", "", "", 0, 0.0, 0.0, self.tokens, self.seconds, reason, self.config.final, restarts)
             return
+        # a banned word, letter or mark the plan can enforce is never in the final while a draft without it exists:
+        # a free first draft that scores higher by breaking it is not the answer (issue 38)
+        bans = [c for c in self.constraints or [] if enforceable_ban(c)]
+        clean = [it for it in its if not any(c.check(it.draft) for c in bans)]
+        its = clean or its
         best = max(its, key=lambda it: it.report.score)  # earliest of the best: later ties add nothing
         last = its[-1]
         answer = best.draft if self.config.final == "best" else last.draft
+        broken = "" if clean or not bans else "no draft met " + "; ".join(
+            c.instruction() for c in bans if c.check(answer))
         yield Final(answer, last.draft, best.draft, best.index, best.report.score, last.report.score,
-                    self.tokens, self.seconds, reason, self.config.final, restarts, degeneration(answer) or "")
+                    self.tokens, self.seconds, reason, self.config.final, restarts, degeneration(answer) or "", broken)
+
+
+def enforceable_ban(c) -> bool:
+    """A constraint a mask enforces while decoding: banned words, characters or a letter case."""
+    try:
+        dc = c.decoding()
+    except Exception:  # noqa: BLE001 — a constraint that cannot say its decoding enforces nothing here
+        return False
+    return bool(dc and (dc.banned_words or dc.banned_chars or dc.lowercase_only or dc.uppercase_only))
 
 
 def irg_loop(ctx: RunContext, reflection: str, strategy: str) -> Iterator[Event]:

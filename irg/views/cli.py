@@ -136,6 +136,8 @@ def print_events(events, out=None) -> None:
             if ev.unusable:
                 w("(the model did not produce a usable answer: every draft it could return was debris — "
                   f"{ev.unusable})\n")
+            if ev.broken_ban:
+                w(f"(the answer breaks a ban the loop enforced: {ev.broken_ban})\n")
             w(ev.answer + "\n")
 
 

@@ -175,6 +175,8 @@ class RunView:
         out = [f"<div class='irg-unusable'>⚠ <b>The model did not produce a usable answer.</b> Every draft it could "
                f"return was debris ({html.escape(f.unusable)}); the least bad one is shown below, and it is not an "
                "answer.</div>"] if f.unusable else []
+        out += [f"<div class='irg-unusable'>⚠ The answer breaks a ban the loop enforced: {html.escape(f.broken_ban)}"
+                ".</div>"] if f.broken_ban else []
         out += [f"<div class='irg-text irg-answer'>{html.escape(f.answer)}</div>",
                f"<div class='irg-meta'>{html.escape(which)} · score {score:.2f} · {f.tokens_total} tokens · "
                f"{f.seconds:.1f} s · stopped: {html.escape(self.stopped)} · Anytime Index {_ai(self.curve.index())}</div>"]

@@ -63,3 +63,30 @@ def test_limits_in_many_wordings_are_read(prompt, rel, n):
 def test_pairs_no_answer_can_meet_are_named_and_only_those(prompt, holds):
     named = conflicts(extract_all(prompt))
     assert (not named) == holds, (prompt, named)
+
+
+def test_the_final_never_falls_back_to_a_draft_that_breaks_an_enforced_ban():
+    """A free first draft that scores higher by using a banned word is not the answer while a later draft without it
+    exists; when no draft meets the ban, the final says so."""
+    from types import SimpleNamespace
+
+    from irg.engine.config import RunConfig
+    from irg.engine.constraints import from_dict
+    from irg.engine.events import Final
+    from irg.engine.loop import RunContext
+
+    ban = from_dict({"kind": "forbidden_words", "words": ["sunny"]})
+    other = from_dict({"kind": "word_count", "rel": "at_least", "n": 6})
+
+    def it(i, draft, score):
+        return SimpleNamespace(index=i, draft=draft, report=SimpleNamespace(score=score, findings=[]))
+
+    backend = SimpleNamespace(recoveries=lambda: [])
+    ctx = SimpleNamespace(constraints=[ban, other], config=RunConfig(), backend=backend, drafter=backend,
+                          _recovered={id(backend): 0}, tokens=10, seconds=1.0)
+    ctx.iterations = [it(1, "A sunny day by the sea today.", 0.5), it(2, "A day by the sea.", 0.4)]
+    final = [e for e in RunContext.finish(ctx, "max_iters") if isinstance(e, Final)][0]
+    assert final.answer == "A day by the sea." and final.broken_ban == ""
+    ctx.iterations = [it(1, "A sunny day by the sea today.", 0.5), it(2, "So sunny.", 0.0)]
+    final = [e for e in RunContext.finish(ctx, "max_iters") if isinstance(e, Final)][0]
+    assert final.answer == "A sunny day by the sea today." and "sunny" in final.broken_ban
