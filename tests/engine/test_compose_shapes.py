@@ -106,6 +106,13 @@ def test_shapes_refuse_fields_they_do_not_take_and_words_they_cannot_spell():
         Across("list number", "alphabetical")
 
 
+def test_forms_are_seen_as_people_write_them():
+    assert Filter("has_time").holds("Lunch at 12:30pm.") and Filter("has_date").holds("On May 5th, 2021 we met.")
+    assert Filter("ends_emoji").holds("Sunny today ☀️") and Filter("starts_emoji").holds("👩‍💻 Coding all day")
+    assert Across("paragraph", "same_last_line").check("Rain\nHome again.\n\nWind\nHome again") == []
+    assert Acrostic("SUN").check("# Summer\n\nSoft light\nUnder trees\nNow fading") == []  # a title is no line
+
+
 def test_sections_years_and_forms_are_read_by_their_written_shape():
     assert split("section", "Intro.\n## One\nA b.\n## Two\nC d.") == ["A b.", "C d."]
     assert split("section", "No heading at all.") == ["No heading at all."]
@@ -196,6 +203,18 @@ NOT_READ = [
     "Put the price in the last sentence, and not before.",  # more than this reads
     "Use between 3 and 5 -ing words, ideally.",  # a hedge
     "Open each stanza with a two-line sentence.",  # a sentence counted in lines
+    # found by a review helper's ~740 wordings: refusals said after the rule, forms as topics, scopes and parts left out
+    "Sentences shorter than 5 words are banned.", "Lines that start with \"The\" are banned.",
+    "Words that start with a capital letter should be avoided.", "Stanzas of 4 lines should be avoided.",
+    "Ignore the rule that every line must end with an emoji.",
+    "Write a story about a poet who writes an acrostic on the word SUN.", "Explain what an acrostic on the word SUN is.",
+    "Write a story about a girl who writes a haiku.",
+    "Most sentences in each paragraph should be questions.", "Most sentences in the last paragraph should be questions.",
+    "Start each sentence with the next letter of the alphabet, starting from M.",
+    "Write an abecedarian poem of 10 lines.",  # 26 lines and 10: no text meets both
+    "Each bullet must contain a price and a percentage.", "The third bullet must mention a price, the fourth a date.",
+    "Each line must contain a word such as 'book' or 'tree'.", "Opening lines: no more than 5 words.",
+    "Sentences should average under 1 word.",
 ]
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from irg.engine.compose.filters import first_word, last_word
-from irg.engine.compose.units import UNITS, plain, split
+from irg.engine.compose.units import HEADING, UNITS, plain, split
 from irg.engine.registry import Registry
 
 
@@ -109,12 +109,17 @@ def _lines(u: str) -> list[str]:
     return [ln.strip() for ln in u.splitlines() if ln.strip()]
 
 
+def _key(line: str) -> str:
+    """A line as a refrain is heard: case and the closing mark aside ("Home again." is "home again")."""
+    return plain(line).strip().rstrip(".!?,;:").strip().lower()
+
+
 def _first_line(u: str) -> str:
-    return plain(_lines(u)[0]).strip().lower() if _lines(u) else ""
+    return _key(_lines(u)[0]) if _lines(u) else ""
 
 
 def _last_line(u: str) -> str:
-    return plain(_lines(u)[-1]).strip().lower() if _lines(u) else ""
+    return _key(_lines(u)[-1]) if _lines(u) else ""
 
 
 _kind("distinct_first_word", _distinct(first_word, "starts with"), "no two {plural} start with the same word")
@@ -320,6 +325,8 @@ class Acrostic:
 
     def check(self, text: str) -> list[str]:
         units, u = split(self.unit, text), UNITS.get(self.unit)
+        if self.unit == "line" and units and HEADING.match(units[0]):
+            units = units[1:]  # a title above the poem ("# Spring") is not its first line
         out = [f"the response has {len(units)} {u.plural} (the word has {len(self.letters)} letters)"] \
             if len(units) != len(self.letters) else []
         return out + [f"{u.name} {i} starts with '{_initial(x)}', not '{want.lower()}'"

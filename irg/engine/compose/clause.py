@@ -176,7 +176,7 @@ def _quant(m: re.Match, sel: Select, refused_verb: bool) -> tuple[Quant, bool] |
     det = (m["det"] or "").lower()
     if (m["lead"] or "").lower() in ("use", "include", "write", "have") and not m["qn"]:
         return None  # "use sentences that ...": only "use at least 3 sentences that ..." says how many
-    if (m["share"] or m["qn"]) and sel.within is not None:
+    if (m["share"] or m["qn"] or m["most"]) and sel.within is not None:
         return None  # "at least 3 words in each sentence ...": a count in each unit, not over the whole text
     if m["share"] or m["most"]:
         if refused_verb or m["lead"] or sel.nth is not None or not m["u"].lower().endswith("s"):
@@ -244,8 +244,8 @@ def _clause_limit(m):
 # ---- starts, ends, contents ------------------------------------------------------------------------------------
 QUOTED = r"['\"‘“](?P<q>[^'\"’”]{1,40})['\"’”]"
 # what narrows a form after its name ("a time in HH:MM format", "a price in dollars", "a number like 12 km")
-FORM_QUALIFIED = re.compile(r"\s*(?:\(|\s(?:in|with|of|from|written|using|as|like|formatted|such|e\.g\.|for|that|"
-                            r"which)\b)", re.I)
+FORM_QUALIFIED = re.compile(r"\s*(?:\(|,?\s(?:in|with|of|from|written|using|as|like|formatted|such|e\.g\.|for|that|"
+                            r"which|and|or|plus)\b)", re.I)
 # what a unit opens or ends with, in filters.FORMATS
 FORMAT = r"digit|numeral|number|emoji|time|timestamp|date|price|percentage"
 STARTS = (r"(?:start|starts|begin|begins|open|opens|kick off|kicks off)\s+with\s+(?:(?P<case>an?\s+(?:capital|"

@@ -140,13 +140,15 @@ FORMATS = {
     "price": r"[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s?(?:[€£]|dollars?\b|euros?\b|pounds?\b|"
              r"usd\b|eur\b|gbp\b|cents?\b)",
     "percentage": r"\d(?:[\d,]*\.?\d*)?\s?(?:%|percent\b|per cent\b)|" + NUMBER_WORDS + r"\s+(?:percent|per cent)\b",
-    "time": r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b(?:\s?(?:am|pm|a\.m\.|p\.m\.))?|\b(?:1[0-2]|0?[1-9])\s?"
+    "time": r"\b(?:[01]?\d|2[0-3]):[0-5]\d(?!\d)(?:\s?(?:am|pm|a\.m\.|p\.m\.))?|\b(?:1[0-2]|0?[1-9])\s?"
             r"(?:am|pm|a\.m\.|p\.m\.)(?!\w)",
     "date": r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b" + MONTH + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?\b|"
             r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + MONTH + r"\b|\b" + MONTH + r"\s+\d{4}\b",
     "digit": r"\d",
     "number": r"\d|" + NUMBER_WORDS,
-    "emoji": "[\U0001F300-\U0001FAFF\u2600-\u27BF\U0001F1E6-\U0001F1FF\u2B50\u2B55]",
+    # a pictograph, with its variation selector or joined to others ("☀️", "👩‍💻")
+    "emoji": "[\U0001F300-\U0001FAFF\u2600-\u27BF\U0001F1E6-\U0001F1FF\u2B50\u2B55][\uFE0F\U0001F3FB-\U0001F3FF]*"
+             "(?:\u200D[\U0001F300-\U0001FAFF\u2600-\u27BF][\uFE0F]*)*",
 }
 FORMAT_WORDS = {"digit": "a digit", "number": "a number", "emoji": "an emoji", "percentage": "a percentage",
                 "price": "a price", "time": "a time", "date": "a date"}
@@ -169,7 +171,7 @@ for _name in FORMATS:
 
 def _bookended(text: str) -> bool:
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    return len(lines) > 1 and _norm(lines[0]) == _norm(lines[-1])
+    return len(lines) > 1 and _norm(lines[0]).rstrip(".!?,;:") == _norm(lines[-1]).rstrip(".!?,;:")
 
 
 _filter("repeats_first_line", "ends with its own first line", lambda t, a: _bookended(t))

@@ -11,7 +11,7 @@ from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Across, Each, Form, Quant, Rhyme, Rule, Select
 from irg.engine.compose.units import MARKS
-from irg.engine.compose.vocab import MARK, NTH, QUALIFIED, REL, inclusive, mark, reader, unit, vacuous
+from irg.engine.compose.vocab import MARK, NTH, QUALIFIED, REL, inclusive, mark, reader, topic_before, unit, vacuous
 
 # ---- marks and quotes in the response: "use exactly one colon", "include at least two em dashes" --------------
 @reader("use_n_marks", r"\b(?:use|include|add|put in|have|with|contain|work in|squeeze in|fit in)\s+(?:" + REL
@@ -45,6 +45,8 @@ RHYMED = {"limerick": "AABBA", "clerihew": "AABB", "shakespearean sonnet": "ABAB
         r"(?P<f>haiku|senryu|tanka|cinquain|nonet|etheree|(?:shakespearean\s+|elizabethan\s+)?sonnet|limerick|"
         r"clerihew)\b(?!\s+(?:stanzas?|sequence|cycle|chain|series))")
 def _form(m):
+    if topic_before(m.string, m.start("f")):
+        return None  # "a story about a poet who writes a haiku", "explain what a sonnet is"
     f = re.sub(r"\s+", " ", m["f"].lower())
     before = m.string[max(0, m.start() - 40):m.start()]
     if re.search(r"\b(?:not|n't|never|instead of|rather than|like|about|than)\s+(?:\w+\s+){0,2}$", before, re.I):

@@ -17,7 +17,9 @@ import irg.engine.compose.patterns  # noqa: F401 — the patterns of one shape e
 import irg.engine.compose.orders  # noqa: F401 — orders and counts across units (alphabetical, by length, averages),
 import irg.engine.compose.shapes  # noqa: F401 — the shapes over the run of units (acrostics, refrains, lengths),
 import irg.engine.compose.words  # noqa: F401 — and words of a kind (suffixes, palindromes, pangrams)
+from irg.engine.compose.across import Across, Acrostic
 from irg.engine.compose.measures import Count
+from irg.engine.compose.program import Form, Rhyme, Select
 from irg.engine.compose.units import MARK_UNITS
 from irg.engine.compose.clause import SUBJECT_UNIT, subject
 from irg.engine.compose.vocab import MARK, READERS, UNIT, Program
@@ -27,6 +29,9 @@ from irg.engine.constraints.text import normalize_numbers
 def possible(program: Program) -> bool:
     """A limit some text can meet and that asks for something: "under 0 words", "in 0 lines" are not read ("no
     semicolons", a mark counted 0 times, is)."""
+    if isinstance(program, Across) and program.kind in ("mean_less_than", "mean_at_most") \
+            and program.n < (2 if program.kind == "mean_less_than" else 1):
+        return False  # "an average under 1 word": no unit has fewer than one
     quant = getattr(program, "quant", None)
     if quant is not None and quant.kind.startswith("share_") and not 0 < quant.n <= 1:
         return False  # "at least 150% of the sentences"
@@ -54,7 +59,10 @@ LEFT_OVER = re.compile(
     r"too|except|unless|if|when|or|either|reverse|reversed|descending|backwards|average|averages|mean|cut|fragment|"
     r"break|z to a|by (?:last|first|their|its|the)|emojis?|hashtags?|titles?|headings?|headers?|chorus|verse|code|"
     r"address|haiku|limerick|sonnet|periods?|full stops?|(?:and|then)\s+(?:end|start|begin|finish|close|open)s?|"
-    r"than|shorter|longer|bigger|smaller)\b|"
+    r"than|shorter|longer|bigger|smaller|"
+    r"banned|forbidden|prohibited|discouraged|avoided|ignore|ignored|forget|disregard|stop|skip|unwanted|"  # refusals
+    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|final|next|previous|middle|half|"  # other units
+    r"bold|italics?|underlined?|followed|then|varied|vary|slightly)\b|"  # and what else a unit must be
     r"\b\d+\b|" + UNIT + r"|" + MARK.replace("?P<mk>", ""),
     re.I)
 MAX_CLAUSE = 600  # characters: an instruction is a sentence or two; a longer clause is not read (and costs nothing)
@@ -103,7 +111,8 @@ EXAMPLES = re.compile(r",?\s*\(?\s*(?:like|such as|e\.\s?g\.,?|for example,?|for
 # and no unit but the ones the reading speaks of ("In the first paragraph: no commas" keeps its scope, and is not read).
 LEAD = re.compile(r"^\s*([A-Za-z][A-Za-z' -]{0,38}):\s+")
 NARROWS = re.compile(r"\b(?:in|for|except|within|per|on|of|at|under|after|before|only|not|no|never|unless|if|when|"
-                     r"first|last|second|third|each|every|other|some|most|intro|body|conclusion|title|heading)\b", re.I)
+                     r"first|last|second|third|opening|closing|final|middle|top|bottom|early|later|main|half|each|"
+                     r"every|other|some|most|intro|body|conclusion|title|heading)\b", re.I)
 
 
 def _without_lead(rest: str, text: str, programs: list[Program]) -> str:
@@ -128,6 +137,16 @@ def contradictory(programs: list[Program]) -> bool:
     """Two counts of the same units that no text can both meet ("a sonnet with 12 lines": 14 lines and 12): the
     clause is not read one way, so it is not read."""
     counts = [p for p in programs if isinstance(getattr(p, "test", None), Count) and p.quant.kind == "each"]
+    # a form fixes how many units the response has: "an abecedarian of 10 lines" is 26 lines and 10
+    fixed = [(p.unit, len(p.letters)) for p in programs if isinstance(p, Acrostic)]
+    fixed += [(p.unit, len(p.counts)) for p in programs if isinstance(p, Form)]
+    fixed += [("line", len(p.scheme)) for p in programs if isinstance(p, Rhyme) and not p.repeat]
+    for unit, n in fixed:
+        for c in counts:
+            span = _span(c.test)
+            if c.select == Select("response") and c.test.unit == unit and c.test.where is None and span \
+                    and not span[0] <= n <= span[1]:
+                return True
     for i, p in enumerate(counts):
         for q in counts[i + 1:]:
             if p.select == q.select and p.test.unit == q.test.unit and p.test.where == q.test.where:

@@ -11,7 +11,7 @@ from irg.engine.compose.clause import FORM_QUALIFIED, LIMIT, ORD, ORDS, SUBJECT_
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.program import Each, Quant, Rule, Select
 from irg.engine.compose.measures import Count
-from irg.engine.compose.vocab import MARK, QUALIFIED, REL, inclusive, mark, reader, vacuous
+from irg.engine.compose.vocab import MARK, QUALIFIED, REL, inclusive, mark, reader, topic_before, vacuous
 
 MODAL = r"(?:(?:must|should|has to|have to|needs? to|will|shall)\s+)?"
 EACH = r"(?:each|every|all(?:\s+the)?|all\s+of\s+the|the)"
@@ -26,8 +26,8 @@ STANZA = r"(?P<p>stanzas?|verses?|paragraphs?)"
         r"ces)\s+"
         + MODAL + r"spell(?:\s+out)?\s+(?:the\s+(?:word|name)\s+)?['\"‘“]?(?P<w2>[A-Za-z]{2,26})\b['\"’”]?")
 def _acrostic(m):
-    if m["double"]:
-        return None  # first and last letters both: not this program
+    if m["double"] or topic_before(m.string, m.start()):
+        return None  # first and last letters both: not this program; or an acrostic talked about, not asked for
     word = m["w"] or m["w2"]
     quoted = re.search(r"['\"‘“]$", m.string[:m.start("w" if m["w"] else "w2")])
     if m["w"] and not (word.isupper() or quoted):
@@ -41,6 +41,9 @@ def _acrostic(m):
         r"(?P<u>line|sentence|stanza|paragraph|bullet point|bullet|word)\s+with\s+the\s+next\s+letter\s+of\s+the\s+"
         r"alphabet(?:,?\s+(?:beginning|starting)\s+(?:at|with|from)\s+(?:the\s+letter\s+)?['\"‘“]?a\b['\"’”]?)?")
 def _abecedarian(m):
+    if topic_before(m.string, m.start()) or re.match(r"\s*,?\s*(?:starting|beginning|up|until|through|to|from|"
+                                                     r"ending|and\s+end)\b", m.string[m.end():], re.I):
+        return None  # "..., starting from M": another run of letters; or an abecedarian talked about
     return Acrostic("ABCDEFGHIJKLMNOPQRSTUVWXYZ") if m["u"] is None else Across(subject(m["u"]), "abecedarian")
 
 

@@ -21,8 +21,8 @@ REL = _REL[:-1] + r"|max(?:imum)?\.?|min(?:imum)?\.?)"  # the types' relations, 
 RELS = {**_REL_MAP, **{w: "at_most" for w in ("max", "max.", "maximum", "maximum.")},
         **{w: "at_least" for w in ("min", "min.", "minimum", "minimum.")}}
 # what follows a counted unit and narrows it ("1 word starting with a capital", "a word of 3 syllables"): not read
-QUALIFIED = re.compile(r"\s+(?:that|which|who|starting|beginning|ending|with|of|containing|in|about|on|from|written|"
-                       r"using|per)\b", re.I)
+QUALIFIED = re.compile(r"\s*,?\s+(?:that|which|who|starting|beginning|ending|with|of|containing|in|about|on|from|"
+                       r"written|using|per|like|such|e\.g\.)\b", re.I)
 # the only words a reader lets stand between a unit and its limit ("each sentence should have no more than"): any
 # other ("each line, except the first, has", "each sentence, if possible,", "must end with a period and have") is a
 # part of the instruction the reader would drop, so nothing is read
@@ -31,6 +31,17 @@ GAP_WORDS = {"must", "should", "shall", "will", "has", "have", "to", "needs", "n
              "remains", "keep", "hold", "holds", "of", "with", "single", "always", "ever", "no", "not", "never",
              "may", "can", "cannot", "mustn't", "shouldn't", "can't", "don't", "doesn't", "won't", "longer", "more",
              "be", "of", "ought", "at", "a", "total", "up"}
+
+
+TOPIC = re.compile(r"\b(?:about|who|whom|whose|which|explain|describe|define|what|why|how|story|essay|article|"
+                   r"history|examples?|poet|poets)\b", re.I)
+
+
+def topic_before(text: str, start: int) -> bool:
+    """Is a form named at `start` the topic of the sentence rather than the form asked for? ("a story about a poet who
+    writes an acrostic on SUN", "explain what a haiku is")"""
+    sentence = re.split(r"[.!?;:\n]", text[:start])[-1]
+    return bool(TOPIC.search(sentence))
 
 
 def gap_ok(gap: str) -> bool:
