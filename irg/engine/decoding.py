@@ -136,3 +136,9 @@ def word_forms(words: list[str]) -> list[str]:
         for v in dict.fromkeys([w, w.lower(), w.capitalize(), w.upper()]):
             forms += [v, " " + v]
     return list(dict.fromkeys(forms))
+
+
+def masks(dc: DecodingConstraints | None) -> bool:
+    """Does `dc` ban something while decoding (words, characters, a letter case)? A text breaking such a ban is never
+    the final while a draft without it exists (loop.RunContext.finish)."""
+    return bool(dc and (dc.banned_words or dc.banned_chars or dc.lowercase_only or dc.uppercase_only))

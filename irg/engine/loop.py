@@ -19,7 +19,7 @@ from irg.engine.backends import Backend, BackendError, Generation, GenRequest
 from irg.engine.config import RunConfig
 from irg.engine.constraints import Constraint, conflicts, from_dict
 from irg.engine.constraints.detect import read_prompt
-from irg.engine.decoding import DecodingConstraints
+from irg.engine.decoding import DecodingConstraints, masks
 from irg.engine.degenerate import degeneration
 from irg.engine.errors import InputError  # noqa: F401 — raised here, importable from here as before
 from irg.engine.events import (
@@ -295,7 +295,7 @@ class RunContext:
             return
         # a banned word, letter or mark the plan can enforce is never in the final while a draft without it exists:
         # a free first draft that scores higher by breaking it is not the answer (issue 38)
-        bans = [c for c in self.constraints or [] if enforceable_ban(c)]
+        bans = [c for c in self.constraints or [] if masks(c.decoding())]
         clean = [it for it in its if not any(c.check(it.draft) for c in bans)]
         its = clean or its
         best = max(its, key=lambda it: it.report.score)  # earliest of the best: later ties add nothing
@@ -305,15 +305,6 @@ class RunContext:
             c.instruction() for c in bans if c.check(answer))
         yield Final(answer, last.draft, best.draft, best.index, best.report.score, last.report.score,
                     self.tokens, self.seconds, reason, self.config.final, restarts, degeneration(answer) or "", broken)
-
-
-def enforceable_ban(c) -> bool:
-    """A constraint a mask enforces while decoding: banned words, characters or a letter case."""
-    try:
-        dc = c.decoding()
-    except Exception:  # noqa: BLE001 — a constraint that cannot say its decoding enforces nothing here
-        return False
-    return bool(dc and (dc.banned_words or dc.banned_chars or dc.lowercase_only or dc.uppercase_only))
 
 
 def irg_loop(ctx: RunContext, reflection: str, strategy: str) -> Iterator[Event]:
