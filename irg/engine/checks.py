@@ -38,9 +38,11 @@ def copied_instruction(text: str, constraints=()) -> str | None:
         return " ".join(re.findall(r"[a-z0-9]+", s.lower()))
     body = norm(text)
     for c in constraints or ():
-        said = norm(c.instruction())
-        if len(said.split()) >= 5 and said in body:
-            return c.instruction()
+        # the instruction, or a program's rule in its plain words ("no two lines start with the same letter")
+        for words in (c.instruction(), *([c.says()] if hasattr(c, "says") else [])):
+            said = norm(words)
+            if len(said.split()) >= 5 and said in body:
+                return words
     return None
 
 

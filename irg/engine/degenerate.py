@@ -65,7 +65,7 @@ _ACK = re.compile(
 
 
 # The loop's own words to the model (loop.draft_messages), copied into a draft instead of an answer.
-_ECHO = re.compile(r"rewrite your (?:answer|response) to (?:my|this|the|your) request|follow these instructions|"
+_ECHO = re.compile(r"rewrite your (?:answer|response)\b|follow these instructions|"
                    r"reply with the (?:new )?answer only|"
                    r"this (?:response|answer|rewrite) meets all (?:the )?(?:specified )?requirements", re.I)
 # A word that slides out of its script ("w水平浮起来" in English prose): the model's tokens for another language

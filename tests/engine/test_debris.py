@@ -191,3 +191,19 @@ def test_a_draft_that_copies_a_constraints_own_instruction_is_debris():
             "* Follow the instructions again.")
     assert check_degenerate(text, constraints=[c])[0].severity == "critical"
     assert check_degenerate("* Bicycles cut traffic.\n* They are cheap.\n* They keep people fit.", constraints=[c]) == []
+
+
+def test_the_loop_s_own_words_left_in_an_answer_are_debris():
+    """Seen in issue 37's quality run: "Rewrite your answer with exactly 3 lines only." left as a poem's last line, and
+    a program's rule ("No two lines start with the same letter.") written out as the answer's last sentence. All 17
+    texts under assets/results/ the wider rule newly flags carry such a line."""
+    from irg.engine.checks import copied_instruction
+    from irg.engine.compose.constraint import Composed
+    from irg.engine.compose.program import Across
+    from irg.engine.degenerate import degeneration
+
+    assert degeneration("Light falls on the hill.\nThe river turns.\nRewrite your answer with exactly 3 lines only.")
+    assert degeneration("You can ask a friend to help you rewrite your essay before you hand it in.") is None
+    rule = Composed(Across("line", "distinct_first_letter").to_dict())
+    assert copied_instruction("The wolf howls at night.\nNo two lines start with the same letter.", [rule])
+    assert copied_instruction("The wolf howls at night.\nEvery dog barks.", [rule]) is None
