@@ -184,6 +184,11 @@ READ = [  # (a wording written here, what it is read as)
     ("Each stanza should be longer than the one before it.",
      "each paragraph has more lines than the paragraph before it"),
     ("Over half of the lines should end with a comma.", "more than 50% of the lines end with a comma"),
+    ("No emojis, please.", "the response contains no emojis"),
+    ("Use at most 2 emojis.", "the response contains at most 2 emojis"),
+    ("End each subheading with a colon.", "each heading ends with a colon"),
+    ("Make the first word of each paragraph bold.", "each paragraph begins with a word in bold"),
+    ("Poster headline: five words or fewer.", "the title has at most 5 words"),
 ]
 
 
@@ -215,6 +220,7 @@ NOT_READ = [
     "Each bullet must contain a price and a percentage.", "The third bullet must mention a price, the fourth a date.",
     "Each line must contain a word such as 'book' or 'tree'.", "Opening lines: no more than 5 words.",
     "Sentences should average under 1 word.",
+    "First lines: no more than 5 words.",  # a label that narrows
 ]
 
 

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from irg.engine.compose.units import MARKS, PUNCTUATION, plain, snippet, split
+from irg.engine.compose.units import EMOJI, MARKS, PUNCTUATION, plain, snippet, split
 from irg.engine.registry import Registry
 
 FILTERS: Registry = Registry("filter")
@@ -146,9 +146,7 @@ FORMATS = {
             r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + MONTH + r"\b|\b" + MONTH + r"\s+\d{4}\b",
     "digit": r"\d",
     "number": r"\d|" + NUMBER_WORDS,
-    # a pictograph, with its variation selector or joined to others ("☀️", "👩‍💻")
-    "emoji": "[\U0001F300-\U0001FAFF\u2600-\u27BF\U0001F1E6-\U0001F1FF\u2B50\u2B55][\uFE0F\U0001F3FB-\U0001F3FF]*"
-             "(?:\u200D[\U0001F300-\U0001FAFF\u2600-\u27BF][\uFE0F]*)*",
+    "emoji": EMOJI,
 }
 FORMAT_WORDS = {"digit": "a digit", "number": "a number", "emoji": "an emoji", "percentage": "a percentage",
                 "price": "a price", "time": "a time", "date": "a date"}

@@ -11,7 +11,8 @@ from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Across, Each, Form, Quant, Rhyme, Rule, Select
 from irg.engine.compose.units import MARKS
-from irg.engine.compose.vocab import MARK, NTH, QUALIFIED, REL, inclusive, mark, reader, topic_before, unit, vacuous
+from irg.engine.compose.vocab import (MARK, NARROWS, NTH, QUALIFIED, REL, inclusive, mark, reader, topic_before, unit,
+                                     vacuous)
 
 # ---- marks and quotes in the response: "use exactly one colon", "include at least two em dashes" --------------
 @reader("use_n_marks", r"\b(?:use|include|add|put in|have|with|contain|work in|squeeze in|fit in)\s+(?:" + REL
@@ -93,9 +94,11 @@ def _own_line(m):
 
 
 # "Headline: five words or fewer", "Subject line - under 50 characters", "Sentences: 3 to 7 words"
-@reader("label_limit", START + r"(?P<u>title|headline|subject line|sentences|paragraphs|lines|bullets|bullet points|"
-        r"stanzas)\s*[:–-]\s*" + LIMIT)
+@reader("label_limit", START + r"(?:(?P<kind>[A-Z][a-z]+)\s+)?(?P<u>title|headline|subject line|sentences|paragraphs|"
+        r"lines|bullets|bullet points|stanzas)\s*[:–-]\s*" + LIMIT)
 def _label_limit(m):
+    if m["kind"] and (NARROWS.search(m["kind"]) or m["u"].lower() not in ("title", "headline", "subject line")):
+        return None  # "Billboard headline: 7 words" names the title's kind; "First lines: …" narrows
     test = _limit(m, False)
     if test is None or (m["bare"] and not (m["t"] or m["t2"])) or m["single"] or m["oe"] \
             or vacuous(subject(m["u"]), test.unit):
@@ -117,7 +120,8 @@ def _growing(m):
 
 # ---- letters, contractions, digits: "don't use the letter e", "no contractions", "write numbers out in words" ----
 @reader("letter_ban", r"\b(?:(?:don't|do not|never)\s+use|avoid|without(?:\s+using)?|with\s+no|no)\s+(?:the\s+)?"
-        r"(?:letter\s+['\"‘“]?(?P<x>[a-z])\b['\"’”]?|letters\s+(?P<xs>['\"‘“]?[a-z]\b['\"’”]?(?:\s*(?:,|,?\s*or|,?\s*and|,?\s*nor)\s*"
+        r"(?:letter\s+['\"‘“]?(?P<x>[a-z])\b['\"’”]?|letters\s+(?P<xs>['\"‘“]?[a-z]\b['\"’”]?(?:\s*(?:,|,?\s*or|,?"
+        r"\s*and|,?\s*nor)\s*"
         r"['\"‘“]?[a-z]\b['\"’”]?)+))(?:(?:\s+anywhere)?\s+in\s+the\s+(?P<nth>first|second|third|last|"
         r"final|opening|closing)\s+(?P<u2>line|sentence|paragraph|stanza)|\s+(?:at all|anywhere|even once|whatsoever)|"
         r"\s+in\s+(?:any|a single)\s+(?P<u>line|sentence|paragraph|stanza|bullet))?")

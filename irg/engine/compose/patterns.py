@@ -156,7 +156,7 @@ def _start_with_word(m):
 
 @reader("end_with_mark", r"\b(?:(?:end|finish|close)\s+(?:each|every)\s+(?P<u>" + UNIT + r")|(?:each|every)\s+(?P<u2>"
         + UNIT + r")\s+" + MODAL + r"ends?)\s+(?:with|in)\s+(?:a|an)\s+(?P<mk>question mark|exclamation mark|"
-        r"exclamation point|period|full stop)\b")
+        r"exclamation point|period|full stop|colon)\b")
 def _end_with_mark(m):
     u = unit(m["u"] or m["u2"])
     return None if u in ("word", "letter", "character") else Rule(Each(), Select(u),

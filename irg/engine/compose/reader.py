@@ -22,7 +22,7 @@ from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Form, Rhyme, Select
 from irg.engine.compose.units import MARK_UNITS
 from irg.engine.compose.clause import SUBJECT_UNIT, subject
-from irg.engine.compose.vocab import MARK, READERS, UNIT, Program
+from irg.engine.compose.vocab import MARK, NARROWS, READERS, UNIT, Program
 from irg.engine.constraints.text import normalize_numbers
 
 
@@ -110,10 +110,6 @@ EXAMPLES = re.compile(r",?\s*\(?\s*(?:like|such as|e\.\s?g\.,?|for example,?|for
 # ten words max per quote"): set aside when nothing in it narrows the rule — no number, no scope or exception word,
 # and no unit but the ones the reading speaks of ("In the first paragraph: no commas" keeps its scope, and is not read).
 LEAD = re.compile(r"^\s*([A-Za-z][A-Za-z' -]{0,38}):\s+")
-NARROWS = re.compile(r"\b(?:in|for|except|within|per|on|of|at|under|after|before|only|not|no|never|unless|if|when|"
-                     r"first|last|second|third|opening|closing|final|middle|top|bottom|early|later|main|half|each|"
-                     r"every|other|some|most|intro|body|conclusion|title|heading)\b", re.I)
-
 
 def _without_lead(rest: str, text: str, programs: list[Program]) -> str:
     """`rest` with the clause's lead (read in `text`: a reading may have taken its colon) set aside, if it narrows

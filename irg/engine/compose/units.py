@@ -115,7 +115,11 @@ for _name, _chars in MARKS.items():
               lambda t, cs=_chars: [c for c in t if c in cs])
 _unit("ellipsis", "ellipses", lambda t: re.findall(r"\.\.\.|…", t))
 _unit("hashtag", "hashtags", lambda t: re.findall(r"(?<!\w)#\w+", t))
-MARK_UNITS = {n for n in MARKS} | {"digit"}  # what a text "contains" rather than "has"
+# a pictograph, with its variation selector or joined to others ("☀️", "👩‍💻")
+EMOJI = ("[\U0001F300-\U0001FAFF\u2600-\u27BF\U0001F1E6-\U0001F1FF\u2B50\u2B55][\uFE0F\U0001F3FB-\U0001F3FF]*"
+         "(?:\u200D[\U0001F300-\U0001FAFF\u2600-\u27BF][\uFE0F]*)*")
+_unit("emoji", "emojis", lambda t: re.findall(EMOJI, t))
+MARK_UNITS = {n for n in MARKS} | {"digit", "emoji"}  # what a text "contains" rather than "has"
 
 
 def snippet(text: str, n: int = 40) -> str:

@@ -33,6 +33,12 @@ GAP_WORDS = {"must", "should", "shall", "will", "has", "have", "to", "needs", "n
              "be", "of", "ought", "at", "a", "total", "up"}
 
 
+# words in a gloss before a colon, or a label's first word, that narrow a rule to some units ("In the intro:",
+# "Opening lines:", "First lines:")
+NARROWS = re.compile(r"\b(?:in|for|except|within|per|on|of|at|under|after|before|only|not|no|never|unless|if|when|"
+                     r"first|last|second|third|opening|closing|final|middle|top|bottom|early|later|main|half|each|"
+                     r"every|other|some|most|intro|body|conclusion|title|heading)\b", re.I)
+
 TOPIC = re.compile(r"\b(?:about|who|whom|whose|which|explain|describe|define|what|why|how|story|essay|article|"
                    r"history|examples?|poet|poets)\b", re.I)
 
@@ -50,12 +56,13 @@ def gap_ok(gap: str) -> bool:
 READERS: Registry = Registry("program reader")
 UNIT = (r"(?:bullet[- ]?points?|bullet items?|bullets?|list items?|items?|points?|sentences?|paragraphs?|paras?|"
         r"stanzas?|lines?|"
-        r"words?|letters?|characters?|quotes?|quotations?)")
+        r"words?|letters?|characters?|quotes?|quotations?|headings?|subheadings?)")
 MARK = (r"(?P<mk>commas?|semicolons?|colons?|exclamation (?:marks?|points?)|question marks?|em[- ]?dash(?:es)?|"
-        r"parenthes[ie]s|brackets|quotation marks|quote marks|ellips[ie]s|hashtags?|digits|numerals)")
+        r"parenthes[ie]s|brackets|quotation marks|quote marks|ellips[ie]s|hashtags?|emojis?|digits|numerals)")
 UNIT_NAMES = {"bullet": "bullet item", "bullet point": "bullet item", "bullet-point": "bullet item",
               "bulletpoint": "bullet item", "list item": "bullet item", "item": "bullet item", "point": "bullet item",
-              "stanza": "paragraph", "para": "paragraph", "quote": "quoted span", "quotation": "quoted span"}
+              "stanza": "paragraph", "para": "paragraph", "quote": "quoted span", "quotation": "quoted span",
+              "subheading": "heading"}
 MARK_ALIASES = {"full stop": "period", "exclamation point": "exclamation mark", "em-dash": "em dash",
               "emdash": "em dash", "parenthese":
               "parenthesis", "parenthesi": "parenthesis", "bracket": "parenthesis", "quote mark": "quotation mark",

@@ -131,11 +131,13 @@ def _all_vowels(m):
 
 
 # ---- bold openings, alliteration, words that grow, title case ----------------------------------------------------
-@reader("bold_opening", r"\bbold\s+the\s+first\s+(?P<w>word|sentence)\s+of\s+(?:each|every)\s+(?P<u>paragraph|line|"
-        r"bullet point|bullet|stanza)\b")
+@reader("bold_opening", r"\b(?:bold\s+the\s+first\s+(?P<w>word|sentence)\s+of\s+(?:each|every)\s+(?P<u>paragraph|line|"
+        r"bullet point|bullet|stanza)|make\s+the\s+first\s+(?P<w2>word|sentence)\s+of\s+(?:each|every)\s+(?P<u2>par"
+        r"agraph|"
+        r"line|bullet point|bullet|stanza)\s+bold)\b")
 def _bold_opening(m):
-    return Rule(Each(), Select(subject(m["u"])),
-                Filter("bold_start" if m["w"].lower() == "word" else "bold_first_sentence"))
+    return Rule(Each(), Select(subject(m["u"] or m["u2"])),
+                Filter("bold_start" if (m["w"] or m["w2"]).lower() == "word" else "bold_first_sentence"))
 
 
 @reader("alliterative", r"\ball\s+(?:the\s+)?words\s+(?:in|of)\s+(?:a|each|every)\s+(?P<u>line|sentence)\s+" + MODAL
