@@ -189,6 +189,17 @@ READ = [  # (a wording written here, what it is read as)
     ("End each subheading with a colon.", "each heading ends with a colon"),
     ("Make the first word of each paragraph bold.", "each paragraph begins with a word in bold"),
     ("Poster headline: five words or fewer.", "the title has at most 5 words"),
+    ("No more than a third of the lines may end with a comma.", "at most one third of the lines end with a comma"),
+    ("The first letters of the lines should be in alphabetical order.",
+     "the first letters of the lines are in alphabetical order"),
+    ("No two adjacent lines should rhyme.", "no two consecutive lines rhyme"),
+    ("The first word of every line must rhyme with the last word.",
+     "each line has a first word that rhymes with its last word"),
+    ("Every line must contain the letter s exactly 2 times.",
+     "each line contains exactly 2 letters that are the letter 's'"),
+    ("Write 4 lines with at least 1 question, 1 exclamation and 1 statement.",
+     "the response has exactly 4 lines and at least 1 sentence ends with a question mark and at least 1 sentence ends with an exclamation mark and at least 1 "
+     "sentence ends with a period"),
 ]
 
 

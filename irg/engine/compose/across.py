@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from irg.engine.compose.filters import first_word, last_word
+from irg.engine.compose.sounds import rhymes
 from irg.engine.compose.units import HEADING, UNITS, plain, split
 from irg.engine.registry import Registry
 
@@ -64,6 +65,8 @@ def _abecedarian(units: list[str], name: str, p=None) -> list[str]:
 
 
 _kind("alphabetical", _alphabetical, "the {plural} are in alphabetical order")
+_kind("alphabetical_initials", lambda units, name, p=None: _alphabetical([_initial(u) for u in units], name),
+      "the first letters of the {plural} are in alphabetical order")
 _kind("reverse_alphabetical", lambda units, name, p=None: _alphabetical(units[::-1], name),
       "the {plural} are in reverse alphabetical order")
 _kind("increasing", _numbers(1), "the {plural} appear in increasing order")
@@ -95,6 +98,12 @@ def _distinct(key: Callable[[str], str], what: str, consecutive: bool = False) -
             seen.setdefault(k, i)
         return out
     return holds
+
+
+def _rhyming_neighbours(units: list[str], name: str, p=None) -> list[str]:
+    ends = [last_word(u) for u in units]
+    return [f"{name} {i + 1} ('{ends[i]}') rhymes with {name} {i} ('{ends[i - 1]}')" for i in range(1, len(ends))
+            if rhymes(ends[i], ends[i - 1])]
 
 
 def _same(key: Callable[[str], str], what: str) -> Callable:
@@ -134,6 +143,7 @@ _kind("consecutive_distinct_first_word", _distinct(first_word, "starts with", co
       "no two consecutive {plural} start with the same word")
 _kind("distinct_words", _distinct(lambda u: u.lower(), "is"), "no {name} appears more than once")
 _kind("same_first_word", _same(first_word, "starts with"), "all {plural} start with the same word")
+_kind("no_rhyming_neighbours", _rhyming_neighbours, "no two consecutive {plural} rhyme")
 _kind("same_first_letter", _same(lambda u: first_word(u)[:1], "starts with"), "all {plural} start with the same letter")
 _kind("same_last_word", _same(last_word, "ends with"), "all {plural} end with the same word")
 _kind("same_first_line", _same(_first_line, "starts with the line"), "all {plural} start with the same line")

@@ -217,7 +217,8 @@ def _clause_limit(m):
     if sel is None or QUALIFIED.match(m.string, m.end()) or (m["its"] and sel.unit != "section"):
         return None
     no = (m["det"] or "").lower() in ("no", "not a single", "not one")
-    if m["perm"] and not no and not (m["rel"] and RELS[m["rel"].lower()] == "at_most"):
+    if m["perm"] and not no and not (m["rel"] and RELS[m["rel"].lower()] == "at_most") \
+            and (m["share"] or "").lower() not in ("at most", "no more than"):
         return None  # "can be over 20 words": a permission; "can be up to 30 characters" is a limit
     if not (m["verb"] or m["over"] or m["pos"] or m["neg"] or m["perm"]) and not m["rel"]:
         return None  # "sentences 12 words": no verb and no relation
@@ -283,7 +284,8 @@ def _clause_shape(m):
     if sel is None or ((m["sf"] or m["ef"] or m["fmt"] or m["num"]) and FORM_QUALIFIED.match(m.string, m.end())):
         return None  # "a time in HH:MM format", "a price in dollars", "a number like 12 km": narrower than read
     refused_verb = bool(m["neg"])
-    if m["may"] and not ((m["det"] or "").lower() in ("no", "not a single", "not one") or m["qn"]):
+    if m["may"] and not ((m["det"] or "").lower() in ("no", "not a single", "not one") or m["qn"]
+                         or (m["share"] or "").lower() in ("at most", "no more than")):
         return None  # "sentences may end with a question mark": a permission; "no sentence may ..." is not
     if m["pos"] and m["pos"].lower() in ("are", "is") and not (m["qs"] or m["caps"] or m["low"] or m["pal"] or m["is"]):
         return None  # "sentences are start with": not English

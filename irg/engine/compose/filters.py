@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from irg.engine.compose.sounds import rhymes
 from irg.engine.compose.units import EMOJI, MARKS, PUNCTUATION, plain, snippet, split
 from irg.engine.registry import Registry
 
@@ -127,6 +128,14 @@ SMALL = {"a", "an", "the", "and", "but", "or", "nor", "for", "of", "in", "on", "
 _filter("title_case", "is in title case",  # each word capitalised, the small words too when they open it
         lambda t, a: all(w[:1].isupper() or (i and w.lower() in SMALL) or not w[:1].isalpha()
                          for i, w in enumerate(split("word", plain(t)))))
+_filter("letter", "is the letter {arg}", lambda t, a: t.lower() == str(a).lower())
+
+
+def _inner_rhyme(text: str) -> bool:
+    return rhymes(first_word(text), last_word(text))
+
+
+_filter("inner_rhyme", "has a first word that rhymes with its last word", lambda t, a: _inner_rhyme(t))
 _filter("palindrome", "is a palindrome",
         lambda t, a: len(s := re.sub(r"[^a-z0-9]", "", t.lower())) > 1 and s == s[::-1])
 

@@ -113,3 +113,20 @@ def _numbered(m):
         r"(?:the\s+)?(?:most\s+expensive|priciest|dearest|highest\s+price)\b")
 def _price_order(m):
     return Across("bullet item", "cheapest_first")
+
+
+@reader("initials_in_order", r"\b(?:the\s+)?(?P<u>sentences|lines|paragraphs|bullets|bullet points)\s+" + MODAL
+        + r"(?:start|begin)\s+with\s+letters\s+in\s+alphabetical\s+order\b|\bthe\s+first\s+letters\s+of\s+the\s+"
+        r"(?P<u2>sentences|lines|paragraphs|bullets|bullet points)\s+" + MODAL + r"(?:be|are)\s+in\s+alphabetical\s+"
+        r"order\b")
+def _initials_in_order(m):
+    return Across(subject(m["u"] or m["u2"]), "alphabetical_initials")
+
+
+@reader("no_rhyming_neighbours", r"\b(?:(?:don't|do not|never)\s+end\s+(?:any\s+)?(?:two|2)\s+(?P<u>lines)\s+in\s+a"
+        r"\s+row\s+"
+        r"with\s+the\s+same\s+(?:sound|rhyme)|no\s+(?:two|2)\s+(?:consecutive|adjacent|neighbou?ring)\s+(?P<u2>line"
+        r"s)\s+"
+        r"(?:(?:may|should|can|must)\s+)?rhyme)\b")
+def _no_rhyming_neighbours(m):
+    return Across("line", "no_rhyming_neighbours")

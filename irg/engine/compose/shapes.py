@@ -308,3 +308,10 @@ def _marks_per_unit(m):
         r"same\s+as|match|matches)\s+the\s+(?:first|opening)(?:\s+line)?(?:\s*,?\s+word\s+for\s+word)?\b")
 def _echo_first(m):
     return Rule(Each(), Select("response"), Filter("repeats_first_line"))
+
+
+# "a mix of sentence types: at least one question, one exclamation and one statement": three counts
+@reader("sentence_mix", r"\b(?:at\s+least\s+)?(?:1|a)\s+question\s*,\s*(?:1|an?)\s+exclamation\s*,?\s+and\s+(?:1|a)\s+"
+        r"statement\b")
+def _sentence_mix(m):
+    return tuple(Rule(Quant("at_least", 1), Select("sentence"), Filter("ends_with", mark)) for mark in "?!.")

@@ -172,3 +172,17 @@ def _growing_words(m):
         r"e)\b")
 def _title_case(m):
     return Rule(Each(), Select(subject(m["u"] or m["u2"] or m["u3"])), Filter("title_case"))
+
+
+@reader("inner_rhyme", r"\bthe\s+first\s+word\s+of\s+(?:each|every)\s+(?P<u>line|sentence)\s+" + MODAL + r"rhymes?\s+"
+        r"with\s+the\s+last\s+(?:word|1)(?:\s+of\s+(?:that|the|its)\s+(?:line|sentence))?\b")
+def _inner_rhyme(m):
+    return Rule(Each(), Select(subject(m["u"])), Filter("inner_rhyme"))
+
+
+@reader("letter_times", r"\b(?:each|every)\s+(?P<u>sentence|line|paragraph|word)\s+(?:(?:may|must|should|can)\s+)?"
+        r"(?:use|contain|have|include)\s+the\s+letter\s+['\"‘“]?(?P<x>[a-z])\b['\"’”]?\s+(?:" + REL
+        + r"\s+)?(?P<n>\d+)\s+times\b")
+def _letter_times(m):
+    rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
+    return Rule(Each(), Select(subject(m["u"])), Count("letter", rel, n, where=Filter("letter", m["x"].lower())))
