@@ -76,6 +76,9 @@ CASES = [  # (program, its plain words, a text it holds for, a text it breaks, a
      "Menu:\n- Tea $2\n- Cake $3.50", "- Cake $3.50\n- Tea 2 dollars", "the price of bullet item 2 is less than"),
     (Rule(Each(), Select("title"), Filter("title_case")), "the title is in title case", "# The Rise of the Tide\n\nx",
      "# The rise of the tide\n\nx", "is not in title case"),
+    (Rule(Each(), Select("paragraph", inner=True), Count("sentence", "at_least", 2)),
+     "each paragraph other than the first and the last has at least 2 sentences", "Hi.\n\nA. B.\n\nBye.",
+     "Hi.\n\nA.\n\nB. C.\n\nBye.", "paragraph 2 has 1 sentence"),
     (Rule(Each(), Select("line"), Filter("growing_words")), "each line has each word longer than the word before it",
      "I am not here", "I am here now", "does not have each word longer"),
     (Rule(Each(), Select("response"), Count("word", "at_most", 1, where=Filter("ends_with", "ly"))),
@@ -197,6 +200,8 @@ READ = [  # (a wording written here, what it is read as)
      "each line has a first word that rhymes with its last word"),
     ("Every line must contain the letter s exactly 2 times.",
      "each line contains exactly 2 letters that are the letter 's'"),
+    ("Each body paragraph should have at least 4 sentences.",
+     "each paragraph other than the first and the last has at least 4 sentences"),
     ("Write 4 lines with at least 1 question, 1 exclamation and 1 statement.",
      "the response has exactly 4 lines and at least 1 sentence ends with a question mark and at least 1 sentence ends with an exclamation mark and at least 1 "
      "sentence ends with a period"),
@@ -232,6 +237,7 @@ NOT_READ = [
     "Each line must contain a word such as 'book' or 'tree'.", "Opening lines: no more than 5 words.",
     "Sentences should average under 1 word.",
     "First lines: no more than 5 words.",  # a label that narrows
+    "The middle line should have 3 words.",  # one line, not the ones between
 ]
 
 

@@ -150,6 +150,11 @@ def _select(m: re.Match) -> Select | None:
         within = Select(subject(m["w"]), ORDS.get(wnth.lower()) if wnth else None)
         if within.unit == u or vacuous(within.unit, u):
             return None
+    if m.groupdict().get("inner"):  # "every body paragraph", "the middle stanzas": between the first and the last
+        if u not in ("paragraph", "line", "sentence", "bullet item") or k is not None or within is not None \
+                or (m["det"] or "").lower() in ("the", "your") and not m["u"].lower().endswith("s"):
+            return None  # "the middle line": one unit, not the ones between
+        return Select(u, inner=True)
     return Select(u, k, within)
 
 
@@ -166,7 +171,7 @@ SUBJECT = (START + r"(?:(?P<lead>don't let|do not let|never let|keep|make sure|e
            r"all))?|"
            r"(?P<most>most(?:\s+of\s+(?:the|your))?))\s+)?"
            r"(?:single\s+)?"
-           r"(?:(?:very\s+)?" + ORD + r"\s+)?(?P<u>" + SUBJECT_UNIT + r")\b(?:\s+(?:of|in)\s+(?:(?:each|every|"
+           r"(?:(?:very\s+)?" + ORD + r"\s+|(?P<inner>body|middle|inner)\s+)?(?P<u>" + SUBJECT_UNIT + r")\b(?:\s+(?:of|in)\s+(?:(?:each|every|"
            r"the\s+(?P<wnth>first|second|third|last|final|opening|closing))\s+(?P<w>" + SUBJECT_UNIT + r")|the\s+"
            r"(?P<wone>title|headline|subject line)))?" + SCOPE)
 

@@ -26,13 +26,17 @@ def ordinal(n: int) -> str:
 
 @dataclass(frozen=True)
 class Select:
-    """The units of a kind (in each unit of `within`), or only the nth of them (1-based; -1 = the last)."""
+    """The units of a kind (in each unit of `within`), or only the nth of them (1-based; -1 = the last), or (`inner`)
+    those between the first and the last ("the body paragraphs")."""
     unit: str
     nth: int | None = None
     within: Select | None = None
+    inner: bool = False
 
     def __post_init__(self) -> None:
         UNITS.get(self.unit)
+        if self.inner and (self.nth is not None or UNITS.get(self.unit).single):
+            raise ValueError("'inner' selects the units between the first and the last: no nth, no single unit.")
 
     def units(self, text: str) -> tuple[list[tuple[str, str]], list[str]]:
         """([(label, text)] of the selected units, [where an nth unit is missing])."""
@@ -47,7 +51,8 @@ class Select:
                 found += [(f"the {self.unit}{of}", u) for u in items[:1]]
                 missing += [] if items else [f"there is no {self.unit}{of}"]
             elif self.nth is None:
-                found += [(f"{self.unit} {i}{of}", u) for i, u in enumerate(items, 1)]
+                at = range(2, len(items)) if self.inner else range(1, len(items) + 1)
+                found += [(f"{self.unit} {i}{of}", items[i - 1]) for i in at]
             elif -len(items) <= self.nth <= len(items) and self.nth:
                 k = self.nth if self.nth > 0 else len(items) + 1 + self.nth
                 found.append((f"{self.unit} {k}{of}" if self.nth > 0 else f"the last {self.unit}{of}",
@@ -68,11 +73,12 @@ class Select:
             return f"the {self.unit}" + (f" of {inner}" if inner else "")
         if self.nth is not None:
             return f"the {ordinal(self.nth)} {self.unit}" + (f" of {inner}" if inner else "")
-        return (f"each {self.unit}" if each else self.unit) + (f" in {inner}" if inner else "")
+        but = " other than the first and the last" if self.inner else ""
+        return (f"each {self.unit}" if each else self.unit) + but + (f" in {inner}" if inner else "")
 
     def to_dict(self) -> dict:
         return {"unit": self.unit, **({"nth": self.nth} if self.nth is not None else {}),
-                **({"within": self.within.to_dict()} if self.within else {})}
+                **({"within": self.within.to_dict()} if self.within else {}), **({"inner": True} if self.inner else {})}
 
 
 @dataclass(frozen=True)
@@ -232,7 +238,7 @@ class Form:
 
 # ---- from a dict (a record, a plan) -------------------------------------------------------------------------
 def _select(d: dict) -> Select:
-    return Select(d["unit"], d.get("nth"), _select(d["within"]) if d.get("within") else None)
+    return Select(d["unit"], d.get("nth"), _select(d["within"]) if d.get("within") else None, bool(d.get("inner")))
 
 
 def _test(d: dict) -> Test:
