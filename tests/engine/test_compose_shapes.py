@@ -109,6 +109,15 @@ def test_shapes_refuse_fields_they_do_not_take_and_words_they_cannot_spell():
         Across("list number", "alphabetical")
 
 
+def test_how_numbers_times_and_dates_are_written_is_checked_on_each_of_them():
+    assert read("Write numbers as digits.")[0].check("I have 2 cats; no one knows why, and one of them sleeps.") == []
+    assert read("Write numbers as digits.")[0].check("I have two cats.")
+    clock = read("Use the 24-hour clock for all times.")[0]
+    assert clock.check("Meet at 09:30, leave at 17:45.") == [] and clock.check("Meet at 9:30am.")
+    assert read("Dates in ISO format.")[0].check("Due 2024-05-01 or on 3 May.") == ["date 2 ('3 May') is not written "
+                                                                                   "as YYYY-MM-DD"]
+
+
 def test_forms_are_seen_as_people_write_them():
     assert Filter("has_time").holds("Lunch at 12:30pm.") and Filter("has_date").holds("On May 5th, 2021 we met.")
     assert Filter("ends_emoji").holds("Sunny today ☀️") and Filter("starts_emoji").holds("👩‍💻 Coding all day")
@@ -202,6 +211,11 @@ READ = [  # (a wording written here, what it is read as)
      "each line contains exactly 2 letters that are the letter 's'"),
     ("Each body paragraph should have at least 4 sentences.",
      "each paragraph other than the first and the last has at least 4 sentences"),
+    ("Write all the numbers in figures.", "the response contains no number words"),
+    ("All times must be in 24-hour format.", "each time is written as HH:MM on a 24-hour clock"),
+    ("Give every date in ISO format.", "each date is written as YYYY-MM-DD"),
+    ("Round every percentage to the nearest whole number.", "each percentage has no decimal point"),
+    ("Give all prices to two decimal places, e.g. 3.50.", "each price has exactly two digits after the decimal point"),
     ("Write 4 lines with at least 1 question, 1 exclamation and 1 statement.",
      "the response has exactly 4 lines and at least 1 sentence ends with a question mark and at least 1 sentence ends with an exclamation mark and at least 1 "
      "sentence ends with a period"),

@@ -171,8 +171,8 @@ SUBJECT = (START + r"(?:(?P<lead>don't let|do not let|never let|keep|make sure|e
            r"all))?|"
            r"(?P<most>most(?:\s+of\s+(?:the|your))?))\s+)?"
            r"(?:single\s+)?"
-           r"(?:(?:very\s+)?" + ORD + r"\s+|(?P<inner>body|middle|inner)\s+)?(?P<u>" + SUBJECT_UNIT + r")\b(?:\s+(?:of|in)\s+(?:(?:each|every|"
-           r"the\s+(?P<wnth>first|second|third|last|final|opening|closing))\s+(?P<w>" + SUBJECT_UNIT + r")|the\s+"
+           r"(?:(?:very\s+)?" + ORD + r"\s+|(?P<inner>body|middle|inner)\s+)?(?P<u>" + SUBJECT_UNIT
+           + r")\b(?:\s+(?:of|in)\s+(?:(?:each|every|the\s+(?P<wnth>first|second|third|last|final|opening|closing))\s+(?P<w>" + SUBJECT_UNIT + r")|the\s+"
            r"(?P<wone>title|headline|subject line)))?" + SCOPE)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from irg.engine.compose.sounds import rhymes
-from irg.engine.compose.units import EMOJI, MARKS, PUNCTUATION, plain, snippet, split
+from irg.engine.compose.units import FORMATS, MARKS, NUMBER_WORDS, PUNCTUATION, plain, snippet, split
 from irg.engine.registry import Registry
 
 FILTERS: Registry = Registry("filter")
@@ -53,10 +53,6 @@ def plural_verb(words: str) -> str:
 def _norm(s: str) -> str:
     return plain(s).strip().lower()
 
-
-NUMBER_WORDS = (r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-                r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
-                r"thousand|million|billion|dozen)\b")
 
 
 def last_word(text: str) -> str:
@@ -129,6 +125,15 @@ _filter("title_case", "is in title case",  # each word capitalised, the small wo
         lambda t, a: all(w[:1].isupper() or (i and w.lower() in SMALL) or not w[:1].isalpha()
                          for i, w in enumerate(split("word", plain(t)))))
 _filter("letter", "is the letter {arg}", lambda t, a: t.lower() == str(a).lower())
+# how a number, time, date, price or percentage is written (the units of formats.py)
+_filter("clock_24h", "is written as HH:MM on a 24-hour clock",
+        lambda t, a: bool(re.fullmatch(r"(?:[01]\d|2[0-3]):[0-5]\d", t.strip())))
+_filter("clock_ampm", "is written with am or pm", lambda t, a: bool(re.search(r"(?i)\b(?:am|pm|a\.m\.|p\.m\.)", t)))
+_filter("iso_date", "is written as YYYY-MM-DD", lambda t, a: bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", t.strip())))
+_filter("whole_number", "has no decimal point", lambda t, a: not re.search(r"\d[.,]\d", t))
+_filter("percent_sign", "uses the % sign", lambda t, a: "%" in t)
+_filter("two_decimals", "has exactly two digits after the decimal point",
+        lambda t, a: bool(re.search(r"\d\.\d{2}(?!\d)", t)))
 
 
 def _inner_rhyme(text: str) -> bool:
@@ -140,23 +145,6 @@ _filter("palindrome", "is a palindrome",
         lambda t, a: len(s := re.sub(r"[^a-z0-9]", "", t.lower())) > 1 and s == s[::-1])
 
 
-# Things written in a recognisable form, as the filters "contains a price", "begins with a time", "ends with an
-# emoji". Read by their written shape, never by meaning: "$4.50", "12%", "14:30" / "9am", "3 March" / "2024-05-01",
-# a pictograph. A price needs its currency ("4.50" alone is a number); a year alone is not a date.
-MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
-         r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
-FORMATS = {
-    "price": r"[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s?(?:[€£]|dollars?\b|euros?\b|pounds?\b|"
-             r"usd\b|eur\b|gbp\b|cents?\b)",
-    "percentage": r"\d(?:[\d,]*\.?\d*)?\s?(?:%|percent\b|per cent\b)|" + NUMBER_WORDS + r"\s+(?:percent|per cent)\b",
-    "time": r"\b(?:[01]?\d|2[0-3]):[0-5]\d(?!\d)(?:\s?(?:am|pm|a\.m\.|p\.m\.))?|\b(?:1[0-2]|0?[1-9])\s?"
-            r"(?:am|pm|a\.m\.|p\.m\.)(?!\w)",
-    "date": r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b" + MONTH + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?\b|"
-            r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + MONTH + r"\b|\b" + MONTH + r"\s+\d{4}\b",
-    "digit": r"\d",
-    "number": r"\d|" + NUMBER_WORDS,
-    "emoji": EMOJI,
-}
 FORMAT_WORDS = {"digit": "a digit", "number": "a number", "emoji": "an emoji", "percentage": "a percentage",
                 "price": "a price", "time": "a time", "date": "a date"}
 _EDGE = "[\\s\"'“‘(*_>-]*"  # quotes, brackets, markdown or list marks before a unit's first word

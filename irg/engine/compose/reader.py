@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 import irg.engine.compose.clause  # noqa: F401 — the readers register themselves: the general clause reader,
+import irg.engine.compose.formats  # noqa: F401 — how numbers, times and dates are written,
 import irg.engine.compose.named  # noqa: F401 — the named shapes,
 import irg.engine.compose.patterns  # noqa: F401 — the patterns of one shape each,
 import irg.engine.compose.orders  # noqa: F401 — orders and counts across units (alphabetical, by length, averages),
@@ -102,8 +103,8 @@ def read(clause: str) -> list[Program]:
 
 # quoted examples after what was read: "like 'cool' or 'apple'", "(e.g. 'Whisk')", "such as 'level'"
 Q = r"['\"‘“][^'\"’”\n]{1,30}['\"’”]"
-EXAMPLES = re.compile(r",?\s*\(?\s*(?:like|such as|e\.\s?g\.,?|for example,?|for instance,?)\s+" + Q
-                      + r"(?:\s*(?:,|,?\s*or|,?\s*and)\s+" + Q + r")*\s*\)?", re.I)
+EXAMPLES = re.compile(r",?\s*\(?\s*(?:like|such as|e\.\s?g\.,?|for example,?|for instance,?)\s+(?:" + Q
+                      + r"(?:\s*(?:,|,?\s*or|,?\s*and)\s+" + Q + r")*|[$€£]?\d[\d.,:]*(?:\s?(?:am|pm|%))?)\s*\)?", re.I)
 
 
 # A short name or gloss before a colon that opens the clause ("Word chain: each word must ...", "Keep quotations short:

@@ -119,7 +119,32 @@ _unit("hashtag", "hashtags", lambda t: re.findall(r"(?<!\w)#\w+", t))
 EMOJI = ("[\U0001F300-\U0001FAFF\u2600-\u27BF\U0001F1E6-\U0001F1FF\u2B50\u2B55][\uFE0F\U0001F3FB-\U0001F3FF]*"
          "(?:\u200D[\U0001F300-\U0001FAFF\u2600-\u27BF][\uFE0F]*)*")
 _unit("emoji", "emojis", lambda t: re.findall(EMOJI, t))
-MARK_UNITS = {n for n in MARKS} | {"digit", "emoji"}  # what a text "contains" rather than "has"
+
+NUMBER_WORDS = (r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+                r"thousand|million|billion|dozen)\b")
+# Things written in a recognisable form, as the filters "contains a price", "begins with a time", "ends with an
+# emoji". Read by their written shape, never by meaning: "$4.50", "12%", "14:30" / "9am", "3 March" / "2024-05-01",
+# a pictograph. A price needs its currency ("4.50" alone is a number); a year alone is not a date.
+MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+         r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+FORMATS = {
+    "price": r"[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s?(?:[€£]|dollars?\b|euros?\b|pounds?\b|"
+             r"usd\b|eur\b|gbp\b|cents?\b)",
+    "percentage": r"\d(?:[\d,]*\.?\d*)?\s?(?:%|percent\b|per cent\b)|" + NUMBER_WORDS + r"\s+(?:percent|per cent)\b",
+    "time": r"\b(?:[01]?\d|2[0-3]):[0-5]\d(?!\d)(?:\s?(?:am|pm|a\.m\.|p\.m\.))?|\b(?:1[0-2]|0?[1-9])\s?"
+            r"(?:am|pm|a\.m\.|p\.m\.)(?!\w)",
+    "date": r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b" + MONTH + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?\b|"
+            r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + MONTH + r"\b|\b" + MONTH + r"\s+\d{4}\b",
+    "digit": r"\d",
+    "number": r"\d|" + NUMBER_WORDS,
+    "emoji": EMOJI,
+}
+_unit("number word", "number words",  # "one" aside: "no one", "one of them" are no numbers
+      lambda t: [w for w in re.findall(NUMBER_WORDS, t, re.I) if w.lower() != "one"])
+for _name, _plural in (("time", "times"), ("date", "dates"), ("price", "prices"), ("percentage", "percentages")):
+    _unit(_name, _plural, lambda t, p=re.compile(FORMATS[_name], re.I): [m.group(0) for m in p.finditer(t)])
+MARK_UNITS = {n for n in MARKS} | {"digit", "emoji", "number word"}  # what a text "contains" rather than "has"
 
 
 def snippet(text: str, n: int = 40) -> str:

@@ -1,0 +1,58 @@
+"""Readers of how numbers, times, dates, prices and percentages are written: "write numbers as digits", "use the
+24-hour clock for all times", "dates in ISO format", "round percentages to whole numbers", "prices to two decimal
+places". Each is a rule on the units of that form (filters.FORMATS finds them), so a text with none of them meets it."""
+from __future__ import annotations
+
+from irg.engine.compose.filters import Filter
+from irg.engine.compose.measures import Count
+from irg.engine.compose.program import Each, Rule, Select
+from irg.engine.compose.vocab import reader
+
+ALL = r"(?:all|every|each|any|the)\s+"
+
+
+@reader("numbers_as_digits", r"\b(?:write|give|put)\s+(?:all\s+(?:the\s+)?|every\s+|any\s+|the\s+)?numbers?\s+(?:as|in)\s+"
+        r"(?:digits|numerals|figures)|\b(?:use|write)\s+(?:digits|numerals|figures)\s+for\s+(?:all|every|each|any)\s+"
+        r"numbers?|\bwrite\s+every\s+number\s+as\s+a\s+(?:numeral|digit|figure)")
+def _numbers_as_digits(m):
+    return Rule(Each(), Select("response"), Count("number word", "exactly", 0))
+
+
+@reader("times_24h", r"\buse\s+(?:the\s+)?24[- ]hour\s+(?:clock|time|times|format)(?:\s+for\s+" + ALL
+        + r"times?)?|\b(?:all\s+|every\s+|each\s+)?times?\s+(?:should|must)?\s*(?:be\s+)?(?:in|on|use)\s+(?:the\s+)?"
+        r"24[- ]hour\s+(?:clock|time|format)")
+def _times_24h(m):
+    return Rule(Each(), Select("time"), Filter("clock_24h"))
+
+
+@reader("times_ampm", r"\b(?:write|give|put)\s+" + ALL + r"times?\s+with\s+(?:am|a\.m\.)\s+(?:or|and|/)\s+(?:pm|p\."
+        r"m\.)")
+def _times_ampm(m):
+    return Rule(Each(), Select("time"), Filter("clock_ampm"))
+
+
+@reader("dates_iso", r"\b(?:(?:all\s+|every\s+|each\s+|the\s+)?dates?\s+(?:should\s+be\s+|must\s+be\s+)?in\s+ISO"
+        r"(?:\s+8601)?\s+format|(?:write|give|put)\s+" + ALL + r"dates?\s+(?:in|as)\s+ISO(?:\s+8601)?(?:\s+format)?)"
+        r"(?:\s*\(?YYYY-MM-DD\)?)?")
+def _dates_iso(m):
+    return Rule(Each(), Select("date"), Filter("iso_date"))
+
+
+@reader("whole_percentages", r"\bround\s+(?:all\s+|every\s+|each\s+|the\s+|any\s+)?percentages?\s+to\s+(?:the\s+nea"
+        r"rest\s+)?"
+        r"whole\s+(?:numbers?|percent)")
+def _whole_percentages(m):
+    return Rule(Each(), Select("percentage"), Filter("whole_number"))
+
+
+@reader("percent_sign", r"\buse\s+the\s+%\s+sign\s+(?:rather\s+than|instead\s+of)\s+(?:writing\s+(?:out\s+)?)?"
+        r"(?:the\s+word\s+)?['\"‘“]?percent['\"’”]?")
+def _percent_sign(m):
+    return Rule(Each(), Select("percentage"), Filter("percent_sign"))
+
+
+@reader("two_decimals", r"\bprices?\s+(?:must|should)\s+(?:show|have|use)\s+(?:exactly\s+)?(?:2|two)\s+decimal\s+pl"
+        r"aces|"
+        r"\b(?:give|write|show)\s+" + ALL + r"prices?\s+(?:to|with)\s+(?:exactly\s+)?(?:2|two)\s+decimal\s+places")
+def _two_decimals(m):
+    return Rule(Each(), Select("price"), Filter("two_decimals"))
