@@ -215,7 +215,8 @@ READ = [  # (a wording written here, what it is read as)
     ("All times must be in 24-hour format.", "each time is written as HH:MM on a 24-hour clock"),
     ("Give every date in ISO format.", "each date is written as YYYY-MM-DD"),
     ("Round every percentage to the nearest whole number.", "each percentage has no decimal point"),
-    ("Give all prices to two decimal places, e.g. 3.50.", "each price has exactly two digits after the decimal point"),
+    ("Give all prices to two decimal places, e.g. 3.50.",
+     "each price has a currency sign and exactly two digits after the decimal point"),
     ("Write 4 lines with at least 1 question, 1 exclamation and 1 statement.",
      "the response has exactly 4 lines and at least 1 sentence ends with a question mark and at least 1 sentence ends with an exclamation mark and at least 1 "
      "sentence ends with a period"),

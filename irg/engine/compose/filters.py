@@ -132,8 +132,8 @@ _filter("clock_ampm", "is written with am or pm", lambda t, a: bool(re.search(r"
 _filter("iso_date", "is written as YYYY-MM-DD", lambda t, a: bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", t.strip())))
 _filter("whole_number", "has no decimal point", lambda t, a: not re.search(r"\d[.,]\d", t))
 _filter("percent_sign", "uses the % sign", lambda t, a: "%" in t)
-_filter("two_decimals", "has exactly two digits after the decimal point",
-        lambda t, a: bool(re.search(r"\d\.\d{2}(?!\d)", t)))
+_filter("two_decimals", "has a currency sign and exactly two digits after the decimal point",
+        lambda t, a: bool(re.search(r"[$€£¥]", t)) and bool(re.search(r"\d\.\d{2}(?!\d)", t)))
 
 
 def _inner_rhyme(text: str) -> bool:

@@ -3,15 +3,24 @@
 places". Each is a rule on the units of that form (filters.FORMATS finds them), so a text with none of them meets it."""
 from __future__ import annotations
 
+import re
+
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
-from irg.engine.compose.program import Each, Rule, Select
+from irg.engine.compose.program import Each, Quant, Rule, Select
 from irg.engine.compose.vocab import reader
 
 ALL = r"(?:all|every|each|any|the)\s+"
+# what may follow a rule on a form: an example, then the clause's end ("for every entry" would be a second rule)
+ENDS = re.compile(r"\s*(?:,?\s*\(?\s*(?:like|such as|e\.\s?g\.,?)\s+\S+(?:\s?(?:am|pm))?\s*\)?)?\s*[.!;]?\s*$", re.I)
 
 
-@reader("numbers_as_digits", r"\b(?:write|give|put)\s+(?:all\s+(?:the\s+)?|every\s+|any\s+|the\s+)?numbers?\s+(?:as|in)\s+"
+def _whole(m: re.Match) -> bool:
+    return bool(ENDS.match(m.string, m.end()))
+
+
+@reader("numbers_as_digits", r"\b(?:write|give|put)\s+(?:all\s+(?:the\s+)?|every\s+|any\s+|the\s+)?numbers?\s+(?:as"
+        r"|in)\s+"
         r"(?:digits|numerals|figures)|\b(?:use|write)\s+(?:digits|numerals|figures)\s+for\s+(?:all|every|each|any)\s+"
         r"numbers?|\bwrite\s+every\s+number\s+as\s+a\s+(?:numeral|digit|figure)")
 def _numbers_as_digits(m):
@@ -22,6 +31,8 @@ def _numbers_as_digits(m):
         + r"times?)?|\b(?:all\s+|every\s+|each\s+)?times?\s+(?:should|must)?\s*(?:be\s+)?(?:in|on|use)\s+(?:the\s+)?"
         r"24[- ]hour\s+(?:clock|time|format)")
 def _times_24h(m):
+    if not _whole(m):
+        return None  # "use 24-hour times for every entry": each entry has one, too
     return Rule(Each(), Select("time"), Filter("clock_24h"))
 
 
@@ -48,11 +59,14 @@ def _whole_percentages(m):
 @reader("percent_sign", r"\buse\s+the\s+%\s+sign\s+(?:rather\s+than|instead\s+of)\s+(?:writing\s+(?:out\s+)?)?"
         r"(?:the\s+word\s+)?['\"‘“]?percent['\"’”]?")
 def _percent_sign(m):
-    return Rule(Each(), Select("percentage"), Filter("percent_sign"))
+    return (Rule(Each(), Select("percentage"), Filter("percent_sign")),
+            Rule(Quant("none"), Select("word"), Filter("is", "percent")))
 
 
 @reader("two_decimals", r"\bprices?\s+(?:must|should)\s+(?:show|have|use)\s+(?:exactly\s+)?(?:2|two)\s+decimal\s+pl"
         r"aces|"
         r"\b(?:give|write|show)\s+" + ALL + r"prices?\s+(?:to|with)\s+(?:exactly\s+)?(?:2|two)\s+decimal\s+places")
 def _two_decimals(m):
+    if not _whole(m):
+        return None
     return Rule(Each(), Select("price"), Filter("two_decimals"))
