@@ -112,6 +112,7 @@ EXAMPLES = re.compile(r",?\s*\(?\s*(?:like|such as|e\.\s?g\.,?|for example,?|for
 # and no unit but the ones the reading speaks of ("In the first paragraph: no commas" keeps its scope, and is not read).
 LEAD = re.compile(r"^\s*([A-Za-z][A-Za-z' -]{0,38}):\s+")
 
+
 def _without_lead(rest: str, text: str, programs: list[Program]) -> str:
     """`rest` with the clause's lead (read in `text`: a reading may have taken its colon) set aside, if it narrows
     nothing."""
