@@ -4,7 +4,7 @@ what breaks them, say themselves and round-trip; the reader reads wordings writt
 assets/trials/compose/) and refuses those it cannot read one way."""
 import pytest
 
-from irg.engine.compose import Count, Each, Filter, Quant, Rule, Select, program_from_dict
+from irg.engine.compose import Count, Each, Filter, Quant, Rhyme, Rule, Select, program_from_dict
 from irg.engine.compose.across import Across, Acrostic
 from irg.engine.compose.reader import read
 from irg.engine.compose.units import split
@@ -79,6 +79,9 @@ CASES = [  # (program, its plain words, a text it holds for, a text it breaks, a
     (Rule(Each(), Select("paragraph", inner=True), Count("sentence", "at_least", 2)),
      "each paragraph other than the first and the last has at least 2 sentences", "Hi.\n\nA. B.\n\nBye.",
      "Hi.\n\nA.\n\nB. C.\n\nBye.", "paragraph 2 has 1 sentence"),
+    (Rhyme("AABB", True, "paragraph"),
+     "in each paragraph, the lines rhyme AABB (line 1 with line 2, line 3 with line 4, and so on)",
+     "day\nplay\nsky\nhigh\n\nsea\ntree", "day\nplay\n\nsea\nsun", "in paragraph 2, line 1 ('sea') does not rhyme"),
     (Rule(Each(), Select("line"), Filter("growing_words")), "each line has each word longer than the word before it",
      "I am not here", "I am here now", "does not have each word longer"),
     (Rule(Each(), Select("response"), Count("word", "at_most", 1, where=Filter("ends_with", "ly"))),
@@ -212,6 +215,10 @@ READ = [  # (a wording written here, what it is read as)
     ("Each body paragraph should have at least 4 sentences.",
      "each paragraph other than the first and the last has at least 4 sentences"),
     ("Write all the numbers in figures.", "the response contains no number words"),
+    ("Rhyme it ABAB in each stanza.",
+     "in each paragraph, the lines rhyme ABAB (line 1 with line 3, line 2 with line 4, and so on)"),
+    ("Every word in each line must start with the same letter.",
+     "each line has every word starting with the same letter"),
     ("All times must be in 24-hour format.", "each time is written as HH:MM on a 24-hour clock"),
     ("Give every date in ISO format.", "each date is written as YYYY-MM-DD"),
     ("Round every percentage to the nearest whole number.", "each percentage has no decimal point"),

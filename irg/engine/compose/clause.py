@@ -172,8 +172,8 @@ SUBJECT = (START + r"(?:(?P<lead>don't let|do not let|never let|keep|make sure|e
            r"(?P<most>most(?:\s+of\s+(?:the|your))?))\s+)?"
            r"(?:single\s+)?"
            r"(?:(?:very\s+)?" + ORD + r"\s+|(?P<inner>body|middle|inner)\s+)?(?P<u>" + SUBJECT_UNIT
-           + r")\b(?:\s+(?:of|in)\s+(?:(?:each|every|the\s+(?P<wnth>first|second|third|last|final|opening|closing))\s+(?P<w>" + SUBJECT_UNIT + r")|the\s+"
-           r"(?P<wone>title|headline|subject line)))?" + SCOPE)
+           + r")\b(?:\s+(?:of|in)\s+(?:(?:each|every|the\s+(?P<wnth>first|second|third|last|final|opening|closing))\s+"
+           r"(?P<w>" + SUBJECT_UNIT + r")|the\s+(?P<wone>title|headline|subject line)))?" + SCOPE)
 
 
 def _quant(m: re.Match, sel: Select, refused_verb: bool) -> tuple[Quant, bool] | None:

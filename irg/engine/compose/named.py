@@ -283,13 +283,17 @@ def _no_word_twice(m):
 # ---- rhyme: "rhyme it AABB", "an ABAB quatrain", "a rhyming couplet", "in rhyming couplets" ------------------
 @reader("rhyme_scheme", r"\b(?:(?:rhyme(?:s|d)?|rhyming)\s+(?:it\s+|scheme\s+(?:of\s+)?|pattern\s+(?:of\s+)?)?"
         r"(?P<s>[A-Z]{4,8})\b|"
-        r"(?P<s2>[A-Z]{4,8})\s+rhyme(?:\s+scheme)?\b)")
+        r"(?P<s2>[A-Z]{4,8})\s+rhyme(?:\s+scheme)?\b)(?P<per>\s+(?:in|for)\s+(?:each|every)\s+(?:stanza|verse|parag"
+        r"raph)|"
+        r"\s+per\s+stanza)?")
 def _rhyme_scheme(m):
     scheme = (m["s"] or m["s2"])
     if re.match(r"[\s,]+[A-Z]{2,}\b", m.string[m.end("s") if m["s"] else m.end("s2"):]):
         return None  # "ABAB CDCD EFEF GG": a scheme of several groups, not ABAB repeated
     if not re.fullmatch(r"[A-H]+", scheme) or scheme[0] != "A" or len(set(scheme)) == len(scheme):
         return None  # "rhyme it SPRING": not a scheme
+    if m["per"]:
+        return Rhyme(scheme, repeat=True, per="paragraph")
     quatrain = re.search(r"\bquatrain\b", m.string, re.I) and len(scheme) == 4
     return Rhyme(scheme, repeat=not quatrain)
 

@@ -163,13 +163,17 @@ def _int(x):
 @dataclass(frozen=True)
 class Rhyme:
     """Lines whose scheme letter is the same rhyme ("ABAB": 1 with 3, 2 with 4). `repeat`: the scheme runs over all
-    lines, in groups of its length ("AABB" in couplets); else the response has exactly that many lines."""
+    lines, in groups of its length ("AABB" in couplets); else the response has exactly that many lines. `per`
+    ("paragraph"): the scheme runs in each stanza on its own ("ABAB in each stanza")."""
     scheme: str
     repeat: bool = False
+    per: str | None = None
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[A-Z]{2,20}", self.scheme):
             raise ValueError("A rhyme scheme is 2 to 20 capital letters, such as ABAB.")
+        if self.per not in (None, "paragraph") or (self.per and not self.repeat):
+            raise ValueError("A scheme runs per paragraph (repeated within it), or over the whole response.")
 
     def pairs(self, n: int) -> list[tuple[int, int]]:
         k = len(self.scheme)
@@ -185,6 +189,9 @@ class Rhyme:
         return out
 
     def check(self, text: str) -> list[str]:
+        if self.per:
+            return [f"in paragraph {k}, {p}" for k, para in enumerate(split(self.per, text), 1)
+                    for p in Rhyme(self.scheme, True).check(para)]
         lines = split("line", text)
         out = [] if self.repeat or len(lines) == len(self.scheme) else \
             [f"the response has {len(lines)} lines (the scheme has {len(self.scheme)})"]
@@ -194,12 +201,14 @@ class Rhyme:
 
     def describe(self) -> str:
         pairs = ", ".join(f"line {i} with line {j}" for i, j in self.pairs(len(self.scheme)))
+        if self.per:
+            return f"in each paragraph, the lines rhyme {self.scheme} ({pairs}, and so on)"
         if self.repeat:
             return f"the lines rhyme {self.scheme} ({pairs}, and so on)"
         return f"the response has exactly {len(self.scheme)} lines rhyming {self.scheme} ({pairs})"
 
     def to_dict(self) -> dict:
-        return {"rhyme": {"scheme": self.scheme, "repeat": self.repeat}}
+        return {"rhyme": {"scheme": self.scheme, "repeat": self.repeat, **({"per": self.per} if self.per else {})}}
 
 
 # ---- a fixed sequence of counts: a form ("a haiku": 3 lines of 5, 7 and 5 syllables) ------------------------
@@ -250,7 +259,7 @@ def _test(d: dict) -> Test:
 
 def program_from_dict(d: dict) -> Rule | Across | Acrostic | Form | Rhyme:
     if "rhyme" in d:
-        return Rhyme(d["rhyme"]["scheme"], bool(d["rhyme"].get("repeat")))
+        return Rhyme(d["rhyme"]["scheme"], bool(d["rhyme"].get("repeat")), d["rhyme"].get("per"))
     if "form" in d:
         f = d["form"]
         return Form(tuple(int(c) for c in f["counts"]), f.get("unit", "line"), f.get("of", "syllable"))

@@ -140,7 +140,8 @@ def _bold_opening(m):
                 Filter("bold_start" if (m["w"] or m["w2"]).lower() == "word" else "bold_first_sentence"))
 
 
-@reader("alliterative", r"\ball\s+(?:the\s+)?words\s+(?:in|of)\s+(?:a|each|every)\s+(?P<u>line|sentence)\s+" + MODAL
+@reader("alliterative", r"\b(?:all\s+(?:the\s+)?words|every\s+word|each\s+word)\s+(?:in|of)\s+(?:a|each|every)\s+"
+        r"(?P<u>line|sentence)\s+" + MODAL
         + r"(?:start|begin)\s+with\s+the\s+same\s+letter\b|\bmake\s+the\s+(?P<t>title|headline)\s+alliterative\b|"
         r"\b(?:each|every)\s+(?P<u2>line|sentence)\s+" + MODAL + r"be\s+alliterative\b")
 def _alliterative(m):
