@@ -61,6 +61,10 @@ def test_unknown_primitives_are_refused_with_the_known_ones_listed():
 
 
 READ = [  # (an instruction no type reads, what it is read as)
+    ("Every sentence starts with a capital letter and ends with a period.",  # two predicates, both read
+     "each sentence begins with an uppercase letter and each sentence ends with a period"),
+    ("Each sentence must end with a period and have at least 6 words.",
+     "each sentence ends with a period and each sentence has at least 6 words"),
     ("Use no more than 1 comma per sentence.", "each sentence contains at most 1 comma"),
     ("Keep the average sentence length below 20 words.", "the mean number of words per sentence is less than 20"),
     ("Sort the bullet points in reverse alphabetical order.", "the bullet items are in reverse alphabetical order"),
@@ -151,7 +155,6 @@ NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the 
     "Avoid semicolons and em dashes",
     "Each sentence should average under 15 words",
     "Write in 0 lines",
-    "Every sentence starts with a capital letter and ends with a period.",  # the second half would be lost
     "Sentences may end with a question mark.",  # a permission, not a rule
     "Sentences can be longer than 30 words.",
     "Lines can't be exactly 5 words.",  # a refused number is not one limit
@@ -172,7 +175,6 @@ NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the 
     "Sentences needn't be under 12 words.",
     "Paragraphs shouldn't contain exactly 3 sentences.",
     "Each line, except the first, has at most 5 words.",
-    "Each sentence must end with a period and have at least 6 words.",
     "Feel free to use more than 3 semicolons.",
     "Keep every sentence under 12 words where possible.",
     "About 10 words per line.",
@@ -189,7 +191,7 @@ NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the 
 def test_an_instruction_no_type_reads_is_read_into_its_program(instruction, words):
     from irg.engine.compose.reader import read
 
-    assert [p.describe() for p in read(instruction)] == [words]
+    assert " and ".join(p.describe() for p in read(instruction)) == words
 
 
 @pytest.mark.parametrize("instruction", NOT_READ)

@@ -215,6 +215,10 @@ READ = [  # (a wording written here, what it is read as)
     ("Each body paragraph should have at least 4 sentences.",
      "each paragraph other than the first and the last has at least 4 sentences"),
     ("Write all the numbers in figures.", "the response contains no number words"),
+    ("Each bullet should start with an emoji and end with a period.",
+     "each bullet item begins with an emoji and each bullet item ends with a period"),
+    ("Each paragraph should have 3 sentences and end with a question mark.",
+     "each paragraph has exactly 3 sentences and each paragraph ends with a question mark"),
     ("Rhyme it ABAB in each stanza.",
      "in each paragraph, the lines rhyme ABAB (line 1 with line 3, line 2 with line 4, and so on)"),
     ("Every word in each line must start with the same letter.",
@@ -246,6 +250,8 @@ NOT_READ = [
     "Put the price in the last sentence, and not before.",  # more than this reads
     "Use between 3 and 5 -ing words, ideally.",  # a hedge
     "Open each stanza with a two-line sentence.",  # a sentence counted in lines
+    "Each line starts with a capital letter and ends with no punctuation.",  # the second half is not read
+    "Every sentence should be short and sweet.",
     # found by a review helper's ~740 wordings: refusals said after the rule, forms as topics, scopes and parts left out
     "Sentences shorter than 5 words are banned.", "Lines that start with \"The\" are banned.",
     "Words that start with a capital letter should be avoided.", "Stanzas of 4 lines should be avoided.",

@@ -140,7 +140,7 @@ def _no_word_ending(m):
 
 # ---- how units start and end ------------------------------------------------------------------------------------
 @reader("start_with_question", r"\b(?:start|begin|open)\s+(?:each|every)\s+(?P<u>paragraphs?|stanzas?|sections?)\s+"
-        r"with\s+a\s+question\b")
+        r"with\s+a\s+question\b(?!\s+marks?\b)")
 def _start_with_question(m):
     u = unit(m["u"])
     return None if u == "section" else Rule(Each(), Select("sentence", 1, Select(u)), Filter("ends_with", "?"))
@@ -174,14 +174,14 @@ def _start_with_case(m):
 
 
 @reader("end_with_question", r"\b(?:end|close|finish)\s+(?:each|every)\s+(?P<u>paragraphs?|stanzas?)\s+"
-        r"with\s+a\s+question\b")
+        r"with\s+a\s+question\b(?!\s+marks?\b)")
 def _end_with_question(m):
     return Rule(Each(), Select("sentence", -1, Select(unit(m["u"]))), Filter("ends_with", "?"))
 
 
 @reader("open_or_close_with_question", r"\b(?:(?P<open>begin|start|open)|end|close|finish)\s+"
         r"(?:the\s+(?:piece|response|"
-        r"answer|text|essay|post|email|story|letter|message)\s+)?with\s+a\s+question\b")
+        r"answer|text|essay|post|email|story|letter|message)\s+)?with\s+a\s+question\b(?!\s+marks?\b)")
 def _open_or_close_with_question(m):
     if not re.search(r"(?:^|[,;:(.!?]|\b(?:and|then|please|so|also|always))\s*$", m.string[: m.start()], re.I):
         return None  # "at most 2 sentences may end with a question": said of other units, not of the piece

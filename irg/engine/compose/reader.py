@@ -72,6 +72,31 @@ MAX_CLAUSE = 600  # characters: an instruction is a sentence or two; a longer cl
 def read(clause: str) -> list[Program]:
     """The programs a clause states: [] if none is read, or if anything outside what was read could change what it
     means (LEFT_OVER), or if two readers read the same words differently."""
+    return _read(clause) or _both(clause)
+
+
+# "Every sentence should start with a capital letter and end with a period": one subject, two predicates. Read as two
+# clauses with the subject (and its modal) said again — only when each half is read whole.
+TWO = re.compile(r"^(?P<subject>\s*(?:each|every|all(?:\s+the)?|no)\s+(?:[a-z]+\s+){0,2}?" + SUBJECT_UNIT
+                 + r")\s+(?P<modal>(?:must|should|has to|have to|needs? to|will)\s+)?(?P<one>.+?)\s+and\s+"
+                 r"(?P<modal2>(?:must|should|has to|have to|needs? to|will)\s+)?(?P<two>(?:start|starts|begin|begins|"
+                 r"open|opens|end|ends|finish|finishes|close|closes|contain|contains|include|includes|have|has|be|is|are|"
+                 r"use|uses|stay|stays)\b[^,;]*?)\s*[.!]?\s*$", re.I)
+
+
+def _both(clause: str) -> list[Program]:
+    m = TWO.match(normalize_numbers(clause).replace("’", "'"))
+    if not m or re.search(r"\band\b", m["one"], re.I):
+        return []
+    modal = m["modal"] or ""
+    first = _read(f"{m['subject']} {modal}{m['one']}.")
+    second = _read(f"{m['subject']} {m['modal2'] or modal}{m['two']}.")
+    if not first or not second:
+        return []
+    return first + [p for p in second if p not in first]
+
+
+def _read(clause: str) -> list[Program]:
     text = normalize_numbers(clause).replace("’", "'")
     if len(text) > MAX_CLAUSE or re.search(r"\d{7,}", text):
         return []
