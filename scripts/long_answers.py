@@ -62,11 +62,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--strategies", nargs="+", default=["single_pass", "irg_hybrid"])
     ap.add_argument("--limit", type=int, default=0, help="only the first N prompts")
+    ap.add_argument("--skip", type=int, default=0, help="leave out the first N prompts (a run in two parts)")
     ap.add_argument("--budget", type=int, default=1500)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out")
     args = ap.parse_args()
-    items = list(rows(DATA))[: args.limit or None]
+    items = list(rows(DATA))[args.skip:][: args.limit or None]
     backend = get_backend("bundled", "llama.cpp")
     jobs = [(it, s) for it in items for s in args.strategies]
     with ThreadPoolExecutor(args.workers) as pool:
