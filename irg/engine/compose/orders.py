@@ -7,9 +7,9 @@ import re
 
 from irg.engine.compose.across import Across
 from irg.engine.compose.clause import counted, subject
-from irg.engine.compose.vocab import GAP_REFUSES, REL, RELS, reader, vacuous
+from irg.engine.compose.vocab import SHALL, GAP_REFUSES, REL, RELS, reader, vacuous
 
-MODAL = r"(?:(?:must|should|has to|have to|needs? to|will|shall)\s+)?"
+MODAL = SHALL
 
 
 

@@ -11,9 +11,9 @@ from irg.engine.compose.clause import FORM_QUALIFIED, LIMIT, ORD, ORDS, SUBJECT_
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.program import Each, Quant, Rule, Select
 from irg.engine.compose.measures import Count
-from irg.engine.compose.vocab import MARK, QUALIFIED, REL, inclusive, mark, reader, topic_before, vacuous
+from irg.engine.compose.vocab import SHALL, MARK, QUALIFIED, REL, inclusive, mark, reader, topic_before, vacuous
 
-MODAL = r"(?:(?:must|should|has to|have to|needs? to|will|shall)\s+)?"
+MODAL = SHALL
 EACH = r"(?:each|every|all(?:\s+the)?|all\s+of\s+the|the)"
 STANZA = r"(?P<p>stanzas?|verses?|paragraphs?)"
 

@@ -9,9 +9,9 @@ from irg.engine.compose.clause import ORDS, subject
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Each, Quant, Rule, Select
-from irg.engine.compose.vocab import REL, inclusive, reader
+from irg.engine.compose.vocab import SHALL, REL, inclusive, reader
 
-MODAL = r"(?:(?:must|should|has to|have to|needs? to|will|shall)\s+)?"
+MODAL = SHALL
 
 
 
