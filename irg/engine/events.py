@@ -55,6 +55,17 @@ class Candidates(Event):
 
 
 @dataclass
+class Outlined(Event):
+    """A draft written part by part (irg/engine/parts.py): the outline the model wrote first, as the parts' openings
+    ('' where a line was left out), before the parts stream."""
+    iteration: int
+    parts: dict  # parts.Parts.to_dict(): how many, the words and sentences each holds, the separator
+    openings: list[str]
+    tokens: int  # what the outline cost
+    label: str  # the plan in one line, for the views
+
+
+@dataclass
 class Rendered(Event):
     """The program's part after a draft, a labelled step, never hidden: a loop trimmed, slots it opened and the model
     filled (irg/engine/fill.py), pure form rendered (irg/engine/render.py)."""

@@ -12,9 +12,9 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Generator, Iterator
 
-from irg.engine import redraft
+from irg.engine import parts, redraft
 from irg.engine.analyze import AnalysisInput, RuleAnalyzer, make_analyzer
-from irg.engine.answers import MATH_HINT, detect_task
+from irg.engine.answers import detect_task
 from irg.engine.backends import Backend, BackendError, Generation, GenRequest
 from irg.engine.config import RunConfig
 from irg.engine.constraints import Constraint, conflicts, from_dict
@@ -37,6 +37,7 @@ from irg.engine.events import (
 )
 from irg.engine.fill import fill
 from irg.engine.inputs import check_prompt, task_name
+from irg.engine.messages import SYSTEM_PROMPT, draft_messages  # noqa: F401 — importable from here as before
 from irg.engine.plan import make_planner
 from irg.engine.registry import STOP_RULES
 from irg.engine.render import model_share, render, trimmed
@@ -46,30 +47,7 @@ from irg.engine.values import Iteration, Plan, Report
 
 MIN_DRAFT_TOKENS = 16  # a draft with less room than this is not worth starting
 SAMPLING_TEMPERATURE = 0.7  # candidates must differ to be worth choosing between
-SYSTEM_PROMPT = "You are a helpful assistant."
 PROMPT_HEADROOM = 600  # context kept free for revision instructions and the previous draft
-
-
-def draft_messages(prompt: str, task: str, plan: Plan | None = None, previous: str | None = None,
-                   include_previous: bool = True) -> list[dict]:
-    """The draft module's chat. A revision shows the previous draft as the model's own earlier turn
-    (quoting it inside the request made small models copy the quotes) and the plan as the user's reply."""
-    user = prompt + (f"\n\n{MATH_HINT}" if task == "math" else "")
-    msgs = [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
-    if plan is None:
-        return msgs
-    steps = "\n".join(f"- {i}" for i in plan.instructions) or "- Improve the answer."
-    if plan.example:  # preference planner: show what better looks like, not only say it
-        steps += (f"\nAn example of a worse and a better answer ({plan.example['from']}):\n"
-                  f"WORSE: {plan.example['worse']}\n"
-                  f"BETTER: {plan.example['better']}\nMake your answer like the better one.")
-    if include_previous and previous:
-        msgs += [{"role": "assistant", "content": previous},
-                 {"role": "user", "content": f"Rewrite your answer to my request. Follow these instructions:\n{steps}\n"
-                                             "Reply with the new answer only."}]
-    else:
-        msgs[1]["content"] += f"\n\nFollow these instructions:\n{steps}\nReply with the answer only."
-    return msgs
 
 
 @dataclass
@@ -314,7 +292,8 @@ def irg_loop(ctx: RunContext, reflection: str, strategy: str) -> Iterator[Event]
                            # this tokenizer's chars/token
                            len(ctx.prompt) / max(1, ctx.drafter.count_tokens(ctx.prompt)))
     yield ctx.started(strategy)
-    plan: Plan | None = None
+    # an answer longer than one draft holds is planned before its first draft (irg/engine/parts.py)
+    plan: Plan | None = planner.opening() if hasattr(planner, "opening") else None
     previous: str | None = None
     reason = "max_iters"
     for i in range(1, ctx.config.max_iters + 1):
@@ -322,15 +301,19 @@ def irg_loop(ctx: RunContext, reflection: str, strategy: str) -> Iterator[Event]
             reason = halt
             break
         t_it, tok_it = time.perf_counter(), ctx.tokens
-        msgs = draft_messages(ctx.prompt, ctx.task, plan, previous, ctx.config.include_previous_draft)
+        msgs = (parts.messages(ctx.prompt, ctx.task, plan) if plan is not None and plan.parts
+                else draft_messages(ctx.prompt, ctx.task, plan, previous, ctx.config.include_previous_draft))
         req = ctx.draft_request(msgs, plan.constraints if plan else None,
                                 **redraft.settings(ctx.iterations, ctx.config, i))
         if req is None:
             reason = "budget"
             break
         try:
+            if plan is not None and plan.parts:  # a long answer: an outline, then part by part
+                yield from parts.write(ctx, plan, req, i)
+                req = replace(req, constraints=parts.literals(plan, req.constraints))
             # a revision: draw candidates, keep the best by the rules
-            if plan is not None and ctx.config.candidates > 1:
+            elif plan is not None and ctx.config.candidates > 1:
                 yield from ctx.candidate_drafts(req, i)
             else:
                 yield from ctx.stream_draft(req, i)

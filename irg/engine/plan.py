@@ -21,6 +21,7 @@ from irg.engine.config import STRUCTURE, RunConfig
 from irg.engine.constraints.base import Constraint, from_dict
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.feasible import LetGo, make_decodable
+from irg.engine.parts import LENGTH_KINDS, Parts, first_draft, grown, parts_for
 from irg.engine.jsonl import rows
 from irg.engine.registry import PLANNERS
 from irg.engine.scaffold import Scaffold, build, structural
@@ -73,6 +74,33 @@ class TemplatePlanner:
         if not any(f.constraint is not None and structural(f.check) for f in report.findings):
             return None
         return build(self.constraints, self.max_new_tokens, self.chars_per_token)
+
+    def opening(self) -> Plan | None:
+        """The plan for the first draft, made from the prompt alone: only an answer longer than one draft holds
+        (500 words, nine paragraphs) is planned before it is drafted, to be written part by part (parts.py)."""
+        p = parts_for(self.constraints, self.max_new_tokens) if self.structure_at("scaffolds") else None
+        if not first_draft(p, self.max_new_tokens):
+            return None
+        return Plan([], DecodingConstraints(), "template", scaffold=[p.describe()], parts=p.to_dict())
+
+    def structure_at(self, level: str) -> bool:
+        return STRUCTURE.index(self.structure) >= STRUCTURE.index(level)
+
+    def parts(self, report: Report, history: Sequence[Iteration], previous: Plan | None) -> Parts | None:
+        """Parts for the next draft: once a long minimum fell short (or the draft before was already written in
+        parts), each part longer by what the last draft missed."""
+        p = parts_for(self.constraints, self.max_new_tokens) if self.structure_at("scaffolds") else None
+        if p is None:
+            return None
+        short = [from_dict(f.constraint) for f in report.findings
+                 if f.constraint is not None and f.check in LENGTH_KINDS]
+        if previous is None or previous.parts is None:
+            return p if short else None
+        p = Parts.from_dict(previous.parts)
+        draft = history[-1].draft if history else ""
+        ratios = [c.n / max(1, c.count(draft)) for c in short if hasattr(c, "count") and c.rel in ("at_least",
+                                                                                                   "more_than")]
+        return grown(p, max(ratios)) if ratios else p
 
     def relaxed(self, report: Report, previous: Plan | None) -> list[str]:
         """The hard masks to drop for good: those that were on when a draft degenerated (a micro model under an
@@ -145,8 +173,12 @@ class TemplatePlanner:
             # ("* Use exactly 3 bullet points, each on its own line starting with '*'.") to fill them
             laid = {f.fix or f.message for f in report.findings if f.constraint is not None and structural(f.check)}
             said = [i for i in said if i not in laid]
-        return Plan(said, dc, "template", relaxed=self.relaxed(report, previous),
-                    scaffold=sc.parts if sc else [], conflicts=conflicts, out_of_reach=self.beyond(report))
+        scaffold = sc.parts if sc else []
+        if (parts := self.parts(report, history, previous)) is not None:  # the parts lay the body down instead
+            scaffold = [parts.describe()] + [x for x in scaffold if not x.startswith("grammar")]
+            dc = replace(dc, grammar="", whole_words=False, min_new_tokens=0)  # the parts' own, not the plan's
+        return Plan(said, dc, "template", relaxed=self.relaxed(report, previous), scaffold=scaffold,
+                    conflicts=conflicts, out_of_reach=self.beyond(report), parts=parts.to_dict() if parts else None)
 
     def beyond(self, report: Report) -> list[str]:
         """Said once on the plan card: constraints no mechanism can make the model meet (a language it cannot write)."""
@@ -204,7 +236,8 @@ class ModelPlanner(TemplatePlanner):
             fallback.raw, fallback.tokens = gen.text, gen.total_tokens
             return fallback
         return Plan(instructions, fallback.constraints, "model", gen.text, gen.total_tokens, relaxed=fallback.relaxed,
-                    scaffold=fallback.scaffold, conflicts=fallback.conflicts, out_of_reach=fallback.out_of_reach)
+                    scaffold=fallback.scaffold, conflicts=fallback.conflicts, out_of_reach=fallback.out_of_reach,
+                    parts=fallback.parts)
 
 
 BANK_PATH = paths.ASSETS / "prompts" / "preference_bank.jsonl"

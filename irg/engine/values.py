@@ -83,6 +83,7 @@ class Plan:
     # constraints no mechanism can make the model meet (said once)
     out_of_reach: list[str] = field(default_factory=list)
     redraft: str = ""  # how the next draft is drawn when it is not as configured (after debris: sampled, penalised)
+    parts: dict | None = None  # a long answer written part by part (irg/engine/parts.py: Parts.to_dict())
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -81,6 +81,11 @@ def print_events(events, out=None) -> None:
                 w("constraints found in the prompt: " + ", ".join(said(c, plain=False) for c in ev.constraints) + "\n")
             if ev.unchecked:
                 w("the rules do not check: " + "; ".join(repr(u) for u in ev.unchecked) + "\n")
+        elif isinstance(ev, etypes.Outlined):
+            w(f"\n── draft {ev.iteration}: {ev.label}\n"
+              + (f"   outline ({ev.tokens} tokens):\n" if ev.tokens else "   no outline: the budget leaves no room\n")
+              + "".join(f"   {k}. {o or '(left out: it copied an earlier line)'}\n"
+                        for k, o in enumerate(ev.openings, 1)))
         elif isinstance(ev, etypes.DraftToken):
             if not streaming:
                 w(f"\n── draft {ev.iteration} ──\n")

@@ -70,6 +70,8 @@ class RunView:
                                 f"{ev.finish_reason}")
             if ev.iteration == 1:
                 self.first_draft = ev.text
+        elif isinstance(ev, etypes.Outlined):
+            self.card(ev.iteration)["outline"] = ev
         elif isinstance(ev, etypes.Rendered):
             self.card(ev.iteration)["rendered"] = ev
         elif isinstance(ev, etypes.Candidates):
@@ -99,7 +101,14 @@ class RunView:
         parts = [f"<div class='irg-head'>{self.header}</div>"] if self.header else []
         for i, c in sorted(self.cards.items()):
             stage = "" if c["stage"] == "done" else f" <span class='irg-stage'>{c['stage']}…</span>"
-            body = [f"<div class='irg-title'>Iteration {i}{stage}</div>",
+            body = [f"<div class='irg-title'>Iteration {i}{stage}</div>"]
+            if (ol := c.get("outline")) is not None:
+                items = "".join(f"<li>{html.escape(o) or '<i>left out: it copied an earlier line</i>'}</li>"
+                                for o in ol.openings)
+                body.append(f"<div class='irg-rendered'><b>Outline first</b> "
+                            f"<span class='irg-meta'>{html.escape(ol.label)} · {ol.tokens} tokens</span>"
+                            f"<ol>{items}</ol></div>")
+            body += [
                     f"<div class='irg-draft'><b>Draft</b> <span class='irg-meta'>{html.escape(c['draft_info'])}</span>"
                     f"<div class='irg-text'>{html.escape(c['draft']) or '…'}</div></div>"]
             if (cd := c.get("candidates")) is not None:

@@ -134,6 +134,7 @@ CHECK = [  # (constraint, a text that satisfies it, a text that does not)
     ({"kind": "sentence_count", "rel": "exactly", "n": 2}, "One. Two!", "One. Two. Three."),
     ({"kind": "paragraph_count", "n": 2, "separator": "***"}, "a\n***\nb", "a\n\nb"),
     ({"kind": "paragraph_count", "n": 2, "separator": ""}, "a\n\nb", "a b"),
+    ({"kind": "paragraph_count", "n": 2, "separator": "", "rel": "at_least"}, "a\n\nb\n\nc", "a b"),
     ({"kind": "bullet_count", "rel": "exactly", "n": 2}, "* a\n* b", "* a\n* b\n* c"),
     ({"kind": "sections", "n": 2, "marker": "SECTION"}, "SECTION 1\na\nSECTION 2\nb", "SECTION 1\na"),
     ({"kind": "highlighted_sections", "n": 2}, "*one* and *two*", "*one* only"),

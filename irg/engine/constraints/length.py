@@ -13,7 +13,16 @@ from typing import ClassVar
 
 from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstraint, Opening, lit, register
 from irg.engine.constraints.case import CAPITAL_WORDS
-from irg.engine.constraints.text import _REL, _REL_MAP, _REL_TEXT, _clean_phrase, negated_before, sentences, words
+from irg.engine.constraints.text import (
+    _REL,
+    _REL_MAP,
+    _REL_TEXT,
+    _clean_phrase,
+    count_holds,
+    negated_before,
+    sentences,
+    words,
+)
 from irg.engine.decoding import DecodingConstraints
 
 # ---- length --------------------------------------------------------------------------
@@ -139,17 +148,21 @@ class SentenceCount(CountConstraint):
 class ParagraphCount(Constraint):
     kind: ClassVar[str] = "paragraph_count"
     asked_for, noun = "a number of paragraphs", r"paragraphs?|paras?|blocks?|parts?"
-    default_rel, fixed_rel, covered_by = "exactly", "exactly", ("paragraph_first_word",)
+    default_rel, covered_by = "exactly", ("paragraph_first_word",)
     n: int = 2
     separator: str = "***"  # "" = blank lines
+    rel: str = "exactly"  # "a minimum of five paragraphs", "8 or more paragraphs" (issue 38): at_least
 
     @classmethod
     def extract(cls, p):
-        m = re.search(r"\b(?:exactly\s+)?(\d+)\s+paragraphs?\b", p, re.I)
-        if not m or negated_before(p, m.start()):
+        m = re.search(r"\b(?:" + _REL + r"\s+)?(\d+)\s+(?:or\s+(?P<or>more|fewer|less)\s+)?paragraphs?"
+                      r"(?:\s+or\s+(?P<or2>more|fewer|less)\b)?", p, re.I)
+        if not m or negated_before(p, m.start("rel") if m.group("rel") else m.start(2)):
             return []
-        sep = "***" if stars_separator(p) else ""
-        return [cls(int(m.group(1)), sep)]
+        rel = _REL_MAP[m.group("rel").lower()] if m.group("rel") else "exactly"
+        if (more := m.group("or") or m.group("or2")):
+            rel = "at_least" if more.lower() == "more" else "at_most"
+        return [cls(int(m.group(2)), "***" if stars_separator(p) else "", rel)]
 
     def paragraphs(self, text: str) -> list[str]:
         parts = text.split(self.separator) if self.separator else re.split(r"\n\s*\n", text)
@@ -157,24 +170,32 @@ class ParagraphCount(Constraint):
 
     def check(self, text):
         count = len(self.paragraphs(text))
-        if count != self.n:
+        if not count_holds(count, self.rel, self.n):
             how = f"separated by {self.separator}" if self.separator else "separated by blank lines"
-            return [self.finding(f"{count} paragraphs {how}; needs exactly {self.n}.")]
+            return [self.finding(f"{count} paragraphs {how}; needs {_REL_TEXT[self.rel]} {self.n}.")]
         return []
 
     def instruction(self):
         how = f"separated by a line with only {self.separator}" if self.separator else "separated by blank lines"
-        return f"Write exactly {self.n} paragraphs, {how}."
+        return f"Write {_REL_TEXT[self.rel]} {self.n} paragraphs, {how}."
+
+    def to_dict(self):
+        d = super().to_dict()
+        return d if self.rel != "exactly" else {k: v for k, v in d.items() if k != "rel"}  # as before issue 38
 
     body_priority, stars_in_text = 30, False
 
+    def wanted(self) -> int:
+        """How many paragraphs a scaffold lays down: the fewest the relation allows (0: it sets only a maximum)."""
+        return {"exactly": self.n, "at_least": self.n, "more_than": self.n + 1}.get(self.rel, 0)
+
     def slots(self):
-        return max(1, self.n)
+        return max(1, self.wanted())
 
     def grammar_body(self):
-        if not self.separator:
-            return None  # blank-line paragraphs: not scaffolded: instructions and rules only
-        return ' "\\n***\\n" '.join(["para"] * max(1, self.n)), max(1, self.n), ""
+        if not self.separator or not self.wanted():
+            return None  # blank-line paragraphs (and a mere maximum): not scaffolded: instructions and rules only
+        return ' "\\n***\\n" '.join(["para"] * self.wanted()), self.wanted(), ""
 
 
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,

@@ -60,11 +60,11 @@ def _count_kind(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
     if cls.fixed_rel == "at_least":  # the type holds "at least n" only
         return ([CONSTRAINT_TYPES.get(kind)(n + (rel == "more_than"))] if rel in ("at_least", "more_than", "exactly")
                 else [])
+    if kind == "paragraph_count":  # "a minimum of five paragraphs": a relation of its own (issue 38)
+        return [CONSTRAINT_TYPES.get(kind)(v, "***" if stars_separator(clause) else "", r) for r, v in got[:1]]
     if cls.fixed_rel == "exactly":  # ... and these an exact number only
         if rel != "exactly":
             return Missing(kind, f"an exact number ('{rel.replace('_', ' ')} {n}' is not one)")
-        if kind == "paragraph_count":
-            return [CONSTRAINT_TYPES.get(kind)(n, "***" if stars_separator(clause) else "")]
         return [CONSTRAINT_TYPES.get(kind)(n, section_marker(clause) or "SECTION")]
     return [CONSTRAINT_TYPES.get(kind)(r, v) for r, v in got]
 
