@@ -30,6 +30,9 @@ class DecodingConstraints:
     # number is written digit by digit), and under lowercase-only it is off (a line's first word has no space before
     # it, so every lowercase start would be banned).
     whole_words: bool = False
+    # upper limits counted while the model writes (irg/engine/counting.py): {"letter": "i", "n": 5} (at most 5 of the
+    # letter i, any case), {"word": "flea", "n": 0} (the word never, however it is split into tokens)
+    limits: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.lowercase_only and self.uppercase_only:
@@ -66,6 +69,7 @@ class DecodingConstraints:
             suffix_end=other.suffix_end or self.suffix_end,
             # whole words belong to the grammar that counts words: they go where that grammar goes
             whole_words=other.whole_words if other.grammar else self.whole_words and not other.grammar,
+            limits=merged_limits(self.limits, other.limits),
         )
 
     def to_dict(self) -> dict:
@@ -105,7 +109,24 @@ class DecodingConstraints:
             out.append(f"then laid down: {self.suffix_end.strip()!r}")
         if self.whole_words:
             out.append("whole words only (no token continues a word)")
+        if self.limits:
+            out.append("counted while writing: " + ", ".join(
+                (f"the letter '{x['letter']}'" if "letter" in x else f"'{x['word']}'")
+                + (f" at most {x['n']} times" if x["n"] else " never") for x in self.limits))
         return out
+
+
+def limit_key(limit: dict) -> tuple[str, str]:
+    return ("letter", limit["letter"].lower()) if "letter" in limit else ("word", limit["word"].lower())
+
+
+def merged_limits(a: list[dict], b: list[dict]) -> list[dict]:
+    """Two lists of limits as one: the lower limit of each letter or word."""
+    out: dict[tuple, dict] = {}
+    for lim in [*a, *b]:
+        k = limit_key(lim)
+        out[k] = lim if k not in out or lim["n"] < out[k]["n"] else out[k]
+    return list(out.values())
 
 
 def banned_token_ids(vocab: list[str], special_ids: set[int], c: DecodingConstraints) -> list[int]:
@@ -141,4 +162,4 @@ def word_forms(words: list[str]) -> list[str]:
 def masks(dc: DecodingConstraints | None) -> bool:
     """Does `dc` ban something while decoding (words, characters, a letter case)? A text breaking such a ban is never
     the final while a draft without it exists (loop.RunContext.finish)."""
-    return bool(dc and (dc.banned_words or dc.banned_chars or dc.lowercase_only or dc.uppercase_only))
+    return bool(dc and (dc.banned_words or dc.banned_chars or dc.lowercase_only or dc.uppercase_only or dc.limits))

@@ -98,7 +98,8 @@ def fill(text: str, constraints: list[Constraint], backend, messages: list[dict]
     seen = view or (lambda t: t)
     dc = dc or DecodingConstraints()
     masks = DecodingConstraints(banned_chars=dc.banned_chars, banned_words=dc.banned_words,
-                                lowercase_only=dc.lowercase_only, uppercase_only=dc.uppercase_only)
+                                lowercase_only=dc.lowercase_only, uppercase_only=dc.uppercase_only,
+                                limits=dc.limits)  # counted from the draft's start (the fill's forced prefix)
     base = backend.count_prompt_tokens(GenRequest(messages))  # the draft's own prompt: in the engine's cache
     tries, failed = 0, set()
     while tries < MAX_FILLS * 3 and len(steps) < MAX_FILLS and not cancel.is_set():

@@ -148,8 +148,8 @@ def grown(parts: Parts, short: float) -> Parts:
 
 # ---- the outline ---------------------------------------------------------------------------------------------------
 _LABEL = re.compile(r"^\s*(?:\*\*)?(?:(?:introduction|conclusion|body(?:\s+paragraph)?|paragraph|part|section|point|"
-                    r"step|opening|closing)\s*\d*|[^.!?:\n]{1,30}?)\s*(?:\*\*)?\s*(?:[:\-–—]\s+|:)", re.I)
-_FIRST = re.compile(r"^.*?[.!?][\"”')]*(?=\s+[\"“(]?[A-Z])")
+                    r"step|opening|closing)\s*\d*|[^.!?:\n]{1,30}?)\s*(?:\*\*)?\s*(?:[:\-–—]\s+|:\s*)(?:\*\*\s*)?", re.I)
+_FIRST = re.compile(r"^.*?(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bSt)[.!?][\"”')]*(?=\s+[\"“(]?[A-Z])")
 
 
 def opening(line: str) -> str:
@@ -238,7 +238,8 @@ def write(ctx, plan: Plan, req: GenRequest, iteration: int) -> Iterator:
     backend, cancel = ctx.drafter, ctx.cancel
     dc = req.constraints
     masks = DecodingConstraints(banned_chars=dc.banned_chars, banned_words=dc.banned_words,
-                                lowercase_only=dc.lowercase_only, uppercase_only=dc.uppercase_only)
+                                lowercase_only=dc.lowercase_only, uppercase_only=dc.uppercase_only,
+                                limits=dc.limits)  # counted from the answer's start: the parts before are in it
     messages = req.messages
     left = ctx.budget_left()
     o_req = replace(outline_request(messages, parts, masks), temperature=req.temperature, seed=req.seed,

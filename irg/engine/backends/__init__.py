@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
+from irg.engine import counting
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.errors import BackendError, ModelError  # noqa: F401 — BackendError: importable from here as before
 from irg.engine.feasible import make_decodable
@@ -115,8 +116,19 @@ class Backend(ABC):
         if req.constraints.suffix or req.constraints.suffix_end:
             stream = GenerationStream(lambda: self._with_suffix(req, cancel, stream), cancel)
         else:
-            stream = GenerationStream(lambda: self._pieces(req, cancel, stream), cancel)
+            stream = GenerationStream(lambda: self._counted(req, cancel, stream), cancel)
         return stream
+
+    def _counted(self, req: GenRequest, cancel: threading.Event, stream: GenerationStream) -> Iterator[str]:
+        """`_pieces`, keeping the request's counted limits (irg/engine/counting.py). Under a grammar, which cannot be
+        written in segments, only the masks of the limits the forced prefix has already reached hold."""
+        c = req.constraints
+        if not c.limits:
+            return self._pieces(req, cancel, stream)
+        if c.grammar:
+            return self._pieces(replace(req, constraints=replace(counting.masks_for(c, c.forced_prefix), limits=[])),
+                                cancel, stream)
+        return counting.pieces(req, cancel, stream, self._pieces, (GenerationStream, Generation))
 
     def _with_suffix(self, req: GenRequest, cancel: threading.Event, stream: GenerationStream) -> Iterator[str]:
         """The model writes; when it stops, the program lays down the suffix, and the model may write one more line
@@ -128,7 +140,7 @@ class Backend(ABC):
         reserve = self.count_tokens(c.suffix + tail) + slot if (c.suffix + tail) else slot
         body_c = replace(c, suffix="", suffix_slot=0, suffix_end="")
         body_req = replace(req, constraints=body_c, max_new_tokens=max(8, req.max_new_tokens - reserve))
-        inner = GenerationStream(lambda: self._pieces(body_req, cancel, inner), cancel)
+        inner = GenerationStream(lambda: self._counted(body_req, cancel, inner), cancel)
         yield from inner
         gen = inner.result
         text, prompt_tokens, completion, reason = gen.text, gen.prompt_tokens, gen.completion_tokens, gen.finish_reason
@@ -140,9 +152,10 @@ class Backend(ABC):
             if slot:
                 line_c = DecodingConstraints(forced_prefix=text, grammar="root ::= [^\n]{1,300}",
                                              banned_chars=c.banned_chars, banned_words=c.banned_words,
-                                             lowercase_only=c.lowercase_only, uppercase_only=c.uppercase_only)
+                                             lowercase_only=c.lowercase_only, uppercase_only=c.uppercase_only,
+                                             limits=c.limits)
                 line_req = replace(req, constraints=line_c, max_new_tokens=slot, messages=body_req.messages)
-                more = GenerationStream(lambda: self._pieces(line_req, cancel, more), cancel)
+                more = GenerationStream(lambda: self._counted(line_req, cancel, more), cancel)
                 first = True
                 for piece in more:
                     if first and piece == text:  # the forced prefix is echoed first: it is already out

@@ -270,6 +270,8 @@ class TransformersBackend(Backend):
         """Left-padded batches of requests that share sampling settings and constraints. The rows are decoded
         together in one tensor, so they are not streamed (`on_piece` is not called)."""
         cancel = cancel or threading.Event()
+        if any(r.constraints.limits for r in reqs):  # limits are counted in segments (counting.py), one row at a time
+            return [self.generate(r, cancel) for r in reqs]
         reqs = [decodable(r) for r in reqs]  # rows bypass stream(): the same guard here
         results: list[Generation | None] = [None] * len(reqs)
         groups: dict[tuple, list[int]] = {}

@@ -93,4 +93,6 @@ class LetterFrequency(CountConstraint):
     def decoding(self):
         if self.rel in ("at_most", "less_than") and self.n <= 0 or (self.rel == "less_than" and self.n == 1):
             return DecodingConstraints(banned_chars=[self.letter, self.letter.upper()])
+        if self.rel in ("at_most", "less_than"):  # counted while the model writes (irg/engine/counting.py)
+            return DecodingConstraints(limits=[{"letter": self.letter, "n": self.n - (self.rel == "less_than")}])
         return None

@@ -130,7 +130,9 @@ class ForbiddenWords(Constraint):
         return True
 
     def decoding(self):
-        return DecodingConstraints(banned_words=list(self.words))
+        # the mask covers a word's one-token forms; the limit (counted while writing: irg/engine/counting.py) every
+        # other split of it, in any case, also glued to the next word ("FleaFlea")
+        return DecodingConstraints(banned_words=list(self.words), limits=[{"word": w, "n": 0} for w in self.words])
 
 
 @register
@@ -162,6 +164,11 @@ class KeywordFrequency(CountConstraint):
 
     def instruction(self):
         return f"Use the word '{self.word}' {_REL_TEXT[self.rel]} {self.n} times."
+
+    def decoding(self):
+        if self.rel in ("at_most", "less_than") and self.word.strip():  # counted while the model writes
+            return DecodingConstraints(limits=[{"word": self.word, "n": max(0, self.n - (self.rel == "less_than"))}])
+        return None
 
     def openings(self, text):  # one sentence per missing occurrence, opened with the word
         w = opener(self.word)

@@ -1,0 +1,142 @@
+"""Upper limits counted while the model writes (irg/engine/counting.py): a scripted engine that writes a fixed token
+sequence unless a mask or a stop string stops it, the bundled tokenizer's own splits of banned words, and the tiny
+model through the loop."""
+import threading
+
+import pytest
+
+from irg.engine.backends import Backend, Generation, GenRequest
+from irg.engine.constraints import from_dict
+from irg.engine.counting import count, over, starts
+from irg.engine.decoding import DecodingConstraints, merged_limits, word_forms
+
+ALT = " bug"  # what the scripted model writes where its token is banned
+
+
+class Scripted(Backend):
+    """Writes `tokens` in order while the text so far is a prefix of them; a token a mask bans (a banned character,
+    or a one-token form of a banned word) is replaced by ALT, after which it writes " ok" and ends. Stop strings end
+    a pass once the new text holds one, as the engines do."""
+
+    name = "scripted"
+
+    def __init__(self, tokens):
+        self.tokens, self.calls = list(tokens), []
+
+    def count_tokens(self, text):
+        return len(text.split())
+
+    def count_prompt_tokens(self, req):
+        return 10 + self.count_tokens(req.constraints.forced_prefix)
+
+    def truncate(self, text, max_tokens):
+        return text
+
+    def want(self, text):
+        target = ""
+        for t in self.tokens:
+            if target == text:
+                return t
+            target += t
+        return None if target == text else " ok" if len(text) < len(target) + 30 else None
+
+    def _pieces(self, req, cancel, stream):
+        c = req.constraints
+        self.calls.append(c)
+        text, new, n, reason = c.forced_prefix, "", 0, "length"
+        forms = set(word_forms(c.banned_words))
+        while n < req.max_new_tokens:
+            t = self.want(text + new)
+            if t is None:
+                reason = "stop"
+                break
+            if any(ch in t for ch in c.banned_chars) or t in forms:
+                t = ALT
+            new, n = new + t, n + 1
+            if any(s in new for s in c.stop_strings):
+                reason = "stop_string"
+                break
+        yield new
+        stream.result = Generation(text + new, self.count_prompt_tokens(req), n, reason, 0.0)
+
+
+def gen(tokens, limits, prefix="", max_new=64, **kw):
+    eng = Scripted(tokens)
+    req = GenRequest([{"role": "user", "content": "x"}], max_new_tokens=max_new,
+                     constraints=DecodingConstraints(limits=limits, forced_prefix=prefix, **kw))
+    stream = eng.stream(req, threading.Event())
+    shown = "".join(stream)
+    return stream.result, shown, eng
+
+
+def test_a_word_written_in_pieces_is_taken_back_and_its_position_written_again():
+    g, shown, eng = gen(["The", " fle", "a", " jumped", "."], [{"word": "flea", "n": 0}])
+    assert count({"word": "flea", "n": 0}, g.text) == 0 and g.text.startswith("The bug")
+    assert shown == g.text  # what streamed is what stands: nothing shown is taken back
+    one = [c for c in eng.calls if "fle" in c.banned_words]
+    assert one and set(starts("flea")) <= set(one[0].banned_words)
+
+
+@pytest.mark.parametrize("tokens", [["A", " Flea", "Flea", "."], ["A", " FLEA", "."], ["A", " f", "lea", "."],
+                                    ["A", " Fl", "EA", "s", "."]])
+def test_every_case_and_glued_form_is_caught(tokens):
+    g, _, _ = gen(tokens, [{"word": "flea", "n": 0}])
+    assert count({"word": "flea", "n": 0}, g.text) == 0
+
+
+def test_a_word_within_its_limit_stays_and_the_one_past_it_goes():
+    toks = ["Cats", " like", " cats", ".", " My", " cat", " naps", "."]
+    g, _, _ = gen(toks, [{"word": "cat", "n": 2}])
+    assert count({"word": "cat", "n": 2}, g.text) == 2 and g.text.startswith("Cats like cats. My bug")
+
+
+def test_a_letter_is_counted_and_masked_once_its_limit_is_reached():
+    toks = ["It", " is", " fine", " in", " Rio", "."]
+    g, _, eng = gen(toks, [{"letter": "i", "n": 3}])
+    assert count({"letter": "i", "n": 3}, g.text) <= 3 and g.text.startswith("It is fine")
+    assert any("i" in c.banned_chars and "I" in c.banned_chars for c in eng.calls)
+    assert over([{"letter": "i", "n": 3}], g.text) is None
+
+
+def test_the_count_starts_from_the_text_already_fixed():
+    g, _, _ = gen(["Iris", " and", " it", " is", "."], [{"letter": "i", "n": 2}], prefix="Iris")
+    assert g.text.startswith("Iris and") and count({"letter": "i", "n": 2}, g.text) == 2  # "Iris" holds both
+
+
+def test_limits_merge_to_the_lower_and_a_grammar_keeps_only_the_masks():
+    assert merged_limits([{"word": "Cat", "n": 3}], [{"word": "cat", "n": 1}, {"letter": "e", "n": 4}]) == \
+        [{"word": "cat", "n": 1}, {"letter": "e", "n": 4}]
+    g, _, eng = gen(["It", " is", "."], [{"letter": "i", "n": 1}], prefix="I", grammar="root ::= [^\\n]{1,20}")
+    assert len(eng.calls) == 1 and {"i", "I"} <= set(eng.calls[0].banned_chars)
+
+
+@pytest.mark.parametrize("d,want", [
+    ({"kind": "forbidden_words", "words": ["flea"]}, [{"word": "flea", "n": 0}]),
+    ({"kind": "keyword_frequency", "word": "data", "rel": "less_than", "n": 3}, [{"word": "data", "n": 2}]),
+    ({"kind": "letter_frequency", "letter": "i", "rel": "less_than", "n": 6}, [{"letter": "i", "n": 5}]),
+    ({"kind": "keyword_frequency", "word": "data", "rel": "at_least", "n": 3}, None),
+])
+def test_upper_limits_become_counted_limits(d, want):
+    dc = from_dict(d).decoding()
+    assert (dc.limits if dc is not None else None) == want
+
+
+@pytest.mark.bundled
+@pytest.mark.parametrize("word", ["flea", "cat", "banana", "the"])
+def test_every_split_of_a_banned_word_in_the_bundled_tokenizer_is_caught(word):
+    """For each case form, with and without a space: the tokenizer's own split, every split in two tokens of its
+    vocabulary, and one token per character. Written by the scripted model as tokens, each is caught."""
+    from irg.engine.models import get_backend
+
+    vocab = set(get_backend("bundled", backend="llama.cpp").tokenizer.vocab_strings())
+    tok = get_backend("bundled", backend="llama.cpp").tokenizer
+    cases = 0
+    for form in [f for v in dict.fromkeys([word, word.upper(), word.capitalize()]) for f in (v, " " + v)]:
+        splits = [[tok.decode([i]) for i in tok.encode(form)], list(form)]
+        splits += [[form[:k], form[k:]] for k in range(1, len(form)) if form[:k] in vocab and form[k:] in vocab]
+        for split in splits:
+            for glue in ([], [form.strip()]):  # the word alone, and glued to itself ("FleaFlea")
+                g, _, _ = gen(["A", *split, *glue, " here", "."], [{"word": word, "n": 0}])
+                assert count({"word": word, "n": 0}, g.text) == 0, (split, g.text)
+                cases += 1
+    assert cases >= 12

@@ -1,0 +1,200 @@
+"""Long answers written part by part (irg/engine/parts.py): which minimums call for parts, the outline as openings, the
+parts' continuations and their guards (a scripted engine), the planner's part, and the loop on the tiny model."""
+import io
+import threading
+from types import SimpleNamespace
+
+import pytest
+
+from irg.engine.backends import Generation, GenRequest
+from irg.engine.config import RunConfig
+from irg.engine.constraints import from_dict
+from irg.engine.events import DraftDone, DraftToken, Outlined, PlanDone
+from irg.engine.parts import Parts, first_draft, grown, literals, opening, openings, parts_for, write
+from irg.engine.plan import TemplatePlanner
+from irg.engine.values import Finding, Iteration, Plan, Report
+from irg.views.cli import print_events
+
+
+def cons(*ds):
+    return [from_dict(d) for d in ds]
+
+
+WORDS = {"kind": "word_count", "rel": "at_least", "n": 500}
+
+
+@pytest.mark.parametrize("ds,want", [
+    ([WORDS], (6, 88, 0, "\n\n", "")),
+    ([{"kind": "sentence_count", "rel": "at_least", "n": 20}], (4, 0, 5, "\n\n", "")),
+    ([{"kind": "paragraph_count", "n": 6, "separator": "", "rel": "at_least"}], (6, 0, 0, "\n\n", "")),
+    ([{"kind": "paragraph_count", "n": 4, "separator": "***"}, WORDS], (4, 132, 0, "\n***\n", "")),  # exactly 4
+    ([{"kind": "sections", "n": 3, "marker": "Part"}], (3, 0, 0, "\n\n", "Part")),
+    ([WORDS, {"kind": "paragraph_count", "n": 8, "separator": "", "rel": "at_least"}], (8, 66, 0, "\n\n", "")),
+])
+def test_long_minimums_call_for_parts(ds, want):
+    p = parts_for(cons(*ds), 256)
+    assert (p.n, p.words, p.sentences, p.separator, p.marker) == want
+    assert p.why and Parts.from_dict(p.to_dict()) == p
+
+
+@pytest.mark.parametrize("ds", [
+    [{"kind": "word_count", "rel": "at_least", "n": 120}],  # one draft holds it
+    [{"kind": "sentence_count", "rel": "at_least", "n": 5}],
+    [{"kind": "paragraph_count", "n": 2, "separator": ""}],
+    [WORDS, {"kind": "bullet_count", "rel": "exactly", "n": 3}],  # a list is not paragraphs
+    [WORDS, {"kind": "json_format"}],
+    [WORDS, {"kind": "word_count", "rel": "at_most", "n": 300}],  # the prompt's own limits cannot both hold
+    [{"kind": "word_count", "rel": "at_most", "n": 900}],  # a maximum asks for no length
+])
+def test_short_or_other_bodies_do_not(ds):
+    assert parts_for(cons(*ds), 256) is None
+
+
+def test_only_an_answer_longer_than_a_draft_is_planned_before_its_first_draft():
+    assert first_draft(parts_for(cons(WORDS), 256), 256)
+    assert not first_draft(parts_for(cons({"kind": "sentence_count", "rel": "at_least", "n": 9}), 256), 256)
+    assert not first_draft(None, 256)
+    assert grown(Parts(3, 90, 4), 1.3) == Parts(3, 117, 6)
+    assert grown(Parts(3, 90), 9.0).words == 144  # at most 1.6 times longer: a part must still fit a draft
+
+
+@pytest.mark.parametrize("line,want", [
+    ("1. Introduction - Cities should plant more trees. They cool the streets.", "Cities should plant more trees."),
+    ("2. **Body Paragraph 2:** Shade saves energy in summer.", "Shade saves energy in summer."),
+    ("3. Trees clean the air we breathe every day", "Trees clean the air we breathe every day"),
+    ("4. Dr. Smith planted the first oak. It grew.", "Dr. Smith planted the first oak."),
+])
+def test_an_outline_line_becomes_an_opening(line, want):
+    assert opening(line) == want
+
+
+def test_lines_about_the_answer_and_copies_are_left_out():
+    got = openings("1. The first paragraph is about how trees cool cities.\n2. Trees cool the streets in summer.\n"
+                   "3. Trees cool the streets in summer too.\n4. Shade saves energy.\n")
+    assert got == ["", "Trees cool the streets in summer.", "", "Shade saves energy."]
+
+
+class Scripted:
+    """An engine that answers an outline request with numbered lines and continues any forced prefix with the next
+    scripted part; it records the requests."""
+
+    context_length = 2048
+
+    def __init__(self, outline, *parts):
+        self.outline, self.parts, self.requests = outline, list(parts), []
+
+    def count_tokens(self, text):
+        return len(text.split())
+
+    def count_prompt_tokens(self, req):
+        return 10 + self.count_tokens(req.constraints.forced_prefix)
+
+    def generate(self, req: GenRequest, cancel=None):
+        self.requests.append(req)
+        if req.constraints.grammar:
+            return Generation(self.outline, 12, 20, "stop", 0.0)
+        said = self.parts.pop(0) if self.parts else " The end."
+        return Generation(req.constraints.forced_prefix + said, self.count_prompt_tokens(req),
+                          len(said.split()), "stop", 0.0)
+
+
+def ctx_for(engine, budget=None):
+    cfg = RunConfig(max_new_tokens=256)
+    return SimpleNamespace(drafter=engine, cancel=threading.Event(), config=cfg, tokens=0, prompt="Write about trees.",
+                           task="general", last_generation=None,
+                           budget_left=lambda: None if budget is None else budget)
+
+
+def run_parts(engine, parts, budget=None):
+    ctx = ctx_for(engine, budget)
+    plan = Plan([], scaffold=[parts.describe()], parts=parts.to_dict())
+    req = GenRequest([{"role": "user", "content": "Write about trees."}])
+    events = list(write(ctx, plan, req, 1))
+    return ctx, events
+
+
+def test_each_part_opens_with_its_outline_sentence_and_the_program_lays_the_separators():
+    eng = Scripted("1. Trees cool cities.\n2. Shade saves energy.\n3. Roots hold the soil.\n",
+                   " They lower the heat of streets by a few degrees.", " Cool rooms need less power.",
+                   " Rain does not wash the hills away.")
+    ctx, events = run_parts(eng, Parts(3, 5, 0, "\n***\n"))
+    done = events[-1]
+    assert isinstance(events[0], Outlined) and events[0].openings == ["Trees cool cities.", "Shade saves energy.",
+                                                                       "Roots hold the soil."]
+    assert isinstance(done, DraftDone) and done.text == (
+        "Trees cool cities. They lower the heat of streets by a few degrees.\n***\nShade saves energy. Cool rooms "
+        "need less power.\n***\nRoots hold the soil. Rain does not wash the hills away.")
+    assert "".join(e.text for e in events if isinstance(e, DraftToken)) == done.text  # the views see every part
+    outline = eng.requests[0].constraints
+    assert outline.grammar.startswith('root ::= "1. " item "\\n" "2. " item') and "paragraph" in outline.banned_words
+    for r in eng.requests[1:]:
+        assert "\n" in r.constraints.banned_chars and r.constraints.min_new_tokens >= 16
+    assert eng.requests[2].constraints.forced_prefix.endswith("degrees.\n***\nShade saves energy.")
+    # the outline in full; the first part's whole prompt; later parts only what the engine's cache does not hold
+    assert ctx.tokens == 32 + done.prompt_tokens + done.completion_tokens
+    assert done.prompt_tokens < sum(eng.count_prompt_tokens(r) for r in eng.requests[1:])
+    assert literals(Plan(parts=Parts(3, separator="\n***\n").to_dict()), eng.requests[1].constraints).grammar \
+        == 'root ::= "\\n***\\n"'
+
+
+def test_a_part_that_copies_is_drawn_again_and_the_answer_ends_when_no_draw_is_usable():
+    same = " The heat of the streets falls by a few degrees in the summer."
+    eng = Scripted("1. Trees cool cities.\n2. Trees cool cities.\n3. Roots hold the soil.\n",
+                   same, same, " Cool rooms need much less power in the afternoon.", same, same)
+    ctx, events = run_parts(eng, Parts(3, 5, 0))
+    text = events[-1].text
+    assert events[0].openings[1] == ""  # the copied outline line: its part opens freely
+    assert text == ("Trees cool cities." + same + "\n\nCool rooms need much less power in the afternoon.")
+    temps = [r.temperature for r in eng.requests[1:]]
+    assert temps[0] == 0.0 and temps[1] == 0.7  # a later part is sampled: greedy walks back into the text before
+    # outline, part 1 (greedy), part 2 (a sampled copy, then a usable draw), part 3 (two sampled copies: no part)
+    assert len(eng.requests) == 1 + 1 + 2 + 2
+
+
+def test_the_budget_ends_the_parts():
+    eng = Scripted("1. Trees cool cities.\n2. Shade saves energy.\n", " They lower the heat.", " It does.")
+    ctx, events = run_parts(eng, Parts(2, 60, 0), budget=100)
+    assert events[0].tokens == 0 and events[0].openings == []  # no room for an outline beside the parts
+    assert events[-1].finish_reason == "budget" and ctx.tokens <= 100
+
+
+def report_short(draft_words: int) -> Report:
+    c = from_dict(WORDS)
+    return Report([Finding("word_count", "critical", f"{draft_words} words; needs at least 500.",
+                           constraint=c.to_dict())], 0.0)
+
+
+def test_the_planner_plans_parts_before_a_long_answer_and_lengthens_them_after_a_short_one():
+    planner = TemplatePlanner("slots", cons(WORDS), 256)
+    first = planner.opening()
+    assert first.parts == parts_for(cons(WORDS), 256).to_dict() and first.scaffold[0].startswith("written part")
+    assert TemplatePlanner("masks", cons(WORDS), 256).opening() is None  # scaffolds are not on at that level
+    assert TemplatePlanner("slots", cons({"kind": "word_count", "rel": "at_least", "n": 50}), 256).opening() is None
+    draft = " ".join(["tree"] * 400)
+    it = Iteration(1, draft, report_short(400), None, 0, 0.0)
+    nxt = planner.plan("p", it.report, (it,), first)
+    assert nxt.parts["words"] == grown(Parts.from_dict(first.parts), 500 / 400).words > first.parts["words"]
+    assert nxt.constraints.min_new_tokens == 0  # the parts size themselves; no whole-draft end ban
+    # a short free draft of a shorter minimum is planned in parts next
+    nine = from_dict({"kind": "sentence_count", "rel": "at_least", "n": 9})
+    p2 = TemplatePlanner("slots", [nine], 256)
+    short = Report([Finding("sentence_count", "critical", "6 sentences; needs at least 9.", constraint=nine.to_dict())])
+    assert p2.opening() is None and p2.plan("p", short, (), None).parts == parts_for([nine], 256).to_dict()
+
+
+def test_the_cli_shows_the_outline():
+    out = io.StringIO()
+    print_events([Outlined(1, Parts(2).to_dict(), ["Trees cool cities.", ""], 30, Parts(2).describe())], out)
+    assert "1. Trees cool cities." in out.getvalue() and "left out" in out.getvalue()
+
+
+def test_the_loop_writes_a_long_answer_part_by_part_on_the_tiny_model(backend):
+    from irg.engine.strategies import run
+
+    events = list(run("Write about the sea. Use at least 400 words.", backend,
+                      RunConfig(max_iters=2, max_new_tokens=64, budget=3000)))
+    outlined = [e for e in events if isinstance(e, Outlined)]
+    assert outlined and outlined[0].iteration == 1 and outlined[0].parts["n"] >= 2
+    drafts = [e for e in events if isinstance(e, DraftDone)]
+    assert drafts[0].prompt_tokens + drafts[0].completion_tokens > 0
+    assert all("parts" in e.plan for e in events if isinstance(e, PlanDone))
