@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstraint, Opening, lit, register
 from irg.engine.constraints.case import CAPITAL_WORDS
+from irg.engine.constraints.shorten import cut_to
 from irg.engine.constraints.text import (
     _REL,
     _REL_MAP,
@@ -107,6 +108,11 @@ class WordCount(CountConstraint):
     def instruction(self):
         return f"Write {_REL_TEXT[self.rel]} {self.n} words."
 
+    render_label, render_order = "shortened: cut after the last sentence within the word limit", 0
+
+    def render(self, text):  # over a word limit: the model's first sentences, whole (constraints/shorten.py)
+        return cut_to(text, lambda t: not self.check(t)) if self.rel in ("at_most", "less_than") else text
+
     def decoding(self):
         if self.rel in ("at_least", "more_than"):
             return DecodingConstraints(min_new_tokens=int((self.n + 1) * TOKENS_PER_WORD))
@@ -136,6 +142,11 @@ class SentenceCount(CountConstraint):
 
     def instruction(self):
         return f"Write {_REL_TEXT[self.rel]} {self.n} sentences."
+
+    render_label, render_order = "shortened: cut after the last sentence within the sentence limit", 0
+
+    def render(self, text):
+        return cut_to(text, lambda t: not self.check(t)) if self.rel in ("at_most", "less_than") else text
 
     def decoding(self):
         if self.rel in ("at_least", "more_than"):
