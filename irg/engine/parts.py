@@ -14,9 +14,10 @@ the model writes a plan it can follow, then follows it one step at a time.
      model writes on, on one line (no token holding a line break may be sampled), until the part holds its share of
      the words and sentences: end-of-text is not allowed before it (llama.cpp's ignore_eos, transformers'
      min_new_tokens). A part is cut after its last full sentence, and a short one is continued once.
-  3. Guards. A part that mostly copies the text before it (word triples, fill.copied) or turns the answer into debris
-     is drawn again, sampled; if no draw is usable, the answer ends with the parts written so far (a
-     copied paragraph is debris, not length).
+  3. Guards. A part that mostly copies the text before it (word triples, fill.copied), turns the answer into debris,
+     or holds what a reader calls debris (hashtags, emoji, the answer talking about itself, a start in mid-sentence:
+     `junk`) is drawn again, sampled; if no draw is usable, the answer ends with the parts written so far (a copied
+     paragraph is debris, not length).
 
 Tokens count as a continuation does (fill.py): the first part's whole prompt, then each part's new prompt tokens (the
 separator and the opening; the text before them is in the engine's cache) and what the model writes. The outline is
@@ -49,7 +50,7 @@ TOKENS_PER_SENTENCE = 22
 ROOM = 32  # tokens a part may run past its minimum to end its sentence (it is cut after its last one)
 OUTLINE_TOKENS = 48  # per outline line at most (about 30 are written)
 OUTLINE_EXPECTED = 30
-SAMPLED = (0.7, 0.9)  # the draws of a part after the first (and of a first part that copied or was debris)
+SAMPLED = (0.7,)  # a part's second draw, when its first copied or was debris (0.9 drew hashtags, emoji and spam)
 COPY_SHARE = 0.35  # a part whose word triples are this much the text's own is a copy
 # open bodies only: a list, JSON, two responses or a chosen option are not paragraphs
 LENGTH_KINDS = ("word_count", "sentence_count", "paragraph_count", "sections")  # the minimums parts are for
@@ -194,7 +195,7 @@ def openings(text: str) -> list[str]:
     out: list[str] = []
     for line in text.splitlines():
         o = opening(line)
-        out.append("" if not words(o) or _ABOUT.match(o) or copied(o, " ".join(out), 0.6) else o)
+        out.append("" if not words(o) or _ABOUT.match(o) or junk(o) or copied(o, " ".join(out), 0.6) else o)
     return out
 
 
@@ -208,8 +209,26 @@ def whole(part: str) -> str:
     return m.group(1).rstrip() if m else ""
 
 
+# What a blind reader called debris in parts the loop kept (docs/results/long-answers.md): hashtags, emoji, links
+# and phone numbers, shouting, the answer talking about itself ("500 words; 4 paragraphs total", "The report ends
+# with a call to action", "I am your friendly AI assistant"), and a paragraph that starts in the middle of a sentence
+_JUNK = re.compile(r"#\w|https?://|www\.|@\w|\(\d{3}\)|\d{3}[-.]\d{3}[-.]\d{4}|[\u2600-\u27bf\U0001f000-\U0001faff]|"
+                   r"(?-i:\b[A-Z]{2,}(?:\s+[A-Z]{2,}){2,}\b)|\b(?:paragraphs?|sentences|word count|outline)\b|\b\d+\s+words\b|"
+                   r"\b(?:this|the|my|our)\s+(?:essay|report|post|story|letter|speech|toast|article)\s+(?:will|ends|is about"
+                   r"|begins|concludes)\b|\bas an ai\b|\bai assistant\b", re.I)
+
+
+def junk(part: str) -> str:
+    """What makes a part debris a reader would see (a match of _JUNK, or an opening in mid-sentence), else ''."""
+    if (m := _JUNK.search(part)):
+        return m.group(0)
+    first = part.lstrip()[:1]
+    return "starts mid-sentence" if first and (first.islower() or first in ",;:)-") else ""
+
+
 def usable(part: str, before: str) -> bool:
-    return bool(words(part)) and not degeneration(before + part) and not copied(part, before, COPY_SHARE)
+    return (bool(words(part)) and not degeneration(before + part) and not copied(part, before, COPY_SHARE)
+            and not junk(part))
 
 
 def short(part: str, parts: Parts) -> bool:
@@ -293,10 +312,10 @@ def _part(ctx, backend, messages, masks, parts: Parts, text: str, lead: str, req
     cached = cached if text else 0  # the first part's prompt is new to the engine
     spent = [0, 0]
     cap = ctx.config.max_new_tokens
-    # greedy, a later part walks back into what the parts before it said ("… using only the freshest ingredients
-    # available." ending two parts in a row): after the first, parts are sampled (seeded: a run stays reproducible)
-    draws = ([(req.temperature, req.seed)] * (k == 0)
-             + [(max(t, req.temperature), ctx.config.seed + 1000 * (k + 1) + j) for j, t in enumerate(SAMPLED)])
+    # greedy first (sampled, later parts drifted: a blind reader found sampled parts off topic), then once sampled
+    # (seeded: a run stays reproducible) when greedy walked back into what the parts before it said
+    draws = [(req.temperature, req.seed)] + [(max(t, req.temperature), ctx.config.seed + 1000 * (k + 1) + j)
+                                             for j, t in enumerate(SAMPLED)]
     head = text + lead
     opener = lead.split("\n")[-1]
     for temp, seed in draws:

@@ -10,7 +10,18 @@ from irg.engine.backends import Generation, GenRequest
 from irg.engine.config import RunConfig
 from irg.engine.constraints import from_dict
 from irg.engine.events import DraftDone, DraftToken, Outlined, PlanDone
-from irg.engine.parts import Parts, first_draft, grown, literals, opening, openings, parts_for, write
+from irg.engine.parts import (
+    Parts,
+    first_draft,
+    grown,
+    junk,
+    literals,
+    opening,
+    openings,
+    parts_for,
+    usable,
+    write,
+)
 from irg.engine.plan import TemplatePlanner
 from irg.engine.values import Finding, Iteration, Plan, Report
 from irg.views.cli import print_events
@@ -66,6 +77,15 @@ def test_only_an_answer_longer_than_a_draft_is_planned_before_its_first_draft():
 ])
 def test_an_outline_line_becomes_an_opening(line, want):
     assert opening(line) == want
+
+
+@pytest.mark.parametrize("part", ["Great news! #sourdough #baking", "Call (555) 123-4567 today.", "We loved it 😊.",
+                                  "This essay will explain the rest.", "500 words; 4 paragraphs total.",
+                                  "FINISHED MARKETS NOW OPEN today.", "and then the rain came.",
+                                  "I am your friendly AI assistant."])
+def test_what_a_reader_called_debris_is_not_kept_as_a_part(part):
+    assert junk(part) and not usable(part, "Trees cool cities.")
+    assert not junk("Dr. Smith's NASA team planted 40 oaks in 2020.")
 
 
 def test_lines_about_the_answer_and_copies_are_left_out():
@@ -145,10 +165,8 @@ def test_a_part_that_copies_is_drawn_again_and_the_answer_ends_when_no_draw_is_u
     text = events[-1].text
     assert events[0].openings[1] == ""  # the copied outline line: its part opens freely
     assert text == ("Trees cool cities." + same + "\n\nCool rooms need much less power in the afternoon.")
-    temps = [r.temperature for r in eng.requests[1:]]
-    assert temps[0] == 0.0 and temps[1] == 0.7  # a later part is sampled: greedy walks back into the text before
-    # outline, part 1 (greedy), part 2 (a sampled copy, then a usable draw), part 3 (two sampled copies: no part)
-    assert len(eng.requests) == 1 + 1 + 2 + 2
+    # outline; part 1 greedy; part 2 greedy (a copy), then sampled (usable); part 3 greedy and sampled: two copies
+    assert [r.temperature for r in eng.requests[1:]] == [0.0, 0.0, 0.7, 0.0, 0.7]
 
 
 def test_the_budget_ends_the_parts():
@@ -182,10 +200,17 @@ def test_the_planner_plans_parts_before_a_long_answer_and_lengthens_them_after_a
     assert p2.opening() is None and p2.plan("p", short, (), None).parts == parts_for([nine], 256).to_dict()
 
 
-def test_the_cli_shows_the_outline():
+def test_the_cli_and_the_app_show_the_outline():
+    from irg.views.run_view import RunView
+
+    ev = Outlined(1, Parts(2).to_dict(), ["Trees cool <cities>.", ""], 30, Parts(2).describe())
     out = io.StringIO()
-    print_events([Outlined(1, Parts(2).to_dict(), ["Trees cool cities.", ""], 30, Parts(2).describe())], out)
-    assert "1. Trees cool cities." in out.getvalue() and "left out" in out.getvalue()
+    print_events([ev], out)
+    assert "1. Trees cool <cities>." in out.getvalue() and "left out" in out.getvalue()
+    view = RunView()
+    view.add(ev)
+    html = view.cards_html()
+    assert "Outline first" in html and "Trees cool &lt;cities&gt;." in html and "written part by part" in html
 
 
 def test_the_loop_writes_a_long_answer_part_by_part_on_the_tiny_model(backend):
