@@ -14,6 +14,7 @@ TEXT = "Cats sleep a lot. They hunt at night! Dr. Smith owns three cats. Is that
     ({"kind": "word_count", "rel": "less_than", "n": 14},
      "Cats sleep a lot. They hunt at night! Dr. Smith owns three cats."),
     ({"kind": "sentence_count", "rel": "at_most", "n": 2}, "Cats sleep a lot. They hunt at night!"),
+    ({"kind": "sentence_count", "rel": "exactly", "n": 2}, "Cats sleep a lot. They hunt at night!"),
     # "Dr." is no sentence end to cut at (the counter reads one there: the cut keeps fewer sentences, never more)
     ({"kind": "sentence_count", "rel": "less_than", "n": 4}, "Cats sleep a lot. They hunt at night!"),
 ])
@@ -31,3 +32,5 @@ def test_nothing_is_cut_when_it_would_break_what_was_met_or_nothing_fits():
     assert cut_to("One two three four five.", lambda t: len(t.split()) <= 2) == "One two three four five."
     least = from_dict({"kind": "word_count", "rel": "at_least", "n": 200})
     assert render(TEXT, [least]) == (TEXT, [])
+    exact = from_dict({"kind": "sentence_count", "rel": "exactly", "n": 9})  # too few: cutting cannot help
+    assert render(TEXT, [exact]) == (TEXT, [])

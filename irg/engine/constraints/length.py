@@ -146,6 +146,9 @@ class SentenceCount(CountConstraint):
     render_label, render_order = "shortened: cut after the last sentence within the sentence limit", 0
 
     def render(self, text):
+        if self.rel == "exactly":  # over an exact count: cut after its nth sentence, if that is then exactly n
+            out = cut_to(text, lambda t: self.count(t) <= self.n)
+            return out if not self.check(out) else text
         return cut_to(text, lambda t: not self.check(t)) if self.rel in ("at_most", "less_than") else text
 
     def decoding(self):
