@@ -201,6 +201,9 @@ def openings(text: str) -> list[str]:
 
 # ---- the parts -----------------------------------------------------------------------------------------------------
 _CUT = re.compile(r"(?s)^(.*[.!?][\"”')\]]*)")
+_END = re.compile(r"[.!?][\"”')\]]*\s*$")  # a part ends a sentence
+START = 'root ::= [A-Z"“(] [^\\n]{0,40}'  # the capital start of a part with no opening (a few tokens)
+START_TOKENS = 3
 
 
 def whole(part: str) -> str:
@@ -226,9 +229,11 @@ def junk(part: str) -> str:
     return "starts mid-sentence" if first and (first.islower() or first in ",;:)-") else ""
 
 
-def usable(part: str, before: str) -> bool:
+def usable(part: str, before: str, lowercase: bool = False) -> bool:
+    """`lowercase`: the answer is written in lowercase (a mask), so a part starting on one is no fragment."""
+    bad = junk(part)
     return (bool(words(part)) and not degeneration(before + part) and not copied(part, before, COPY_SHARE)
-            and not junk(part))
+            and not (bad and not (lowercase and bad == "starts mid-sentence")))
 
 
 def short(part: str, parts: Parts) -> bool:
@@ -320,13 +325,18 @@ def _part(ctx, backend, messages, masks, parts: Parts, text: str, lead: str, req
     opener = lead.split("\n")[-1]
     for temp, seed in draws:
         body = ""
-        for more in range(2):  # the part, then once more if it came out short
-            need = parts.min_tokens(cap) if not more else max(16, parts.min_tokens(cap) // 2)
+        # a part with no opening starts on a capital: left free after the blank line, the model went on with the
+        # sentence the part before was cut in ("of chemicals from industrial sources …": a reader's "mid-sentence")
+        step = 0 if opener or masks.lowercase_only else -1
+        while step < 2:  # (a capital start,) the part, then once more if it came out short
+            start = step < 0
+            need = 0 if start else parts.min_tokens(cap) if not step else max(16, parts.min_tokens(cap) // 2)
+            step += 1
             prefix = head + body
             c = replace(masks, forced_prefix=prefix, min_new_tokens=need, banned_chars=[*masks.banned_chars, "\n"],
-                        no_repeat_ngram=4)
-            r = GenRequest(messages, max_new_tokens=need + ROOM, temperature=temp, seed=seed, constraints=c,
-                           repetition_penalty=req.repetition_penalty)
+                        no_repeat_ngram=4, grammar=START if start else "")
+            r = GenRequest(messages, max_new_tokens=START_TOKENS if start else need + ROOM, temperature=temp,
+                           seed=seed, constraints=c, repetition_penalty=req.repetition_penalty)
             fed = backend.count_prompt_tokens(r)
             if fed + r.max_new_tokens > backend.context_length:
                 return None, tuple(spent), "length"  # the answer fills the model's context
@@ -338,12 +348,18 @@ def _part(ctx, backend, messages, masks, parts: Parts, text: str, lead: str, req
             spent[0] += max(0, g.prompt_tokens - cached)
             spent[1] += g.completion_tokens
             cached = g.prompt_tokens + g.completion_tokens  # about what the engine's cache holds now
-            new = whole(g.text[len(prefix):]) if g.text.startswith(prefix) else ""
+            new = g.text[len(prefix):] if g.text.startswith(prefix) else ""
+            if start:
+                body = new.lstrip()
+                if not body:
+                    break
+                continue
+            new = whole(new)
             if not new.strip():
                 break
             body += new if body or opener else new.lstrip()  # a part with no opening starts on its first word
             if not short(opener + body, parts):
                 break
-        if body.strip() and usable(opener + body, text):
+        if _END.search(body) and usable(opener + body, text, masks.lowercase_only):
             return head + body, tuple(spent), "stop"
     return None, tuple(spent), "stop"  # three draws copied or were debris: the answer ends before this part

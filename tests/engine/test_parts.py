@@ -11,6 +11,7 @@ from irg.engine.config import RunConfig
 from irg.engine.constraints import from_dict
 from irg.engine.events import DraftDone, DraftToken, Outlined, PlanDone
 from irg.engine.parts import (
+    START,
     Parts,
     first_draft,
     grown,
@@ -111,6 +112,12 @@ class Scripted:
 
     def generate(self, req: GenRequest, cancel=None):
         self.requests.append(req)
+        if req.constraints.grammar == START:  # a part with no opening starts on a capital: the part's first word
+            said = self.parts.pop(0) if self.parts else " The end."
+            first, rest = said.split(" ", 2)[1], " " + said.split(" ", 2)[2]
+            self.parts.insert(0, rest)
+            return Generation(req.constraints.forced_prefix + " " + first, self.count_prompt_tokens(req), 1, "length",
+                              0.0)
         if req.constraints.grammar:
             return Generation(self.outline, 12, 20, "stop", 0.0)
         said = self.parts.pop(0) if self.parts else " The end."
@@ -165,8 +172,11 @@ def test_a_part_that_copies_is_drawn_again_and_the_answer_ends_when_no_draw_is_u
     text = events[-1].text
     assert events[0].openings[1] == ""  # the copied outline line: its part opens freely
     assert text == ("Trees cool cities." + same + "\n\nCool rooms need much less power in the afternoon.")
-    # outline; part 1 greedy; part 2 greedy (a copy), then sampled (usable); part 3 greedy and sampled: two copies
-    assert [r.temperature for r in eng.requests[1:]] == [0.0, 0.0, 0.7, 0.0, 0.7]
+    # outline; part 1 greedy; part 2 (no opening: a capital start first) greedy (a copy), then sampled (usable);
+    # part 3 greedy and sampled: two copies
+    assert [r.temperature for r in eng.requests[1:]] == [0.0, 0.0, 0.0, 0.7, 0.7, 0.0, 0.7]
+    assert [r.constraints.grammar == START for r in eng.requests[1:]] == [False, True, False, True, False, False,
+                                                                         False]
 
 
 def test_the_budget_ends_the_parts():
