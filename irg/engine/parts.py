@@ -17,7 +17,8 @@ the model writes a plan it can follow, then follows it one step at a time.
   3. Guards. A part that mostly copies the text before it (word triples, fill.copied), turns the answer into debris,
      or holds what a reader calls debris (hashtags, emoji, the answer talking about itself, a start in mid-sentence:
      `junk`) is drawn again, sampled; if no draw is usable, the answer ends with the parts written so far (a copied
-     paragraph is debris, not length).
+     paragraph is debris, not length). Within a part, the sentences from the first that repeats the text before it
+     go (`unrepeated`), and a part left short is continued once.
 
 Tokens count as a continuation does (fill.py): the first part's whole prompt, then each part's new prompt tokens (the
 separator and the opening; the text before them is in the engine's cache) and what the model writes. The outline is
@@ -221,6 +222,29 @@ _JUNK = re.compile(r"#\w|https?://|www\.|@\w|\(\d{3}\)|\d{3}[-.]\d{3}[-.]\d{4}|[
                    r"|begins|concludes)\b|\bas an ai\b|\bai assistant\b", re.I)
 
 
+_SENT = re.compile(r"[^.!?]+[.!?][\"”')\]]*\s*")
+
+
+def unrepeated(new: str, before: str, share: float = 0.5) -> str:
+    """`new` up to its first sentence that mostly repeats word triples of `before` or of the sentences before it in
+    `new` ("… using only the best materials." in every part: a blind reader's "repetitive filler")."""
+    seen = _triples(before)
+    out = ""
+    for m in _SENT.finditer(new):
+        sent = m.group(0)
+        tri = _triples(sent)
+        if len(tri) >= 3 and len(tri & seen) >= share * len(tri):
+            break
+        out += sent
+        seen |= tri
+    return out.rstrip() if out.strip() else ""
+
+
+def _triples(s: str) -> set:
+    w = re.findall(r"\w+", s.lower())
+    return {tuple(w[i:i + 3]) for i in range(len(w) - 2)}
+
+
 def junk(part: str) -> str:
     """What makes a part debris a reader would see (a match of _JUNK, or an opening in mid-sentence), else ''."""
     if (m := _JUNK.search(part)):
@@ -355,6 +379,7 @@ def _part(ctx, backend, messages, masks, parts: Parts, text: str, lead: str, req
                     break
                 continue
             new = whole(new)
+            new = new[:len(new) - len(new.lstrip())] + unrepeated(new.lstrip(), head + body)  # repeats go
             if not new.strip():
                 break
             body += new if body or opener else new.lstrip()  # a part with no opening starts on its first word

@@ -20,6 +20,7 @@ from irg.engine.parts import (
     opening,
     openings,
     parts_for,
+    unrepeated,
     usable,
     write,
 )
@@ -87,6 +88,15 @@ def test_an_outline_line_becomes_an_opening(line, want):
 def test_what_a_reader_called_debris_is_not_kept_as_a_part(part):
     assert junk(part) and not usable(part, "Trees cool cities.")
     assert not junk("Dr. Smith's NASA team planted 40 oaks in 2020.")
+
+
+def test_a_part_is_cut_at_its_first_sentence_that_repeats_the_text_before():
+    before = "Our lunch box uses only the best materials. It keeps food hot."
+    new = "It comes in four colours. Every box uses only the best materials. It is light."
+    assert unrepeated(new, before) == "It comes in four colours."
+    assert unrepeated("It is new and it is light. It is new and it is light too. Fine.", "") == \
+        "It is new and it is light."  # a repeat within the part too
+    assert unrepeated("Shade saves energy in summer.", before) == "Shade saves energy in summer."
 
 
 def test_lines_about_the_answer_and_copies_are_left_out():
