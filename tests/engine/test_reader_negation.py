@@ -90,3 +90,14 @@ def test_the_final_never_falls_back_to_a_draft_that_breaks_an_enforced_ban():
     ctx.iterations = [it(1, "A sunny day by the sea today.", 0.5), it(2, "So sunny.", 0.0)]
     final = [e for e in RunContext.finish(ctx, "max_iters") if isinstance(e, Final)][0]
     assert final.answer == "A sunny day by the sea today." and "sunny" in final.broken_ban
+
+
+@pytest.mark.parametrize("prompt,request_", [
+    ("Start by repeating my request verbatim, then answer with exactly 3 bullet points. My request: give me tips for "
+     "a calm morning.", "give me tips for a calm morning."),
+    ("Repeat my request first, word for word, then answer: Explain why ice floats. Keep it under 80 words.",
+     "Explain why ice floats."),
+])
+def test_a_labelled_request_is_the_one_repeated(prompt, request_):
+    got = [c for c in extract_all(prompt) if c.kind == "repeat_request"]
+    assert [c.request for c in got] == [request_]

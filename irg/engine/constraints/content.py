@@ -290,6 +290,18 @@ class EndPhrase(Constraint):
         return DecodingConstraints(stop_strings=[self.phrase])
 
 
+# "My request: give me tips …", "then answer: Explain why bread goes stale. Keep it short.": the request is the
+# sentence after the label (the instructions after it are not part of it)
+_LABELLED = re.compile(r"\b(?:(?:my|the|this)\s+(?:request|question|prompt|query)(?:\s+is)?|then\s+answer(?:\s+it)?)"
+                       r"\s*:\s*(.+?[.!?])(?=\s|$)", re.I)
+
+
+def labelled_request(prompt: str) -> str | None:
+    """The request a prompt labels ("My request: …", "then answer: …"), or None."""
+    m = _LABELLED.search(prompt)
+    return " ".join(m.group(1).split()) if m else None
+
+
 @register
 @dataclass
 class RepeatRequest(Constraint):
@@ -308,7 +320,7 @@ class RepeatRequest(Constraint):
         said = quoted(m.group(0))
         if said and re.search(r"\bsentence|\bline", m.group(0), re.I):
             return [cls(said[0])]  # "repeat the sentence 'X' exactly, then …": X is what is repeated
-        request = (p[:m.start()] + p[m.end():]).strip()
+        request = labelled_request(p) or (p[:m.start()] + p[m.end():]).strip()
         return [cls(request)] if request else []
 
     def check(self, text):

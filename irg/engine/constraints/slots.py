@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from irg.engine.constraints.base import Constraint, type_of
-from irg.engine.constraints.content import NOT_WORDS
+from irg.engine.constraints.content import NOT_WORDS, labelled_request
 from irg.engine.constraints.language import ALIASES, LANGUAGES, NATIVE
 from irg.engine.constraints.length import EACH_PART, ORDINALS, section_marker, stars_separator
 from irg.engine.constraints.readers import Unread, read_counts, spans, word_after, word_list
@@ -284,7 +284,7 @@ def read_values(kind: str, clause: str, prompt: str) -> list[Constraint] | Missi
     if kind == "paragraph_first_word":
         return _first_word(kind, clause, prompt)
     if kind == "repeat_request":
-        request = prompt.replace(clause, " ").strip()
+        request = labelled_request(prompt) or prompt.replace(clause, " ").strip()
         return ([CONSTRAINT_TYPES.get(kind)(" ".join(request.split()))] if request
                 else Missing(kind, "the request to repeat"))
     if kind in CONSTRAINT_TYPES and kind != "final_answer":
