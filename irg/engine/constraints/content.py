@@ -311,7 +311,8 @@ class RepeatRequest(Constraint):
 
     @classmethod
     def extract(cls, p):
-        m = re.search(r"(?:first\s+)?(?:repeat|copy|restate|echo)\s+(?:back\s+)?(?:the|this|my|our)\s+"
+        m = re.search(r"(?:first\s+)?(?:repeat(?:ing)?|copy(?:ing)?|restat(?:e|ing)|echo(?:ing)?)\s+(?:back\s+)?"
+                      r"(?:the|this|my|our)\s+"
                       r"(?:whole\s+|exact\s+|entire\s+|following\s+|above\s+)?"
                       r"(?:request|question|prompt|sentence|message|instruction|line|query)"
                       r"[^.\n]*(?:\([^)]*\))?[^.\n]*\.?", p, re.I)
