@@ -205,6 +205,8 @@ _CUT = re.compile(r"(?s)^(.*[.!?][\"”')\]]*)")
 _END = re.compile(r"[.!?][\"”')\]]*\s*$")  # a part ends a sentence
 START = 'root ::= [A-Z"“(] [^\\n]{0,40}'  # the capital start of a part with no opening (a few tokens)
 START_TOKENS = 3
+TITLE = 'root ::= "<<" [^<>\\n]{3,60} ">>"'  # a title the prompt asks for, before the parts (as the scaffold's)
+TITLE_TOKENS = 24
 
 
 def whole(part: str) -> str:
@@ -304,14 +306,21 @@ def write(ctx, plan: Plan, req: GenRequest, iteration: int) -> Iterator:
         left = None if left is None else left - o_tokens
     yield Outlined(iteration, parts.to_dict(), lines, o_tokens, parts.describe())
     text, spent_prompt, spent_out, reason = dc.forced_prefix, 0, 0, "stop"
+    if not text and any(c.kind == "title" for c in ctx.constraints or []):  # a <<title>> first, in the model's words
+        t = backend.generate(replace(req, messages=messages, max_new_tokens=TITLE_TOKENS,
+                                     constraints=replace(masks, grammar=TITLE, limits=[])), cancel)
+        spent_prompt, spent_out = t.prompt_tokens, t.completion_tokens
+        text = t.text.strip() + "\n\n" if t.text.strip().endswith(">>") else ""
+        if left is not None:
+            left -= t.total_tokens
     if text:
         yield DraftToken(iteration, text)
     for k in range(parts.n):
-        if k == 0 and text and not parts.marker:
+        if k == 0 and dc.forced_prefix and not parts.marker:
             lead = ""  # after a start phrase (the plan's forced prefix) the model goes on from it
         else:
-            lead = ((parts.separator if text.strip() else "") + (f"{parts.marker} {k + 1}\n" if parts.marker else "")
-                    + (lines[k] if k < len(lines) else ""))
+            sep = parts.separator if text.strip() and not text.endswith("\n") else ""  # none after the title's line
+            lead = sep + (f"{parts.marker} {k + 1}\n" if parts.marker else "") + (lines[k] if k < len(lines) else "")
         got, cost, why = _part(ctx, backend, messages, masks, parts, text, lead, req, k, left)
         spent_prompt, spent_out = spent_prompt + cost[0], spent_out + cost[1]
         if left is not None:

@@ -12,6 +12,7 @@ from irg.engine.constraints import from_dict
 from irg.engine.events import DraftDone, DraftToken, Outlined, PlanDone
 from irg.engine.parts import (
     START,
+    TITLE,
     Parts,
     first_draft,
     grown,
@@ -128,6 +129,8 @@ class Scripted:
             self.parts.insert(0, rest)
             return Generation(req.constraints.forced_prefix + " " + first, self.count_prompt_tokens(req), 1, "length",
                               0.0)
+        if req.constraints.grammar == TITLE:
+            return Generation("<<Trees in town>>", 12, 6, "stop", 0.0)
         if req.constraints.grammar:
             return Generation(self.outline, 12, 20, "stop", 0.0)
         said = self.parts.pop(0) if self.parts else " The end."
@@ -135,15 +138,15 @@ class Scripted:
                           len(said.split()), "stop", 0.0)
 
 
-def ctx_for(engine, budget=None):
+def ctx_for(engine, budget=None, constraints=()):
     cfg = RunConfig(max_new_tokens=256)
     return SimpleNamespace(drafter=engine, cancel=threading.Event(), config=cfg, tokens=0, prompt="Write about trees.",
-                           task="general", last_generation=None,
+                           task="general", last_generation=None, constraints=list(constraints),
                            budget_left=lambda: None if budget is None else budget)
 
 
-def run_parts(engine, parts, budget=None):
-    ctx = ctx_for(engine, budget)
+def run_parts(engine, parts, budget=None, constraints=()):
+    ctx = ctx_for(engine, budget, constraints)
     plan = Plan([], scaffold=[parts.describe()], parts=parts.to_dict())
     req = GenRequest([{"role": "user", "content": "Write about trees."}])
     events = list(write(ctx, plan, req, 1))
@@ -187,6 +190,14 @@ def test_a_part_that_copies_is_drawn_again_and_the_answer_ends_when_no_draw_is_u
     assert [r.temperature for r in eng.requests[1:]] == [0.0, 0.0, 0.0, 0.7, 0.7, 0.0, 0.7]
     assert [r.constraints.grammar == START for r in eng.requests[1:]] == [False, True, False, True, False, False,
                                                                          False]
+
+
+def test_a_title_the_prompt_asks_for_comes_first():
+    eng = Scripted("1. Trees cool cities.\n2. Shade saves energy.\n", " They lower the heat.", " Rooms stay cool.")
+    ctx, events = run_parts(eng, Parts(2, 3, 0), constraints=cons({"kind": "title"}))
+    assert events[-1].text == "<<Trees in town>>\n\nTrees cool cities. They lower the heat.\n\nShade saves energy. " \
+        "Rooms stay cool."
+    assert not from_dict({"kind": "title"}).check(events[-1].text)
 
 
 def test_the_budget_ends_the_parts():
