@@ -55,7 +55,7 @@ budget and try each strategy on the same example.
 
 OUT_KEYS = ("status", "cards", "final", "by_iteration", "by_tokens")
 CMP_KEYS = ("status", "columns", "chart")
-HEADLINE_REPORT = "constraints-test-issue14 (committed)"  # what the Experiments tab opens on
+HEADLINE_REPORT = "headline (committed)"  # what the Experiments tab opens on: the constraints test split, issue 38
 
 
 def _outputs(update: dict, keys=OUT_KEYS) -> list:
@@ -219,7 +219,8 @@ def _experiments_tab(page: SimpleNamespace) -> None:
     """Saved quality reports (opens on the headline one, drawn without a click), a small live experiment, tuning."""
     gr.Markdown("Does IRG help? Saved reports of the quality runs (`python -m irg.bench quality`; "
                 "each study is written up in docs/results/, below): "
-                "each strategy against single pass on the same prompts, at the same token budget. In the "
+                "each strategy against single pass on the same prompts, at the same token budget. It opens on "
+                "*headline*: the constraints test split with today's code (issue 38). In the "
                 "issue-14 report best-of-N's candidates shared one seed (some drew one sample four times); "
                 "*constraints-test-seeds* is the re-run with that fixed: best-of-N 34%, irg_hybrid 57%.")
     reports = list(experiments.saved_summaries())
