@@ -157,10 +157,13 @@ def further(out: str, text: str, unmet: list[Constraint]) -> bool:
                for d in unmet)
 
 
+def triples(s: str) -> set[tuple[str, ...]]:
+    """The text's word triples, lowercased: what `copied` (and parts.unrepeated) compare."""
+    w = re.findall(r"\w+", s.lower())
+    return {tuple(w[i:i + 3]) for i in range(len(w) - 2)}
+
+
 def copied(sentence: str, before: str, share: float = 0.5) -> bool:
     """Is the new sentence mostly word triples the draft already holds (a copy is not a new sentence)?"""
-    def triples(s):
-        w = re.findall(r"\w+", s.lower())
-        return {tuple(w[i:i + 3]) for i in range(len(w) - 2)}
     new = triples(sentence)
     return bool(new) and len(new & triples(before)) >= share * len(new)

@@ -38,7 +38,7 @@ from irg.engine.constraints.text import sentences, words
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.degenerate import degeneration
 from irg.engine.events import DraftDone, DraftToken, Outlined
-from irg.engine.fill import copied
+from irg.engine.fill import copied, triples
 from irg.engine.messages import draft_messages
 from irg.engine.values import Plan
 
@@ -170,14 +170,14 @@ def opening(line: str) -> str:
 OUTLINE_BANS = ["paragraph", "paragraphs", "section", "sections", "outline"]
 
 
-def outline_request(messages: list[dict], parts: Parts, masks: DecodingConstraints) -> GenRequest:
+def outline_request(chat: list[dict], parts: Parts, masks: DecodingConstraints) -> GenRequest:
     noun = "sections" if parts.marker else "paragraphs"
-    user = dict(messages[-1], content=messages[-1]["content"] + f"\n\nBefore you write it, write only the first "
+    user = dict(chat[-1], content=chat[-1]["content"] + f"\n\nBefore you write it, write only the first "
                                                                  f"sentence of each of its {parts.n} {noun}, in "
                                                                  "order, one per line.")
     grammar = ("root ::= " + " ".join(f'"{i}. " item "\\n"' for i in range(1, parts.n + 1))
                + "\nitem ::= [^\\n#*0-9 -] [^\\n]{14,150}\n")
-    return GenRequest([*messages[:-1], user], max_new_tokens=parts.n * OUTLINE_TOKENS + 8,
+    return GenRequest([*chat[:-1], user], max_new_tokens=parts.n * OUTLINE_TOKENS + 8,
                       constraints=replace(masks, grammar=grammar, no_repeat_ngram=4,
                                           banned_words=[*masks.banned_words, *OUTLINE_BANS]))
 
@@ -230,21 +230,16 @@ _SENT = re.compile(r"[^.!?]+[.!?][\"”')\]]*\s*")
 def unrepeated(new: str, before: str, share: float = 0.5) -> str:
     """`new` up to its first sentence that mostly repeats word triples of `before` or of the sentences before it in
     `new` ("… using only the best materials." in every part: a blind reader's "repetitive filler")."""
-    seen = _triples(before)
+    seen = triples(before)
     out = ""
     for m in _SENT.finditer(new):
         sent = m.group(0)
-        tri = _triples(sent)
+        tri = triples(sent)
         if len(tri) >= 3 and len(tri & seen) >= share * len(tri):
             break
         out += sent
         seen |= tri
     return out.rstrip() if out.strip() else ""
-
-
-def _triples(s: str) -> set:
-    w = re.findall(r"\w+", s.lower())
-    return {tuple(w[i:i + 3]) for i in range(len(w) - 2)}
 
 
 def junk(part: str) -> str:
@@ -290,9 +285,9 @@ def write(ctx, plan: Plan, req: GenRequest, iteration: int) -> Iterator:
     masks = DecodingConstraints(banned_chars=dc.banned_chars, banned_words=dc.banned_words,
                                 lowercase_only=dc.lowercase_only, uppercase_only=dc.uppercase_only,
                                 limits=dc.limits)  # counted from the answer's start: the parts before are in it
-    messages = req.messages
+    chat = req.messages
     left = ctx.budget_left()
-    o_req = replace(outline_request(messages, parts, masks), temperature=req.temperature, seed=req.seed,
+    o_req = replace(outline_request(chat, parts, masks), temperature=req.temperature, seed=req.seed,
                     repetition_penalty=req.repetition_penalty)
     lines, o_tokens = [], 0
     room = None if left is None else left - backend.count_prompt_tokens(o_req) - parts.total_tokens()
@@ -307,7 +302,7 @@ def write(ctx, plan: Plan, req: GenRequest, iteration: int) -> Iterator:
     yield Outlined(iteration, parts.to_dict(), lines, o_tokens, parts.describe())
     text, spent_prompt, spent_out, reason = dc.forced_prefix, 0, 0, "stop"
     if not text and any(c.kind == "title" for c in ctx.constraints or []):  # a <<title>> first, in the model's words
-        t = backend.generate(replace(req, messages=messages, max_new_tokens=TITLE_TOKENS,
+        t = backend.generate(replace(req, messages=chat, max_new_tokens=TITLE_TOKENS,
                                      constraints=replace(masks, grammar=TITLE, limits=[])), cancel)
         spent_prompt, spent_out = t.prompt_tokens, t.completion_tokens
         text = t.text.strip() + "\n\n" if t.text.strip().endswith(">>") else ""
@@ -321,7 +316,7 @@ def write(ctx, plan: Plan, req: GenRequest, iteration: int) -> Iterator:
         else:
             sep = parts.separator if text.strip() and not text.endswith("\n") else ""  # none after the title's line
             lead = sep + (f"{parts.marker} {k + 1}\n" if parts.marker else "") + (lines[k] if k < len(lines) else "")
-        got, cost, why = _part(ctx, backend, messages, masks, parts, text, lead, req, k, left)
+        got, cost, why = _part(ctx, backend, chat, masks, parts, text, lead, req, k, left)
         spent_prompt, spent_out = spent_prompt + cost[0], spent_out + cost[1]
         if left is not None:
             left -= sum(cost)
@@ -341,12 +336,12 @@ def write(ctx, plan: Plan, req: GenRequest, iteration: int) -> Iterator:
     yield DraftDone(iteration, gen.text, gen.prompt_tokens, gen.completion_tokens, gen.seconds, gen.finish_reason)
 
 
-def _part(ctx, backend, messages, masks, parts: Parts, text: str, lead: str, req: GenRequest, k: int,
+def _part(ctx, backend, chat, masks, parts: Parts, text: str, lead: str, req: GenRequest, k: int,
           left: int | None) -> tuple[str | None, tuple[int, int], str]:
     """Part `k` after `text`, opened by `lead`: (the text with it, or None; (prompt, completion) tokens spent; why
     it stopped)."""
     cancel = ctx.cancel
-    cached = backend.count_prompt_tokens(GenRequest(messages, constraints=DecodingConstraints(forced_prefix=text)))
+    cached = backend.count_prompt_tokens(GenRequest(chat, constraints=DecodingConstraints(forced_prefix=text)))
     cached = cached if text else 0  # the first part's prompt is new to the engine
     spent = [0, 0]
     cap = ctx.config.max_new_tokens
@@ -368,7 +363,7 @@ def _part(ctx, backend, messages, masks, parts: Parts, text: str, lead: str, req
             prefix = head + body
             c = replace(masks, forced_prefix=prefix, min_new_tokens=need, banned_chars=[*masks.banned_chars, "\n"],
                         no_repeat_ngram=4, grammar=START if start else "")
-            r = GenRequest(messages, max_new_tokens=START_TOKENS if start else need + ROOM, temperature=temp,
+            r = GenRequest(chat, max_new_tokens=START_TOKENS if start else need + ROOM, temperature=temp,
                            seed=seed, constraints=c, repetition_penalty=req.repetition_penalty)
             fed = backend.count_prompt_tokens(r)
             if fed + r.max_new_tokens > backend.context_length:

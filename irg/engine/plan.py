@@ -69,7 +69,7 @@ class TemplatePlanner:
 
     def scaffold(self, report: Report) -> Scaffold | None:
         """The scaffold, once the rules found a structural constraint violated (the first draft stays free)."""
-        if STRUCTURE.index(self.structure) < STRUCTURE.index("scaffolds"):
+        if not self.structure_at("scaffolds"):
             return None
         if not any(f.constraint is not None and structural(f.check) for f in report.findings):
             return None
@@ -125,7 +125,7 @@ class TemplatePlanner:
             # the scaffold's grammar starts where its own prefix ends: the masks' prefixes ("* ", "{") would clash
             dc = replace(dc, forced_prefix="").merge(sc.constraints)
         # pure form is rendered after the draft: no mask needed, none to wreck it
-        if STRUCTURE.index(self.structure) >= STRUCTURE.index("render"):
+        if self.structure_at("render"):
             dc = replace(dc, lowercase_only=False, uppercase_only=False,
                          forced_prefix="" if dc.forced_prefix == '"' else dc.forced_prefix)
         # a new object: `dc` may still be the previous plan's, which must not change under it
