@@ -172,9 +172,8 @@ OUTLINE_BANS = ["paragraph", "paragraphs", "section", "sections", "outline"]
 
 def outline_request(chat: list[dict], parts: Parts, masks: DecodingConstraints) -> GenRequest:
     noun = "sections" if parts.marker else "paragraphs"
-    user = dict(chat[-1], content=chat[-1]["content"] + f"\n\nBefore you write it, write only the first "
-                                                                 f"sentence of each of its {parts.n} {noun}, in "
-                                                                 "order, one per line.")
+    ask = f"\n\nBefore you write it, write only the first sentence of each of its {parts.n} {noun}, in order, one per line."
+    user = dict(chat[-1], content=chat[-1]["content"] + ask)
     grammar = ("root ::= " + " ".join(f'"{i}. " item "\\n"' for i in range(1, parts.n + 1))
                + "\nitem ::= [^\\n#*0-9 -] [^\\n]{14,150}\n")
     return GenRequest([*chat[:-1], user], max_new_tokens=parts.n * OUTLINE_TOKENS + 8,
