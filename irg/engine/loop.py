@@ -266,8 +266,8 @@ class RunContext:
         restarts = [r for b in {id(b): b for b in (self.backend, self.drafter)}.values()
                     for r in b.recoveries()[self._recovered[id(b)]:]]
         its = eligible or self.iterations
-        real = [it for it in its if not redraft.debris(it)]
-        its = real or its  # debris is never the answer while a real draft exists
+        real = [it for it in its if not redraft.debris(it) and it.draft.strip()]
+        its = real or its  # debris, or nothing, is never the answer while a real draft exists
         if not its:
             yield Final("", "", "", 0, 0.0, 0.0, self.tokens, self.seconds, reason, self.config.final, restarts)
             return

@@ -104,7 +104,7 @@ def parts_for(constraints: list, max_new_tokens: int) -> Parts | None:
     by = {c.kind: c for c in constraints}
     if any(k in by for k in OTHER_BODIES):
         return None
-    lo_w = hi_w = lo_s = 0
+    lo_w = hi_w = lo_s = hi_s = 0
     fixed, least, sep, marker, why = 0, 0, "\n\n", "", []
     for c in constraints:
         rel, n = getattr(c, "rel", ""), getattr(c, "n", 0)
@@ -116,6 +116,8 @@ def parts_for(constraints: list, max_new_tokens: int) -> Parts | None:
                 hi_w = n - (rel == "less_than")
         elif c.kind == "sentence_count" and low:
             lo_s = max(lo_s, low)
+        elif c.kind == "sentence_count" and rel in ("at_most", "less_than", "exactly"):
+            hi_s = n - (rel == "less_than")  # each part is at least a sentence
         elif c.kind == "paragraph_count" and c.wanted() >= MIN_PARAGRAPHS:
             fixed, least = (c.n, 0) if c.rel == "exactly" else (0, c.wanted())
             sep = "\n***\n" if c.separator else "\n\n"
@@ -133,6 +135,8 @@ def parts_for(constraints: list, max_new_tokens: int) -> Parts | None:
     per_draft = max(1, int((max_new_tokens - ROOM) / TOKENS_PER_WORD))  # the most words one part can hold
     n = fixed or min(MAX_PARTS, max(least, math.ceil(words_total / min(WORDS_PER_PART, per_draft)),
                                     math.ceil(lo_s / SENTENCES_PER_PART), 2))
+    if hi_s and hi_s < n:
+        return None  # fewer sentences allowed than parts: the prompt's limits cannot all hold, no parts for them
     return Parts(n, math.ceil(words_total / n) if lo_w else 0, math.ceil(lo_s / n) if lo_s else 0, sep, marker, why)
 
 

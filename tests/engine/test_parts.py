@@ -59,6 +59,7 @@ def test_long_minimums_call_for_parts(ds, want):
     [WORDS, {"kind": "json_format"}],
     [WORDS, {"kind": "word_count", "rel": "at_most", "n": 300}],  # the prompt's own limits cannot both hold
     [{"kind": "word_count", "rel": "at_most", "n": 900}],  # a maximum asks for no length
+    [WORDS, {"kind": "sentence_count", "rel": "less_than", "n": 3}],  # 6 parts cannot be 2 sentences
 ])
 def test_short_or_other_bodies_do_not(ds):
     assert parts_for(cons(*ds), 256) is None

@@ -90,6 +90,11 @@ def test_the_final_never_falls_back_to_a_draft_that_breaks_an_enforced_ban():
     ctx.iterations = [it(1, "A sunny day by the sea today.", 0.5), it(2, "So sunny.", 0.0)]
     final = [e for e in RunContext.finish(ctx, "max_iters") if isinstance(e, Final)][0]
     assert final.answer == "A sunny day by the sea today." and "sunny" in final.broken_ban
+    # an empty draft meets every ban and may score higher (an empty finding costs less than a long one's count):
+    # it is never the answer while a draft with text exists (found with "400 words, no letter e")
+    ctx.iterations = [it(1, "A sunny day by the sea today.", 0.0), it(2, "", 0.25)]
+    final = [e for e in RunContext.finish(ctx, "max_iters") if isinstance(e, Final)][0]
+    assert final.answer == "A sunny day by the sea today." and "sunny" in final.broken_ban
 
 
 @pytest.mark.parametrize("prompt,request_", [
