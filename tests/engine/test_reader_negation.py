@@ -106,3 +106,13 @@ def test_the_final_never_falls_back_to_a_draft_that_breaks_an_enforced_ban():
 def test_a_labelled_request_is_the_one_repeated(prompt, request_):
     got = [c for c in extract_all(prompt) if c.kind == "repeat_request"]
     assert [c.request for c in got] == [request_]
+
+
+def test_a_word_needed_n_times_against_a_limit_it_breaks_by_itself_is_named():
+    from irg.engine.constraints import from_dict
+
+    three = from_dict({"kind": "keyword_frequency", "word": "elephant", "rel": "at_least", "n": 3})
+    letters = from_dict({"kind": "letter_frequency", "letter": "e", "rel": "at_most", "n": 2})
+    assert any("elephant elephant elephant" in n for n in conflicts([three, letters]))
+    once = from_dict({"kind": "keyword_frequency", "word": "elephant", "rel": "at_least", "n": 1})
+    assert conflicts([once, letters]) == []  # one elephant holds two e's: both can hold

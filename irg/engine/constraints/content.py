@@ -174,9 +174,10 @@ class KeywordFrequency(CountConstraint):
         w = opener(self.word)
         return [Opening(w, f"filled: opened a sentence with '{w}'")] * min(self.shortfall(text), MAX_OPENINGS)
 
-    def required_texts(self):
-        return [([self.word], False)] \
-            if self.rel in ("at_least", "exactly", "more_than") and self.n + (self.rel == "more_than") > 0 else []
+    def required_texts(self):  # the word as often as it must appear: 3 × "elephant" holds 6 e's, not 2
+        times = self.n + (self.rel == "more_than")
+        return [([" ".join([self.word] * min(times, 50))], False)] \
+            if self.rel in ("at_least", "exactly", "more_than") and times > 0 else []
 
 
 @register
