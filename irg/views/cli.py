@@ -45,10 +45,12 @@ HELP = {
 REGISTERED = {"strategy": STRATEGIES, "planner": PLANNERS, "stop": STOP_RULES}  # fields named from a registry
 
 
-def add_config_flags(p: argparse.ArgumentParser) -> None:
+def add_config_flags(p: argparse.ArgumentParser, skip: tuple = ()) -> None:
     """One flag per RunConfig field, so the CLI and the dataclass never drift apart; a field chosen from a registry
     lists the names registered when the parser is built (a plugin's strategy shows up in --help)."""
     for f in fields(RunConfig):
+        if f.name in skip:
+            continue
         flag = "--" + f.name.replace("_", "-")
         helptext = HELP.get(f.name)
         if f.name in REGISTERED:
@@ -212,10 +214,36 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--in", dest="inp", required=True, help='prompts JSONL with "gold_constraints" per line')
     s.add_argument("results", nargs="+", help="batch output files")
     s.set_defaults(func=summarize_cmd)
+    v = sub.add_parser("serve", help="an OpenAI-compatible endpoint: the model name picks the strategy (docs/serve.md)")
+    v.add_argument("--host", default="127.0.0.1", help="where to listen (0.0.0.0: every interface)")
+    v.add_argument("--port", type=int, default=8000)
+    _model_flags(v)
+    v.add_argument("--adapter", default=None, help="one more adapter to offer as strategy+name (a shipped one by name "
+                                                   "or a path); the model's shipped adapters are offered anyway")
+    v.add_argument("--app", action="store_true", help="also serve the app at / from the same process (one model, "
+                                                     "one set of lanes)")
+    v.add_argument("--lanes", type=int, default=None, help="runs at once, shared with the app (default 8, "
+                                                          "or IRG_RUN_LANES)")
+    add_config_flags(v, skip=("strategy",))  # the request's model picks the strategy; these are the defaults
+    v.set_defaults(func=serve_cmd)
     return p
 
 
-COMMANDS = ("run", "batch", "summarize")
+def serve_cmd(args: argparse.Namespace) -> int:
+    """python -m irg serve: the endpoint (irg/views/serve.py), the run settings given here as request defaults."""
+    if not 0 < args.port < 65536:
+        raise ConfigError(f"--port must be between 1 and 65535 (got {args.port}).")
+    if args.lanes is not None and args.lanes < 1:
+        raise ConfigError(f"--lanes must be at least 1 (got {args.lanes}).")
+    defaults = {f.name: getattr(args, f.name) for f in fields(RunConfig) if f.name != "strategy"}
+    RunConfig(**defaults)  # a bad default is a sentence now, not in every request
+    from irg.views import serve
+
+    return serve.main(serve.load(args.model, args.backend, args.adapter, defaults), args.host, args.port,
+                      args.app, args.lanes)
+
+
+COMMANDS = ("run", "batch", "summarize", "serve")
 
 
 def main(argv=None) -> int:

@@ -23,7 +23,7 @@ from irg.engine.config import ConfigError, RunConfig
 from irg.engine.errors import UserError
 from irg.engine.events import DraftToken, Event, Final
 from irg.engine.registry import STRATEGIES
-from irg.views import charts, ui
+from irg.views import admission, charts, ui
 from irg.views import session as sess
 from irg.views.presets import Preset
 from irg.views.run_view import RunView, md_quote, write_pair
@@ -44,14 +44,19 @@ def run_together(prompt: str, backend, configs: dict[str, RunConfig], cancel: th
     own = {name: threading.Event() for name in configs}
 
     def work(name: str, config: RunConfig) -> None:
-        events = run(prompt, backend, config, own[name], draft_backend=draft_backend)
+        events = None
         try:
-            for ev in events:
-                q.put((name, ev))
+            with admission.shared().turn(own[name]) as got:  # each run takes a lane, as a client's run does
+                if not got:
+                    return
+                events = run(prompt, backend, config, own[name], draft_backend=draft_backend)
+                for ev in events:
+                    q.put((name, ev))
         except BaseException as err:  # noqa: BLE001 — delivered to the consumer, which shows it in that column
             q.put((name, err))
         finally:
-            events.close()
+            if events is not None:
+                events.close()
             q.put((name, None))
 
     threads = [threading.Thread(target=work, args=(n, c), daemon=True, name=f"irg-compare-{n}")

@@ -15,7 +15,7 @@ from typing import Iterator
 
 from irg.engine.errors import UserError
 from irg.engine.events import DraftToken, Final
-from irg.views import charts
+from irg.views import admission, charts
 from irg.views import session as sess
 from irg.views.presets import Preset
 from irg.views.run_view import RunView
@@ -93,7 +93,21 @@ def stream_run(prompt: str, model: str, settings: dict, session: str | None, pre
     # e.g. "this adapter cannot be folded into the model file: its drafts run on transformers", above the cards
     note = sess.note(getattr(drafter, "note", ""))
     with sess.session_cancel(session) as cancel:
-        yield from _stream(RunView(preset), run(prompt, backend, config, cancel, draft_backend=drafter), note)
+        try:  # a lane, shared with the other tabs and, in the same process, the OpenAI-compatible endpoint
+            ticket = admission.shared().enter()
+        except UserError as err:
+            yield {"cards": sess.message(str(err)), "status": "⚠ nothing was run"}
+            return
+        try:
+            while not ticket.wait(cancel, timeout=1.0):
+                if cancel.is_set():
+                    yield {"status": "stopped before it started"}
+                    return
+                st = admission.shared().state()
+                yield {"status": f"waiting for a free lane: {st['running']} runs going, {st['waiting']} waiting…"}
+            yield from _stream(RunView(preset), run(prompt, backend, config, cancel, draft_backend=drafter), note)
+        finally:
+            ticket.leave()
 
 
 def _stream(view: RunView, events, note: str = "") -> Iterator[dict]:

@@ -1,0 +1,238 @@
+"""OpenAI's chat completions, read and written for the loop: a request becomes (prompt, strategy, adapter, RunConfig),
+a run's events become a completion or its chunks. No web server here (irg/views/serve.py serves it); docs/serve.md
+is the reference a client reads.
+
+How a request maps onto a run:
+- `model` names a strategy, `+adapter` after it drafts with a tuned adapter ("irg_hybrid+gan");
+- `max_tokens` (or `max_completion_tokens`) is the draft length, `temperature`, `top_p`, `seed` as in RunConfig;
+- the loop's own settings are extra top-level fields with RunConfig's names and validation (what the openai client
+  sends for `extra_body`): `max_iters`, `budget`, `time_limit`, `stop_rule`… (`stop` is OpenAI's stop strings, so
+  the stop rule is `stop_rule` here);
+- the prompt is the last user message (the loop answers one request; earlier turns are said to be unread);
+- the answer is the run's final answer; `usage.total_tokens` is every token the run spent (prompt and generated, every
+  call, as the budget counts them); the whole run record travels in the extra field `irg`.
+"""
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field, fields
+
+from irg.engine.config import RunConfig
+from irg.engine.errors import ConfigError, UserError
+from irg.engine.registry import STRATEGIES
+
+# what each RunConfig field must be in JSON (bool is not a number here, as in RunConfig)
+_JSON_TYPES = {"int": (int, float), "float": (int, float), "str": (str,), "bool": (bool,)}
+# OpenAI fields the server reads; below, the ones it accepts and leaves alone, and the ones it cannot honour
+READ = {"model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens", "temperature",
+        "top_p", "seed", "n", "stop"}
+HARMLESS = {"user", "metadata", "store", "service_tier", "parallel_tool_calls", "reasoning_effort", "prediction",
+            "web_search_options", "safety_identifier", "prompt_cache_key"}
+# fields other OpenAI-compatible servers honour (this project's remote backend sends them): read, not applied
+NOT_APPLIED = {"grammar", "min_tokens", "continue_final_message", "add_generation_prompt", "top_k", "repeat_penalty",
+               "cache_prompt"}
+# fields with a neutral value the server accepts; any other value is refused with a sentence
+NEUTRAL = {"frequency_penalty": (0, 0.0, None), "presence_penalty": (0, 0.0, None), "logprobs": (False, None),
+           "top_logprobs": (0, None), "logit_bias": ({}, None), "tools": ([], None), "functions": ([], None),
+           "tool_choice": ("none", "auto", None), "function_call": ("none", "auto", None),
+           "modalities": (["text"], None), "audio": (None,),
+           "response_format": ({"type": "text"}, None)}
+RENAMED = {"stop_rule": "stop"}  # request field -> RunConfig field, where OpenAI already uses the name
+LOOP_FIELDS = {f.name for f in fields(RunConfig)} - {"strategy", "stop"}  # "stop" comes as "stop_rule"
+
+
+class RequestError(UserError):
+    """A request the server refuses: HTTP `status`, an OpenAI error `type`/`code`, and the field at fault."""
+
+    def __init__(self, message: str, param: str | None = None, status: int = 400,
+                 kind: str = "invalid_request_error", code: str | None = None):
+        super().__init__(message)
+        self.param, self.status, self.kind, self.code = param, status, kind, code
+
+    def body(self) -> dict:
+        return {"error": {"message": str(self), "type": self.kind, "param": self.param, "code": self.code}}
+
+
+def model_ids(adapters: list[str]) -> list[str]:
+    """What GET /v1/models lists: every registered strategy, and each with every adapter the model has."""
+    names = list(STRATEGIES.names())
+    return names + [f"{s}+{a}" for a in adapters for s in names]
+
+
+@dataclass
+class ChatRequest:
+    """A request as the loop takes it."""
+
+    model: str
+    strategy: str
+    adapter: str | None
+    prompt: str
+    config: RunConfig
+    stream: bool = False
+    include_usage: bool = False
+    stop: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what was read and not used, said in the record
+
+
+def _text(content, where: str) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        parts = []
+        for p in content:
+            if not isinstance(p, dict) or p.get("type") != "text" or not isinstance(p.get("text"), str):
+                kind = p.get("type") if isinstance(p, dict) else type(p).__name__
+                raise RequestError(f"This server reads text only: {where} holds a part of type '{kind}'.", "messages")
+            parts.append(p["text"])
+        return "\n".join(parts)
+    if content is None:
+        return ""
+    raise RequestError(f"{where}'s content must be text or a list of text parts.", "messages")
+
+
+def _prompt(messages) -> tuple[str, list[str]]:
+    """The last user message's text, and notices about the messages the loop does not read."""
+    if not isinstance(messages, list) or not messages:
+        raise RequestError("'messages' must be a non-empty list of {role, content} objects.", "messages")
+    for i, m in enumerate(messages):
+        if not isinstance(m, dict) or not isinstance(m.get("role"), str):
+            raise RequestError(f"messages[{i}] must be an object with a 'role' and a 'content'.", "messages")
+    users = [i for i, m in enumerate(messages) if m["role"] == "user"]
+    if not users:
+        raise RequestError("The request holds no user message: the loop answers the last one.", "messages")
+    last = users[-1]
+    prompt = _text(messages[last].get("content"), f"messages[{last}]")
+    notices = []
+    others = len(messages) - 1
+    if others:
+        notices.append(f"The loop answers the last user message alone; {others} other message"
+                       f"{'s were' if others > 1 else ' was'} not read (system prompts and earlier turns).")
+    return prompt, notices
+
+
+def _checked_types(body: dict) -> None:
+    for f in fields(RunConfig):
+        name = next((k for k, v in RENAMED.items() if v == f.name), f.name)
+        if name in body and body[name] is not None:
+            want = _JSON_TYPES[str(f.type)]
+            v = body[name]
+            if not isinstance(v, want) or (bool not in want and isinstance(v, bool)):
+                kind = {"str": "a string", "bool": "true or false"}.get(str(f.type), "a number")
+                raise RequestError(f"'{name}' must be {kind} (got {v!r}).", name)
+
+
+def parse(body, adapters: list[str], defaults: dict | None = None) -> ChatRequest:
+    """The request, or RequestError with one sentence. `defaults`: RunConfig fields the operator set, which the
+    request's own fields override."""
+    if not isinstance(body, dict):
+        raise RequestError("The request body must be a JSON object.")
+    model = body.get("model")
+    if not isinstance(model, str) or not model:
+        raise RequestError("'model' is required: one of GET /v1/models (a strategy, e.g. irg_hybrid).", "model")
+    if model not in model_ids(adapters):
+        raise RequestError(f"The model '{model}' does not exist here: choose a strategy ("
+                           f"{', '.join(STRATEGIES.names())}), optionally with +adapter (GET /v1/models lists them).",
+                           "model", status=404, code="model_not_found")
+    strategy, _, adapter = model.partition("+")
+    notices: list[str] = []
+    known = READ | HARMLESS | NOT_APPLIED | set(NEUTRAL) | LOOP_FIELDS | set(RENAMED)
+    unknown = sorted(k for k in body if k not in known)
+    if "strategy" in body:
+        raise RequestError("The model name picks the strategy: send 'model': 'irg_hybrid' (or another strategy), "
+                           "not 'strategy'.", "strategy")
+    if unknown:
+        raise RequestError(f"Unknown field '{unknown[0]}': the loop's settings are {', '.join(sorted(LOOP_FIELDS))} "
+                           "and 'stop_rule'.", unknown[0])
+    for k, allowed in NEUTRAL.items():
+        if k in body and body[k] not in allowed:
+            raise RequestError(f"'{k}' is not supported by this server (the loop writes text, one answer a "
+                               "request); leave it out.", k)
+    if body.get("n") not in (None, 1):
+        raise RequestError("'n' must be 1: the loop returns one answer (best_of_n draws several inside a run).", "n")
+    applied_not = sorted(k for k in body if k in NOT_APPLIED)
+    if applied_not:
+        notices.append(f"Not applied: {', '.join(applied_not)} (the loop lays down its own decoding constraints).")
+    _checked_types(body)
+    settings = {k: v for k, v in (defaults or {}).items() if k != "strategy"}
+    settings.update({k: body[k] for k in LOOP_FIELDS if body.get(k) is not None})
+    if body.get("stop_rule") is not None:
+        settings["stop"] = body["stop_rule"]
+    tokens = [k for k in ("max_tokens", "max_completion_tokens", "max_new_tokens") if body.get(k) is not None]
+    if len({body[k] for k in tokens}) > 1:
+        raise RequestError(f"{' and '.join(tokens)} say different draft lengths; send one.", tokens[1])
+    if tokens:
+        v = body[tokens[0]]
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise RequestError(f"'{tokens[0]}' must be a whole number (got {v!r}).", tokens[0])
+        settings["max_new_tokens"] = v
+    for k in ("temperature", "top_p", "seed"):
+        if body.get(k) is not None:
+            if isinstance(body[k], bool) or not isinstance(body[k], (int, float)):
+                raise RequestError(f"'{k}' must be a number (got {body[k]!r}).", k)
+            settings[k] = body[k]
+    try:
+        config = RunConfig(strategy=strategy, **settings)
+    except ConfigError as err:
+        raise RequestError(str(err), _param_of(str(err), body)) from err
+    stream = body.get("stream") or False
+    if not isinstance(stream, bool):
+        raise RequestError("'stream' must be true or false.", "stream")
+    opts = body.get("stream_options") or {}
+    if not isinstance(opts, dict):
+        raise RequestError("'stream_options' must be an object.", "stream_options")
+    stop = body.get("stop")
+    stop = [stop] if isinstance(stop, str) else (stop or [])
+    if not isinstance(stop, list) or len(stop) > 4 or not all(isinstance(s, str) and s for s in stop):
+        raise RequestError("'stop' must be a string or a list of up to 4 non-empty strings.", "stop")
+    prompt, said = _prompt(body.get("messages"))
+    return ChatRequest(model, strategy, adapter or None, prompt, config, stream,
+                       bool(opts.get("include_usage")), stop, said + notices)
+
+
+def _param_of(message: str, settings: dict) -> str | None:
+    """The field a RunConfig sentence is about (its name with spaces, as RunConfig writes it), if one is."""
+    low = message.lower()
+    for k in sorted(settings, key=len, reverse=True):
+        if k.replace("_", " ") in low or k in low:
+            return "stop_rule" if k == "stop" else k
+    return None
+
+
+def cut_at_stop(answer: str, stop: list[str]) -> tuple[str, bool]:
+    """OpenAI's `stop`: the answer up to the first stop string (applied to the final answer), and whether it cut."""
+    ends = [i for i in (answer.find(s) for s in stop) if i >= 0]
+    return (answer[:min(ends)], True) if ends else (answer, False)
+
+
+def usage(tokens_total: int, first_prompt_tokens: int) -> dict:
+    """`total_tokens`: every token the run spent (what its budget counts). `prompt_tokens`: the request as the model
+    first read it (its first draft's prompt); `completion_tokens`: everything else the run spent — drafts, critiques,
+    plans, and the prompts they read again. A single pass splits exactly as a plain model server would."""
+    prompt = min(first_prompt_tokens, tokens_total)
+    return {"prompt_tokens": prompt, "completion_tokens": tokens_total - prompt, "total_tokens": tokens_total}
+
+
+def new_id() -> str:
+    return f"chatcmpl-irg{uuid.uuid4().hex[:24]}"
+
+
+def completion(cid: str, model: str, answer: str, finish: str, use: dict, record: dict) -> dict:
+    return {"id": cid, "object": "chat.completion", "created": int(time.time()), "model": model,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": answer}, "finish_reason": finish,
+                         "logprobs": None}],
+            "usage": use, "irg": record}
+
+
+def chunk(cid: str, model: str, delta: dict | None = None, finish: str | None = None, use: dict | None = None,
+          event: dict | None = None) -> dict:
+    """One streamed chunk. An event of the run travels with no choices (standard clients skip such chunks, as they
+    skip the usage chunk) under `irg`."""
+    out = {"id": cid, "object": "chat.completion.chunk", "created": int(time.time()), "model": model,
+           "choices": [] if delta is None else [{"index": 0, "delta": delta, "finish_reason": finish,
+                                                 "logprobs": None}]}
+    if use is not None:
+        out["usage"] = use
+    if event is not None:
+        out["irg"] = event
+    return out

@@ -1,0 +1,337 @@
+"""The OpenAI-compatible endpoint (`python -m irg serve`), spoken to by the official openai client, by plain HTTP, and by
+this project's own remote backend. A tiny model in-process, and a scripted one that writes slowly (to be cancelled)."""
+import json
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+import uvicorn
+
+from irg.engine.access import Access
+from irg.engine.backends import Backend, Generation, elapsed
+from irg.engine.config import RunConfig
+from irg.engine.errors import UserError
+from irg.engine.events import Final
+from irg.engine.strategies import run
+from irg.views import admission
+from irg.views.serve import Served, create_app, wait_ready
+
+openai = pytest.importorskip("openai")
+
+
+class Scripted(Backend):
+    """Writes back the words of the request's last message, one every `delay` seconds, until cancelled."""
+
+    name = model_id = "scripted"
+    context_length = 8192
+
+    def __init__(self, delay: float = 0.0):
+        self.delay = delay
+
+    def _pieces(self, req, cancel, stream):
+        t0, out, n, reason = time.perf_counter(), req.constraints.forced_prefix, 0, "length"
+        if out:
+            yield out
+        words = (req.messages[-1]["content"].split() or ["word"]) * 1000
+        for w in words[: req.max_new_tokens]:
+            if cancel.is_set():
+                reason = "cancelled"
+                break
+            time.sleep(self.delay)
+            out += w + " "
+            n += 1
+            yield w + " "
+        stream.result = Generation(out, self.count_prompt_tokens(req), n, reason, elapsed(t0))
+
+    def count_tokens(self, text):
+        return max(1, len(text.split()))
+
+    def count_prompt_tokens(self, req):
+        return sum(self.count_tokens(m["content"]) for m in req.messages)
+
+    def truncate(self, text, max_tokens):
+        return " ".join(text.split()[:max_tokens])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """create_app(served) on uvicorn in a thread, on a free port."""
+
+    def __init__(self, served: Served):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(create_app(served), host="127.0.0.1", port=self.port,
+                                                    log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        wait_ready(self.url, 30)
+        return self
+
+    def __exit__(self, *exc):
+        self.server.should_exit = True
+        self.thread.join(10)
+
+    def client(self, key="none"):
+        return openai.OpenAI(base_url=self.url + "/v1", api_key=key, max_retries=0)
+
+
+@pytest.fixture(scope="module")
+def tiny(tokenizer):
+    from irg.engine.backends.hf import TransformersBackend
+    from tests.conftest import build_model
+
+    return TransformersBackend(build_model(tokenizer), tokenizer, model_id="tiny-llama")
+
+
+@pytest.fixture(scope="module")
+def tiny_server(tiny):
+    with Server(Served("tiny", tiny, drafters={"gan": lambda: tiny}, lanes=admission.Admission(4))) as s:
+        yield s
+
+
+PROMPT = "Write two sentences about rivers. Use lowercase letters only."
+SETTINGS = {"max_iters": 3, "budget": 1500, "max_new_tokens": 24}
+
+
+def in_process(backend, strategy, prompt=PROMPT, **settings) -> Final:
+    config = RunConfig(strategy=strategy, **{**SETTINGS, **settings})
+    return [ev for ev in run(prompt, backend, config) if isinstance(ev, Final)][-1]
+
+
+def test_models_list_every_strategy_and_adapter(tiny_server):
+    from irg.engine.registry import STRATEGIES
+
+    ids = [m.id for m in tiny_server.client().models.list().data]
+    assert set(STRATEGIES.names()) <= set(ids)
+    assert "irg_hybrid+gan" in ids and "single_pass+gan" in ids
+    assert tiny_server.client().models.retrieve("irg_hybrid+gan").id == "irg_hybrid+gan"
+    with pytest.raises(openai.NotFoundError):
+        tiny_server.client().models.retrieve("gpt-4")
+
+
+@pytest.mark.parametrize("strategy", ["single_pass", "irg_hybrid", "best_of_n"])
+def test_answer_and_usage_equal_the_loop_in_process(tiny_server, tiny, strategy):
+    final = in_process(tiny, strategy)
+    r = tiny_server.client().chat.completions.create(
+        model=strategy, messages=[{"role": "user", "content": PROMPT}], max_tokens=SETTINGS["max_new_tokens"],
+        extra_body={"max_iters": 3, "budget": 1500})
+    assert r.choices[0].message.content == final.answer
+    assert r.usage.total_tokens == final.tokens_total
+    assert r.usage.prompt_tokens + r.usage.completion_tokens == final.tokens_total
+    assert r.irg["final"] == final.answer and r.irg["strategy"] == strategy
+    assert len(r.irg["iterations"]) >= 1 and all("findings" in it for it in r.irg["iterations"])
+
+
+def test_streaming_gives_the_same_answer_and_every_event(tiny_server):
+    client = tiny_server.client()
+    kw = dict(model="irg_hybrid", messages=[{"role": "user", "content": PROMPT}], max_tokens=24,
+              extra_body={"max_iters": 3, "budget": 1500})
+    whole = client.chat.completions.create(**kw)
+    content, kinds, usage = "", [], None
+    for ch in client.chat.completions.create(stream=True, stream_options={"include_usage": True}, **kw):
+        if ch.choices and ch.choices[0].delta.content:
+            content += ch.choices[0].delta.content
+        if getattr(ch, "irg", None):
+            kinds.append(ch.irg["type"])
+        usage = ch.usage or usage
+    assert content == whole.choices[0].message.content
+    assert usage.total_tokens == whole.usage.total_tokens
+    assert kinds[0] == "RunStarted" and kinds[-1] == "Final"
+    assert {"DraftDone", "CritiqueDone", "IterationDone", "Stopped"} <= set(kinds)
+    assert kinds.count("IterationDone") == len(whole.irg["iterations"])
+
+
+def test_the_adapter_in_the_name_drafts_with_it(tiny_server):
+    r = tiny_server.client().chat.completions.create(model="single_pass+gan",
+                                                     messages=[{"role": "user", "content": PROMPT}], max_tokens=8)
+    assert r.model == "single_pass+gan" and r.irg["iterations"]
+
+
+def post(server, body, key=None):
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    return httpx.post(server.url + "/v1/chat/completions", json=body, headers=headers, timeout=60)
+
+
+USER = [{"role": "user", "content": "Say hi."}]
+
+
+@pytest.mark.parametrize("body, status, param", [
+    ({"model": "irg_hybrid", "messages": USER, "max_iter": 3}, 400, "max_iter"),  # a typo is named, not ignored
+    ({"model": "irg_hybrid", "messages": USER, "max_iters": "3"}, 400, "max_iters"),
+    ({"model": "irg_hybrid", "messages": USER, "max_iters": 0}, 400, "max_iters"),
+    ({"model": "irg_hybrid", "messages": USER, "budget": -5}, 400, "budget"),
+    ({"model": "irg_hybrid", "messages": USER, "stop_rule": "never"}, 400, "stop_rule"),
+    ({"model": "irg_hybrid", "messages": USER, "include_previous_draft": "yes"}, 400, "include_previous_draft"),
+    ({"model": "irg_hybrid", "messages": USER, "strategy": "single_pass"}, 400, "strategy"),
+    ({"model": "irg_hybrid", "messages": USER, "n": 2}, 400, "n"),
+    ({"model": "irg_hybrid", "messages": USER, "tools": [{"type": "function"}]}, 400, "tools"),
+    ({"model": "irg_hybrid", "messages": USER, "max_tokens": 0}, 400, None),
+    ({"model": "irg_hybrid", "messages": USER, "max_tokens": 10, "max_new_tokens": 20}, 400, "max_new_tokens"),
+    ({"model": "irg_hybrid", "messages": USER, "stop": ["a"] * 5}, 400, "stop"),
+    ({"model": "irg_hybrid", "messages": []}, 400, "messages"),
+    ({"model": "irg_hybrid", "messages": [{"role": "system", "content": "Be nice."}]}, 400, "messages"),
+    ({"model": "irg_hybrid", "messages": [{"role": "user", "content": "   "}]}, 400, "messages"),
+    ({"model": "irg_hybrid", "messages": [{"role": "user", "content": "x" * 30_000}]}, 400, "messages"),
+    ({"model": "irg_hybrid", "messages": [{"role": "user", "content": [{"type": "image_url"}]}]}, 400, "messages"),
+    ({"model": "gpt-4o", "messages": USER}, 404, "model"),
+    ({"messages": USER}, 400, "model"),
+])
+def test_bad_requests_get_one_sentence(tiny_server, body, status, param):
+    r = post(tiny_server, body)
+    assert r.status_code == status
+    err = r.json()["error"]
+    assert err["param"] == param and err["type"] == "invalid_request_error"
+    assert err["message"].endswith((".", ")")) and "Traceback" not in err["message"] and "\n" not in err["message"]
+
+
+def test_a_body_that_is_not_json(tiny_server):
+    r = httpx.post(tiny_server.url + "/v1/chat/completions", content=b"{oops", timeout=10,
+                   headers={"content-type": "application/json"})
+    assert r.status_code == 400 and "JSON" in r.json()["error"]["message"]
+
+
+def test_the_openai_client_raises_its_own_errors(tiny_server):
+    with pytest.raises(openai.BadRequestError, match="max iters"):
+        tiny_server.client().chat.completions.create(model="irg_hybrid", messages=USER, extra_body={"max_iters": 99})
+
+
+def test_unread_messages_and_fields_are_said_and_stop_cuts_the_answer(tiny_server):
+    r = post(tiny_server, {"model": "single_pass", "max_tokens": 8, "grammar": "root ::= [a-z]*",
+                           "messages": [{"role": "system", "content": "Be brief."},
+                                        {"role": "user", "content": "Say hi."}]}).json()
+    notices = " ".join(r["irg"]["notices"])
+    assert "1 other message was not read" in notices and "Not applied: grammar" in notices
+    full = r["choices"][0]["message"]["content"]
+    word = full.split()[1] if len(full.split()) > 1 else full.split()[0]
+    cut = post(tiny_server, {"model": "single_pass", "max_tokens": 8, "messages": [
+        {"role": "system", "content": "Be brief."}, {"role": "user", "content": "Say hi."}], "stop": [word]}).json()
+    assert cut["choices"][0]["message"]["content"] == full[: full.find(word)]
+
+
+def test_operator_defaults_and_request_overrides(tiny):
+    with Server(Served("tiny", tiny, defaults={"max_iters": 1, "max_new_tokens": 6},
+                       lanes=admission.Admission(2))) as s:
+        r = post(s, {"model": "irg_hybrid", "messages": [{"role": "user", "content": PROMPT}]}).json()
+        assert r["irg"]["config"]["max_iters"] == 1 and len(r["irg"]["iterations"]) == 1
+        r = post(s, {"model": "irg_hybrid", "messages": [{"role": "user", "content": PROMPT}], "max_iters": 2}).json()
+        assert r["irg"]["config"]["max_iters"] == 2
+
+
+def test_a_key_is_required_when_set(tiny):
+    with Server(Served("tiny", tiny, key="s3cret", lanes=admission.Admission(2))) as s:
+        assert post(s, {"model": "single_pass", "messages": USER, "max_tokens": 4}).status_code == 401
+        assert post(s, {"model": "single_pass", "messages": USER, "max_tokens": 4}, key="wrong").status_code == 401
+        with pytest.raises(openai.AuthenticationError):
+            s.client("wrong").models.list()
+        assert s.client("s3cret").chat.completions.create(model="single_pass", messages=USER, max_tokens=4).choices
+
+
+def test_public_mode_needs_a_key_and_keeps_the_public_limits(tiny):
+    public = Access.from_env({"IRG_PUBLIC": "1", "IRG_PUBLIC_RUNS": "2"})
+    with pytest.raises(UserError, match="IRG_SERVE_KEY"):
+        Served("tiny", tiny, access=public)
+    with Server(Served("tiny", tiny, key="k", access=public, lanes=admission.Admission(2))) as s:
+        long = [{"role": "user", "content": "word " * 1000}]  # 5,000 characters: over the public limit, not the private
+        assert post(s, {"model": "single_pass", "messages": long}, key="k").status_code == 400
+        ok = [post(s, {"model": "single_pass", "messages": USER, "max_tokens": 4}, key="k").status_code
+              for _ in range(3)]
+        assert ok[:2] == [200, 200] and ok[2] == 400  # the hourly allowance
+
+
+def _running(server) -> int:
+    return httpx.get(server.url + "/health", timeout=5).json()["lanes"]["running"]
+
+
+@pytest.mark.parametrize("stream", [True, False])
+def test_a_client_that_goes_away_frees_its_lane_within_a_second(stream):
+    lanes = admission.Admission(2)
+    with Server(Served("slow", Scripted(delay=0.05), lanes=lanes)) as s:
+        post(s, {"model": "single_pass", "messages": USER, "max_tokens": 4})  # warm: a first run imports the reader
+        body = json.dumps({"model": "single_pass", "messages": USER, "max_tokens": 4000, "stream": stream}).encode()
+        sock = socket.create_connection(("127.0.0.1", s.port))  # a raw client, closed while its run is going
+        sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        t = time.monotonic()
+        while _running(s) == 0 and time.monotonic() - t < 10:
+            time.sleep(0.05)
+        assert _running(s) == 1
+        time.sleep(0.3)
+        sock.close()
+        gone = time.monotonic()
+        while _running(s) and time.monotonic() - gone < 5:
+            time.sleep(0.05)
+        assert _running(s) == 0 and time.monotonic() - gone < 1.0
+
+
+def test_a_full_line_is_a_429_with_a_sentence():
+    with Server(Served("slow", Scripted(delay=0.05), lanes=admission.Admission(1, waiting=0))) as s:
+        body = {"model": "single_pass", "messages": USER, "max_tokens": 4000, "stream": True}
+        with httpx.Client(timeout=60) as c, c.stream("POST", s.url + "/v1/chat/completions", json=body):
+            t = time.monotonic()
+            while _running(s) == 0 and time.monotonic() - t < 10:
+                time.sleep(0.05)
+            r = post(s, {**body, "stream": False})
+            assert r.status_code == 429 and "busy" in r.json()["error"]["message"]
+
+
+def test_eight_clients_at_once_each_get_their_own_answer():
+    with Server(Served("echo", Scripted(delay=0.002), lanes=admission.Admission(8))) as s:
+        def ask(i):
+            stream = i % 2 == 0
+            body = {"model": "single_pass", "max_tokens": 30, "stream": stream,
+                    "messages": [{"role": "user", "content": f"client{i} says hello"}]}
+            if not stream:
+                return post(s, body).json()["choices"][0]["message"]["content"]
+            text = ""
+            with httpx.stream("POST", s.url + "/v1/chat/completions", json=body, timeout=60) as r:
+                for line in r.iter_lines():
+                    if line.startswith("data: {"):
+                        for ch in json.loads(line[6:])["choices"]:
+                            text += ch["delta"].get("content") or ""
+            return text
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(ask, range(8)))
+    for i, a in enumerate(answers):
+        assert f"client{i}" in a and not any(f"client{j}" in a for j in range(8) if j != i)
+
+
+def test_the_projects_remote_backend_can_use_it(tiny_server, tiny):
+    from irg.engine.backends.remote import RemoteBackend
+
+    remote = RemoteBackend(tiny_server.url, model="single_pass")
+    final = [ev for ev in run(PROMPT, remote, RunConfig(strategy="single_pass", max_new_tokens=24))
+             if isinstance(ev, Final)][-1]
+    direct = in_process(tiny, "single_pass")
+    assert final.answer == direct.answer  # the server ran the same single pass on the same model
+    assert RemoteBackend(tiny_server.url).model == "single_pass"  # its first model when none is named
+
+
+def test_admission_lanes_waiting_and_cancel():
+    a = admission.Admission(1, waiting=1)
+    first = a.enter()
+    assert first.wait(timeout=0.01)
+    second = a.enter()
+    with pytest.raises(admission.Busy):
+        a.enter()
+    cancel = threading.Event()
+    threading.Timer(0.2, cancel.set).start()
+    t = time.monotonic()
+    assert not second.wait(cancel)
+    assert time.monotonic() - t < 0.5
+    second.leave()
+    first.leave()
+    first.leave()  # twice is harmless
+    assert a.state() == {"lanes": 1, "running": 0, "waiting": 0}
+    with a.turn() as got:
+        assert got and a.state()["running"] == 1
+    assert a.state()["running"] == 0
