@@ -12,6 +12,7 @@ from pathlib import Path
 
 from irg.bench import debris as bench_debris
 from irg.bench import presets as bench_presets
+from irg.bench import serve as bench_serve
 from irg.engine.config import HYBRID_CRITIC, STRUCTURE, ConfigError, RunConfig
 from irg.engine.jsonl import rows
 from irg.engine.registry import BACKENDS, PLANNERS, STOP_RULES
@@ -233,6 +234,7 @@ def parser() -> argparse.ArgumentParser:
     sub.choices["busy"].add_argument("--adapter", help="this adapter toggled on (its label, e.g. 'LoRA adapter')")
     bench_presets.add_parser(sub)  # subcommands whose modules add and run them (set_defaults(func=...))
     bench_debris.add_parser(sub)
+    bench_serve.add_parser(sub)
     _quality_parser(sub)
     t = sub.add_parser("timing", help="irg_hybrid wall time on prompts with 3 constraints, one run at a time")
     t.add_argument("--n", type=int, default=20)

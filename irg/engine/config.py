@@ -18,6 +18,14 @@ HYBRID_CRITIC = ("always", "when_rules_pass")
 STRUCTURE = ("instructions", "masks", "scaffolds", "render", "slots")
 MAX_TIME_LIMIT = 86_400  # seconds; threading.Timer overflows on inf or 1e300, and a day is longer than any run
 MAX_BUDGET = 10_000_000  # tokens; more is "no budget" in practice, and 0 says that
+MAX_SEED = 2**31 - 1  # torch and llama.cpp take it; best-of-N adds each candidate's index to it
+
+
+def _finite(v) -> bool:
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an int too large for a float (10**400) is not a usable setting either
+        return False
 
 
 @dataclass
@@ -66,12 +74,16 @@ class RunConfig:
         for name in ("max_iters", "max_new_tokens", "critic_max_new_tokens", "planner_max_new_tokens", "budget",
                      "time_limit", "temperature", "top_p", "seed", "candidates", "repetition_penalty"):
             v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-                raise ConfigError(f"{name.replace('_', ' ')} must be a finite number (got {v!r}).")
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not _finite(v):
+                shown = repr(v) if len(repr(v)) <= 40 else repr(v)[:37] + "..."
+                raise ConfigError(f"{name.replace('_', ' ')} must be a finite number (got {shown}).")
         for name in ("max_iters", "max_new_tokens", "critic_max_new_tokens", "planner_max_new_tokens"):
             if int(getattr(self, name)) < 1:
                 raise ConfigError(f"{name.replace('_', ' ')} must be at least 1 (got {getattr(self, name)}).")
             setattr(self, name, int(getattr(self, name)))
+        if self.seed != int(self.seed) or not 0 <= self.seed <= MAX_SEED:
+            raise ConfigError(f"The seed must be a whole number from 0 to {MAX_SEED:,} (got {self.seed}).")
+        self.seed = int(self.seed)
         if not 1 <= int(self.candidates) <= 4:
             raise ConfigError(f"candidates must be between 1 and 4 (got {self.candidates}).")
         self.candidates = int(self.candidates)

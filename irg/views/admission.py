@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections import deque
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -28,10 +29,13 @@ class Admission:
     """A counting semaphore with a bounded waiting line, whose wait ends when the run is cancelled."""
 
     def __init__(self, lanes: int = LANES, waiting: int = WAITING):
-        if lanes < 1 or waiting < 0:
+        if lanes < 1:
             raise ConfigError(f"Runs at once must be at least 1 (got {lanes}).")
+        if waiting < 0:
+            raise ConfigError(f"The waiting line cannot be negative (got {waiting}).")
         self.lanes, self.waiting_max = lanes, waiting
         self.running = self.waiting = 0
+        self.line: deque = deque()  # waiting tickets, first come first served
         self.cond = threading.Condition()
 
     def enter(self) -> "Ticket":
@@ -42,7 +46,9 @@ class Admission:
                 raise Busy(f"The server is busy: {self.running} runs are going and {self.waiting} are waiting; "
                            "try again in a minute.")
             self.waiting += 1
-        return Ticket(self)
+            ticket = Ticket(self)
+            self.line.append(ticket)
+        return ticket
 
     @contextmanager
     def turn(self, cancel: threading.Event | None = None) -> Iterator[bool]:
@@ -72,10 +78,12 @@ class Ticket:
         end = None if timeout is None else time.monotonic() + timeout
         with a.cond:
             while self.state == "waiting" and not (cancel is not None and cancel.is_set()):
-                if a.running < a.lanes:
+                if a.running < a.lanes and a.line[0] is self:  # a free lane goes to the one waiting longest
+                    a.line.popleft()
                     a.waiting -= 1
                     a.running += 1
                     self.state = "running"
+                    a.cond.notify_all()  # the next in line may have a lane too
                     break
                 if end is not None and time.monotonic() >= end:
                     break
@@ -86,9 +94,10 @@ class Ticket:
         with self.a.cond:
             if self.state == "waiting":
                 self.a.waiting -= 1
+                self.a.line.remove(self)
             elif self.state == "running":
                 self.a.running -= 1
-                self.a.cond.notify()
+            self.a.cond.notify_all()  # a lane, or the head of the line, may have changed hands
             self.state = "left"
 
 

@@ -38,6 +38,9 @@ NEUTRAL = {"frequency_penalty": (0, 0.0, None), "presence_penalty": (0, 0.0, Non
            "tool_choice": ("none", "auto", None), "function_call": ("none", "auto", None),
            "modalities": (["text"], None), "audio": (None,),
            "response_format": ({"type": "text"}, None)}
+MAX_STOP = 32  # OpenAI takes 4; a run that is itself a client (the remote backend) may send more
+# public mode: the limits the app's controls have (app.py's sliders), so a client cannot ask for more than a visitor
+PUBLIC_CAPS = {"max_iters": 8, "max_new_tokens": 512, "critic_max_new_tokens": 512, "planner_max_new_tokens": 512}
 RENAMED = {"stop_rule": "stop"}  # request field -> RunConfig field, where OpenAI already uses the name
 LOOP_FIELDS = {f.name for f in fields(RunConfig)} - {"strategy", "stop"}  # "stop" comes as "stop_rule"
 
@@ -122,11 +125,8 @@ def _checked_types(body: dict) -> None:
                 raise RequestError(f"'{name}' must be {kind} (got {v!r}).", name)
 
 
-def parse(body, adapters: list[str], defaults: dict | None = None) -> ChatRequest:
-    """The request, or RequestError with one sentence. `defaults`: RunConfig fields the operator set, which the
-    request's own fields override."""
-    if not isinstance(body, dict):
-        raise RequestError("The request body must be a JSON object.")
+def _strategy(body, adapters: list[str]) -> tuple[str, str, str | None]:
+    """(model, strategy, adapter or None) from the model name."""
     model = body.get("model")
     if not isinstance(model, str) or not model:
         raise RequestError("'model' is required: one of GET /v1/models (a strategy, e.g. irg_hybrid).", "model")
@@ -135,12 +135,16 @@ def parse(body, adapters: list[str], defaults: dict | None = None) -> ChatReques
                            f"{', '.join(STRATEGIES.names())}), optionally with +adapter (GET /v1/models lists them).",
                            "model", status=404, code="model_not_found")
     strategy, _, adapter = model.partition("+")
-    notices: list[str] = []
-    known = READ | HARMLESS | NOT_APPLIED | set(NEUTRAL) | LOOP_FIELDS | set(RENAMED)
-    unknown = sorted(k for k in body if k not in known)
+    return model, strategy, adapter or None
+
+
+def _refusals(body: dict) -> list[str]:
+    """Fields the server cannot honour are refused with a sentence; the notices for those it reads and leaves."""
     if "strategy" in body:
         raise RequestError("The model name picks the strategy: send 'model': 'irg_hybrid' (or another strategy), "
                            "not 'strategy'.", "strategy")
+    known = READ | HARMLESS | NOT_APPLIED | set(NEUTRAL) | LOOP_FIELDS | set(RENAMED)
+    unknown = sorted(k for k in body if k not in known)
     if unknown:
         raise RequestError(f"Unknown field '{unknown[0]}': the loop's settings are {', '.join(sorted(LOOP_FIELDS))} "
                            "and 'stop_rule'.", unknown[0])
@@ -151,51 +155,69 @@ def parse(body, adapters: list[str], defaults: dict | None = None) -> ChatReques
     if body.get("n") not in (None, 1):
         raise RequestError("'n' must be 1: the loop returns one answer (best_of_n draws several inside a run).", "n")
     applied_not = sorted(k for k in body if k in NOT_APPLIED)
-    if applied_not:
-        notices.append(f"Not applied: {', '.join(applied_not)} (the loop lays down its own decoding constraints).")
+    return [f"Not applied: {', '.join(applied_not)} (the loop lays down its own decoding constraints)."] \
+        if applied_not else []
+
+
+def _settings(body: dict, defaults: dict | None, public: bool) -> dict:
+    """RunConfig's fields: the operator's defaults, then the request's own (their JSON types checked first)."""
+    tokens = [k for k in ("max_tokens", "max_completion_tokens", "max_new_tokens") if body.get(k) is not None]
+    for k in tokens:
+        if isinstance(body[k], bool) or not isinstance(body[k], int) or body[k] < 1:
+            raise RequestError(f"'{k}' must be a whole number of at least 1 (got {body[k]!r}).", k)
+    if len({body[k] for k in tokens}) > 1:
+        raise RequestError(f"{' and '.join(tokens)} say different draft lengths; send one.", tokens[1])
     _checked_types(body)
     settings = {k: v for k, v in (defaults or {}).items() if k != "strategy"}
     settings.update({k: body[k] for k in LOOP_FIELDS if body.get(k) is not None})
     if body.get("stop_rule") is not None:
         settings["stop"] = body["stop_rule"]
-    tokens = [k for k in ("max_tokens", "max_completion_tokens", "max_new_tokens") if body.get(k) is not None]
-    if len({body[k] for k in tokens}) > 1:
-        raise RequestError(f"{' and '.join(tokens)} say different draft lengths; send one.", tokens[1])
     if tokens:
-        v = body[tokens[0]]
-        if isinstance(v, bool) or not isinstance(v, int):
-            raise RequestError(f"'{tokens[0]}' must be a whole number (got {v!r}).", tokens[0])
-        settings["max_new_tokens"] = v
-    for k in ("temperature", "top_p", "seed"):
-        if body.get(k) is not None:
-            if isinstance(body[k], bool) or not isinstance(body[k], (int, float)):
-                raise RequestError(f"'{k}' must be a number (got {body[k]!r}).", k)
-            settings[k] = body[k]
+        settings["max_new_tokens"] = body[tokens[0]]
+    for k, most in (PUBLIC_CAPS.items() if public else ()):
+        if isinstance(settings.get(k), (int, float)) and settings[k] > most:
+            name = tokens[0] if k == "max_new_tokens" and tokens else k
+            raise RequestError(f"'{name}' is at most {most} on this public server (got {settings[k]}).", name)
+    return settings
+
+
+def parse(body, adapters: list[str], defaults: dict | None = None, public: bool = False) -> ChatRequest:
+    """The request, or RequestError with one sentence. `defaults`: RunConfig fields the operator set, which the
+    request's own fields override; `public`: the app's public limits hold (PUBLIC_CAPS)."""
+    if not isinstance(body, dict):
+        raise RequestError("The request body must be a JSON object.")
+    model, strategy, adapter = _strategy(body, adapters)
+    notices = _refusals(body)
+    settings = _settings(body, defaults, public)
     try:
         config = RunConfig(strategy=strategy, **settings)
     except ConfigError as err:
         raise RequestError(str(err), _param_of(str(err), body)) from err
-    stream = body.get("stream") or False
+    stream = False if body.get("stream") is None else body["stream"]
     if not isinstance(stream, bool):
         raise RequestError("'stream' must be true or false.", "stream")
-    opts = body.get("stream_options") or {}
+    opts = {} if body.get("stream_options") is None else body["stream_options"]
     if not isinstance(opts, dict):
         raise RequestError("'stream_options' must be an object.", "stream_options")
     stop = body.get("stop")
-    stop = [stop] if isinstance(stop, str) else (stop or [])
-    if not isinstance(stop, list) or len(stop) > 4 or not all(isinstance(s, str) and s for s in stop):
-        raise RequestError("'stop' must be a string or a list of up to 4 non-empty strings.", "stop")
+    stop = [stop] if isinstance(stop, str) else stop
+    if stop is not None and (not isinstance(stop, list) or len(stop) > MAX_STOP
+                             or not all(isinstance(s, str) and s for s in stop)):
+        raise RequestError(f"'stop' must be a string or a list of up to {MAX_STOP} non-empty strings.", "stop")
     prompt, said = _prompt(body.get("messages"))
-    return ChatRequest(model, strategy, adapter or None, prompt, config, stream,
-                       bool(opts.get("include_usage")), stop, said + notices)
+    return ChatRequest(model, strategy, adapter, prompt, config, stream, bool(opts.get("include_usage")),
+                       stop or [], said + notices)
 
 
-def _param_of(message: str, settings: dict) -> str | None:
-    """The field a RunConfig sentence is about (its name with spaces, as RunConfig writes it), if one is."""
+def _param_of(message: str, body: dict) -> str | None:
+    """The request field a RunConfig sentence is about (RunConfig writes a name with spaces), if one is."""
     low = message.lower()
-    for k in sorted(settings, key=len, reverse=True):
+    names = {**{f.name: f.name for f in fields(RunConfig)}, "max_new_tokens": None, "stop": "stop_rule"}
+    for k in sorted(names, key=len, reverse=True):
         if k.replace("_", " ") in low or k in low:
-            return "stop_rule" if k == "stop" else k
+            if k == "max_new_tokens":  # said in RunConfig's words; asked as whichever field the request used
+                return next((t for t in ("max_tokens", "max_completion_tokens", "max_new_tokens") if t in body), None)
+            return names[k]
     return None
 
 

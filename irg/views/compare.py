@@ -44,19 +44,19 @@ def run_together(prompt: str, backend, configs: dict[str, RunConfig], cancel: th
     own = {name: threading.Event() for name in configs}
 
     def work(name: str, config: RunConfig) -> None:
-        events = None
         try:
             with admission.shared().turn(own[name]) as got:  # each run takes a lane, as a client's run does
                 if not got:
                     return
                 events = run(prompt, backend, config, own[name], draft_backend=draft_backend)
-                for ev in events:
-                    q.put((name, ev))
+                try:
+                    for ev in events:
+                        q.put((name, ev))
+                finally:
+                    events.close()  # the run ends before its lane is given back
         except BaseException as err:  # noqa: BLE001 — delivered to the consumer, which shows it in that column
             q.put((name, err))
         finally:
-            if events is not None:
-                events.close()
             q.put((name, None))
 
     threads = [threading.Thread(target=work, args=(n, c), daemon=True, name=f"irg-compare-{n}")

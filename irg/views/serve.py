@@ -23,14 +23,15 @@ from dataclasses import dataclass, field
 from typing import AsyncIterator
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from irg.engine.access import Access, RunAllowance
 from irg.engine.errors import UserError
 from irg.engine.events import DraftDone, Final, RunStarted
 from irg.engine.inputs import check_prompt
 from irg.engine.record import Recorder
+from irg.engine.stopping import check_rule
 from irg.views import admission, chat_api
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class Served:
     key: str | None = None  # IRG_SERVE_KEY: clients send it as a Bearer token
     access: Access = field(default_factory=Access)
     lanes: admission.Admission | None = None  # None: the process's shared lanes
+    helpful: dict = field(default_factory=dict)  # adapter name -> measured no worse than none (None: not measured)
 
     def __post_init__(self):
         if self.access.public and not self.key:
@@ -79,9 +81,10 @@ def create_app(served: Served):
     async def _refused(request, err: chat_api.RequestError):
         return _error(err)
 
-    @app.exception_handler(RequestValidationError)
-    async def _unreadable(request, err):
-        return _error(chat_api.RequestError("The request body is not valid JSON."))
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request, err: StarletteHTTPException):  # an unknown path, a wrong method: OpenAI's error shape
+        return _error(chat_api.RequestError(f"{request.method} {request.url.path}: {err.detail}.", status=err.status_code,
+                                            code="not_found" if err.status_code == 404 else None))
 
     @app.get("/health")
     async def health():
@@ -106,17 +109,26 @@ def create_app(served: Served):
         authorised(request)
         try:
             body = await request.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
+        except Exception:  # noqa: BLE001 — not JSON, not UTF-8, nested too deep, or the client gone mid-body
             raise chat_api.RequestError("The request body is not valid JSON.")
-        req = chat_api.parse(body, adapters, served.defaults)
+        req = chat_api.parse(body, adapters, served.defaults, served.access.public)
         try:
             check_prompt(req.prompt, served.access.max_prompt_chars)
-            allowance.take(request.client.host if request.client else "", served.access.runs_per_hour)
+        except UserError as err:
+            raise chat_api.RequestError(str(err), "messages")
+        try:
+            check_rule(req.config.stop)  # a missing learned stop model is a sentence now, not after the wait
+        except UserError as err:
+            raise chat_api.RequestError(str(err), "stop_rule")
+        try:
             ticket = (served.lanes or admission.shared()).enter()
         except admission.Busy as err:
             raise chat_api.RequestError(str(err), status=429, kind="rate_limit_error", code="server_busy")
+        try:  # counted once the line took it: a busy server costs no run of the hourly allowance
+            allowance.take(request.client.host if request.client else "", served.access.runs_per_hour)
         except UserError as err:
-            raise chat_api.RequestError(str(err), "messages")
+            ticket.leave()
+            raise chat_api.RequestError(str(err), status=429, kind="rate_limit_error", code="rate_limit_exceeded")
         run = _Run(served, req, ticket)
         if req.stream:
             return _RunStream(run, _sse(run, request), media_type="text/event-stream",
@@ -124,8 +136,8 @@ def create_app(served: Served):
         try:
             async for _ in run.events(request):
                 pass
-        except UserError as err:
-            raise chat_api.RequestError(str(err), status=400)
+        except UserError as err:  # the run failed (the model, the machine): the server's fault, not the request's
+            raise chat_api.RequestError(str(err), status=500, kind="server_error")
         if run.final is None:  # the client went away: nobody reads this
             return JSONResponse({}, status_code=499)
         return chat_api.completion(run.id, req.model, *run.answer(), run.usage(), run.record())
@@ -146,12 +158,16 @@ class _RunStream(StreamingResponse):
             await super().__call__(scope, receive, send)
         finally:
             self.run.cancel.set()
+            if not self.run.started:  # gone before the stream began: its place in the line is given back here
+                self.run.ticket.leave()
 
 
 def _model_card(name: str, served: Served) -> dict:
     strategy, _, adapter = name.partition("+")
-    return {"id": name, "object": "model", "created": 0, "owned_by": "irg-lab",
-            "irg": {"strategy": strategy, "adapter": adapter or None, "model": served.model}}
+    card = {"strategy": strategy, "adapter": adapter or None, "model": served.model}
+    if adapter:  # the app offers only adapters measured no worse than none (tuning/adapters/effects.py)
+        card["measured_helpful"] = served.helpful.get(adapter)
+    return {"id": name, "object": "model", "created": 0, "owned_by": "irg-lab", "irg": card}
 
 
 class _Run:
@@ -164,11 +180,15 @@ class _Run:
         self.recorder = Recorder(self.id)
         self.final: Final | None = None
         self.first_prompt_tokens = 0
+        self.started = False  # its thread started (which then gives its place in the line back)
 
     def _work(self, loop: asyncio.AbstractEventLoop, q: asyncio.Queue) -> None:
         from irg.engine.strategies import run
 
         def put(item):
+            if loop.is_closed():  # the server shut down: nobody will read the run
+                self.cancel.set()
+                return
             loop.call_soon_threadsafe(q.put_nowait, item)
         try:
             if not self.ticket.wait(self.cancel):
@@ -193,6 +213,7 @@ class _Run:
         generation thread sees the cancel, within a second)."""
         loop = asyncio.get_running_loop()
         q: asyncio.Queue = asyncio.Queue()
+        self.started = True
         threading.Thread(target=self._work, args=(loop, q), daemon=True, name="irg-serve-run").start()
         looked = time.monotonic()
         try:
@@ -221,18 +242,16 @@ class _Run:
             self.cancel.set()  # done, failed or abandoned: no generation outlives the request
 
     def _keep(self, ev) -> None:
-        self.recorder.add(ev)
-        if isinstance(ev, RunStarted) and self.req.notices:
+        if isinstance(ev, RunStarted) and self.req.notices:  # what the request held and the run does not use
             ev.notices = [*ev.notices, *self.req.notices]
-            self.recorder.record["notices"] = ev.notices
+        self.recorder.add(ev)
         if isinstance(ev, DraftDone) and not self.first_prompt_tokens:
             self.first_prompt_tokens = ev.prompt_tokens
         if isinstance(ev, Final):
             self.final = ev
 
     def answer(self) -> tuple[str, str]:
-        text, cut = chat_api.cut_at_stop(self.final.answer, self.req.stop)
-        return text, "stop"
+        return chat_api.cut_at_stop(self.final.answer, self.req.stop)[0], "stop"
 
     def usage(self) -> dict:
         return chat_api.usage(self.final.tokens_total, self.first_prompt_tokens)
@@ -291,16 +310,16 @@ def load(model: str = "bundled", backend: str = "auto", adapter: str | None = No
             drafters[label]()  # loaded now: a bad adapter is a sentence at start, not in a client's run
     elif adapter:
         raise UserError("--adapter needs the tuning package (tuning/), which is not installed.")
+    helpful = {k: (hooks.helps(k) if hooks.helps else None) for k in drafters} if hooks is not None else {}
     return Served(name, engine, drafters, dict(defaults or {}), (env.get("IRG_SERVE_KEY") or "").strip() or None,
-                  access)
+                  access, helpful=helpful)
 
 
 def main(served: Served, host: str, port: int, with_app: bool = False, lanes: int | None = None) -> int:
     """Run the server until Ctrl-C."""
     import uvicorn
 
-    if lanes:
-        served.lanes = admission.set_lanes(lanes)
+    served.lanes = admission.set_lanes(lanes) if lanes else admission.shared()  # a bad IRG_RUN_LANES: said now
     from irg.engine.constraints.detect import warm
 
     warm()  # the prompt reader's embedding model, loaded before the first client waits for it

@@ -104,7 +104,8 @@ def stream_run(prompt: str, model: str, settings: dict, session: str | None, pre
                     yield {"status": "stopped before it started"}
                     return
                 st = admission.shared().state()
-                yield {"status": f"waiting for a free lane: {st['running']} runs going, {st['waiting']} waiting…"}
+                going = f"{st['running']} run{'s' if st['running'] != 1 else ''} going"
+                yield {"status": f"waiting for a free lane: {going}, {st['waiting']} waiting…"}
             yield from _stream(RunView(preset), run(prompt, backend, config, cancel, draft_backend=drafter), note)
         finally:
             ticket.leave()

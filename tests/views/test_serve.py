@@ -1,5 +1,6 @@
-"""The OpenAI-compatible endpoint (`python -m irg serve`), spoken to by the official openai client, by plain HTTP, and by
-this project's own remote backend. A tiny model in-process, and a scripted one that writes slowly (to be cancelled)."""
+"""The OpenAI-compatible endpoint (`python -m irg serve`), spoken to by the official openai client, by plain HTTP, and
+by this project's own remote backend. A tiny model in-process, and a scripted one that writes slowly (to be
+cancelled)."""
 import json
 import socket
 import threading
@@ -175,9 +176,17 @@ USER = [{"role": "user", "content": "Say hi."}]
     ({"model": "irg_hybrid", "messages": USER, "strategy": "single_pass"}, 400, "strategy"),
     ({"model": "irg_hybrid", "messages": USER, "n": 2}, 400, "n"),
     ({"model": "irg_hybrid", "messages": USER, "tools": [{"type": "function"}]}, 400, "tools"),
-    ({"model": "irg_hybrid", "messages": USER, "max_tokens": 0}, 400, None),
+    ({"model": "irg_hybrid", "messages": USER, "max_tokens": 0}, 400, "max_tokens"),
+    ({"model": "irg_hybrid", "messages": USER, "max_tokens": [1]}, 400, "max_tokens"),
+    ({"model": "irg_hybrid", "messages": USER, "max_iters": 10**400}, 400, "max_iters"),
+    ({"model": "irg_hybrid", "messages": USER, "seed": -1}, 400, "seed"),
+    ({"model": "irg_hybrid", "messages": USER, "critic_max_new_tokens": 0}, 400, "critic_max_new_tokens"),
+    ({"model": "irg_hybrid", "messages": USER, "stop": 5}, 400, "stop"),
+    ({"model": "irg_hybrid", "messages": USER, "stream_options": []}, 400, "stream_options"),
+    ({"model": "irg_hybrid", "messages": {"role": "user", "content": "hi"}}, 400, "messages"),
+    ({"model": "irg_hybrid", "messages": [{"role": "user", "content": 5}]}, 400, "messages"),
     ({"model": "irg_hybrid", "messages": USER, "max_tokens": 10, "max_new_tokens": 20}, 400, "max_new_tokens"),
-    ({"model": "irg_hybrid", "messages": USER, "stop": ["a"] * 5}, 400, "stop"),
+    ({"model": "irg_hybrid", "messages": USER, "stop": ["a"] * 33}, 400, "stop"),
     ({"model": "irg_hybrid", "messages": []}, 400, "messages"),
     ({"model": "irg_hybrid", "messages": [{"role": "system", "content": "Be nice."}]}, 400, "messages"),
     ({"model": "irg_hybrid", "messages": [{"role": "user", "content": "   "}]}, 400, "messages"),
@@ -194,10 +203,17 @@ def test_bad_requests_get_one_sentence(tiny_server, body, status, param):
     assert err["message"].endswith((".", ")")) and "Traceback" not in err["message"] and "\n" not in err["message"]
 
 
-def test_a_body_that_is_not_json(tiny_server):
-    r = httpx.post(tiny_server.url + "/v1/chat/completions", content=b"{oops", timeout=10,
+@pytest.mark.parametrize("raw", [b"{oops", b"\xff\xfe", b"[" * 100_000 + b"]" * 100_000,
+                                 b'{"model": "irg_hybrid", "messages": [], "max_iters": NaN}'])
+def test_a_body_that_is_not_json(tiny_server, raw):
+    r = httpx.post(tiny_server.url + "/v1/chat/completions", content=raw, timeout=10,
                    headers={"content-type": "application/json"})
-    assert r.status_code == 400 and "JSON" in r.json()["error"]["message"]
+    assert r.status_code == 400 and r.json()["error"]["message"]
+
+
+def test_unknown_paths_answer_in_openais_error_shape(tiny_server):
+    r = httpx.get(tiny_server.url + "/v1/completions", timeout=10)
+    assert r.status_code in (404, 405) and r.json()["error"]["message"]
 
 
 def test_the_openai_client_raises_its_own_errors(tiny_server):
@@ -245,7 +261,39 @@ def test_public_mode_needs_a_key_and_keeps_the_public_limits(tiny):
         assert post(s, {"model": "single_pass", "messages": long}, key="k").status_code == 400
         ok = [post(s, {"model": "single_pass", "messages": USER, "max_tokens": 4}, key="k").status_code
               for _ in range(3)]
-        assert ok[:2] == [200, 200] and ok[2] == 400  # the hourly allowance
+        assert ok == [200, 200, 429]  # the hourly allowance
+        r = post(s, {"model": "irg_hybrid", "messages": USER, "max_iters": 9}, key="k")  # the app's slider ends at 8
+        assert r.status_code == 400 and "at most 8" in r.json()["error"]["message"]
+
+
+class Broken(Scripted):
+    def _pieces(self, req, cancel, stream):
+        yield "a "
+        raise KeyError("a bug")
+
+
+def test_a_run_that_fails_is_the_servers_error_with_a_sentence():
+    with Server(Served("broken", Broken(), lanes=admission.Admission(2))) as s:
+        r = post(s, {"model": "single_pass", "messages": USER, "max_tokens": 4})
+        assert r.status_code == 500 and r.json()["error"]["type"] == "server_error"
+        assert "failed unexpectedly" in r.json()["error"]["message"]
+        with pytest.raises(openai.APIError, match="failed unexpectedly"):
+            for _ in s.client().chat.completions.create(model="single_pass", messages=USER, stream=True):
+                pass
+        from irg.engine.backends import BackendError, GenRequest
+        from irg.engine.backends.remote import RemoteBackend
+
+        with pytest.raises(BackendError, match="error mid-stream"):  # the remote backend says so, not an empty draft
+            RemoteBackend(s.url, model="single_pass").generate(GenRequest(USER, max_new_tokens=4))
+        assert _running(s) == 0
+
+
+def test_a_public_server_serves_only_listed_models():
+    from irg.engine.errors import ModelError
+    from irg.views.serve import load
+
+    with pytest.raises(ModelError, match="not available on this server"):
+        load("/etc", env={"IRG_PUBLIC": "1", "IRG_SERVE_KEY": "k"})
 
 
 def _running(server) -> int:
@@ -316,22 +364,31 @@ def test_the_projects_remote_backend_can_use_it(tiny_server, tiny):
     assert RemoteBackend(tiny_server.url).model == "single_pass"  # its first model when none is named
 
 
-def test_admission_lanes_waiting_and_cancel():
-    a = admission.Admission(1, waiting=1)
-    first = a.enter()
-    assert first.wait(timeout=0.01)
-    second = a.enter()
-    with pytest.raises(admission.Busy):
-        a.enter()
-    cancel = threading.Event()
-    threading.Timer(0.2, cancel.set).start()
-    t = time.monotonic()
-    assert not second.wait(cancel)
-    assert time.monotonic() - t < 0.5
-    second.leave()
-    first.leave()
-    first.leave()  # twice is harmless
-    assert a.state() == {"lanes": 1, "running": 0, "waiting": 0}
-    with a.turn() as got:
-        assert got and a.state()["running"] == 1
-    assert a.state()["running"] == 0
+@pytest.mark.bundled
+def test_irg_serve_starts_on_the_bundled_model_and_answers_as_the_cli(tmp_path):
+    """`python -m irg serve --port N`, no other flag: the openai client's answer and usage are the CLI's (llama.cpp's
+    prompt cache off in both, so greedy output cannot depend on an earlier request)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "IRG_LLAMACPP_PROMPT_CACHE": "0"}
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "irg", "serve", "--port", str(port)], env=env,
+                            stdout=(tmp_path / "log").open("w"), stderr=subprocess.STDOUT)
+    try:
+        wait_ready(f"http://127.0.0.1:{port}", 180)
+        client = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="none", max_retries=0, timeout=300)
+        prompt = "Name three animals that live in the sea, in all lowercase letters."
+        r = client.chat.completions.create(model="irg_hybrid", messages=[{"role": "user", "content": prompt}],
+                                           extra_body={"max_iters": 2, "budget": 1500})
+        cli = subprocess.run([sys.executable, "-m", "irg", prompt, "--strategy", "irg_hybrid", "--max-iters", "2",
+                              "--budget", "1500", "--json"], env=env, capture_output=True, text=True, timeout=300)
+        events = [json.loads(line) for line in cli.stdout.splitlines() if line.startswith("{")]
+        final = [e for e in events if e["type"] == "Final"][-1]
+        assert r.choices[0].message.content == final["answer"]
+        assert r.usage.total_tokens == final["tokens_total"]
+        assert len(r.irg["iterations"]) == sum(e["type"] == "IterationDone" for e in events)
+    finally:
+        proc.terminate()
+        proc.wait(30)

@@ -173,6 +173,10 @@ class RemoteBackend(Backend):
                         if data == "[DONE]":
                             break
                         chunk = json.loads(data)
+                        if chunk.get("error"):  # a failure after the stream began (OpenAI sends it so)
+                            log.warning("the model server %s sent an error: %s", self.base, str(chunk["error"])[:500])
+                            state["error"] = "it sent an error mid-stream (details in the server log)"
+                            return
                         if chunk.get("usage"):
                             state["usage"] = chunk["usage"]
                         for ch in chunk.get("choices", []):
