@@ -392,3 +392,29 @@ def test_irg_serve_starts_on_the_bundled_model_and_answers_as_the_cli(tmp_path):
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+def test_a_server_in_front_of_another(tiny_server, tiny):
+    """`irg serve --model http://other/v1`: the remote backend makes the endpoint a proxy that runs the loop in front
+    of any OpenAI-compatible server (here, another IRG endpoint's single pass)."""
+    from irg.views.serve import load
+
+    front = load(tiny_server.url + "/v1#single_pass", "remote", env={})
+    front.lanes = admission.Admission(2)
+    with Server(front) as s:
+        r = post(s, {"model": "single_pass", "messages": [{"role": "user", "content": PROMPT}], "max_tokens": 24})
+    assert r.status_code == 200
+    assert r.json()["choices"][0]["message"]["content"] == in_process(tiny, "single_pass", max_new_tokens=24).answer
+
+
+def test_one_process_serves_the_app_and_the_endpoint(tiny):
+    """`irg serve --app`: the page at /, the endpoint at /v1, one server."""
+    from irg.views.serve import _with_page
+
+    served = Served("tiny", tiny, lanes=admission.Admission(2))
+    s = Server(served)
+    s.server.config.app = _with_page(create_app(served))
+    with s:
+        assert httpx.get(s.url + "/", timeout=30).status_code == 200
+        assert "gradio" in httpx.get(s.url + "/config", timeout=30).text.lower()
+        assert s.client().models.list().data
