@@ -17,6 +17,7 @@ import asyncio
 import hmac
 import json
 import logging
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -344,9 +345,12 @@ def _with_page(api):
     path = Path(__file__).resolve().parents[2] / "app.py"
     if not path.is_file():
         raise UserError("--app needs app.py from the project's checkout beside the irg package.")
-    spec = importlib.util.spec_from_file_location("irg_app", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = sys.modules.get("app")  # imported already (its tabs registered): built once per process
+    if module is None or Path(getattr(module, "__file__", "")).resolve() != path:
+        spec = importlib.util.spec_from_file_location("app", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["app"] = module
+        spec.loader.exec_module(module)
     return gr.mount_gradio_app(api, module.demo, path="/")
 
 
