@@ -141,8 +141,10 @@ class RunAllowance:
         self.lock = threading.Lock()
         self.started: dict[str, list[float]] = {}
 
-    def take(self, session: str | None, per_hour: int, runs: int = 1, now: float | None = None) -> None:
-        """Count `runs` more for this session, or ConfigError with a sentence when the allowance is spent."""
+    def take(self, session: str | None, per_hour: int, runs: int = 1, now: float | None = None,
+             who: str = "in one session") -> None:
+        """Count `runs` more for this session (or client: `who` says which in the sentence), or ConfigError with a
+        sentence when the allowance is spent."""
         if per_hour <= 0:
             return
         now = time.monotonic() if now is None else now
@@ -152,6 +154,6 @@ class RunAllowance:
             recent = [t for t in self.started.get(session or "", []) if now - t < 3600]
             if len(recent) + runs > per_hour:
                 wait = 3600 - (now - recent[0]) if recent else 3600
-                raise ConfigError(f"This public demo allows {per_hour} runs per hour in one session; "
+                raise ConfigError(f"This public demo allows {per_hour} runs per hour {who}; "
                                   f"try again in {max(1, round(wait / 60))} min.")
             self.started[session or ""] = recent + [now] * runs

@@ -31,7 +31,11 @@ HARMLESS = {"user", "metadata", "store", "service_tier", "parallel_tool_calls", 
             "web_search_options", "safety_identifier", "prompt_cache_key"}
 # fields other OpenAI-compatible servers honour (this project's remote backend sends them): read, not applied
 NOT_APPLIED = {"grammar", "min_tokens", "continue_final_message", "add_generation_prompt", "top_k", "repeat_penalty",
-               "cache_prompt"}
+               "cache_prompt", "min_p", "typical_p", "ignore_eos", "mirostat", "mirostat_tau", "mirostat_eta",
+               "tfs_z", "dry_multiplier", "dry_base", "dry_allowed_length", "xtc_probability", "xtc_threshold",
+               "samplers", "n_probs", "best_of", "use_beam_search", "length_penalty", "skip_special_tokens",
+               "spaces_between_special_tokens", "include_stop_str_in_output", "echo", "guided_json", "guided_regex",
+               "guided_choice", "guided_grammar", "chat_template_kwargs", "json_schema"}
 # fields with a neutral value the server accepts; any other value is refused with a sentence
 NEUTRAL = {"frequency_penalty": (0, 0.0, None), "presence_penalty": (0, 0.0, None), "logprobs": (False, None),
            "top_logprobs": (0, None), "logit_bias": ({}, None), "tools": ([], None), "functions": ([], None),
@@ -84,7 +88,9 @@ def _text(content, where: str) -> str:
     if isinstance(content, list):
         parts = []
         for p in content:
-            if not isinstance(p, dict) or p.get("type") != "text" or not isinstance(p.get("text"), str):
+            if isinstance(p, dict) and p.get("type") == "text" and not isinstance(p.get("text"), str):
+                raise RequestError(f"A text part of {where} must have its text as a string in 'text'.", "messages")
+            if not isinstance(p, dict) or p.get("type") != "text":
                 kind = p.get("type") if isinstance(p, dict) else type(p).__name__
                 raise RequestError(f"This server reads text only: {where} holds a part of type '{kind}'.", "messages")
             parts.append(p["text"])
@@ -197,8 +203,10 @@ def parse(body, adapters: list[str], defaults: dict | None = None, public: bool 
     if not isinstance(stream, bool):
         raise RequestError("'stream' must be true or false.", "stream")
     opts = {} if body.get("stream_options") is None else body["stream_options"]
-    if not isinstance(opts, dict):
-        raise RequestError("'stream_options' must be an object.", "stream_options")
+    if not isinstance(opts, dict) or not isinstance(opts.get("include_usage", False), bool):
+        raise RequestError("'stream_options' must be an object like {\"include_usage\": true}.", "stream_options")
+    if opts and not stream:
+        raise RequestError("'stream_options' is only for streamed requests ('stream': true).", "stream_options")
     stop = body.get("stop")
     stop = [stop] if isinstance(stop, str) else stop
     if stop is not None and (not isinstance(stop, list) or len(stop) > MAX_STOP

@@ -9,35 +9,30 @@ without the page (a headless server, a second machine), and Gradio's queue order
 the page is mounted on the same server (gr.mount_gradio_app), so one process holds one model (models.get_backend
 shares it) and every run, from the page or from a client, takes its turn from the same lanes (views/admission.py).
 
-Requests and answers are read and written by views/chat_api.py; the reference for clients is docs/serve.md.
+Requests and answers are read and written by views/chat_api.py, each run goes in views/serve_run.py; the reference for
+clients is docs/serve.md.
 """
 from __future__ import annotations
 
-import asyncio
 import hmac
-import json
 import logging
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
-from typing import AsyncIterator
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from irg.engine.access import Access, RunAllowance
-from irg.engine.errors import UserError
-from irg.engine.events import DraftDone, Final, RunStarted
+from irg.engine.errors import ConfigError, InputError, UserError
 from irg.engine.inputs import check_prompt
-from irg.engine.record import Recorder
+from irg.engine.loop import PROMPT_HEADROOM
 from irg.engine.stopping import check_rule
 from irg.views import admission, chat_api
+from irg.views.serve_run import Run, RunStream, sse
 
 log = logging.getLogger(__name__)
-POLL = 0.25  # seconds between looks at a client that may have gone: a disconnect cancels its run well within 1 s
-_DONE = object()
 
 
 @dataclass
@@ -60,7 +55,10 @@ class Served:
 
 
 def _error(err: chat_api.RequestError) -> JSONResponse:
-    return JSONResponse(err.body(), status_code=err.status)
+    if err.status >= 500:
+        log.warning("a run failed: %s", err)  # the sentence the client got, here for the operator
+    headers = {"Retry-After": "60"} if err.status == 429 else None
+    return JSONResponse(err.body(), status_code=err.status, headers=headers)
 
 
 def create_app(served: Served):
@@ -84,6 +82,11 @@ def create_app(served: Served):
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request, err: StarletteHTTPException):  # an unknown path, a wrong method: OpenAI's error shape
+        if request.url.path.startswith("/v1/"):
+            try:
+                authorised(request)  # every /v1/… answer needs the key, a 404 too
+            except chat_api.RequestError as denied:
+                return _error(denied)
         return _error(chat_api.RequestError(f"{request.method} {request.url.path}: {err.detail}.", status=err.status_code,
                                             code="not_found" if err.status_code == 404 else None))
 
@@ -108,35 +111,23 @@ def create_app(served: Served):
     @app.post("/v1/chat/completions")
     async def chat(request: Request):
         authorised(request)
+        if "json" not in request.headers.get("content-type", "").lower():  # a web page's form cannot start runs
+            raise chat_api.RequestError("Send the request as JSON, with 'Content-Type: application/json'.")
         try:
             body = await request.json()
         except Exception:  # noqa: BLE001 — not JSON, not UTF-8, nested too deep, or the client gone mid-body
             raise chat_api.RequestError("The request body is not valid JSON.")
         req = chat_api.parse(body, adapters, served.defaults, served.access.public)
-        try:
-            check_prompt(req.prompt, served.access.max_prompt_chars)
-        except UserError as err:
-            raise chat_api.RequestError(str(err), "messages")
-        try:
-            check_rule(req.config.stop)  # a missing learned stop model is a sentence now, not after the wait
-        except UserError as err:
-            raise chat_api.RequestError(str(err), "stop_rule")
-        try:
-            ticket = (served.lanes or admission.shared()).enter()
-        except admission.Busy as err:
-            raise chat_api.RequestError(str(err), status=429, kind="rate_limit_error", code="server_busy")
-        try:  # counted once the line took it: a busy server costs no run of the hourly allowance
-            allowance.take(request.client.host if request.client else "", served.access.runs_per_hour)
-        except UserError as err:
-            ticket.leave()
-            raise chat_api.RequestError(str(err), status=429, kind="rate_limit_error", code="rate_limit_exceeded")
-        run = _Run(served, req, ticket)
+        ticket = _admitted(served, req, allowance, request.client.host if request.client else "")
+        run = Run(served, req, ticket)
         if req.stream:
-            return _RunStream(run, _sse(run, request), media_type="text/event-stream",
-                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+            return RunStream(run, sse(run, request), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
         try:
             async for _ in run.events(request):
                 pass
+        except (InputError, ConfigError) as err:  # what the request asked cannot be run
+            raise chat_api.RequestError(str(err))
         except UserError as err:  # the run failed (the model, the machine): the server's fault, not the request's
             raise chat_api.RequestError(str(err), status=500, kind="server_error")
         if run.final is None:  # the client went away: nobody reads this
@@ -146,21 +137,43 @@ def create_app(served: Served):
     return app
 
 
-class _RunStream(StreamingResponse):
-    """The stream of one run, which cancels the run however the response ends: a client that goes away mid-stream
-    ends the response while the stream's generator sits at a `yield`, where no `finally` of its own would run."""
+def _admitted(served: Served, req: chat_api.ChatRequest, allowance: RunAllowance, client: str) -> admission.Ticket:
+    """A place in the line for a request that can run: its prompt, stop rule and sizes checked, the line not full,
+    the client's hourly runs not spent (public mode); else RequestError with a sentence."""
+    try:
+        check_prompt(req.prompt, served.access.max_prompt_chars)
+    except UserError as err:
+        raise chat_api.RequestError(str(err), "messages")
+    try:
+        check_rule(req.config.stop)  # a missing learned stop model is a sentence now, not after the wait
+    except UserError as err:
+        raise chat_api.RequestError(str(err), "stop_rule")
+    _fits(req, served.backend)
+    try:
+        ticket = (served.lanes or admission.shared()).enter()
+    except admission.Busy as err:
+        raise chat_api.RequestError(str(err), status=429, kind="rate_limit_error", code="server_busy")
+    try:  # counted once the line took it: a busy server costs no run of the hourly allowance
+        allowance.take(client, served.access.runs_per_hour, who="from one client address")
+    except UserError as err:
+        ticket.leave()
+        raise chat_api.RequestError(str(err), status=429, kind="rate_limit_error", code="rate_limit_exceeded")
+    return ticket
 
-    def __init__(self, run: "_Run", content, **kw):
-        super().__init__(content, **kw)
-        self.run = run
 
-    async def __call__(self, scope, receive, send):
-        try:
-            await super().__call__(scope, receive, send)
-        finally:
-            self.run.cancel.set()
-            if not self.run.started:  # gone before the stream began: its place in the line is given back here
-                self.run.ticket.leave()
+def _fits(req: chat_api.ChatRequest, backend) -> None:
+    """The draft length and the prompt fit the model's context, or a 400 (as OpenAI answers a prompt too long;
+    the CLI and the app cut such a prompt, with a notice)."""
+    room = backend.context_length - req.config.max_new_tokens - PROMPT_HEADROOM
+    if room < 32:
+        most = backend.context_length - PROMPT_HEADROOM - 32
+        raise chat_api.RequestError(f"The draft length {req.config.max_new_tokens} leaves no room for the prompt in "
+                                    f"this model's context of {backend.context_length} tokens: ask for at most "
+                                    f"{most}.", "max_tokens", code="context_length_exceeded")
+    n = backend.count_tokens(req.prompt)
+    if n > room:
+        raise chat_api.RequestError(f"The prompt is {n} tokens; with drafts of {req.config.max_new_tokens} tokens "
+                                    f"this model's context holds {room}.", "messages", code="context_length_exceeded")
 
 
 def _model_card(name: str, served: Served) -> dict:
@@ -169,122 +182,6 @@ def _model_card(name: str, served: Served) -> dict:
     if adapter:  # the app offers only adapters measured no worse than none (tuning/adapters/effects.py)
         card["measured_helpful"] = served.helpful.get(adapter)
     return {"id": name, "object": "model", "created": 0, "owned_by": "irg-lab", "irg": card}
-
-
-class _Run:
-    """One request's run, in a thread of its own; its events cross into the server's event loop by a queue."""
-
-    def __init__(self, served: Served, req: chat_api.ChatRequest, ticket: admission.Ticket):
-        self.served, self.req, self.ticket = served, req, ticket
-        self.id = chat_api.new_id()
-        self.cancel = threading.Event()
-        self.recorder = Recorder(self.id)
-        self.final: Final | None = None
-        self.first_prompt_tokens = 0
-        self.started = False  # its thread started (which then gives its place in the line back)
-
-    def _work(self, loop: asyncio.AbstractEventLoop, q: asyncio.Queue) -> None:
-        from irg.engine.strategies import run
-
-        def put(item):
-            if loop.is_closed():  # the server shut down: nobody will read the run
-                self.cancel.set()
-                return
-            loop.call_soon_threadsafe(q.put_nowait, item)
-        try:
-            if not self.ticket.wait(self.cancel):
-                return
-            drafter = None
-            if self.req.adapter:
-                drafter = self.served.drafters[self.req.adapter]()
-            events = run(self.req.prompt, self.served.backend, self.req.config, self.cancel, draft_backend=drafter)
-            try:
-                for ev in events:
-                    put(ev)
-            finally:
-                events.close()
-        except Exception as err:  # noqa: BLE001 — handed to the request, which says it in a sentence
-            put(err)
-        finally:
-            self.ticket.leave()
-            put(_DONE)
-
-    async def events(self, request) -> AsyncIterator:
-        """The run's events as they come; a client that goes away cancels the run (its lane is free once the
-        generation thread sees the cancel, within a second)."""
-        loop = asyncio.get_running_loop()
-        q: asyncio.Queue = asyncio.Queue()
-        self.started = True
-        threading.Thread(target=self._work, args=(loop, q), daemon=True, name="irg-serve-run").start()
-        looked = time.monotonic()
-        try:
-            while True:
-                try:
-                    item = await asyncio.wait_for(q.get(), timeout=POLL)
-                except asyncio.TimeoutError:
-                    item = None
-                if time.monotonic() - looked >= POLL:  # on a clock: a busy stream of tokens must not hide it
-                    looked = time.monotonic()
-                    if await request.is_disconnected():
-                        return
-                if item is None:
-                    continue
-                if item is _DONE:
-                    return
-                if isinstance(item, UserError):
-                    raise item
-                if isinstance(item, Exception):
-                    log.error("run %s failed", self.id, exc_info=item)
-                    raise UserError(f"The run failed unexpectedly ({type(item).__name__}); details are in the "
-                                    "server log.")
-                self._keep(item)
-                yield item
-        finally:
-            self.cancel.set()  # done, failed or abandoned: no generation outlives the request
-
-    def _keep(self, ev) -> None:
-        if isinstance(ev, RunStarted) and self.req.notices:  # what the request held and the run does not use
-            ev.notices = [*ev.notices, *self.req.notices]
-        self.recorder.add(ev)
-        if isinstance(ev, DraftDone) and not self.first_prompt_tokens:
-            self.first_prompt_tokens = ev.prompt_tokens
-        if isinstance(ev, Final):
-            self.final = ev
-
-    def answer(self) -> tuple[str, str]:
-        return chat_api.cut_at_stop(self.final.answer, self.req.stop)[0], "stop"
-
-    def usage(self) -> dict:
-        return chat_api.usage(self.final.tokens_total, self.first_prompt_tokens)
-
-    def record(self) -> dict:
-        return self.recorder.record
-
-
-async def _sse(run: _Run, request) -> AsyncIterator[str]:
-    """The stream: a role chunk, one chunk per event under `irg` (no choices), then the final answer, the finish,
-    usage when asked (stream_options.include_usage), and [DONE]. A failure mid-run is an error object, as OpenAI
-    sends one."""
-    req = run.req
-
-    def data(obj) -> str:
-        return f"data: {json.dumps(obj, ensure_ascii=False)}\n\n"
-    yield data(chat_api.chunk(run.id, req.model, {"role": "assistant", "content": ""}))
-    try:
-        async for ev in run.events(request):
-            yield data(chat_api.chunk(run.id, req.model, event=ev.to_dict()))
-    except UserError as err:
-        yield data(chat_api.RequestError(str(err), kind="server_error").body())
-        yield "data: [DONE]\n\n"
-        return
-    if run.final is None:
-        return  # the client went away
-    answer, finish = run.answer()
-    yield data(chat_api.chunk(run.id, req.model, {"content": answer}))
-    yield data(chat_api.chunk(run.id, req.model, {}, finish=finish))
-    if req.include_usage:
-        yield data(chat_api.chunk(run.id, req.model, use=run.usage()))
-    yield "data: [DONE]\n\n"
 
 
 def load(model: str = "bundled", backend: str = "auto", adapter: str | None = None, defaults: dict | None = None,
@@ -298,12 +195,19 @@ def load(model: str = "bundled", backend: str = "auto", adapter: str | None = No
 
     env = os.environ if env is None else env
     access = Access.from_env(env)
-    name = access.admit(model)  # public mode: only the listed models, as in the app
+    try:
+        name = access.admit(model)  # public mode: only the listed models, as in the app
+    except UserError as err:
+        from irg.engine.models import model_choices
+
+        raise type(err)(f"{err} In public mode --model is one of: {', '.join(access.choices(model_choices()))}.")
     engine = get_backend(name, backend)
     hooks = adapters()
     drafters: dict = {}
     if hooks is not None:
         for k in hooks.find(name):
+            if access.public and hooks.helps is not None and not hooks.helps(k):
+                continue  # as the app: in public, only adapters measured no worse than none (each is a process)
             drafters[k] = (lambda k=k: hooks.draft_backend(name, k, backend))
         if adapter:
             label = Path(adapter).stem if Path(adapter).exists() else adapter
@@ -318,8 +222,6 @@ def load(model: str = "bundled", backend: str = "auto", adapter: str | None = No
 
 def main(served: Served, host: str, port: int, with_app: bool = False, lanes: int | None = None) -> int:
     """Run the server until Ctrl-C."""
-    import uvicorn
-
     served.lanes = admission.set_lanes(lanes) if lanes else admission.shared()  # a bad IRG_RUN_LANES: said now
     from irg.engine.constraints.detect import warm
 
@@ -331,8 +233,21 @@ def main(served: Served, host: str, port: int, with_app: bool = False, lanes: in
     print(f"IRG endpoint for {served.backend.model_id} at {where}/v1 (models: GET {where}/v1/models)"
           + (f"; the app at {where}/" if with_app else "") + ("; clients need IRG_SERVE_KEY" if served.key else ""),
           flush=True)
-    uvicorn.run(api, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
+    uvicorn_server(api, host, port).run()
     return 0
+
+
+def uvicorn_server(api, host: str, port: int):
+    """The uvicorn server for `api`. X-Forwarded-For is believed only from the proxies the operator names
+    (FORWARDED_ALLOW_IPS): from anyone else a client could name a new address per request and escape the public
+    hourly allowance."""
+    import os
+
+    import uvicorn
+
+    proxied = bool(os.environ.get("FORWARDED_ALLOW_IPS", "").strip())
+    return uvicorn.Server(uvicorn.Config(api, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2,
+                                         proxy_headers=proxied))
 
 
 def _with_page(api):

@@ -9,7 +9,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-import uvicorn
 
 from irg.engine.access import Access
 from irg.engine.backends import Backend, Generation, elapsed
@@ -18,7 +17,7 @@ from irg.engine.errors import UserError
 from irg.engine.events import Final
 from irg.engine.strategies import run
 from irg.views import admission
-from irg.views.serve import Served, create_app, wait_ready
+from irg.views.serve import Served, create_app, uvicorn_server, wait_ready
 
 openai = pytest.importorskip("openai")
 
@@ -69,8 +68,7 @@ class Server:
     def __init__(self, served: Served):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(create_app(served), host="127.0.0.1", port=self.port,
-                                                    log_level="warning"))
+        self.server = uvicorn_server(create_app(served), "127.0.0.1", self.port)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self):
@@ -183,6 +181,8 @@ USER = [{"role": "user", "content": "Say hi."}]
     ({"model": "irg_hybrid", "messages": USER, "critic_max_new_tokens": 0}, 400, "critic_max_new_tokens"),
     ({"model": "irg_hybrid", "messages": USER, "stop": 5}, 400, "stop"),
     ({"model": "irg_hybrid", "messages": USER, "stream_options": []}, 400, "stream_options"),
+    ({"model": "irg_hybrid", "messages": USER, "stream_options": {"include_usage": True}}, 400, "stream_options"),
+    ({"model": "irg_hybrid", "messages": [{"role": "user", "content": [{"type": "text"}]}]}, 400, "messages"),
     ({"model": "irg_hybrid", "messages": {"role": "user", "content": "hi"}}, 400, "messages"),
     ({"model": "irg_hybrid", "messages": [{"role": "user", "content": 5}]}, 400, "messages"),
     ({"model": "irg_hybrid", "messages": USER, "max_tokens": 10, "max_new_tokens": 20}, 400, "max_new_tokens"),
@@ -214,6 +214,30 @@ def test_a_body_that_is_not_json(tiny_server, raw):
 def test_unknown_paths_answer_in_openais_error_shape(tiny_server):
     r = httpx.get(tiny_server.url + "/v1/completions", timeout=10)
     assert r.status_code in (404, 405) and r.json()["error"]["message"]
+
+
+def test_only_json_starts_a_run(tiny_server):
+    """A web page's form (text/plain, form-encoded) cannot start runs on a server without a key."""
+    body = json.dumps({"model": "single_pass", "messages": USER}).encode()
+    for kind in ("text/plain", "application/x-www-form-urlencoded", ""):
+        r = httpx.post(tiny_server.url + "/v1/chat/completions", content=body, headers={"content-type": kind},
+                       timeout=10)
+        assert r.status_code == 400 and "application/json" in r.json()["error"]["message"]
+
+
+def test_what_does_not_fit_the_context_is_refused_up_front():
+    with Server(Served("echo", Scripted(), lanes=admission.Admission(2))) as s:
+        r = post(s, {"model": "single_pass", "messages": USER, "max_tokens": 8000})
+        assert r.status_code == 400 and r.json()["error"]["code"] == "context_length_exceeded"
+        assert r.json()["error"]["param"] == "max_tokens" and "at most 7560" in r.json()["error"]["message"]
+        r = post(s, {"model": "single_pass", "messages": [{"role": "user", "content": "word " * 9000}]})
+        assert r.status_code == 400 and r.json()["error"]["param"] == "messages"
+
+
+def test_a_budget_that_pays_for_nothing_ends_with_length(tiny_server):
+    r = post(tiny_server, {"model": "irg_hybrid", "messages": USER, "budget": 1}).json()
+    assert r["choices"][0]["message"]["content"] == "" and r["choices"][0]["finish_reason"] == "length"
+    assert r["irg"]["stop_reason"] == "budget"
 
 
 def test_the_openai_client_raises_its_own_errors(tiny_server):
@@ -250,6 +274,7 @@ def test_a_key_is_required_when_set(tiny):
         with pytest.raises(openai.AuthenticationError):
             s.client("wrong").models.list()
         assert s.client("s3cret").chat.completions.create(model="single_pass", messages=USER, max_tokens=4).choices
+        assert httpx.get(s.url + "/v1/nothing", timeout=10).status_code == 401  # every /v1 answer needs the key
 
 
 def test_public_mode_needs_a_key_and_keeps_the_public_limits(tiny):
@@ -262,6 +287,11 @@ def test_public_mode_needs_a_key_and_keeps_the_public_limits(tiny):
         ok = [post(s, {"model": "single_pass", "messages": USER, "max_tokens": 4}, key="k").status_code
               for _ in range(3)]
         assert ok == [200, 200, 429]  # the hourly allowance
+        spent = post(s, {"model": "single_pass", "messages": USER, "max_tokens": 4}, key="k")
+        assert spent.headers["retry-after"] and "from one client address" in spent.json()["error"]["message"]
+        forged = httpx.post(s.url + "/v1/chat/completions", timeout=30, json={"model": "single_pass", "messages": USER},
+                            headers={"Authorization": "Bearer k", "X-Forwarded-For": "10.0.0.9"})
+        assert forged.status_code == 429  # a named address is believed only from the proxies the operator lists
         r = post(s, {"model": "irg_hybrid", "messages": USER, "max_iters": 9}, key="k")  # the app's slider ends at 8
         assert r.status_code == 400 and "at most 8" in r.json()["error"]["message"]
 
@@ -288,12 +318,21 @@ def test_a_run_that_fails_is_the_servers_error_with_a_sentence():
         assert _running(s) == 0
 
 
-def test_a_public_server_serves_only_listed_models():
+def test_a_public_server_serves_only_listed_models_and_adapters(tiny, monkeypatch):
+    from irg.engine import models
     from irg.engine.errors import ModelError
     from irg.views.serve import load
 
-    with pytest.raises(ModelError, match="not available on this server"):
+    with pytest.raises(ModelError, match="not available on this server.*is one of: bundled"):
         load("/etc", env={"IRG_PUBLIC": "1", "IRG_SERVE_KEY": "k"})
+    monkeypatch.setattr(models, "get_backend", lambda name, backend="auto": tiny)
+    hooks = models.adapters()
+    public = load("bundled", env={"IRG_PUBLIC": "1", "IRG_SERVE_KEY": "k"})
+    private = load("bundled", env={})
+    if hooks is None or hooks.helps is None:
+        pytest.skip("no adapter package with measured effects")
+    assert set(private.drafters) == set(hooks.find("bundled"))
+    assert set(public.drafters) == {k for k in hooks.find("bundled") if hooks.helps(k)} != set(private.drafters)
 
 
 def _running(server) -> int:
