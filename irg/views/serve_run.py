@@ -38,10 +38,10 @@ class Run:
         from irg.engine.strategies import run
 
         def put(item):
-            if loop.is_closed():  # the server shut down: nobody will read the run
+            try:
+                loop.call_soon_threadsafe(q.put_nowait, item)
+            except RuntimeError:  # the server shut down and its event loop closed: nobody will read the run
                 self.cancel.set()
-                return
-            loop.call_soon_threadsafe(q.put_nowait, item)
         try:
             if not self.ticket.wait(self.cancel):
                 return
