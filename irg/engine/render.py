@@ -68,8 +68,10 @@ def render(text: str, constraints: list[Constraint]) -> tuple[str, list[RenderSt
         before = _met(text, constraints)
         if any(constraints[i] is c for i in before):
             continue  # already met: nothing to do
-        out = c.render(text)
-        if out == text or not before <= _met(out, constraints) or not re.search(r"\w", out):
+        # the first rendering that changes the text, keeps every met constraint met and leaves words
+        out = next((o for o in (c.render(text), *c.render_also(text))
+                    if o != text and before <= _met(o, constraints) and re.search(r"\w", o)), None)
+        if out is None:
             continue  # no change, it would break something that was met, or nothing would be left
         m = difflib.SequenceMatcher(None, text, out, autojunk=False)
         kept = sum(b.size for b in m.get_matching_blocks())

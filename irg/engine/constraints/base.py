@@ -94,6 +94,11 @@ class Constraint:
     def render(self, text: str) -> str:
         return text
 
+    def render_also(self, text: str) -> list[str]:
+        """Other renderings to try, in order, when `render`'s would break a constraint that was met (a cut that would
+        drop the end phrase: the same cut with the last paragraph kept)."""
+        return []
+
     # ---- slots the model fills (irg/engine/fill.py): the program opens a sentence, the model writes the rest --------
     def openings(self, text: str) -> list["Opening"]:
         """One opening per unit `text` still lacks (a keyword, an occurrence, a placeholder); [] when nothing is

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstraint, Opening, lit, register
 from irg.engine.constraints.case import CAPITAL_WORDS
-from irg.engine.constraints.shorten import cut_to
+from irg.engine.constraints.shorten import cut_keeping_end, cut_to
 from irg.engine.constraints.text import (
     _REL,
     _REL_MAP,
@@ -113,6 +113,9 @@ class WordCount(CountConstraint):
     def render(self, text):  # over a word limit: the model's first sentences, whole (constraints/shorten.py)
         return cut_to(text, lambda t: not self.check(t)) if self.rel in ("at_most", "less_than") else text
 
+    def render_also(self, text):  # the same, with a closing paragraph (an end phrase, a P.S.) kept after the cut
+        return [cut_keeping_end(text, lambda t: not self.check(t))] if self.rel in ("at_most", "less_than") else []
+
     def decoding(self):
         if self.rel in ("at_least", "more_than"):
             return DecodingConstraints(min_new_tokens=int((self.n + 1) * TOKENS_PER_WORD))
@@ -146,10 +149,16 @@ class SentenceCount(CountConstraint):
     render_label, render_order = "shortened: cut after the last sentence within the sentence limit", 0
 
     def render(self, text):
+        return self._cut(text, cut_to)
+
+    def render_also(self, text):  # the same, with a closing paragraph (an end phrase, a P.S.) kept after the cut
+        return [self._cut(text, cut_keeping_end)]
+
+    def _cut(self, text, cut):
         if self.rel == "exactly":  # over an exact count: cut after its nth sentence, if that is then exactly n
-            out = cut_to(text, lambda t: self.count(t) <= self.n)
+            out = cut(text, lambda t: self.count(t) <= self.n)
             return out if not self.check(out) else text
-        return cut_to(text, lambda t: not self.check(t)) if self.rel in ("at_most", "less_than") else text
+        return cut(text, lambda t: not self.check(t)) if self.rel in ("at_most", "less_than") else text
 
     def decoding(self):
         if self.rel in ("at_least", "more_than"):

@@ -27,3 +27,13 @@ def cut_to(text: str, fits: Callable[[str], bool]) -> str:
         elif head and not fits(head):
             break  # counts only grow: no longer start fits
     return best
+
+
+def cut_keeping_end(text: str, fits: Callable[[str], bool]) -> str:
+    """`cut_to` on the body, with the text's last paragraph kept after it: an end phrase or a P.S. the program laid
+    down (a paragraph of its own) stays where the prompt wants it. The text itself if that does not fit either."""
+    body, sep, tail = text.rstrip().rpartition("\n\n")
+    if not sep or not body.strip() or not tail.strip():
+        return text
+    out = cut_to(body.rstrip(), lambda t: fits(t + sep + tail))
+    return out + sep + tail if out != body.rstrip() and fits(out + sep + tail) else text
