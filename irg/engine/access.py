@@ -41,7 +41,8 @@ def _flag(raw: str | None, name: str) -> bool | None:
     raise ConfigError(f"{name} must be 1 or 0, not '{raw}'.")
 
 
-def _count(env: Mapping[str, str], name: str, default: int) -> int:
+def env_count(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number of at least 1 from the environment, `default` when unset; else ConfigError with a sentence."""
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -96,8 +97,8 @@ class Access:
         hub = _split(env.get("IRG_PUBLIC_MODELS")) if "IRG_PUBLIC_MODELS" in env else HUB_CHOICES
         if not public:
             return cls(False, servers, hub)
-        return cls(True, servers, hub, _count(env, "IRG_PUBLIC_MAX_PROMPT", PUBLIC_MAX_PROMPT),
-                   _count(env, "IRG_PUBLIC_RUNS", PUBLIC_RUNS_PER_HOUR))
+        return cls(True, servers, hub, env_count(env, "IRG_PUBLIC_MAX_PROMPT", PUBLIC_MAX_PROMPT),
+                   env_count(env, "IRG_PUBLIC_RUNS", PUBLIC_RUNS_PER_HOUR))
 
     def listed_server(self, url: str) -> str | None:
         """The entry of IRG_SERVERS that `url` names (written any way a browser reads the same), or None."""

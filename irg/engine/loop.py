@@ -48,6 +48,12 @@ from irg.engine.values import Iteration, Plan, Report
 MIN_DRAFT_TOKENS = 16  # a draft with less room than this is not worth starting
 SAMPLING_TEMPERATURE = 0.7  # candidates must differ to be worth choosing between
 PROMPT_HEADROOM = 600  # context kept free for revision instructions and the previous draft
+MIN_PROMPT_ROOM = 32  # tokens: with less room than this for the prompt, the draft length is refused
+
+
+def prompt_room(context_length: int, max_new_tokens: int) -> int:
+    """The tokens a prompt may have with drafts of `max_new_tokens` (below MIN_PROMPT_ROOM: none worth having)."""
+    return context_length - max_new_tokens - PROMPT_HEADROOM
 
 
 @dataclass
@@ -88,8 +94,8 @@ class RunContext:
             self.prompt = clean
             self.notices.append(f"The prompt held {bad} character(s) that are not valid text (lone surrogates); "
                                 "each was replaced by '?'.")
-        limit = self.backend.context_length - self.config.max_new_tokens - PROMPT_HEADROOM
-        if limit < 32:
+        limit = prompt_room(self.backend.context_length, self.config.max_new_tokens)
+        if limit < MIN_PROMPT_ROOM:
             raise InputError(f"max new tokens ({self.config.max_new_tokens}) leaves no room for a prompt "
                              f"in this model's context of {self.backend.context_length} tokens.")
         n = self.backend.count_tokens(self.prompt)

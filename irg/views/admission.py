@@ -15,6 +15,7 @@ from collections import deque
 from contextlib import contextmanager
 from typing import Iterator
 
+from irg.engine.access import env_count
 from irg.engine.errors import ConfigError
 
 LANES = 8  # llama.cpp's slots: eight runs decode together (IRG_RUN_LANES changes it)
@@ -101,15 +102,6 @@ class Ticket:
             self.state = "left"
 
 
-def _lanes_from_env() -> int:
-    raw = os.environ.get("IRG_RUN_LANES", "").strip()
-    if not raw:
-        return LANES
-    if not raw.isdigit() or int(raw) < 1:
-        raise ConfigError(f"IRG_RUN_LANES must be a whole number of at least 1, not '{raw}'.")
-    return int(raw)
-
-
 _shared: list[Admission] = []
 _shared_lock = threading.Lock()
 
@@ -118,7 +110,7 @@ def shared() -> Admission:
     """The process's lanes (one Admission, made on first use)."""
     with _shared_lock:
         if not _shared:
-            _shared.append(Admission(_lanes_from_env()))
+            _shared.append(Admission(env_count(os.environ, "IRG_RUN_LANES", LANES)))
         return _shared[0]
 
 

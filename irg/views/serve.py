@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from irg.engine.access import Access, RunAllowance
 from irg.engine.errors import ConfigError, InputError, UserError
 from irg.engine.inputs import check_prompt
-from irg.engine.loop import PROMPT_HEADROOM
+from irg.engine.loop import MIN_PROMPT_ROOM, prompt_room
 from irg.engine.stopping import check_rule
 from irg.views import admission, chat_api
 from irg.views.serve_run import Run, RunStream, sse
@@ -164,9 +164,9 @@ def _admitted(served: Served, req: chat_api.ChatRequest, allowance: RunAllowance
 def _fits(req: chat_api.ChatRequest, backend) -> None:
     """The draft length and the prompt fit the model's context, or a 400 (as OpenAI answers a prompt too long;
     the CLI and the app cut such a prompt, with a notice)."""
-    room = backend.context_length - req.config.max_new_tokens - PROMPT_HEADROOM
-    if room < 32:
-        most = backend.context_length - PROMPT_HEADROOM - 32
+    room = prompt_room(backend.context_length, req.config.max_new_tokens)
+    if room < MIN_PROMPT_ROOM:
+        most = prompt_room(backend.context_length, 0) - MIN_PROMPT_ROOM  # the longest draft that leaves the minimum
         raise chat_api.RequestError(f"The draft length {req.config.max_new_tokens} leaves no room for the prompt in "
                                     f"this model's context of {backend.context_length} tokens: ask for at most "
                                     f"{most}.", "max_tokens", code="context_length_exceeded")
