@@ -79,11 +79,11 @@ def run_suite(items: list[dict], strategies: list[str], base: dict, out: Path, m
     return out
 
 
-def background(argv: list[str], log: Path) -> int:
-    """Starts the same command detached (it survives the terminal); returns its pid."""
+def background(argv: list[str], log: Path, module: str = "irg.bench") -> int:
+    """Starts `python -m module argv` detached (it survives the terminal), without --background; returns its pid."""
     log.parent.mkdir(parents=True, exist_ok=True)
     args = [a for a in argv if a != "--background"]
     with open(log, "a") as fh:
-        p = subprocess.Popen([sys.executable, "-m", "irg.bench", *args], stdout=fh, stderr=subprocess.STDOUT,
+        p = subprocess.Popen([sys.executable, "-m", module, *args], stdout=fh, stderr=subprocess.STDOUT,
                              start_new_session=True, env=os.environ.copy())
     return p.pid

@@ -4,6 +4,7 @@
     python -m tuning.loop train --student lora                            # -> assets/adapters/...
     python -m tuning.loop export --student lora                           # -> a GGUF llama.cpp runs
     python -m tuning.loop report                                          # -> assets/results/distill_loop/
+    python -m tuning.loop curve --targets all --lr 3e-4 --epochs 2        # -> runs/distill_loop/curves/ (issue 40)
 
 Students, all on the same kept answers (prompt -> the loop's verified, rendered final), the same optimiser steps,
 the same batches:
@@ -203,6 +204,12 @@ def main(argv: list[str] | None = None) -> int:
                    help="the student chosen on the dev split (default: the best single pass on each suite itself)")
     for suite in ("constraints", "heldout2", "open_qa"):
         r.add_argument(f"--base-{suite.replace('_', '-')}", help=f"an existing base-model run folder for {suite}")
+    c = sub.add_parser("curve", help="train a LoRA recipe for epochs, one pass on dev every half epoch (curves.py)")
+    from tuning.loop.curves import Recipe
+
+    for fld in Recipe.__dataclass_fields__.values():
+        c.add_argument("--" + fld.name.replace("_", "-"), type=type(fld.default), default=fld.default)
+    c.add_argument("--background", action="store_true", help="run detached, logging to the recipe's run.log")
     f = sub.add_parser("fictitious",
                        help="issue 6's adapters on their own test questions, with the students beside them")
     f.add_argument("--out", default="assets/results/distill_loop")
@@ -223,6 +230,8 @@ def run_command(args) -> int:
         summary = build(Path(args.runs), Path(args.out), base, best=args.best)
         print((Path(args.out) / "summary.md").read_text())
         return 0 if summary.get("models") else 1
+    if args.cmd == "curve":
+        return curve_command(args)
     if args.cmd == "fictitious":
         from tuning.loop.table import fictitious
 
@@ -256,6 +265,21 @@ def run_command(args) -> int:
           f"{log['examples']} answers)")
     Path("runs/distill_loop").mkdir(parents=True, exist_ok=True)
     Path(f"runs/distill_loop/{cfg.name}.log.json").write_text(json.dumps(log))
+    return 0
+
+
+def curve_command(args) -> int:
+    from irg.evaluation.runner import background
+    from tuning.loop.curves import CURVES, Curve, Recipe
+
+    recipe = Recipe(**{k: v for k, v in vars(args).items() if k in Recipe.__dataclass_fields__})
+    if args.background:
+        log = CURVES / recipe.name / "run.log"
+        pid = background(sys.argv[1:], log, module="tuning.loop")
+        print(f"started {recipe.name} (pid {pid}); log: {log}")
+        return 0
+    st = Curve(recipe).run(on_log=lambda rec: print(json.dumps(rec), flush=True))
+    print(json.dumps({"recipe": recipe.name, "best": st.get("best"), "stopped": st.get("stopped")}))
     return 0
 
 

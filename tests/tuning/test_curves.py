@@ -1,0 +1,98 @@
+"""Learning curves (issue 40): a recipe trains for epochs, is scored every half epoch, stops early, and resumes."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import build_model
+from safetensors.numpy import load_file
+
+from tuning.loop import curves
+from tuning.loop.curves import Curve, Recipe, epoch_batches, lr_at, split_rows
+
+ROWS = [{"id": f"tr{i:03d}", "prompt": f"Write about the sea number {i}.",
+         "final": "the sea is wide and blue." if i % 2 else "Cats sleep; dogs run.",
+         "first_draft": "The sea is wide, and the waves are blue."} for i in range(curves.HELD_OUT + 12)]
+
+
+class Scores:
+    """A stand-in for the dev run (the benchmark on llama.cpp): hands out the given qualities in order and records
+    which adapter folders it was asked to score."""
+
+    def __init__(self, qualities):
+        self.qualities, self.seen = list(qualities), []
+
+    def __call__(self, adapter, out, n):
+        self.seen.append(adapter)
+        if adapter is not None:  # a point is scored on the adapter saved at that point
+            assert (adapter / "adapter_model.safetensors").exists()
+        q = self.qualities.pop(0)
+        if isinstance(q, BaseException):
+            raise q
+        return {"n": n, "quality": q, "quality_ci": [q, q], "tokens": 10.0, "degenerate_share": 0.0}
+
+
+def _recipe(**kw):
+    return Recipe(**{"rank": 2, "targets": "all", "lr": 1e-2, "epochs": 2, "batch_size": 4, "evals_per_epoch": 1,
+                     "patience": 2, "warmup_steps": 1, "dev_n": 5, "chunk": 2, **kw})
+
+
+def test_a_curve_scores_base_then_every_point_and_stops_after_patience(tokenizer, tmp_path):
+    scores = Scores([0.2, 0.4, 0.3, 0.35, 0.9])  # best at the first trained point, then two points without a new best
+    r = _recipe(epochs=5)
+    st = Curve(r, tmp_path, build_model(tokenizer), tokenizer, ROWS, scores).run(on_log=lambda rec: None)
+    assert [p["step"] for p in st["points"]] == [0, 3, 6, 9]  # 12 train rows / batch 4 = 3 steps an epoch
+    assert scores.seen[0] is None and st["points"][0]["train_loss"] is None  # point 0: the base model
+    assert st["best"] == {"step": 3, "quality": 0.4} and st["stopped"].startswith("no new best")
+    assert st["examples"] == 12 and st["held_out"] == curves.HELD_OUT
+    assert all(p["train_loss"] > 0 and p["held_out_loss"] > 0 for p in st["points"][1:])
+    # the best point's adapter is kept beside the last one, and the file on disk is the state returned
+    assert (tmp_path / r.name / "best" / "adapter_model.safetensors").exists()
+    assert json.loads((tmp_path / r.name / "curve.json").read_text()) == st
+
+
+def test_a_killed_curve_resumes_to_the_same_weights(tokenizer, tmp_path):
+    r = _recipe(epochs=3, patience=5)
+    whole = Curve(r, tmp_path / "a", build_model(tokenizer), tokenizer, ROWS, Scores([0.1, 0.2, 0.3, 0.4]))
+    whole.run(on_log=lambda rec: None)
+    kill = Scores([0.1, 0.2, KeyboardInterrupt()])  # killed while scoring its second point
+    with pytest.raises(KeyboardInterrupt):
+        Curve(r, tmp_path / "b", build_model(tokenizer), tokenizer, ROWS, kill).run(on_log=lambda rec: None)
+    logs = []
+    st = Curve(r, tmp_path / "b", build_model(tokenizer), tokenizer, ROWS, Scores([0.3, 0.4])).run(on_log=logs.append)
+    assert logs[0] == {"resumed_at_step": 3} and [p["step"] for p in st["points"]] == [0, 3, 6, 9]
+    a = load_file(str(tmp_path / "a" / r.name / "last" / "adapter_model.safetensors"))
+    b = load_file(str(tmp_path / "b" / r.name / "last" / "adapter_model.safetensors"))
+    assert a.keys() == b.keys() and all((a[k] == b[k]).all() for k in a)
+
+
+def test_a_folder_of_another_recipe_is_refused(tokenizer, tmp_path):
+    r = _recipe(epochs=1)
+    Curve(r, tmp_path, build_model(tokenizer), tokenizer, ROWS, Scores([0.1, 0.2])).run(on_log=lambda rec: None)
+    st = json.loads((tmp_path / r.name / "curve.json").read_text())
+    st["recipe"]["epochs"] = 4
+    (tmp_path / r.name / "curve.json").write_text(json.dumps(st))
+    with pytest.raises(ValueError, match="another recipe"):
+        Curve(r, tmp_path, build_model(tokenizer), tokenizer, ROWS, Scores([])).run()
+
+
+def test_batches_schedule_and_split_are_fixed_by_the_seed():
+    lengths = [5, 9, 1, 7, 3, 3, 8, 2, 6]
+    one = epoch_batches(lengths, 4, seed=0, epoch=0)
+    assert sorted(i for b in one for i in b) == list(range(9))  # every example once an epoch
+    assert one == epoch_batches(lengths, 4, 0, 0) and one != epoch_batches(lengths, 4, 0, 1)
+    r = _recipe(lr=1e-3, warmup_steps=4)
+    assert lr_at(0, 100, r) == pytest.approx(2.5e-4) and lr_at(3, 100, r) == pytest.approx(1e-3)
+    assert lr_at(100, 100, r) == pytest.approx(1e-4) and lr_at(50, 100, r) < lr_at(10, 100, r)
+    train, held = split_rows(ROWS)
+    assert len(held) == curves.HELD_OUT and not {r["id"] for r in train} & {r["id"] for r in held}
+    assert split_rows(list(reversed(ROWS)))[1] == sorted(held, key=lambda r: r["id"], reverse=True)
+
+
+@pytest.mark.parametrize("bad,match", [
+    ({"targets": "mlp"}, "targets"), ({"rank": 0}, "at least 1"), ({"lr": 0}, "lr"), ({"epochs": 0}, "epochs"),
+    ({"patience": 0}, "patience"),
+])
+def test_recipe_validates(bad, match):
+    with pytest.raises(ValueError, match=match):
+        _recipe(**bad)
