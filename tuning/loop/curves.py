@@ -152,6 +152,7 @@ class Curve:
         import torch
         from peft import LoraConfig, get_peft_model, set_peft_model_state_dict
         from safetensors.torch import load_file
+        from tqdm.auto import tqdm
 
         from irg.engine.models import load_hf
         from tuning.loop.students import examples
@@ -195,6 +196,7 @@ class Curve:
         lengths = [len(p) + len(a) for p, a in pairs]
         losses: list[float] = []
         t0 = time.perf_counter()
+        bar = tqdm(total=total, initial=step, desc=r.name, unit="step")
         while step < total and not st.get("stopped"):
             epoch, k = divmod(step, per_epoch)
             batches = epoch_batches(lengths, r.batch_size, r.seed, epoch)
@@ -206,9 +208,11 @@ class Curve:
             losses.append(self.mle(model, pairs, idx))
             opt.step()
             step += 1
+            bar.update(1)
             if step % every == 0 or step == total:
                 self.checkpoint(model, opt, st, step, per_epoch, losses, held, time.perf_counter() - t0, on_log)
                 losses, t0 = [], time.perf_counter()
+        bar.close()
         return st
 
     def settle(self, st: dict) -> None:
