@@ -155,7 +155,6 @@ class Curve:
         from tqdm.auto import tqdm
 
         from irg.engine.models import load_hf
-        from tuning.loop.students import examples
 
         r = self.recipe
         st = self.state()
@@ -165,8 +164,8 @@ class Curve:
             self.model, self.tok = load_hf("bundled")
         rows = keep.load(Path(r.data)) if self.rows is None else self.rows
         train_rows, held_rows = split_rows(rows, r.seed)
-        pairs, _ = examples(self.tok, train_rows, r.max_answer_tokens)
-        held, _ = examples(self.tok, held_rows, r.max_answer_tokens)
+        pairs, _ = keep.examples(self.tok, train_rows, r.max_answer_tokens)
+        held, _ = keep.examples(self.tok, held_rows, r.max_answer_tokens)
         if not pairs:
             raise ValueError(f"No kept answers to learn from in {r.data}.")
         torch.manual_seed(r.seed)

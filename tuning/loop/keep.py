@@ -177,3 +177,24 @@ def describe(kept: list[dict]) -> dict:
 
 def load(path: Path = KEPT) -> list[dict]:
     return rows(path)
+
+
+def examples(tok, kept: list[dict],
+             max_answer_tokens: int) -> tuple[list[tuple[list[int], list[int]]], list[list[int]]]:
+    """(prompt ids, final ids + end of turn) and the first draft's ids for each kept row that fits."""
+    from irg.engine.loop import draft_messages
+    from tuning.adapters.train import chat_ids, eos_id
+
+    pairs, drafts = [], []
+    for r in kept:
+        prompt = chat_ids(tok, draft_messages(r["prompt"], "constraints"))
+        answer = tok.encode(r["final"], add_special_tokens=False) + [eos_id(tok)]
+        if len(answer) > max_answer_tokens:
+            continue
+        pairs.append((prompt, answer))
+        # a draft that ended by itself ends with the end-of-turn token like a real answer: the critic must not
+        # tell real from fake by that token alone
+        ended = [] if r.get("first_finish") == "length" else [eos_id(tok)]
+        same = r["first_draft"].strip() == r["final"].strip()  # a first draft the loop kept as it was is no fake
+        drafts.append([] if same else tok.encode(r["first_draft"], add_special_tokens=False) + ended)
+    return pairs, drafts

@@ -79,27 +79,6 @@ class LoopStudentConfig:
         return f"loop_{self.student}" + (f"_r{self.round}" if self.round > 1 else "")
 
 
-def examples(tok, rows: list[dict],
-             max_answer_tokens: int) -> tuple[list[tuple[list[int], list[int]]], list[list[int]]]:
-    """(prompt ids, final ids + end of turn) and the first draft's ids for each kept row that fits."""
-    from irg.engine.loop import draft_messages
-    from tuning.adapters.train import chat_ids, eos_id
-
-    pairs, drafts = [], []
-    for r in rows:
-        prompt = chat_ids(tok, draft_messages(r["prompt"], "constraints"))
-        answer = tok.encode(r["final"], add_special_tokens=False) + [eos_id(tok)]
-        if len(answer) > max_answer_tokens:
-            continue
-        pairs.append((prompt, answer))
-        # a draft that ended by itself ends with the end-of-turn token like a real answer: the critic must not
-        # tell real from fake by that token alone
-        ended = [] if r.get("first_finish") == "length" else [eos_id(tok)]
-        same = r["first_draft"].strip() == r["final"].strip()  # a first draft the loop kept as it was is no fake
-        drafts.append([] if same else tok.encode(r["first_draft"], add_special_tokens=False) + ended)
-    return pairs, drafts
-
-
 def train(cfg: LoopStudentConfig, model=None, tok=None, rows: list[dict] | None = None, on_log=print):
     """Train one student; returns (the trained adapter object, a log dict). `model`/`rows` for tests."""
     import torch
@@ -112,7 +91,7 @@ def train(cfg: LoopStudentConfig, model=None, tok=None, rows: list[dict] | None 
     if model is None:
         model, tok = load_hf("bundled")
     rows = keep.load(Path(cfg.data)) if rows is None else rows
-    pairs, drafts = examples(tok, rows, cfg.max_answer_tokens)
+    pairs, drafts = keep.examples(tok, rows, cfg.max_answer_tokens)
     if not pairs:
         raise ValueError(f"No kept answers to learn from in {cfg.data}.")
     tcfg = TrainConfig(method=METHOD[cfg.student], steps=cfg.steps, batch_size=cfg.batch_size,

@@ -200,6 +200,20 @@ def _extreme(at: int, fewest: bool) -> Callable:
     return holds
 
 
+def _at_extreme(fewest: bool, middle: bool = False) -> Callable:
+    """The nth unit (p.n, from 1), or the middle one of an odd number, has the most (or fewest) of `of`."""
+    def holds(units: list[str], name: str, p: Across) -> list[str]:
+        n = _counts(units, p)
+        if middle and len(n) % 2 == 0:
+            return [f"the response has {len(n)} {UNITS.get(p.unit).plural}: no single middle {name}"] if n else []
+        k = len(n) // 2 if middle else p.n - 1
+        if k >= len(n):
+            return [f"the response has only {len(n)} {UNITS.get(p.unit).plural}: there is no {name} {k + 1}"]
+        return [f"{name} {i + 1} has {v} {UNITS.get(p.of).plural}, {name} {k + 1} {n[k]}" for i, v in enumerate(n)
+                if i != k and (v < n[k] if fewest else v > n[k])]
+    return holds
+
+
 def _ordered(sign: int, strict: bool) -> Callable:
     """Counts of `of` that rise (sign 1) or fall (-1) from unit to unit, strictly or not."""
     def holds(units: list[str], name: str, p: Across) -> list[str]:
@@ -286,6 +300,12 @@ _kind("last_fewest", _extreme(-1, True), "no {name} has fewer {of} than the last
 _kind("last_most", _extreme(-1, False), "no {name} has more {of} than the last {name}", ("of",))
 _kind("first_fewest", _extreme(0, True), "no {name} has fewer {of} than the first {name}", ("of",))
 _kind("first_most", _extreme(0, False), "no {name} has more {of} than the first {name}", ("of",))
+_kind("nth_fewest", _at_extreme(True), "no {name} has fewer {of} than {name} {n}", ("of", "n"))
+_kind("nth_most", _at_extreme(False), "no {name} has more {of} than {name} {n}", ("of", "n"))
+_kind("middle_fewest", _at_extreme(True, True), "there is an odd number of {plural} and no {name} has fewer {of} "
+      "than the middle one", ("of",))
+_kind("middle_most", _at_extreme(False, True), "there is an odd number of {plural} and no {name} has more {of} "
+      "than the middle one", ("of",))
 
 
 @dataclass(frozen=True)
@@ -307,8 +327,8 @@ class Across:
                              (" and ".join(f"'{f}'" for f in needs) if needs else "no 'of' or 'n'") + ".")
         if self.of is not None:
             UNITS.get(self.of)
-        if self.n is not None and not (isinstance(self.n, int) and self.n >= 0):
-            raise ValueError("'n' is a whole number, 0 or more.")
+        if self.n is not None and not (isinstance(self.n, int) and self.n >= (1 if self.kind.startswith("nth") else 0)):
+            raise ValueError("'n' is a whole number, 0 or more (a position: 1 or more).")
 
     def check(self, text: str) -> list[str]:
         return ACROSS.get(self.kind).holds(split(self.unit, text), self.unit, self)

@@ -374,10 +374,12 @@ def _units_of_limit(m):
 
 # "one-sentence paragraphs only", "use 2-sentence paragraphs", "three-line stanzas"
 @reader("n_unit_units", r"(?:(?P<no>(?:^|(?<=[.;:!?]))\s*no)\s+)?\b(?P<n>\d+)[- ](?P<v>sentence|line|word)\s+"
-        r"(?P<u>paragraphs|stanzas|bullets|bullet points|lines|sentences|verses)\b")
+        r"(?P<u>paragraphs|stanzas|bullets|bullet points|lines|sentences|verses|headings|subheadings)\b")
 def _n_unit_units(m):
     u, v = subject(m["u"]), unit(m["v"])
     before = m.string[: m.start("n")]
+    if topic_before(m.string, m.start()):
+        return None  # "a story about a poet who writes 6-word lines"
     if vacuous(u, v) or re.search(r"\b(?:a|an|the|one|each|every|\d+)\s*$", before, re.I):
         return None  # "a one-sentence paragraph", "three 2-line stanzas": one unit, or a count of units
     if m["no"]:  # "No one-sentence paragraphs."

@@ -21,6 +21,7 @@ import irg.engine.compose.words  # noqa: F401 — and words of a kind (suffixes,
 from irg.engine.compose.across import Across, Acrostic
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Form, Rhyme, Select
+from irg.engine.compose.restate import restate
 from irg.engine.compose.units import MARK_UNITS
 from irg.engine.compose.clause import SUBJECT_UNIT, subject
 from irg.engine.compose.vocab import MARK, NARROWS, READERS, UNIT, Program
@@ -72,7 +73,11 @@ MAX_CLAUSE = 600  # characters: an instruction is a sentence or two; a longer cl
 def read(clause: str) -> list[Program]:
     """The programs a clause states: [] if none is read, or if anything outside what was read could change what it
     means (LEFT_OVER), or if two readers read the same words differently."""
-    return _read(clause) or _both(clause)
+    got = _read(clause) or _both(clause)
+    if got:
+        return got
+    again = restate(clause)  # "every sentance should end with an exclamation mark haha": said again, then read
+    return (_read(again) or _both(again)) if again != normalize_numbers(clause) else []
 
 
 # "Every sentence should start with a capital letter and end with a period": one subject, two predicates. Read as two

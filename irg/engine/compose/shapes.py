@@ -104,16 +104,24 @@ def _count_across(m):
 
 
 # "make the final sentence the shortest one", "let the last paragraph be the shortest", "the first line should be
-# the longest": lengths in words
-@reader("extreme", r"\b(?:(?:make|let)\s+the\s+(?P<nth>last|final|closing|first|opening)\s+(?P<u>sentence|paragraph|"
-        r"line|stanza|bullet point|bullet)\s+(?:be\s+)?|the\s+(?P<nth2>last|final|closing|first|opening)\s+"
-        r"(?P<u2>sentence|paragraph|line|stanza|bullet point|bullet)\s+" + MODAL + r"be\s+)"
+# the longest", "the second bullet should be the longest one", "make sure the middle paragraph is the longest":
+# lengths in words
+EXTREME_AT = r"(?P<nth>last|final|closing|first|opening|second|third|fourth|fifth|sixth|middle|\d+(?:st|nd|rd|th))"
+@reader("extreme", r"\b(?:(?:make|let)\s+the\s+" + EXTREME_AT + r"\s+(?P<u>sentence|paragraph|"
+        r"line|stanza|bullet point|bullet)\s+(?:be\s+)?|the\s+" + EXTREME_AT.replace("nth", "nth2") + r"\s+"
+        r"(?P<u2>sentence|paragraph|line|stanza|bullet point|bullet)(?:\s+of\s+the\s+(?:poem|piece|text|response|"
+        r"list|song|story|essay|email))?\s+(?:" + MODAL + r"be|is)\s+)"
         r"the\s+(?P<x>shortest|longest)(?:\s+(?:one|1))?(?:\s+(?:in|of)\s+the\s+(?:piece|poem|response|text|list|an"
         r"swer))?\b")
 def _extreme(m):
     u = subject(m["u"] or m["u2"])
-    at = "first" if ORDS[(m["nth"] or m["nth2"]).lower()] == 1 else "last"
-    return Across(u, f"{at}_{'fewest' if m['x'].lower() == 'shortest' else 'most'}", of="word")
+    nth, x = (m["nth"] or m["nth2"]).lower(), "fewest" if m["x"].lower() == "shortest" else "most"
+    if nth == "middle":
+        return Across(u, f"middle_{x}", of="word")
+    at = ORDS.get(nth) or int(re.match(r"\d+", nth).group(0))
+    if at in (1, -1):
+        return Across(u, f"{'first' if at == 1 else 'last'}_{x}", of="word")
+    return Across(u, f"nth_{x}", of="word", n=at)
 
 
 # "all bullets about the same length, give or take two words", "keep the paragraphs roughly even: within 10 words of

@@ -1,0 +1,130 @@
+"""Restatements: an instruction written casually, or in a learner's English, said again in the words the readers know.
+
+People write "every sentance should end with an exclamation mark haha", "Kindly make the each sentence start by
+different word", "Headings: 5 words max", "One-word headings only". Each restatement below is one rewrite that keeps
+the meaning — a pattern and the words it becomes — and is a registered unit of its own. `reader.read` restates a
+clause only when nothing reads it as written, and keeps the restatement only if the readers read the restated clause,
+under the same guards (reader.py): a restatement removes wording the readers do not know, it never loosens a guard.
+Text inside quotation marks is never touched (it is the user's literal text).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from irg.engine.constraints.text import normalize_numbers
+from irg.engine.registry import Registry
+
+RESTATEMENTS: Registry = Registry("restatement")
+
+
+@dataclass(frozen=True)
+class Restatement:
+    pattern: re.Pattern
+    into: str | Callable[[re.Match], str]
+
+
+def restatement(name: str, pattern: str, into: str | Callable[[re.Match], str]) -> None:
+    RESTATEMENTS.register(name, Restatement(re.compile(pattern, re.I), into))
+
+
+# Chat fillers and politeness carry no rule: "pls", "lol", "haha", "kindly", "I want that ...".
+restatement("filler", r"\b(?:lol|haha+|hehe+|plz|pls|please|thx|kindly)\b[,!]*", " ")
+restatement("request", r"^\s*(?:i want that|i'd like|can you|can u|could you|could u|would you)\s+", "")
+# Misspelt units and quantifiers (only these words: a misspelt word elsewhere is left as written)
+TYPOS = {"sentance": "sentence", "sentense": "sentence", "sentnce": "sentence", "setence": "sentence",
+         "paragragh": "paragraph", "paragrah": "paragraph", "pargraph": "paragraph", "paragaph": "paragraph",
+         "parapraph": "paragraph", "evry": "every", "evrey": "every", "eveyr": "every", "eahc": "each",
+         "bulet": "bullet", "bulllet": "bullet", "wrod": "word", "wrods": "words", "charachter": "character",
+         "charachters": "characters", "caracters": "characters", "lenght": "length", "stanzza": "stanza"}
+restatement("typos", r"\b(?:" + "|".join(sorted(TYPOS, key=len, reverse=True)) + r")(?:s|es)?\b",
+            lambda m: TYPOS.get(m.group(0).lower(), TYPOS.get(m.group(0).lower().rstrip("s"), m.group(0))
+                                + ("s" if m.group(0).lower().endswith("s") else "")))
+# A learner's grammar: "must to be", "the each", "start by different word", "is finishing with", "alphabet order"
+restatement("modal to", r"\b(must|should|can|will)\s+to\s+(?=be\b|have\b|start|end|begin|use|contain)", r"\1 ")
+restatement("the each", r"\bthe\s+(each|every)\b", r"\1")
+restatement("start by", r"\b(start|starts|begin|begins|end|ends|finish|finishes)\s+(?:by|from)\s+(?:a\s+)?"
+            r"(different|the same)\s+word\b", r"\1 with a \2 word")
+restatement("continuous", r"\b(?:is|are)\s+(finish|end|start|begin)(?:ing)\s+with\b",
+            lambda m: {"finish": "ends", "end": "ends", "start": "starts", "begin": "begins"}[m.group(1).lower()]
+            + " with")
+restatement("alphabet order", r"\balphabet(?:ic)?\s+order\b(?:\s+by\s+(?:the\s+|their\s+)?first\s+letters?\b)?",
+            "alphabetical order")
+# "Headings: 5 words max", "Bullets: no more than 6 words": a plural unit before a colon, then its limit
+LEAD_UNITS = r"headings|subheadings|paragraphs|sentences|lines|bullets|bullet points|stanzas|verses|list items"
+restatement("plural lead", r"^\s*(?P<u>" + LEAD_UNITS + r")\s*:\s*(?P<rest>(?:at most|at least|no more than|"
+            r"no fewer than|no less than|under|over|fewer than|less than|more than|up to|exactly|between|max(?:imum)?|"
+            r"min(?:imum)?|\d+)\b[^:;]*)$",
+            lambda m: f"Each {_singular(m['u'])} has {m['rest'].strip()}")
+# "Each line: at most 10 words": one unit before a colon, then its limit
+restatement("singular lead", r"^\s*(?P<q>each|every)\s+(?P<u>heading|subheading|paragraph|sentence|line|bullet|"
+            r"bullet point|stanza|verse|list item)\s*:\s*(?P<rest>(?:at most|at least|no more than|no fewer than|"
+            r"no less than|under|over|fewer than|less than|more than|up to|exactly|between|max(?:imum)?|min(?:imum)?|"
+            r"\d+)\b[^:;]*)$", lambda m: f"Each {m['u']} has {m['rest'].strip()}")
+# "Don't end a line on a comma", "Never start a sentence with a numeral": a refused edge, said of every unit
+restatement("refused edge", r"^\s*(?:don't|do not|never)\s+(?P<v>end|start|begin|finish|close|open)\s+(?:a|any|an)\s+"
+            r"(?P<u>heading|subheading|paragraph|sentence|line|bullet|bullet point|stanza|verse|list item|word)\s+"
+            r"(?:on|with)\s+",
+            lambda m: f"No {m['u']} {_third(m['v'])} with ")
+# "Break it into lines of no more than 10 words", "Write it in lines of 8 syllables": the units the text is made of
+restatement("made of units", r"^\s*(?:break|split|divide|write|set|lay out|put)\s+(?:it|the text|this|the piece|"
+            r"the poem|the answer)\s+(?:up\s+)?(?:into|in|as)\s+(?=(?:lines|sentences|paragraphs|stanzas|bullets)\s+"
+            r"of\b)", "")
+# "super short, like 5 words or less": the number says what "short" means
+restatement("short like", r"\b(?:(?:super|very|really|nice and)\s+)?(?:short|brief)\s*,\s*(?:like|say|i\.e\.|"
+            r"meaning)\s+(?=\d+\s+(?:words|characters|syllables|lines|sentences)\b)", "")
+# "keep sentences 6 words or less": a limit to keep the units to
+restatement("keep to", r"(\bkeep\s+(?:(?:each|every|all|the|your)\s+)?(?:sentences?|lines?|paragraphs?|bullets?|"
+            r"bullet points?|headings?|stanzas?)\s+)(?=\d+\s)", r"\1to ")
+# "Headlines can be up to 30 characters": a permission up to a limit is the limit
+restatement("up to", r"\b(?:can|may)\s+(be|have|run|go|contain)\s+up\s+to\b", r"must \1 at most")
+# "Each page (paragraph) gets two sentences": the unit the writer named in brackets
+restatement("glossed unit", r"\b(each|every)\s+[a-z]+\s+\((paragraph|line|sentence|stanza|bullet|verse)\)",
+            r"\1 \2")
+# "Bullets don't get periods at the end", "No full stops at the end of headings": no unit ends with the mark
+MARKS = r"periods|full stops|commas|colons|semicolons|exclamation marks|exclamation points|question marks"
+UNITS = r"headings|subheadings|headlines|bullets|bullet points|lines|list items|paragraphs|stanzas|sentences"
+restatement("no mark at the end", r"^\s*(?:(?P<u>" + UNITS + r")\s+(?:don't|do not|never)\s+(?:get|take|need|have)|"
+            r"(?:no|don't use|do not use|never use|don't put|do not put|never put))\s+(?P<m>" + MARKS + r")\s+at\s+"
+            r"the\s+end(?:\s+of\s+(?:the\s+|any\s+)?(?P<u2>" + UNITS + r"))?\s*[.!]?\s*$",
+            lambda m: f"No {_singular(m['u'] or m['u2'] or '')} ends with a {_singular(m['m'])}." if (m['u'] or m['u2'])
+            else m.group(0))
+# "make each bullet 5 words or less": a limit said as what to make the unit
+restatement("make each", r"^\s*make\s+(each|every|all)\s+(?P<u>[a-z ]+?)\s+(?=(?:at most|at least|no more than|"
+            r"under|over|fewer than|less than|more than|up to|exactly|between|\d+)\b)", r"Each \g<u> must be ")
+
+
+def _third(verb: str) -> str:
+    v = verb.lower()
+    return v + ("es" if v.endswith("sh") else "s")
+
+
+def _singular(units: str) -> str:
+    u = units.lower()
+    return {"full stops": "period", "exclamation points": "exclamation mark"}.get(u, u[:-1] if u.endswith("s") else u)
+
+
+QUOTED = re.compile(r"['\"‘“][^'\"’”\n]{1,60}['\"’”]")
+
+
+def restate(clause: str) -> str:
+    """The clause with every restatement applied outside quoted text (the same clause if none applies)."""
+    clause = normalize_numbers(clause)  # "One-word headings" -> "1-word headings"
+    parts, last = [], 0
+    for q in QUOTED.finditer(clause):
+        parts += [(clause[last:q.start()], True), (q.group(0), False)]
+        last = q.end()
+    parts.append((clause[last:], True))
+    if len(parts) > 1:  # restatements that look at the whole clause (a lead, an ending) see it only when unquoted
+        return "".join(_apply(p, whole=False) if free else p for p, free in parts).strip()
+    return _apply(clause, whole=True)
+
+
+def _apply(text: str, whole: bool) -> str:
+    for name, r in RESTATEMENTS.items():
+        if not whole and r.pattern.pattern.startswith("^"):
+            continue
+        text = r.pattern.sub(r.into, text)
+    text = re.sub(r"\s{2,}", " ", text)
+    return text.strip() if whole else text

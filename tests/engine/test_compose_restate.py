@@ -1,0 +1,61 @@
+"""Restatements (issue 37): casual and learners' wordings are said again in the readers' words, then read under the
+same guards; nothing a guard refuses is read through a restatement, and quoted text is never touched."""
+from __future__ import annotations
+
+import pytest
+
+from irg.engine.compose.reader import read
+from irg.engine.compose.restate import RESTATEMENTS, restate
+
+
+def said(clause: str) -> list[str]:
+    return [p.describe() for p in read(clause)]
+
+
+@pytest.mark.parametrize("clause,reading", [
+    ("every sentance should end with an exclamation mark haha", "each sentence ends with an exclamation mark"),
+    ("Kindly make the each sentence start by different word.", "no two sentences start with the same word"),
+    ("The lines must to be in alphabet order by first letter.", "the lines are in alphabetical order"),
+    ("I want that every bullet is finishing with a full stop.", "each bullet item ends with a period"),
+    ("can u make each bullet super short, like 5 words or less", "each bullet item has at most 5 words"),
+    ("pls keep sentences short, like 6 words or less each", "each sentence has at most 6 words"),
+    ("Headings: 5 words max.", "each heading has at most 5 words"),
+    ("Bullets: no more than six words", "each bullet item has at most 6 words"),
+    ("Each line: at most 10 words.", "each line has at most 10 words"),
+    ("One-word headings only.", "each heading has exactly 1 word"),
+    ("Write 6-word lines.", "each line has exactly 6 words"),
+    ("Don't end a line on a comma.", "no line ends with a comma"),
+    ("Never start a sentence with a numeral.", "no sentence begins with a digit"),
+    ("Break it into lines of no more than 10 words.", "each line has at most 10 words"),
+    ("Bullets don't get periods at the end.", "no bullet item ends with a period"),
+    ("No full stops at the end of headings.", "no heading ends with a period"),
+    ("Each page (paragraph) gets two sentences, no more, no less.", "each paragraph has exactly 2 sentences"),
+])
+def test_a_casual_wording_is_read_as_its_plain_restatement(clause, reading):
+    assert said(clause) == [reading]
+
+
+@pytest.mark.parametrize("clause", [
+    "Don't end a line on a comma unless it is a list.",  # an exception the restatement keeps, so the guard refuses
+    "pls keep sentences short, like 6 words or less each, if you can",
+    "Headings: 5 words max, except the first.",
+    "Bullets don't get periods at the end, or sometimes do.",
+    "Kindly make the each sentence start by different word, mostly.",
+    "Write about a poet who writes 6-word lines.",  # a form talked about, not asked for
+])
+def test_a_restatement_never_reads_what_the_guards_refuse(clause):
+    assert said(clause) == []
+
+
+def test_quoted_text_is_never_restated_and_a_clause_read_as_written_is_not_restated():
+    assert restate("End every line with 'pls help lol'.") == "End every line with 'pls help lol'."
+    assert restate("Kindly end every line with 'the each'.") == "end every line with 'the each'."
+    # a clause the readers read as written keeps its own reading
+    assert said("Each line has at most 10 words.") == ["each line has at most 10 words"]
+
+
+def test_each_restatement_is_a_registered_unit():
+    assert {"filler", "typos", "plural lead", "refused edge", "no mark at the end"} <= set(
+        RESTATEMENTS.names())
+    with pytest.raises(ValueError):
+        RESTATEMENTS.register("filler", RESTATEMENTS.get("filler"))
