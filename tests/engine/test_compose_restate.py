@@ -30,7 +30,22 @@ def said(clause: str) -> list[str]:
     ("Bullets don't get periods at the end.", "no bullet item ends with a period"),
     ("No full stops at the end of headings.", "no heading ends with a period"),
     ("Each page (paragraph) gets two sentences, no more, no less.", "each paragraph has exactly 2 sentences"),
+    ("Put an ellipsis at the end of each stanza.", "each paragraph ends with an ellipsis"),
+    ("Add a question mark at the end of every line.", "each line ends with a question mark"),
+    ("End each stanza on a question.", "the last sentence of each paragraph ends with a question mark"),
+    ("Give every section the same number of bullets.", "all sections have the same number of bullet items"),
 ])
+
+
+@pytest.mark.parametrize("clause,reading,holds,breaks", [
+    ("Headings must not end with punctuation.", "no heading ends with a punctuation mark", "# Intro\n\nText.",
+     "# Intro:\n\nText."),
+    ("End each stanza with an ellipsis.", "each paragraph ends with an ellipsis", "Rain falls...\n\nWind…",
+     "Rain falls...\n\nWind."),
+])
+def test_new_edges_are_read_and_checked(clause, reading, holds, breaks):
+    (program,) = read(clause)
+    assert program.describe() == reading and program.check(holds) == [] and program.check(breaks)
 def test_a_casual_wording_is_read_as_its_plain_restatement(clause, reading):
     assert said(clause) == [reading]
 

@@ -260,9 +260,9 @@ STARTS = (r"(?:start|starts|begin|begins|open|opens|kick off|kicks off)\s+with\s
           r"(?P<x3>[A-Z])(?=\s*(?:[.,;!]|$))|"
           r"(?:the\s+words?\s+)?" + QUOTED + r"(?:\s+or\s+(?:with\s+)?['\"‘“](?P<q2>[^'\"’”]{1,40})['\"’”])?|"
           r"the\s+word\s+(?P<sw>[A-Za-z][a-z'-]*)|an?\s+(?P<sf>" + FORMAT + r"))")
-ENDS = (r"(?:end|ends|finish|finishes|close|closes)\s+(?:with|in|on)\s+(?:(?:(?:a|an)\s+(?P<mk>question mark|exclam"
-r"ation "
-        r"mark|exclamation point|period|full stop|colon|comma)|(?P<mkp>question marks|exclamation marks|exclamation"
+ENDS = (r"(?:end|ends|finish|finishes|close|closes)\s+(?:with|in|on)\s+(?:(?P<ep>(?:any\s+|a\s+)?punctuation(?:\s+mark)?"
+        r"|an\s+ellipsis|ellipses)|(?:(?:a|an)\s+(?P<mk>question mark|exclamation mark|exclamation point|period|full stop|"
+        r"colon|comma)|(?P<mkp>question marks|exclamation marks|exclamation"
         r" points|"
         r"periods|full stops|colons))|an?\s+(?P<ef>" + FORMAT + r")|(?:the\s+words?\s+)?"
         + QUOTED.replace("?P<q>", "?P<eq>") + r"|the\s+word\s+(?P<ew>[A-Za-z][a-z'-]*))")
@@ -334,6 +334,9 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
         return None if sel.unit == "word" else Filter("has_" + m["fmt"].lower())
     if m["mk"] or m["mkp"]:
         return None if sel.unit == "word" else Filter("ends_with", MARKS[mark(m["mk"] or m["mkp"])])
+    if m["ep"]:  # "end with punctuation", "end with an ellipsis"
+        return None if sel.unit == "word" else Filter("ends_ellipsis" if "llips" in m["ep"].lower() else
+                                                      "ends_punctuation")
     if m["eq"] or m["ew"]:
         word = (m["eq"] or m["ew"]).strip()
         return None if sel.unit == "word" or not re.fullmatch(r"[A-Za-z][A-Za-z' -]*", word) else \

@@ -99,6 +99,9 @@ _filter("pangram", "contains every letter from a to z",
         lambda t, a: set("abcdefghijklmnopqrstuvwxyz") <= set(t.lower()))
 _filter("hyphenated", "contains a hyphen", lambda t, a: "-" in t.strip("-"))
 _filter("has_punctuation", "contains a punctuation mark", lambda t, a: any(c in PUNCTUATION for c in plain(t)))
+_filter("ends_punctuation", "ends with a punctuation mark", lambda t, a: plain(t).rstrip()[-1:] in PUNCTUATION
+        and plain(t).rstrip()[-1:] != "")
+_filter("ends_ellipsis", "ends with an ellipsis", lambda t, a: plain(t).rstrip().rstrip("\"”'’)").endswith(("...", "…")))
 _filter("repeats_letter", "contains a letter more than once",
         lambda t, a: len(ls := [c for c in t.lower() if c.isalpha()]) != len(set(ls)))
 _filter("all_vowels", "contains each of the letters a, e, i, o and u", lambda t, a: set("aeiou") <= set(t.lower()))

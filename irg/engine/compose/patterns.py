@@ -155,12 +155,12 @@ def _start_with_word(m):
 
 
 @reader("end_with_mark", r"\b(?:(?:end|finish|close)\s+(?:each|every)\s+(?P<u>" + UNIT + r")|(?:each|every)\s+(?P<u2>"
-        + UNIT + r")\s+" + MODAL + r"ends?)\s+(?:with|in)\s+(?:a|an)\s+(?P<mk>question mark|exclamation mark|"
-        r"exclamation point|period|full stop|colon)\b")
+        + UNIT + r")\s+" + MODAL + r"ends?)\s+(?:with|in|on)\s+(?:a|an)\s+(?P<mk>question mark|exclamation mark|"
+        r"exclamation point|period|full stop|colon|ellipsis)\b")
 def _end_with_mark(m):
     u = unit(m["u"] or m["u2"])
-    return None if u in ("word", "letter", "character") else Rule(Each(), Select(u),
-                                                                  Filter("ends_with", MARKS[mark(m["mk"])]))
+    test = Filter("ends_ellipsis") if m["mk"].lower() == "ellipsis" else Filter("ends_with", MARKS[mark(m["mk"])])
+    return None if u in ("word", "letter", "character") else Rule(Each(), Select(u), test)
 
 
 @reader("start_with_case", r"\b(?:(?:start|begin)\s+(?:each|every)\s+(?P<u>" + UNIT + r")|(?:each|every)\s+(?P<u2>"

@@ -90,6 +90,18 @@ restatement("no mark at the end", r"^\s*(?:(?P<u>" + UNITS + r")\s+(?:don't|do n
             r"the\s+end(?:\s+of\s+(?:the\s+|any\s+)?(?P<u2>" + UNITS + r"))?\s*[.!]?\s*$",
             lambda m: f"No {_singular(m['u'] or m['u2'] or '')} ends with a {_singular(m['m'])}." if (m['u'] or m['u2'])
             else m.group(0))
+# "Put an ellipsis at the end of each stanza", "add a question mark at the end of every line": what each unit ends
+# (or starts) with
+restatement("put at the edge", r"^\s*(?:put|place|add|use|include)\s+(?P<what>an?\s+[a-z ]{2,30}?)\s+at\s+the\s+"
+            r"(?P<edge>end|beginning|start)\s+of\s+(?P<q>each|every)\s+(?P<u>heading|subheading|paragraph|sentence|"
+            r"line|bullet|bullet point|stanza|verse|list item)\b",
+            lambda m: f"{'End' if m['edge'].lower() == 'end' else 'Start'} {m['q']} {m['u']} with {m['what']}")
+# "End each stanza on a question": ends with
+restatement("end on", r"\b((?:end|ends|close|closes|finish|finishes)\s+(?:(?:each|every|the|your)\s+[a-z]+\s+)?)on\s+"
+            r"(?=an?\s)", r"\1with ")
+# "Give every section the same number of bullets": every section has the same number of them
+restatement("give the same", r"^\s*give\s+(each|every|all(?:\s+the)?)\s+(?P<u>[a-z]+?)\s+the\s+same\s+number\s+of\s+",
+            r"\1 \g<u> has the same number of ")
 # "make each bullet 5 words or less": a limit said as what to make the unit
 restatement("make each", r"^\s*make\s+(each|every|all)\s+(?P<u>[a-z ]+?)\s+(?=(?:at most|at least|no more than|"
             r"under|over|fewer than|less than|more than|up to|exactly|between|\d+)\b)", r"Each \g<u> must be ")

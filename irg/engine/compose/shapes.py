@@ -80,7 +80,7 @@ def _bookended(m):
 
 
 # ---- lengths compared across units ------------------------------------------------------------------------------
-LEN = r"(?P<v>words|sentences|lines|characters|letters|syllables)"
+LEN = r"(?P<v>words|sentences|lines|characters|letters|syllables|bullets|bullet points|bullet items|paragraphs)"
 
 
 @reader("count_across", r"\b(?:(?P<each>each|every)\s+(?P<u>" + SUBJECT_UNIT + r")\s+" + MODAL
