@@ -34,6 +34,9 @@ def said(clause: str) -> list[str]:
     ("Add a question mark at the end of every line.", "each line ends with a question mark"),
     ("End each stanza on a question.", "the last sentence of each paragraph ends with a question mark"),
     ("Give every section the same number of bullets.", "all sections have the same number of bullet items"),
+    ("Two-thirds or more of your sentences should be under 15 words.",
+     "at least two thirds of the sentences have at most 14 words"),
+    ("50% or fewer of the lines may end with a comma.", "at most 50% of the lines end with a comma"),
 ])
 def test_a_casual_wording_is_read_as_its_plain_restatement(clause, reading):
     assert said(clause) == [reading]

@@ -102,6 +102,10 @@ restatement("end on", r"\b((?:end|ends|close|closes|finish|finishes)\s+(?:(?:eac
 # "Give every section the same number of bullets": every section has the same number of them
 restatement("give the same", r"^\s*give\s+(each|every|all(?:\s+the)?)\s+(?P<u>[a-z]+?)\s+the\s+same\s+number\s+of\s+",
             r"\1 \g<u> has the same number of ")
+# "two-thirds or more of your sentences": a share said with a hyphen, or with its relation after it
+restatement("share hyphen", r"\b(\d+)-(thirds?|quarters?|fifths?)\b", r"\1 \2")
+restatement("share or more", r"\b(half|a third|\d+ thirds?|a quarter|\d+ quarters?|\d+%)\s+or\s+(more|fewer|less)\s+"
+            r"of\b", lambda m: f"{'at least' if m[2].lower() == 'more' else 'at most'} {m[1]} of")
 # "make each bullet 5 words or less": a limit said as what to make the unit
 restatement("make each", r"^\s*make\s+(each|every|all)\s+(?P<u>[a-z ]+?)\s+(?=(?:at most|at least|no more than|"
             r"under|over|fewer than|less than|more than|up to|exactly|between|\d+)\b)", r"Each \g<u> must be ")
