@@ -8,8 +8,13 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from irg.engine.compose import enforce
-from irg.engine.compose.program import program_from_dict
+from irg.engine.compose.filters import Filter
+from irg.engine.compose.measures import Count
+from irg.engine.compose.program import Rule, program_from_dict
 from irg.engine.constraints.base import Constraint, ConstraintError, register
+
+
+ALWAYS_THERE = ("response", "paragraph", "line", "sentence")  # units any non-empty answer has at least one of
 
 
 @register
@@ -59,7 +64,24 @@ class Composed(Constraint):
         return enforce.render(self._program, text)
 
     def forbids_within(self) -> bool:
-        return bool(enforce.banned(self._program))  # a banned mark or letter breaks any text that holds it
+        """A banned mark or letter breaks any text that holds it; so does a text over a limit on every unit of a kind
+        ("each line has at most 2 words"): inside a longer text, the unit that holds it only grows."""
+        p = self._program
+        per_unit = (isinstance(p, Rule) and p.quant.kind == "each" and p.select.nth is None and p.select.within is None
+                    and not p.select.inner and isinstance(p.test, Count) and p.test.rel == "at_most")
+        return bool(enforce.banned(p)) or per_unit
+
+    def required_texts(self) -> list[tuple[list[str], bool]]:
+        """What every unit of a kind that any answer has (a line, a sentence, a paragraph) must start or end with
+        ("each line starts with the word 'Eerie'", "each sentence ends with a question mark"): that text, once at
+        least; case does not matter to these checks."""
+        p = self._program
+        if not (isinstance(p, Rule) and p.quant.kind == "each" and p.select.nth is None and p.select.within is None
+                and p.select.unit in ALWAYS_THERE and isinstance(p.test, Filter)
+                and p.test.name in ("first_word", "last_word", "starts_with", "ends_with")
+                and isinstance(p.test.arg, str) and p.test.arg.strip()):
+            return []
+        return [([p.test.arg], False)]
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "program": self.program}

@@ -270,7 +270,23 @@ def conflicts(cs: list[Constraint]) -> list[str]:
         hi = min(bounds(c)[1] for c in same)
         if len(same) > 1 and lo > hi:
             out.append("These cannot all hold: " + "; ".join(c.instruction() for c in same))
+    for a, b in _pairs([c for c in cs if c.kind in ("start_phrase", "end_phrase")]):
+        x, y = a.phrase.strip().lower(), b.phrase.strip().lower()
+        fits = (x.startswith(y) or y.startswith(x)) if a.kind == "start_phrase" else (x.endswith(y) or y.endswith(x))
+        if a.kind == b.kind and x and y and not fits:  # "Start with Hello" and "the first word must be Goodbye"
+            out.append(f"These cannot both hold: '{a.instruction()}' and '{b.instruction()}'.")
     return out + _literal_conflicts(cs)
+
+
+def contradicting(cs: list["Constraint"], found: list["Constraint"]) -> list["Constraint"]:
+    """Those of `cs` (read from one clause) that no answer can meet together with what `found` holds: a prompt that
+    asks for two things that cannot both hold is told so (base.conflicts names the pair) instead of one of them being
+    dropped as "read already"."""
+    return [c for c in cs if c not in found and any(conflicts([f, c]) for f in found)]
+
+
+def _pairs(cs: list) -> list[tuple]:
+    return [(a, b) for i, a in enumerate(cs) for b in cs[i + 1:]]
 
 
 def _literal_conflicts(cs: list[Constraint]) -> list[str]:

@@ -29,7 +29,8 @@ from pathlib import Path
 
 from irg.engine.compose.constraint import Composed
 from irg.engine.compose.reader import read as read_program
-from irg.engine.constraints.base import Constraint, extract_all, negative_counts, one_paragraph_reading, type_of
+from irg.engine.constraints.base import (Constraint, contradicting, extract_all, negative_counts,
+                                         one_paragraph_reading, type_of)
 from irg.engine.constraints.slots import Missing, PerPart, read_values, templates
 from irg.engine.jsonl import rows
 from irg.engine.paths import ASSETS
@@ -300,6 +301,7 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
         # the word 'c' at least 3 times") reads cleanly in its own clause.
         mine = extract_all(clause)
         add([c for c in mine if not _covered(c.kind, pattern_kinds, set())])
+        add(contradicting(mine, found))  # "Write two paragraphs. ... Write only one paragraph.": both, to be named
         clause_kinds = {c.kind for c in mine}
         part_limit, noticed, read_here = False, len(notices), bool(mine)
         for kind in kinds:
@@ -319,6 +321,10 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
             read_here = read_here or bool(got)
         # an instruction no type read (none was detected, its types read nothing, or a limit per part), read into a
         # program (issue 37): "Don't use the letter r" detected as a letter count the type cannot read is a letter ban
+        if read_here and not mine and (programs := read_program(clause)):
+            # read only as "covered" by a type read elsewhere ("Do not use any quotation marks" beside "Wrap your
+            # answer in double quotes"): its program is kept where it contradicts what was read, so it is named
+            add(contradicting([Composed(p.to_dict()) for p in programs], found))
         if not read_here and (programs := read_program(clause)):
             del notices[noticed:]  # the type's "could not read the count" is moot: the program read it
             add([Composed(p.to_dict()) for p in programs])

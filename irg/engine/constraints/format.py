@@ -93,6 +93,9 @@ class Quotation(Constraint):
     def instruction(self):
         return 'Wrap the entire answer in double quotation marks: start with " and end with ".'
 
+    def required_texts(self):  # an opening double quotation mark, straight or curly
+        return [(['"', "“"], True)]
+
     def decoding(self):
         return DecodingConstraints(forced_prefix='"')
 

@@ -1,0 +1,44 @@
+"""Issue 38's contradiction trial: how many of an outside author's impossible prompts the reader names, and how many
+near misses it names falsely (assets/trials/contradictions/, held out):
+
+    python scripts/contradictions.py [--out assets/results/contradictions.json]
+
+A prompt is "named" when the instructions read from it include a pair `base.conflicts` says no answer can meet (the
+notice a run starts with). No model runs: this is the reading alone.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from irg.engine.constraints.base import conflicts  # noqa: E402
+from irg.engine.constraints.detect import read_prompt  # noqa: E402
+from irg.engine.jsonl import rows  # noqa: E402
+
+DATA = Path(__file__).resolve().parent.parent / "assets" / "trials" / "contradictions" / "prompts.jsonl"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", help="write the figures as JSON here")
+    args = ap.parse_args()
+    named = {True: 0, False: 0}
+    total = {True: 0, False: 0}
+    for r in rows(DATA):
+        total[r["contradictory"]] += 1
+        named[r["contradictory"]] += bool(conflicts(read_prompt(r["prompt"]).constraints))
+    res = {"contradictory": total[True], "named": named[True], "near_misses": total[False],
+           "false_alarms": named[False]}
+    print(f"named {named[True]} of {total[True]} contradictory prompts; false alarms on {named[False]} of "
+          f"{total[False]} near misses")
+    if args.out:
+        Path(args.out).write_text(json.dumps(res, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
