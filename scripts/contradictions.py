@@ -3,13 +3,15 @@ near misses it names falsely (assets/trials/contradictions/, held out):
 
     python scripts/contradictions.py [--out assets/results/contradictions.json]
 
-A prompt is "named" when the instructions read from it include a pair `base.conflicts` says no answer can meet (the
-notice a run starts with). No model runs: this is the reading alone.
+A prompt is "named" when the instructions read from it include a pair `base.conflicts` says no answer can meet, or the
+reading itself says a clause cannot hold ("a haiku in five lines"): the notices a run starts with. No model runs: this
+is the reading alone.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from irg.engine.constraints.base import conflicts  # noqa: E402
 from irg.engine.constraints.detect import read_prompt  # noqa: E402
 from irg.engine.jsonl import rows  # noqa: E402
 
+SAYS = re.compile(r"cannot (?:all|both) hold|no answer can meet")
 DATA = Path(__file__).resolve().parent.parent / "assets" / "trials" / "contradictions" / "prompts.jsonl"
 
 
@@ -30,7 +33,9 @@ def main() -> int:
     total = {True: 0, False: 0}
     for r in rows(DATA):
         total[r["contradictory"]] += 1
-        named[r["contradictory"]] += bool(conflicts(read_prompt(r["prompt"]).constraints))
+        reading = read_prompt(r["prompt"])
+        said = conflicts(reading.constraints) + [n for n in reading.notices if SAYS.search(n)]
+        named[r["contradictory"]] += bool(said)
     res = {"contradictory": total[True], "named": named[True], "near_misses": total[False],
            "false_alarms": named[False]}
     print(f"named {named[True]} of {total[True]} contradictory prompts; false alarms on {named[False]} of "

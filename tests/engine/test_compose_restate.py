@@ -15,7 +15,7 @@ def said(clause: str) -> list[str]:
 @pytest.mark.parametrize("clause,reading", [
     ("every sentance should end with an exclamation mark haha", "each sentence ends with an exclamation mark"),
     ("Kindly make the each sentence start by different word.", "no two sentences start with the same word"),
-    ("The lines must to be in alphabet order by first letter.", "the lines are in alphabetical order"),
+    ("The lines must to be in alphabet order by first letter.", "the first letters of the lines are in alphabetical order"),
     ("I want that every bullet is finishing with a full stop.", "each bullet item ends with a period"),
     ("can u make each bullet super short, like 5 words or less", "each bullet item has at most 5 words"),
     ("pls keep sentences short, like 6 words or less each", "each sentence has at most 6 words"),

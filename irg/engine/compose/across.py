@@ -210,7 +210,7 @@ def _at_extreme(fewest: bool, middle: bool = False) -> Callable:
         if k >= len(n):
             return [f"the response has only {len(n)} {UNITS.get(p.unit).plural}: there is no {name} {k + 1}"]
         return [f"{name} {i + 1} has {v} {UNITS.get(p.of).plural}, {name} {k + 1} {n[k]}" for i, v in enumerate(n)
-                if i != k and (v < n[k] if fewest else v > n[k])]
+                if i != k and (v <= n[k] if fewest else v >= n[k])]  # "the longest": longer than every other
     return holds
 
 
@@ -300,12 +300,12 @@ _kind("last_fewest", _extreme(-1, True), "no {name} has fewer {of} than the last
 _kind("last_most", _extreme(-1, False), "no {name} has more {of} than the last {name}", ("of",))
 _kind("first_fewest", _extreme(0, True), "no {name} has fewer {of} than the first {name}", ("of",))
 _kind("first_most", _extreme(0, False), "no {name} has more {of} than the first {name}", ("of",))
-_kind("nth_fewest", _at_extreme(True), "no {name} has fewer {of} than {name} {n}", ("of", "n"))
-_kind("nth_most", _at_extreme(False), "no {name} has more {of} than {name} {n}", ("of", "n"))
-_kind("middle_fewest", _at_extreme(True, True), "there is an odd number of {plural} and no {name} has fewer {of} "
-      "than the middle one", ("of",))
-_kind("middle_most", _at_extreme(False, True), "there is an odd number of {plural} and no {name} has more {of} "
-      "than the middle one", ("of",))
+_kind("nth_fewest", _at_extreme(True), "{name} {n} has fewer {of} than any other {name}", ("of", "n"))
+_kind("nth_most", _at_extreme(False), "{name} {n} has more {of} than any other {name}", ("of", "n"))
+_kind("middle_fewest", _at_extreme(True, True), "there is an odd number of {plural} and the middle one has fewer {of} "
+      "than any other", ("of",))
+_kind("middle_most", _at_extreme(False, True), "there is an odd number of {plural} and the middle one has more {of} "
+      "than any other", ("of",))
 
 
 @dataclass(frozen=True)

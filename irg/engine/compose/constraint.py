@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from irg.engine.compose import enforce
+from irg.engine.compose.across import Across
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Rule, program_from_dict
@@ -69,7 +70,7 @@ class Composed(Constraint):
         p = self._program
         per_unit = (isinstance(p, Rule) and p.quant.kind == "each" and p.select.nth is None and p.select.within is None
                     and not p.select.inner and isinstance(p.test, Count) and p.test.rel == "at_most")
-        return bool(enforce.banned(p)) or per_unit
+        return bool(enforce.banned(p)) or per_unit or (isinstance(p, Across) and p.kind == "distinct_words")
 
     def required_texts(self) -> list[tuple[list[str], bool]]:
         """What every unit of a kind that any answer has (a line, a sentence, a paragraph) must start or end with

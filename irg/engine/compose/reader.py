@@ -102,9 +102,25 @@ def _both(clause: str) -> list[Program]:
 
 
 def _read(clause: str) -> list[Program]:
+    out, clean = _readings(clause)
+    return out if clean and not contradictory(out) else []
+
+
+def contradiction(clause: str) -> str | None:
+    """A clause whose readings cannot all hold ("a haiku in five lines": 3 lines and 5), said as a notice; the clause
+    itself is not read (never guess which half was meant)."""
+    out, clean = _readings(clause)
+    if clean and contradictory(out):
+        return "These cannot all hold: " + "; ".join(p.describe() for p in out) + f" (read in '{clause.strip()}')."
+    return None
+
+
+def _readings(clause: str) -> tuple[list[Program], bool]:
+    """What every reader reads in the clause, and whether the reading is clean: nothing two ways, nothing left over
+    that could change it, no estimate."""
     text = normalize_numbers(clause).replace("’", "'")
     if len(text) > MAX_CLAUSE or re.search(r"\d{7,}", text):
-        return []
+        return [], False
     got: list[tuple[int, int, tuple[Program, ...]]] = []  # (start, end, what one match of one reader states)
     for _, r in READERS.items():
         for m in r.pattern.finditer(text):
@@ -118,17 +134,15 @@ def _read(clause: str) -> list[Program]:
     out, spans = [], []
     for a, b, ps in got:
         if any(ps != qs and a < d and c < b for c, d, qs in got):
-            return []  # two readings of the same words
+            return [], False  # two readings of the same words
         out += [p for p in ps if p not in out]
         spans.append((a, b))
     if not out:
-        return []
+        return [], False
     rest = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(text))
     rest = EXAMPLES.sub(" ", rest)  # "a word with a double letter, like 'cool' or 'apple'": examples, not rules
     rest = _without_lead(rest, text, out)
-    if LEFT_OVER.search(rest) or APPROXIMATE.search(text) or contradictory(out):
-        return []
-    return out
+    return out, not (LEFT_OVER.search(rest) or APPROXIMATE.search(text))
 
 
 # quoted examples after what was read: "like 'cool' or 'apple'", "(e.g. 'Whisk')", "such as 'level'"

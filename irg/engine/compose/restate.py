@@ -49,8 +49,11 @@ restatement("start by", r"\b(start|starts|begin|begins|end|ends|finish|finishes)
 restatement("continuous", r"\b(?:is|are)\s+(finish|end|start|begin)(?:ing)\s+with\b",
             lambda m: {"finish": "ends", "end": "ends", "start": "starts", "begin": "begins"}[m.group(1).lower()]
             + " with")
-restatement("alphabet order", r"\balphabet(?:ic)?\s+order\b(?:\s+by\s+(?:the\s+|their\s+)?first\s+letters?\b)?",
-            "alphabetical order")
+restatement("alphabet order", r"\balphabet(?:ic)?\s+order\b", "alphabetical order")
+# "The lines must be in alphabetical order by first letter": it is the first letters that are in order
+restatement("order by first letter", r"^\s*(?:the\s+)?(?P<u>lines|sentences|paragraphs|bullets|bullet points|stanzas|"
+            r"list items|words)\s+(?P<m>must|should|need to|have to)\s+(?:be\s+)?in\s+alphabetical\s+order\s+by\s+"
+            r"(?:the\s+|their\s+)?first\s+letters?\b", r"The first letters of the \g<u> \g<m> be in alphabetical order")
 # "Headings: 5 words max", "Bullets: no more than 6 words": a plural unit before a colon, then its limit
 LEAD_UNITS = r"headings|subheadings|paragraphs|sentences|lines|bullets|bullet points|stanzas|verses|list items"
 restatement("plural lead", r"^\s*(?P<u>" + LEAD_UNITS + r")\s*:\s*(?P<rest>(?:at most|at least|no more than|"

@@ -297,13 +297,21 @@ def _literal_conflicts(cs: list[Constraint]) -> list[str]:
     for r in cs:
         for alts, case_matters in r.required_texts():
             for b in cs:
-                if b is r or not b.forbids_within() or (b.case_only and not case_matters):
+                if b is r or (b.case_only and not case_matters):
                     continue
-                if alts and all(b.check(a) for a in alts):
+                if alts and all(_breaks_within(b, a) for a in alts):
                     what = alts[0] if len(alts) == 1 else " / ".join(alts[:4]) + (" …" if len(alts) > 4 else "")
                     out.append(f"These cannot both hold: '{r.instruction()}' and '{b.instruction()}' "
                                f"({_short(what)!r} breaks the second by itself).")
     return list(dict.fromkeys(out))
+
+
+def _breaks_within(b: "Constraint", text: str) -> bool:
+    """Does `text` break `b` however much is written around it? A banned word or mark, a count over its upper bound
+    (counts only grow as text is added: "exactly two words" and a required four-word phrase)."""
+    if b.forbids_within():
+        return bool(b.check(text))
+    return isinstance(b, CountConstraint) and b.rel == "exactly" and b.count(text) > b.n
 
 
 def _short(s: str, n: int = 80) -> str:

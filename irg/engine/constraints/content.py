@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstraint, Opening, lit, register
+from irg.engine.constraints.readers import NOT_A_WORD
 from irg.engine.constraints.text import (
     _QUOTED,
     _REL,
@@ -150,8 +151,10 @@ class KeywordFrequency(CountConstraint):
         pat = (r"\b(?:the )?(?:word|keyword|term)\s+([\"'“‘]?[\w'-]+[\"'”’]?)[^.\n]{0,40}?(?:" + _REL + r"\s+)?"
                r"(\d+)\s+times")
         for m in re.finditer(pat, p, re.I):
-            if m.group(1).lower().strip("\"'“”‘’") == "letter":
-                continue
+            if m.group(1).lower().strip("\"'“”‘’") in NOT_A_WORD:
+                continue  # "the letter e 3 times"; "no word may be used more than once": a modal, not a word to use
+            if re.search(r"\b(?:no|each|every|any|a|one|single)\s+$", p[max(0, m.start() - 12):m.start()], re.I):
+                continue  # "no word ... more than once", "each word ... twice": a rule over all words, not a keyword
             rel = _REL_MAP[m.group("rel").lower()] if m.group("rel") else "exactly"
             out.append(cls(_clean_phrase(m.group(1)), rel, int(m.group(3))))
         return out
@@ -251,7 +254,7 @@ class EndPhrase(Constraint):
 
     @classmethod
     def extract(cls, p):
-        end = r"(?:end|finish|conclude|close|wrap up)\w*"
+        end = r"(?:end|finish|conclude|close|wrap up|sign(?:ing)? off)\w*"  # "sign off with 'Cheers, Maya'"
         resp = (r"(?:(?:your|the|this|my)\s+(?:\w+\s+)?"
                 r"(?:response|answer|reply|email|letter|story|essay|poem|message|text|post|note|speech)\s+|it\s+|them\s+)?")
         lead = (rf"\b{end}\s+{resp}with\s+(?:the\s+|this\s+|these\s+)?"

@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from irg.engine.compose.constraint import Composed
-from irg.engine.compose.reader import read as read_program
+from irg.engine.compose.reader import contradiction, read as read_program
 from irg.engine.constraints.base import (Constraint, contradicting, extract_all, negative_counts,
                                          one_paragraph_reading, type_of)
 from irg.engine.constraints.slots import Missing, PerPart, read_values, templates
@@ -325,6 +325,9 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
             # read only as "covered" by a type read elsewhere ("Do not use any quotation marks" beside "Wrap your
             # answer in double quotes"): its program is kept where it contradicts what was read, so it is named
             add(contradicting([Composed(p.to_dict()) for p in programs], found))
+        if not read_here and (why := contradiction(clause)):
+            notices.append(why)  # "a haiku in five lines": said, and not read either way
+            continue
         if not read_here and (programs := read_program(clause)):
             del notices[noticed:]  # the type's "could not read the count" is moot: the program read it
             add([Composed(p.to_dict()) for p in programs])

@@ -130,11 +130,15 @@ def spans(clause: str) -> list[str]:
 def word_after(clause: str, nouns: str = r"(?:key)?words?|terms?|phrases?") -> str | None:
     """The word named after "the word"/"keyword": quoted, bold or bare."""
     m = re.search(rf"\b(?:{nouns})\s*:?\s*(?:[\"'“‘*_]+([^\"'”’*_\n]+?)[\"'”’*_]+|([A-Za-z][\w'-]*))", clause, re.I)
-    if not m:
-        return None
+    if not m or re.search(r"\b(?:no|each|every|any|single)\s+$", clause[:m.start()], re.I):
+        return None  # "no word may be used more than once": a rule over every word, not one word to count
     w = (m.group(1) or m.group(2) or "").strip()
-    return (None if w.lower() in ("the", "a", "an", "that", "this", "should", "must", "is", "appear", "to", "in", "at")
-            else w)
+    return None if w.lower() in NOT_A_WORD else w
+
+
+# what follows "the word" without being the word named: an article, a modal, a verb of the rule itself
+NOT_A_WORD = {"the", "a", "an", "that", "this", "should", "must", "is", "appear", "appears", "to", "in", "at", "may",
+              "can", "could", "will", "would", "be", "used", "occurs", "count", "letter"}
 
 
 def word_list(text: str) -> list[str]:
