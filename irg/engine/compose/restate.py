@@ -54,20 +54,20 @@ restatement("alphabet order", r"\balphabet(?:ic)?\s+order\b", "alphabetical orde
 restatement("order by first letter", r"^\s*(?:the\s+)?(?P<u>lines|sentences|paragraphs|bullets|bullet points|stanzas|"
             r"list items|words)\s+(?P<m>must|should|need to|have to)\s+(?:be\s+)?in\s+alphabetical\s+order\s+by\s+"
             r"(?:the\s+|their\s+)?first\s+letters?\b", r"The first letters of the \g<u> \g<m> be in alphabetical order")
-# "Headings: 5 words max", "Bullets: no more than 6 words": a plural unit before a colon, then its limit
+# the units and limits the restatements below speak of
+ONE_UNIT = r"heading|subheading|paragraph|sentence|line|bullet|bullet point|stanza|verse|list item"
 LEAD_UNITS = r"headings|subheadings|paragraphs|sentences|lines|bullets|bullet points|stanzas|verses|list items"
-restatement("plural lead", r"^\s*(?P<u>" + LEAD_UNITS + r")\s*:\s*(?P<rest>(?:at most|at least|no more than|"
-            r"no fewer than|no less than|under|over|fewer than|less than|more than|up to|exactly|between|max(?:imum)?|"
-            r"min(?:imum)?|\d+)\b[^:;]*)$",
+A_LIMIT = (r"(?:at most|at least|no more than|no fewer than|no less than|under|over|fewer than|less than|more than|"
+           r"up to|exactly|between|max(?:imum)?|min(?:imum)?|\d+)\b")
+# "Headings: 5 words max", "Bullets: no more than 6 words": a plural unit before a colon, then its limit
+restatement("plural lead", r"^\s*(?P<u>" + LEAD_UNITS + r")\s*:\s*(?P<rest>" + A_LIMIT + r"[^:;]*)$",
             lambda m: f"Each {_singular(m['u'])} has {m['rest'].strip()}")
 # "Each line: at most 10 words": one unit before a colon, then its limit
-restatement("singular lead", r"^\s*(?P<q>each|every)\s+(?P<u>heading|subheading|paragraph|sentence|line|bullet|"
-            r"bullet point|stanza|verse|list item)\s*:\s*(?P<rest>(?:at most|at least|no more than|no fewer than|"
-            r"no less than|under|over|fewer than|less than|more than|up to|exactly|between|max(?:imum)?|min(?:imum)?|"
-            r"\d+)\b[^:;]*)$", lambda m: f"Each {m['u']} has {m['rest'].strip()}")
+restatement("singular lead", r"^\s*(?P<q>each|every)\s+(?P<u>" + ONE_UNIT + r")\s*:\s*(?P<rest>" + A_LIMIT
+            + r"[^:;]*)$", lambda m: f"Each {m['u']} has {m['rest'].strip()}")
 # "Don't end a line on a comma", "Never start a sentence with a numeral": a refused edge, said of every unit
 restatement("refused edge", r"^\s*(?:don't|do not|never)\s+(?P<v>end|start|begin|finish|close|open)\s+(?:a|any|an)\s+"
-            r"(?P<u>heading|subheading|paragraph|sentence|line|bullet|bullet point|stanza|verse|list item|word)\s+"
+            r"(?P<u>" + ONE_UNIT + r"|word)\s+"
             r"(?:on|with)\s+",
             lambda m: f"No {m['u']} {_third(m['v'])} with ")
 # "Break it into lines of no more than 10 words", "Write it in lines of 8 syllables": the units the text is made of
@@ -86,18 +86,17 @@ restatement("up to", r"\b(?:can|may)\s+(be|have|run|go|contain)\s+up\s+to\b", r"
 restatement("glossed unit", r"\b(each|every)\s+[a-z]+\s+\((paragraph|line|sentence|stanza|bullet|verse)\)",
             r"\1 \2")
 # "Bullets don't get periods at the end", "No full stops at the end of headings": no unit ends with the mark
-MARKS = r"periods|full stops|commas|colons|semicolons|exclamation marks|exclamation points|question marks"
-UNITS = r"headings|subheadings|headlines|bullets|bullet points|lines|list items|paragraphs|stanzas|sentences"
-restatement("no mark at the end", r"^\s*(?:(?P<u>" + UNITS + r")\s+(?:don't|do not|never)\s+(?:get|take|need|have)|"
-            r"(?:no|don't use|do not use|never use|don't put|do not put|never put))\s+(?P<m>" + MARKS + r")\s+at\s+"
-            r"the\s+end(?:\s+of\s+(?:the\s+|any\s+)?(?P<u2>" + UNITS + r"))?\s*[.!]?\s*$",
+END_MARKS = r"periods|full stops|commas|colons|semicolons|exclamation marks|exclamation points|question marks"
+PLURAL_UNITS = r"headings|subheadings|headlines|bullets|bullet points|lines|list items|paragraphs|stanzas|sentences"
+restatement("no mark at the end", r"^\s*(?:(?P<u>" + PLURAL_UNITS + r")\s+(?:don't|do not|never)\s+(?:get|take|need|have)|"
+            r"(?:no|don't use|do not use|never use|don't put|do not put|never put))\s+(?P<m>" + END_MARKS + r")\s+at\s+"
+            r"the\s+end(?:\s+of\s+(?:the\s+|any\s+)?(?P<u2>" + PLURAL_UNITS + r"))?\s*[.!]?\s*$",
             lambda m: f"No {_singular(m['u'] or m['u2'] or '')} ends with a {_singular(m['m'])}." if (m['u'] or m['u2'])
             else m.group(0))
 # "Put an ellipsis at the end of each stanza", "add a question mark at the end of every line": what each unit ends
 # (or starts) with
 restatement("put at the edge", r"^\s*(?:put|place|add|use|include)\s+(?P<what>an?\s+[a-z ]{2,30}?)\s+at\s+the\s+"
-            r"(?P<edge>end|beginning|start)\s+of\s+(?P<q>each|every)\s+(?P<u>heading|subheading|paragraph|sentence|"
-            r"line|bullet|bullet point|stanza|verse|list item)\b",
+            r"(?P<edge>end|beginning|start)\s+of\s+(?P<q>each|every)\s+(?P<u>" + ONE_UNIT + r")\b",
             lambda m: f"{'End' if m['edge'].lower() == 'end' else 'Start'} {m['q']} {m['u']} with {m['what']}")
 # "End each stanza on a question": ends with
 restatement("end on", r"\b((?:end|ends|close|closes|finish|finishes)\s+(?:(?:each|every|the|your)\s+[a-z]+\s+)?)on\s+"
@@ -110,8 +109,8 @@ restatement("share hyphen", r"\b(\d+)-(thirds?|quarters?|fifths?)\b", r"\1 \2")
 restatement("share or more", r"\b(half|a third|\d+ thirds?|a quarter|\d+ quarters?|\d+%)\s+or\s+(more|fewer|less)\s+"
             r"of\b", lambda m: f"{'at least' if m[2].lower() == 'more' else 'at most'} {m[1]} of")
 # "make each bullet 5 words or less": a limit said as what to make the unit
-restatement("make each", r"^\s*make\s+(each|every|all)\s+(?P<u>[a-z ]+?)\s+(?=(?:at most|at least|no more than|"
-            r"under|over|fewer than|less than|more than|up to|exactly|between|\d+)\b)", r"Each \g<u> must be ")
+restatement("make each", r"^\s*make\s+(each|every|all)\s+(?P<u>[a-z ]+?)\s+(?=" + A_LIMIT + r")",
+            r"Each \g<u> must be ")
 
 
 def _third(verb: str) -> str:
