@@ -99,7 +99,8 @@ def dev_run(model_arg: str, out: Path, n: int) -> dict:
     from irg.engine.errors import ModelError
     from tuning.loop.table import _figures, _rows
 
-    if not (out / "results.jsonl").exists() or sum(1 for _ in open(out / "results.jsonl")) < n:
+    done_rows = (out / "results.jsonl").read_text().count("\n") if (out / "results.jsonl").exists() else 0
+    if done_rows < n:  # a dev run cut short is run again (the benchmark resumes its own results file)
         cmd = [sys.executable, "-m", "irg.bench", "quality", "--suite", "constraints", "--split", "dev", "--n", str(n),
                "--strategies", "single_pass", "--budget", "1500", "--workers", "2", "--model", model_arg,
                "--out", str(out)]
