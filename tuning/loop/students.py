@@ -192,6 +192,11 @@ def main(argv: list[str] | None = None) -> int:
     for fld in Recipe.__dataclass_fields__.values():
         c.add_argument("--" + fld.name.replace("_", "-"), type=type(fld.default), default=fld.default)
     c.add_argument("--background", action="store_true", help="run detached, logging to the recipe's run.log")
+    ch = sub.add_parser("chart", help="the recipes' learning curves: collect them into assets/, draw a PNG (chart.py)")
+    ch.add_argument("--collect", action="store_true", help="copy runs/distill_loop/curves/*/curve.json into assets/")
+    ch.add_argument("--runs", default="runs/distill_loop/curves")
+    ch.add_argument("--png", help="write the chart as a picture here (Chromium through Playwright)")
+    ch.add_argument("--chromium", default="/usr/bin/chromium")
     f = sub.add_parser("fictitious",
                        help="issue 6's adapters on their own test questions, with the students beside them")
     f.add_argument("--out", default="assets/results/distill_loop")
@@ -214,6 +219,10 @@ def run_command(args) -> int:
         return 0 if summary.get("models") else 1
     if args.cmd == "curve":
         return curve_command(args)
+    if args.cmd == "chart":
+        from tuning.loop.chart import main_chart
+
+        return main_chart(args)
     if args.cmd == "fictitious":
         from tuning.loop.table import fictitious
 
