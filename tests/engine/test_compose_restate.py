@@ -37,6 +37,14 @@ def said(clause: str) -> list[str]:
     ("Two-thirds or more of your sentences should be under 15 words.",
      "at least two thirds of the sentences have at most 14 words"),
     ("50% or fewer of the lines may end with a comma.", "at most 50% of the lines end with a comma"),
+    ("Break the text up: no paragraph should have more than 3 sentences.", "each paragraph has at most 3 sentences"),
+    ("Every sentence needs at least six words, so no fragments.", "each sentence has at least 6 words"),
+    ("Headings in all caps.", "each heading is in capital letters"),
+    ("Write the section headings in all capital letters.", "each heading is in capital letters"),
+    ("Every heading is written entirely in capital letters.", "each heading is in capital letters"),
+    ("Bullets in lowercase.", "each bullet item is in lowercase letters"),
+    ("Open every paragraph with a rhetorical question.", "the first sentence of each paragraph ends with a question mark"),
+    ("Each stanza should close with a question.", "the last sentence of each paragraph ends with a question mark"),
 ])
 def test_a_casual_wording_is_read_as_its_plain_restatement(clause, reading):
     assert said(clause) == [reading]
@@ -60,6 +68,10 @@ def test_new_edges_are_read_and_checked(clause, reading, holds, breaks):
     "Bullets don't get periods at the end, or sometimes do.",
     "Kindly make the each sentence start by different word, mostly.",
     "Write about a poet who writes 6-word lines.",  # a form talked about, not asked for
+    "In the intro: no sentence over 10 words.",  # a lead-in with a scope is part of the rule
+    "For the chorus: every line under 8 words.",
+    "Headings in all caps, except the first.",
+    "Open every paragraph with a question, unless it is a quote.",
 ])
 def test_a_restatement_never_reads_what_the_guards_refuse(clause):
     assert said(clause) == []

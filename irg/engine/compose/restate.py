@@ -112,6 +112,38 @@ restatement("share or more", r"\b(half|a third|\d+ thirds?|a quarter|\d+ quarter
 restatement("make each", r"^\s*make\s+(each|every|all)\s+(?P<u>[a-z ]+?)\s+(?=" + A_LIMIT + r")",
             r"Each \g<u> must be ")
 
+# "Break the text up: no paragraph should have more than 3 sentences", "Rule: ...": a lead-in before a colon that names
+# no unit, number, place or scope is a heading for the rule, not part of it ("In the intro: ..." keeps its lead)
+LEAD_SCOPE = re.compile(r"\d|\b(?:in|within|for|of|on|at|under|after|before|first|last|second|third|intro|"
+                        r"introduction|conclusion|chorus|verse|title|body|" + ONE_UNIT + r"|word|letter|character)s?\b",
+                        re.I)
+restatement("lead-in", r"^\s*(?P<lead>[a-z][a-z' -]{1,38}?)\s*:\s+(?P<rest>\S.*)$",
+            lambda m: m.group(0) if LEAD_SCOPE.search(m["lead"]) else m["rest"])
+# "..., so no fragments", "... so it shows before the cut", "... to show you can handle complex syntax": the reason
+# for a rule is not a rule
+restatement("reason", r"^(?P<keep>.*?)[,;]?\s*\b(?:so that|so (?:it|they|there|no|the reader|readers|people|you)|because|since|"
+            r"to show|to make sure|to keep it)\b[^.;:]*[.!]?\s*$", r"\g<keep>.")
+# "Headings in all caps", "Write the headings in capital letters", "Every heading written entirely in capitals": a
+# unit said with the case it is in
+CASES = r"all caps|all capitals|all capital letters|all uppercase|all upper case|capital letters|capitals|" \
+        r"uppercase|upper case|all lowercase|lowercase|lower case|lowercase letters"
+restatement("units in a case", r"^\s*(?:(?:write|put|set|type|keep)\s+)?(?:(?:the|all|your|all the|each|every)\s+)?"
+            r"(?:section\s+)?(?P<u>headings?|subheadings?|titles?|bullets?|bullet points?|list items?)\s+"
+            r"(?:(?:are|is|must be|should be)\s+)?(?:written\s+)?(?:entirely\s+|fully\s+|completely\s+)?in\s+"
+            r"(?P<c>" + CASES + r")\s*[.!]?\s*$",
+            lambda m: f"Each {_singular(m['u'])} must be in {'lowercase' if 'low' in m['c'].lower() else 'all caps'}.")
+# "Open every section with a rhetorical question", "Each paragraph starts with a question", "close each stanza with a
+# question": the first (or last) sentence of each unit is a question
+EDGE_UNITS = r"paragraph|section|stanza|verse|bullet|bullet point|list item|email|letter|post"
+QUESTION = r"an?\s+(?:(?:short|rhetorical|topic|thought-provoking|provocative|open|direct|quick)\s+)?(?:(?:topic\s+)?" \
+           r"sentence\s+that(?:'s|\s+is)\s+an?\s+)?question"
+restatement("open with a question", r"^\s*(?:(?P<v1>open|start|begin|end|close|finish)\s+(?P<q1>each|every)\s+"
+            r"(?P<u1>" + EDGE_UNITS + r")(?:\s+of\s+the\s+[a-z]+)?|(?P<q2>each|every)\s+(?P<u2>" + EDGE_UNITS
+            + r")\s+(?:(?:must|should|has to|needs to)\s+)?(?P<v2>opens?|starts?|begins?|ends?|closes?|finish(?:es)?))"
+            r"\s+(?:with|on)\s+" + QUESTION + r"\s*[.!]?\s*$",
+            lambda m: f"The {'last' if (m['v1'] or m['v2']).lower().startswith(('end', 'close', 'finish')) else 'first'}"
+            f" sentence of each {m['u1'] or m['u2']} is a question.")
+
 
 def _third(verb: str) -> str:
     v = verb.lower()
