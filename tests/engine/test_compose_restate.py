@@ -45,6 +45,10 @@ def said(clause: str) -> list[str]:
     ("Bullets in lowercase.", "each bullet item is in lowercase letters"),
     ("Open every paragraph with a rhetorical question.", "the first sentence of each paragraph ends with a question mark"),
     ("Each stanza should close with a question.", "the last sentence of each paragraph ends with a question mark"),
+    ("Vary sentence length: no two sentences in a row have the same number of words.",
+     "no two consecutive sentences have the same number of words"),
+    ("Close by asking whether they have questions.", "the last sentence ends with a question mark"),
+    ("Use number words, never numerals.", "the response contains no digits"),
 ])
 def test_a_casual_wording_is_read_as_its_plain_restatement(clause, reading):
     assert said(clause) == [reading]
@@ -70,6 +74,7 @@ def test_new_edges_are_read_and_checked(clause, reading, holds, breaks):
     "Write about a poet who writes 6-word lines.",  # a form talked about, not asked for
     "In the intro: no sentence over 10 words.",  # a lead-in with a scope is part of the rule
     "For the chorus: every line under 8 words.",
+    "Chorus lines: every line under 8 words.",  # a unit named without an instruction of its own
     "Headings in all caps, except the first.",
     "Open every paragraph with a question, unless it is a quote.",
 ])

@@ -113,12 +113,16 @@ restatement("make each", r"^\s*make\s+(each|every|all)\s+(?P<u>[a-z ]+?)\s+(?=" 
             r"Each \g<u> must be ")
 
 # "Break the text up: no paragraph should have more than 3 sentences", "Rule: ...": a lead-in before a colon that names
-# no unit, number, place or scope is a heading for the rule, not part of it ("In the intro: ..." keeps its lead)
+# no place or scope is a heading for the rule, not part of it ("In the intro: ..." keeps its lead). It may name the
+# rule's unit only when it is an instruction of its own ("Vary sentence length: ..."), not a unit ("Chorus: ...").
 LEAD_SCOPE = re.compile(r"\d|\b(?:in|within|for|of|on|at|under|after|before|first|last|second|third|intro|"
-                        r"introduction|conclusion|chorus|verse|title|body|" + ONE_UNIT + r"|word|letter|character)s?\b",
-                        re.I)
+                        r"introduction|conclusion|chorus|verse|refrain|title|body|opening|closing|ending)s?\b", re.I)
+LEAD_UNIT = re.compile(r"\b(?:" + ONE_UNIT + r"|word|letter|character)s?\b", re.I)
+LEAD_VERB = re.compile(r"^(?:vary|mix|break|keep|make|cut|trim|tighten|watch|mind|limit|balance)\b", re.I)
 restatement("lead-in", r"^\s*(?P<lead>[a-z][a-z' -]{1,38}?)\s*:\s+(?P<rest>\S.*)$",
-            lambda m: m.group(0) if LEAD_SCOPE.search(m["lead"]) else m["rest"])
+            lambda m: m.group(0) if LEAD_SCOPE.search(m["lead"]) or (LEAD_UNIT.search(m["lead"])
+                                                                      and not LEAD_VERB.match(m["lead"]))
+            else m["rest"])
 # "..., so no fragments", "... so it shows before the cut", "... to show you can handle complex syntax": the reason
 # for a rule is not a rule
 restatement("reason", r"^(?P<keep>.*?)[,;]?\s*\b(?:so that|so (?:it|they|there|no|the reader|readers|people|you)|because|since|"
@@ -143,6 +147,13 @@ restatement("open with a question", r"^\s*(?:(?P<v1>open|start|begin|end|close|f
             r"\s+(?:with|on)\s+" + QUESTION + r"\s*[.!]?\s*$",
             lambda m: f"The {'last' if (m['v1'] or m['v2']).lower().startswith(('end', 'close', 'finish')) else 'first'}"
             f" sentence of each {m['u1'] or m['u2']} is a question.")
+
+# "Close by asking if there's anything else", "End by asking the reader a question": the last sentence is a question
+restatement("close by asking", r"^\s*(?:close|end|finish|wrap up|sign off)\s+(?:the\s+[a-z]+\s+)?by\s+asking\b[^.;:]*"
+            r"[.!?]?\s*$", "End with a question.")
+# "Use number words, never numerals": the words are what "never numerals" leaves
+restatement("words not numerals", r"^\s*(?:use|write)\s+(?:number words|numbers (?:as|in) words|words for numbers)\s*"
+            r"[,;-]?\s*(?:never|not|no)\s+(?P<n>numerals|digits|figures)\s*[.!]?\s*$", r"Never use \g<n>.")
 
 
 def _third(verb: str) -> str:
