@@ -160,7 +160,9 @@ class Curve:
         from tqdm.auto import tqdm
 
         from irg.engine.models import load_hf
+        from tuning.adapters.train import steady_malloc
 
+        steady_malloc()  # before the model is loaded: the peak stays near what one step needs (see its docstring)
         r = self.recipe
         st = self.state()
         if st["recipe"] != asdict(r):
