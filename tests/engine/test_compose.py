@@ -73,6 +73,9 @@ READ = [  # (an instruction no type reads, what it is read as)
     ("No paragraph should have more than 3 sentences.", "each paragraph has at most 3 sentences"),
     ("Use exactly two sentences per paragraph.", "each paragraph has exactly 2 sentences"),
     ("No word may be longer than seven letters.", "no word has more than 7 letters"),
+    ("Don't use colons in headings.", "each heading contains no colons"),  # a mark banned in one unit
+    ("No sentence contains a semicolon.", "each sentence contains no semicolons"),
+    ("Headings have no exclamation marks.", "each heading contains no exclamation marks"),
     ("Start each paragraph with a question.", "the first sentence of each paragraph ends with a question mark"),
     ("Use at least five words that begin with b.", "at least 5 words start with the letter b"),
     ("Don't use semicolons.", "the response contains no semicolons"),
@@ -184,6 +187,8 @@ NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the 
     "Every sentence had at most 10 words.",
     "At least 150% of the sentences must be questions.",
     "At least 3 words in each sentence must start with the letter t.",
+    "No heading contains a colon unless it is a subtitle.",
+    "Headings may have no colons.",
 ]
 
 

@@ -123,6 +123,22 @@ def _marks_in_each(m):
     return Rule(Each(), Select(unit(m["u"])), Count(mark(m["mk"]), rel, n))
 
 
+# "No heading contains a colon", "Headings have no colons", "Don't use colons in headings": a mark banned in one unit
+SCOPED = r"(?P<u>headings?|subheadings?|titles?|bullet[- ]?points?|bullets?|list items?|sentences?|lines?|paragraphs?)"
+
+
+@reader("marks_banned_in", r"\bno\s+" + SCOPED + r"\s+" + NO_MODAL + r"(?:contains?|includes?|uses?|has|have|gets?)\s+"
+        r"(?:an?|any)\s+" + MARK + r"|\b(?:each|every|all(?:\s+the)?)?\s*" + SCOPED.replace("?P<u>", "?P<u2>")
+        + r"\s+" + MODAL + r"(?:contains?|includes?|uses?|has|have|gets?)\s+no\s+" + MARK.replace("?P<mk>", "?P<mk2>")
+        + r"|\b(?:(?:do not|don't|never)\s+(?:use|put)\s+(?:any\s+)?|no\s+)" + MARK.replace("?P<mk>", "?P<mk3>")
+        + r"\s+in\s+(?:the\s+|any\s+|your\s+)?" + SCOPED.replace("?P<u>", "?P<u3>") + r"\b")
+def _marks_banned_in(m):
+    u, mk = m["u"] or m["u2"] or m["u3"], m["mk"] or m["mk2"] or m["mk3"]
+    if u.lower().rstrip("s") == "title" and u.lower().endswith("s"):
+        u = "headings"  # "titles" of parts are their headings; "the title" alone is the title unit
+    return Rule(Each(), Select(unit(u)), Count(mark(mk), "exactly", 0))
+
+
 # ---- words: length, first and last letters ---------------------------------------------------------------------
 @reader("words_starting", r"\b" + REL + r"\s+(?P<n>\d+)\s+words\s+(?:that\s+)?(?:start|starting|begin|beginning)\s+"
         r"with\s+(?:the\s+letter\s+|an?\s+)?['\"‘“]?(?P<x>[a-z])\b(?!(?<=\ba)\s+[a-z])['\"’”]?")
