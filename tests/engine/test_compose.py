@@ -76,6 +76,10 @@ READ = [  # (an instruction no type reads, what it is read as)
     ("Don't use colons in headings.", "each heading contains no colons"),  # a mark banned in one unit
     ("No sentence contains a semicolon.", "each sentence contains no semicolons"),
     ("Headings have no exclamation marks.", "each heading contains no exclamation marks"),
+    ("Make the first paragraph shorter than the second.", "paragraph 1 has fewer words than paragraph 2"),
+    ("Your conclusion should be shorter than your introduction.",
+     "the last paragraph has fewer words than the first paragraph"),
+    ("The last line should be longer than the first line.", "the last line has more words than the first line"),
     ("Start each paragraph with a question.", "the first sentence of each paragraph ends with a question mark"),
     ("Use at least five words that begin with b.", "at least 5 words start with the letter b"),
     ("Don't use semicolons.", "the response contains no semicolons"),
@@ -189,6 +193,8 @@ NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the 
     "At least 3 words in each sentence must start with the letter t.",
     "No heading contains a colon unless it is a subtitle.",
     "Headings may have no colons.",
+    "The first line is shorter than the second paragraph.",  # two kinds of unit
+    "The first paragraph should not be shorter than the second.",
 ]
 
 
@@ -383,3 +389,24 @@ def test_grammars_for_one_unit_and_parities_are_valid_or_absent():
         found = search(decoding(program).grammar)
         assert found.found, (program, found.reason)
     assert decoding(Rule(Each(), Select("paragraph"), Count("sentence", "even", 0))) is None
+
+
+def test_two_units_compared_check_their_lengths_and_a_missing_one_breaks_the_rule():
+    from irg.engine.compose.pairs import Compare
+    from irg.engine.compose.program import program_from_dict
+    from irg.engine.constraints.detect import read_prompt
+
+    first_shorter = Compare("paragraph", 1, 2, "fewer")
+    assert first_shorter.check("Rain falls.\n\nIt falls all night on the town.") == []
+    assert first_shorter.check("It falls all night on the town.\n\nRain falls.") == ["paragraph 1 has 7 words, paragraph 2 2"]
+    assert "there is no paragraph 2" in first_shorter.check("Only one paragraph here.")[0]
+    conclusion = Compare("paragraph", -1, 1, "fewer")
+    assert conclusion.check("A long opening paragraph of words.\n\nMiddle.\n\nShort end.") == []
+    assert program_from_dict(conclusion.to_dict()) == conclusion
+    with pytest.raises(ValueError):
+        Compare("paragraph", 2, 2, "fewer")
+    # beside a paragraph count read in another clause, the comparison is still read (the classifier's shape for it,
+    # "a paragraph's first word", is covered by that count; no type reads the clause)
+    got = read_prompt("Write two paragraphs about rain. Make the first paragraph shorter than the second.").constraints
+    assert [c.kind for c in got] == ["paragraph_count", "composed"]
+

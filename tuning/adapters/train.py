@@ -155,21 +155,6 @@ def weight_snapshot(params: dict[str, torch.Tensor], init: dict[str, torch.Tenso
     return snap
 
 
-def steady_malloc(threshold: int = 1 << 20) -> bool:
-    """Keep glibc from growing the training process's memory step after step. glibc raises its mmap threshold each
-    time a large block is freed (up to 32 MB), after which tensors of ever-varying sizes (batches of different
-    lengths) come from the heap and fragment it: the resident peak creeps up though no step needs more. A fixed
-    threshold sends every block above it to mmap, handed back to the system when freed. Not glibc: nothing done."""
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return bool(libc.mallopt(-3, threshold))  # -3 = M_MMAP_THRESHOLD (malloc.h)
-    except (OSError, AttributeError):
-        return False
-
-
 def peak_rss_mb() -> float:
     """This process's peak resident memory. On Linux, VmHWM: ru_maxrss survives fork + exec, so a child of a
     large parent would report the parent's peak (the first distillation run did: 5.41 GB for every student)."""

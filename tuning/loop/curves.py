@@ -129,6 +129,21 @@ def dev_figures(adapter: Path | None, out: Path, n: int) -> dict:
         gguf.unlink(missing_ok=True)  # 270 MB each; the adapter folder is what is kept
 
 
+def steady_malloc(threshold: int = 1 << 20) -> bool:
+    """Keep glibc from growing the training process's memory step after step. glibc raises its mmap threshold each
+    time a large block is freed (up to 32 MB), after which tensors of ever-varying sizes (batches of different
+    lengths) come from the heap and fragment it: the resident peak creeps up though no step needs more. A fixed
+    threshold sends every block above it to mmap, handed back to the system when freed. Not glibc: nothing done."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.mallopt(-3, threshold))  # -3 = M_MMAP_THRESHOLD (malloc.h)
+    except (OSError, AttributeError):
+        return False
+
+
 class Curve:
     """One recipe's training with its points; `run()` trains from the last saved point to the end or an early stop."""
 
@@ -160,8 +175,6 @@ class Curve:
         from tqdm.auto import tqdm
 
         from irg.engine.models import load_hf
-        from tuning.adapters.train import steady_malloc
-
         steady_malloc()  # before the model is loaded: the peak stays near what one step needs (see its docstring)
         r = self.recipe
         st = self.state()

@@ -10,6 +10,7 @@ from typing import Union
 from irg.engine.compose.across import ACROSS, Across, Acrostic  # noqa: F401 — rules across units live there
 from irg.engine.compose.filters import Filter, last_word, plural_verb
 from irg.engine.compose.measures import RELATIONS, Count, relation_words
+from irg.engine.compose.pairs import Compare
 from irg.engine.compose.sounds import rhymes, rime  # noqa: F401 — rime is said here too
 from irg.engine.compose.units import UNITS, snippet, split
 
@@ -257,7 +258,10 @@ def _test(d: dict) -> Test:
     return Filter(d["filter"], tuple(arg) if isinstance(arg, list) else arg)
 
 
-def program_from_dict(d: dict) -> Rule | Across | Acrostic | Form | Rhyme:
+def program_from_dict(d: dict) -> Rule | Across | Acrostic | Compare | Form | Rhyme:
+    if "compare" in d:
+        c = d["compare"]
+        return Compare(c["unit"], int(c["a"]), int(c["b"]), c["rel"], c.get("of", "word"))
     if "rhyme" in d:
         return Rhyme(d["rhyme"]["scheme"], bool(d["rhyme"].get("repeat")), d["rhyme"].get("per"))
     if "form" in d:
@@ -272,4 +276,4 @@ def program_from_dict(d: dict) -> Rule | Across | Acrostic | Form | Rhyme:
     return Rule(Quant(**r["quant"]), _select(r["select"]), _test(r["test"]))
 
 
-__all__ = ["Across", "Acrostic", "Each", "Form", "Quant", "Rhyme", "Rule", "Select", "ordinal", "program_from_dict"]
+__all__ = ["Across", "Acrostic", "Compare", "Each", "Form", "Quant", "Rhyme", "Rule", "Select", "ordinal", "program_from_dict"]

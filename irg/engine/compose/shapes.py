@@ -11,6 +11,7 @@ from irg.engine.compose.clause import FORM_QUALIFIED, LIMIT, ORD, ORDS, SUBJECT_
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.program import Each, Quant, Rule, Select
 from irg.engine.compose.measures import Count
+from irg.engine.compose.pairs import Compare
 from irg.engine.compose.vocab import SHALL, MARK, QUALIFIED, REL, inclusive, mark, reader, topic_before, vacuous
 
 MODAL = SHALL
@@ -323,3 +324,38 @@ def _echo_first(m):
         r"statement\b")
 def _sentence_mix(m):
     return tuple(Rule(Quant("at_least", 1), Select("sentence"), Filter("ends_with", mark)) for mark in "?!.")
+
+
+# ---- two units compared: "the first paragraph shorter than the second", "the conclusion shorter than the intro" ----
+PLACES = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": -1, "final": -1,
+          "opening": 1, "closing": -1}
+PART = r"(?P<{n}>first|second|third|fourth|fifth|sixth|last|final|opening|closing|\d+(?:st|nd|rd|th))"
+COMPARED = r"(?P<u>paragraph|sentence|line|stanza|verse|bullet point|bullet)"
+
+
+def _at(word: str) -> int:
+    w = word.lower()
+    return PLACES.get(w) or int(re.match(r"\d+", w).group(0))
+
+
+@reader("compare_two", r"\b(?:make\s+)?(?:the|your)\s+" + PART.format(n="a") + r"\s+" + COMPARED + r"\s+" + MODAL
+        + r"(?:be\s+|is\s+)?(?:a\s+bit\s+|slightly\s+|much\s+)?(?P<x>shorter|longer|bigger|smaller)\s+than\s+(?:(?:the|your)\s+)?"
+        + PART.format(n="b") + r"(?:\s+(?:one|1|" + COMPARED.replace("?P<u>", "?P<u2>") + r"))?(?![\w-])")
+def _compare_two(m):
+    if m["u2"] and m["u2"].lower() != m["u"].lower():
+        return None  # "the first line shorter than the second paragraph": two kinds of unit
+    u = {"stanza": "paragraph", "verse": "paragraph", "bullet": "bullet item", "bullet point": "bullet item"}.get(
+        m["u"].lower(), m["u"].lower())
+    a, b = _at(m["a"]), _at(m["b"])
+    if a == b:
+        return None
+    return Compare(u, a, b, "fewer" if m["x"].lower() in ("shorter", "smaller") else "more")
+
+
+@reader("intro_and_conclusion", r"\b(?:the|your)\s+(?P<a>introduction|intro|conclusion)(?:\s+paragraph)?\s+" + MODAL
+        + r"(?:be\s+|is\s+)?(?:a\s+bit\s+|slightly\s+|much\s+)?(?P<x>shorter|longer)\s+than\s+(?:the|your)\s+"
+        r"(?P<b>introduction|intro|conclusion)(?:\s+paragraph)?\b")
+def _intro_and_conclusion(m):
+    at = {"introduction": 1, "intro": 1, "conclusion": -1}
+    a, b = at[m["a"].lower()], at[m["b"].lower()]
+    return None if a == b else Compare("paragraph", a, b, "fewer" if m["x"].lower() == "shorter" else "more")

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from irg.engine.compose.constraint import Composed
 from irg.engine.compose.reader import contradiction, read as read_program
+from irg.engine.constraints.clauses import clauses  # noqa: F401 — read_prompt's clauses, importable from here too
 from irg.engine.constraints.base import (Constraint, contradicting, extract_all, negative_counts,
                                          one_paragraph_reading, type_of)
 from irg.engine.constraints.slots import Missing, PerPart, read_values, templates
@@ -51,57 +52,6 @@ class Reading:
     notices: list[str] = field(default_factory=list)
     unchecked: list[str] = field(default_factory=list)  # instructions the rules do not check, in the prompt's words
     detected: list[dict] = field(default_factory=list)  # per clause: its text and the kinds above threshold
-
-
-# ---- clauses ---------------------------------------------------------------------------------------------------------
-_ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|vs|Mr|Ms|Mrs|Dr|St|P\.S|P\.P\.S|p\.s|p\.p\.s|approx|no)\.$"
-                     r"|(?:^|\()\d{1,2}\.$", re.I)
-_VERBS = (r"make|use|keep|write|include|do|don't|dont|never|avoid|end|start|begin|finish|"
-          r"close|conclude|put|add|highlight|"
-          r"wrap|format|respond|answer|reply|separate|mention|give|limit|stay|italici[sz]e|bold|cite|talk|divide|split|"
-          r"organi[sz]e|mark|title|sign|repeat|copy|choose|pick|list|number|refrain|ensure|be")
-_JOINS = re.compile(rf";\s+|,\s+(?:and\s+)?(?:also|plus|then)\s+"
-                    rf"|,\s+(?:and\s+)?(?=(?:{_VERBS}|the|your|it|there|each|all|no)\b)"
-                    rf"|\s+and\s+(?=(?:{_VERBS})\b)|\s+and\s+also\s+|\s+(?:also|plus),\s+", re.I)
-
-
-def _sentences(text: str) -> list[str]:
-    """Sentences and lines, never split inside a quote or after an abbreviation."""
-    out, cur, quote = [], [], None
-    pairs = {'"': '"', "“": "”", "«": "»"}
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        cur.append(ch)
-        if quote:
-            if ch == quote or ch == "\n":
-                quote = None
-                if ch != "\n" and i >= 1 and text[i - 1] in ".!?" and (i + 1 == len(text) or text[i + 1] in " \t\n"):
-                    out.append("".join(cur))  # 'End with "Ask me."' ends its sentence with the quote
-                    cur = []
-        elif ch in pairs:
-            quote = pairs[ch]
-        elif ch == "\n" or (ch in ".!?" and (i + 1 == len(text) or text[i + 1] in " \t\n")
-                            and not _ABBREV.search("".join(cur).rstrip()[-8:]) and text[max(0, i - 1):i + 1] != ".."):
-            while ch in ".!?" and i + 1 < len(text) and text[i + 1] in ".!?":
-                i += 1
-                cur.append(text[i])
-            out.append("".join(cur))
-            cur = []
-        i += 1
-    out.append("".join(cur))
-    return [s.strip() for s in out if re.search(r"\w", s)]
-
-
-def clauses(prompt: str) -> list[str]:
-    """Instruction-sized pieces: sentences and list lines, long ones cut again at "; " and ", and also" style joins.
-    Numbered / bulleted list markers are dropped."""
-    out = []
-    for s in _sentences(prompt):
-        s = re.sub(r"^\s*(?:[-*•]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+", "", s)
-        parts = [p.strip(" ,") for p in _JOINS.split(s)]
-        out += [p for p in parts if re.search(r"[A-Za-z]{2}", p)]
-    return out
 
 
 # ---- the classifier --------------------------------------------------------------------------------------------------
@@ -304,6 +254,7 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
         add(contradicting(mine, found))  # "Write two paragraphs. ... Write only one paragraph.": both, to be named
         clause_kinds = {c.kind for c in mine}
         part_limit, noticed, read_here = False, len(notices), bool(mine)
+        typed_here = bool(mine)  # read by a type in this clause itself, not only covered by a reading elsewhere
         for kind in kinds:
             if _covered(kind, pattern_kinds, clause_kinds):
                 read_here = True  # read already, from the whole prompt: not read again as a program
@@ -319,12 +270,15 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
             new = add(got)
             clause_kinds |= {x.kind for x in new}
             read_here = read_here or bool(got)
+            typed_here = typed_here or bool(got)
         # an instruction no type read (none was detected, its types read nothing, or a limit per part), read into a
         # program (issue 37): "Don't use the letter r" detected as a letter count the type cannot read is a letter ban
         if read_here and not mine and (programs := read_program(clause)):
-            # read only as "covered" by a type read elsewhere ("Do not use any quotation marks" beside "Wrap your
-            # answer in double quotes"): its program is kept where it contradicts what was read, so it is named
-            add(contradicting([Composed(p.to_dict()) for p in programs], found))
+            # "covered" by a type read elsewhere: kept where it contradicts what was read ("No quotation marks" beside
+            # "Wrap it in quotes"), or where no type read this clause ("Make the first paragraph shorter than the
+            # second" beside "two paragraphs": a paragraph's first word to the classifier)
+            composed = [Composed(p.to_dict()) for p in programs]
+            add(composed if not typed_here else contradicting(composed, found))
         if not read_here and (why := contradiction(clause)):
             notices.append(why)  # "a haiku in five lines": said, and not read either way
             continue

@@ -1,0 +1,56 @@
+"""Two units compared: "the first paragraph shorter than the second", "your conclusion shorter than your introduction".
+
+    the first paragraph has fewer words than the second        Compare("paragraph", 1, 2, "fewer")
+    the last paragraph has fewer words than the first          Compare("paragraph", -1, 1, "fewer")
+
+Length is counted in words, as "the longest sentence" is (shapes.py). Positions count from 1; -1 is the last unit.
+A missing unit breaks the rule and says so ("there is no paragraph 2"). Never guessed: "the intro" is the first
+paragraph and "the conclusion" the last only when both sides of the comparison are such parts (the readers
+are in shapes.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from irg.engine.compose.units import UNITS, split
+
+def _place(at: int, name: str) -> str:
+    return f"the last {name}" if at == -1 else f"{name} {at}"
+
+
+@dataclass(frozen=True)
+class Compare:
+    unit: str
+    a: int  # the unit said to be shorter or longer (1 = first, -1 = last)
+    b: int  # the unit it is compared with
+    rel: str  # "fewer" or "more" words than b
+    of: str = "word"
+
+    def __post_init__(self) -> None:
+        UNITS.get(self.unit)
+        UNITS.get(self.of)
+        if self.rel not in ("fewer", "more"):
+            raise ValueError(f"A comparison is 'fewer' or 'more', not '{self.rel}'.")
+        if self.a == self.b or 0 in (self.a, self.b) or min(self.a, self.b) < -1:
+            raise ValueError("A comparison is between two different units (positions from 1, or -1 for the last).")
+
+    def check(self, text: str) -> list[str]:
+        units, u = split(self.unit, text), UNITS.get(self.unit)
+        idx = [len(units) - 1 if at == -1 else at - 1 for at in (self.a, self.b)]
+        missing = [at for at, i in zip((self.a, self.b), idx) if not 0 <= i < len(units)]
+        if missing or idx[0] == idx[1]:
+            return [f"the response has {len(units)} {u.plural}: there is no {u.name} {max(self.a, self.b)} to compare"]
+        n = [len(split(self.of, units[i])) for i in idx]
+        if (n[0] < n[1]) if self.rel == "fewer" else (n[0] > n[1]):
+            return []
+        of = UNITS.get(self.of).plural
+        return [f"{_place(self.a, u.name)} has {n[0]} {of}, {_place(self.b, u.name)} {n[1]}"]
+
+    def describe(self) -> str:
+        u = UNITS.get(self.unit).name
+        first = _place(self.a, u)
+        second = "the first " + u if self.b == 1 and self.a == -1 else _place(self.b, u)
+        return f"{first} has {self.rel} {UNITS.get(self.of).plural} than {second}"
+
+    def to_dict(self) -> dict:
+        return {"compare": {"unit": self.unit, "a": self.a, "b": self.b, "rel": self.rel, "of": self.of}}

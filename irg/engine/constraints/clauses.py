@@ -1,0 +1,55 @@
+"""A prompt cut into instruction-sized clauses: sentences and list lines, never split inside a quote or after an
+abbreviation, long ones cut again at "; " and ", and also" style joins. The detector scores each clause, and the
+program reader reads each (detect.py)."""
+from __future__ import annotations
+
+import re
+
+_ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|vs|Mr|Ms|Mrs|Dr|St|P\.S|P\.P\.S|p\.s|p\.p\.s|approx|no)\.$"
+                     r"|(?:^|\()\d{1,2}\.$", re.I)
+_VERBS = (r"make|use|keep|write|include|do|don't|dont|never|avoid|end|start|begin|finish|"
+          r"close|conclude|put|add|highlight|"
+          r"wrap|format|respond|answer|reply|separate|mention|give|limit|stay|italici[sz]e|bold|cite|talk|divide|split|"
+          r"organi[sz]e|mark|title|sign|repeat|copy|choose|pick|list|number|refrain|ensure|be")
+_JOINS = re.compile(rf";\s+|,\s+(?:and\s+)?(?:also|plus|then)\s+"
+                    rf"|,\s+(?:and\s+)?(?=(?:{_VERBS}|the|your|it|there|each|all|no)\b)"
+                    rf"|\s+and\s+(?=(?:{_VERBS})\b)|\s+and\s+also\s+|\s+(?:also|plus),\s+", re.I)
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences and lines, never split inside a quote or after an abbreviation."""
+    out, cur, quote = [], [], None
+    pairs = {'"': '"', "“": "”", "«": "»"}
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        cur.append(ch)
+        if quote:
+            if ch == quote or ch == "\n":
+                quote = None
+                if ch != "\n" and i >= 1 and text[i - 1] in ".!?" and (i + 1 == len(text) or text[i + 1] in " \t\n"):
+                    out.append("".join(cur))  # 'End with "Ask me."' ends its sentence with the quote
+                    cur = []
+        elif ch in pairs:
+            quote = pairs[ch]
+        elif ch == "\n" or (ch in ".!?" and (i + 1 == len(text) or text[i + 1] in " \t\n")
+                            and not _ABBREV.search("".join(cur).rstrip()[-8:]) and text[max(0, i - 1):i + 1] != ".."):
+            while ch in ".!?" and i + 1 < len(text) and text[i + 1] in ".!?":
+                i += 1
+                cur.append(text[i])
+            out.append("".join(cur))
+            cur = []
+        i += 1
+    out.append("".join(cur))
+    return [s.strip() for s in out if re.search(r"\w", s)]
+
+
+def clauses(prompt: str) -> list[str]:
+    """Instruction-sized pieces: sentences and list lines, long ones cut again at "; " and ", and also" style joins.
+    Numbered / bulleted list markers are dropped."""
+    out = []
+    for s in _sentences(prompt):
+        s = re.sub(r"^\s*(?:[-*•]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+", "", s)
+        parts = [p.strip(" ,") for p in _JOINS.split(s)]
+        out += [p for p in parts if re.search(r"[A-Za-z]{2}", p)]
+    return out
