@@ -80,6 +80,10 @@ READ = [  # (an instruction no type reads, what it is read as)
     ("Your conclusion should be shorter than your introduction.",
      "the last paragraph has fewer words than the first paragraph"),
     ("The last line should be longer than the first line.", "the last line has more words than the first line"),
+    ("Make it a tanka: five lines, 5-7-5-7-7.", "the response has exactly 5 lines with 5, 7, 5, 7 and 7 syllables"),
+    ("Write a diamante poem.", "the response has exactly 7 lines with 1, 2, 3, 4, 3, 2 and 1 words"),
+    ("Six lines with 1, 1, 2, 3, 5 and 8 syllables.", "the response has exactly 6 lines with 1, 1, 2, 3, 5 and 8 syllables"),
+    ("Write 3 lines with 5, 7 and 5 words respectively.", "the response has exactly 3 lines with 5, 7 and 5 words"),
     ("Start each paragraph with a question.", "the first sentence of each paragraph ends with a question mark"),
     ("Use at least five words that begin with b.", "at least 5 words start with the letter b"),
     ("Don't use semicolons.", "the response contains no semicolons"),
@@ -195,6 +199,9 @@ NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the 
     "Headings may have no colons.",
     "The first line is shorter than the second paragraph.",  # two kinds of unit
     "The first paragraph should not be shorter than the second.",
+    "Write three lines of 5-7-5.",  # words or syllables? not said, and no form named
+    "Write 4 lines: 1, 2, 3 syllables.",  # four lines, three lengths
+    "Explain what a diamante is.",
 ]
 
 

@@ -17,6 +17,7 @@ import irg.engine.compose.named  # noqa: F401 — the named shapes,
 import irg.engine.compose.patterns  # noqa: F401 — the patterns of one shape each,
 import irg.engine.compose.orders  # noqa: F401 — orders and counts across units (alphabetical, by length, averages),
 import irg.engine.compose.shapes  # noqa: F401 — the shapes over the run of units (acrostics, refrains, lengths),
+import irg.engine.compose.sequences  # noqa: F401 — line lengths as a sequence (5-7-5 syllables),
 import irg.engine.compose.words  # noqa: F401 — and words of a kind (suffixes, palindromes, pangrams)
 from irg.engine.compose.across import Across, Acrostic
 from irg.engine.compose.measures import Count

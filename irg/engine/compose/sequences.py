@@ -1,0 +1,44 @@
+"""Line lengths given as a sequence: "six lines with 1, 1, 2, 3, 5 and 8 syllables", "lines of 5, 7, 5 syllables",
+"a diamante" (seven lines of 1, 2, 3, 4, 3, 2 and 1 words), "a tanka: five lines, 5-7-5-7-7".
+
+A sequence is read only with what it counts said (syllables or words), or beside a named form whose own sequence it
+is ("a tanka: 5-7-5-7-7"); a number of lines said beside it must be the sequence's length. Never guessed: "5-7-5"
+alone could be words or syllables.
+"""
+from __future__ import annotations
+
+import re
+
+from irg.engine.compose.named import FORMS
+from irg.engine.compose.program import Form
+from irg.engine.compose.vocab import reader, topic_before
+
+WORD_FORMS = {"diamante": (1, 2, 3, 4, 3, 2, 1)}  # forms whose lines are counted in words
+SYLLABLE_FORMS = {**FORMS, "fibonacci poem": (1, 1, 2, 3, 5, 8), "fib": (1, 1, 2, 3, 5, 8)}
+SEQ = r"(?P<seq>\d{1,2}(?:\s*(?:,\s*(?:and\s+)?|-|–|/|\s+and\s+)\d{1,2}){2,13})"
+
+
+def _numbers(seq: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", seq))
+
+
+@reader("line_sequence", r"\b(?:(?:write|use|compose|in)\s+)?(?:(?P<n>\d+)\s+lines?\s*(?:with|of|:|,|-|–)?\s*|(?:in\s+)?lines\s+of\s+)?" + SEQ
+        + r"(?:\s+(?P<of>syllables?|words?))?(?:\s*(?:per|a|each)\s+line)?(?:\s*,?\s*respectively)?(?![\w-])")
+def _line_sequence(m):
+    counts = _numbers(m["seq"])
+    if m["n"] and int(m["n"]) != len(counts) or not all(counts):
+        return None  # "6 lines: 1, 2, 3": which is it?
+    if m["of"]:
+        return Form(counts, "line", "word" if m["of"].lower().startswith("word") else "syllable")
+    before = m.string[:m.start()].lower()  # "a tanka: 5-7-5-7-7": the form named says what is counted
+    named = [f for f, c in SYLLABLE_FORMS.items() if c == counts and re.search(rf"\b{f}\b", before)]
+    return Form(counts) if named and not topic_before(m.string, m.start()) else None
+
+
+@reader("word_form", r"\b(?:a|an|1|as a|as an|it a|it an)\s+(?:(?:little|short|simple)\s+)?(?P<f>diamante|fibonacci "
+        r"poem|fib)(?:\s+poem)?\b")
+def _word_form(m):
+    if topic_before(m.string, m.start("f")):
+        return None  # "explain what a diamante is"
+    f = m["f"].lower()
+    return Form(WORD_FORMS[f], "line", "word") if f in WORD_FORMS else Form(SYLLABLE_FORMS[f])
