@@ -49,6 +49,9 @@ def said(clause: str) -> list[str]:
      "no two consecutive sentences have the same number of words"),
     ("Close by asking whether they have questions.", "the last sentence ends with a question mark"),
     ("Use number words, never numerals.", "the response contains no digits"),
+    ("Never use the same word twice.", "no word appears more than once"),
+    ("No repeated words - every word used only once.", "no word appears more than once"),
+    ("Write headings as statements, not questions.", "no heading ends with a question mark"),
 ])
 def test_a_casual_wording_is_read_as_its_plain_restatement(clause, reading):
     assert said(clause) == [reading]
@@ -74,7 +77,8 @@ def test_new_edges_are_read_and_checked(clause, reading, holds, breaks):
     "Write about a poet who writes 6-word lines.",  # a form talked about, not asked for
     "In the intro: no sentence over 10 words.",  # a lead-in with a scope is part of the rule
     "For the chorus: every line under 8 words.",
-    "Chorus lines: every line under 8 words.",  # a unit named without an instruction of its own
+    "Chorus lines: every line under 8 words.",
+    "Don't repeat any word from the title.",  # a unit named without an instruction of its own
     "Headings in all caps, except the first.",
     "Open every paragraph with a question, unless it is a quote.",
 ])

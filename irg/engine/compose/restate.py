@@ -155,6 +155,17 @@ restatement("close by asking", r"^\s*(?:close|end|finish|wrap up|sign off)\s+(?:
 restatement("words not numerals", r"^\s*(?:use|write)\s+(?:number words|numbers (?:as|in) words|words for numbers)\s*"
             r"[,;-]?\s*(?:never|not|no)\s+(?P<n>numerals|digits|figures)\s*[.!]?\s*$", r"Never use \g<n>.")
 
+# "every word used only once", "never use the same word twice", "don't repeat any word": no repeated words
+restatement("no word twice", r"\b(?:(?:every|each)\s+word\s+(?:is\s+|must\s+be\s+|should\s+be\s+)?used\s+only\s+"
+            r"(?:once|1 times?)|use\s+(?:each|every)\s+word\s+only\s+(?:once|1 times?)|no\s+word\s+(?:is\s+|may\s+be\s+|"
+            r"can\s+be\s+|should\s+be\s+)?used\s+(?:twice|2 times|more than (?:once|1 times?))|(?:never|don't|do not)\s+"
+            r"(?:use\s+the\s+same\s+word\s+twice|use\s+the\s+same\s+word\s+2\s+times|repeat\s+(?:any|a)\s+word))\b",
+            "no repeated words")
+# "Write headings as statements, not questions": no heading ends with a question mark
+restatement("statements not questions", r"^\s*(?:write\s+)?(?:the\s+|all\s+|your\s+)?(?P<u>headings|subheadings|titles)"
+            r"\s+(?:(?:should|must)\s+be\s+|are\s+)?(?:as\s+)?statements\s*,?\s*not\s+questions\s*[.!]?\s*$",
+            lambda m: f"No {_singular(m['u'])} ends with a question mark.")
+
 
 def _third(verb: str) -> str:
     v = verb.lower()
