@@ -52,6 +52,7 @@ def said(clause: str) -> list[str]:
     ("Never use the same word twice.", "no word appears more than once"),
     ("No repeated words - every word used only once.", "no word appears more than once"),
     ("Write headings as statements, not questions.", "no heading ends with a question mark"),
+    ("Each heading should be followed by at least two paragraphs.", "the text under each heading has at least 2 paragraphs"),
 ])
 def test_a_casual_wording_is_read_as_its_plain_restatement(clause, reading):
     assert said(clause) == [reading]

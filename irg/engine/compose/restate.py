@@ -166,6 +166,12 @@ restatement("statements not questions", r"^\s*(?:write\s+)?(?:the\s+|all\s+|your
             r"\s+(?:(?:should|must)\s+be\s+|are\s+)?(?:as\s+)?statements\s*,?\s*not\s+questions\s*[.!]?\s*$",
             lambda m: f"No {_singular(m['u'])} ends with a question mark.")
 
+# "Each heading should be followed by at least two paragraphs": the section under each heading has them
+restatement("followed by", r"^\s*(?:each|every)\s+(?:heading|subheading)\s+(?:should\s+be\s+|must\s+be\s+|is\s+)?"
+            r"followed\s+by\s+(?P<rest>(?:at least|at most|exactly|no more than|no fewer than|between)?\s*\d+(?:\s+and\s+"
+            r"\d+)?\s+(?:paragraphs|sentences|bullets|bullet points))\s*[.!]?\s*$",
+            lambda m: f"Each section has {m['rest'].strip()}.")
+
 
 def _third(verb: str) -> str:
     v = verb.lower()
