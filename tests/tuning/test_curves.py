@@ -25,7 +25,7 @@ class Scores:
     def __call__(self, adapter, out, n):
         self.seen.append(adapter)
         if adapter is not None:  # a point is scored on the adapter saved at that point
-            assert (adapter / "adapter_model.safetensors").exists()
+            assert (adapter / "adapter_model.safetensors").exists() or (adapter / "adapter.safetensors").exists()
         q = self.qualities.pop(0)
         if isinstance(q, BaseException):
             raise q
@@ -89,8 +89,47 @@ def test_batches_schedule_and_split_are_fixed_by_the_seed():
     assert split_rows(list(reversed(ROWS)))[1] == sorted(held, key=lambda r: r["id"], reverse=True)
 
 
+def test_the_embedding_adapter_learns_by_mle_and_resumes_to_the_same_weights(tokenizer, tmp_path):
+    """The GAN adapter's MLE phase (and its ablation) on the same data, batches and schedule as a LoRA recipe."""
+    r = _recipe(method="adapter_mle", epochs=2, patience=5)
+    assert r.name == "mle-lr0.01-b4-s0"
+    whole = Curve(r, tmp_path / "a", build_model(tokenizer), tokenizer, ROWS, Scores([0.1, 0.2, 0.3]))
+    st = whole.run(on_log=lambda rec: None)
+    assert [p["step"] for p in st["points"]] == [0, 3, 6]
+    assert st["points"][-1]["held_out_loss"] < st["points"][0]["held_out_loss"]  # it learns
+    folder = tmp_path / "a" / r.name / "best"
+    assert (folder / "adapter.safetensors").exists() and json.loads((folder / "adapter.json").read_text())["method"] \
+        == "gan"  # what tuning.adapters.gan.load and the GGUF fold read
+    kill = Scores([0.1, 0.2, KeyboardInterrupt()])
+    with pytest.raises(KeyboardInterrupt):
+        Curve(r, tmp_path / "b", build_model(tokenizer), tokenizer, ROWS, kill).run(on_log=lambda rec: None)
+    Curve(r, tmp_path / "b", build_model(tokenizer), tokenizer, ROWS, Scores([0.3])).run(on_log=lambda rec: None)
+    a = load_file(str(tmp_path / "a" / r.name / "last" / "adapter.safetensors"))
+    b = load_file(str(tmp_path / "b" / r.name / "last" / "adapter.safetensors"))
+    assert a.keys() == b.keys() and all((a[k] == b[k]).all() for k in a)
+
+
+def test_an_untrained_embedding_adapter_is_the_base_model(tokenizer):
+    import torch
+
+    from tuning.adapters.train import batch_logprobs, pad_id
+
+    model = build_model(tokenizer)
+    prompts, answers = [[5, 6, 7], [8, 9]], [[10, 11], [12, 13, 14]]
+    before = batch_logprobs(model, prompts, answers, pad_id(tokenizer))[0]
+    student = curves.EmbeddingStudent(model, _recipe(method="adapter_mle"))
+    student.train(False)
+    assert torch.equal(batch_logprobs(student.model, prompts, answers, pad_id(tokenizer))[0], before)
+
+
+def test_a_curve_written_before_methods_existed_is_a_lora_recipe():
+    r = _recipe()
+    stored = {k: v for k, v in __import__("dataclasses").asdict(r).items() if k != "method"}
+    assert r.same_as(stored) and not _recipe(method="adapter_mle").same_as(stored)
+
+
 @pytest.mark.parametrize("bad,match", [
-    ({"targets": "mlp"}, "targets"), ({"rank": 0}, "at least 1"), ({"lr": 0}, "lr"), ({"epochs": 0}, "epochs"),
+    ({"method": "dpo"}, "method"), ({"targets": "mlp"}, "targets"), ({"rank": 0}, "at least 1"), ({"lr": 0}, "lr"), ({"epochs": 0}, "epochs"),
     ({"patience": 0}, "patience"),
 ])
 def test_recipe_validates(bad, match):

@@ -36,9 +36,13 @@ TARGETS = {"qv": ("q_proj", "v_proj"),
 HELD_OUT = 48  # kept answers set aside for the held-out loss (the same ones for every recipe)
 
 
+METHODS = ("lora", "adapter_mle")  # a peft LoRA; the embedding adapter (tuning/adapters/gan.py) trained by MLE
+
+
 @dataclass
 class Recipe:
-    rank: int = 16
+    method: str = "lora"
+    rank: int = 16  # lora only
     targets: str = "all"  # "qv": query and value projections (the first attempt); "all": every linear projection
     lr: float = 3e-4
     epochs: float = 2.0  # at most; early stopping may end sooner
@@ -53,6 +57,8 @@ class Recipe:
     seed: int = 0
 
     def __post_init__(self):
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(METHODS)}, not '{self.method}'.")
         if self.targets not in TARGETS:
             raise ValueError(f"targets must be one of {', '.join(TARGETS)}, not '{self.targets}'.")
         if self.rank < 1 or self.batch_size < 1 or self.chunk < 1 or self.evals_per_epoch < 1 or self.dev_n < 1:
@@ -66,7 +72,13 @@ class Recipe:
 
     @property
     def name(self) -> str:
+        if self.method == "adapter_mle":
+            return f"mle-lr{self.lr:g}-b{self.batch_size}-s{self.seed}"
         return f"r{self.rank}-{self.targets}-lr{self.lr:g}-b{self.batch_size}-s{self.seed}"
+
+    def same_as(self, stored: dict) -> bool:
+        """Is a curve.json's recipe this one? (curves written before `method` existed were LoRA recipes)"""
+        return {"method": "lora", **stored} == asdict(self)
 
 
 def split_rows(rows: list[dict], seed: int = 0) -> tuple[list[dict], list[dict]]:
@@ -144,6 +156,61 @@ def steady_malloc(threshold: int = 1 << 20) -> bool:
         return False
 
 
+class LoraStudent:
+    """A peft LoRA on the frozen model."""
+    weights = "adapter_model.safetensors"
+
+    def __init__(self, base, r: Recipe):
+        from peft import LoraConfig, get_peft_model
+
+        cfg = LoraConfig(r=r.rank, lora_alpha=2 * r.rank, lora_dropout=0.0, target_modules=list(TARGETS[r.targets]),
+                         task_type="CAUSAL_LM")
+        self.model = get_peft_model(base, cfg)
+        self.params = [p for p in self.model.parameters() if p.requires_grad]
+
+    def train(self, on: bool) -> None:
+        self.model.train(on)
+
+    def save(self, folder: Path) -> None:
+        self.model.save_pretrained(str(folder))
+
+    def load(self, folder: Path) -> None:
+        from peft import set_peft_model_state_dict
+        from safetensors.torch import load_file
+
+        set_peft_model_state_dict(self.model, load_file(str(folder / self.weights)))
+
+
+class EmbeddingStudent:
+    """The thesis' embedding adapter (a small MLP between the embedding table and the blocks), trained by MLE: the
+    GAN adapter's first phase, and its ablation. Starts at zero: untrained, it is the base model."""
+    weights = "adapter.safetensors"
+
+    def __init__(self, base, r: Recipe):
+        from tuning.adapters.gan import EmbeddingGenerator, attach
+
+        emb = base.get_input_embeddings()
+        self.gen = EmbeddingGenerator(emb.embedding_dim).to(emb.weight.device)
+        attach(base, self.gen)
+        self.model, self.params = base, list(self.gen.parameters())
+
+    def train(self, on: bool) -> None:
+        self.model.train(on)
+        self.gen.train(on)  # noise while training, none at inference (the proper variant)
+
+    def save(self, folder: Path) -> None:
+        from tuning.adapters.gan import save
+
+        folder.mkdir(parents=True, exist_ok=True)
+        save(self.gen, folder / "adapter", {"adapter_name": "loop_mle", "base_model": "bundled",
+                                             "trained_on": "the IRG loop's verified answers (issue 40)"})
+
+    def load(self, folder: Path) -> None:
+        from safetensors.torch import load_file
+
+        self.gen.load_state_dict(load_file(str(folder / self.weights)))
+
+
 class Curve:
     """One recipe's training with its points; `run()` trains from the last saved point to the end or an early stop."""
 
@@ -170,15 +237,13 @@ class Curve:
 
     def run(self, on_log=print) -> dict:
         import torch
-        from peft import LoraConfig, get_peft_model, set_peft_model_state_dict
-        from safetensors.torch import load_file
         from tqdm.auto import tqdm
 
         from irg.engine.models import load_hf
         steady_malloc()  # before the model is loaded: the peak stays near what one step needs (see its docstring)
         r = self.recipe
         st = self.state()
-        if st["recipe"] != asdict(r):
+        if not r.same_as(st["recipe"]):
             raise ValueError(f"{self.folder} holds another recipe's curve; remove it or change the seed.")
         if self.model is None:
             self.model, self.tok = load_hf("bundled")
@@ -191,24 +256,22 @@ class Curve:
         torch.manual_seed(r.seed)
         for p in self.model.parameters():
             p.requires_grad_(False)
-        lcfg = LoraConfig(r=r.rank, lora_alpha=2 * r.rank, lora_dropout=0.0, target_modules=list(TARGETS[r.targets]),
-                          task_type="CAUSAL_LM")
-        model = get_peft_model(self.model, lcfg)
-        params = [p for p in model.parameters() if p.requires_grad]
-        opt = torch.optim.AdamW(params, lr=r.lr, weight_decay=0.0)
+        student = (LoraStudent if r.method == "lora" else EmbeddingStudent)(self.model, r)
+        model = student.model
+        opt = torch.optim.AdamW(student.params, lr=r.lr, weight_decay=0.0)
         per_epoch = math.ceil(len(pairs) / r.batch_size)
         total = round(per_epoch * r.epochs)
         every = max(1, per_epoch // r.evals_per_epoch)
         step = 0
         if not st["points"]:
             st["points"].append({"step": 0, "epoch": 0.0, **self.point(None, "base"), "held_out_loss":
-                                 self.held_loss(model, held), "train_loss": None})
+                                 self.held_loss(student, held), "train_loss": None})
             st.update(examples=len(pairs), held_out=len(held), steps_per_epoch=per_epoch, planned_steps=total)
             self.save_state(st)
         else:
             self.settle(st)
         if (self.folder / "last" / "step.json").exists():
-            set_peft_model_state_dict(model, load_file(str(self.folder / "last" / "adapter_model.safetensors")))
+            student.load(self.folder / "last")
             opt.load_state_dict(torch.load(self.folder / "last" / "optimizer.pt"))
             step = json.loads((self.folder / "last" / "step.json").read_text())["step"]
             on_log({"resumed_at_step": step})
@@ -222,14 +285,15 @@ class Curve:
             idx = batches[k] if k < len(batches) else batches[-1]
             for g in opt.param_groups:
                 g["lr"] = lr_at(step, total, r)
-            model.train()
+            student.train(True)
+            torch.manual_seed(r.seed * 1_000_003 + step)  # the adapter's noise: a resumed run draws the same
             opt.zero_grad()
             losses.append(self.mle(model, pairs, idx))
             opt.step()
             step += 1
             bar.update(1)
             if step % every == 0 or step == total:
-                self.checkpoint(model, opt, st, step, per_epoch, losses, held, time.perf_counter() - t0, on_log)
+                self.checkpoint(student, opt, st, step, per_epoch, losses, held, time.perf_counter() - t0, on_log)
                 losses, t0 = [], time.perf_counter()
         bar.close()
         return st
@@ -251,13 +315,14 @@ class Curve:
             return -lp.sum() / n_tok * len(idx) / len(sub)
         return backward_in_chunks(loss_of, len(idx), self.recipe.chunk)
 
-    def held_loss(self, model, held) -> float:
+    def held_loss(self, student, held) -> float:
         """Mean token NLL of the set-aside answers (no gradients)."""
         import torch
 
         from tuning.adapters.train import batch_logprobs, pad_id
 
-        model.eval()
+        student.train(False)
+        model = student.model
         total = count = 0.0
         with torch.no_grad():
             for k in range(0, len(held), self.recipe.chunk):
@@ -266,7 +331,7 @@ class Curve:
                 total, count = total - lp.sum().item(), count + n.sum().item()
         return round(total / max(count, 1), 4)
 
-    def checkpoint(self, model, opt, st, step, per_epoch, losses, held, seconds, on_log) -> None:
+    def checkpoint(self, student, opt, st, step, per_epoch, losses, held, seconds, on_log) -> None:
         import torch
 
         from tuning.adapters.train import peak_rss_mb
@@ -275,11 +340,11 @@ class Curve:
         # from the point before, with the weights of that point
         pending, last = self.folder / "pending", self.folder / "last"
         shutil.rmtree(pending, ignore_errors=True)
-        model.save_pretrained(str(pending))
+        student.save(pending)
         torch.save(opt.state_dict(), pending / "optimizer.pt")
         (pending / "step.json").write_text(json.dumps({"step": step}))
         figs = self.point(pending, f"step{step}")
-        pt = {"step": step, "epoch": round(step / per_epoch, 3), **figs, "held_out_loss": self.held_loss(model, held),
+        pt = {"step": step, "epoch": round(step / per_epoch, 3), **figs, "held_out_loss": self.held_loss(student, held),
               "train_loss": round(sum(losses) / max(1, len(losses)), 4), "train_seconds": round(seconds, 1),
               "peak_rss_mb": peak_rss_mb()}
         st["points"].append(pt)

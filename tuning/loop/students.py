@@ -176,8 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     e = sub.add_parser("export", help="write a student into a GGUF copy of the bundled model (llama.cpp speed)")
     e.add_argument("--student", required=True, help="the adapter's name, e.g. loop_lora")
     e.add_argument("--out", default="runs/distill_loop/gguf")
-    m = sub.add_parser("merge", help="merge a LoRA folder into a GGUF copy of the bundled model (curves.py's dev points)")
-    m.add_argument("--lora", required=True, help="a peft LoRA folder")
+    m = sub.add_parser("merge", help="a LoRA folder merged into (an embedding adapter's folder folded into) a GGUF copy of "
+                       "the bundled model: curves.py's dev points")
+    m.add_argument("--lora", required=True, help="a peft LoRA folder, or a folder holding adapter.safetensors/.json")
     m.add_argument("--out", required=True, help="the GGUF file to write")
     r = sub.add_parser("report", help="the table: base and students, one pass and with the loop")
     r.add_argument("--runs", default="runs/distill_loop/eval", help="<runs>/<suite>/<model>/results.jsonl")
@@ -248,9 +249,13 @@ def run_command(args) -> int:
         return 0
     if args.cmd == "merge":
         from irg.engine.models import bundled_gguf
-        from tuning.adapters.gguf_export import merge_lora
+        from tuning.adapters.gguf_export import fold_gan, merge_lora
 
-        merge_lora(bundled_gguf(), Path(args.lora), Path(args.out))
+        folder = Path(args.lora)
+        if (folder / "adapter.safetensors").exists():  # an embedding adapter (curves.py, method adapter_mle): folded
+            fold_gan(bundled_gguf(), folder / "adapter.safetensors", Path(args.out))
+        else:
+            merge_lora(bundled_gguf(), folder, Path(args.out))
         return 0
     if args.cmd == "export":
         export(args.student, Path(args.out))
