@@ -53,6 +53,8 @@ def said(clause: str) -> list[str]:
     ("No repeated words - every word used only once.", "no word appears more than once"),
     ("Write headings as statements, not questions.", "no heading ends with a question mark"),
     ("Each heading should be followed by at least two paragraphs.", "the text under each heading has at least 2 paragraphs"),
+    ("At most one sentence in five may go over 20 words.", "at most 20% of the sentences have at least 21 words"),
+    ("At least one line in three should end with a comma.", "at least one third of the lines end with a comma"),
 ])
 def test_a_casual_wording_is_read_as_its_plain_restatement(clause, reading):
     assert said(clause) == [reading]

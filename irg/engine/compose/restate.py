@@ -172,6 +172,18 @@ restatement("followed by", r"^\s*(?:each|every)\s+(?:heading|subheading)\s+(?:sh
             r"\d+)?\s+(?:paragraphs|sentences|bullets|bullet points))\s*[.!]?\s*$",
             lambda m: f"Each section has {m['rest'].strip()}.")
 
+# "At most one sentence in five", "3 out of every 4 sentences": a share said as a ratio, said as the share
+restatement("n in m", r"\b(?P<n>\d+)\s+(?P<u>word|sentence|line|paragraph|bullet|bullet point|stanza)s?\s+(?:in|out\s+of)\s+"
+            r"(?:every\s+)?(?P<m>\d+)\b(?:\s+(?P=u)s?\b)?", lambda m: _share(int(m["n"]), int(m["m"]), m["u"]) or m.group(0))
+
+
+def _share(n: int, m: int, unit: str) -> str | None:
+    """n of every m units as the share the readers know: "20% of the sentences", "2 thirds of the lines"."""
+    if not 0 < n <= m:
+        return None
+    share = f"{100 * n // m}%" if 100 * n % m == 0 else {(1, 3): "a third", (2, 3): "2 thirds"}.get((n, m))
+    return f"{share} of the {unit}s" if share else None
+
 
 def _third(verb: str) -> str:
     v = verb.lower()
