@@ -290,3 +290,27 @@ def test_the_report_has_the_issues_format_and_pairs_on_the_students_prompts(tmp_
     assert worse["best_vs_base_single"]["diff"] > 0  # gan 40% vs base 20% on these prompts
     assert "chosen on the dev split" in teacher_section(tmp_path / "worse" / "summary.json")
     assert teacher_section(tmp_path / "missing.json") == ""
+
+
+def test_students_not_run_again_keep_their_committed_figures(tmp_path):
+    """A student trained anew replaces its row; the others keep theirs (carried over, and said so), with their
+    pairings among themselves, never a pairing with the student that was replaced."""
+    from tuning.loop.table import build
+
+    good, bad = "the sea is calm today and the boats rest.", "The Sea Is Calm Today."
+    ids = [f"k{i:03d}" for i in range(10)]
+    old_runs, new_runs = tmp_path / "old", tmp_path / "new"
+    for runs, lora in ((old_runs, 3), (new_runs, 7)):
+        _results(runs / "constraints" / "base", {i: (good if n < 2 else bad) for n, i in enumerate(ids)})
+        _results(runs / "constraints" / "lora", {i: (good if n < lora else bad) for n, i in enumerate(ids)})
+    for name, k in (("gan", 4), ("mle", 5)):
+        _results(old_runs / "constraints" / name, {i: (good if n < k else bad) for n, i in enumerate(ids)})
+    old = build(old_runs, tmp_path / "committed", adapters=tmp_path)
+    s = build(new_runs, tmp_path / "out", adapters=tmp_path, carry=tmp_path / "committed" / "summary.json")
+    assert s["models"]["lora"]["single_pass"]["quality"] == 0.7  # the new student
+    assert s["models"]["gan"] == old["models"]["gan"] and s["models"]["mle"] == old["models"]["mle"]
+    assert s["students_vs_base_single"]["gan"] == old["students_vs_base_single"]["gan"]
+    assert set(s["between_students_single"]) == {"gan_vs_mle"}  # gan_vs_lora was made with the old LoRA
+    assert s["carried_over"]["students"] == ["gan", "mle"]
+    plain = build(new_runs, tmp_path / "plain", adapters=tmp_path)
+    assert set(plain["models"]) == {"base", "lora"} and "carried_over" not in plain

@@ -183,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("report", help="the table: base and students, one pass and with the loop")
     r.add_argument("--runs", default="runs/distill_loop/eval", help="<runs>/<suite>/<model>/results.jsonl")
     r.add_argument("--out", default="assets/results/distill_loop")
+    r.add_argument("--carry", help="a committed summary.json: students with no run under --runs keep its figures")
     r.add_argument("--best", choices=("lora", "gan", "mle"),
                    help="the student chosen on the dev split (default: the best single pass on each suite itself)")
     for suite in ("constraints", "heldout2", "open_qa"):
@@ -215,7 +216,8 @@ def run_command(args) -> int:
         from tuning.loop.table import build
 
         base = {s: Path(v) for s in ("constraints", "heldout2", "open_qa") if (v := getattr(args, f"base_{s}"))}
-        summary = build(Path(args.runs), Path(args.out), base, best=args.best)
+        summary = build(Path(args.runs), Path(args.out), base, best=args.best,
+                        carry=Path(args.carry) if args.carry else None)
         print((Path(args.out) / "summary.md").read_text())
         return 0 if summary.get("models") else 1
     if args.cmd == "curve":

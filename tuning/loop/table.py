@@ -85,9 +85,38 @@ def suite_table(runs: dict[str, dict[str, dict]], restrict: list[str] | None = N
     return out
 
 
+def carry_over(summary: dict, old: dict) -> list[str]:
+    """Students with no run here keep their figures from `old` (the committed summary): their table rows, their
+    pairings with their own base run of that time, and pairings between two such students; a pairing with a student
+    measured anew is dropped (it was made with the student it replaced). The names carried over."""
+    carried: set[str] = set()
+    for key in (None, "heldout2", "open_qa"):
+        new_t, old_t = (summary, old) if key is None else (summary.get(key, {}), old.get(key, {}))
+        gone = [n for n in STUDENT_NAMES if n not in new_t.get("models", {}) and n in old_t.get("models", {})]
+        if not gone or key is not None and key not in summary:
+            continue
+        carried |= set(gone)
+        for n in gone:
+            new_t.setdefault("models", {})[n] = old_t["models"][n]
+            for pairs in ("students_vs_base_single", "student_loop_vs_base_loop", "student_single_vs_base_loop"):
+                if n in old_t.get(pairs, {}):
+                    new_t.setdefault(pairs, {})[n] = old_t[pairs][n]
+        for pair, v in old_t.get("between_students_single", {}).items():
+            if all(x in gone for x in pair.split("_vs_")):
+                new_t.setdefault("between_students_single", {})[pair] = v
+    if "round_2" in old and "round_2" not in summary:
+        summary["round_2"] = old["round_2"]
+        carried.add("lora_r2")
+    for n in carried:
+        if n in old.get("training", {}) and n not in summary.get("training", {}):
+            summary.setdefault("training", {})[n] = old["training"][n]
+    return sorted(carried)
+
+
 def build(runs: Path, out: Path, base: dict[str, Path] | None = None, adapters: Path | None = None,
-          best: str | None = None) -> dict:
-    """summary.json + summary.md from the per-suite, per-model result folders."""
+          best: str | None = None, carry: Path | None = None) -> dict:
+    """summary.json + summary.md from the per-suite, per-model result folders; with `carry` (a committed summary),
+    the students not run here keep their figures from it (carry_over)."""
     base = base or {}
     summary: dict = {}
     for suite in REPORT_SETS:
@@ -120,6 +149,11 @@ def build(runs: Path, out: Path, base: dict[str, Path] | None = None, adapters: 
             m = json.loads(meta.read_text())
             summary["training"][n] = {"seconds": m.get("train_seconds"), "peak_rss_mb": m.get("peak_rss_mb"),
                                       "examples": m.get("examples"), "steps": m.get("config", {}).get("steps")}
+    if carry is not None and carry.exists():
+        kept = carry_over(summary, json.loads(carry.read_text()))
+        if kept:
+            summary["carried_over"] = {"students": kept, "from": "the committed summary: measured in their own run, "
+                                       "paired with the base run of their time"}
     out.mkdir(parents=True, exist_ok=True)
     (out / "summary.json").write_text(json.dumps(summary, indent=1))
     (out / "summary.md").write_text(markdown(summary))
