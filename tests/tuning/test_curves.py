@@ -135,3 +135,20 @@ def test_a_curve_written_before_methods_existed_is_a_lora_recipe():
 def test_recipe_validates(bad, match):
     with pytest.raises(ValueError, match=match):
         _recipe(**bad)
+
+
+@pytest.mark.parametrize("method,name", [("lora", "loop_lora"), ("adapter_mle", "loop_mle")])
+def test_the_best_point_ships_as_the_student_the_app_finds(tokenizer, tmp_path, method, name):
+    from tuning.adapters import shipped
+
+    r = _recipe(method=method, epochs=2, patience=5)
+    Curve(r, tmp_path / "curves", build_model(tokenizer), tokenizer, ROWS, Scores([0.1, 0.5, 0.3])).run(
+        on_log=lambda rec: None)
+    dest = tmp_path / "adapters"
+    dest.mkdir()
+    curves.ship(r.name, tmp_path / "curves", dest)
+    found = shipped.find("bundled", dest)
+    assert name in found
+    meta = found[name].meta
+    assert meta["config"]["steps"] == 3 and meta["config"]["dev_quality"] == 0.5  # the best point, not the last
+    assert meta["examples"] == 12 and meta["peak_rss_mb"] > 0 and meta["config"]["recipe"]["method"] == method

@@ -359,3 +359,36 @@ class Curve:
         shutil.rmtree(last, ignore_errors=True)
         pending.replace(last)
         on_log(pt)
+
+
+def ship(name: str, root: Path = CURVES, dest: Path = keep.ADAPTERS) -> Path:
+    """A recipe's best point becomes the shipped student (loop_lora, or loop_mle for the embedding adapter), with the
+    meta the app and the report read: the recipe, the step chosen on dev, the training time and peak memory up to
+    it. The student it replaces is reproducible by `python -m tuning.loop train --student lora|mle`."""
+    st = json.loads((root / name / "curve.json").read_text())
+    best, recipe = st["best"], st["recipe"]
+    upto = [p for p in st["points"][1:] if p["step"] <= best["step"]]
+    meta = {"adapter_name": "loop_mle" if recipe.get("method") == "adapter_mle" else "loop_lora",
+            "base_model": "bundled", "trained_on": "the IRG loop's verified answers (issue 40: the recipe and its point "
+            "chosen on dev one-pass quality)", "data": recipe["data"] if not Path(recipe["data"]).is_absolute()
+            else str(Path(recipe["data"]).relative_to(paths.ROOT)), "examples": st["examples"],
+            "config": {"student": "mle" if recipe.get("method") == "adapter_mle" else "lora", "recipe": recipe,
+                       "curve": name, "steps": best["step"], "epochs": round(best["step"] / st["steps_per_epoch"], 3),
+                       "dev_quality": best["quality"]},
+            "train_seconds": round(sum(p.get("train_seconds", 0) for p in upto), 1),
+            "peak_rss_mb": max(p.get("peak_rss_mb", 0) for p in upto)}
+    src = root / name / "best"
+    if recipe.get("method") == "adapter_mle":
+        target = dest / f"{keep.PREFIX}-mle"
+        shutil.copyfile(src / "adapter.safetensors", target.with_suffix(".safetensors"))
+        was = json.loads((src / "adapter.json").read_text())
+        target.with_suffix(".json").write_text(json.dumps({**was, **meta}, indent=1) + "\n")
+        return target.with_suffix(".safetensors")
+    target = dest / f"{keep.PREFIX}-lora"
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src / "adapter_model.safetensors", target / "adapter_model.safetensors")
+    cfg = json.loads((src / "adapter_config.json").read_text())
+    cfg["base_model_name_or_path"] = "HuggingFaceTB/SmolLM2-135M-Instruct"  # not this machine's cache path
+    (target / "adapter_config.json").write_text(json.dumps(cfg, indent=2))
+    (target / "irg_meta.json").write_text(json.dumps({"kind": "lora", **meta}, indent=1) + "\n")
+    return target

@@ -194,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     for fld in Recipe.__dataclass_fields__.values():
         c.add_argument("--" + fld.name.replace("_", "-"), type=type(fld.default), default=fld.default)
     c.add_argument("--background", action="store_true", help="run detached, logging to the recipe's run.log")
+    sh = sub.add_parser("ship", help="a recipe's best point becomes the shipped student (assets/adapters; curves.py)")
+    sh.add_argument("--recipe", required=True, help="a folder under runs/distill_loop/curves, e.g. r16-all-lr0.001-b8-s0")
     ch = sub.add_parser("chart", help="the recipes' learning curves: collect them into assets/, draw a PNG (chart.py)")
     ch.add_argument("--collect", action="store_true", help="copy runs/distill_loop/curves/*/curve.json into assets/")
     ch.add_argument("--runs", default="runs/distill_loop/curves")
@@ -222,6 +224,11 @@ def run_command(args) -> int:
         return 0 if summary.get("models") else 1
     if args.cmd == "curve":
         return curve_command(args)
+    if args.cmd == "ship":
+        from tuning.loop.curves import ship
+
+        print(f"shipped {args.recipe} as {ship(args.recipe)}")
+        return 0
     if args.cmd == "chart":
         from tuning.loop.chart import main_chart
 
