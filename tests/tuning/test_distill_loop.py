@@ -314,3 +314,11 @@ def test_students_not_run_again_keep_their_committed_figures(tmp_path):
     assert s["carried_over"]["students"] == ["gan", "mle"]
     plain = build(new_runs, tmp_path / "plain", adapters=tmp_path)
     assert set(plain["models"]) == {"base", "lora"} and "carried_over" not in plain
+
+
+def test_the_app_reads_the_committed_teacher_table():
+    """The tab's section reads the committed summary where it is (a path once pointed inside tuning/)."""
+    from tuning.loop import table
+
+    assert table.SUMMARY.exists()
+    assert "| loop-taught LoRA |" in table.teacher_section()

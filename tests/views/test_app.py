@@ -324,11 +324,14 @@ def test_adapter_toggle_only_for_models_that_have_one(shipped, model_dir):
 
 def test_adapters_measured_worse_than_none_wait_behind_the_experimental_setting():
     shown = session.adapter_options("bundled")
-    assert [v for _, v in shown] == ["off", "GAN-tuned adapter", "LoRA adapter"]
-    assert all("ROUGE-1 +" in label for label, _ in shown[1:])  # what it does and its measured effect
+    # the loop-taught LoRA trained to its best dev point (issue 40) was measured better than none: offered
+    by = {v: label for label, v in shown}
+    assert list(by) == ["off", "GAN-tuned adapter", "Loop-taught LoRA", "LoRA adapter"]
+    assert "ROUGE-1 +" in by["GAN-tuned adapter"] and "ROUGE-1 +" in by["LoRA adapter"]  # what it does, its effect
+    assert "+21 points [+11, +31]" in by["Loop-taught LoRA"]
     every = dict((v, label) for label, v in session.adapter_options("bundled", experimental=True))
-    assert {"Loop-taught LoRA", "Loop-taught GAN adapter", "Loop-taught adapter (MLE only)"} <= set(every)
-    assert "-5 points [-12, +2]" in every["Loop-taught LoRA"]  # the measured effect, negative, with its CI
+    assert {"Loop-taught GAN adapter", "Loop-taught adapter (MLE only)"} <= set(every) - {v for _, v in shown}
+    assert "-6 points [-13, +1]" in every["Loop-taught adapter (MLE only)"]  # the measured effect, negative, its CI
     assert session.load_draft_backend("bundled", "nonsense")[1].startswith("Unknown adapter")
 
 

@@ -366,16 +366,17 @@ def ship(name: str, root: Path = CURVES, dest: Path = keep.ADAPTERS) -> Path:
     meta the app and the report read: the recipe, the step chosen on dev, the training time and peak memory up to
     it. The student it replaces is reproducible by `python -m tuning.loop train --student lora|mle`."""
     st = json.loads((root / name / "curve.json").read_text())
-    best, recipe = st["best"], st["recipe"]
+    best, recipe = st["best"], dict(st["recipe"])
+    if Path(recipe["data"]).is_absolute() and Path(recipe["data"]).is_relative_to(paths.ROOT):
+        recipe["data"] = str(Path(recipe["data"]).relative_to(paths.ROOT))
     upto = [p for p in st["points"][1:] if p["step"] <= best["step"]]
     meta = {"adapter_name": "loop_mle" if recipe.get("method") == "adapter_mle" else "loop_lora",
             "base_model": "bundled", "trained_on": "the IRG loop's verified answers (issue 40: the recipe and its point "
-            "chosen on dev one-pass quality)", "data": recipe["data"] if not Path(recipe["data"]).is_absolute()
-            else str(Path(recipe["data"]).relative_to(paths.ROOT)), "examples": st["examples"],
+            "chosen on dev one-pass quality)", "data": recipe["data"], "examples": st["examples"],
             "config": {"student": "mle" if recipe.get("method") == "adapter_mle" else "lora", "recipe": recipe,
                        "curve": name, "steps": best["step"], "epochs": round(best["step"] / st["steps_per_epoch"], 3),
                        "dev_quality": best["quality"]},
-            "train_seconds": round(sum(p.get("train_seconds", 0) for p in upto), 1),
+            "train_seconds": round(sum(p.get("train_seconds", 0) for p in upto), 1),  # wall time, pauses included
             "peak_rss_mb": max(p.get("peak_rss_mb", 0) for p in upto)}
     src = root / name / "best"
     if recipe.get("method") == "adapter_mle":

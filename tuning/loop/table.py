@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from irg.engine import paths
 from irg.engine.errors import AdapterError
 from tuning.loop.keep import ADAPTERS, PREFIX
 
@@ -200,7 +201,7 @@ def markdown(s: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-SUMMARY = Path(__file__).resolve().parent.parent / "assets" / "results" / "distill_loop" / "summary.json"
+SUMMARY = paths.ASSETS / "results" / "distill_loop" / "summary.json"
 NAMES = {"base": "base model", "lora": "loop-taught LoRA", "gan": "loop-taught GAN adapter",
          "mle": "same adapter, MLE only"}
 
@@ -238,14 +239,15 @@ def teacher_section(path: Path = SUMMARY) -> str:
         f, d = r2["single_pass"], r2["vs_round_1_single"]
         verdict += (f" A second round (the loop run with the LoRA student, which then learnt again from both rounds): "
                     f"{f['quality']:.0%} in one pass, {d['diff']:+.0%} [{d['ci'][0]:+.0%}, {d['ci'][1]:+.0%}] against "
-                    f"round 1, {f['degenerate_share']:.0%} of its answers degenerate.")
+                    f"the 60-step LoRA of round 1, {f['degenerate_share']:.0%} of its answers degenerate.")
     return ("\n### The loop as a teacher\n\n"
             "Every answer the loop keeps on a training prompt has been checked by the rules. "
             "Those verified answers (with the program's rendering already in them) are the lesson: a student adapter "
             "learns to write in **one pass** what the loop needed several passes for. Three students learn from the "
-            "same answers: a LoRA, the GAN-tuned embedding adapter (its critic sees the loop's answers as real and the "
-            "model's own first drafts as fake), and the same adapter with the likelihood phase only. Pick one with the "
-            "adapter toggle on the Run tab.\n\nShare of prompts with every constraint met (constraints test split):\n\n"
+            "same answers: a LoRA (trained until its one-pass quality on dev prompts stopped rising, the learning "
+            "curves below), the GAN-tuned embedding adapter (its critic sees the loop's answers as real and the "
+            "model's own first drafts as fake), and the same adapter with the likelihood phase only (these two for 60 "
+            "steps, 0.6 of an epoch). Pick one with the adapter toggle on the Run tab.\n\nShare of prompts with every constraint met (constraints test split):\n\n"
             "| model | one pass | with the loop (irg_hybrid) |\n|---|---|---|\n" + "\n".join(rows) + f"\n\n{verdict}\n")
 
 
