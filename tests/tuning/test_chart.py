@@ -37,6 +37,7 @@ def test_figure_has_a_quality_and_a_degenerate_line_per_recipe_in_one_colour(tmp
     assert len(fig.data) == 4 and [t.y[-1] for t in fig.data] == [0.3, 0.05, 0.2, 0.1]
     assert fig.data[0].line.color == fig.data[1].line.color != fig.data[2].line.color
     assert fig.data[0].name == "rank 8, q/v, lr 0.0003"
+    assert chart.label("m", {"recipe": {"method": "adapter_mle", "lr": 1e-3}}) == "embedding adapter (MLE), lr 0.001"
     assert [round(v, 6) for v in fig.data[0].error_y.array] == [0.1, 0.1]
     assert any("base model 15%" in (a.text or "") for a in fig.layout.annotations)
 

@@ -55,6 +55,8 @@ def load(folder: Path = COMMITTED) -> dict[str, dict]:
 
 def label(name: str, st: dict) -> str:
     r = st.get("recipe", {})
+    if r.get("method") == "adapter_mle":
+        return f"embedding adapter (MLE), lr {r.get('lr', 0):g}"
     targets = {"all": "all projections", "qv": "q/v"}.get(r.get("targets"), r.get("targets", "?"))
     return f"rank {r.get('rank', '?')}, {targets}, lr {r.get('lr', 0):g}" if r else name
 
