@@ -91,14 +91,16 @@ def test_adapter_toggle_drafts_with_the_lora_adapter(page):
     radio = page.locator("#adapter")
     assert radio.is_visible()
     labels = [o.strip().split(" · ")[0] for o in radio.locator("label").all_inner_texts()]
-    assert labels == ["off", "GAN-tuned adapter", "LoRA adapter"]  # the students measured worse than none wait...
-    assert "ROUGE-1 +0.20" in radio.inner_text()  # ...and each choice says its measured effect
-    page.click("#advanced")  # ...behind the experimental setting
+    # the loop-taught LoRA trained to its best dev point was measured better than none (issue 40): offered
+    assert labels == ["off", "GAN-tuned adapter", "Loop-taught LoRA", "LoRA adapter"]
+    assert "ROUGE-1 +0.20" in radio.inner_text()  # each choice says its measured effect
+    assert "points [+11, +31]" in radio.inner_text()
+    page.click("#advanced")  # the students measured worse than none wait behind the experimental setting
     page.locator("#experimental-adapters input").check()
-    page.wait_for_function("() => document.querySelector('#adapter').innerText.includes('Loop-taught LoRA')")
-    assert "points [-12, +2]" in radio.inner_text()
+    page.wait_for_function("() => document.querySelector('#adapter').innerText.includes('Loop-taught GAN adapter')")
+    assert "points [-9, +4]" in radio.inner_text()
     page.locator("#experimental-adapters input").uncheck()
-    page.wait_for_function("() => !document.querySelector('#adapter').innerText.includes('Loop-taught')")
+    page.wait_for_function("() => !document.querySelector('#adapter').innerText.includes('Loop-taught GAN')")
     page.click("#advanced")
     pick_preset(page, "Fictitious author (try the tuned adapters)")  # the example turns the LoRA adapter on itself
     page.wait_for_function("() => document.querySelector('#adapter input:checked').value === 'LoRA adapter'")
