@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from conftest import build_model
 from safetensors.numpy import load_file
@@ -138,8 +139,10 @@ def test_recipe_validates(bad, match):
 
 
 @pytest.mark.parametrize("method,name", [("lora", "loop_lora"), ("adapter_mle", "loop_mle")])
-def test_the_best_point_ships_as_the_student_the_app_finds(tokenizer, tmp_path, method, name):
+def test_the_best_point_ships_as_the_student_the_app_finds(tokenizer, tmp_path, monkeypatch, method, name):
     from tuning.adapters import shipped
+
+    monkeypatch.setenv("IRG_CACHE_DIR", str(tmp_path / "cache"))
 
     r = _recipe(method=method, epochs=2, patience=5)
     Curve(r, tmp_path / "curves", build_model(tokenizer), tokenizer, ROWS, Scores([0.1, 0.5, 0.3])).run(
@@ -152,3 +155,9 @@ def test_the_best_point_ships_as_the_student_the_app_finds(tokenizer, tmp_path, 
     meta = found[name].meta
     assert meta["config"]["steps"] == 3 and meta["config"]["dev_quality"] == 0.5  # the best point, not the last
     assert meta["examples"] == 12 and meta["peak_rss_mb"] > 0 and meta["config"]["recipe"]["method"] == method
+    if method == "lora":  # shipped in eight bits, loaded in float32 from the cache, within 1/254 of each component
+        assert not (found[name].stored / "adapter_model.safetensors").exists()
+        best = load_file(str(tmp_path / "curves" / r.name / "best" / "adapter_model.safetensors"))
+        loaded = load_file(str(found[name].path / "adapter_model.safetensors"))
+        assert set(loaded) == set(best) and found[name].path != found[name].stored
+        assert all(np.abs(loaded[k] - best[k]).max() <= np.abs(best[k]).max() / 250 for k in best)

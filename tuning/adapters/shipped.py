@@ -26,7 +26,7 @@ from irg.engine.backends.llamacpp import ChatTokenizer, LlamaCppBackend
 from irg.engine.errors import AdapterError
 from irg.engine.models import AdapterHooks, register_adapters
 from irg.engine.registry import ADAPTERS
-from tuning.adapters import effects
+from tuning.adapters import effects, packed
 
 ADAPTER_DIR = paths.ASSETS / "adapters"
 LABELS = {"gan": "GAN-tuned adapter", "lora": "LoRA adapter",
@@ -49,8 +49,14 @@ def method(meta: dict) -> str | None:
 @dataclass(frozen=True)
 class Shipped:
     method: str  # how it was trained: gan | lora | student
-    path: Path  # gan: the .safetensors file; lora: the folder
+    stored: Path  # gan: the .safetensors file; lora: the folder as shipped
     meta: dict
+
+    @property
+    def path(self) -> Path:
+        """What loaders read: the stored file or folder, or a LoRA shipped in eight bits unpacked into the cache
+        (packed.py; on first use, AdapterError if it is damaged)."""
+        return self.stored if self.method == "gan" else packed.unpacked(self.stored)
 
     @property
     def name(self) -> str:
@@ -176,7 +182,7 @@ def resolve_adapter(model: str, adapter: str) -> tuple[Path, str | None, str]:
     path = Path(adapter)
     if not path.exists():
         raise AdapterError(f"There is no adapter at '{adapter}'.")
-    return path, None, path.name
+    return (packed.unpacked(path) if path.is_dir() else path), None, path.name
 
 
 def gguf_with_adapter(base: Path, adapter: Path, progress=None) -> Path:
