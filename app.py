@@ -53,13 +53,14 @@ def _teacher_section() -> str:
 
 
 def _learning_curves():
-    """The students' learning curves (issue 40) as a chart, or None when the tuning package or the curves are absent."""
+    """(caption, chart) of the students' learning curves (issue 40), or None when the tuning package or the curves
+    are absent."""
     try:
         from tuning.loop import chart
     except ImportError:
         return None
     curves = chart.load()
-    return chart.figure(curves) if curves else None
+    return (chart.caption(curves), chart.figure(curves)) if curves else None
 
 
 def _adapter_radio(options: list[tuple[str, str]], keep: str | None = None) -> gr.Radio:
@@ -233,13 +234,10 @@ def _experiments_tab(page: SimpleNamespace) -> None:
 @TABS.register("How IRG works")
 def _how_it_works_tab(page: SimpleNamespace) -> None:
     gr.Markdown(explain.HOW_IT_WORKS + _teacher_section())
-    fig = _learning_curves()
-    if fig is not None:
-        gr.Markdown("**Learning curves.** Each line is one training recipe of a LoRA student on the loop's kept "
-                    "answers: its one-pass quality on 60 dev prompts every half epoch (the recipe is chosen on this, "
-                    "not on the loss), and the share of its answers that are degenerate. "
-                    "The study: Experiments → The studies → \"learning curves (issue 40)\".")
-        gr.Plot(fig, show_label=False, elem_id="learning-curves")
+    curves = _learning_curves()
+    if curves is not None:
+        gr.Markdown(curves[0])
+        gr.Plot(curves[1], show_label=False, elem_id="learning-curves")
 
 
 # ---- handlers: what a click does (the logic is in irg/views/) -------------------------------------------

@@ -201,7 +201,7 @@ NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the 
     "The first paragraph should not be shorter than the second.",
     "Write three lines of 5-7-5.",  # words or syllables? not said, and no form named
     "Write 4 lines: 1, 2, 3 syllables.",  # four lines, three lengths
-    "Explain what a diamante is.",
+    "Explain what a diamante is.", "Write something like a diamante.", "Write a poem, like a fib.",
 ]
 
 
@@ -406,12 +406,18 @@ def test_two_units_compared_check_their_lengths_and_a_missing_one_breaks_the_rul
     first_shorter = Compare("paragraph", 1, 2, "fewer")
     assert first_shorter.check("Rain falls.\n\nIt falls all night on the town.") == []
     assert first_shorter.check("It falls all night on the town.\n\nRain falls.") == ["paragraph 1 has 7 words, paragraph 2 2"]
-    assert "there is no paragraph 2" in first_shorter.check("Only one paragraph here.")[0]
+    assert first_shorter.check("Only one paragraph here.") == [
+        "the response has 1 paragraph: there is no paragraph 2 to compare"]
     conclusion = Compare("paragraph", -1, 1, "fewer")
+    assert "the last paragraph is paragraph 1 itself" in conclusion.check("One paragraph only here.")[0]
+    assert conclusion.check("") == ["the response has 0 paragraphs: there is no paragraph 1 to compare"]
     assert conclusion.check("A long opening paragraph of words.\n\nMiddle.\n\nShort end.") == []
     assert program_from_dict(conclusion.to_dict()) == conclusion
     with pytest.raises(ValueError):
         Compare("paragraph", 2, 2, "fewer")
+    from irg.engine.compose.reader import read
+
+    assert read("Make the 0th paragraph shorter than the second.") == []  # no valid program: nothing read, no crash
     # beside a paragraph count read in another clause, the comparison is still read (the classifier's shape for it,
     # "a paragraph's first word", is covered by that count; no type reads the clause)
     got = read_prompt("Write two paragraphs about rain. Make the first paragraph shorter than the second.").constraints

@@ -31,7 +31,9 @@ def test_figure_has_a_quality_and_a_degenerate_line_per_recipe_in_one_colour(tmp
     (tmp_path / "x.json").write_text(json.dumps(_curve([(0, 0.0, 0.15, 0.0), (10, 0.5, 0.3, 0.05)], "d")))
     (tmp_path / "y.json").write_text(json.dumps(_curve([(0, 0.0, 0.15, 0.0), (10, 0.5, 0.2, 0.1)], "d")))
     (tmp_path / "bad.json").write_text("{not json")
-    curves = chart.load(tmp_path)
+    (tmp_path / "list.json").write_text("[1, 2]")
+    (tmp_path / "no_ci.json").write_text(json.dumps({"points": [{"step": 0, "epoch": 0.0, "quality": 0.1}]}))
+    curves = chart.load(tmp_path)  # what the chart cannot draw is left out: the tab still opens
     assert list(curves) == ["x", "y"]
     fig = chart.figure(curves)
     assert len(fig.data) == 4 and [t.y[-1] for t in fig.data] == [0.3, 0.05, 0.2, 0.1]
@@ -40,6 +42,7 @@ def test_figure_has_a_quality_and_a_degenerate_line_per_recipe_in_one_colour(tmp
     assert chart.label("m", {"recipe": {"method": "adapter_mle", "lr": 1e-3}}) == "embedding adapter (MLE), lr 0.001"
     assert [round(v, 6) for v in fig.data[0].error_y.array] == [0.1, 0.1]
     assert any("base model 15%" in (a.text or "") for a in fig.layout.annotations)
+    assert "60 dev prompts" in chart.caption(curves) and "embedding adapter" in chart.caption(curves)
 
 
 def test_the_how_it_works_tab_draws_the_committed_curves():

@@ -303,15 +303,20 @@ def test_students_not_run_again_keep_their_committed_figures(tmp_path):
     for runs, lora in ((old_runs, 3), (new_runs, 7)):
         _results(runs / "constraints" / "base", {i: (good if n < 2 else bad) for n, i in enumerate(ids)})
         _results(runs / "constraints" / "lora", {i: (good if n < lora else bad) for n, i in enumerate(ids)})
-    for name, k in (("gan", 4), ("mle", 5)):
+    for name, k in (("gan", 4), ("mle", 5), ("lora_r2", 6)):
         _results(old_runs / "constraints" / name, {i: (good if n < k else bad) for n, i in enumerate(ids)})
     old = build(old_runs, tmp_path / "committed", adapters=tmp_path)
+    assert "round_1_student" not in old["round_2"]
     s = build(new_runs, tmp_path / "out", adapters=tmp_path, carry=tmp_path / "committed" / "summary.json")
     assert s["models"]["lora"]["single_pass"]["quality"] == 0.7  # the new student
     assert s["models"]["gan"] == old["models"]["gan"] and s["models"]["mle"] == old["models"]["mle"]
     assert s["students_vs_base_single"]["gan"] == old["students_vs_base_single"]["gan"]
     assert set(s["between_students_single"]) == {"gan_vs_mle"}  # gan_vs_lora was made with the old LoRA
-    assert s["carried_over"]["students"] == ["gan", "mle"]
+    assert s["carried_over"]["students"] == ["gan", "lora_r2", "mle"]
+    # round 2 was paired with the LoRA of its day: kept, and named as that one, not the new LoRA of this summary
+    assert s["round_2"]["vs_round_1_single"] == old["round_2"]["vs_round_1_single"]
+    assert s["round_2"]["round_1_student"] == "the LoRA of round 1"
+    assert "vs the LoRA of round 1 single pass" in (tmp_path / "out" / "summary.md").read_text()
     plain = build(new_runs, tmp_path / "plain", adapters=tmp_path)
     assert set(plain["models"]) == {"base", "lora"} and "carried_over" not in plain
 

@@ -271,6 +271,19 @@ def _load(model, spec, path: Path, trained: str | None, label: str, engine: str)
     return b
 
 
+def settle_lora(target: Path, meta: dict) -> Path:
+    """A trained peft folder made ready to ship: its config names the hub copy of the base model (not this machine's
+    cache path), peft's model-card template goes (it says nothing about this adapter), irg_meta.json says the rest."""
+    for f in target.glob("*.md"):
+        f.unlink()
+    cfg = json.loads((target / "adapter_config.json").read_text())
+    if meta.get("base_model") == "bundled":
+        cfg["base_model_name_or_path"] = ALIASES["bundled"][1]
+    (target / "adapter_config.json").write_text(json.dumps(cfg, indent=2))
+    (target / "irg_meta.json").write_text(json.dumps(meta, indent=1) + "\n")
+    return target
+
+
 def ship_model_choice(src: Path, folder: str, model_name: str, base_model: str, meta: dict,
                       dest: Path | None = None) -> Path:
     """Copy a trained peft LoRA folder into assets/adapters/<folder> as a whole model choice named `model_name`
@@ -278,14 +291,9 @@ def ship_model_choice(src: Path, folder: str, model_name: str, base_model: str, 
     target = (dest or ADAPTER_DIR) / folder
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
-    shutil.copy2(src / "adapter_model.safetensors", target / "adapter_model.safetensors")
-    cfg = json.loads((src / "adapter_config.json").read_text())
-    if base_model == "bundled":
-        cfg["base_model_name_or_path"] = "HuggingFaceTB/SmolLM2-135M-Instruct"  # not this machine's cache path
-    (target / "adapter_config.json").write_text(json.dumps(cfg, indent=2))
-    (target / "irg_meta.json").write_text(json.dumps({"method": "student", "model_name": model_name,
-                                                      "base_model": base_model, **meta}, indent=1))
-    return target
+    for name in ("adapter_model.safetensors", "adapter_config.json"):
+        shutil.copy2(src / name, target / name)
+    return settle_lora(target, {"method": "student", "model_name": model_name, "base_model": base_model, **meta})
 
 
 def ship(src: Path, dest: Path | None = None, prefix: str = "smollm2-135m") -> list[Path]:
@@ -307,7 +315,7 @@ def ship(src: Path, dest: Path | None = None, prefix: str = "smollm2-135m") -> l
         for name in ("adapter_model.safetensors", "irg_meta.json"):
             shutil.copy2(lora / name, target / name)
         cfg = json.loads((lora / "adapter_config.json").read_text())
-        cfg["base_model_name_or_path"] = "HuggingFaceTB/SmolLM2-135M-Instruct"  # not this machine's cache path
+        cfg["base_model_name_or_path"] = ALIASES["bundled"][1]  # the hub copy, not this machine's cache path
         (target / "adapter_config.json").write_text(json.dumps(cfg, indent=2))
         out.append(target)
     return out

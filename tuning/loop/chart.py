@@ -29,9 +29,7 @@ def collect(runs: Path, into: Path = COMMITTED) -> list[str]:
         st = json.loads(f.read_text())
         if len(st.get("points", [])) < 2:  # the base point alone is no curve yet
             continue
-        data = Path(st["recipe"]["data"])
-        if data.is_absolute() and data.is_relative_to(paths.ROOT):
-            st["recipe"]["data"] = str(data.relative_to(paths.ROOT))
+        st["recipe"]["data"] = paths.relative(st["recipe"]["data"])
         old = into / f"{f.parent.name}.json"
         if old.exists() and "command" in (was := json.loads(old.read_text())):
             st["command"] = was["command"]
@@ -48,9 +46,26 @@ def load(folder: Path = COMMITTED) -> dict[str, dict]:
             st = json.loads(f.read_text())
         except (OSError, ValueError):
             continue
-        if st.get("points"):
+        if isinstance(st, dict) and readable(st.get("points")):
             out[f.stem] = st
     return out
+
+
+def readable(points) -> bool:
+    """Points the chart can draw: a list of dicts, each with its epoch, quality and CI, and degenerate share."""
+    need = ("epoch", "quality", "quality_ci", "degenerate_share")
+    return bool(points) and isinstance(points, list) and all(isinstance(p, dict) and all(k in p for k in need)
+                                                              for p in points)
+
+
+def caption(curves: dict[str, dict]) -> str:
+    """What the tab says above the chart, from the curves themselves."""
+    n = sorted({st.get("recipe", {}).get("dev_n", 60) for st in curves.values()})
+    return ("**Learning curves.** Each line is one training recipe of a student on the loop's kept answers (a LoRA, "
+            "or the embedding adapter trained by MLE): its one-pass quality on "
+            f"{' or '.join(map(str, n))} dev prompts every half epoch (the recipe is chosen on this, not on the loss), "
+            "and the share of its answers that are degenerate. "
+            'The study: Experiments → The studies → "learning curves (issue 40)".')
 
 
 def label(name: str, st: dict) -> str:
@@ -68,7 +83,7 @@ def figure(curves: dict[str, dict]):
     from plotly.subplots import make_subplots
 
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.68, 0.32],
-                        subplot_titles=("One pass on the 60 dev prompts: every instruction met",
+                        subplot_titles=("One pass on the dev prompts: every instruction met",
                                         "Degenerate answers"))
     base = None
     for i, (name, st) in enumerate(curves.items()):

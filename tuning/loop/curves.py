@@ -109,33 +109,33 @@ def lr_at(step: int, total: int, recipe: Recipe) -> float:
 
 def dev_run(model_arg: str, out: Path, n: int) -> dict:
     """One pass of `model_arg` (a GGUF path or 'bundled') on the first n dev prompts, through the benchmark."""
-    from irg.engine.errors import ModelError
     from tuning.loop.table import _figures, _rows
 
-    done_rows = (out / "results.jsonl").read_text().count("\n") if (out / "results.jsonl").exists() else 0
-    if done_rows < n:  # a dev run cut short is run again (the benchmark resumes its own results file)
-        cmd = [sys.executable, "-m", "irg.bench", "quality", "--suite", "constraints", "--split", "dev", "--n", str(n),
-               "--strategies", "single_pass", "--budget", "1500", "--workers", "2", "--model", model_arg,
-               "--out", str(out)]
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise ModelError(f"The dev run of {model_arg} failed: {done.stderr.strip().splitlines()[-1:]}")
+    done = _rows(out).get("single_pass", []) if (out / "results.jsonl").exists() else []
+    if len(done) < n:  # a dev run cut short is run again (the benchmark resumes its own results file)
+        _run(["-m", "irg.bench", "quality", "--suite", "constraints", "--split", "dev", "--n", str(n), "--strategies",
+              "single_pass", "--budget", "1500", "--workers", "2", "--model", model_arg, "--out", str(out)],
+             f"The dev run of {model_arg}")
     return _figures(_rows(out)["single_pass"])
+
+
+def _run(args: list[str], what: str) -> None:
+    """A step in a process of its own (python ARGS); ModelError with its last line of errors if it fails."""
+    from irg.engine.errors import ModelError
+
+    done = subprocess.run([sys.executable, *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise ModelError(f"{what} failed: {(done.stderr.strip().splitlines() or ['no output'])[-1]}")
 
 
 def dev_figures(adapter: Path | None, out: Path, n: int) -> dict:
     """Dev figures of the base model (adapter None) or of the base with a LoRA folder merged in (llama.cpp speed)."""
     if adapter is None:
         return dev_run("bundled", out, n)
-    from irg.engine.errors import ModelError
-
     # the merge runs in a process of its own: in the training process its dequantised weights and the mapped model
     # file raised the peak resident memory point after point (4.8 -> 7.0 GB in the first recipe; training alone ~3 GB)
     gguf = out.with_suffix(".gguf")
-    done = subprocess.run([sys.executable, "-m", "tuning.loop", "merge", "--lora", str(adapter), "--out", str(gguf)],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        raise ModelError(f"Merging {adapter} failed: {done.stderr.strip().splitlines()[-1:]}")
+    _run(["-m", "tuning.loop", "merge", "--lora", str(adapter), "--out", str(gguf)], f"Merging {adapter}")
     try:
         return dev_run(str(gguf), out, n)
     finally:
@@ -241,7 +241,6 @@ class Curve:
         from tqdm.auto import tqdm
 
         from irg.engine.models import load_hf
-        steady_malloc()  # before the model is loaded: the peak stays near what one step needs (see its docstring)
         r = self.recipe
         st = self.state()
         if not r.same_as(st["recipe"]):
@@ -367,31 +366,31 @@ def ship(name: str, root: Path = CURVES, dest: Path = keep.ADAPTERS) -> Path:
     meta the app and the report read: the recipe, the step chosen on dev, the training time and peak memory up to
     it. The student it replaces is reproducible by `python -m tuning.loop train --student lora|mle`."""
     st = json.loads((root / name / "curve.json").read_text())
-    best, recipe = st["best"], dict(st["recipe"])
-    if Path(recipe["data"]).is_absolute() and Path(recipe["data"]).is_relative_to(paths.ROOT):
-        recipe["data"] = str(Path(recipe["data"]).relative_to(paths.ROOT))
+    best, recipe = st["best"], {**st["recipe"], "data": paths.relative(st["recipe"]["data"])}
+    if best["step"] == 0:
+        raise ValueError(f"No point of the curve '{name}' beat the base model: there is nothing to ship.")
     upto = [p for p in st["points"][1:] if p["step"] <= best["step"]]
-    meta = {"adapter_name": "loop_mle" if recipe.get("method") == "adapter_mle" else "loop_lora",
-            "base_model": "bundled", "trained_on": "the IRG loop's verified answers (issue 40: the recipe and its point "
-            "chosen on dev one-pass quality)", "data": recipe["data"], "examples": st["examples"],
-            "config": {"student": "mle" if recipe.get("method") == "adapter_mle" else "lora", "recipe": recipe,
-                       "curve": name, "steps": best["step"], "epochs": round(best["step"] / st["steps_per_epoch"], 3),
-                       "dev_quality": best["quality"]},
-            "train_seconds": round(sum(p.get("train_seconds", 0) for p in upto), 1),  # wall time, pauses included
+    student = "mle" if recipe.get("method") == "adapter_mle" else "lora"
+    meta = {"adapter_name": f"loop_{student}", "base_model": "bundled", "trained_on": "the IRG loop's verified answers "
+            "(issue 40: the recipe and its point chosen on dev one-pass quality)", "data": recipe["data"],
+            "examples": st["examples"],
+            "config": {"student": student, "recipe": recipe, "curve": name, "steps": best["step"],
+                       "epochs": round(best["step"] / st["steps_per_epoch"], 3), "dev_quality": best["quality"]},
+            # training time up to the point: each run of the command counts from its own start, pauses included
+            "train_seconds": round(sum(p.get("train_seconds", 0) for p in upto), 1),
             "peak_rss_mb": max(p.get("peak_rss_mb", 0) for p in upto)}
     src = root / name / "best"
-    if recipe.get("method") == "adapter_mle":
+    if student == "mle":
         target = dest / f"{keep.PREFIX}-mle"
         shutil.copyfile(src / "adapter.safetensors", target.with_suffix(".safetensors"))
         was = json.loads((src / "adapter.json").read_text())
         target.with_suffix(".json").write_text(json.dumps({**was, **meta}, indent=1) + "\n")
         return target.with_suffix(".safetensors")
+    from tuning.adapters.shipped import settle_lora
+
     target = dest / f"{keep.PREFIX}-lora"
     target.mkdir(parents=True, exist_ok=True)
-    (target / "adapter_model.safetensors").unlink(missing_ok=True)  # float weights of an earlier ship
+    (target / packed.WEIGHTS).unlink(missing_ok=True)  # float weights of an earlier ship
     packed.pack(src, target / packed.PACKED)  # 4.6 MB for git instead of 19.6 (rank 16, every projection)
-    cfg = json.loads((src / "adapter_config.json").read_text())
-    cfg["base_model_name_or_path"] = "HuggingFaceTB/SmolLM2-135M-Instruct"  # not this machine's cache path
-    (target / "adapter_config.json").write_text(json.dumps(cfg, indent=2))
-    (target / "irg_meta.json").write_text(json.dumps({"kind": "lora", **meta}, indent=1) + "\n")
-    return target
+    shutil.copyfile(src / "adapter_config.json", target / "adapter_config.json")
+    return settle_lora(target, {"method": "lora", **meta})

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -112,19 +111,15 @@ def save(cfg: LoopStudentConfig, adapter, log: dict, dest: Path = ADAPTERS) -> P
     """Write the student where tuning.adapters.shipped finds it, with its meta (config, data, time, memory)."""
     meta = {"adapter_name": cfg.name, "base_model": "bundled",
             "trained_on": "the IRG loop's verified answers (issue 23)",
-            "data": os.path.relpath(cfg.data, paths.ROOT) if Path(cfg.data).is_absolute() else cfg.data,
+            "data": paths.relative(cfg.data),
             "examples": log["examples"], "config": asdict(cfg), "train_seconds": log["seconds"],
             "peak_rss_mb": log["peak_rss_mb"]}
     if cfg.student == "lora":
         target = dest / f"{PREFIX}-{cfg.student}" if cfg.round == 1 else dest / f"{PREFIX}-{cfg.student}-r{cfg.round}"
+        from tuning.adapters.shipped import settle_lora
+
         adapter.save_pretrained(str(target))
-        for f in target.glob("*.md"):
-            f.unlink()  # peft's model card template says nothing about this adapter
-        cfgj = json.loads((target / "adapter_config.json").read_text())
-        cfgj["base_model_name_or_path"] = "HuggingFaceTB/SmolLM2-135M-Instruct"  # not this machine's cache path
-        (target / "adapter_config.json").write_text(json.dumps(cfgj, indent=2))
-        (target / "irg_meta.json").write_text(json.dumps({"method": "lora", **meta}, indent=1))
-        return target
+        return settle_lora(target, {"method": "lora", **meta})
     from tuning.adapters.gan import save as save_gan
 
     target = dest / (f"{PREFIX}-{cfg.student}" + (f"-r{cfg.round}" if cfg.round > 1 else ""))
@@ -160,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="which round these runs are (2: the loop ran with a student; its files get an -r2 suffix)")
     k.add_argument("--gen", help="the generation run's folder or results.jsonl (default: runs/distill_loop/gen, "
                    "round 2: runs/distill_loop/gen-r2)")
-    k.add_argument("--out", help=f"the kept set (default: {os.path.relpath(keep.KEPT, paths.ROOT)}, "
+    k.add_argument("--out", help=f"the kept set (default: {paths.relative(keep.KEPT)}, "
                    f"round 2: kept-r2.jsonl)")
     k.add_argument("--earlier", action="append", default=[], help="an earlier round's kept set to learn from too")
     k.add_argument("--drop-repetitive", action="store_true",
@@ -281,7 +276,7 @@ def run_command(args) -> int:
 
 def curve_command(args) -> int:
     from irg.evaluation.runner import background
-    from tuning.loop.curves import CURVES, Curve, Recipe
+    from tuning.loop.curves import CURVES, Curve, Recipe, steady_malloc
 
     recipe = Recipe(**{k: v for k, v in vars(args).items() if k in Recipe.__dataclass_fields__})
     if args.background:
@@ -289,6 +284,7 @@ def curve_command(args) -> int:
         pid = background(sys.argv[1:], log, module="tuning.loop")
         print(f"started {recipe.name} (pid {pid}); log: {log}")
         return 0
+    steady_malloc()  # before the model is loaded: the peak stays near what one step needs (see its docstring)
     st = Curve(recipe).run(on_log=lambda rec: print(json.dumps(rec), flush=True))
     print(json.dumps({"recipe": recipe.name, "best": st.get("best"), "stopped": st.get("stopped")}))
     return 0

@@ -106,8 +106,11 @@ def carry_over(summary: dict, old: dict) -> list[str]:
             if all(x in gone for x in pair.split("_vs_")):
                 new_t.setdefault("between_students_single", {})[pair] = v
     if "round_2" in old and "round_2" not in summary:
-        summary["round_2"] = old["round_2"]
+        summary["round_2"] = r2 = dict(old["round_2"])
         carried.add("lora_r2")
+        if "lora" in summary.get("models", {}) and "round_1_student" not in r2:  # its pairing is with the LoRA of its
+            steps = old.get("training", {}).get("lora", {}).get("steps")       # day, not the one measured here
+            r2["round_1_student"] = f"the {steps}-step LoRA of round 1" if steps else "the LoRA of round 1"
     for n in carried:
         if n in old.get("training", {}) and n not in summary.get("training", {}):
             summary.setdefault("training", {})[n] = old["training"][n]
@@ -190,7 +193,8 @@ def markdown(s: dict) -> str:
         lines += ["### Round 2 (the loop ran with the round-1 LoRA; the LoRA learnt again from both rounds)", "",
                   f"- lora_r2 single pass: {f['quality']:.3f} [{f['quality_ci'][0]:.2f}, {f['quality_ci'][1]:.2f}] "
                   f"(n={f['n']}), {f['tokens']:.0f} tokens, degenerate {f['degenerate_share']:.1%}"]
-        for label, p in (("vs base single pass", b), ("vs round 1 (lora) single pass", r1)):
+        for label, p in (("vs base single pass", b), (f"vs {r2.get('round_1_student', 'round 1 (lora)')} single pass",
+                                                       r1)):
             if p:
                 lines.append(f"- {label}: {p['diff']:+.3f} [{p['ci'][0]:+.3f}, {p['ci'][1]:+.3f}], "
                              f"{p['wins']} better / {p['losses']} worse, p={p['p_sign_test']:.3g}")
@@ -239,15 +243,17 @@ def teacher_section(path: Path = SUMMARY) -> str:
         f, d = r2["single_pass"], r2["vs_round_1_single"]
         verdict += (f" A second round (the loop run with the LoRA student, which then learnt again from both rounds): "
                     f"{f['quality']:.0%} in one pass, {d['diff']:+.0%} [{d['ci'][0]:+.0%}, {d['ci'][1]:+.0%}] against "
-                    f"the 60-step LoRA of round 1, {f['degenerate_share']:.0%} of its answers degenerate.")
+                    f"{r2.get('round_1_student', 'the LoRA of round 1')}, {f['degenerate_share']:.0%} of its answers "
+                    "degenerate.")
     return ("\n### The loop as a teacher\n\n"
             "Every answer the loop keeps on a training prompt has been checked by the rules. "
             "Those verified answers (with the program's rendering already in them) are the lesson: a student adapter "
             "learns to write in **one pass** what the loop needed several passes for. Three students learn from the "
             "same answers: a LoRA (trained until its one-pass quality on dev prompts stopped rising, the learning "
             "curves below), the GAN-tuned embedding adapter (its critic sees the loop's answers as real and the "
-            "model's own first drafts as fake), and the same adapter with the likelihood phase only (these two for 60 "
-            "steps, 0.6 of an epoch). Pick one with the adapter toggle on the Run tab.\n\nShare of prompts with every constraint met (constraints test split):\n\n"
+            "model's own first drafts as fake), and the same adapter with the likelihood phase only"
+            + (f" (these two for {gan_steps} steps)" if (gan_steps := s.get("training", {}).get("gan", {}).get("steps"))
+               else "") + ". Pick one with the adapter toggle on the Run tab.\n\nShare of prompts with every constraint met (constraints test split):\n\n"
             "| model | one pass | with the loop (irg_hybrid) |\n|---|---|---|\n" + "\n".join(rows) + f"\n\n{verdict}\n")
 
 

@@ -33,7 +33,9 @@ def _use_n_marks(m):
 
 # ---- forms named by one word -----------------------------------------------------------------------------------
 FORMS = {"haiku": (5, 7, 5), "senryu": (5, 7, 5), "tanka": (5, 7, 5, 7, 7), "cinquain": (2, 4, 6, 8, 2),
-         "nonet": (9, 8, 7, 6, 5, 4, 3, 2, 1), "etheree": tuple(range(1, 11))}
+         "nonet": (9, 8, 7, 6, 5, 4, 3, 2, 1), "etheree": tuple(range(1, 11)),
+         "fibonacci poem": (1, 1, 2, 3, 5, 8), "fib": (1, 1, 2, 3, 5, 8)}  # syllables per line
+WORD_FORMS = {"diamante": (1, 2, 3, 4, 3, 2, 1)}  # forms whose lines are counted in words
 LINES = {"sonnet": 14}
 STANZAS = {"quatrains": 4, "tercets": 3}
 
@@ -44,7 +46,7 @@ RHYMED = {"limerick": "AABBA", "clerihew": "AABB", "shakespearean sonnet": "ABAB
 
 @reader("form", r"\b(?:a|an|1|as a|as an|it a|it an)\s+(?:(?:little|short|single|simple|traditional|funny|silly)\s+)?"
         r"(?P<f>haiku|senryu|tanka|cinquain|nonet|etheree|(?:shakespearean\s+|elizabethan\s+)?sonnet|limerick|"
-        r"clerihew)\b(?!\s+(?:stanzas?|sequence|cycle|chain|series))")
+        r"clerihew|diamante|fibonacci\s+poem|fib)(?:\s+poem)?\b(?!\s+(?:stanzas?|sequence|cycle|chain|series))")
 def _form(m):
     if topic_before(m.string, m.start("f")):
         return None  # "a story about a poet who writes a haiku", "explain what a sonnet is"
@@ -56,6 +58,8 @@ def _form(m):
         return Rhyme(RHYMED[f])
     if f in LINES:
         return Rule(Each(), Select("response"), Count("line", "exactly", LINES[f]))
+    if f in WORD_FORMS:
+        return Form(WORD_FORMS[f], "line", "word")
     return Form(FORMS[f])
 
 

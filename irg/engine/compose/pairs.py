@@ -38,8 +38,12 @@ class Compare:
         units, u = split(self.unit, text), UNITS.get(self.unit)
         idx = [len(units) - 1 if at == -1 else at - 1 for at in (self.a, self.b)]
         missing = [at for at, i in zip((self.a, self.b), idx) if not 0 <= i < len(units)]
-        if missing or idx[0] == idx[1]:
-            return [f"the response has {len(units)} {u.plural}: there is no {u.name} {max(self.a, self.b)} to compare"]
+        has = f"the response has {len(units)} {u.name if len(units) == 1 else u.plural}"
+        if missing:
+            at = max(missing)  # a numbered unit before "the last" (-1)
+            return [f"{has}: there is no {'last ' + u.name if at == -1 else f'{u.name} {at}'} to compare"]
+        if idx[0] == idx[1]:  # "the last" is the other unit itself
+            return [f"{has}: the last {u.name} is {u.name} {len(units)} itself, so there are not two to compare"]
         n = [len(split(self.of, units[i])) for i in idx]
         if (n[0] < n[1]) if self.rel == "fewer" else (n[0] > n[1]):
             return []

@@ -134,7 +134,7 @@ SCOPED = r"(?P<u>headings?|subheadings?|titles?|bullet[- ]?points?|bullets?|list
         + r"\s+in\s+(?:the\s+|any\s+|your\s+)?" + SCOPED.replace("?P<u>", "?P<u3>") + r"\b")
 def _marks_banned_in(m):
     u, mk = m["u"] or m["u2"] or m["u3"], m["mk"] or m["mk2"] or m["mk3"]
-    if u.lower().rstrip("s") == "title" and u.lower().endswith("s"):
+    if u.lower() == "titles":
         u = "headings"  # "titles" of parts are their headings; "the title" alone is the title unit
     return Rule(Each(), Select(unit(u)), Count(mark(mk), "exactly", 0))
 

@@ -55,7 +55,7 @@ def possible(program: Program) -> bool:
 # the instruction left unread). Any of them, and nothing is read: never guess.
 LEFT_OVER = re.compile(
     r"n't\b|\bdont\b|"  # "don't", "isn't", "needn't": a refusal inside a word (\bn't never matches there)
-    r"\b(?:not|never|no|none|without|avoid|avoiding|nor|refrain|need|can|could|may|might|allowed|fine|okay|ok|"
+    r"\b(?:not|never|no|none|nothing|neither|nobody|nowhere|instead|hardly|barely|without|avoid|avoiding|nor|refrain|need|can|could|may|might|allowed|fine|okay|ok|"
     r"free|optional|optionally|possible|ideally|mostly|usually|generally|general|typically|sparingly|preferably|"
     r"occasionally|sometimes|often|alternate|alternating|per|intro|introduction|conclusion|dialogue|example|body|"
     r"had|was|were|used|"
@@ -125,7 +125,10 @@ def _readings(clause: str) -> tuple[list[Program], bool]:
     got: list[tuple[int, int, tuple[Program, ...]]] = []  # (start, end, what one match of one reader states)
     for _, r in READERS.items():
         for m in r.pattern.finditer(text):
-            built = r.build(m)  # a program, or a tuple of them ("each section needs a heading of at most 4 words")
+            try:  # a program, or a tuple of them ("each section needs a heading of at most 4 words")
+                built = r.build(m)
+            except ValueError:  # words that make no valid program ("the 0th paragraph"): nothing is read from them
+                continue
             programs = tuple(p for p in (built if isinstance(built, tuple) else (built,)) if p is not None)
             if programs and all(possible(p) for p in programs):
                 got.append((m.start(), m.end(), programs))

@@ -1,5 +1,5 @@
 """Line lengths given as a sequence: "six lines with 1, 1, 2, 3, 5 and 8 syllables", "lines of 5, 7, 5 syllables",
-"a diamante" (seven lines of 1, 2, 3, 4, 3, 2 and 1 words), "a tanka: five lines, 5-7-5-7-7".
+"a tanka: five lines, 5-7-5-7-7".
 
 A sequence is read only with what it counts said (syllables or words), or beside a named form whose own sequence it
 is ("a tanka: 5-7-5-7-7"); a number of lines said beside it must be the sequence's length. Never guessed: "5-7-5"
@@ -13,8 +13,6 @@ from irg.engine.compose.named import FORMS
 from irg.engine.compose.program import Form
 from irg.engine.compose.vocab import reader, topic_before
 
-WORD_FORMS = {"diamante": (1, 2, 3, 4, 3, 2, 1)}  # forms whose lines are counted in words
-SYLLABLE_FORMS = {**FORMS, "fibonacci poem": (1, 1, 2, 3, 5, 8), "fib": (1, 1, 2, 3, 5, 8)}
 SEQ = r"(?P<seq>\d{1,2}(?:\s*(?:,\s*(?:and\s+)?|-|–|/|\s+and\s+)\d{1,2}){2,13})"
 
 
@@ -31,14 +29,5 @@ def _line_sequence(m):
     if m["of"]:
         return Form(counts, "line", "word" if m["of"].lower().startswith("word") else "syllable")
     before = m.string[:m.start()].lower()  # "a tanka: 5-7-5-7-7": the form named says what is counted
-    named = [f for f, c in SYLLABLE_FORMS.items() if c == counts and re.search(rf"\b{f}\b", before)]
+    named = any(c == counts and re.search(rf"\b{f}\b", before) for f, c in FORMS.items())
     return Form(counts) if named and not topic_before(m.string, m.start()) else None
-
-
-@reader("word_form", r"\b(?:a|an|1|as a|as an|it a|it an)\s+(?:(?:little|short|simple)\s+)?(?P<f>diamante|fibonacci "
-        r"poem|fib)(?:\s+poem)?\b")
-def _word_form(m):
-    if topic_before(m.string, m.start("f")):
-        return None  # "explain what a diamante is"
-    f = m["f"].lower()
-    return Form(WORD_FORMS[f], "line", "word") if f in WORD_FORMS else Form(SYLLABLE_FORMS[f])

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from irg.engine.compose.constraint import Composed
 from irg.engine.compose.reader import contradiction, read as read_program
-from irg.engine.constraints.clauses import clauses  # noqa: F401 — read_prompt's clauses, importable from here too
+from irg.engine.constraints.clauses import clauses  # read_prompt's clauses, importable from here too
 from irg.engine.constraints.base import (Constraint, contradicting, extract_all, negative_counts,
                                          one_paragraph_reading, type_of)
 from irg.engine.constraints.slots import Missing, PerPart, read_values, templates
@@ -254,10 +254,10 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
         add(contradicting(mine, found))  # "Write two paragraphs. ... Write only one paragraph.": both, to be named
         clause_kinds = {c.kind for c in mine}
         part_limit, noticed, read_here = False, len(notices), bool(mine)
-        typed_here = bool(mine)  # read by a type in this clause itself, not only covered by a reading elsewhere
+        typed_here = False  # a type read values in this clause itself, not only covered by a reading elsewhere
         for kind in kinds:
             if _covered(kind, pattern_kinds, clause_kinds):
-                read_here = True  # read already, from the whole prompt: not read again as a program
+                read_here = True  # read already, from the whole prompt (a program is read below only where it adds)
                 continue  # (a question about the topic is refused by the filler: `slots._flag`)
             got = read_values(kind, clause, prompt)
             if isinstance(got, PerPart):
