@@ -82,6 +82,11 @@ READ = [  # (an instruction no type reads, what it is read as)
     ("The last line should be longer than the first line.", "the last line has more words than the first line"),
     ("Make it a tanka: five lines, 5-7-5-7-7.", "the response has exactly 5 lines with 5, 7, 5, 7 and 7 syllables"),
     ("Write a diamante poem.", "the response has exactly 7 lines with 1, 2, 3, 4, 3, 2 and 1 words"),
+    # the units of the forms that have them: a numbered list's steps, a thread's tweets, a slide's title
+    ("Keep every step between 8 and 15 words.", "each numbered item has between 8 and 15 words"),
+    ("Steps: 2 sentences max.", "each numbered item has at most 2 sentences"),
+    ("No more than two sentences per page.", "each paragraph has at most 2 sentences"),
+    ("Slide titles: 5 words max.", "each heading has at most 5 words"),
     ("Six lines with 1, 1, 2, 3, 5 and 8 syllables.", "the response has exactly 6 lines with 1, 1, 2, 3, 5 and 8 syllables"),
     ("Write 3 lines with 5, 7 and 5 words respectively.", "the response has exactly 3 lines with 5, 7 and 5 words"),
     ("Start each paragraph with a question.", "the first sentence of each paragraph ends with a question mark"),
@@ -202,6 +207,7 @@ NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the 
     "Write three lines of 5-7-5.",  # words or syllables? not said, and no form named
     "Write 4 lines: 1, 2, 3 syllables.",  # four lines, three lengths
     "Explain what a diamante is.", "Write something like a diamante.", "Write a poem, like a fib.",
+    "nothing over 12 words per sentence",  # a refusal outside what was read ("over 12 words" alone: at least 13)
 ]
 
 
@@ -423,3 +429,13 @@ def test_two_units_compared_check_their_lengths_and_a_missing_one_breaks_the_rul
     got = read_prompt("Write two paragraphs about rain. Make the first paragraph shorter than the second.").constraints
     assert [c.kind for c in got] == ["paragraph_count", "composed"]
 
+
+
+def test_a_numbered_item_is_a_line_of_a_numbered_list_and_a_step_is_one():
+    from irg.engine.compose.reader import read
+    from irg.engine.compose.units import split
+
+    text = "Steps:\n1. Whisk the eggs well.\n2) Fold in the flour and stir. Then rest it.\n- a bullet, not numbered"
+    assert split("numbered item", text) == ["Whisk the eggs well.", "Fold in the flour and stir. Then rest it."]
+    (program,) = read("Steps: 1 sentence max.")
+    assert program.check(text) and not program.check("1. Whisk the eggs.\n2. Fold in the flour.")

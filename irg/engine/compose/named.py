@@ -99,7 +99,8 @@ def _own_line(m):
 
 # "Headline: five words or fewer", "Subject line - under 50 characters", "Sentences: 3 to 7 words"
 @reader("label_limit", START + r"(?:(?P<kind>[A-Z][a-z]+)\s+)?(?P<u>title|headline|subject line|sentences|paragraphs|"
-        r"lines|bullets|bullet points|stanzas)\s*[:–-]\s*" + LIMIT)
+        r"lines|bullets|bullet points|stanzas|steps|tweets|pages|headings|section headings|slide titles)\s*[:–-]\s*"
+        + LIMIT)
 def _label_limit(m):
     if m["kind"] and (NARROWS.search(m["kind"]) or m["u"].lower() not in ("title", "headline", "subject line")):
         return None  # "Billboard headline: 7 words" names the title's kind; "First lines: …" narrows

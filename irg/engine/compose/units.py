@@ -12,6 +12,7 @@ from irg.engine.registry import Registry
 
 UNITS: Registry = Registry("unit")
 BULLET = re.compile(r"^\s*(?:[*\-•]|\d{1,3}[.)])\s+(.*\S)")
+NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(.*\S)")  # a numbered list's item ("1. Whisk the eggs.")
 PUNCTUATION = set(string.punctuation) | set("“”‘’—–…¡¿«»")
 
 
@@ -55,6 +56,7 @@ _unit("paragraph", "paragraphs", lambda t: [p.strip() for p in re.split(r"\n\s*\
 _unit("line", "lines", lambda t: [ln.strip() for ln in t.splitlines() if ln.strip()])
 _unit("sentence", "sentences", lambda t: sentences(plain(t)))
 _unit("bullet item", "bullet items", lambda t: [m.group(1) for ln in t.splitlines() if (m := BULLET.match(ln))])
+_unit("numbered item", "numbered items", lambda t: [m.group(1) for ln in t.splitlines() if (m := NUMBERED.match(ln))])
 _unit("word", "words", words)
 _unit("letter", "letters", lambda t: [c for c in t if c.isalpha()])
 _unit("digit", "digits", lambda t: [c for c in t if c.isdigit()])

@@ -54,15 +54,19 @@ def gap_ok(gap: str) -> bool:
     """Does the text between a unit and its limit hold only modal and verb words (GAP_WORDS)?"""
     return all(w.lower().replace("’", "'") in GAP_WORDS for w in re.findall(r"[A-Za-z'’]+", gap))
 READERS: Registry = Registry("program reader")
-UNIT = (r"(?:bullet[- ]?points?|bullet items?|bullets?|list items?|items?|points?|sentences?|paragraphs?|paras?|"
-        r"stanzas?|lines?|"
-        r"words?|letters?|characters?|quotes?|quotations?|headings?|subheadings?)")
+UNIT = (r"(?:bullet[- ]?points?|bullet items?|bullets?|list items?|numbered (?:items?|points?|lines?)|steps?|items?|"
+        r"points?|sentences?|paragraphs?|paras?|stanzas?|tweets?|pages?|lines?|"
+        r"words?|letters?|characters?|quotes?|quotations?|section headings?|slide titles?|headings?|subheadings?)")
 MARK = (r"(?P<mk>commas?|semicolons?|colons?|exclamation (?:marks?|points?)|question marks?|em[- ]?dash(?:es)?|"
         r"parenthes[ie]s|brackets|quotation marks|quote marks|ellips[ie]s|hashtags?|emojis?|digits|numerals)")
 UNIT_NAMES = {"bullet": "bullet item", "bullet point": "bullet item", "bullet-point": "bullet item",
               "bulletpoint": "bullet item", "list item": "bullet item", "item": "bullet item", "point": "bullet item",
               "stanza": "paragraph", "para": "paragraph", "quote": "quoted span", "quotation": "quoted span",
-              "subheading": "heading"}
+              "subheading": "heading", "section heading": "heading", "slide title": "heading",
+              # a numbered list's items: "each step", "no numbered point"
+              "step": "numbered item", "numbered point": "numbered item", "numbered line": "numbered item",
+              # units set off by blank lines in the forms that have them: a thread's tweets, a picture book's pages
+              "tweet": "paragraph", "page": "paragraph"}
 MARK_ALIASES = {"full stop": "period", "exclamation point": "exclamation mark", "em-dash": "em dash",
               "emdash": "em dash", "parenthese":
               "parenthesis", "parenthesi": "parenthesis", "bracket": "parenthesis", "quote mark": "quotation mark",
