@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     from irg.evaluation.summary import bootstrap_ci, sign_test
-    from tuning.adapters.train import peak_rss_mb
+    from tuning.memory import peak_rss_mb
 
     out.mkdir(parents=True, exist_ok=True)
     prompts = [it["prompt"] for it in items]

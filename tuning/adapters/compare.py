@@ -61,7 +61,8 @@ def run_one(args) -> dict:
     from irg.engine.models import load_hf, resolve
     from tuning.adapters import gan as G
     from tuning.adapters import people as D
-    from tuning.adapters.train import TrainConfig, Trainer, peak_rss_mb
+    from tuning.adapters.train import TrainConfig, Trainer
+    from tuning.memory import peak_rss_mb
 
     t_all = time.perf_counter()
     torch.set_num_threads(max(1, args.threads)) if args.threads else None

@@ -155,23 +155,6 @@ def weight_snapshot(params: dict[str, torch.Tensor], init: dict[str, torch.Tenso
     return snap
 
 
-def peak_rss_mb() -> float:
-    """This process's peak resident memory. On Linux, VmHWM: ru_maxrss survives fork + exec, so a child of a
-    large parent would report the parent's peak (the first distillation run did: 5.41 GB for every student)."""
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    import resource
-    import sys
-
-    r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return round(r / (1024 * 1024) if sys.platform == "darwin" else r / 1024, 1)
-
-
 # ---- the methods ------------------------------------------------------------------------------
 def discriminator_update(disc, d_opt, x_real, x_neg):
     """BCE, real reference answers vs sampled ones (and the recorded one-pass drafts, if given): one step."""
@@ -228,6 +211,8 @@ class Trainer:
         self.pad = pad_id(tok)
         self.log: list[dict] = []
         self.trajectory: list[dict] = []
+        self.init_state: dict | None = None  # GAN: the generator's start (the MLE curve's best point, tuning/loop)
+        self.on_step = None  # GAN: called with (step, generator) after every step: points to keep
 
     def batch(self) -> list[int]:
         if self.bucketed:
@@ -313,6 +298,8 @@ class Trainer:
         emb = self.model.get_input_embeddings()
         gen = EmbeddingGenerator(emb.embedding_dim, zero_init=not faithful,
                                  noise_at_inference=faithful).to(emb.weight.device)
+        if self.init_state is not None:
+            gen.load_state_dict(self.init_state)
         handle = attach(self.model, gen)
         disc, feats = self.build_discriminator(gen, faithful)
         disc.to(emb.weight.device)
@@ -330,8 +317,10 @@ class Trainer:
                 loss = self.mle(idx)
                 g_opt.step()
                 self.record(step, params, init, phase="mle", mle=loss)
-                continue
-            self.record(step, params, init, phase="gan", **self.adversarial_step(gan, idx))
+            else:
+                self.record(step, params, init, phase="gan", **self.adversarial_step(gan, idx))
+            if self.on_step is not None:
+                self.on_step(step, gen)
         gen.eval()
         handle.remove()
         return gen

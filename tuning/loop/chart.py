@@ -72,6 +72,8 @@ def label(name: str, st: dict) -> str:
     r = st.get("recipe", {})
     if r.get("method") == "adapter_mle":
         return f"embedding adapter (MLE), lr {r.get('lr', 0):g}"
+    if r.get("method") == "gan":  # adversarial.py: the GAN's phase after the MLE curve's best point
+        return f"embedding adapter (MLE, then {r.get('adversarial_steps', '?')} adversarial steps), lr {r.get('lr', 0):g}"
     targets = {"all": "all projections", "qv": "q/v"}.get(r.get("targets"), r.get("targets", "?"))
     return f"rank {r.get('rank', '?')}, {targets}, lr {r.get('lr', 0):g}" if r else name
 

@@ -142,21 +142,6 @@ def dev_figures(adapter: Path | None, out: Path, n: int) -> dict:
         gguf.unlink(missing_ok=True)  # 270 MB each; the adapter folder is what is kept
 
 
-def steady_malloc(threshold: int = 1 << 20) -> bool:
-    """Keep glibc from growing the training process's memory step after step. glibc raises its mmap threshold each
-    time a large block is freed (up to 32 MB), after which tensors of ever-varying sizes (batches of different
-    lengths) come from the heap and fragment it: the resident peak creeps up though no step needs more. A fixed
-    threshold sends every block above it to mmap, handed back to the system when freed. Not glibc: nothing done."""
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return bool(libc.mallopt(-3, threshold))  # -3 = M_MMAP_THRESHOLD (malloc.h)
-    except (OSError, AttributeError):
-        return False
-
-
 class LoraStudent:
     """A peft LoRA on the frozen model."""
     weights = "adapter_model.safetensors"
@@ -334,7 +319,7 @@ class Curve:
     def checkpoint(self, student, opt, st, step, per_epoch, losses, held, seconds, on_log) -> None:
         import torch
 
-        from tuning.adapters.train import peak_rss_mb
+        from tuning.memory import peak_rss_mb
 
         # saved as "pending" and made "last" only once its point is recorded: a run killed while scoring resumes
         # from the point before, with the weights of that point

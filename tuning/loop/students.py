@@ -5,6 +5,7 @@
     python -m tuning.loop export --student lora                           # -> a GGUF llama.cpp runs
     python -m tuning.loop report                                          # -> assets/results/distill_loop/
     python -m tuning.loop curve --targets all --lr 3e-4 --epochs 2        # -> runs/distill_loop/curves/ (issue 40)
+    python -m tuning.loop adversarial --start mle-lr0.001-b8-s0           # the GAN's phase after the MLE curve
 
 Students, all on the same kept answers (prompt -> the loop's verified, rendered final), the same optimiser steps,
 the same batches:
@@ -83,7 +84,8 @@ def train(cfg: LoopStudentConfig, model=None, tok=None, rows: list[dict] | None 
     import torch
 
     from irg.engine.models import load_hf
-    from tuning.adapters.train import TrainConfig, Trainer, peak_rss_mb
+    from tuning.adapters.train import TrainConfig, Trainer
+    from tuning.memory import peak_rss_mb
 
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
@@ -189,6 +191,12 @@ def main(argv: list[str] | None = None) -> int:
     for fld in Recipe.__dataclass_fields__.values():
         c.add_argument("--" + fld.name.replace("_", "-"), type=type(fld.default), default=fld.default)
     c.add_argument("--background", action="store_true", help="run detached, logging to the recipe's run.log")
+    a = sub.add_parser("adversarial", help="the GAN's adversarial phase from an MLE curve's best point (adversarial.py)")
+    a.add_argument("--start", default="mle-lr0.001-b8-s0", help="the MLE curve under runs/distill_loop/curves")
+    a.add_argument("--steps", type=int, default=20, help="adversarial steps")
+    a.add_argument("--every", type=int, default=10, help="a dev point every this many steps")
+    a.add_argument("--lr", type=float, default=1e-3)
+    a.add_argument("--group-size", type=int, default=2, help="samples per prompt in a step")
     sh = sub.add_parser("ship", help="a recipe's best point becomes the shipped student (assets/adapters; curves.py)")
     sh.add_argument("--recipe", required=True, help="a folder under runs/distill_loop/curves, e.g. r16-all-lr0.001-b8-s0")
     ch = sub.add_parser("chart", help="the recipes' learning curves: collect them into assets/, draw a PNG (chart.py)")
@@ -219,6 +227,15 @@ def run_command(args) -> int:
         return 0 if summary.get("models") else 1
     if args.cmd == "curve":
         return curve_command(args)
+    if args.cmd == "adversarial":
+        from tuning.loop.adversarial import run
+        from tuning.memory import steady_malloc
+
+        steady_malloc()
+        curve = run(args.start, args.steps, args.every, args.lr, args.group_size,
+                    on_log=lambda rec: print(json.dumps(rec), flush=True))
+        print(json.dumps({"best": curve["best"], "points": [(p["step"], p["quality"]) for p in curve["points"]]}))
+        return 0
     if args.cmd == "ship":
         from tuning.loop.curves import ship
 
@@ -276,7 +293,8 @@ def run_command(args) -> int:
 
 def curve_command(args) -> int:
     from irg.evaluation.runner import background
-    from tuning.loop.curves import CURVES, Curve, Recipe, steady_malloc
+    from tuning.loop.curves import CURVES, Curve, Recipe
+    from tuning.memory import steady_malloc
 
     recipe = Recipe(**{k: v for k, v in vars(args).items() if k in Recipe.__dataclass_fields__})
     if args.background:
