@@ -55,6 +55,8 @@ def said(clause: str) -> list[str]:
     ("Each heading should be followed by at least two paragraphs.", "the text under each heading has at least 2 paragraphs"),
     ("At most one sentence in five may go over 20 words.", "at most 20% of the sentences have at least 21 words"),
     ("At least one line in three should end with a comma.", "at least one third of the lines end with a comma"),
+    ("At most 2 sentences in 6 should end with a question mark.",  # a ratio not in lowest terms
+     "at most one third of the sentences end with a question mark"),
 ])
 def test_a_casual_wording_is_read_as_its_plain_restatement(clause, reading):
     assert said(clause) == [reading]

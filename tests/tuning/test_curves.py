@@ -127,6 +127,8 @@ def test_a_curve_written_before_methods_existed_is_a_lora_recipe():
     r = _recipe()
     stored = {k: v for k, v in __import__("dataclasses").asdict(r).items() if k != "method"}
     assert r.same_as(stored) and not _recipe(method="adapter_mle").same_as(stored)
+    mle = _recipe(method="adapter_mle")  # no rank or modules of its own: another --rank is the same recipe
+    assert mle.same_as(__import__("dataclasses").asdict(_recipe(method="adapter_mle", rank=32, targets="qv")))
 
 
 @pytest.mark.parametrize("bad,match", [

@@ -78,8 +78,13 @@ class Recipe:
         return f"r{self.rank}-{self.targets}-lr{self.lr:g}-b{self.batch_size}-s{self.seed}"
 
     def same_as(self, stored: dict) -> bool:
-        """Is a curve.json's recipe this one? (curves written before `method` existed were LoRA recipes)"""
-        return {"method": "lora", **stored} == asdict(self)
+        """Is a curve.json's recipe this one? (curves written before `method` existed were LoRA recipes; the
+        embedding adapter has no rank or target modules, so they are not compared, as its name leaves them out)"""
+        a, b = {"method": "lora", **stored}, asdict(self)
+        if self.method == "adapter_mle":
+            for k in ("rank", "targets"):
+                a.pop(k, None), b.pop(k, None)
+        return a == b
 
 
 def split_rows(rows: list[dict], seed: int = 0) -> tuple[list[dict], list[dict]]:

@@ -158,7 +158,8 @@ def _select(m: re.Match) -> Select | None:
     return Select(u, k, within)
 
 
-SCOPE = (r"(?:\s+in\s+(?:the|your)\s+(?:response|answer|text|piece|summary|essay|post|story|email|letter|article|copy)|"
+SCOPE = (r"(?:\s+in\s+(?:the|your)\s+(?:response|answer|text|piece|summary|essay|post|story|email|letter|article|copy|"
+         r"thread|poem|speech|script|message|reply)|"
          r"\s+of\s+(?:the|your)\s+(?:poem|piece|response|song|text|story|essay|answer))?")
 SUBJECT = (START + r"(?:(?P<lead>don't let|do not let|never let|keep|make sure|ensure|use|include|write|have)\s+)?"
            r"(?:(?P<det>each|every|all|any|no|not a single|not one|all the|all of the|the|your|"

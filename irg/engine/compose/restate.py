@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Callable
 
 from irg.engine.constraints.text import normalize_numbers
@@ -181,7 +182,8 @@ def _share(n: int, m: int, unit: str) -> str | None:
     """n of every m units as the share the readers know: "20% of the sentences", "2 thirds of the lines"."""
     if not 0 < n <= m:
         return None
-    share = f"{100 * n // m}%" if 100 * n % m == 0 else {(1, 3): "a third", (2, 3): "2 thirds"}.get((n, m))
+    f = Fraction(n, m)  # "2 in 6" is "a third"
+    share = f"{100 * n // m}%" if 100 * n % m == 0 else {Fraction(1, 3): "a third", Fraction(2, 3): "2 thirds"}.get(f)
     return f"{share} of the {unit}s" if share else None
 
 
