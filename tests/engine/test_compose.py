@@ -439,3 +439,16 @@ def test_a_numbered_item_is_a_line_of_a_numbered_list_and_a_step_is_one():
     assert split("numbered item", text) == ["Whisk the eggs well.", "Fold in the flour and stir. Then rest it."]
     (program,) = read("Steps: 1 sentence max.")
     assert program.check(text) and not program.check("1. Whisk the eggs.\n2. Fold in the flour.")
+
+
+def test_the_number_style_rule_spells_out_one_to_nine_and_writes_ten_and_up_in_figures():
+    from irg.engine.compose.reader import read
+
+    both = read("Spell out numbers one through nine and use figures for 10 and up.")
+    assert [p.describe() for p in both] == ["no number is a figure from 1 to 9", "no number word stands for 10 or more"]
+    assert [p.check("I have three cats, 12 dogs and 2.5 acres.") for p in both] == [[], []]  # 2.5: no whole number
+    assert both[0].check("I have 3 cats.") and both[1].check("I have twelve dogs and a hundred fish.")
+    assert [p.describe() for p in read("Spell out numbers under ten.")] == ["no number is a figure from 0 to 9"]
+    assert read("Spell out numbers under ten.")[0].check("We had 0 votes.")
+    assert [p.describe() for p in read("Use figures for numbers above nine.")] == [
+        "no number word stands for 10 or more"]

@@ -39,7 +39,7 @@ def _said(name: str, arg) -> str:
             return f"the letter {arg}"
         if arg.isalpha() and name != "contains":
             return f"the letters '{arg}'"
-    return f"'{arg}'"
+    return str(arg) if isinstance(arg, int) else f"'{arg}'"  # a number is said as itself
 
 
 def plural_verb(words: str) -> str:
@@ -128,6 +128,24 @@ _filter("title_case", "is in title case",  # each word capitalised, the small wo
         lambda t, a: all(w[:1].isupper() or (i and w.lower() in SMALL) or not w[:1].isalpha()
                          for i, w in enumerate(split("word", plain(t)))))
 _filter("letter", "is the letter {arg}", lambda t, a: t.lower() == str(a).lower())
+# numbers by value, for the style rule "spell out one to nine, figures for 10 and up": a whole number in figures, a
+# number word by the number it names ("twenty" 20, "dozen" 12, "hundred" 100)
+WORD_VALUES = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                          "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+WORD_VALUES |= {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+WORD_VALUES |= {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+
+
+def value(t: str) -> int | None:
+    t = t.strip().lower()
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", t):
+        return int(t.replace(",", ""))
+    return WORD_VALUES.get(t)
+
+
+_filter("small_figure", "is a figure from {arg} to 9",  # {arg}: 1 ("one through nine") or 0 ("under ten")
+        lambda t, a: t.strip()[:1].isdigit() and (v := value(t)) is not None and int(a) <= v <= 9)
+_filter("ten_or_more", "stands for 10 or more", lambda t, a: (v := value(t)) is not None and v >= 10)
 # how a number, time, date, price or percentage is written (the units of formats.py)
 _filter("clock_24h", "is written as HH:MM on a 24-hour clock",
         lambda t, a: bool(re.fullmatch(r"(?:[01]\d|2[0-3]):[0-5]\d", t.strip())))

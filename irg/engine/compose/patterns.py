@@ -266,3 +266,17 @@ def _line_count(m):
         return None  # "stanzas of 3 lines": each stanza's count (units_of)
     rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
     return Rule(Each(), Select("response"), Count("line", rel, n))
+
+
+# ---- the number style rule: "spell out numbers one through nine; use figures for 10 and up" (after normalize_numbers:
+# "one through nine" is "1 through 9"). Each half read alone too; nothing said of zero or of fractions.
+@reader("spell_small_numbers", r"\bspell\s+out\s+(?:all\s+|any\s+)?(?:the\s+)?numbers\s+(?:(?:from\s+)?(?P<lo>[01])\s*"
+        r"(?:through|to|-|–)\s*9|(?P<under>under|below|less\s+than)\s+10|up\s+to\s+9)\b")
+def _spell_small(m):
+    return Rule(Quant("none"), Select("number"), Filter("small_figure", 0 if m["under"] else int(m["lo"] or 1)))
+
+
+@reader("figures_for_large", r"\buse\s+(?:figures|numerals|digits)\s+for\s+(?:(?:the\s+)?numbers\s+)?(?:10\s+and\s+(?:up|above|"
+        r"over|higher|beyond)|10\s+or\s+(?:more|above|higher|over|greater)|(?:above|over|from)\s+(?:9|10)(?:\s+(?:up|on))?)\b")
+def _figures_for_large(m):
+    return Rule(Quant("none"), Select("number word"), Filter("ten_or_more"))
