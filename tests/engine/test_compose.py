@@ -82,6 +82,8 @@ READ = [  # (an instruction no type reads, what it is read as)
     ("The last line should be longer than the first line.", "the last line has more words than the first line"),
     ("Make it a tanka: five lines, 5-7-5-7-7.", "the response has exactly 5 lines with 5, 7, 5, 7 and 7 syllables"),
     ("Write a diamante poem.", "the response has exactly 7 lines with 1, 2, 3, 4, 3, 2 and 1 words"),
+    ("End every stanza with the same refrain line.", "all paragraphs end with the same line"),
+    ("Every heading should be in title case.", "each heading is in title case"),
     # the units of the forms that have them: a numbered list's steps, a thread's tweets, a slide's title
     ("Keep every step between 8 and 15 words.", "each numbered item has between 8 and 15 words"),
     ("Steps: 2 sentences max.", "each numbered item has at most 2 sentences"),

@@ -277,7 +277,7 @@ CONTAINS = (r"(?:contain|contains|include|includes|mention|mentions|use|uses|hav
 SHAPE = (r"(?:be|is|are)\s+(?:(?:phrased|written|worded|framed|put)\s+as\s+)?(?:(?P<qs>a question|questions)|"
          r"an?\s+(?P<st>couplet|tercet|quatrain|quintain|sestet|octave)|"
          r"(?P<caps>in all caps|in all capitals|all caps|in capital letters|in capitals|in block capitals|in caps|"
-         r"in uppercase|uppercase)|(?P<low>in lowercase|lowercase|all lowercase)|(?P<pal>a "
+         r"in uppercase|uppercase)|(?P<low>in lowercase|lowercase|all lowercase)|(?P<tc>in title case)|(?P<pal>a "
          r"palindrome|palindromes|palindromic)|" + QUOTED.replace("?P<q>", "?P<is>") + r")")
 
 
@@ -293,7 +293,8 @@ def _clause_shape(m):
     if m["may"] and not ((m["det"] or "").lower() in ("no", "not a single", "not one") or m["qn"]
                          or (m["share"] or "").lower() in ("at most", "no more than")):
         return None  # "sentences may end with a question mark": a permission; "no sentence may ..." is not
-    if m["pos"] and m["pos"].lower() in ("are", "is") and not (m["qs"] or m["caps"] or m["low"] or m["pal"] or m["is"]):
+    if m["pos"] and m["pos"].lower() in ("are", "is") and not (m["qs"] or m["caps"] or m["low"] or m["tc"] or m["pal"]
+                                                                or m["is"]):
         return None  # "sentences are start with": not English
     got = _quant(m, sel, refused_verb)
     if got is None:
@@ -360,6 +361,8 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
         return Filter("all_capitals")
     if m["low"]:
         return Filter("lowercase")
+    if m["tc"]:
+        return Filter("title_case")
     if m["pal"]:
         return Filter("palindrome")
     if m["is"]:

@@ -52,13 +52,17 @@ def _abecedarian(m):
 QLINE = r"['\"‘“](?P<q>[^'\"’”\n]{2,80})['\"’”]"
 
 
+SAME_LINE = r"the\s+same\s+(?:refrain\s+line|refrain|line)"  # "the same refrain": a refrain is a line
+
+
 @reader("refrain_same", r"(?:\buse\s+a\s+refrain\s*[:,;]\s*)?\b(?:" + EACH + r"\s+" + STANZA + r"\s+" + MODAL
-        + r"(?P<v>open|opens|start|starts|begin|begins|end|ends|close|closes|finish|finishes)\s+(?:with|on)\s+the\s"
-        r"+same\s+line|the\s+(?P<nth>last|final|"
+        + r"(?P<v>open|opens|start|starts|begin|begins|end|ends|close|closes|finish|finishes)\s+(?:with|on)\s+"
+        + SAME_LINE + r"|(?P<v2>open|start|begin|end|close|finish)\s+(?:each|every|all(?:\s+the)?)\s+"
+        + STANZA.replace("?P<p>", "?P<p3>") + r"\s+(?:with|on)\s+" + SAME_LINE + r"|the\s+(?P<nth>last|final|"
         r"closing|first|opening)\s+line\s+of\s+(?:each|every|all(?:\s+the)?)\s+" + STANZA.replace("?P<p>", "?P<p2>")
         + r"\s+(?:is|are|" + MODAL + r"be)\s+(?:identical|the\s+same))\b")
 def _refrain_same(m):
-    first = (m["v"] or m["nth"]).lower().startswith(("open", "start", "begin", "first"))
+    first = (m["v"] or m["v2"] or m["nth"]).lower().startswith(("open", "start", "begin", "first"))
     return Across("paragraph", "same_first_line" if first else "same_last_line")
 
 
