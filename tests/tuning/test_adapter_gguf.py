@@ -256,3 +256,19 @@ def test_a_lora_becomes_llama_cpp_s_own_adapter_file(tmp_path):
     assert np.array_equal(t["blk.3.attn_q.weight.lora_a"], a.astype(np.float32))
     assert np.array_equal(t["blk.3.attn_q.weight.lora_b"], permute_rows(b.astype(np.float32), 9))  # rows as the model's
     assert len(t) == 2 * sum(".lora_A." in k for k in state)
+
+
+def test_merged_folds_an_embedding_adapter_and_merges_a_lora_whatever_the_path(tmp_path, monkeypatch):
+    from tuning.adapters import gguf_export
+
+    calls = []
+    monkeypatch.setattr(gguf_export, "fold_gan", lambda base, a, out: calls.append(("fold", a)) or out)
+    monkeypatch.setattr(gguf_export, "merge_lora", lambda base, a, out: calls.append(("merge", a)) or out)
+    curve_point, lora, gan = tmp_path / "step10", tmp_path / "lora", tmp_path / "gan.safetensors"
+    curve_point.mkdir()
+    (curve_point / "adapter.safetensors").write_bytes(b"")
+    lora.mkdir()
+    for adapter in (curve_point, lora, gan):
+        gguf_export.merged(tmp_path / "base.gguf", adapter, tmp_path / "out" / "x.gguf")
+    assert calls == [("fold", curve_point / "adapter.safetensors"), ("merge", lora), ("fold", gan)]
+    assert (tmp_path / "out").is_dir()

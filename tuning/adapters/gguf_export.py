@@ -120,6 +120,16 @@ def export(base: Path, adapter: Path, out: Path) -> Path:
     return lora_adapter(base, adapter, out) if Path(adapter).is_dir() else fold_gan(base, adapter, out)
 
 
+def merged(base: Path, adapter: Path, out: Path) -> Path:
+    """The adapter written into a copy of the base GGUF, whatever it is: a GAN adapter file (or a folder holding
+    adapter.safetensors, as the learning curves save the embedding adapter) folded in, a LoRA folder merged."""
+    adapter = Path(adapter)
+    if adapter.is_dir() and (adapter / "adapter.safetensors").exists():
+        adapter = adapter / "adapter.safetensors"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return merge_lora(base, adapter, out) if adapter.is_dir() else fold_gan(base, adapter, out)
+
+
 def dequantized(tensor) -> np.ndarray:
     """A GGUF tensor as float32, rows = output features (numpy's view of ggml's ne reversed)."""
     from gguf.quants import dequantize

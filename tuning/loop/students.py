@@ -133,18 +133,14 @@ def export(name: str, out_dir: Path) -> Path:
     """The student as a GGUF file llama.cpp runs (folded / merged into a copy of the bundled model)."""
     from irg.engine.models import bundled_gguf
     from tuning.adapters import shipped as adapters
-    from tuning.adapters.gguf_export import fold_gan, merge_lora
+    from tuning.adapters.gguf_export import merged
 
     shipped = adapters.find("bundled").get(name)
     if shipped is None:
         raise ValueError(f"No adapter named '{name}': {', '.join(adapters.find('bundled'))}.")
-    out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / f"{name}.gguf"
     t0 = time.perf_counter()
-    if shipped.method == "gan":
-        fold_gan(bundled_gguf(), shipped.path, out)
-    else:
-        merge_lora(bundled_gguf(), shipped.path, out)
+    merged(bundled_gguf(), shipped.path, out)
     print(f"wrote {out} ({out.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s")
     return out
 
@@ -175,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--out", default="runs/distill_loop/gguf")
     m = sub.add_parser("merge", help="a LoRA folder merged into (an embedding adapter's folder folded into) a GGUF copy of "
                        "the bundled model: curves.py's dev points")
-    m.add_argument("--lora", required=True, help="a peft LoRA folder, or a folder holding adapter.safetensors/.json")
+    m.add_argument("--lora", "--adapter", dest="lora", required=True,
+                   help="a peft LoRA folder, or an embedding adapter (a folder holding adapter.safetensors/.json)")
     m.add_argument("--out", required=True, help="the GGUF file to write")
     r = sub.add_parser("report", help="the table: base and students, one pass and with the loop")
     r.add_argument("--runs", default="runs/distill_loop/eval", help="<runs>/<suite>/<model>/results.jsonl")
@@ -270,13 +267,9 @@ def run_command(args) -> int:
         return 0
     if args.cmd == "merge":
         from irg.engine.models import bundled_gguf
-        from tuning.adapters.gguf_export import fold_gan, merge_lora
+        from tuning.adapters.gguf_export import merged
 
-        folder = Path(args.lora)
-        if (folder / "adapter.safetensors").exists():  # an embedding adapter (curves.py, method adapter_mle): folded
-            fold_gan(bundled_gguf(), folder / "adapter.safetensors", Path(args.out))
-        else:
-            merge_lora(bundled_gguf(), folder, Path(args.out))
+        merged(bundled_gguf(), Path(args.lora), Path(args.out))
         return 0
     if args.cmd == "export":
         export(args.student, Path(args.out))

@@ -12,7 +12,8 @@ from irg.engine.compose.filters import Filter
 from irg.engine.compose.program import Each, Quant, Rule, Select
 from irg.engine.compose.measures import Count
 from irg.engine.compose.pairs import Compare
-from irg.engine.compose.vocab import SHALL, MARK, QUALIFIED, REL, inclusive, mark, reader, topic_before, vacuous
+from irg.engine.compose.vocab import (NTH, SHALL, MARK, QUALIFIED, REL, inclusive, mark, reader, topic_before,
+                                      vacuous)
 
 MODAL = SHALL
 EACH = r"(?:each|every|all(?:\s+the)?|all\s+of\s+the|the)"
@@ -331,8 +332,7 @@ def _sentence_mix(m):
 
 
 # ---- two units compared: "the first paragraph shorter than the second", "the conclusion shorter than the intro" ----
-PLACES = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": -1, "final": -1,
-          "opening": 1, "closing": -1}
+PLACES = {**NTH, "opening": 1, "closing": -1}
 PART = r"(?P<{n}>first|second|third|fourth|fifth|sixth|last|final|opening|closing|\d+(?:st|nd|rd|th))"
 COMPARED = r"(?P<u>paragraph|sentence|line|stanza|verse|bullet point|bullet)"
 
