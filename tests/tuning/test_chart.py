@@ -43,6 +43,10 @@ def test_figure_has_a_quality_and_a_degenerate_line_per_recipe_in_one_colour(tmp
     assert [round(v, 6) for v in fig.data[0].error_y.array] == [0.1, 0.1]
     assert any("base model 15%" in (a.text or "") for a in fig.layout.annotations)
     assert "60 dev prompts" in chart.caption(curves) and "embedding adapter" in chart.caption(curves)
+    later = {"a-adv": {"recipe": {"method": "gan", "adversarial_steps": 20, "lr": 1e-3},  # continues another curve
+                       "points": [{"step": 10, "epoch": 0.5, "quality": 0.3, "quality_ci": [0.2, 0.4],
+                                   "degenerate_share": 0.0}]}, **curves}
+    assert any("base model 15%" in (a.text or "") for a in chart.figure(later).layout.annotations)
 
 
 def test_the_how_it_works_tab_draws_the_committed_curves():

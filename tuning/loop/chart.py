@@ -90,7 +90,8 @@ def figure(curves: dict[str, dict]):
     base = None
     for i, (name, st) in enumerate(curves.items()):
         pts, colour = st["points"], qualitative.Plotly[i % len(qualitative.Plotly)]
-        base = base if base is not None else pts[0]["quality"]
+        if base is None and pts[0]["step"] == 0:  # the base model: point 0 of a curve trained from it, not
+            base = pts[0]["quality"]  # the first point of one that continues another (the adversarial phase)
         x = [p["epoch"] for p in pts]
         q = [p["quality"] for p in pts]
         lo = [p["quality"] - p["quality_ci"][0] for p in pts]
