@@ -19,6 +19,7 @@ from irg.evaluation.summary import exact_match
 from tuning.adapters import train as T
 from tuning.distill.models import generate, load_model, source_ids, target_ids
 from tuning.distill.problems import DistillConfig
+from tuning.memory import peak_rss_mb
 
 
 def train_student(model, tok, seq2seq: bool, examples: list[dict], cfg: DistillConfig, on_log=None):
@@ -102,7 +103,7 @@ def run_student(variant: str, out: Path, cfg: DistillConfig) -> dict:
         result["scores"][split] = score(model, loaded.tok, loaded.seq2seq, items, cfg)
         print(f"[{variant}] {split}: {sum(r['correct'] for r in result['scores'][split])}/{len(items)}",
               file=sys.stderr, flush=True)
-    result["peak_rss_mb"] = T.peak_rss_mb()
+    result["peak_rss_mb"] = peak_rss_mb()
     (out / "students").mkdir(parents=True, exist_ok=True)
     (out / "students" / f"{variant}.json").write_text(json.dumps(result))
     return result
