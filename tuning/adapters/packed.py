@@ -15,6 +15,7 @@ import gzip
 import hashlib
 import shutil
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +63,12 @@ def unpack_weights(path: Path) -> dict[str, np.ndarray]:
     return {k: packed[k].astype(np.float32) * packed[k + ".scale"] for k in keys}
 
 
+@lru_cache(maxsize=32)
+def _digest(path: Path, size: int, mtime_ns: int) -> str:
+    """The packed file's content hash, read once per version of the file (every run that uses the adapter asks)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
 def unpacked(folder: Path) -> Path:
     """The folder to load: `folder` itself when it holds float weights (or nothing packed), else its unpacked copy in
     the cache, written on first use."""
@@ -69,8 +76,8 @@ def unpacked(folder: Path) -> Path:
 
     if (folder / WEIGHTS).exists() or not (folder / PACKED).exists():
         return folder
-    digest = hashlib.sha256((folder / PACKED).read_bytes()).hexdigest()[:16]
-    out = cache_root() / "adapters" / f"{folder.name}-{digest}"
+    st = (folder / PACKED).stat()
+    out = cache_root() / "adapters" / f"{folder.name}-{_digest(folder / PACKED, st.st_size, st.st_mtime_ns)}"
     if (out / WEIGHTS).exists():
         return out
     from safetensors.numpy import save_file

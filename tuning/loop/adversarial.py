@@ -30,7 +30,6 @@ def run(start: str, steps: int, every: int, lr: float = 1e-3, group_size: int = 
         root: Path = CURVES, model=None, tok=None, rows: list[dict] | None = None, evaluate=dev_figures,
         on_log=print) -> dict:
     """Train, then evaluate each saved point; returns the curve written. `model`, `rows`, `evaluate`: for tests."""
-    import torch
     from safetensors.torch import load_file
 
     from irg.engine.models import load_hf
@@ -63,8 +62,7 @@ def run(start: str, steps: int, every: int, lr: float = 1e-3, group_size: int = 
 
     trainer.on_step = keep_point
     t0 = time.perf_counter()
-    torch.manual_seed(r["seed"])
-    _, log = trainer.run()
+    _, log = trainer.run()  # seeded from the recipe's seed by the Trainer
     seconds, rss = round(time.perf_counter() - t0, 1), peak_rss_mb()
     (folder / "train_log.json").write_text(json.dumps(log["log"]))
     start_point = next(p for p in mle["points"] if p["step"] == mle["best"]["step"])

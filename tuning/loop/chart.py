@@ -126,10 +126,7 @@ def png(fig, out: Path, chromium: str = "/usr/bin/chromium", width: int = 900) -
         fig.write_html(str(page_file), include_plotlyjs=True, full_html=True,
                        config={"staticPlot": True, "displayModeBar": False}, default_width=width)
         with sync_playwright() as p:
-            # the page is a local file with plotly inline: nothing for the browser to fetch, so it asks nothing
-            browser = p.chromium.launch(executable_path=chromium, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run"])
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": width + 40, "height": 700})
             page.goto(page_file.as_uri())
             page.wait_for_selector(".main-svg")

@@ -116,12 +116,13 @@ def dev_run(model_arg: str, out: Path, n: int) -> dict:
     """One pass of `model_arg` (a GGUF path or 'bundled') on the first n dev prompts, through the benchmark."""
     from tuning.loop.table import _figures, _rows
 
-    done = _rows(out).get("single_pass", []) if (out / "results.jsonl").exists() else []
+    done = _rows(out).get("single_pass", {}) if (out / "results.jsonl").exists() else {}
     if len(done) < n:  # a dev run cut short is run again (the benchmark resumes its own results file)
         _run(["-m", "irg.bench", "quality", "--suite", "constraints", "--split", "dev", "--n", str(n), "--strategies",
               "single_pass", "--budget", "1500", "--workers", "2", "--model", model_arg, "--out", str(out)],
              f"The dev run of {model_arg}")
-    return _figures(_rows(out)["single_pass"])
+        done = _rows(out)["single_pass"]
+    return _figures(done)
 
 
 def _run(args: list[str], what: str) -> None:

@@ -19,13 +19,14 @@ import re
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Each, Quant, Rule, Select
-from irg.engine.compose.vocab import NTH, QUALIFIED, REL, RELS, SHARE, SHARES, inclusive, mark, reader, unit, vacuous
+from irg.engine.compose.vocab import (FORM_UNITS, NTH, QUALIFIED, REL, RELS, SHARE, SHARES, inclusive, mark, reader,
+                                      unit, vacuous)
 from irg.engine.compose.units import MARKS, UNITS
 
-SUBJECT_UNIT = (r"(?:bullet[- ]?points?|bullet items?|bullets?|list items?|numbered (?:items?|points?|lines?)|steps?|"
-                r"sentences?|paragraphs?|paras?|stanzas?|tweets?|pages?|"
-                r"verses?|lines?|quotes?|quotations?|quoted passages?|words?|slide titles?|titles?|headlines?|"
-                r"subject lines?|section headings?|headings?|subheadings?|sections?)")
+SUBJECT_UNIT = (r"(?:" + FORM_UNITS + r"|bullet[- ]?points?|bullet items?|bullets?|list items?|"
+                r"sentences?|paragraphs?|paras?|stanzas?|"
+                r"verses?|lines?|quotes?|quotations?|quoted passages?|words?|titles?|headlines?|"
+                r"subject lines?|headings?|subheadings?|sections?)")
 COUNTED = (r"(?P<v>words?|sentences?|lines?|characters?|letters?|syllables?|commas?|semicolons?|colons?|"
            r"exclamation (?:marks?|points?)|question marks?|em[- ]?dash(?:es)?|bullet[- ]?points?|bullet items?|"
            r"bullets?|paragraphs?)")

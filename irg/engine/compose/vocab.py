@@ -54,9 +54,12 @@ def gap_ok(gap: str) -> bool:
     """Does the text between a unit and its limit hold only modal and verb words (GAP_WORDS)?"""
     return all(w.lower().replace("’", "'") in GAP_WORDS for w in re.findall(r"[A-Za-z'’]+", gap))
 READERS: Registry = Registry("program reader")
-UNIT = (r"(?:bullet[- ]?points?|bullet items?|bullets?|list items?|numbered (?:items?|points?|lines?)|steps?|items?|"
-        r"points?|sentences?|paragraphs?|paras?|stanzas?|tweets?|pages?|lines?|"
-        r"words?|letters?|characters?|quotes?|quotations?|section headings?|slide titles?|headings?|subheadings?)")
+# units named by the form that has them (see UNIT_NAMES): first in every list of units, so that "section headings"
+# is read before "sections" and "slide titles" before "titles"
+FORM_UNITS = r"numbered (?:items?|points?|lines?)|steps?|tweets?|pages?|section headings?|slide titles?"
+UNIT = (r"(?:" + FORM_UNITS + r"|bullet[- ]?points?|bullet items?|bullets?|list items?|items?|"
+        r"points?|sentences?|paragraphs?|paras?|stanzas?|lines?|"
+        r"words?|letters?|characters?|quotes?|quotations?|headings?|subheadings?)")
 MARK = (r"(?P<mk>commas?|semicolons?|colons?|exclamation (?:marks?|points?)|question marks?|em[- ]?dash(?:es)?|"
         r"parenthes[ie]s|brackets|quotation marks|quote marks|ellips[ie]s|hashtags?|emojis?|digits|numerals)")
 UNIT_NAMES = {"bullet": "bullet item", "bullet point": "bullet item", "bullet-point": "bullet item",
