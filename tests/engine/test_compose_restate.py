@@ -103,3 +103,26 @@ def test_each_restatement_is_a_registered_unit():
         RESTATEMENTS.names())
     with pytest.raises(ValueError):
         RESTATEMENTS.register("filler", RESTATEMENTS.get("filler"))
+
+
+# ---- a label, then a list of rules about it (issue 37) -------------------------------------------------------------
+@pytest.mark.parametrize("clause,reading", [
+    ("Lines: at most 8 words, at least 3 words.", ["each line has at most 8 words", "each line has at least 3 words"]),
+    ("Subject line: under 50 characters, 6 words or fewer.",
+     ["the subject line has at most 49 characters", "the subject line has at most 6 words"]),
+])
+def test_a_label_with_a_list_of_rules_is_read_item_by_item(clause, reading):
+    assert said(clause) == reading
+
+
+@pytest.mark.parametrize("clause", [
+    # the second rule is about the label's unit, which no reader of it keeps: not read as a rule on the whole answer
+    "Subject line: 6-10 words, and no words in ALL CAPS.",
+    "Each bullet: under 10 words, no commas.",
+    # a part of the list no reader reads: nothing, rather than the rest without it
+    "Headings: 5 words max, in all caps.",
+    "Title: under 8 words, in title case.",
+    "Paragraphs: 2-4 sentences, no semicolons.",
+])
+def test_a_label_s_scope_is_never_dropped_from_a_rule_in_its_list(clause):
+    assert said(clause) == []

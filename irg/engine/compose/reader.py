@@ -65,7 +65,8 @@ LEFT_OVER = re.compile(
     r"than|shorter|longer|bigger|smaller|"
     r"banned|forbidden|prohibited|discouraged|avoided|ignore|ignored|forget|disregard|stop|skip|unwanted|"  # refusals
     r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|final|next|previous|middle|half|"  # other units
-    r"bold|italics?|underlined?|followed|then|varied|vary|slightly)\b|"  # and what else a unit must be
+    r"bold|italics?|underlined?|followed|then|varied|vary|slightly|"  # and what else a unit must be:
+    r"caps|capitals?|capitali[sz]ed|uppercase|upper case|lowercase|lower case|title case)\b|"  # its letter case too
     r"\b\d+\b|" + UNIT + r"|" + MARK.replace("?P<mk>", ""),
     re.I)
 MAX_CLAUSE = 600  # characters: an instruction is a sentence or two; a longer clause is not read (and costs nothing)
@@ -78,7 +79,26 @@ def read(clause: str) -> list[Program]:
     if got:
         return got
     again = restate(clause)  # "every sentance should end with an exclamation mark haha": said again, then read
-    return (_read(again) or _both(again)) if again != normalize_numbers(clause) else []
+    return ((_read(again) or _both(again)) if again != normalize_numbers(clause) else []) or _listed(clause)
+
+
+# "Headlines: no more than 8 words, no period at the end": a label, then rules about it in a list. Read as one clause
+# per item with the label said again ("Headlines: no period at the end.") — only when every item is read.
+LISTED = re.compile(r"^\s*(?P<lead>[A-Za-z][A-Za-z' -]{0,38}):\s+(?P<body>[^:;]+?)\s*[.!]?\s*$")
+
+
+def _listed(clause: str) -> list[Program]:
+    m = LISTED.match(normalize_numbers(clause).replace("’", "'"))
+    items = re.split(r"\s*,\s*(?:and\s+)?", m["body"]) if m else []
+    if len(items) < 2 or len(items) > 4:
+        return []
+    out: list[Program] = []
+    for item in items:
+        got = read(f"{m['lead']}: {item}.")
+        if not got:
+            return []
+        out += [p for p in got if p not in out]
+    return out if not contradictory(out) else []
 
 
 # "Every sentence should start with a capital letter and end with a period": one subject, two predicates. Read as two
@@ -146,7 +166,15 @@ def _readings(clause: str) -> tuple[list[Program], bool]:
     rest = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(text))
     rest = EXAMPLES.sub(" ", rest)  # "a word with a double letter, like 'cool' or 'apple'": examples, not rules
     rest = _without_lead(rest, text, out)
-    return out, not (LEFT_OVER.search(rest) or APPROXIMATE.search(text))
+    return out, not (LEFT_OVER.search(rest) or APPROXIMATE.search(text)) and _lead_holds(text, out)
+
+
+def _lead_holds(text: str, programs: list[Program]) -> bool:
+    """A unit named before the clause's colon is what every reading must speak of: in "Subject line: 6-10 words, and
+    no words in ALL CAPS" a reader that took the lead with its limit left the second rule about every word."""
+    m = LEAD.match(text)
+    units = [subject(u.group(0)) for u in re.finditer(r"\b" + SUBJECT_UNIT + r"\b", m.group(1), re.I)] if m else []
+    return not units or len(programs) < 2 or all(any(u in p.describe() for u in units) for p in programs)
 
 
 # quoted examples after what was read: "like 'cool' or 'apple'", "(e.g. 'Whisk')", "such as 'level'"
@@ -167,10 +195,12 @@ def _without_lead(rest: str, text: str, programs: list[Program]) -> str:
     m = LEAD.match(text)
     if not m or len(m.group(1).split()) > 5 or NARROWS.search(m.group(1)):
         return rest
-    said = " ".join(p.describe() for p in programs)
+    said = [p.describe() for p in programs]
     for hit in LEFT_OVER.finditer(m.group(1)):
         word = hit.group(0).lower()
-        if not re.fullmatch(SUBJECT_UNIT, word, re.I) or subject(word) not in said:
+        # the lead's unit must be every reading's: "Subject line: 6-10 words, and no words in ALL CAPS" is not
+        # about every word of the answer
+        if not re.fullmatch(SUBJECT_UNIT, word, re.I) or any(subject(word) not in x for x in said):
             return rest  # "Break the text up:", "Skip the intro:": a word that may change the rule
     return " " * m.end() + rest[m.end():]
 
