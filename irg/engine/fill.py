@@ -49,6 +49,7 @@ class FillStep:
 # lines that are not body text: a postscript, a title, a header, a separator, a list item
 _BODY_SKIP = re.compile(r"^\s*(?:P\.\s?P\.\s?S\b|P\.\s?S\b|PS\b|<<|SECTION\b|Section\s+\d|PARAGRAPH\b|\*{3,}|[-*•] |#|"
                         r"\d+[.)] )")
+_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)]) \S")  # a list item's line
 # a sentence end: a stop at the end of the line, or one followed by a space and a capital ("Dr. Smith" is not one)
 _END = re.compile(r"(?<!\b[DMS]r)(?<!\bMrs)(?<!\bSt)(?<!\bvs)(?<!\betc)[.!?]([\"”')\]]*)(?=\s*$|\s+[\"“'(]?[A-Z])")
 
@@ -65,6 +66,8 @@ def places(text: str, lo: int = 0, hi: int | None = None) -> list[int]:
         lines.append((pos, line))
         pos += len(line) + 1
     body = [(p, ln) for p, ln in lines if ln.strip() and not _BODY_SKIP.match(ln)]
+    if not body:  # a list and nothing else: the sentence goes at the end of an item, so the items stay as many
+        body = [(p, ln) for p, ln in lines if _ITEM.match(ln)]
     for p, ln in (body[-1:] + body[:1]) if body else []:
         ends = list(_END.finditer(ln))
         if ends:
@@ -112,13 +115,17 @@ def fill(text: str, constraints: list[Constraint], backend, messages: list[dict]
         k, c, opening = todo[0]
         kept = False
         spots = places(text, *_bounds(text, constraints))
+        swap = full(now, constraints)  # no sentence may be added: the sentence before the place is written anew
         # greedy at each place, then once sampled at the first (the end of the body): greedy repeats what it wrote
         for where, temp in ([(w, 0.0) for w in spots] + [(spots[0], SAMPLED)]) if spots else []:
             tries += 1
             if cancel.is_set() or (budget_left is not None and budget_left - spent < FILL_TOKENS + 16):
                 return text, steps, spent
-            head = text[:where]
-            lead = " " + opening.text
+            start = sentence_start(text, where) if swap else where
+            if start is None:
+                continue
+            head = text[:start].rstrip(" ")
+            lead = (" " if head and not head.endswith("\n") else "") + opening.text
             # a micro model asked to go on copies its own sentence ("Bright, the world of coffee is …" x3): the
             # engines' repeat guard (DRY on llama.cpp, no_repeat_ngram on transformers) steers it elsewhere
             req = GenRequest(messages, max_new_tokens=FILL_TOKENS, temperature=temp, seed=tries,
@@ -141,13 +148,34 @@ def fill(text: str, constraints: list[Constraint], backend, messages: list[dict]
             if (_unmet(after, constraints) - unmet or further(after, now, [constraints[i] for i in unmet if i != k])
                     or degeneration(out) or not moved or copied(lead + added, text)):
                 continue  # it broke something met, pushed an unmet limit further, is debris or a copy, or did not help
+            gone = len(text[start:where].strip())
+            label = opening.label.replace("opened a sentence", "rewrote the sentence before it, opened") \
+                if gone else opening.label
             text = out
-            steps.append(FillStep(c.kind, opening.label, len(lead)))
+            steps.append(FillStep(c.kind, label, len(lead), gone))
             kept = True
             break
         if not kept:
             failed.add(k)  # its opening did not take at any place: the plan's instruction stays
     return text, steps, spent
+
+
+def full(text: str, constraints: list[Constraint]) -> bool:
+    """Is the text at a sentence count's upper bound ("at most 3 sentences" with 3), so that a sentence added would
+    break it? Then a fill takes the place of the body's last sentence instead (a keyword 3 times within 3 sentences:
+    the added sentence was refused at every place, issue 38)."""
+    return any(d.kind == "sentence_count" and d.count(text) >= bounds(d)[1] for d in constraints
+               if isinstance(d, CountConstraint))
+
+
+def sentence_start(text: str, where: int) -> int | None:
+    """Where the sentence that ends at `where` starts, within its line; None when it is the text's only sentence
+    (rewriting it would leave none of the model's words)."""
+    line = text.rfind("\n", 0, where) + 1
+    ends = [m.end(1) for m in _END.finditer(text[line:where]) if line + m.end(1) < where]
+    start = line + (ends[-1] if ends else 0)
+    start += len(text[start:where]) - len(text[start:where].lstrip())
+    return start if text[:start].strip() else None
 
 
 def further(out: str, text: str, unmet: list[Constraint]) -> bool:

@@ -36,9 +36,9 @@ from typing import Iterator
 from irg.engine.backends import Generation, GenRequest
 from irg.engine.constraints.text import sentences, words
 from irg.engine.decoding import DecodingConstraints
-from irg.engine.degenerate import degeneration
 from irg.engine.events import DraftDone, DraftToken, Outlined
-from irg.engine.fill import copied, triples
+from irg.engine.fill import copied
+from irg.engine.part_guards import COPY_SHARE, _END, junk, unrepeated, usable, whole  # noqa: F401 (the tests import the guards from here)
 from irg.engine.messages import draft_messages
 from irg.engine.values import Plan
 
@@ -52,10 +52,14 @@ ROOM = 32  # tokens a part may run past its minimum to end its sentence (it is c
 OUTLINE_TOKENS = 48  # per outline line at most (about 30 are written)
 OUTLINE_EXPECTED = 30
 SAMPLED = (0.7,)  # a part's second draw, when its first copied or was debris (0.9 drew hashtags, emoji and spam)
-COPY_SHARE = 0.35  # a part whose word triples are this much the text's own is a copy
-# open bodies only: a list, JSON, two responses or a chosen option are not paragraphs
+# open bodies only: a list, JSON or a chosen option are not paragraphs
 LENGTH_KINDS = ("word_count", "sentence_count", "paragraph_count", "sections")  # the minimums parts are for
-OTHER_BODIES = ("bullet_count", "json_format", "two_responses", "multiple_choice", "constrained_response")
+OTHER_BODIES = ("bullet_count", "json_format", "multiple_choice", "constrained_response")
+# Two responses are two parts around a line of six asterisks: told to write them, the 135M model wrote one answer,
+# a numbered list of two, or under the scaffold's grammar the same paragraph twice (dev split, 3 of 8 failed). As
+# parts, each is an answer of its own, and the second is drawn again when it copies the first (`usable`).
+TWO = "\n******\n"
+RESPONSE_WORDS = 60  # each of two responses, when the prompt gives no length: a paragraph the model keeps on topic
 
 
 @dataclass
@@ -91,8 +95,11 @@ class Parts:
     def describe(self) -> str:
         each = " and ".join(x for x in (f"{self.words} words" * bool(self.words),
                                          f"{self.sentences} sentences" * bool(self.sentences)) if x)
-        sep = {"\n\n": "blank lines", "\n***\n": "*** lines"}.get(self.separator, repr(self.separator))
+        sep = {"\n\n": "blank lines", "\n***\n": "*** lines", TWO: "a ****** line"}.get(self.separator,
+                                                                                          repr(self.separator))
         how = f"each opened by '{self.marker} <number>'" if self.marker else f"separated by {sep}"
+        if self.separator == TWO:
+            return f"two responses written one after the other, each of at least {each}, separated by a ****** line"
         return (f"written part by part: an outline of {self.n} first sentences, then {self.n} parts"
                 + (f" of at least {each}" if each else "") + f", {how}"
                 + (f" (for: {'; '.join(self.why)})" if self.why else ""))
@@ -104,6 +111,8 @@ def parts_for(constraints: list, max_new_tokens: int) -> Parts | None:
     by = {c.kind: c for c in constraints}
     if any(k in by for k in OTHER_BODIES):
         return None
+    if "two_responses" in by:
+        return two_responses(constraints)
     lo_w = hi_w = lo_s = hi_s = 0
     fixed, least, sep, marker, why = 0, 0, "\n\n", "", []
     for c in constraints:
@@ -140,6 +149,28 @@ def parts_for(constraints: list, max_new_tokens: int) -> Parts | None:
     return Parts(n, math.ceil(words_total / n) if lo_w else 0, math.ceil(lo_s / n) if lo_s else 0, sep, marker, why)
 
 
+def two_responses(constraints: list) -> Parts | None:
+    """Two parts around ******: each response a paragraph of RESPONSE_WORDS words, or half of a word or sentence
+    count the prompt gives (counted over the whole answer, as the checker counts them). None under a paragraph
+    count or sections (the two responses' own structure is then not known) or an upper limit the parts cannot keep."""
+    words_, sentences_ = RESPONSE_WORDS, 0
+    for c in constraints:
+        rel, n = getattr(c, "rel", ""), getattr(c, "n", 0)
+        if c.kind in ("paragraph_count", "sections"):
+            return None
+        if c.kind in ("word_count", "sentence_count") and rel in ("at_most", "less_than", "exactly"):
+            top = n - (rel == "less_than")
+            if c.kind == "sentence_count" and top < 2:
+                return None
+            # room under the limit: a part runs past its share, to the end of its sentence
+            words_ = min(words_, max(1, int(top * 0.8) // 2) if c.kind == "word_count" else max(8, top // 2 * 12))
+        elif c.kind in ("word_count", "sentence_count") and rel in ("at_least", "more_than"):
+            half = math.ceil((n + (rel == "more_than")) / 2)
+            words_, sentences_ = (max(words_, math.ceil(half * 1.05)), sentences_) if c.kind == "word_count" \
+                else (words_, max(sentences_, half))
+    return Parts(2, words_, sentences_, TWO, "", ["two different responses"])
+
+
 def first_draft(parts: Parts | None, max_new_tokens: int) -> bool:
     """Is the answer beyond what one draft holds, so that even the first draft is written part by part (a free draft
     known to fall short would spend a quarter of the budget on nothing)?"""
@@ -165,8 +196,10 @@ def opening(line: str) -> str:
     m = _LABEL.match(line)
     if m and len(words(m.group(0))) <= 4 and len(words(line[m.end():])) >= 4:
         line = line[m.end():].strip()
+    line = re.sub(r"\*+", "", line).strip()  # markdown emphasis is the program's to render, not an opening's
     first = _FIRST.match(line)
-    return (first.group(0) if first else line).strip()
+    # a tail that ends no sentence ("… recycling! highlighted") goes with the rest: the part opens on whole sentences
+    return (first.group(0) if first else whole(line) or line).strip()
 
 
 # "The first paragraph is about …": asked for first sentences, the model still writes lines about the answer for some
@@ -175,7 +208,7 @@ OUTLINE_BANS = ["paragraph", "paragraphs", "section", "sections", "outline"]
 
 
 def outline_request(chat: list[dict], parts: Parts, masks: DecodingConstraints) -> GenRequest:
-    noun = "sections" if parts.marker else "paragraphs"
+    noun = "sections" if parts.marker else "responses" if parts.separator == TWO else "paragraphs"
     ask = f"\n\nBefore you write it, write only the first sentence of each of its {parts.n} {noun}, in order, one per line."
     user = dict(chat[-1], content=chat[-1]["content"] + ask)
     grammar = ("root ::= " + " ".join(f'"{i}. " item "\\n"' for i in range(1, parts.n + 1))
@@ -204,60 +237,10 @@ def openings(text: str) -> list[str]:
 
 
 # ---- the parts -----------------------------------------------------------------------------------------------------
-_CUT = re.compile(r"(?s)^(.*[.!?][\"”')\]]*)")
-_END = re.compile(r"[.!?][\"”')\]]*\s*$")  # a part ends a sentence
 START = 'root ::= [A-Z"“(] [^\\n]{0,40}'  # the capital start of a part with no opening (a few tokens)
 START_TOKENS = 3
 TITLE = 'root ::= "<<" [^<>\\n]{3,60} ">>"'  # a title the prompt asks for, before the parts (as the scaffold's)
 TITLE_TOKENS = 24
-
-
-def whole(part: str) -> str:
-    """The part up to its last full sentence ('' if it has none)."""
-    m = _CUT.match(part)
-    return m.group(1).rstrip() if m else ""
-
-
-# What a blind reader called debris in parts the loop kept (docs/results/long-answers.md): hashtags, emoji, links
-# and phone numbers, shouting, the answer talking about itself ("500 words; 4 paragraphs total", "The report ends
-# with a call to action", "I am your friendly AI assistant"), and a paragraph that starts in the middle of a sentence
-_JUNK = re.compile(r"#\w|https?://|www\.|@\w|\(\d{3}\)|\d{3}[-.]\d{3}[-.]\d{4}|[\u2600-\u27bf\U0001f000-\U0001faff]|"
-                   r"(?-i:\b[A-Z]{2,}(?:\s+[A-Z]{2,}){2,}\b)|\b(?:paragraphs?|sentences|word count|outline)\b|\b\d+\s+words\b|"
-                   r"\b(?:this|the|my|our)\s+(?:essay|report|post|story|letter|speech|toast|article)\s+(?:will|ends|is about"
-                   r"|begins|concludes)\b|\bas an ai\b|\bai assistant\b", re.I)
-
-
-_SENT = re.compile(r"[^.!?]+[.!?][\"”')\]]*\s*")
-
-
-def unrepeated(new: str, before: str, share: float = 0.5) -> str:
-    """`new` up to its first sentence that mostly repeats word triples of `before` or of the sentences before it in
-    `new` ("… using only the best materials." in every part: a blind reader's "repetitive filler")."""
-    seen = triples(before)
-    out = ""
-    for m in _SENT.finditer(new):
-        sent = m.group(0)
-        tri = triples(sent)
-        if len(tri) >= 3 and len(tri & seen) >= share * len(tri):
-            break
-        out += sent
-        seen |= tri
-    return out.rstrip() if out.strip() else ""
-
-
-def junk(part: str) -> str:
-    """What makes a part debris a reader would see (a match of _JUNK, or an opening in mid-sentence), else ''."""
-    if (m := _JUNK.search(part)):
-        return m.group(0)
-    first = part.lstrip()[:1]
-    return "starts mid-sentence" if first and (first.islower() or first in ",;:)-") else ""
-
-
-def usable(part: str, before: str, lowercase: bool = False) -> bool:
-    """`lowercase`: the answer is written in lowercase (a mask), so a part starting on one is no fragment."""
-    bad = junk(part)
-    return (bool(words(part)) and not degeneration(before + part) and not copied(part, before, COPY_SHARE)
-            and not (bad and not (lowercase and bad == "starts mid-sentence")))
 
 
 def short(part: str, parts: Parts) -> bool:
@@ -319,7 +302,7 @@ def write(ctx, plan: Plan, req: GenRequest, iteration: int) -> Iterator:
         else:
             sep = parts.separator if text.strip() and not text.endswith("\n") else ""  # none after the title's line
             lead = sep + (f"{parts.marker} {k + 1}\n" if parts.marker else "") + (lines[k] if k < len(lines) else "")
-        got, cost, why = _part(ctx, backend, chat, masks, parts, text, lead, req, k, left)
+        got, cost, why = _part(ctx, backend, chat, masks, parts, text, lead, req, k, left, iteration)
         spent_prompt, spent_out = spent_prompt + cost[0], spent_out + cost[1]
         if left is not None:
             left -= sum(cost)
@@ -340,7 +323,7 @@ def write(ctx, plan: Plan, req: GenRequest, iteration: int) -> Iterator:
 
 
 def _part(ctx, backend, chat, masks, parts: Parts, text: str, lead: str, req: GenRequest, k: int,
-          left: int | None) -> tuple[str | None, tuple[int, int], str]:
+          left: int | None, iteration: int = 1) -> tuple[str | None, tuple[int, int], str]:
     """Part `k` after `text`, opened by `lead`: (the text with it, or None; (prompt, completion) tokens spent; why
     it stopped)."""
     cancel = ctx.cancel
@@ -349,9 +332,11 @@ def _part(ctx, backend, chat, masks, parts: Parts, text: str, lead: str, req: Ge
     spent = [0, 0]
     cap = ctx.config.max_new_tokens
     # greedy first (sampled, later parts drifted: a blind reader found sampled parts off topic), then once sampled
-    # (seeded: a run stays reproducible) when greedy walked back into what the parts before it said
-    draws = [(req.temperature, req.seed)] + [(max(t, req.temperature), ctx.config.seed + 1000 * (k + 1) + j)
-                                             for j, t in enumerate(SAMPLED)]
+    # (seeded: a run stays reproducible) when greedy walked back into what the parts before it said; a later draft
+    # draws with other seeds (the same seeds wrote the same unusable part again, draft after draft)
+    draws = [(req.temperature, req.seed)] + [
+        (max(t, req.temperature), ctx.config.seed + 1000 * (k + 1) + 100 * (iteration - 1) + j)
+        for j, t in enumerate(SAMPLED)]
     head = text + lead
     opener = lead.split("\n")[-1]
     for temp, seed in draws:
@@ -364,7 +349,10 @@ def _part(ctx, backend, chat, masks, parts: Parts, text: str, lead: str, req: Ge
             need = 0 if start else parts.min_tokens(cap) if not step else max(16, parts.min_tokens(cap) // 2)
             step += 1
             prefix = head + body
-            c = replace(masks, forced_prefix=prefix, min_new_tokens=need, banned_chars=[*masks.banned_chars, "\n"],
+            # no line break (a part is one paragraph), and no asterisk where the separators are asterisks: the model
+            # wrote " *** " inside its parts, which the checker counts as more paragraphs (a highlight is rendered)
+            banned = [*masks.banned_chars, "\n"] + (["*"] if "*" in parts.separator else [])
+            c = replace(masks, forced_prefix=prefix, min_new_tokens=need, banned_chars=banned,
                         no_repeat_ngram=4, grammar=START if start else "")
             r = GenRequest(chat, max_new_tokens=START_TOKENS if start else need + ROOM, temperature=temp,
                            seed=seed, constraints=c, repetition_penalty=req.repetition_penalty)

@@ -21,7 +21,7 @@ from irg.engine.config import STRUCTURE, RunConfig
 from irg.engine.constraints.base import Constraint, from_dict
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.feasible import LetGo, make_decodable
-from irg.engine.parts import LENGTH_KINDS, Parts, first_draft, grown, parts_for
+from irg.engine.parts import LENGTH_KINDS, TWO, Parts, first_draft, grown, parts_for
 from irg.engine.jsonl import rows
 from irg.engine.registry import PLANNERS
 from irg.engine.scaffold import Scaffold, build, structural
@@ -94,8 +94,9 @@ class TemplatePlanner:
             return None
         short = [from_dict(f.constraint) for f in report.findings
                  if f.constraint is not None and f.check in LENGTH_KINDS]
+        two = p.separator == TWO and any(f.check == "two_responses" for f in report.findings)
         if previous is None or previous.parts is None:
-            return p if short else None
+            return p if short or two else None
         p = Parts.from_dict(previous.parts)
         draft = history[-1].draft if history else ""
         ratios = [c.n / max(1, c.count(draft)) for c in short if hasattr(c, "count") and c.rel in ("at_least",
@@ -176,6 +177,9 @@ class TemplatePlanner:
         scaffold = sc.parts if sc else []
         if (parts := self.parts(report, history, previous)) is not None:  # the parts lay the body down instead
             scaffold = [parts.describe()] + [x for x in scaffold if not x.startswith("grammar")]
+            if parts.separator == TWO:  # the program lays the ****** line: told to, the model wrote it inside a part
+                said = [i for i in said if i not in {f.fix or f.message for f in report.findings
+                                                     if f.check == "two_responses"}]
             dc = replace(dc, grammar="", whole_words=False, min_new_tokens=0)  # the parts' own, not the plan's
         return Plan(said, dc, "template", relaxed=self.relaxed(report, previous), scaffold=scaffold,
                     conflicts=conflicts, out_of_reach=self.beyond(report), parts=parts.to_dict() if parts else None)

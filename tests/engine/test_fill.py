@@ -62,6 +62,9 @@ def test_a_missing_keyword_opens_a_sentence_the_model_finishes():
     ({"kind": "keyword_frequency", "word": "moon", "rel": "at_least", "n": 3}, [" rose early.", " set late."], 3),
     ({"kind": "placeholders", "n": 2}, ["name] waved.", "date] came."], 2),
     ({"kind": "letter_frequency", "letter": "z", "rel": "at_least", "n": 3}, [" was calm.", " was blue."], 3),
+    # too few sentences: one more opened with a plain word (issue 38: "exactly 3" drafts of two long sentences)
+    ({"kind": "sentence_count", "rel": "exactly", "n": 3}, [" was a quiet night by the sea."], 3),
+    ({"kind": "sentence_count", "rel": "at_least", "n": 4}, [" was a quiet night.", " was cold."], 4),
 ])
 def test_counts_are_filled_one_sentence_at_a_time(d, sentences, want):
     c = from_dict(d)
@@ -185,13 +188,18 @@ def test_a_run_stops_once_only_the_unreachable_is_left(backend):
 
 
 def test_a_fill_never_pushes_an_unmet_limit_further():
-    """Under "at most 2 sentences" (already broken) a keyword sentence would make it worse: it is not added."""
+    """Under "at most 2 sentences" (already broken) a keyword sentence would make it worse: it is not added; the
+    last sentence is written anew instead, which leaves the count where it was."""
     cs = cons({"kind": "include_keywords", "keywords": ["harbour"]},
               {"kind": "sentence_count", "rel": "at_most", "n": 2})
     text = "Boats rest. Gulls call. Nets dry."
     out, steps, _ = fill(text, cs, Scripted(" lights glow.", " lights glow.", " lights glow."), MSG, None,
                          threading.Event())
-    assert out == text and steps == []
+    assert out == "Boats rest. Gulls call. Harbour lights glow." and cs[1].count(out) == cs[1].count(text)
+    words = cons({"kind": "include_keywords", "keywords": ["harbour"]}, {"kind": "word_count", "rel": "at_most", "n": 5})
+    out, steps, _ = fill(text, words, Scripted(" lights glow.", " lights glow.", " lights glow."), MSG, None,
+                         threading.Event())
+    assert out == text and steps == []  # over a word limit no sentence is added
 
 
 def test_a_looping_draft_is_cut_where_the_loop_starts():
@@ -224,3 +232,36 @@ def test_a_loop_is_trimmed_but_what_the_program_laid_down_after_it_stays():
     text, steps = trimmed(body + "\n\nP.S. Feed them at six.", "P.S.")
     assert text == "Cats nap in the sun all day. They sleep and they dream of fish.\n\nP.S. Feed them at six."
     assert steps and steps[0].label.startswith("trimmed:") and steps[0].added == 0
+
+
+def test_at_a_sentence_limit_the_fill_rewrites_the_last_sentence_instead_of_adding_one():
+    """A keyword 3 times within at most 3 sentences: a sentence added is refused at every place (issue 38), so the
+    last sentence is written anew from the keyword; the step says so and counts the characters that went."""
+    cs = cons({"kind": "keyword_frequency", "word": "moon", "rel": "at_least", "n": 2},
+              {"kind": "sentence_count", "rel": "at_most", "n": 3})
+    text = "The moon was bright. We walked to the bay. The night was cold."
+    eng = Scripted(" rose over the water.")
+    out, steps, _ = fill(text, cs, eng, MSG, None, threading.Event())
+    assert out == "The moon was bright. We walked to the bay. Moon rose over the water."
+    assert all(c.check(out) == [] for c in cs)
+    assert steps[0].label == "filled: rewrote the sentence before it, opened with 'Moon'" \
+        and steps[0].changed == len("The night was cold.")
+    assert eng.requests[0].constraints.forced_prefix == "The moon was bright. We walked to the bay. Moon"
+    # with room for a sentence, the fill adds one and takes nothing away
+    roomy = cons({"kind": "keyword_frequency", "word": "moon", "rel": "at_least", "n": 2})
+    out2, steps2, _ = fill(text, roomy, Scripted(" rose over the water."), MSG, None, threading.Event())
+    assert out2 == text + " Moon rose over the water." and steps2[0].changed == 0
+    # a one-sentence answer is never rewritten away
+    one = cons({"kind": "keyword_frequency", "word": "moon", "rel": "at_least", "n": 1},
+               {"kind": "sentence_count", "rel": "at_most", "n": 1})
+    assert fill("The night was cold.", one, Scripted(" rose."), MSG, None, threading.Event())[0] == "The night was cold."
+
+
+def test_in_an_answer_that_is_only_a_list_the_sentence_goes_at_the_end_of_an_item():
+    """Five bullets and one placeholder of two: no line outside the list had room for a sentence, so the placeholder
+    was never opened (dev split); the item keeps its place and the count of items stays."""
+    cs = cons({"kind": "bullet_count", "rel": "exactly", "n": 2}, {"kind": "placeholders", "n": 2})
+    text = "* The [garden] opens at dawn.\n* Tulips line every path."
+    out, steps, _ = fill(text, cs, Scripted("city] sends its best gardeners."), MSG, None, threading.Event())
+    assert out == "* The [garden] opens at dawn.\n* Tulips line every path. [city] sends its best gardeners."
+    assert all(c.check(out) == [] for c in cs) and places("* no stop here\n* nor here") == []

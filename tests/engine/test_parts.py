@@ -13,6 +13,7 @@ from irg.engine.events import DraftDone, DraftToken, Outlined, PlanDone
 from irg.engine.parts import (
     START,
     TITLE,
+    TWO,
     Parts,
     first_draft,
     grown,
@@ -255,3 +256,59 @@ def test_the_loop_writes_a_long_answer_part_by_part_on_the_tiny_model(backend):
     drafts = [e for e in events if isinstance(e, DraftDone)]
     assert drafts[0].prompt_tokens + drafts[0].completion_tokens > 0
     assert all("parts" in e.plan for e in events if isinstance(e, PlanDone))
+
+
+# ---- two responses (issue 38): two parts around a ****** line --------------------------------------------------
+TWO_RESPONSES = {"kind": "two_responses"}
+
+
+@pytest.mark.parametrize("ds,want", [
+    ([TWO_RESPONSES], (2, 60, 0)),
+    ([TWO_RESPONSES, {"kind": "word_count", "rel": "at_least", "n": 200}], (2, 105, 0)),  # half each, a margin
+    ([TWO_RESPONSES, {"kind": "word_count", "rel": "at_most", "n": 80}], (2, 32, 0)),  # room under the limit
+    ([TWO_RESPONSES, {"kind": "sentence_count", "rel": "at_least", "n": 6}], (2, 60, 3)),
+    ([TWO_RESPONSES, {"kind": "highlighted_sections", "n": 2}], (2, 60, 0)),
+])
+def test_two_responses_are_two_parts_around_six_asterisks(ds, want):
+    p = parts_for(cons(*ds), 256)
+    assert (p.n, p.words, p.sentences, p.separator, p.marker) == (*want, TWO, "")
+    # the first draft stays free (the parts come once the rules find one response), unless it cannot hold the length
+    assert first_draft(p, 256) == (p.words > 100)
+    assert p.describe().startswith("two responses written one after the other")
+
+
+@pytest.mark.parametrize("ds", [
+    [TWO_RESPONSES, {"kind": "paragraph_count", "n": 3, "separator": "***"}],  # whose paragraphs: not known
+    [TWO_RESPONSES, {"kind": "bullet_count", "rel": "exactly", "n": 3}],
+    [TWO_RESPONSES, {"kind": "sentence_count", "rel": "at_most", "n": 1}],  # two parts are two sentences at least
+])
+def test_two_responses_with_a_structure_of_their_own_are_not_parts(ds):
+    assert parts_for(cons(*ds), 256) is None
+
+
+def test_two_responses_are_written_apart_and_a_copy_of_the_first_is_drawn_again():
+    first = " Bins for paper and glass stand in every street of the town."
+    eng = Scripted("1. Recycling gives old things a new life.\n2. *Sorting* is the first step. **highlighted**\n",
+                   first, " Bins for paper and glass stand in every street of the town too.",
+                   " Paper goes in the blue bin and glass in the green one.")
+    ctx, events = run_parts(eng, Parts(2, 5, 0, TWO))
+    text = events[-1].text
+    assert events[0].openings == ["Recycling gives old things a new life.", "Sorting is the first step."]
+    assert text == ("Recycling gives old things a new life." + first + "\n******\nSorting is the first step. Paper "
+                    "goes in the blue bin and glass in the green one.")
+    assert not from_dict(TWO_RESPONSES).check(text)
+    assert "responses" in eng.requests[0].messages[-1]["content"]  # the outline asks for the responses' openings
+    for r in eng.requests[1:]:  # one line each, and no asterisk: the separator is the program's alone
+        assert {"\n", "*"} <= set(r.constraints.banned_chars)
+
+
+def test_the_planner_writes_two_responses_as_parts_once_the_rules_find_one():
+    c = from_dict(TWO_RESPONSES)
+    planner = TemplatePlanner("slots", [c], 256)
+    assert planner.opening() is None
+    found = Report([Finding("two_responses", "critical", "1 non-empty responses separated by ******; needs 2 "
+                            "different ones.", fix=c.instruction(), constraint=c.to_dict())], 0.0)
+    plan = planner.plan("p", found, (), None)
+    assert plan.parts == parts_for([c], 256).to_dict() and not plan.constraints.grammar
+    assert c.instruction() not in plan.instructions  # the program lays the ****** line; the model is not told to
+    assert TemplatePlanner("masks", [c], 256).plan("p", found, (), None).parts is None

@@ -267,3 +267,63 @@ def test_a_new_constraint_type_is_one_unit():
         assert build(cs).constraints.grammar.startswith('root ::= line "\\n" line')
     finally:
         CONSTRAINT_TYPES.pop("shouty_test")
+
+
+@pytest.mark.parametrize("text,want", [
+    ("It rained all day. p.p.s bring a coat.", "It rained all day.\n\np.p.s bring a coat."),
+    ("It rained. P.P.S – see you soon!", "It rained.\n\nP.P.S – see you soon!"),
+    ("I read P.P.S. in a letter once.", None),  # the marker inside a sentence is no postscript: left alone
+])
+def test_a_postscript_the_model_wrote_inline_is_put_on_its_own_line(text, want):
+    from irg.engine.render import render
+    ps = from_dict({"kind": "postscript", "marker": "P.P.S"})
+    out, steps = render(text, [ps])
+    assert out == (want or text) and (ps.check(out) == []) == bool(want)
+    assert [s.label for s in steps] == (["rendered: the postscript on its own line"] if want else [])
+
+
+def test_the_postscript_line_is_written_with_line_breaks_banned_not_under_a_grammar():
+    """Under a grammar the counted limits only mask, and a banned word glued to a hashtag got through the P.S. line
+    ("P.P.S  #penguins #beautiful"): the line is a plain continuation, so the counting holds in it too."""
+    import threading
+    from irg.engine.backends import Backend, Generation
+
+    class Recording(Backend):
+        name = "recording"
+
+        def __init__(self):
+            self.requests = []
+
+        def _pieces(self, req, cancel, stream):
+            self.requests.append(req)
+            said = req.constraints.forced_prefix + ("Body." if not self.requests[1:] else " See you.")
+            stream.result = Generation(said, 5, 2, "stop", 0.0)
+            yield said
+
+        def count_tokens(self, text):
+            return len(text.split())
+
+        def count_prompt_tokens(self, req):
+            return 5
+
+        def truncate(self, text, max_tokens):
+            return text
+
+    eng = Recording()
+    dc = DecodingConstraints(suffix="\n\nP.P.S ", suffix_slot=40, banned_words=["beautiful"],
+                             limits=[{"word": "beautiful", "n": 0}])
+    g = eng.generate(GenRequest([{"role": "user", "content": "x"}], max_new_tokens=60, constraints=dc),
+                     threading.Event())
+    line = eng.requests[-1].constraints
+    assert g.text == "Body.\n\nP.P.S See you." and not line.grammar
+    # counted: the engine stops at each occurrence (a stop string), as in the body; under a grammar only a mask
+    assert "\n" in line.banned_chars and "beautiful" in line.stop_strings and line.min_new_tokens >= 1
+
+
+def test_an_answer_all_in_capitals_still_gets_its_highlights():
+    """Every word of an all-capitals answer is in capitals; only a marker before its number is left alone."""
+    cs = [from_dict({"kind": "uppercase"}), from_dict({"kind": "highlighted_sections", "n": 2})]
+    out, steps = render("SECTION 1\nTHE SEA IS WIDE AND THE HARBOUR IS QUIET.", cs)
+    assert out == "SECTION 1\nTHE SEA IS WIDE AND THE *HARBOUR* IS *QUIET*." and all(c.check(out) == [] for c in cs)
+    mixed = render("The SEA is wide and calm.", [from_dict({"kind": "highlighted_sections", "n": 1})])[0]
+    assert "*SEA*" not in mixed and mixed.count("*") == 2  # with lowercase about, a word in capitals is a marker: not taken

@@ -150,8 +150,10 @@ class Backend(ABC):
             text = text.rstrip() + c.suffix
             yield c.suffix
             if slot:
-                line_c = DecodingConstraints(forced_prefix=text, grammar="root ::= [^\n]{1,300}",
-                                             banned_chars=c.banned_chars, banned_words=c.banned_words,
+                # one line: no line break may be sampled (not a grammar: under a grammar the counted limits only
+                # mask, and a banned word glued to a hashtag got through, "P.P.S #penguins #beautiful")
+                line_c = DecodingConstraints(forced_prefix=text, min_new_tokens=2,
+                                             banned_chars=[*c.banned_chars, "\n"], banned_words=c.banned_words,
                                              lowercase_only=c.lowercase_only, uppercase_only=c.uppercase_only,
                                              limits=c.limits)
                 line_req = replace(req, constraints=line_c, max_new_tokens=slot, messages=body_req.messages)
@@ -167,7 +169,9 @@ class Backend(ABC):
                 prompt_tokens += max(0, g2.prompt_tokens - gen.prompt_tokens - gen.completion_tokens)
                 completion += g2.completion_tokens
                 t_engine += g2.engine_seconds
-                text = g2.text.rstrip()
+                line = g2.text[len(text):] if g2.text.startswith(text) else None
+                # the model's first token brings its own space after "P.S. ": not two
+                text = (text + line.lstrip(" ") if line is not None and text.endswith(" ") else g2.text).rstrip()
                 reason = g2.finish_reason if g2.finish_reason == "cancelled" else reason
             if tail and reason != "cancelled":
                 text += tail

@@ -158,6 +158,18 @@ class Postscript(Constraint):
     def instruction(self):
         return f"End with a postscript on its own line starting with {self.marker}"
 
+    # The model often writes its postscript at the end of its last paragraph ("… thrift store. P.P.S you can …"): the
+    # words are its own, only the line is missing. (The scaffold does not lay a marker the model wrote itself.)
+    render_label, render_order = "rendered: the postscript on its own line", 1
+
+    def render(self, text):
+        core = re.escape(self.marker.rstrip(".")).replace(r"\.", r"\.?\s?")
+        inline = list(re.finditer(rf"(?i)(?<=[.!?\"”)])[ \t]+({core}\.?)(?=[\s:,–—-])", text))
+        if not inline:
+            return text
+        i = inline[-1].start(1)
+        return text[:i].rstrip(" \t") + "\n\n" + text[i:]
+
     def required_texts(self):
         return [([self.marker], False)]
 
