@@ -9,7 +9,7 @@ from conftest import build_model
 from safetensors.numpy import load_file
 
 from tuning.loop import curves
-from tuning.loop.curves import Curve, Recipe, epoch_batches, lr_at, split_rows
+from tuning.loop.curves import Curve, Recipe, epoch_batches, lr_at, share_of, split_rows
 
 ROWS = [{"id": f"tr{i:03d}", "prompt": f"Write about the sea number {i}.",
          "final": "the sea is wide and blue." if i % 2 else "Cats sleep; dogs run.",
@@ -133,7 +133,7 @@ def test_a_curve_written_before_methods_existed_is_a_lora_recipe():
 
 @pytest.mark.parametrize("bad,match", [
     ({"method": "dpo"}, "method"), ({"targets": "mlp"}, "targets"), ({"rank": 0}, "at least 1"), ({"lr": 0}, "lr"), ({"epochs": 0}, "epochs"),
-    ({"patience": 0}, "patience"),
+    ({"patience": 0}, "patience"), ({"data_share": 0}, "data share"), ({"data_share": 1.5}, "data share"),
 ])
 def test_recipe_validates(bad, match):
     with pytest.raises(ValueError, match=match):
@@ -163,3 +163,15 @@ def test_the_best_point_ships_as_the_student_the_app_finds(tokenizer, tmp_path, 
         loaded = load_file(str(found[name].path / "adapter_model.safetensors"))
         assert set(loaded) == set(best) and found[name].path != found[name].stored
         assert all(np.abs(loaded[k] - best[k]).max() <= np.abs(best[k]).max() / 250 for k in best)
+
+
+def test_a_share_of_the_data_is_a_fixed_draw_named_in_the_recipe():
+    """Does more data help? A curve on half the train rows: the same held-out rows, a larger share holds a smaller's
+    rows, and the recipe's name (its folder) says the share, so it never resumes the full-data curve."""
+    train, _ = split_rows(ROWS)
+    half, quarter = share_of(train, 0.5), share_of(train, 0.25)
+    assert len(half) == round(len(train) / 2) and {r["id"] for r in quarter} < {r["id"] for r in half}
+    assert share_of(train, 1.0) == train and share_of(list(reversed(train)), 0.5) == list(reversed(half))
+    assert _recipe(data_share=0.5).name.endswith("-share0.5") and not _recipe().name.endswith("share1")
+    stored = {k: v for k, v in __import__("dataclasses").asdict(_recipe()).items() if k != "data_share"}
+    assert _recipe().same_as(stored) and not _recipe(data_share=0.5).same_as(stored)  # curves from before the share

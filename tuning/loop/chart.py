@@ -75,7 +75,8 @@ def label(name: str, st: dict) -> str:
     if r.get("method") == "gan":  # adversarial.py: the GAN's phase after the MLE curve's best point
         return f"embedding adapter (MLE, then {r.get('adversarial_steps', '?')} adversarial steps), lr {r.get('lr', 0):g}"
     targets = {"all": "all projections", "qv": "q/v"}.get(r.get("targets"), r.get("targets", "?"))
-    return f"rank {r.get('rank', '?')}, {targets}, lr {r.get('lr', 0):g}" if r else name
+    share = f", {r['data_share']:.0%} of the data" if r.get("data_share", 1) < 1 else ""
+    return f"rank {r.get('rank', '?')}, {targets}, lr {r.get('lr', 0):g}{share}" if r else name
 
 
 def figure(curves: dict[str, dict]):

@@ -53,6 +53,7 @@ class Recipe:
     warmup_steps: int = 10  # then cosine decay to 10% of lr at `epochs`
     dev_n: int = 60
     data: str = str(keep.KEPT.with_name("kept-r2.jsonl"))
+    data_share: float = 1.0  # of the train rows, by a fixed draw: does more data help? (the same held-out rows)
     max_answer_tokens: int = 320
     chunk: int = 2  # sequences per forward/backward pass: memory, not maths
     seed: int = 0
@@ -68,19 +69,22 @@ class Recipe:
             raise ValueError(f"lr must be between 0 and 1, not {self.lr}.")
         if not 0 < self.epochs <= 20:
             raise ValueError(f"epochs must be above 0 and at most 20, not {self.epochs}.")
+        if not 0 < self.data_share <= 1:
+            raise ValueError(f"data share must be above 0 and at most 1, not {self.data_share}.")
         if self.patience < 1 or self.warmup_steps < 0:
             raise ValueError("patience must be at least 1 and warmup steps not negative.")
 
     @property
     def name(self) -> str:
+        share = f"-share{self.data_share:g}" if self.data_share < 1 else ""
         if self.method == "adapter_mle":
-            return f"mle-lr{self.lr:g}-b{self.batch_size}-s{self.seed}"
-        return f"r{self.rank}-{self.targets}-lr{self.lr:g}-b{self.batch_size}-s{self.seed}"
+            return f"mle-lr{self.lr:g}-b{self.batch_size}-s{self.seed}{share}"
+        return f"r{self.rank}-{self.targets}-lr{self.lr:g}-b{self.batch_size}-s{self.seed}{share}"
 
     def same_as(self, stored: dict) -> bool:
         """Is a curve.json's recipe this one? (curves written before `method` existed were LoRA recipes; the
         embedding adapter has no rank or target modules, so they are not compared, as its name leaves them out)"""
-        a, b = {"method": "lora", **stored}, asdict(self)
+        a, b = {"method": "lora", "data_share": 1.0, **stored}, asdict(self)
         if self.method == "adapter_mle":
             for k in ("rank", "targets"):
                 a.pop(k, None), b.pop(k, None)
@@ -92,6 +96,16 @@ def split_rows(rows: list[dict], seed: int = 0) -> tuple[list[dict], list[dict]]
     order = sorted(range(len(rows)), key=lambda i: random.Random(f"{seed}:{rows[i]['id']}").random())
     out = set(order[:HELD_OUT])
     return [r for i, r in enumerate(rows) if i not in out], [rows[i] for i in sorted(out)]
+
+
+def share_of(rows: list[dict], share: float, seed: int = 0) -> list[dict]:
+    """The first `share` of the rows in a fixed draw (by id), in their order: a smaller share holds a larger's
+    first rows, so curves over shares differ only in how much they saw."""
+    if share >= 1:
+        return rows
+    order = sorted(range(len(rows)), key=lambda i: random.Random(f"share:{seed}:{rows[i]['id']}").random())
+    keep_ = set(order[:max(1, round(share * len(rows)))])
+    return [r for i, r in enumerate(rows) if i in keep_]
 
 
 def epoch_batches(lengths: list[int], batch_size: int, seed: int, epoch: int) -> list[list[int]]:
@@ -240,7 +254,7 @@ class Curve:
             self.model, self.tok = load_hf("bundled")
         rows = keep.load(Path(r.data)) if self.rows is None else self.rows
         train_rows, held_rows = split_rows(rows, r.seed)
-        pairs, _ = keep.examples(self.tok, train_rows, r.max_answer_tokens)
+        pairs, _ = keep.examples(self.tok, share_of(train_rows, r.data_share, r.seed), r.max_answer_tokens)
         held, _ = keep.examples(self.tok, held_rows, r.max_answer_tokens)
         if not pairs:
             raise ValueError(f"No kept answers to learn from in {r.data}.")
