@@ -49,7 +49,7 @@ class FillStep:
 # lines that are not body text: a postscript, a title, a header, a separator, a list item
 _BODY_SKIP = re.compile(r"^\s*(?:P\.\s?P\.\s?S\b|P\.\s?S\b|PS\b|<<|SECTION\b|Section\s+\d|PARAGRAPH\b|\*{3,}|[-*•] |#|"
                         r"\d+[.)] )")
-_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)]) \S")  # a list item's line
+_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(?=\S)")  # a list item's marker
 # a sentence end: a stop at the end of the line, or one followed by a space and a capital ("Dr. Smith" is not one)
 _END = re.compile(r"(?<!\b[DMS]r)(?<!\bMrs)(?<!\bSt)(?<!\bvs)(?<!\betc)[.!?]([\"”')\]]*)(?=\s*$|\s+[\"“'(]?[A-Z])")
 
@@ -66,15 +66,25 @@ def places(text: str, lo: int = 0, hi: int | None = None) -> list[int]:
         lines.append((pos, line))
         pos += len(line) + 1
     body = [(p, ln) for p, ln in lines if ln.strip() and not _BODY_SKIP.match(ln)]
-    if not body:  # a list and nothing else: the sentence goes at the end of an item, so the items stay as many
+    items = not body  # a list and nothing else: the sentence goes at the end of an item, so the items stay as many
+    if items:
         body = [(p, ln) for p, ln in lines if _ITEM.match(ln)]
     for p, ln in (body[-1:] + body[:1]) if body else []:
-        ends = list(_END.finditer(ln))
+        mk = _marker(ln)  # "2." is a list number, not a sentence end
+        ends = list(_END.finditer(ln, mk))
+        if items:  # and only after an item that ends a sentence
+            ends = [m for m in ends if m.end(1) == len(ln.rstrip())]
         if ends:
             m = ends[-1]
-            inside = ln.lstrip()[:1] in "\"“'(["
+            inside = ln[mk:].lstrip()[:1] in "\"“'(["
             out.append(p + (m.start(1) if inside else m.end(1)))
     return list(dict.fromkeys(out))
+
+
+def _marker(line: str) -> int:
+    """How many characters of the line are its list marker ("1. ", "* "): 0 if it is no list item."""
+    m = _ITEM.match(line)
+    return m.end() if m else 0
 
 
 def _bounds(text: str, constraints: list[Constraint]) -> tuple[int, int]:
@@ -149,7 +159,7 @@ def fill(text: str, constraints: list[Constraint], backend, messages: list[dict]
                     or degeneration(out) or not moved or copied(lead + added, text)):
                 continue  # it broke something met, pushed an unmet limit further, is debris or a copy, or did not help
             gone = len(text[start:where].strip())
-            label = opening.label.replace("opened a sentence", "rewrote the sentence before it, opened") \
+            label = opening.label.replace("filled: ", "filled: the sentence before it written anew, ", 1) \
                 if gone else opening.label
             text = out
             steps.append(FillStep(c.kind, label, len(lead), gone))
@@ -169,13 +179,14 @@ def full(text: str, constraints: list[Constraint]) -> bool:
 
 
 def sentence_start(text: str, where: int) -> int | None:
-    """Where the sentence that ends at `where` starts, within its line; None when it is the text's only sentence
-    (rewriting it would leave none of the model's words)."""
+    """Where the sentence that ends at `where` starts, within its line and after a list marker; None when no other
+    sentence would be left (rewriting it would leave none of the model's sentences)."""
     line = text.rfind("\n", 0, where) + 1
+    line += _marker(text[line:where])
     ends = [m.end(1) for m in _END.finditer(text[line:where]) if line + m.end(1) < where]
     start = line + (ends[-1] if ends else 0)
     start += len(text[start:where]) - len(text[start:where].lstrip())
-    return start if text[:start].strip() else None
+    return start if re.search(r"\w[.!?]", text[:start] + text[where:]) else None
 
 
 def further(out: str, text: str, unmet: list[Constraint]) -> bool:

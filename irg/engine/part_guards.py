@@ -11,7 +11,7 @@ from irg.engine.fill import copied, triples
 
 COPY_SHARE = 0.35  # a part whose word triples are this much the text's own is a copy
 _CUT = re.compile(r"(?s)^(.*[.!?][\"”')\]]*)")
-_END = re.compile(r"[.!?][\"”')\]]*\s*$")  # a part ends a sentence
+PART_END = re.compile(r"[.!?][\"”')\]]*\s*$")  # a part ends a sentence
 
 
 def whole(part: str) -> str:

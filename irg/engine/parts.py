@@ -38,7 +38,8 @@ from irg.engine.constraints.text import sentences, words
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.events import DraftDone, DraftToken, Outlined
 from irg.engine.fill import copied
-from irg.engine.part_guards import COPY_SHARE, _END, junk, unrepeated, usable, whole  # noqa: F401 (the tests import the guards from here)
+# the tests import the guards from here too
+from irg.engine.part_guards import COPY_SHARE, PART_END, junk, unrepeated, usable, whole  # noqa: F401
 from irg.engine.messages import draft_messages
 from irg.engine.values import Plan
 
@@ -60,6 +61,7 @@ OTHER_BODIES = ("bullet_count", "json_format", "multiple_choice", "constrained_r
 # parts, each is an answer of its own, and the second is drawn again when it copies the first (`usable`).
 TWO = "\n******\n"
 RESPONSE_WORDS = 60  # each of two responses, when the prompt gives no length: a paragraph the model keeps on topic
+MIN_CAPPED_WORDS, MIN_CAPPED_SENTENCES = 80, 4  # the least word or sentence limit two responses as parts can keep
 
 
 @dataclass
@@ -160,7 +162,9 @@ def two_responses(constraints: list) -> Parts | None:
             return None
         if c.kind in ("word_count", "sentence_count") and rel in ("at_most", "less_than", "exactly"):
             top = n - (rel == "less_than")
-            if c.kind == "sentence_count" and top < 2:
+            # a part is at least 40 tokens (min_tokens), about 28 words and two sentences, and runs on to its full
+            # stop: under these the two parts could not keep the limit
+            if top < (MIN_CAPPED_WORDS if c.kind == "word_count" else MIN_CAPPED_SENTENCES):
                 return None
             # room under the limit: a part runs past its share, to the end of its sentence
             words_ = min(words_, max(1, int(top * 0.8) // 2) if c.kind == "word_count" else max(8, top // 2 * 12))
@@ -196,10 +200,18 @@ def opening(line: str) -> str:
     m = _LABEL.match(line)
     if m and len(words(m.group(0))) <= 4 and len(words(line[m.end():])) >= 4:
         line = line[m.end():].strip()
-    line = re.sub(r"\*+", "", line).strip()  # markdown emphasis is the program's to render, not an opening's
+    line = re.sub(r"\*+(?=\S)|(?<=\S)\*+", "", line).strip()  # emphasis is the program's to render ("2 * 3" stays)
     first = _FIRST.match(line)
-    # a tail that ends no sentence ("… recycling! highlighted") goes with the rest: the part opens on whole sentences
-    return (first.group(0) if first else whole(line) or line).strip()
+    if first:
+        return first.group(0).strip()
+    # a tail that ends no sentence ("… recycling! highlighted") goes: the part opens on whole sentences; a stop in
+    # "Mr.", "U.S." or "3.5" is none, and a line that would keep under four words is kept whole
+    ends = list(_STOP.finditer(line))
+    cut = line[:ends[-1].end()] if ends else ""
+    return (cut if len(words(cut)) >= 4 else line).strip()
+
+
+_STOP = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<![A-Z])[.!?][\"”')]*(?=\s|$)")
 
 
 # "The first paragraph is about …": asked for first sentences, the model still writes lines about the answer for some
@@ -380,6 +392,6 @@ def _part(ctx, backend, chat, masks, parts: Parts, text: str, lead: str, req: Ge
             body += new if body or opener else new.lstrip()  # a part with no opening starts on its first word
             if not short(opener + body, parts):
                 break
-        if _END.search(body) and usable(opener + body, text, masks.lowercase_only):
+        if PART_END.search(body) and usable(opener + body, text, masks.lowercase_only):
             return head + body, tuple(spent), "stop"
     return None, tuple(spent), "stop"  # three draws copied or were debris: the answer ends before this part

@@ -95,6 +95,8 @@ class TemplatePlanner:
         short = [from_dict(f.constraint) for f in report.findings
                  if f.constraint is not None and f.check in LENGTH_KINDS]
         two = p.separator == TWO and any(f.check == "two_responses" for f in report.findings)
+        if p.separator == TWO:  # two responses as parts grow only toward a minimum, never past an upper limit
+            short = [c for c in short if getattr(c, "rel", "") in ("at_least", "more_than")]
         if previous is None or previous.parts is None:
             return p if short or two else None
         p = Parts.from_dict(previous.parts)

@@ -244,7 +244,7 @@ def test_at_a_sentence_limit_the_fill_rewrites_the_last_sentence_instead_of_addi
     out, steps, _ = fill(text, cs, eng, MSG, None, threading.Event())
     assert out == "The moon was bright. We walked to the bay. Moon rose over the water."
     assert all(c.check(out) == [] for c in cs)
-    assert steps[0].label == "filled: rewrote the sentence before it, opened with 'Moon'" \
+    assert steps[0].label == "filled: the sentence before it written anew, opened a sentence with 'Moon'" \
         and steps[0].changed == len("The night was cold.")
     assert eng.requests[0].constraints.forced_prefix == "The moon was bright. We walked to the bay. Moon"
     # with room for a sentence, the fill adds one and takes nothing away
@@ -265,3 +265,14 @@ def test_in_an_answer_that_is_only_a_list_the_sentence_goes_at_the_end_of_an_ite
     out, steps, _ = fill(text, cs, Scripted("city] sends its best gardeners."), MSG, None, threading.Event())
     assert out == "* The [garden] opens at dawn.\n* Tulips line every path. [city] sends its best gardeners."
     assert all(c.check(out) == [] for c in cs) and places("* no stop here\n* nor here") == []
+
+
+def test_a_list_item_keeps_its_marker_when_it_is_filled_or_written_anew():
+    """'2.' is a list number, not a sentence end; at a sentence limit an item's sentence is written anew after its
+    marker, never over it."""
+    assert places("1. Buy milk\n2. Call mom") == []
+    cs = cons({"kind": "keyword_frequency", "word": "pears", "rel": "at_least", "n": 1},
+              {"kind": "sentence_count", "rel": "at_most", "n": 2})
+    text = "- Apples are red.\n- Plums are sweet."
+    out, steps, _ = fill(text, cs, Scripted(" grow on the old tree."), MSG, None, threading.Event())
+    assert out == "- Apples are red.\n- Pears grow on the old tree." and all(c.check(out) == [] for c in cs)

@@ -79,6 +79,12 @@ def test_only_an_answer_longer_than_a_draft_is_planned_before_its_first_draft():
     ("2. **Body Paragraph 2:** Shade saves energy in summer.", "Shade saves energy in summer."),
     ("3. Trees clean the air we breathe every day", "Trees clean the air we breathe every day"),
     ("4. Dr. Smith planted the first oak. It grew.", "Dr. Smith planted the first oak."),
+    # a tail that ends no sentence goes, but a stop in "Mr.", "U.S." or "3.5" is none; emphasis is the program's
+    ("2. Every small action adds up, so recycle! *highlighted*", "Every small action adds up, so recycle!"),
+    ("1. Mr. Smith walks the dog every day and", "Mr. Smith walks the dog every day and"),
+    ("1. It was 3.5 miles long and", "It was 3.5 miles long and"),
+    ("1. The U.S. economy grew fast in", "The U.S. economy grew fast in"),
+    ("1. *Sorting* is the **first** step", "Sorting is the first step"),
 ])
 def test_an_outline_line_becomes_an_opening(line, want):
     assert opening(line) == want
@@ -281,6 +287,9 @@ def test_two_responses_are_two_parts_around_six_asterisks(ds, want):
     [TWO_RESPONSES, {"kind": "paragraph_count", "n": 3, "separator": "***"}],  # whose paragraphs: not known
     [TWO_RESPONSES, {"kind": "bullet_count", "rel": "exactly", "n": 3}],
     [TWO_RESPONSES, {"kind": "sentence_count", "rel": "at_most", "n": 1}],  # two parts are two sentences at least
+    # a part is at least 40 tokens and runs to its full stop: two of them cannot keep these limits
+    [TWO_RESPONSES, {"kind": "word_count", "rel": "less_than", "n": 50}],
+    [TWO_RESPONSES, {"kind": "sentence_count", "rel": "at_most", "n": 3}],
 ])
 def test_two_responses_with_a_structure_of_their_own_are_not_parts(ds):
     assert parts_for(cons(*ds), 256) is None
@@ -312,3 +321,13 @@ def test_the_planner_writes_two_responses_as_parts_once_the_rules_find_one():
     assert plan.parts == parts_for([c], 256).to_dict() and not plan.constraints.grammar
     assert c.instruction() not in plan.instructions  # the program lays the ****** line; the model is not told to
     assert TemplatePlanner("masks", [c], 256).plan("p", found, (), None).parts is None
+
+
+def test_two_responses_grow_only_toward_a_minimum():
+    """An over-limit finding never lengthens two responses written as parts; a short one does."""
+    two, most = from_dict(TWO_RESPONSES), from_dict({"kind": "word_count", "rel": "at_most", "n": 120})
+    planner = TemplatePlanner("slots", [two, most], 256)
+    over = Report([Finding("word_count", "critical", "200 words; needs at most 120.", constraint=most.to_dict())])
+    assert planner.parts(over, (), None) is None  # two responses met, one limit broken: no parts for that
+    prev = Plan(parts=parts_for([two, most], 256).to_dict())
+    assert planner.parts(over, (Iteration(1, "x " * 200, over, None, 0, 0.0),), prev) == Parts.from_dict(prev.parts)

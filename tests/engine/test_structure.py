@@ -273,6 +273,8 @@ def test_a_new_constraint_type_is_one_unit():
     ("It rained all day. p.p.s bring a coat.", "It rained all day.\n\np.p.s bring a coat."),
     ("It rained. P.P.S – see you soon!", "It rained.\n\nP.P.S – see you soon!"),
     ("I read P.P.S. in a letter once.", None),  # the marker inside a sentence is no postscript: left alone
+    ("Sales rose. PPS-4 units sold out.", None),  # a name that starts like the marker
+    ("That is all. P.P.S", "That is all.\n\nP.P.S"),
 ])
 def test_a_postscript_the_model_wrote_inline_is_put_on_its_own_line(text, want):
     from irg.engine.render import render

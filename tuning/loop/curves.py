@@ -99,8 +99,7 @@ def split_rows(rows: list[dict], seed: int = 0) -> tuple[list[dict], list[dict]]
 
 
 def share_of(rows: list[dict], share: float, seed: int = 0) -> list[dict]:
-    """The first `share` of the rows in a fixed draw (by id), in their order: a smaller share holds a larger's
-    first rows, so curves over shares differ only in how much they saw."""
+    """The first `share` of the rows in a fixed draw by id, in their order (a smaller share is inside a larger)."""
     if share >= 1:
         return rows
     order = sorted(range(len(rows)), key=lambda i: random.Random(f"share:{seed}:{rows[i]['id']}").random())

@@ -158,19 +158,20 @@ class Backend(ABC):
                                              limits=c.limits)
                 line_req = replace(req, constraints=line_c, max_new_tokens=slot, messages=body_req.messages)
                 more = GenerationStream(lambda: self._counted(line_req, cancel, more), cancel)
-                first = True
+                first, fresh = True, text.endswith(" ")
                 for piece in more:
                     if first and piece == text:  # the forced prefix is echoed first: it is already out
                         first = False
                         continue
                     first = False
+                    if fresh and piece.strip():  # the model's first word brings its own space after "P.S. ": not two
+                        piece, fresh = piece.lstrip(" "), False
                     yield piece
                 g2 = more.result
                 prompt_tokens += max(0, g2.prompt_tokens - gen.prompt_tokens - gen.completion_tokens)
                 completion += g2.completion_tokens
                 t_engine += g2.engine_seconds
                 line = g2.text[len(text):] if g2.text.startswith(text) else None
-                # the model's first token brings its own space after "P.S. ": not two
                 text = (text + line.lstrip(" ") if line is not None and text.endswith(" ") else g2.text).rstrip()
                 reason = g2.finish_reason if g2.finish_reason == "cancelled" else reason
             if tail and reason != "cancelled":

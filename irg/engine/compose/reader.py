@@ -79,11 +79,14 @@ def read(clause: str) -> list[Program]:
     if got:
         return got
     again = restate(clause)  # "every sentance should end with an exclamation mark haha": said again, then read
-    return ((_read(again) or _both(again)) if again != normalize_numbers(clause) else []) or _listed(clause)
+    got = (_read(again) or _both(again)) if again != normalize_numbers(clause) else []
+    if got and not _lead_holds(normalize_numbers(clause).replace("’", "'"), got):
+        got = []  # the restatement made the label a subject; a rule in its list that is not about it was dropped
+    return got or _listed(clause)
 
 
-# "Headlines: no more than 8 words, no period at the end": a label, then rules about it in a list. Read as one clause
-# per item with the label said again ("Headlines: no period at the end.") — only when every item is read.
+# "Subject line: under 50 characters, 6 words or fewer": a label, then rules about it in a list. Read as one clause per
+# item with the label said again ("Subject line: 6 words or fewer.") — only when every item is read.
 LISTED = re.compile(r"^\s*(?P<lead>[A-Za-z][A-Za-z' -]{0,38}):\s+(?P<body>[^:;]+?)\s*[.!]?\s*$")
 
 

@@ -61,13 +61,13 @@ LEAD_UNITS = r"headings|subheadings|paragraphs|sentences|lines|bullets|bullet po
 A_LIMIT = (r"(?:at most|at least|no more than|no fewer than|no less than|under|over|fewer than|less than|more than|"
            r"up to|exactly|between|max(?:imum)?|min(?:imum)?|\d+)\b")
 # "Headings: 5 words max", "Bullets: no more than 6 words": a plural unit before a colon, then its limit
-# (the limit alone: in "Each bullet: under 10 words, no commas" the commas are the bullets', not the answer's; a list
-# of rules after a label is read item by item, reader._listed)
-restatement("plural lead", r"^\s*(?P<u>" + LEAD_UNITS + r")\s*:\s*(?P<rest>" + A_LIMIT + r"[^:;,]*)$",
+# (the reader then checks that every rule read speaks of the unit: in "Each bullet: under 10 words, no commas" the
+# commas are the bullets', not the answer's, reader._lead_holds)
+restatement("plural lead", r"^\s*(?P<u>" + LEAD_UNITS + r")\s*:\s*(?P<rest>" + A_LIMIT + r"[^:;]*)$",
             lambda m: f"Each {_singular(m['u'])} has {m['rest'].strip()}")
 # "Each line: at most 10 words": one unit before a colon, then its limit
 restatement("singular lead", r"^\s*(?P<q>each|every)\s+(?P<u>" + ONE_UNIT + r")\s*:\s*(?P<rest>" + A_LIMIT
-            + r"[^:;,]*)$", lambda m: f"Each {m['u']} has {m['rest'].strip()}")
+            + r"[^:;]*)$", lambda m: f"Each {m['u']} has {m['rest'].strip()}")
 # "Don't end a line on a comma", "Never start a sentence with a numeral": a refused edge, said of every unit
 restatement("refused edge", r"^\s*(?:don't|do not|never)\s+(?P<v>end|start|begin|finish|close|open)\s+(?:a|any|an)\s+"
             r"(?P<u>" + ONE_UNIT + r"|word)\s+"

@@ -164,7 +164,7 @@ class Postscript(Constraint):
 
     def render(self, text):
         core = re.escape(self.marker.rstrip(".")).replace(r"\.", r"\.?\s?")
-        inline = list(re.finditer(rf"(?i)(?<=[.!?\"”)])[ \t]+({core}\.?)(?=[\s:,–—-])", text))
+        inline = list(re.finditer(rf"(?i)(?<=[.!?\"”)])[ \t]+({core}\.?)(?=[\s:,–—]|$)", text))
         if not inline:
             return text
         i = inline[-1].start(1)
