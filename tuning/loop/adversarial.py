@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from tuning.loop import keep
-from tuning.loop.curves import CURVES, dev_figures, split_rows
+from tuning.loop.curves import CURVES, dev_figures, share_of, split_rows
 
 SAMPLE_TOKENS = 128  # a sample's length, and what the discriminator sees of every answer (issue 23's students)
 
@@ -48,6 +48,7 @@ def run(start: str, steps: int, every: int, lr: float = 1e-3, group_size: int = 
     if model is None:
         model, tok = load_hf("bundled")
     train_rows, _ = split_rows(keep.load(Path(r["data"])) if rows is None else rows, r["seed"])
+    train_rows = share_of(train_rows, r.get("data_share", 1.0), r["seed"])  # the rows its MLE start was trained on
     pairs, drafts = keep.examples(tok, train_rows, r["max_answer_tokens"])
     cfg = TrainConfig(method="gan", steps=steps, batch_size=r["batch_size"], group_size=group_size, lr=lr, d_lr=1e-3,
                       warmup_steps=0, max_new_tokens=sample_tokens, temperature=1.0, seed=r["seed"], log_every=1)
