@@ -38,8 +38,7 @@ from irg.engine.constraints.text import sentences, words
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.events import DraftDone, DraftToken, Outlined
 from irg.engine.fill import copied
-# the tests import the guards from here too
-from irg.engine.part_guards import COPY_SHARE, PART_END, junk, unrepeated, usable, whole  # noqa: F401
+from irg.engine.part_guards import PART_END, junk, unrepeated, usable, whole
 from irg.engine.messages import draft_messages
 from irg.engine.values import Plan
 
@@ -97,11 +96,10 @@ class Parts:
     def describe(self) -> str:
         each = " and ".join(x for x in (f"{self.words} words" * bool(self.words),
                                          f"{self.sentences} sentences" * bool(self.sentences)) if x)
-        sep = {"\n\n": "blank lines", "\n***\n": "*** lines", TWO: "a ****** line"}.get(self.separator,
-                                                                                          repr(self.separator))
-        how = f"each opened by '{self.marker} <number>'" if self.marker else f"separated by {sep}"
         if self.separator == TWO:
             return f"two responses written one after the other, each of at least {each}, separated by a ****** line"
+        sep = {"\n\n": "blank lines", "\n***\n": "*** lines"}.get(self.separator, repr(self.separator))
+        how = f"each opened by '{self.marker} <number>'" if self.marker else f"separated by {sep}"
         return (f"written part by part: an outline of {self.n} first sentences, then {self.n} parts"
                 + (f" of at least {each}" if each else "") + f", {how}"
                 + (f" (for: {'; '.join(self.why)})" if self.why else ""))
@@ -190,7 +188,8 @@ def grown(parts: Parts, short: float) -> Parts:
 # ---- the outline ---------------------------------------------------------------------------------------------------
 _LABEL = re.compile(r"^\s*(?:\*\*)?(?:(?:introduction|conclusion|body(?:\s+paragraph)?|paragraph|part|section|point|"
                     r"step|opening|closing)\s*\d*|[^.!?:\n]{1,30}?)\s*(?:\*\*)?\s*(?:[:\-–—]\s+|:\s*)(?:\*\*\s*)?", re.I)
-_FIRST = re.compile(r"^.*?(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bSt)[.!?][\"”')]*(?=\s+[\"“(]?[A-Z])")
+_TITLED = r"(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bSt)"  # "Dr." ends no sentence
+_FIRST = re.compile(r"^.*?" + _TITLED + r"[.!?][\"”')]*(?=\s+[\"“(]?[A-Z])")
 
 
 def opening(line: str) -> str:
@@ -211,7 +210,7 @@ def opening(line: str) -> str:
     return (cut if len(words(cut)) >= 4 else line).strip()
 
 
-_STOP = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<![A-Z])[.!?][\"”')]*(?=\s|$)")
+_STOP = re.compile(_TITLED + r"(?<![A-Z])[.!?][\"”')]*(?=\s|$)")  # nor "U.S."
 
 
 # "The first paragraph is about …": asked for first sentences, the model still writes lines about the answer for some

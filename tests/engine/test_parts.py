@@ -10,6 +10,7 @@ from irg.engine.backends import Generation, GenRequest
 from irg.engine.config import RunConfig
 from irg.engine.constraints import from_dict
 from irg.engine.events import DraftDone, DraftToken, Outlined, PlanDone
+from irg.engine.part_guards import junk, unrepeated, usable
 from irg.engine.parts import (
     START,
     TITLE,
@@ -17,13 +18,10 @@ from irg.engine.parts import (
     Parts,
     first_draft,
     grown,
-    junk,
     literals,
     opening,
     openings,
     parts_for,
-    unrepeated,
-    usable,
     write,
 )
 from irg.engine.plan import TemplatePlanner

@@ -80,7 +80,7 @@ def read(clause: str) -> list[Program]:
         return got
     again = restate(clause)  # "every sentance should end with an exclamation mark haha": said again, then read
     got = (_read(again) or _both(again)) if again != normalize_numbers(clause) else []
-    if got and not _lead_holds(normalize_numbers(clause).replace("’", "'"), got):
+    if got and not _lead_holds(_plain(clause), got):
         got = []  # the restatement made the label a subject; a rule in its list that is not about it was dropped
     return got or _listed(clause)
 
@@ -91,7 +91,7 @@ LISTED = re.compile(r"^\s*(?P<lead>[A-Za-z][A-Za-z' -]{0,38}):\s+(?P<body>[^:;]+
 
 
 def _listed(clause: str) -> list[Program]:
-    m = LISTED.match(normalize_numbers(clause).replace("’", "'"))
+    m = LISTED.match(_plain(clause))
     items = re.split(r"\s*,\s*(?:and\s+)?", m["body"]) if m else []
     if len(items) < 2 or len(items) > 4:
         return []
@@ -113,8 +113,13 @@ TWO = re.compile(r"^(?P<subject>\s*(?:each|every|all(?:\s+the)?|no)\s+(?:[a-z]+\
                  r"use|uses|stay|stays)\b[^,;]*?)\s*[.!]?\s*$", re.I)
 
 
+def _plain(clause: str) -> str:
+    """The clause as the readers see it: numbers as figures, a curly apostrophe as a straight one."""
+    return normalize_numbers(clause).replace("’", "'")
+
+
 def _both(clause: str) -> list[Program]:
-    m = TWO.match(normalize_numbers(clause).replace("’", "'"))
+    m = TWO.match(_plain(clause))
     if not m or re.search(r"\band\b", m["one"], re.I):
         return []
     modal = m["modal"] or ""
@@ -142,7 +147,7 @@ def contradiction(clause: str) -> str | None:
 def _readings(clause: str) -> tuple[list[Program], bool]:
     """What every reader reads in the clause, and whether the reading is clean: nothing two ways, nothing left over
     that could change it, no estimate."""
-    text = normalize_numbers(clause).replace("’", "'")
+    text = _plain(clause)
     if len(text) > MAX_CLAUSE or re.search(r"\d{7,}", text):
         return [], False
     got: list[tuple[int, int, tuple[Program, ...]]] = []  # (start, end, what one match of one reader states)
@@ -198,12 +203,10 @@ def _without_lead(rest: str, text: str, programs: list[Program]) -> str:
     m = LEAD.match(text)
     if not m or len(m.group(1).split()) > 5 or NARROWS.search(m.group(1)):
         return rest
-    said = [p.describe() for p in programs]
+    said = " ".join(p.describe() for p in programs)  # (that the lead's unit is every reading's: _lead_holds)
     for hit in LEFT_OVER.finditer(m.group(1)):
         word = hit.group(0).lower()
-        # the lead's unit must be every reading's: "Subject line: 6-10 words, and no words in ALL CAPS" is not
-        # about every word of the answer
-        if not re.fullmatch(SUBJECT_UNIT, word, re.I) or any(subject(word) not in x for x in said):
+        if not re.fullmatch(SUBJECT_UNIT, word, re.I) or subject(word) not in said:
             return rest  # "Break the text up:", "Skip the intro:": a word that may change the rule
     return " " * m.end() + rest[m.end():]
 

@@ -149,9 +149,12 @@ class Postscript(Constraint):
             return [cls("P.P.S")]
         return [cls("P.S." if re.search(r"\bp\.\s?s\b|postscript", p, re.I) else "PS")]
 
+    def _core(self) -> str:
+        """The marker as a pattern that allows "P.P.S", "PPS", "P. P. S"."""
+        return re.escape(self.marker.rstrip(".")).replace(r"\.", r"\.?\s?")
+
     def check(self, text):
-        core = re.escape(self.marker.rstrip(".")).replace(r"\.", r"\.?\s?")
-        if not re.search(rf"(?im)^\s*{core}\.?", text):
+        if not re.search(rf"(?im)^\s*{self._core()}\.?", text):
             return [self.finding(f"No postscript: a final line starting with {self.marker}.", "end")]
         return []
 
@@ -163,8 +166,7 @@ class Postscript(Constraint):
     render_label, render_order = "rendered: the postscript on its own line", 1
 
     def render(self, text):
-        core = re.escape(self.marker.rstrip(".")).replace(r"\.", r"\.?\s?")
-        inline = list(re.finditer(rf"(?i)(?<=[.!?\"”)])[ \t]+({core}\.?)(?=[\s:,–—]|$)", text))
+        inline = list(re.finditer(rf"(?i)(?<=[.!?\"”)])[ \t]+({self._core()}\.?)(?=[\s:,–—]|$)", text))
         if not inline:
             return text
         i = inline[-1].start(1)
