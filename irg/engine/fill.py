@@ -25,6 +25,7 @@ from typing import Callable
 from irg.engine.backends import BackendError, GenRequest
 from irg.engine.constraints import Constraint
 from irg.engine.constraints.base import CountConstraint, bounds
+from irg.engine.constraints.text import words
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.degenerate import degeneration
 from irg.engine.render import unmet as _unmet
@@ -32,6 +33,8 @@ from irg.engine.render import unmet as _unmet
 FILL_TOKENS = 48  # one sentence of a micro model
 MAX_FILLS = 4  # per draft: more than this is rewriting the draft, not filling it
 SAMPLED = 0.7  # the temperature of the last try
+TIGHT = 16  # words left under a word limit below which a fill is short of room: it rewrites the last sentence (if there
+# are others), is given tokens for no more than the words left, and two more sampled tries
 
 
 @dataclass
@@ -50,8 +53,15 @@ class FillStep:
 _BODY_SKIP = re.compile(r"^\s*(?:P\.\s?P\.\s?S\b|P\.\s?S\b|PS\b|<<|SECTION\b|Section\s+\d|PARAGRAPH\b|\*{3,}|[-*•] |#|"
                         r"\d+[.)] )")
 _ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(?=\S)")  # a list item's marker
+_HEADED = re.compile(r"^\s*(?:SECTION|Section|PARAGRAPH|Paragraph)\s+\w+\s*[:.—–-]\s*(?=\S)")  # "SECTION 1: Thank you …"
 # a sentence end: a stop at the end of the line, or one followed by a space and a capital ("Dr. Smith" is not one)
 _END = re.compile(r"(?<!\b[DMS]r)(?<!\bMrs)(?<!\bSt)(?<!\bvs)(?<!\betc)[.!?]([\"”')\]]*)(?=\s*$|\s+[\"“'(]?[A-Z])")
+# the same in a text with no capital at all (an all-lowercase answer): a stop followed by a space and any letter
+_END_LOWER = re.compile(_END.pattern.replace("[A-Z]", "[^\\W\\d_]"))
+
+
+def _ends(line: str, pos: int = 0) -> list[re.Match]:
+    return list((_END if re.search(r"[A-Z]", line) else _END_LOWER).finditer(line, pos))
 
 
 def places(text: str, lo: int = 0, hi: int | None = None) -> list[int]:
@@ -65,13 +75,14 @@ def places(text: str, lo: int = 0, hi: int | None = None) -> list[int]:
     for line in text[lo:hi].split("\n"):
         lines.append((pos, line))
         pos += len(line) + 1
-    body = [(p, ln) for p, ln in lines if ln.strip() and not _BODY_SKIP.match(ln)]
+    # body lines; a section's marker with its text on the same line ("SECTION 2: I am grateful …") is one too
+    body = [(p, ln) for p, ln in lines if ln.strip() and (not _BODY_SKIP.match(ln) or _HEADED.match(ln))]
     items = not body  # a list and nothing else: the sentence goes at the end of an item, so the items stay as many
     if items:
         body = [(p, ln) for p, ln in lines if _ITEM.match(ln)]
     for p, ln in (body[-1:] + body[:1]) if body else []:
         mk = _marker(ln)  # "2." is a list number, not a sentence end
-        ends = list(_END.finditer(ln, mk))
+        ends = _ends(ln, mk)
         if items:  # and only after an item that ends a sentence
             ends = [m for m in ends if m.end(1) == len(ln.rstrip())]
         if ends:
@@ -82,8 +93,8 @@ def places(text: str, lo: int = 0, hi: int | None = None) -> list[int]:
 
 
 def _marker(line: str) -> int:
-    """How many characters of the line are its list marker ("1. ", "* "): 0 if it is no list item."""
-    m = _ITEM.match(line)
+    """How many characters of the line are its list or section marker ("1. ", "* ", "SECTION 2: "): 0 if none."""
+    m = _ITEM.match(line) or _HEADED.match(line)
     return m.end() if m else 0
 
 
@@ -127,21 +138,34 @@ def fill(text: str, constraints: list[Constraint], backend, messages: list[dict]
         spots = places(text, *_bounds(text, constraints))
         swap = full(now, constraints)  # no sentence may be added: the sentence before the place is written anew
         # greedy at each place, then once sampled at the first (the end of the body): greedy repeats what it wrote
-        for where, temp in ([(w, 0.0) for w in spots] + [(spots[0], SAMPLED)]) if spots else []:
+        left = _room(now, constraints)
+        tight = left is not None and left < TIGHT
+        for where, temp in ([(w, 0.0) for w in spots] + [(spots[0], SAMPLED)] * (3 if tight else 1)) if spots else []:
             tries += 1
             if cancel.is_set() or (budget_left is not None and budget_left - spent < FILL_TOKENS + 16):
                 return text, steps, spent
-            start = sentence_start(text, where) if swap else where
-            if start is None:
+            # a sentence rewritten must not hold what the constraint already counts (a third "orange" written over
+            # the sentence that held the second is no step forward)
+            # short of words, one is written anew too, if another would be left; else the sentence is added
+            span = swapped(text, where, lambda a, b: len(c.openings(seen(text[:a] + text[b:]))) <= len(
+                c.openings(now))) if swap or tight else (where, where)
+            span = (where, where) if span is None and not swap else span
+            if span is None:
                 continue
+            start, end = span
             head = text[:start].rstrip(" ")
-            lead = (" " if head and not head.endswith("\n") else "") + opening.text
+            lead = (" " if head and not head.endswith("\n") else "") + _cased(opening.text, constraints)
+            room = _room(seen(head + lead + text[end:]), constraints)
+            if room is not None and room < 2:
+                continue  # no sentence fits under the word limit here
+            # under a word limit the sentence must end within the words left (about 1.3 tokens a word): else refused
+            most = FILL_TOKENS if room is None else min(FILL_TOKENS, int(room * 1.5) + 4)
             # a micro model asked to go on copies its own sentence ("Bright, the world of coffee is …" x3): the
             # engines' repeat guard (DRY on llama.cpp, no_repeat_ngram on transformers) steers it elsewhere
-            req = GenRequest(messages, max_new_tokens=FILL_TOKENS, temperature=temp, seed=tries,
+            req = GenRequest(messages, max_new_tokens=most, temperature=temp, seed=tries,
                              constraints=replace(masks, forced_prefix=head + lead, grammar=opening.grammar,
                                                  no_repeat_ngram=4))
-            if backend.count_prompt_tokens(req) + FILL_TOKENS > backend.context_length:
+            if backend.count_prompt_tokens(req) + most > backend.context_length:
                 return text, steps, spent  # the draft fills the context: no room for a sentence
             try:
                 g = backend.generate(req, cancel)
@@ -152,13 +176,13 @@ def fill(text: str, constraints: list[Constraint], backend, messages: list[dict]
             added = g.text[len(head + lead):] if g.text.startswith(head + lead) else ""
             if g.finish_reason in ("length", "cancelled") or not re.search(r"[.!?]$", added.strip()):
                 continue  # the sentence did not end: a cut sentence is worse than none
-            out = head + lead + added.rstrip() + text[where:]
+            out = head + lead + added.rstrip() + text[end:]
             after = seen(out)
             moved = not c.check(after) or 0 < len(c.openings(after)) < len(c.openings(now))  # met, or fewer missing
             if (_unmet(after, constraints) - unmet or further(after, now, [constraints[i] for i in unmet if i != k])
                     or degeneration(out) or not moved or copied(lead + added, text)):
                 continue  # it broke something met, pushed an unmet limit further, is debris or a copy, or did not help
-            gone = len(text[start:where].strip())
+            gone = len(text[start:end].strip())
             label = opening.label.replace("filled: ", "filled: the sentence before it written anew, ", 1) \
                 if gone else opening.label
             text = out
@@ -178,15 +202,30 @@ def full(text: str, constraints: list[Constraint]) -> bool:
                if isinstance(d, CountConstraint))
 
 
-def sentence_start(text: str, where: int) -> int | None:
-    """Where the sentence that ends at `where` starts, within its line and after a list marker; None when no other
-    sentence would be left (rewriting it would leave none of the model's sentences)."""
+def swapped(text: str, where: int, keeps: Callable[[int, int], bool]) -> tuple[int, int] | None:
+    """The span of the sentence a fill writes anew, in the line that ends at `where`: the last sentence whose removal
+    `keeps` what the fill builds on, else the last one; None when no other sentence would be left (rewriting it
+    would leave none of the model's sentences)."""
     line = text.rfind("\n", 0, where) + 1
     line += _marker(text[line:where])
-    ends = [m.end(1) for m in _END.finditer(text[line:where]) if line + m.end(1) < where]
-    start = line + (ends[-1] if ends else 0)
-    start += len(text[start:where]) - len(text[start:where].lstrip())
-    return start if re.search(r"\w[.!?]", text[:start] + text[where:]) else None
+    stops = [line + m.end(1) for m in _ends(text[line:where])]
+    spans = list(zip([line] + stops, stops if stops and stops[-1] >= where else stops + [where]))
+    spans = [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in spans]
+    spans = [(a, b) for a, b in spans if a < b and re.search(r"\w[.!?]", text[:a] + text[b:])]
+    return next((sp for sp in reversed(spans) if keeps(*sp)), spans[-1] if spans else None)
+
+
+def _cased(opening: str, constraints: list[Constraint]) -> str:
+    """The opening as the answer's letter case asks: "orange", not "Orange", in an all-lowercase answer."""
+    kinds = {c.kind for c in constraints}
+    return opening.lower() if "lowercase" in kinds else opening.upper() if "uppercase" in kinds else opening
+
+
+def _room(text: str, constraints: list[Constraint]) -> int | None:
+    """How many more words the prompt's word limits allow after `text` (None: no word limit)."""
+    caps = [bounds(d)[1] for d in constraints if d.kind == "word_count" and isinstance(d, CountConstraint)
+            and bounds(d)[1] != float("inf")]
+    return int(min(caps)) - len(words(text)) if caps else None
 
 
 def further(out: str, text: str, unmet: list[Constraint]) -> bool:

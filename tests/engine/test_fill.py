@@ -48,14 +48,14 @@ def test_a_missing_keyword_opens_a_sentence_the_model_finishes():
     text = "The sea is wide. Waves roll in.\n\nP.S. See you soon."
     eng = Scripted(" stood on the rocks all night.")
     out, steps, spent = fill(text, cs, eng, MSG, None, threading.Event())
-    assert out == "The sea is wide. Waves roll in. Lighthouse stood on the rocks all night.\n\nP.S. See you soon."
-    assert [s.label for s in steps] == ["filled: opened a sentence with 'Lighthouse'"] \
-        and steps[0].added == len(" Lighthouse")
+    assert out == "The sea is wide. Waves roll in. The lighthouse stood on the rocks all night.\n\nP.S. See you soon."
+    assert [s.label for s in steps] == ["filled: opened a sentence with 'The lighthouse'"] \
+        and steps[0].added == len(" The lighthouse")
     assert all(c.check(out) == [] for c in cs)
     req = eng.requests[0]
-    assert req.constraints.forced_prefix.endswith("Waves roll in. Lighthouse") \
+    assert req.constraints.forced_prefix.endswith("Waves roll in. The lighthouse") \
         and req.constraints.grammar.endswith("[.!?]")
-    assert spent == 1 + 5  # the opening fed to the model and what it wrote; the draft is in the engine's cache
+    assert spent == 2 + 5  # the opening fed to the model and what it wrote; the draft is in the engine's cache
 
 
 @pytest.mark.parametrize("d,sentences,want", [
@@ -107,7 +107,7 @@ def test_a_fill_goes_before_an_end_phrase_and_after_a_repeated_request():
               {"kind": "repeat_request", "request": "Write about the sea."})
     text = "Write about the sea.\n\nThe sea is wide.\n\nAny questions?"
     out, steps, _ = fill(text, cs, Scripted(" comes in twice a day."), MSG, None, threading.Event())
-    assert out == "Write about the sea.\n\nThe sea is wide. Tide comes in twice a day.\n\nAny questions?"
+    assert out == "Write about the sea.\n\nThe sea is wide. The tide comes in twice a day.\n\nAny questions?"
     assert all(c.check(out) == [] for c in cs)
 
 
@@ -119,7 +119,7 @@ def test_a_fill_is_judged_as_the_rules_will_see_it_rendered():
     text = "the sea is wide."
     out, steps, _ = fill(text, cs, Scripted(" comes in, then out."), MSG, None, threading.Event(),
                          view=lambda t: render(t, cs)[0])
-    assert steps and render(out, cs)[0] == "the sea is wide. tide comes in then out."
+    assert steps and render(out, cs)[0] == "the sea is wide. the tide comes in then out."
 
 
 def test_a_failing_engine_or_a_full_context_leaves_the_draft_as_it_is():
@@ -157,7 +157,7 @@ def test_the_loop_fills_on_a_random_model_under_the_engines_grammar(backend):
     from irg.engine.constraints.base import SENTENCE
     from irg.engine.constraints.length import PLACEHOLDER
 
-    for grammar, pattern in ((SENTENCE, r"^ Lighthouse[^\n.!?\[\]*]+[.!?]$"),
+    for grammar, pattern in ((SENTENCE, r"^ Lighthouse[ ,;:'’-][^\n.!?\[\]*]*[.!?]$"),
                              (PLACEHOLDER, r"^ \[[A-Za-z][A-Za-z ]*\][^\n.!?\[\]*]*[.!?]$")):
         lead = " Lighthouse" if grammar == SENTENCE else " ["
         g = backend.generate(GenRequest(MSG, max_new_tokens=400,
@@ -195,7 +195,7 @@ def test_a_fill_never_pushes_an_unmet_limit_further():
     text = "Boats rest. Gulls call. Nets dry."
     out, steps, _ = fill(text, cs, Scripted(" lights glow.", " lights glow.", " lights glow."), MSG, None,
                          threading.Event())
-    assert out == "Boats rest. Gulls call. Harbour lights glow." and cs[1].count(out) == cs[1].count(text)
+    assert out == "Boats rest. Gulls call. The harbour lights glow." and cs[1].count(out) == cs[1].count(text)
     words = cons({"kind": "include_keywords", "keywords": ["harbour"]}, {"kind": "word_count", "rel": "at_most", "n": 5})
     out, steps, _ = fill(text, words, Scripted(" lights glow.", " lights glow.", " lights glow."), MSG, None,
                          threading.Event())
@@ -242,15 +242,15 @@ def test_at_a_sentence_limit_the_fill_rewrites_the_last_sentence_instead_of_addi
     text = "The moon was bright. We walked to the bay. The night was cold."
     eng = Scripted(" rose over the water.")
     out, steps, _ = fill(text, cs, eng, MSG, None, threading.Event())
-    assert out == "The moon was bright. We walked to the bay. Moon rose over the water."
+    assert out == "The moon was bright. We walked to the bay. The moon rose over the water."
     assert all(c.check(out) == [] for c in cs)
-    assert steps[0].label == "filled: the sentence before it written anew, opened a sentence with 'Moon'" \
+    assert steps[0].label == "filled: the sentence before it written anew, opened a sentence with 'The moon'" \
         and steps[0].changed == len("The night was cold.")
-    assert eng.requests[0].constraints.forced_prefix == "The moon was bright. We walked to the bay. Moon"
+    assert eng.requests[0].constraints.forced_prefix == "The moon was bright. We walked to the bay. The moon"
     # with room for a sentence, the fill adds one and takes nothing away
     roomy = cons({"kind": "keyword_frequency", "word": "moon", "rel": "at_least", "n": 2})
     out2, steps2, _ = fill(text, roomy, Scripted(" rose over the water."), MSG, None, threading.Event())
-    assert out2 == text + " Moon rose over the water." and steps2[0].changed == 0
+    assert out2 == text + " The moon rose over the water." and steps2[0].changed == 0
     # a one-sentence answer is never rewritten away
     one = cons({"kind": "keyword_frequency", "word": "moon", "rel": "at_least", "n": 1},
                {"kind": "sentence_count", "rel": "at_most", "n": 1})
@@ -275,4 +275,37 @@ def test_a_list_item_keeps_its_marker_when_it_is_filled_or_written_anew():
               {"kind": "sentence_count", "rel": "at_most", "n": 2})
     text = "- Apples are red.\n- Plums are sweet."
     out, steps, _ = fill(text, cs, Scripted(" grow on the old tree."), MSG, None, threading.Event())
-    assert out == "- Apples are red.\n- Pears grow on the old tree." and all(c.check(out) == [] for c in cs)
+    assert out == "- Apples are red.\n- The pears grow on the old tree." and all(c.check(out) == [] for c in cs)
+
+
+def test_a_rewritten_sentence_is_one_that_does_not_hold_the_word_and_lowercase_answers_have_sentences_too():
+    """'orange' 3 times in at most 3 sentences: writing the last sentence anew, which held the second 'orange', was
+    no step forward (train split); the sentence without it is written anew. In an all-lowercase answer the sentence
+    ends are found without capitals, and the opening is lowercase."""
+    cs = cons({"kind": "keyword_frequency", "word": "orange", "rel": "at_least", "n": 3},
+              {"kind": "sentence_count", "rel": "at_most", "n": 3}, {"kind": "lowercase"})
+    text = "orange leaves fall. embrace the season. orange is a warm color."
+    eng = Scripted(" sky glows at dusk.")
+    out, steps, _ = fill(text, cs, eng, MSG, None, threading.Event())
+    assert out == "orange leaves fall. the orange sky glows at dusk. orange is a warm color."
+    assert all(c.check(out) == [] for c in cs) and steps[0].changed == len("embrace the season.")
+
+
+def test_a_section_line_with_its_text_is_a_place_for_a_sentence():
+    """'SECTION 1: Thank you …' on one line: the marker is no body, its text is (train split: no place was found)."""
+    cs = cons({"kind": "keyword_frequency", "word": "bright", "rel": "at_least", "n": 1},
+              {"kind": "sections", "n": 2, "marker": "SECTION"})
+    text = "SECTION 1: Thank you for the games.\nSECTION 2: We will play again."
+    out, steps, _ = fill(text, cs, Scripted(" pieces shone on the board."), MSG, None, threading.Event())
+    assert out == text + " The bright pieces shone on the board." and all(c.check(out) == [] for c in cs)
+
+
+def test_under_a_word_limit_the_fill_is_given_tokens_for_the_words_left_and_may_rewrite_a_sentence():
+    cs = cons({"kind": "keyword_frequency", "word": "moon", "rel": "at_least", "n": 1},
+              {"kind": "word_count", "rel": "at_most", "n": 12})
+    text = "The night was calm and cold. We walked by the bay."
+    eng = Scripted(" rose late.")
+    out, steps, _ = fill(text, cs, eng, MSG, None, threading.Event())
+    # 11 words: a sentence added has no room; the last sentence is written anew in the words it frees
+    assert out == "The night was calm and cold. The moon rose late." and all(c.check(out) == [] for c in cs)
+    assert eng.requests[0].max_new_tokens < 48

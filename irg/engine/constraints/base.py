@@ -26,7 +26,11 @@ def type_of(kind: str) -> type["Constraint"]:
     return CONSTRAINT_TYPES.get(kind, Constraint)
 
 
-SENTENCE = "root ::= [^\\n.!?\\[\\]*]{1,200} [.!?]"  # the rest of one sentence: no line break, bracket or asterisk
+# the rest of one sentence after an opening word: no line break, bracket or asterisk, and no letter right after the
+# word ("Shadow" + "ing the artwork" is no "shadow")
+SENTENCE = "root ::= [ ,;:'’-] [^\\n.!?\\[\\]*]{0,200} [.!?]"
+
+
 MAX_OPENINGS = 200  # a count of 10^5 still asks for one sentence at a time; the list says how many are missing
 
 

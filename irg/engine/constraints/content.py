@@ -68,7 +68,12 @@ class IncludeKeywords(Constraint):
 
 
 def opener(word: str) -> str:
-    """A word as the first of a sentence: its first letter capitalised, the rest as asked ("iPhone" stays)."""
+    """A word as the start of a sentence. A lowercase word is opened with "The": a sentence opened with the bare
+    word read as a name or a call ("Bright, Serena."; "Shadow the painting of …"); "The bright" and "The shadow" went
+    on as sentences. A word with a capital ("iPhone", "Paris") or an adverb is opened bare, its first letter
+    capitalised."""
+    if re.fullmatch(r"[a-z][a-z' -]*", word) and not word.endswith("ly"):
+        return "The " + word
     return word if word[1:2].isupper() else word[:1].upper() + word[1:]
 
 
