@@ -76,6 +76,8 @@ def build(constraints: list[Constraint], max_tokens: int = 256,
             owner = c
             parts.append(f"grammar: {c.kind.replace('_', ' ')}")
             break
+    if body is not None and "*" in banned_chars(constraints):
+        body = body.replace('"* "', '"- "')  # "no asterisks" and bullets: the program's own "* " would break the ban
     root = []
     if "title" in by and not (owner is not None and owner.closed):
         root.append('"<<" [^<>\\n]{1,60} ">>" "\\n\\n"')
@@ -115,6 +117,12 @@ def build(constraints: list[Constraint], max_tokens: int = 256,
         end = " " + end
     return Scaffold(DecodingConstraints(forced_prefix=prefix, grammar=grammar, suffix=suffix, suffix_slot=slot,
                                         suffix_end=end), parts)
+
+
+def banned_chars(constraints: list[Constraint]) -> set[str]:
+    """The characters the prompt's rules ban outright (a program's "the response contains no asterisks")."""
+    return {ch for c in constraints if c.kind == "composed" and (d := c.decoding()) is not None
+            for ch in d.banned_chars}
 
 
 def fits(c: Constraint, max_tokens: int) -> bool:

@@ -94,6 +94,10 @@ READ = [  # (an instruction no type reads, what it is read as)
     ("Start each paragraph with a question.", "the first sentence of each paragraph ends with a question mark"),
     ("Use at least five words that begin with b.", "at least 5 words start with the letter b"),
     ("Don't use semicolons.", "the response contains no semicolons"),
+    ("No ampersands.", "the response contains no ampersands"),  # marks the types never named
+    ("Don't use slashes.", "the response contains no slashes"),
+    ("Do not use any asterisks.", "the response contains no asterisks"),
+    ("Bold the first word of every paragraph using **double asterisks**.", "each paragraph begins with a word in bold"),
     ("Every sentence should have at most one comma.", "each sentence contains at most 1 comma"),
     ("No two sentences in a row should start with the same word.",
      "no two consecutive sentences start with the same word"),

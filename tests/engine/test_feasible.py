@@ -137,3 +137,18 @@ def test_contradictions_are_named_before_the_run(pair, said):
 ])
 def test_pairs_that_can_hold_together_are_not_called_contradictions(pair):
     assert conflicts(pair) == []
+
+
+def test_bullets_under_a_ban_on_asterisks_are_laid_with_hyphens():
+    """"Do not use any asterisks" with 3 bullets: the program's own "* " markers would break the ban (and leave the
+    grammar nothing to write); the markers become "- ", and the plan needs no ban let go."""
+    from irg.engine.compose.reader import read
+    from irg.engine.compose.constraint import Composed
+
+    bans = [Composed(p.to_dict()) for p in read("Do not use any asterisks.")]
+    assert [c.says() for c in bans] == ["the response contains no asterisks"]
+    cs = [BulletCount("exactly", 3), *bans]
+    dc = build(cs).constraints
+    merged = dc.merge(bans[0].decoding())
+    assert '"- "' in dc.grammar and '"* "' not in dc.grammar and make_decodable(merged)[1] == []
+    assert '"* "' in build([BulletCount("exactly", 3)]).constraints.grammar  # no ban: the usual marker

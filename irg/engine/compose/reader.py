@@ -173,6 +173,7 @@ def _readings(clause: str) -> tuple[list[Program], bool]:
         return [], False
     rest = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(text))
     rest = EXAMPLES.sub(" ", rest)  # "a word with a double letter, like 'cool' or 'apple'": examples, not rules
+    rest = MARKUP.sub(" ", rest)  # "in bold using **double asterisks**": how bold is written, not a mark to count
     rest = _without_lead(rest, text, out)
     return out, not (LEFT_OVER.search(rest) or APPROXIMATE.search(text)) and _lead_holds(text, out)
 
@@ -189,6 +190,9 @@ def _lead_holds(text: str, programs: list[Program]) -> bool:
 Q = r"['\"‘“][^'\"’”\n]{1,30}['\"’”]"
 EXAMPLES = re.compile(r",?\s*\(?\s*(?:like|such as|e\.\s?g\.,?|for example,?|for instance,?)\s+(?:" + Q
                       + r"(?:\s*(?:,|,?\s*or|,?\s*and)\s+" + Q + r")*|[$€£]?\d[\d.,:]*(?:\s?(?:am|pm|%))?)\s*\)?", re.I)
+
+
+MARKUP = re.compile(r"\b(?:using|with|in)\s+\**\s*(?:double|single|two)?\s*asterisks\s*\**", re.I)
 
 
 # A short name or gloss before a colon that opens the clause ("Word chain: each word must ...", "Keep quotations short:

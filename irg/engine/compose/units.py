@@ -109,11 +109,11 @@ _unit("syllable", "syllables", lambda t: [w for w in words(t) for _ in range(syl
 
 MARKS = {"comma": ",", "period": ".", "semicolon": ";", "colon": ":", "exclamation mark": "!", "question mark": "?",
          "em dash": "—", "parenthesis": "()", "quotation mark": "\"“”", "ellipsis": None,
-         "hashtag": None, "emoji": None}
+         "hashtag": None, "emoji": None, "asterisk": "*", "ampersand": "&", "slash": "/", "underscore": "_"}
 for _name, _chars in MARKS.items():
     if _chars:
-        _unit(_name, {"parenthesis": "parentheses", "ellipsis": "ellipses",
-                      "em dash": "em dashes"}.get(_name, _name + "s"),
+        _unit(_name, {"parenthesis": "parentheses", "ellipsis": "ellipses", "em dash": "em dashes",
+                      "slash": "slashes"}.get(_name, _name + "s"),
               lambda t, cs=_chars: [c for c in t if c in cs])
 _unit("ellipsis", "ellipses", lambda t: re.findall(r"\.\.\.|…", t))
 _unit("hashtag", "hashtags", lambda t: re.findall(r"(?<!\w)#\w+", t))

@@ -61,7 +61,8 @@ UNIT = (r"(?:" + FORM_UNITS + r"|bullet[- ]?points?|bullet items?|bullets?|list 
         r"points?|sentences?|paragraphs?|paras?|stanzas?|lines?|"
         r"words?|letters?|characters?|quotes?|quotations?|headings?|subheadings?)")
 MARK = (r"(?P<mk>commas?|semicolons?|colons?|exclamation (?:marks?|points?)|question marks?|em[- ]?dash(?:es)?|"
-        r"parenthes[ie]s|brackets|quotation marks|quote marks|ellips[ie]s|hashtags?|emojis?|digits|numerals)")
+        r"parenthes[ie]s|brackets|quotation marks|quote marks|ellips[ie]s|hashtags?|emojis?|digits|numerals|"
+        r"asterisks?|ampersands?|slash(?:es)?|underscores?)")
 UNIT_NAMES = {"bullet": "bullet item", "bullet point": "bullet item", "bullet-point": "bullet item",
               "bulletpoint": "bullet item", "list item": "bullet item", "item": "bullet item", "point": "bullet item",
               "stanza": "paragraph", "para": "paragraph", "quote": "quoted span", "quotation": "quoted span",
