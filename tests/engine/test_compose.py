@@ -97,6 +97,9 @@ READ = [  # (an instruction no type reads, what it is read as)
     ("No ampersands.", "the response contains no ampersands"),  # marks the types never named
     ("Don't use slashes.", "the response contains no slashes"),
     ("Do not use any asterisks.", "the response contains no asterisks"),
+    ("No more than 3 emoji per paragraph.", "each paragraph contains at most 3 emojis"),
+    ("lol keep each msg under 100 chars", "each paragraph has at most 99 characters"),
+    ("Keep each answer under 50 words.", "each answer has at most 49 words"),
     ("Bold the first word of every paragraph using **double asterisks**.", "each paragraph begins with a word in bold"),
     ("Every sentence should have at most one comma.", "each sentence contains at most 1 comma"),
     ("No two sentences in a row should start with the same word.",
@@ -345,6 +348,22 @@ def test_a_title_and_a_subject_line_are_one_unit_that_a_rule_needs():
     [subject] = read("Keep the subject line under 20 characters.")
     assert subject.check("Subject: Lunch on Friday\n\nHi all,") == []
     assert subject.check("Hi all, lunch?") == ["there is no subject line"]
+
+
+def test_the_answers_of_a_q_and_a_are_a_unit():
+    """"Keep each answer under 50 words" (an FAQ template): what follows each question, up to the next one, without
+    its "A:" label; a text with no question has no answers."""
+    from irg.engine.compose.reader import read
+    from irg.engine.compose.units import split
+
+    faq = ("**Q: What is a volcano?**\nA: An opening in the crust. Lava flows out.\n\nQ2. Why do they erupt?\n"
+           "Answer: Pressure builds up.\n\n1. How hot is lava?\nIt can reach 1200 degrees.")
+    assert split("answer", faq) == ["An opening in the crust. Lava flows out.", "Pressure builds up.",
+                                    "It can reach 1200 degrees."]
+    assert split("answer", "Just text. No questions here.") == []
+    [rule] = read("Every answer should be two sentences long.")
+    assert rule.describe() == "each answer has exactly 2 sentences"
+    assert rule.check(faq) == ["answer 2 has 1 sentence", "answer 3 has 1 sentence"]
 
 
 def test_syllables_and_forms():

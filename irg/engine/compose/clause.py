@@ -26,7 +26,7 @@ from irg.engine.compose.units import MARKS, UNITS
 SUBJECT_UNIT = (r"(?:" + FORM_UNITS + r"|bullet[- ]?points?|bullet items?|bullets?|list items?|"
                 r"sentences?|paragraphs?|paras?|stanzas?|"
                 r"verses?|lines?|quotes?|quotations?|quoted passages?|words?|titles?|headlines?|"
-                r"subject lines?|headings?|subheadings?|sections?)")
+                r"subject lines?|headings?|subheadings?|sections?|answers?)")
 COUNTED = (r"(?P<v>words?|sentences?|lines?|characters?|letters?|syllables?|commas?|semicolons?|colons?|"
            r"exclamation (?:marks?|points?)|question marks?|em[- ]?dash(?:es)?|bullet[- ]?points?|bullet items?|"
            r"bullets?|paragraphs?)")

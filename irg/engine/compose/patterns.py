@@ -224,6 +224,20 @@ def _marks_in_response(m):
     return Rule(Each(), Select("response"), Count(mark(m["mk"]), "at_most", int(m["n"])))
 
 
+# "No more than 3 emoji per post", "at most two hashtags per tweet", "one comma per sentence max": a limit on marks in
+# every unit of a kind (the longer reading stands over marks_in_response's, which it holds)
+@reader("mark_limit_per_unit", r"\b(?:(?P<rel>no more than|at most|up to|only|max(?:imum)?)\s+)?(?P<n>\d+)\s+" + MARK
+        + r"\s+(?:per|in each|for each|in every|a)\s+(?P<u>" + UNIT + r")\b(?P<tail>\s+(?:max(?:imum)?|tops|at most)\b)?")
+def _mark_limit_per_unit(m):
+    if not (m["rel"] or m["tail"]):
+        return None  # "2 hashtags per post": how many exactly, or at least? not said
+    u = unit(m["u"])
+    if u not in ("sentence", "line", "paragraph", "bullet item", "numbered item") or m["u"].lower().startswith(
+            ("tweet", "page", "post", "message", "msg")):
+        return None  # "3 hashtags per tweet": a tweet may run over paragraphs; words, marks: no unit of marks
+    return Rule(Each(), Select(u), Count(mark(m["mk"]), "at_most", int(m["n"])))
+
+
 @reader("different_openers", r"\b(?:start|begin|open)\s+(?:each|every)\s+(?P<u>sentence|line|paragraph)\s+with\s+a\s+"
         r"different\s+(?P<w>word|letter)\b")
 def _different_openers(m):

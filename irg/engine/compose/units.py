@@ -104,6 +104,26 @@ _unit("subject line", "subject lines",
 _unit("heading", "headings", lambda t: [next(g for g in m.groups() if g).strip() for ln in t.splitlines()
                                         if (m := HEADING.match(ln))])
 _unit("section", "sections", lambda t: _sections(t))
+
+# a question of a Q&A: a line marked "Q:" / "Question 2:", or one that ends with a question mark (list marker and
+# bold aside); its answer is what follows it up to the next question, without an "A:" / "Answer:" label
+QUESTION = re.compile(r"^\s*(?:[*\-•]\s+|\d{1,3}[.)]\s+)?(?:\*\*)?(?:(?:Q|Question)\s*\d*\s*[:.)]|[^\n]*\?(?:\*\*)?\s*$)",
+                      re.I)
+ANSWER_LABEL = re.compile(r"^\s*(?:[*\-•]\s+)?(?:\*\*)?(?:A|Answer)\s*\d*\s*[:.)]\s*(?:\*\*)?\s*", re.I)
+
+
+def _answers(text: str) -> list[str]:
+    """What each question of a Q&A is answered with (a text with no question has no answers)."""
+    out: list[list[str]] | None = None
+    for ln in text.splitlines():
+        if QUESTION.match(ln) and not ANSWER_LABEL.match(ln):
+            out = (out or []) + [[]]
+        elif out is not None and ln.strip():
+            out[-1].append(ANSWER_LABEL.sub("", ln, count=1).strip())
+    return [" ".join(a) for a in out or [] if a]
+
+
+_unit("answer", "answers", _answers)
 _unit("syllable", "syllables", lambda t: [w for w in words(t) for _ in range(syllables(w))])
 
 
