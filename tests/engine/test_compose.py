@@ -366,6 +366,23 @@ def test_the_answers_of_a_q_and_a_are_a_unit():
     assert rule.check(faq) == ["answer 2 has 1 sentence", "answer 3 has 1 sentence"]
 
 
+def test_a_units_first_word_as_a_verb_of_a_form():
+    """"Start every bullet with a past-tense action verb" (a résumé guide), "each step begins with an imperative verb"
+    (a recipe): what the word can be, from a dictionary of inflections — not a tagger, so "Team" can be a verb."""
+    from irg.engine.compose.filters import verb_tags
+    from irg.engine.compose.reader import read
+
+    assert "VBD" in verb_tags("led") and "VB" in verb_tags("whisk") and not verb_tags("the") and not verb_tags("fresh")
+    [past] = read("Start every bullet with a strong past-tense action verb.")
+    assert past.describe() == "the first word of each bullet item is a past-tense verb"
+    assert past.check("- **Led** a team of five.\n- Managed the budget.") == []
+    assert past.check("- Led a team.\n- Strong skills.") == ["word 1 of bullet item 2 ('Strong') is not a past-tense verb"]
+    [imp] = read("Each step begins with an imperative verb - Whisk, Fold, Bake.")
+    assert imp.check("1. Whisk the eggs.\n2. Fold in the flour.") == [] and imp.check("1. Baked it.") != []
+    assert read("Use a different verb to start each bullet.") == []  # another rule: not read as this one
+    assert read("Don't start every bullet with a verb.") == []
+
+
 def test_syllables_and_forms():
     from irg.engine.compose import Form
     from irg.engine.compose.units import syllables

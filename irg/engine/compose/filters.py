@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 from irg.engine.compose.sounds import rhymes
@@ -113,6 +114,26 @@ _filter("alliterative", "has every word starting with the same letter",
         lambda t, a: len({w[0].lower() for w in split("word", plain(t))}) == 1)
 _filter("distinct_initials", "has no two words starting with the same letter",
         lambda t, a: len(ws := [w[0].lower() for w in split("word", plain(t))]) == len(set(ws)))
+
+
+@lru_cache(maxsize=4096)
+def verb_tags(word: str) -> frozenset[str]:
+    """The verb forms a word can be, as Penn tags ("led" -> VBD, VBN; "whisk" -> VB, VBP), from a dictionary of
+    English inflections (lemminflect: no tagger, no context). "Book" and "table" can be verbs: a rule on a unit's
+    first verb says what the word can be, not how the sentence uses it."""
+    from lemminflect import getAllInflections, getAllLemmas
+
+    w = word.lower()
+    tags = set()
+    for lemma in getAllLemmas(w, upos="VERB").get("VERB", ()):
+        tags |= {tag for tag, forms in getAllInflections(lemma, upos="VERB").items() if w in forms}
+        tags |= {"VB"} if w == lemma else set()
+    return frozenset(tags)
+
+
+_filter("verb", "is a verb", lambda t, a: bool(verb_tags(_norm(t))))
+_filter("imperative_verb", "is an imperative verb", lambda t, a: "VB" in verb_tags(_norm(t)))
+_filter("past_verb", "is a past-tense verb", lambda t, a: "VBD" in verb_tags(_norm(t)))
 
 
 def _steps(text: str, sign: int) -> bool:

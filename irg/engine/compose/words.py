@@ -4,6 +4,8 @@ chain, capitals word by word, and a named word at the start or end of a unit ("'
 sentence")."""
 from __future__ import annotations
 
+import re
+
 from irg.engine.compose.across import Across
 from irg.engine.compose.clause import ORDS, subject
 from irg.engine.compose.filters import Filter
@@ -43,6 +45,28 @@ def _opening_word_suffix(m):
     u = subject(m["u"] or m["u2"])
     u = "bullet item" if u == "item" else u
     return Rule(Each(), Select("word", 1, Select(u)), Filter("ends_with", (m["x"] or m["x2"]).lower()))
+
+
+# "Start every bullet with a strong past-tense action verb", "Each step begins with an imperative verb", "All bullet
+# points must kick off with a verb": the unit's first word can be a verb (of that form); "a different verb", "the same
+# part of speech" are other rules, and not read
+VERB_UNIT = r"(?P<u>bullet points?|bullets?|list items?|items?|steps?|lines?|sentences?|paragraphs?|numbered items?|points?)"
+VERB_KIND = (r"(?:an?\s+)?(?P<adj>(?:(?:strong|action|active|dynamic|powerful|imperative|command|past[- ]tense)\s+)*)"
+             r"verbs?\b")
+
+
+@reader("verb_start", r"\b(?:(?:each|every|all(?:\s+the)?|all\s+your)\s+" + VERB_UNIT + r"\s+" + MODAL
+        + r"(?:start|begin|open|kick\s+off|lead)s?\s+with\s+|(?:start|begin|open|lead|kick\s+off)\s+(?:each|every|all"
+        r"(?:\s+the)?|all\s+your)\s+" + VERB_UNIT.replace("?P<u>", "?P<u2>") + r"\s+with\s+)" + VERB_KIND)
+def _verb_start(m):
+    u = subject(m["u"] or m["u2"])
+    u = "bullet item" if u == "item" else u
+    adj = (m["adj"] or "").lower()
+    past, imperative = bool(re.search(r"past", adj)), bool(re.search(r"imperative|command", adj))
+    if past and imperative:
+        return None
+    return Rule(Each(), Select("word", 1, Select(u)), Filter("past_verb" if past else "imperative_verb" if imperative
+                                                             else "verb"))
 
 
 @reader("hyphenated", r"\b(?:use|include|with|have)\s+(?:" + REL + r"\s+)?(?P<n>\d+)\s+hyphenated\s+"
