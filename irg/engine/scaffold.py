@@ -94,6 +94,13 @@ def build(constraints: list[Constraint], max_tokens: int = 256,
             parts = ([p for p in parts if not p.startswith("grammar")]
                      + [f"not laid down: a grammar of {len(grammar):,} characters"])
             grammar = ""
+    if grammar and "start_phrase" in by and "repeat_request" not in by and root[0].startswith('"'):
+        # the start phrase opens a line of its own before a structure that opens with a mark: "Once" laid before the
+        # bullets' "* " was written "Once* upon a time" (no bullet, no start phrase as the checks read them)
+        # one sentence (or a lead-in ending in a colon): a long first line was cut mid-sentence at the line's limit
+        grammar = grammar.replace("root ::= ", 'root ::= lead "\\n" ', 1) + 'lead ::= [^\\n*.!?:]{1,160} [.!?:]\n'
+
+        parts.append("laid down: the start phrase on a line before the structure")
     prefix = ""
     if "repeat_request" in by:
         prefix = by["repeat_request"].request.strip() + "\n\n"

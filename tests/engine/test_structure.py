@@ -329,3 +329,66 @@ def test_an_answer_all_in_capitals_still_gets_its_highlights():
     assert out == "SECTION 1\nTHE SEA IS WIDE AND THE *HARBOUR* IS *QUIET*." and all(c.check(out) == [] for c in cs)
     mixed = render("The SEA is wide and calm.", [from_dict({"kind": "highlighted_sections", "n": 1})])[0]
     assert "*SEA*" not in mixed and mixed.count("*") == 2  # with lowercase about, a word in capitals is a marker: not taken
+
+
+def test_a_start_phrase_before_bullets_opens_a_line_of_its_own():
+    """'Start with the word Once' and 5 bullets: laid as "Once" then the bullets' "* ", the model wrote "Once* upon a
+    time" (train split): no bullet and no start phrase as the checks read them. The phrase now opens a lead line that
+    ends a sentence; the first text the grammar admits meets both."""
+    from irg.engine.feasible import search
+
+    cs = [from_dict({"kind": "start_phrase", "phrase": "Once"}),
+          from_dict({"kind": "bullet_count", "rel": "exactly", "n": 2})]
+    dc = build(cs).constraints
+    assert dc.forced_prefix == "Once" and dc.grammar.startswith('root ::= lead "\\n" "* " line')
+    found = search(dc.grammar)
+    text = "Once" + found.example
+    assert all(c.check(text) == [] for c in cs), text
+    # a paragraph body needs no line of its own: "Once" opens the first paragraph
+    paras = build([cs[0], from_dict({"kind": "paragraph_count", "rel": "exactly", "n": 2})]).constraints
+    assert not paras.grammar.startswith("root ::= lead")
+
+
+@pytest.mark.parametrize("body,laid", [
+    ("* Dolphins are smart.\n* P.S. Respect them.", True),  # a bullet is no postscript: one is laid after the list
+    ("Dolphins are smart.\n\nP.S. Respect them.", False),  # the model's own P.S. line stands
+    ("Dolphins are smart. P.S. Respect them.", False),  # inline: Postscript.render puts it on its own line
+])
+def test_a_postscript_inside_a_bullet_does_not_stop_the_program_laying_one(body, laid):
+    """Bullets and a P.S. (train split): the model wrote "* p.s. …" as a bullet, the program took it for the P.S.
+    and laid none; the postscript check, which wants a line of its own, failed four drafts running."""
+    import threading
+    from irg.engine.backends import Backend, Generation
+
+    class Scripted(Backend):
+        name = "scripted"
+
+        def __init__(self):
+            self.calls = 0
+
+        def _pieces(self, req, cancel, stream):
+            self.calls += 1
+            said = req.constraints.forced_prefix + (body if self.calls == 1 else " See you.")
+            stream.result = Generation(said, 5, 2, "stop", 0.0)
+            yield said
+
+        def count_tokens(self, text):
+            return len(text.split())
+
+        def count_prompt_tokens(self, req):
+            return 5
+
+        def truncate(self, text, max_tokens):
+            return text
+
+    dc = DecodingConstraints(suffix="\n\nP.S. ", suffix_slot=40)
+    g = Scripted().generate(GenRequest([{"role": "user", "content": "x"}], max_new_tokens=60, constraints=dc),
+                            threading.Event())
+    assert (g.text == body + "\n\nP.S. See you.") if laid else g.text == body
+
+
+def test_bullet_items_hold_no_asterisk():
+    """The bullets' markers are asterisks: inside items the model wrote "*The second point" and ended items with
+    ".*", after which no sentence end (and no fill) was found."""
+    g = build([from_dict({"kind": "bullet_count", "rel": "exactly", "n": 3})]).constraints.grammar
+    assert "line ::= [^\\n*] [^\\n*]{" in g

@@ -7,6 +7,7 @@ a `threading.Event` the caller sets; the backend must stop promptly when it is s
 from __future__ import annotations
 
 import queue
+import re
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -145,7 +146,9 @@ class Backend(ABC):
         gen = inner.result
         text, prompt_tokens, completion, reason = gen.text, gen.prompt_tokens, gen.completion_tokens, gen.finish_reason
         t_engine = gen.engine_seconds
-        written = c.suffix.strip() and c.suffix.strip() in text  # the model wrote its own P.S.
+        # the model wrote its own P.S. (a bullet "* P.S. …" is no postscript: the program lays one down anyway)
+        written = c.suffix.strip() and any(c.suffix.strip() in ln and not re.match(r"\s*(?:[*\-•]|\d+[.)])\s", ln)
+                                           for ln in text.splitlines())
         if reason != "cancelled" and not written and not _already_ends(text, c.suffix + tail):
             text = text.rstrip() + c.suffix
             yield c.suffix
