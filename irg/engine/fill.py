@@ -117,8 +117,9 @@ def fill(text: str, constraints: list[Constraint], backend, messages: list[dict]
     the rules will see a text (the run's rendering), so that a fill is judged as it will be analysed."""
     steps: list[FillStep] = []
     spent = 0
-    if not text.strip() or degeneration(text) or any(c.closed for c in constraints):
-        return text, steps, spent  # debris stays debris; nothing may follow JSON or a chosen option
+    inside = any(c.kind == "json_format" for c in constraints)  # in a JSON answer, sentences go inside its strings
+    if not text.strip() or degeneration(text) or any(c.closed and c.kind != "json_format" for c in constraints):
+        return text, steps, spent  # debris stays debris; nothing may follow a chosen option
     seen = view or (lambda t: t)
     dc = dc or DecodingConstraints()
     masks = DecodingConstraints(banned_chars=dc.banned_chars, banned_words=dc.banned_words,
@@ -135,8 +136,8 @@ def fill(text: str, constraints: list[Constraint], backend, messages: list[dict]
             break
         k, c, opening = todo[0]
         kept = False
-        spots = places(text, *_bounds(text, constraints))
-        swap = full(now, constraints)  # no sentence may be added: the sentence before the place is written anew
+        spots = json_places(text) if inside else places(text, *_bounds(text, constraints))
+        swap = full(now, constraints) and not inside  # no sentence may be added: the one before is written anew
         # greedy at each place, then once sampled at the first (the end of the body): greedy repeats what it wrote
         left = _room(now, constraints)
         tight = left is not None and left < TIGHT
@@ -148,7 +149,7 @@ def fill(text: str, constraints: list[Constraint], backend, messages: list[dict]
             # the sentence that held the second is no step forward)
             # short of words, one is written anew too, if another would be left; else the sentence is added
             span = swapped(text, where, lambda a, b: len(c.openings(seen(text[:a] + text[b:]))) <= len(
-                c.openings(now))) if swap or tight else (where, where)
+                c.openings(now))) if (swap or tight) and not inside else (where, where)
             span = (where, where) if span is None and not swap else span
             if span is None:
                 continue
@@ -163,7 +164,8 @@ def fill(text: str, constraints: list[Constraint], backend, messages: list[dict]
             # a micro model asked to go on copies its own sentence ("Bright, the world of coffee is …" x3): the
             # engines' repeat guard (DRY on llama.cpp, no_repeat_ngram on transformers) steers it elsewhere
             req = GenRequest(messages, max_new_tokens=most, temperature=temp, seed=tries,
-                             constraints=replace(masks, forced_prefix=head + lead, grammar=opening.grammar,
+                             constraints=replace(masks, forced_prefix=head + lead, grammar=_in_json(opening.grammar)
+                                                 if inside else opening.grammar,
                                                  no_repeat_ngram=4))
             if backend.count_prompt_tokens(req) + most > backend.context_length:
                 return text, steps, spent  # the draft fills the context: no room for a sentence
@@ -192,6 +194,23 @@ def fill(text: str, constraints: list[Constraint], backend, messages: list[dict]
         if not kept:
             failed.add(k)  # its opening did not take at any place: the plan's instruction stays
     return text, steps, spent
+
+
+# a string value of a JSON answer (not a key): what the model wrote as its answer's sentences
+_JSON_VALUE = re.compile(r'"((?:[^"\\\n]|\\.)*)"(?=\s*[,}\]])')
+
+
+def json_places(text: str) -> list[int]:
+    """In a JSON answer ({"answer": "Bees make honey. …"}, issue 38: a keyword never got into one): the ends of the
+    string values that end a sentence, before their closing quote — the last value, then the first."""
+    vals = [m for m in _JSON_VALUE.finditer(text)
+            if re.search(r"\w[.!?]$", m.group(1).rstrip()) and len(m.group(1).split()) >= 3]
+    return list(dict.fromkeys(m.start(1) + len(m.group(1).rstrip()) for m in vals[-1:] + vals[:1]))
+
+
+def _in_json(grammar: str) -> str:
+    """A fill's grammar inside a JSON string: no quote or backslash either (they would end or escape it)."""
+    return grammar.replace("[^\\n", "[^\\n\\\"\\\\")
 
 
 def full(text: str, constraints: list[Constraint]) -> bool:

@@ -92,10 +92,24 @@ def test_a_fill_that_breaks_a_met_constraint_or_copies_the_draft_is_dropped():
     assert out == text and steps == []  # "Harbour rest in the bay." copies the draft: dropped
 
 
-def test_nothing_is_filled_after_json_or_in_debris_or_when_all_is_met():
+def test_in_a_json_answer_the_sentence_goes_inside_its_last_string():
+    """A keyword never got into a JSON answer (train split): the fill opens its sentence inside the last string value
+    that ends a sentence, under a grammar with no quote or backslash, and the JSON stays valid."""
+    js = cons({"kind": "json_format"}, {"kind": "keyword_frequency", "word": "tide", "rel": "at_least", "n": 1})
+    eng = Scripted(" comes in twice a day.")
+    out, steps, _ = fill('{"title": "Sea", "answer": "The sea is wide. It is blue."}', js, eng, MSG, None,
+                         threading.Event())
+    assert out == '{"title": "Sea", "answer": "The sea is wide. It is blue. The tide comes in twice a day."}'
+    assert all(c.check(out) == [] for c in js) and '\\"' in eng.requests[0].constraints.grammar
+    broken = Scripted(*[' said "hi" again.'] * 4)  # a quote (the grammar would not let it through): JSON broken
+    assert fill('{"answer": "The sea is wide."}', js, broken, MSG, None, threading.Event())[1] == []
+
+
+def test_nothing_is_filled_after_a_choice_or_in_debris_or_when_all_is_met():
     eng = Scripted(" x.")
-    js = cons({"kind": "json_format"}, {"kind": "include_keywords", "keywords": ["tide"]})
-    assert fill('{"a": "The sea is wide. It is blue."}', js, eng, MSG, None, threading.Event())[1] == []
+    js = cons({"kind": "choose_from", "options": ["My answer is yes.", "My answer is no."]},
+              {"kind": "include_keywords", "keywords": ["tide"]})
+    assert fill("My answer is yes.", js, eng, MSG, None, threading.Event())[1] == []
     kw = cons({"kind": "include_keywords", "keywords": ["tide"]})
     assert fill("The sea. " * 40, kw, eng, MSG, None, threading.Event())[1] == []  # debris, with full stops
     assert fill("The tide is high.", kw, eng, MSG, None, threading.Event())[1] == []
