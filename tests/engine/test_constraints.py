@@ -215,3 +215,15 @@ def test_phrasing_sets_extraction_floor(path, floor):
 def test_topic_is_not_instruction_and_new_phrasings(prompt, kind):
     got = [c.kind for c in extract_all(prompt)]
     assert got == ([kind] if kind else []), got
+
+
+def test_json_whose_strings_hold_fences_is_json():
+    """{"answer": "```python …```"} is valid JSON: it had been cut at its first ``` and judged not JSON (dev split)."""
+    import json
+
+    from irg.engine.constraints import from_dict
+
+    c = from_dict({"kind": "json_format"})
+    text = json.dumps({"answer": "```python\nx = 1\n```"})
+    assert c.check(text) == [] and c.render(text) == text
+    assert c.check('```json\n{"a": 1}\n```') == [] and c.check('```json\n{"a": 1\n```') != []

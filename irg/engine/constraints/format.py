@@ -13,6 +13,13 @@ from irg.engine.decoding import DecodingConstraints
 
 # ---- format ---------------------------------------------------------------------------
 def strip_fences(text: str) -> str:
+    """The JSON inside a fenced block, or the text. A text that is JSON as it stands is never cut: its strings may
+    hold fences of their own ({"answer": "```python ..."} had been cut at its first ``` and judged not JSON)."""
+    try:
+        json.loads(text)
+        return text.strip()
+    except ValueError:
+        pass
     m = re.search(r"```(?:json|JSON)?\s*\n?(.*?)```", text, re.S)
     return (m.group(1) if m else text).strip()
 
