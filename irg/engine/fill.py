@@ -12,11 +12,13 @@ stays honest.
 Each type says what it needs opened (`Constraint.openings`). A fill is kept only if every constraint the draft
 met is still met, no unmet upper limit got worse, its own constraint moved forward, the sentence ended, and the text
 is neither debris nor a copy of the draft; otherwise it is dropped and the next place (the end of the first
-paragraph) is tried, then the first place once more with sampling. Tokens are counted like a P.S. slot: the opening
-fed to the model and the words it writes (the prompt and the draft before it are already in the engine's cache).
+paragraph) is tried, then the first place once more with sampling (three times when a word limit leaves few words).
+In a JSON answer the sentence goes inside its last string. Tokens are counted like a P.S. slot: the opening fed to
+the model and the words it writes (the prompt and the draft before it are already in the engine's cache).
 """
 from __future__ import annotations
 
+import json
 import re
 import threading
 from dataclasses import dataclass, replace
@@ -25,6 +27,7 @@ from typing import Callable
 from irg.engine.backends import BackendError, GenRequest
 from irg.engine.constraints import Constraint
 from irg.engine.constraints.base import CountConstraint, bounds
+from irg.engine.constraints.format import strip_fences
 from irg.engine.constraints.text import words
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.degenerate import degeneration
@@ -33,8 +36,9 @@ from irg.engine.render import unmet as _unmet
 FILL_TOKENS = 48  # one sentence of a micro model
 MAX_FILLS = 4  # per draft: more than this is rewriting the draft, not filling it
 SAMPLED = 0.7  # the temperature of the last try
-TIGHT = 16  # words left under a word limit below which a fill is short of room: it rewrites the last sentence (if there
-# are others), is given tokens for no more than the words left, and two more sampled tries
+TIGHT = 16  # words left under a word limit below which a fill is short of room: it is given tokens for no more than
+# the words left and two more sampled tries, and below ADD_ROOM it writes a sentence anew (if another is left)
+ADD_ROOM = 6
 
 
 @dataclass
@@ -53,15 +57,21 @@ class FillStep:
 _BODY_SKIP = re.compile(r"^\s*(?:P\.\s?P\.\s?S\b|P\.\s?S\b|PS\b|<<|SECTION\b|Section\s+\d|PARAGRAPH\b|\*{3,}|[-*•] |#|"
                         r"\d+[.)] )")
 _ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(?=\S)")  # a list item's marker
-_HEADED = re.compile(r"^\s*(?:SECTION|Section|PARAGRAPH|Paragraph)\s+\w+\s*[:.—–-]\s*(?=\S)")  # "SECTION 1: Thank you …"
+# a section's marker with its text on the same line ("SECTION 1: Thank you for the games."); a heading with a title
+# ("SECTION 1: The Sea", "SECTION 2: Overview.") is no body: it needs five words and a sentence end
+_HEADED = re.compile(r"^\s*(?:SECTION|Section|PARAGRAPH|Paragraph)\s+\w+\s*[:.—–-]\s*(?=(?:\S+\s+){4}[^\n]*[.!?]\s*$)")
 # a sentence end: a stop at the end of the line, or one followed by a space and a capital ("Dr. Smith" is not one)
 _END = re.compile(r"(?<!\b[DMS]r)(?<!\bMrs)(?<!\bSt)(?<!\bvs)(?<!\betc)[.!?]([\"”')\]]*)(?=\s*$|\s+[\"“'(]?[A-Z])")
-# the same in a text with no capital at all (an all-lowercase answer): a stop followed by a space and any letter
-_END_LOWER = re.compile(_END.pattern.replace("[A-Z]", "[^\\W\\d_]"))
+# the same in a text with no capital at all (an all-lowercase answer): a stop followed by a space and any letter,
+# the abbreviations in lowercase too ("mr. lee", "5 p.m. today", "e.g. this")
+_END_LOWER = re.compile(r"(?<!\b[dDmMsS]r)(?<!\b[mM]rs)(?<!\b[sS]t)(?<!\bvs)(?<!\betc)(?<![ap]\.m)(?<!\be\.g)(?<!\bi\.e)"
+                        r"[.!?]([\"”')\]]*)(?=\s*$|\s+[\"“'(]?[^\W\d_])")
 
 
-def _ends(line: str, pos: int = 0) -> list[re.Match]:
-    return list((_END if re.search(r"[A-Z]", line) else _END_LOWER).finditer(line, pos))
+def _ends(line: str, pos: int = 0, lower: bool | None = None) -> list[re.Match]:
+    """The sentence ends in `line`; `lower`: the whole answer has no capital (else judged by the line itself)."""
+    lower = not re.search(r"[A-Z]", line) if lower is None else lower
+    return list((_END_LOWER if lower else _END).finditer(line, pos))
 
 
 def places(text: str, lo: int = 0, hi: int | None = None) -> list[int]:
@@ -70,6 +80,7 @@ def places(text: str, lo: int = 0, hi: int | None = None) -> list[int]:
     closing quote or bracket stays after the new sentence only when its line opened with one (the whole answer
     quoted); otherwise the sentence goes after it, not inside someone's quoted words."""
     hi = len(text) if hi is None else hi
+    lower = not re.search(r"[A-Z]", text)
     out = []
     pos, lines = lo, []
     for line in text[lo:hi].split("\n"):
@@ -82,7 +93,7 @@ def places(text: str, lo: int = 0, hi: int | None = None) -> list[int]:
         body = [(p, ln) for p, ln in lines if _ITEM.match(ln)]
     for p, ln in (body[-1:] + body[:1]) if body else []:
         mk = _marker(ln)  # "2." is a list number, not a sentence end
-        ends = _ends(ln, mk)
+        ends = _ends(ln, mk, lower)
         if items:  # and only after an item that ends a sentence
             ends = [m for m in ends if m.end(1) == len(ln.rstrip())]
         if ends:
@@ -146,10 +157,12 @@ def fill(text: str, constraints: list[Constraint], backend, messages: list[dict]
             if cancel.is_set() or (budget_left is not None and budget_left - spent < FILL_TOKENS + 16):
                 return text, steps, spent
             # a sentence rewritten must not hold what the constraint already counts (a third "orange" written over
-            # the sentence that held the second is no step forward)
-            # short of words, one is written anew too, if another would be left; else the sentence is added
+            # the sentence that held the second is no step forward). Short of words, a sentence is added while a
+            # short one fits (ADD_ROOM words after the opening), else one is written anew if another would be left
+            short = tight and not inside and (_room(seen(text[:where] + " " + opening.text + text[where:]), constraints)
+                                              or 0) < ADD_ROOM
             span = swapped(text, where, lambda a, b: len(c.openings(seen(text[:a] + text[b:]))) <= len(
-                c.openings(now))) if (swap or tight) and not inside else (where, where)
+                c.openings(now))) if swap or short else (where, where)
             span = (where, where) if span is None and not swap else span
             if span is None:
                 continue
@@ -157,8 +170,8 @@ def fill(text: str, constraints: list[Constraint], backend, messages: list[dict]
             head = text[:start].rstrip(" ")
             lead = (" " if head and not head.endswith("\n") else "") + _cased(opening.text, constraints)
             room = _room(seen(head + lead + text[end:]), constraints)
-            if room is not None and room < 2:
-                continue  # no sentence fits under the word limit here
+            if room is not None and room < 1:
+                continue  # not one more word fits under the word limit here
             # under a word limit the sentence must end within the words left (about 1.3 tokens a word): else refused
             most = FILL_TOKENS if room is None else min(FILL_TOKENS, int(room * 1.5) + 4)
             # a micro model asked to go on copies its own sentence ("Bright, the world of coffee is …" x3): the
@@ -182,7 +195,7 @@ def fill(text: str, constraints: list[Constraint], backend, messages: list[dict]
             after = seen(out)
             moved = not c.check(after) or 0 < len(c.openings(after)) < len(c.openings(now))  # met, or fewer missing
             if (_unmet(after, constraints) - unmet or further(after, now, [constraints[i] for i in unmet if i != k])
-                    or degeneration(out) or not moved or copied(lead + added, text)):
+                    or degeneration(out) or not moved or copied(lead + added, text) or (inside and not _json_ok(out))):
                 continue  # it broke something met, pushed an unmet limit further, is debris or a copy, or did not help
             gone = len(text[start:end].strip())
             label = opening.label.replace("filled: ", "filled: the sentence before it written anew, ", 1) \
@@ -210,7 +223,16 @@ def json_places(text: str) -> list[int]:
 
 def _in_json(grammar: str) -> str:
     """A fill's grammar inside a JSON string: no quote or backslash either (they would end or escape it)."""
-    return grammar.replace("[^\\n", "[^\\n\\\"\\\\")
+    return grammar.replace("[^\\n", "[^\\n\\t\\r\\\"\\\\")
+
+
+def _json_ok(text: str) -> bool:
+    """Is the answer JSON as it stands (the run's rendering would wrap broken JSON, hiding a fill that broke it)?"""
+    try:
+        json.loads(strip_fences(text))
+        return True
+    except ValueError:
+        return False
 
 
 def full(text: str, constraints: list[Constraint]) -> bool:
@@ -227,10 +249,13 @@ def swapped(text: str, where: int, keeps: Callable[[int, int], bool]) -> tuple[i
     would leave none of the model's sentences)."""
     line = text.rfind("\n", 0, where) + 1
     line += _marker(text[line:where])
-    stops = [line + m.end(1) for m in _ends(text[line:where])]
+    stops = [line + m.end(1) for m in _ends(text[line:where], 0, not re.search(r"[A-Z]", text))]
     spans = list(zip([line] + stops, stops if stops and stops[-1] >= where else stops + [where]))
-    spans = [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in spans]
-    spans = [(a, b) for a, b in spans if a < b and re.search(r"\w[.!?]", text[:a] + text[b:])]
+    # an answer wrapped in quotes keeps its opening quote; a sentence holding a quote mark is not written anew (half
+    # of a quotation would be left behind)
+    spans = [(a + len(text[a:b]) - len(text[a:b].lstrip(' "“' if a == line else " ")), b) for a, b in spans]
+    spans = [(a, b) for a, b in spans if a < b and re.search(r"\w[.!?]", text[:a] + text[b:])
+             and not re.search(r"[\"“”]", text[a:b])]
     return next((sp for sp in reversed(spans) if keeps(*sp)), spans[-1] if spans else None)
 
 

@@ -84,23 +84,29 @@ def build(constraints: list[Constraint], max_tokens: int = 256,
         parts.append("grammar: <<title>>")
     if body is not None:
         root.append(body)
+    elif root:
+        root.append("free")
+    # the start phrase opens a line of its own before a structure that opens with a literal (a bullet's "* ", a
+    # SECTION marker, a title): "Once" laid before the bullets' "* " was written "Once* upon a time" (no bullet, no
+    # start phrase as the checks read them). Not before a closed body (JSON, a chosen option: nothing may precede it).
+    lead = ""
+    if root and root[0].startswith('"') and "start_phrase" in by and "repeat_request" not in by \
+            and not (owner is not None and owner.closed):
+        # the line ends one sentence (a long first line was cut mid-sentence at the line's limit); a phrase that ends
+        # one already ("Here are my tips:") is the whole line
+        lead = "" if by["start_phrase"].phrase.rstrip()[-1:] in ".!?:" else "lead ::= [^\\n*.!?:]{1,160} [.!?:]\n"
+        root = [("lead " if lead else "") + '"\\n" (' + " ".join(root) + ")"]
+        pieces += 1  # the lead line takes a slot's share of the tokens
+        parts.append("laid down: the start phrase on a line before the structure")
     grammar = ""
     if root:
-        if body is None:
-            root.append("free")
         chars = int(max_tokens * chars_per_token * 0.9 / max(1, pieces)) if body is not None else 300
-        grammar = "root ::= " + " ".join(root) + "\n" + text_rules(chars, owner is None or owner.stars_in_text) + extra
+        grammar = "root ::= " + " ".join(root) + "\n" + text_rules(chars, owner is None or owner.stars_in_text) + extra \
+            + lead
         if len(grammar) > MAX_GRAMMAR_CHARS:
-            parts = ([p for p in parts if not p.startswith("grammar")]
+            parts = ([p for p in parts if not p.startswith(("grammar", "laid down: the start phrase"))]
                      + [f"not laid down: a grammar of {len(grammar):,} characters"])
             grammar = ""
-    if grammar and "start_phrase" in by and "repeat_request" not in by and root[0].startswith('"'):
-        # the start phrase opens a line of its own before a structure that opens with a mark: "Once" laid before the
-        # bullets' "* " was written "Once* upon a time" (no bullet, no start phrase as the checks read them)
-        # one sentence (or a lead-in ending in a colon): a long first line was cut mid-sentence at the line's limit
-        grammar = grammar.replace("root ::= ", 'root ::= lead "\\n" ', 1) + 'lead ::= [^\\n*.!?:]{1,160} [.!?:]\n'
-
-        parts.append("laid down: the start phrase on a line before the structure")
     prefix = ""
     if "repeat_request" in by:
         prefix = by["repeat_request"].request.strip() + "\n\n"

@@ -309,7 +309,7 @@ def test_a_section_line_with_its_text_is_a_place_for_a_sentence():
     """'SECTION 1: Thank you …' on one line: the marker is no body, its text is (train split: no place was found)."""
     cs = cons({"kind": "keyword_frequency", "word": "bright", "rel": "at_least", "n": 1},
               {"kind": "sections", "n": 2, "marker": "SECTION"})
-    text = "SECTION 1: Thank you for the games.\nSECTION 2: We will play again."
+    text = "SECTION 1: Thank you for the games.\nSECTION 2: We will play again next week."
     out, steps, _ = fill(text, cs, Scripted(" pieces shone on the board."), MSG, None, threading.Event())
     assert out == text + " The bright pieces shone on the board." and all(c.check(out) == [] for c in cs)
 
@@ -323,3 +323,40 @@ def test_under_a_word_limit_the_fill_is_given_tokens_for_the_words_left_and_may_
     # 11 words: a sentence added has no room; the last sentence is written anew in the words it frees
     assert out == "The night was calm and cold. The moon rose late." and all(c.check(out) == [] for c in cs)
     assert eng.requests[0].max_new_tokens < 48
+
+
+def test_a_heading_with_a_title_is_no_place_and_lowercase_abbreviations_end_no_sentence():
+    """Review: "SECTION 1: The Sea" had become a body line and crowded out the real places; in an all-lowercase answer
+    "mr." and "p.m." had ended sentences."""
+    from irg.engine.fill import _ends
+
+    text = "SECTION 1: The Sea\nThe sea is wide.\n\nSECTION 2: The Shore\nWaves roll in."
+    assert [text[:p].split("\n")[-1] for p in places(text)] == ["Waves roll in.", "The sea is wide."]
+    line = "we met mr. lee at 5 p.m. today. it rained."
+    assert [line[:m.end(1)][-7:] for m in _ends(line, 0, True)] == [" today.", "rained."]
+
+
+def test_short_of_words_a_sentence_is_still_added_while_one_fits():
+    """Review: under a word limit with few words left, every fill rewrote a sentence, so "at least 3 sentences" could
+    never move. With room for a short sentence one is added; with less, one is written anew."""
+    cs = cons({"kind": "sentence_count", "rel": "at_least", "n": 3}, {"kind": "word_count", "rel": "at_most", "n": 20})
+    text = "The night was calm and cold. We walked by the bay."
+    out, steps, _ = fill(text, cs, Scripted(" is calm."), MSG, None, threading.Event())
+    assert out == text + " This is calm." and all(c.check(out) == [] for c in cs)
+
+
+def test_a_quoted_answer_keeps_its_opening_quote_when_a_sentence_is_written_anew():
+    cs = cons({"kind": "keyword_frequency", "word": "moon", "rel": "at_least", "n": 2},
+              {"kind": "sentence_count", "rel": "at_most", "n": 2}, {"kind": "quotation"})
+    text = '"The sea is wide. The moon is bright."'
+    out, steps, _ = fill(text, cs, Scripted(" rose over the water."), MSG, None, threading.Event())
+    assert out.startswith('"') and out.count('"') == 2 and all(c.check(out) == [] for c in cs), out
+
+
+def test_a_fill_that_breaks_the_json_is_dropped_even_when_the_rendering_would_wrap_it():
+    from irg.engine.render import render
+
+    js = cons({"kind": "json_format"}, {"kind": "keyword_frequency", "word": "tide", "rel": "at_least", "n": 1})
+    out, steps, _ = fill('{"answer": "The sea is wide."}', js, Scripted(*[' said "hi".'] * 4), MSG, None,
+                         threading.Event(), view=lambda t: render(t, js)[0])
+    assert steps == [] and out == '{"answer": "The sea is wide."}'

@@ -1,5 +1,7 @@
 """Issue 14: the degeneration guard, lossless rendering, scaffolds and grammars (llguidance on transformers),
 suffixes the program lays down, and the structure levels of the plan — on tiny models."""
+import re
+
 import pytest
 
 from irg.engine.backends import GenRequest
@@ -340,10 +342,14 @@ def test_a_start_phrase_before_bullets_opens_a_line_of_its_own():
     cs = [from_dict({"kind": "start_phrase", "phrase": "Once"}),
           from_dict({"kind": "bullet_count", "rel": "exactly", "n": 2})]
     dc = build(cs).constraints
-    assert dc.forced_prefix == "Once" and dc.grammar.startswith('root ::= lead "\\n" "* " line')
-    found = search(dc.grammar)
-    text = "Once" + found.example
-    assert all(c.check(text) == [] for c in cs), text
+    assert dc.forced_prefix == "Once" and dc.grammar.startswith('root ::= lead "\\n" ("* " line')
+    text = "Once" + search(dc.grammar).example
+    assert all(c.check(text) == [] for c in cs) and re.match(r"Once[^\n]*[.!?:]\n\* ", text), text
+    # a phrase that ends a sentence already is the whole first line
+    cs[0] = from_dict({"kind": "start_phrase", "phrase": "Here are my tips:"})
+    dc = build(cs).constraints
+    text = dc.forced_prefix + search(dc.grammar).example
+    assert text.startswith("Here are my tips:\n* ") and all(c.check(text) == [] for c in cs), text
     # a paragraph body needs no line of its own: "Once" opens the first paragraph
     paras = build([cs[0], from_dict({"kind": "paragraph_count", "rel": "exactly", "n": 2})]).constraints
     assert not paras.grammar.startswith("root ::= lead")
@@ -353,6 +359,7 @@ def test_a_start_phrase_before_bullets_opens_a_line_of_its_own():
     ("* Dolphins are smart.\n* P.S. Respect them.", True),  # a bullet is no postscript: one is laid after the list
     ("Dolphins are smart.\n\nP.S. Respect them.", False),  # the model's own P.S. line stands
     ("Dolphins are smart. P.S. Respect them.", False),  # inline: Postscript.render puts it on its own line
+    ("* Dolphins are smart.\n* Whales sing. P.S. Respect them.", False),  # inline in a bullet: the same
 ])
 def test_a_postscript_inside_a_bullet_does_not_stop_the_program_laying_one(body, laid):
     """Bullets and a P.S. (train split): the model wrote "* p.s. …" as a bullet, the program took it for the P.S.

@@ -146,9 +146,11 @@ class Backend(ABC):
         gen = inner.result
         text, prompt_tokens, completion, reason = gen.text, gen.prompt_tokens, gen.completion_tokens, gen.finish_reason
         t_engine = gen.engine_seconds
-        # the model wrote its own P.S. (a bullet "* P.S. …" is no postscript: the program lays one down anyway)
-        written = c.suffix.strip() and any(c.suffix.strip() in ln and not re.match(r"\s*(?:[*\-•]|\d+[.)])\s", ln)
-                                           for ln in text.splitlines())
+        # the model wrote its own P.S. (one inline is put on its own line by Postscript.render); a bullet that opens
+        # with it ("* P.S. …") is no postscript: the program lays one down anyway
+        mark = c.suffix.strip()
+        written = mark and any(mark in ln and not re.match(r"\s*(?:[*\-•]|\d+[.)])\s+" + re.escape(mark), ln)
+                               for ln in text.splitlines())
         if reason != "cancelled" and not written and not _already_ends(text, c.suffix + tail):
             text = text.rstrip() + c.suffix
             yield c.suffix

@@ -123,7 +123,7 @@ def verb_tags(word: str) -> frozenset[str]:
     first verb says what the word can be, not how the sentence uses it."""
     from lemminflect import getAllInflections, getAllLemmas
 
-    w = word.lower()
+    w = word.lower().rsplit("-", 1)[-1]  # "re-engineered": the verb is its last part
     tags = set()
     for lemma in getAllLemmas(w, upos="VERB").get("VERB", ()):
         tags |= {tag for tag, forms in getAllInflections(lemma, upos="VERB").items() if w in forms}

@@ -112,6 +112,9 @@ def _count_max_per(m):
         + MARK + r"(?!\s+(?:in|per|for)\s+(?:each|every|a))|\b" + MARK.replace("?P<mk>", "?P<mk2>")
         + r"\s+(?:are|is)\s+(?:banned|not allowed|forbidden|off[- ]limits)")
 def _no_marks(m):
+    if re.match(r"\s+(?:in|for|inside|within|around|between|on|to|as)\s+(?!(?:the|your|this|my)\s+(?:response|answer|"
+                r"text|reply|writing|piece|post)\b)", m.string[m.end():], re.I):
+        return None  # "Don't use slashes in dates", "no asterisks for emphasis": a scope, not every one
     return Rule(Each(), Select("response"), Count(mark(m["mk"] or m["mk2"]), "exactly", 0))
 
 
@@ -224,8 +227,8 @@ def _marks_in_response(m):
     return Rule(Each(), Select("response"), Count(mark(m["mk"]), "at_most", int(m["n"])))
 
 
-# "No more than 3 emoji per post", "at most two hashtags per tweet", "one comma per sentence max": a limit on marks in
-# every unit of a kind (the longer reading stands over marks_in_response's, which it holds)
+# "No more than 3 emoji per paragraph", "one comma per sentence max": a limit on marks in every unit of a kind (the
+# longer reading stands over marks_in_response's, which it holds); per tweet or post it is not read
 @reader("mark_limit_per_unit", r"\b(?:(?P<rel>no more than|at most|up to|only|max(?:imum)?)\s+)?(?P<n>\d+)\s+" + MARK
         + r"\s+(?:per|in each|for each|in every|a)\s+(?P<u>" + UNIT + r")\b(?P<tail>\s+(?:max(?:imum)?|tops|at most)\b)?")
 def _mark_limit_per_unit(m):

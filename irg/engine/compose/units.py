@@ -105,22 +105,29 @@ _unit("heading", "headings", lambda t: [next(g for g in m.groups() if g).strip()
                                         if (m := HEADING.match(ln))])
 _unit("section", "sections", lambda t: _sections(t))
 
-# a question of a Q&A: a line marked "Q:" / "Question 2:", or one that ends with a question mark (list marker and
-# bold aside); its answer is what follows it up to the next question, without an "A:" / "Answer:" label
-QUESTION = re.compile(r"^\s*(?:[*\-•]\s+|\d{1,3}[.)]\s+)?(?:\*\*)?(?:(?:Q|Question)\s*\d*\s*[:.)]|[^\n]*\?(?:\*\*)?\s*$)",
-                      re.I)
-ANSWER_LABEL = re.compile(r"^\s*(?:[*\-•]\s+)?(?:\*\*)?(?:A|Answer)\s*\d*\s*[:.)]\s*(?:\*\*)?\s*", re.I)
+# a question of a Q&A: a line marked "Q:" / "Question 2:" or, in a text with no such marks, one that ends with a
+# question mark (list marker and bold aside); its answer is what follows it up to the next question, without an
+# "A:" / "Answer:" label. A text with no question: its list items, else its paragraphs, are the answers (a reply to
+# "answer these questions" numbered 1, 2, 3)
+MARKED_Q = re.compile(r"^\s*(?:[*\-•]\s+|\d{1,3}[.)]\s+)?(?:\*\*)?(?:Q|Question)\s*\d*\s*[:.)]", re.I)
+ASKED = re.compile(r"^\s*(?:[*\-•]\s+|\d{1,3}[.)]\s+)?(?:\*\*)?[^\n]*\?(?:\*\*)?\s*$")
+ANSWER_LABEL = re.compile(r"^\s*(?:[*\-•]\s+)?(?:\*\*)?(?:A|Answer)\s*\d*\s*:\s*(?:\*\*)?\s*", re.I)
 
 
 def _answers(text: str) -> list[str]:
-    """What each question of a Q&A is answered with (a text with no question has no answers)."""
+    """What each question of a Q&A is answered with."""
+    lines = text.splitlines()
+    question = MARKED_Q if any(MARKED_Q.match(ln) for ln in lines) else ASKED
     out: list[list[str]] | None = None
-    for ln in text.splitlines():
-        if QUESTION.match(ln) and not ANSWER_LABEL.match(ln):
+    for ln in lines:
+        if question.match(ln) and not ANSWER_LABEL.match(ln):
             out = (out or []) + [[]]
         elif out is not None and ln.strip():
             out[-1].append(ANSWER_LABEL.sub("", ln, count=1).strip())
-    return [" ".join(a) for a in out or [] if a]
+    if out is None:  # no question at all
+        items = [m.group(1) for ln in lines if (m := BULLET.match(ln))]
+        return items or [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return [" ".join(a) for a in out if a]
 
 
 _unit("answer", "answers", _answers)

@@ -56,8 +56,7 @@ def gap_ok(gap: str) -> bool:
 READERS: Registry = Registry("program reader")
 # units named by the form that has them (see UNIT_NAMES): first in every list of units, so that "section headings"
 # is read before "sections" and "slide titles" before "titles"
-FORM_UNITS = (r"numbered (?:items?|points?|lines?)|steps?|tweets?|pages?|posts?|messages?|msgs?|section headings?|"
-              r"slide titles?")
+FORM_UNITS = r"numbered (?:items?|points?|lines?)|steps?|tweets?|pages?|section headings?|slide titles?"
 UNIT = (r"(?:" + FORM_UNITS + r"|bullet[- ]?points?|bullet items?|bullets?|list items?|items?|"
         r"points?|sentences?|paragraphs?|paras?|stanzas?|lines?|"
         r"words?|letters?|characters?|chars|quotes?|quotations?|headings?|subheadings?)")
@@ -71,8 +70,7 @@ UNIT_NAMES = {"bullet": "bullet item", "bullet point": "bullet item", "bullet-po
               # a numbered list's items: "each step", "no numbered point"
               "step": "numbered item", "numbered point": "numbered item", "numbered line": "numbered item",
               # units set off by blank lines in the forms that have them: a thread's tweets, a picture book's pages
-              "tweet": "paragraph", "page": "paragraph", "post": "paragraph", "message": "paragraph",
-              "msg": "paragraph", "char": "character"}
+              "tweet": "paragraph", "page": "paragraph", "char": "character"}
 MARK_ALIASES = {"full stop": "period", "exclamation point": "exclamation mark", "em-dash": "em dash",
               "emdash": "em dash", "parenthese":
               "parenthesis", "parenthesi": "parenthesis", "bracket": "parenthesis", "quote mark": "quotation mark",

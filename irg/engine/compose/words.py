@@ -55,10 +55,18 @@ VERB_KIND = (r"(?:an?\s+)?(?P<adj>(?:(?:strong|action|active|dynamic|powerful|im
              r"verbs?\b")
 
 
+# what may follow the verb in the clause: nothing, or examples ("- Whisk, Fold, Bake", "like 'Whisk' or 'Chop'");
+# anything else narrows it ("a verb in the past tense", "a verb and a noun", "a verb that rhymes with go"): not read
+VERB_TAIL = re.compile(r"(?:\s*(?:[-–—:(]|,?\s*(?:like|such as|e\.\s?g\.,?))\s*['\"‘“]?[A-Z][\w'’]*['\"’”]?"
+                       r"(?:\s*(?:,|,?\s*or|,?\s*and)\s*['\"‘“]?[A-Z][\w'’]*['\"’”]?)*\s*\)?)?\s*[.!]?\s*$")
+
+
 @reader("verb_start", r"\b(?:(?:each|every|all(?:\s+the)?|all\s+your)\s+" + VERB_UNIT + r"\s+" + MODAL
         + r"(?:start|begin|open|kick\s+off|lead)s?\s+with\s+|(?:start|begin|open|lead|kick\s+off)\s+(?:each|every|all"
         r"(?:\s+the)?|all\s+your)\s+" + VERB_UNIT.replace("?P<u>", "?P<u2>") + r"\s+with\s+)" + VERB_KIND)
 def _verb_start(m):
+    if not VERB_TAIL.match(m.string, m.end()):
+        return None
     u = subject(m["u"] or m["u2"])
     u = "bullet item" if u == "item" else u
     adj = (m["adj"] or "").lower()

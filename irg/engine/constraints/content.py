@@ -17,6 +17,7 @@ from irg.engine.constraints.text import (
     _quoted_or_word,
     _split_list,
     negated_before,
+    opener,
     quoted,
 )
 from irg.engine.decoding import DecodingConstraints
@@ -65,16 +66,6 @@ class IncludeKeywords(Constraint):
 
     def required_texts(self):
         return [([k], False) for k in self.keywords]
-
-
-def opener(word: str) -> str:
-    """A word as the start of a sentence. A lowercase word is opened with "The": a sentence opened with the bare
-    word read as a name or a call ("Bright, Serena."; "Shadow the painting of …"); "The bright" and "The shadow" went
-    on as sentences. A word with a capital ("iPhone", "Paris") or an adverb is opened bare, its first letter
-    capitalised."""
-    if re.fullmatch(r"[a-z][a-z' -]*", word) and not word.endswith("ly"):
-        return "The " + word
-    return word if word[1:2].isupper() else word[:1].upper() + word[1:]
 
 
 # What "avoid …"/"without using …" names that is not a word to ban (other constraints read these)

@@ -173,3 +173,20 @@ def about_not_asked(text: str, pos: int) -> bool:
     asked = r"\b(?:all|only|entirely|completely|wholly)\s+(?:in\s+)?(?:all\s+)?(?:{})"
     both = re.search(asked.format(up), s, re.I) and re.search(asked.format(low), s, re.I)
     return bool(re.search(up, s, re.I) and re.search(low, s, re.I) and not re.search(negated, s, re.I)) and not both
+
+
+# words "The" cannot open: articles, pronouns, verbs of being, conjunctions ("The the moon", "The is", "The because")
+NOT_NOUNS = {"the", "a", "an", "and", "but", "or", "because", "is", "are", "was", "were", "be", "been", "we", "you",
+             "they", "he", "she", "it", "its", "our", "your", "their", "my", "his", "her", "this", "that", "these",
+             "those", "very", "not", "can", "will", "should", "would", "could", "must", "may", "have", "has", "had"}
+
+
+def opener(word: str) -> str:
+    """A word as the start of a sentence. A lowercase word is opened with "The": a sentence opened with the bare
+    word read as a name or a call ("Bright, Serena."; "Shadow the painting of …"); "The bright" and "The shadow" went
+    on as sentences. A word with a capital ("iPhone", "Paris") or an adverb is opened bare, its first letter
+    capitalised."""
+    if re.fullmatch(r"[a-z][a-z'-]{2,}(?: [a-z][a-z'-]*)*", word) and not word.endswith("ly") \
+            and word.split()[0] not in NOT_NOUNS:
+        return "The " + word
+    return word if word[1:2].isupper() else word[:1].upper() + word[1:]
