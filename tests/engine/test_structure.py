@@ -290,30 +290,8 @@ def test_the_postscript_line_is_written_with_line_breaks_banned_not_under_a_gram
     """Under a grammar the counted limits only mask, and a banned word glued to a hashtag got through the P.S. line
     ("P.P.S  #penguins #beautiful"): the line is a plain continuation, so the counting holds in it too."""
     import threading
-    from irg.engine.backends import Backend, Generation
 
-    class Recording(Backend):
-        name = "recording"
-
-        def __init__(self):
-            self.requests = []
-
-        def _pieces(self, req, cancel, stream):
-            self.requests.append(req)
-            said = req.constraints.forced_prefix + ("Body." if not self.requests[1:] else " See you.")
-            stream.result = Generation(said, 5, 2, "stop", 0.0)
-            yield said
-
-        def count_tokens(self, text):
-            return len(text.split())
-
-        def count_prompt_tokens(self, req):
-            return 5
-
-        def truncate(self, text, max_tokens):
-            return text
-
-    eng = Recording()
+    eng = said_backend("Body.")
     dc = DecodingConstraints(suffix="\n\nP.P.S ", suffix_slot=40, banned_words=["beautiful"],
                              limits=[{"word": "beautiful", "n": 0}])
     g = eng.generate(GenRequest([{"role": "user", "content": "x"}], max_new_tokens=60, constraints=dc),
@@ -365,19 +343,35 @@ def test_a_postscript_inside_a_bullet_does_not_stop_the_program_laying_one(body,
     """Bullets and a P.S. (train split): the model wrote "* p.s. …" as a bullet, the program took it for the P.S.
     and laid none; the postscript check, which wants a line of its own, failed four drafts running."""
     import threading
+
+    dc = DecodingConstraints(suffix="\n\nP.S. ", suffix_slot=40)
+    g = said_backend(body).generate(GenRequest([{"role": "user", "content": "x"}], max_new_tokens=60,
+                                               constraints=dc), threading.Event())
+    assert (g.text == body + "\n\nP.S. See you.") if laid else g.text == body
+
+
+def test_bullet_items_hold_no_asterisk():
+    """The bullets' markers are asterisks: inside items the model wrote "*The second point" and ended items with
+    ".*", after which no sentence end (and no fill) was found."""
+    g = build([from_dict({"kind": "bullet_count", "rel": "exactly", "n": 3})]).constraints.grammar
+    assert "line ::= [^\\n*] [^\\n*]{" in g
+
+
+def said_backend(body: str):
+    """An engine that writes `body`, then " See you." in each continuation (a P.S. line), and records the requests."""
     from irg.engine.backends import Backend, Generation
 
-    class Scripted(Backend):
-        name = "scripted"
+    class Said(Backend):
+        name = "said"
 
         def __init__(self):
-            self.calls = 0
+            self.requests = []
 
         def _pieces(self, req, cancel, stream):
-            self.calls += 1
-            said = req.constraints.forced_prefix + (body if self.calls == 1 else " See you.")
-            stream.result = Generation(said, 5, 2, "stop", 0.0)
-            yield said
+            self.requests.append(req)
+            text = req.constraints.forced_prefix + (body if len(self.requests) == 1 else " See you.")
+            stream.result = Generation(text, 5, 2, "stop", 0.0)
+            yield text
 
         def count_tokens(self, text):
             return len(text.split())
@@ -388,14 +382,4 @@ def test_a_postscript_inside_a_bullet_does_not_stop_the_program_laying_one(body,
         def truncate(self, text, max_tokens):
             return text
 
-    dc = DecodingConstraints(suffix="\n\nP.S. ", suffix_slot=40)
-    g = Scripted().generate(GenRequest([{"role": "user", "content": "x"}], max_new_tokens=60, constraints=dc),
-                            threading.Event())
-    assert (g.text == body + "\n\nP.S. See you.") if laid else g.text == body
-
-
-def test_bullet_items_hold_no_asterisk():
-    """The bullets' markers are asterisks: inside items the model wrote "*The second point" and ended items with
-    ".*", after which no sentence end (and no fill) was found."""
-    g = build([from_dict({"kind": "bullet_count", "rel": "exactly", "n": 3})]).constraints.grammar
-    assert "line ::= [^\\n*] [^\\n*]{" in g
+    return Said()
