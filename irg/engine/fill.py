@@ -18,7 +18,6 @@ the model and the words it writes (the prompt and the draft before it are alread
 """
 from __future__ import annotations
 
-import json
 import re
 import threading
 from dataclasses import dataclass, replace
@@ -27,7 +26,6 @@ from typing import Callable
 from irg.engine.backends import BackendError, GenRequest
 from irg.engine.constraints import Constraint
 from irg.engine.constraints.base import CountConstraint, bounds
-from irg.engine.constraints.format import strip_fences
 from irg.engine.constraints.text import words
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.degenerate import degeneration
@@ -195,7 +193,7 @@ def fill(text: str, constraints: list[Constraint], backend, messages: list[dict]
             after = seen(out)
             moved = not c.check(after) or 0 < len(c.openings(after)) < len(c.openings(now))  # met, or fewer missing
             if (_unmet(after, constraints) - unmet or further(after, now, [constraints[i] for i in unmet if i != k])
-                    or degeneration(out) or not moved or copied(lead + added, text) or (inside and not _json_ok(out))):
+                    or degeneration(out) or not moved or copied(lead + added, text) or (inside and _broken_json(out, constraints))):
                 continue  # it broke something met, pushed an unmet limit further, is debris or a copy, or did not help
             gone = len(text[start:end].strip())
             label = opening.label.replace("filled: ", "filled: the sentence before it written anew, ", 1) \
@@ -226,13 +224,9 @@ def _in_json(grammar: str) -> str:
     return grammar.replace("[^\\n", "[^\\n\\t\\r\\\"\\\\")
 
 
-def _json_ok(text: str) -> bool:
-    """Is the answer JSON as it stands (the run's rendering would wrap broken JSON, hiding a fill that broke it)?"""
-    try:
-        json.loads(strip_fences(text))
-        return True
-    except ValueError:
-        return False
+def _broken_json(text: str, constraints: list[Constraint]) -> bool:
+    """Is the answer, as it stands, no JSON (the run's rendering would wrap it, hiding a fill that broke it)?"""
+    return any(c.kind == "json_format" and c.check(text) for c in constraints)
 
 
 def full(text: str, constraints: list[Constraint]) -> bool:

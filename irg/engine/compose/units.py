@@ -125,8 +125,7 @@ def _answers(text: str) -> list[str]:
         elif out is not None and ln.strip():
             out[-1].append(ANSWER_LABEL.sub("", ln, count=1).strip())
     if out is None:  # no question at all
-        items = [m.group(1) for ln in lines if (m := BULLET.match(ln))]
-        return items or [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+        return split("bullet item", text) or split("paragraph", text)
     return [" ".join(a) for a in out if a]
 
 
