@@ -115,6 +115,13 @@ def test_combined_prompt_finds_every_constraint():
     ("appears twice", "appears 2 times"),
     ("a dozen eggs", "12 eggs"),
     ("someone", "someone"),
+    # number words side by side are several numbers unless English writes them as one
+    ("five seven five syllables", "5 7 5 syllables"),
+    ("one six-word memoir per line", "1 6-word memoir per line"),
+    ("two three-line stanzas", "2 3-line stanzas"),
+    ("twenty one words", "21 words"),
+    ("nineteen hundred", "1900"),
+    ("between two and four", "between 2 and 4"),
 ])
 def test_numbers_as_words(text, expected):
     assert normalize_numbers(text) == expected

@@ -37,6 +37,33 @@ def _words_value(run: str) -> int | None:
     return total + current
 
 
+def _numbers(run: str) -> list[str]:
+    """A run of number words cut into the numbers it says, with the separators between them: "five seven five" is
+    three numbers (a haiku's syllables), "one six-word memoir" two; "twenty one" and "three hundred and five" are one.
+    A word joins the number before it only where English writes it so: a unit or teen after a tens word or a scale,
+    a tens word after a scale, a scale after anything below it."""
+    parts = re.split(r"([\s-]+)", run)
+    out, prev = [parts[0]], _kind(parts[0])
+    for sep, word in zip(parts[1::2], parts[2::2]):
+        k = _kind(word)
+        joins = (prev == "tens" and k == "unit") or (prev in ("hundred", "thousand") and k in ("unit", "teen", "tens")) \
+            or (k == "hundred" and prev in ("unit", "teen")) or (k == "thousand" and prev not in ("thousand", None)) \
+            or word.lower() == "and" or prev == "and" or (prev == "a" and k == "dozen")
+        if joins:
+            out[-1] += sep + word
+        else:
+            out += [sep, word]
+        prev = k
+    return out
+
+
+def _kind(word: str) -> str | None:
+    w = word.lower()
+    if w in _UNITS:
+        return "unit" if _UNITS[w] < 10 else "teen"
+    return "tens" if w in _TENS else w if w in ("hundred", "thousand", "and", "a", "dozen") else None
+
+
 def normalize_numbers(text: str) -> str:
     """'at least three hundred words' -> 'at least 300 words'; 'twice' -> '2 times'."""
     inside = [(q.start(), q.end()) for q in _QUOTED.finditer(text)]
@@ -50,8 +77,11 @@ def normalize_numbers(text: str) -> str:
             return m.group(0)  # "with the word Once" names a word, not a number
         run = m.group(0)
         if _AND_SPLITS.search(run):  # "between two and four": two numbers, not six ("one hundred and five" is one)
-            return "".join(one(p) if i % 2 == 0 else p for i, p in enumerate(_AND_SPLITS.split(run)))
-        return one(run)
+            return "".join(many(p) if i % 2 == 0 else p for i, p in enumerate(_AND_SPLITS.split(run)))
+        return many(run)
+
+    def many(run: str) -> str:
+        return "".join(one(p) if i % 2 == 0 else p for i, p in enumerate(_numbers(run)))
 
     def one(run: str) -> str:
         v = _words_value(run)
