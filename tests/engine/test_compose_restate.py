@@ -57,9 +57,15 @@ def said(clause: str) -> list[str]:
     ("At least one line in three should end with a comma.", "at least one third of the lines end with a comma"),
     ("At most 2 sentences in 6 should end with a question mark.",  # a ratio not in lowest terms
      "at most one third of the sentences end with a question mark"),
+    ("can the 3rd line be the longest one", "line 3 has more words than any other line"),
+    ("Could each bullet be under 10 words?", "each bullet item has at most 9 words"),
+    ("Headline: no period at the end.", "the title does not end with a period"),
+    ("Headings: no full stops at the end.", "no heading ends with a period"),
+    ("Subject line: under 50 characters, no exclamation mark at the end.",
+     "the subject line has at most 49 characters; the subject line does not end with an exclamation mark"),
 ])
 def test_a_casual_wording_is_read_as_its_plain_restatement(clause, reading):
-    assert said(clause) == [reading]
+    assert "; ".join(said(clause)) == reading and said(clause)
 
 
 @pytest.mark.parametrize("clause,reading,holds,breaks", [
@@ -86,6 +92,9 @@ def test_new_edges_are_read_and_checked(clause, reading, holds, breaks):
     "Don't repeat any word from the title.",  # a unit named without an instruction of its own
     "Headings in all caps, except the first.",
     "Open every paragraph with a question, unless it is a quote.",
+    "Can the 3rd line be the longest one, if it fits?",
+    "Can you make the title short?",  # "short" is no measure
+    "Headlines: no period at the end.",  # several headlines: not the title, and "each headline" is not a unit
 ])
 def test_a_restatement_never_reads_what_the_guards_refuse(clause):
     assert said(clause) == []

@@ -33,6 +33,8 @@ def restatement(name: str, pattern: str, into: str | Callable[[re.Match], str]) 
 # Chat fillers and politeness carry no rule: "pls", "lol", "haha", "kindly", "I want that ...".
 restatement("filler", r"\b(?:lol|haha+|hehe+|plz|pls|please|thx|kindly)\b[,!]*", " ")
 restatement("request", r"^\s*(?:i want that|i'd like|can you|can u|could you|could u|would you)\s+", "")
+# "can the 3rd line be the longest one?", "could each tip start with a verb": a request asked as a question
+restatement("asked", r"^\s*(?:can|could)\s+(?=(?:the|each|every|all|your|my)\s+[a-z0-9]+\s)", "")
 # Misspelt units and quantifiers (only these words: a misspelt word elsewhere is left as written)
 TYPOS = {"sentance": "sentence", "sentense": "sentence", "sentnce": "sentence", "setence": "sentence",
          "paragragh": "paragraph", "paragrah": "paragraph", "pargraph": "paragraph", "paragaph": "paragraph",
@@ -96,6 +98,14 @@ restatement("no mark at the end", r"^\s*(?:(?P<u>" + PLURAL_UNITS + r")\s+(?:don
             r"the\s+end(?:\s+of\s+(?:the\s+|any\s+)?(?P<u2>" + PLURAL_UNITS + r"))?\s*[.!]?\s*$",
             lambda m: f"No {_singular(m['u'] or m['u2'] or '')} ends with a {_singular(m['m'])}." if (m['u'] or m['u2'])
             else m.group(0))
+# "Headline: no period at the end", "Headings: no full stops at the end": a unit's label, then the mark it does not end with
+restatement("label, no mark at the end", r"^\s*(?:the\s+)?(?P<u>title|headline|subject line|heading|headings|subheading|"
+            r"subheadings|headlines|bullets|bullet points|lines|list items)\s*:\s*(?:no|without)\s+(?:a\s+)?"
+            r"(?P<m>period|full stop|comma|colon|exclamation mark|question mark|" + END_MARKS + r")\s+at\s+the\s+end"
+            r"\s*[.!]?\s*$",
+            lambda m: f"The {m['u']} does not end with a {_singular(m['m']) if m['m'].endswith('s') else m['m']}."
+            if m["u"].lower() in ("title", "headline", "subject line")
+            else f"No {_singular(m['u'])} ends with a {_singular(m['m']) if m['m'].endswith('s') else m['m']}.")
 # "Put an ellipsis at the end of each stanza", "add a question mark at the end of every line": what each unit ends
 # (or starts) with
 restatement("put at the edge", r"^\s*(?:put|place|add|use|include)\s+(?P<what>an?\s+[a-z ]{2,30}?)\s+at\s+the\s+"
