@@ -35,10 +35,31 @@ def points(root: Path = CURVES) -> dict[str, Path]:
     return out
 
 
+TEST = Path("assets/results/distill_loop/converged")  # one pass on the constraints test split (n = 100)
+TEST_RUNS = {"base model": "constraints-base-one", "MLE, 177 steps": "constraints-mle-one",
+             "MLE + 40 adversarial steps": "constraints-gan-one", "LoRA r16, 295 steps (shipped)": "constraints-student-one"}
+
+
+def test_table(root: Path = TEST) -> dict:
+    """The same students on the test split: the embedding adapter by MLE and after its best adversarial dev point
+    (scripts/gan_vs_mle_test.sh made the runs), the shipped LoRA and the base model, each paired with the others."""
+    runs = {k: _rows(root / v)["single_pass"] for k, v in TEST_RUNS.items() if (root / v / "results.jsonl").exists()}
+    return {k: {**_figures(r), **{f"vs {o}": _paired(r, runs[o]) for o in runs if o != k}} for k, r in runs.items()}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default="assets/results/distill_loop/gan_vs_mle.json")
+    ap.add_argument("--test", action="store_true", help="the test-split runs instead (gan_vs_mle_test.json)")
     args = ap.parse_args(argv)
+    if args.test:
+        table = test_table()
+        out = args.out.replace("gan_vs_mle.json", "gan_vs_mle_test.json")
+        Path(out).write_text(json.dumps({"command": "python scripts/gan_vs_mle.py --test", "test_prompts": 100,
+                                         "students": table}, indent=1) + "\n")
+        for k, t in table.items():
+            print(f"{k}: {t['quality']:.1%} (degenerate {t['degenerate_share']:.1%})")
+        return 0
     runs = {k: _rows(v)["single_pass"] for k, v in points().items() if (v / "results.jsonl").exists()}
     start = next(k for k in runs if k.startswith("MLE,"))
     lora = next(k for k in runs if k.startswith("LoRA"))
