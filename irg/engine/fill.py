@@ -74,7 +74,7 @@ def _ends(line: str, pos: int = 0, lower: bool | None = None) -> list[re.Match]:
 
 def places(text: str, lo: int = 0, hi: int | None = None) -> list[int]:
     """Where a sentence may be added, within text[lo:hi] (the answer after a repeated request, before an end
-    phrase): after the last sentence end of the last body line, then after the last one of the first body line. A
+    phrase): after the last sentence end of the last body line that has one, then of the first such line. A
     closing quote or bracket stays after the new sentence only when its line opened with one (the whole answer
     quoted); otherwise the sentence goes after it, not inside someone's quoted words."""
     hi = len(text) if hi is None else hi
@@ -89,6 +89,8 @@ def places(text: str, lo: int = 0, hi: int | None = None) -> list[int]:
     items = not body  # a list and nothing else: the sentence goes at the end of an item, so the items stay as many
     if items:
         body = [(p, ln) for p, ln in lines if _ITEM.match(ln)]
+    else:  # the lines that end a sentence: a letter's last lines are a sign-off and a name, its first a greeting
+        body = [(p, ln) for p, ln in body if _ends(ln, _marker(ln), lower)] or body
     for p, ln in (body[-1:] + body[:1]) if body else []:
         mk = _marker(ln)  # "2." is a list number, not a sentence end
         ends = _ends(ln, mk, lower)
@@ -126,7 +128,9 @@ def fill(text: str, constraints: list[Constraint], backend, messages: list[dict]
     the rules will see a text (the run's rendering), so that a fill is judged as it will be analysed."""
     steps: list[FillStep] = []
     spent = 0
-    inside = any(c.kind == "json_format" for c in constraints)  # in a JSON answer, sentences go inside its strings
+    # in a JSON answer, sentences go inside its strings; a plain draft that the run's rendering will wrap in JSON
+    # takes them as any text does (a keyword's sentence was never added to one: no JSON string to put it in)
+    inside = any(c.kind == "json_format" for c in constraints) and not _broken_json(text, constraints)
     if not text.strip() or degeneration(text) or any(c.closed and c.kind != "json_format" for c in constraints):
         return text, steps, spent  # debris stays debris; nothing may follow a chosen option
     seen = view or (lambda t: t)

@@ -144,8 +144,10 @@ def parts_for(constraints: list, max_new_tokens: int) -> Parts | None:
     per_draft = max(1, int((max_new_tokens - ROOM) / TOKENS_PER_WORD))  # the most words one part can hold
     n = fixed or min(MAX_PARTS, max(least, math.ceil(words_total / min(WORDS_PER_PART, per_draft)),
                                     math.ceil(lo_s / SENTENCES_PER_PART), 2))
-    if hi_s and hi_s < n:
-        return None  # fewer sentences allowed than parts: the prompt's limits cannot all hold, no parts for them
+    # a part is at least 40 tokens (min_tokens), about 28 words and two sentences, and runs on to its full stop:
+    # under a cap below what n such parts hold ("three paragraphs, at most fifty words") parts would break it
+    if (hi_s and hi_s < n * MIN_CAPPED_SENTENCES // 2) or (hi_w and hi_w < n * MIN_CAPPED_WORDS // 2):
+        return None
     return Parts(n, math.ceil(words_total / n) if lo_w else 0, math.ceil(lo_s / n) if lo_s else 0, sep, marker, why)
 
 

@@ -360,3 +360,20 @@ def test_a_fill_that_breaks_the_json_is_dropped_even_when_the_rendering_would_wr
     out, steps, _ = fill('{"answer": "The sea is wide."}', js, Scripted(*[' said "hi".'] * 4), MSG, None,
                          threading.Event(), view=lambda t: render(t, js)[0])
     assert steps == [] and out == '{"answer": "The sea is wide."}'
+
+
+def test_a_plain_draft_the_rendering_will_wrap_in_json_takes_a_sentence_as_any_text_does():
+    """The model writes plain text and the run's rendering wraps it in JSON: the keyword's sentence goes into the
+    text (dev: "morning" never got into a diary entry, there being no JSON string to put it in)."""
+    from irg.engine.render import render
+
+    js = cons({"kind": "json_format"}, {"kind": "keyword_frequency", "word": "tide", "rel": "at_least", "n": 1})
+    out, steps, _ = fill("The sea is wide. It is blue.", js, Scripted(" comes in twice a day."), MSG, None,
+                         threading.Event(), view=lambda t: render(t, js)[0])
+    assert out == "The sea is wide. It is blue. The tide comes in twice a day." and len(steps) == 1
+    assert all(c.check(render(out, js)[0]) == [] for c in js)
+
+
+def test_a_letter_s_sign_off_and_greeting_are_no_place_its_last_sentence_is():
+    text = "Dear [Name],\n\nThe sea is wide. It is blue.\n\nThank you.\n\nSincerely,\n[Your Name]\nHarbour Office"
+    assert [text[:p].split("\n")[-1] for p in places(text)] == ["Thank you.", "The sea is wide. It is blue."]

@@ -43,6 +43,9 @@ WORDS = {"kind": "word_count", "rel": "at_least", "n": 500}
     ([{"kind": "paragraph_count", "n": 4, "separator": "***"}, WORDS], (4, 132, 0, "\n***\n", "")),  # exactly 4
     ([{"kind": "sections", "n": 3, "marker": "Part"}], (3, 0, 0, "\n\n", "Part")),
     ([WORDS, {"kind": "paragraph_count", "n": 8, "separator": "", "rel": "at_least"}], (8, 66, 0, "\n\n", "")),
+    # a cap three parts can keep
+    ([{"kind": "paragraph_count", "n": 3, "separator": "***"}, {"kind": "word_count", "rel": "at_most", "n": 150}],
+     (3, 0, 0, "\n***\n", "")),
 ])
 def test_long_minimums_call_for_parts(ds, want):
     p = parts_for(cons(*ds), 256)
@@ -59,6 +62,9 @@ def test_long_minimums_call_for_parts(ds, want):
     [WORDS, {"kind": "word_count", "rel": "at_most", "n": 300}],  # the prompt's own limits cannot both hold
     [{"kind": "word_count", "rel": "at_most", "n": 900}],  # a maximum asks for no length
     [WORDS, {"kind": "sentence_count", "rel": "less_than", "n": 3}],  # 6 parts cannot be 2 sentences
+    # three parts of at least ~28 words each cannot keep fifty words, nor two sentences each five sentences
+    [{"kind": "paragraph_count", "n": 3, "separator": "***"}, {"kind": "word_count", "rel": "at_most", "n": 50}],
+    [{"kind": "paragraph_count", "n": 3, "separator": "***"}, {"kind": "sentence_count", "rel": "at_most", "n": 5}],
 ])
 def test_short_or_other_bodies_do_not(ds):
     assert parts_for(cons(*ds), 256) is None
