@@ -61,6 +61,8 @@ def said(clause: str) -> list[str]:
     ("Could each bullet be under 10 words?", "each bullet item has at most 9 words"),
     ("Headline: no period at the end.", "the title does not end with a period"),
     ("Headings: no full stops at the end.", "no heading ends with a period"),
+    ("Paragraphs: 1-3 sentences, never more.", "each paragraph has between 1 and 3 sentences"),  # an upper bound said again
+    ("Each bullet has at most 12 words, no more.", "each bullet item has at most 12 words"),
     ("Subject line: under 50 characters, no exclamation mark at the end.",
      "the subject line has at most 49 characters; the subject line does not end with an exclamation mark"),
 ])
@@ -94,6 +96,8 @@ def test_new_edges_are_read_and_checked(clause, reading, holds, breaks):
     "Open every paragraph with a question, unless it is a quote.",
     "Can the 3rd line be the longest one, if it fits?",
     "Can you make the title short?",  # "short" is no measure
+    "Each paragraph has 2 sentences, no more.",  # exactly 2, or up to 2?
+    "Each line has at least 3 words, never more.",
     "Headlines: no period at the end.",  # several headlines: not the title, and "each headline" is not a unit
 ])
 def test_a_restatement_never_reads_what_the_guards_refuse(clause):

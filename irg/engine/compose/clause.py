@@ -57,7 +57,7 @@ LIMIT = (r"(?:" + BETWEEN + r"|(?:(?:a\s+)?" + REL + r"(?:\s+of)?\s+(?P<n>\d+)|b
          + COUNTED + r")(?:\s+(?:long|in length))?(?P<tail>\s+or\s+(?P<t>fewer|less|under|shorter|more|longer|over)"
          r"|\s*,?\s+(?P<t2>max|maximum|tops|at most|at the most|minimum|at least)\b|"
          r"\s*,?\s+(?P<t3>no more,? no less|no more and no less|no less,? no more|no fewer,? no more|"
-         r"no more,? no fewer)\b)?")
+         r"no more,? no fewer)\b|\s*,?\s+(?P<t4>(?:and\s+|but\s+)?(?:never|no|not)\s+more)\b(?!\s+than))?")
 FLIP = {"more_than": ("at_most", 0), "less_than": ("at_least", 0), "at_least": ("at_most", -1),
         "at_most": ("at_least", 1)}  # a refused relation, as the one that holds (n + the offset)
 ALWAYS_ONE = ("sentence", "line", "paragraph", "word")  # a unit has at least one of these: "at most 1" = "exactly 1"
@@ -85,6 +85,10 @@ def _limit(m: re.Match, refused: bool, over: bool = False) -> Count | None:
     if m["a"] or m["c"]:
         lo, hi = int(m["a"] or m["c"]), int(m["b"] or m["d"])
         return None if refused or over or lo >= hi else Count(v, "between", lo, hi)
+    # "1-3 sentences, never more", "at most 20 words, no more": the tail repeats an upper bound; after any other
+    # limit ("2 sentences, no more": exactly 2 or up to 2?) it is read neither way
+    if m["t4"] and (refused or over or not m["rel"] or inclusive(m["rel"], int(m["n"]))[0] != "at_most"):
+        return None
     if m["single"]:
         if m["single"].lower() == "a" and m["v"].lower().endswith("s"):
             return None  # "a words"
