@@ -63,6 +63,10 @@ def said(clause: str) -> list[str]:
     ("Headings: no full stops at the end.", "no heading ends with a period"),
     ("Paragraphs: 1-3 sentences, never more.", "each paragraph has between 1 and 3 sentences"),  # an upper bound said again
     ("Each bullet has at most 12 words, no more.", "each bullet item has at most 12 words"),
+    ("Keep sentences short, nothing over 12 words.", "each sentence has at most 12 words"),  # the number says "short"
+    ("shorter sentences plz, nothing over like 12 words", "each sentence has at most 12 words"),
+    ("dont make the paragraphs huge, 3 lines tops", "each paragraph has at most 3 lines"),
+    ("Keep the bullets brief: under 10 words.", "each bullet item has at most 9 words"),
     ("Subject line: under 50 characters, no exclamation mark at the end.",
      "the subject line has at most 49 characters; the subject line does not end with an exclamation mark"),
 ])
@@ -98,6 +102,8 @@ def test_new_edges_are_read_and_checked(clause, reading, holds, breaks):
     "Can you make the title short?",  # "short" is no measure
     "Each paragraph has 2 sentences, no more.",  # exactly 2, or up to 2?
     "Each line has at least 3 words, never more.",
+    "Keep sentences short, nothing over 12 words unless it is a quote.",
+    "Keep sentences short, about 12 words.",  # an estimate
     "Headlines: no period at the end.",  # several headlines: not the title, and "each headline" is not a unit
 ])
 def test_a_restatement_never_reads_what_the_guards_refuse(clause):

@@ -82,6 +82,25 @@ restatement("made of units", r"^\s*(?:break|split|divide|write|set|lay out|put)\
 # "super short, like 5 words or less": the number says what "short" means
 restatement("short like", r"\b(?:(?:super|very|really|nice and)\s+)?(?:short|brief)\s*,\s*(?:like|say|i\.e\.|"
             r"meaning)\s+(?=\d+\s+(?:words|characters|syllables|lines|sentences)\b)", "")
+# "Keep sentences short, nothing over 12 words", "dont make the paragraphs huge, 3 lines tops": a size said in a word,
+# then the number that says what it means
+SIZE_UNITS = r"sentences|lines|paragraphs|bullets|bullet points|headings|stanzas|verses|list items"
+restatement("size, then its number", r"^\s*(?:(?:(?:keep|make)\s+(?:the\s+|your\s+|all\s+(?:the\s+)?)?(?P<u1>" + SIZE_UNITS
+            + r")\s+(?:short|shorter|brief|tight|concise|punchy))|(?:(?:short|shorter|brief)\s+(?P<u2>" + SIZE_UNITS
+            + r"))|(?:(?:don't|dont|do not|never)\s+make\s+(?:the\s+|your\s+)?(?P<u3>" + SIZE_UNITS
+            + r")\s+(?:too\s+)?(?:huge|long|big|massive|giant|too long)))\s*[,:;–—-]*\s*(?:like\s+)?(?P<rest>(?:nothing|none)\s+"
+            r"(?:over|longer than|more than)\s+(?:like\s+)?\d+\s+[a-z]+|(?:under|at most|no more than|max(?:imum)?|up to)\s+"
+            r"\d+\s+[a-z]+|\d+\s+[a-z]+\s+(?:tops|max|maximum|at most|or less|or fewer))\s*[.!]?\s*$",
+            lambda m: _sized(_singular(m["u1"] or m["u2"] or m["u3"]), m["rest"]))
+
+
+def _sized(unit: str, rest: str) -> str:
+    rest = re.sub(r"\blike\s+", "", rest.strip(), flags=re.I)
+    if re.match(r"(?:nothing|none)\b", rest, re.I):
+        return f"No {unit} " + re.sub(r"^(?:nothing|none)\s+", "", rest, flags=re.I) + "."
+    return f"Each {unit} has {rest}."
+
+
 # "keep sentences 6 words or less": a limit to keep the units to
 restatement("keep to", r"(\bkeep\s+(?:(?:each|every|all|the|your)\s+)?(?:sentences?|lines?|paragraphs?|bullets?|"
             r"bullet points?|headings?|stanzas?)\s+)(?=\d+\s)", r"\1to ")
