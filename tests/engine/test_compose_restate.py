@@ -104,6 +104,7 @@ def test_new_edges_are_read_and_checked(clause, reading, holds, breaks):
     "Each line has at least 3 words, never more.",
     "Keep sentences short, nothing over 12 words unless it is a quote.",
     "Keep sentences short, about 12 words.",  # an estimate
+    "Each step must begin with 'Step' and its number.",  # the number is a second rule no reader reads
     "Headlines: no period at the end.",  # several headlines: not the title, and "each headline" is not a unit
 ])
 def test_a_restatement_never_reads_what_the_guards_refuse(clause):
