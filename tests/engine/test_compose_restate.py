@@ -67,6 +67,7 @@ def said(clause: str) -> list[str]:
     ("shorter sentences plz, nothing over like 12 words", "each sentence has at most 12 words"),
     ("dont make the paragraphs huge, 3 lines tops", "each paragraph has at most 3 lines"),
     ("Keep the bullets brief: under 10 words.", "each bullet item has at most 9 words"),
+    ("Each point has only one sentence.", "each bullet item has exactly 1 sentence"),  # a list's points
     ("Subject line: under 50 characters, no exclamation mark at the end.",
      "the subject line has at most 49 characters; the subject line does not end with an exclamation mark"),
 ])
@@ -105,6 +106,8 @@ def test_new_edges_are_read_and_checked(clause, reading, holds, breaks):
     "Keep sentences short, nothing over 12 words unless it is a quote.",
     "Keep sentences short, about 12 words.",  # an estimate
     "Each step must begin with 'Step' and its number.",  # the number is a second rule no reader reads
+    "No commas at the end.",  # not "no commas": where they may not be
+    "No exclamation point at the end.",
     "Headlines: no period at the end.",  # several headlines: not the title, and "each headline" is not a unit
 ])
 def test_a_restatement_never_reads_what_the_guards_refuse(clause):

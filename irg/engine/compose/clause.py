@@ -23,7 +23,7 @@ from irg.engine.compose.vocab import (FORM_UNITS, NTH, QUALIFIED, REL, RELS, SHA
                                       unit, vacuous)
 from irg.engine.compose.units import MARKS, UNITS
 
-SUBJECT_UNIT = (r"(?:" + FORM_UNITS + r"|bullet[- ]?points?|bullet items?|bullets?|list items?|"
+SUBJECT_UNIT = (r"(?:" + FORM_UNITS + r"|bullet[- ]?points?|points?|bullet items?|bullets?|list items?|"
                 r"sentences?|paragraphs?|paras?|stanzas?|"
                 r"verses?|lines?|quotes?|quotations?|quoted passages?|words?|titles?|headlines?|"
                 r"subject lines?|headings?|subheadings?|sections?|answers?)")

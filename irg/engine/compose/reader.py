@@ -65,7 +65,8 @@ LEFT_OVER = re.compile(
     r"than|shorter|longer|bigger|smaller|"
     r"banned|forbidden|prohibited|discouraged|avoided|ignore|ignored|forget|disregard|stop|skip|unwanted|"  # refusals
     r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|final|next|previous|middle|half|"  # other units
-    r"bold|italics?|underlined?|followed|then|varied|vary|slightly|(?:and|with|plus) (?:its|their|a|the) numbers?|"  # and what else a unit must be:
+    r"bold|italics?|underlined?|followed|then|varied|vary|slightly|(?:and|with|plus) (?:its|their|a|the) numbers?|"
+    r"at the (?:very )?(?:end|start|beginning|top|bottom)|in the middle|"  # and what else a unit must be:
     r"caps|capitals?|capitali[sz]ed|uppercase|upper case|lowercase|lower case|title case)\b|"  # its letter case too
     r"\b\d+\b|" + UNIT + r"|" + MARK.replace("?P<mk>", ""),
     re.I)
