@@ -83,7 +83,27 @@ def read(clause: str) -> list[Program]:
     got = (_read(again) or _both(again)) if again != normalize_numbers(clause) else []
     if got and not _lead_holds(_plain(clause), got):
         got = []  # the restatement made the label a subject; a rule in its list that is not about it was dropped
-    return got or _listed(clause)
+    return got or _listed(clause) or _joined(clause)
+
+
+# "Keep each line under 8 words and never end a line with a comma": two instructions joined by "and" (or ";"), each
+# read as an instruction of its own — only when each half opens as one (a quantifier or a verb, not "2 headings"),
+# and each is read whole.
+JOIN = re.compile(r"\s*(?:;|,?\s+and\s+(?:also\s+)?|,\s+(?:but|plus)\s+)(?=(?:each|every|no|never|don't|dont|do not|"
+                  r"keep|make|use|start|begin|end|put|write|avoid|all|any|limit|include|give|open|close|the)\b)", re.I)
+
+
+def _joined(clause: str, depth: int = 0) -> list[Program]:
+    parts = [p for p in JOIN.split(_plain(clause)) if p.strip()]
+    if len(parts) < 2 or len(parts) > 3 or depth:
+        return []
+    out: list[Program] = []
+    for part in parts:
+        got = read(part.strip().rstrip(".!") + ".") if part is not parts[-1] else read(part)
+        if not got:
+            return []
+        out += [p for p in got if p not in out]
+    return out if not contradictory(out) and _lead_holds(_plain(clause), out) else []
 
 
 # "Subject line: under 50 characters, 6 words or fewer": a label, then rules about it in a list. Read as one clause per
