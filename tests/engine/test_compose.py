@@ -156,6 +156,7 @@ READ = [  # (an instruction no type reads, what it is read as)
     ("The letter q must appear in every stanza.", "each paragraph contains the letter q"),
     ("Never end your lines with question marks.", "no line ends with a question mark"),
     ("Give it a title of at most four words.", "the title has at most 4 words"),
+    ("A title of at most five words.", "the title has at most 5 words"),  # the verb left out
     ("All lines must end with the same word.", "all lines end with the same word"),
     ("Don't use any word more than once.", "no word appears more than once"),
     ("Rhyme it ABAB.", "the lines rhyme ABAB (line 1 with line 3, line 2 with line 4, and so on)"),

@@ -227,8 +227,9 @@ def _end_refused(m):
     return Rule(Quant("none"), sel, Filter("ends_with", MARKS[mark(m["mk"])]))
 
 
-# "give it a title of at most five words", "use a title between 50 and 60 characters long"
-@reader("title_of", r"\b(?:give\s+it|add|include|use|write|with|put)\s+a\s+(?:title|headline)\s+"
+# "give it a title of at most five words", "use a title between 50 and 60 characters long", "A title of at most five
+# words."
+@reader("title_of", r"(?:\b(?:give\s+it|add|include|use|write|with|put)\s+|^\s*)a\s+(?:title|headline)\s+"
         r"(?:of\s+|with\s+|that\s+"
         r"(?:is|has)\s+)?" + LIMIT)
 def _title_of(m):
