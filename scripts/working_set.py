@@ -7,8 +7,8 @@
 The dev and test splits are drawn from one generator (the same requests and constraint sentences,
 `constraint_suite.build`). Drawn again with another seed, it gives new combinations of them: a larger dev set to read
 failures in, while the test split stays unread. Any prompt that is word for word a dev or test prompt is left out.
-The set is the first `--focus-n` prompts holding one of the `--focus` kinds (the weak types of the test split), then
-others (holding none of them) drawn at random, `--n` in all.
+The set is the first 60 prompts holding a keyword frequency or a sentence count (the weak types of the test
+split), then others holding neither, drawn at random: `--n` in all.
 """
 from __future__ import annotations
 
