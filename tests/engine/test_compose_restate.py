@@ -68,6 +68,8 @@ def said(clause: str) -> list[str]:
     ("dont make the paragraphs huge, 3 lines tops", "each paragraph has at most 3 lines"),
     ("Keep the bullets brief: under 10 words.", "each bullet item has at most 9 words"),
     ("Each point has only one sentence.", "each bullet item has exactly 1 sentence"),  # a list's points
+    ("Each bullet should start with a verb, under 10 words.",  # a second limit on the subject after a comma
+     "the first word of each bullet item is a verb; each bullet item has at most 9 words"),
     ("Keep each line under 8 words and never end a line with a comma.",  # two instructions joined by "and"
      "each line has at most 7 words; no line ends with a comma"),
     ("Subject line: under 50 characters, no exclamation mark at the end.",
@@ -111,6 +113,7 @@ def test_new_edges_are_read_and_checked(clause, reading, holds, breaks):
     "No commas at the end.",  # not "no commas": where they may not be
     "No exclamation point at the end.",
     "Never use more than 3 bullets and 2 headings.",  # "2 headings" opens no instruction of its own
+    "Each line should rhyme, about 8 syllables.",
     "Subject line: 6-10 words, and no words in ALL CAPS.",  # the caps rule is the label's, not the answer's
     "Headlines: no period at the end.",  # several headlines: not the title, and "each headline" is not a unit
 ])

@@ -139,7 +139,18 @@ def _plain(clause: str) -> str:
     return normalize_numbers(clause).replace("’", "'")
 
 
+# "Each step should be one line, 15 words at most": a second limit on the same subject after a comma
+AND_LIMIT = re.compile(r"^(?P<subject>\s*(?:each|every)\s+" + SUBJECT_UNIT + r")\s+(?P<modal>(?:must|should|has to|"
+                       r"needs? to|will)\s+)?(?P<one>[^,;]+?)\s*,\s*(?:and\s+)?(?P<two>(?:(?:at most|no more than|under|"
+                       r"max(?:imum)?|up to|fewer than|less than)\s+)?\d+\s+(?:words|characters|syllables|sentences|lines)"
+                       r"(?:\s+(?:at most|max(?:imum)?|tops|or less|or fewer))?)\s*[.!]?\s*$", re.I)
+
+
 def _both(clause: str) -> list[Program]:
+    if (c := AND_LIMIT.match(_plain(clause))) and not re.search(r"\band\b", c["one"], re.I):
+        first = _read(f"{c['subject']} {c['modal'] or ''}{c['one']}.")
+        second = _read(f"{c['subject']} has {c['two']}.")
+        return first + [p for p in second if p not in first] if first and second else []
     m = TWO.match(_plain(clause))
     if not m or re.search(r"\band\b", m["one"], re.I):
         return []
