@@ -1,6 +1,7 @@
 """Issue 40's GAN vs its MLE ablation vs LoRA, on the same data, paired on the same 60 dev prompts:
 
     python scripts/gan_vs_mle.py [--out assets/results/distill_loop/gan_vs_mle.json]
+    python scripts/gan_vs_mle.py --test   # the same students on the constraints test split (gan_vs_mle_test.json)
 
 Reads the learning curves' dev runs (runs/distill_loop/curves/<curve>/dev-step<N>/): the embedding adapter by MLE
 at its best point, the adversarial phase's points after it (tuning/loop/adversarial.py), the LoRA at the same epoch
@@ -35,15 +36,19 @@ def points(root: Path = CURVES) -> dict[str, Path]:
     return out
 
 
-TEST = Path("assets/results/distill_loop/converged")  # one pass on the constraints test split (n = 100)
+TEST = Path(__file__).resolve().parent.parent / "assets/results/distill_loop/converged"  # test split, one pass
 TEST_RUNS = {"base model": "constraints-base-one", "MLE, 177 steps": "constraints-mle-one",
-             "MLE + 40 adversarial steps": "constraints-gan-one", "LoRA r16, 295 steps (shipped)": "constraints-student-one"}
+             "MLE + 40 adversarial steps": "constraints-gan-one",
+             "LoRA r16, 295 steps (shipped)": "constraints-student-one"}
 
 
 def test_table(root: Path = TEST) -> dict:
     """The same students on the test split: the embedding adapter by MLE and after its best adversarial dev point
     (scripts/gan_vs_mle_test.sh made the runs), the shipped LoRA and the base model, each paired with the others."""
-    runs = {k: _rows(root / v)["single_pass"] for k, v in TEST_RUNS.items() if (root / v / "results.jsonl").exists()}
+    missing = [v for v in TEST_RUNS.values() if not (root / v / "results.jsonl").exists()]
+    if missing:
+        raise SystemExit(f"No test run in {root} for: {', '.join(missing)} (scripts/gan_vs_mle_test.sh makes them).")
+    runs = {k: _rows(root / v)["single_pass"] for k, v in TEST_RUNS.items()}
     return {k: {**_figures(r), **{f"vs {o}": _paired(r, runs[o]) for o in runs if o != k}} for k, r in runs.items()}
 
 

@@ -59,7 +59,11 @@ _ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(?=\S)")  # a list item's marker
 # ("SECTION 1: The Sea", "SECTION 2: Overview.") is no body: it needs five words and a sentence end
 _HEADED = re.compile(r"^\s*(?:SECTION|Section|PARAGRAPH|Paragraph)\s+\w+\s*[:.—–-]\s*(?=(?:\S+\s+){4}[^\n]*[.!?]\s*$)")
 # a sentence end: a stop at the end of the line, or one followed by a space and a capital ("Dr. Smith" is not one)
-_END = re.compile(r"(?<!\b[DMS]r)(?<!\bMrs)(?<!\bSt)(?<!\bvs)(?<!\betc)[.!?]([\"”')\]]*)(?=\s*$|\s+[\"“'(]?[A-Z])")
+_END = re.compile(r"(?<!\b[DMS]r)(?<!\bMrs)(?<!\bMs)(?<!\bSt)(?<!\bvs)(?<!\betc)(?<!\bInc)(?<!\bLtd)"
+                  r"(?<!\b[A-HJ-Z])[.!?]([\"”')\]]*)(?=\s*$|\s+[\"“'(]?[A-Z])")  # nor an initial ("John A. Smith")
+# a letter's greeting ("Dear Ms. Lee,") and sign-off ("Best regards,"), after which come only names: no body text
+_GREETING = re.compile(r"^\s*(?:Dear|Hi|Hello|Hey|To)\b[^\n]*,\s*$")
+_SIGN_OFF = re.compile(r"^\s*[A-Z][a-z]+(?:\s+[a-z]+){0,2},\s*$")
 # the same in a text with no capital at all (an all-lowercase answer): a stop followed by a space and any letter,
 # the abbreviations in lowercase too ("mr. lee", "5 p.m. today", "e.g. this")
 _END_LOWER = re.compile(r"(?<!\b[dDmMsS]r)(?<!\b[mM]rs)(?<!\b[sS]t)(?<!\bvs)(?<!\betc)(?<![ap]\.m)(?<!\be\.g)(?<!\bi\.e)"
@@ -85,7 +89,10 @@ def places(text: str, lo: int = 0, hi: int | None = None) -> list[int]:
         lines.append((pos, line))
         pos += len(line) + 1
     # body lines; a section's marker with its text on the same line ("SECTION 2: I am grateful …") is one too
-    body = [(p, ln) for p, ln in lines if ln.strip() and (not _BODY_SKIP.match(ln) or _HEADED.match(ln))]
+    signed = [i for i, (_, ln) in enumerate(lines) if i and _SIGN_OFF.match(ln)]
+    lines = lines[:signed[-1]] if signed else lines
+    body = [(p, ln) for p, ln in lines if ln.strip() and (not _BODY_SKIP.match(ln) or _HEADED.match(ln))
+            and not _GREETING.match(ln)]
     items = not body  # a list and nothing else: the sentence goes at the end of an item, so the items stay as many
     if items:
         body = [(p, ln) for p, ln in lines if _ITEM.match(ln)]

@@ -114,6 +114,13 @@ def test_new_edges_are_read_and_checked(clause, reading, holds, breaks):
     "No exclamation point at the end.",
     "Never use more than 3 bullets and 2 headings.",  # "2 headings" opens no instruction of its own
     "Each line should rhyme, about 8 syllables.",
+    "Can the lines be longer than 10 words?",  # asks leave, not for a minimum
+    "Could the paragraphs have more than 3 sentences?",
+    "Each stanza should be four lines, eight syllables.",  # 8 a line, not a stanza of 8 syllables
+    "Each paragraph should be 3 sentences, 20 words max.",  # a sentence's limit or the paragraph's?
+    "Each bullet should start with a verb, 10 words.",  # a bare number after the comma
+    "A title of at most five words for each section.",  # a scope left over
+    "A title of at most five words maybe.",
     "Subject line: 6-10 words, and no words in ALL CAPS.",  # the caps rule is the label's, not the answer's
     "Headlines: no period at the end.",  # several headlines: not the title, and "each headline" is not a unit
 ])

@@ -122,6 +122,12 @@ def test_combined_prompt_finds_every_constraint():
     ("twenty one words", "21 words"),
     ("nineteen hundred", "1900"),
     ("between two and four", "between 2 and 4"),
+    ("two dozen eggs", "24 eggs"),
+    ("twenty one-word lines", "20 1-word lines"),  # twenty lines of one word; "twenty-one-word" is one number
+    ("twenty-one-word lines", "21-word lines"),
+    ("twenty hundred hours", "2000 hours"),
+    ("between one hundred and two hundred words", "between 100 and 200 words"),
+    ("three hundred and five words", "305 words"),
 ])
 def test_numbers_as_words(text, expected):
     assert normalize_numbers(text) == expected

@@ -377,3 +377,7 @@ def test_a_plain_draft_the_rendering_will_wrap_in_json_takes_a_sentence_as_any_t
 def test_a_letter_s_sign_off_and_greeting_are_no_place_its_last_sentence_is():
     text = "Dear [Name],\n\nThe sea is wide. It is blue.\n\nThank you.\n\nSincerely,\n[Your Name]\nHarbour Office"
     assert [text[:p].split("\n")[-1] for p in places(text)] == ["Thank you.", "The sea is wide. It is blue."]
+    # an abbreviation in the greeting, a company and an initial after the sign-off: none of them ends a sentence
+    for text in ("Dear Ms. Lee,\n\nThe sea is wide. It is blue.\n\nBest,\nAcme Inc.",
+                 "Hi,\n\nThe sea is wide. It is blue.\n\nSincerely,\nJohn A. Smith"):
+        assert [text[:p].split("\n")[-1] for p in places(text)] == ["The sea is wide. It is blue."], text

@@ -65,6 +65,7 @@ def test_long_minimums_call_for_parts(ds, want):
     # three parts of at least ~28 words each cannot keep fifty words, nor two sentences each five sentences
     [{"kind": "paragraph_count", "n": 3, "separator": "***"}, {"kind": "word_count", "rel": "at_most", "n": 50}],
     [{"kind": "paragraph_count", "n": 3, "separator": "***"}, {"kind": "sentence_count", "rel": "at_most", "n": 5}],
+    [{"kind": "paragraph_count", "n": 3, "separator": "***"}, {"kind": "word_count", "rel": "exactly", "n": 100}],
 ])
 def test_short_or_other_bodies_do_not(ds):
     assert parts_for(cons(*ds), 256) is None

@@ -60,6 +60,7 @@ LEFT_OVER = re.compile(
     r"occasionally|sometimes|often|alternate|alternating|per|intro|introduction|conclusion|dialogue|example|body|"
     r"had|was|were|used|"
     r"too|except|unless|if|when|or|either|reverse|reversed|descending|backwards|average|averages|mean|cut|fragment|"
+    r"maybe|perhaps|would|for (?:each|every|all|any)|"
     r"break|z to a|by (?:last|first|their|its|the)|emojis?|hashtags?|titles?|headings?|headers?|chorus|verse|code|"
     r"address|haiku|limerick|sonnet|periods?|full stops?|(?:and|then)\s+(?:end|start|begin|finish|close|open)s?|"
     r"than|shorter|longer|bigger|smaller|"
@@ -93,13 +94,13 @@ JOIN = re.compile(r"\s*(?:;|,?\s+and\s+(?:also\s+)?|,\s+(?:but|plus)\s+)(?=(?:ea
                   r"keep|make|use|start|begin|end|put|write|avoid|all|any|limit|include|give|open|close|the)\b)", re.I)
 
 
-def _joined(clause: str, depth: int = 0) -> list[Program]:
+def _joined(clause: str) -> list[Program]:
     parts = [p for p in JOIN.split(_plain(clause)) if p.strip()]
-    if len(parts) < 2 or len(parts) > 3 or depth:
+    if len(parts) < 2 or len(parts) > 3:
         return []
     out: list[Program] = []
-    for part in parts:
-        got = read(part.strip().rstrip(".!") + ".") if part is not parts[-1] else read(part)
+    for i, part in enumerate(parts):
+        got = read(part.strip().rstrip(".!") + ".") if i < len(parts) - 1 else read(part)
         if not got:
             return []
         out += [p for p in got if p not in out]
@@ -139,15 +140,22 @@ def _plain(clause: str) -> str:
     return normalize_numbers(clause).replace("’", "'")
 
 
-# "Each step should be one line, 15 words at most": a second limit on the same subject after a comma
-AND_LIMIT = re.compile(r"^(?P<subject>\s*(?:each|every)\s+" + SUBJECT_UNIT + r")\s+(?P<modal>(?:must|should|has to|"
-                       r"needs? to|will)\s+)?(?P<one>[^,;]+?)\s*,\s*(?:and\s+)?(?P<two>(?:(?:at most|no more than|under|"
-                       r"max(?:imum)?|up to|fewer than|less than)\s+)?\d+\s+(?:words|characters|syllables|sentences|lines)"
-                       r"(?:\s+(?:at most|max(?:imum)?|tops|or less|or fewer))?)\s*[.!]?\s*$", re.I)
+# "Each step should be one line, 15 words at most": a second limit after a comma, on a short unit (a bullet, a line,
+# a step; not a stanza, where "four lines, eight syllables" means 8 a line) and said as a limit ("under 10 words", "15
+# words at most", not a bare "10 words"); not after a count of smaller units ("3 sentences, 20 words max": a sentence's
+# or the paragraph's?)
+SHORT_UNIT = r"(?:bullet[- ]?points?|bullet items?|bullets?|points?|list items?|items?|steps?|lines?|sentences?|" \
+             r"titles?|headlines?|headings?|subheadings?|subject lines?|tweets?)"
+AND_LIMIT = re.compile(r"^(?P<subject>\s*(?:each|every)\s+" + SHORT_UNIT + r")\s+(?P<modal>(?:must|should|has to|"
+                       r"needs? to|will)\s+)?(?P<one>[^,;]+?)\s*,\s*(?:and\s+)?(?P<two>(?:(?:at most|no more than|"
+                       r"under|max(?:imum)?|up to|fewer than|less than)\s+\d+\s+(?:words|characters|syllables)|\d+\s+"
+                       r"(?:words|characters|syllables)\s+(?:at most|max(?:imum)?|tops|or less|or fewer)))\s*[.!]?\s*$",
+                       re.I)
 
 
 def _both(clause: str) -> list[Program]:
-    if (c := AND_LIMIT.match(_plain(clause))) and not re.search(r"\band\b", c["one"], re.I):
+    if (c := AND_LIMIT.match(_plain(clause))) and not re.search(r"\band\b|\b(?:[2-9]|\d\d+)\s+[a-z]+s\b", c["one"],
+                                                                 re.I):
         first = _read(f"{c['subject']} {c['modal'] or ''}{c['one']}.")
         second = _read(f"{c['subject']} has {c['two']}.")
         return first + [p for p in second if p not in first] if first and second else []

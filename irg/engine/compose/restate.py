@@ -33,8 +33,10 @@ def restatement(name: str, pattern: str, into: str | Callable[[re.Match], str]) 
 # Chat fillers and politeness carry no rule: "pls", "lol", "haha", "kindly", "I want that ...".
 restatement("filler", r"\b(?:lol|haha+|hehe+|plz|pls|please|thx|kindly)\b[,!]*", " ")
 restatement("request", r"^\s*(?:i want that|i'd like|can you|can u|could you|could u|would you)\s+", "")
-# "can the 3rd line be the longest one?", "could each tip start with a verb": a request asked as a question
-restatement("asked", r"^\s*(?:can|could)\s+(?=(?:the|each|every|all|your|my)\s+[a-z0-9]+\s)", "")
+# "can the 3rd line be the longest one?", "could each tip start with a verb": a request asked as a question. Not
+# with a lower bound or a comparison upward: "Can the lines be longer than 10 words?" asks leave, not for a minimum
+restatement("asked", r"^\s*(?:can|could)\s+(?=(?:the|each|every|all|your|my)\s+[a-z0-9]+\s)(?!.*\b(?:(?<!no )more|"
+            r"longer|over|exceeds?|exceeding|at least|bigger|larger|greater|up to|as (?:many|much|long))\b)", "")
 # Misspelt units and quantifiers (only these words: a misspelt word elsewhere is left as written)
 TYPOS = {"sentance": "sentence", "sentense": "sentence", "sentnce": "sentence", "setence": "sentence",
          "paragragh": "paragraph", "paragrah": "paragraph", "pargraph": "paragraph", "paragaph": "paragraph",

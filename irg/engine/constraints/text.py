@@ -29,6 +29,8 @@ def _words_value(run: str) -> int | None:
             current += _TENS[w]
         elif w == "hundred":
             current = max(current, 1) * 100
+        elif w == "dozen":
+            current = max(current, 1) * 12
         elif w == "thousand":
             total += max(current, 1) * 1000
             current = 0
@@ -37,22 +39,29 @@ def _words_value(run: str) -> int | None:
     return total + current
 
 
-def _numbers(run: str) -> list[str]:
+def _numbers(run: str, hyphen_after: bool = False) -> list[str]:
     """A run of number words cut into the numbers it says, with the separators between them: "five seven five" is
     three numbers (a haiku's syllables), "one six-word memoir" two; "twenty one" and "three hundred and five" are one.
     A word joins the number before it only where English writes it so: a unit or teen after a tens word or a scale,
-    a tens word after a scale, a scale after anything below it."""
+    a tens word after a scale, a scale after anything below it, "dozen" after a number or "a". `hyphen_after`: the run
+    is bound to the next word by a hyphen ("twenty one-word lines"), so a last word set off by a space is its own."""
     parts = re.split(r"([\s-]+)", run)
-    out, prev = [parts[0]], _kind(parts[0])
-    for sep, word in zip(parts[1::2], parts[2::2]):
-        k = _kind(word)
+    out, prev, after_and = [parts[0]], _kind(parts[0]), False
+    for n, (sep, word) in enumerate(zip(parts[1::2], parts[2::2])):
+        k, w = _kind(word), word.lower()
         joins = (prev == "tens" and k == "unit") or (prev in ("hundred", "thousand") and k in ("unit", "teen", "tens")) \
-            or (k == "hundred" and prev in ("unit", "teen")) or (k == "thousand" and prev not in ("thousand", None)) \
-            or word.lower() == "and" or prev == "and" or (prev == "a" and k == "dozen")
-        if joins:
+            or (k == "hundred" and prev in ("unit", "teen", "tens")) or (k == "thousand" and prev not in ("thousand", None)) \
+            or w == "and" or prev == "and" or (k == "dozen" and prev in ("a", "unit", "teen", "tens"))
+        if hyphen_after and n == len(parts) // 2 - 1 and not sep.strip("- ") and "-" not in sep:
+            joins = False  # "twenty one-word lines": twenty lines of one word
+        if joins and k in ("hundred", "thousand") and after_and:  # "one hundred and two hundred": two numbers
+            head, _, tail = out[-1].rpartition(" and ")
+            out[-1:] = [head, " and ", tail + sep + word]
+        elif joins:
             out[-1] += sep + word
         else:
             out += [sep, word]
+        after_and = (after_and and joins) or w == "and"
         prev = k
     return out
 
@@ -67,6 +76,7 @@ def _kind(word: str) -> str | None:
 def normalize_numbers(text: str) -> str:
     """'at least three hundred words' -> 'at least 300 words'; 'twice' -> '2 times'."""
     inside = [(q.start(), q.end()) for q in _QUOTED.finditer(text)]
+    hyphen_after = False
 
     def sub(m: re.Match) -> str:
         if m.start() and text[m.start() - 1] in "\"'“‘`":  # quoted words are literal: start with the word 'Once'
@@ -76,12 +86,14 @@ def normalize_numbers(text: str) -> str:
         if re.search(r"\b(?:word|phrase|term)\s+$", text[max(0, m.start() - 8):m.start()], re.I):
             return m.group(0)  # "with the word Once" names a word, not a number
         run = m.group(0)
+        nonlocal hyphen_after
+        hyphen_after = bool(re.match(r"-[A-Za-z]", text[m.end():m.end() + 2]))
         if _AND_SPLITS.search(run):  # "between two and four": two numbers, not six ("one hundred and five" is one)
             return "".join(many(p) if i % 2 == 0 else p for i, p in enumerate(_AND_SPLITS.split(run)))
         return many(run)
 
     def many(run: str) -> str:
-        return "".join(one(p) if i % 2 == 0 else p for i, p in enumerate(_numbers(run)))
+        return "".join(one(p) if i % 2 == 0 else p for i, p in enumerate(_numbers(run, hyphen_after)))
 
     def one(run: str) -> str:
         v = _words_value(run)
