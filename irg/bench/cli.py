@@ -50,7 +50,8 @@ def quality_main(args) -> int:
         (out / "settings.json").write_text(json.dumps({"suite": args.suite, "split": args.split, "n": len(items),
                                                        "strategies": strategies, "config": base,
                                                        "model": args.model}, indent=1))
-        quality.run_suite(items, strategies, base, out / "results.jsonl", args.model, args.backend, workers=args.workers)
+        quality.run_suite(items, strategies, base, out / "results.jsonl", args.model, args.backend,
+                          workers=args.workers)
     from irg.evaluation import summary as evaluation
 
     summary = evaluation.report(out / "results.jsonl", out)

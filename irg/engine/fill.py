@@ -66,8 +66,8 @@ _GREETING = re.compile(r"^\s*(?:Dear|Hi|Hello|Hey|To)\b[^\n]*,\s*$")
 _SIGN_OFF = re.compile(r"^\s*[A-Z][a-z]+(?:\s+[a-z]+){0,2},\s*$")
 # the same in a text with no capital at all (an all-lowercase answer): a stop followed by a space and any letter,
 # the abbreviations in lowercase too ("mr. lee", "5 p.m. today", "e.g. this")
-_END_LOWER = re.compile(r"(?<!\b[dDmMsS]r)(?<!\b[mM]rs)(?<!\b[sS]t)(?<!\bvs)(?<!\betc)(?<![ap]\.m)(?<!\be\.g)(?<!\bi\.e)"
-                        r"[.!?]([\"”')\]]*)(?=\s*$|\s+[\"“'(]?[^\W\d_])")
+_END_LOWER = re.compile(r"(?<!\b[dDmMsS]r)(?<!\b[mM]rs)(?<!\b[sS]t)(?<!\bvs)(?<!\betc)(?<![ap]\.m)(?<!\be\.g)"
+                        r"(?<!\bi\.e)[.!?]([\"”')\]]*)(?=\s*$|\s+[\"“'(]?[^\W\d_])")
 
 
 def _ends(line: str, pos: int = 0, lower: bool | None = None) -> list[re.Match]:
@@ -204,7 +204,8 @@ def fill(text: str, constraints: list[Constraint], backend, messages: list[dict]
             after = seen(out)
             moved = not c.check(after) or 0 < len(c.openings(after)) < len(c.openings(now))  # met, or fewer missing
             if (_unmet(after, constraints) - unmet or further(after, now, [constraints[i] for i in unmet if i != k])
-                    or degeneration(out) or not moved or copied(lead + added, text) or (inside and _broken_json(out, constraints))):
+                    or degeneration(out) or not moved or copied(lead + added, text)
+                    or (inside and _broken_json(out, constraints))):
                 continue  # it broke something met, pushed an unmet limit further, is debris or a copy, or did not help
             gone = len(text[start:end].strip())
             label = opening.label.replace("filled: ", "filled: the sentence before it written anew, ", 1) \

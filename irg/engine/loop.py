@@ -172,7 +172,8 @@ class RunContext:
         run's seed unless told otherwise: a sampled run with a seed is repeatable (greedy ones are anyway)."""
         req = GenRequest(messages, max_new_tokens=self.config.max_new_tokens,
                          temperature=self.config.temperature if temperature is None else temperature,
-                         top_p=self.config.top_p, seed=self.config.seed if seed is None else seed, constraints=constraints or DecodingConstraints(),
+                         top_p=self.config.top_p, seed=self.config.seed if seed is None else seed,
+                         constraints=constraints or DecodingConstraints(),
                          repetition_penalty=max(self.config.repetition_penalty, repetition_penalty))
         left = self.budget_left()
         if left is not None:

@@ -24,9 +24,10 @@ def whole(part: str) -> str:
 # and phone numbers, shouting, the answer talking about itself ("500 words; 4 paragraphs total", "The report ends
 # with a call to action", "I am your friendly AI assistant"), and a paragraph that starts in the middle of a sentence
 _JUNK = re.compile(r"#\w|https?://|www\.|@\w|\(\d{3}\)|\d{3}[-.]\d{3}[-.]\d{4}|[\u2600-\u27bf\U0001f000-\U0001faff]|"
-                   r"(?-i:\b[A-Z]{2,}(?:\s+[A-Z]{2,}){2,}\b)|\b(?:paragraphs?|sentences|word count|outline)\b|\b\d+\s+words\b|"
-                   r"\b(?:this|the|my|our)\s+(?:essay|report|post|story|letter|speech|toast|article)\s+(?:will|ends|is about"
-                   r"|begins|concludes)\b|\bas an ai\b|\bai assistant\b", re.I)
+                   r"(?-i:\b[A-Z]{2,}(?:\s+[A-Z]{2,}){2,}\b)|\b(?:paragraphs?|sentences|word count|outline)\b|"
+                   r"\b\d+\s+words\b|"
+                   r"\b(?:this|the|my|our)\s+(?:essay|report|post|story|letter|speech|toast|article)\s+"
+                   r"(?:will|ends|is about|begins|concludes)\b|\bas an ai\b|\bai assistant\b", re.I)
 
 
 _SENT = re.compile(r"[^.!?]+[.!?][\"”')\]]*\s*")

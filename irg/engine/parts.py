@@ -189,7 +189,8 @@ def grown(parts: Parts, short: float) -> Parts:
 
 # ---- the outline ---------------------------------------------------------------------------------------------------
 _LABEL = re.compile(r"^\s*(?:\*\*)?(?:(?:introduction|conclusion|body(?:\s+paragraph)?|paragraph|part|section|point|"
-                    r"step|opening|closing)\s*\d*|[^.!?:\n]{1,30}?)\s*(?:\*\*)?\s*(?:[:\-–—]\s+|:\s*)(?:\*\*\s*)?", re.I)
+                    r"step|opening|closing)\s*\d*|[^.!?:\n]{1,30}?)\s*(?:\*\*)?\s*"
+                    r"(?:[:\-–—]\s+|:\s*)(?:\*\*\s*)?", re.I)
 _TITLED = r"(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bSt)"  # "Dr." ends no sentence
 _FIRST = re.compile(r"^.*?" + _TITLED + r"[.!?][\"”')]*(?=\s+[\"“(]?[A-Z])")
 
@@ -222,7 +223,8 @@ OUTLINE_BANS = ["paragraph", "paragraphs", "section", "sections", "outline"]
 
 def outline_request(chat: list[dict], parts: Parts, masks: DecodingConstraints) -> GenRequest:
     noun = "sections" if parts.marker else "responses" if parts.separator == TWO else "paragraphs"
-    ask = f"\n\nBefore you write it, write only the first sentence of each of its {parts.n} {noun}, in order, one per line."
+    ask = (f"\n\nBefore you write it, write only the first sentence of each of its {parts.n} {noun}, in order, "
+           "one per line.")
     user = dict(chat[-1], content=chat[-1]["content"] + ask)
     grammar = ("root ::= " + " ".join(f'"{i}. " item "\\n"' for i in range(1, parts.n + 1))
                + "\nitem ::= [^\\n#*0-9 -] [^\\n]{14,150}\n")

@@ -101,8 +101,8 @@ def build(constraints: list[Constraint], max_tokens: int = 256,
     grammar = ""
     if root:
         chars = int(max_tokens * chars_per_token * 0.9 / max(1, pieces)) if body is not None else 300
-        grammar = "root ::= " + " ".join(root) + "\n" + text_rules(chars, owner is None or owner.stars_in_text) + extra \
-            + lead
+        grammar = "root ::= " + " ".join(root) + "\n" + text_rules(chars, owner is None or owner.stars_in_text) \
+            + extra + lead
         if len(grammar) > MAX_GRAMMAR_CHARS:
             parts = ([p for p in parts if not p.startswith(("grammar", "laid down: the start phrase"))]
                      + [f"not laid down: a grammar of {len(grammar):,} characters"])

@@ -147,7 +147,8 @@ class RunView:
             if c["plan"] is not None:
                 p = c["plan"]
                 items = "".join(f"<li>{html.escape(x)}</li>" for x in p["instructions"])
-                items += "".join(f"<li class='irg-lock'>scaffold — {html.escape(x)}</li>" for x in p.get("scaffold", []))
+                items += "".join(f"<li class='irg-lock'>scaffold — {html.escape(x)}</li>"
+                                 for x in p.get("scaffold", []))
                 items += "".join(f"<li class='irg-lock'>enforced while decoding: {html.escape(x)}</li>"
                                  for x in p["constraints_text"])
                 items += "".join(f"<li class='irg-lock'>relaxed after a degenerate draft: {html.escape(x)}</li>"
@@ -188,7 +189,8 @@ class RunView:
                 ".</div>"] if f.broken_ban else []
         out += [f"<div class='irg-text irg-answer'>{html.escape(f.answer)}</div>",
                f"<div class='irg-meta'>{html.escape(which)} · score {score:.2f} · {f.tokens_total} tokens · "
-               f"{f.seconds:.1f} s · stopped: {html.escape(self.stopped)} · Anytime Index {_ai(self.curve.index())}</div>"]
+               f"{f.seconds:.1f} s · stopped: {html.escape(self.stopped)} · "
+               f"Anytime Index {_ai(self.curve.index())}</div>"]
         if self.preset is not None:
             chk = self.preset.check(f.answer)
             if chk["total"]:
@@ -202,7 +204,8 @@ class RunView:
         if self.first_draft and f.answer.strip() != self.first_draft.strip():
             out.append("<details open><summary>Difference from the first draft "
                        "(<del>removed</del> / <ins>added</ins>)"
-                       f"</summary><div class='irg-text irg-diff'>{diff_html(self.first_draft, f.answer)}</div></details>")
+                       f"</summary><div class='irg-text irg-diff'>{diff_html(self.first_draft, f.answer)}"
+                       "</div></details>")
         elif self.first_draft:
             out.append("<div class='irg-meta'>The final answer is the first draft, unchanged.</div>")
         return "<div class='irg-final'>" + "".join(out) + "</div>"
@@ -225,7 +228,8 @@ class RunView:
         lines = [f"# IRG Lab run: {r['strategy']} on `{r['model']}`", "", "## Prompt", "",
                  md_quote(r["prompt"] or ""), "",
                  "Settings: " + ", ".join(f"{k}={v}" for k, v in cfg.items()), "",
-                 "Constraints found in the prompt: " + (", ".join(said(c, plain=False) for c in r["constraints"]) or "none"), ""]
+                 "Constraints found in the prompt: "
+                 + (", ".join(said(c, plain=False) for c in r["constraints"]) or "none"), ""]
         for it in r["iterations"]:
             lines += [f"## Iteration {it['iteration']}", ""]
             if it.get("rendered"):

@@ -87,7 +87,8 @@ def create_app(served: Served):
                 authorised(request)  # every /v1/… answer needs the key, a 404 too
             except chat_api.RequestError as denied:
                 return _error(denied)
-        return _error(chat_api.RequestError(f"{request.method} {request.url.path}: {err.detail}.", status=err.status_code,
+        return _error(chat_api.RequestError(f"{request.method} {request.url.path}: {err.detail}.",
+                                            status=err.status_code,
                                             code="not_found" if err.status_code == 404 else None))
 
     @app.get("/health")

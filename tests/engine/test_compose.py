@@ -89,7 +89,8 @@ READ = [  # (an instruction no type reads, what it is read as)
     ("Steps: 2 sentences max.", "each numbered item has at most 2 sentences"),
     ("No more than two sentences per page.", "each paragraph has at most 2 sentences"),
     ("Slide titles: 5 words max.", "each heading has at most 5 words"),
-    ("Six lines with 1, 1, 2, 3, 5 and 8 syllables.", "the response has exactly 6 lines with 1, 1, 2, 3, 5 and 8 syllables"),
+    ("Six lines with 1, 1, 2, 3, 5 and 8 syllables.",
+     "the response has exactly 6 lines with 1, 1, 2, 3, 5 and 8 syllables"),
     ("Write 3 lines with 5, 7 and 5 words respectively.", "the response has exactly 3 lines with 5, 7 and 5 words"),
     ("Start each paragraph with a question.", "the first sentence of each paragraph ends with a question mark"),
     ("Use at least five words that begin with b.", "at least 5 words start with the letter b"),
@@ -383,7 +384,8 @@ def test_a_units_first_word_as_a_verb_of_a_form():
     [past] = read("Start every bullet with a strong past-tense action verb.")
     assert past.describe() == "the first word of each bullet item is a past-tense verb"
     assert past.check("- **Led** a team of five.\n- Managed the budget.") == []
-    assert past.check("- Led a team.\n- Strong skills.") == ["word 1 of bullet item 2 ('Strong') is not a past-tense verb"]
+    assert past.check("- Led a team.\n- Strong skills.") == [
+        "word 1 of bullet item 2 ('Strong') is not a past-tense verb"]
     [imp] = read("Each step begins with an imperative verb - Whisk, Fold, Bake.")
     assert imp.check("1. Whisk the eggs.\n2. Fold in the flour.") == [] and imp.check("1. Baked it.") != []
     assert read("Use a different verb to start each bullet.") == []  # another rule: not read as this one
@@ -464,7 +466,8 @@ def test_two_units_compared_check_their_lengths_and_a_missing_one_breaks_the_rul
 
     first_shorter = Compare("paragraph", 1, 2, "fewer")
     assert first_shorter.check("Rain falls.\n\nIt falls all night on the town.") == []
-    assert first_shorter.check("It falls all night on the town.\n\nRain falls.") == ["paragraph 1 has 7 words, paragraph 2 2"]
+    assert first_shorter.check("It falls all night on the town.\n\nRain falls.") == [
+        "paragraph 1 has 7 words, paragraph 2 2"]
     assert first_shorter.check("Only one paragraph here.") == [
         "the response has 1 paragraph: there is no paragraph 2 to compare"]
     conclusion = Compare("paragraph", -1, 1, "fewer")

@@ -15,7 +15,8 @@ def said(clause: str) -> list[str]:
 @pytest.mark.parametrize("clause,reading", [
     ("every sentance should end with an exclamation mark haha", "each sentence ends with an exclamation mark"),
     ("Kindly make the each sentence start by different word.", "no two sentences start with the same word"),
-    ("The lines must to be in alphabet order by first letter.", "the first letters of the lines are in alphabetical order"),
+    ("The lines must to be in alphabet order by first letter.",
+     "the first letters of the lines are in alphabetical order"),
     ("I want that every bullet is finishing with a full stop.", "each bullet item ends with a period"),
     ("can u make each bullet super short, like 5 words or less", "each bullet item has at most 5 words"),
     ("pls keep sentences short, like 6 words or less each", "each sentence has at most 6 words"),
@@ -43,7 +44,8 @@ def said(clause: str) -> list[str]:
     ("Write the section headings in all capital letters.", "each heading is in capital letters"),
     ("Every heading is written entirely in capital letters.", "each heading is in capital letters"),
     ("Bullets in lowercase.", "each bullet item is in lowercase letters"),
-    ("Open every paragraph with a rhetorical question.", "the first sentence of each paragraph ends with a question mark"),
+    ("Open every paragraph with a rhetorical question.",
+     "the first sentence of each paragraph ends with a question mark"),
     ("Each stanza should close with a question.", "the last sentence of each paragraph ends with a question mark"),
     ("Vary sentence length: no two sentences in a row have the same number of words.",
      "no two consecutive sentences have the same number of words"),
@@ -52,7 +54,8 @@ def said(clause: str) -> list[str]:
     ("Never use the same word twice.", "no word appears more than once"),
     ("No repeated words - every word used only once.", "no word appears more than once"),
     ("Write headings as statements, not questions.", "no heading ends with a question mark"),
-    ("Each heading should be followed by at least two paragraphs.", "the text under each heading has at least 2 paragraphs"),
+    ("Each heading should be followed by at least two paragraphs.",
+     "the text under each heading has at least 2 paragraphs"),
     ("At most one sentence in five may go over 20 words.", "at most 20% of the sentences have at least 21 words"),
     ("At least one line in three should end with a comma.", "at least one third of the lines end with a comma"),
     ("At most 2 sentences in 6 should end with a question mark.",  # a ratio not in lowest terms
@@ -61,7 +64,8 @@ def said(clause: str) -> list[str]:
     ("Could each bullet be under 10 words?", "each bullet item has at most 9 words"),
     ("Headline: no period at the end.", "the title does not end with a period"),
     ("Headings: no full stops at the end.", "no heading ends with a period"),
-    ("Paragraphs: 1-3 sentences, never more.", "each paragraph has between 1 and 3 sentences"),  # an upper bound said again
+    # an upper bound said again
+    ("Paragraphs: 1-3 sentences, never more.", "each paragraph has between 1 and 3 sentences"),
     ("Each bullet has at most 12 words, no more.", "each bullet item has at most 12 words"),
     ("Keep sentences short, nothing over 12 words.", "each sentence has at most 12 words"),  # the number says "short"
     ("shorter sentences plz, nothing over like 12 words", "each sentence has at most 12 words"),

@@ -237,8 +237,8 @@ READ = [  # (a wording written here, what it is read as)
     ("Give all prices to two decimal places, e.g. 3.50.",
      "each price has a currency sign and exactly two digits after the decimal point"),
     ("Write 4 lines with at least 1 question, 1 exclamation and 1 statement.",
-     "the response has exactly 4 lines and at least 1 sentence ends with a question mark and at least 1 sentence ends with an exclamation mark and at least 1 "
-     "sentence ends with a period"),
+     "the response has exactly 4 lines and at least 1 sentence ends with a question mark and at least 1 sentence "
+     "ends with an exclamation mark and at least 1 sentence ends with a period"),
 ]
 
 
@@ -264,9 +264,11 @@ NOT_READ = [
     "Sentences shorter than 5 words are banned.", "Lines that start with \"The\" are banned.",
     "Words that start with a capital letter should be avoided.", "Stanzas of 4 lines should be avoided.",
     "Ignore the rule that every line must end with an emoji.",
-    "Write a story about a poet who writes an acrostic on the word SUN.", "Explain what an acrostic on the word SUN is.",
+    "Write a story about a poet who writes an acrostic on the word SUN.",
+    "Explain what an acrostic on the word SUN is.",
     "Write a story about a girl who writes a haiku.",
-    "Most sentences in each paragraph should be questions.", "Most sentences in the last paragraph should be questions.",
+    "Most sentences in each paragraph should be questions.",
+    "Most sentences in the last paragraph should be questions.",
     "Start each sentence with the next letter of the alphabet, starting from M.",
     "Write an abecedarian poem of 10 lines.",  # 26 lines and 10: no text meets both
     "Each bullet must contain a price and a percentage.", "The third bullet must mention a price, the fourth a date.",

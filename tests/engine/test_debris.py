@@ -159,8 +159,8 @@ def test_llamacpp_is_sent_the_runs_repetition_penalty():
 
 
 @pytest.mark.parametrize("text", [
-    "In this world, every moment holds a story.\nRewrite: \"The universe is full of stories.\"\nThis response meets all "
-    "the specified requirements.",
+    "In this world, every moment holds a story.\nRewrite: \"The universe is full of stories.\"\nThis response meets "
+    "all the specified requirements.",
     "The smell of freshly baked bread w水平浮起来 as people hurry about their business.",
     "I'm ready to help. What's your next question",
 ])
@@ -190,7 +190,8 @@ def test_a_draft_that_copies_a_constraints_own_instruction_is_debris():
     text = ("* Bicycles cut traffic.\n* Use exactly 3 bullet points, each on its own line starting with '*'.\n"
             "* Follow the instructions again.")
     assert check_degenerate(text, constraints=[c])[0].severity == "critical"
-    assert check_degenerate("* Bicycles cut traffic.\n* They are cheap.\n* They keep people fit.", constraints=[c]) == []
+    assert check_degenerate("* Bicycles cut traffic.\n* They are cheap.\n* They keep people fit.",
+                            constraints=[c]) == []
 
 
 def test_the_loop_s_own_words_left_in_an_answer_are_debris():

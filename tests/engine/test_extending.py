@@ -176,7 +176,8 @@ def test_a_stop_rule_ends_a_run_with_its_own_detail_and_words(extended):
 
 
 PLUGIN = {  # a third party's package, installed: its module registers a strategy; its metadata names the module
-    "irg_test_plugin/__init__.py": "from irg.engine.loop import irg_loop\nfrom irg.engine.registry import STRATEGIES\n\n"
+    "irg_test_plugin/__init__.py": "from irg.engine.loop import irg_loop\n"
+                                   "from irg.engine.registry import STRATEGIES\n\n"
                                    "STRATEGIES.register('test_plugged', "
                                    "lambda ctx: irg_loop(ctx, 'external', 'test_plugged'))\n",
     "irg_test_plugin-0.1.dist-info/METADATA": "Metadata-Version: 2.1\nName: irg-test-plugin\nVersion: 0.1\n",

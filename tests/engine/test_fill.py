@@ -210,7 +210,8 @@ def test_a_fill_never_pushes_an_unmet_limit_further():
     out, steps, _ = fill(text, cs, Scripted(" lights glow.", " lights glow.", " lights glow."), MSG, None,
                          threading.Event())
     assert out == "Boats rest. Gulls call. The harbour lights glow." and cs[1].count(out) == cs[1].count(text)
-    words = cons({"kind": "include_keywords", "keywords": ["harbour"]}, {"kind": "word_count", "rel": "at_most", "n": 5})
+    words = cons({"kind": "include_keywords", "keywords": ["harbour"]},
+                 {"kind": "word_count", "rel": "at_most", "n": 5})
     out, steps, _ = fill(text, words, Scripted(" lights glow.", " lights glow.", " lights glow."), MSG, None,
                          threading.Event())
     assert out == text and steps == []  # over a word limit no sentence is added
@@ -268,7 +269,8 @@ def test_at_a_sentence_limit_the_fill_rewrites_the_last_sentence_instead_of_addi
     # a one-sentence answer is never rewritten away
     one = cons({"kind": "keyword_frequency", "word": "moon", "rel": "at_least", "n": 1},
                {"kind": "sentence_count", "rel": "at_most", "n": 1})
-    assert fill("The night was cold.", one, Scripted(" rose."), MSG, None, threading.Event())[0] == "The night was cold."
+    assert fill("The night was cold.", one, Scripted(" rose."), MSG, None,
+                threading.Event())[0] == "The night was cold."
 
 
 def test_in_an_answer_that_is_only_a_list_the_sentence_goes_at_the_end_of_an_item():

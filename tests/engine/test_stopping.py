@@ -147,7 +147,8 @@ def test_a_record_written_before_issue_36_reads_back_with_its_findings_checks():
 
     old = {"kind": "no_commas", "severity": "critical", "message": "commas", "source": "rule"}
     assert checked(old)["check"] == "no_commas" and "kind" not in checked(old)
-    assert Iteration.from_dict({"iteration": 1, "draft": "a, b", "findings": [old], "score": 0.0}).findings[0].check == "no_commas"
+    assert Iteration.from_dict({"iteration": 1, "draft": "a, b", "findings": [old],
+                                "score": 0.0}).findings[0].check == "no_commas"
     assert Report.from_dict({"findings": [old], "score": 0.0}).findings[0].check == "no_commas"
     new = {**checked(old), "where": "char 1"}
     assert checked(new) is new

@@ -308,7 +308,8 @@ def test_an_answer_all_in_capitals_still_gets_its_highlights():
     out, steps = render("SECTION 1\nTHE SEA IS WIDE AND THE HARBOUR IS QUIET.", cs)
     assert out == "SECTION 1\nTHE SEA IS WIDE AND THE *HARBOUR* IS *QUIET*." and all(c.check(out) == [] for c in cs)
     mixed = render("The SEA is wide and calm.", [from_dict({"kind": "highlighted_sections", "n": 1})])[0]
-    assert "*SEA*" not in mixed and mixed.count("*") == 2  # with lowercase about, a word in capitals is a marker: not taken
+    # with lowercase about, a word in capitals is a marker: not taken
+    assert "*SEA*" not in mixed and mixed.count("*") == 2
 
 
 def test_a_start_phrase_before_bullets_opens_a_line_of_its_own():

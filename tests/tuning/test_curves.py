@@ -132,7 +132,8 @@ def test_a_curve_written_before_methods_existed_is_a_lora_recipe():
 
 
 @pytest.mark.parametrize("bad,match", [
-    ({"method": "dpo"}, "method"), ({"targets": "mlp"}, "targets"), ({"rank": 0}, "at least 1"), ({"lr": 0}, "lr"), ({"epochs": 0}, "epochs"),
+    ({"method": "dpo"}, "method"), ({"targets": "mlp"}, "targets"), ({"rank": 0}, "at least 1"),
+    ({"lr": 0}, "lr"), ({"epochs": 0}, "epochs"),
     ({"patience": 0}, "patience"), ({"data_share": 0}, "data share"), ({"data_share": 1.5}, "data share"),
 ])
 def test_recipe_validates(bad, match):

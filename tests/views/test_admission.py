@@ -1,4 +1,5 @@
-"""Lanes: how many runs go at once in one process, shared by the app's tabs and the endpoint (irg/views/admission.py)."""
+"""Lanes: how many runs go at once in one process, shared by the app's tabs and the endpoint
+(irg/views/admission.py)."""
 import threading
 import time
 

@@ -93,7 +93,7 @@ def test_the_app_listens_where_gradio_server_port_says():
         launch_options({"GRADIO_SERVER_PORT": "seventy"})
 
 
-# ---- corrupt GGUF files and adapters: a sentence, never a traceback ---------------------------------------------------
+# ---- corrupt GGUF files and adapters: a sentence, never a traceback --------------------------------------------------
 def _gguf_string(b: bytes) -> bytes:
     return struct.pack("<Q", len(b)) + b
 

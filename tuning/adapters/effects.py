@@ -3,8 +3,8 @@
 The app offers an adapter by default only if its measured effect is positive (irg/views/session.py): the loop-taught
 LoRA trained to its best dev point (issue 40) meets 21 points more constraint prompts than no adapter in one pass; the
 60-step GAN and MLE students and the round-2 LoRA were not measured better (assets/results/distill_loop/summary.json),
-so they sit behind the "experimental adapters" setting, as does a listed adapter whose measurement cannot be read. An adapter this table does not list
-(one a user adds) is offered and says it was not measured.
+so they sit behind the "experimental adapters" setting, as does a listed adapter whose measurement cannot be read.
+An adapter this table does not list (one a user adds) is offered and says it was not measured.
 """
 from __future__ import annotations
 

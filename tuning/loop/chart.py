@@ -73,7 +73,8 @@ def label(name: str, st: dict) -> str:
     if r.get("method") == "adapter_mle":
         return f"embedding adapter (MLE), lr {r.get('lr', 0):g}"
     if r.get("method") == "gan":  # adversarial.py: the GAN's phase after the MLE curve's best point
-        return f"embedding adapter (MLE, then {r.get('adversarial_steps', '?')} adversarial steps), lr {r.get('lr', 0):g}"
+        return (f"embedding adapter (MLE, then {r.get('adversarial_steps', '?')} adversarial steps), "
+                f"lr {r.get('lr', 0):g}")
     targets = {"all": "all projections", "qv": "q/v"}.get(r.get("targets"), r.get("targets", "?"))
     share = f", {r['data_share']:.0%} of the data" if r.get("data_share", 1) < 1 else ""
     return f"rank {r.get('rank', '?')}, {targets}, lr {r.get('lr', 0):g}{share}" if r else name
@@ -99,7 +100,8 @@ def figure(curves: dict[str, dict]):
         hi = [p["quality_ci"][1] - p["quality"] for p in pts]
         group, text = name, label(name, st)
         fig.add_trace(go.Scatter(x=x, y=q, mode="lines+markers", name=text, legendgroup=group,
-                                 line={"color": colour}, error_y={"type": "data", "array": hi, "arrayminus": lo, "thickness": 1, "width": 3},
+                                 line={"color": colour},
+                                 error_y={"type": "data", "array": hi, "arrayminus": lo, "thickness": 1, "width": 3},
                                  hovertemplate="epoch %{x}<br>dev %{y:.1%}<extra>" + text + "</extra>"), row=1, col=1)
         fig.add_trace(go.Scatter(x=x, y=[p["degenerate_share"] for p in pts], mode="lines+markers", name=text,
                                  legendgroup=group, showlegend=False, line={"color": colour},

@@ -169,8 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     e = sub.add_parser("export", help="write a student into a GGUF copy of the bundled model (llama.cpp speed)")
     e.add_argument("--student", required=True, help="the adapter's name, e.g. loop_lora")
     e.add_argument("--out", default="runs/distill_loop/gguf")
-    m = sub.add_parser("merge", help="a LoRA folder merged into (an embedding adapter's folder folded into) a GGUF copy of "
-                       "the bundled model: curves.py's dev points")
+    m = sub.add_parser("merge", help="a LoRA folder merged into (an embedding adapter's folder folded into) a GGUF "
+                       "copy of the bundled model: curves.py's dev points")
     m.add_argument("--lora", "--adapter", dest="lora", required=True,
                    help="a peft LoRA folder, or an embedding adapter (a folder holding adapter.safetensors/.json)")
     m.add_argument("--out", required=True, help="the GGUF file to write")
@@ -188,14 +188,16 @@ def main(argv: list[str] | None = None) -> int:
     for fld in Recipe.__dataclass_fields__.values():
         c.add_argument("--" + fld.name.replace("_", "-"), type=type(fld.default), default=fld.default)
     c.add_argument("--background", action="store_true", help="run detached, logging to the recipe's run.log")
-    a = sub.add_parser("adversarial", help="the GAN's adversarial phase from an MLE curve's best point (adversarial.py)")
+    a = sub.add_parser("adversarial",
+                       help="the GAN's adversarial phase from an MLE curve's best point (adversarial.py)")
     a.add_argument("--start", default="mle-lr0.001-b8-s0", help="the MLE curve under runs/distill_loop/curves")
     a.add_argument("--steps", type=int, default=20, help="adversarial steps")
     a.add_argument("--every", type=int, default=10, help="a dev point every this many steps")
     a.add_argument("--lr", type=float, default=1e-3)
     a.add_argument("--group-size", type=int, default=2, help="samples per prompt in a step")
     sh = sub.add_parser("ship", help="a recipe's best point becomes the shipped student (assets/adapters; curves.py)")
-    sh.add_argument("--recipe", required=True, help="a folder under runs/distill_loop/curves, e.g. r16-all-lr0.001-b8-s0")
+    sh.add_argument("--recipe", required=True,
+                    help="a folder under runs/distill_loop/curves, e.g. r16-all-lr0.001-b8-s0")
     ch = sub.add_parser("chart", help="the recipes' learning curves: collect them into assets/, draw a PNG (chart.py)")
     ch.add_argument("--collect", action="store_true", help="copy runs/distill_loop/curves/*/curve.json into assets/")
     ch.add_argument("--runs", default="runs/distill_loop/curves")

@@ -253,7 +253,8 @@ def teacher_section(path: Path = SUMMARY) -> str:
             "curves below), the GAN-tuned embedding adapter (its critic sees the loop's answers as real and the "
             "model's own first drafts as fake), and the same adapter with the likelihood phase only"
             + (f" (these two for {gan_steps} steps)" if (gan_steps := s.get("training", {}).get("gan", {}).get("steps"))
-               else "") + ". Pick one with the adapter toggle on the Run tab.\n\nShare of prompts with every constraint met (constraints test split):\n\n"
+               else "") + ". Pick one with the adapter toggle on the Run tab.\n\n"
+            "Share of prompts with every constraint met (constraints test split):\n\n"
             "| model | one pass | with the loop (irg_hybrid) |\n|---|---|---|\n" + "\n".join(rows) + f"\n\n{verdict}\n")
 
 

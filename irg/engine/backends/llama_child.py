@@ -26,7 +26,8 @@ def make_server(cfg: dict):
 
     p = xlc.CommonParams()
     p.model.path = cfg["model"]
-    if cfg.get("lora"):  # a LoRA adapter file (tuning/adapters/gguf_export.lora_adapter), applied to every request at scale 1
+    # a LoRA adapter file (tuning/adapters/gguf_export.lora_adapter), applied to every request at scale 1
+    if cfg.get("lora"):
         p.lora_adapters = [xlc.CommonAdapterLoraInfo(cfg["lora"], 1.0)]
     p.n_parallel = cfg["n_parallel"]  # slots: concurrent requests share batches (continuous batching)
     # Each slot has its own KV cache (see LlamaCppBackend): reuse of cached prefixes, reproducible greedy output.

@@ -264,10 +264,12 @@ STARTS = (r"(?:start|starts|begin|begins|open|opens|kick off|kicks off)\s+with\s
           r"capitali[sz]ed|upper-?case|lower-?case|small)\s+letter)|(?:the\s+letter\s+)(?:['\"‘“]?(?P<x>[a-z])\b['"
           r"\"’”]?)|"
           r"(?P<x3>[A-Z])(?=\s*(?:[.,;!]|$))|"
-          r"(?:the\s+words?\s+)?" + QUOTED + r"(?:\s+or\s+(?:with\s+)?['\"‘“](?P<q2>[^'\"’”]{1,40})['\"’”])?|"
+          r"(?:the\s+words?\s+)?" + QUOTED
+          + r"(?:\s+or\s+(?:with\s+)?['\"‘“](?P<q2>[^'\"’”]{1,40})['\"’”])?|"
           r"the\s+word\s+(?P<sw>[A-Za-z][a-z'-]*)|an?\s+(?P<sf>" + FORMAT + r"))")
-ENDS = (r"(?:end|ends|finish|finishes|close|closes)\s+(?:with|in|on)\s+(?:(?P<ep>(?:any\s+|a\s+)?punctuation(?:\s+mark)?"
-        r"|an\s+ellipsis|ellipses)|(?:(?:a|an)\s+(?P<mk>question mark|exclamation mark|exclamation point|period|full stop|"
+ENDS = (r"(?:end|ends|finish|finishes|close|closes)\s+(?:with|in|on)\s+"
+        r"(?:(?P<ep>(?:any\s+|a\s+)?punctuation(?:\s+mark)?|an\s+ellipsis|ellipses)|"
+        r"(?:(?:a|an)\s+(?P<mk>question mark|exclamation mark|exclamation point|period|full stop|"
         r"colon|comma)|(?P<mkp>question marks|exclamation marks|exclamation"
         r" points|"
         r"periods|full stops|colons))|an?\s+(?P<ef>" + FORMAT + r")|(?:the\s+words?\s+)?"

@@ -102,7 +102,8 @@ _filter("hyphenated", "contains a hyphen", lambda t, a: "-" in t.strip("-"))
 _filter("has_punctuation", "contains a punctuation mark", lambda t, a: any(c in PUNCTUATION for c in plain(t)))
 _filter("ends_punctuation", "ends with a punctuation mark", lambda t, a: plain(t).rstrip()[-1:] in PUNCTUATION
         and plain(t).rstrip()[-1:] != "")
-_filter("ends_ellipsis", "ends with an ellipsis", lambda t, a: plain(t).rstrip().rstrip("\"”'’)").endswith(("...", "…")))
+_filter("ends_ellipsis", "ends with an ellipsis",
+        lambda t, a: plain(t).rstrip().rstrip("\"”'’)").endswith(("...", "…")))
 _filter("repeats_letter", "contains a letter more than once",
         lambda t, a: len(ls := [c for c in t.lower() if c.isalpha()]) != len(set(ls)))
 _filter("all_vowels", "contains each of the letters a, e, i, o and u", lambda t, a: set("aeiou") <= set(t.lower()))
@@ -151,8 +152,8 @@ _filter("title_case", "is in title case",  # each word capitalised, the small wo
 _filter("letter", "is the letter {arg}", lambda t, a: t.lower() == str(a).lower())
 # numbers by value, for the style rule "spell out one to nine, figures for 10 and up": a whole number in figures, a
 # number word by the number it names ("twenty" 20, "dozen" 12, "hundred" 100)
-WORD_VALUES = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-                                          "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+WORD_VALUES = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
+                                          "thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split())}
 WORD_VALUES |= {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
 WORD_VALUES |= {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
 

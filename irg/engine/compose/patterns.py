@@ -230,7 +230,8 @@ def _marks_in_response(m):
 # "No more than 3 emoji per paragraph", "one comma per sentence max": a limit on marks in every unit of a kind (the
 # longer reading stands over marks_in_response's, which it holds); per tweet or post it is not read
 @reader("mark_limit_per_unit", r"\b(?:(?P<rel>no more than|at most|up to|only|max(?:imum)?)\s+)?(?P<n>\d+)\s+" + MARK
-        + r"\s+(?:per|in each|for each|in every|a)\s+(?P<u>" + UNIT + r")\b(?P<tail>\s+(?:max(?:imum)?|tops|at most)\b)?")
+        + r"\s+(?:per|in each|for each|in every|a)\s+(?P<u>" + UNIT
+        + r")\b(?P<tail>\s+(?:max(?:imum)?|tops|at most)\b)?")
 def _mark_limit_per_unit(m):
     if not (m["rel"] or m["tail"]):
         return None  # "2 hashtags per post": how many exactly, or at least? not said
@@ -293,7 +294,8 @@ def _spell_small(m):
     return Rule(Quant("none"), Select("number"), Filter("small_figure", 0 if m["under"] else int(m["lo"] or 1)))
 
 
-@reader("figures_for_large", r"\buse\s+(?:figures|numerals|digits)\s+for\s+(?:(?:the\s+)?numbers\s+)?(?:10\s+and\s+(?:up|above|"
-        r"over|higher|beyond)|10\s+or\s+(?:more|above|higher|over|greater)|(?:above|over|from)\s+(?:9|10)(?:\s+(?:up|on))?)\b")
+@reader("figures_for_large", r"\buse\s+(?:figures|numerals|digits)\s+for\s+(?:(?:the\s+)?numbers\s+)?"
+        r"(?:10\s+and\s+(?:up|above|over|higher|beyond)|10\s+or\s+(?:more|above|higher|over|greater)|"
+        r"(?:above|over|from)\s+(?:9|10)(?:\s+(?:up|on))?)\b")
 def _figures_for_large(m):
     return Rule(Quant("none"), Select("number word"), Filter("ten_or_more"))

@@ -276,4 +276,5 @@ def program_from_dict(d: dict) -> Rule | Across | Acrostic | Compare | Form | Rh
     return Rule(Quant(**r["quant"]), _select(r["select"]), _test(r["test"]))
 
 
-__all__ = ["Across", "Acrostic", "Compare", "Each", "Form", "Quant", "Rhyme", "Rule", "Select", "ordinal", "program_from_dict"]
+__all__ = ["Across", "Acrostic", "Compare", "Each", "Form", "Quant", "Rhyme", "Rule", "Select", "ordinal",
+           "program_from_dict"]

@@ -87,11 +87,14 @@ restatement("short like", r"\b(?:(?:super|very|really|nice and)\s+)?(?:short|bri
 # "Keep sentences short, nothing over 12 words", "dont make the paragraphs huge, 3 lines tops": a size said in a word,
 # then the number that says what it means
 SIZE_UNITS = r"sentences|lines|paragraphs|bullets|bullet points|headings|stanzas|verses|list items"
-restatement("size, then its number", r"^\s*(?:(?:(?:keep|make)\s+(?:the\s+|your\s+|all\s+(?:the\s+)?)?(?P<u1>" + SIZE_UNITS
+restatement("size, then its number", r"^\s*(?:(?:(?:keep|make)\s+(?:the\s+|your\s+|all\s+(?:the\s+)?)?"
+            r"(?P<u1>" + SIZE_UNITS
             + r")\s+(?:short|shorter|brief|tight|concise|punchy))|(?:(?:short|shorter|brief)\s+(?P<u2>" + SIZE_UNITS
             + r"))|(?:(?:don't|dont|do not|never)\s+make\s+(?:the\s+|your\s+)?(?P<u3>" + SIZE_UNITS
-            + r")\s+(?:too\s+)?(?:huge|long|big|massive|giant|too long)))\s*[,:;–—-]*\s*(?:like\s+)?(?P<rest>(?:nothing|none)\s+"
-            r"(?:over|longer than|more than)\s+(?:like\s+)?\d+\s+[a-z]+|(?:under|at most|no more than|max(?:imum)?|up to)\s+"
+            + r")\s+(?:too\s+)?(?:huge|long|big|massive|giant|too long)))\s*[,:;–—-]*\s*"
+            r"(?:like\s+)?(?P<rest>(?:nothing|none)\s+"
+            r"(?:over|longer than|more than)\s+(?:like\s+)?\d+\s+[a-z]+|"
+            r"(?:under|at most|no more than|max(?:imum)?|up to)\s+"
             r"\d+\s+[a-z]+|\d+\s+[a-z]+\s+(?:tops|max|maximum|at most|or less|or fewer))\s*[.!]?\s*$",
             lambda m: _sized(_singular(m["u1"] or m["u2"] or m["u3"]), m["rest"]))
 
@@ -114,14 +117,17 @@ restatement("glossed unit", r"\b(each|every)\s+[a-z]+\s+\((paragraph|line|senten
 # "Bullets don't get periods at the end", "No full stops at the end of headings": no unit ends with the mark
 END_MARKS = r"periods|full stops|commas|colons|semicolons|exclamation marks|exclamation points|question marks"
 PLURAL_UNITS = r"headings|subheadings|headlines|bullets|bullet points|lines|list items|paragraphs|stanzas|sentences"
-restatement("no mark at the end", r"^\s*(?:(?P<u>" + PLURAL_UNITS + r")\s+(?:don't|do not|never)\s+(?:get|take|need|have)|"
+restatement("no mark at the end", r"^\s*(?:(?P<u>" + PLURAL_UNITS + r")\s+(?:don't|do not|never)\s+"
+            r"(?:get|take|need|have)|"
             r"(?:no|don't use|do not use|never use|don't put|do not put|never put))\s+(?P<m>" + END_MARKS + r")\s+at\s+"
             r"the\s+end(?:\s+of\s+(?:the\s+|any\s+)?(?P<u2>" + PLURAL_UNITS + r"))?\s*[.!]?\s*$",
             lambda m: f"No {_singular(m['u'] or m['u2'] or '')} ends with a {_singular(m['m'])}." if (m['u'] or m['u2'])
             else m.group(0))
-# "Headline: no period at the end", "Headings: no full stops at the end": a unit's label, then the mark it does not end with
-restatement("label, no mark at the end", r"^\s*(?:the\s+)?(?P<u>title|headline|subject line|heading|headings|subheading|"
-            r"subheadings|headlines|bullets|bullet points|lines|list items)\s*:\s*(?:no|without)\s+(?:a\s+)?"
+# "Headline: no period at the end", "Headings: no full stops at the end": a unit's label, then the mark it does not
+# end with
+restatement("label, no mark at the end", r"^\s*(?:the\s+)?(?P<u>title|headline|subject line|heading|headings|"
+            r"subheading|subheadings|headlines|bullets|bullet points|lines|list items)\s*:\s*"
+            r"(?:no|without)\s+(?:a\s+)?"
             r"(?P<m>period|full stop|comma|colon|exclamation mark|question mark|" + END_MARKS + r")\s+at\s+the\s+end"
             r"\s*[.!]?\s*$",
             lambda m: f"The {m['u']} does not end with a {_singular(m['m']) if m['m'].endswith('s') else m['m']}."
@@ -159,8 +165,8 @@ restatement("lead-in", r"^\s*(?P<lead>[a-z][a-z' -]{1,38}?)\s*:\s+(?P<rest>\S.*)
             else m["rest"])
 # "..., so no fragments", "... so it shows before the cut", "... to show you can handle complex syntax": the reason
 # for a rule is not a rule
-restatement("reason", r"^(?P<keep>.*?)[,;]?\s*\b(?:so that|so (?:it|they|there|no|the reader|readers|people|you)|because|since|"
-            r"to show|to make sure|to keep it)\b[^.;:]*[.!]?\s*$", r"\g<keep>.")
+restatement("reason", r"^(?P<keep>.*?)[,;]?\s*\b(?:so that|so (?:it|they|there|no|the reader|readers|people|you)|"
+            r"because|since|to show|to make sure|to keep it)\b[^.;:]*[.!]?\s*$", r"\g<keep>.")
 # "Headings in all caps", "Write the headings in capital letters", "Every heading written entirely in capitals": a
 # unit said with the case it is in
 CASES = r"all caps|all capitals|all capital letters|all uppercase|all upper case|capital letters|capitals|" \
@@ -179,8 +185,9 @@ restatement("open with a question", r"^\s*(?:(?P<v1>open|start|begin|end|close|f
             r"(?P<u1>" + EDGE_UNITS + r")(?:\s+of\s+the\s+[a-z]+)?|(?P<q2>each|every)\s+(?P<u2>" + EDGE_UNITS
             + r")\s+(?:(?:must|should|has to|needs to)\s+)?(?P<v2>opens?|starts?|begins?|ends?|closes?|finish(?:es)?))"
             r"\s+(?:with|on)\s+" + QUESTION + r"\s*[.!]?\s*$",
-            lambda m: f"The {'last' if (m['v1'] or m['v2']).lower().startswith(('end', 'close', 'finish')) else 'first'}"
-            f" sentence of each {m['u1'] or m['u2']} is a question.")
+            lambda m: f"The "
+                      f"{'last' if (m['v1'] or m['v2']).lower().startswith(('end', 'close', 'finish')) else 'first'}"
+                      f" sentence of each {m['u1'] or m['u2']} is a question.")
 
 # "Close by asking if there's anything else", "End by asking the reader a question": the last sentence is a question
 restatement("close by asking", r"^\s*(?:close|end|finish|wrap up|sign off)\s+(?:the\s+[a-z]+\s+)?by\s+asking\b[^.;:]*"
@@ -191,8 +198,9 @@ restatement("words not numerals", r"^\s*(?:use|write)\s+(?:number words|numbers 
 
 # "every word used only once", "never use the same word twice", "don't repeat any word": no repeated words
 restatement("no word twice", r"\b(?:(?:every|each)\s+word\s+(?:is\s+|must\s+be\s+|should\s+be\s+)?used\s+only\s+"
-            r"(?:once|1 times?)|use\s+(?:each|every)\s+word\s+only\s+(?:once|1 times?)|no\s+word\s+(?:is\s+|may\s+be\s+|"
-            r"can\s+be\s+|should\s+be\s+)?used\s+(?:twice|2 times|more than (?:once|1 times?))|(?:never|don't|do not)\s+"
+            r"(?:once|1 times?)|use\s+(?:each|every)\s+word\s+only\s+(?:once|1 times?)|no\s+word\s+"
+            r"(?:is\s+|may\s+be\s+|can\s+be\s+|should\s+be\s+)?used\s+(?:twice|2 times|more than (?:once|1 times?))|"
+            r"(?:never|don't|do not)\s+"
             r"(?:use\s+the\s+same\s+word\s+twice|use\s+the\s+same\s+word\s+2\s+times|repeat\s+(?:any|a)\s+word))\b",
             "no repeated words")
 # "Write headings as statements, not questions": no heading ends with a question mark
@@ -202,13 +210,14 @@ restatement("statements not questions", r"^\s*(?:write\s+)?(?:the\s+|all\s+|your
 
 # "Each heading should be followed by at least two paragraphs": the section under each heading has them
 restatement("followed by", r"^\s*(?:each|every)\s+(?:heading|subheading)\s+(?:should\s+be\s+|must\s+be\s+|is\s+)?"
-            r"followed\s+by\s+(?P<rest>(?:at least|at most|exactly|no more than|no fewer than|between)?\s*\d+(?:\s+and\s+"
-            r"\d+)?\s+(?:paragraphs|sentences|bullets|bullet points))\s*[.!]?\s*$",
+            r"followed\s+by\s+(?P<rest>(?:at least|at most|exactly|no more than|no fewer than|between)?\s*"
+            r"\d+(?:\s+and\s+\d+)?\s+(?:paragraphs|sentences|bullets|bullet points))\s*[.!]?\s*$",
             lambda m: f"Each section has {m['rest'].strip()}.")
 
 # "At most one sentence in five", "3 out of every 4 sentences": a share said as a ratio, said as the share
-restatement("n in m", r"\b(?P<n>\d+)\s+(?P<u>word|sentence|line|paragraph|bullet|bullet point|stanza)s?\s+(?:in|out\s+of)\s+"
-            r"(?:every\s+)?(?P<m>\d+)\b(?:\s+(?P=u)s?\b)?", lambda m: _share(int(m["n"]), int(m["m"]), m["u"]) or m.group(0))
+restatement("n in m", r"\b(?P<n>\d+)\s+(?P<u>word|sentence|line|paragraph|bullet|bullet point|stanza)s?\s+"
+            r"(?:in|out\s+of)\s+(?:every\s+)?(?P<m>\d+)\b(?:\s+(?P=u)s?\b)?",
+            lambda m: _share(int(m["n"]), int(m["m"]), m["u"]) or m.group(0))
 
 
 def _share(n: int, m: int, unit: str) -> str | None:

@@ -20,7 +20,8 @@ def _numbers(seq: str) -> tuple[int, ...]:
     return tuple(int(x) for x in re.findall(r"\d+", seq))
 
 
-@reader("line_sequence", r"\b(?:(?:write|use|compose|in)\s+)?(?:(?P<n>\d+)\s+lines?\s*(?:with|of|:|,|-|–)?\s*|(?:in\s+)?lines\s+of\s+)?" + SEQ
+@reader("line_sequence", r"\b(?:(?:write|use|compose|in)\s+)?"
+        r"(?:(?P<n>\d+)\s+lines?\s*(?:with|of|:|,|-|–)?\s*|(?:in\s+)?lines\s+of\s+)?" + SEQ
         + r"(?:\s+(?P<of>syllables?|words?))?(?:\s*(?:per|a|each)\s+line)?(?:\s*,?\s*respectively)?(?![\w-])")
 def _line_sequence(m):
     counts = _numbers(m["seq"])

@@ -343,7 +343,8 @@ def _at(word: str) -> int:
 
 
 @reader("compare_two", r"\b(?:make\s+)?(?:the|your)\s+" + PART.format(n="a") + r"\s+" + COMPARED + r"\s+" + MODAL
-        + r"(?:be\s+|is\s+)?(?:a\s+bit\s+|slightly\s+|much\s+)?(?P<x>shorter|longer|bigger|smaller)\s+than\s+(?:(?:the|your)\s+)?"
+        + r"(?:be\s+|is\s+)?(?:a\s+bit\s+|slightly\s+|much\s+)?(?P<x>shorter|longer|bigger|smaller)\s+than\s+"
+          r"(?:(?:the|your)\s+)?"
         + PART.format(n="b") + r"(?:\s+(?:one|1|" + COMPARED.replace("?P<u>", "?P<u2>") + r"))?(?![\w-])")
 def _compare_two(m):
     if m["u2"] and m["u2"].lower() != m["u"].lower():

@@ -80,7 +80,8 @@ SHARES = {"half": 0.5, "a third": 1 / 3, "1 third": 1 / 3, "2 thirds": 2 / 3, "a
 SHARE = r"half|a third|1 third|2 thirds|a quarter|1 quarter|3 quarters"
 NTH = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": -1, "final": -1}
 MODAL = r"(?:(?:must|should|has to|have to|needs? to|will|shall)\s+(?:only\s+)?)?"  # never "not", "may", "can"
-SHALL = r"(?:(?:must|should|has to|have to|needs? to|will|shall)\s+)?"  # the same, without "only" (shapes, orders, words)
+# the same, without "only" (shapes, orders, words)
+SHALL = r"(?:(?:must|should|has to|have to|needs? to|will|shall)\s+)?"
 NO_MODAL = r"(?:(?:must|should|may|can|will|shall)\s+)?"  # after "no X": "no word may be longer" is still a refusal
 
 

@@ -50,7 +50,8 @@ def _opening_word_suffix(m):
 # "Start every bullet with a strong past-tense action verb", "Each step begins with an imperative verb", "All bullet
 # points must kick off with a verb": the unit's first word can be a verb (of that form); "a different verb", "the same
 # part of speech" are other rules, and not read
-VERB_UNIT = r"(?P<u>bullet points?|bullets?|list items?|items?|steps?|lines?|sentences?|paragraphs?|numbered items?|points?)"
+VERB_UNIT = (r"(?P<u>bullet points?|bullets?|list items?|items?|steps?|lines?|sentences?|paragraphs?|numbered items?|"
+             r"points?)")
 VERB_KIND = (r"(?:an?\s+)?(?P<adj>(?:(?:strong|action|active|dynamic|powerful|imperative|command|past[- ]tense)\s+)*)"
              r"verbs?\b")
 

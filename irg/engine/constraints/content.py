@@ -196,8 +196,8 @@ class StartPhrase(Constraint):
                 r"(?:response|answer|reply|email|letter|story|poem|text)\s+"
                 r"(?:should|must|has to|needs to|will)\s+be\s*:?\s*",
                 # "The first word must be Goodbye.": a word named in quotes or with a capital (not "a verb")
-                r"(?:^|(?<=[.!?]\s))\s*the\s+(?:very\s+)?first\s+word\s+(?:should|must|has to|needs to|will)\s+be\s*:?\s*"
-                r"(?=[\"'“‘]|(?!(?:A|An|The)\b)[A-Z][a-z]+\b)"]
+                r"(?:^|(?<=[.!?]\s))\s*the\s+(?:very\s+)?first\s+word\s+(?:should|must|has to|needs to|will)\s+"
+                r"be\s*:?\s*(?=[\"'“‘]|(?!(?:A|An|The)\b)[A-Z][a-z]+\b)"]
         for pat in pats:
             for m in re.finditer(pat, p, re.I):
                 before = p[max(0, m.start() - 40):m.start()]

@@ -49,8 +49,10 @@ def _numbers(run: str, hyphen_after: bool = False) -> list[str]:
     out, prev, after_and = [parts[0]], _kind(parts[0]), False
     for n, (sep, word) in enumerate(zip(parts[1::2], parts[2::2])):
         k, w = _kind(word), word.lower()
-        joins = (prev == "tens" and k == "unit") or (prev in ("hundred", "thousand") and k in ("unit", "teen", "tens")) \
-            or (k == "hundred" and prev in ("unit", "teen", "tens")) or (k == "thousand" and prev not in ("thousand", None)) \
+        joins = (prev == "tens" and k == "unit") \
+            or (prev in ("hundred", "thousand") and k in ("unit", "teen", "tens")) \
+            or (k == "hundred" and prev in ("unit", "teen", "tens")) \
+            or (k == "thousand" and prev not in ("thousand", None)) \
             or w == "and" or prev == "and" or (k == "dozen" and prev in ("a", "unit", "teen", "tens"))
         if hyphen_after and n == len(parts) // 2 - 1 and not sep.strip("- ") and "-" not in sep:
             joins = False  # "twenty one-word lines": twenty lines of one word
@@ -125,7 +127,8 @@ _REL_MAP = {
     "no longer than": "at_most", "not longer than": "at_most", "shorter than": "less_than",
     "minimum of": "at_least", "more than": "more_than", "over": "more_than", "greater than": "more_than",
     "at most": "at_most", "no more than": "at_most", "not more than": "at_most", "a maximum of": "at_most",
-    "maximum of": "at_most", "up to": "at_most", "not exceeding": "at_most", "not to exceed": "at_most", "less than": "less_than", "fewer than": "less_than",
+    "maximum of": "at_most", "up to": "at_most", "not exceeding": "at_most", "not to exceed": "at_most",
+    "less than": "less_than", "fewer than": "less_than",
     "under": "less_than", "below": "less_than", "exactly": "exactly", "precisely": "exactly", "just": "exactly",
 }
 _REL_TEXT = {"at_least": "at least", "more_than": "more than", "at_most": "at most", "less_than": "fewer than",
