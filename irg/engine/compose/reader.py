@@ -10,6 +10,7 @@ with anything left outside what was read that could change its meaning (LEFT_OVE
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 import irg.engine.compose.clause  # noqa: F401 — the readers register themselves: the general clause reader,
 import irg.engine.compose.formats  # noqa: F401 — how numbers, times and dates are written,
@@ -98,13 +99,19 @@ def _joined(clause: str) -> list[Program]:
     parts = [p for p in JOIN.split(_plain(clause)) if p.strip()]
     if len(parts) < 2 or len(parts) > 3:
         return []
+    out = _every([p.strip().rstrip(".!") + "." for p in parts[:-1]] + [parts[-1]], read)
+    return out if not contradictory(out) and _lead_holds(_plain(clause), out) else []
+
+
+def _every(clauses: list[str], reader: Callable[[str], list[Program]]) -> list[Program]:
+    """The programs of every clause, each said once; [] if any clause is not read (a list is read whole or not)."""
     out: list[Program] = []
-    for i, part in enumerate(parts):
-        got = read(part.strip().rstrip(".!") + ".") if i < len(parts) - 1 else read(part)
+    for clause in clauses:
+        got = reader(clause)
         if not got:
             return []
         out += [p for p in got if p not in out]
-    return out if not contradictory(out) and _lead_holds(_plain(clause), out) else []
+    return out
 
 
 # "Subject line: under 50 characters, 6 words or fewer": a label, then rules about it in a list. Read as one clause per
@@ -117,12 +124,7 @@ def _listed(clause: str) -> list[Program]:
     items = re.split(r"\s*,\s*(?:and\s+)?", m["body"]) if m else []
     if len(items) < 2 or len(items) > 4:
         return []
-    out: list[Program] = []
-    for item in items:
-        got = read(f"{m['lead']}: {item}.")
-        if not got:
-            return []
-        out += [p for p in got if p not in out]
+    out = _every([f"{m['lead']}: {item}." for item in items], read)
     return out if not contradictory(out) else []
 
 
@@ -156,18 +158,12 @@ AND_LIMIT = re.compile(r"^(?P<subject>\s*(?:each|every)\s+" + SHORT_UNIT + r")\s
 def _both(clause: str) -> list[Program]:
     if (c := AND_LIMIT.match(_plain(clause))) and not re.search(r"\band\b|\b(?:[2-9]|\d\d+)\s+[a-z]+s\b", c["one"],
                                                                  re.I):
-        first = _read(f"{c['subject']} {c['modal'] or ''}{c['one']}.")
-        second = _read(f"{c['subject']} has {c['two']}.")
-        return first + [p for p in second if p not in first] if first and second else []
+        return _every([f"{c['subject']} {c['modal'] or ''}{c['one']}.", f"{c['subject']} has {c['two']}."], _read)
     m = TWO.match(_plain(clause))
     if not m or re.search(r"\band\b", m["one"], re.I):
         return []
     modal = m["modal"] or ""
-    first = _read(f"{m['subject']} {modal}{m['one']}.")
-    second = _read(f"{m['subject']} {m['modal2'] or modal}{m['two']}.")
-    if not first or not second:
-        return []
-    return first + [p for p in second if p not in first]
+    return _every([f"{m['subject']} {modal}{m['one']}.", f"{m['subject']} {m['modal2'] or modal}{m['two']}."], _read)
 
 
 def _read(clause: str) -> list[Program]:

@@ -78,8 +78,6 @@ def _kind(word: str) -> str | None:
 def normalize_numbers(text: str) -> str:
     """'at least three hundred words' -> 'at least 300 words'; 'twice' -> '2 times'."""
     inside = [(q.start(), q.end()) for q in _QUOTED.finditer(text)]
-    hyphen_after = False
-
     def sub(m: re.Match) -> str:
         if m.start() and text[m.start() - 1] in "\"'“‘`":  # quoted words are literal: start with the word 'Once'
             return m.group(0)
@@ -88,14 +86,13 @@ def normalize_numbers(text: str) -> str:
         if re.search(r"\b(?:word|phrase|term)\s+$", text[max(0, m.start() - 8):m.start()], re.I):
             return m.group(0)  # "with the word Once" names a word, not a number
         run = m.group(0)
-        nonlocal hyphen_after
-        hyphen_after = bool(re.match(r"-[A-Za-z]", text[m.end():m.end() + 2]))
+        hyphen = bool(re.match(r"-[A-Za-z]", text[m.end():m.end() + 2]))  # "twenty one-word lines"
         if _AND_SPLITS.search(run):  # "between two and four": two numbers, not six ("one hundred and five" is one)
-            return "".join(many(p) if i % 2 == 0 else p for i, p in enumerate(_AND_SPLITS.split(run)))
-        return many(run)
+            return "".join(many(p, hyphen) if i % 2 == 0 else p for i, p in enumerate(_AND_SPLITS.split(run)))
+        return many(run, hyphen)
 
-    def many(run: str) -> str:
-        return "".join(one(p) if i % 2 == 0 else p for i, p in enumerate(_numbers(run, hyphen_after)))
+    def many(run: str, hyphen: bool) -> str:
+        return "".join(one(p) if i % 2 == 0 else p for i, p in enumerate(_numbers(run, hyphen)))
 
     def one(run: str) -> str:
         v = _words_value(run)
