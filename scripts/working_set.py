@@ -26,9 +26,10 @@ SUITE = Path(__file__).resolve().parent.parent / "assets" / "suites" / "constrai
 
 
 def working_set(n: int = 100, seed: int = 777, focus: tuple[str, ...] = ("keyword_frequency", "sentence_count"),
-                focus_n: int = 60) -> list[dict]:
-    known = {json.loads(line)["prompt"] for line in SUITE.read_text().splitlines() if line.strip()}
-    rows = [{**r, "split": "dev"} for r in build(4 * n, seed=seed, dev_share=1.0, prefix="d2_")
+                focus_n: int = 60, pool: int = 0, exclude: tuple[Path, ...] = ()) -> list[dict]:
+    known = {json.loads(line)["prompt"] for f in (SUITE, *exclude) for line in f.read_text().splitlines()
+             if line.strip()}
+    rows = [{**r, "split": "dev"} for r in build(pool or 4 * n, seed=seed, dev_share=1.0, prefix="d2_" if seed == 777 else f"d{seed}_")
             if r["prompt"] not in known]
     held = [any(g["kind"] in focus for g in r["gold_constraints"]) for r in rows]
     first = [r for r, h in zip(rows, held) if h][:focus_n]
@@ -42,8 +43,13 @@ def main(argv=None) -> int:
     ap.add_argument("--out", required=True)
     ap.add_argument("--n", type=int, default=100)
     ap.add_argument("--seed", type=int, default=777)
+    ap.add_argument("--focus", default="keyword_frequency,sentence_count", help="the kinds drawn first")
+    ap.add_argument("--focus-n", type=int, default=60)
+    ap.add_argument("--pool", type=int, default=0, help="prompts generated to draw from (default 4 × n)")
+    ap.add_argument("--exclude", nargs="*", default=[], help="sets whose prompts are left out (earlier draws)")
     args = ap.parse_args(argv)
-    rows = working_set(args.n, args.seed)
+    rows = working_set(args.n, args.seed, tuple(args.focus.split(",")), args.focus_n, args.pool,
+                       tuple(Path(f) for f in args.exclude))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text("".join(json.dumps(r) + "\n" for r in rows))
     print(f"{len(rows)} prompts -> {args.out}")
