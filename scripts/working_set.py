@@ -29,7 +29,8 @@ def working_set(n: int = 100, seed: int = 777, focus: tuple[str, ...] = ("keywor
                 focus_n: int = 60, pool: int = 0, exclude: tuple[Path, ...] = ()) -> list[dict]:
     known = {json.loads(line)["prompt"] for f in (SUITE, *exclude) for line in f.read_text().splitlines()
              if line.strip()}
-    rows = [{**r, "split": "dev"} for r in build(pool or 4 * n, seed=seed, dev_share=1.0, prefix="d2_" if seed == 777 else f"d{seed}_")
+    prefix = "d2_" if seed == 777 else f"d{seed}_"  # 777: the ids of the first working set
+    rows = [{**r, "split": "dev"} for r in build(pool or 4 * n, seed=seed, dev_share=1.0, prefix=prefix)
             if r["prompt"] not in known]
     held = [any(g["kind"] in focus for g in r["gold_constraints"]) for r in rows]
     first = [r for r, h in zip(rows, held) if h][:focus_n]

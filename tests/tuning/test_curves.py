@@ -8,7 +8,7 @@ import pytest
 from conftest import build_model
 from safetensors.numpy import load_file
 
-from tuning.loop import curves
+from tuning.loop import curves, ship
 from tuning.loop.curves import Curve, Recipe, epoch_batches, lr_at, share_of, split_rows
 
 ROWS = [{"id": f"tr{i:03d}", "prompt": f"Write about the sea number {i}.",
@@ -152,7 +152,7 @@ def test_the_best_point_ships_as_the_student_the_app_finds(tokenizer, tmp_path, 
         on_log=lambda rec: None)
     dest = tmp_path / "adapters"
     dest.mkdir()
-    curves.ship(r.name, tmp_path / "curves", dest)
+    ship.ship(r.name, tmp_path / "curves", dest)
     found = shipped.find("bundled", dest)
     assert name in found
     meta = found[name].meta
@@ -176,3 +176,28 @@ def test_a_share_of_the_data_is_a_fixed_draw_named_in_the_recipe():
     assert _recipe(data_share=0.5).name.endswith("-share0.5") and not _recipe().name.endswith("share1")
     stored = {k: v for k, v in __import__("dataclasses").asdict(_recipe()).items() if k != "data_share"}
     assert _recipe().same_as(stored) and not _recipe(data_share=0.5).same_as(stored)  # curves from before the share
+
+
+def test_another_kept_set_is_a_curve_of_its_own():
+    """A later round's kept answers train a curve in a folder of its own, never resuming the default data's."""
+    assert _recipe().name == _recipe(data=str(curves.DATA)).name and "kept" not in _recipe().name
+    assert _recipe(data="assets/distill_loop/kept-r2c.jsonl").name.endswith("-kept-r2c")
+
+
+@pytest.mark.parametrize("method", ["lora", "adapter_mle"])
+def test_gradient_checkpointing_is_memory_not_maths(tokenizer, tmp_path, method):
+    """With the blocks' activations recomputed in the backward pass, training reaches the same weights (to float
+    rounding), and a curve may resume with it on or off."""
+    weights = {}
+    for on in (False, True):
+        r = _recipe(method=method, epochs=1, checkpointing=on)
+        model = build_model(tokenizer)
+        Curve(r, tmp_path / str(on), model, tokenizer, ROWS, Scores([0.1, 0.2])).run(on_log=lambda rec: None)
+        assert model.is_gradient_checkpointing == on  # the blocks were recomputed, not merely asked to be
+        f = "adapter_model.safetensors" if method == "lora" else "adapter.safetensors"
+        weights[on] = load_file(str(tmp_path / str(on) / r.name / "last" / f))
+    a, b = weights[False], weights[True]
+    assert a.keys() == b.keys() and all(np.allclose(a[k], b[k], atol=1e-6) for k in a)
+    assert any(np.abs(a[k]).sum() > 0 for k in a)  # it trained at all
+    stored = __import__("dataclasses").asdict(_recipe(checkpointing=False))
+    assert _recipe(checkpointing=True).same_as(stored) and _recipe(checkpointing=True).name == _recipe().name

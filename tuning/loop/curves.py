@@ -28,12 +28,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from irg.engine import paths
-from tuning.adapters import packed
 from tuning.loop import keep
 
 CURVES = paths.ROOT / "runs" / "distill_loop" / "curves"
 TARGETS = {"qv": ("q_proj", "v_proj"),
            "all": ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")}
+DATA = keep.KEPT.with_name("kept-r2.jsonl")  # both rounds' kept answers: the default data of every recipe
 HELD_OUT = 48  # kept answers set aside for the held-out loss (the same ones for every recipe)
 
 
@@ -52,10 +52,11 @@ class Recipe:
     patience: int = 2  # points without a new best dev quality before stopping
     warmup_steps: int = 10  # then cosine decay to 10% of lr at `epochs`
     dev_n: int = 60
-    data: str = str(keep.KEPT.with_name("kept-r2.jsonl"))
+    data: str = str(DATA)
     data_share: float = 1.0  # of the train rows, by a fixed draw: does more data help? (the same held-out rows)
     max_answer_tokens: int = 320
     chunk: int = 2  # sequences per forward/backward pass: memory, not maths
+    checkpointing: bool = False  # recompute each block's activations in the backward pass: memory, not maths
     seed: int = 0
 
     def __post_init__(self):
@@ -77,6 +78,8 @@ class Recipe:
     @property
     def name(self) -> str:
         share = f"-share{self.data_share:g}" if self.data_share < 1 else ""
+        if Path(self.data).name != DATA.name:  # another kept set (a later round): a curve of its own
+            share += "-" + Path(self.data).stem
         if self.method == "adapter_mle":
             return f"mle-lr{self.lr:g}-b{self.batch_size}-s{self.seed}{share}"
         return f"r{self.rank}-{self.targets}-lr{self.lr:g}-b{self.batch_size}-s{self.seed}{share}"
@@ -85,6 +88,7 @@ class Recipe:
         """Is a curve.json's recipe this one? (curves written before `method` existed were LoRA recipes; the
         embedding adapter has no rank or target modules, so they are not compared, as its name leaves them out)"""
         a, b = {"method": "lora", "data_share": 1.0, **stored}, asdict(self)
+        a.pop("checkpointing", None), b.pop("checkpointing", None)  # memory, not maths: a run may resume either way
         if self.method == "adapter_mle":
             for k in ("rank", "targets"):
                 a.pop(k, None), b.pop(k, None)
@@ -262,6 +266,8 @@ class Curve:
             p.requires_grad_(False)
         student = (LoraStudent if r.method == "lora" else EmbeddingStudent)(self.model, r)
         model = student.model
+        if r.checkpointing:  # the same gradients; the blocks' activations are not all held at once
+            self.model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
         opt = torch.optim.AdamW(student.params, lr=r.lr, weight_decay=0.0)
         per_epoch = math.ceil(len(pairs) / r.batch_size)
         total = round(per_epoch * r.epochs)
@@ -363,38 +369,3 @@ class Curve:
         shutil.rmtree(last, ignore_errors=True)
         pending.replace(last)
         on_log(pt)
-
-
-def ship(name: str, root: Path = CURVES, dest: Path = keep.ADAPTERS) -> Path:
-    """A recipe's best point becomes the shipped student (loop_lora, or loop_mle for the embedding adapter), with the
-    meta the app and the report read: the recipe, the step chosen on dev, the training time and peak memory up to
-    it. The student it replaces is reproducible by `python -m tuning.loop train --student lora|mle`."""
-    st = json.loads((root / name / "curve.json").read_text())
-    best, recipe = st["best"], {**st["recipe"], "data": paths.relative(st["recipe"]["data"])}
-    if best["step"] == 0:
-        raise ValueError(f"No point of the curve '{name}' beat the base model: there is nothing to ship.")
-    upto = [p for p in st["points"][1:] if p["step"] <= best["step"]]
-    student = "mle" if recipe.get("method") == "adapter_mle" else "lora"
-    meta = {"adapter_name": f"loop_{student}", "base_model": "bundled", "trained_on": "the IRG loop's verified answers "
-            "(issue 40: the recipe and its point chosen on dev one-pass quality)", "data": recipe["data"],
-            "examples": st["examples"],
-            "config": {"student": student, "recipe": recipe, "curve": name, "steps": best["step"],
-                       "epochs": round(best["step"] / st["steps_per_epoch"], 3), "dev_quality": best["quality"]},
-            # training time up to the point: each run of the command counts from its own start, pauses included
-            "train_seconds": round(sum(p.get("train_seconds", 0) for p in upto), 1),
-            "peak_rss_mb": max(p.get("peak_rss_mb", 0) for p in upto)}
-    src = root / name / "best"
-    if student == "mle":
-        target = dest / f"{keep.PREFIX}-mle"
-        shutil.copyfile(src / "adapter.safetensors", target.with_suffix(".safetensors"))
-        was = json.loads((src / "adapter.json").read_text())
-        target.with_suffix(".json").write_text(json.dumps({**was, **meta}, indent=1) + "\n")
-        return target.with_suffix(".safetensors")
-    from tuning.adapters.shipped import settle_lora
-
-    target = dest / f"{keep.PREFIX}-lora"
-    target.mkdir(parents=True, exist_ok=True)
-    (target / packed.WEIGHTS).unlink(missing_ok=True)  # float weights of an earlier ship
-    packed.pack(src, target / packed.PACKED)  # 4.6 MB for git instead of 19.6 (rank 16, every projection)
-    shutil.copyfile(src / "adapter_config.json", target / "adapter_config.json")
-    return settle_lora(target, {"method": "lora", **meta})

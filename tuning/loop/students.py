@@ -186,6 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     from tuning.loop.curves import Recipe
 
     for fld in Recipe.__dataclass_fields__.values():
+        if isinstance(fld.default, bool):  # a switch: "--checkpointing", not "--checkpointing True"
+            c.add_argument("--" + fld.name.replace("_", "-"), action="store_true")
+            continue
         c.add_argument("--" + fld.name.replace("_", "-"), type=type(fld.default), default=fld.default)
     c.add_argument("--background", action="store_true", help="run detached, logging to the recipe's run.log")
     a = sub.add_parser("adversarial",
@@ -236,7 +239,7 @@ def run_command(args) -> int:
         print(json.dumps({"best": curve["best"], "points": [(p["step"], p["quality"]) for p in curve["points"]]}))
         return 0
     if args.cmd == "ship":
-        from tuning.loop.curves import ship
+        from tuning.loop.ship import ship
 
         print(f"shipped {args.recipe} as {ship(args.recipe)}")
         return 0
