@@ -28,14 +28,21 @@ DATA = Path(__file__).resolve().parent.parent / "assets" / "trials" / "contradic
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", help="write the figures as JSON here")
+    ap.add_argument("--data", default=str(DATA), help="the set (default: the held-out trial; dev.jsonl beside it is "
+                    "a second author's set to work on)")
+    ap.add_argument("--show", action="store_true", help="print each prompt's verdict (for the dev set only)")
     args = ap.parse_args()
     named = {True: 0, False: 0}
     total = {True: 0, False: 0}
-    for r in rows(DATA):
+    for r in rows(Path(args.data)):
         total[r["contradictory"]] += 1
         reading = read_prompt(r["prompt"])
         said = conflicts(reading.constraints) + [n for n in reading.notices if SAYS.search(n)]
         named[r["contradictory"]] += bool(said)
+        if args.show:
+            mark = ("named" if said else "MISSED") if r["contradictory"] else ("FALSE ALARM" if said else "quiet")
+            print(f"{r['id']} {mark} | {r['prompt']}\n    read: {[c.instruction() for c in reading.constraints]}"
+                  f"\n    why: {r['why']}" + (f"\n    said: {said}" if said else ""))
     res = {"contradictory": total[True], "named": named[True], "near_misses": total[False],
            "false_alarms": named[False]}
     print(f"named {named[True]} of {total[True]} contradictory prompts; false alarms on {named[False]} of "

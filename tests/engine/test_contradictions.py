@@ -24,6 +24,23 @@ def named(prompt: str) -> list[str]:
     ("Do not use any commas. Sign off with \"Cheers, Maya\".", "'Cheers, Maya'"),
     ("Write a note of exactly two words. It must contain the phrase \"thank you very much\".", "thank you very much"),
     ("Write about autumn. Use the word cozy at least 3 times. No word may be used more than once.", "cozy cozy cozy"),
+    # a second count of a kind read once, said in words a pattern does not read (issue 38, the second author's dev set)
+    ("Write a fable. Minimum 400 words. The whole fable must not exceed 250 words.", "cannot all hold"),
+    ("describe the new bus timetable. 120+ words. max 60 words tho", "cannot all hold"),
+    ("Write a toast. It should be three paragraphs. Please keep it to a single paragraph though.", "cannot all hold"),
+    # kinds against kinds
+    ('Is tea healthy? Reply only with "yes" or "no". Your reply should be at least 40 words.', "no option meets"),
+    ('Begin your reply with the word "Hi". The opening word has to be "Welcome".', "'welcome'"),
+    ("Write an acrostic poem on MOON. The poem should have at most 3 lines.", "at most 3 lines"),
+    ("Write a limerick. It should be exactly four lines.", "exactly 4 lines"),
+    ("Write a poster in lowercase letters only. Put at least 2 words in ALL CAPS.", "ALL CAPITAL"),
+    # a required text against a ban on a mark it holds
+    ("Write a menu. Put placeholders in square brackets like [dish], at least 2. Never use square brackets.", "'['"),
+    ("Write a tale. Give it a title in double angular brackets, like <<title>>. No '<' characters anywhere.", "'<<'"),
+    ("Write a poster. Highlight at least 2 phrases with *asterisks*. No asterisks allowed anywhere.", "'*'"),
+    ('Write a reminder. Keep all hyphens out of it. Include the exact phrase "follow-up call".', "follow-up call"),
+    ('Write a note. Every line must be four words or fewer. Include this exact line: "the old mill wheel turns '
+     'slowly in the rain".', "the old mill wheel"),
 ])
 def test_a_contradiction_the_prompt_holds_is_named(prompt, phrase):
     said = named(prompt)
@@ -40,6 +57,20 @@ def test_a_contradiction_the_prompt_holds_is_named(prompt, phrase):
     "The first word should be a verb. Write about tea.",  # a part of speech, not a word to start with
     "Write a note of exactly five words. It must contain the phrase \"thank you\".",
     "Write about autumn. Use the word cozy at least 3 times. No sentence may have more than 20 words.",
+    # near misses: each pair can hold
+    "Write a note. The last word must be 'tea'. Close with the line 'and we drank our tea.'",
+    "Write a card. No word may be longer than 11 letters. Include the word 'marvellous'.",
+    'Write a sign-off, ending with the exact phrase "Rest well and dream big." Never use commas.',
+    "Write an email. Put the subject line in ALL CAPS, but the body entirely in lowercase.",
+    "List 3 tips. All lowercase for the tips themselves, with a heading at the top in ALL CAPS.",
+    "Write a plan with 3 sections labeled SECTION 1 to SECTION 3, each with exactly 2 paragraphs. 6 paragraphs in all.",
+    'Is tea healthy? Start your answer with "Yes" or "No", then explain in at least 40 words.',
+    "Give me a JSON object for a user. Output only JSON. Add a \"ps\" field with a short note.",
+    "Write a poster in lowercase only. Emphasize 2 words by wrapping them in *asterisks* instead of using caps.",
+    "Write an acrostic poem on MOON. The poem should have exactly 4 lines.",
+    "Two parts: first a haiku, then a limerick. 8 lines in total.",  # a form needs its lines; others may follow
+    "Reply in JSON only, with the greeting in a field. The greeting must begin with 'Thanks for writing'.",
+    "Write an email. Subject line under 8 words. The body should be at least 60 words. Sign off with 'Best, Ana'.",
 ])
 def test_a_prompt_whose_instructions_can_all_hold_is_not_told_otherwise(prompt):
     assert named(prompt) == []
@@ -60,3 +91,35 @@ def test_a_clause_that_contradicts_itself_is_said_and_not_read_either_way():
 def test_a_rule_over_every_word_is_not_a_keyword_to_count():
     said = [c.to_dict() for c in read_prompt("Write about autumn. No word may be used more than once.").constraints]
     assert said == [{"kind": "composed", "program": {"across": {"unit": "word", "kind": "distinct_words"}}}]
+
+
+@pytest.mark.parametrize("prompt,kind,not_read", [
+    # a limit on every part, said with "no" or "any", is no limit on the whole answer
+    ("Write a guide. No sentence may be longer than 9 words.", "composed", "word_count"),
+    # letters of either case are no case rule
+    ("Write a card. Do not use the letter 'q' at all, upper or lower case.", None, "lowercase"),
+    # "include" is never a ban, whatever the classifier says
+    ("Write a note. No word longer than 9 letters. Include the word 'wonderful'.", "include_keywords",
+     "forbidden_words"),
+    # a case asked of one part is not the whole answer's
+    ("Write a memo. The title should be in all capital letters.", None, "uppercase"),
+    # a count per part
+    ("Write a report with 4 sections, each with exactly 2 paragraphs.", "sections", "paragraph_count"),
+])
+def test_a_wording_is_not_misread(prompt, kind, not_read):
+    kinds = [c.kind for c in read_prompt(prompt).constraints]
+    assert not_read not in kinds and (kind is None or kind in kinds), kinds
+
+
+def test_a_quoted_phrase_is_never_cut_at_its_and():
+    from irg.engine.constraints.clauses import clauses
+
+    assert clauses('Keep it short, and end with "Rest well and stay curious." Never use commas.') == \
+        ["Keep it short", 'end with "Rest well and stay curious."', "Never use commas."]
+    assert [c.phrase for c in read_prompt('End with "Rest well and stay curious."').constraints] == \
+        ["Rest well and stay curious."]
+
+
+def test_a_section_label_is_read_where_it_is_said():
+    got = read_prompt("Write a plan with 3 sections labeled PART 1 to PART 3, each with exactly 2 paragraphs.")
+    assert [c.marker for c in got.constraints if c.kind == "sections"] == ["PART"]

@@ -149,8 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m tuning.loop", description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
     k = sub.add_parser("keep", help="the loop's runs -> the answers a student may learn from")
-    k.add_argument("--round", type=int, choices=(1, 2), default=1,
-                   help="which round these runs are (2: the loop ran with a student; its files get an -r2 suffix)")
+    k.add_argument("--round", type=int, choices=(1, 2, 3), default=1,
+                   help="which round these runs are (2: the loop ran with a student; 3: with a student taught "
+                        "on rounds 1 and 2; the files get an -r2 / -r3 suffix)")
     k.add_argument("--gen", help="the generation run's folder or results.jsonl (default: runs/distill_loop/gen, "
                    "round 2: runs/distill_loop/gen-r2)")
     k.add_argument("--out", help=f"the kept set (default: {paths.relative(keep.KEPT)}, "

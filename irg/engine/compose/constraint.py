@@ -68,8 +68,11 @@ class Composed(Constraint):
         """A banned mark or letter breaks any text that holds it; so does a text over a limit on every unit of a kind
         ("each line has at most 2 words"): inside a longer text, the unit that holds it only grows."""
         p = self._program
-        per_unit = (isinstance(p, Rule) and p.quant.kind == "each" and p.select.nth is None and p.select.within is None
-                    and not p.select.inner and isinstance(p.test, Count) and p.test.rel == "at_most")
+        per_unit = (isinstance(p, Rule) and p.select.nth is None and p.select.within is None and not p.select.inner
+                    and p.select.unit in ALWAYS_THERE + ("word",)  # not "the subject line": a text may have none
+                    and isinstance(p.test, Count)
+                    and ((p.quant.kind == "each" and p.test.rel == "at_most")  # "each word has at most 7 letters"
+                         or (p.quant.kind == "none" and p.test.rel in ("at_least", "more_than"))))  # "no word has 8+"
         return bool(enforce.banned(p)) or per_unit or (isinstance(p, Across) and p.kind == "distinct_words")
 
     def required_texts(self) -> list[tuple[list[str], bool]]:

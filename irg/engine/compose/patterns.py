@@ -107,13 +107,14 @@ def _count_max_per(m):
 
 
 # ---- marks: "don't use semicolons", "at most one comma per sentence" ----------------------------------------------
-@reader("no_marks", r"\b(?:(?:do not|don't|never|please don't)\s+use\s+(?:any\s+)?|"
+@reader("no_marks", r"\b(?:(?:do not|don't|never|please don't)\s+use\s+(?:any\s+|the\s+)?|"
         r"use\s+no\s+|(?:no|zero|avoid|without)\s+(?:any\s+)?)"
         + MARK + r"(?!\s+(?:in|per|for)\s+(?:each|every|a))|\b" + MARK.replace("?P<mk>", "?P<mk2>")
         + r"\s+(?:are|is)\s+(?:banned|not allowed|forbidden|off[- ]limits)")
 def _no_marks(m):
     if re.match(r"\s+(?:in|for|inside|within|around|between|on|to|as)\s+(?!(?:the|your|this|my)\s+(?:response|answer|"
-                r"text|reply|writing|piece|post)\b)", m.string[m.end():], re.I):
+                r"text|reply|writing|piece|post|message|email|letter|note|tweet|caption|template|story|poem)\b)",
+                m.string[m.end():], re.I):
         return None  # "Don't use slashes in dates", "no asterisks for emphasis": a scope, not every one
     return Rule(Each(), Select("response"), Count(mark(m["mk"] or m["mk2"]), "exactly", 0))
 
@@ -276,7 +277,8 @@ def _units_of(m):
     return Rule(Each(), Select(u), Count(unit(m["v"]), rel, n))
 
 
-@reader("line_count", r"\b(?:in|of|with|use|write|has|have)\s+(?:" + REL + r"\s+)?(?P<n>\d+)\s+lines\b"
+@reader("line_count", r"(?:^\s*|\b(?:in|of|with|use|write|has|have|be|is|it)\s+)(?:" + REL
+        + r"\s+)?(?P<n>\d+)\s+lines\b"
         r"(?!\s+(?:per|in each|"
         r"for each|each))")
 def _line_count(m):

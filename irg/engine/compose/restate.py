@@ -167,6 +167,17 @@ restatement("lead-in", r"^\s*(?P<lead>[a-z][a-z' -]{1,38}?)\s*:\s+(?P<rest>\S.*)
 # for a rule is not a rule
 restatement("reason", r"^(?P<keep>.*?)[,;]?\s*\b(?:so that|so (?:it|they|there|no|the reader|readers|people|you)|"
             r"because|since|to show|to make sure|to keep it)\b[^.;:]*[.!]?\s*$", r"\g<keep>.")
+# "..., our CMS mangles them", "..., my son is learning to read", "..., it's for SMS": a reason said of someone's
+# thing, after a comma
+restatement("whose reason", r"^(?P<keep>[^,;]+?)\s*[,;]\s*(?:our|my|their|it's|its|that's|thats|it is)\s+"
+            r"[^,;.:]*[.!]?\s*$", r"\g<keep>.")
+# "No asterisks allowed anywhere", "no emojis permitted": a ban said with its permission word
+restatement("none allowed", r"\b(?P<no>no|zero)\s+(?P<x>[a-z' #<>-]{1,30}?)\s+(?:are\s+|is\s+)?(?:allowed|permitted)\b",
+            r"\g<no> \g<x>")
+# "Keep all hyphens out of it", "keep emojis out of the post entirely": a ban
+restatement("keep out", r"^\s*keep\s+(?:all\s+|any\s+)?(?P<x>[a-z' #<>-]{1,30}?)\s+out"
+            r"(?:\s+of\s+(?:it|this|the\s+[a-z]+))?(?:\s+(?:entirely|completely|altogether))?\s*[.!]?\s*$",
+            r"No \g<x>.")
 # "Headings in all caps", "Write the headings in capital letters", "Every heading written entirely in capitals": a
 # unit said with the case it is in
 CASES = r"all caps|all capitals|all capital letters|all uppercase|all upper case|capital letters|capitals|" \
@@ -242,9 +253,24 @@ def _singular(units: str) -> str:
 QUOTED = re.compile(r"['\"‘“][^'\"’”\n]{1,60}['\"’”]")
 
 
+# A mark shown rather than named: "no '<' characters" is "no angle brackets"; "angle brackets ('<' or '>')" shows the
+# marks it names. The only restatements that look inside quotes: a quoted mark is not the user's text.
+SHOWN = re.compile(r"\s*\((?:\s*['\"“‘][^\w\s'\"”’]{1,3}['\"”’]\s*(?:,|or|and|/)?\s*)+\)")
+SHOWN_MARK = re.compile(r"['\"“‘](?P<c>[^\w\s'\"”’])['\"”’]\s*(?:characters?|symbols?|signs?|marks?)\b")
+
+
+def _shown(clause: str) -> str:
+    from irg.engine.compose.units import MARKS, UNITS
+
+    def named(m: re.Match) -> str:
+        name = next((n for n, cs in MARKS.items() if cs and m["c"] in cs), None)
+        return UNITS.get(name).plural if name else m.group(0)
+    return SHOWN_MARK.sub(named, SHOWN.sub("", clause))
+
+
 def restate(clause: str) -> str:
     """The clause with every restatement applied outside quoted text (the same clause if none applies)."""
-    clause = normalize_numbers(clause)  # "One-word headings" -> "1-word headings"
+    clause = _shown(normalize_numbers(clause))  # "One-word headings" -> "1-word headings"
     parts, last = [], 0
     for q in QUOTED.finditer(clause):
         parts += [(clause[last:q.start()], True), (q.group(0), False)]

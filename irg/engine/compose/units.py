@@ -135,7 +135,9 @@ _unit("syllable", "syllables", lambda t: [w for w in words(t) for _ in range(syl
 
 MARKS = {"comma": ",", "period": ".", "semicolon": ";", "colon": ":", "exclamation mark": "!", "question mark": "?",
          "em dash": "—", "parenthesis": "()", "quotation mark": "\"“”", "ellipsis": None,
-         "hashtag": None, "emoji": None, "asterisk": "*", "ampersand": "&", "slash": "/", "underscore": "_"}
+         "hashtag": None, "emoji": None, "asterisk": "*", "ampersand": "&", "slash": "/", "underscore": "_",
+         "hyphen": "-", "apostrophe": "'’", "angle bracket": "<>", "square bracket": "[]", "curly brace": "{}",
+         "hash sign": "#"}
 for _name, _chars in MARKS.items():
     if _chars:
         _unit(_name, {"parenthesis": "parentheses", "ellipsis": "ellipses", "em dash": "em dashes",

@@ -61,8 +61,9 @@ UNIT = (r"(?:" + FORM_UNITS + r"|bullet[- ]?points?|bullet items?|bullets?|list 
         r"points?|sentences?|paragraphs?|paras?|stanzas?|lines?|"
         r"words?|letters?|characters?|chars|quotes?|quotations?|headings?|subheadings?)")
 MARK = (r"(?P<mk>commas?|semicolons?|colons?|exclamation (?:marks?|points?)|question marks?|em[- ]?dash(?:es)?|"
-        r"parenthes[ie]s|brackets|quotation marks|quote marks|ellips[ie]s|hashtags?|emojis?|digits|numerals|"
-        r"asterisks?|ampersands?|slash(?:es)?|underscores?)")
+        r"parenthes[ie]s|angle brackets?|square brackets?|curly (?:braces?|brackets?)|brackets|quotation marks|"
+        r"quote marks|ellips[ie]s|hashtags?|(?:hash|pound|#) (?:signs?|symbols?)|emojis?|digits|numerals|"
+        r"asterisks?|ampersands?|slash(?:es)?|underscores?|hyphens?|apostrophes?)")
 UNIT_NAMES = {"bullet": "bullet item", "bullet point": "bullet item", "bullet-point": "bullet item",
               "bulletpoint": "bullet item", "list item": "bullet item", "item": "bullet item", "point": "bullet item",
               "stanza": "paragraph", "para": "paragraph", "quote": "quoted span", "quotation": "quoted span",
@@ -74,7 +75,9 @@ UNIT_NAMES = {"bullet": "bullet item", "bullet point": "bullet item", "bullet-po
 MARK_ALIASES = {"full stop": "period", "exclamation point": "exclamation mark", "em-dash": "em dash",
               "emdash": "em dash", "parenthese":
               "parenthesis", "parenthesi": "parenthesis", "bracket": "parenthesis", "quote mark": "quotation mark",
-              "ellipse": "ellipsis", "ellipsi": "ellipsis", "numeral": "digit"}
+              "ellipse": "ellipsis", "ellipsi": "ellipsis", "numeral": "digit", "curly bracket": "curly brace",
+              "hash symbol": "hash sign", "pound sign": "hash sign", "pound symbol": "hash sign", "# sign": "hash sign",
+              "# symbol": "hash sign"}
 SHARES = {"half": 0.5, "a third": 1 / 3, "1 third": 1 / 3, "2 thirds": 2 / 3, "a quarter": 0.25, "1 quarter": 0.25,
           "3 quarters": 0.75}  # a share of units said in words (after normalize_numbers: "two thirds" -> "2 thirds")
 SHARE = r"half|a third|1 third|2 thirds|a quarter|1 quarter|3 quarters"
@@ -92,7 +95,8 @@ def unit(word: str) -> str:
 
 def mark(word: str) -> str:
     w = re.sub(r"(?:es|s)$", "", word.lower()) if not word.lower().endswith(("ses", "sis")) else word.lower()
-    w = {"parentheses": "parenthesis", "ellipses": "ellipsis", "ellipsis": "ellipsis"}.get(word.lower(), w)
+    w = {"parentheses": "parenthesis", "ellipses": "ellipsis", "ellipsis": "ellipsis", "apostrophes": "apostrophe",
+         "curly braces": "curly brace"}.get(" ".join(word.lower().split()), w)
     return MARK_ALIASES.get(w, w)
 
 

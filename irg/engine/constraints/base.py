@@ -275,11 +275,14 @@ def conflicts(cs: list[Constraint]) -> list[str]:
         if len(same) > 1 and lo > hi:
             out.append("These cannot all hold: " + "; ".join(c.instruction() for c in same))
     for a, b in _pairs([c for c in cs if c.kind in ("start_phrase", "end_phrase")]):
-        x, y = a.phrase.strip().lower(), b.phrase.strip().lower()
-        fits = (x.startswith(y) or y.startswith(x)) if a.kind == "start_phrase" else (x.endswith(y) or y.endswith(x))
+        x, y = _bare(a.phrase), _bare(b.phrase)  # "bread" and "… sings of bread.": the closing mark is not a word
+        fits = (_holds(x, y) or _holds(y, x)) if a.kind == "start_phrase" else \
+            (_holds(x[::-1], y[::-1]) or _holds(y[::-1], x[::-1]))
         if a.kind == b.kind and x and y and not fits:  # "Start with Hello" and "the first word must be Goodbye"
             out.append(f"These cannot both hold: '{a.instruction()}' and '{b.instruction()}'.")
-    return out + _literal_conflicts(cs)
+    from irg.engine.constraints.clash import clashes  # kinds against kinds: an option and a minimum, line counts
+
+    return out + _literal_conflicts(cs) + clashes(cs)
 
 
 def contradicting(cs: list["Constraint"], found: list["Constraint"]) -> list["Constraint"]:
@@ -287,6 +290,15 @@ def contradicting(cs: list["Constraint"], found: list["Constraint"]) -> list["Co
     asks for two things that cannot both hold is told so (base.conflicts names the pair) instead of one of them being
     dropped as "read already"."""
     return [c for c in cs if c not in found and any(conflicts([f, c]) for f in found)]
+
+
+def _bare(phrase: str) -> str:
+    return phrase.strip().strip("\"'“”‘’.!?,;: ").lower()
+
+
+def _holds(text: str, start: str) -> bool:
+    """Does `text` open with `start`, ending where a word ends ("bread" is no opening of "breadth")?"""
+    return text.startswith(start) and not text[len(start):len(start) + 1].isalnum()
 
 
 def _pairs(cs: list) -> list[tuple]:
@@ -341,7 +353,20 @@ def extract_all(prompt: str) -> list[Constraint]:
         for c in cls.extract(text):
             if c not in out:
                 out.append(c)
-    return one_paragraph_reading(out)
+    return one_paragraph_reading(_counted_once(out))
+
+
+def _counted_once(cs: list[Constraint]) -> list[Constraint]:
+    """A word to include that a count of it already asks for ("use 'buzzer' at least once") is said once."""
+    counted = {c.word.lower() for c in cs if c.kind == "keyword_frequency" and c.rel in ("at_least", "exactly")
+               and c.n >= 1}
+    out = []
+    for c in cs:
+        if c.kind == "include_keywords" and any(w.lower() in counted for w in c.keywords):
+            if not (c := type(c)([w for w in c.keywords if w.lower() not in counted])).keywords:
+                continue
+        out.append(c)
+    return out
 
 
 def one_paragraph_reading(cs: list[Constraint]) -> list[Constraint]:

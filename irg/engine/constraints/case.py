@@ -11,6 +11,22 @@ from irg.engine.decoding import DecodingConstraints
 
 
 # ---- case ------------------------------------------------------------------------------
+# "Put the subject line in ALL CAPS", "the poem itself should be all lowercase", "all lowercase for the tips
+# themselves": a case asked of one part (a title, a heading, the body), not of the whole answer; not read as such.
+_PART = (r"\b(?:title|heading|header|subject(?:\s+line)?|headline|name|label|first\s+(?:word|line|letter)|greeting|"
+         r"sign-?off|signature|acronyms?|word|body|itself|themselves)s?\b")
+_WHOLE = r"\b(?:whole|entire|everything|all of it|response|answer|reply)\b"
+
+
+def scoped_to_part(p: str, start: int, end: int) -> bool:
+    before = re.split(r"[.;:!?\n,]", p[max(0, start - 50):start])[-1]
+    after = re.split(r"[.;:!?\n,]", p[end:end + 40])[0]
+    if re.search(_WHOLE, before + " " + after, re.I):
+        return False
+    return bool(re.search(_PART + r"(?:\s+\S+){0,4}\s*$", before, re.I)
+                or re.match(r"\s*for\s+(?:the|your|each|every)\s+\w+", after, re.I))
+
+
 @register
 @dataclass
 class Lowercase(Constraint):
@@ -26,7 +42,8 @@ class Lowercase(Constraint):
                 rf"\b(?:keep|make|write|type|have|put)\s+(?:it|everything|all of it|the whole thing|them|"
                 r"(?:the\s+)?(?:whole\s+|entire\s+)?(?:text|answer|response|reply|message))\s+"
                 rf"(?:all\s+)?(?:in\s+)?{low}",
-                r"\b(?:no|without|not use any|do not use|don't use|avoid)\s+(?:any\s+)?"
+                rf"\b(?:everything|(?:the\s+)?(?:whole|entire)\s+\w+)\s+(?:in\s+)?{low}",
+                r"\b(?:no|without|not use any|do not use|don't use|avoid|not a single)\s+(?:any\s+)?"
                 r"(?:capital|upper[\s-]?case)\s+letters\b",
                 r"\bno capitali[sz]ation\b"]
         for pat in pats:
@@ -36,6 +53,8 @@ class Lowercase(Constraint):
                     continue
                 if re.search(rf"\b(?:no|not|without|never|avoid)\s+(?:any\s+)?{low}", m.group(0), re.I):
                     continue  # "uppercase only, no lowercase letters": the opposite
+                if scoped_to_part(p, m.start(), m.end()):
+                    continue
 
                 if "capital" in m.group(0).lower() or "upper" in m.group(0).lower() or "capitali" in m.group(0).lower():
                     return [cls()]
@@ -82,7 +101,7 @@ class Uppercase(Constraint):
             for m in _find(pat, p):
                 if re.search(r"\bwords?\s+(?:\w+\s+){0,3}?(?:with\s+|in\s+)?$",
                              p[max(0, m.start() - 40):m.start()], re.I) \
-                        or about_not_asked(p, m.start()):
+                        or about_not_asked(p, m.start()) or scoped_to_part(p, m.start(), m.end()):
                     continue  # "words in all caps ... N times" is capital_word_frequency; "why write in caps?" a topic
                 if not negated_before(p, m.start(), 20) and not re.search(r"\bno\b|\bwithout\b", m.group(0), re.I):
                     return [cls()]

@@ -50,6 +50,18 @@ def clauses(prompt: str) -> list[str]:
     out = []
     for s in _sentences(prompt):
         s = re.sub(r"^\s*(?:[-*•]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+", "", s)
-        parts = [p.strip(" ,") for p in _JOINS.split(s)]
+        parts = [p.strip(" ,") for p in _joins_outside_quotes(s)]
         out += [p for p in parts if re.search(r"[A-Za-z]{2}", p)]
     return out
+
+
+_QUOTED = re.compile(r'"[^"\n]*"|“[^”\n]*”|«[^»\n]*»')
+
+
+def _joins_outside_quotes(s: str) -> list[str]:
+    """`s` cut at its joins, never inside a quote: 'ending with "Stay well and stay curious."' is one clause."""
+    quoted = [m.span() for m in _QUOTED.finditer(s)]
+    cuts = [m.span() for m in _JOINS.finditer(s) if not any(a < m.start() < b for a, b in quoted)]
+    starts = [0] + [b for _, b in cuts]
+    ends = [a for a, _ in cuts] + [len(s)]
+    return [s[a:b] for a, b in zip(starts, ends)]

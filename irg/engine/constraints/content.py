@@ -23,6 +23,20 @@ from irg.engine.constraints.text import (
 from irg.engine.decoding import DecodingConstraints
 
 
+QUOTED_TEXT = (r"\b(?:includ(?:e|es|ing)|us(?:e|es|ing)|contain(?:s|ing)?|add|put\s+in)\s+(?:the|this|these)\s+"
+               r"(?:exact\s+|following\s+|full\s+)?(?:sentence|line|phrase|text|address|quote|slogan|tagline|name|title|"
+               r"words)s?(?:\s+(?:verbatim|word for word|exactly|somewhere|as))*\s*:?\s*(?=[\"“])")
+
+
+def _counted(text: str) -> bool:
+    """"use X 3 times" is a keyword count, not an inclusion; "at least once" (1 time, after normalising) is one."""
+    return bool(re.search(r"\d+\s+times\b", text)) and not re.search(r"\bat least 1 times\b", text)
+
+
+# 'with "Yes" or "No"': two quoted alternatives, of which neither is required
+ONE_OF_TWO = re.compile(r"\s*[\"“'‘][^\"”'’\n]{1,60}[\"”'’]\s*,?\s*(?:or|and/or)\s+[\"“'‘]")
+
+
 # ---- content -------------------------------------------------------------------------
 @register
 @dataclass
@@ -39,13 +53,17 @@ class IncludeKeywords(Constraint):
         kws: list[str] = []
         for m in re.finditer(r"\b(?:mention(?:s|ing)?|includ(?:e|es|ing)|contain(?:s|ing)?)\s+((?:[\"“'‘][^\n]+?[\"”'’]"
                              r"(?:\s*,\s*|\s+or\s+|\s+and\s+|\s*,\s*and\s+)?)+)", p, re.I):
-            if not negated_before(p, m.start(), 25) and not re.search(r"\d+\s+times\b", p[m.end():m.end() + 30]):
+            if not negated_before(p, m.start(), 25) and not _counted(p[m.end():m.end() + 30]):
                 kws += quoted(m.group(1))
+        # 'Include the exact sentence: "…"', 'contain this line verbatim: "…"', 'the address exactly as "…"': a quote
+        for m in re.finditer(QUOTED_TEXT, p, re.I):
+            if not negated_before(p, m.start(), 25) and not _counted(p[m.end():m.end() + 80]):
+                kws += quoted(p[m.end():].split("\n")[0])[:1]
         for m in re.finditer(pat, p, re.I):
             if negated_before(p, m.start(), 25):
                 continue
             if re.match(r"\s*(?:at least|at most|exactly|\d)", m.group(1), re.I) \
-                    or re.search(r"\d+\s+times\b", m.group(1)):
+                    or _counted(m.group(1)):
                 continue  # "use the word X at least N times" is keyword_frequency
             kws += [k for k in _split_list(m.group(1)) if k.lower() not in ("in", "your", "the")]
         return [cls(list(dict.fromkeys(kws)))] if kws else []
@@ -212,6 +230,8 @@ class StartPhrase(Constraint):
                         or re.search(r"\beach\s+(?:section|paragraph|bullet|line)", p[m.start():m.end() + 20], re.I):
                     continue  # "the 2nd paragraph must start with …", "begin each section with …": other constraints
                 raw = p[m.end():]
+                if ONE_OF_TWO.match(raw):
+                    continue  # 'Start your answer with "Yes" or "No"': one of two, neither required
                 if _QUOTED.match(raw):
                     phrase = _quoted_or_word(raw)
                 elif re.search(r"(?:word|phrase|sentence|words|line)s?\s*:?\s*$|be\s*:?\s*$", m.group(0), re.I):
@@ -263,6 +283,8 @@ class EndPhrase(Constraint):
             if negated_before(p, m.start()):
                 continue
             raw = p[m.end():]
+            if ONE_OF_TWO.match(raw):
+                continue  # "End with 'Thanks' or 'Cheers'": one of two, neither required
             if _QUOTED.match(raw):
                 phrase = _quoted_or_word(raw)
             elif re.search(r"(?:phrase|sentence|words?|line)\s*:?\s*$", m.group(0), re.I) \
@@ -359,7 +381,9 @@ class ChooseFrom(Constraint):
                 r"(?:the\s+)?(?:following\s+)?(?:options)?\s*:?\s*"
                 r"|\b(?:options|choices)\s+(?:are|is)\s*:?\s*"
                 r"|\b(?:answer|respond|reply)\w*\s+(?:only\s+)?with\s+(?=[\"“'‘][^\n]+?[\"”'’]\s*(?:,|or)\s*[\"“'‘])")
-        m = re.search(lead, p, re.I)
+        m = next((x for x in re.finditer(lead, p, re.I)  # "Start your answer with 'Yes' or 'No'": only its opening
+                  if not re.search(r"\b(?:start|begin|open|end|finish|close)\w*\s+(?:your|the|each|every)\s+$",
+                                   p[max(0, x.start() - 25):x.start()], re.I)), None)
         if not m or negated_before(p, m.start()):
             return []
         rest = p[m.end():].split("\n\n")[0]

@@ -33,6 +33,7 @@ from irg.engine.constraints.clauses import clauses  # read_prompt's clauses, imp
 from irg.engine.constraints.base import (Constraint, contradicting, extract_all, negative_counts,
                                          one_paragraph_reading, type_of)
 from irg.engine.constraints.slots import Missing, PerPart, read_values, templates
+from irg.engine.constraints.text import _REL
 from irg.engine.jsonl import rows
 from irg.engine.paths import ASSETS
 
@@ -44,6 +45,12 @@ SURE = 0.8  # ... and a value that cannot be read is reported only above this on
 OTHER_THRESHOLD = 0.6  # "other": an instruction of no type, listed as not checked
 # Which kinds may be stated twice, exclude each other or cover each other: each type's `multi`, `excludes`,
 # `covered_by` (constraints/base.py).
+
+
+# A limit said in words, as a clause must say one for a second count of a kind read already to be taken as a
+# contradiction ("max 100 words tho" after "150+ words"; not "paragraph one" under a template of three)
+LIMIT_SAID = re.compile(_REL + r"|\bmax\w*|\bmin\w*|\d\+|\btops\b|\bor (?:more|fewer|less)\b|\bsingle\b|\bexceed|"
+                        r"\bbetween\b", re.I)
 
 
 @dataclass
@@ -258,6 +265,9 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
         for kind in kinds:
             if _covered(kind, pattern_kinds, clause_kinds):
                 read_here = True  # read already, from the whole prompt (a program is read below only where it adds)
+                said = not type_of(kind).noun or LIMIT_SAID.search(clause)  # a count needs its limit said
+                if not mine and said and isinstance(got := read_values(kind, clause, prompt), list):
+                    add(contradicting(got, found))  # "Minimum 500 words. … must not exceed 300 words": both, named
                 continue  # (a question about the topic is refused by the filler: `slots._flag`)
             got = read_values(kind, clause, prompt)
             if isinstance(got, PerPart):

@@ -136,6 +136,9 @@ class Title(Constraint):
     def instruction(self):
         return "Start with a title wrapped in double angular brackets, like <<my title>>."
 
+    def required_texts(self):  # the brackets around it
+        return [(["<<"], True)]
+
     def decoding(self):
         return DecodingConstraints(forced_prefix="<<")
 
@@ -152,6 +155,8 @@ class Postscript(Constraint):
         m = re.search(r"\b(?:postscript|p\.\s?p\.\s?s|p\.\s?s)\b|\bP\.?S\b", p, re.I)
         if not m or negated_before(p, m.start()) or about_not_asked(p, m.start()):
             return []
+        if re.match(r"[\"'”’]?\s*(?:field|key|property|attribute|entry|column)\b", p[m.end():], re.I):
+            return []  # 'a "ps" field' in JSON: a key named so, not a postscript
         if re.search(r"\bp\.\s?p\.\s?s\b", p, re.I):
             return [cls("P.P.S")]
         return [cls("P.S." if re.search(r"\bp\.\s?s\b|postscript", p, re.I) else "PS")]

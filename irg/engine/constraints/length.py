@@ -1,7 +1,7 @@
 """Length and layout counts: words, sentences, paragraphs (and the nth one's first word), bullets, sections,
 highlights, placeholders.
 
-Why one file (a little over 400 lines since lines were held to 120 characters): the nine types share the count
+Why one file (about 500 lines since lines were held to 120 characters): the nine types share the count
 helpers at the top (per_part, the section marker, the paragraph split), and moving half of them to a module of
 their own would change the order in which the types register, which is the order constraints are read from a
 prompt. The constraint-language issue (37) gives each type a unit of its own; this file ends there."""
@@ -30,14 +30,24 @@ from irg.engine.decoding import DecodingConstraints
 TOKENS_PER_WORD = 1.4  # SmolLM2's tokenizer on English prose, roughly
 
 
-EACH_PART = re.compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?(?:bullet|point|item|line|sentence|paragraph|section|part|"
-                       r"tweet|answer|response|verse|stanza|day|step)s?\b", re.I)
+EACH_PART = re.compile(r"\b(?:each|every|per|no|any)\s+(?:\w+\s+)?(?:bullet|point|item|line|sentence|paragraph|"
+                       r"section|part|tweet|answer|response|verse|stanza|day|step)s?\b(?!\s+breaks?)"
+                       r"|\beach\s+(?:with|having|containing|holding|of\s+(?:them|which))\b", re.I)
+# ("no sentence may be longer than 8 words", "any line over 10 words": a limit on every part, as "each" is)
+
+
+# A named part as the subject of a count: "Subject line under 8 words", "Keep the intro under 50 words", "The title
+# should be at most 6 words" (not "Write a tagline under 8 words", where the part is the answer)
+NAMED_PART = re.compile(r"(?:^|\b(?:keep|make|limit|cap)\s+)(?:the\s+|your\s+|its\s+|each\s+)?(?:subject(?:\s+line)?|title|"
+                        r"headline|heading|header|greeting|intro(?:duction)?|opening(?:\s+line)?|first\s+(?:line|sentence|"
+                        r"paragraph)|sign-?off|caption|conclusion|closing(?:\s+line)?)\b[^.;:!?\n]{0,25}$", re.I)
 
 
 def per_part(p: str, pos: int) -> bool:
-    """Is the count at `pos` about each part ("each bullet under 20 words", "per paragraph")? Then it is no limit on
-    the whole answer."""
-    return bool(EACH_PART.search(re.split(r"[.;:!?\n]", p[max(0, pos - 40):pos])[-1]))
+    """Is the count at `pos` about each part ("each bullet under 20 words", "per paragraph") or about one named part
+    ("Subject line under 8 words")? Then it is no limit on the whole answer."""
+    before = re.split(r"[.;:!?\n]", p[max(0, pos - 40):pos])[-1]
+    return bool(EACH_PART.search(before) or NAMED_PART.search(before.strip() + " "))
 
 
 def caps_count_after(p: str, pos: int) -> bool:
@@ -68,6 +78,13 @@ def section_marker(text: str) -> str | None:
                                                                     text[m.end():], re.I):
             return m.group(1)
     return None
+
+
+# One paragraph said of the whole answer without a digit: "keep it to a single paragraph", "answer in one paragraph"
+ONE_PARAGRAPH = re.compile(r"\b(?:(?:keep|limit|make|fit|put)\s+(?:it|this|everything|all of it|the\s+(?:whole\s+)?"
+                           r"(?:answer|response|reply|text|note|message|thing))\s+(?:to|in|into|as)|"
+                           r"(?:write|answer|respond|reply)\s+(?:it\s+)?(?:in|as))\s+(?:a\s+single|one\s+single|"
+                           r"just\s+one|only\s+one|one)\s+paragraph\b", re.I)
 
 
 @register
@@ -187,8 +204,11 @@ class ParagraphCount(Constraint):
 
     @classmethod
     def extract(cls, p):
-        m = re.search(r"\b(?:" + _REL + r"\s+)?(\d+)\s+(?:or\s+(?P<or>more|fewer|less)\s+)?paragraphs?"
-                      r"(?:\s+or\s+(?P<or2>more|fewer|less)\b)?", p, re.I)
+        m = next((x for x in re.finditer(r"\b(?:" + _REL + r"\s+)?(\d+)\s+(?:or\s+(?P<or>more|fewer|less)\s+)?"
+                                         r"paragraphs?(?:\s+or\s+(?P<or2>more|fewer|less)\b)?", p, re.I)
+                  if not per_part(p, x.start())), None)  # "4 sections, each with 2 paragraphs": not the answer's
+        if not m and (one := ONE_PARAGRAPH.search(p)) and not negated_before(p, one.start()):
+            return [cls(1, "", "exactly")]  # "keep it to a single paragraph"
         if not m or negated_before(p, m.start("rel") if m.group("rel") else m.start(2)):
             return []
         rel = _REL_MAP[m.group("rel").lower()] if m.group("rel") else "exactly"
@@ -209,7 +229,7 @@ class ParagraphCount(Constraint):
 
     def instruction(self):
         how = f"separated by a line with only {self.separator}" if self.separator else "separated by blank lines"
-        return f"Write {_REL_TEXT[self.rel]} {self.n} paragraphs, {how}."
+        return f"Write {_REL_TEXT[self.rel]} {self.n} paragraph{'s' * (self.n != 1)}, {how}."
 
     def to_dict(self):
         d = super().to_dict()
@@ -376,8 +396,11 @@ class Sections(Constraint):
                   and not re.match(r"[^.\n]{0,25}\bhighlight", p[m.end():], re.I)), None)
         if not m:
             return []
-        mk = re.search(r"\b(?:mark|begin|start|label)\w*\b[^.\n]{0,40}?\bwith\s+[\"']?([A-Za-z]+)\s+(?:X|N|\d|\{)", p)
-        return [cls(int(m.group(1)), mk.group(1) if mk else section_marker(p) or "SECTION")]
+        mk = next((x for x in re.finditer(r"\blabel(?:l?ed)?\s+(?:as\s+)?[\"']?([A-Za-z]+)\s+(?:X|N|\d|\{)|"
+                                          r"\b(?:mark|begin|start|label)\w*\b[^.\n]{0,40}?\bwith\s+[\"']?([A-Za-z]+)\s+"
+                                          r"(?:X|N|\d|\{)", p)
+                   if (x.group(1) or x.group(2)).lower() not in _MARKER_BAD), None)  # not "each with exactly 2"
+        return [cls(int(m.group(1)), (mk.group(1) or mk.group(2)) if mk else section_marker(p) or "SECTION")]
 
     def check(self, text):
         count = len(re.findall(rf"\b{re.escape(self.marker)}\s+\d+", text))
@@ -433,6 +456,9 @@ class HighlightedSections(Constraint):
             return [self.finding(f"{count} highlighted sections like *this*; needs at least {self.n}.")]
         return []
 
+    def required_texts(self):  # an asterisk: a text that cannot hold one cannot be highlighted
+        return [(["*"], True)] if self.n > 0 else []
+
     def instruction(self):
         return f"Highlight at least {self.n} sections with markdown, like *highlighted section*."
 
@@ -481,6 +507,9 @@ class Placeholders(Constraint):
         if count < self.n:
             return [self.finding(f"{count} placeholders in square brackets like [name]; needs at least {self.n}.")]
         return []
+
+    def required_texts(self):  # an opening square bracket
+        return [(["["], True)] if self.n > 0 else []
 
     def instruction(self):
         return f"Include at least {self.n} placeholders in square brackets, such as [name] or [address]."

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 
 from irg.engine.constraints.base import Constraint, type_of
-from irg.engine.constraints.content import NOT_WORDS, labelled_request
+from irg.engine.constraints.content import NOT_WORDS, ONE_OF_TWO, labelled_request
 from irg.engine.constraints.language import ALIASES, LANGUAGES, NATIVE
-from irg.engine.constraints.length import EACH_PART, ORDINALS, section_marker, stars_separator
+from irg.engine.constraints.case import scoped_to_part
+from irg.engine.constraints.length import EACH_PART, NAMED_PART, ORDINALS, section_marker, stars_separator
 from irg.engine.constraints.readers import Unread, read_counts, spans, word_after, word_list
 from irg.engine.constraints.text import about_not_asked, normalize_numbers, quoted
 from irg.engine.registry import CONSTRAINT_TYPES
@@ -44,7 +45,8 @@ def _short(s: str, n: int = 90) -> str:
 # ---- the value readers, one per kind ---------------------------------------------------------------------------------
 # A counted kind's nouns and relations are its type's own (`noun`, `default_rel`, `fixed_rel`: constraints/base.py).
 def _count_kind(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
-    if kind in ("word_count", "sentence_count") and EACH_PART.search(clause):
+    if kind in ("word_count", "sentence_count", "paragraph_count") and (EACH_PART.search(clause)
+                                                                        or NAMED_PART.match(_before_number(clause))):
         return PerPart()
     if kind == "paragraph_count" and (shown := _template_count(clause)):
         return [CONSTRAINT_TYPES.get(kind)(shown, "***" if stars_separator(clause) else "")]
@@ -67,6 +69,12 @@ def _count_kind(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
             return Missing(kind, f"an exact number ('{rel.replace('_', ' ')} {n}' is not one)")
         return [CONSTRAINT_TYPES.get(kind)(n, section_marker(clause) or "SECTION")]
     return [CONSTRAINT_TYPES.get(kind)(r, v) for r, v in got]
+
+
+def _before_number(clause: str) -> str:
+    """The clause up to its first number: the subject of a count ("Subject line under 8 words" -> "Subject line
+    under ")."""
+    return re.split(r"\d", normalize_numbers(clause).strip(), maxsplit=1)[0]
 
 
 def _template_count(clause: str) -> int | None:
@@ -104,8 +112,10 @@ def _keyword_frequency(kind: str, clause: str) -> list[Constraint] | Missing:
 
 
 def _capital_words(kind: str, clause: str) -> list[Constraint] | Missing:
-    if not re.search(r"caps|capital|upper|block letters", clause, re.I) or re.search(r"lower[\s-]?case", clause, re.I):
-        return []
+    if not re.search(r"caps|capital|upper|block letters", clause, re.I) or re.search(r"lower[\s-]?case", clause, re.I) \
+            or re.search(r"\b(?:instead of|rather than|not|never|without|no)\s+(?:using\s+|in\s+)?(?:all\s+)?"
+                         r"(?:caps|capitals|capital letters|upper[\s-]?case)\b", clause, re.I):
+        return []  # "emphasise 3 words with asterisks instead of using caps"
     got = read_counts(clause, type_of(kind).noun, None)
     if not isinstance(got, list):
         return []  # no number: "in all caps" is uppercase, a different kind
@@ -118,7 +128,16 @@ def _after_lead(clause: str, lead: str) -> str:
     return clause[ms[-1].end():] if ms else ""
 
 
+# What a ban says somewhere in its clause: a word is read as banned only where one is ("Include the word
+# 'wonderful'" is never a ban, whatever the classifier thinks of it).
+_BAN = re.compile(r"n't\b|\b(?:no|not|never|dont|avoid\w*|without|ban\w*|forbid\w*|prohibit\w*|exclud\w*|leave\s+out|"
+                  r"out of|refrain|free of|skip|omit\w*|steer clear|off[- ]limits|instead of|zero|nothing|none|nor|"
+                  r"taboo|unwanted|disallow\w*|drop|remove)\b", re.I)
+
+
 def _keywords(kind: str, clause: str) -> list[Constraint] | Missing:
+    if kind == "forbidden_words" and not _BAN.search(clause):
+        return []
     if kind == "include_keywords":
         rest = _after_lead(clause, r"\b(?:key\s?words?|words?|terms?|phrases?|hashtags?|mention\w*|includ\w*|use|using|"
                                    r"contain\w*|featur\w*)\s*:?\s*")
@@ -142,6 +161,8 @@ def _phrase(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing |
     verb = (r"\b(?:start|begin|open|first)\w*" if kind == "start_phrase"
             else r"\b(?:end|finish|conclud|clos|last|final|sign)\w*")
     v = re.search(verb, clause, re.I)
+    if v and ONE_OF_TWO.search(clause[v.end():][:80]):
+        return []  # 'Start your answer with "Yes" or "No"': one of two, neither required
     sp = spans(clause[v.start():]) if v else []
     sp = sp or spans(clause)
     if sp:
@@ -156,6 +177,9 @@ def _phrase(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing |
 
 
 def _options(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing:
+    if re.search(r"\b(?:start|begin|open|end|finish|close)\w*\s+(?:your|the|each|every)\s+(?:\w+\s+)?with\b", clause,
+                 re.I):
+        return []  # "End your reply with 'Thanks' or 'Cheers'": its ending, not the whole answer
     at = prompt.find(clause)
     rest = prompt[at:] if at >= 0 else clause
     opts = quoted(rest.split("\n\n")[0]) if quoted(clause) else []
@@ -224,6 +248,11 @@ def _flag(kind: str, clause: str) -> list[Constraint]:
         return []  # "Can you explain what JSON is?", "when to use uppercase and lowercase letters": the topic
     if kind == "lowercase" and re.search(r"\b(?:no|not|without|never)\s+(?:any\s+)?lower", clause, re.I):
         return []
+    if kind in ("lowercase", "uppercase"):  # "put the subject line in ALL CAPS": a part's case, not the answer's
+        said = list(re.finditer(r"\b(?:all\s+)?(?:lower[\s-]?case|small letters)\b" if kind == "lowercase" else
+                                r"\b(?:all\s+)?(?:caps|capital letters|capitals|upper[\s-]?case)\b", clause, re.I))
+        if said and all(scoped_to_part(clause, m.start(), m.end()) for m in said):
+            return []
     if kind not in ("lowercase", "no_commas") and _NEGATED.search(clause) \
             and not re.search(r"\bnothing\b|\bno other\b|\bno text\b", clause, re.I):
         return []

@@ -207,10 +207,10 @@ def about_not_asked(text: str, pos: int) -> bool:
     if re.match(r"(?:why|how come|how do|how does|what|when|where|who|which|is it|are there)\b", s, re.I) \
             and s.endswith("?"):
         return True
-    up = r"upper[\s-]?case|capital|caps"
+    up = r"upper[\s-]?case|upper(?=\s*(?:-|or|and|/)\s*lower)|capital|caps"  # "the letter q, upper or lower case"
     low = r"lower[\s-]?case|small letters"
     # "lowercase, no capitals": an instruction
-    negated = rf"\b(?:no|not|without|never|avoid)\s+(?:any\s+)?(?:{up}|{low})"
+    negated = rf"\b(?:no|not|without|never|avoid)\s+(?:any\s+|a\s+single\s+)?(?:{up}|{low})"
     # "entirely lowercase and entirely in capitals": both asked for (a contradiction to name), not a topic
     asked = r"\b(?:all|only|entirely|completely|wholly)\s+(?:in\s+)?(?:all\s+)?(?:{})"
     both = re.search(asked.format(up), s, re.I) and re.search(asked.format(low), s, re.I)

@@ -1,0 +1,97 @@
+"""Pairs of constraints of different kinds that no answer can meet together (issue 38), beside base.conflicts:
+
+  - an answer that must be one of a few options ("yes" or "no"), and a minimum none of the options holds
+    ("at least 50 words", "three paragraphs");
+  - an exact opening ("Begin with 'Hello'") and a rule on the first word ("the first word must be 'Greetings'");
+  - line counts that cannot all hold: a stated count ("at most 4 lines") below what a form, an acrostic or a rhyme
+    scheme said once needs ("a limerick", "an acrostic on HOPE", "AABBA"), or two stated counts;
+  - all lowercase, and words in capitals.
+Not named, as they may be meant to fit: JSON only against an opening or a P.S. (it may go inside a string), the
+request repeated first against another opening ("then begin your answer with …" may mean the answer after it).
+
+Each is exact, never a guess: the options are the whole answer, the opening is the answer's first word, and a line
+count is a number. Composed programs are read through their dicts (this module sits below irg/engine/compose)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from irg.engine.constraints.base import Constraint
+
+# Kinds an answer of one option can be checked against as it stands: what they ask for is not there (a length, a
+# part, a marker), whatever the option's case or punctuation. Not letter case, language or marks (checked on "no",
+# a language detector has too little to read).
+MINIMUMS = ("word_count", "sentence_count", "paragraph_count", "bullet_count", "sections", "postscript", "title",
+            "placeholders", "highlighted_sections", "two_responses")
+
+
+def clashes(cs: list["Constraint"]) -> list[str]:
+    return _options(cs) + _first_word(cs) + _lines(cs) + _capital_words(cs)
+
+
+def _both(a: "Constraint", b: "Constraint") -> str:
+    return f"These cannot both hold: '{a.instruction()}' and '{b.instruction()}'."
+
+
+def _capital_words(cs: list["Constraint"]) -> list[str]:
+    """All lowercase, and words in capitals asked for."""
+    low = [c for c in cs if c.kind == "lowercase"]
+    caps = [c for c in cs if c.kind == "capital_word_frequency" and c.rel in ("at_least", "more_than", "exactly")
+            and c.n + (c.rel == "more_than") >= 1]
+    return [_both(a, b) for a in low for b in caps]
+
+
+def _options(cs: list["Constraint"]) -> list[str]:
+    out = []
+    for o in (c for c in cs if c.kind == "choose_from" and getattr(c, "options", None)):
+        for c in cs:
+            if c.kind in MINIMUMS and all(c.check(opt) for opt in o.options):
+                out.append(f"These cannot both hold: '{o.instruction()}' and '{c.instruction()}' (no option meets "
+                           f"the second).")
+    return out
+
+
+def _first_word(cs: list["Constraint"]) -> list[str]:
+    out = []
+    for s in (c for c in cs if c.kind == "start_phrase" and c.phrase.strip()):
+        for c in cs:
+            rule = c.to_dict().get("program", {}).get("rule", {}) if c.kind == "composed" else {}
+            sel = rule.get("select", {})
+            if sel.get("unit") == "word" and sel.get("nth") == 1 and rule.get("quant", {}).get("kind") == "each" \
+                    and c.check(s.phrase):  # the opening's first word is the answer's first word
+                out.append(f"These cannot both hold: '{s.instruction()}' and '{c.instruction()}'.")
+    return out
+
+
+def line_bounds(c: "Constraint") -> tuple[int, float] | None:
+    """The lines a composed program allows the whole response, (least, most); None if it says nothing of them."""
+    if c.kind != "composed":
+        return None
+    p = c.to_dict().get("program", {})
+    if "rule" in p:
+        r = p["rule"]
+        test = r.get("test", {})
+        if r.get("quant", {}).get("kind") != "each" or r.get("select") != {"unit": "response"} \
+                or test.get("count") != "line":
+            return None
+        n = int(test["n"])
+        return {"exactly": (n, n), "at_least": (n, float("inf")), "at_most": (0, n),
+                "more_than": (n + 1, float("inf")), "less_than": (0, n - 1)}.get(test.get("rel"))
+    # A form, an acrostic or a scheme needs its lines; the response may hold more ("first a haiku, then a limerick,
+    # 8 lines in total"), so only a stated count below them cannot hold.
+    for key, size in (("form", lambda x: len(x["counts"])), ("acrostic", lambda x: len(x["letters"]))):
+        if key in p and p[key].get("unit", "line") == "line":
+            return size(p[key]), float("inf")
+    if "rhyme" in p and not p["rhyme"].get("repeat") and not p["rhyme"].get("per"):
+        return len(p["rhyme"]["scheme"]), float("inf")
+    return None
+
+
+def _lines(cs: list["Constraint"]) -> list[str]:
+    said = [(c, b) for c in cs if (b := line_bounds(c))]
+    out = []
+    for i, (a, x) in enumerate(said):
+        for b, y in said[i + 1:]:
+            if max(x[0], y[0]) > min(x[1], y[1]):
+                out.append(f"These cannot both hold: '{a.instruction()}' and '{b.instruction()}'.")
+    return out
