@@ -29,11 +29,9 @@ def named(prompt: str) -> list[str]:
     ("describe the new bus timetable. 120+ words. max 60 words tho", "cannot all hold"),
     ("Write a toast. It should be three paragraphs. Please keep it to a single paragraph though.", "cannot all hold"),
     # kinds against kinds
-    ('Is tea healthy? Reply only with "yes" or "no". Your reply should be at least 40 words.', "no option meets"),
     ('Begin your reply with the word "Hi". The opening word has to be "Welcome".', "'welcome'"),
     ("Write an acrostic poem on MOON. The poem should have at most 3 lines.", "at most 3 lines"),
-    ("Write a limerick. It should be exactly four lines.", "exactly 4 lines"),
-    ("Write a poster in lowercase letters only. Put at least 2 words in ALL CAPS.", "ALL CAPITAL"),
+    ("Write a limerick. It should have exactly four lines.", "exactly 4 lines"),
     # a required text against a ban on a mark it holds
     ("Write a menu. Put placeholders in square brackets like [dish], at least 2. Never use square brackets.", "'['"),
     ("Write a tale. Give it a title in double angular brackets, like <<title>>. No '<' characters anywhere.", "'<<'"),
@@ -68,7 +66,6 @@ def test_a_contradiction_the_prompt_holds_is_named(prompt, phrase):
     "Give me a JSON object for a user. Output only JSON. Add a \"ps\" field with a short note.",
     "Write a poster in lowercase only. Emphasize 2 words by wrapping them in *asterisks* instead of using caps.",
     "Write an acrostic poem on MOON. The poem should have exactly 4 lines.",
-    "Two parts: first a haiku, then a limerick. 8 lines in total.",  # a form needs its lines; others may follow
     "Reply in JSON only, with the greeting in a field. The greeting must begin with 'Thanks for writing'.",
     "Write an email. Subject line under 8 words. The body should be at least 60 words. Sign off with 'Best, Ana'.",
 ])
@@ -123,3 +120,46 @@ def test_a_quoted_phrase_is_never_cut_at_its_and():
 def test_a_section_label_is_read_where_it_is_said():
     got = read_prompt("Write a plan with 3 sections labeled PART 1 to PART 3, each with exactly 2 paragraphs.")
     assert [c.marker for c in got.constraints if c.kind == "sections"] == ["PART"]
+
+
+# A review's adversarial wordings (2026-12-05): each can be met, and none is told otherwise
+@pytest.mark.parametrize("prompt", [
+    "Write a story of at least 300 words. The dialogue should not exceed 50 words.",
+    "Write 200+ words. Titles max 5 words.",
+    'Answer with "yes" or "no" first, then explain in at least 40 words.',
+    "Write a sonnet about time. Its closing couplet should be 2 lines.",
+    'Write a letter. Begin with "Hello". The first word of the last line must be "Yours".',
+    "Write a letter. Your name at the end should be in ALL CAPS; everything else lowercase.",
+    "Write a poster. Use at least 2 words in ALL CAPS, but no capital letters anywhere else.",
+    "Write a blog post of at least 400 words with a catchy headline of at most 8 words.",
+])
+def test_a_part_or_an_exception_is_no_contradiction(prompt):
+    assert named(prompt) == []
+
+
+@pytest.mark.parametrize("prompt,kind", [
+    ("Write a banner message in all caps for the storefront.", "uppercase"),
+    ("Write a sign. Every word in capitals.", "uppercase"),
+    ("Write a headline in all caps.", "uppercase"),
+    ("Write a summary with no bullet points and at most 100 words.", "word_count"),
+    ("Keep any response under 50 words.", "word_count"),
+    ("Give 3 examples, each with a citation, in at most 200 words total.", "word_count"),
+    ("Caption this photo in under 15 words.", "word_count"),
+    ("Write an essay with a title. Make the title bold, at least 250 words.", "word_count"),
+    ('Write a review. Stay away from the word "amazing".', "forbidden_words"),
+    ('Write a note. The last words must be "See you soon" – not "Bye" or "Later".', "end_phrase"),
+    ('Review my 27" monitor, use no commas and end with "Five stars".', "end_phrase"),
+])
+def test_a_whole_answer_rule_is_still_read(prompt, kind):
+    assert kind in [c.kind for c in read_prompt(prompt).constraints]
+
+
+@pytest.mark.parametrize("prompt,kind", [
+    ('Write a bio. Under no circumstances should you include the exact sentence: "I am an AI."', "include_keywords"),
+    ("Write a bio. No hyphens, my surname Smith-Jones excepted.", "composed"),
+    ("Keep emojis out of the headline.", "composed"),
+    ("Write an email. Use no exclamation marks in the email subject.", "composed"),
+    ("Write a UK price list. Don't use the pound sign, write GBP instead.", "composed"),
+])
+def test_a_refusal_an_exception_or_a_part_is_not_read_as_the_whole(prompt, kind):
+    assert kind not in [c.kind for c in read_prompt(prompt).constraints]

@@ -193,7 +193,7 @@ def test_gradient_checkpointing_is_memory_not_maths(tokenizer, tmp_path, method)
         r = _recipe(method=method, epochs=1, checkpointing=on)
         model = build_model(tokenizer)
         Curve(r, tmp_path / str(on), model, tokenizer, ROWS, Scores([0.1, 0.2])).run(on_log=lambda rec: None)
-        assert model.is_gradient_checkpointing == on  # the blocks were recomputed, not merely asked to be
+        assert model.is_gradient_checkpointing == on  # the switch reached the model (its effect is on memory only)
         f = "adapter_model.safetensors" if method == "lora" else "adapter.safetensors"
         weights[on] = load_file(str(tmp_path / str(on) / r.name / "last" / f))
     a, b = weights[False], weights[True]

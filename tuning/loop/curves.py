@@ -78,7 +78,7 @@ class Recipe:
     @property
     def name(self) -> str:
         share = f"-share{self.data_share:g}" if self.data_share < 1 else ""
-        if Path(self.data).name != DATA.name:  # another kept set (a later round): a curve of its own
+        if Path(self.data).resolve() != DATA.resolve():  # another kept set (a later round): a curve of its own
             share += "-" + Path(self.data).stem
         if self.method == "adapter_mle":
             return f"mle-lr{self.lr:g}-b{self.batch_size}-s{self.seed}{share}"

@@ -187,8 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     from tuning.loop.curves import Recipe
 
     for fld in Recipe.__dataclass_fields__.values():
-        if isinstance(fld.default, bool):  # a switch: "--checkpointing", not "--checkpointing True"
-            c.add_argument("--" + fld.name.replace("_", "-"), action="store_true")
+        if isinstance(fld.default, bool):  # a switch: "--checkpointing" / "--no-checkpointing", not "… True"
+            c.add_argument("--" + fld.name.replace("_", "-"), action=argparse.BooleanOptionalAction,
+                           default=fld.default)
             continue
         c.add_argument("--" + fld.name.replace("_", "-"), type=type(fld.default), default=fld.default)
     c.add_argument("--background", action="store_true", help="run detached, logging to the recipe's run.log")

@@ -113,7 +113,8 @@ def _count_max_per(m):
         + r"\s+(?:are|is)\s+(?:banned|not allowed|forbidden|off[- ]limits)")
 def _no_marks(m):
     if re.match(r"\s+(?:in|for|inside|within|around|between|on|to|as)\s+(?!(?:the|your|this|my)\s+(?:response|answer|"
-                r"text|reply|writing|piece|post|message|email|letter|note|tweet|caption|template|story|poem)\b)",
+                r"text|reply|writing|piece|post|message|email|letter|note|tweet|caption|template|story|poem)\b"
+                r"(?!\s*(?:'s|subject|title|heading|header|footer|signature|line|greeting)))",
                 m.string[m.end():], re.I):
         return None  # "Don't use slashes in dates", "no asterisks for emphasis": a scope, not every one
     return Rule(Each(), Select("response"), Count(mark(m["mk"] or m["mk2"]), "exactly", 0))
@@ -277,7 +278,7 @@ def _units_of(m):
     return Rule(Each(), Select(u), Count(unit(m["v"]), rel, n))
 
 
-@reader("line_count", r"(?:^\s*|\b(?:in|of|with|use|write|has|have|be|is|it)\s+)(?:" + REL
+@reader("line_count", r"(?:^\s*|\b(?:in|of|with|use|write|has|have)\s+)(?:" + REL
         + r"\s+)?(?P<n>\d+)\s+lines\b"
         r"(?!\s+(?:per|in each|"
         r"for each|each))")

@@ -60,7 +60,7 @@ LEFT_OVER = re.compile(
     r"free|optional|optionally|possible|ideally|mostly|usually|generally|general|typically|sparingly|preferably|"
     r"occasionally|sometimes|often|alternate|alternating|per|intro|introduction|conclusion|dialogue|example|body|"
     r"had|was|were|used|"
-    r"too|except|unless|if|when|or|either|reverse|reversed|descending|backwards|average|averages|mean|cut|fragment|"
+    r"too|except\w*|unless|if|when|or|either|reverse|reversed|descending|backwards|average|averages|mean|cut|fragment|"
     r"maybe|perhaps|would|for (?:each|every|all|any)|"
     r"break|z to a|by (?:last|first|their|its|the)|emojis?|hashtags?|titles?|headings?|headers?|chorus|verse|code|"
     r"address|haiku|limerick|sonnet|periods?|full stops?|(?:and|then)\s+(?:end|start|begin|finish|close|open)s?|"

@@ -169,14 +169,24 @@ restatement("reason", r"^(?P<keep>.*?)[,;]?\s*\b(?:so that|so (?:it|they|there|n
             r"because|since|to show|to make sure|to keep it)\b[^.;:]*[.!]?\s*$", r"\g<keep>.")
 # "..., our CMS mangles them", "..., my son is learning to read", "..., it's for SMS": a reason said of someone's
 # thing, after a comma
-restatement("whose reason", r"^(?P<keep>[^,;]+?)\s*[,;]\s*(?:our|my|their|it's|its|that's|thats|it is)\s+"
-            r"[^,;.:]*[.!]?\s*$", r"\g<keep>.")
+def _reason(m: re.Match) -> str:
+    from irg.engine.compose.reader import LEFT_OVER  # (the reader imports this module)
+
+    if LEFT_OVER.search(m["tail"]) or re.search(r"\b(?:except\w*|only|allowed|must|should|shall|has to|have to)\b",
+                                                 m["tail"], re.I):
+        return m.group(0)  # "…, its final line being the only exception": not a reason only
+    return m["keep"] + "."
+
+
+restatement("whose reason", r"^(?P<keep>[^,;]+?)\s*[,;]\s*(?P<tail>(?:our|my|their|it's|its|that's|thats|it is)\s+"
+            r"[^,;.:]*)[.!]?\s*$", _reason)
 # "No asterisks allowed anywhere", "no emojis permitted": a ban said with its permission word
 restatement("none allowed", r"\b(?P<no>no|zero)\s+(?P<x>[a-z' #<>-]{1,30}?)\s+(?:are\s+|is\s+)?(?:allowed|permitted)\b",
             r"\g<no> \g<x>")
 # "Keep all hyphens out of it", "keep emojis out of the post entirely": a ban
 restatement("keep out", r"^\s*keep\s+(?:all\s+|any\s+)?(?P<x>[a-z' #<>-]{1,30}?)\s+out"
-            r"(?:\s+of\s+(?:it|this|the\s+[a-z]+))?(?:\s+(?:entirely|completely|altogether))?\s*[.!]?\s*$",
+            r"(?:\s+of\s+(?:it|this|the\s+(?:response|answer|text|post|message|email|letter|story|poem|reply)))?"
+            r"(?:\s+(?:entirely|completely|altogether))?\s*[.!]?\s*$",
             r"No \g<x>.")
 # "Headings in all caps", "Write the headings in capital letters", "Every heading written entirely in capitals": a
 # unit said with the case it is in

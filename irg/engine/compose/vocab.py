@@ -62,7 +62,7 @@ UNIT = (r"(?:" + FORM_UNITS + r"|bullet[- ]?points?|bullet items?|bullets?|list 
         r"words?|letters?|characters?|chars|quotes?|quotations?|headings?|subheadings?)")
 MARK = (r"(?P<mk>commas?|semicolons?|colons?|exclamation (?:marks?|points?)|question marks?|em[- ]?dash(?:es)?|"
         r"parenthes[ie]s|angle brackets?|square brackets?|curly (?:braces?|brackets?)|brackets|quotation marks|"
-        r"quote marks|ellips[ie]s|hashtags?|(?:hash|pound|#) (?:signs?|symbols?)|emojis?|digits|numerals|"
+        r"quote marks|ellips[ie]s|hashtags?|(?:hash|#) (?:signs?|symbols?)|emojis?|digits|numerals|"
         r"asterisks?|ampersands?|slash(?:es)?|underscores?|hyphens?|apostrophes?)")
 UNIT_NAMES = {"bullet": "bullet item", "bullet point": "bullet item", "bullet-point": "bullet item",
               "bulletpoint": "bullet item", "list item": "bullet item", "item": "bullet item", "point": "bullet item",
@@ -76,7 +76,7 @@ MARK_ALIASES = {"full stop": "period", "exclamation point": "exclamation mark", 
               "emdash": "em dash", "parenthese":
               "parenthesis", "parenthesi": "parenthesis", "bracket": "parenthesis", "quote mark": "quotation mark",
               "ellipse": "ellipsis", "ellipsi": "ellipsis", "numeral": "digit", "curly bracket": "curly brace",
-              "hash symbol": "hash sign", "pound sign": "hash sign", "pound symbol": "hash sign", "# sign": "hash sign",
+              "hash symbol": "hash sign", "# sign": "hash sign",
               "# symbol": "hash sign"}
 SHARES = {"half": 0.5, "a third": 1 / 3, "1 third": 1 / 3, "2 thirds": 2 / 3, "a quarter": 0.25, "1 quarter": 0.25,
           "3 quarters": 0.75}  # a share of units said in words (after normalize_numbers: "two thirds" -> "2 thirds")

@@ -14,17 +14,21 @@ from irg.engine.decoding import DecodingConstraints
 # "Put the subject line in ALL CAPS", "the poem itself should be all lowercase", "all lowercase for the tips
 # themselves": a case asked of one part (a title, a heading, the body), not of the whole answer; not read as such.
 _PART = (r"\b(?:title|heading|header|subject(?:\s+line)?|headline|name|label|first\s+(?:word|line|letter)|greeting|"
-         r"sign-?off|signature|acronyms?|word|body|itself|themselves)s?\b")
+         r"sign-?off|signature|acronym|body|itself|themselves)s?\b")
 _WHOLE = r"\b(?:whole|entire|everything|all of it|response|answer|reply)\b"
+_REST = r"\b(?:everything else|all else|the rest)\b"  # "…; everything else lowercase": the remainder is a part too
 
 
 def scoped_to_part(p: str, start: int, end: int) -> bool:
-    before = re.split(r"[.;:!?\n,]", p[max(0, start - 50):start])[-1]
+    before = re.split(r"[.;:!?\n,]", p[max(0, start - 60):start])[-1]
     after = re.split(r"[.;:!?\n,]", p[end:end + 40])[0]
-    if re.search(_WHOLE, before + " " + after, re.I):
-        return False
-    return bool(re.search(_PART + r"(?:\s+\S+){0,4}\s*$", before, re.I)
-                or re.match(r"\s*for\s+(?:the|your|each|every)\s+\w+", after, re.I))
+    if re.search(_REST, before + " " + after, re.I):
+        return True
+    if re.search(_WHOLE, before + " " + after, re.I) \
+            or re.match(r"\s*(?:write|suggest|give|create|draft|compose|make)\s+(?:me\s+)?(?:a|an|one)\b", before,
+                        re.I):
+        return False  # "Write a headline in all caps": the part is the answer
+    return bool(re.search(_PART + r"(?:\s+\S+){0,6}\s*$", before, re.I))
 
 
 @register
@@ -44,7 +48,7 @@ class Lowercase(Constraint):
                 rf"(?:all\s+)?(?:in\s+)?{low}",
                 rf"\b(?:everything|(?:the\s+)?(?:whole|entire)\s+\w+)\s+(?:in\s+)?{low}",
                 r"\b(?:no|without|not use any|do not use|don't use|avoid|not a single)\s+(?:any\s+)?"
-                r"(?:capital|upper[\s-]?case)\s+letters\b",
+                r"(?:capital|upper[\s-]?case)\s+letters?\b",
                 r"\bno capitali[sz]ation\b"]
         for pat in pats:
             for m in _find(pat, p):

@@ -1,16 +1,15 @@
 """Pairs of constraints of different kinds that no answer can meet together (issue 38), beside base.conflicts:
 
-  - an answer that must be one of a few options ("yes" or "no"), and a minimum none of the options holds
-    ("at least 50 words", "three paragraphs");
   - an exact opening ("Begin with 'Hello'") and a rule on the first word ("the first word must be 'Greetings'");
   - line counts that cannot all hold: a stated count ("at most 4 lines") below what a form, an acrostic or a rhyme
     scheme said once needs ("a limerick", "an acrostic on HOPE", "AABBA"), or two stated counts;
-  - all lowercase, and words in capitals.
-Not named, as they may be meant to fit: JSON only against an opening or a P.S. (it may go inside a string), the
-request repeated first against another opening ("then begin your answer with …" may mean the answer after it).
+Not named, as the reading they rest on is not sure enough (a review found false alarms): JSON only against an opening
+or a P.S. (it may go inside a string), the request repeated first against another opening ("then begin your answer
+with …"), one of a few options against a minimum ("answer yes or no, then explain in 40 words" is read as options),
+all lowercase against words in capitals ("no capital letters anywhere else").
 
-Each is exact, never a guess: the options are the whole answer, the opening is the answer's first word, and a line
-count is a number. Composed programs are read through their dicts (this module sits below irg/engine/compose)."""
+Each is exact given its reading: the opening is the answer's first word, and a line count is a number. Composed
+programs are read through their dicts (this module sits below irg/engine/compose)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -18,37 +17,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from irg.engine.constraints.base import Constraint
 
-# Kinds an answer of one option can be checked against as it stands: what they ask for is not there (a length, a
-# part, a marker), whatever the option's case or punctuation. Not letter case, language or marks (checked on "no",
-# a language detector has too little to read).
-MINIMUMS = ("word_count", "sentence_count", "paragraph_count", "bullet_count", "sections", "postscript", "title",
-            "placeholders", "highlighted_sections", "two_responses")
-
-
 def clashes(cs: list["Constraint"]) -> list[str]:
-    return _options(cs) + _first_word(cs) + _lines(cs) + _capital_words(cs)
-
-
-def _both(a: "Constraint", b: "Constraint") -> str:
-    return f"These cannot both hold: '{a.instruction()}' and '{b.instruction()}'."
-
-
-def _capital_words(cs: list["Constraint"]) -> list[str]:
-    """All lowercase, and words in capitals asked for."""
-    low = [c for c in cs if c.kind == "lowercase"]
-    caps = [c for c in cs if c.kind == "capital_word_frequency" and c.rel in ("at_least", "more_than", "exactly")
-            and c.n + (c.rel == "more_than") >= 1]
-    return [_both(a, b) for a in low for b in caps]
-
-
-def _options(cs: list["Constraint"]) -> list[str]:
-    out = []
-    for o in (c for c in cs if c.kind == "choose_from" and getattr(c, "options", None)):
-        for c in cs:
-            if c.kind in MINIMUMS and all(c.check(opt) for opt in o.options):
-                out.append(f"These cannot both hold: '{o.instruction()}' and '{c.instruction()}' (no option meets "
-                           f"the second).")
-    return out
+    return _first_word(cs) + _lines(cs)
 
 
 def _first_word(cs: list["Constraint"]) -> list[str]:
@@ -57,7 +27,8 @@ def _first_word(cs: list["Constraint"]) -> list[str]:
         for c in cs:
             rule = c.to_dict().get("program", {}).get("rule", {}) if c.kind == "composed" else {}
             sel = rule.get("select", {})
-            if sel.get("unit") == "word" and sel.get("nth") == 1 and rule.get("quant", {}).get("kind") == "each" \
+            if sel.get("unit") == "word" and sel.get("nth") == 1 and not sel.get("within") \
+                    and rule.get("quant", {}).get("kind") == "each" \
                     and c.check(s.phrase):  # the opening's first word is the answer's first word
                 out.append(f"These cannot both hold: '{s.instruction()}' and '{c.instruction()}'.")
     return out

@@ -55,7 +55,7 @@ def clauses(prompt: str) -> list[str]:
     return out
 
 
-_QUOTED = re.compile(r'"[^"\n]*"|“[^”\n]*”|«[^»\n]*»')
+_QUOTED = re.compile(r'(?<!\d)"[^"\n]*"|“[^”\n]*”|«[^»\n]*»')  # 27" is a size, not a quote
 
 
 def _joins_outside_quotes(s: str) -> list[str]:

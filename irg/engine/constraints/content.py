@@ -57,7 +57,10 @@ class IncludeKeywords(Constraint):
                 kws += quoted(m.group(1))
         # 'Include the exact sentence: "…"', 'contain this line verbatim: "…"', 'the address exactly as "…"': a quote
         for m in re.finditer(QUOTED_TEXT, p, re.I):
-            if not negated_before(p, m.start(), 25) and not _counted(p[m.end():m.end() + 80]):
+            said = re.split(r"[.!?\n]\s", p[:m.start()])[-1]  # "Under no circumstances should you include …"
+            refused = re.search(r"n't\b|\b(?:no|not|never|forbidden|prohibited|banned|avoid|without|refrain)\b", said,
+                                re.I)
+            if not refused and not _counted(p[m.end():m.end() + 80]):
                 kws += quoted(p[m.end():].split("\n")[0])[:1]
         for m in re.finditer(pat, p, re.I):
             if negated_before(p, m.start(), 25):

@@ -53,6 +53,12 @@ LIMIT_SAID = re.compile(_REL + r"|\bmax\w*|\bmin\w*|\d\+|\btops\b|\bor (?:more|f
                         r"\bbetween\b", re.I)
 
 
+# ... and said of the whole answer: "The whole story must not exceed 300 words", "max 100 words tho" (not "The dialogue
+# should not exceed 50 words", "Titles max 5 words": a part's own limit)
+WHOLE_SAID = re.compile(r"^\W*(?:" + _REL + r"|max\w*|min\w*|\d)|\b(?:whole|entire|total|overall|in all|altogether|"
+                        r"response|answer|reply|it)\b", re.I)
+
+
 @dataclass
 class Reading:
     constraints: list[Constraint]
@@ -265,7 +271,7 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
         for kind in kinds:
             if _covered(kind, pattern_kinds, clause_kinds):
                 read_here = True  # read already, from the whole prompt (a program is read below only where it adds)
-                said = not type_of(kind).noun or LIMIT_SAID.search(clause)  # a count needs its limit said
+                said = not type_of(kind).noun or (LIMIT_SAID.search(clause) and WHOLE_SAID.search(clause))
                 if not mine and said and isinstance(got := read_values(kind, clause, prompt), list):
                     add(contradicting(got, found))  # "Minimum 500 words. … must not exceed 300 words": both, named
                 continue  # (a question about the topic is refused by the filler: `slots._flag`)

@@ -30,17 +30,27 @@ from irg.engine.decoding import DecodingConstraints
 TOKENS_PER_WORD = 1.4  # SmolLM2's tokenizer on English prose, roughly
 
 
-EACH_PART = re.compile(r"\b(?:each|every|per|no|any)\s+(?:\w+\s+)?(?:bullet|point|item|line|sentence|paragraph|"
-                       r"section|part|tweet|answer|response|verse|stanza|day|step)s?\b(?!\s+breaks?)"
-                       r"|\beach\s+(?:with|having|containing|holding|of\s+(?:them|which))\b", re.I)
-# ("no sentence may be longer than 8 words", "any line over 10 words": a limit on every part, as "each" is)
+_PARTS = r"(?:bullet|point|item|line|sentence|paragraph|section|part|tweet|verse|stanza|day|step)s?"
+EACH_PART = re.compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?(?:" + _PARTS + r"|answers?|responses?)\b"
+                       # "no sentence may be longer than 8 words", "any line over 10 words": a limit on every part
+                       r"|\b(?:no|any)\s+(?:\w+\s+)?" + _PARTS + r"\s+(?:may|can|should|must|shall|will|is|goes|runs|"
+                       r"longer|shorter|over|under|above|exceed\w*|more|less|fewer|with\s+more)\b"
+                       # "4 sections, each with exactly 2 paragraphs": the count right after "each with"
+                       r"|\beach\s+(?:with|having|containing|holding)\s+(?:(?:at\s+(?:least|most)|exactly|only|just|"
+                       r"up\s+to|over|under|no\s+(?:more|fewer|less)\s+than)\s+)?(?:\d+|one|two|three|four|five|six|"
+                       r"seven|eight|nine|ten)\b|\beach\s+(?:with|having|containing|holding)\s+(?:(?:at\s+(?:least|most)|"
+                       r"exactly|only|just|up\s+to|over|under|no\s+(?:more|fewer|less)\s+than)\s+)?$", re.I)
 
 
 # A named part as the subject of a count: "Subject line under 8 words", "Keep the intro under 50 words", "The title
 # should be at most 6 words" (not "Write a tagline under 8 words", where the part is the answer)
-NAMED_PART = re.compile(r"(?:^|\b(?:keep|make|limit|cap)\s+)(?:the\s+|your\s+|its\s+|each\s+)?(?:subject(?:\s+line)?|title|"
-                        r"headline|heading|header|greeting|intro(?:duction)?|opening(?:\s+line)?|first\s+(?:line|sentence|"
-                        r"paragraph)|sign-?off|caption|conclusion|closing(?:\s+line)?)\b[^.;:!?\n]{0,25}$", re.I)
+# The part needs an article ("Caption this photo in under 15 words" is the answer), or is a subject line; what follows
+# it up to the count holds no comma ("Make the title bold, at least 250 words" is the answer's).
+_NAMED = (r"(?:subject(?:\s+line)?|title|headline|heading|header|greeting|intro(?:duction)?|opening(?:\s+line)?|"
+          r"first\s+(?:line|sentence|paragraph)|sign-?off|caption|conclusion|summary|closing(?:\s+line)?)s?")
+NAMED_PART = re.compile(r"(?:(?:^\W*|\b(?:keep|make sure|make|limit|cap|also|please|and|but)\W+)"
+                        r"(?:the|your|its|each)\s+(?:\w+\s+)?" + _NAMED + r"|^\W*subject\s+lines?|"
+                        r"\bwith\s+an?\s+(?:\w+\s+)?" + _NAMED + r")\b[^.;:!?\n,]{0,25}$", re.I)
 
 
 def per_part(p: str, pos: int) -> bool:

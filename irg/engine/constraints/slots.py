@@ -46,7 +46,7 @@ def _short(s: str, n: int = 90) -> str:
 # A counted kind's nouns and relations are its type's own (`noun`, `default_rel`, `fixed_rel`: constraints/base.py).
 def _count_kind(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
     if kind in ("word_count", "sentence_count", "paragraph_count") and (EACH_PART.search(clause)
-                                                                        or NAMED_PART.match(_before_number(clause))):
+                                                                        or NAMED_PART.search(_before_number(clause))):
         return PerPart()
     if kind == "paragraph_count" and (shown := _template_count(clause)):
         return [CONSTRAINT_TYPES.get(kind)(shown, "***" if stars_separator(clause) else "")]
@@ -132,7 +132,8 @@ def _after_lead(clause: str, lead: str) -> str:
 # 'wonderful'" is never a ban, whatever the classifier thinks of it).
 _BAN = re.compile(r"n't\b|\b(?:no|not|never|dont|avoid\w*|without|ban\w*|forbid\w*|prohibit\w*|exclud\w*|leave\s+out|"
                   r"out of|refrain|free of|skip|omit\w*|steer clear|off[- ]limits|instead of|zero|nothing|none|nor|"
-                  r"taboo|unwanted|disallow\w*|drop|remove)\b", re.I)
+                  r"taboo|unwanted|disallow\w*|drop|remove|stay\s+away|eliminat\w*|absent|ditch|scrap|get\s+rid|cut\s+out|"
+                  r"strike)\b", re.I)
 
 
 def _keywords(kind: str, clause: str) -> list[Constraint] | Missing:
@@ -161,7 +162,8 @@ def _phrase(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing |
     verb = (r"\b(?:start|begin|open|first)\w*" if kind == "start_phrase"
             else r"\b(?:end|finish|conclud|clos|last|final|sign)\w*")
     v = re.search(verb, clause, re.I)
-    if v and ONE_OF_TWO.search(clause[v.end():][:80]):
+    if v and ONE_OF_TWO.match(re.sub(r"^\w*\s*(?:\w+\s+){0,2}?(?:with|by|on)\s+(?:the\s+)?(?:words?|phrases?)?\s*:?",
+                                     "", clause[v.end():])):
         return []  # 'Start your answer with "Yes" or "No"': one of two, neither required
     sp = spans(clause[v.start():]) if v else []
     sp = sp or spans(clause)
