@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable
 
+from irg.engine.compose.vocab import MARK, UNIT
 from irg.engine.constraints.text import normalize_numbers
 from irg.engine.registry import Registry
 
@@ -169,11 +170,13 @@ restatement("reason", r"^(?P<keep>.*?)[,;]?\s*\b(?:so that|so (?:it|they|there|n
             r"because|since|to show|to make sure|to keep it)\b[^.;:]*[.!]?\s*$", r"\g<keep>.")
 # "..., our CMS mangles them", "..., my son is learning to read", "..., it's for SMS": a reason said of someone's
 # thing, after a comma
-def _reason(m: re.Match) -> str:
-    from irg.engine.compose.reader import LEFT_OVER  # (the reader imports this module)
+# What a reason never holds: a unit, a mark, a number, a refusal, an exception or an order of its own
+NOT_A_REASON = re.compile(UNIT + "|" + MARK.replace("?P<mk>", "") + r"|\d|n't\b|\b(?:no|not|never|except\w*|only|"
+                          r"allowed|must|should|shall|has to|have to|unless|if|or)\b", re.I)
 
-    if LEFT_OVER.search(m["tail"]) or re.search(r"\b(?:except\w*|only|allowed|must|should|shall|has to|have to)\b",
-                                                 m["tail"], re.I):
+
+def _reason(m: re.Match) -> str:
+    if NOT_A_REASON.search(m["tail"]):
         return m.group(0)  # "…, its final line being the only exception": not a reason only
     return m["keep"] + "."
 

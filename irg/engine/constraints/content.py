@@ -8,36 +8,11 @@ from typing import ClassVar
 
 from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstraint, Opening, lit, register
 from irg.engine.constraints.readers import NOT_A_WORD
-from irg.engine.constraints.text import (
-    _QUOTED,
-    _REL,
-    _REL_MAP,
-    _REL_TEXT,
-    _clean_phrase,
-    _quoted_or_word,
-    _split_list,
-    negated_before,
-    opener,
-    quoted,
-)
+from irg.engine.constraints.text import (_QUOTED, _REL, _REL_MAP, _REL_TEXT, ONE_OF_TWO, QUOTED_TEXT, _clean_phrase,
+                                         _counted, _quoted_or_word, _split_list, negated_before, opener, quoted)
 from irg.engine.decoding import DecodingConstraints
 
 
-QUOTED_TEXT = (r"\b(?:includ(?:e|es|ing)|us(?:e|es|ing)|contain(?:s|ing)?|add|put\s+in)\s+(?:the|this|these)\s+"
-               r"(?:exact\s+|following\s+|full\s+)?(?:sentence|line|phrase|text|address|quote|slogan|tagline|name|title|"
-               r"words)s?(?:\s+(?:verbatim|word for word|exactly|somewhere|as))*\s*:?\s*(?=[\"“])")
-
-
-def _counted(text: str) -> bool:
-    """"use X 3 times" is a keyword count, not an inclusion; "at least once" (1 time, after normalising) is one."""
-    return bool(re.search(r"\d+\s+times\b", text)) and not re.search(r"\bat least 1 times\b", text)
-
-
-# 'with "Yes" or "No"': two quoted alternatives, of which neither is required
-ONE_OF_TWO = re.compile(r"\s*[\"“'‘][^\"”'’\n]{1,60}[\"”'’]\s*,?\s*(?:or|and/or)\s+[\"“'‘]")
-
-
-# ---- content -------------------------------------------------------------------------
 @register
 @dataclass
 class IncludeKeywords(Constraint):

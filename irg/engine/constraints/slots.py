@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass
 
 from irg.engine.constraints.base import Constraint, type_of
-from irg.engine.constraints.content import NOT_WORDS, ONE_OF_TWO, labelled_request
+from irg.engine.constraints.content import NOT_WORDS, labelled_request
 from irg.engine.constraints.language import ALIASES, LANGUAGES, NATIVE
 from irg.engine.constraints.case import scoped_to_part
 from irg.engine.constraints.length import EACH_PART, NAMED_PART, ORDINALS, section_marker, stars_separator
 from irg.engine.constraints.readers import Unread, read_counts, spans, word_after, word_list
-from irg.engine.constraints.text import about_not_asked, normalize_numbers, quoted
+from irg.engine.constraints.text import ONE_OF_TWO, about_not_asked, normalize_numbers, quoted
 from irg.engine.registry import CONSTRAINT_TYPES
 
 

@@ -232,3 +232,21 @@ def opener(word: str) -> str:
             and word.split()[0] not in NOT_NOUNS:
         return "The " + word
     return word if word[1:2].isupper() else word[:1].upper() + word[1:]
+
+
+# ---- quoted texts a content type reads (constraints/content.py) ------------------------------------------------------
+QUOTED_TEXT = (r"\b(?:includ(?:e|es|ing)|us(?:e|es|ing)|contain(?:s|ing)?|add|put\s+in)\s+(?:the|this|these)\s+"
+               r"(?:exact\s+|following\s+|full\s+)?(?:sentence|line|phrase|text|address|quote|slogan|tagline|name|title|"
+               r"words)s?(?:\s+(?:verbatim|word for word|exactly|somewhere|as))*\s*:?\s*(?=[\"“])")
+
+
+def _counted(text: str) -> bool:
+    """"use X 3 times" is a keyword count, not an inclusion; "at least once" (1 time, after normalising) is one."""
+    return bool(re.search(r"\d+\s+times\b", text)) and not re.search(r"\bat least 1 times\b", text)
+
+
+# 'with "Yes" or "No"': two quoted alternatives, of which neither is required
+ONE_OF_TWO = re.compile(r"\s*[\"“'‘][^\"”'’\n]{1,60}[\"”'’]\s*,?\s*(?:or|and/or)\s+[\"“'‘]")
+
+
+# ---- content -------------------------------------------------------------------------
