@@ -8,8 +8,9 @@ from typing import ClassVar
 
 from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstraint, Opening, lit, register
 from irg.engine.constraints.readers import NOT_A_WORD
-from irg.engine.constraints.text import (_QUOTED, _REL, _REL_MAP, _REL_TEXT, ONE_OF_TWO, QUOTED_TEXT, _clean_phrase,
-                                         _counted, _quoted_or_word, _split_list, negated_before, opener, quoted)
+from irg.engine.constraints.text import (_QUOTED, _REL, _REL_MAP, _REL_TEXT, EDGE_OF, ONE_OF_TWO, QUOTED_TEXT,
+                                         _clean_phrase, _counted, _quoted_or_word, _split_list, negated_before, opener,
+                                         quoted)
 from irg.engine.decoding import DecodingConstraints
 
 
@@ -360,7 +361,7 @@ class ChooseFrom(Constraint):
                 r"|\b(?:options|choices)\s+(?:are|is)\s*:?\s*"
                 r"|\b(?:answer|respond|reply)\w*\s+(?:only\s+)?with\s+(?=[\"“'‘][^\n]+?[\"”'’]\s*(?:,|or)\s*[\"“'‘])")
         m = next((x for x in re.finditer(lead, p, re.I)  # "Start your answer with 'Yes' or 'No'": only its opening
-                  if not re.search(r"\b(?:start|begin|open|end|finish|close)\w*\s+(?:your|the|each|every)\s+$",
+                  if not re.search(EDGE_OF + "$",
                                    p[max(0, x.start() - 25):x.start()], re.I)), None)
         if not m or negated_before(p, m.start()):
             return []

@@ -17,7 +17,7 @@ from irg.engine.constraints.language import ALIASES, LANGUAGES, NATIVE
 from irg.engine.constraints.case import scoped_to_part
 from irg.engine.constraints.length import EACH_PART, NAMED_PART, ORDINALS, section_marker, stars_separator
 from irg.engine.constraints.readers import Unread, read_counts, spans, word_after, word_list
-from irg.engine.constraints.text import ONE_OF_TWO, about_not_asked, normalize_numbers, quoted
+from irg.engine.constraints.text import EDGE_OF, ONE_OF_TWO, about_not_asked, normalize_numbers, quoted
 from irg.engine.registry import CONSTRAINT_TYPES
 
 
@@ -179,7 +179,7 @@ def _phrase(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing |
 
 
 def _options(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing:
-    if re.search(r"\b(?:start|begin|open|end|finish|close)\w*\s+(?:your|the|each|every)\s+(?:\w+\s+)?with\b", clause,
+    if re.search(EDGE_OF + r"(?:\w+\s+)?with\b", clause,
                  re.I):
         return []  # "End your reply with 'Thanks' or 'Cheers'": its ending, not the whole answer
     at = prompt.find(clause)

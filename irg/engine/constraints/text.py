@@ -245,6 +245,8 @@ def _counted(text: str) -> bool:
     return bool(re.search(r"\d+\s+times\b", text)) and not re.search(r"\bat least 1 times\b", text)
 
 
+# "Start your answer with …", "End each reply with …": an edge of the answer is named, not the whole answer
+EDGE_OF = r"\b(?:start|begin|open|end|finish|close)\w*\s+(?:your|the|each|every)\s+"
 # 'with "Yes" or "No"': two quoted alternatives, of which neither is required
 ONE_OF_TWO = re.compile(r"\s*[\"“'‘][^\"”'’\n]{1,60}[\"”'’]\s*,?\s*(?:or|and/or)\s+[\"“'‘]")
 
