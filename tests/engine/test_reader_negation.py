@@ -116,3 +116,56 @@ def test_a_word_needed_n_times_against_a_limit_it_breaks_by_itself_is_named():
     assert any("elephant elephant elephant" in n for n in conflicts([three, letters]))
     once = from_dict({"kind": "keyword_frequency", "word": "elephant", "rel": "at_least", "n": 1})
     assert conflicts([once, letters]) == []  # one elephant holds two e's: both can hold
+
+
+def _read(prompt):
+    from irg.engine.constraints.detect import read_prompt
+    return read_prompt(prompt).constraints
+
+
+@pytest.mark.parametrize("prompt,kind,rel,n", [  # a refused relation is the opposite bound (issue 38, the retired trial)
+    ("Write a note. It must not be longer than two sentences.", "sentence_count", "at_most", 2),
+    ("Do not write more than 3 sentences.", "sentence_count", "at_most", 3),
+    ("The answer should not be longer than 50 words.", "word_count", "at_most", 50),
+    ("It shouldn't be more than 100 words.", "word_count", "at_most", 100),
+    ("Don't go over 80 words.", "word_count", "at_most", 80),
+    ("Never use fewer than 4 sentences.", "sentence_count", "at_least", 4),
+    ("Do not write more than 3 paragraphs.", "paragraph_count", "at_most", 3),
+    ("Don't use more than 4 bullet points.", "bullet_count", "at_most", 4),
+    ("Do not use the word great more than 2 times.", "keyword_frequency", "at_most", 2),
+    ("Don't use the letter e more than 5 times.", "letter_frequency", "at_most", 5),
+    ("Write more than 3 sentences, but don't worry about style.", "sentence_count", "more_than", 3),
+])
+def test_a_refused_relation_is_the_opposite_bound(prompt, kind, rel, n):
+    got = [(c.rel, c.n) for c in _read(prompt) if c.kind == kind]
+    assert got == [(rel, n)], (prompt, [c.to_dict() for c in _read(prompt)])
+
+
+@pytest.mark.parametrize("prompt,absent", [
+    # a letter's case, a part's case, a later quote, a line's start, a word offered instead: none is the answer's
+    ("Write a notice. Do not use the lowercase letter 'a' anywhere.", "lowercase"),
+    ("Write a notice. The first word must be ALERT, in capital letters.", "uppercase"),
+    ("Then, as the last line of your response, add a line that starts with \"P.S.\".", "start_phrase"),
+    ("Only short sentences, max 10 words each. Use at least 8 sentences.", "word_count"),
+])
+def test_what_is_said_of_a_part_is_not_read_of_the_whole_answer(prompt, absent):
+    assert absent not in [c.kind for c in _read(prompt)], [c.to_dict() for c in _read(prompt)]
+
+
+def test_an_option_list_ends_where_its_quotes_stop_and_a_ban_offers_no_alternative():
+    got = {c.kind: c for c in _read("Reply with exactly one of these two options and nothing else: 'Approved' or "
+                                    "'Rejected'. Your reply must not contain the letter 'e'.")}
+    assert got["choose_from"].options == ["Approved", "Rejected"]
+    assert "no word contains the letter e" in got["composed"].instruction()
+    got = [c for c in _read("Don't use the word 'click' — say 'tap' instead.") if c.kind == "forbidden_words"]
+    assert [c.words for c in got] == [["click"]]
+
+
+@pytest.mark.parametrize("clause,said", [  # a refusal of a letter or mark said with "must not contain"
+    ("Your reply must not contain the letter 'e'.", "no word contains the letter e"),
+    ("The message must not contain the letter 'e' at all, uppercase or lowercase.", "no word contains the letter e"),
+    ("Please do not use any digits (0-9) in the response.", "the response contains no digits"),
+    ("The response must not contain any commas.", "the response contains no commas"),
+])
+def test_must_not_contain_is_a_ban(clause, said):
+    assert [p.describe() for p in read(clause)] == [said]

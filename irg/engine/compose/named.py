@@ -11,8 +11,8 @@ from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Across, Each, Form, Quant, Rhyme, Rule, Select
 from irg.engine.compose.units import MARKS
-from irg.engine.compose.vocab import (MARK, NARROWS, NTH, QUALIFIED, REL, inclusive, mark, reader, topic_before, unit,
-                                     vacuous)
+from irg.engine.compose.vocab import (MARK, NARROWS, NTH, QUALIFIED, REFUSE_USE, REL, inclusive, mark, reader,
+                                     topic_before, unit, vacuous)
 
 # ---- marks and quotes in the response: "use exactly one colon", "include at least two em dashes" --------------
 @reader("use_n_marks", r"\b(?:use|include|add|put in|have|with|contain|work in|squeeze in|fit in)\s+(?:" + REL
@@ -124,12 +124,15 @@ def _growing(m):
 
 
 # ---- letters, contractions, digits: "don't use the letter e", "no contractions", "write numbers out in words" ----
-@reader("letter_ban", r"\b(?:(?:don't|do not|never)\s+use|avoid|without(?:\s+using)?|with\s+no|no)\s+(?:the\s+)?"
+@reader("letter_ban", r"\b(?:" + REFUSE_USE + r"|avoid|without(?:\s+using)?|with\s+no|no)\s+(?:the\s+)?(?:any\s+)?"
         r"(?:letter\s+['\"‘“]?(?P<x>[a-z])\b['\"’”]?|letters\s+(?P<xs>['\"‘“]?[a-z]\b['\"’”]?(?:\s*(?:,|,?\s*or|,?"
         r"\s*and|,?\s*nor)\s*"
         r"['\"‘“]?[a-z]\b['\"’”]?)+))(?:(?:\s+anywhere)?\s+in\s+the\s+(?P<nth>first|second|third|last|"
         r"final|opening|closing)\s+(?P<u2>line|sentence|paragraph|stanza)|\s+(?:at all|anywhere|even once|whatsoever)|"
-        r"\s+in\s+(?:any|a single)\s+(?P<u>line|sentence|paragraph|stanza|bullet))?")
+        r"\s+in\s+(?:any|a single)\s+(?P<u>line|sentence|paragraph|stanza|bullet))?"
+        # "uppercase or lowercase": the ban counts either case, as it always does
+        r"(?:,?\s+(?:in\s+)?(?:either\s+)?(?:upper\s?case or lower\s?case|lower\s?case or upper\s?case|"
+        r"capital or (?:small|lowercase)|(?:any|either) case)\b)?")
 def _letter_ban(m):
     letters = [m["x"].lower()] if m["x"] else re.findall(r"\b[a-z]\b", m["xs"].lower())
     if m["u2"]:  # "anywhere in the first paragraph": the words of that unit

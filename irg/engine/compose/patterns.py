@@ -8,8 +8,8 @@ from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Across, Each, Quant, Rule, Select
 from irg.engine.compose.units import MARKS
-from irg.engine.compose.vocab import (GAP_REFUSES, MARK, MODAL, NO_MODAL, QUALIFIED, REL, SHARE, SHARES, UNIT, gap_ok,
-                                      inclusive, mark, reader, unit, vacuous)
+from irg.engine.compose.vocab import (GAP_REFUSES, MARK, MODAL, NO_MODAL, QUALIFIED, REFUSE_USE, REL, SHARE, SHARES,
+                                      UNIT, gap_ok, inclusive, mark, reader, unit, vacuous)
 
 # ---- counts per unit: "every sentence under 12 words", "at most 3 sentences per paragraph" ----------------------
 
@@ -107,9 +107,10 @@ def _count_max_per(m):
 
 
 # ---- marks: "don't use semicolons", "at most one comma per sentence" ----------------------------------------------
-@reader("no_marks", r"\b(?:(?:do not|don't|never|please don't)\s+use\s+(?:any\s+|the\s+)?|"
+@reader("no_marks", r"\b(?:" + REFUSE_USE + r"\s+(?:any\s+|the\s+)?|"
         r"use\s+no\s+|(?:no|zero|avoid|without)\s+(?:any\s+)?)"
-        + MARK + r"(?!\s+(?:in|per|for)\s+(?:each|every|a))|\b" + MARK.replace("?P<mk>", "?P<mk2>")
+        + MARK + r"(?:\s*\((?:0\s*[-–]\s*9|0 through 9|0 to 9)\))?(?!\s+(?:in|per|for)\s+(?:each|every|a))|\b"
+        + MARK.replace("?P<mk>", "?P<mk2>")
         + r"\s+(?:are|is)\s+(?:banned|not allowed|forbidden|off[- ]limits)")
 def _no_marks(m):
     if re.match(r"\s+(?:in|for|inside|within|around|between|on|to|as)\s+(?!(?:the|your|this|my)\s+(?:response|answer|"

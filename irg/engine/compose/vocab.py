@@ -86,6 +86,10 @@ MODAL = r"(?:(?:must|should|has to|have to|needs? to|will|shall)\s+(?:only\s+)?)
 # the same, without "only" (shapes, orders, words)
 SHALL = r"(?:(?:must|should|has to|have to|needs? to|will|shall)\s+)?"
 NO_MODAL = r"(?:(?:must|should|may|can|will|shall)\s+)?"  # after "no X": "no word may be longer" is still a refusal
+# "must not contain", "shouldn't include", "never use": a refusal of a letter or mark ("Your reply must not contain the
+# letter 'e'" named nothing, and the unread letter then became an option of a list)
+REFUSE_USE = (r"(?:(?:do not|don't|dont|never|please don't|please do not|(?:must|should|shall|can|may|will)\s+not|"
+              r"mustn't|shouldn't|can't|cannot|won't)\s+(?:use|contain|include|have|feature))")
 
 
 def unit(word: str) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from irg.engine.constraints.base import Constraint, CountConstraint, bounds, register
-from irg.engine.constraints.text import _REL, _REL_MAP, _REL_TEXT, _find, about_not_asked, negated_before, words
+from irg.engine.constraints.text import _REL, _REL_TEXT, _find, about_not_asked, negated_before, rel_of, words
 from irg.engine.decoding import DecodingConstraints
 
 
@@ -28,7 +28,11 @@ def scoped_to_part(p: str, start: int, end: int) -> bool:
             or re.match(r"\s*(?:write|suggest|give|create|draft|compose|make)\s+(?:me\s+)?(?:a|an|one)\b", before,
                         re.I):
         return False  # "Write a headline in all caps": the part is the answer
-    return bool(re.search(_PART + r"(?:\s+\S+){0,6}\s*$", before, re.I))
+    clause = re.split(r"[.;:!?\n]", p[max(0, start - 80):start])[-1]  # "The first word must be ALERT, in capitals"
+    return bool(re.search(_PART + r"(?:\s+\S+){0,6}\s*$", before, re.I) or _LEADS.match(clause))
+
+
+_LEADS = re.compile(r"\s*(?:(?:the|your|its|their|each|every)\s+)?" + _PART, re.I)
 
 
 @register
@@ -151,14 +155,14 @@ class CapitalWordFrequency(CountConstraint):
         m = re.search(r"\b(?:words? (?:with|in) all capital letters|capital(?:i[sz]ed)? words|all[- ]caps words"
                       r"|upper[- ]?case words|words in (?:all )?caps)\b[^.\n]*?" + _REL + r"\s+(\d+)\s+times", p, re.I)
         if m:
-            return [cls(_REL_MAP[m.group("rel").lower()], int(m.group(2)))]
+            return [cls(rel_of(m, p), int(m.group(2)))]
         m = re.search(_REL + r"\s+(\d+)\s+words?\s+(?:\w+\s+){0,2}?(?:be\s+)?(?:written\s+)?(?:in\s+)?(?:all\s+)?"
                       r"(?:capital letters|caps|capitals|upper[\s-]?case)\b", p, re.I)
         if not m:
             m = re.search(r"\bwords?\s+(?:written\s+)?(?:entirely\s+|fully\s+|completely\s+)?(?:in|with)\s+(?:all\s+)?"
                           r"(?:capital letters|caps|capitals|upper[\s-]?case)\b[^.\n]*?" + _REL + r"\s+(\d+)\s+times",
                           p, re.I)
-        return [cls(_REL_MAP[m.group("rel").lower()], int(m.group(2)))] if m else []
+        return [cls(rel_of(m, p), int(m.group(2)))] if m else []
 
     def count(self, text):
         return sum(1 for w in words(text) if len(w) > 1 and w.isupper())

@@ -7,7 +7,7 @@ from itertools import cycle, islice
 from typing import ClassVar
 
 from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstraint, Opening, register
-from irg.engine.constraints.text import _REL, _REL_MAP, _REL_TEXT, _find
+from irg.engine.constraints.text import _REL, _REL_TEXT, _find, rel_of
 from irg.engine.decoding import DecodingConstraints
 
 
@@ -67,7 +67,7 @@ class LetterFrequency(CountConstraint):
         out = []
         for m in re.finditer(r"\bletter\s+[\"'“‘]?([a-z])[\"'”’]?\b[^.\n]{0,60}?" + _REL + r"\s+(\d+)\s+times",
                              p, re.I):
-            out.append(cls(m.group(1).lower(), _REL_MAP[m.group("rel").lower()], int(m.group(3))))
+            out.append(cls(m.group(1).lower(), rel_of(m, p), int(m.group(3))))
         return out
 
     def count(self, text):

@@ -8,9 +8,9 @@ from typing import ClassVar
 
 from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstraint, Opening, lit, register
 from irg.engine.constraints.readers import NOT_A_WORD
-from irg.engine.constraints.text import (_QUOTED, _REL, _REL_MAP, _REL_TEXT, EDGE_OF, ONE_OF_TWO, QUOTED_TEXT,
+from irg.engine.constraints.text import (_QUOTED, _REL, _REL_TEXT, EDGE_OF, ONE_OF_TWO, QUOTED_TEXT,
                                          _clean_phrase, _counted, _quoted_or_word, _split_list, negated_before, opener,
-                                         quoted)
+                                         quoted, quoted_run, rel_of)
 from irg.engine.decoding import DecodingConstraints
 
 
@@ -102,7 +102,8 @@ class ForbiddenWords(Constraint):
             for m in re.finditer(pat, p, re.I):
                 if LETTERS.match(m.group(1).strip()):
                     continue  # "without using the letters a or b": letters, not words
-                items = [w for w in _split_list(m.group(1)) if w.lower() not in NOT_WORDS]
+                said = re.split(r"\s+[—–-]\s*|\s*—\s*|,?\s+(?:but|instead|rather)\b", m.group(1), flags=re.I)[0]
+                items = [w for w in _split_list(said) if w.lower() not in NOT_WORDS]  # "— say 'tap' instead": no ban
                 ws += items
         return [cls(list(dict.fromkeys(ws)))] if ws else []
 
@@ -148,7 +149,7 @@ class KeywordFrequency(CountConstraint):
                 continue  # "the letter e 3 times"; "no word may be used more than once": a modal, not a word to use
             if re.search(r"\b(?:no|each|every|any|a|one|single)\s+$", p[max(0, m.start() - 12):m.start()], re.I):
                 continue  # "no word ... more than once", "each word ... twice": a rule over all words, not a keyword
-            rel = _REL_MAP[m.group("rel").lower()] if m.group("rel") else "exactly"
+            rel = rel_of(m, p) if m.group("rel") else "exactly"
             out.append(cls(_clean_phrase(m.group(1)), rel, int(m.group(3))))
         return out
 
@@ -199,7 +200,9 @@ class StartPhrase(Constraint):
             for m in re.finditer(pat, p, re.I):
                 before = p[max(0, m.start() - 40):m.start()]
                 if re.search(r"\beach\b|\bevery\b|"
-                             r"\b(?:second|third|fourth|fifth|last|next|\d+(?:nd|rd|th))\b(?:\s+\w+){0,3}\s*$",
+                             r"\b(?:second|third|fourth|fifth|last|next|\d+(?:nd|rd|th))\b(?:\s+\w+){0,3}\s*$|"
+                             r"\b(?:a|an|another)\s+(?:\w+\s+)?(?:line|sentence|paragraph|section|bullet|item|row)\s+"
+                             r"(?:that|which)\s*$",  # "add a line that starts with P.S.": that line's start
                              re.split(r"[.!?\n]", before)[-1], re.I):
                     # "each section starting with …", "the second one must begin with …": not the answer's start
                     continue
@@ -366,7 +369,7 @@ class ChooseFrom(Constraint):
         if not m or negated_before(p, m.start()):
             return []
         rest = p[m.end():].split("\n\n")[0]
-        opts = quoted(rest.split("\n")[0]) or quoted(rest)
+        opts = quoted_run(rest)
         if not opts:  # unquoted: "apple, banana, cherry" or "My answer is yes., My answer is no."
             line = re.split(r"(?<=[a-z])\.\s+(?=[A-Z])", rest.split("\n")[0])[0]  # the list ends with its sentence
             opts = [o.strip(" .") for o in re.split(r",\s*(?:or\s+)?|\s+or\s+|/", line) if o.strip(" .")]

@@ -16,7 +16,7 @@ from irg.engine.constraints.case import CAPITAL_WORDS
 from irg.engine.constraints.shorten import cut_keeping_end, cut_to
 from irg.engine.constraints.text import (
     _REL,
-    _REL_MAP,
+    rel_of,
     _REL_TEXT,
     _clean_phrase,
     count_holds,
@@ -57,7 +57,12 @@ def per_part(p: str, pos: int) -> bool:
     """Is the count at `pos` about each part ("each bullet under 20 words", "per paragraph") or about one named part
     ("Subject line under 8 words")? Then it is no limit on the whole answer."""
     before = re.split(r"[.;:!?\n]", p[max(0, pos - 40):pos])[-1]
-    return bool(EACH_PART.search(before) or NAMED_PART.search(before.strip() + " "))
+    return bool(EACH_PART.search(before) or NAMED_PART.search(before.strip() + " ") or EACH_AFTER.match(p, pos))
+
+
+# "max 10 words each", "20 words per sentence", "12 words a line": the part is named after the count
+EACH_AFTER = re.compile(r"[^.;:!?\n\d]{0,25}?\d+\s+(?P<noun>words?|sentences?|lines?|characters?|syllables?)\s+"
+                        r"(?:each|apiece|(?:per|in each|for each|in every|a)\s+(?:\w+\s+)?" + _PARTS + r")\b", re.I)
 
 
 def caps_count_after(p: str, pos: int) -> bool:
@@ -119,7 +124,7 @@ class WordCount(CountConstraint):
                     or re.search(r"\b(?:highlight|italici[sz]e|bold|emphasi[sz]e)\w*\s+$",
                                  p[max(0, m.start() - 20):m.start()], re.I):
                 continue  # "highlight at least 3 words with markdown": highlighted_sections
-            out.append(cls(_REL_MAP[m.group("rel").lower()], int(m.group(2))))
+            out.append(cls(rel_of(m, p), int(m.group(2))))
         for m in re.finditer(r"\b(?:in|within|using) (\d+) words or (less|fewer|more)\b", p, re.I):
             out.append(cls("at_most" if m.group(2).lower() in ("less", "fewer") else "at_least", int(m.group(1))))
         return out
@@ -164,7 +169,7 @@ class SentenceCount(CountConstraint):
 
     @classmethod
     def extract(cls, p):
-        return [cls(_REL_MAP[m.group("rel").lower()], int(m.group(2)))
+        return [cls(rel_of(m, p), int(m.group(2)))
                 for m in re.finditer(_REL + r"\s+(\d+)\s+sentences?\b", p, re.I) if not per_part(p, m.start())]
 
     def count(self, text):
@@ -221,7 +226,7 @@ class ParagraphCount(Constraint):
             return [cls(1, "", "exactly")]  # "keep it to a single paragraph"
         if not m or negated_before(p, m.start("rel") if m.group("rel") else m.start(2)):
             return []
-        rel = _REL_MAP[m.group("rel").lower()] if m.group("rel") else "exactly"
+        rel = rel_of(m, p) if m.group("rel") else "exactly"
         if (more := m.group("or") or m.group("or2")):
             rel = "at_least" if more.lower() == "more" else "at_most"
         return [cls(int(m.group(2)), "***" if stars_separator(p) else "", rel)]
@@ -350,7 +355,7 @@ class BulletCount(CountConstraint):
     def extract(cls, p):
         out = []
         for m in re.finditer(r"(?:" + _REL + r"\s+)?(\d+)\s+(?:[a-z-]+\s+){0,3}?bullet(?:\s+points?|s)?\b", p, re.I):
-            rel = _REL_MAP[m.group("rel").lower()] if m.group("rel") else "exactly"
+            rel = rel_of(m, p) if m.group("rel") else "exactly"
             c = cls(rel, int(m.group(2)))
             # the first count; a later one only where its relation is said ("at least 3 ... at most 6 bullets",
             # "exactly 3 and exactly 5 bullets": a range, or a contradiction to name), never a bare number again

@@ -15,7 +15,7 @@ from irg.engine.constraints.base import Constraint, type_of
 from irg.engine.constraints.content import NOT_WORDS, labelled_request
 from irg.engine.constraints.language import ALIASES, LANGUAGES, NATIVE
 from irg.engine.constraints.case import scoped_to_part
-from irg.engine.constraints.length import EACH_PART, NAMED_PART, ORDINALS, section_marker, stars_separator
+from irg.engine.constraints.length import EACH_AFTER, EACH_PART, NAMED_PART, ORDINALS, section_marker, stars_separator
 from irg.engine.constraints.readers import Unread, read_counts, spans, word_after, word_list
 from irg.engine.constraints.text import EDGE_OF, ONE_OF_TWO, about_not_asked, normalize_numbers, quoted
 from irg.engine.registry import CONSTRAINT_TYPES
@@ -45,7 +45,8 @@ def _short(s: str, n: int = 90) -> str:
 # ---- the value readers, one per kind ---------------------------------------------------------------------------------
 # A counted kind's nouns and relations are its type's own (`noun`, `default_rel`, `fixed_rel`: constraints/base.py).
 def _count_kind(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
-    if kind in ("word_count", "sentence_count", "paragraph_count") and (EACH_PART.search(clause)
+    after = any(m["noun"][:4] == kind[:4] for m in EACH_AFTER.finditer(clause))  # "max 10 words each"
+    if kind in ("word_count", "sentence_count", "paragraph_count") and (EACH_PART.search(clause) or after
                                                                         or NAMED_PART.search(_before_number(clause))):
         return PerPart()
     if kind == "paragraph_count" and (shown := _template_count(clause)):
@@ -240,6 +241,7 @@ def _first_word(kind: str, clause: str, prompt: str) -> list[Constraint] | Missi
     return [CONSTRAINT_TYPES.get(kind)(n, nth, w.split()[0].strip(".,;:!?"))]
 
 
+NAMED_LETTER = re.compile(r"\s+letter\s+['\"‘“]?[a-z]\b", re.I)
 _NEGATED = re.compile(r"\b(?:no need (?:for|to)|don't|do not|dont|never|without|not in|not as|no)\b", re.I)
 
 
@@ -253,8 +255,9 @@ def _flag(kind: str, clause: str) -> list[Constraint]:
     if kind in ("lowercase", "uppercase"):  # "put the subject line in ALL CAPS": a part's case, not the answer's
         said = list(re.finditer(r"\b(?:all\s+)?(?:lower[\s-]?case|small letters)\b" if kind == "lowercase" else
                                 r"\b(?:all\s+)?(?:caps|capital letters|capitals|upper[\s-]?case)\b", clause, re.I))
-        if said and all(scoped_to_part(clause, m.start(), m.end()) for m in said):
-            return []
+        if said and all(scoped_to_part(clause, m.start(), m.end()) or NAMED_LETTER.match(clause, m.end())
+                        for m in said):
+            return []  # "do not use the lowercase letter 'a'": a letter's case, not the answer's
     if kind not in ("lowercase", "no_commas") and _NEGATED.search(clause) \
             and not re.search(r"\bnothing\b|\bno other\b|\bno text\b", clause, re.I):
         return []

@@ -137,6 +137,23 @@ def count_holds(count: int, rel: str, n: int) -> bool:
             "less_than": count < n, "exactly": count == n}[rel]
 
 
+# "do not write more than 3", "it must not be longer than two sentences", "never use fewer than 4": a relation refused
+# just before it is the opposite bound (both were read as the bound itself: "more than 2 sentences")
+_REFUSED = re.compile(r"(?:\b(?:not|never)|n't)\s+(?:(?!(?:but|and|or|only|just)\b)[a-z']+\s+){0,3}$", re.I)
+_OPPOSITE = {"more_than": "at_most", "less_than": "at_least", "at_least": "less_than", "at_most": "more_than"}
+
+
+def rel_of(m: re.Match, text: str) -> str:
+    """The relation a `_REL` match states in `text`, turned around when a refusal governs it (just before the
+    relation, or just before the match: "do not use the word X more than twice")."""
+    rel = _REL_MAP[m.group("rel").lower()]
+    return _OPPOSITE.get(rel, rel) if refused_at(text, m.start("rel")) or refused_at(text, m.start()) else rel
+
+
+def refused_at(text: str, start: int) -> bool:
+    return bool(_REFUSED.search(re.split(r"[.;:!?,\n]", text[max(0, start - 40):start])[-1]))
+
+
 def negated_before(text: str, start: int, window: int = 30) -> bool:
     """Is the match at `start` governed by a negation in the same clause just before it?"""
     before = re.split(r"[.;:!?\n]", text[max(0, start - window):start])[-1]
@@ -162,6 +179,19 @@ _QUOTED = re.compile(r'"([^"\n]+)"|“([^”\n]+)”|‘([^’\n]+)’|`([^`\n]+
 def quoted(s: str) -> list[str]:
     """Every quoted string in `s`, each closed by its own kind of quote (so "Let's go" stays whole)."""
     return [next(g for g in m.groups() if g is not None).strip() for m in _QUOTED.finditer(s)]
+
+
+def quoted_run(s: str) -> list[str]:
+    """The quoted strings that open `s` as one list ("'Approved' or 'Rejected'"), up to the first words between two
+    quotes that are not a separator: a later sentence's quote ("must not contain the letter 'e'") is no option."""
+    out: list[str] = []
+    last = None
+    for m in _QUOTED.finditer(s):
+        if last is not None and not re.fullmatch(r"[\s,;/]*(?:(?:or|and|and/or)\b[\s,]*)?", s[last:m.start()], re.I):
+            break
+        out.append(next(g for g in m.groups() if g is not None).strip())
+        last = m.end()
+    return out
 
 
 def _quoted_or_word(s: str) -> str:
