@@ -163,3 +163,65 @@ def test_a_whole_answer_rule_is_still_read(prompt, kind):
 ])
 def test_a_refusal_an_exception_or_a_part_is_not_read_as_the_whole(prompt, kind):
     assert kind not in [c.kind for c in read_prompt(prompt).constraints]
+
+
+@pytest.mark.parametrize("prompt,named_", [  # parts that do not add up (issue 38, the retired trial and the dev sets)
+    ("Give exactly 5 bullet points. Each bullet should be at least 10 words long. The whole response must be under "
+     "30 words.", "5 × at least 10 is at least 50 words"),
+    ("Write 4 sections, labeled SECTION 1 through SECTION 4, and each section must have at least 2 paragraphs. The "
+     "whole proposal should be no more than 5 paragraphs.", "4 × at least 2 is at least 8 paragraphs"),
+    ("Write exactly 3 paragraphs. Each paragraph should have exactly 2 sentences. Write 8 sentences in total.",
+     "3 × at most 2 is at most 6 sentences"),
+    ("Write 4 sentences. Every sentence must end with an exclamation mark, but use at most 2 exclamation marks total.",
+     "4 × at least 1 is at least 4 exclamation marks"),
+    ("Write a poem. It should have 4 stanzas, with 4 lines in each stanza. The poem cannot be longer than 12 lines.",
+     "4 × at least 4 is at least 16 lines"),
+    # and parts that do add up are not named
+    ("Give exactly 5 bullet points. Each bullet should be at least 5 words long. The whole response must be under "
+     "30 words.", None),
+    ("Write 3 paragraphs. Each paragraph must have at most 40 words. Write at least 100 words.", None),
+    ("Write 4 sentences. Every sentence must end with an exclamation mark, but use at most 5 exclamation marks.", None),
+    ("Write 3 bullet points, each with at least 10 words. Keep the whole answer under 200 words.", None),
+])
+def test_parts_that_do_not_add_up_are_named(prompt, named_):
+    said = named(prompt)
+    assert (any(named_ in s for s in said) if named_ else said == []), (prompt, said)
+
+
+@pytest.mark.parametrize("prompt,kind,value", [  # the answer named by its own noun, and openings said "exactly"
+    ('hey, it has to start with exactly "Congratulations!" tho', "start_phrase", "Congratulations!"),
+    ('Start the message with "I am so sorry for your loss."', "start_phrase", "I am so sorry for your loss."),
+    ('End the toast with "Cheers to the happy couple!"', "end_phrase", "Cheers to the happy couple!"),
+    ('At the end sign it exactly like this: "Cheers, Maya"', "end_phrase", "Cheers, Maya"),
+])
+def test_openings_and_endings_of_the_answer_by_its_own_name(prompt, kind, value):
+    got = [c.phrase for c in read_prompt(prompt).constraints if c.kind == kind]
+    assert got == [value], [c.to_dict() for c in read_prompt(prompt).constraints]
+
+
+@pytest.mark.parametrize("prompt", [
+    'Start the second paragraph with "However".', 'Add a line that starts with "P.S.".'])
+def test_a_part_s_opening_is_not_the_answer_s(prompt):
+    assert "start_phrase" not in [c.kind for c in read_prompt(prompt).constraints]
+
+
+@pytest.mark.parametrize("clause,said", [
+    ("The very last character of your response must be a question mark.", "the response ends with a question mark"),
+    ("Finish the whole response with a question mark.", "the response ends with a question mark"),
+    ("The poem cannot be longer than 12 lines overall.", "the response has at most 12 lines"),
+    ("The poem must be exactly 5 lines long.", "the response has exactly 5 lines"),
+    ("Each sentence cannot be longer than 12 words.", "each sentence has at most 12 words"),
+    ("Write 4 bullet points, each with at least 10 words.",
+     "the response has exactly 4 bullet items and each bullet item has at least 10 words"),
+    ("The greeting should be 2 lines.", ""),  # a part's lines: not read
+    ("Write 2 paragraphs with 3 sentences.", ""),  # per paragraph or in all? not said: not read
+])
+def test_the_response_s_end_mark_and_line_count_and_parts_each_with(clause, said):
+    from irg.engine.compose.reader import read
+    assert " and ".join(p.describe() for p in read(clause)) == said
+
+
+@pytest.mark.parametrize("prompt,n", [("Write it as one single paragraph.", 1), ("Answer in a single sentence.", 1)])
+def test_one_single_paragraph_or_sentence(prompt, n):
+    got = [(c.kind, c.n) for c in read_prompt(prompt).constraints]
+    assert got in ([("paragraph_count", n)], [("sentence_count", n)]), got

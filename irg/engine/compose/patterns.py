@@ -63,6 +63,20 @@ def _count_per(m):
     return Rule(Each(), Select(u), Count(v, rel, n))
 
 
+# "3 sections, each with 3 paragraphs", "4 bullet points, each with at least 10 words", "4 stanzas, with 4 lines in
+# each": how many parts, and how much in each
+@reader("parts_each_with", r"\b(?P<k>\d+)\s+(?P<u>" + UNIT + r")\s*,?\s+(?:each\s+(?:with|having|containing|of)|with|"
+        r"of)\s+(?:" + REL + r"\s+)?(?P<n>\d+)\s+(?P<v>" + UNIT + r")(?:\s+(?:each|apiece|in each(?:\s+(?P<u2>" + UNIT
+        + r"))?))?\b")
+def _parts_each_with(m):
+    u, v = unit(m["u"]), unit(m["v"])
+    said_each = re.search(r"\beach|apiece", m.group(0), re.I)
+    if vacuous(u, v) or not said_each or (m["u2"] and unit(m["u2"]) != u):
+        return None  # "2 paragraphs with 3 sentences" may be the total; "each" says it is per part
+    rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
+    return Rule(Each(), Select("response"), Count(u, "exactly", int(m["k"]))), Rule(Each(), Select(u), Count(v, rel, n))
+
+
 # "no sentence longer than 20 words", "paragraphs must not exceed 60 words", "sentences of 15 words or fewer"
 # the word before a limited unit must leave it every unit of its kind: "the subject line", "the first line", "body
 # paragraphs", "the average sentence" are other units, or a measure the language does not have
@@ -185,6 +199,18 @@ def _end_with_mark(m):
     return None if u in ("word", "letter", "character") else Rule(Each(), Select(u), test)
 
 
+# "End your response with a question mark", "the very last character of your response must be a question mark"
+WHOLE = r"(?:your|the|this)\s+(?:whole\s+|entire\s+)?(?:response|answer|reply|text|message)"
+
+
+@reader("response_ends_with_mark", r"\b(?:(?:end|finish|close|conclude)\s+" + WHOLE + r"|" + WHOLE + r"\s+" + MODAL
+        + r"(?:ends?|finish(?:es)?)|the\s+(?:very\s+)?(?:last|final)\s+character\s+of\s+" + WHOLE
+        + r"\s+(?:must|should|has to|needs to|will)\s+be)\s+(?:(?:with|in|on)\s+)?(?:a|an)\s+(?P<mk>question mark|"
+        r"exclamation mark|exclamation point|period|full stop)\b")
+def _response_ends_with_mark(m):
+    return Rule(Each(), Select("response"), Filter("ends_with", MARKS[mark(m["mk"])]))
+
+
 @reader("start_with_case", r"\b(?:(?:start|begin)\s+(?:each|every)\s+(?P<u>" + UNIT + r")|(?:each|every)\s+(?P<u2>"
         + UNIT + r")\s+" + MODAL + r"(?:start|begin)s?)\s+with\s+an?\s+(?P<c>capital|capitali[sz]ed|upper-?case|"
         r"lower-?case|small)\s+letter\b")
@@ -279,14 +305,26 @@ def _units_of(m):
     return Rule(Each(), Select(u), Count(unit(m["v"]), rel, n))
 
 
-@reader("line_count", r"(?:^\s*|\b(?:in|of|with|use|write|has|have)\s+)(?:" + REL
-        + r"\s+)?(?P<n>\d+)\s+lines\b"
+@reader("line_count", r"(?:^\s*|\b(?:in|of|with|use|write|has|have|to|(?P<be>be|is|it|(?P<neg>cannot|can't|can not|"
+        r"must not|mustn't|should not|shouldn't|may not)\s+be))\s+)(?:" + REL + r"\s+)?(?P<n>\d+)\s+lines\b"
+        r"(?:\s+(?:long|in total|overall|total|in length))?"
         r"(?!\s+(?:per|in each|"
         r"for each|each))")
 def _line_count(m):
     if re.search(r"(?:stanzas?|paragraphs?|verses?|sections?)\s+$", m.string[max(0, m.start() - 12):m.start()], re.I):
         return None  # "stanzas of 3 lines": each stanza's count (units_of)
+    before = m.string[max(0, m.start() - 40):m.start()]
+    if m["be"] and not m["neg"] and not re.search(r"\b(?:it|poem|response|answer|text|piece|reply|song|message|note|"
+                                                  r"thing|make)\s+(?:(?:must|should|has to|needs to|will)\s+)?$",
+                                                  before, re.I) \
+            or m["neg"] and not re.search(r"\b(?:it|poem|response|answer|text|piece|reply|song|message|note|thing)\s+$",
+                                          before, re.I):
+        return None  # "the greeting should be 2 lines": a part's lines, not the response's
     rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
+    if m["neg"]:  # "the poem cannot be longer than 12 lines"
+        rel, n = {"at_least": ("at_most", n - 1), "at_most": ("at_least", n + 1)}.get(rel, (None, n))
+        if rel is None:
+            return None
     return Rule(Each(), Select("response"), Count("line", rel, n))
 
 

@@ -56,7 +56,7 @@ def possible(program: Program) -> bool:
 # the instruction left unread). Any of them, and nothing is read: never guess.
 LEFT_OVER = re.compile(
     r"n't\b|\bdont\b|"  # "don't", "isn't", "needn't": a refusal inside a word (\bn't never matches there)
-    r"\b(?:not|never|no|none|nothing|neither|nobody|nowhere|instead|hardly|barely|without|avoid|avoiding|nor|refrain|need|can|could|may|might|allowed|fine|okay|ok|"
+    r"\b(?:not|cannot|never|no|none|nothing|neither|nobody|nowhere|instead|hardly|barely|without|avoid|avoiding|nor|refrain|need|can|could|may|might|allowed|fine|okay|ok|"
     r"free|optional|optionally|possible|ideally|mostly|usually|generally|general|typically|sparingly|preferably|"
     r"occasionally|sometimes|often|alternate|alternating|per|intro|introduction|conclusion|dialogue|example|body|"
     r"had|was|were|used|"

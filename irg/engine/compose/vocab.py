@@ -134,6 +134,6 @@ def vacuous(u: str, v: str) -> bool:
 
 # inside what a reader matched, between its unit and its limit: a word that turns the limit into a permission, a
 # refusal or an average ("need not be under 12 words", "can be over", "should average under 15", "reverse")
-GAP_REFUSES = re.compile(r"n't\b|\bdont\b|\b(?:not|never|need|needs|can|could|may|might|allowed|"
+GAP_REFUSES = re.compile(r"n't\b|\bdont\b|\b(?:not|cannot|never|need|needs|can|could|may|might|allowed|"
                          r"average|averages|mean|reverse|"
                          r"reversed|descending|backwards|z to a)\b", re.I)

@@ -3,6 +3,8 @@
   - an exact opening ("Begin with 'Hello'") and a rule on the first word ("the first word must be 'Greetings'");
   - line counts that cannot all hold: a stated count ("at most 4 lines") below what a form, an acrostic or a rhyme
     scheme said once needs ("a limerick", "an acrostic on HOPE", "AABBA"), or two stated counts;
+  - parts that do not add up: so many parts with at least so much each, against a total below it ("5 bullets of at
+    least 10 words, under 30 words in all"); so many paragraphs with at most so much each, against a total above it;
 Not named, as the reading they rest on is not sure enough (a review found false alarms): JSON only against an opening
 or a P.S. (it may go inside a string), the request repeated first against another opening ("then begin your answer
 with …"), one of a few options against a minimum ("answer yes or no, then explain in 40 words" is read as options),
@@ -17,8 +19,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from irg.engine.constraints.base import Constraint
 
+INF = float("inf")
+
 def clashes(cs: list["Constraint"]) -> list[str]:
-    return _first_word(cs) + _lines(cs)
+    return _first_word(cs) + _lines(cs) + _parts(cs)
 
 
 def _first_word(cs: list["Constraint"]) -> list[str]:
@@ -65,4 +69,61 @@ def _lines(cs: list["Constraint"]) -> list[str]:
         for b, y in said[i + 1:]:
             if max(x[0], y[0]) > min(x[1], y[1]):
                 out.append(f"These cannot both hold: '{a.instruction()}' and '{b.instruction()}'.")
+    return out
+
+
+# ---- parts that do not add up ----------------------------------------------------------------------------------------
+_UNIT_OF = {"bullet_count": "bullet item", "paragraph_count": "paragraph", "sections": "section", "word_count": "word",
+            "sentence_count": "sentence"}
+
+
+_MARK_NAMES = {"!": "exclamation mark", "?": "question mark", ".": "period", ",": "comma", ";": "semicolon",
+               ":": "colon"}
+
+
+def _span(rel: str, n: int) -> tuple[float, float] | None:
+    return {"exactly": (n, n), "at_least": (n, INF), "at_most": (0, n), "more_than": (n + 1, INF),
+            "less_than": (0, n - 1)}.get(rel)
+
+
+def _rule(c: "Constraint") -> dict:
+    return c.to_dict().get("program", {}).get("rule", {}) if c.kind == "composed" else {}
+
+
+def _whole(cs: list["Constraint"]) -> dict[str, list[tuple["Constraint", tuple[float, float]]]]:
+    """What each constraint says of how many units of a kind the whole response has: {unit: [(c, (least, most))]}."""
+    out: dict[str, list] = {}
+    for c in cs:
+        d = c.to_dict()
+        if c.kind in _UNIT_OF and (span := _span(d.get("rel", "exactly"), int(d.get("n", 0)))):
+            out.setdefault(_UNIT_OF[c.kind], []).append((c, span))
+        r = _rule(c)
+        if r.get("quant", {}).get("kind") == "each" and r.get("select") == {"unit": "response"} \
+                and "count" in r.get("test", {}) and (span := _span(r["test"]["rel"], int(r["test"]["n"]))):
+            out.setdefault(r["test"]["count"], []).append((c, span))
+    return out
+
+
+def _parts(cs: list["Constraint"]) -> list[str]:
+    """N parts with at least m units each hold at least N × m units, more than a total at most below it allows; and
+    (paragraphs hold the whole text) N paragraphs with at most m each hold at most N × m, less than a minimum."""
+    whole, out = _whole(cs), []
+    for c in cs:
+        r = _rule(c)
+        sel, test = r.get("select", {}), dict(r.get("test", {}))
+        if test.get("filter") in ("ends_with", "starts_with") and test.get("arg") in _MARK_NAMES:
+            test = {"count": _MARK_NAMES[test["arg"]], "rel": "at_least", "n": 1}  # "each sentence ends with '!'"
+        if r.get("quant", {}).get("kind") != "each" or set(sel) != {"unit"} or "count" not in test \
+                or not (each := _span(test["rel"], int(test["n"]))):
+            continue
+        for parts, (plo, phi) in whole.get(sel["unit"], []):
+            for total, (lo, hi) in whole.get(test["count"], []):
+                if plo * each[0] > hi:
+                    why = f"{int(plo)} × at least {int(each[0])} is at least {int(plo * each[0])}"
+                elif sel["unit"] == "paragraph" and phi * each[1] < lo:
+                    why = f"{int(phi)} × at most {int(each[1])} is at most {int(phi * each[1])}"
+                else:
+                    continue
+                out.append(f"These cannot all hold: '{parts.instruction()}', '{c.instruction()}' and "
+                           f"'{total.instruction()}' ({why} {test['count']}s).")
     return out

@@ -10,7 +10,7 @@ from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstrain
 from irg.engine.constraints.readers import NOT_A_WORD
 from irg.engine.constraints.text import (_QUOTED, _REL, _REL_TEXT, EDGE_OF, ONE_OF_TWO, QUOTED_TEXT,
                                          _clean_phrase, _counted, _quoted_or_word, _split_list, negated_before, opener,
-                                         quoted, quoted_run, rel_of)
+                                         quoted, quoted_run, rel_of, WHOLE_TEXT)
 from irg.engine.decoding import DecodingConstraints
 
 
@@ -186,9 +186,7 @@ class StartPhrase(Constraint):
 
     @classmethod
     def extract(cls, p):
-        resp = (r"(?:your\s+(?:\w+\s+)?"
-                r"(?:response|answer|reply|email|letter|story|poem|speech|essay|message|note|post)\s+|it\s+)?")
-        pats = [rf"\b(?:start|begin|open)\w*\s+{resp}with\s+(?:the\s+)?(?:exact\s+|following\s+)*"
+        pats = [rf"\b(?:start|begin|open)\w*\s+{WHOLE_TEXT}with\s+(?:the\s+)?(?:exact\s+|exactly\s+|following\s+)*"
                 r"(?:(?:word|phrase|sentence|words|line)s?\s*:?\s*)?",
                 r"\bthe\s+(?:very\s+)?first\s+(?:word|words|sentence|line|phrase)\s+of\s+(?:your|the)\s+(?:\w+\s+)?"
                 r"(?:response|answer|reply|email|letter|story|poem|text)\s+"
@@ -253,10 +251,9 @@ class EndPhrase(Constraint):
     @classmethod
     def extract(cls, p):
         end = r"(?:end|finish|conclude|close|wrap up|sign(?:ing)? off)\w*"  # "sign off with 'Cheers, Maya'"
-        resp = (r"(?:(?:your|the|this|my)\s+(?:\w+\s+)?"
-                r"(?:response|answer|reply|email|letter|story|essay|poem|message|text|post|note|speech)\s+|it\s+|them\s+)?")
-        lead = (rf"\b{end}\s+{resp}with\s+(?:the\s+|this\s+|these\s+)?"
-                r"(?:exact\s+|following\s+|same\s+)*(?:phrase|sentence|words?|line)?\s*:?\s*"
+        lead = (rf"\b{end}\s+{WHOLE_TEXT}with\s+(?:the\s+|this\s+|these\s+)?"
+                r"(?:exact\s+|exactly\s+|following\s+|same\s+)*(?:phrase|sentence|words?|line)?\s*:?\s*"
+                r"|\bsign\s+(?:it|off)\s+(?:exactly\s+)?(?:like this|as follows)\s*:?\s*"  # "sign it like this:"
                 r"|\b(?:the\s+)?(?:very\s+end|last\s+(?:sentence|line|words?|part)|final\s+(?:sentence|line|words?))\s+of\s+"
                 r"(?:your|the)\s+(?:\w+\s+)?(?:response|answer|reply|email|letter|story|essay|poem|message)\s+"
                 r"(?:should|must|has to|needs to|will)\s+"

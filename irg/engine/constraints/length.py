@@ -95,11 +95,16 @@ def section_marker(text: str) -> str | None:
     return None
 
 
-# One paragraph said of the whole answer without a digit: "keep it to a single paragraph", "answer in one paragraph"
-ONE_PARAGRAPH = re.compile(r"\b(?:(?:keep|limit|make|fit|put)\s+(?:it|this|everything|all of it|the\s+(?:whole\s+)?"
-                           r"(?:answer|response|reply|text|note|message|thing))\s+(?:to|in|into|as)|"
-                           r"(?:write|answer|respond|reply)\s+(?:it\s+)?(?:in|as))\s+(?:a\s+single|one\s+single|"
-                           r"just\s+one|only\s+one|one)\s+paragraph\b", re.I)
+# One paragraph said of the whole answer without a digit: "keep it to a single paragraph", "answer in one paragraph",
+# "write the whole description as one single sentence" (numbers are figures by now: "1 single paragraph")
+def _one(noun: str) -> re.Pattern:
+    return re.compile(r"\b(?:(?:keep|limit|make|fit|put|write)\s+(?:it|this|everything|all of it|the\s+(?:(?:whole|"
+                      r"entire)\s+\w+|answer|response|reply|text|note|message|thing))\s+(?:to|in|into|as)|"
+                      r"(?:write|answer|respond|reply)\s+(?:it\s+)?(?:in|as))\s+(?:a\s+single|(?:one|1)\s+single|"
+                      r"just\s+(?:one|1)|only\s+(?:one|1)|one|1)\s+" + noun + r"\b", re.I)
+
+
+ONE_PARAGRAPH, ONE_SENTENCE = _one("paragraph"), _one("sentence")
 
 
 @register
@@ -169,8 +174,11 @@ class SentenceCount(CountConstraint):
 
     @classmethod
     def extract(cls, p):
-        return [cls(rel_of(m, p), int(m.group(2)))
-                for m in re.finditer(_REL + r"\s+(\d+)\s+sentences?\b", p, re.I) if not per_part(p, m.start())]
+        out = [cls(rel_of(m, p), int(m.group(2)))
+               for m in re.finditer(_REL + r"\s+(\d+)\s+sentences?\b", p, re.I) if not per_part(p, m.start())]
+        if (one := ONE_SENTENCE.search(p)) and not negated_before(p, one.start()) and cls("exactly", 1) not in out:
+            out.append(cls("exactly", 1))  # "write the whole description as one single sentence"
+        return out
 
     def count(self, text):
         return len(sentences(text))
@@ -179,7 +187,7 @@ class SentenceCount(CountConstraint):
         return f"{count} sentences"
 
     def instruction(self):
-        return f"Write {_REL_TEXT[self.rel]} {self.n} sentences."
+        return f"Write {_REL_TEXT[self.rel]} {self.n} sentence{'s' * (self.n != 1)}."
 
     render_label, render_order = "shortened: cut after the last sentence within the sentence limit", 0
 

@@ -181,6 +181,12 @@ def quoted(s: str) -> list[str]:
     return [next(g for g in m.groups() if g is not None).strip() for m in _QUOTED.finditer(s)]
 
 
+# The answer named as its subject: "your response", "the toast", "this email", "it" (not "the second paragraph")
+WHOLE_TEXT = (r"(?:(?:your|the|this|my)\s+(?:\w+\s+)?(?:response|answer|reply|email|letter|story|poem|speech|essay|"
+              r"message|note|post|text|toast|card|caption|blurb|memo|review|bio|announcement|invitation|tweet|ad|"
+              r"description|pitch|summary|script)\s+|it\s+|them\s+)?")
+
+
 def quoted_run(s: str) -> list[str]:
     """The quoted strings that open `s` as one list ("'Approved' or 'Rejected'"), up to the first words between two
     quotes that are not a separator: a later sentence's quote ("must not contain the letter 'e'") is no option."""
