@@ -225,3 +225,14 @@ def test_the_response_s_end_mark_and_line_count_and_parts_each_with(clause, said
 def test_one_single_paragraph_or_sentence(prompt, n):
     got = [(c.kind, c.n) for c in read_prompt(prompt).constraints]
     assert got in ([("paragraph_count", n)], [("sentence_count", n)]), got
+
+
+@pytest.mark.parametrize("clause,read_", [  # a form's own shape said again beside it is no second rule
+    ("Write a limerick (the standard five-line AABBA form) about a cat.", True),
+    ("Write a traditional haiku about coffee, the classic three-line 5-7-5 kind.", True),
+    ("Write a limerick (a six-line one) about a cat.", False),  # another number: not read
+    ("Do not use quotation marks of any kind (single or double) in your answer.", True),
+])
+def test_a_form_s_shape_said_again_is_read_with_it(clause, read_):
+    from irg.engine.compose.reader import read
+    assert bool(read(clause)) == read_, [p.describe() for p in read(clause)]

@@ -44,7 +44,8 @@ RHYMED = {"limerick": "AABBA", "clerihew": "AABB", "shakespearean sonnet": "ABAB
           "elizabethan sonnet": "ABABCDCDEFEFGG"}  # forms that are a number of lines and a rhyme scheme
 
 
-@reader("form", r"\b(?:a|an|1|as a|as an|it a|it an)\s+(?:(?:little|short|single|simple|traditional|funny|silly)\s+)?"
+@reader("form", r"\b(?:a|an|1|as a|as an|it a|it an)\s+(?:(?:little|short|single|simple|traditional|funny|silly|"
+        r"proper|classic|standard|real|true)\s+)?"
         r"(?P<f>haiku|senryu|tanka|cinquain|nonet|etheree|(?:shakespearean\s+|elizabethan\s+)?sonnet|limerick|"
         r"clerihew|diamante|fibonacci\s+poem|fib)(?:\s+poem)?\b(?!\s+(?:stanzas?|sequence|cycle|chain|series))")
 def _form(m):

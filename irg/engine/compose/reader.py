@@ -211,7 +211,21 @@ def _readings(clause: str) -> tuple[list[Program], bool]:
     rest = EXAMPLES.sub(" ", rest)  # "a word with a double letter, like 'cool' or 'apple'": examples, not rules
     rest = MARKUP.sub(" ", rest)  # "in bold using **double asterisks**": how bold is written, not a mark to count
     rest = _without_lead(rest, text, out)
+    rest = _restated(rest, out)
     return out, not (LEFT_OVER.search(rest) or APPROXIMATE.search(text)) and _lead_holds(text, out)
+
+
+def _restated(rest: str, programs: list[Program]) -> str:
+    """`rest` without the form's own shape said again beside it: "a limerick (the standard five-line AABBA form)",
+    "a haiku, the classic three-line 5-7-5 kind" (a different number stays, and the clause is not read)."""
+    shapes = [(len(p.counts), p.counts if p.unit == "line" else ()) for p in programs
+              if isinstance(p, Form) and p.unit == "line"]
+    shapes += [(len(p.scheme), ()) for p in programs if isinstance(p, Rhyme) and not p.repeat]
+    for lines, counts in shapes:
+        rest = re.sub(rf"\b{lines}[- ]lines?\b", " ", rest, flags=re.I)
+        if counts:
+            rest = re.sub(r"\b" + r"\s?[-–]\s?".join(str(c) for c in counts) + r"\b", " ", rest)
+    return rest
 
 
 def _lead_holds(text: str, programs: list[Program]) -> bool:
