@@ -135,6 +135,7 @@ def _read(prompt):
     ("Do not use the word great more than 2 times.", "keyword_frequency", "at_most", 2),
     ("Don't use the letter e more than 5 times.", "letter_frequency", "at_most", 5),
     ("Write more than 3 sentences, but don't worry about style.", "sentence_count", "more_than", 3),
+    ("Don't use more than 2 words that are fully capitalized. Write 250 words or more.", "word_count", "at_least", 250),
 ])
 def test_a_refused_relation_is_the_opposite_bound(prompt, kind, rel, n):
     got = [(c.rel, c.n) for c in _read(prompt) if c.kind == kind]

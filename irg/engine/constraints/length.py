@@ -68,7 +68,8 @@ EACH_AFTER = re.compile(r"[^.;:!?\n\d]{0,25}?\d+\s+(?P<noun>words?|sentences?|li
 def caps_count_after(p: str, pos: int) -> bool:
     """"3 words should be in all capital letters": the words counted are capitalised ones."""
     return bool(re.match(r"[^.;\n]{0,25}?\b(?:be|are|is|written|appear|in)\s+(?:\w+\s+)?(?:in\s+)?(?:all\s+)?"
-                         r"(?:caps|capitals|capital letters|upper[\s-]?case|block letters)\b", p[pos:], re.I))
+                         r"(?:caps|capitals|capital letters|capitali[sz]ed|upper[\s-]?case|block letters)\b", p[pos:],
+                         re.I))
 
 
 def stars_separator(text: str) -> bool:
