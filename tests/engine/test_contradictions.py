@@ -236,3 +236,25 @@ def test_one_single_paragraph_or_sentence(prompt, n):
 def test_a_form_s_shape_said_again_is_read_with_it(clause, read_):
     from irg.engine.compose.reader import read
     assert bool(read(clause)) == read_, [p.describe() for p in read(clause)]
+
+
+@pytest.mark.parametrize("prompt,options", [  # an option list, and what is not one
+    ("Should I buy a car? Answer with 'yes' or 'no' first, then explain your reasoning.", None),
+    ("Your answer must be one of: 'Guitar first', 'Piano first', 'Doesn't matter'.",
+     ["Guitar first", "Piano first", "Doesn't matter"]),
+    ("choose one of: (a) 'Yes, easily' (b) 'Yes, but slowly' (c) 'No'. just the option text pls",
+     ["Yes, easily", "Yes, but slowly", "No"]),
+])
+def test_options_are_a_run_of_quotes_and_not_an_opening_with_more_after(prompt, options):
+    got = [c.options for c in read_prompt(prompt).constraints if c.kind == "choose_from"]
+    assert got == ([options] if options else []), got
+    assert "start_phrase" not in [c.kind for c in read_prompt(prompt).constraints]
+
+
+@pytest.mark.parametrize("prompt,holds", [
+    ('Is it safe? Answer only with "yes" or "no", nothing else. Your answer should be at least 50 words.', False),
+    ("Reply with only 'Yes' or 'No'. Make sure the reply has at least three sentences.", False),
+    ('Answer only with "yes" or "no", nothing else. Write at most 5 words.', True),
+])
+def test_one_option_and_nothing_else_against_a_count_no_option_meets(prompt, holds):
+    assert (named(prompt) == []) == holds, named(prompt)

@@ -5,10 +5,11 @@
     scheme said once needs ("a limerick", "an acrostic on HOPE", "AABBA"), or two stated counts;
   - parts that do not add up: so many parts with at least so much each, against a total below it ("5 bullets of at
     least 10 words, under 30 words in all"); so many paragraphs with at most so much each, against a total above it;
+  - one option and nothing else against a count no option meets ("answer only 'yes' or 'no' … at least 50 words";
+    "answer 'yes' or 'no' first, then explain in 40 words" is no list of options since the seventh session);
 Not named, as the reading they rest on is not sure enough (a review found false alarms): JSON only against an opening
 or a P.S. (it may go inside a string), the request repeated first against another opening ("then begin your answer
-with …"), one of a few options against a minimum ("answer yes or no, then explain in 40 words" is read as options),
-all lowercase against words in capitals ("no capital letters anywhere else").
+with …"), all lowercase against words in capitals ("no capital letters anywhere else").
 
 Each is exact given its reading: the opening is the answer's first word, and a line count is a number. Composed
 programs are read through their dicts (this module sits below irg/engine/compose)."""
@@ -22,7 +23,18 @@ if TYPE_CHECKING:
 INF = float("inf")
 
 def clashes(cs: list["Constraint"]) -> list[str]:
-    return _first_word(cs) + _lines(cs) + _parts(cs)
+    return _first_word(cs) + _lines(cs) + _parts(cs) + _options(cs)
+
+
+def _options(cs: list["Constraint"]) -> list[str]:
+    """An answer that is one option and nothing else, against a count no option meets ("answer only 'yes' or 'no',
+    nothing else … at least 50 words"). Options "first, then explain" are not read as options at all."""
+    out = []
+    for c in (c for c in cs if c.kind == "choose_from" and c.options):
+        for b in cs:
+            if b.kind in ("word_count", "sentence_count", "paragraph_count") and all(b.check(o) for o in c.options):
+                out.append(f"These cannot both hold: '{c.instruction()}' and '{b.instruction()}' (no option does).")
+    return out
 
 
 def _first_word(cs: list["Constraint"]) -> list[str]:

@@ -10,7 +10,7 @@ from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstrain
 from irg.engine.constraints.readers import NOT_A_WORD
 from irg.engine.constraints.text import (_QUOTED, _REL, _REL_TEXT, EDGE_OF, ONE_OF_TWO, QUOTED_TEXT,
                                          _clean_phrase, _counted, _quoted_or_word, _split_list, negated_before, opener,
-                                         quoted, quoted_run, rel_of, WHOLE_TEXT)
+                                         quoted, quoted_run, rel_of, WHOLE_TEXT, more_after)
 from irg.engine.decoding import DecodingConstraints
 
 
@@ -366,6 +366,8 @@ class ChooseFrom(Constraint):
         if not m or negated_before(p, m.start()):
             return []
         rest = p[m.end():].split("\n\n")[0]
+        if more_after(rest[:160]):
+            return []  # "answer 'yes' or 'no' first, then explain": an opening, and more after it
         opts = quoted_run(rest)
         if not opts:  # unquoted: "apple, banana, cherry" or "My answer is yes., My answer is no."
             line = re.split(r"(?<=[a-z])\.\s+(?=[A-Z])", rest.split("\n")[0])[0]  # the list ends with its sentence

@@ -17,7 +17,8 @@ from irg.engine.constraints.language import ALIASES, LANGUAGES, NATIVE
 from irg.engine.constraints.case import scoped_to_part
 from irg.engine.constraints.length import EACH_AFTER, EACH_PART, NAMED_PART, ORDINALS, section_marker, stars_separator
 from irg.engine.constraints.readers import Unread, read_counts, spans, word_after, word_list
-from irg.engine.constraints.text import EDGE_OF, ONE_OF_TWO, about_not_asked, normalize_numbers, quoted
+from irg.engine.constraints.text import (EDGE_OF, ONE_OF_TWO, about_not_asked, more_after, normalize_numbers,
+                                         quoted, quoted_run)
 from irg.engine.registry import CONSTRAINT_TYPES
 
 
@@ -163,6 +164,8 @@ def _phrase(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing |
     verb = (r"\b(?:start|begin|open|first)\w*" if kind == "start_phrase"
             else r"\b(?:end|finish|conclud|clos|last|final|sign)\w*")
     v = re.search(verb, clause, re.I)
+    if v and v.group(0).lower() == "first" and ONE_OF_TWO.search(clause[:v.start()]):
+        return []  # "Answer with 'yes' or 'no' first": one of two, neither required
     if v and ONE_OF_TWO.match(re.sub(r"^\w*\s*(?:\w+\s+){0,2}?(?:with|by|on)\s+(?:the\s+)?(?:words?|phrases?)?\s*:?",
                                      "", clause[v.end():])):
         return []  # 'Start your answer with "Yes" or "No"': one of two, neither required
@@ -185,7 +188,9 @@ def _options(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing:
         return []  # "End your reply with 'Thanks' or 'Cheers'": its ending, not the whole answer
     at = prompt.find(clause)
     rest = prompt[at:] if at >= 0 else clause
-    opts = quoted(rest.split("\n\n")[0]) if quoted(clause) else []
+    if more_after(clause):
+        return []  # "answer 'yes' or 'no' first, then explain": more follows the option
+    opts = quoted_run(rest.split("\n\n")[0]) if quoted(clause) else []
     if len(opts) < 2:  # a list on the following lines: "- yes\n- no" or "a) yes"
         lines = rest.split("\n")[1:]
         items = []

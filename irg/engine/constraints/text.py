@@ -187,13 +187,24 @@ WHOLE_TEXT = (r"(?:(?:your|the|this|my)\s+(?:\w+\s+)?(?:response|answer|reply|em
               r"description|pitch|summary|script)\s+|it\s+|them\s+)?")
 
 
+# after a list of options, words that say more follows: the answer is not one option alone
+AND_THEN = re.compile(r"^[^.!?\n]*?\b(?:first|then|followed by|before (?:explaining|giving|adding)|and (?:briefly )?"
+                      r"(?:explain|justify|say why|give))\b", re.I)
+
+
+def more_after(s: str) -> bool:
+    """Does `s` (the words after a list of options) say more follows? Words inside quotes are options, not this."""
+    return bool(AND_THEN.search(_QUOTED.sub('""', s)))
+
+
 def quoted_run(s: str) -> list[str]:
     """The quoted strings that open `s` as one list ("'Approved' or 'Rejected'"), up to the first words between two
     quotes that are not a separator: a later sentence's quote ("must not contain the letter 'e'") is no option."""
     out: list[str] = []
     last = None
     for m in _QUOTED.finditer(s):
-        if last is not None and not re.fullmatch(r"[\s,;/]*(?:(?:or|and|and/or)\b[\s,]*)?", s[last:m.start()], re.I):
+        if last is not None and not re.fullmatch(r"[\s,;/]*(?:(?:or|and|and/or)\b[\s,]*)?(?:\(?[a-z0-9][.)]\s*)?",
+                                                 s[last:m.start()], re.I):  # "(a) 'Yes' (b) 'No'": labels too
             break
         out.append(next(g for g in m.groups() if g is not None).strip())
         last = m.end()
