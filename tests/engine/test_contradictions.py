@@ -258,3 +258,14 @@ def test_options_are_a_run_of_quotes_and_not_an_opening_with_more_after(prompt, 
 ])
 def test_one_option_and_nothing_else_against_a_count_no_option_meets(prompt, holds):
     assert (named(prompt) == []) == holds, named(prompt)
+
+
+@pytest.mark.parametrize("prompt,holds", [  # a letter case the required text insists on
+    ('Write it all in lowercase letters, no capitals at all. Begin the letter with exactly "Dear Mr. Patel".', False),
+    ("Write the whole ad in capital letters only. Include the word 'iPhone'.", False),
+    ("Use only lowercase letters. Start your answer with 'Hello'.", True),  # a habitual opening capital
+    ("Write the whole ad in capital letters only. Include the word 'delicious'.", True),
+    ('Use only lowercase letters. Mention nasa, written exactly as "nasa".', True),
+])
+def test_a_letter_case_the_required_text_insists_on(prompt, holds):
+    assert (named(prompt) == []) == holds, named(prompt)

@@ -5,16 +5,18 @@
     scheme said once needs ("a limerick", "an acrostic on HOPE", "AABBA"), or two stated counts;
   - parts that do not add up: so many parts with at least so much each, against a total below it ("5 bullets of at
     least 10 words, under 30 words in all"); so many paragraphs with at most so much each, against a total above it;
+  - all lowercase against a required text with a capital inside it, all capitals against "iPhone" (_marked_case);
   - one option and nothing else against a count no option meets ("answer only 'yes' or 'no' … at least 50 words";
     "answer 'yes' or 'no' first, then explain in 40 words" is no list of options since the seventh session);
 Not named, as the reading they rest on is not sure enough (a review found false alarms): JSON only against an opening
 or a P.S. (it may go inside a string), the request repeated first against another opening ("then begin your answer
-with …"), all lowercase against words in capitals ("no capital letters anywhere else").
+with …"), all lowercase against a number of words in capitals ("no capital letters anywhere else").
 
 Each is exact given its reading: the opening is the answer's first word, and a line count is a number. Composed
 programs are read through their dicts (this module sits below irg/engine/compose)."""
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -23,7 +25,26 @@ if TYPE_CHECKING:
 INF = float("inf")
 
 def clashes(cs: list["Constraint"]) -> list[str]:
-    return _first_word(cs) + _lines(cs) + _parts(cs) + _options(cs)
+    return _first_word(cs) + _lines(cs) + _parts(cs) + _options(cs) + _marked_case(cs)
+
+
+# A letter case the required text insists on: a capital inside it ("Dear Mr. Patel", "OCTOBER", "NASA") under all
+# lowercase, a word that opens small and goes on capitalised ("iPhone", "eBay") under all capitals. A capital that only
+# opens the text ("Hello") is habit, and the words of a request repeated are not said for their case: neither is named.
+_UPPER_INSIDE = re.compile(r"(?<=.)[A-Z]")
+_CAMEL = re.compile(r"\b[a-z]+[A-Z]")
+
+
+def _marked_case(cs: list["Constraint"]) -> list[str]:
+    out = []
+    for r in (c for c in cs if c.kind in ("start_phrase", "end_phrase", "include_keywords")):
+        for alts, _ in r.required_texts():
+            for b in cs:
+                marked = _UPPER_INSIDE if b.kind == "lowercase" else _CAMEL if b.kind == "uppercase" else None
+                if marked and len(alts) == 1 and marked.search(alts[0]):
+                    out.append(f"These cannot both hold: '{r.instruction()}' and '{b.instruction()}' "
+                               f"('{alts[0]}' keeps its letter case).")
+    return out
 
 
 def _options(cs: list["Constraint"]) -> list[str]:
