@@ -123,7 +123,7 @@ def _read(prompt):
     return read_prompt(prompt).constraints
 
 
-@pytest.mark.parametrize("prompt,kind,rel,n", [  # a refused relation is the opposite bound (issue 38, the retired trial)
+@pytest.mark.parametrize("prompt,kind,rel,n", [  # a refused relation is the opposite bound (the retired trial)
     ("Write a note. It must not be longer than two sentences.", "sentence_count", "at_most", 2),
     ("Do not write more than 3 sentences.", "sentence_count", "at_most", 3),
     ("The answer should not be longer than 50 words.", "word_count", "at_most", 50),
@@ -170,3 +170,50 @@ def test_an_option_list_ends_where_its_quotes_stop_and_a_ban_offers_no_alternati
 ])
 def test_must_not_contain_is_a_ban(clause, said):
     assert [p.describe() for p in read(clause)] == [said]
+
+
+@pytest.mark.parametrize("prompt,said", [  # a review's wordings: refusals read only where they refuse a limit
+    ("Write a blog post of at least 500 words. Don't write sentences longer than 20 words.", ["at_least 500"]),
+    ("Do not write paragraphs longer than 100 words.", []),  # each paragraph's limit, not the answer's
+    ("Never use sentences with more than 25 words.", []),
+    ("Do not write a conclusion longer than 2 sentences.", []),
+    ("Don't forget to write at least 300 words.", ["at_least 300"]),  # no refusal of the limit
+    ("Do not exceed a maximum of 150 words.", ["at_most 150"]),
+    ("Don't go below a minimum of 500 words.", ["at_least 500"]),
+    ("Whether you agree or not write at least 200 words.", ["at_least 200"]),
+    ("Write a story called 'Never Again' in at least 300 words.", ["at_least 300"]),
+    ("Write a sign that says 'Do not enter' using fewer than 20 words.", ["less_than 20"]),
+    ("The answer cannot be longer than 100 words.", ["at_most 100"]),
+    ("Write it without going over 150 words.", ["at_most 150"]),
+])
+def test_refusals_turn_only_the_limit_they_refuse(prompt, said):
+    got = [f"{c.rel} {c.n}" for c in _read(prompt) if c.kind in ("word_count", "sentence_count")]
+    assert got == said, (prompt, [c.to_dict() for c in _read(prompt)])
+
+
+@pytest.mark.parametrize("prompt,absent", [
+    ("Name the planets of the solar system, using only lowercase letters.", None),  # "Name" is a verb: all lowercase
+    ("The title is up to you, but the poem should be all lowercase.", None),
+    ('Write a product listing with a title and a description. Start the description with "Introducing".',
+     "start_phrase"),
+    ("Sign it like this:\nBest regards,\nTom", "end_phrase"),
+    ("Answer in one sentence, then give an example.", "sentence_count"),
+    ('Answer with "yes" or "no". Then explain your reasoning in at least 40 words.', "choose_from"),
+])
+def test_the_review_s_misreadings(prompt, absent):
+    kinds = [c.kind for c in _read(prompt)]
+    assert (absent not in kinds) if absent else "lowercase" in kinds, kinds
+
+
+@pytest.mark.parametrize("clause,said", [
+    ("Keep it to 16 lines.", "the response has at most 16 lines"),
+    ("It should be 12 lines at most.", "the response has at most 12 lines"),
+    ("Write a poem of 3 stanzas, each with at most 4 lines.",
+     "the response has exactly 3 paragraphs and each paragraph has at most 4 lines"),
+    ("The product name must not contain any hyphens.", ""),
+    ("Your signature must not contain the letter x.", ""),
+    ("Write a poem with 2 stanzas of 4 lines each and a closing couplet.", ""),
+    ("Write a limerick and a 5-line prose summary.", ""),
+])
+def test_the_review_s_program_readings(clause, said):
+    assert " and ".join(p.describe() for p in read(clause)) == said

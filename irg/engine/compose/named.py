@@ -11,8 +11,8 @@ from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Across, Each, Form, Quant, Rhyme, Rule, Select
 from irg.engine.compose.units import MARKS
-from irg.engine.compose.vocab import (MARK, NARROWS, NTH, QUALIFIED, REFUSE_USE, REL, inclusive, mark, reader,
-                                     topic_before, unit, vacuous)
+from irg.engine.compose.vocab import (MARK, NARROWS, NTH, PART_SUBJECT, QUALIFIED, REFUSE_USE, REL, inclusive, mark,
+                                     reader, topic_before, unit, vacuous)
 
 # ---- marks and quotes in the response: "use exactly one colon", "include at least two em dashes" --------------
 @reader("use_n_marks", r"\b(?:use|include|add|put in|have|with|contain|work in|squeeze in|fit in)\s+(?:" + REL
@@ -135,6 +135,8 @@ def _growing(m):
         r"(?:,?\s+(?:in\s+)?(?:either\s+)?(?:upper\s?case or lower\s?case|lower\s?case or upper\s?case|"
         r"capital or (?:small|lowercase)|(?:any|either) case)\b)?")
 def _letter_ban(m):
+    if PART_SUBJECT.search(m.string[max(0, m.start() - 40):m.start()]):
+        return None  # "the dragon's name must not contain the letter z": the name's rule
     letters = [m["x"].lower()] if m["x"] else re.findall(r"\b[a-z]\b", m["xs"].lower())
     if m["u2"]:  # "anywhere in the first paragraph": the words of that unit
         within = Select(subject(m["u2"]), {"final": -1, "opening": 1, "closing": -1}.get(m["nth"].lower())

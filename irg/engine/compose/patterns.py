@@ -8,8 +8,8 @@ from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Across, Each, Quant, Rule, Select
 from irg.engine.compose.units import MARKS
-from irg.engine.compose.vocab import (GAP_REFUSES, MARK, MODAL, NO_MODAL, QUALIFIED, REFUSE_USE, REL, SHARE, SHARES,
-                                      UNIT, gap_ok, inclusive, mark, reader, unit, vacuous)
+from irg.engine.compose.vocab import (GAP_REFUSES, MARK, MODAL, NO_MODAL, PART_SUBJECT, QUALIFIED, REFUSE_USE, REL,
+                                      SHARE, SHARES, UNIT, gap_ok, inclusive, mark, reader, unit, vacuous)
 
 # ---- counts per unit: "every sentence under 12 words", "at most 3 sentences per paragraph" ----------------------
 
@@ -73,6 +73,8 @@ def _parts_each_with(m):
     said_each = re.search(r"\beach|apiece", m.group(0), re.I)
     if vacuous(u, v) or not said_each or (m["u2"] and unit(m["u2"]) != u):
         return None  # "2 paragraphs with 3 sentences" may be the total; "each" says it is per part
+    if re.match(r"\s*,?\s*(?:and|plus|followed by|then|with)\s+(?:a|an|one|\d+|another)\b", m.string[m.end():], re.I):
+        return None  # "2 stanzas of 4 lines each and a closing couplet": the parts are not the whole response
     rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
     return Rule(Each(), Select("response"), Count(u, "exactly", int(m["k"]))), Rule(Each(), Select(u), Count(v, rel, n))
 
@@ -128,8 +130,10 @@ def _count_max_per(m):
         + MARK.replace("?P<mk>", "?P<mk2>")
         + r"\s+(?:are|is)\s+(?:banned|not allowed|forbidden|off[- ]limits)")
 def _no_marks(m):
-    if re.match(r"\s+(?:in|for|inside|within|around|between|on|to|as)\s+(?!(?:the|your|this|my)\s+(?:response|answer|"
-                r"text|reply|writing|piece|post|message|email|letter|note|tweet|caption|template|story|poem)\b"
+    if PART_SUBJECT.search(m.string[max(0, m.start() - 40):m.start()]):
+        return None  # "The product name must not contain any hyphens": the name's rule
+    if re.match(r"\s+(?:in|for|inside|within|around|between|on|to|as|after|before)\s+(?!(?:the|your|this|my)\s+"
+                r"(?:response|answer|text|reply|writing|piece|post|message|email|letter|note|tweet|caption|template|story|poem)\b"
                 r"(?!\s*(?:'s|subject|title|heading|header|footer|signature|line|greeting)))",
                 m.string[m.end():], re.I):
         return None  # "Don't use slashes in dates", "no asterisks for emphasis": a scope, not every one
@@ -306,22 +310,34 @@ def _units_of(m):
     return Rule(Each(), Select(u), Count(unit(m["v"]), rel, n))
 
 
-@reader("line_count", r"(?:^\s*|\b(?:in|of|with|use|write|has|have|to|(?P<be>be|is|it|(?P<neg>cannot|can't|can not|"
-        r"must not|mustn't|should not|shouldn't|may not)\s+be))\s+)(?:" + REL + r"\s+)?(?P<n>\d+)\s+lines\b"
-        r"(?:\s+(?:long|in total|overall|total|in length))?"
+@reader("line_count", r"(?:^\s*|\b(?P<lead>in|of|with|use|write|has|have|to|(?P<be>be|is|it|(?P<neg>cannot|can't|"
+        r"can not|must not|mustn't|should not|shouldn't|may not)\s+be))\s+)(?:" + REL + r"\s+)?(?P<n>\d+)\s+lines\b"
+        r"(?:\s+(?:long|in total|overall|total|in length))?(?:\s*,?\s*(?P<after>at most|max(?:imum)?|tops|"
+        r"or (?:fewer|less)|at least|min(?:imum)?|or more))?"
         r"(?!\s+(?:per|in each|"
         r"for each|each))")
 def _line_count(m):
-    if re.search(r"(?:stanzas?|paragraphs?|verses?|sections?)\s+$", m.string[max(0, m.start() - 12):m.start()], re.I):
-        return None  # "stanzas of 3 lines": each stanza's count (units_of)
     before = m.string[max(0, m.start() - 40):m.start()]
+    if re.search(r"(?:stanzas?|paragraphs?|verses?|sections?)\s+$", before[-12:], re.I) \
+            or re.search(r"\beach\b[^.;:]{0,20}$", before, re.I):
+        return None  # "stanzas of 3 lines", "3 stanzas, each with 4 lines": each stanza's count (units_of)
     if m["be"] and not m["neg"] and not re.search(r"\b(?:it|poem|response|answer|text|piece|reply|song|message|note|"
                                                   r"thing|make)\s+(?:(?:must|should|has to|needs to|will)\s+)?$",
                                                   before, re.I) \
             or m["neg"] and not re.search(r"\b(?:it|poem|response|answer|text|piece|reply|song|message|note|thing)\s+$",
                                           before, re.I):
         return None  # "the greeting should be 2 lines": a part's lines, not the response's
-    rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
+    if m["lead"] == "to" and not re.search(r"\b(?:keep|limit|cap)\b[^.;:]{0,25}$", before, re.I):
+        return None  # "to 16 lines" said of something else
+    if m["after"] and m["rel"]:
+        return None  # two relations: not read
+    if m["after"]:
+        rel, n = ("at_most" if re.match(r"at most|max|tops|or (?:fewer|less)", m["after"], re.I) else "at_least",
+                  int(m["n"]))
+    elif m["rel"]:
+        rel, n = inclusive(m["rel"], int(m["n"]))
+    else:
+        rel, n = ("at_most" if m["lead"] == "to" else "exactly"), int(m["n"])  # "keep it to 16 lines": a limit
     if m["neg"]:  # "the poem cannot be longer than 12 lines"
         rel, n = {"at_least": ("at_most", n - 1), "at_most": ("at_least", n + 1)}.get(rel, (None, n))
         if rel is None:

@@ -222,7 +222,8 @@ def _restated(rest: str, programs: list[Program]) -> str:
               if isinstance(p, Form) and p.unit == "line"]
     shapes += [(len(p.scheme), ()) for p in programs if isinstance(p, Rhyme) and not p.repeat]
     for lines, counts in shapes:
-        rest = re.sub(rf"\b{lines}[- ]lines?\b", " ", rest, flags=re.I)
+        rest = re.sub(rf"\b{lines}[- ]lines?\b(?=(?:\s+[\w-]+){{0,3}}?\s+(?:form|kind|type|shape|structure|pattern|"
+                      r"version|style)\b)", " ", rest, flags=re.I)  # not "a limerick and a 5-line summary"
         if counts:
             rest = re.sub(r"\b" + r"\s?[-–]\s?".join(str(c) for c in counts) + r"\b", " ", rest)
     return rest

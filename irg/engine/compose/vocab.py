@@ -88,6 +88,11 @@ SHALL = r"(?:(?:must|should|has to|have to|needs? to|will|shall)\s+)?"
 NO_MODAL = r"(?:(?:must|should|may|can|will|shall)\s+)?"  # after "no X": "no word may be longer" is still a refusal
 # "must not contain", "shouldn't include", "never use": a refusal of a letter or mark ("Your reply must not contain the
 # letter 'e'" named nothing, and the unread letter then became an option of a list)
+# ... said of a part ("The product name must not contain any hyphens", "your signature should not include the letter
+# x"): that part's rule, which these readers do not read
+PART_SUBJECT = re.compile(r"\b(?:name|greeting|signature|title|heading|headline|subject(?: line)?|slogan|tagline|"
+                          r"password|username|url|opening|intro\w*|conclusion|caption|label|hashtag|sign-?off|"
+                          r"first line|last line|first sentence|last sentence)s?(?:'s)?\s+(?:\w+\s+)?$", re.I)
 REFUSE_USE = (r"(?:(?:do not|don't|dont|never|please don't|please do not|(?:must|should|shall|can|may|will)\s+not|"
               r"mustn't|shouldn't|can't|cannot|won't)\s+(?:use|contain|include|have|feature))")
 

@@ -29,10 +29,15 @@ def scoped_to_part(p: str, start: int, end: int) -> bool:
                         re.I):
         return False  # "Write a headline in all caps": the part is the answer
     clause = re.split(r"[.;:!?\n]", p[max(0, start - 80):start])[-1]  # "The first word must be ALERT, in capitals"
-    return bool(re.search(_PART + r"(?:\s+\S+){0,6}\s*$", before, re.I) or _LEADS.match(clause))
+    return bool(re.search(_PART + r"(?:\s+\S+){0,6}\s*$", before, re.I)
+                or bool(_LEADS.match(clause)) and not re.search(r"\b(?:but|and|while|whereas|though|just|so)\b", clause,
+                                                                 re.I))
 
 
-_LEADS = re.compile(r"\s*(?:(?:the|your|its|their|each|every)\s+)?" + _PART, re.I)
+# a part as the clause's subject, with its determiner ("Name the planets, in lowercase" is a verb, and "The title is
+# up to you, but the poem should be all lowercase" has another subject)
+_LEADS = re.compile(r"\s*(?:the|your|its|their|each|every)\s+" + _PART + r"\s+(?:must|should|has to|needs to|will|is|"
+                    r"can|may)\b", re.I)
 
 
 @register

@@ -262,8 +262,8 @@ class EndPhrase(Constraint):
             if negated_before(p, m.start()):
                 continue
             raw = p[m.end():]
-            if ONE_OF_TWO.match(raw):
-                continue  # "End with 'Thanks' or 'Cheers'": one of two, neither required
+            if ONE_OF_TWO.match(raw) or m.group(0).lower().startswith("sign") and not _QUOTED.match(raw):
+                continue  # "End with 'Thanks' or 'Cheers'": one of two; "sign it like this:\nBest,\nTom": lines
             if _QUOTED.match(raw):
                 phrase = _quoted_or_word(raw)
             elif re.search(r"(?:phrase|sentence|words?|line)\s*:?\s*$", m.group(0), re.I) \
@@ -366,7 +366,7 @@ class ChooseFrom(Constraint):
         if not m or negated_before(p, m.start()):
             return []
         rest = p[m.end():].split("\n\n")[0]
-        if more_after(rest[:160]):
+        if more_after(rest):
             return []  # "answer 'yes' or 'no' first, then explain": an opening, and more after it
         opts = quoted_run(rest)
         if not opts:  # unquoted: "apple, banana, cherry" or "My answer is yes., My answer is no."

@@ -33,7 +33,7 @@ from irg.engine.constraints.clauses import clauses  # read_prompt's clauses, imp
 from irg.engine.constraints.base import (Constraint, contradicting, extract_all, negative_counts,
                                          one_paragraph_reading, type_of)
 from irg.engine.constraints.slots import Missing, PerPart, read_values, templates
-from irg.engine.constraints.text import _REL
+from irg.engine.constraints.text import _REL, more_after
 from irg.engine.jsonl import rows
 from irg.engine.paths import ASSETS
 
@@ -320,7 +320,20 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
     for c in found:  # a first-word rule read from its own clause takes the count a template or another clause gave
         if c.kind == "paragraph_first_word" and not c.n and counts:
             c.n = counts[0].n
+    found = [c for c in found if not (c.kind == "choose_from" and _more_follows(c.options, prompt))
+             and not (c.kind == "sentence_count" and c.n == 1 and ONE_THEN.search(prompt))]
     return Reading(one_paragraph_reading(found), notices, unchecked, detected)
+
+
+# "Answer in one sentence, then give an example": the one sentence is the opening, read in its clause alone
+ONE_THEN = re.compile(r"\b(?:one|a single|1|single) sentence\s*,?\s*(?:and\s+)?(?:then|followed by)\b", re.I)
+
+
+def _more_follows(options: list[str], prompt: str) -> bool:
+    """Options read in their own clause, with more asked after them in the next ("Answer "yes" or "no". Then explain
+    your reasoning."): the answer is not one option alone, so no option list is read."""
+    at = prompt.find(options[-1]) if options else -1
+    return at >= 0 and more_after(prompt[at + len(options[-1]):].lstrip("\"'”’"))
 
 
 def warm() -> None:

@@ -57,7 +57,17 @@ def per_part(p: str, pos: int) -> bool:
     """Is the count at `pos` about each part ("each bullet under 20 words", "per paragraph") or about one named part
     ("Subject line under 8 words")? Then it is no limit on the whole answer."""
     before = re.split(r"[.;:!?\n]", p[max(0, pos - 40):pos])[-1]
-    return bool(EACH_PART.search(before) or NAMED_PART.search(before.strip() + " ") or EACH_AFTER.match(p, pos))
+    return bool(EACH_PART.search(before) or NAMED_PART.search(before.strip() + " ") or EACH_AFTER.match(p, pos)
+                or PARTS_REFUSED.search(before))
+
+
+# "Don't write sentences longer than 20 words", "never use paragraphs with more than 100 words", "do not write a
+# conclusion longer than 2 sentences": parts refused over a limit, each of them (not the whole answer)
+_PARTS = (r"(?:\b(?:not|never|cannot|no)|n't)\s+(?:\w+\s+){0,2}?(?:(?:sentences|paragraphs|lines|bullets|bullet points|"
+          r"items|points|steps|sections|words)|(?:a|an|the|any|your)\s+(?:\w+\s+)?(?:conclusion|intro\w*|title|summary|"
+          r"heading|headline|sentence|paragraph|line|bullet|section|opening|closing|greeting|caption))\s+(?:\w+\s+)?")
+PARTS_REFUSED = re.compile(_PARTS + "$", re.I)
+PARTS_REFUSED_SAID = re.compile(_PARTS + r"(?:longer|shorter|more|fewer|less|over|under|above|below|exceed\w*)\b", re.I)
 
 
 # "max 10 words each", "20 words per sentence", "12 words a line": the part is named after the count
@@ -102,7 +112,10 @@ def _one(noun: str) -> re.Pattern:
     return re.compile(r"\b(?:(?:keep|limit|make|fit|put|write)\s+(?:it|this|everything|all of it|the\s+(?:(?:whole|"
                       r"entire)\s+\w+|answer|response|reply|text|note|message|thing))\s+(?:to|in|into|as)|"
                       r"(?:write|answer|respond|reply)\s+(?:it\s+)?(?:in|as))\s+(?:a\s+single|(?:one|1)\s+single|"
-                      r"just\s+(?:one|1)|only\s+(?:one|1)|one|1)\s+" + noun + r"\b", re.I)
+                      r"just\s+(?:one|1)|only\s+(?:one|1)|one|1)\s+" + noun
+                      # where the sentence ends: not "one sentence per line", "in one sentence, then give an example"
+                      + r"(?=\s*,?\s*(?:please|thanks|thank you|only|max(?:imum)?|tops|at most|though|tho|too|"
+                        r"as well)?\s*(?:[.!?)]|$))", re.I)
 
 
 ONE_PARAGRAPH, ONE_SENTENCE = _one("paragraph"), _one("sentence")

@@ -15,7 +15,8 @@ from irg.engine.constraints.base import Constraint, type_of
 from irg.engine.constraints.content import NOT_WORDS, labelled_request
 from irg.engine.constraints.language import ALIASES, LANGUAGES, NATIVE
 from irg.engine.constraints.case import scoped_to_part
-from irg.engine.constraints.length import EACH_AFTER, EACH_PART, NAMED_PART, ORDINALS, section_marker, stars_separator
+from irg.engine.constraints.length import (EACH_AFTER, EACH_PART, NAMED_PART, ORDINALS, PARTS_REFUSED_SAID,
+                                            section_marker, stars_separator)
 from irg.engine.constraints.readers import Unread, read_counts, spans, word_after, word_list
 from irg.engine.constraints.text import (EDGE_OF, ONE_OF_TWO, about_not_asked, more_after, normalize_numbers,
                                          quoted, quoted_run)
@@ -48,6 +49,7 @@ def _short(s: str, n: int = 90) -> str:
 def _count_kind(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
     after = any(m["noun"][:4] == kind[:4] for m in EACH_AFTER.finditer(clause))  # "max 10 words each"
     if kind in ("word_count", "sentence_count", "paragraph_count") and (EACH_PART.search(clause) or after
+                                                                        or PARTS_REFUSED_SAID.search(clause)
                                                                         or NAMED_PART.search(_before_number(clause))):
         return PerPart()
     if kind == "paragraph_count" and (shown := _template_count(clause)):
@@ -188,7 +190,7 @@ def _options(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing:
         return []  # "End your reply with 'Thanks' or 'Cheers'": its ending, not the whole answer
     at = prompt.find(clause)
     rest = prompt[at:] if at >= 0 else clause
-    if more_after(clause):
+    if more_after(rest[min((rest.find(q) for q in "\"'“‘" if q in rest), default=0):]):
         return []  # "answer 'yes' or 'no' first, then explain": more follows the option
     opts = quoted_run(rest.split("\n\n")[0]) if quoted(clause) else []
     if len(opts) < 2:  # a list on the following lines: "- yes\n- no" or "a) yes"

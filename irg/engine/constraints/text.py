@@ -137,10 +137,15 @@ def count_holds(count: int, rel: str, n: int) -> bool:
             "less_than": count < n, "exactly": count == n}[rel]
 
 
-# "do not write more than 3", "it must not be longer than two sentences", "never use fewer than 4": a relation refused
-# just before it is the opposite bound (both were read as the bound itself: "more than 2 sentences")
-_REFUSED = re.compile(r"(?:\b(?:not|never)|n't)\s+(?:(?!(?:but|and|or|only|just)\b)[a-z']+\s+){0,3}$", re.I)
-_OPPOSITE = {"more_than": "at_most", "less_than": "at_least", "at_least": "less_than", "at_most": "more_than"}
+# "do not write more than 3", "it must not be longer than two sentences", "never use fewer than 4", "without going
+# over 150", "nothing longer than 120": a comparative refused just before it is the opposite bound (both were read as
+# the bound itself: "more than 2 sentences"). Only the words of a plain refusal may stand between ("Don't forget to
+# write at least 300 words", "I don't mind if it's over 500" refuse nothing), and a bound said as one ("at least",
+# "a maximum of") is never turned.
+_REFUSED = re.compile(r"(?:\b(?:not|never|cannot|without|nothing|no need to)|n't)\s+(?:(?:be|go|going|get|write|use|"
+                      r"have|include|contain|make|run|give|put|type|let|any|anything|it|this|them|that|a|an|the|your|"
+                      r"answer|response|reply|text|much|way|ever|even)\s+){0,3}$", re.I)
+_OPPOSITE = {"more_than": "at_most", "less_than": "at_least"}
 
 
 def rel_of(m: re.Match, text: str) -> str:
@@ -151,7 +156,8 @@ def rel_of(m: re.Match, text: str) -> str:
 
 
 def refused_at(text: str, start: int) -> bool:
-    return bool(_REFUSED.search(re.split(r"[.;:!?,\n]", text[max(0, start - 40):start])[-1]))
+    before = _QUOTED.sub('""', text[max(0, start - 60):start])  # "a story called 'Never Again'": a title, no refusal
+    return bool(_REFUSED.search(re.split(r"[.;:!?,\n]", before)[-1]))
 
 
 def negated_before(text: str, start: int, window: int = 30) -> bool:
@@ -181,20 +187,25 @@ def quoted(s: str) -> list[str]:
     return [next(g for g in m.groups() if g is not None).strip() for m in _QUOTED.finditer(s)]
 
 
-# The answer named as its subject: "your response", "the toast", "this email", "it" (not "the second paragraph")
+# The answer named as its subject: "your response", "the toast", "this email", "it" (not "the second paragraph", nor
+# a summary, a description, a caption or a script, which are often one part of it)
 WHOLE_TEXT = (r"(?:(?:your|the|this|my)\s+(?:\w+\s+)?(?:response|answer|reply|email|letter|story|poem|speech|essay|"
-              r"message|note|post|text|toast|card|caption|blurb|memo|review|bio|announcement|invitation|tweet|ad|"
-              r"description|pitch|summary|script)\s+|it\s+|them\s+)?")
+              r"message|note|post|text|toast|blurb|memo|review|bio|announcement|invitation|tweet|pitch)\s+|it\s+)?")
 
 
-# after a list of options, words that say more follows: the answer is not one option alone
-AND_THEN = re.compile(r"^[^.!?\n]*?\b(?:first|then|followed by|before (?:explaining|giving|adding)|and (?:briefly )?"
-                      r"(?:explain|justify|say why|give))\b", re.I)
+# after a list of options, words that say more follows: the answer is not one option alone ("'yes' or 'no' first,
+# then explain"; "... Explain your choice in 3 sentences.")
+AND_THEN = re.compile(r"^[^.!?\n]*?\b(?:first\b(?!\s+(?:paragraph|sentence|line|part|section|word|question|one)s?\b)|"
+                      r"then|followed by|before (?:explaining|giving|adding)|and (?:briefly )?(?:explain|justify|"
+                      r"say why|give))\b", re.I)
+EXPLAIN_LATER = re.compile(r"\b(?:explain\w*|justif\w*|reasoning|elaborate|afterwards|after that|say why|"
+                           r"tell (?:me|us) why)\b", re.I)
 
 
 def more_after(s: str) -> bool:
     """Does `s` (the words after a list of options) say more follows? Words inside quotes are options, not this."""
-    return bool(AND_THEN.search(_QUOTED.sub('""', s)))
+    s = _QUOTED.sub('""', s)
+    return bool(AND_THEN.search(s) or EXPLAIN_LATER.search(s[:300]))
 
 
 def quoted_run(s: str) -> list[str]:
@@ -203,7 +214,8 @@ def quoted_run(s: str) -> list[str]:
     out: list[str] = []
     last = None
     for m in _QUOTED.finditer(s):
-        if last is not None and not re.fullmatch(r"[\s,;/]*(?:(?:or|and|and/or)\b[\s,]*)?(?:\(?[a-z0-9][.)]\s*)?",
+        if last is not None and not re.fullmatch(r"[\s,;/|—–-]*(?:(?:or(?: else)?|and|and/or)\b[\s,]*)?"
+                                                 r"(?:\(?[a-z0-9][.)]\s*)?",
                                                  s[last:m.start()], re.I):  # "(a) 'Yes' (b) 'No'": labels too
             break
         out.append(next(g for g in m.groups() if g is not None).strip())
