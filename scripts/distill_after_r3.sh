@@ -2,7 +2,7 @@
 # issue 40, seventh session: after the chosen recipe's curve on kept-r3, its best point on the test sets; then the
 # converged GAN and MLE students on heldout2 and open QA; then issue 38's heldout2 run on the current reader.
 # One model job at a time.
-cd /work/main
+cd "$(dirname "$0")/.."
 while pgrep -f "tuning.loop curve" > /dev/null; do sleep 20; done
 R=r16-all-lr0.001-b8-s0-kept-r3
 G=runs/distill_loop/gguf/curve-$R.gguf
