@@ -320,13 +320,18 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
     for c in found:  # a first-word rule read from its own clause takes the count a template or another clause gave
         if c.kind == "paragraph_first_word" and not c.n and counts:
             c.n = counts[0].n
-    found = [c for c in found if not (c.kind == "choose_from" and _more_follows(c.options, prompt))
-             and not (c.kind == "sentence_count" and c.n == 1 and ONE_THEN.search(prompt))]
-    return Reading(one_paragraph_reading(found), notices, unchecked, detected)
+    return Reading(one_paragraph_reading(_opening_only(found, prompt)), notices, unchecked, detected)
 
 
 # "Answer in one sentence, then give an example": the one sentence is the opening, read in its clause alone
 ONE_THEN = re.compile(r"\b(?:one|a single|1|single) sentence\s*,?\s*(?:and\s+)?(?:then|followed by)\b", re.I)
+
+
+def _opening_only(found: list[Constraint], prompt: str) -> list[Constraint]:
+    """Without the readings a clause made alone of what is only the answer's opening: options or one sentence with
+    more asked after them in the next clause."""
+    return [c for c in found if not (c.kind == "choose_from" and _more_follows(c.options, prompt))
+            and not (c.kind == "sentence_count" and c.n == 1 and ONE_THEN.search(prompt))]
 
 
 def _more_follows(options: list[str], prompt: str) -> bool:
