@@ -77,6 +77,8 @@ def label(name: str, st: dict) -> str:
                 f"lr {r.get('lr', 0):g}")
     targets = {"all": "all projections", "qv": "q/v"}.get(r.get("targets"), r.get("targets", "?"))
     share = f", {r['data_share']:.0%} of the data" if r.get("data_share", 1) < 1 else ""
+    stem = Path(str(r.get("data", ""))).stem  # another kept set than the curves' first ("kept-r3": three rounds)
+    share += f", {stem}" if stem.startswith("kept-r") and stem != "kept-r2" else ""
     return f"rank {r.get('rank', '?')}, {targets}, lr {r.get('lr', 0):g}{share}" if r else name
 
 
