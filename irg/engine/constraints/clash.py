@@ -83,8 +83,7 @@ def line_bounds(c: "Constraint") -> tuple[int, float] | None:
                 or test.get("count") != "line":
             return None
         n = int(test["n"])
-        return {"exactly": (n, n), "at_least": (n, float("inf")), "at_most": (0, n),
-                "more_than": (n + 1, float("inf")), "less_than": (0, n - 1)}.get(test.get("rel"))
+        return _span(test.get("rel"), n)
     # A form, an acrostic or a scheme needs its lines; the response may hold more ("first a haiku, then a limerick,
     # 8 lines in total"), so only a stated count below them cannot hold.
     for key, size in (("form", lambda x: len(x["counts"])), ("acrostic", lambda x: len(x["letters"]))):

@@ -190,7 +190,7 @@ def _options(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing:
         return []  # "End your reply with 'Thanks' or 'Cheers'": its ending, not the whole answer
     at = prompt.find(clause)
     rest = prompt[at:] if at >= 0 else clause
-    if more_after(rest[min((rest.find(q) for q in "\"'“‘" if q in rest), default=0):]):
+    if more_after(rest[first.start():] if (first := re.search("[\"'“‘]", rest)) else rest):
         return []  # "answer 'yes' or 'no' first, then explain": more follows the option
     opts = quoted_run(rest.split("\n\n")[0]) if quoted(clause) else []
     if len(opts) < 2:  # a list on the following lines: "- yes\n- no" or "a) yes"
