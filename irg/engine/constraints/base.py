@@ -7,7 +7,7 @@ import re
 from dataclasses import asdict, dataclass, fields
 from typing import ClassVar, get_origin
 
-from irg.engine.constraints.text import _REL_MAP, _REL_TEXT, count_holds, normalize_numbers
+from irg.engine.constraints.text import _REL_MAP, _REL_TEXT, count_holds, normalize_numbers, unpermitted
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.errors import ConstraintError  # noqa: F401 — raised here, importable from here as before
 from irg.engine.registry import CONSTRAINT_TYPES
@@ -347,7 +347,7 @@ def negative_counts(prompt: str) -> list[str]:
 
 def extract_all(prompt: str) -> list[Constraint]:
     """Every constraint the prompt's words ask for, without duplicates."""
-    text = _NEGATIVE_COUNT.sub("a negative number", normalize_numbers(prompt))
+    text = _NEGATIVE_COUNT.sub("a negative number", unpermitted(normalize_numbers(prompt)))
     out: list[Constraint] = []
     for _, cls in CONSTRAINT_TYPES.items():
         for c in cls.extract(text):

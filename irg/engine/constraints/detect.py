@@ -33,7 +33,7 @@ from irg.engine.constraints.clauses import clauses  # read_prompt's clauses, imp
 from irg.engine.constraints.base import (Constraint, contradicting, extract_all, negative_counts,
                                          one_paragraph_reading, type_of)
 from irg.engine.constraints.slots import Missing, PerPart, read_values, templates
-from irg.engine.constraints.text import _REL, more_after
+from irg.engine.constraints.text import _REL, more_after, unpermitted
 from irg.engine.jsonl import rows
 from irg.engine.paths import ASSETS
 
@@ -233,6 +233,7 @@ def programs_alone(prompt: str, found: list[Constraint]) -> list[Constraint]:
 
 def read_prompt(prompt: str, detector: bool = True) -> Reading:
     """Constraints, notices and unchecked instructions for `prompt` (see the module docstring)."""
+    prompt = unpermitted(prompt)  # "I don't mind if it's over 500 words": leave, not a rule
     found = extract_all(prompt)
     notices = negative_counts(prompt)
     if not detector or not available():

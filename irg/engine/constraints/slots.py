@@ -15,6 +15,7 @@ from irg.engine.constraints.base import Constraint, type_of
 from irg.engine.constraints.content import NOT_WORDS, labelled_request
 from irg.engine.constraints.language import ALIASES, LANGUAGES, NATIVE
 from irg.engine.constraints.case import scoped_to_part
+from irg.engine.constraints.characters import comma_scoped
 from irg.engine.constraints.length import (EACH_AFTER, EACH_PART, NAMED_PART, ORDINALS, PARTS_REFUSED_SAID,
                                             section_marker, stars_separator)
 from irg.engine.constraints.readers import Unread, read_counts, spans, word_after, word_list
@@ -252,7 +253,7 @@ NAMED_LETTER = re.compile(r"\s+letter\s+['\"‘“]?[a-z]\b", re.I)
 _NEGATED = re.compile(r"\b(?:no need (?:for|to)|don't|do not|dont|never|without|not in|not as|no)\b", re.I)
 
 
-def _flag(kind: str, clause: str) -> list[Constraint]:
+def _flag(kind: str, clause: str) -> list[Constraint] | PerPart:
     """A type with no values (JSON, quotes, title, two responses, upper/lowercase, no commas): the kind is the
     whole reading, unless the clause says not to ("no need for a title")."""
     if clause.rstrip().endswith("?") or about_not_asked(clause, 0):
@@ -268,6 +269,9 @@ def _flag(kind: str, clause: str) -> list[Constraint]:
     if kind not in ("lowercase", "no_commas") and _NEGATED.search(clause) \
             and not re.search(r"\bnothing\b|\bno other\b|\bno text\b", clause, re.I):
         return []
+    if kind == "no_commas" and (said := list(re.finditer(r"\bcommas?\b", clause, re.I))) \
+            and all(comma_scoped(clause, m.end()) for m in said):
+        return PerPart()  # "no comma after the greeting": one part's ban, listed as not checked
     if kind == "postscript":
         return [CONSTRAINT_TYPES.get(kind)("P.P.S" if re.search(r"\bp\.?\s?p\.?\s?s\b", clause, re.I) else "P.S.")]
     return [CONSTRAINT_TYPES.get(kind)()]

@@ -142,8 +142,8 @@ def count_holds(count: int, rel: str, n: int) -> bool:
 # the bound itself: "more than 2 sentences"). Only the words of a plain refusal may stand between ("Don't forget to
 # write at least 300 words", "I don't mind if it's over 500" refuse nothing), and a bound said as one ("at least",
 # "a maximum of") is never turned.
-_REFUSED = re.compile(r"(?:\b(?:not|never|cannot|without|nothing|no need to)|n't)\s+(?:(?:be|go|going|get|write|use|"
-                      r"have|include|contain|make|run|give|put|type|let|any|anything|it|this|them|that|a|an|the|your|"
+_REFUSED = re.compile(r"(?:\b(?:not|never|neither|cannot|without|nothing|no need to)|n't)\s+(?:(?:be|go|going|get|"
+                      r"write|use|have|include|contain|make|run|give|put|type|let|any|anything|it|this|them|that|a|an|the|your|"
                       r"answer|response|reply|text|much|way|ever|even)\s+){0,3}$", re.I)
 _OPPOSITE = {"more_than": "at_most", "less_than": "at_least"}
 
@@ -155,9 +155,29 @@ def rel_of(m: re.Match, text: str) -> str:
     return _OPPOSITE.get(rel, rel) if refused_at(text, m.start("rel")) or refused_at(text, m.start()) else rel
 
 
+# "not fewer than 150 or more than 300 words", "neither under 5 nor over 9": the refusal governs both bounds
+_CARRIED = re.compile(r"(?:\b(?:not|never|neither)|n't)\s+(?:[a-z]+\s+){0,3}?(?:fewer|less|more|longer|shorter|over|"
+                      r"under|below|above)\s+(?:than\s+)?\d+\s+(?:[a-z]+\s+)?(?:or|nor)\s+$", re.I)
+
+
+# Leave granted, not a rule asked for: "I don't mind if it's over 500 words", "feel free to use more than three
+# examples", "it's fine if a line runs past 10 words". Set aside up to a "but" or "as long as", which asks again.
+_PERMITTED = re.compile(r"\b(?:i\s+(?:don't|do not|dont)\s+mind\s+(?:if|it)|(?:it's|it is|its|that's|that is)\s+"
+                        r"(?:fine|ok|okay|alright|all right|acceptable)\s+(?:if|to)|feel\s+free\s+to|(?:it\s+)?"
+                        r"(?:doesn't|does not)\s+matter\s+if|(?:don't|do not)\s+worry\s+(?:if|about)|no\s+problem\s+if|"
+                        r"you(?:'re|\s+are)\s+allowed\s+to)\b[^.;!?\n]*?(?=\s*,?\s*\b(?:but|as long as|so long as|"
+                        r"provided|however|though|although)\b|\s*[.;!?\n]|\s*$)", re.I)
+
+
+def unpermitted(text: str) -> str:
+    """`text` with the leave it grants blanked (same length, so offsets hold): no rule is read from a permission."""
+    return _PERMITTED.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def refused_at(text: str, start: int) -> bool:
     before = _QUOTED.sub('""', text[max(0, start - 60):start])  # "a story called 'Never Again'": a title, no refusal
-    return bool(_REFUSED.search(re.split(r"[.;:!?,\n]", before)[-1]))
+    clause = re.split(r"[.;:!?,\n]", before)[-1]
+    return bool(_REFUSED.search(clause) or _CARRIED.search(clause))
 
 
 def negated_before(text: str, start: int, window: int = 30) -> bool:
