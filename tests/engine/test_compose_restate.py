@@ -167,3 +167,29 @@ def test_a_label_with_a_list_of_rules_is_read_item_by_item(clause, reading):
 ])
 def test_a_label_s_scope_is_never_dropped_from_a_rule_in_its_list(clause):
     assert said(clause) == []
+
+
+# ---- judgements of fit, the answer's genre before a unit, "N-word X, one per line", a mean in a range --------------
+@pytest.mark.parametrize("clause,reading", [
+    ("put a relevant emoji at the beginning of every line lol", ["each line begins with an emoji"]),
+    ("Six-word memoirs, one per line.", ["each line has exactly 6 words"]),
+    ("Each vocabulary sentence should be between 10 and 20 words.", ["each sentence has between 10 and 20 words"]),
+    ("Don't end a subtitle line on a comma.", ["no line ends with a comma"]),
+    ("Break it into teleprompter lines of no more than 10 words.", ["each line has at most 10 words"]),
+    ("Aim for an average sentence length of 15-20 words.",
+     ["the mean number of words per sentence is at least 15", "the mean number of words per sentence is at most 20"]),
+    ("Keep the average sentence length between 15 and 20 words.",
+     ["the mean number of words per sentence is at least 15", "the mean number of words per sentence is at most 20"]),
+])
+def test_fit_genre_and_mean_ranges_are_read(clause, reading):
+    assert said(clause) == reading
+
+
+@pytest.mark.parametrize("clause", [
+    "Each topic sentence must be under 10 words.",  # a part of each paragraph, not every sentence
+    "Each example sentence should be under 12 words.",
+    "Each verse line has at most 8 syllables.",  # the verses, not the chorus
+    "Aim for an average sentence length of 20-15 words.",  # no range
+])
+def test_a_modifier_that_names_a_part_is_not_dropped(clause):
+    assert said(clause) == []

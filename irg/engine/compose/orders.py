@@ -84,6 +84,18 @@ def _average(m):
     return Across(u, f"mean_{rel}", of=v, n=int(m["n"]))
 
 
+# "Aim for an average sentence length of 15-20 words", "keep the average sentence between 10 and 15 words": a mean
+# held inside a range is two limits on it
+@reader("average_between", r"\b(?:(?:aim\s+for|keep|make|target|go\s+for)\s+)?(?:an|the)\s+average\s+(?P<u>sentence|"
+        r"paragraph|line|bullet)\s+(?:length\s+)?(?:of\s+|" + MODAL + r"(?:be\s+|stay\s+)|)(?:between\s+)?(?P<n>\d+)"
+        r"\s*(?:-|–|to|and)\s*(?P<m>\d+)\s+(?P<v>words|sentences|syllables|characters)\b")
+def _average_between(m):
+    u, v, lo, hi = subject(m["u"]), counted(m["v"]), int(m["n"]), int(m["m"])
+    if vacuous(u, v) or not 0 < lo < hi:
+        return None
+    return Across(u, "mean_at_least", of=v, n=lo), Across(u, "mean_at_most", of=v, n=hi)
+
+
 @reader("anaphora", r"\b(?:start|begin|open)\s+(?:at least\s+)?(?P<n>\d+)\s+(?:consecutive|successive)\s+"
         r"(?P<u>sentences|lines|paragraphs)\s+with\s+the\s+same\s+word\b")
 def _anaphora(m):
