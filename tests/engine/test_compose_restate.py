@@ -193,3 +193,13 @@ def test_fit_genre_and_mean_ranges_are_read(clause, reading):
 ])
 def test_a_modifier_that_names_a_part_is_not_dropped(clause):
     assert said(clause) == []
+
+
+@pytest.mark.parametrize("clause,reading", [
+    ("A sentence of more than forty words must be split.", ["each sentence has at most 40 words"]),
+    ("Any paragraph with more than 5 sentences should be split.", ["each paragraph has at most 5 sentences"]),
+    ("Sentences longer than 25 words should be split.", ["each sentence has at most 25 words"]),
+    ("Each paragraph with 3 sentences should be split.", []),  # no limit said: not guessed
+])
+def test_units_to_remake_are_read_as_limits(clause, reading):
+    assert said(clause) == reading

@@ -262,3 +262,22 @@ def test_a_comma_ban_on_one_part_is_not_a_ban_on_the_answer(prompt, whole):
 def _reading(prompt):
     from irg.engine.constraints.detect import read_prompt
     return read_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt,said", [
+    # parts described to be remade: a limit on each part, never a count of the whole answer (both were read so)
+    ("Write about rivers. Any paragraph over 5 sentences should be broken up.",
+     "each paragraph has at most 5 sentences"),
+    ("Write about rivers. A sentence of more than 40 words must be split.", "each sentence has at most 40 words"),
+    ("Write about rivers. Paragraphs over 5 sentences should be broken up.", "each paragraph has at most 5 sentences"),
+    ("Write about rivers. Sentences longer than 25 words should be split.", "each sentence has at most 25 words"),
+])
+def test_parts_to_remake_are_limits_on_each_part(prompt, said):
+    reading = _reading(prompt)
+    assert [c.kind for c in reading.constraints] == ["composed"], [c.to_dict() for c in reading.constraints]
+    assert reading.constraints[0].says() == said
+
+
+def test_a_part_asked_for_is_still_the_answer():
+    assert [(c.kind, c.rel, c.n) for c in _read("Write a paragraph of more than 100 words about rivers.")] == \
+        [("word_count", "more_than", 100)]

@@ -97,6 +97,14 @@ restatement("made of units", r"^\s*(?:break|split|divide|write|set|lay out|put)\
 # "super short, like 5 words or less": the number says what "short" means
 restatement("short like", r"\b(?:(?:super|very|really|nice and)\s+)?(?:short|brief)\s*,\s*(?:like|say|i\.e\.|"
             r"meaning)\s+(?=\d+\s+(?:words|characters|syllables|lines|sentences)\b)", "")
+# "A sentence of more than 40 words must be split", "Any paragraph over 5 sentences should be broken up": the units
+# described are to be remade, so none may stay so ("over 5 sentences" had been read as a minimum)
+restatement("must be split", r"^\s*(?:(?:a|an|any|every|each)\s+(?P<u>" + ONE_UNIT + r")|(?P<us>" + LEAD_UNITS
+            + r"))\s+(?:(?:that|which)\s+(?:has|have|is|are|runs?)\s+|of\s+|with\s+)?(?P<rel>more than|over|"
+            r"longer than|above|exceeding)\s+(?P<n>\d+)\s+(?P<v>words|sentences|lines|characters|syllables)\s+"
+            r"(?:must|should|has to|needs to|will have to)\s+be\s+(?:split|broken(?:\s+up)?|cut(?:\s+down)?|"
+            r"shortened|rewritten|trimmed|divided)\b[^.;:]*[.!]?\s*$",
+            lambda m: f"No {m['u'] or _singular(m['us'])} has more than {m['n']} {m['v']}.")
 # "Keep sentences short, nothing over 12 words", "dont make the paragraphs huge, 3 lines tops": a size said in a word,
 # then the number that says what it means
 SIZE_UNITS = r"sentences|lines|paragraphs|bullets|bullet points|headings|stanzas|verses|list items"

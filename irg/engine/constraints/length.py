@@ -58,7 +58,17 @@ def per_part(p: str, pos: int) -> bool:
     ("Subject line under 8 words")? Then it is no limit on the whole answer."""
     before = re.split(r"[.;:!?\n]", p[max(0, pos - 40):pos])[-1]
     return bool(EACH_PART.search(before) or NAMED_PART.search(before.strip() + " ") or EACH_AFTER.match(p, pos)
-                or PARTS_REFUSED.search(before))
+                or PARTS_REFUSED.search(before) or (PART_BEFORE.search(before) and REMADE.match(p, pos)))
+
+
+# "A sentence of more than 40 words must be split", "Any paragraph over 5 sentences should be broken up": parts
+# described to be remade, each of them (the whole answer had been read as over the count)
+_DESCRIBED = r"(?:^\W*|\b(?:a|an|any|no)\s+(?:\w+\s+)?)" + _PARTS + r"\s+"
+PART_BEFORE = re.compile(_DESCRIBED + r"(?:(?:that|which)\s+(?:has|have|is|are|runs?)\s+|of\s+|with\s+)?$", re.I)
+_REMADE = r"\b(?:must|should|has to|have to|needs? to|will have to)\s+be\s+(?:split|broken|cut|shortened|rewritten|" \
+          r"trimmed|divided)\b"
+REMADE = re.compile(r"[^.;:!?\n]{0,40}?" + _REMADE, re.I)
+REMADE_PART = re.compile(_DESCRIBED + r"[^.;:!?\n]{0,50}?" + _REMADE, re.I)  # the same, said of a clause
 
 
 # "Don't write sentences longer than 20 words", "never use paragraphs with more than 100 words", "do not write a

@@ -17,7 +17,7 @@ from irg.engine.constraints.language import ALIASES, LANGUAGES, NATIVE
 from irg.engine.constraints.case import scoped_to_part
 from irg.engine.constraints.characters import comma_scoped
 from irg.engine.constraints.length import (EACH_AFTER, EACH_PART, NAMED_PART, ORDINALS, PARTS_REFUSED_SAID,
-                                            section_marker, stars_separator)
+                                            REMADE_PART, section_marker, stars_separator)
 from irg.engine.constraints.readers import Unread, read_counts, spans, word_after, word_list
 from irg.engine.constraints.text import (EDGE_OF, ONE_OF_TWO, about_not_asked, more_after, normalize_numbers,
                                          quoted, quoted_run)
@@ -51,6 +51,7 @@ def _count_kind(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
     after = any(m["noun"][:4] == kind[:4] for m in EACH_AFTER.finditer(clause))  # "max 10 words each"
     if kind in ("word_count", "sentence_count", "paragraph_count") and (EACH_PART.search(clause) or after
                                                                         or PARTS_REFUSED_SAID.search(clause)
+                                                                        or REMADE_PART.search(clause)
                                                                         or NAMED_PART.search(_before_number(clause))):
         return PerPart()
     if kind == "paragraph_count" and (shown := _template_count(clause)):
