@@ -281,3 +281,37 @@ def test_parts_to_remake_are_limits_on_each_part(prompt, said):
 def test_a_part_asked_for_is_still_the_answer():
     assert [(c.kind, c.rel, c.n) for c in _read("Write a paragraph of more than 100 words about rivers.")] == \
         [("word_count", "more_than", 100)]
+
+
+# ---- misreadings a worked-on contradiction set showed in ordinary wordings (2026-12-05, eighth session) ------------
+@pytest.mark.parametrize("prompt,absent,present", [
+    ("hey so i need a text to my book club, dont go over 40 words ok", "more_than", "at_most"),  # no apostrophe
+    ("Write a better opening line for my letter. Don't open with 'Dear Sir or Madam'.", "start_phrase", None),
+    ("Write a note. Sign off with 'Thanks, Dana'.", "start_phrase", "end_phrase"),
+    ("Output only JSON. Also add a postscript that starts with 'P.S.' about the deadline.", "start_phrase",
+     "postscript"),
+    ("Start the graduation speech with a quote from a famous person and end it with the same quote.", "quotation",
+     None),
+    ("Write a eulogy. Exactly 3 paragraphs. The second paragraph must be just one sentence.", "sentence_count",
+     "composed"),
+    ("Reply with raw JSON. Keys: status, message. The message value should be all lowercase.", "lowercase", None),
+    ("Make 4 quiz questions. At the end put an answer key under a heading that says ANSWER KEY in all caps.",
+     "uppercase", None),
+    ("Write a story. Don't use the word 'very' in the title.", "forbidden_words", None),
+])
+def test_ordinary_wordings_once_misread(prompt, absent, present):
+    got = _read(prompt)
+    said = [c.kind for c in got] + [c.rel for c in got if hasattr(c, "rel")]
+    assert absent not in said and (present is None or present in said), [c.to_dict() for c in got]
+
+
+@pytest.mark.parametrize("prompt,kind", [  # the same rules said of the whole answer are still read
+    ("Write a reply that starts with 'Hello'.", "start_phrase"),
+    ("Write a story. Put the whole answer in quotes.", "quotation"),
+    ("Write a story. The whole answer should be lowercase.", "lowercase"),
+    ("Write an ad. Do not use the word \"free\" anywhere in the ad.", "forbidden_words"),
+    ("Do not use the words happy or sad in your poem.", "forbidden_words"),
+    ("Write a sonnet about a broken umbrella.", "composed"),
+])
+def test_the_same_rules_on_the_whole_answer_are_still_read(prompt, kind):
+    assert kind in [c.kind for c in _read(prompt)]

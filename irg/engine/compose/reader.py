@@ -65,8 +65,8 @@ LEFT_OVER = re.compile(
     r"break|z to a|by (?:last|first|their|its|the)|emojis?|hashtags?|titles?|headings?|headers?|chorus|verse|code|"
     r"address|haiku|limerick|sonnet|periods?|full stops?|(?:and|then)\s+(?:end|start|begin|finish|close|open)s?|"
     r"than|shorter|longer|bigger|smaller|"
-    r"banned|forbidden|prohibited|discouraged|avoided|ignore|ignored|forget|disregard|stop|skip|unwanted|split|broken|"
-    r"shortened|rewritten|trimmed|removed|deleted|dropped|"  # refusals, and units to remake
+    r"banned|forbidden|prohibited|discouraged|avoided|ignore|ignored|forget|disregard|stop|skip|unwanted|"  # refusals,
+    r"be (?:split|broken|shortened|rewritten|trimmed|divided|cut)|"  # units to remake
     r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|final|next|previous|middle|half|"  # other units
     r"bold|italics?|underlined?|followed|then|varied|vary|slightly|(?:and|with|plus) (?:its|their|a|the) numbers?|"
     r"at the (?:very )?(?:end|start|beginning|top|bottom)|in the middle|"  # and what else a unit must be:

@@ -15,7 +15,7 @@ from irg.engine.decoding import DecodingConstraints
 # themselves": a case asked of one part (a title, a heading, the body), not of the whole answer; not read as such.
 _PART = (r"\b(?:title|heading|header|subject(?:\s+line)?|headline|name|label|first\s+(?:word|line|letter)|greeting|"
          r"sign-?off|signature|acronym|body|itself|themselves)s?\b")
-_WHOLE = r"\b(?:whole|entire|everything|all of it|response|answer|reply)\b"
+_WHOLE = r"\b(?:whole|entire|everything|all of it|response|answer(?!\s+key)|reply)\b"  # (an answer key is a part)
 _REST = r"\b(?:everything else|all else|the rest)\b"  # "…; everything else lowercase": the remainder is a part too
 
 
@@ -36,7 +36,8 @@ def scoped_to_part(p: str, start: int, end: int) -> bool:
 
 # a part as the clause's subject, with its determiner ("Name the planets, in lowercase" is a verb, and "The title is
 # up to you, but the poem should be all lowercase" has another subject)
-_LEADS = re.compile(r"\s*(?:the|your|its|their|each|every)\s+" + _PART + r"\s+(?:must|should|has to|needs to|will|is|"
+_LEADS = re.compile(r"\s*(?:the|your|its|their|each|every)\s+(?:" + _PART + r"|\w+\s+(?:value|field|entry|column)s?)\s+"
+                    r"(?:must|should|has to|needs to|will|is|"
                     r"can|may)\b", re.I)
 
 

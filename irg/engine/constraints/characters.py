@@ -7,25 +7,8 @@ from itertools import cycle, islice
 from typing import ClassVar
 
 from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstraint, Opening, register
-from irg.engine.constraints.text import _REL, _REL_TEXT, _find, rel_of
+from irg.engine.constraints.text import _REL, _REL_TEXT, _find, part_scoped, rel_of
 from irg.engine.decoding import DecodingConstraints
-
-
-# "No comma after the greeting", "no commas in the first paragraph": a ban on one part, not on the answer
-_COMMA_SCOPE = re.compile(r"\s*(?:(?:is|are|must|should|may|can)(?:\s+not|n't)?\s+(?:be\s+)?(?:used|allowed|"
-                          r"permitted|banned|forbidden|prohibited|appear)\s+)?(?:after|before|following|inside|within|in|"
-                          r"between|at the (?:end|start|beginning) of|on)\s+(?:the\s+|your\s+|each\s+|every\s+|any\s+|"
-                          r"a\s+|an\s+|its\s+|my\s+)?(?:(?:first|last|second|third|final|opening|closing|\d+(?:st|nd|rd|"
-                          r"th))\s+)?(?P<noun>[a-z-]+)", re.I)
-_WHOLE_NOUNS = {"response", "answer", "reply", "text", "writing", "essay", "story", "poem", "email", "letter", "piece",
-                "output", "message", "post", "article", "report", "summary", "it", "this", "that", "whole", "entire",
-                "way", "any", "all", "task", "description", "paragraphs", "sentences", "lines", "words", "general"}
-
-
-def comma_scoped(p: str, end: int) -> bool:
-    """Is the comma word ending at `end` scoped to one part ("… after the greeting", "… in the title")?"""
-    m = _COMMA_SCOPE.match(p, end)
-    return bool(m) and m["noun"].lower() not in _WHOLE_NOUNS
 
 
 # ---- punctuation and characters ------------------------------------------------------
@@ -41,11 +24,11 @@ class NoCommas(Constraint):
                r"[^.\n]{0,30}?\bcommas?\b")
         for m in _find(neg, p):
             if not re.search(r"\bcommas?\b[^.\n]{0,20}\b(?:is|are) (?:fine|ok|okay|allowed)", p[m.start():], re.I) \
-                    and not comma_scoped(p, m.end()):
+                    and not part_scoped(p, m.end()):
                 return [cls()]
         for m in re.finditer(r"\bcommas?\b(?P<gap>[^.\n]{0,25}\b(?:not allowed|forbidden|banned|prohibited|must not|"
                              r"should not|may not)\b)|\bcomma-free\b", p, re.I):
-            if not (comma_scoped(p, m.end()) or comma_scoped(p, m.end() - len(m["gap"] or ""))):
+            if not (part_scoped(p, m.end()) or part_scoped(p, m.end() - len(m["gap"] or ""))):
                 return [cls()]
         return []
 

@@ -10,7 +10,7 @@ from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstrain
 from irg.engine.constraints.readers import NOT_A_WORD
 from irg.engine.constraints.text import (_QUOTED, _REL, _REL_TEXT, EDGE_OF, ONE_OF_TWO, QUOTED_TEXT,
                                          _clean_phrase, _counted, _quoted_or_word, _split_list, negated_before, opener,
-                                         quoted, quoted_run, rel_of, WHOLE_TEXT, more_after)
+                                         quoted, quoted_run, rel_of, WHOLE_TEXT, more_after, list_scoped)
 from irg.engine.decoding import DecodingConstraints
 
 
@@ -103,6 +103,8 @@ class ForbiddenWords(Constraint):
                 if LETTERS.match(m.group(1).strip()):
                     continue  # "without using the letters a or b": letters, not words
                 said = re.split(r"\s+[—–-]\s*|\s*—\s*|,?\s+(?:but|instead|rather)\b", m.group(1), flags=re.I)[0]
+                if list_scoped(said + p[m.end():]):
+                    continue  # "don't use the word 'volunteer' in the subject line": one part's ban
                 items = [w for w in _split_list(said) if w.lower() not in NOT_WORDS]  # "— say 'tap' instead": no ban
                 ws += items
         return [cls(list(dict.fromkeys(ws)))] if ws else []
@@ -199,8 +201,10 @@ class StartPhrase(Constraint):
                 before = p[max(0, m.start() - 40):m.start()]
                 if re.search(r"\beach\b|\bevery\b|"
                              r"\b(?:second|third|fourth|fifth|last|next|\d+(?:nd|rd|th))\b(?:\s+\w+){0,3}\s*$|"
-                             r"\b(?:a|an|another)\s+(?:\w+\s+)?(?:line|sentence|paragraph|section|bullet|item|row)\s+"
-                             r"(?:that|which)\s*$",  # "add a line that starts with P.S.": that line's start
+                             r"\b(?:a|an|another)\s+(?:\w+\s+)?(?!(?:response|answer|reply|email|letter|story|poem|speech|"
+                             r"essay|message|note|post|text|toast|blurb|memo|review|bio|announcement|invitation|tweet|"
+                             r"pitch)\b)\w+\s+(?:that|which)\s*$",  # "add a line / a postscript that starts with
+                             # P.S.": that part's start ("a reply that starts with …" is the answer's)
                              re.split(r"[.!?\n]", before)[-1], re.I):
                     # "each section starting with …", "the second one must begin with …": not the answer's start
                     continue

@@ -233,8 +233,7 @@ def programs_alone(prompt: str, found: list[Constraint]) -> list[Constraint]:
 
 def read_prompt(prompt: str, detector: bool = True) -> Reading:
     """Constraints, notices and unchecked instructions for `prompt` (see the module docstring)."""
-    prompt = unpermitted(prompt)  # "I don't mind if it's over 500 words": leave, not a rule
-    found = extract_all(prompt)
+    found = extract_all(prompt := unpermitted(prompt))  # "I don't mind if it's over 500 words": leave, not a rule
     notices = negative_counts(prompt)
     if not detector or not available():
         return Reading(found + programs_alone(prompt, found), notices)

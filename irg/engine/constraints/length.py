@@ -47,7 +47,8 @@ EACH_PART = re.compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?(?:" + _PARTS + r"|an
 # The part needs an article ("Caption this photo in under 15 words" is the answer), or is a subject line; what follows
 # it up to the count holds no comma ("Make the title bold, at least 250 words" is the answer's).
 _NAMED = (r"(?:subject(?:\s+line)?|title|headline|heading|header|greeting|intro(?:duction)?|opening(?:\s+line)?|"
-          r"first\s+(?:line|sentence|paragraph)|sign-?off|caption|conclusion|summary|closing(?:\s+line)?)s?")
+          r"(?:first|second|third|fourth|fifth|last|final|middle|\d+(?:st|nd|rd|th))\s+(?:line|sentence|paragraph|section|"
+          r"stanza|bullet|part)|sign-?off|caption|conclusion|summary|closing(?:\s+line)?)s?")
 NAMED_PART = re.compile(r"(?:(?:^\W*|\b(?:keep|make sure|make|limit|cap|also|please|and|but)\W+)"
                         r"(?:the|your|its|each)\s+(?:\w+\s+)?" + _NAMED + r"|^\W*subject\s+lines?|"
                         r"\bwith\s+an?\s+(?:\w+\s+)?" + _NAMED + r")\b[^.;:!?\n,]{0,25}$", re.I)

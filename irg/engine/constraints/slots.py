@@ -15,12 +15,11 @@ from irg.engine.constraints.base import Constraint, type_of
 from irg.engine.constraints.content import NOT_WORDS, labelled_request
 from irg.engine.constraints.language import ALIASES, LANGUAGES, NATIVE
 from irg.engine.constraints.case import scoped_to_part
-from irg.engine.constraints.characters import comma_scoped
 from irg.engine.constraints.length import (EACH_AFTER, EACH_PART, NAMED_PART, ORDINALS, PARTS_REFUSED_SAID,
                                             REMADE_PART, section_marker, stars_separator)
 from irg.engine.constraints.readers import Unread, read_counts, spans, word_after, word_list
 from irg.engine.constraints.text import (EDGE_OF, ONE_OF_TWO, about_not_asked, more_after, normalize_numbers,
-                                         quoted, quoted_run)
+                                         list_scoped, part_scoped, quoted, quoted_run, refused_at)
 from irg.engine.registry import CONSTRAINT_TYPES
 
 
@@ -142,9 +141,12 @@ _BAN = re.compile(r"n't\b|\b(?:no|not|never|dont|avoid\w*|without|ban\w*|forbid\
                   r"strike)\b", re.I)
 
 
-def _keywords(kind: str, clause: str) -> list[Constraint] | Missing:
+def _keywords(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
     if kind == "forbidden_words" and not _BAN.search(clause):
         return []
+    if kind == "forbidden_words" and list_scoped(_after_lead(clause, r"\b(?:us\w*|say\w*|mention\w*|includ\w*|writ\w*)"
+                                                                     r"\s*:?\s*")):
+        return PerPart()  # "don't use the word 'very' in the title": one part's ban, listed as not checked
     if kind == "include_keywords":
         rest = _after_lead(clause, r"\b(?:key\s?words?|words?|terms?|phrases?|hashtags?|mention\w*|includ\w*|use|using|"
                                    r"contain\w*|featur\w*)\s*:?\s*")
@@ -168,6 +170,10 @@ def _phrase(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing |
     verb = (r"\b(?:start|begin|open|first)\w*" if kind == "start_phrase"
             else r"\b(?:end|finish|conclud|clos|last|final|sign)\w*")
     v = re.search(verb, clause, re.I)
+    if v is None and re.search(r"\b(?:start|begin|open|end|finish|conclud|clos|sign)\w*", clause, re.I):
+        return []  # "Sign off with 'Thanks, Dana'" taken for an opening: the other edge, read by its own kind
+    if v and refused_at(clause, v.start()):
+        return []  # "Don't open with 'Dear Sir or Madam'": a refused edge is no required text
     if v and v.group(0).lower() == "first" and ONE_OF_TWO.search(clause[:v.start()]):
         return []  # "Answer with 'yes' or 'no' first": one of two, neither required
     if v and ONE_OF_TWO.match(re.sub(r"^\w*\s*(?:\w+\s+){0,2}?(?:with|by|on)\s+(?:the\s+)?(?:words?|phrases?)?\s*:?",
@@ -271,8 +277,11 @@ def _flag(kind: str, clause: str) -> list[Constraint] | PerPart:
             and not re.search(r"\bnothing\b|\bno other\b|\bno text\b", clause, re.I):
         return []
     if kind == "no_commas" and (said := list(re.finditer(r"\bcommas?\b", clause, re.I))) \
-            and all(comma_scoped(clause, m.end()) for m in said):
+            and all(part_scoped(clause, m.end()) for m in said):
         return PerPart()  # "no comma after the greeting": one part's ban, listed as not checked
+    if kind == "quotation" and not re.search(r"quot\w*\s+marks?|double\s+quot|\bin\s+quotes\b|\b(?:wrap|enclos|"
+                                              r"surround)", clause, re.I):
+        return []  # "start the speech with a quote from a famous person": a citation, not the answer in quotes
     if kind == "postscript":
         return [CONSTRAINT_TYPES.get(kind)("P.P.S" if re.search(r"\bp\.?\s?p\.?\s?s\b", clause, re.I) else "P.S.")]
     return [CONSTRAINT_TYPES.get(kind)()]

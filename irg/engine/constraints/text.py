@@ -142,9 +142,10 @@ def count_holds(count: int, rel: str, n: int) -> bool:
 # the bound itself: "more than 2 sentences"). Only the words of a plain refusal may stand between ("Don't forget to
 # write at least 300 words", "I don't mind if it's over 500" refuse nothing), and a bound said as one ("at least",
 # "a maximum of") is never turned.
-_REFUSED = re.compile(r"(?:\b(?:not|never|neither|cannot|without|nothing|no need to)|n't)\s+(?:(?:be|go|going|get|"
-                      r"write|use|have|include|contain|make|run|give|put|type|let|any|anything|it|this|them|that|a|an|the|your|"
-                      r"answer|response|reply|text|much|way|ever|even)\s+){0,3}$", re.I)
+_REFUSED = re.compile(r"(?:\b(?:not|never|neither|cannot|without|nothing|no need to|dont|doesnt|wont|cant|shouldnt|"
+                      r"mustnt)|n't)\s+(?:(?:be|go|going|get|write|use|have|include|contain|make|run|give|put|type|let|"
+                      r"any|anything|it|this|them|that|a|an|the|your|answer|response|reply|text|much|way|ever|even)\s+)"
+                      r"{0,3}$", re.I)
 _OPPOSITE = {"more_than": "at_most", "less_than": "at_least"}
 
 
@@ -172,6 +173,39 @@ _PERMITTED = re.compile(r"\b(?:i\s+(?:don't|do not|dont)\s+mind\s+(?:if|it)|(?:i
 def unpermitted(text: str) -> str:
     """`text` with the leave it grants blanked (same length, so offsets hold): no rule is read from a permission."""
     return _PERMITTED.sub(lambda m: " " * len(m.group(0)), text)
+
+
+# "No comma after the greeting", "no commas in the first paragraph", "don't use the word 'very' in the title": a ban
+# on one part, not on the answer
+_PART_SCOPE = re.compile(r"\s*(?:(?:is|are|must|should|may|can)(?:\s+not|n't)?\s+(?:be\s+)?(?:used|allowed|"
+                          r"permitted|banned|forbidden|prohibited|appear)\s+)?(?:after|before|following|inside|within|in|"
+                          r"between|at the (?:end|start|beginning) of|on)\s+(?:the\s+|your\s+|each\s+|every\s+|any\s+|"
+                          r"a\s+|an\s+|its\s+|my\s+)?(?:(?:first|last|second|third|final|opening|closing|\d+(?:st|nd|rd|"
+                          r"th))\s+)?(?P<noun>[a-z-]+)", re.I)
+_WHOLE_NOUNS = {"response", "answer", "reply", "text", "writing", "essay", "story", "poem", "email", "letter", "piece",
+                "ad", "advert", "caption", "tweet", "bio", "blurb", "note", "memo", "speech", "toast", "announcement",
+                "invitation", "copy", "listing", "review", "pitch", "script", "song", "lyrics", "card", "guide",
+                "output", "message", "post", "article", "report", "summary", "it", "this", "that", "whole", "entire",
+                "way", "any", "all", "task", "description", "paragraphs", "sentences", "lines", "words", "general"}
+
+
+def part_scoped(p: str, end: int) -> bool:
+    """Is what ends at `end` (a mark, a word banned) scoped to one part ("… after the greeting", "… in the title")?"""
+    m = _PART_SCOPE.match(p, end)
+    if re.search(r"\banywhere\s*$", p[max(0, end - 12):end], re.I):
+        return False  # "anywhere in the ad": all of it
+    return bool(m) and m["noun"].lower() not in _WHOLE_NOUNS
+
+
+_ITEM = r"(?:[\"'“‘][^\"'”’\n]{1,40}[\"'”’]|[\w-]+)"
+_ITEMS = re.compile(r"\s*(?:the\s+)?(?:(?:key\s?)?words?\s+|terms?\s+)?" + _ITEM + r"(?:\s*(?:,|,?\s*(?:or|and))\s*"
+                    + _ITEM + r")*(?:\s+anywhere)?")
+
+
+def list_scoped(s: str) -> bool:
+    """Is the list of words that opens `s` banned in one part only ("'volunteer' in the subject line")?"""
+    m = _ITEMS.match(s)
+    return bool(m) and part_scoped(s, m.end())
 
 
 def refused_at(text: str, start: int) -> bool:
