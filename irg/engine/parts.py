@@ -23,6 +23,9 @@ the model writes a plan it can follow, then follows it one step at a time.
 Tokens count as a continuation does (fill.py): the first part's whole prompt, then each part's new prompt tokens (the
 separator and the opening; the text before them is in the engine's cache) and what the model writes. The outline is
 a request of its own, counted in full.
+
+Why one file: how many parts a prompt calls for, the outline and the writing of each part are one procedure read top
+to bottom; split, each half would import the other.
 """
 from __future__ import annotations
 
@@ -113,7 +116,7 @@ def parts_for(constraints: list, max_new_tokens: int) -> Parts | None:
         return None
     if "two_responses" in by:
         return two_responses(constraints)
-    lo_w = hi_w = lo_s = hi_s = 0
+    lo_w = hi_w = lo_s = hi_s = hi_p = 0
     fixed, least, sep, marker, why = 0, 0, "\n\n", "", []
     for c in constraints:
         rel, n = getattr(c, "rel", ""), getattr(c, "n", 0)
@@ -127,6 +130,8 @@ def parts_for(constraints: list, max_new_tokens: int) -> Parts | None:
             lo_s = max(lo_s, low)
         elif c.kind == "sentence_count" and rel in ("at_most", "less_than", "exactly"):
             hi_s = n - (rel == "less_than")  # each part is at least a sentence
+        elif c.kind == "paragraph_count" and rel in ("at_most", "less_than"):
+            hi_p = n - (rel == "less_than")  # "at least 2 paragraphs, no more than 4": the parts stay under it
         elif c.kind == "paragraph_count" and c.wanted() >= MIN_PARAGRAPHS:
             fixed, least = (c.n, 0) if c.rel == "exactly" else (0, c.wanted())
             sep = "\n***\n" if c.separator else "\n\n"
@@ -138,12 +143,12 @@ def parts_for(constraints: list, max_new_tokens: int) -> Parts | None:
         why.append(f"at least {lo_w} words")
     if lo_s >= MIN_SENTENCES:
         why.append(f"at least {lo_s} sentences")
-    if not why or (hi_w and hi_w < lo_w) or fixed > MAX_PARTS:
+    if not why or (hi_w and hi_w < lo_w) or fixed > MAX_PARTS or (hi_p and hi_p < max(least, 2)):
         return None
     words_total = min(int(lo_w * 1.05), hi_w) if hi_w else int(lo_w * 1.05)  # a margin: a cut part holds fewer
     per_draft = max(1, int((max_new_tokens - ROOM) / TOKENS_PER_WORD))  # the most words one part can hold
-    n = fixed or min(MAX_PARTS, max(least, math.ceil(words_total / min(WORDS_PER_PART, per_draft)),
-                                    math.ceil(lo_s / SENTENCES_PER_PART), 2))
+    n = fixed or min(MAX_PARTS, hi_p or MAX_PARTS, max(least, math.ceil(words_total / min(WORDS_PER_PART, per_draft)),
+                                                        math.ceil(lo_s / SENTENCES_PER_PART), 2))
     # a part is at least 40 tokens (min_tokens), about 28 words and two sentences, and runs on to its full stop:
     # under a cap below what n such parts hold ("three paragraphs, at most fifty words") parts would break it
     if (hi_s and hi_s < n * MIN_CAPPED_SENTENCES // 2) or (hi_w and hi_w < n * MIN_CAPPED_WORDS // 2):

@@ -315,3 +315,23 @@ def test_ordinary_wordings_once_misread(prompt, absent, present):
 ])
 def test_the_same_rules_on_the_whole_answer_are_still_read(prompt, kind):
     assert kind in [c.kind for c in _read(prompt)]
+
+
+@pytest.mark.parametrize("prompt,kind,said", [  # a count's other bound, said in another clause or after the first
+    ("Write a story. Minimum 300 words. It must not exceed 300 words either.", "word_count",
+     [("at_least", 300), ("at_most", 300)]),
+    ("Write a post. At least 2 paragraphs, but no more than 4 paragraphs, people don't read long posts.",
+     "paragraph_count", [("at_least", 2), ("at_most", 4)]),
+    ("Write at least 3 paragraphs about cats and 2 paragraphs about dogs.", "paragraph_count", [("at_least", 3)]),
+    ("Write a story of at least 100 words. Keep it under 200 words.", "word_count",
+     [("at_least", 100), ("less_than", 200)]),
+])
+def test_a_count_s_other_bound_is_read(prompt, kind, said):
+    assert [(c.rel, c.n) for c in _read(prompt) if c.kind == kind] == said
+
+
+def test_parts_stay_under_a_paragraph_cap():
+    from irg.engine.parts import parts_for
+    parts = parts_for(_read("Write about cats. At least 400 words, at least 2 paragraphs, but no more than 4 "
+                            "paragraphs."), 400)
+    assert parts is not None and parts.n == 4

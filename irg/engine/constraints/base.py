@@ -292,6 +292,29 @@ def contradicting(cs: list["Constraint"], found: list["Constraint"]) -> list["Co
     return [c for c in cs if c not in found and any(conflicts([f, c]) for f in found)]
 
 
+def complementing(cs: list["Constraint"], found: list["Constraint"]) -> list["Constraint"]:
+    """Those of `cs` that bound a count `found` bounds only from the other side: "Minimum 300 words. It must not exceed
+    300 words either", "at least 2 paragraphs ... no more than 4" — the second bound is not "read already"."""
+    lower, upper = {"at_least", "more_than"}, {"at_most", "less_than"}
+
+    def key(c: "Constraint") -> dict:
+        return {k: v for k, v in c.to_dict().items() if k not in ("rel", "n")}
+    out = []
+    for c in cs:
+        rel = getattr(c, "rel", None)
+        same = [f for f in found if f.kind == c.kind and key(f) == key(c)]
+        if rel in lower | upper and c not in found and same \
+                and all(getattr(f, "rel", None) in (upper if rel in lower else lower) for f in same):
+            out.append(c)
+    return out
+
+
+def beside(cs: list["Constraint"], found: list["Constraint"]) -> list["Constraint"]:
+    """What a clause adds to a kind read already: a contradiction (to be named) or the count's other bound."""
+    out = contradicting(cs, found)
+    return out + [c for c in complementing(cs, found) if c not in out]
+
+
 def _bare(phrase: str) -> str:
     return phrase.strip().strip("\"'“”‘’.!?,;: ").lower()
 

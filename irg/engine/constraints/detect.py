@@ -30,7 +30,7 @@ from pathlib import Path
 from irg.engine.compose.constraint import Composed
 from irg.engine.compose.reader import contradiction, read as read_program
 from irg.engine.constraints.clauses import clauses  # read_prompt's clauses, importable from here too
-from irg.engine.constraints.base import (Constraint, contradicting, extract_all, negative_counts,
+from irg.engine.constraints.base import (Constraint, beside, contradicting, extract_all, negative_counts,
                                          one_paragraph_reading, type_of)
 from irg.engine.constraints.slots import Missing, PerPart, read_values, templates
 from irg.engine.constraints.text import _REL, more_after, unpermitted
@@ -264,7 +264,7 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
         # the word 'c' at least 3 times") reads cleanly in its own clause.
         mine = extract_all(clause)
         add([c for c in mine if not _covered(c.kind, pattern_kinds, set())])
-        add(contradicting(mine, found))  # "Write two paragraphs. ... Write only one paragraph.": both, to be named
+        add(beside(mine, found))  # "Write two paragraphs. ... Write only one paragraph.": both, to be named
         clause_kinds = {c.kind for c in mine}
         part_limit, noticed, read_here = False, len(notices), bool(mine)
         typed_here = False  # a type read values in this clause itself, not only covered by a reading elsewhere
@@ -273,7 +273,7 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
                 read_here = True  # read already, from the whole prompt (a program is read below only where it adds)
                 said = not type_of(kind).noun or (LIMIT_SAID.search(clause) and WHOLE_SAID.search(clause))
                 if not mine and said and isinstance(got := read_values(kind, clause, prompt), list):
-                    add(contradicting(got, found))  # "Minimum 500 words. … must not exceed 300 words": both, named
+                    add(beside(got, found))  # "Minimum 500 words. … must not exceed 300 words": both, named
                 continue  # (a question about the topic is refused by the filler: `slots._flag`)
             got = read_values(kind, clause, prompt)
             if isinstance(got, PerPart):

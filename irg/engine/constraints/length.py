@@ -252,17 +252,23 @@ class ParagraphCount(Constraint):
 
     @classmethod
     def extract(cls, p):
-        m = next((x for x in re.finditer(r"\b(?:" + _REL + r"\s+)?(\d+)\s+(?:or\s+(?P<or>more|fewer|less)\s+)?"
-                                         r"paragraphs?(?:\s+or\s+(?P<or2>more|fewer|less)\b)?", p, re.I)
-                  if not per_part(p, x.start())), None)  # "4 sections, each with 2 paragraphs": not the answer's
-        if not m and (one := ONE_PARAGRAPH.search(p)) and not negated_before(p, one.start()):
+        said = [x for x in re.finditer(r"\b(?:" + _REL + r"\s+)?(\d+)\s+(?:or\s+(?P<or>more|fewer|less)\s+)?"
+                                       r"paragraphs?(?:\s+or\s+(?P<or2>more|fewer|less)\b)?", p, re.I)
+                if not per_part(p, x.start())]  # "4 sections, each with 2 paragraphs": not the answer's
+        if not said and (one := ONE_PARAGRAPH.search(p)) and not negated_before(p, one.start()):
             return [cls(1, "", "exactly")]  # "keep it to a single paragraph"
-        if not m or negated_before(p, m.start("rel") if m.group("rel") else m.start(2)):
+        if not said or negated_before(p, said[0].start("rel") if said[0].group("rel") else said[0].start(2)):
             return []
-        rel = rel_of(m, p) if m.group("rel") else "exactly"
+        out = [cls(int(m.group(2)), "***" if stars_separator(p) else "", cls._rel(m, p)) for m in said[:2]]
+        # a second count is kept only as the other bound of a range ("at least 2 paragraphs, no more than 4")
+        sides = [{"at_least": 1, "more_than": 1, "at_most": -1, "less_than": -1}.get(c.rel) for c in out]
+        return out if len(out) == 2 and sides[0] and sides[0] == -(sides[1] or 0) else out[:1]
+
+    @staticmethod
+    def _rel(m: re.Match, p: str) -> str:
         if (more := m.group("or") or m.group("or2")):
-            rel = "at_least" if more.lower() == "more" else "at_most"
-        return [cls(int(m.group(2)), "***" if stars_separator(p) else "", rel)]
+            return "at_least" if more.lower() == "more" else "at_most"
+        return rel_of(m, p) if m.group("rel") else "exactly"
 
     def paragraphs(self, text: str) -> list[str]:
         parts = text.split(self.separator) if self.separator else re.split(r"\n\s*\n", text)
