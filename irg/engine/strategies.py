@@ -14,7 +14,7 @@ from irg.engine.answers import final_answer
 from irg.engine.backends import Backend, relay
 from irg.engine.config import RunConfig
 from irg.engine.constraints.base import Constraint
-from irg.engine.constraints.content import ChooseFrom
+from irg.engine.constraints.choices import ChooseFrom
 from irg.engine.degenerate import degeneration
 from irg.engine.events import CritiqueDone, DraftDone, DraftToken, Event, IterationDone
 from irg.engine.loop import SAMPLING_TEMPERATURE, RunContext, draft_messages, irg_loop, rules_report

@@ -335,3 +335,35 @@ def test_parts_stay_under_a_paragraph_cap():
     parts = parts_for(_read("Write about cats. At least 400 words, at least 2 paragraphs, but no more than 4 "
                             "paragraphs."), 400)
     assert parts is not None and parts.n == 4
+
+
+# ---- a blind probe of ordinary prompts (helper-written, /tmp only; 2026-12-05, eighth session) ---------------------
+@pytest.mark.parametrize("prompt,absent", [
+    ("Write a poem about the ocean. Dont use the word 'blue' even once, everything else is fine", "keyword_frequency"),
+    ("Write a card. Keep the greeting simple ('Hi Tom' is fine) and don't use the word 'miss' more than once.",
+     "forbidden_words"),
+    ("Write a card. Keep the greeting simple ('Hi Tom' is fine) and don't use the word 'miss' more than once.",
+     "start_phrase"),
+    ("write a short poem and put the title in quotes", "quotation"),
+    ("Write an acrostic. Then add a one-line explanation starting with 'Note:'.", "start_phrase"),
+    ("Write a reminder email. Subject line starts with 'Reminder:'.", "start_phrase"),
+    ("Give me 3 title ideas for a fantasy novel, numbered, each under 6 words.", "word_count"),
+    ("Write a song about summer road trips. The chorus should be in all caps.", "uppercase"),
+    ("Output JSON with keys 'title' and 'tags'. The title value should be in all caps.", "uppercase"),
+    ("Write a JSON user profile with fields name, age, bio. Keep the bio field under 20 words.", "word_count"),
+    ("Write an apology email. Subject line: keep it under 8 words. Body can be as long as you need.", "word_count"),
+])
+def test_the_probe_s_misreadings(prompt, absent):
+    assert absent not in [c.kind for c in _read(prompt)], [c.to_dict() for c in _read(prompt)]
+
+
+@pytest.mark.parametrize("prompt,said", [
+    ("Write a breakup text that's kind. Avoid saying 'it's not you, it's me' — that's so overused.",
+     ("forbidden_words", ["it's not you, it's me"])),
+    ("Write a 3-paragraph cover letter. Separate paragraphs with ***.", ("paragraph_count", 3)),
+    ("5 bullets on why our nonprofit matters, each at least 12 words, total at least 50 words.", ("word_count", 50)),
+    ("Write a card. Don't use the word 'miss' more than once.", ("keyword_frequency", 1)),
+])
+def test_the_probe_s_readings(prompt, said):
+    got = [(c.kind, getattr(c, "words", None) or getattr(c, "n", None)) for c in _read(prompt)]
+    assert said in got, got

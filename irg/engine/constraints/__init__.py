@@ -12,6 +12,7 @@ from irg.engine.constraints import (  # noqa: F401 (registers the types)
                                   case,
                                   characters,
                                   content,
+                                  choices,
                                   format,
                                   gold,
                                   language,
@@ -29,8 +30,8 @@ from irg.engine.constraints.base import (
 )
 from irg.engine.constraints.case import CapitalWordFrequency, Lowercase, Uppercase
 from irg.engine.constraints.characters import LetterFrequency, NoCommas
+from irg.engine.constraints.choices import ChooseFrom
 from irg.engine.constraints.content import (
-                                  ChooseFrom,
                                   EndPhrase,
                                   ForbiddenWords,
                                   IncludeKeywords,

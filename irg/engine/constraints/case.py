@@ -14,15 +14,17 @@ from irg.engine.decoding import DecodingConstraints
 # "Put the subject line in ALL CAPS", "the poem itself should be all lowercase", "all lowercase for the tips
 # themselves": a case asked of one part (a title, a heading, the body), not of the whole answer; not read as such.
 _PART = (r"\b(?:title|heading|header|subject(?:\s+line)?|headline|name|label|first\s+(?:word|line|letter)|greeting|"
-         r"sign-?off|signature|acronym|body|itself|themselves)s?\b")
+         r"sign-?off|signature|acronym|body|itself|themselves|chorus|verse|bridge|refrain|header\s+row)s?"
+         r"(?:\s+(?:value|field|text|line|row)s?)?\b")  # "the chorus", "the title value": one part
 _WHOLE = r"\b(?:whole|entire|everything|all of it|response|answer(?!\s+key)|reply)\b"  # (an answer key is a part)
-_REST = r"\b(?:everything else|all else|the rest)\b"  # "…; everything else lowercase": the remainder is a part too
+# "…; everything else lowercase", "…, the rest normal": the remainder is a part too
+_REST = r"\b(?:everything else|all else|the rest|rest (?:in )?(?:normal|regular|lower))\b"
 
 
 def scoped_to_part(p: str, start: int, end: int) -> bool:
     before = re.split(r"[.;:!?\n,]", p[max(0, start - 60):start])[-1]
     after = re.split(r"[.;:!?\n,]", p[end:end + 40])[0]
-    if re.search(_REST, before + " " + after, re.I):
+    if re.search(_REST, before + " " + re.split(r"[.;:!?\n]", p[end:end + 40])[0], re.I):  # "…, the rest normal"
         return True
     if re.search(_WHOLE, before + " " + after, re.I) \
             or re.match(r"\s*(?:write|suggest|give|create|draft|compose|make)\s+(?:me\s+)?(?:a|an|one)\b", before,

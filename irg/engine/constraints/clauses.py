@@ -55,7 +55,8 @@ def clauses(prompt: str) -> list[str]:
     return out
 
 
-_QUOTED = re.compile(r'(?<!\d)"[^"\n]*"|“[^”\n]*”|«[^»\n]*»')  # 27" is a size, not a quote
+_QUOTED = re.compile(r'(?<!\d)"[^"\n]*"|“[^”\n]*”|«[^»\n]*»|‘[^’\n]*’'  # 27" is a size, not a quote; and single
+                     r"|(?<!\w)'(?:[^'\n]|'(?=[a-z]))+?'(?!\w)")  # quotes, an apostrophe inside ('it's not you')
 
 
 def _joins_outside_quotes(s: str) -> list[str]:

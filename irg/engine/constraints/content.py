@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstraint, Opening, lit, register
+from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstraint, Opening, register
 from irg.engine.constraints.readers import NOT_A_WORD
-from irg.engine.constraints.text import (_QUOTED, _REL, _REL_TEXT, EDGE_OF, ONE_OF_TWO, QUOTED_TEXT,
+from irg.engine.constraints.text import (_QUOTED, _REL, _REL_TEXT, ONE_OF_TWO, QUOTED_TEXT,
                                          _clean_phrase, _counted, _quoted_or_word, _split_list, negated_before, opener,
-                                         quoted, quoted_run, rel_of, WHOLE_TEXT, more_after, list_scoped)
+                                         quoted, quoted_run, refused_at, rel_of, PART_EDGE, WHOLE_TEXT, list_scoped)
 from irg.engine.decoding import DecodingConstraints
 
 
@@ -74,6 +74,11 @@ NOT_WORDS = {"commas", "comma", "capital letters", "capitals", "caps", "uppercas
 LETTERS = re.compile(r"(?:the\s+|any\s+)?(?:letters?|characters?)\s+\S", re.I)
 
 
+# a ban limited by a count is that count (KeywordFrequency): "don't use the word 'miss' more than once"
+LIMITED = re.compile(r"(?:\s*[\"'“‘][^\"'”’\n]*[\"'”’]|[\w\s-]{0,30}?)\s*(?:more than|over|above)\s+\d+\s+times\b",
+                     re.I)
+
+
 @register
 @dataclass
 class ForbiddenWords(Constraint):
@@ -103,9 +108,10 @@ class ForbiddenWords(Constraint):
                 if LETTERS.match(m.group(1).strip()):
                     continue  # "without using the letters a or b": letters, not words
                 said = re.split(r"\s+[—–-]\s*|\s*—\s*|,?\s+(?:but|instead|rather)\b", m.group(1), flags=re.I)[0]
-                if list_scoped(said + p[m.end():]):
-                    continue  # "don't use the word 'volunteer' in the subject line": one part's ban
-                items = [w for w in _split_list(said) if w.lower() not in NOT_WORDS]  # "— say 'tap' instead": no ban
+                if list_scoped(said + p[m.end():]) or LIMITED.match(p, m.end()) or LIMITED.match(said):
+                    continue  # "... 'volunteer' in the subject line": one part's; "'miss' more than once": a count
+                run = quoted_run(p[m.start(1):]) if re.match(r"\s*[\"'“‘]", m.group(1)) else []
+                items = [w for w in (run or _split_list(said)) if w.lower() not in NOT_WORDS]  # "— say 'tap' instead"
                 ws += items
         return [cls(list(dict.fromkeys(ws)))] if ws else []
 
@@ -151,6 +157,8 @@ class KeywordFrequency(CountConstraint):
                 continue  # "the letter e 3 times"; "no word may be used more than once": a modal, not a word to use
             if re.search(r"\b(?:no|each|every|any|a|one|single)\s+$", p[max(0, m.start() - 12):m.start()], re.I):
                 continue  # "no word ... more than once", "each word ... twice": a rule over all words, not a keyword
+            if not m.group("rel") and refused_at(p, m.start()):
+                continue  # "don't use the word 'blue' even once": a ban (ForbiddenWords), no count to meet
             rel = rel_of(m, p) if m.group("rel") else "exactly"
             out.append(cls(_clean_phrase(m.group(1)), rel, int(m.group(3))))
         return out
@@ -201,13 +209,13 @@ class StartPhrase(Constraint):
                 before = p[max(0, m.start() - 40):m.start()]
                 if re.search(r"\beach\b|\bevery\b|"
                              r"\b(?:second|third|fourth|fifth|last|next|\d+(?:nd|rd|th))\b(?:\s+\w+){0,3}\s*$|"
-                             r"\b(?:a|an|another)\s+(?:\w+\s+)?(?!(?:response|answer|reply|email|letter|story|poem|speech|"
-                             r"essay|message|note|post|text|toast|blurb|memo|review|bio|announcement|invitation|tweet|"
-                             r"pitch)\b)\w+\s+(?:that|which)\s*$",  # "add a line / a postscript that starts with
-                             # P.S.": that part's start ("a reply that starts with …" is the answer's)
+                             r"\b(?:a|an|another)\s+(?:\w+\s+)?(?:line|sentence|paragraph|section|bullet|item|row)\s+"
+                             r"(?:that|which)\s*$",
                              re.split(r"[.!?\n]", before)[-1], re.I):
                     # "each section starting with …", "the second one must begin with …": not the answer's start
                     continue
+                if PART_EDGE.search(re.split(r"[.!?\n]", before)[-1]):
+                    continue  # "add a postscript that starts with P.S.", "Subject line starts with …": that part's
                 if negated_before(p, m.start()) \
                         or re.search(r"paragraph\w*\s+(?:\w+\s+){0,3}$|paragraph \d+\s+\w*\s*$", before, re.I) \
                         or re.match(r"\w+\s+(?:the\s+)?(?:\w+\s+)?paragraph", p[m.start():], re.I) \
@@ -345,55 +353,3 @@ class RepeatRequest(Constraint):
 
     def decoding(self):
         return DecodingConstraints(forced_prefix=self.request + "\n")
-
-
-@register
-@dataclass
-class ChooseFrom(Constraint):
-    kind: ClassVar[str] = "choose_from"
-    asked_for = "one of a list of options"
-    options: list[str] = field(default_factory=list)
-
-    @classmethod
-    def extract(cls, p):
-        lead = (r"\b(?:answer|respond|reply|response|output)\w*\s+(?:(?:must|should|has to|needs to)\s+)?"
-                r"(?:(?:contain|be|include|use|with)\s+)?"
-                r"(?:only\s+|exactly\s+|just\s+)*(?:one|1)\s+of\s*"
-                r"(?:the\s+)?(?:following\s+)?(?:options|phrases|choices|answers)?\s*:?\s*"
-                r"|\bchoose\s+(?:one\s+|your\s+answer\s+)?(?:from|between|among)\s*"
-                r"(?:the\s+)?(?:following\s+)?(?:options)?\s*:?\s*"
-                r"|\b(?:options|choices)\s+(?:are|is)\s*:?\s*"
-                r"|\b(?:answer|respond|reply)\w*\s+(?:only\s+)?with\s+(?=[\"“'‘][^\n]+?[\"”'’]\s*(?:,|or)\s*[\"“'‘])")
-        m = next((x for x in re.finditer(lead, p, re.I)  # "Start your answer with 'Yes' or 'No'": only its opening
-                  if not re.search(EDGE_OF + "$",
-                                   p[max(0, x.start() - 25):x.start()], re.I)), None)
-        if not m or negated_before(p, m.start()):
-            return []
-        rest = p[m.end():].split("\n\n")[0]
-        if more_after(rest):
-            return []  # "answer 'yes' or 'no' first, then explain": an opening, and more after it
-        opts = quoted_run(rest)
-        if not opts:  # unquoted: "apple, banana, cherry" or "My answer is yes., My answer is no."
-            line = re.split(r"(?<=[a-z])\.\s+(?=[A-Z])", rest.split("\n")[0])[0]  # the list ends with its sentence
-            opts = [o.strip(" .") for o in re.split(r",\s*(?:or\s+)?|\s+or\s+|/", line) if o.strip(" .")]
-            opts = [re.sub(r"\s*\(.*$", "", o) for o in opts if len(o.split()) <= 8]
-        return [cls(opts)] if len(opts) >= 2 else []
-
-    def check(self, text):
-        t = text.strip().lower()
-        hits = [o for o in self.options if o.lower() in t]
-        if len(hits) != 1 or not t.startswith(hits[0].lower().rstrip(".")[:max(1, len(hits[0]) // 2)]):
-            return [self.finding("The answer must be exactly one of: " + " / ".join(self.options) + ".",
-                                 "whole answer")]
-        return []
-
-    def instruction(self):
-        return "Answer with exactly one of these options and nothing else: " + " / ".join(self.options)
-
-    def required_texts(self):
-        return [(list(self.options), False)]
-
-    body_priority, closed = 70, True
-
-    def grammar_body(self):
-        return " | ".join(lit(o) for o in self.options), 1, ""

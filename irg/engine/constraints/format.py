@@ -79,6 +79,12 @@ class JsonFormat(Constraint):
         return "object", 1, JSON_RULES
 
 
+# "put the title in quotes", "wrap each keyword in quotation marks": a part in quotation marks, not the whole answer
+PART_QUOTED = re.compile(r"\b(?:put|wrap|enclos\w*|surround|place|set)\s+(?:the|your|each|every|a|an|any)\s+(?:\w+\s+)?"
+                         r"(?:title|name|heading|headline|word|phrase|term|quote|quotation|dialogue|lines?|keywords?|"
+                         r"answer key)s?\s+(?:in|inside|within|between|with)\b", re.I)
+
+
 @register
 @dataclass
 class Quotation(Constraint):
@@ -89,6 +95,8 @@ class Quotation(Constraint):
         m = (re.search(r"\b(?:wrap|enclos|put|surround|place)\w*\b[^.\n]{0,50}?\b(?:in|with|inside|within|between)\s+"
                        r"(?:a\s+pair\s+of\s+)?double\s+quot", p, re.I)
              or re.search(r"\bdouble\s+quot\w*(?:\s+marks?)?\s+(?:around|surrounding|enclosing)\b", p, re.I))
+        if m and PART_QUOTED.match(p, m.start()):
+            return []  # "put the title in quotes": a part in quotation marks, not the whole answer
         return [cls()] if m and not negated_before(p, m.start()) else []
 
     def check(self, text):

@@ -31,7 +31,7 @@ TOKENS_PER_WORD = 1.4  # SmolLM2's tokenizer on English prose, roughly
 
 
 _PARTS = r"(?:bullet|point|item|line|sentence|paragraph|section|part|tweet|verse|stanza|day|step)s?"
-EACH_PART = re.compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?(?:" + _PARTS + r"|answers?|responses?)\b"
+EACH_PART = re.compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?(?:" + _PARTS + r"|answers?|responses?)\b|\beach\s*$"
                        # "no sentence may be longer than 8 words", "any line over 10 words": a limit on every part
                        r"|\b(?:no|any)\s+(?:\w+\s+)?" + _PARTS + r"\s+(?:may|can|should|must|shall|will|is|goes|runs|"
                        r"longer|shorter|over|under|above|exceed\w*|more|less|fewer|with\s+more)\b"
@@ -48,10 +48,10 @@ EACH_PART = re.compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?(?:" + _PARTS + r"|an
 # it up to the count holds no comma ("Make the title bold, at least 250 words" is the answer's).
 _NAMED = (r"(?:subject(?:\s+line)?|title|headline|heading|header|greeting|intro(?:duction)?|opening(?:\s+line)?|"
           r"(?:first|second|third|fourth|fifth|last|final|middle|\d+(?:st|nd|rd|th))\s+(?:line|sentence|paragraph|section|"
-          r"stanza|bullet|part)|sign-?off|caption|conclusion|summary|closing(?:\s+line)?)s?")
+          r"stanza|bullet|part)|sign-?off|caption|conclusion|summary|closing(?:\s+line)?|field|value)s?")
 NAMED_PART = re.compile(r"(?:(?:^\W*|\b(?:keep|make sure|make|limit|cap|also|please|and|but)\W+)"
                         r"(?:the|your|its|each)\s+(?:\w+\s+)?" + _NAMED + r"|^\W*subject\s+lines?|"
-                        r"\bwith\s+an?\s+(?:\w+\s+)?" + _NAMED + r")\b[^.;:!?\n,]{0,25}$", re.I)
+                        r"\bwith\s+an?\s+(?:\w+\s+)?" + _NAMED + r")(?:\s*:\s*|\b)[^.;:!?\n,]{0,25}$", re.I)
 
 
 def per_part(p: str, pos: int) -> bool:
@@ -59,7 +59,15 @@ def per_part(p: str, pos: int) -> bool:
     ("Subject line under 8 words")? Then it is no limit on the whole answer."""
     before = re.split(r"[.;:!?\n]", p[max(0, pos - 40):pos])[-1]
     return bool(EACH_PART.search(before) or NAMED_PART.search(before.strip() + " ") or EACH_AFTER.match(p, pos)
+                or LABEL_PART.search(p[max(0, pos - 60):pos])
                 or PARTS_REFUSED.search(before) or (PART_BEFORE.search(before) and REMADE.match(p, pos)))
+
+
+# "3 titles, numbered, each under 6 words": each one's limit, said with no part named
+EACH_REL = re.compile(r"\beach\s+(?:under|over|at most|at least|no more than|fewer than|less than|more than|up to|max|"
+                      r"\d)", re.I)
+# "Subject line: keep it under 8 words": a part named as the label of its rule
+LABEL_PART = re.compile(r"(?:^|[.;!?\n])\s*(?:the\s+)?" + _NAMED + r"\s*:[^.;:!?\n]{0,25}$", re.I)
 
 
 # "A sentence of more than 40 words must be split", "Any paragraph over 5 sentences should be broken up": parts
@@ -252,7 +260,7 @@ class ParagraphCount(Constraint):
 
     @classmethod
     def extract(cls, p):
-        said = [x for x in re.finditer(r"\b(?:" + _REL + r"\s+)?(\d+)\s+(?:or\s+(?P<or>more|fewer|less)\s+)?"
+        said = [x for x in re.finditer(r"\b(?:" + _REL + r"\s+)?(\d+)[\s-]+(?:or\s+(?P<or>more|fewer|less)\s+)?"
                                        r"paragraphs?(?:\s+or\s+(?P<or2>more|fewer|less)\b)?", p, re.I)
                 if not per_part(p, x.start())]  # "4 sections, each with 2 paragraphs": not the answer's
         if not said and (one := ONE_PARAGRAPH.search(p)) and not negated_before(p, one.start()):

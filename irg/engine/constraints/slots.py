@@ -15,11 +15,13 @@ from irg.engine.constraints.base import Constraint, type_of
 from irg.engine.constraints.content import NOT_WORDS, labelled_request
 from irg.engine.constraints.language import ALIASES, LANGUAGES, NATIVE
 from irg.engine.constraints.case import scoped_to_part
-from irg.engine.constraints.length import (EACH_AFTER, EACH_PART, NAMED_PART, ORDINALS, PARTS_REFUSED_SAID,
+from irg.engine.constraints.format import PART_QUOTED
+from irg.engine.constraints.length import (EACH_AFTER, EACH_PART, EACH_REL, NAMED_PART, ORDINALS, PARTS_REFUSED_SAID,
                                             REMADE_PART, section_marker, stars_separator)
 from irg.engine.constraints.readers import Unread, read_counts, spans, word_after, word_list
 from irg.engine.constraints.text import (EDGE_OF, ONE_OF_TWO, about_not_asked, more_after, normalize_numbers,
-                                         list_scoped, part_scoped, quoted, quoted_run, refused_at)
+                                         EXAMPLE_AFTER, PART_EDGE, list_scoped, part_scoped, quoted, quoted_run,
+                                         refused_at)
 from irg.engine.registry import CONSTRAINT_TYPES
 
 
@@ -47,6 +49,10 @@ def _short(s: str, n: int = 90) -> str:
 # ---- the value readers, one per kind ---------------------------------------------------------------------------------
 # A counted kind's nouns and relations are its type's own (`noun`, `default_rel`, `fixed_rel`: constraints/base.py).
 def _count_kind(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
+    if EACH_REL.search(clause):  # "each under 6 words": each part's; "…, total at least 50 words": the total is read
+        if not (total := re.search(r"\b(?:total|overall|in all|altogether|whole)\b.*", clause, re.I)):
+            return PerPart()
+        clause = total.group(0)
     after = any(m["noun"][:4] == kind[:4] for m in EACH_AFTER.finditer(clause))  # "max 10 words each"
     if kind in ("word_count", "sentence_count", "paragraph_count") and (EACH_PART.search(clause) or after
                                                                         or PARTS_REFUSED_SAID.search(clause)
@@ -172,15 +178,15 @@ def _phrase(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing |
     v = re.search(verb, clause, re.I)
     if v is None and re.search(r"\b(?:start|begin|open|end|finish|conclud|clos|sign)\w*", clause, re.I):
         return []  # "Sign off with 'Thanks, Dana'" taken for an opening: the other edge, read by its own kind
-    if v and refused_at(clause, v.start()):
-        return []  # "Don't open with 'Dear Sir or Madam'": a refused edge is no required text
+    if v and (refused_at(clause, v.start()) or PART_EDGE.search(clause[:v.start()])):
+        return []  # "Don't open with 'Dear Sir or Madam'", "a note starting with 'Note:'": not the answer's edge
     if v and v.group(0).lower() == "first" and ONE_OF_TWO.search(clause[:v.start()]):
         return []  # "Answer with 'yes' or 'no' first": one of two, neither required
     if v and ONE_OF_TWO.match(re.sub(r"^\w*\s*(?:\w+\s+){0,2}?(?:with|by|on)\s+(?:the\s+)?(?:words?|phrases?)?\s*:?",
                                      "", clause[v.end():])):
         return []  # 'Start your answer with "Yes" or "No"': one of two, neither required
     sp = spans(clause[v.start():]) if v else []
-    sp = sp or spans(clause)
+    sp = [x for x in (sp or spans(clause)) if not EXAMPLE_AFTER.match(clause, clause.find(x) + len(x) + 1)]
     if sp:
         return [CONSTRAINT_TYPES.get(kind)(sp[0])]
     m = re.search(r":\s*(.+)$", clause)
@@ -279,8 +285,8 @@ def _flag(kind: str, clause: str) -> list[Constraint] | PerPart:
     if kind == "no_commas" and (said := list(re.finditer(r"\bcommas?\b", clause, re.I))) \
             and all(part_scoped(clause, m.end()) for m in said):
         return PerPart()  # "no comma after the greeting": one part's ban, listed as not checked
-    if kind == "quotation" and not re.search(r"quot\w*\s+marks?|double\s+quot|\bin\s+quotes\b|\b(?:wrap|enclos|"
-                                              r"surround)", clause, re.I):
+    if kind == "quotation" and (not re.search(r"quot\w*\s+marks?|double\s+quot|\bin\s+quotes\b|\b(?:wrap|enclos|"
+                                              r"surround)", clause, re.I) or PART_QUOTED.search(clause)):
         return []  # "start the speech with a quote from a famous person": a citation, not the answer in quotes
     if kind == "postscript":
         return [CONSTRAINT_TYPES.get(kind)("P.P.S" if re.search(r"\bp\.?\s?p\.?\s?s\b", clause, re.I) else "P.S.")]

@@ -247,6 +247,16 @@ WHOLE_TEXT = (r"(?:(?:your|the|this|my)\s+(?:\w+\s+)?(?:response|answer|reply|em
               r"message|note|post|text|toast|blurb|memo|review|bio|announcement|invitation|tweet|pitch)\s+|it\s+)?")
 
 
+# A part named just before an edge verb: "add a line / a postscript / a one-line note (that) starts with …", "Subject
+# line starts with …": that part's edge, not the answer's ("a reply that starts with …" is the answer's)
+PART_EDGE = re.compile(r"\b(?:a|an|another)\s+(?:[\w-]+\s+)?(?!(?:response|answer|reply|email|letter|story|poem|speech|"
+                       r"essay|message|note|post|text|toast|blurb|memo|review|bio|announcement|invitation|tweet|pitch|"
+                       r"that|which)\b)\w+\s+(?:that|which)?\s*$|^\W*(?:then\s+)?(?:the\s+)?(?:subject(?:\s+line)?|title|heading|"
+                       r"headline|greeting|sign-?off|caption|first\s+line)\s*$", re.I)
+# a quoted text given as an example that would do, not as the text to use: "('Hi Tom' is fine)"
+EXAMPLE_AFTER = re.compile(r"\s*(?:is|would be|'s|are)\s+(?:fine|ok|okay|good|great|enough|an example)\b", re.I)
+
+
 # after a list of options, words that say more follows: the answer is not one option alone ("'yes' or 'no' first,
 # then explain"; "... Explain your choice in 3 sentences.")
 AND_THEN = re.compile(r"^[^.!?\n]*?\b(?:first\b(?!\s+(?:paragraph|sentence|line|part|section|word|question|one)s?\b)|"
