@@ -173,9 +173,6 @@ def test_a_label_s_scope_is_never_dropped_from_a_rule_in_its_list(clause):
 @pytest.mark.parametrize("clause,reading", [
     ("put a relevant emoji at the beginning of every line lol", ["each line begins with an emoji"]),
     ("Six-word memoirs, one per line.", ["each line has exactly 6 words"]),
-    ("Each vocabulary sentence should be between 10 and 20 words.", ["each sentence has between 10 and 20 words"]),
-    ("Don't end a subtitle line on a comma.", ["no line ends with a comma"]),
-    ("Break it into teleprompter lines of no more than 10 words.", ["each line has at most 10 words"]),
     ("Aim for an average sentence length of 15-20 words.",
      ["the mean number of words per sentence is at least 15", "the mean number of words per sentence is at most 20"]),
     ("Keep the average sentence length between 15 and 20 words.",
@@ -190,6 +187,11 @@ def test_fit_genre_and_mean_ranges_are_read(clause, reading):
     "Each example sentence should be under 12 words.",
     "Each verse line has at most 8 syllables.",  # the verses, not the chorus
     "Aim for an average sentence length of 20-15 words.",  # no range
+    # the review: a genre before a unit may name one part of several, and a judgement before a limit narrows it
+    "Each vocabulary sentence should be between 10 and 20 words.",
+    "Write a blog post with three image captions. Each caption sentence should be under 10 words.",
+    "Write a poem. Use at most one fun word per line.",
+    "Use no more than 3 cute words per sentence.",
 ])
 def test_a_modifier_that_names_a_part_is_not_dropped(clause):
     assert said(clause) == []

@@ -367,3 +367,59 @@ def test_the_probe_s_misreadings(prompt, absent):
 def test_the_probe_s_readings(prompt, said):
     got = [(c.kind, getattr(c, "words", None) or getattr(c, "n", None)) for c in _read(prompt)]
     assert said in got, got
+
+
+# ---- the review of this change (helper, 376 wordings of its own) --------------------------------------------------
+@pytest.mark.parametrize("prompt,said", [
+    # read, and read right (each is checked for what is read, not only for what is absent)
+    ("dont make it shorter than 80 words or longer than 150 words", [("word_count", "at_least", 80),
+                                                                     ("word_count", "at_most", 150)]),
+    ("Don’t go over 40 words.", [("word_count", "at_most", 40)]),
+    ("Write an ad that isnt longer than 40 words.", [("word_count", "at_most", 40)]),
+    ("It is NOT okay to go over 100 words.", [("word_count", "at_most", 100)]),
+    ("It should neither exceed 300 words nor fall under 100 words.", [("word_count", "at_least", 100)]),
+    ("Feel free to add emojis and keep it under 150 words.", [("word_count", "less_than", 150)]),
+    ("Write a story. Bullets are fine, but keep it under 100 words.", [("word_count", "less_than", 100)]),
+    ("Minimum 3 paragraphs.", [("paragraph_count", "at_least", 3)]),
+    ("Avoid the word 'basically' more than once.", [("keyword_frequency", "at_most", 1)]),
+    ("Write a limerick that starts with 'There once'.", [("start_phrase", None, None)]),
+    ("Write a haiku starting with 'Snow'.", [("start_phrase", None, None)]),
+    # nothing of these kinds: leave, a part's edge, an example, a rule on some paragraphs
+    ("I don’t mind if it’s over 300 words.", []),
+    ("Going over 50 words is fine.", []),
+    ("Write a poem. Add a one-line dedication at the end starting with 'For'.", []),
+    ("Write a note. Then a P.S. starting with 'Also'.", []),
+    ("Begin with a greeting, for example 'Hello friends'.", []),
+    ("Write two 3-paragraph stories.", []),
+    ("Write at least 3 paragraphs about cats and at most 1 paragraph about dogs.",
+     [("paragraph_count", "at_least", 3)]),
+    ("At most 4 paragraphs. At least 2 paragraphs must mention Paris.", [("paragraph_count", "at_most", 4)]),
+])
+def test_the_review_s_wordings(prompt, said):
+    kinds = {k for k, _, _ in said} | {"word_count", "paragraph_count", "keyword_frequency", "start_phrase",
+                                       "forbidden_words"}
+    got = [(c.kind, getattr(c, "rel", None), getattr(c, "n", None)) for c in _read(prompt) if c.kind in kinds]
+    assert [(k, r, n) if r else (k, None, None) for k, r, n in got] == said, (prompt, got)
+
+
+@pytest.mark.parametrize("prompt,listed", [  # a part's rule is listed as not checked, never read as the answer's
+    ("Write 3 paragraphs. Each one at most 4 sentences.", "Each one"),
+    ("If a sentence has more than 30 words, split it.", "sentence"),
+    ("Rewrite sentences longer than 40 words.", "Rewrite"),
+    ("Write about cats. Include an intro of at least 50 words.", "intro"),
+    ("Don't end lines with commas.", "commas"),
+])
+def test_a_part_s_rule_is_listed_not_read(prompt, listed):
+    reading = _reading(prompt)
+    assert not [c for c in reading.constraints if c.kind in ("word_count", "sentence_count", "no_commas")]
+    assert any(listed in u for u in reading.unchecked), reading.unchecked
+
+
+@pytest.mark.parametrize("prompt,kind", [  # and a rule on the whole answer, beside such words, is still read
+    ("Write a haiku. Don't use any commas in your haiku.", "no_commas"),
+    ("Write a haiku. Don't use the word 'moon' in your haiku.", "forbidden_words"),
+    ("Write a headline in all caps.", "uppercase"),
+    ("Write an intro of at least 50 words.", "word_count"),
+])
+def test_whole_answer_rules_beside_part_words(prompt, kind):
+    assert kind in [c.kind for c in _read(prompt)]

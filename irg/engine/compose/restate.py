@@ -33,15 +33,12 @@ def restatement(name: str, pattern: str, into: str | Callable[[re.Match], str]) 
 
 # Chat fillers and politeness carry no rule: "pls", "lol", "haha", "kindly", "I want that ...".
 restatement("filler", r"\b(?:lol|haha+|hehe+|plz|pls|please|thx|kindly)\b[,!]*", " ")
-# "a relevant emoji", "a fitting word": a judgement of fit no rule can check, said of the thing the rule asks for (the
-# model judges fit; the rule checks the thing). Only before the nouns a rule counts.
-restatement("judged fit", r"\b(?:relevant|fitting|suitable|appropriate|matching|related|themed|thematic|fun|cute)\s+"
-            r"(?=(?:emojis?|words?|questions?|quotes?|quotations?|hashtags?)\b)", "")
-# "each vocabulary sentence", "a subtitle line", "teleprompter lines": the genre the whole answer is, said before the
-# unit. Only genres that name the answer, never a part of it ("topic sentence", "verse line", "example sentence").
-GENRES = (r"subtitle|subtitles|teleprompter|vocabulary|caption|poem|song|lyric|lyrics|script|speech|essay|story|email|"
-          r"post|message|sms|text message|chat|card|invitation|menu|ad|advert|tweet|thread")
-restatement("genre unit", r"\b(?:" + GENRES + r")\s+(?=(?:lines?|sentences?|paragraphs?|stanzas?)\b)", "")
+# "put a relevant emoji at the start of each line": a judgement of fit no rule can check, said of the one thing asked
+# for (the model judges fit; the rule checks the thing). Only "a/an/one" and an emoji or hashtag: before a limit ("at
+# most one fun word per line") the adjective narrows what is counted, and is never dropped.
+restatement("judged fit", r"\b(an?|one)\s+(?:relevant|fitting|suitable|appropriate|matching|related|themed|thematic|"
+            r"fun|"
+            r"cute)\s+(?=(?:emoji|hashtag)\b)", r"\1 ")
 # "Six-word memoirs, one per line": the answer is lines of that many words
 restatement("n-word lines", r"^\s*(?:write\s+|give\s+me\s+|just\s+)?(?:some\s+)?(?P<n>\d+)-word\s+[a-z]+?s\s*,\s*"
             r"(?:1|one)\s+(?:per|a|on each)\s+line\s*[.!]?\s*$", r"Each line has exactly \g<n> words.")

@@ -26,6 +26,8 @@ def scoped_to_part(p: str, start: int, end: int) -> bool:
     after = re.split(r"[.;:!?\n,]", p[end:end + 40])[0]
     if re.search(_REST, before + " " + re.split(r"[.;:!?\n]", p[end:end + 40])[0], re.I):  # "…, the rest normal"
         return True
+    if re.search(_PART + r"\s+(?:that\s+(?:says|reads)|saying|reading)\b", before, re.I):
+        return True  # "Make a heading that says SUMMARY in all caps": the part's text is given, and it is a part
     if re.search(_WHOLE, before + " " + after, re.I) \
             or re.match(r"\s*(?:write|suggest|give|create|draft|compose|make)\s+(?:me\s+)?(?:a|an|one)\b", before,
                         re.I):

@@ -75,7 +75,7 @@ LETTERS = re.compile(r"(?:the\s+|any\s+)?(?:letters?|characters?)\s+\S", re.I)
 
 
 # a ban limited by a count is that count (KeywordFrequency): "don't use the word 'miss' more than once"
-LIMITED = re.compile(r"(?:\s*[\"'“‘][^\"'”’\n]*[\"'”’]|[\w\s-]{0,30}?)\s*(?:more than|over|above)\s+\d+\s+times\b",
+LIMITED = re.compile(r"(?:\s*[\"'“‘][^\"'”’\n]*[\"'”’]|[\w\s-]{0,30}?)\s*(?:more than|over|above)\s+\d+\s+times?\b",
                      re.I)
 
 
@@ -214,8 +214,10 @@ class StartPhrase(Constraint):
                              re.split(r"[.!?\n]", before)[-1], re.I):
                     # "each section starting with …", "the second one must begin with …": not the answer's start
                     continue
-                if PART_EDGE.search(re.split(r"[.!?\n]", before)[-1]):
-                    continue  # "add a postscript that starts with P.S.", "Subject line starts with …": that part's
+                if PART_EDGE.search(re.split(r"[.!?\n](?=\s+[A-Z])|\n", before)[-1]) or re.match(
+                        r"(?:an?|some)\s+(?:[\w-]+\s+){1,3}?(?:like|such as|for example|for instance|e\.g\.)\W",
+                        p[m.end():], re.I):
+                    continue  # "add a P.S. that starts with …", "start with a greeting like 'Hi'": not the answer's
                 if negated_before(p, m.start()) \
                         or re.search(r"paragraph\w*\s+(?:\w+\s+){0,3}$|paragraph \d+\s+\w*\s*$", before, re.I) \
                         or re.match(r"\w+\s+(?:the\s+)?(?:\w+\s+)?paragraph", p[m.start():], re.I) \

@@ -233,7 +233,7 @@ def programs_alone(prompt: str, found: list[Constraint]) -> list[Constraint]:
 
 def read_prompt(prompt: str, detector: bool = True) -> Reading:
     """Constraints, notices and unchecked instructions for `prompt` (see the module docstring)."""
-    found = extract_all(prompt := unpermitted(prompt))  # "I don't mind if it's over 500 words": leave, not a rule
+    found = extract_all(prompt := unpermitted(written := prompt))  # "I don't mind if it's over 500": leave, no rule
     notices = negative_counts(prompt)
     if not detector or not available():
         return Reading(found + programs_alone(prompt, found), notices)
@@ -316,11 +316,22 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
         if rest >= OTHER_THRESHOLD and rest > p.get("none", 0) and not clause.rstrip().endswith("?"):
             unchecked.append(clause)  # an instruction, of no type the rules check
     add([c for c in templates(prompt) if not _covered(c.kind, pattern_kinds, set())])
+    _counted_first_words(found)
+    return Reading(one_paragraph_reading(_opening_only(found, prompt)), notices, _as_said(unchecked, prompt, written),
+                   detected)
+
+
+def _counted_first_words(found: list[Constraint]) -> None:
+    """A first-word rule read from its own clause takes the count a template or another clause gave."""
     counts = [c for c in found if c.kind == "paragraph_count"]
-    for c in found:  # a first-word rule read from its own clause takes the count a template or another clause gave
+    for c in found:
         if c.kind == "paragraph_first_word" and not c.n and counts:
             c.n = counts[0].n
-    return Reading(one_paragraph_reading(_opening_only(found, prompt)), notices, unchecked, detected)
+
+
+def _as_said(clauses_: list[str], blanked: str, prompt: str) -> list[str]:
+    """The clauses as the prompt says them (a permission blanked for reading is shown as written)."""
+    return [prompt[at:at + len(c)] if (at := blanked.find(c)) >= 0 else c for c in clauses_]
 
 
 # "Answer in one sentence, then give an example": the one sentence is the opening, read in its clause alone

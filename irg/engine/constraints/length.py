@@ -32,6 +32,11 @@ TOKENS_PER_WORD = 1.4  # SmolLM2's tokenizer on English prose, roughly
 
 _PARTS = r"(?:bullet|point|item|line|sentence|paragraph|section|part|tweet|verse|stanza|day|step)s?"
 EACH_PART = re.compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?(?:" + _PARTS + r"|answers?|responses?)\b|\beach\s*$"
+                       r"|\beach\s+(?:one|1|of them)\b"  # "Write 3 paragraphs. Each one at most 4 sentences."
+                       # "If a sentence has more than 30 words, split it", "Rewrite sentences longer than 40 words"
+                       r"|\b(?:if|when|whenever)\s+(?:a|an|any)\s+" + _PARTS
+                       + r"\s+(?:has|have|is|are|runs?|goes|gets)\b"
+                       r"|\b(?:rewrite|split|shorten|break\s+up|cut|trim)\s+(?:any\s+|all\s+|the\s+)?" + _PARTS + r"\b"
                        # "no sentence may be longer than 8 words", "any line over 10 words": a limit on every part
                        r"|\b(?:no|any)\s+(?:\w+\s+)?" + _PARTS + r"\s+(?:may|can|should|must|shall|will|is|goes|runs|"
                        r"longer|shorter|over|under|above|exceed\w*|more|less|fewer|with\s+more)\b"
@@ -51,7 +56,8 @@ _NAMED = (r"(?:subject(?:\s+line)?|title|headline|heading|header|greeting|intro(
           r"stanza|bullet|part)|sign-?off|caption|conclusion|summary|closing(?:\s+line)?|field|value)s?")
 NAMED_PART = re.compile(r"(?:(?:^\W*|\b(?:keep|make sure|make|limit|cap|also|please|and|but)\W+)"
                         r"(?:the|your|its|each)\s+(?:\w+\s+)?" + _NAMED + r"|^\W*subject\s+lines?|"
-                        r"\bwith\s+an?\s+(?:\w+\s+)?" + _NAMED + r")(?:\s*:\s*|\b)[^.;:!?\n,]{0,25}$", re.I)
+                        r"\b(?:with|include|including|add|plus)\s+an?\s+(?:\w+\s+)?" + _NAMED
+                        + r")(?:\s*:\s*|\b)[^.;:!?\n,]{0,25}$", re.I)
 
 
 def per_part(p: str, pos: int) -> bool:
@@ -262,15 +268,23 @@ class ParagraphCount(Constraint):
     def extract(cls, p):
         said = [x for x in re.finditer(r"\b(?:" + _REL + r"\s+)?(\d+)[\s-]+(?:or\s+(?P<or>more|fewer|less)\s+)?"
                                        r"paragraphs?(?:\s+or\s+(?P<or2>more|fewer|less)\b)?", p, re.I)
-                if not per_part(p, x.start())]  # "4 sections, each with 2 paragraphs": not the answer's
+                if not per_part(p, x.start())  # "4 sections, each with 2 paragraphs": not the answer's
+                and not re.match(r"\s+(?:must|should|need to|needs to|have to|has to)\b", p[x.end():], re.I)]
+        # ("At least 2 paragraphs must mention Paris": some paragraphs, not how many the answer has)
+        if any("-" in x.group(0) for x in said) and (len(said) > 1 or not re.search(r"\b(?:a|an)\s+" + re.escape(
+                said[0].group(0)), p, re.I)):
+            return []  # "a 3-paragraph letter" is the answer's; "two 3-paragraph stories", "… and a 1-paragraph …"
         if not said and (one := ONE_PARAGRAPH.search(p)) and not negated_before(p, one.start()):
             return [cls(1, "", "exactly")]  # "keep it to a single paragraph"
         if not said or negated_before(p, said[0].start("rel") if said[0].group("rel") else said[0].start(2)):
             return []
         out = [cls(int(m.group(2)), "***" if stars_separator(p) else "", cls._rel(m, p)) for m in said[:2]]
-        # a second count is kept only as the other bound of a range ("at least 2 paragraphs, no more than 4")
+        # a second count is kept only as the other bound of a range ("at least 2 paragraphs, no more than 4"), and
+        # not when either is said of some paragraphs ("… about cats and at most 1 about dogs", "2 must mention Paris")
         sides = [{"at_least": 1, "more_than": 1, "at_most": -1, "less_than": -1}.get(c.rel) for c in out]
-        return out if len(out) == 2 and sides[0] and sides[0] == -(sides[1] or 0) else out[:1]
+        of_some = any(re.match(r"\s+(?:about|on|of|that|which|must|should|mention\w*|with|cover\w*|discuss\w*|"
+                               r"describ\w*|for|in|where)\b", p[m.end():], re.I) for m in said[:2])
+        return out if len(out) == 2 and sides[0] and sides[0] == -(sides[1] or 0) and not of_some else out[:1]
 
     @staticmethod
     def _rel(m: re.Match, p: str) -> str:

@@ -12,15 +12,17 @@ import re
 from dataclasses import dataclass
 
 from irg.engine.constraints.base import Constraint, type_of
-from irg.engine.constraints.content import NOT_WORDS, labelled_request
+from irg.engine.constraints.content import LIMITED, NOT_WORDS, labelled_request
 from irg.engine.constraints.language import ALIASES, LANGUAGES, NATIVE
 from irg.engine.constraints.case import scoped_to_part
+from irg.engine.constraints.characters import EDGE_BAN
 from irg.engine.constraints.format import PART_QUOTED
 from irg.engine.constraints.length import (EACH_AFTER, EACH_PART, EACH_REL, NAMED_PART, ORDINALS, PARTS_REFUSED_SAID,
                                             REMADE_PART, section_marker, stars_separator)
 from irg.engine.constraints.readers import Unread, read_counts, spans, word_after, word_list
 from irg.engine.constraints.text import (EDGE_OF, ONE_OF_TWO, about_not_asked, more_after, normalize_numbers,
-                                         EXAMPLE_AFTER, PART_EDGE, list_scoped, part_scoped, quoted, quoted_run,
+                                         EXAMPLE_AFTER, EXAMPLE_BEFORE, PART_EDGE, list_scoped, part_scoped, quoted,
+                                         quoted_run,
                                          refused_at)
 from irg.engine.registry import CONSTRAINT_TYPES
 
@@ -150,6 +152,8 @@ _BAN = re.compile(r"n't\b|\b(?:no|not|never|dont|avoid\w*|without|ban\w*|forbid\
 def _keywords(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
     if kind == "forbidden_words" and not _BAN.search(clause):
         return []
+    if kind == "forbidden_words" and LIMITED.search(normalize_numbers(clause)):
+        return []  # "avoid the word 'basically' more than once": a count (keyword_frequency), not a ban
     if kind == "forbidden_words" and list_scoped(_after_lead(clause, r"\b(?:us\w*|say\w*|mention\w*|includ\w*|writ\w*)"
                                                                      r"\s*:?\s*")):
         return PerPart()  # "don't use the word 'very' in the title": one part's ban, listed as not checked
@@ -186,7 +190,11 @@ def _phrase(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing |
                                      "", clause[v.end():])):
         return []  # 'Start your answer with "Yes" or "No"': one of two, neither required
     sp = spans(clause[v.start():]) if v else []
-    sp = [x for x in (sp or spans(clause)) if not EXAMPLE_AFTER.match(clause, clause.find(x) + len(x) + 1)]
+    said = sp or spans(clause)
+    sp = [x for x in said if not EXAMPLE_AFTER.match(clause, clause.find(x) + len(x) + 1)
+          and not EXAMPLE_BEFORE.search(clause[:max(0, clause.find(x))])]
+    if said and not sp:
+        return []  # "begin with a greeting, for example 'Hello friends'": an example, no text to use
     if sp:
         return [CONSTRAINT_TYPES.get(kind)(sp[0])]
     m = re.search(r":\s*(.+)$", clause)
@@ -283,7 +291,7 @@ def _flag(kind: str, clause: str) -> list[Constraint] | PerPart:
             and not re.search(r"\bnothing\b|\bno other\b|\bno text\b", clause, re.I):
         return []
     if kind == "no_commas" and (said := list(re.finditer(r"\bcommas?\b", clause, re.I))) \
-            and all(part_scoped(clause, m.end()) for m in said):
+            and (all(part_scoped(clause, m.end()) for m in said) or EDGE_BAN.search(clause[:said[0].start()])):
         return PerPart()  # "no comma after the greeting": one part's ban, listed as not checked
     if kind == "quotation" and (not re.search(r"quot\w*\s+marks?|double\s+quot|\bin\s+quotes\b|\b(?:wrap|enclos|"
                                               r"surround)", clause, re.I) or PART_QUOTED.search(clause)):

@@ -113,16 +113,18 @@ _AND_SPLITS = re.compile(r"((?<!hundred)(?<!thousand)[\s-]+and[\s-]+)", re.I)
 # ---- shared helpers --------------------------------------------------------------
 _NEG = re.compile(r"\b(not|n't|never|no|without|avoid|refrain|don't|dont|nor)\b", re.I)
 _REL = (r"(?P<rel>at least|no less than|not less than|no fewer than|not fewer than|"
-        r"no shorter than|a minimum of|minimum of|"
+        r"no shorter than|a minimum of|minimum of|minimum|"
         r"more than|over|greater than|longer than|at most|no more than|not more than|no longer than|not longer than|"
-        r"a maximum of|maximum of|up to|not exceeding|not to exceed|less than|fewer than|shorter than|under|below|"
+        r"a maximum of|maximum of|maximum|up to|not exceeding|not to exceed|less than|fewer than|shorter than|under|"
+        r"below|"
         r"exactly|precisely|just)")
 _REL_MAP = {
     "at least": "at_least", "no less than": "at_least", "not less than": "at_least", "a minimum of": "at_least",
     "no fewer than": "at_least", "not fewer than": "at_least", "no shorter than": "at_least",
     "longer than": "more_than",
     "no longer than": "at_most", "not longer than": "at_most", "shorter than": "less_than",
-    "minimum of": "at_least", "more than": "more_than", "over": "more_than", "greater than": "more_than",
+    "minimum of": "at_least", "minimum": "at_least", "maximum": "at_most", "more than": "more_than",
+    "over": "more_than", "greater than": "more_than",
     "at most": "at_most", "no more than": "at_most", "not more than": "at_most", "a maximum of": "at_most",
     "maximum of": "at_most", "up to": "at_most", "not exceeding": "at_most", "not to exceed": "at_most",
     "less than": "less_than", "fewer than": "less_than",
@@ -143,9 +145,9 @@ def count_holds(count: int, rel: str, n: int) -> bool:
 # write at least 300 words", "I don't mind if it's over 500" refuse nothing), and a bound said as one ("at least",
 # "a maximum of") is never turned.
 _REFUSED = re.compile(r"(?:\b(?:not|never|neither|cannot|without|nothing|no need to|dont|doesnt|wont|cant|shouldnt|"
-                      r"mustnt)|n't)\s+(?:(?:be|go|going|get|write|use|have|include|contain|make|run|give|put|type|let|"
-                      r"any|anything|it|this|them|that|a|an|the|your|answer|response|reply|text|much|way|ever|even)\s+)"
-                      r"{0,3}$", re.I)
+                      r"mustnt|isnt|arent|avoid|avoiding|refrain from)|n't)\s+(?:(?:be|go|going|get|write|use|have|"
+                      r"include|contain|make|run|give|put|type|let|any|anything|it|this|them|that|a|an|the|your|answer|"
+                      r"response|reply|text|much|way|ever|even|okay|ok|fine|allowed|acceptable|to)\s+){0,3}$", re.I)
 _OPPOSITE = {"more_than": "at_most", "less_than": "at_least"}
 
 
@@ -157,8 +159,9 @@ def rel_of(m: re.Match, text: str) -> str:
 
 
 # "not fewer than 150 or more than 300 words", "neither under 5 nor over 9": the refusal governs both bounds
-_CARRIED = re.compile(r"(?:\b(?:not|never|neither)|n't)\s+(?:[a-z]+\s+){0,3}?(?:fewer|less|more|longer|shorter|over|"
-                      r"under|below|above)\s+(?:than\s+)?\d+\s+(?:[a-z]+\s+)?(?:or|nor)\s+$", re.I)
+_CARRIED = re.compile(r"(?:\b(?:not|never|neither|dont|doesnt|wont|cant|shouldnt|mustnt|isnt|arent)|n't)\s+"
+                      r"(?:[a-z]+\s+){0,3}?(?:fewer|less|more|longer|shorter|over|under|below|above|exceed|beyond|past)"
+                      r"\s+(?:than\s+)?\d+\s+(?:[a-z]+\s+)?(?:or|nor)\s+(?:go|fall|drop|run|get)?\s*$", re.I)
 
 
 # Leave granted, not a rule asked for: "I don't mind if it's over 500 words", "feel free to use more than three
@@ -167,34 +170,44 @@ _PERMITTED = re.compile(r"\b(?:i\s+(?:don't|do not|dont)\s+mind\s+(?:if|it)|(?:i
                         r"(?:fine|ok|okay|alright|all right|acceptable)\s+(?:if|to)|feel\s+free\s+to|(?:it\s+)?"
                         r"(?:doesn't|does not)\s+matter\s+if|(?:don't|do not)\s+worry\s+(?:if|about)|no\s+problem\s+if|"
                         r"you(?:'re|\s+are)\s+allowed\s+to)\b[^.;!?\n]*?(?=\s*,?\s*\b(?:but|as long as|so long as|"
-                        r"provided|however|though|although)\b|\s*[.;!?\n]|\s*$)", re.I)
+                        r"provided|however|though|although|just)\b|\s*,?\s*\band\s+(?:keep|make|stay|use|write|limit|"
+                        r"don't|do not|dont|never|avoid|the|your|it|no)\b|\s*[.;!?\n]|\s*$)", re.I)
+
+
+# ... or said after what it allows: "Going over 50 words is fine", "Long sentences are okay, even over 40 words"
+_PERMITTED_AFTER = re.compile(r"(?:^|(?<=[.;!?\n,]))[^.;!?\n,]{1,60}?\s(?:is|are)\s+(?:totally\s+|perfectly\s+|"
+                              r"also\s+)?(?:fine|ok|okay|alright|all right|acceptable)\b(?!\s+(?:if|to|as long|"
+                              r"so long|provided))(?:,?\s*even\b[^.;!?\n,]*)?", re.I)
 
 
 def unpermitted(text: str) -> str:
     """`text` with the leave it grants blanked (same length, so offsets hold): no rule is read from a permission."""
-    return _PERMITTED.sub(lambda m: " " * len(m.group(0)), text)
+    plain = text.replace("’", "'")  # (a curly apostrophe is one too)
+    spans = [m.span() for m in _PERMITTED.finditer(plain)]
+    spans += [m.span() for m in _PERMITTED_AFTER.finditer(plain)
+              if not re.search(r"\b(?:not|n't|never|no|only)\b", m.group(0), re.I)]
+    return "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(text)) if spans else text
 
 
-# "No comma after the greeting", "no commas in the first paragraph", "don't use the word 'very' in the title": a ban
-# on one part, not on the answer
+# "No comma after the greeting", "no commas in the first paragraph", "don't use the word 'very' in the title", "no
+# commas at the end of lines": a ban on one part or one place, not on the answer. Only parts named as such (or by an
+# ordinal) and the ends of units: "in your haiku", "in the list", "on any line" are all of it.
+_PART_NOUNS = (r"greeting|salutation|sign-?off|signature|titles?|headings?|headlines?|subject(?:\s+line)?|intro|"
+               r"introduction|conclusion|opening|closing|chorus|verse|bridge|refrain|captions?|address|dates?|names?|"
+               r"numbers?|urls?|slogan|tagline|header|footer|field|value|keys?|table|code|quotes?|quotations?|"
+               r"postscript|p\.?s\.?|body|abstract|outline|bio|hashtags?|footnotes?|labels?|prices?")
 _PART_SCOPE = re.compile(r"\s*(?:(?:is|are|must|should|may|can)(?:\s+not|n't)?\s+(?:be\s+)?(?:used|allowed|"
-                          r"permitted|banned|forbidden|prohibited|appear)\s+)?(?:after|before|following|inside|within|in|"
-                          r"between|at the (?:end|start|beginning) of|on)\s+(?:the\s+|your\s+|each\s+|every\s+|any\s+|"
-                          r"a\s+|an\s+|its\s+|my\s+)?(?:(?:first|last|second|third|final|opening|closing|\d+(?:st|nd|rd|"
-                          r"th))\s+)?(?P<noun>[a-z-]+)", re.I)
-_WHOLE_NOUNS = {"response", "answer", "reply", "text", "writing", "essay", "story", "poem", "email", "letter", "piece",
-                "ad", "advert", "caption", "tweet", "bio", "blurb", "note", "memo", "speech", "toast", "announcement",
-                "invitation", "copy", "listing", "review", "pitch", "script", "song", "lyrics", "card", "guide",
-                "output", "message", "post", "article", "report", "summary", "it", "this", "that", "whole", "entire",
-                "way", "any", "all", "task", "description", "paragraphs", "sentences", "lines", "words", "general"}
+                         r"permitted|banned|forbidden|prohibited|appear)\s+)?(?:at the (?:very\s+)?(?:end|start|"
+                         r"beginning) of\s+|(?:after|before|following|inside|within|in|between|on)\s+(?:the\s+|your\s+|"
+                         r"its\s+|my\s+|each\s+|every\s+|a\s+|an\s+)?(?:(?:first|last|second|third|fourth|fifth|final|"
+                         r"\d+(?:st|nd|rd|th))\s+\w+|(?:[\w-]+\s+)?(?:" + _PART_NOUNS + r"))\b)", re.I)
 
 
 def part_scoped(p: str, end: int) -> bool:
     """Is what ends at `end` (a mark, a word banned) scoped to one part ("… after the greeting", "… in the title")?"""
-    m = _PART_SCOPE.match(p, end)
     if re.search(r"\banywhere\s*$", p[max(0, end - 12):end], re.I):
         return False  # "anywhere in the ad": all of it
-    return bool(m) and m["noun"].lower() not in _WHOLE_NOUNS
+    return bool(_PART_SCOPE.match(p, end))
 
 
 _ITEM = r"(?:[\"'“‘][^\"'”’\n]{1,40}[\"'”’]|[\w-]+)"
@@ -209,7 +222,8 @@ def list_scoped(s: str) -> bool:
 
 
 def refused_at(text: str, start: int) -> bool:
-    before = _QUOTED.sub('""', text[max(0, start - 60):start])  # "a story called 'Never Again'": a title, no refusal
+    # "a story called 'Never Again'": a title, no refusal; a curly apostrophe is one ("Don’t go over 40 words")
+    before = _QUOTED.sub('""', text[max(0, start - 60):start].replace("’", "'"))
     clause = re.split(r"[.;:!?,\n]", before)[-1]
     return bool(_REFUSED.search(clause) or _CARRIED.search(clause))
 
@@ -247,14 +261,19 @@ WHOLE_TEXT = (r"(?:(?:your|the|this|my)\s+(?:\w+\s+)?(?:response|answer|reply|em
               r"message|note|post|text|toast|blurb|memo|review|bio|announcement|invitation|tweet|pitch)\s+|it\s+)?")
 
 
-# A part named just before an edge verb: "add a line / a postscript / a one-line note (that) starts with …", "Subject
-# line starts with …": that part's edge, not the answer's ("a reply that starts with …" is the answer's)
-PART_EDGE = re.compile(r"\b(?:a|an|another)\s+(?:[\w-]+\s+)?(?!(?:response|answer|reply|email|letter|story|poem|speech|"
-                       r"essay|message|note|post|text|toast|blurb|memo|review|bio|announcement|invitation|tweet|pitch|"
-                       r"that|which)\b)\w+\s+(?:that|which)?\s*$|^\W*(?:then\s+)?(?:the\s+)?(?:subject(?:\s+line)?|title|heading|"
-                       r"headline|greeting|sign-?off|caption|first\s+line)\s*$", re.I)
+# A part added beside the answer, named just before an edge verb: "add a postscript / a one-line note (that) starts
+# with …", "then a P.S. starting with …", "The subject line should begin with …": that part's edge, not the answer's
+# ("Write a limerick that starts with …" is the answer's: only "add", "include", "then" … bring in a part)
+PART_EDGE = re.compile(r"\b(?:add|adding|include|including|append|attach|insert|then|followed by|plus|and)\s+(?:a|an|"
+                       r"another|one)\s+(?:[\w.-]+\s+){0,5}?(?:that|which)?\s*$|\b(?:a|an|the|your)\s+(?:[\w-]+\s+)?"
+                       r"(?:postscript|p\.?s\.?|signature|sign-?off|footnote|dedication|disclaimer|tagline|slogan)\s+"
+                       r"(?:(?:that|which)\s+)?$|^\W*(?:then\s+)?(?:the\s+)?(?:subject"
+                       r"(?:\s+line)?|title|heading|headline|greeting|sign-?off|caption|first\s+line)\s+(?:(?:should|must|"
+                       r"has to|needs to|will|can)\s+)?$", re.I)
 # a quoted text given as an example that would do, not as the text to use: "('Hi Tom' is fine)"
 EXAMPLE_AFTER = re.compile(r"\s*(?:is|would be|'s|are)\s+(?:fine|ok|okay|good|great|enough|an example)\b", re.I)
+# ... or named as an example of a kind: "a greeting like 'Good morning'", "for example 'Hello friends'"
+EXAMPLE_BEFORE = re.compile(r"\b(?:like|such as|for example|for instance|e\.g\.)\s*,?\s*[\"'“‘]?$", re.I)
 
 
 # after a list of options, words that say more follows: the answer is not one option alone ("'yes' or 'no' first,
