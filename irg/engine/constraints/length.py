@@ -267,7 +267,7 @@ class ParagraphCount(Constraint):
     @classmethod
     def extract(cls, p):
         said = [x for x in re.finditer(r"\b(?:" + _REL + r"\s+)?(\d+)[\s-]+(?:or\s+(?P<or>more|fewer|less)\s+)?"
-                                       r"paragraphs?(?:\s+or\s+(?P<or2>more|fewer|less)\b)?", p, re.I)
+                                       r"paragraphs?(?:\s+or\s+(?P<or2>more|fewer|less)\b(?!\s+than))?", p, re.I)
                 if not per_part(p, x.start())  # "4 sections, each with 2 paragraphs": not the answer's
                 and not re.match(r"\s+(?:must|should|need to|needs to|have to|has to)\b", p[x.end():], re.I)]
         # ("At least 2 paragraphs must mention Paris": some paragraphs, not how many the answer has)
@@ -276,8 +276,8 @@ class ParagraphCount(Constraint):
             return []  # "a 3-paragraph letter" is the answer's; "two 3-paragraph stories", "… and a 1-paragraph …"
         if not said and (one := ONE_PARAGRAPH.search(p)) and not negated_before(p, one.start()):
             return [cls(1, "", "exactly")]  # "keep it to a single paragraph"
-        if not said or negated_before(p, said[0].start("rel") if said[0].group("rel") else said[0].start(2)):
-            return []
+        if not said or (not said[0].group("rel") and negated_before(p, said[0].start(2))):
+            return []  # "Do not write 3 paragraphs" (a refused relation is turned: "don't write fewer than 3")
         out = [cls(int(m.group(2)), "***" if stars_separator(p) else "", cls._rel(m, p)) for m in said[:2]]
         # a second count is kept only as the other bound of a range ("at least 2 paragraphs, no more than 4"), and
         # not when either is said of some paragraphs ("… about cats and at most 1 about dogs", "2 must mention Paris")

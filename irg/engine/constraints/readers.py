@@ -18,12 +18,14 @@ _NUM = r"(\d[\d,]*)"
 # relation words written before the number, longest first; each maps to a rel
 _BEFORE = [
     (r"no (?:less|fewer|shorter) than|not (?:less|fewer|shorter) than|at least|a minimum of|minimum of|minimum|min\.?|"
-     r"no (?:less|fewer) then|not under|not below|(?:do not|don't|dont|never|shouldn't|should not|must not|mustn't)\s+"
+     r"no (?:less|fewer) then|not under|not below|(?:do not|don't|dont|never|shouldn't|should not|must not|mustn't|"
+     r"mustnt|shouldnt|doesnt|doesn't|does not|cannot|can't|cant|won't|wont)\s+"
      r"(?:go\s+|be\s+|use\s+|have\s+|write\s+|drop\s+)?(?:under|below|less than|fewer than|shorter than)", "at_least"),
     (r"no more than|not more than|no longer than|not longer than|no greater than|at most|at the most|a maximum of|"
      r"maximum of|maximum|max\.?|up to|within|"
      r"limit(?:ed)?(?: it| this| that| the \w+(?: \w+)?| yourself| your \w+| them)? to|cap(?:ped)?(?: \w+)? at|"
-     r"(?:do not|don't|dont|never|shouldn't|should not|must not|mustn't|not)\s+(?:go\s+|be\s+|use\s+|have\s+|write\s+)?"
+     r"(?:do not|don't|dont|never|shouldn't|should not|must not|mustn't|not|mustnt|shouldnt|doesnt|doesn't|"
+     r"cannot|can't|cant|won't|wont)\s+(?:go\s+|be\s+|use\s+|have\s+|write\s+)?"
      r"(?:exceed(?:ing)?|over|above|beyond|past|more than|longer than|surpass)|not to exceed|no \w+ than", "at_most"),
     (r"less than|fewer than|shorter than|under|below|beneath|lower than|not even|less then|fewer then", "less_than"),
     (r"more than|over|greater than|longer than|above|exceed(?:ing|s)?|in excess of|beyond|more then|upwards of",
@@ -68,7 +70,7 @@ def read_counts(clause: str, nouns: str, default: str | None = None,
     """(rel, n) pairs the clause states about `nouns` (a regex). Orders read: REL N [adj…] NOUN, N [adj…] NOUN REL,
     N REL [adj…] NOUN, NOUN … REL N, "between A and B NOUN". None: no number for these nouns; Unread: a number
     without a relation and no `default`."""
-    t = normalize_numbers(clause)
+    t = normalize_numbers(clause).replace("’", "'")  # "shouldn’t exceed": a curly apostrophe is one
     t = re.sub(r"(\d)\s*-\s*(?=" + nouns + r")", r"\1 ", t, flags=re.I)  # "300-word" -> "300 word"
     found: list[tuple[str, int]] = []
     m = re.search(rf"\bbetween\s+{_NUM}\s+(?:and|to|-)\s+{_NUM}\s+{gap}(?:{nouns})\b", t, re.I) \

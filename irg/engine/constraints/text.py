@@ -147,7 +147,8 @@ def count_holds(count: int, rel: str, n: int) -> bool:
 _REFUSED = re.compile(r"(?:\b(?:not|never|neither|cannot|without|nothing|no need to|dont|doesnt|wont|cant|shouldnt|"
                       r"mustnt|isnt|arent|avoid|avoiding|refrain from)|n't)\s+(?:(?:be|go|going|get|write|use|have|"
                       r"include|contain|make|run|give|put|type|let|any|anything|it|this|them|that|a|an|the|your|answer|"
-                      r"response|reply|text|much|way|ever|even|okay|ok|fine|allowed|acceptable|to)\s+){0,3}$", re.I)
+                      r"response|reply|text|much|way|ever|even|okay|ok|fine|allowed|acceptable|to|want|need|needs|have|if|it's|"
+                      r"its)\s+){0,3}$", re.I)
 _OPPOSITE = {"more_than": "at_most", "less_than": "at_least"}
 
 
@@ -166,12 +167,14 @@ _CARRIED = re.compile(r"(?:\b(?:not|never|neither|dont|doesnt|wont|cant|shouldnt
 
 # Leave granted, not a rule asked for: "I don't mind if it's over 500 words", "feel free to use more than three
 # examples", "it's fine if a line runs past 10 words". Set aside up to a "but" or "as long as", which asks again.
-_PERMITTED = re.compile(r"\b(?:i\s+(?:don't|do not|dont)\s+mind\s+(?:if|it)|(?:it's|it is|its|that's|that is)\s+"
-                        r"(?:fine|ok|okay|alright|all right|acceptable)\s+(?:if|to)|feel\s+free\s+to|(?:it\s+)?"
-                        r"(?:doesn't|does not)\s+matter\s+if|(?:don't|do not)\s+worry\s+(?:if|about)|no\s+problem\s+if|"
-                        r"you(?:'re|\s+are)\s+allowed\s+to)\b[^.;!?\n]*?(?=\s*,?\s*\b(?:but|as long as|so long as|"
-                        r"provided|however|though|although|just)\b|\s*,?\s*\band\s+(?:keep|make|stay|use|write|limit|"
-                        r"don't|do not|dont|never|avoid|the|your|it|no)\b|\s*[.;!?\n]|\s*$)", re.I)
+_PERMITTED = re.compile(r"\b(?:i\s+(?:don't|do not|dont)\s+(?:mind|care)\s+(?:if|it|about)|(?:there's\s+|there\s+is\s+"
+                        r")?no\s+need\s+to|(?:you\s+|it\s+)?(?:don't|do not|dont|doesn't|does not|doesnt)\s+(?:have|ne"
+                        r"ed)\s+to|(?:it's|it is|its|that's|that is)\s+(?:fine|ok|okay|alright|all right|acceptable)\s"
+                        r"+(?:if|to)|feel\s+free\s+to|(?:it\s+)?(?:doesn't|does not|doesnt)\s+matter\s+if|(?:don't|do "
+                        r"not)\s+worry\s+(?:if|about)|no\s+problem\s+if|you(?:'re|\s+are)\s+allowed\s+to)\b[^.;!?\n]*?"
+                        r"(?=\s*,?\s*\b(?:but|as long as|so long as|provided|however|though|although|just)\b|\s*,?\s*"
+                        r"\band\s+(?:keep|make|stay|use|write|limit|don't|do not|dont|never|avoid|the|your|it|no)\b|\s"
+                        r"*[.;!?\n]|\s*$)", re.I)
 
 
 # ... or said after what it allows: "Going over 50 words is fine", "Long sentences are okay, even over 40 words"
@@ -264,8 +267,8 @@ WHOLE_TEXT = (r"(?:(?:your|the|this|my)\s+(?:\w+\s+)?(?:response|answer|reply|em
 # A part added beside the answer, named just before an edge verb: "add a postscript / a one-line note (that) starts
 # with …", "then a P.S. starting with …", "The subject line should begin with …": that part's edge, not the answer's
 # ("Write a limerick that starts with …" is the answer's: only "add", "include", "then" … bring in a part)
-PART_EDGE = re.compile(r"\b(?:add|adding|include|including|append|attach|insert|then|followed by|plus|and)\s+(?:a|an|"
-                       r"another|one)\s+(?:[\w.-]+\s+){0,5}?(?:that|which)?\s*$|\b(?:a|an|the|your)\s+(?:[\w-]+\s+)?"
+PART_EDGE = re.compile(r"(?:\b(?:add|adding|include|including|append|attach|insert|then|followed by|plus|and|"
+                       r"(?:end|finish|close|conclude)\s+with)|^\W*)\s*(?:a|an|another|one)\s+(?:[\w.-]+\s+){0,5}?(?:that|which)?\s*$|\b(?:a|an|the|your)\s+(?:[\w-]+\s+)?"
                        r"(?:postscript|p\.?s\.?|signature|sign-?off|footnote|dedication|disclaimer|tagline|slogan)\s+"
                        r"(?:(?:that|which)\s+)?$|^\W*(?:then\s+)?(?:the\s+)?(?:subject"
                        r"(?:\s+line)?|title|heading|headline|greeting|sign-?off|caption|first\s+line)\s+(?:(?:should|must|"
