@@ -434,3 +434,15 @@ def test_a_part_s_rule_is_listed_not_read(prompt, listed):
 ])
 def test_whole_answer_rules_beside_part_words(prompt, kind):
     assert kind in [c.kind for c in _read(prompt)]
+
+
+@pytest.mark.parametrize("prompt,upper", [  # a case disliked, reported or overruled is no case to write in
+    ("Can you write a kids story about a turtle? My son hates when stories are all caps, so normal text.", False),
+    ("My friend said 'write everything in capital letters so it pops' but I think thats tacky. Write me a flyer, "
+     "normal case.", False),
+    ("I hate all caps. Write a flyer.", False),
+    ("Write a flyer in all caps.", True),
+    ("Your entire response should be in English, and in all capital letters.", True),
+])
+def test_a_case_disliked_is_not_asked(prompt, upper):
+    assert ("uppercase" in [c.kind for c in _read(prompt)]) == upper

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from irg.engine.constraints.base import Constraint, CountConstraint, bounds, register
-from irg.engine.constraints.text import _REL, _REL_TEXT, _find, about_not_asked, negated_before, rel_of, words
+from irg.engine.constraints.text import (_QUOTED, _REL, _REL_TEXT, _find, about_not_asked, negated_before, rel_of,
+                                         words)
 from irg.engine.decoding import DecodingConstraints
 
 
@@ -36,6 +37,21 @@ def scoped_to_part(p: str, start: int, end: int) -> bool:
     return bool(re.search(_PART + r"(?:\s+\S+){0,6}\s*$", before, re.I)
                 or bool(_LEADS.match(clause)) and not re.search(r"\b(?:but|and|while|whereas|though|just|so)\b", clause,
                                                                  re.I))
+
+
+# "My son hates when stories are all caps", "My friend said 'write everything in capital letters' but …", "…, so
+# normal text": a case disliked, reported or overruled is no case to write in
+_DISLIKED = re.compile(r"\b(?:hate[sd]?|dislike[sd]?|can't stand|cannot stand|tired of|sick of|not a fan of|instead of|"
+                       r"rather than|annoy\w*)\b", re.I)
+_NORMAL = re.compile(r"\b(?:normal|regular|ordinary|standard|usual|sentence)\s+(?:case|text|capitali[sz]ation|"
+                     r"capitals)\b", re.I)
+
+
+def case_refused(p: str, start: int) -> bool:
+    """Is the case named at `start` disliked, quoted from someone, or overruled by "normal case" in the prompt?"""
+    clause = re.split(r"[.;!?\n]", p[max(0, start - 80):start])[-1]
+    inside = any(m.start() < start < m.end() for m in _QUOTED.finditer(p))
+    return bool(_DISLIKED.search(clause) or inside or _NORMAL.search(p))
 
 
 # a part as the clause's subject, with its determiner ("Name the planets, in lowercase" is a verb, and "The title is
@@ -119,7 +135,8 @@ class Uppercase(Constraint):
             for m in _find(pat, p):
                 if re.search(r"\bwords?\s+(?:\w+\s+){0,3}?(?:with\s+|in\s+)?$",
                              p[max(0, m.start() - 40):m.start()], re.I) \
-                        or about_not_asked(p, m.start()) or scoped_to_part(p, m.start(), m.end()):
+                        or about_not_asked(p, m.start()) or scoped_to_part(p, m.start(), m.end()) \
+                        or case_refused(p, m.start()):
                     continue  # "words in all caps ... N times" is capital_word_frequency; "why write in caps?" a topic
                 if not negated_before(p, m.start(), 20) and not re.search(r"\bno\b|\bwithout\b", m.group(0), re.I):
                     return [cls()]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from irg.engine.constraints.base import Constraint, type_of
 from irg.engine.constraints.content import LIMITED, NOT_WORDS, labelled_request
 from irg.engine.constraints.language import ALIASES, LANGUAGES, NATIVE
-from irg.engine.constraints.case import scoped_to_part
+from irg.engine.constraints.case import case_refused, scoped_to_part
 from irg.engine.constraints.characters import EDGE_BAN
 from irg.engine.constraints.format import PART_QUOTED
 from irg.engine.constraints.length import (EACH_AFTER, EACH_PART, EACH_REL, NAMED_PART, ORDINALS, PARTS_REFUSED_SAID,
@@ -281,6 +281,8 @@ def _flag(kind: str, clause: str) -> list[Constraint] | PerPart:
         return []  # "Can you explain what JSON is?", "when to use uppercase and lowercase letters": the topic
     if kind == "lowercase" and re.search(r"\b(?:no|not|without|never)\s+(?:any\s+)?lower", clause, re.I):
         return []
+    if kind == "uppercase" and case_refused(clause, len(clause) - 1):
+        return []  # "I hate all caps": a case disliked or overruled
     if kind in ("lowercase", "uppercase"):  # "put the subject line in ALL CAPS": a part's case, not the answer's
         said = list(re.finditer(r"\b(?:all\s+)?(?:lower[\s-]?case|small letters)\b" if kind == "lowercase" else
                                 r"\b(?:all\s+)?(?:caps|capital letters|capitals|upper[\s-]?case)\b", clause, re.I))
