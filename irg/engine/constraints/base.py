@@ -7,7 +7,8 @@ import re
 from dataclasses import asdict, dataclass, fields
 from typing import ClassVar, get_origin
 
-from irg.engine.constraints.text import _REL_MAP, _REL_TEXT, count_holds, normalize_numbers, unpermitted
+from irg.engine.constraints.scope import unpermitted
+from irg.engine.constraints.text import _REL_MAP, _REL_TEXT, count_holds, normalize_numbers
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.errors import ConstraintError  # noqa: F401 — raised here, importable from here as before
 from irg.engine.registry import CONSTRAINT_TYPES

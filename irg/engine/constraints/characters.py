@@ -7,7 +7,8 @@ from itertools import cycle, islice
 from typing import ClassVar
 
 from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstraint, Opening, register
-from irg.engine.constraints.text import _REL, _REL_TEXT, _find, part_scoped, rel_of
+from irg.engine.constraints.scope import part_scoped
+from irg.engine.constraints.text import _REL, _REL_TEXT, _find, rel_of
 from irg.engine.decoding import DecodingConstraints
 
 

@@ -8,9 +8,10 @@ from typing import ClassVar
 
 from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstraint, Opening, register
 from irg.engine.constraints.readers import NOT_A_WORD
+from irg.engine.constraints.scope import PART_EDGE, list_scoped
 from irg.engine.constraints.text import (_QUOTED, _REL, _REL_TEXT, ONE_OF_TWO, QUOTED_TEXT,
                                          _clean_phrase, _counted, _quoted_or_word, _split_list, negated_before, opener,
-                                         quoted, quoted_run, refused_at, rel_of, PART_EDGE, WHOLE_TEXT, list_scoped)
+                                         quoted, quoted_run, refused_at, rel_of, WHOLE_TEXT)
 from irg.engine.decoding import DecodingConstraints
 
 

@@ -33,7 +33,8 @@ from irg.engine.constraints.clauses import clauses  # read_prompt's clauses, imp
 from irg.engine.constraints.base import (Constraint, beside, contradicting, extract_all, negative_counts,
                                          one_paragraph_reading, type_of)
 from irg.engine.constraints.slots import Missing, PerPart, read_values, templates
-from irg.engine.constraints.text import _REL, more_after, unpermitted
+from irg.engine.constraints.scope import unpermitted
+from irg.engine.constraints.text import _REL, more_after
 from irg.engine.jsonl import rows
 from irg.engine.paths import ASSETS
 

@@ -19,11 +19,10 @@ from irg.engine.constraints.characters import EDGE_BAN
 from irg.engine.constraints.format import PART_QUOTED
 from irg.engine.constraints.length import (EACH_AFTER, EACH_PART, EACH_REL, NAMED_PART, ORDINALS, PARTS_REFUSED_SAID,
                                             REMADE_PART, section_marker, stars_separator)
+from irg.engine.constraints.scope import EXAMPLE_AFTER, EXAMPLE_BEFORE, PART_EDGE, list_scoped, part_scoped
 from irg.engine.constraints.readers import Unread, read_counts, spans, word_after, word_list
 from irg.engine.constraints.text import (EDGE_OF, ONE_OF_TWO, about_not_asked, more_after, normalize_numbers,
-                                         EXAMPLE_AFTER, EXAMPLE_BEFORE, PART_EDGE, list_scoped, part_scoped, quoted,
-                                         quoted_run,
-                                         refused_at)
+                                         quoted, quoted_run, refused_at)
 from irg.engine.registry import CONSTRAINT_TYPES
 
 

@@ -144,11 +144,11 @@ def count_holds(count: int, rel: str, n: int) -> bool:
 # the bound itself: "more than 2 sentences"). Only the words of a plain refusal may stand between ("Don't forget to
 # write at least 300 words", "I don't mind if it's over 500" refuse nothing), and a bound said as one ("at least",
 # "a maximum of") is never turned.
-_REFUSED = re.compile(r"(?:\b(?:not|never|neither|cannot|without|nothing|no need to|dont|doesnt|wont|cant|shouldnt|"
-                      r"mustnt|isnt|arent|avoid|avoiding|refrain from)|n't)\s+(?:(?:be|go|going|get|write|use|have|"
-                      r"include|contain|make|run|give|put|type|let|any|anything|it|this|them|that|a|an|the|your|answer|"
-                      r"response|reply|text|much|way|ever|even|okay|ok|fine|allowed|acceptable|to|want|need|needs|have|if|it's|"
-                      r"its)\s+){0,3}$", re.I)
+_UNMARKED = r"dont|doesnt|wont|cant|shouldnt|mustnt|isnt|arent"  # refusals typed without their apostrophe
+_REFUSED = re.compile(r"(?:\b(?:not|never|neither|cannot|without|nothing|no need to|" + _UNMARKED + r"|avoid|avoiding|"
+                      r"refrain from)|n't)\s+(?:(?:be|go|going|get|write|use|have|include|contain|make|run|give|put|"
+                      r"type|let|any|anything|it|this|them|that|a|an|the|your|answer|response|reply|text|much|way|ever|"
+                      r"even|okay|ok|fine|allowed|acceptable|to|want|need|needs|if|it's|its)\s+){0,3}$", re.I)
 _OPPOSITE = {"more_than": "at_most", "less_than": "at_least"}
 
 
@@ -160,68 +160,9 @@ def rel_of(m: re.Match, text: str) -> str:
 
 
 # "not fewer than 150 or more than 300 words", "neither under 5 nor over 9": the refusal governs both bounds
-_CARRIED = re.compile(r"(?:\b(?:not|never|neither|dont|doesnt|wont|cant|shouldnt|mustnt|isnt|arent)|n't)\s+"
-                      r"(?:[a-z]+\s+){0,3}?(?:fewer|less|more|longer|shorter|over|under|below|above|exceed|beyond|past)"
-                      r"\s+(?:than\s+)?\d+\s+(?:[a-z]+\s+)?(?:or|nor)\s+(?:go|fall|drop|run|get)?\s*$", re.I)
-
-
-# Leave granted, not a rule asked for: "I don't mind if it's over 500 words", "feel free to use more than three
-# examples", "it's fine if a line runs past 10 words". Set aside up to a "but" or "as long as", which asks again.
-_PERMITTED = re.compile(r"\b(?:i\s+(?:don't|do not|dont)\s+(?:mind|care)\s+(?:if|it|about)|(?:there's\s+|there\s+is\s+"
-                        r")?no\s+need\s+to|(?:you\s+|it\s+)?(?:don't|do not|dont|doesn't|does not|doesnt)\s+(?:have|ne"
-                        r"ed)\s+to|(?:it's|it is|its|that's|that is)\s+(?:fine|ok|okay|alright|all right|acceptable)\s"
-                        r"+(?:if|to)|feel\s+free\s+to|(?:it\s+)?(?:doesn't|does not|doesnt)\s+matter\s+if|(?:don't|do "
-                        r"not)\s+worry\s+(?:if|about)|no\s+problem\s+if|you(?:'re|\s+are)\s+allowed\s+to)\b[^.;!?\n]*?"
-                        r"(?=\s*,?\s*\b(?:but|as long as|so long as|provided|however|though|although|just)\b|\s*,?\s*"
-                        r"\band\s+(?:keep|make|stay|use|write|limit|don't|do not|dont|never|avoid|the|your|it|no)\b|\s"
-                        r"*[.;!?\n]|\s*$)", re.I)
-
-
-# ... or said after what it allows: "Going over 50 words is fine", "Long sentences are okay, even over 40 words"
-_PERMITTED_AFTER = re.compile(r"(?:^|(?<=[.;!?\n,]))[^.;!?\n,]{1,60}?\s(?:is|are)\s+(?:totally\s+|perfectly\s+|"
-                              r"also\s+)?(?:fine|ok|okay|alright|all right|acceptable)\b(?!\s+(?:if|to|as long|"
-                              r"so long|provided))(?:,?\s*even\b[^.;!?\n,]*)?", re.I)
-
-
-def unpermitted(text: str) -> str:
-    """`text` with the leave it grants blanked (same length, so offsets hold): no rule is read from a permission."""
-    plain = text.replace("’", "'")  # (a curly apostrophe is one too)
-    spans = [m.span() for m in _PERMITTED.finditer(plain)]
-    spans += [m.span() for m in _PERMITTED_AFTER.finditer(plain)
-              if not re.search(r"\b(?:not|n't|never|no|only)\b", m.group(0), re.I)]
-    return "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(text)) if spans else text
-
-
-# "No comma after the greeting", "no commas in the first paragraph", "don't use the word 'very' in the title", "no
-# commas at the end of lines": a ban on one part or one place, not on the answer. Only parts named as such (or by an
-# ordinal) and the ends of units: "in your haiku", "in the list", "on any line" are all of it.
-_PART_NOUNS = (r"greeting|salutation|sign-?off|signature|titles?|headings?|headlines?|subject(?:\s+line)?|intro|"
-               r"introduction|conclusion|opening|closing|chorus|verse|bridge|refrain|captions?|address|dates?|names?|"
-               r"numbers?|urls?|slogan|tagline|header|footer|field|value|keys?|table|code|quotes?|quotations?|"
-               r"postscript|p\.?s\.?|body|abstract|outline|bio|hashtags?|footnotes?|labels?|prices?")
-_PART_SCOPE = re.compile(r"\s*(?:(?:is|are|must|should|may|can)(?:\s+not|n't)?\s+(?:be\s+)?(?:used|allowed|"
-                         r"permitted|banned|forbidden|prohibited|appear)\s+)?(?:at the (?:very\s+)?(?:end|start|"
-                         r"beginning) of\s+|(?:after|before|following|inside|within|in|between|on)\s+(?:the\s+|your\s+|"
-                         r"its\s+|my\s+|each\s+|every\s+|a\s+|an\s+)?(?:(?:first|last|second|third|fourth|fifth|final|"
-                         r"\d+(?:st|nd|rd|th))\s+\w+|(?:[\w-]+\s+)?(?:" + _PART_NOUNS + r"))\b)", re.I)
-
-
-def part_scoped(p: str, end: int) -> bool:
-    """Is what ends at `end` (a mark, a word banned) scoped to one part ("… after the greeting", "… in the title")?"""
-    if re.search(r"\banywhere\s*$", p[max(0, end - 12):end], re.I):
-        return False  # "anywhere in the ad": all of it
-    return bool(_PART_SCOPE.match(p, end))
-
-
-_ITEM = r"(?:[\"'“‘][^\"'”’\n]{1,40}[\"'”’]|[\w-]+)"
-_ITEMS = re.compile(r"\s*(?:the\s+)?(?:(?:key\s?)?words?\s+|terms?\s+)?" + _ITEM + r"(?:\s*(?:,|,?\s*(?:or|and))\s*"
-                    + _ITEM + r")*(?:\s+anywhere)?")
-
-
-def list_scoped(s: str) -> bool:
-    """Is the list of words that opens `s` banned in one part only ("'volunteer' in the subject line")?"""
-    m = _ITEMS.match(s)
-    return bool(m) and part_scoped(s, m.end())
+_CARRIED = re.compile(r"(?:\b(?:not|never|neither|" + _UNMARKED + r")|n't)\s+(?:[a-z]+\s+){0,3}?(?:fewer|less|more|"
+                      r"longer|shorter|over|under|below|above|exceed|beyond|past)\s+(?:than\s+)?\d+\s+(?:[a-z]+\s+)?"
+                      r"(?:or|nor)\s+(?:go|fall|drop|run|get)?\s*$", re.I)
 
 
 def refused_at(text: str, start: int) -> bool:
@@ -262,21 +203,6 @@ def quoted(s: str) -> list[str]:
 # a summary, a description, a caption or a script, which are often one part of it)
 WHOLE_TEXT = (r"(?:(?:your|the|this|my)\s+(?:\w+\s+)?(?:response|answer|reply|email|letter|story|poem|speech|essay|"
               r"message|note|post|text|toast|blurb|memo|review|bio|announcement|invitation|tweet|pitch)\s+|it\s+)?")
-
-
-# A part added beside the answer, named just before an edge verb: "add a postscript / a one-line note (that) starts
-# with …", "then a P.S. starting with …", "The subject line should begin with …": that part's edge, not the answer's
-# ("Write a limerick that starts with …" is the answer's: only "add", "include", "then" … bring in a part)
-PART_EDGE = re.compile(r"(?:\b(?:add|adding|include|including|append|attach|insert|then|followed by|plus|and|"
-                       r"(?:end|finish|close|conclude)\s+with)|^\W*)\s*(?:a|an|another|one)\s+(?:[\w.-]+\s+){0,5}?(?:that|which)?\s*$|\b(?:a|an|the|your)\s+(?:[\w-]+\s+)?"
-                       r"(?:postscript|p\.?s\.?|signature|sign-?off|footnote|dedication|disclaimer|tagline|slogan)\s+"
-                       r"(?:(?:that|which)\s+)?$|^\W*(?:then\s+)?(?:the\s+)?(?:subject"
-                       r"(?:\s+line)?|title|heading|headline|greeting|sign-?off|caption|first\s+line)\s+(?:(?:should|must|"
-                       r"has to|needs to|will|can)\s+)?$", re.I)
-# a quoted text given as an example that would do, not as the text to use: "('Hi Tom' is fine)"
-EXAMPLE_AFTER = re.compile(r"\s*(?:is|would be|'s|are)\s+(?:fine|ok|okay|good|great|enough|an example)\b", re.I)
-# ... or named as an example of a kind: "a greeting like 'Good morning'", "for example 'Hello friends'"
-EXAMPLE_BEFORE = re.compile(r"\b(?:like|such as|for example|for instance|e\.g\.)\s*,?\s*[\"'“‘]?$", re.I)
 
 
 # after a list of options, words that say more follows: the answer is not one option alone ("'yes' or 'no' first,
