@@ -26,7 +26,8 @@ class Scores:
     def __call__(self, adapter, out, n):
         self.seen.append(adapter)
         if adapter is not None:  # a point is scored on the adapter saved at that point
-            assert (adapter / "adapter_model.safetensors").exists() or (adapter / "adapter.safetensors").exists()
+            assert any((adapter / f).exists() for f in ("adapter_model.safetensors", "adapter.safetensors",
+                                                        "blocks.safetensors"))
         q = self.qualities.pop(0)
         if isinstance(q, BaseException):
             raise q
@@ -110,6 +111,34 @@ def test_the_embedding_adapter_learns_by_mle_and_resumes_to_the_same_weights(tok
     assert a.keys() == b.keys() and all((a[k] == b[k]).all() for k in a)
 
 
+def test_full_fine_tuning_moves_every_block_matrix_and_nothing_else_and_resumes(tokenizer, tmp_path):
+    """The blocks' weight matrices train in float32; the token table, the output head and the norms stay as they
+    were; a killed run resumes to the same weights."""
+    import torch
+
+    r = _recipe(method="full", lr=1e-3, epochs=2, patience=5)
+    assert r.name == "full-lr0.001-b4-s0" and r.same_as(__import__("dataclasses").asdict(_recipe(
+        method="full", lr=1e-3, epochs=2, patience=5, rank=32, targets="qv")))  # no rank or modules of its own
+    model = build_model(tokenizer)
+    frozen = {k: v.clone() for k, v in model.state_dict().items() if "proj" not in k}
+    before = {k: v.clone() for k, v in model.state_dict().items() if "proj" in k}
+    st = Curve(r, tmp_path / "a", model, tokenizer, ROWS, Scores([0.1, 0.2, 0.3])).run(on_log=lambda rec: None)
+    assert st["points"][-1]["held_out_loss"] < st["points"][0]["held_out_loss"]  # it learns
+    after = model.state_dict()
+    assert all(torch.equal(after[k].float(), v.float()) for k, v in frozen.items())
+    assert len(before) == 2 * 7 and all(not torch.equal(after[k], v) for k, v in before.items())
+    assert all(after[k].dtype == torch.float32 for k in before)
+    saved = load_file(str(tmp_path / "a" / r.name / "last" / "blocks.safetensors"))
+    assert sorted(saved) == sorted(f"{i}.{m}" for i in range(2) for m in curves.TARGETS["all"])
+    assert np.array_equal(saved["1.down_proj"], after["model.layers.1.mlp.down_proj.weight"].numpy())
+    kill = Scores([0.1, 0.2, KeyboardInterrupt()])
+    with pytest.raises(KeyboardInterrupt):
+        Curve(r, tmp_path / "b", build_model(tokenizer), tokenizer, ROWS, kill).run(on_log=lambda rec: None)
+    Curve(r, tmp_path / "b", build_model(tokenizer), tokenizer, ROWS, Scores([0.3])).run(on_log=lambda rec: None)
+    b = load_file(str(tmp_path / "b" / r.name / "last" / "blocks.safetensors"))
+    assert saved.keys() == b.keys() and all((saved[k] == b[k]).all() for k in saved)
+
+
 def test_an_untrained_embedding_adapter_is_the_base_model(tokenizer):
     import torch
 
@@ -184,7 +213,7 @@ def test_another_kept_set_is_a_curve_of_its_own():
     assert _recipe(data="assets/distill_loop/kept-r2c.jsonl").name.endswith("-kept-r2c")
 
 
-@pytest.mark.parametrize("method", ["lora", "adapter_mle"])
+@pytest.mark.parametrize("method", ["lora", "adapter_mle", "full"])
 def test_gradient_checkpointing_is_memory_not_maths(tokenizer, tmp_path, method):
     """With the blocks' activations recomputed in the backward pass, training reaches the same weights (to float
     rounding), and a curve may resume with it on or off."""
@@ -194,7 +223,7 @@ def test_gradient_checkpointing_is_memory_not_maths(tokenizer, tmp_path, method)
         model = build_model(tokenizer)
         Curve(r, tmp_path / str(on), model, tokenizer, ROWS, Scores([0.1, 0.2])).run(on_log=lambda rec: None)
         assert model.is_gradient_checkpointing == on  # the switch reached the model (its effect is on memory only)
-        f = "adapter_model.safetensors" if method == "lora" else "adapter.safetensors"
+        f = {"lora": "adapter_model.safetensors", "adapter_mle": "adapter.safetensors"}.get(method, "blocks.safetensors")
         weights[on] = load_file(str(tmp_path / str(on) / r.name / "last" / f))
     a, b = weights[False], weights[True]
     assert a.keys() == b.keys() and all(np.allclose(a[k], b[k], atol=1e-6) for k in a)

@@ -243,6 +243,39 @@ def test_merging_a_lora_matches_the_transformers_merge(tmp_path, monkeypatch):
     assert merged["blk.3.attn_k.weight"].tensor_type == gguf.GGMLQuantizationType.Q4_1  # untouched: as it was
 
 
+@pytest.mark.bundled
+def test_fully_fine_tuned_blocks_are_written_in_place_of_the_models_weights(tmp_path, monkeypatch):
+    """What transformers trained (learners.FullStudent) is what llama.cpp reads back: each matrix in F16, q/k rows
+    permuted as the converter permutes them; the token table is the model's own, byte for byte."""
+    import gguf
+    import torch
+
+    monkeypatch.setenv("IRG_DTYPE", "float32")
+    from irg.engine.models import bundled_gguf, load_hf
+    from tuning.adapters.gguf_export import dequantized, merged, permute_rows
+    from tuning.loop.learners import FullStudent
+
+    model, _ = load_hf("bundled", use_cache=False)
+    student = FullStudent(model)
+    assert len(student.params) == 30 * 7 and sum(p.numel() for p in student.params) > 100_000_000
+    with torch.no_grad():
+        torch.manual_seed(0)
+        for key in ("3.q_proj", "5.down_proj"):
+            student.named[key].add_(torch.randn_like(student.named[key]) * 0.01)
+    student.save(tmp_path / "point")
+    out = merged(bundled_gguf(), tmp_path / "point", tmp_path / "merged.gguf")
+    got = {t.name: t for t in gguf.GGUFReader(str(out)).tensors}
+    base = {t.name: t for t in gguf.GGUFReader(str(bundled_gguf())).tensors}
+    q = student.named["3.q_proj"].detach().numpy()
+    assert got["blk.3.attn_q.weight"].tensor_type == gguf.GGMLQuantizationType.F16
+    assert np.allclose(dequantized(got["blk.3.attn_q.weight"]), permute_rows(q, 9), rtol=1e-3, atol=1e-5)
+    assert np.allclose(dequantized(got["blk.3.attn_k.weight"]),  # untrained: the model's own, in F16
+                       dequantized(base["blk.3.attn_k.weight"]), rtol=1e-3, atol=1e-5)
+    assert np.allclose(dequantized(got["blk.5.ffn_down.weight"]), student.named["5.down_proj"].detach().numpy(),
+                       rtol=1e-3, atol=1e-5)
+    assert np.array_equal(got["token_embd.weight"].data, base["token_embd.weight"].data)
+
+
 # ---- the table ------------------------------------------------------------------------------------------------
 def _results(folder, finals: dict[str, str], strategy="single_pass", tokens=100):
     folder.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@
     fold_gan(base.gguf, adapter.safetensors, out.gguf)   # the embedding adapter, folded into the token table
     lora_adapter(base.gguf, lora_folder, out.gguf)        # a peft LoRA as llama.cpp's own LoRA adapter file (the app)
     merge_lora(base.gguf, lora_folder, out.gguf)          # a peft LoRA, merged into the weights it adapts
+    merge_blocks(base.gguf, blocks.safetensors, out.gguf) # fully fine-tuned block matrices, written in their place
 
 Why folding is exact: the proper GAN adapter (no noise at inference) is a function of one token's embedding
 alone, G(E[t]), so running it after the embedding lookup is the same as looking up a new table E'[t] = G(E[t]).
@@ -127,6 +128,8 @@ def merged(base: Path, adapter: Path, out: Path) -> Path:
     if adapter.is_dir() and (adapter / "adapter.safetensors").exists():
         adapter = adapter / "adapter.safetensors"
     out.parent.mkdir(parents=True, exist_ok=True)
+    if adapter.is_dir() and (adapter / "blocks.safetensors").exists():  # full fine-tuning (tuning/loop/learners.py)
+        return merge_blocks(base, adapter / "blocks.safetensors", out)
     return merge_lora(base, adapter, out) if adapter.is_dir() else fold_gan(base, adapter, out)
 
 
@@ -204,6 +207,25 @@ def lora_deltas(folder: Path, check_only: bool = False) -> dict[tuple[int, str],
 
 
 def merge_lora(base: Path, folder: Path, out: Path, dtype=LORA_DTYPE) -> Path:
+    note = {"adapter": Path(folder).name, "adapter_kind": "lora-merged", "adapter_sha": file_hash(Path(folder))}
+    return _merge(base, lora_deltas(Path(folder)), out, dtype, whole=False, note=note)
+
+
+def merge_blocks(base: Path, weights: Path, out: Path, dtype=LORA_DTYPE) -> Path:
+    """Fully fine-tuned block matrices (tuning/loop/learners.py: FullStudent, "<layer>.<module>" -> the trained
+    weight, as transformers holds it) written in place of the model's: the same placement as a LoRA's merge, the
+    matrix itself instead of base + change."""
+    from safetensors.numpy import load_file
+
+    state = load_file(str(weights))
+    changes = {(int(k.split(".")[0]), k.split(".")[1]): w.astype(np.float32) for k, w in state.items()}
+    return _merge(base, changes, out, dtype, whole=True, note={"adapter": Path(weights).parent.name,
+                  "adapter_kind": "blocks-fine-tuned", "adapter_sha": file_hash(Path(weights))})
+
+
+def _merge(base: Path, changes: dict[tuple[int, str], np.ndarray], out: Path, dtype, whole: bool,
+           note: dict[str, str]) -> Path:
+    """Write (layer, peft module name) -> a change to that weight (whole: the weight itself) into a copy of `base`."""
     import gguf
 
     reader = gguf.GGUFReader(str(base))
@@ -214,7 +236,7 @@ def merge_lora(base: Path, folder: Path, out: Path, dtype=LORA_DTYPE) -> Path:
     n_kv = int(reader.fields[f"{arch}.attention.head_count_kv"].contents())
     by_name = {t.name: t for t in reader.tensors}
     replace = {}
-    for (layer, module), delta in lora_deltas(Path(folder)).items():
+    for (layer, module), delta in changes.items():
         if module not in LORA_TARGETS:
             raise NotFoldable(f"The LoRA adapts '{module}', which this export does not know how to place.")
         name = f"blk.{layer}.{LORA_TARGETS[module]}.weight"
@@ -227,15 +249,15 @@ def merge_lora(base: Path, folder: Path, out: Path, dtype=LORA_DTYPE) -> Path:
             delta = permute_rows(delta, n_head)
         elif module == "k_proj":
             delta = permute_rows(delta, n_kv)
+        new = delta if whole else w + delta
         if dtype in ("q8_0", "same"):  # requantised: Q8_0, or the type the base weight had
             from gguf.quants import quantize
 
             qtype = gguf.GGMLQuantizationType.Q8_0 if dtype == "q8_0" else by_name[name].tensor_type
-            replace[name] = (quantize(w + delta, qtype), qtype)
+            replace[name] = (quantize(new, qtype), qtype)
         else:
-            replace[name] = (w + delta).astype(dtype)
-    return _copy(reader, out, replace, [], {"adapter": Path(folder).name, "adapter_kind": "lora-merged",
-                                             "adapter_sha": file_hash(Path(folder))})
+            replace[name] = new.astype(dtype)
+    return _copy(reader, out, replace, [], note)
 
 
 def lora_adapter(base: Path, folder: Path, out: Path) -> Path:

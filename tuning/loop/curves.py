@@ -29,15 +29,14 @@ from pathlib import Path
 
 from irg.engine import paths
 from tuning.loop import keep
+from tuning.loop.learners import (METHODS, STUDENTS, TARGETS, EmbeddingStudent, FullStudent,  # noqa: F401
+                                  LoraStudent)
 
 CURVES = paths.ROOT / "runs" / "distill_loop" / "curves"
-TARGETS = {"qv": ("q_proj", "v_proj"),
-           "all": ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")}
 DATA = keep.KEPT.with_name("kept-r2.jsonl")  # both rounds' kept answers: the default data of every recipe
 HELD_OUT = 48  # kept answers set aside for the held-out loss (the same ones for every recipe)
 
 
-METHODS = ("lora", "adapter_mle")  # a peft LoRA; the embedding adapter (tuning/adapters/gan.py) trained by MLE
 
 
 @dataclass
@@ -80,16 +79,18 @@ class Recipe:
         share = f"-share{self.data_share:g}" if self.data_share < 1 else ""
         if Path(self.data).resolve() != DATA.resolve():  # another kept set (a later round): a curve of its own
             share += "-" + Path(self.data).stem
-        if self.method == "adapter_mle":
-            return f"mle-lr{self.lr:g}-b{self.batch_size}-s{self.seed}{share}"
+        if self.method != "lora":  # no rank or target modules of its own
+            stem = "mle" if self.method == "adapter_mle" else self.method
+            return f"{stem}-lr{self.lr:g}-b{self.batch_size}-s{self.seed}{share}"
         return f"r{self.rank}-{self.targets}-lr{self.lr:g}-b{self.batch_size}-s{self.seed}{share}"
 
     def same_as(self, stored: dict) -> bool:
         """Is a curve.json's recipe this one? (curves written before `method` existed were LoRA recipes; the
-        embedding adapter has no rank or target modules, so they are not compared, as its name leaves them out)"""
+        embedding adapter and full fine-tuning have no rank or target modules, so they are not compared, as their
+        names leave them out)"""
         a, b = {"method": "lora", "data_share": 1.0, **stored}, asdict(self)
         a.pop("checkpointing", None), b.pop("checkpointing", None)  # memory, not maths: a run may resume either way
-        if self.method == "adapter_mle":
+        if self.method != "lora":
             for k in ("rank", "targets"):
                 a.pop(k, None), b.pop(k, None)
         return a == b
@@ -165,61 +166,6 @@ def dev_figures(adapter: Path | None, out: Path, n: int) -> dict:
         gguf.unlink(missing_ok=True)  # 270 MB each; the adapter folder is what is kept
 
 
-class LoraStudent:
-    """A peft LoRA on the frozen model."""
-    weights = "adapter_model.safetensors"
-
-    def __init__(self, base, r: Recipe):
-        from peft import LoraConfig, get_peft_model
-
-        cfg = LoraConfig(r=r.rank, lora_alpha=2 * r.rank, lora_dropout=0.0, target_modules=list(TARGETS[r.targets]),
-                         task_type="CAUSAL_LM")
-        self.model = get_peft_model(base, cfg)
-        self.params = [p for p in self.model.parameters() if p.requires_grad]
-
-    def train(self, on: bool) -> None:
-        self.model.train(on)
-
-    def save(self, folder: Path) -> None:
-        self.model.save_pretrained(str(folder))
-
-    def load(self, folder: Path) -> None:
-        from peft import set_peft_model_state_dict
-        from safetensors.torch import load_file
-
-        set_peft_model_state_dict(self.model, load_file(str(folder / self.weights)))
-
-
-class EmbeddingStudent:
-    """The thesis' embedding adapter (a small MLP between the embedding table and the blocks), trained by MLE: the
-    GAN adapter's first phase, and its ablation. Starts at zero: untrained, it is the base model."""
-    weights = "adapter.safetensors"
-
-    def __init__(self, base, r: Recipe):
-        from tuning.adapters.gan import EmbeddingGenerator, attach
-
-        emb = base.get_input_embeddings()
-        self.gen = EmbeddingGenerator(emb.embedding_dim).to(emb.weight.device)
-        attach(base, self.gen)
-        self.model, self.params = base, list(self.gen.parameters())
-
-    def train(self, on: bool) -> None:
-        self.model.train(on)
-        self.gen.train(on)  # noise while training, none at inference (the proper variant)
-
-    def save(self, folder: Path) -> None:
-        from tuning.adapters.gan import save
-
-        folder.mkdir(parents=True, exist_ok=True)
-        save(self.gen, folder / "adapter", {"adapter_name": "loop_mle", "base_model": "bundled",
-                                             "trained_on": "the IRG loop's verified answers (issue 40)"})
-
-    def load(self, folder: Path) -> None:
-        from safetensors.torch import load_file
-
-        self.gen.load_state_dict(load_file(str(folder / self.weights)))
-
-
 class Curve:
     """One recipe's training with its points; `run()` trains from the last saved point to the end or an early stop."""
 
@@ -264,7 +210,7 @@ class Curve:
         torch.manual_seed(r.seed)
         for p in self.model.parameters():
             p.requires_grad_(False)
-        student = (LoraStudent if r.method == "lora" else EmbeddingStudent)(self.model, r)
+        student = STUDENTS[r.method](self.model, r)
         model = student.model
         if r.checkpointing:  # the same gradients; the blocks' activations are not all held at once
             self.model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
