@@ -223,7 +223,8 @@ def test_gradient_checkpointing_is_memory_not_maths(tokenizer, tmp_path, method)
         model = build_model(tokenizer)
         Curve(r, tmp_path / str(on), model, tokenizer, ROWS, Scores([0.1, 0.2])).run(on_log=lambda rec: None)
         assert model.is_gradient_checkpointing == on  # the switch reached the model (its effect is on memory only)
-        f = {"lora": "adapter_model.safetensors", "adapter_mle": "adapter.safetensors", "full": "blocks.safetensors"}[method]
+        f = {"lora": "adapter_model.safetensors", "adapter_mle": "adapter.safetensors",
+             "full": "blocks.safetensors"}[method]
         weights[on] = load_file(str(tmp_path / str(on) / r.name / "last" / f))
     a, b = weights[False], weights[True]
     assert a.keys() == b.keys() and all(np.allclose(a[k], b[k], atol=1e-6) for k in a)
