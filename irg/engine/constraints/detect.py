@@ -34,6 +34,7 @@ from irg.engine.constraints.base import (Constraint, beside, contradicting, extr
                                          one_paragraph_reading, type_of)
 from irg.engine.constraints.slots import Missing, PerPart, read_values, templates
 from irg.engine.constraints.scope import unpermitted
+from irg.engine.constraints.length import about_notices, band_of
 from irg.engine.constraints.text import _REL, more_after
 from irg.engine.jsonl import rows
 from irg.engine.paths import ASSETS
@@ -234,6 +235,12 @@ def programs_alone(prompt: str, found: list[Constraint]) -> list[Constraint]:
 
 def read_prompt(prompt: str, detector: bool = True) -> Reading:
     """Constraints, notices and unchecked instructions for `prompt` (see the module docstring)."""
+    got = _read_prompt(prompt, detector)
+    got.notices += about_notices(prompt, got.constraints)  # "a 200-word essay": the band read is said, with why
+    return got
+
+
+def _read_prompt(prompt: str, detector: bool) -> Reading:
     found = extract_all(prompt := unpermitted(written := prompt))  # "I don't mind if it's over 500": leave, no rule
     notices = negative_counts(prompt)
     if not detector or not available():
@@ -264,6 +271,8 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
         # The patterns again, on the clause alone: a list the whole prompt ran on ("… 'a' and 'b' somewhere, and use
         # the word 'c' at least 3 times") reads cleanly in its own clause.
         mine = extract_all(clause)
+        if band := band_of(clause):  # "Write a 100-word story. Then a 50-word summary.": parts, not the length
+            mine = [c for c in mine if c not in band or c in band_of(prompt)]
         add([c for c in mine if not _covered(c.kind, pattern_kinds, set())])
         add(beside(mine, found))  # "Write two paragraphs. ... Write only one paragraph.": both, to be named
         clause_kinds = {c.kind for c in mine}

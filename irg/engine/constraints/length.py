@@ -7,6 +7,7 @@ their own would change the order in which the types register, which is the order
 prompt. The constraint-language issue (37) gives each type a unit of its own; this file ends there."""
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import ClassVar
@@ -21,6 +22,8 @@ from irg.engine.constraints.text import (
     _clean_phrase,
     count_holds,
     negated_before,
+    normalize_numbers,
+    refused_at,
     sentences,
     words,
 )
@@ -146,6 +149,68 @@ def _one(noun: str) -> re.Pattern:
 ONE_PARAGRAPH, ONE_SENTENCE = _one("paragraph"), _one("sentence")
 
 
+# A length said with no bound: "Write a 200-word essay", "Write 300 words on bees", "an essay of about 300 words",
+# "around 150 words", "~100 words", "300 words or so". Read as about that many: within a tenth either way, two bounds
+# the plan card shows with a notice that says why (the type had said "the relation could not be read" and checked
+# nothing). Not the length of another text ("summarize this article of about 500 words"), of each part ("3
+# paragraphs of about 100 words each"), refused ("don't write a 500-word essay"), or one of several lengths ("a
+# 100-word story, then a 50-word summary": parts).
+_ABOUT = r"(?:about|around|approximately|approx\.?|roughly|circa|close to)"
+_WRITE = (r"(?:write|compose|draft|create|produce|generate|craft|prepare|pen|give me|send me|make me|i need|"
+          r"i want|need|want)")
+_NO_BOUND = (r"(?!\s*(?:or\s+(?:less|fewer|more|under|over|below|above|shorter|longer)|max\b|maximum|minimum|min\b|"
+             r"tops|at most|at least|plus|\+|and (?:up|under|above|below)|limit|each|apiece|per\b))")
+ABOUT_LENGTH = re.compile(
+    r"(?:\b" + _ABOUT + r"\s+|~\s*)(?P<a>\d+)(?:\s*-\s*|\s+)words?\b" + _NO_BOUND +  # around 150 words, ~100 words
+    r"|(?<![\w.,-])(?P<b>\d+)(?:\s*-?\s*ish)?\s+words?\s+or\s+so\b"  # 300 words or so
+    r"|(?<![\w.,-])(?P<c>\d+)\s*-?\s*ish\s+words?\b"  # 300-ish words
+    # Write a 200-word essay, Write 300 words on bees, Write a short 150-word bio
+    r"|\b" + _WRITE + r"\s+(?:(?:me|us)\s+)?(?:(?:a|an|one)\s+)?(?:(?:short|brief|quick|simple|new|good|nice|fun|"
+    r"formal|informal|detailed|full)\s+)?(?P<d>\d+)(?:\s*-\s*|\s+)words?\b" + _NO_BOUND +
+    # Write an essay of 300 words
+    r"|\b" + _WRITE + r"\s+(?:(?:me|us)\s+)?(?:a|an|one)\s+(?:[\w-]+\s+){1,2}?of\s+(?P<e>\d+)\s+words\b" + _NO_BOUND,
+    re.I)
+_OTHER_TEXT = re.compile(r"\b(?:this|that|these|those|the|my|his|her|their|its|following|attached|above|below)\s+"
+                         r"(?:[\w-]+\s+){0,3}(?:of\s+)?$", re.I)
+
+
+def about_lengths(p: str) -> list[tuple[str, int]]:
+    """(the words said, N) for each length said with no bound that is the answer's own."""
+    out = []
+    for m in ABOUT_LENGTH.finditer(p):
+        n = int(next(g for g in m.group("a", "b", "c", "d", "e") if g))
+        before = re.split(r"[.;:!?\n]", p[max(0, m.start() - 60):m.start()])[-1]
+        if n < 1 or _OTHER_TEXT.search(before) or refused_at(p, m.start()) or per_part(p, m.start()):
+            continue
+        said = re.search(r"(?:" + _ABOUT + r"\s+|~\s*)?\d+[\s-]*(?:ish\s*)?words?(?:\s+or\s+so)?", m.group(0), re.I)
+        out.append((said.group(0), n))
+    # several lengths ("a 100-word story, then a 50-word summary"): parts of the answer, not its length
+    others = {int(x.group(1)) for x in re.finditer(r"(?<![\w.,-])(\d+)(?:\s*-\s*|\s+)words?\b", p, re.I)
+              if not per_part(p, x.start())}  # "Any sentence over 30 words must be split": each part's, not a length
+    return out if len({n for _, n in out} | others) == 1 else []
+
+
+def band_of(text: str) -> list["WordCount"]:
+    """The two bounds `text` reads as a length said with no bound (none if it says none, or several)."""
+    about = about_lengths(normalize_numbers(text))
+    return [WordCount(r, n) for r, n in zip(("at_least", "at_most"), about_band(about[0][1]))] if about else []
+
+
+def about_band(n: int) -> tuple[int, int]:
+    return math.ceil(n * 0.9), math.floor(n * 1.1)
+
+
+def about_notices(prompt: str, found: list) -> list[str]:
+    """What the plan card says of a length read as a band, when both bounds were kept."""
+    out = []
+    for said, n in about_lengths(normalize_numbers(prompt))[:1]:
+        lo, hi = about_band(n)
+        if WordCount("at_least", lo) in found and WordCount("at_most", hi) in found:
+            out.append(f"'{said}' is read as exactly {n} words." if lo == hi else
+                       f"'{said}' is read as about {n} words: {lo} to {hi} (within a tenth either way).")
+    return out
+
+
 @register
 @dataclass
 class WordCount(CountConstraint):
@@ -171,6 +236,9 @@ class WordCount(CountConstraint):
             out.append(cls(rel_of(m, p), int(m.group(2))))
         for m in re.finditer(r"\b(?:in|within|using) (\d+) words or (less|fewer|more)\b", p, re.I):
             out.append(cls("at_most" if m.group(2).lower() in ("less", "fewer") else "at_least", int(m.group(1))))
+        if not out and (about := about_lengths(p)):  # no bound said: about that many
+            lo, hi = about_band(about[0][1])
+            out += [cls("at_least", lo), cls("at_most", hi)]
         return out
 
     where: ClassVar[str] = "whole answer"

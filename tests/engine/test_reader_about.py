@@ -1,0 +1,62 @@
+"""A length said with no bound ("Write a 200-word essay", "about 300 words") is read as about that many: within a
+tenth either way, two word-count bounds and a notice that says so. Not another text's length, not each part's, not
+refused, not one of several lengths. Wordings written here; the patterns alone, then the whole reader."""
+import pytest
+
+from irg.engine.constraints.base import extract_all
+from irg.engine.constraints.length import WordCount, about_notices
+
+
+def _words(prompt):
+    return sorted((c.rel, c.n) for c in extract_all(prompt) if c.kind == "word_count")
+
+
+@pytest.mark.parametrize("prompt,n", [
+    ("Write a 200-word essay about soup.", 200),
+    ("Write 300 words about bees.", 300),
+    ("Write about 300 words on bees.", 300),
+    ("Write around two hundred words about the sea.", 200),
+    ("Write an essay of 300 words.", 300),
+    ("Give me a short 150-word bio.", 150),
+    ("Write a poem, roughly 80 words.", 80),
+    ("Write a story of around 250 words.", 250),
+    ("Keep it ~100 words.", 100),
+    ("Write a 300-ish word post about hiking.", 300),
+    ("I need a 400-word cover letter.", 400),
+    ("Write 300 words about bees. Any sentence over 30 words must be split.", 300),
+])
+def test_a_length_with_no_bound_is_about_that_many(prompt, n):
+    lo, hi = -(-n * 9 // 10), n * 11 // 10
+    assert _words(prompt) == [("at_least", lo), ("at_most", hi)], prompt
+    note = about_notices(prompt, extract_all(prompt))
+    assert len(note) == 1 and f"{lo} to {hi}" in note[0], note
+
+
+@pytest.mark.parametrize("prompt,words", [
+    ("Summarize this 500-word article in 3 sentences.", []),  # another text's length
+    ("Summarize this article of about 500 words in 3 sentences.", []),
+    ("Write 3 paragraphs of about 100 words each.", []),  # each part's
+    ("Each bullet should be about 20 words.", []),
+    ("Write a 100-word story, then a 50-word summary.", []),  # several lengths: parts
+    ("Don't write a 500-word essay, just a paragraph.", []),  # refused
+    ("Write about 5 animals.", []),  # a topic, no length
+    ("Write an essay of 300 words or fewer.", []),  # a bound said after it (not read by this reader: no band either)
+    ("Write a 300-word essay, at most 320 words.", [("at_most", 320)]),  # a bound said: that bound alone
+    ("Write a 300 word essay. It should be at least 300 words.", [("at_least", 300)]),
+])
+def test_no_band_where_the_length_is_not_the_answers_alone(prompt, words):
+    assert _words(prompt) == words, prompt
+    assert not about_notices(prompt, extract_all(prompt))
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("Write a 200-word essay about soup.", [WordCount("at_least", 180), WordCount("at_most", 220)]),
+    ("Write a 100-word story. Then write a 50-word summary.", []),  # each clause alone would read a band: parts
+])
+def test_the_whole_reader_reads_the_band_once_and_says_so(prompt, want):
+    from irg.engine.constraints.detect import read_prompt
+
+    got = read_prompt(prompt)
+    assert [c for c in got.constraints if c.kind == "word_count"] == want
+    assert bool(want) == any("within a tenth" in n for n in got.notices), got.notices
+    assert not any("could not be read" in n for n in got.notices) or not want
