@@ -34,8 +34,9 @@ from irg.engine.constraints.base import (Constraint, beside, contradicting, extr
                                          one_paragraph_reading, type_of)
 from irg.engine.constraints.slots import Missing, PerPart, read_values, templates
 from irg.engine.constraints.scope import unpermitted
-from irg.engine.constraints.length import about_notices, band_of
-from irg.engine.constraints.text import _REL, more_after
+from irg.engine.constraints.length import about_notices
+from irg.engine.constraints.settle import band_alone, counted_first_words, opening_only
+from irg.engine.constraints.text import _REL
 from irg.engine.jsonl import rows
 from irg.engine.paths import ASSETS
 
@@ -271,8 +272,7 @@ def _read_prompt(prompt: str, detector: bool) -> Reading:
         # The patterns again, on the clause alone: a list the whole prompt ran on ("… 'a' and 'b' somewhere, and use
         # the word 'c' at least 3 times") reads cleanly in its own clause.
         mine = extract_all(clause)
-        if band := band_of(clause):  # "Write a 100-word story. Then a 50-word summary.": parts, not the length
-            mine = [c for c in mine if c not in band or c in band_of(prompt)]
+        mine = band_alone(mine, clause, prompt)
         add([c for c in mine if not _covered(c.kind, pattern_kinds, set())])
         add(beside(mine, found))  # "Write two paragraphs. ... Write only one paragraph.": both, to be named
         clause_kinds = {c.kind for c in mine}
@@ -326,40 +326,14 @@ def _read_prompt(prompt: str, detector: bool) -> Reading:
         if rest >= OTHER_THRESHOLD and rest > p.get("none", 0) and not clause.rstrip().endswith("?"):
             unchecked.append(clause)  # an instruction, of no type the rules check
     add([c for c in templates(prompt) if not _covered(c.kind, pattern_kinds, set())])
-    _counted_first_words(found)
-    return Reading(one_paragraph_reading(_opening_only(found, prompt)), notices, _as_said(unchecked, prompt, written),
+    counted_first_words(found)
+    return Reading(one_paragraph_reading(opening_only(found, prompt)), notices, _as_said(unchecked, prompt, written),
                    detected)
-
-
-def _counted_first_words(found: list[Constraint]) -> None:
-    """A first-word rule read from its own clause takes the count a template or another clause gave."""
-    counts = [c for c in found if c.kind == "paragraph_count"]
-    for c in found:
-        if c.kind == "paragraph_first_word" and not c.n and counts:
-            c.n = counts[0].n
 
 
 def _as_said(clauses_: list[str], blanked: str, prompt: str) -> list[str]:
     """The clauses as the prompt says them (a permission blanked for reading is shown as written)."""
     return [prompt[at:at + len(c)] if (at := blanked.find(c)) >= 0 else c for c in clauses_]
-
-
-# "Answer in one sentence, then give an example": the one sentence is the opening, read in its clause alone
-ONE_THEN = re.compile(r"\b(?:one|a single|1|single) sentence\s*,?\s*(?:and\s+)?(?:then|followed by)\b", re.I)
-
-
-def _opening_only(found: list[Constraint], prompt: str) -> list[Constraint]:
-    """Without the readings a clause made alone of what is only the answer's opening: options or one sentence with
-    more asked after them in the next clause."""
-    return [c for c in found if not (c.kind == "choose_from" and _more_follows(c.options, prompt))
-            and not (c.kind == "sentence_count" and c.n == 1 and ONE_THEN.search(prompt))]
-
-
-def _more_follows(options: list[str], prompt: str) -> bool:
-    """Options read in their own clause, with more asked after them in the next ("Answer "yes" or "no". Then explain
-    your reasoning."): the answer is not one option alone, so no option list is read."""
-    at = prompt.find(options[-1]) if options else -1
-    return at >= 0 and more_after(prompt[at + len(options[-1]):].lstrip("\"'”’"))
 
 
 def warm() -> None:

@@ -1,0 +1,41 @@
+"""What a reading made in one clause alone may not keep once the whole prompt is seen (read_prompt's last steps)."""
+from __future__ import annotations
+
+import re
+
+from irg.engine.constraints.base import Constraint
+from irg.engine.constraints.length import band_of
+from irg.engine.constraints.text import more_after
+
+
+def band_alone(mine: list[Constraint], clause: str, prompt: str) -> list[Constraint]:
+    """A length with no bound read in its clause ("Write a 100-word story.") that the whole prompt does not read as
+    the answer's length ("… Then write a 50-word summary."): parts, not the length, so no band."""
+    band = band_of(clause)
+    return [c for c in mine if c not in band or c in band_of(prompt)] if band else mine
+
+
+def counted_first_words(found: list[Constraint]) -> None:
+    """A first-word rule read from its own clause takes the count a template or another clause gave."""
+    counts = [c for c in found if c.kind == "paragraph_count"]
+    for c in found:
+        if c.kind == "paragraph_first_word" and not c.n and counts:
+            c.n = counts[0].n
+
+
+# "Answer in one sentence, then give an example": the one sentence is the opening, read in its clause alone
+ONE_THEN = re.compile(r"\b(?:one|a single|1|single) sentence\s*,?\s*(?:and\s+)?(?:then|followed by)\b", re.I)
+
+
+def opening_only(found: list[Constraint], prompt: str) -> list[Constraint]:
+    """Without the readings a clause made alone of what is only the answer's opening: options or one sentence with
+    more asked after them in the next clause."""
+    return [c for c in found if not (c.kind == "choose_from" and _more_follows(c.options, prompt))
+            and not (c.kind == "sentence_count" and c.n == 1 and ONE_THEN.search(prompt))]
+
+
+def _more_follows(options: list[str], prompt: str) -> bool:
+    """Options read in their own clause, with more asked after them in the next ("Answer "yes" or "no". Then explain
+    your reasoning."): the answer is not one option alone, so no option list is read."""
+    at = prompt.find(options[-1]) if options else -1
+    return at >= 0 and more_after(prompt[at + len(options[-1]):].lstrip("\"'”’"))
