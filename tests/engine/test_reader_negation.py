@@ -446,3 +446,27 @@ def test_whole_answer_rules_beside_part_words(prompt, kind):
 ])
 def test_a_case_disliked_is_not_asked(prompt, upper):
     assert ("uppercase" in [c.kind for c in _read(prompt)]) == upper
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("Write a poem. Don't use the word 'blue' twice.", [("keyword_frequency", "blue", "less_than", 2)]),
+    ("Write a poem. Don't use 'great' three times.", [("keyword_frequency", "great", "less_than", 3)]),
+    ("Write a speech. Don't use 'literally' more than a couple of times.",
+     [("keyword_frequency", "literally", "at_most", 2)]),
+    ("Write a speech. Don't repeat the word 'amazing'.", [("keyword_frequency", "amazing", "at_most", 1)]),
+    ("Write a poem. Dont use the word 'blue' even once.", [("forbidden_words", "blue")]),  # once: a ban
+    ("Write a poem. Use the word 'blue' twice.", [("keyword_frequency", "blue", "exactly", 2)]),
+    ("Write a story. Avoid 'it's' and 'can't'.", [("forbidden_words", "it's", "can't")]),
+    ("Write a story. No 'um' or 'uh' anywhere.", [("forbidden_words", "um", "uh")]),
+    ("Avoid 'clickbait' headlines.", []),  # a kind of headline, no word named to ban
+    ("Write at least 300 words; responses under 300 words will be rejected.", [("word_count", "at_least", 300)]),
+    ("Answers over 100 words will be marked down.", [("word_count", "at_most", 100)]),
+])
+def test_a_ban_limited_by_a_count_a_quoted_ban_and_a_penalised_bound(prompt, want):
+    """A refused count is a count below it ("twice": fewer than 2; "once": a ban); a bound that "will be rejected"
+    is turned around, and no contradiction is named for it."""
+    got = extract_all(prompt)
+    said = [(c.kind, *(c.words if c.kind == "forbidden_words" else
+                       [c.word, c.rel, c.n] if c.kind == "keyword_frequency" else [c.rel, c.n])) for c in got]
+    assert said == want, (prompt, said)
+    assert not conflicts(got), prompt

@@ -76,8 +76,9 @@ LETTERS = re.compile(r"(?:the\s+|any\s+)?(?:letters?|characters?)\s+\S", re.I)
 
 
 # a ban limited by a count is that count (KeywordFrequency): "don't use the word 'miss' more than once"
-LIMITED = re.compile(r"(?:\s*[\"'“‘][^\"'”’\n]*[\"'”’]|[\w\s-]{0,30}?)\s*(?:more than|over|above)\s+\d+\s+times?\b",
-                     re.I)
+# "don't use 'blue' twice" (2 times), "more than a couple of times": a count too, below it (one time is a ban)
+LIMITED = re.compile(r"(?:\s*[\"'“‘][^\"'”’\n]*[\"'”’]|[\w\s-]{0,30}?)\s*"
+                     r"(?:(?:more than|over|above)\s+(?:\d+|a couple of)|(?<!\d)(?:[2-9]|\d\d+))\s+times?\b", re.I)
 
 
 @register
@@ -99,6 +100,9 @@ class ForbiddenWords(Constraint):
                 rf"\b(?:do not|don't|dont|never|must not|should not|avoid|refrain from)\s+{verb}\s+"
                 r"((?:[\"“'‘][^\n]+?[\"”'’]"
                 r"(?:\s*,\s*|\s+or\s+|\s+and\s+|\s*,\s*or\s+)?)+)",
+                # "Avoid 'it's' and 'can't'.", "No 'um' or 'uh' anywhere": quoted words, the clause ends after them
+                r"\b(?:avoid|omit|exclude|leave out|steer clear of|no)\s+((?:[\"“'‘][^\n]+?[\"”'’]"
+                r"(?:\s*,\s*|\s+or\s+|\s+and\s+|\s*,\s*(?:or|and)\s+)?)+)(?=\s*(?:[.;!?\n]|$|anywhere|at all))",
                 r"\bwithout\s+(?:mentioning|saying|using)\s+(?!any\b|a\s+single\b)"
                 r"(?:the\s+)?(?:words?\s+)?([\w' -]+?)(?:[.;!?\n,]|$)",
                 rf"\b(?:the\s+)?{noun}\s+(.+?)\s+(?:must|should|may|can)\s*(?:not|n't)\s+"
@@ -139,6 +143,10 @@ class ForbiddenWords(Constraint):
         return DecodingConstraints(banned_words=list(self.words), limits=[{"word": w, "n": 0} for w in self.words])
 
 
+REPEAT_REFUSED = re.compile(r"\b(?:do not|don't|dont|never|avoid|try not to)\s+(?:repeat|repeating|reuse|reusing)\s+"
+                            r"(?:the\s+)?(?:word|term)\s+([\"'“‘][\w'-]+[\"'”’])", re.I)
+
+
 @register
 @dataclass
 class KeywordFrequency(CountConstraint):
@@ -151,17 +159,23 @@ class KeywordFrequency(CountConstraint):
     @classmethod
     def extract(cls, p):
         out = []
-        pat = (r"\b(?:the )?(?:word|keyword|term)\s+([\"'“‘]?[\w'-]+[\"'”’]?)[^.\n]{0,40}?(?:" + _REL + r"\s+)?"
-               r"(\d+)\s+times")
+        p = re.sub(r"\ba couple (?:of )?times\b", "2 times", p, flags=re.I)  # "more than a couple of times"
+        pat = (r"(?:\b(?:the )?(?:word|keyword|term)\s+|\b(?:use|say|write|mention)\s+(?=[\"'“‘]))"
+               r"([\"'“‘]?[\w'-]+[\"'”’]?)[^.\n]{0,40}?(?:" + _REL + r"\s+)?(\d+)\s+times")
         for m in re.finditer(pat, p, re.I):
             if m.group(1).lower().strip("\"'“”‘’") in NOT_A_WORD:
                 continue  # "the letter e 3 times"; "no word may be used more than once": a modal, not a word to use
             if re.search(r"\b(?:no|each|every|any|a|one|single)\s+$", p[max(0, m.start() - 12):m.start()], re.I):
                 continue  # "no word ... more than once", "each word ... twice": a rule over all words, not a keyword
             if not m.group("rel") and refused_at(p, m.start()):
+                if int(m.group(3)) >= 2:  # "don't use 'blue' twice": fewer than that
+                    out.append(cls(_clean_phrase(m.group(1)), "less_than", int(m.group(3))))
                 continue  # "don't use the word 'blue' even once": a ban (ForbiddenWords), no count to meet
             rel = rel_of(m, p) if m.group("rel") else "exactly"
             out.append(cls(_clean_phrase(m.group(1)), rel, int(m.group(3))))
+        for m in REPEAT_REFUSED.finditer(p):  # "don't repeat the word 'amazing'": once at most
+            if (w := _clean_phrase(m.group(1))) and not any(c.word.lower() == w.lower() for c in out):
+                out.append(cls(w, "at_most", 1))
         return out
 
     def count(self, text):

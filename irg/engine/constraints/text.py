@@ -154,9 +154,18 @@ _OPPOSITE = {"more_than": "at_most", "less_than": "at_least"}
 
 def rel_of(m: re.Match, text: str) -> str:
     """The relation a `_REL` match states in `text`, turned around when a refusal governs it (just before the
-    relation, or just before the match: "do not use the word X more than twice")."""
+    relation, or just before the match: "do not use the word X more than twice"), or a penalty follows it
+    ("responses under 300 words will be rejected")."""
     rel = _REL_MAP[m.group("rel").lower()]
-    return _OPPOSITE.get(rel, rel) if refused_at(text, m.start("rel")) or refused_at(text, m.start()) else rel
+    refused = refused_at(text, m.start("rel")) or refused_at(text, m.start()) or PENALISED.match(text, m.end())
+    return _OPPOSITE.get(rel, rel) if refused else rel
+
+
+# what is said of a bound that turns it around: "responses under 300 words will be rejected", "anything over 100
+# words gets marked down"
+PENALISED = re.compile(r"[^.;:!?\n]{0,40}?\b(?:will|would|shall|gets?|is|are)\s+(?:be\s+)?(?:automatically\s+)?"
+                       r"(?:rejected|refused|disqualified|penali[sz]ed|marked (?:down|wrong)|not (?:be )?accepted|"
+                       r"returned|sent back|docked|thrown out|deleted)\b", re.I)
 
 
 # "not fewer than 150 or more than 300 words", "neither under 5 nor over 9": the refusal governs both bounds
