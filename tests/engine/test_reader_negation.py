@@ -377,7 +377,8 @@ def test_the_probe_s_readings(prompt, said):
     ("Don’t go over 40 words.", [("word_count", "at_most", 40)]),
     ("Write an ad that isnt longer than 40 words.", [("word_count", "at_most", 40)]),
     ("It is NOT okay to go over 100 words.", [("word_count", "at_most", 100)]),
-    ("It should neither exceed 300 words nor fall under 100 words.", [("word_count", "at_least", 100)]),
+    ("It should neither exceed 300 words nor fall under 100 words.",
+     [("word_count", "at_most", 300), ("word_count", "at_least", 100)]),
     ("Feel free to add emojis and keep it under 150 words.", [("word_count", "less_than", 150)]),
     ("Write a story. Bullets are fine, but keep it under 100 words.", [("word_count", "less_than", 100)]),
     ("Minimum 3 paragraphs.", [("paragraph_count", "at_least", 3)]),
@@ -470,3 +471,21 @@ def test_a_ban_limited_by_a_count_a_quoted_ban_and_a_penalised_bound(prompt, wan
                        [c.word, c.rel, c.n] if c.kind == "keyword_frequency" else [c.rel, c.n])) for c in got]
     assert said == want, (prompt, said)
     assert not conflicts(got), prompt
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("Write a short story that is not over 300 words nor under 150 words.", [("at_most", 300), ("at_least", 150)]),
+    ("Do not exceed 250 words or go below 200 words.", [("at_most", 250), ("at_least", 200)]),
+    ("Write a story. Minimum 200 words. Do not exceed 250 words either.", [("at_least", 200), ("at_most", 250)]),
+    ("Your essay should exceed 300 words.", [("more_than", 300)]),
+    ("Don't let it go over 100 words.", [("at_most", 100)]),
+    ("No sentence longer than 12 words.", []),  # each sentence's limit, not the answer's
+    ("Blog post: no sentence anywhere in the post may exceed 25 words.", []),
+])
+def test_exceed_and_a_second_bound_after_or_nor(prompt, want):
+    assert [(c.rel, c.n) for c in extract_all(prompt) if c.kind == "word_count"] == want, prompt
+
+
+def test_a_refusal_carried_past_or_to_another_count():
+    got = extract_all("Do not write fewer than 100 words or use more than 3 paragraphs.")
+    assert [(c.kind, c.rel, c.n) for c in got] == [("word_count", "at_least", 100), ("paragraph_count", "at_most", 3)]

@@ -68,8 +68,14 @@ def per_part(p: str, pos: int) -> bool:
     ("Subject line under 8 words")? Then it is no limit on the whole answer."""
     before = re.split(r"[.;:!?\n]", p[max(0, pos - 40):pos])[-1]
     return bool(EACH_PART.search(before) or NAMED_PART.search(before.strip() + " ") or EACH_AFTER.match(p, pos)
+                or NO_PART.search(before)
                 or LABEL_PART.search(p[max(0, pos - 60):pos])
                 or PARTS_REFUSED.search(before) or (PART_BEFORE.search(before) and REMADE.match(p, pos)))
+
+
+# "no sentence anywhere in the post may exceed 25 words": none of the parts, so each of them
+NO_PART = re.compile(r"\b(?:no|none of the)\s+(?:single\s+)?(?:sentence|paragraph|line|bullet|item|point|step|section|"
+                     r"answer|response|caption|title|heading)s?\b[^.;:!?\n]{0,40}$", re.I)
 
 
 # "3 titles, numbered, each under 6 words": each one's limit, said with no part named
@@ -91,8 +97,9 @@ REMADE_PART = re.compile(_DESCRIBED + r"[^.;:!?\n]{0,50}?" + _REMADE, re.I)  # t
 
 # "Don't write sentences longer than 20 words", "never use paragraphs with more than 100 words", "do not write a
 # conclusion longer than 2 sentences": parts refused over a limit, each of them (not the whole answer)
-_PARTS = (r"(?:\b(?:not|never|cannot|no)|n't)\s+(?:\w+\s+){0,2}?(?:(?:sentences|paragraphs|lines|bullets|bullet points|"
-          r"items|points|steps|sections|words)|(?:a|an|the|any|your)\s+(?:\w+\s+)?(?:conclusion|intro\w*|title|summary|"
+_PARTS = (r"(?:\b(?:not|never|cannot|no)|n't)\s+(?:[a-z]+\s+){0,2}?"  # no number between: "not over 300 words nor"
+          r"(?:(?:sentences|paragraphs|lines|bullets|bullet points|items|points|steps|sections|words)|"
+          r"(?:a|an|the|any|your)\s+(?:\w+\s+)?(?:conclusion|intro\w*|title|summary|"
           r"heading|headline|sentence|paragraph|line|bullet|section|opening|closing|greeting|caption))\s+(?:\w+\s+)?")
 PARTS_REFUSED = re.compile(_PARTS + "$", re.I)
 PARTS_REFUSED_SAID = re.compile(_PARTS + r"(?:longer|shorter|more|fewer|less|over|under|above|below|exceed\w*)\b", re.I)

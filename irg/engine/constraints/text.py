@@ -116,7 +116,7 @@ _REL = (r"(?P<rel>at least|no less than|not less than|no fewer than|not fewer th
         r"no shorter than|a minimum of|minimum of|minimum|"
         r"more than|over|greater than|longer than|at most|no more than|not more than|no longer than|not longer than|"
         r"a maximum of|maximum of|maximum|up to|not exceeding|not to exceed|less than|fewer than|shorter than|under|"
-        r"below|"
+        r"below|exceed|exceeding|go over|going over|go beyond|surpass|"
         r"exactly|precisely|just)")
 _REL_MAP = {
     "at least": "at_least", "no less than": "at_least", "not less than": "at_least", "a minimum of": "at_least",
@@ -129,6 +129,9 @@ _REL_MAP = {
     "maximum of": "at_most", "up to": "at_most", "not exceeding": "at_most", "not to exceed": "at_most",
     "less than": "less_than", "fewer than": "less_than",
     "under": "less_than", "below": "less_than", "exactly": "exactly", "precisely": "exactly", "just": "exactly",
+    # "do not exceed 250 words" (a refusal turns it): said alone, the bound is passed
+    "exceed": "more_than", "exceeding": "more_than", "go over": "more_than", "going over": "more_than",
+    "go beyond": "more_than", "surpass": "more_than",
 }
 _REL_TEXT = {"at_least": "at least", "more_than": "more than", "at_most": "at most", "less_than": "fewer than",
              "exactly": "exactly"}
@@ -171,7 +174,7 @@ PENALISED = re.compile(r"[^.;:!?\n]{0,40}?\b(?:will|would|shall|gets?|is|are)\s+
 # "not fewer than 150 or more than 300 words", "neither under 5 nor over 9": the refusal governs both bounds
 _CARRIED = re.compile(r"(?:\b(?:not|never|neither|" + _UNMARKED + r")|n't)\s+(?:[a-z]+\s+){0,3}?(?:fewer|less|more|"
                       r"longer|shorter|over|under|below|above|exceed|beyond|past)\s+(?:than\s+)?\d+\s+(?:[a-z]+\s+)?"
-                      r"(?:or|nor)\s+(?:go|fall|drop|run|get)?\s*$", re.I)
+                      r"(?:or|nor)\s+(?:go|fall|drop|run|get|use|write|have|include|make|add)?\s*$", re.I)
 
 
 def refused_at(text: str, start: int) -> bool:
