@@ -489,3 +489,16 @@ def test_exceed_and_a_second_bound_after_or_nor(prompt, want):
 def test_a_refusal_carried_past_or_to_another_count():
     got = extract_all("Do not write fewer than 100 words or use more than 3 paragraphs.")
     assert [(c.kind, c.rel, c.n) for c in got] == [("word_count", "at_least", 100), ("paragraph_count", "at_most", 3)]
+
+
+@pytest.mark.parametrize("prompt", [
+    "Write a story. Commas may not be used in the dialogue.",
+    "Write a list of tips. No commas between the items.",
+    "Write a poem without commas, except in the title.",
+])
+def test_a_comma_ban_on_a_part_or_with_an_exception_is_not_the_answers(prompt):
+    from irg.engine.constraints.detect import read_prompt
+
+    assert not any(c.kind == "no_commas" for c in extract_all(prompt)), prompt
+    got = read_prompt(prompt)
+    assert not any(c.kind == "no_commas" for c in got.constraints) and got.unchecked, (prompt, got)

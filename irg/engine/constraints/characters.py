@@ -17,6 +17,9 @@ from irg.engine.decoding import DecodingConstraints
 EDGE_BAN = re.compile(r"\b(?:end|ends|ending|start|starts|starting|begin|begins|finish|close)\b", re.I)
 
 
+EXCEPT = re.compile(r"\s*,?\s*(?:except|apart from|other than|besides|save)\b", re.I)
+
+
 @register
 @dataclass
 class NoCommas(Constraint):
@@ -29,7 +32,8 @@ class NoCommas(Constraint):
                r"[^.\n]{0,30}?\bcommas?\b")
         for m in _find(neg, p):
             if not re.search(r"\bcommas?\b[^.\n]{0,20}\b(?:is|are) (?:fine|ok|okay|allowed)", p[m.start():], re.I) \
-                    and not part_scoped(p, m.end()) and not EDGE_BAN.search(m.group(0)):
+                    and not part_scoped(p, m.end()) and not EDGE_BAN.search(m.group(0)) \
+                    and not EXCEPT.match(p, m.end()):  # "without commas, except in the title": not all of it
                 return [cls()]
         for m in re.finditer(r"\bcommas?\b(?P<gap>[^.\n]{0,25}\b(?:not allowed|forbidden|banned|prohibited|must not|"
                              r"should not|may not)\b)|\bcomma-free\b", p, re.I):

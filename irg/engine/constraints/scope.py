@@ -43,7 +43,8 @@ def unpermitted(text: str) -> str:
 _PART_NOUNS = (r"greeting|salutation|sign-?off|signature|titles?|headings?|headlines?|subject(?:\s+line)?|intro|"
                r"introduction|conclusion|opening|closing|chorus|verse|bridge|refrain|captions?|address|dates?|names?|"
                r"numbers?|urls?|slogan|tagline|header|footer|field|value|keys?|table|code|quotes?|quotations?|"
-               r"postscript|p\.?s\.?|body|abstract|outline|bio|hashtags?|footnotes?|labels?|prices?")
+               r"postscript|p\.?s\.?|body|abstract|outline|bio|hashtags?|footnotes?|labels?|prices?|dialogue|dialog|"
+               r"items|list items")
 _PART_SCOPE = re.compile(r"\s*(?:(?:is|are|must|should|may|can)(?:\s+not|n't)?\s+(?:be\s+)?(?:used|allowed|"
                          r"permitted|banned|forbidden|prohibited|appear)\s+)?(?:at the (?:very\s+)?(?:end|start|"
                          r"beginning) of\s+|(?:after|before|following|inside|within|in|between|on)\s+(?:the\s+|your\s+|"

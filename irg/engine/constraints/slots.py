@@ -15,7 +15,7 @@ from irg.engine.constraints.base import Constraint, type_of
 from irg.engine.constraints.content import LIMITED, NOT_WORDS, labelled_request
 from irg.engine.constraints.language import ALIASES, LANGUAGES, NATIVE
 from irg.engine.constraints.case import case_refused, scoped_to_part
-from irg.engine.constraints.characters import EDGE_BAN
+from irg.engine.constraints.characters import EDGE_BAN, EXCEPT
 from irg.engine.constraints.format import PART_QUOTED
 from irg.engine.constraints.length import (EACH_AFTER, EACH_PART, EACH_REL, NAMED_PART, ORDINALS, PARTS_REFUSED_SAID,
                                             REMADE_PART, section_marker, stars_separator)
@@ -292,8 +292,9 @@ def _flag(kind: str, clause: str) -> list[Constraint] | PerPart:
             and not re.search(r"\bnothing\b|\bno other\b|\bno text\b", clause, re.I):
         return []
     if kind == "no_commas" and (said := list(re.finditer(r"\bcommas?\b", clause, re.I))) \
-            and (all(part_scoped(clause, m.end()) for m in said) or EDGE_BAN.search(clause[:said[0].start()])):
-        return PerPart()  # "no comma after the greeting": one part's ban, listed as not checked
+            and (all(part_scoped(clause, m.end()) or EXCEPT.match(clause, m.end()) for m in said)
+                 or EDGE_BAN.search(clause[:said[0].start()])):
+        return PerPart()  # "no comma after the greeting", "no commas, except in the title": not all, not checked
     if kind == "quotation" and (not re.search(r"quot\w*\s+marks?|double\s+quot|\bin\s+quotes\b|\b(?:wrap|enclos|"
                                               r"surround)", clause, re.I) or PART_QUOTED.search(clause)):
         return []  # "start the speech with a quote from a famous person": a citation, not the answer in quotes
