@@ -502,3 +502,14 @@ def test_a_comma_ban_on_a_part_or_with_an_exception_is_not_the_answers(prompt):
     assert not any(c.kind == "no_commas" for c in extract_all(prompt)), prompt
     got = read_prompt(prompt)
     assert not any(c.kind == "no_commas" for c in got.constraints) and got.unchecked, (prompt, got)
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("Write a paragraph that starts with 'In 1969'.", ["In 1969"]),  # the one paragraph asked is the answer
+    ("Write a sentence that begins with 'Today'.", ["Today"]),
+    ("Write a paragraph that starts with 'In 1969'. Then a second paragraph.", []),  # a part's opening
+    ("Write 3 paragraphs. Write a paragraph that starts with 'Hi'.", []),
+    ("Write an essay. Add a paragraph that starts with 'In 1969'.", []),
+])
+def test_a_paragraph_asked_alone_is_the_answer_and_its_opening_the_answers(prompt, want):
+    assert [c.phrase for c in extract_all(prompt) if c.kind == "start_phrase"] == want, prompt

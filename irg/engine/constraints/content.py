@@ -202,6 +202,13 @@ class KeywordFrequency(CountConstraint):
             if self.rel in ("at_least", "exactly", "more_than") and times > 0 else []
 
 
+# The answer asked as one part: "Write a paragraph that starts with …" (not "Write 3 paragraphs", nor "… a paragraph
+# that starts with X, then another")
+ONE_PART_ASKED = re.compile(r"\b(?:write|compose|draft|give me|i need)\s+(?:me\s+)?(?:a|one)\s+(?:[\w-]+\s+)?"
+                            r"(?:paragraph|sentence|line)\s+(?:that|which)\s*$", re.I)
+MORE_PARTS = re.compile(r"\b(?:paragraphs|sentences|lines)\b|\b(?:another|second|then)\b", re.I)
+
+
 @register
 @dataclass
 class StartPhrase(Constraint):
@@ -222,7 +229,9 @@ class StartPhrase(Constraint):
         for pat in pats:
             for m in re.finditer(pat, p, re.I):
                 before = p[max(0, m.start() - 40):m.start()]
-                if re.search(r"\beach\b|\bevery\b|"
+                if ONE_PART_ASKED.search(re.split(r"[.!?\n]", before)[-1]) and not MORE_PARTS.search(p):
+                    pass  # "Write a paragraph that starts with 'In 1969'.": the one paragraph asked is the answer
+                elif re.search(r"\beach\b|\bevery\b|"
                              r"\b(?:second|third|fourth|fifth|last|next|\d+(?:nd|rd|th))\b(?:\s+\w+){0,3}\s*$|"
                              r"\b(?:a|an|another)\s+(?:\w+\s+)?(?:line|sentence|paragraph|section|bullet|item|row)\s+"
                              r"(?:that|which)\s*$",
@@ -234,7 +243,8 @@ class StartPhrase(Constraint):
                         p[m.end():], re.I):
                     continue  # "add a P.S. that starts with …", "start with a greeting like 'Hi'": not the answer's
                 if negated_before(p, m.start()) \
-                        or re.search(r"paragraph\w*\s+(?:\w+\s+){0,3}$|paragraph \d+\s+\w*\s*$", before, re.I) \
+                        or (re.search(r"paragraph\w*\s+(?:\w+\s+){0,3}$|paragraph \d+\s+\w*\s*$", before, re.I)
+                            and not (ONE_PART_ASKED.search(before) and not MORE_PARTS.search(p))) \
                         or re.match(r"\w+\s+(?:the\s+)?(?:\w+\s+)?paragraph", p[m.start():], re.I) \
                         or re.search(r"\beach\s+(?:section|paragraph|bullet|line)", p[m.start():m.end() + 20], re.I):
                     continue  # "the 2nd paragraph must start with …", "begin each section with …": other constraints
