@@ -513,3 +513,40 @@ def test_a_comma_ban_on_a_part_or_with_an_exception_is_not_the_answers(prompt):
 ])
 def test_a_paragraph_asked_alone_is_the_answer_and_its_opening_the_answers(prompt, want):
     assert [c.phrase for c in extract_all(prompt) if c.kind == "start_phrase"] == want, prompt
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("Include this sentence verbatim: 'I have been working here for seven years.'",
+     ["I have been working here for seven years."]),
+    ("Include our slogan exactly as written: 'Yes, we can'.", ["Yes, we can"]),
+    ("Include the product name exactly as trademarked: 'iPhone'.", ["iPhone"]),
+    ("Must include all of these phrases: 'free shipping', 'handmade in small batches'.",
+     ["free shipping", "handmade in small batches"]),
+    ("Include our motto: 'don't panic'.", ["don't panic"]),
+    ("Never include our slogan: 'Yes, we can'.", []),
+])
+def test_a_text_to_use_as_it_is_said_in_single_or_double_quotes(prompt, want):
+    assert [k for c in extract_all(prompt) if c.kind == "include_keywords" for k in c.keywords] == want, prompt
+
+
+@pytest.mark.parametrize("prompt,named", [
+    ("Write exactly 10 words. Include this sentence verbatim: 'I have been working in customer service for seven "
+     "years now.'", True),
+    ("Keep it under 10 words. Include this sentence verbatim: 'I have been working in customer service for seven "
+     "years now.'", True),  # an upper bound, not only "exactly"
+    ("Ad copy under 12 words total. Must include all of these phrases: 'free shipping on every order', 'handmade "
+     "in small batches', 'gift wrapping at checkout'.", True),  # each within, together over
+    ("Ad copy under 20 words total. Must include all of these phrases: 'free shipping', 'handmade'.", False),
+    ("Under 8 words. Include the phrase 'green tea' and this sentence verbatim: 'We love green tea.'", False),
+])
+def test_texts_asked_for_against_a_word_limit(prompt, named):
+    got = extract_all(prompt)
+    assert bool(conflicts(got)) == named, (prompt, [c.to_dict() for c in got], conflicts(got))
+
+
+@pytest.mark.parametrize("prompt", [
+    "Write a story of at least 300 words. The dialogue should not exceed 50 words.",
+    "Write at least 300 words. Quote no more than 50 words from the speech.",
+])
+def test_a_limit_on_the_dialogue_or_on_what_is_quoted_is_not_the_answers(prompt):
+    assert [(c.rel, c.n) for c in extract_all(prompt) if c.kind == "word_count"] == [("at_least", 300)], prompt

@@ -281,9 +281,9 @@ def conflicts(cs: list[Constraint]) -> list[str]:
             (_holds(x[::-1], y[::-1]) or _holds(y[::-1], x[::-1]))
         if a.kind == b.kind and x and y and not fits:  # "Start with Hello" and "the first word must be Goodbye"
             out.append(f"These cannot both hold: '{a.instruction()}' and '{b.instruction()}'.")
-    from irg.engine.constraints.clash import clashes  # kinds against kinds: an option and a minimum, line counts
+    from irg.engine.constraints.clash import clashes, literal_conflicts  # kinds against kinds, texts against rules
 
-    return out + _literal_conflicts(cs) + clashes(cs)
+    return out + literal_conflicts(cs) + clashes(cs)
 
 
 def contradicting(cs: list["Constraint"], found: list["Constraint"]) -> list["Constraint"]:
@@ -327,31 +327,6 @@ def _holds(text: str, start: str) -> bool:
 
 def _pairs(cs: list) -> list[tuple]:
     return [(a, b) for i, a in enumerate(cs) for b in cs[i + 1:]]
-
-
-def _literal_conflicts(cs: list[Constraint]) -> list[str]:
-    """A text one constraint requires that another forbids by itself: options that are all banned words, a start
-    phrase with a comma under "no commas", a SECTION marker in an all-lowercase answer, a repeated request longer
-    than the word limit."""
-    out = []
-    for r in cs:
-        for alts, case_matters in r.required_texts():
-            for b in cs:
-                if b is r or (b.case_only and not case_matters):
-                    continue
-                if alts and all(_breaks_within(b, a) for a in alts):
-                    what = alts[0] if len(alts) == 1 else " / ".join(alts[:4]) + (" …" if len(alts) > 4 else "")
-                    out.append(f"These cannot both hold: '{r.instruction()}' and '{b.instruction()}' "
-                               f"({_short(what)!r} breaks the second by itself).")
-    return list(dict.fromkeys(out))
-
-
-def _breaks_within(b: "Constraint", text: str) -> bool:
-    """Does `text` break `b` however much is written around it? A banned word or mark, a count over its upper bound
-    (counts only grow as text is added: "exactly two words" and a required four-word phrase)."""
-    if b.forbids_within():
-        return bool(b.check(text))
-    return isinstance(b, CountConstraint) and b.rel == "exactly" and b.count(text) > b.n
 
 
 def _short(s: str, n: int = 80) -> str:

@@ -6,6 +6,8 @@
   - parts that do not add up: so many parts with at least so much each, against a total below it ("5 bullets of at
     least 10 words, under 30 words in all"); so many paragraphs with at most so much each, against a total above it;
   - all lowercase against a required text with a capital inside it, all capitals against "iPhone" (_marked_case);
+  - a text asked for that breaks a rule by itself (a banned word, a comma, a count over its upper bound: "under 10
+    words" and a required twelve-word sentence), or texts each within a word limit and over it together;
   - one option and nothing else against a count no option meets ("answer only 'yes' or 'no' … at least 50 words";
     "answer 'yes' or 'no' first, then explain in 40 words" is no list of options since the seventh session);
 Not named, as the reading they rest on is not sure enough (a review found false alarms): JSON only against an opening
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from irg.engine.constraints.base import Constraint
 
 INF = float("inf")
+
 
 def clashes(cs: list["Constraint"]) -> list[str]:
     return _first_word(cs) + _lines(cs) + _parts(cs) + _options(cs) + _marked_case(cs)
@@ -159,3 +162,50 @@ def _parts(cs: list["Constraint"]) -> list[str]:
                 out.append(f"These cannot all hold: '{parts.instruction()}', '{c.instruction()}' and "
                            f"'{total.instruction()}' ({why} {test['count']}s).")
     return out
+
+
+# ---- texts required against rules (base.conflicts) -------------------------------------------------------------
+def literal_conflicts(cs: list["Constraint"]) -> list[str]:
+    """A text one constraint requires that another forbids by itself: options that are all banned words, a start
+    phrase with a comma under "no commas", a SECTION marker in an all-lowercase answer, a repeated request longer
+    than the word limit."""
+    from irg.engine.constraints.base import _short
+
+    out = []
+    for r in cs:
+        for alts, case_matters in r.required_texts():
+            for b in cs:
+                if b is r or (b.case_only and not case_matters):
+                    continue
+                if alts and all(_breaks_within(b, a) for a in alts):
+                    what = alts[0] if len(alts) == 1 else " / ".join(alts[:4]) + (" …" if len(alts) > 4 else "")
+                    out.append(f"These cannot both hold: '{r.instruction()}' and '{b.instruction()}' "
+                               f"({_short(what)!r} breaks the second by itself).")
+    return list(dict.fromkeys(out + _texts_together(cs)))
+
+
+def _texts_together(cs: list["Constraint"]) -> list[str]:
+    """Texts asked for that are each within a word limit and together over it ("under 20 words" and five phrases of
+    26 words in all). A text inside another (a keyword in a required sentence) is met by it and counted once."""
+    texts = [alts[0] for r in cs for alts, _ in r.required_texts() if len(alts) == 1 and alts[0].strip()]
+    texts = list(dict.fromkeys(t for t in texts if not any(t.lower() in o.lower() and t != o for o in texts)))
+    if len(texts) < 2:
+        return []
+    from irg.engine.constraints.base import bounds
+
+    joint = "\n".join(texts)
+    return [f"These cannot all hold: the {len(texts)} texts asked for ({b.count(joint)} words together) and "
+            f"'{b.instruction()}'." for b in cs
+            if b.kind == "word_count" and (hi := bounds(b)) and b.count(joint) > hi[1]
+            and not any(_breaks_within(b, t) for t in texts)]  # one text alone over it is named above
+
+
+def _breaks_within(b: "Constraint", text: str) -> bool:
+    """Does `text` break `b` however much is written around it? A banned word or mark, a count over its upper bound
+    (counts only grow as text is added: "exactly two words" or "under 10 words" and a required twelve-word sentence)."""
+    from irg.engine.constraints.base import CountConstraint, bounds
+
+    if b.forbids_within():
+        return bool(b.check(text))
+    # every upper bound, not only "exactly": a count over it can only grow as text is written around it
+    return isinstance(b, CountConstraint) and (hi := bounds(b)) is not None and b.count(text) > hi[1]

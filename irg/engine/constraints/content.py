@@ -38,7 +38,8 @@ class IncludeKeywords(Constraint):
             refused = re.search(r"n't\b|\b(?:no|not|never|forbidden|prohibited|banned|avoid|without|refrain)\b", said,
                                 re.I)
             if not refused and not _counted(p[m.end():m.end() + 80]):
-                kws += quoted(p[m.end():].split("\n")[0])[:1]
+                plural = p[m.end("noun"):m.end("noun") + 1] == "s" or re.search(r"\b(?:these|all)\b", m.group(0), re.I)
+                kws += quoted_run(p[m.end():].split("\n")[0]) if plural else quoted(p[m.end():].split("\n")[0])[:1]
         for m in re.finditer(pat, p, re.I):
             if negated_before(p, m.start(), 25):
                 continue

@@ -56,7 +56,8 @@ EACH_PART = re.compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?(?:" + _PARTS + r"|an
 # it up to the count holds no comma ("Make the title bold, at least 250 words" is the answer's).
 _NAMED = (r"(?:subject(?:\s+line)?|title|headline|heading|header|greeting|intro(?:duction)?|opening(?:\s+line)?|"
           r"(?:first|second|third|fourth|fifth|last|final|middle|\d+(?:st|nd|rd|th))\s+(?:line|sentence|paragraph|section|"
-          r"stanza|bullet|part)|sign-?off|caption|conclusion|summary|closing(?:\s+line)?|field|value)s?")
+          r"stanza|bullet|part)|sign-?off|caption|conclusion|summary|closing(?:\s+line)?|field|value|dialogue|dialog|"
+          r"quotes?|quotations?)s?")
 NAMED_PART = re.compile(r"(?:(?:^\W*|\b(?:keep|make sure|make|limit|cap|also|please|and|but)\W+)"
                         r"(?:the|your|its|each)\s+(?:\w+\s+)?" + _NAMED + r"|^\W*subject\s+lines?|"
                         r"\b(?:with|include|including|add|plus)\s+an?\s+(?:\w+\s+)?" + _NAMED
@@ -68,7 +69,7 @@ def per_part(p: str, pos: int) -> bool:
     ("Subject line under 8 words")? Then it is no limit on the whole answer."""
     before = re.split(r"[.;:!?\n]", p[max(0, pos - 40):pos])[-1]
     return bool(EACH_PART.search(before) or NAMED_PART.search(before.strip() + " ") or EACH_AFTER.match(p, pos)
-                or NO_PART.search(before)
+                or NO_PART.search(before) or QUOTING.search(before)
                 or LABEL_PART.search(p[max(0, pos - 60):pos])
                 or PARTS_REFUSED.search(before) or (PART_BEFORE.search(before) and REMADE.match(p, pos)))
 
@@ -76,6 +77,10 @@ def per_part(p: str, pos: int) -> bool:
 # "no sentence anywhere in the post may exceed 25 words": none of the parts, so each of them
 NO_PART = re.compile(r"\b(?:no|none of the)\s+(?:single\s+)?(?:sentence|paragraph|line|bullet|item|point|step|section|"
                      r"answer|response|caption|title|heading)s?\b[^.;:!?\n]{0,40}$", re.I)
+
+
+# "Quote no more than 50 words from the speech": what is quoted, not the answer
+QUOTING = re.compile(r"\b(?:quote|quoting|cite|citing)\s+$", re.I)  # not "copy": "Ad copy under 20 words"
 
 
 # "3 titles, numbered, each under 6 words": each one's limit, said with no part named

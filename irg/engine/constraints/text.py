@@ -318,9 +318,14 @@ def opener(word: str) -> str:
 
 
 # ---- quoted texts a content type reads (constraints/content.py) ------------------------------------------------------
-QUOTED_TEXT = (r"\b(?:includ(?:e|es|ing)|us(?:e|es|ing)|contain(?:s|ing)?|add|put\s+in)\s+(?:the|this|these)\s+"
-               r"(?:exact\s+|following\s+|full\s+)?(?:sentence|line|phrase|text|address|quote|slogan|tagline|name|title|"
-               r"words)s?(?:\s+(?:verbatim|word for word|exactly|somewhere|as))*\s*:?\s*(?=[\"“])")
+# 'Include the exact sentence: "…"', "include this sentence verbatim: '…'", "Include our slogan exactly as written:
+# 'Yes, we can'", "the product name exactly as trademarked: 'iPhone'", "all of these phrases: 'a', 'b'": a text to
+# use as it is said (the quote's own kind closes it, so "can't" inside single quotes stays whole)
+QUOTED_TEXT = (r"\b(?:includ(?:e|es|ing)|us(?:e|es|ing)|contain(?:s|ing)?|add|put\s+in)\s+"
+               r"(?:all\s+(?:of\s+)?|each\s+of\s+)?(?:the|this|these|our|my|your|their)\s+(?:exact\s+|following\s+|full\s+)?(?:[\w-]+\s+)?"
+               r"(?P<noun>sentence|line|phrase|text|address|quote|slogan|tagline|motto|catchphrase|disclaimer|name|title|"
+               r"words)s?(?:\s+(?:verbatim|word for word|exactly|somewhere|in full|unchanged|as(?:\s+(?:it is\s+)?"
+               r"(?:written|given|shown|trademarked|spelled|is|below|follows))?))*\s*:?\s*(?=[\"“'‘])")
 
 
 def _counted(text: str) -> bool:
