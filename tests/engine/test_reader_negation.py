@@ -550,3 +550,15 @@ def test_texts_asked_for_against_a_word_limit(prompt, named):
 ])
 def test_a_limit_on_the_dialogue_or_on_what_is_quoted_is_not_the_answers(prompt):
     assert [(c.rel, c.n) for c in extract_all(prompt) if c.kind == "word_count"] == [("at_least", 300)], prompt
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("Exactly 3 paragraphs, each paragraph exactly 2 sentences, 8 sentences total.", ("exactly", 8)),
+    ("Write 3 paragraphs of 2 sentences each, 8 sentences in total.", ("exactly", 8)),
+    ("Write a story with a total of 8 sentences, each under 10 words.", ("exactly", 8)),
+])
+def test_a_total_beside_each_parts_count_is_the_answers(prompt, want):
+    from irg.engine.constraints.detect import read_prompt
+
+    got = read_prompt(prompt)
+    assert [(c.rel, c.n) for c in got.constraints if c.kind == "sentence_count"] == [want], got

@@ -21,7 +21,7 @@ from irg.engine.constraints.length import (EACH_AFTER, EACH_PART, EACH_REL, NAME
                                             REMADE_PART, section_marker, stars_separator)
 from irg.engine.constraints.scope import EXAMPLE_AFTER, EXAMPLE_BEFORE, PART_EDGE, list_scoped, part_scoped
 from irg.engine.constraints.readers import Unread, read_counts, spans, word_after, word_list
-from irg.engine.constraints.text import (EDGE_OF, ONE_OF_TWO, about_not_asked, more_after, normalize_numbers,
+from irg.engine.constraints.text import (_REL, EDGE_OF, ONE_OF_TWO, about_not_asked, more_after, normalize_numbers,
                                          quoted, quoted_run, refused_at)
 from irg.engine.registry import CONSTRAINT_TYPES
 
@@ -50,6 +50,8 @@ def _short(s: str, n: int = 90) -> str:
 # ---- the value readers, one per kind ---------------------------------------------------------------------------------
 # A counted kind's nouns and relations are its type's own (`noun`, `default_rel`, `fixed_rel`: constraints/base.py).
 def _count_kind(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
+    if total := _total_count(clause, type_of(kind).noun):  # "each paragraph 2 sentences, 8 sentences total": 8
+        clause = total
     if EACH_REL.search(clause):  # "each under 6 words": each part's; "…, total at least 50 words": the total is read
         if not (total := re.search(r"\b(?:total|overall|in all|altogether|whole)\b.*", clause, re.I)):
             return PerPart()
@@ -81,6 +83,19 @@ def _count_kind(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
             return Missing(kind, f"an exact number ('{rel.replace('_', ' ')} {n}' is not one)")
         return [CONSTRAINT_TYPES.get(kind)(n, section_marker(clause) or "SECTION")]
     return [CONSTRAINT_TYPES.get(kind)(r, v) for r, v in got]
+
+
+_TOTAL = r"(?:in\s+)?(?:total|overall|altogether|all\s+told|in\s+all)\b"
+
+
+def _total_count(clause: str, noun: str) -> str | None:
+    """The count said of the whole beside counts of its parts: "8 sentences total", "a total of 8 sentences",
+    "overall: at most 300 words" -> the words of that count alone."""
+    t = normalize_numbers(clause)
+    count = rf"((?:{_REL}\s+)?\d+\s+(?:{noun}))"
+    m = re.search(count + rf"\s+{_TOTAL}", t, re.I) or re.search(rf"\b(?:a\s+)?total\s+of\s+{count}", t, re.I) \
+        or re.search(rf"\b(?:total|overall)\s*[:,-]?\s*{count}", t, re.I)
+    return m.group(1) if m else None
 
 
 def _before_number(clause: str) -> str:
