@@ -2,7 +2,7 @@
 read (assets/trials/misreadings/review-cases.txt; "P:" a prompt for read_prompt, "R:" a clause for the program
 reader, "+" a regex that must match, "-" one that must not). A development set: it was read and worked on.
 
-    python scripts/misreadings.py [--show]
+    python scripts/misreadings.py [--show] [--cases assets/trials/misreadings/review2-cases.txt]
 """
 from __future__ import annotations
 
@@ -44,8 +44,10 @@ def cases(path: Path = CASES) -> list[dict]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--show", action="store_true", help="print each wording that fails, with what was read")
+    ap.add_argument("--cases", default=str(CASES), help="a file of cases (default: the first review's; the second "
+                    "review's: assets/trials/misreadings/review2-cases.txt)")
     args = ap.parse_args()
-    all_cases, ok = cases(), 0
+    all_cases, ok = cases(Path(args.cases)), 0
     for c in all_cases:
         got = ([summary(x) for x in read_prompt(c["text"]).constraints] if c["mode"] == "P"
                else [p.describe() for p in read(c["text"])])

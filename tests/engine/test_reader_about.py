@@ -4,7 +4,8 @@ refused, not one of several lengths. Wordings written here; the patterns alone, 
 import pytest
 
 from irg.engine.constraints.base import extract_all
-from irg.engine.constraints.length import WordCount, about_notices
+from irg.engine.constraints.about import about_notices
+from irg.engine.constraints.length import WordCount
 
 
 def _words(prompt):
@@ -21,8 +22,10 @@ def _words(prompt):
     ("Write a poem, roughly 80 words.", 80),
     ("Write a story of around 250 words.", 250),
     ("Keep it ~100 words.", 100),
-    ("Write a 300-ish word post about hiking.", 300),
     ("I need a 400-word cover letter.", 400),
+    ("Write my 500-word college essay about resilience.", 500),
+    ("Write a 1,500-word essay on the Cold War.", 1500),
+    ("Describe the water cycle in about 150 words.", 150),
     ("Write 300 words about bees. Any sentence over 30 words must be split.", 300),
 ])
 def test_a_length_with_no_bound_is_about_that_many(prompt, n):
@@ -43,6 +46,21 @@ def test_a_length_with_no_bound_is_about_that_many(prompt, n):
     ("Write an essay of 300 words or fewer.", []),  # a bound said after it (not read by this reader: no band either)
     ("Write a 300-word essay, at most 320 words.", [("at_most", 320)]),  # a bound said: that bound alone
     ("Write a 300 word essay. It should be at least 300 words.", [("at_least", 300)]),
+    # the second review's: a fact, a topic, a story's detail, parts, a bound said another way
+    ("Write a story about a parrot who knows about 50 words.", []),
+    ("Write a blog post about 10 words that have no English translation.", []),
+    ("Give me 5 words that rhyme with 'light' and use each one in a sentence.", []),
+    ("I'll paste an essay of about 600 words below. Give me feedback in 5 bullet points.", []),
+    ("It's about 400 words. Read it and tell me what you think.", []),
+    ("Write a story in which a boy must write a 100-word letter to Santa.", []),
+    ("I need 500 words by tomorrow for my essay; can you help me outline it?", []),
+    ("Write five bullet points of around 20 words.", []),
+    ("Write two short poems of about 50 words.", []),
+    ("Write 100 words about each of these topics: cats, dogs and birds.", []),
+    ("Write a 150-word summary of the plot, then 10 discussion questions.", []),
+    ("Generate 20 words related to space, with a short definition for each.", []),
+    ("Write a 1000-word essay on climate. Minimum 950.", []),  # the bound said is read by the detector
+    ("Write 100 words, no more, no less.", []),
 ])
 def test_no_band_where_the_length_is_not_the_answers_alone(prompt, words):
     assert _words(prompt) == words, prompt

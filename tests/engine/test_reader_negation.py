@@ -562,3 +562,72 @@ def test_a_total_beside_each_parts_count_is_the_answers(prompt, want):
 
     got = read_prompt(prompt)
     assert [(c.rel, c.n) for c in got.constraints if c.kind == "sentence_count"] == [want], got
+
+
+# ---- the second review's wordings (assets/trials/misreadings/review2-cases.txt) ----------------------------------
+@pytest.mark.parametrize("prompt,want", [
+    ("Under no circumstances should you exceed 200 words.", [("word_count", "at_most", 200)]),
+    ("Don't let the story exceed 300 words.", [("word_count", "at_most", 300)]),
+    ("Do not allow the poem to go beyond 100 words.", [("word_count", "at_most", 100)]),
+    ("Keep your essay short; make sure it never goes over 100 words.", [("word_count", "at_most", 100)]),
+    ("Write a tweet and keep it from going over 40 words.", [("word_count", "at_most", 40)]),
+    ("Write an essay. At no point should it go over 500 words.", [("word_count", "at_most", 500)]),
+    ("No answer may exceed 100 words.", [("word_count", "at_most", 100)]),
+    ("Write a report on solar power. You may go beyond 500 words if you need to.", []),  # leave, no rule
+    ("Write a cover letter. You can exceed 300 words if necessary.", []),
+    ("Write a poem of fewer than 50 words about a text message that gets deleted.", [("word_count", "less_than", 50)]),
+    ("Write a story in under 300 words about an astronaut who is rejected by NASA.",
+     [("word_count", "less_than", 300)]),
+    ("Write a summary of the meeting with no bullet points, under 120 words.", [("word_count", "less_than", 120)]),
+    ("Write a birthday toast with a quote from Shakespeare in under 100 words.", [("word_count", "less_than", 100)]),
+    ("Write an inspirational quote. Keep the quote under 20 words.", [("word_count", "less_than", 20)]),
+    ("Write a dialogue between a cat and a dog. Keep the dialogue under 200 words.",
+     [("word_count", "less_than", 200)]),
+    ("Write a poem with no title in under 80 words.", [("word_count", "less_than", 80)]),
+    ("Sentences should not exceed 20 words.", []),  # each sentence's
+    ("Write a poem. Lines must be under 8 words.", []),
+    ("Write 5 tips; none should exceed 20 words.", []),
+    ("Write an essay on Lincoln. Any quote you use must be under 25 words.", []),
+])
+def test_the_second_review_bounds(prompt, want):
+    got = [(c.kind, c.rel, c.n) for c in extract_all(prompt) if c.kind in ("word_count", "sentence_count")]
+    assert got == want, prompt
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("Write a team slogan. Remember there is no 'I' in 'team'.", []),  # a saying, not a ban
+    ("Write tips on how to avoid 'burnout'.", []),
+    ("Write a toast for a couple who have no 'plan B'.", []),
+    ("Write a short guide: how can project teams avoid 'scope creep'?", []),
+    ("Write the error message (avoid 'you'), and start with 'Login'.", [("forbidden_words", "you")]),
+    ("Write a speech. Don't say 'you know' more than once.", [("keyword_frequency", "you know", "at_most", 1)]),
+    ("Write a speech. Don't repeat the phrase 'thank you'.", [("keyword_frequency", "thank you", "at_most", 1)]),
+    ("Don't use the word 'very' twice in a row.", []),  # neighbours, not the whole answer
+    ("Write a story. Try not to repeat the word 'very' in the same sentence.", []),
+    ("Write a chant for our team. Use 'Tigers' and repeat the chorus 3 times.", []),
+    ("Give the villain a name. Use the name 'Vex' or 'Malek'.", []),  # options, no text to use
+    ("Use the slogan 'Think Big' as inspiration, but write your own.", []),
+    ("Write a product page. Include this sentence word-for-word: 'We ship worldwide.'",
+     [("include_keywords", "We ship worldwide.")]),
+    ("Write a thank-you note. Use my name exactly as it's spelled: 'Siobhan'.", [("include_keywords", "Siobhan")]),
+])
+def test_the_second_review_words(prompt, want):
+    got = []
+    for c in extract_all(prompt):
+        if c.kind in ("forbidden_words", "include_keywords"):
+            got.append((c.kind, *(c.words if c.kind == "forbidden_words" else c.keywords)))
+        elif c.kind == "keyword_frequency":
+            got.append((c.kind, c.word, c.rel, c.n))
+    assert got == want, prompt
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("Write a short poem about the sea, and write one line that begins with 'Remember'.", []),
+    ("Write a short story. Somewhere in it, write one sentence that starts with 'Suddenly'.", []),
+    ("Write a paragraph that starts with 'Back then'.", ["Back then"]),  # "then" inside the quote
+    ("Write a paragraph starting with 'In 1969'.", ["In 1969"]),
+    ("Write a short, funny paragraph that starts with 'Honestly'.", ["Honestly"]),
+    ("Write a paragraph that begins with 'Last summer' and has exactly 4 sentences.", ["Last summer"]),
+])
+def test_the_second_review_openings(prompt, want):
+    assert [c.phrase for c in extract_all(prompt) if c.kind == "start_phrase"] == want, prompt

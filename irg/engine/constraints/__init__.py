@@ -12,6 +12,7 @@ from irg.engine.constraints import (  # noqa: F401 (registers the types)
                                   case,
                                   characters,
                                   content,
+                                  edges,
                                   choices,
                                   format,
                                   gold,
@@ -31,14 +32,8 @@ from irg.engine.constraints.base import (
 from irg.engine.constraints.case import CapitalWordFrequency, Lowercase, Uppercase
 from irg.engine.constraints.characters import LetterFrequency, NoCommas
 from irg.engine.constraints.choices import ChooseFrom
-from irg.engine.constraints.content import (
-                                  EndPhrase,
-                                  ForbiddenWords,
-                                  IncludeKeywords,
-                                  KeywordFrequency,
-                                  RepeatRequest,
-                                  StartPhrase,
-)
+from irg.engine.constraints.content import ForbiddenWords, IncludeKeywords, KeywordFrequency
+from irg.engine.constraints.edges import EndPhrase, RepeatRequest, StartPhrase
 from irg.engine.constraints.format import JsonFormat, Postscript, Quotation, Title, TwoResponses, strip_fences
 from irg.engine.constraints.gold import FinalAnswer
 from irg.engine.constraints.language import Language, detect_language

@@ -17,7 +17,7 @@ from irg.engine.decoding import DecodingConstraints
 EDGE_BAN = re.compile(r"\b(?:end|ends|ending|start|starts|starting|begin|begins|finish|close)\b", re.I)
 
 
-EXCEPT = re.compile(r"\s*,?\s*(?:except|apart from|other than|besides|save)\b", re.I)
+EXCEPT = re.compile(r"\s*,?\s*(?:except|apart from|other than|besides|save)\b(?!\s+that\b)", re.I)
 
 
 @register

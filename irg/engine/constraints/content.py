@@ -1,5 +1,5 @@
-"""Content: keywords to include, words to avoid, a word's frequency, start and end phrases, the repeated request,
-"answer with one of"."""
+"""Content: keywords to include, words to avoid, a word's frequency (start and end phrases and the repeated request:
+edges.py; "answer with one of": choices.py)."""
 from __future__ import annotations
 
 import re
@@ -8,11 +8,19 @@ from typing import ClassVar
 
 from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstraint, Opening, register
 from irg.engine.constraints.readers import NOT_A_WORD
-from irg.engine.constraints.scope import PART_EDGE, list_scoped
-from irg.engine.constraints.text import (_QUOTED, _REL, _REL_TEXT, ONE_OF_TWO, QUOTED_TEXT,
-                                         _clean_phrase, _counted, _quoted_or_word, _split_list, negated_before, opener,
-                                         quoted, quoted_run, refused_at, rel_of, WHOLE_TEXT)
+from irg.engine.constraints.scope import list_scoped
+from irg.engine.constraints.text import (_QUOTED, _REL, _REL_TEXT, QUOTED_TEXT,
+                                         _clean_phrase, _counted, _split_list, negated_before, opener,
+                                         quoted, quoted_run, refused_at, rel_of)
 from irg.engine.decoding import DecodingConstraints
+
+
+# a text shown as an example, not to use: "Use the slogan 'Think Big' as inspiration", "the name 'Biscuit' or something
+# similar"
+EXAMPLE_AFTER_TEXT = re.compile(r'\s*(?:""\s*(?:,\s*|or\s+|and\s+)?)+[,(]?\s*(?:as\s+(?:an?\s+)?(?:inspiration|'
+                                r'example|guide|model|starting point|template|reference)|or\s+(?:something|anything)\s+'
+                                r'(?:similar|like)|for example|e\.g\.|for instance|or similar|'
+                                r'but (?:write|make|use) your own)', re.I)
 
 
 @register
@@ -37,7 +45,9 @@ class IncludeKeywords(Constraint):
             said = re.split(r"[.!?\n]\s", p[:m.start()])[-1]  # "Under no circumstances should you include …"
             refused = re.search(r"n't\b|\b(?:no|not|never|forbidden|prohibited|banned|avoid|without|refrain)\b", said,
                                 re.I)
-            if not refused and not _counted(p[m.end():m.end() + 80]):
+            after = _QUOTED.sub('""', p[m.end():].split("\n")[0])
+            if not refused and not _counted(p[m.end():m.end() + 80]) and not EXAMPLE_AFTER_TEXT.match(after, 0) \
+                    and not re.match(r'\s*""\s*,?\s*(?:or|and/or)\s+""', after):  # "'Vex' or 'Malek'": options
                 plural = p[m.end("noun"):m.end("noun") + 1] == "s" or re.search(r"\b(?:these|all)\b", m.group(0), re.I)
                 kws += quoted_run(p[m.end():].split("\n")[0]) if plural else quoted(p[m.end():].split("\n")[0])[:1]
         for m in re.finditer(pat, p, re.I):
@@ -82,6 +92,10 @@ LIMITED = re.compile(r"(?:\s*[\"'“‘][^\"'”’\n]*[\"'”’]|[\w\s-]{0,30}
                      r"(?:(?:more than|over|above)\s+(?:\d+|a couple of)|(?<!\d)(?:[2-9]|\d\d+))\s+times?\b", re.I)
 
 
+TOPIC_BEFORE = re.compile(r"\b(?:how|ways?|tips?|advice|learn\w*|help\w*|strategies|steps)\s+(?:\w+\s+){0,2}?to\s+$|"
+                          r"\bhow\s+(?:i|we|you|they|people|one)\s+(?:can\s+|could\s+|should\s+)?$", re.I)
+
+
 @register
 @dataclass
 class ForbiddenWords(Constraint):
@@ -102,8 +116,11 @@ class ForbiddenWords(Constraint):
                 r"((?:[\"“'‘][^\n]+?[\"”'’]"
                 r"(?:\s*,\s*|\s+or\s+|\s+and\s+|\s*,\s*or\s+)?)+)",
                 # "Avoid 'it's' and 'can't'.", "No 'um' or 'uh' anywhere": quoted words, the clause ends after them
-                r"\b(?:avoid|omit|exclude|leave out|steer clear of|no)\s+((?:[\"“'‘][^\n]+?[\"”'’]"
-                r"(?:\s*,\s*|\s+or\s+|\s+and\s+|\s*,\s*(?:or|and)\s+)?)+)(?=\s*(?:[.;!?\n]|$|anywhere|at all))",
+                r"(?:^|(?<=[.!?;:(,\n])|\b(?:and|please|also|but|just)\b(?:[^.!?;\n'\"‘“]{0,30}?\s)?)\s*"
+                r"(?:avoid|omit|exclude|leave out|steer clear of|"
+                r"no)\s+((?:(?:\"[^\"\n]+\"|“[^”\n]+”|"
+                r"['‘](?:[^'’\n]|['’](?=\w))+['’])"
+                r"(?:\s*,\s*|\s+or\s+|\s+and\s+|\s*,\s*(?:or|and)\s+)?)+)(?=\s*(?:[.;!?\n),]|$|anywhere|at all))",
                 r"\bwithout\s+(?:mentioning|saying|using)\s+(?!any\b|a\s+single\b)"
                 r"(?:the\s+)?(?:words?\s+)?([\w' -]+?)(?:[.;!?\n,]|$)",
                 rf"\b(?:the\s+)?{noun}\s+(.+?)\s+(?:must|should|may|can)\s*(?:not|n't)\s+"
@@ -111,6 +128,8 @@ class ForbiddenWords(Constraint):
         ws: list[str] = []
         for pat in pats:
             for m in re.finditer(pat, p, re.I):
+                if TOPIC_BEFORE.search(p[max(0, m.start() - 30):m.start()]):
+                    continue  # "Write tips on how to avoid 'burnout'": the topic, not a ban
                 if LETTERS.match(m.group(1).strip()):
                     continue  # "without using the letters a or b": letters, not words
                 said = re.split(r"\s+[—–-]\s*|\s*—\s*|,?\s+(?:but|instead|rather)\b", m.group(1), flags=re.I)[0]
@@ -144,8 +163,11 @@ class ForbiddenWords(Constraint):
         return DecodingConstraints(banned_words=list(self.words), limits=[{"word": w, "n": 0} for w in self.words])
 
 
+IN_A_ROW = re.compile(r"\s*(?:in a row|consecutively|back to back|in (?:the same|one|a single|any|each|every) "
+                      r"(?:sentence|line|paragraph|bullet)|per (?:sentence|line|paragraph|bullet))", re.I)
 REPEAT_REFUSED = re.compile(r"\b(?:do not|don't|dont|never|avoid|try not to)\s+(?:repeat|repeating|reuse|reusing)\s+"
-                            r"(?:the\s+)?(?:word|term)\s+([\"'“‘][\w'-]+[\"'”’])", re.I)
+                            r"(?:the\s+(?:word|term|phrase)\s+)?(\"[^\"\n]+\"|“[^”\n]+”|['‘](?:[^'’\n]|['’](?=\w))+['’])",
+                            re.I)
 
 
 @register
@@ -160,10 +182,13 @@ class KeywordFrequency(CountConstraint):
     @classmethod
     def extract(cls, p):
         out = []
-        p = re.sub(r"\ba couple (?:of )?times\b", "2 times", p, flags=re.I)  # "more than a couple of times"
+        p = re.sub(r"\bmore than a couple (?:of )?times\b", "more than 2 times", p, flags=re.I)  # (alone: about 2)
         pat = (r"(?:\b(?:the )?(?:word|keyword|term)\s+|\b(?:use|say|write|mention)\s+(?=[\"'“‘]))"
-               r"([\"'“‘]?[\w'-]+[\"'”’]?)[^.\n]{0,40}?(?:" + _REL + r"\s+)?(\d+)\s+times")
+               r"(\"[^\"\n]+\"|“[^”\n]+”|['‘](?:[^'’\n]|['’](?=\w))+['’]|[\w'-]+)"  # 'you know': the whole phrase
+               r"(?:(?!\b(?:and|but|then|while|plus)\b)[^.\n]){0,40}?(?:" + _REL + r"\s+)?(\d+)\s+times")
         for m in re.finditer(pat, p, re.I):
+            if IN_A_ROW.match(p, m.end()):
+                continue  # "twice in a row", "more than once per sentence": a rule on neighbours or parts
             if m.group(1).lower().strip("\"'“”‘’") in NOT_A_WORD:
                 continue  # "the letter e 3 times"; "no word may be used more than once": a modal, not a word to use
             if re.search(r"\b(?:no|each|every|any|a|one|single)\s+$", p[max(0, m.start() - 12):m.start()], re.I):
@@ -175,6 +200,8 @@ class KeywordFrequency(CountConstraint):
             rel = rel_of(m, p) if m.group("rel") else "exactly"
             out.append(cls(_clean_phrase(m.group(1)), rel, int(m.group(3))))
         for m in REPEAT_REFUSED.finditer(p):  # "don't repeat the word 'amazing'": once at most
+            if IN_A_ROW.match(p, m.end()):
+                continue  # "… in the same sentence": neighbours, not the whole answer
             if (w := _clean_phrase(m.group(1))) and not any(c.word.lower() == w.lower() for c in out):
                 out.append(cls(w, "at_most", 1))
         return out
@@ -201,183 +228,3 @@ class KeywordFrequency(CountConstraint):
         times = self.n + (self.rel == "more_than")
         return [([" ".join([self.word] * min(times, 50))], False)] \
             if self.rel in ("at_least", "exactly", "more_than") and times > 0 else []
-
-
-# The answer asked as one part: "Write a paragraph that starts with …" (not "Write 3 paragraphs", nor "… a paragraph
-# that starts with X, then another")
-ONE_PART_ASKED = re.compile(r"\b(?:write|compose|draft|give me|i need)\s+(?:me\s+)?(?:a|one)\s+(?:[\w-]+\s+)?"
-                            r"(?:paragraph|sentence|line)\s+(?:that|which)\s*$", re.I)
-MORE_PARTS = re.compile(r"\b(?:paragraphs|sentences|lines)\b|\b(?:another|second|then)\b", re.I)
-
-
-@register
-@dataclass
-class StartPhrase(Constraint):
-    kind: ClassVar[str] = "start_phrase"
-    asked_for, covered_by, around_body = "a start phrase", ("repeat_request",), True
-    phrase: str = ""
-
-    @classmethod
-    def extract(cls, p):
-        pats = [rf"\b(?:start|begin|open)\w*\s+{WHOLE_TEXT}with\s+(?:the\s+)?(?:exact\s+|exactly\s+|following\s+)*"
-                r"(?:(?:word|phrase|sentence|words|line)s?\s*:?\s*)?",
-                r"\bthe\s+(?:very\s+)?first\s+(?:word|words|sentence|line|phrase)\s+of\s+(?:your|the)\s+(?:\w+\s+)?"
-                r"(?:response|answer|reply|email|letter|story|poem|text)\s+"
-                r"(?:should|must|has to|needs to|will)\s+be\s*:?\s*",
-                # "The first word must be Goodbye.": a word named in quotes or with a capital (not "a verb")
-                r"(?:^|(?<=[.!?]\s))\s*the\s+(?:very\s+)?first\s+word\s+(?:should|must|has to|needs to|will)\s+"
-                r"be\s*:?\s*(?=[\"'“‘]|(?!(?:A|An|The)\b)[A-Z][a-z]+\b)"]
-        for pat in pats:
-            for m in re.finditer(pat, p, re.I):
-                before = p[max(0, m.start() - 40):m.start()]
-                if ONE_PART_ASKED.search(re.split(r"[.!?\n]", before)[-1]) and not MORE_PARTS.search(p):
-                    pass  # "Write a paragraph that starts with 'In 1969'.": the one paragraph asked is the answer
-                elif re.search(r"\beach\b|\bevery\b|"
-                             r"\b(?:second|third|fourth|fifth|last|next|\d+(?:nd|rd|th))\b(?:\s+\w+){0,3}\s*$|"
-                             r"\b(?:a|an|another)\s+(?:\w+\s+)?(?:line|sentence|paragraph|section|bullet|item|row)\s+"
-                             r"(?:that|which)\s*$",
-                             re.split(r"[.!?\n]", before)[-1], re.I):
-                    # "each section starting with …", "the second one must begin with …": not the answer's start
-                    continue
-                if PART_EDGE.search(re.split(r"[.!?\n](?=\s+[A-Z])|\n", before)[-1]) or re.match(
-                        r"(?:an?|some)\s+(?:[\w-]+\s+){1,3}?(?:like|such as|for example|for instance|e\.g\.)\W",
-                        p[m.end():], re.I):
-                    continue  # "add a P.S. that starts with …", "start with a greeting like 'Hi'": not the answer's
-                if negated_before(p, m.start()) \
-                        or (re.search(r"paragraph\w*\s+(?:\w+\s+){0,3}$|paragraph \d+\s+\w*\s*$", before, re.I)
-                            and not (ONE_PART_ASKED.search(before) and not MORE_PARTS.search(p))) \
-                        or re.match(r"\w+\s+(?:the\s+)?(?:\w+\s+)?paragraph", p[m.start():], re.I) \
-                        or re.search(r"\beach\s+(?:section|paragraph|bullet|line)", p[m.start():m.end() + 20], re.I):
-                    continue  # "the 2nd paragraph must start with …", "begin each section with …": other constraints
-                raw = p[m.end():]
-                if ONE_OF_TWO.match(raw):
-                    continue  # 'Start your answer with "Yes" or "No"': one of two, neither required
-                if _QUOTED.match(raw):
-                    phrase = _quoted_or_word(raw)
-                elif re.search(r"(?:word|phrase|sentence|words|line)s?\s*:?\s*$|be\s*:?\s*$", m.group(0), re.I):
-                    phrase = re.split(r"[.;!?\n](?:\s|$)", raw.strip())[0].strip() \
-                        if not re.search(r"words?\s*$", m.group(0), re.I) \
-                        else re.split(r"[.;!?\n,](?:\s|$)", raw.strip())[0].strip()
-                    if re.search(r"\bword\s*:?\s*$", m.group(0), re.I) or re.search(r"first word", m.group(0), re.I):
-                        phrase = (phrase.split() or [""])[0].strip(".,;:!?")
-                else:
-                    continue  # "start with a question": not a literal
-                if phrase:
-                    return [cls(phrase)]
-        return []
-
-    def check(self, text):
-        if not text.strip().lower().startswith(self.phrase.lower()):
-            return [self.finding(f"The answer does not start with '{self.phrase}'.", "start")]
-        return []
-
-    def instruction(self):
-        return f"Start the answer with exactly: {self.phrase}"
-
-    def required_texts(self):
-        return [([self.phrase], False)]
-
-    def decoding(self):
-        return DecodingConstraints(forced_prefix=self.phrase)
-
-
-@register
-@dataclass
-class EndPhrase(Constraint):
-    kind: ClassVar[str] = "end_phrase"
-    asked_for, around_body = "an end phrase", True
-    phrase: str = ""
-
-    @classmethod
-    def extract(cls, p):
-        end = r"(?:end|finish|conclude|close|wrap up|sign(?:ing)? off)\w*"  # "sign off with 'Cheers, Maya'"
-        lead = (rf"\b{end}\s+{WHOLE_TEXT}with\s+(?:the\s+|this\s+|these\s+)?"
-                r"(?:exact\s+|exactly\s+|following\s+|same\s+)*(?:phrase|sentence|words?|line)?\s*:?\s*"
-                r"|\bsign\s+(?:it|off)\s+(?:exactly\s+)?(?:like this|as follows)\s*:?\s*"  # "sign it like this:"
-                r"|\b(?:the\s+)?(?:very\s+end|last\s+(?:sentence|line|words?|part)|final\s+(?:sentence|line|words?))\s+of\s+"
-                r"(?:your|the)\s+(?:\w+\s+)?(?:response|answer|reply|email|letter|story|essay|poem|message)\s+"
-                r"(?:should|must|has to|needs to|will)\s+"
-                r"(?:read|be|say)(?:\s+exactly)?\s*:?\s*")
-        for m in re.finditer(lead, p, re.I):
-            if negated_before(p, m.start()):
-                continue
-            raw = p[m.end():]
-            if ONE_OF_TWO.match(raw) or m.group(0).lower().startswith("sign") and not _QUOTED.match(raw):
-                continue  # "End with 'Thanks' or 'Cheers'": one of two; "sign it like this:\nBest,\nTom": lines
-            if _QUOTED.match(raw):
-                phrase = _quoted_or_word(raw)
-            elif re.search(r"(?:phrase|sentence|words?|line)\s*:?\s*$", m.group(0), re.I) \
-                    or m.group(0).rstrip().endswith(":"):
-                # unquoted, after "phrase:" — up to the sentence end
-                phrase = re.split(r"\.\s|\n", raw.strip())[0].rstrip(".")
-            else:
-                continue  # "end with a question": not a literal phrase
-            phrase = phrase.strip()
-            if phrase:
-                return [cls(phrase)]
-        return []
-
-    def check(self, text):
-        def norm(s):
-            return re.sub(r"\s+", " ", s.strip().lower()).rstrip(" .!?\"'")
-        if not norm(text).endswith(norm(self.phrase)):
-            return [self.finding(f"The answer does not end with '{self.phrase}'.", "end")]
-        return []
-
-    def instruction(self):
-        return f"End the answer with exactly this phrase, with nothing after it: {self.phrase}"
-
-    def required_texts(self):
-        return [([self.phrase], False)]
-
-    def decoding(self):
-        return DecodingConstraints(stop_strings=[self.phrase])
-
-
-# "My request: give me tips …", "then answer: Explain why bread goes stale. Keep it short.": the request is the
-# sentence after the label (the instructions after it are not part of it)
-_LABELLED = re.compile(r"\b(?:(?:my|the|this)\s+(?:request|question|prompt|query)(?:\s+is)?|then\s+answer(?:\s+it)?)"
-                       r"\s*:\s*(.+?[.!?])(?=\s|$)", re.I)
-
-
-def labelled_request(prompt: str) -> str | None:
-    """The request a prompt labels ("My request: …", "then answer: …"), or None."""
-    m = _LABELLED.search(prompt)
-    return " ".join(m.group(1).split()) if m else None
-
-
-@register
-@dataclass
-class RepeatRequest(Constraint):
-    kind: ClassVar[str] = "repeat_request"
-    covered_by, around_body = ("start_phrase",), True
-    request: str = ""
-
-    @classmethod
-    def extract(cls, p):
-        m = re.search(r"(?:first\s+)?(?:repeat(?:ing)?|copy(?:ing)?|restat(?:e|ing)|echo(?:ing)?)\s+(?:back\s+)?"
-                      r"(?:the|this|my|our)\s+"
-                      r"(?:whole\s+|exact\s+|entire\s+|following\s+|above\s+)?"
-                      r"(?:request|question|prompt|sentence|message|instruction|line|query)"
-                      r"[^.\n]*(?:\([^)]*\))?[^.\n]*\.?", p, re.I)
-        if not m or negated_before(p, m.start()):
-            return []
-        said = quoted(m.group(0))
-        if said and re.search(r"\bsentence|\bline", m.group(0), re.I):
-            return [cls(said[0])]  # "repeat the sentence 'X' exactly, then …": X is what is repeated
-        request = labelled_request(p) or (p[:m.start()] + p[m.end():]).strip()
-        return [cls(request)] if request else []
-
-    def check(self, text):
-        if not re.sub(r"\s+", " ", text.strip().lower()).startswith(re.sub(r"\s+", " ", self.request.lower())):
-            return [self.finding("The answer does not start by repeating the request word for word.", "start")]
-        return []
-
-    def instruction(self):
-        return "First repeat the request word for word, then give your answer."
-
-    def required_texts(self):
-        return [([self.request], False)]
-
-    def decoding(self):
-        return DecodingConstraints(forced_prefix=self.request + "\n")

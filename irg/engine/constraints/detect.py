@@ -34,7 +34,7 @@ from irg.engine.constraints.base import (Constraint, beside, contradicting, extr
                                          one_paragraph_reading, type_of)
 from irg.engine.constraints.slots import Missing, PerPart, read_values, templates
 from irg.engine.constraints.scope import unpermitted
-from irg.engine.constraints.length import about_notices
+from irg.engine.constraints.about import about_notices
 from irg.engine.constraints.settle import band_alone, counted_first_words, opening_only
 from irg.engine.constraints.text import _REL
 from irg.engine.jsonl import rows

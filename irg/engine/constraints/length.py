@@ -7,13 +7,16 @@ their own would change the order in which the types register, which is the order
 prompt. The constraint-language issue (37) gives each type a unit of its own; this file ends there."""
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import ClassVar
 
 from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstraint, Opening, lit, register
+from irg.engine.constraints.about import about_band, about_lengths
 from irg.engine.constraints.case import CAPITAL_WORDS
+from irg.engine.constraints.perpart import (  # noqa: F401 — read here, and imported from here by slots.py
+    _NAMED, _PARTS, EACH_AFTER, EACH_PART, EACH_REL, LABEL_PART, NAMED_PART, NO_PART, PART_BEFORE, PARTS_REFUSED,
+    PARTS_REFUSED_SAID, PARTS_SUBJECT, QUOTING, REMADE, REMADE_PART, per_part)
 from irg.engine.constraints.shorten import cut_keeping_end, cut_to
 from irg.engine.constraints.text import (
     _REL,
@@ -22,8 +25,6 @@ from irg.engine.constraints.text import (
     _clean_phrase,
     count_holds,
     negated_before,
-    normalize_numbers,
-    refused_at,
     sentences,
     words,
 )
@@ -33,86 +34,6 @@ from irg.engine.decoding import DecodingConstraints
 TOKENS_PER_WORD = 1.4  # SmolLM2's tokenizer on English prose, roughly
 
 
-_PARTS = r"(?:bullet|point|item|line|sentence|paragraph|section|part|tweet|verse|stanza|day|step)s?"
-EACH_PART = re.compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?(?:" + _PARTS + r"|answers?|responses?)\b|\beach\s*$"
-                       r"|\beach\s+(?:one|1|of them)\b"  # "Write 3 paragraphs. Each one at most 4 sentences."
-                       # "If a sentence has more than 30 words, split it", "Rewrite sentences longer than 40 words"
-                       r"|\b(?:if|when|whenever)\s+(?:a|an|any)\s+" + _PARTS
-                       + r"\s+(?:has|have|is|are|runs?|goes|gets)\b"
-                       r"|\b(?:rewrite|split|shorten|break\s+up|cut|trim)\s+(?:any\s+|all\s+|the\s+)?" + _PARTS + r"\b"
-                       # "no sentence may be longer than 8 words", "any line over 10 words": a limit on every part
-                       r"|\b(?:no|any)\s+(?:\w+\s+)?" + _PARTS + r"\s+(?:may|can|should|must|shall|will|is|goes|runs|"
-                       r"longer|shorter|over|under|above|exceed\w*|more|less|fewer|with\s+more)\b"
-                       # "4 sections, each with exactly 2 paragraphs": the count right after "each with"
-                       r"|\beach\s+(?:with|having|containing|holding)\s+(?:(?:at\s+(?:least|most)|exactly|only|just|"
-                       r"up\s+to|over|under|no\s+(?:more|fewer|less)\s+than)\s+)?(?:\d+|one|two|three|four|five|six|"
-                       r"seven|eight|nine|ten)\b|\beach\s+(?:with|having|containing|holding)\s+(?:(?:at\s+(?:least|most)|"
-                       r"exactly|only|just|up\s+to|over|under|no\s+(?:more|fewer|less)\s+than)\s+)?$", re.I)
-
-
-# A named part as the subject of a count: "Subject line under 8 words", "Keep the intro under 50 words", "The title
-# should be at most 6 words" (not "Write a tagline under 8 words", where the part is the answer)
-# The part needs an article ("Caption this photo in under 15 words" is the answer), or is a subject line; what follows
-# it up to the count holds no comma ("Make the title bold, at least 250 words" is the answer's).
-_NAMED = (r"(?:subject(?:\s+line)?|title|headline|heading|header|greeting|intro(?:duction)?|opening(?:\s+line)?|"
-          r"(?:first|second|third|fourth|fifth|last|final|middle|\d+(?:st|nd|rd|th))\s+(?:line|sentence|paragraph|section|"
-          r"stanza|bullet|part)|sign-?off|caption|conclusion|summary|closing(?:\s+line)?|field|value|dialogue|dialog|"
-          r"quotes?|quotations?)s?")
-NAMED_PART = re.compile(r"(?:(?:^\W*|\b(?:keep|make sure|make|limit|cap|also|please|and|but)\W+)"
-                        r"(?:the|your|its|each)\s+(?:\w+\s+)?" + _NAMED + r"|^\W*subject\s+lines?|"
-                        r"\b(?:with|include|including|add|plus)\s+an?\s+(?:\w+\s+)?" + _NAMED
-                        + r")(?:\s*:\s*|\b)[^.;:!?\n,]{0,25}$", re.I)
-
-
-def per_part(p: str, pos: int) -> bool:
-    """Is the count at `pos` about each part ("each bullet under 20 words", "per paragraph") or about one named part
-    ("Subject line under 8 words")? Then it is no limit on the whole answer."""
-    before = re.split(r"[.;:!?\n]", p[max(0, pos - 40):pos])[-1]
-    return bool(EACH_PART.search(before) or NAMED_PART.search(before.strip() + " ") or EACH_AFTER.match(p, pos)
-                or NO_PART.search(before) or QUOTING.search(before)
-                or LABEL_PART.search(p[max(0, pos - 60):pos])
-                or PARTS_REFUSED.search(before) or (PART_BEFORE.search(before) and REMADE.match(p, pos)))
-
-
-# "no sentence anywhere in the post may exceed 25 words": none of the parts, so each of them
-NO_PART = re.compile(r"\b(?:no|none of the)\s+(?:single\s+)?(?:sentence|paragraph|line|bullet|item|point|step|section|"
-                     r"answer|response|caption|title|heading)s?\b[^.;:!?\n]{0,40}$", re.I)
-
-
-# "Quote no more than 50 words from the speech": what is quoted, not the answer
-QUOTING = re.compile(r"\b(?:quote|quoting|cite|citing)\s+$", re.I)  # not "copy": "Ad copy under 20 words"
-
-
-# "3 titles, numbered, each under 6 words": each one's limit, said with no part named
-EACH_REL = re.compile(r"\beach\s+(?:under|over|at most|at least|no more than|fewer than|less than|more than|up to|max|"
-                      r"\d)", re.I)
-# "Subject line: keep it under 8 words": a part named as the label of its rule
-LABEL_PART = re.compile(r"(?:^|[.;!?\n])\s*(?:the\s+)?" + _NAMED + r"\s*:[^.;:!?\n]{0,25}$", re.I)
-
-
-# "A sentence of more than 40 words must be split", "Any paragraph over 5 sentences should be broken up": parts
-# described to be remade, each of them (the whole answer had been read as over the count)
-_DESCRIBED = r"(?:^\W*|\b(?:a|an|any|no)\s+(?:\w+\s+)?)" + _PARTS + r"\s+"
-PART_BEFORE = re.compile(_DESCRIBED + r"(?:(?:that|which)\s+(?:has|have|is|are|runs?)\s+|of\s+|with\s+)?$", re.I)
-_REMADE = r"\b(?:must|should|has to|have to|needs? to|will have to)\s+be\s+(?:split|broken|cut|shortened|rewritten|" \
-          r"trimmed|divided)\b"
-REMADE = re.compile(r"[^.;:!?\n]{0,40}?" + _REMADE, re.I)
-REMADE_PART = re.compile(_DESCRIBED + r"[^.;:!?\n]{0,50}?" + _REMADE, re.I)  # the same, said of a clause
-
-
-# "Don't write sentences longer than 20 words", "never use paragraphs with more than 100 words", "do not write a
-# conclusion longer than 2 sentences": parts refused over a limit, each of them (not the whole answer)
-_PARTS = (r"(?:\b(?:not|never|cannot|no)|n't)\s+(?:[a-z]+\s+){0,2}?"  # no number between: "not over 300 words nor"
-          r"(?:(?:sentences|paragraphs|lines|bullets|bullet points|items|points|steps|sections|words)|"
-          r"(?:a|an|the|any|your)\s+(?:\w+\s+)?(?:conclusion|intro\w*|title|summary|"
-          r"heading|headline|sentence|paragraph|line|bullet|section|opening|closing|greeting|caption))\s+(?:\w+\s+)?")
-PARTS_REFUSED = re.compile(_PARTS + "$", re.I)
-PARTS_REFUSED_SAID = re.compile(_PARTS + r"(?:longer|shorter|more|fewer|less|over|under|above|below|exceed\w*)\b", re.I)
-
-
-# "max 10 words each", "20 words per sentence", "12 words a line": the part is named after the count
-EACH_AFTER = re.compile(r"[^.;:!?\n\d]{0,25}?\d+\s+(?P<noun>words?|sentences?|lines?|characters?|syllables?)\s+"
-                        r"(?:each|apiece|(?:per|in each|for each|in every|a)\s+(?:\w+\s+)?" + _PARTS + r")\b", re.I)
 
 
 def caps_count_after(p: str, pos: int) -> bool:
@@ -161,68 +82,6 @@ def _one(noun: str) -> re.Pattern:
 ONE_PARAGRAPH, ONE_SENTENCE = _one("paragraph"), _one("sentence")
 
 
-# A length said with no bound: "Write a 200-word essay", "Write 300 words on bees", "an essay of about 300 words",
-# "around 150 words", "~100 words", "300 words or so". Read as about that many: within a tenth either way, two bounds
-# the plan card shows with a notice that says why (the type had said "the relation could not be read" and checked
-# nothing). Not the length of another text ("summarize this article of about 500 words"), of each part ("3
-# paragraphs of about 100 words each"), refused ("don't write a 500-word essay"), or one of several lengths ("a
-# 100-word story, then a 50-word summary": parts).
-_ABOUT = r"(?:about|around|approximately|approx\.?|roughly|circa|close to)"
-_WRITE = (r"(?:write|compose|draft|create|produce|generate|craft|prepare|pen|give me|send me|make me|i need|"
-          r"i want|need|want)")
-_NO_BOUND = (r"(?!\s*(?:or\s+(?:less|fewer|more|under|over|below|above|shorter|longer)|max\b|maximum|minimum|min\b|"
-             r"tops|at most|at least|plus|\+|and (?:up|under|above|below)|limit|each|apiece|per\b))")
-ABOUT_LENGTH = re.compile(
-    r"(?:\b" + _ABOUT + r"\s+|~\s*)(?P<a>\d+)(?:\s*-\s*|\s+)words?\b" + _NO_BOUND +  # around 150 words, ~100 words
-    r"|(?<![\w.,-])(?P<b>\d+)(?:\s*-?\s*ish)?\s+words?\s+or\s+so\b"  # 300 words or so
-    r"|(?<![\w.,-])(?P<c>\d+)\s*-?\s*ish\s+words?\b"  # 300-ish words
-    # Write a 200-word essay, Write 300 words on bees, Write a short 150-word bio
-    r"|\b" + _WRITE + r"\s+(?:(?:me|us)\s+)?(?:(?:a|an|one)\s+)?(?:(?:short|brief|quick|simple|new|good|nice|fun|"
-    r"formal|informal|detailed|full)\s+)?(?P<d>\d+)(?:\s*-\s*|\s+)words?\b" + _NO_BOUND +
-    # Write an essay of 300 words
-    r"|\b" + _WRITE + r"\s+(?:(?:me|us)\s+)?(?:a|an|one)\s+(?:[\w-]+\s+){1,2}?of\s+(?P<e>\d+)\s+words\b" + _NO_BOUND,
-    re.I)
-_OTHER_TEXT = re.compile(r"\b(?:this|that|these|those|the|my|his|her|their|its|following|attached|above|below)\s+"
-                         r"(?:[\w-]+\s+){0,3}(?:of\s+)?$", re.I)
-
-
-def about_lengths(p: str) -> list[tuple[str, int]]:
-    """(the words said, N) for each length said with no bound that is the answer's own."""
-    out = []
-    for m in ABOUT_LENGTH.finditer(p):
-        n = int(next(g for g in m.group("a", "b", "c", "d", "e") if g))
-        before = re.split(r"[.;:!?\n]", p[max(0, m.start() - 60):m.start()])[-1]
-        if n < 1 or _OTHER_TEXT.search(before) or refused_at(p, m.start()) or per_part(p, m.start()):
-            continue
-        said = re.search(r"(?:" + _ABOUT + r"\s+|~\s*)?\d+[\s-]*(?:ish\s*)?words?(?:\s+or\s+so)?", m.group(0), re.I)
-        out.append((said.group(0), n))
-    # several lengths ("a 100-word story, then a 50-word summary"): parts of the answer, not its length
-    others = {int(x.group(1)) for x in re.finditer(r"(?<![\w.,-])(\d+)(?:\s*-\s*|\s+)words?\b", p, re.I)
-              if not per_part(p, x.start())}  # "Any sentence over 30 words must be split": each part's, not a length
-    return out if len({n for _, n in out} | others) == 1 else []
-
-
-def band_of(text: str) -> list["WordCount"]:
-    """The two bounds `text` reads as a length said with no bound (none if it says none, or several)."""
-    about = about_lengths(normalize_numbers(text))
-    return [WordCount(r, n) for r, n in zip(("at_least", "at_most"), about_band(about[0][1]))] if about else []
-
-
-def about_band(n: int) -> tuple[int, int]:
-    return math.ceil(n * 0.9), math.floor(n * 1.1)
-
-
-def about_notices(prompt: str, found: list) -> list[str]:
-    """What the plan card says of a length read as a band, when both bounds were kept."""
-    out = []
-    for said, n in about_lengths(normalize_numbers(prompt))[:1]:
-        lo, hi = about_band(n)
-        if WordCount("at_least", lo) in found and WordCount("at_most", hi) in found:
-            out.append(f"'{said}' is read as exactly {n} words." if lo == hi else
-                       f"'{said}' is read as about {n} words: {lo} to {hi} (within a tenth either way).")
-    return out
-
-
 @register
 @dataclass
 class WordCount(CountConstraint):
@@ -248,7 +107,7 @@ class WordCount(CountConstraint):
             out.append(cls(rel_of(m, p), int(m.group(2))))
         for m in re.finditer(r"\b(?:in|within|using) (\d+) words or (less|fewer|more)\b", p, re.I):
             out.append(cls("at_most" if m.group(2).lower() in ("less", "fewer") else "at_least", int(m.group(1))))
-        if not out and (about := about_lengths(p)):  # no bound said: about that many
+        if not out and (about := about_lengths(p)):  # no bound said: about that many (constraints/about.py)
             lo, hi = about_band(about[0][1])
             out += [cls("at_least", lo), cls("at_most", hi)]
         return out

@@ -15,7 +15,10 @@ _PERMITTED = re.compile(r"\b(?:i\s+(?:don't|do not|dont)\s+(?:mind|care)\s+(?:if
                         r"(?:if|to)"
                         r"|feel\s+free\s+to|(?:it\s+)?(?:doesn't|does not|doesnt)\s+matter\s+if"
                         r"|(?:don't|do not)\s+worry\s+(?:if|about)|no\s+problem\s+if"
-                        r"|you(?:'re|\s+are)\s+allowed\s+to)\b"
+                        r"|you(?:'re|\s+are)\s+allowed\s+to"
+                        # "You may go beyond 500 words if you need to", "You can exceed 300 words if necessary"
+                        r"|you\s+(?:may|can|could|are free to|are welcome to)(?=\s+(?:go|run|write|use|exceed|be)\b"
+                        r"[^.;!?\n]{0,40}?\bif\b))\b"
                         # ... up to what asks again: "but", "as long as", "just", ", and keep it …", or the clause's end
                         r"[^.;!?\n]*?(?=\s*,?\s*\b(?:but|as long as|so long as|provided|however|though|although|just)\b"
                         r"|\s*,?\s*\band\s+(?:keep|make|stay|use|write|limit|don't|do not|dont|never|avoid|the|your|"
@@ -56,7 +59,21 @@ def part_scoped(p: str, end: int) -> bool:
     """Is what ends at `end` (a mark, a word banned) scoped to one part ("… after the greeting", "… in the title")?"""
     if re.search(r"\banywhere\s*$", p[max(0, end - 12):end], re.I):
         return False  # "anywhere in the ad": all of it
-    return bool(_PART_SCOPE.match(p, end))
+    m = _PART_SCOPE.match(p, end)
+    return bool(m) and not asked_as_answer(p, m.group(0))
+
+
+# what the prompt asks to write: "Write a dialogue between …", "Write an inspirational quote", "Give me a caption"
+_ASKED = re.compile(r"\b(?:write|compose|create|draft|give me|make)\s+(?:me\s+)?(?:a|an)\s+(?:[\w-]+\s+){0,2}?"
+                    r"(?P<noun>dialogue|dialog|conversation|script|quote|caption|title|headline|summary|tagline|slogan|"
+                    r"bio|intro(?:duction)?|greeting|table|outline|abstract)\b", re.I)
+
+
+def asked_as_answer(p: str, said: str) -> bool:
+    """Is the part named in `said` ("the dialogue", "in the caption") what the prompt asks to write? Then it is the
+    answer, not one part of it."""
+    m = _ASKED.search(p)
+    return bool(m) and bool(re.search(r"\b" + m.group("noun")[:6], said, re.I))
 
 
 _ITEM = r"(?:[\"'“‘][^\"'”’\n]{1,40}[\"'”’]|[\w-]+)"

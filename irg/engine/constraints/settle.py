@@ -4,8 +4,19 @@ from __future__ import annotations
 import re
 
 from irg.engine.constraints.base import Constraint
-from irg.engine.constraints.length import band_of
+from irg.engine.constraints.about import about_band, about_lengths
+from irg.engine.constraints.length import WordCount
+from irg.engine.constraints.scope import unpermitted
+from irg.engine.constraints.text import normalize_numbers
 from irg.engine.constraints.text import more_after
+
+
+def band_of(text: str) -> list[WordCount]:
+    """The two bounds `text` reads as its length said with no bound: none if it says none or several, or if it says
+    a bound itself ("Write a 300-word essay. It should be at least 300 words.")."""
+    about = about_lengths(normalize_numbers(text))
+    band = [WordCount(r, n) for r, n in zip(("at_least", "at_most"), about_band(about[0][1]))] if about else []
+    return band if band and WordCount.extract(unpermitted(normalize_numbers(text))) == band else []
 
 
 def band_alone(mine: list[Constraint], clause: str, prompt: str) -> list[Constraint]:

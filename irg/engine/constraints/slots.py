@@ -12,13 +12,15 @@ import re
 from dataclasses import dataclass
 
 from irg.engine.constraints.base import Constraint, type_of
-from irg.engine.constraints.content import LIMITED, NOT_WORDS, labelled_request
+from irg.engine.constraints.content import LIMITED, NOT_WORDS
+from irg.engine.constraints.edges import labelled_request
 from irg.engine.constraints.language import ALIASES, LANGUAGES, NATIVE
 from irg.engine.constraints.case import case_refused, scoped_to_part
 from irg.engine.constraints.characters import EDGE_BAN, EXCEPT
 from irg.engine.constraints.format import PART_QUOTED
 from irg.engine.constraints.length import (EACH_AFTER, EACH_PART, EACH_REL, NAMED_PART, ORDINALS, PARTS_REFUSED_SAID,
                                             REMADE_PART, section_marker, stars_separator)
+from irg.engine.constraints.perpart import NO_PART, PARTS_SUBJECT, QUOTING
 from irg.engine.constraints.scope import EXAMPLE_AFTER, EXAMPLE_BEFORE, PART_EDGE, list_scoped, part_scoped
 from irg.engine.constraints.readers import Unread, read_counts, spans, word_after, word_list
 from irg.engine.constraints.text import (_REL, EDGE_OF, ONE_OF_TWO, about_not_asked, more_after, normalize_numbers,
@@ -50,8 +52,8 @@ def _short(s: str, n: int = 90) -> str:
 # ---- the value readers, one per kind ---------------------------------------------------------------------------------
 # A counted kind's nouns and relations are its type's own (`noun`, `default_rel`, `fixed_rel`: constraints/base.py).
 def _count_kind(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
-    if total := _total_count(clause, type_of(kind).noun):  # "each paragraph 2 sentences, 8 sentences total": 8
-        clause = total
+    if (total := _total_count(clause, type_of(kind).noun)) and not NAMED_PART.search(_before_number(clause)):
+        clause = total  # "each paragraph 2 sentences, 8 sentences total": 8 (not "The dialogue: 6 sentences in total")
     if EACH_REL.search(clause):  # "each under 6 words": each part's; "…, total at least 50 words": the total is read
         if not (total := re.search(r"\b(?:total|overall|in all|altogether|whole)\b.*", clause, re.I)):
             return PerPart()
@@ -60,7 +62,8 @@ def _count_kind(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
     if kind in ("word_count", "sentence_count", "paragraph_count") and (EACH_PART.search(clause) or after
                                                                         or PARTS_REFUSED_SAID.search(clause)
                                                                         or REMADE_PART.search(clause)
-                                                                        or NAMED_PART.search(_before_number(clause))):
+                                                                        or NAMED_PART.search(_before_number(clause))
+                                                                        or _parts_said(clause)):
         return PerPart()
     if kind == "paragraph_count" and (shown := _template_count(clause)):
         return [CONSTRAINT_TYPES.get(kind)(shown, "***" if stars_separator(clause) else "")]
@@ -95,7 +98,23 @@ def _total_count(clause: str, noun: str) -> str | None:
     count = rf"((?:{_REL}\s+)?\d+\s+(?:{noun}))"
     m = re.search(count + rf"\s+{_TOTAL}", t, re.I) or re.search(rf"\b(?:a\s+)?total\s+of\s+{count}", t, re.I) \
         or re.search(rf"\b(?:total|overall)\s*[:,-]?\s*{count}", t, re.I)
+    each = list(EACH_PART.finditer(t[:m.start()])) if m else []
+    if each and not re.search(r"\d", t[each[-1].end():m.start()]):
+        return None  # "Each paragraph should be 3 sentences total": each one's total
     return m.group(1) if m else None
+
+
+def _parts_said(clause: str) -> bool:
+    """"Sentences should not exceed 20 words", "No answer…" aside, "Any quote you use must be under 25 words": the
+    parts are the subject of the first count (perpart.py, as the patterns read it)."""
+    t = normalize_numbers(clause)
+    num = re.search(r"\d", t)
+    if not num:
+        return False
+    rel = re.search(r"(?:" + _REL + r")\s+$", t[max(0, num.start() - 30):num.start()], re.I)
+    at = max(0, num.start() - 30) + rel.start() if rel else num.start()
+    before = re.split(r"[.;:!?\n]", t[max(0, at - 40):at])[-1]
+    return bool(NO_PART.search(before) or PARTS_SUBJECT.search(before) or QUOTING.search(before))
 
 
 def _before_number(clause: str) -> str:

@@ -116,7 +116,7 @@ _REL = (r"(?P<rel>at least|no less than|not less than|no fewer than|not fewer th
         r"no shorter than|a minimum of|minimum of|minimum|"
         r"more than|over|greater than|longer than|at most|no more than|not more than|no longer than|not longer than|"
         r"a maximum of|maximum of|maximum|up to|not exceeding|not to exceed|less than|fewer than|shorter than|under|"
-        r"below|exceed|exceeding|go over|going over|go beyond|surpass|"
+        r"below|exceed|exceeding|go over|going over|goes over|go past|goes past|go beyond|goes beyond|surpass|"
         r"exactly|precisely|just)")
 _REL_MAP = {
     "at least": "at_least", "no less than": "at_least", "not less than": "at_least", "a minimum of": "at_least",
@@ -131,7 +131,8 @@ _REL_MAP = {
     "under": "less_than", "below": "less_than", "exactly": "exactly", "precisely": "exactly", "just": "exactly",
     # "do not exceed 250 words" (a refusal turns it): said alone, the bound is passed
     "exceed": "more_than", "exceeding": "more_than", "go over": "more_than", "going over": "more_than",
-    "go beyond": "more_than", "surpass": "more_than",
+    "goes over": "more_than", "go past": "more_than", "goes past": "more_than", "go beyond": "more_than",
+    "goes beyond": "more_than", "surpass": "more_than",
 }
 _REL_TEXT = {"at_least": "at least", "more_than": "more than", "at_most": "at most", "less_than": "fewer than",
              "exactly": "exactly"}
@@ -149,9 +150,15 @@ def count_holds(count: int, rel: str, n: int) -> bool:
 # "a maximum of") is never turned.
 _UNMARKED = r"dont|doesnt|wont|cant|shouldnt|mustnt|isnt|arent"  # refusals typed without their apostrophe
 _REFUSED = re.compile(r"(?:\b(?:not|never|neither|cannot|without|nothing|no need to|" + _UNMARKED + r"|avoid|avoiding|"
-                      r"refrain from)|n't)\s+(?:(?:be|go|going|get|write|use|have|include|contain|make|run|give|put|"
+                      r"refrain from|under no circumstances|in no case|at no point|"
+                      r"no (?:answer|response|reply|submission)|keep\s+(?:it|this|them|the\s+\w+|your\s+\w+)\s+from)"
+                      r"|n't)\s+"
+                      r"(?:(?:be|go|going|get|write|use|have|include|contain|make|run|give|put|"
                       r"type|let|any|anything|it|this|them|that|a|an|the|your|answer|response|reply|text|much|way|ever|"
-                      r"even|okay|ok|fine|allowed|acceptable|to|want|need|needs|if|it's|its)\s+){0,3}$", re.I)
+                      r"even|okay|ok|fine|allowed|acceptable|to|want|need|needs|if|it's|its|allow|using|saying|writing|"
+                      r"repeating|mentioning|should|must|may|can|will|you|we|story|poem|essay|post|email|letter|speech|"
+                      r"article|piece|summary|description|bio|caption|message|note|length|total|word count)\s+){0,4}$",
+                      re.I)
 _OPPOSITE = {"more_than": "at_most", "less_than": "at_least"}
 
 
@@ -166,9 +173,9 @@ def rel_of(m: re.Match, text: str) -> str:
 
 # what is said of a bound that turns it around: "responses under 300 words will be rejected", "anything over 100
 # words gets marked down"
-PENALISED = re.compile(r"[^.;:!?\n]{0,40}?\b(?:will|would|shall|gets?|is|are)\s+(?:be\s+)?(?:automatically\s+)?"
-                       r"(?:rejected|refused|disqualified|penali[sz]ed|marked (?:down|wrong)|not (?:be )?accepted|"
-                       r"returned|sent back|docked|thrown out|deleted)\b", re.I)
+PENALISED = re.compile(r"[^.;:!?\n]{0,40}?\b(?:will|would|shall|gets?)\s+(?:be\s+)?(?:automatically\s+)?"
+                       r"(?:rejected|refused|disqualified|penali[sz]ed|marked (?:down|wrong)|"
+                       r"not (?:be )?(?:accepted|read)|docked)\b", re.I)
 
 
 # "not fewer than 150 or more than 300 words", "neither under 5 nor over 9": the refusal governs both bounds
@@ -324,8 +331,9 @@ def opener(word: str) -> str:
 QUOTED_TEXT = (r"\b(?:includ(?:e|es|ing)|us(?:e|es|ing)|contain(?:s|ing)?|add|put\s+in)\s+"
                r"(?:all\s+(?:of\s+)?|each\s+of\s+)?(?:the|this|these|our|my|your|their)\s+(?:exact\s+|following\s+|full\s+)?(?:[\w-]+\s+)?"
                r"(?P<noun>sentence|line|phrase|text|address|quote|slogan|tagline|motto|catchphrase|disclaimer|name|title|"
-               r"words)s?(?:\s+(?:verbatim|word for word|exactly|somewhere|in full|unchanged|as(?:\s+(?:it is\s+)?"
-               r"(?:written|given|shown|trademarked|spelled|is|below|follows))?))*\s*:?\s*(?=[\"“'‘])")
+               r"words)s?(?:\s+(?:verbatim|word[\s-]for[\s-]word|exactly|somewhere|in full|unchanged|(?:by|from)\s+"
+               r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?|as(?:\s+(?:it is\s+|it's\s+)?(?:written|given|shown|trademarked|"
+               r"spelled|is|below|follows))?))*\s*:?\s*(?=[\"“'‘])")
 
 
 def _counted(text: str) -> bool:
