@@ -17,7 +17,8 @@ EACH_PART = re.compile(r"\b(?:each|every|per)\s+(?:of\s+(?:your|the|my|its)\s+|\
                        + r"\s+(?:has|have|is|are|runs?|goes|gets)\b"
                        r"|\b(?:rewrite|split|shorten|break\s+up|cut|trim)\s+(?:any\s+|all\s+|the\s+)?" + _PARTS + r"\b"
                        # "no sentence may be longer than 8 words", "any line over 10 words": a limit on every part
-                       r"|(?<![Aa]t )\b(?:no|any)\s+(?:\w+\s+)?" + _PARTS + r"\s+(?:may|can|should|must|shall|will|is|goes|runs|"
+                       r"|(?<![Aa]t )\b(?:no|any)\s+(?:\w+\s+)?" + _PARTS
+                       + r"\s+(?:may|can|should|must|shall|will|is|goes|runs|"
                        r"longer|shorter|over|under|above|exceed\w*|more|less|fewer|with\s+more)\b"
                        # "4 sections, each with exactly 2 paragraphs": the count right after "each with"
                        r"|\beach\s+(?:with|having|containing|holding)\s+(?:(?:at\s+(?:least|most)|exactly|only|just|"
