@@ -62,7 +62,7 @@ def caption(curves: dict[str, dict]) -> str:
     """What the tab says above the chart, from the curves themselves."""
     n = sorted({st.get("recipe", {}).get("dev_n", 60) for st in curves.values()})
     return ("**Learning curves.** Each line is one training recipe of a student on the loop's kept answers (a LoRA, "
-            "or the embedding adapter trained by MLE): its one-pass quality on "
+            "the embedding adapter trained by MLE, or the blocks fully fine-tuned): its one-pass quality on "
             f"{' or '.join(map(str, n))} dev prompts every half epoch (the recipe is chosen on this, not on the loss), "
             "and the share of its answers that are degenerate. "
             'The study: Experiments → The studies → "learning curves (issue 40)".')
@@ -72,6 +72,8 @@ def label(name: str, st: dict) -> str:
     r = st.get("recipe", {})
     if r.get("method") == "adapter_mle":
         return f"embedding adapter (MLE), lr {r.get('lr', 0):g}"
+    if r.get("method") == "full":
+        return f"full fine-tuning of the blocks, lr {r.get('lr', 0):g}"
     if r.get("method") == "gan":  # adversarial.py: the GAN's phase after the MLE curve's best point
         return (f"embedding adapter (MLE, then {r.get('adversarial_steps', '?')} adversarial steps), "
                 f"lr {r.get('lr', 0):g}")
