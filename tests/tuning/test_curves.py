@@ -231,3 +231,10 @@ def test_gradient_checkpointing_is_memory_not_maths(tokenizer, tmp_path, method)
     assert any(np.abs(a[k]).sum() > 0 for k in a)  # it trained at all
     stored = __import__("dataclasses").asdict(_recipe(checkpointing=False))
     assert _recipe(checkpointing=True).same_as(stored) and _recipe(checkpointing=True).name == _recipe().name
+
+
+def test_a_fully_fine_tuned_curve_is_not_shipped_as_an_adapter(tokenizer, tmp_path):
+    r = _recipe(method="full", lr=1e-3, epochs=1)
+    Curve(r, tmp_path, build_model(tokenizer), tokenizer, ROWS, Scores([0.1, 0.2])).run(on_log=lambda rec: None)
+    with pytest.raises(ValueError, match="not shipped as an adapter"):
+        ship.ship(r.name, root=tmp_path, dest=tmp_path / "adapters")

@@ -19,6 +19,9 @@ def ship(name: str, root: Path = CURVES, dest: Path = keep.ADAPTERS) -> Path:
     best, recipe = st["best"], {**st["recipe"], "data": paths.relative(st["recipe"]["data"])}
     if best["step"] == 0:
         raise ValueError(f"No point of the curve '{name}' beat the base model: there is nothing to ship.")
+    if recipe.get("method") == "full":  # not an adapter: the whole blocks, 212 MB in F16
+        raise ValueError(f"'{name}' is full fine-tuning, which is not shipped as an adapter; write its model file with "
+                         f"python -m tuning.loop merge --adapter {root / name / 'best'} --out <file.gguf>.")
     upto = [p for p in st["points"][1:] if p["step"] <= best["step"]]
     student = "mle" if recipe.get("method") == "adapter_mle" else "lora"
     meta = {"adapter_name": f"loop_{student}", "base_model": "bundled", "trained_on": "the IRG loop's verified answers "
