@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import shutil
 import subprocess
@@ -30,7 +31,7 @@ from pathlib import Path
 from irg.engine import paths
 from tuning.loop import keep
 from tuning.loop.learners import (METHODS, STUDENTS, TARGETS, EmbeddingStudent, FullStudent,  # noqa: F401
-                                  LoraStudent)
+                                  LoraStudent, block_matrices)
 
 CURVES = paths.ROOT / "runs" / "distill_loop" / "curves"
 DATA = keep.KEPT.with_name("kept-r2.jsonl")  # both rounds' kept answers: the default data of every recipe
@@ -200,6 +201,8 @@ class Curve:
         if not r.same_as(st["recipe"]):
             raise ValueError(f"{self.folder} holds another recipe's curve; remove it or change the seed.")
         if self.model is None:
+            if r.method == "full":  # from the file's own weights, not a bfloat16 copy of them (learners.FullStudent)
+                os.environ.setdefault("IRG_DTYPE", "float32")
             self.model, self.tok = load_hf("bundled")
         rows = keep.load(Path(r.data)) if self.rows is None else self.rows
         train_rows, held_rows = split_rows(rows, r.seed)
@@ -306,7 +309,9 @@ class Curve:
         st["points"].append(pt)
         best = max(st["points"], key=lambda p: (p["quality"], -p["step"]))
         if best is pt:
-            shutil.copytree(pending, self.folder / "best", dirs_exist_ok=True)
+            # the optimiser stays in "last" only (850 MB for full fine-tuning): no run resumes from "best"
+            shutil.copytree(pending, self.folder / "best", dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("optimizer.pt"))
         st["best"] = {"step": best["step"], "quality": best["quality"]}
         since = [p for p in st["points"] if p["step"] > best["step"]]
         if len(since) >= self.recipe.patience:
