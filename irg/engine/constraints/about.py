@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 import re
 
-from irg.engine.constraints.perpart import per_part
-from irg.engine.constraints.text import _REL, normalize_numbers, refused_at
+from irg.engine.constraints.perpart import bound_start, per_part
+from irg.engine.constraints.text import normalize_numbers, refused_at
 
 
 # A length said with no bound: "Write a 200-word essay", "Write 300 words on bees", "an essay of about 300 words",
@@ -91,14 +91,8 @@ def about_lengths(p: str) -> list[tuple[str, int]]:
     # several lengths ("a 100-word story, then a 50-word summary", "a 50-word bio for Anna and a 50-word bio for
     # Ben"): parts of the answer, not its length
     others = [x for x in re.finditer(r"(?<![\w.,-])(\d[\d,]*)(?:\s*-\s*|\s+)words?\b", p, re.I)
-              if not per_part(p, _bound_start(p, x.start()))]  # "Any sentence over 30 words must be split": a part's
+              if not per_part(p, bound_start(p, x.start()))]  # "Any sentence over 30 words must be split": a part's
     return out if len(out) == 1 and len(others) == 1 else []
-
-
-def _bound_start(p: str, at: int) -> int:
-    """Where the bound said just before the number at `at` starts ("Keep quotes under 20 words": at "under")."""
-    m = re.search(_REL + r"\s+$", p[max(0, at - 30):at], re.I)
-    return max(0, at - 30) + m.start() if m else at
 
 
 def about_band(n: int) -> tuple[int, int]:

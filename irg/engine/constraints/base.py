@@ -8,7 +8,8 @@ from dataclasses import asdict, dataclass, fields
 from typing import ClassVar, get_origin
 
 from irg.engine.constraints.scope import unpermitted
-from irg.engine.constraints.text import _REL_MAP, _REL_TEXT, count_holds, normalize_numbers
+from irg.engine.constraints.text import (  # noqa: F401 — bounds: importable from here as before
+    _REL_MAP, _REL_TEXT, _short, bounds, count_holds, normalize_numbers)
 from irg.engine.decoding import DecodingConstraints
 from irg.engine.errors import ConstraintError  # noqa: F401 — raised here, importable from here as before
 from irg.engine.registry import CONSTRAINT_TYPES
@@ -243,14 +244,6 @@ def from_dicts(ds) -> list[Constraint]:
     return out
 
 
-def bounds(c: Constraint) -> tuple[float, float] | None:
-    """The counts a relation allows, as [low, high]."""
-    rel, n = getattr(c, "rel", None), getattr(c, "n", None)
-    if rel is None or n is None:
-        return None
-    return {"at_least": (n, float("inf")), "more_than": (n + 1, float("inf")), "at_most": (0, n),
-            "less_than": (0, n - 1), "exactly": (n, n)}[rel]
-
 
 def conflicts(cs: list[Constraint]) -> list[str]:
     """Pairs of constraints no answer can meet together, and constraints no answer can meet at all; said as
@@ -328,9 +321,6 @@ def _holds(text: str, start: str) -> bool:
 def _pairs(cs: list) -> list[tuple]:
     return [(a, b) for i, a in enumerate(cs) for b in cs[i + 1:]]
 
-
-def _short(s: str, n: int = 80) -> str:
-    return s if len(s) <= n else s[:n] + "…"
 
 
 # "-2 bullet points": a minus sign before a count. Read as 2 it would be enforced; it is no count at all.

@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from irg.engine.constraints.text import _short, bounds
+
 if TYPE_CHECKING:
     from irg.engine.constraints.base import Constraint
 
@@ -178,7 +180,7 @@ def literal_conflicts(cs: list["Constraint"]) -> list[str]:
                 if alts and all(_breaks_within(b, a) for a in alts):
                     what = alts[0] if len(alts) == 1 else " / ".join(alts[:4]) + (" …" if len(alts) > 4 else "")
                     out.append(f"These cannot both hold: '{r.instruction()}' and '{b.instruction()}' "
-                               f"({_cut(what)!r} breaks the second by itself).")
+                               f"({_short(what)!r} breaks the second by itself).")
     return list(dict.fromkeys(out + _texts_together(cs)))
 
 
@@ -192,7 +194,7 @@ def _texts_together(cs: list["Constraint"]) -> list[str]:
     joint = "\n".join(texts)
     return [f"These cannot all hold: the {len(texts)} texts asked for ({b.count(joint)} words together) and "
             f"'{b.instruction()}'." for b in cs
-            if b.kind == "word_count" and (hi := _bound_of(b)) and b.count(joint) > hi[1]
+            if b.kind == "word_count" and (hi := bounds(b)) and b.count(joint) > hi[1]
             and not any(_breaks_within(b, t) for t in texts)]  # one text alone over it is named above
 
 
@@ -202,14 +204,4 @@ def _breaks_within(b: "Constraint", text: str) -> bool:
     if b.forbids_within():
         return bool(b.check(text))
     # every upper bound, not only "exactly": a count over it can only grow as text is written around it
-    return callable(getattr(b, "count", None)) and (hi := _bound_of(b)) is not None and b.count(text) > hi[1]
-
-
-def _bound_of(c: "Constraint") -> tuple[float, float] | None:
-    """The counts a counted constraint allows (base.bounds, read here without importing base: base imports this)."""
-    rel, n = getattr(c, "rel", None), getattr(c, "n", None)
-    return _span(rel, n) if rel is not None and isinstance(n, int) else None
-
-
-def _cut(s: str, n: int = 80) -> str:
-    return s if len(s) <= n else s[:n] + "…"
+    return callable(getattr(b, "count", None)) and (hi := bounds(b)) is not None and b.count(text) > hi[1]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from irg.engine.constraints.scope import asked_as_answer
+from irg.engine.constraints.text import _REL
 
 
 _PARTS = r"(?:bullet|point|item|line|sentence|paragraph|section|part|tweet|verse|stanza|day|step)s?"
@@ -107,3 +108,10 @@ PARTS_REFUSED_SAID = re.compile(_PARTS + r"(?:longer|shorter|more|fewer|less|ove
 # "max 10 words each", "20 words per sentence", "12 words a line": the part is named after the count
 EACH_AFTER = re.compile(r"[^.;:!?\n\d]{0,25}?\d+\s+(?P<noun>words?|sentences?|lines?|characters?|syllables?)\s+"
                         r"(?:each|apiece|(?:per|in each|for each|in every|a)\s+(?:\w+\s+)?" + _PARTS + r")\b", re.I)
+
+
+def bound_start(p: str, at: int) -> int:
+    """Where the bound said just before the number at `at` starts ("Keep quotes under 20 words": at "under"), the
+    place per_part reads from."""
+    m = re.search(r"(?:" + _REL + r")\s+$", p[max(0, at - 30):at], re.I)
+    return max(0, at - 30) + m.start() if m else at

@@ -20,7 +20,7 @@ from irg.engine.constraints.characters import EDGE_BAN, EXCEPT
 from irg.engine.constraints.format import PART_QUOTED
 from irg.engine.constraints.length import (EACH_AFTER, EACH_PART, EACH_REL, NAMED_PART, ORDINALS, PARTS_REFUSED_SAID,
                                             REMADE_PART, section_marker, stars_separator)
-from irg.engine.constraints.perpart import NO_PART, PARTS_SUBJECT, QUOTING
+from irg.engine.constraints.perpart import NO_PART, PARTS_SUBJECT, QUOTING, bound_start
 from irg.engine.constraints.scope import EXAMPLE_AFTER, EXAMPLE_BEFORE, PART_EDGE, list_scoped, part_scoped
 from irg.engine.constraints.readers import Unread, read_counts, spans, word_after, word_list
 from irg.engine.constraints.text import (_REL, EDGE_OF, ONE_OF_TWO, about_not_asked, more_after, normalize_numbers,
@@ -111,8 +111,7 @@ def _parts_said(clause: str) -> bool:
     num = re.search(r"\d", t)
     if not num:
         return False
-    rel = re.search(r"(?:" + _REL + r")\s+$", t[max(0, num.start() - 30):num.start()], re.I)
-    at = max(0, num.start() - 30) + rel.start() if rel else num.start()
+    at = bound_start(t, num.start())
     before = re.split(r"[.;:!?\n]", t[max(0, at - 40):at])[-1]
     return bool(NO_PART.search(before) or PARTS_SUBJECT.search(before) or QUOTING.search(before))
 

@@ -348,3 +348,17 @@ ONE_OF_TWO = re.compile(r"\s*[\"“'‘][^\"”'’\n]{1,60}[\"”'’]\s*,?\s*(
 
 
 # ---- content -------------------------------------------------------------------------
+
+
+def bounds(c) -> tuple[float, float] | None:
+    """The counts a constraint's relation allows, as [low, high] (here, below base.py and clash.py, which both read
+    it: clash.py sits below base)."""
+    rel, n = getattr(c, "rel", None), getattr(c, "n", None)
+    if rel is None or n is None:
+        return None
+    return {"at_least": (n, float("inf")), "more_than": (n + 1, float("inf")), "at_most": (0, n),
+            "less_than": (0, n - 1), "exactly": (n, n)}[rel]
+
+
+def _short(s: str, n: int = 80) -> str:
+    return s if len(s) <= n else s[:n] + "…"
