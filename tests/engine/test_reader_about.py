@@ -60,15 +60,50 @@ def test_a_length_with_no_bound_is_about_that_many(prompt, n):
     ("Write a 150-word summary of the plot, then 10 discussion questions.", []),
     ("Generate 20 words related to space, with a short definition for each.", []),
     ("Write a 1000-word essay on climate. Minimum 950.", []),  # the bound said is read by the detector
-    ("Write 100 words, no more, no less.", []),
+    # the tenth session's: a rate, words listed or topics after "of"
+    ("Write a story about a secretary whose typing speed can exceed 120 words per minute.", []),
+    ("Write an analysis of 3 words Shakespeare invented.", []),
 ])
 def test_no_band_where_the_length_is_not_the_answers_alone(prompt, words):
     assert _words(prompt) == words, prompt
     assert not about_notices(prompt, extract_all(prompt))
 
 
+@pytest.mark.parametrize("prompt,words", [
+    # what the sentence says of the band after the length
+    ("Write 100 words, no more, no less.", [("at_least", 100), ("at_most", 100)]),
+    ("Write a 50-word story, exactly.", [("at_least", 50), ("at_most", 50)]),
+    ("Write a blog post of about 300 words, give or take 50.", [("at_least", 250), ("at_most", 350)]),
+    ("Write a report of about 500 words, but no more than that.", [("at_least", 450), ("at_most", 500)]),
+    ("Give me 200 words on tea, not a word more.", [("at_most", 200)]),
+    ("Write around 200 words, and not a word less.", [("at_least", 200), ("at_most", 220)]),
+    # asked of the answer, in wordings the first version missed
+    ("Read the poem below and write a 100-word analysis of it.", [("at_least", 90), ("at_most", 110)]),
+    ("Rewrite this in about 100 words.", [("at_least", 90), ("at_most", 110)]),
+    ("Summarize the story above in about 50 words.", [("at_least", 45), ("at_most", 55)]),
+    ("Using the notes above write a 200-word summary.", [("at_least", 180), ("at_most", 220)]),
+    ("I don't want a 1000-word essay, just about 200 words.", [("at_least", 180), ("at_most", 220)]),
+    ("Write a blog post about hiking. Around 300 words is fine.", [("at_least", 270), ("at_most", 330)]),
+    # other counts of words that are not lengths: listed, of a kind, quoted, a part of the piece, each part's
+    ("Write a 150-word story that uses these 5 words: moon, river, lantern, fox, bell.",
+     [("at_least", 135), ("at_most", 165)]),
+    ("Write a 300-word blog post with a 10-word headline.", [("at_least", 270), ("at_most", 330)]),
+    ("Write a 200-word essay on the saying 'a picture is worth 1000 words'.", [("at_least", 180), ("at_most", 220)]),
+    ("Write a 300-word essay with at least 3 examples.", [("at_least", 270), ("at_most", 330)]),
+    ("Write a 200-word story in 3 paragraphs of about 70 words each.", [("at_least", 180), ("at_most", 220)]),
+])
+def test_the_band_as_the_sentence_says_it(prompt, words):
+    from irg.engine.constraints.detect import read_prompt
+
+    assert sorted((c.rel, c.n) for c in read_prompt(prompt, detector=False).constraints
+                  if c.kind == "word_count") == words, prompt
+    assert len(about_notices(prompt, read_prompt(prompt, detector=False).constraints)) == 1, prompt
+
+
 @pytest.mark.parametrize("prompt,want", [
     ("Write a 200-word essay about soup.", [WordCount("at_least", 180), WordCount("at_most", 220)]),
+    ("Write a 300-word essay. Use at least 5 words in all caps.", [WordCount("at_least", 270),
+                                                                   WordCount("at_most", 330)]),
     ("Write a 100-word story. Then write a 50-word summary.", []),  # each clause alone would read a band: parts
 ])
 def test_the_whole_reader_reads_the_band_once_and_says_so(prompt, want):
@@ -77,4 +112,6 @@ def test_the_whole_reader_reads_the_band_once_and_says_so(prompt, want):
     got = read_prompt(prompt)
     assert [c for c in got.constraints if c.kind == "word_count"] == want
     assert bool(want) == any("within a tenth" in n for n in got.notices), got.notices
+    assert [c.kind for c in got.constraints if c.kind != "word_count"] == (["capital_word_frequency"] if "caps" in prompt
+                                                                          else [])
     assert not any("could not be read" in n for n in got.notices) or not want

@@ -631,3 +631,56 @@ def test_the_second_review_words(prompt, want):
 ])
 def test_the_second_review_openings(prompt, want):
     assert [c.phrase for c in extract_all(prompt) if c.kind == "start_phrase"] == want, prompt
+
+
+# ---- what the second review's set still showed (tenth session) ------------------------------------------------------
+@pytest.mark.parametrize("prompt,want", [
+    ("Write a speech. Don't use 'literally' more than a couple times.", [("keyword_frequency", "literally", "at_most", 2)]),
+    ("Write a poem. Don't use the word 'blue' two or more times.", [("keyword_frequency", "blue", "less_than", 2)]),
+    ("Use the word 'rain' 3 or more times.", [("keyword_frequency", "rain", "at_least", 3)]),
+    ("Write an essay. Never use the word 'I' twice in one sentence.", []),  # each sentence's, not the answer's
+    ("Write a speech. Don't repeat the word 'amazing'.", [("keyword_frequency", "amazing", "at_most", 1)]),
+])
+def test_counts_said_with_or_more_and_a_couple(prompt, want):
+    from irg.engine.constraints.detect import read_prompt
+
+    got = []
+    for c in read_prompt(prompt).constraints:  # the whole reader: the detector must not add a ban
+        if c.kind in ("forbidden_words", "include_keywords"):
+            got.append((c.kind, *(c.words if c.kind == "forbidden_words" else c.keywords)))
+        elif c.kind == "keyword_frequency":
+            got.append((c.kind, c.word, c.rel, c.n))
+    assert got == want, prompt
+
+
+@pytest.mark.parametrize("prompt,says", [
+    ("Write a short poem about the sea, and write one line that begins with 'Remember'.",
+     "at least 1 line starts with the word 'Remember'"),
+    ("Write a short story. Somewhere in it, write one sentence that starts with 'Suddenly'.",
+     "at least 1 sentence starts with the word 'Suddenly'"),
+    ("Write a limerick and, in the middle, write a line that starts with 'But'.",
+     "at least 1 line starts with the word 'But'"),
+    ("Write a sentence that starts with 'Once upon'.", None),  # the one sentence asked: the answer's opening
+])
+def test_a_line_asked_inside_the_answer_is_some_line_not_the_opening(prompt, says):
+    from irg.engine.constraints.detect import read_prompt
+
+    got = read_prompt(prompt).constraints
+    if says is None:
+        assert [c.kind for c in got] == ["start_phrase"], got
+    else:
+        assert not [c for c in got if c.kind == "start_phrase"], got
+        assert [c.says() for c in got if c.kind == "composed"] == [says], got
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("Write at most 300 words. Open with a hook of at least 20 words.", [("at_most", 300)]),  # the hook's
+    ("Write a 3-paragraph story, then a 1-paragraph summary.", []),  # two parts: neither is the answer's count
+])
+def test_a_part_s_count_read_in_its_own_clause(prompt, want):
+    from irg.engine.constraints.detect import read_prompt
+
+    got = read_prompt(prompt).constraints
+    assert [(c.rel, c.n) for c in got if c.kind == "word_count"] == want
+    if "paragraph" in prompt:
+        assert not [c for c in got if c.kind == "paragraph_count"], got

@@ -42,6 +42,11 @@ restatement("judged fit", r"\b(an?|one)\s+(?:relevant|fitting|suitable|appropria
 # "Six-word memoirs, one per line": the answer is lines of that many words
 restatement("n-word lines", r"^\s*(?:write\s+|give\s+me\s+|just\s+)?(?:some\s+)?(?P<n>\d+)-word\s+[a-z]+?s\s*,\s*"
             r"(?:1|one)\s+(?:per|a|on each)\s+line\s*[.!]?\s*$", r"Each line has exactly \g<n> words.")
+# "write one line that begins with 'Remember'", "Include a sentence that starts with 'Suddenly'": one such unit
+# somewhere in the answer (the detector does not read it as the answer's opening: edges.inner_opening)
+restatement("one unit that", r"\b(?:(?:and|then|also)\s+)?(?:somewhere(?:\s+in\s+it)?\s*,?\s*)?(?:write|include|add|"
+            r"put|have|use)\s+(?:in\s+)?(?:one|1|a|an|at\s+least\s+(?:one|1))\s+(line|sentence|paragraph)\s+(?:that|which)\s+"
+            r"(?=(?:starts?|begins?|ends?)\s+with\b)", r"at least 1 \1 ")
 restatement("request", r"^\s*(?:i want that|i'd like|can you|can u|could you|could u|would you)\s+", "")
 # "can the 3rd line be the longest one?", "could each tip start with a verb": a request asked as a question. Not
 # with a lower bound or a comparison upward: "Can the lines be longer than 10 words?" asks leave, not for a minimum

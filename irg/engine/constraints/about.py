@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import math
 import re
+from typing import NamedTuple
 
 from irg.engine.constraints.perpart import bound_start, per_part
-from irg.engine.constraints.text import normalize_numbers, refused_at
+from irg.engine.constraints.text import _QUOTED, normalize_numbers, refused_at
 
 
 # A length said with no bound: "Write a 200-word essay", "Write 300 words on bees", "an essay of about 300 words",
@@ -38,7 +39,8 @@ _NO_BOUND = (r"(?!\s*,?\s*(?:or\s+(?:less|fewer|more|under|over|below|above|shor
 # "please", "can you", "and" or "then"), "in about N words", "keep it (to) about N words", "aim for …" — not "a parrot
 # who knows about 50 words", "a boy must write a 100-word letter", "I need 500 words by tomorrow".
 _ASK = (r"(?:^|(?<=[.!?;:\n])|\bplease|\b(?:can|could|would|will) you(?:\s+please)?|\bi (?:need|want) you to|\band|"
-        r"\bthen)\s*")
+        r"\bthen|(?:^|(?<=[.!?;:\n]))\s*(?:using|based on|drawing on|from|after reading|having read|with)\s+"
+        r"[^.!?;:\n]{1,60}?,?(?=\s+" + _WRITE + r"\b))\s*")  # "Using the notes above write a 200-word summary."
 _SMALL = r"(?:(?:short|brief|quick|simple|new|good|nice|fun|funny|formal|informal|detailed|full|[\w-]+,)\s+)?"
 _N = r"(?P<{}>\d[\d,]*)"
 ABOUT_LENGTH = re.compile(
@@ -48,12 +50,17 @@ ABOUT_LENGTH = re.compile(
     + r"\b"
     # Write 300 words on bees, Write about 300 words about bees, Write 300 words or so about bees
     r"|" + _ASK + _WRITE + r"\s+(?:me\s+|us\s+)?(?:" + _ABOUT + r"\s+|~\s*)?" + _N.format("a") +
-    r"\s+words?(?:\s+or\s+so)?(?=\s+(?:about|on|regarding|describing|explaining|for\s+(?:my|our|a|an|the)\b)|\s*[.!]|$)"
+    r"\s+words?(?:\s+or\s+so)?(?=\s+(?:about|on|regarding|describing|explaining|for\s+(?:my|our|a|an|the)\b)|\s*[.!]|$|"
+    r"\s*,\s*(?:and\s+|but\s+)?(?:not (?:a|one|a single) word|no (?:more|less|fewer)|give or take|plus or minus|"
+    r"exactly|precisely))"
     # Write an essay of (about) 300 words
     r"|" + _ASK + _WRITE + r"\s+(?:me\s+|us\s+)?(?:a|an|one|my|our)\s+" + _SMALL + _GENRE
     + r"\s+(?:of|in|with)\s+(?:" + _ABOUT + r"\s+|~\s*)?" + _N.format("e") + r"\s+words\b" + _NO_BOUND
+    + r"(?=\s*(?:[.,;!?)]|$)|\s+(?:about|on|regarding|describing|explaining|in\s+length|long|or\s+so)\b)"
     # Write a poem, roughly 80 words.
-    + r"|(?:^|(?<=[.!?;,:()\n–—-]))\s*(?:" + _ABOUT + r"\s+|~\s*)" + _N.format("h") + r"\s+words\s*(?=[.!),;]|$)" +
+    + r"|(?:^|(?<=[.!?;,:()\n–—-]))\s*(?:(?:just|only|ideally|preferably|maybe)\s+)?(?:" + _ABOUT + r"\s+|~\s*)"
+    + _N.format("h") + r"\s+words\s*(?=[.!),;]|$|(?:is|would be|should be)\s+(?:fine|good|great|enough|ok(?:ay)?|"
+    r"perfect|ideal|best|plenty)\b)" +
     # Describe the water cycle in about 150 words; keep it (to) about 100 words; aim for ~300 words
     r"|\b(?:in|within)\s+(?:" + _ABOUT + r"\s+|~\s*)" + _N.format("b") + r"\s+words\b" + _NO_BOUND +
     r"|\b(?:keep|make)\s+(?:it|this|the\s+\w+|your\s+\w+)\s+(?:to\s+|at\s+)?(?:" + _ABOUT + r"\s+|~\s*)"
@@ -66,33 +73,80 @@ ABOUT_LENGTH = re.compile(
 _OTHER_TEXT = re.compile(r"\b(?:this|that|these|those|the|my|his|her|their|its|following|attached|above|below)\s+"
                          r"(?:(?:[\w-]+\s+){0,3}(?:of\s+|[(,:–—-]\s*))?$|\b(?:is|are|was|were|has|had)\s+$|"
                          r"\b(?:\d+|several|multiple|some|many)\s+[a-z]+s\s+(?:of|with)\s+$", re.I)
+# words of a kind, counted or listed, not the answer's length: "at least 5 words in all caps", "5 words that rhyme"
+_FILTERED = (r"\s+(?:in\s+(?:all\s+)?(?:caps|capitals?|capital letters|upper\s*case|bold|italics?)|capitali[sz]ed|that|"
+             r"which|starting|beginning|ending|from|of\b|with\b|longer|shorter|like|such as)|\s*:")
 # a bound on words said anywhere in the length's sentence: the patterns or the detector read it, not a band ("Write a
 # 600-word essay (max 600)"; not "not more than 2 minutes spoken (about 250 words)")
 _BOUND_SAID = re.compile(r"\b(?:max(?:imum)?|min(?:imum)?|at (?:most|least)|limit(?: of)?|up to|no (?:more|less|fewer) "
-                         r"than|not (?:more|less|fewer) than|exceed\w*|under|over|below|above)\s*:?\s*\d+(?!\d|\s*(?:"
-                         r"minutes?|mins?|seconds?|secs?|hours?|pages?|characters?|chars?|lines?|sentences?|"
-                         r"paragraphs?|bullets?|%))", re.I)
+                         r"than|not (?:more|less|fewer) than|exceed\w*|under|over|below|above)\s*:?\s*\d+(?!\d)"
+                         r"(?=\s*(?:[\s-]words?\b(?!" + _FILTERED + r")|[).,;!?]|$))", re.I)
 
 
-def about_lengths(p: str) -> list[tuple[str, int]]:
-    """(the words said, N) for each length said with no bound that is the answer's own."""
+class Length(NamedTuple):
+    """A length said with no bound: the words said, N, and the band read (lo or hi None: no bound that way)."""
+    said: str
+    n: int
+    lo: int | None
+    hi: int | None
+
+
+# What may still be said of the band after the length, in its sentence: "give or take 50", ", exactly", "but no more
+# than that", "not a word more", "and not a word less"
+_SPREAD = re.compile(r"^[^.;!?\n]{0,20}?\b(?:give or take|plus or minus|±)\s*(\d+)(?!\s*%)\b", re.I)
+_EXACT = re.compile(r"^\s*,?\s*(?:exactly|precisely|no more,? no less|not a word more or less)\b", re.I)
+_NO_MORE = re.compile(r"^[^.;!?\n]{0,30}?\b(?:(?:but|and)\s+)?(?:no more(?: than that)?|not (?:a|one|a single) word more|"
+                      r"not more than that|and no more|nothing more)\b(?!,?\s*no less)", re.I)
+_NO_LESS = re.compile(r"^[^.;!?\n]{0,30}?\b(?:(?:but|and)\s+)?(?:no less(?: than that)?|no fewer(?: than that)?|"
+                      r"not (?:a|one|a single) word less|not less than that)\b", re.I)
+
+
+def about_lengths(p: str) -> list[Length]:
+    """Each length said with no bound that is the answer's own, with its band."""
     out = []
     for m in ABOUT_LENGTH.finditer(p):
-        n = int(next(g for g in m.group("a", "b", "c", "d", "e", "f", "g", "h") if g).replace(",", ""))
+        g = next(k for k in "abcdefgh" if m.group(k))
+        n = int(m.group(g).replace(",", ""))
         before = re.split(r"[.;:!?\n]", p[max(0, m.start() - 60):m.start()])[-1]
         rest = re.split(r"[.;:!?\n]", p[m.end():])[0]
-        if n < 1 or _OTHER_TEXT.search(before) or refused_at(p, m.start()) or per_part(p, m.start()) \
+        asked = g in "abde"  # asked by a writing verb or "in about N words": not another text's length
+        if n < 1 or (_OTHER_TEXT.search(before) and not (asked and not re.search(r"\b(?:is|are|was|were|has|had)\s+$",
+                                                                                  before, re.I))) \
+                or refused_at(p, m.start()) or per_part(p, m.start()) \
                 or any(not per_part(p, b.start()) for b in _BOUND_SAID.finditer(p)) \
-                or re.search(r"\b(?:each|every|per)\b", rest, re.I) \
+                or re.search(r"\b(?:each|every|per)\b", re.sub(r"\d[\d,]*\s*words?\s+(?:each|apiece)", "", rest), re.I) \
                 or re.search(r"\b(?:then|followed by|after that|plus)\b", p[m.end():], re.I):
             continue  # a bound said anywhere; each part's; more parts after it ("…, then 10 discussion questions")
         said = re.search(r"(?:" + _ABOUT + r"\s+|~\s*)?\d[\d,]*[\s-]*words?(?:\s+or\s+so)?", m.group(0), re.I)
-        out.append((said.group(0), n))
+        out.append(Length(said.group(0), n, *_band(n, p[m.end():], bool(re.search(_ABOUT + r"|~", m.group(0), re.I)))))
     # several lengths ("a 100-word story, then a 50-word summary", "a 50-word bio for Anna and a 50-word bio for
-    # Ben"): parts of the answer, not its length
-    others = [x for x in re.finditer(r"(?<![\w.,-])(\d[\d,]*)(?:\s*-\s*|\s+)words?\b", p, re.I)
-              if not per_part(p, bound_start(p, x.start()))]  # "Any sentence over 30 words must be split": a part's
+    # Ben"): parts of the answer, not its length. Not counted among them: each part's ("Any sentence over 30 words must
+    # be split"), words listed or of a kind ("these 5 words: …", "5 words in all caps"), a refused length ("I don't
+    # want a 1000-word essay"), quoted text ('a picture is worth 1000 words'), a part of the piece ("with a 10-word
+    # headline")
+    free = _QUOTED.sub(lambda q: " " * len(q.group(0)), p)
+    others = [x for x in re.finditer(r"(?<![\w.,-])(\d[\d,]*)(?:\s*-\s*|\s+)words?\b", free, re.I)
+              if not per_part(p, bound_start(p, x.start())) and not re.match(_FILTERED, free[x.end():], re.I)
+              and not re.search(r"\b(?:these|those|the following|following)\s+$", free[:x.start()], re.I)
+              and not refused_at(p, x.start()) and not re.search(r"\bwith\s+(?:a|an)\s+$", free[:x.start()], re.I)]
     return out if len(out) == 1 and len(others) == 1 else []
+
+
+def _band(n: int, after: str, about: bool) -> tuple[int | None, int | None]:
+    """The band of a length said with no bound, with what the sentence says of it after (see _SPREAD)."""
+    lo, hi = about_band(n)
+    if _EXACT.match(after):
+        return n, n
+    if m := _SPREAD.match(after):
+        return max(0, n - int(m.group(1))), n + int(m.group(1))
+    more, less = _NO_MORE.match(after), _NO_LESS.match(after)
+    if more and less:
+        return n, n
+    if more:  # "about 500 words, but no more than that": 450 to 500; "200 words, not a word more": at most 200
+        return (lo if about else None), n
+    if less:
+        return n, (hi if about else None)
+    return lo, hi
 
 
 def about_band(n: int) -> tuple[int, int]:
@@ -103,10 +157,17 @@ def about_band(n: int) -> tuple[int, int]:
 def about_notices(prompt: str, found: list) -> list[str]:
     """What the plan card says of a length read as a band, when both bounds were kept."""
     out = []
-    for said, n in about_lengths(normalize_numbers(prompt))[:1]:
-        lo, hi = about_band(n)
+    for said, n, lo, hi in about_lengths(normalize_numbers(prompt))[:1]:
         kept = {(c.rel, c.n) for c in found if c.kind == "word_count"}
-        if {("at_least", lo), ("at_most", hi)} <= kept:
-            out.append(f"'{said}' is read as exactly {n} words." if lo == hi else
-                       f"'{said}' is read as about {n} words: {lo} to {hi} (within a tenth either way).")
+        if not {(r, v) for r, v in (("at_least", lo), ("at_most", hi)) if v is not None} <= kept:
+            continue
+        if lo == hi:
+            out.append(f"'{said}' is read as exactly {n} words.")
+        elif lo is None or hi is None:
+            out.append(f"'{said}' is read as at most {hi} words." if lo is None else
+                       f"'{said}' is read as at least {lo} words.")
+        elif (lo, hi) == about_band(n):
+            out.append(f"'{said}' is read as about {n} words: {lo} to {hi} (within a tenth either way).")
+        else:
+            out.append(f"'{said}' is read as about {n} words: {lo} to {hi}.")
     return out

@@ -89,7 +89,8 @@ LETTERS = re.compile(r"(?:the\s+|any\s+)?(?:letters?|characters?)\s+\S", re.I)
 # a ban limited by a count is that count (KeywordFrequency): "don't use the word 'miss' more than once"
 # "don't use 'blue' twice" (2 times), "more than a couple of times": a count too, below it (one time is a ban)
 LIMITED = re.compile(r"(?:\s*[\"'“‘][^\"'”’\n]*[\"'”’]|[\w\s-]{0,30}?)\s*"
-                     r"(?:(?:more than|over|above)\s+(?:\d+|a couple of)|(?<!\d)(?:[2-9]|\d\d+))\s+times?\b", re.I)
+                     r"(?:(?:more than|over|above)\s+(?:\d+|a couple(?: of)?)|(?<!\d)(?:[1-9]|\d\d+)\s+or\s+more|"
+                     r"(?<!\d)(?:[2-9]|\d\d+))\s+times?\b", re.I)
 
 
 TOPIC_BEFORE = re.compile(r"\b(?:how|ways?|tips?|advice|learn\w*|help\w*|strategies|steps)\s+(?:\w+\s+){0,2}?to\s+$|"
@@ -163,7 +164,7 @@ class ForbiddenWords(Constraint):
         return DecodingConstraints(banned_words=list(self.words), limits=[{"word": w, "n": 0} for w in self.words])
 
 
-IN_A_ROW = re.compile(r"\s*(?:in a row|consecutively|back to back|in (?:the same|one|a single|any|each|every) "
+IN_A_ROW = re.compile(r"\s*(?:in a row|consecutively|back to back|in (?:the same|one|1|a single|any|each|every) "
                       r"(?:sentence|line|paragraph|bullet)|per (?:sentence|line|paragraph|bullet))", re.I)
 REPEAT_REFUSED = re.compile(r"\b(?:do not|don't|dont|never|avoid|try not to)\s+(?:repeat|repeating|reuse|reusing)\s+"
                             r"(?:the\s+(?:word|term|phrase)\s+)?(\"[^\"\n]+\"|“[^”\n]+”|['‘](?:[^'’\n]|['’](?=\w))+['’])",
@@ -185,7 +186,8 @@ class KeywordFrequency(CountConstraint):
         p = re.sub(r"\bmore than a couple (?:of )?times\b", "more than 2 times", p, flags=re.I)  # (alone: about 2)
         pat = (r"(?:\b(?:the )?(?:word|keyword|term)\s+|\b(?:use|say|write|mention)\s+(?=[\"'“‘]))"
                r"(\"[^\"\n]+\"|“[^”\n]+”|['‘](?:[^'’\n]|['’](?=\w))+['’]|[\w'-]+)"  # 'you know': the whole phrase
-               r"(?:(?!\b(?:and|but|then|while|plus)\b)[^.\n]){0,40}?(?:" + _REL + r"\s+)?(\d+)\s+times")
+               r"(?:(?!\b(?:and|but|then|while|plus)\b)[^.\n]){0,40}?(?:" + _REL + r"\s+)?(\d+)"
+               r"(?:\s+or\s+(?P<orrel>more|fewer|less))?\s+times")
         for m in re.finditer(pat, p, re.I):
             if IN_A_ROW.match(p, m.end()):
                 continue  # "twice in a row", "more than once per sentence": a rule on neighbours or parts
@@ -193,11 +195,13 @@ class KeywordFrequency(CountConstraint):
                 continue  # "the letter e 3 times"; "no word may be used more than once": a modal, not a word to use
             if re.search(r"\b(?:no|each|every|any|a|one|single)\s+$", p[max(0, m.start() - 12):m.start()], re.I):
                 continue  # "no word ... more than once", "each word ... twice": a rule over all words, not a keyword
+            more = (m.group("orrel") or "").lower() == "more"  # "3 or more times", "3 or fewer times"
             if not m.group("rel") and refused_at(p, m.start()):
-                if int(m.group(3)) >= 2:  # "don't use 'blue' twice": fewer than that
+                if int(m.group(3)) >= 2 and (more or not m.group("orrel")):  # "don't use 'blue' twice": fewer
                     out.append(cls(_clean_phrase(m.group(1)), "less_than", int(m.group(3))))
                 continue  # "don't use the word 'blue' even once": a ban (ForbiddenWords), no count to meet
-            rel = rel_of(m, p) if m.group("rel") else "exactly"
+            rel = (rel_of(m, p) if m.group("rel") else "exactly") if not m.group("orrel") \
+                else "at_least" if more else "at_most"
             out.append(cls(_clean_phrase(m.group(1)), rel, int(m.group(3))))
         for m in REPEAT_REFUSED.finditer(p):  # "don't repeat the word 'amazing'": once at most
             if IN_A_ROW.match(p, m.end()):

@@ -35,7 +35,7 @@ from irg.engine.constraints.base import (Constraint, beside, contradicting, extr
 from irg.engine.constraints.slots import Missing, PerPart, read_values, templates
 from irg.engine.constraints.scope import unpermitted
 from irg.engine.constraints.about import about_notices
-from irg.engine.constraints.settle import band_alone, counted_first_words, opening_only
+from irg.engine.constraints.settle import band_alone, counted_first_words, inner_alone, opening_only
 from irg.engine.constraints.text import _REL
 from irg.engine.jsonl import rows
 from irg.engine.paths import ASSETS
@@ -272,11 +272,12 @@ def _read_prompt(prompt: str, detector: bool) -> Reading:
         # The patterns again, on the clause alone: a list the whole prompt ran on ("… 'a' and 'b' somewhere, and use
         # the word 'c' at least 3 times") reads cleanly in its own clause.
         mine = extract_all(clause)
-        mine = band_alone(mine, clause, prompt)
+        inner = len(kept := inner_alone(mine := band_alone(mine, clause, prompt), clause, prompt)) < len(mine)
+        mine = kept  # "…, and write one line that begins with 'Remember'": a line's opening, not the answer's
         add([c for c in mine if not _covered(c.kind, pattern_kinds, set())])
         add(beside(mine, found))  # "Write two paragraphs. ... Write only one paragraph.": both, to be named
         clause_kinds = {c.kind for c in mine}
-        part_limit, noticed, read_here = False, len(notices), bool(mine)
+        part_limit, noticed, read_here = inner, len(notices), bool(mine)
         typed_here = False  # a type read values in this clause itself, not only covered by a reading elsewhere
         for kind in kinds:
             if _covered(kind, pattern_kinds, clause_kinds):

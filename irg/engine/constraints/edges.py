@@ -26,6 +26,17 @@ def one_part_asked(p: str, at: int) -> bool:
     return bool(m) and not re.search(MORE_PARTS.format(m.group("part")), _QUOTED.sub('""', p), re.I)
 
 
+# a part asked inside the answer, whose opening is said: "… and write one line that begins with 'Remember'"
+_ONE_INNER = re.compile(r"\b(?:a|an|another|one|1)\s+(?:\w+\s+)?(?:line|sentence|paragraph|section|bullet|item|row|"
+                        r"verse|stanza)\s+(?:that|which)\s*$", re.I)
+
+
+def inner_opening(p: str, at: int) -> bool:
+    """Is the opening said at `at` that of one line or sentence inside the answer ("Write a short poem about the sea,
+    and write one line that begins with 'Remember'"), not the answer's own ("Write a sentence that starts with …")?"""
+    return bool(_ONE_INNER.search(re.split(r"[.!?\n]", p[max(0, at - 60):at])[-1])) and not one_part_asked(p, at)
+
+
 @register
 @dataclass
 class StartPhrase(Constraint):
@@ -49,10 +60,8 @@ class StartPhrase(Constraint):
                 if one_part_asked(p, m.start()):
                     pass  # "Write a paragraph that starts with 'In 1969'.": the one paragraph asked is the answer
                 elif re.search(r"\beach\b|\bevery\b|"
-                             r"\b(?:second|third|fourth|fifth|last|next|\d+(?:nd|rd|th))\b(?:\s+\w+){0,3}\s*$|"
-                             r"\b(?:a|an|another|one|1)\s+(?:\w+\s+)?(?:line|sentence|paragraph|section|bullet|item|row)\s+"
-                             r"(?:that|which)\s*$",
-                             re.split(r"[.!?\n]", before)[-1], re.I):
+                             r"\b(?:second|third|fourth|fifth|last|next|\d+(?:nd|rd|th))\b(?:\s+\w+){0,3}\s*$",
+                             re.split(r"[.!?\n]", before)[-1], re.I) or inner_opening(p, m.start()):
                     # "each section starting with …", "the second one must begin with …": not the answer's start
                     continue
                 if PART_EDGE.search(re.split(r"[.!?\n](?=\s+[A-Z])|\n", before)[-1]) or re.match(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from irg.engine.constraints.base import MAX_OPENINGS, Constraint, CountConstraint, Opening, lit, register
-from irg.engine.constraints.about import about_band, about_lengths
+from irg.engine.constraints.about import about_lengths
 from irg.engine.constraints.case import CAPITAL_WORDS
 from irg.engine.constraints.perpart import (  # noqa: F401 — read here, and imported from here by slots.py
     _NAMED, _PARTS, EACH_AFTER, EACH_PART, EACH_REL, LABEL_PART, NAMED_PART, NO_PART, PART_BEFORE, PARTS_REFUSED,
@@ -82,19 +82,23 @@ def _one(noun: str) -> re.Pattern:
 ONE_PARAGRAPH, ONE_SENTENCE = _one("paragraph"), _one("sentence")
 
 
+# a rate, not a length: "a typist who can exceed 120 words per minute"
+RATE = r"(?!\s+(?:per|a|an|each|every)\s+(?:minute|min|second|sec|hour|day)s?\b)"
+
+
 @register
 @dataclass
 class WordCount(CountConstraint):
     kind: ClassVar[str] = "word_count"
     asked_for = "a word limit"
-    noun = r"words?(?!\s+(?:in|with|written in)\s+(?:all\s+)?(?:caps|capital|upper))|word count|word limit"
+    noun = r"words?(?!\s+(?:in|with|written in)\s+(?:all\s+)?(?:caps|capital|upper))" + RATE + "|word count|word limit"
     rel: str = "at_least"
     n: int = 100
 
     @classmethod
     def extract(cls, p):
         out = []
-        for m in re.finditer(_REL + r"\s+(\d+)\s+words?\b", p, re.I):
+        for m in re.finditer(_REL + r"\s+(\d+)\s+words?\b" + RATE, p, re.I):
             if re.match(r"\s*" + CAPITAL_WORDS, p[m.end():], re.I) or caps_count_after(p, m.end()):
                 continue  # "at least 2 words in all caps" is capital_word_frequency
             if per_part(p, m.start()):
@@ -108,8 +112,7 @@ class WordCount(CountConstraint):
         for m in re.finditer(r"\b(?:in|within|using) (\d+) words or (less|fewer|more)\b", p, re.I):
             out.append(cls("at_most" if m.group(2).lower() in ("less", "fewer") else "at_least", int(m.group(1))))
         if not out and (about := about_lengths(p)):  # no bound said: about that many (constraints/about.py)
-            lo, hi = about_band(about[0][1])
-            out += [cls("at_least", lo), cls("at_most", hi)]
+            out += [cls(r, n) for r, n in (("at_least", about[0].lo), ("at_most", about[0].hi)) if n is not None]
         return out
 
     where: ClassVar[str] = "whole answer"

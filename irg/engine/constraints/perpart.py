@@ -34,7 +34,8 @@ EACH_PART = re.compile(r"\b(?:each|every|per)\s+(?:of\s+(?:your|the|my|its)\s+|\
 # it up to the count holds no comma ("Make the title bold, at least 250 words" is the answer's).
 _NAMED = (r"(?:subject(?:\s+line)?|title|headline|heading|header|greeting|intro(?:duction)?|opening(?:\s+line)?|"
           r"(?:first|second|third|fourth|fifth|last|final|middle|\d+(?:st|nd|rd|th))\s+(?:line|sentence|paragraph|section|"
-          r"stanza|bullet|part)|sign-?off|caption|conclusion|summary|closing(?:\s+line)?|field|value|dialogue|dialog)s?")
+          r"stanza|bullet|part)|sign-?off|caption|conclusion|summary|closing(?:\s+line)?|field|value|dialogue|dialog|hook|lede|"
+          r"teaser|abstract|thesis(?:\s+statement)?|topic\s+sentence|punchline|tagline|slogan|postscript)s?")
 NAMED_PART = re.compile(r"(?:(?:^\W*|\b(?:keep|make sure|make|limit|cap|also|please|and|but)\W+)"
                         r"(?:the|your|its|each)\s+(?:\w+\s+)?" + _NAMED + r"|^\W*subject\s+lines?|"
                         r"\b(?:with|include|including|add|plus)\s+an?\s+(?:\w+\s+)?" + _NAMED

@@ -36,7 +36,9 @@ def unpermitted(text: str) -> str:
     plain = text.replace("’", "'")  # (a curly apostrophe is one too)
     spans = [m.span() for m in _PERMITTED.finditer(plain)]
     spans += [m.span() for m in _PERMITTED_AFTER.finditer(plain)
-              if not re.search(r"\b(?:not|n't|never|no|only)\b", m.group(0), re.I)]
+              if not re.search(r"\b(?:not|n't|never|no|only)\b", m.group(0), re.I)
+              and not re.match(r"\W*(?:about|around|roughly|approximately|~)\s*\d[\d,]*\s+words?\s+(?:is|are)\b", m.group(0),
+                               re.I)]  # "Around 300 words is fine.": a length asked, not leave
     return "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(text)) if spans else text
 
 

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 from irg.engine.constraints.base import Constraint, type_of
-from irg.engine.constraints.content import LIMITED, NOT_WORDS
-from irg.engine.constraints.edges import labelled_request
+from irg.engine.constraints.content import LIMITED, NOT_WORDS, REPEAT_REFUSED
+from irg.engine.constraints.edges import inner_opening, labelled_request
 from irg.engine.constraints.language import ALIASES, LANGUAGES, NATIVE
 from irg.engine.constraints.case import case_refused, scoped_to_part
 from irg.engine.constraints.characters import EDGE_BAN, EXCEPT
@@ -184,8 +184,8 @@ _BAN = re.compile(r"n't\b|\b(?:no|not|never|dont|avoid\w*|without|ban\w*|forbid\
 def _keywords(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
     if kind == "forbidden_words" and not _BAN.search(clause):
         return []
-    if kind == "forbidden_words" and LIMITED.search(normalize_numbers(clause)):
-        return []  # "avoid the word 'basically' more than once": a count (keyword_frequency), not a ban
+    if kind == "forbidden_words" and (LIMITED.search(normalize_numbers(clause)) or REPEAT_REFUSED.search(clause)):
+        return []  # "avoid the word 'basically' more than once", "don't repeat 'amazing'": a count, not a ban
     if kind == "forbidden_words" and list_scoped(_after_lead(clause, r"\b(?:us\w*|say\w*|mention\w*|includ\w*|writ\w*)"
                                                                      r"\s*:?\s*")):
         return PerPart()  # "don't use the word 'very' in the title": one part's ban, listed as not checked
@@ -214,6 +214,9 @@ def _phrase(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing |
     v = re.search(verb, clause, re.I)
     if v is None and re.search(r"\b(?:start|begin|open|end|finish|conclud|clos|sign)\w*", clause, re.I):
         return []  # "Sign off with 'Thanks, Dana'" taken for an opening: the other edge, read by its own kind
+    at = prompt.find(clause)
+    if v and kind == "start_phrase" and inner_opening(prompt if at >= 0 else clause, max(at, 0) + v.start()):
+        return PerPart()  # "…, and write one line that begins with 'Remember'": a line inside the poem, not its opening
     if v and (refused_at(clause, v.start()) or PART_EDGE.search(clause[:v.start()])):
         return []  # "Don't open with 'Dear Sir or Madam'", "a note starting with 'Note:'": not the answer's edge
     if v and v.group(0).lower() == "first" and ONE_OF_TWO.search(clause[:v.start()]):
