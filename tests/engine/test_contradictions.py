@@ -39,6 +39,8 @@ def named(prompt: str) -> list[str]:
     ('Write a reminder. Keep all hyphens out of it. Include the exact phrase "follow-up call".', "follow-up call"),
     ('Write a note. Every line must be four words or fewer. Include this exact line: "the old mill wheel turns '
      'slowly in the rain".', "the old mill wheel"),
+    # each part's count and the total in one clause (tenth session)
+    ("Exactly 3 paragraphs, each paragraph exactly 2 sentences, 8 sentences total.", "at most 6 sentences"),
 ])
 def test_a_contradiction_the_prompt_holds_is_named(prompt, phrase):
     said = named(prompt)
@@ -68,6 +70,7 @@ def test_a_contradiction_the_prompt_holds_is_named(prompt, phrase):
     "Write an acrostic poem on MOON. The poem should have exactly 4 lines.",
     "Reply in JSON only, with the greeting in a field. The greeting must begin with 'Thanks for writing'.",
     "Write an email. Subject line under 8 words. The body should be at least 60 words. Sign off with 'Best, Ana'.",
+    "Exactly 4 paragraphs, each paragraph exactly 2 sentences, 8 sentences total.",
 ])
 def test_a_prompt_whose_instructions_can_all_hold_is_not_told_otherwise(prompt):
     assert named(prompt) == []

@@ -112,6 +112,6 @@ def test_the_whole_reader_reads_the_band_once_and_says_so(prompt, want):
     got = read_prompt(prompt)
     assert [c for c in got.constraints if c.kind == "word_count"] == want
     assert bool(want) == any("within a tenth" in n for n in got.notices), got.notices
-    assert [c.kind for c in got.constraints if c.kind != "word_count"] == (["capital_word_frequency"] if "caps" in prompt
-                                                                          else [])
+    others = ["capital_word_frequency"] if "caps" in prompt else []
+    assert [c.kind for c in got.constraints if c.kind != "word_count"] == others
     assert not any("could not be read" in n for n in got.notices) or not want

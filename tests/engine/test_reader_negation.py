@@ -635,7 +635,8 @@ def test_the_second_review_openings(prompt, want):
 
 # ---- what the second review's set still showed (tenth session) ------------------------------------------------------
 @pytest.mark.parametrize("prompt,want", [
-    ("Write a speech. Don't use 'literally' more than a couple times.", [("keyword_frequency", "literally", "at_most", 2)]),
+    ("Write a speech. Don't use 'literally' more than a couple times.",
+     [("keyword_frequency", "literally", "at_most", 2)]),
     ("Write a poem. Don't use the word 'blue' two or more times.", [("keyword_frequency", "blue", "less_than", 2)]),
     ("Use the word 'rain' 3 or more times.", [("keyword_frequency", "rain", "at_least", 3)]),
     ("Write an essay. Never use the word 'I' twice in one sentence.", []),  # each sentence's, not the answer's
@@ -684,3 +685,45 @@ def test_a_part_s_count_read_in_its_own_clause(prompt, want):
     assert [(c.rel, c.n) for c in got if c.kind == "word_count"] == want
     if "paragraph" in prompt:
         assert not [c for c in got if c.kind == "paragraph_count"], got
+
+
+# ---- a blind author's probe, its odd half (assets/trials/misreadings/probe3.jsonl; the even half stays unread) -------
+def _vocabulary(prompt: str) -> set[tuple]:
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("probe_reading", Path(__file__).resolve().parents[2] / "scripts"
+                                                  / "probe_reading.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.read(prompt), mod.gold
+
+
+@pytest.mark.parametrize("prompt,expect", [
+    ("Write a 4-sentence horror story. The last sentence has to be 'I was the one knocking.'",
+     ["sentences exactly 4", "ends 'I was the one knocking.'"]),
+    ("Write 3 short paragraphs about the water cycle for my grade 5 students.", ["paragraphs exactly 3"]),
+    ("I need a motivational quote for a classroom poster, 12 words or fewer.", ["words at_most 12"]),
+    ("Describe Tokyo in one sentence, less than 30 words.", ["sentences exactly 1", "words less_than 30"]),
+    ("It needs to include 'Saturday', 'gym', and 'cash only'.", ["include 'Saturday'", "include 'gym'",
+                                                                 "include 'cash only'"]),
+    ("must include 'transparency' and my name 'Jaylen'", ["include 'transparency'", "include 'Jaylen'"]),
+    ("write a caption, all lowercase, and put the word 'gains' in there somewhere", ["lowercase", "include 'gains'"]),
+    ("Short please, and write 'sick leave' in it.", ["include 'sick leave'"]),
+    ("I need a tagline. Skip the word 'paws', literally everyone uses it.", ["ban 'paws'"]),
+    ("Make me a grocery list as bullet points, at least 15 of them.", ["bullets at_least 15"]),
+    ("Give me a one-paragraph summary of the Industrial Revolution, 100 words, give or take.",
+     ["paragraphs exactly 1", "words about 100"]),
+    ("Describe our running app 'Stride' in 50 words for the App Store listing.", ["words about 50"]),
+    ("Please give me 3 bullet points — no wait, 5 — on how to prepare for a job interview.", ["bullets exactly 5"]),
+    ("I need an email to a client. My last email to them was 3 paragraphs and way too long.", []),
+    ("Write a product description, make it around 100 words, or maybe 300, whatever you think.", []),
+    ("Draft a welcome message. You could open with a greeting such as 'Hi team' or 'Hey everyone'.", []),
+    ("Draft a reminder. Please don't use any all-caps words at all, some members find it shouty.",
+     ["capital_words exactly 0"]),
+    ("Write instructions for a classroom game where students must answer every question in exactly 3 words.", []),
+])
+def test_the_blind_probe_s_odd_half(prompt, expect):
+    got, gold = _vocabulary(prompt)
+    want = set().union(*[gold(x) for x in expect]) if expect else set()
+    assert got == want, prompt

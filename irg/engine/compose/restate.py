@@ -47,6 +47,11 @@ restatement("n-word lines", r"^\s*(?:write\s+|give\s+me\s+|just\s+)?(?:some\s+)?
 restatement("one unit that", r"\b(?:(?:and|then|also)\s+)?(?:somewhere(?:\s+in\s+it)?\s*,?\s*)?(?:write|include|add|"
             r"put|have|use)\s+(?:in\s+)?(?:one|1|a|an|at\s+least\s+(?:one|1))\s+(line|sentence|paragraph)\s+(?:that|which)\s+"
             r"(?=(?:starts?|begins?|ends?)\s+with\b)", r"at least 1 \1 ")
+# "Please don't use any all-caps words at all", "Don't write any words in ALL CAPS": no word is shouted
+restatement("caps refused", r"\b(?:don't|do not|dont|never)\s+(?:use|write|put|include|type)\s+(?:any\s+)?"
+            r"(?:words?\s+in\s+"
+            r"(?:all[- ]caps|all\s+capitals?|(?:all\s+)?capital\s+letters|upper\s*case)|all[- ]caps\s+words?|"
+            r"words?\s+in\s+caps)(?:\s+at\s+all)?", "no words in all caps")
 restatement("request", r"^\s*(?:i want that|i'd like|can you|can u|could you|could u|would you)\s+", "")
 # "can the 3rd line be the longest one?", "could each tip start with a verb": a request asked as a question. Not
 # with a lower bound or a comparison upward: "Can the lines be longer than 10 words?" asks leave, not for a minimum

@@ -63,6 +63,12 @@ ABOUT_LENGTH = re.compile(
     r"perfect|ideal|best|plenty)\b)" +
     # Describe the water cycle in about 150 words; keep it (to) about 100 words; aim for ~300 words
     r"|\b(?:in|within)\s+(?:" + _ABOUT + r"\s+|~\s*)" + _N.format("b") + r"\s+words\b" + _NO_BOUND +
+    # Describe our app in 50 words for the listing; Explain photosynthesis in 100 words.
+    r"|" + _ASK + r"(?:describe|explain|summari[sz]e|introduce|define|pitch|sum\s+up|rewrite|retell|write\s+about)\b"
+    r"[^.!?;\n]{0,80}?\s+in\s+" + _N.format("i") + r"\s+words\b(?!\s*,?\s*(?:or\s|max|min|tops|at\s|each|apiece|per\b|"
+    r"for\s+(?:each|every)))(?=\s*(?:[.,;!?)]|$)|\s+(?:for|so|to)\b)"
+    # …, 100 words, give or take.
+    r"|(?:^|(?<=[.!?;,:()\n–—-]))\s*" + _N.format("j") + r"\s+words\s*,?\s*(?=(?:give or take|more or less|or so)\b)" +
     r"|\b(?:keep|make)\s+(?:it|this|the\s+\w+|your\s+\w+)\s+(?:to\s+|at\s+)?(?:" + _ABOUT + r"\s+|~\s*)"
     + _N.format("c") + r"\s+words\b" + _NO_BOUND +
     r"|\baim\s+for\s+(?:" + _ABOUT + r"\s+|~\s*)?" + _N.format("f") + r"\s+words\b" + _NO_BOUND +
@@ -95,7 +101,8 @@ class Length(NamedTuple):
 # than that", "not a word more", "and not a word less"
 _SPREAD = re.compile(r"^[^.;!?\n]{0,20}?\b(?:give or take|plus or minus|±)\s*(\d+)(?!\s*%)\b", re.I)
 _EXACT = re.compile(r"^\s*,?\s*(?:exactly|precisely|no more,? no less|not a word more or less)\b", re.I)
-_NO_MORE = re.compile(r"^[^.;!?\n]{0,30}?\b(?:(?:but|and)\s+)?(?:no more(?: than that)?|not (?:a|one|a single) word more|"
+_NO_MORE = re.compile(r"^[^.;!?\n]{0,30}?\b(?:(?:but|and)\s+)?(?:no more(?: than that)?|"
+                      r"not (?:a|one|a single) word more|"
                       r"not more than that|and no more|nothing more)\b(?!,?\s*no less)", re.I)
 _NO_LESS = re.compile(r"^[^.;!?\n]{0,30}?\b(?:(?:but|and)\s+)?(?:no less(?: than that)?|no fewer(?: than that)?|"
                       r"not (?:a|one|a single) word less|not less than that)\b", re.I)
@@ -105,18 +112,20 @@ def about_lengths(p: str) -> list[Length]:
     """Each length said with no bound that is the answer's own, with its band."""
     out = []
     for m in ABOUT_LENGTH.finditer(p):
-        g = next(k for k in "abcdefgh" if m.group(k))
+        g = next(k for k in "abcdefghij" if m.group(k))
         n = int(m.group(g).replace(",", ""))
         before = re.split(r"[.;:!?\n]", p[max(0, m.start() - 60):m.start()])[-1]
         rest = re.split(r"[.;:!?\n]", p[m.end():])[0]
-        asked = g in "abde"  # asked by a writing verb or "in about N words": not another text's length
+        asked = g in "abdei"  # asked by a writing verb or "in about N words": not another text's length
         if n < 1 or (_OTHER_TEXT.search(before) and not (asked and not re.search(r"\b(?:is|are|was|were|has|had)\s+$",
                                                                                   before, re.I))) \
                 or refused_at(p, m.start()) or per_part(p, m.start()) \
                 or any(not per_part(p, b.start()) for b in _BOUND_SAID.finditer(p)) \
-                or re.search(r"\b(?:each|every|per)\b", re.sub(r"\d[\d,]*\s*words?\s+(?:each|apiece)", "", rest), re.I) \
-                or re.search(r"\b(?:then|followed by|after that|plus)\b", p[m.end():], re.I):
-            continue  # a bound said anywhere; each part's; more parts after it ("…, then 10 discussion questions")
+                or re.search(r"\b(?:each|every|per)\b", re.sub(r"\d[\d,]*\s*words?\s+(?:each|apiece)", "", rest),
+                             re.I) \
+                or re.search(r"\b(?:then|followed by|after that|plus)\b", p[m.end():], re.I) \
+                or re.match(r"\s*,?\s*(?:or|maybe|perhaps)\s+(?:maybe\s+|perhaps\s+)?\d", p[m.end():], re.I):
+            continue  # a bound said anywhere; each part's; more parts after it; a second guess ("or maybe 300")
         said = re.search(r"(?:" + _ABOUT + r"\s+|~\s*)?\d[\d,]*[\s-]*words?(?:\s+or\s+so)?", m.group(0), re.I)
         out.append(Length(said.group(0), n, *_band(n, p[m.end():], bool(re.search(_ABOUT + r"|~", m.group(0), re.I)))))
     # several lengths ("a 100-word story, then a 50-word summary", "a 50-word bio for Anna and a 50-word bio for

@@ -37,8 +37,18 @@ class IncludeKeywords(Constraint):
                r"(?:key\s?words?|words?|terms?|phrases?|hashtags?)\s*:?\s+(.+?)(?:[.;!?\n]|$)")
         kws: list[str] = []
         for m in re.finditer(r"\b(?:mention(?:s|ing)?|includ(?:e|es|ing)|contain(?:s|ing)?)\s+((?:[\"“'‘][^\n]+?[\"”'’]"
-                             r"(?:\s*,\s*|\s+or\s+|\s+and\s+|\s*,\s*and\s+)?)+)", p, re.I):
+                             r"(?:\s*,\s*(?:and|or)\s+|\s*,\s*|\s+or\s+|\s+and\s+(?:(?:my|our|the|his|her|their)\s+)?"
+                             r"(?:(?:brand|company|product|team|school|shop|store|business)\s+)?(?:name|word|phrase|term|"
+                             r"slogan|hashtag)?\s*)?)+)", p, re.I):  # "…, and 'cash only'", "and my name 'Jaylen'"
             if not negated_before(p, m.start(), 25) and not _counted(p[m.end():m.end() + 30]):
+                kws += quoted(m.group(1))
+        # "put the word 'gains' in there somewhere", "write 'sick leave' in it": a word to use
+        for m in re.finditer(r"\b(?:put|write|work|throw|slip|fit|drop|get)\s+"
+                             r"(?:the\s+(?:word|phrase|term|hashtag)\s+)?"
+                             r"((?:\"[^\"\n]+\"|“[^”\n]+”|['‘](?:[^'’\n]|['’](?=\w))+['’]))\s+(?:in\s+(?:there|it|here)\b|into\s+it\b|"
+                             r"somewhere\b|in\s+(?:the|your)\s+(?:answer|response|text|message|post|caption|email|letter|"
+                             r"speech|story|note|poem)\b)", p, re.I):
+            if not negated_before(p, m.start(), 25):
                 kws += quoted(m.group(1))
         # 'Include the exact sentence: "…"', 'contain this line verbatim: "…"', 'the address exactly as "…"': a quote
         for m in re.finditer(QUOTED_TEXT, p, re.I):
@@ -77,6 +87,14 @@ class IncludeKeywords(Constraint):
         return [([k], False) for k in self.keywords]
 
 
+# What a ban says somewhere in its clause: a word is read as banned only where one is ("Include the word
+# 'wonderful'" is never a ban, whatever the classifier thinks of it).
+BAN_SAID = re.compile(r"n't\b|\b(?:no|not|never|dont|avoid\w*|without|ban\w*|forbid\w*|prohibit\w*|exclud\w*|"
+                      r"leave\s+out|out of|refrain|free of|skip|omit\w*|steer clear|off[- ]limits|instead of|zero|"
+                      r"nothing|none|nor|taboo|unwanted|disallow\w*|drop|remove|stay\s+away|eliminat\w*|absent|ditch|"
+                      r"scrap|get\s+rid|cut\s+out|strike)\b", re.I)
+
+
 # What "avoid …"/"without using …" names that is not a word to ban (other constraints read these)
 NOT_WORDS = {"commas", "comma", "capital letters", "capitals", "caps", "uppercase", "lowercase", "punctuation",
              "any commas", "a single comma", "markdown", "bullet points", "bullets", "numbers", "emojis"}
@@ -110,12 +128,12 @@ class ForbiddenWords(Constraint):
                 r"contain|containing|feature|featuring)")
         noun = r"(?:key\s?words?|words?|terms?|phrases?)"
         pats = [rf"\b(?:do not|don't|dont|never|must not|should not|cannot|can't|without|avoid|refrain from|"
-                rf"exclude|omit|leave out|"
+                rf"exclude|omit|leave out|skip|ditch|"
                 rf"steer clear of|not allowed to)\s+(?:{verb}\s+)?(?:the\s+|any\s+of\s+the\s+|any\s+)?(?:following\s+)?"
                 rf"{noun}\s*:?\s+(.+?)(?:[.;!?\n]|$)",
                 rf"\b(?:do not|don't|dont|never|must not|should not|avoid|refrain from)\s+{verb}\s+"
                 r"((?:[\"“'‘][^\n]+?[\"”'’]"
-                r"(?:\s*,\s*|\s+or\s+|\s+and\s+|\s*,\s*or\s+)?)+)",
+                r"(?:\s*,\s*(?:or|and)\s+|\s*,\s*|\s+or\s+|\s+and\s+)?)+)",
                 # "Avoid 'it's' and 'can't'.", "No 'um' or 'uh' anywhere": quoted words, the clause ends after them
                 r"(?:^|(?<=[.!?;:(,\n])|\b(?:and|please|also|but|just)\b(?:[^.!?;\n'\"‘“]{0,30}?\s)?)\s*"
                 r"(?:avoid|omit|exclude|leave out|steer clear of|"
@@ -131,8 +149,9 @@ class ForbiddenWords(Constraint):
             for m in re.finditer(pat, p, re.I):
                 if TOPIC_BEFORE.search(p[max(0, m.start() - 30):m.start()]):
                     continue  # "Write tips on how to avoid 'burnout'": the topic, not a ban
-                if LETTERS.match(m.group(1).strip()):
-                    continue  # "without using the letters a or b": letters, not words
+                if LETTERS.match(m.group(1).strip()) or re.match(r"(?:in|with)\s+(?:all\s+)?(?:caps|capital|upper)",
+                                                                  m.group(1).strip(), re.I):
+                    continue  # "without using the letters a or b", "any words in ALL CAPS": not words to ban
                 said = re.split(r"\s+[—–-]\s*|\s*—\s*|,?\s+(?:but|instead|rather)\b", m.group(1), flags=re.I)[0]
                 if list_scoped(said + p[m.end():]) or LIMITED.match(p, m.end()) or LIMITED.match(said):
                     continue  # "... 'volunteer' in the subject line": one part's; "'miss' more than once": a count

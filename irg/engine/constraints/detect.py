@@ -224,6 +224,22 @@ def _new(c: Constraint, have: list[Constraint]) -> list[Constraint]:
     return [c]
 
 
+# a total said after each part's count, in one clause: "each paragraph exactly 2 sentences, 8 sentences total"
+TOTAL_TAIL = re.compile(r"\s*[,;]\s*(?:and\s+|with\s+)?(?:" + _REL + r"\s+)?\d+\s+[a-z]+s\s+(?:in\s+)?"
+                        r"(?:total|overall|in all|"
+                        r"altogether)\s*[.!]?\s*$", re.I)
+
+
+def each_beside_total(clause: str) -> list[Constraint]:
+    """The rule on each part said before a total the types read in the same clause: the total is the answer's count
+    (slots._total_count), each part's count a program of its own — so "3 paragraphs … 2 each … 8 in all" can be
+    named."""
+    tail = TOTAL_TAIL.search(clause)
+    programs = read_program(clause[:tail.start()] + ".") if tail and tail.start() > 0 else []
+    return [Composed(p.to_dict()) for p in programs
+            if p.to_dict().get("rule", {}).get("quant", {}).get("kind") == "each"]
+
+
 def programs_alone(prompt: str, found: list[Constraint]) -> list[Constraint]:
     """Without the detector, the program reader still reads: each clause the types' patterns read nothing in, read
     into programs (issue 37) — the reader is patterns too, and reads nothing rather than guess."""
@@ -276,6 +292,7 @@ def _read_prompt(prompt: str, detector: bool) -> Reading:
         mine = kept  # "…, and write one line that begins with 'Remember'": a line's opening, not the answer's
         add([c for c in mine if not _covered(c.kind, pattern_kinds, set())])
         add(beside(mine, found))  # "Write two paragraphs. ... Write only one paragraph.": both, to be named
+        add(each_beside_total(clause))  # "each paragraph exactly 2 sentences, 8 sentences total": each, and the total
         clause_kinds = {c.kind for c in mine}
         part_limit, noticed, read_here = inner, len(notices), bool(mine)
         typed_here = False  # a type read values in this clause itself, not only covered by a reading elsewhere

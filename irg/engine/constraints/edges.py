@@ -119,6 +119,9 @@ class EndPhrase(Constraint):
         lead = (rf"\b{end}\s+{WHOLE_TEXT}with\s+(?:the\s+|this\s+|these\s+)?"
                 r"(?:exact\s+|exactly\s+|following\s+|same\s+)*(?:phrase|sentence|words?|line)?\s*:?\s*"
                 r"|\bsign\s+(?:it|off)\s+(?:exactly\s+)?(?:like this|as follows)\s*:?\s*"  # "sign it like this:"
+                # "The last sentence has to be 'I was the one knocking.'": said alone, of the answer, quoted
+                r"|(?:^|(?<=[.!?]\s))\s*(?:and\s+)?the\s+(?:very\s+)?(?:last|final|closing)\s+(?:sentence|line)\s+(?:should|must|"
+                r"has to|needs to|will|is to)\s+(?:read|be|say)(?:\s+exactly)?\s*:?\s*(?=[\"'“‘])"
                 r"|\b(?:the\s+)?(?:very\s+end|last\s+(?:sentence|line|words?|part)|final\s+(?:sentence|line|words?))\s+of\s+"
                 r"(?:your|the)\s+(?:\w+\s+)?(?:response|answer|reply|email|letter|story|essay|poem|message)\s+"
                 r"(?:should|must|has to|needs to|will)\s+"

@@ -25,6 +25,8 @@ from irg.engine.constraints.text import (
     _clean_phrase,
     count_holds,
     negated_before,
+    PAST,
+    refused_at,
     sentences,
     words,
 )
@@ -72,11 +74,14 @@ def section_marker(text: str) -> str | None:
 def _one(noun: str) -> re.Pattern:
     return re.compile(r"\b(?:(?:keep|limit|make|fit|put|write)\s+(?:it|this|everything|all of it|the\s+(?:(?:whole|"
                       r"entire)\s+\w+|answer|response|reply|text|note|message|thing))\s+(?:to|in|into|as)|"
-                      r"(?:write|answer|respond|reply)\s+(?:it\s+)?(?:in|as))\s+(?:a\s+single|(?:one|1)\s+single|"
+                      r"(?:write|answer|respond|reply|describe|explain|summari[sz]e|define|sum up|introduce)\s+"
+                      r"(?:it\s+|[\w'’-]+\s+)?(?:in|as))\s+(?:a\s+single|(?:one|1)\s+single|"
                       r"just\s+(?:one|1)|only\s+(?:one|1)|one|1)\s+" + noun
                       # where the sentence ends: not "one sentence per line", "in one sentence, then give an example"
                       + r"(?=\s*,?\s*(?:please|thanks|thank you|only|max(?:imum)?|tops|at most|though|tho|too|"
-                        r"as well)?\s*(?:[.!?)]|$))", re.I)
+                        r"as well)?\s*(?:[.!?)]|$)|\s*,\s*(?:and\s+)?(?:less than|under|fewer than|at most|"
+                        r"no more than|"
+                        r"max(?:imum)?|up to)\s+\d+\s+words\s*(?:[.!?)]|$))", re.I)  # "…, less than 30 words."
 
 
 ONE_PARAGRAPH, ONE_SENTENCE = _one("paragraph"), _one("sentence")
@@ -109,7 +114,9 @@ class WordCount(CountConstraint):
                                  p[max(0, m.start() - 20):m.start()], re.I):
                 continue  # "highlight at least 3 words with markdown": highlighted_sections
             out.append(cls(rel_of(m, p), int(m.group(2))))
-        for m in re.finditer(r"\b(?:in|within|using) (\d+) words or (less|fewer|more)\b", p, re.I):
+        for m in re.finditer(r"(?:\b(?:in|within|using)|(?:^|(?<=[.,;:!?(—–-]))) ?(\d+) words or "
+                             r"(less|fewer|more)\b(?!\s*[—–,-]*\s*or\b)", p,
+                             re.I):  # "in 50 words or less", "a quote for a poster, 12 words or fewer"
             out.append(cls("at_most" if m.group(2).lower() in ("less", "fewer") else "at_least", int(m.group(1))))
         if not out and (about := about_lengths(p)):  # no bound said: about that many (constraints/about.py)
             out += [cls(r, n) for r, n in (("at_least", about[0].lo), ("at_most", about[0].hi)) if n is not None]
@@ -157,6 +164,16 @@ class SentenceCount(CountConstraint):
     def extract(cls, p):
         out = [cls(rel_of(m, p), int(m.group(2)))
                for m in re.finditer(_REL + r"\s+(\d+)\s+sentences?\b", p, re.I) if not per_part(p, m.start())]
+        # the kind of text asked for: "Write a 4-sentence horror story" (the one such count said; not "two 3-sentence
+        # stories", "a 5-sentence story and a 2-sentence summary", "each a 2-sentence paragraph")
+        said = re.findall(r"\d+\s*-\s*sentences?\b", p, re.I)
+        m = re.search(r"(?:^|[.!?]\s+|\b(?:please|and|then|can you|could you)\s+)(?:write|give me|compose|draft|create|"
+                      r"make|i need|i want|tell me)\s+(?:me\s+)?(?:a|an)\s+(?:[\w,]+\s+)?(\d+)\s*-\s*sentences?\b",
+                      p, re.I)
+        if not out and len(said) == 1 and m \
+                and not per_part(p, m.start()) and not refused_at(p, m.start()) \
+                and not re.search(r"\b(?:each|every|per)\b", p[max(0, m.start() - 20):m.start()], re.I):
+            out.append(cls("exactly", int(m.group(1))))
         if (one := ONE_SENTENCE.search(p)) and not negated_before(p, one.start()) and cls("exactly", 1) not in out:
             out.append(cls("exactly", 1))  # "write the whole description as one single sentence"
         return out
@@ -209,8 +226,12 @@ class ParagraphCount(Constraint):
     @classmethod
     def extract(cls, p):
         said = [x for x in re.finditer(r"\b(?:" + _REL + r"\s+)?(\d+)[\s-]+(?:or\s+(?P<or>more|fewer|less)\s+)?"
-                                       r"paragraphs?(?:\s+or\s+(?P<or2>more|fewer|less)\b(?!\s+than))?", p, re.I)
+                                       r"(?:(?:short|brief|long|small|concise|clear|separate|distinct|full|detailed|"
+                                       r"simple|little|quick|solid|well-developed|good|strong)\s+)?paragraphs?"
+                                       r"(?:\s+or\s+(?P<or2>more|fewer|less)\b(?!\s+than))?", p, re.I)
                 if not per_part(p, x.start())  # "4 sections, each with 2 paragraphs": not the answer's
+                and not PAST.search(p[max(0, x.start() - 25):x.start()])  # "My last email was 3 paragraphs"
+                and not re.search(r"\b(?:maybe|perhaps|possibly)\s+$", p[max(0, x.start() - 12):x.start()], re.I)
                 and not re.match(r"\s+(?:must|should|need to|needs to|have to|has to)\b", p[x.end():], re.I)]
         # ("At least 2 paragraphs must mention Paris": some paragraphs, not how many the answer has)
         if any("-" in x.group(0) for x in said) and (len(said) > 1 or not re.search(r"\b(?:a|an)\s+" + re.escape(
@@ -364,6 +385,10 @@ class BulletCount(CountConstraint):
             # "exactly 3 and exactly 5 bullets": a range, or a contradiction to name), never a bare number again
             if not out or (m.group("rel") and c not in out):
                 out.append(c)
+        for m in re.finditer(r"\bbullet(?:ed)?(?:\s+points?|\s+list|s)?\s*[,(—–-]\s*" + _REL
+                             + r"\s+(\d+)\s+of\s+them\b", p, re.I):
+            if not out:  # "as bullet points, at least 15 of them"
+                out.append(cls(rel_of(m, p), int(m.group(2))))
         return out
 
     def count(self, text):

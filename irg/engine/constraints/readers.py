@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from irg.engine.constraints.base import MAX_COUNT
-from irg.engine.constraints.text import normalize_numbers, quoted
+from irg.engine.constraints.text import PAST, normalize_numbers, quoted
 
 
 class Unread:
@@ -84,8 +84,8 @@ def read_counts(clause: str, nouns: str, default: str | None = None,
                          r"((?:or more|or fewer|or less|or above|or under|or below|plus|at least|at most|\+)\s+)?"
                          rf"{gap}(?:{nouns})\b", t, re.I):
         n = _num(m.group(1))
-        if n is None:
-            continue
+        if n is None or PAST.search(t[max(0, m.start() - 25):m.start()]):
+            continue  # "My last email was 3 paragraphs": a fact about another text
         rel = (_rel_after(m.group(2) or "") or _rel_before(t[:m.start()])
                or _rel_after(t[m.end():m.end() + 25].lstrip(" ,:-–—()")))
         if rel:

@@ -31,13 +31,32 @@ _PERMITTED_AFTER = re.compile(r"(?:^|(?<=[.;!?\n,]))[^.;!?\n,]{1,60}?\s(?:is|are
                               r"so long|provided))(?:,?\s*even\b[^.;!?\n,]*)?", re.I)
 
 
+# a suggestion, no rule: "You could open with a greeting such as 'Hi team'", "feel free to end with a question"
+SUGGESTED = re.compile(r"\b(?:you\s+(?:could|might|may|can)|feel\s+free|if\s+you\s+(?:want|like)|optionally|maybe|"
+                       r"perhaps)\b", re.I)
+
+
+# A count corrected as it is said: "3 bullet points — no wait, 5 — on …", "4 paragraphs, sorry, 3 paragraphs"
+_CORRECTED = re.compile(r"\b(\d+)(\s+[a-z]+(?:[\s-][a-z]+)?)\s*(?:[—–,(-]\s*|\.{2,}\s*)"
+                        r"(?:no\s+wait|wait|sorry|oops|i\s+mean|"
+                        r"actually|scratch that|make (?:it|that))\s*[,:]?\s*(?:make (?:it|that)\s+)?(\d+)\b(\2)?"
+                        r"\s*(?:[—–)]|,?\s*not\s+\1\b)?", re.I)
+
+
+def uncorrected(text: str) -> str:
+    """`text` with a count corrected as it is said written once, as corrected (padded to the same length)."""
+    return _CORRECTED.sub(lambda m: (m.group(3) + m.group(2)).ljust(len(m.group(0))), text)
+
+
 def unpermitted(text: str) -> str:
     """`text` with the leave it grants blanked (same length, so offsets hold): no rule is read from a permission."""
+    text = uncorrected(text)
     plain = text.replace("’", "'")  # (a curly apostrophe is one too)
     spans = [m.span() for m in _PERMITTED.finditer(plain)]
     spans += [m.span() for m in _PERMITTED_AFTER.finditer(plain)
               if not re.search(r"\b(?:not|n't|never|no|only)\b", m.group(0), re.I)
-              and not re.match(r"\W*(?:about|around|roughly|approximately|~)\s*\d[\d,]*\s+words?\s+(?:is|are)\b", m.group(0),
+              and not re.match(r"\W*(?:about|around|roughly|approximately|~)\s*\d[\d,]*\s+words?\s+(?:is|are)\b",
+                               m.group(0),
                                re.I)]  # "Around 300 words is fine.": a length asked, not leave
     return "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(text)) if spans else text
 

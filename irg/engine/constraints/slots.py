@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from irg.engine.constraints.base import Constraint, type_of
-from irg.engine.constraints.content import LIMITED, NOT_WORDS, REPEAT_REFUSED
+from irg.engine.constraints.content import BAN_SAID, LIMITED, NOT_WORDS, REPEAT_REFUSED
 from irg.engine.constraints.edges import inner_opening, labelled_request
 from irg.engine.constraints.language import ALIASES, LANGUAGES, NATIVE
 from irg.engine.constraints.case import case_refused, scoped_to_part
@@ -21,7 +21,7 @@ from irg.engine.constraints.format import PART_QUOTED
 from irg.engine.constraints.length import (EACH_AFTER, EACH_PART, EACH_REL, NAMED_PART, ORDINALS, PARTS_REFUSED_SAID,
                                             REMADE_PART, section_marker, stars_separator)
 from irg.engine.constraints.perpart import NO_PART, PARTS_SUBJECT, QUOTING, bound_start
-from irg.engine.constraints.scope import EXAMPLE_AFTER, EXAMPLE_BEFORE, PART_EDGE, list_scoped, part_scoped
+from irg.engine.constraints.scope import EXAMPLE_AFTER, EXAMPLE_BEFORE, PART_EDGE, SUGGESTED, list_scoped, part_scoped
 from irg.engine.constraints.readers import Unread, read_counts, spans, word_after, word_list
 from irg.engine.constraints.text import (_REL, EDGE_OF, ONE_OF_TWO, about_not_asked, more_after, normalize_numbers,
                                          quoted, quoted_run, refused_at)
@@ -173,16 +173,8 @@ def _after_lead(clause: str, lead: str) -> str:
     return clause[ms[-1].end():] if ms else ""
 
 
-# What a ban says somewhere in its clause: a word is read as banned only where one is ("Include the word
-# 'wonderful'" is never a ban, whatever the classifier thinks of it).
-_BAN = re.compile(r"n't\b|\b(?:no|not|never|dont|avoid\w*|without|ban\w*|forbid\w*|prohibit\w*|exclud\w*|leave\s+out|"
-                  r"out of|refrain|free of|skip|omit\w*|steer clear|off[- ]limits|instead of|zero|nothing|none|nor|"
-                  r"taboo|unwanted|disallow\w*|drop|remove|stay\s+away|eliminat\w*|absent|ditch|scrap|get\s+rid|cut\s+out|"
-                  r"strike)\b", re.I)
-
-
 def _keywords(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
-    if kind == "forbidden_words" and not _BAN.search(clause):
+    if kind == "forbidden_words" and not BAN_SAID.search(clause):
         return []
     if kind == "forbidden_words" and (LIMITED.search(normalize_numbers(clause)) or REPEAT_REFUSED.search(clause)):
         return []  # "avoid the word 'basically' more than once", "don't repeat 'amazing'": a count, not a ban
@@ -214,9 +206,11 @@ def _phrase(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing |
     v = re.search(verb, clause, re.I)
     if v is None and re.search(r"\b(?:start|begin|open|end|finish|conclud|clos|sign)\w*", clause, re.I):
         return []  # "Sign off with 'Thanks, Dana'" taken for an opening: the other edge, read by its own kind
-    at = prompt.find(clause)
-    if v and kind == "start_phrase" and inner_opening(prompt if at >= 0 else clause, max(at, 0) + v.start()):
+    if v and kind == "start_phrase" and inner_opening(*((prompt, prompt.find(clause) + v.start()) if clause in prompt
+                                                         else (clause, v.start()))):
         return PerPart()  # "…, and write one line that begins with 'Remember'": a line inside the poem, not its opening
+    if v and SUGGESTED.search(clause[:v.start()]):
+        return []  # "You could open with a greeting such as 'Hi team'": a suggestion, no rule
     if v and (refused_at(clause, v.start()) or PART_EDGE.search(clause[:v.start()])):
         return []  # "Don't open with 'Dear Sir or Madam'", "a note starting with 'Note:'": not the answer's edge
     if v and v.group(0).lower() == "first" and ONE_OF_TWO.search(clause[:v.start()]):

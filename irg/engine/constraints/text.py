@@ -362,3 +362,9 @@ def bounds(c) -> tuple[float, float] | None:
 
 def _short(s: str, n: int = 80) -> str:
     return s if len(s) <= n else s[:n] + "…"
+
+
+# a count said of what exists, not asked: "My last email to them was 3 paragraphs", "the draft had 900 words"
+PAST = re.compile(r"\b(?:was|were|had been|has been|had|is already|are already)\s+"
+                  r"(?:about\s+|only\s+|over\s+|almost\s+)?$",
+                  re.I)
