@@ -727,3 +727,51 @@ def test_the_blind_probe_s_odd_half(prompt, expect):
     got, gold = _vocabulary(prompt)
     want = set().union(*[gold(x) for x in expect]) if expect else set()
     assert got == want, prompt
+
+
+# ---- the third review (assets/trials/misreadings/review3-cases.txt): what this session's readings over-reached ------
+@pytest.mark.parametrize("prompt,expect", [
+    # the band's words after the length only where they say the band
+    ("Write 200 words, no more than 3 paragraphs, about your favourite teacher.",
+     ["words about 200", "paragraphs at_most 3"]),
+    ("Write about 200 words on why there is nothing more important than sleep.", ["words about 200"]),
+    ("Write 500 words, give or take 10 percent, on remote work.", ["words at_least 450", "words at_most 550"]),
+    ("Write 150 words on recycling, no more, no less.", ["words at_least 150", "words at_most 150"]),
+    # the length of something else
+    ("Explain how Hemingway supposedly wrote a complete story in 6 words.", []),
+    ("Describe each product in 30 words. The products are a kettle, a lamp and a fan.", []),
+    ("From what I've read, most students write 300 words on average for this assignment. Give me tips to write more.",
+     []),
+    ("Summarize the attached report (in about 2,000 words) in 5 bullet points.", ["bullets exactly 5"]),
+    ("Write a 200-word poem in which at least 6 words rhyme with 'light'.", ["words about 200"]),
+    # counts that are parts', items', facts' or others'
+    ("Give me 10 name ideas for my bakery, 3 words or fewer.", []),
+    ("Write a blog post about hiking with a catchy title (8 words or fewer).", []),
+    ("My cover letter is currently 5 paragraphs. Cut it down to 3 paragraphs.", ["paragraphs exactly 3"]),
+    ("My old résumé had 12 bullet points. Rewrite it as one short paragraph.", ["paragraphs exactly 1"]),
+    ("Write rules for a poetry contest. Pupils must submit poems of at most 20 lines and no more than 150 words.", []),
+    ("Write instructions that users can follow in exactly 5 sentences.", ["sentences exactly 5"]),
+    ("Write a 3-sentence summary of each chapter of Animal Farm.", []),
+    ("Write a 2-sentence horror story, then explain why it is scary.", []),
+    ("Read the 4 short paragraphs below and tell me, in one sentence, which is strongest.", []),
+    ("Give me packing tips as bullet points, at least 3 of them about shoes.", []),
+    # corrections, suggestions, lines inside the answer, words to use or skip
+    ("Give me 5 bullet points — actually, 10 would be overkill — on packing light.", ["bullets exactly 5"]),
+    ("Write 4 paragraphs about the moon. Sorry, I meant 3.", ["paragraphs exactly 3"]),
+    ("Write a thank-you note to my aunt. Maybe end with 'Love, Sam'.", []),
+    ("Write a short welcome message for new members. Optionally, sign off with 'The Garden Club'.", []),
+    ("Write a poem about the sea. Make sure one of the lines begins with 'Remember'.", []),
+    ("Write a poem and then a short explanation of it. The last line should be 'and the tide came in.'", []),
+    ("Last time you put 'synergy' in the post and my boss hated it. Write a new post about teamwork.", []),
+    ("Summarize our rental agreement, but skip the terms and conditions boilerplate.", []),
+    ("Write a birthday post. Include 'Sunday brunch', my name 'Jaylen', and 'mimosas'.",
+     ["include 'Sunday brunch'", "include 'Jaylen'", "include 'mimosas'"]),
+    ("Write a post about our bakery. Don't forget to mention 'gluten-free'.", ["include 'gluten-free'"]),
+    ("Write a jingle for a juice bar and use the word 'fresh' three times or more.", ["word_times 'fresh' at_least 3"]),
+    ("Write a toast and use the word 'lovely' at most a couple of times.", ["word_times 'lovely' at_most 2"]),
+    ("Write a product announcement. Avoid all-caps words entirely.", ["capital_words exactly 0"]),
+])
+def test_the_third_review_s_wordings(prompt, expect):
+    got, gold = _vocabulary(prompt)
+    want = set().union(*[gold(x) for x in expect]) if expect else set()
+    assert got == want, prompt

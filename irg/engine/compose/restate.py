@@ -48,6 +48,10 @@ restatement("one unit that", r"\b(?:(?:and|then|also)\s+)?(?:somewhere(?:\s+in\s
             r"put|have|use)\s+(?:in\s+)?(?:one|1|a|an|at\s+least\s+(?:one|1))\s+(line|sentence|paragraph)\s+(?:that|which)\s+"
             r"(?=(?:starts?|begins?|ends?)\s+with\b)", r"at least 1 \1 ")
 # "Please don't use any all-caps words at all", "Don't write any words in ALL CAPS": no word is shouted
+restatement("caps refused all", r"\b(?:avoid|skip|no)\s+(?:any\s+)?all[- ]caps\s+words?(?:\s+(?:entirely|completely|"
+            r"altogether|at all))?|\b(?:don't|do not|dont|never)\s+use\s+all\s+caps\s+for\s+(?:any|"
+            r"a\s+single)\s+words?",
+            "no words in all caps")
 restatement("caps refused", r"\b(?:don't|do not|dont|never)\s+(?:use|write|put|include|type)\s+(?:any\s+)?"
             r"(?:words?\s+in\s+"
             r"(?:all[- ]caps|all\s+capitals?|(?:all\s+)?capital\s+letters|upper\s*case)|all[- ]caps\s+words?|"

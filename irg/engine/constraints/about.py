@@ -40,7 +40,8 @@ _NO_BOUND = (r"(?!\s*,?\s*(?:or\s+(?:less|fewer|more|under|over|below|above|shor
 # who knows about 50 words", "a boy must write a 100-word letter", "I need 500 words by tomorrow".
 _ASK = (r"(?:^|(?<=[.!?;:\n])|\bplease|\b(?:can|could|would|will) you(?:\s+please)?|\bi (?:need|want) you to|\band|"
         r"\bthen|(?:^|(?<=[.!?;:\n]))\s*(?:using|based on|drawing on|from|after reading|having read|with)\s+"
-        r"[^.!?;:\n]{1,60}?,?(?=\s+" + _WRITE + r"\b))\s*")  # "Using the notes above write a 200-word summary."
+        r"[^.!?;:,\n]{1,60}?,?(?=\s+(?:write|compose|draft|create|produce|generate|craft|prepare|give me)\b))\s*")
+# ("Using the notes above write a 200-word summary"; not "From what I've read, most students write 300 words")
 _SMALL = r"(?:(?:short|brief|quick|simple|new|good|nice|fun|funny|formal|informal|detailed|full|[\w-]+,)\s+)?"
 _N = r"(?P<{}>\d[\d,]*)"
 ABOUT_LENGTH = re.compile(
@@ -52,7 +53,7 @@ ABOUT_LENGTH = re.compile(
     r"|" + _ASK + _WRITE + r"\s+(?:me\s+|us\s+)?(?:" + _ABOUT + r"\s+|~\s*)?" + _N.format("a") +
     r"\s+words?(?:\s+or\s+so)?(?=\s+(?:about|on|regarding|describing|explaining|for\s+(?:my|our|a|an|the)\b)|\s*[.!]|$|"
     r"\s*,\s*(?:and\s+|but\s+)?(?:not (?:a|one|a single) word|no (?:more|less|fewer)|give or take|plus or minus|"
-    r"exactly|precisely))"
+    r"exactly|precisely)|\s+exactly\b)"
     # Write an essay of (about) 300 words
     r"|" + _ASK + _WRITE + r"\s+(?:me\s+|us\s+)?(?:a|an|one|my|our)\s+" + _SMALL + _GENRE
     + r"\s+(?:of|in|with)\s+(?:" + _ABOUT + r"\s+|~\s*)?" + _N.format("e") + r"\s+words\b" + _NO_BOUND
@@ -60,12 +61,13 @@ ABOUT_LENGTH = re.compile(
     # Write a poem, roughly 80 words.
     + r"|(?:^|(?<=[.!?;,:()\n–—-]))\s*(?:(?:just|only|ideally|preferably|maybe)\s+)?(?:" + _ABOUT + r"\s+|~\s*)"
     + _N.format("h") + r"\s+words\s*(?=[.!),;]|$|(?:is|would be|should be)\s+(?:fine|good|great|enough|ok(?:ay)?|"
-    r"perfect|ideal|best|plenty)\b)" +
+    r"perfect|ideal|best|plenty)\s*(?:[.!]|$))" +
     # Describe the water cycle in about 150 words; keep it (to) about 100 words; aim for ~300 words
-    r"|\b(?:in|within)\s+(?:" + _ABOUT + r"\s+|~\s*)" + _N.format("b") + r"\s+words\b" + _NO_BOUND +
+    r"|(?<!\()\b(?:in|within)\s+(?:" + _ABOUT + r"\s+|~\s*)" + _N.format("b") + r"\s+words\b" + _NO_BOUND +
     # Describe our app in 50 words for the listing; Explain photosynthesis in 100 words.
     r"|" + _ASK + r"(?:describe|explain|summari[sz]e|introduce|define|pitch|sum\s+up|rewrite|retell|write\s+about)\b"
-    r"[^.!?;\n]{0,80}?\s+in\s+" + _N.format("i") + r"\s+words\b(?!\s*,?\s*(?:or\s|max|min|tops|at\s|each|apiece|per\b|"
+    r"(?:(?!\b(?:each|every|per|whose|which|who|where|that|how|when|game|players?|wrote|written|could|can)\b)"
+    r"[^.!?;\n]){0,50}?\s+in\s+" + _N.format("i") + r"\s+words\b(?!\s*,?\s*(?:or\s|max|min|tops|at\s|each|apiece|per\b|"
     r"for\s+(?:each|every)))(?=\s*(?:[.,;!?)]|$)|\s+(?:for|so|to)\b)"
     # …, 100 words, give or take.
     r"|(?:^|(?<=[.!?;,:()\n–—-]))\s*" + _N.format("j") + r"\s+words\s*,?\s*(?=(?:give or take|more or less|or so)\b)" +
@@ -81,6 +83,7 @@ _OTHER_TEXT = re.compile(r"\b(?:this|that|these|those|the|my|his|her|their|its|f
                          r"\b(?:\d+|several|multiple|some|many)\s+[a-z]+s\s+(?:of|with)\s+$", re.I)
 # words of a kind, counted or listed, not the answer's length: "at least 5 words in all caps", "5 words that rhyme"
 _FILTERED = (r"\s+(?:in\s+(?:all\s+)?(?:caps|capitals?|capital letters|upper\s*case|bold|italics?)|capitali[sz]ed|that|"
+             r"rhym\w*|"
              r"which|starting|beginning|ending|from|of\b|with\b|longer|shorter|like|such as)|\s*:")
 # a bound on words said anywhere in the length's sentence: the patterns or the detector read it, not a band ("Write a
 # 600-word essay (max 600)"; not "not more than 2 minutes spoken (about 250 words)")
@@ -99,13 +102,16 @@ class Length(NamedTuple):
 
 # What may still be said of the band after the length, in its sentence: "give or take 50", ", exactly", "but no more
 # than that", "not a word more", "and not a word less"
-_SPREAD = re.compile(r"^[^.;!?\n]{0,20}?\b(?:give or take|plus or minus|±)\s*(\d+)(?!\s*%)\b", re.I)
-_EXACT = re.compile(r"^\s*,?\s*(?:exactly|precisely|no more,? no less|not a word more or less)\b", re.I)
-_NO_MORE = re.compile(r"^[^.;!?\n]{0,30}?\b(?:(?:but|and)\s+)?(?:no more(?: than that)?|"
-                      r"not (?:a|one|a single) word more|"
-                      r"not more than that|and no more|nothing more)\b(?!,?\s*no less)", re.I)
-_NO_LESS = re.compile(r"^[^.;!?\n]{0,30}?\b(?:(?:but|and)\s+)?(?:no less(?: than that)?|no fewer(?: than that)?|"
-                      r"not (?:a|one|a single) word less|not less than that)\b", re.I)
+# ("200 words on tea, not a word more": the topic may come between)
+_LEAD = r"^(?:\s+(?:on|about|for)\s+[^.;!?,\n]{1,40}?)?\s*[,.]?\s*(?:(?:but|and)\s+)?"
+_SPREAD = re.compile(_LEAD + r"(?:give or take|plus or minus|±)\s*(\d+)\s*(?P<pc>%|percent|per cent)?"
+                     r"(?:\s*words?)?(?=\s*(?:[.,;!?)]|$|on\b|about\b))", re.I)
+_EXACT = re.compile(_LEAD + r"(?:exactly|precisely|no more,? (?:and )?no less|not (?:a|one) word more or less)"
+                    r"(?=\s*(?:[.,;!?)]|$|(?:on|about)\b))", re.I)
+_NO_MORE = re.compile(_LEAD + r"(?:no more(?: than that)?|not (?:a|one|a single) word more|not more than that|"
+                      r"nothing more)(?=\s*(?:[.;!?)]|$|,\s*(?:on|about)\b))", re.I)
+_NO_LESS = re.compile(_LEAD + r"(?:no less(?: than that)?|no fewer(?: than that)?|not (?:a|one|a single) word less|"
+                      r"not less than that)(?=\s*(?:[.;!?)]|$))", re.I)
 
 
 def about_lengths(p: str) -> list[Length]:
@@ -124,6 +130,10 @@ def about_lengths(p: str) -> list[Length]:
                 or re.search(r"\b(?:each|every|per)\b", re.sub(r"\d[\d,]*\s*words?\s+(?:each|apiece)", "", rest),
                              re.I) \
                 or re.search(r"\b(?:then|followed by|after that|plus)\b", p[m.end():], re.I) \
+                or re.search(r"\band\s+(?:\d+|an?|one|two|three|four|"
+                             r"five)\s+(?:[\w-]+\s+){0,2}?(?:taglines?|titles?|"
+                             r"headlines?|summar(?:y|ies)|poems?|haikus?|questions?|captions?|tweets?|versions?|"
+                             r"slogans?)\b", p[m.end():], re.I) \
                 or re.match(r"\s*,?\s*(?:or|maybe|perhaps)\s+(?:maybe\s+|perhaps\s+)?\d", p[m.end():], re.I):
             continue  # a bound said anywhere; each part's; more parts after it; a second guess ("or maybe 300")
         said = re.search(r"(?:" + _ABOUT + r"\s+|~\s*)?\d[\d,]*[\s-]*words?(?:\s+or\s+so)?", m.group(0), re.I)
@@ -137,7 +147,9 @@ def about_lengths(p: str) -> list[Length]:
     others = [x for x in re.finditer(r"(?<![\w.,-])(\d[\d,]*)(?:\s*-\s*|\s+)words?\b", free, re.I)
               if not per_part(p, bound_start(p, x.start())) and not re.match(_FILTERED, free[x.end():], re.I)
               and not re.search(r"\b(?:these|those|the following|following)\s+$", free[:x.start()], re.I)
-              and not refused_at(p, x.start()) and not re.search(r"\bwith\s+(?:a|an)\s+$", free[:x.start()], re.I)]
+              and not refused_at(p, x.start()) and not re.search(r"\bwith\s+(?:a|an)\s+$", free[:x.start()], re.I)
+              and not re.search(r"\b(?:give or take|plus or minus)\s+$|\b(?:on|about)\s+(?:[\w']+\s+){1,2}$",
+                                free[:x.start()], re.I)]
     return out if len(out) == 1 and len(others) == 1 else []
 
 
@@ -146,8 +158,9 @@ def _band(n: int, after: str, about: bool) -> tuple[int | None, int | None]:
     lo, hi = about_band(n)
     if _EXACT.match(after):
         return n, n
-    if m := _SPREAD.match(after):
-        return max(0, n - int(m.group(1))), n + int(m.group(1))
+    if m := _SPREAD.match(after):  # "give or take 50", "give or take 10 percent"
+        d = n * int(m.group(1)) // 100 if m.group("pc") else int(m.group(1))
+        return max(0, n - d), n + d
     more, less = _NO_MORE.match(after), _NO_LESS.match(after)
     if more and less:
         return n, n

@@ -37,19 +37,22 @@ class IncludeKeywords(Constraint):
                r"(?:key\s?words?|words?|terms?|phrases?|hashtags?)\s*:?\s+(.+?)(?:[.;!?\n]|$)")
         kws: list[str] = []
         for m in re.finditer(r"\b(?:mention(?:s|ing)?|includ(?:e|es|ing)|contain(?:s|ing)?)\s+((?:[\"“'‘][^\n]+?[\"”'’]"
-                             r"(?:\s*,\s*(?:and|or)\s+|\s*,\s*|\s+or\s+|\s+and\s+(?:(?:my|our|the|his|her|their)\s+)?"
-                             r"(?:(?:brand|company|product|team|school|shop|store|business)\s+)?(?:name|word|phrase|term|"
-                             r"slogan|hashtag)?\s*)?)+)", p, re.I):  # "…, and 'cash only'", "and my name 'Jaylen'"
+                             r"(?:(?:\s*,\s*(?:and|or|as well as)\s+|\s*,\s*|\s+(?:or|and|as well as)\s+)"
+                             r"(?:(?:my|our|the|his|her|their)\s+(?:[\w'’]+\s+){0,2}?(?:name|word|phrase|term|slogan|"
+                             r"hashtag)\s+)?)?)+)", p, re.I):  # "…, and 'cash only'", "my dog's name 'Biscuit'"
             if not negated_before(p, m.start(), 25) and not _counted(p[m.end():m.end() + 30]):
                 kws += quoted(m.group(1))
         # "put the word 'gains' in there somewhere", "write 'sick leave' in it": a word to use
         for m in re.finditer(r"\b(?:put|write|work|throw|slip|fit|drop|get)\s+"
                              r"(?:the\s+(?:word|phrase|term|hashtag)\s+)?"
-                             r"((?:\"[^\"\n]+\"|“[^”\n]+”|['‘](?:[^'’\n]|['’](?=\w))+['’]))\s+(?:in\s+(?:there|it|here)\b|into\s+it\b|"
+                             r"((?:\"[^\"\n]+\"|“[^”\n]+”|['‘](?:[^'’\n]|['’](?=\w))+['’]))\s+(?:in\s+(?:there|it|here|somewhere)\b|into\s+it\b|"
                              r"somewhere\b|in\s+(?:the|your)\s+(?:answer|response|text|message|post|caption|email|letter|"
                              r"speech|story|note|poem)\b)", p, re.I):
-            if not negated_before(p, m.start(), 25):
-                kws += quoted(m.group(1))
+            if not negated_before(p, m.start(), 25) and not re.search(
+                    r"\b(?:you|i|we|they|he|she)\s+(?:could\s+|can\s+|might\s+|may\s+)?$|\byou\s+\w+\s+$|"
+                    r"\b(?:last time|before)\b[^.!?]*$", p[max(0, m.start() - 40):m.start()], re.I) \
+                    and not re.search(r"\bif you (?:want|like)\b", p[m.end():m.end() + 30], re.I):
+                kws += quoted(m.group(1))  # (not "You could put 'gains' in there if you want", "Last time you put")
         # 'Include the exact sentence: "…"', 'contain this line verbatim: "…"', 'the address exactly as "…"': a quote
         for m in re.finditer(QUOTED_TEXT, p, re.I):
             said = re.split(r"[.!?\n]\s", p[:m.start()])[-1]  # "Under no circumstances should you include …"
@@ -128,7 +131,7 @@ class ForbiddenWords(Constraint):
                 r"contain|containing|feature|featuring)")
         noun = r"(?:key\s?words?|words?|terms?|phrases?)"
         pats = [rf"\b(?:do not|don't|dont|never|must not|should not|cannot|can't|without|avoid|refrain from|"
-                rf"exclude|omit|leave out|skip|ditch|"
+                rf"exclude|omit|leave out|"
                 rf"steer clear of|not allowed to)\s+(?:{verb}\s+)?(?:the\s+|any\s+of\s+the\s+|any\s+)?(?:following\s+)?"
                 rf"{noun}\s*:?\s+(.+?)(?:[.;!?\n]|$)",
                 rf"\b(?:do not|don't|dont|never|must not|should not|avoid|refrain from)\s+{verb}\s+"
@@ -136,8 +139,8 @@ class ForbiddenWords(Constraint):
                 r"(?:\s*,\s*(?:or|and)\s+|\s*,\s*|\s+or\s+|\s+and\s+)?)+)",
                 # "Avoid 'it's' and 'can't'.", "No 'um' or 'uh' anywhere": quoted words, the clause ends after them
                 r"(?:^|(?<=[.!?;:(,\n])|\b(?:and|please|also|but|just)\b(?:[^.!?;\n'\"‘“]{0,30}?\s)?)\s*"
-                r"(?:avoid|omit|exclude|leave out|steer clear of|"
-                r"no)\s+((?:(?:\"[^\"\n]+\"|“[^”\n]+”|"
+                r"(?:avoid|omit|exclude|leave out|steer clear of|skip|ditch|drop|"
+                r"no)\s+(?:(?<!no\s)(?:the\s+)?(?:words?|terms?|phrases?)\s+)?((?:(?:\"[^\"\n]+\"|“[^”\n]+”|"
                 r"['‘](?:[^'’\n]|['’](?=\w))+['’])"
                 r"(?:\s*,\s*|\s+or\s+|\s+and\s+|\s*,\s*(?:or|and)\s+)?)+)(?=\s*(?:[.;!?\n),]|$|anywhere|at all))",
                 r"\bwithout\s+(?:mentioning|saying|using)\s+(?!any\b|a\s+single\b)"
@@ -203,7 +206,11 @@ class KeywordFrequency(CountConstraint):
     def extract(cls, p):
         out = []
         p = re.sub(r"\bmore than a couple (?:of )?times\b", "more than 2 times", p, flags=re.I)  # (alone: about 2)
-        pat = (r"(?:\b(?:the )?(?:word|keyword|term)\s+|\b(?:use|say|write|mention)\s+(?=[\"'“‘]))"
+        p = re.sub(r"\b(at most|no more than|not more than|up to) a couple (?:of )?times\b", r"\1 2 times", p,
+                   flags=re.I)
+        p = re.sub(r"\b(\d+)\s*\+\s*times\b", r"\1 or more times", p)  # "3+ times"
+        p = re.sub(r"\b(\d+) times or (more|fewer|less)\b", r"\1 or \2 times", p, flags=re.I)  # "three times or more"
+        pat = (r"(?:\b(?:the )?(?:word|keyword|term)\s+|\b(?:uses?|says?|writes?|mentions?)\s+(?=[\"'“‘]))"
                r"(\"[^\"\n]+\"|“[^”\n]+”|['‘](?:[^'’\n]|['’](?=\w))+['’]|[\w'-]+)"  # 'you know': the whole phrase
                r"(?:(?!\b(?:and|but|then|while|plus)\b)[^.\n]){0,40}?(?:" + _REL + r"\s+)?(\d+)"
                r"(?:\s+or\s+(?P<orrel>more|fewer|less))?\s+times")

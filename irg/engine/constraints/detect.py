@@ -35,7 +35,8 @@ from irg.engine.constraints.base import (Constraint, beside, contradicting, extr
 from irg.engine.constraints.slots import Missing, PerPart, read_values, templates
 from irg.engine.constraints.scope import unpermitted
 from irg.engine.constraints.about import about_notices
-from irg.engine.constraints.settle import band_alone, counted_first_words, inner_alone, opening_only
+from irg.engine.constraints.settle import (band_alone, counted_first_words, each_beside_total, in_context, inner_alone,
+                                              opening_only)
 from irg.engine.constraints.text import _REL
 from irg.engine.jsonl import rows
 from irg.engine.paths import ASSETS
@@ -224,22 +225,6 @@ def _new(c: Constraint, have: list[Constraint]) -> list[Constraint]:
     return [c]
 
 
-# a total said after each part's count, in one clause: "each paragraph exactly 2 sentences, 8 sentences total"
-TOTAL_TAIL = re.compile(r"\s*[,;]\s*(?:and\s+|with\s+)?(?:" + _REL + r"\s+)?\d+\s+[a-z]+s\s+(?:in\s+)?"
-                        r"(?:total|overall|in all|"
-                        r"altogether)\s*[.!]?\s*$", re.I)
-
-
-def each_beside_total(clause: str) -> list[Constraint]:
-    """The rule on each part said before a total the types read in the same clause: the total is the answer's count
-    (slots._total_count), each part's count a program of its own — so "3 paragraphs … 2 each … 8 in all" can be
-    named."""
-    tail = TOTAL_TAIL.search(clause)
-    programs = read_program(clause[:tail.start()] + ".") if tail and tail.start() > 0 else []
-    return [Composed(p.to_dict()) for p in programs
-            if p.to_dict().get("rule", {}).get("quant", {}).get("kind") == "each"]
-
-
 def programs_alone(prompt: str, found: list[Constraint]) -> list[Constraint]:
     """Without the detector, the program reader still reads: each clause the types' patterns read nothing in, read
     into programs (issue 37) — the reader is patterns too, and reads nothing rather than guess."""
@@ -259,6 +244,7 @@ def read_prompt(prompt: str, detector: bool = True) -> Reading:
 
 def _read_prompt(prompt: str, detector: bool) -> Reading:
     found = extract_all(prompt := unpermitted(written := prompt))  # "I don't mind if it's over 500": leave, no rule
+    whole = {c.kind for c in found}
     notices = negative_counts(prompt)
     if not detector or not available():
         return Reading(found + programs_alone(prompt, found), notices)
@@ -287,12 +273,11 @@ def _read_prompt(prompt: str, detector: bool) -> Reading:
         detected.append({"clause": clause, "kinds": {k: round(p[k], 3) for k in kinds}})
         # The patterns again, on the clause alone: a list the whole prompt ran on ("… 'a' and 'b' somewhere, and use
         # the word 'c' at least 3 times") reads cleanly in its own clause.
-        mine = extract_all(clause)
-        inner = len(kept := inner_alone(mine := band_alone(mine, clause, prompt), clause, prompt)) < len(mine)
-        mine = kept  # "…, and write one line that begins with 'Remember'": a line's opening, not the answer's
+        mine = band_alone(extract_all(clause), clause, prompt)
+        inner = len(kept := inner_alone(mine, clause, prompt)) < len(mine)  # a line's opening, not the answer's
+        mine = in_context(kept, clause, prompt, whole)  # "Optionally, sign off with …": read in its context
         add([c for c in mine if not _covered(c.kind, pattern_kinds, set())])
-        add(beside(mine, found))  # "Write two paragraphs. ... Write only one paragraph.": both, to be named
-        add(each_beside_total(clause))  # "each paragraph exactly 2 sentences, 8 sentences total": each, and the total
+        add(beside(mine, found) + each_beside_total(clause))  # a second count, to be named; each part's beside a total
         clause_kinds = {c.kind for c in mine}
         part_limit, noticed, read_here = inner, len(notices), bool(mine)
         typed_here = False  # a type read values in this clause itself, not only covered by a reading elsewhere

@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from irg.engine.constraints.base import Constraint, register
-from irg.engine.constraints.scope import PART_EDGE
+from irg.engine.constraints.scope import PART_EDGE, SUGGESTED
 from irg.engine.constraints.text import _QUOTED, ONE_OF_TWO, WHOLE_TEXT, _quoted_or_word, negated_before, quoted
 from irg.engine.decoding import DecodingConstraints
 
 
 # The answer asked as one part: "Write a paragraph that starts with …" (not "Write 3 paragraphs", nor "… a paragraph
 # that starts with X, then another")
-ONE_PART_ASKED = re.compile(r"^\W*(?:please\s+)?(?:write|compose|draft|give me|i need)\s+(?:me\s+)?(?:a|one|1)\s+"
+ONE_PART_ASKED = re.compile(r"^\W*(?:(?:hi|hello|hey)\W+)?(?:(?:please|can you|could you|would you)\s+)?"
+                            r"(?:write|compose|draft|give me|i need|make)\s+(?:me\s+)?(?:a|one|1)\s+"
                             r"(?:[\w,-]+\s+){0,3}?(?P<part>paragraph|sentence|line)\s+(?:(?:that|which)\s*)?$", re.I)
 MORE_PARTS = r"\b{}s\b|\b(?:another|second|then)\b"  # more of the same part (not "a paragraph of 4 sentences")
 
@@ -28,12 +29,15 @@ def one_part_asked(p: str, at: int) -> bool:
 
 # a part asked inside the answer, whose opening is said: "… and write one line that begins with 'Remember'"
 _ONE_INNER = re.compile(r"\b(?:a|an|another|one|1)\s+(?:\w+\s+)?(?:line|sentence|paragraph|section|bullet|item|row|"
-                        r"verse|stanza)\s+(?:that|which)\s*$", re.I)
+                        r"verse|stanza)\s+(?:that|which)\s*$|\b(?:one|1|some|any|a)\s+(?:of\s+the\s+)?(?:lines|sentences)\s+$|"
+                        r"\bmake\s+sure\s+(?:one|1|some|any|a)\s+(?:line|sentence)\s+$|"
+                        r"\b(?:where|in which)\s+(?:at\s+least\s+)?(?:one|1|a)\s+(?:line|sentence)\s+$", re.I)
 
 
 def inner_opening(p: str, at: int) -> bool:
-    """Is the opening said at `at` that of one line or sentence inside the answer ("Write a short poem about the sea,
-    and write one line that begins with 'Remember'"), not the answer's own ("Write a sentence that starts with …")?"""
+    """Is the opening (or ending) said at `at` that of one line or sentence inside the answer ("Write a short poem about
+    the sea, and write one line that begins with 'Remember'"), not the answer's own ("Write a sentence that starts
+    with …")?"""
     return bool(_ONE_INNER.search(re.split(r"[.!?\n]", p[max(0, at - 60):at])[-1])) and not one_part_asked(p, at)
 
 
@@ -57,6 +61,8 @@ class StartPhrase(Constraint):
         for pat in pats:
             for m in re.finditer(pat, p, re.I):
                 before = p[max(0, m.start() - 40):m.start()]
+                if SUGGESTED.search(re.split(r"[.!?\n]", before)[-1]):
+                    continue  # "You could open with 'Hi team'", "Perhaps start with …": a suggestion
                 if one_part_asked(p, m.start()):
                     pass  # "Write a paragraph that starts with 'In 1969'.": the one paragraph asked is the answer
                 elif re.search(r"\beach\b|\bevery\b|"
@@ -120,15 +126,23 @@ class EndPhrase(Constraint):
                 r"(?:exact\s+|exactly\s+|following\s+|same\s+)*(?:phrase|sentence|words?|line)?\s*:?\s*"
                 r"|\bsign\s+(?:it|off)\s+(?:exactly\s+)?(?:like this|as follows)\s*:?\s*"  # "sign it like this:"
                 # "The last sentence has to be 'I was the one knocking.'": said alone, of the answer, quoted
-                r"|(?:^|(?<=[.!?]\s))\s*(?:and\s+)?the\s+(?:very\s+)?(?:last|final|closing)\s+(?:sentence|line)\s+(?:should|must|"
-                r"has to|needs to|will|is to)\s+(?:read|be|say)(?:\s+exactly)?\s*:?\s*(?=[\"'“‘])"
+                r"|(?:^|(?<=[.!?]\s)|,\s+and\s+)\s*(?:and\s+)?(?:the|your)\s+(?:very\s+)?(?:last|final|closing)\s+"
+                r"(?:sentence|line|words)\s+(?:should|must|has to|needs to|will|is to)\s+(?:read|be|"
+                r"say)(?:\s+exactly)?"
+                r"\s*:?\s*(?=[\"'“‘])|(?:^|(?<=[.!?]\s))\s*make\s+(?:the|your)\s+(?:last|final)\s+(?:sentence|line)\s+"
+                r"(?=[\"'“‘])"
                 r"|\b(?:the\s+)?(?:very\s+end|last\s+(?:sentence|line|words?|part)|final\s+(?:sentence|line|words?))\s+of\s+"
                 r"(?:your|the)\s+(?:\w+\s+)?(?:response|answer|reply|email|letter|story|essay|poem|message)\s+"
                 r"(?:should|must|has to|needs to|will)\s+"
                 r"(?:read|be|say)(?:\s+exactly)?\s*:?\s*")
         for m in re.finditer(lead, p, re.I):
-            if negated_before(p, m.start()):
-                continue
+            said_in = re.split(r"[.!?\n]", p[max(0, m.start() - 40):m.start()])[-1]
+            if negated_before(p, m.start()) or SUGGESTED.search(said_in):
+                continue  # "Maybe end with 'Love, Sam'": a suggestion
+            last_of = m.group(0).lower().lstrip(" ,").startswith(("the last", "the final", "your last", "make"))
+            if inner_opening(p, m.start()) or (last_of and re.search(r"\b(?:then|followed by|after that)\b",
+                                                                     p[:m.start()], re.I)):
+                continue  # "…, and somewhere in it write one line that ends with 'goodbye'": a line's ending
             raw = p[m.end():]
             if ONE_OF_TWO.match(raw) or m.group(0).lower().startswith("sign") and not _QUOTED.match(raw):
                 continue  # "End with 'Thanks' or 'Cheers'": one of two; "sign it like this:\nBest,\nTom": lines

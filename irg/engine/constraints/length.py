@@ -1,7 +1,7 @@
 """Length and layout counts: words, sentences, paragraphs (and the nth one's first word), bullets, sections,
 highlights, placeholders.
 
-Why one file (about 500 lines since lines were held to 120 characters): the nine types share the count
+Why one file (about 600 lines since lines were held to 120 characters): the nine types share the count
 helpers at the top (per_part, the section marker, the paragraph split), and moving half of them to a module of
 their own would change the order in which the types register, which is the order constraints are read from a
 prompt. The constraint-language issue (37) gives each type a unit of its own; this file ends there."""
@@ -74,9 +74,10 @@ def section_marker(text: str) -> str | None:
 def _one(noun: str) -> re.Pattern:
     return re.compile(r"\b(?:(?:keep|limit|make|fit|put|write)\s+(?:it|this|everything|all of it|the\s+(?:(?:whole|"
                       r"entire)\s+\w+|answer|response|reply|text|note|message|thing))\s+(?:to|in|into|as)|"
-                      r"(?:write|answer|respond|reply|describe|explain|summari[sz]e|define|sum up|introduce)\s+"
-                      r"(?:it\s+|[\w'’-]+\s+)?(?:in|as))\s+(?:a\s+single|(?:one|1)\s+single|"
-                      r"just\s+(?:one|1)|only\s+(?:one|1)|one|1)\s+" + noun
+                      r"(?:write|rewrite|condense|turn|answer|respond|reply|describe|explain|summari[sz]e|define|"
+                      r"sum up|introduce)\s+"
+                      r"(?:(?!each\b|every\b|them\b|all\b)[\w'’-]+\s+){0,4}?(?:in|as))\s+(?:a\s+single|(?:one|1)\s+single|"
+                      r"just\s+(?:one|1)|only\s+(?:one|1)|one|1)\s+(?:(?:short|brief|concise|tight)\s+)?" + noun
                       # where the sentence ends: not "one sentence per line", "in one sentence, then give an example"
                       + r"(?=\s*,?\s*(?:please|thanks|thank you|only|max(?:imum)?|tops|at most|though|tho|too|"
                         r"as well)?\s*(?:[.!?)]|$)|\s*,\s*(?:and\s+)?(?:less than|under|fewer than|at most|"
@@ -85,6 +86,16 @@ def _one(noun: str) -> re.Pattern:
 
 
 ONE_PARAGRAPH, ONE_SENTENCE = _one("paragraph"), _one("sentence")
+
+
+# a number of paragraphs asked with a describing word between: "Write 3 short, punchy paragraphs about autumn", "a short
+# 3-paragraph story" (not "Read the 4 short paragraphs below", "3 long paragraphs would be too much")
+ASKED_PARAGRAPHS = re.compile(r"(?:^|[.!?]\s+|\b(?:please|and|then|can you|could you)\s+)(?:write|give me|"
+                              r"compose|draft|"
+                              r"create|make|i need|i want|i'd like)\s+(?:me\s+)?(?:(?:a|"
+                              r"an)\s+(?:[\w,]+\s+){0,2}?(\d+)\s*-\s*"
+                              r"paragraphs?\s+[a-z]|(\d+)\s+(?:[\w-]+,?\s+){1,2}paragraphs\b(?!\s+(?:of|from|below|above)\b))",
+                              re.I)
 
 
 # a rate, not a length: "a typist who can exceed 120 words per minute"
@@ -106,6 +117,10 @@ class WordCount(CountConstraint):
         for m in re.finditer(_REL + r"\s+(\d+)\s+words?\b" + RATE, p, re.I):
             if re.match(r"\s*" + CAPITAL_WORDS, p[m.end():], re.I) or caps_count_after(p, m.end()):
                 continue  # "at least 2 words in all caps" is capital_word_frequency
+            if re.match(r"\s+(?:rhym\w*|that|which|who|starting|beginning|ending|from\s+(?:the|this)\s+list|"
+                        r"like|such as)\b",
+                        p[m.end():], re.I) or PAST.search(p[max(0, m.start() - 25):m.start()]):
+                continue  # "at least 6 words rhyme with 'light'": words of a kind; "My last post was over 400 words"
             if per_part(p, m.start()):
                 continue  # "each bullet under 20 words" limits a part, not the answer
             if re.match(r"\s*(?:\w+\s+){0,2}?(?:with|in|using)\s+(?:markdown\s+)?(?:italics?|bold|markdown|highlight)",
@@ -117,6 +132,15 @@ class WordCount(CountConstraint):
         for m in re.finditer(r"(?:\b(?:in|within|using)|(?:^|(?<=[.,;:!?(—–-]))) ?(\d+) words or "
                              r"(less|fewer|more)\b(?!\s*[—–,-]*\s*or\b)", p,
                              re.I):  # "in 50 words or less", "a quote for a poster, 12 words or fewer"
+            # each item's ("10 name ideas, 3 words or fewer"), a part's ("a title (8 words or fewer)"), a fact
+            if not m.group(0).lstrip().lower().startswith(("in", "within", "using")) and (
+                    per_part(p, m.start())
+                    or re.search(r"\(\s*$|\b(?:are|is|were|was)\s+(?:always\s+|usually\s+|often\s+)?$",
+                                 p[max(0, m.start() - 25):m.start() + 1], re.I)
+                    or re.search(r"\b\d+\s+(?:[\w-]+\s+){0,2}(?:ideas|names|titles|taglines|options|slogans|tweets|"
+                                 r"headlines|headings|examples|suggestions|questions|items|captions)\b", p[:m.start()],
+                                 re.I)):
+                continue
             out.append(cls("at_most" if m.group(2).lower() in ("less", "fewer") else "at_least", int(m.group(1))))
         if not out and (about := about_lengths(p)):  # no bound said: about that many (constraints/about.py)
             out += [cls(r, n) for r, n in (("at_least", about[0].lo), ("at_most", about[0].hi)) if n is not None]
@@ -166,10 +190,12 @@ class SentenceCount(CountConstraint):
                for m in re.finditer(_REL + r"\s+(\d+)\s+sentences?\b", p, re.I) if not per_part(p, m.start())]
         # the kind of text asked for: "Write a 4-sentence horror story" (the one such count said; not "two 3-sentence
         # stories", "a 5-sentence story and a 2-sentence summary", "each a 2-sentence paragraph")
-        said = re.findall(r"\d+\s*-\s*sentences?\b", p, re.I)
+        said = re.findall(r"\d+\s*-?\s*sentences?\s+[a-z]", p, re.I)
         m = re.search(r"(?:^|[.!?]\s+|\b(?:please|and|then|can you|could you)\s+)(?:write|give me|compose|draft|create|"
-                      r"make|i need|i want|tell me)\s+(?:me\s+)?(?:a|an)\s+(?:[\w,]+\s+)?(\d+)\s*-\s*sentences?\b",
-                      p, re.I)
+                      r"make|i need|i want|i'd like|i would like|tell me)\s+(?:me\s+)?(?:a|an)\s+(?:[\w,]+\s+){0,2}?"
+                      r"(\d+)(?:\s*-\s*|\s+)sentence\s+[a-z]", p, re.I)
+        if m and re.search(r"\b(?:each|every|per|then|followed by)\b", p[m.end():], re.I):
+            m = None  # "a 3-sentence summary of each chapter", "a 2-sentence story, then explain why"
         if not out and len(said) == 1 and m \
                 and not per_part(p, m.start()) and not refused_at(p, m.start()) \
                 and not re.search(r"\b(?:each|every|per)\b", p[max(0, m.start() - 20):m.start()], re.I):
@@ -226,17 +252,18 @@ class ParagraphCount(Constraint):
     @classmethod
     def extract(cls, p):
         said = [x for x in re.finditer(r"\b(?:" + _REL + r"\s+)?(\d+)[\s-]+(?:or\s+(?P<or>more|fewer|less)\s+)?"
-                                       r"(?:(?:short|brief|long|small|concise|clear|separate|distinct|full|detailed|"
-                                       r"simple|little|quick|solid|well-developed|good|strong)\s+)?paragraphs?"
+                                       r"paragraphs?"
                                        r"(?:\s+or\s+(?P<or2>more|fewer|less)\b(?!\s+than))?", p, re.I)
                 if not per_part(p, x.start())  # "4 sections, each with 2 paragraphs": not the answer's
                 and not PAST.search(p[max(0, x.start() - 25):x.start()])  # "My last email was 3 paragraphs"
                 and not re.search(r"\b(?:maybe|perhaps|possibly)\s+$", p[max(0, x.start() - 12):x.start()], re.I)
                 and not re.match(r"\s+(?:must|should|need to|needs to|have to|has to)\b", p[x.end():], re.I)]
         # ("At least 2 paragraphs must mention Paris": some paragraphs, not how many the answer has)
-        if any("-" in x.group(0) for x in said) and (len(said) > 1 or not re.search(r"\b(?:a|an)\s+" + re.escape(
-                said[0].group(0)), p, re.I)):
+        if any("-" in x.group(0) for x in said) and (len(said) > 1 or not (re.search(r"\b(?:a|an)\s+" + re.escape(
+                said[0].group(0)), p, re.I) or ASKED_PARAGRAPHS.search(p))):
             return []  # "a 3-paragraph letter" is the answer's; "two 3-paragraph stories", "… and a 1-paragraph …"
+        if not said and (asked := ASKED_PARAGRAPHS.search(p)) and not re.search(r"\b(?:each|every|per)\b", p, re.I):
+            return [cls(int(asked.group(1) or asked.group(2)), "***" if stars_separator(p) else "")]  # "3 short, …"
         if not said and (one := ONE_PARAGRAPH.search(p)) and not negated_before(p, one.start()):
             return [cls(1, "", "exactly")]  # "keep it to a single paragraph"
         if not said or (not said[0].group("rel") and negated_before(p, said[0].start(2))):
@@ -379,6 +406,8 @@ class BulletCount(CountConstraint):
     def extract(cls, p):
         out = []
         for m in re.finditer(r"(?:" + _REL + r"\s+)?(\d+)\s+(?:[a-z-]+\s+){0,3}?bullet(?:\s+points?|s)?\b", p, re.I):
+            if PAST.search(p[max(0, m.start() - 25):m.start()]):
+                continue  # "My old résumé had 12 bullet points"
             rel = rel_of(m, p) if m.group("rel") else "exactly"
             c = cls(rel, int(m.group(2)))
             # the first count; a later one only where its relation is said ("at least 3 ... at most 6 bullets",
@@ -386,7 +415,9 @@ class BulletCount(CountConstraint):
             if not out or (m.group("rel") and c not in out):
                 out.append(c)
         for m in re.finditer(r"\bbullet(?:ed)?(?:\s+points?|\s+list|s)?\s*[,(—–-]\s*" + _REL
-                             + r"\s+(\d+)\s+of\s+them\b", p, re.I):
+                             + r"\s+(\d+)\s+of\s+them\b"
+                             r"(?!\s+(?:about|may|might|should|must|can|mention|that|with|on)\b)",
+                             p, re.I):
             if not out:  # "as bullet points, at least 15 of them"
                 out.append(cls(rel_of(m, p), int(m.group(2))))
         return out

@@ -51,7 +51,8 @@ def per_part(p: str, pos: int) -> bool:
     named = NAMED_PART.search(before.strip() + " ")
     if named and asked_as_answer(p, named.group(0)):
         named = None  # "Write a dialogue … Keep the dialogue under 200 words": the dialogue is the answer
-    return bool(EACH_PART.search(before) or named or EACH_AFTER.match(p, pos) or THIRD_PARTY.search(before)
+    return bool(EACH_PART.search(before) or named or EACH_AFTER.match(p, pos)
+                or THIRD_PARTY.search(re.split(r"[.;:!?\n]", p[max(0, pos - 100):pos])[-1])
                 or NO_PART.search(before) or QUOTING.search(before) or PARTS_SUBJECT.search(before)
                 or LABEL_PART.search(p[max(0, pos - 60):pos])
                 or PARTS_REFUSED.search(before) or (PART_BEFORE.search(before) and REMADE.match(p, pos)))
@@ -59,10 +60,11 @@ def per_part(p: str, pos: int) -> bool:
 
 # a rule for someone else's writing, told in the answer: "a game where students must answer every question in exactly
 # 3 words", "rules for a contest: entries must be under 100 words"
-THIRD_PARTY = re.compile(r"\b(?:students|players|kids|children|participants|contestants|entrants|entries|submissions|"
-                         r"applicants|candidates|customers|guests|users|readers|attendees|campers|each\s+(?:player|student|"
-                         r"team|person|participant))\s+(?:must|should|have to|has to|need to|needs to|can|will|may)\s+"
-                         r"(?:[\w'-]+\s+){0,6}?$", re.I)
+THIRD_PARTY = re.compile(r"\b(?:(?:students|players|kids|children|pupils|participants|contestants|entrants|entries|"
+                         r"submissions|applicants|candidates|teams|members)(?:\s+(?:in|of|on)\s+(?:the\s+)?\w+)?|"
+                         r"(?:each|every|any)\s+(?:player|student|pupil|team|person|participant|contestant|entrant|"
+                         r"entry|member))\s+(?:must|should|have to|has to|need to|needs to|are to|is to)\s+"
+                         r"(?:[\w'-]+\s+){0,10}?$", re.I)  # (not "that users can follow", "kids will love")
 
 
 # "no sentence anywhere in the post may exceed 25 words": none of the parts, so each of them

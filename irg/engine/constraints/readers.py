@@ -99,15 +99,17 @@ def read_counts(clause: str, nouns: str, default: str | None = None,
             if len(m.group("mid")) > 40 and not _rel_before(m.group("mid").rstrip()):
                 continue
             n = _num(m.group(2))
-            if n is None:
-                continue
+            if n is None or re.match(r"\s+of\s+(?:them|those|these)\s+(?:about|may|might|should|must|can|"
+                                     r"mention\w*|that|with|on)\b", t[m.end():], re.I):
+                continue  # "bullet points, at least 3 of them about shoes": some of them, not how many
             rel = _rel_before(m.group("mid").rstrip()) or _rel_after(t[m.end():m.end() + 25])
             if rel:
                 found.append((rel, n))
             elif bare is None and re.search(r"^\W*(?:is|are|of|should be|must be|=|:|-)?\W*$", m.group("mid"), re.I):
                 bare = n
     if not found:  # "leave blanks like [city] to fill in - at least 4 of them"
-        for m in re.finditer(rf"(?<![\w.]){_NUM}\s+of\s+(?:them|those|these)\b", t, re.I):
+        for m in re.finditer(rf"(?<![\w.]){_NUM}\s+of\s+(?:them|those|these)\b"
+                             r"(?!\s+(?:about|may|might|should|must|can|mention\w*|that|with|on)\b)", t, re.I):
             rel = _rel_before(t[:m.start()].rstrip())
             if rel and _num(m.group(1)) is not None:
                 found.append((rel, _num(m.group(1))))

@@ -37,15 +37,27 @@ SUGGESTED = re.compile(r"\b(?:you\s+(?:could|might|may|can)|feel\s+free|if\s+you
 
 
 # A count corrected as it is said: "3 bullet points — no wait, 5 — on …", "4 paragraphs, sorry, 3 paragraphs"
-_CORRECTED = re.compile(r"\b(\d+)(\s+[a-z]+(?:[\s-][a-z]+)?)\s*(?:[—–,(-]\s*|\.{2,}\s*)"
-                        r"(?:no\s+wait|wait|sorry|oops|i\s+mean|"
-                        r"actually|scratch that|make (?:it|that))\s*[,:]?\s*(?:make (?:it|that)\s+)?(\d+)\b(\2)?"
-                        r"\s*(?:[—–)]|,?\s*not\s+\1\b)?", re.I)
+_UNIT = (r"(?:words?|sentences?|paragraphs?|bullet points?|bullets?|points?|tips?|items?|lines?|stanzas?|sections?|"
+         r"examples?|ideas?|reasons?|steps?|questions?|names?|slides?|verses?)")
+_N = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)"
+_CORRECTED = re.compile(r"\b(?P<n>" + _N + r")(?P<unit>\s+(?:[a-z]+\s+)?" + _UNIT + r")?(?P<between>[^.!?\n—–]{0,40}?)"
+                        r"(?:\s*(?:[—–(]|,)\s*(?:no\s+wait|wait|no|sorry|oops|i\s+mean|i\s+meant|actually|scratch that|"
+                        r"make (?:it|that))|\s*(?:\.{2,}\s*|[.!]\s*|[—–,]\s*)(?:no\s+wait|sorry|oops|i\s+meant|"
+                        r"actually|"
+                        r"scratch that|make that))"
+                        r"\s*[,:]?\s*(?:i\s+meant\s+|make (?:it|that)\s+)?(?P<m>" + _N + r")\b"
+                        r"(?P<unit2>\s+(?:[a-z]+\s+)?" + _UNIT
+                        + r")?(?=\s*(?:[—–),.;!?]|$|not\s+\w))(?:\s*[—–)])?(?:,?\s*not\s+(?P=n)\b)?", re.I)
 
 
 def uncorrected(text: str) -> str:
-    """`text` with a count corrected as it is said written once, as corrected (padded to the same length)."""
-    return _CORRECTED.sub(lambda m: (m.group(3) + m.group(2)).ljust(len(m.group(0))), text)
+    """`text` with a count corrected as it is said written once, as corrected (padded to the same length): "3 bullet
+    points — no wait, 5 —", "Write 3 paragraphs about dogs — no wait, 5.", "4 paragraphs … Sorry, I meant 3."; not
+    "5 bullet points — actually, 10 would be overkill", nor "make it 4 if you need more room"."""
+    def fixed(m: re.Match) -> str:
+        unit = m.group("unit2") or m.group("unit")
+        return (m.group("m") + unit + m.group("between")).ljust(len(m.group(0))) if unit else m.group(0)
+    return _CORRECTED.sub(fixed, text)
 
 
 def unpermitted(text: str) -> str:

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import re
 
+from irg.engine.compose.constraint import Composed
+from irg.engine.compose.reader import read as read_program
 from irg.engine.constraints.base import Constraint
+from irg.engine.constraints.text import _REL
 from irg.engine.constraints.edges import inner_opening
 from irg.engine.constraints.about import about_lengths
 from irg.engine.constraints.length import ParagraphCount, WordCount
@@ -42,6 +45,22 @@ def inner_alone(mine: list[Constraint], clause: str, prompt: str) -> list[Constr
     return [c for c in mine if c.kind != "start_phrase"]
 
 
+# Kinds whose patterns read the words around a count or a phrase (who asks it, of what, after what): read in a clause
+# alone, they lose that context ("Optionally, sign off with …", "Pupils must keep their stories under 500 words", "My
+# tweets are always 12 words or fewer", "a 2-sentence story, then explain why").
+IN_CONTEXT = ("start_phrase", "end_phrase", "word_count", "sentence_count", "paragraph_count", "bullet_count")
+
+
+def in_context(mine: list[Constraint], clause: str, prompt: str, whole: set[str]) -> list[Constraint]:
+    """A clause's reading of such a kind is kept only where the whole prompt's patterns read that kind too (a second
+    count beside it is then named: `base.beside`), or where no request comes before the clause."""
+    first = prompt.find(clause) <= 0 or prompt[:prompt.find(clause)].strip().endswith("?")
+    after = prompt[prompt.find(clause) + len(clause):]
+    if first and not re.search(r"\b(?:then|followed by|after that)\b", after, re.I):
+        return mine  # nothing before it but a question ("What is the capital of Australia? Answer in one sentence")
+    return [c for c in mine if c.kind not in IN_CONTEXT or c.kind in whole]
+
+
 def counted_first_words(found: list[Constraint]) -> None:
     """A first-word rule read from its own clause takes the count a template or another clause gave."""
     counts = [c for c in found if c.kind == "paragraph_count"]
@@ -66,3 +85,19 @@ def _more_follows(options: list[str], prompt: str) -> bool:
     your reasoning."): the answer is not one option alone, so no option list is read."""
     at = prompt.find(options[-1]) if options else -1
     return at >= 0 and more_after(prompt[at + len(options[-1]):].lstrip("\"'”’"))
+
+
+# a total said after each part's count, in one clause: "each paragraph exactly 2 sentences, 8 sentences total"
+TOTAL_TAIL = re.compile(r"\s*[,;]\s*(?:and\s+|with\s+)?(?:" + _REL + r"\s+)?\d+\s+[a-z]+s\s+(?:in\s+)?"
+                        r"(?:total|overall|in all|"
+                        r"altogether)\s*[.!]?\s*$", re.I)
+
+
+def each_beside_total(clause: str) -> list[Constraint]:
+    """The rule on each part said before a total the types read in the same clause: the total is the answer's count
+    (slots._total_count), each part's count a program of its own — so "3 paragraphs … 2 each … 8 in all" can be
+    named."""
+    tail = TOTAL_TAIL.search(clause)
+    programs = read_program(clause[:tail.start()] + ".") if tail and tail.start() > 0 else []
+    return [Composed(p.to_dict()) for p in programs
+            if p.to_dict().get("rule", {}).get("quant", {}).get("kind") == "each"]

@@ -20,7 +20,7 @@ from irg.engine.constraints.characters import EDGE_BAN, EXCEPT
 from irg.engine.constraints.format import PART_QUOTED
 from irg.engine.constraints.length import (EACH_AFTER, EACH_PART, EACH_REL, NAMED_PART, ORDINALS, PARTS_REFUSED_SAID,
                                             REMADE_PART, section_marker, stars_separator)
-from irg.engine.constraints.perpart import NO_PART, PARTS_SUBJECT, QUOTING, bound_start
+from irg.engine.constraints.perpart import NO_PART, PARTS_SUBJECT, QUOTING, THIRD_PARTY, bound_start
 from irg.engine.constraints.scope import EXAMPLE_AFTER, EXAMPLE_BEFORE, PART_EDGE, SUGGESTED, list_scoped, part_scoped
 from irg.engine.constraints.readers import Unread, read_counts, spans, word_after, word_list
 from irg.engine.constraints.text import (_REL, EDGE_OF, ONE_OF_TWO, about_not_asked, more_after, normalize_numbers,
@@ -63,6 +63,7 @@ def _count_kind(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
                                                                         or PARTS_REFUSED_SAID.search(clause)
                                                                         or REMADE_PART.search(clause)
                                                                         or NAMED_PART.search(_before_number(clause))
+                                                                        or THIRD_PARTY.search(_before_number(clause))
                                                                         or _parts_said(clause)):
         return PerPart()
     if kind == "paragraph_count" and (shown := _template_count(clause)):
@@ -196,8 +197,10 @@ def _keywords(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
 
 
 def _phrase(kind: str, clause: str, prompt: str) -> list[Constraint] | Missing | PerPart:
-    if re.search(r"\beach\b|\bevery\b", clause, re.I):
-        return PerPart()  # "each section starting with 'Day'": not the answer's start
+    if re.search(r"\beach\b|\bevery\b", clause, re.I) or (
+            kind == "end_phrase" and re.match(r"\W*(?:the|your)\s+(?:last|final)\b", clause, re.I)
+            and re.search(r"\b(?:then|followed by|after that)\b", prompt[:max(prompt.find(clause), 0)], re.I)):
+        return PerPart()  # "each section starting with 'Day'"; "a poem and then … The last line should be": a part's
     ords = "|".join(k for k in ORDINALS if k not in ("first", "last"))
     if kind == "start_phrase" and re.search(rf"\b(?:{ords})\b|\b\d+(?:nd|rd|th)\b", clause, re.I):
         return _first_word("paragraph_first_word", clause, prompt)  # "the second one must begin with 'X'"

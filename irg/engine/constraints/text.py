@@ -194,6 +194,7 @@ def refused_at(text: str, start: int) -> bool:
 def negated_before(text: str, start: int, window: int = 30) -> bool:
     """Is the match at `start` governed by a negation in the same clause just before it?"""
     before = re.split(r"[.;:!?\n]", text[max(0, start - window):start])[-1]
+    before = re.sub(r"\b(?:don't|do not|dont|never)\s+forget\s+to\b", " ", before, flags=re.I)  # a reminder
     return bool(_NEG.search(before))
 
 
@@ -338,7 +339,8 @@ QUOTED_TEXT = (r"\b(?:includ(?:e|es|ing)|us(?:e|es|ing)|contain(?:s|ing)?|add|pu
 
 def _counted(text: str) -> bool:
     """"use X 3 times" is a keyword count, not an inclusion; "at least once" (1 time, after normalising) is one."""
-    return bool(re.search(r"\d+\s+times\b", text)) and not re.search(r"\bat least 1 times\b", text)
+    return bool(re.search(r"\d+\s+times\b|\ba couple (?:of )?times\b|\d+\s*\+\s*times\b", text, re.I)) \
+        and not re.search(r"\bat least 1 times\b", text)
 
 
 # "Start your answer with …", "End each reply with …": an edge of the answer is named, not the whole answer
@@ -365,6 +367,7 @@ def _short(s: str, n: int = 80) -> str:
 
 
 # a count said of what exists, not asked: "My last email to them was 3 paragraphs", "the draft had 900 words"
-PAST = re.compile(r"\b(?:was|were|had been|has been|had|is already|are already)\s+"
-                  r"(?:about\s+|only\s+|over\s+|almost\s+)?$",
+PAST = re.compile(r"\b(?:was|were|had been|has been|had|is already|are already|is currently|are currently|ran to|"
+                  r"came to|came out at)\s+(?:about\s+|only\s+|over\s+|almost\s+|roughly\s+|around\s+|just\s+)?"
+                  r"(?:\d+\s+[a-z]+\s+and\s+)?$",
                   re.I)
