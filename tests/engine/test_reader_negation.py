@@ -1,6 +1,8 @@
 """Issue 38's reader: a negated clause never yields a required item, a letter ban is a letter ban (not the banned
 word "letter e"), "600+ words" is a limit, and pairs no answer can meet are named — only when the prompt holds them.
 Wordings written here; the patterns alone (extract_all) and the program reader, no model."""
+import functools
+
 import pytest
 
 from irg.engine.compose.reader import read
@@ -688,7 +690,9 @@ def test_a_part_s_count_read_in_its_own_clause(prompt, want):
 
 
 # ---- a blind author's probe, its odd half (assets/trials/misreadings/probe3.jsonl; the even half stays unread) -------
-def _vocabulary(prompt: str) -> set[tuple]:
+@functools.lru_cache(maxsize=1)
+def _probe():
+    """scripts/probe_reading.py, loaded once: its vocabulary is what the blind probe's gold is written in."""
     import importlib.util
     from pathlib import Path
 
@@ -696,7 +700,13 @@ def _vocabulary(prompt: str) -> set[tuple]:
                                                   / "probe_reading.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    return mod.read(prompt), mod.gold
+    return mod
+
+
+def _reads_as(prompt: str, expect: list[str]) -> None:
+    """The prompt's readings, in the probe's vocabulary, are exactly the rules `expect` names."""
+    want = set().union(*[_probe().gold(x) for x in expect]) if expect else set()
+    assert _probe().read(prompt) == want, prompt
 
 
 @pytest.mark.parametrize("prompt,expect", [
@@ -724,9 +734,7 @@ def _vocabulary(prompt: str) -> set[tuple]:
     ("Write instructions for a classroom game where students must answer every question in exactly 3 words.", []),
 ])
 def test_the_blind_probe_s_odd_half(prompt, expect):
-    got, gold = _vocabulary(prompt)
-    want = set().union(*[gold(x) for x in expect]) if expect else set()
-    assert got == want, prompt
+    _reads_as(prompt, expect)
 
 
 # ---- the third review (assets/trials/misreadings/review3-cases.txt): what this session's readings over-reached ------
@@ -772,6 +780,4 @@ def test_the_blind_probe_s_odd_half(prompt, expect):
     ("Write a product announcement. Avoid all-caps words entirely.", ["capital_words exactly 0"]),
 ])
 def test_the_third_review_s_wordings(prompt, expect):
-    got, gold = _vocabulary(prompt)
-    want = set().union(*[gold(x) for x in expect]) if expect else set()
-    assert got == want, prompt
+    _reads_as(prompt, expect)
