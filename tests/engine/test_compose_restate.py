@@ -133,8 +133,9 @@ def test_a_restatement_never_reads_what_the_guards_refuse(clause):
 
 
 def test_quoted_text_is_never_restated_and_a_clause_read_as_written_is_not_restated():
-    assert restate("End every line with 'pls help lol'.") == "End every line with 'pls help lol'."
-    assert restate("Kindly end every line with 'the each'.") == "end every line with 'the each'."
+    # the words around a quote may be said again ("end every line with" -> "every line must end with"), never the quote
+    assert restate("End every line with 'pls help lol'.") == "Every line must end with 'pls help lol'."
+    assert restate("Kindly end every line with 'the each'.") == "Every line must end with 'the each'."
     # a clause the readers read as written keeps its own reading
     assert said("Each line has at most 10 words.") == ["each line has at most 10 words"]
 

@@ -264,7 +264,7 @@ STARTS = (r"(?:start|starts|begin|begins|open|opens|kick off|kicks off)\s+with\s
           r"capitali[sz]ed|upper-?case|lower-?case|small)\s+letter)|(?:the\s+letter\s+)(?:['\"‘“]?(?P<x>[a-z])\b['"
           r"\"’”]?)|"
           r"(?P<x3>[A-Z])(?=\s*(?:[.,;!]|$))|"
-          r"(?:the\s+words?\s+)?" + QUOTED
+          r"(?:the\s+(?:words?|phrase)\s+)?" + QUOTED
           + r"(?:\s+or\s+(?:with\s+)?['\"‘“](?P<q2>[^'\"’”]{1,40})['\"’”])?|"
           r"the\s+word\s+(?P<sw>[A-Za-z][a-z'-]*)|an?\s+(?P<sf>" + FORMAT + r"))")
 ENDS = (r"(?:end|ends|finish|finishes|close|closes)\s+(?:with|in|on)\s+"
@@ -272,10 +272,12 @@ ENDS = (r"(?:end|ends|finish|finishes|close|closes)\s+(?:with|in|on)\s+"
         r"(?:(?:a|an)\s+(?P<mk>question mark|exclamation mark|exclamation point|period|full stop|"
         r"colon|comma)|(?P<mkp>question marks|exclamation marks|exclamation"
         r" points|"
-        r"periods|full stops|colons))|an?\s+(?P<ef>" + FORMAT + r")|(?:the\s+words?\s+)?"
+        r"periods|full stops|colons))|an?\s+(?P<ef>" + FORMAT + r")|(?:the\s+(?:words?|phrase)\s+)?"
         + QUOTED.replace("?P<q>", "?P<eq>") + r"|the\s+word\s+(?P<ew>[A-Za-z][a-z'-]*))")
-CONTAINS = (r"(?:contain|contains|include|includes|mention|mentions|use|uses|have|has|feature|features)\s+"
-            r"(?:(?:at least (?:1|one)|a|an)\s+(?P<fmt>price|percentage|date|time|emoji)|"
+CONTAINS = (r"(?:contain|contains|include|includes|mention|mentions|use|uses|have|has|feature|features|need|"
+            r"needs)\s+(?:(?:at least (?:1|one)|a|an)\s+(?P<fmt>price|percentage|date|time|emoji)|"
+            r"(?:at least (?:1|one)|a|an)\s+(?P<cmk>colon|semicolon|comma|question mark|exclamation mark|em dash|"
+            r"hyphen|ampersand|slash)|"
             r"(?:any\s+)?(?P<pm>punctuation)(?:\s+marks?)?(?:\s+at\s+all)?|"
             r"(?:(?:at least (?:1|one)|a|an|some)\s+)?(?:(?P<num>number|numeral|figure|digit)|(?P<qt>quote|quotation|"
             r"direct quote)|the\s+letter\s+['\"‘“]?(?P<lx>[a-z])\b['\"’”]?|the\s+word\s+"
@@ -312,6 +314,8 @@ def _clause_shape(m):
         return None
     if not refused:
         return Rule(quant, sel, test)
+    if m["cmk"] and quant.kind == "each" and not m["lead"]:  # "no bullet may contain a colon": none in any
+        return Rule(Each(), sel, Count(test.unit, "exactly", 0))
     if isinstance(test, Count) or m["lead"] or ((sel.nth is not None or UNITS.get(sel.unit).single)
                                                 and not m["neg"]):
         return None  # "the first sentence can't have 3 words", "don't let ...", "no first sentence"
@@ -339,6 +343,8 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
         return None if sel.unit in ("word", "response") else Filter(("starts_" if m["sf"] else "ends_") + what)
     if m["pm"]:
         return None if sel.unit == "word" else Filter("has_punctuation")
+    if m["cmk"]:  # "every bullet needs a colon"
+        return None if sel.unit == "word" else Count(mark(m["cmk"]), "at_least", 1)
     if m["fmt"]:
         return None if sel.unit == "word" else Filter("has_" + m["fmt"].lower())
     if m["mk"] or m["mkp"]:

@@ -43,7 +43,9 @@ def _times_ampm(m):
 
 
 @reader("dates_iso", r"\b(?:(?:all\s+|every\s+|each\s+|the\s+)?dates?\s+(?:should\s+be\s+|must\s+be\s+)?in\s+ISO"
-        r"(?:\s+8601)?\s+format|(?:write|give|put)\s+" + ALL + r"dates?\s+(?:in|as)\s+ISO(?:\s+8601)?(?:\s+format)?)"
+        r"(?:\s+8601)?\s+format|(?:write|give|put|format|show)\s+(?:" + ALL + r")?dates?\s+(?:in|"
+        r"as)\s+(?:the\s+)?(?:ISO(?:\s+8601)?|"
+        r"(?-i:YYYY-MM-DD))(?:\s+format)?)"
         r"(?:\s*\(?YYYY-MM-DD\)?)?")
 def _dates_iso(m):
     return Rule(Each(), Select("date"), Filter("iso_date"))
@@ -65,7 +67,10 @@ def _percent_sign(m):
 
 @reader("two_decimals", r"\bprices?\s+(?:must|should)\s+(?:show|have|use)\s+(?:exactly\s+)?(?:2|two)\s+decimal\s+pl"
         r"aces|"
-        r"\b(?:give|write|show)\s+" + ALL + r"prices?\s+(?:to|with)\s+(?:exactly\s+)?(?:2|two)\s+decimal\s+places")
+        r"\b(?:give|write|show)\s+(?:" + ALL + r")?prices?\s+(?:to|with)\s+(?:exactly\s+)?(?:2|two)\s+decimal\s+places|"
+        r"\b(?:all\s+(?:the\s+)?|every\s+|each\s+|the\s+)?prices?\s+(?:need|needs|must\s+have|should\s+have|"
+        r"take|get)\s+"
+        r"(?:exactly\s+)?(?:2|two)\s+decimals?(?:\s+places)?")
 def _two_decimals(m):
     if not _whole(m):
         return None

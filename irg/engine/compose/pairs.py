@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from irg.engine.compose.filters import last_word
+from irg.engine.compose.sounds import rhymes
 from irg.engine.compose.units import UNITS, split
 
 def _place(at: int, name: str) -> str:
@@ -58,3 +60,36 @@ class Compare:
 
     def to_dict(self) -> dict:
         return {"compare": {"unit": self.unit, "a": self.a, "b": self.b, "rel": self.rel, "of": self.of}}
+
+
+# ---- two named lines rhyme (verse.py reads it) --------------------------------------------------------------
+@dataclass(frozen=True)
+class RhymePair:
+    """Line a rhymes with line b (from 1; -1 the last), in the response or (per="paragraph") in each stanza."""
+    a: int
+    b: int
+    per: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.a == self.b or 0 in (self.a, self.b) or min(self.a, self.b) < -1 or max(self.a, self.b) > 100:
+            raise ValueError("A rhyme pair is two different lines (positions from 1, or -1 for the last).")
+        if self.per not in (None, "paragraph"):
+            raise ValueError("A rhyme pair holds in the response or in each paragraph.")
+
+    def check(self, text: str) -> list[str]:
+        if self.per:
+            return [f"in paragraph {k}, {p}" for k, para in enumerate(split(self.per, text), 1)
+                    for p in RhymePair(self.a, self.b).check(para)]
+        lines = split("line", text)
+        at = [len(lines) if x == -1 else x for x in (self.a, self.b)]
+        if max(at) > len(lines) or at[0] == at[1]:
+            return [f"there are {len(lines)} lines: no line {max(at)} to rhyme with"]
+        w = [last_word(lines[i - 1]) for i in at]
+        return [] if rhymes(*w) else [f"line {at[0]} ('{w[0]}') does not rhyme with line {at[1]} ('{w[1]}')"]
+
+    def describe(self) -> str:
+        said = [("the last line" if x == -1 else f"line {x}") for x in (self.a, self.b)]
+        return ("in each paragraph, " if self.per else "") + f"{said[0]} rhymes with {said[1]}"
+
+    def to_dict(self) -> dict:
+        return {"rhyme_pair": {"a": self.a, "b": self.b, **({"per": self.per} if self.per else {})}}

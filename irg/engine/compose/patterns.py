@@ -133,7 +133,8 @@ def _no_marks(m):
     if PART_SUBJECT.search(m.string[max(0, m.start() - 40):m.start()]):
         return None  # "The product name must not contain any hyphens": the name's rule
     if re.match(r"\s+(?:in|for|inside|within|around|between|on|to|as|after|before)\s+(?!(?:the|your|this|my)\s+"
-                r"(?:response|answer|text|reply|writing|piece|post|message|email|letter|note|tweet|caption|template|story|poem)\b"
+                r"(?:response|answer|text|reply|writing|piece|post|message|email|letter|note|tweet|caption|"
+                r"template|story|poem)\b"
                 r"(?!\s*(?:'s|subject|title|heading|header|footer|signature|line|greeting)))",
                 m.string[m.end():], re.I):
         return None  # "Don't use slashes in dates", "no asterisks for emphasis": a scope, not every one
@@ -285,7 +286,8 @@ def _different_openers(m):
 # ---- across units ---------------------------------------------------------------------------------------------------
 @reader("alphabetical", r"\b(?:bullet(?:ed)?\s+(?:points?|list|items?)|"
         r"list\s+items|items|(?:the\s+)?list)\b[^.;]{0,40}?"
-        r"\balphabetical(?:ly)?\b|\balphabetical(?:ly)?\b[^.;]{0,30}?\b(?:bullet(?:ed)?\s+(?:points?|list)|list\s+items)\b")
+        r"\balphabetical(?:ly)?\b|\balphabetical(?:ly)?\b[^.;]{0,30}?\b(?:bullet(?:ed)?\s+(?:points?|list)|"
+        r"list\s+items)\b")
 def _alphabetical(m):
     if GAP_REFUSES.search(m.group(0)) or re.search(r"\b(?:by|except|excluding|other than|apart from|but|only|first|"
                                                    r"last)\b|\d", m.group(0), re.I):
@@ -347,9 +349,13 @@ def _line_count(m):
 
 # ---- the number style rule: "spell out numbers one through nine; use figures for 10 and up" (after normalize_numbers:
 # "one through nine" is "1 through 9"). Each half read alone too; nothing said of zero or of fractions.
-@reader("spell_small_numbers", r"\bspell\s+out\s+(?:all\s+|any\s+)?(?:the\s+)?numbers\s+(?:(?:from\s+)?(?P<lo>[01])\s*"
-        r"(?:through|to|-|–)\s*9|(?P<under>under|below|less\s+than)\s+10|up\s+to\s+9)\b")
+@reader("spell_small_numbers", r"\b(?P<v>spell\s+out|write(?:\s+out)?)\s+(?:all\s+|"
+        r"any\s+)?(?:the\s+)?numbers\s+(?:(?:from\s+)?"
+        r"(?P<lo>[01])\s*(?:through|to|-|–)\s*9|(?P<under>under|below|less\s+than)\s+10|up\s+to\s+9)"
+        r"(?P<w>\s+(?:as|in)\s+words)?\b")
 def _spell_small(m):
+    if m["v"].lower() == "write" and not m["w"]:
+        return None  # "write numbers under 10": as what?
     return Rule(Quant("none"), Select("number"), Filter("small_figure", 0 if m["under"] else int(m["lo"] or 1)))
 
 

@@ -10,7 +10,7 @@ from typing import Union
 from irg.engine.compose.across import ACROSS, Across, Acrostic  # noqa: F401 — rules across units live there
 from irg.engine.compose.filters import Filter, last_word, plural_verb
 from irg.engine.compose.measures import RELATIONS, Count, relation_words
-from irg.engine.compose.pairs import Compare
+from irg.engine.compose.pairs import Compare, RhymePair
 from irg.engine.compose.sounds import rhymes, rime  # noqa: F401 — rime is said here too
 from irg.engine.compose.units import UNITS, snippet, split
 
@@ -258,7 +258,10 @@ def _test(d: dict) -> Test:
     return Filter(d["filter"], tuple(arg) if isinstance(arg, list) else arg)
 
 
-def program_from_dict(d: dict) -> Rule | Across | Acrostic | Compare | Form | Rhyme:
+def program_from_dict(d: dict) -> Rule | Across | Acrostic | Compare | Form | Rhyme | RhymePair:
+    if "rhyme_pair" in d:
+        r = d["rhyme_pair"]
+        return RhymePair(int(r["a"]), int(r["b"]), r.get("per"))
     if "compare" in d:
         c = d["compare"]
         return Compare(c["unit"], int(c["a"]), int(c["b"]), c["rel"], c.get("of", "word"))
@@ -276,5 +279,5 @@ def program_from_dict(d: dict) -> Rule | Across | Acrostic | Compare | Form | Rh
     return Rule(Quant(**r["quant"]), _select(r["select"]), _test(r["test"]))
 
 
-__all__ = ["Across", "Acrostic", "Compare", "Each", "Form", "Quant", "Rhyme", "Rule", "Select", "ordinal",
+__all__ = ["Across", "Acrostic", "Compare", "Each", "RhymePair", "Form", "Quant", "Rhyme", "Rule", "Select", "ordinal",
            "program_from_dict"]

@@ -19,11 +19,14 @@ import irg.engine.compose.patterns  # noqa: F401 — the patterns of one shape e
 import irg.engine.compose.orders  # noqa: F401 — orders and counts across units (alphabetical, by length, averages),
 import irg.engine.compose.shapes  # noqa: F401 — the shapes over the run of units (acrostics, refrains, lengths),
 import irg.engine.compose.sequences  # noqa: F401 — line lengths as a sequence (5-7-5 syllables),
+import irg.engine.compose.verse  # noqa: F401 — rhymes of named lines, no rhymes, lengths that step,
+import irg.engine.compose.tallies  # noqa: F401 — forms in the answer, a mark refused by position, word repeats,
 import irg.engine.compose.words  # noqa: F401 — and words of a kind (suffixes, palindromes, pangrams)
 from irg.engine.compose.across import Across, Acrostic
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Form, Rhyme, Select
 from irg.engine.compose.restate import restate
+import irg.engine.compose.rewordings  # noqa: F401,E402 — more restatements register themselves
 from irg.engine.compose.units import MARK_UNITS
 from irg.engine.compose.clause import SUBJECT_UNIT, subject
 from irg.engine.compose.vocab import MARK, NARROWS, READERS, UNIT, Program
@@ -83,6 +86,10 @@ def read(clause: str) -> list[Program]:
     if got:
         return got
     again = restate(clause)  # "every sentance should end with an exclamation mark haha": said again, then read
+    for _ in range(2):  # a restatement may bring the words of another ("Paragraphs should each open with a question")
+        again, before = restate(again), again
+        if again == before:
+            break
     got = (_read(again) or _both(again)) if again != normalize_numbers(clause) else []
     if got and not _lead_holds(_plain(clause), got):
         got = []  # the restatement made the label a subject; a rule in its list that is not about it was dropped

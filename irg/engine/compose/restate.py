@@ -45,7 +45,8 @@ restatement("n-word lines", r"^\s*(?:write\s+|give\s+me\s+|just\s+)?(?:some\s+)?
 # "write one line that begins with 'Remember'", "Include a sentence that starts with 'Suddenly'": one such unit
 # somewhere in the answer (the detector does not read it as the answer's opening: edges.inner_opening)
 restatement("one unit that", r"\b(?:(?:and|then|also)\s+)?(?:somewhere(?:\s+in\s+it)?\s*,?\s*)?(?:write|include|add|"
-            r"put|have|use)\s+(?:in\s+)?(?:one|1|a|an|at\s+least\s+(?:one|1))\s+(line|sentence|paragraph)\s+(?:that|which)\s+"
+            r"put|have|use)\s+(?:in\s+)?(?:one|1|a|an|at\s+least\s+(?:one|1))\s+(line|sentence|"
+            r"paragraph)\s+(?:that|which)\s+"
             r"(?=(?:starts?|begins?|ends?)\s+with\b)", r"at least 1 \1 ")
 # "Please don't use any all-caps words at all", "Don't write any words in ALL CAPS": no word is shouted
 restatement("caps refused all", r"\b(?:avoid|skip|no)\s+(?:any\s+)?all[- ]caps\s+words?(?:\s+(?:entirely|completely|"
@@ -54,7 +55,8 @@ restatement("caps refused all", r"\b(?:avoid|skip|no)\s+(?:any\s+)?all[- ]caps\s
             "no words in all caps")
 restatement("caps refused", r"\b(?:don't|do not|dont|never)\s+(?:use|write|put|include|type)\s+(?:any\s+)?"
             r"(?:words?\s+in\s+"
-            r"(?:all[- ]caps|all\s+capitals?|(?:all\s+)?capital\s+letters|upper\s*case)|all[- ]caps\s+words?|"
+            r"(?:all[- ]caps|all\s+capitals?|(?:all\s+)?capital\s+letters|capitals|caps|upper\s*case)|"
+            r"all[- ]caps\s+words?|"
             r"words?\s+in\s+caps)(?:\s+at\s+all)?", "no words in all caps")
 restatement("request", r"^\s*(?:i want that|i'd like|can you|can u|could you|could u|would you)\s+", "")
 # "can the 3rd line be the longest one?", "could each tip start with a verb": a request asked as a question. Not
@@ -117,7 +119,9 @@ restatement("must be split", r"^\s*(?:(?:a|an|any|every|each)\s+(?P<u>" + ONE_UN
             r"shortened|rewritten|trimmed|divided)\b[^.;:]*[.!]?\s*$",
             lambda m: f"No {m['u'] or _singular(m['us'])} has more than {m['n']} {m['v']}.")
 # "Keep sentences short, nothing over 12 words", "dont make the paragraphs huge, 3 lines tops": a size said in a word,
-# then the number that says what it means
+# then the number that says what it means ("..., under 10 words each": the "each" says it of every unit)
+restatement("limit each", r"(\d+\s+(?:words|characters|syllables|sentences|lines))\s+(?:each|apiece)(?=\s*[.!]?\s*$)",
+            r"\1")
 SIZE_UNITS = r"sentences|lines|paragraphs|bullets|bullet points|headings|stanzas|verses|list items"
 restatement("size, then its number", r"^\s*(?:(?:(?:keep|make)\s+(?:the\s+|your\s+|all\s+(?:the\s+)?)?"
             r"(?P<u1>" + SIZE_UNITS

@@ -164,7 +164,7 @@ FORMATS = {
     "percentage": r"\d(?:[\d,]*\.?\d*)?\s?(?:%|percent\b|per cent\b)|" + NUMBER_WORDS + r"\s+(?:percent|per cent)\b",
     "time": r"\b(?:[01]?\d|2[0-3]):[0-5]\d(?!\d)(?:\s?(?:am|pm|a\.m\.|p\.m\.))?|\b(?:1[0-2]|0?[1-9])\s?"
             r"(?:am|pm|a\.m\.|p\.m\.)(?!\w)",
-    "date": r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b" + MONTH + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?\b|"
+    "date": r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b" + MONTH + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?\b|"
             r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + MONTH + r"\b|\b" + MONTH + r"\s+\d{4}\b",
     "digit": r"\d",
     "number": r"\d|" + NUMBER_WORDS,

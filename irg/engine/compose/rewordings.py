@@ -1,0 +1,155 @@
+"""More restatements (issue 37): the common shapes said in the other ways people say them.
+
+restate.py holds the casual and learners' wordings; these are ordinary wordings of shapes the readers already know,
+found by writing each shape of the issue's list ("every sentence under 12 words", "no word longer than seven letters",
+"the third bullet must mention a price", "no two sentences in a row start with the same word" ...) in several ways:
+
+    Keep each sentence within 12 words.              -> Keep each sentence to at most 12 words.
+    Paragraphs should each begin with a question.     -> Each paragraph should begin with a question.
+    Avoid words over seven letters.                   -> No word has more than 7 letters.
+    Bullet 3 should contain a price.                  -> The 3rd bullet should contain a price.
+    Don't begin consecutive sentences with the same word.
+                                                      -> No two consecutive sentences start with the same word.
+    Include five or more words starting with 'b'.     -> Include at least 5 words starting with 'b'.
+    Ask at least two questions.                       -> At least 2 sentences are questions.
+    Don't use more than one semicolon.                -> Use at most 1 semicolon.
+    Each line is shorter than the previous one.       -> Each line should be shorter than the one before.
+
+Each is a registered restatement (restate.py's registry, applied after its own): a rewrite that keeps the meaning,
+kept by `reader.read` only if the restated clause is read under the same guards.
+"""
+from __future__ import annotations
+
+from irg.engine.compose.program import ordinal
+from irg.engine.compose.restate import LEAD_UNITS, _singular, restatement
+
+# "within 12 words": at most ("keep each sentence within 12 words" keeps it *to* at most)
+COUNTS = r"words|characters|syllables|lines|sentences|letters|paragraphs|bullets|bullet points"
+restatement("keep within", r"(\bkeep\s+[^,.;:]{1,40}?\s+)(?:within|inside)\s+(?=\d+\s+(?:" + COUNTS + r")\b)",
+            r"\1to at most ")
+restatement("within", r"\b(?:within|inside(?: of)?)\s+(?=\d+\s+(?:" + COUNTS + r")\b)", "at most ")
+
+# "Paragraphs should each begin with a question": the quantifier floated after the modal
+MODALS = {"must": "must", "should": "should", "will": "will", "need to": "needs to", "have to": "has to",
+          "shall": "shall"}
+restatement("floating each", r"^\s*(?:the\s+|your\s+|all\s+(?:the\s+|your\s+)?)?(?P<u>" + LEAD_UNITS + r")\s+"
+            r"(?P<m>must|should|will|need to|have to|shall)\s+each\s+",
+            lambda m: f"Each {_singular(m['u'])} {MODALS[m['m'].lower()]} ")
+
+# "Use no words longer than 7 letters", "Don't use any word with more than seven letters", "Avoid words over seven
+# letters", "no word over three syllables": no word has more than that
+restatement("no long words", r"\b(?:use\s+no|avoid(?:\s+using)?(?:\s+any)?|(?:don't|do not|never)\s+use(?:\s+any)?|no)"
+            r"\s+words?\s+(?:that\s+(?:are|is|have|has)\s+|with\s+|of\s+|having\s+)?(?:longer than|over|more than|"
+            r"above|exceeding)\s+(?P<n>\d+)\s+(?P<v>letters|syllables|characters)\b",
+            r"no word has more than \g<n> \g<v>")
+# "Stick to words of seven letters or less", "Use only words of 3 syllables or fewer"
+restatement("short words only", r"^\s*(?:stick\s+to|use\s+only|only\s+use|keep\s+to)\s+words\s+of\s+(?P<n>\d+)\s+"
+            r"(?P<v>letters|syllables|characters)\s+or\s+(?:less|fewer)\b",
+            r"Each word has \g<n> \g<v> or fewer")
+
+# "Bullet 3 should contain a price", "in paragraph 2": the nth unit (not "line 2 and 4", "step 3 words", "section 2.1")
+NAMED_UNITS = r"bullet point|bullet|paragraph|line|sentence|stanza|verse|item|step"
+restatement("unit n", r"\b(?P<the>the\s+)?(?P<u>" + NAMED_UNITS + r")\s+(?P<n>\d{1,2})\b(?![a-z])"
+            r"(?!\s*(?:[-–:%.,]\s*\d|"
+            r"(?:and|or|to|through|&)\s+\d|(?:" + COUNTS + r"|word|letter|line|sentence|syllable|character)\b))",
+            lambda m: f"the {ordinal(int(m['n']))} {m['u']}" if int(m["n"]) >= 1 else m.group(0))
+
+# "Begin every paragraph by asking a question": with a question
+restatement("by asking", r"\b(?P<v>start|begin|open|end|close|finish)\s+(?P<q>each|every)\s+(?P<u>paragraph|stanza|"
+            r"section|verse)\s+by\s+asking\s+(?:a|an|1)\s+(?:(?:short|rhetorical|direct|quick)\s+)?question\b",
+            r"\g<v> \g<q> \g<u> with a question")
+
+# "Don't begin consecutive sentences with the same word", "Consecutive lines must not end with the same word"
+EDGE = {"start": "start", "begin": "start", "open": "start", "end": "end", "finish": "end", "close": "end"}
+restatement("consecutive refused", r"^\s*(?:(?:don't|do not|never)\s+(?P<v>start|begin|open|end|finish|close)\s+"
+            r"(?:any\s+)?(?:two\s+)?(?:consecutive|successive|adjacent)\s+(?P<u>" + LEAD_UNITS + r")\s+with|"
+            r"(?:consecutive|successive|adjacent)\s+(?P<u2>" + LEAD_UNITS + r")\s+(?:must|should|may|can|will)\s*"
+            r"(?:not|n't)\s+(?P<v2>start|begin|open|end|finish|close)\s+with)\s+the\s+same\s+(?P<w>word|letter)\b",
+            lambda m: f"No two consecutive {m['u'] or m['u2']} {EDGE[(m['v'] or m['v2']).lower()]} with the same "
+                      f"{m['w']}")
+
+# "five or more words", "3 or fewer sentences": the relation said after the number
+restatement("n or more", r"\b(?P<n>\d+)\s+or\s+(?P<r>more|fewer|less)\s+(?=(?:" + COUNTS + r"|questions|words)\b)",
+            lambda m: f"{'at least' if m['r'].lower() == 'more' else 'at most'} {m['n']} ")
+
+# "Ask at least two questions", "Include exactly one rhetorical question": that many sentences are questions
+restatement("n questions", r"^\s*(?:use|include|ask|pose|have|write|put\s+in)\s+(?P<q>at least|at most|exactly|"
+            r"no more than|no fewer than|only)\s+(?P<n>\d+)\s+(?:rhetorical\s+|direct\s+|open\s+|short\s+)?"
+            r"questions?\s*[.!]?\s*$",
+            lambda m: f"{'Exactly' if m['q'].lower() == 'only' else m['q'].capitalize()} {m['n']} "
+                      f"{'sentence is a question' if m['n'] == '1' else 'sentences are questions'}.")
+
+# "Don't use more than one semicolon", "never write more than 3 sentences per paragraph": at most that many
+restatement("not more than", r"\b(?:don't|do not|never)\s+(?P<v>use|include|write|have|put)\s+more\s+than\s+(?=\d)",
+            r"\g<v> at most ")
+
+# "Each line is shorter than the previous one", "... than the line above it", "... than the preceding one"
+restatement("than the one before", r"\b(?:is|are|gets?|has\s+to\s+be|needs\s+to\s+be)\s+(?P<d>shorter|longer)\s+than\s+"
+            r"the\s+(?:previous|preceding|last)\s+(?:one|1|line|sentence|paragraph|stanza|bullet)\b",
+            r"should be \g<d> than the one before")
+restatement("than the previous one", r"\bthan\s+the\s+(?:previous|preceding)\s+(?:one|1|line|sentence|paragraph|stanza|"
+            r"bullet|word)\b", "than the one before")
+# "Lines should get progressively shorter": as the text goes on
+restatement("progressively", r"^\s*(?:the\s+)?(?P<u>lines|sentences|paragraphs|stanzas|bullets|bullet points)\s+"
+            r"(?P<m>should|must|need to|have to)\s+(?:get|grow|become)\s+(?:progressively|gradually|steadily|"
+            r"successively)\s+(?P<d>shorter|longer)\s*[.!]?\s*$",
+            r"The \g<u> \g<m> get \g<d> as you go.")
+
+# "The poem should rhyme AABB": its rhyme scheme (capital letters only: "should rhyme nicely" is no scheme)
+restatement("should rhyme", r"^\s*(?:the\s+(?:poem|song|verse|lines)|it)\s+(?:should|must|has\s+to|needs\s+to|will)\s+"
+            r"rhyme\s+(?:in\s+)?(?P<s>(?-i:[A-Z]{2,20}))\s*[.!]?\s*$", r"Use the rhyme scheme \g<s>.")
+
+# "Alphabetize the list", "Alphabetise the bullets": in alphabetical order
+restatement("alphabetize", r"^\s*alphabeti[sz]e\s+(?:the\s+|your\s+|all\s+(?:the\s+)?)?(?P<x>list|bullets|"
+            r"bullet points|"
+            r"list items|items|lines|entries)\s*[.!]?\s*$",
+            lambda m: "Put the " + ("list items" if m["x"].lower() in ("list", "items", "entries") else m["x"])
+            + " in alphabetical order.")
+
+# "Paragraphs of 3 to 5 sentences", "Lines of eight syllables", "Stanzas of at least 4 lines": what each unit has
+restatement("units of", r"^\s*(?:write\s+|"
+            r"use\s+)?(?:in\s+)?(?P<u>" + LEAD_UNITS + r")\s+of\s+(?:(?P<a>\d+)\s*(?:to|-|–)\s*"
+            r"(?P<b>\d+)|(?P<r>exactly|at least|at most|no more than|no fewer than|up to)?\s*(?P<n>\d+))\s+"
+            r"(?P<v>words|syllables|sentences|lines)(?:\s+(?:each|apiece))?\s*[.!]?\s*$",
+            lambda m: f"Each {_singular(m['u'])} has "
+                      + (f"between {m['a']} and {m['b']} {m['v']}." if m["a"]
+                         else f"{m['r'] or 'exactly'} {m['n']} {m['v']}."))
+
+
+# "The first letters of each line must spell SUN": of the lines, read down
+restatement("letters of each", r"\b(first|last)\s+letters\s+of\s+(?:each|every)\s+(line|sentence|word|paragraph|"
+            r"stanza)\b",
+            r"\1 letters of the \2s")
+# "Each item in the list", "items on the list": the list's items
+restatement("item in the list", r"\b(?P<q>each|every|the|no|all)\s+(?P<i>items?)\s+(?:in|on|of)\s+(?:the|"
+            r"your)\s+list\b",
+            r"\g<q> list \g<i>")
+# "Put one emoji at the end of each line": an emoji
+restatement("one at the edge", r"\b(put|place|add|include|use)\s+1\s+(?=[a-z]+\s+at\s+the\s+(?:very\s+)?(?:end|start|"
+            r"beginning)\s+of\b)", r"\1 a ")
+# "Open with a one-sentence paragraph", "Close on a two-line stanza": the first (last) unit's size
+restatement("open with an n-unit", r"^\s*(?P<v>open|start|begin|end|close|finish)\s+(?:with|on)\s+an?\s+(?P<n>\d+)-"
+            r"(?P<of>sentence|line)\s+(?P<u>paragraph|stanza)\s*[.!]?\s*$",
+            lambda m: f"The {'first' if m['v'].lower() in ('open', 'start', 'begin') else 'last'} {m['u']} must be "
+                      f"exactly {m['n']} {m['of']}{'' if m['n'] == '1' else 's'}.")
+# "End with the same line you started with", "Finish on the line you opened with": the last line is the first
+restatement("end as begun", r"^\s*(?:end|finish|close)\s+(?:with|on)\s+the\s+(?:same\s+|very\s+same\s+)?line\s+"
+            r"(?:that\s+)?you\s+(?:started|began|opened)(?:\s+with)?\s*[.!]?\s*$",
+            "The last line must repeat the first line.")
+
+# "Start every line with the letter M", "End every stanza with the word 'home'": what each unit must start (end) with
+EDGE_UNITS = r"line|sentence|paragraph|stanza|verse|bullet point|bullet|list item|heading|step|item"
+restatement("edge imperative", r"(?:^|(?<=[.;:!]\s))\s*(?P<v>start|begin|open|end|finish|close)\s+(?P<q>each|"
+            r"every)\s+(?P<u>" + EDGE_UNITS
+            + r")\s+with\b", lambda m: f"{m['q'].capitalize()} {m['u']} must {m['v'].lower()} with")
+# "No more than two commas in any sentence": in each of them
+restatement("in any", r"\bin\s+any\s+(?=(?:sentence|line|paragraph|stanza|bullet point|bullet|heading|list item)\b)",
+            "in each ")
+# "Make each heading a single word": exactly one
+restatement("a single word", r"^\s*make\s+(?P<q>each|every|all(?:\s+the)?)\s+(?P<u>headings?|titles?|lines?|bullets?|"
+            r"bullet points?|list items?|paragraphs?|stanzas?)\s+(?:a\s+single|just\s+one|just\s+1|1|one|a)\s+"
+            r"(?P<of>word|sentence|line)\s*[.!]?\s*$",
+            lambda m: f"Each {_singular(m['u']) if m['u'].lower().endswith('s') else m['u']} has exactly 1 {m['of']}.")
+# "Each paragraph's first sentence": the first sentence of each paragraph
+restatement("unit's first", r"\b(?P<q>each|every)\s+(?P<u>paragraph|stanza|section|verse|bullet)'s\s+(?P<at>first|last|"
+            r"opening|closing|final)\s+(?P<of>sentence|line|word)\b", r"the \g<at> \g<of> of \g<q> \g<u>")

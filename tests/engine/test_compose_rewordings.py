@@ -1,0 +1,125 @@
+"""The common shapes said in other ordinary ways (rewordings.py), and the programs of verse and tallies (verse.py,
+tallies.py): each wording is read as its plain program, each program holds and breaks where it should, and what
+the guards refuse stays unread (issue 37)."""
+from __future__ import annotations
+
+import pytest
+
+from irg.engine.compose.program import program_from_dict
+from irg.engine.compose.reader import read
+
+
+def said(clause: str) -> list[str]:
+    return [p.describe() for p in read(clause)]
+
+
+@pytest.mark.parametrize("clause,reading", [
+    ("Keep each sentence within 12 words.", "each sentence has at most 12 words"),
+    ("Paragraphs should each begin with a question.", "the first sentence of each paragraph ends with a question mark"),
+    ("Begin every paragraph by asking a question.", "the first sentence of each paragraph ends with a question mark"),
+    ("Use no words longer than 7 letters.", "no word has more than 7 letters"),
+    ("Don't use any word with more than seven letters.", "no word has more than 7 letters"),
+    ("Avoid words over seven letters.", "no word has more than 7 letters"),
+    ("Stick to words of seven letters or less.", "no word has more than 7 letters"),
+    ("Bullet 3 should contain a price.", "the 3rd bullet item contains a price"),
+    ("Don't begin consecutive sentences with the same word.", "no two consecutive sentences start with the same word"),
+    ("Consecutive sentences must not start with the same word.",
+     "no two consecutive sentences start with the same word"),
+    ("Include five or more words starting with 'b'.", "at least 5 words start with the letter b"),
+    ("Paragraphs must contain 3 or more sentences.", "each paragraph has at least 3 sentences"),
+    ("Paragraphs of 3 to 5 sentences.", "each paragraph has between 3 and 5 sentences"),
+    ("Keep bullet points short, under 10 words each.", "each bullet item has at most 9 words"),
+    ("Lines of eight syllables each.", "each line has exactly 8 syllables"),
+    ("The poem should rhyme AABB.", "the lines rhyme AABB (line 1 with line 2, line 3 with line 4, and so on)"),
+    ("Ask at least two questions.", "at least 2 sentences end with a question mark"),
+    ("Don't use more than one semicolon.", "the response contains at most 1 semicolon"),
+    ("Don't use more than 2 commas.", "the response contains at most 2 commas"),
+    ("Each line is shorter than the previous one.", "each line has fewer words than the line before it"),
+    ("Lines should get progressively shorter.", "each line has fewer words than the line before it"),
+    ("Alphabetize the list.", "the bullet items are in alphabetical order"),
+    ("The first letters of each line must spell SUN.",
+     "the response has exactly 3 lines whose first letters spell S, U, N in order"),
+    ("Each item in the list should end with a period.", "each bullet item ends with a period"),
+    ("Put one emoji at the end of each line.", "each line ends with an emoji"),
+    ("Open with a one-sentence paragraph.", "the first paragraph has exactly 1 sentence"),
+    ("End with the same line you started with.", "the response ends with its own first line"),
+    ("Don't write any word in capitals.", "no word is written in capitals (a word of two letters or more)"),
+    ("Start every line with the letter M.", "each line starts with the letter m"),
+    ("End every stanza with the word \"home\".", "each paragraph ends with the word 'home'"),
+    ("Begin each line with 'I remember'.", "each line starts with 'I remember'"),
+    ("Every paragraph should open with the phrase 'In short'.", "each paragraph starts with 'In short'"),
+    ("No more than two commas in any sentence.", "each sentence contains at most 2 commas"),
+    ("Every bullet needs a colon.", "each bullet item contains at least 1 colon"),
+    ("No bullet should contain a colon.", "each bullet item contains no colons"),
+    ("Make each heading a single word.", "each heading has exactly 1 word"),
+    ("Each paragraph's first sentence must be short, under 8 words.",
+     "the first sentence of each paragraph has at most 7 words"),
+    ("Give dates in YYYY-MM-DD format.", "each date is written as YYYY-MM-DD"),
+    ("Show prices with two decimal places.",
+     "each price has a currency sign and exactly two digits after the decimal point"),
+    ("Write numbers below 10 as words.", "no number is a figure from 0 to 9"),
+    ("Use tercets.", "each paragraph has exactly 3 lines"),
+])
+def test_an_ordinary_rewording_is_read_as_its_plain_program(clause, reading):
+    assert said(clause) == [reading]
+
+
+@pytest.mark.parametrize("clause,readings,holds,breaks", [
+    ("Lines 2 and 4 must rhyme.", ["line 2 rhymes with line 4"], "a cat\nthe sun\nmy hat\nis fun",
+     "a cat\nthe sun\nmy hat\nis red"),
+    ("The second and fourth lines of every stanza must rhyme.", ["in each paragraph, line 2 rhymes with line 4"],
+     "a\nthe sun\nb\nis fun\n\nc\nmy day\nd\nto play", "a\nthe sun\nb\nis fun\n\nc\nmy day\nd\nto go"),
+    ("Make the first and last lines rhyme.", ["line 1 rhymes with the last line"], "the cat\nran off\nand sat",
+     "the cat\nran off\nand slept"),
+    ("Lines 1, 2 and 5 rhyme.", ["line 1 rhymes with line 2", "line 1 rhymes with line 5"],
+     "a cat\na hat\nx\ny\na mat", "a cat\na hat\nx\ny\na dog"),
+    ("No rhymes at all - free verse only.", ["no two lines end with rhyming words"], "the sun\nis up\nover hills",
+     "the sun\nis up\nwe run"),
+    ("make every line rhyme lol",
+     ["each line ends with a word that rhymes with the last word of another line"], "a cat\nthe hat\nmy day\nto play",
+     "a cat\nthe hat\nmy day\nto go"),
+    ("All the lines should rhyme with each other.", ["all lines end with words that rhyme with each other"],
+     "a cat\nthe hat\nthat mat", "a cat\nthe hat\nmy day"),
+    ("Each line should be one word shorter than the line above it.",
+     ["each line after the first has exactly 1 fewer word than the line before it"], "one two three\nfour five\nsix",
+     "one two three\nfour\nsix"),
+    ("Snowball it - each word one letter longer than the word before.",
+     ["each word after the first has exactly 1 more letter than the word before it"], "I am the best",
+     "I am a best"),
+    ("Include at least two percentages.", ["the response has at least 2 percentages"], "Up 5% and down 7%.",
+     "Up 5 and down 7%."),
+    ("No commas in the first paragraph.", ["the first paragraph contains no commas"], "One two.\n\nThree, four.",
+     "One, two.\n\nThree four."),
+    ("No word may appear more than twice.", ["no word appears more than 2 times"], "the cat and the dog",
+     "the cat and the dog and the bird"),
+])
+def test_verse_and_tallies_are_read_checked_and_round_trip(clause, readings, holds, breaks):
+    programs = read(clause)
+    assert [p.describe() for p in programs] == readings
+    assert all(not p.check(holds) for p in programs)
+    assert any(p.check(breaks) for p in programs)
+    assert [program_from_dict(p.to_dict()) for p in programs] == programs
+
+
+def test_a_broken_rhyme_pair_names_its_lines():
+    (pair,) = read("Line 2 must rhyme with line 4.")
+    assert pair.check("a\nthe sun\nb\nis red") == ["line 2 ('sun') does not rhyme with line 4 ('red')"]
+    assert pair.check("a\nthe sun") == ["there are 2 lines: no line 4 to rhyme with"]
+
+
+def test_a_malformed_iso_date_is_a_date_that_breaks_the_format():
+    (rule,) = read("Write all dates as YYYY-MM-DD.")
+    assert rule.check("From 2025-3-3 to 2025-04-14.")  # the month and day need two digits
+    assert not rule.check("From 2025-03-03 to 2025-04-14.")
+
+
+@pytest.mark.parametrize("clause", [
+    "Don't rhyme 'love' with 'dove'.",  # a pair refused, not every rhyme
+    "The poem should rhyme nicely.",  # no scheme
+    "Write numbers under 10.",  # as what?
+    "Use 3 numbers in each paragraph.",  # per unit: not the whole answer's count
+    "Use at least 3 numbers written as digits.",  # narrowed
+    "Line 2 and 4 rhyme.",  # "line" for two lines
+])
+def test_what_the_rewordings_cannot_read_for_sure_stays_unread(clause):
+    assert read(clause) == []
