@@ -174,7 +174,6 @@ NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the 
     "Each sentence must be at least 8 and at most 12 words, with one word of three syllables.",
     "Make it sound warm and friendly.",
     "Write each sentence so it has exactly one word starting with a capital letter.",
-    "Do not make any paragraph longer than five sentences.",  # a refusal before what a reader read turns it round
     # a review helper's wordings, once read the wrong way round:
     "Every sentence need not be under 12 words.",
     "Every sentence can be over 12 words.",

@@ -123,3 +123,58 @@ def test_a_malformed_iso_date_is_a_date_that_breaks_the_format():
 ])
 def test_what_the_rewordings_cannot_read_for_sure_stays_unread(clause):
     assert read(clause) == []
+
+
+@pytest.mark.parametrize("clause,reading", [
+    ("Do not make any paragraph longer than five sentences.", "each paragraph has at most 5 sentences"),
+    ("Write a haiku about the first frost of the year.", "the response has exactly 3 lines with 5, 7 and 5 syllables"),
+    ("Each numbered step must be less than 25 words.", "each numbered item has at most 24 words"),
+    ("Write a paragraph where every word contains the letter E.", "each word contains the letter e"),
+    ("Write a tongue twister where every single word starts with the letter P.", "each word starts with the letter p"),
+    ("lol make every line start with 'bro'", "each line starts with the word 'bro'"),
+    ("In each stanza, the lines should rhyme AABA.",
+     "in each paragraph, the lines rhyme AABA (line 1 with line 2, line 1 with line 4, and so on)"),
+    ("Each paragraph should start with a sentence of no more than ten words.",
+     "the first sentence of each paragraph has at most 10 words"),
+    ("dont make any paragraph longer than like 3 lines", "each paragraph has at most 3 lines"),
+    ("Write the steps as a numbered list where each step is under 10 words.", "each numbered item has at most 9 words"),
+    ("Write a paragraph where no word is repeated.", "no word appears more than once"),
+    ("No paragraph should be a single sentence.", "each paragraph has at least 2 sentences"),
+    ("Use 24-hour clock times throughout (14:30, not 2:30pm).", "each time is written as HH:MM on a 24-hour clock"),
+    ("Dates must appear as YYYY-MM-DD.", "each date is written as YYYY-MM-DD"),
+    ("Write every price with two decimals — £4.50, never £4.5.",
+     "each price has a currency sign and exactly two digits after the decimal point"),
+    ("Don't rhyme. Not a single pair of lines should rhyme.", "no two lines end with rhyming words"),
+    ("Give example sentences where no word is longer than 6 letters, so beginners can read them.",
+     "no word has more than 6 letters"),
+    ("every paragraph should end w a question so ppl comment",
+     "the last sentence of each paragraph ends with a question mark"),
+    ("If it isn't too much trouble, I'd be so grateful if you could keep every paragraph to between forty and sixty "
+     "words, as the layout of our print newsletter is rather unforgiving.",
+     "each paragraph has between 40 and 60 words"),
+    ("Keep the vocabulary simple — don't use any word longer than seven letters.", "no word has more than 7 letters"),
+    ("Each tweet in the thread has to come in under 280 characters.", "each paragraph has at most 279 characters"),
+    ("I need a text where no word is having more than two syllable, for my beginner students.",
+     "no word has more than 2 syllables"),
+    ("Every paragraph should open with a one-word sentence.",
+     "the first sentence of each paragraph has exactly 1 word"),
+    ("No sentence should begin with a number written in digits.", "no sentence begins with a digit"),
+    ("Make every line of the poem contain the word 'blue'.", "each line contains the word 'blue'"),
+    ("Keep it data-driven: every sentence needs at least one figure in it.",
+     "each sentence contains at least one number"),
+    ("Each stanza should end on a one-word line.", "the last line of each paragraph has exactly 1 word"),
+    ("Lines ≤ 60 chars.", "each line has at most 60 characters"),
+    ("No line over 72 chars.", "each line has at most 72 characters"),
+])
+def test_a_wording_inside_a_request_is_read_as_its_plain_program(clause, reading):
+    assert said(clause) == [reading]
+
+
+@pytest.mark.parametrize("clause", [
+    "Give dates in the YYYY-MM-DD format and keep the days in chronological order.",  # a second instruction after it
+    "Write a haiku about not giving up.",  # a refusal inside the topic is kept, and blocks
+    "Write a haiku about rain in 4 lines.",  # a number after the topic
+    "Lines <<title>> 60 chars.",  # a title mark is no sign
+])
+def test_a_second_instruction_or_a_number_after_a_reading_blocks_it(clause):
+    assert read(clause) == []

@@ -27,7 +27,7 @@ SUBJECT_UNIT = (r"(?:" + FORM_UNITS + r"|bullet[- ]?points?|points?|bullet items
                 r"sentences?|paragraphs?|paras?|stanzas?|"
                 r"verses?|lines?|quotes?|quotations?|quoted passages?|words?|titles?|headlines?|"
                 r"subject lines?|headings?|subheadings?|sections?|answers?)")
-COUNTED = (r"(?P<v>words?|sentences?|lines?|characters?|letters?|syllables?|commas?|semicolons?|colons?|"
+COUNTED = (r"(?P<v>words?|sentences?|lines?|characters?|chars?|letters?|syllables?|commas?|semicolons?|colons?|"
            r"exclamation (?:marks?|points?)|question marks?|em[- ]?dash(?:es)?|bullet[- ]?points?|bullet items?|"
            r"bullets?|paragraphs?)")
 LENGTHS = r"words?|sentences?|lines?|characters?|letters?|syllables?|bullet points?|bullets?|paragraphs?"
@@ -112,6 +112,8 @@ def _limit(m: re.Match, refused: bool, over: bool = False) -> Count | None:
         if not refused or m["rel"] or m["t"] or m["t2"] or m["single"]:
             return None
         rel = "at_most"
+    elif refused and m["single"] and v in ALWAYS_ONE and m["single"].lower() != "a" and not (m["t"] or m["t2"]):
+        return Count(v, "at_least", 2)  # "no paragraph should be a single sentence": two or more
     elif refused:
         if m["rel"] is None or (m["rel"] and RELS[m["rel"].lower()] not in ("more_than", "less_than")):
             return None  # "can't be exactly 5 words", "shouldn't be 10 words": not one limit

@@ -27,8 +27,9 @@ def _numbers_as_digits(m):
     return Rule(Each(), Select("response"), Count("number word", "exactly", 0))
 
 
-@reader("times_24h", r"\buse\s+(?:the\s+)?24[- ]hour\s+(?:clock|time|times|format)(?:\s+for\s+" + ALL
-        + r"times?)?|\b(?:all\s+|every\s+|each\s+)?times?\s+(?:should|must)?\s*(?:be\s+)?(?:in|on|use)\s+(?:the\s+)?"
+@reader("times_24h", r"\buse\s+(?:the\s+)?24[- ]hour\s+(?:clock\s+times|clock|time|times|format)(?:\s+for\s+" + ALL
+        + r"times?|\s+throughout|\s+everywhere)?|\b(?:all\s+|every\s+|each\s+)?times?\s+(?:should|"
+        r"must)?\s*(?:be\s+)?(?:in|on|use)\s+(?:the\s+)?"
         r"24[- ]hour\s+(?:clock|time|format)")
 def _times_24h(m):
     if not _whole(m):
@@ -42,11 +43,14 @@ def _times_ampm(m):
     return Rule(Each(), Select("time"), Filter("clock_ampm"))
 
 
-@reader("dates_iso", r"\b(?:(?:all\s+|every\s+|each\s+|the\s+)?dates?\s+(?:should\s+be\s+|must\s+be\s+)?in\s+ISO"
+@reader("dates_iso", r"\b(?:(?:all\s+|every\s+|each\s+|the\s+)?dates?\s+(?:should|must|need\s+to|"
+        r"have\s+to)\s+(?:appear|be\s+"
+        r"written|be\s+given|be\s+formatted|be\s+shown)\s+(?:as|in)\s+(?:the\s+)?(?-i:YYYY-MM-DD)(?:\s+format)?|"
+        r"(?:(?:all\s+|every\s+|each\s+|the\s+)?dates?\s+(?:should\s+be\s+|must\s+be\s+)?in\s+ISO"
         r"(?:\s+8601)?\s+format|(?:write|give|put|format|show)\s+(?:" + ALL + r")?dates?\s+(?:in|"
         r"as)\s+(?:the\s+)?(?:ISO(?:\s+8601)?|"
         r"(?-i:YYYY-MM-DD))(?:\s+format)?)"
-        r"(?:\s*\(?YYYY-MM-DD\)?)?")
+        r"(?:\s*\(?YYYY-MM-DD\)?)?)")
 def _dates_iso(m):
     return Rule(Each(), Select("date"), Filter("iso_date"))
 
@@ -67,7 +71,8 @@ def _percent_sign(m):
 
 @reader("two_decimals", r"\bprices?\s+(?:must|should)\s+(?:show|have|use)\s+(?:exactly\s+)?(?:2|two)\s+decimal\s+pl"
         r"aces|"
-        r"\b(?:give|write|show)\s+(?:" + ALL + r")?prices?\s+(?:to|with)\s+(?:exactly\s+)?(?:2|two)\s+decimal\s+places|"
+        r"\b(?:give|write|show)\s+(?:" + ALL + r")?prices?\s+(?:to|with)\s+(?:exactly\s+)?(?:2|two)\s+decimal"
+        r"(?:s|\s+places)|"
         r"\b(?:all\s+(?:the\s+)?|every\s+|each\s+|the\s+)?prices?\s+(?:need|needs|must\s+have|should\s+have|"
         r"take|get)\s+"
         r"(?:exactly\s+)?(?:2|two)\s+decimals?(?:\s+places)?")

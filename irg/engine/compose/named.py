@@ -11,8 +11,8 @@ from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Across, Each, Form, Quant, Rhyme, Rule, Select
 from irg.engine.compose.units import MARKS
-from irg.engine.compose.vocab import (MARK, NARROWS, NTH, PART_SUBJECT, QUALIFIED, REFUSE_USE, REL, inclusive, mark,
-                                     reader, topic_before, unit, vacuous)
+from irg.engine.compose.vocab import (MARK, NARROWS, NTH, PART_SUBJECT, QUALIFIED, REFUSE_USE, REL, TOPIC_WORDS,
+                                     inclusive, mark, reader, topic_before, unit, vacuous)
 
 # ---- marks and quotes in the response: "use exactly one colon", "include at least two em dashes" --------------
 @reader("use_n_marks", r"\b(?:use|include|add|put in|have|with|contain|work in|squeeze in|fit in)\s+(?:" + REL
@@ -47,7 +47,8 @@ RHYMED = {"limerick": "AABBA", "clerihew": "AABB", "shakespearean sonnet": "ABAB
 @reader("form", r"\b(?:a|an|1|as a|as an|it a|it an)\s+(?:(?:little|short|single|simple|traditional|funny|silly|"
         r"proper|classic|standard|real|true)\s+)?"
         r"(?P<f>haiku|senryu|tanka|cinquain|nonet|etheree|(?:shakespearean\s+|elizabethan\s+)?sonnet|limerick|"
-        r"clerihew|diamante|fibonacci\s+poem|fib)(?:\s+poem)?\b(?!\s+(?:stanzas?|sequence|cycle|chain|series))")
+        r"clerihew|diamante|fibonacci\s+poem|fib)(?:\s+poem)?\b(?!\s+(?:stanzas?|sequence|cycle|chain|series))"
+        r"(?:\s+(?:about|on)\s+" + TOPIC_WORDS + r")?")
 def _form(m):
     if topic_before(m.string, m.start("f")):
         return None  # "a story about a poet who writes a haiku", "explain what a sonnet is"

@@ -59,7 +59,8 @@ def possible(program: Program) -> bool:
 # the instruction left unread). Any of them, and nothing is read: never guess.
 LEFT_OVER = re.compile(
     r"n't\b|\bdont\b|"  # "don't", "isn't", "needn't": a refusal inside a word (\bn't never matches there)
-    r"\b(?:not|cannot|never|no|none|nothing|neither|nobody|nowhere|instead|hardly|barely|without|avoid|avoiding|nor|refrain|need|can|could|may|might|allowed|fine|okay|ok|"
+    r"\b(?:not|cannot|never|no|none|nothing|neither|nobody|nowhere|instead|hardly|barely|without|avoid|avoiding|"
+    r"nor|refrain|need|can|could|may|might|allowed|fine|okay|ok|"
     r"free|optional|optionally|possible|ideally|mostly|usually|generally|general|typically|sparingly|preferably|"
     r"occasionally|sometimes|often|alternate|alternating|per|intro|introduction|conclusion|dialogue|example|body|"
     r"had|was|were|used|"
@@ -67,6 +68,8 @@ LEFT_OVER = re.compile(
     r"maybe|perhaps|would|for (?:each|every|all|any)|"
     r"break|z to a|by (?:last|first|their|its|the)|emojis?|hashtags?|titles?|headings?|headers?|chorus|verse|code|"
     r"address|haiku|limerick|sonnet|periods?|full stops?|(?:and|then)\s+(?:end|start|begin|finish|close|open)s?|"
+    r"(?:and|then|also|plus)\s+(?:keep|make|use|put|write|include|add|sort|order|list|number|give|limit|cap|avoid|"
+    r"arrange|rank)\b|"  # a second instruction after what was read
     r"than|shorter|longer|bigger|smaller|"
     r"banned|forbidden|prohibited|discouraged|avoided|ignore|ignored|forget|disregard|stop|skip|unwanted|"  # refusals,
     r"be (?:split|broken|shortened|rewritten|trimmed|divided|cut)|"  # units to remake
@@ -141,7 +144,8 @@ def _listed(clause: str) -> list[Program]:
 TWO = re.compile(r"^(?P<subject>\s*(?:each|every|all(?:\s+the)?|no)\s+(?:[a-z]+\s+){0,2}?" + SUBJECT_UNIT
                  + r")\s+(?P<modal>(?:must|should|has to|have to|needs? to|will)\s+)?(?P<one>.+?)\s+and\s+"
                  r"(?P<modal2>(?:must|should|has to|have to|needs? to|will)\s+)?(?P<two>(?:start|starts|begin|begins|"
-                 r"open|opens|end|ends|finish|finishes|close|closes|contain|contains|include|includes|have|has|be|is|are|"
+                 r"open|opens|end|ends|finish|finishes|close|closes|contain|contains|include|includes|have|has|"
+                 r"be|is|are|"
                  r"use|uses|stay|stays)\b[^,;]*?)\s*[.!]?\s*$", re.I)
 
 

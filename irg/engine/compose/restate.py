@@ -201,8 +201,11 @@ restatement("lead-in", r"^\s*(?P<lead>[a-z][a-z' -]{1,38}?)\s*:\s+(?P<rest>\S.*)
             else m["rest"])
 # "..., so no fragments", "... so it shows before the cut", "... to show you can handle complex syntax": the reason
 # for a rule is not a rule
-restatement("reason", r"^(?P<keep>.*?)[,;]?\s*\b(?:so that|so (?:it|they|there|no|the reader|readers|people|you)|"
+restatement("reason", r"^(?P<keep>.*?)[,;]?\s*\b(?:so that|so (?:it|they|there|no|the reader|readers|people|ppl|you)|"
+            r"so\s+[a-z]+\s+(?:can|could|will|won't|don't|doesn't|aren't|isn't|are|is|get|stay)|"
             r"because|since|to show|to make sure|to keep it)\b[^.;:]*[.!]?\s*$", r"\g<keep>.")
+restatement("as reason", r"^(?P<keep>.*?),\s*as\s+(?:the|our|my|their|it|they|this|that)\b[^.;:]*[.!]?\s*$",
+            r"\g<keep>.")
 # "..., our CMS mangles them", "..., my son is learning to read", "..., it's for SMS": a reason said of someone's
 # thing, after a comma
 # What a reason never holds: a unit, a mark, a number, a refusal, an exception or an order of its own
@@ -216,7 +219,8 @@ def _reason(m: re.Match) -> str:
     return m["keep"] + "."
 
 
-restatement("whose reason", r"^(?P<keep>[^,;]+?)\s*[,;]\s*(?P<tail>(?:our|my|their|it's|its|that's|thats|it is)\s+"
+restatement("whose reason", r"^(?P<keep>[^,;]+?)\s*[,;]\s*(?P<tail>(?:our|my|their|it's|its|that's|thats|it is|"
+            r"for my|for our|on my)\s+"
             r"[^,;.:]*)[.!]?\s*$", _reason)
 # "No asterisks allowed anywhere", "no emojis permitted": a ban said with its permission word
 restatement("none allowed", r"\b(?P<no>no|zero)\s+(?P<x>[a-z' #<>-]{1,30}?)\s+(?:are\s+|is\s+)?(?:allowed|permitted)\b",
@@ -298,7 +302,7 @@ def _singular(units: str) -> str:
     return {"full stops": "period", "exclamation points": "exclamation mark"}.get(u, u[:-1] if u.endswith("s") else u)
 
 
-QUOTED = re.compile(r"['\"‘“][^'\"’”\n]{1,60}['\"’”]")
+QUOTED = re.compile(r"(?<!\w)['\"‘“][^'\"’”\n]{1,60}['\"’”](?!\w)")  # an apostrophe in a word ("isn't") opens none
 
 
 # A mark shown rather than named: "no '<' characters" is "no angle brackets"; "angle brackets ('<' or '>')" shows the

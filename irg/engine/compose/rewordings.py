@@ -20,8 +20,10 @@ kept by `reader.read` only if the restated clause is read under the same guards.
 """
 from __future__ import annotations
 
+import re
+
 from irg.engine.compose.program import ordinal
-from irg.engine.compose.restate import LEAD_UNITS, _singular, restatement
+from irg.engine.compose.restate import LEAD_SCOPE, LEAD_UNIT, LEAD_UNITS, LEAD_VERB, _singular, restatement
 
 # "within 12 words": at most ("keep each sentence within 12 words" keeps it *to* at most)
 COUNTS = r"words|characters|syllables|lines|sentences|letters|paragraphs|bullets|bullet points"
@@ -38,7 +40,8 @@ restatement("floating each", r"^\s*(?:the\s+|your\s+|all\s+(?:the\s+|your\s+)?)?
 
 # "Use no words longer than 7 letters", "Don't use any word with more than seven letters", "Avoid words over seven
 # letters", "no word over three syllables": no word has more than that
-restatement("no long words", r"\b(?:use\s+no|avoid(?:\s+using)?(?:\s+any)?|(?:don't|do not|never)\s+use(?:\s+any)?|no)"
+restatement("no long words", r"\b(?:use\s+no|avoid(?:\s+using)?(?:\s+any)?|(?:don't|dont|do not|"
+            r"never)\s+use(?:\s+any)?|no)"
             r"\s+words?\s+(?:that\s+(?:are|is|have|has)\s+|with\s+|of\s+|having\s+)?(?:longer than|over|more than|"
             r"above|exceeding)\s+(?P<n>\d+)\s+(?P<v>letters|syllables|characters)\b",
             r"no word has more than \g<n> \g<v>")
@@ -153,3 +156,82 @@ restatement("a single word", r"^\s*make\s+(?P<q>each|every|all(?:\s+the)?)\s+(?P
 # "Each paragraph's first sentence": the first sentence of each paragraph
 restatement("unit's first", r"\b(?P<q>each|every)\s+(?P<u>paragraph|stanza|section|verse|bullet)'s\s+(?P<at>first|last|"
             r"opening|closing|final)\s+(?P<of>sentence|line|word)\b", r"the \g<at> \g<of> of \g<q> \g<u>")
+
+# "Write a paragraph where every word contains the letter E", "Write a tongue twister in which ...": the answer named,
+# then its rule (a form with its own shape, a haiku or a sonnet, is read by its reader and is not dropped)
+ANSWERS = r"paragraph|sentence|short story|mini-story|story|text|tongue twister|slogan|poem|verse|riddle|caption|" \
+          r"tweet|post|message|note|list|numbered list|bulleted list|description|speech|letter|email"
+restatement("answer where", r"^\s*(?:(?:please|can you|could you)\s+)?(?:write|give me|give|compose|create|make|draft|"
+            r"i\s+need|i\s+want|i'd\s+like)\s+(?:(?:the|your)\s+[a-z]+\s+as\s+)?(?:(?:a|an|one)\s+(?:(?:short|"
+            r"little|quick|"
+            r"silly|funny)\s+)?(?:" + ANSWERS + r")|(?:some\s+)?(?:example\s+|practice\s+|short\s+)?(?:sentences|lines|"
+            r"paragraphs|slogans|captions))\s+(?:where|in which|such that|so that|whose)\s+", "")
+# "make every line start with 'bro'": what each unit must start (end) with
+restatement("make each start", r"\bmake\s+(?P<q>each|every)\s+(?P<u>" + EDGE_UNITS + r")\s+(?P<v>start|begin|"
+            r"end|finish|"
+            r"open|close)\s+with\b", lambda m: f"{m['q']} {m['u']} must {m['v'].lower()} with")
+# "Use a different starting word for every sentence": no two start with the same word
+restatement("different starting word", r"\buse\s+a\s+(?:different|new)\s+(?:starting|opening|first)\s+word\s+for\s+"
+            r"(?:every|each)\s+(?P<u>sentence|line|paragraph)\b", r"start every \g<u> with a different word")
+# "In each stanza, the lines should rhyme AABA", "each stanza must rhyme ABAB": the scheme, stanza by stanza
+restatement("stanza rhymes", r"^\s*(?:in\s+each\s+(?:stanza|verse)\s*,\s*the\s+lines|(?:each|every)\s+(?:stanza|"
+            r"verse))\s+"
+            r"(?:should|must|will|has\s+to|needs\s+to)\s+rhyme\s+(?P<s>(?-i:[A-Z]{2,20}))\s*[.!]?\s*$",
+            r"Use the rhyme scheme \g<s> in each stanza.")
+# "Each paragraph should start with a sentence of no more than ten words": the first sentence's limit
+restatement("opens with a sentence of", r"^\s*(?P<q>each|every)\s+(?P<u>paragraph|stanza|section)\s+(?:should|must|"
+            r"has\s+to|needs\s+to|will)\s+(?P<v>start|begin|open|end|close|finish)\s+with\s+a\s+sentence\s+of\s+"
+            r"(?P<lim>(?:no more than|at most|under|fewer than|less than|up to|at least|"
+            r"exactly)\s+\d+\s+words)\s*[.!]?\s*$",
+            lambda m: f"The {'first' if m['v'].lower() in ('start', 'begin', 'open') else 'last'} sentence of "
+                      f"{m['q'].lower()} {m['u']} must have {m['lim']}.")
+# "longer than like 3 lines", "under like 100 characters": "like" before a number is a filler, not an estimate
+restatement("like n", r"\b(than|under|over|below|above|to|max|within|at most|at least)\s+like\s+(?=\d)", r"\1 ")
+# "dont make any paragraph longer than 3 lines": no unit has more
+restatement("make none longer", r"\b(?:don't|dont|do not|never)\s+make\s+(?:any|a|a single)\s+"
+            r"(?P<u>sentence|line|paragraph|"
+            r"stanza|bullet|bullet point|heading)\s+(?:longer than|more than|over)\s+(?P<n>\d+)\s+(?P<v>words|lines|"
+            r"sentences|characters|syllables)\b", r"no \g<u> has more than \g<n> \g<v>")
+# "Lines ≤ 60 chars", "No line > 72 chars": the signs said in words (not "<<title>>" or "->")
+restatement("signs", r"(?<![<>=-])(?P<s>≤|≥|<=|>=|<|>)(?![<>=])\s*(?=\d)",
+            lambda m: {"≤": "at most ", "<=": "at most ", "≥": "at least ", ">=": "at least ", "<": "under ",
+                       ">": "over "}[m["s"]])
+# "If it isn't too much trouble, I'd be so grateful if you could keep ...": politeness carries no rule
+restatement("politeness", r"^\s*(?:if\s+it\s+(?:isn't|is\s+not|'s\s+not)\s+too\s+much\s+(?:trouble|bother)\s*,?\s*)?"
+            r"(?:i'?d\s+be\s+(?:so\s+|very\s+|really\s+|most\s+)?(?:grateful|glad|happy|"
+            r"thankful)\s+if\s+you\s+(?:could|"
+            r"would)\s+|i\s+would\s+(?:really\s+|greatly\s+)?appreciate\s+it\s+if\s+you\s+(?:could|would)\s+|"
+            r"would\s+you\s+(?:please\s+)?(?:mind\s+)?)", "")
+# "Keep the vocabulary simple — don't use any word ...": a lead-in before a dash, as before a colon (restate.py)
+restatement("lead-in dash", r"^\s*(?P<lead>[a-z][a-z' -]{1,38}?)\s+[—–-]{1,2}\s+(?P<rest>\S.*)$",
+            lambda m: m.group(0) if LEAD_SCOPE.search(m["lead"]) or (LEAD_UNIT.search(m["lead"])
+                                                                      and not LEAD_VERB.match(m["lead"]))
+            or re.search(r"\d", m["lead"]) else m["rest"])
+# "has to come in under 280 characters": be under
+restatement("come in under", r"\bcomes?\s+in\s+(?=(?:under|below|at\s+most|at\s+or\s+under)\b)", "be ")
+# "(14:30, not 2:30pm)", "— £4.50, never £4.5": a right and a wrong example, not a rule of their own
+restatement("example pair", r"\s*(?:\(\s*|[—–-]\s+)(?=[^()]*\d)[^()\n]{1,25}?,?\s+(?:not|never|rather than|"
+            r"instead of)\s+"
+            r"[^()\n]{1,25}?(?:\)|(?=\s*[.!]?\s*$))", "")
+# "can u make the bullet points go from shortest to longest": in that order
+restatement("go from", r"\bmake\s+the\s+(?P<u>bullets|bullet points|items|list items|lines|sentences|"
+            r"paragraphs)\s+go\s+"
+            r"from\s+(?P<a>shortest|longest)\s+to\s+(?P<b>longest|shortest)\b", r"order the \g<u> from \g<a> to \g<b>")
+# "no word is having more than two syllable": a learner's continuous
+restatement("is having", r"\b(is|are)\s+having\b", lambda m: "has" if m[1].lower() == "is" else "have")
+# "Every paragraph should open with a one-word sentence": said as the imperative the reader knows
+restatement("opens with a one-word", r"^\s*(?P<q>each|every)\s+(?P<u>paragraph|stanza|section|bullet|sentence|line)\s+"
+            r"(?:should|must|has\s+to|needs\s+to|will)\s+(?P<v>open|start|begin|end|close|finish)\s+with\s+an?\s+"
+            r"(?P<n>\d+)-(?P<c>word|sentence|line)\s+(?P<x>sentence|line)\b",
+            r"\g<v> \g<q> \g<u> with a \g<n>-\g<c> \g<x>")
+# "a number written in digits": a digit
+restatement("number in digits", r"\ba\s+number\s+(?:written\s+)?(?:in|as)\s+(?:digits|numerals|figures)\b", "a digit")
+# "Make every line of the poem contain the word 'blue'": every line must contain it
+restatement("make each do", r"\bmake\s+(?P<q>each|every)\s+(?P<u>" + EDGE_UNITS + r")(?:\s+of\s+the\s+(?:poem|"
+            r"text|song|"
+            r"story|answer))?\s+(?P<v>contain|include|have|rhyme|use)\b", r"\g<q> \g<u> must \g<v>")
+# "end w a question": with
+restatement("w", r"\b(end|ends|start|starts|begin|begins|open|opens|close|closes|finish|finishes)\s+w/?\s+(?=an?\s)",
+            r"\1 with ")
+# "at least one figure in it", "a number in them": the unit itself
+restatement("in it", r"\s+in\s+(?:it|them)(?=\s*[.!]?\s*$)", "")

@@ -73,9 +73,11 @@ N_TIMES = r"(?P<n>once|twice|thrice|\d+\s+times)"
         + r"|(?:each|every|any)\s+word\s+(?:may|can|should|must)\s+(?:only\s+)?(?:appear|be\s+used|"
         r"occur)\s+(?:at\s+most|"
         r"no\s+more\s+than|up\s+to)\s+" + N_TIMES.replace("?P<n>", "?P<n3>") + r"|use\s+(?:each|every|any)\s+word\s+"
-        r"(?:at\s+most|no\s+more\s+than)\s+" + N_TIMES.replace("?P<n>", "?P<n4>") + r")(?!\s+(?:in|per)\b)")
+        r"(?:at\s+most|no\s+more\s+than)\s+" + N_TIMES.replace("?P<n>", "?P<n4>") + r"|"
+        r"no\s+(?:single\s+)?word\s+(?:is|may\s+be|"
+        r"should\s+be|can\s+be|gets?|will\s+be)\s+(?P<rep>repeated)(?!\s+more))(?!\s+(?:in|per)\b)")
 def _word_repeats(m):
-    said = (m["n"] or m["n2"] or m["n3"] or m["n4"]).lower()
+    said = (m["n"] or m["n2"] or m["n3"] or m["n4"] or "once").lower()  # "no word is repeated": once
     n = TIMES.get(said) or int(said.split()[0])
     if n < 1:
         return None

@@ -94,7 +94,10 @@ def _rhyme_pair(m):
 
 @reader("no_rhymes", r"\b(?:no\s+rhym(?:es|ing)|(?:don't|do not|never)\s+(?:use\s+)?rhymes?|(?:it|the\s+poem|"
         r"the\s+lines)"
-        r"\s+(?:should|must|will)\s*(?:not|n't)\s+rhyme|unrhymed|(?:avoid|without)\s+(?:any\s+)?rhym(?:es|ing))"
+        r"\s+(?:should|must|will)\s*(?:not|n't)\s+rhyme|not\s+(?:a\s+single|"
+        r"one)\s+pair\s+of\s+lines\s+(?:should|must|may|can|"
+        r"will)\s+rhyme|no\s+(?:two|2)\s+lines\s+(?:should\s+|must\s+|may\s+|can\s+|will\s+)?rhyme|unrhymed|"
+        r"(?:avoid|without)\s+(?:any\s+)?rhym(?:es|ing))"
         r"(?:\s+at\s+all|\s+anywhere)?(?:\s*[-–—,:;]?\s*(?:it's\s+|just\s+)?free\s+verse(?:\s+only)?)?"
         r"(?=\s*(?:[.!;]|$))")
 def _no_rhymes_read(m):

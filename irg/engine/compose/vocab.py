@@ -42,6 +42,10 @@ NARROWS = re.compile(r"\b(?:in|for|except|within|per|on|of|at|under|after|before
 TOPIC = re.compile(r"\b(?:about|who|whom|whose|which|explain|describe|define|what|why|how|story|essay|article|"
                    r"history|examples?|poet|poets)\b", re.I)
 
+# what a form is about ("a haiku about the first frost of the year"): words, no number, and none that could start a rule
+TOPIC_WORDS = (r"(?:(?!(?:where|which|that|who|with|whose|so|and|but|or|each|every|all|no|not|never|using|without|only|"
+               r"must|should|has|have|is|are|in|using|written|rhyming|exactly|at)\b)[A-Za-z'’-]+\s*){1,8}")
+
 
 def topic_before(text: str, start: int) -> bool:
     """Is a form named at `start` the topic of the sentence rather than the form asked for? ("a story about a poet who
@@ -56,7 +60,7 @@ def gap_ok(gap: str) -> bool:
 READERS: Registry = Registry("program reader")
 # units named by the form that has them (see UNIT_NAMES): first in every list of units, so that "section headings"
 # is read before "sections" and "slide titles" before "titles"
-FORM_UNITS = r"numbered (?:items?|points?|lines?)|steps?|tweets?|pages?|section headings?|slide titles?"
+FORM_UNITS = r"numbered (?:items?|points?|lines?|steps?)|steps?|tweets?|pages?|section headings?|slide titles?"
 UNIT = (r"(?:" + FORM_UNITS + r"|bullet[- ]?points?|bullet items?|bullets?|list items?|items?|"
         r"points?|sentences?|paragraphs?|paras?|stanzas?|lines?|"
         r"words?|letters?|characters?|chars|quotes?|quotations?|headings?|subheadings?)")
@@ -69,7 +73,8 @@ UNIT_NAMES = {"bullet": "bullet item", "bullet point": "bullet item", "bullet-po
               "stanza": "paragraph", "para": "paragraph", "quote": "quoted span", "quotation": "quoted span",
               "subheading": "heading", "section heading": "heading", "slide title": "heading",
               # a numbered list's items: "each step", "no numbered point"
-              "step": "numbered item", "numbered point": "numbered item", "numbered line": "numbered item",
+              "step": "numbered item", "numbered point": "numbered item", "numbered step": "numbered item",
+              "numbered line": "numbered item",
               # units set off by blank lines in the forms that have them: a thread's tweets, a picture book's pages
               "tweet": "paragraph", "page": "paragraph", "char": "character"}
 MARK_ALIASES = {"full stop": "period", "exclamation point": "exclamation mark", "em-dash": "em dash",
