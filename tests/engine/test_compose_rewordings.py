@@ -178,3 +178,60 @@ def test_a_wording_inside_a_request_is_read_as_its_plain_program(clause, reading
 ])
 def test_a_second_instruction_or_a_number_after_a_reading_blocks_it(clause):
     assert read(clause) == []
+
+
+@pytest.mark.parametrize("clause,reading", [
+    ("Write a limerick where the last line ends with an exclamation mark.",
+     ["the last line ends with an exclamation mark",
+      "the response has exactly 5 lines rhyming AABBA (line 1 with line 2, line 3 with line 4, line 1 with line 5)"]),
+    ("No paragraph should start with 'I', and none should be more than 90 words.",
+     ["no paragraph starts with the word 'I'", "each paragraph has at most 90 words"]),
+    ("List the steps as bullets in alphabetical order, and keep each one under ten words so they're easy to scan.",
+     ["the bullet items are in alphabetical order", "each bullet item has at most 9 words"]),
+    ("Keep the headings under five words, and don't put a colon in any of them.",
+     ["each heading has at most 4 words", "each heading contains no colons"]),
+    ("Write every number as digits, never as words.", ["the response contains no number words"]),
+    ("None of the sentences may contain the letter z.", ["no sentence contains the letter z"]),
+    ("Don't use any word more than once (capitalisation doesn't matter).", ["no word appears more than once"]),
+    ("Any numbers you mention must appear in increasing order.", ["the numbers appear in increasing order"]),
+    ("Avoid any word ending in -ing.", ["no word ends with the letters 'ing'"]),
+    ("Use the 24-hour clock for every time you mention.", ["each time is written as HH:MM on a 24-hour clock"]),
+    ("Never end two lines on the same word.", ["no two lines end with the same word"]),
+    ("Do not use a single semicolon.", ["the response contains no semicolons"]),
+    ("Each sentence has to include at least one q.", ["each sentence contains the letter q"]),
+    ("Mention a year in the second paragraph.", ["the 2nd paragraph contains a year"]),
+    ("Order the bullets from shortest to longest by word count.",
+     ["each bullet item has at least as many words as the bullet item before it"]),
+    ("Write the title in all capital letters.", ["the title is in capital letters"]),
+    ("Don't put a period at the end of any bullet.", ["no bullet item ends with a period"]),
+    ("Use between two and four exclamation marks in total.",
+     ["the response contains between 2 and 4 exclamation marks"]),
+    ("No word may contain a double letter like 'ee' or 'll'.", ["no word has a double letter"]),
+    ("Phrase every heading as a question.", ["each heading ends with a question mark"]),
+    ("Each paragraph needs at least one number written in digits.", ["each paragraph contains a digit"]),
+    ("Each line must be shorter in characters than the line before it.",
+     ["each line has fewer characters than the line before it"]),
+    ("Capitalise every word of the title.", ["each word in the title begins with an uppercase letter"]),
+    ("Leave out exclamation marks entirely.", ["the response contains no exclamation marks"]),
+    ("Each bullet item should start with a different word.", ["no two bullet items start with the same word"]),
+    ("Put every sentence on a line of its own.", ["each line has exactly 1 sentence"]),
+    ("At most one sentence may be longer than 15 words.", ["at most 1 sentence has at least 16 words"]),
+    ("No word should be written in all capital letters.",
+     ["no word is written in capitals (a word of two letters or more)"]),
+    ("Each line should start with a time in HH:MM format.", ["each line begins with a time written as HH:MM"]),
+    ("The second bullet must be the longest one, by word count.",
+     ["bullet item 2 has more words than any other bullet item"]),
+    ("Use figures for every number, even one through nine.", ["the response contains no number words"]),
+    ("Hyphens only, no em dashes.", ["the response contains no em dashes"]),
+    ("Nothing longer than fifteen words in a single sentence, or you'll lose the room.",
+     ["each sentence has at most 15 words"]),
+])
+def test_the_first_author_s_wordings_are_read(clause, reading):
+    assert said(clause) == reading
+
+
+def test_a_clock_time_needs_two_digits_each():
+    (rule,) = read("Each line should start with a time in HH:MM format.")
+    assert not rule.check("08:00 Breakfast\n13:00 Lunch")
+    assert rule.check("08:00 Breakfast\n9:30 Museum")  # the hour needs two digits
+    assert rule.check("08:00 Breakfast\nMuseum at 09:30")

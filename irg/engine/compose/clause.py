@@ -39,7 +39,7 @@ ORD = r"(?P<nth>first|second|third|fourth|fifth|sixth|last|final|opening|closing
 ORDS = {**NTH, "opening": 1, "lead": 1, "closing": -1, "concluding": -1}
 # the words a subject's clause starts after: a subject in the middle of a phrase ("the tooltip line", "body
 # paragraphs", "the average sentence") is another unit, or a measure the language does not have
-START = r"(?:^\s*|[,;:(.!?]\s*|\b(?:and|but|so|also|please|pls|then|that)\s+)"
+START = r"(?:^\s*|[,;:(.!?—–]\s*|\b(?:and|but|so|also|please|pls|then|that|where|in which|such that)\s+)"
 POSITIVE = r"(?:must|should|shall|will|needs? to|has to|have to|ought to|is to|are to|are|is)"
 REFUSED = (r"(?:must not|mustn't|should not|shouldn't|shall not|cannot|can not|can't|may not|will not|won't|"
            r"never|do not|don't|does not|doesn't|are not allowed to|is not allowed to|aren't allowed to|"
@@ -223,14 +223,15 @@ def _quant(m: re.Match, sel: Select, refused_verb: bool) -> tuple[Quant, bool] |
 
 @reader("clause_limit", SUBJECT + r"\s+(?:(?:that|which)\s+)?(?:(?P<pos>" + POSITIVE + r")\s+|(?P<neg>"
         + REFUSED + r")\s+|(?P<perm>"
-        + PERMITTED + r")\s+)?(?:only\s+)?(?:(?P<verb>" + VERB + r")\s+(?:only\s+)?|(?P<over>" + OVER + r")\s+)?"
+        + PERMITTED + r")\s+)?(?:only\s+|also\s+)?(?:(?P<verb>" + VERB + r")\s+(?:only\s+|also\s+)?|(?P<over>" + OVER
+        + r")\s+)?"
         + LIMIT + r"(?P<its>\s+(?:under|after|below)\s+(?:its|the)\s+(?:heading|header))?")
 def _clause_limit(m):
     sel = _select(m)
     if sel is None or QUALIFIED.match(m.string, m.end()) or (m["its"] and sel.unit != "section"):
         return None
     no = (m["det"] or "").lower() in ("no", "not a single", "not one")
-    if m["perm"] and not no and not (m["rel"] and RELS[m["rel"].lower()] == "at_most") \
+    if m["perm"] and not no and not m["qn"] and not (m["rel"] and RELS[m["rel"].lower()] == "at_most") \
             and (m["share"] or "").lower() not in ("at most", "no more than"):
         return None  # "can be over 20 words": a permission; "can be up to 30 characters" is a limit
     if not (m["verb"] or m["over"] or m["pos"] or m["neg"] or m["perm"]) and not m["rel"]:
@@ -261,7 +262,7 @@ QUOTED = r"['\"‘“](?P<q>[^'\"’”]{1,40})['\"’”]"
 FORM_QUALIFIED = re.compile(r"\s*(?:\(|,?\s(?:in|with|of|from|written|using|as|like|formatted|such|e\.g\.|for|that|"
                             r"which|and|or|plus)\b)", re.I)
 # what a unit opens or ends with, in filters.FORMATS
-FORMAT = r"digit|numeral|number|emoji|time|timestamp|date|price|percentage"
+FORMAT = r"digit|numeral|number|emoji|clock time|time|timestamp|date|price|percentage|year"
 STARTS = (r"(?:start|starts|begin|begins|open|opens|kick off|kicks off)\s+with\s+(?:(?P<case>an?\s+(?:capital|"
           r"capitali[sz]ed|upper-?case|lower-?case|small)\s+letter)|(?:the\s+letter\s+)(?:['\"‘“]?(?P<x>[a-z])\b['"
           r"\"’”]?)|"
@@ -277,12 +278,14 @@ ENDS = (r"(?:end|ends|finish|finishes|close|closes)\s+(?:with|in|on)\s+"
         r"periods|full stops|colons))|an?\s+(?P<ef>" + FORMAT + r")|(?:the\s+(?:words?|phrase)\s+)?"
         + QUOTED.replace("?P<q>", "?P<eq>") + r"|the\s+word\s+(?P<ew>[A-Za-z][a-z'-]*))")
 CONTAINS = (r"(?:contain|contains|include|includes|mention|mentions|use|uses|have|has|feature|features|need|"
-            r"needs)\s+(?:(?:at least (?:1|one)|a|an)\s+(?P<fmt>price|percentage|date|time|emoji)|"
+            r"needs)\s+(?:(?:at least (?:1|one)|a|an)\s+(?P<fmt>price|percentage|date|time|emoji|year)|"
+            r"(?:at least (?:1|one)|a|an)\s+(?P<lx2>[b-hj-z])(?=\s*(?:[.!,;]|$))|"
             r"(?:at least (?:1|one)|a|an)\s+(?P<cmk>colon|semicolon|comma|question mark|exclamation mark|em dash|"
             r"hyphen|ampersand|slash)|"
             r"(?:any\s+)?(?P<pm>punctuation)(?:\s+marks?)?(?:\s+at\s+all)?|"
             r"(?:(?:at least (?:1|one)|a|an|some)\s+)?(?:(?P<num>number|numeral|figure|digit)|(?P<qt>quote|quotation|"
-            r"direct quote)|the\s+letter\s+['\"‘“]?(?P<lx>[a-z])\b['\"’”]?|the\s+word\s+"
+            r"direct quote|quoted line(?:\s+of\s+dialogue)?|line of dialogue|quoted (?:sentence|passage))|"
+            r"the\s+letter\s+['\"‘“]?(?P<lx>[a-z])\b['\"’”]?|the\s+word\s+"
             + QUOTED.replace("?P<q>", "?P<cw>")
             + r"))(?!\w)")
 SHAPE = (r"(?:be|is|are)\s+(?:(?:phrased|written|worded|framed|put)\s+as\s+)?(?:(?P<qs>a question|questions)|"
@@ -341,7 +344,8 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
         return Filter("first_word", word) if len(word.split()) == 1 and word.isalpha() else \
             Filter("starts_with", word)
     if m["sf"] or m["ef"]:
-        what = {"numeral": "digit", "timestamp": "time"}.get((m["sf"] or m["ef"]).lower(), (m["sf"] or m["ef"]).lower())
+        said = (m["sf"] or m["ef"]).lower()
+        what = {"numeral": "digit", "timestamp": "time", "clock time": "hhmm"}.get(said, said)
         return None if sel.unit in ("word", "response") else Filter(("starts_" if m["sf"] else "ends_") + what)
     if m["pm"]:
         return None if sel.unit == "word" else Filter("has_punctuation")
@@ -358,8 +362,11 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
         word = (m["eq"] or m["ew"]).strip()
         return None if sel.unit == "word" or not re.fullmatch(r"[A-Za-z][A-Za-z' -]*", word) else \
             Filter("last_word", word)
-    if m["num"]:
-        return None if sel.unit == "word" else Filter("has_number")
+    if m["num"]:  # a digit or numeral is written in figures; a number may be a word
+        return None if sel.unit == "word" else Filter("has_digit" if m["num"].lower() in ("digit", "numeral") else
+                                                      "has_number")
+    if m["lx2"]:  # "include at least one q"
+        return Filter("contains", m["lx2"].lower())
     if m["qt"]:
         return None if sel.unit in ("word", "quoted span") else Count("quoted span", "at_least", 1)
     if m["lx"]:

@@ -189,7 +189,8 @@ _filter("palindrome", "is a palindrome",
 
 
 FORMAT_WORDS = {"digit": "a digit", "number": "a number", "emoji": "an emoji", "percentage": "a percentage",
-                "price": "a price", "time": "a time", "date": "a date"}
+                "price": "a price", "time": "a time", "date": "a date", "year": "a year",
+                "hhmm": "a time written as HH:MM"}
 _EDGE = "[\\s\"'“‘(*_>-]*"  # quotes, brackets, markdown or list marks before a unit's first word
 
 

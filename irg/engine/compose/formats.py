@@ -19,16 +19,19 @@ def _whole(m: re.Match) -> bool:
     return bool(ENDS.match(m.string, m.end()))
 
 
-@reader("numbers_as_digits", r"\b(?:write|give|put)\s+(?:all\s+(?:the\s+)?|every\s+|any\s+|the\s+)?numbers?\s+(?:as"
+@reader("numbers_as_digits", r"(?:\b(?:write|give|put)\s+(?:all\s+(?:the\s+)?|every\s+|any\s+|the\s+)?numbers?\s+(?:as"
         r"|in)\s+"
         r"(?:digits|numerals|figures)|\b(?:use|write)\s+(?:digits|numerals|figures)\s+for\s+(?:all|every|each|any)\s+"
-        r"numbers?|\bwrite\s+every\s+number\s+as\s+a\s+(?:numeral|digit|figure)")
+        r"numbers?|\bwrite\s+every\s+number\s+as\s+a\s+(?:numeral|digit|figure))(?:\s*,?\s*(?:never|not|rather\s+than|"
+        r"instead\s+of)\s+(?:as\s+|in\s+)?(?:number\s+)?words|\s*,?\s*even\s+(?:for\s+)?(?:1\s+(?:through|to)\s+9|"
+        r"(?:the\s+)?small\s+ones))?")
 def _numbers_as_digits(m):
     return Rule(Each(), Select("response"), Count("number word", "exactly", 0))
 
 
 @reader("times_24h", r"\buse\s+(?:the\s+)?24[- ]hour\s+(?:clock\s+times|clock|time|times|format)(?:\s+for\s+" + ALL
-        + r"times?|\s+throughout|\s+everywhere)?|\b(?:all\s+|every\s+|each\s+)?times?\s+(?:should|"
+        + r"times?(?:\s+you\s+(?:mention|use|give|write))?|\s+throughout|\s+everywhere)?|\b(?:all\s+|every\s+|"
+        r"each\s+)?times?\s+(?:should|"
         r"must)?\s*(?:be\s+)?(?:in|on|use)\s+(?:the\s+)?"
         r"24[- ]hour\s+(?:clock|time|format)")
 def _times_24h(m):

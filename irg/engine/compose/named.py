@@ -93,8 +93,7 @@ def _distinct_across(m):
 
 # "put every sentence on its own line": each line holds one sentence
 @reader("own_line", r"\b(?:put|write|place|start)\s+(?:each|every)\s+sentence\s+on\s+"
-        r"(?:its\s+own|a\s+separate|a\s+new)\s+"
-        r"line\b")
+        r"(?:(?:its\s+own|a\s+separate|a\s+new)\s+line|a\s+line\s+of\s+its\s+own)\b")
 def _own_line(m):
     return Rule(Each(), Select("line"), Count("sentence", "exactly", 1))
 

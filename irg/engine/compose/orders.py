@@ -37,7 +37,8 @@ def _alphabet_order(m):
 
 @reader("length_order", r"\b(?:order|sort|arrange|list|put|rank)\s+(?:the|your|all\s+the)\s+(?P<u>bullets|"
         r"bullet points|items|list items|lines|sentences|paragraphs|stanzas)\s+(?:from\s+)?(?:the\s+)?"
-        r"(?P<d>shortest\s+to\s+(?:the\s+)?longest|longest\s+to\s+(?:the\s+)?shortest)\b")
+        r"(?P<d>shortest\s+to\s+(?:the\s+)?longest|longest\s+to\s+(?:the\s+)?shortest)\b"
+        r"(?:\s*,?\s+(?:by|in)\s+(?:word\s+count|number\s+of\s+words))?")
 def _length_order(m):
     u = "bullet item" if m["u"].lower() == "items" else subject(m["u"])
     return Across(u, "ascending_count" if m["d"].lower().startswith("shortest") else "descending_count", of="word")
@@ -114,7 +115,8 @@ def _opener_limit(m):
 @reader("numbered", r"\bnumber\s+(?:the|your|all\s+the|each\s+of\s+the)\s+(?:\w+\s+)?(?:steps|items|points|bullets|"
         r"list|"
         r"entries|instructions)\s*(?:,?\s*1\s*,\s*2\s*,\s*3(?:\s*,?\s*(?:and\s+so\s+on|etc\.?|\.\.\.))?|(?:starting|"
-        r"beginning)\s+(?:from|at|with)\s+1|consecutively)|\bnumbered\s+(?:steps|items|points|lists?)\s+" + MODAL
+        r"beginning)\s+(?:from|at|with)\s+1|consecutively)(?:\s*,?\s*(?:with\s+no|without)\s+gaps)?|"
+        r"\bnumbered\s+(?:steps|items|points|lists?)\s+" + MODAL
         + r"(?:count\s+up|run|go)\s+(?:from\s+1|1\s*,\s*2\s*,\s*3)(?:\s+with\s+no\s+gaps|\s+without\s+gaps)?")
 def _numbered(m):
     return Across("list number", "counting")

@@ -156,8 +156,8 @@ SCOPED = r"(?P<u>headings?|subheadings?|titles?|bullet[- ]?points?|bullets?|list
 @reader("marks_banned_in", r"\bno\s+" + SCOPED + r"\s+" + NO_MODAL + r"(?:contains?|includes?|uses?|has|have|gets?)\s+"
         r"(?:an?|any)\s+" + MARK + r"|\b(?:each|every|all(?:\s+the)?)?\s*" + SCOPED.replace("?P<u>", "?P<u2>")
         + r"\s+" + MODAL + r"(?:contains?|includes?|uses?|has|have|gets?)\s+no\s+" + MARK.replace("?P<mk>", "?P<mk2>")
-        + r"|\b(?:(?:do not|don't|never)\s+(?:use|put)\s+(?:any\s+)?|no\s+)" + MARK.replace("?P<mk>", "?P<mk3>")
-        + r"\s+in\s+(?:the\s+|any\s+|your\s+)?" + SCOPED.replace("?P<u>", "?P<u3>") + r"\b")
+        + r"|\b(?:(?:do not|don't|never)\s+(?:use|put)\s+(?:any\s+|an?\s+)?|no\s+)" + MARK.replace("?P<mk>", "?P<mk3>")
+        + r"\s+in\s+(?:the\s+|any\s+|your\s+|each\s+|every\s+)?" + SCOPED.replace("?P<u>", "?P<u3>") + r"\b")
 def _marks_banned_in(m):
     u, mk = m["u"] or m["u2"] or m["u3"], m["mk"] or m["mk2"] or m["mk3"]
     if u.lower() == "titles":

@@ -24,7 +24,7 @@ import irg.engine.compose.tallies  # noqa: F401 — forms in the answer, a mark 
 import irg.engine.compose.words  # noqa: F401 — and words of a kind (suffixes, palindromes, pangrams)
 from irg.engine.compose.across import Across, Acrostic
 from irg.engine.compose.measures import Count
-from irg.engine.compose.program import Form, Rhyme, Select
+from irg.engine.compose.program import Form, Rhyme, Rule, Select
 from irg.engine.compose.restate import restate
 import irg.engine.compose.rewordings  # noqa: F401,E402 — more restatements register themselves
 from irg.engine.compose.units import MARK_UNITS
@@ -103,15 +103,35 @@ def read(clause: str) -> list[Program]:
 # read as an instruction of its own — only when each half opens as one (a quantifier or a verb, not "2 headings"),
 # and each is read whole.
 JOIN = re.compile(r"\s*(?:;|,?\s+and\s+(?:also\s+)?|,\s+(?:but|plus)\s+)(?=(?:each|every|no|never|don't|dont|do not|"
-                  r"keep|make|use|start|begin|end|put|write|avoid|all|any|limit|include|give|open|close|the)\b)", re.I)
+                  r"keep|make|use|start|begin|end|put|write|avoid|all|any|limit|include|give|open|close|the|none)\b)",
+                  re.I)
+# the units of a reading as a later half names them back ("..., and none of them should be longer than six words")
+BACK = {"bullet item": "bullet", "numbered item": "numbered item", "paragraph": "paragraph", "line": "line",
+        "sentence": "sentence", "heading": "heading", "word": "word", "quoted span": "quote"}
 
 
 def _joined(clause: str) -> list[Program]:
     parts = [p for p in JOIN.split(_plain(clause)) if p.strip()]
     if len(parts) < 2 or len(parts) > 3:
         return []
-    out = _every([p.strip().rstrip(".!") + "." for p in parts[:-1]] + [parts[-1]], read)
+    out: list[Program] = []
+    for i, part in enumerate(parts):
+        got = read(_back(part.strip().rstrip(".!") + "." if i < len(parts) - 1 else part, out))
+        if not got:
+            return []  # a list is read whole or not
+        out += [p for p in got if p not in out]
     return out if not contradictory(out) and _lead_holds(_plain(clause), out) else []
+
+
+def _back(part: str, before: list[Program]) -> str:
+    """A later half with the units it names back said again: "none should be more than 90 words" after "No paragraph
+    should start with 'I'" is "no paragraph should be ..."; only when every reading before speaks of one unit."""
+    units = {p.select.unit if isinstance(p, Rule) else getattr(p, "unit", None) for p in before}
+    if len(units) != 1 or (u := BACK.get(units.pop())) is None:
+        return part
+    part = re.sub(r"^\s*none(?:\s+of\s+them)?\b", f"no {u}", part, flags=re.I)
+    part = re.sub(r"\beach\s+(?:one|1|of\s+them)\b", f"each {u}", part, flags=re.I)
+    return re.sub(r"\b(any|each)\s+of\s+them\b", rf"\1 {u}", part, flags=re.I)
 
 
 def _every(clauses: list[str], reader: Callable[[str], list[Program]]) -> list[Program]:

@@ -194,7 +194,8 @@ restatement("make each", r"^\s*make\s+(each|every|all)\s+(?P<u>[a-z ]+?)\s+(?=" 
 LEAD_SCOPE = re.compile(r"\d|\b(?:in|within|for|of|on|at|under|after|before|first|last|second|third|intro|"
                         r"introduction|conclusion|chorus|verse|refrain|title|body|opening|closing|ending)s?\b", re.I)
 LEAD_UNIT = re.compile(r"\b(?:" + ONE_UNIT + r"|word|letter|character)s?\b", re.I)
-LEAD_VERB = re.compile(r"^(?:vary|mix|break|keep|make|cut|trim|tighten|watch|mind|limit|balance)\b", re.I)
+LEAD_VERB = re.compile(r"^(?:vary|mix|use\s+a\s+(?:mix|variety)|break|keep|make|cut|trim|tighten|watch|mind|"
+        r"limit|balance)\b", re.I)
 restatement("lead-in", r"^\s*(?P<lead>[a-z][a-z' -]{1,38}?)\s*:\s+(?P<rest>\S.*)$",
             lambda m: m.group(0) if LEAD_SCOPE.search(m["lead"]) or (LEAD_UNIT.search(m["lead"])
                                                                       and not LEAD_VERB.match(m["lead"]))

@@ -24,6 +24,7 @@ import re
 
 from irg.engine.compose.program import ordinal
 from irg.engine.compose.restate import LEAD_SCOPE, LEAD_UNIT, LEAD_UNITS, LEAD_VERB, _singular, restatement
+from irg.engine.compose.vocab import MARK
 
 # "within 12 words": at most ("keep each sentence within 12 words" keeps it *to* at most)
 COUNTS = r"words|characters|syllables|lines|sentences|letters|paragraphs|bullets|bullet points"
@@ -235,3 +236,107 @@ restatement("w", r"\b(end|ends|start|starts|begin|begins|open|opens|close|closes
             r"\1 with ")
 # "at least one figure in it", "a number in them": the unit itself
 restatement("in it", r"\s+in\s+(?:it|them)(?=\s*[.!]?\s*$)", "")
+
+# ---- the first author's wordings (its triples): plain ways to say the shapes ----------------------------------------
+# "None of the sentences may contain the letter z": no sentence
+restatement("none of the", r"\bnone\s+of\s+(?:the|your)\s+(?P<u>" + LEAD_UNITS + r"|words)\b",
+            lambda m: f"no {_singular(m['u'])}")
+# "(capitalisation doesn't matter)": the checks read words without their case
+restatement("case aside", r"\s*\((?:capitali[sz]ation|case|letter\s+case|upper\s*case)\s+(?:doesn't|does\s+not|"
+            r"don't|do\s+not)"
+            r"\s+matter\)", "")
+# "(ignore spaces, punctuation and case)" after a palindrome: how the palindrome check reads it already
+restatement("palindrome aside", r"(palindrom\w*)\s*\((?:ignor(?:e|ing)|not\s+counting|"
+            r"disregard(?:ing)?)\s+[a-z, ]{4,40}\)",
+            r"\1")
+# "Any numbers you mention must appear in increasing order": the numbers
+restatement("numbers you mention", r"\b(?:any|all|the)\s+(numbers|years|dates|times|prices)\s+you\s+(?:mention|"
+            r"use|give|"
+            r"write|include)\b", r"the \1")
+# "Never end two lines on the same word": no two end with it
+restatement("two on the same", r"\b(?:never|don't|dont|do\s+not)\s+(?P<v>end|finish|start|"
+            r"begin)\s+(?:any\s+)?(?:two|2)\s+"
+            r"(?P<u>lines|sentences|paragraphs|stanzas|bullets)\s+(?:on|with)\s+the\s+same\s+(?P<w>word|letter)\b",
+            lambda m: f"no two {m['u']} {EDGE[m['v'].lower()]} with the same {m['w']}")
+# "Do not use a single semicolon": none at all
+restatement("not a single", r"\b(?:do\s+not|don't|dont|never)\s+use\s+a\s+single\s+(?=[a-z]+\b)", "don't use any ")
+# "Don't put a period at the end of any bullet": no unit ends with it
+restatement("no mark at any end", r"^\s*(?:don't|dont|do\s+not|never)\s+(?:put|use|add|"
+            r"place)\s+an?\s+(?P<m>period|full stop|"
+            r"comma|colon|semicolon|exclamation mark|question mark)\s+at\s+the\s+end\s+of\s+(?:any|a|each|every|the)\s+"
+            r"(?P<u>line|sentence|paragraph|stanza|bullet point|bullet|heading|list item)\s*[.!]?\s*$",
+            lambda m: f"No {m['u']} ends with a {'period' if m['m'].lower() == 'full stop' else m['m']}.")
+# "Write the title in all capital letters": the title's case
+restatement("title in a case", r"^\s*(?:write|put|set|type|keep)\s+the\s+(?P<u>title|headline)\s+in\s+(?:all\s+)?"
+            r"(?P<c>caps|capitals|capital letters|upper\s*case|lowercase|lower\s+case)\s*[.!]?\s*$",
+            lambda m: f"The {m['u']} must be in {'lowercase' if 'low' in m['c'].lower() else 'all caps'}.")
+# "Phrase every heading as a question": each is a question
+restatement("phrase as", r"^\s*(?:phrase|write|word|frame|put)\s+(?P<q>each|every|all)\s+(?P<u>headings?|subheadings?|"
+            r"bullets?|bullet points?|lines?|sentences?|titles?)\s+as\s+(?:a\s+)?questions?\s*[.!]?\s*$",
+            lambda m: f"Each {_singular(m['u']) if m['u'].lower().endswith('s') else m['u']} must be a question.")
+# "at least one number written in digits": a digit
+restatement("numbers in digits", r"\b(?P<q>at\s+least\s+(?:one|1)|one|1)\s+number\s+(?:written\s+)?(?:in|as)\s+"
+            r"(?:digits|numerals|figures)\b", r"\g<q> digit")
+# "be shorter in characters than the line before it": fewer characters
+restatement("shorter in", r"\bbe\s+(?P<d>shorter|longer)\s+in\s+(?P<v>characters|words|syllables|letters)\s+than\b",
+            lambda m: f"have {'fewer' if m['d'].lower() == 'shorter' else 'more'} {m['v']} than")
+# "Write numbers under ten as words and numbers of 10 or more as digits": the number style rule
+restatement("number style", r"^\s*write\s+numbers\s+(?:under|below|less\s+than)\s+10\s+(?:as|in)\s+words\s+and\s+"
+            r"(?:numbers\s+(?:of\s+)?)?10\s+(?:or\s+(?:more|above|over|higher)|and\s+(?:up|above|over))\s+(?:as|in)\s+"
+            r"(?:digits|numerals|figures)\s*[.!]?\s*$", "Spell out numbers under 10; use figures for 10 and up.")
+# "Capitalise every word of the title"
+restatement("title words capitalised", r"^\s*capitali[sz]e\s+(?:the\s+first\s+letter\s+of\s+)?(?:each|every|"
+            r"all(?:\s+the)?)"
+            r"\s+words?\s+(?:of|in)\s+the\s+(?P<t>title|headline)\s*[.!]?\s*$",
+            r"Every word in the \g<t> must begin with a capital letter.")
+# "Leave out exclamation marks entirely": none
+restatement("leave out", r"^\s*leave\s+out\s+(?:all\s+|any\s+)?(?P<x>[a-z ]{3,30}?)(?:\s+(?:entirely|completely|"
+            r"altogether))?\s*[.!]?\s*$", r"No \g<x>.")
+# "Each bullet item should start with a different word": no two start with the same one
+restatement("a different opener", r"^\s*(?:each|every)\s+(?P<u>bullet item|bullet point|bullet|list item|line|sentence|"
+            r"paragraph|stanza)\s+(?:should|must|has\s+to|needs\s+to|will)\s+(?P<v>start|begin|open|end|"
+            r"finish)\s+with\s+"
+            r"a\s+different\s+(?P<w>word|letter)\s*[.!]?\s*$",
+            lambda m: f"No two {'bullet' if 'bullet' in m['u'].lower() else m['u']}s {EDGE[m['v'].lower()]} with the "
+                      f"same {m['w']}.")
+# "No word should be written in all capital letters": no shouting
+restatement("no word in caps", r"\bno\s+words?\s+(?:should|may|must|can|will)\s+be\s+(?:written\s+)?in\s+(?:all\s+)?"
+            r"(?:caps|capitals|capital\s+letters|upper\s*case)\b", "no words in all caps")
+# "a time in HH:MM format": a clock time, two digits each
+restatement("hh:mm", r"\ba\s+time\s+(?:in|written\s+as|formatted\s+as|of\s+the\s+form)\s+(?:the\s+)?(?-i:HH:MM)"
+            r"(?:\s+format)?", "a clock time")
+# "the longest one, by word count": length is counted in words
+restatement("by word count", r"\b(longest|shortest)(?:\s+(?:one|1))?\s*,?\s+(?:by|in)\s+(?:word\s+count|"
+            r"number\s+of\s+words)\b",
+            r"\1")
+# "The numbers must appear in increasing order": given in that order
+restatement("numbers in order", r"^\s*(?:the|all(?:\s+the)?)\s+(?P<x>numbers|figures|values)\s+"
+            r"(?:must|should|need\s+to|"
+            r"have\s+to)\s+"
+            r"(?:appear|be|go|come)\s+in\s+(?P<o>increasing|ascending)\s+order\s*[.!]?\s*$",
+            r"Give the \g<x> in \g<o> order.")
+# "Avoid any word ending in -ing": words
+restatement("avoid any word", r"\b(avoid|no)\s+any\s+word\b(?!s)", r"\1 words")
+# "Each title must be in all caps" (said of the one title): the title
+restatement("the one title", r"^\s*each\s+(title|headline)\s+must\s+be\s+in\s+", r"The \1 must be in ")
+# "Start each line with a time like 08:00": the example shows the clock form
+restatement("time like", r"\ba\s+time\s+(?:like|such\s+as|e\.g\.)\s+\d{2}:\d{2}\b", "a clock time")
+# "Hyphens only, no em dashes": the mark refused
+restatement("only, no mark", r"^\s*[a-z ]{3,20}?\s+only\s*[,;:-]\s*(?P<no>no\s+(?:" + MARK.replace("?P<mk>", "")
+            + r"))\s*[.!]?\s*$",
+            r"\g<no>.")
+# "Sort the list by length, longest item first": from longest to shortest
+restatement("by length", r"\b(?:sort|order|arrange)\s+the\s+(?P<u>list|bullets|bullet points|items|"
+            r"lines)\s+by\s+length\s*,?\s+"
+            r"(?P<x>longest|shortest)\s+(?:(?:item|one|bullet|line)\s+)?first\b",
+            lambda m: f"order the {'list items' if m['u'].lower() in ('list', 'items') else m['u']} from {m['x']} to "
+                      f"{'shortest' if m['x'].lower() == 'longest' else 'longest'}")
+# "..., or you'll lose the room": what happens otherwise is no rule
+restatement("or else", r"\s*,?\s*or\s+(?:else\s+)?(?:you'll|you\s+will|they'll|people\s+will|readers\s+will|"
+            r"it'll|we'll)\b"
+            r"[^.;:]*", "")
+# "Nothing longer than fifteen words in a single sentence": no sentence
+restatement("nothing in a unit", r"^\s*nothing\s+(?:longer\s+than|over|more\s+than)\s+(?P<n>\d+)\s+(?P<v>words|"
+            r"characters|"
+            r"syllables)\s+in\s+(?:a|any|one)\s+(?:single\s+)?(?P<u>sentence|line|bullet|paragraph|heading)\b",
+            r"No \g<u> has more than \g<n> \g<v>")

@@ -149,11 +149,12 @@ def _spread(m):
 # line", "put a number in the headline" -----------------------------------------------------------------------------
 PUT = {"number": "has_number", "figure": "has_number", "numeral": "has_digit", "digit": "has_digit",
        "price": "has_price", "percentage": "has_percentage", "date": "has_date", "time": "has_time",
-       "emoji": "has_emoji"}
+       "emoji": "has_emoji", "year": "has_year"}
 
 
 @reader("put_in", r"\b(?:put|include|mention|add|place|state|give)\s+(?P<det>a|an|at least 1|1|the)\s+"
-        r"(?:short\s+|direct\s+)?(?P<x>quote|quotation|number|figure|numeral|digit|price|percentage|date|time|emoji"
+        r"(?:short\s+|direct\s+)?(?P<x>quote|quotation|number|figure|numeral|digit|price|percentage|date|time|"
+        r"emoji|year"
         r")\s+(?:in|into|inside)\s+(?:the\s+"
         r"(?:very\s+)?" + ORD + r"\s+(?P<u>sentence|line|paragraph|bullet point|bullet|stanza)|(?P<each>each|every)\s+"
         r"(?P<u2>sentence|line|paragraph|bullet point|bullet|stanza)|the\s+(?P<t>title|headline|subject line))\b")

@@ -13,7 +13,8 @@ from collections import Counter
 from irg.engine.compose.across import ACROSS, Across, AcrossKind
 from irg.engine.compose.clause import ORD, ORDS, subject
 from irg.engine.compose.measures import Count
-from irg.engine.compose.program import Each, Rule, Select
+from irg.engine.compose.filters import Filter
+from irg.engine.compose.program import Each, Quant, Rule, Select
 from irg.engine.compose.vocab import MARK, QUALIFIED, REL, inclusive, mark, reader
 
 # ---- things of a form in the whole answer: "use at least 3 numbers", "mention exactly one date" -----------------
@@ -82,3 +83,22 @@ def _word_repeats(m):
     if n < 1:
         return None
     return Across("word", "distinct_words") if n == 1 else Across("word", "max_repeats", n=n)
+
+
+# ---- a span of marks in the whole answer: "use between two and four exclamation marks in total" ----------------
+@reader("marks_between", r"\b(?:use|include|have|put\s+in)\s+between\s+(?P<a>\d+)\s+and\s+(?P<b>\d+)\s+" + MARK
+        + r"(?:\s+in\s+(?:total|all)|\s+altogether)?")
+def _marks_between(m):
+    a, b = int(m["a"]), int(m["b"])
+    if a >= b or QUALIFIED.match(m.string, m.end()) or re.match(r"\s+(?:in|per|for)\s+(?:each|every|a)\b",
+                                                                m.string[m.end():]):
+        return None
+    return Rule(Each(), Select("response"), Count(mark(m["mk"]), "between", a, b))
+
+
+# ---- "No word may contain a double letter": no word has one ---------------------------------------------------
+@reader("no_double_letters", r"\bno\s+words?\s+(?:may|can|should|must|will)?\s*(?:contains?|has|have|includes?|"
+        r"uses?)\s+"
+        r"(?:a|any)\s+double(?:d)?\s+letters?\b")
+def _no_double_letters(m):
+    return Rule(Quant("none"), Select("word"), Filter("double_letter"))

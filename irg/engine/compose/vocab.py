@@ -60,7 +60,7 @@ def gap_ok(gap: str) -> bool:
 READERS: Registry = Registry("program reader")
 # units named by the form that has them (see UNIT_NAMES): first in every list of units, so that "section headings"
 # is read before "sections" and "slide titles" before "titles"
-FORM_UNITS = r"numbered (?:items?|points?|lines?|steps?)|steps?|tweets?|pages?|section headings?|slide titles?"
+FORM_UNITS = r"numbered (?:items?|points?|lines?|steps?)|steps?|tweets?|pages?|section headings?|slide titles?|slides?"
 UNIT = (r"(?:" + FORM_UNITS + r"|bullet[- ]?points?|bullet items?|bullets?|list items?|items?|"
         r"points?|sentences?|paragraphs?|paras?|stanzas?|lines?|"
         r"words?|letters?|characters?|chars|quotes?|quotations?|headings?|subheadings?)")
@@ -76,7 +76,8 @@ UNIT_NAMES = {"bullet": "bullet item", "bullet point": "bullet item", "bullet-po
               "step": "numbered item", "numbered point": "numbered item", "numbered step": "numbered item",
               "numbered line": "numbered item",
               # units set off by blank lines in the forms that have them: a thread's tweets, a picture book's pages
-              "tweet": "paragraph", "page": "paragraph", "char": "character"}
+              "tweet": "paragraph", "page": "paragraph", "char": "character",
+              "slide": "section"}  # a deck's slides, each under its title
 MARK_ALIASES = {"full stop": "period", "exclamation point": "exclamation mark", "em-dash": "em dash",
               "emdash": "em dash", "parenthese":
               "parenthesis", "parenthesi": "parenthesis", "bracket": "parenthesis", "quote mark": "quotation mark",

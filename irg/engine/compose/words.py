@@ -120,7 +120,7 @@ def _word_case(m):
 
 
 @reader("palindromic_words", r"\b(?:use|include|with|have)\s+(?:" + REL + r"\s+)?(?P<n>\d+)\s+(?:palindromic\s+words|"
-        r"palindromes|words\s+that\s+are\s+palindromes)\b")
+        r"palindromes|words\s+that\s+are\s+palindromes)\b(?:\s+of\s+(?:3\s+or\s+more|at\s+least\s+3)\s+letters)?")
 def _palindromic_words(m):
     rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
     return Rule(Each(), Select("response"), Count("word", rel, n, where=Filter("palindrome_word")))
