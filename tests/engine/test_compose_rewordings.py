@@ -235,3 +235,23 @@ def test_a_clock_time_needs_two_digits_each():
     assert not rule.check("08:00 Breakfast\n13:00 Lunch")
     assert rule.check("08:00 Breakfast\n9:30 Museum")  # the hour needs two digits
     assert rule.check("08:00 Breakfast\nMuseum at 09:30")
+
+
+@pytest.mark.parametrize("clause", [
+    "The last line should rhyme with the one before it, rest doesnt matter",  # "the one" is no line 1
+    "The last line should rhyme with the line before it.",
+])
+def test_a_line_named_by_its_neighbour_is_not_read_as_a_position(clause):
+    assert read(clause) == []
+
+
+def test_a_rule_said_after_a_part_s_scope_is_not_read_of_the_whole_answer():
+    from irg.engine.constraints.detect import read_prompt
+
+    def composed(prompt):
+        return [c.instruction() for c in read_prompt(prompt).constraints if c.kind == "composed"]
+
+    assert composed("Write a speech for a school assembly. In the part about bullying, keep sentences short, under 10 "
+                    "words each.") == []
+    assert composed("Write a speech. In your response, keep sentences short, under 10 words each.") == [
+        "Make sure each sentence has at most 9 words."]

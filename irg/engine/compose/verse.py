@@ -72,6 +72,7 @@ for _name, _holds, _words, _needs in (
 
 # ---- readers ----------------------------------------------------------------------------------------------------
 AT = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|last|final|\d{1,2}(?:st|nd|rd|th)?)"
+AT_NAMED = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|last|final|\d{1,2}(?:st|nd|rd|th))"  # not "the 1"
 PER = r"(?P<per>\s+(?:of|in)\s+(?:each|every|the)\s+(?:stanza|verse|paragraph|quatrain)s?)?"
 RHYME = r"\s+" + MODAL + r"(?:all\s+)?rhyme(?:\s+with\s+(?:each\s+other|one\s+another))?\b"
 
@@ -80,7 +81,8 @@ RHYME = r"\s+" + MODAL + r"(?:all\s+)?rhyme(?:\s+with\s+(?:each\s+other|one\s+an
         r"\d{1,2})"
         r"|the\s+(?P<a>" + AT + r")\s+and\s+(?:the\s+)?(?P<b>" + AT + r")\s+lines)" + PER + RHYME
         + r"|\bthe\s+(?P<c>" + AT + r")\s+line" + PER.replace("?P<per>", "?P<per2>") + r"\s+" + MODAL
-        + r"rhymes?\s+with\s+the\s+(?P<d>" + AT + r")(?:\s+line|\s+1|\s+one)?\b")
+        + r"rhymes?\s+with\s+the\s+(?P<d>" + AT_NAMED + r")(?:\s+line)?\b"
+        r"(?!\s+(?:before|after|above|below|preceding|following))")
 def _rhyme_pair(m):
     if m["list"]:
         at = [int(x) for x in re.findall(r"\d+", m["list"])]

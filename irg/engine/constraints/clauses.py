@@ -66,3 +66,17 @@ def _joins_outside_quotes(s: str) -> list[str]:
     starts = [0] + [b for _, b in cuts]
     ends = [a for a, _ in cuts] + [len(s)]
     return [s[a:b] for a, b in zip(starts, ends)]
+
+
+# "In the part about bullying, ...", "For the intro, ...", "Within each section's first paragraph: ...": a part of the
+# answer named before a clause in its sentence (not the answer itself: "In your response, ...")
+_SCOPE_LEAD = re.compile(r"(?:^|[.!?\n])\s*(?:in|for|within|inside|during|throughout|under)\s+(?:the|your|each|every|"
+                         r"this|that|my|our|its)\s+(?!(?:response|answer|reply|text|piece|writing|whole|entire)\b)"
+                         r"[^,.;:!?\n]{1,60}[,:]\s*$", re.I)
+
+
+def after_scope(prompt: str, clause: str) -> bool:
+    """Is `clause` said after a scope that names a part of the answer, in the same sentence of `prompt`?"""
+    at = prompt.find(clause.strip()[:40])
+    return at > 0 and bool(_SCOPE_LEAD.search(prompt[max(0, at - 120):at]))
+

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from irg.engine.compose.constraint import Composed
 from irg.engine.compose.reader import contradiction, read as read_program
-from irg.engine.constraints.clauses import clauses  # read_prompt's clauses, importable from here too
+from irg.engine.constraints.clauses import after_scope, clauses  # read_prompt's clauses, importable from here too
 from irg.engine.constraints.base import (Constraint, beside, contradicting, extract_all, negative_counts,
                                          one_paragraph_reading, type_of)
 from irg.engine.constraints.slots import Missing, PerPart, read_values, templates
@@ -225,12 +225,18 @@ def _new(c: Constraint, have: list[Constraint]) -> list[Constraint]:
     return [c]
 
 
+def _programs(prompt: str, clause: str):
+    """The programs a clause states, unless a scope said before it in its sentence narrows it to one part ("In the part
+    about bullying, keep sentences short, under 10 words each": not every sentence of the answer)."""
+    return [] if after_scope(prompt, clause) else read_program(clause)
+
+
 def programs_alone(prompt: str, found: list[Constraint]) -> list[Constraint]:
     """Without the detector, the program reader still reads: each clause the types' patterns read nothing in, read
     into programs (issue 37) — the reader is patterns too, and reads nothing rather than guess."""
     out: list[Constraint] = []
     for clause in clauses(prompt):
-        if not extract_all(clause) and (programs := read_program(clause)):
+        if not extract_all(clause) and (programs := _programs(prompt, clause)):
             out += [x for p in programs for x in _new(Composed(p.to_dict()), found + out)]
     return out
 
@@ -302,7 +308,7 @@ def _read_prompt(prompt: str, detector: bool) -> Reading:
             typed_here = typed_here or bool(got)
         # an instruction no type read (none was detected, its types read nothing, or a limit per part), read into a
         # program (issue 37): "Don't use the letter r" detected as a letter count the type cannot read is a letter ban
-        if read_here and not mine and (programs := read_program(clause)):
+        if read_here and not mine and (programs := _programs(prompt, clause)):
             # "covered" by a type read elsewhere: kept where it contradicts what was read ("No quotation marks" beside
             # "Wrap it in quotes"), or where no type read this clause ("Make the first paragraph shorter than the
             # second" beside "two paragraphs": a paragraph's first word to the classifier)
@@ -311,7 +317,7 @@ def _read_prompt(prompt: str, detector: bool) -> Reading:
         if not read_here and (why := contradiction(clause)):
             notices.append(why)  # "a haiku in five lines": said, and not read either way
             continue
-        if not read_here and (programs := read_program(clause)):
+        if not read_here and (programs := _programs(prompt, clause)):
             del notices[noticed:]  # the type's "could not read the count" is moot: the program read it
             add([Composed(p.to_dict()) for p in programs])
             # "Write a haiku in 3 lines.": the task and an instruction; the next clause is not the task
