@@ -16,8 +16,10 @@ import re
 
 from irg.engine.compose.across import ACROSS, Across, AcrossKind
 from irg.engine.compose.clause import counted, subject
-from irg.engine.compose.filters import last_word
+from irg.engine.compose.filters import FILTERS, Filter, FilterKind, last_word
+from irg.engine.compose.measures import Count
 from irg.engine.compose.pairs import RhymePair
+from irg.engine.compose.program import Each, Rhyme, Rule, Select
 from irg.engine.compose.sounds import rhymes
 from irg.engine.compose.units import UNITS, split
 from irg.engine.compose.vocab import MODAL, reader, vacuous
@@ -132,3 +134,26 @@ def _step_by(m):
     if n < 1 or vacuous(u, v) or (m["v"] or m["v2"]).lower().endswith("s") != (n > 1):
         return None  # "one words longer", "a line one line longer"
     return Across(u, "more_by" if d in ("longer", "more") else "fewer_by", of=v, n=n)
+
+
+# ---- forms of verse said by name: blank verse, ottava rima, rhyme royal ----------------------------------------
+NAMED_VERSE = {"ottava rima": "ABABABCC", "rhyme royal": "ABABBCC"}
+
+
+@reader("named_verse", r"\b(?:an?|in|as|write\s+in)\s+(?P<f>blank\s+verse|ottava\s+rima|rhyme\s+royal)(?:\s+stanza)?\b")
+def _named_verse(m):
+    f = " ".join(m["f"].lower().split())
+    if f == "blank verse":  # unrhymed lines of ten syllables (iambic pentameter, its stresses aside)
+        return Rule(Each(), Select("line"), Count("syllable", "exactly", 10)), Across("line", "no_rhymes")
+    return Rhyme(NAMED_VERSE[f])
+
+
+# ---- a rhyme on a given word: "each line ends with a word that rhymes with 'light'" --------------------------------
+FILTERS.register("rhymes_with", FilterKind(lambda t, a: rhymes(last_word(t), str(a)),
+                                           "ends with a word that rhymes with {arg}"))
+
+
+@reader("rhymes_with", r"\b(?:each|every)\s+(?P<u>line|stanza|verse|sentence)\s+" + MODAL + r"(?:ends?|finish(?:es)?|"
+        r"closes?)\s+(?:with|on|in)\s+a\s+word\s+that\s+rhymes\s+with\s+['\"‘“](?P<w>[A-Za-z]{2,20})['\"’”]")
+def _rhymes_with(m):
+    return Rule(Each(), Select(subject(m["u"])), Filter("rhymes_with", m["w"].lower()))
