@@ -19,8 +19,9 @@ import re
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Each, Quant, Rule, Select
-from irg.engine.compose.vocab import (FORM_UNITS, NTH, QUALIFIED, REL, RELS, SHARE, SHARES, inclusive, mark, reader,
-                                      unit, vacuous)
+# ORD, ORDS, counted and subject live in vocab.py; other readers import them from here too
+from irg.engine.compose.vocab import (FORM_UNITS, ORD, ORDS, QUALIFIED, REL, RELS, SHARE, SHARES, counted,  # noqa: F401
+                                      inclusive, mark, reader, subject, topic_before, unit, vacuous)
 from irg.engine.compose.units import MARKS, UNITS
 
 SUBJECT_UNIT = (r"(?:" + FORM_UNITS + r"|bullet[- ]?points?|points?|bullet items?|bullets?|list items?|"
@@ -35,8 +36,6 @@ LENGTHS = r"words?|sentences?|lines?|characters?|letters?|syllables?|bullet poin
 BETWEEN = (r"(?:at least|no fewer than|no less than|not less than|a minimum of|min(?:imum)?)\s+(?P<lo>\d+)"
            r"(?:\s+(?P<v0>" + LENGTHS + r"))?\s*,?\s+(?:and|but)\s+(?:at most|no more than|not more than|"
            r"a maximum of|max(?:imum)?|up to)\s+(?P<hi>\d+)(?:\s+(?P<v1>" + LENGTHS + r"))?")
-ORD = r"(?P<nth>first|second|third|fourth|fifth|sixth|last|final|opening|closing|lead|concluding|\d+(?:st|nd|rd|th))"
-ORDS = {**NTH, "opening": 1, "lead": 1, "closing": -1, "concluding": -1}
 # the words a subject's clause starts after: a subject in the middle of a phrase ("the tooltip line", "body
 # paragraphs", "the average sentence") is another unit, or a measure the language does not have
 START = r"(?:^\s*|[,;:(.!?—–]\s*|\b(?:and|but|so|also|please|pls|then|that|where|in which|such that)\s+)"
@@ -61,13 +60,6 @@ LIMIT = (r"(?:" + BETWEEN + r"|(?:(?:a\s+)?" + REL + r"(?:\s+of)?\s+(?P<n>\d+)|b
 FLIP = {"more_than": ("at_most", 0), "less_than": ("at_least", 0), "at_least": ("at_most", -1),
         "at_most": ("at_least", 1)}  # a refused relation, as the one that holds (n + the offset)
 ALWAYS_ONE = ("sentence", "line", "paragraph", "word")  # a unit has at least one of these: "at most 1" = "exactly 1"
-
-
-def counted(word: str) -> str:
-    """A counted unit by its name in the language: "words" -> "word", "exclamation points" -> "exclamation mark"."""
-    u = unit(word)
-    return u if u in ("word", "sentence", "line", "character", "letter", "syllable", "bullet item", "paragraph") \
-        else mark(word)
 
 
 def _limit(m: re.Match, refused: bool, over: bool = False) -> Count | None:
@@ -123,15 +115,9 @@ def _limit(m: re.Match, refused: bool, over: bool = False) -> Count | None:
     return Count(v, rel, n)
 
 
-def subject(word: str) -> str:
-    """A subject's unit by its name in the language: "verses" -> "paragraph", "quotes" -> "quoted span"."""
-    u = unit(word)
-    return {"verse": "paragraph", "quote": "quoted span", "quotation": "quoted span", "quoted passage": "quoted span",
-            "headline": "title",
-            "subheading": "heading"}.get(u, u)
-
-
 def _select(m: re.Match) -> Select | None:
+    if re.match(r"\W*(?:where|in which|such that)\b", m.group(0), re.I) and topic_before(m.string, m.start()):
+        return None  # "Describe a poetry game where each line has 5 syllables": what the game is, not a rule
     u = subject(m["u"])
     nth = m["nth"]
     k = None
@@ -231,7 +217,8 @@ def _clause_limit(m):
     if sel is None or QUALIFIED.match(m.string, m.end()) or (m["its"] and sel.unit != "section"):
         return None
     no = (m["det"] or "").lower() in ("no", "not a single", "not one")
-    if m["perm"] and not no and not m["qn"] and not (m["rel"] and RELS[m["rel"].lower()] == "at_most") \
+    capped = m["qn"] and m["qrel"].lower() in ("at most", "no more than", "only")  # "only 2 can be over": at most 2
+    if m["perm"] and not no and not capped and not (m["rel"] and RELS[m["rel"].lower()] == "at_most") \
             and (m["share"] or "").lower() not in ("at most", "no more than"):
         return None  # "can be over 20 words": a permission; "can be up to 30 characters" is a limit
     if not (m["verb"] or m["over"] or m["pos"] or m["neg"] or m["perm"]) and not m["rel"]:
@@ -242,6 +229,8 @@ def _clause_limit(m):
     if got is None:
         return None
     quant, refused = got
+    if m["perm"] and capped:
+        quant = Quant("at_most", quant.n)  # "at most / only 2 sentences may be over 20 words"
     test = _limit(m, refused, bool(m["over"]))
     if quant.kind != "each":  # "at least 3 sentences have more than 20 words", "at least 25% of the sentences ..."
         return Rule(quant, sel, test) if test is not None and not m["over"] else None
@@ -262,7 +251,7 @@ QUOTED = r"['\"‘“](?P<q>[^'\"’”]{1,40})['\"’”]"
 FORM_QUALIFIED = re.compile(r"\s*(?:\(|,?\s(?:in|with|of|from|written|using|as|like|formatted|such|e\.g\.|for|that|"
                             r"which|and|or|plus)\b)", re.I)
 # what a unit opens or ends with, in filters.FORMATS
-FORMAT = r"digit|numeral|number|emoji|clock time|time|timestamp|date|price|percentage|year"
+FORMAT = r"digit|numeral|number|emoji|hh:mm time|time|timestamp|date|price|percentage|year"
 STARTS = (r"(?:start|starts|begin|begins|open|opens|kick off|kicks off)\s+with\s+(?:(?P<case>an?\s+(?:capital|"
           r"capitali[sz]ed|upper-?case|lower-?case|small)\s+letter)|(?:the\s+letter\s+)(?:['\"‘“]?(?P<x>[a-z])\b['"
           r"\"’”]?)|"
@@ -278,7 +267,7 @@ ENDS = (r"(?:end|ends|finish|finishes|close|closes)\s+(?:with|in|on)\s+"
         r"periods|full stops|colons))|an?\s+(?P<ef>" + FORMAT + r")|(?:the\s+(?:words?|phrase)\s+)?"
         + QUOTED.replace("?P<q>", "?P<eq>") + r"|the\s+word\s+(?P<ew>[A-Za-z][a-z'-]*))")
 CONTAINS = (r"(?:contain|contains|include|includes|mention|mentions|use|uses|have|has|feature|features|need|"
-            r"needs)\s+(?:(?:at least (?:1|one)|a|an)\s+(?P<fmt>price|percentage|date|time|emoji|year)|"
+            r"needs)\s+(?:(?:at least (?:1|one)|a|an)\s+(?P<fmt>price|percentage|date|hh:mm time|time|emoji|year)|"
             r"(?:at least (?:1|one)|a|an)\s+(?P<lx2>[b-hj-z])(?=\s*(?:[.!,;]|$))|"
             r"(?:at least (?:1|one)|a|an)\s+(?P<cmk>colon|semicolon|comma|question mark|exclamation mark|em dash|"
             r"hyphen|ampersand|slash)|"
@@ -304,7 +293,14 @@ def _clause_shape(m):
     if sel is None or ((m["sf"] or m["ef"] or m["fmt"] or m["num"]) and FORM_QUALIFIED.match(m.string, m.end())):
         return None  # "a time in HH:MM format", "a price in dollars", "a number like 12 km": narrower than read
     refused_verb = bool(m["neg"])
-    if m["may"] and not ((m["det"] or "").lower() in ("no", "not a single", "not one") or m["qn"]
+    if (refused_verb or (m["det"] or "").lower() in ("no", "not a single", "not one")) \
+            and re.search(r"\bneeds?\b", m.group(0), re.I):
+        return None  # "The title doesn't need a colon", "No bullet needs a colon": leave, not a ban
+    if m["cmk"] and re.match(r"\s+(?:after|before|between|at|in|on|inside|around|"
+    r"following)\b", m.string[m.end():], re.I):
+        return None  # "a colon after the label": a mark at a place
+    if m["may"] and not ((m["det"] or "").lower() in ("no", "not a single", "not one")
+                         or m["qn"] and m["qrel"].lower() in ("at most", "no more than", "only")
                          or (m["share"] or "").lower() in ("at most", "no more than")):
         return None  # "sentences may end with a question mark": a permission; "no sentence may ..." is not
     if m["pos"] and m["pos"].lower() in ("are", "is") and not (m["qs"] or m["caps"] or m["low"] or m["tc"] or m["pal"]
@@ -345,14 +341,15 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
             Filter("starts_with", word)
     if m["sf"] or m["ef"]:
         said = (m["sf"] or m["ef"]).lower()
-        what = {"numeral": "digit", "timestamp": "time", "clock time": "hhmm"}.get(said, said)
+        what = {"numeral": "digit", "timestamp": "time", "hh:mm time": "hhmm"}.get(said, said)
         return None if sel.unit in ("word", "response") else Filter(("starts_" if m["sf"] else "ends_") + what)
     if m["pm"]:
         return None if sel.unit == "word" else Filter("has_punctuation")
     if m["cmk"]:  # "every bullet needs a colon"
         return None if sel.unit == "word" else Count(mark(m["cmk"]), "at_least", 1)
     if m["fmt"]:
-        return None if sel.unit == "word" else Filter("has_" + m["fmt"].lower())
+        return None if sel.unit == "word" else Filter("has_" + {"hh:mm time": "hhmm"}.get(m["fmt"].lower(),
+                                                                                          m["fmt"].lower()))
     if m["mk"] or m["mkp"]:
         return None if sel.unit == "word" else Filter("ends_with", MARKS[mark(m["mk"] or m["mkp"])])
     if m["ep"]:  # "end with punctuation", "end with an ellipsis"

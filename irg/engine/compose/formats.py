@@ -55,6 +55,8 @@ def _times_ampm(m):
         r"(?-i:YYYY-MM-DD))(?:\s+format)?)"
         r"(?:\s*\(?YYYY-MM-DD\)?)?)")
 def _dates_iso(m):
+    if not _whole(m):
+        return None  # "dates as YYYY-MM-DD in the table": one part's dates
     return Rule(Each(), Select("date"), Filter("iso_date"))
 
 

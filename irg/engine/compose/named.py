@@ -65,7 +65,8 @@ def _form(m):
     return Form(FORMS[f])
 
 
-@reader("stanza_form", r"\b(?:in|use|using|write\s+in)\s+(?P<f>quatrains|tercets)\b")
+@reader("stanza_form", r"\b(?:in|use|using|write\s+in)\s+(?P<f>quatrains|tercets)\b(?!\s*(?:,|and|or|with|plus|then|"
+        r"ending|except|but))")
 def _stanza_form(m):
     return Rule(Each(), Select("paragraph"), Count("line", "exactly", STANZAS[m["f"].lower()]))
 

@@ -70,6 +70,11 @@ LEFT_OVER = re.compile(
     r"address|haiku|limerick|sonnet|periods?|full stops?|(?:and|then)\s+(?:end|start|begin|finish|close|open)s?|"
     r"(?:and|then|also|plus)\s+(?:keep|make|use|put|write|include|add|sort|order|list|number|give|limit|cap|avoid|"
     r"arrange|rank)\b|"  # a second instruction after what was read
+    r"apart|aside|besides|excluded|excluding|exclude|roughly|ish|approximately|more or less|within reason|bonus|"
+    r"avoidable|proper nouns?|"  # exceptions,
+    r"for the most part|where (?:it|possible|natural|needed|you can)|e\.g|i\.e|in a row|back to back|couplets?|"
+    r""  # hedges,
+    r"(?:of|in) (?:each|every|the|a) (?:section|chapter|email|article|scene|slide|table|list|letter|entry|post)s?|"
     r"than|shorter|longer|bigger|smaller|"
     r"banned|forbidden|prohibited|discouraged|avoided|ignore|ignored|forget|disregard|stop|skip|unwanted|"  # refusals,
     r"be (?:split|broken|shortened|rewritten|trimmed|divided|cut)|"  # units to remake
@@ -125,7 +130,13 @@ def _joined(clause: str) -> list[Program]:
 
 def _back(part: str, before: list[Program]) -> str:
     """A later half with the units it names back said again: "none should be more than 90 words" after "No paragraph
-    should start with 'I'" is "no paragraph should be ..."; only when every reading before speaks of one unit."""
+    should start with 'I'" is "no paragraph should be ..."; only when every reading before speaks of one unit, and
+    names nothing else "them" could be ("Every paragraph must contain a quote, and none of them ...": the quotes)."""
+    if any(isinstance(p, Rule) and (isinstance(p.test, Count) and p.test.unit not in ("word", "sentence", "line",
+                                                                                      "character", "syllable")
+                                    or getattr(p.test, "name", "").startswith(("has_", "contains")))
+           for p in before):
+        return part
     units = {p.select.unit if isinstance(p, Rule) else getattr(p, "unit", None) for p in before}
     if len(units) != 1 or (u := BACK.get(units.pop())) is None:
         return part

@@ -194,19 +194,34 @@ restatement("make each", r"^\s*make\s+(each|every|all)\s+(?P<u>[a-z ]+?)\s+(?=" 
 LEAD_SCOPE = re.compile(r"\d|\b(?:in|within|for|of|on|at|under|after|before|first|last|second|third|intro|"
                         r"introduction|conclusion|chorus|verse|refrain|title|body|opening|closing|ending)s?\b", re.I)
 LEAD_UNIT = re.compile(r"\b(?:" + ONE_UNIT + r"|word|letter|character)s?\b", re.I)
+# a lead that hedges, permits or excepts ("Optional:", "If possible —", "Not required:", "Bonus:"): the rule after it is
+# not a plain rule, and the lead is never set aside
+LEAD_HEDGE = re.compile(r"n't\b|\b(?:optional\w*|if|possible|not|no|required|bonus|extra|nice|ideally|maybe|perhaps|"
+                        r"preferabl[ey]|try|suggest\w*|tips?|when|where|unless|except\w*|feel|free|can|may|might|"
+                        r"could|should\s+you)\b", re.I)
 LEAD_VERB = re.compile(r"^(?:vary|mix|use\s+a\s+(?:mix|variety)|break|keep|make|cut|trim|tighten|watch|mind|"
         r"limit|balance)\b", re.I)
 restatement("lead-in", r"^\s*(?P<lead>[a-z][a-z' -]{1,38}?)\s*:\s+(?P<rest>\S.*)$",
-            lambda m: m.group(0) if LEAD_SCOPE.search(m["lead"]) or (LEAD_UNIT.search(m["lead"])
-                                                                      and not LEAD_VERB.match(m["lead"]))
-            else m["rest"])
+            lambda m: m.group(0) if LEAD_SCOPE.search(m["lead"]) or LEAD_HEDGE.search(m["lead"]) or (
+                LEAD_UNIT.search(m["lead"]) and not LEAD_VERB.match(m["lead"])) else m["rest"])
 # "..., so no fragments", "... so it shows before the cut", "... to show you can handle complex syntax": the reason
 # for a rule is not a rule
 restatement("reason", r"^(?P<keep>.*?)[,;]?\s*\b(?:so that|so (?:it|they|there|no|the reader|readers|people|ppl|you)|"
             r"so\s+[a-z]+\s+(?:can|could|will|won't|don't|doesn't|aren't|isn't|are|is|get|stay)|"
-            r"because|since|to show|to make sure|to keep it)\b[^.;:]*[.!]?\s*$", r"\g<keep>.")
-restatement("as reason", r"^(?P<keep>.*?),\s*as\s+(?:the|our|my|their|it|they|this|that)\b[^.;:]*[.!]?\s*$",
-            r"\g<keep>.")
+            r"because|since|to show|to make sure|to keep it)\b(?P<tail>[^.;:]*)[.!]?\s*$",
+            lambda m: m.group(0) if SECOND.search(m["tail"]) else m["keep"] + ".")
+# ", as the layout is rather unforgiving": a reason said with "as", a clause with its own verb (not ", as the opening
+# words", a position)
+restatement("as reason", r"^(?P<keep>.*?),\s*as\s+(?:the|our|my|their|it|they|this|"
+            r"that)\s+(?:[\w'-]+\s+){0,6}?(?:is|are|was|"
+            r"were|has|have|will|can|can't|won't|doesn't|don't|looks?|gets?|needs?|"
+            r"breaks?)\b(?P<tail>[^.;:]*)[.!]?\s*$",
+            lambda m: m.group(0) if SECOND.search(m["tail"]) else m["keep"] + ".")
+# what a reason never holds: a second instruction after it ("so kids can follow, and end every paragraph with ...")
+SECOND = re.compile(r"(?:,|\band\b|\bbut\b|\bthen\b|\balso\b|\bplus\b)\s*(?:and\s+)?(?:each|every|no|never|"
+        r"don't|dont|do\s+not|"
+                    r"keep|make|use|end|start|begin|put|write|avoid|include|limit|add|give|all|the\s+(?:first|last))\b",
+                    re.I)
 # "..., our CMS mangles them", "..., my son is learning to read", "..., it's for SMS": a reason said of someone's
 # thing, after a comma
 # What a reason never holds: a unit, a mark, a number, a refusal, an exception or an order of its own
@@ -239,7 +254,10 @@ restatement("units in a case", r"^\s*(?:(?:write|put|set|type|keep)\s+)?(?:(?:th
             r"(?:section\s+)?(?P<u>headings?|subheadings?|titles?|bullets?|bullet points?|list items?)\s+"
             r"(?:(?:are|is|must be|should be)\s+)?(?:written\s+)?(?:entirely\s+|fully\s+|completely\s+)?in\s+"
             r"(?P<c>" + CASES + r")\s*[.!]?\s*$",
-            lambda m: f"Each {_singular(m['u'])} must be in {'lowercase' if 'low' in m['c'].lower() else 'all caps'}.")
+            lambda m: (f"The {m['u']}" if m["u"].lower() in ("title", "headline")
+                       and not re.search(r"\b(?:each|every|all)\b", m.string[m.start():m.start("u")], re.I)
+                       else f"Each {_singular(m['u'])}")
+            + f" must be in {'lowercase' if 'low' in m['c'].lower() else 'all caps'}.")
 # "Open every section with a rhetorical question", "Each paragraph starts with a question", "close each stanza with a
 # question": the first (or last) sentence of each unit is a question
 EDGE_UNITS = r"paragraph|section|stanza|verse|bullet|bullet point|list item|email|letter|post"

@@ -23,12 +23,16 @@ from __future__ import annotations
 import re
 
 from irg.engine.compose.program import ordinal
-from irg.engine.compose.restate import LEAD_SCOPE, LEAD_UNIT, LEAD_UNITS, LEAD_VERB, _singular, restatement
+from irg.engine.compose.restate import (LEAD_HEDGE, LEAD_SCOPE, LEAD_UNIT, LEAD_UNITS, LEAD_VERB, _singular,
+                                        restatement)
 from irg.engine.compose.vocab import MARK
 
 # "within 12 words": at most ("keep each sentence within 12 words" keeps it *to* at most)
 COUNTS = r"words|characters|syllables|lines|sentences|letters|paragraphs|bullets|bullet points"
-restatement("keep within", r"(\bkeep\s+[^,.;:]{1,40}?\s+)(?:within|inside)\s+(?=\d+\s+(?:" + COUNTS + r")\b)",
+restatement("keep within", r"(\bkeep\s+(?:each|every|all|the|your|all\s+the)?\s*(?:sentences?|lines?|"
+            r"paragraphs?|bullets?|"
+            r"bullet\s+points?|headings?|stanzas?|steps?|titles?|tweets?)\s+)(?:within|inside)\s+(?=\d+\s+(?:" + COUNTS
+            + r")\b)",
             r"\1to at most ")
 restatement("within", r"\b(?:within|inside(?: of)?)\s+(?=\d+\s+(?:" + COUNTS + r")\b)", "at most ")
 
@@ -78,8 +82,7 @@ restatement("n or more", r"\b(?P<n>\d+)\s+or\s+(?P<r>more|fewer|less)\s+(?=(?:" 
 
 # "Ask at least two questions", "Include exactly one rhetorical question": that many sentences are questions
 restatement("n questions", r"^\s*(?:use|include|ask|pose|have|write|put\s+in)\s+(?P<q>at least|at most|exactly|"
-            r"no more than|no fewer than|only)\s+(?P<n>\d+)\s+(?:rhetorical\s+|direct\s+|open\s+|short\s+)?"
-            r"questions?\s*[.!]?\s*$",
+            r"no more than|no fewer than|only)\s+(?P<n>\d+)\s+questions?\s*[.!]?\s*$",
             lambda m: f"{'Exactly' if m['q'].lower() == 'only' else m['q'].capitalize()} {m['n']} "
                       f"{'sentence is a question' if m['n'] == '1' else 'sentences are questions'}.")
 
@@ -148,7 +151,9 @@ restatement("edge imperative", r"(?:^|(?<=[.;:!]\s))\s*(?P<v>start|begin|open|en
             + r")\s+with\b", lambda m: f"{m['q'].capitalize()} {m['u']} must {m['v'].lower()} with")
 # "No more than two commas in any sentence": in each of them
 restatement("in any", r"\bin\s+any\s+(?=(?:sentence|line|paragraph|stanza|bullet point|bullet|heading|list item)\b)",
-            "in each ")
+            lambda m: "in each " if re.search(r"\b(?:no|not|never|don't|dont|at most|no more than|max(?:imum)?|up to|"
+                                              r"more than|fewer than|less than|zero)\b", m.string[:m.start()], re.I)
+            else m.group(0))
 # "Make each heading a single word": exactly one
 restatement("a single word", r"^\s*make\s+(?P<q>each|every|all(?:\s+the)?)\s+(?P<u>headings?|titles?|lines?|bullets?|"
             r"bullet points?|list items?|paragraphs?|stanzas?)\s+(?:a\s+single|just\s+one|just\s+1|1|one|a)\s+"
@@ -166,7 +171,10 @@ restatement("answer where", r"^\s*(?:(?:please|can you|could you)\s+)?(?:write|g
             r"i\s+need|i\s+want|i'd\s+like)\s+(?:(?:the|your)\s+[a-z]+\s+as\s+)?(?:(?:a|an|one)\s+(?:(?:short|"
             r"little|quick|"
             r"silly|funny)\s+)?(?:" + ANSWERS + r")|(?:some\s+)?(?:example\s+|practice\s+|short\s+)?(?:sentences|lines|"
-            r"paragraphs|slogans|captions))\s+(?:where|in which|such that|so that|whose)\s+", "")
+            r"paragraphs|slogans|captions))\s+(?:where|in which|such that|so that|whose)\s+(?=(?:each|every|all|"
+            r"no|none|"
+            r"the\s+(?:first|last|words|lines|sentences)|(?:its\s+)?(?:lines|words|sentences|stanzas|"
+            r"paragraphs))\b)", "")
 # "make every line start with 'bro'": what each unit must start (end) with
 restatement("make each start", r"\bmake\s+(?P<q>each|every)\s+(?P<u>" + EDGE_UNITS + r")\s+(?P<v>start|begin|"
             r"end|finish|"
@@ -205,15 +213,20 @@ restatement("politeness", r"^\s*(?:if\s+it\s+(?:isn't|is\s+not|'s\s+not)\s+too\s
             r"would\s+you\s+(?:please\s+)?(?:mind\s+)?)", "")
 # "Keep the vocabulary simple — don't use any word ...": a lead-in before a dash, as before a colon (restate.py)
 restatement("lead-in dash", r"^\s*(?P<lead>[a-z][a-z' -]{1,38}?)\s+[—–-]{1,2}\s+(?P<rest>\S.*)$",
-            lambda m: m.group(0) if LEAD_SCOPE.search(m["lead"]) or (LEAD_UNIT.search(m["lead"])
-                                                                      and not LEAD_VERB.match(m["lead"]))
-            or re.search(r"\d", m["lead"]) else m["rest"])
+            lambda m: m.group(0) if LEAD_SCOPE.search(m["lead"]) or LEAD_HEDGE.search(m["lead"]) or (
+                LEAD_UNIT.search(m["lead"]) and not LEAD_VERB.match(m["lead"])) or re.search(r"\d", m["lead"])
+            else m["rest"])
 # "has to come in under 280 characters": be under
 restatement("come in under", r"\bcomes?\s+in\s+(?=(?:under|below|at\s+most|at\s+or\s+under)\b)", "be ")
 # "(14:30, not 2:30pm)", "— £4.50, never £4.5": a right and a wrong example, not a rule of their own
-restatement("example pair", r"\s*(?:\(\s*|[—–-]\s+)(?=[^()]*\d)[^()\n]{1,25}?,?\s+(?:not|never|rather than|"
+FORM_SHOWN = r"[$€£]?\d[\d.,:/]*(?:\s?(?:[ap]\.?m\.?|%))?|'[^'\n]{1,20}'|\"[^\"\n]{1,20}\"|[a-z]{1,12}\s+[a-z]{1,12}"
+restatement("example pair", r"\s*(?:\(\s*|[—–-]\s+)(?P<a>" + FORM_SHOWN + r")\s*,?\s+(?:not|never|rather than|"
             r"instead of)\s+"
-            r"[^()\n]{1,25}?(?:\)|(?=\s*[.!]?\s*$))", "")
+            r"(?P<b>" + FORM_SHOWN + r")\s*(?:\)|(?=\s*[.!]?\s*$))",
+            lambda m: m.group(0) if NOT_SHOWN.search(m["a"] + " " + m["b"]) or not re.search(r"\d", m.group(0)) else "")
+# what an example pair never holds: a unit, a count, an exception ("(the first 2 lines not counted)", "7 or 9, not 10")
+NOT_SHOWN = re.compile(r"\b(?:words?|lines?|sentences?|paragraphs?|bullets?|stanzas?|syllables?|characters?|letters?|"
+                       r"exceptions?|counted|more|less|fewer|or|and|first|last)\b", re.I)
 # "can u make the bullet points go from shortest to longest": in that order
 restatement("go from", r"\bmake\s+the\s+(?P<u>bullets|bullet points|items|list items|lines|sentences|"
             r"paragraphs)\s+go\s+"
@@ -304,7 +317,7 @@ restatement("no word in caps", r"\bno\s+words?\s+(?:should|may|must|can|will)\s+
             r"(?:caps|capitals|capital\s+letters|upper\s*case)\b", "no words in all caps")
 # "a time in HH:MM format": a clock time, two digits each
 restatement("hh:mm", r"\ba\s+time\s+(?:in|written\s+as|formatted\s+as|of\s+the\s+form)\s+(?:the\s+)?(?-i:HH:MM)"
-            r"(?:\s+format)?", "a clock time")
+            r"(?:\s+format)?", "an hh:mm time")
 # "the longest one, by word count": length is counted in words
 restatement("by word count", r"\b(longest|shortest)(?:\s+(?:one|1))?\s*,?\s+(?:by|in)\s+(?:word\s+count|"
             r"number\s+of\s+words)\b",
@@ -317,13 +330,11 @@ restatement("numbers in order", r"^\s*(?:the|all(?:\s+the)?)\s+(?P<x>numbers|fig
             r"Give the \g<x> in \g<o> order.")
 # "Avoid any word ending in -ing": words
 restatement("avoid any word", r"\b(avoid|no)\s+any\s+word\b(?!s)", r"\1 words")
-# "Each title must be in all caps" (said of the one title): the title
-restatement("the one title", r"^\s*each\s+(title|headline)\s+must\s+be\s+in\s+", r"The \1 must be in ")
 # "Start each line with a time like 08:00": the example shows the clock form
-restatement("time like", r"\ba\s+time\s+(?:like|such\s+as|e\.g\.)\s+\d{2}:\d{2}\b", "a clock time")
+restatement("time like", r"\ba\s+time\s+(?:like|such\s+as|e\.g\.)\s+\d{2}:\d{2}\b", "an hh:mm time")
 # "Hyphens only, no em dashes": the mark refused
-restatement("only, no mark", r"^\s*[a-z ]{3,20}?\s+only\s*[,;:-]\s*(?P<no>no\s+(?:" + MARK.replace("?P<mk>", "")
-            + r"))\s*[.!]?\s*$",
+restatement("only, no mark", r"^\s*(?:" + MARK.replace("?P<mk>", "") + r")\s+only\s*[,;:-]\s*(?P<no>no\s+(?:"
+            + MARK.replace("?P<mk>", "") + r"))\s*[.!]?\s*$",
             r"\g<no>.")
 # "Sort the list by length, longest item first": from longest to shortest
 restatement("by length", r"\b(?:sort|order|arrange)\s+the\s+(?P<u>list|bullets|bullet points|items|"
@@ -333,7 +344,7 @@ restatement("by length", r"\b(?:sort|order|arrange)\s+the\s+(?P<u>list|bullets|b
                       f"{'shortest' if m['x'].lower() == 'longest' else 'longest'}")
 # "..., or you'll lose the room": what happens otherwise is no rule
 restatement("or else", r"\s*,?\s*or\s+(?:else\s+)?(?:you'll|you\s+will|they'll|people\s+will|readers\s+will|"
-            r"it'll|we'll)\b"
+            r"you'd)\b"
             r"[^.;:]*", "")
 # "Nothing longer than fifteen words in a single sentence": no sentence
 restatement("nothing in a unit", r"^\s*nothing\s+(?:longer\s+than|over|more\s+than)\s+(?P<n>\d+)\s+(?P<v>words|"

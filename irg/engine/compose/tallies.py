@@ -15,21 +15,22 @@ from irg.engine.compose.clause import ORD, ORDS, subject
 from irg.engine.compose.measures import Count
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.program import Each, Quant, Rule, Select
-from irg.engine.compose.vocab import MARK, QUALIFIED, REL, inclusive, mark, reader
+from irg.engine.compose.vocab import MARK, QUALIFIED, REL, inclusive, mark, reader, topic_before
 
 # ---- things of a form in the whole answer: "use at least 3 numbers", "mention exactly one date" -----------------
-FORMS = {"number": "number", "numbers": "number", "figure": "number", "figures": "number", "percentage": "percentage",
+FORMS = {"number": "number", "numbers": "number", "percentage": "percentage",
          "percentages": "percentage", "price": "price", "prices": "price", "date": "date", "dates": "date",
          "year": "year", "years": "year"}
 
 
 @reader("forms_in_response", r"\b(?:use|include|mention|give|cite|have|put\s+in|work\s+in)\s+(?:" + REL
-        + r"\s+)?(?P<n>\d+)\s+(?:specific\s+|different\s+|concrete\s+)?(?P<x>numbers?|figures?|percentages?|prices?|"
+        + r"\s+)?(?P<n>\d+)\s+(?:specific\s+|different\s+|concrete\s+)?(?P<x>numbers?|percentages?|prices?|"
         r"dates?|years?)\b")
 def _forms_in_response(m):
     after = m.string[m.end():]
     if QUALIFIED.match(m.string, m.end()) or re.match(r"\s*(?:,\s*)?(?:in|per|for)\s+(?:each|every|a|the)\b", after) \
-            or re.search(r"\b(?:each|every|per)\b", m.string[: m.start()], re.I):
+            or re.search(r"\b(?:each|every|per)\b", m.string[: m.start()], re.I) or topic_before(m.string, m.start()) \
+            or re.search(r"\b(?:will|would|had|has|have|was|were)\s*$", m.string[:m.start()], re.I):
         return None  # "3 numbers in each paragraph", "numbers written as digits": more than this reads
     n = int(m["n"])
     if (n == 1) == m["x"].lower().endswith("s"):
@@ -50,6 +51,8 @@ AT_UNIT = r"(?P<u>sentence|line|paragraph|stanza|bullet point|bullet|verse)"
         + AT_UNIT.replace("?P<u>", "?P<u3>") + r"\s+(?:must|should)\s+(?:contain|use|have|include)\s+no\s+"
         + MARK.replace("?P<mk>", "?P<mk3>") + r")\b")
 def _marks_refused_at(m):
+    if re.match(r"\s+(?:of|in)\s+(?:each|every|the|a|an|your|any)\b", m.string[m.end():], re.I):
+        return None  # "no commas in the first paragraph of each section": a unit of another unit
     nth, u, mk = m["nth"] or m["nth2"] or m["nth3"], m["u"] or m["u2"] or m["u3"], m["mk"] or m["mk2"] or m["mk3"]
     k = ORDS.get(nth.lower()) or int(re.match(r"\d+", nth).group(0))
     return Rule(Each(), Select(subject(u), k), Count(mark(mk), "exactly", 0))
@@ -78,6 +81,9 @@ N_TIMES = r"(?P<n>once|twice|thrice|\d+\s+times)"
         r"no\s+(?:single\s+)?word\s+(?:is|may\s+be|"
         r"should\s+be|can\s+be|gets?|will\s+be)\s+(?P<rep>repeated)(?!\s+more))(?!\s+(?:in|per)\b)")
 def _word_repeats(m):
+    if re.match(r"\s*,?\s*(?:back\s+to\s+back|immediately|in\s+a\s+row|consecutively|side\s+by\s+side|next\s+to)",
+                m.string[m.end():], re.I):
+        return None  # "no word repeated back to back": neighbours, not the whole answer
     said = (m["n"] or m["n2"] or m["n3"] or m["n4"] or "once").lower()  # "no word is repeated": once
     n = TIMES.get(said) or int(said.split()[0])
     if n < 1:

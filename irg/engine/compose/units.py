@@ -169,7 +169,7 @@ FORMATS = {
     "digit": r"\d",
     "number": r"\d|" + NUMBER_WORDS,
     "emoji": EMOJI,
-    "year": r"(?<![\w.,$€£-])(?:1\d{3}|20\d{2})(?![\w,]|\.\d)",  # as the "year" unit reads one
+    "year": r"(?<![\w.,$€£-])(?:1\d{3}|20\d{2})(?![\w]|,\d|\.\d)",  # a year, and a year before a comma ("In 2019, ...")
     "hhmm": r"(?<![\d:])(?:[01]\d|2[0-3]):[0-5]\d(?![\d])",  # a clock time written HH:MM, two digits each
 }
 _unit("number word", "number words",  # "one" aside: "no one", "one of them" are no numbers

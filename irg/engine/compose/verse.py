@@ -22,7 +22,7 @@ from irg.engine.compose.pairs import RhymePair
 from irg.engine.compose.program import Each, Rhyme, Rule, Select
 from irg.engine.compose.sounds import rhymes
 from irg.engine.compose.units import UNITS, split
-from irg.engine.compose.vocab import MODAL, reader, vacuous
+from irg.engine.compose.vocab import MODAL, reader, topic_before, vacuous
 
 POSITION = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
             "last": -1, "final": -1}
@@ -76,7 +76,8 @@ for _name, _holds, _words, _needs in (
 AT = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|last|final|\d{1,2}(?:st|nd|rd|th)?)"
 AT_NAMED = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|last|final|\d{1,2}(?:st|nd|rd|th))"  # not "the 1"
 PER = r"(?P<per>\s+(?:of|in)\s+(?:each|every|the)\s+(?:stanza|verse|paragraph|quatrain)s?)?"
-RHYME = r"\s+" + MODAL + r"(?:all\s+)?rhyme(?:\s+with\s+(?:each\s+other|one\s+another))?\b"
+# the clause ends after "rhyme": "rhyme with 'June'", "rhyme internally", "rhyme where it fits" say more than a pair
+RHYME = r"\s+" + MODAL + r"(?:all\s+)?rhyme(?:\s+with\s+(?:each\s+other|one\s+another))?(?=\s*(?:[.!;]|,\s*and\b|$))"
 
 
 @reader("rhyme_pair", r"\b(?:make\s+)?(?:(?:the\s+)?lines\s+(?P<list>\d{1,2}(?:\s*,\s*\d{1,2})*\s*,?\s+(?:and|&)\s+"
@@ -86,6 +87,9 @@ RHYME = r"\s+" + MODAL + r"(?:all\s+)?rhyme(?:\s+with\s+(?:each\s+other|one\s+an
         + r"rhymes?\s+with\s+the\s+(?P<d>" + AT_NAMED + r")(?:\s+line)?\b"
         r"(?!\s+(?:before|after|above|below|preceding|following))")
 def _rhyme_pair(m):
+    if re.match(r"\s*(?:in|for)\s+(?:an?|the)\s+[a-z]+\s*,", m.string, re.I) or topic_before(m.string, m.start()) \
+            or re.search(r"\b(?:e\.g\.|i\.e\.|for example|like)\s*$", m.string[:m.start()], re.I):
+        return None  # "In a ballad, the second and fourth lines rhyme": how a form goes, not a rule; an example
     if m["list"]:
         at = [int(x) for x in re.findall(r"\d+", m["list"])]
     else:
@@ -140,12 +144,22 @@ def _step_by(m):
 NAMED_VERSE = {"ottava rima": "ABABABCC", "rhyme royal": "ABABBCC"}
 
 
-@reader("named_verse", r"\b(?:an?|in|as|write\s+in)\s+(?P<f>blank\s+verse|ottava\s+rima|rhyme\s+royal)(?:\s+stanza)?\b")
+@reader("named_verse", r"\b(?:an?|in|as|write\s+in)\s+(?P<f>blank\s+verse|ottava\s+rima|"
+        r"rhyme\s+royal)(?P<stanza>\s+stanza)?\b")
 def _named_verse(m):
     f = " ".join(m["f"].lower().split())
+    before = m.string[max(0, m.start() - 40):m.start()]
+    if topic_before(m.string, m.start("f")) or re.search(r"\b(?:prose|not|n't|never|instead|rather|like|wrote|written|"
+                                                         r"writes)\b", before + " " + m.string[m.end():], re.I):
+        return None  # "an essay about Milton, who wrote in blank verse", "a scene in blank verse with some prose"
     if f == "blank verse":  # unrhymed lines of ten syllables (iambic pentameter, its stresses aside)
         return Rule(Each(), Select("line"), Count("syllable", "exactly", 10)), Across("line", "no_rhymes")
-    return Rhyme(NAMED_VERSE[f])
+    scheme = NAMED_VERSE[f]
+    if m["stanza"]:  # "an ottava rima stanza": the one stanza
+        return Rhyme(scheme)
+    # "a poem in rhyme royal": stanzas of that many lines, each with the scheme
+    return Rhyme(scheme, repeat=True, per="paragraph"), Rule(Each(), Select("paragraph"),
+                                                             Count("line", "exactly", len(scheme)))
 
 
 # ---- a rhyme on a given word: "each line ends with a word that rhymes with 'light'" --------------------------------

@@ -40,10 +40,13 @@ NARROWS = re.compile(r"\b(?:in|for|except|within|per|on|of|at|under|after|before
                      r"every|other|some|most|intro|body|conclusion|title|heading)\b", re.I)
 
 TOPIC = re.compile(r"\b(?:about|who|whom|whose|which|explain|describe|define|what|why|how|story|essay|article|"
-                   r"history|examples?|poet|poets)\b", re.I)
+                   r"history|examples?|poet|poets|analy[sz]e|summari[sz]e|discuss|compare|review|critique|translate|"
+                   r"game|exercise|tell|plot|play|passage)\b", re.I)
 
 # what a form is about ("a haiku about the first frost of the year"): words, no number, and none that could start a rule
 TOPIC_WORDS = (r"(?:(?!(?:where|which|that|who|with|whose|so|and|but|or|each|every|all|no|not|never|using|without|only|"
+               r"then|followed|plus|if|before|after|twice|titled|called|named|translated|into|by|as|for|below|above|"
+               r"next|along|together|in|one|two|three|four|five|a\s+second|another|"
                r"must|should|has|have|is|are|in|using|written|rhyming|exactly|at)\b)[A-Za-z'’-]+\s*){1,8}")
 
 
@@ -60,7 +63,7 @@ def gap_ok(gap: str) -> bool:
 READERS: Registry = Registry("program reader")
 # units named by the form that has them (see UNIT_NAMES): first in every list of units, so that "section headings"
 # is read before "sections" and "slide titles" before "titles"
-FORM_UNITS = r"numbered (?:items?|points?|lines?|steps?)|steps?|tweets?|pages?|section headings?|slide titles?|slides?"
+FORM_UNITS = r"numbered (?:items?|points?|lines?|steps?)|steps?|tweets?|pages?|section headings?|slide titles?"
 UNIT = (r"(?:" + FORM_UNITS + r"|bullet[- ]?points?|bullet items?|bullets?|list items?|items?|"
         r"points?|sentences?|paragraphs?|paras?|stanzas?|lines?|"
         r"words?|letters?|characters?|chars|quotes?|quotations?|headings?|subheadings?)")
@@ -76,8 +79,7 @@ UNIT_NAMES = {"bullet": "bullet item", "bullet point": "bullet item", "bullet-po
               "step": "numbered item", "numbered point": "numbered item", "numbered step": "numbered item",
               "numbered line": "numbered item",
               # units set off by blank lines in the forms that have them: a thread's tweets, a picture book's pages
-              "tweet": "paragraph", "page": "paragraph", "char": "character",
-              "slide": "section"}  # a deck's slides, each under its title
+              "tweet": "paragraph", "page": "paragraph", "char": "character"}
 MARK_ALIASES = {"full stop": "period", "exclamation point": "exclamation mark", "em-dash": "em dash",
               "emdash": "em dash", "parenthese":
               "parenthesis", "parenthesi": "parenthesis", "bracket": "parenthesis", "quote mark": "quotation mark",
@@ -148,3 +150,23 @@ def vacuous(u: str, v: str) -> bool:
 GAP_REFUSES = re.compile(r"n't\b|\bdont\b|\b(?:not|cannot|never|need|needs|can|could|may|might|allowed|"
                          r"average|averages|mean|reverse|"
                          r"reversed|descending|backwards|z to a)\b", re.I)
+
+
+# ---- ordinals, and units by their names as subjects and as what is counted ----------------------------------------
+ORD = r"(?P<nth>first|second|third|fourth|fifth|sixth|last|final|opening|closing|lead|concluding|\d+(?:st|nd|rd|th))"
+ORDS = {**NTH, "opening": 1, "lead": 1, "closing": -1, "concluding": -1}
+
+
+def counted(word: str) -> str:
+    """A counted unit by its name in the language: "words" -> "word", "exclamation points" -> "exclamation mark"."""
+    u = unit(word)
+    return u if u in ("word", "sentence", "line", "character", "letter", "syllable", "bullet item", "paragraph") \
+        else mark(word)
+
+
+def subject(word: str) -> str:
+    """A subject's unit by its name in the language: "verses" -> "paragraph", "quotes" -> "quoted span"."""
+    u = unit(word)
+    return {"verse": "paragraph", "quote": "quoted span", "quotation": "quoted span", "quoted passage": "quoted span",
+            "headline": "title",
+            "subheading": "heading"}.get(u, u)

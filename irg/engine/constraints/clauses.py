@@ -68,15 +68,16 @@ def _joins_outside_quotes(s: str) -> list[str]:
     return [s[a:b] for a, b in zip(starts, ends)]
 
 
-# "In the part about bullying, ...", "For the intro, ...", "Within each section's first paragraph: ...": a part of the
-# answer named before a clause in its sentence (not the answer itself: "In your response, ...")
+# "In the part about bullying, ...", "For the intro, ...", "In the first paragraph, mention a date, and keep ...": a
+# part of the answer named at the start of a clause's sentence (not the answer itself: "In your essay, ...", "For the
+# sake of clarity, ...")
 _SCOPE_LEAD = re.compile(r"(?:^|[.!?\n])\s*(?:in|for|within|inside|during|throughout|under)\s+(?:the|your|each|every|"
-                         r"this|that|my|our|its)\s+(?!(?:response|answer|reply|text|piece|writing|whole|entire)\b)"
-                         r"[^,.;:!?\n]{1,60}[,:]\s*$", re.I)
+                         r"this|that|my|our|its)\s+(?!(?:response|answer|reply|text|piece|writing|whole|entire|essay|"
+                         r"email|e-mail|letter|story|poem|post|speech|article|message|note|sake|rest)\b)"
+                         r"[^,.;:!?\n]{1,60}[,:][^.!?\n]*$", re.I)
 
 
 def after_scope(prompt: str, clause: str) -> bool:
-    """Is `clause` said after a scope that names a part of the answer, in the same sentence of `prompt`?"""
+    """Is `clause` said in a sentence of `prompt` that opens on a scope naming a part of the answer?"""
     at = prompt.find(clause.strip()[:40])
-    return at > 0 and bool(_SCOPE_LEAD.search(prompt[max(0, at - 120):at]))
-
+    return at > 0 and bool(_SCOPE_LEAD.search(prompt[max(0, at - 200):at]))
