@@ -258,7 +258,9 @@ def test_carried_refusals_and_permissions(prompt, kind, said):
 def test_a_comma_ban_on_one_part_is_not_a_ban_on_the_answer(prompt, whole):
     reading = _reading(prompt)
     assert ("no_commas" in [c.kind for c in reading.constraints]) == whole
-    assert whole or any("comma" in u.lower() for u in reading.unchecked)  # listed as not checked, not dropped
+    # listed as not checked, or read as the part's own rule ("the first paragraph contains no commas"), never dropped
+    assert whole or any("comma" in u.lower() for u in reading.unchecked) or any(
+        c.kind == "composed" and "comma" in c.instruction() for c in reading.constraints)
 
 
 def _reading(prompt):
