@@ -390,6 +390,11 @@ def test_what_a_review_found_read_wrongly_is_not_read(clause):
     ("Keep each sentence under 15 words so kids can follow, and end every paragraph with a question.",
      ["each sentence has at most 14 words", "the last sentence of each paragraph ends with a question mark"]),
     ("Keep every bullet under 12 words, for my slides.", ["each bullet item has at most 11 words"]),
+    # the review's short list of missed readings
+    ("Lines 2 and 4 of the poem must rhyme.", ["line 2 rhymes with line 4"]),
+    ("No two lines should rhyme with each other.", ["no two lines end with rhyming words"]),
+    ("Each line should be one word longer than the last.",
+     ["each line after the first has exactly 1 more word than the line before it"]),
 ])
 def test_what_a_review_found_is_read_right(clause, reading):
     assert said(clause) == reading

@@ -75,7 +75,7 @@ LEFT_OVER = re.compile(
     r"for the most part|where (?:it|possible|natural|needed|you can)|e\.g|i\.e|in a row|back to back|couplets?|"
     r""  # hedges,
     r"(?:of|in) (?:each|every) (?:section|chapter|email|article|scene|slide|table|list|letter|entry|post)s?|"
-    r"(?:of|in) (?:the|a) (?:section|chapter|scene|slide|table|list|entry)s?|"  # a part (not "in the email": the answer)
+    r"(?:of|in) (?:the|a) (?:section|chapter|scene|slide|table|list|entry)s?|"  # a part ("in the email" is the answer)
     r"than|shorter|longer|bigger|smaller|"
     r"banned|forbidden|prohibited|discouraged|avoided|ignore|ignored|forget|disregard|stop|skip|unwanted|"  # refusals,
     r"be (?:split|broken|shortened|rewritten|trimmed|divided|cut)|"  # units to remake

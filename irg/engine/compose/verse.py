@@ -75,7 +75,8 @@ for _name, _holds, _words, _needs in (
 # ---- readers ----------------------------------------------------------------------------------------------------
 AT = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|last|final|\d{1,2}(?:st|nd|rd|th)?)"
 AT_NAMED = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|last|final|\d{1,2}(?:st|nd|rd|th))"  # not "the 1"
-PER = r"(?P<per>\s+(?:of|in)\s+(?:each|every|the)\s+(?:stanza|verse|paragraph|quatrain)s?)?"
+PER = r"(?P<per>\s+(?:of|in)\s+(?:each|every|the)\s+(?:stanza|verse|paragraph|quatrain)s?)?" \
+      r"(?:\s+(?:of|in)\s+(?:the|your|this)\s+(?:poem|song))?"  # "lines 2 and 4 of the poem": the whole answer
 # the clause ends after "rhyme": "rhyme with 'June'", "rhyme internally", "rhyme where it fits" say more than a pair
 RHYME = r"\s+" + MODAL + r"(?:all\s+)?rhyme(?:\s+with\s+(?:each\s+other|one\s+another))?(?=\s*(?:[.!;]|,\s*and\b|$))"
 
@@ -104,7 +105,8 @@ def _rhyme_pair(m):
         r"the\s+lines)"
         r"\s+(?:should|must|will)\s*(?:not|n't)\s+rhyme|not\s+(?:a\s+single|"
         r"one)\s+pair\s+of\s+lines\s+(?:should|must|may|can|"
-        r"will)\s+rhyme|no\s+(?:two|2)\s+lines\s+(?:should\s+|must\s+|may\s+|can\s+|will\s+)?rhyme|unrhymed|"
+        r"will)\s+rhyme|no\s+(?:two|2)\s+lines\s+(?:should\s+|must\s+|may\s+|can\s+|will\s+)?rhyme(?:\s+with\s+(?:each\s+"
+        r"other|one\s+another))?|unrhymed|"
         r"(?:avoid|without)\s+(?:any\s+)?rhym(?:es|ing))"
         r"(?:\s+at\s+all|\s+anywhere)?(?:\s*[-–—,:;]?\s*(?:it's\s+|just\s+)?free\s+verse(?:\s+only)?)?"
         r"(?=\s*(?:[.!;]|$))")
@@ -130,8 +132,9 @@ STEP_UNIT = r"(?P<u>line|sentence|paragraph|stanza|word|bullet point|bullet)"
         r"syllables?|"
         r"letters?|characters?|sentences?|lines?)\s+(?P<d>longer|shorter|more|fewer|less)|(?P<n2>\d+|"
         r"one)\s+(?P<d2>more|"
-        r"fewer|less)\s+(?P<v2>words?|syllables?|letters?|characters?|sentences?|lines?))\s+than\s+the\s+(?:one|1|line|"
-        r"sentence|paragraph|stanza|word|bullet|bullet point)\s+(?:before|above|preceding)(?:\s+it)?\b")
+        r"fewer|less)\s+(?P<v2>words?|syllables?|letters?|characters?|sentences?|lines?))\s+than\s+the\s+(?:(?:one|1|"
+        r"line|sentence|paragraph|stanza|word|bullet|bullet point)\s+(?:before|above|preceding)(?:\s+it)?\b|last"
+        r"(?:\s+(?:one|1))?(?=\s*[.!]?\s*$))")
 def _step_by(m):
     said, d = m["n"] or m["n2"], (m["d"] or m["d2"]).lower()
     u, v, n = subject(m["u"]), counted(m["v"] or m["v2"]), 1 if said.lower() == "one" else int(said)
