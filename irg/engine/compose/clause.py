@@ -310,6 +310,8 @@ def _clause_shape(m):
     if got is None:
         return None
     quant, refused = got
+    if m["may"] and quant.kind == "exactly" and (m["qrel"] or "").lower() == "only":
+        quant = Quant("at_most", quant.n)  # "only 2 lines may start with 'I'": at most 2
     test = _shape_test(m, sel)
     if test is None:
         return None

@@ -12,7 +12,8 @@ from irg.engine.compose.vocab import reader
 
 ALL = r"(?:all|every|each|any|the)\s+"
 # what may follow a rule on a form: an example, then the clause's end ("for every entry" would be a second rule)
-ENDS = re.compile(r"\s*(?:,?\s*\(?\s*(?:like|such as|e\.\s?g\.,?)\s+\S+(?:\s?(?:am|pm))?\s*\)?)?\s*[.!;]?\s*$", re.I)
+ENDS = re.compile(r"\s*(?:,?\s*\(?\s*(?:like|such as|e\.\s?g\.,?)\s+\S+(?:\s?(?:am|pm))?\s*\)?)?(?:\s*,?\s*please)?"
+                  r"\s*[.!;]?\s*$", re.I)
 
 
 def _whole(m: re.Match) -> bool:

@@ -65,8 +65,8 @@ def _form(m):
     return Form(FORMS[f])
 
 
-@reader("stanza_form", r"\b(?:in|use|using|write\s+in)\s+(?P<f>quatrains|tercets)\b(?!\s*(?:,|and|or|with|plus|then|"
-        r"ending|except|but))")
+@reader("stanza_form", r"\b(?:in|use|using|write\s+in)\s+(?P<f>quatrains|tercets)\b"
+        r"(?!\s*(?:,(?!\s*please\b)|and|or|with|plus|then|ending|except|but))")
 def _stanza_form(m):
     return Rule(Each(), Select("paragraph"), Count("line", "exactly", STANZAS[m["f"].lower()]))
 
@@ -293,7 +293,7 @@ def _no_word_twice(m):
     return Across("word", "distinct_words")
 
 
-# ---- rhyme: "rhyme it AABB", "an ABAB quatrain", "a rhyming couplet", "in rhyming couplets" ------------------
+# ---- rhyme: "rhyme it AABB", "an ABAB quatrain" (rhyming couplets are read in verse.py) -------------------------
 @reader("rhyme_scheme", r"\b(?:(?:rhyme(?:s|d)?|rhyming)\s+(?:it\s+|scheme\s+(?:of\s+)?|pattern\s+(?:of\s+)?)?"
         r"(?P<s>[A-Z]{4,8})\b|"
         r"(?P<s2>[A-Z]{4,8})\s+rhyme(?:\s+scheme)?\b)(?P<per>\s+(?:in|for)\s+(?:each|every)\s+(?:stanza|verse|parag"
@@ -309,11 +309,6 @@ def _rhyme_scheme(m):
         return Rhyme(scheme, repeat=True, per="paragraph")
     quatrain = re.search(r"\bquatrain\b", m.string, re.I) and len(scheme) == 4
     return Rhyme(scheme, repeat=not quatrain)
-
-
-@reader("couplet", r"\b(?:a|one|just a|single)\s+rhyming\s+couplet\b|\b(?:in|as|use|write in)\s+rhyming\s+couplets\b")
-def _couplet(m):
-    return Rhyme("AA", repeat=m.group(0).lower().endswith("couplets"))
 
 
 # ---- numbers in order: "give the numbers in increasing order", "sort the figures from highest to lowest" --------

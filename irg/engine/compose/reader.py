@@ -25,11 +25,11 @@ import irg.engine.compose.words  # noqa: F401 — and words of a kind (suffixes,
 from irg.engine.compose.across import Across, Acrostic
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Form, Rhyme, Rule, Select
-from irg.engine.compose.restate import restate
+from irg.engine.compose.restate import LEAD_HEDGE, restate
 import irg.engine.compose.rewordings  # noqa: F401,E402 — more restatements register themselves
 from irg.engine.compose.units import MARK_UNITS
 from irg.engine.compose.clause import SUBJECT_UNIT, subject
-from irg.engine.compose.vocab import MARK, NARROWS, READERS, UNIT, Program
+from irg.engine.compose.vocab import MARK, NARROWS, READERS, UNIT, Program, topic_before
 from irg.engine.constraints.text import normalize_numbers
 
 
@@ -71,7 +71,9 @@ LEFT_OVER = re.compile(
     r"(?:and|then|also|plus)\s+(?:keep|make|use|put|write|include|add|sort|order|list|number|give|limit|cap|avoid|"
     r"arrange|rank)\b|"  # a second instruction after what was read
     r"apart|aside|besides|excluded|excluding|exclude|roughly|ish|approximately|more or less|within reason|bonus|"
-    r"avoidable|proper nouns?|"  # exceptions,
+    r"avoidable|proper nouns?|by and large|where (?:feasible|practical)|rule of thumb|soft limit|loosely|"
+    r"best effort|give or take|verses|bridges?|outros?|hooks?|abstracts?|refrains?|because|since|outside|within|inside|"
+    r"(?:and|then|also|plus)\s+(?:each|every|none|all|no)\b|"  # exceptions, parts, reasons, a second rule,
     r"for the most part|where (?:it|possible|natural|needed|you can)|e\.g|i\.e|in a row|back to back|couplets?|"
     r""  # hedges,
     r"(?:of|in) (?:each|every) (?:section|chapter|email|article|scene|slide|table|list|letter|entry|post)s?|"
@@ -133,10 +135,10 @@ def _back(part: str, before: list[Program]) -> str:
     """A later half with the units it names back said again: "none should be more than 90 words" after "No paragraph
     should start with 'I'" is "no paragraph should be ..."; only when every reading before speaks of one unit, and
     names nothing else "them" could be ("Every paragraph must contain a quote, and none of them ...": the quotes)."""
-    if any(isinstance(p, Rule) and (isinstance(p.test, Count) and p.test.unit not in ("word", "sentence", "line",
-                                                                                      "character", "syllable")
-                                    or getattr(p.test, "name", "").startswith(("has_", "contains")))
-           for p in before):
+    if any(isinstance(p, Rule) and (isinstance(p.test, Count) or getattr(p.test, "name", "").startswith(("has_",
+                                                                                                       "contains")))
+           or isinstance(p, Rule) and (p.select.nth is not None or p.select.within is not None)
+           for p in before):  # "Every paragraph should have 3 sentences, and each of them ...": the sentences
         return part
     units = {p.select.unit if isinstance(p, Rule) else getattr(p, "unit", None) for p in before}
     if len(units) != 1 or (u := BACK.get(units.pop())) is None:
@@ -243,6 +245,12 @@ def _readings(clause: str) -> tuple[list[Program], bool]:
     # a reading inside a longer one is part of it ("at least 4 words beginning with p" inside "each line needs at
     # least 4 words beginning with p"): the longer reading accounts for more of the words, and stands
     got = [(a, b, p) for a, b, p in got if not any(c <= a and b <= d and (d - c) > (b - a) for c, d, _ in got)]
+    if any((w := re.search(r"\b(?:where|in which|such that)\s*$", text[:a], re.I)) and topic_before(text, w.start())
+           for a, _, _ in got):
+        return [], False  # "Picture a kingdom where every sentence ends with a question mark": what the topic is
+    quoted = [q.span() for q in QUOTE_SPAN.finditer(text)]
+    if any(c < a and b <= d for a, b, _ in got for c, d in quoted):
+        return [], False  # "My friend said 'no commas', but I disagree": a rule quoted, not asked
     out, spans = [], []
     for a, b, ps in got:
         if any(ps != qs and a < d and c < b for c, d, qs in got):
@@ -254,6 +262,9 @@ def _readings(clause: str) -> tuple[list[Program], bool]:
     rest = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(text))
     rest = EXAMPLES.sub(" ", rest)  # "a word with a double letter, like 'cool' or 'apple'": examples, not rules
     rest = MARKUP.sub(" ", rest)  # "in bold using **double asterisks**": how bold is written, not a mark to count
+    lead = HEDGED.match(text)
+    if lead and LEAD_HEDGE.search(lead.group(1)) and not any(a < lead.end(1) for a, _, _ in got):
+        return out, False  # "Nice to have: ...", "Extra credit — ...", "Old rule: ...": not a rule to hold
     rest = _without_lead(rest, text, out)
     rest = _restated(rest, out)
     return out, not (LEFT_OVER.search(rest) or APPROXIMATE.search(text)) and _lead_holds(text, out)
@@ -310,6 +321,10 @@ def _without_lead(rest: str, text: str, programs: list[Program]) -> str:
     return " " * m.end() + rest[m.end():]
 
 
+QUOTE_SPAN = re.compile(r"(?<!\w)['\"‘“][^'\"’”\n]{3,80}['\"’”](?!\w)")
+HEDGED = re.compile(r"^\s*([A-Za-z][A-Za-z' -]{0,38}?)\s*(?::|\s[—–-]{1,2})\s+")  # a lead before a colon or a dash
+
+
 # "about 10 words per line", "roughly two sentences": a number given as an estimate is no limit to check
 APPROXIMATE = re.compile(r"\b(?:about|roughly|approximately|approx\.?|around|nearly|almost|circa|some|~)\s*\d", re.I)
 
@@ -322,6 +337,8 @@ def contradictory(programs: list[Program]) -> bool:
     fixed = [(p.unit, len(p.letters)) for p in programs if isinstance(p, Acrostic)]
     fixed += [(p.unit, len(p.counts)) for p in programs if isinstance(p, Form)]
     fixed += [("line", len(p.scheme)) for p in programs if isinstance(p, Rhyme) and not p.repeat]
+    if len({n for u, n in fixed if u == "line"}) > 1:
+        return True  # "a rhyme royal stanza and a limerick": 7 lines and 5, as the whole answer
     for unit, n in fixed:
         for c in counts:
             span = _span(c.test)

@@ -192,13 +192,16 @@ restatement("make each", r"^\s*make\s+(each|every|all)\s+(?P<u>[a-z ]+?)\s+(?=" 
 # no place or scope is a heading for the rule, not part of it ("In the intro: ..." keeps its lead). It may name the
 # rule's unit only when it is an instruction of its own ("Vary sentence length: ..."), not a unit ("Chorus: ...").
 LEAD_SCOPE = re.compile(r"\d|\b(?:in|within|for|of|on|at|under|after|before|first|last|second|third|intro|"
-                        r"introduction|conclusion|chorus|verse|refrain|title|body|opening|closing|ending)s?\b", re.I)
+                        r"introduction|conclusion|chorus|verse|refrain|title|body|opening|closing|ending|abstract|"
+                        r"bridge|outro|hook|summary|caption|footer|header|appendix|preface|prologue|epilogue|"
+                        r"signature|sidebar|section)s?\b", re.I)
 LEAD_UNIT = re.compile(r"\b(?:" + ONE_UNIT + r"|word|letter|character)s?\b", re.I)
 # a lead that hedges, permits or excepts ("Optional:", "If possible —", "Not required:", "Bonus:"): the rule after it is
 # not a plain rule, and the lead is never set aside
 LEAD_HEDGE = re.compile(r"n't\b|\b(?:optional\w*|if|possible|not|no|required|bonus|extra|nice|ideally|maybe|perhaps|"
                         r"preferabl[ey]|try|suggest\w*|tips?|when|where|unless|except\w*|feel|free|can|may|might|"
-                        r"could|should\s+you)\b", re.I)
+                        r"could|should\s+you|credit|stretch|goal|priority|unimportant|idea|thought|ignore|old|previous|"
+                        r"draft|former|scrap|last\s+time|wish|dream)\b", re.I)
 LEAD_VERB = re.compile(r"^(?:vary|mix|use\s+a\s+(?:mix|variety)|break|keep|make|cut|trim|tighten|watch|mind|"
         r"limit|balance)\b", re.I)
 restatement("lead-in", r"^\s*(?P<lead>[a-z][a-z' -]{1,38}?)\s*:\s+(?P<rest>\S.*)$",
@@ -209,14 +212,17 @@ restatement("lead-in", r"^\s*(?P<lead>[a-z][a-z' -]{1,38}?)\s*:\s+(?P<rest>\S.*)
 restatement("reason", r"^(?P<keep>.*?)[,;]?\s*\b(?:so that|so (?:it|they|there|no|the reader|readers|people|ppl|you)|"
             r"so\s+[a-z]+\s+(?:can|could|will|won't|don't|doesn't|aren't|isn't|are|is|get|stay)|"
             r"because|since|to show|to make sure|to keep it)\b(?P<tail>[^.;:]*)[.!]?\s*$",
-            lambda m: m.group(0) if SECOND.search(m["tail"]) else m["keep"] + ".")
+            lambda m: m.group(0) if SECOND.search(m["tail"]) or NOT_A_TAIL.search(m["tail"]) else m["keep"] + ".")
 # ", as the layout is rather unforgiving": a reason said with "as", a clause with its own verb (not ", as the opening
 # words", a position)
 restatement("as reason", r"^(?P<keep>.*?),\s*as\s+(?:the|our|my|their|it|they|this|"
             r"that)\s+(?:[\w'-]+\s+){0,6}?(?:is|are|was|"
             r"were|has|have|will|can|can't|won't|doesn't|don't|looks?|gets?|needs?|"
             r"breaks?)\b(?P<tail>[^.;:]*)[.!]?\s*$",
-            lambda m: m.group(0) if SECOND.search(m["tail"]) else m["keep"] + ".")
+            lambda m: m.group(0) if SECOND.search(m["tail"]) or NOT_A_TAIL.search(m["tail"]) else m["keep"] + ".")
+# ... nor an exception, a scope or a hedge after it ("so kids can follow, except in the dialogue", "— give or take")
+NOT_A_TAIL = re.compile(r"[,—–(]|\b(?:except\w*|unless|though|although|but|apart|aside|besides|outside|roughly|mostly|"
+                        r"loosely|speaking|anyway|only|give or take|at least|in the|for (?:most|the))\b", re.I)
 # what a reason never holds: a second instruction after it ("so kids can follow, and end every paragraph with ...")
 SECOND = re.compile(r"(?:,|\band\b|\bbut\b|\bthen\b|\balso\b|\bplus\b)\s*(?:and\s+)?(?:each|every|no|never|"
         r"don't|dont|do\s+not|"

@@ -223,7 +223,8 @@ FORM_SHOWN = r"[$€£]?\d[\d.,:/]*(?:\s?(?:[ap]\.?m\.?|%))?|'[^'\n]{1,20}'|\"[^
 restatement("example pair", r"\s*(?:\(\s*|[—–-]\s+)(?P<a>" + FORM_SHOWN + r")\s*,?\s+(?:not|never|rather than|"
             r"instead of)\s+"
             r"(?P<b>" + FORM_SHOWN + r")\s*(?:\)|(?=\s*[.!]?\s*$))",
-            lambda m: m.group(0) if NOT_SHOWN.search(m["a"] + " " + m["b"]) or not re.search(r"\d", m.group(0)) else "")
+            lambda m: m.group(0) if NOT_SHOWN.search(m["a"] + " " + m["b"]) or not re.search(r"\d", m.group(0))
+            or m["a"].strip(" .,;").lower() == m["b"].strip(" .,;").lower() else "")  # "1, not one": digit vs word
 # what an example pair never holds: a unit, a count, an exception ("(the first 2 lines not counted)", "7 or 9, not 10")
 NOT_SHOWN = re.compile(r"\b(?:words?|lines?|sentences?|paragraphs?|bullets?|stanzas?|syllables?|characters?|letters?|"
                        r"exceptions?|counted|more|less|fewer|or|and|first|last)\b", re.I)

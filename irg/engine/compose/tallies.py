@@ -23,14 +23,15 @@ FORMS = {"number": "number", "numbers": "number", "percentage": "percentage",
          "year": "year", "years": "year"}
 
 
-@reader("forms_in_response", r"\b(?:use|include|mention|give|cite|have|put\s+in|work\s+in)\s+(?:" + REL
+@reader("forms_in_response", r"\b(?:use|include|mention|give|cite|put\s+in|work\s+in)\s+(?:" + REL
         + r"\s+)?(?P<n>\d+)\s+(?:specific\s+|different\s+|concrete\s+)?(?P<x>numbers?|percentages?|prices?|"
         r"dates?|years?)\b")
 def _forms_in_response(m):
     after = m.string[m.end():]
     if QUALIFIED.match(m.string, m.end()) or re.match(r"\s*(?:,\s*)?(?:in|per|for)\s+(?:each|every|a|the)\b", after) \
             or re.search(r"\b(?:each|every|per)\b", m.string[: m.start()], re.I) or topic_before(m.string, m.start()) \
-            or re.search(r"\b(?:will|would|had|has|have|was|were)\s*$", m.string[:m.start()], re.I):
+            or re.search(r"\b(?:will|would|had|has|have|was|were)\s*$", m.string[:m.start()], re.I) \
+            or re.match(r"\s*,?\s*(?:spelled|spelt|written|in\s+full|as\s+words|in\s+words)", m.string[m.end():], re.I):
         return None  # "3 numbers in each paragraph", "numbers written as digits": more than this reads
     n = int(m["n"])
     if (n == 1) == m["x"].lower().endswith("s"):
@@ -86,6 +87,8 @@ def _word_repeats(m):
         return None  # "no word repeated back to back": neighbours, not the whole answer
     said = (m["n"] or m["n2"] or m["n3"] or m["n4"] or "once").lower()  # "no word is repeated": once
     n = TIMES.get(said) or int(said.split()[0])
+    if re.search(r"\brepeated\s+more\s+than\b", m.group(0), re.I):
+        return None  # "repeated more than once": used at most once, or twice? not read
     if n < 1:
         return None
     return Across("word", "distinct_words") if n == 1 else Across("word", "max_repeats", n=n)

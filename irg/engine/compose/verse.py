@@ -174,3 +174,12 @@ FILTERS.register("rhymes_with", FilterKind(lambda t, a: rhymes(last_word(t), str
         r"closes?)\s+(?:with|on|in)\s+a\s+word\s+that\s+rhymes\s+with\s+['\"‘“](?P<w>[A-Za-z]{2,20})['\"’”]")
 def _rhymes_with(m):
     return Rule(Each(), Select(subject(m["u"])), Filter("rhymes_with", m["w"].lower()))
+
+
+# ---- rhyming couplets: the whole answer one couplet, or all of it in couplets ----------------------------------
+@reader("couplet", r"\b(?:a|one|just a|single)\s+rhyming\s+couplet\b|\b(?:in|as|use|write in)\s+rhyming\s+couplets\b")
+def _couplet(m):
+    if re.search(r"\b(?:end|close|finish|open|start|begin|conclude)s?\s+(?:\w+\s+)?with\s*$", m.string[:m.start()],
+                 re.I):
+        return None  # "end with a rhyming couplet": the last two lines, not the whole answer
+    return Rhyme("AA", repeat=m.group(0).lower().endswith("couplets"))

@@ -41,7 +41,7 @@ NARROWS = re.compile(r"\b(?:in|for|except|within|per|on|of|at|under|after|before
 
 TOPIC = re.compile(r"\b(?:about|who|whom|whose|which|explain|describe|define|what|why|how|story|essay|article|"
                    r"history|examples?|poet|poets|analy[sz]e|summari[sz]e|discuss|compare|review|critique|translate|"
-                   r"game|exercise|tell|plot|play|passage)\b", re.I)
+                   r"game|exercise|plot|play|passage|imagine|invent|picture|pretend|suppose)\b", re.I)
 
 # what a form is about ("a haiku about the first frost of the year"): words, no number, and none that could start a rule
 TOPIC_WORDS = (r"(?:(?!(?:where|which|that|who|with|whose|so|and|but|or|each|every|all|no|not|never|using|without|only|"
