@@ -29,7 +29,7 @@ from irg.engine.compose.restate import LEAD_HEDGE, restate
 import irg.engine.compose.rewordings  # noqa: F401,E402 — more restatements register themselves
 from irg.engine.compose.units import MARK_UNITS
 from irg.engine.compose.clause import SUBJECT_UNIT, subject
-from irg.engine.compose.vocab import MARK, NARROWS, READERS, UNIT, Program, topic_before
+from irg.engine.compose.vocab import MARK, NARROWS, READERS, UNIT, Program
 from irg.engine.constraints.text import normalize_numbers
 
 
@@ -72,7 +72,8 @@ LEFT_OVER = re.compile(
     r"arrange|rank)\b|"  # a second instruction after what was read
     r"apart|aside|besides|excluded|excluding|exclude|roughly|ish|approximately|more or less|within reason|bonus|"
     r"avoidable|proper nouns?|by and large|where (?:feasible|practical)|rule of thumb|soft limit|loosely|"
-    r"best effort|give or take|verses|bridges?|outros?|hooks?|abstracts?|refrains?|because|since|outside|within|inside|"
+    r"best effort|give or take|verses|bridges?|outros?|(?:in|for|of) the hook|abstracts?|refrains?|because|since|"
+    r"outside|within|inside|"
     r"(?:and|then|also|plus)\s+(?:each|every|none|all|no)\b|"  # exceptions, parts, reasons, a second rule,
     r"for the most part|where (?:it|possible|natural|needed|you can)|e\.g|i\.e|in a row|back to back|couplets?|"
     r""  # hedges,
@@ -245,8 +246,8 @@ def _readings(clause: str) -> tuple[list[Program], bool]:
     # a reading inside a longer one is part of it ("at least 4 words beginning with p" inside "each line needs at
     # least 4 words beginning with p"): the longer reading accounts for more of the words, and stands
     got = [(a, b, p) for a, b, p in got if not any(c <= a and b <= d and (d - c) > (b - a) for c, d, _ in got)]
-    if any((w := re.search(r"\b(?:where|in which|such that)\s*$", text[:a], re.I)) and topic_before(text, w.start())
-           for a, _, _ in got):
+    if any((w := re.search(r"\b(?:where|in which|such that)\s*$", text[:a], re.I))
+           and IMAGINED.search(re.split(r"[.!?;:\n]", text[:w.start()])[-1]) for a, _, _ in got):
         return [], False  # "Picture a kingdom where every sentence ends with a question mark": what the topic is
     quoted = [q.span() for q in QUOTE_SPAN.finditer(text)]
     if any(c < a and b <= d for a, b, _ in got for c, d in quoted):
@@ -321,6 +322,9 @@ def _without_lead(rest: str, text: str, programs: list[Program]) -> str:
     return " " * m.end() + rest[m.end():]
 
 
+# a sentence that talks of something rather than asks for it: "Imagine a language where ...", "Describe a game in which"
+IMAGINED = re.compile(r"\b(?:imagine|invent|picture|pretend|suppose|describe|explain|analy[sz]e|summari[sz]e|"
+                      r"discuss)\b", re.I)
 QUOTE_SPAN = re.compile(r"(?<!\w)['\"‘“][^'\"’”\n]{3,80}['\"’”](?!\w)")
 HEDGED = re.compile(r"^\s*([A-Za-z][A-Za-z' -]{0,38}?)\s*(?::|\s[—–-]{1,2})\s+")  # a lead before a colon or a dash
 
