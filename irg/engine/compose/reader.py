@@ -27,6 +27,7 @@ from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Form, Rhyme, Rule, Select
 from irg.engine.compose.restate import LEAD_HEDGE, restate
 import irg.engine.compose.rewordings  # noqa: F401,E402 — more restatements register themselves
+import irg.engine.compose.frames  # noqa: F401,E402 — and the frames a limit is said in
 from irg.engine.compose.units import MARK_UNITS
 from irg.engine.compose.clause import SUBJECT_UNIT, subject
 from irg.engine.compose.vocab import MARK, NARROWS, READERS, UNIT, Program

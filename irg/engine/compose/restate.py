@@ -348,20 +348,21 @@ def _shown(clause: str) -> str:
 def restate(clause: str) -> str:
     """The clause with every restatement applied outside quoted text (the same clause if none applies)."""
     clause = _shown(normalize_numbers(clause))  # "One-word headings" -> "1-word headings"
-    parts, last = [], 0
-    for q in QUOTED.finditer(clause):
-        parts += [(clause[last:q.start()], True), (q.group(0), False)]
-        last = q.end()
-    parts.append((clause[last:], True))
-    if len(parts) > 1:  # restatements that look at the whole clause (a lead, an ending) see it only when unquoted
-        return "".join(_apply(p, whole=False) if free else p for p, free in parts).strip()
-    return _apply(clause, whole=True)
+    quoted: list[str] = []
+
+    def hide(q: re.Match) -> str:  # the quoted text as an inert token in its marks, put back after
+        quoted.append(q.group(0)[1:-1])
+        return f"{q.group(0)[0]}{HIDDEN}{len(quoted) - 1}{HIDDEN}{q.group(0)[-1]}"
+    text = _apply(QUOTED.sub(hide, clause))
+    if any(f"{HIDDEN}{i}{HIDDEN}" not in text for i in range(len(quoted))):
+        return clause  # a restatement dropped quoted text: not a restatement of this clause
+    return re.sub(f"{HIDDEN}(\\d+){HIDDEN}", lambda m: quoted[int(m[1])], text)
 
 
-def _apply(text: str, whole: bool) -> str:
+HIDDEN = "\ue000"  # a private-use character: no restatement's pattern matches it
+
+
+def _apply(text: str) -> str:
     for name, r in RESTATEMENTS.items():
-        if not whole and r.pattern.pattern.startswith("^"):
-            continue
         text = r.pattern.sub(r.into, text)
-    text = re.sub(r"\s{2,}", " ", text)
-    return text.strip() if whole else text
+    return re.sub(r"\s{2,}", " ", text).strip()

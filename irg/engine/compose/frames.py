@@ -1,0 +1,142 @@
+"""Restatements of the frames a unit's limit is said in (issue 37).
+
+Found by writing the one shape "each unit has a limit" in every frame and relation people use (a generator of
+wordings, scripts/frame_wordings.py, not any set's text) and reading what the readers missed:
+
+    Use sentences with under 20 words.             -> Each sentence has under 20 words.
+    Write each sentence in under 20 words.         -> Each sentence has under 20 words.
+    Each of your sentences should have ...         -> Each sentence should have ...
+    Keep sentences between 3 and 8 words.          -> Each sentence has between 3 and 8 words.
+    Each sentence: not more than 3 words.          -> Each sentence has not more than 3 words.
+
+Each is a registered restatement (restate.py): kept by `reader.read` only if the restated clause is read whole,
+under the same guards, so a frame with anything more in it ("Use sentences with under 20 words in the intro") is not
+read.
+"""
+from __future__ import annotations
+
+import re
+
+from irg.engine.compose.restate import LEAD_UNITS, ONE_UNIT, _singular, restatement
+from irg.engine.compose.vocab import MARK
+
+NTH = r"(?:first|second|third|fourth|fifth|last|final|\d+(?:st|nd|rd|th))"
+
+COUNTED = r"words|characters|syllables|lines|sentences|letters"
+# a limit as the readers read it after "has": a relation and a number, or a number and its relation after the unit
+LIMIT = (r"(?:(?:at most|at least|no more than|not more than|no fewer than|no less than|not less than|under|over|"
+         r"fewer than|less than|more than|up to|exactly|precisely|a maximum of|a minimum of|max(?:imum)?|"
+         r"min(?:imum)?)\s+\d+|between\s+\d+\s+and\s+\d+|\d+\s*(?:-|–|to)\s*\d+|\d+)\s+(?:" + COUNTED + r")"
+         r"(?:\s+(?:or fewer|or less|or more|max(?:imum)?|min(?:imum)?|at most|at least|tops))?")
+END = r"\s*[.!]?\s*$"
+
+
+def _each(m: re.Match) -> str:
+    unit = m["u"] if m.groupdict().get("u") else _singular(m["us"])
+    return f"Each {unit.lower()} has {m['rest']}."
+
+
+# "Use sentences with under 20 words", "Write sentences of no more than 12 words": the units the text is made of
+restatement("use units with", r"^\s*(?:use|write)\s+(?:only\s+)?(?P<us>" + LEAD_UNITS + r")\s+(?:with|of|having|"
+            r"that\s+have)\s+(?P<rest>" + LIMIT + r")" + END, _each)
+# "Write each sentence in under 20 words", "Write every line using at most 8 syllables"
+restatement("write each in", r"^\s*write\s+(?:each|every)\s+(?P<u>" + ONE_UNIT + r")\s+(?:in|with|using)\s+"
+            r"(?P<rest>" + LIMIT + r")" + END, _each)
+# "Each of your sentences should ...", "every one of the lines must ...": each unit
+restatement("each of the units", r"\b(?P<q>each|every)\s+(?:one\s+)?of\s+(?:the|your|these|those)\s+"
+            r"(?P<us>" + LEAD_UNITS + r")\b", lambda m: f"{m['q']} {_singular(m['us'])}")
+# "Keep sentences between 8 and 20 words", "keep each bullet 3-5 words", "Keep each line 20 words minimum": a span or
+# a lower bound to keep the units at ("keep to" reads an upper one)
+restatement("keep at", r"^\s*keep\s+(?:(?:each|every|all|the|your|all\s+the)\s+)?(?:(?P<u>" + ONE_UNIT + r")|(?P<us>"
+            + LEAD_UNITS + r"))\s+(?P<rest>(?:between\s+\d+\s+and\s+\d+|\d+\s*(?:-|–|to)\s*\d+)\s+(?:" + COUNTED
+            + r")(?:\s+long)?|\d+\s+(?:" + COUNTED + r")\s+(?:or more|minimum|at least|or longer))" + END,
+            lambda m: _each(m).replace(" long.", "."))
+# "Each sentence: not more than 3 words", "Every bullet: a maximum of 10 words": one unit before a colon, its limit
+restatement("each unit colon", r"^\s*(?:each|every)\s+(?P<u>" + ONE_UNIT + r")\s*:\s*(?P<rest>" + LIMIT + r")"
+            r"(?:\s+each)?" + END, _each)
+
+# ---- what each unit starts or ends with, in the frames around it --------------------------------------------------
+EDGE = r"(?:start|begin|open|end|close|finish|contain|include|mention)"
+MODALS = {"must": "must", "should": "should", "need to": "needs to", "have to": "has to", "will": "will"}
+# "I want each sentence to end with a period", "Have each line start with a capital", "Let every stanza close with a
+# question", "Be sure every bullet starts with a verb": each unit does it
+WHICH = r"(?P<q>each|every|the\s+(?:very\s+)?" + NTH + r"|your\s+" + NTH + r")"  # every unit, or one by its place
+restatement("want each to", r"^\s*(?:i\s+(?:want|need|would like|'d like)|have|let|get|make)\s+" + WHICH + r"\s+"
+            r"(?P<u>" + ONE_UNIT + r")\s+(?:to\s+)?(?:be\s+sure\s+to\s+)?(?=(?:" + EDGE + r"|have)\b)",
+            r"\g<q> \g<u> should ")
+restatement("be sure each", r"^\s*(?:be\s+sure|make\s+sure|ensure|check)\s+(?:that\s+)?" + WHICH + r"\s+"
+            r"(?P<u>" + ONE_UNIT + r")\s+(?:will\s+)?(?=" + EDGE + r"s\b|" + EDGE + r"es\b|has\b|" + EDGE + r"\b|"
+            r"have\b)", r"\g<q> \g<u> should ")
+# "First sentence: at most 10 words", "Last line: ends with a question mark": one unit by its place, then its rule
+restatement("nth unit colon", r"^\s*(?:the\s+)?(?P<o>" + NTH + r")\s+(?P<u>" + ONE_UNIT + r")\s*:\s*(?:(?P<rest>"
+            + LIMIT + r")|(?P<pred>(?:starts|begins|ends|contains)\s+[^:;]+?))" + END,
+            lambda m: f"The {m['o']} {m['u']} " + (f"has {m['rest']}." if m["rest"] else f"{m['pred']}."))
+# "Sentences should all end with a period", "The paragraphs must start with a question": each unit (a plural subject
+# the general reader reads, said with "all" after the modal, or before a shape only an each-rule reads)
+restatement("plural subject", r"^\s*(?:all\s+(?:the\s+|your\s+|of\s+the\s+|of\s+your\s+)?|the\s+|your\s+)?"
+            r"(?P<us>" + LEAD_UNITS + r")\s+(?P<m>must|should|need to|have to|will)\s+(?:all\s+|each\s+)?"
+            r"(?=" + EDGE + r"\b)",
+            lambda m: f"Each {_singular(m['us'])} {MODALS[m['m'].lower()]} ")
+# "Always end a sentence with a period": every unit
+restatement("always a unit", r"^\s*always\s+(?P<v>start|begin|open|end|close|finish)\s+(?:a|an|each|every|your)\s+"
+            r"(?P<u>" + ONE_UNIT + r")\s+(?=with\b)", r"\g<v> each \g<u> ")
+# "Make sure no sentence starts with 'And'", "Avoid starting sentences with 'So'", "Do not end lines with a comma":
+# none does
+restatement("make sure none", r"^\s*(?:make\s+sure|ensure|be\s+sure|check)\s+(?:that\s+)?no\s+(?P<u>" + ONE_UNIT
+            + r")\s+(?P<v>starts|begins|opens|ends|closes|finishes|contains|includes|mentions)\b",
+            r"No \g<u> should \g<v>")
+BASE = {"starting": "start", "beginning": "begin", "opening": "open", "ending": "end", "closing": "close",
+        "finishing": "finish"}
+restatement("avoid edging", r"^\s*(?:avoid|don't|do\s+not|never)\s+(?P<v>starting|beginning|opening|"
+            r"ending|closing|finishing|start|begin|open|end|close|finish)\s+(?:any\s+|your\s+|the\s+)?"
+            r"(?P<us>" + LEAD_UNITS + r")\s+(?=with\b|on\b)",
+            lambda m: f"No {_singular(m['us'])} should {BASE.get(m['v'].lower(), m['v'].lower())} ")
+
+
+# ---- the whole answer's marks, words and order ---------------------------------------------------------------------
+MARKS = MARK.replace("?P<mk>", "")
+# "There should be at least 2 exclamation marks", "Put exactly one semicolon in the text", "Have at most 3 commas in
+# your response", "Use at least 2 emojis in total": a count of a mark in the answer
+restatement("there should be", r"^\s*(?:there\s+(?:should|must|has\s+to|needs\s+to)\s+be|put|have|include)\s+"
+            r"(?P<rest>(?:at least|at most|exactly|no more than|no fewer than|up to)\s+\d+\s+" + MARKS + r")"
+            r"(?:\s+(?:in\s+total|overall|in\s+(?:the|your)\s+(?:text|response|answer|reply)))?" + END,
+            r"Use \g<rest>.")
+restatement("in total", r"^\s*(?:in\s+total|overall)\s*,?\s+use\s+(?P<rest>(?:at least|at most|exactly|no more than|"
+            r"no fewer than)\s+\d+\s+" + MARKS + r")" + END, r"Use \g<rest>.")
+restatement("use in total", r"^\s*use\s+(?P<rest>(?:at least|at most|exactly|no more than|no fewer than)\s+\d+\s+"
+            + MARKS + r")\s+(?:in\s+total|overall|in\s+(?:the|your)\s+(?:text|response|answer|reply))" + END,
+            r"Use \g<rest>.")
+# "Use 1 exclamation mark or fewer": the relation after the mark
+restatement("mark or fewer", r"^\s*use\s+(?P<n>\d+)\s+(?P<m>" + MARKS + r")\s+or\s+(?P<r>more|fewer|less)" + END,
+            lambda m: f"Use {'at least' if m['r'].lower() == 'more' else 'at most'} {m['n']} {m['m']}.")
+# "Skip exclamation marks entirely", "Omit semicolons": a ban of a mark (a mark only: "skip the intro" is no ban)
+restatement("skip marks", r"^\s*(?:skip|omit|leave\s+out|drop|cut)\s+(?:all\s+|any\s+)?(?P<m>" + MARKS + r")"
+            r"(?:\s+(?:entirely|completely|altogether))?" + END, r"No \g<m>.")
+# "Use only words of up to 6 letters", "Stick to words with no more than 7 letters", "Use words of 5 letters or fewer
+# only", "Each word should be at most 6 letters": no word is longer
+restatement("words up to", r"^\s*(?:(?:use|stick\s+to|keep\s+to)\s+(?:only\s+)?words\s+(?:of|with|having)\s+"
+            r"(?:up\s+to|at\s+most|no\s+more\s+than|not\s+more\s+than|a\s+maximum\s+of)\s+(?P<n>\d+)\s+"
+            r"(?P<v>letters|syllables|characters)|use\s+(?:only\s+)?words\s+of\s+(?P<n2>\d+)\s+"
+            r"(?P<v2>letters|syllables|characters)\s+or\s+(?:fewer|less)(?:\s+only)?|"
+            r"(?:each|every)\s+word\s+(?:should|must)\s+be\s+(?:at\s+most|no\s+more\s+than)\s+(?P<n3>\d+)\s+"
+            r"(?P<v3>letters|syllables|characters)(?:\s+long)?)" + END,
+            lambda m: f"No word has more than {m['n'] or m['n2'] or m['n3']} {m['v'] or m['v2'] or m['v3']}.")
+# "Arrange the lines alphabetically", "Sort the bullets from A to Z", "Alphabetize the items", "Make the lines
+# alphabetical": the units are in alphabetical order
+ORDER_UNITS = LEAD_UNITS + r"|items"
+restatement("units alphabetically", r"^\s*(?:(?:arrange|sort|order|put|list|make|keep)\s+"
+            r"(?:the\s+|your\s+|all\s+(?:the\s+)?)?(?P<us>" + ORDER_UNITS + r")\s+(?:alphabetically|"
+            r"in\s+alphabetical\s+order|from\s+a\s+to\s+z|alphabetical|a\s*-\s*z|a\s+to\s+z)|"
+            r"alphabeti[sz]e\s+(?:the\s+|your\s+|all\s+(?:the\s+)?)?(?P<us2>" + ORDER_UNITS + r"))" + END,
+            lambda m: f"The {m['us'] or m['us2']} are in alphabetical order."
+            if (m["us"] or m["us2"]).lower() != "items" else "The bullet items are in alphabetical order.")
+# "All sentences should start with different words", "Use a different first letter for every line": no two start
+# with the same one
+DIFFERENT = r"\s+(?:start|begin)\s+with\s+different\s+"
+restatement("different firsts", r"^\s*(?:all\s+(?:the\s+|your\s+)?(?P<us>" + LEAD_UNITS + r")\s+"
+            r"(?:should|must|need\s+to)" + DIFFERENT + r"(?P<w>words|letters)|"
+            r"use\s+a\s+different\s+first\s+(?P<w2>word|letter)\s+(?:for|in)\s+(?:each|every)\s+"
+            r"(?P<u>" + ONE_UNIT + r")|(?:each|every)\s+(?P<u3>" + ONE_UNIT + r")\s+(?:should|must)" + DIFFERENT
+            + r"(?P<w3>words|letters))" + END,
+            lambda m: f"No two {m['us'] or (m['u'] or m['u3']) + 's'} start with the same "
+                      f"{(m['w'] or m['w2'] or m['w3']).rstrip('s')}.")

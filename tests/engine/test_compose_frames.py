@@ -1,0 +1,85 @@
+"""The frames a known shape is said in (frames.py, and restate.py's quoted text kept aside): each wording is read as
+its plain program, and what the guards refuse stays unread (issue 37)."""
+from __future__ import annotations
+
+import pytest
+
+from irg.engine.compose.reader import read
+from irg.engine.compose.restate import restate
+
+
+def said(clause: str) -> str:
+    return " and ".join(p.describe() for p in read(clause))
+
+
+@pytest.mark.parametrize("clause,reading", [
+    ("Use sentences with under 20 words.", "each sentence has at most 19 words"),
+    ("Write sentences of no more than 12 words.", "each sentence has at most 12 words"),
+    ("Write each line in at most 8 syllables.", "each line has at most 8 syllables"),
+    ("Each of your paragraphs should have at most 3 sentences.", "each paragraph has at most 3 sentences"),
+    ("Keep sentences between 8 and 20 words.", "each sentence has between 8 and 20 words"),
+    ("Keep each bullet 3-5 words.", "each bullet item has between 3 and 5 words"),
+    ("Each sentence: not more than 15 words.", "each sentence has at most 15 words"),
+    ("I want each sentence to end with a period.", "each sentence ends with a period"),
+    ("Have each line start with a capital letter.", "each line begins with an uppercase letter"),
+    ("Make the last paragraph end with a question mark.", "the last paragraph ends with a question mark"),
+    ("Be sure every bullet starts with 'To'.", "each bullet item starts with the word 'To'"),
+    ("First sentence: at most 10 words.", "the first sentence has at most 10 words"),
+    ("Last line: ends with an exclamation mark.", "the last line ends with an exclamation mark"),
+    ("Sentences should all end with a period.", "each sentence ends with a period"),
+    ("The paragraphs must start with a question.", "the first sentence of each paragraph ends with a question mark"),
+    ("Always end a sentence with a full stop.", "each sentence ends with a period"),
+    ("Make sure no sentence starts with 'And'.", "no sentence starts with the word 'And'"),
+    ("Avoid starting sentences with 'So'.", "no sentence starts with the word 'So'"),
+    ("Do not end lines with a comma.", "no line ends with a comma"),
+    ("Don't end any sentence with the word 'now'.", "no sentence ends with the word 'now'"),
+    ("There should be at least 2 exclamation marks.", "the response contains at least 2 exclamation marks"),
+    ("Put exactly one semicolon in the text.", "the response contains exactly 1 semicolon"),
+    ("Use at most 3 commas in total.", "the response contains at most 3 commas"),
+    ("Use 1 exclamation mark or fewer.", "the response contains at most 1 exclamation mark"),
+    ("Skip semicolons entirely.", "the response contains no semicolons"),
+    ("Use only words of up to 6 letters.", "no word has more than 6 letters"),
+    ("Stick to words with no more than 3 syllables.", "no word has more than 3 syllables"),
+    ("Arrange the lines alphabetically.", "the lines are in alphabetical order"),
+    ("Alphabetize the bullets.", "the bullet items are in alphabetical order"),
+    ("All sentences should start with different words.", "no two sentences start with the same word"),
+    ("Use a different first letter for every line.", "no two lines start with the same letter"),
+    ("can every sentence end with 'lol' pls", "each sentence ends with the word 'lol'"),
+])
+def test_frame_read(clause, reading):
+    assert said(clause) == reading
+
+
+@pytest.mark.parametrize("clause", [
+    "Use sentences with under 20 words in the intro.",  # a part's rule
+    "Write sentences of 12 words or so.",  # an estimate
+    "Avoid starting sentences with 'So' unless it's dialogue.",  # an exception
+    "Make sure no sentence starts with 'And' in the first paragraph.",
+    "Skip the intro entirely.",  # no mark: not a ban
+    "I want each sentence to end with a period or a question mark.",
+    "Have each line start with a capital letter, except the first.",
+    "There should be at least 2 exclamation marks per paragraph.",
+    "Arrange the lines alphabetically by last word.",
+    "All sentences should start with different words, except the last two.",
+    "Keep sentences between 8 and 20 words on average.",
+    "Sort the bullets alphabetically by surname.",
+    "Use only words of up to 6 letters, where possible.",  # a hedge
+    "Don't start sentences with 'And' too often.",
+    "Put exactly one semicolon in the text, if you can.",
+    "Sentences should all end with a period, apart from questions.",
+    "Avoid ending lines with a comma in the chorus.",
+    "Let each stanza end with a question mark if it fits.",
+    "Keep each line 3-5 words in the first stanza.",
+    "Write each sentence in under 20 words, ideally.",
+    "Do not start paragraphs with 'I' more than twice.",
+])
+def test_frame_refused(clause):
+    assert read(clause) == []
+
+
+@pytest.mark.parametrize("clause,kept", [
+    ("End every line with 'pls'.", "'pls'"),  # a filler word inside quotes is the user's text
+    ("Every sentence must end with 'Keep sentences short'.", "'Keep sentences short'"),
+])
+def test_quoted_text_untouched(clause, kept):
+    assert kept in restate(clause)
