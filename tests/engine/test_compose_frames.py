@@ -83,3 +83,37 @@ def test_frame_refused(clause):
 ])
 def test_quoted_text_untouched(clause, kept):
     assert kept in restate(clause)
+
+
+@pytest.mark.parametrize("clause,reading", [
+    ("Give me slogans, one per line, and none of them should be longer than six words.",
+     "each line has at most 6 words"),
+    ("List the button labels one per line: no more than 3 words each, and never end them with a full stop.",
+     "each line has at most 3 words and no line ends with a period"),
+    ("Give me five hashtags, each on its own line, and keep every one under 15 characters.",
+     "the response has exactly 5 lines and each line has at most 14 characters"),
+    ("Meta descriptions, one per line, between 120 and 155 characters each.",
+     "each line has between 120 and 155 characters"),
+    ("Error messages, one per line, under 50 characters and never ending with an exclamation mark.",
+     "each line has at most 49 characters and no line ends with an exclamation mark"),
+    ("Every message must be 160 characters or fewer, one message per paragraph.",
+     "each paragraph has at most 160 characters"),
+    ("Each ad variant is a line; none may exceed 90 characters, and each must end with an exclamation mark.",
+     "each line has at most 90 characters and each line ends with an exclamation mark"),
+    ("Write three headline options, one per line, each under 30 characters including spaces.",
+     "the response has exactly 3 lines and each line has at most 29 characters"),
+])
+def test_laid_out_things(clause, reading):
+    assert said(clause) == reading
+
+
+@pytest.mark.parametrize("clause", [
+    "Write three lines, one per line, each under 5 words.",  # the units themselves
+    "List five tips, one per line, and keep them short.",  # a judgement
+    "In the second section, list the items one per line, each under 5 words.",  # a part
+    "Give me 4 taglines, one per line, each under 8 words, except the last.",  # an exception
+    "Give me slogans, one per line, roughly 5 words each.",  # an estimate
+    "Name five fruits, one per line, and each should start with a capital letter or a digit.",
+])
+def test_laid_out_refused(clause):
+    assert read(clause) == []

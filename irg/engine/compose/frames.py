@@ -51,6 +51,9 @@ restatement("keep at", r"^\s*keep\s+(?:(?:each|every|all|the|your|all\s+the)\s+)
             + LEAD_UNITS + r"))\s+(?P<rest>(?:between\s+\d+\s+and\s+\d+|\d+\s*(?:-|–|to)\s*\d+)\s+(?:" + COUNTED
             + r")(?:\s+long)?|\d+\s+(?:" + COUNTED + r")\s+(?:or more|minimum|at least|or longer))" + END,
             lambda m: _each(m).replace(" long.", "."))
+# "under 30 characters including spaces": the characters counted are every one but the line break, spaces too
+restatement("including spaces", r"(\d+\s+characters)\s*,?\s*(?:including|counting|with)\s+(?:the\s+)?spaces\b",
+            r"\1")
 # "Each sentence: not more than 3 words", "Every bullet: a maximum of 10 words": one unit before a colon, its limit
 restatement("each unit colon", r"^\s*(?:each|every)\s+(?P<u>" + ONE_UNIT + r")\s*:\s*(?P<rest>" + LIMIT + r")"
             r"(?:\s+each)?" + END, _each)

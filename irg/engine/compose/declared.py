@@ -1,0 +1,107 @@
+"""Things named by their role, then laid out as units (issue 37): "Give me slogans, one per line, and none of them
+should be longer than six words". The layout says what the things are in the answer — lines, paragraphs — so the
+rules said of them, or of "them", "each", "every one", are rules on those units:
+
+    Give me slogans, one per line, and none of them should be longer than six words.
+        -> No line should be longer than 6 words.
+    Meta descriptions, one per line, between 120 and 155 characters each.
+        -> Each line has between 120 and 155 characters.
+    Each ad variant is a line; none may exceed 90 characters, and each must end with an exclamation mark.
+        -> No line may exceed 90 characters. / Each line must end with an exclamation mark.
+    Give me five hashtags, each on its own line, ...  -> also: the response has exactly 5 lines.
+
+Read only when the words before the layout are a request and the things' name (no unit, number or rule of their own
+beyond a count), and every part after it is read whole; otherwise nothing is read. A count is kept for lines only:
+"three tips as paragraphs" is a count of a type the detector reads itself.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from irg.engine.compose.vocab import UNIT, Program
+
+LAYOUTS = [  # (pattern, unit): the things are that unit of the answer
+    (r"\b(?:(?:with\s+)?(?:one|1)(?:\s+(?:of\s+them|each))?\s+(?:(?P<r1>[a-z]+)\s+)?per\s+line|each\s+on\s+"
+     r"(?:its|a)\s+own\s+line|on\s+(?:separate|their\s+own)\s+lines)\b", "line"),
+    (r"\b(?:each\s+(?:as|in|on)\s+(?:its|a)\s+own\s+paragraph|(?:one|1)\s+(?:(?P<r2>[a-z]+)\s+)?per\s+paragraph)\b",
+     "paragraph"),
+    (r"\b(?:each|every)\s+(?P<r3>[a-z]+(?:\s+[a-z]+)?)\s+is\s+(?:a|one)\s+(?:separate\s+)?(?P<u>line|paragraph)\b",
+     None),
+]
+REQUEST = (r"(?:(?:please\s+)?(?:give\s+me|give|write|list|suggest|provide|share|make|create|draft|brainstorm|"
+           r"come\s+up\s+with|i\s+need|send\s+me)\s+)?(?:me\s+)?(?:(?:a\s+few|some|several|a\s+list\s+of|the|your|"
+           r"(?P<n>\d+))\s+)?")
+ROLE = r"(?P<role>[a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,2}?)"
+LEAD = re.compile(r"^\s*" + REQUEST + ROLE + r"\s*[,:;—–-]?\s*$", re.I)
+AFTER = re.compile(r"^\s*[,:;—–-]*\s*(?:and\s+)?", re.I)
+PART = re.compile(r"\s*(?:;|,\s*(?:and\s+)?|\s+and\s+(?=(?:each|every|none|no|never|keep|make|end|start|begin|"
+                  r"don't|do\s+not|avoid|under|over|at\s+most|at\s+least|between|fewer|less|more|no\s+more|"
+                  r"exactly)\b))\s*", re.I)
+LIMIT = re.compile(r"^(?:under|over|at\s+most|at\s+least|no\s+more\s+than|not\s+more\s+than|no\s+fewer\s+than|"
+                   r"fewer\s+than|less\s+than|more\s+than|up\s+to|exactly|between|max(?:imum)?|\d+)\b", re.I)
+
+
+VERBS = {"ending": "ends", "starting": "starts", "beginning": "begins"}
+
+
+def declared(clause: str, read: Callable[[str], list[Program]]) -> list[Program]:
+    for pattern, unit in LAYOUTS:
+        m = re.search(pattern, clause, re.I)
+        if m is None:
+            continue
+        unit = unit or m["u"].lower()
+        before, after = clause[:m.start()], clause[m.end():]
+        inner = next((m[g] for g in ("r1", "r2", "r3") if m.groupdict().get(g)), None)
+        lead = LEAD.match(before) if before.strip() else None
+        if unit is not None and m.groupdict().get("r3"):  # "Each ad variant is a line; none may ..."
+            role, count, rules = m["r3"], None, after
+            if before.strip() and not lead:  # "Give the carousel text: each slide is a paragraph ..."
+                return []
+        elif lead:  # "Give me five hashtags, each on its own line, and keep every one under 15 characters"
+            role, count, rules = inner or lead["role"], lead["n"], after
+        else:  # "Every message must be 160 characters or fewer, one message per paragraph"
+            role, count, rules = inner, None, before
+            if not inner or after.strip(" .!"):
+                return []
+        return _read_as(role, unit, count, rules, read)
+    return []
+
+
+def _read_as(role: str, unit: str, count: str | None, rules: str, read: Callable[[str], list[Program]]) \
+        -> list[Program]:
+    role = role.lower().strip()
+    if re.search(r"\b" + UNIT + r"\b", role, re.I) or not re.fullmatch(r"[a-z' -]+", role):
+        return []  # "three lines, one per line": the units themselves, or a role with a number in it
+    one = role[:-1] if role.endswith("s") and not role.endswith("ss") else role
+    parts = [p for p in PART.split(AFTER.sub("", rules, count=1).strip().rstrip(".!")) if p.strip()]
+    if not parts or len(parts) > 3:
+        return []
+    out: list[Program] = []
+    if count and unit == "line":
+        out += read(f"The response has exactly {count} lines.")
+    for part in parts:
+        got = read(_said_of(part.strip(), one, unit))
+        if not got:
+            return []  # read whole or not at all
+        out += [p for p in got if p not in out]
+    return out if all(unit in p.describe() for p in out) else []
+
+
+def _said_of(part: str, role: str, unit: str) -> str:
+    """A part with the things named as the unit: "none of them ..." -> "no line ...", "under 50 characters each" ->
+    "each line has under 50 characters"."""
+    words = re.escape(role) + r"s?"
+    part = re.sub(r"^\s*none(?:\s+of\s+them)?\b", f"no {unit}", part, flags=re.I)
+    part = re.sub(r"\b(each|every)\s+(?:one|1|of\s+them)\b", rf"\1 {unit}", part, flags=re.I)
+    part = re.sub(r"^\s*each\b(?!\s+" + words + r"\b)(?=\s+(?:must|should|has|needs|will|can|may|is|under|over|"
+                  r"at|no|between|fewer|less|more|exactly|up)\b)", f"each {unit}", part, flags=re.I)
+    part = re.sub(r"\b(each|every|no|any)\s+" + words + r"\b", rf"\1 {unit}", part, flags=re.I)
+    part = re.sub(r"\bthem\b", f"the {unit}s", part, flags=re.I)
+    part = re.sub(r"\s+each\s*$", "", part, flags=re.I) if LIMIT.match(part) else part
+    if LIMIT.match(part) or re.match(rf"each\s+{unit}\s+(?:under|over|at|no|between|fewer|less|more|exactly|up)\b",
+                                     part, re.I):
+        part = f"each {unit} has " + re.sub(rf"^each\s+{unit}\s+", "", part, flags=re.I)
+    elif e := re.match(r"(?P<no>(?:never|not)\s+)?(?P<v>ending|starting|beginning)\s+with\b", part, re.I):
+        part = f"{'no' if e['no'] else 'each'} {unit} {VERBS[e['v'].lower()]}" + part[e.end("v"):]
+    return part[0].upper() + part[1:] + "."
