@@ -45,6 +45,12 @@ def said(clause: str) -> str:
     ("All sentences should start with different words.", "no two sentences start with the same word"),
     ("Use a different first letter for every line.", "no two lines start with the same letter"),
     ("can every sentence end with 'lol' pls", "each sentence ends with the word 'lol'"),
+    ("All stanzas should have the same number of lines, and each should end with a full stop.",
+     "all paragraphs have the same number of lines and each paragraph ends with a period"),
+    ("Each line should be shorter than 40 characters, and there should be no punctuation at line ends.",
+     "each line has at most 39 characters and no line ends with a punctuation mark"),
+    ("For my daughter's reading practice, each sentence must be max six words and start with capital letter.",
+     "each sentence has at most 6 words and each sentence begins with an uppercase letter"),
 ])
 def test_frame_read(clause, reading):
     assert said(clause) == reading
@@ -72,6 +78,9 @@ def test_frame_read(clause, reading):
     "Keep each line 3-5 words in the first stanza.",
     "Write each sentence in under 20 words, ideally.",
     "Do not start paragraphs with 'I' more than twice.",
+    "For my intro, keep sentences under 10 words.",  # whose part, not whose text
+    "For our newsletter's title, use at most 5 words.",
+    "Every paragraph has 3 sentences, and each should be short.",
 ])
 def test_frame_refused(clause):
     assert read(clause) == []

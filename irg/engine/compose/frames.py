@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from irg.engine.compose.restate import LEAD_UNITS, ONE_UNIT, _singular, restatement
+from irg.engine.compose.restate import LEAD_SCOPE, LEAD_UNIT, LEAD_UNITS, ONE_UNIT, _singular, restatement
 from irg.engine.compose.vocab import MARK
 
 NTH = r"(?:first|second|third|fourth|fifth|last|final|\d+(?:st|nd|rd|th))"
@@ -54,6 +54,18 @@ restatement("keep at", r"^\s*keep\s+(?:(?:each|every|all|the|your|all\s+the)\s+)
 # "under 30 characters including spaces": the characters counted are every one but the line break, spaces too
 restatement("including spaces", r"(\d+\s+characters)\s*,?\s*(?:including|counting|with)\s+(?:the\s+)?spaces\b",
             r"\1")
+# "For my daughter's reading practice, ...": whose the text is, or what it is for (not a part: "For my intro, ...")
+restatement("for whom", r"^\s*for\s+(?:my|our|his|her|their)\s+(?P<x>[a-z' -]{1,40}?)\s*,\s+",
+            lambda m: m.group(0) if LEAD_SCOPE.search(m["x"]) or LEAD_UNIT.search(m["x"]) else "")
+# "start with capital letter": a learner's missing article
+restatement("with capital letter", r"\b(with|in)\s+(capital|uppercase|upper-case|lowercase|small)\s+letter\b",
+            r"\1 a \2 letter")
+# "there should be no punctuation at line ends", "no full stops at sentence ends": no unit ends with it
+restatement("none at unit ends", r"^\s*(?:there\s+(?:should|must)\s+be\s+|use\s+)?no\s+(?P<m>punctuation(?:\s+marks?)?|"
+            r"full\s+stops|periods|commas|exclamation\s+marks|question\s+marks)\s+at\s+(?:the\s+)?(?P<u>line|sentence|"
+            r"paragraph|bullet|heading)\s+ends?" + END,
+            lambda m: f"No {m['u']} should end with "
+                      f"{'punctuation' if m['m'].lower().startswith('punct') else 'a ' + _singular(m['m'])}.")
 # "Each sentence: not more than 3 words", "Every bullet: a maximum of 10 words": one unit before a colon, its limit
 restatement("each unit colon", r"^\s*(?:each|every)\s+(?P<u>" + ONE_UNIT + r")\s*:\s*(?P<rest>" + LIMIT + r")"
             r"(?:\s+each)?" + END, _each)

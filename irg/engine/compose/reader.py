@@ -114,7 +114,8 @@ def read(clause: str) -> list[Program]:
 # read as an instruction of its own — only when each half opens as one (a quantifier or a verb, not "2 headings"),
 # and each is read whole.
 JOIN = re.compile(r"\s*(?:;|,?\s+and\s+(?:also\s+)?|,\s+(?:but|plus)\s+)(?=(?:each|every|no|never|don't|dont|do not|"
-                  r"keep|make|use|start|begin|end|put|write|avoid|all|any|limit|include|give|open|close|the|none)\b)",
+                  r"keep|make|use|start|begin|end|put|write|avoid|all|any|limit|include|give|open|close|the|none|"
+                  r"there\s+(?:should|must)\s+be)\b)",
                   re.I)
 # the units of a reading as a later half names them back ("..., and none of them should be longer than six words")
 BACK = {"bullet item": "bullet", "numbered item": "numbered item", "paragraph": "paragraph", "line": "line",
@@ -148,6 +149,7 @@ def _back(part: str, before: list[Program]) -> str:
         return part
     part = re.sub(r"^\s*none(?:\s+of\s+them)?\b", f"no {u}", part, flags=re.I)
     part = re.sub(r"\beach\s+(?:one|1|of\s+them)\b", f"each {u}", part, flags=re.I)
+    part = re.sub(r"^\s*each\s+(?=(?:should|must|has\s+to|needs\s+to|will)\b)", f"each {u} ", part, flags=re.I)
     return re.sub(r"\b(any|each)\s+of\s+them\b", rf"\1 {u}", part, flags=re.I)
 
 
