@@ -51,6 +51,8 @@ def said(clause: str) -> str:
      "each line has at most 39 characters and no line ends with a punctuation mark"),
     ("For my daughter's reading practice, each sentence must be max six words and start with capital letter.",
      "each sentence has at most 6 words and each sentence begins with an uppercase letter"),
+    ("Each bullet should be a single sentence ending in a full stop.",
+     "each bullet item has exactly 1 sentence and each bullet item ends with a period"),
 ])
 def test_frame_read(clause, reading):
     assert said(clause) == reading
@@ -111,6 +113,16 @@ def test_quoted_text_untouched(clause, kept):
      "each line has at most 90 characters and each line ends with an exclamation mark"),
     ("Write three headline options, one per line, each under 30 characters including spaces.",
      "the response has exactly 3 lines and each line has at most 29 characters"),
+    ("Write the discussion questions as bullets, each one ending in a question mark and none longer than 20 words.",
+     "each bullet item ends with a question mark and each bullet item has at most 20 words"),
+    ("Number the questions and make sure each one ends with a question mark.",
+     "the response has at least 1 numbered item and each numbered item ends with a question mark"),
+    ("Number the steps, and no step longer than two sentences.",
+     "the response has at least 1 numbered item and each numbered item has at most 2 sentences"),
+    ("Write your answers as numbered items, each a single sentence ending with a full stop.",
+     "the response has at least 1 numbered item and each numbered item has exactly 1 sentence and each numbered "
+     "item ends with a period"),
+    ("List the answers one per line in alphabetical order, please.", "the lines are in alphabetical order"),
 ])
 def test_laid_out_things(clause, reading):
     assert said(clause) == reading
@@ -123,6 +135,8 @@ def test_laid_out_things(clause, reading):
     "Give me 4 taglines, one per line, each under 8 words, except the last.",  # an exception
     "Give me slogans, one per line, roughly 5 words each.",  # an estimate
     "Name five fruits, one per line, and each should start with a capital letter or a digit.",
+    "Number the steps.",  # numbering alone: a layout, no rule on the steps
+    "Write the questions as bullets, each one ending in a question mark, except the last.",
 ])
 def test_laid_out_refused(clause):
     assert read(clause) == []

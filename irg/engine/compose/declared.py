@@ -12,14 +12,17 @@ rules said of them, or of "them", "each", "every one", are rules on those units:
 
 Read only when the words before the layout are a request and the things' name (no unit, number or rule of their own
 beyond a count), and every part after it is read whole; otherwise nothing is read. A count is kept for lines only:
-"three tips as paragraphs" is a count of a type the detector reads itself.
+"three tips as paragraphs" is a count of a type the detector reads itself. Things numbered ("Number the questions",
+"as numbered items") must be numbered too: the response has at least one numbered item.
 """
 from __future__ import annotations
 
 import re
 from typing import Callable
 
-from irg.engine.compose.vocab import UNIT, Program
+from irg.engine.compose.measures import Count
+from irg.engine.compose.program import Each, Rule, Select
+from irg.engine.compose.vocab import UNIT, Program, subject
 
 LAYOUTS = [  # (pattern, unit): the things are that unit of the answer
     (r"\b(?:(?:with\s+)?(?:one|1)(?:\s+(?:of\s+them|each))?\s+(?:(?P<r1>[a-z]+)\s+)?per\s+line|each\s+on\s+"
@@ -28,6 +31,9 @@ LAYOUTS = [  # (pattern, unit): the things are that unit of the answer
      "paragraph"),
     (r"\b(?:each|every)\s+(?P<r3>[a-z]+(?:\s+[a-z]+)?)\s+is\s+(?:a|one)\s+(?:separate\s+)?(?P<u>line|paragraph)\b",
      None),
+    (r"\bas\s+(?:a\s+)?(?:numbered\s+(?:items|list|steps|points)|a\s+numbered\s+list)\b", "numbered item"),
+    (r"\bas\s+(?:bullets|bullet\s+points|a\s+bulleted\s+list|a\s+bullet(?:ed)?\s+list)\b", "bullet item"),
+    (r"^\s*number\s+(?:the|your|all\s+the|each\s+of\s+the)\s+(?P<r4>[a-z]+(?:\s+[a-z]+)?)\b", "numbered item"),
 ]
 REQUEST = (r"(?:(?:please\s+)?(?:give\s+me|give|write|list|suggest|provide|share|make|create|draft|brainstorm|"
            r"come\s+up\s+with|i\s+need|send\s+me)\s+)?(?:me\s+)?(?:(?:a\s+few|some|several|a\s+list\s+of|the|your|"
@@ -52,12 +58,14 @@ def declared(clause: str, read: Callable[[str], list[Program]]) -> list[Program]
             continue
         unit = unit or m["u"].lower()
         before, after = clause[:m.start()], clause[m.end():]
-        inner = next((m[g] for g in ("r1", "r2", "r3") if m.groupdict().get(g)), None)
+        inner = next((m[g] for g in ("r1", "r2", "r3", "r4") if m.groupdict().get(g)), None)
         lead = LEAD.match(before) if before.strip() else None
         if unit is not None and m.groupdict().get("r3"):  # "Each ad variant is a line; none may ..."
             role, count, rules = m["r3"], None, after
             if before.strip() and not lead:  # "Give the carousel text: each slide is a paragraph ..."
                 return []
+        elif m.groupdict().get("r4"):  # "Number the questions and make sure each one ends with a question mark"
+            role, count, rules = m["r4"], None, after
         elif lead:  # "Give me five hashtags, each on its own line, and keep every one under 15 characters"
             role, count, rules = inner or lead["role"], lead["n"], after
         else:  # "Every message must be 160 characters or fewer, one message per paragraph"
@@ -71,13 +79,19 @@ def declared(clause: str, read: Callable[[str], list[Program]]) -> list[Program]
 def _read_as(role: str, unit: str, count: str | None, rules: str, read: Callable[[str], list[Program]]) \
         -> list[Program]:
     role = role.lower().strip()
+    rules = re.sub(r"\b(?:please|pls|plz|thanks|thx)\b[,.!]*", " ", rules, flags=re.I)
+    numbered = [Rule(Each(), Select("response"), Count("numbered item", "at_least", 1))] \
+        if unit == "numbered item" else []  # "Number the steps": the numbering is asked for too
+    if numbered and subject(role) == unit:  # "Number the steps, and no step ...": the steps it names
+        got = read(AFTER.sub("", rules, count=1))
+        return numbered + got if got else []
     if re.search(r"\b" + UNIT + r"\b", role, re.I) or not re.fullmatch(r"[a-z' -]+", role):
         return []  # "three lines, one per line": the units themselves, or a role with a number in it
     one = role[:-1] if role.endswith("s") and not role.endswith("ss") else role
     parts = [p for p in PART.split(AFTER.sub("", rules, count=1).strip().rstrip(".!")) if p.strip()]
     if not parts or len(parts) > 3:
         return []
-    out: list[Program] = []
+    out: list[Program] = list(numbered)
     if count and unit == "line":
         out += read(f"The response has exactly {count} lines.")
     for part in parts:
@@ -95,9 +109,16 @@ def _said_of(part: str, role: str, unit: str) -> str:
     part = re.sub(r"^\s*none(?:\s+of\s+them)?\b", f"no {unit}", part, flags=re.I)
     part = re.sub(r"\b(each|every)\s+(?:one|1|of\s+them)\b", rf"\1 {unit}", part, flags=re.I)
     part = re.sub(r"^\s*each\b(?!\s+" + words + r"\b)(?=\s+(?:must|should|has|needs|will|can|may|is|under|over|"
-                  r"at|no|between|fewer|less|more|exactly|up)\b)", f"each {unit}", part, flags=re.I)
+                  r"at|no|between|fewer|less|more|exactly|up|a|one|1|ending|starting|beginning)\b)", f"each {unit}",
+                  part, flags=re.I)
     part = re.sub(r"\b(each|every|no|any)\s+" + words + r"\b", rf"\1 {unit}", part, flags=re.I)
     part = re.sub(r"\bthem\b", f"the {unit}s", part, flags=re.I)
+    part = re.sub(r"^\s*(?:make\s+sure|ensure)\s+(?:that\s+)?", "", part, flags=re.I)
+    part = re.sub(rf"^each\s+{unit}\s+(?:a|one|1)\s+", f"each {unit} is a ", part, flags=re.I)  # "each a single ..."
+    if re.fullmatch(r"(?:in\s+)?(?:alphabetical\s+order|alphabetically)", part, re.I):
+        return f"The {unit}s are in alphabetical order."
+    if e := re.match(rf"each\s+{unit}\s+(?P<v>ending|starting|beginning)\s+(?:in|with)\b", part, re.I):
+        part = f"each {unit} {VERBS[e['v'].lower()]} with" + part[e.end():]
     part = re.sub(r"\s+each\s*$", "", part, flags=re.I) if LIMIT.match(part) else part
     if LIMIT.match(part) or re.match(rf"each\s+{unit}\s+(?:under|over|at|no|between|fewer|less|more|exactly|up)\b",
                                      part, re.I):

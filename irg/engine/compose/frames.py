@@ -57,6 +57,14 @@ restatement("including spaces", r"(\d+\s+characters)\s*,?\s*(?:including|countin
 # "For my daughter's reading practice, ...": whose the text is, or what it is for (not a part: "For my intro, ...")
 restatement("for whom", r"^\s*for\s+(?:my|our|his|her|their)\s+(?P<x>[a-z' -]{1,40}?)\s*,\s+",
             lambda m: m.group(0) if LEAD_SCOPE.search(m["x"]) or LEAD_UNIT.search(m["x"]) else "")
+# "Each bullet should be a single sentence ending in a full stop": the sentence's end is the unit's
+def _and_edge(m: re.Match) -> str:
+    verb = {"ending": "end", "starting": "start", "beginning": "begin"}[m["e"].lower()]
+    return f"{m['s']} and {verb if m['v'].lower() == 'be' else verb + 's'} with "
+
+
+restatement("sentence ending in", r"\b(?P<s>(?P<v>be|is|are)\s+(?:a\s+single|only\s+one|one|1|exactly\s+one|"
+            r"exactly\s+1)\s+sentence)\s*,?\s+(?P<e>ending|starting|beginning)\s+(?:in|with)\s+", _and_edge)
 # "start with capital letter": a learner's missing article
 restatement("with capital letter", r"\b(with|in)\s+(capital|uppercase|upper-case|lowercase|small)\s+letter\b",
             r"\1 a \2 letter")
