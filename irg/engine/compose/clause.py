@@ -339,6 +339,8 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
         word = (m["q"] or m["sw"]).strip()
         if sel.unit == "word":
             return None
+        if m["q"] and len(word) == 1 and word.isalpha() and word.lower() not in "ai":
+            return Filter("starts_with", word.lower())  # "each starting with 'J'": a letter ('A', 'I' are words too)
         return Filter("first_word", word) if len(word.split()) == 1 and word.isalpha() else \
             Filter("starts_with", word)
     if m["sf"] or m["ef"]:

@@ -22,7 +22,8 @@ from typing import Callable
 
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Each, Rule, Select
-from irg.engine.compose.vocab import UNIT, Program, subject
+from irg.engine.compose.restate import LEAD_HEDGE
+from irg.engine.compose.vocab import NARROWS, UNIT, Program, subject
 
 LAYOUTS = [  # (pattern, unit): the things are that unit of the answer
     (r"\b(?:(?:with\s+)?(?:one|1)(?:\s+(?:of\s+them|each))?\s+(?:(?P<r1>[a-z]+)\s+)?per\s+line|each\s+on\s+"
@@ -33,7 +34,8 @@ LAYOUTS = [  # (pattern, unit): the things are that unit of the answer
      None),
     (r"\bas\s+(?:a\s+)?(?:numbered\s+(?:items|list|steps|points)|a\s+numbered\s+list)\b", "numbered item"),
     (r"\bas\s+(?:bullets|bullet\s+points|a\s+bulleted\s+list|a\s+bullet(?:ed)?\s+list)\b", "bullet item"),
-    (r"^\s*number\s+(?:the|your|all\s+the|each\s+of\s+the)\s+(?P<r4>[a-z]+(?:\s+[a-z]+)?)\b", "numbered item"),
+    (r"^\s*number\s+(?:the|your|all\s+the|each\s+of\s+the)\s+(?P<r4>[a-z]+(?:\s+(?!(?:and|or|with|so|but)\b)[a-z]+)?)\b",
+     "numbered item"),
 ]
 REQUEST = (r"(?:(?:please\s+)?(?:give\s+me|give|write|list|suggest|provide|share|make|create|draft|brainstorm|"
            r"come\s+up\s+with|i\s+need|send\s+me)\s+)?(?:me\s+)?(?:(?:a\s+few|some|several|a\s+list\s+of|the|your|"
@@ -48,7 +50,40 @@ LIMIT = re.compile(r"^(?:under|over|at\s+most|at\s+least|no\s+more\s+than|not\s+
                    r"fewer\s+than|less\s+than|more\s+than|up\s+to|exactly|between|max(?:imum)?|\d+)\b", re.I)
 
 
+TOTAL = re.compile(r"\b(?:total|in\s+all|altogether|all\s+together|overall|combined|collectively|as\s+a\s+whole|"
+                   r"all\s+told|summed|put\s+together|as\s+a\s+set|together|between\s+them|sum)\b", re.I)
 VERBS = {"ending": "ends", "starting": "starts", "beginning": "begins"}
+
+
+# words that make the things more than a name: a qualifier of their count ("5 slogans or more", "10 names max"), a
+# multiplier ("per product", "each"), two things on one unit ("riddles with answers", "pros and cons")
+NOT_A_NAME = re.compile(r"\b(?:with|and|or|plus|per|each|every|max|maximum|min|minimum|most|least|tops|more|fewer|less|"
+                        r"so|roughly|approximately|approx|ish|about|around|total|only|all|than|rather|but|not|no)\b",
+                        re.I)
+# things of many lines: a numbered or bulleted item is its one line, so their rules would be on that line alone
+MULTI = re.compile(r"\b(?:sections|scenes|stories|recipes|poems|haikus?|stanzas|verses|chapters|essays|letters|"
+                   r"emails|entries|paragraphs|articles|songs|limericks|sonnets|dialogues|scripts|speeches)\b", re.I)
+VERB = re.compile(r"^\s*(?:please\s+)?(?:give\s+me|give|write|list|suggest|provide|share|make|create|draft|brainstorm|"
+                  r"come\s+up\s+with|i\s+need|send\s+me|present|show)\b", re.I)
+
+
+def _a_name(words: str | None, plural: bool = True) -> bool:
+    """Are these words only the things' name (plural, as in "Give me slogans"), with no qualifier, hedge, refusal or
+    scope of their own ("Not", "Ideally", "In the intro", "No emojis", "slogans or more")?"""
+    from irg.engine.compose.reader import LEFT_OVER  # (reader imports this module)
+    w = (words or "").strip().lower()
+    bare = re.sub(r"\b(?:hashtags?|emojis?|titles?|headlines?|headings?|quotes?)\b", " ", w)  # things, not rules
+    whole_words = [h for h in LEFT_OVER.finditer(bare)  # "taglines" holds no "lines"
+                   if not (h.start() and bare[h.start() - 1].isalpha()) and not bare[h.end():h.end() + 1].isalpha()]
+    return bool(w) and (not plural or (w.endswith("s") and not w.endswith("ss"))) and not NOT_A_NAME.search(w) \
+        and not NARROWS.search(w) and not LEAD_HEDGE.search(w) and not whole_words
+
+
+def _request(before: str) -> bool:
+    """Is the text before a layout a request and nothing more ("Write", "Give the carousel text:")?"""
+    rest = VERB.sub("", before, count=1) if VERB.match(before) else None
+    rest = re.sub(r"^\s*(?:me\s+)?(?:the|your|a|an)?\s*", "", rest or "", flags=re.I).strip(" ,:;—–-")
+    return rest is not None and VERB.match(before) is not None and (not rest or _a_name(rest, plural=False))
 
 
 def declared(clause: str, read: Callable[[str], list[Program]]) -> list[Program]:
@@ -60,18 +95,22 @@ def declared(clause: str, read: Callable[[str], list[Program]]) -> list[Program]
         before, after = clause[:m.start()], clause[m.end():]
         inner = next((m[g] for g in ("r1", "r2", "r3", "r4") if m.groupdict().get(g)), None)
         lead = LEAD.match(before) if before.strip() else None
-        if unit is not None and m.groupdict().get("r3"):  # "Each ad variant is a line; none may ..."
-            role, count, rules = m["r3"], None, after
-            if before.strip() and not lead:  # "Give the carousel text: each slide is a paragraph ..."
-                return []
+        if m.groupdict().get("r3") or (inner and not before.strip(" ,;:")) or (inner and _request(before)):
+            # "Each ad variant is a line; none may ...", "Write one idea per line, each under 10 words"
+            role, count, rules = inner, None, after
+            if before.strip() and not _request(before):
+                return []  # "In the intro, each tip is a line; ...", "If possible, one idea per line, ..."
         elif m.groupdict().get("r4"):  # "Number the questions and make sure each one ends with a question mark"
             role, count, rules = m["r4"], None, after
-        elif lead:  # "Give me five hashtags, each on its own line, and keep every one under 15 characters"
-            role, count, rules = inner or lead["role"], lead["n"], after
-        else:  # "Every message must be 160 characters or fewer, one message per paragraph"
+        elif lead and not inner:  # "Give me five hashtags, each on its own line, and keep every one under 15 ..."
+            role, count, rules = lead["role"], lead["n"], after
+        elif inner and not after.strip(" .!"):  # "Every message must be 160 characters or fewer, one message per ..."
             role, count, rules = inner, None, before
-            if not inner or after.strip(" .!"):
-                return []
+        else:
+            return []
+        if subject(role) != unit and not _a_name(role, plural=bool(m.groupdict().get("r4")) or role != inner) \
+                or unit in ("numbered item", "bullet item") and MULTI.search(role):
+            return []
         return _read_as(role, unit, count, rules, read)
     return []
 
@@ -89,8 +128,8 @@ def _read_as(role: str, unit: str, count: str | None, rules: str, read: Callable
         return []  # "three lines, one per line": the units themselves, or a role with a number in it
     one = role[:-1] if role.endswith("s") and not role.endswith("ss") else role
     parts = [p for p in PART.split(AFTER.sub("", rules, count=1).strip().rstrip(".!")) if p.strip()]
-    if not parts or len(parts) > 3:
-        return []
+    if not parts or len(parts) > 3 or TOTAL.search(rules):
+        return []  # "keep them under 60 words total": a budget for all of them, not each
     out: list[Program] = list(numbered)
     if count and unit == "line":
         out += read(f"The response has exactly {count} lines.")

@@ -52,11 +52,17 @@ restatement("keep at", r"^\s*keep\s+(?:(?:each|every|all|the|your|all\s+the)\s+)
             + r")(?:\s+long)?|\d+\s+(?:" + COUNTED + r")\s+(?:or more|minimum|at least|or longer))" + END,
             lambda m: _each(m).replace(" long.", "."))
 # "under 30 characters including spaces": the characters counted are every one but the line break, spaces too
-restatement("including spaces", r"(\d+\s+characters)\s*,?\s*(?:including|counting|with)\s+(?:the\s+)?spaces\b",
-            r"\1")
+restatement("including spaces", r"(\d+\s+characters)\s*,?\s*(?:including|counting|with)\s+(?:the\s+)?spaces"
+            r"(?=\s*(?:[,.;!]|$|and\b|each\b))", r"\1")  # not "with spaces removed"
 # "For my daughter's reading practice, ...": whose the text is, or what it is for (not a part: "For my intro, ...")
+# Only a lead that ends on whom or what the whole text is for: "For my story's dialogue" names a part of the story
+PURPOSE = re.compile(r"\b(?:practice|class|classroom|students|pupils|kids|children|son|daughter|lesson|homework|"
+                     r"worksheet|assignment|project|team|club|readers|audience|followers|customers|clients|business|"
+                     r"shop|store|brand|company|blog|website|channel|newsletter|grandma|grandpa|mum|mom|dad|parents|"
+                     r"boss|manager|colleagues|coworkers|friends?|family|school|course|workshop)$", re.I)
 restatement("for whom", r"^\s*for\s+(?:my|our|his|her|their)\s+(?P<x>[a-z' -]{1,40}?)\s*,\s+",
-            lambda m: m.group(0) if LEAD_SCOPE.search(m["x"]) or LEAD_UNIT.search(m["x"]) else "")
+            lambda m: "" if PURPOSE.search(m["x"]) and not LEAD_SCOPE.search(m["x"]) and not LEAD_UNIT.search(m["x"])
+            else m.group(0))
 # "Each bullet should be a single sentence ending in a full stop": the sentence's end is the unit's
 def _and_edge(m: re.Match) -> str:
     verb = {"ending": "end", "starting": "start", "beginning": "begin"}[m["e"].lower()]

@@ -194,14 +194,17 @@ restatement("make each", r"^\s*make\s+(each|every|all)\s+(?P<u>[a-z ]+?)\s+(?=" 
 LEAD_SCOPE = re.compile(r"\d|\b(?:in|within|for|of|on|at|under|after|before|first|last|second|third|intro|"
                         r"introduction|conclusion|chorus|verse|refrain|title|body|opening|closing|ending|abstract|"
                         r"bridge|outro|hook|summary|caption|footer|header|appendix|preface|prologue|epilogue|"
-                        r"signature|sidebar|section)s?\b", re.I)
+                        r"signature|sidebar|section|dialogue|narration|stage|directions|notes|thesis|ingredients|step|"
+                        r"version|part|punchline|scene|fine\s+print|kids?'?)s?\b", re.I)
 LEAD_UNIT = re.compile(r"\b(?:" + ONE_UNIT + r"|word|letter|character)s?\b", re.I)
 # a lead that hedges, permits or excepts ("Optional:", "If possible —", "Not required:", "Bonus:"): the rule after it is
 # not a plain rule, and the lead is never set aside
 LEAD_HEDGE = re.compile(r"n't\b|\b(?:optional\w*|if|possible|not|no|required|bonus|extra|nice|ideally|maybe|perhaps|"
                         r"preferabl[ey]|try|suggest\w*|tips?|when|where|unless|except\w*|feel|free|can|may|might|"
                         r"could|should\s+you|credit|stretch|goal|priority|unimportant|idea|thought|ignore|old|previous|"
-                        r"draft|former|scrap|last\s+time|wish|dream)\b", re.I)
+                        r"draft|former|scrap|last\s+time|wish|dream|generally|usually|mostly|normally|typically|"
+                        r"guidelines?|soft|loose|rough|target|ideal\w*|aspiration\w*|preference|default|"
+                        r"as\s+a\s+rule|most\s+of\s+the\s+time|rule\s+of\s+thumb|recommend\w*)\b", re.I)
 LEAD_VERB = re.compile(r"^(?:vary|mix|use\s+a\s+(?:mix|variety)|break|keep|make|cut|trim|tighten|watch|mind|"
         r"limit|balance)\b", re.I)
 restatement("lead-in", r"^\s*(?P<lead>[a-z][a-z' -]{1,38}?)\s*:\s+(?P<rest>\S.*)$",
