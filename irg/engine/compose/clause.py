@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from irg.engine.compose.filters import Filter
+from irg.engine.compose.filters import Filter, opening
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Each, Quant, Rule, Select
 # ORD, ORDS, counted and subject live in vocab.py; other readers import them from here too
@@ -339,10 +339,7 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
         word = (m["q"] or m["sw"]).strip()
         if sel.unit == "word":
             return None
-        if m["q"] and len(word) == 1 and word.isalpha() and word.lower() not in "ai":
-            return Filter("starts_with", word.lower())  # "each starting with 'J'": a letter ('A', 'I' are words too)
-        return Filter("first_word", word) if len(word.split()) == 1 and word.isalpha() else \
-            Filter("starts_with", word)
+        return opening(word, as_word=bool(m["sw"]) or bool(re.search(r"\bword\s+['\"‘“]", m.group(0), re.I)))
     if m["sf"] or m["ef"]:
         said = (m["sf"] or m["ef"]).lower()
         what = {"numeral": "digit", "timestamp": "time", "hh:mm time": "hhmm"}.get(said, said)
@@ -359,6 +356,9 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
     if m["ep"]:  # "end with punctuation", "end with an ellipsis"
         return None if sel.unit == "word" else Filter("ends_ellipsis" if "llips" in m["ep"].lower() else
                                                       "ends_punctuation")
+    if m["eq"] and len(m["eq"].strip()) == 1 and m["eq"].strip().isalpha() \
+            and not re.search(r"\bword\s+['\"‘“]", m.group(0), re.I):  # "ending with 'y'": a letter
+        return None if sel.unit == "word" else Filter("ends_with", m["eq"].strip().lower())
     if m["eq"] or m["ew"]:
         word = (m["eq"] or m["ew"]).strip()
         return None if sel.unit == "word" or not re.fullmatch(r"[A-Za-z][A-Za-z' -]*", word) else \

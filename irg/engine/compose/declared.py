@@ -38,8 +38,8 @@ LAYOUTS = [  # (pattern, unit): the things are that unit of the answer
      "numbered item"),
 ]
 REQUEST = (r"(?:(?:please\s+)?(?:give\s+me|give|write|list|suggest|provide|share|make|create|draft|brainstorm|"
-           r"come\s+up\s+with|i\s+need|send\s+me)\s+)?(?:me\s+)?(?:(?:a\s+few|some|several|a\s+list\s+of|the|your|"
-           r"(?P<n>\d+))\s+)?")
+           r"come\s+up\s+with|i\s+need|send\s+me|generate|produce|name|offer)\s+)?(?:me\s+)?(?:(?:a\s+few|some|several|"
+           r"a\s+list\s+of|the|your|(?:exactly\s+)?(?P<n>\d+))\s+)?")
 ROLE = r"(?P<role>[a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,2}?)"
 LEAD = re.compile(r"^\s*" + REQUEST + ROLE + r"\s*[,:;—–-]?\s*$", re.I)
 AFTER = re.compile(r"^\s*[,:;—–-]*\s*(?:and\s+)?", re.I)
@@ -51,7 +51,15 @@ LIMIT = re.compile(r"^(?:under|over|at\s+most|at\s+least|no\s+more\s+than|not\s+
 
 
 TOTAL = re.compile(r"\b(?:total|in\s+all|altogether|all\s+together|overall|combined|collectively|as\s+a\s+whole|"
-                   r"all\s+told|summed|put\s+together|as\s+a\s+set|together|between\s+them|sum)\b", re.I)
+                   r"all\s+told|summed|put\s+together|as\s+a\s+set|together|between\s+them|sum|whole|cumulative\w*|"
+                   r"jointly|as\s+a\s+group|all\s+in|the\s+lot)\b", re.I)
+# a limit part said whole: the limit and what it counts, nothing after it ("each under 8 words plus the brand name",
+# "under 3 headings" are not a length of each unit)
+PLAIN_LIMIT = re.compile(r"(?:each\s+[a-z ]+?\s+has\s+)?(?:under|over|at\s+most|at\s+least|no\s+more\s+than|"
+                         r"not\s+more\s+than|no\s+fewer\s+than|fewer\s+than|less\s+than|more\s+than|up\s+to|"
+                         r"exactly|max(?:imum)?|between\s+\d+\s+and|\d+\s*(?:-|–|to))?\s*\d+\s+(?:words|characters|chars|"
+                         r"letters|syllables|sentences)(?:\s+(?:long|or\s+(?:fewer|less|more)|max(?:imum)?|tops|"
+                         r"at\s+most|at\s+least|minimum))?(?:,?\s+(?:including|counting)\s+spaces)?\.?", re.I)
 VERBS = {"ending": "ends", "starting": "starts", "beginning": "begins"}
 
 
@@ -63,8 +71,11 @@ NOT_A_NAME = re.compile(r"\b(?:with|and|or|plus|per|each|every|max|maximum|min|m
 # things of many lines: a numbered or bulleted item is its one line, so their rules would be on that line alone
 MULTI = re.compile(r"\b(?:sections|scenes|stories|recipes|poems|haikus?|stanzas|verses|chapters|essays|letters|"
                    r"emails|entries|paragraphs|articles|songs|limericks|sonnets|dialogues|scripts|speeches)\b", re.I)
+PLACE_OR_VERB = re.compile(r"(?:below|above|beside|between|alongside|beneath|around|across|throughout|during|after|"
+                           r"before|near|under|over|delete|remove|cut|drop|skip|add|change|replace|fix|edit|rewrite|"
+                           r"translate|shorten|use|keep|make|put|avoid|take|turn|check|mark)\b", re.I)
 VERB = re.compile(r"^\s*(?:please\s+)?(?:give\s+me|give|write|list|suggest|provide|share|make|create|draft|brainstorm|"
-                  r"come\s+up\s+with|i\s+need|send\s+me|present|show)\b", re.I)
+                  r"come\s+up\s+with|i\s+need|send\s+me|present|show|generate|produce|name|offer)\b", re.I)
 
 
 def _a_name(words: str | None, plural: bool = True) -> bool:
@@ -76,7 +87,8 @@ def _a_name(words: str | None, plural: bool = True) -> bool:
     whole_words = [h for h in LEFT_OVER.finditer(bare)  # "taglines" holds no "lines"
                    if not (h.start() and bare[h.start() - 1].isalpha()) and not bare[h.end():h.end() + 1].isalpha()]
     return bool(w) and (not plural or (w.endswith("s") and not w.endswith("ss"))) and not NOT_A_NAME.search(w) \
-        and not NARROWS.search(w) and not LEAD_HEDGE.search(w) and not whole_words
+        and not NARROWS.search(w) and not LEAD_HEDGE.search(re.sub(r"\b(?:tips|suggestions|ideas)\b", " ", w)) \
+        and not whole_words
 
 
 def _request(before: str) -> bool:
@@ -102,7 +114,9 @@ def declared(clause: str, read: Callable[[str], list[Program]]) -> list[Program]
                 return []  # "In the intro, each tip is a line; ...", "If possible, one idea per line, ..."
         elif m.groupdict().get("r4"):  # "Number the questions and make sure each one ends with a question mark"
             role, count, rules = m["r4"], None, after
-        elif lead and not inner:  # "Give me five hashtags, each on its own line, and keep every one under 15 ..."
+        elif lead and not inner and (VERB.match(before) or len(lead["role"].split()) <= 2
+                                     and not PLACE_OR_VERB.match(lead["role"])):
+            # "Give me five hashtags, each on its own line, ...", "Meta descriptions, one per line, ..."
             role, count, rules = lead["role"], lead["n"], after
         elif inner and not after.strip(" .!"):  # "Every message must be 160 characters or fewer, one message per ..."
             role, count, rules = inner, None, before
@@ -134,7 +148,7 @@ def _read_as(role: str, unit: str, count: str | None, rules: str, read: Callable
     if count and unit == "line":
         out += read(f"The response has exactly {count} lines.")
     for part in parts:
-        got = read(_said_of(part.strip(), one, unit))
+        got = read(said) if (said := _said_of(part.strip(), one, unit)) else []
         if not got:
             return []  # read whole or not at all
         out += [p for p in got if p not in out]
@@ -158,10 +172,13 @@ def _said_of(part: str, role: str, unit: str) -> str:
         return f"The {unit}s are in alphabetical order."
     if e := re.match(rf"each\s+{unit}\s+(?P<v>ending|starting|beginning)\s+(?:in|with)\b", part, re.I):
         part = f"each {unit} {VERBS[e['v'].lower()]} with" + part[e.end():]
-    part = re.sub(r"\s+each\s*$", "", part, flags=re.I) if LIMIT.match(part) else part
+    part = re.sub(r"\s+(?:each|apiece)\s*$", "", part, flags=re.I) if LIMIT.match(part) else part
     if LIMIT.match(part) or re.match(rf"each\s+{unit}\s+(?:under|over|at|no|between|fewer|less|more|exactly|up)\b",
                                      part, re.I):
-        part = f"each {unit} has " + re.sub(rf"^each\s+{unit}\s+", "", part, flags=re.I)
+        part = re.sub(rf"^each\s+{unit}\s+", "", part, flags=re.I)
+        if not PLAIN_LIMIT.fullmatch(part.strip()):
+            return ""  # something after the limit, or a limit on what a unit does not hold
+        part = f"each {unit} has " + part
     elif e := re.match(r"(?P<no>(?:never|not)\s+)?(?P<v>ending|starting|beginning)\s+with\b", part, re.I):
         part = f"{'no' if e['no'] else 'each'} {unit} {VERBS[e['v'].lower()]}" + part[e.end("v"):]
-    return part[0].upper() + part[1:] + "."
+    return part[0].upper() + part[1:] + "." if part else ""

@@ -247,3 +247,12 @@ class Filter:
     def to_dict(self) -> dict:
         return {"filter": self.name, **({"arg": list(self.arg) if isinstance(self.arg, tuple) else self.arg}
                                         if self.arg is not None else {})}
+
+
+def opening(word: str, as_word: bool = False) -> Filter | None:
+    """What a quoted opening asks: a single letter is a letter ("each starting with 'J'"), 'I' the word, 'A' either
+    one (None: never guess) — unless "the word" was said; anything else its first word, or the text it starts with."""
+    if len(word) == 1 and word.isalpha() and not as_word:
+        return None if word.lower() == "a" else Filter("first_word", word) if word == "I" else \
+            Filter("starts_with", word.lower())
+    return Filter("first_word", word) if len(word.split()) == 1 and word.isalpha() else Filter("starts_with", word)

@@ -56,12 +56,14 @@ restatement("including spaces", r"(\d+\s+characters)\s*,?\s*(?:including|countin
             r"(?=\s*(?:[,.;!]|$|and\b|each\b))", r"\1")  # not "with spaces removed"
 # "For my daughter's reading practice, ...": whose the text is, or what it is for (not a part: "For my intro, ...")
 # Only a lead that ends on whom or what the whole text is for: "For my story's dialogue" names a part of the story
-PURPOSE = re.compile(r"\b(?:practice|class|classroom|students|pupils|kids|children|son|daughter|lesson|homework|"
-                     r"worksheet|assignment|project|team|club|readers|audience|followers|customers|clients|business|"
-                     r"shop|store|brand|company|blog|website|channel|newsletter|grandma|grandpa|mum|mom|dad|parents|"
-                     r"boss|manager|colleagues|coworkers|friends?|family|school|course|workshop)$", re.I)
+PURPOSE = re.compile(r"(?:(?:my|our|your|his|her|their|the|a|an)\s+)?(?:[a-z'-]+\s+){0,2}?(?:practice|class|classroom|"
+                     r"students|pupils|kids|children|son|daughter|lesson|homework|worksheet|assignment|project|team|"
+                     r"club|readers|audience|followers|customers|clients|business|shop|store|brand|company|blog|"
+                     r"website|channel|newsletter|grandma|grandpa|mum|mom|dad|parents|boss|manager|colleagues|"
+                     r"coworkers|friends?|family|school|course|workshop|teachers?|beginners|learners|teens|adults|"
+                     r"seniors|everyone|speakers)", re.I)  # whom or what the whole text is for
 restatement("for whom", r"^\s*for\s+(?:my|our|his|her|their)\s+(?P<x>[a-z' -]{1,40}?)\s*,\s+",
-            lambda m: "" if PURPOSE.search(m["x"]) and not LEAD_SCOPE.search(m["x"]) and not LEAD_UNIT.search(m["x"])
+            lambda m: "" if PURPOSE.fullmatch(m["x"]) and not LEAD_SCOPE.search(m["x"]) and not LEAD_UNIT.search(m["x"])
             else m.group(0))
 # "Each bullet should be a single sentence ending in a full stop": the sentence's end is the unit's
 def _and_edge(m: re.Match) -> str:
@@ -169,3 +171,37 @@ restatement("different firsts", r"^\s*(?:all\s+(?:the\s+|your\s+)?(?P<us>" + LEA
             + r"(?P<w3>words|letters))" + END,
             lambda m: f"No two {m['us'] or (m['u'] or m['u3']) + 's'} start with the same "
                       f"{(m['w'] or m['w2'] or m['w3']).rstrip('s')}.")
+
+
+# A place or purpose said before the rule ("For my essay's thesis statement, ...", "In the recap, ..."): read only when
+# it names the whole text ("In your answer, ...", "For this email, ...") or whom the text is for
+WHERE = re.compile(r"^\s*(?:(?:for|in|on|within|inside|across|throughout|below|above|under|beneath|near|during|"
+                   r"while|before|after)\s+(?P<what>[^,;:]{1,60}?)\s*,\s+|"
+                   r"(?P<when>(?:to\s+(?:open|close|finish|start|end|begin)|at\s+first|at\s+last|towards?|later|"
+                   r"earlier|early)(?:\s+[^,;:]{1,60}?)?)\s*,\s+|(?:in|on|for)\s+(?:the|your|my)\s+(?P<bare>[a-z'-]+(?:\s+[a-z'-]+)?)\s+"
+                   r"(?=(?:keep|use|make|avoid|write|don't|do\s+not|never|no|each|every|all|limit|start|end)\b))",
+                   re.I)
+# ... and a place said after it ("Use no emojis below the fold", "No line should end with a period in the glossary")
+AFTER_PLACE = re.compile(r"\b(?:in|on|below|above|near|before|after|under|within|inside|throughout|towards?)\s+"
+                         r"(?P<what>(?:the|your|my|our|this)\s+[a-z'-]+(?:\s+[a-z'-]+)?)", re.I)
+WHOLE = re.compile(r"(?:(?:the|your|this|my|our|each|every|all|the\s+whole|the\s+entire|your\s+whole|"
+                   r"your\s+entire)\s+)?(?:(?!(?:in|on|of|for|at|to|from|by|with)\b)[a-z-]+\s+){0,2}?(?:response|answer|text|piece|essay|post|story|email|letter|article|copy|thread|"
+                   r"poem|speech|script|message|reply|task|writing|draft|output|work|assignment|exercise|memo|bio|"
+                   r"report|review|description|rewrite|translation|thing|document|page|blurb|caption|toast|one|case|"
+                   r"version\s+you\s+write)s?|general|short|brief|all\s+cases|every\s+case|any\s+case|particular|"
+                   r"addition|total|everything|all\s+of\s+it|it\s+all|"
+                   r"(?:plain\s+|simple\s+|british\s+|american\s+|us\s+|uk\s+)?(?:english|spanish|french|german|"
+                   r"italian|portuguese)|"  # the language it is in
+                   r"(?:the\s+sake\s+of\s+)?(?:clarity|brevity|readability|seo|accessibility|simplicity|consistency|"
+                   r"style|impact|emphasis|flow|rhythm|fun|effect|variety|speed|now|today|this\s+one)|"  # what for
+                   r"(?:twitter|x|linkedin|instagram|facebook|tiktok|threads|reddit|slack|whatsapp|sms|mobile|print|"
+                   r"the\s+web|youtube|a\s+slide|slides)", re.I)  # where it is read
+
+
+def a_place(what: str | None) -> bool:
+    """Does a place said before the rule name the whole text (or whom or what it is for), not a part of it? "the
+    disclaimer for my clients" is the disclaimer: whom it is for does not make a part the whole."""
+    if what is None:
+        return False  # "To close, ...", "Early on, ...": a time in the text, a part of it
+    place = re.sub(r"\s+(?:for|to)\s+(?:my|our|your|his|her|their|the|a|an)?\s*[\w' -]+$", "", what.strip(), flags=re.I)
+    return bool(WHOLE.fullmatch(place)) or (place == what.strip() and bool(PURPOSE.fullmatch(place)))

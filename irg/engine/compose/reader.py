@@ -27,7 +27,7 @@ from irg.engine.compose.declared import declared
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Form, Rhyme, Rule, Select
 from irg.engine.compose.restate import LEAD_HEDGE, restate
-from irg.engine.compose.frames import PURPOSE
+from irg.engine.compose.frames import AFTER_PLACE, WHERE, a_place
 import irg.engine.compose.rewordings  # noqa: F401,E402 — more restatements register themselves
 import irg.engine.compose.frames  # noqa: F401,E402 — and the frames a limit is said in
 from irg.engine.compose.units import MARK_UNITS
@@ -83,7 +83,7 @@ LEFT_OVER = re.compile(
     r"summary|summaries|recap|greeting|captions?|opening|sign-?off|formal|version|parts?|bits|save|wherever|but|"
     r"as a rule|by default|as needed|in most cases|most of the time|(?:almost|nearly) always|in (?:principle|theory)|"
     r"to (?:start|begin) with|all the time|so much|every time|repeatedly|consecutively|punchlines?|scenes?|"
-    r"fine print|stage directions|notes|bar|ingredients|sections?|for the \w+ ones|"  # more hedges and parts
+    r"fine print|stage directions|notes|bar|ingredients|sections?|for the \w+ ones|beyond the|"  # more hedges, parts
     r"(?:of|in) (?:each|every) (?:section|chapter|email|article|scene|slide|table|list|letter|entry|post)s?|"
     r"(?:of|in) (?:the|a) (?:section|chapter|scene|slide|table|list|entry)s?|"  # a part ("in the email" is the answer)
     r"than|shorter|longer|bigger|smaller|"
@@ -275,9 +275,12 @@ def _readings(clause: str) -> tuple[list[Program], bool]:
     lead = HEDGED.match(text)
     if lead and LEAD_HEDGE.search(lead.group(1)) and not any(a < lead.end(1) for a, _, _ in got):
         return out, False  # "Nice to have: ...", "Extra credit — ...", "Old rule: ...": not a rule to hold
-    if (w := WHERE.match(text)) and not WHOLE.fullmatch(w["what"].strip()) and not PURPOSE.search(w["what"]) \
-            and not any(a < w.end("what") for a, _, _ in got):
+    w = WHERE.match(text)
+    said = next((g for g in ("what", "bare", "when") if w and w[g]), None)
+    if w and not a_place(w["what"] or w["bare"]) and not any(a < w.end(said) for a, _, _ in got):
         return out, False  # "For my essay's thesis statement, keep ...", "In the recap, ...": a part, not the text
+    if any(not a_place(t["what"]) for t in AFTER_PLACE.finditer(rest)):
+        return out, False  # "Use no emojis below the fold": a part, said after the rule
     rest = _without_lead(rest, text, out)
     rest = _restated(rest, out)
     return out, not (LEFT_OVER.search(rest) or APPROXIMATE.search(text)) and _lead_holds(text, out)
@@ -339,15 +342,6 @@ IMAGINED = re.compile(r"\b(?:imagine|invent|picture|pretend|suppose|describe|exp
                       r"discuss)\b", re.I)
 QUOTE_SPAN = re.compile(r"(?<!\w)['\"‘“][^'\"’”\n]{3,80}['\"’”](?!\w)")
 HEDGED = re.compile(r"^\s*([A-Za-z][A-Za-z' -]{0,38}?)\s*(?::|\s[—–-]{1,2})\s+")  # a lead before a colon or a dash
-
-
-# A place or purpose said before the rule ("For my essay's thesis statement, ...", "In the recap, ..."): read only when
-# it names the whole text ("In your answer, ...", "For this email, ...") or whom the text is for
-WHERE = re.compile(r"^\s*(?:for|in|on|within|inside|across|throughout)\s+(?P<what>[^,;:]{1,60}?)\s*,\s+", re.I)
-WHOLE = re.compile(r"(?:the|your|this|my|our|each|every|all)\s+(?:response|answer|text|piece|essay|post|story|email|"
-                   r"letter|article|copy|thread|poem|speech|script|message|reply|task|writing|draft|output|work|"
-                   r"assignment|exercise|one|case|version\s+you\s+write)s?|general|short|brief|all\s+cases|"
-                   r"every\s+case|any\s+case|this\s+case|particular|addition|total", re.I)
 
 
 # "about 10 words per line", "roughly two sentences": a number given as an estimate is no limit to check

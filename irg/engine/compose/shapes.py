@@ -8,7 +8,7 @@ import re
 
 from irg.engine.compose.across import Across, Acrostic
 from irg.engine.compose.clause import FORM_QUALIFIED, LIMIT, ORD, ORDS, SUBJECT_UNIT, _limit, counted, subject
-from irg.engine.compose.filters import Filter
+from irg.engine.compose.filters import Filter, opening
 from irg.engine.compose.program import Each, Quant, Rule, Select
 from irg.engine.compose.measures import Count
 from irg.engine.compose.pairs import Compare
@@ -235,8 +235,8 @@ def _zero_marks(m):
 def _refused_openers(m):
     words = (m["a"].strip(),) + ((m["b"].strip(),) if m["b"] else ())
     test = Filter("starts_with_any", words) if len(words) > 1 else \
-        Filter("first_word", words[0]) if re.fullmatch(r"[A-Za-z]+", words[0]) else Filter("starts_with", words[0])
-    return Rule(Quant("none"), Select(subject(m["u"])), test)
+        opening(words[0], as_word=bool(re.search(r"\bwords?\s", m.group(0), re.I)))
+    return Rule(Quant("none"), Select(subject(m["u"])), test) if test else None
 
 
 @reader("make_it", r"\bmake\s+(?:the\s+(?:(?P<one>title|headline)|(?:very\s+)?" + ORD + r"\s+(?P<u>sentence|line|"
