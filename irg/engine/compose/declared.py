@@ -78,27 +78,28 @@ VERB = re.compile(r"^\s*(?:please\s+)?(?:give\s+me|give|write|list|suggest|provi
                   r"come\s+up\s+with|i\s+need|send\s+me|present|show|generate|produce|name|offer)\b", re.I)
 
 
-def _a_name(words: str | None, plural: bool = True) -> bool:
+def _a_name(words: str | None, left_over: re.Pattern, plural: bool = True) -> bool:
     """Are these words only the things' name (plural, as in "Give me slogans"), with no qualifier, hedge, refusal or
     scope of their own ("Not", "Ideally", "In the intro", "No emojis", "slogans or more")?"""
-    from irg.engine.compose.reader import LEFT_OVER  # (reader imports this module)
     w = (words or "").strip().lower()
     bare = re.sub(r"\b(?:hashtags?|emojis?|titles?|headlines?|headings?|quotes?)\b", " ", w)  # things, not rules
-    whole_words = [h for h in LEFT_OVER.finditer(bare)  # "taglines" holds no "lines"
+    whole_words = [h for h in left_over.finditer(bare)  # "taglines" holds no "lines"
                    if not (h.start() and bare[h.start() - 1].isalpha()) and not bare[h.end():h.end() + 1].isalpha()]
     return bool(w) and (not plural or (w.endswith("s") and not w.endswith("ss"))) and not NOT_A_NAME.search(w) \
         and not NARROWS.search(w) and not LEAD_HEDGE.search(re.sub(r"\b(?:tips|suggestions|ideas)\b", " ", w)) \
         and not whole_words
 
 
-def _request(before: str) -> bool:
+def _request(before: str, left_over: re.Pattern) -> bool:
     """Is the text before a layout a request and nothing more ("Write", "Give the carousel text:")?"""
     rest = VERB.sub("", before, count=1) if VERB.match(before) else None
     rest = re.sub(r"^\s*(?:me\s+)?(?:the|your|a|an)?\s*", "", rest or "", flags=re.I).strip(" ,:;—–-")
-    return rest is not None and VERB.match(before) is not None and (not rest or _a_name(rest, plural=False))
+    return rest is not None and VERB.match(before) is not None and (not rest or _a_name(rest, left_over, plural=False))
 
 
-def declared(clause: str, read: Callable[[str], list[Program]]) -> list[Program]:
+def declared(clause: str, read: Callable[[str], list[Program]], left_over: re.Pattern) -> list[Program]:
+    """The programs of a clause that lays out named things as units, read with `read`; [] unless every part is read and
+    nothing in the things' name is in `left_over` (the reader's words that change a meaning)."""
     for pattern, unit in LAYOUTS:
         m = re.search(pattern, clause, re.I)
         if m is None:
@@ -107,10 +108,10 @@ def declared(clause: str, read: Callable[[str], list[Program]]) -> list[Program]
         before, after = clause[:m.start()], clause[m.end():]
         inner = next((m[g] for g in ("r1", "r2", "r3", "r4") if m.groupdict().get(g)), None)
         lead = LEAD.match(before) if before.strip() else None
-        if m.groupdict().get("r3") or (inner and not before.strip(" ,;:")) or (inner and _request(before)):
+        if m.groupdict().get("r3") or (inner and not before.strip(" ,;:")) or (inner and _request(before, left_over)):
             # "Each ad variant is a line; none may ...", "Write one idea per line, each under 10 words"
             role, count, rules = inner, None, after
-            if before.strip() and not _request(before):
+            if before.strip() and not _request(before, left_over):
                 return []  # "In the intro, each tip is a line; ...", "If possible, one idea per line, ..."
         elif m.groupdict().get("r4"):  # "Number the questions and make sure each one ends with a question mark"
             role, count, rules = m["r4"], None, after
@@ -122,7 +123,8 @@ def declared(clause: str, read: Callable[[str], list[Program]]) -> list[Program]
             role, count, rules = inner, None, before
         else:
             return []
-        if subject(role) != unit and not _a_name(role, plural=bool(m.groupdict().get("r4")) or role != inner) \
+        plural = bool(m.groupdict().get("r4")) or role != inner  # "Give me slogans", not "one idea per line"
+        if subject(role) != unit and not _a_name(role, left_over, plural) \
                 or unit in ("numbered item", "bullet item") and MULTI.search(role):
             return []
         return _read_as(role, unit, count, rules, read)

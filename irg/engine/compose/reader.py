@@ -112,7 +112,7 @@ def read(clause: str) -> list[Program]:
     got = (_read(again) or _both(again)) if again != normalize_numbers(clause) else []
     if got and not _lead_holds(_plain(clause), got):
         got = []  # the restatement made the label a subject; a rule in its list that is not about it was dropped
-    return got or _listed(clause) or _joined(clause) or declared(_plain(clause), read)
+    return got or _listed(clause) or _joined(clause) or declared(_plain(clause), read, LEFT_OVER)
 
 
 # "Keep each line under 8 words and never end a line with a comma": two instructions joined by "and" (or ";"), each
