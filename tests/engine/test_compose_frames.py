@@ -140,3 +140,19 @@ def test_laid_out_things(clause, reading):
 ])
 def test_laid_out_refused(clause):
     assert read(clause) == []
+
+
+# readings the guards of this session had lost, found by reading every committed prompt
+@pytest.mark.parametrize("clause,reading", [
+    ("write a limerick about my cat who sleeps on my tablet all day.",
+     "the response has exactly 5 lines rhyming AABBA (line 1 with line 2, line 3 with line 4, "
+     "line 1 with line 5)"),
+    ("Write a haiku about winter in the classic three-line 5-7-5 form.",
+     "the response has exactly 3 lines with 5, 7 and 5 syllables"),
+    ("Don't use square brackets anywhere in the template.", "the response contains no square brackets"),
+    ("But don't use exclamation points, they look unprofessional in Slack.",
+     "the response contains no exclamation marks"),
+    ("Do not use the letter 'e' anywhere in the note.", "no word contains the letter e"),
+])
+def test_kept_readings(clause, reading):
+    assert said(clause) == reading

@@ -175,11 +175,12 @@ restatement("different firsts", r"^\s*(?:all\s+(?:the\s+|your\s+)?(?P<us>" + LEA
 
 # A place or purpose said before the rule ("For my essay's thesis statement, ...", "In the recap, ..."): read only when
 # it names the whole text ("In your answer, ...", "For this email, ...") or whom the text is for
+OPENS = r"(?:keep|use|make|avoid|write|don't|do\s+not|never|no|each|every|all|limit|start|end)\b"  # a rule opens
 WHERE = re.compile(r"^\s*(?:(?:for|in|on|within|inside|across|throughout|below|above|under|beneath|near|during|"
                    r"while|before|after)\s+(?P<what>[^,;:]{1,60}?)\s*,\s+|"
                    r"(?P<when>(?:to\s+(?:open|close|finish|start|end|begin)|at\s+first|at\s+last|towards?|later|"
-                   r"earlier|early)(?:\s+[^,;:]{1,60}?)?)\s*,\s+|(?:in|on|for)\s+(?:the|your|my)\s+(?P<bare>[a-z'-]+(?:\s+[a-z'-]+)?)\s+"
-                   r"(?=(?:keep|use|make|avoid|write|don't|do\s+not|never|no|each|every|all|limit|start|end)\b))",
+                   r"earlier|early)(?:\s+[^,;:]{1,60}?)?)\s*,\s+|(?:in|on|for)\s+(?:the|your|my)\s+"
+                   r"(?P<bare>[a-z'-]+(?:\s+(?!" + OPENS + r")[a-z'-]+)?)\s+(?=" + OPENS + r"))",
                    re.I)
 # ... and a place said after it ("Use no emojis below the fold", "No line should end with a period in the glossary")
 AFTER_PLACE = re.compile(r"\b(?:in|on|below|above|near|before|after|under|within|inside|throughout|towards?)\s+"
@@ -188,6 +189,7 @@ WHOLE = re.compile(r"(?:(?:the|your|this|my|our|each|every|all|the\s+whole|the\s
                    r"your\s+entire)\s+)?(?:(?!(?:in|on|of|for|at|to|from|by|with)\b)[a-z-]+\s+){0,2}?(?:response|answer|text|piece|essay|post|story|email|letter|article|copy|thread|"
                    r"poem|speech|script|message|reply|task|writing|draft|output|work|assignment|exercise|memo|bio|"
                    r"report|review|description|rewrite|translation|thing|document|page|blurb|caption|toast|one|case|"
+                   r"template|note|form|format|style|tone|voice|way|"
                    r"version\s+you\s+write)s?|general|short|brief|all\s+cases|every\s+case|any\s+case|particular|"
                    r"addition|total|everything|all\s+of\s+it|it\s+all|"
                    r"(?:plain\s+|simple\s+|british\s+|american\s+|us\s+|uk\s+)?(?:english|spanish|french|german|"
@@ -203,5 +205,7 @@ def a_place(what: str | None) -> bool:
     disclaimer for my clients" is the disclaimer: whom it is for does not make a part the whole."""
     if what is None:
         return False  # "To close, ...", "Early on, ...": a time in the text, a part of it
+    if re.match(r"(?:a|an)\s", what.strip(), re.I):
+        return True  # "For a word-game challenge, ...": an occasion, not a part of the text
     place = re.sub(r"\s+(?:for|to)\s+(?:my|our|your|his|her|their|the|a|an)?\s*[\w' -]+$", "", what.strip(), flags=re.I)
     return bool(WHOLE.fullmatch(place)) or (place == what.strip() and bool(PURPOSE.fullmatch(place)))

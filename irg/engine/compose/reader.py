@@ -80,7 +80,8 @@ LEFT_OVER = re.compile(
     r"(?:and|then|also|plus)\s+(?:each|every|none|all|no)\b|"  # exceptions, parts, reasons, a second rule,
     r"for the most part|where (?:it|possible|natural|needed|you can)|e\.g|i\.e|in a row|back to back|couplets?|"
     r""  # hedges,
-    r"summary|summaries|recap|greeting|captions?|opening|sign-?off|formal|version|parts?|bits|save|wherever|but|"
+    r"summary|summaries|recap|greeting|captions?|opening|sign-?off|formal|version|parts?|bits|save|wherever|"
+    r"but (?:the|for) (?:last|first)|"
     r"as a rule|by default|as needed|in most cases|most of the time|(?:almost|nearly) always|in (?:principle|theory)|"
     r"to (?:start|begin) with|all the time|so much|every time|repeatedly|consecutively|punchlines?|scenes?|"
     r"fine print|stage directions|notes|bar|ingredients|sections?|for the \w+ ones|beyond the|"  # more hedges, parts
@@ -279,7 +280,8 @@ def _readings(clause: str) -> tuple[list[Program], bool]:
     said = next((g for g in ("what", "bare", "when") if w and w[g]), None)
     if w and not a_place(w["what"] or w["bare"]) and not any(a < w.end(said) for a, _, _ in got):
         return out, False  # "For my essay's thesis statement, keep ...", "In the recap, ...": a part, not the text
-    if any(not a_place(t["what"]) for t in AFTER_PLACE.finditer(rest)):
+    end = max(b for _, b, _ in got)  # a place said after the rule, not in its topic before it
+    if any(isinstance(p, Rule) for p in out) and any(not a_place(t["what"]) for t in AFTER_PLACE.finditer(rest, end)):
         return out, False  # "Use no emojis below the fold": a part, said after the rule
     rest = _without_lead(rest, text, out)
     rest = _restated(rest, out)
