@@ -37,9 +37,11 @@ LAYOUTS = [  # (pattern, unit): the things are that unit of the answer
     (r"^\s*number\s+(?:the|your|all\s+the|each\s+of\s+the)\s+(?P<r4>[a-z]+(?:\s+(?!(?:and|or|with|so|but)\b)[a-z]+)?)\b",
      "numbered item"),
 ]
-REQUEST = (r"(?:(?:please\s+)?(?:give\s+me|give|write|list|suggest|provide|share|make|create|draft|brainstorm|"
-           r"come\s+up\s+with|i\s+need|send\s+me|generate|produce|name|offer)\s+)?(?:me\s+)?(?:(?:a\s+few|some|several|"
-           r"a\s+list\s+of|the|your|(?:exactly\s+)?(?P<n>\d+))\s+)?")
+# the verbs of a request for things ("Give me", "Suggest", "Come up with"), said once for the lead and the check
+ASK = (r"(?:give\s+me|give|write|list|suggest|provide|share|make|create|draft|brainstorm|come\s+up\s+with|i\s+need|"
+       r"send\s+me|generate|produce|name|offer)")
+REQUEST = (r"(?:(?:please\s+)?" + ASK + r"\s+)?(?:me\s+)?(?:(?:a\s+few|some|several|a\s+list\s+of|the|your|"
+           r"(?:exactly\s+)?(?P<n>\d+))\s+)?")
 ROLE = r"(?P<role>[a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,2}?)"
 LEAD = re.compile(r"^\s*" + REQUEST + ROLE + r"\s*[,:;—–-]?\s*$", re.I)
 AFTER = re.compile(r"^\s*[,:;—–-]*\s*(?:and\s+)?", re.I)
@@ -74,8 +76,7 @@ MULTI = re.compile(r"\b(?:sections|scenes|stories|recipes|poems|haikus?|stanzas|
 PLACE_OR_VERB = re.compile(r"(?:below|above|beside|between|alongside|beneath|around|across|throughout|during|after|"
                            r"before|near|under|over|delete|remove|cut|drop|skip|add|change|replace|fix|edit|rewrite|"
                            r"translate|shorten|use|keep|make|put|avoid|take|turn|check|mark)\b", re.I)
-VERB = re.compile(r"^\s*(?:please\s+)?(?:give\s+me|give|write|list|suggest|provide|share|make|create|draft|brainstorm|"
-                  r"come\s+up\s+with|i\s+need|send\s+me|present|show|generate|produce|name|offer)\b", re.I)
+VERB = re.compile(r"^\s*(?:please\s+)?(?:" + ASK + r"|present|show)\b", re.I)
 
 
 def _a_name(words: str | None, left_over: re.Pattern, plural: bool = True) -> bool:
