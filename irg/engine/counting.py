@@ -14,6 +14,11 @@ and a banned word's mask covers only its forms that are one token ("flea", " Fle
     back to where that word began, and that one position is written again with every token that could start the
     word banned, then the writing goes on.
 
+Lengths are counted too ({"unit": "sentence", "n": 5}, {"unit": "word", "n": 80}; the checker's own sentences and
+words, from the start of the text): a segment stops at each sentence end (sentences) or after about the words still
+allowed (words), and once the text is past a length, it is cut after its last sentence that fits and the answer ends
+there, written by the model and never over. A sentence not yet ended is not shown until it ends, as it may be cut.
+
 Segments continue the same request, so the engine's prompt cache holds the text before them: each costs the tokens
 it writes and the few its prompt adds. A grammar cannot be split into segments (it would start again at each), so a
 request with a grammar keeps only the masks.
@@ -26,6 +31,8 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator
 
+from irg.engine.constraints.shorten import cut_to
+from irg.engine.constraints.text import sentences, words
 from irg.engine.decoding import DecodingConstraints, limit_key
 
 if TYPE_CHECKING:  # only for the annotations
@@ -33,6 +40,54 @@ if TYPE_CHECKING:  # only for the annotations
 
 MAX_SEGMENTS = 48  # stops at occurrences; after this many the segments run free of them (the masks still hold)
 _LEFT = r"(?<![A-Za-z])"  # a word counts where it starts a word: "FleaFlea" holds one "flea" at its start
+
+
+ENDS = [". ", "! ", "? ", "\n"]  # where the checker's sentences end (constraints/text.sentences): stops for sentences
+_END = re.compile(r"(?<!\b[DMS]r)(?<!\bMrs)(?<!\bSt)(?<!\betc)[.!?][\"”')\]]*(?=\s)|\n")  # as shorten.cut_to cuts
+
+
+def is_length(limit: dict) -> bool:
+    """A limit on the whole text's sentences or words (the others count a letter or a word)."""
+    return "unit" in limit
+
+
+def fits(limits: list[dict], text: str) -> bool:
+    """Does `text` keep every length limit?"""
+    return all(len((sentences if lim["unit"] == "sentence" else words)(text)) <= lim["n"] for lim in limits)
+
+
+def within(limits: list[dict], text: str, base: int) -> str:
+    """`text` cut after its last sentence that keeps the length limits, never inside the fixed text (its first
+    `base` characters); with no such sentence, after its last word that does (a first sentence longer than the whole
+    limit)."""
+    fixed = text[:base]
+    out = cut_to(text, lambda t: fits(limits, t))
+    if fits(limits, out) and len(out) >= len(fixed.rstrip()):
+        return out if len(out) >= base else fixed
+    best = fixed
+    for m in re.finditer(r"\S+", text):
+        if m.end() <= base:
+            continue
+        if not fits(limits, text[:m.end()]):
+            break
+        best = text[:m.end()]
+    return best
+
+
+def shown_upto(limits: list[dict], text: str) -> int:
+    """How much of `text` may be shown: all of it, or under a length limit up to its last sentence end (what follows
+    may still be cut)."""
+    if not limits:
+        return len(text)
+    ends = [m.end() for m in _END.finditer(text)]
+    return ends[-1] if ends else 0
+
+
+def room(limits: list[dict], text: str, left: int) -> int:
+    """Tokens for the next segment: under a word limit, about the words still allowed (1.4 tokens a word and a few
+    more, so that a segment ends near the limit and the next goes on from there); else all that is left."""
+    caps = [int(1.4 * max(0, lim["n"] - len(words(text)))) + 4 for lim in limits if lim["unit"] == "word"]
+    return min([left, *caps])
 
 
 def _pattern(limit: dict) -> re.Pattern:
@@ -80,7 +135,8 @@ def starts(word: str) -> list[str]:
 
 def masks_for(c: DecodingConstraints, text: str, reached: set = frozenset()) -> DecodingConstraints:
     """`c`'s masks plus those of every limit `text` has reached (or that was written past once: `reached`)."""
-    full = [lim for lim in c.limits if count(lim, text) >= lim["n"] or limit_key(lim) in reached]
+    full = [lim for lim in c.limits
+            if not is_length(lim) and (count(lim, text) >= lim["n"] or limit_key(lim) in reached)]
     chars = [x for lim in full if "letter" in lim for x in (lim["letter"].lower(), lim["letter"].upper())]
     return replace(c, banned_chars=list(dict.fromkeys([*c.banned_chars, *chars])),
                    banned_words=list(dict.fromkeys([*c.banned_words, *(lim["word"] for lim in full if "word" in lim)])))
@@ -93,9 +149,12 @@ def pieces(req: "GenRequest", cancel: threading.Event, stream: "GenerationStream
     GenerationStream, Generation = kinds
     t0 = time.perf_counter()
     c = req.constraints
+    lengths = [lim for lim in c.limits if is_length(lim)]
+    counted = [lim for lim in c.limits if not is_length(lim)]
     text, base = c.forced_prefix, len(c.forced_prefix)
     if text:
         yield text
+    shown = base  # what has been streamed: under a length limit, never a sentence that may still be cut
     prompt_tokens = completion = cached = 0
     reason, word, ban_here, tries = "stop", "", [], 0
     reached: set = set()
@@ -111,13 +170,16 @@ def pieces(req: "GenRequest", cancel: threading.Event, stream: "GenerationStream
         if left <= 0 or cancel.is_set():
             reason = "cancelled" if cancel.is_set() else "length"
             break
-        stops = [f for lim in c.limits for f in forms(lim)] if seg < MAX_SEGMENTS else []
+        stops = [f for lim in counted for f in forms(lim)] if seg < MAX_SEGMENTS else []
+        if seg < MAX_SEGMENTS and any(lim["unit"] == "sentence" for lim in lengths):
+            stops += ENDS
         sc = replace(masks_for(c, text, reached), limits=[], forced_prefix=text,
                      stop_strings=list(dict.fromkeys([*c.stop_strings, *stops])),
                      min_new_tokens=max(0, c.min_new_tokens - completion))
         if ban_here:  # where a word past its limit began: one token, none that could start the word
             sc = replace(sc, banned_words=list(dict.fromkeys([*sc.banned_words, *ban_here])), stop_strings=[])
-        g = segment(sc, 1 if ban_here else left)
+        cap = 1 if ban_here else room(lengths, text, left)
+        g = segment(sc, cap)
         completion += g.completion_tokens
         prompt_tokens += max(0, g.prompt_tokens - cached)
         cached = g.prompt_tokens + g.completion_tokens  # about what the engine's cache holds now
@@ -130,30 +192,37 @@ def pieces(req: "GenRequest", cancel: threading.Event, stream: "GenerationStream
                 continue
             ban_here, tries = [], 0
             text += new
-            if new:
-                yield new
+            if (out := text[shown:shown_upto(lengths, text)]) and len(text) > shown:
+                yield out
+                shown += len(out)
             if g.finish_reason == "stop" and not new:
                 break  # the model ended the answer there
             continue
-        hit = over(c.limits, text + new)
+        hit = over(counted, text + new)
         if hit is not None and hit[1] >= base:  # past a limit: back to where the word holding it began
             lim, at = hit
-            cut = max(len(text), word_start(text + new, at))
-            kept = (text + new)[len(text):cut]
-            text += kept
-            if kept:
-                yield kept
+            text += (text + new)[len(text):max(len(text), word_start(text + new, at))]
             if "word" in lim:
                 word, ban_here = lim["word"].lower(), starts(lim["word"])
             else:
                 reached.add(limit_key(lim))  # two in one token: the letter is spent
+        elif lengths and not fits(lengths, text + new):  # past a length: its last sentence that fits, and the end
+            text, reason = within(lengths, text + new, base), "stop"
+            break
+        else:
+            text += new
+        if (out := text[shown:shown_upto(lengths, text)]) and len(text) > shown:
+            yield out
+            shown += len(out)
+        if hit is not None and hit[1] >= base:
             continue
-        text += new
-        if new:
-            yield new
         own = any(x in new for x in c.stop_strings)
         if g.finish_reason == "stop_string" and stops and not own:
             continue  # an allowed occurrence, counted: go on after it
+        if g.finish_reason == "length" and cap < left:
+            continue  # the segment's own share of a word limit, not the answer's tokens
         reason = g.finish_reason
         break
+    if text[shown:]:
+        yield text[shown:]
     stream.result = Generation(text, prompt_tokens, completion, reason, round(time.perf_counter() - t0, 3))

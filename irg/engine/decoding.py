@@ -31,7 +31,8 @@ class DecodingConstraints:
     # it, so every lowercase start would be banned).
     whole_words: bool = False
     # upper limits counted while the model writes (irg/engine/counting.py): {"letter": "i", "n": 5} (at most 5 of the
-    # letter i, any case), {"word": "flea", "n": 0} (the word never, however it is split into tokens)
+    # letter i, any case), {"word": "flea", "n": 0} (the word never, however it is split into tokens), {"unit":
+    # "sentence", "n": 4} and {"unit": "word", "n": 80} (the whole text's sentences or words: cut at a sentence end)
     limits: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -111,17 +112,20 @@ class DecodingConstraints:
             out.append("whole words only (no token continues a word)")
         if self.limits:
             out.append("counted while writing: " + ", ".join(
+                f"at most {x['n']} {x['unit']}s" if "unit" in x else
                 (f"the letter '{x['letter']}'" if "letter" in x else f"'{x['word']}'")
                 + (f" at most {x['n']} times" if x["n"] else " never") for x in self.limits))
         return out
 
 
 def limit_key(limit: dict) -> tuple[str, str]:
+    if "unit" in limit:
+        return ("unit", limit["unit"])
     return ("letter", limit["letter"].lower()) if "letter" in limit else ("word", limit["word"].lower())
 
 
 def merged_limits(a: list[dict], b: list[dict]) -> list[dict]:
-    """Two lists of limits as one: the lower limit of each letter or word."""
+    """Two lists of limits as one: the lower limit of each letter, word or length."""
     out: dict[tuple, dict] = {}
     for lim in [*a, *b]:
         k = limit_key(lim)
@@ -162,4 +166,5 @@ def word_forms(words: list[str]) -> list[str]:
 def masks(dc: DecodingConstraints | None) -> bool:
     """Does `dc` ban something while decoding (words, characters, a letter case)? A text breaking such a ban is never
     the final while a draft without it exists (loop.RunContext.finish)."""
-    return bool(dc and (dc.banned_words or dc.banned_chars or dc.lowercase_only or dc.uppercase_only or dc.limits))
+    return bool(dc and (dc.banned_words or dc.banned_chars or dc.lowercase_only or dc.uppercase_only
+                        or any("unit" not in x for x in dc.limits)))  # a length is no ban: the best draft may run over

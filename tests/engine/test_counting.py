@@ -142,3 +142,71 @@ def test_every_split_of_a_banned_word_in_the_bundled_tokenizer_is_caught(word):
                 masked, _, _ = gen(["A", *split, *glue, " here", "."], [], banned_words=[word])
                 leaks += count({"word": word, "n": 0}, masked.text) > 0  # the mask alone, as before issue 38
     assert cases >= 12 and leaks >= cases // 3  # most splits got past the mask; none past the count
+
+
+# ---- lengths counted while writing: sentences and words of the whole text (issue 38) ----------------------------
+STORY = ["One", " two", ".", " Three", " four", " five", ".", " Six", " seven", ".", " Eight", "."]
+
+
+def test_a_sentence_limit_ends_the_answer_after_its_last_sentence():
+    g, shown, eng = gen(STORY, [{"unit": "sentence", "n": 2}])
+    assert g.text == "One two. Three four five." and g.finish_reason == "stop"
+    assert shown == g.text  # the third sentence's first word was written, never shown
+    assert any(". " in c.stop_strings for c in eng.calls)
+
+
+@pytest.mark.parametrize("n,want", [(5, "One two. Three four five."), (6, "One two. Three four five."),
+                                    (7, "One two. Three four five. Six seven."), (3, "One two.")])
+def test_a_word_limit_cuts_after_the_last_sentence_that_fits(n, want):
+    g, shown, _ = gen(STORY, [{"unit": "word", "n": n}])
+    assert g.text == want and shown == g.text
+
+
+def test_a_first_sentence_longer_than_the_word_limit_is_cut_after_its_last_word_that_fits():
+    g, shown, _ = gen(["One", " two", " three", " four", "."], [{"unit": "word", "n": 2}])
+    assert g.text == "One two" and shown == g.text
+
+
+def test_lengths_count_from_the_fixed_text_and_never_cut_into_it():
+    g, _, _ = gen(STORY, [{"unit": "sentence", "n": 2}], prefix="One two.")
+    assert g.text == "One two. Three four five."
+    g, _, _ = gen(STORY, [{"unit": "word", "n": 1}], prefix="One two.")
+    assert g.text == "One two."  # already over: the fixed text stays, nothing is added
+
+
+def test_a_length_is_merged_to_the_lower_and_is_no_ban_for_the_final():
+    from irg.engine.decoding import masks
+
+    assert merged_limits([{"unit": "word", "n": 50}], [{"unit": "word", "n": 40}, {"unit": "sentence", "n": 3}]) == \
+        [{"unit": "word", "n": 40}, {"unit": "sentence", "n": 3}]
+    assert not masks(DecodingConstraints(limits=[{"unit": "word", "n": 40}]))
+    assert masks(DecodingConstraints(limits=[{"word": "cat", "n": 1}]))
+
+
+@pytest.mark.parametrize("d,want", [
+    ({"kind": "word_count", "rel": "at_most", "n": 50}, [{"unit": "word", "n": 50}]),
+    ({"kind": "word_count", "rel": "less_than", "n": 50}, [{"unit": "word", "n": 49}]),
+    ({"kind": "sentence_count", "rel": "less_than", "n": 4}, [{"unit": "sentence", "n": 3}]),
+    ({"kind": "sentence_count", "rel": "exactly", "n": 2}, [{"unit": "sentence", "n": 2}]),
+    ({"kind": "sentence_count", "rel": "at_least", "n": 2}, []),
+])
+def test_length_caps_become_counted_lengths(d, want):
+    assert from_dict(d).decoding().limits == want
+
+
+def test_the_tiny_model_keeps_a_word_limit_it_runs_past_when_free(backend):
+    """The transformers backend, segment by segment (the random tiny model writes no sentence end, so the cut is
+    after the last word that fits; sentence ends are the scripted engine's tests above)."""
+    from irg.engine.constraints.text import words
+
+    def run(limits):
+        req = GenRequest([{"role": "user", "content": "Write about the sea."}], max_new_tokens=120,
+                         constraints=DecodingConstraints(limits=limits, min_new_tokens=120))
+        s = backend.stream(req, threading.Event())
+        shown = "".join(s)
+        return s.result.text, shown
+
+    free, _ = run([])
+    assert len(words(free)) > 12  # the limit below binds
+    text, shown = run([{"unit": "word", "n": 12}])
+    assert len(words(text)) == 12 and shown == text

@@ -160,7 +160,7 @@ class Backend(ABC):
                 line_c = DecodingConstraints(forced_prefix=text, min_new_tokens=2,
                                              banned_chars=[*c.banned_chars, "\n"], banned_words=c.banned_words,
                                              lowercase_only=c.lowercase_only, uppercase_only=c.uppercase_only,
-                                             limits=c.limits)
+                                             limits=[x for x in c.limits if "unit" not in x])  # a length: the body's
                 line_req = replace(req, constraints=line_c, max_new_tokens=slot, messages=body_req.messages)
                 more = GenerationStream(lambda: self._counted(line_req, cancel, more), cancel)
                 first, fresh = True, text.endswith(" ")

@@ -168,8 +168,9 @@ class WordCount(CountConstraint):
     def decoding(self):
         if self.rel in ("at_least", "more_than"):
             return DecodingConstraints(min_new_tokens=int((self.n + 1) * TOKENS_PER_WORD))
-        if self.rel in ("at_most", "less_than"):
-            return DecodingConstraints(max_new_tokens=max(8, int(self.n * 1.1)))
+        if self.rel in ("at_most", "less_than"):  # counted while the model writes, cut at a sentence end (counting.py)
+            n = max(1, self.n - (self.rel == "less_than"))
+            return DecodingConstraints(max_new_tokens=int(n * 1.8) + 16, limits=[{"unit": "word", "n": n}])
         return None
 
 
@@ -230,6 +231,8 @@ class SentenceCount(CountConstraint):
     def decoding(self):
         if self.rel in ("at_least", "more_than"):
             return DecodingConstraints(min_new_tokens=8 * self.n)
+        if self.rel in ("at_most", "less_than", "exactly"):  # counted while the model writes (counting.py)
+            return DecodingConstraints(limits=[{"unit": "sentence", "n": max(1, self.n - (self.rel == "less_than"))}])
         return None
 
     # Too few sentences: told "write exactly 3 sentences", the 135M model rewrote its two long ones four times over
