@@ -51,9 +51,14 @@ def is_length(limit: dict) -> bool:
     return "unit" in limit
 
 
+def units(limit: dict, text: str) -> list[str]:
+    """The sentences or words of `text` a length limit counts."""
+    return (sentences if limit["unit"] == "sentence" else words)(text)
+
+
 def fits(limits: list[dict], text: str) -> bool:
     """Does `text` keep every length limit?"""
-    return all(len((sentences if lim["unit"] == "sentence" else words)(text)) <= lim["n"] for lim in limits)
+    return all(len(units(lim, text)) <= lim["n"] for lim in limits)
 
 
 def within(limits: list[dict], text: str, base: int) -> str:

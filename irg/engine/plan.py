@@ -73,7 +73,12 @@ class TemplatePlanner:
             return None
         if not any(f.constraint is not None and structural(f.check) for f in report.findings):
             return None
-        return build(self.constraints, self.max_new_tokens, self.chars_per_token)
+        # a grammar is written in one piece, so a word limit cannot be counted under it: its slots are sized to hold
+        # about that many words instead (1.2 tokens a word), as they are sized to fit the draft's tokens
+        caps = [lim["n"] for c in self.constraints if (d := c.decoding()) is not None
+                for lim in d.limits if lim.get("unit") == "word"]
+        return build(self.constraints, min([self.max_new_tokens, *(int(n * 1.2) + 8 for n in caps)]),
+                     self.chars_per_token)
 
     def opening(self) -> Plan | None:
         """The plan for the first draft, made from the prompt alone: only an answer longer than one draft holds

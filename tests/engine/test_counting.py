@@ -210,3 +210,27 @@ def test_the_tiny_model_keeps_a_word_limit_it_runs_past_when_free(backend):
     assert len(words(free)) > 12  # the limit below binds
     text, shown = run([{"unit": "word", "n": 12}])
     assert len(words(text)) == 12 and shown == text
+
+
+def test_the_body_leaves_room_for_an_end_phrase_the_program_lays_after_it():
+    eng = Scripted(STORY)
+    req = GenRequest([{"role": "user", "content": "x"}], max_new_tokens=64,
+                     constraints=DecodingConstraints(limits=[{"unit": "sentence", "n": 3}], suffix="\n\nBye now."))
+    s = eng.stream(req, threading.Event())
+    "".join(s)
+    assert s.result.text == "One two. Three four five.\n\nBye now."  # 2 + the end phrase's 1: the answer's 3
+
+
+def test_a_scaffold_under_a_word_limit_sizes_its_slots_to_the_words_not_the_tokens():
+    import re
+
+    from irg.engine.plan import TemplatePlanner
+    from irg.engine.values import Report
+
+    def chars(limit):
+        cs = [from_dict({"kind": "sections", "n": 3, "marker": "SECTION"})] + ([from_dict(limit)] if limit else [])
+        sc = TemplatePlanner("slots", cs, 512).scaffold(Report([cs[0].finding("violated")], score=0.0))
+        return int(re.search(r"para ::= .*?\{0,(\d+)\}", sc.constraints.grammar).group(1))
+
+    free, capped = chars(None), chars({"kind": "word_count", "rel": "less_than", "n": 50})
+    assert capped < free and capped * 3 < 50 * 7  # three slots hold about 50 words, not 512 tokens

@@ -139,7 +139,11 @@ class Backend(ABC):
         c = req.constraints
         slot, tail = c.suffix_slot, c.suffix_end
         reserve = self.count_tokens(c.suffix + tail) + slot if (c.suffix + tail) else slot
-        body_c = replace(c, suffix="", suffix_slot=0, suffix_end="")
+        # a length counted while writing is the whole answer's: the body leaves room for what the program lays after it
+        laid = (c.suffix + tail).strip()
+        limits = [dict(x, n=max(1, x["n"] - len(counting.units(x, laid)))) if "unit" in x and laid else x
+                  for x in c.limits]
+        body_c = replace(c, suffix="", suffix_slot=0, suffix_end="", limits=limits)
         body_req = replace(req, constraints=body_c, max_new_tokens=max(8, req.max_new_tokens - reserve))
         inner = GenerationStream(lambda: self._counted(body_req, cancel, inner), cancel)
         yield from inner
