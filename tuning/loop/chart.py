@@ -72,8 +72,10 @@ def label(name: str, st: dict) -> str:
     r = st.get("recipe", {})
     if r.get("method") == "adapter_mle":
         return f"embedding adapter (MLE), lr {r.get('lr', 0):g}"
-    if r.get("method") == "full":
-        return f"full fine-tuning of the blocks, lr {r.get('lr', 0):g}"
+    if r.get("method") == "full":  # reruns of one recipe differ by the name's tail: "-f32", "-f32-2ep"
+        tail = name.split(Path(str(r.get("data", ""))).stem or "\0")[-1].strip("-") if r.get("data") else ""
+        said = {"": "bf16-rounded start", "f32": "float32 start", "f32-2ep": "float32, trained to its end"}
+        return f"full fine-tuning of the blocks, lr {r.get('lr', 0):g}, {said.get(tail, tail)}"
     if r.get("method") == "gan":  # adversarial.py: the GAN's phase after the MLE curve's best point
         return (f"embedding adapter (MLE, then {r.get('adversarial_steps', '?')} adversarial steps), "
                 f"lr {r.get('lr', 0):g}")
