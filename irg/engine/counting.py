@@ -56,6 +56,19 @@ def units(limit: dict, text: str) -> list[str]:
     return (sentences if limit["unit"] == "sentence" else words)(text)
 
 
+def leave_room(limits: list[dict], laid: str, slot: int) -> list[dict]:
+    """A body's limits when the program lays `laid` after it (an end phrase, a P.S. mark) and the model then writes
+    a line of up to `slot` tokens (the P.S.): the answer's lengths less what those take (the line: a sentence, or
+    the words its tokens hold), so that the whole answer keeps them."""
+    out = []
+    for x in limits:
+        if "unit" in x:
+            line = (1 if x["unit"] == "sentence" else int(slot / 1.4)) if slot else 0
+            x = dict(x, n=max(1, x["n"] - len(units(x, laid.strip())) - line))
+        out.append(x)
+    return out
+
+
 def fits(limits: list[dict], text: str) -> bool:
     """Does `text` keep every length limit?"""
     return all(len(units(lim, text)) <= lim["n"] for lim in limits)
@@ -70,7 +83,7 @@ def within(limits: list[dict], text: str, base: int) -> str:
     if fits(limits, out) and len(out) >= len(fixed.rstrip()):
         return out if len(out) >= base else fixed
     best = fixed
-    for m in re.finditer(r"\S+", text):
+    for m in re.finditer(r"[A-Za-zÀ-ÿ0-9]+(?:['’-][A-Za-zÀ-ÿ0-9]+)*", text):  # the checker's words (text.words)
         if m.end() <= base:
             continue
         if not fits(limits, text[:m.end()]):
@@ -80,11 +93,11 @@ def within(limits: list[dict], text: str, base: int) -> str:
 
 
 def shown_upto(limits: list[dict], text: str) -> int:
-    """How much of `text` may be shown: all of it, or under a length limit up to its last sentence end (what follows
-    may still be cut)."""
+    """How much of `text` may be shown: all of it, or under a length limit up to its last sentence end, without the
+    line break after it (what follows may still be cut, and a cut keeps no trailing space)."""
     if not limits:
         return len(text)
-    ends = [m.end() for m in _END.finditer(text)]
+    ends = [m.start() if m.group(0) == "\n" else m.end() for m in _END.finditer(text)]
     return ends[-1] if ends else 0
 
 
@@ -196,38 +209,34 @@ def pieces(req: "GenRequest", cancel: threading.Event, stream: "GenerationStream
                 tries += 1
                 continue
             ban_here, tries = [], 0
-            text += new
-            if (out := text[shown:shown_upto(lengths, text)]) and len(text) > shown:
-                yield out
-                shown += len(out)
-            if g.finish_reason == "stop" and not new:
-                break  # the model ended the answer there
-            continue
-        hit = over(counted, text + new)
-        if hit is not None and hit[1] >= base:  # past a limit: back to where the word holding it began
-            lim, at = hit
-            text += (text + new)[len(text):max(len(text), word_start(text + new, at))]
+        hit = None if ban_here else over(counted, text + new)
+        past = hit is not None and hit[1] >= base  # past a counted letter or word: back to where its word began
+        if past:
+            new = (text + new)[len(text):max(len(text), word_start(text + new, hit[1]))]
+        if lengths and not fits(lengths, text + new):  # past a length: its last sentence that fits, and the end
+            text, reason = within(lengths, text + new, base), "stop"
+            break
+        text += new
+        if (out := text[shown:shown_upto(lengths, text)]) and len(text) > shown:
+            yield out
+            shown += len(out)
+        if past:
+            lim = hit[0]
             if "word" in lim:
                 word, ban_here = lim["word"].lower(), starts(lim["word"])
             else:
                 reached.add(limit_key(lim))  # two in one token: the letter is spent
-        elif lengths and not fits(lengths, text + new):  # past a length: its last sentence that fits, and the end
-            text, reason = within(lengths, text + new, base), "stop"
-            break
-        else:
-            text += new
-        if (out := text[shown:shown_upto(lengths, text)]) and len(text) > shown:
-            yield out
-            shown += len(out)
-        if hit is not None and hit[1] >= base:
             continue
         own = any(x in new for x in c.stop_strings)
         if g.finish_reason == "stop_string" and stops and not own:
             continue  # an allowed occurrence, counted: go on after it
-        if g.finish_reason == "length" and cap < left:
-            continue  # the segment's own share of a word limit, not the answer's tokens
+        if g.finish_reason == "length" and cap < left and g.completion_tokens >= cap:
+            continue  # a segment's own share (a word limit's, the one position of a word past its limit), not the
+            # answer's tokens, nor the engine's context
         reason = g.finish_reason
         break
+    if lengths and not fits(lengths, text):  # the tokens ran out past a length
+        text = within(lengths, text, max(base, shown))
     if text[shown:]:
         yield text[shown:]
     stream.result = Generation(text, prompt_tokens, completion, reason, round(time.perf_counter() - t0, 3))

@@ -7,6 +7,7 @@ import pytest
 
 from irg.engine.backends import Backend, Generation, GenRequest
 from irg.engine.constraints import from_dict
+from irg.engine.constraints.text import sentences, words
 from irg.engine.counting import count, over, starts
 from irg.engine.decoding import DecodingConstraints, merged_limits, word_forms
 
@@ -234,3 +235,92 @@ def test_a_scaffold_under_a_word_limit_sizes_its_slots_to_the_words_not_the_toke
 
     free, capped = chars(None), chars({"kind": "word_count", "rel": "less_than", "n": 50})
     assert capped < free and capped * 3 < 50 * 7  # three slots hold about 50 words, not 512 tokens
+
+
+# ---- what a review of the counted lengths found (each was a failure before its mend) ------------------------------
+def test_a_banned_word_and_a_word_limit_in_one_request_keep_both():
+    toks = ["One", " two", " three", " four", ".", " fle", "a", " x", "."]
+    for max_new in (64, 8):  # 8: the tokens run out right after the banned word's position is written again
+        g, shown, _ = gen(toks, [{"unit": "word", "n": 3}, {"word": "flea", "n": 0}], max_new=max_new)
+        assert len(words(g.text)) <= 3 and count({"word": "flea", "n": 0}, g.text) == 0
+        assert g.text.startswith(shown) and shown == g.text
+
+
+def test_a_sentence_ended_by_a_line_break_is_shown_as_the_cut_keeps_it():
+    g, shown, _ = gen(["One", ".", "\n", "Two", ".", "\n", "Three", "."], [{"unit": "sentence", "n": 2}])
+    assert g.text == "One.\nTwo." and shown == g.text
+
+
+@pytest.mark.parametrize("lim", [{"unit": "sentence", "n": 3}, {"unit": "word", "n": 9}])
+def test_a_postscript_line_is_counted_in_the_answer_s_length(lim):
+    eng = Scripted(STORY)
+    req = GenRequest([{"role": "user", "content": "x"}], max_new_tokens=64,
+                     constraints=DecodingConstraints(limits=[lim], suffix="\n\nP.S. ", suffix_slot=8))
+    s = eng.stream(req, threading.Event())
+    "".join(s)
+    assert "P.S." in s.result.text and len((sentences if lim["unit"] == "sentence" else words)(s.result.text)) \
+        <= lim["n"]
+
+
+def test_a_first_word_run_longer_than_the_limit_is_cut_as_the_checker_counts_words():
+    g, _, _ = gen(["Yes/no/maybe", " questions", " help", "."], [{"unit": "word", "n": 2}])
+    assert g.text == "Yes/no"
+
+
+def test_the_engine_s_context_ends_a_word_limited_answer_as_it_ends_any_other():
+    from dataclasses import replace
+
+    from irg.engine.backends import BackendError
+
+    class Ctx(Scripted):  # as the real engines: a segment is capped by the context, a prompt too long for it raises
+        def _pieces(self, req, cancel, stream):
+            n = self.count_prompt_tokens(req)
+            if n >= 20:
+                raise BackendError(f"The prompt is {n} tokens; this model's context holds 20.")
+            yield from super()._pieces(replace(req, max_new_tokens=max(1, min(req.max_new_tokens, 20 - n))),
+                                       cancel, stream)
+
+    toks = ["w0"] + [f" w{i}" for i in range(1, 40)]
+    g = Ctx(toks).generate(GenRequest([{"role": "user", "content": "x"}], max_new_tokens=64,
+                                      constraints=DecodingConstraints(limits=[{"unit": "word", "n": 30}])))
+    assert g.finish_reason == "length" and len(words(g.text)) <= 30
+
+
+def test_transformers_reports_a_stop_string_that_began_before_its_last_token(backend):
+    from irg.engine.counting import ENDS
+
+    tok = backend.tokenizer
+    spaced = next(i for i in range(len(tok)) if tok.decode([i]).startswith(" ") and len(tok.decode([i])) > 4)
+    ids = tok.encode("One two.", add_special_tokens=False) + [spaced]  # ". " ends inside the last token (" bullet")
+    text = tok.decode(ids)
+    assert ". " in text and not text.endswith(". ")
+    assert backend._finish_reason(ids, 100, threading.Event(), DecodingConstraints(stop_strings=ENDS),
+                                  text) == "stop_string"
+
+
+def test_the_remote_backend_matches_stop_strings_itself_so_a_count_goes_on_after_them():
+    """An OpenAI-style server cuts a stop string off and says "stop": the count would take that for the end."""
+    import json
+
+    import httpx
+
+    from irg.engine.backends.remote import RemoteBackend
+
+    sent = []
+
+    def server(request):
+        sent.append(json.loads(request.content))
+        said = sent[-1]["messages"][-1]["content"] if sent[-1].get("continue_final_message") else ""
+        rest = "".join(STORY)[len(said):]
+        chunks = [rest[:4], rest[4:9], rest[9:]] if rest else []
+        return httpx.Response(200, text="".join(f"data: {json.dumps({'choices': [{'delta': {'content': c}}]})}\n\n"
+                                                for c in chunks) + "data: [DONE]\n\n")
+
+    b = RemoteBackend("http://model.test", model="m")
+    b.client = httpx.Client(transport=httpx.MockTransport(server))
+    msgs = [{"role": "user", "content": "x"}]
+    g = b.generate(GenRequest(msgs, max_new_tokens=20, constraints=DecodingConstraints(stop_strings=[". "])))
+    assert "stop" not in sent[0] and g.finish_reason == "stop_string" and g.text.startswith("One two. ")
+    g = b.generate(GenRequest(msgs, max_new_tokens=40, constraints=DecodingConstraints(
+        limits=[{"unit": "sentence", "n": 2}])))
+    assert g.text == "One two. Three four five."

@@ -139,11 +139,8 @@ class Backend(ABC):
         c = req.constraints
         slot, tail = c.suffix_slot, c.suffix_end
         reserve = self.count_tokens(c.suffix + tail) + slot if (c.suffix + tail) else slot
-        # a length counted while writing is the whole answer's: the body leaves room for what the program lays after it
-        laid = (c.suffix + tail).strip()
-        limits = [dict(x, n=max(1, x["n"] - len(counting.units(x, laid)))) if "unit" in x and laid else x
-                  for x in c.limits]
-        body_c = replace(c, suffix="", suffix_slot=0, suffix_end="", limits=limits)
+        room = counting.leave_room(c.limits, c.suffix + tail, slot)  # the answer's lengths, less what follows the body
+        body_c = replace(c, suffix="", suffix_slot=0, suffix_end="", limits=room)
         body_req = replace(req, constraints=body_c, max_new_tokens=max(8, req.max_new_tokens - reserve))
         inner = GenerationStream(lambda: self._counted(body_req, cancel, inner), cancel)
         yield from inner
@@ -164,7 +161,7 @@ class Backend(ABC):
                 line_c = DecodingConstraints(forced_prefix=text, min_new_tokens=2,
                                              banned_chars=[*c.banned_chars, "\n"], banned_words=c.banned_words,
                                              lowercase_only=c.lowercase_only, uppercase_only=c.uppercase_only,
-                                             limits=[x for x in c.limits if "unit" not in x])  # a length: the body's
+                                             limits=c.limits)  # counted from the answer's start
                 line_req = replace(req, constraints=line_c, max_new_tokens=slot, messages=body_req.messages)
                 more = GenerationStream(lambda: self._counted(line_req, cancel, more), cancel)
                 first, fresh = True, text.endswith(" ")

@@ -189,7 +189,9 @@ class TransformersBackend(Backend):
             return "cancelled"
         if gen_ids and gen_ids[-1] in self.eos_ids:
             return "stop"
-        if c.stop_strings and any(s in text[-max(map(len, c.stop_strings)) * 2:] for s in c.stop_strings):
+        # transformers stops once a stop string ends in the last token: it may begin tokens before (". " in ". The")
+        last = len(self.tokenizer.decode(gen_ids[-1:], skip_special_tokens=True)) if gen_ids else 0
+        if c.stop_strings and any(s in text[-(len(s) + last):] for s in c.stop_strings):
             return "stop_string"
         return "length" if len(gen_ids) >= max_new else "stop"
 

@@ -136,8 +136,6 @@ class RemoteBackend(Backend):
             msgs.append({"role": "assistant", "content": c.forced_prefix})
             body.update(continue_final_message=True, add_generation_prompt=False)
         body["messages"] = msgs
-        if c.stop_strings:
-            body["stop"] = list(c.stop_strings)
         if c.min_new_tokens:
             body["min_tokens"] = c.min_new_tokens
         grammar = gbnf_for(c)
@@ -148,7 +146,8 @@ class RemoteBackend(Backend):
     def _pieces(self, req: GenRequest, cancel: threading.Event, stream: GenerationStream):
         t0 = time.perf_counter()
         q: queue.Queue = queue.Queue()
-        state = {"text": "", "chunks": 0, "finish": None, "usage": None, "error": None}
+        state = {"text": "", "chunks": 0, "finish": None, "usage": None, "error": None, "stopped": False}
+        stops = list(req.constraints.stop_strings)  # matched here, as llama.cpp's are: a server would cut them off
 
         body = self._body(req)
         deadline = time.monotonic() + watchdog_deadline(body["max_tokens"])
@@ -186,6 +185,9 @@ class RemoteBackend(Backend):
                                 state["chunks"] += 1
                                 state["text"] += piece
                                 q.put(piece)
+                                if any(st in state["text"][-(len(st) + len(piece)):] for st in stops):
+                                    state["stopped"] = True
+                                    return  # leaving the block closes the connection: the server stops
             except httpx.TimeoutException:
                 state["error"] = f"it sent nothing for {self.timeout:.0f} s (watchdog)"
             except Exception as e:  # connection refused, bad JSON: surfaced below
@@ -202,7 +204,8 @@ class RemoteBackend(Backend):
         if state["error"] and not cancel.is_set():
             raise BackendError(f"The model server failed: {state['error']}")
         usage = state["usage"] or {}
-        reason = "cancelled" if cancel.is_set() else {"length": "length"}.get(state["finish"], "stop")
+        reason = "cancelled" if cancel.is_set() else "stop_string" if state["stopped"] else \
+            {"length": "length"}.get(state["finish"], "stop")
         prompt_tokens = usage.get("prompt_tokens") or self.count_prompt_tokens(req)
         completion = usage.get("completion_tokens") or state["chunks"]
         secs = elapsed(t0)  # the server's work and the network, as seen from here
