@@ -80,6 +80,12 @@ _SCRIPT_SLIDE = re.compile(r"[A-Za-z][\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2
 _INTERJECTION = re.compile(_YES + r"[.!]*", re.I)
 
 
+# a line that only announces what follows: a label ("Summary:", "Here is my story:") or a bare bullet ("*"; not "1.",
+# which may be the answer): an answer cut after it (a sentence limit counts it as a sentence, as the checker does)
+# says nothing
+_LABEL = re.compile(r"[-*•]|(?:(?:[-*•]|\d+[.)])\s+)?[^.!?\n]{1,60}:")
+
+
 def non_answer(text: str) -> bool:
     """Does the text only acknowledge the request, answering nothing? ("Yes! I'd be happy to help!")"""
     parts = [s.strip(" \"'“”") for s in re.split(r"(?<=[.!?:])\s+", text.strip()) if s]
@@ -93,6 +99,8 @@ def degeneration(text: str, loops: bool = True) -> str | None:
     t = text.strip()
     if loops and non_answer(t):
         return "it only acknowledges the request and answers nothing"
+    if loops and t and all(_LABEL.fullmatch(ln.strip()) for ln in t.splitlines() if ln.strip()):
+        return "it only announces an answer (a label such as 'Summary:') and gives none"
     if loops and (echo := _ECHO.search(t)):
         return f"it copies the loop's instructions to the model ('{echo.group(0)}')"
     if loops and (slide := _SCRIPT_SLIDE.search(t)) and _mostly_latin(t):

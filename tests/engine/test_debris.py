@@ -208,3 +208,14 @@ def test_the_loop_s_own_words_left_in_an_answer_are_debris():
     rule = Composed(Across("line", "distinct_first_letter").to_dict())
     assert copied_instruction("The wolf howls at night.\nNo two lines start with the same letter.", [rule])
     assert copied_instruction("The wolf howls at night.\nEvery dog barks.", [rule]) is None
+
+
+@pytest.mark.parametrize("text,debris", [
+    ("Summary:", True), ("Here is my story:", True), ("*", True), ("1. Steps:\n*", True),
+    ("Summary:\nThe cat sat.", False), ("Note: the cat sat.", False), ("Ingredients:\n- 2 eggs", False),
+    ("1.", False), ("42.", False), ("Title: Rain", False), ("Time: 10:30", False),
+])
+def test_an_answer_that_only_announces_one_is_debris(text, debris):
+    """A sentence limit counts a label line as a sentence, as the checker does: an answer cut after it ("Summary:")
+    meets the limit and says nothing (issue 38's review)."""
+    assert bool(degeneration(text)) == debris
