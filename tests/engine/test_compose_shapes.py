@@ -326,3 +326,52 @@ def test_no_grammar_with_whole_words_has_a_place_only_a_word_piece_can_fill():
     assert search(old, goal=word_piece_only).example == "A'"
     dc, let_go = make_decodable(DecodingConstraints(grammar=old, whole_words=True))
     assert not dc.whole_words and dc.grammar == old and [lg.field for lg in let_go] == ["whole_words"]
+
+
+# ---- enforcement found missing by the development banks' quality run (scripts/compose_devq.py) ---------------------
+@pytest.mark.parametrize("said,text,want", [
+    ("Bullets don't get periods at the end.", "Tips:\n* Eat well.\n* Sleep early.\nHave fun.",
+     "Tips:\n* Eat well\n* Sleep early\nHave fun."),
+    ("No line should end with punctuation.", "Roses are red,\nViolets are blue.\n\nOk?", "Roses are red\nViolets are "
+     "blue\n\nOk"),
+    ("Never end a line with a comma.", "a line,\nnext line.", "a line\nnext line."),
+])
+def test_a_mark_no_line_may_end_with_is_taken_off_as_a_labelled_step(said, text, want):
+    from irg.engine.compose.constraint import Composed
+    from irg.engine.compose.reader import read
+    from irg.engine.render import render
+
+    (p,) = read(said)
+    c = Composed(p.to_dict())
+    assert c.check(text) and not c.check(want)  # broken before, kept after
+    out, steps = render(text, [c])
+    assert out == want and [s.label for s in steps] == ["rendered: end marks taken off, so that " + p.describe()]
+
+
+def test_numbers_in_words_mask_every_digit():
+    from irg.engine.compose import enforce
+    from irg.engine.compose.reader import read
+
+    (p,) = read("Write out any numbers in words.")
+    assert enforce.decoding(p).banned_chars == list("0123456789")
+
+
+@pytest.mark.parametrize("said,good,bad", [
+    ("Write it in tercets.", "Rain falls\nOn the roof\nAll night\n\nThe sun\nComes back\nAt dawn",
+     "Rain falls\nOn the roof\n\nThe sun"),
+    ("Every stanza should be a quatrain.", "a\nb b\nc c\nd d", "a\nb b\nc c"),
+    ("write me a lil poem where every line ends with a question mark haha", "Who am I?\nWhere is home?",
+     "Who am I?\nHome is here."),
+])
+def test_stanzas_of_a_given_length_and_lines_that_end_on_a_mark_have_a_grammar(said, good, bad):
+    from irg.engine.compose.enforce import decoding
+    from irg.engine.compose.reader import read
+    from irg.engine.feasible import search
+    from tests.engine.test_compose import _admits
+
+    (program,) = read(said)
+    gbnf = decoding(program).grammar
+    assert _admits(gbnf, good) and program.check(good) == []
+    assert not _admits(gbnf, bad) and program.check(bad)
+    found = search(gbnf)
+    assert found.found and program.check(found.example) == [], found

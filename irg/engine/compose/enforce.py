@@ -13,6 +13,11 @@ for the 27 types.
     the bullet items are in alphabetical order  rendering: the program sorts the items (lossless, shown as a step)
       (or in reverse alphabetical order)
     an acrostic on SUN (up to 6 letters)        grammar: each line opens on its letter
+    each paragraph has exactly 3 lines          grammar: stanzas of that many lines (up to 6), as many as written
+    each line ends with a question mark         grammar: a line breaks only after the mark
+    the response contains no digits             mask: no token holding a digit ("write numbers in words")
+    no bullet item ends with a period           rendering: the mark taken off each line's end (a form, no word
+                                                changes)
 
 Why grammars and not instructions: a 135M model told "at most 11 words per sentence" writes 25-word sentences;
 under the grammar the full stop comes when it must. A grammar that leaves the model nothing it wants to write makes
@@ -26,7 +31,7 @@ import re
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Across, Acrostic, Form, Rule, Select
-from irg.engine.compose.units import BULLET, MARKS
+from irg.engine.compose.units import BULLET, MARKS, NUMBERED
 from irg.engine.decoding import DecodingConstraints
 
 # Lines a grammar may make the model write after it wanted to stop. Measured while building this: made to fill
@@ -107,7 +112,15 @@ def grammar(program) -> str:
                 f'gap ::= {GAP}\n'
         if s.unit == "response" and t.unit == "line" and hi is not None and lo <= MAX_FORCED_LINES:
             return f'root ::= {_more("line", NL, lo, hi)}\nline ::= {LINE}\n'
+        if s.unit == "paragraph" and t.unit == "line" and hi is not None and hi <= MAX_FORCED_LINES:
+            # stanzas ("in tercets", "each stanza a quatrain"): each that many lines, as many stanzas as the model
+            # writes; the lines it must write are one stanza's
+            return _paragraphs(_more("line", NL, max(lo, 1), hi), f"line ::= {LINE}\n")
         return ""
+    if isinstance(t, Filter) and q.kind == "each" and s.unit == "line" and s.nth is None and s.within is None \
+            and t.name == "ends_with" and t.arg in ("?", "!", "."):
+        # "every line ends with a question mark": the line goes on until the model writes the mark, then breaks
+        return f'root ::= line ("\\n" line){{0,{MAX_SPLIT * 2}}}\nline ::= [^\\n] [^\\n]{{0,160}} {json.dumps(t.arg)}\n'
     if isinstance(t, Count) and q.kind == "none" and s.unit == "word" and t.unit == "letter" and t.rel == "at_least" \
             and 1 <= t.n - 1 <= 40:
         # no run of letters longer than n-1: words of at most n-1 letters between anything that is not a letter
@@ -138,7 +151,7 @@ def banned(program) -> list[str]:
         return []
     q, s, t = program.quant, program.select, program.test
     if isinstance(t, Count) and s.unit == "response" and t.rel in ("exactly", "at_most") and t.n == 0:
-        chars = MARKS.get(t.unit)
+        chars = "0123456789" if t.unit == "digit" else MARKS.get(t.unit)  # "write numbers in words": no digit
         return list(chars) if chars else []
     if isinstance(t, Filter) and t.name == "contains" and q.kind == "none" and isinstance(t.arg, str) \
             and len(t.arg) == 1 and t.arg.isalpha():  # no word / line / sentence holds the letter: none anywhere
@@ -160,10 +173,34 @@ def decoding(program) -> DecodingConstraints | None:
 
 
 SORTS = {"alphabetical": "alphabetically", "reverse_alphabetical": "in reverse alphabetical order"}
+# units that are lines of their own, each found by the line's own pattern: what a line-end rule can be rendered on
+LINE_UNITS = {"line": re.compile(r"\S"), "bullet item": BULLET, "numbered item": NUMBERED}
+
+
+def _bare_ends(program) -> bool:
+    """No line (bullet item, numbered item) ends with a mark: "Bullets don't get periods at the end"."""
+    return (isinstance(program, Rule) and program.quant.kind == "none" and program.select.unit in LINE_UNITS
+            and program.select.nth is None and program.select.within is None and isinstance(program.test, Filter)
+            and (program.test.name == "ends_punctuation"
+                 or (program.test.name == "ends_with" and isinstance(program.test.arg, str)
+                     and program.test.arg.strip() and not any(c.isalnum() for c in program.test.arg))))
+
+
+def _strip_ends(program, text: str) -> str:
+    """Each such line without the marks it must not end with (a form, like a letter case: no word changes)."""
+    find, out = LINE_UNITS[program.select.unit], []
+    for ln in text.split("\n"):
+        while find.search(ln) and program.test.holds(ln) and ln.rstrip()[:-1].strip():
+            ln = ln.rstrip()[:-1].rstrip()
+        out.append(ln)
+    return "\n".join(out)
 
 
 def render(program, text: str) -> str:
-    """The text with the program applied by the program, where that loses nothing: bullet items sorted."""
+    """The text with the program applied by the program, where that loses nothing: bullet items sorted, a mark a
+    line must not end with taken off its end."""
+    if _bare_ends(program):
+        return _strip_ends(program, text)
     if isinstance(program, Across) and program.kind in SORTS and program.unit == "bullet item":
         lines = text.split("\n")
         at = [i for i, ln in enumerate(lines) if BULLET.match(ln)]
@@ -179,4 +216,6 @@ def render(program, text: str) -> str:
 def render_label(program) -> str:
     if isinstance(program, Across) and program.kind in SORTS and program.unit == "bullet item":
         return "rendered: the bullet items sorted " + SORTS[program.kind]
+    if _bare_ends(program):
+        return f"rendered: end marks taken off, so that {program.describe()}"
     return ""
