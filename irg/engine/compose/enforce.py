@@ -15,6 +15,7 @@ for the 27 types.
     an acrostic on SUN (up to 6 letters)        grammar: each line opens on its letter
     each paragraph has exactly 3 lines          grammar: stanzas of that many lines (up to 6), as many as written
     each line ends with a question mark         grammar: a line breaks only after the mark
+    each paragraph has at most 279 characters   grammar: the paragraph (or line) breaks by then
     the response contains no digits             mask: no token holding a digit ("write numbers in words")
     no bullet item ends with a period           rendering: the mark taken off each line's end (a form, no word
                                                 changes)
@@ -95,6 +96,13 @@ def grammar(program) -> str:
         if _bounds(t) is None:
             return ""
         lo, hi = _bounds(t)
+        if s.unit in ("line", "paragraph") and t.unit == "character" and hi is not None and max(lo, 1) <= hi <= 600:
+            # "keep each tweet under 280 characters", "no line longer than 40 characters": the unit breaks by then
+            # (a paragraph is one line, as the model writes them)
+            chars = f"[^\\n \\t] [^\\n]{{{max(0, lo - 1)},{hi - 1}}}"
+            if s.unit == "line":
+                return f'root ::= line ("\\n" line){{0,{MAX_SPLIT * 2}}}\nline ::= {chars}\n'
+            return _paragraphs(chars, "")
         if hi is not None and hi > 200 or lo > 200 or (hi is not None and hi < max(lo, 1)):
             return ""
         if s.unit == "sentence" and t.unit == "word":
