@@ -102,6 +102,9 @@ def main() -> int:
     ap.add_argument("--out")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--limit", type=int, default=0, help="only the first N prompts (a smoke run)")
+    ap.add_argument("--strategies", default=",".join(STRATEGIES), help="the strategies to run (the others: --carry)")
+    ap.add_argument("--carry", help="a saved run whose results give the strategies not run here (the same prompts; "
+                                    "for strategies no changed code touches)")
     ap.add_argument("--rescore", help="score the finals saved in this run's JSON again (after a change to the checkers "
                                       "or the debris guard), without generating")
     args = ap.parse_args()
@@ -109,10 +112,18 @@ def main() -> int:
     if args.rescore:
         return rescore(Path(args.rescore), items, args.out)
     backend = get_backend("bundled", "llama.cpp")
-    jobs = [(it, s) for it in items for s in STRATEGIES]
+    run_here = args.strategies.split(",")
+    jobs = [(it, s) for it in items for s in run_here]
     from concurrent.futures import ThreadPoolExecutor
     with ThreadPoolExecutor(args.workers) as pool:
         results = list(pool.map(lambda j: one(j[0], j[1], backend), jobs))
+    if args.carry:  # the other strategies' finals, scored again by today's programs
+        by = {i["id"]: i for i in items}
+        for r in json.loads(Path(args.carry).read_text())["results"]:
+            if r["strategy"] not in run_here and r["id"] in by:
+                debris = degeneration(r["answer"]) or ""
+                results.append({**r, "met": [not debris and not p.check(r["answer"]) for p in by[r["id"]]["programs"]],
+                                "degenerate": bool(debris), "carried": args.carry})
     summary = summarise(items, results)
     print(json.dumps(summary, indent=1))
     if args.out:
