@@ -362,27 +362,11 @@ def test_numbers_in_words_mask_every_digit():
     ("Every stanza should be a quatrain.", "a\nb b\nc c\nd d", "a\nb b\nc c"),
     ("write me a lil poem where every line ends with a question mark haha", "Who am I?\nWhere is home?",
      "Who am I?\nHome is here."),
-])
-def test_stanzas_of_a_given_length_and_lines_that_end_on_a_mark_have_a_grammar(said, good, bad):
-    from irg.engine.compose.enforce import decoding
-    from irg.engine.compose.reader import read
-    from irg.engine.feasible import search
-    from tests.engine.test_compose import _admits
-
-    (program,) = read(said)
-    gbnf = decoding(program).grammar
-    assert _admits(gbnf, good) and program.check(good) == []
-    assert not _admits(gbnf, bad) and program.check(bad)
-    found = search(gbnf)
-    assert found.found and program.check(found.example) == [], found
-
-
-@pytest.mark.parametrize("said,good,bad", [
     ("Each tweet in the thread has to come in under 280 characters.", "Short one.\n\nAnother short one.",
      "x" * 300),
     ("No line may be longer than 20 characters.", "A short line\nAnother one", "This line is much longer than twenty"),
 ])
-def test_characters_per_line_or_paragraph_have_a_grammar(said, good, bad):
+def test_stanzas_line_ends_and_characters_per_unit_have_a_grammar(said, good, bad):
     from irg.engine.compose.enforce import decoding
     from irg.engine.compose.reader import read
     from irg.engine.feasible import search
