@@ -31,8 +31,8 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator
 
-from irg.engine.constraints.shorten import cut_to
-from irg.engine.constraints.text import sentences, words
+from irg.engine.constraints.shorten import END_MARK, cut_to
+from irg.engine.constraints.text import WORD, sentences, words
 from irg.engine.decoding import DecodingConstraints, limit_key
 
 if TYPE_CHECKING:  # only for the annotations
@@ -43,7 +43,7 @@ _LEFT = r"(?<![A-Za-z])"  # a word counts where it starts a word: "FleaFlea" hol
 
 
 ENDS = [". ", "! ", "? ", "\n"]  # where the checker's sentences end (constraints/text.sentences): stops for sentences
-_END = re.compile(r"(?<!\b[DMS]r)(?<!\bMrs)(?<!\bSt)(?<!\betc)[.!?][\"”')\]]*(?=\s)|\n")  # as shorten.cut_to cuts
+_END = re.compile(END_MARK + r"(?=\s)|\n")  # as shorten.cut_to cuts (not at the text's end: more may follow)
 
 
 def is_length(limit: dict) -> bool:
@@ -83,7 +83,7 @@ def within(limits: list[dict], text: str, base: int) -> str:
     if fits(limits, out) and len(out) >= len(fixed.rstrip()):
         return out if len(out) >= base else fixed
     best = fixed
-    for m in re.finditer(r"[A-Za-zÀ-ÿ0-9]+(?:['’-][A-Za-zÀ-ÿ0-9]+)*", text):  # the checker's words (text.words)
+    for m in WORD.finditer(text):  # the checker's words
         if m.end() <= base:
             continue
         if not fits(limits, text[:m.end()]):

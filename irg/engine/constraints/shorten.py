@@ -11,7 +11,8 @@ import re
 from typing import Callable
 
 # a sentence ends at . ! ? (and a closing quote or bracket after it) before a space, a line break or the end
-_ENDS = re.compile(r"(?<!\b[DMS]r)(?<!\bMrs)(?<!\bSt)(?<!\betc)[.!?][\"”')\]]*(?=\s|$)|\n")
+END_MARK = r"(?<!\b[DMS]r)(?<!\bMrs)(?<!\bSt)(?<!\betc)[.!?][\"”')\]]*"  # counting.py ends sentences so too
+_ENDS = re.compile(END_MARK + r"(?=\s|$)|\n")
 
 
 def cut_to(text: str, fits: Callable[[str], bool]) -> str:

@@ -198,8 +198,11 @@ def negated_before(text: str, start: int, window: int = 30) -> bool:
     return bool(_NEG.search(before))
 
 
+WORD = re.compile(r"[A-Za-zÀ-ÿ0-9]+(?:['’-][A-Za-zÀ-ÿ0-9]+)*")
+
+
 def words(text: str) -> list[str]:
-    return re.findall(r"[A-Za-zÀ-ÿ0-9]+(?:['’-][A-Za-zÀ-ÿ0-9]+)*", text)
+    return WORD.findall(text)
 
 
 def sentences(text: str) -> list[str]:
