@@ -258,7 +258,8 @@ STARTS = (r"(?:start|starts|begin|begins|open|opens|kick off|kicks off)\s+with\s
           r"(?P<x3>[A-Z])(?=\s*(?:[.,;!]|$))|"
           r"(?:the\s+(?:words?|phrase)\s+)?" + QUOTED
           + r"(?:\s+or\s+(?:with\s+)?['\"‘“](?P<q2>[^'\"’”]{1,40})['\"’”])?|"
-          r"the\s+word\s+(?P<sw>[A-Za-z][a-z'-]*)|an?\s+(?P<sf>" + FORMAT + r"))")
+          r"the\s+word\s+(?P<sw>[A-Za-z][a-z'-]*)|an?\s+(?P<sf>" + FORMAT + r")|"
+          r"an?\s+(?P<vw>vowel|consonant)(?:\s+letter)?(?!\s+sound))")
 ENDS = (r"(?:end|ends|finish|finishes|close|closes)\s+(?:with|in|on)\s+"
         r"(?:(?P<ep>(?:any\s+|a\s+)?punctuation(?:\s+mark)?|an\s+ellipsis|ellipses)|"
         r"(?:(?:a|an)\s+(?P<mk>question mark|exclamation mark|exclamation point|period|full stop|"
@@ -274,7 +275,7 @@ CONTAINS = (r"(?:contain|contains|include|includes|mention|mentions|use|uses|hav
             r"(?:any\s+)?(?P<pm>punctuation)(?:\s+marks?)?(?:\s+at\s+all)?|"
             r"(?:(?:at least (?:1|one)|a|an|some)\s+)?(?:(?P<num>number|numeral|figure|digit)|(?P<qt>quote|quotation|"
             r"direct quote|quoted line(?:\s+of\s+dialogue)?|line of dialogue|quoted (?:sentence|passage))|"
-            r"the\s+letter\s+['\"‘“]?(?P<lx>[a-z])\b['\"’”]?|the\s+word\s+"
+            r"the\s+letter\s+['\"‘“]?(?P<lx>[a-z])\b['\"’”]?|the\s+(?:word|phrase)\s+"
             + QUOTED.replace("?P<q>", "?P<cw>")
             + r"))(?!\w)")
 SHAPE = (r"(?:be|is|are)\s+(?:(?:phrased|written|worded|framed|put)\s+as\s+)?(?:(?P<qs>a question|questions)|"
@@ -329,6 +330,8 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
     if m["case"]:
         low = re.search(r"lower|small", m["case"], re.I)
         return None if sel.unit == "word" and False else Filter("starts_lowercase" if low else "capitalised")
+    if m["vw"]:  # by spelling, not sound: "hour" starts with a consonant
+        return Filter("starts_vowel" if m["vw"].lower() == "vowel" else "starts_consonant")
     if m["x"] or (m["x3"] and m["x3"].isupper()):  # "the letter s", or a capital alone: "start with S."
         return Filter("starts_with", (m["x"] or m["x3"]).lower())
     if m["x3"]:
@@ -348,9 +351,9 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
         return None if sel.unit == "word" else Filter("has_punctuation")
     if m["cmk"]:  # "every bullet needs a colon"
         return None if sel.unit == "word" else Count(mark(m["cmk"]), "at_least", 1)
-    if m["fmt"]:
-        return None if sel.unit == "word" else Filter("has_" + {"hh:mm time": "hhmm"}.get(m["fmt"].lower(),
-                                                                                          m["fmt"].lower()))
+    if m["fmt"]:  # "every sentence needs an emoji": counted, as the marks' reader reads it (one reading, not two)
+        return None if sel.unit == "word" else Count("emoji", "at_least", 1) if m["fmt"].lower() == "emoji" else \
+            Filter("has_" + {"hh:mm time": "hhmm"}.get(m["fmt"].lower(), m["fmt"].lower()))
     if m["mk"] or m["mkp"]:
         return None if sel.unit == "word" else Filter("ends_with", MARKS[mark(m["mk"] or m["mkp"])])
     if m["ep"]:  # "end with punctuation", "end with an ellipsis"
@@ -374,7 +377,10 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
         return Filter("contains", m["lx"].lower())
     if m["cw"]:
         w = m["cw"].strip()
-        return Filter("contains_word", w.lower()) if re.fullmatch(r"[A-Za-z][a-z'-]*", w, re.I) else None
+        if re.fullmatch(r"[A-Za-z][a-z'-]*", w, re.I):
+            return Filter("contains_word", w.lower())
+        return Filter("contains_phrase", w.lower()) if re.fullmatch(r"[A-Za-z][a-z'-]*(?: [A-Za-z][a-z'-]*){1,5}", w,
+                                                                    re.I) else None  # "the phrase 'home insurance'"
     if m["st"]:  # "every stanza should be a quatrain"
         lines = {"couplet": 2, "tercet": 3, "quatrain": 4, "quintain": 5, "sestet": 6, "octave": 8}[m["st"].lower()]
         return Count("line", "exactly", lines) if sel.unit == "paragraph" else None

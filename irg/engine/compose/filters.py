@@ -51,6 +51,11 @@ def plural_verb(words: str) -> str:
     return f"{head} {rest}".strip()
 
 
+def _first_letter(text: str) -> str:
+    """The first letter of a text, lowercased, past marks and list markers ('"Apple' -> 'a'); '' if none."""
+    return next((c.lower() for c in plain(text) if c.isalpha() or c.isdigit()), "")
+
+
 def _norm(s: str) -> str:
     return plain(s).strip().lower()
 
@@ -82,6 +87,12 @@ _filter("contraction", "is a contraction", lambda t, a: bool(re.search(r"(?i)(?:
         or t.lower().replace("’", "'") in CONTRACTED)
 _filter("contains", "contains {arg}", lambda t, a: _norm(str(a)) in _norm(t))
 _filter("contains_word", "contains the word {arg}", lambda t, a: _norm(str(a)) in {_norm(w) for w in split("word", t)})
+_filter("contains_phrase", "contains the phrase {arg}",  # the words in a row, whole: "home insurance", not "homes"
+        lambda t, a: bool(re.search(r"(?<!\w)" + r"\W+".join(map(re.escape, _norm(str(a)).split())) + r"(?!\w)",
+                                    _norm(t))))
+_filter("starts_vowel", "starts with a vowel", lambda t, a: _first_letter(t) in tuple("aeiou"))
+_filter("starts_consonant", "starts with a consonant",
+        lambda t, a: _first_letter(t).isalpha() and _first_letter(t) not in tuple("aeiou"))
 _filter("in_list", "is one of {arg}", lambda t, a: _norm(t) in {_norm(x) for x in a})
 _filter("question", "is a question", lambda t, a: t.rstrip().rstrip("\"”'’)").endswith("?"))
 _filter("capitalised", "begins with an uppercase letter",

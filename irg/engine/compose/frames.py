@@ -39,6 +39,20 @@ def _each(m: re.Match) -> str:
 # "Use sentences with under 20 words", "Write sentences of no more than 12 words": the units the text is made of
 restatement("use units with", r"^\s*(?:use|write)\s+(?:only\s+)?(?P<us>" + LEAD_UNITS + r")\s+(?:with|of|having|"
             r"that\s+have)\s+(?P<rest>" + LIMIT + r")" + END, _each)
+# "Write sentences that each contain exactly one comma", "Students should use lines that all end with a period": each
+# unit of the text does it (the verb in its plural form: "that each contain")
+restatement("units that each", r"^\s*(?:(?:students|pupils|you|they|kids|learners)\s+(?:should|must|need\s+to|"
+            r"have\s+to)\s+)?(?:write|use|give\s+me|compose)\s+(?:only\s+)?(?P<us>" + LEAD_UNITS + r")\s+"
+            r"(?:that|which)\s+(?:each|all)\s+(?P<v>contain|include|start|begin|end|finish|have|use|mention)\b",
+            lambda m: f"Each {_singular(m['us'])} should {m['v']}")
+# "write short sentences, each one not more than 8 words": the units, then each one's limit after a comma
+restatement("units, each", r"^\s*(?:write|use|give\s+me)\s+(?:(?:short|brief|simple)\s+)?(?P<us>" + LEAD_UNITS
+            + r")\s*,\s*each(?:\s+(?:one|1))?\s+(?:(?:should|must)\s+be\s+|having\s+|with\s+)?(?P<rest>" + LIMIT + r")"
+            + END, _each)
+# "not more than 8 word": a learner's singular after a relation and a number above one
+restatement("plural counted", r"\b(?P<r>than|most|least|under|over|max(?:imum)?|up\s+to|exactly)\s+(?P<n>\d+)\s+"
+            r"(?P<u>word|line|sentence|character|letter|syllable)\b(?![-\w])",
+            lambda m: m.group(0) + "s" if int(m["n"]) > 1 else m.group(0))
 # "Write each sentence in under 20 words", "Write every line using at most 8 syllables"
 restatement("write each in", r"^\s*write\s+(?:each|every)\s+(?P<u>" + ONE_UNIT + r")\s+(?:in|with|using)\s+"
             r"(?P<rest>" + LIMIT + r")" + END, _each)
@@ -173,6 +187,14 @@ restatement("different firsts", r"^\s*(?:all\s+(?:the\s+|your\s+)?(?P<us>" + LEA
                       f"{(m['w'] or m['w2'] or m['w3']).rstrip('s')}.")
 
 
+# ---- the units named with the text they are in, or by the role every one of them plays ---------------------------
+# "Each line of the sign", "Every bullet on the résumé", "each sentence in your answer": the text's own units (only
+# where what is named is the whole text, a_place: "every sentence in the first paragraph" is a part, and stays)
+restatement("units of the whole", r"\b(?P<u>(?:each|every|all|no|any)\s+(?:(?:" + ONE_UNIT + r")s?))\s+(?:of|on|in)\s+"
+            r"(?P<what>(?:the|your|this|my|our)\s+[a-zé'-]+(?:\s+[a-zé'-]+)??)(?=\s+(?:should|must|has|have|needs?|"
+            r"is|are|will|can't|may\s+not|ends?|starts?|begins?|contains?|gets?)\b|\s*[,:])",
+            lambda m: m["u"] if a_place(m["what"]) else m.group(0))
+
 # A place or purpose said before the rule ("For my essay's thesis statement, ...", "In the recap, ..."): read only when
 # it names the whole text ("In your answer, ...", "For this email, ...") or whom the text is for
 OPENS = r"(?:keep|use|make|avoid|write|don't|do\s+not|never|no|each|every|all|limit|start|end)\b"  # a rule opens
@@ -188,7 +210,8 @@ AFTER_PLACE = re.compile(r"\b(?:in|on|below|above|near|before|after|under|within
 WHOLE = re.compile(r"(?:(?:the|your|this|my|our|each|every|all|the\s+whole|the\s+entire|your\s+whole|"
                    r"your\s+entire)\s+)?(?:(?!(?:in|on|of|for|at|to|from|by|with)\b)[a-z-]+\s+){0,2}?(?:response|answer|text|piece|essay|post|story|email|letter|article|copy|thread|"
                    r"poem|speech|script|message|reply|task|writing|draft|output|work|assignment|exercise|memo|bio|"
-                   r"report|review|description|rewrite|translation|thing|document|page|blurb|caption|toast|one|case|"
+                   r"report|review|description|rewrite|translation|thing|document|page|blurb|caption|toast|one|case|sign|résumé|"
+                   r"resume|cv|rhyme|menu|card|flyer|poster|leaflet|brochure|invitation|"
                    r"template|note|form|format|style|tone|voice|way|"
                    r"version\s+you\s+write)s?|general|short|brief|all\s+cases|every\s+case|any\s+case|particular|"
                    r"addition|total|everything|all\s+of\s+it|it\s+all|"

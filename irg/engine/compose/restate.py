@@ -108,8 +108,10 @@ restatement("made of units", r"^\s*(?:break|split|divide|write|set|lay out|put)\
             r"the poem|the answer)\s+(?:up\s+)?(?:into|in|as)\s+(?=(?:lines|sentences|paragraphs|stanzas|bullets)\s+"
             r"of\b)", "")
 # "super short, like 5 words or less": the number says what "short" means
-restatement("short like", r"\b(?:(?:super|very|really|nice and)\s+)?(?:short|brief)\s*,\s*(?:like|say|i\.e\.|"
-            r"meaning)\s+(?=\d+\s+(?:words|characters|syllables|lines|sentences)\b)", "")
+restatement("short like", r"\b(?:like\s+)?(?:(?:super|very|really|nice and)\s+)?(?:short|brief)\s*,\s*(?:(?:like|say|"
+            r"i\.e\.|meaning)\s+)?(?=\d+\s+(?:words|characters|syllables|lines|sentences)\b)", "")
+# "..., 5 words max ok", "... thanks!": a chat sign-off after the rule asks nothing more
+restatement("sign-off", r"[,\s]+(?:ok|okay|k|kk|thanks|thank you|thx|ty|cheers)\s*[.!?]*\s*$", ".")
 # "A sentence of more than 40 words must be split", "Any paragraph over 5 sentences should be broken up": the units
 # described are to be remade, so none may stay so ("over 5 sentences" had been read as a minimum)
 restatement("must be split", r"^\s*(?:(?:a|an|any|every|each)\s+(?P<u>" + ONE_UNIT + r")|(?P<us>" + LEAD_UNITS
@@ -213,7 +215,7 @@ restatement("lead-in", r"^\s*(?P<lead>[a-z][a-z' -]{1,38}?)\s*:\s+(?P<rest>\S.*)
 # "..., so no fragments", "... so it shows before the cut", "... to show you can handle complex syntax": the reason
 # for a rule is not a rule
 restatement("reason", r"^(?P<keep>.*?)[,;]?\s*\b(?:so that|so (?:it|they|there|no|the reader|readers|people|ppl|you)|"
-            r"so\s+[a-z]+\s+(?:can|could|will|won't|don't|doesn't|aren't|isn't|are|is|get|stay)|"
+            r"so\s+(?:[a-z]+\s+){1,3}?(?:can|could|will|won't|don't|doesn't|aren't|isn't|are|is|get|stay)|"
             r"because|since|to show|to make sure|to keep it)\b(?P<tail>[^.;:]*)[.!]?\s*$",
             lambda m: m.group(0) if SECOND.search(m["tail"]) or NOT_A_TAIL.search(m["tail"]) else m["keep"] + ".")
 # ", as the layout is rather unforgiving": a reason said with "as", a clause with its own verb (not ", as the opening
@@ -225,7 +227,9 @@ restatement("as reason", r"^(?P<keep>.*?),\s*as\s+(?:the|our|my|their|it|they|th
             lambda m: m.group(0) if SECOND.search(m["tail"]) or NOT_A_TAIL.search(m["tail"]) else m["keep"] + ".")
 # ... nor an exception, a scope or a hedge after it ("so kids can follow, except in the dialogue", "— give or take")
 NOT_A_TAIL = re.compile(r"[,—–(]|\b(?:except\w*|unless|though|although|but|apart|aside|besides|outside|roughly|mostly|"
-                        r"loosely|speaking|anyway|only|give or take|at least|in the|for (?:most|the))\b", re.I)
+                        r"loosely|speaking|anyway|only|give or take|at least|for (?:most|the)|"
+                        r"in the(?!\s+(?:printout|print|feed|inbox|preview|screen|board|app|timeline|thumbnail|"
+                        r"classroom|room|hall|back row|dark)\b))\b", re.I)  # where it is read is no part of it
 # what a reason never holds: a second instruction after it ("so kids can follow, and end every paragraph with ...")
 SECOND = re.compile(r"(?:,|\band\b|\bbut\b|\bthen\b|\balso\b|\bplus\b)\s*(?:and\s+)?(?:each|every|no|never|"
         r"don't|dont|do\s+not|"
@@ -245,8 +249,15 @@ def _reason(m: re.Match) -> str:
 
 
 restatement("whose reason", r"^(?P<keep>[^,;]+?)\s*[,;]\s*(?P<tail>(?:our|my|their|it's|its|that's|thats|it is|"
-            r"for my|for our|on my)\s+"
+            r"for my|for our|on my|i'm|im|i am|we're|we are|it looks|they look|this is)\s+"
             r"[^,;.:]*)[.!]?\s*$", _reason)
+# "..., like a percentage or a headcount": kinds named as examples of what the rule asks for, at the clause's end —
+# plain words only (a unit, a mark, a number or a refusal among them is more than an example, and stays)
+KINDS = r"(?:an?\s+|the\s+)?[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?"
+restatement("example kinds", r"^(?P<keep>.*?\S)\s*,?\s*\(?\b(?:like|such as|e\.g\.,?|for example,?|for instance,?)\s+"
+            r"(?P<tail>" + KINDS + r"(?:\s*(?:,|,?\s*or|,?\s*and)\s+" + KINDS + r")*)\s*\)?\s*[.!]?\s*$",
+            lambda m: m.group(0) if NOT_A_REASON.search(re.sub(r"\b(?:or|and)\b", " ", m["tail"]))
+            else m["keep"] + ".")
 # "No asterisks allowed anywhere", "no emojis permitted": a ban said with its permission word
 restatement("none allowed", r"\b(?P<no>no|zero)\s+(?P<x>[a-z' #<>-]{1,30}?)\s+(?:are\s+|is\s+)?(?:allowed|permitted)\b",
             r"\g<no> \g<x>")
@@ -283,6 +294,9 @@ restatement("open with a question", r"^\s*(?:(?P<v1>open|start|begin|end|close|f
 # "Close by asking if there's anything else", "End by asking the reader a question": the last sentence is a question
 restatement("close by asking", r"^\s*(?:close|end|finish|wrap up|sign off)\s+(?:the\s+[a-z]+\s+)?by\s+asking\b[^.;:]*"
             r"[.!?]?\s*$", "End with a question.")
+# "numbers as words, not digits": the rule said as a bare noun phrase
+restatement("bare number words", r"^\s*(?:all\s+)?(?:numbers|figures)\s+(?:as|in)\s+words\b(?:\s*,?\s*"
+            r"(?:not|no|never)\s+(?:digits|numerals|figures))?", "Write numbers as words")
 # "Use number words, never numerals": the words are what "never numerals" leaves
 restatement("words not numerals", r"^\s*(?:use|write)\s+(?:number words|numbers (?:as|in) words|words for numbers)\s*"
             r"[,;-]?\s*(?:never|not|no)\s+(?P<n>numerals|digits|figures)\s*[.!]?\s*$", r"Never use \g<n>.")
