@@ -3,8 +3,8 @@
     python scripts/compose_reading.py [--out assets/results/compose/reading.json]
 
 - bank (445 instructions, the development set), bank2 (320, a second author's development set), bank3 (320, a third
-  author's development set, written in the eleventh session: instructions as they are said inside requests) and
-  held-out (228 prompts; their beyond-type instructions): how many
+  author's development set, written in the eleventh session: instructions as they are said inside requests), bank4
+  (300, a fourth author's, written in the fourteenth session, in requests' wording) and held-out (228 prompts; their beyond-type instructions): how many
   are read into a program, read right (the program's plain words equal the gold reading, after small spelling
   normalisation: "list item" = "bullet item", "stanza" = "paragraph", a parenthesised note dropped) or read wrong
   (any other reading, including a reading of an instruction whose gold is "not expressible");
@@ -94,9 +94,10 @@ def main() -> int:
             if i.get("beyond_type")]
     bank2 = [(r["instruction"], r["gold"]) for r in rows(DATA / "bank2.jsonl")]
     bank3 = [(r["instruction"], r["gold"]) for r in rows(DATA / "bank3.jsonl")]
-    res = {"bank": reading(bank), "bank2": reading(bank2), "bank3": reading(bank3), "heldout": reading(held),
-           "triples": agreement(rows(DATA / "triples.jsonl"))}
-    for name in ("bank", "bank2", "bank3", "heldout"):
+    bank4 = [(r["instruction"], r["gold"]) for r in rows(DATA / "bank4.jsonl")]
+    res = {"bank": reading(bank), "bank2": reading(bank2), "bank3": reading(bank3), "bank4": reading(bank4),
+           "heldout": reading(held), "triples": agreement(rows(DATA / "triples.jsonl"))}
+    for name in ("bank", "bank2", "bank3", "bank4", "heldout"):
         r = res[name]
         print(f"{name}: {r['n']} instructions, {r['expressible']} expressible; read right {r['right']} "
               f"({r['right_by_words']} by words, {r['right_by_judge']} by the judge; coverage {r['coverage']:.1%}), "
