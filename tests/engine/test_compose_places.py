@@ -34,6 +34,15 @@ def said(clause: str) -> str:
     ("Each line has at most 5 words, i'm printing it on a mug", "each line has at most 5 words"),
     ("figures in words pls, not digits", "the response contains no digits"),
     ("every bullet must have an emoji", "each bullet item contains at least 1 emoji"),  # one reading, not two
+    ("every para shud have like at least 3 commas", "each paragraph contains at least 3 commas"),
+    ("each line like 2-4 words thx", "each line has between 2 and 4 words"),
+    ("write like each line has a digit in it idk why", "each line contains a digit"),
+    ("each line gotta have a hashtag somewhere ok", "each line contains at least 1 hashtag"),
+    # units before a colon, then a mark none of them has (anywhere, or at an edge), beside a limit
+    ("Subheadings: no colons.", "each heading contains no colons"),
+    ("Bullets: 8 words max, no full stop at the end.",
+     "each bullet item has at most 8 words and no bullet item ends with a period"),
+    ("Each line: no ending punctuation.", "no line ends with a punctuation mark"),
     # a phrase of several words, and letters by kind
     ("Each paragraph must contain the phrase 'due date'.", "each paragraph contains the phrase 'due date'"),
     ("Every word should start with a vowel.", "each word starts with a vowel"),

@@ -152,6 +152,11 @@ def test_each_restatement_is_a_registered_unit():
     ("Lines: at most 8 words, at least 3 words.", ["each line has at most 8 words", "each line has at least 3 words"]),
     ("Subject line: under 50 characters, 6 words or fewer.",
      ["the subject line has at most 49 characters", "the subject line has at most 6 words"]),
+    # a mark refused in the list is the label's units' (frames.py "plural lead ban"), never the whole answer's
+    ("Each bullet: under 10 words, no commas.", ["each bullet item has at most 9 words",
+                                                 "each bullet item contains no commas"]),
+    ("Paragraphs: 2-4 sentences, no semicolons.", ["each paragraph has between 2 and 4 sentences",
+                                                   "each paragraph contains no semicolons"]),
 ])
 def test_a_label_with_a_list_of_rules_is_read_item_by_item(clause, reading):
     assert said(clause) == reading
@@ -160,11 +165,9 @@ def test_a_label_with_a_list_of_rules_is_read_item_by_item(clause, reading):
 @pytest.mark.parametrize("clause", [
     # the second rule is about the label's unit, which no reader of it keeps: not read as a rule on the whole answer
     "Subject line: 6-10 words, and no words in ALL CAPS.",
-    "Each bullet: under 10 words, no commas.",
     # a part of the list no reader reads: nothing, rather than the rest without it
     "Headings: 5 words max, in all caps.",
     "Title: under 8 words, in title case.",
-    "Paragraphs: 2-4 sentences, no semicolons.",
 ])
 def test_a_label_s_scope_is_never_dropped_from_a_rule_in_its_list(clause):
     assert said(clause) == []

@@ -96,8 +96,23 @@ restatement("none at unit ends", r"^\s*(?:there\s+(?:should|must)\s+be\s+|use\s+
             r"paragraph|bullet|heading)\s+ends?" + END,
             lambda m: f"No {m['u']} should end with "
                       f"{'punctuation' if m['m'].lower().startswith('punct') else 'a ' + _singular(m['m'])}.")
-# "Each sentence: not more than 3 words", "Every bullet: a maximum of 10 words": one unit before a colon, its limit
-restatement("each unit colon", r"^\s*(?:each|every)\s+(?P<u>" + ONE_UNIT + r")\s*:\s*(?P<rest>" + LIMIT + r")"
+# "Headings: no colons", "Bullets: no period at the end", "Slide titles: no ending punctuation": the units before a
+# colon, then a mark none of them has (anywhere, or at an edge)
+def _lead_ban(m: re.Match) -> str:
+    unit, edge = m["u"] or _singular(m["us"]), (m["e1"] or m["e2"] or "").lower()
+    what = "punctuation" if m["p"] else "a period" if "stop" in m["m"].lower() else "a " + _singular(m["m"])
+    verb = "ends with" if edge.startswith(("end", "final", "clos")) else "starts with" if edge else "contains"
+    return f"No {unit} {verb} {what}."
+
+
+restatement("plural lead ban", r"^\s*(?:(?P<us>" + LEAD_UNITS + r"|slide titles|section headings)|(?:each|every)\s+"
+            r"(?P<u>" + ONE_UNIT + r"))\s*:\s*(?:no|zero)\s+"
+            r"(?:(?P<e1>ending|end|final|closing|starting|opening)\s+)?(?:(?P<p>punctuation)(?:\s+marks?)?|"
+            r"(?P<m>" + MARK.replace("?P<mk>", "") + r"|periods?|full stops?))(?:\s+at\s+the\s+"
+            r"(?P<e2>end|start|beginning))?" + END, _lead_ban)
+# "Each sentence: not more than 3 words", "Every bullet: a maximum of 10 words", "each bullet 3-5 words": one unit
+# (before a colon), then its limit
+restatement("each unit colon", r"^\s*(?:each|every)\s+(?P<u>" + ONE_UNIT + r")\s*:?\s*(?P<rest>" + LIMIT + r")"
             r"(?:\s+each)?" + END, _each)
 
 # ---- what each unit starts or ends with, in the frames around it --------------------------------------------------

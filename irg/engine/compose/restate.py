@@ -68,10 +68,22 @@ TYPOS = {"sentance": "sentence", "sentense": "sentence", "sentnce": "sentence", 
          "paragragh": "paragraph", "paragrah": "paragraph", "pargraph": "paragraph", "paragaph": "paragraph",
          "parapraph": "paragraph", "evry": "every", "evrey": "every", "eveyr": "every", "eahc": "each",
          "bulet": "bullet", "bulllet": "bullet", "wrod": "word", "wrods": "words", "charachter": "character",
-         "charachters": "characters", "caracters": "characters", "lenght": "length", "stanzza": "stanza"}
+         "charachters": "characters", "caracters": "characters", "lenght": "length", "stanzza": "stanza",
+         "para": "paragraph", "shud": "should", "shld": "should", "gotta": "must"}
 restatement("typos", r"\b(?:" + "|".join(sorted(TYPOS, key=len, reverse=True)) + r")(?:s|es)?\b",
             lambda m: TYPOS.get(m.group(0).lower(), TYPOS.get(m.group(0).lower().rstrip("s"), m.group(0))
                                 + ("s" if m.group(0).lower().endswith("s") else "")))
+# "each bullet like 3-5 words", "have like at least 2 commas": a chat "like" before a number says the number
+restatement("chat like", r"(?<=[a-z])\s+like\s+(?=(?:(?:at\s+(?:least|most)|max(?:imum)?|under|no\s+more\s+than)\s+)?"
+            r"\d+(?:\s*(?:-|–|to)\s*\d+)?\s+[a-z])", " ")  # a count of a thing, not a shown form ("a time like 08:00")
+# "every sentence has an emoji somewhere", "each line contains a number in it": where in the unit is not asked
+restatement("somewhere in it", r"\b(?P<v>have|has|contain|contains|include|includes|use|uses)\s+(?P<x>(?:an?|"
+            r"at least \d+|\d+)\s+[a-z]+)\s+(?:somewhere(?:\s+in\s+(?:it|them))?|in\s+(?:it|them)|"
+            r"anywhere(?:\s+in\s+(?:it|them))?)\b", r"\g<v> \g<x>")
+# "write like each sentence has ...", "write it so every line ...": the rule after it is the ask
+restatement("write like", r"^\s*write\s+(?:it\s+)?(?:like|so|so\s+that|such\s+that)\s+(?=(?:each|every|no|all)\b)", "")
+# "idk why just do it", "tbh": chat that asks nothing
+restatement("chat aside", r"\b(?:idk(?:\s+why)?(?:\s+just\s+do\s+it)?|just\s+do\s+it|tbh)\b[,!.]*", " ")
 # A learner's grammar: "must to be", "the each", "start by different word", "is finishing with", "alphabet order"
 restatement("modal to", r"\b(must|should|can|will)\s+to\s+(?=be\b|have\b|start|end|begin|use|contain)", r"\1 ")
 restatement("the each", r"\bthe\s+(each|every)\b", r"\1")
