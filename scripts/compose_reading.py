@@ -45,6 +45,15 @@ def judged() -> dict[tuple[str, str], bool]:
     return {(j["instruction"], j["reading"].lower()): bool(j["same"]) for j in rows(path)} if path.exists() else {}
 
 
+# where a reading of several rules joins them: "each line has 1 word and the lines are in alphabetical order"
+RULE_JOIN = re.compile(r"\s+and\s+(?=(?:each|every|no|none|the|all|at least|at most|exactly|in each)\b)", re.I)
+
+
+def same_rules(got: list, gold: str) -> bool:
+    """The same rules as the gold, in any order: two rules said in the other order are one reading."""
+    return len(got) > 1 and sorted(_norm(p.describe()) for p in got) == sorted(_norm(g) for g in RULE_JOIN.split(gold))
+
+
 def reading(items: list[tuple[str, str]]) -> dict:
     verdicts = judged()
     out = {"n": len(items), "expressible": 0, "read": 0, "right": 0, "right_by_words": 0, "right_by_judge": 0,
@@ -56,7 +65,7 @@ def reading(items: list[tuple[str, str]]) -> dict:
             continue
         out["read"] += 1
         said = " and ".join(p.describe() for p in got)
-        if gold != "not expressible" and _norm(said) == _norm(gold):
+        if gold != "not expressible" and (_norm(said) == _norm(gold) or same_rules(got, gold)):
             out["right"] += 1
             out["right_by_words"] += 1
         elif gold != "not expressible" and verdicts.get((text, said.lower())):

@@ -255,7 +255,7 @@ FORMAT = r"digit|numeral|number|emoji|hh:mm time|time|timestamp|date|price|perce
 STARTS = (r"(?:start|starts|begin|begins|open|opens|kick off|kicks off)\s+with\s+(?:(?P<case>an?\s+(?:capital|"
           r"capitali[sz]ed|upper-?case|lower-?case|small)\s+letter)|(?:the\s+letter\s+)(?:['\"‘“]?(?P<x>[a-z])\b['"
           r"\"’”]?)|"
-          r"(?P<x3>[A-Z])(?=\s*(?:[.,;!]|$))|"
+          r"(?P<x3>[A-Z])(?=\s*(?:[.;!]|,(?!\s*(?:and\s+|or\s+|then\s+)?[A-Z]\b)|$))|"  # not "M, A, Y, A": a list
           r"(?:the\s+(?:words?|phrase)\s+)?" + QUOTED
           + r"(?:\s+or\s+(?:with\s+)?['\"‘“](?P<q2>[^'\"’”]{1,40})['\"’”])?|"
           r"the\s+word\s+(?P<sw>[A-Za-z][a-z'-]*)|an?\s+(?P<sf>" + FORMAT + r")|"

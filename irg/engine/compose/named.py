@@ -274,8 +274,8 @@ def _each_has_words(m):
         r"(?P<u>lines?|sentences?|paragraphs?|stanzas?|bullets?|bullet points?|words?)"
         r"(?:\s+of\s+the\s+(?:poem|piece|response|song))?\s+"
         r"(?:(?:must|should|has to|have to|need to|needs to|will)\s+)?"
-        r"(?P<v>starts?|begins?|ends?)\s+with\s+the\s+same\s+(?P<w>word|letter)\b")
-def _same_across(m):
+        r"(?P<v>starts?|begins?|ends?)\s+with\s+the\s+same\s+(?P<w>word|letter)\b(?!\s*[,:(]?\s*['\"‘“])")
+def _same_across(m):  # not "the same word, 'light'": that word, which this reader does not name
     u, end, letter = subject(m["u"]), m["v"].lower().startswith("end"), m["w"].lower() == "letter"
     if letter:
         return None if end else Across(u, "same_first_letter")

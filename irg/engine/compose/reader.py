@@ -23,6 +23,7 @@ import irg.engine.compose.verse  # noqa: F401 — rhymes of named lines, no rhym
 import irg.engine.compose.tallies  # noqa: F401 — forms in the answer, a mark refused by position, word repeats,
 import irg.engine.compose.words  # noqa: F401 — and words of a kind (suffixes, palindromes, pangrams)
 from irg.engine.compose.across import Across, Acrostic
+from irg.engine.compose.counted import counted
 from irg.engine.compose.declared import declared
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Form, Rhyme, Rule, Select
@@ -113,7 +114,8 @@ def read(clause: str) -> list[Program]:
     got = (_read(again) or _both(again)) if again != normalize_numbers(clause) else []
     if got and not _lead_holds(_plain(clause), got):
         got = []  # the restatement made the label a subject; a rule in its list that is not about it was dropped
-    return got or _listed(clause) or _joined(clause) or declared(_plain(clause), read, LEFT_OVER)
+    return got or _listed(clause) or _joined(clause) or declared(_plain(clause), read, LEFT_OVER) or \
+        counted(again, read)  # "Write 10 sentences and keep each one to 12 words or fewer"
 
 
 # "Keep each line under 8 words and never end a line with a comma": two instructions joined by "and" (or ";"), each

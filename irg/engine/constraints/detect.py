@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from irg.engine.compose.constraint import Composed
+from irg.engine.compose.counted import back
 from irg.engine.compose.reader import contradiction, read as read_program
 from irg.engine.constraints.clauses import after_scope, clauses  # read_prompt's clauses, importable from here too
 from irg.engine.constraints.base import (Constraint, beside, contradicting, extract_all, negative_counts,
@@ -227,8 +228,17 @@ def _new(c: Constraint, have: list[Constraint]) -> list[Constraint]:
 
 def _programs(prompt: str, clause: str):
     """The programs a clause states, unless a scope said before it in its sentence narrows it to one part ("In the part
-    about bullying, keep sentences short, under 10 words each": not every sentence of the answer)."""
-    return [] if after_scope(prompt, clause) else read_program(clause)
+    about bullying, keep sentences short, under 10 words each": not every sentence of the answer). A clause that says
+    back the units counted just before it ("Write 10 sentences, and keep each one to 12 words or fewer") is read with
+    their name said again."""
+    if after_scope(prompt, clause):
+        return []
+    if got := read_program(clause):
+        return got
+    at = prompt.find(clause.strip()[:40])
+    before = re.split(r"[.!?\n]", prompt[:at])[-1] if at > 0 else ""
+    again = back(before, clause) if before.strip() else None
+    return read_program(again) if again else []
 
 
 def programs_alone(prompt: str, found: list[Constraint]) -> list[Constraint]:
@@ -313,7 +323,11 @@ def _read_prompt(prompt: str, detector: bool) -> Reading:
             # "Wrap it in quotes"), or where no type read this clause ("Make the first paragraph shorter than the
             # second" beside "two paragraphs": a paragraph's first word to the classifier)
             composed = [Composed(p.to_dict()) for p in programs]
-            add(composed if not typed_here else contradicting(composed, found))
+            # a rule on each of the units a type counted in this clause ("10 sentences, each under 12 words") is no
+            # type's: kept beside the count (the program's own count of the whole answer is the type's, and goes)
+            per_unit = [Composed(p.to_dict()) for p in programs if getattr(p, "select", None) is not None
+                        and p.select.unit != "response"]
+            add(composed if not typed_here else contradicting(composed, found) + per_unit)
         if not read_here and (why := contradiction(clause)):
             notices.append(why)  # "a haiku in five lines": said, and not read either way
             continue

@@ -1,0 +1,95 @@
+"""A count of units, then a rule said back on each of them (issue 37):
+
+    Write 10 sentences and keep each one to 12 words or fewer.
+        -> the response has exactly 10 sentences / each sentence has at most 12 words
+    Five bullet points, each under 6 words.            -> ... 5 bullet items / each bullet item has at most 5 words
+    Exactly ten numbered questions, and each one has to end with a question mark.
+    No more than 4 paragraphs, none of them over 80 words.
+
+"each one", "each of them", "none of them", a bare "each" before a limit: the units just counted. The rule after the
+count is read by the readers with the unit said again, and only if it is read whole; the words before the count may
+only be a request ("Write", "Give me", "Use"). Nothing else is read here: "10 tips, each one under 12 words" names no
+unit (the things' layout, declared.py, does). `back()` does the same for a clause cut off after the count in a prompt
+(the detector splits "..., and keep each one to 12 words or fewer" from the count before it).
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from irg.engine.compose.frames import a_place
+from irg.engine.compose.measures import Count
+from irg.engine.compose.program import Each, Rule, Select
+from irg.engine.compose.vocab import Program
+from irg.engine.constraints.text import normalize_numbers
+
+# the units a count is said of, and each one's name when said again
+UNITS = {"sentences": "sentence", "paragraphs": "paragraph", "lines": "line", "bullets": "bullet",
+         "bullet points": "bullet", "numbered items": "numbered item", "numbered steps": "numbered item",
+         "numbered points": "numbered item", "numbered questions": "numbered item", "stanzas": "stanza",
+         "headings": "heading", "sections": "section"}
+PROGRAM_UNIT = {"bullet": "bullet item", "stanza": "paragraph"}
+NAMED = r"(?P<u>" + "|".join(sorted(UNITS, key=len, reverse=True)).replace(" ", r"\s+") + r")"
+RELATION = r"(?:(?P<rel>exactly|at\s+most|no\s+more\s+than|not\s+more\s+than|up\s+to|max(?:imum)?|a\s+maximum\s+of|" \
+           r"at\s+least|a\s+minimum\s+of)\s+)?"
+AFTER = r"(?:\s+(?P<after>max(?:imum)?|tops|at\s+most|or\s+fewer|or\s+less|at\s+least|or\s+more))?"
+COUNTED = re.compile(r"^\s*(?:(?:for|in|on)\s+(?P<what>[^,:;]{1,50}?)\s*[,:]\s*)?(?:(?:please\s+)?(?:write|"
+                     r"give(?:\s+(?:me|us|them|the\s+[a-z]+))?|use|make\s+it|keep\s+it\s+to|in)\s+)?" + RELATION
+                     + r"(?P<n>\d+)(?:\s*(?:-|–|to|or)\s*(?P<m>\d+))?\s+" + NAMED + AFTER
+                     + r"\s*(?:[,?]\s*(?:and\s+)?|\s+and\s+|;\s*)(?P<rest>\S.*)$", re.I)
+# the same count at the end of what was said before a clause cut off from it (the detector's clauses)
+LAST_COUNT = re.compile(r"\b(?P<n>\d+)(?:\s*(?:-|–|to|or)\s*\d+)?\s+" + NAMED + AFTER
+                        + r"(?:\s+(?:about|on|of|for)\s+[^,;:\d]{1,60}?)?\s*[,;]?\s*(?:and\s*)?$",  # "about the sea"
+                        re.I)
+# "none of them", "each one", "each of them", "every one", "all of them": the units counted
+BACK = [(re.compile(r"\bnone\s+of\s+them\b", re.I), "no {u}"),
+        (re.compile(r"\b(?:each|every)\s+(?:one|1)(?:\s+of\s+them)?\b|\beach\s+of\s+them\b", re.I), "each {u}"),
+        (re.compile(r"\ball\s+of\s+them\b", re.I), "all {us}")]
+BARE_EACH = re.compile(r"^\s*each\s+(?=(?:at\s+most|at\s+least|no\s+more\s+than|under|over|fewer\s+than|less\s+than|"
+                       r"more\s+than|up\s+to|exactly|between|\d))", re.I)  # "each under 6 words"
+
+
+def said_back(rest: str, unit: str, plural: str) -> str | None:
+    """`rest` with its back-reference said as the unit, or None if it holds none."""
+    for pattern, into in BACK:
+        if pattern.search(rest):
+            return pattern.sub(into.format(u=unit, us=plural), rest, count=1)
+    if BARE_EACH.match(rest):
+        return BARE_EACH.sub(f"each {unit} has ", rest, count=1)
+    return None
+
+
+def _count(m: re.Match) -> Count:
+    unit = UNITS[re.sub(r"\s+", " ", m["u"].lower())]
+    rel = re.sub(r"\s+", " ", (m["rel"] or m["after"] or "").lower())
+    rel = "at_least" if rel in ("at least", "a minimum of", "or more") else "exactly" if rel in ("", "exactly") \
+        else "at_most"
+    if m["m"] and rel == "at_most":  # "4 or 5 bullets max": the larger number is the cap
+        return Count(PROGRAM_UNIT.get(unit, unit), "at_most", int(m["m"]))
+    if m["m"]:
+        return Count(PROGRAM_UNIT.get(unit, unit), "between", int(m["n"]), int(m["m"]))
+    return Count(PROGRAM_UNIT.get(unit, unit), rel, int(m["n"]))
+
+
+def counted(clause: str, read: Callable[[str], list[Program]]) -> list[Program]:
+    """The count and the rule said back of a clause "N units, each ...", or [] (read whole, or not at all)."""
+    m = COUNTED.match(clause)
+    if not m or (m["m"] and int(m["m"]) <= int(m["n"])) or (m["what"] and not a_place(m["what"])):
+        return []  # "In the intro, 3 sentences, ...": a part's count
+    unit = UNITS[re.sub(r"\s+", " ", m["u"].lower())]
+    rest = said_back(m["rest"], unit, re.sub(r"\s+", " ", m["u"].lower()))
+    rules = read(rest or m["rest"])
+    if not rules or (rest is None and any(getattr(getattr(p, "select", None), "unit", None) != _count(m).unit
+                                          for p in rules)):
+        return []  # "5 bullets, and no bullet over 12 words": a rule of its own, on the units counted only
+    return [Rule(Each(), Select("response"), _count(m))] + [p for p in rules]
+
+
+def back(before: str, clause: str) -> str | None:
+    """A clause cut off from the count said just before it ("..., 10 sentences," + "and keep each one to 12 words or
+    fewer"), said with the unit again; None if the words before do not end on a count or the clause says none back."""
+    m = LAST_COUNT.search(normalize_numbers(before))
+    if not m:
+        return None
+    unit = UNITS[re.sub(r"\s+", " ", m["u"].lower())]
+    return said_back(re.sub(r"^\s*and\s+", "", clause, flags=re.I), unit, re.sub(r"\s+", " ", m["u"].lower()))
