@@ -4,9 +4,10 @@
 
 - bank (445 instructions, the development set), bank2 (320, a second author's development set), bank3 (320, a third
   author's development set, written in the eleventh session: instructions as they are said inside requests), bank4
-  (300, a fourth author's, written in the fourteenth session, in requests' wording) and held-out (228 prompts; their beyond-type instructions): how many
-  are read into a program, read right (the program's plain words equal the gold reading, after small spelling
-  normalisation: "list item" = "bullet item", "stanza" = "paragraph", a parenthesised note dropped) or read wrong
+  (300, a fourth author's, written in the fourteenth session, in requests' wording) and held-out (228 prompts; their
+  beyond-type instructions): how many are read into a program, read right (the program's plain words equal the gold
+  reading, after small spelling normalisation: "list item" = "bullet item", "stanza" = "paragraph", a parenthesised
+  note dropped; two rules in either order) or read wrong
   (any other reading, including a reading of an instruction whose gold is "not expressible");
 - triples (340 instruction-response-verdict, the author's labels): on the instructions read, does the checker's
   pass/fail agree with the author's verdict?

@@ -48,3 +48,53 @@ def test_a_clause_cut_off_after_the_count_is_read_with_the_unit_said_again():
     # in another sentence, "each one" is not said back to the count
     later = read_prompt("Write three paragraphs. Each one must end with a question.")
     assert [c.kind for c in later.constraints] == ["paragraph_count"]
+
+
+# ---- the review of this change (a helper tried 985 wordings aimed at it): each cause, mended in general -------------
+@pytest.mark.parametrize("clause", [
+    # a part named as if the whole: one of several texts, or a text already written
+    "Each line on the first page should be under 8 words",
+    "No sentence in the second email should be over 20 words",
+    "Each line of the last card should end with a period", "For the title page, 3 lines, each under 6 words",
+    # the user's own text described, not a rule asked for
+    "Every line of the old poem is over 10 words, so fix it",
+    "Each line of the sign has 10 words right now, shorten them",
+    # a count of one part, or of something else, with "each" after it
+    "Write a poem whose last stanza has 4 lines, each under 5 words",
+    "The intro should have 3 sentences, each under 10 words",
+    "Write 4 paragraphs, and include 2 quotes, each of them under 15 words",
+    # a total, a hedge, an approximate count
+    "Write 5 sentences, each one under 10 words combined", "Write 5 lines, almost all of them under 8 words",
+    "every line should be like 5 words", "Each line under 8 words, this is a soft limit",
+    # a permission or a part after a reason-like tail
+    "No commas, I'm fine with them in the dialogue though",
+    "Keep each line under 8 words, I'm lenient with the chorus",
+    # examples that name another kind than the rule can check
+    "Every line should mention a time, like morning or night",
+    "Every sentence should have a number, like first or second",
+    # a noun after a learner's singular; a vowel rule that counts y; a consonant cluster
+    "Use at most 2 line breaks", "Start each line with a vowel (including y)",
+    "Start each line with a consonant cluster",
+])
+def test_the_reviews_wrong_readings_are_not_read(clause):
+    assert said(clause) == ""
+
+
+@pytest.mark.parametrize("prompt", [
+    "I wrote 4 paragraphs, each over 200 words. Cut them down to size.",  # a count described, not asked for
+    "Last time you gave me 5 bullets, each over 15 words. Try again.",
+    "Write 3 paragraphs; the last one should have 2 sentences, each under 10 words.",  # the last one's sentences
+    "Write a poem of 3 stanzas of 4 lines, each one under 30 words.",  # stanzas or lines?
+])
+def test_a_count_not_asked_for_gives_no_rule_on_each_unit(prompt):
+    assert not any(c.kind == "composed" for c in read_prompt(prompt).constraints)
+
+
+@pytest.mark.parametrize("clause,reading", [
+    ("Keep it to 3 paragraphs, each under 100 words.",  # "keep it to": at most
+     "the response has at most 3 paragraphs and each paragraph has at most 99 words"),
+    ("Start each line with the letter K", "each line starts with the letter k"),  # no chat "ok" / "k" taken off
+    ("End each line with the word ok", "each line ends with the word 'ok'"),
+])
+def test_the_reviews_lost_or_loose_readings_are_mended(clause, reading):
+    assert said(clause) == reading

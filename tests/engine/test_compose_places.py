@@ -17,7 +17,7 @@ def said(clause: str) -> str:
     ("Each line of the poster should be under 30 characters.", "each line has at most 29 characters"),
     ("Every bullet on the résumé must contain at least one number.", "each bullet item contains at least one number"),
     ("Every sentence in your answer should end with a period.", "each sentence ends with a period"),
-    ("Each line of the rhyme has at most 6 words.", "each line has at most 6 words"),
+    ("Each line of the rhyme should have at most 6 words.", "each line has at most 6 words"),
     ("Every sentence in the second paragraph has at most 8 words.",  # a part of the text keeps its place
      "each sentence in the 2nd paragraph has at most 8 words"),
     # a reason after the rule, said of two words, or of where it is read
@@ -36,6 +36,8 @@ def said(clause: str) -> str:
     ("every bullet must have an emoji", "each bullet item contains at least 1 emoji"),  # one reading, not two
     ("every para shud have like at least 3 commas", "each paragraph contains at least 3 commas"),
     ("each line like 2-4 words thx", "each line has between 2 and 4 words"),
+    ("can u make every line like under 8 words thx", "each line has at most 7 words"),
+    ("make each para like 3-4 sentences", "each paragraph has between 3 and 4 sentences"),
     ("write like each line has a digit in it idk why", "each line contains a digit"),
     ("each line gotta have a hashtag somewhere ok", "each line contains at least 1 hashtag"),
     # units before a colon, then a mark none of them has (anywhere, or at an edge), beside a limit
@@ -72,9 +74,11 @@ def test_not_read(clause):
      "heading 2 ('Home loan tips') does not contain the phrase 'home loans'"),
     ("Every word should start with a vowel.", "An owl ate eight apples. The end.",
      "word 6 ('The') does not start with a vowel"),
+    ("Every word should start with a vowel.", "Élan is ours. Then",  # an accented vowel is a vowel
+     "word 4 ('Then') does not start with a vowel"),
     ("Each line begins with a consonant.", "Big dog\n\"Apple\" pie", "line 2 ('\"Apple\" pie') does not start with a "
                                                                      "consonant"),
 ])
 def test_checked(clause, text, broken):
     (program,) = read(clause)
-    assert broken in program.check(text)
+    assert program.check(text) == [broken]

@@ -259,7 +259,7 @@ STARTS = (r"(?:start|starts|begin|begins|open|opens|kick off|kicks off)\s+with\s
           r"(?:the\s+(?:words?|phrase)\s+)?" + QUOTED
           + r"(?:\s+or\s+(?:with\s+)?['\"‘“](?P<q2>[^'\"’”]{1,40})['\"’”])?|"
           r"the\s+word\s+(?P<sw>[A-Za-z][a-z'-]*)|an?\s+(?P<sf>" + FORMAT + r")|"
-          r"an?\s+(?P<vw>vowel|consonant)(?:\s+letter)?(?!\s+sound))")
+          r"an?\s+(?P<vw>vowel|consonant)(?:\s+letter)?(?!\s+(?:sound|cluster|blend|pair|group)))")
 ENDS = (r"(?:end|ends|finish|finishes|close|closes)\s+(?:with|in|on)\s+"
         r"(?:(?P<ep>(?:any\s+|a\s+)?punctuation(?:\s+mark)?|an\s+ellipsis|ellipses)|"
         r"(?:(?:a|an)\s+(?P<mk>question mark|exclamation mark|exclamation point|period|full stop|"
@@ -316,8 +316,8 @@ def _clause_shape(m):
     test = _shape_test(m, sel)
     if test is None:
         return None
-    if not refused:
-        return Rule(quant, sel, test)
+    if not refused:  # "every sentence needs an emoji": counted, as the marks' reader counts it (one reading, not two)
+        return Rule(quant, sel, Count("emoji", "at_least", 1) if test == Filter("has_emoji") else test)
     if m["cmk"] and quant.kind == "each" and not m["lead"]:  # "no bullet may contain a colon": none in any
         return Rule(Each(), sel, Count(test.unit, "exactly", 0))
     if isinstance(test, Count) or m["lead"] or ((sel.nth is not None or UNITS.get(sel.unit).single)
@@ -330,8 +330,9 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
     if m["case"]:
         low = re.search(r"lower|small", m["case"], re.I)
         return None if sel.unit == "word" and False else Filter("starts_lowercase" if low else "capitalised")
-    if m["vw"]:  # by spelling, not sound: "hour" starts with a consonant
-        return Filter("starts_vowel" if m["vw"].lower() == "vowel" else "starts_consonant")
+    if m["vw"]:  # by spelling, not sound: "hour" starts with a consonant; "y counts as a vowel": another rule
+        return None if re.search(r"\by\b", m.string, re.I) else \
+            Filter("starts_vowel" if m["vw"].lower() == "vowel" else "starts_consonant")
     if m["x"] or (m["x3"] and m["x3"].isupper()):  # "the letter s", or a capital alone: "start with S."
         return Filter("starts_with", (m["x"] or m["x3"]).lower())
     if m["x3"]:
@@ -351,8 +352,8 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
         return None if sel.unit == "word" else Filter("has_punctuation")
     if m["cmk"]:  # "every bullet needs a colon"
         return None if sel.unit == "word" else Count(mark(m["cmk"]), "at_least", 1)
-    if m["fmt"]:  # "every sentence needs an emoji": counted, as the marks' reader reads it (one reading, not two)
-        return None if sel.unit == "word" else Count("emoji", "at_least", 1) if m["fmt"].lower() == "emoji" else \
+    if m["fmt"]:
+        return None if sel.unit == "word" else \
             Filter("has_" + {"hh:mm time": "hhmm"}.get(m["fmt"].lower(), m["fmt"].lower()))
     if m["mk"] or m["mkp"]:
         return None if sel.unit == "word" else Filter("ends_with", MARKS[mark(m["mk"] or m["mkp"])])

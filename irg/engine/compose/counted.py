@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from irg.engine.compose.frames import a_place
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Each, Rule, Select
 from irg.engine.compose.vocab import Program
@@ -33,27 +32,37 @@ NAMED = r"(?P<u>" + "|".join(sorted(UNITS, key=len, reverse=True)).replace(" ", 
 RELATION = r"(?:(?P<rel>exactly|at\s+most|no\s+more\s+than|not\s+more\s+than|up\s+to|max(?:imum)?|a\s+maximum\s+of|" \
            r"at\s+least|a\s+minimum\s+of)\s+)?"
 AFTER = r"(?:\s+(?P<after>max(?:imum)?|tops|at\s+most|or\s+fewer|or\s+less|at\s+least|or\s+more))?"
-COUNTED = re.compile(r"^\s*(?:(?:for|in|on)\s+(?P<what>[^,:;]{1,50}?)\s*[,:]\s*)?(?:(?:please\s+)?(?:write|"
-                     r"give(?:\s+(?:me|us|them|the\s+[a-z]+))?|use|make\s+it|keep\s+it\s+to|in)\s+)?" + RELATION
+REQUEST = r"(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(?P<verb>write|give(?:\s+(?:me|us|them|the\s+[a-z]+))?|" \
+          r"use|make\s+it|keep\s+it\s+to|list|create|compose|draft|produce|generate|in)"
+COUNTED = re.compile(r"^\s*(?:(?:for|in|on)\s+(?P<what>[^,:;]{1,50}?)\s*[,:]\s*)?(?:" + REQUEST + r"\s+)?" + RELATION
                      + r"(?P<n>\d+)(?:\s*(?:-|–|to|or)\s*(?P<m>\d+))?\s+" + NAMED + AFTER
                      + r"\s*(?:[,?]\s*(?:and\s+)?|\s+and\s+|;\s*)(?P<rest>\S.*)$", re.I)
-# the same count at the end of what was said before a clause cut off from it (the detector's clauses)
-LAST_COUNT = re.compile(r"\b(?P<n>\d+)(?:\s*(?:-|–|to|or)\s*\d+)?\s+" + NAMED + AFTER
+# the same count, asked for, at the end of what was said before a clause cut off from it (the detector's clauses):
+# "Write a poem with 5 bullet points, " — not a count described ("I wrote 4 paragraphs, ", "The intro has 3 sentences")
+LAST_COUNT = re.compile(r"^\s*" + REQUEST + r"\s+(?:(?:me|us)\s+)?(?:an?\s+[a-z-]+\s+(?:with|of|in)\s+)?" + RELATION
+                        + r"(?P<n>\d+)(?:\s*(?:-|–|to|or)\s*(?P<m2>\d+))?\s+" + NAMED + AFTER
                         + r"(?:\s+(?:about|on|of|for)\s+[^,;:\d]{1,60}?)?\s*[,;]?\s*(?:and\s*)?$",  # "about the sea"
                         re.I)
-# "none of them", "each one", "each of them", "every one", "all of them": the units counted
-BACK = [(re.compile(r"\bnone\s+of\s+them\b", re.I), "no {u}"),
-        (re.compile(r"\b(?:each|every)\s+(?:one|1)(?:\s+of\s+them)?\b|\beach\s+of\s+them\b", re.I), "each {u}"),
-        (re.compile(r"\ball\s+of\s+them\b", re.I), "all {us}")]
+# "none of them", "each one", "each of them", "every one", "all of them": the units counted — said first in what follows
+# ("and keep each one ...", "each of them ..."), never of something named after the count ("and include 2 quotes, each
+# of them under 15 words": the quotes)
+LEAD_IN = r"^\s*(?:(?:and|but|with)\s+)?(?P<lead>(?:(?:please\s+)?(?:keep|make|have|let)\s+)?)"
+BACK = [(re.compile(LEAD_IN + r"\bnone\s+of\s+them\b", re.I), "no {u}"),
+        (re.compile(LEAD_IN + r"(?:\b(?:each|every)\s+(?:one|1)(?:\s+of\s+them)?\b|\beach\s+of\s+them\b)", re.I),
+         "each {u}"),
+        (re.compile(LEAD_IN + r"\ball\s+of\s+them\b", re.I), "all {us}")]
+TOTAL = re.compile(r"\b(?:combined|in\s+total|total|together|overall|altogether)\b", re.I)  # a sum, not each one
 BARE_EACH = re.compile(r"^\s*each\s+(?=(?:at\s+most|at\s+least|no\s+more\s+than|under|over|fewer\s+than|less\s+than|"
                        r"more\s+than|up\s+to|exactly|between|\d))", re.I)  # "each under 6 words"
 
 
 def said_back(rest: str, unit: str, plural: str) -> str | None:
     """`rest` with its back-reference said as the unit, or None if it holds none."""
+    if TOTAL.search(rest):
+        return None
     for pattern, into in BACK:
-        if pattern.search(rest):
-            return pattern.sub(into.format(u=unit, us=plural), rest, count=1)
+        if m := pattern.search(rest):
+            return m["lead"] + into.format(u=unit, us=plural) + rest[m.end():]
     if BARE_EACH.match(rest):
         return BARE_EACH.sub(f"each {unit} has ", rest, count=1)
     return None
@@ -62,6 +71,8 @@ def said_back(rest: str, unit: str, plural: str) -> str | None:
 def _count(m: re.Match) -> Count:
     unit = UNITS[re.sub(r"\s+", " ", m["u"].lower())]
     rel = re.sub(r"\s+", " ", (m["rel"] or m["after"] or "").lower())
+    if not rel and m["verb"] and m["verb"].lower().startswith("keep"):
+        rel = "at most"  # "Keep it to 3 paragraphs": no more
     rel = "at_least" if rel in ("at least", "a minimum of", "or more") else "exactly" if rel in ("", "exactly") \
         else "at_most"
     if m["m"] and rel == "at_most":  # "4 or 5 bullets max": the larger number is the cap
@@ -73,6 +84,7 @@ def _count(m: re.Match) -> Count:
 
 def counted(clause: str, read: Callable[[str], list[Program]]) -> list[Program]:
     """The count and the rule said back of a clause "N units, each ...", or [] (read whole, or not at all)."""
+    from irg.engine.compose.frames import a_place  # here: frames' restatements register after the chat's (reader.py)
     m = COUNTED.match(clause)
     if not m or (m["m"] and int(m["m"]) <= int(m["n"])) or (m["what"] and not a_place(m["what"])):
         return []  # "In the intro, 3 sentences, ...": a part's count
@@ -88,8 +100,24 @@ def counted(clause: str, read: Callable[[str], list[Program]]) -> list[Program]:
 def back(before: str, clause: str) -> str | None:
     """A clause cut off from the count said just before it ("..., 10 sentences," + "and keep each one to 12 words or
     fewer"), said with the unit again; None if the words before do not end on a count or the clause says none back."""
-    m = LAST_COUNT.search(normalize_numbers(before))
-    if not m:
-        return None
+    before = normalize_numbers(before)
+    m = LAST_COUNT.search(before)
+    if not m or len(re.findall(r"\d+", before)) > 1 + bool(m["m2"]):
+        return None  # "3 stanzas of 4 lines, each one ...": which units?
     unit = UNITS[re.sub(r"\s+", " ", m["u"].lower())]
     return said_back(re.sub(r"^\s*and\s+", "", clause, flags=re.I), unit, re.sub(r"\s+", " ", m["u"].lower()))
+
+
+def read_said_back(prompt: str, clause: str, read: Callable[[str], list[Program]]) -> list[Program]:
+    """The programs of a clause of `prompt` read with the units counted just before it in its sentence said again
+    ("Write a poem with five bullet points, " + "each under 6 words."), or []."""
+    at = prompt.find(clause.strip()[:40])
+    before = re.split(r"[.!?;:\n]", prompt[:at])[-1] if at > 0 else ""
+    again = back(before, clause) if before.strip() else None
+    return read(again) if again else []
+
+
+def on_units(programs: list[Program]) -> list[Program]:
+    """The rules on each unit among a clause's programs ("10 sentences, each under 12 words": each sentence's limit is
+    no type's, and is kept beside the count a type read; the program's count of the whole answer is the type's)."""
+    return [p for p in programs if getattr(p, "select", None) is not None and p.select.unit != "response"]

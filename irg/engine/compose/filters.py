@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
@@ -53,7 +54,8 @@ def plural_verb(words: str) -> str:
 
 def _first_letter(text: str) -> str:
     """The first letter of a text, lowercased, past marks and list markers ('"Apple' -> 'a'); '' if none."""
-    return next((c.lower() for c in plain(text) if c.isalpha() or c.isdigit()), "")
+    first = next((c for c in plain(text) if c.isalpha() or c.isdigit()), "")
+    return unicodedata.normalize("NFKD", first)[:1].lower()  # "Élan" starts with a vowel
 
 
 def _norm(s: str) -> str:

@@ -51,7 +51,8 @@ restatement("units, each", r"^\s*(?:write|use|give\s+me)\s+(?:(?:short|brief|sim
             + END, _each)
 # "not more than 8 word": a learner's singular after a relation and a number above one
 restatement("plural counted", r"\b(?P<r>than|most|least|under|over|max(?:imum)?|up\s+to|exactly)\s+(?P<n>\d+)\s+"
-            r"(?P<u>word|line|sentence|character|letter|syllable)\b(?![-\w])",
+            r"(?P<u>word|line|sentence|character|letter|syllable)\b(?![-\w])(?=\s*(?:[,.;:!?)]|$|\s(?:each|per|a|in|"
+            r"or|and|max|long|tops)\b))",  # not "2 line breaks", "3 line haikus": a noun after it
             lambda m: m.group(0) + "s" if int(m["n"]) > 1 else m.group(0))
 # "Write each sentence in under 20 words", "Write every line using at most 8 syllables"
 restatement("write each in", r"^\s*write\s+(?:each|every)\s+(?P<u>" + ONE_UNIT + r")\s+(?:in|with|using)\s+"
@@ -206,8 +207,8 @@ restatement("different firsts", r"^\s*(?:all\s+(?:the\s+|your\s+)?(?P<us>" + LEA
 # "Each line of the sign", "Every bullet on the résumé", "each sentence in your answer": the text's own units (only
 # where what is named is the whole text, a_place: "every sentence in the first paragraph" is a part, and stays)
 restatement("units of the whole", r"\b(?P<u>(?:each|every|all|no|any)\s+(?:(?:" + ONE_UNIT + r")s?))\s+(?:of|on|in)\s+"
-            r"(?P<what>(?:the|your|this|my|our)\s+[a-zé'-]+(?:\s+[a-zé'-]+)??)(?=\s+(?:should|must|has|have|needs?|"
-            r"is|are|will|can't|may\s+not|ends?|starts?|begins?|contains?|gets?)\b|\s*[,:])",
+            r"(?P<what>(?:the|your|this|my|our)\s+[a-zé'-]+(?:\s+[a-zé'-]+)??)(?=\s+(?:should|must|needs?\s+to|"
+            r"has\s+to|have\s+to|will|can't|cannot|may\s+not|shall)\b)",  # a rule, not a text described ("... is over")
             lambda m: m["u"] if a_place(m["what"]) else m.group(0))
 
 # A place or purpose said before the rule ("For my essay's thesis statement, ...", "In the recap, ..."): read only when
@@ -247,4 +248,12 @@ def a_place(what: str | None) -> bool:
     if re.match(r"(?:a|an)\s", what.strip(), re.I):
         return True  # "For a word-game challenge, ...": an occasion, not a part of the text
     place = re.sub(r"\s+(?:for|to)\s+(?:my|our|your|his|her|their|the|a|an)?\s*[\w' -]+$", "", what.strip(), flags=re.I)
+    if POSITION.search(place):
+        return False  # "the first page", "the back card", "the old poem": one of several, or a text already written
     return bool(WHOLE.fullmatch(place)) or (place == what.strip() and bool(PURPOSE.fullmatch(place)))
+
+
+# what makes a named text one of several, a part of one, or a text that exists already (not the one asked for)
+POSITION = re.compile(r"\b(?:first|second|third|fourth|fifth|last|final|next|previous|other|another|back|front|cover|"
+                      r"title|inside|outside|left|right|top|bottom|opening|closing|middle|old|original|current|"
+                      r"existing|earlier|later|\d+(?:st|nd|rd|th)?)\b", re.I)

@@ -28,6 +28,7 @@ from irg.engine.compose.declared import declared
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Form, Rhyme, Rule, Select
 from irg.engine.compose.restate import LEAD_HEDGE, restate
+import irg.engine.compose.chat  # noqa: F401,E402 — the chat around a rule, said away before the other restatements
 from irg.engine.compose.frames import AFTER_PLACE, WHERE, a_place
 import irg.engine.compose.rewordings  # noqa: F401,E402 — more restatements register themselves
 import irg.engine.compose.frames  # noqa: F401,E402 — and the frames a limit is said in

@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from irg.engine.compose.constraint import Composed
-from irg.engine.compose.counted import back
+from irg.engine.compose.counted import on_units, read_said_back
 from irg.engine.compose.reader import contradiction, read as read_program
 from irg.engine.constraints.clauses import after_scope, clauses  # read_prompt's clauses, importable from here too
 from irg.engine.constraints.base import (Constraint, beside, contradicting, extract_all, negative_counts,
@@ -231,14 +231,17 @@ def _programs(prompt: str, clause: str):
     about bullying, keep sentences short, under 10 words each": not every sentence of the answer). A clause that says
     back the units counted just before it ("Write 10 sentences, and keep each one to 12 words or fewer") is read with
     their name said again."""
-    if after_scope(prompt, clause):
-        return []
-    if got := read_program(clause):
-        return got
-    at = prompt.find(clause.strip()[:40])
-    before = re.split(r"[.!?\n]", prompt[:at])[-1] if at > 0 else ""
-    again = back(before, clause) if before.strip() else None
-    return read_program(again) if again else []
+    return [] if after_scope(prompt, clause) else read_program(clause) or read_said_back(prompt, clause, read_program)
+
+
+def _kept(programs: list, typed_here: bool, found: list[Constraint]) -> list[Constraint]:
+    """The programs of a clause a type read too: all where no type read this clause itself ("Make the first paragraph
+    shorter than the second" beside "two paragraphs"); else a rule on each unit the type counted ("10 sentences, each
+    under 12 words": no type's), and what contradicts what was read ("No quotation marks" beside "Wrap it in
+    quotes")."""
+    units = on_units(programs) if typed_here else programs
+    rest = [Composed(p.to_dict()) for p in programs if p not in units]
+    return [Composed(p.to_dict()) for p in units] + contradicting(rest, found)
 
 
 def programs_alone(prompt: str, found: list[Constraint]) -> list[Constraint]:
@@ -319,15 +322,7 @@ def _read_prompt(prompt: str, detector: bool) -> Reading:
         # an instruction no type read (none was detected, its types read nothing, or a limit per part), read into a
         # program (issue 37): "Don't use the letter r" detected as a letter count the type cannot read is a letter ban
         if read_here and not mine and (programs := _programs(prompt, clause)):
-            # "covered" by a type read elsewhere: kept where it contradicts what was read ("No quotation marks" beside
-            # "Wrap it in quotes"), or where no type read this clause ("Make the first paragraph shorter than the
-            # second" beside "two paragraphs": a paragraph's first word to the classifier)
-            composed = [Composed(p.to_dict()) for p in programs]
-            # a rule on each of the units a type counted in this clause ("10 sentences, each under 12 words") is no
-            # type's: kept beside the count (the program's own count of the whole answer is the type's, and goes)
-            per_unit = [Composed(p.to_dict()) for p in programs if getattr(p, "select", None) is not None
-                        and p.select.unit != "response"]
-            add(composed if not typed_here else contradicting(composed, found) + per_unit)
+            add(_kept(programs, typed_here, found))
         if not read_here and (why := contradiction(clause)):
             notices.append(why)  # "a haiku in five lines": said, and not read either way
             continue
