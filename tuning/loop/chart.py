@@ -70,15 +70,16 @@ def caption(curves: dict[str, dict]) -> str:
 
 def label(name: str, st: dict) -> str:
     r = st.get("recipe", {})
+    run = ", first run (to 1.5 epochs)" if "-run1" in name else ""  # the embedding adapter's, run again to its end
     if r.get("method") == "adapter_mle":
-        return f"embedding adapter (MLE), lr {r.get('lr', 0):g}"
+        return f"embedding adapter (MLE), lr {r.get('lr', 0):g}{run}"
     if r.get("method") == "full":  # reruns of one recipe differ by the name's tail: "-f32", "-f32-2ep"
         tail = name.split(Path(str(r.get("data", ""))).stem or "\0")[-1].strip("-") if r.get("data") else ""
         said = {"": "bf16-rounded start", "f32": "float32 start", "f32-2ep": "float32, trained to its end"}
         return f"full fine-tuning of the blocks, lr {r.get('lr', 0):g}, {said.get(tail, tail)}"
     if r.get("method") == "gan":  # adversarial.py: the GAN's phase after the MLE curve's best point
         return (f"embedding adapter (MLE, then {r.get('adversarial_steps', '?')} adversarial steps), "
-                f"lr {r.get('lr', 0):g}")
+                f"lr {r.get('lr', 0):g}{run}")
     targets = {"all": "all projections", "qv": "q/v"}.get(r.get("targets"), r.get("targets", "?"))
     share = f", {r['data_share']:.0%} of the data" if r.get("data_share", 1) < 1 else ""
     stem = Path(str(r.get("data", ""))).stem  # another kept set than the curves' first ("kept-r3": three rounds)
