@@ -95,6 +95,9 @@ def test_a_count_not_asked_for_gives_no_rule_on_each_unit(prompt):
      "the response has at most 3 paragraphs and each paragraph has at most 99 words"),
     ("Start each line with the letter K", "each line starts with the letter k"),  # no chat "ok" / "k" taken off
     ("End each line with the word ok", "each line ends with the word 'ok'"),
+    # a list laid out one per line is its lines, not bullet items (bank4's one wrong reading of this kind)
+    ("Give the spelling list in alphabetical order, one word per line.",
+     "each line has exactly 1 word and the lines are in alphabetical order"),
 ])
 def test_the_reviews_lost_or_loose_readings_are_mended(clause, reading):
     assert said(clause) == reading

@@ -31,8 +31,12 @@ def _alphabet_order(m):
         return None
     said = (m["u"] or m["u2"] or "items").lower()
     u = subject(said) if said in ("sentences", "lines", "paragraphs", "stanzas", "bullets", "bullet points") \
-        else "bullet item"
+        else "line" if PER_LINE.search(m.string) else "bullet item"  # "the list ..., one word per line": its lines
     return Across(u, "reverse_alphabetical" if (m["rev"] or m["rev2"]) else "alphabetical")
+
+
+PER_LINE = re.compile(r"\b(?:(?:one|1)\s+(?:[a-z]+\s+)?per\s+line|on\s+(?:its|their)\s+own\s+lines?|"
+                      r"on\s+separate\s+lines|each\s+on\s+a\s+(?:new|separate)\s+line)\b", re.I)
 
 
 @reader("length_order", r"\b(?:order|sort|arrange|list|put|rank)\s+(?:the|your|all\s+the)\s+(?P<u>bullets|"
