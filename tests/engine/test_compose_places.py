@@ -45,6 +45,9 @@ def said(clause: str) -> str:
     ("Bullets: 8 words max, no full stop at the end.",
      "each bullet item has at most 8 words and no bullet item ends with a period"),
     ("Each line: no ending punctuation.", "no line ends with a punctuation mark"),
+    # one unit, by its place, said whole
+    ("The last line should only say 'Love, Gran'.", "the last line is 'Love, Gran'"),
+    ("The last paragraph must be 'The End.'", "the last paragraph is 'The End.'"),
     # a phrase of several words, and letters by kind
     ("Each paragraph must contain the phrase 'due date'.", "each paragraph contains the phrase 'due date'"),
     ("Every word should start with a vowel.", "each word starts with a vowel"),
@@ -64,6 +67,7 @@ def test_read(clause, reading):
     "Keep every sentence under 12 words so little ones can follow in the intro.",  # a part after the reason
     "Each line has at most 5 words, i'm not sure about the title",  # a refusal in the reason
     "numbers as words, except years",
+    "Each line should be 'xoxo'.",  # every line the same text: not a unit by its place
 ])
 def test_not_read(clause):
     assert said(clause) == ""
@@ -74,6 +78,8 @@ def test_not_read(clause):
      "heading 2 ('Home loan tips') does not contain the phrase 'home loans'"),
     ("Every word should start with a vowel.", "An owl ate eight apples. The end.",
      "word 6 ('The') does not start with a vowel"),
+    ("The last paragraph must be 'The End.'", "Once.\n\nThe end of it.",
+     "the last paragraph ('The end of it.') is not 'The End.'"),
     ("Every word should start with a vowel.", "Élan is ours. Then",  # an accented vowel is a vowel
      "word 4 ('Then') does not start with a vowel"),
     ("Each line begins with a consonant.", "Big dog\n\"Apple\" pie", "line 2 ('\"Apple\" pie') does not start with a "

@@ -24,3 +24,6 @@ restatement("chat aside", r"\b(?:idk(?:\s+why)?(?:\s+just\s+do\s+it)?|just\s+do\
 restatement("sign-off", r"[,\s]+(?:ok|okay|thanks|thank you|thx|ty|cheers)\s*[.!?]*\s*$",
             lambda m: m.group(0) if re.search(r"(?:word|letter|with|say|says|write|is|be)\s*$", m.string[:m.start()],
                                               re.I) else ".")  # not "end each line with the word ok"
+# "the last line should only say 'xoxo'", "the last page should just read 'The End.'": that unit is that text
+restatement("only say", r"\b(?P<m>should|must|has\s+to|needs\s+to|will)\s+(?:only\s+|just\s+)?(?:say|read)\s+"
+            r"(?:only\s+)?(?=['\"‘“])", r"\g<m> be ")

@@ -395,6 +395,6 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
         return Filter("title_case")
     if m["pal"]:
         return Filter("palindrome")
-    if m["is"]:
-        return Filter("is", m["is"].strip().lower()) if sel.unit == "word" and sel.nth is not None else None
+    if m["is"] and sel.nth is not None and (sel.unit == "word" or sel.within is None and sel.unit in ALWAYS_ONE):
+        return Filter("is", m["is"].strip().lower() if sel.unit == "word" else m["is"].strip())  # "the last line: 'xo'"
     return None

@@ -81,7 +81,7 @@ _filter("last_word", "ends with the word {arg}", lambda t, a: last_word(t) == _n
         and _norm(t).rstrip(".!?,;:\"”'’) ").endswith(_norm(str(a))))
 _filter("starts_with_any", "starts with {arg}",  # the words, not their start: 'And' is no opening of "Andrew"
         lambda t, a: any(_norm(t) == _norm(x) or re.match(re.escape(_norm(x)) + r"\b", _norm(t)) for x in a))
-_filter("is", "is {arg}", lambda t, a: _norm(t).strip(".,;:!?\"”“'’‘()") == _norm(str(a)))
+_filter("is", "is {arg}", lambda t, a: _norm(t).strip(".,;:!?\"”“'’‘() ") == _norm(str(a)).strip(".,;:!?\"”“'’‘() "))
 _filter("has_number", "contains at least one number",
         lambda t, a: bool(re.search(r"\d", t)) or bool(re.search(NUMBER_WORDS, t, re.I)))
 CONTRACTED = {"it's", "that's", "he's", "she's", "there's", "what's", "let's", "who's", "where's", "here's", "how's"}
