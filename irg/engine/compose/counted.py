@@ -68,8 +68,14 @@ def said_back(rest: str, unit: str, plural: str) -> str | None:
     return None
 
 
+def _named(m: re.Match) -> tuple[str, str]:
+    """The counted units' name said again, and as the count said them: ("bullet", "bullet points")."""
+    said = re.sub(r"\s+", " ", m["u"].lower())
+    return UNITS[said], said
+
+
 def _count(m: re.Match) -> Count:
-    unit = UNITS[re.sub(r"\s+", " ", m["u"].lower())]
+    unit = _named(m)[0]
     rel = re.sub(r"\s+", " ", (m["rel"] or m["after"] or "").lower())
     if not rel and m["verb"] and m["verb"].lower().startswith("keep"):
         rel = "at most"  # "Keep it to 3 paragraphs": no more
@@ -88,8 +94,7 @@ def counted(clause: str, read: Callable[[str], list[Program]]) -> list[Program]:
     m = COUNTED.match(clause)
     if not m or (m["m"] and int(m["m"]) <= int(m["n"])) or (m["what"] and not a_place(m["what"])):
         return []  # "In the intro, 3 sentences, ...": a part's count
-    unit = UNITS[re.sub(r"\s+", " ", m["u"].lower())]
-    rest = said_back(m["rest"], unit, re.sub(r"\s+", " ", m["u"].lower()))
+    rest = said_back(m["rest"], *_named(m))
     rules = read(rest or m["rest"])
     if not rules or (rest is None and any(getattr(getattr(p, "select", None), "unit", None) != _count(m).unit
                                           for p in rules)):
@@ -104,8 +109,7 @@ def back(before: str, clause: str) -> str | None:
     m = LAST_COUNT.search(before)
     if not m or len(re.findall(r"\d+", before)) > 1 + bool(m["m2"]):
         return None  # "3 stanzas of 4 lines, each one ...": which units?
-    unit = UNITS[re.sub(r"\s+", " ", m["u"].lower())]
-    return said_back(re.sub(r"^\s*and\s+", "", clause, flags=re.I), unit, re.sub(r"\s+", " ", m["u"].lower()))
+    return said_back(re.sub(r"^\s*and\s+", "", clause, flags=re.I), *_named(m))
 
 
 def read_said_back(prompt: str, clause: str, read: Callable[[str], list[Program]]) -> list[Program]:
