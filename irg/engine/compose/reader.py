@@ -13,6 +13,7 @@ import re
 from typing import Callable
 
 import irg.engine.compose.clause  # noqa: F401 — the readers register themselves: the general clause reader,
+import irg.engine.compose.contents  # noqa: F401 — its starts, ends and contents,
 import irg.engine.compose.formats  # noqa: F401 — how numbers, times and dates are written,
 import irg.engine.compose.named  # noqa: F401 — the named shapes,
 import irg.engine.compose.patterns  # noqa: F401 — the patterns of one shape each,

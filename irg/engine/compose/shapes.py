@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from irg.engine.compose.across import Across, Acrostic
-from irg.engine.compose.clause import FORM_QUALIFIED, LIMIT, ORD, ORDS, SUBJECT_UNIT, _limit, counted, subject
+from irg.engine.compose.clause import LIMIT, ORD, ORDS, SUBJECT_UNIT, _limit, counted, subject
+from irg.engine.compose.contents import FORM_QUALIFIED
 from irg.engine.compose.filters import Filter, opening
 from irg.engine.compose.program import Each, Quant, Rule, Select
 from irg.engine.compose.measures import Count
