@@ -37,7 +37,7 @@ from irg.engine.constraints.slots import Missing, PerPart, read_values, template
 from irg.engine.constraints.scope import unpermitted
 from irg.engine.constraints.about import about_notices
 from irg.engine.constraints.settle import (band_alone, counted_first_words, each_beside_total, in_context, inner_alone,
-                                              opening_only)
+                                              opening_only, part_limits_whole)
 from irg.engine.constraints.text import _REL
 from irg.engine.jsonl import rows
 from irg.engine.paths import ASSETS
@@ -257,6 +257,7 @@ def programs_alone(prompt: str, found: list[Constraint]) -> list[Constraint]:
 def read_prompt(prompt: str, detector: bool = True) -> Reading:
     """Constraints, notices and unchecked instructions for `prompt` (see the module docstring)."""
     got = _read_prompt(prompt, detector)
+    got.constraints = part_limits_whole(got.constraints, prompt)  # "6 words per bullet": no six-word answer
     got.notices += about_notices(prompt, got.constraints)  # "a 200-word essay": the band read is said, with why
     return got
 

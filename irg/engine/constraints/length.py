@@ -411,6 +411,8 @@ class BulletCount(CountConstraint):
         for m in re.finditer(r"(?:" + _REL + r"\s+)?(\d+)\s+(?:[a-z-]+\s+){0,3}?bullet(?:\s+points?|s)?\b", p, re.I):
             if PAST.search(p[max(0, m.start() - 25):m.start()]):
                 continue  # "My old résumé had 12 bullet points"
+            if EACH_AFTER.match(p, m.start()):
+                continue  # "max 5 bullets per slide": each slide's, not the answer's
             rel = rel_of(m, p) if m.group("rel") else "exactly"
             c = cls(rel, int(m.group(2)))
             # the first count; a later one only where its relation is said ("at least 3 ... at most 6 bullets",

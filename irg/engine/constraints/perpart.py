@@ -108,17 +108,21 @@ REMADE_PART = re.compile(_DESCRIBED + r"[^.;:!?\n]{0,50}?" + _REMADE, re.I)  # t
 
 # "Don't write sentences longer than 20 words", "never use paragraphs with more than 100 words", "do not write a
 # conclusion longer than 2 sentences": parts refused over a limit, each of them (not the whole answer)
-_PARTS = (r"(?:\b(?:not|never|cannot|no)|n't)\s+(?:[a-z]+\s+){0,2}?"  # no number between: "not over 300 words nor"
+_REFUSED = (r"(?:\b(?:not|never|cannot|no)|n't)\s+(?:[a-z]+\s+){0,2}?"  # no number between: "not over 300 words nor"
           r"(?:(?:sentences|paragraphs|lines|bullets|bullet points|items|points|steps|sections|words)|"
           r"(?:a|an|the|any|your)\s+(?:\w+\s+)?(?:conclusion|intro\w*|title|summary|"
           r"heading|headline|sentence|paragraph|line|bullet|section|opening|closing|greeting|caption))\s+(?:\w+\s+)?")
-PARTS_REFUSED = re.compile(_PARTS + "$", re.I)
-PARTS_REFUSED_SAID = re.compile(_PARTS + r"(?:longer|shorter|more|fewer|less|over|under|above|below|exceed\w*)\b", re.I)
+PARTS_REFUSED = re.compile(_REFUSED + "$", re.I)
+PARTS_REFUSED_SAID = re.compile(_REFUSED + r"(?:longer|shorter|more|fewer|less|over|under|above|below|exceed\w*)\b",
+                                re.I)
 
 
-# "max 10 words each", "20 words per sentence", "12 words a line": the part is named after the count
-EACH_AFTER = re.compile(r"[^.;:!?\n\d]{0,25}?\d+\s+(?P<noun>words?|sentences?|lines?|characters?|syllables?)\s+"
-                        r"(?:each|apiece|(?:per|in each|for each|in every|a)\s+(?:\w+\s+)?" + _PARTS + r")\b", re.I)
+# "max 10 words each", "20 words per sentence", "12 words a line", "5 bullets per slide": the part is named after the
+# count (per anything but a time: "120 words per minute" is a rate, read as none)
+EACH_AFTER = re.compile(r"[^.;:!?\n\d]{0,25}?\d+\s+(?P<noun>words?|sentences?|lines?|characters?|chars?|syllables?|"
+                        r"bullets?|bullet points?|paragraphs?)\s+"
+                        r"(?:each|apiece|(?:in each|for each|in every|a)\s+(?:\w+\s+)?" + _PARTS
+                        + r"|per\s+(?!(?:minute|min|second|sec|hour|cent)s?\b)[a-z]+)\b", re.I)
 
 
 def bound_start(p: str, at: int) -> int:

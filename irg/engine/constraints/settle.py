@@ -6,6 +6,7 @@ import re
 from irg.engine.compose.constraint import Composed
 from irg.engine.compose.reader import read as read_program
 from irg.engine.constraints.base import Constraint
+from irg.engine.constraints.clauses import after_scope, clauses
 from irg.engine.constraints.text import _REL
 from irg.engine.constraints.edges import inner_opening
 from irg.engine.constraints.about import about_lengths
@@ -101,3 +102,65 @@ def each_beside_total(clause: str) -> list[Constraint]:
     programs = read_program(clause[:tail.start()] + ".") if tail and tail.start() > 0 else []
     return [Composed(p.to_dict()) for p in programs
             if p.to_dict().get("rule", {}).get("quant", {}).get("kind") == "each"]
+
+
+# the unit a type counts over the whole answer, as the language names it
+TYPED_UNIT = {"word_count": "word", "sentence_count": "sentence", "paragraph_count": "paragraph",
+              "bullet_count": "bullet item"}
+
+
+def _limits(d, out: set[tuple[str, int]]) -> set[tuple[str, int]]:
+    """The (unit, number) pairs a program's dict limits: a count ("at most 6 words": word, 6), a quantifier over its
+    units ("at most 2 sentences end with ...": sentence, 2; "each sentence": sentence, None), a mean ("an average
+    under 20 words": word, 20)."""
+    if isinstance(d, list):
+        for v in d:
+            _limits(v, out)
+    if not isinstance(d, dict):
+        return out
+    unit = d.get("count") or d.get("of")
+    out |= {(unit, d[k]) for k in ("n", "m") if unit and isinstance(d.get(k), int)}
+    quant, select = d.get("quant"), d.get("select")
+    if isinstance(select, dict):  # the units the rule is on, with its quantifier's count if it has one
+        out.add((select.get("unit"), quant.get("n") if isinstance(quant, dict) else None))
+    for v in d.values():
+        if isinstance(v, (dict, list)):
+            _limits(v, out)
+    return out
+
+
+def part_limits_whole(found: list[Constraint], prompt: str) -> list[Constraint]:
+    """A part's limit the types read as the whole answer's, read as the part's: "no more than 6 words per bullet",
+    "Paragraphs: four sentences maximum", "Keep the average sentence length below 20 words". Where a clause's programs
+    limit a part with the number a type's count of the whole answer holds, said once in the prompt, the count is
+    dropped and the clause's programs on parts kept (its plan would have asked for a six-word answer). A number said
+    twice ("200 words in all, and no sentence over 200 words") keeps both readings."""
+    said = normalize_numbers(prompt)
+    typed = [c for c in found if c.kind in TYPED_UNIT and isinstance(getattr(c, "n", None), int)
+             and len(re.findall(rf"(?<![\d.]){c.n}(?![\d.])", said)) == 1]
+    if not typed:
+        return found
+    drop, add = [], []
+    wanted = {str(c.n) for c in typed}
+    for clause in clauses(prompt):
+        if not wanted & set(re.findall(r"\d+", normalize_numbers(clause))):
+            continue  # no count the types read is said here
+        if after_scope(prompt, clause):
+            continue  # "In the part about X, keep sentences under 10 words": one part's, not read here either
+        parts = [p for p in read_program(clause) if "'unit': 'response'" not in str(p.to_dict().get("rule", {}))]
+        if not parts:
+            continue
+        limits = set().union(*(_limits(p.to_dict(), set()) for p in parts))
+        units, numbers = {u for u, _ in limits}, {n for _, n in limits if n is not None}
+        # the same count (a strict bound read inclusive: "under 12" is at most 11), or the number read as a count of
+        # another unit the part's rule names ("Paragraphs: four sentences maximum" read as four paragraphs)
+        hit = [c for c in typed if any((TYPED_UNIT[c.kind], n) in limits for n in (c.n, c.n - 1, c.n + 1))
+               or (TYPED_UNIT[c.kind] in units and c.n in numbers)]
+        if hit:
+            drop += hit
+            add += [Composed(p.to_dict()) for p in parts]
+    kept = [c for c in found if not any(c is d for d in drop)]
+    for a in add:
+        if a not in kept:
+            kept.append(a)
+    return kept

@@ -58,13 +58,16 @@ def _count_kind(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
         if not (total := re.search(r"\b(?:total|overall|in all|altogether|whole)\b.*", clause, re.I)):
             return PerPart()
         clause = total.group(0)
-    after = any(m["noun"][:4] == kind[:4] for m in EACH_AFTER.finditer(clause))  # "max 10 words each"
+    # "max 10 words each", "5 bullets per slide"
+    after = any(m["noun"][:4] == kind[:4] for m in EACH_AFTER.finditer(normalize_numbers(clause)))
     if kind in ("word_count", "sentence_count", "paragraph_count") and (EACH_PART.search(clause) or after
                                                                         or PARTS_REFUSED_SAID.search(clause)
                                                                         or REMADE_PART.search(clause)
                                                                         or NAMED_PART.search(_before_number(clause))
                                                                         or THIRD_PARTY.search(_before_number(clause))
                                                                         or _parts_said(clause)):
+        return PerPart()
+    if kind == "bullet_count" and after:  # "max 5 bullets per slide" (not "5 bullets, each under 10 words")
         return PerPart()
     if kind == "paragraph_count" and (shown := _template_count(clause)):
         return [CONSTRAINT_TYPES.get(kind)(shown, "***" if stars_separator(clause) else "")]
