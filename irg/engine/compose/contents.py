@@ -50,7 +50,8 @@ CONTAINS = (r"(?:contain|contains|include|includes|mention|mentions|use|uses|hav
             r"(?:(?:at least (?:1|one)|a|an|some)\s+)?(?:(?P<num>number|numeral|figure|digit)|(?P<qt>quote|quotation|"
             r"direct quote|quoted line(?:\s+of\s+dialogue)?|line of dialogue|quoted (?:sentence|passage))|"
             r"the\s+letter\s+['\"‘“]?(?P<lx>[a-z])\b['\"’”]?|the\s+(?:word|phrase)\s+"
-            + QUOTED.replace("?P<q>", "?P<cw>")
+            + QUOTED.replace("?P<q>", "?P<cw>") + r"|(?:the\s+(?:text|string|code|name|brand\s+name|year)\s+)?"
+            + QUOTED.replace("?P<q>", "?P<cq>")  # "the first sentence must contain '1848'": that text, said whole
             + r"))(?!\w)")
 SHAPE = (r"(?:be|is|are)\s+(?:(?:phrased|written|worded|framed|put)\s+as\s+)?(?:(?P<qs>a question|questions)|"
          r"an?\s+(?P<st>couplet|tercet|quatrain|quintain|sestet|octave)|"
@@ -139,6 +140,8 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
         return None if sel.unit == "word" else Filter("ends_with", m["eq"].strip().lower())
     if m["eq"] or m["ew"]:
         word = (m["eq"] or m["ew"]).strip()
+        if m["eq"] and sel.unit != "word" and re.search(r"[A-Za-z].*[^A-Za-z' -]|[^A-Za-z' -].*[A-Za-z]", word):
+            return Filter("ends_with", word)  # "ends with 'Cheers!'", "'But Milo was not sleepy.'": that text
         return None if sel.unit == "word" or not re.fullmatch(r"[A-Za-z][A-Za-z' -]*", word) else \
             Filter("last_word", word)
     if m["num"]:  # a digit or numeral is written in figures; a number may be a word
@@ -156,6 +159,8 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
             return Filter("contains_word", w.lower())
         return Filter("contains_phrase", w.lower()) if re.fullmatch(r"[A-Za-z][a-z'-]*(?: [A-Za-z][a-z'-]*){1,5}", w,
                                                                     re.I) else None  # "the phrase 'home insurance'"
+    if m["cq"]:  # a text in quotes, whole: "Pip", not "Pipe"
+        return None if sel.unit in ("word", "response") else Filter("contains_text", m["cq"].strip())
     if m["st"]:  # "every stanza should be a quatrain"
         lines = {"couplet": 2, "tercet": 3, "quatrain": 4, "quintain": 5, "sestet": 6, "octave": 8}[m["st"].lower()]
         return Count("line", "exactly", lines) if sel.unit == "paragraph" else None

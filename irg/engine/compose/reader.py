@@ -33,6 +33,8 @@ import irg.engine.compose.chat  # noqa: F401,E402 — the chat around a rule, sa
 from irg.engine.compose.frames import AFTER_PLACE, WHERE, a_place
 import irg.engine.compose.rewordings  # noqa: F401,E402 — more restatements register themselves
 import irg.engine.compose.frames  # noqa: F401,E402 — and the frames a limit is said in
+import irg.engine.compose.placed  # noqa: F401,E402 — and a quoted text placed in named units
+import irg.engine.compose.asides  # noqa: F401,E402 — and what is said beside a rule
 from irg.engine.compose.units import MARK_UNITS
 from irg.engine.compose.clause import SUBJECT_UNIT, subject
 from irg.engine.compose.vocab import MARK, NARROWS, READERS, UNIT, Program
@@ -78,7 +80,8 @@ LEFT_OVER = re.compile(
     r"arrange|rank)\b|"  # a second instruction after what was read
     r"apart|aside|besides|excluded|excluding|exclude|roughly|ish|approximately|more or less|within reason|bonus|"
     r"avoidable|proper nouns?|by and large|where (?:feasible|practical)|rule of thumb|soft limit|loosely|"
-    r"best effort|give or take|verses|bridges?|outros?|(?:in|for|of) the hook|abstracts?|refrains?|because|since|"
+    r"best effort|give or take|guides?|guidelines?|guidance|suggestions?|suggested|flexible|targets?|"
+    r"verses|bridges?|outros?|(?:in|for|of) the hook|abstracts?|refrains?|because|since|"
     r"outside|within|inside|"
     r"(?:and|then|also|plus)\s+(?:each|every|none|all|no)\b|"  # exceptions, parts, reasons, a second rule,
     r"for the most part|where (?:it|possible|natural|needed|you can)|e\.g|i\.e|in a row|back to back|couplets?|"

@@ -1,0 +1,68 @@
+"""Restatements of what is said beside a rule and asks nothing more (issue 37): a reason after a dash, a numbered
+label, a label that names the units the rule names again, an emphasis.
+
+    Each page (paragraph) should end with an exclamation mark — toddlers love the excitement.
+        -> Each paragraph should end with an exclamation mark.
+    Rubric criterion 2: each paragraph of the essay runs 50 to 80 words.  -> each paragraph of the essay runs ...
+    Subtitle lines: no more than 7 words per line.                       -> no more than 7 words per line.
+    Our style sheet: every bullet ends with a full stop, no exceptions.  -> every bullet ends with a full stop.
+    the second paragraph must have 5 sentences, not less not more.       -> ... must have exactly 5 sentences.
+
+Each is kept by `reader.read` only where the restated clause is read whole, under the same guards. What is set aside
+never holds a unit, a mark, a number, a quote, an exception or a condition (then nothing is set aside).
+"""
+from __future__ import annotations
+
+import re
+
+from irg.engine.compose.restate import HIDDEN, LEAD_HEDGE, restatement
+from irg.engine.compose.vocab import MARK, UNIT
+
+# what an aside never holds: a unit, a mark, a number, a quote, an exception, a condition, a choice, a scope, a rule
+NOT_ASIDE = re.compile(r"\b(?:" + UNIT + "|" + MARK.replace("?P<mk>", "") + r")\b|\d|" + HIDDEN
+                       + r"|\b(?:except\w*|unless|only|if|or|but|though|although|apart|instead|rather|allowed|okay|"
+                       r"ok|fine|must|should|shall|"
+                       r"need|needs|keep|make|use|write|put|start|begin|end|add|include|avoid|in the|for the|"
+                       r"few|some|every|each|all|any)\b", re.I)
+# a statement about someone or something, not an instruction: it opens on its subject
+SAID_OF = (r"(?:it|it's|its|they|they're|we|we're|our|my|i|i'm|that's|this|these|those|he|she|you'll|readers|users|"
+           r"people|kids|children|toddlers|students|journalists|courts|recruiters|clients|customers|audiences?|"
+           r"hiring\s+managers|screen[- ]reader\s+users|the\s+(?:kids|readers|audience|client|boss))\b")
+IDIOMS = re.compile(r"\b(?:letter by letter|word for word|line by line|one by one)\b", re.I)
+
+
+def _aside(m: re.Match) -> str:
+    return m.group(0) if NOT_ASIDE.search(IDIOMS.sub(" ", m["tail"])) else m["keep"] + "."
+
+
+# "... — toddlers love the excitement", "...; screen readers may spell them out letter by letter": a remark after a
+# dash or a semicolon, said of someone
+restatement("dash remark", r"^(?P<keep>.+?)\s*(?:\s[—–-]\s|—|;)\s*(?P<tail>" + SAID_OF + r"[^—–;]*?)[.!]?\s*$",
+            _aside)
+# "Rubric criterion 2:", "House rule 3:", "Tip 1:": a numbered label of the rule that follows (not "Optional rule 2:")
+restatement("numbered label", r"^\s*(?:[a-z]+\s+){0,2}?(?:criterion|criteria|rule|requirement|tip|note|guideline)\s+"
+            r"\d+\s*[:.)-]\s+(?=\S)", lambda m: m.group(0) if LEAD_HEDGE.search(m.group(0)) else "")
+LABELLED = re.compile(r"^\s*(?P<lead>[a-z][a-z' -]{1,38}?)\s*:\s+(?P<rest>\S.*)$", re.I)
+LABEL_UNIT = re.compile(r"\b(line|sentence|paragraph|bullet|heading|title|headline|stanza|caption)s?\b", re.I)
+# what a label never names if it is set aside: a part or a place ("Intro:", "First stanza:"), a hedge or a number
+LABEL_SCOPE = re.compile(r"\d|\b(?:first|last|second|third|final|opening|closing|intro\w*|conclusion|body|end|"
+                         r"start|top|bottom|middle|summary|chorus|verse|bridge|each|every|per|in|of|for)\b", re.I)
+
+
+def _label(m: re.Match) -> str:
+    units = {u.lower() for u in LABEL_UNIT.findall(m["lead"])}
+    if not units or LABEL_SCOPE.search(m["lead"]) or LEAD_HEDGE.search(m["lead"]) \
+            or not all(re.search(rf"\b{u}s?\b", m["rest"], re.I) for u in units):
+        return m.group(0)
+    return m["rest"]
+
+
+# "Subtitle lines: no more than 7 words per line", "Title slide: the title should contain a colon": a label naming
+# the units the rule names again
+restatement("label said again", LABELLED.pattern, _label)
+# "..., no exceptions", "..., without exception", "... anywhere at all": emphasis
+restatement("no exceptions", r"\s*[,;—–-]?\s*(?:no exceptions|without exception|no excuses)\s*"
+            r"[.!]?\s*$", ".")
+# "5 sentences, not less not more", "exactly 5, no more no less": exactly that many
+restatement("not less not more", r"\b(?P<n>\d+)\s+(?P<u>[a-z]+),?\s+(?:not|no)\s+(?:less|fewer),?\s+(?:not|no|and\s+no)"
+            r"\s+more\b", r"exactly \g<n> \g<u>")
