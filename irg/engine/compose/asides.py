@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from irg.engine.compose.leftover import LEFT_OVER
 from irg.engine.compose.restate import HIDDEN, LEAD_HEDGE, restatement
 from irg.engine.compose.vocab import MARK, UNIT
 
@@ -31,27 +32,45 @@ SAID_OF = (r"(?:it|it's|its|they|they're|we|we're|our|my|i|i'm|that's|this|these
 IDIOMS = re.compile(r"\b(?:letter by letter|word for word|line by line|one by one)\b", re.I)
 
 
+def _left_over(text: str) -> bool:
+    """Would the reader's own guard (reader.LEFT_OVER: refusals, hedges, conditions, scopes, other units) stop this
+    text? What is set aside must pass it too: a remark dropped before the guard sees it would escape it."""
+    return bool(LEFT_OVER.search(text))
+
+
+NOT_A_REMARK = re.compile(r"(?:optional|required|requirement|rule|strict|hard|preference|prefer\w*|anymore|any more|"
+                          r"apply|applies|exclud\w*|includ\w*|rhyme\w*|too|also|either|as well|unless|whenever|"
+                          r"where|while|until|after|before|during|later|earlier|old|new|now|today|yet|still)", re.I)
+
+
 def _aside(m: re.Match) -> str:
-    return m.group(0) if NOT_ASIDE.search(IDIOMS.sub(" ", m["tail"])) else m["keep"] + "."
+    tail = IDIOMS.sub(" ", m["tail"])
+    return m.group(0) if NOT_ASIDE.search(tail) or NOT_A_REMARK.search(tail) or _left_over(tail) else m["keep"] + "."
 
 
 # "... — toddlers love the excitement", "...; screen readers may spell them out letter by letter": a remark after a
 # dash or a semicolon, said of someone
 restatement("dash remark", r"^(?P<keep>.+?)\s*(?:\s[—–-]\s|—|;)\s*(?P<tail>" + SAID_OF + r"[^—–;]*?)[.!]?\s*$",
             _aside)
-# "Rubric criterion 2:", "House rule 3:", "Tip 1:": a numbered label of the rule that follows (not "Optional rule 2:")
-restatement("numbered label", r"^\s*(?:[a-z]+\s+){0,2}?(?:criterion|criteria|rule|requirement|tip|note|guideline)\s+"
-            r"\d+\s*[:.)-]\s+(?=\S)", lambda m: m.group(0) if LEAD_HEDGE.search(m.group(0)) else "")
+# "Rubric criterion 2:", "House rule 3:": a numbered label of the rule that follows (not "Optional rule 2:")
+# (only a list's own name before it: "Intro rule 2:", "Removed rule 2:", "Drop rule 2:" are no rule of the answer's)
+restatement("numbered label", r"^\s*(?:(?:rubric|grading|marking|assessment|house|style|brand|editorial|writing|our|"
+            r"my|the|team|class|course)\s+){0,2}(?:criterion|rule|requirement)\s+\d+\s*[:.)-]\s+(?=\S)",
+            "")
 LABELLED = re.compile(r"^\s*(?P<lead>[a-z][a-z' -]{1,38}?)\s*:\s+(?P<rest>\S.*)$", re.I)
 LABEL_UNIT = re.compile(r"\b(line|sentence|paragraph|bullet|heading|title|headline|stanza|caption)s?\b", re.I)
 # what a label never names if it is set aside: a part or a place ("Intro:", "First stanza:"), a hedge or a number
 LABEL_SCOPE = re.compile(r"\d|\b(?:first|last|second|third|final|opening|closing|intro\w*|conclusion|body|end|"
-                         r"start|top|bottom|middle|summary|chorus|verse|bridge|each|every|per|in|of|for)\b", re.I)
+                         r"start|top|bottom|middle|summary|chorus|verse|bridge|each|every|per|in|of|for|other|next|"
+                         r"later|alternat\w*|non|most|some|odd|even|quoted|quotes?|header|footer|greeting|sign|off|"
+                         r"dialogue|outro|refrain|abstract|example|spoken|speaker|narrat\w*|side|sub|main|short|long)"
+                         r"\b", re.I)
 
 
 def _label(m: re.Match) -> str:
     units = {u.lower() for u in LABEL_UNIT.findall(m["lead"])}
     if not units or LABEL_SCOPE.search(m["lead"]) or LEAD_HEDGE.search(m["lead"]) \
+            or _left_over(LABEL_UNIT.sub(" ", m["lead"])) \
             or not all(re.search(rf"\b{u}s?\b", m["rest"], re.I) for u in units):
         return m.group(0)
     return m["rest"]
@@ -64,5 +83,6 @@ restatement("label said again", LABELLED.pattern, _label)
 restatement("no exceptions", r"\s*[,;—–-]?\s*(?:no exceptions|without exception|no excuses)\s*"
             r"[.!]?\s*$", ".")
 # "5 sentences, not less not more", "exactly 5, no more no less": exactly that many
-restatement("not less not more", r"\b(?P<n>\d+)\s+(?P<u>[a-z]+),?\s+(?:not|no)\s+(?:less|fewer),?\s+(?:not|no|and\s+no)"
+restatement("not less not more", r"(?<!up to )(?<!at most )(?<!at least )(?<!under )(?<!over )(?<!max )(?<!than )"
+            r"\b(?P<n>\d+)\s+(?P<u>[a-z]+),?\s+(?:not|no)\s+(?:less|fewer),?\s+(?:not|no|and\s+no)"
             r"\s+more\b", r"exactly \g<n> \g<u>")

@@ -21,6 +21,16 @@ from irg.engine.compose.units import MARKS, UNITS
 from irg.engine.compose.vocab import mark, reader
 
 QUOTED = r"['\"‘“](?P<q>[^'\"’”]{1,40})['\"’”]"
+# what may follow a quoted text a unit contains or ends with: the clause's end, or a second rule on its own subject
+QUOTE_ENDS = re.compile(r"\s*(?:(?:\s+(?:somewhere|verbatim|again|as\s+well|too|by\s+name|in\s+it|in\s+them|"
+                        r"in\s+it\s+somewhere))?[.!?]*\s*$|;|[.!?]\s+(?=(?:the|each|every)\s)|,?\s+(?:it's|its|it\s+is|this\s+is|that's|thats|because|since)\b|"
+                        r",?\s+and\s+(?:each|every|no|be|have|has|is|end|ends|start|starts|"
+                        r"begin|begins|contain|contains|stay|stays|keep|use)\b(?!\s+(?:word|phrase|text|letter)s?\b))",
+                        re.I)
+# letters a word is made of, not a word ("each line must contain 'qu'", "end with 'ing.'"): read as neither
+LETTER_GROUPS = {"ing", "ly", "ed", "er", "est", "un", "re", "qu", "th", "sh", "ch", "ph", "ck", "ous", "ful", "less",
+                 "ness", "ment", "tion", "ion", "pre", "dis", "mis", "non", "sub", "ize", "ise", "able", "ible", "al",
+                 "ic", "ity", "ive", "en", "es", "ies", "ght", "str", "ee", "oo", "ea", "ai", "ou"}
 # what narrows a form after its name ("a time in HH:MM format", "a price in dollars", "a number like 12 km")
 FORM_QUALIFIED = re.compile(r"\s*(?:\(|,?\s(?:in|with|of|from|written|using|as|like|formatted|such|e\.g\.|for|that|"
                             r"which|and|or|plus)\b)", re.I)
@@ -89,8 +99,8 @@ def _clause_shape(m):
     if m["may"] and quant.kind == "exactly" and (m["qrel"] or "").lower() == "only":
         quant = Quant("at_most", quant.n)  # "only 2 lines may start with 'I'": at most 2
     test = _shape_test(m, sel)
-    if test is None:
-        return None
+    if test is None or (m["cq"] or m["eq"]) and not QUOTE_ENDS.match(m.string, m.end()):
+        return None  # "must contain 'Dune' in French", "end with 'Cheers!' and my name": more than the text
     if not refused:  # "every sentence needs an emoji": counted, as the marks' reader counts it (one reading, not two)
         return Rule(quant, sel, Count("emoji", "at_least", 1) if test == Filter("has_emoji") else test)
     if m["cmk"] and quant.kind == "each" and not m["lead"]:  # "no bullet may contain a colon": none in any
@@ -140,7 +150,12 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
         return None if sel.unit == "word" else Filter("ends_with", m["eq"].strip().lower())
     if m["eq"] or m["ew"]:
         word = (m["eq"] or m["ew"]).strip()
-        if m["eq"] and sel.unit != "word" and re.search(r"[A-Za-z].*[^A-Za-z' -]|[^A-Za-z' -].*[A-Za-z]", word):
+        if m["eq"] and word.lower().strip(".,") in LETTER_GROUPS:
+            return None  # "end with 'ing.'": the letters of a word's end, not a word
+        if m["eq"] and re.fullmatch(r"[A-Za-z][A-Za-z'-]{1,}\.", word) \
+                and word[:-1].lower() not in ("etc", "inc", "ltd", "corp", "vs", "approx", "esp"):
+            word = word[:-1]  # "end with the word 'home.'": the mark inside the quotes is the writer's, not the line's
+        elif m["eq"] and sel.unit != "word" and re.search(r"[A-Za-z].*[^A-Za-z' -]|[^A-Za-z' -].*[A-Za-z]", word):
             return Filter("ends_with", word)  # "ends with 'Cheers!'", "'But Milo was not sleepy.'": that text
         return None if sel.unit == "word" or not re.fullmatch(r"[A-Za-z][A-Za-z' -]*", word) else \
             Filter("last_word", word)
@@ -159,8 +174,13 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
             return Filter("contains_word", w.lower())
         return Filter("contains_phrase", w.lower()) if re.fullmatch(r"[A-Za-z][a-z'-]*(?: [A-Za-z][a-z'-]*){1,5}", w,
                                                                     re.I) else None  # "the phrase 'home insurance'"
-    if m["cq"]:  # a text in quotes, whole: "Pip", not "Pipe"
-        return None if sel.unit in ("word", "response") else Filter("contains_text", m["cq"].strip())
+    if m["cq"]:  # a text in quotes, whole: "Pip", not "Pipe" ('z', 'ing', '7': a letter or a part of a word, unread)
+        text = m["cq"].strip()
+        part = re.search(r"\b(?:letters?|prefix\w*|suffix\w*|endings?|syllables?|sounds?|combinations?|clusters?|"
+                         r"blends?|groups?|digraphs?|strings?|characters?|digits?)\b", m.string, re.I)
+        return None if sel.unit in ("word", "response") or re.fullmatch(r"[A-Za-z0-9]", text) and text != "I" \
+            or (part or text.lower() in LETTER_GROUPS) and re.fullmatch(r"[A-Za-z]{1,4}", text) else \
+            Filter("contains_text", text)
     if m["st"]:  # "every stanza should be a quatrain"
         lines = {"couplet": 2, "tercet": 3, "quatrain": 4, "quintain": 5, "sestet": 6, "octave": 8}[m["st"].lower()]
         return Count("line", "exactly", lines) if sel.unit == "paragraph" else None

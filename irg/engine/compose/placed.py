@@ -22,7 +22,12 @@ PLACE = (r"(?:first|last|final|opening|closing|second|third|fourth|fifth|\d+(?:s
 UNIT = r"(?:sentence|paragraph|line|bullet(?:\s+point)?|heading|stanza|section|numbered\s+item)"
 ONE = r"(?:the\s+(?:very\s+)?" + PLACE + r"\s+" + UNIT + r"|(?:each|every)\s+" + UNIT + r"|the\s+(?:title|headline))"
 # what names the text before it ("the brand name", "the word", "the year"): said again with it, or not at all
-NAMED = r"(?:the\s+(?:(?P<word>word|phrase)|[a-z]+(?:\s+[a-z]+)?)\s+)?"
+NAMED = (r"(?:(?:the|our|my|your)\s+(?:(?P<word>word|phrase)|(?:brand|company|product|shop|store|app|book|film|"
+         r"event|team|person's|character's|cat's|dog's|pet's)?\s*(?:name|code|promo\s+code|discount\s+code|"
+         r"hashtag|tagline|slogan|keyword|term|title|motto|brand|company|product|year|date|book|film|movie|"
+         r"song|album|city|town|country|place|emoji|disclaimer|catchphrase|greeting|sign-off|signature|acronym))"
+         r"\s+)?")  # not "the author
+# of", "the opposite of", "the letter": the text is then not what the unit must contain
 WHERE = (r"\s+(?:somewhere\s+)?in\s+(?:(?P<one>" + ONE + r")(?:\s*,?\s+and\s+(?:again\s+)?(?:in\s+)?(?P<two>" + ONE
          + r"))?|the\s+(?P<p1>" + PLACE + r")\s+and\s+(?:the\s+)?(?P<p2>" + PLACE + r")\s+(?P<u>" + UNIT + r"))")
 END = r"\s*[.!]?\s*$"

@@ -31,13 +31,14 @@ from irg.engine.compose.program import Form, Rhyme, Rule, Select
 from irg.engine.compose.restate import LEAD_HEDGE, restate
 import irg.engine.compose.chat  # noqa: F401,E402 — the chat around a rule, said away before the other restatements
 from irg.engine.compose.frames import AFTER_PLACE, WHERE, a_place
+from irg.engine.compose.leftover import LEFT_OVER  # noqa: E402
 import irg.engine.compose.rewordings  # noqa: F401,E402 — more restatements register themselves
 import irg.engine.compose.frames  # noqa: F401,E402 — and the frames a limit is said in
 import irg.engine.compose.placed  # noqa: F401,E402 — and a quoted text placed in named units
 import irg.engine.compose.asides  # noqa: F401,E402 — and what is said beside a rule
 from irg.engine.compose.units import MARK_UNITS
 from irg.engine.compose.clause import SUBJECT_UNIT, subject
-from irg.engine.compose.vocab import MARK, NARROWS, READERS, UNIT, Program
+from irg.engine.compose.vocab import NARROWS, READERS, Program
 from irg.engine.constraints.text import normalize_numbers
 
 
@@ -59,49 +60,6 @@ def possible(program: Program) -> bool:
     return test.n >= 1 or (test.n == 0 and (test.unit in MARK_UNITS or test.rel == "at_least"))
 
 
-# Words that, outside what a reader read, change what the clause means: a refusal ("must not", "avoid", "don't"), a
-# permission ("can", "need not", "feel free"), a hedge ("ideally", "mostly", "where possible"), a condition or
-# exception ("unless", "except", "if"), an alternative ("or"), a judgement ("too few"), another order ("reverse",
-# "Z to A", "by last name"), an average, a comparison ("one word shorter than the last"), a scope ("per tweet", "in
-# the intro"), a description of the past ("every sentence had"); or a unit, mark or number of its own (a part of
-# the instruction left unread). Any of them, and nothing is read: never guess.
-LEFT_OVER = re.compile(
-    r"n't\b|\bdont\b|"  # "don't", "isn't", "needn't": a refusal inside a word (\bn't never matches there)
-    r"\b(?:not|cannot|never|no|none|nothing|neither|nobody|nowhere|instead|hardly|barely|without|avoid|avoiding|"
-    r"nor|refrain|need|can|could|may|might|allowed|fine|okay|ok|"
-    r"free|optional|optionally|possible|ideally|mostly|usually|generally|general|typically|sparingly|preferably|"
-    r"occasionally|sometimes|often|alternate|alternating|per|intro|introduction|conclusion|dialogue|example|body|"
-    r"had|was|were|used|"
-    r"too|except\w*|unless|if|when|or|either|reverse|reversed|descending|backwards|average|averages|mean|cut|fragment|"
-    r"maybe|perhaps|would|for (?:each|every|all|any)|"
-    r"break|z to a|by (?:last|first|their|its|the)|emojis?|hashtags?|titles?|headings?|headers?|chorus|verse|code|"
-    r"address|haiku|limerick|sonnet|periods?|full stops?|(?:and|then)\s+(?:end|start|begin|finish|close|open)s?|"
-    r"(?:and|then|also|plus)\s+(?:keep|make|use|put|write|include|add|sort|order|list|number|give|limit|cap|avoid|"
-    r"arrange|rank)\b|"  # a second instruction after what was read
-    r"apart|aside|besides|excluded|excluding|exclude|roughly|ish|approximately|more or less|within reason|bonus|"
-    r"avoidable|proper nouns?|by and large|where (?:feasible|practical)|rule of thumb|soft limit|loosely|"
-    r"best effort|give or take|guides?|guidelines?|guidance|suggestions?|suggested|flexible|targets?|"
-    r"verses|bridges?|outros?|(?:in|for|of) the hook|abstracts?|refrains?|because|since|"
-    r"outside|within|inside|"
-    r"(?:and|then|also|plus)\s+(?:each|every|none|all|no)\b|"  # exceptions, parts, reasons, a second rule,
-    r"for the most part|where (?:it|possible|natural|needed|you can)|e\.g|i\.e|in a row|back to back|couplets?|"
-    r""  # hedges,
-    r"summary|summaries|recap|greeting|captions?|opening|sign-?off|formal|version|parts?|bits|save|wherever|"
-    r"but (?:the|for) (?:last|first)|"
-    r"as a rule|by default|as needed|in most cases|most of the time|(?:almost|nearly) always|in (?:principle|theory)|"
-    r"to (?:start|begin) with|all the time|so much|every time|repeatedly|consecutively|punchlines?|scenes?|"
-    r"fine print|stage directions|notes|bar|ingredients|sections?|for the \w+ ones|beyond the|"  # more hedges, parts
-    r"(?:of|in) (?:each|every) (?:section|chapter|email|article|scene|slide|table|list|letter|entry|post)s?|"
-    r"(?:of|in) (?:the|a) (?:section|chapter|scene|slide|table|list|entry)s?|"  # a part ("in the email" is the answer)
-    r"than|shorter|longer|bigger|smaller|"
-    r"banned|forbidden|prohibited|discouraged|avoided|ignore|ignored|forget|disregard|stop|skip|unwanted|"  # refusals,
-    r"be (?:split|broken|shortened|rewritten|trimmed|divided|cut)|"  # units to remake
-    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|final|next|previous|middle|half|"  # other units
-    r"bold|italics?|underlined?|followed|then|varied|vary|slightly|(?:and|with|plus) (?:its|their|a|the) numbers?|"
-    r"at the (?:very )?(?:end|start|beginning|top|bottom)|in the middle|"  # and what else a unit must be:
-    r"caps|capitals?|capitali[sz]ed|uppercase|upper case|lowercase|lower case|title case)\b|"  # its letter case too
-    r"\b\d+\b|" + UNIT + r"|" + MARK.replace("?P<mk>", ""),
-    re.I)
 MAX_CLAUSE = 600  # characters: an instruction is a sentence or two; a longer clause is not read (and costs nothing)
 
 

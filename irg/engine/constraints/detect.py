@@ -366,7 +366,6 @@ def warm() -> None:
 # ---- the command that rebuilds the classifier ------------------------------------------------------------------------
 def main(argv=None) -> int:
     import argparse
-
     ap = argparse.ArgumentParser(prog="python -m irg.engine.constraints.detect")
     sub = ap.add_subparsers(dest="cmd", required=True)
     b = sub.add_parser("build", help=f"train the classifier on {BANK.relative_to(ASSETS.parent)} and store it")

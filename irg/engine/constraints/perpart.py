@@ -118,11 +118,17 @@ PARTS_REFUSED_SAID = re.compile(_REFUSED + r"(?:longer|shorter|more|fewer|less|o
 
 
 # "max 10 words each", "20 words per sentence", "12 words a line", "5 bullets per slide": the part is named after the
-# count (per anything but a time: "120 words per minute" is a rate, read as none)
+# count — per anything but the answer, a time or a rule followed ("per response", "per the template", "per APA",
+# "120 words per minute" are none); "each" after bullets or paragraphs only at the end or before "for" ("5 bullets
+# each starting with a verb" are five bullets; "5 bullets each for pros and cons" are five per side)
+NOT_A_PART = (r"(?:minute|min|second|sec|hour|cent|the|a|an|your|my|our|their|his|her|its|this|that|usual|se|go|"
+              r"response|answer|reply|message|post|prompt|turn|query|output|email|letter|request|instructions?|"
+              r"guidelines?|apa|mla|style|standard|rules?|brief|spec|template|convention|piece|text|essay|story)s?\b")
 EACH_AFTER = re.compile(r"[^.;:!?\n\d]{0,25}?\d+\s+(?P<noun>words?|sentences?|lines?|characters?|chars?|syllables?|"
                         r"bullets?|bullet points?|paragraphs?)\s+"
-                        r"(?:each|apiece|(?:in each|for each|in every|a)\s+(?:\w+\s+)?" + _PARTS
-                        + r"|per\s+(?!(?:minute|min|second|sec|hour|cent)s?\b)[a-z]+)\b", re.I)
+                        r"(?:(?<!bullets )(?<!bullet )(?<!points )(?<!point )(?<!paragraphs )(?<!paragraph )each|"
+                        r"each(?=\s*(?:[.;,!?]|$|\s+for\b))|apiece|(?:in each|for each|in every|a)\s+(?:\w+\s+)?"
+                        + _PARTS + r"|per\s+(?!" + NOT_A_PART + r")[a-z]+)\b", re.I)
 
 
 def bound_start(p: str, at: int) -> int:

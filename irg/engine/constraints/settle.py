@@ -129,6 +129,21 @@ def _limits(d, out: set[tuple[str, int]]) -> set[tuple[str, int]]:
     return out
 
 
+def _inclusive(c: Constraint) -> int:
+    """The count's number as the language says it: "fewer than 12" is "at most 11", "more than 3" is "at least 4"."""
+    return c.n - 1 if c.rel == "less_than" else c.n + 1 if c.rel == "more_than" else c.n
+
+
+NOUNS = {"word_count": "words?", "sentence_count": "sentences?", "paragraph_count": "paragraphs?",
+         "bullet_count": "(?:bullets?|bullet points?|points?|items?)"}
+
+
+def _said_as_count(c: Constraint, said: str) -> bool:
+    """Is the count's number said as a count of its own unit ("Write 3 paragraphs of fewer than 4 sentences each")?
+    Then it is the answer's count, not a number of another unit's rule misread ("Paragraphs: four sentences max")."""
+    return bool(re.search(rf"(?<![\d.]){c.n}\s+(?:[a-z-]+\s+)?{NOUNS[c.kind]}\b", said, re.I))
+
+
 def part_limits_whole(found: list[Constraint], prompt: str) -> list[Constraint]:
     """A part's limit the types read as the whole answer's, read as the part's: "no more than 6 words per bullet",
     "Paragraphs: four sentences maximum", "Keep the average sentence length below 20 words". Where a clause's programs
@@ -142,7 +157,10 @@ def part_limits_whole(found: list[Constraint], prompt: str) -> list[Constraint]:
         return found
     drop, add = [], []
     wanted = {str(c.n) for c in typed}
-    for clause in clauses(prompt):
+    # each clause, and each sentence whole: "Each sentence must contain 'yesterday' and be under 12 words" is split
+    # in two clauses at "and be", and read as one rule only whole
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", prompt) if s.strip()]
+    for clause in dict.fromkeys(clauses(prompt) + sentences):
         if not wanted & set(re.findall(r"\d+", normalize_numbers(clause))):
             continue  # no count the types read is said here
         if after_scope(prompt, clause):
@@ -154,8 +172,8 @@ def part_limits_whole(found: list[Constraint], prompt: str) -> list[Constraint]:
         units, numbers = {u for u, _ in limits}, {n for _, n in limits if n is not None}
         # the same count (a strict bound read inclusive: "under 12" is at most 11), or the number read as a count of
         # another unit the part's rule names ("Paragraphs: four sentences maximum" read as four paragraphs)
-        hit = [c for c in typed if any((TYPED_UNIT[c.kind], n) in limits for n in (c.n, c.n - 1, c.n + 1))
-               or (TYPED_UNIT[c.kind] in units and c.n in numbers)]
+        hit = [c for c in typed if {(TYPED_UNIT[c.kind], c.n), (TYPED_UNIT[c.kind], _inclusive(c))} & limits
+               or (TYPED_UNIT[c.kind] in units and c.n in numbers and not _said_as_count(c, said))]
         if hit:
             drop += hit
             add += [Composed(p.to_dict()) for p in parts]

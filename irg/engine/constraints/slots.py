@@ -20,7 +20,7 @@ from irg.engine.constraints.characters import EDGE_BAN, EXCEPT
 from irg.engine.constraints.format import PART_QUOTED
 from irg.engine.constraints.length import (EACH_AFTER, EACH_PART, EACH_REL, NAMED_PART, ORDINALS, PARTS_REFUSED_SAID,
                                             REMADE_PART, section_marker, stars_separator)
-from irg.engine.constraints.perpart import NO_PART, PARTS_SUBJECT, QUOTING, THIRD_PARTY, bound_start
+from irg.engine.constraints.perpart import LABEL_PART, NO_PART, PARTS_SUBJECT, QUOTING, THIRD_PARTY, bound_start
 from irg.engine.constraints.scope import EXAMPLE_AFTER, EXAMPLE_BEFORE, PART_EDGE, SUGGESTED, list_scoped, part_scoped
 from irg.engine.constraints.readers import Unread, read_counts, spans, word_after, word_list
 from irg.engine.constraints.text import (_REL, EDGE_OF, ONE_OF_TWO, about_not_asked, more_after, normalize_numbers,
@@ -64,6 +64,7 @@ def _count_kind(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
                                                                         or PARTS_REFUSED_SAID.search(clause)
                                                                         or REMADE_PART.search(clause)
                                                                         or NAMED_PART.search(_before_number(clause))
+                                                                        or LABEL_PART.search(_before_number(clause))
                                                                         or THIRD_PARTY.search(_before_number(clause))
                                                                         or _parts_said(clause)):
         return PerPart()
