@@ -38,9 +38,11 @@ def _left_over(text: str) -> bool:
     return bool(LEFT_OVER.search(text))
 
 
-NOT_A_REMARK = re.compile(r"(?:optional|required|requirement|rule|strict|hard|preference|prefer\w*|anymore|any more|"
+NOT_A_REMARK = re.compile(r"\b(?:optional|required|requirement|rule|strict|hard|preference|prefer\w*|anymore|any more|"
                           r"apply|applies|exclud\w*|includ\w*|rhyme\w*|too|also|either|as well|unless|whenever|"
-                          r"where|while|until|after|before|during|later|earlier|old|new|now|today|yet|still)", re.I)
+                          r"where|while|until|after|before|during|later|earlier|old|new|now|today|yet|still|below|"
+                          r"above|on|at|under|over|near|inside|outside|within|beside|fold|cover|site|page|version)\b",
+                          re.I)
 
 
 def _aside(m: re.Match) -> str:
@@ -55,10 +57,16 @@ restatement("dash remark", r"^(?P<keep>.+?)\s*(?:\s[—–-]\s|—|;)\s*(?P<tail
 # "Rubric criterion 2:", "House rule 3:": a numbered label of the rule that follows (not "Optional rule 2:")
 # (only a list's own name before it: "Intro rule 2:", "Removed rule 2:", "Drop rule 2:" are no rule of the answer's)
 restatement("numbered label", r"^\s*(?:(?:rubric|grading|marking|assessment|house|style|brand|editorial|writing|our|"
-            r"my|the|team|class|course)\s+){0,2}(?:criterion|rule|requirement)\s+\d+\s*[:.)-]\s+(?=\S)",
-            "")
+            r"my|the|team|class|course)\s+){0,2}(?:criterion|rule|requirement)\s+\d+\s*[:.)-]\s+"
+            r"(?![^:.!?]{0,40}[:—–])(?=\S)", "")  # (not "Rule 4 - Deprecated: …": a second label, its status)
 LABELLED = re.compile(r"^\s*(?P<lead>[a-z][a-z' -]{1,38}?)\s*:\s+(?P<rest>\S.*)$", re.I)
 LABEL_UNIT = re.compile(r"\b(line|sentence|paragraph|bullet|heading|title|headline|stanza|caption)s?\b", re.I)
+# what a label's other words may be: the name of the whole text ("Subtitle lines:", "Title slide:", "Poem lines:"), so
+# that the label names every unit of its kind ("Villain lines:", "Lines after the turn:" name some of them)
+WHOLE_NAMES = {"subtitle", "subtitles", "caption", "slide", "slides", "poem", "song", "lyric", "lyrics", "essay",
+               "resume", "résumé", "cv", "post", "email", "ad", "copy", "text", "story", "book", "card", "menu",
+               "script", "list", "the", "all", "our", "my", "your", "letter", "speech", "article", "blog", "thread",
+               "newsletter", "brochure", "flyer", "report", "memo", "toast", "bio", "profile", "listing", "recipe"}
 # what a label never names if it is set aside: a part or a place ("Intro:", "First stanza:"), a hedge or a number
 LABEL_SCOPE = re.compile(r"\d|\b(?:first|last|second|third|final|opening|closing|intro\w*|conclusion|body|end|"
                          r"start|top|bottom|middle|summary|chorus|verse|bridge|each|every|per|in|of|for|other|next|"
@@ -69,8 +77,9 @@ LABEL_SCOPE = re.compile(r"\d|\b(?:first|last|second|third|final|opening|closing
 
 def _label(m: re.Match) -> str:
     units = {u.lower() for u in LABEL_UNIT.findall(m["lead"])}
+    other = LABEL_UNIT.sub(" ", m["lead"]).split()
     if not units or LABEL_SCOPE.search(m["lead"]) or LEAD_HEDGE.search(m["lead"]) \
-            or _left_over(LABEL_UNIT.sub(" ", m["lead"])) \
+            or _left_over(" ".join(other)) or not all(w.lower() in WHOLE_NAMES for w in other) \
             or not all(re.search(rf"\b{u}s?\b", m["rest"], re.I) for u in units):
         return m.group(0)
     return m["rest"]
@@ -80,9 +89,10 @@ def _label(m: re.Match) -> str:
 # the units the rule names again
 restatement("label said again", LABELLED.pattern, _label)
 # "..., no exceptions", "..., without exception", "... anywhere at all": emphasis
-restatement("no exceptions", r"\s*[,;—–-]?\s*(?:no exceptions|without exception|no excuses)\s*"
+restatement("no exceptions", r"(?<=\w)\s*[,;—–-]\s*(?:no exceptions|without exception|no excuses)\s*"
             r"[.!]?\s*$", ".")
 # "5 sentences, not less not more", "exactly 5, no more no less": exactly that many
-restatement("not less not more", r"(?<!up to )(?<!at most )(?<!at least )(?<!under )(?<!over )(?<!max )(?<!than )"
+restatement("not less not more", r"(?<!~)(?<!≈)(?<!~ )(?<!up to )(?<!at most )(?<!at least )(?<!under )(?<!over )"
+            r"(?<!max )(?<!than )"
             r"\b(?P<n>\d+)\s+(?P<u>[a-z]+),?\s+(?:not|no)\s+(?:less|fewer),?\s+(?:not|no|and\s+no)"
             r"\s+more\b", r"exactly \g<n> \g<u>")

@@ -23,9 +23,8 @@ from irg.engine.compose.vocab import mark, reader
 QUOTED = r"['\"‘“](?P<q>[^'\"’”]{1,40})['\"’”]"
 # what may follow a quoted text a unit contains or ends with: the clause's end, or a second rule on its own subject
 QUOTE_ENDS = re.compile(r"\s*(?:(?:\s+(?:somewhere|verbatim|again|as\s+well|too|by\s+name|in\s+it|in\s+them|"
-                        r"in\s+it\s+somewhere))?[.!?]*\s*$|;|[.!?]\s+(?=(?:the|each|every)\s)|,?\s+(?:it's|its|it\s+is|this\s+is|that's|thats|because|since)\b|"
-                        r",?\s+and\s+(?:each|every|no|be|have|has|is|end|ends|start|starts|"
-                        r"begin|begins|contain|contains|stay|stays|keep|use)\b(?!\s+(?:word|phrase|text|letter)s?\b))",
+                        r"in\s+it\s+somewhere))?[.!?]*\s*$|;|[.!?]\s+(?=(?:the|each|every)\s[^.]*?\bmust\s+contain\b)|,?\s+(?:it's|its|it\s+is|this\s+is|that's|thats|because|since)\b|"
+                        r",?\s+and\s+(?:each|every|no)\b)",
                         re.I)
 # letters a word is made of, not a word ("each line must contain 'qu'", "end with 'ing.'"): read as neither
 LETTER_GROUPS = {"ing", "ly", "ed", "er", "est", "un", "re", "qu", "th", "sh", "ch", "ph", "ck", "ous", "ful", "less",
@@ -153,7 +152,8 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
         if m["eq"] and word.lower().strip(".,") in LETTER_GROUPS:
             return None  # "end with 'ing.'": the letters of a word's end, not a word
         if m["eq"] and re.fullmatch(r"[A-Za-z][A-Za-z'-]{1,}\.", word) \
-                and word[:-1].lower() not in ("etc", "inc", "ltd", "corp", "vs", "approx", "esp"):
+                and word[:-1].lower() not in ("etc", "inc", "ltd", "corp", "vs", "approx", "esp", "mr", "mrs", "ms",
+                                              "dr", "jr", "sr", "st", "co", "no", "vol", "fig", "dept", "ave"):
             word = word[:-1]  # "end with the word 'home.'": the mark inside the quotes is the writer's, not the line's
         elif m["eq"] and sel.unit != "word" and re.search(r"[A-Za-z].*[^A-Za-z' -]|[^A-Za-z' -].*[A-Za-z]", word):
             return Filter("ends_with", word)  # "ends with 'Cheers!'", "'But Milo was not sleepy.'": that text

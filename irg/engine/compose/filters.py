@@ -88,9 +88,17 @@ CONTRACTED = {"it's", "that's", "he's", "she's", "there's", "what's", "let's", "
 _filter("contraction", "is a contraction", lambda t, a: bool(re.search(r"(?i)(?:n['’]t|['’](?:re|ve|ll|d|m))$", t))
         or t.lower().replace("’", "'") in CONTRACTED)
 _filter("contains", "contains {arg}", lambda t, a: _norm(str(a)) in _norm(t))
-_filter("contains_text", "contains {arg}",  # a quoted text, whole where it starts or ends with a letter or digit
-        lambda t, a: bool(re.search((r"(?<!\w)" if str(a)[:1].isalnum() else "") + re.escape(_norm(str(a)))
-                                    + (r"(?!\w)" if str(a)[-1:].isalnum() else ""), _norm(t))))
+def _contains_text(t: str, a) -> bool:
+    """A quoted text, whole where it starts or ends with a letter or digit ('Pip' is not in "pipe"); a short lowercase
+    one ('bl', 'we', 'ough') as letters anywhere: it may be a part of a word."""
+    a = str(a)
+    if re.fullmatch(r"[a-z]{1,4}", a):
+        return a in _norm(t)
+    return bool(re.search((r"(?<!\w)" if a[:1].isalnum() else "") + re.escape(_norm(a))
+                          + (r"(?!\w)" if a[-1:].isalnum() else ""), _norm(t)))
+
+
+_filter("contains_text", "contains {arg}", _contains_text)
 _filter("contains_word", "contains the word {arg}", lambda t, a: _norm(str(a)) in {_norm(w) for w in split("word", t)})
 _filter("contains_phrase", "contains the phrase {arg}",  # the words in a row, whole: "home insurance", not "homes"
         lambda t, a: bool(re.search(r"(?<!\w)" + r"\W+".join(map(re.escape, _norm(str(a)).split())) + r"(?!\w)",

@@ -48,6 +48,11 @@ LEFT_OVER = re.compile(
     r"bold|italics?|underlined?|followed|then|varied|vary|slightly|(?:and|with|plus) (?:its|their|a|the) numbers?|"
     r"at the (?:very )?(?:end|start|beginning|top|bottom)|in the middle|"  # and what else a unit must be:
     r"caps|capitals?|capitali[sz]ed|uppercase|upper case|lowercase|lower case|title case)\b|"  # its letter case too
+    r"\b(?:almost|nearly|virtually|practically|basically|essentially|largely|pretty much|hopefully|mainly|mostly|"
+    r"negotiable|scrapped|dropped|deprecated|obsolete|removed|retired|deciding|decided|think|guess|maybe|"
+    r"discretion|permitting|appropriate|applicable|relevant|up to you|nice|stretch|recommend\w*|wish|wants?|"
+    r"sub-?(?:bullets?|points?|items?|headings?|sections?|lists?|steps?)|off-?line|on-?line|\w+points?|\w+less|"
+    r"\w+-free)\b|"  # hedges, statuses, places ("at the midpoint")
     r"\b(?:quoted|headlines?|taglines?|bylines?|keywords?|bulleted|lettered|wordy|worded|itemi[sz]ed|outlines?|"
     r"sublines?|storylines?|punchlines?)\b|"  # words made of a unit's name: parts, or ways of writing
     r"\b\d+\b|(?<![a-z])(?:" + UNIT + r"|" + MARK.replace("?P<mk>", "") + r")(?![a-z])",  # a unit as a word: not

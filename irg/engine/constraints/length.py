@@ -21,6 +21,7 @@ from irg.engine.constraints.shorten import cut_keeping_end, cut_to
 from irg.engine.constraints.text import (
     _REL,
     rel_of,
+    trailing_rel,
     _REL_TEXT,
     _clean_phrase,
     count_holds,
@@ -283,7 +284,7 @@ class ParagraphCount(Constraint):
     def _rel(m: re.Match, p: str) -> str:
         if (more := m.group("or") or m.group("or2")):
             return "at_least" if more.lower() == "more" else "at_most"
-        return rel_of(m, p) if m.group("rel") else "exactly"
+        return rel_of(m, p) if m.group("rel") else (trailing_rel(p, m.end()) or "exactly")  # "3 paragraphs max"
 
     def paragraphs(self, text: str) -> list[str]:
         parts = text.split(self.separator) if self.separator else re.split(r"\n\s*\n", text)
@@ -408,12 +409,14 @@ class BulletCount(CountConstraint):
     @classmethod
     def extract(cls, p):
         out = []
-        for m in re.finditer(r"(?:" + _REL + r"\s+)?(\d+)\s+(?:[a-z-]+\s+){0,3}?bullet(?:\s+points?|s)?\b", p, re.I):
+        # (the words between the count and "bullets" describe them: "5 short bullets", not "7 words per bullet")
+        between = r"(?:(?!(?:words?|sentences?|lines?|characters?|syllables?|per|each|a|an|max|min)\b)[a-z-]+\s+){0,3}?"
+        for m in re.finditer(r"(?:" + _REL + r"\s+)?(\d+)\s+" + between + r"bullet(?:\s+points?|s)?\b", p, re.I):
             if PAST.search(p[max(0, m.start() - 25):m.start()]):
                 continue  # "My old résumé had 12 bullet points"
-            if EACH_AFTER.match(p, m.start()):
-                continue  # "max 5 bullets per slide": each slide's, not the answer's
-            rel = rel_of(m, p) if m.group("rel") else "exactly"
+            if EACH_AFTER.match(p, m.start()) or EACH_PART.search(re.split(r"[.;:!?\n]", p[:m.start()])[-1]):
+                continue  # "max 5 bullets per slide", "Under each laptop, no more than 4 bullets": each part's
+            rel = rel_of(m, p) if m.group("rel") else (trailing_rel(p, m.end()) or "exactly")  # "6 bullets max"
             c = cls(rel, int(m.group(2)))
             # the first count; a later one only where its relation is said ("at least 3 ... at most 6 bullets",
             # "exactly 3 and exactly 5 bullets": a range, or a contradiction to name), never a bare number again

@@ -9,8 +9,10 @@ from irg.engine.constraints.scope import asked_as_answer
 from irg.engine.constraints.text import _REL
 
 
-_PARTS = r"(?:bullet|point|item|line|sentence|paragraph|section|part|tweet|verse|stanza|day|step)s?"
-EACH_PART = re.compile(r"\b(?:each|every|per)\s+(?:of\s+(?:your|the|my|its)\s+|\w+\s+)?(?:" + _PARTS
+_PARTS = (r"(?:bullet|point|item|line|sentence|paragraph|section|part|tweet|verse|stanza|day|step|tip|slide|card|"
+          r"caption|entry|entries|example|idea|option|chapter|scene|reason|benefit|feature|fact)s?")
+EACH_PART = re.compile(r"\b(?:under|for|in|within|beneath|below)\s+each\s+[a-z]+\b|"  # "Under each laptop, …"
+                       r"\b(?:each|every|per)\s+(?:of\s+(?:your|the|my|its)\s+|\w+\s+)?(?:" + _PARTS
                        + r"|answers?|responses?)\b|\beach\s*$"
                        r"|\beach\s+(?:one|1|of them)\b"  # "Write 3 paragraphs. Each one at most 4 sentences."
                        # "If a sentence has more than 30 words, split it", "Rewrite sentences longer than 40 words"
@@ -55,7 +57,8 @@ def per_part(p: str, pos: int) -> bool:
                 or THIRD_PARTY.search(re.split(r"[.;:!?\n]", p[max(0, pos - 100):pos])[-1])
                 or NO_PART.search(before) or QUOTING.search(before) or PARTS_SUBJECT.search(before)
                 or LABEL_PART.search(p[max(0, pos - 60):pos])
-                or PARTS_REFUSED.search(before) or (PART_BEFORE.search(before) and REMADE.match(p, pos)))
+                or PARTS_REFUSED.search(before) or (PART_BEFORE.search(before) and REMADE.match(p, pos))
+                or PARTS_BARE.search(before))
 
 
 # a rule for someone else's writing, told in the answer: "a game where students must answer every question in exactly
@@ -83,6 +86,14 @@ PARTS_SUBJECT = re.compile(r"(?:^\s*|[^\w\s]\s*|\b(?:and|but|also)\s+)(?:the\s+|
                            r"(?:kept\s+)?$|\bnone\s+(?:of\s+(?:them|these|those|the\s+\w+)\s+)?(?:should|must|may|can|"
                            r"shall|will)\s+$|\bkeep\s+(?:the\s+|your\s+|all\s+)?(?:sentences|paragraphs|lines|bullets|"
                            r"titles|captions|headings|quotes|quotations)\s+$", re.I)
+
+
+# "Titles max 5 words", "Bullets: max 8 words", "Slide titles, max 6 words": parts named bare right before their bound
+PARTS_BARE = re.compile(r"(?:^\s*|[^\w\s'’]\s*|\b(?:and|but|also|plus)\s+)(?:the\s+|your\s+|all\s+)?(?:[a-z]+\s+)?"
+                        r"(?:titles|headings|subheadings|headlines|captions|bullets|bullet points|items|points|lines|"
+                        r"sentences|paragraphs|stanzas|verses|steps|tips|slides|tweets|quotes|sections|"
+                        r"(?:title|heading|headline|caption|bullet|line|sentence|paragraph|slide|tweet)\s*:)\s*[:,—–-]?"
+                        r"\s*$", re.I)
 
 
 # "Quote no more than 50 words from the speech": what is quoted, not the answer
@@ -121,14 +132,19 @@ PARTS_REFUSED_SAID = re.compile(_REFUSED + r"(?:longer|shorter|more|fewer|less|o
 # count — per anything but the answer, a time or a rule followed ("per response", "per the template", "per APA",
 # "120 words per minute" are none); "each" after bullets or paragraphs only at the end or before "for" ("5 bullets
 # each starting with a verb" are five bullets; "5 bullets each for pros and cons" are five per side)
+PER_PART = (r"(?:line|sentence|paragraph|bullet|bullet point|item|point|slide|section|stanza|verse|tweet|caption|"
+            r"card|page|step|question|heading|entry|tip|block|tooltip|job|day|dish|headline|title|chapter|scene|"
+            r"option|idea|example|speaker|character|panel|frame|person|reason|topic|product|week|side|pro|con|"
+            r"category|member|role|course|stop|clue|answer option|ad variant|variant|subject)s?")
 NOT_A_PART = (r"(?:minute|min|second|sec|hour|cent|the|a|an|your|my|our|their|his|her|its|this|that|usual|se|go|"
               r"response|answer|reply|message|post|prompt|turn|query|output|email|letter|request|instructions?|"
               r"guidelines?|apa|mla|style|standard|rules?|brief|spec|template|convention|piece|text|essay|story)s?\b")
 EACH_AFTER = re.compile(r"[^.;:!?\n\d]{0,25}?\d+\s+(?P<noun>words?|sentences?|lines?|characters?|chars?|syllables?|"
                         r"bullets?|bullet points?|paragraphs?)\s+"
+                        r"(?:(?:max(?:imum)?|tops|at most|minimum|min|at least|or fewer|or less|or more)\s+)?"
                         r"(?:(?<!bullets )(?<!bullet )(?<!points )(?<!point )(?<!paragraphs )(?<!paragraph )each|"
-                        r"each(?=\s*(?:[.;,!?]|$|\s+for\b))|apiece|(?:in each|for each|in every|a)\s+(?:\w+\s+)?"
-                        + _PARTS + r"|per\s+(?!" + NOT_A_PART + r")[a-z]+)\b", re.I)
+                        r"each(?=\s*(?:[.;!?]|$))|apiece|(?:in each|for each|in every|a)\s+(?:\w+\s+)?"
+                        + _PARTS + r"|per\s+(?!" + NOT_A_PART + r")" + PER_PART + r")\b", re.I)
 
 
 def bound_start(p: str, at: int) -> int:

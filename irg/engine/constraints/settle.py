@@ -121,8 +121,10 @@ def _limits(d, out: set[tuple[str, int]]) -> set[tuple[str, int]]:
     unit = d.get("count") or d.get("of")
     out |= {(unit, d[k]) for k in ("n", "m") if unit and isinstance(d.get(k), int)}
     quant, select = d.get("quant"), d.get("select")
-    if isinstance(select, dict):  # the units the rule is on, with its quantifier's count if it has one
-        out.add((select.get("unit"), quant.get("n") if isinstance(quant, dict) else None))
+    if isinstance(select, dict):  # the units the rule is on, and its quantifier's count ("q sentence", 2)
+        out.add((select.get("unit"), None))
+        if isinstance(quant, dict) and isinstance(quant.get("n"), int):
+            out.add(("q " + select.get("unit"), quant["n"]))
     for v in d.values():
         if isinstance(v, (dict, list)):
             _limits(v, out)
@@ -142,6 +144,13 @@ def _said_as_count(c: Constraint, said: str) -> bool:
     """Is the count's number said as a count of its own unit ("Write 3 paragraphs of fewer than 4 sentences each")?
     Then it is the answer's count, not a number of another unit's rule misread ("Paragraphs: four sentences max")."""
     return bool(re.search(rf"(?<![\d.]){c.n}\s+(?:[a-z-]+\s+)?{NOUNS[c.kind]}\b", said, re.I))
+
+
+def _asked_with_rule(c: Constraint, said: str) -> bool:
+    """Is the count asked for with a rule on each unit ("Write at most 3 paragraphs that begin with 'Once'": three
+    paragraphs, each beginning so), not a count of some units ("At most 2 sentences may end with '!'")?"""
+    return bool(re.search(rf"(?<![\d.]){c.n}\s+(?:[a-z-]+\s+)?{NOUNS[c.kind]}\s+(?:that|which|who|each|all)\b", said,
+                          re.I))
 
 
 def part_limits_whole(found: list[Constraint], prompt: str) -> list[Constraint]:
@@ -169,10 +178,11 @@ def part_limits_whole(found: list[Constraint], prompt: str) -> list[Constraint]:
         if not parts:
             continue
         limits = set().union(*(_limits(p.to_dict(), set()) for p in parts))
-        units, numbers = {u for u, _ in limits}, {n for _, n in limits if n is not None}
+        units, numbers = {u for u, _ in limits if not u.startswith("q ")}, {n for _, n in limits if n is not None}
         # the same count (a strict bound read inclusive: "under 12" is at most 11), or the number read as a count of
         # another unit the part's rule names ("Paragraphs: four sentences maximum" read as four paragraphs)
         hit = [c for c in typed if {(TYPED_UNIT[c.kind], c.n), (TYPED_UNIT[c.kind], _inclusive(c))} & limits
+               or ("q " + TYPED_UNIT[c.kind], c.n) in limits and not _asked_with_rule(c, said)
                or (TYPED_UNIT[c.kind] in units and c.n in numbers and not _said_as_count(c, said))]
         if hit:
             drop += hit

@@ -68,7 +68,7 @@ def _count_kind(kind: str, clause: str) -> list[Constraint] | Missing | PerPart:
                                                                         or THIRD_PARTY.search(_before_number(clause))
                                                                         or _parts_said(clause)):
         return PerPart()
-    if kind == "bullet_count" and after:  # "max 5 bullets per slide" (not "5 bullets, each under 10 words")
+    if kind == "bullet_count" and (after or EACH_PART.search(_before_number(clause))):  # "max 5 per slide"
         return PerPart()
     if kind == "paragraph_count" and (shown := _template_count(clause)):
         return [CONSTRAINT_TYPES.get(kind)(shown, "***" if stars_separator(clause) else "")]

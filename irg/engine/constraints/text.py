@@ -115,7 +115,8 @@ _NEG = re.compile(r"\b(not|n't|never|no|without|avoid|refrain|don't|dont|nor)\b"
 _REL = (r"(?P<rel>at least|no less than|not less than|no fewer than|not fewer than|"
         r"no shorter than|a minimum of|minimum of|minimum|"
         r"more than|over|greater than|longer than|at most|no more than|not more than|no longer than|not longer than|"
-        r"a maximum of|maximum of|maximum|up to|not exceeding|not to exceed|less than|fewer than|shorter than|under|"
+        r"a maximum of|maximum of|maximum|max\.?|min\.?|up to|not exceeding|not to exceed|less than|fewer than|"
+        r"shorter than|under|"
         r"below|exceed|exceeding|go over|going over|goes over|go past|goes past|go beyond|goes beyond|surpass|"
         r"exactly|precisely|just)")
 _REL_MAP = {
@@ -124,6 +125,7 @@ _REL_MAP = {
     "longer than": "more_than",
     "no longer than": "at_most", "not longer than": "at_most", "shorter than": "less_than",
     "minimum of": "at_least", "minimum": "at_least", "maximum": "at_most", "more than": "more_than",
+    "max": "at_most", "max.": "at_most", "min": "at_least", "min.": "at_least",
     "over": "more_than", "greater than": "more_than",
     "at most": "at_most", "no more than": "at_most", "not more than": "at_most", "a maximum of": "at_most",
     "maximum of": "at_most", "up to": "at_most", "not exceeding": "at_most", "not to exceed": "at_most",
@@ -160,6 +162,18 @@ _REFUSED = re.compile(r"(?:\b(?:not|never|neither|cannot|without|nothing|no need
                       r"article|piece|summary|description|bio|caption|message|note|length|total|word count)\s+){0,4}$",
                       re.I)
 _OPPOSITE = {"more_than": "at_most", "less_than": "at_least"}
+
+
+# a bound said after the count: "4 bullet points max", "6 bullets or fewer", "3 paragraphs, tops"
+TRAILING_REL = re.compile(r"\s*,?\s*(?:(?P<most>max(?:imum)?\b\.?|tops\b|at (?:the )?most\b|or (?:fewer|less)\b)|"
+                          r"(?P<least>min(?:imum)?\b\.?|at least\b|or more\b))(?!\s+(?:per|each|for|in|a)\b)", re.I)
+
+
+def trailing_rel(text: str, end: int) -> str | None:
+    """The bound said right after a count ending at `end` ("5 bullets max": at most), if any (not "5 bullets max per
+    slide": a part's)."""
+    m = TRAILING_REL.match(text, end)
+    return None if m is None else "at_most" if m["most"] else "at_least"
 
 
 def rel_of(m: re.Match, text: str) -> str:
