@@ -276,6 +276,12 @@ from irg.engine.constraints.detect import read_prompt
     "The first sentence must contain 'Kettleby', and contains a link.",
     "The last line ends with 'Cheers!'. The signature follows.",
     "The last line ends with 'Cheers!'. The name goes below it.",
+    "'Kettleby' should appear in the first sentence; it's a nice touch.",
+    "Every paragraph must contain 'Kettleby', it's nice to have.",
+    "Every paragraph must contain 'Kettleby', that's a stretch goal.",
+    "Every paragraph must contain 'Kettleby', it's a recommendation.",
+    "Every paragraph must contain 'Kettleby', it's up to you.",
+    "The first sentence must contain 'Kettleby', thats my guess.",
 ])
 def test_not_read(clause):
     assert read(clause) == [], clause

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable
 
+from irg.engine.compose.leftover import LEFT_OVER
 from irg.engine.compose.vocab import MARK, UNIT
 from irg.engine.constraints.text import normalize_numbers
 from irg.engine.registry import Registry
@@ -244,7 +245,7 @@ NOT_A_REASON = re.compile(UNIT + "|" + MARK.replace("?P<mk>", "") + r"|\d|n't\b|
 
 
 def _reason(m: re.Match) -> str:
-    if NOT_A_REASON.search(m["tail"]):
+    if NOT_A_REASON.search(m["tail"]) or LEFT_OVER.search(m["tail"]):  # nor what the reader's guard would stop
         return m.group(0)  # "…, its final line being the only exception": not a reason only
     return m["keep"] + "."
 
