@@ -32,12 +32,6 @@ SAID_OF = (r"(?:it|it's|its|they|they're|we|we're|our|my|i|i'm|that's|this|these
 IDIOMS = re.compile(r"\b(?:letter by letter|word for word|line by line|one by one)\b", re.I)
 
 
-def _left_over(text: str) -> bool:
-    """Would the reader's own guard (reader.LEFT_OVER: refusals, hedges, conditions, scopes, other units) stop this
-    text? What is set aside must pass it too: a remark dropped before the guard sees it would escape it."""
-    return bool(LEFT_OVER.search(text))
-
-
 NOT_A_REMARK = re.compile(r"\b(?:optional|required|requirement|rule|strict|hard|preference|prefer\w*|anymore|any more|"
                           r"apply|applies|exclud\w*|includ\w*|rhyme\w*|too|also|either|as well|unless|whenever|"
                           r"where|while|until|after|before|during|later|earlier|old|new|now|today|yet|still|below|"
@@ -47,7 +41,9 @@ NOT_A_REMARK = re.compile(r"\b(?:optional|required|requirement|rule|strict|hard|
 
 def _aside(m: re.Match) -> str:
     tail = IDIOMS.sub(" ", m["tail"])
-    return m.group(0) if NOT_ASIDE.search(tail) or NOT_A_REMARK.search(tail) or _left_over(tail) else m["keep"] + "."
+    # what is set aside passes the reader's own guard too (LEFT_OVER): dropped before it, it would escape it
+    return m.group(0) if NOT_ASIDE.search(tail) or NOT_A_REMARK.search(tail) or LEFT_OVER.search(tail) else \
+        m["keep"] + "."
 
 
 # "... — toddlers love the excitement", "...; screen readers may spell them out letter by letter": a remark after a
@@ -79,7 +75,7 @@ def _label(m: re.Match) -> str:
     units = {u.lower() for u in LABEL_UNIT.findall(m["lead"])}
     other = LABEL_UNIT.sub(" ", m["lead"]).split()
     if not units or LABEL_SCOPE.search(m["lead"]) or LEAD_HEDGE.search(m["lead"]) \
-            or _left_over(" ".join(other)) or not all(w.lower() in WHOLE_NAMES for w in other) \
+            or LEFT_OVER.search(" ".join(other)) or not all(w.lower() in WHOLE_NAMES for w in other) \
             or not all(re.search(rf"\b{u}s?\b", m["rest"], re.I) for u in units):
         return m.group(0)
     return m["rest"]

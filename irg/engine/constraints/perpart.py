@@ -129,22 +129,18 @@ PARTS_REFUSED_SAID = re.compile(_REFUSED + r"(?:longer|shorter|more|fewer|less|o
 
 
 # "max 10 words each", "20 words per sentence", "12 words a line", "5 bullets per slide": the part is named after the
-# count — per anything but the answer, a time or a rule followed ("per response", "per the template", "per APA",
-# "120 words per minute" are none); "each" after bullets or paragraphs only at the end or before "for" ("5 bullets
-# each starting with a verb" are five bullets; "5 bullets each for pros and cons" are five per side)
+# count — "per" only before a part's name ("per response", "per the template", "per APA", "120 words per minute"
+# are none); "each" after bullets or paragraphs only at the end ("5 bullets each starting with a verb" are five bullets)
 PER_PART = (r"(?:line|sentence|paragraph|bullet|bullet point|item|point|slide|section|stanza|verse|tweet|caption|"
             r"card|page|step|question|heading|entry|tip|block|tooltip|job|day|dish|headline|title|chapter|scene|"
             r"option|idea|example|speaker|character|panel|frame|person|reason|topic|product|week|side|pro|con|"
-            r"category|member|role|course|stop|clue|answer option|ad variant|variant|subject)s?")
-NOT_A_PART = (r"(?:minute|min|second|sec|hour|cent|the|a|an|your|my|our|their|his|her|its|this|that|usual|se|go|"
-              r"response|answer|reply|message|post|prompt|turn|query|output|email|letter|request|instructions?|"
-              r"guidelines?|apa|mla|style|standard|rules?|brief|spec|template|convention|piece|text|essay|story)s?\b")
+            r"category|member|role|course|stop|clue|ad variant|variant|subject)s?")
 EACH_AFTER = re.compile(r"[^.;:!?\n\d]{0,25}?\d+\s+(?P<noun>words?|sentences?|lines?|characters?|chars?|syllables?|"
                         r"bullets?|bullet points?|paragraphs?)\s+"
                         r"(?:(?:max(?:imum)?|tops|at most|minimum|min|at least|or fewer|or less|or more)\s+)?"
                         r"(?:(?<!bullets )(?<!bullet )(?<!points )(?<!point )(?<!paragraphs )(?<!paragraph )each|"
                         r"each(?=\s*(?:[.;!?]|$))|apiece|(?:in each|for each|in every|a)\s+(?:\w+\s+)?"
-                        + _PARTS + r"|per\s+(?!" + NOT_A_PART + r")" + PER_PART + r")\b", re.I)
+                        + _PARTS + r"|per\s+" + PER_PART + r")\b", re.I)
 
 
 def bound_start(p: str, at: int) -> int:

@@ -140,17 +140,15 @@ NOUNS = {"word_count": "words?", "sentence_count": "sentences?", "paragraph_coun
          "bullet_count": "(?:bullets?|bullet points?|points?|items?)"}
 
 
-def _said_as_count(c: Constraint, said: str) -> bool:
+WITH_RULE = r"\s+(?:that|which|who|each|all)\b"  # "3 paragraphs that begin with …": a rule on each of them
+
+
+def _said_as_count(c: Constraint, said: str, then: str = "") -> bool:
     """Is the count's number said as a count of its own unit ("Write 3 paragraphs of fewer than 4 sentences each")?
-    Then it is the answer's count, not a number of another unit's rule misread ("Paragraphs: four sentences max")."""
-    return bool(re.search(rf"(?<![\d.]){c.n}\s+(?:[a-z-]+\s+)?{NOUNS[c.kind]}\b", said, re.I))
-
-
-def _asked_with_rule(c: Constraint, said: str) -> bool:
-    """Is the count asked for with a rule on each unit ("Write at most 3 paragraphs that begin with 'Once'": three
-    paragraphs, each beginning so), not a count of some units ("At most 2 sentences may end with '!'")?"""
-    return bool(re.search(rf"(?<![\d.]){c.n}\s+(?:[a-z-]+\s+)?{NOUNS[c.kind]}\s+(?:that|which|who|each|all)\b", said,
-                          re.I))
+    Then it is the answer's count, not a number of another unit's rule misread ("Paragraphs: four sentences max").
+    With `then`, what must follow it: a rule on each unit ("at most 3 paragraphs that begin with 'Once'"), not a
+    count of some units ("At most 2 sentences may end with '!'")."""
+    return bool(re.search(rf"(?<![\d.]){c.n}\s+(?:[a-z-]+\s+)?{NOUNS[c.kind]}\b{then}", said, re.I))
 
 
 def part_limits_whole(found: list[Constraint], prompt: str) -> list[Constraint]:
@@ -182,7 +180,7 @@ def part_limits_whole(found: list[Constraint], prompt: str) -> list[Constraint]:
         # the same count (a strict bound read inclusive: "under 12" is at most 11), or the number read as a count of
         # another unit the part's rule names ("Paragraphs: four sentences maximum" read as four paragraphs)
         hit = [c for c in typed if {(TYPED_UNIT[c.kind], c.n), (TYPED_UNIT[c.kind], _inclusive(c))} & limits
-               or ("q " + TYPED_UNIT[c.kind], c.n) in limits and not _asked_with_rule(c, said)
+               or ("q " + TYPED_UNIT[c.kind], c.n) in limits and not _said_as_count(c, said, WITH_RULE)
                or (TYPED_UNIT[c.kind] in units and c.n in numbers and not _said_as_count(c, said))]
         if hit:
             drop += hit
