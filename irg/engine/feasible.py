@@ -107,12 +107,35 @@ def _word_char(b: int) -> bool:
     return b >= 0x80 or chr(b).isalnum() or b == ord("_")
 
 
+def _unescape(literal: str) -> str:
+    """A GBNF string literal's text ("\\n" is a line break)."""
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", "r": "\r"}.get(m.group(1), m.group(1)), literal)
+
+
 def word_piece_only(m) -> bool:
     """Is this a place where only a lowercase letter may come next (after "don'" in a word with an apostrophe)? Under
     whole words no token may start with one: a model whose last token ended here has nothing left to write, and
     llama.cpp aborts."""
     allowed = _candidates(m.compute_bitmask())
     return bool(allowed) and all(0x61 <= b <= 0x7A for b in allowed) and not m.is_accepting()
+
+
+def _literals(grammar: str):
+    """(the characters the grammar's literals spell, a function giving the longest end of a text that begins one)."""
+    # literals side by side (" " "Stay tuned.") are one: a text is into it only from its first character
+    plain = re.sub(r'\[(?:[^\]\\]|\\.)*\]', "[]", grammar)  # a class may hold a quotation mark: ["'(]
+    runs = re.findall(r'"(?:[^"\\\n]|\\.)*"(?:[ \t]+"(?:[^"\\\n]|\\.)*")*', plain)
+    literals = ["".join(_unescape(x) for x in re.findall(r'"((?:[^"\\]|\\.)*)"', run)) for run in runs]
+    spelled = {b for lit in literals for b in lit.encode() if b < 0x80}
+    begun = {lit[:i] for lit in literals for i in range(1, len(lit) + 1)}  # how far into a literal a text may be
+    longest = max(map(len, literals), default=0)
+
+    def into_literal(t: str) -> str:
+        """The longest end of `t` that begins a literal: with it, a space written as text and the space that opens a
+        closing phrase are two states, as they are to the matcher (whose masks alone may not tell them apart)."""
+        return next((t[-k:] for k in range(min(len(t), longest), 0, -1) if t[-k:] in begun), "")
+
+    return spelled, into_literal
 
 
 def search(grammar: str, dc: DecodingConstraints | None = None, budget: int = BUDGET,
@@ -145,11 +168,18 @@ def search(grammar: str, dc: DecodingConstraints | None = None, budget: int = BU
     # unfinished (maybe banned) word, follow the same number of literal characters (ones that were the only choice)
     # and the same number of free ones up to RUN_CAP: free text of any length between two literals is then a few
     # states, and the walk stays short even when it must prove that no text exists.
+    # the characters of the grammar's literals: free text that must close on a phrase ("... night") reaches it only
+    # through them, so the walk tries them in free text too
+    spelled, into_literal = _literals(grammar)
+
     def choices(mask: bytes) -> list[int]:
         """What to try next. Where the grammar allows almost anything (free text), the first FREE_CHOICES in the
-        walk's order stand for all the rest: which letter fills a slot never decides whether a later literal fits."""
+        walk's order stand for all the rest, with the characters its literals spell: which other letter fills a slot
+        never decides whether a later literal fits."""
         out = [b for b in _candidates(mask) if b >= 0x80 or bans.char_ok(chr(b))]
-        return out[:FREE_CHOICES] if len(out) >= FREE_SET else out
+        if len(out) < FREE_SET:
+            return out
+        return out[:FREE_CHOICES] + [b for b in out[FREE_CHOICES:] if b in spelled]
 
     first = choices(m.compute_bitmask())
     stack: list[list] = [[first, 0, len(first) == 1, 0]]
@@ -174,7 +204,7 @@ def search(grammar: str, dc: DecodingConstraints | None = None, budget: int = BU
         ok = (b >= 0x80 or bans.char_ok(t[-1:])) and (_word_char(b) or bans.words_ok(t))  # a word just ended
         mask = m.compute_bitmask()
         run = 0 if forced else min(run + 1, RUN_CAP)
-        key = (n_lit + forced, run, mask, bans.partial(t), m.is_accepting())
+        key = (n_lit + forced, run, mask, bans.partial(t), m.is_accepting(), into_literal(t))
         if not ok or key in seen or len(buf) > MAX_DEPTH:
             cut = cut or (ok and len(buf) > MAX_DEPTH)
             m.rollback(1)

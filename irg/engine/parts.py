@@ -281,6 +281,22 @@ def literals(plan: Plan, dc: DecodingConstraints) -> DecodingConstraints:
     return replace(dc, grammar="root ::= " + " ".join(json.dumps(x) for x in laid) if laid else "")
 
 
+MIN_PART_CAP = {"word": 30, "sentence": 2}  # a part is about 40 tokens at least (min_tokens): no cap below that
+
+
+def capped(masks: DecodingConstraints, constraints, before: str) -> DecodingConstraints:
+    """`masks` with each paragraph's limit ("each paragraph has at most 60 words") as a limit on the part about to be
+    written: counted from the answer's start (counting.py), so the words or sentences `before` the part (not its opening
+    sentence from the outline, which is the part's own) plus the cap."""
+    extra = []
+    for c in constraints or []:
+        cap = c.part_limit()
+        if cap and cap["n"] >= MIN_PART_CAP[cap["unit"]]:
+            extra.append({"unit": cap["unit"], "n": len((words if cap["unit"] == "word" else sentences)(before))
+                          + cap["n"]})
+    return replace(masks, limits=[*masks.limits, *extra]) if extra else masks
+
+
 def write(ctx, plan: Plan, req: GenRequest, iteration: int) -> Iterator:
     """Draft `iteration` written part by part as `plan.parts` says; yields Outlined, DraftToken (one per part: a part
     may be drawn twice, so it is shown once kept) and DraftDone, and leaves the Generation in ctx.last_generation."""
@@ -322,7 +338,8 @@ def write(ctx, plan: Plan, req: GenRequest, iteration: int) -> Iterator:
         else:
             sep = parts.separator if text.strip() and not text.endswith("\n") else ""  # none after the title's line
             lead = sep + (f"{parts.marker} {k + 1}\n" if parts.marker else "") + (lines[k] if k < len(lines) else "")
-        got, cost, why = _part(ctx, backend, chat, masks, parts, text, lead, req, k, left, iteration)
+        got, cost, why = _part(ctx, backend, chat, capped(masks, ctx.constraints, text), parts, text, lead,
+                               req, k, left, iteration)
         spent_prompt, spent_out = spent_prompt + cost[0], spent_out + cost[1]
         if left is not None:
             left -= sum(cost)

@@ -152,3 +152,13 @@ def test_bullets_under_a_ban_on_asterisks_are_laid_with_hyphens():
     merged = dc.merge(bans[0].decoding())
     assert '"- "' in dc.grammar and '"* "' not in dc.grammar and make_decodable(merged)[1] == []
     assert '"* "' in build([BulletCount("exactly", 3)]).constraints.grammar  # no ban: the usual marker
+
+
+def test_the_walk_reaches_a_phrase_that_closes_free_text():
+    """Free text then " night": the walk tries the letters the literals spell, and tells a space written as text from
+    the one that opens the phrase (their masks are alike); before, it proved no text existed and the plan let the
+    grammar go."""
+    for gbnf in ('root ::= line ("\\n" line){0,24}\nline ::= [^\\n] [^\\n]{0,160} " " "night"\n',
+                 'root ::= para\npara ::= ["\'(]? [A-Za-z] [^\\n]{0,600} " " "Stay tuned."\n'):
+        found = search(gbnf, seconds=10)
+        assert found.found is True and found.example.endswith(("night", "Stay tuned.")), found

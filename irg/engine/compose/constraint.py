@@ -64,6 +64,16 @@ class Composed(Constraint):
     def render(self, text):
         return enforce.render(self._program, text)
 
+    def part_limit(self) -> dict | None:
+        """Each paragraph's most words or sentences ("each paragraph has at most 60 words"), for parts.py."""
+        p = self._program
+        if isinstance(p, Rule) and p.quant.kind == "each" and p.select.unit == "paragraph" and p.select.nth is None \
+                and p.select.within is None and not p.select.inner and isinstance(p.test, Count) \
+                and p.test.unit in ("word", "sentence") and p.test.where is None \
+                and p.test.rel in ("at_most", "exactly", "between"):
+            return {"unit": p.test.unit, "n": p.test.m if p.test.rel == "between" else p.test.n}
+        return None
+
     def forbids_within(self) -> bool:
         """A banned mark or letter breaks any text that holds it; so does a text over a limit on every unit of a kind
         ("each line has at most 2 words"): inside a longer text, the unit that holds it only grows."""

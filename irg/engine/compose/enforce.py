@@ -20,6 +20,9 @@ for the 27 types.
     no bullet item ends with a period           rendering: the mark taken off each line's end (a form, no word
                                                 changes)
 
+More grammars (words in a paragraph, a list item or the title; the mark or phrase a unit closes on; the words of the
+first or last sentence; the letters of every word) are in compose/unit_grammars.py.
+
 Why grammars and not instructions: a 135M model told "at most 11 words per sentence" writes 25-word sentences;
 under the grammar the full stop comes when it must. A grammar that leaves the model nothing it wants to write makes
 debris; the loop then drops it for the rest of the run (plan.HARD_MASKS), as it does for the types' masks.
@@ -29,57 +32,22 @@ from __future__ import annotations
 import json
 import re
 
+from irg.engine.compose import unit_grammars
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Across, Acrostic, Form, Rule, Select
 from irg.engine.compose.units import BULLET, MARKS, NUMBERED
+from irg.engine.compose.gbnf import (FIRST, FREE_SENTENCE, GAP, LINE, MAX_FORCED_LINES, MAX_SPLIT, NL, OPEN, WORD,
+                                     bounds, more, paragraphs)
 from irg.engine.decoding import DecodingConstraints
 
-# Lines a grammar may make the model write after it wanted to stop. Measured while building this: made to fill
-# stanzas of 4 lines, or 14 lines, the 135M model writes its instructions back as verse ("Rewrite your answer...").
-MAX_FORCED_LINES = 6
-MAX_SPLIT = 12  # paragraphs or sentences a grammar allows after the first (a draft is 256 tokens)
-LINE = "[ \\t]{0,8} [^\\n \\t] [^\\n]{0,160}"  # a line holds something other than spaces (else the checker has no line)
-NL = '"\\n"'  # a line break, as a GBNF literal
-# a word as the checker counts one: letters after the first in lowercase (no "beautifulBut"), an apostrophe ending
-# ("don't", "town's"), a bracket around it (no quotation marks: the grammar cannot pair them, and a lone one
-# before the full stop was what the model wrote: "where it'd"!"). After the apostrophe a capital is allowed too:
-# under whole words no token may start with a lowercase letter, so a model whose token ended on "'" would have had
-# nothing to write, and llama.cpp aborts (feasible.word_piece_only finds such places)
-WORD = '"("? [A-Za-z0-9] [a-z0-9]* ("\'" [A-Za-z] [a-z]*)? ")"?'
-FIRST = '"("? [A-Z] [a-z0-9]* ("\'" [A-Za-z] [a-z]*)? ")"?'
-GAP = "[,;:]? \" \""  # between two words: a space, maybe after a comma (never before the full stop)
-OPEN = "[\"'(]? [A-Za-z]"  # a sentence opens on a word (not on "1.", which the checker reads as a list marker)
-FREE_SENTENCE = OPEN + " [^\\n.!?]{0,240} [.!?]"
-
-
-def _bounds(test: Count) -> tuple[int, int | None] | None:
-    """(least, most) a Count allows; most None = no bound; None for a parity (odd, even), which no grammar here
-    counts."""
-    return {"at_most": (1, test.n), "at_least": (test.n, None), "exactly": (test.n, test.n),
-            "between": (test.n, test.m)}.get(test.rel)
-
-
-def _more(rule: str, sep: str, lo: int, hi: int | None) -> str:
-    """`rule`, then lo-1 .. hi-1 more of (`sep` `rule`), as GBNF: "word (gap word){2,5}"; a repeat of {0,0} is not
-    written (llguidance refuses it)."""
-    a, b = max(0, lo - 1), None if hi is None else max(0, hi - 1)
-    if b == 0:
-        return rule
-    return f"{rule} ({sep} {rule}){{{a},{'' if b is None else b}}}"
-
-
-
-
-def _paragraphs(para: str, rules: str) -> str:
-    return f'root ::= para ("\\n\\n" para){{0,{MAX_SPLIT}}}\npara ::= {para}\n{rules}'
 
 
 def grammar(program) -> str:
     """The GBNF that makes a text meet `program` by construction ("" if no grammar here does)."""
     if isinstance(program, Form):
         n = len(program.counts)
-        return f'root ::= {_more("line", NL, n, n)}\nline ::= {LINE}\n' \
+        return f'root ::= {more("line", NL, n, n)}\nline ::= {LINE}\n' \
             if program.unit == "line" and len(program.counts) <= MAX_FORCED_LINES else ""
     if isinstance(program, Acrostic):
         # each line opens on its letter as the first letter of a word ("Sun ...", "I ..."); up to 6 lines, as for
@@ -93,37 +61,37 @@ def grammar(program) -> str:
         return ""
     q, s, t = program.quant, program.select, program.test
     if isinstance(t, Count) and q.kind == "each" and s.nth is None and s.within is None and t.where is None:
-        if _bounds(t) is None:
+        if bounds(t) is None:
             return ""
-        lo, hi = _bounds(t)
+        lo, hi = bounds(t)
         if s.unit in ("line", "paragraph") and t.unit == "character" and hi is not None and max(lo, 1) <= hi <= 600:
             # "keep each tweet under 280 characters", "no line longer than 40 characters": the unit breaks by then
             # (a paragraph is one line, as the model writes them)
             chars = f"[^\\n \\t] [^\\n]{{{max(0, lo - 1)},{hi - 1}}}"
             if s.unit == "line":
                 return f'root ::= line ("\\n" line){{0,{MAX_SPLIT * 2}}}\nline ::= {chars}\n'
-            return _paragraphs(chars, "")
+            return paragraphs(chars, "")
         if hi is not None and hi > 200 or lo > 200 or (hi is not None and hi < max(lo, 1)):
             return ""
         if s.unit == "sentence" and t.unit == "word":
             # a sentence opens on a capital: forced to end, the model starts a new sentence rather than carrying
             # the old one on after the full stop ("a beautiful. day, and the air ...")
-            words = _more("first", "gap", lo, hi).replace("(gap first)", "(gap word)")
-            return _paragraphs(f'sent (" " sent){{0,{MAX_SPLIT}}}', f"sent ::= {words} [.!?]\nword ::= {WORD}\n"
+            words = more("first", "gap", lo, hi).replace("(gap first)", "(gap word)")
+            return paragraphs(f'sent (" " sent){{0,{MAX_SPLIT}}}', f"sent ::= {words} [.!?]\nword ::= {WORD}\n"
                                                                     f"first ::= {FIRST}\ngap ::= {GAP}\n")
         if s.unit == "paragraph" and t.unit == "sentence":
-            sents = _more("sent", '" "', lo, hi)
-            return _paragraphs(sents, f"sent ::= {FREE_SENTENCE}\n")
+            sents = more("sent", '" "', lo, hi)
+            return paragraphs(sents, f"sent ::= {FREE_SENTENCE}\n")
         if s.unit == "line" and t.unit == "word":
-            words = _more("word", "gap", lo, hi) + " [.!?,]?"
+            words = more("word", "gap", lo, hi) + " [.!?,]?"
             return f'root ::= line ("\\n" line){{0,{MAX_SPLIT * 2}}}\nline ::= {words}\nword ::= {WORD}\n' \
                 f'gap ::= {GAP}\n'
         if s.unit == "response" and t.unit == "line" and hi is not None and lo <= MAX_FORCED_LINES:
-            return f'root ::= {_more("line", NL, lo, hi)}\nline ::= {LINE}\n'
+            return f'root ::= {more("line", NL, lo, hi)}\nline ::= {LINE}\n'
         if s.unit == "paragraph" and t.unit == "line" and hi is not None and hi <= MAX_FORCED_LINES:
             # stanzas ("in tercets", "each stanza a quatrain"): each that many lines, as many stanzas as the model
             # writes; the lines it must write are one stanza's
-            return _paragraphs(_more("line", NL, max(lo, 1), hi), f"line ::= {LINE}\n")
+            return paragraphs(more("line", NL, max(lo, 1), hi), f"line ::= {LINE}\n")
         return ""
     if isinstance(t, Filter) and q.kind == "each" and s.unit == "line" and s.nth is None and s.within is None \
             and t.name == "ends_with" and t.arg in ("?", "!", "."):
@@ -143,13 +111,13 @@ def grammar(program) -> str:
         if s.unit == "line":
             return f'root ::= line ("\\n" line){{0,{MAX_SPLIT * 2}}}\nline ::= {word} " " [^\\n]{{1,160}}\n'
         if s.unit == "sentence":
-            return _paragraphs(f'sent (" " sent){{0,{MAX_SPLIT}}}',
+            return paragraphs(f'sent (" " sent){{0,{MAX_SPLIT}}}',
                                f"sent ::= {word} \" \" [^\\n.!?]{{1,240}} [.!?]\n")
         if s.unit == "paragraph":
-            return _paragraphs(f"{word} \" \" [^\\n]{{1,600}}", "")
+            return paragraphs(f"{word} \" \" [^\\n]{{1,600}}", "")
     if isinstance(t, Filter) and t.name == "ends_with" and t.arg == "?" and q.kind == "each" and s.unit == "sentence" \
             and s.nth == 1 and s.within == Select("paragraph"):
-        return _paragraphs(f'{OPEN} [^\\n.!?]{{0,240}} "?" (" " sent){{0,{MAX_SPLIT}}}', f"sent ::= {FREE_SENTENCE}\n")
+        return paragraphs(f'{OPEN} [^\\n.!?]{{0,240}} "?" (" " sent){{0,{MAX_SPLIT}}}', f"sent ::= {FREE_SENTENCE}\n")
     return ""
 
 
@@ -170,11 +138,15 @@ def banned(program) -> list[str]:
 def counts_words(program) -> bool:
     """Does the program's grammar count words or letters (so a glued or cut word would meet it falsely)?"""
     t = getattr(program, "test", None)
-    return isinstance(t, Count) and t.unit in ("word", "letter")
+    if isinstance(program, Rule) and program.select.unit == "title":
+        return False  # the title's few words are laid down in the grammar; the text under it is free
+    # on every word's letters (a word of four letters, one starting with p): glued or cut, a word meets it falsely
+    return isinstance(t, Count) and t.unit in ("word", "letter") or (isinstance(program, Rule)
+                                                                      and program.select.unit == "word")
 
 
 def decoding(program) -> DecodingConstraints | None:
-    chars, gbnf = banned(program), grammar(program)
+    chars, gbnf = banned(program), grammar(program) or unit_grammars.grammar(program)
     if not (chars or gbnf):
         return None
     return DecodingConstraints(banned_chars=chars, grammar=gbnf, whole_words=bool(gbnf) and counts_words(program))

@@ -88,6 +88,11 @@ class Constraint:
         matters to the check). [] if nothing literal is required."""
         return []
 
+    def part_limit(self) -> dict | None:
+        """The most words or sentences every paragraph may hold, where this says so: for answers written part by part
+        (parts.py), each part is held to it ({"unit": "word", "n": 60}). None if this limits no paragraph."""
+        return None
+
     def forbids_within(self) -> bool:
         """True if a text that breaks this breaks it inside any longer text too (a banned word, a comma, an upper bound
         on a count): then a required text that breaks it alone makes the pair impossible."""
