@@ -122,10 +122,20 @@ def word_piece_only(m) -> bool:
 
 def _literals(grammar: str):
     """(the characters the grammar's literals spell, a function giving the longest end of a text that begins one)."""
-    # literals side by side (" " "Stay tuned.") are one: a text is into it only from its first character
-    plain = re.sub(r'\[(?:[^\]\\]|\\.)*\]', "[]", grammar)  # a class may hold a quotation mark: ["'(]
-    runs = re.findall(r'"(?:[^"\\\n]|\\.)*"(?:[ \t]+"(?:[^"\\\n]|\\.)*")*', plain)
-    literals = ["".join(_unescape(x) for x in re.findall(r'"((?:[^"\\]|\\.)*)"', run)) for run in runs]
+    # literals side by side (" " "Stay tuned.") are one: a text is into it only from its first character. Read token
+    # by token, so that a class holding a quotation mark (["'(]) or a literal holding a bracket ("[") misleads neither
+    literals, run, last = [], [], None
+    for t in re.finditer(r'"((?:[^"\\\n]|\\.)*)"|\[(?:[^\]\\\n]|\\.)*\]|\S', grammar):
+        joined = t.group(1) is not None and run and not grammar[last:t.start()].strip()
+        if t.group(1) is None or not joined:
+            if run:
+                literals.append("".join(run))
+            run = []
+        if t.group(1) is not None:
+            run.append(_unescape(t.group(1)))
+        last = t.end()
+    if run:
+        literals.append("".join(run))
     spelled = {b for lit in literals for b in lit.encode() if b < 0x80}
     begun = {lit[:i] for lit in literals for i in range(1, len(lit) + 1)}  # how far into a literal a text may be
     longest = max(map(len, literals), default=0)
@@ -142,7 +152,22 @@ def search(grammar: str, dc: DecodingConstraints | None = None, budget: int = BU
            seconds: float = SECONDS, goal=None) -> Verdict:
     """Look for one text that `grammar` (GBNF) admits and that breaks none of `dc`'s bans. False only when the walk
     was complete; a walk cut short (by the state budget, the time or the depth limit) says None: unknown. `goal`
-    (a test of the matcher's state, such as `word_piece_only`) looks for a prefix that reaches such a state instead."""
+    (a test of the matcher's state, such as `word_piece_only`) looks for a prefix that reaches such a state instead.
+
+    A walk that found none is walked again, told the grammar's literals: free text that must close on a phrase
+    ("... Stay tuned.") reaches it only through the phrase's letters, which the first walk's few free choices and
+    merged states miss. Only a text found counts from the second walk: told the literals, a walk that must prove
+    there is none takes ten times the states (a six-part scaffold with a banned word: unknown after a second, where
+    the first walk proves it in a tenth)."""
+    first = _walk(grammar, dc, budget, seconds, goal, aware=False)
+    if first.found is False and "not valid" not in first.reason and '"' in grammar:
+        again = _walk(grammar, dc, budget, seconds / 2, goal, aware=True)
+        if again.found:
+            return again
+    return first
+
+
+def _walk(grammar: str, dc: DecodingConstraints | None, budget: int, seconds: float, goal, aware: bool) -> Verdict:
     import llguidance
 
     if len(grammar) > MAX_GRAMMAR_CHARS:
@@ -170,7 +195,7 @@ def search(grammar: str, dc: DecodingConstraints | None = None, budget: int = BU
     # states, and the walk stays short even when it must prove that no text exists.
     # the characters of the grammar's literals: free text that must close on a phrase ("... night") reaches it only
     # through them, so the walk tries them in free text too
-    spelled, into_literal = _literals(grammar)
+    spelled, into_literal = _literals(grammar) if aware else (set(), lambda t: "")
 
     def choices(mask: bytes) -> list[int]:
         """What to try next. Where the grammar allows almost anything (free text), the first FREE_CHOICES in the

@@ -49,6 +49,8 @@ MIN_WORDS, MIN_PARAGRAPHS, MIN_SENTENCES = 200, 3, 8  # minimums from here on ar
 WORDS_PER_PART = 90  # about what SmolLM2-135M keeps on one subject before it drifts or repeats itself
 SENTENCES_PER_PART = 5
 MAX_PARTS = 12
+MIN_PART_CAP = {"word": 30, "sentence": 2}  # a part is about 40 tokens at least (min_tokens): no paragraph cap
+# below that is held part by part (`capped`)
 TOKENS_PER_WORD = 1.4  # SmolLM2's tokenizer on English prose (constraints/length.py)
 TOKENS_PER_SENTENCE = 22
 ROOM = 32  # tokens a part may run past its minimum to end its sentence (it is cut after its last one)
@@ -147,6 +149,9 @@ def parts_for(constraints: list, max_new_tokens: int) -> Parts | None:
         return None
     words_total = min(int(lo_w * 1.05), hi_w) if hi_w else int(lo_w * 1.05)  # a margin: a cut part holds fewer
     per_draft = max(1, int((max_new_tokens - ROOM) / TOKENS_PER_WORD))  # the most words one part can hold
+    # under each paragraph's cap (capped, below) a part holds no more: more, smaller parts reach a minimum
+    caps = [d["n"] for c in constraints if (d := c.part_limit()) and d["unit"] == "word"]
+    per_draft = min([per_draft] + [int(n * 0.9) for n in caps if n >= MIN_PART_CAP["word"]])
     n = fixed or min(MAX_PARTS, hi_p or MAX_PARTS, max(least, math.ceil(words_total / min(WORDS_PER_PART, per_draft)),
                                                         math.ceil(lo_s / SENTENCES_PER_PART), 2))
     # a part is at least 40 tokens (min_tokens), about 28 words and two sentences, and runs on to its full stop:
@@ -281,13 +286,15 @@ def literals(plan: Plan, dc: DecodingConstraints) -> DecodingConstraints:
     return replace(dc, grammar="root ::= " + " ".join(json.dumps(x) for x in laid) if laid else "")
 
 
-MIN_PART_CAP = {"word": 30, "sentence": 2}  # a part is about 40 tokens at least (min_tokens): no cap below that
-
-
-def capped(masks: DecodingConstraints, constraints, before: str) -> DecodingConstraints:
+def capped(masks: DecodingConstraints, constraints, parts: Parts, text: str, lead: str) -> DecodingConstraints:
     """`masks` with each paragraph's limit ("each paragraph has at most 60 words") as a limit on the part about to be
-    written: counted from the answer's start (counting.py), so the words or sentences `before` the part (not its opening
-    sentence from the outline, which is the part's own) plus the cap."""
+    written after `text`, opened by `lead`. Limits count from the answer's start (counting.py): the cap plus what is
+    before the part's paragraph (its opening sentence from the outline is its own; after a start phrase, the phrase
+    opens the paragraph). Only where parts are blank-line paragraphs: with *** or a marker line the checker reads the
+    answer's paragraphs otherwise."""
+    if parts.separator != "\n\n" or parts.marker:
+        return masks
+    before = text if lead else text[:text.rfind("\n\n") + 2] if "\n\n" in text else ""
     extra = []
     for c in constraints or []:
         cap = c.part_limit()
@@ -338,8 +345,8 @@ def write(ctx, plan: Plan, req: GenRequest, iteration: int) -> Iterator:
         else:
             sep = parts.separator if text.strip() and not text.endswith("\n") else ""  # none after the title's line
             lead = sep + (f"{parts.marker} {k + 1}\n" if parts.marker else "") + (lines[k] if k < len(lines) else "")
-        got, cost, why = _part(ctx, backend, chat, capped(masks, ctx.constraints, text), parts, text, lead,
-                               req, k, left, iteration)
+        got, cost, why = _part(ctx, backend, chat, capped(masks, ctx.constraints, parts, text, lead), parts, text,
+                               lead, req, k, left, iteration)
         spent_prompt, spent_out = spent_prompt + cost[0], spent_out + cost[1]
         if left is not None:
             left -= sum(cost)

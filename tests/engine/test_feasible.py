@@ -162,3 +162,13 @@ def test_the_walk_reaches_a_phrase_that_closes_free_text():
                  'root ::= para\npara ::= ["\'(]? [A-Za-z] [^\\n]{0,600} " " "Stay tuned."\n'):
         found = search(gbnf, seconds=10)
         assert found.found is True and found.example.endswith(("night", "Stay tuned.")), found
+
+
+
+def test_a_scaffold_a_ban_makes_impossible_is_still_proved_so_quickly():
+    """The walk told the literals takes ten times the states to prove there is no text: it only runs after the first
+    walk proved none, and only a text it finds counts (a review measured: unknown after a second, so the ban stayed)."""
+    sc = build([ParagraphFirstWord(6, 6, "Sunshine"), Title()], 256).constraints
+    dc = sc.merge(D(banned_words=["sunshine"]))
+    assert search(dc.grammar, dc, seconds=10).found is False
+    assert [lg.field for lg in make_decodable(dc)[1]] == ["banned_words"]

@@ -28,6 +28,8 @@ from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Rule, Select
 
 BODY = "body ::= [^\\x00]{0,3000}\n"  # what follows a title: anything
+# a character of a line: none of those str.splitlines (and so the checker) breaks a line on
+IN_LINE = "[^\\n\\r\\x0b\\x0c\\x1c-\\x1e\\x85\\u2028\\u2029]"
 ITEMS = f'root ::= item ("\\n" item){{0,{MAX_SPLIT * 2}}}\n'  # a list, one item per line
 MARKS = {"bullet item": '"- "', "numbered item": '[1-9] [0-9]? ". "'}
 ENDS = ("?", "!", ".")
@@ -63,13 +65,16 @@ def _counted(s: Select, t: Count) -> str:
         if s.unit == "title":
             return _titled(_words(lo, hi)) + WORD_RULES
     if t.unit == "character" and s.unit == "title" and lo <= hi:
-        return _titled(f'[A-Z0-9"\'] [^\\n#*.<>]{{{max(0, lo - 1)},{hi - 1}}}')
+        # its last character is no space either: the checker strips the title, so spaces would fill a least length
+        if hi < 2:
+            return _titled('[A-Z0-9"\']')
+        return _titled(f'[A-Z0-9"\'] [^\\n\\r#*.<>]{{{max(0, lo - 2)},{hi - 2}}} [^\\n\\r#*.<> \\t]')
     return ""
 
 
 def _ending(s: Select, mark: str) -> str:
     """A unit that must close on a mark: each sentence, paragraph, list item, the last sentence, the title."""
-    q = json.dumps(mark)
+    q = json.dumps(mark, ensure_ascii=False)  # GBNF reads no \u escapes: "À bientôt" as it is
     closing = f"{OPEN} [^\\n.!?]{{0,240}} {q}"  # a sentence that ends on the mark
     if s.unit == "sentence" and s.nth is None and s.within is None:
         return paragraphs(f'qs (" " qs){{0,{MAX_SPLIT}}}', f"qs ::= {closing}\n")
@@ -81,7 +86,7 @@ def _ending(s: Select, mark: str) -> str:
         return f'root ::= (sent (" " | "\\n\\n")){{0,{MAX_SPLIT * 2}}} last\nlast ::= {closing}\n' \
             f"sent ::= {FREE_SENTENCE}\n"
     if s.unit in MARKS and s.nth is None and s.within is None:
-        return ITEMS + f"item ::= {MARKS[s.unit]} [A-Z0-9\"'] [^\\n]{{0,160}} {q}\n"
+        return ITEMS + f"item ::= {MARKS[s.unit]} [A-Z0-9\"'] {IN_LINE}{{0,160}} {q}\n"
     if s.unit == "title":
         return _titled(f'[A-Z0-9"\'] [^\\n#*?!<>]{{0,80}} {q}')
     return ""
@@ -89,15 +94,15 @@ def _ending(s: Select, mark: str) -> str:
 
 def _ending_text(s: Select, text: str) -> str:
     """A line, list item or paragraph that must close on a phrase ("each riddle ends with 'What am I?'")."""
-    q = json.dumps(text)
+    q = json.dumps(text, ensure_ascii=False)
     if s.nth is not None or s.within is not None:
         return ""
     if s.unit in MARKS:
-        return ITEMS + f"item ::= {MARKS[s.unit]} [A-Z0-9\"'] [^\\n]{{0,160}} \" \" {q}\n"
+        return ITEMS + f"item ::= {MARKS[s.unit]} [A-Z0-9\"'] {IN_LINE}{{0,160}} \" \" {q}\n"
     if s.unit == "line":
-        return f'root ::= line ("\\n" line){{0,{MAX_SPLIT * 2}}}\nline ::= [^\\n] [^\\n]{{0,160}} " " {q}\n'
+        return f'root ::= line ("\\n" line){{0,{MAX_SPLIT * 2}}}\nline ::= {IN_LINE} {IN_LINE}{{0,160}} " " {q}\n'
     if s.unit == "paragraph":
-        return paragraphs(f'{OPEN} [^\\n]{{0,600}} " " {q}', "")
+        return paragraphs(f'{OPEN} {IN_LINE}{{0,600}} " " {q}', "")
     return ""
 
 
@@ -146,7 +151,8 @@ def _letters(q: str, t) -> str:
     if not wd:
         return ""
     # digits, accented letters, ' and - would join a word the checker counts as one: they are not written
-    return f"root ::= sep? (wd sep)* wd?\nwd ::= {wd}\nsep ::= [^A-Za-z0-9À-ÿ'’-]{{1,4}}\n"
+    # at least one word: an empty text, or one of marks alone, met the rule
+    return f"root ::= sep? wd (sep wd)* sep?\nwd ::= {wd}\nsep ::= [^A-Za-z0-9À-ÿ'’-]{{1,4}}\n"
 
 
 def grammar(program) -> str:
