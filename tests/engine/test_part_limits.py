@@ -47,3 +47,15 @@ def test_a_limit_on_each_part_is_not_read_as_the_answers_count(prompt, program):
 def test_the_answers_own_count_stays(prompt, want):
     whole, _ = reading(prompt)
     assert whole == want, (prompt, whole)
+
+
+@pytest.mark.parametrize("prompt,whole,program", [
+    # "no greater than" had been read as "greater than": a limit turned into its opposite, by the types and the reader
+    ("Answer in no greater than 100 words.", ["word_count at_most 100"], []),
+    ("Keep each sentence no greater than 20 words.", [], ["each sentence has at most 20 words"]),
+    ("Keep it at or below 120 words.", ["word_count at_most 120"], []),  # had been "fewer than 120"
+    ("Each line has to stay at or below 37 characters.", [], ["each line has at most 37 characters"]),
+    ("Every paragraph should be at or above 40 words.", [], ["each paragraph has at least 40 words"]),
+])
+def test_a_bound_said_with_the_bound_itself_allowed_is_read_the_right_way_round(prompt, whole, program):
+    assert reading(prompt) == (whole, program)

@@ -112,7 +112,8 @@ _AND_SPLITS = re.compile(r"((?<!hundred)(?<!thousand)[\s-]+and[\s-]+)", re.I)
 
 # ---- shared helpers --------------------------------------------------------------
 _NEG = re.compile(r"\b(not|n't|never|no|without|avoid|refrain|don't|dont|nor)\b", re.I)
-_REL = (r"(?P<rel>at least|no less than|not less than|no fewer than|not fewer than|"
+_REL = (r"(?P<rel>at or below|at or under|at or above|no greater than|not greater than|no higher than|"
+        r"at least|no less than|not less than|no fewer than|not fewer than|"
         r"no shorter than|a minimum of|minimum of|minimum|"
         r"more than|over|greater than|longer than|at most|no more than|not more than|no longer than|not longer than|"
         r"a maximum of|maximum of|maximum|max\.?|min\.?|up to|not exceeding|not to exceed|less than|fewer than|"
@@ -120,6 +121,9 @@ _REL = (r"(?P<rel>at least|no less than|not less than|no fewer than|not fewer th
         r"below|exceed|exceeding|go over|going over|goes over|go past|goes past|go beyond|goes beyond|surpass|"
         r"exactly|precisely|just)")
 _REL_MAP = {
+    # "stay at or below 37 characters", "no greater than 20 words": the bound itself is allowed
+    "at or below": "at_most", "at or under": "at_most", "at or above": "at_least", "no greater than": "at_most",
+    "not greater than": "at_most", "no higher than": "at_most",
     "at least": "at_least", "no less than": "at_least", "not less than": "at_least", "a minimum of": "at_least",
     "no fewer than": "at_least", "not fewer than": "at_least", "no shorter than": "at_least",
     "longer than": "more_than",
