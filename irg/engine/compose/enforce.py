@@ -37,8 +37,8 @@ from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Across, Acrostic, Form, Rule, Select
 from irg.engine.compose.units import BULLET, MARKS, NUMBERED
-from irg.engine.compose.gbnf import (FIRST, FREE_SENTENCE, GAP, LINE, MAX_FORCED_LINES, MAX_SPLIT, NL, OPEN, WORD,
-                                     bounds, more, paragraphs)
+from irg.engine.compose.gbnf import (FREE_SENTENCE, GAP, LINE, MAX_FORCED_LINES, MAX_SPLIT, NL, OPEN, WORD,
+                                     WORD_RULES, bounds, more, paragraphs, words_rule)
 from irg.engine.decoding import DecodingConstraints
 
 
@@ -76,9 +76,8 @@ def grammar(program) -> str:
         if s.unit == "sentence" and t.unit == "word":
             # a sentence opens on a capital: forced to end, the model starts a new sentence rather than carrying
             # the old one on after the full stop ("a beautiful. day, and the air ...")
-            words = more("first", "gap", lo, hi).replace("(gap first)", "(gap word)")
-            return paragraphs(f'sent (" " sent){{0,{MAX_SPLIT}}}', f"sent ::= {words} [.!?]\nword ::= {WORD}\n"
-                                                                    f"first ::= {FIRST}\ngap ::= {GAP}\n")
+            return paragraphs(f'sent (" " sent){{0,{MAX_SPLIT}}}',
+                              f"sent ::= {words_rule(lo, hi)} [.!?]\n" + WORD_RULES)
         if s.unit == "paragraph" and t.unit == "sentence":
             sents = more("sent", '" "', lo, hi)
             return paragraphs(sents, f"sent ::= {FREE_SENTENCE}\n")

@@ -42,3 +42,11 @@ def more(rule: str, sep: str, lo: int, hi: int | None) -> str:
 
 def paragraphs(para: str, rules: str) -> str:
     return f'root ::= para ("\\n\\n" para){{0,{MAX_SPLIT}}}\npara ::= {para}\n{rules}'
+
+
+WORD_RULES = f"word ::= {WORD}\nfirst ::= {FIRST}\ngap ::= {GAP}\n"  # what words_rule's names stand for
+
+
+def words_rule(lo: int, hi: int | None, gap: str = "gap") -> str:
+    """lo..hi words, the first with a capital: "first (gap word){lo-1,hi-1}" (rules in WORD_RULES)."""
+    return more("first", gap, lo, hi).replace(f"({gap} first)", f"({gap} word)")

@@ -23,7 +23,8 @@ from __future__ import annotations
 import json
 
 from irg.engine.compose.filters import Filter
-from irg.engine.compose.gbnf import FIRST, FREE_SENTENCE, GAP, MAX_SPLIT, OPEN, WORD, bounds, more, paragraphs
+from irg.engine.compose.gbnf import (FREE_SENTENCE, MAX_SPLIT, OPEN, WORD_RULES, bounds, paragraphs,
+                                     words_rule)
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Rule, Select
 
@@ -35,14 +36,6 @@ MARKS = {"bullet item": '"- "', "numbered item": '[1-9] [0-9]? ". "'}
 ENDS = ("?", "!", ".")
 # between two words of a paragraph: a comma's gap, or a sentence's end (the next word may open a new sentence)
 PARA_GAP = 'pgap ::= [,;:]? " " | [.!?] " "\n'
-
-
-def _words(lo: int, hi: int | None, gap: str = "gap") -> str:
-    """lo..hi words, the first with a capital: "first (gap word){lo-1,hi-1}"."""
-    return more("first", gap, lo, hi).replace(f"({gap} first)", f"({gap} word)")
-
-
-WORD_RULES = f"word ::= {WORD}\nfirst ::= {FIRST}\ngap ::= {GAP}\n"
 
 
 def _titled(title: str) -> str:
@@ -59,11 +52,11 @@ def _counted(s: Select, t: Count) -> str:
         return ""
     if t.unit == "word":
         if s.unit == "paragraph":
-            return paragraphs(_words(lo, hi, "pgap") + " [.!?]", WORD_RULES + PARA_GAP)
+            return paragraphs(words_rule(lo, hi, "pgap") + " [.!?]", WORD_RULES + PARA_GAP)
         if s.unit in MARKS:
-            return ITEMS + f"item ::= {MARKS[s.unit]} {_words(lo, hi)} [.!?]?\n" + WORD_RULES
+            return ITEMS + f"item ::= {MARKS[s.unit]} {words_rule(lo, hi)} [.!?]?\n" + WORD_RULES
         if s.unit == "title":
-            return _titled(_words(lo, hi)) + WORD_RULES
+            return _titled(words_rule(lo, hi)) + WORD_RULES
     if t.unit == "character" and s.unit == "title" and lo <= hi:
         # its last character is no space either: the checker strips the title, so spaces would fill a least length
         if hi < 2:
@@ -113,7 +106,7 @@ def _placed_sentence(s: Select, t: Count) -> str:
     lo, hi = bounds(t)
     if hi is None or hi > 60 or hi < max(lo, 1):
         return ""
-    one = f"one ::= {_words(lo, hi)} [.!?]\nsent ::= {FREE_SENTENCE}\n" + WORD_RULES
+    one = f"one ::= {words_rule(lo, hi)} [.!?]\nsent ::= {FREE_SENTENCE}\n" + WORD_RULES
     if s.within is None and s.nth == 1:
         return f'root ::= one ((" " | "\\n\\n") sent){{0,{MAX_SPLIT * 2}}}\n' + one
     if s.within is None:
