@@ -158,7 +158,13 @@ def parts_for(constraints: list, max_new_tokens: int) -> Parts | None:
     # under a cap below what n such parts hold ("three paragraphs, at most fifty words") parts would break it
     if (hi_s and hi_s < n * MIN_CAPPED_SENTENCES // 2) or (hi_w and hi_w < n * MIN_CAPPED_WORDS // 2):
         return None
-    return Parts(n, math.ceil(words_total / n) if lo_w else 0, math.ceil(lo_s / n) if lo_s else 0, sep, marker, why)
+    # each paragraph's least ("each paragraph has 4 to 6 sentences"): every part is written at least that long
+    # (a part of 0.8 of its words is short: words to a fifth more, up to the paragraph's cap)
+    floor = {u: max([0] + [d["n"] for c in constraints if (d := c.part_least()) and d["unit"] == u])
+             for u in ("word", "sentence")} if sep == "\n\n" and not marker else {"word": 0, "sentence": 0}
+    floor["word"] = min([math.ceil(floor["word"] / 0.8)] + [n for n in caps if n >= floor["word"]])
+    return Parts(n, max(math.ceil(words_total / n) if lo_w else 0, floor["word"]),
+                 max(math.ceil(lo_s / n) if lo_s else 0, floor["sentence"]), sep, marker, why)
 
 
 def two_responses(constraints: list) -> Parts | None:
@@ -231,13 +237,15 @@ _STOP = re.compile(_TITLED + r"(?<![A-Z])[.!?][\"”')]*(?=\s|$)")  # nor "U.S."
 OUTLINE_BANS = ["paragraph", "paragraphs", "section", "sections", "outline"]
 
 
-def outline_request(chat: list[dict], parts: Parts, masks: DecodingConstraints) -> GenRequest:
+def outline_request(chat: list[dict], parts: Parts, masks: DecodingConstraints, item: str = "") -> GenRequest:
+    """The outline's request: `item` (GBNF rules, `Constraint.part_opening`) is the line every paragraph must open
+    with, where the prompt says how ("open each paragraph with a question")."""
     noun = "sections" if parts.marker else "responses" if parts.separator == TWO else "paragraphs"
     ask = (f"\n\nBefore you write it, write only the first sentence of each of its {parts.n} {noun}, in order, "
            "one per line.")
     user = dict(chat[-1], content=chat[-1]["content"] + ask)
     grammar = ("root ::= " + " ".join(f'"{i}. " item "\\n"' for i in range(1, parts.n + 1))
-               + "\nitem ::= [^\\n#*0-9 -] [^\\n]{14,150}\n")
+               + "\n" + (item or "item ::= [^\\n#*0-9 -] [^\\n]{14,150}\n"))
     return GenRequest([*chat[:-1], user], max_new_tokens=parts.n * OUTLINE_TOKENS + 8,
                       constraints=replace(masks, grammar=grammar, no_repeat_ngram=4,
                                           banned_words=[*masks.banned_words, *OUTLINE_BANS]))
@@ -316,7 +324,9 @@ def write(ctx, plan: Plan, req: GenRequest, iteration: int) -> Iterator:
                                 limits=dc.limits)  # counted from the answer's start: the parts before are in it
     chat = req.messages
     left = ctx.budget_left()
-    o_req = replace(outline_request(chat, parts, masks), temperature=req.temperature, seed=req.seed,
+    item = next((o for c in ctx.constraints or [] if (o := c.part_opening())), "") \
+        if parts.separator == "\n\n" and not parts.marker else ""
+    o_req = replace(outline_request(chat, parts, masks, item), temperature=req.temperature, seed=req.seed,
                     repetition_penalty=req.repetition_penalty)
     lines, o_tokens = [], 0
     room = None if left is None else left - backend.count_prompt_tokens(o_req) - parts.total_tokens()

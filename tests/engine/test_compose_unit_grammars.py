@@ -30,6 +30,19 @@ GRAMMARS = [  # (an instruction, a text that meets it, a text that breaks it)
      "The stars at night\nWe sing"),
     ("End every paragraph with 'Stay tuned.'", "We baked. Stay tuned.\n\nWe ate. Stay tuned.",
      "We baked. Stay tuned.\n\nWe ate."),
+    # seventeenth session
+    ("Every line should have an odd number of words.", "Rain falls on the town\nCats sleep inside",
+     "Rain falls\nCats sleep inside"),
+    ("Use at least two sentences that have more than 12 words.",
+     "The rain came down on the old town and the people ran home again. All of the cats and dogs stayed inside the "
+     "warm houses that night. It ended.", "The rain came down on the town. All of the cats stayed inside."),
+    ("Every sentence should contain a comma.", "Rain falls, softly. Then, we go home.", "Rain falls. Then, we go."),
+    ("Every sentence needs at least one figure in it.", "We saw 3 cats. There were 12 dogs too.",
+     "We saw cats. There were 12 dogs."),
+    ("The sentences should start with letters in alphabetical order.", "A cat sat. Birds sang. Birds flew. Then it "
+     "rained.", "Birds sang. A cat sat."),
+    ("The lines must be in alphabet order by first letter.", "All is calm\nBright stars shine\nthe night goes on",
+     "The night\nAll is calm"),
 ]
 
 

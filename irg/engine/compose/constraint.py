@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from irg.engine.compose import enforce
+from irg.engine.compose import enforce, unit_grammars
 from irg.engine.compose.across import Across
 from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
@@ -73,6 +73,20 @@ class Composed(Constraint):
                 and p.test.rel in ("at_most", "exactly", "between"):
             return {"unit": p.test.unit, "n": p.test.m if p.test.rel == "between" else p.test.n}
         return None
+
+    def part_least(self) -> dict | None:
+        """Each paragraph's least words or sentences ("each paragraph has 4 to 6 sentences"), for parts.py."""
+        p = self._program
+        if isinstance(p, Rule) and p.quant.kind == "each" and p.select.unit == "paragraph" and p.select.nth is None \
+                and p.select.within is None and not p.select.inner and isinstance(p.test, Count) \
+                and p.test.unit in ("word", "sentence") and p.test.where is None \
+                and p.test.rel in ("at_least", "exactly", "between") and p.test.n > 1:
+            return {"unit": p.test.unit, "n": p.test.n}
+        return None
+
+    def part_opening(self) -> str:
+        """An outline line that opens each paragraph as this asks (a question, a one-word sentence), for parts.py."""
+        return unit_grammars.opening_item(self._program)
 
     def forbids_within(self) -> bool:
         """A banned mark or letter breaks any text that holds it; so does a text over a limit on every unit of a kind

@@ -37,8 +37,8 @@ from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Across, Acrostic, Form, Rule, Select
 from irg.engine.compose.units import BULLET, MARKS, NUMBERED
-from irg.engine.compose.gbnf import (FREE_SENTENCE, GAP, LINE, MAX_FORCED_LINES, MAX_SPLIT, NL, OPEN, WORD,
-                                     WORD_RULES, bounds, more, paragraphs, words_rule)
+from irg.engine.compose.gbnf import (FREE_SENTENCE, GAP, LINE, MAX_FORCED_LINES, MAX_SPLIT, NL, WORD,
+                                     WORD_RULES, bounds, closing_on, more, paragraphs, words_rule)
 from irg.engine.decoding import DecodingConstraints
 
 
@@ -116,7 +116,7 @@ def grammar(program) -> str:
             return paragraphs(f"{word} \" \" [^\\n]{{1,600}}", "")
     if isinstance(t, Filter) and t.name == "ends_with" and t.arg == "?" and q.kind == "each" and s.unit == "sentence" \
             and s.nth == 1 and s.within == Select("paragraph"):
-        return paragraphs(f'{OPEN} [^\\n.!?]{{0,240}} "?" (" " sent){{0,{MAX_SPLIT}}}', f"sent ::= {FREE_SENTENCE}\n")
+        return paragraphs(f'{closing_on("?", 0, 240)} (" " sent){{0,{MAX_SPLIT}}}', f"sent ::= {FREE_SENTENCE}\n")
     return ""
 
 

@@ -2,6 +2,8 @@
 grammar text, which llguidance reads on transformers)."""
 from __future__ import annotations
 
+import json
+
 from irg.engine.compose.measures import Count
 
 # Lines a grammar may make the model write after it wanted to stop. Measured while building this: made to fill
@@ -22,6 +24,19 @@ FIRST = '"("? [A-Z] [a-z]{0,19} ("\'" [A-Za-z] [a-z]{0,5})? ")"?'
 GAP = "[,;:]? \" \""  # between two words: a space, maybe after a comma (never before the full stop)
 OPEN = "[\"'(]? [A-Za-z]"  # a sentence opens on a word (not on "1.", which the checker reads as a list marker)
 FREE_SENTENCE = OPEN + " [^\\n.!?]{0,240} [.!?]"
+# a question opens on a question word: made to end a sentence on "?", the 135M model ended statements on it ("... the
+# dark walls as?"); opened on one of these it writes a question (measured on "open every paragraph with a question")
+ASK = ('("What" | "Why" | "How" | "Who" | "Where" | "When" | "Which" | "Is" | "Are" | "Was" | "Were" | "Do" | "Does" '
+       '| "Did" | "Can" | "Could" | "Would" | "Will" | "Shall" | "Should" | "May" | "Have" | "Has" | "Had" | "Isn\'t" '
+       '| "Don\'t" | "Can\'t")')
+
+
+def closing_on(mark: str, lo: int, hi: int) -> str:
+    """A sentence that closes on `mark`, lo..hi characters between its opening and the mark: a question opens on a
+    question word and a space ("Who?" alone too, where lo is 0; never "Aremie ...?"), any other on a word."""
+    if mark == "?":
+        return f'{ASK} (" " [^\\n.!?]{{{max(0, lo - 1)},{hi}}}){"" if lo else "?"} "?"'
+    return f"{OPEN} [^\\n.!?]{{{lo},{hi}}} {json.dumps(mark, ensure_ascii=False)}"
 
 
 def bounds(test: Count) -> tuple[int, int | None] | None:

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import json
 
+from irg.engine.compose.across import Across
 from irg.engine.compose.filters import Filter
-from irg.engine.compose.gbnf import (FREE_SENTENCE, MAX_SPLIT, OPEN, WORD_RULES, bounds, paragraphs,
+from irg.engine.compose.gbnf import (FREE_SENTENCE, MAX_SPLIT, OPEN, WORD_RULES, bounds, closing_on, more, paragraphs,
                                      words_rule)
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Rule, Select
@@ -31,6 +32,7 @@ from irg.engine.compose.program import Rule, Select
 BODY = "body ::= [^\\x00]{0,3000}\n"  # what follows a title: anything
 # a character of a line: none of those str.splitlines (and so the checker) breaks a line on
 IN_LINE = "[^\\n\\r\\x0b\\x0c\\x1c-\\x1e\\x85\\u2028\\u2029]"
+NL_, SPACE = '"\\n"', '" "'
 ITEMS = f'root ::= item ("\\n" item){{0,{MAX_SPLIT * 2}}}\n'  # a list, one item per line
 MARKS = {"bullet item": '"- "', "numbered item": '[1-9] [0-9]? ". "'}
 ENDS = ("?", "!", ".")
@@ -68,7 +70,7 @@ def _counted(s: Select, t: Count) -> str:
 def _ending(s: Select, mark: str) -> str:
     """A unit that must close on a mark: each sentence, paragraph, list item, the last sentence, the title."""
     q = json.dumps(mark, ensure_ascii=False)  # GBNF reads no \u escapes: "À bientôt" as it is
-    closing = f"{OPEN} [^\\n.!?]{{0,240}} {q}"  # a sentence that ends on the mark
+    closing = closing_on(mark, 0, 240)  # a sentence that ends on the mark
     if s.unit == "sentence" and s.nth is None and s.within is None:
         return paragraphs(f'qs (" " qs){{0,{MAX_SPLIT}}}', f"qs ::= {closing}\n")
     if s.nth is None and s.within is None and s.unit == "paragraph" or \
@@ -119,6 +121,9 @@ def _placed_sentence(s: Select, t: Count) -> str:
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
+SEP = "[^A-Za-z0-9À-ÿ'’-]{1,4}"  # between two words: no letter, digit, apostrophe or hyphen (they would join them)
+
+
 def _but(letter: str) -> str:
     """A character class of every letter but one, in both cases: [A-DF-Za-df-z] for e."""
     rest = "".join(c for c in LETTERS if c != letter.upper())
@@ -145,20 +150,74 @@ def _letters(q: str, t) -> str:
         return ""
     # digits, accented letters, ' and - would join a word the checker counts as one: they are not written
     # at least one word: an empty text, or one of marks alone, met the rule
-    return f"root ::= sep? wd (sep wd)* sep?\nwd ::= {wd}\nsep ::= [^A-Za-z0-9À-ÿ'’-]{{1,4}}\n"
+    return f"root ::= sep? wd (sep wd)* sep?\nwd ::= {wd}\nsep ::= {SEP}\n"
+
+
+def _holding(t) -> str:
+    """A sentence that holds a comma, or a number (in digits), somewhere inside it."""
+    if isinstance(t, Count) and t.unit == "comma" and t.where is None and t.rel in ("at_least", "exactly") \
+            and t.n == 1:
+        return f'{OPEN} [^\\n.!?,]{{0,120}} "," [^\\n.!?,]{{1,200}} [.!?]'
+    if isinstance(t, Filter) and t.name == "has_number":
+        return f"{OPEN} [^\\n.!?0-9]{{0,160}} [1-9] [0-9]{{0,3}} [^\\n.!?0-9]{{0,160}} [.!?]"
+    return ""
+
+
+def _odd_even(t: Count) -> str:
+    """Lines of an odd (1, 3 .. 15) or even (2 .. 16) number of words."""
+    pair = "(gap word gap word){0,7}"
+    words_ = f"word {pair}" if t.rel == "odd" else f"word gap word {pair}"
+    return f'root ::= line ("\\n" line){{0,{MAX_SPLIT}}}\nline ::= {words_} [.!?,]?\n' + WORD_RULES
+
+
+def _some(q, t: Count) -> str:
+    """At least k sentences of a length ("at least 3 sentences of more than 20 words"): the first k are written so."""
+    if not (1 <= (q.n or 0) <= 6 and t.unit == "word" and t.where is None and bounds(t)):
+        return ""
+    lo, hi = bounds(t)
+    hi = lo + 15 if hi is None else hi
+    if hi > 60 or hi < max(lo, 1):
+        return ""
+    first = more("one", SPACE, int(q.n), int(q.n))
+    return (f'root ::= {first} ((" " | "\\n\\n") sent){{0,{MAX_SPLIT * 2}}}\n'
+            f"one ::= {words_rule(lo, hi)} [.!?]\nsent ::= {FREE_SENTENCE}\n" + WORD_RULES)
+
+
+def _in_order(unit: str) -> str:
+    """Lines or sentences whose first letters never go back in the alphabet: after a unit on a letter, the next
+    opens on that letter or a later one (the model chooses; equal letters are in order, as the checker reads it)."""
+    if unit == "line":
+        rest, sep = f"{IN_LINE}{{0,160}}", NL_
+    elif unit == "sentence":
+        rest, sep = "[^\\n.!?]{0,240} [.!?]", '(" " | "\\n\\n")'
+    else:
+        return ""
+    out = ["root ::= na\n"]
+    for i, c in enumerate(LETTERS.lower()):
+        out.append(f"n{c} ::= " + " | ".join(f"s{d}" for d in LETTERS.lower()[i:]) + "\n")
+        out.append(f"s{c} ::= [{c.upper()}{c}] {rest} ({sep} n{c})?\n")
+    return "".join(out)
 
 
 def grammar(program) -> str:
     """The GBNF that makes a text meet `program` by construction ("" if no grammar here does)."""
+    if isinstance(program, Across) and program.kind == "alphabetical_initials":
+        return _in_order(program.unit)
     if not isinstance(program, Rule):
         return ""
     q, s, t = program.quant, program.select, program.test
+    if q.kind == "at_least" and s == Select("sentence") and isinstance(t, Count):
+        return _some(q, t)
     if s.unit == "word" and s.nth is None and s.within is None:
         return _letters(q.kind, t)
     if q.kind != "each" or getattr(t, "where", None) is not None:
         return ""
     if isinstance(t, Count) and s.nth is None and s.within is None and s.unit in ("paragraph", "title", *MARKS):
         return _counted(s, t)
+    if s == Select("sentence") and (hs := _holding(t)):
+        return paragraphs(f'hs (" " hs){{0,{MAX_SPLIT}}}', f"hs ::= {hs}\n")
+    if s == Select("line") and isinstance(t, Count) and t.unit == "word" and t.rel in ("odd", "even"):
+        return _odd_even(t)
     if isinstance(t, Filter) and t.name == "ends_with" and t.arg in ENDS:
         return _ending(s, t.arg)
     if isinstance(t, Filter) and t.name in ("ends_with", "last_word") and isinstance(t.arg, str) \
@@ -167,4 +226,26 @@ def grammar(program) -> str:
     if isinstance(t, Count) and s.unit == "sentence" and s.nth in (1, -1) \
             and s.within in (None, Select("paragraph")):
         return _placed_sentence(s, t)
+    return ""
+
+
+def opening_item(program) -> str:
+    """GBNF rules whose `item` is a sentence that opens each paragraph as `program` asks, or "": an answer written
+    part by part opens each paragraph on a line of its outline (parts.py), which the model writes without the rule
+    ("The cat was lost to the world." where each paragraph was to open with a question); written under this, the
+    outline's lines meet it and the parts go on from them."""
+    if not isinstance(program, Rule) or program.quant.kind != "each" or program.select.inner:
+        return ""
+    s, t = program.select, program.test
+    if s == Select("paragraph") and isinstance(t, Filter) and t.name == "first_word" \
+            and isinstance(t.arg, str) and t.arg.replace("'", "").replace("-", "").isalpha():
+        return f'item ::= {json.dumps(t.arg.capitalize())} " " [^\\n]{{10,150}}\n'
+    if s != Select("sentence", 1, Select("paragraph")):
+        return ""
+    if isinstance(t, Filter) and t.name == "ends_with" and t.arg in ENDS:
+        return f"item ::= {closing_on(t.arg, 10, 150)}\n"
+    if isinstance(t, Count) and t.unit == "word" and t.where is None and bounds(t) is not None:
+        lo, hi = bounds(t)
+        if hi is not None and max(lo, 1) <= hi <= 30:
+            return f"item ::= {words_rule(lo, hi)} [.!?]\n" + WORD_RULES
     return ""

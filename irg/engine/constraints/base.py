@@ -93,6 +93,17 @@ class Constraint:
         (parts.py), each part is held to it ({"unit": "word", "n": 60}). None if this limits no paragraph."""
         return None
 
+    def part_least(self) -> dict | None:
+        """The least words or sentences every paragraph must hold ({"unit": "sentence", "n": 4}), for answers written
+        part by part: each part is written at least that long. None if this asks no paragraph for a least."""
+        return None
+
+    def part_opening(self) -> str:
+        """GBNF rules whose `item` is a sentence that may open every paragraph under this ("each paragraph opens with a
+        question"), for the outline of an answer written part by part; "" if this says nothing of paragraphs' first
+        sentences."""
+        return ""
+
     def forbids_within(self) -> bool:
         """True if a text that breaks this breaks it inside any longer text too (a banned word, a comma, an upper bound
         on a count): then a required text that breaks it alone makes the pair impossible."""

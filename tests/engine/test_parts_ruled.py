@@ -1,0 +1,114 @@
+"""Paragraphs written as parts under a rule every paragraph keeps (seventeenth session): "Write three paragraphs. Open
+every paragraph with a question." The outline's lines, which open the parts, are written under the rule's opening
+(`Constraint.part_opening`), and each part is written at least as long as every paragraph must be
+(`Constraint.part_least`)."""
+import threading
+from types import SimpleNamespace
+
+import pytest
+
+from irg.engine.backends import Generation, GenRequest
+from irg.engine.compose.constraint import Composed
+from irg.engine.compose.reader import read
+from irg.engine.config import RunConfig
+from irg.engine.constraints import from_dict
+from irg.engine.decoding import DecodingConstraints
+from irg.engine.events import DraftDone, Outlined
+from irg.engine.parts import Parts, outline_request, parts_for, write
+from irg.engine.values import Plan
+from tests.engine.test_compose import _admits
+
+THREE = {"kind": "paragraph_count", "n": 3, "separator": "", "rel": "exactly"}
+
+
+def composed(clause: str) -> Composed:
+    (p,) = read(clause)
+    return Composed(p.to_dict())
+
+
+@pytest.mark.parametrize("clause,line,wrong", [
+    ("Open every paragraph with a question.", "Why do trees matter so much to a town?", "Trees matter to a town."),
+    ("Open each paragraph with a one-word sentence.", "Shade.", "Shade is good."),
+    ("The first sentence of each paragraph must have at most 5 words.", "Trees cool the town.",
+     "Trees cool every street in town."),
+    ("Start each paragraph with the word Today.", "Today the park opened its gates.", "The park opened today."),
+])
+def test_an_outline_line_is_written_to_open_a_paragraph_as_the_rule_asks(clause, line, wrong):
+    c = composed(clause)
+    item = c.part_opening()
+    assert item.startswith("item ::= ")
+    req = outline_request([{"role": "user", "content": "Write about trees."}], Parts(3), DecodingConstraints(), item)
+    g = req.constraints.grammar
+    assert g.startswith('root ::= "1. " item "\\n" "2. " item "\\n" "3. " item "\\n"\n') and g.endswith(item)
+    # the grammar admits a line that meets the rule and refuses one that breaks it (as the checker reads them)
+    one = g.replace('root ::= "1. " item "\\n" "2. " item "\\n" "3. " item "\\n"', "root ::= item")
+    assert _admits(one, line) and not _admits(one, wrong)
+    assert not c.check(line + " Then the rest of the paragraph goes on.")
+
+
+@pytest.mark.parametrize("clause", [
+    "Each paragraph should have four to six sentences.", "Start every line with the word Home.",
+    "The first sentence of the first paragraph must be a question."])
+def test_no_opening_where_the_rule_says_nothing_of_every_paragraph_s_first_sentence(clause):
+    assert composed(clause).part_opening() == ""
+
+
+@pytest.mark.parametrize("clause,want", [
+    ("Each paragraph should have four to six sentences.", (0, 4)),
+    # 0.8 of a part's words is short (parts.short): written to a fifth more, up to the paragraph's cap
+    ("Keep every paragraph between forty and sixty words.", (50, 0)),
+    ("Keep every paragraph between forty and forty-five words.", (45, 0)),
+    ("Each paragraph needs at least 50 words.", (63, 0)),
+    ("Keep each paragraph under 60 words.", (0, 0)),  # a cap, no least
+])
+def test_each_part_is_planned_at_least_as_long_as_every_paragraph_must_be(clause, want):
+    p = parts_for([from_dict(THREE), composed(clause)], 256)
+    assert (p.n, p.words, p.sentences) == (3, *want)
+    assert parts_for([from_dict(THREE)], 256).words == parts_for([from_dict(THREE)], 256).sentences == 0
+
+
+class Scripted:
+    """An outline of three lines, then each part continued with the next scripted text; records the requests."""
+
+    context_length = 2048
+
+    def __init__(self, outline, *parts):
+        self.outline, self.parts, self.requests = outline, list(parts), []
+
+    def count_tokens(self, text):
+        return len(text.split())
+
+    def count_prompt_tokens(self, req):
+        return 10 + self.count_tokens(req.constraints.forced_prefix)
+
+    def generate(self, req: GenRequest, cancel=None):
+        self.requests.append(req)
+        if req.constraints.grammar.startswith('root ::= "1. "'):
+            return Generation(self.outline, 12, 20, "stop", 0.0)
+        said = self.parts.pop(0)
+        return Generation(req.constraints.forced_prefix + said, self.count_prompt_tokens(req), len(said.split()),
+                          "stop", 0.0)
+
+
+def test_the_parts_open_on_the_outline_written_under_the_rule():
+    rule = composed("Open every paragraph with a question.")
+    eng = Scripted("1. Why do trees matter to a town?\n2. What does shade save?\n3. Where do the roots go?\n",
+                   " They cool the streets.", " Power, in the summer.", " Deep into the soil.")
+    ctx = SimpleNamespace(drafter=eng, cancel=threading.Event(), config=RunConfig(max_new_tokens=256), tokens=0,
+                          prompt="Write about trees.", task="general", last_generation=None,
+                          constraints=[from_dict(THREE), rule], budget_left=lambda: None)
+    plan = Plan([], scaffold=["parts"], parts=Parts(3).to_dict())
+    events = list(write(ctx, plan, GenRequest([{"role": "user", "content": "Write about trees."}]), 1))
+    assert isinstance(events[0], Outlined) and eng.requests[0].constraints.grammar.endswith(rule.part_opening())
+    assert isinstance(events[-1], DraftDone) and not rule.check(events[-1].text)
+    assert events[-1].text.split("\n\n")[1] == "What does shade save? Power, in the summer."
+
+
+@pytest.mark.parametrize("clause", [
+    "Every sentence must end with a question mark.", "Open every paragraph with a question.",
+    "The final sentence has to be a question."])
+def test_a_question_a_grammar_makes_opens_on_a_question_word(clause):
+    # made to close a sentence on "?", the 135M model closed statements on it ("... off the dark walls as?")
+    g = composed(clause).decoding().grammar
+    assert _admits(g, "Why do parks matter?") and not _admits(g, "Parks matter to us all as?")
+    assert not _admits(g, "Aremie went home as?")  # a question word, then a space: not the start of any word
