@@ -133,6 +133,14 @@ def merged_limits(a: list[dict], b: list[dict]) -> list[dict]:
     return list(out.values())
 
 
+def _lone_letter(token: str) -> bool:
+    """A token that is one letter, not a word of one letter ("h", " E"; not " a", " I", " O"): under whole words
+    the 135M model began a word it could only write in pieces (" h" + "ush"), could not go on, and left the letter
+    ("In twilight's h Inter, I find my"); banned, it picks a word it can write whole."""
+    t = token.strip()
+    return token in (t, " " + t) and len(t) == 1 and t.isascii() and t.isalpha() and t.lower() not in "aio"
+
+
 def banned_token_ids(vocab: list[str], special_ids: set[int], c: DecodingConstraints) -> list[int]:
     """Ids of tokens that must never be sampled under `c` (case and character bans).
 
@@ -149,7 +157,8 @@ def banned_token_ids(vocab: list[str], special_ids: set[int], c: DecodingConstra
         if (any(ch in s for ch in chars)
                 or (c.lowercase_only and any(ch.isupper() for ch in s))
                 or (c.uppercase_only and any(ch.islower() for ch in s))
-                or (c.whole_words and not c.lowercase_only and s[:1].isascii() and s[:1].islower())):
+                or (c.whole_words and not c.lowercase_only and s[:1].isascii() and s[:1].islower())
+                or (c.whole_words and _lone_letter(s))):
             out.append(i)
     return out
 

@@ -434,6 +434,10 @@ def test_a_grammar_that_counts_words_writes_whole_words_and_the_mask_bans_word_p
     assert not decoding(read("Write a haiku about rain.")[0]).whole_words  # lines, not words
     vocab = [" day", "day", "Day", "'s", ".", "3", " 3", "<eos>"]
     assert banned_token_ids(vocab, {7}, DecodingConstraints(grammar="g", whole_words=True)) == [1]  # digits stay
+    # a lone letter begins a word that can only be written in pieces ("h" + "ush"): only words of one letter stay
+    letters = [" h", "E", " a", " I", "O", " day", " hE"]
+    assert banned_token_ids(letters, set(), DecodingConstraints(grammar="g", whole_words=True)) == [0, 1]
+    assert banned_token_ids(letters, set(), DecodingConstraints(grammar="g")) == []
     assert banned_token_ids(vocab, {7}, DecodingConstraints(grammar="g", whole_words=True, lowercase_only=True)) \
         == [2]  # (the capital is banned by lowercase-only; whole words are off under it)
     # whole words go where the grammar that counts words goes: kept with it, dropped when another grammar replaces

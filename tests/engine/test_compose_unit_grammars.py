@@ -81,10 +81,14 @@ def test_no_new_word_grammar_has_a_place_only_a_word_piece_can_fill():
 
 def test_a_counted_word_is_letters_or_a_short_number_never_both():
     """Allowed "[a-z0-9]*", the model under whole words wrote "h20" and then one word of 250 digits."""
-    gbnf = decoding(read("Every line should have exactly three words.")[0]).grammar
-    assert _admits(gbnf, "Rain in 2024\nWe stay home")
-    assert not _admits(gbnf, "Rain in h20\nWe stay home")
-    assert not _admits(gbnf, "Rain in 13548911\nWe stay home")
+    gbnf = decoding(read("Every sentence should have at most three words.")[0]).grammar
+    assert _admits(gbnf, "Rain in 2024. We stay home.")
+    assert not _admits(gbnf, "Rain in h20. We stay home.")
+    assert not _admits(gbnf, "Rain in 13548911. We stay home.")
+    # a line of verse holds no number: made to fill a line to its count, the model wrote "turns away, 1000"
+    for rule in ("Every line should have exactly three words.", "Every line should have an odd number of words."):
+        gbnf = decoding(read(rule)[0]).grammar
+        assert _admits(gbnf, "Rain falls down\nWe stay home") and not _admits(gbnf, "Rain in 2024\nWe stay home")
 
 
 def test_a_paragraph_limit_holds_each_part_of_an_answer_written_part_by_part():

@@ -37,7 +37,7 @@ from irg.engine.compose.filters import Filter
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Across, Acrostic, Form, Rule, Select
 from irg.engine.compose.units import BULLET, MARKS, NUMBERED
-from irg.engine.compose.gbnf import (FREE_SENTENCE, GAP, LINE, MAX_FORCED_LINES, MAX_SPLIT, NL, WORD,
+from irg.engine.compose.gbnf import (FREE_SENTENCE, GAP, LINE, MAX_FORCED_LINES, MAX_SPLIT, NL, VERSE_WORD,
                                      WORD_RULES, bounds, closing_on, more, paragraphs, words_rule)
 from irg.engine.decoding import DecodingConstraints
 
@@ -83,7 +83,7 @@ def grammar(program) -> str:
             return paragraphs(sents, f"sent ::= {FREE_SENTENCE}\n")
         if s.unit == "line" and t.unit == "word":
             words = more("word", "gap", lo, hi) + " [.!?,]?"
-            return f'root ::= line ("\\n" line){{0,{MAX_SPLIT * 2}}}\nline ::= {words}\nword ::= {WORD}\n' \
+            return f'root ::= line ("\\n" line){{0,{MAX_SPLIT * 2}}}\nline ::= {words}\nword ::= {VERSE_WORD}\n' \
                 f'gap ::= {GAP}\n'
         if s.unit == "response" and t.unit == "line" and hi is not None and lo <= MAX_FORCED_LINES:
             return f'root ::= {more("line", NL, lo, hi)}\nline ::= {LINE}\n'
@@ -148,7 +148,10 @@ def decoding(program) -> DecodingConstraints | None:
     chars, gbnf = banned(program), grammar(program) or unit_grammars.grammar(program)
     if not (chars or gbnf):
         return None
-    return DecodingConstraints(banned_chars=chars, grammar=gbnf, whole_words=bool(gbnf) and counts_words(program))
+    whole = bool(gbnf) and counts_words(program)
+    # made to reach a count, the 135M model filled with what it had just written ("I am a wand, a wand, on"): DRY
+    # (no_repeat_ngram, as for a draft that repeated itself) under a grammar that counts words
+    return DecodingConstraints(banned_chars=chars, grammar=gbnf, whole_words=whole, no_repeat_ngram=4 if whole else 0)
 
 
 SORTS = {"alphabetical": "alphabetically", "reverse_alphabetical": "in reverse alphabetical order"}

@@ -20,6 +20,8 @@ NL = '"\\n"'  # a line break, as a GBNF literal
 # Letters and digits are not mixed, and both are capped: allowed "[a-z0-9]*", the 135M model under whole words wrote
 # "h20" and then one "word" of 250 digits until the draft ran out (measured on "every line has exactly seven words")
 WORD = '"("? ([A-Za-z] [a-z]{0,19} ("\'" [A-Za-z] [a-z]{0,5})? | [0-9]{1,4}) ")"?'
+# a word of a line of verse: no number (made to fill a line to its count, the model wrote "turns away, 1000")
+VERSE_WORD = '"("? [A-Za-z] [a-z]{0,19} ("\'" [A-Za-z] [a-z]{0,5})? ")"?'
 FIRST = '"("? [A-Z] [a-z]{0,19} ("\'" [A-Za-z] [a-z]{0,5})? ")"?'
 GAP = "[,;:]? \" \""  # between two words: a space, maybe after a comma (never before the full stop)
 OPEN = "[\"'(]? [A-Za-z]"  # a sentence opens on a word (not on "1.", which the checker reads as a list marker)

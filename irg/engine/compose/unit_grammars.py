@@ -24,8 +24,8 @@ import json
 
 from irg.engine.compose.across import Across
 from irg.engine.compose.filters import Filter
-from irg.engine.compose.gbnf import (FREE_SENTENCE, MAX_SPLIT, OPEN, WORD_RULES, bounds, closing_on, more, paragraphs,
-                                     words_rule)
+from irg.engine.compose.gbnf import (FREE_SENTENCE, GAP, MAX_SPLIT, OPEN, VERSE_WORD, WORD_RULES, bounds, closing_on,
+                                     more, paragraphs, words_rule)
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Rule, Select
 
@@ -167,7 +167,8 @@ def _odd_even(t: Count) -> str:
     """Lines of an odd (1, 3 .. 15) or even (2 .. 16) number of words."""
     pair = "(gap word gap word){0,7}"
     words_ = f"word {pair}" if t.rel == "odd" else f"word gap word {pair}"
-    return f'root ::= line ("\\n" line){{0,{MAX_SPLIT}}}\nline ::= {words_} [.!?,]?\n' + WORD_RULES
+    return f'root ::= line ("\\n" line){{0,{MAX_SPLIT}}}\nline ::= {words_} [.!?,]?\nword ::= {VERSE_WORD}\n' \
+        f"gap ::= {GAP}\n"
 
 
 def _some(q, t: Count) -> str:
