@@ -1,0 +1,57 @@
+"""Wordings the reader reads since the coverage session (issue 37): each family is read as its plain program in several
+wordings, the program holds and breaks where it should, and a wording that says more or less stays unread."""
+from __future__ import annotations
+
+import pytest
+
+from irg.engine.compose.filters import Filter
+from irg.engine.compose.reader import read
+
+
+def said(clause: str) -> list[str]:
+    return [p.describe() for p in read(clause)]
+
+
+# ---- a unit's end: one of several marks, a mark in quotes, a hashtag; the same letter at both ends --------------
+@pytest.mark.parametrize("clause,reading", [
+    ("Every sentence should end with a period or an exclamation mark.",
+     ["each sentence ends with a period or an exclamation mark"]),
+    ("Each line must end with either a full stop or an exclamation point.",
+     ["each line ends with a period or an exclamation mark"]),
+    ("Every sentence should end with a period, a question mark or an exclamation mark.",
+     ["each sentence ends with a period, a question mark or an exclamation mark"]),
+    ("No sentence should end with a period or a question mark.",
+     ["no sentence ends with a period or a question mark"]),
+    ("Every sentence should be 3 to 8 words long and end with a full stop or an exclamation mark.",
+     ["each sentence has between 3 and 8 words", "each sentence ends with a period or an exclamation mark"]),
+    ("Every sentence must end in '...'.", ["each sentence ends with an ellipsis"]),
+    ("write it so every sentence ends in '...' lol dramatic", ["each sentence ends with an ellipsis"]),
+    ("Every line must end with '!'.", ["each line ends with an exclamation mark"]),
+    ("Each tweet should end with a hashtag.", ["each paragraph ends with a hashtag"]),
+    ("End each paragraph with a hashtag.", ["each paragraph ends with a hashtag"]),
+    ("Every line should begin and end with the same letter.", ["each line starts and ends with the same letter"]),
+    ("Each word should start and end with the same letter.", ["each word starts and ends with the same letter"]),
+])
+def test_unit_ends_are_read(clause, reading):
+    assert said(clause) == reading
+
+
+@pytest.mark.parametrize("clause", [
+    "Sentences may end with a period or an exclamation mark.",  # a permission
+    "Every sentence should end with a period or whatever feels right.",  # an open choice
+    "Every line should begin and end with the same word.",  # a word, not a letter
+    "Every sentence must end in '...' or 'etc.'",  # a text beside the mark
+])
+def test_ends_that_say_something_else_stay_unread(clause):
+    assert read(clause) == []
+
+
+def test_the_end_filters_hold_and_break():
+    either = Filter("ends_with_any", (".", "!"))
+    assert either.holds("It works.") and either.holds("It works!") and not either.holds("Does it work?")
+    same = Filter("same_letter_ends")
+    assert same.holds("Dogs chased cats.") is False and same.holds("Sheep sleep less") and not same.holds("123 !")
+    assert same.holds("Élan never dies, Eve")  # an accent is its letter
+    tag = Filter("ends_hashtag")
+    assert tag.holds("Off to the beach #summer") and tag.holds("Done! #tbt.") and not tag.holds("We placed #3")
+    assert not tag.holds("#summer was fun")
