@@ -55,3 +55,31 @@ def test_the_end_filters_hold_and_break():
     tag = Filter("ends_hashtag")
     assert tag.holds("Off to the beach #summer") and tag.holds("Done! #tbt.") and not tag.holds("We placed #3")
     assert not tag.holds("#summer was fun")
+
+
+# ---- a count, then what each unit counted does: "Write ten sentences, each ending with a question mark" ----------
+@pytest.mark.parametrize("clause,reading", [
+    ("Write ten sentences, each ending with a question mark.",
+     ["the response has exactly 10 sentences", "each sentence ends with a question mark"]),
+    ("Write 5 sentences, each one ending with an exclamation mark.",
+     ["the response has exactly 5 sentences", "each sentence ends with an exclamation mark"]),
+    ("Write three paragraphs, each of which ends with a question mark.",
+     ["the response has exactly 3 paragraphs", "each paragraph ends with a question mark"]),
+    ("Write four lines, each starting with the letter S.",
+     ["the response has exactly 4 lines", "each line starts with the letter s"]),
+    ("Write 4 lines, each beginning with 'I remember'.",
+     ["the response has exactly 4 lines", "each line starts with 'I remember'"]),
+    ("Write 5 bullet points, each containing a number.",
+     ["the response has exactly 5 bullet items", "each bullet item contains at least one number"]),
+])
+def test_what_each_counted_unit_does_is_read(clause, reading):
+    assert said(clause) == reading
+
+
+@pytest.mark.parametrize("clause", [
+    "Write 4 lines. Each should begin with 'I remember'.",  # "each" of what? (once read as the count alone)
+    "Write 3 paragraphs, each containing at least 2 questions.",  # a count inside each unit: not this reading
+    "Write 4 lines, each beginning with a word you like.",  # a choice, not a rule
+])
+def test_a_rule_on_each_unit_left_unread_leaves_the_clause_unread(clause):
+    assert read(clause) == []
