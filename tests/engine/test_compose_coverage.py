@@ -83,3 +83,33 @@ def test_what_each_counted_unit_does_is_read(clause, reading):
 ])
 def test_a_rule_on_each_unit_left_unread_leaves_the_clause_unread(clause):
     assert read(clause) == []
+
+
+# ---- the only words an answer may use; a title's two predicates with "be" said once ------------------------------
+@pytest.mark.parametrize("clause,reading", [
+    ("Use only words of exactly four letters.", ["each word has exactly 4 letters"]),
+    ("Write a sentence using only words of exactly four letters.", ["each word has exactly 4 letters"]),
+    ("Write a paragraph using only words of one syllable.", ["each word has exactly 1 syllable"]),
+    ("Write a story with only words of one syllable.", ["each word has exactly 1 syllable"]),
+    ("The headline must be under ten words and in Title Case.",
+     ["the title has at most 9 words", "the title is in title case"]),
+    ("The title must be under ten words and in all caps.",
+     ["the title has at most 9 words", "the title is in capital letters"]),
+    ("Every heading must be under 6 words and in title case.",
+     ["each heading has at most 5 words", "each heading is in title case"]),
+    ("The title must be under 10 words and end with a question mark.",
+     ["the title has at most 9 words", "the title ends with a question mark"]),
+])
+def test_only_words_and_a_title_said_twice_are_read(clause, reading):
+    assert said(clause) == reading
+
+
+@pytest.mark.parametrize("clause", [
+    "Use only words of exactly 1 or 2 syllables.",  # "exactly" said of a span
+    "Write a poem using only words of five letters, except the title.",  # an exception
+    "No heading should be over 6 words and in title case.",  # refused together: neither alone
+    "Each bullet must start with a verb and in title case.",  # no "be" to say again
+    "The title is under ten words and in all caps.",  # a description, no modal
+])
+def test_only_words_and_two_predicates_that_say_more_stay_unread(clause):
+    assert read(clause) == []

@@ -193,7 +193,7 @@ def _never_two_same(m):
 # "only words of one syllable", "words of 1 or 2 syllables only", "avoid any word with more than 3 syllables",
 # "nothing over 6 letters"
 @reader("word_size", r"\b(?:(?:use\s+)?only\s+(?P<a3>\d+)-(?P<v5>syllable|letter)\s+words|(?:use\s+)?only\s+words\s"
-        r"+of\s+(?P<a>"
+        r"+of\s+(?:(?P<ex>exactly)\s+)?(?P<a>"
         + r"\d+)(?:\s+or\s+(?P<b>\d+))?\s+(?P<v>syllables?|letters?)|"
         r"words\s+of\s+(?P<a2>\d+)(?:\s+or\s+(?P<b2>\d+))?\s+(?P<v2>syllables?|letters?)\s+only|(?:avoid|no)\s+(?:a"
         r"ny\s+)?"
@@ -208,6 +208,8 @@ def _word_size(m):
     a, b = int(m["a"] or m["a2"]), m["b"] or m["b2"]
     if b is None:
         return Rule(Each(), Select("word"), Count(v, "exactly", a))
+    if m["ex"]:
+        return None  # "only words of exactly 1 or 2 syllables": "exactly" said of a span
     return Rule(Quant("none"), Select("word"), Count(v, "at_least", int(b) + 1)) if a == 1 else None
 
 

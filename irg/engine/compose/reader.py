@@ -149,14 +149,18 @@ def _listed(clause: str) -> list[Program]:
     return out if not contradictory(out) else []
 
 
+# "The headline must be under ten words and in Title Case": the second predicate's "be" said once, for both
+IN_CASE = r"in\s+(?:title\s+case|all\s+caps|all\s+capitals|capital\s+letters|capitals|block\s+capitals|caps|" \
+          r"upper-?case|lower-?case|all\s+lower-?case)"
 # "Every sentence should start with a capital letter and end with a period": one subject, two predicates. Read as two
 # clauses with the subject (and its modal) said again — only when each half is read whole.
-TWO = re.compile(r"^(?P<subject>\s*(?:each|every|all(?:\s+the)?|no)\s+(?:[a-z]+\s+){0,2}?" + SUBJECT_UNIT
-                 + r")\s+(?P<modal>(?:must|should|has to|have to|needs? to|will)\s+)?(?P<one>.+?)\s+and\s+"
+TWO = re.compile(r"^(?P<subject>\s*(?:(?:each|every|all(?:\s+the)?|no)\s+(?:[a-z]+\s+){0,2}?" + SUBJECT_UNIT
+                 + r"|the\s+(?:title|headline|subject\s+line)))\s+(?P<modal>(?:must|should|has to|have to|needs? to|"
+                 r"will)\s+)?(?P<one>.+?)\s+and\s+"
                  r"(?P<modal2>(?:must|should|has to|have to|needs? to|will)\s+)?(?P<two>(?:start|starts|begin|begins|"
                  r"open|opens|end|ends|finish|finishes|close|closes|contain|contains|include|includes|have|has|"
                  r"be|is|are|"
-                 r"use|uses|stay|stays)\b[^,;]*?)\s*[.!]?\s*$", re.I)
+                 r"use|uses|stay|stays|" + IN_CASE + r")\b[^,;]*?)\s*[.!]?\s*$", re.I)
 
 
 def _plain(clause: str) -> str:
@@ -184,8 +188,13 @@ def _both(clause: str) -> list[Program]:
     m = TWO.match(_plain(clause))
     if not m or re.search(r"\band\b", m["one"], re.I):
         return []
-    modal = m["modal"] or ""
-    return _every([f"{m['subject']} {modal}{m['one']}.", f"{m['subject']} {m['modal2'] or modal}{m['two']}."], _read)
+    modal, two = m["modal"] or "", m["two"]
+    if re.match(IN_CASE, two, re.I):  # "must be under 10 words and in title case": be in title case
+        if not modal or m["modal2"] or not re.match(r"be\s", m["one"], re.I) \
+                or m["subject"].strip().lower().startswith("no"):
+            return []  # "no title should be long and in capitals": neither one alone is refused
+        two = "be " + two
+    return _every([f"{m['subject']} {modal}{m['one']}.", f"{m['subject']} {m['modal2'] or modal}{two}."], _read)
 
 
 def _read(clause: str) -> list[Program]:

@@ -175,6 +175,10 @@ restatement("answer where", r"^\s*(?:(?:please|can you|could you)\s+)?(?:write|g
             r"no|none|"
             r"the\s+(?:first|last|words|lines|sentences)|(?:its\s+)?(?:lines|words|sentences|stanzas|"
             r"paragraphs))\b)", "")
+# "Write a sentence using only words of four letters": the answer named, then the only words it may use
+restatement("answer using only", r"^\s*(?:(?:please|can you|could you)\s+)?(?:write|give me|give|compose|create|make|"
+            r"draft)\s+(?:a|an|one)\s+(?:(?:short|little|quick|silly|funny)\s+)?(?:" + ANSWERS + r")\s+(?:using|"
+            r"made\s+of|with)\s+only\s+(?=words\b)", "Use only ")
 # "make every line start with 'bro'": what each unit must start (end) with
 restatement("make each start", r"\bmake\s+(?P<q>each|every)\s+(?P<u>" + EDGE_UNITS + r")\s+(?P<v>start|begin|"
             r"end|finish|"
