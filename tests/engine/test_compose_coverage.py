@@ -113,3 +113,29 @@ def test_only_words_and_a_title_said_twice_are_read(clause, reading):
 ])
 def test_only_words_and_two_predicates_that_say_more_stay_unread(clause):
     assert read(clause) == []
+
+
+# ---- a second limit whose counted unit is said once, in the first ------------------------------------------------
+@pytest.mark.parametrize("clause,reading", [
+    ("Sentences should not exceed 30 words and paragraphs should not exceed 150.",
+     ["each sentence has at most 30 words", "each paragraph has at most 150 words"]),
+    ("Keep sentences under 20 words and paragraphs under 100.",
+     ["each sentence has at most 19 words", "each paragraph has at most 99 words"]),
+    ("Keep paragraphs under 100 words and sentences under 20.",
+     ["each paragraph has at most 99 words", "each sentence has at most 19 words"]),
+    ("Sentences under 20 words, paragraphs under 100.",
+     ["each sentence has at most 19 words", "each paragraph has at most 99 words"]),
+])
+def test_a_counted_unit_said_once_is_read_for_both_limits(clause, reading):
+    assert said(clause) == reading
+
+
+@pytest.mark.parametrize("clause", [
+    "Each line should have at most 8 syllables and each stanza should have at most 4.",  # 4 lines, not syllables
+    "Keep sentences under 20 words and paragraphs under 10.",  # 10 sentences? not said
+    "Keep sentences under 20 words and lines under 30.",  # neither unit holds the other
+    "Headline under 30 characters, description under 90.",  # no unit the language has
+    "Keep the intro under 50 words and the body under 300.",  # parts
+])
+def test_a_second_limit_without_its_unit_stays_unread_where_it_could_count_another(clause):
+    assert read(clause) == []

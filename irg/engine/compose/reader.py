@@ -78,7 +78,7 @@ def read(clause: str) -> list[Program]:
     if got and not _lead_holds(_plain(clause), got):
         got = []  # the restatement made the label a subject; a rule in its list that is not about it was dropped
     return got or _listed(clause) or _joined(clause) or declared(_plain(clause), read, LEFT_OVER) or \
-        counted(again, read)  # "Write 10 sentences and keep each one to 12 words or fewer"
+        counted(again, read) or _elided(clause)  # "Write 10 sentences and keep each one to 12 words or fewer"
 
 
 # "Keep each line under 8 words and never end a line with a comma": two instructions joined by "and" (or ";"), each
@@ -122,6 +122,30 @@ def _back(part: str, before: list[Program]) -> str:
     part = re.sub(r"\beach\s+(?:one|1|of\s+them)\b", f"each {u}", part, flags=re.I)
     part = re.sub(r"^\s*each\s+(?=(?:should|must|has\s+to|needs\s+to|will)\b)", f"each {u} ", part, flags=re.I)
     return re.sub(r"\b(any|each)\s+of\s+them\b", rf"\1 {u}", part, flags=re.I)
+
+
+# "Sentences should not exceed 30 words and paragraphs should not exceed 150": the second limit's counted unit said
+# once, in the first. Read as two clauses with it said again — only when the second names units of its own (read
+# whole), and the two readings speak of different units.
+ELIDED = re.compile(r"^(?P<one>[^,;]*?\b\d+\s+(?P<v>words|sentences|lines|characters|syllables|letters)\b[^,;\d]*?)"
+                    r"\s*(?:,\s*(?:and\s+)?|;\s*|\s+and\s+)(?P<two>[^,;\d]*?\b\d+)\s*[.!]?\s*$", re.I)
+
+
+def _elided(clause: str) -> list[Program]:
+    m = ELIDED.match(_plain(clause))
+    if not m or re.search(r"\b(?:each|one|them|it)\s*$", m["two"].split()[0] if m["two"].split() else "", re.I):
+        return []
+    out = _every([m["one"].strip() + ".", f"{m['two'].strip()} {m['v']}."], read)
+    if len(out) != 2 or not all(isinstance(p, Rule) and isinstance(p.test, Count) and p.select.nth is None
+                                and p.select.within is None for p in out) or contradictory(out):
+        return []
+    (a, b), (x, y) = [(SIZE.get(p.select.unit, 0), p.test.n) for p in out]
+    # the larger unit holds the larger number ("sentences 30, paragraphs 150"); "lines at most 8 syllables and
+    # stanzas at most 4" means 4 lines, not 4 syllables: not read
+    return out if a and x and a != x and (a < x) == (b < y) else []
+
+
+SIZE = {"sentence": 1, "line": 1, "bullet item": 2, "numbered item": 2, "paragraph": 3, "section": 4, "response": 5}
 
 
 def _every(clauses: list[str], reader: Callable[[str], list[Program]]) -> list[Program]:
