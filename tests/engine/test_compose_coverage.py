@@ -139,3 +139,26 @@ def test_a_counted_unit_said_once_is_read_for_both_limits(clause, reading):
 ])
 def test_a_second_limit_without_its_unit_stays_unread_where_it_could_count_another(clause):
     assert read(clause) == []
+
+
+# ---- a rhyme scheme said before the form: "an ABBA-rhymed quatrain", "an AABB poem" --------------------------------
+@pytest.mark.parametrize("clause,reading", [
+    ("Write an ABBA-rhymed quatrain.",
+     ["the response has exactly 4 lines rhyming ABBA (line 2 with line 3, line 1 with line 4)"]),
+    ("Write an ABAB quatrain.",
+     ["the response has exactly 4 lines rhyming ABAB (line 1 with line 3, line 2 with line 4)"]),
+    ("Write an AABB poem.", ["the lines rhyme AABB (line 1 with line 2, line 3 with line 4, and so on)"]),
+    ("Write an ABAB-rhyming poem about rain.",
+     ["the lines rhyme ABAB (line 1 with line 3, line 2 with line 4, and so on)"]),
+])
+def test_a_scheme_said_before_its_form_is_read(clause, reading):
+    assert said(clause) == reading
+
+
+@pytest.mark.parametrize("clause", [
+    "Write a SPRING poem.",  # capitals that are no scheme
+    "Write an ABCD poem.",  # no two lines rhyme: no scheme
+    "Write an ABAB CDCD poem.",  # a scheme of several groups
+])
+def test_capitals_before_a_form_that_are_no_scheme_stay_unread(clause):
+    assert read(clause) == []

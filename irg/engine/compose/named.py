@@ -298,12 +298,13 @@ def _no_word_twice(m):
 # ---- rhyme: "rhyme it AABB", "an ABAB quatrain" (rhyming couplets are read in verse.py) -------------------------
 @reader("rhyme_scheme", r"\b(?:(?:rhyme(?:s|d)?|rhyming)\s+(?:it\s+|scheme\s+(?:of\s+)?|pattern\s+(?:of\s+)?)?"
         r"(?P<s>[A-Z]{4,8})\b|"
-        r"(?P<s2>[A-Z]{4,8})\s+rhyme(?:\s+scheme)?\b)(?P<per>\s+(?:in|for)\s+(?:each|every)\s+(?:stanza|verse|parag"
+        r"(?P<s2>[A-Z]{4,8})\s+rhyme(?:\s+scheme)?\b|(?P<s3>[A-Z]{4,8})(?:-?(?:rhymed|rhyming))?\s+(?=(?:quatrain|poem)\b)"
+        r")(?P<per>\s+(?:in|for)\s+(?:each|every)\s+(?:stanza|verse|parag"
         r"raph)|"
         r"\s+per\s+stanza)?")
 def _rhyme_scheme(m):
-    scheme = (m["s"] or m["s2"])
-    if re.match(r"[\s,]+[A-Z]{2,}\b", m.string[m.end("s") if m["s"] else m.end("s2"):]):
+    scheme = m["s"] or m["s2"] or m["s3"]  # "rhyme it ABAB", "an ABAB rhyme", "an ABBA-rhymed quatrain"
+    if re.match(r"[\s,]+[A-Z]{2,}\b", m.string[m.end("s") if m["s"] else m.end("s2") if m["s2"] else m.end("s3"):]):
         return None  # "ABAB CDCD EFEF GG": a scheme of several groups, not ABAB repeated
     if not re.fullmatch(r"[A-H]+", scheme) or scheme[0] != "A" or len(set(scheme)) == len(scheme):
         return None  # "rhyme it SPRING": not a scheme
