@@ -162,3 +162,27 @@ def test_a_scheme_said_before_its_form_is_read(clause, reading):
 ])
 def test_capitals_before_a_form_that_are_no_scheme_stay_unread(clause):
     assert read(clause) == []
+
+
+# ---- requests: "I want every bullet to be ...", "Sentences should all be ..." --------------------------------------
+@pytest.mark.parametrize("clause,reading", [
+    ("I want every bullet to be under 12 words.", ["each bullet item has at most 11 words"]),
+    ("I want every bullet to be shorter than 12 words.", ["each bullet item has at most 11 words"]),
+    ("Let each line be under 8 syllables.", ["each line has at most 7 syllables"]),
+    ("I'd like every paragraph to be a single sentence.", ["each paragraph has exactly 1 sentence"]),
+    ("I'd like the first sentence to be a question.", ["the first sentence ends with a question mark"]),
+    ("Sentences should all be under 20 words.", ["each sentence has at most 19 words"]),
+    ("The headings should all be questions.", ["each heading ends with a question mark"]),
+    ("The bullets must all be in title case.", ["each bullet item is in title case"]),
+])
+def test_requests_and_a_floated_all_are_read(clause, reading):
+    assert said(clause) == reading
+
+
+@pytest.mark.parametrize("clause", [
+    "The paragraphs should all be under 300 words combined.",  # a sum, not each one
+    "The lines should all be different.",  # from each other
+    "I want each paragraph to be about the same topic.",  # a topic
+])
+def test_a_floated_all_that_speaks_of_them_together_stays_unread(clause):
+    assert read(clause) == []

@@ -123,7 +123,10 @@ MODALS = {"must": "must", "should": "should", "need to": "needs to", "have to": 
 # question", "Be sure every bullet starts with a verb": each unit does it
 WHICH = r"(?P<q>each|every|the\s+(?:very\s+)?" + NTH + r"|your\s+" + NTH + r")"  # every unit, or one by its place
 restatement("want each to", r"^\s*(?:i\s+(?:want|need|would like|'d like)|have|let|get|make)\s+" + WHICH + r"\s+"
-            r"(?P<u>" + ONE_UNIT + r")\s+(?:to\s+)?(?:be\s+sure\s+to\s+)?(?=(?:" + EDGE + r"|have)\b)",
+            r"(?P<u>" + ONE_UNIT + r")\s+(?:to\s+)?(?:be\s+sure\s+to\s+)?(?=(?:" + EDGE + r"|have|be)\b)",
+            r"\g<q> \g<u> should ")
+# ... with the request said away before it ("I'd like" -> "every paragraph to be a single sentence")
+restatement("each to", r"^\s*" + WHICH + r"\s+(?P<u>" + ONE_UNIT + r")\s+to\s+(?=(?:" + EDGE + r"|have|be)\b)",
             r"\g<q> \g<u> should ")
 restatement("be sure each", r"^\s*(?:be\s+sure|make\s+sure|ensure|check)\s+(?:that\s+)?" + WHICH + r"\s+"
             r"(?P<u>" + ONE_UNIT + r")\s+(?:will\s+)?(?=" + EDGE + r"s\b|" + EDGE + r"es\b|has\b|" + EDGE + r"\b|"

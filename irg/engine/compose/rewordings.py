@@ -43,6 +43,13 @@ restatement("floating each", r"^\s*(?:the\s+|your\s+|all\s+(?:the\s+|your\s+)?)?
             r"(?P<m>must|should|will|need to|have to|shall)\s+each\s+",
             lambda m: f"Each {_singular(m['u'])} {MODALS[m['m'].lower()]} ")
 
+# "Sentences should all be under 20 words", "The headings should all be questions": "all" floated before "be" — not
+# "all be the same length" (equal to each other) nor a sum ("all be under 200 words combined")
+restatement("floating all", r"^\s*(?:the\s+|your\s+)?(?P<u>" + LEAD_UNITS + r")\s+(?P<m>must|should|will|need to|"
+            r"have to|shall)\s+all\s+(?=be\s+(?!(?:the\s+same|equal|identical|similar|alike|different|distinct|unique|"
+            r"varied)\b))(?!.*\b(?:combined|total|together|altogether|overall|between\s+them)\b)",
+            lambda m: f"Each {_singular(m['u'])} {MODALS[m['m'].lower()]} ")
+
 # "Use no words longer than 7 letters", "Don't use any word with more than seven letters", "Avoid words over seven
 # letters", "no word over three syllables": no word has more than that
 restatement("no long words", r"\b(?:use\s+no|avoid(?:\s+using)?(?:\s+any)?|(?:don't|dont|do not|"
