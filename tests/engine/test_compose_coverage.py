@@ -186,3 +186,29 @@ def test_requests_and_a_floated_all_are_read(clause, reading):
 ])
 def test_a_floated_all_that_speaks_of_them_together_stays_unread(clause):
     assert read(clause) == []
+
+
+# ---- an end refused: "end without a period", "end with no punctuation" ---------------------------------------------
+@pytest.mark.parametrize("clause,reading", [
+    ("Every bullet should end without a period.", ["no bullet item ends with a period"]),
+    ("End each line without punctuation.", ["no line ends with a punctuation mark"]),
+    ("End all lines without punctuation.", ["no line ends with a punctuation mark"]),
+    ("Lines should end with no punctuation.", ["no line ends with a punctuation mark"]),
+    ("The title should end without a period.", ["the title does not end with a period"]),
+    ("Each line starts with a capital letter and ends with no punctuation.",  # unread until its second half was
+     ["each line begins with an uppercase letter", "no line ends with a punctuation mark"]),
+    ("Every bullet should end without a period and start with a verb.",
+     ["no bullet item ends with a period", "the first word of each bullet item is a verb"]),
+])
+def test_an_end_refused_is_read(clause, reading):
+    assert said(clause) == reading
+
+
+@pytest.mark.parametrize("clause", [
+    "Each sentence must not end without a period.",  # a double refusal
+    "No line should end without a comma.",
+    "Every line should end without punctuation, except the last.",  # an exception
+    "Every sentence should end without a full stop when it is a question.",  # a condition
+])
+def test_an_end_refused_twice_or_narrowed_stays_unread(clause):
+    assert read(clause) == []

@@ -66,6 +66,11 @@ CONTAINS = (r"(?:contain|contains|include|includes|mention|mentions|use|uses|hav
             + QUOTED.replace("?P<q>", "?P<cw>") + r"|(?:the\s+(?:text|string|code|name|brand\s+name|year)\s+)?"
             + QUOTED.replace("?P<q>", "?P<cq>")  # "the first sentence must contain '1848'": that text, said whole
             + r"))(?!\w)")
+# "end without a period", "end with no punctuation": the end refused (read as "no unit ends with ...")
+ENDS_WITHOUT = (r"(?:end|ends|finish|finishes|close|closes)\s+(?P<en>without|with\s+no|in\s+no)\s+"
+                r"(?:a\s+|an\s+|any\s+)?(?:(?P<ep2>punctuation)(?:\s+marks?)?|(?P<mk2>question marks?|"
+                r"exclamation marks?|exclamation points?|periods?|full stops?|commas?|colons?))"
+                r"(?=\s*(?:[.!;,]|$|\s+(?:and|but)\b))")
 QUOTED_MARKS = ("...", "…", "?", "!", ".")  # "end in '...'", "end with '?'": the mark itself, quoted
 SAME_ENDS = r"(?P<se>(?:start|starts|begin|begins)\s+and\s+(?:end|ends)\s+(?:with|on)\s+the\s+same\s+letter)"
 SHAPE = (r"(?:be|is|are)\s+(?:(?:phrased|written|worded|framed|put)\s+as\s+)?(?:(?P<qs>a question|questions)|"
@@ -78,12 +83,14 @@ SHAPE = (r"(?:be|is|are)\s+(?:(?:phrased|written|worded|framed|put)\s+as\s+)?(?:
 @reader("clause_shape", SUBJECT + r"\s+(?:(?:that|which)\s+)?(?:(?P<pos>" + POSITIVE + r")\s+|(?P<neg>"
         + REFUSED + r")\s+|(?P<may>may|can)\s+"
         r")?(?:" + STARTS
-        + r"|" + ENDS + r"|" + CONTAINS + r"|" + SHAPE + r"|" + SAME_ENDS + r")")
+        + r"|" + ENDS + r"|" + ENDS_WITHOUT + r"|" + CONTAINS + r"|" + SHAPE + r"|" + SAME_ENDS + r")")
 def _clause_shape(m):
     sel = _select(m)
     if sel is None or ((m["sf"] or m["ef"] or m["fmt"] or m["num"]) and FORM_QUALIFIED.match(m.string, m.end())):
         return None  # "a time in HH:MM format", "a price in dollars", "a number like 12 km": narrower than read
-    refused_verb = bool(m["neg"])
+    if m["neg"] and m["en"]:
+        return None  # "must not end without a period": a double refusal is not read
+    refused_verb = bool(m["neg"] or m["en"])  # "end without a period": no unit ends with one
     if (refused_verb or (m["det"] or "").lower() in ("no", "not a single", "not one")) \
             and re.search(r"\bneeds?\b", m.group(0), re.I):
         return None  # "The title doesn't need a colon", "No bullet needs a colon": leave, not a ban
@@ -112,13 +119,13 @@ def _clause_shape(m):
     if m["cmk"] and quant.kind == "each" and not m["lead"]:  # "no bullet may contain a colon": none in any
         return Rule(Each(), sel, Count(test.unit, "exactly", 0))
     if isinstance(test, Count) or m["lead"] or ((sel.nth is not None or UNITS.get(sel.unit).single)
-                                                and not m["neg"]):
+                                                and not (m["neg"] or m["en"])):
         return None  # "the first sentence can't have 3 words", "don't let ...", "no first sentence"
     return Rule(Quant("none"), sel, test)
 
 
 def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
-    if m["se"] or m["mks"] or m["eq"] and m["eq"].strip() in QUOTED_MARKS:
+    if m["en"] or m["se"] or m["mks"] or m["eq"] and m["eq"].strip() in QUOTED_MARKS:
         return _ends_test(m, sel)
     if m["case"]:
         low = re.search(r"lower|small", m["case"], re.I)
@@ -209,12 +216,14 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
 
 
 def _ends_test(m: re.Match, sel: Select) -> Filter | None:
-    """A unit's ends: the same letter at both ("begin and end with the same letter"), one of several marks ("end with
-    a period or an exclamation mark"), a mark in quotes ("end in '...'")."""
+    """A unit's ends: the same letter at both ("begin and end with the same letter"), a mark it ends without, one of
+    several marks ("end with a period or an exclamation mark"), a mark in quotes ("end in '...'")."""
     if m["se"]:
         return None if sel.unit == "response" else Filter("same_letter_ends")
     if sel.unit == "word":
         return None
+    if m["en"]:  # what a unit ends without: the reading refuses it (_clause_shape)
+        return Filter("ends_punctuation") if m["ep2"] else Filter("ends_with", MARKS[mark(m["mk2"])])
     if m["mks"]:
         ends = tuple(dict.fromkeys(MARKS[mark(x)] for x in re.findall(r"question mark|exclamation (?:mark|point)|"
                                                                         r"period|full stop", m["mks"], re.I)))

@@ -190,6 +190,10 @@ restatement("answer using only", r"^\s*(?:(?:please|can you|could you)\s+)?(?:wr
 restatement("make each start", r"\bmake\s+(?P<q>each|every)\s+(?P<u>" + EDGE_UNITS + r")\s+(?P<v>start|begin|"
             r"end|finish|"
             r"open|close)\s+with\b", lambda m: f"{m['q']} {m['u']} must {m['v'].lower()} with")
+# "End each line without punctuation": each unit ends without it
+restatement("end each without", r"^\s*(?:please\s+)?(?P<v>end|finish|close)\s+(?P<q>each|every|all(?:\s+the)?|"
+            r"all\s+your|your)\s+(?P<u>(?:" + EDGE_UNITS + r")s?)\s+(?=without\b|with\s+no\b)",
+            r"\g<q> \g<u> should \g<v> ")
 # "Use a different starting word for every sentence": no two start with the same word
 restatement("different starting word", r"\buse\s+a\s+(?:different|new)\s+(?:starting|opening|first)\s+word\s+for\s+"
             r"(?:every|each)\s+(?P<u>sentence|line|paragraph)\b", r"start every \g<u> with a different word")
