@@ -212,3 +212,30 @@ def test_an_end_refused_is_read(clause, reading):
 ])
 def test_an_end_refused_twice_or_narrowed_stays_unread(clause):
     assert read(clause) == []
+
+
+# ---- a limit in other request wordings: a size word then its number in brackets, "every one of", "don't write any" -
+@pytest.mark.parametrize("clause,reading", [
+    ("Use short sentences, no more than 12 words each.", ["each sentence has at most 12 words"]),
+    ("Keep the sentences short (under 12 words).", ["each sentence has at most 11 words"]),
+    ("Write short sentences (max 10 words).", ["each sentence has at most 10 words"]),
+    ("Short sentences only, under 10 words each.", ["each sentence has at most 9 words"]),
+    ("Every one of the sentences should end with a period.", ["each sentence ends with a period"]),
+    ("Each one of the paragraphs should have at most 3 sentences.", ["each paragraph has at most 3 sentences"]),
+    ("Don't write any sentence longer than 20 words.", ["each sentence has at most 20 words"]),
+    ("Never write a line over 40 characters.", ["each line has at most 40 characters"]),
+    ("Don't go over 15 words in any sentence.", ["each sentence has at most 15 words"]),
+])
+def test_limits_in_request_wordings_are_read(clause, reading):
+    assert said(clause) == reading
+
+
+@pytest.mark.parametrize("clause", [
+    "Write short sentences (10 words).",  # a number with no limit word: exactly, or about?
+    "Write short sentences (max 10 words per paragraph).",  # another unit's count
+    "Keep the sentences short (under 12 words) in the intro.",  # a part
+    "Don't write any sentence longer than 20 words unless it's a quote.",  # an exception
+    "Every one of the 5 sentences should end with a period.",  # a count said inside
+])
+def test_limits_in_request_wordings_that_say_more_stay_unread(clause):
+    assert read(clause) == []

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from irg.engine.compose.program import ordinal
-from irg.engine.compose.restate import (LEAD_HEDGE, LEAD_SCOPE, LEAD_UNIT, LEAD_UNITS, LEAD_VERB, _singular,
+from irg.engine.compose.restate import (LEAD_HEDGE, LEAD_SCOPE, LEAD_UNIT, LEAD_UNITS, LEAD_VERB, ONE_UNIT, _singular,
                                         restatement)
 from irg.engine.compose.vocab import MARK
 
@@ -50,6 +50,16 @@ restatement("floating all", r"^\s*(?:the\s+|your\s+)?(?P<u>" + LEAD_UNITS + r")\
             r"varied)\b))(?!.*\b(?:combined|total|together|altogether|overall|between\s+them)\b)",
             lambda m: f"Each {_singular(m['u'])} {MODALS[m['m'].lower()]} ")
 
+# "Every one of the sentences should ...": every sentence; "Don't write any sentence longer than 20 words", "Never
+# write a line over 40 characters": no unit is; "Don't go over 15 words in any sentence": no more than that in any
+restatement("every one of", r"\b(?P<q>every|each)\s+(?:single\s+)?(?:one|1)\s+of\s+(?:the|your)\s+(?P<us>" + LEAD_UNITS
+            + r")\b", lambda m: f"{m['q']} {_singular(m['us'])}")
+restatement("don't write any longer", r"^\s*(?:please\s+)?(?:don't|dont|do not|never)\s+(?:write|use|include|give)\s+"
+            r"(?:any|a|a single)\s+(?P<u>" + ONE_UNIT + r")\s+(?=(?:longer than|over|more than)\s+\d)",
+            r"No \g<u> should be ")
+restatement("don't go over", r"^\s*(?:please\s+)?(?:don't|dont|do not|never)\s+(?:go|run)\s+(?:over|past|beyond)\s+"
+            r"(?=\d+\s+(?:words|characters|syllables|sentences|lines)\s+(?:in|per)\s+(?:any|a|each|one)\s+)",
+            "No more than ")
 # "Use no words longer than 7 letters", "Don't use any word with more than seven letters", "Avoid words over seven
 # letters", "no word over three syllables": no word has more than that
 restatement("no long words", r"\b(?:use\s+no|avoid(?:\s+using)?(?:\s+any)?|(?:don't|dont|do not|"
