@@ -239,3 +239,31 @@ def test_limits_in_request_wordings_are_read(clause, reading):
 ])
 def test_limits_in_request_wordings_that_say_more_stay_unread(clause):
     assert read(clause) == []
+
+
+# ---- units said back as "them", a mark refused "at the end" of the units just read, a learner's missing article ----
+@pytest.mark.parametrize("clause,reading", [
+    ("Write four stanzas, and make them all the same length.",
+     ["the response has exactly 4 paragraphs", "all paragraphs have the same number of lines"]),
+    ("Use headings, and keep them under 5 words.", ["each heading has at most 4 words"]),
+    ("Use bullet points and keep them under 10 words each.", ["each bullet item has at most 9 words"]),
+    ("headings pls, and keep them to 2 or 3 words", ["each heading has between 2 and 3 words"]),
+    ("keep each bullet less than fifteen words and no full stops at the end",
+     ["each bullet item has at most 14 words", "no bullet item ends with a period"]),
+    ("Keep each line under 40 characters and no punctuation at the end.",
+     ["each line has at most 39 characters", "no line ends with a punctuation mark"]),
+    ("Each sentence must end with full stop.", ["each sentence ends with a period"]),
+    ("please each sentence must finish with full stop and have no more than ten words.",
+     ["each sentence ends with a period", "each sentence has at most 10 words"]),
+])
+def test_units_said_back_and_ends_at_the_end_are_read(clause, reading):
+    assert said(clause) == reading
+
+
+@pytest.mark.parametrize("clause", [
+    "Keep each paragraph under 5 sentences and no full stops at the end.",  # the paragraphs' end, or the sentences'?
+    "Use headings and keep them short.",  # short is no number
+    "Use headings, and keep them under 5 words in the intro.",  # a part
+])
+def test_units_said_back_that_could_be_others_stay_unread(clause):
+    assert read(clause) == []

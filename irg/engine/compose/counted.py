@@ -50,7 +50,7 @@ LEAD_IN = r"^\s*(?:(?:and|but|with)\s+)?(?P<lead>(?:(?:please\s+)?(?:keep|make|h
 BACK = [(re.compile(LEAD_IN + r"\bnone\s+of\s+them\b", re.I), "no {u}"),
         (re.compile(LEAD_IN + r"(?:\b(?:each|every)\s+(?:one|1)(?:\s+of\s+them)?\b|\beach\s+of\s+them\b)", re.I),
          "each {u}"),
-        (re.compile(LEAD_IN + r"\ball\s+of\s+them\b", re.I), "all {us}")]
+        (re.compile(LEAD_IN + r"(?:\ball\s+of\s+them\b|\bthem\s+all\b)", re.I), "all {us}")]
 TOTAL = re.compile(r"\b(?:combined|in\s+total|total|together|overall|altogether)\b", re.I)  # a sum, not each one
 # "each ending with ...", "each one starting with ...", "each of which ends with ...": what each unit counted does
 DOING = {"starting": "starts", "beginning": "begins", "opening": "opens", "ending": "ends", "finishing": "finishes",

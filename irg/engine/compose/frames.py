@@ -91,6 +91,9 @@ restatement("sentence ending in", r"\b(?P<s>(?P<v>be|is|are)\s+(?:a\s+single|onl
 # "start with capital letter": a learner's missing article
 restatement("with capital letter", r"\b(with|in)\s+(capital|uppercase|upper-case|lowercase|small)\s+letter\b",
             r"\1 a \2 letter")
+# "finish with full stop", "end in question mark": the same missing article before the mark a unit ends with
+restatement("end with mark", r"\b(end|ends|finish|finishes|close|closes)\s+(with|in|on)\s+(?=(?:full stop|period|"
+            r"question mark|exclamation mark|exclamation point|comma|colon)\b)", r"\1 \2 a ")
 # "there should be no punctuation at line ends", "no full stops at sentence ends": no unit ends with it
 restatement("none at unit ends", r"^\s*(?:there\s+(?:should|must)\s+be\s+|use\s+)?no\s+(?P<m>punctuation(?:\s+marks?)?|"
             r"full\s+stops|periods|commas|exclamation\s+marks|question\s+marks)\s+at\s+(?:the\s+)?(?P<u>line|sentence|"

@@ -110,6 +110,13 @@ def _back(part: str, before: list[Program]) -> str:
     """A later half with the units it names back said again: "none should be more than 90 words" after "No paragraph
     should start with 'I'" is "no paragraph should be ..."; only when every reading before speaks of one unit, and
     names nothing else "them" could be ("Every paragraph must contain a quote, and none of them ...": the quotes)."""
+    if end := AT_END.match(part):  # "keep each bullet under 15 words and no full stops at the end": the bullets'
+        units = {p.select for p in before if isinstance(p, Rule)}
+        counts = [p.test.unit for p in before if isinstance(p, Rule) and isinstance(p.test, Count)]
+        if len(units) == 1 == len(before) and (u := BACK.get(units.pop().unit)) \
+                and all(c in ("word", "character", "letter", "syllable") for c in counts):  # not "under 5 sentences"
+            said = "punctuation" if end["m"].lower().startswith("punct") else "a " + end["m"].lower().rstrip("s")
+            return f"No {u} should end with {said}."
     if any(isinstance(p, Rule) and (isinstance(p.test, Count) or getattr(p.test, "name", "").startswith(("has_",
                                                                                                        "contains")))
            or isinstance(p, Rule) and (p.select.nth is not None or p.select.within is not None)
@@ -146,6 +153,11 @@ def _elided(clause: str) -> list[Program]:
 
 
 SIZE = {"sentence": 1, "line": 1, "bullet item": 2, "numbered item": 2, "paragraph": 3, "section": 4, "response": 5}
+
+
+# a mark refused at "the end", with no unit named: the end of the units the reading before speaks of
+AT_END = re.compile(r"^\s*no\s+(?P<m>full stops|periods|commas|exclamation marks|question marks|"
+                    r"punctuation(?:\s+marks)?)\s+at\s+the\s+(?:very\s+)?end\s*[.!]?\s*$", re.I)
 
 
 def _every(clauses: list[str], reader: Callable[[str], list[Program]]) -> list[Program]:

@@ -60,6 +60,12 @@ restatement("don't write any longer", r"^\s*(?:please\s+)?(?:don't|dont|do not|n
 restatement("don't go over", r"^\s*(?:please\s+)?(?:don't|dont|do not|never)\s+(?:go|run)\s+(?:over|past|beyond)\s+"
             r"(?=\d+\s+(?:words|characters|syllables|sentences|lines)\s+(?:in|per)\s+(?:any|a|each|one)\s+)",
             "No more than ")
+# "Use headings, and keep them under 5 words", "headings pls, and keep them to 2 or 3 words": the units asked for, then
+# their rule said of "them"
+restatement("use them, keep them", r"^\s*(?:please\s+)?(?:(?:use|write(?:\s+in)?|give(?:\s+me)?|add|include)\s+)?"
+            r"(?:some\s+)?(?P<us>" + LEAD_UNITS + r")(?:\s+(?:pls|please|too))?\s*,?\s+and\s+(?P<v>keep|make)\s+them\s+"
+            r"(?=(?:to\s+|under\s+|below\s+|at\s+most\s+|no\s+more\s+than\s+|shorter\s+than\s+|between\s+|\d))",
+            r"\g<v> the \g<us> ")
 # "Use no words longer than 7 letters", "Don't use any word with more than seven letters", "Avoid words over seven
 # letters", "no word over three syllables": no word has more than that
 restatement("no long words", r"\b(?:use\s+no|avoid(?:\s+using)?(?:\s+any)?|(?:don't|dont|do not|"
