@@ -267,3 +267,23 @@ def test_units_said_back_and_ends_at_the_end_are_read(clause, reading):
 ])
 def test_units_said_back_that_could_be_others_stay_unread(clause):
     assert read(clause) == []
+
+
+# ---- a thread's tweets or a book's pages named before a colon, then their limit -----------------------------------
+@pytest.mark.parametrize("clause,reading", [
+    ("Each tweet in the thread: 280 characters max.", ["each paragraph has at most 280 characters"]),
+    ("Each tweet in the thread: 280 characters max, including spaces.", ["each paragraph has at most 280 characters"]),
+    ("Each tweet: under 280 characters.", ["each paragraph has at most 279 characters"]),
+    ("Every page: at most 3 sentences.", ["each paragraph has at most 3 sentences"]),
+])
+def test_tweets_and_pages_before_a_colon_are_read(clause, reading):
+    assert said(clause) == reading
+
+
+@pytest.mark.parametrize("clause", [
+    "Each tweet: 280 characters max, excluding spaces.",  # another count of characters
+    "Each tweet: 280 characters max, excluding hashtags.",
+    "Tweet: 280 characters max.",  # one tweet, the answer: not each paragraph
+])
+def test_tweets_before_a_colon_counted_otherwise_stay_unread(clause):
+    assert read(clause) == []

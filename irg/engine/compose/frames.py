@@ -115,9 +115,11 @@ restatement("plural lead ban", r"^\s*(?:(?P<us>" + LEAD_UNITS + r"|slide titles|
             r"(?P<m>" + MARK.replace("?P<mk>", "") + r"|periods?|full stops?))(?:\s+at\s+the\s+"
             r"(?P<e2>end|start|beginning))?" + END, _lead_ban)
 # "Each sentence: not more than 3 words", "Every bullet: a maximum of 10 words", "each bullet 3-5 words": one unit
-# (before a colon), then its limit
-restatement("each unit colon", r"^\s*(?:each|every)\s+(?P<u>" + ONE_UNIT + r")\s*:?\s*(?P<rest>" + LIMIT + r")"
-            r"(?:\s+each)?" + END, _each)
+# (before a colon), then its limit; a thread's tweets and a book's pages are its paragraphs, and characters are
+# counted with their spaces ("..., including spaces")
+restatement("each unit colon", r"^\s*(?:each|every)\s+(?P<u>" + ONE_UNIT + r"|tweet|page)(?:\s+in\s+the\s+thread)?"
+            r"\s*:?\s*(?P<rest>" + LIMIT + r")(?:\s+each)?"
+            r"(?:\s*,\s*(?:including|counting)\s+spaces|\s*,\s*spaces\s+included)?" + END, _each)
 
 # ---- what each unit starts or ends with, in the frames around it --------------------------------------------------
 EDGE = r"(?:start|begin|open|end|close|finish|contain|include|mention)"

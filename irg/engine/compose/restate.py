@@ -200,7 +200,7 @@ LEAD_SCOPE = re.compile(r"\d|\b(?:in|within|for|of|on|at|under|after|before|firs
                         r"bridge|outro|hook|summary|caption|footer|header|appendix|preface|prologue|epilogue|"
                         r"signature|sidebar|section|dialogue|narration|stage|directions|notes|thesis|ingredients|step|"
                         r"version|part|punchline|scene|fine\s+print|kids?'?)s?\b", re.I)
-LEAD_UNIT = re.compile(r"\b(?:" + ONE_UNIT + r"|word|letter|character)s?\b", re.I)
+LEAD_UNIT = re.compile(r"\b(?:" + ONE_UNIT + r"|word|letter|character|tweet|page)s?\b", re.I)  # a label naming units
 # a lead that hedges, permits or excepts ("Optional:", "If possible —", "Not required:", "Bonus:"): the rule after it is
 # not a plain rule, and the lead is never set aside
 LEAD_HEDGE = re.compile(r"n't\b|\b(?:optional\w*|if|possible|not|no|required|bonus|extra|nice|ideally|maybe|perhaps|"
