@@ -287,3 +287,22 @@ def test_tweets_and_pages_before_a_colon_are_read(clause, reading):
 ])
 def test_tweets_before_a_colon_counted_otherwise_stay_unread(clause):
     assert read(clause) == []
+
+
+# ---- "capitalized": a unit's first letter ---------------------------------------------------------------------------
+@pytest.mark.parametrize("clause,reading", [
+    ("Every word must be capitalized.", ["each word begins with an uppercase letter"]),
+    ("Each bullet should be capitalized.", ["each bullet item begins with an uppercase letter"]),
+    ("Capitalize every word.", ["each word begins with an uppercase letter"]),
+    ("Capitalise all the words.", ["each word begins with an uppercase letter"]),
+])
+def test_capitalized_units_are_read(clause, reading):
+    assert said(clause) == reading
+
+
+@pytest.mark.parametrize("clause", [
+    "Every heading should be capitalized.",  # title case, or all capitals?
+    "The title must be capitalized.",
+])
+def test_capitalized_headings_stay_unread(clause):
+    assert read(clause) == []

@@ -76,8 +76,9 @@ SAME_ENDS = r"(?P<se>(?:start|starts|begin|begins)\s+and\s+(?:end|ends)\s+(?:wit
 SHAPE = (r"(?:be|is|are)\s+(?:(?:phrased|written|worded|framed|put)\s+as\s+)?(?:(?P<qs>a question|questions)|"
          r"an?\s+(?P<st>couplet|tercet|quatrain|quintain|sestet|octave)|"
          r"(?P<caps>in all caps|in all capitals|all caps|in capital letters|in capitals|in block capitals|in caps|"
-         r"in uppercase|uppercase)|(?P<low>in lowercase|lowercase|all lowercase)|(?P<tc>in title case)|(?P<pal>a "
-         r"palindrome|palindromes|palindromic)|" + QUOTED.replace("?P<q>", "?P<is>") + r")")
+         r"in uppercase|uppercase)|(?P<low>in lowercase|lowercase|all lowercase)|(?P<tc>in title case)|"
+         r"(?P<cap>capitali[sz]ed)|(?P<pal>a palindrome|palindromes|palindromic)|"
+         + QUOTED.replace("?P<q>", "?P<is>") + r")")
 
 
 @reader("clause_shape", SUBJECT + r"\s+(?:(?:that|which)\s+)?(?:(?P<pos>" + POSITIVE + r")\s+|(?P<neg>"
@@ -102,7 +103,7 @@ def _clause_shape(m):
                          or (m["share"] or "").lower() in ("at most", "no more than")):
         return None  # "sentences may end with a question mark": a permission; "no sentence may ..." is not
     if m["pos"] and m["pos"].lower() in ("are", "is") and not (m["qs"] or m["caps"] or m["low"] or m["tc"] or m["pal"]
-                                                                or m["is"]):
+                                                                or m["is"] or m["cap"]):
         return None  # "sentences are start with": not English
     got = _quant(m, sel, refused_verb)
     if got is None:
@@ -202,12 +203,8 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
         return Count("line", "exactly", lines) if sel.unit == "paragraph" else None
     if m["qs"]:
         return None if sel.unit == "word" else Filter("ends_with", "?")
-    if m["caps"]:
-        return Filter("all_capitals")
-    if m["low"]:
-        return Filter("lowercase")
-    if m["tc"]:
-        return Filter("title_case")
+    if m["caps"] or m["low"] or m["tc"] or m["cap"]:
+        return _case_test(m, sel)
     if m["pal"]:
         return Filter("palindrome")
     if m["is"] and sel.nth is not None and (sel.unit == "word" or sel.within is None and sel.unit in ALWAYS_ONE):
@@ -230,3 +227,12 @@ def _ends_test(m: re.Match, sel: Select) -> Filter | None:
         return Filter("ends_with_any", ends) if len(ends) > 1 else Filter("ends_with", ends[0])
     said = m["eq"].strip()
     return Filter("ends_ellipsis") if said in ("...", "…") else Filter("ends_with", said)
+
+
+def _case_test(m: re.Match, sel: Select) -> Filter | None:
+    """A unit's letter case: all capitals, lowercase, title case, or capitalised ("every word must be capitalized": its
+    first letter; said of a heading or a title it could be title case or all capitals, and is not read)."""
+    if m["cap"]:
+        return Filter("capitalised") if sel.unit in ("word", "sentence", "line", "bullet item", "numbered item") \
+            and sel.within is None or sel.unit == "word" else None
+    return Filter("all_capitals") if m["caps"] else Filter("lowercase") if m["low"] else Filter("title_case")

@@ -66,6 +66,9 @@ restatement("use them, keep them", r"^\s*(?:please\s+)?(?:(?:use|write(?:\s+in)?
             r"(?:some\s+)?(?P<us>" + LEAD_UNITS + r")(?:\s+(?:pls|please|too))?\s*,?\s+and\s+(?P<v>keep|make)\s+them\s+"
             r"(?=(?:to\s+|under\s+|below\s+|at\s+most\s+|no\s+more\s+than\s+|shorter\s+than\s+|between\s+|\d))",
             r"\g<v> the \g<us> ")
+# "Capitalize every word", "capitalise each bullet": each is capitalised (its first letter)
+restatement("capitalize each", r"^\s*(?:please\s+)?capitali[sz]e\s+(?P<q>each|every|all(?:\s+the)?)\s+(?P<u>words?|"
+            r"sentences?|lines?|bullets?|bullet points?)\b(?!\s+(?:of|in)\b)", r"\g<q> \g<u> must be capitalized")
 # "Use no words longer than 7 letters", "Don't use any word with more than seven letters", "Avoid words over seven
 # letters", "no word over three syllables": no word has more than that
 restatement("no long words", r"\b(?:use\s+no|avoid(?:\s+using)?(?:\s+any)?|(?:don't|dont|do not|"
