@@ -134,6 +134,8 @@ def test_a_counted_unit_said_once_is_read_for_both_limits(clause, reading):
     "Each line should have at most 8 syllables and each stanza should have at most 4.",  # 4 lines, not syllables
     "Keep sentences under 20 words and paragraphs under 10.",  # 10 sentences? not said
     "Keep sentences under 20 words and lines under 30.",  # neither unit holds the other
+    "Keep lines under 8 words and stanzas under 12.",  # 12 lines? a stanza of 12 words holds under 2 lines
+    "Keep paragraphs under 5 sentences and sections under 20.",  # 20 sentences, or paragraphs?
     "Headline under 30 characters, description under 90.",  # no unit the language has
     "Keep the intro under 50 words and the body under 300.",  # parts
 ])

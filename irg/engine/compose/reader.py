@@ -147,12 +147,14 @@ def _elided(clause: str) -> list[Program]:
                                 and p.select.within is None for p in out) or contradictory(out):
         return []
     (a, b), (x, y) = [(SIZE.get(p.select.unit, 0), p.test.n) for p in out]
-    # the larger unit holds the larger number ("sentences 30, paragraphs 150"); "lines at most 8 syllables and
-    # stanzas at most 4" means 4 lines, not 4 syllables: not read
-    return out if a and x and a != x and (a < x) == (b < y) else []
+    # the paragraph holds several of the smaller units, and several times the number ("sentences 30, paragraphs
+    # 150"); "lines at most 8 syllables and stanzas at most 4" (4 lines), "lines under 8 words and stanzas under 12"
+    # (12 lines?) are not read
+    small, large = (b, y) if a < x else (y, b)
+    return out if a and x and a != x and large >= 3 * small else []
 
 
-SIZE = {"sentence": 1, "line": 1, "bullet item": 2, "numbered item": 2, "paragraph": 3, "section": 4, "response": 5}
+SIZE = {"sentence": 1, "line": 1, "bullet item": 1, "numbered item": 1, "paragraph": 2}  # what a paragraph holds
 
 
 # a mark refused at "the end", with no unit named: the end of the units the reading before speaks of
