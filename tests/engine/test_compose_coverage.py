@@ -308,3 +308,27 @@ def test_capitalized_units_are_read(clause, reading):
 ])
 def test_capitalized_headings_stay_unread(clause):
     assert read(clause) == []
+
+
+# ---- one subject, a second predicate refused: "... and must not start with 'And'" ---------------------------------
+@pytest.mark.parametrize("clause,reading", [
+    ("Every sentence needs to be under 12 words and must not start with 'And'.",
+     ["each sentence has at most 11 words", "no sentence starts with the word 'And'"]),
+    ("Each bullet must start with a verb and not end with a period.",
+     ["the first word of each bullet item is a verb", "no bullet item ends with a period"]),
+    ("Each sentence must be under 20 words and mustn't start with 'So'.",
+     ["each sentence has at most 19 words", "no sentence starts with the word 'So'"]),
+    ("Each line has 5 words and doesn't end with a comma.",
+     ["each line has exactly 5 words", "no line ends with a comma"]),
+])
+def test_a_second_predicate_refused_is_read(clause, reading):
+    assert said(clause) == reading
+
+
+@pytest.mark.parametrize("clause", [
+    "No sentence should be long and must not start with 'And'.",  # a refusal inside a refusal
+    "Each sentence should be under 20 words and not be boring.",  # no shape to refuse
+    "Each line has 5 words and not a comma.",  # no verb: not one reading
+])
+def test_a_second_predicate_refused_twice_or_without_a_verb_stays_unread(clause):
+    assert read(clause) == []

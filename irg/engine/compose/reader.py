@@ -26,6 +26,7 @@ import irg.engine.compose.words  # noqa: F401 — and words of a kind (suffixes,
 from irg.engine.compose.across import Across, Acrostic
 from irg.engine.compose.counted import counted
 from irg.engine.compose.declared import declared
+from irg.engine.compose.elided import elided
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Form, Rhyme, Rule, Select
 from irg.engine.compose.restate import LEAD_HEDGE, restate
@@ -78,7 +79,7 @@ def read(clause: str) -> list[Program]:
     if got and not _lead_holds(_plain(clause), got):
         got = []  # the restatement made the label a subject; a rule in its list that is not about it was dropped
     return got or _listed(clause) or _joined(clause) or declared(_plain(clause), read, LEFT_OVER) or \
-        counted(again, read) or _elided(clause)  # "Write 10 sentences and keep each one to 12 words or fewer"
+        counted(again, read) or elided(_plain(clause), read, contradictory)  # "Write 10 sentences and keep each ..."
 
 
 # "Keep each line under 8 words and never end a line with a comma": two instructions joined by "and" (or ";"), each
@@ -131,32 +132,6 @@ def _back(part: str, before: list[Program]) -> str:
     return re.sub(r"\b(any|each)\s+of\s+them\b", rf"\1 {u}", part, flags=re.I)
 
 
-# "Sentences should not exceed 30 words and paragraphs should not exceed 150": the second limit's counted unit said
-# once, in the first. Read as two clauses with it said again — only when the second names units of its own (read
-# whole), and the two readings speak of different units.
-ELIDED = re.compile(r"^(?P<one>[^,;]*?\b\d+\s+(?P<v>words|sentences|lines|characters|syllables|letters)\b[^,;\d]*?)"
-                    r"\s*(?:,\s*(?:and\s+)?|;\s*|\s+and\s+)(?P<two>[^,;\d]*?\b\d+)\s*[.!]?\s*$", re.I)
-
-
-def _elided(clause: str) -> list[Program]:
-    m = ELIDED.match(_plain(clause))
-    if not m or re.search(r"\b(?:each|one|them|it)\s*$", m["two"].split()[0] if m["two"].split() else "", re.I):
-        return []
-    out = _every([m["one"].strip() + ".", f"{m['two'].strip()} {m['v']}."], read)
-    if len(out) != 2 or not all(isinstance(p, Rule) and isinstance(p.test, Count) and p.select.nth is None
-                                and p.select.within is None for p in out) or contradictory(out):
-        return []
-    (a, b), (x, y) = [(SIZE.get(p.select.unit, 0), p.test.n) for p in out]
-    # the paragraph holds several of the smaller units, and several times the number ("sentences 30, paragraphs
-    # 150"); "lines at most 8 syllables and stanzas at most 4" (4 lines), "lines under 8 words and stanzas under 12"
-    # (12 lines?) are not read
-    small, large = (b, y) if a < x else (y, b)
-    return out if a and x and a != x and large >= 3 * small else []
-
-
-SIZE = {"sentence": 1, "line": 1, "bullet item": 1, "numbered item": 1, "paragraph": 2}  # what a paragraph holds
-
-
 # a mark refused at "the end", with no unit named: the end of the units the reading before speaks of
 AT_END = re.compile(r"^\s*no\s+(?P<m>full stops|periods|commas|exclamation marks|question marks|"
                     r"punctuation(?:\s+marks)?)\s+at\s+the\s+(?:very\s+)?end\s*[.!]?\s*$", re.I)
@@ -195,7 +170,9 @@ IN_CASE = r"in\s+(?:title\s+case|all\s+caps|all\s+capitals|capital\s+letters|cap
 TWO = re.compile(r"^(?P<subject>\s*(?:(?:each|every|all(?:\s+the)?|no)\s+(?:[a-z]+\s+){0,2}?" + SUBJECT_UNIT
                  + r"|the\s+(?:title|headline|subject\s+line)))\s+(?P<modal>(?:must|should|has to|have to|needs? to|"
                  r"will)\s+)?(?P<one>.+?)\s+and\s+"
-                 r"(?P<modal2>(?:must|should|has to|have to|needs? to|will)\s+)?(?P<two>(?:start|starts|begin|begins|"
+                 r"(?P<modal2>(?:must|should|has to|have to|needs? to|will)\s+)?(?P<neg2>(?:not|never|mustn't|"
+                 r"shouldn't|won't|can't|cannot|don't|doesn't|(?:may|can|do|does)\s+not)\s+)?"
+                 r"(?P<two>(?:start|starts|begin|begins|"
                  r"open|opens|end|ends|finish|finishes|close|closes|contain|contains|include|includes|have|has|"
                  r"be|is|are|"
                  r"use|uses|stay|stays|" + IN_CASE + r")\b[^,;]*?)\s*[.!]?\s*$", re.I)
@@ -232,7 +209,15 @@ def _both(clause: str) -> list[Program]:
                 or m["subject"].strip().lower().startswith("no"):
             return []  # "no title should be long and in capitals": neither one alone is refused
         two = "be " + two
-    return _every([f"{m['subject']} {modal}{m['one']}.", f"{m['subject']} {m['modal2'] or modal}{two}."], _read)
+    second = m["modal2"] or modal
+    if m["neg2"]:  # "... and must not start with 'And'", "and never end with a comma": the second predicate refused
+        if m["subject"].strip().lower().startswith("no") or not re.match(r"(?:start|begin|open|end|finish|close|"
+                                                                          r"contain|include|use|have)\b", two, re.I):
+            return []  # "no sentence ... and not ...": a double refusal; "and not be long": not one reading
+        if m["neg2"].strip().lower() in ("not", "never") and not second:
+            return []  # "each line has 5 words and not ...": no modal to refuse
+        second = second + m["neg2"] if m["neg2"].strip().lower() in ("not", "never") else m["neg2"]
+    return _every([f"{m['subject']} {modal}{m['one']}.", f"{m['subject']} {second}{two}."], _read)
 
 
 def _read(clause: str) -> list[Program]:
