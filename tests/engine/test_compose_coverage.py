@@ -332,3 +332,18 @@ def test_a_second_predicate_refused_is_read(clause, reading):
 ])
 def test_a_second_predicate_refused_twice_or_without_a_verb_stays_unread(clause):
     assert read(clause) == []
+
+
+# ---- a count of units followed by their own predicate is no count ---------------------------------------------------
+@pytest.mark.parametrize("clause", [
+    "At least one sentence in each paragraph should be a question.",  # once read as "at least 1 sentence" alone
+    "At least 2 sentences in each paragraph should be questions.",
+    "No more than 3 sentences per paragraph should end with a question mark.",
+])
+def test_a_count_whose_units_have_a_predicate_is_not_read_as_the_count(clause):
+    assert read(clause) == []
+
+
+def test_a_count_per_unit_alone_is_still_read():
+    assert said("At least 2 sentences per paragraph.") == ["each paragraph has at least 2 sentences"]
+    assert said("3 sentences per paragraph at most.") == ["each paragraph has at most 3 sentences"]
