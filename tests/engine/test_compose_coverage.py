@@ -347,3 +347,19 @@ def test_a_count_whose_units_have_a_predicate_is_not_read_as_the_count(clause):
 def test_a_count_per_unit_alone_is_still_read():
     assert said("At least 2 sentences per paragraph.") == ["each paragraph has at least 2 sentences"]
     assert said("3 sentences per paragraph at most.") == ["each paragraph has at most 3 sentences"]
+
+
+# ---- "should never", "must never": a refusal said with its modal -----------------------------------------------------
+@pytest.mark.parametrize("clause,reading", [
+    ("Each line should never end with a comma.", ["no line ends with a comma"]),
+    ("Sentences should never start with 'And'.", ["no sentence starts with the word 'And'"]),
+    ("Paragraphs must never exceed 100 words.", ["each paragraph has at most 100 words"]),
+    ("Sentences must never be longer than 20 words.", ["each sentence has at most 20 words"]),
+    ("Lines can never be longer than 40 characters.", ["each line has at most 40 characters"]),
+])
+def test_a_refusal_said_with_its_modal_is_read(clause, reading):
+    assert said(clause) == reading
+
+
+def test_a_double_refusal_with_never_stays_unread():
+    assert read("No sentence should never end with a period.") == []
