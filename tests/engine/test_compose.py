@@ -167,6 +167,8 @@ READ = [  # (an instruction no type reads, what it is read as)
     ("Include a quote in every paragraph.", "each paragraph contains at least 1 quoted span"),
     ("A rhyming couplet about tea.", "the response has exactly 2 lines rhyming AA (line 1 with line 2)"),
     ("Each line should not end with a period.", "no line ends with a period"),  # once read the wrong way round
+    # once read wrong and so left unread; read since the coverage session, either mark allowed
+    ("End every line with a full stop or an exclamation mark.", "each line ends with a period or an exclamation mark"),
     ("3 sentences per paragraph at most.", "each paragraph has at most 3 sentences"),
     ("Each paragraph should have between two and four sentences.", "each paragraph has between 2 and 4 sentences"),
 ]
@@ -177,7 +179,6 @@ NOT_READ = [  # never guess: a number left over, a unit narrowed, a measure the 
     # a review helper's wordings, once read the wrong way round:
     "Every sentence need not be under 12 words.",
     "Every sentence can be over 12 words.",
-    "End every line with a full stop or an exclamation mark.",
     "Avoid semicolons and em dashes",
     "Each sentence should average under 15 words",
     "Write in 0 lines",

@@ -21,6 +21,8 @@ def said(clause: str) -> str:
     ("Keep each bullet 3-5 words.", "each bullet item has between 3 and 5 words"),
     ("Each sentence: not more than 15 words.", "each sentence has at most 15 words"),
     ("I want each sentence to end with a period.", "each sentence ends with a period"),
+    ("I want each sentence to end with a period or a question mark.",  # either mark (read since the coverage session)
+     "each sentence ends with a period or a question mark"),
     ("Have each line start with a capital letter.", "each line begins with an uppercase letter"),
     ("Make the last paragraph end with a question mark.", "the last paragraph ends with a question mark"),
     ("Be sure every bullet starts with 'To'.", "each bullet item starts with the word 'To'"),
@@ -64,7 +66,7 @@ def test_frame_read(clause, reading):
     "Avoid starting sentences with 'So' unless it's dialogue.",  # an exception
     "Make sure no sentence starts with 'And' in the first paragraph.",
     "Skip the intro entirely.",  # no mark: not a ban
-    "I want each sentence to end with a period or a question mark.",
+    "I want each sentence to end with a period or something like it.",  # an open alternative
     "Have each line start with a capital letter, except the first.",
     "There should be at least 2 exclamation marks per paragraph.",
     "Arrange the lines alphabetically by last word.",

@@ -258,7 +258,7 @@ NOT_READ = [
     "Put the price in the last sentence, and not before.",  # more than this reads
     "Use between 3 and 5 -ing words, ideally.",  # a hedge
     "Open each stanza with a two-line sentence.",  # a sentence counted in lines
-    "Each line starts with a capital letter and ends with no punctuation.",  # the second half is not read
+    "Each line starts with a capital letter and ends with a flourish.",  # the second half is not read
     "Every sentence should be short and sweet.",
     # found by a review helper's ~740 wordings: refusals said after the rule, forms as topics, scopes and parts left out
     "Sentences shorter than 5 words are banned.", "Lines that start with \"The\" are banned.",

@@ -41,8 +41,8 @@ BETWEEN = (r"(?:at least|no fewer than|no less than|not less than|a minimum of|m
 START = r"(?:^\s*|[,;:(.!?—–]\s*|\b(?:and|but|so|also|please|pls|then|that|where|in which|such that)\s+)"
 POSITIVE = r"(?:must|should|shall|will|needs? to|has to|have to|ought to|is to|are to|are|is)"
 REFUSED = (r"(?:must not|mustn't|should not|shouldn't|shall not|cannot|can not|can't|may not|will not|won't|"
-           r"never|do not|don't|does not|doesn't|are not allowed to|is not allowed to|aren't allowed to|"
-           r"isn't allowed to)")
+           r"(?:must|should|shall|will|can|may)\s+never|never|do not|don't|does not|doesn't|are not allowed to|"
+           r"is not allowed to|aren't allowed to|isn't allowed to)")
 PERMITTED = r"(?:can|may)"
 VERB = (r"(?:(?:be|is|are)\s+made\s+(?:up\s+)?of|(?:be|is|are)\s+(?:short|brief|concise)\s*,|"
         r"be|have|has|contain|contains|"

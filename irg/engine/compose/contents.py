@@ -34,7 +34,7 @@ LETTER_GROUPS = {"ing", "ly", "ed", "er", "est", "un", "re", "qu", "th", "sh", "
 FORM_QUALIFIED = re.compile(r"\s*(?:\(|,?\s(?:in|with|of|from|written|using|as|like|formatted|such|e\.g\.|for|that|"
                             r"which|and|or|plus)\b)", re.I)
 # what a unit opens or ends with, in filters.FORMATS
-FORMAT = r"digit|numeral|number|emoji|hh:mm time|time|timestamp|date|price|percentage|year"
+FORMAT = r"digit|numeral|number|emoji|hashtag|hh:mm time|time|timestamp|date|price|percentage|year"
 STARTS = (r"(?:start|starts|begin|begins|open|opens|kick off|kicks off)\s+with\s+(?:(?P<case>an?\s+(?:capital|"
           r"capitali[sz]ed|upper-?case|lower-?case|small)\s+letter)|(?:the\s+letter\s+)(?:['\"‘“]?(?P<x>[a-z])\b['"
           r"\"’”]?)|"
@@ -43,8 +43,12 @@ STARTS = (r"(?:start|starts|begin|begins|open|opens|kick off|kicks off)\s+with\s
           + r"(?:\s+or\s+(?:with\s+)?['\"‘“](?P<q2>[^'\"’”]{1,40})['\"’”])?|"
           r"the\s+word\s+(?P<sw>[A-Za-z][a-z'-]*)|an?\s+(?P<sf>" + FORMAT + r")|"
           r"an?\s+(?P<vw>vowel|consonant)(?:\s+letter)?(?!\s+(?:sound|cluster|blend|pair|group)))")
+# a mark a unit may end with, one of several ("end with a full stop, a question mark or an exclamation mark")
+ONE_MARK = r"(?:a|an)\s+(?:question mark|exclamation mark|exclamation point|period|full stop)"
 ENDS = (r"(?:end|ends|finish|finishes|close|closes)\s+(?:with|in|on)\s+"
         r"(?:(?P<ep>(?:any\s+|a\s+)?punctuation(?:\s+mark)?|an\s+ellipsis|ellipses)|"
+        r"(?P<mks>(?:either\s+)?" + ONE_MARK + r"(?:\s*,\s*" + ONE_MARK + r")*\s*,?\s+or\s+(?:with\s+)?" + ONE_MARK
+        + r")|"  # "a period or an exclamation mark": either one closes it
         r"(?:(?:a|an)\s+(?P<mk>question mark|exclamation mark|exclamation point|period|full stop|"
         r"colon|comma)|(?P<mkp>question marks|exclamation marks|exclamation"
         r" points|"
@@ -62,22 +66,32 @@ CONTAINS = (r"(?:contain|contains|include|includes|mention|mentions|use|uses|hav
             + QUOTED.replace("?P<q>", "?P<cw>") + r"|(?:the\s+(?:text|string|code|name|brand\s+name|year)\s+)?"
             + QUOTED.replace("?P<q>", "?P<cq>")  # "the first sentence must contain '1848'": that text, said whole
             + r"))(?!\w)")
+# "end without a period", "end with no punctuation": the end refused (read as "no unit ends with ...")
+ENDS_WITHOUT = (r"(?:end|ends|finish|finishes|close|closes)\s+(?P<en>without|with\s+no|in\s+no)\s+"
+                r"(?:a\s+|an\s+|any\s+)?(?:(?P<ep2>punctuation)(?:\s+marks?)?|(?P<mk2>question marks?|"
+                r"exclamation marks?|exclamation points?|periods?|full stops?|commas?|colons?))"
+                r"(?=\s*(?:[.!;,]|$|\s+(?:and|but)\b))")
+QUOTED_MARKS = ("...", "…", "?", "!", ".")  # "end in '...'", "end with '?'": the mark itself, quoted
+SAME_ENDS = r"(?P<se>(?:start|starts|begin|begins)\s+and\s+(?:end|ends)\s+(?:with|on)\s+the\s+same\s+letter)"
 SHAPE = (r"(?:be|is|are)\s+(?:(?:phrased|written|worded|framed|put)\s+as\s+)?(?:(?P<qs>a question|questions)|"
          r"an?\s+(?P<st>couplet|tercet|quatrain|quintain|sestet|octave)|"
          r"(?P<caps>in all caps|in all capitals|all caps|in capital letters|in capitals|in block capitals|in caps|"
-         r"in uppercase|uppercase)|(?P<low>in lowercase|lowercase|all lowercase)|(?P<tc>in title case)|(?P<pal>a "
-         r"palindrome|palindromes|palindromic)|" + QUOTED.replace("?P<q>", "?P<is>") + r")")
+         r"in uppercase|uppercase)|(?P<low>in lowercase|lowercase|all lowercase)|(?P<tc>in title case)|"
+         r"(?P<cap>capitali[sz]ed)|(?P<pal>a palindrome|palindromes|palindromic)|"
+         + QUOTED.replace("?P<q>", "?P<is>") + r")")
 
 
 @reader("clause_shape", SUBJECT + r"\s+(?:(?:that|which)\s+)?(?:(?P<pos>" + POSITIVE + r")\s+|(?P<neg>"
         + REFUSED + r")\s+|(?P<may>may|can)\s+"
         r")?(?:" + STARTS
-        + r"|" + ENDS + r"|" + CONTAINS + r"|" + SHAPE + r")")
+        + r"|" + ENDS + r"|" + ENDS_WITHOUT + r"|" + CONTAINS + r"|" + SHAPE + r"|" + SAME_ENDS + r")")
 def _clause_shape(m):
     sel = _select(m)
     if sel is None or ((m["sf"] or m["ef"] or m["fmt"] or m["num"]) and FORM_QUALIFIED.match(m.string, m.end())):
         return None  # "a time in HH:MM format", "a price in dollars", "a number like 12 km": narrower than read
-    refused_verb = bool(m["neg"])
+    if m["neg"] and m["en"]:
+        return None  # "must not end without a period": a double refusal is not read
+    refused_verb = bool(m["neg"] or m["en"])  # "end without a period": no unit ends with one
     if (refused_verb or (m["det"] or "").lower() in ("no", "not a single", "not one")) \
             and re.search(r"\bneeds?\b", m.group(0), re.I):
         return None  # "The title doesn't need a colon", "No bullet needs a colon": leave, not a ban
@@ -89,7 +103,7 @@ def _clause_shape(m):
                          or (m["share"] or "").lower() in ("at most", "no more than")):
         return None  # "sentences may end with a question mark": a permission; "no sentence may ..." is not
     if m["pos"] and m["pos"].lower() in ("are", "is") and not (m["qs"] or m["caps"] or m["low"] or m["tc"] or m["pal"]
-                                                                or m["is"]):
+                                                                or m["is"] or m["cap"]):
         return None  # "sentences are start with": not English
     got = _quant(m, sel, refused_verb)
     if got is None:
@@ -98,19 +112,22 @@ def _clause_shape(m):
     if m["may"] and quant.kind == "exactly" and (m["qrel"] or "").lower() == "only":
         quant = Quant("at_most", quant.n)  # "only 2 lines may start with 'I'": at most 2
     test = _shape_test(m, sel)
-    if test is None or (m["cq"] or m["eq"]) and not QUOTE_ENDS.match(m.string, m.end()):
+    text = m["cq"] or m["eq"] and m["eq"].strip() not in QUOTED_MARKS  # a mark in quotes is no text that runs on
+    if test is None or text and not QUOTE_ENDS.match(m.string, m.end()):
         return None  # "must contain 'Dune' in French", "end with 'Cheers!' and my name": more than the text
     if not refused:  # "every sentence needs an emoji": counted, as the marks' reader counts it (one reading, not two)
         return Rule(quant, sel, Count("emoji", "at_least", 1) if test == Filter("has_emoji") else test)
     if m["cmk"] and quant.kind == "each" and not m["lead"]:  # "no bullet may contain a colon": none in any
         return Rule(Each(), sel, Count(test.unit, "exactly", 0))
     if isinstance(test, Count) or m["lead"] or ((sel.nth is not None or UNITS.get(sel.unit).single)
-                                                and not m["neg"]):
+                                                and not (m["neg"] or m["en"])):
         return None  # "the first sentence can't have 3 words", "don't let ...", "no first sentence"
     return Rule(Quant("none"), sel, test)
 
 
 def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
+    if m["en"] or m["se"] or m["mks"] or m["eq"] and m["eq"].strip() in QUOTED_MARKS:
+        return _ends_test(m, sel)
     if m["case"]:
         low = re.search(r"lower|small", m["case"], re.I)
         return None if sel.unit == "word" and False else Filter("starts_lowercase" if low else "capitalised")
@@ -186,14 +203,36 @@ def _shape_test(m: re.Match, sel: Select) -> Filter | Count | None:
         return Count("line", "exactly", lines) if sel.unit == "paragraph" else None
     if m["qs"]:
         return None if sel.unit == "word" else Filter("ends_with", "?")
-    if m["caps"]:
-        return Filter("all_capitals")
-    if m["low"]:
-        return Filter("lowercase")
-    if m["tc"]:
-        return Filter("title_case")
+    if m["caps"] or m["low"] or m["tc"] or m["cap"]:
+        return _case_test(m, sel)
     if m["pal"]:
         return Filter("palindrome")
     if m["is"] and sel.nth is not None and (sel.unit == "word" or sel.within is None and sel.unit in ALWAYS_ONE):
         return Filter("is", m["is"].strip().lower() if sel.unit == "word" else m["is"].strip())  # "the last line: 'xo'"
     return None
+
+
+def _ends_test(m: re.Match, sel: Select) -> Filter | None:
+    """A unit's ends: the same letter at both ("begin and end with the same letter"), a mark it ends without, one of
+    several marks ("end with a period or an exclamation mark"), a mark in quotes ("end in '...'")."""
+    if m["se"]:
+        return None if sel.unit == "response" else Filter("same_letter_ends")
+    if sel.unit == "word":
+        return None
+    if m["en"]:  # what a unit ends without: the reading refuses it (_clause_shape)
+        return Filter("ends_punctuation") if m["ep2"] else Filter("ends_with", MARKS[mark(m["mk2"])])
+    if m["mks"]:
+        ends = tuple(dict.fromkeys(MARKS[mark(x)] for x in re.findall(r"question mark|exclamation (?:mark|point)|"
+                                                                        r"period|full stop", m["mks"], re.I)))
+        return Filter("ends_with_any", ends) if len(ends) > 1 else Filter("ends_with", ends[0])
+    said = m["eq"].strip()
+    return Filter("ends_ellipsis") if said in ("...", "…") else Filter("ends_with", said)
+
+
+def _case_test(m: re.Match, sel: Select) -> Filter | None:
+    """A unit's letter case: all capitals, lowercase, title case, or capitalised ("every word must be capitalized": its
+    first letter; said of a heading or a title it could be title case or all capitals, and is not read)."""
+    if m["cap"]:
+        return Filter("capitalised") if sel.unit in ("word", "sentence", "line", "bullet item", "numbered item") \
+            and sel.within is None or sel.unit == "word" else None
+    return Filter("all_capitals") if m["caps"] else Filter("lowercase") if m["low"] else Filter("title_case")

@@ -50,8 +50,13 @@ LEAD_IN = r"^\s*(?:(?:and|but|with)\s+)?(?P<lead>(?:(?:please\s+)?(?:keep|make|h
 BACK = [(re.compile(LEAD_IN + r"\bnone\s+of\s+them\b", re.I), "no {u}"),
         (re.compile(LEAD_IN + r"(?:\b(?:each|every)\s+(?:one|1)(?:\s+of\s+them)?\b|\beach\s+of\s+them\b)", re.I),
          "each {u}"),
-        (re.compile(LEAD_IN + r"\ball\s+of\s+them\b", re.I), "all {us}")]
+        (re.compile(LEAD_IN + r"(?:\ball\s+of\s+them\b|\bthem\s+all\b)", re.I), "all {us}")]
 TOTAL = re.compile(r"\b(?:combined|in\s+total|total|together|overall|altogether)\b", re.I)  # a sum, not each one
+# "each ending with ...", "each one starting with ...", "each of which ends with ...": what each unit counted does
+DOING = {"starting": "starts", "beginning": "begins", "opening": "opens", "ending": "ends", "finishing": "finishes",
+         "closing": "closes", "containing": "contains", "including": "includes", "using": "uses"}
+EACH_DOING = re.compile(r"^\s*(?:and\s+)?each(?:\s+(?:one|1|of\s+them))?\s+(?P<v>" + "|".join(DOING) + r")\b|"
+                        r"^\s*each\s+of\s+which\s+(?P<f>(?:" + "|".join(DOING.values()) + r"))\b", re.I)
 BARE_EACH = re.compile(r"^\s*each\s+(?=(?:at\s+most|at\s+least|no\s+more\s+than|under|over|fewer\s+than|less\s+than|"
                        r"more\s+than|up\s+to|exactly|between|\d))", re.I)  # "each under 6 words"
 
@@ -60,6 +65,8 @@ def said_back(rest: str, unit: str, plural: str) -> str | None:
     """`rest` with its back-reference said as the unit, or None if it holds none."""
     if TOTAL.search(rest):
         return None
+    if m := EACH_DOING.match(rest):  # "each ending with a question mark": "each sentence ends with a question mark"
+        return f"each {unit} {DOING[m['v'].lower()] if m['v'] else m['f'].lower()}" + rest[m.end():]
     for pattern, into in BACK:
         if m := pattern.search(rest):
             return m["lead"] + into.format(u=unit, us=plural) + rest[m.end():]

@@ -32,6 +32,9 @@ def mark_words(char: str) -> str | None:
 
 def _said(name: str, arg) -> str:
     """An argument as plain words: a mark by its name, a letter as "the letter b", letters as "the letters 'ing'"."""
+    if isinstance(arg, (list, tuple)) and name == "ends_with_any":  # "a period or an exclamation mark"
+        said = [mark_words(a) or f"'{a}'" for a in arg]
+        return ", ".join(said[:-1]) + " or " + said[-1]
     if isinstance(arg, (list, tuple)):
         return (" or " if name == "starts_with_any" else ", ").join(f"'{a}'" for a in arg)
     if name in ("starts_with", "ends_with", "contains") and isinstance(arg, str):
@@ -81,6 +84,13 @@ _filter("last_word", "ends with the word {arg}", lambda t, a: last_word(t) == _n
         and _norm(t).rstrip(".!?,;:\"”'’) ").endswith(_norm(str(a))))
 _filter("starts_with_any", "starts with {arg}",  # the words, not their start: 'And' is no opening of "Andrew"
         lambda t, a: any(_norm(t) == _norm(x) or re.match(re.escape(_norm(x)) + r"\b", _norm(t)) for x in a))
+# "end with a period or an exclamation mark": one of several marks closes the unit
+_filter("ends_with_any", "ends with {arg}", lambda t, a: any(FILTERS.get("ends_with").test(t, x) for x in a))
+# "begin and end with the same letter": the unit's first letter is its last ("Anna", "Did it end"); a unit with no
+# letter has neither, and does not meet it
+_filter("same_letter_ends", "starts and ends with the same letter",
+        lambda t, a: bool(ls := [c for c in unicodedata.normalize("NFKD", plain(t).lower()) if c.isalpha()])
+        and ls[0] == ls[-1])
 _filter("is", "is {arg}", lambda t, a: _norm(t).strip(".,;:!?\"”“'’‘() ") == _norm(str(a)).strip(".,;:!?\"”“'’‘() "))
 _filter("has_number", "contains at least one number",
         lambda t, a: bool(re.search(r"\d", t)) or bool(re.search(NUMBER_WORDS, t, re.I)))
@@ -213,7 +223,7 @@ _filter("palindrome", "is a palindrome",
 
 
 FORMAT_WORDS = {"digit": "a digit", "number": "a number", "emoji": "an emoji", "percentage": "a percentage",
-                "price": "a price", "time": "a time", "date": "a date", "year": "a year",
+                "price": "a price", "hashtag": "a hashtag", "time": "a time", "date": "a date", "year": "a year",
                 "hhmm": "a time written as HH:MM"}
 _EDGE = "[\\s\"'“‘(*_>-]*"  # quotes, brackets, markdown or list marks before a unit's first word
 

@@ -91,6 +91,9 @@ restatement("sentence ending in", r"\b(?P<s>(?P<v>be|is|are)\s+(?:a\s+single|onl
 # "start with capital letter": a learner's missing article
 restatement("with capital letter", r"\b(with|in)\s+(capital|uppercase|upper-case|lowercase|small)\s+letter\b",
             r"\1 a \2 letter")
+# "finish with full stop", "end in question mark": the same missing article before the mark a unit ends with
+restatement("end with mark", r"\b(end|ends|finish|finishes|close|closes)\s+(with|in|on)\s+(?=(?:full stop|period|"
+            r"question mark|exclamation mark|exclamation point|comma|colon)\b)", r"\1 \2 a ")
 # "there should be no punctuation at line ends", "no full stops at sentence ends": no unit ends with it
 restatement("none at unit ends", r"^\s*(?:there\s+(?:should|must)\s+be\s+|use\s+)?no\s+(?P<m>punctuation(?:\s+marks?)?|"
             r"full\s+stops|periods|commas|exclamation\s+marks|question\s+marks)\s+at\s+(?:the\s+)?(?P<u>line|sentence|"
@@ -112,9 +115,11 @@ restatement("plural lead ban", r"^\s*(?:(?P<us>" + LEAD_UNITS + r"|slide titles|
             r"(?P<m>" + MARK.replace("?P<mk>", "") + r"|periods?|full stops?))(?:\s+at\s+the\s+"
             r"(?P<e2>end|start|beginning))?" + END, _lead_ban)
 # "Each sentence: not more than 3 words", "Every bullet: a maximum of 10 words", "each bullet 3-5 words": one unit
-# (before a colon), then its limit
-restatement("each unit colon", r"^\s*(?:each|every)\s+(?P<u>" + ONE_UNIT + r")\s*:?\s*(?P<rest>" + LIMIT + r")"
-            r"(?:\s+each)?" + END, _each)
+# (before a colon), then its limit; a thread's tweets and a book's pages are its paragraphs, and characters are
+# counted with their spaces ("..., including spaces")
+restatement("each unit colon", r"^\s*(?:each|every)\s+(?P<u>" + ONE_UNIT + r"|tweet|page)(?:\s+in\s+the\s+thread)?"
+            r"\s*:?\s*(?P<rest>" + LIMIT + r")(?:\s+each)?"
+            r"(?:\s*,\s*(?:including|counting)\s+spaces|\s*,\s*spaces\s+included)?" + END, _each)
 
 # ---- what each unit starts or ends with, in the frames around it --------------------------------------------------
 EDGE = r"(?:start|begin|open|end|close|finish|contain|include|mention)"
@@ -123,7 +128,10 @@ MODALS = {"must": "must", "should": "should", "need to": "needs to", "have to": 
 # question", "Be sure every bullet starts with a verb": each unit does it
 WHICH = r"(?P<q>each|every|the\s+(?:very\s+)?" + NTH + r"|your\s+" + NTH + r")"  # every unit, or one by its place
 restatement("want each to", r"^\s*(?:i\s+(?:want|need|would like|'d like)|have|let|get|make)\s+" + WHICH + r"\s+"
-            r"(?P<u>" + ONE_UNIT + r")\s+(?:to\s+)?(?:be\s+sure\s+to\s+)?(?=(?:" + EDGE + r"|have)\b)",
+            r"(?P<u>" + ONE_UNIT + r")\s+(?:to\s+)?(?:be\s+sure\s+to\s+)?(?=(?:" + EDGE + r"|have|be)\b)",
+            r"\g<q> \g<u> should ")
+# ... with the request said away before it ("I'd like" -> "every paragraph to be a single sentence")
+restatement("each to", r"^\s*" + WHICH + r"\s+(?P<u>" + ONE_UNIT + r")\s+to\s+(?=(?:" + EDGE + r"|have|be)\b)",
             r"\g<q> \g<u> should ")
 restatement("be sure each", r"^\s*(?:be\s+sure|make\s+sure|ensure|check)\s+(?:that\s+)?" + WHICH + r"\s+"
             r"(?P<u>" + ONE_UNIT + r")\s+(?:will\s+)?(?=" + EDGE + r"s\b|" + EDGE + r"es\b|has\b|" + EDGE + r"\b|"

@@ -53,6 +53,9 @@ LEFT_OVER = re.compile(
     r"discretion|permitting|appropriate|applicable|relevant|up to you|nice|stretch|recommend\w*|wish|wants?|"
     r"sub-?(?:bullets?|points?|items?|headings?|sections?|lists?|steps?)|off-?line|on-?line|\w+points?|\w+less|"
     r"\w+-free)\b|"  # hedges, statuses, places ("at the midpoint")
+    r"\beach\s+(?:one\s+|1\s+|of\s+them\s+|of\s+which\s+)?(?:should|must|has|have|needs?|will|is|are|starting|"
+    r"beginning|opening|ending|finishing|closing|containing|including|using|having|starts?|begins?|ends?|"
+    r"contains?|includes?|uses?)\b|"  # a rule on each unit counted, left unread ("4 lines, each beginning with 'I'")
     r"\b(?:quoted|headlines?|taglines?|bylines?|keywords?|bulleted|lettered|wordy|worded|itemi[sz]ed|outlines?|"
     r"sublines?|storylines?|punchlines?)\b|"  # words made of a unit's name: parts, or ways of writing
     r"\b\d+\b|(?<![a-z])(?:" + UNIT + r"|" + MARK.replace("?P<mk>", "") + r")(?![a-z])",  # a unit as a word: not

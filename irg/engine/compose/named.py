@@ -193,7 +193,7 @@ def _never_two_same(m):
 # "only words of one syllable", "words of 1 or 2 syllables only", "avoid any word with more than 3 syllables",
 # "nothing over 6 letters"
 @reader("word_size", r"\b(?:(?:use\s+)?only\s+(?P<a3>\d+)-(?P<v5>syllable|letter)\s+words|(?:use\s+)?only\s+words\s"
-        r"+of\s+(?P<a>"
+        r"+of\s+(?:(?P<ex>exactly)\s+)?(?P<a>"
         + r"\d+)(?:\s+or\s+(?P<b>\d+))?\s+(?P<v>syllables?|letters?)|"
         r"words\s+of\s+(?P<a2>\d+)(?:\s+or\s+(?P<b2>\d+))?\s+(?P<v2>syllables?|letters?)\s+only|(?:avoid|no)\s+(?:a"
         r"ny\s+)?"
@@ -208,6 +208,8 @@ def _word_size(m):
     a, b = int(m["a"] or m["a2"]), m["b"] or m["b2"]
     if b is None:
         return Rule(Each(), Select("word"), Count(v, "exactly", a))
+    if m["ex"]:
+        return None  # "only words of exactly 1 or 2 syllables": "exactly" said of a span
     return Rule(Quant("none"), Select("word"), Count(v, "at_least", int(b) + 1)) if a == 1 else None
 
 
@@ -296,12 +298,13 @@ def _no_word_twice(m):
 # ---- rhyme: "rhyme it AABB", "an ABAB quatrain" (rhyming couplets are read in verse.py) -------------------------
 @reader("rhyme_scheme", r"\b(?:(?:rhyme(?:s|d)?|rhyming)\s+(?:it\s+|scheme\s+(?:of\s+)?|pattern\s+(?:of\s+)?)?"
         r"(?P<s>[A-Z]{4,8})\b|"
-        r"(?P<s2>[A-Z]{4,8})\s+rhyme(?:\s+scheme)?\b)(?P<per>\s+(?:in|for)\s+(?:each|every)\s+(?:stanza|verse|parag"
+        r"(?P<s2>[A-Z]{4,8})\s+rhyme(?:\s+scheme)?\b|(?P<s3>[A-Z]{4,8})(?:-?(?:rhymed|rhyming))?\s+(?=(?:quatrain|poem)\b)"
+        r")(?P<per>\s+(?:in|for)\s+(?:each|every)\s+(?:stanza|verse|parag"
         r"raph)|"
         r"\s+per\s+stanza)?")
 def _rhyme_scheme(m):
-    scheme = (m["s"] or m["s2"])
-    if re.match(r"[\s,]+[A-Z]{2,}\b", m.string[m.end("s") if m["s"] else m.end("s2"):]):
+    scheme = m["s"] or m["s2"] or m["s3"]  # "rhyme it ABAB", "an ABAB rhyme", "an ABBA-rhymed quatrain"
+    if re.match(r"[\s,]+[A-Z]{2,}\b", m.string[m.end("s") if m["s"] else m.end("s2") if m["s2"] else m.end("s3"):]):
         return None  # "ABAB CDCD EFEF GG": a scheme of several groups, not ABAB repeated
     if not re.fullmatch(r"[A-H]+", scheme) or scheme[0] != "A" or len(set(scheme)) == len(scheme):
         return None  # "rhyme it SPRING": not a scheme

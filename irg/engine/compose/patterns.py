@@ -46,12 +46,18 @@ def _between_in_each(m):
     return Rule(Each(), Select(u), Count(v, "between", lo, hi))
 
 
+# what the units counted must be or do, said after them: a rule of theirs, not a count
+PREDICATE = re.compile(r"\s+(?:should|must|has\s+to|have\s+to|needs?\s+to|will|shall|may|can|are|is)\s+"
+                       r"(?:not\s+|never\s+)?(?:be|end|start|begin|open|close|finish|contain|include|have|use|rhyme|"
+                       r"follow)\b", re.I)
+
+
 @reader("count_per", r"(?:\b" + REL + r"\s+)?\b(?P<n>\d+)\s+(?P<v>" + UNIT + r")\s+(?:per|in each|in every|for each|"
         r"for every)\s+(?P<u>" + UNIT + r")\b")
 def _count_per(m):
     u, v = unit(m["u"]), unit(m["v"])
-    if vacuous(u, v):
-        return None
+    if vacuous(u, v) or PREDICATE.match(m.string, m.end()):
+        return None  # "at least 1 sentence in each paragraph should be a question": those units' rule, unread
     rel, n = inclusive(m["rel"], int(m["n"])) if m["rel"] else ("exactly", int(m["n"]))
     after = re.match(r"\s*,?\s*(?P<most>at most|at the most|max(?:imum)?|tops|or (?:fewer|less))|"
                      r"\s*,?\s*(?P<least>at least|"

@@ -26,6 +26,7 @@ import irg.engine.compose.words  # noqa: F401 — and words of a kind (suffixes,
 from irg.engine.compose.across import Across, Acrostic
 from irg.engine.compose.counted import counted
 from irg.engine.compose.declared import declared
+from irg.engine.compose.elided import elided
 from irg.engine.compose.measures import Count
 from irg.engine.compose.program import Form, Rhyme, Rule, Select
 from irg.engine.compose.restate import LEAD_HEDGE, restate
@@ -78,7 +79,7 @@ def read(clause: str) -> list[Program]:
     if got and not _lead_holds(_plain(clause), got):
         got = []  # the restatement made the label a subject; a rule in its list that is not about it was dropped
     return got or _listed(clause) or _joined(clause) or declared(_plain(clause), read, LEFT_OVER) or \
-        counted(again, read)  # "Write 10 sentences and keep each one to 12 words or fewer"
+        counted(again, read) or elided(_plain(clause), read, contradictory)  # "Write 10 sentences and keep each ..."
 
 
 # "Keep each line under 8 words and never end a line with a comma": two instructions joined by "and" (or ";"), each
@@ -110,6 +111,13 @@ def _back(part: str, before: list[Program]) -> str:
     """A later half with the units it names back said again: "none should be more than 90 words" after "No paragraph
     should start with 'I'" is "no paragraph should be ..."; only when every reading before speaks of one unit, and
     names nothing else "them" could be ("Every paragraph must contain a quote, and none of them ...": the quotes)."""
+    if end := AT_END.match(part):  # "keep each bullet under 15 words and no full stops at the end": the bullets'
+        units = {p.select for p in before if isinstance(p, Rule)}
+        counts = [p.test.unit for p in before if isinstance(p, Rule) and isinstance(p.test, Count)]
+        if len(units) == 1 == len(before) and (u := BACK.get(units.pop().unit)) \
+                and all(c in ("word", "character", "letter", "syllable") for c in counts):  # not "under 5 sentences"
+            said = "punctuation" if end["m"].lower().startswith("punct") else "a " + end["m"].lower().rstrip("s")
+            return f"No {u} should end with {said}."
     if any(isinstance(p, Rule) and (isinstance(p.test, Count) or getattr(p.test, "name", "").startswith(("has_",
                                                                                                        "contains")))
            or isinstance(p, Rule) and (p.select.nth is not None or p.select.within is not None)
@@ -122,6 +130,11 @@ def _back(part: str, before: list[Program]) -> str:
     part = re.sub(r"\beach\s+(?:one|1|of\s+them)\b", f"each {u}", part, flags=re.I)
     part = re.sub(r"^\s*each\s+(?=(?:should|must|has\s+to|needs\s+to|will)\b)", f"each {u} ", part, flags=re.I)
     return re.sub(r"\b(any|each)\s+of\s+them\b", rf"\1 {u}", part, flags=re.I)
+
+
+# a mark refused at "the end", with no unit named: the end of the units the reading before speaks of
+AT_END = re.compile(r"^\s*no\s+(?P<m>full stops|periods|commas|exclamation marks|question marks|"
+                    r"punctuation(?:\s+marks)?)\s+at\s+the\s+(?:very\s+)?end\s*[.!]?\s*$", re.I)
 
 
 def _every(clauses: list[str], reader: Callable[[str], list[Program]]) -> list[Program]:
@@ -149,14 +162,20 @@ def _listed(clause: str) -> list[Program]:
     return out if not contradictory(out) else []
 
 
+# "The headline must be under ten words and in Title Case": the second predicate's "be" said once, for both
+IN_CASE = r"in\s+(?:title\s+case|all\s+caps|all\s+capitals|capital\s+letters|capitals|block\s+capitals|caps|" \
+          r"upper-?case|lower-?case|all\s+lower-?case)"
 # "Every sentence should start with a capital letter and end with a period": one subject, two predicates. Read as two
 # clauses with the subject (and its modal) said again — only when each half is read whole.
-TWO = re.compile(r"^(?P<subject>\s*(?:each|every|all(?:\s+the)?|no)\s+(?:[a-z]+\s+){0,2}?" + SUBJECT_UNIT
-                 + r")\s+(?P<modal>(?:must|should|has to|have to|needs? to|will)\s+)?(?P<one>.+?)\s+and\s+"
-                 r"(?P<modal2>(?:must|should|has to|have to|needs? to|will)\s+)?(?P<two>(?:start|starts|begin|begins|"
+TWO = re.compile(r"^(?P<subject>\s*(?:(?:each|every|all(?:\s+the)?|no)\s+(?:[a-z]+\s+){0,2}?" + SUBJECT_UNIT
+                 + r"|the\s+(?:title|headline|subject\s+line)))\s+(?P<modal>(?:must|should|has to|have to|needs? to|"
+                 r"will)\s+)?(?P<one>.+?)\s+and\s+"
+                 r"(?P<modal2>(?:must|should|has to|have to|needs? to|will)\s+)?(?P<neg2>(?:not|never|mustn't|"
+                 r"shouldn't|won't|can't|cannot|don't|doesn't|(?:may|can|do|does)\s+not)\s+)?"
+                 r"(?P<two>(?:start|starts|begin|begins|"
                  r"open|opens|end|ends|finish|finishes|close|closes|contain|contains|include|includes|have|has|"
                  r"be|is|are|"
-                 r"use|uses|stay|stays)\b[^,;]*?)\s*[.!]?\s*$", re.I)
+                 r"use|uses|stay|stays|" + IN_CASE + r")\b[^,;]*?)\s*[.!]?\s*$", re.I)
 
 
 def _plain(clause: str) -> str:
@@ -184,8 +203,21 @@ def _both(clause: str) -> list[Program]:
     m = TWO.match(_plain(clause))
     if not m or re.search(r"\band\b", m["one"], re.I):
         return []
-    modal = m["modal"] or ""
-    return _every([f"{m['subject']} {modal}{m['one']}.", f"{m['subject']} {m['modal2'] or modal}{m['two']}."], _read)
+    modal, two = m["modal"] or "", m["two"]
+    if re.match(IN_CASE, two, re.I):  # "must be under 10 words and in title case": be in title case
+        if not modal or m["modal2"] or not re.match(r"be\s", m["one"], re.I) \
+                or m["subject"].strip().lower().startswith("no"):
+            return []  # "no title should be long and in capitals": neither one alone is refused
+        two = "be " + two
+    second = m["modal2"] or modal
+    if m["neg2"]:  # "... and must not start with 'And'", "and never end with a comma": the second predicate refused
+        if m["subject"].strip().lower().startswith("no") or not re.match(r"(?:start|begin|open|end|finish|close|"
+                                                                          r"contain|include|use|have)\b", two, re.I):
+            return []  # "no sentence ... and not ...": a double refusal; "and not be long": not one reading
+        if m["neg2"].strip().lower() in ("not", "never") and not second:
+            return []  # "each line has 5 words and not ...": no modal to refuse
+        second = second + m["neg2"] if m["neg2"].strip().lower() in ("not", "never") else m["neg2"]
+    return _every([f"{m['subject']} {modal}{m['one']}.", f"{m['subject']} {second}{two}."], _read)
 
 
 def _read(clause: str) -> list[Program]:

@@ -121,19 +121,21 @@ restatement("must be split", r"^\s*(?:(?:a|an|any|every|each)\s+(?P<u>" + ONE_UN
             r"shortened|rewritten|trimmed|divided)\b[^.;:]*[.!]?\s*$",
             lambda m: f"No {m['u'] or _singular(m['us'])} has more than {m['n']} {m['v']}.")
 # "Keep sentences short, nothing over 12 words", "dont make the paragraphs huge, 3 lines tops": a size said in a word,
-# then the number that says what it means ("..., under 10 words each": the "each" says it of every unit)
+# then the number that says what it means ("..., under 10 words each": the "each" says it of every unit; "Write short
+# sentences (max 10 words)": in brackets)
 restatement("limit each", r"(\d+\s+(?:words|characters|syllables|sentences|lines))\s+(?:each|apiece)(?=\s*[.!]?\s*$)",
             r"\1")
 SIZE_UNITS = r"sentences|lines|paragraphs|bullets|bullet points|headings|stanzas|verses|list items"
 restatement("size, then its number", r"^\s*(?:(?:(?:keep|make)\s+(?:the\s+|your\s+|all\s+(?:the\s+)?)?"
             r"(?P<u1>" + SIZE_UNITS
-            + r")\s+(?:short|shorter|brief|tight|concise|punchy))|(?:(?:short|shorter|brief)\s+(?P<u2>" + SIZE_UNITS
-            + r"))|(?:(?:don't|dont|do not|never)\s+make\s+(?:the\s+|your\s+)?(?P<u3>" + SIZE_UNITS
-            + r")\s+(?:too\s+)?(?:huge|long|big|massive|giant|too long)))\s*[,:;–—-]*\s*"
+            + r")\s+(?:short|shorter|brief|tight|concise|punchy))|(?:(?:(?:use|write|give(?:\s+me)?)\s+)?"
+            r"(?:short|shorter|brief)\s+(?P<u2>" + SIZE_UNITS
+            + r")(?:\s+only)?)|(?:(?:don't|dont|do not|never)\s+make\s+(?:the\s+|your\s+)?(?P<u3>" + SIZE_UNITS
+            + r")\s+(?:too\s+)?(?:huge|long|big|massive|giant|too long)))\s*(?P<p>\()?[,:;–—-]*\s*"
             r"(?:like\s+)?(?P<rest>(?:nothing|none)\s+"
             r"(?:over|longer than|more than)\s+(?:like\s+)?\d+\s+[a-z]+|"
             r"(?:under|at most|no more than|max(?:imum)?|up to)\s+"
-            r"\d+\s+[a-z]+|\d+\s+[a-z]+\s+(?:tops|max|maximum|at most|or less|or fewer))\s*[.!]?\s*$",
+            r"\d+\s+[a-z]+|\d+\s+[a-z]+\s+(?:tops|max|maximum|at most|or less|or fewer))\s*(?(p)\))\s*[.!]?\s*$",
             lambda m: _sized(_singular(m["u1"] or m["u2"] or m["u3"]), m["rest"]))
 
 
@@ -198,7 +200,7 @@ LEAD_SCOPE = re.compile(r"\d|\b(?:in|within|for|of|on|at|under|after|before|firs
                         r"bridge|outro|hook|summary|caption|footer|header|appendix|preface|prologue|epilogue|"
                         r"signature|sidebar|section|dialogue|narration|stage|directions|notes|thesis|ingredients|step|"
                         r"version|part|punchline|scene|fine\s+print|kids?'?)s?\b", re.I)
-LEAD_UNIT = re.compile(r"\b(?:" + ONE_UNIT + r"|word|letter|character)s?\b", re.I)
+LEAD_UNIT = re.compile(r"\b(?:" + ONE_UNIT + r"|word|letter|character|tweet|page)s?\b", re.I)  # a label naming units
 # a lead that hedges, permits or excepts ("Optional:", "If possible —", "Not required:", "Bonus:"): the rule after it is
 # not a plain rule, and the lead is never set aside
 LEAD_HEDGE = re.compile(r"n't\b|\b(?:optional\w*|if|possible|not|no|required|bonus|extra|nice|ideally|maybe|perhaps|"

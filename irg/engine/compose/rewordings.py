@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from irg.engine.compose.program import ordinal
-from irg.engine.compose.restate import (LEAD_HEDGE, LEAD_SCOPE, LEAD_UNIT, LEAD_UNITS, LEAD_VERB, _singular,
+from irg.engine.compose.restate import (LEAD_HEDGE, LEAD_SCOPE, LEAD_UNIT, LEAD_UNITS, LEAD_VERB, ONE_UNIT, _singular,
                                         restatement)
 from irg.engine.compose.vocab import MARK
 
@@ -43,6 +43,32 @@ restatement("floating each", r"^\s*(?:the\s+|your\s+|all\s+(?:the\s+|your\s+)?)?
             r"(?P<m>must|should|will|need to|have to|shall)\s+each\s+",
             lambda m: f"Each {_singular(m['u'])} {MODALS[m['m'].lower()]} ")
 
+# "Sentences should all be under 20 words", "The headings should all be questions": "all" floated before "be" — not
+# "all be the same length" (equal to each other) nor a sum ("all be under 200 words combined")
+restatement("floating all", r"^\s*(?:the\s+|your\s+)?(?P<u>" + LEAD_UNITS + r")\s+(?P<m>must|should|will|need to|"
+            r"have to|shall)\s+all\s+(?=be\s+(?!(?:the\s+same|equal|identical|similar|alike|different|distinct|unique|"
+            r"varied)\b))(?!.*\b(?:combined|total|together|altogether|overall|between\s+them)\b)",
+            lambda m: f"Each {_singular(m['u'])} {MODALS[m['m'].lower()]} ")
+
+# "Every one of the sentences should ...": every sentence; "Don't write any sentence longer than 20 words", "Never
+# write a line over 40 characters": no unit is; "Don't go over 15 words in any sentence": no more than that in any
+restatement("every one of", r"\b(?P<q>every|each)\s+(?:single\s+)?(?:one|1)\s+of\s+(?:the|your)\s+(?P<us>" + LEAD_UNITS
+            + r")\b", lambda m: f"{m['q']} {_singular(m['us'])}")
+restatement("don't write any longer", r"^\s*(?:please\s+)?(?:don't|dont|do not|never)\s+(?:write|use|include|give)\s+"
+            r"(?:any|a|a single)\s+(?P<u>" + ONE_UNIT + r")\s+(?=(?:longer than|over|more than)\s+\d)",
+            r"No \g<u> should be ")
+restatement("don't go over", r"^\s*(?:please\s+)?(?:don't|dont|do not|never)\s+(?:go|run)\s+(?:over|past|beyond)\s+"
+            r"(?=\d+\s+(?:words|characters|syllables|sentences|lines)\s+(?:in|per)\s+(?:any|a|each|one)\s+)",
+            "No more than ")
+# "Use headings, and keep them under 5 words", "headings pls, and keep them to 2 or 3 words": the units asked for, then
+# their rule said of "them"
+restatement("use them, keep them", r"^\s*(?:please\s+)?(?:(?:use|write(?:\s+in)?|give(?:\s+me)?|add|include)\s+)?"
+            r"(?:some\s+)?(?P<us>" + LEAD_UNITS + r")(?:\s+(?:pls|please|too))?\s*,?\s+and\s+(?P<v>keep|make)\s+them\s+"
+            r"(?=(?:to\s+|under\s+|below\s+|at\s+most\s+|no\s+more\s+than\s+|shorter\s+than\s+|between\s+|\d))",
+            r"\g<v> the \g<us> ")
+# "Capitalize every word", "capitalise each bullet": each is capitalised (its first letter)
+restatement("capitalize each", r"^\s*(?:please\s+)?capitali[sz]e\s+(?P<q>each|every|all(?:\s+the)?)\s+(?P<u>words?|"
+            r"sentences?|lines?|bullets?|bullet points?)\b(?!\s+(?:of|in)\b)", r"\g<q> \g<u> must be capitalized")
 # "Use no words longer than 7 letters", "Don't use any word with more than seven letters", "Avoid words over seven
 # letters", "no word over three syllables": no word has more than that
 restatement("no long words", r"\b(?:use\s+no|avoid(?:\s+using)?(?:\s+any)?|(?:don't|dont|do not|"
@@ -175,10 +201,18 @@ restatement("answer where", r"^\s*(?:(?:please|can you|could you)\s+)?(?:write|g
             r"no|none|"
             r"the\s+(?:first|last|words|lines|sentences)|(?:its\s+)?(?:lines|words|sentences|stanzas|"
             r"paragraphs))\b)", "")
+# "Write a sentence using only words of four letters": the answer named, then the only words it may use
+restatement("answer using only", r"^\s*(?:(?:please|can you|could you)\s+)?(?:write|give me|give|compose|create|make|"
+            r"draft)\s+(?:a|an|one)\s+(?:(?:short|little|quick|silly|funny)\s+)?(?:" + ANSWERS + r")\s+(?:using|"
+            r"made\s+of|with)\s+only\s+(?=words\b)", "Use only ")
 # "make every line start with 'bro'": what each unit must start (end) with
 restatement("make each start", r"\bmake\s+(?P<q>each|every)\s+(?P<u>" + EDGE_UNITS + r")\s+(?P<v>start|begin|"
             r"end|finish|"
             r"open|close)\s+with\b", lambda m: f"{m['q']} {m['u']} must {m['v'].lower()} with")
+# "End each line without punctuation": each unit ends without it
+restatement("end each without", r"^\s*(?:please\s+)?(?P<v>end|finish|close)\s+(?P<q>each|every|all(?:\s+the)?|"
+            r"all\s+your|your)\s+(?P<u>(?:" + EDGE_UNITS + r")s?)\s+(?=without\b|with\s+no\b)",
+            r"\g<q> \g<u> should \g<v> ")
 # "Use a different starting word for every sentence": no two start with the same word
 restatement("different starting word", r"\buse\s+a\s+(?:different|new)\s+(?:starting|opening|first)\s+word\s+for\s+"
             r"(?:every|each)\s+(?P<u>sentence|line|paragraph)\b", r"start every \g<u> with a different word")

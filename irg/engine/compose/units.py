@@ -171,6 +171,7 @@ FORMATS = {
     "emoji": EMOJI,
     "year": r"(?<![\w.,$€£-])(?:1\d{3}|20\d{2})(?![\w]|,\d|\.\d)",  # a year, and a year before a comma ("In 2019, ...")
     "hhmm": r"(?<![\d:])(?:[01]\d|2[0-3]):[0-5]\d(?![\d])",  # a clock time written HH:MM, two digits each
+    "hashtag": r"(?<![\w#])#[A-Za-z_]\w*",  # "#tbt", not the "#3" of a rank or an issue number
 }
 _unit("number word", "number words",  # "one" aside: "no one", "one of them" are no numbers
       lambda t: [w for w in re.findall(NUMBER_WORDS, t, re.I) if w.lower() != "one"])
