@@ -383,3 +383,18 @@ def test_units_avoided_over_a_size_are_read(clause, reading):
 ])
 def test_units_avoided_with_a_hedge_or_a_part_stay_unread(clause):
     assert read(clause) == []
+
+
+# ---- a label naming a part of the text scopes the rule after it: never read as the whole text's -------------------
+@pytest.mark.parametrize("clause", [
+    "Headline: capitalise every word.",  # the headline's words, not every word of the answer
+    "Headline: every word must be capitalized.",
+    "Headline: no word longer than 7 letters.",  # had been read as every word of the answer
+    "Tagline: each word should start with the letter S.",
+])
+def test_a_rule_under_a_part_label_is_not_read_for_the_whole_text(clause):
+    assert read(clause) == []
+
+
+def test_a_part_label_with_its_own_limit_is_still_read():
+    assert said("Headline: no more than 8 words.") == ["the title has at most 8 words"]
