@@ -363,3 +363,38 @@ def test_a_refusal_said_with_its_modal_is_read(clause, reading):
 
 def test_a_double_refusal_with_never_stays_unread():
     assert read("No sentence should never end with a period.") == []
+
+
+# ---- "avoid sentences longer than ...", "I don't want any sentence over ...": no unit is --------------------------
+@pytest.mark.parametrize("clause,reading", [
+    ("Please avoid sentences longer than 20 words.", ["each sentence has at most 20 words"]),
+    ("Avoid paragraphs with more than 4 sentences.", ["each paragraph has at most 4 sentences"]),
+    ("Avoid any line longer than 40 characters.", ["each line has at most 40 characters"]),
+    ("Steer clear of sentences over 25 words.", ["each sentence has at most 25 words"]),
+    ("I don't want any sentence over 20 words.", ["each sentence has at most 20 words"]),
+])
+def test_units_avoided_over_a_size_are_read(clause, reading):
+    assert said(clause) == reading
+
+
+@pytest.mark.parametrize("clause", [
+    "Avoid sentences longer than 20 words where possible.",  # a hedge
+    "Avoid sentences longer than 20 words in the intro.",  # a part
+])
+def test_units_avoided_with_a_hedge_or_a_part_stay_unread(clause):
+    assert read(clause) == []
+
+
+# ---- a label naming a part of the text scopes the rule after it: never read as the whole text's -------------------
+@pytest.mark.parametrize("clause", [
+    "Headline: capitalise every word.",  # the headline's words, not every word of the answer
+    "Headline: every word must be capitalized.",
+    "Headline: no word longer than 7 letters.",  # had been read as every word of the answer
+    "Tagline: each word should start with the letter S.",
+])
+def test_a_rule_under_a_part_label_is_not_read_for_the_whole_text(clause):
+    assert read(clause) == []
+
+
+def test_a_part_label_with_its_own_limit_is_still_read():
+    assert said("Headline: no more than 8 words.") == ["the title has at most 8 words"]

@@ -199,7 +199,9 @@ LEAD_SCOPE = re.compile(r"\d|\b(?:in|within|for|of|on|at|under|after|before|firs
                         r"introduction|conclusion|chorus|verse|refrain|title|body|opening|closing|ending|abstract|"
                         r"bridge|outro|hook|summary|caption|footer|header|appendix|preface|prologue|epilogue|"
                         r"signature|sidebar|section|dialogue|narration|stage|directions|notes|thesis|ingredients|step|"
-                        r"version|part|punchline|scene|fine\s+print|kids?'?)s?\b", re.I)
+                        r"version|part|punchline|scene|fine\s+print|kids?'?|"
+                        r"headline|tagline|slogan|subject|greeting|sign-?off|button|label|slug|alt)s?\b",
+                        re.I)  # a piece of the text named ("Headline: capitalise every word"): the rule is the piece's
 LEAD_UNIT = re.compile(r"\b(?:" + ONE_UNIT + r"|word|letter|character|tweet|page)s?\b", re.I)  # a label naming units
 # a lead that hedges, permits or excepts ("Optional:", "If possible —", "Not required:", "Bonus:"): the rule after it is
 # not a plain rule, and the lead is never set aside

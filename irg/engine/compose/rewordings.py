@@ -69,6 +69,14 @@ restatement("use them, keep them", r"^\s*(?:please\s+)?(?:(?:use|write(?:\s+in)?
 # "Capitalize every word", "capitalise each bullet": each is capitalised (its first letter)
 restatement("capitalize each", r"^\s*(?:please\s+)?capitali[sz]e\s+(?P<q>each|every|all(?:\s+the)?)\s+(?P<u>words?|"
             r"sentences?|lines?|bullets?|bullet points?)\b(?!\s+(?:of|in)\b)", r"\g<q> \g<u> must be capitalized")
+# "Avoid sentences longer than 25 words", "Steer clear of paragraphs with more than 4 sentences", "I don't want any
+# sentence over 20 words": no unit is
+restatement("avoid long units", r"^\s*(?:please\s+)?(?:avoid(?:\s+using|\s+writing)?|steer\s+clear\s+of|"
+            r"i\s+(?:don't|do\s+not)\s+want)\s+(?:any\s+)?(?P<u>" + ONE_UNIT + r"|" + LEAD_UNITS + r")\s+"
+            r"(?:that\s+(?:are|is)\s+|with\s+|of\s+)?(?P<rel>longer than|over|more than|above|exceeding)\s+"
+            r"(?=\d+\s+(?:words|sentences|lines|characters|syllables)\b)",
+            lambda m: f"No {_singular(m['u']) if m['u'].lower().endswith('s') else m['u']} should "
+            + ("have more than " if m["rel"].lower() == "more than" else "be longer than "))
 # "Use no words longer than 7 letters", "Don't use any word with more than seven letters", "Avoid words over seven
 # letters", "no word over three syllables": no word has more than that
 restatement("no long words", r"\b(?:use\s+no|avoid(?:\s+using)?(?:\s+any)?|(?:don't|dont|do not|"
