@@ -136,7 +136,8 @@ def merged_limits(a: list[dict], b: list[dict]) -> list[dict]:
 def _lone_letter(token: str) -> bool:
     """A token that is one letter, not a word of one letter ("h", " E"; not " a", " I", " O"): under whole words
     the 135M model began a word it could only write in pieces (" h" + "ush"), could not go on, and left the letter
-    ("In twilight's h Inter, I find my"); banned, it picks a word it can write whole."""
+    ("In twilight's h Inter, I find my"); banned, it picks another start (a start of two or three letters, " th",
+    " wh", can still be stranded the same way)."""
     t = token.strip()
     return token in (t, " " + t) and len(t) == 1 and t.isascii() and t.isalpha() and t.lower() not in "aio"
 

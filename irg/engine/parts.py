@@ -78,6 +78,7 @@ class Parts:
     separator: str = "\n\n"
     marker: str = ""
     why: list[str] = field(default_factory=list)
+    least: int = 0  # words every part must hold, whatever the margin (each paragraph's least: `short`)
 
     def __post_init__(self) -> None:
         if not 1 <= self.n <= MAX_PARTS:
@@ -159,12 +160,15 @@ def parts_for(constraints: list, max_new_tokens: int) -> Parts | None:
     if (hi_s and hi_s < n * MIN_CAPPED_SENTENCES // 2) or (hi_w and hi_w < n * MIN_CAPPED_WORDS // 2):
         return None
     # each paragraph's least ("each paragraph has 4 to 6 sentences"): every part is written at least that long
-    # (a part of 0.8 of its words is short: words to a fifth more, up to the paragraph's cap)
+    # (written to a quarter more, up to the paragraph's cap and a share of the answer's, and never short of it)
     floor = {u: max([0] + [d["n"] for c in constraints if (d := c.part_least()) and d["unit"] == u])
              for u in ("word", "sentence")} if sep == "\n\n" and not marker else {"word": 0, "sentence": 0}
-    floor["word"] = min([math.ceil(floor["word"] / 0.8)] + [n for n in caps if n >= floor["word"]])
+    if (hi_w and n * floor["word"] > hi_w) or (hi_s and n * floor["sentence"] > hi_s):
+        return None  # every paragraph's least and the answer's most cannot both hold as parts
+    least = floor["word"]
+    floor["word"] = min([math.ceil(least / 0.8)] + [c for c in caps if c >= least] + [hi_w // n] * bool(hi_w))
     return Parts(n, max(math.ceil(words_total / n) if lo_w else 0, floor["word"]),
-                 max(math.ceil(lo_s / n) if lo_s else 0, floor["sentence"]), sep, marker, why)
+                 max(math.ceil(lo_s / n) if lo_s else 0, floor["sentence"]), sep, marker, why, least)
 
 
 def two_responses(constraints: list) -> Parts | None:
@@ -211,11 +215,12 @@ _TITLED = r"(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bSt)"  # "Dr." ends no sen
 _FIRST = re.compile(r"^.*?" + _TITLED + r"[.!?][\"”')]*(?=\s+[\"“(]?[A-Z])")
 
 
-def opening(line: str) -> str:
+def opening(line: str, ruled: bool = False) -> str:
     """An outline line as a part's opening: its label dropped when a short one leads it ("Introduction - ",
-    "Body Paragraph 2:"), and only its first sentence kept (the model writes on from there)."""
+    "Body Paragraph 2:"), and only its first sentence kept (the model writes on from there). A line written under a
+    paragraph's rule (`ruled`) keeps its lead-in: "Today - the park opened" must keep "Today"."""
     line = re.sub(r"^\s*\d+[.)]\s*", "", line).strip()
-    m = _LABEL.match(line)
+    m = None if ruled else _LABEL.match(line)
     if m and len(words(m.group(0))) <= 4 and len(words(line[m.end():])) >= 4:
         line = line[m.end():].strip()
     line = re.sub(r"\*+(?=\S)|(?<=\S)\*+", "", line).strip()  # emphasis is the program's to render ("2 * 3" stays)
@@ -259,12 +264,12 @@ _ABOUT = re.compile(r"^(?:the|this|my|our|in the)\s+(?:\w+\s+){0,2}(?:paragraph|
                     r"provide|explore|mention)", re.I)
 
 
-def openings(text: str) -> list[str]:
+def openings(text: str, ruled: bool = False) -> list[str]:
     """The outline's lines as openings; a line about the answer rather than of it, or one that copies an earlier
-    line, is left out ('': its part opens freely)."""
+    line, is left out ('': its part opens freely, or under the paragraph's rule where there is one: `_part`)."""
     out: list[str] = []
     for line in text.splitlines():
-        o = opening(line)
+        o = opening(line, ruled)
         out.append("" if not words(o) or _ABOUT.match(o) or junk(o) or copied(o, " ".join(out), 0.6) else o)
     return out
 
@@ -277,7 +282,7 @@ TITLE_TOKENS = 24
 
 
 def short(part: str, parts: Parts) -> bool:
-    return len(words(part)) < 0.8 * parts.words or len(sentences(part)) < parts.sentences
+    return len(words(part)) < max(0.8 * parts.words, parts.least) or len(sentences(part)) < parts.sentences
 
 
 def messages(prompt: str, task: str | None, plan: Plan) -> list[dict]:
@@ -335,7 +340,7 @@ def write(ctx, plan: Plan, req: GenRequest, iteration: int) -> Iterator:
             o_req.max_new_tokens = min(o_req.max_new_tokens, room)
         o = backend.generate(o_req, cancel)
         o_tokens = o.total_tokens
-        lines = openings(o.text) if o.finish_reason != "cancelled" else []
+        lines = openings(o.text, ruled=bool(item)) if o.finish_reason != "cancelled" else []
         ctx.tokens += o_tokens
         left = None if left is None else left - o_tokens
     yield Outlined(iteration, parts.to_dict(), lines, o_tokens, parts.describe())
@@ -351,12 +356,16 @@ def write(ctx, plan: Plan, req: GenRequest, iteration: int) -> Iterator:
         yield DraftToken(iteration, text)
     for k in range(parts.n):
         if k == 0 and dc.forced_prefix and not parts.marker:
-            lead = ""  # after a start phrase (the plan's forced prefix) the model goes on from it
+            # after a start phrase (the plan's forced prefix) the model goes on from it; where every paragraph must
+            # open as a rule says, on the outline's first line
+            first = lines[0] if item and lines and lines[0] else ""
+            lead = (" " if first and not dc.forced_prefix[-1:].isspace() and dc.forced_prefix[-1:] not in "\"'“(["
+                    else "") + first
         else:
             sep = parts.separator if text.strip() and not text.endswith("\n") else ""  # none after the title's line
             lead = sep + (f"{parts.marker} {k + 1}\n" if parts.marker else "") + (lines[k] if k < len(lines) else "")
         got, cost, why = _part(ctx, backend, chat, capped(masks, ctx.constraints, parts, text, lead), parts, text,
-                               lead, req, k, left, iteration)
+                               lead, req, k, left, iteration, item)
         spent_prompt, spent_out = spent_prompt + cost[0], spent_out + cost[1]
         if left is not None:
             left -= sum(cost)
@@ -377,9 +386,10 @@ def write(ctx, plan: Plan, req: GenRequest, iteration: int) -> Iterator:
 
 
 def _part(ctx, backend, chat, masks, parts: Parts, text: str, lead: str, req: GenRequest, k: int,
-          left: int | None, iteration: int = 1) -> tuple[str | None, tuple[int, int], str]:
+          left: int | None, iteration: int = 1, item: str = "") -> tuple[str | None, tuple[int, int], str]:
     """Part `k` after `text`, opened by `lead`: (the text with it, or None; (prompt, completion) tokens spent; why
-    it stopped)."""
+    it stopped). With no opening and an `item` (every paragraph opens as a rule says), the part's start is written
+    under the item, as the outline's lines are."""
     cancel = ctx.cancel
     cached = backend.count_prompt_tokens(GenRequest(chat, constraints=DecodingConstraints(forced_prefix=text)))
     cached = cached if text else 0  # the first part's prompt is new to the engine
@@ -407,8 +417,9 @@ def _part(ctx, backend, chat, masks, parts: Parts, text: str, lead: str, req: Ge
             # wrote " *** " inside its parts, which the checker counts as more paragraphs (a highlight is rendered)
             banned = [*masks.banned_chars, "\n"] + (["*"] if "*" in parts.separator else [])
             c = replace(masks, forced_prefix=prefix, min_new_tokens=need, banned_chars=banned,
-                        no_repeat_ngram=4, grammar=START if start else "")
-            r = GenRequest(chat, max_new_tokens=START_TOKENS if start else need + ROOM, temperature=temp,
+                        no_repeat_ngram=4, grammar=(("root ::= item\n" + item) if item else START) if start else "")
+            r = GenRequest(chat, max_new_tokens=(OUTLINE_TOKENS if item else START_TOKENS) if start else need + ROOM,
+                           temperature=temp,
                            seed=seed, constraints=c, repetition_penalty=req.repetition_penalty)
             fed = backend.count_prompt_tokens(r)
             if fed + r.max_new_tokens > backend.context_length:

@@ -174,7 +174,9 @@ class TransformersBackend(Backend):
             kw["min_new_tokens"] = min(c.min_new_tokens, max_new)
         if c.stop_strings:
             kw.update(stop_strings=list(c.stop_strings), tokenizer=self.tokenizer)
-        if c.no_repeat_ngram:
+        # a hard ban here (llama.cpp's DRY is a penalty, broken at line ends): under a grammar that counts words it
+        # could ban the only token the grammar allows ("- " after a repeated line end), so it is left out there
+        if c.no_repeat_ngram and not (c.grammar and c.whole_words):
             kw["no_repeat_ngram_size"] = c.no_repeat_ngram
         if req.repetition_penalty != 1.0:
             kw["repetition_penalty"] = req.repetition_penalty

@@ -149,8 +149,8 @@ def decoding(program) -> DecodingConstraints | None:
     if not (chars or gbnf):
         return None
     whole = bool(gbnf) and counts_words(program)
-    # made to reach a count, the 135M model filled with what it had just written ("I am a wand, a wand, on"): DRY
-    # (no_repeat_ngram, as for a draft that repeated itself) under a grammar that counts words
+    # made to reach a count, the 135M model filled with what it had just written ("I am a wand, a wand, on"):
+    # no_repeat_ngram (DRY on llama.cpp; not applied on transformers, where it is a hard ban) under such a grammar
     return DecodingConstraints(banned_chars=chars, grammar=gbnf, whole_words=whole, no_repeat_ngram=4 if whole else 0)
 
 

@@ -34,8 +34,8 @@ ASK = ('("What" | "Why" | "How" | "Who" | "Where" | "When" | "Which" | "Is" | "A
 
 
 def closing_on(mark: str, lo: int, hi: int) -> str:
-    """A sentence that closes on `mark`, lo..hi characters between its opening and the mark: a question opens on a
-    question word and a space ("Who?" alone too, where lo is 0; never "Aremie ...?"), any other on a word."""
+    """A sentence that closes on `mark`: any other mark after a word and lo..hi characters; "?" after a question word,
+    a space and lo-1..hi characters ("Who?" alone too, where lo is 0; never "Aremie ...?")."""
     if mark == "?":
         return f'{ASK} (" " [^\\n.!?]{{{max(0, lo - 1)},{hi}}}){"" if lo else "?"} "?"'
     return f"{OPEN} [^\\n.!?]{{{lo},{hi}}} {json.dumps(mark, ensure_ascii=False)}"
