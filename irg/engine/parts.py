@@ -329,8 +329,9 @@ def write(ctx, plan: Plan, req: GenRequest, iteration: int) -> Iterator:
                                 limits=dc.limits)  # counted from the answer's start: the parts before are in it
     chat = req.messages
     left = ctx.budget_left()
+    # (not under a case mask: the openings are written in sentence case)
     item = next((o for c in ctx.constraints or [] if (o := c.part_opening())), "") \
-        if parts.separator == "\n\n" and not parts.marker else ""
+        if parts.separator == "\n\n" and not parts.marker and not (masks.lowercase_only or masks.uppercase_only) else ""
     o_req = replace(outline_request(chat, parts, masks, item), temperature=req.temperature, seed=req.seed,
                     repetition_penalty=req.repetition_penalty)
     lines, o_tokens = [], 0

@@ -123,6 +123,7 @@ def test_a_question_a_grammar_makes_opens_on_a_question_word(clause):
     g = composed(clause).decoding().grammar
     assert _admits(g, "Why do parks matter?") and not _admits(g, "Parks matter to us all as?")
     assert not _admits(g, "Aremie went home as?")  # a question word, then a space: not the start of any word
+    assert _admits(g, "why do parks matter?")  # under a lowercase-only mask too (found by a review)
 
 
 class Ruled(Scripted):
@@ -184,3 +185,19 @@ def test_transformers_keeps_no_hard_ngram_ban_under_a_grammar_that_counts_words(
     kw = backend._generate_kwargs(GenRequest([{"role": "user", "content": "hi"}],
                                              constraints=DecodingConstraints(no_repeat_ngram=4)), threading.Event(), 4)
     assert kw["no_repeat_ngram_size"] == 4
+
+
+def test_no_ruled_outline_under_a_case_mask():
+    # the openings are in sentence case; under a lowercase-only mask the plan would have had to let the mask go
+    rule = composed("Open every paragraph with a question.")
+    eng = Scripted("1. why do trees matter to a town?\n2. what does shade save?\n3. where do the roots go?\n",
+                   " they cool the streets.", " power.", " deep in the soil.")
+    ctx = SimpleNamespace(drafter=eng, cancel=threading.Event(), config=RunConfig(max_new_tokens=256), tokens=0,
+                          prompt="Write about trees.", task="general", last_generation=None,
+                          constraints=[from_dict(THREE), rule], budget_left=lambda: None)
+    plan = Plan([], scaffold=["parts"], parts=Parts(3).to_dict())
+    req = GenRequest([{"role": "user", "content": "Write about trees."}],
+                     constraints=DecodingConstraints(lowercase_only=True))
+    list(write(ctx, plan, req, 1))
+    assert not eng.requests[0].constraints.grammar.endswith(rule.part_opening())
+    assert eng.requests[0].constraints.lowercase_only

@@ -28,9 +28,11 @@ OPEN = "[\"'(]? [A-Za-z]"  # a sentence opens on a word (not on "1.", which the 
 FREE_SENTENCE = OPEN + " [^\\n.!?]{0,240} [.!?]"
 # a question opens on a question word: made to end a sentence on "?", the 135M model ended statements on it ("... the
 # dark walls as?"); opened on one of these it writes a question (measured on "open every paragraph with a question")
-ASK = ('("What" | "Why" | "How" | "Who" | "Where" | "When" | "Which" | "Is" | "Are" | "Was" | "Were" | "Do" | "Does" '
-       '| "Did" | "Can" | "Could" | "Would" | "Will" | "Shall" | "Should" | "May" | "Have" | "Has" | "Had" | "Isn\'t" '
-       '| "Don\'t" | "Can\'t")')
+QUESTION_WORDS = ("What", "Why", "How", "Who", "Where", "When", "Which", "Is", "Are", "Was", "Were", "Do", "Does",
+                  "Did", "Can", "Could", "Would", "Will", "Shall", "Should", "May", "Have", "Has", "Had", "Isn't",
+                  "Don't", "Can't")
+# in either case at its first letter: under a lowercase-only mask "why is it?" is a question too
+ASK = "(" + " | ".join(f'[{w[0]}{w[0].lower()}] {json.dumps(w[1:])}' for w in QUESTION_WORDS) + ")"
 
 
 def closing_on(mark: str, lo: int, hi: int) -> str:
