@@ -17,6 +17,7 @@ from irg.engine.events import DraftDone, Outlined
 from irg.engine.parts import Parts, outline_request, parts_for, short, write
 from irg.engine.values import Plan
 from tests.engine.test_compose import _admits
+from tests.engine.test_parts import Scripted
 
 THREE = {"kind": "paragraph_count", "n": 3, "separator": "", "rel": "exactly"}
 
@@ -78,41 +79,15 @@ def test_every_paragraph_s_least_under_the_answer_s_most():
                      256) is None  # 3 x 40 cannot fit under 100: not planned as parts
 
 
-class Scripted:
-    """An outline of three lines, then each part continued with the next scripted text; records the requests."""
-
-    context_length = 2048
-
-    def __init__(self, outline, *parts):
-        self.outline, self.parts, self.requests = outline, list(parts), []
-
-    def count_tokens(self, text):
-        return len(text.split())
-
-    def count_prompt_tokens(self, req):
-        return 10 + self.count_tokens(req.constraints.forced_prefix)
-
-    def generate(self, req: GenRequest, cancel=None):
-        self.requests.append(req)
-        if req.constraints.grammar.startswith('root ::= "1. "'):
-            return Generation(self.outline, 12, 20, "stop", 0.0)
-        said = self.parts.pop(0)
-        return Generation(req.constraints.forced_prefix + said, self.count_prompt_tokens(req), len(said.split()),
-                          "stop", 0.0)
-
-
 def test_the_parts_open_on_the_outline_written_under_the_rule():
     rule = composed("Open every paragraph with a question.")
     eng = Scripted("1. Why do trees matter to a town?\n2. What does shade save?\n3. Where do the roots go?\n",
                    " They cool the streets.", " Power, in the summer.", " Deep into the soil.")
-    ctx = SimpleNamespace(drafter=eng, cancel=threading.Event(), config=RunConfig(max_new_tokens=256), tokens=0,
-                          prompt="Write about trees.", task="general", last_generation=None,
-                          constraints=[from_dict(THREE), rule], budget_left=lambda: None)
-    plan = Plan([], scaffold=["parts"], parts=Parts(3).to_dict())
-    events = list(write(ctx, plan, GenRequest([{"role": "user", "content": "Write about trees."}]), 1))
-    assert isinstance(events[0], Outlined) and eng.requests[0].constraints.grammar.endswith(rule.part_opening())
-    assert isinstance(events[-1], DraftDone) and not rule.check(events[-1].text)
-    assert events[-1].text.split("\n\n")[1] == "What does shade save? Power, in the summer."
+    events = run_ruled(eng, rule)
+    text = events[-1].text
+    assert isinstance(events[0], Outlined) and isinstance(events[-1], DraftDone)
+    assert eng.requests[0].constraints.grammar.endswith(rule.part_opening()) and not rule.check(text)
+    assert text.split("\n\n")[1] == "What does shade save? Power, in the summer."
 
 
 @pytest.mark.parametrize("clause", [
@@ -141,14 +116,14 @@ class Ruled(Scripted):
         return super().generate(req, cancel)
 
 
-def run_ruled(eng, rule, prefix=""):
+def run_ruled(eng, rule, prefix="", lowercase=False):
     ctx = SimpleNamespace(drafter=eng, cancel=threading.Event(), config=RunConfig(max_new_tokens=256), tokens=0,
                           prompt="Write about trees.", task="general", last_generation=None,
                           constraints=[from_dict(THREE), rule], budget_left=lambda: None)
     plan = Plan([], scaffold=["parts"], parts=Parts(3).to_dict())
     req = GenRequest([{"role": "user", "content": "Write about trees."}],
-                     constraints=DecodingConstraints(forced_prefix=prefix))
-    return list(write(ctx, plan, req, 1))[-1].text
+                     constraints=DecodingConstraints(forced_prefix=prefix, lowercase_only=lowercase))
+    return list(write(ctx, plan, req, 1))
 
 
 def test_a_part_whose_outline_line_was_left_out_opens_under_the_rule():
@@ -156,7 +131,7 @@ def test_a_part_whose_outline_line_was_left_out_opens_under_the_rule():
     rule = composed("Open every paragraph with a question.")
     eng = Ruled("1. Why do trees matter to a town?\n2. Why do trees matter to a city?\n3. Where do the roots go?\n",
                 ["What does shade save?"], " They cool the streets.", " Power, in the summer.", " Deep in the soil.")
-    text = run_ruled(eng, rule)
+    text = run_ruled(eng, rule)[-1].text
     assert not rule.check(text) and text.split("\n\n")[1] == "What does shade save? Power, in the summer."
     start = next(r for r in eng.requests if r.constraints.grammar.startswith("root ::= item"))
     assert start.constraints.grammar.endswith(rule.part_opening()) and start.max_new_tokens > 3
@@ -166,12 +141,12 @@ def test_a_ruled_outline_line_keeps_its_lead_in_and_a_start_phrase_is_followed_b
     rule = composed("Start each paragraph with the word Today.")
     eng = Ruled("1. Today - the park opened its gates.\n2. Today we walked to the lake.\n3. Today it rained.\n",
                 [], " People came.", " It was cold.", " We went home.")
-    text = run_ruled(eng, rule)
+    text = run_ruled(eng, rule)[-1].text
     assert text.startswith("Today - the park opened its gates. People came.") and not rule.check(text)
     q = composed("Open every paragraph with a question.")
     eng = Ruled("1. Why do trees matter to a town?\n2. What does shade save?\n3. Where do the roots go?\n", [],
                 " They cool the streets.", " Power.", " Deep in the soil.")
-    text = run_ruled(eng, q, prefix='"')  # the answer wrapped in quotation marks: the prefix, then line one
+    text = run_ruled(eng, q, prefix='"')[-1].text  # the answer wrapped in quotation marks: the prefix, then line one
     assert text.startswith('"Why do trees matter to a town? They cool') and not q.check(text)
 
 
@@ -192,12 +167,6 @@ def test_no_ruled_outline_under_a_case_mask():
     rule = composed("Open every paragraph with a question.")
     eng = Scripted("1. why do trees matter to a town?\n2. what does shade save?\n3. where do the roots go?\n",
                    " they cool the streets.", " power.", " deep in the soil.")
-    ctx = SimpleNamespace(drafter=eng, cancel=threading.Event(), config=RunConfig(max_new_tokens=256), tokens=0,
-                          prompt="Write about trees.", task="general", last_generation=None,
-                          constraints=[from_dict(THREE), rule], budget_left=lambda: None)
-    plan = Plan([], scaffold=["parts"], parts=Parts(3).to_dict())
-    req = GenRequest([{"role": "user", "content": "Write about trees."}],
-                     constraints=DecodingConstraints(lowercase_only=True))
-    list(write(ctx, plan, req, 1))
+    run_ruled(eng, rule, lowercase=True)
     assert not eng.requests[0].constraints.grammar.endswith(rule.part_opening())
     assert eng.requests[0].constraints.lowercase_only
